@@ -1,0 +1,80 @@
+"""One settings object, read once from environment variables (prefix ``INCLUSIO_``).
+
+No other module reads the environment: they receive a :class:`Settings` (or a job context
+built from it). Switching from the embedded default (SQLite, broker-less queue, offline
+engine) to production (PostgreSQL, Redis or RabbitMQ, Mistral) is configuration only.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def _default_data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "inclusio"
+
+
+def _default_profiles_dir() -> Path:
+    """Top-level ``profiles/`` of a source checkout, else the copy a wheel installs in ``share/``."""
+    checkout = PACKAGE_DIR.parent.parent / "profiles"
+    if checkout.is_dir():
+        return checkout
+    return Path(sys.prefix) / "share" / "inclusio" / "profiles"
+
+
+class Settings(BaseSettings):
+    """All settings. Each field is the environment variable ``INCLUSIO_<NAME>`` unless noted."""
+
+    model_config = SettingsConfigDict(env_prefix="INCLUSIO_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=_default_data_dir)
+    """Where the database (SQLite default), the broker-less queue, uploads and artifacts live."""
+    database_url: str | None = None
+    """SQLAlchemy URL; default ``sqlite:///<data_dir>/inclusio.db``. Production: ``postgresql+psycopg://...``."""
+    broker_url: str | None = None
+    """Celery broker; default ``sqla+sqlite:///<data_dir>/broker.db`` (no server). Production: ``redis://`` or ``amqp://``."""
+    profiles_dir: Path = Field(default_factory=_default_profiles_dir)
+
+    engine: Literal["offline", "mistral"] = "offline"
+    """Adaptation engine: ``offline`` (rules, nothing leaves the machine) or ``mistral`` (opt-in)."""
+    mistral_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("INCLUSIO_MISTRAL_API_KEY", "MISTRAL_API_KEY"))
+    mistral_server_url: str | None = None
+    """Mistral API or a self-hosted server speaking the same HTTP API (without ``/v1``)."""
+    mistral_model_text: str = "mistral-small-latest"
+    mistral_model_vision: str = "pixtral-12b-latest"
+
+    max_upload_bytes: int = 200 * 1024 * 1024
+    max_pages: int = 2000
+    """Documents with more pages or slides are refused with ``input.too_large``."""
+    max_image_pixels: int = 50_000_000
+    """Images larger than this are skipped (reported) rather than decoded."""
+
+    speech_voice_fr: str = "fr"
+    speech_voice_en: str = "en"
+    lame_bitrate_kbps: int = 48
+
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'inclusio.db'}"
+
+    def resolved_broker_url(self) -> str:
+        return self.broker_url or f"sqla+sqlite:///{self.data_dir / 'broker.db'}"
+
+    def ensure_dirs(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once. Tests build their own :class:`Settings` instead."""
+    return Settings()

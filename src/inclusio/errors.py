@@ -1,0 +1,220 @@
+"""Typed errors with stable codes and messages that say what to do.
+
+Every failure a user can meet is an :class:`InclusioError` with:
+
+* ``code``: stable, dotted, never reworded (``input.encrypted``); clients and tests key on it;
+* ``message``: what happened and what to do, in English;
+* ``message_fr``: the same for French-speaking users (the product speaks French first);
+* ``http_status`` and ``exit_code``: how the API and the CLI report it (one mapping, here).
+
+Add a new error as a subclass with its own code; never reuse a code for another meaning.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+
+class InclusioError(Exception):
+    """Base class. Subclasses set ``code``, ``http_status``, ``exit_code`` and default messages."""
+
+    code: ClassVar[str] = "internal.error"
+    http_status: ClassVar[int] = 500
+    exit_code: ClassVar[int] = 1
+    default_message: ClassVar[str] = "An unexpected error occurred. Report it with the job id."
+    default_message_fr: ClassVar[str] = "Une erreur inattendue s'est produite. Signalez-la avec le numéro de la tâche."
+    retryable: ClassVar[bool] = False
+
+    def __init__(self, message: str | None = None, *, message_fr: str | None = None,
+                 details: dict[str, Any] | None = None) -> None:
+        self.message = message or self.default_message
+        self.message_fr = message_fr or self.default_message_fr
+        self.details = details or {}
+        super().__init__(self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form used in job records, reports and API error bodies."""
+        out: dict[str, Any] = {"code": self.code, "message": self.message, "message_fr": self.message_fr}
+        if self.details:
+            out["details"] = self.details
+        return out
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"
+
+
+# -- input: the user's file ---------------------------------------------------------------------
+
+class InputError(InclusioError):
+    code = "input.invalid"
+    http_status = 422
+    exit_code = 3
+    default_message = "The file could not be read. Check that it opens on your computer, then upload it again."
+    default_message_fr = ("Le fichier n'a pas pu être lu. Vérifiez qu'il s'ouvre sur votre ordinateur, "
+                          "puis déposez-le de nouveau.")
+
+
+class InputEmpty(InputError):
+    code = "input.empty"
+    default_message = "The file is empty (0 bytes). Upload the document again; the upload may have been cut."
+    default_message_fr = "Le fichier est vide (0 octet). Déposez le document de nouveau : l'envoi a pu être coupé."
+
+
+class InputUnsupported(InputError):
+    code = "input.unsupported"
+    http_status = 415
+    default_message = ("This file type is not supported. Save the document as PDF, PPTX or DOCX "
+                       "and upload it again.")
+    default_message_fr = ("Ce type de fichier n'est pas pris en charge. Enregistrez le document en PDF, "
+                          "PPTX ou DOCX, puis déposez-le de nouveau.")
+
+
+class InputCorrupt(InputError):
+    code = "input.corrupt"
+    default_message = ("The file is damaged or truncated. Open it in its original application, save it "
+                       "again, and upload the new copy.")
+    default_message_fr = ("Le fichier est endommagé ou tronqué. Ouvrez-le dans son application d'origine, "
+                          "enregistrez-le de nouveau et déposez la nouvelle copie.")
+
+
+class InputEncrypted(InputError):
+    code = "input.encrypted"
+    default_message = ("The document is password-protected. Remove the password (or export an "
+                       "unprotected copy) and upload it again.")
+    default_message_fr = ("Le document est protégé par un mot de passe. Retirez le mot de passe (ou exportez "
+                          "une copie non protégée), puis déposez-le de nouveau.")
+
+
+class InputNeedsOcr(InputError):
+    code = "input.needs_ocr"
+    default_message = ("The document has no text layer (it is a scan). Run it through OCR first "
+                       "(for example with OCRmyPDF), then upload the result.")
+    default_message_fr = ("Le document n'a pas de couche texte (c'est un scan). Passez-le d'abord à l'OCR "
+                          "(par exemple avec OCRmyPDF), puis déposez le résultat.")
+
+
+class InputTooLarge(InputError):
+    code = "input.too_large"
+    http_status = 413
+    default_message = "The document is larger than this server accepts. Split it into parts and upload them."
+    default_message_fr = ("Le document dépasse la taille acceptée par ce serveur. Découpez-le en parties "
+                          "et déposez-les séparément.")
+
+
+class InputNoContent(InputError):
+    code = "input.no_content"
+    default_message = "No text or picture was found in the document. Check that you uploaded the right file."
+    default_message_fr = ("Aucun texte ni aucune image n'a été trouvé dans le document. Vérifiez que vous "
+                          "avez déposé le bon fichier.")
+
+
+# -- configuration and profiles -----------------------------------------------------------------
+
+class ConfigError(InclusioError):
+    code = "config.invalid"
+    http_status = 500
+    exit_code = 4
+    default_message = "The server configuration is invalid. Ask the administrator to check the settings."
+    default_message_fr = ("La configuration du serveur est invalide. Demandez à l'administrateur de vérifier "
+                          "les réglages.")
+
+
+class ProfileNotFound(InclusioError):
+    code = "profile.not_found"
+    http_status = 404
+    exit_code = 4
+    default_message = "No profile has this name. Run 'inclusio profiles list' to see the available profiles."
+    default_message_fr = ("Aucun profil ne porte ce nom. Lancez « inclusio profiles list » pour voir les "
+                          "profils disponibles.")
+
+
+class ProfileInvalid(InclusioError):
+    code = "profile.invalid"
+    http_status = 422
+    exit_code = 4
+    default_message = "The profile file is invalid. Fix the field named in the message."
+    default_message_fr = "Le fichier de profil est invalide. Corrigez le champ indiqué dans le message."
+
+
+class ModelVersionError(InclusioError):
+    code = "model.version"
+    http_status = 422
+    exit_code = 3
+
+    def __init__(self, *, found: object, expected: int) -> None:
+        super().__init__(
+            f"This Document JSON has schema version {found!r}; this inclusio reads version {expected}. "
+            "Convert the original file again with this version.",
+            message_fr=(f"Ce JSON de document a la version de schéma {found!r} ; cette version d'inclusio lit "
+                        f"la version {expected}. Convertissez de nouveau le fichier d'origine."),
+            details={"found": found, "expected": expected},
+        )
+
+
+# -- stages -------------------------------------------------------------------------------------
+
+class StageError(InclusioError):
+    """A stage failed on a valid input (a writer, a validator, speech synthesis)."""
+
+    code = "stage.failed"
+    default_message = "A processing step failed. The other outputs are still available; retry this one later."
+    default_message_fr = ("Une étape du traitement a échoué. Les autres résultats restent disponibles ; "
+                          "relancez celle-ci plus tard.")
+
+
+class ToolMissing(StageError):
+    """A system program the stage needs is not installed (espeak-ng, lame, java...)."""
+
+    code = "system.tool_missing"
+    exit_code = 5
+    default_message = "A required system program is missing. Run the setup command from the README."
+    default_message_fr = "Un programme système nécessaire est absent. Lancez la commande d'installation du README."
+
+
+# -- jobs and service ---------------------------------------------------------------------------
+
+class JobNotFound(InclusioError):
+    code = "job.not_found"
+    http_status = 404
+    exit_code = 4
+    default_message = "No job has this id. Check the id, or submit the document again."
+    default_message_fr = "Aucune tâche ne porte ce numéro. Vérifiez-le, ou soumettez de nouveau le document."
+
+
+class ArtifactNotFound(InclusioError):
+    code = "artifact.not_found"
+    http_status = 404
+    exit_code = 4
+    default_message = ("This job has no output with that name (yet). Check the job's 'artifacts' list; "
+                       "wait until the job has finished.")
+    default_message_fr = ("Cette tâche n'a pas (encore) de résultat de ce nom. Consultez la liste 'artifacts' "
+                          "de la tâche ; attendez qu'elle soit terminée.")
+
+
+class QueueUnavailable(InclusioError):
+    code = "queue.unavailable"
+    http_status = 503
+    exit_code = 6
+    retryable = True
+    default_message = "The job queue cannot be reached. Try again in a minute; if it persists, tell the administrator."
+    default_message_fr = ("La file des tâches est injoignable. Réessayez dans une minute ; si cela persiste, "
+                          "prévenez l'administrateur.")
+
+
+class RequestInvalid(InclusioError):
+    code = "request.invalid"
+    http_status = 400
+    exit_code = 2
+    default_message = "The request is missing a field or has a wrong value. See the API documentation at /docs."
+    default_message_fr = ("La requête est incomplète ou contient une valeur incorrecte. Consultez la "
+                          "documentation de l'API sur /docs.")
+
+
+def as_inclusio_error(exc: BaseException) -> InclusioError:
+    """Wrap anything unexpected so job records and API answers always carry a code."""
+    if isinstance(exc, InclusioError):
+        return exc
+    return InclusioError(
+        f"Unexpected error ({type(exc).__name__}: {exc}). Report it with the job id.",
+        details={"exception": type(exc).__name__},
+    )

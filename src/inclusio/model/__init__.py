@@ -1,0 +1,35 @@
+"""The Document model (depends on nothing else in inclusio but :mod:`inclusio.errors`)."""
+
+from inclusio.model.builder import DocumentBuilder
+from inclusio.model.document import (
+    SCHEMA_VERSION,
+    Adaptation,
+    BBox,
+    Block,
+    ConversionIssue,
+    Document,
+    Figure,
+    Formula,
+    Heading,
+    ListBlock,
+    ListItem,
+    Note,
+    PageMarker,
+    Paragraph,
+    Provenance,
+    Resource,
+    Section,
+    SourceInfo,
+    SourceRef,
+    Table,
+    TableCell,
+    build_sections,
+)
+from inclusio.model.view import adapted_document, reading_blocks
+
+__all__ = [
+    "SCHEMA_VERSION", "Adaptation", "BBox", "Block", "ConversionIssue", "Document", "DocumentBuilder",
+    "Figure", "Formula", "Heading", "ListBlock", "ListItem", "Note", "PageMarker", "Paragraph",
+    "Provenance", "Resource", "Section", "SourceInfo", "SourceRef", "Table", "TableCell",
+    "adapted_document", "build_sections", "reading_blocks",
+]

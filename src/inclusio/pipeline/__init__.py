@@ -1,0 +1,1 @@
+"""The job pipeline: run_job composes converters, analysis, adaptation and writers."""

@@ -1,0 +1,52 @@
+"""The writer interface: a :class:`~inclusio.model.Document` in, files (artifacts) out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from inclusio.model import Document
+from inclusio.pipeline.progress import ProgressFn, no_progress
+from inclusio.profiles import Profile
+
+if TYPE_CHECKING:
+    from inclusio.config import Settings
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """One output file of a job. ``name`` is what the API and the report call it (``epub``, ``mp3``...)."""
+
+    name: str
+    path: Path
+    media_type: str
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What a writer gets besides the document to render."""
+
+    out_dir: Path
+    basename: str
+    """File stem for outputs (``cours-chimie`` -> ``cours-chimie.epub``)."""
+    profile: Profile
+    settings: Settings
+    source: Document
+    """The full document with its adaptations and provenance (the rendered one has them applied)."""
+    progress: ProgressFn = field(default=no_progress)
+
+
+class Writer(Protocol):
+    """One output format.
+
+    ``write`` receives the document *as the reader gets it* (adaptations already applied, see
+    :func:`inclusio.model.reading_blocks`) and writes files under ``ctx.out_dir``. It never
+    reads the original file. It raises :class:`inclusio.errors.StageError` (or
+    :class:`~inclusio.errors.ToolMissing`) when it cannot produce its output; the pipeline then
+    marks the job ``partial`` and keeps the other outputs.
+    """
+
+    name: str
+
+    def write(self, doc: Document, ctx: RenderContext) -> list[Artifact]: ...
