@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     max_image_pixels: int = 50_000_000
     """Images larger than this are skipped (reported) rather than decoded."""
 
+    validate_epub: bool = True
+    """Run EPUBCheck on every EPUB a job writes (needs Java; a missing Java is reported, not fatal)."""
+
     speech_voice_fr: str = "fr"
     speech_voice_en: str = "en"
     lame_bitrate_kbps: int = 48

@@ -1,1 +1,5 @@
-"""The job pipeline: run_job composes converters, analysis, adaptation and writers."""
+"""The job pipeline: :func:`run_job` composes converters, analysis, adaptation and writers."""
+
+from inclusio.pipeline.job import JobResult, JobStatus, run_job
+
+__all__ = ["JobResult", "JobStatus", "run_job"]

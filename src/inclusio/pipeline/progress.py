@@ -12,5 +12,5 @@ def no_progress(fraction: float, message: str) -> None:
     """A :data:`ProgressFn` that ignores everything."""
 
 
-STAGES: tuple[str, ...] = ("convert", "analyse", "adapt", "render", "report")
+STAGES: tuple[str, ...] = ("convert", "analyse", "adapt", "render", "validate", "report")
 """The job's stages, in order. ``render`` covers every writer the profile asks for."""

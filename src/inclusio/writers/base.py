@@ -21,6 +21,8 @@ class Artifact:
     name: str
     path: Path
     media_type: str
+    warnings: list[dict[str, object]] = field(default_factory=list)
+    """Problems the writer worked around (an image without alt text...): ``code`` and ``message``."""
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,268 @@
+"""``run_job``: the one function that does a job, for the CLI, the Celery worker and the tests.
+
+The spine (see docs/architecture.md)::
+
+    convert  -> analyse -> adapt -> render (one writer per output) -> validate -> report
+
+A failure while converting fails the job (there is nothing to render). A failure in one writer
+or validator makes the job ``partial``: the other outputs are kept and the report says what is
+missing and why. ``run_job`` never raises for a problem with the input or a stage; it returns a
+:class:`JobResult` whose ``errors`` carry stable codes. It raises only for programming errors in
+its own arguments.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from inclusio import __version__
+from inclusio.config import Settings
+from inclusio.errors import InclusioError, StageError, ToolMissing, as_inclusio_error
+from inclusio.model import Document, adapted_document
+from inclusio.pipeline.progress import STAGES
+from inclusio.profiles import ALL_OUTPUTS, Profile
+from inclusio.writers.base import Artifact, RenderContext
+
+JobStatus = Literal["succeeded", "partial", "failed"]
+StageProgressFn = Callable[[str, float, str], None]
+"""Called with (stage, overall fraction 0..1, message)."""
+
+# Share of the whole job each stage takes, for one progress bar over the job.
+_STAGE_WEIGHTS = {"convert": 0.30, "analyse": 0.05, "adapt": 0.05, "render": 0.45, "validate": 0.12,
+                  "report": 0.03}
+assert set(_STAGE_WEIGHTS) == set(STAGES)
+
+
+@dataclass
+class JobResult:
+    """What a job produced. ``report`` is also written as ``<basename>.report.json`` when asked."""
+
+    status: JobStatus
+    artifacts: list[Artifact] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    document: Document | None = None
+    report: dict[str, Any] = field(default_factory=dict)
+
+    def artifact(self, name: str) -> Artifact | None:
+        return next((a for a in self.artifacts if a.name == name), None)
+
+
+class _Progress:
+    """Turns per-stage fractions into one overall fraction for the caller."""
+
+    def __init__(self, callback: StageProgressFn | None) -> None:
+        self._callback = callback
+        self.stage = STAGES[0]
+
+    def start(self, stage: str) -> None:
+        self.stage = stage
+        self(0.0, stage)
+
+    def __call__(self, fraction: float, message: str) -> None:
+        if self._callback is None:
+            return
+        done = sum(_STAGE_WEIGHTS[s] for s in STAGES[: STAGES.index(self.stage)])
+        overall = done + _STAGE_WEIGHTS[self.stage] * max(0.0, min(1.0, fraction))
+        self._callback(self.stage, round(overall, 4), message)
+
+
+def _error(stage: str, exc: BaseException) -> dict[str, Any]:
+    err = as_inclusio_error(exc)
+    return {"stage": stage, **err.to_dict()}
+
+
+def run_job(
+    input_path: Path,
+    profile: Profile,
+    out_dir: Path,
+    *,
+    settings: Settings,
+    outputs: list[str] | None = None,
+    filename: str | None = None,
+    on_progress: StageProgressFn | None = None,
+) -> JobResult:
+    """Convert ``input_path`` for ``profile`` and write the outputs into ``out_dir``.
+
+    ``outputs`` is a subset of ``epub, html, mp3, report, json`` (default: the profile's
+    outputs). ``filename`` is the user's name for the file (the stored copy may be named by its
+    hash); outputs are named after it.
+    """
+    from inclusio.converters.base import ConvertContext
+
+    wanted = list(outputs) if outputs else list(profile.outputs)
+    unknown = [name for name in wanted if name not in ALL_OUTPUTS]
+    if unknown:
+        raise ValueError(f"unknown outputs {unknown}; choose among {ALL_OUTPUTS}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    filename = filename or input_path.name
+    basename = _basename(filename)
+    progress = _Progress(on_progress)
+    timings: dict[str, float] = {}
+    result = JobResult(status="succeeded")
+    report: dict[str, Any] = {
+        "inclusio_version": __version__,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "input": {"filename": filename},
+        "profile": profile.id,
+        "outputs_requested": wanted,
+        "stages": {},
+    }
+
+    # -- convert ----------------------------------------------------------------------------
+    progress.start("convert")
+    started = time.perf_counter()
+    try:
+        from inclusio.converters.registry import convert
+
+        doc = convert(input_path, ConvertContext(filename=filename, max_pages=settings.max_pages,
+                                                 max_image_pixels=settings.max_image_pixels,
+                                                 progress=progress))
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a coded error in the result
+        timings["convert"] = time.perf_counter() - started
+        result.status = "failed"
+        result.errors.append(_error("convert", exc))
+        report["stages"]["convert"] = {"seconds": round(timings["convert"], 3), "ok": False}
+        report.update(status="failed", errors=result.errors, warnings=[], artifacts={})
+        if "report" in wanted:
+            result.artifacts.append(_write_report(report, out_dir, basename))
+        result.report = report
+        return result
+    timings["convert"] = time.perf_counter() - started
+    result.warnings += [{"stage": "convert", **issue.model_dump(exclude_none=True)} for issue in doc.issues]
+    report["input"].update(media_type=doc.source.media_type, sha256=doc.source.sha256,
+                           pages=doc.source.pages, converter=doc.source.converter, lang=doc.lang,
+                           title=doc.title)
+    report["stages"]["convert"] = {"seconds": round(timings["convert"], 3), "ok": True,
+                                   "blocks": len(doc.blocks), "issues": len(doc.issues)}
+
+    # -- analyse (source) ---------------------------------------------------------------------
+    progress.start("analyse")
+    started = time.perf_counter()
+    from inclusio.analysis.readability import score_document
+
+    before = score_document(doc)
+    report["readability"] = {"before": before.model_dump()}
+    timings["analyse"] = time.perf_counter() - started
+    report["stages"]["analyse"] = {"seconds": round(timings["analyse"], 3), "ok": True}
+
+    # -- adapt ---------------------------------------------------------------------------------
+    progress.start("adapt")
+    started = time.perf_counter()
+    adapt_info: dict[str, Any] = {"level": profile.adaptation.level, "engine": settings.engine}
+    if profile.adaptation.level == "easy_read":
+        from inclusio.adapt.easy_read import apply_easy_read
+
+        doc = apply_easy_read(doc, profile.adaptation)
+        changed = [b for b in doc.blocks if b.adaptation("easy_read") is not None]
+        adapt_info["blocks_adapted"] = len(changed)
+        adapt_info["review"] = "draft: not reviewed by a person"
+    elif profile.adaptation.level == "plain":
+        adapt_info["note"] = "plain-language rewriting needs the Mistral engine (not available offline yet)"
+        result.warnings.append({"stage": "adapt", "code": "adapt.level_unavailable",
+                                "message": adapt_info["note"]})
+    view = adapted_document(doc, profile.adaptation_kinds)
+    after = score_document(view)
+    report["readability"]["after"] = after.model_dump()
+    timings["adapt"] = time.perf_counter() - started
+    report["stages"]["adapt"] = {"seconds": round(timings["adapt"], 3), "ok": True, **adapt_info}
+    result.document = doc
+
+    # -- render ------------------------------------------------------------------------------
+    progress.start("render")
+    ctx = RenderContext(out_dir=out_dir, basename=basename, profile=profile, settings=settings,
+                        source=doc, progress=progress)
+    from inclusio.writers.registry import get_writer
+
+    render_outputs = [name for name in wanted if name != "report"]
+    for index, name in enumerate(render_outputs):
+        started = time.perf_counter()
+        progress(index / max(1, len(render_outputs)), f"writing {name}")
+        try:
+            artifacts = get_writer(name).write(view, ctx)
+        except Exception as exc:  # noqa: BLE001 - a failed writer makes the job partial
+            result.errors.append(_error(f"render.{name}", exc))
+            report["stages"][f"render.{name}"] = {"seconds": round(time.perf_counter() - started, 3),
+                                                  "ok": False}
+            continue
+        result.artifacts += artifacts
+        for artifact in artifacts:
+            result.warnings += [{"stage": f"render.{name}", **w} for w in artifact.warnings]
+        report["stages"][f"render.{name}"] = {"seconds": round(time.perf_counter() - started, 3),
+                                              "ok": True, "files": len(artifacts)}
+
+    # -- validate ----------------------------------------------------------------------------
+    progress.start("validate")
+    epub = result.artifact("epub")
+    if epub is not None and settings.validate_epub:
+        started = time.perf_counter()
+        report["validation"] = {"epubcheck": _validate_epub(epub.path, result)}
+        report["stages"]["validate"] = {"seconds": round(time.perf_counter() - started, 3), "ok": True}
+
+    # -- report ------------------------------------------------------------------------------
+    progress.start("report")
+    if result.errors:
+        result.status = "partial" if result.artifacts else "failed"
+    report.update(
+        status=result.status,
+        errors=result.errors,
+        warnings=result.warnings,
+        artifacts={a.name: {"file": a.path.name, "media_type": a.media_type,
+                            "bytes": a.path.stat().st_size} for a in result.artifacts},
+    )
+    if "report" in wanted:
+        result.artifacts.append(_write_report(report, out_dir, basename))
+    progress(1.0, "done")
+    result.report = report
+    return result
+
+
+def _validate_epub(path: Path, result: JobResult) -> dict[str, Any]:
+    """Run EPUBCheck; a missing Java is a warning (the EPUB is still delivered), errors are errors."""
+    from inclusio.writers.epubcheck import check_epub
+
+    try:
+        check = check_epub(path)
+    except ToolMissing as exc:
+        result.warnings.append({"stage": "validate", **exc.to_dict()})
+        return {"ran": False, "reason": exc.code}
+    summary = {"ran": True, "errors": check.errors, "fatals": check.fatals, "warnings": check.warnings}
+    if check.errors or check.fatals:
+        failure = StageError(
+            f"EPUBCheck found {check.errors + check.fatals} error(s) in the EPUB. It may not open in every "
+            "reading system; report this document to the inclusio maintainers.",
+            message_fr=(f"EPUBCheck a trouvé {check.errors + check.fatals} erreur(s) dans l'EPUB. Il peut ne "
+                        "pas s'ouvrir partout ; signalez ce document aux mainteneurs d'inclusio."),
+            details={"messages": check.messages[:20]},
+        )
+        result.errors.append({"stage": "validate", **failure.to_dict()})
+    return summary
+
+
+def _write_report(report: dict[str, Any], out_dir: Path, basename: str) -> Artifact:
+    import json
+
+    path = out_dir / f"{basename}.report.json"
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    return Artifact(name="report", path=path, media_type="application/json")
+
+
+def _basename(filename: str) -> str:
+    """A safe file stem from the user's file name (no path, no odd characters)."""
+    import re
+    import unicodedata
+
+    stem = Path(filename.replace("\\", "/")).name.rsplit(".", 1)[0]
+    stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "-", stem).strip("-._")
+    return stem[:80] or "document"
+
+
+def failure_of(exc: InclusioError) -> dict[str, Any]:
+    """The error dict stored in a job record for a failure outside ``run_job`` (queue, storage)."""
+    return {"stage": "job", **exc.to_dict()}

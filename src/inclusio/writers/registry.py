@@ -1,0 +1,36 @@
+"""Output name -> writer. Adding an output format = one module and one line here."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from inclusio.model import Document
+from inclusio.writers.base import Artifact, RenderContext, Writer
+
+_WRITERS: dict[str, str] = {
+    "epub": "inclusio.writers.epub3:Epub3Writer",
+    "html": "inclusio.writers.html:HtmlWriter",
+    "mp3": "inclusio.writers.audio:AudioWriter",
+    "json": "inclusio.writers.registry:DocumentJsonWriter",
+}
+
+
+class DocumentJsonWriter:
+    """``--to json``: the Document itself, with its adaptations and provenance (not the reader's view)."""
+
+    name = "json"
+
+    def write(self, doc: Document, ctx: RenderContext) -> list[Artifact]:
+        path = ctx.out_dir / f"{ctx.basename}.document.json"
+        path.write_text(ctx.source.to_json(), encoding="utf-8")
+        return [Artifact(name="json", path=path, media_type="application/json")]
+
+
+def get_writer(name: str) -> Writer:
+    """A new writer instance for the output ``name`` (``epub``, ``html``, ``mp3``, ``json``)."""
+    try:
+        module_name, class_name = _WRITERS[name].split(":")
+    except KeyError:
+        raise ValueError(f"no writer for output {name!r}; known: {sorted(_WRITERS)}") from None
+    writer: Writer = getattr(import_module(module_name), class_name)()
+    return writer
