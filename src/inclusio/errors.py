@@ -218,3 +218,21 @@ def as_inclusio_error(exc: BaseException) -> InclusioError:
         f"Unexpected error ({type(exc).__name__}: {exc}). Report it with the job id.",
         details={"exception": type(exc).__name__},
     )
+
+
+def _all_error_classes() -> list[type[InclusioError]]:
+    out: list[type[InclusioError]] = []
+    pending: list[type[InclusioError]] = [InclusioError]
+    while pending:
+        cls = pending.pop()
+        out.append(cls)
+        pending.extend(cls.__subclasses__())
+    return out
+
+
+def error_class_for(code: str) -> type[InclusioError]:
+    """The error class that owns ``code`` (for exit codes and HTTP statuses of stored errors)."""
+    for cls in _all_error_classes():
+        if cls.code == code:
+            return cls
+    return InclusioError

@@ -53,6 +53,12 @@ class JobResult:
         return next((a for a in self.artifacts if a.name == name), None)
 
 
+def stage_fraction(stage: str, overall: float) -> float:
+    """The fraction done within ``stage``, given the job's overall fraction (for per-stage bars)."""
+    done = sum(_STAGE_WEIGHTS[s] for s in STAGES[: STAGES.index(stage)])
+    return max(0.0, min(1.0, (overall - done) / _STAGE_WEIGHTS[stage]))
+
+
 class _Progress:
     """Turns per-stage fractions into one overall fraction for the caller."""
 

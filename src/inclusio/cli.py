@@ -1,0 +1,215 @@
+"""The ``inclusio`` command: convert, score, profiles, serve, worker.
+
+The CLI contains no conversion logic: ``convert`` calls :func:`inclusio.pipeline.run_job`, the
+same function the Celery worker calls. Heavy libraries are imported inside the commands so that
+``inclusio --help`` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from inclusio.config import Settings, get_settings
+from inclusio.errors import InclusioError, InputError, error_class_for
+
+app = typer.Typer(
+    name="inclusio",
+    help="Turn course materials into accessible, profile-specific versions (EPUB 3, HTML, MP3, report).",
+    no_args_is_help=True,
+    add_completion=False,
+)
+profiles_app = typer.Typer(help="Learner profiles (YAML files in the profiles folder).", no_args_is_help=True)
+app.add_typer(profiles_app, name="profiles")
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _fail(error: InclusioError | dict[str, object]) -> typer.Exit:
+    """Print a coded error (English and French) and return the exit to raise."""
+    data = error.to_dict() if isinstance(error, InclusioError) else error
+    code = str(data.get("code", "internal.error"))
+    err_console.print(f"[bold red]error[/] [{code}] {data.get('message', '')}")
+    if data.get("message_fr"):
+        err_console.print(f"[dim]erreur[/] [{code}] {data['message_fr']}")
+    return typer.Exit(code=error_class_for(code).exit_code)
+
+
+def _settings() -> Settings:
+    return get_settings()
+
+
+@app.command()
+def convert(
+    file: Annotated[Path, typer.Argument(help="The course document (PDF, PPTX, DOCX).")],
+    profile: Annotated[str, typer.Option("--profile", "-p", help="Profile name (see 'inclusio profiles list').")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")] = Path("out"),
+    to: Annotated[str | None, typer.Option(
+        "--to", help="Comma-separated outputs among epub,html,mp3,report,json (default: the profile's).")] = None,
+    no_validate: Annotated[bool, typer.Option(
+        "--no-validate", help="Skip EPUBCheck on the EPUB (faster).")] = False,
+) -> None:
+    """Convert FILE for a learner profile and write the outputs into OUT."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    from inclusio.pipeline.job import run_job, stage_fraction
+    from inclusio.pipeline.progress import STAGES
+    from inclusio.profiles import ALL_OUTPUTS, load_profile
+
+    settings = _settings()
+    if no_validate:
+        settings = settings.model_copy(update={"validate_epub": False})
+    if not file.is_file():
+        raise _fail(InputError(f"No file at '{file}'. Check the path.",
+                               message_fr=f"Aucun fichier à « {file} ». Vérifiez le chemin."))
+    outputs = [part.strip() for part in to.split(",") if part.strip()] if to else None
+    if outputs:
+        unknown = [name for name in outputs if name not in ALL_OUTPUTS]
+        if unknown:
+            err_console.print(f"[bold red]error[/] unknown output(s) {', '.join(unknown)}; "
+                              f"choose among {', '.join(ALL_OUTPUTS)}")
+            raise typer.Exit(code=2)
+    try:
+        chosen = load_profile(profile, settings.profiles_dir)
+    except InclusioError as exc:
+        raise _fail(exc) from exc
+
+    with Progress(TextColumn("{task.description:<10}"), BarColumn(), TaskProgressColumn(),
+                  TextColumn("[dim]{task.fields[note]}"), TimeElapsedColumn(), console=err_console,
+                  transient=False) as bars:
+        tasks = {stage: bars.add_task(stage, total=1.0, note="", start=False) for stage in STAGES}
+        current: list[str] = []
+
+        def on_progress(stage: str, overall: float, message: str) -> None:
+            if not current or current[-1] != stage:
+                for previous in current:
+                    bars.update(tasks[previous], completed=1.0)
+                current.append(stage)
+                bars.start_task(tasks[stage])
+            bars.update(tasks[stage], completed=stage_fraction(stage, overall), note=message[:40])
+
+        result = run_job(file, chosen, out, settings=settings, outputs=outputs, filename=file.name,
+                         on_progress=on_progress)
+        for stage in current:
+            bars.update(tasks[stage], completed=1.0)
+
+    for warning in result.warnings[:15]:
+        err_console.print(f"[yellow]warning[/] [{warning.get('code')}] {warning.get('message')}")
+    if len(result.warnings) > 15:
+        err_console.print(f"[yellow]… {len(result.warnings) - 15} more warnings in the report[/]")
+    if result.status == "failed":
+        raise _fail(result.errors[0])
+    for error in result.errors:
+        err_console.print(f"[red]error[/] [{error.get('code')}] ({error.get('stage')}) {error.get('message')}")
+    table = Table(title=f"{file.name} → {chosen.id} ({result.status})")
+    table.add_column("output")
+    table.add_column("file")
+    table.add_column("size", justify="right")
+    for artifact in result.artifacts:
+        table.add_row(artifact.name, str(artifact.path), f"{artifact.path.stat().st_size / 1024:.0f} KiB")
+    console.print(table)
+    if result.status == "partial":
+        err_console.print("[yellow]partial result: some outputs failed (see the errors above and the report)[/]")
+        raise typer.Exit(code=10)
+
+
+@app.command()
+def score(
+    file: Annotated[Path, typer.Argument(help="The course document (PDF, PPTX, DOCX).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Print readability per section (French: Kandel–Moles; English: Flesch reading ease)."""
+    from inclusio.analysis.readability import score_document
+    from inclusio.converters.base import ConvertContext
+    from inclusio.converters.registry import convert as convert_file
+
+    settings = _settings()
+    try:
+        doc = convert_file(file, ConvertContext(filename=file.name, max_pages=settings.max_pages,
+                                                max_image_pixels=settings.max_image_pixels))
+    except InclusioError as exc:
+        raise _fail(exc) from exc
+    scores = score_document(doc)
+    if as_json:
+        sys.stdout.write(json.dumps(scores.model_dump(), ensure_ascii=False, indent=1) + "\n")
+        return
+    table = Table(title=f"{file.name} ({doc.lang}) — {scores.document.reading_ease_formula}")
+    table.add_column("section")
+    table.add_column("words", justify="right")
+    table.add_column("words/sentence", justify="right")
+    table.add_column("reading ease", justify="right")
+    table.add_column("LIX", justify="right")
+    for section in scores.sections:
+        s = section.scores
+        table.add_row("  " * max(0, section.level - 1) + (section.title or "(start)")[:60], str(s.words),
+                      f"{s.words_per_sentence:.1f}", f"{s.reading_ease:.1f}", f"{s.lix:.1f}")
+    d = scores.document
+    table.add_row("[bold]whole document[/]", str(d.words), f"{d.words_per_sentence:.1f}",
+                  f"{d.reading_ease:.1f}", f"{d.lix:.1f}")
+    console.print(table)
+
+
+@profiles_app.command("list")
+def profiles_list() -> None:
+    """List the available profiles."""
+    from inclusio.profiles import list_profiles
+
+    settings = _settings()
+    try:
+        profiles = list_profiles(settings.profiles_dir)
+    except InclusioError as exc:
+        raise _fail(exc) from exc
+    table = Table(title=f"Profiles in {settings.profiles_dir}")
+    table.add_column("id")
+    table.add_column("nom")
+    table.add_column("name")
+    table.add_column("adaptation")
+    table.add_column("outputs")
+    for p in profiles:
+        table.add_row(p.id, p.name.fr, p.name.en, p.adaptation.level, ",".join(p.outputs))
+    console.print(table)
+
+
+@profiles_app.command("schema")
+def profiles_schema() -> None:
+    """Print the profile JSON Schema (for editors)."""
+    from inclusio.profiles import Profile
+
+    sys.stdout.write(json.dumps(Profile.model_json_schema(), indent=1) + "\n")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Start the API and one worker on the embedded default (SQLite, no broker server needed)."""
+    from inclusio.service import serve as serve_service
+
+    serve_service(_settings(), host=host, port=port)
+
+
+@app.command()
+def worker(
+    queues: Annotated[str | None, typer.Option(help="Comma-separated queues to consume.")] = None,
+    concurrency: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Start a Celery worker (production: several, against Redis or RabbitMQ)."""
+    from inclusio.service import run_worker
+
+    run_worker(_settings(), queues=queues.split(",") if queues else None, concurrency=concurrency)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
