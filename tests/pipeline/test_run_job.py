@@ -1,0 +1,113 @@
+"""run_job end to end, without any broker: the same function the CLI and the worker call."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from inclusio.config import Settings
+from inclusio.pipeline import run_job
+from inclusio.profiles import load_profile
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLES = ROOT / "samples"
+PROFILES = ROOT / "profiles"
+
+
+def settings_for(tmp_path: Path, **overrides: object) -> Settings:
+    return Settings(data_dir=tmp_path / "data", profiles_dir=PROFILES, **overrides)
+
+
+@pytest.mark.slow
+def test_french_handout_for_easy_read_gives_every_output(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path)
+    profile = load_profile("easy-read", PROFILES)
+    seen: list[tuple[str, float]] = []
+    result = run_job(SAMPLES / "cours-photosynthese-fr.pdf", profile, tmp_path / "out", settings=settings,
+                     outputs=["epub", "html", "mp3", "report", "json"],
+                     on_progress=lambda stage, fraction, message: seen.append((stage, fraction)))
+    assert result.status == "succeeded", result.errors
+    names = {a.name for a in result.artifacts}
+    assert {"epub", "html", "mp3", "report", "json"} <= names
+    assert any(n.startswith("mp3-") for n in names), "one MP3 per section"
+    for artifact in result.artifacts:
+        assert artifact.path.is_file() and artifact.path.stat().st_size > 0, artifact
+
+    # Progress goes through every stage in order and never goes back.
+    stages = [s for s, _ in seen]
+    assert [s for i, s in enumerate(stages) if i == 0 or stages[i - 1] != s] == [
+        "convert", "analyse", "adapt", "render", "validate", "report"]
+    fractions = [f for _, f in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+
+    report = json.loads(result.artifact("report").path.read_text(encoding="utf-8"))
+    assert report["status"] == "succeeded"
+    assert report["input"]["lang"] == "fr"
+    assert report["validation"]["epubcheck"] == {"ran": True, "errors": 0, "fatals": 0,
+                                                 "warnings": report["validation"]["epubcheck"]["warnings"]}
+    before = report["readability"]["before"]["document"]
+    after = report["readability"]["after"]["document"]
+    # The easy-to-read draft has shorter sentences than the source.
+    assert after["words_per_sentence"] < before["words_per_sentence"]
+    assert report["stages"]["adapt"]["blocks_adapted"] > 0
+
+    # The Document JSON keeps the provenance of every adaptation.
+    doc = json.loads(result.artifact("json").path.read_text(encoding="utf-8"))
+    adaptations = [a for b in doc["blocks"] for a in b.get("adaptations", [])]
+    assert adaptations and all(a["provenance"]["engine"] == "offline" for a in adaptations)
+
+    with zipfile.ZipFile(result.artifact("epub").path) as epub:
+        assert epub.namelist()[0] == "mimetype"
+
+
+def test_corrupt_input_fails_with_a_code_and_still_writes_a_report(tmp_path: Path) -> None:
+    bad = tmp_path / "cours.pdf"
+    bad.write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog")
+    result = run_job(bad, load_profile("dyslexia", PROFILES), tmp_path / "out",
+                     settings=settings_for(tmp_path), outputs=["epub", "report"])
+    assert result.status == "failed"
+    assert result.errors[0]["code"] == "input.corrupt"
+    assert result.errors[0]["stage"] == "convert"
+    assert result.errors[0]["message_fr"]
+    report = json.loads((tmp_path / "out" / "cours.report.json").read_text(encoding="utf-8"))
+    assert report["status"] == "failed" and report["errors"][0]["code"] == "input.corrupt"
+    assert not (tmp_path / "out" / "cours.epub").exists()
+
+
+def test_empty_input_fails_with_input_empty(tmp_path: Path) -> None:
+    empty = tmp_path / "vide.docx"
+    empty.write_bytes(b"")
+    result = run_job(empty, load_profile("blind", PROFILES), tmp_path / "out",
+                     settings=settings_for(tmp_path), outputs=["json"])
+    assert result.status == "failed"
+    assert [e["code"] for e in result.errors] == ["input.empty"]
+
+
+@pytest.mark.slow
+def test_a_failing_writer_gives_a_partial_result_with_the_other_outputs(tmp_path: Path) -> None:
+    # A voice that espeak-ng does not have makes the audio writer fail; the EPUB must still be there.
+    settings = settings_for(tmp_path, speech_voice_en="zz-no-such-voice", validate_epub=False)
+    result = run_job(SAMPLES / "handout-water-cycle-en.docx", load_profile("blind", PROFILES),
+                     tmp_path / "out", settings=settings, outputs=["epub", "mp3", "report"])
+    assert result.status == "partial"
+    assert [e["stage"] for e in result.errors] == ["render.mp3"]
+    assert result.artifact("epub") is not None and result.artifact("epub").path.stat().st_size > 0
+    assert result.artifact("report") is not None
+    assert result.artifact("mp3") is None
+
+
+def test_output_names_come_from_the_users_file_name(tmp_path: Path) -> None:
+    result = run_job(SAMPLES / "diaporama-cellule-fr.pptx", load_profile("dyslexia", PROFILES),
+                     tmp_path / "out", settings=settings_for(tmp_path), outputs=["json"],
+                     filename="../../Cours 3 : la cellule.pptx")
+    assert result.status == "succeeded", result.errors
+    assert result.artifact("json").path == tmp_path / "out" / "Cours-3-la-cellule.document.json"
+
+
+def test_unknown_output_is_a_programming_error(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown outputs"):
+        run_job(SAMPLES / "diaporama-cellule-fr.pptx", load_profile("dyslexia", PROFILES), tmp_path,
+                settings=settings_for(tmp_path), outputs=["pdf"])
