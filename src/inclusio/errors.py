@@ -191,6 +191,19 @@ class ArtifactNotFound(InclusioError):
                           "de la tâche ; attendez qu'elle soit terminée.")
 
 
+class WorkerLost(InclusioError):
+    code = "job.worker_lost"
+    http_status = 500
+    exit_code = 1
+    retryable = True
+    default_message = ("The conversion stopped unexpectedly (the worker process ended: out of memory, a crash "
+                       "on this file, or a restart). Submit the document again; if it fails again, report "
+                       "it with the job id.")
+    default_message_fr = ("La conversion s'est arrêtée brutalement (le processus de traitement s'est terminé : "
+                          "mémoire insuffisante, plantage sur ce fichier ou redémarrage). Soumettez de nouveau "
+                          "le document ; si l'échec se répète, signalez-le avec le numéro de la tâche.")
+
+
 class QueueUnavailable(InclusioError):
     code = "queue.unavailable"
     http_status = 503
