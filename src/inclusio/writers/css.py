@@ -1,0 +1,140 @@
+"""A learner profile's reading settings as a style sheet, shared by the EPUB and HTML writers.
+
+Everything is a *default the reader can override* (STANDARDS R9): no ``!important``, relative
+units (``rem``, ``em``, ``ch``) so the reading system's own font-size and font choices win.
+Layout rules follow the easy-to-read layout checks (STANDARDS §3, L1-L8): left-aligned text,
+no hyphenation unless the profile asks for it, no italics or all-caps added by the style
+sheet, one column, a bounded line length.
+"""
+
+from __future__ import annotations
+
+from inclusio.profiles import Profile
+
+
+def _num(value: float) -> str:
+    """``1.0`` -> ``1``, ``1.15`` -> ``1.15`` (short, stable CSS numbers)."""
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def profile_css(profile: Profile) -> str:
+    """The style sheet for ``profile``: fonts, sizes, spacing, colours, line length.
+
+    Returns CSS text usable both as an EPUB style sheet and inside an HTML ``<style>``.
+    The font family is a default (the reader's own font setting replaces it); the size is in
+    ``rem``; the line length is bounded with ``max-width`` in ``ch``; text is left-aligned;
+    hyphenation is ``none`` unless ``profile.reading.hyphens`` is true.
+    """
+    r = profile.reading
+    colors = r.colors
+    hyphens = "auto" if r.hyphens else "none"
+    # ``font_family`` comes from a validated profile file; strip characters that could end the
+    # declaration so a careless value cannot inject other rules.
+    family = r.font_family.replace(";", " ").replace("{", " ").replace("}", " ")
+    return f"""/* inclusio profile: {profile.id} (defaults the reader can override) */
+html {{
+  color: {colors.text};
+  background-color: {colors.background};
+}}
+body {{
+  font-family: {family};
+  font-size: {_num(r.font_size_rem)}rem;
+  line-height: {_num(r.line_height)};
+  letter-spacing: {_num(r.letter_spacing_em)}em;
+  word-spacing: {_num(r.word_spacing_em)}em;
+  text-align: {r.text_align};
+  -webkit-hyphens: {hyphens};
+  hyphens: {hyphens};
+  max-width: {r.max_line_chars}ch;
+  margin: 0 auto;
+  padding: 0 1em;
+  color: {colors.text};
+  background-color: {colors.background};
+}}
+p, li, dd, figcaption, blockquote, pre, table, aside {{
+  text-align: {r.text_align};
+}}
+p {{
+  margin-top: 0;
+  margin-bottom: {_num(r.paragraph_spacing_em)}em;
+}}
+h1, h2, h3, h4, h5, h6 {{
+  line-height: 1.3;
+  margin-top: {_num(max(r.paragraph_spacing_em, 1.0) * 1.5)}em;
+  margin-bottom: {_num(max(r.paragraph_spacing_em, 0.5) * 0.5)}em;
+  text-align: {r.text_align};
+}}
+h1 {{ font-size: 1.6em; }}
+h2 {{ font-size: 1.4em; }}
+h3 {{ font-size: 1.2em; }}
+h4, h5, h6 {{ font-size: 1.05em; }}
+a {{ color: {colors.link}; text-decoration: underline; }}
+ul, ol {{
+  margin-top: 0;
+  margin-bottom: {_num(r.paragraph_spacing_em)}em;
+  padding-left: 1.5em;
+}}
+li {{ margin-bottom: {_num(r.paragraph_spacing_em * 0.4)}em; }}
+blockquote {{
+  margin: 0 0 {_num(r.paragraph_spacing_em)}em 0;
+  padding-left: 1em;
+  border-left: 0.25em solid currentColor;
+}}
+pre {{
+  white-space: pre-wrap;
+  overflow-wrap: anywhere;
+  font-family: monospace, monospace;
+  font-size: 0.95em;
+}}
+figure {{
+  margin: 0 0 {_num(r.paragraph_spacing_em)}em 0;
+}}
+figure img {{
+  max-width: 100%;
+  height: auto;
+}}
+figcaption {{ margin-top: 0.5em; }}
+.image-missing {{
+  border: 0.1em dashed currentColor;
+  padding: 0.5em;
+}}
+table {{
+  border-collapse: collapse;
+  margin-bottom: {_num(r.paragraph_spacing_em)}em;
+  max-width: 100%;
+}}
+caption {{
+  text-align: {r.text_align};
+  font-weight: bold;
+  margin-bottom: 0.5em;
+}}
+th, td {{
+  border: 0.06em solid currentColor;
+  padding: 0.3em 0.5em;
+  vertical-align: top;
+  text-align: {r.text_align};
+}}
+th {{ font-weight: bold; }}
+aside {{
+  margin: 0 0 {_num(r.paragraph_spacing_em)}em 0;
+  padding: 0.5em 1em;
+  border-left: 0.25em solid currentColor;
+}}
+.note-label {{ font-weight: bold; }}
+.formula {{ font-family: 'STIX Two Math', 'Cambria Math', serif; white-space: pre-wrap; }}
+.pagebreak {{
+  display: block;
+  font-size: 0.8em;
+  text-align: right;
+  margin: 0.5em 0;
+}}
+.skip-link {{
+  position: absolute;
+  left: -999em;
+}}
+.skip-link:focus {{
+  position: static;
+  left: auto;
+}}
+"""

@@ -1,0 +1,299 @@
+"""EPUB 3 writer (ebooklib 0.20), aiming at EPUB Accessibility 1.1 (STANDARDS.md §1).
+
+The book has:
+
+* one XHTML file per top-level section (:func:`inclusio.writers.xhtml.split_top_sections`; a
+  preamble before the first heading gets its own file), each with ``lang``/``xml:lang`` on
+  ``<html>`` and a ``<title>``;
+* headings that follow the whole publication's hierarchy with no skipped level (a skipped
+  source level is clamped, see :func:`inclusio.writers.xhtml.output_heading_levels`, and
+  recorded as an ``info`` warning ``heading.level_clamped``);
+* a navigation document with the nested table of contents in reading order, landmarks
+  (``toc`` and ``bodymatter``) and, when the document has page markers, a page-list, with
+  ``pageBreakSource`` and ``dc:source`` naming the source file and its SHA-256;
+* accessibility metadata computed from what the book really contains (access modes,
+  features, hazards, a summary naming the gaps and any generated, unreviewed text); no
+  conformance claim (that needs an evaluation by the deploying organisation);
+* a style sheet from the learner profile (:func:`inclusio.writers.css.profile_css`).
+
+ebooklib never writes ``xml:lang`` on ``<package>``: the zip is rewritten afterwards
+(``mimetype`` first and stored), which also adds ``role="doc-pagelist"`` to the page-list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from inclusio.errors import InclusioError, StageError
+from inclusio.model import Document, Heading, Resource
+from inclusio.writers.base import Artifact, RenderContext
+from inclusio.writers.css import profile_css
+from inclusio.writers.xhtml import (
+    Chunk,
+    FragmentRenderer,
+    ImageStats,
+    accessibility_summary,
+    applied_adaptations,
+    document_title,
+    drop_empty_headings,
+    esc,
+    labels,
+    output_heading_levels,
+    split_top_sections,
+)
+
+EPUB_MEDIA_TYPE = "application/epub+zip"
+_OPF_PATH = "EPUB/content.opf"
+_NAV_PATH = "EPUB/nav.xhtml"
+IDENTIFIER_NAMESPACE = uuid.UUID("6f1c1b8e-6a58-4c55-9a3e-2f6a1d1c9e01")
+"""Namespace for :func:`book_identifier` (fixed forever: changing it changes every book's id)."""
+
+
+def book_identifier(source_sha256: str, profile_id: str) -> str:
+    """``urn:uuid:`` derived from the source file and the profile: the same inputs give the same id."""
+    return f"urn:uuid:{uuid.uuid5(IDENTIFIER_NAMESPACE, f'{source_sha256}:{profile_id}')}"
+
+
+def accessibility_metadata(images: ImageStats, *, has_headings: bool, has_pages: bool) -> dict[str, list[str]]:
+    """The ``schema:`` accessibility properties for a book with this content (STANDARDS §1 values).
+
+    ``alternativeText`` only when every informative image has a real alt text (a caption
+    reused as alt, or the placeholder, does not count); ``pageNavigation`` and
+    ``pageBreakMarkers`` only with a page-list.
+    """
+    visual = images.shown > 0
+    all_described = images.described == images.shown
+    modes = ["textual"] + (["visual"] if visual else [])
+    sufficient = (["textual,visual"] if visual else []) + (["textual"] if all_described else [])
+    features = ["tableOfContents", "readingOrder"]
+    if has_headings:
+        features.insert(0, "structuralNavigation")
+    if visual and all_described:
+        features.append("alternativeText")
+    if images.long_descriptions:
+        features.append("longDescription")
+    if has_pages:
+        features += ["pageNavigation", "pageBreakMarkers"]
+    return {
+        "schema:accessMode": modes,
+        "schema:accessModeSufficient": sufficient,
+        "schema:accessibilityFeature": features,
+        "schema:accessibilityHazard": ["none"],
+    }
+
+
+@dataclass
+class _TocNode:
+    title: str
+    href: str
+    level: int
+    children: list[_TocNode] = field(default_factory=list)
+
+
+def _safe_name(key: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "-", key)[:80] or "image"
+
+
+class Epub3Writer:
+    """Writes ``<basename>.epub`` (artifact ``epub``). See the module docstring for what it contains.
+
+    After :meth:`write`, ``warnings`` holds what the reader loses or what was changed (the same
+    list as the artifact's ``warnings``): ``image.alt_missing`` (placeholder alt text in the
+    document's language), ``image.alt_from_caption``, ``image.missing``,
+    ``image.unsupported_format``, ``heading.level_clamped`` (info), ``heading.empty`` (info),
+    ``render.block_failed``. Raises :class:`~inclusio.errors.StageError` if the book cannot be
+    written at all.
+    """
+
+    name = "epub"
+
+    def __init__(self) -> None:
+        self.warnings: list[dict[str, Any]] = []
+
+    def write(self, doc: Document, ctx: RenderContext) -> list[Artifact]:
+        """Render ``doc`` (the reader's view) to ``ctx.out_dir/<basename>.epub``."""
+        try:
+            path = self._write(doc, ctx)
+        except InclusioError:
+            raise
+        except Exception as exc:  # ebooklib/lxml failures become a typed, reportable error
+            raise StageError(
+                f"The EPUB could not be written ({type(exc).__name__}: {exc}). The other outputs are "
+                "still available; report this document to the inclusio maintainers.",
+                message_fr=(f"L'EPUB n'a pas pu être écrit ({type(exc).__name__} : {exc}). Les autres "
+                            "résultats restent disponibles ; signalez ce document aux mainteneurs d'inclusio."),
+                details={"writer": self.name, "exception": type(exc).__name__},
+            ) from exc
+        return [Artifact(name="epub", path=path, media_type=EPUB_MEDIA_TYPE, warnings=list(self.warnings))]
+
+    # -- building ---------------------------------------------------------------------------
+
+    def _write(self, doc: Document, ctx: RenderContext) -> Path:
+        from ebooklib import epub
+
+        self.warnings = []
+        words = labels(doc.lang)
+        title = document_title(doc)
+        blocks, dropped = drop_empty_headings(list(doc.blocks))
+        self.warnings += dropped
+        view = doc.model_copy(update={"blocks": blocks})
+
+        images: dict[str, tuple[str, Resource]] = {}  # resource key -> (file name, resource)
+
+        def image_src(key: str, resource: Resource) -> str:
+            if key not in images:
+                images[key] = (f"images/{_safe_name(key)}-{len(images) + 1}.{resource.extension}", resource)
+            return images[key][0]
+
+        levels = output_heading_levels(blocks)
+        renderer = FragmentRenderer(view, epub=True, image_src=image_src, levels=levels)
+        chunks = split_top_sections(blocks) or [Chunk(heading=None, blocks=[])]
+        has_headings = any(isinstance(b, Heading) for b in blocks)
+
+        book = epub.EpubBook()
+        book.set_identifier(book_identifier(doc.source.sha256, ctx.profile.id))
+        book.set_title(title)
+        book.set_language(doc.lang)
+        for author in doc.authors:
+            if author.strip():
+                book.add_author(author.strip())
+
+        css = epub.EpubItem(uid="style-profile", file_name="style/inclusio.css", media_type="text/css",
+                            content=profile_css(ctx.profile).encode("utf-8"))
+        book.add_item(css)
+
+        files: list[Any] = []
+        toc_roots: list[_TocNode] = []
+        stack: list[_TocNode] = []
+        for index, chunk in enumerate(chunks, start=1):
+            ctx.progress(0.8 * (index - 1) / len(chunks), f"EPUB: part {index}/{len(chunks)}")
+            file_name = f"part-{index:03d}.xhtml"
+            body = renderer.render_blocks(chunk.blocks)
+            if not has_headings and index == 1:
+                # A book with no heading at all still needs something to navigate to: its title.
+                body = f'<h1 id="{renderer.unique_id("title")}">{esc(title)}</h1>\n{body}'
+            if chunk.heading is not None:
+                heading_id = renderer.anchor(chunk.heading)
+                section = (f'<section epub:type="chapter" role="doc-chapter" aria-labelledby="{heading_id}">'
+                           f"\n{body}\n</section>")
+                file_title = chunk.heading.text.strip()
+            else:
+                section = f"<section>\n{body}\n</section>"
+                file_title = title
+            item = epub.EpubHtml(uid=f"part-{index:03d}", title=file_title, file_name=file_name, lang=doc.lang)
+            item.content = f"<html><head></head><body>{section}</body></html>".encode()
+            item.add_item(css)
+            book.add_item(item)
+            files.append(item)
+
+            # TOC entries in reading order, nested by output level.
+            if chunk.heading is None:
+                toc_roots.append(_TocNode(words["start"] if has_headings else title, file_name, 1))
+                stack = []
+            for block in chunk.blocks:
+                if not isinstance(block, Heading):
+                    continue
+                node = _TocNode(block.text.strip(), f"{file_name}#{renderer.anchor(block)}",
+                                renderer.heading_level(block))
+                while stack and stack[-1].level >= node.level:
+                    stack.pop()
+                (stack[-1].children if stack else toc_roots).append(node)
+                stack.append(node)
+
+        for key, (file_name, resource) in images.items():
+            book.add_item(epub.EpubImage(uid=f"img-{_safe_name(key)}", file_name=file_name,
+                                         media_type=resource.media_type, content=resource.data))
+
+        self.warnings += renderer.warnings
+        self._metadata(book, doc, ctx, renderer, has_headings)
+
+        counter = iter(range(1, 1_000_000))
+
+        def to_ebooklib(node: _TocNode) -> Any:
+            if node.children:
+                return (epub.Section(node.title, href=node.href), [to_ebooklib(c) for c in node.children])
+            return epub.Link(node.href, node.title, f"toc-{next(counter)}")
+
+        book.toc = [to_ebooklib(node) for node in toc_roots]
+        nav = epub.EpubNav(title=words["toc"])
+        nav.add_item(css)
+        book.add_item(nav)
+        book.add_item(epub.EpubNcx())  # for EPUB 2 reading systems; harmless for EPUB 3 ones
+        # The nav is in the spine (non-linear) because the landmarks link to it (EPUBCheck RSC-011).
+        book.spine = [(nav, "no"), *files]
+        book.guide = [
+            {"type": "toc", "href": "nav.xhtml", "title": words["toc"]},
+            {"type": "text", "href": files[0].file_name, "title": files[0].title},  # -> bodymatter
+        ]
+
+        ctx.out_dir.mkdir(parents=True, exist_ok=True)
+        final = ctx.out_dir / f"{ctx.basename}.epub"
+        ctx.progress(0.85, "EPUB: writing the package")
+        with tempfile.TemporaryDirectory(dir=ctx.out_dir, prefix=".epub-") as tmp:
+            raw = Path(tmp) / "raw.epub"
+            epub.write_epub(str(raw), book, {
+                "epub3_landmark": True,
+                "epub3_pages": True,
+                "landmark_title": words["landmarks"],
+                "pages_title": words["pages"],
+                "mtime": dt.datetime.now(dt.UTC),
+                "raise_exceptions": True,
+            })
+            fixed = Path(tmp) / "fixed.epub"
+            _finish_package(raw, fixed, doc.lang)
+            os.replace(fixed, final)
+        ctx.progress(1.0, "EPUB: done")
+        return final
+
+    def _metadata(self, book: Any, doc: Document, ctx: RenderContext, renderer: FragmentRenderer,
+                  has_headings: bool) -> None:
+        has_pages = bool(renderer.page_ids)
+        for prop, values in accessibility_metadata(renderer.images, has_headings=has_headings,
+                                                   has_pages=has_pages).items():
+            for value in values:
+                book.add_metadata(None, "meta", value, {"property": prop})
+        summary = accessibility_summary(
+            doc, images=renderer.images, pages=len(renderer.page_ids), has_toc=True,
+            adaptations=applied_adaptations(ctx.source, ctx.profile), fmt="EPUB")
+        book.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
+        if has_pages:
+            source = f"{doc.source.filename} (sha256 {doc.source.sha256})"
+            book.add_metadata("DC", "source", source)
+            book.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
+
+
+def _finish_package(raw: Path, out: Path, lang: str) -> None:
+    """Copy the EPUB with ``xml:lang`` on ``<package>`` and ``role="doc-pagelist"`` on the page-list.
+
+    ``mimetype`` is written first and uncompressed, as the OCF container requires.
+    """
+    from lxml import etree
+
+    xml_ns = "http://www.w3.org/XML/1998/namespace"
+    epub_ns = "http://www.idpf.org/2007/ops"
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w") as dst:
+        dst.writestr(zipfile.ZipInfo("mimetype"), b"application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        for info in src.infolist():
+            if info.filename == "mimetype":
+                continue
+            data = src.read(info.filename)
+            if info.filename == _OPF_PATH:
+                tree = etree.fromstring(data)
+                tree.set(f"{{{xml_ns}}}lang", lang)
+                data = etree.tostring(tree, xml_declaration=True, encoding="utf-8", pretty_print=True)
+            elif info.filename == _NAV_PATH:
+                tree = etree.fromstring(data)
+                for nav in tree.iter("{http://www.w3.org/1999/xhtml}nav"):
+                    if nav.get(f"{{{epub_ns}}}type") == "page-list":
+                        nav.set("role", "doc-pagelist")
+                data = etree.tostring(tree, xml_declaration=True, encoding="utf-8", pretty_print=True,
+                                      doctype="<!DOCTYPE html>")
+            dst.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED)

@@ -1,0 +1,629 @@
+"""Document blocks -> semantic (X)HTML fragments, shared by the EPUB and the HTML writers.
+
+The fragments are *polyglot*: well-formed XML that the HTML parsers read the same way
+(explicit end tags, ``<br/>``, ``<img/>``, escaped text, no control characters), so the EPUB
+writer can hand them to ebooklib and the HTML writer can embed them as they are.
+
+What the renderer decides, for both formats:
+
+* **Heading levels** follow the whole publication's hierarchy and never skip a level
+  (axe ``heading-order``). A heading whose source level skips one (an ``h3`` right under an
+  ``h1``) is *clamped* to one level below its parent heading; nothing is lost, and the
+  change is recorded as an ``info`` warning (``heading.level_clamped``) so nobody is
+  surprised. See :func:`output_heading_levels`.
+* **Images**: decorative -> ``alt=""`` + ``role="presentation"``; otherwise the source alt
+  text, else a generated ``alt_text`` adaptation, else the caption, else a placeholder in the
+  document's language ("Image sans description"), each fallback recorded as a warning.
+* **Tables**: ``<th scope="col">`` in header rows, ``<th scope="row">`` elsewhere, spans kept.
+* **Notes**: speaker notes and comments as ``<aside>`` with a visible label that is not a
+  heading; footnotes as ``<aside role="doc-footnote">`` (EPUB: also ``epub:type="footnote"``).
+* **Page markers**: EPUB ``<span id role="doc-pagebreak" epub:type="pagebreak" aria-label/>``;
+  HTML a discreet visible ``<span role="doc-pagebreak">``.
+
+EPUB trap (verified in ebooklib 0.20, ``ebooklib.utils.get_pages``): the page-list is built
+from *every* element that has both ``epub:type`` and ``id``. So in EPUB mode only page markers
+carry both; a footnote's ``id`` goes on its inner paragraph and sections carry no ``id``.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from html import escape
+
+from inclusio.model import (
+    Block,
+    Document,
+    Figure,
+    Formula,
+    Heading,
+    ListBlock,
+    Note,
+    PageMarker,
+    Paragraph,
+    Provenance,
+    Resource,
+    Table,
+    TableCell,
+)
+from inclusio.profiles import Profile
+
+# -- language -------------------------------------------------------------------------------
+
+_LABELS: dict[str, dict[str, str]] = {
+    "fr": {
+        "speaker": "Notes de l'orateur",
+        "footnote": "Note",
+        "endnote": "Note",
+        "comment": "Commentaire",
+        "no_alt": "Image sans description",
+        "image_missing": "Image non disponible",
+        "long_description": "Description détaillée",
+        "toc": "Table des matières",
+        "landmarks": "Repères",
+        "pages": "Pages",
+        "skip": "Aller au contenu",
+        "start": "Début du document",
+        "page": "page",
+        "slide": "diapositive",
+        "colon": "\u00a0:",
+        "untitled": "Document sans titre",
+    },
+    "en": {
+        "speaker": "Speaker notes",
+        "footnote": "Note",
+        "endnote": "Note",
+        "comment": "Comment",
+        "no_alt": "Image without description",
+        "image_missing": "Image not available",
+        "long_description": "Long description",
+        "toc": "Contents",
+        "landmarks": "Landmarks",
+        "pages": "Pages",
+        "skip": "Skip to content",
+        "start": "Start of document",
+        "page": "page",
+        "slide": "slide",
+        "colon": ":",
+        "untitled": "Untitled document",
+    },
+}
+
+
+def primary_lang(lang: str | None) -> str:
+    """``fr-CA`` -> ``fr``; anything but French falls back to English for our own labels."""
+    primary = (lang or "").split("-")[0].lower()
+    return primary if primary in _LABELS else "en"
+
+
+def labels(lang: str | None) -> dict[str, str]:
+    """The writer's own words (note labels, placeholders, navigation titles) in ``lang``."""
+    return _LABELS[primary_lang(lang)]
+
+
+# -- text -----------------------------------------------------------------------------------
+
+# XML 1.0 forbids C0 controls except tab/newline/return; PowerPoint uses \x0b as a soft line break.
+_CONTROL = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+
+
+def clean_text(text: str | None) -> str:
+    """Text safe for XML: soft breaks become newlines, other control characters are dropped."""
+    if not text:
+        return ""
+    text = text.replace("\x0b", "\n").replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text)
+
+
+def esc(text: str | None) -> str:
+    """Escape for element content and attribute values (quotes included)."""
+    return escape(clean_text(text), quote=True)
+
+
+def esc_lines(text: str | None) -> str:
+    """Escape and keep the source's line breaks as ``<br/>`` (one sentence per line stays so)."""
+    lines = [esc(line) for line in clean_text(text).strip("\n").split("\n")]
+    return "<br/>".join(lines)
+
+
+_ID_OK = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+_ID_BAD_CHARS = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def _xml_id(raw: str) -> str:
+    """Turn a block id into a valid XML id (NCName)."""
+    if _ID_OK.match(raw):
+        return raw
+    cleaned = _ID_BAD_CHARS.sub("-", raw)
+    return cleaned if _ID_OK.match(cleaned) else f"b-{cleaned}"
+
+
+# -- alt text -------------------------------------------------------------------------------
+
+_USELESS_ALT = re.compile(
+    r"^\s*("
+    r"\S+\.(png|jpe?g|gif|bmp|svg|emf|wmf|tiff?|webp)"
+    r"|(picture|image|img|photo|graphic|figure|grafik|bild)\s*[-_]?\s*\d*"
+    r"|.*description (automatically|automatique(ment)?) g[ée]n[ée]r[ée]e?.*"
+    r")\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_useless_alt(alt: str | None) -> bool:
+    """True for missing alt and for boilerplate that counts as missing (``image1.png``, ``Picture 3``)."""
+    if alt is None or not alt.strip():
+        return True
+    return bool(_USELESS_ALT.match(alt))
+
+
+# -- heading levels -------------------------------------------------------------------------
+
+
+def output_heading_levels(blocks: Iterable[Block]) -> dict[int, int]:
+    """Output level of every heading, keyed by ``id(heading)``, with no level ever skipped.
+
+    The publication's hierarchy is kept: a heading sits one level below the nearest earlier
+    heading of a *lower source level* (its parent), or at level 1 if it has none. So
+    ``h1, h3, h2`` becomes ``h1, h2, h2``, and a document whose first heading is ``h2`` starts
+    at ``h1``. Levels stop at 6.
+    """
+    stack: list[tuple[int, int]] = []  # (source level, output level) of the open ancestors
+    levels: dict[int, int] = {}
+    for block in blocks:
+        if not isinstance(block, Heading):
+            continue
+        while stack and stack[-1][0] >= block.level:
+            stack.pop()
+        out = min(stack[-1][1] + 1, 6) if stack else 1
+        levels[id(block)] = out
+        stack.append((block.level, out))
+    return levels
+
+
+# -- splitting into files -------------------------------------------------------------------
+
+
+@dataclass
+class Chunk:
+    """The blocks of one top-level section (one EPUB file), or of the preamble (``heading=None``)."""
+
+    heading: Heading | None
+    blocks: list[Block]
+
+
+def split_top_sections(blocks: list[Block]) -> list[Chunk]:
+    """Split blocks where :meth:`Document.top_sections` starts a new top-level section.
+
+    A heading starts a top-level section when its level is not deeper than every earlier
+    heading's (the same rule :func:`inclusio.model.build_sections` applies). Page markers
+    that come right before such a heading move to the new chunk, so "go to page 5" lands on
+    the page's first heading rather than at the end of the previous file. An empty preamble
+    is dropped.
+    """
+    chunks: list[Chunk] = [Chunk(heading=None, blocks=[])]
+    min_level = 7
+    for block in blocks:
+        if isinstance(block, Heading) and block.level <= min_level:
+            min_level = block.level
+            moved: list[Block] = []
+            previous = chunks[-1].blocks
+            while previous and isinstance(previous[-1], PageMarker):
+                moved.insert(0, previous.pop())
+            chunks.append(Chunk(heading=block, blocks=[*moved, block]))
+        else:
+            chunks[-1].blocks.append(block)
+    return [c for c in chunks if c.heading is not None or c.blocks]
+
+
+def drop_empty_headings(blocks: list[Block]) -> tuple[list[Block], list[dict[str, str | None]]]:
+    """Headings without text are left out (an empty heading misleads screen-reader users); reported."""
+    kept: list[Block] = []
+    warnings: list[dict[str, str | None]] = []
+    for block in blocks:
+        if isinstance(block, Heading) and not clean_text(block.text).strip():
+            warnings.append({"code": "heading.empty", "message": "A heading without text was left out.",
+                             "severity": "info", "block_id": block.id})
+            continue
+        kept.append(block)
+    return kept, warnings
+
+
+# -- rendering ------------------------------------------------------------------------------
+
+EPUB_IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/svg+xml", "image/webp"})
+"""EPUB 3.3 core media types for images: anything else would need a fallback (EPUBCheck RSC-032)."""
+
+
+@dataclass
+class ImageStats:
+    """What the rendered images are like, for the accessibility metadata and summary."""
+
+    shown: int = 0
+    """``<img>`` elements that carry information (not decorative)."""
+    decorative: int = 0
+    described: int = 0
+    """Non-decorative images with a real alt text (source or generated adaptation)."""
+    alt_from_caption: int = 0
+    placeholder: int = 0
+    not_available: int = 0
+    """Figures whose image could not be shown (missing or unsupported resource)."""
+    long_descriptions: int = 0
+    generated_alt: list[Provenance] = field(default_factory=list)
+
+
+ImageSource = Callable[[str, Resource], str]
+"""Given a resource key and the resource, the ``src`` to write (a file path or a data: URI)."""
+
+
+def data_uri(key: str, resource: Resource) -> str:
+    """An :data:`ImageSource` that embeds the image (single-file HTML)."""
+    return f"data:{resource.media_type};base64,{base64.b64encode(resource.data).decode('ascii')}"
+
+
+class FragmentRenderer:
+    """Renders blocks to (X)HTML fragments; collects warnings and image statistics.
+
+    One renderer per output document: it hands out unique element ids across all the files of
+    an EPUB. ``epub=True`` adds ``epub:type`` attributes (with their ARIA roles) and the EPUB
+    page markers; ``epub=False`` makes plain HTML5.
+    """
+
+    def __init__(self, doc: Document, *, epub: bool, image_src: ImageSource,
+                 levels: dict[int, int] | None = None) -> None:
+        self.doc = doc
+        self.epub = epub
+        self.image_src = image_src
+        self.words = labels(doc.lang)
+        self.levels = levels if levels is not None else output_heading_levels(doc.blocks)
+        self.warnings: list[dict[str, str | None]] = []
+        self.images = ImageStats()
+        self.page_ids: list[str] = []
+        """Ids of the page markers rendered, in reading order (the page-list)."""
+        self._ids: dict[int, str] = {}
+        self._used: set[str] = set()
+
+    # -- ids and warnings ---------------------------------------------------------------
+
+    def unique_id(self, wanted: str) -> str:
+        """``wanted``, or ``wanted-2``... if already used in this publication."""
+        candidate, n = wanted, 1
+        while candidate in self._used:
+            n += 1
+            candidate = f"{wanted}-{n}"
+        self._used.add(candidate)
+        return candidate
+
+    def anchor(self, block: Block) -> str:
+        """The element id of ``block`` (stable for this renderer, unique in the publication)."""
+        key = id(block)
+        if key not in self._ids:
+            if isinstance(block, PageMarker):
+                wanted = f"{block.kind}-{_xml_id(block.display)}" if block.label else f"{block.kind}-{block.number}"
+            else:
+                wanted = _xml_id(block.id)
+            self._ids[key] = self.unique_id(wanted)
+        return self._ids[key]
+
+    def warn(self, code: str, message: str, block: Block | None = None, *, severity: str = "warning") -> None:
+        """Record something the reader loses or that was changed (kept in ``Artifact.warnings``)."""
+        self.warnings.append({"code": code, "message": message, "severity": severity,
+                              "block_id": block.id if block is not None else None})
+
+    def _lang_attr(self, block: Block) -> str:
+        """``lang="en"`` on a block whose language differs from the document's."""
+        if block.lang and block.lang.lower() != self.doc.lang.lower():
+            return f' lang="{esc(block.lang)}"'
+        return ""
+
+    def heading_level(self, heading: Heading) -> int:
+        return self.levels.get(id(heading), heading.level)
+
+    # -- blocks -------------------------------------------------------------------------
+
+    def render_blocks(self, blocks: Iterable[Block]) -> str:
+        """The fragments of ``blocks``, in order, one per line. A block that fails is reported, not fatal."""
+        parts: list[str] = []
+        for block in blocks:
+            try:
+                parts.append(self.render(block))
+            except Exception as exc:  # one bad block must not sink the book (STANDARDS R13)
+                self.warn("render.block_failed", f"Block {block.id} could not be rendered ({exc}).", block)
+        return "\n".join(p for p in parts if p)
+
+    def render(self, block: Block) -> str:
+        """One block as a fragment (empty string for a block with nothing to show)."""
+        if isinstance(block, Heading):
+            return self._heading(block)
+        if isinstance(block, Paragraph):
+            return self._paragraph(block)
+        if isinstance(block, ListBlock):
+            return self._list(block, self._lang_attr(block), top=True)
+        if isinstance(block, Table):
+            return self._table(block)
+        if isinstance(block, Figure):
+            return self._figure(block)
+        if isinstance(block, Formula):
+            return self._formula(block)
+        if isinstance(block, Note):
+            return self._note(block)
+        if isinstance(block, PageMarker):
+            return self._page(block)
+        raise TypeError(f"unknown block type {type(block).__name__}")
+
+    def _heading(self, h: Heading) -> str:
+        level = self.heading_level(h)
+        if level != h.level:
+            self.warn("heading.level_clamped",
+                      f"Heading '{clean_text(h.text)[:60]}' moved from level {h.level} to {level} "
+                      "so that no heading level is skipped.", h, severity="info")
+        return f'<h{level} id="{self.anchor(h)}"{self._lang_attr(h)}>{esc_lines(h.text)}</h{level}>'
+
+    def _paragraph(self, p: Paragraph) -> str:
+        ident, lang = self.anchor(p), self._lang_attr(p)
+        if p.role == "quote":
+            return f'<blockquote id="{ident}"{lang}><p>{esc_lines(p.text)}</p></blockquote>'
+        if p.role == "code":
+            return f'<pre id="{ident}"{lang}><code>{esc(p.text)}</code></pre>'
+        css = {"caption": ' class="caption"', "title": ' class="title"'}.get(p.role, "")
+        return f'<p id="{ident}"{css}{lang}>{esc_lines(p.text)}</p>'
+
+    def _list(self, lst: ListBlock, lang: str, *, top: bool) -> str:
+        if not lst.items:
+            return ""
+        tag = "ol" if lst.ordered else "ul"
+        ident = f' id="{self.anchor(lst)}"' if top else ""
+        items = []
+        for item in lst.items:
+            nested = self._list(item.children, "", top=False) if item.children else ""
+            items.append(f"<li>{esc_lines(item.text)}{nested}</li>")
+        return f"<{tag}{ident}{lang}>{''.join(items)}</{tag}>"
+
+    @staticmethod
+    def _header_rows(rows: list[list[TableCell]]) -> int:
+        """Leading rows that are column headers: all cells ``th`` (an empty corner cell is allowed in row 1)."""
+        count = 0
+        for index, row in enumerate(rows):
+            if row and all(c.header for c in row):
+                count += 1
+                continue
+            if index == 0 and any(c.header for c in row) and all(c.header or not c.text.strip() for c in row):
+                count += 1
+                continue
+            break
+        return count
+
+    def _table(self, t: Table) -> str:
+        rows = [row for row in t.rows if row]
+        if not rows:
+            self.warn("table.empty", "A table without cells was left out.", t)
+            return f'<p id="{self.anchor(t)}">{esc_lines(t.caption)}</p>' if t.caption else ""
+        n_head = self._header_rows(rows)
+
+        def cell(c: TableCell, in_head: bool) -> str:
+            spans = (f' colspan="{c.col_span}"' if c.col_span > 1 else "") + (
+                f' rowspan="{c.row_span}"' if c.row_span > 1 else "")
+            if c.header:
+                scope = "col" if in_head else "row"
+                return f'<th scope="{scope}"{spans}>{esc_lines(c.text)}</th>'
+            return f"<td{spans}>{esc_lines(c.text)}</td>"
+
+        out = [f'<table id="{self.anchor(t)}"{self._lang_attr(t)}>']
+        if t.caption:
+            out.append(f"<caption>{esc_lines(t.caption)}</caption>")
+        if n_head:
+            out.append("<thead>")
+            out += ["<tr>" + "".join(cell(c, True) for c in row) + "</tr>" for row in rows[:n_head]]
+            out.append("</thead>")
+        if rows[n_head:]:
+            out.append("<tbody>")
+            out += ["<tr>" + "".join(cell(c, False) for c in row) + "</tr>" for row in rows[n_head:]]
+            out.append("</tbody>")
+        out.append("</table>")
+        return "".join(out)
+
+    def _figure_alt(self, f: Figure) -> str:
+        """The alt text for a non-decorative figure, with the fallbacks recorded."""
+        if not is_useless_alt(f.alt):
+            self.images.described += 1
+            return clean_text(f.alt).strip()
+        generated = f.adaptation("alt_text")
+        if generated is not None and not is_useless_alt(generated.text):
+            self.images.described += 1
+            self.images.generated_alt.append(generated.provenance)
+            return clean_text(generated.text).strip()
+        if f.caption and f.caption.strip():
+            self.images.alt_from_caption += 1
+            self.warn("image.alt_from_caption",
+                      "An image has no alternative text; its caption is used instead. Describe it.", f)
+            return clean_text(f.caption).strip()
+        self.images.placeholder += 1
+        self.warn("image.alt_missing",
+                  f"An image has no alternative text; it is marked '{self.words['no_alt']}'. Describe it.", f)
+        return self.words["no_alt"]
+
+    def _figure(self, f: Figure) -> str:
+        resource = self.doc.resources.get(f.image) if f.image else None
+        parts = [f'<figure id="{self.anchor(f)}"{self._lang_attr(f)}>']
+        if resource is not None and resource.media_type not in EPUB_IMAGE_TYPES:
+            self.warn("image.unsupported_format",
+                      f"An image in {resource.media_type} format cannot be shown; only its text is kept.", f)
+            resource = None
+        if resource is None:
+            if f.image and f.image not in self.doc.resources:
+                self.warn("image.missing", f"The image '{f.image}' is missing from the document.", f)
+            if not f.decorative:
+                self.images.not_available += 1
+                alt = clean_text(f.alt).strip() if not is_useless_alt(f.alt) else ""
+                text = self.words["image_missing"] + (f"{self.words['colon']} {alt}" if alt else "")
+                parts.append(f'<p class="image-missing">{esc(text)}</p>')
+        elif f.decorative:
+            self.images.decorative += 1
+            parts.append(f'<img src="{esc(self.image_src(f.image or "", resource))}" alt="" role="presentation"/>')
+        else:
+            self.images.shown += 1
+            alt = self._figure_alt(f)
+            parts.append(f'<img src="{esc(self.image_src(f.image or "", resource))}" alt="{esc(alt)}"/>')
+        caption = []
+        if f.caption and f.caption.strip():
+            caption.append(f"<p>{esc_lines(f.caption)}</p>")
+        if f.long_description and f.long_description.strip():
+            self.images.long_descriptions += 1
+            caption.append(f'<p class="long-description"><span class="note-label">'
+                           f"{esc(self.words['long_description'])}{esc(self.words['colon'])}</span> "
+                           f"{esc_lines(f.long_description)}</p>")
+        if caption:
+            parts.append("<figcaption>" + "".join(caption) + "</figcaption>")
+        if len(parts) == 1:  # a decorative figure whose image is gone: nothing to show
+            return ""
+        parts.append("</figure>")
+        return "".join(parts)
+
+    def _formula(self, m: Formula) -> str:
+        # MathML comes later; the linear text is what the source gave us.
+        return (f'<p id="{self.anchor(m)}" class="formula-block"{self._lang_attr(m)}>'
+                f'<span class="formula">{esc(m.text)}</span></p>')
+
+    def _note(self, n: Note) -> str:
+        lang = self._lang_attr(n)
+        if n.kind in ("footnote", "endnote"):
+            label = self.words[n.kind] + (f" {clean_text(n.label)}" if n.label else "") + self.words["colon"]
+            body = f'<span class="note-label">{esc(label)}</span> {esc_lines(n.text)}'
+            if self.epub:
+                # id on the paragraph, not the aside: epub:type + id would make a page-list entry.
+                return (f'<aside epub:type="footnote" role="doc-footnote" class="footnote"{lang}>'
+                        f'<p id="{self.anchor(n)}">{body}</p></aside>')
+            return f'<aside id="{self.anchor(n)}" role="doc-footnote" class="footnote"{lang}><p>{body}</p></aside>'
+        css = "speaker-notes" if n.kind == "speaker" else "comment"
+        label = self.words["speaker" if n.kind == "speaker" else "comment"]
+        lines = [line for line in clean_text(n.text).split("\n") if line.strip()]
+        paragraphs = "".join(f"<p>{esc(line)}</p>" for line in lines)
+        return (f'<aside id="{self.anchor(n)}" class="{css}"{lang}>'
+                f'<p class="note-label">{esc(label)}</p>{paragraphs}</aside>')
+
+    def _page(self, m: PageMarker) -> str:
+        ident = self.anchor(m)
+        self.page_ids.append(ident)
+        if self.epub:
+            return (f'<span id="{ident}" role="doc-pagebreak" epub:type="pagebreak" '
+                    f'aria-label="{esc(m.display)}"></span>')
+        spoken = f"{self.words[m.kind]} {m.display}"
+        return (f'<span id="{ident}" class="pagebreak" role="doc-pagebreak" '
+                f'aria-label="{esc(spoken)}">{esc(spoken)}</span>')
+
+
+# -- what the output contains (metadata and summary) ----------------------------------------
+
+
+def applied_adaptations(ctx_source: Document, profile: Profile) -> dict[str, list[Provenance]]:
+    """Adaptations of ``ctx_source`` that the reader's view shows, by kind, with their provenance."""
+    out: dict[str, list[Provenance]] = {}
+    for block in ctx_source.blocks:
+        for kind in profile.adaptation_kinds:
+            adaptation = block.adaptation(kind)
+            if adaptation is not None and adaptation.blocks:
+                out.setdefault(kind, []).append(adaptation.provenance)
+                break
+    return out
+
+
+_ENGINE_WORDS = {
+    "fr": {"offline": "le moteur hors ligne (règles)", "mistral": "un modèle de langue (Mistral)",
+           "human": "une personne"},
+    "en": {"offline": "the offline engine (rules)", "mistral": "a language model (Mistral)",
+           "human": "a person"},
+}
+
+_KIND_WORDS = {
+    "fr": {"easy_read": "la version facile à lire est un brouillon", "alt_text": "des descriptions d'images"},
+    "en": {"easy_read": "the easy-to-read version is a draft", "alt_text": "some image descriptions"},
+}
+
+
+def _provenance_sentence(kind: str, provenances: list[Provenance], lang: str) -> str:
+    words = _ENGINE_WORDS[lang]
+    engines = sorted({p.engine for p in provenances})
+    engine_text = ", ".join(words.get(e, e) for e in engines)
+    reviewed = all(p.reviewed_by for p in provenances)
+    what = _KIND_WORDS[lang].get(kind, kind)
+    if lang == "fr":
+        review = "relu par une personne" if reviewed else "non relu par une personne"
+        if kind == "alt_text":
+            review = "relues par une personne" if reviewed else "non relues par une personne"
+            return f"Certaines descriptions d'images ont été générées par {engine_text}, {review}."
+        return f"{what[0].upper()}{what[1:]} généré par {engine_text}, {review}."
+    review = "reviewed by a person" if reviewed else "not reviewed by a person"
+    if kind == "alt_text":
+        return f"Some image descriptions were generated by {engine_text}, {review}."
+    return f"{what[0].upper()}{what[1:]} generated by {engine_text}, {review}."
+
+
+def provenance_sentences(adaptations: dict[str, list[Provenance]], images: ImageStats, lang: str) -> list[str]:
+    """Sentences saying which parts were generated, by what, and whether a person reviewed them."""
+    lang = primary_lang(lang)
+    out = [_provenance_sentence(kind, provs, lang) for kind, provs in sorted(adaptations.items())]
+    if images.generated_alt:
+        out.append(_provenance_sentence("alt_text", images.generated_alt, lang))
+    return out
+
+
+def accessibility_summary(doc: Document, *, images: ImageStats, pages: int, has_toc: bool,
+                          adaptations: dict[str, list[Provenance]], fmt: str = "EPUB") -> str:
+    """A human-readable summary of what the publication offers and lacks, in the document's language."""
+    lang = primary_lang(doc.lang)
+    gaps: list[str] = []
+    fr = lang == "fr"
+    if fr:
+        parts = [f"Publication {fmt} produite automatiquement par inclusio à partir du fichier "
+                 f"« {doc.source.filename} »."]
+        nav = "une table des matières, " if has_toc else ""
+        parts.append(f"Elle offre {nav}des titres hiérarchisés sans niveau sauté et un ordre de lecture "
+                     "qui suit le document source.")
+        if images.shown or images.decorative or images.not_available:
+            parts.append(f"Images : {images.described} décrite(s) par un texte de remplacement, "
+                         f"{images.decorative} décorative(s).")
+        if images.alt_from_caption:
+            gaps.append(f"{images.alt_from_caption} image(s) décrite(s) seulement par leur légende")
+        if images.placeholder:
+            gaps.append(f"{images.placeholder} image(s) sans description, signalée(s) "
+                        f"« {labels('fr')['no_alt']} »")
+        if images.not_available:
+            gaps.append(f"{images.not_available} image(s) non disponible(s)")
+        if pages:
+            parts.append(f"La liste des pages renvoie aux {pages} pages ou diapositives du document source.")
+        parts += provenance_sentences(adaptations, images, lang)
+        if gaps:
+            parts.append("Limites connues : " + " ; ".join(gaps) + ".")
+        parts.append("Aucune évaluation de conformité n'a encore été faite.")
+    else:
+        parts = [f"{fmt} publication made automatically by inclusio from the file '{doc.source.filename}'."]
+        nav = "a table of contents, " if has_toc else ""
+        parts.append(f"It offers {nav}headings in a hierarchy with no skipped level, and a reading order "
+                     "that follows the source document.")
+        if images.shown or images.decorative or images.not_available:
+            parts.append(f"Images: {images.described} described by alternative text, "
+                         f"{images.decorative} decorative.")
+        if images.alt_from_caption:
+            gaps.append(f"{images.alt_from_caption} image(s) described only by their caption")
+        if images.placeholder:
+            gaps.append(f"{images.placeholder} image(s) without description, marked "
+                        f"'{labels('en')['no_alt']}'")
+        if images.not_available:
+            gaps.append(f"{images.not_available} image(s) not available")
+        if pages:
+            parts.append(f"The page list links to the {pages} pages or slides of the source document.")
+        parts += provenance_sentences(adaptations, images, lang)
+        if gaps:
+            parts.append("Known gaps: " + "; ".join(gaps) + ".")
+        parts.append("No conformance evaluation has been made yet.")
+    return " ".join(parts)
+
+
+def document_title(doc: Document) -> str:
+    """The title to show: the document's, else the source file name without extension."""
+    if doc.title and doc.title.strip():
+        return clean_text(doc.title).strip()
+    stem = doc.source.filename.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return clean_text(stem).strip() or labels(doc.lang)["untitled"]
