@@ -1,0 +1,209 @@
+"""Document -> what the audio version says: per section, a list of (lang, sentence) units.
+
+The rules (this docstring is the spec of :func:`speech_sections`):
+
+* one :class:`SpeechSection` per top-level section (:meth:`Document.top_sections`), the preamble
+  included when it has something to say; sections with nothing to say are dropped;
+* headings are read as sentences; paragraphs are split into sentences
+  (:func:`inclusio.tts.sentences.split_sentences`); each list item is read as a sentence (split
+  further if it holds several), nested lists after their item;
+* tables: the caption, then row by row; with a header row each cell is read "Colonne : valeur"
+  (French) / "Column: value" (English), else "Ligne 2 : a, b" / "Row 2: a, b";
+* figures: "Figure : <alt>" (the latest ``alt_text`` adaptation, else the source alt text, else the
+  caption), "Figure sans description." when there is nothing; decorative figures are silent; the
+  long description follows when the profile asks for extended alt texts;
+* speaker notes after "Notes de l'orateur." / "Speaker notes."; footnotes and endnotes after
+  "Note 1." / "Note 1."; review comments are not read (they are for the author, not the learner);
+* formulas are read as found unless they are LaTeX (then "Formule : voir le document écrit.");
+  code is announced, not spelled out;
+* page and slide markers are read ("Page 12.", "Diapositive 3.") only when
+  ``profile.speech.read_page_numbers`` is true; otherwise page furniture is never read;
+* each unit carries ``block.lang or doc.lang``, so a French course quoting English switches voice,
+  and the id of the block it comes from (for media overlays).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from inclusio.model.document import (
+    Block,
+    Document,
+    Figure,
+    Formula,
+    Heading,
+    ListBlock,
+    ListItem,
+    Note,
+    PageMarker,
+    Paragraph,
+    Section,
+    Table,
+    TableCell,
+)
+from inclusio.profiles import Profile
+from inclusio.tts.sentences import split_sentences
+
+
+class SpeechUnit(NamedTuple):
+    """One sentence to speak, in one language, from one block."""
+
+    lang: str
+    text: str
+    block_id: str | None = None
+
+
+@dataclass
+class SpeechSection:
+    """A top-level section as heard. ``title`` is None for the preamble."""
+
+    title: str | None
+    heading_id: str | None
+    units: list[SpeechUnit] = field(default_factory=list)
+
+
+_PHRASES: dict[str, dict[str, str]] = {
+    "fr": {
+        "figure": "Figure : {}", "figure_empty": "Figure sans description.",
+        "table": "Tableau : {}", "table_empty": "Tableau.", "cell": "{} : {}", "cell_sep": " ; ",
+        "row": "Ligne {} : {}", "speaker": "Notes de l'orateur.", "note": "Note {}.", "note_plain": "Note.",
+        "page": "Page {}.", "slide": "Diapositive {}.", "formula": "Formule : {}",
+        "formula_latex": "Formule : voir le document écrit.", "code": "Code : voir le document écrit.",
+    },
+    "en": {
+        "figure": "Figure: {}", "figure_empty": "Figure without description.",
+        "table": "Table: {}", "table_empty": "Table.", "cell": "{}: {}", "cell_sep": "; ",
+        "row": "Row {}: {}", "speaker": "Speaker notes.", "note": "Note {}.", "note_plain": "Note.",
+        "page": "Page {}.", "slide": "Slide {}.", "formula": "Formula: {}",
+        "formula_latex": "Formula: see the written document.", "code": "Code: see the written document.",
+    },
+}
+
+
+def _phrases(lang: str) -> dict[str, str]:
+    # Announcements are spoken in the block's language, by the block's voice; English for any non-French.
+    return _PHRASES["fr"] if lang.lower().startswith("fr") else _PHRASES["en"]
+
+
+def _sentence(text: str) -> str:
+    """Close a constructed phrase with a full stop so the voice drops its pitch."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?…:;" else text + "."
+
+
+def _units(lang: str, text: str, block_id: str | None) -> list[SpeechUnit]:
+    return [SpeechUnit(lang, sentence, block_id) for sentence in split_sentences(text)]
+
+
+def _item_units(item: ListItem, lang: str, block_id: str) -> list[SpeechUnit]:
+    units = _units(lang, item.text, block_id)
+    if item.children is not None:
+        for child in item.children.items:
+            units += _item_units(child, lang, block_id)
+    return units
+
+
+def _row_columns(row: list[TableCell]) -> list[tuple[int, TableCell]]:
+    """Cells with the index of the first column they cover (col spans taken into account)."""
+    out, column = [], 0
+    for cell in row:
+        out.append((column, cell))
+        column += cell.col_span
+    return out
+
+
+def _table_units(table: Table, lang: str, words: dict[str, str]) -> list[SpeechUnit]:
+    units = [SpeechUnit(lang, _sentence(words["table"].format(table.caption.strip()))
+                        if table.caption and table.caption.strip() else words["table_empty"], table.id)]
+    rows = [row for row in table.rows if any(cell.text.strip() for cell in row)]
+    if not rows:
+        return units
+    first = [cell for cell in rows[0] if cell.text.strip()]
+    headers: dict[int, str] = {}
+    if first and all(cell.header for cell in first):
+        for column, cell in _row_columns(rows[0]):
+            for covered in range(column, column + cell.col_span):
+                headers[covered] = cell.text.strip()
+        rows = rows[1:]
+    for number, row in enumerate(rows, start=1):
+        cells = [(column, " ".join(cell.text.split())) for column, cell in _row_columns(row)]
+        cells = [(column, text) for column, text in cells if text]
+        if headers:
+            parts = [words["cell"].format(headers[c], text) if headers.get(c) else text for c, text in cells]
+            spoken = words["cell_sep"].join(parts)
+        else:
+            spoken = words["row"].format(number, ", ".join(text for _, text in cells))
+        units += _units(lang, _sentence(spoken), table.id)
+    return units
+
+
+def _figure_units(figure: Figure, lang: str, words: dict[str, str], profile: Profile) -> list[SpeechUnit]:
+    if figure.decorative:
+        return []
+    adaptation = figure.adaptation("alt_text")
+    description = next((text.strip() for text in (adaptation.text if adaptation else None, figure.alt,
+                                                    figure.caption) if text and text.strip()), None)
+    if description is None:
+        return [SpeechUnit(lang, words["figure_empty"], figure.id)]
+    units = _units(lang, _sentence(words["figure"].format(description)), figure.id)
+    if profile.images.alt_text == "extended" and figure.long_description:
+        units += _units(lang, figure.long_description, figure.id)
+    return units
+
+
+def block_units(block: Block, doc: Document, profile: Profile) -> list[SpeechUnit]:
+    """What one block says (see the module docstring); an empty list when it says nothing."""
+    lang = doc.block_lang(block)
+    words = _phrases(lang)
+    if isinstance(block, Heading):
+        return _units(lang, block.text, block.id)
+    if isinstance(block, Paragraph):
+        if block.role == "code":
+            return [SpeechUnit(lang, words["code"], block.id)]
+        return _units(lang, block.text, block.id)
+    if isinstance(block, ListBlock):
+        return [unit for item in block.items for unit in _item_units(item, lang, block.id)]
+    if isinstance(block, Table):
+        return _table_units(block, lang, words)
+    if isinstance(block, Figure):
+        return _figure_units(block, lang, words, profile)
+    if isinstance(block, Formula):
+        if "\\" in block.text or not block.text.strip():
+            return [SpeechUnit(lang, words["formula_latex"], block.id)]
+        return [SpeechUnit(lang, _sentence(words["formula"].format(block.text.strip())), block.id)]
+    if isinstance(block, Note):
+        if block.kind == "comment" or not block.text.strip():
+            return []
+        if block.kind == "speaker":
+            intro = words["speaker"]
+        else:
+            intro = words["note"].format(block.label) if block.label else words["note_plain"]
+        return [SpeechUnit(lang, intro, block.id), *_units(lang, block.text, block.id)]
+    if isinstance(block, PageMarker):
+        if not profile.speech.read_page_numbers:
+            return []
+        key = "slide" if block.kind == "slide" else "page"
+        return [SpeechUnit(lang, words[key].format(block.display), block.id)]
+    return []
+
+
+def section_units(section: Section, doc: Document, profile: Profile) -> list[SpeechUnit]:
+    """The heading, then every block of the section and its sub-sections, in reading order."""
+    units: list[SpeechUnit] = []
+    if section.heading is not None:
+        units += block_units(section.heading, doc, profile)
+    for block in section.all_blocks():
+        units += block_units(block, doc, profile)
+    return units
+
+
+def speech_sections(doc: Document, profile: Profile) -> list[SpeechSection]:
+    """Per top-level section of ``doc`` (the reader's view), the units to speak; silent sections dropped."""
+    out: list[SpeechSection] = []
+    for section in doc.top_sections():
+        units = section_units(section, doc, profile)
+        if units:
+            heading_id = section.heading.id if section.heading else None
+            out.append(SpeechSection(title=section.title, heading_id=heading_id, units=units))
+    return out
