@@ -1,0 +1,364 @@
+"""First offline easy-to-read pass: rules only, no model, nothing leaves the machine.
+
+:func:`apply_easy_read` gives each body paragraph (and quote) an ``easy_read``
+:class:`~inclusio.model.document.Adaptation` whose blocks are the same text laid out for
+easy reading (FALC rules T1, T2, T3 and T18, STANDARDS §3):
+
+* one sentence per line: one :class:`Paragraph` per sentence (``one_sentence_per_line``);
+* a sentence longer than ``max_sentence_words`` is cut at a safe point, the best first:
+  ``;``, ``:``, then a connector (``mais``, ``car``, ``donc``, ``, et``, ``parce que``,
+  ``, alors que``, ``, tandis que``, ``, puis``; ``but``, ``because``, ``, so``, ``, and``,
+  ``, while``, ``, whereas``, ``, then``), then a relative ``, qui`` / ``, which`` when the
+  noun before it can be repeated. The connector is kept at the head of the new sentence
+  ("X, mais Y." → "X." / "Mais Y."); for a relative the noun is repeated ("..., de la
+  chlorophylle, qui capte la lumière." → "...chlorophylle." / "La chlorophylle capte la
+  lumière."). Each half must keep at least 3 words; halves still too long are cut again.
+  A long sentence without a safe point is left as it is and a note says so;
+* an enumeration of 3 or more short items joined by ``et``/``and`` ("A, B, C et D"), after a
+  colon or inside a sentence, becomes an intro sentence ending with a colon and a
+  :class:`ListBlock` (``enumerations_as_lists``). The final ``et``/``and`` is the only word
+  dropped: the list says it. Enumerations with ``ou``/``or`` are left alone (a list would
+  lose the choice).
+
+The relative pronoun of a cut relative clause is replaced by its repeated noun. No other word,
+number or name is ever removed; headings, lists, tables, captions, notes and
+code are left as they are. Every adaptation records its :class:`Provenance` (engine
+``offline``, prompt version ``rules-1``) and ``notes`` saying what was done, for the reviewer.
+This is a draft for human review, never "FALC" by itself: the real engine (LLM + rule
+checker) will come later and use the same ``Adaptation`` shape.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from inclusio.adapt.sentences import split_sentences
+from inclusio.model.document import (
+    Adaptation,
+    Block,
+    Document,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Provenance,
+)
+from inclusio.profiles.schema import AdaptationSettings
+
+PASS_NAME = "easy_read"
+PROMPT_VERSION = "rules-1"
+MIN_PART_WORDS = 3
+"""A cut never leaves a sentence shorter than this."""
+MAX_ITEM_WORDS = 5
+"""Enumeration items longer than this (except the last, which may carry the sentence's end) are clauses."""
+MAX_LAST_ITEM_WORDS = 12
+
+# Split points, best first. Each: (marker as found in the text, label for notes, how the second
+# half starts: "keep" keeps the connector, "drop_punct" drops the mark, "relative" repeats the noun).
+_SPLITS: dict[str, list[tuple[str, str, str]]] = {
+    "fr": [
+        ("; ", ";", "drop_punct"),
+        (" : ", ":", "colon"),
+        (", mais ", "mais", "keep"), (" mais ", "mais", "keep"),
+        (", car ", "car", "keep"), (" car ", "car", "keep"),
+        (", donc ", "donc", "keep"), (" donc ", "donc", "keep"),
+        (", et ", "et", "keep"),
+        (", parce que ", "parce que", "keep"), (" parce que ", "parce que", "keep"),
+        (", parce qu'", "parce qu'", "keep"), (", parce qu’", "parce qu’", "keep"),
+        (", alors que ", "alors que", "keep"), (", tandis que ", "tandis que", "keep"),
+        (", puis ", "puis", "keep"),
+        (", qui ", "qui", "relative"),
+    ],
+    "en": [
+        ("; ", ";", "drop_punct"),
+        (": ", ":", "colon"),
+        (", but ", "but", "keep"), (" but ", "but", "keep"),
+        (", because ", "because", "keep"), (" because ", "because", "keep"),
+        (", so ", "so", "keep"),
+        (", and ", "and", "keep"),
+        (", while ", "while", "keep"), (", whereas ", "whereas", "keep"),
+        (", then ", "then", "keep"),
+        (", which ", "which", "relative"),
+    ],
+}
+# Determiners that start a noun phrase a relative clause can refer back to, and the article
+# that starts the repeated noun phrase as a subject (partitives become definite articles).
+_RELATIVE_HEADS = {
+    "fr": {"le": "le", "la": "la", "les": "les", "l'": "l'", "l’": "l’", "du": "le", "des": "les",
+           "au": "le", "aux": "les", "ce": "ce", "cet": "cet", "cette": "cette", "ces": "ces"},
+    "en": {"the": "the", "this": "this", "these": "these", "those": "those"},
+}
+_CONJUNCTION = {"fr": "et", "en": "and"}
+_ARTICLES = {
+    "fr": frozenset(["le", "la", "les", "l'", "l’", "un", "une", "des", "du", "de", "d'", "d’", "au", "aux", "à", "son", "sa", "ses", "leur", "leurs", "ce", "cet", "cette", "ces"]),
+    "en": frozenset(["the", "a", "an", "of", "to", "in", "on", "for", "with", "by", "from"]),
+}
+
+
+@dataclass
+class _Piece:
+    """A sentence, or an enumeration (intro sentence + list items)."""
+
+    text: str
+    items: list[str] = field(default_factory=list)
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in text.split() if any(ch.isalnum() for ch in w)]
+
+
+def _lang_root(lang: str) -> str:
+    root = lang.split("-")[0].lower()
+    return root if root in _SPLITS else "en"
+
+
+def _capitalise(text: str) -> str:
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            return text[:i] + ch.upper() + text[i + 1:]
+        if ch.isalnum():
+            break
+    return text
+
+
+def _end_sentence(text: str) -> str:
+    text = text.rstrip().rstrip(",;")
+    return text if text[-1:] in ".!?…:" else text + "."
+
+
+def _terminal(sentence: str) -> str:
+    """The sentence's final punctuation (kept on the last half after a cut)."""
+    match = re.search(r"[.!?…]+[»\"'”’)\]]*$", sentence)
+    return match.group(0) if match else ""
+
+
+# -- enumerations -----------------------------------------------------------------------------
+
+def _split_items(span: str, lang: str) -> list[str] | None:
+    """Items of "A, B, C et D" (Oxford comma allowed), or None if ``span`` is not such a list."""
+    conj = _CONJUNCTION[lang]
+    head, sep, last = span.rpartition(f" {conj} ")
+    if not sep or "," not in head:
+        return None
+    items = [part.strip() for part in head.split(", ")]
+    if items and items[-1].endswith(","):
+        items[-1] = items[-1].rstrip(",").strip()
+    items.append(last.strip())
+    if len(items) < 3 or any(not _words(item) for item in items):
+        return None
+    return items
+
+
+def _find_enumeration(sentence: str, lang: str) -> tuple[str, list[str]] | None:
+    """(intro, items) when ``sentence`` holds an "A, B, C et D" enumeration of short items."""
+    body = sentence.rstrip()
+    end = _terminal(body)
+    if end[:1] in ("?", "!"):
+        return None  # a question or an exclamation would lose its mark in a list
+    body = body[: len(body) - len(end)].rstrip() if end else body
+    colon = re.search(r"\s?:\s", body)
+    if colon:
+        intro, span = body[: colon.start()].rstrip(), body[colon.end():]
+        items = _split_items(span, lang)
+        if items and len(_words(intro)) >= 1 and _items_are_short(items):
+            return _end_intro(intro, lang), items
+        return None
+    segments = _split_items(body, lang)
+    if not segments:
+        return None
+    # Inside a sentence the first item is the tail of a segment ("La plante a besoin de lumière,
+    # d'eau..." -> "de lumière"): it starts at the segment's last article or preposition, else it
+    # is its last word. Try the earliest segment first (the longest list).
+    for k in range(len(segments) - 2):
+        words = segments[k].split()
+        cut = next((i for i in range(len(words) - 1, 0, -1)
+                    if words[i].lower() in _ARTICLES[lang] or words[i][:2].lower() in ("d'", "d’", "l'", "l’")),
+                   len(words) - 1)
+        intro = ", ".join([*segments[:k], " ".join(words[:cut])])
+        items = [" ".join(words[cut:]), *segments[k + 1:]]
+        if len(_words(intro)) >= 2 and _items_are_short(items):
+            return _end_intro(intro, lang), items
+    return None
+
+
+def _items_are_short(items: list[str]) -> bool:
+    return (all(len(_words(item)) <= MAX_ITEM_WORDS for item in items[:-1])
+            and len(_words(items[-1])) <= MAX_LAST_ITEM_WORDS)
+
+
+def _end_intro(intro: str, lang: str) -> str:
+    intro = intro.rstrip().rstrip(",")
+    return intro + (" :" if lang == "fr" else ":")
+
+
+# -- long sentences ----------------------------------------------------------------------------
+
+def _relative_subject(first: str, lang: str) -> str | None:
+    """The noun phrase ending ``first`` that a relative pronoun refers to, as a subject."""
+    words = first.split()
+    heads = _RELATIVE_HEADS[lang]
+    for i in range(len(words) - 1, max(-1, len(words) - 5), -1):
+        token = words[i].lower()
+        if token in heads:
+            rest = words[i + 1:]
+            if not rest or any("," in w for w in rest[:-1]):
+                return None
+            return " ".join([heads[token], *rest]) if not heads[token].endswith(("'", "’")) \
+                else heads[token] + " ".join(rest)
+        for elided in ("l'", "l’"):
+            if token.startswith(elided) and len(token) > 2:
+                return " ".join([elided + words[i][2:], *words[i + 1:]])
+    return None
+
+
+def _cut(sentence: str, lang: str, max_words: int) -> tuple[list[str], list[str]]:
+    """Cut ``sentence`` until each part has at most ``max_words`` words or no safe point is left.
+
+    Returns the parts and the labels of the cuts made (for the notes).
+    """
+    if len(_words(sentence)) <= max_words:
+        return [sentence], []
+    splits = _SPLITS[lang]
+    # Markers with the same label (", mais " and " mais ") share the rank of the first one.
+    rank_of = {label: next(i for i, entry in enumerate(splits) if entry[1] == label) for _, label, _ in splits}
+    candidates: list[tuple[int, int, int, str, str, str]] = []  # rank, distance, start, marker, label, how
+    for marker, label, how in splits:
+        for match in re.finditer(re.escape(marker), sentence):
+            first, second = sentence[: match.start()], sentence[match.end():]
+            if len(_words(first)) < MIN_PART_WORDS or len(_words(second)) < MIN_PART_WORDS:
+                continue
+            if how == "relative" and _relative_subject(first, lang) is None:
+                continue
+            distance = abs(len(_words(first)) - len(_words(second)))
+            candidates.append((rank_of[label], distance, match.start(), marker, label, how))
+    if not candidates:
+        return [sentence], []
+    # The best kind of split point; among those, the one nearest the middle.
+    _, _, best_at, marker, label, how = min(candidates)
+    first, second = sentence[:best_at], sentence[best_at + len(marker):]
+    if how == "keep":
+        connector = marker.strip(" ,")
+        second = _capitalise(connector + " " + second)
+        first = _end_sentence(first)
+    elif how == "colon":
+        first = first.rstrip() + (" :" if lang == "fr" else ":")
+        second = _capitalise(second)
+    elif how == "relative":
+        subject = _relative_subject(first, lang) or ""
+        second = _capitalise(subject + " " + second)
+        first = _end_sentence(first)
+    else:
+        first = _end_sentence(first)
+        second = _capitalise(second)
+    first_parts, first_labels = _cut(first, lang, max_words)
+    second_parts, second_labels = _cut(second, lang, max_words)
+    return first_parts + second_parts, first_labels + [label] + second_labels
+
+
+# -- paragraphs --------------------------------------------------------------------------------
+
+def _adapt_text(text: str, lang: str, settings: AdaptationSettings) -> tuple[list[_Piece], list[str]]:
+    pieces: list[_Piece] = []
+    notes: list[str] = []
+    cuts: dict[str, int] = {}
+    for sentence in split_sentences(text):
+        if settings.enumerations_as_lists:
+            found = _find_enumeration(sentence, lang)
+            if found:
+                intro, items = found
+                pieces.append(_Piece(intro, items))
+                notes.append(f"turned an enumeration of {len(items)} items into a list")
+                continue
+        parts, labels = _cut(sentence, lang, settings.max_sentence_words)
+        for label in labels:
+            cuts[label] = cuts.get(label, 0) + 1
+        pieces.extend(_Piece(part) for part in parts)
+        longest = max(len(_words(part)) for part in parts)
+        if longest > settings.max_sentence_words:
+            notes.append(f"left a sentence of {longest} words: no safe split point "
+                         f"(limit {settings.max_sentence_words})")
+    for label, count in cuts.items():
+        notes.insert(0, f"split {count} sentence{'s' if count > 1 else ''} at '{label}'")
+    return pieces, notes
+
+
+def _blocks(block: Paragraph, pieces: list[_Piece], settings: AdaptationSettings) -> list[Block]:
+    out: list[Block] = []
+    pending: list[str] = []
+
+    def new_id() -> str:
+        return f"{block.id}.e{len(out) + 1}"
+
+    def flush() -> None:
+        if pending:
+            out.append(Paragraph(id=new_id(), text=" ".join(pending), role=block.role,
+                                 lang=block.lang, source=block.source))
+            pending.clear()
+
+    for piece in pieces:
+        pending.append(piece.text)
+        if settings.one_sentence_per_line or piece.items:
+            flush()
+        if piece.items:
+            out.append(ListBlock(id=new_id(), lang=block.lang, source=block.source,
+                                 items=[ListItem(text=item) for item in piece.items]))
+    flush()
+    return out
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def adapt_paragraph(block: Paragraph, lang: str, settings: AdaptationSettings,
+                    created_at: str | None = None) -> Adaptation | None:
+    """The easy-to-read adaptation of one paragraph, or None when the rules change nothing.
+
+    A long sentence without a safe split point changes nothing on its own: the rule checker
+    (not this pass) reports it.
+    """
+    root = _lang_root(lang)
+    pieces, notes = _adapt_text(block.text, root, settings)
+    if not pieces:
+        return None
+    blocks = _blocks(block, pieces, settings)
+    if len(blocks) == 1 and isinstance(blocks[0], Paragraph) and blocks[0].text == " ".join(block.text.split()):
+        return None
+    sentences = sum(1 for p in pieces if not p.items)
+    if settings.one_sentence_per_line and sentences > 1:
+        notes.append(f"one sentence per line ({sentences} sentences)")
+    return Adaptation(
+        kind="easy_read",
+        provenance=Provenance(engine="offline", pass_name=PASS_NAME, model=None,
+                              prompt_version=PROMPT_VERSION, created_at=created_at or _now()),
+        lang=lang,
+        blocks=blocks,
+        notes=notes,
+    )
+
+
+def apply_easy_read(doc: Document, settings: AdaptationSettings, *,
+                    created_at: str | None = None) -> Document:
+    """A copy of ``doc`` where each body paragraph and quote the rules change has an ``easy_read`` adaptation.
+
+    ``settings`` gives ``max_sentence_words``, ``one_sentence_per_line`` and
+    ``enumerations_as_lists``. The source blocks are unchanged (writers pick the adaptation
+    through :func:`inclusio.model.view.reading_blocks`). A paragraph whose easy-to-read
+    adaptation was reviewed by a person is left alone; an earlier offline adaptation is
+    replaced, so running the pass twice gives the same document. ``created_at`` (ISO 8601)
+    fixes the timestamp, for reproducible output; default: now, UTC.
+    """
+    out = doc.model_copy(deep=True)
+    stamp = created_at or _now()
+    for block in out.blocks:
+        if not isinstance(block, Paragraph) or block.role not in ("body", "quote"):
+            continue
+        existing = [a for a in block.adaptations if a.kind == "easy_read"]
+        if any(a.provenance.reviewed_by for a in existing):
+            continue
+        adaptation = adapt_paragraph(block, out.block_lang(block), settings, stamp)
+        kept = [a for a in block.adaptations
+                if not (a.kind == "easy_read" and a.provenance.engine == "offline")]
+        block.adaptations = kept + ([adaptation] if adaptation else [])
+    return out
