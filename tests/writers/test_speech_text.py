@@ -126,3 +126,26 @@ def test_each_unit_carries_its_block_language() -> None:
 def test_a_document_with_only_page_furniture_says_nothing() -> None:
     doc = doc_of(PageMarker(id="p1", number=1), Paragraph(id="x", text="   "), Figure(id="f", decorative=True))
     assert speech_sections(doc, load_profile("dyslexia", PROFILES)) == []
+
+
+def test_a_page_or_slide_change_is_announced_in_the_section_it_opens() -> None:
+    doc = doc_of(PageMarker(id="s1", number=1, kind="slide"), Heading(id="h1", level=1, text="Un"),
+                 Paragraph(id="a", text="Texte."), PageMarker(id="s2", number=2, kind="slide"),
+                 Heading(id="h2", level=1, text="Deux"), Paragraph(id="b", text="Suite."),
+                 PageMarker(id="s3", number=3, kind="slide"))
+    sections = speech_sections(doc, load_profile("blind", PROFILES))
+    assert [[u.text for u in s.units] for s in sections] == [
+        ["Diapositive 1.", "Un", "Texte."], ["Diapositive 2.", "Deux", "Suite.", "Diapositive 3."]]
+
+
+def test_a_cell_spanning_rows_is_read_in_each_row() -> None:
+    h = lambda t, span=1: TableCell(text=t, header=True, col_span=span)  # noqa: E731
+    c = lambda t, rows=1: TableCell(text=t, row_span=rows)  # noqa: E731
+    doc = doc_of(Table(id="t", rows=[
+        [h("Groupe"), h("Nom"), h("Note")],
+        [c("A", rows=2), c("Léa"), c("15")],
+        [c("Marc"), c("12")],          # "A" is left out by the model: it spans from the row above
+        [c("B"), c("Zoé"), c("")],
+    ]))
+    assert texts(doc) == ["Tableau.", "Groupe : A ; Nom : Léa ; Note : 15.", "Groupe : A ; Nom : Marc ; Note : 12.",
+                          "Groupe : B ; Nom : Zoé."]

@@ -8,7 +8,8 @@ The rules (this docstring is the spec of :func:`speech_sections`):
   (:func:`inclusio.tts.sentences.split_sentences`); each list item is read as a sentence (split
   further if it holds several), nested lists after their item;
 * tables: the caption, then row by row; with a header row each cell is read "Colonne : valeur"
-  (French) / "Column: value" (English), else "Ligne 2 : a, b" / "Row 2: a, b";
+  (French) / "Column: value" (English), else "Ligne 2 : a, b" / "Row 2: a, b"; a cell spanning
+  several rows is read in each of them (so each row keeps its row header);
 * figures: "Figure : <alt>" (the latest ``alt_text`` adaptation, else the source alt text, else the
   caption), "Figure sans description." when there is nothing; decorative figures are silent; the
   long description follows when the profile asks for extended alt texts;
@@ -104,31 +105,50 @@ def _item_units(item: ListItem, lang: str, block_id: str) -> list[SpeechUnit]:
     return units
 
 
-def _row_columns(row: list[TableCell]) -> list[tuple[int, TableCell]]:
-    """Cells with the index of the first column they cover (col spans taken into account)."""
-    out, column = [], 0
-    for cell in row:
-        out.append((column, cell))
-        column += cell.col_span
-    return out
+def _grid(rows: list[list[TableCell]]) -> list[list[tuple[int, str]]]:
+    """Rows as (first column, text) pairs, placed as an HTML table would place them.
+
+    A cell spanning rows is left out of the following rows in the model; here its text is
+    repeated in each row it covers, so every row is read with its row header.
+    """
+    grid: list[list[tuple[int, str]]] = []
+    spanned: dict[int, tuple[int, str]] = {}  # column -> (rows still covered, text)
+    for row in rows:
+        placed: list[tuple[int, str]] = [(col, text) for col, (_, text) in spanned.items()]
+        carry = {col: (left - 1, text) for col, (left, text) in spanned.items() if left > 1}
+        column = 0
+        for cell in row:
+            while column in spanned:
+                column += 1
+            text = " ".join(cell.text.split())
+            placed.append((column, text))
+            if cell.row_span > 1:
+                for covered in range(column, column + cell.col_span):
+                    carry[covered] = (cell.row_span - 1, text if covered == column else "")
+            column += cell.col_span
+        spanned = carry
+        grid.append(sorted(placed))
+    return grid
 
 
 def _table_units(table: Table, lang: str, words: dict[str, str]) -> list[SpeechUnit]:
     units = [SpeechUnit(lang, _sentence(words["table"].format(table.caption.strip()))
                         if table.caption and table.caption.strip() else words["table_empty"], table.id)]
-    rows = [row for row in table.rows if any(cell.text.strip() for cell in row)]
-    if not rows:
+    grid = _grid(table.rows)
+    keep = [i for i, row in enumerate(table.rows) if any(cell.text.strip() for cell in row)]
+    if not keep:
         return units
-    first = [cell for cell in rows[0] if cell.text.strip()]
+    first = [cell for cell in table.rows[keep[0]] if cell.text.strip()]
     headers: dict[int, str] = {}
-    if first and all(cell.header for cell in first):
-        for column, cell in _row_columns(rows[0]):
+    if all(cell.header for cell in first):
+        column = 0
+        for cell in table.rows[keep[0]]:
             for covered in range(column, column + cell.col_span):
                 headers[covered] = cell.text.strip()
-        rows = rows[1:]
-    for number, row in enumerate(rows, start=1):
-        cells = [(column, " ".join(cell.text.split())) for column, cell in _row_columns(row)]
-        cells = [(column, text) for column, text in cells if text]
+            column += cell.col_span
+        keep = keep[1:]
+    for number, index in enumerate(keep, start=1):
+        cells = [(column, text) for column, text in grid[index] if text]
         if headers:
             parts = [words["cell"].format(headers[c], text) if headers.get(c) else text for c, text in cells]
             spoken = words["cell_sep"].join(parts)
@@ -199,11 +219,23 @@ def section_units(section: Section, doc: Document, profile: Profile) -> list[Spe
 
 
 def speech_sections(doc: Document, profile: Profile) -> list[SpeechSection]:
-    """Per top-level section of ``doc`` (the reader's view), the units to speak; silent sections dropped."""
+    """Per top-level section of ``doc`` (the reader's view), the units to speak; silent sections dropped.
+
+    A page marker just before a heading belongs, in the model, to the end of the previous section;
+    it is announced at the start of the section it opens ("Page 3." then the heading).
+    """
+    marker_ids = {block.id for block in doc.blocks if isinstance(block, PageMarker)}
     out: list[SpeechSection] = []
+    carried: list[SpeechUnit] = []
     for section in doc.top_sections():
-        units = section_units(section, doc, profile)
+        units = carried + section_units(section, doc, profile)
+        cut = len(units)
+        while cut > 0 and units[cut - 1].block_id in marker_ids:
+            cut -= 1
+        units, carried = units[:cut], units[cut:]
         if units:
             heading_id = section.heading.id if section.heading else None
             out.append(SpeechSection(title=section.title, heading_id=heading_id, units=units))
+    if carried and out:
+        out[-1].units += carried  # a last page with nothing after it is still announced
     return out
