@@ -223,6 +223,13 @@ class RequestInvalid(InclusioError):
                           "documentation de l'API sur /docs.")
 
 
+class RequestNotFound(RequestInvalid):
+    code = "request.not_found"
+    http_status = 404
+    default_message = "There is nothing at this address. See the API documentation at /docs."
+    default_message_fr = "Il n'y a rien à cette adresse. Consultez la documentation de l'API sur /docs."
+
+
 def as_inclusio_error(exc: BaseException) -> InclusioError:
     """Wrap anything unexpected so job records and API answers always carry a code."""
     if isinstance(exc, InclusioError):

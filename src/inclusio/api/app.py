@@ -23,6 +23,7 @@ from typing import Annotated, Any
 from fastapi import FastAPI, File, Form, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from inclusio import __version__
 from inclusio.config import Settings
@@ -33,6 +34,7 @@ from inclusio.errors import (
     ProfileNotFound,
     QueueUnavailable,
     RequestInvalid,
+    RequestNotFound,
     as_inclusio_error,
 )
 from inclusio.pipeline.job import failure_of
@@ -46,8 +48,9 @@ MULTIPART_OVERHEAD_BYTES = 1024 * 1024
 """Room for the form's other fields when refusing an upload early on its Content-Length."""
 
 
-def error_response(err: InclusioError) -> JSONResponse:
-    return JSONResponse({"error": err.to_dict()}, status_code=err.http_status)
+def error_response(err: InclusioError, status: int | None = None) -> JSONResponse:
+    """The one error body: ``{"error": {code, message, message_fr[, details]}}``."""
+    return JSONResponse({"error": err.to_dict()}, status_code=status or err.http_status)
 
 
 def _job_links(job_id: str) -> dict[str, str]:
@@ -122,6 +125,13 @@ def create_app(settings: Settings, *, enqueue: Callable[[str], None] | None = No
             message_fr=(f"La requête est incomplète ou contient une valeur incorrecte ({fields}). Consultez la "
                         "documentation de l'API sur /docs."),
             details={"errors": problems}))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # Unknown routes (404) and wrong methods (405) get the same error shape as everything else.
+        if exc.status_code == 404:
+            return error_response(RequestNotFound())
+        return error_response(RequestInvalid(details={"http": exc.status_code}), status=exc.status_code)
 
     @app.middleware("http")
     async def _refuse_oversized(request: Request, call_next: Any) -> Any:
