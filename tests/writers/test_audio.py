@@ -120,6 +120,10 @@ def test_the_full_mp3_has_id3_chapters_at_the_section_boundaries(tmp_path: Path)
     assert chapters[0].start_time == 0
     assert chapters[1].start_time == round(timings["sections"][1]["start_s"] * 1000)
     assert chapters[1].end_time == round(timings["duration_s"] * 1000)
+    # Each section file carries its own title and track number.
+    second = ID3(str(artifacts["mp3-02"].path))
+    assert str(second["TIT2"]) == "Les tissus" and str(second["TRCK"]) == "2/2"
+    assert str(second["TALB"]) == "Biologie"
 
 
 @pytest.mark.slow

@@ -38,7 +38,8 @@ from inclusio.writers.base import Artifact, RenderContext
 from inclusio.writers.speech_text import SpeechSection, SpeechUnit, speech_sections
 
 CHUNK_SENTENCES = 40
-"""Sentences per synthesis call: bounds the PCM held in memory (~40 sentences ≈ 3-4 MB)."""
+"""Sentences per synthesis call: bounds the PCM held in memory (typically 3-4 MB; at most ~45 MB,
+since :func:`~inclusio.tts.sentences.split_sentences` caps a sentence at 400 characters)."""
 
 _TIMINGS_VERSION = 1
 
@@ -186,9 +187,13 @@ class AudioWriter:
         full_samples = 0
         timing_sections: list[dict[str, Any]] = []
         artifacts: list[Artifact] = []
+        # Progress by sentences, not sections: one chapter of a manual can be a hundred slides long.
+        total_units = sum(len(section.units) for section in sections)
+        units_done = 0
         try:
             for index, section in enumerate(sections, start=1):
-                ctx.progress((index - 1) / len(sections), f"Audio: section {index}/{len(sections)}")
+                ctx.progress(0.97 * units_done / total_units, f"Audio: section {index}/{len(sections)}")
+                units_done += len(section.units)
                 section_path = audio_dir / f"{ctx.basename}-{index:0{width}d}.mp3"
                 section_stream: _LameStream | None = None
                 section_samples = 0
@@ -215,6 +220,7 @@ class AudioWriter:
                 start_s = full_samples / sample_rate
                 full_samples += section_samples
                 title = section.title or doc.title or ("Début" if primary_lang(doc.lang) == "fr" else "Start")
+                _tag_section(section_path, doc, title, index, len(sections))
                 timing_sections.append({
                     "index": index, "title": title, "heading_id": section.heading_id,
                     "file": f"audio/{section_path.name}", "start_s": round(start_s, 3),
@@ -265,6 +271,18 @@ class AudioWriter:
         return [{"start_s": round(offset_s + clip.start_s, 3), "end_s": round(offset_s + clip.end_s, 3),
                  "text": clip.text, "lang": unit.lang, "block_id": unit.block_id}
                 for clip, unit in zip(audio.clips, run.units, strict=True)]
+
+
+def _tag_section(path: Path, doc: Document, title: str, index: int, total: int) -> None:
+    """Tag one section MP3 so players list the sections by title and in order (ID3v2.3)."""
+    from mutagen.id3 import ID3, TALB, TIT2, TRCK
+
+    tags = ID3()
+    tags.add(TIT2(encoding=3, text=[title]))
+    if doc.title:
+        tags.add(TALB(encoding=3, text=[doc.title]))
+    tags.add(TRCK(encoding=3, text=[f"{index}/{total}"]))
+    tags.save(str(path), v2_version=3)
 
 
 def _write_chapters(path: Path, doc: Document, sections: list[dict[str, Any]]) -> None:
