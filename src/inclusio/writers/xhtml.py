@@ -570,9 +570,15 @@ def provenance_sentences(adaptations: dict[str, list[Provenance]], images: Image
 
 
 def accessibility_summary(doc: Document, *, images: ImageStats, pages: int, has_toc: bool,
-                          adaptations: dict[str, list[Provenance]], fmt: str = "EPUB") -> str:
-    """A human-readable summary of what the publication offers and lacks, in the document's language."""
+                          adaptations: dict[str, list[Provenance]], fmt: str = "EPUB",
+                          page_list: bool = True) -> str:
+    """A human-readable summary of what the publication offers and lacks, in the document's language.
+
+    ``pages`` is the number of page markers rendered; ``page_list`` says whether they are
+    reachable from a page list (EPUB) or only shown in the text (HTML).
+    """
     lang = primary_lang(doc.lang)
+    slides = bool(doc.page_markers()) and all(m.kind == "slide" for m in doc.page_markers())
     gaps: list[str] = []
     fr = lang == "fr"
     if fr:
@@ -592,7 +598,9 @@ def accessibility_summary(doc: Document, *, images: ImageStats, pages: int, has_
         if images.not_available:
             gaps.append(f"{images.not_available} image(s) non disponible(s)")
         if pages:
-            parts.append(f"La liste des pages renvoie aux {pages} pages ou diapositives du document source.")
+            unit = "diapositives" if slides else "pages"
+            parts.append(f"La liste des pages renvoie aux {pages} {unit} du document source." if page_list
+                         else f"Les numéros des {pages} {unit} du document source sont indiqués dans le texte.")
         parts += provenance_sentences(adaptations, images, lang)
         if gaps:
             parts.append("Limites connues : " + " ; ".join(gaps) + ".")
@@ -613,7 +621,9 @@ def accessibility_summary(doc: Document, *, images: ImageStats, pages: int, has_
         if images.not_available:
             gaps.append(f"{images.not_available} image(s) not available")
         if pages:
-            parts.append(f"The page list links to the {pages} pages or slides of the source document.")
+            unit = "slides" if slides else "pages"
+            parts.append(f"The page list links to the {pages} {unit} of the source document." if page_list
+                         else f"The numbers of the source document's {pages} {unit} are shown in the text.")
         parts += provenance_sentences(adaptations, images, lang)
         if gaps:
             parts.append("Known gaps: " + "; ".join(gaps) + ".")
