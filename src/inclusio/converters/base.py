@@ -18,6 +18,9 @@ class ConvertContext:
     """The name the user gave the file (the path on disk may be content-addressed)."""
     max_pages: int = 2000
     max_image_pixels: int = 50_000_000
+    pdf_tables: bool = True
+    """Detect tables in PDFs (``page.find_tables``): ~15-20 pages/s, the slowest part of PDF
+    conversion; turn it off for very long documents when speed matters more than tables."""
     progress: ProgressFn = field(default=no_progress)
 
 
@@ -39,3 +42,31 @@ class Converter(Protocol):
     def sniff(self, path: Path, head: bytes) -> bool: ...
 
     def convert(self, path: Path, ctx: ConvertContext) -> Document: ...
+
+
+_JUNK_TITLES = ("untitled", "sans titre", "titre", "title", "document", "présentation powerpoint",
+                "powerpoint presentation", "adobe photoshop pdf")
+
+
+def useful_title(title: str | None, filename: str = "") -> str | None:
+    """``title`` stripped, or None when it is empty or tool noise ("Untitled", "Microsoft Word - x.doc")."""
+    if not title:
+        return None
+    text = " ".join(title.split())
+    lowered = text.lower()
+    if (not text or lowered in _JUNK_TITLES or lowered.startswith("microsoft word -")
+            or lowered.endswith((".doc", ".docx", ".pdf", ".ppt", ".pptx", ".tex", ".dvi", ".indd"))
+            or (filename and lowered == Path(filename).stem.lower())):
+        return None
+    return text
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of the file, read in chunks (never the whole file in memory)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()

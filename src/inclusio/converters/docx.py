@@ -1,0 +1,381 @@
+"""DOCX -> Document, with python-docx (and its XML where python-docx has no API).
+
+The body is walked in document order (paragraphs and tables interleaved, content controls
+opened). Styles give the structure: ``Title`` -> :attr:`Document.title` (kept as a
+``role="title"`` paragraph), ``Heading N`` -> :class:`Heading` level N, ``Quote`` ->
+``role="quote"``, ``Caption`` -> the caption of the neighbouring figure or table. Paragraphs
+with numbering (``w:numPr``) or a ``List Bullet``/``List Number`` style -> :class:`ListBlock`
+nested by ``w:ilvl``. Tables keep their merged cells (``gridSpan``, ``vMerge``). Inline
+pictures -> :class:`Figure` with the alt text of ``wp:docPr/@descr``.
+
+Not read yet: footnotes and endnotes (``word/footnotes.xml``), headers/footers, legacy VML
+pictures, text boxes. DOCX has no pages, so there are no page markers.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from inclusio.converters.base import ConvertContext, file_sha256, useful_title
+from inclusio.converters.lang import resolve_language
+from inclusio.converters.ooxml import ZIP_MAGIC, check_archive, member_names
+from inclusio.converters.pptx import _web_image
+from inclusio.errors import InputCorrupt
+from inclusio.model import (
+    Document,
+    DocumentBuilder,
+    Figure,
+    Heading,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    SourceInfo,
+    Table,
+    TableCell,
+)
+
+MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+MIN_IMAGE_PX = 16
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_NS = {
+    "w": _W,
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "adec": "http://schemas.microsoft.com/office/drawing/2017/decorative",
+}
+_HEADING = re.compile(r"(?i)^(?:heading|titre)\s*(\d)$")
+_LIST_STYLE = re.compile(r"(?i)^list\s+(bullet|number)(?:\s+(\d))?$")
+_USELESS_ALT = re.compile(r"(?i)^\s*(?:(?:picture|image|img|photo|graphic|figure|grafik)\s*\d*|.*\.(?:png|jpe?g|gif|bmp|tiff?|emf|wmf|svg))\s*$")
+# Word's automatic alt text ends with this sentence; the description before it is still useful.
+_AUTO_ALT = re.compile(r"\s*Description automatically generated.*$", re.IGNORECASE | re.DOTALL)
+
+
+def _q(tag: str) -> str:
+    prefix, name = tag.split(":")
+    return f"{{{_NS[prefix]}}}{name}"
+
+
+class DocxConverter:
+    """Word documents (``.docx``; ``.doc`` is not read: save it as DOCX)."""
+
+    name = "docx"
+    media_types = (MEDIA_TYPE,)
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        """A zip archive with ``word/document.xml`` (the extension is not trusted)."""
+        if not head.startswith(ZIP_MAGIC):
+            return False
+        names = member_names(path)
+        return names is not None and "word/document.xml" in names
+
+    def convert(self, path: Path, ctx: ConvertContext) -> Document:
+        """Convert a Word document. Raises ``input.corrupt`` and ``input.too_large``."""
+        check_archive(path)
+        import docx
+
+        try:
+            document = docx.Document(str(path))
+            body = document.element.body
+        except Exception as exc:  # python-docx raises KeyError, lxml and zip errors for broken parts
+            raise InputCorrupt(details={"reason": f"{type(exc).__name__}: {exc}"}) from exc
+        return _Word(document, body, Path(path), ctx).run()
+
+
+class _Word:
+    def __init__(self, document: Any, body: Any, path: Path, ctx: ConvertContext) -> None:
+        self.document = document
+        self.body = body
+        self.path = path
+        self.ctx = ctx
+        self.b = DocumentBuilder()
+        self.texts: list[str] = []
+        self.title: str | None = None
+        self.list_stack: list[ListBlock] = []
+        self.pending_caption: str | None = None
+        self._formats = self._numbering_formats()
+
+    def run(self) -> Document:
+        children = list(_body_children(self.body))
+        for index, element in enumerate(children):
+            if index % 50 == 0:
+                self.ctx.progress(index / max(len(children), 1), "reading the document")
+            try:
+                if element.tag == _q("w:p"):
+                    self._paragraph(element)
+                elif element.tag == _q("w:tbl"):
+                    self._end_list()
+                    self._table(element)
+            except Exception as exc:  # one broken paragraph or table must not lose the document
+                self.b.issue("docx.part_unreadable", f"A {element.tag.split('}')[-1]} element could not be read: {exc}")
+        if self.pending_caption:
+            self.b.add(Paragraph(id=self.b.new_id(), text=self.pending_caption, role="caption"))
+        self.ctx.progress(1.0, "done")
+        core = self.document.core_properties
+        lang, mismatch = resolve_language(self._declared_lang() or core.language or None, "\n".join(self.texts))
+        if mismatch:
+            self.b.issue("lang.declared_mismatch", mismatch)
+        headings = [blk for blk in self.b.blocks if isinstance(blk, Heading)]
+        title = useful_title(core.title, self.ctx.filename) or self.title or (headings[0].text if headings else None)
+        return Document(
+            title=title or Path(self.ctx.filename).stem, lang=lang,
+            authors=[a.strip() for a in (core.author or "").split(";") if a.strip()],
+            source=SourceInfo(filename=self.ctx.filename, media_type=MEDIA_TYPE, sha256=file_sha256(self.path),
+                              converter="inclusio.docx (python-docx)"),
+            blocks=self.b.blocks, resources=self.b.resources, issues=self.b.issues)
+
+    # -- language -------------------------------------------------------------------------------
+
+    def _declared_lang(self) -> str | None:
+        """Most frequent ``w:lang`` of the runs, else the default of the styles part."""
+        counts: dict[str, int] = {}
+        for value in self.body.xpath(".//w:rPr/w:lang/@w:val"):
+            counts[value] = counts.get(value, 0) + 1
+        if counts:
+            return max(counts, key=counts.__getitem__)
+        try:
+            values = self.document.styles.element.xpath("./w:docDefaults//w:lang/@w:val")
+        except Exception:
+            return None
+        return values[0] if values else None
+
+    # -- paragraphs -----------------------------------------------------------------------------
+
+    def _paragraph(self, p: Any) -> None:
+        from docx.text.paragraph import Paragraph as DocxParagraph
+
+        para = DocxParagraph(p, self.document.part)
+        style = para.style.name if para.style is not None else ""
+        text = " ".join(para.text.split())
+        for figure in self._pictures(p):
+            self._end_list()
+            self.b.add(figure)
+            if self.pending_caption:
+                figure.caption, self.pending_caption = self.pending_caption, None
+        if not text:
+            return
+        self.texts.append(text)
+        heading = _HEADING.match(style)
+        if style == "Caption" or style.lower() == "légende":
+            self._caption(text)
+            return
+        list_level, ordered = self._list_info(p, style)
+        if list_level is not None:
+            self._list_item(text, list_level, ordered)
+            return
+        self._end_list()
+        if heading:
+            self.b.add(Heading(id=self.b.new_id(), level=max(1, min(6, int(heading.group(1)))), text=text))
+        elif style in ("Title", "Titre", "Subtitle", "Sous-titre"):
+            if style in ("Title", "Titre") and self.title is None:
+                self.title = text
+            self.b.add(Paragraph(id=self.b.new_id(), text=text, role="title"))
+        elif "quote" in style.lower() or "citation" in style.lower():
+            self.b.add(Paragraph(id=self.b.new_id(), text=text, role="quote"))
+        elif style.lower() in ("html preformatted", "code", "source code", "plain text"):
+            self.b.add(Paragraph(id=self.b.new_id(), text=para.text, role="code"))
+        else:
+            self.b.add(Paragraph(id=self.b.new_id(), text=text))
+
+    def _caption(self, text: str) -> None:
+        """Attach a caption to the figure or table just before it, else to the next one."""
+        self._end_list()
+        previous = self.b.blocks[-1] if self.b.blocks else None
+        if isinstance(previous, Figure | Table) and not previous.caption:
+            previous.caption = text
+        else:
+            if self.pending_caption:
+                self.b.add(Paragraph(id=self.b.new_id(), text=self.pending_caption, role="caption"))
+            self.pending_caption = text
+
+    # -- lists ----------------------------------------------------------------------------------
+
+    def _numbering_formats(self) -> dict[tuple[str, str], str]:
+        """(numId, ilvl) -> numFmt ("bullet", "decimal"...), from the numbering part."""
+        formats: dict[tuple[str, str], str] = {}
+        try:
+            numbering = self.document.part.numbering_part.element
+        except Exception:  # no numbering part
+            return formats
+        abstract: dict[str, dict[str, str]] = {}
+        for node in numbering.findall(_q("w:abstractNum")):
+            levels = {}
+            for lvl in node.findall(_q("w:lvl")):
+                fmt = lvl.find(_q("w:numFmt"))
+                levels[lvl.get(_q("w:ilvl"))] = fmt.get(_q("w:val")) if fmt is not None else "bullet"
+            abstract[node.get(_q("w:abstractNumId"))] = levels
+        for num in numbering.findall(_q("w:num")):
+            ref = num.find(_q("w:abstractNumId"))
+            if ref is None:
+                continue
+            for ilvl, fmt in abstract.get(ref.get(_q("w:val")), {}).items():
+                formats[(num.get(_q("w:numId")), ilvl)] = fmt
+        return formats
+
+    def _list_info(self, p: Any, style: str) -> tuple[int | None, bool]:
+        """(level, ordered) of a list paragraph, (None, False) for any other paragraph."""
+        num_pr = p.find(f"{_q('w:pPr')}/{_q('w:numPr')}")
+        if num_pr is not None:
+            num_id = num_pr.find(_q("w:numId"))
+            ilvl = num_pr.find(_q("w:ilvl"))
+            num = num_id.get(_q("w:val")) if num_id is not None else None
+            if num == "0":  # numbering explicitly removed: a plain paragraph despite a list style
+                return None, False
+            if num:
+                level = ilvl.get(_q("w:val")) if ilvl is not None else "0"
+                fmt = self._formats.get((num, level), "bullet")
+                return max(0, min(int(level), 8)), fmt not in ("bullet", "none")
+        match = _LIST_STYLE.match(style)
+        if match:
+            return (int(match.group(2)) - 1 if match.group(2) else 0), match.group(1).lower() == "number"
+        return None, False
+
+    def _list_item(self, text: str, level: int, ordered: bool) -> None:
+        stack = self.list_stack
+        if not stack:
+            stack.append(self.b.add(ListBlock(id=self.b.new_id(), ordered=ordered)))
+        while len(stack) > level + 1:
+            stack.pop()
+        while len(stack) < level + 1 and stack[-1].items:
+            child = ListBlock(id=self.b.new_id(), ordered=ordered)
+            stack[-1].items[-1].children = child
+            stack.append(child)
+        stack[-1].items.append(ListItem(text=text))
+
+    def _end_list(self) -> None:
+        self.list_stack = []
+
+    # -- tables ---------------------------------------------------------------------------------
+
+    def _table(self, tbl: Any) -> None:
+        look = tbl.find(f"{_q('w:tblPr')}/{_q('w:tblLook')}")
+        header_row = True  # most course tables have one; an explicit tblLook says otherwise
+        if look is not None:
+            first = look.get(_q("w:firstRow"))
+            if first is not None:
+                header_row = first in ("1", "true", "on")
+            elif look.get(_q("w:val")):
+                header_row = bool(int(look.get(_q("w:val")), 16) & 0x0020)
+        rows: list[list[TableCell]] = []
+        # column index -> the cell that a vMerge continuation extends
+        open_merges: dict[int, TableCell] = {}
+        for r, tr in enumerate(tbl.findall(_q("w:tr"))):
+            repeat_header = tr.find(f"{_q('w:trPr')}/{_q('w:tblHeader')}") is not None
+            cells: list[TableCell] = []
+            column = 0
+            for tc in tr.findall(_q("w:tc")):
+                tc_pr = tc.find(_q("w:tcPr"))
+                span_el = tc_pr.find(_q("w:gridSpan")) if tc_pr is not None else None
+                span = int(span_el.get(_q("w:val"), "1")) if span_el is not None else 1
+                vmerge = tc_pr.find(_q("w:vMerge")) if tc_pr is not None else None
+                if vmerge is not None and vmerge.get(_q("w:val")) in (None, "continue") and column in open_merges:
+                    open_merges[column].row_span += 1
+                    column += span
+                    continue
+                text = " ".join("".join(node.text or "" for node in par.iter(_q("w:t"))) for par in tc.iter(_q("w:p")))
+                text = " ".join(text.split())
+                self.texts.append(text)
+                cell = TableCell(text=text, header=(r == 0 and header_row) or repeat_header, col_span=max(1, span))
+                cells.append(cell)
+                if vmerge is not None and vmerge.get(_q("w:val")) == "restart":
+                    open_merges[column] = cell
+                else:
+                    open_merges.pop(column, None)
+                column += span
+            if cells:
+                rows.append(cells)
+        caption_el = tbl.find(f"{_q('w:tblPr')}/{_q('w:tblCaption')}")
+        table = Table(id=self.b.new_id(), rows=rows)
+        if self.pending_caption:
+            table.caption, self.pending_caption = self.pending_caption, None
+        elif caption_el is not None and caption_el.get(_q("w:val")):
+            table.caption = caption_el.get(_q("w:val"))
+        self.b.add(table)
+
+    # -- pictures -------------------------------------------------------------------------------
+
+    def _pictures(self, p: Any) -> list[Figure]:
+        figures: list[Figure] = []
+        for drawing in p.iter(_q("w:drawing")):
+            doc_pr = drawing.find(f".//{_q('wp:docPr')}")
+            blip = drawing.find(f".//{_q('a:blip')}")
+            if blip is None:
+                continue  # a chart, a shape or SmartArt: no picture to extract
+            alt, decorative = _alt(doc_pr)
+            figure = Figure(id=self.b.new_id(), alt=alt, decorative=decorative)
+            rel_id = blip.get(_q("r:embed"))
+            try:
+                part = self.document.part.related_parts[rel_id]
+                blob, content_type = part.blob, part.content_type
+                self._check_size(blob)
+                data, media_type = _web_image(blob, content_type)
+                figure.image = self.b.add_resource(data, media_type)
+            except _Skip:
+                continue
+            except Exception as exc:
+                self.b.issue("image.unreadable", f"A picture could not be read: {exc}", block_id=figure.id)
+            figures.append(figure)
+        return figures
+
+    def _check_size(self, blob: bytes) -> None:
+        """Raise :class:`_Skip` for a tiny image or one above ``max_image_pixels`` (reported)."""
+        size = _image_size(blob)
+        if size is None:
+            return
+        width, height = size
+        if width < MIN_IMAGE_PX or height < MIN_IMAGE_PX:
+            raise _Skip()
+        if width * height > self.ctx.max_image_pixels:
+            self.b.issue("image.too_large", f"A picture ({width}x{height} px) is larger than the server accepts "
+                         "and was skipped.")
+            raise _Skip()
+
+
+class _Skip(Exception):
+    """A picture deliberately left out."""
+
+
+def _alt(doc_pr: Any) -> tuple[str | None, bool]:
+    if doc_pr is None:
+        return None, False
+    decorative = any(el.get("val") in ("1", "true") for el in doc_pr.iter(_q("adec:decorative")))
+    descr = _AUTO_ALT.sub("", doc_pr.get("descr") or "")
+    descr = " ".join(descr.split())
+    if not descr or _USELESS_ALT.match(descr):
+        return None, decorative
+    return descr, decorative
+
+
+def _image_size(blob: bytes) -> tuple[int, int] | None:
+    """Pixel size from the image header (PNG, JPEG, GIF) without decoding the image."""
+    import struct
+
+    if blob[:8] == b"\x89PNG\r\n\x1a\n" and len(blob) >= 24:
+        return struct.unpack(">II", blob[16:24])
+    if blob[:6] in (b"GIF87a", b"GIF89a"):
+        return struct.unpack("<HH", blob[6:10])
+    if blob[:2] == b"\xff\xd8":
+        i = 2
+        while i + 9 < len(blob):
+            if blob[i] != 0xFF:
+                return None
+            marker, length = blob[i + 1], struct.unpack(">H", blob[i + 2:i + 4])[0]
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                height, width = struct.unpack(">HH", blob[i + 5:i + 9])
+                return width, height
+            i += 2 + length
+    return None
+
+
+def _body_children(body: Any) -> Any:
+    """Paragraphs and tables of the body in order, opening content controls (``w:sdt``)."""
+    for child in body.iterchildren():
+        if child.tag == _q("w:sdt"):
+            content = child.find(_q("w:sdtContent"))
+            if content is not None:
+                yield from _body_children(content)
+        elif child.tag in (_q("w:p"), _q("w:tbl")):
+            yield child

@@ -1,0 +1,372 @@
+"""PPTX -> Document, with python-pptx.
+
+Each slide becomes: a :class:`PageMarker` (``kind="slide"``), the slide title as a
+**level-1 heading**, then its shapes in visual order, then its speaker notes
+(:class:`Note`, ``kind="speaker"``).
+
+Why level 1 for slide titles: a deck has no hierarchy above the slide, so every slide is a
+top-level section (one entry per slide in the EPUB navigation, as in PowerPoint's outline).
+The deck's own title is metadata (:attr:`Document.title`: the core-properties title, else
+the first slide's title); writers render it as the book title, not as one more heading.
+
+Visual order: ``slide.shapes`` is z-order, often not what a reader sees (PITFALLS §6). We
+read the title first, then rows top-to-bottom (shapes whose tops are within 5 % of the
+slide height form one row), left-to-right within a row; groups are flattened into slide
+coordinates.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from inclusio.converters.base import ConvertContext, file_sha256, useful_title
+from inclusio.converters.lang import resolve_language
+from inclusio.converters.ooxml import ZIP_MAGIC, check_archive, member_names
+from inclusio.errors import InputCorrupt, InputTooLarge
+from inclusio.model import (
+    BBox,
+    Document,
+    DocumentBuilder,
+    Figure,
+    Heading,
+    ListBlock,
+    ListItem,
+    Note,
+    PageMarker,
+    Paragraph,
+    SourceInfo,
+    SourceRef,
+    Table,
+    TableCell,
+)
+
+MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+ROW_TOLERANCE = 0.05
+"""Shapes whose tops differ by less than this fraction of the slide height are on one row."""
+MIN_IMAGE_PX = 16
+WEB_IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif")
+
+_NS = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+    "adec": "http://schemas.microsoft.com/office/drawing/2017/decorative",
+}
+_USELESS_ALT = re.compile(
+    r"(?i)^\s*(?:(?:picture|image|img|imagen|grafik|photo|graphic|figure|chart|graphique|"
+    r"espace réservé\S*|content placeholder|object|objet)\s*\d*|.*\.(?:png|jpe?g|gif|bmp|tiff?|emf|wmf|svg))\s*$")
+
+# Placeholders that repeat on every slide and carry no content.
+_CHROME_PLACEHOLDERS = {13, 15, 16}  # SLIDE_NUMBER, FOOTER, DATE
+_TITLE_PLACEHOLDERS = {1, 3}  # TITLE, CENTER_TITLE
+_BODY_PLACEHOLDERS = {2, 7}  # BODY, OBJECT: their paragraphs inherit bullets from the master
+
+
+def alt_text(shape: Any) -> tuple[str | None, bool]:
+    """The shape's author alt text (None when absent or a file name) and its decorative flag."""
+    try:
+        nv = shape._element.xpath("./*[1]/p:cNvPr")[0]
+    except (IndexError, AttributeError):
+        return None, False
+    decorative = any(el.get("val") in ("1", "true") for el in nv.iter(f"{{{_NS['adec']}}}decorative"))
+    descr = " ".join((nv.get("descr") or "").split())
+    if not descr or _USELESS_ALT.match(descr):
+        return None, decorative
+    return descr, decorative
+
+
+class PptxConverter:
+    """PowerPoint presentations (``.pptx``; ``.ppt`` is not read: save it as PPTX)."""
+
+    name = "pptx"
+    media_types = (MEDIA_TYPE,)
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        """A zip archive with ``ppt/presentation.xml`` (the extension is not trusted)."""
+        if not head.startswith(ZIP_MAGIC):
+            return False
+        names = member_names(path)
+        return names is not None and "ppt/presentation.xml" in names
+
+    def convert(self, path: Path, ctx: ConvertContext) -> Document:
+        """Convert a deck. Raises ``input.corrupt`` and ``input.too_large``."""
+        check_archive(path)
+        from pptx import Presentation
+
+        try:
+            prs = Presentation(str(path))
+            slides = list(prs.slides)
+        except Exception as exc:  # python-pptx raises KeyError, lxml and zip errors for broken parts
+            raise InputCorrupt(details={"reason": f"{type(exc).__name__}: {exc}"}) from exc
+        if len(slides) > ctx.max_pages:
+            raise InputTooLarge(details={"slides": len(slides), "limit": ctx.max_pages})
+        return _Deck(prs, slides, Path(path), ctx).run()
+
+
+class _Deck:
+    def __init__(self, prs: Any, slides: list[Any], path: Path, ctx: ConvertContext) -> None:
+        self.prs = prs
+        self.slides = slides
+        self.path = path
+        self.ctx = ctx
+        self.b = DocumentBuilder()
+        self.texts: list[str] = []
+        self.langs: dict[str, int] = {}
+        self.slide_height = int(prs.slide_height or 6858000)
+
+    def run(self) -> Document:
+        first_title: str | None = None
+        for index, slide in enumerate(self.slides):
+            self.ctx.progress(index / max(len(self.slides), 1), f"slide {index + 1}/{len(self.slides)}")
+            try:
+                title = self._slide(index + 1, slide)
+            except Exception as exc:  # one broken slide must not lose the deck
+                self.b.issue("slide.unreadable", f"Slide {index + 1} could not be read: {exc}",
+                             source=SourceRef(slide=index + 1))
+                continue
+            if first_title is None and title:
+                first_title = title
+        self.ctx.progress(1.0, "done")
+        core = self.prs.core_properties
+        declared = max(self.langs, key=self.langs.__getitem__) if self.langs else (core.language or None)
+        lang, mismatch = resolve_language(declared, "\n".join(self.texts))
+        if mismatch:
+            self.b.issue("lang.declared_mismatch", mismatch)
+        return Document(
+            title=useful_title(core.title, self.ctx.filename) or first_title or Path(self.ctx.filename).stem,
+            lang=lang, authors=[a.strip() for a in (core.author or "").split(";") if a.strip()],
+            source=SourceInfo(filename=self.ctx.filename, media_type=MEDIA_TYPE, sha256=file_sha256(self.path),
+                              pages=len(self.slides), converter="inclusio.pptx (python-pptx)"),
+            blocks=self.b.blocks, resources=self.b.resources, issues=self.b.issues)
+
+    # -- one slide ------------------------------------------------------------------------------
+
+    def _slide(self, number: int, slide: Any) -> str | None:
+        b = self.b
+        b.add(PageMarker(id=b.new_id(), number=number, kind="slide", source=SourceRef(slide=number)))
+        shapes = _visual_order(list(_flatten(slide.shapes, _identity)), self.slide_height)
+        title: str | None = None
+        for shape, box in shapes:
+            if title is None and _placeholder_type(shape) in _TITLE_PLACEHOLDERS and shape.has_text_frame:
+                text = " ".join(shape.text_frame.text.split())
+                if text:
+                    title = text
+                    self._collect_lang(shape)
+                    b.add(Heading(id=b.new_id(), level=1, text=text, source=self._ref(number, box)))
+                    continue
+            self._shape(number, shape, box)
+        if title is None:
+            b.issue("slide.no_title", f"Slide {number} has no title; give it one so readers can navigate.",
+                    source=SourceRef(slide=number))
+        if slide.has_notes_slide:
+            notes = slide.notes_slide.notes_text_frame
+            text = notes.text.strip() if notes is not None else ""
+            if text:
+                self.texts.append(text)
+                b.add(Note(id=b.new_id(), kind="speaker", text=text, source=SourceRef(slide=number)))
+        return title
+
+    def _ref(self, number: int, box: tuple[float, float, float, float] | None) -> SourceRef:
+        bbox = BBox(x0=box[0], y0=box[1], x1=box[2], y1=box[3]) if box else None
+        return SourceRef(slide=number, bbox=bbox)
+
+    def _shape(self, number: int, shape: Any, box: tuple[float, float, float, float] | None) -> None:
+        if _placeholder_type(shape) in _CHROME_PLACEHOLDERS:
+            return
+        ref = self._ref(number, box)
+        if getattr(shape, "has_table", False) and shape.has_table:
+            self._table(shape, ref)
+        elif getattr(shape, "has_chart", False) and shape.has_chart:
+            self._chart(shape, ref)
+        elif _has_image(shape):
+            self._picture(shape, ref)
+        elif getattr(shape, "has_text_frame", False) and shape.has_text_frame:
+            self._text(shape, ref)
+        elif shape.shape_type is not None and int(shape.shape_type) in (7, 10, 24):  # embedded/linked OLE, SmartArt
+            self.b.issue("slide.object_needs_description",
+                         f"Slide {number} has an object ({shape.name}) whose content cannot be read; describe it.",
+                         source=ref)
+
+    def _collect_lang(self, shape: Any) -> None:
+        for run_pr in shape._element.xpath(".//a:rPr[@lang]"):
+            lang = run_pr.get("lang")
+            self.langs[lang] = self.langs.get(lang, 0) + 1
+
+    def _text(self, shape: Any, ref: SourceRef) -> None:
+        self._collect_lang(shape)
+        in_body = _placeholder_type(shape) in _BODY_PLACEHOLDERS
+        stack: list[ListBlock] = []
+        for paragraph in shape.text_frame.paragraphs:
+            text = " ".join("".join(run.text for run in paragraph.runs).split()) or " ".join(
+                paragraph.text.split())
+            if not text:
+                continue
+            self.texts.append(text)
+            p_pr = paragraph._p.pPr
+            bu_none = p_pr is not None and p_pr.find(f"{{{_NS['a']}}}buNone") is not None
+            bu_num = p_pr is not None and p_pr.find(f"{{{_NS['a']}}}buAutoNum") is not None
+            bu_char = p_pr is not None and p_pr.find(f"{{{_NS['a']}}}buChar") is not None
+            is_item = bu_num or bu_char or (in_body and not bu_none)
+            if not is_item:
+                stack = []
+                self.b.add(Paragraph(id=self.b.new_id(), text=text, source=ref))
+                continue
+            level = max(0, min(paragraph.level, 8))
+            if not stack:
+                stack.append(self.b.add(ListBlock(id=self.b.new_id(), ordered=bu_num, source=ref)))
+            while len(stack) > level + 1:
+                stack.pop()
+            while len(stack) < level + 1 and stack[-1].items:
+                child = ListBlock(id=self.b.new_id(), ordered=bu_num)
+                stack[-1].items[-1].children = child
+                stack.append(child)
+            stack[-1].items.append(ListItem(text=text))
+
+    def _table(self, shape: Any, ref: SourceRef) -> None:
+        table = shape.table
+        rows: list[list[TableCell]] = []
+        header_row = bool(getattr(table, "first_row", True))
+        header_col = bool(getattr(table, "first_col", False))
+        for r, row in enumerate(table.rows):
+            cells: list[TableCell] = []
+            for c, cell in enumerate(row.cells):
+                if cell.is_spanned:
+                    continue
+                cells.append(TableCell(
+                    text=" ".join(cell.text.split()), header=(header_row and r == 0) or (header_col and c == 0),
+                    row_span=max(1, cell.span_height), col_span=max(1, cell.span_width)))
+                self.texts.append(cell.text)
+            rows.append(cells)
+        self.b.add(Table(id=self.b.new_id(), rows=rows, source=ref))
+
+    def _chart(self, shape: Any, ref: SourceRef) -> None:
+        """A chart's data as a table (what a screen reader user needs), else a figure to describe."""
+        chart = shape.chart
+        try:
+            plot = chart.plots[0]
+            categories = [str(c) for c in plot.categories]
+            series = list(plot.series)
+            header = [TableCell(text="", header=True)] + [TableCell(text=s.name or "", header=True) for s in series]
+            rows = [header]
+            for i, category in enumerate(categories):
+                rows.append([TableCell(text=category, header=True)]
+                            + [TableCell(text=_fmt(s.values[i] if i < len(s.values) else None)) for s in series])
+            caption = chart.chart_title.text_frame.text if chart.has_title and chart.chart_title.has_text_frame \
+                else None
+            self.b.add(Table(id=self.b.new_id(), rows=rows, caption=caption or None, source=ref))
+        except Exception as exc:
+            figure = self.b.add(Figure(id=self.b.new_id(), alt=alt_text(shape)[0], source=ref))
+            self.b.issue("chart.needs_description", f"A chart's data could not be read ({exc}); describe it.",
+                         block_id=figure.id, source=ref)
+
+    def _picture(self, shape: Any, ref: SourceRef) -> None:
+        alt, decorative = alt_text(shape)
+        try:
+            image = shape.image
+            width, height = image.size
+        except Exception as exc:
+            figure = self.b.add(Figure(id=self.b.new_id(), alt=alt, decorative=decorative, source=ref))
+            self.b.issue("image.unreadable", f"A picture could not be read: {exc}", block_id=figure.id, source=ref)
+            return
+        if width and height and (width < MIN_IMAGE_PX or height < MIN_IMAGE_PX):
+            return
+        if width * height > self.ctx.max_image_pixels:
+            self.b.issue("image.too_large", f"A picture ({width}x{height} px) is larger than the server accepts "
+                         "and was skipped.", source=ref)
+            return
+        key = None
+        try:
+            data, media_type = _web_image(image.blob, image.content_type)
+            key = self.b.add_resource(data, media_type)
+        except Exception as exc:
+            self.b.issue("image.unreadable", f"A picture ({image.content_type}) could not be converted: {exc}",
+                         source=ref)
+        self.b.add(Figure(id=self.b.new_id(), image=key, alt=alt, decorative=decorative, source=ref))
+
+
+def _web_image(blob: bytes, content_type: str) -> tuple[bytes, str]:
+    """Image bytes a browser and an EPUB reader can show (TIFF/BMP converted to PNG with PyMuPDF)."""
+    if content_type in WEB_IMAGE_TYPES:
+        return blob, content_type
+    from inclusio.converters.pdf import _pymupdf
+
+    pix = _pymupdf().Pixmap(blob)  # raises for EMF/WMF, which MuPDF does not read
+    return pix.tobytes("png"), "image/png"
+
+
+def _fmt(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _has_image(shape: Any) -> bool:
+    try:
+        return hasattr(shape, "image") and shape.image is not None
+    except Exception:  # an empty picture placeholder raises on .image
+        return hasattr(shape, "image")
+
+
+def _placeholder_type(shape: Any) -> int | None:
+    try:
+        return int(shape.placeholder_format.type) if shape.is_placeholder else None
+    except Exception:
+        return None
+
+
+# -- geometry -----------------------------------------------------------------------------------
+
+Transform = tuple[float, float, float, float]
+"""(offset x, offset y, scale x, scale y) from a group's child coordinates to slide EMU."""
+_identity: Transform = (0.0, 0.0, 1.0, 1.0)
+
+
+def _flatten(shapes: Any, transform: Transform) -> Any:
+    """Leaf shapes with their bounding box in slide EMU (groups recursed into)."""
+    for shape in shapes:
+        if int(shape.shape_type or 0) == 6:  # GROUP
+            yield from _flatten(shape.shapes, _group_transform(shape, transform))
+            continue
+        yield shape, _box(shape, transform)
+
+
+def _box(shape: Any, t: Transform) -> tuple[float, float, float, float] | None:
+    if shape.left is None or shape.top is None:
+        # Placeholders inherit their position from the layout.
+        return None
+    x0 = t[0] + shape.left * t[2]
+    y0 = t[1] + shape.top * t[3]
+    return (x0, y0, x0 + (shape.width or 0) * t[2], y0 + (shape.height or 0) * t[3])
+
+
+def _group_transform(group: Any, t: Transform) -> Transform:
+    """Child coordinates -> slide: off + (child - chOff) * ext / chExt (ECMA-376 §20.1.7.6)."""
+    try:
+        xfrm = group._element.xpath("./p:grpSpPr/a:xfrm")[0]
+        off, ext = xfrm.xpath("./a:off")[0], xfrm.xpath("./a:ext")[0]
+        ch_off, ch_ext = xfrm.xpath("./a:chOff")[0], xfrm.xpath("./a:chExt")[0]
+        sx = int(ext.get("cx")) / max(int(ch_ext.get("cx")), 1)
+        sy = int(ext.get("cy")) / max(int(ch_ext.get("cy")), 1)
+        ox = int(off.get("x")) - int(ch_off.get("x")) * sx
+        oy = int(off.get("y")) - int(ch_off.get("y")) * sy
+    except (IndexError, TypeError, ValueError):
+        return t
+    return (t[0] + ox * t[2], t[1] + oy * t[3], t[2] * sx, t[3] * sy)
+
+
+def _visual_order(shapes: list[tuple[Any, Any]], slide_height: int) -> list[tuple[Any, Any]]:
+    """Title first, then rows top to bottom, left to right within a row (stable for unknown boxes)."""
+    titles = [s for s in shapes if _placeholder_type(s[0]) in _TITLE_PLACEHOLDERS]
+    others = [s for s in shapes if _placeholder_type(s[0]) not in _TITLE_PLACEHOLDERS]
+    placed = sorted((s for s in others if s[1] is not None), key=lambda s: (s[1][1], s[1][0]))
+    rows: list[list[tuple[Any, Any]]] = []
+    for item in placed:
+        if rows and item[1][1] - rows[-1][0][1][1] <= ROW_TOLERANCE * slide_height:
+            rows[-1].append(item)
+        else:
+            rows.append([item])
+    ordered = [s for row in rows for s in sorted(row, key=lambda s: s[1][0])]
+    return titles + ordered + [s for s in others if s[1] is None]

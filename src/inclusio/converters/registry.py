@@ -1,0 +1,61 @@
+"""Picks the converter for a file by its content (never by its extension alone).
+
+Adding a format = one converter module + one line in :data:`CONVERTERS`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from inclusio.converters.base import ConvertContext, Converter
+from inclusio.converters.docx import DocxConverter
+from inclusio.converters.ooxml import ZIP_MAGIC, member_names
+from inclusio.converters.pdf import PdfConverter
+from inclusio.converters.pptx import PptxConverter
+from inclusio.errors import InputCorrupt, InputEmpty, InputUnsupported
+from inclusio.model import Document
+
+CONVERTERS: tuple[Converter, ...] = (
+    PdfConverter(),
+    PptxConverter(),
+    DocxConverter(),
+)
+"""Every known format, asked in this order."""
+
+HEAD_BYTES = 4096
+
+
+def accepted_formats() -> list[str]:
+    """Names of the formats the registry accepts (``["pdf", "pptx", "docx"]``)."""
+    return [converter.name for converter in CONVERTERS]
+
+
+def detect(path: Path) -> Converter:
+    """The converter for ``path``, chosen from its first bytes (and zip member names).
+
+    Raises ``input.empty`` for a 0-byte file, ``input.corrupt`` for a zip that cannot be
+    read, and ``input.unsupported`` (naming the accepted formats) for anything else.
+    """
+    path = Path(path)
+    with path.open("rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    if not head:
+        raise InputEmpty()
+    for converter in CONVERTERS:
+        if converter.sniff(path, head):
+            return converter
+    if head.startswith(ZIP_MAGIC) and member_names(path) is None:
+        raise InputCorrupt(details={"reason": "unreadable zip archive"})
+    formats = ", ".join(name.upper() for name in accepted_formats())
+    raise InputUnsupported(
+        f"This file type is not supported (accepted: {formats}). Save the document as one of these "
+        "and upload it again.",
+        message_fr=(f"Ce type de fichier n'est pas pris en charge (formats acceptés : {formats}). "
+                    "Enregistrez le document dans l'un de ces formats, puis déposez-le de nouveau."),
+        details={"accepted": accepted_formats()},
+    )
+
+
+def convert(path: Path, ctx: ConvertContext) -> Document:
+    """Detect the format of ``path`` and convert it (see :class:`~inclusio.converters.base.Converter`)."""
+    return detect(Path(path)).convert(Path(path), ctx)
