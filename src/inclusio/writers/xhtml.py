@@ -588,8 +588,9 @@ def accessibility_summary(doc: Document, *, images: ImageStats, pages: int, has_
         parts.append(f"Elle offre {nav}des titres hiérarchisés sans niveau sauté et un ordre de lecture "
                      "qui suit le document source.")
         if images.shown or images.decorative or images.not_available:
-            parts.append(f"Images : {images.described} décrite(s) par un texte de remplacement, "
-                         f"{images.decorative} décorative(s).")
+            total = images.shown + images.decorative + images.not_available
+            parts.append(f"Images : {total} au total, dont {images.described} décrite(s) par un texte de "
+                         f"remplacement et {images.decorative} décorative(s).")
         if images.alt_from_caption:
             gaps.append(f"{images.alt_from_caption} image(s) décrite(s) seulement par leur légende")
         if images.placeholder:
@@ -611,7 +612,8 @@ def accessibility_summary(doc: Document, *, images: ImageStats, pages: int, has_
         parts.append(f"It offers {nav}headings in a hierarchy with no skipped level, and a reading order "
                      "that follows the source document.")
         if images.shown or images.decorative or images.not_available:
-            parts.append(f"Images: {images.described} described by alternative text, "
+            total = images.shown + images.decorative + images.not_available
+            parts.append(f"Images: {total} in all, {images.described} described by alternative text, "
                          f"{images.decorative} decorative.")
         if images.alt_from_caption:
             gaps.append(f"{images.alt_from_caption} image(s) described only by their caption")
