@@ -182,3 +182,27 @@ def test_json_round_trip_and_readability_improves() -> None:
     assert after.words_per_sentence < before.words_per_sentence
     assert after.reading_ease is not None and before.reading_ease is not None
     assert after.reading_ease > before.reading_ease
+
+
+def test_long_enumeration_after_a_colon_is_a_list_not_a_cut() -> None:
+    doc = _doc()
+    doc.blocks.append(Paragraph(id="b9", text=(
+        "Les produits de la réaction sont : le glucose, le dioxygène et l'eau formée dans certaines étapes. "
+        "Le glucose sert de source d'énergie, mais il sert aussi de matériau, car la plante le transforme "
+        "en amidon, en cellulose et en de nombreuses autres molécules.")))
+    a = apply_easy_read(doc, SETTINGS, created_at=STAMP).find("b9").adaptation("easy_read")
+    assert a is not None
+    assert _texts(a.blocks) == [
+        "Les produits de la réaction sont :", "- le glucose", "- le dioxygène",
+        "- l'eau formée dans certaines étapes",
+        "Le glucose sert de source d'énergie.", "Mais il sert aussi de matériau.",
+        "Car la plante le transforme :", "- en amidon", "- en cellulose", "- en de nombreuses autres molécules",
+    ]
+
+
+def test_clauses_between_commas_are_not_an_enumeration() -> None:
+    doc = _doc()
+    doc.blocks.append(Paragraph(id="b9", text=(
+        "La phase sombre, appelée aussi cycle de Calvin, a lieu dans le stroma et utilise cette énergie.")))
+    a = apply_easy_read(doc, SETTINGS, created_at=STAMP).find("b9").adaptation("easy_read")
+    assert a is None or not any(isinstance(b, ListBlock) for b in a.blocks)

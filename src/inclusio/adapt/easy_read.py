@@ -8,7 +8,8 @@ easy reading (FALC rules T1, T2, T3 and T18, STANDARDS §3):
 * a sentence longer than ``max_sentence_words`` is cut at a safe point, the best first:
   ``;``, ``:``, then a connector (``mais``, ``car``, ``donc``, ``, et``, ``parce que``,
   ``, alors que``, ``, tandis que``, ``, puis``; ``but``, ``because``, ``, so``, ``, and``,
-  ``, while``, ``, whereas``, ``, then``), then a relative ``, qui`` / ``, which`` when the
+  ``, while``, ``, whereas``, ``, then``), then ``, ce qui`` / ``, which is why`` (the new
+  sentence starts with "Cela" / "This is why"), then a relative ``, qui`` / ``, which`` when the
   noun before it can be repeated. The connector is kept at the head of the new sentence
   ("X, mais Y." → "X." / "Mais Y."); for a relative the noun is repeated ("..., de la
   chlorophylle, qui capte la lumière." → "...chlorophylle." / "La chlorophylle capte la
@@ -20,7 +21,8 @@ easy reading (FALC rules T1, T2, T3 and T18, STANDARDS §3):
   dropped: the list says it. Enumerations with ``ou``/``or`` are left alone (a list would
   lose the choice).
 
-The relative pronoun of a cut relative clause is replaced by its repeated noun. No other word,
+The relative pronoun of a cut relative clause is replaced by its repeated noun, and
+", ce qui" / ", which is why" by "Cela" / "This is why". No other word,
 number or name is ever removed; headings, lists, tables, captions, notes and
 code are left as they are. Every adaptation records its :class:`Provenance` (engine
 ``offline``, prompt version ``rules-1``) and ``notes`` saying what was done, for the reviewer.
@@ -68,6 +70,7 @@ _SPLITS: dict[str, list[tuple[str, str, str]]] = {
         (", parce qu'", "parce qu'", "keep"), (", parce qu’", "parce qu’", "keep"),
         (", alors que ", "alors que", "keep"), (", tandis que ", "tandis que", "keep"),
         (", puis ", "puis", "keep"),
+        (", ce qui ", "ce qui", "cela"),
         (", qui ", "qui", "relative"),
     ],
     "en": [
@@ -79,6 +82,7 @@ _SPLITS: dict[str, list[tuple[str, str, str]]] = {
         (", and ", "and", "keep"),
         (", while ", "while", "keep"), (", whereas ", "whereas", "keep"),
         (", then ", "then", "keep"),
+        (", which is why ", "which", "this"),
         (", which ", "which", "relative"),
     ],
 }
@@ -91,7 +95,8 @@ _RELATIVE_HEADS = {
 }
 _CONJUNCTION = {"fr": "et", "en": "and"}
 _ARTICLES = {
-    "fr": frozenset(["le", "la", "les", "l'", "l’", "un", "une", "des", "du", "de", "d'", "d’", "au", "aux", "à", "son", "sa", "ses", "leur", "leurs", "ce", "cet", "cette", "ces"]),
+    "fr": frozenset(["le", "la", "les", "l'", "l’", "un", "une", "des", "du", "de", "d'", "d’", "au", "aux", "à", "son", "sa", "ses", "leur", "leurs", "ce", "cet", "cette", "ces",
+                 "en", "dans", "sur", "pour", "par", "avec", "sans", "chez", "entre", "vers"]),
     "en": frozenset(["the", "a", "an", "of", "to", "in", "on", "for", "with", "by", "from"]),
 }
 
@@ -171,14 +176,32 @@ def _find_enumeration(sentence: str, lang: str) -> tuple[str, list[str]] | None:
     # d'eau..." -> "de lumière"): it starts at the segment's last article or preposition, else it
     # is its last word. Try the earliest segment first (the longest list).
     for k in range(len(segments) - 2):
+        later = segments[k + 1:]
+        # Items of a real enumeration are short or start alike with an article or preposition;
+        # comma-separated clauses ("appelée aussi..., a lieu dans...") do not.
+        if not all(len(_words(item)) <= 2 or _family(item.split()[0]) for item in later):
+            continue
+        families = {_family(item.split()[0]) for item in later} - {None}
         words = segments[k].split()
-        cut = next((i for i in range(len(words) - 1, 0, -1)
-                    if words[i].lower() in _ARTICLES[lang] or words[i][:2].lower() in ("d'", "d’", "l'", "l’")),
-                   len(words) - 1)
+        cut = next((i for i in range(len(words) - 1, 0, -1) if _family(words[i]) in families), None)
+        if cut is None:
+            cut = next((i for i in range(len(words) - 1, 0, -1) if _family(words[i])), len(words) - 1)
         intro = ", ".join([*segments[:k], " ".join(words[:cut])])
-        items = [" ".join(words[cut:]), *segments[k + 1:]]
+        items = [" ".join(words[cut:]), *later]
         if len(_words(intro)) >= 2 and _items_are_short(items):
             return _end_intro(intro, lang), items
+    return None
+
+
+def _family(word: str) -> str | None:
+    """The article or preposition a word is (de, du, des, d' are one family), else None."""
+    token = word.lower()
+    if token[:2] in ("d'", "d’") or token in ("de", "du", "des"):
+        return "de"
+    if token[:2] in ("l'", "l’") or token in ("le", "la", "les"):
+        return "le"
+    if token in _ARTICLES["fr"] or token in _ARTICLES["en"]:
+        return token
     return None
 
 
@@ -244,6 +267,10 @@ def _cut(sentence: str, lang: str, max_words: int) -> tuple[list[str], list[str]
     elif how == "colon":
         first = first.rstrip() + (" :" if lang == "fr" else ":")
         second = _capitalise(second)
+    elif how in ("cela", "this"):
+        # "X, ce qui explique Y." -> "X." / "Cela explique Y." ("which is why" -> "This is why").
+        second = ("Cela " if how == "cela" else "This is why ") + second
+        first = _end_sentence(first)
     elif how == "relative":
         subject = _relative_subject(first, lang) or ""
         second = _capitalise(subject + " " + second)
@@ -263,17 +290,23 @@ def _adapt_text(text: str, lang: str, settings: AdaptationSettings) -> tuple[lis
     notes: list[str] = []
     cuts: dict[str, int] = {}
     for sentence in split_sentences(text):
-        if settings.enumerations_as_lists:
-            found = _find_enumeration(sentence, lang)
+        # An enumeration announced by a colon wins over cutting at that colon.
+        found = _find_enumeration(sentence, lang) if settings.enumerations_as_lists else None
+        if found and re.search(r"\s?:\s", sentence):
+            pieces.append(_Piece(*found))
+            notes.append(f"turned an enumeration of {len(found[1])} items into a list")
+            continue
+        parts, labels = _cut(sentence, lang, settings.max_sentence_words)
+        for label in labels:
+            cuts[label] = cuts.get(label, 0) + 1
+        for part in parts:
+            found = _find_enumeration(part, lang) if settings.enumerations_as_lists else None
             if found:
                 intro, items = found
                 pieces.append(_Piece(intro, items))
                 notes.append(f"turned an enumeration of {len(items)} items into a list")
-                continue
-        parts, labels = _cut(sentence, lang, settings.max_sentence_words)
-        for label in labels:
-            cuts[label] = cuts.get(label, 0) + 1
-        pieces.extend(_Piece(part) for part in parts)
+            else:
+                pieces.append(_Piece(part))
         longest = max(len(_words(part)) for part in parts)
         if longest > settings.max_sentence_words:
             notes.append(f"left a sentence of {longest} words: no safe split point "
