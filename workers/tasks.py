@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from celery import Task, shared_task
-from celery.signals import task_failure
+from celery.signals import task_failure, worker_process_init
 
 from inclusio.config import Settings, get_settings
 from inclusio.errors import InclusioError, JobNotFound, WorkerLost, as_inclusio_error
@@ -158,3 +158,13 @@ def _on_task_failure(sender: Task | None = None, task_id: str | None = None,
                      message=error.message)
     except Exception:  # noqa: BLE001 - never let a failure handler crash the worker
         log.exception("job %s: could not record the task failure", job_id)
+
+
+@worker_process_init.connect
+def _warm_up(**_: Any) -> None:
+    """Import the pipeline in each fresh job process, so the first job does not pay for it."""
+    try:
+        import inclusio.converters.registry  # noqa: F401
+        import inclusio.pipeline.job  # noqa: F401
+    except Exception:  # noqa: BLE001 - a missing piece shows up, coded, in the first job instead
+        log.warning("could not preload the pipeline", exc_info=True)

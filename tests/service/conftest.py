@@ -1,0 +1,115 @@
+"""Fixtures for the service tests: real worker processes, real brokers and databases.
+
+* Embedded default: SQLite database and ``sqla+sqlite`` broker in a temporary folder.
+* Redis: ``redis://127.0.0.1:6379/13`` (db 13 is flushed before and after; tests marked ``redis``).
+* PostgreSQL: a fresh database ``inclusio_test_<random>`` on 127.0.0.1:5432 (user postgres, trust),
+  created for the session and dropped after (tests marked ``postgres``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from service_helpers import RunningWorker, make_settings
+
+from inclusio.config import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT / ".." / "shared" / "corpus"
+SAMPLES = ROOT / "samples"
+PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+REDIS_URL = "redis://127.0.0.1:6379/13"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgres: needs the PostgreSQL server on 127.0.0.1:5432")
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    return CORPUS.resolve()
+
+
+@pytest.fixture(scope="session")
+def small_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A two-page French PDF with a heading and paragraphs (a sample from samples/ if there is one)."""
+    candidates = sorted(SAMPLES.glob("*.pdf")) if SAMPLES.is_dir() else []
+    if candidates:
+        return min(candidates, key=lambda p: p.stat().st_size)
+    import pymupdf
+
+    path = tmp_path_factory.mktemp("pdf") / "cours-biologie.pdf"
+    doc = pymupdf.open()
+    texts = [("La cellule", "La cellule est l'unité de base du vivant. Elle contient un noyau. "
+              "Le noyau protège l'ADN."),
+             ("La membrane", "La membrane entoure la cellule. Elle laisse entrer l'eau et les nutriments. "
+              "Elle garde les déchets dehors.")]
+    for title, body in texts:
+        page = doc.new_page()
+        page.insert_text((72, 90), title, fontsize=20)
+        page.insert_textbox(pymupdf.Rect(72, 120, 520, 400), body, fontsize=12)
+    doc.set_metadata({"title": "Cours de biologie", "author": "inclusio tests"})
+    doc.save(path)
+    return path
+
+
+@pytest.fixture
+def corrupt_pdf(tmp_path: Path) -> Path:
+    """A file that says it is a PDF (header, name) but whose body is noise, as a damaged download."""
+    import random
+
+    path = tmp_path / "abime.pdf"
+    path.write_bytes(b"%PDF-1.7\n" + random.Random(7).randbytes(6000))
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path)
+
+
+@pytest.fixture
+def start_worker(tmp_path: Path) -> Iterator[Callable[[Settings], RunningWorker]]:
+    workers: list[RunningWorker] = []
+
+    def start(settings: Settings) -> RunningWorker:
+        worker = RunningWorker(settings, tmp_path / f"worker-{len(workers)}.log")
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test session (dropped afterwards)."""
+    import psycopg
+
+    name = f"inclusio_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    client.flushdb()
+    try:
+        yield REDIS_URL
+    finally:
+        with contextlib.suppress(Exception):
+            client.flushdb()
+        client.close()

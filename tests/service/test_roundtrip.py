@@ -1,0 +1,209 @@
+"""Upload -> queue -> real Celery worker process -> job row -> download, on each broker/database pair."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from service_helpers import RunningWorker, make_settings, submit, wait_finished
+
+from inclusio.api.app import create_app
+from inclusio.config import Settings
+from inclusio.service import settings_env
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def check_artifact(name: str, response: httpx.Response, media_type: str) -> None:
+    """The downloaded bytes are a real file of their kind, served under its own name and type."""
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].split(";")[0] == media_type
+    assert "attachment" in response.headers["content-disposition"]
+    data = response.content
+    if name == "epub":
+        with zipfile.ZipFile(io.BytesIO(data)) as book:
+            first = book.infolist()[0]
+            assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED
+            assert book.read("mimetype") == b"application/epub+zip"
+            assert "META-INF/container.xml" in book.namelist()
+            assert any(n.endswith(".xhtml") for n in book.namelist())
+        assert ".epub" in response.headers["content-disposition"]
+    elif name == "html":
+        text = data.decode("utf-8")
+        assert "<html" in text.lower() and "lang=" in text
+    elif name == "mp3":
+        assert data[:3] == b"ID3" or (data[0] == 0xFF and data[1] & 0xE0 == 0xE0)
+        assert len(data) > 2000
+    elif name in ("report", "json"):
+        parsed = json.loads(data)
+        assert isinstance(parsed, dict) and parsed
+    else:
+        assert data
+
+
+def round_trip(client: TestClient, worker: RunningWorker, path: Path, *, outputs: str, media_type: str,
+               profile: str = "dyslexia") -> tuple[dict[str, Any], float]:
+    """Submit ``path``, wait for the job, download and check every artifact; returns (job, seconds)."""
+    started = time.perf_counter()
+    job_id = submit(client, path, profile=profile, outputs=outputs, media_type=media_type)
+    job = wait_finished(client, job_id, worker)
+    seconds = time.perf_counter() - started
+    assert job["status"] in ("succeeded", "partial"), (job["errors"], worker.log()[-3000:])
+    assert job["progress"] == 1.0 and job["started_at"] and job["finished_at"] >= job["started_at"]
+    assert job["stage"] == "report" and job["attempts"] == 1
+    for name in outputs.split(","):
+        assert name in job["artifacts"], (name, job["errors"])
+    for name, record in job["artifacts"].items():
+        response = client.get(record["url"])
+        assert len(response.content) == record["bytes"]
+        check_artifact(name, response, record["media_type"])
+    report = client.get(job["artifacts"]["report"]["url"]).json()
+    assert report["status"] == job["status"] and report["profile"] == profile
+    print(f"\n  round trip {path.name} [{outputs}] via {worker.log().count('received')} task(s): {seconds:.2f} s")
+    return job, seconds
+
+
+@pytest.mark.slow
+def test_embedded_default_round_trip_pdf_all_outputs_and_docx(
+        tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], small_pdf: Path, corpus: Path) -> None:
+    settings = make_settings(tmp_path, validate_epub=True)  # one job runs EPUBCheck, through the queue
+    assert settings.resolved_broker_url().startswith("sqla+sqlite:///")
+    assert settings.resolved_database_url().startswith("sqlite:///")
+    worker = start_worker(settings)
+    client = TestClient(create_app(settings))
+
+    job, _ = round_trip(client, worker, small_pdf, outputs="epub,html,mp3,report,json", media_type="application/pdf")
+    report = client.get(job["artifacts"]["report"]["url"]).json()
+    assert report["validation"]["epubcheck"]["ran"] is True
+    assert report["validation"]["epubcheck"]["errors"] == 0
+    assert "running" in job["_seen_states"] or job["_seen_states"] >= {"queued"}
+
+    job, _ = round_trip(client, worker, corpus / "fixture-word.docx", outputs="epub,report", media_type=DOCX)
+    assert job["filename"] == "fixture-word.docx"
+
+
+@pytest.mark.redis
+@pytest.mark.postgres
+def test_production_shape_round_trip_redis_broker_postgres_database(
+        tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], redis_url: str, pg_url: str,
+        small_pdf: Path, corpus: Path) -> None:
+    settings = make_settings(tmp_path, broker_url=redis_url, database_url=pg_url)
+    worker = start_worker(settings)
+    client = TestClient(create_app(settings))
+    round_trip(client, worker, small_pdf, outputs="epub,report", media_type="application/pdf")
+    round_trip(client, worker, corpus / "fixture-word.docx", outputs="json,report", media_type=DOCX)
+    assert not (settings.data_dir / "broker.db").exists()  # really went through Redis
+    assert not (settings.data_dir / "inclusio.db").exists()  # and PostgreSQL
+
+
+@pytest.mark.redis
+def test_round_trip_redis_broker_sqlite_database(
+        tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], redis_url: str, small_pdf: Path) -> None:
+    settings = make_settings(tmp_path, broker_url=redis_url)
+    worker = start_worker(settings)
+    client = TestClient(create_app(settings))
+    round_trip(client, worker, small_pdf, outputs="epub,report", media_type="application/pdf")
+
+
+def test_a_corrupt_file_fails_with_a_code_and_the_next_job_on_the_same_worker_succeeds(
+        tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], small_pdf: Path,
+        corrupt_pdf: Path) -> None:
+    settings = make_settings(tmp_path)
+    worker = start_worker(settings)
+    client = TestClient(create_app(settings))
+    bad_id = submit(client, corrupt_pdf, outputs="epub,report", media_type="application/pdf")
+    garbage = tmp_path / "notes.docx"  # random bytes under a Word name
+    garbage.write_bytes(os.urandom(4096))
+    garbage_id = submit(client, garbage, outputs="epub,report", media_type=DOCX)
+    bad, junk = wait_finished(client, bad_id, worker), wait_finished(client, garbage_id, worker)
+    for job in (bad, junk):
+        assert job["status"] == "failed" and job["artifacts"].keys() <= {"report"}
+        error = job["errors"][0]
+        assert error["code"].startswith("input.") and error["stage"] == "convert", error
+        assert error["message"] and error["message_fr"]
+    pid = worker.proc.pid
+    round_trip(client, worker, small_pdf, outputs="epub,report", media_type="application/pdf")
+    assert worker.proc.poll() is None and worker.proc.pid == pid
+
+
+@pytest.mark.slow
+def test_a_killed_job_process_is_recorded_as_worker_lost_and_the_worker_goes_on(
+        tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], small_pdf: Path, corpus: Path) -> None:
+    settings = make_settings(tmp_path)
+    worker = start_worker(settings)
+    client = TestClient(create_app(settings))
+    # A 265-page manual takes long enough to be caught running.
+    job_id = submit(client, corpus / "manual-fr-265p.pdf", outputs="epub,report", media_type="application/pdf")
+    deadline = time.monotonic() + 120
+    while client.get(f"/jobs/{job_id}").json()["status"] != "running":
+        assert time.monotonic() < deadline, worker.log()[-3000:]
+        time.sleep(0.02)
+    [child] = worker.child_pids()
+    os.kill(child, signal.SIGKILL)  # what the OOM killer or a segfault in a C library does
+    job = wait_finished(client, job_id, worker, timeout=60)
+    assert job["status"] == "failed" and job["errors"][0]["code"] == "job.worker_lost", job["errors"]
+    assert job["errors"][0]["message_fr"]
+    round_trip(client, worker, small_pdf, outputs="epub,report", media_type="application/pdf")
+    assert worker.child_pids() != [child]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_serve_runs_the_api_and_a_worker_and_stops_both_on_ctrl_c(tmp_path: Path, small_pdf: Path) -> None:
+    settings = make_settings(tmp_path)
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-c", f"from inclusio.config import Settings; from inclusio.service import serve; "
+                               f"serve(Settings(), port={port})"],
+        env=settings_env(settings), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, (tmp_path / "serve.log").read_text()
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
+            time.sleep(0.1)
+        with small_pdf.open("rb") as fh:
+            response = httpx.post(f"{base}/jobs", files={"file": ("Cours.pdf", fh, "application/pdf")},
+                                  data={"profile": "low-vision", "outputs": "html,report"}, timeout=30)
+        assert response.status_code == 202, response.text
+        job_url = f"{base}/jobs/{response.json()['id']}"
+        while (job := httpx.get(job_url).json())["status"] not in ("succeeded", "partial", "failed"):
+            assert time.monotonic() < deadline + 120, (tmp_path / "serve.log").read_text()
+            time.sleep(0.1)
+        assert job["status"] == "succeeded", job["errors"]
+        html = httpx.get(base + job["artifacts"]["html"]["url"])
+        check_artifact("html", html, "text/html")
+        assert 'filename="Cours.html"' in html.headers["content-disposition"]
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)  # Ctrl-C reaches the whole process group
+        proc.wait(60)
+        log.close()
+    assert proc.returncode is not None
+    text = (tmp_path / "serve.log").read_text()
+    assert "Warm shutdown" in text or "worker: " in text, text[-2000:]
+    assert subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True).stdout.strip() == b""
