@@ -14,6 +14,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from inclusio.config import Settings, get_settings
@@ -36,10 +37,19 @@ def _fail(error: InclusioError | dict[str, object]) -> typer.Exit:
     """Print a coded error (English and French) and return the exit to raise."""
     data = error.to_dict() if isinstance(error, InclusioError) else error
     code = str(data.get("code", "internal.error"))
-    err_console.print(f"[bold red]error[/] [{code}] {data.get('message', '')}")
+    err_console.print(f"[bold red]error[/] {escape(f'[{code}]')} {escape(str(data.get('message', '')))}")
     if data.get("message_fr"):
-        err_console.print(f"[dim]erreur[/] [{code}] {data['message_fr']}")
+        err_console.print(f"[dim]erreur[/] {escape(f'[{code}]')} {escape(str(data['message_fr']))}")
     return typer.Exit(code=error_class_for(code).exit_code)
+
+
+def _tag(item: dict[str, object]) -> str:
+    return f"[{item.get('code')}]"
+
+
+def _fmt(value: float | None) -> str:
+    """A score for a table cell; sections with nothing to score show a dash."""
+    return "–" if value is None else f"{value:.1f}"
 
 
 def _settings() -> Settings:
@@ -101,13 +111,15 @@ def convert(
             bars.update(tasks[stage], completed=1.0)
 
     for warning in result.warnings[:15]:
-        err_console.print(f"[yellow]warning[/] [{warning.get('code')}] {warning.get('message')}")
+        err_console.print(f"[yellow]warning[/] {escape(_tag(warning))} "
+                          f"{escape(str(warning.get('message')))}")
     if len(result.warnings) > 15:
         err_console.print(f"[yellow]… {len(result.warnings) - 15} more warnings in the report[/]")
     if result.status == "failed":
         raise _fail(result.errors[0])
     for error in result.errors:
-        err_console.print(f"[red]error[/] [{error.get('code')}] ({error.get('stage')}) {error.get('message')}")
+        err_console.print(f"[red]error[/] {escape(_tag(error))} ({error.get('stage')}) "
+                          f"{escape(str(error.get('message')))}")
     table = Table(title=f"{file.name} → {chosen.id} ({result.status})")
     table.add_column("output")
     table.add_column("file")
@@ -148,11 +160,11 @@ def score(
     table.add_column("LIX", justify="right")
     for section in scores.sections:
         s = section.scores
-        table.add_row("  " * max(0, section.level - 1) + (section.title or "(start)")[:60], str(s.words),
-                      f"{s.words_per_sentence:.1f}", f"{s.reading_ease:.1f}", f"{s.lix:.1f}")
+        table.add_row(escape("  " * max(0, section.level - 1) + (section.title or "(start)")[:60]), str(s.words),
+                      _fmt(s.words_per_sentence), _fmt(s.reading_ease), _fmt(s.lix))
     d = scores.document
-    table.add_row("[bold]whole document[/]", str(d.words), f"{d.words_per_sentence:.1f}",
-                  f"{d.reading_ease:.1f}", f"{d.lix:.1f}")
+    table.add_row("[bold]whole document[/]", str(d.words), _fmt(d.words_per_sentence), _fmt(d.reading_ease),
+                  _fmt(d.lix))
     console.print(table)
 
 
