@@ -144,8 +144,7 @@ def score(
 
     settings = _settings()
     try:
-        doc = convert_file(file, ConvertContext(filename=file.name, max_pages=settings.max_pages,
-                                                max_image_pixels=settings.max_image_pixels))
+        doc = convert_file(file, ConvertContext.from_settings(settings, file.name))
     except InclusioError as exc:
         raise _fail(exc) from exc
     scores = score_document(doc)

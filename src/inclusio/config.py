@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     max_image_pixels: int = 50_000_000
     """Images larger than this are skipped (reported) rather than decoded."""
 
+    pdf_tables: bool = True
+    """Detect tables in PDFs (the slowest part of PDF conversion, ~15-20 pages/s); off for speed."""
     validate_epub: bool = True
     """Run EPUBCheck on every EPUB a job writes (needs Java; a missing Java is reported, not fatal)."""
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from inclusio.model import Document
 from inclusio.pipeline.progress import ProgressFn, no_progress
+
+if TYPE_CHECKING:
+    from inclusio.config import Settings
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,12 @@ class ConvertContext:
     """Detect tables in PDFs (``page.find_tables``): ~15-20 pages/s, the slowest part of PDF
     conversion; turn it off for very long documents when speed matters more than tables."""
     progress: ProgressFn = field(default=no_progress)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, filename: str, progress: ProgressFn = no_progress) -> ConvertContext:
+        """The context for one conversion, with the limits of ``settings``."""
+        return cls(filename=filename, max_pages=settings.max_pages, max_image_pixels=settings.max_image_pixels,
+                   pdf_tables=settings.pdf_tables, progress=progress)
 
 
 class Converter(Protocol):

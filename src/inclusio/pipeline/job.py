@@ -126,9 +126,7 @@ def run_job(
     try:
         from inclusio.converters.registry import convert
 
-        doc = convert(input_path, ConvertContext(filename=filename, max_pages=settings.max_pages,
-                                                 max_image_pixels=settings.max_image_pixels,
-                                                 progress=progress))
+        doc = convert(input_path, ConvertContext.from_settings(settings, filename, progress))
     except Exception as exc:  # noqa: BLE001 - every failure becomes a coded error in the result
         timings["convert"] = time.perf_counter() - started
         result.status = "failed"
