@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from docfactory import PROFILE_NAMES, MakeContext
 
-import inclusio.pipeline  # noqa: F401  # imported before inclusio.writers.base: see the import-cycle note in the report
 from inclusio.config import Settings
 from inclusio.model import Document
 from inclusio.profiles import Profile, load_profile
 from inclusio.writers.base import RenderContext
-
-PROFILE_NAMES = ("blind", "dyslexia", "easy-read", "low-vision")
 
 
 @pytest.fixture(scope="session")
@@ -24,9 +21,6 @@ def settings() -> Settings:
 @pytest.fixture(scope="session")
 def profiles(settings: Settings) -> dict[str, Profile]:
     return {name: load_profile(name, settings.profiles_dir) for name in PROFILE_NAMES}
-
-
-MakeContext = Callable[[Path, Profile, Document], RenderContext]
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,10 @@ from __future__ import annotations
 import hashlib
 import struct
 import zlib
+from collections.abc import Callable
+from pathlib import Path
 
+import inclusio.pipeline  # noqa: F401  # before inclusio.writers.base (import cycle, see the report)
 from inclusio.model import (
     Adaptation,
     Document,
@@ -23,6 +26,14 @@ from inclusio.model import (
     Table,
     TableCell,
 )
+from inclusio.profiles import Profile
+from inclusio.writers.base import RenderContext
+
+PROFILE_NAMES = ("blind", "dyslexia", "easy-read", "low-vision")
+"""The profiles shipped in ``profiles/``: every writer test runs with each."""
+
+MakeContext = Callable[[Path, Profile, Document], RenderContext]
+"""The ``make_ctx`` fixture: ``make_ctx(out_dir, profile, source_document)``."""
 
 
 def tiny_png(rgb: tuple[int, int, int] = (200, 30, 30), size: int = 4) -> bytes:

@@ -7,8 +7,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import PROFILE_NAMES, MakeContext
-from docfactory import ALT_TEXT, PAGE_COUNT, easy_read_document, sample_document, tiny_png
+from docfactory import (
+    ALT_TEXT,
+    PAGE_COUNT,
+    PROFILE_NAMES,
+    MakeContext,
+    easy_read_document,
+    sample_document,
+    tiny_png,
+)
 from lxml import etree
 
 from inclusio.model import (
@@ -363,3 +370,33 @@ def test_epubcheck_passes_on_awkward_and_english_books(tmp_path: Path, profiles:
     for book in (awkward, english):
         result = check_epub(book.path)
         assert (result.errors, result.fatals) == (0, 0), result.messages
+
+
+# -- real documents --------------------------------------------------------------------------------
+
+
+def _convert(path: Path) -> Document:
+    from inclusio.converters.base import ConvertContext
+    from inclusio.converters.registry import convert
+
+    return convert(path, ConvertContext(filename=path.name))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["fixture-word.docx", "fixture-slides-notes.pptx"])
+def test_epubcheck_passes_on_converted_corpus_documents(name: str, corpus_dir: Path, tmp_path: Path,
+                                                       profiles: dict[str, Profile],
+                                                       make_ctx: MakeContext) -> None:
+    source = _convert(corpus_dir / name)
+    book, _ = build(tmp_path, profiles["blind"], make_ctx, source)
+    assert book.opf.get(XML_LANG) == source.lang
+    assert book.opf.findtext(".//dc:language", namespaces=NS) == source.lang
+    headings = book.find_all("//x:h1|//x:h2|//x:h3|//x:h4|//x:h5|//x:h6")
+    assert headings, "a converted course document has headings"
+    levels = [int(h.tag[-1]) for h in headings]
+    assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False))
+    markers = source.page_markers()
+    page_links = book.nav.xpath("//x:nav[@epub:type='page-list']//x:a", namespaces=NS)
+    assert len(page_links) == len(markers)
+    result = check_epub(book.path)
+    assert (result.errors, result.fatals) == (0, 0), result.messages

@@ -6,8 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import MakeContext
-from docfactory import sample_document
+from docfactory import MakeContext, sample_document
 
 from inclusio.errors import StageError, ToolMissing
 from inclusio.profiles import Profile

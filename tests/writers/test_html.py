@@ -8,8 +8,15 @@ from pathlib import Path
 
 import html5lib
 import pytest
-from conftest import PROFILE_NAMES, MakeContext
-from docfactory import ALT_TEXT, PAGE_COUNT, easy_read_document, sample_document, tiny_png
+from docfactory import (
+    ALT_TEXT,
+    PAGE_COUNT,
+    PROFILE_NAMES,
+    MakeContext,
+    easy_read_document,
+    sample_document,
+    tiny_png,
+)
 from lxml import etree
 from lxml import html as lxml_html
 
@@ -152,3 +159,22 @@ def test_document_without_headings_gets_its_title_as_h1(tmp_path: Path, profiles
     assert page.tree.get("lang") == "en"
     assert page.all("//a[@class='skip-link']/text()") == ["Skip to content"]
     assert writer.warnings == []
+
+
+@pytest.mark.parametrize("name", ["fixture-word.docx", "fixture-slides-notes.pptx"])
+def test_converted_corpus_documents_give_valid_pages(name: str, corpus_dir: Path, tmp_path: Path,
+                                                     profiles: dict[str, Profile], make_ctx: MakeContext) -> None:
+    from inclusio.converters.base import ConvertContext
+    from inclusio.converters.registry import convert
+
+    source = convert(corpus_dir / name, ConvertContext(filename=name))
+    page, _ = build(tmp_path, profiles["dyslexia"], make_ctx, source)
+    html5lib.HTMLParser(strict=True).parse(page.text)
+    assert page.tree.get("lang") == source.lang
+    assert page.all("//main//h1")
+    texts = " ".join(page.tree.itertext())
+    for block in source.blocks[:10]:
+        first_line = block.plain_text().split("\n")[0].strip()
+        if first_line and block.type in ("heading", "paragraph", "list", "note"):
+            assert first_line in texts, first_line
+    assert all(img.get("alt") is not None for img in page.all("//img"))
