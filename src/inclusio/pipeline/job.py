@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -184,11 +184,17 @@ def run_job(
     from inclusio.writers.registry import get_writer
 
     render_outputs = [name for name in wanted if name != "report"]
+    share = 1.0 / max(1, len(render_outputs))
     for index, name in enumerate(render_outputs):
         started = time.perf_counter()
-        progress(index / max(1, len(render_outputs)), f"writing {name}")
+        progress(index * share, f"writing {name}")
+
+        def writer_progress(fraction: float, message: str, _base: float = index * share) -> None:
+            # Each writer reports 0..1 for itself; map it into its share of the render stage.
+            progress(_base + share * max(0.0, min(1.0, fraction)), message)
+
         try:
-            artifacts = get_writer(name).write(view, ctx)
+            artifacts = get_writer(name).write(view, replace(ctx, progress=writer_progress))
         except Exception as exc:  # noqa: BLE001 - a failed writer makes the job partial
             result.errors.append(_error(f"render.{name}", exc))
             report["stages"][f"render.{name}"] = {"seconds": round(time.perf_counter() - started, 3),
