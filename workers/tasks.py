@@ -163,6 +163,11 @@ def _on_task_failure(sender: Task | None = None, task_id: str | None = None,
 @worker_process_init.connect
 def _warm_up(**_: Any) -> None:
     """Import the pipeline in each fresh job process, so the first job does not pay for it."""
+    # A child forked after the parent recorded a lost job inherits the parent's engine: drop its
+    # pooled connections without closing them (they belong to the parent).
+    for store, _files in _resources.values():
+        store.engine.dispose(close=False)
+    _resources.clear()
     try:
         import inclusio.converters.registry  # noqa: F401
         import inclusio.pipeline.job  # noqa: F401

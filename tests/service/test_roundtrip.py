@@ -207,3 +207,26 @@ def test_serve_runs_the_api_and_a_worker_and_stops_both_on_ctrl_c(tmp_path: Path
     text = (tmp_path / "serve.log").read_text()
     assert "Warm shutdown" in text or "worker: " in text, text[-2000:]
     assert subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True).stdout.strip() == b""
+
+
+def test_run_worker_runs_jobs_in_the_calling_process_and_stops_on_sigterm(tmp_path: Path, small_pdf: Path) -> None:
+    settings = make_settings(tmp_path)
+    log_path = tmp_path / "worker.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from inclusio.config import Settings; from inclusio.service import run_worker; "
+                                   "run_worker(Settings(), queues=None, concurrency=1)"],
+            env=settings_env(settings), stdout=log, stderr=subprocess.STDOUT)
+        try:
+            client = TestClient(create_app(settings))
+            job_id = submit(client, small_pdf, outputs="json,report", media_type="application/pdf")
+            deadline = time.monotonic() + 120
+            while (job := client.get(f"/jobs/{job_id}").json())["status"] not in ("succeeded", "partial", "failed"):
+                assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text()
+                time.sleep(0.05)
+            assert job["status"] == "succeeded", job["errors"]
+            assert json.loads(client.get(job["artifacts"]["json"]["url"]).content)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            assert proc.wait(30) == 0, log_path.read_text()[-2000:]
+    assert str(settings.data_dir) in log_path.read_text()  # it used the settings it was given
