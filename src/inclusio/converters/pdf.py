@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from inclusio.converters.base import ConvertContext, file_sha256, useful_title
+from inclusio.converters.captions import attach_captions
 from inclusio.converters.lang import resolve_language
 from inclusio.errors import InputCorrupt, InputEncrypted, InputNeedsOcr, InputNoContent, InputTooLarge
 from inclusio.model import (
@@ -81,6 +82,11 @@ def _pymupdf() -> _pymupdf_module:
     return pymupdf
 
 
+# Typographic ligatures (U+FB00-FB06) break search, speech and bookmark matching ("inﬂuence").
+_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                            "\ufb05": "st", "\ufb06": "st"})
+
+
 def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -122,7 +128,7 @@ def _lines(page_dict: dict[str, Any]) -> list[_Line]:
             continue
         for line in block.get("lines", ()):
             spans = [s for s in line.get("spans", ()) if s.get("text")]
-            text = "".join(s["text"] for s in spans).replace("\xa0", " ")
+            text = "".join(s["text"] for s in spans).replace("\xa0", " ").translate(_LIGATURES)
             if not text.strip():
                 continue
             sizes: Counter[float] = Counter()
@@ -357,7 +363,8 @@ class _Conversion:
             authors=authors,
             source=SourceInfo(filename=ctx.filename, media_type="application/pdf", sha256=file_sha256(self.path),
                               pages=doc.page_count, converter=f"inclusio.pdf (PyMuPDF {self.pymupdf.__version__})"),
-            blocks=self.builder.blocks, resources=self.builder.resources, issues=self.builder.issues)
+            blocks=attach_captions(self.builder.blocks), resources=self.builder.resources,
+            issues=self.builder.issues)
 
     def _language(self, declared: str, text: str) -> str:
         lang, mismatch = resolve_language(declared, text)
