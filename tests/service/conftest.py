@@ -25,10 +25,6 @@ PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 REDIS_URL = "redis://127.0.0.1:6379/13"
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "postgres: needs the PostgreSQL server on 127.0.0.1:5432")
-
-
 @pytest.fixture(scope="session")
 def corpus() -> Path:
     return CORPUS.resolve()
