@@ -8,7 +8,6 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
-import inclusio.pipeline  # noqa: F401  # before inclusio.writers.base (import cycle, see the report)
 from inclusio.model import (
     Adaptation,
     Document,
