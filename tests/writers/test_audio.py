@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-import inclusio.pipeline  # noqa: F401  (imported first: inclusio.writers.base <-> inclusio.pipeline cycle)
 from inclusio.config import Settings
 from inclusio.errors import StageError, ToolMissing
 from inclusio.model import Document, Figure, Heading, Note, PageMarker, Paragraph, SourceInfo

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import inclusio.pipeline  # noqa: F401  (imported first: inclusio.writers.base <-> inclusio.pipeline cycle)
 from inclusio.model import (
     Adaptation,
     Document,
