@@ -36,7 +36,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from inclusio.adapt.sentences import split_sentences
 from inclusio.model.document import (
     Adaptation,
     Block,
@@ -47,6 +46,7 @@ from inclusio.model.document import (
     Provenance,
 )
 from inclusio.profiles.schema import AdaptationSettings
+from inclusio.text.sentences import split_sentences
 
 PASS_NAME = "easy_read"
 PROMPT_VERSION = "rules-1"

@@ -47,7 +47,6 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from inclusio.adapt.sentences import split_sentences
 from inclusio.analysis.syllables import count_syllables
 from inclusio.model.document import (
     Block,
@@ -58,6 +57,7 @@ from inclusio.model.document import (
     Note,
     Paragraph,
 )
+from inclusio.text.sentences import split_sentences
 
 LONG_SENTENCE_WORDS = 20
 """A sentence with more words than this is counted in ``long_sentences``."""

@@ -44,7 +44,7 @@ from inclusio.model.document import (
     TableCell,
 )
 from inclusio.profiles import Profile
-from inclusio.tts.sentences import split_sentences
+from inclusio.text.sentences import split_sentences
 
 
 class SpeechUnit(NamedTuple):
@@ -94,7 +94,7 @@ def _sentence(text: str) -> str:
 
 
 def _units(lang: str, text: str, block_id: str | None) -> list[SpeechUnit]:
-    return [SpeechUnit(lang, sentence, block_id) for sentence in split_sentences(text)]
+    return [SpeechUnit(lang, sentence, block_id) for sentence in split_sentences(text, max_chars=400)]
 
 
 def _item_units(item: ListItem, lang: str, block_id: str) -> list[SpeechUnit]:

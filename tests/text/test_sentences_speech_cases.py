@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from inclusio.tts.sentences import split_sentences
+from inclusio.text.sentences import split_sentences
 
 CASES = [
     # French
     ("M. Dupont est arrivé. Il pleut.", ["M. Dupont est arrivé.", "Il pleut."]),
     ("On utilise p. ex. le fer. Puis le cuivre.", ["On utilise p. ex. le fer.", "Puis le cuivre."]),
     ("Le taux est de 3.5 %. Il baisse.", ["Le taux est de 3.5 %.", "Il baisse."]),
-    ("Fruits, légumes, etc. Rien d'autre.", ["Fruits, légumes, etc. Rien d'autre."]),
+    ("Fruits, légumes, etc. Rien d'autre.", ["Fruits, légumes, etc.", "Rien d'autre."]),  # etc. + capital ends it
     ("Voir fig. 3 et p. 12. Fin.", ["Voir fig. 3 et p. 12.", "Fin."]),
     ("Mme. Martin et Dr. Roux. Ils enseignent.", ["Mme. Martin et Dr. Roux.", "Ils enseignent."]),
     ("Vraiment ? Oui ! Bien sûr… Ensuite.", ["Vraiment ?", "Oui !", "Bien sûr…", "Ensuite."]),

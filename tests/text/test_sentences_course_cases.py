@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from inclusio.adapt.sentences import split_sentences
+from inclusio.text.sentences import split_sentences
 
 
 @pytest.mark.parametrize(("text", "expected"), [

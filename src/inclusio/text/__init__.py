@@ -1,0 +1,1 @@
+"""Language-level text utilities shared by analysis, adaptation and speech (no model, no I/O)."""
