@@ -230,6 +230,65 @@ class RequestNotFound(RequestInvalid):
     default_message_fr = "Il n'y a rien à cette adresse. Consultez la documentation de l'API sur /docs."
 
 
+class BatchNotFound(InclusioError):
+    code = "batch.not_found"
+    http_status = 404
+    exit_code = 4
+    default_message = "No batch has this id. Check the id, or submit the documents again."
+    default_message_fr = "Aucun lot ne porte ce numéro. Vérifiez-le, ou soumettez de nouveau les documents."
+
+
+class InputUnsafeArchive(InputError):
+    code = "input.unsafe_archive"
+    default_message = ("The zip file contains names that point outside the archive (../ or absolute paths) "
+                       "or unreadable entries. Create the zip again from the folder of documents.")
+    default_message_fr = ("Le fichier zip contient des noms qui sortent de l'archive (../ ou chemins absolus) "
+                          "ou des entrées illisibles. Recréez le zip à partir du dossier des documents.")
+
+
+# -- people and access --------------------------------------------------------------------------
+
+class AuthRequired(InclusioError):
+    code = "auth.required"
+    http_status = 401
+    exit_code = 7
+    default_message = "Sign in first: send 'Authorization: Bearer <token>' (get a token from POST /auth/token)."
+    default_message_fr = ("Connectez-vous d'abord : envoyez « Authorization: Bearer <jeton> » (obtenez un jeton "
+                          "avec POST /auth/token).")
+
+
+class AuthInvalid(AuthRequired):
+    code = "auth.invalid"
+    default_message = "The user name, password or token is wrong or has expired. Sign in again."
+    default_message_fr = ("Le nom d'utilisateur, le mot de passe ou le jeton est incorrect ou a expiré. "
+                          "Connectez-vous de nouveau.")
+
+
+class Forbidden(InclusioError):
+    code = "auth.forbidden"
+    http_status = 403
+    exit_code = 7
+    default_message = "Your account is not allowed to do this. Ask the disability-services staff if you need it."
+    default_message_fr = ("Votre compte n'a pas le droit de faire cela. Demandez au service handicap si vous "
+                          "en avez besoin.")
+
+
+class UserNotFound(InclusioError):
+    code = "user.not_found"
+    http_status = 404
+    exit_code = 4
+    default_message = "No user has this id or name. Check it in the list of users."
+    default_message_fr = "Aucun utilisateur ne porte ce numéro ou ce nom. Vérifiez-le dans la liste des utilisateurs."
+
+
+class UserExists(InclusioError):
+    code = "user.exists"
+    http_status = 409
+    exit_code = 4
+    default_message = "A user with this name already exists. Choose another name."
+    default_message_fr = "Un utilisateur porte déjà ce nom. Choisissez-en un autre."
+
+
 def as_inclusio_error(exc: BaseException) -> InclusioError:
     """Wrap anything unexpected so job records and API answers always carry a code."""
     if isinstance(exc, InclusioError):
