@@ -69,6 +69,34 @@ class Settings(BaseSettings):
     speech_voice_en: str = "en"
     lame_bitrate_kbps: int = 48
 
+    # -- service: retention, watchdog, people (service issue) ------------------------------------
+    retention_days: int = 90
+    """``inclusio cleanup`` deletes finished jobs (row and files) older than this; 0 keeps them forever."""
+    job_stuck_seconds: int = 600
+    """Watchdog: a running job without a heartbeat, or a queued job not taken, for this long is re-sent."""
+    job_max_attempts: int = 3
+    """A job whose worker died this many times is failed with ``job.worker_lost`` instead of re-sent."""
+    watchdog_interval_seconds: float = 30.0
+    """How often ``serve`` and each ``worker`` run the stuck-job watchdog."""
+    institution: str = "default"
+    """Institution of local accounts (staff see every job of their institution)."""
+    admin_username: str = "admin"
+    admin_password: SecretStr | None = None
+    """First admin's password; unset: ``inclusio serve`` creates the admin with a random one and prints it once."""
+    token_hours: float = 12.0
+    """Lifetime of the bearer tokens ``POST /auth/token`` hands out."""
+    oidc_issuer: str | None = None
+    """The identity provider's issuer (``iss``); set it with the JWKS to accept its tokens."""
+    oidc_audience: str | None = None
+    oidc_jwks_url: str | None = None
+    """``https://idp/.../certs`` or a path to a JWKS JSON file."""
+    oidc_role_claim: str = "roles"
+    oidc_institution_claim: str = "institution"
+    oidc_username_claim: str = "preferred_username"
+    metrics_public: bool = False
+    """``/metrics`` without a token (for a scraper on a private network); else staff or admin only."""
+    max_batch_files: int = 200
+
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'inclusio.db'}"
 
