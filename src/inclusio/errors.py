@@ -289,6 +289,48 @@ class UserExists(InclusioError):
     default_message_fr = "Un utilisateur porte déjà ce nom. Choisissez-en un autre."
 
 
+# -- adaptation engine (LLM) ----------------------------------------------------------------------
+
+class LLMNotConfigured(ConfigError):
+    code = "llm.not_configured"
+    default_message = ("INCLUSIO_ENGINE is 'mistral' but neither MISTRAL_API_KEY nor INCLUSIO_MISTRAL_SERVER_URL "
+                       "is set: the offline engine was used. Set them, or set INCLUSIO_ENGINE=offline.")
+    default_message_fr = ("INCLUSIO_ENGINE vaut « mistral » mais ni MISTRAL_API_KEY ni INCLUSIO_MISTRAL_SERVER_URL "
+                          "n'est défini : le moteur hors ligne a été utilisé. Définissez-les, ou mettez "
+                          "INCLUSIO_ENGINE=offline.")
+
+
+class LLMUnavailable(StageError):
+    """The language model did not answer (timeouts, 429 or 5xx after every retry, connection refused)."""
+
+    code = "llm.unavailable"
+    retryable = True
+    default_message = ("The language model did not answer in time (after retries): the offline result was "
+                       "used for these blocks and flagged. Run the job again later.")
+    default_message_fr = ("Le modèle de langue n'a pas répondu à temps (après plusieurs essais) : le résultat "
+                          "hors ligne a été utilisé pour ces blocs et signalé. Relancez la tâche plus tard.")
+
+
+class LLMRejected(StageError):
+    """The server refused the request itself (bad key, unknown model, invalid request): retrying will not help."""
+
+    code = "llm.rejected"
+    default_message = ("The language model server refused the request (check the API key, the server URL and "
+                       "the model names): the offline result was used and flagged.")
+    default_message_fr = ("Le serveur du modèle de langue a refusé la requête (vérifiez la clé d'API, l'adresse "
+                          "du serveur et les noms de modèles) : le résultat hors ligne a été utilisé et signalé.")
+
+
+class LLMAnswerInvalid(StageError):
+    """The model answered twice with something that is not the JSON asked for (or that drops content)."""
+
+    code = "llm.answer_invalid"
+    default_message = ("The language model's answer was not usable, twice: the offline result was used for "
+                       "these blocks and flagged for review.")
+    default_message_fr = ("La réponse du modèle de langue était inutilisable, deux fois : le résultat hors ligne "
+                          "a été utilisé pour ces blocs et signalé pour relecture.")
+
+
 def as_inclusio_error(exc: BaseException) -> InclusioError:
     """Wrap anything unexpected so job records and API answers always carry a code."""
     if isinstance(exc, InclusioError):
