@@ -53,6 +53,24 @@ class Settings(BaseSettings):
     """Mistral API or a self-hosted server speaking the same HTTP API (without ``/v1``)."""
     mistral_model_text: str = "mistral-small-latest"
     mistral_model_vision: str = "pixtral-12b-latest"
+    mistral_model_ocr: str = "mistral-ocr-latest"
+    """OCR model for images of text (alt-text pass)."""
+    mistral_pass_models: dict[str, str] = Field(default_factory=dict)
+    """Per-pass model override, JSON: ``{"glossary": "mistral-large-latest"}``; else text/vision model."""
+    llm_concurrency: int = Field(default=4, ge=1, le=64)
+    """Calls in flight at once, per job."""
+    llm_requests_per_minute: int = Field(default=120, ge=1)
+    llm_tokens_per_minute: int = Field(default=500_000, ge=100)
+    llm_timeout_s: float = Field(default=60.0, gt=0)
+    """Timeout of one HTTP call to the model."""
+    llm_max_attempts: int = Field(default=4, ge=1, le=10)
+    """Attempts per call (429, 5xx, timeouts and refused connections are retried with backoff)."""
+    llm_retry_budget_s: float = Field(default=60.0, ge=0)
+    """Longest time one call may spend waiting between attempts (a longer ``Retry-After`` gives up)."""
+    llm_batch_tokens: int = Field(default=1500, ge=50)
+    """Blocks of a section are sent together up to about this many tokens (the prompt is paid once)."""
+    llm_cache: bool = True
+    """Cache model answers in ``<data_dir>/llm-cache.sqlite3`` (a re-run costs no call)."""
 
     max_upload_bytes: int = 200 * 1024 * 1024
     max_pages: int = 2000
