@@ -10,6 +10,7 @@ from inclusio.model.document import (
     Document,
     Figure,
     Formula,
+    GlossaryEntry,
     Heading,
     ListBlock,
     ListItem,
@@ -29,7 +30,7 @@ from inclusio.model.view import adapted_document, reading_blocks
 
 __all__ = [
     "SCHEMA_VERSION", "Adaptation", "BBox", "Block", "ConversionIssue", "Document", "DocumentBuilder",
-    "Figure", "Formula", "Heading", "ListBlock", "ListItem", "Note", "PageMarker", "Paragraph",
+    "Figure", "Formula", "GlossaryEntry", "Heading", "ListBlock", "ListItem", "Note", "PageMarker", "Paragraph",
     "Provenance", "Resource", "Section", "SourceInfo", "SourceRef", "Table", "TableCell",
     "adapted_document", "build_sections", "reading_blocks",
 ]

@@ -310,6 +310,26 @@ class Section(_Model):
             yield from child.walk()
 
 
+class GlossaryEntry(_Model):
+    """A hard word or course term of the document, with a simple definition (document-level).
+
+    ``definition`` is None when the term was flagged as hard but no definition was found (the
+    offline engine only uses definitions the document gives itself): a reviewer writes one.
+    """
+
+    term: str
+    definition: str | None = None
+    lang: str = "fr"
+    translations: dict[str, str] = Field(default_factory=dict)
+    """The term in other languages (BCP 47 -> term), for a bilingual glossary."""
+    blocks: list[str] = Field(default_factory=list)
+    """Ids of the source blocks where the term occurs (or is defined)."""
+    origin: Literal["document", "model", "frequency", "course"] = "document"
+    """Where the entry comes from: a definition in the document, a model's definition, a rare word
+    (word frequency) with no definition yet, or a course term given by the profile or the teacher."""
+    provenance: Provenance
+
+
 class Document(_Model):
     """A course document, in reading order, with everything the writers need."""
 
@@ -322,6 +342,9 @@ class Document(_Model):
     blocks: list[Block] = Field(default_factory=list)
     resources: dict[str, Resource] = Field(default_factory=dict)
     issues: list[ConversionIssue] = Field(default_factory=list)
+    glossary: list[GlossaryEntry] = Field(default_factory=list)
+    """Document-level glossary made by the adaptation engine (empty by default: the JSON of a
+    document without a glossary is unchanged)."""
 
     # -- JSON -------------------------------------------------------------------------
 
