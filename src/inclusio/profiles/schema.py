@@ -10,8 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-OutputName = Literal["epub", "html", "mp3", "report", "json"]
-ALL_OUTPUTS: tuple[OutputName, ...] = ("epub", "html", "mp3", "report", "json")
+OutputName = Literal["epub", "html", "mp3", "report", "json", "brf", "large-print"]
+ALL_OUTPUTS: tuple[OutputName, ...] = ("epub", "html", "mp3", "report", "json", "brf", "large-print")
 
 
 class _Strict(BaseModel):
