@@ -86,6 +86,13 @@ class Settings(BaseSettings):
     speech_voice_fr: str = "fr"
     speech_voice_en: str = "en"
     lame_bitrate_kbps: int = 48
+    pronunciations: Path | None = None
+    """A YAML pronunciation list (``written: spoken``, per language) used by every audio output, on top
+    of a ``<input stem>.pronunciations.yaml`` next to the input (see docs/audio.md)."""
+
+    organisation: str | None = None
+    """The deploying organisation (``INCLUSIO_ORGANISATION``). When set, an EPUB that passes EPUBCheck and
+    DAISY Ace gets the WCAG 2.1 AA conformance claim with ``a11y:certifiedBy`` = this name; unset, no claim."""
 
     # -- service: retention, watchdog, people (service issue) ------------------------------------
     retention_days: int = 90
