@@ -40,10 +40,13 @@ def test_fixture_deck_has_three_slides_with_notes_and_a_table(notes_deck: Docume
 
 
 def test_slide_titles_are_level_one_headings_and_the_deck_title(notes_deck: Document) -> None:
-    assert [(h.level, h.text) for h in notes_deck.headings()] == [(1, "Test Table Slide"), (1, "Second slide title")]
+    assert [(h.level, h.text) for h in notes_deck.headings()] == [
+        (1, "Test Table Slide"), (1, "Second slide title"), (1, "Slide 3 (untitled)")]
     assert notes_deck.title == "Test Table Slide"
-    # Slide 3 has no title: reported for the author, no invented heading.
-    assert [i.source.slide for i in notes_deck.issues if i.code == "slide.no_title"] == [3]
+    # Slide 3 has no title: a heading made from its number (so its content is not read as part of slide
+    # 2), and an issue pointing at that heading so the author and reviewers know it was generated.
+    untitled = [i for i in notes_deck.issues if i.code == "slide.no_title"]
+    assert [(i.source.slide, notes_deck.find(i.block_id).plain_text()) for i in untitled] == [(3, "Slide 3 (untitled)")]
 
 
 def test_bullets_become_lists_and_numbered_ones_are_ordered(notes_deck: Document) -> None:
@@ -61,6 +64,8 @@ def test_shapes_are_read_in_visual_order(notes_deck: Document) -> None:
     # Slide 3: four text boxes side by side, read left to right.
     lists = [b for b in notes_deck.blocks if isinstance(b, ListBlock) and b.source.slide == 3]
     assert [lst.items[0].text for lst in lists] == ["List item4", "I1", "Item A", "List1", "l1"]
+    # Slides 1 and 2 put a shape above one that comes first in the file: flagged for review.
+    assert [i.source.slide for i in notes_deck.issues if i.code == "slide.order_differs"] == [1, 2]
 
 
 def test_french_course_has_48_slides_in_french(course: Document) -> None:

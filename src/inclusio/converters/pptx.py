@@ -12,7 +12,21 @@ the first slide's title); writers render it as the book title, not as one more h
 Visual order: ``slide.shapes`` is z-order, often not what a reader sees (PITFALLS §6). We
 read the title first, then rows top-to-bottom (shapes whose tops are within 5 % of the
 slide height form one row), left-to-right within a row; groups are flattened into slide
-coordinates.
+coordinates (``a:chOff``/``a:chExt`` of each group, nested groups composed). The file's own
+order is PowerPoint's reading-order pane, which an author may have set on purpose: when the
+visual order reverses at least a quarter of the pairs of content shapes, the slide gets a
+``slide.order_differs`` issue so a person checks it.
+
+A slide without a title still gets a level-1 heading, generated from its number
+("Diapositive 7 (sans titre)" / "Slide 7 (untitled)", in the deck's language), so that its
+content does not fall into the previous slide's section; the ``slide.no_title`` issue points
+at that heading (``block_id``), which is how a reviewer tells it from an authored title.
+
+Charts become tables of their data (categories x series). SmartArt gives its texts as a list
+and an issue (``slide.object_needs_description``: the relations between the boxes are lost);
+OLE objects give only the issue. Pictures include picture placeholders (``hasattr(shape,
+"image")``); alt text comes from ``cNvPr/@descr``, where a file name or "Picture 3" counts as
+none; the ``adec:decorative`` extension is honoured.
 """
 
 from __future__ import annotations
@@ -45,6 +59,11 @@ from inclusio.model import (
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 ROW_TOLERANCE = 0.05
 """Shapes whose tops differ by less than this fraction of the slide height are on one row."""
+ORDER_DIFFERS = 0.25
+"""Fraction of pairs of content shapes whose order the visual reading reverses, from which a slide
+is flagged ``slide.order_differs`` (two shapes swapped count: 1 pair of 1)."""
+_DIAGRAM_URI = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
+_UNTITLED = {"fr": "Diapositive {} (sans titre)", "en": "Slide {} (untitled)"}
 MIN_IMAGE_PX = 16
 WEB_IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif")
 
@@ -52,6 +71,8 @@ _NS = {
     "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
     "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
     "adec": "http://schemas.microsoft.com/office/drawing/2017/decorative",
+    "dgm": "http://schemas.openxmlformats.org/drawingml/2006/diagram",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
 }
 _USELESS_ALT = re.compile(
     r"(?i)^\s*(?:(?:picture|image|img|imagen|grafik|photo|graphic|figure|chart|graphique|"
@@ -114,6 +135,11 @@ class _Deck:
         self.texts: list[str] = []
         self.langs: dict[str, int] = {}
         self.slide_height = int(prs.slide_height or 6858000)
+        self.untitled: list[tuple[int, Heading]] = []
+        try:
+            self.first_number = int(prs._element.get("firstSlideNum") or 1)
+        except ValueError:
+            self.first_number = 1
 
     def run(self) -> Document:
         first_title: str | None = None
@@ -133,6 +159,9 @@ class _Deck:
         lang, mismatch = resolve_language(declared, "\n".join(self.texts))
         if mismatch:
             self.b.issue("lang.declared_mismatch", mismatch)
+        pattern = _UNTITLED["fr" if lang.lower().startswith("fr") else "en"]
+        for number, heading in self.untitled:
+            heading.text = pattern.format(number)
         return Document(
             title=useful_title(core.title, self.ctx.filename) or first_title or Path(self.ctx.filename).stem,
             lang=lang, authors=[a.strip() for a in (core.author or "").split(";") if a.strip()],
@@ -144,21 +173,29 @@ class _Deck:
 
     def _slide(self, number: int, slide: Any) -> str | None:
         b = self.b
-        b.add(PageMarker(id=b.new_id(), number=number, kind="slide", source=SourceRef(slide=number)))
-        shapes = _visual_order(list(_flatten(slide.shapes, _identity)), self.slide_height)
+        shown = self.first_number + number - 1
+        b.add(PageMarker(id=b.new_id(), number=number, kind="slide", source=SourceRef(slide=number),
+                         label=str(shown) if shown != number else None))
+        leaves = list(_flatten(slide.shapes, _identity))
+        shapes = _visual_order(leaves, self.slide_height)
+        self._check_order(number, leaves, shapes)
         title: str | None = None
-        for shape, box in shapes:
-            if title is None and _placeholder_type(shape) in _TITLE_PLACEHOLDERS and shape.has_text_frame:
-                text = " ".join(shape.text_frame.text.split())
-                if text:
-                    title = text
-                    self._collect_lang(shape)
-                    b.add(Heading(id=b.new_id(), level=1, text=text, source=self._ref(number, box)))
-                    continue
-            self._shape(number, shape, box)
-        if title is None:
-            b.issue("slide.no_title", f"Slide {number} has no title; give it one so readers can navigate.",
+        title_shape = next((shape for shape, _ in shapes if _placeholder_type(shape) in _TITLE_PLACEHOLDERS
+                            and shape.has_text_frame and shape.text_frame.text.strip()), None)
+        if title_shape is None:
+            heading = b.add(Heading(id=b.new_id(), level=1, text=_UNTITLED["en"].format(number),
+                                    source=SourceRef(slide=number)))
+            self.untitled.append((number, heading))
+            b.issue("slide.no_title", f"Slide {number} has no title: a heading was generated from its number so "
+                    "readers can navigate; give the slide a title.", block_id=heading.id,
                     source=SourceRef(slide=number))
+        for shape, box in shapes:
+            if shape is title_shape:
+                title = " ".join(shape.text_frame.text.split())
+                self._collect_lang(shape)
+                b.add(Heading(id=b.new_id(), level=1, text=title, source=self._ref(number, box)))
+                continue
+            self._shape(number, shape, box)
         if slide.has_notes_slide:
             notes = slide.notes_slide.notes_text_frame
             text = notes.text.strip() if notes is not None else ""
@@ -166,6 +203,23 @@ class _Deck:
                 self.texts.append(text)
                 b.add(Note(id=b.new_id(), kind="speaker", text=text, source=SourceRef(slide=number)))
         return title
+
+    def _check_order(self, number: int, file_order: list[tuple[Any, Any]], visual: list[tuple[Any, Any]]) -> None:
+        """Flag the slide when the visual order reverses many pairs of the file's (authored) order."""
+        content = [s for s in file_order if s[1] is not None and _is_content(s[0])
+                   and _placeholder_type(s[0]) not in _TITLE_PLACEHOLDERS | _CHROME_PLACEHOLDERS]
+        if len(content) < 2:
+            return
+        rank = {id(s[0]): i for i, s in enumerate(content)}
+        seq = [rank[id(s[0])] for s in visual if id(s[0]) in rank]
+        pairs = len(seq) * (len(seq) - 1) // 2
+        reversed_pairs = sum(1 for i in range(len(seq)) for j in range(i + 1, len(seq)) if seq[i] > seq[j])
+        if reversed_pairs and reversed_pairs / pairs >= ORDER_DIFFERS:
+            self.b.issue("slide.order_differs",
+                         f"On slide {number} the visual order (top to bottom, left to right) differs from the "
+                         f"file's reading order ({reversed_pairs} of {pairs} pairs of shapes swapped); the visual "
+                         "order was used. Check it, or set the order in PowerPoint's selection pane.",
+                         source=SourceRef(slide=number))
 
     def _ref(self, number: int, box: tuple[float, float, float, float] | None) -> SourceRef:
         bbox = BBox(x0=box[0], y0=box[1], x1=box[2], y1=box[3]) if box else None
@@ -183,10 +237,38 @@ class _Deck:
             self._picture(shape, ref)
         elif getattr(shape, "has_text_frame", False) and shape.has_text_frame:
             self._text(shape, ref)
-        elif shape.shape_type is not None and int(shape.shape_type) in (7, 10, 24):  # embedded/linked OLE, SmartArt
+        elif _graphic_uri(shape) == _DIAGRAM_URI:
+            self._smartart(number, shape, ref)
+        elif shape.shape_type is not None and int(shape.shape_type) in (7, 10):  # embedded/linked OLE
             self.b.issue("slide.object_needs_description",
                          f"Slide {number} has an object ({shape.name}) whose content cannot be read; describe it.",
                          source=ref)
+
+    def _smartart(self, number: int, shape: Any, ref: SourceRef) -> None:
+        """SmartArt: its texts as a list (from the diagram's data part), and an issue (the layout is lost)."""
+        texts: list[str] = []
+        try:
+            rel_id = next(shape._element.iter(f"{{{_NS['dgm']}}}relIds")).get(f"{{{_NS['r']}}}dm")
+            data = shape.part.related_part(rel_id)
+            from pptx.oxml import parse_xml
+
+            root = parse_xml(data.blob)
+            for point in root.iter(f"{{{_NS['dgm']}}}pt"):
+                if point.get("type", "node") != "node":  # doc, pres, transitions: no author text
+                    continue
+                text = " ".join("".join(t.text or "" for t in point.iter(f"{{{_NS['a']}}}t")).split())
+                if text:
+                    texts.append(text)
+        except Exception:  # a diagram without a readable data part: the issue below says it all
+            texts = []
+        block_id = None
+        if texts:
+            self.texts.extend(texts)
+            block_id = self.b.add(ListBlock(id=self.b.new_id(), items=[ListItem(text=t) for t in texts],
+                                            source=ref)).id
+        self.b.issue("slide.object_needs_description",
+                     f"Slide {number} has a SmartArt diagram ({shape.name}); its texts were kept as a list but "
+                     "not how they relate: describe the diagram.", block_id=block_id, source=ref)
 
     def _collect_lang(self, shape: Any) -> None:
         for run_pr in shape._element.xpath(".//a:rPr[@lang]"):
@@ -308,6 +390,19 @@ def _has_image(shape: Any) -> bool:
         return hasattr(shape, "image") and shape.image is not None
     except Exception:  # an empty picture placeholder raises on .image
         return hasattr(shape, "image")
+
+
+def _graphic_uri(shape: Any) -> str | None:
+    """The ``a:graphicData/@uri`` of a graphic frame (table, chart, SmartArt, OLE), else None."""
+    found = shape._element.xpath("./a:graphic/a:graphicData/@uri") if hasattr(shape, "_element") else []
+    return found[0] if found else None
+
+
+def _is_content(shape: Any) -> bool:
+    """Whether the shape gives the reader something (text, picture, table, chart, diagram): lines don't."""
+    if getattr(shape, "has_text_frame", False) and shape.has_text_frame:
+        return bool(shape.text_frame.text.strip())
+    return _has_image(shape) or _graphic_uri(shape) is not None
 
 
 def _placeholder_type(shape: Any) -> int | None:
