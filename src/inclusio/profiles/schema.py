@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 OutputName = Literal["epub", "html", "mp3", "report", "json", "brf", "large-print"]
 ALL_OUTPUTS: tuple[OutputName, ...] = ("epub", "html", "mp3", "report", "json", "brf", "large-print")
@@ -25,13 +25,27 @@ class LocalizedText(_Strict):
     en: str
 
 
+LEVEL_ALIASES = {"a2": "easy_read", "b1": "plain", "falc": "easy_read", "easy-read": "easy_read"}
+"""CEFR-style names accepted for ``adaptation.level`` (easy-to-read ~ A2, plain language ~ B1)."""
+
+
 class AdaptationSettings(_Strict):
     level: Literal["easy_read", "plain", "original"] = "original"
-    """``easy_read``: easy-to-read draft (FALC rules); ``plain``: plain language; ``original``: no rewrite."""
+    """``easy_read`` (~A2): easy-to-read draft (FALC rules); ``plain`` (~B1): plain language;
+    ``original``: no rewrite. ``A2`` and ``B1`` are accepted as names for the first two."""
     max_sentence_words: int = Field(default=15, ge=5, le=60)
     """Sentences longer than this are split where a safe split point exists."""
     one_sentence_per_line: bool = False
     enumerations_as_lists: bool = False
+    expand_acronyms: bool = False
+    """Write out acronyms the document defines itself ("OMS" -> "Organisation mondiale de la santé (OMS)")."""
+
+    @field_validator("level", mode="before")
+    @classmethod
+    def _level_alias(cls, value: object) -> object:
+        if isinstance(value, str):
+            return LEVEL_ALIASES.get(value.strip().lower(), value)
+        return value
 
 
 class Colors(_Strict):
@@ -56,6 +70,8 @@ class ReadingSettings(_Strict):
 
 
 class SpeechSettings(_Strict):
+    voice: str | None = None
+    """espeak-ng voice for the document's language (default: ``INCLUSIO_SPEECH_VOICE_<LANG>``)."""
     rate_wpm: int = Field(default=165, ge=80, le=450)
     """Words per minute (espeak-ng's rate)."""
     read_page_numbers: bool = False
@@ -64,12 +80,49 @@ class SpeechSettings(_Strict):
 
 class ImageSettings(_Strict):
     alt_text: Literal["short", "extended"] = "short"
+    """``short``: an alt text; ``extended``: also a long description of charts and diagrams (read aloud)."""
+    generate: bool = True
+    """Write an alt text (marked for review) for images the author left without one."""
+
+
+class SummarySettings(_Strict):
+    """Key points at the top of each section (ADHD and cognitive profiles)."""
+
+    enabled: bool = False
+    max_points: int = Field(default=3, ge=1, le=8)
+    min_section_words: int = Field(default=60, ge=0)
+    """Sections shorter than this get no summary (it would repeat them)."""
+
+
+class GlossarySettings(_Strict):
+    """A glossary of hard words (rare by word frequency) and course terms, with simple definitions."""
+
+    enabled: bool = False
+    zipf_threshold: float = Field(default=3.5, ge=0.0, le=8.0)
+    """Words rarer than this (wordfreq Zipf scale; 3.5 = about 3 per million words) are hard."""
+    max_terms: int = Field(default=40, ge=1, le=500)
+    course_terms: list[str] = Field(default_factory=list)
+    """Terms always in the glossary and never paraphrased away by a rewrite."""
+
+
+class TranslationSettings(_Strict):
+    """Translation for learners of French as a foreign language (needs the Mistral engine)."""
+
+    target: str | None = Field(default=None, pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+    """BCP 47 language of the translation (``en``, ``es``, ``ar``...); None: no translation."""
+    mode: Literal["parallel", "replace"] = "parallel"
+    """``parallel``: the translation is kept beside the text (the learner reads French);
+    ``replace``: the reader's view shows the translation instead."""
+    bilingual_glossary: bool = True
+    """Give each glossary term in the target language too."""
 
 
 class Profile(_Strict):
     """One learner profile, as stored in ``profiles/<id>.yaml``."""
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    base: str | None = None
+    """The profile this one was derived from (``base: dyslexia`` + overrides), for the record."""
     name: LocalizedText
     description: LocalizedText
     adaptation: AdaptationSettings = AdaptationSettings()
@@ -77,8 +130,20 @@ class Profile(_Strict):
     reading: ReadingSettings = ReadingSettings()
     speech: SpeechSettings = SpeechSettings()
     images: ImageSettings = ImageSettings()
+    summaries: SummarySettings = SummarySettings()
+    glossary: GlossarySettings = GlossarySettings()
+    translation: TranslationSettings = TranslationSettings()
 
     @property
     def adaptation_kinds(self) -> tuple[str, ...]:
         """Which adaptations writers should apply for this profile (see :func:`inclusio.model.reading_blocks`)."""
-        return ("easy_read",) if self.adaptation.level == "easy_read" else ()
+        kinds: list[str] = []
+        if self.translation.target and self.translation.mode == "replace":
+            kinds.append("translation")
+        if self.adaptation.level in ("easy_read", "plain"):
+            kinds.append(self.adaptation.level)
+        if self.summaries.enabled:
+            kinds.append("summary")
+        if self.images.generate:
+            kinds.append("alt_text")
+        return tuple(kinds)
