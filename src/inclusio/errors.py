@@ -101,6 +101,16 @@ class InputTooLarge(InputError):
                           "et déposez-les séparément.")
 
 
+class InputUnsafe(InputError):
+    code = "input.unsafe"
+    default_message = ("The file contains constructs that could exhaust the server (XML entity declarations, "
+                       "as in a \"billion laughs\" attack); it was not opened. Save the document again from its "
+                       "application and upload the new copy.")
+    default_message_fr = ("Le fichier contient des constructions qui pourraient épuiser le serveur (déclarations "
+                          "d'entités XML, comme dans une attaque « billion laughs ») ; il n'a pas été ouvert. "
+                          "Enregistrez de nouveau le document depuis son application et déposez la nouvelle copie.")
+
+
 class InputNoContent(InputError):
     code = "input.no_content"
     default_message = "No text or picture was found in the document. Check that you uploaded the right file."
@@ -169,6 +179,19 @@ class ToolMissing(StageError):
     exit_code = 5
     default_message = "A required system program is missing. Run the setup command from the README."
     default_message_fr = "Un programme système nécessaire est absent. Lancez la commande d'installation du README."
+
+
+class LibreOfficeMissing(ToolMissing):
+    """ODT/ODP input needs LibreOffice (``soffice``) to convert them to DOCX/PPTX first."""
+
+    code = "system.libreoffice_missing"
+    default_message = ("OpenDocument files (ODT, ODP) need LibreOffice, which is not installed on this server. "
+                       "Ask the administrator to install the Debian packages libreoffice-writer-nogui (ODT) and "
+                       "libreoffice-impress-nogui (ODP), or save the document as DOCX or PPTX and upload it again.")
+    default_message_fr = ("Les fichiers OpenDocument (ODT, ODP) nécessitent LibreOffice, qui n'est pas installé sur "
+                          "ce serveur. Demandez à l'administrateur d'installer les paquets Debian "
+                          "libreoffice-writer-nogui (ODT) et libreoffice-impress-nogui (ODP), ou enregistrez le "
+                          "document en DOCX ou PPTX et déposez-le de nouveau.")
 
 
 # -- jobs and service ---------------------------------------------------------------------------
