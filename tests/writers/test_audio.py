@@ -14,7 +14,7 @@ from inclusio.errors import StageError, ToolMissing
 from inclusio.model import Document, Figure, Heading, Note, PageMarker, Paragraph, SourceInfo
 from inclusio.profiles import load_profile
 from inclusio.tts.espeak import EspeakSynthesizer
-from inclusio.writers.audio import AudioWriter, _LameStream, _resample
+from inclusio.writers.audio import AudioWriter, LameStream, _resample
 from inclusio.writers.base import RenderContext
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -229,10 +229,33 @@ def test_16_khz_speech_is_resampled_for_the_mp3(tmp_path: Path) -> None:
     audio = EspeakSynthesizer().synthesize(["Bonjour à tous, ceci est un essai."], "fr", 165)
     pcm16 = _resample(audio.pcm, audio.sample_rate, 16000)
     assert len(pcm16) // 2 == round(audio.n_samples * 16000 / audio.sample_rate)
-    stream = _LameStream("lame", tmp_path / "x.mp3", 16000, 48)
+    stream = LameStream("lame", tmp_path / "x.mp3", 16000, 48)
     stream.write(pcm16)
     stream.finish()
     subprocess.run(["lame", "--quiet", "--decode", str(tmp_path / "x.mp3"), str(tmp_path / "x.wav")], check=True)
     with wave.open(str(tmp_path / "x.wav")) as w:
         assert w.getframerate() == 22050
         assert w.getnframes() / 22050 == pytest.approx(audio.duration_s, abs=0.1)
+
+
+@pytest.mark.slow
+def test_text_is_prepared_for_the_ear_with_the_course_pronunciations(tmp_path: Path) -> None:
+    source = tmp_path / "cours.pdf"
+    source.write_bytes(b"%PDF-1.7")  # never read: only its name locates the pronunciation list
+    (tmp_path / "cours.pronunciations.yaml").write_text("fr:\n  ADN: a dé ène\n", encoding="utf-8")
+    doc = Document(title="Biologie", lang="fr", source=SOURCE, blocks=[
+        Heading(id="h1", level=1, text="Le coût"),
+        Paragraph(id="b1", text="Le séquençage de l'ADN coûte 1 000 € [12]. Il est fait le 12/03/2024."),
+        Figure(id="f1", caption="Figure 3. Un séquenceur."),
+    ])
+    out = tmp_path / "out"
+    ctx = RenderContext(out_dir=out, basename="cours", profile=load_profile("dyslexia", PROFILES),
+                        settings=Settings(data_dir=tmp_path / "data", profiles_dir=PROFILES), source=doc,
+                        input_path=source)
+    artifacts = {a.name: a for a in AudioWriter().write(doc, ctx)}
+    clips = json.loads((out / "cours.audio.json").read_text(encoding="utf-8"))["sections"][0]["clips"]
+    assert [c.get("spoken", c["text"]) for c in clips] == [
+        "Le coût", "Le séquençage de l'a dé ène coûte 1000 euros.", "Il est fait le 12 mars 2024.",
+        "Figure : Un séquenceur."]
+    assert clips[1]["text"] == "Le séquençage de l'ADN coûte 1 000 € [12]."  # the written sentence is kept
+    assert artifacts["mp3"].warnings == []  # the automatic checks found nothing wrong

@@ -9,7 +9,10 @@ Outputs under ``ctx.out_dir`` (artifact names in brackets):
   its clip times *relative to the section's own MP3*, language and block id (``audio-timings``),
   for EPUB media overlays.
 
-What is said comes from :mod:`inclusio.writers.speech_text`. Consecutive sentences in one language
+What is said comes from :mod:`inclusio.writers.speech_text`, each sentence prepared for the ear by
+:func:`inclusio.tts.normalize.speakable` (numbers, units, dates, abbreviations, citations, and the
+course's pronunciation list) just before synthesis; the finished files are checked by
+:mod:`inclusio.writers.audio_checks` (warnings on the ``mp3`` artifact). Consecutive sentences in one language
 are synthesised together, so a French course quoting English switches voice and back.
 
 The PCM is never written to disk as WAV nor held whole in memory: each synthesis chunk is piped
@@ -34,6 +37,8 @@ from inclusio.errors import StageError, ToolMissing
 from inclusio.model import Document
 from inclusio.tts.base import SpeechAudio, Synthesizer
 from inclusio.tts.espeak import primary_lang
+from inclusio.tts.normalize import Pronunciations, speakable
+from inclusio.writers.audio_checks import check_mp3
 from inclusio.writers.base import Artifact, RenderContext
 from inclusio.writers.speech_text import SpeechSection, SpeechUnit, speech_sections
 
@@ -69,7 +74,7 @@ def _resample(pcm: bytes, src_rate: int, dst_rate: int) -> bytes:
     return out.tobytes()
 
 
-class _LameStream:
+class LameStream:
     """A running ``lame`` reading raw mono 16-bit little-endian PCM on stdin."""
 
     def __init__(self, lame: str, out: Path, sample_rate: int, bitrate_kbps: int) -> None:
@@ -116,20 +121,20 @@ class _LameStream:
 
 
 @dataclass
-class _Run:
+class SpeechRun:
     lang: str
     units: list[SpeechUnit]
 
 
-def _runs(units: list[SpeechUnit], voice_lang: dict[str, str]) -> list[_Run]:
+def speech_runs(units: list[SpeechUnit], voice_lang: dict[str, str]) -> list[SpeechRun]:
     """Consecutive units with the same voice language, in chunks of at most CHUNK_SENTENCES."""
-    runs: list[_Run] = []
+    runs: list[SpeechRun] = []
     for unit in units:
         lang = voice_lang[unit.lang]
         if runs and runs[-1].lang == lang and len(runs[-1].units) < CHUNK_SENTENCES:
             runs[-1].units.append(unit)
         else:
-            runs.append(_Run(lang, [unit]))
+            runs.append(SpeechRun(lang, [unit]))
     return runs
 
 
@@ -173,6 +178,7 @@ class AudioWriter:
 
             synth = EspeakSynthesizer.from_settings(ctx.settings)
         voice_lang = self._voice_languages(synth, doc, sections)
+        pronunciations = load_pronunciations(ctx)
 
         audio_dir = ctx.out_dir / "audio"
         audio_dir.mkdir(parents=True, exist_ok=True)
@@ -180,9 +186,9 @@ class AudioWriter:
         full_path = ctx.out_dir / f"{ctx.basename}.mp3"
         bitrate = ctx.settings.lame_bitrate_kbps
         rate_wpm = ctx.profile.speech.rate_wpm
-        streams: list[_LameStream] = []
+        streams: list[LameStream] = []
         written: list[Path] = []
-        full: _LameStream | None = None
+        full: LameStream | None = None
         sample_rate: int | None = None
         full_samples = 0
         timing_sections: list[dict[str, Any]] = []
@@ -195,19 +201,20 @@ class AudioWriter:
                 ctx.progress(0.97 * units_done / total_units, f"Audio: section {index}/{len(sections)}")
                 units_done += len(section.units)
                 section_path = audio_dir / f"{ctx.basename}-{index:0{width}d}.mp3"
-                section_stream: _LameStream | None = None
+                section_stream: LameStream | None = None
                 section_samples = 0
                 clips: list[dict[str, Any]] = []
-                for run in _runs(section.units, voice_lang):
-                    audio = synth.synthesize([u.text for u in run.units], run.lang, rate_wpm)
+                for run in speech_runs(section.units, voice_lang):
+                    audio = synth.synthesize([speakable(u.text, u.lang, pronunciations) for u in run.units],
+                                             run.lang, rate_wpm)
                     if sample_rate is None:
                         sample_rate = audio.sample_rate
-                        full = _LameStream(lame, full_path, sample_rate, bitrate)
+                        full = LameStream(lame, full_path, sample_rate, bitrate)
                         streams.append(full)
                         written.append(full_path)
                     pcm = _resample(audio.pcm, audio.sample_rate, sample_rate)
                     if section_stream is None:
-                        section_stream = _LameStream(lame, section_path, sample_rate, bitrate)
+                        section_stream = LameStream(lame, section_path, sample_rate, bitrate)
                         streams.append(section_stream)
                         written.append(section_path)
                     clips += self._clips(audio, run, section_samples / sample_rate)
@@ -239,6 +246,13 @@ class AudioWriter:
                 path.unlink(missing_ok=True)
             raise
 
+        ctx.progress(0.99, "Audio: checks")
+        words = sum(len(u.text.split()) for section in sections for u in section.units)
+        checks = check_mp3(full_path, expected_s=full_samples / sample_rate, words=words, rate_wpm=rate_wpm)
+        for section, artifact in zip(timing_sections, artifacts, strict=True):
+            # Truncation of each section file; silences and rate are already judged on the full file.
+            checks += [w for w in check_mp3(artifact.path, expected_s=section["duration_s"], words=0,
+                                            rate_wpm=rate_wpm) if w["code"] == "audio.truncated"]
         timings_path = ctx.out_dir / f"{ctx.basename}.audio.json"
         voice_for = getattr(synth, "voice_for", None)
         timings = {
@@ -251,7 +265,7 @@ class AudioWriter:
         }
         timings_path.write_text(json.dumps(timings, ensure_ascii=False, indent=1), encoding="utf-8")
         ctx.progress(1.0, "Audio: done")
-        return [Artifact("mp3", full_path, "audio/mpeg"), *artifacts,
+        return [Artifact("mp3", full_path, "audio/mpeg", warnings=checks), *artifacts,
                 Artifact("audio-timings", timings_path, "application/json")]
 
     @staticmethod
@@ -266,11 +280,18 @@ class AudioWriter:
         return out
 
     @staticmethod
-    def _clips(audio: SpeechAudio, run: _Run, offset_s: float) -> list[dict[str, Any]]:
+    def _clips(audio: SpeechAudio, run: SpeechRun, offset_s: float) -> list[dict[str, Any]]:
         # Clip times are rescaled with the PCM when it was resampled (a ratio, so it holds either way).
+        # "text" is the written sentence (what a reader highlights); "spoken" what the voice said instead.
         return [{"start_s": round(offset_s + clip.start_s, 3), "end_s": round(offset_s + clip.end_s, 3),
-                 "text": clip.text, "lang": unit.lang, "block_id": unit.block_id}
+                 "text": unit.text, "lang": unit.lang, "block_id": unit.block_id,
+                 **({"spoken": clip.text} if clip.text != unit.text else {})}
                 for clip, unit in zip(audio.clips, run.units, strict=True)]
+
+
+def load_pronunciations(ctx: RenderContext) -> Pronunciations:
+    """The course's pronunciation list: ``INCLUSIO_PRONUNCIATIONS``, then ``<input>.pronunciations.yaml``."""
+    return Pronunciations.load(ctx.settings.pronunciations, ctx.companion(".pronunciations.yaml"))
 
 
 def _tag_section(path: Path, doc: Document, title: str, index: int, total: int) -> None:

@@ -37,6 +37,15 @@ class RenderContext:
     source: Document
     """The full document with its adaptations and provenance (the rendered one has them applied)."""
     progress: ProgressFn = field(default=no_progress)
+    input_path: Path | None = None
+    """The user's file, when the caller has it on disk (the CLI): writers look for companion files
+    next to it (``<stem>.pronunciations.yaml``); they never read the file itself."""
+
+    def companion(self, suffix: str) -> Path | None:
+        """``<input stem><suffix>`` next to the input (``.pronunciations.yaml``), or None without an input."""
+        if self.input_path is None:
+            return None
+        return self.input_path.with_name(self.input_path.stem + suffix)
 
 
 class Writer(Protocol):

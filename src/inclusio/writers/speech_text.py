@@ -11,7 +11,7 @@ The rules (this docstring is the spec of :func:`speech_sections`):
   (French) / "Column: value" (English), else "Ligne 2 : a, b" / "Row 2: a, b"; a cell spanning
   several rows is read in each of them (so each row keeps its row header);
 * figures: "Figure : <alt>" (the latest ``alt_text`` adaptation, else the source alt text, else the
-  caption), "Figure sans description." when there is nothing; decorative figures are silent; the
+  caption without its number: "Figure 3." and "Tableau 2 :" are not read, :func:`strip_caption_label`), "Figure sans description." when there is nothing; decorative figures are silent; the
   long description follows when the profile asks for extended alt texts;
 * speaker notes after "Notes de l'orateur." / "Speaker notes."; footnotes and endnotes after
   "Note 1." / "Note 1."; review comments are not read (they are for the author, not the learner);
@@ -25,6 +25,7 @@ The rules (this docstring is the spec of :func:`speech_sections`):
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -87,6 +88,17 @@ def _phrases(lang: str) -> dict[str, str]:
     return _PHRASES["fr"] if lang.lower().startswith("fr") else _PHRASES["en"]
 
 
+_CAPTION_LABEL = re.compile(
+    r"^\s*(?:figure|fig\.?|tableau|table|tab\.?|illustration|graphique|chart|image|photo|sch[ée]ma)"
+    r"\s*(?:n[°º]\s*)?[\dIVXivx]+(?:[.\-]\d+)*\s*[.:\-–—]?\s*", re.IGNORECASE)
+
+
+def strip_caption_label(caption: str) -> str:
+    """``Figure 1. Une cellule`` -> ``Une cellule``: the number is page furniture for the ear."""
+    stripped = _CAPTION_LABEL.sub("", caption, count=1).strip()
+    return stripped or caption.strip()
+
+
 def _sentence(text: str) -> str:
     """Close a constructed phrase with a full stop so the voice drops its pitch."""
     text = text.strip()
@@ -132,7 +144,7 @@ def _grid(rows: list[list[TableCell]]) -> list[list[tuple[int, str]]]:
 
 
 def _table_units(table: Table, lang: str, words: dict[str, str]) -> list[SpeechUnit]:
-    units = [SpeechUnit(lang, _sentence(words["table"].format(table.caption.strip()))
+    units = [SpeechUnit(lang, _sentence(words["table"].format(strip_caption_label(table.caption)))
                         if table.caption and table.caption.strip() else words["table_empty"], table.id)]
     grid = _grid(table.rows)
     keep = [i for i, row in enumerate(table.rows) if any(cell.text.strip() for cell in row)]
@@ -162,8 +174,9 @@ def _figure_units(figure: Figure, lang: str, words: dict[str, str], profile: Pro
     if figure.decorative:
         return []
     adaptation = figure.adaptation("alt_text")
+    caption = strip_caption_label(figure.caption) if figure.caption else None
     description = next((text.strip() for text in (adaptation.text if adaptation else None, figure.alt,
-                                                    figure.caption) if text and text.strip()), None)
+                                                    caption) if text and text.strip()), None)
     if description is None:
         return [SpeechUnit(lang, words["figure_empty"], figure.id)]
     units = _units(lang, _sentence(words["figure"].format(description)), figure.id)
