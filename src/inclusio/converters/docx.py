@@ -6,10 +6,32 @@ opened). Styles give the structure: ``Title`` -> :attr:`Document.title` (kept as
 ``role="quote"``, ``Caption`` -> the caption of the neighbouring figure or table. Paragraphs
 with numbering (``w:numPr``) or a ``List Bullet``/``List Number`` style -> :class:`ListBlock`
 nested by ``w:ilvl``. Tables keep their merged cells (``gridSpan``, ``vMerge``). Inline
-pictures -> :class:`Figure` with the alt text of ``wp:docPr/@descr``.
+pictures -> :class:`Figure` with the alt text of ``wp:docPr/@descr`` (a file name or
+"Picture 3" counts as none; Word's "Description automatically generated" is cut); pictures
+above ``max_image_pixels`` (size read from the image header, never decoded) are skipped and
+reported.
 
-Not read yet: footnotes and endnotes (``word/footnotes.xml``), headers/footers, legacy VML
-pictures, text boxes. DOCX has no pages, so there are no page markers.
+Inferred headings: when the author used no heading style at all, short whole-paragraph bold
+or larger-than-body paragraphs (at most 12 words, not ending with ``.``, ``:``, ``;`` or
+``,``) become headings; the largest size is level 1, the next level 2..., bold at body size
+comes last. They are reported (``docx.headings_inferred``). A document with heading styles
+is trusted as it is: its bold lines are emphasis.
+
+Footnotes and endnotes (:mod:`inclusio.converters.docx_notes`) follow the block that calls
+them as :class:`Note` (``kind`` footnote/endnote, ``label`` as printed at the call); notes
+called from a list item come after the list, notes called from a table after the table. The
+call mark itself is not put in the text (it would be read aloud as a stray number).
+
+Equations (OMML): a paragraph that is only math (``m:oMathPara`` or ``m:oMath`` alone)
+becomes :class:`Formula` blocks with MathML and a linear text (:mod:`inclusio.converters.omml`);
+math inside a sentence is written inline as its linear text (``x^(2)``), since the model has no
+inline formulas.
+
+Language: a paragraph or heading whose runs declare (``w:lang``) another language than the
+document's gets ``lang``, when its text does not read as the document's language.
+
+Not read yet: headers/footers, comments, legacy VML pictures, text boxes. DOCX has no pages,
+so there are no page markers.
 """
 
 from __future__ import annotations
@@ -19,17 +41,24 @@ from pathlib import Path
 from typing import Any
 
 from inclusio.converters.base import ConvertContext, file_sha256, useful_title
-from inclusio.converters.lang import resolve_language
-from inclusio.converters.ooxml import ZIP_MAGIC, check_archive, member_names
+from inclusio.converters.docx_notes import NoteCall, WordNotes, read_notes
+from inclusio.converters.lang import guess_language, resolve_language
+from inclusio.converters.omml import M as _M
+from inclusio.converters.omml import omml_to_mathml
+from inclusio.converters.ooxml import ZIP_MAGIC, check_archive, image_size, member_names
 from inclusio.converters.pptx import _web_image
+from inclusio.converters.xml_safety import check_ooxml_xml
 from inclusio.errors import InputCorrupt
 from inclusio.model import (
+    Block,
     Document,
     DocumentBuilder,
     Figure,
+    Formula,
     Heading,
     ListBlock,
     ListItem,
+    Note,
     Paragraph,
     SourceInfo,
     Table,
@@ -46,7 +75,12 @@ _NS = {
     "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "adec": "http://schemas.microsoft.com/office/drawing/2017/decorative",
+    "m": _M,
 }
+INFERRED_MAX_WORDS = 12
+INFERRED_MAX_CHARS = 120
+LARGER = 1.15
+"""A paragraph counts as "larger" than the body text from 115 % of the body size."""
 _HEADING = re.compile(r"(?i)^(?:heading|titre)\s*(\d)$")
 _LIST_STYLE = re.compile(r"(?i)^list\s+(bullet|number)(?:\s+(\d))?$")
 _USELESS_ALT = re.compile(r"(?i)^\s*(?:(?:picture|image|img|photo|graphic|figure|grafik)\s*\d*|.*\.(?:png|jpe?g|gif|bmp|tiff?|emf|wmf|svg))\s*$")
@@ -73,8 +107,9 @@ class DocxConverter:
         return names is not None and "word/document.xml" in names
 
     def convert(self, path: Path, ctx: ConvertContext) -> Document:
-        """Convert a Word document. Raises ``input.corrupt`` and ``input.too_large``."""
+        """Convert a Word document. Raises ``input.corrupt``, ``input.too_large`` and ``input.unsafe``."""
         check_archive(path)
+        check_ooxml_xml(path)
         import docx
 
         try:
@@ -97,6 +132,18 @@ class _Word:
         self.list_stack: list[ListBlock] = []
         self.pending_caption: str | None = None
         self._formats = self._numbering_formats()
+        self.pending_notes: list[NoteCall] = []
+        self.block_langs: dict[str, str] = {}
+        self.styled_headings = 0
+        self.candidates: list[tuple[Paragraph, float, bool]] = []
+        self.body_paragraphs = 0
+        self.size_chars: dict[float, int] = {}
+        self.default_size = self._default_size()
+        try:
+            self.notes = read_notes(document)
+        except Exception as exc:  # unreadable notes part: the body still converts
+            self.notes = WordNotes()
+            self.b.issue("docx.notes_unreadable", f"The footnotes or endnotes could not be read: {exc}")
 
     def run(self) -> Document:
         children = list(_body_children(self.body))
@@ -109,15 +156,22 @@ class _Word:
                 elif element.tag == _q("w:tbl"):
                     self._end_list()
                     self._table(element)
+                    self._queue_notes(element)
+                    self._flush_notes()
             except Exception as exc:  # one broken paragraph or table must not lose the document
                 self.b.issue("docx.part_unreadable", f"A {element.tag.split('}')[-1]} element could not be read: {exc}")
+        self._end_list()
         if self.pending_caption:
             self.b.add(Paragraph(id=self.b.new_id(), text=self.pending_caption, role="caption"))
+        self._infer_headings()
         self.ctx.progress(1.0, "done")
         core = self.document.core_properties
-        lang, mismatch = resolve_language(self._declared_lang() or core.language or None, "\n".join(self.texts))
+        declared = self._declared_lang() or core.language or None
+        lang, mismatch = resolve_language(declared, "\n".join(self.texts))
         if mismatch:
             self.b.issue("lang.declared_mismatch", mismatch)
+        else:
+            self._block_languages(lang)
         headings = [blk for blk in self.b.blocks if isinstance(blk, Heading)]
         title = useful_title(core.title, self.ctx.filename) or self.title or (headings[0].text if headings else None)
         return Document(
@@ -149,36 +203,160 @@ class _Word:
 
         para = DocxParagraph(p, self.document.part)
         style = para.style.name if para.style is not None else ""
-        text = " ".join(para.text.split())
+        has_math = p.find(f".//{_q('m:oMath')}") is not None
+        text = " ".join((_text_with_math(p) if has_math else para.text).split())
         for figure in self._pictures(p):
             self._end_list()
             self.b.add(figure)
             if self.pending_caption:
                 figure.caption, self.pending_caption = self.pending_caption, None
+        calls = self.notes.calls(p)
+        list_level, ordered = self._list_info(p, style) if text else (None, False)
+        if list_level is not None and not (has_math and not " ".join(para.text.split())):
+            self.texts.append(text)
+            self._list_item(text, list_level, ordered)
+            self.pending_notes.extend(calls)  # emitted after the list
+            return
+        self._end_list()
+        self.pending_notes.extend(calls)
+        if has_math and not " ".join(para.text.split()):
+            self._formulas(p)
+            self._flush_notes()
+            return
         if not text:
+            self._flush_notes()
             return
         self.texts.append(text)
         heading = _HEADING.match(style)
         if style == "Caption" or style.lower() == "légende":
             self._caption(text)
+            self._flush_notes()
             return
-        list_level, ordered = self._list_info(p, style)
-        if list_level is not None:
-            self._list_item(text, list_level, ordered)
-            return
-        self._end_list()
+        block: Block
         if heading:
-            self.b.add(Heading(id=self.b.new_id(), level=max(1, min(6, int(heading.group(1)))), text=text))
+            self.styled_headings += 1
+            block = Heading(id=self.b.new_id(), level=max(1, min(6, int(heading.group(1)))), text=text)
         elif style in ("Title", "Titre", "Subtitle", "Sous-titre"):
             if style in ("Title", "Titre") and self.title is None:
                 self.title = text
-            self.b.add(Paragraph(id=self.b.new_id(), text=text, role="title"))
+            block = Paragraph(id=self.b.new_id(), text=text, role="title")
         elif "quote" in style.lower() or "citation" in style.lower():
-            self.b.add(Paragraph(id=self.b.new_id(), text=text, role="quote"))
+            block = Paragraph(id=self.b.new_id(), text=text, role="quote")
         elif style.lower() in ("html preformatted", "code", "source code", "plain text"):
-            self.b.add(Paragraph(id=self.b.new_id(), text=para.text, role="code"))
+            block = Paragraph(id=self.b.new_id(), text=para.text, role="code")
         else:
-            self.b.add(Paragraph(id=self.b.new_id(), text=text))
+            block = Paragraph(id=self.b.new_id(), text=text)
+            self._note_format(para, block)
+        self.b.add(block)
+        declared = _paragraph_lang(p)
+        if declared:
+            self.block_langs[block.id] = declared
+        if has_math and p.find(_q("m:oMathPara")) is not None:
+            self._formulas(p)
+        self._flush_notes()
+
+    # -- equations ------------------------------------------------------------------------------
+
+    def _formulas(self, p: Any) -> None:
+        """Each equation of a math paragraph as a :class:`Formula` (MathML + linear text)."""
+        for omath in p.iter(_q("m:oMath")):
+            display = omath.getparent().tag == _q("m:oMathPara") or p.find(_q("m:oMathPara")) is None
+            try:
+                mathml, linear = omml_to_mathml(omath, display=display)
+            except Exception as exc:  # an equation we cannot convert: keep its raw text
+                linear = " ".join("".join(t.text or "" for t in omath.iter(_q("m:t"))).split())
+                mathml = None
+                self.b.issue("formula.unconverted", f"An equation could not be converted to MathML: {exc}")
+            if linear:
+                self.texts.append(linear)
+                self.b.add(Formula(id=self.b.new_id(), text=linear, mathml=mathml))
+
+    # -- notes ----------------------------------------------------------------------------------
+
+    def _queue_notes(self, element: Any) -> None:
+        self.pending_notes.extend(self.notes.calls(element))
+
+    def _flush_notes(self) -> None:
+        """Emit the notes called since the last flush, after the block that called them."""
+        for call in self.pending_notes:
+            text = self.notes.text(call)
+            if text is None:
+                self.b.issue("docx.note_missing", f"The {call.kind} {call.label} is called but has no text.")
+                continue
+            self.texts.append(text)
+            self.b.add(Note(id=self.b.new_id(), kind=call.kind, label=call.label, text=text))
+        self.pending_notes = []
+
+    # -- inferred headings ----------------------------------------------------------------------
+
+    def _default_size(self) -> float:
+        """The document's default font size in points (``w:docDefaults``; Word's own default 10 pt)."""
+        try:
+            values = self.document.styles.element.xpath("./w:docDefaults/w:rPrDefault/w:rPr/w:sz/@w:val")
+            return int(values[0]) / 2 if values else 10.0
+        except Exception:
+            return 10.0
+
+    def _note_format(self, para: Any, block: Paragraph) -> None:
+        """Record the paragraph's size (for the body size) and keep it as a heading candidate."""
+        sizes: dict[float, int] = {}
+        bold_chars = total = 0
+        for run in para.runs:
+            length = len(run.text.strip())
+            if not length:
+                continue
+            size = _run_size(run, para) or self.default_size
+            sizes[size] = sizes.get(size, 0) + length
+            total += length
+            if _run_bold(run, para):
+                bold_chars += length
+        if not total:
+            return
+        size = max(sizes, key=sizes.__getitem__)
+        self.body_paragraphs += 1
+        self.size_chars[size] = self.size_chars.get(size, 0) + total
+        words = block.text.split()
+        if (len(words) <= INFERRED_MAX_WORDS and len(block.text) <= INFERRED_MAX_CHARS
+                and not block.text.endswith((".", ":", ";", ",")) and block.text[:1].isalnum()):
+            self.candidates.append((block, size, bold_chars == total))
+
+    def _infer_headings(self) -> None:
+        """Turn bold or large short paragraphs into headings when the author used no heading style."""
+        if self.styled_headings or not self.candidates or not self.size_chars:
+            return
+        body = max(self.size_chars, key=self.size_chars.__getitem__)
+        chosen = [(block, size, bold) for block, size, bold in self.candidates
+                  if size >= body * LARGER or (bold and size >= body)]
+        # A document that is mostly bold or large lines has no visible hierarchy to recover.
+        if not chosen or len(chosen) > max(2, self.body_paragraphs // 2):
+            return
+        larger = sorted({size for _, size, _ in chosen if size >= body * LARGER}, reverse=True)
+        index = {id(block): i for i, block in enumerate(self.b.blocks)}
+        for block, size, _ in chosen:
+            level = larger.index(size) + 1 if size in larger else len(larger) + 1
+            heading = Heading(id=block.id, level=min(level, 6), text=block.text, lang=block.lang)
+            self.b.blocks[index[id(block)]] = heading
+        self.b.issue("docx.headings_inferred",
+                     f"The document uses no heading styles; {len(chosen)} headings were inferred from bold or "
+                     "larger text. Check them, and use Word's heading styles (Heading 1, 2...) next time.")
+
+    # -- language -------------------------------------------------------------------------------
+
+    def _block_languages(self, doc_lang: str) -> None:
+        """Set ``lang`` on blocks whose runs declare another language than the document's."""
+        primary = doc_lang.split("-")[0].lower()
+        for block in self.b.blocks:
+            declared = self.block_langs.get(block.id)
+            if not declared or declared.split("-")[0].lower() == primary:
+                continue
+            text = block.plain_text()
+            declared_primary = declared.split("-")[0].lower()
+            # Word tags runs with the keyboard's language: trust a French/English tag only when the text
+            # does not clearly read as the document's language.
+            if (len(text) >= 20 and declared_primary in ("fr", "en") and primary in ("fr", "en")
+                    and guess_language(text, default=declared_primary) != declared_primary):
+                continue
+            block.lang = declared
 
     def _caption(self, text: str) -> None:
         """Attach a caption to the figure or table just before it, else to the next one."""
@@ -246,7 +424,9 @@ class _Word:
         stack[-1].items.append(ListItem(text=text))
 
     def _end_list(self) -> None:
-        self.list_stack = []
+        if self.list_stack:
+            self.list_stack = []
+            self._flush_notes()
 
     # -- tables ---------------------------------------------------------------------------------
 
@@ -322,15 +502,15 @@ class _Word:
 
     def _check_size(self, blob: bytes) -> None:
         """Raise :class:`_Skip` for a tiny image or one above ``max_image_pixels`` (reported)."""
-        size = _image_size(blob)
+        size = image_size(blob)
         if size is None:
             return
         width, height = size
-        if width < MIN_IMAGE_PX or height < MIN_IMAGE_PX:
+        if (width < MIN_IMAGE_PX or height < MIN_IMAGE_PX) and width * height < 1 << 20:
             raise _Skip()
         if width * height > self.ctx.max_image_pixels:
-            self.b.issue("image.too_large", f"A picture ({width}x{height} px) is larger than the server accepts "
-                         "and was skipped.")
+            self.b.issue("image.too_large", f"A picture ({width * height / 1e6:.0f} megapixels) is larger than the "
+                         f"server accepts ({self.ctx.max_image_pixels / 1e6:.0f}) and was skipped.")
             raise _Skip()
 
 
@@ -349,27 +529,6 @@ def _alt(doc_pr: Any) -> tuple[str | None, bool]:
     return descr, decorative
 
 
-def _image_size(blob: bytes) -> tuple[int, int] | None:
-    """Pixel size from the image header (PNG, JPEG, GIF) without decoding the image."""
-    import struct
-
-    if blob[:8] == b"\x89PNG\r\n\x1a\n" and len(blob) >= 24:
-        return struct.unpack(">II", blob[16:24])
-    if blob[:6] in (b"GIF87a", b"GIF89a"):
-        return struct.unpack("<HH", blob[6:10])
-    if blob[:2] == b"\xff\xd8":
-        i = 2
-        while i + 9 < len(blob):
-            if blob[i] != 0xFF:
-                return None
-            marker, length = blob[i + 1], struct.unpack(">H", blob[i + 2:i + 4])[0]
-            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
-                height, width = struct.unpack(">HH", blob[i + 5:i + 9])
-                return width, height
-            i += 2 + length
-    return None
-
-
 def _body_children(body: Any) -> Any:
     """Paragraphs and tables of the body in order, opening content controls (``w:sdt``)."""
     for child in body.iterchildren():
@@ -379,3 +538,51 @@ def _body_children(body: Any) -> Any:
                 yield from _body_children(content)
         elif child.tag in (_q("w:p"), _q("w:tbl")):
             yield child
+
+
+def _text_with_math(p: Any) -> str:
+    """The paragraph's text with inline equations written as their linear text."""
+    parts: list[str] = []
+    for child in p:
+        if child.tag in (_q("w:r"), f"{{{_W}}}hyperlink"):
+            parts.append(child.text or "")
+        elif child.tag == _q("m:oMath"):
+            parts.append(omml_to_mathml(child)[1])
+    return "".join(parts)
+
+
+def _paragraph_lang(p: Any) -> str | None:
+    """The language most of the paragraph's characters are tagged with (``w:rPr/w:lang/@w:val``)."""
+    counts: dict[str, int] = {}
+    for run in p.iter(_q("w:r")):
+        lang = run.find(f"{_q('w:rPr')}/{_q('w:lang')}")
+        value = lang.get(_q("w:val")) if lang is not None else None
+        if value:
+            length = sum(len(t.text or "") for t in run.iter(_q("w:t")))
+            counts[value] = counts.get(value, 0) + length
+    return max(counts, key=counts.__getitem__) if counts and max(counts.values()) else None
+
+
+def _style_chain(style: Any) -> Any:
+    while style is not None:
+        yield style
+        style = style.base_style
+
+
+def _run_size(run: Any, para: Any) -> float | None:
+    """The run's font size in points: its own, its character style's, else its paragraph style chain's."""
+    if run.font.size is not None:
+        return run.font.size.pt
+    for style in [*_style_chain(run.style if run.style is not None else None), *_style_chain(para.style)]:
+        if style.font.size is not None:
+            return style.font.size.pt
+    return None
+
+
+def _run_bold(run: Any, para: Any) -> bool:
+    if run.bold is not None:
+        return bool(run.bold)
+    for style in [*_style_chain(run.style if run.style is not None else None), *_style_chain(para.style)]:
+        if style.font.bold is not None:
+            return bool(style.font.bold)
+    return False

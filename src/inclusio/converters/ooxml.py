@@ -60,3 +60,30 @@ def check_archive(path: Path) -> None:
                 details={"member": info.filename, "uncompressed_bytes": info.file_size,
                          "compressed_bytes": info.compress_size},
             )
+
+
+def image_size(blob: bytes) -> tuple[int, int] | None:
+    """(width, height) in pixels read from the image header with Pillow, without decoding the pixels.
+
+    None when Pillow does not know the format (EMF, WMF...). A header declaring more pixels than
+    Pillow's own bomb limit gives the declared size too (never decoded), so the caller's limit applies.
+    """
+    import io
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(blob)) as image:
+                return image.size
+    except Image.DecompressionBombError as exc:
+        # The message carries the size; without it, report "too large" by returning an impossible size.
+        import re
+
+        match = re.search(r"\((\d+) pixels\)", str(exc))
+        pixels = int(match.group(1)) if match else 1 << 40
+        return pixels, 1
+    except Exception:  # unknown or broken header
+        return None

@@ -37,7 +37,8 @@ from typing import Any
 
 from inclusio.converters.base import ConvertContext, file_sha256, useful_title
 from inclusio.converters.lang import resolve_language
-from inclusio.converters.ooxml import ZIP_MAGIC, check_archive, member_names
+from inclusio.converters.ooxml import ZIP_MAGIC, check_archive, image_size, member_names
+from inclusio.converters.xml_safety import check_ooxml_xml
 from inclusio.errors import InputCorrupt, InputTooLarge
 from inclusio.model import (
     BBox,
@@ -111,8 +112,9 @@ class PptxConverter:
         return names is not None and "ppt/presentation.xml" in names
 
     def convert(self, path: Path, ctx: ConvertContext) -> Document:
-        """Convert a deck. Raises ``input.corrupt`` and ``input.too_large``."""
+        """Convert a deck. Raises ``input.corrupt``, ``input.too_large`` and ``input.unsafe`` (a DTD in a part)."""
         check_archive(path)
+        check_ooxml_xml(path)
         from pptx import Presentation
 
         try:
@@ -346,16 +348,19 @@ class _Deck:
         alt, decorative = alt_text(shape)
         try:
             image = shape.image
-            width, height = image.size
+            size = image_size(image.blob)  # from the header: a pixel bomb is never decoded
+            if size is None:
+                raise ValueError(f"unknown image format {image.content_type}")
+            width, height = size
         except Exception as exc:
             figure = self.b.add(Figure(id=self.b.new_id(), alt=alt, decorative=decorative, source=ref))
             self.b.issue("image.unreadable", f"A picture could not be read: {exc}", block_id=figure.id, source=ref)
             return
-        if width and height and (width < MIN_IMAGE_PX or height < MIN_IMAGE_PX):
+        if width and height and (width < MIN_IMAGE_PX or height < MIN_IMAGE_PX) and width * height < 1 << 20:
             return
         if width * height > self.ctx.max_image_pixels:
-            self.b.issue("image.too_large", f"A picture ({width}x{height} px) is larger than the server accepts "
-                         "and was skipped.", source=ref)
+            self.b.issue("image.too_large", f"A picture ({width * height / 1e6:.0f} megapixels) is larger than the "
+                         f"server accepts ({self.ctx.max_image_pixels / 1e6:.0f}) and was skipped.", source=ref)
             return
         key = None
         try:
