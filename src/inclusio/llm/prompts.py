@@ -1,0 +1,54 @@
+"""Prompts are versioned files in ``inclusio/llm/prompts/`` (``<name>.md``).
+
+Each file starts with a front-matter line ``version: <name>-<n>``; the rest is the system
+prompt. The version goes into provenance and into cache keys, so editing a prompt without
+bumping its version would serve stale cached answers: a test checks every file has one.
+Prompts never contain document text: the document goes in the user message as JSON data
+between ``<<<DATA`` and ``DATA>>>`` (see :func:`data_message`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+DATA_OPEN = "<<<DATA"
+DATA_CLOSE = "DATA>>>"
+
+
+@dataclass(frozen=True)
+class Prompt:
+    name: str
+    version: str
+    text: str
+
+
+@cache
+def load_prompt(name: str) -> Prompt:
+    """The prompt ``name`` (file ``prompts/<name>.md``) and its version."""
+    raw = resources.files("inclusio.llm").joinpath("prompts", f"{name}.md").read_text(encoding="utf-8")
+    match = re.match(r"version:\s*(\S+)\s*\n", raw)
+    if not match:
+        raise ValueError(f"prompt {name}: the first line must be 'version: {name}-<n>'")
+    return Prompt(name=name, version=match.group(1), text=raw[match.end():].strip())
+
+
+def prompt_names() -> list[str]:
+    folder = resources.files("inclusio.llm").joinpath("prompts")
+    return sorted(p.name[:-3] for p in folder.iterdir() if p.name.endswith(".md"))
+
+
+def data_message(task: dict[str, Any], data: Any) -> str:
+    """The user message: a short task line (settings, never document text) and the data, as JSON.
+
+    JSON escaping means no text inside the document can close the data section or pass for a
+    new instruction: quotes and newlines come out as ``\\"`` and ``\\n``. The closing marker is
+    also escaped inside strings, in case a document quotes it.
+    """
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    payload = payload.replace(DATA_CLOSE, "DATA\\u003e\\u003e\\u003e")
+    return f"TASK {json.dumps(task, ensure_ascii=False, separators=(',', ':'))}\n{DATA_OPEN}\n{payload}\n{DATA_CLOSE}"
