@@ -1,0 +1,102 @@
+"""Acronyms expanded from the document's own definitions (offline; FALC rule T8).
+
+A definition is a long form followed by the acronym in brackets, "Organisation mondiale de la
+santé (OMS)", or the reverse, "OMS (Organisation mondiale de la santé)", where the initials of
+the long form's significant words spell the acronym (small words like *de*, *la*, *of*, *the*
+are skipped; accents and case are ignored). Nothing is guessed: an acronym the document never
+defines is left as it is (the rule checker reports it).
+
+:func:`expand` writes the long form before the acronym's first use in a text where it is not
+already explained: "l'OMS publie" -> "l'Organisation mondiale de la santé (OMS) publie".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from inclusio.model.document import Document
+
+_ACRONYM = r"[A-ZÉÈÀ][A-ZÉÈÀ0-9]{1,7}"
+_LONG_THEN_SHORT = re.compile(rf"([^()]{{3,160}}?)\s*\(\s*({_ACRONYM}s?)\s*\)")
+_SHORT_THEN_LONG = re.compile(rf"\b({_ACRONYM})\s*\(\s*([^()]{{3,160}})\s*\)")
+_SMALL_WORDS = frozenset(["de", "du", "des", "la", "le", "les", "l", "d", "et", "à", "a", "au", "aux", "en", "pour", "par", "sur", "of", "the", "and", "for", "in", "on", "to"])
+_WORD = re.compile(r"[\w’'-]+")
+
+
+@dataclass(frozen=True)
+class Acronym:
+    short: str
+    long: str
+    block_id: str
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).lower()
+
+
+def _significant(words: list[str]) -> list[str]:
+    out = []
+    for word in words:
+        for part in re.split(r"[’'-]", word):
+            if part and _fold(part) not in _SMALL_WORDS:
+                out.append(part)
+    return out
+
+
+def _long_form_before(text: str, short: str) -> str | None:
+    """The shortest run of words ending ``text`` whose significant initials spell ``short``."""
+    letters = _fold(short.rstrip("s") if short.endswith("s") and not short.isupper() else short)
+    words = _WORD.findall(text)
+    for start in range(len(words) - 1, max(-1, len(words) - 3 * len(letters) - 1), -1):
+        run = words[start:]
+        if _fold(run[0]) in _SMALL_WORDS:
+            continue
+        initials = "".join(_fold(w)[0] for w in _significant(run))
+        if initials == letters:
+            # Keep the text as written (accents, case) from the first word of the run.
+            at = text.rfind(run[0], 0, len(text) - len(" ".join(run[1:])) if run[1:] else len(text))
+            long = text[at:].strip(" ,;:") if at >= 0 else " ".join(run)
+            # An elided article belongs to the sentence, not to the name: "L'Organisation" -> "Organisation".
+            return re.sub(r"^(?:[LlDd]|[Qq]u)[’']", "", long)
+        if len(initials) > len(letters):
+            return None
+    return None
+
+
+def _matches(long: str, short: str) -> bool:
+    return "".join(_fold(w)[0] for w in _significant(_WORD.findall(long))) == _fold(short)
+
+
+def find_acronyms(doc: Document) -> dict[str, Acronym]:
+    """Acronyms the document defines itself, by short form (the first definition wins)."""
+    found: dict[str, Acronym] = {}
+    for block in doc.blocks:
+        text = block.plain_text()
+        if "(" not in text:
+            continue
+        for match in _LONG_THEN_SHORT.finditer(text):
+            short = match.group(2)
+            long = _long_form_before(match.group(1), short)
+            if long and short not in found:
+                found[short] = Acronym(short, long, block.id)
+        for match in _SHORT_THEN_LONG.finditer(text):
+            short, long = match.group(1), match.group(2).strip()
+            if short not in found and _matches(long, short):
+                found[short] = Acronym(short, long, block.id)
+    return found
+
+
+def expand(text: str, acronyms: dict[str, Acronym]) -> tuple[str, list[str]]:
+    """``text`` with each defined acronym written out at its first unexplained use; and which were."""
+    done: list[str] = []
+    for short, acronym in acronyms.items():
+        if acronym.long.lower() in text.lower():
+            continue  # already explained in this text
+        pattern = re.compile(rf"(?<![\w(]){re.escape(short)}(?![\w)])")
+        match = pattern.search(text)
+        if match:
+            text = f"{text[:match.start()]}{acronym.long} ({short}){text[match.end():]}"
+            done.append(short)
+    return text, done

@@ -1,0 +1,199 @@
+"""The glossary pass: hard words and course terms of the document, with simple definitions.
+
+Candidates (offline, always):
+
+* acronyms the document defines ("Organisation mondiale de la santé (OMS)");
+* the profile's course terms (``glossary.course_terms``), never paraphrased away by a rewrite;
+* hard words: words of 4 letters or more whose Zipf frequency (wordfreq, offline data) is below
+  ``glossary.zipf_threshold`` in the block's language, and so are their plain variants (plural,
+  feminine, past participle), so "captée" is not hard when "capter" is common. Capitalised words
+  inside a sentence are names, not hard words. Ranked by occurrences, at most ``max_terms``.
+
+Definitions: the **document's own** where it gives one ("on appelle X ...", "X désigne ...",
+"X, c'est-à-dire ...", "X est un/une ...", "X is a ...", "X means ..."); else, with the
+Mistral engine, a simple definition written by the model from the sentence where the word
+occurs (and the term in the target language for a bilingual glossary); else none: the entry is
+flagged as a hard word to explain (``origin="frequency"``, ``definition=None``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from pydantic import BaseModel, Field
+
+from inclusio.adapt.acronyms import Acronym
+from inclusio.adapt.batching import Unit
+from inclusio.adapt.context import AdaptContext
+from inclusio.adapt.remote import BatchedPass, ProgressFn, run_batched
+from inclusio.model.document import Document, GlossaryEntry, Heading, PageMarker
+from inclusio.text.sentences import split_sentences
+
+PASS_NAME = "glossary"
+MIN_LETTERS = 4
+_WORD = re.compile(r"(?:\b(?:[dlsnjmtc]|qu|jusqu|lorsqu|puisqu)['’])?([^\W\d_]+(?:-[^\W\d_]+)*)", re.IGNORECASE)
+"""A word, without the elided article or pronoun in front of it ("d'amidon" -> "amidon")."""
+_DEFINITIONS = {
+    "fr": [
+        r"\bon appelle (?:les? |la |l['’]|un |une |des )?(?P<term>{t})\s+(?P<def>[^.;]{{8,200}})",
+        r"\b(?P<term>{t})\s+(?:désigne|signifie|est appelée?s? ainsi car)\s+(?P<def>[^.;]{{8,200}})",
+        r"\b(?P<term>{t}),\s+c['’]est-à-dire\s+(?P<def>[^.;,]{{8,200}})",
+        r"\b(?:[Ll]es? |[Ll]a |[Ll]['’]|[Uu]n |[Uu]ne )?(?P<term>{t})\s+(?:est|sont)\s+(?P<def>(?:un|une|des|le|la|l['’]|les)\s[^.;]{{8,200}})",
+    ],
+    "en": [
+        r"\b(?P<term>{t})\s+(?:is|are)\s+(?P<def>(?:a|an|the)\s[^.;]{{8,200}})",
+        r"\b(?P<term>{t})\s+(?:means|refers to)\s+(?P<def>[^.;]{{8,200}})",
+        r"\bcalled (?:an? |the )?(?P<term>{t}),?\s+(?P<def>[^.;]{{8,200}})",
+    ],
+}
+_VARIANT_ENDINGS = ("ées", "ée", "és", "es", "s", "e", "ent", "er")
+
+
+class DefinedTerm(BaseModel):
+    term: str
+    definition: str = Field(min_length=3, max_length=400)
+    translation: str | None = None
+
+
+class GlossaryAnswer(BaseModel):
+    terms: list[DefinedTerm]
+
+
+def _zipf(word: str, lang: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return float(zipf_frequency(word, lang))
+
+
+def is_hard(word: str, lang: str, threshold: float) -> bool:
+    """Rare in ``lang`` (wordfreq), and so are its plain variants (plural, feminine, participle)."""
+    lower = word.lower()
+    if _zipf(lower, lang) >= threshold:
+        return False
+    for ending in _VARIANT_ENDINGS:
+        if lower.endswith(ending) and len(lower) - len(ending) >= MIN_LETTERS - 1:
+            stem = lower[: -len(ending)]
+            if any(_zipf(form, lang) >= threshold for form in (stem, stem + "e", stem + "er", stem + "é")):
+                return False
+    return True
+
+
+def _lang_root(lang: str) -> str:
+    return lang.split("-")[0].lower()
+
+
+def _hard_words(doc: Document, threshold: float) -> tuple[Counter[str], dict[str, list[str]], dict[str, str]]:
+    """Occurrences, block ids and the first sentence of each hard word (lower-cased key)."""
+    counts: Counter[str] = Counter()
+    blocks: dict[str, list[str]] = {}
+    context: dict[str, str] = {}
+    judged: dict[tuple[str, str], bool] = {}
+    for block in doc.blocks:
+        if isinstance(block, PageMarker):
+            continue
+        lang = _lang_root(doc.block_lang(block))
+        if lang not in ("fr", "en"):
+            continue
+        for sentence in split_sentences(block.plain_text()):
+            for i, match in enumerate(_WORD.finditer(sentence)):
+                word = match.group(1)
+                if len(word) < MIN_LETTERS or (i > 0 and word[0].isupper()) or word.isupper():
+                    continue
+                key = word.lower()
+                if (key, lang) not in judged:
+                    judged[(key, lang)] = is_hard(key, lang, threshold)
+                if judged[(key, lang)]:
+                    counts[key] += 1
+                    ids = blocks.setdefault(key, [])
+                    if block.id not in ids:
+                        ids.append(block.id)
+                    context.setdefault(key, sentence)
+    return counts, blocks, context
+
+
+def document_definition(doc: Document, term: str) -> tuple[str, str] | None:
+    """(definition, block id) where the document defines ``term`` itself, if it does."""
+    escaped = re.escape(term)
+    for block in doc.blocks:
+        if isinstance(block, Heading | PageMarker):
+            continue
+        text = block.plain_text()
+        if term.lower() not in text.lower():
+            continue
+        for pattern in _DEFINITIONS.get(_lang_root(doc.block_lang(block)), []):
+            match = re.search(pattern.format(t=escaped), text, flags=re.IGNORECASE)
+            if match:
+                definition = match.group("def").strip(" ,:")
+                return definition[0].upper() + definition[1:] + ".", block.id
+    return None
+
+
+def apply_glossary(doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym], *,
+                   on_progress: ProgressFn | None = None) -> tuple[Document, dict[str, int]]:
+    """A copy of ``doc`` whose :attr:`~inclusio.model.document.Document.glossary` lists the terms."""
+    from inclusio.llm.prompts import load_prompt
+
+    settings = ctx.profile.glossary
+    out = doc.model_copy(deep=True)
+    lang = _lang_root(out.lang)
+    offline = ctx.provenance(PASS_NAME, prompt_version="rules-1")
+    entries: dict[str, GlossaryEntry] = {}
+    for short, acronym in acronyms.items():
+        entries[short.lower()] = GlossaryEntry(term=short, definition=acronym.long, lang=out.lang,
+                                               blocks=[acronym.block_id], origin="document", provenance=offline)
+    counts, where, context = _hard_words(out, settings.zipf_threshold)
+    for term in settings.course_terms:
+        key = term.lower()
+        where.setdefault(key, [b.id for b in out.blocks if key in b.plain_text().lower()][:10])
+        if key not in context:
+            context[key] = next((s for b in out.blocks for s in split_sentences(b.plain_text())
+                                 if key in s.lower()), term)
+    ranked = [term for term in settings.course_terms if term.lower() not in entries]
+    ranked += [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], _zipf(kv[0], lang)))]
+    for term in ranked:
+        if len(entries) >= settings.max_terms:
+            break
+        key = term.lower()
+        if key in entries:
+            continue
+        found = document_definition(out, term)
+        origin = "course" if term in settings.course_terms else ("document" if found else "frequency")
+        entries[key] = GlossaryEntry(term=term, definition=found[0] if found else None, lang=out.lang,
+                                     blocks=where.get(key, [])[:10], origin=origin, provenance=offline)
+    stats = {"terms": len(entries), "from_document": sum(1 for e in entries.values() if e.definition),
+             "model": 0, "cached": 0, "fallback": 0}
+    target = ctx.profile.translation.target if ctx.profile.translation.bilingual_glossary else None
+    if ctx.session is not None and entries:
+        ask = [e for e in entries.values() if e.definition is None or target]
+        prompt = load_prompt("glossary")
+        spec = BatchedPass(
+            name=PASS_NAME, prompt=prompt, model=ctx.model(PASS_NAME),
+            task={"lang": out.lang, "translate_to": target}, schema=GlossaryAnswer,
+            answers=lambda parsed: {t.term.lower(): t.model_dump() for t in parsed.terms},
+            check=lambda unit, value: None if value.get("definition") else "empty definition",
+            course=out.title or "", lang=out.lang,
+            data_of=lambda batch: {"course": out.title or "",
+                                   "terms": [{"term": u.block_id, "context": u.text} for u in batch.units]})
+        # A term is a unit like a block: its "id" is the term, its text the sentence it occurs in.
+        units = [Unit(e.term.lower(), context.get(e.term.lower(), e.term), "") for e in ask]
+        done, failed = run_batched(ctx, spec, units, on_progress=on_progress)
+        model_provenance = ctx.provenance(PASS_NAME, engine=ctx.session.engine, model=spec.model,
+                                          prompt_version=prompt.version)
+        for key, result in done.items():
+            entry = entries[key]
+            update: dict[str, object] = {}
+            if entry.definition is None:
+                update.update(definition=result.value["definition"], origin="model",
+                              provenance=model_provenance.model_copy(update={"created_at": result.created_at}))
+            if target and result.value.get("translation"):
+                update["translations"] = {target: result.value["translation"]}
+            entries[key] = entry.model_copy(update=update)
+            stats["cached" if result.cached else "model"] += 1
+        if failed:
+            stats["fallback"] = len(failed)
+            first = next(iter(failed.values()))
+            ctx.warn(first, pass_name=PASS_NAME, blocks=sorted(failed))
+    out.glossary = sorted(entries.values(), key=lambda e: e.term.lower())
+    return out, stats
+

@@ -1,0 +1,172 @@
+"""The rewrite pass: easy-to-read (A2) or plain language (B1), by the model or by the offline rules.
+
+The adaptation's ``kind`` is the profile's level (``easy_read`` or ``plain``); it replaces the
+paragraph in the reader's view. Body paragraphs and quotes are rewritten; headings, lists,
+tables, captions, notes and code are left as they are (titles and course terms are kept).
+
+* **Offline** (default): :func:`inclusio.adapt.easy_read.adapt_paragraph` (sentence cuts,
+  one sentence per line, enumerations as lists) at the profile's limits, after writing out the
+  acronyms the document defines itself when the profile asks for it. For ``plain`` this is
+  only the sentence work: words are not simplified offline, and a note says so.
+* **Mistral**: the prompt ``easy_read`` (STANDARDS §3 rules, facts and course terms kept),
+  blocks sent by section with their section and course titles; each answer is checked
+  (:mod:`inclusio.adapt.guard`), asked again once if refused, else the offline result is used
+  and flagged (a note on the adaptation and a coded warning).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from inclusio.adapt.acronyms import Acronym, expand
+from inclusio.adapt.batching import Unit, rewritable, section_titles
+from inclusio.adapt.context import AdaptContext
+from inclusio.adapt.easy_read import adapt_paragraph
+from inclusio.adapt.guard import refuse_reason
+from inclusio.adapt.remote import BatchedPass, Done, ProgressFn, run_batched
+from inclusio.errors import InclusioError
+from inclusio.model.document import Adaptation, Block, Document, ListBlock, ListItem, Paragraph
+
+ENGINE_NOTE = {"easy_read": "easy-to-read draft", "plain": "plain-language draft"}
+
+
+class Part(BaseModel):
+    text: str = ""
+    items: list[str] = Field(default_factory=list)
+
+
+class RewrittenBlock(BaseModel):
+    id: str
+    parts: list[Part] = Field(min_length=1)
+
+
+class RewriteAnswer(BaseModel):
+    blocks: list[RewrittenBlock]
+
+
+def _parts_text(parts: list[dict[str, object]]) -> str:
+    lines: list[str] = []
+    for part in parts:
+        lines.append(str(part.get("text") or ""))
+        lines += [str(item) for item in part.get("items") or []]  # type: ignore[union-attr]
+    return "\n".join(line for line in lines if line)
+
+
+def _blocks_from_parts(block: Paragraph, parts: list[dict[str, object]], one_per_line: bool) -> list[Block]:
+    out: list[Block] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            out.append(Paragraph(id=f"{block.id}.e{len(out) + 1}", text=" ".join(pending), role=block.role,
+                                 lang=block.lang, source=block.source))
+            pending.clear()
+
+    for part in parts:
+        text = str(part.get("text") or "").strip()
+        items = [str(i).strip() for i in part.get("items") or [] if str(i).strip()]  # type: ignore[union-attr]
+        if text:
+            pending.append(text)
+        if one_per_line or items:
+            flush()
+        if items:
+            out.append(ListBlock(id=f"{block.id}.e{len(out) + 1}", lang=block.lang, source=block.source,
+                                 items=[ListItem(text=i) for i in items]))
+    flush()
+    return out
+
+
+def offline_adaptation(block: Paragraph, lang: str, ctx: AdaptContext, kind: str,
+                       acronyms: dict[str, Acronym]) -> Adaptation | None:
+    """The rule-based adaptation of one paragraph (None when the rules change nothing)."""
+    settings = ctx.profile.adaptation
+    text, expanded = expand(block.text, acronyms) if settings.expand_acronyms else (block.text, [])
+    probe = block.model_copy(update={"text": text})
+    adaptation = adapt_paragraph(probe, lang, settings, ctx.created_at)
+    notes = [f"wrote out {short} from the document's own definition" for short in expanded]
+    if adaptation is None:
+        if not expanded:
+            return None
+        adaptation = Adaptation(kind=kind, provenance=ctx.provenance(kind, prompt_version="rules-1"), lang=lang,
+                                blocks=[Paragraph(id=f"{block.id}.e1", text=text, role=block.role, lang=block.lang,
+                                                  source=block.source)])
+    if kind == "plain":
+        notes.append("offline rules only: sentences and lists, words not simplified (needs the Mistral engine)")
+    return adaptation.model_copy(update={
+        "kind": kind,
+        "provenance": adaptation.provenance.model_copy(update={"pass_name": kind}),
+        "notes": [*adaptation.notes, *notes],
+    })
+
+
+def _remote_adaptation(block: Paragraph, lang: str, ctx: AdaptContext, kind: str, spec: BatchedPass,
+                       done: Done) -> Adaptation:
+    parts = done.value["parts"]
+    blocks = _blocks_from_parts(block, parts, ctx.profile.adaptation.one_sentence_per_line)
+    provenance = ctx.provenance(kind, engine=ctx.session.engine if ctx.session else "mistral",
+                                model=spec.model, prompt_version=spec.prompt.version)
+    provenance = provenance.model_copy(update={"created_at": done.created_at})
+    notes = [f"{ENGINE_NOTE[kind]} written by a language model; not reviewed by a person"]
+    if done.cached:
+        notes.append("answer reused from the cache (same text, prompt, model and settings)")
+    return Adaptation(kind=kind, provenance=provenance, lang=lang, blocks=blocks, notes=notes)
+
+
+def apply_rewrite(doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym], *,
+                  on_progress: ProgressFn | None = None) -> tuple[Document, dict[str, int]]:
+    """A copy of ``doc`` with a ``kind`` (= the profile's level) adaptation on each rewritten paragraph.
+
+    Paragraphs whose adaptation of this kind was reviewed by a person are left alone; an earlier
+    machine adaptation of this kind is replaced. Returns the document and counts
+    (``model``, ``cached``, ``offline``, ``fallback``).
+    """
+    from inclusio.llm.prompts import load_prompt
+
+    kind = ctx.profile.adaptation.level
+    out = doc.model_copy(deep=True)
+    titles = section_titles(out)
+    targets = [b for b in out.blocks if rewritable(b)
+               and not any(a.kind == kind and a.provenance.reviewed_by for a in b.adaptations)]
+    counts = {"model": 0, "cached": 0, "offline": 0, "fallback": 0}
+    results: dict[str, Done] = {}
+    failed: dict[str, InclusioError] = {}
+    spec: BatchedPass | None = None
+    terms = list(ctx.profile.glossary.course_terms)
+    if ctx.session is not None and targets:
+        settings = ctx.profile.adaptation
+        spec = BatchedPass(
+            name=kind, prompt=load_prompt("easy_read"), model=ctx.model(kind),
+            task={"level": kind, "max_words": settings.max_sentence_words, "terms": terms},
+            schema=RewriteAnswer,
+            answers=lambda parsed: {b.id: {"parts": [p.model_dump() for p in b.parts]} for b in parsed.blocks},
+            check=lambda unit, value: refuse_reason(unit.text, _parts_text(value["parts"]), terms=terms),
+            course=out.title or "", lang=out.lang)
+        units = [Unit(b.id, b.text, titles.get(b.id, "")) for b in targets]  # type: ignore[union-attr]
+        results, failed = run_batched(ctx, spec, units, on_progress=on_progress)
+    for block in targets:
+        assert isinstance(block, Paragraph)
+        lang = out.block_lang(block)
+        if block.id in results and spec is not None:
+            adaptation: Adaptation | None = _remote_adaptation(block, lang, ctx, kind, spec, results[block.id])
+            counts["cached" if results[block.id].cached else "model"] += 1
+        else:
+            adaptation = offline_adaptation(block, lang, ctx, kind, acronyms)
+            if block.id in failed:
+                counts["fallback"] += 1
+                error = failed[block.id]
+                flag = f"model answer not used ({error.code}): offline rules used instead; needs review"
+                if adaptation is None:  # keep the flag visible even when the rules change nothing
+                    adaptation = Adaptation(kind=kind, provenance=ctx.provenance(kind, prompt_version="rules-1"),
+                                            lang=lang, blocks=[block.model_copy(update={"adaptations": [],
+                                                                                        "id": f"{block.id}.e1"})])
+                adaptation = adaptation.model_copy(update={"notes": [*adaptation.notes, flag]})
+            else:
+                counts["offline"] += 1 if adaptation else 0
+        kept = [a for a in block.adaptations if not (a.kind == kind and not a.provenance.reviewed_by)]
+        block.adaptations = kept + ([adaptation] if adaptation else [])
+    by_code: dict[str, list[str]] = {}
+    for block_id, error in failed.items():
+        by_code.setdefault(error.code, []).append(block_id)
+    for block_ids in by_code.values():
+        ctx.warn(failed[block_ids[0]], pass_name=kind, blocks=block_ids)
+    return out, counts

@@ -1,0 +1,125 @@
+"""Section summaries: key points at the top of each section (ADHD and cognitive profiles).
+
+The ``summary`` adaptation sits on the section's heading; its blocks are the heading itself,
+a "Key points:" line and a list of points, so the reader's view shows the points right under
+the title without any writer change. Sections shorter than ``summaries.min_section_words``
+get none.
+
+* **Offline**: extractive, the first sentence of each of the section's paragraphs (at most
+  ``max_points``), labelled as such and marked for review.
+* **Mistral**: the prompt ``summary``; a point with a number that is not in the section is
+  refused (asked again once, then the extractive points are used and flagged).
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from inclusio.adapt.batching import Batch, Unit
+from inclusio.adapt.context import AdaptContext
+from inclusio.adapt.guard import numbers
+from inclusio.adapt.remote import BatchedPass, ProgressFn, run_batched
+from inclusio.model.document import Adaptation, Document, Heading, ListBlock, ListItem, Paragraph
+from inclusio.text.sentences import split_sentences
+
+PASS_NAME = "summary"
+LEAD = {"fr": "Points clés :", "en": "Key points:"}
+
+
+class SectionPoints(BaseModel):
+    id: str
+    points: list[str] = Field(min_length=1)
+
+
+class SummaryAnswer(BaseModel):
+    sections: list[SectionPoints]
+
+
+def _sections(doc: Document, min_words: int) -> list[tuple[Heading, str]]:
+    out: list[tuple[Heading, str]] = []
+    for top in doc.sections():
+        for section in top.walk():
+            if section.heading is None:
+                continue
+            text = "\n".join(b.plain_text() for b in section.blocks
+                             if isinstance(b, Paragraph | ListBlock) and b.plain_text().strip())
+            if len(text.split()) >= max(1, min_words):
+                out.append((section.heading, text))
+    return out
+
+
+def extractive_points(text: str, max_points: int) -> list[str]:
+    points: list[str] = []
+    for paragraph in text.split("\n"):
+        sentences = split_sentences(paragraph)
+        if sentences and sentences[0] not in points:
+            points.append(sentences[0])
+        if len(points) >= max_points:
+            break
+    return points
+
+
+def _check(unit: Unit, value: dict[str, list[str]]) -> str | None:
+    invented = sorted(set().union(*(numbers(p) for p in value["points"])) - numbers(unit.text))
+    return f"numbers not in the section: {', '.join(invented[:5])}" if invented else None
+
+
+def apply_summaries(doc: Document, ctx: AdaptContext, *,
+                    on_progress: ProgressFn | None = None) -> tuple[Document, dict[str, int]]:
+    from inclusio.llm.prompts import load_prompt
+
+    settings = ctx.profile.summaries
+    out = doc.model_copy(deep=True)
+    targets = _sections(out, settings.min_section_words)
+    counts = {"sections": len(targets), "model": 0, "cached": 0, "offline": 0, "fallback": 0}
+    done, failed, spec = {}, {}, None
+    if ctx.session is not None and targets:
+        prompt = load_prompt("summary")
+
+        def data_of(batch: Batch) -> dict[str, object]:
+            return {"course": out.title or "",
+                    "sections": [{"id": u.block_id, "title": u.section, "text": u.text} for u in batch.units]}
+
+        spec = BatchedPass(name=PASS_NAME, prompt=prompt, model=ctx.model(PASS_NAME),
+                           task={"max_points": settings.max_points}, schema=SummaryAnswer,
+                           answers=lambda parsed: {s.id: {"points": s.points[: settings.max_points]}
+                                                   for s in parsed.sections},
+                           check=_check, course=out.title or "", lang=out.lang, data_of=data_of)
+        done, failed = run_batched(ctx, spec, [Unit(h.id, text, h.text) for h, text in targets],
+                                   on_progress=on_progress)
+    for heading, text in targets:
+        block = out.find(heading.id)
+        if any(a.kind == PASS_NAME and a.provenance.reviewed_by for a in block.adaptations):
+            continue
+        lang = out.block_lang(block).split("-")[0]
+        if heading.id in done and spec is not None:
+            result = done[heading.id]
+            points = result.value["points"]
+            provenance = ctx.provenance(PASS_NAME, engine=ctx.session.engine if ctx.session else "mistral",
+                                        model=spec.model, prompt_version=spec.prompt.version)
+            provenance = provenance.model_copy(update={"created_at": result.created_at})
+            notes = ["key points written by a language model; not reviewed by a person"]
+            counts["cached" if result.cached else "model"] += 1
+        else:
+            points = extractive_points(text, settings.max_points)
+            provenance = ctx.provenance(PASS_NAME, prompt_version="rules-1")
+            notes = ["extractive: the first sentence of the section's paragraphs; needs review"]
+            if heading.id in failed:
+                counts["fallback"] += 1
+                notes.append(f"model answer not used ({failed[heading.id].code}); needs review")
+            else:
+                counts["offline"] += 1
+        if not points:
+            continue
+        shown = block.model_copy(update={"adaptations": []})
+        adaptation = Adaptation(kind=PASS_NAME, provenance=provenance, lang=out.block_lang(block),
+                                text="\n".join(points), notes=notes, blocks=[
+                                    shown,
+                                    Paragraph(id=f"{heading.id}.k1", text=LEAD.get(lang, LEAD["en"]),
+                                              lang=block.lang),
+                                    ListBlock(id=f"{heading.id}.k2", lang=block.lang,
+                                              items=[ListItem(text=p) for p in points])])
+        block.adaptations = [a for a in block.adaptations if a.kind != PASS_NAME] + [adaptation]
+    if failed:
+        ctx.warn(next(iter(failed.values())), pass_name=PASS_NAME, blocks=sorted(failed))
+    return out, counts

@@ -1,0 +1,82 @@
+"""Translation for the French-as-a-foreign-language profile (needs the Mistral engine).
+
+Headings and body paragraphs get a ``translation`` adaptation (``lang`` = the profile's
+``translation.target``) whose block is the same block translated. In ``parallel`` mode the
+reader's view keeps the French text (writers may show the translation beside it); in
+``replace`` mode the translation is shown instead. Numbers must survive the translation or
+the block is asked again once, then left untranslated and flagged. There is no offline
+translation: with the offline engine the pass reports ``adapt.translation_unavailable``.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from inclusio.adapt.batching import Unit, rewritable, section_titles
+from inclusio.adapt.context import AdaptContext
+from inclusio.adapt.guard import numbers
+from inclusio.adapt.remote import BatchedPass, ProgressFn, run_batched
+from inclusio.model.document import Adaptation, Document, Heading
+
+PASS_NAME = "translation"
+
+
+class TranslatedBlock(BaseModel):
+    id: str
+    text: str
+
+
+class TranslationAnswer(BaseModel):
+    blocks: list[TranslatedBlock]
+
+
+def _check(unit: Unit, value: dict[str, str]) -> str | None:
+    if not value["text"].strip():
+        return "empty translation"
+    missing = sorted(numbers(unit.text) - numbers(value["text"]))
+    return f"numbers dropped: {', '.join(missing[:5])}" if missing else None
+
+
+def apply_translation(doc: Document, ctx: AdaptContext, *,
+                      on_progress: ProgressFn | None = None) -> tuple[Document, dict[str, int]]:
+    from inclusio.llm.prompts import load_prompt
+
+    target = ctx.profile.translation.target
+    out = doc.model_copy(deep=True)
+    if not target:
+        return out, {}
+    if ctx.session is None:
+        ctx.warnings.append({
+            "stage": "adapt", "pass": PASS_NAME, "code": "adapt.translation_unavailable",
+            "message": f"Translation into '{target}' needs the Mistral engine (INCLUSIO_ENGINE=mistral); "
+                       "the glossary and the other adaptations were made offline.",
+            "message_fr": f"La traduction en « {target} » nécessite le moteur Mistral (INCLUSIO_ENGINE=mistral) ; "
+                          "le glossaire et les autres adaptations ont été faits hors ligne."})
+        return out, {"blocks": 0}
+    titles = section_titles(out)
+    targets = [b for b in out.blocks if (isinstance(b, Heading) or rewritable(b))
+               and out.block_lang(b).split("-")[0] != target.split("-")[0]]
+    prompt = load_prompt("translation")
+    spec = BatchedPass(name=PASS_NAME, prompt=prompt, model=ctx.model(PASS_NAME), task={"target": target},
+                       schema=TranslationAnswer, answers=lambda p: {b.id: {"text": b.text} for b in p.blocks},
+                       check=_check, course=out.title or "", lang=out.lang)
+    units = [Unit(b.id, b.plain_text(), titles.get(b.id, "")) for b in targets]
+    done, failed = run_batched(ctx, spec, units, on_progress=on_progress)
+    counts = {"blocks": len(targets), "model": 0, "cached": 0, "failed": len(failed)}
+    for block in targets:
+        if block.id not in done:
+            continue
+        result = done[block.id]
+        counts["cached" if result.cached else "model"] += 1
+        provenance = ctx.provenance(PASS_NAME, engine=ctx.session.engine, model=spec.model,
+                                    prompt_version=prompt.version).model_copy(update={"created_at": result.created_at})
+        shown = block.model_copy(update={"text": result.value["text"], "lang": target, "adaptations": [],
+                                         "id": f"{block.id}.t1"})
+        if isinstance(block, Heading):
+            shown = shown.model_copy(update={"id": block.id})  # keep the anchor of a translated title
+        block.adaptations = [a for a in block.adaptations if a.kind != PASS_NAME] + [Adaptation(
+            kind=PASS_NAME, provenance=provenance, lang=target, text=result.value["text"], blocks=[shown],
+            notes=["translated by a language model; not reviewed by a person"])]
+    if failed:
+        ctx.warn(next(iter(failed.values())), pass_name=PASS_NAME, blocks=sorted(failed))
+    return out, counts
