@@ -23,9 +23,30 @@ from celery import Celery
 from inclusio.config import Settings, get_settings
 
 TASK_RUN_JOB = "inclusio.run_job"
-"""The name the API sends and :mod:`workers.tasks` registers; stable across releases."""
-DEFAULT_QUEUE = "inclusio"
-"""The queue of conversion jobs. Later: one queue per resource (cpu, llm, audio)."""
+"""The skeleton's task name (CPU queue); kept so messages already queued by an older API still run."""
+TASK_WATCHDOG = "inclusio.watchdog"
+
+QUEUES: dict[str, str] = {"cpu": "inclusio.cpu", "llm": "inclusio.llm", "audio": "inclusio.audio"}
+"""One queue per resource a job mostly needs, so each scales on its own (``inclusio worker --queues``)."""
+TASK_BY_KIND: dict[str, str] = {kind: f"inclusio.job.{kind}" for kind in QUEUES}
+"""The task the API sends for a job of each kind; routed to its queue by name (``task_routes``)."""
+DEFAULT_QUEUE = QUEUES["cpu"]
+ALL_QUEUES: list[str] = list(QUEUES.values())
+
+
+def job_kind(outputs: list[str], *, engine: str, adaptation_level: str) -> str:
+    """Which queue a job goes to: ``audio`` if it makes MP3 (speech dominates its time), ``llm`` if the
+    Mistral engine adapts its text, else ``cpu`` (extraction, OCR, writers).
+
+    ``run_job`` runs every stage of a job in one task, so this is a queue per *kind of job*, not per
+    stage: an audio job also converts its document on the audio worker.
+    """
+    if "mp3" in outputs:
+        return "audio"
+    if engine == "mistral" and adaptation_level != "none":
+        return "llm"
+    return "cpu"
+
 
 SQLA_POLLING_SECONDS = 0.1
 """How often a worker polls the SQL broker (kombu's default is 1 s, too slow for interactive use)."""
@@ -50,7 +71,14 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_acks_late": True,
         "worker_prefetch_multiplier": 1,
         "task_default_queue": DEFAULT_QUEUE,
-        "task_routes": {TASK_RUN_JOB: {"queue": DEFAULT_QUEUE}},
+        "task_routes": {TASK_RUN_JOB: {"queue": DEFAULT_QUEUE},
+                        **{TASK_BY_KIND[kind]: {"queue": queue} for kind, queue in QUEUES.items()}},
+        # A broker restart must not stop a job half way: it goes on, its outcome goes to the
+        # database (the ack may be lost; the job's lease makes a redelivery a no-op).
+        "worker_cancel_long_running_tasks_on_connection_loss": False,
+        "broker_connection_max_retries": None,
+        "worker_send_task_events": True,  # Flower (and `celery events`) see tasks start and finish
+        "task_send_sent_event": True,
         # Fresh worker children now and then: converters of large PDFs can leave memory behind.
         "worker_max_tasks_per_child": 50,
         "worker_hijack_root_logger": False,
@@ -67,6 +95,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         # Redis hands an unacknowledged job to another worker after this many seconds: it must
         # exceed the longest job (OCR + LLM + speech), or a long job runs twice.
         config["broker_transport_options"] = {"visibility_timeout": 6 * 3600}
+
     return config
 
 
@@ -83,6 +112,10 @@ def create_celery_app(settings: Settings) -> InclusioCelery:
     app = InclusioCelery("inclusio", set_as_current=False)
     app.settings = settings
     app.config_from_object(celery_config(settings))
+    from kombu import Queue
+
+    # Declared explicitly so a worker consuming one queue still knows the others (for routing).
+    app.conf.task_queues = [Queue(name, routing_key=name) for name in ALL_QUEUES]
     return app
 
 

@@ -1,10 +1,28 @@
 """Celery tasks: a job id in, the job row updated. The work itself is :func:`inclusio.pipeline.run_job`.
 
 :func:`execute_job` is the plain function (tests and other runners call it without Celery); the
-task is one line around it. Nothing here raises for a bad document: every failure ends in the job
-row as ``failed`` with a coded error, and the worker goes on with the next message. A worker
-child that dies outright (a crash inside a C library, the OOM killer) is caught in the parent by
-:func:`_on_task_failure`, which records ``job.worker_lost``.
+tasks are one line around it, one task name per queue (``inclusio.job.cpu|llm|audio``, plus the
+skeleton's ``inclusio.run_job``). Nothing here raises for a bad document: every failure ends in the
+job row as ``failed`` with a coded error, and the worker goes on with the next message.
+
+Exactly once, with no lost or duplicated artifacts:
+
+* :meth:`JobStore.start` takes the job only if it is ``queued`` and gives this attempt a lease;
+  a duplicate message (broker redelivery, watchdog re-send) finds it taken or finished and does
+  nothing. A finished job is never run again.
+* The attempt writes into its own folder (``jobs/.work/<id>-<lease>``); the outcome is recorded
+  and the folder renamed to ``jobs/<id>`` in one database transaction that only the lease holder
+  can commit. A killed attempt leaves a folder nobody reads (cleanup removes it).
+* While the job runs a heartbeat thread stamps the row; the watchdog (every worker runs one, see
+  :func:`_start_watchdog`) re-queues a job whose heartbeat stopped (the whole worker died: the SQL
+  broker never redelivers) and re-sends a queued job nobody took (a broker restarted without
+  persistence lost its message).
+* A job process that dies outright (a crash inside a C library, the OOM killer) is caught in the
+  parent by :func:`_on_task_failure`, which records ``job.worker_lost`` (the same file would crash
+  the next attempt too).
+
+Stage-level reuse (a redelivered job skipping stages another attempt finished) needs hooks in
+``run_job``; today a re-run job redoes every stage, in a fresh folder.
 """
 
 from __future__ import annotations
@@ -12,23 +30,28 @@ from __future__ import annotations
 import json
 import logging
 import os
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from celery import Task, shared_task
-from celery.signals import task_failure, worker_process_init
+from celery.signals import task_failure, worker_process_init, worker_ready, worker_shutdown
+from sqlalchemy.exc import OperationalError
 
 from inclusio.config import Settings, get_settings
-from inclusio.errors import InclusioError, JobNotFound, WorkerLost, as_inclusio_error
+from inclusio.errors import InclusioError, JobNotFound, QueueUnavailable, WorkerLost, as_inclusio_error
 from inclusio.store.db import JobStore
 from inclusio.store.files import FileStore
-from workers.celery_app import TASK_RUN_JOB
+from workers.celery_app import TASK_BY_KIND, TASK_RUN_JOB, TASK_WATCHDOG
 
 log = logging.getLogger("inclusio.worker")
 
 PROGRESS_MIN_SECONDS = 0.5
 """At most one progress write per this many seconds (plus one at each stage change)."""
+TRANSIENT = (OperationalError, QueueUnavailable, ConnectionError)
+"""Faults worth retrying with backoff (the database or broker is briefly away)."""
+FINISH_RETRIES = 6
 
 _resources: dict[tuple[int, str, str], tuple[JobStore, FileStore]] = {}
 
@@ -38,7 +61,7 @@ def _stores(settings: Settings) -> tuple[JobStore, FileStore]:
     key = (os.getpid(), settings.resolved_database_url(), str(settings.data_dir))
     if key not in _resources:
         store = JobStore.from_settings(settings)
-        store.create_all()
+        store.migrate()
         _resources[key] = (store, FileStore.from_settings(settings))
     return _resources[key]
 
@@ -49,39 +72,89 @@ def _json_safe(value: Any) -> Any:
 
 
 class _ProgressWriter:
-    """``on_progress`` for run_job: writes stage/progress into the job row, throttled."""
+    """``on_progress`` for run_job: writes stage/progress into the job row (throttled), an event per stage."""
 
-    def __init__(self, store: JobStore, job_id: str) -> None:
-        self.store, self.job_id = store, job_id
+    def __init__(self, store: JobStore, job_id: str, lease: str) -> None:
+        self.store, self.job_id, self.lease = store, job_id, lease
         self.stage: str | None = None
         self.last = 0.0
 
     def __call__(self, stage: str, fraction: float, message: str) -> None:
         now = time.monotonic()
-        if stage == self.stage and now - self.last < PROGRESS_MIN_SECONDS:
+        new_stage = stage != self.stage
+        if not new_stage and now - self.last < PROGRESS_MIN_SECONDS:
             return
         self.stage, self.last = stage, now
         try:
-            self.store.set_progress(self.job_id, stage, fraction, message)
+            self.store.set_progress(self.job_id, stage, fraction, message, lease=self.lease, new_stage=new_stage)
         except Exception:  # noqa: BLE001 - progress is best effort; the job goes on
             log.warning("job %s: could not record progress", self.job_id, exc_info=True)
+
+
+class _Heartbeat:
+    """Stamps the job row every ``interval`` seconds while the job runs (stages can be silent for long)."""
+
+    def __init__(self, store: JobStore, job_id: str, lease: str, interval: float) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(store, job_id, lease, interval),
+                                        name=f"heartbeat-{job_id[:8]}", daemon=True)
+
+    def _run(self, store: JobStore, job_id: str, lease: str, interval: float) -> None:
+        while not self._stop.wait(interval):
+            try:
+                if not store.heartbeat(job_id, lease):
+                    log.warning("job %s: this attempt lost its lease; its outcome will be discarded", job_id)
+                    return
+            except Exception:  # noqa: BLE001 - a missed beat is retried at the next one
+                log.warning("job %s: heartbeat failed", job_id, exc_info=True)
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+
+def heartbeat_interval(settings: Settings) -> float:
+    """A beat several times per watchdog timeout, between 0.2 and 30 seconds."""
+    return max(0.2, min(30.0, settings.job_stuck_seconds / 6))
+
+
+def _record(store: JobStore, job_id: str, **kwargs: Any) -> bool:
+    """:meth:`JobStore.finish` with retries: a database away for a few seconds must not lose the outcome."""
+    delay = 0.5
+    for attempt in range(FINISH_RETRIES):
+        try:
+            return store.finish(job_id, **kwargs)
+        except OperationalError:
+            if attempt == FINISH_RETRIES - 1:
+                raise
+            log.warning("job %s: database unavailable while recording; retrying in %.1f s", job_id, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 8.0)
+    return False
 
 
 def execute_job(job_id: str, settings: Settings) -> str:
     """Run the stored job ``job_id`` and record its outcome; returns the final status.
 
-    Returns ``"skipped"`` when the job had already finished (a redelivered message) and
-    ``"missing"`` when no such job exists. Raises only if the database itself is unreachable.
+    Returns ``"skipped"`` when the job is not queued (already taken or finished: a duplicate
+    message), ``"missing"`` when no such job exists and ``"lost"`` when the watchdog gave the job
+    to another attempt meanwhile. Raises only if the database itself is unreachable at the start
+    (the task retries with backoff).
     """
     store, files = _stores(settings)
     try:
-        job = store.start(job_id)
+        taken = store.start(job_id)
     except JobNotFound:
         log.warning("job %s: no such job, message dropped", job_id)
         return "missing"
-    if job is None:
-        log.info("job %s: already finished, message ignored", job_id)
+    if taken is None:
+        log.info("job %s: not queued (taken or finished), message ignored", job_id)
         return "skipped"
+    job, lease = taken
     try:
         from inclusio.pipeline import run_job
         from inclusio.profiles import load_profile
@@ -93,21 +166,28 @@ def execute_job(job_id: str, settings: Settings) -> str:
                 "The uploaded file is no longer in storage. Upload the document again.",
                 message_fr="Le fichier déposé n'est plus dans le stockage. Déposez de nouveau le document.",
                 details={"input_path": job.input_path})
-        out_dir = files.clear_job_dir(job.id)
-        result = run_job(source, profile, out_dir, settings=settings, outputs=job.outputs,
-                         filename=job.filename, on_progress=_ProgressWriter(store, job.id))
+        out_dir = files.attempt_dir(job.id, lease)
+        with _Heartbeat(store, job.id, lease, heartbeat_interval(settings)):
+            result = run_job(source, profile, out_dir, settings=settings, outputs=job.outputs,
+                             filename=job.filename, on_progress=_ProgressWriter(store, job.id, lease))
         artifacts = _artifact_records(result.artifacts, out_dir)
         message = "done" if not result.errors else str(result.errors[0].get("message", ""))
-        store.finish(job.id, status=result.status, errors=_json_safe(result.errors),
-                     warnings=_json_safe(result.warnings), artifacts=artifacts, message=message)
+        recorded = _record(store, job.id, status=result.status, errors=_json_safe(result.errors),
+                           warnings=_json_safe(result.warnings), artifacts=artifacts, message=message,
+                           lease=lease, before_commit=lambda: files.publish_attempt(job.id, lease))
+        if not recorded:
+            files.discard_attempt(job.id, lease)
+            log.warning("job %s: finished, but another attempt owns it now; outputs discarded", job.id)
+            return "lost"
         log.info("job %s: %s (%d artifacts)", job.id, result.status, len(artifacts))
         return result.status
     except Exception as exc:  # noqa: BLE001 - a bad job must never take the worker down
         log.exception("job %s failed", job_id)
+        files.discard_attempt(job_id, lease)
         error = as_inclusio_error(exc)
-        store.finish(job_id, status="failed", errors=[{"stage": "job", **_json_safe(error.to_dict())}],
-                     message=error.message)
-        return "failed"
+        recorded = _record(store, job_id, status="failed", lease=lease, message=error.message,
+                           errors=[{"stage": "job", **_json_safe(error.to_dict())}])
+        return "failed" if recorded else "lost"
 
 
 def _artifact_records(artifacts: list[Any], out_dir: Path) -> dict[str, dict[str, Any]]:
@@ -131,21 +211,48 @@ def _settings_of(task: Task) -> Settings:
     return getattr(task.app, "settings", None) or get_settings()
 
 
-@shared_task(name=TASK_RUN_JOB, bind=True, acks_late=True, ignore_result=True)
+_RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": 2, "retry_backoff_max": 60, "retry_jitter": True,
+          "max_retries": 8}
+
+
+@shared_task(name=TASK_RUN_JOB, bind=True, acks_late=True, ignore_result=True, **_RETRY)
 def run_job_task(self: Task, job_id: str) -> str:
-    """Run one job (the message carries only its id)."""
+    """Run one job (the message carries only its id). The skeleton's name, on the CPU queue."""
     return execute_job(job_id, _settings_of(self))
+
+
+@shared_task(name=TASK_BY_KIND["cpu"], bind=True, acks_late=True, ignore_result=True, **_RETRY)
+def run_cpu_job(self: Task, job_id: str) -> str:
+    """A job that mostly extracts and renders (queue ``inclusio.cpu``)."""
+    return execute_job(job_id, _settings_of(self))
+
+
+@shared_task(name=TASK_BY_KIND["llm"], bind=True, acks_late=True, ignore_result=True, **_RETRY)
+def run_llm_job(self: Task, job_id: str) -> str:
+    """A job whose text the Mistral engine adapts (queue ``inclusio.llm``)."""
+    return execute_job(job_id, _settings_of(self))
+
+
+@shared_task(name=TASK_BY_KIND["audio"], bind=True, acks_late=True, ignore_result=True, **_RETRY)
+def run_audio_job(self: Task, job_id: str) -> str:
+    """A job that makes MP3 audio (queue ``inclusio.audio``)."""
+    return execute_job(job_id, _settings_of(self))
+
+
+JOB_TASKS = frozenset({TASK_RUN_JOB, *TASK_BY_KIND.values()})
 
 
 @task_failure.connect
 def _on_task_failure(sender: Task | None = None, task_id: str | None = None,
                      exception: BaseException | None = None, args: Any = None, **_: Any) -> None:
     """Record a job whose task failed outside :func:`execute_job` (its process died, a time limit)."""
-    if sender is None or sender.name != TASK_RUN_JOB or not args:
+    if sender is None or sender.name not in JOB_TASKS or not args:
         return
+    if isinstance(exception, TRANSIENT):
+        return  # retried (or, after the last retry, left to the watchdog)
     job_id = str(args[0])
     try:
-        store, _files = _stores(_settings_of(sender))
+        store, files = _stores(_settings_of(sender))
         job = store.get(job_id)
         if job.finished:
             return
@@ -154,10 +261,70 @@ def _on_task_failure(sender: Task | None = None, task_id: str | None = None,
         error: InclusioError = (WorkerLost(details={"reason": str(exception)})
                                 if isinstance(exception, WorkerLostError) else as_inclusio_error(exception or
                                                                                                  Exception()))
+        if job.lease:
+            files.discard_attempt(job.id, job.lease)
         store.finish(job_id, status="failed", errors=[{"stage": "job", **_json_safe(error.to_dict())}],
-                     message=error.message)
+                     message=error.message, lease=job.lease)
     except Exception:  # noqa: BLE001 - never let a failure handler crash the worker
         log.exception("job %s: could not record the task failure", job_id)
+
+
+# -- the watchdog: one thread in every worker's main process ---------------------------------------
+
+def run_watchdog_once(settings: Settings, send: Any) -> list[Any]:
+    """Re-queue stuck jobs and re-send lost messages once; ``send(task_name, job_id)`` enqueues."""
+    store = JobStore.from_settings(settings)
+    try:
+        def lost(job: Any) -> dict[str, Any]:
+            return {"stage": "job", **WorkerLost(details={"attempts": job.attempts}).to_dict()}
+
+        actions = store.requeue_stuck(stuck_seconds=settings.job_stuck_seconds,
+                                      max_attempts=settings.job_max_attempts, on_fail=lost)
+        for action in actions:
+            if action.action == "resend":
+                log.warning("watchdog: job %s re-sent to the %s queue", action.job_id, action.kind)
+                send(TASK_BY_KIND.get(action.kind, TASK_BY_KIND["cpu"]), action.job_id)
+            else:
+                log.error("watchdog: job %s failed after too many lost attempts", action.job_id)
+        return actions
+    finally:
+        store.dispose()  # no connection survives into job processes forked later
+
+
+_watchdog_stop = threading.Event()
+
+
+@worker_ready.connect
+def _start_watchdog(sender: Any = None, **_: Any) -> None:
+    app = getattr(sender, "app", None)
+    settings = getattr(app, "settings", None) or get_settings()
+    interval = max(0.2, min(settings.watchdog_interval_seconds, settings.job_stuck_seconds / 2))
+
+    def send(name: str, job_id: str) -> None:
+        app.send_task(name, args=[job_id])  # type: ignore[union-attr]
+
+    def loop() -> None:
+        while not _watchdog_stop.wait(interval):
+            try:
+                run_watchdog_once(settings, send)
+            except Exception:  # noqa: BLE001 - the next round tries again
+                log.warning("watchdog round failed", exc_info=True)
+
+    if app is not None:
+        _watchdog_stop.clear()
+        threading.Thread(target=loop, name="inclusio-watchdog", daemon=True).start()
+
+
+@worker_shutdown.connect
+def _stop_watchdog(**_: Any) -> None:
+    _watchdog_stop.set()
+
+
+@shared_task(name=TASK_WATCHDOG, bind=True, ignore_result=True)
+def watchdog_task(self: Task) -> int:
+    """One watchdog round on demand (``celery call inclusio.watchdog`` or a beat schedule)."""
+    return len(run_watchdog_once(_settings_of(self),
+                                 lambda name, job_id: self.app.send_task(name, args=[job_id])))
 
 
 @worker_process_init.connect

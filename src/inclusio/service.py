@@ -62,28 +62,44 @@ def settings_env(settings: Settings, base: dict[str, str] | None = None) -> dict
     return env
 
 
-def _worker_args(queues: list[str] | None, concurrency: int, loglevel: str) -> list[str]:
-    from workers.celery_app import DEFAULT_QUEUE
+def resolve_queues(queues: list[str] | None) -> list[str]:
+    """Queue names from ``cpu,llm,audio`` or full names; default: all of them."""
+    from workers.celery_app import ALL_QUEUES, QUEUES
 
-    return ["worker", "-Q", ",".join(queues or [DEFAULT_QUEUE]), "-P", "prefork", "-c", str(max(1, concurrency)),
+    if not queues:
+        return list(ALL_QUEUES)
+    out = [QUEUES.get(q.strip(), q.strip()) for q in queues if q.strip()]
+    unknown = [q for q in out if q not in ALL_QUEUES]
+    if unknown:
+        from inclusio.errors import ConfigError
+
+        raise ConfigError(f"Unknown queue(s) {', '.join(unknown)}: choose among cpu, llm, audio.",
+                          message_fr=f"File(s) inconnue(s) {', '.join(unknown)} : choisissez parmi cpu, llm, audio.",
+                          details={"queues": unknown})
+    return out
+
+
+def _worker_args(queues: list[str] | None, concurrency: int, loglevel: str) -> list[str]:
+    return ["worker", "-Q", ",".join(resolve_queues(queues)), "-P", "prefork", "-c", str(max(1, concurrency)),
             "-n", f"inclusio-{os.getpid()}@%h", "-l", loglevel,
             # One host or a few: no worker-to-worker chatter (it also slows the SQL broker down).
             "--without-gossip", "--without-mingle", "--without-heartbeat"]
 
 
 def prepare_broker(settings: Settings) -> None:
-    """Connect to the broker and declare the job queue, or raise :class:`QueueUnavailable`.
+    """Connect to the broker and declare the job queues, or raise :class:`QueueUnavailable`.
 
     For the SQL broker this also creates its tables once, before the API and the worker would
     otherwise race to create them.
     """
-    from workers.celery_app import DEFAULT_QUEUE, create_celery_app
+    from workers.celery_app import ALL_QUEUES, create_celery_app
 
     app = create_celery_app(settings)
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=2, interval_start=0.2, interval_step=0.5)
-            app.amqp.queues[DEFAULT_QUEUE](conn.default_channel).declare()
+            for name in ALL_QUEUES:
+                app.amqp.queues[name](conn.default_channel).declare()
     except Exception as exc:  # noqa: BLE001 - any broker failure is the same advice to the user
         raise QueueUnavailable(details={"broker": _redact(settings.resolved_broker_url()),
                                         "reason": f"{type(exc).__name__}: {exc}"}) from exc
@@ -100,15 +116,17 @@ def _redact(url: str) -> str:
 
 
 def start_worker(settings: Settings, queues: list[str] | None = None, concurrency: int = 1, *,
-                 loglevel: str = "INFO", log_file: IO[Any] | None = None) -> subprocess.Popen[bytes]:
+                 loglevel: str = "INFO", log_file: IO[Any] | None = None,
+                 new_session: bool = False) -> subprocess.Popen[bytes]:
     """Start a Celery worker for ``settings`` as a child process (same Python) and return it.
 
     Its output goes to ``log_file`` (default: this process's stdout/stderr). Stop it with
-    :func:`stop_worker`.
+    :func:`stop_worker`. ``new_session`` puts it in its own process group (tests kill the group).
     """
     cmd = [sys.executable, "-m", "celery", "-A", "workers.celery_app", *_worker_args(queues, concurrency, loglevel)]
     return subprocess.Popen(cmd, env=settings_env(settings), stdout=log_file,
-                            stderr=subprocess.STDOUT if log_file is not None else None)
+                            stderr=subprocess.STDOUT if log_file is not None else None,
+                            start_new_session=new_session)
 
 
 def stop_worker(proc: subprocess.Popen[bytes], timeout: float = 30.0) -> int:
@@ -128,8 +146,8 @@ def run_worker(settings: Settings, queues: list[str] | None = None, concurrency:
                loglevel: str = "INFO") -> None:
     """Run a Celery worker in this process until it is stopped (Ctrl-C, SIGTERM).
 
-    ``queues`` defaults to the job queue (``inclusio``); ``concurrency`` is the number of job
-    processes (one job each at a time).
+    ``queues`` (``cpu``, ``llm``, ``audio``) defaults to all three; ``concurrency`` is the number of
+    job processes (one job each at a time).
     """
     from workers.celery_app import create_celery_app
 
@@ -137,9 +155,27 @@ def run_worker(settings: Settings, queues: list[str] | None = None, concurrency:
     from inclusio.store.db import JobStore
 
     store = JobStore.from_settings(settings)
-    store.create_all()
+    store.migrate()
     store.dispose()  # the forked job processes open their own connections
     create_celery_app(settings).worker_main(_worker_args(queues, concurrency, loglevel))
+
+
+def announce_first_admin(settings: Settings, store: Any, out: IO[str] | None = None) -> None:
+    """Create the first admin of an empty database and print its credentials once (see auth.bootstrap)."""
+    from inclusio.auth.bootstrap import ensure_first_admin
+    from inclusio.store.accounts import UserStore
+
+    first = ensure_first_admin(settings, UserStore(store.engine))
+    if first is None:
+        return
+    out = out or sys.stderr
+    lines = [f"First start: created the admin account '{first.username}'."]
+    if first.password:
+        lines.append(f"  password (shown once, change it with 'inclusio users passwd {first.username}'): "
+                     f"{first.password}")
+    lines.append(f"  bearer token, valid {settings.token_hours:g} h: {first.token}")
+    out.write("\n".join(lines) + "\n")
+    out.flush()
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None:
@@ -151,7 +187,8 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
 
     settings.ensure_dirs()
     store = JobStore.from_settings(settings)
-    store.create_all()  # before the worker starts, so the two processes do not race to create tables
+    store.migrate()  # before the worker starts (the two would wait for each other's lock anyway)
+    announce_first_admin(settings, store)
     store.dispose()
     prepare_broker(settings)
     worker = start_worker(settings)

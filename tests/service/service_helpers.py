@@ -48,6 +48,35 @@ class RunningWorker:
         self._log.close()
 
 
+def make_user(settings: Settings, role: str = "admin", *, institution: str = "default",
+              username: str | None = None, password: str | None = None) -> tuple[str, str]:
+    """A user in the service database and a bearer token for them: ``(user_id, token)``."""
+    import uuid
+
+    from inclusio.store.accounts import UserStore
+    from inclusio.store.db import JobStore
+
+    store = JobStore.from_settings(settings)
+    store.migrate()
+    users = UserStore(store.engine)
+    user = users.create_user(username or f"{role}-{uuid.uuid4().hex[:8]}", role=role, institution=institution,
+                             password=password)
+    token, _ = users.issue_token(user.id, hours=1)
+    store.dispose()
+    return user.id, token
+
+
+def api_client(settings: Settings, role: str = "admin", *, institution: str = "default", **kw: Any) -> TestClient:
+    """A TestClient of the API signed in as a new user of ``role`` (``client.user_id`` is their id)."""
+    from inclusio.api.app import create_app
+
+    client = TestClient(create_app(settings, **kw))
+    user_id, token = make_user(settings, role, institution=institution)
+    client.headers["Authorization"] = f"Bearer {token}"
+    client.user_id = user_id  # type: ignore[attr-defined]
+    return client
+
+
 def submit(client: TestClient, path: Path, profile: str = "dyslexia", outputs: str | None = "epub,report",
            filename: str | None = None, media_type: str = "application/octet-stream") -> str:
     data = {"profile": profile}

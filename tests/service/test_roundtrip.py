@@ -18,9 +18,8 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from service_helpers import RunningWorker, make_settings, submit, wait_finished
+from service_helpers import RunningWorker, api_client, make_settings, submit, wait_finished
 
-from inclusio.api.app import create_app
 from inclusio.config import Settings
 from inclusio.service import settings_env
 
@@ -83,7 +82,7 @@ def test_embedded_default_round_trip_pdf_all_outputs_and_docx(
     assert settings.resolved_broker_url().startswith("sqla+sqlite:///")
     assert settings.resolved_database_url().startswith("sqlite:///")
     worker = start_worker(settings)
-    client = TestClient(create_app(settings))
+    client = api_client(settings)
 
     job, _ = round_trip(client, worker, small_pdf, outputs="epub,html,mp3,report,json", media_type="application/pdf")
     report = client.get(job["artifacts"]["report"]["url"]).json()
@@ -102,7 +101,7 @@ def test_production_shape_round_trip_redis_broker_postgres_database(
         small_pdf: Path, corpus: Path) -> None:
     settings = make_settings(tmp_path, broker_url=redis_url, database_url=pg_url)
     worker = start_worker(settings)
-    client = TestClient(create_app(settings))
+    client = api_client(settings)
     round_trip(client, worker, small_pdf, outputs="epub,report", media_type="application/pdf")
     round_trip(client, worker, corpus / "fixture-word.docx", outputs="json,report", media_type=DOCX)
     assert not (settings.data_dir / "broker.db").exists()  # really went through Redis
@@ -114,7 +113,7 @@ def test_round_trip_redis_broker_sqlite_database(
         tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], redis_url: str, small_pdf: Path) -> None:
     settings = make_settings(tmp_path, broker_url=redis_url)
     worker = start_worker(settings)
-    client = TestClient(create_app(settings))
+    client = api_client(settings)
     round_trip(client, worker, small_pdf, outputs="epub,report", media_type="application/pdf")
 
 
@@ -123,17 +122,18 @@ def test_a_corrupt_file_fails_with_a_code_and_the_next_job_on_the_same_worker_su
         corrupt_pdf: Path) -> None:
     settings = make_settings(tmp_path)
     worker = start_worker(settings)
-    client = TestClient(create_app(settings))
+    client = api_client(settings)
     bad_id = submit(client, corrupt_pdf, outputs="epub,report", media_type="application/pdf")
-    garbage = tmp_path / "notes.docx"  # random bytes under a Word name
+    garbage = tmp_path / "notes.docx"  # random bytes under a Word name: refused at the upload by sniffing
     garbage.write_bytes(os.urandom(4096))
-    garbage_id = submit(client, garbage, outputs="epub,report", media_type=DOCX)
-    bad, junk = wait_finished(client, bad_id, worker), wait_finished(client, garbage_id, worker)
-    for job in (bad, junk):
-        assert job["status"] == "failed" and job["artifacts"].keys() <= {"report"}
-        error = job["errors"][0]
-        assert error["code"].startswith("input.") and error["stage"] == "convert", error
-        assert error["message"] and error["message_fr"]
+    with garbage.open("rb") as fh:
+        refused = client.post("/jobs", files={"file": ("notes.docx", fh, DOCX)}, data={"profile": "dyslexia"})
+    assert refused.status_code == 415 and refused.json()["error"]["code"] == "input.unsupported"
+    bad = wait_finished(client, bad_id, worker)
+    assert bad["status"] == "failed" and bad["artifacts"].keys() <= {"report"}
+    error = bad["errors"][0]
+    assert error["code"].startswith("input.") and error["stage"] == "convert", error
+    assert error["message"] and error["message_fr"]
     pid = worker.proc.pid
     round_trip(client, worker, small_pdf, outputs="epub,report", media_type="application/pdf")
     assert worker.proc.poll() is None and worker.proc.pid == pid
@@ -144,7 +144,7 @@ def test_a_killed_job_process_is_recorded_as_worker_lost_and_the_worker_goes_on(
         tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], small_pdf: Path, corpus: Path) -> None:
     settings = make_settings(tmp_path)
     worker = start_worker(settings)
-    client = TestClient(create_app(settings))
+    client = api_client(settings)
     # A 265-page manual takes long enough to be caught running.
     job_id = submit(client, corpus / "manual-fr-265p.pdf", outputs="epub,report", media_type="application/pdf")
     deadline = time.monotonic() + 120
@@ -187,16 +187,24 @@ def test_serve_runs_the_api_and_a_worker_and_stops_both_on_ctrl_c(tmp_path: Path
                 pass
             assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()
             time.sleep(0.1)
+        # The first start created the admin and printed a password and a bearer token, once.
+        import re
+
+        text = (tmp_path / "serve.log").read_text()
+        assert "created the admin account 'admin'" in text and "password" in text, text[-2000:]
+        auth = {"Authorization": f"Bearer {re.search(r'(inc_[A-Za-z0-9_-]+)', text).group(1)}"}  # type: ignore[union-attr]
+        assert httpx.get(f"{base}/jobs").status_code == 401
         with small_pdf.open("rb") as fh:
             response = httpx.post(f"{base}/jobs", files={"file": ("Cours.pdf", fh, "application/pdf")},
-                                  data={"profile": "low-vision", "outputs": "html,report"}, timeout=30)
+                                  data={"profile": "low-vision", "outputs": "html,report"}, timeout=30,
+                                  headers=auth)
         assert response.status_code == 202, response.text
         job_url = f"{base}/jobs/{response.json()['id']}"
-        while (job := httpx.get(job_url).json())["status"] not in ("succeeded", "partial", "failed"):
+        while (job := httpx.get(job_url, headers=auth).json())["status"] not in ("succeeded", "partial", "failed"):
             assert time.monotonic() < deadline + 120, (tmp_path / "serve.log").read_text()
             time.sleep(0.1)
         assert job["status"] == "succeeded", job["errors"]
-        html = httpx.get(base + job["artifacts"]["html"]["url"])
+        html = httpx.get(base + job["artifacts"]["html"]["url"], headers=auth)
         check_artifact("html", html, "text/html")
         assert 'filename="Cours.html"' in html.headers["content-disposition"]
     finally:
@@ -218,7 +226,7 @@ def test_run_worker_runs_jobs_in_the_calling_process_and_stops_on_sigterm(tmp_pa
                                    "run_worker(Settings(), queues=None, concurrency=1)"],
             env=settings_env(settings), stdout=log, stderr=subprocess.STDOUT)
         try:
-            client = TestClient(create_app(settings))
+            client = api_client(settings)
             job_id = submit(client, small_pdf, outputs="json,report", media_type="application/pdf")
             deadline = time.monotonic() + 120
             while (job := client.get(f"/jobs/{job_id}").json())["status"] not in ("succeeded", "partial", "failed"):

@@ -43,8 +43,10 @@ def test_a_job_goes_from_queued_to_succeeded_with_its_outputs_recorded(store: Jo
     assert job.filename == "Cours n°1 — chimie.pdf" and len(job_id) == 32
     assert job.created_at.tzinfo is not None and job.created_at >= before
 
-    running = store.start(job_id)
-    assert running is not None and running.status == "running" and running.attempts == 1
+    taken = store.start(job_id)
+    assert taken is not None
+    running, lease = taken
+    assert running.status == "running" and running.attempts == 1 and running.lease == lease
     assert running.started_at is not None and running.started_at >= job.created_at
     store.set_progress(job_id, "render", 0.62, "writing epub")
     job = store.get(job_id)

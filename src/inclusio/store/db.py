@@ -1,111 +1,51 @@
-"""The job table and the few queries the API and the worker need (SQLAlchemy 2, typed).
+"""The job store: jobs, their events and batches, and the state changes the API, worker and watchdog make.
 
-One row per job; it is the source of truth for a job's state (the Celery broker only carries the
-job id). SQLite is the embedded default, PostgreSQL the production database; the same code runs
-on both. On SQLite, WAL mode and a busy timeout let the API process and the worker process share
-the file.
+The job row is the source of truth for a job's state (the Celery broker only carries its id).
+SQLite is the embedded default, PostgreSQL the production database; the same code runs on both.
+On SQLite, WAL mode and a busy timeout let the API process and the worker processes share the file.
 
-Schema creation is ``create_all`` at start-up for now. Migrations (Alembic), users, batches and
-the stuck-job watchdog come with the service issue; keep new columns nullable or defaulted so
-that step stays simple.
+Exactly once: :meth:`JobStore.start` takes a ``queued`` job in one conditional UPDATE and gives
+the attempt a *lease*; only the holder of the current lease may record progress or the outcome
+(:meth:`JobStore.finish`), so a message delivered twice, or a worker presumed dead that comes back,
+can never record a second outcome. :meth:`JobStore.requeue_stuck` (the watchdog) hands a job
+whose worker stopped beating back to the queue with a new lease to come.
+
+The schema is made by Alembic migrations (:mod:`inclusio.store.migrate`), the tables are in
+:mod:`inclusio.store.models`.
 """
 
 from __future__ import annotations
 
-import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
-from typing import Any, Literal
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    DateTime,
-    Float,
-    Integer,
-    String,
-    Text,
-    TypeDecorator,
-    create_engine,
-    event,
-    select,
-)
+from sqlalchemy import Select, create_engine, delete, event, func, or_, select
 from sqlalchemy import update as sql_update
-from sqlalchemy.engine import Dialect, Engine
-from sqlalchemy.exc import OperationalError, ProgrammingError
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
 
-from inclusio.errors import JobNotFound
+from inclusio.errors import BatchNotFound, JobNotFound
+from inclusio.store.models import (
+    FINISHED_STATES,
+    JOB_STATES,
+    Base,
+    Batch,
+    Job,
+    JobEvent,
+    JobState,
+    UTCDateTime,
+    utcnow,
+)
 
-JobState = Literal["queued", "running", "succeeded", "partial", "failed"]
-JOB_STATES: tuple[JobState, ...] = ("queued", "running", "succeeded", "partial", "failed")
-FINISHED_STATES: frozenset[str] = frozenset({"succeeded", "partial", "failed"})
+__all__ = ["FINISHED_STATES", "JOB_STATES", "Base", "Batch", "Job", "JobEvent", "JobState", "JobStore",
+           "JobFilter", "UTCDateTime", "make_engine", "utcnow"]
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-"""How long a SQLite writer waits for the other process's lock before failing."""
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A timestamp stored in UTC and always read back timezone-aware (SQLite drops the zone)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: pass an aware UTC datetime")
-        value = value.astimezone(UTC)
-        # SQLite has no zone type: store naive UTC; PostgreSQL keeps the zone.
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class Job(Base):
-    """One conversion job: an uploaded original, a profile, and what the worker made of it."""
-
-    __tablename__ = "jobs"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=lambda: uuid.uuid4().hex)
-    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
-    stage: Mapped[str | None] = mapped_column(String(32), default=None)
-    progress: Mapped[float] = mapped_column(Float, default=0.0)
-    message: Mapped[str] = mapped_column(Text, default="")
-    profile_id: Mapped[str] = mapped_column(String(64))
-    outputs: Mapped[list[str] | None] = mapped_column(JSON, default=None)
-    """Outputs asked for; ``None`` means the profile's own list."""
-    filename: Mapped[str] = mapped_column(String(255))
-    """The user's file name, for display and output names only (never used as a path)."""
-    input_sha256: Mapped[str] = mapped_column(String(64), index=True)
-    input_bytes: Mapped[int] = mapped_column(Integer, default=0)
-    input_path: Mapped[str] = mapped_column(String(255))
-    """Where the original is, relative to the storage root (``originals/ab/abcd...``)."""
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
-    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
-    artifacts: Mapped[dict[str, dict[str, Any]]] = mapped_column(JSON, default=dict)
-    """``{name: {"file": <name inside the job folder>, "media_type": ..., "bytes": ...}}``."""
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-
-    @property
-    def finished(self) -> bool:
-        return self.status in FINISHED_STATES
+"""How long a SQLite writer waits for another process's lock before failing."""
 
 
 def make_engine(url: str) -> Engine:
@@ -119,17 +59,51 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL, much faster commits
+            cursor.execute("PRAGMA foreign_keys=ON")  # job_events follow their job on delete
             cursor.close()
 
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
-class JobStore:
-    """Job rows: create, read, and the state changes the worker makes.
+@dataclass(frozen=True)
+class JobFilter:
+    """Which jobs a caller may see: all conditions given are OR-ed (owner, learner), AND the rest."""
 
-    Methods return detached :class:`Job` objects (plain reads after the session closed). Each
-    state change is one short transaction, so the API and the worker never hold locks long.
+    owner_or_learner: str | None = None
+    owner: str | None = None
+    institution: str | None = None
+    batch_id: str | None = None
+    status: str | None = None
+
+    def apply(self, query: Select[Any]) -> Select[Any]:
+        if self.owner_or_learner is not None:
+            query = query.where(or_(Job.owner_id == self.owner_or_learner, Job.learner_id == self.owner_or_learner))
+        if self.owner is not None:
+            query = query.where(Job.owner_id == self.owner)
+        if self.institution is not None:
+            query = query.where(Job.institution == self.institution)
+        if self.batch_id is not None:
+            query = query.where(Job.batch_id == self.batch_id)
+        if self.status is not None:
+            query = query.where(Job.status == self.status)
+        return query
+
+
+@dataclass(frozen=True)
+class Requeued:
+    """What the watchdog did to one job: ``resend`` (back to the queue) or ``failed`` (too many attempts)."""
+
+    job_id: str
+    kind: str
+    action: str
+
+
+class JobStore:
+    """Job rows, their events and batches.
+
+    Methods return detached objects (plain reads after the session closed). Each state change is
+    one short transaction, so the API and the workers never hold locks long.
     """
 
     def __init__(self, url: str) -> None:
@@ -145,16 +119,14 @@ class JobStore:
             settings.ensure_dirs()
         return cls(url)
 
-    def create_all(self) -> None:
-        """Create missing tables. Two processes starting together may race: the loser retries."""
-        for attempt in range(3):
-            try:
-                Base.metadata.create_all(self.engine)
-                return
-            except (OperationalError, ProgrammingError):
-                if attempt == 2:
-                    raise
-                time.sleep(0.2)
+    def migrate(self) -> str:
+        """Run the Alembic migrations up to head (safe when several processes start together)."""
+        from inclusio.store.migrate import upgrade_database
+
+        return upgrade_database(self.engine)
+
+    create_all = migrate
+    """The skeleton's name for making the schema; it now runs the migrations."""
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -174,76 +146,254 @@ class JobStore:
     def get(self, job_id: str) -> Job:
         """The job ``job_id``, or :class:`~inclusio.errors.JobNotFound`."""
         with self.session() as session:
-            job = session.get(Job, job_id) if _looks_like_id(job_id) else None
+            job = session.get(Job, job_id) if looks_like_id(job_id) else None
             if job is None:
                 raise JobNotFound(details={"job": job_id[:64]})
             return job
 
     def recent(self, *, status: str | None = None, limit: int = 100) -> list[Job]:
         """The most recent jobs first, optionally only those in ``status``."""
-        query = select(Job).order_by(Job.created_at.desc()).limit(limit)
-        if status is not None:
-            query = query.where(Job.status == status)
+        return self.list(JobFilter(status=status), limit=limit)
+
+    def list(self, where: JobFilter, *, limit: int = 100, offset: int = 0) -> list[Job]:
+        """Jobs matching ``where``, most recent first."""
+        query = where.apply(select(Job)).order_by(Job.created_at.desc(), Job.id).limit(limit).offset(offset)
         with self.session() as session:
             return list(session.scalars(query))
+
+    def events(self, job_id: str, *, after: int = 0) -> list[JobEvent]:
+        """The job's events with an id above ``after``, oldest first."""
+        with self.session() as session:
+            return list(session.scalars(select(JobEvent).where(JobEvent.job_id == job_id, JobEvent.id > after)
+                                        .order_by(JobEvent.id)))
+
+    def jobs_using_original(self, sha256: str) -> int:
+        with self.session() as session:
+            return int(session.scalar(select(func.count()).select_from(Job).where(Job.input_sha256 == sha256))
+                       or 0)
+
+    def finished_before(self, cutoff: datetime, limit: int = 1000) -> list[Job]:
+        with self.session() as session:
+            return list(session.scalars(select(Job).where(Job.status.in_(FINISHED_STATES),
+                                                          Job.finished_at < cutoff).limit(limit)))
+
+    def count_by_status(self) -> dict[str, int]:
+        with self.session() as session:
+            rows = session.execute(select(Job.status, func.count()).group_by(Job.status))
+            return {status: int(n) for status, n in rows}
+
+    def count_stage_events(self) -> dict[str, int]:
+        with self.session() as session:
+            rows = session.execute(select(JobEvent.kind, JobEvent.stage, func.count())
+                                   .group_by(JobEvent.kind, JobEvent.stage))
+            return {(stage or kind): int(n) for kind, stage, n in rows}
+
+    def failure_codes(self) -> dict[str, int]:
+        """Failed jobs by the code of their first error."""
+        counts: dict[str, int] = {}
+        with self.session() as session:
+            for errors in session.scalars(select(Job.errors).where(Job.status == "failed")):
+                code = str((errors or [{}])[0].get("code", "unknown"))
+                counts[code] = counts.get(code, 0) + 1
+        return counts
+
+    def llm_tokens(self) -> int:
+        with self.session() as session:
+            return int(session.scalar(select(func.coalesce(func.sum(Job.llm_tokens), 0))) or 0)
 
     # -- writes -------------------------------------------------------------------------------
 
     def create(self, *, profile_id: str, filename: str, input_sha256: str, input_path: str,
-               input_bytes: int, outputs: list[str] | None = None) -> Job:
-        """A new ``queued`` job."""
+               input_bytes: int, outputs: list[str] | None = None, owner_id: str | None = None,
+               learner_id: str | None = None, institution: str | None = None, batch_id: str | None = None,
+               kind: str = "cpu") -> Job:
+        """A new ``queued`` job (and its ``queued`` event)."""
+        now = utcnow()
         job = Job(id=uuid.uuid4().hex, status="queued", profile_id=profile_id, filename=filename[:255],
                   input_sha256=input_sha256, input_path=input_path, input_bytes=input_bytes,
-                  outputs=outputs, created_at=utcnow(), errors=[], warnings=[], artifacts={},
-                  attempts=0, progress=0.0, message="")
+                  outputs=outputs, created_at=now, errors=[], warnings=[], artifacts={},
+                  attempts=0, progress=0.0, message="", owner_id=owner_id, learner_id=learner_id,
+                  institution=institution, batch_id=batch_id, kind=kind, enqueued_at=now, llm_tokens=0)
         with self.session() as session:
             session.add(job)
+            session.flush()
+            session.add(JobEvent(job_id=job.id, at=now, kind="queued", progress=0.0, message=""))
         return job
 
-    def start(self, job_id: str) -> Job | None:
-        """Mark the job ``running`` and count the attempt; ``None`` if it has already finished.
+    def start(self, job_id: str) -> tuple[Job, str] | None:
+        """Take the ``queued`` job: ``running``, one more attempt, a new lease; ``None`` if it is not queued.
 
         The check and the update are one statement, so a message delivered twice (a broker
-        redelivery) never runs a finished job again.
+        redelivery, a watchdog re-send) starts the job once.
         """
+        lease = uuid.uuid4().hex
+        now = utcnow()
         with self.session() as session:
             result = session.execute(
-                sql_update(Job)
-                .where(Job.id == job_id, Job.status.in_(("queued", "running")))
-                .values(status="running", attempts=Job.attempts + 1, started_at=utcnow(), finished_at=None,
-                        stage=None, progress=0.0, message="")
+                sql_update(Job).where(Job.id == job_id, Job.status == "queued")
+                .values(status="running", attempts=Job.attempts + 1, started_at=now, finished_at=None,
+                        stage=None, progress=0.0, message="", lease=lease, heartbeat_at=now)
             )
             if result.rowcount == 0:  # type: ignore[attr-defined]
                 if session.get(Job, job_id) is None:
                     raise JobNotFound(details={"job": job_id})
                 return None
-        return self.get(job_id)
+            session.add(JobEvent(job_id=job_id, at=now, kind="started", progress=0.0, message=""))
+        return self.get(job_id), lease
 
-    def set_progress(self, job_id: str, stage: str, progress: float, message: str) -> None:
-        """Record where a running job is (called by the worker, throttled)."""
+    def heartbeat(self, job_id: str, lease: str) -> bool:
+        """The attempt holding ``lease`` is alive; ``False`` if it lost the job (watchdog, deletion)."""
         with self.session() as session:
-            session.execute(
-                sql_update(Job).where(Job.id == job_id, Job.status == "running")
-                .values(stage=stage, progress=max(0.0, min(1.0, progress)), message=message[:500])
-            )
+            result = session.execute(sql_update(Job).where(Job.id == job_id, Job.lease == lease,
+                                                           Job.status == "running")
+                                     .values(heartbeat_at=utcnow()))
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def set_progress(self, job_id: str, stage: str, progress: float, message: str, *,
+                     lease: str | None = None, new_stage: bool = False) -> None:
+        """Record where a running job is (throttled by the worker); a new stage is also an event."""
+        now = utcnow()
+        fraction = max(0.0, min(1.0, progress))
+        where = [Job.id == job_id, Job.status == "running"]
+        if lease is not None:
+            where.append(Job.lease == lease)
+        with self.session() as session:
+            result = session.execute(sql_update(Job).where(*where).values(
+                stage=stage, progress=fraction, message=message[:500], heartbeat_at=now))
+            if new_stage and result.rowcount:  # type: ignore[attr-defined]
+                session.add(JobEvent(job_id=job_id, at=now, kind="stage", stage=stage, progress=fraction,
+                                     message=message[:500]))
 
     def finish(self, job_id: str, *, status: JobState, errors: list[dict[str, Any]] | None = None,
                warnings: list[dict[str, Any]] | None = None,
-               artifacts: dict[str, dict[str, Any]] | None = None, message: str = "") -> None:
-        """Record the outcome (``succeeded``, ``partial`` or ``failed``)."""
+               artifacts: dict[str, dict[str, Any]] | None = None, message: str = "",
+               lease: str | None = None, before_commit: Callable[[], None] | None = None) -> bool:
+        """Record the outcome (``succeeded``, ``partial`` or ``failed``); ``False`` if ``lease`` lost the job.
+
+        ``before_commit`` runs inside the transaction once the row is known to be ours (the
+        worker moves the job's outputs into place there): if it raises, nothing is recorded.
+        """
         if status not in FINISHED_STATES:
             raise ValueError(f"finish() needs a final status, not {status!r}")
+        now = utcnow()
+        values: dict[str, Any] = {"status": status, "errors": errors or [], "warnings": warnings or [],
+                                  "finished_at": now, "message": message[:500], "lease": None}
+        if artifacts is not None:
+            values["artifacts"] = artifacts
+        if status != "failed":
+            values["progress"] = 1.0
+        where = [Job.id == job_id]
+        if lease is not None:
+            where += [Job.lease == lease, Job.status == "running"]
         with self.session() as session:
-            values: dict[str, Any] = {"status": status, "errors": errors or [], "warnings": warnings or [],
-                                      "finished_at": utcnow(), "message": message[:500]}
-            if artifacts is not None:
-                values["artifacts"] = artifacts
-            if status != "failed":
-                values["progress"] = 1.0
-            result = session.execute(sql_update(Job).where(Job.id == job_id).values(**values))
+            result = session.execute(sql_update(Job).where(*where).values(**values))
             if result.rowcount == 0:  # type: ignore[attr-defined]
-                raise JobNotFound(details={"job": job_id})
+                if lease is None and session.get(Job, job_id) is None:
+                    raise JobNotFound(details={"job": job_id})
+                return False  # another attempt owns it, or it was deleted (its owner erased their data)
+            session.add(JobEvent(job_id=job_id, at=now, kind="finished", stage=status,
+                                 progress=values.get("progress", 0.0), message=message[:500]))
+            if before_commit is not None:
+                before_commit()
+        return True
+
+    def mark_enqueued(self, job_id: str) -> None:
+        with self.session() as session:
+            session.execute(sql_update(Job).where(Job.id == job_id).values(enqueued_at=utcnow()))
+
+    def requeue_stuck(self, *, stuck_seconds: float, max_attempts: int,
+                      on_fail: Callable[[Job], dict[str, Any]] | None = None) -> list[Requeued]:
+        """The watchdog: jobs whose worker stopped (no heartbeat) or whose message was lost (never taken).
+
+        * ``running`` with no heartbeat for ``stuck_seconds``: back to ``queued`` (the lease is
+          dropped, so the old attempt can record nothing), or ``failed`` after ``max_attempts``
+          (``on_fail(job)`` gives the error to record);
+        * ``queued`` and not taken for ``stuck_seconds`` (a broker restarted without persistence
+          loses its messages): sent again.
+
+        Each change is a conditional UPDATE, so watchdogs running in several workers at once act
+        once per job. The caller sends a message for every ``resend``.
+        """
+        cutoff = utcnow() - timedelta(seconds=stuck_seconds)
+        done: list[Requeued] = []
+        with self.session() as session:
+            stale = list(session.scalars(select(Job).where(Job.status == "running", Job.heartbeat_at < cutoff)))
+            queued = list(session.scalars(select(Job).where(Job.status == "queued", Job.enqueued_at < cutoff)))
+        for job in stale:
+            now = utcnow()
+            with self.session() as session:
+                if job.attempts >= max_attempts:
+                    error = on_fail(job) if on_fail else {"code": "job.worker_lost"}
+                    values: dict[str, Any] = {"status": "failed", "lease": None, "finished_at": now,
+                                              "errors": [error], "message": str(error.get("message", ""))[:500]}
+                    action, kind = "failed", "finished"
+                else:
+                    values = {"status": "queued", "lease": None, "enqueued_at": now, "stage": None,
+                              "progress": 0.0, "message": "requeued by the watchdog"}
+                    action, kind = "resend", "requeued"
+                result = session.execute(sql_update(Job).where(Job.id == job.id, Job.status == "running",
+                                                               Job.lease == job.lease).values(**values))
+                if result.rowcount:  # type: ignore[attr-defined]
+                    session.add(JobEvent(job_id=job.id, at=now, kind=kind,
+                                         stage="failed" if action == "failed" else None, progress=0.0,
+                                         message=values["message"]))
+                    done.append(Requeued(job.id, job.kind, action))
+        for job in queued:
+            with self.session() as session:
+                result = session.execute(sql_update(Job).where(Job.id == job.id, Job.status == "queued",
+                                                               Job.enqueued_at == job.enqueued_at)
+                                         .values(enqueued_at=utcnow()))
+                if result.rowcount:  # type: ignore[attr-defined]
+                    done.append(Requeued(job.id, job.kind, "resend"))
+        return done
+
+    def delete_jobs(self, job_ids: list[str]) -> int:
+        """Delete job rows and their events (files are the caller's business)."""
+        if not job_ids:
+            return 0
+        with self.session() as session:
+            session.execute(delete(JobEvent).where(JobEvent.job_id.in_(job_ids)))
+            result = session.execute(delete(Job).where(Job.id.in_(job_ids)))
+            return int(result.rowcount)  # type: ignore[attr-defined]
+
+    # -- batches ------------------------------------------------------------------------------
+
+    def create_batch(self, *, owner_id: str | None, institution: str | None, name: str) -> Batch:
+        batch = Batch(owner_id=owner_id, institution=institution, name=name[:255], created_at=utcnow(),
+                      rejected=[])
+        with self.session() as session:
+            session.add(batch)
+        return batch
+
+    def set_batch_rejected(self, batch_id: str, rejected: list[dict[str, Any]]) -> None:
+        with self.session() as session:
+            session.execute(sql_update(Batch).where(Batch.id == batch_id).values(rejected=rejected))
+
+    def get_batch(self, batch_id: str) -> Batch:
+        with self.session() as session:
+            batch = session.get(Batch, batch_id) if looks_like_id(batch_id) else None
+            if batch is None:
+                raise BatchNotFound(details={"batch": batch_id[:64]})
+            return batch
+
+    def list_batches(self, *, owner: str | None = None, institution: str | None = None,
+                     limit: int = 100) -> list[Batch]:
+        query = select(Batch).order_by(Batch.created_at.desc()).limit(limit)
+        if owner is not None:
+            query = query.where(Batch.owner_id == owner)
+        if institution is not None:
+            query = query.where(Batch.institution == institution)
+        with self.session() as session:
+            return list(session.scalars(query))
+
+    def delete_batches_of(self, owner_id: str) -> None:
+        with self.session() as session:
+            session.execute(delete(Batch).where(Batch.owner_id == owner_id))
 
 
-def _looks_like_id(job_id: str) -> bool:
-    return 0 < len(job_id) <= 32 and all(c in "0123456789abcdef" for c in job_id)
+def looks_like_id(value: str) -> bool:
+    """A 1-32 character lowercase hex id (anything else cannot be a row: no query is made)."""
+    return 0 < len(value) <= 32 and all(c in "0123456789abcdef" for c in value)
+
+
+_looks_like_id = looks_like_id  # the skeleton's name

@@ -4,12 +4,14 @@ Layout under the root (``settings.data_dir``)::
 
     originals/<sha[:2]>/<sha256>     every uploaded original, stored once per content
     jobs/<job_id>/...                what one job wrote (EPUB, HTML, MP3, report)
+    jobs/.work/<job_id>-<lease>/     an attempt's outputs while it runs (moved into place when recorded)
+    cache/documents/<sha>-<key>.json the converted Document of an original (readability preview)
     tmp/                             uploads being received (moved into place when complete)
 
 No user-supplied name is ever used as a path: originals are named by their hash, job folders by
 the job id (checked to be hex), artifact names come from the job row. Every path handed out is
 checked to lie under the root. A shared folder or S3-compatible storage can replace this class
-later behind the same methods.
+later behind the same methods (:class:`Storage` is the interface the service uses).
 """
 
 from __future__ import annotations
@@ -18,9 +20,13 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from inclusio.errors import InputEmpty, InputTooLarge
 
@@ -36,8 +42,27 @@ class StoredOriginal:
     relpath: str
 
 
+class Storage(Protocol):
+    """What the service needs from file storage (a local or shared folder today).
+
+    Every name handed in is one the service made (a hash, a job id, a lease, a name recorded in
+    the job row); implementations still refuse any path outside their root.
+    """
+
+    def save_original(self, source: BinaryIO, *, max_bytes: int,
+                      check: Callable[[Path], None] | None = None) -> StoredOriginal: ...
+    def original_path(self, relpath: str) -> Path: ...
+    def delete_original(self, sha256: str) -> bool: ...
+    def attempt_dir(self, job_id: str, lease: str) -> Path: ...
+    def publish_attempt(self, job_id: str, lease: str) -> Path: ...
+    def discard_attempt(self, job_id: str, lease: str) -> None: ...
+    def artifact_path(self, job_id: str, file: str) -> Path: ...
+    def delete_job(self, job_id: str) -> bool: ...
+    def document_cache_path(self, sha256: str, key: str) -> Path: ...
+
+
 class FileStore:
-    """Files of the service under one root folder."""
+    """Files of the service under one root folder (implements :class:`Storage`)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
@@ -55,11 +80,13 @@ class FileStore:
 
     # -- originals ----------------------------------------------------------------------------
 
-    def save_original(self, source: BinaryIO, *, max_bytes: int) -> StoredOriginal:
+    def save_original(self, source: BinaryIO, *, max_bytes: int,
+                      check: Callable[[Path], None] | None = None) -> StoredOriginal:
         """Stream ``source`` into the store, hashing while writing; at most ``max_bytes``.
 
         Raises :class:`~inclusio.errors.InputTooLarge` past ``max_bytes`` and
-        :class:`~inclusio.errors.InputEmpty` for 0 bytes; nothing is kept in either case. The
+        :class:`~inclusio.errors.InputEmpty` for 0 bytes; nothing is kept in either case, nor when
+        ``check(path)`` (content sniffing) raises for the received file. The
         file is written to ``tmp/`` and moved into place atomically, so a reader never sees a
         half-written original; storing the same content twice keeps one copy.
         """
@@ -86,12 +113,39 @@ class FileStore:
                 os.fsync(out.fileno())
             if size == 0:
                 raise InputEmpty()
+            if check is not None:
+                check(tmp_path)
             sha = digest.hexdigest()
             relpath = f"originals/{sha[:2]}/{sha}"
             final = self._inside(relpath)
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp_path, final)  # atomic on one file system; same content if it existed
             return StoredOriginal(sha256=sha, size=size, relpath=relpath)
+        finally:
+            tmp_path.unlink(missing_ok=True)
+
+    @contextmanager
+    def spooled(self, source: BinaryIO, *, max_bytes: int) -> Iterator[tuple[Path, str, int]]:
+        """Receive ``source`` into a temporary file (size limit, sha256) that is deleted afterwards.
+
+        For uploads the service reads once and does not keep (the readability preview).
+        """
+        tmp_dir = self.root / "tmp"
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        digest, size = hashlib.sha256(), 0
+        fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="spool-")
+        tmp_path = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while chunk := source.read(CHUNK_BYTES):
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise InputTooLarge(details={"max_bytes": max_bytes})
+                    digest.update(chunk)
+                    out.write(chunk)
+            if size == 0:
+                raise InputEmpty()
+            yield tmp_path, digest.hexdigest(), size
         finally:
             tmp_path.unlink(missing_ok=True)
 
@@ -127,3 +181,105 @@ class FileStore:
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
         return folder
+
+    def delete_job(self, job_id: str) -> bool:
+        """Remove the job's outputs and any attempt folder it left; ``True`` if something was removed."""
+        removed = False
+        folder = self.job_dir(job_id)
+        if folder.exists():
+            shutil.rmtree(folder)
+            removed = True
+        work = self.root / "jobs" / ".work"
+        if work.is_dir():
+            for leftover in work.glob(f"{job_id}-*"):
+                shutil.rmtree(leftover, ignore_errors=True)
+                removed = True
+        return removed
+
+    # -- attempts: outputs appear all at once, or not at all ------------------------------------
+
+    def attempt_dir(self, job_id: str, lease: str) -> Path:
+        """An empty folder where one attempt of the job writes its outputs (under the same root)."""
+        self.job_dir(job_id)  # validates the id
+        if not lease or not all(c in "0123456789abcdef" for c in lease) or len(lease) > 64:
+            raise ValueError(f"not a lease: {lease[:70]!r}")
+        folder = self._inside(f"jobs/.work/{job_id}-{lease}")
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        return folder
+
+    def publish_attempt(self, job_id: str, lease: str) -> Path:
+        """Move the attempt's folder to ``jobs/<job_id>`` (a rename: readers never see half of it)."""
+        work = self._inside(f"jobs/.work/{job_id}-{lease}")
+        final = self.job_dir(job_id)
+        if final.exists():  # an earlier attempt died after moving its outputs but before recording them
+            trash = self._inside(f"jobs/.work/trash-{uuid.uuid4().hex}")
+            os.replace(final, trash)
+            shutil.rmtree(trash, ignore_errors=True)
+        os.replace(work, final)
+        for other in (self.root / "jobs" / ".work").glob(f"{job_id}-*"):
+            shutil.rmtree(other, ignore_errors=True)  # attempts of this job that died: nobody reads them
+        return final
+
+    def discard_attempt(self, job_id: str, lease: str) -> None:
+        shutil.rmtree(self._inside(f"jobs/.work/{job_id}-{lease}"), ignore_errors=True)
+
+    # -- originals and their cached conversion -----------------------------------------------------
+
+    def delete_original(self, sha256: str) -> bool:
+        """Remove a stored original and its cached conversions (when no job uses it any more)."""
+        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256):
+            raise ValueError("not a sha256")
+        removed = False
+        path = self._inside(f"originals/{sha256[:2]}/{sha256}")
+        if path.exists():
+            path.unlink()
+            removed = True
+        cache = self.root / "cache" / "documents"
+        if cache.is_dir():
+            for cached in cache.glob(f"{sha256}-*.json"):
+                cached.unlink(missing_ok=True)
+                removed = True
+        return removed
+
+    def document_cache_path(self, sha256: str, key: str) -> Path:
+        """Where the Document converted from original ``sha256`` with settings ``key`` is cached."""
+        if len(sha256) != 64 or not all(c in "0123456789abcdef" for c in sha256) or not key.isalnum():
+            raise ValueError("bad cache key")
+        return self._inside(f"cache/documents/{sha256}-{key}.json")
+
+    def write_atomic(self, path: Path, data: bytes) -> None:
+        """Write ``data`` to ``path`` (inside the root) through a temporary file and a rename."""
+        path = self._inside(path.relative_to(self.root) if path.is_absolute() else path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+
+    # -- housekeeping --------------------------------------------------------------------------
+
+    def originals(self) -> Iterator[str]:
+        """The hashes of every stored original."""
+        folder = self.root / "originals"
+        if folder.is_dir():
+            for path in folder.glob("*/*"):
+                if path.is_file():
+                    yield path.name
+
+    def stale_temporaries(self, older_than_seconds: float) -> list[Path]:
+        """Upload and attempt leftovers older than this (a process died while writing them)."""
+        cutoff = time.time() - older_than_seconds
+        found: list[Path] = []
+        for folder in (self.root / "tmp", self.root / "jobs" / ".work"):
+            if folder.is_dir():
+                found += [p for p in folder.iterdir() if p.stat().st_mtime < cutoff]
+        return found
+
+    def all_files(self) -> list[Path]:
+        """Every file under the root (tests check that deletion leaves none behind)."""
+        return [p for p in self.root.rglob("*") if p.is_file()] if self.root.exists() else []

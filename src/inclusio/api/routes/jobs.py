@@ -1,0 +1,240 @@
+"""Jobs: submit one document, list, follow (JSON or Server-Sent Events), download, delete."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Header, Query, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
+
+from inclusio.api.schemas import AUTH_ERRORS, ErrorResponse, JobAccepted, JobView, errors
+from inclusio.api.services import Caller, Services, Svc
+from inclusio.api.uploads import display_name, store_document
+from inclusio.auth.policy import Principal, can_manage_user, can_see_job, job_filter, require
+from inclusio.errors import (
+    ArtifactNotFound,
+    JobNotFound,
+    ProfileNotFound,
+    QueueUnavailable,
+    RequestInvalid,
+)
+from inclusio.profiles import ALL_OUTPUTS, Profile, load_profile
+from inclusio.store.files import StoredOriginal
+from inclusio.store.models import Job
+
+log = logging.getLogger("inclusio.api")
+router = APIRouter(tags=["jobs"])
+
+SSE_POLL_SECONDS = 0.25
+SSE_KEEPALIVE_SECONDS = 15.0
+
+
+def parse_outputs(raw: str | None) -> list[str] | None:
+    """``epub, report,epub`` -> ``["epub", "report"]``; ``None``/blank: the profile's outputs."""
+    if raw is None or not raw.strip():
+        return None
+    names = [part.strip() for part in raw.split(",") if part.strip()]
+    unknown = [name for name in names if name not in ALL_OUTPUTS]
+    if unknown or not names:
+        raise RequestInvalid(
+            f"Unknown output(s) {', '.join(unknown)}. Choose among: {', '.join(ALL_OUTPUTS)}.",
+            message_fr=f"Sortie(s) inconnue(s) {', '.join(unknown)}. Choisissez parmi : {', '.join(ALL_OUTPUTS)}.",
+            details={"field": "outputs", "allowed": list(ALL_OUTPUTS)})
+    return list(dict.fromkeys(names))
+
+
+def resolve_profile(svc: Services, name: str) -> Profile:
+    """A profile by name (never a path: ``load_profile`` also takes YAML paths, for the CLI)."""
+    name = name.strip()
+    if not name or "/" in name or "\\" in name or name.endswith((".yaml", ".yml")) or len(name) > 64:
+        raise ProfileNotFound(details={"profile": name[:64]})
+    return load_profile(name, svc.settings.profiles_dir)
+
+
+def learner_profile(svc: Services, who: Principal, learner: str) -> tuple[str, str, Profile]:
+    """``(learner id, institution, profile)`` for a cohort job; staff and admins only, audited."""
+    require(who.is_staff, "submit for a learner")
+    user = svc.users.by_username(learner) or svc.users.get(learner)
+    require(can_manage_user(who, user), "submit for this learner")
+    stored = svc.users.get_profile(user.id)
+    svc.users.audit(actor_id=who.id, action="profile.used", subject_id=user.id, institution=user.institution,
+                    details={"found": stored is not None})
+    if stored is None:
+        raise RequestInvalid(f"The learner {user.username} has no profile yet. Set it first (PUT /users/{{id}}/profile).",
+                             message_fr=(f"L'étudiant·e {user.username} n'a pas encore de profil. Définissez-le "
+                                         "d'abord (PUT /users/{id}/profile)."),
+                             details={"learner": user.id})
+    return user.id, user.institution, resolve_profile(svc, stored.profile_id)
+
+
+def submit_job(svc: Services, who: Principal, stored: StoredOriginal, *, filename: str, profile: Profile,
+               outputs: list[str] | None, learner_id: str | None = None, institution: str | None = None,
+               batch_id: str | None = None) -> Job:
+    """Create the job row and put it on the queue of its kind; ``queue.unavailable`` if the broker is down."""
+    from workers.celery_app import job_kind
+
+    kind = job_kind(outputs or list(profile.outputs), engine=svc.settings.engine,
+                    adaptation_level=profile.adaptation.level)
+    job = svc.store.create(profile_id=profile.id, filename=filename, input_sha256=stored.sha256,
+                           input_path=stored.relpath, input_bytes=stored.size, outputs=outputs, owner_id=who.id,
+                           learner_id=learner_id, institution=institution or who.institution, batch_id=batch_id,
+                           kind=kind)
+    try:
+        svc.send(kind, job.id)
+    except Exception as exc:  # noqa: BLE001 - the broker is down or refused the message
+        log.exception("could not enqueue job %s", job.id)
+        error = QueueUnavailable(details={"reason": type(exc).__name__})
+        svc.store.finish(job.id, status="failed", errors=[{"stage": "job", **error.to_dict()}],
+                         message=error.message)
+        raise error from exc
+    return job
+
+
+def visible_job(svc: Services, who: Principal, job_id: str) -> Job:
+    """The job if ``who`` may see it; ``job.not_found`` otherwise (never reveal that it exists)."""
+    job = svc.store.get(job_id)
+    if not can_see_job(who, job):
+        raise JobNotFound(details={"job": job_id[:64]})
+    return job
+
+
+@router.post("/jobs", status_code=202, response_model=JobAccepted,
+             responses=errors(400, 404, 413, 415, 422, 503, *AUTH_ERRORS),
+             summary="Submit one document for a profile (or for a learner, with their stored profile)")
+def submit(svc: Svc, who: Caller,
+           file: Annotated[UploadFile, File(description="PDF, PPTX or DOCX")],
+           profile: Annotated[str | None, Form(description="profile id, see GET /profiles")] = None,
+           learner: Annotated[str | None, Form(description="staff: a learner's id or user name; their "
+                                                          "stored profile is used")] = None,
+           outputs: Annotated[str | None, Form(description="comma list, e.g. epub,report")] = None,
+           ) -> JSONResponse:
+    # A sync endpoint: FastAPI runs it in a thread, so hashing and copying never block the loop.
+    wanted = parse_outputs(outputs)
+    learner_id = institution = None
+    if learner:
+        learner_id, institution, chosen = learner_profile(svc, who, learner)
+    elif profile:
+        chosen = resolve_profile(svc, profile)
+    else:
+        raise RequestInvalid("Give a profile (or, for staff, a learner).",
+                             message_fr="Indiquez un profil (ou, pour le personnel, un·e étudiant·e).",
+                             details={"field": "profile"})
+    # Starlette has spooled the part to a temporary file; copy it in chunks, never whole.
+    stored = store_document(svc.files, file.file, max_bytes=svc.settings.max_upload_bytes)
+    job = submit_job(svc, who, stored, filename=display_name(file.filename), profile=chosen, outputs=wanted,
+                     learner_id=learner_id, institution=institution)
+    return JSONResponse(JobAccepted(id=job.id, status="queued",
+                                    links={"self": f"/jobs/{job.id}", "events": f"/jobs/{job.id}/events"}
+                                    ).model_dump(), status_code=202, headers={"Location": f"/jobs/{job.id}"})
+
+
+@router.get("/jobs", response_model=list[JobView], responses=errors(400, *AUTH_ERRORS),
+            summary="The jobs the caller may see, newest first")
+def list_jobs(svc: Svc, who: Caller,
+              status: Annotated[str | None, Query(pattern="^(queued|running|succeeded|partial|failed)$")] = None,
+              limit: Annotated[int, Query(ge=1, le=500)] = 100,
+              offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> list[JobView]:
+    from dataclasses import replace
+
+    where = replace(job_filter(who), status=status)
+    return [JobView.of(job) for job in svc.store.list(where, limit=limit, offset=offset)]
+
+
+@router.get("/jobs/{job_id}", response_model=JobView, responses=errors(404, *AUTH_ERRORS))
+def get_job(svc: Svc, who: Caller, job_id: str) -> JobView:
+    return JobView.of(visible_job(svc, who, job_id))
+
+
+@router.delete("/jobs/{job_id}", status_code=204, responses=errors(404, *AUTH_ERRORS),
+               summary="Delete the job, its outputs, and its original if no other job uses it")
+def delete_job(svc: Svc, who: Caller, job_id: str) -> Response:
+    job = visible_job(svc, who, job_id)
+    svc.store.delete_jobs([job.id])
+    svc.files.delete_job(job.id)
+    if svc.store.jobs_using_original(job.input_sha256) == 0:
+        svc.files.delete_original(job.input_sha256)
+    return Response(status_code=204)
+
+
+@router.get("/jobs/{job_id}/artifacts/{name}", response_class=FileResponse,
+            responses={200: {"content": {"application/octet-stream": {}},
+                             "description": "the file, named after the uploaded document"},
+                       **errors(404, *AUTH_ERRORS)})
+def get_artifact(svc: Svc, who: Caller, job_id: str, name: str) -> FileResponse:
+    job = visible_job(svc, who, job_id)
+    record = (job.artifacts or {}).get(name)
+    if record is None:
+        raise ArtifactNotFound(details={"job": job.id, "artifact": name[:64]})
+    path = svc.files.artifact_path(job.id, record["file"])
+    if not path.is_file():
+        raise ArtifactNotFound(
+            "The output file is no longer in storage. Submit the document again.",
+            message_fr="Le fichier produit n'est plus dans le stockage. Soumettez de nouveau le document.",
+            details={"job": job.id, "artifact": name})
+    return FileResponse(path, media_type=record.get("media_type") or "application/octet-stream",
+                        filename=download_name(job.filename, path))
+
+
+def download_name(filename: str, path: Path) -> str:
+    """The user's own file name with the artifact's extension (``Cours de bio.epub``, ``Cours de bio-01.mp3``)."""
+    stem = Path(display_name(filename)).stem or "document"
+    suffixes = "".join(path.suffixes[-2:]) if path.name.endswith(".report.json") else path.suffix
+    ascii_base = path.name[: -len(suffixes)] if suffixes else path.name
+    # Section files carry a number after the base name (NAME-03.mp3): keep it.
+    tail = ascii_base.rsplit("-", 1)[-1] if "-" in ascii_base and ascii_base.rsplit("-", 1)[-1].isdigit() else ""
+    return f"{stem}{'-' + tail if tail else ''}{suffixes}"
+
+
+@router.get("/jobs/{job_id}/events", response_class=StreamingResponse,
+            responses={200: {"content": {"text/event-stream": {}},
+                             "description": "Server-Sent Events: queued, started, stage, requeued, finished "
+                                            "(data: JSON with stage, progress, message, status)"},
+                       **errors(404, *AUTH_ERRORS)},
+            summary="Follow a job's progress, one event per stage, until it finishes")
+def job_events(svc: Svc, who: Caller, job_id: str, request: Request,
+               last_event_id: Annotated[str | None, Header()] = None) -> StreamingResponse:
+    job = visible_job(svc, who, job_id)
+    start = int(last_event_id) if last_event_id and last_event_id.isdigit() else 0
+
+    async def stream() -> AsyncIterator[str]:
+        after, idle = start, 0.0
+        yield "retry: 2000\n\n"
+        while True:
+            events = await run_in_threadpool(svc.store.events, job.id, after=after)
+            for event in events:
+                after = event.id
+                data = {"kind": event.kind, "stage": event.stage, "progress": event.progress,
+                        "message": event.message, "at": event.at.isoformat()}
+                yield f"id: {event.id}\nevent: {event.kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+                if event.kind == "finished":
+                    current = await run_in_threadpool(svc.store.get, job.id)
+                    yield f"event: done\ndata: {json.dumps(JobView.of(current).model_dump())}\n\n"
+                    return
+            if not events:
+                try:
+                    current = await run_in_threadpool(svc.store.get, job.id)
+                except JobNotFound:
+                    yield 'event: deleted\ndata: {}\n\n'
+                    return
+                if current.finished and not await run_in_threadpool(svc.store.events, job.id, after=after):
+                    yield f"event: done\ndata: {json.dumps(JobView.of(current).model_dump())}\n\n"
+                    return
+            if await request.is_disconnected():
+                return
+            await asyncio.sleep(SSE_POLL_SECONDS)
+            idle = 0.0 if events else idle + SSE_POLL_SECONDS
+            if idle >= SSE_KEEPALIVE_SECONDS:
+                idle = 0.0
+                yield ": keep-alive\n\n"
+
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
+
+
+__all__ = ["ErrorResponse", "router", "submit_job", "resolve_profile", "parse_outputs", "learner_profile"]

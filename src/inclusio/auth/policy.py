@@ -1,0 +1,99 @@
+"""Who may see and do what. Every route asks these functions; none decides on its own.
+
+=========  ==============================================  ===========================================
+role       jobs and batches                                people and learner profiles (health data)
+=========  ==============================================  ===========================================
+student    those they submitted or that were made for them  their own profile; delete all their data
+teacher    those they submitted                            their own profile; delete all their data
+staff      every one of their institution                  users of their institution: create students
+                                                           and teachers, read/set profiles, erase data;
+                                                           the audit log of their institution
+admin      every one                                       everyone, every role; the whole audit log
+=========  ==============================================  ===========================================
+
+Submitting for a cohort (jobs made with each learner's stored profile) is for staff and admins:
+teachers choose a profile by name and never read a learner's profile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from inclusio.errors import Forbidden
+from inclusio.store.db import JobFilter
+from inclusio.store.models import Batch, Job, User
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in person making a request."""
+
+    id: str
+    username: str
+    role: str
+    institution: str
+
+    @classmethod
+    def of(cls, user: User) -> Principal:
+        return cls(id=user.id, username=user.username, role=user.role, institution=user.institution)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_staff(self) -> bool:
+        """Staff or admin: sees their institution's jobs (an admin sees all)."""
+        return self.role in ("staff", "admin")
+
+
+def job_filter(who: Principal) -> JobFilter:
+    """The jobs ``who`` may list."""
+    if who.is_admin:
+        return JobFilter()
+    if who.role == "staff":
+        return JobFilter(institution=who.institution)
+    if who.role == "teacher":
+        return JobFilter(owner=who.id)
+    return JobFilter(owner_or_learner=who.id)
+
+
+def can_see_job(who: Principal, job: Job) -> bool:
+    if who.is_admin:
+        return True
+    if who.role == "staff":
+        return job.institution == who.institution
+    if who.role == "teacher":
+        return job.owner_id == who.id
+    return who.id in (job.owner_id, job.learner_id)
+
+
+def can_see_batch(who: Principal, batch: Batch) -> bool:
+    if who.is_admin:
+        return True
+    if who.role == "staff":
+        return batch.institution == who.institution
+    return batch.owner_id == who.id
+
+
+def can_manage_user(who: Principal, user: User) -> bool:
+    """Read the account and learner profile of ``user``, set the profile, erase the data."""
+    if who.id == user.id or who.is_admin:
+        return True
+    return who.role == "staff" and user.institution == who.institution and user.role in ("student", "teacher")
+
+
+def require(allowed: bool, what: str) -> None:
+    """Raise :class:`~inclusio.errors.Forbidden` unless ``allowed``."""
+    if not allowed:
+        raise Forbidden(details={"action": what})
+
+
+def require_staff(who: Principal, what: str) -> None:
+    require(who.is_staff, what)
+
+
+def may_create_user(who: Principal, role: str, institution: str) -> bool:
+    if who.is_admin:
+        return True
+    return who.role == "staff" and role in ("student", "teacher") and institution == who.institution

@@ -1,0 +1,191 @@
+"""The service's tables (SQLAlchemy 2, typed). The schema itself is made by Alembic migrations.
+
+* ``jobs``: one conversion job; the only record of its state (the broker carries just its id).
+* ``job_events``: what happened to a job, one row per stage change (queued, started, each stage,
+  requeued, finished): the per-stage progress stream (``GET /jobs/{id}/events``) and metrics.
+* ``batches``: documents submitted together (a folder, a zip, a cohort).
+* ``users``, ``api_tokens``: people and their bearer tokens (local accounts; OIDC users are
+  created on first sign-in).
+* ``learner_profiles``: the profile a learner needs. Health data: only the profile id is stored,
+  never a diagnosis; every read and write is written to ``audit_log``.
+* ``audit_log``: who read or changed whose personal data, when.
+
+Changing a table = a new revision in ``store/migrations/versions`` (``inclusio db revision``
+is not offered: write it by hand, it is a few lines) and the column here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+JobState = Literal["queued", "running", "succeeded", "partial", "failed"]
+JOB_STATES: tuple[JobState, ...] = ("queued", "running", "succeeded", "partial", "failed")
+FINISHED_STATES: frozenset[str] = frozenset({"succeeded", "partial", "failed"})
+Role = Literal["student", "teacher", "staff", "admin"]
+ROLES: tuple[Role, ...] = ("student", "teacher", "staff", "admin")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware UTC datetime")
+        value = value.astimezone(UTC)
+        # SQLite has no zone type: store naive UTC; PostgreSQL keeps the zone.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Job(Base):
+    """One conversion job: an uploaded original, a profile, and what the worker made of it."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    stage: Mapped[str | None] = mapped_column(String(32), default=None)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    message: Mapped[str] = mapped_column(Text, default="")
+    profile_id: Mapped[str] = mapped_column(String(64))
+    outputs: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    """Outputs asked for; ``None`` means the profile's own list."""
+    filename: Mapped[str] = mapped_column(String(255))
+    """The user's file name, for display and output names only (never used as a path)."""
+    input_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    input_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    input_path: Mapped[str] = mapped_column(String(255))
+    """Where the original is, relative to the storage root (``originals/ab/abcd...``)."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    warnings: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    artifacts: Mapped[dict[str, dict[str, Any]]] = mapped_column(JSON, default=dict)
+    """``{name: {"file": <name inside the job folder>, "media_type": ..., "bytes": ...}}``."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # -- service issue (revision 0002) --
+    owner_id: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
+    """Who submitted it (a student, a teacher, staff)."""
+    learner_id: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
+    """The learner it was made for, when staff submitted it for a cohort (their profile was used)."""
+    institution: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    batch_id: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
+    kind: Mapped[str] = mapped_column(String(16), default="cpu")
+    """Which queue it goes to: ``cpu``, ``llm`` or ``audio`` (see workers/celery_app.py)."""
+    lease: Mapped[str | None] = mapped_column(String(32), default=None)
+    """The current attempt's id: only that attempt may record progress or the outcome."""
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    llm_tokens: Mapped[int] = mapped_column(Integer, default=0)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED_STATES
+
+
+class JobEvent(Base):
+    """One step of a job: ``queued``, ``started``, ``stage`` (with its name), ``requeued``, ``finished``."""
+
+    __tablename__ = "job_events"
+    __table_args__ = (Index("ix_job_events_job_seq", "job_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(String(32), ForeignKey("jobs.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    kind: Mapped[str] = mapped_column(String(16))
+    stage: Mapped[str | None] = mapped_column(String(32), default=None)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    message: Mapped[str] = mapped_column(Text, default="")
+
+
+class Batch(Base):
+    """Documents submitted together; each is a job with ``batch_id``."""
+
+    __tablename__ = "batches"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    owner_id: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
+    institution: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
+    name: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    rejected: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    """Files of the batch refused at submission (name and coded error); the others are jobs."""
+
+
+class User(Base):
+    """A person: a local account (password) or one from the identity provider (issuer + subject)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    username: Mapped[str] = mapped_column(String(128), unique=True)
+    role: Mapped[str] = mapped_column(String(16), default="student")
+    institution: Mapped[str] = mapped_column(String(64), default="default")
+    password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
+    oidc_subject: Mapped[str | None] = mapped_column(String(255), default=None, unique=True)
+    """``<issuer>|<sub>`` for accounts from the identity provider."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ApiToken(Base):
+    """A bearer token; only its SHA-256 is stored (a leaked table gives no usable token)."""
+
+    __tablename__ = "api_tokens"
+
+    token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[str] = mapped_column(String(32), ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LearnerProfile(Base):
+    """The profile a learner needs: its id only (``dyslexia``), nothing about why."""
+
+    __tablename__ = "learner_profiles"
+
+    user_id: Mapped[str] = mapped_column(String(32), ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    profile_id: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who did what to whose personal data. Kept after the subject's data is deleted (ids only)."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    actor_id: Mapped[str | None] = mapped_column(String(32), default=None)
+    action: Mapped[str] = mapped_column(String(48))
+    subject_id: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
+    institution: Mapped[str | None] = mapped_column(String(64), default=None)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
