@@ -11,6 +11,9 @@ pictures -> :class:`Figure` with the alt text of ``wp:docPr/@descr`` (a file nam
 above ``max_image_pixels`` (size read from the image header, never decoded) are skipped and
 reported.
 
+A paragraph with an outline level (``w:outlineLvl``, on itself or its style) is a heading of
+that level, as in Word's navigation pane (LibreOffice exports ODT headings this way).
+
 Inferred headings: when the author used no heading style at all, short whole-paragraph bold
 or larger-than-body paragraphs (at most 12 words, not ending with ``.``, ``:``, ``;`` or
 ``,``) become headings; the largest size is level 1, the next level 2..., bold at body size
@@ -228,6 +231,7 @@ class _Word:
             return
         self.texts.append(text)
         heading = _HEADING.match(style)
+        outline = None if heading else _outline_level(p, para)
         if style == "Caption" or style.lower() == "légende":
             self._caption(text)
             self._flush_notes()
@@ -236,6 +240,9 @@ class _Word:
         if heading:
             self.styled_headings += 1
             block = Heading(id=self.b.new_id(), level=max(1, min(6, int(heading.group(1)))), text=text)
+        elif outline is not None and style not in ("Title", "Titre", "Subtitle", "Sous-titre"):
+            self.styled_headings += 1
+            block = Heading(id=self.b.new_id(), level=outline, text=text)
         elif style in ("Title", "Titre", "Subtitle", "Sous-titre"):
             if style in ("Title", "Titre") and self.title is None:
                 self.title = text
@@ -561,6 +568,22 @@ def _paragraph_lang(p: Any) -> str | None:
             length = sum(len(t.text or "") for t in run.iter(_q("w:t")))
             counts[value] = counts.get(value, 0) + length
     return max(counts, key=counts.__getitem__) if counts and max(counts.values()) else None
+
+
+def _outline_level(p: Any, para: Any) -> int | None:
+    """Heading level from an outline level (``w:outlineLvl`` 0-5 -> 1-6; 9 = body text), set on the
+    paragraph or its style chain (LibreOffice writes headings this way, Word's navigation pane reads it)."""
+    candidates = [p.find(f"{_q('w:pPr')}/{_q('w:outlineLvl')}")]
+    candidates += [style.element.find(f"{_q('w:pPr')}/{_q('w:outlineLvl')}") for style in _style_chain(para.style)]
+    for node in candidates:
+        if node is None:
+            continue
+        try:
+            value = int(node.get(_q("w:val"), "9"))
+        except ValueError:
+            return None
+        return value + 1 if 0 <= value <= 5 else None
+    return None
 
 
 def _style_chain(style: Any) -> Any:

@@ -1,6 +1,12 @@
 """Picks the converter for a file by its content (never by its extension alone).
 
 Adding a format = one converter module + one line in :data:`CONVERTERS`.
+
+Content rules: PDF by ``%PDF-``; PPTX and DOCX by their zip members (``ppt/presentation.xml``,
+``word/document.xml``); ODT/ODP by the zip's ``mimetype`` member; HTML by ``<!doctype html`` or
+``<html`` at the start; Markdown, which has no magic number, when it is valid UTF-8 text that
+shows Markdown structure (a ``#`` heading line, a code fence, a table rule) or, as the one
+extension-based rule, valid UTF-8 text whose file name ends with ``.md``/``.markdown``.
 """
 
 from __future__ import annotations
@@ -9,6 +15,10 @@ from pathlib import Path
 
 from inclusio.converters.base import ConvertContext, Converter
 from inclusio.converters.docx import DocxConverter
+from inclusio.converters.html_input import HtmlConverter
+from inclusio.converters.markdown import SUFFIXES as MARKDOWN_SUFFIXES
+from inclusio.converters.markdown import MarkdownConverter, is_text
+from inclusio.converters.odf import OdfConverter
 from inclusio.converters.ooxml import ZIP_MAGIC, member_names
 from inclusio.converters.pdf import PdfConverter
 from inclusio.converters.pptx import PptxConverter
@@ -19,22 +29,29 @@ CONVERTERS: tuple[Converter, ...] = (
     PdfConverter(),
     PptxConverter(),
     DocxConverter(),
+    OdfConverter(),
+    HtmlConverter(),
+    MarkdownConverter(),
 )
 """Every known format, asked in this order."""
+_MARKDOWN = CONVERTERS[-1]
+_DISPLAY = {"odf": "ODT, ODP", "markdown": "Markdown"}
 
 HEAD_BYTES = 4096
 
 
 def accepted_formats() -> list[str]:
-    """Names of the formats the registry accepts (``["pdf", "pptx", "docx"]``)."""
+    """Names of the formats the registry accepts (``["pdf", "pptx", "docx", "odf", "html", "markdown"]``)."""
     return [converter.name for converter in CONVERTERS]
 
 
-def detect(path: Path) -> Converter:
+def detect(path: Path, filename: str | None = None) -> Converter:
     """The converter for ``path``, chosen from its first bytes (and zip member names).
 
-    Raises ``input.empty`` for a 0-byte file, ``input.corrupt`` for a zip that cannot be
-    read, and ``input.unsupported`` (naming the accepted formats) for anything else.
+    ``filename`` is the user's name for the file (the path on disk may be content-addressed);
+    its extension is used only to accept UTF-8 text as Markdown. Raises ``input.empty`` for a
+    0-byte file, ``input.corrupt`` for a zip that cannot be read, and ``input.unsupported``
+    (naming the accepted formats) for anything else.
     """
     path = Path(path)
     with path.open("rb") as handle:
@@ -44,9 +61,12 @@ def detect(path: Path) -> Converter:
     for converter in CONVERTERS:
         if converter.sniff(path, head):
             return converter
+    names = (filename or "", path.name)
+    if is_text(head) and any(name.lower().endswith(MARKDOWN_SUFFIXES) for name in names):
+        return _MARKDOWN
     if head.startswith(ZIP_MAGIC) and member_names(path) is None:
         raise InputCorrupt(details={"reason": "unreadable zip archive"})
-    formats = ", ".join(name.upper() for name in accepted_formats())
+    formats = ", ".join(_DISPLAY.get(name, name.upper()) for name in accepted_formats())
     raise InputUnsupported(
         f"This file type is not supported (accepted: {formats}). Save the document as one of these "
         "and upload it again.",
@@ -58,4 +78,4 @@ def detect(path: Path) -> Converter:
 
 def convert(path: Path, ctx: ConvertContext) -> Document:
     """Detect the format of ``path`` and convert it (see :class:`~inclusio.converters.base.Converter`)."""
-    return detect(Path(path)).convert(Path(path), ctx)
+    return detect(Path(path), ctx.filename).convert(Path(path), ctx)

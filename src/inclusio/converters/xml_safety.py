@@ -13,6 +13,7 @@ total size already checked by :func:`inclusio.converters.ooxml.check_archive`).
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from inclusio.errors import InputCorrupt, InputUnsafe
@@ -54,7 +55,7 @@ def check_zip_xml(path: Path, *, suffixes: tuple[str, ...] = _XML_SUFFIXES) -> N
                     if has_dtd(member):
                         raise InputUnsafe(details={"member": info.filename,
                                                    "reason": "XML document type declaration (DTD/entities)"})
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
         raise InputCorrupt(details={"reason": str(exc)}) from exc
 
 

@@ -1,0 +1,126 @@
+"""OpenDocument text and presentations (ODT, ODP) through LibreOffice, then the DOCX/PPTX converters.
+
+``soffice --headless --convert-to docx|pptx`` runs in a temporary folder with its own
+LibreOffice user profile (two conversions at once would otherwise fight over the profile's
+lock and one would silently do nothing), under a time limit, with the process group killed on
+timeout. The result goes through :class:`~inclusio.converters.docx.DocxConverter` or
+:class:`~inclusio.converters.pptx.PptxConverter`; the Document's source then names the ODF file.
+
+When LibreOffice is not installed the error is ``system.libreoffice_missing``, naming the Debian
+packages (``libreoffice-writer-nogui`` for ODT, ``libreoffice-impress-nogui`` for ODP). Before
+LibreOffice sees the file, the zip is checked like an Office file (zip bomb) and its XML parts
+must not declare a DTD (``input.unsafe``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+from inclusio.converters.base import ConvertContext, file_sha256
+from inclusio.converters.ooxml import ZIP_MAGIC, check_archive
+from inclusio.converters.xml_safety import check_zip_xml
+from inclusio.errors import InputCorrupt, LibreOfficeMissing, StageError
+from inclusio.model import Document
+
+ODT = "application/vnd.oasis.opendocument.text"
+ODP = "application/vnd.oasis.opendocument.presentation"
+_TARGET = {ODT: ("docx", ".odt"), ODP: ("pptx", ".odp")}
+TIMEOUT_SECONDS = 180
+"""A 100-page ODT converts in a few seconds; a hung LibreOffice must not hold a worker forever."""
+PROGRAMS = ("soffice", "libreoffice")
+
+
+def odf_media_type(path: Path) -> str | None:
+    """The ``mimetype`` member of an ODF zip (ODT or ODP only), else None."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            info = archive.getinfo("mimetype")
+            if info.file_size > 200:
+                return None
+            value = archive.read(info).decode("ascii", errors="replace").strip()
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    return value if value in _TARGET else None
+
+
+def find_soffice() -> str | None:
+    """Path of LibreOffice's ``soffice`` on ``PATH``, or None."""
+    for name in PROGRAMS:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _run(command: list[str], cwd: Path, timeout: int) -> subprocess.CompletedProcess[bytes]:
+    """Run LibreOffice in its own process group; on timeout kill the whole group (it forks)."""
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True, env={**os.environ, "HOME": str(cwd)})
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
+class OdfConverter:
+    """ODT and ODP files, converted by LibreOffice when it is installed."""
+
+    name = "odf"
+    media_types = (ODT, ODP)
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        """A zip whose ``mimetype`` member says ODF text or presentation."""
+        return head.startswith(ZIP_MAGIC) and odf_media_type(path) is not None
+
+    def convert(self, path: Path, ctx: ConvertContext) -> Document:
+        """Convert through LibreOffice. Raises ``system.libreoffice_missing``, ``input.corrupt``,
+        ``input.too_large``, ``input.unsafe`` and ``stage.failed`` (LibreOffice timed out)."""
+        path = Path(path)
+        check_archive(path)
+        media_type = odf_media_type(path)
+        if media_type is None:
+            raise InputCorrupt(details={"reason": "no ODF mimetype member"})
+        check_zip_xml(path)
+        soffice = find_soffice()
+        target, suffix = _TARGET[media_type]
+        if soffice is None:
+            package = "libreoffice-writer-nogui" if media_type == ODT else "libreoffice-impress-nogui"
+            raise LibreOfficeMissing(details={"program": "soffice", "debian_package": package})
+        ctx.progress(0.05, "LibreOffice")
+        with tempfile.TemporaryDirectory(prefix="inclusio-odf-") as tmp:
+            work = Path(tmp)
+            source = work / f"input{suffix}"
+            shutil.copyfile(path, source)
+            command = [soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
+                       "--nolockcheck", "--convert-to", target, "--outdir", str(work / "out"), str(source)]
+            try:
+                done = _run(command, work, TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired as exc:
+                raise StageError(
+                    f"LibreOffice did not finish converting the file within {TIMEOUT_SECONDS} s. Try again later, "
+                    "or save the document as DOCX/PPTX and upload that.",
+                    message_fr=(f"LibreOffice n'a pas terminé la conversion en {TIMEOUT_SECONDS} s. Réessayez plus "
+                                "tard, ou enregistrez le document en DOCX/PPTX et déposez-le."),
+                    details={"timeout_seconds": TIMEOUT_SECONDS}) from exc
+            result = work / "out" / f"input.{target}"
+            if done.returncode != 0 or not result.is_file():
+                raise InputCorrupt(details={"reason": "LibreOffice could not read the file",
+                                            "stderr": done.stderr.decode("utf-8", errors="replace")[-500:]})
+            from inclusio.converters.docx import DocxConverter
+            from inclusio.converters.pptx import PptxConverter
+
+            converter = DocxConverter() if target == "docx" else PptxConverter()
+            doc = converter.convert(result, ctx)
+        doc.source.media_type = media_type
+        doc.source.sha256 = file_sha256(path)
+        doc.source.converter = f"inclusio.odf (LibreOffice -> {target}) + {doc.source.converter}"
+        return doc
