@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     """Attempts per call (429, 5xx, timeouts and refused connections are retried with backoff)."""
     llm_retry_budget_s: float = Field(default=60.0, ge=0)
     """Longest time one call may spend waiting between attempts (a longer ``Retry-After`` gives up)."""
-    llm_batch_tokens: int = Field(default=1500, ge=50)
+    llm_batch_tokens: int = Field(default=4000, ge=50)
     """Blocks of a section are sent together up to about this many tokens (the prompt is paid once)."""
     llm_cache: bool = True
     """Cache model answers in ``<data_dir>/llm-cache.sqlite3`` (a re-run costs no call)."""
