@@ -108,7 +108,7 @@ def test_mistral_adaptations_record_their_provenance(mistral_server: MistralServ
     adaptation = doc.find("p3").adaptation("easy_read")
     assert adaptation.provenance.model_dump(exclude_none=True) == {
         "engine": "mistral", "pass_name": "easy_read", "model": "mistral-small-latest",
-        "prompt_version": "easy_read-1", "created_at": STAMP}
+        "prompt_version": "easy_read-2", "created_at": STAMP}
     assert doc.find("f1").adaptation("alt_text").provenance.model == "pixtral-12b-latest"
     assert doc.find("h2").adaptation("summary").provenance.prompt_version == "summary-1"
     assert {e.origin for e in doc.glossary} == {"document", "model"}

@@ -69,6 +69,15 @@ def _data(user: str) -> tuple[dict[str, Any], Any]:
     return task, data
 
 
+def _blocks(data: dict[str, Any]) -> list[dict[str, str]]:
+    """Blocks of the DATA, whether sent as {id: text} mappings or as [{"id", "text"}] lists."""
+    out: list[dict[str, str]] = []
+    for section in data.get("sections", []):
+        blocks = section["blocks"]
+        out += ([{"id": k, "text": v} for k, v in blocks.items()] if isinstance(blocks, dict) else blocks)
+    return out
+
+
 def _injected(text: str) -> bool:
     return any(marker in text.lower() for marker in INJECTION_MARKERS)
 
@@ -161,7 +170,7 @@ class MistralServer:
         task, data = _data(user)
         inject = "inject" in opts
         if system.startswith("You rewrite"):
-            blocks = [b for s in data.get("sections", []) for b in s["blocks"]]
+            blocks = _blocks(data)
             out = []
             for block in blocks:
                 if inject and _injected(block["text"]):
@@ -171,7 +180,7 @@ class MistralServer:
                 out.append({"id": block["id"], "parts": self._parts(text)})
             return {"blocks": out}
         if system.startswith("You translate"):
-            blocks = [b for s in data.get("sections", []) for b in s["blocks"]]
+            blocks = _blocks(data)
             return {"blocks": [{"id": b["id"], "text": f"[{task.get('target')}] {b['text']}"} for b in blocks]}
         if system.startswith("You write a glossary"):
             terms = []

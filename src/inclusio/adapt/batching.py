@@ -33,12 +33,16 @@ class Batch:
         return sum(u.tokens for u in self.units) + sum(estimate_tokens(s) for s in {u.section for u in self.units})
 
     def sections(self) -> list[dict[str, object]]:
-        """The DATA form: ``[{"title", "blocks": [{"id", "text"}]}]`` in reading order."""
+        """The DATA form: ``[{"title", "blocks": {id: text}}]`` in reading order.
+
+        Blocks are a mapping rather than a list of ``{"id", "text"}`` objects: about 3 tokens less
+        per block, which matters for the tokens-sent ratio of documents with many short blocks.
+        """
         out: list[dict[str, object]] = []
         for unit in self.units:
             if not out or out[-1]["title"] != unit.section:
-                out.append({"title": unit.section, "blocks": []})
-            out[-1]["blocks"].append({"id": unit.block_id, "text": unit.text})  # type: ignore[union-attr]
+                out.append({"title": unit.section, "blocks": {}})
+            out[-1]["blocks"][unit.block_id] = unit.text  # type: ignore[index]
         return out
 
 

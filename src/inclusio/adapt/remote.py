@@ -59,7 +59,7 @@ class BatchedPass:
     course: str = ""
     lang: str = "fr"
     data_of: Callable[[Batch], Any] | None = None
-    """The DATA of a batch; default ``{"course", "sections": [{"title", "blocks": [{"id", "text"}]}]}``."""
+    """The DATA of a batch; default ``{"course", "sections": [{"title", "blocks": {id: text}}]}``."""
 
 
 def _key(spec: BatchedPass, unit: Unit) -> str:
