@@ -185,3 +185,13 @@ def test_the_offline_easy_read_draft_has_fewer_long_sentences(fr_nlp: object, sa
     assert faithfulness.summary.facts_checked["number"] >= 5
     assert faithfulness.summary.facts_missing["number"] == 0, [
         (b.block_id, m.text) for b in faithfulness.blocks for m in b.missing if m.kind == "number"]
+
+
+def test_terms_the_documents_glossary_explains_are_not_rare(fr_nlp: object) -> None:
+    from inclusio.model.document import GlossaryEntry, Provenance
+
+    doc = adapted_doc([("Les stomates sont sous la feuille.", "Les stomates sont sous la feuille.")])
+    assert check_rules(doc).summary.hits_by_rule.get("T4") == {"warn": 1}
+    doc.glossary.append(GlossaryEntry(term="stomates", definition="de petits trous de la feuille",
+                                      provenance=Provenance(engine="test", pass_name="glossary")))
+    assert "T4" not in check_rules(doc).summary.hits_by_rule

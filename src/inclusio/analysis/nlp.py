@@ -20,7 +20,8 @@ it never raises.
 Components kept: tokenizer, morphologizer (``VerbForm``, ``Mood``, ``Tense``: rules T2, T17),
 parser (``aux:pass``, ``nsubj:pass``: T16), attribute ruler and lemmatizer (lemmas let rare-word
 checks see that "captée" is a form of the everyday "capter"), NER (faithfulness). Nothing is
-excluded on purpose: the lemmatizer costs ~10 % and everything else is used.
+excluded at load time; each check runs only what it needs per call (``nlp.pipe(disable=...)``
+or the NER component alone), which never changes the shared pipeline.
 """
 
 from __future__ import annotations
