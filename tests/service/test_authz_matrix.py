@@ -1,0 +1,202 @@
+"""Every route, for every role and for an anonymous caller: who gets what.
+
+Institution A has two students (s1, s2), a teacher, a staff member and an admin; institution B has a
+staff member. The world: a job s1 submitted (finished, with a report), one the teacher submitted, one
+A's staff made for s1 with s1's stored profile, and a batch of s1's. Anything the caller may not see
+answers 404 (its existence is not revealed); what their role may never do answers 403.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from service_helpers import make_settings, make_user
+
+from inclusio.api.app import create_app
+from inclusio.store.db import JobStore
+
+ROLES = ("anon", "s1", "s2", "teacher", "staff", "staff_b", "admin")
+
+
+@dataclass
+class World:
+    client: TestClient
+    tokens: dict[str, str]
+    ids: dict[str, str]
+    pdf: bytes
+    settings: Any
+
+    def auth(self, who: str) -> dict[str, str]:
+        return {} if who == "anon" else {"Authorization": f"Bearer {self.tokens[who]}"}
+
+    def fresh_token(self, who: str) -> dict[str, str]:
+        if who == "anon":
+            return {}
+        from inclusio.store.accounts import UserStore
+
+        store = JobStore.from_settings(self.settings)
+        token, _ = UserStore(store.engine).issue_token(self.ids[who], hours=1)
+        store.dispose()
+        return {"Authorization": f"Bearer {token}"}
+
+    def job_of(self, who: str, **data: str) -> str:
+        response = self.client.post("/jobs", headers=self.auth(who), files={"file": ("cours.pdf", self.pdf)},
+                                    data={"profile": "dyslexia", "outputs": "json,report", **data})
+        assert response.status_code == 202, response.text
+        return str(response.json()["id"])
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory, small_pdf: Path) -> World:
+    settings = make_settings(tmp_path_factory.mktemp("matrix"))
+    app = create_app(settings, enqueue=lambda _kind, _job: None)
+    client = TestClient(app)
+    client.fastapi_app = app  # type: ignore[attr-defined]
+    tokens, ids = {}, {}
+    for name, role, inst in (("s1", "student", "A"), ("s2", "student", "A"), ("teacher", "teacher", "A"),
+                             ("staff", "staff", "A"), ("staff_b", "staff", "B"), ("admin", "admin", "A")):
+        ids[name], tokens[name] = make_user(settings, role, institution=inst, username=name)
+    w = World(client, tokens, ids, small_pdf.read_bytes(), settings)
+    assert client.put("/me/profile", headers=w.auth("s1"), json={"profile": "dyslexia"}).status_code == 200
+    ids["job_s1"] = w.job_of("s1")
+    ids["job_teacher"] = w.job_of("teacher")
+    ids["job_cohort"] = w.job_of("staff", learner="s1", profile="")
+    store = JobStore.from_settings(settings)
+    job_dir = settings.data_dir / "jobs" / ids["job_s1"]
+    job_dir.mkdir(parents=True)
+    (job_dir / "cours.report.json").write_text('{"status": "succeeded"}')
+    store.start(ids["job_s1"])
+    store.finish(ids["job_s1"], status="succeeded",
+                 artifacts={"report": {"file": "cours.report.json", "media_type": "application/json", "bytes": 23}})
+    batch = client.post("/batches", headers=w.auth("s1"), files=[("files", ("a.pdf", w.pdf))],
+                        data={"profile": "blind", "outputs": "json"})
+    assert batch.status_code == 202, batch.text
+    ids["batch_s1"] = batch.json()["id"]
+    return w
+
+
+def _student_in_a(w: World) -> str:
+    return make_user(w.settings, "student", institution="A")[0]
+
+
+OK_ALL = {r: 200 for r in ROLES} | {"anon": 401}
+STAFF_ONLY = {"anon": 401, "s1": 403, "s2": 403, "teacher": 403, "staff": 200, "staff_b": 200, "admin": 200}
+S1_THINGS = {"anon": 401, "s1": 200, "s2": 404, "teacher": 404, "staff": 200, "staff_b": 404, "admin": 200}
+
+# (method, route template) -> (how to call it for a caller, expected status per caller)
+Call = Callable[[World, str], Any]
+MATRIX: dict[tuple[str, str], tuple[Call, dict[str, int]]] = {
+    ("GET", "/health"): (lambda w, who: w.client.get("/health", headers=w.auth(who)), {r: 200 for r in ROLES}),
+    ("GET", "/profiles"): (lambda w, who: w.client.get("/profiles", headers=w.auth(who)), {r: 200 for r in ROLES}),
+    ("GET", "/profiles/{profile_id}"): (lambda w, who: w.client.get("/profiles/blind", headers=w.auth(who)),
+                                        {r: 200 for r in ROLES}),
+    ("GET", "/metrics"): (lambda w, who: w.client.get("/metrics", headers=w.auth(who)), STAFF_ONLY),
+    ("POST", "/preview/readability"): (
+        lambda w, who: w.client.post("/preview/readability", headers=w.auth(who),
+                                     files={"file": ("c.pdf", w.pdf)}), OK_ALL),
+    ("POST", "/auth/token"): (
+        lambda w, who: w.client.post("/auth/token", headers=w.auth(who),
+                                     data={"username": "s1", "password": "not the password"}),
+        {r: 401 for r in ROLES}),
+    ("DELETE", "/auth/token"): (lambda w, who: w.client.delete("/auth/token", headers=w.fresh_token(who)),
+                                {r: 204 for r in ROLES} | {"anon": 401}),
+    ("GET", "/me"): (lambda w, who: w.client.get("/me", headers=w.auth(who)), OK_ALL),
+    ("DELETE", "/me"): (lambda w, who: w.client.delete("/me", headers=_throwaway(w, who)), OK_ALL),
+    ("GET", "/me/profile"): (lambda w, who: w.client.get("/me/profile", headers=w.auth(who)), OK_ALL),
+    ("PUT", "/me/profile"): (lambda w, who: w.client.put("/me/profile", headers=w.auth(who),
+                                                          json={"profile": "dyslexia"}), OK_ALL),
+    ("GET", "/users"): (lambda w, who: w.client.get("/users", headers=w.auth(who)), STAFF_ONLY),
+    ("POST", "/users"): (
+        lambda w, who: w.client.post("/users", headers=w.auth(who),
+                                     json={"username": f"new-{uuid.uuid4().hex[:8]}", "role": "student",
+                                           "institution": "A", "password": "longenough"}),
+        {"anon": 401, "s1": 403, "s2": 403, "teacher": 403, "staff": 201, "staff_b": 403, "admin": 201}),
+    ("GET", "/users/{user_id}"): (lambda w, who: w.client.get(f"/users/{w.ids['s1']}", headers=w.auth(who)),
+                                  S1_THINGS),
+    ("GET", "/users/{user_id}/profile"): (
+        lambda w, who: w.client.get(f"/users/{w.ids['s1']}/profile", headers=w.auth(who)), S1_THINGS),
+    ("PUT", "/users/{user_id}/profile"): (
+        lambda w, who: w.client.put(f"/users/{w.ids['s1']}/profile", headers=w.auth(who),
+                                    json={"profile": "dyslexia"}), S1_THINGS),
+    ("DELETE", "/users/{user_id}/data"): (
+        lambda w, who: w.client.delete(f"/users/{_student_in_a(w)}/data", headers=w.auth(who)),
+        {"anon": 401, "s1": 404, "s2": 404, "teacher": 404, "staff": 200, "staff_b": 404, "admin": 200}),
+    ("GET", "/audit"): (lambda w, who: w.client.get("/audit", headers=w.auth(who)), STAFF_ONLY),
+    ("POST", "/jobs"): (
+        lambda w, who: w.client.post("/jobs", headers=w.auth(who), files={"file": ("c.pdf", w.pdf)},
+                                     data={"profile": "blind", "outputs": "json"}),
+        {r: 202 for r in ROLES} | {"anon": 401}),
+    ("GET", "/jobs"): (lambda w, who: w.client.get("/jobs", headers=w.auth(who)), OK_ALL),
+    ("GET", "/jobs/{job_id}"): (lambda w, who: w.client.get(f"/jobs/{w.ids['job_s1']}", headers=w.auth(who)),
+                                S1_THINGS),
+    ("DELETE", "/jobs/{job_id}"): (
+        lambda w, who: w.client.delete(f"/jobs/{w.job_of('s1')}", headers=w.auth(who)),
+        {"anon": 401, "s1": 204, "s2": 404, "teacher": 404, "staff": 204, "staff_b": 404, "admin": 204}),
+    ("GET", "/jobs/{job_id}/events"): (
+        lambda w, who: w.client.get(f"/jobs/{w.ids['job_s1']}/events", headers=w.auth(who)), S1_THINGS),
+    ("GET", "/jobs/{job_id}/artifacts/{name}"): (
+        lambda w, who: w.client.get(f"/jobs/{w.ids['job_s1']}/artifacts/report", headers=w.auth(who)),
+        S1_THINGS),
+    ("POST", "/batches"): (
+        lambda w, who: w.client.post("/batches", headers=w.auth(who), files=[("files", ("a.pdf", w.pdf))],
+                                     data={"profile": "blind", "outputs": "json"}),
+        {r: 202 for r in ROLES} | {"anon": 401}),
+    ("GET", "/batches"): (lambda w, who: w.client.get("/batches", headers=w.auth(who)), OK_ALL),
+    ("GET", "/batches/{batch_id}"): (
+        lambda w, who: w.client.get(f"/batches/{w.ids['batch_s1']}", headers=w.auth(who)), S1_THINGS),
+}
+
+
+def _throwaway(w: World, who: str) -> dict[str, str]:
+    """DELETE /me erases the caller: run it as a fresh account of the same role and institution."""
+    if who == "anon":
+        return {}
+    role = {"s1": "student", "s2": "student", "teacher": "teacher", "staff": "staff", "staff_b": "staff",
+            "admin": "admin"}[who]
+    _user, token = make_user(w.settings, role, institution="B" if who == "staff_b" else "A")
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_the_matrix_covers_every_route_of_the_api(world: World) -> None:
+    schema = world.client.get("/openapi.json").json()
+    routes = {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops}
+    assert routes == set(MATRIX), routes ^ set(MATRIX)
+
+
+@pytest.mark.parametrize("route", sorted(MATRIX), ids=lambda r: f"{r[0]} {r[1]}")
+def test_each_role_gets_what_it_may_and_nothing_more(world: World, route: tuple[str, str]) -> None:
+    call, expected = MATRIX[route]
+    got = {who: call(world, who).status_code for who in ROLES}
+    assert got == expected
+    for who in ROLES:  # refusals carry the one coded error body
+        response = call(world, who) if got[who] >= 400 and route[0] == "GET" else None
+        if response is not None:
+            assert response.json()["error"]["code"] in {"auth.required", "auth.forbidden", "job.not_found",
+                                                        "user.not_found", "batch.not_found", "auth.invalid"}
+
+
+def test_job_lists_show_each_role_exactly_its_jobs(world: World) -> None:
+    def ids(who: str) -> set[str]:
+        return {j["id"] for j in world.client.get("/jobs?limit=500", headers=world.auth(who)).json()}
+
+    fixed = {world.ids[k] for k in ("job_s1", "job_teacher", "job_cohort")}
+    assert ids("s1") & fixed == {world.ids["job_s1"], world.ids["job_cohort"]}
+    assert ids("s2") & fixed == set()
+    assert ids("teacher") & fixed == {world.ids["job_teacher"]}
+    assert ids("staff") & fixed == fixed and ids("admin") >= fixed
+    assert ids("staff_b") & fixed == set()
+    everyone_in_a = ids("staff")
+    assert all(world.client.get(f"/jobs/{j}", headers=world.auth("staff")).status_code == 200 for j in everyone_in_a)
+
+
+def test_a_teacher_cannot_use_a_learners_profile_and_staff_of_b_cannot_use_as(world: World) -> None:
+    for who in ("teacher", "s2", "staff_b"):
+        response = world.client.post("/jobs", headers=world.auth(who), files={"file": ("c.pdf", world.pdf)},
+                                     data={"learner": "s1"})
+        assert response.status_code in (403, 404), (who, response.text)
