@@ -7,6 +7,7 @@ import zlib
 from pathlib import Path
 
 import docx
+import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
@@ -118,6 +119,12 @@ def test_equations_become_formulas_with_mathml_and_linear_text(tmp_path: Path) -
     assert [etree.QName(e).localname for e in root.iter()][:4] == ["math", "mrow", "mi", "mo"]
     for element in ("mfrac", "msqrt", "msup", "mn"):
         assert root.find(f".//{{{MATHML}}}{element}") is not None, element
+    # MathML layout elements take a fixed number of children (EPUBCheck rejects anything else).
+    arity = {"mfrac": 2, "msup": 2, "msub": 2, "mroot": 2, "msubsup": 3, "munderover": 3}
+    for formula in formulas:
+        for node in etree.fromstring(formula.mathml).iter():
+            expected = arity.get(etree.QName(node).localname)
+            assert expected is None or len(node) == expected, etree.tostring(node)
     assert etree.fromstring(formulas[1].mathml).find(f"{{{MATHML}}}msub") is not None
     # Math inside a sentence stays in the sentence, as linear text.
     assert any(isinstance(b, Paragraph) and b.text == "On pose a^2 dans la suite." for b in doc.blocks)
@@ -244,3 +251,30 @@ def test_lists_keep_levels_and_tables_keep_merges_with_notes_around(tmp_path: Pa
     table_block = next(b for b in doc.blocks if isinstance(b, Table))
     assert table_block.rows[0][0].col_span == 2
     assert not any(isinstance(b, Heading) for b in doc.blocks)
+
+
+@pytest.mark.slow
+def test_notes_equations_and_languages_give_an_epub_that_epubcheck_accepts(tmp_path: Path) -> None:
+    from inclusio.config import Settings
+    from inclusio.pipeline import run_job
+    from inclusio.profiles import load_profile
+
+    document = docx.Document()
+    document.add_heading("La photosynthèse", level=1)
+    _lang(document.add_paragraph(BODY), "fr-FR")
+    _call(document.add_paragraph("Les plantes produisent de l'oxygène."), "footnote", 1)
+    _notes_part(document, "footnote", {1: "Source : INSEE, 2023."})
+    _math_paragraph(document, f"{_r('x=')}<m:f><m:num>{_r('-b')}</m:num><m:den>{_r('2a')}</m:den></m:f>"
+                    f"<m:nary><m:naryPr><m:chr m:val=\"∑\"/></m:naryPr><m:sub>{_r('i=1')}</m:sub>"
+                    f"<m:sup>{_r('n')}</m:sup><m:e>{_r('i')}</m:e></m:nary>", display=True)
+    _lang(document.add_paragraph("The cell is the basic unit of life and it has a nucleus."), "en-GB")
+    path = tmp_path / "chapitre.docx"
+    document.save(path)
+
+    root = Path(__file__).resolve().parents[2]
+    settings = Settings(data_dir=tmp_path / "data", profiles_dir=root / "profiles", validate_epub=True)
+    result = run_job(path, load_profile("blind", settings.profiles_dir), tmp_path / "out", settings=settings,
+                     outputs=["epub", "report"])
+    assert result.status == "succeeded", result.errors
+    check = result.report["validation"]["epubcheck"]
+    assert check["ran"] is True and check["errors"] == 0 and check["fatals"] == 0

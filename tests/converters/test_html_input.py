@@ -158,3 +158,20 @@ def test_deep_nesting_keeps_the_text_or_says_what_was_lost(tmp_path: Path) -> No
 
 def test_heading_order_comes_from_the_page_not_from_a_guess(page: Document) -> None:
     assert isinstance(page.blocks[0], Heading)
+
+
+@pytest.mark.slow
+def test_html_page_gives_an_epub_that_epubcheck_accepts(tmp_path: Path, png: bytes) -> None:
+    from inclusio.config import Settings
+    from inclusio.pipeline import run_job
+    from inclusio.profiles import load_profile
+
+    path = tmp_path / "cours.html"
+    path.write_text(PAGE.format(png=base64.b64encode(png).decode()), encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    settings = Settings(data_dir=tmp_path / "data", profiles_dir=root / "profiles", validate_epub=True)
+    result = run_job(path, load_profile("low-vision", settings.profiles_dir), tmp_path / "out", settings=settings,
+                     outputs=["epub", "report"])
+    assert result.status == "succeeded", result.errors
+    check = result.report["validation"]["epubcheck"]
+    assert check["ran"] is True and check["errors"] == 0 and check["fatals"] == 0

@@ -76,7 +76,17 @@ def _row(el: Any, *, as_identifier: bool = False) -> tuple[str, str]:
         mathml.append(ml)
         linear.append(lin)
     inner = "".join(mathml)
-    return (inner if len(mathml) == 1 and inner else f"<mrow>{inner}</mrow>"), "".join(linear)
+    return (inner if _one_element(inner) else f"<mrow>{inner}</mrow>"), "".join(linear)
+
+
+def _one_element(markup: str) -> bool:
+    """Whether ``markup`` is exactly one element (then it needs no ``mrow``: ``mfrac`` takes 2 children)."""
+    from lxml import etree
+
+    try:
+        return len(etree.fromstring(f"<r>{markup}</r>")) == 1
+    except etree.XMLSyntaxError:
+        return False
 
 
 def _group(text: str) -> str:
