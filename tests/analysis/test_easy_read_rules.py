@@ -195,3 +195,14 @@ def test_terms_the_documents_glossary_explains_are_not_rare(fr_nlp: object) -> N
     doc.glossary.append(GlossaryEntry(term="stomates", definition="de petits trous de la feuille",
                                       provenance=Provenance(engine="test", pass_name="glossary")))
     assert "T4" not in check_rules(doc).summary.hits_by_rule
+
+
+def test_odd_input_never_crashes(fr_nlp: object) -> None:
+    huge = "la plante ne pousse " * 30_000  # 600 000 characters, no full stop: one "sentence"
+    (sentence,) = check_text(huge, "fr")
+    assert ("T1", "fail") in {(h.rule, h.severity) for h in sentence.hits}
+    assert check_text("", "fr") == []
+    assert check_text("… ; ( ) %%% \u00a0 \x00", "fr")[0].hits  # special characters, no words
+    empty = adapted_doc([])
+    assert check_rules(empty).summary.sentences == 0
+    assert check_rules(adapted_doc([("Texte.", "Texte.")]), lang="tlh").syntax == {"tlh": False}

@@ -115,3 +115,9 @@ def test_the_documents_own_glossary_terms_are_checked(fr_nlp: object) -> None:
     doc.glossary.append(GlossaryEntry(term="stomates", origin="course",
                                       provenance=Provenance(engine="test", pass_name="glossary")))
     assert missing(check_faithfulness(doc)) == [("term", "stomates")]
+
+
+def test_a_huge_block_is_checked_with_patterns(fr_nlp: object) -> None:
+    source = "Joseph Priestley mesure 12 feuilles. " * 4000  # 148 000 characters
+    report = check_faithfulness(adapted_doc([(source, "Joseph Priestley mesure des feuilles.")]))
+    assert missing(report) == [("number", "12")]

@@ -70,6 +70,8 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc as SpacyDoc
 
 Severity = Literal["warn", "fail"]
+MAX_PARSED_CHARS = 5000
+"""Longer sentences are checked with the regex rules only (bounded parser memory)."""
 RULE_IDS = ("T1", "T2", "T3", "T4", "T8", "T9", "T10", "T11", "T12", "T14", "T15", "T16", "T17", "T18")
 RULE_TITLES: dict[str, tuple[str, str]] = {
     "T1": ("Short sentences", "Phrases courtes"),
@@ -487,7 +489,7 @@ def _t15(s: _Sentence) -> None:
                 used.add(closer)
                 spans.append((start, tokens[closer][2]))
                 continue
-            before = next((j for j in range(i - 1, -1, -1) if tokens[j][0] in _FR_NEG_BEFORE), None)
+            before = next((j for j in range(i - 1, max(-1, i - 9), -1) if tokens[j][0] in _FR_NEG_BEFORE), None)
             if before is not None:
                 used.add(before)
                 spans.append((tokens[before][1], end))
@@ -679,6 +681,9 @@ def _parse(sentences: list[_Sentence], config: RuleConfig) -> dict[str, bool]:
         syntax[lang] = nlp is not None
         if nlp is None:
             continue
+        # A "sentence" longer than MAX_PARSED_CHARS (a PDF without punctuation) is checked without
+        # syntax: the parser's memory grows with it, and it fails T1 anyway.
+        group = [s for s in group if len(s.text) <= MAX_PARSED_CHARS]
         # NER is not used by the rules (names are PROPN or capitalised): skip it, ~30 % faster.
         parsed_docs = nlp.pipe((s.text for s in group), batch_size=256, disable=["ner"])
         for s, parsed in zip(group, parsed_docs, strict=True):

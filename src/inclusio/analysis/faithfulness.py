@@ -55,6 +55,8 @@ NOT_REWRITES = frozenset({"alt_text", "long_description", "summary", "glossary"}
 """Adaptation kinds not checked by default (they do not restate the block's text)."""
 NER_LABELS = frozenset({"PER", "PERSON", "LOC", "GPE", "ORG", "MISC", "NORP", "FAC", "EVENT", "PRODUCT"})
 _COMMON_ZIPF = 3.5
+MAX_NER_CHARS = 100_000
+"""Longer source blocks get pattern entities only (spaCy's memory grows with the text)."""
 
 
 class _Frozen(BaseModel):
@@ -310,7 +312,9 @@ def check_faithfulness(doc: Document, *, kinds: Iterable[str] | None = None, glo
         ner[lang] = nlp is not None
         if nlp is None:
             continue
-        indices = [i for i, (_, _, job_lang) in enumerate(jobs) if job_lang == lang]
+        # Blocks too long for one NER pass (bounded memory) get the patterns only.
+        indices = [i for i, (_, _, job_lang) in enumerate(jobs)
+                   if job_lang == lang and len(jobs[i][0].plain_text()) <= MAX_NER_CHARS]
         texts = [jobs[i][0].plain_text() for i in indices]
         # NER has its own token-to-vector layer in the small models: tokenizer + NER is enough (~3x
         # faster than the whole pipeline). Components are called directly rather than through
