@@ -146,11 +146,12 @@ def test_syntax_can_be_turned_off(fr_nlp: object) -> None:
 def test_source_and_adaptation_are_checked_with_the_source_block_ids(fr_nlp: object) -> None:
     doc = adapted_doc([("La lumière est captée par la feuille ; elle donne du sucre.",
                         "La feuille capte la lumière.")])
-    doc.blocks.insert(0, Heading(id="h1", level=1, text="Chapitre II"))
+    doc.blocks.insert(0, Heading(id="h1", level=1, text="1. Chapitre II"))  # one line: no T3
     source = check_rules(doc)
     assert {b.block_id for b in source.blocks} == {"h1", "b1"}
     assert source.summary.hits_by_rule["T2"] == {"warn": 1}
     assert source.summary.hits_by_rule["T11"] == {"warn": 1}
+    assert "T3" not in source.summary.hits_by_rule
     assert source.models == {"fr": "fr_core_news_sm-3.8.0"}
     adapted = check_rules(doc, adaptation_kinds=("easy_read",))
     assert [b.block_id for b in adapted.blocks] == ["h1"]  # the adapted paragraph is clean

@@ -662,12 +662,15 @@ class _Unit:
     sentences: list[_Sentence]
 
 
-def _make_sentences(text: str, lang: str, config: RuleConfig, glossary: frozenset[str]) -> list[_Sentence]:
+def _make_sentences(text: str, lang: str, config: RuleConfig, glossary: frozenset[str], *,
+                    split: bool = True) -> list[_Sentence]:
     from inclusio.text.sentences import split_sentences
 
+    # A heading is one line whatever its punctuation ("1. Introduction" is not two sentences).
+    parts = split_sentences(text) if split else ([" ".join(text.split())] if text.strip() else [])
     return [_Sentence(text=sentence, lang=lang, words=_count_words(sentence), config=config,
                       glossary=glossary, position=i)
-            for i, sentence in enumerate(split_sentences(text))]
+            for i, sentence in enumerate(parts)]
 
 
 def _parse(sentences: list[_Sentence], config: RuleConfig) -> dict[str, bool]:
@@ -777,7 +780,7 @@ def check_rules(doc: Document, *, lang: str | None = None, adaptation_kinds: tup
             unit_lang = lang_root(lang or part.lang or block.lang or doc.lang)
             sentences: list[_Sentence] = []
             for text in _unit_texts(part):
-                sentences += _make_sentences(text, unit_lang, config, terms)
+                sentences += _make_sentences(text, unit_lang, config, terms, split=not isinstance(part, Heading))
             if sentences:
                 units.append(_Unit(block.id, part_id, part.type, unit_lang, sentences))
     syntax = _parse([s for unit in units for s in unit.sentences], config)
