@@ -52,7 +52,8 @@ def test_french_handout_for_easy_read_gives_every_output(tmp_path: Path) -> None
     after = report["readability"]["after"]["document"]
     # The easy-to-read draft has shorter sentences than the source.
     assert after["words_per_sentence"] < before["words_per_sentence"]
-    assert report["stages"]["adapt"]["blocks_adapted"] > 0
+    assert report["stages"]["adapt"]["passes"]["rewrite"]["offline"] > 0
+    assert report["stages"]["adapt"]["engine"] == "offline"
 
     # The Document JSON keeps the provenance of every adaptation.
     doc = json.loads(result.artifact("json").path.read_text(encoding="utf-8"))

@@ -65,6 +65,7 @@ class _Progress:
     def __init__(self, callback: StageProgressFn | None) -> None:
         self._callback = callback
         self.stage = STAGES[0]
+        self._high = 0.0  # progress shown to users never goes back, whatever a stage reports
 
     def start(self, stage: str) -> None:
         self.stage = stage
@@ -75,7 +76,8 @@ class _Progress:
             return
         done = sum(_STAGE_WEIGHTS[s] for s in STAGES[: STAGES.index(self.stage)])
         overall = done + _STAGE_WEIGHTS[self.stage] * max(0.0, min(1.0, fraction))
-        self._callback(self.stage, round(overall, 4), message)
+        self._high = max(self._high, round(overall, 4))
+        self._callback(self.stage, self._high, message)
 
 
 def _error(stage: str, exc: BaseException) -> dict[str, Any]:
@@ -158,18 +160,12 @@ def run_job(
     # -- adapt ---------------------------------------------------------------------------------
     progress.start("adapt")
     started = time.perf_counter()
-    adapt_info: dict[str, Any] = {"level": profile.adaptation.level, "engine": settings.engine}
-    if profile.adaptation.level == "easy_read":
-        from inclusio.adapt.easy_read import apply_easy_read
+    from inclusio.adapt.engine import adapt_document
 
-        doc = apply_easy_read(doc, profile.adaptation)
-        changed = [b for b in doc.blocks if b.adaptation("easy_read") is not None]
-        adapt_info["blocks_adapted"] = len(changed)
-        adapt_info["review"] = "draft: not reviewed by a person"
-    elif profile.adaptation.level == "plain":
-        adapt_info["note"] = "plain-language rewriting needs the Mistral engine (not available offline yet)"
-        result.warnings.append({"stage": "adapt", "code": "adapt.level_unavailable",
-                                "message": adapt_info["note"]})
+    adapted = adapt_document(doc, profile, settings, on_progress=progress)
+    doc = adapted.document
+    result.warnings += adapted.warnings
+    adapt_info: dict[str, Any] = dict(adapted.stats)
     view = adapted_document(doc, profile.adaptation_kinds)
     after = score_document(view)
     report["readability"]["after"] = after.model_dump()
