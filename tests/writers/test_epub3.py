@@ -30,7 +30,7 @@ from inclusio.model import (
     adapted_document,
 )
 from inclusio.profiles import Profile
-from inclusio.writers.epub3 import Epub3Writer, book_identifier
+from inclusio.writers.epub3 import Epub3Writer, book_identifier, wants_read_along
 from inclusio.writers.epubcheck import check_epub
 from inclusio.writers.xhtml import output_heading_levels, split_top_sections
 
@@ -114,12 +114,15 @@ def test_package_has_xml_lang_and_identity(built: tuple[Book, Epub3Writer, Profi
 
 
 def test_accessibility_metadata_describes_the_content(built: tuple[Book, Epub3Writer, Profile]) -> None:
-    book, _, _ = built
-    assert book.metas("schema:accessMode") == ["textual", "visual"]
+    book, _, profile = built
+    # read-along audio (media overlays) for every profile that asks for audio
+    audio = ["auditory"] if wants_read_along(profile) else []
+    assert book.metas("schema:accessMode") == ["textual", "visual", *audio]
     # one image has only a placeholder: text alone is not sufficient
     assert book.metas("schema:accessModeSufficient") == ["textual,visual"]
     assert book.metas("schema:accessibilityFeature") == [
-        "structuralNavigation", "tableOfContents", "readingOrder", "pageNavigation", "pageBreakMarkers"]
+        "structuralNavigation", "tableOfContents", "readingOrder", "pageNavigation", "pageBreakMarkers",
+        *(["synchronizedAudioText"] if audio else [])]
     assert book.metas("schema:accessibilityHazard") == ["none"]
     [summary] = book.metas("schema:accessibilitySummary")
     assert "1 image(s) sans description" in summary
@@ -142,7 +145,7 @@ def test_easy_read_book_says_it_is_an_unreviewed_draft(built: tuple[Book, Epub3W
     [summary] = book.metas("schema:accessibilitySummary")
     if profile.adaptation.level == "easy_read":
         assert "brouillon généré par le moteur hors ligne (règles), non relu par une personne" in summary
-        texts = [p.text for p in book.find_all("//x:p")]
+        texts = ["".join(p.itertext()) for p in book.find_all("//x:p")]
         assert "La cellule a un noyau." in texts
         assert not any(t and "unité de base" in t for t in texts)
     else:
@@ -213,7 +216,7 @@ def test_headings_skip_no_level(built: tuple[Book, Epub3Writer, Profile]) -> Non
 def test_foreign_passage_has_its_lang(built: tuple[Book, Epub3Writer, Profile]) -> None:
     book, _, _ = built
     [english] = book.find_all("//x:p[@lang='en']")
-    assert english.text == "The cell is the basic unit of life."
+    assert "".join(english.itertext()) == "The cell is the basic unit of life."
 
 
 def test_table_headers_have_scope_and_spans(built: tuple[Book, Epub3Writer, Profile]) -> None:
@@ -249,7 +252,8 @@ def test_notes_lists_formula(built: tuple[Book, Epub3Writer, Profile]) -> None:
     assert speaker.findtext("x:p[@class='note-label']", namespaces=NS) == "Notes de l'orateur"
     assert not speaker.xpath(".//x:h1|.//x:h2|.//x:h3|.//x:h4", namespaces=NS)
     [outer] = book.find_all("//x:ul[@id='b7']")
-    assert outer.xpath("./x:li[2]/x:ol/x:li/text()", namespaces=NS) == ["membrane externe", "membrane interne"]
+    assert ["".join(li.itertext()) for li in outer.xpath("./x:li[2]/x:ol/x:li", namespaces=NS)] == [
+        "membrane externe", "membrane interne"]
     assert book.find_all("//x:span[@class='formula']/text()") == ["v = d / t"]
 
 
@@ -313,8 +317,9 @@ def test_awkward_document_still_gives_a_book(tmp_path: Path, profiles: dict[str,
     [part] = book.documents()
     assert part.xpath("//x:h1/text()", namespaces=NS) == ["diapos"]
     assert part.xpath("//x:p[@id='p-1']//text()", namespaces=NS) == ["Ligne", "suivante & <balise>"]
+    assert part.xpath("//x:p[@id='p-1']/x:span/@id", namespaces=NS)  # read-along span around the sentence
     assert {w["code"] for w in writer.warnings} >= {"heading.empty", "image.unsupported_format", "image.missing"}
-    assert book.metas("schema:accessMode") == ["textual"]
+    assert book.metas("schema:accessMode") == ["textual", "auditory"]
     assert [a.text for a in book.nav.xpath("//x:nav[@epub:type='page-list']//x:a", namespaces=NS)] == ["1", "2"]
     [summary] = book.metas("schema:accessibilitySummary")
     assert "2 diapositives" in summary

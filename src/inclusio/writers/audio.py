@@ -165,13 +165,7 @@ class AudioWriter:
         sections = speech_sections(doc, ctx.profile)
         if not sections:
             raise _nothing_to_read()
-        lame = shutil.which("lame")
-        if lame is None:
-            raise ToolMissing(
-                "The MP3 encoder 'lame' is not installed. Install the Debian package 'lame' (apt-get install lame).",
-                message_fr="L'encodeur MP3 « lame » n'est pas installé. Installez le paquet Debian « lame ».",
-                details={"tool": "lame", "debian_packages": ["lame"]},
-            )
+        lame = require_lame()
         synth = self.synthesizer
         if synth is None:
             from inclusio.tts.espeak import EspeakSynthesizer
@@ -287,6 +281,18 @@ class AudioWriter:
                  "text": unit.text, "lang": unit.lang, "block_id": unit.block_id,
                  **({"spoken": clip.text} if clip.text != unit.text else {})}
                 for clip, unit in zip(audio.clips, run.units, strict=True)]
+
+
+def require_lame() -> str:
+    """The path of ``lame``; raises :class:`ToolMissing` naming the Debian package when it is absent."""
+    lame = shutil.which("lame")
+    if lame is None:
+        raise ToolMissing(
+            "The MP3 encoder 'lame' is not installed. Install the Debian package 'lame' (apt-get install lame).",
+            message_fr="L'encodeur MP3 « lame » n'est pas installé. Installez le paquet Debian « lame ».",
+            details={"tool": "lame", "debian_packages": ["lame"]},
+        )
+    return lame
 
 
 def load_pronunciations(ctx: RenderContext) -> Pronunciations:

@@ -14,7 +14,18 @@ The book has:
 * accessibility metadata computed from what the book really contains (access modes,
   features, hazards, a summary naming the gaps and any generated, unreviewed text); no
   conformance claim (that needs an evaluation by the deploying organisation);
-* a style sheet from the learner profile (:func:`inclusio.writers.css.profile_css`).
+* a style sheet from the learner profile (:func:`inclusio.writers.css.profile_css`), with the
+  fonts it names embedded when Debian packages them (:mod:`inclusio.writers.fonts`, licence
+  included in ``fonts/``);
+* MathML for formulas that have it (``mathml`` manifest property), section summaries, and the
+  glossary (``Document.glossary``) as back matter (``glossary.xhtml``, ``epub:type="glossary"``)
+  linked from the first occurrence of each term per block;
+* read-along (:func:`wants_read_along`): EPUB 3 media overlays, one SMIL and one MP3 per XHTML
+  file, sentence by sentence (:mod:`inclusio.writers.media_overlay`), with ``media:duration``
+  and ``media:active-class``; the ``auditory`` access mode and ``synchronizedAudioText``.
+
+The WCAG conformance claim is added afterwards, only to a book that passed EPUBCheck and Ace,
+by :func:`inclusio.writers.ace.check_and_claim`.
 
 ebooklib never writes ``xml:lang`` on ``<package>``: the zip is rewritten afterwards
 (``mimetype`` first and stored), which also adds ``role="doc-pagelist"`` to the page-list.
@@ -28,14 +39,27 @@ import re
 import tempfile
 import uuid
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from inclusio.errors import InclusioError, StageError
 from inclusio.model import Document, Heading, Resource
+from inclusio.profiles import Profile
 from inclusio.writers.base import Artifact, RenderContext
 from inclusio.writers.css import profile_css
+from inclusio.writers.fonts import font_face_css, fonts_to_embed
+from inclusio.writers.media_overlay import (
+    ACTIVE_CLASS,
+    Overlay,
+    OverlayPart,
+    active_class_css,
+    build_overlays,
+    clock,
+    smil_document,
+    spoken_targets,
+)
 from inclusio.writers.xhtml import (
     Chunk,
     FragmentRenderer,
@@ -51,7 +75,7 @@ from inclusio.writers.xhtml import (
 )
 
 EPUB_MEDIA_TYPE = "application/epub+zip"
-_OPF_PATH = "EPUB/content.opf"
+OPF_PATH = "EPUB/content.opf"
 _NAV_PATH = "EPUB/nav.xhtml"
 IDENTIFIER_NAMESPACE = uuid.UUID("6f1c1b8e-6a58-4c55-9a3e-2f6a1d1c9e01")
 """Namespace for :func:`book_identifier` (fixed forever: changing it changes every book's id)."""
@@ -62,7 +86,15 @@ def book_identifier(source_sha256: str, profile_id: str) -> str:
     return f"urn:uuid:{uuid.uuid5(IDENTIFIER_NAMESPACE, f'{source_sha256}:{profile_id}')}"
 
 
-def accessibility_metadata(images: ImageStats, *, has_headings: bool, has_pages: bool) -> dict[str, list[str]]:
+def wants_read_along(profile: Profile) -> bool:
+    """Whether the EPUB gets media overlays: ``profile.speech.read_along`` when the schema has it,
+    else whenever the profile asks for audio (``mp3`` in its outputs)."""
+    explicit = getattr(profile.speech, "read_along", None)
+    return bool(explicit) if explicit is not None else "mp3" in profile.outputs
+
+
+def accessibility_metadata(images: ImageStats, *, has_headings: bool, has_pages: bool, read_along: bool = False,
+                           mathml: bool = False, glossary: bool = False) -> dict[str, list[str]]:
     """The ``schema:`` accessibility properties for a book with this content (STANDARDS §1 values).
 
     ``alternativeText`` only when every informative image has a real alt text (a caption
@@ -71,7 +103,7 @@ def accessibility_metadata(images: ImageStats, *, has_headings: bool, has_pages:
     """
     visual = images.shown > 0
     all_described = images.described == images.shown
-    modes = ["textual"] + (["visual"] if visual else [])
+    modes = ["textual"] + (["visual"] if visual else []) + (["auditory"] if read_along else [])
     sufficient = (["textual,visual"] if visual else []) + (["textual"] if all_described else [])
     features = ["tableOfContents", "readingOrder"]
     if has_headings:
@@ -82,6 +114,12 @@ def accessibility_metadata(images: ImageStats, *, has_headings: bool, has_pages:
         features.append("longDescription")
     if has_pages:
         features += ["pageNavigation", "pageBreakMarkers"]
+    if mathml:
+        features.append("MathML")
+    if glossary:
+        features.append("index")  # the glossary is reachable from the terms and the TOC
+    if read_along:
+        features.append("synchronizedAudioText")
     return {
         "schema:accessMode": modes,
         "schema:accessModeSufficient": sufficient,
@@ -154,7 +192,10 @@ class Epub3Writer:
             return images[key][0]
 
         levels = output_heading_levels(blocks)
-        renderer = FragmentRenderer(view, epub=True, image_src=image_src, levels=levels)
+        read_along = wants_read_along(ctx.profile)
+        glossary = [e for e in doc.glossary if e.term.strip()]
+        renderer = FragmentRenderer(view, epub=True, image_src=image_src, levels=levels, read_along=read_along,
+                                    glossary_href=(lambda ident: f"glossary.xhtml#{ident}") if glossary else None)
         chunks = split_top_sections(blocks) or [Chunk(heading=None, blocks=[])]
         has_headings = any(isinstance(b, Heading) for b in blocks)
 
@@ -166,11 +207,28 @@ class Epub3Writer:
             if author.strip():
                 book.add_author(author.strip())
 
+        css_text = profile_css(ctx.profile)
+        embedded, not_installed = fonts_to_embed(ctx.profile)
+        for family in embedded:
+            css_text = font_face_css(family, "../fonts") + css_text
+            for face in family.faces:
+                book.add_item(epub.EpubItem(uid=f"font-{_safe_name(face.path.stem)}", file_name=f"fonts/{face.path.name}",
+                                            media_type="font/otf", content=face.path.read_bytes()))
+            book.add_item(epub.EpubItem(uid=f"font-licence-{_safe_name(family.name)}",
+                                        file_name=f"fonts/{_safe_name(family.name)}-LICENCE.txt",
+                                        media_type="text/plain", content=family.licence_file.read_bytes()))
+        for name in not_installed:
+            self.warnings.append({"code": "font.not_installed", "severity": "info", "block_id": None,
+                                  "message": f"The font {name} named by the profile is not installed on the "
+                                             "server, so it is not embedded (see docs/outputs.md)."})
+        if read_along:
+            css_text += active_class_css(ctx.profile.reading.colors.text)
         css = epub.EpubItem(uid="style-profile", file_name="style/inclusio.css", media_type="text/css",
-                            content=profile_css(ctx.profile).encode("utf-8"))
+                            content=css_text.encode("utf-8"))
         book.add_item(css)
 
         files: list[Any] = []
+        parts: list[OverlayPart] = []
         toc_roots: list[_TocNode] = []
         stack: list[_TocNode] = []
         for index, chunk in enumerate(chunks, start=1):
@@ -190,9 +248,12 @@ class Epub3Writer:
                 file_title = title
             item = epub.EpubHtml(uid=f"part-{index:03d}", title=file_title, file_name=file_name, lang=doc.lang)
             item.content = f"<html><head></head><body>{section}</body></html>".encode()
+            if "<math" in body:
+                item.properties.append("mathml")
             item.add_item(css)
             book.add_item(item)
             files.append(item)
+            parts.append(OverlayPart(file_name, chunk.blocks, section))
 
             # TOC entries in reading order, nested by output level.
             if chunk.heading is None:
@@ -212,8 +273,57 @@ class Epub3Writer:
             book.add_item(epub.EpubImage(uid=f"img-{_safe_name(key)}", file_name=file_name,
                                          media_type=resource.media_type, content=resource.data))
 
-        self.warnings += renderer.warnings
-        self._metadata(book, doc, ctx, renderer, has_headings)
+        glossary_item = None
+        if glossary:
+            glossary_body = renderer.glossary(glossary)
+            glossary_item = epub.EpubHtml(uid="glossary", title=words["glossary"], file_name="glossary.xhtml",
+                                          lang=doc.lang)
+            glossary_item.content = (
+                f'<html><head></head><body><section epub:type="glossary" role="doc-glossary" '
+                f'aria-labelledby="glossary-title"><h1 id="glossary-title">{esc(words["glossary"])}</h1>'
+                f"{glossary_body}</section></body></html>").encode()
+            glossary_item.add_item(css)
+            book.add_item(glossary_item)
+            toc_roots.append(_TocNode(words["glossary"], "glossary.xhtml", 1))
+
+        overlays: list[Overlay] = []
+        with tempfile.TemporaryDirectory(prefix="inclusio-overlay-") as audio_tmp:
+            if read_along:
+                ctx.progress(0.5, "EPUB: read-along audio")
+                overlays = self._overlays(book, files, parts, doc, ctx, renderer, Path(audio_tmp))
+            self.warnings += renderer.warnings
+            self._metadata(book, doc, ctx, renderer, has_headings, overlays=overlays, glossary=len(glossary))
+            self._package(book, ctx, files, toc_roots, words, css, glossary_item, doc)
+        ctx.progress(1.0, "EPUB: done")
+        return ctx.out_dir / f"{ctx.basename}.epub"
+
+    def _overlays(self, book: Any, files: list[Any], parts: list[OverlayPart], doc: Document, ctx: RenderContext,
+                  renderer: FragmentRenderer, work_dir: Path) -> list[Overlay]:
+        """Synthesise the read-along audio and attach one SMIL + MP3 per XHTML file (see media_overlay)."""
+        from ebooklib import epub
+
+        from inclusio.writers.audio import load_pronunciations, require_lame
+
+        lame = require_lame()
+        synth = _synthesizer(ctx)
+        targets = [(part, spoken_targets(part, doc, ctx.profile, renderer.sentence_spans, renderer.block_anchors))
+                   for part in parts]
+        built = build_overlays(targets, synth, lame=lame, work_dir=work_dir, rate_wpm=ctx.profile.speech.rate_wpm,
+                               bitrate_kbps=ctx.settings.lame_bitrate_kbps, doc_lang=doc.lang,
+                               pronunciations=load_pronunciations(ctx))
+        by_name = {item.file_name: item for item in files}
+        for overlay, mp3 in built:
+            stem = Path(overlay.xhtml).stem
+            smil = epub.EpubSMIL(uid=f"smil-{stem}", file_name=overlay.smil, content=smil_document(overlay))
+            book.add_item(smil)
+            book.add_item(epub.EpubItem(uid=f"audio-{stem}", file_name=overlay.audio, media_type="audio/mpeg",
+                                        content=mp3.read_bytes()))
+            by_name[overlay.xhtml].media_overlay = smil.id
+        return [overlay for overlay, _ in built]
+
+    def _package(self, book: Any, ctx: RenderContext, files: list[Any], toc_roots: list[_TocNode],
+                 words: dict[str, str], css: Any, glossary_item: Any, doc: Document) -> None:
+        from ebooklib import epub
 
         counter = iter(range(1, 1_000_000))
 
@@ -228,11 +338,13 @@ class Epub3Writer:
         book.add_item(nav)
         book.add_item(epub.EpubNcx())  # for EPUB 2 reading systems; harmless for EPUB 3 ones
         # The nav is in the spine (non-linear) because the landmarks link to it (EPUBCheck RSC-011).
-        book.spine = [(nav, "no"), *files]
+        book.spine = [(nav, "no"), *files, *([glossary_item] if glossary_item is not None else [])]
         book.guide = [
             {"type": "toc", "href": "nav.xhtml", "title": words["toc"]},
             {"type": "text", "href": files[0].file_name, "title": files[0].title},  # -> bodymatter
         ]
+        if glossary_item is not None:
+            book.guide.append({"type": "glossary", "href": "glossary.xhtml", "title": words["glossary"]})
 
         ctx.out_dir.mkdir(parents=True, exist_ok=True)
         final = ctx.out_dir / f"{ctx.basename}.epub"
@@ -250,24 +362,57 @@ class Epub3Writer:
             fixed = Path(tmp) / "fixed.epub"
             _finish_package(raw, fixed, doc.lang)
             os.replace(fixed, final)
-        ctx.progress(1.0, "EPUB: done")
-        return final
 
     def _metadata(self, book: Any, doc: Document, ctx: RenderContext, renderer: FragmentRenderer,
-                  has_headings: bool) -> None:
+                  has_headings: bool, *, overlays: list[Overlay], glossary: int) -> None:
         has_pages = bool(renderer.page_ids)
-        for prop, values in accessibility_metadata(renderer.images, has_headings=has_headings,
-                                                   has_pages=has_pages).items():
+        for prop, values in accessibility_metadata(renderer.images, has_headings=has_headings, has_pages=has_pages,
+                                                   read_along=bool(overlays), mathml=renderer.has_mathml,
+                                                   glossary=bool(glossary)).items():
             for value in values:
                 book.add_metadata(None, "meta", value, {"property": prop})
+        if overlays:
+            for overlay in overlays:
+                book.add_metadata(None, "meta", clock(overlay.duration_s),
+                                  {"property": "media:duration", "refines": f"#smil-{Path(overlay.xhtml).stem}"})
+            book.add_metadata(None, "meta", clock(sum(o.duration_s for o in overlays)), {"property": "media:duration"})
+            book.add_metadata(None, "meta", ACTIVE_CLASS, {"property": "media:active-class"})
         summary = accessibility_summary(
             doc, images=renderer.images, pages=len(renderer.page_ids), has_toc=True,
-            adaptations=applied_adaptations(ctx.source, ctx.profile), fmt="EPUB")
+            adaptations=applied_adaptations(ctx.source, ctx.profile), fmt="EPUB", read_along=bool(overlays),
+            mathml=renderer.has_mathml, glossary=glossary)
         book.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
         if has_pages:
             source = f"{doc.source.filename} (sha256 {doc.source.sha256})"
             book.add_metadata("DC", "source", source)
             book.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
+
+
+def _synthesizer(ctx: RenderContext) -> Any:
+    from inclusio.tts.espeak import EspeakSynthesizer
+
+    return EspeakSynthesizer.from_settings(ctx.settings)
+
+
+def rewrite_package(path: Path, transforms: dict[str, Callable[[bytes], bytes]]) -> None:
+    """Rewrite the EPUB at ``path`` in place, passing the named entries through ``transforms``.
+
+    ``mimetype`` stays first and stored; the new file replaces the old one atomically.
+    """
+    tmp = path.with_name(f".{path.name}.rewrite")
+    try:
+        with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w") as dst:
+            dst.writestr(zipfile.ZipInfo("mimetype"), b"application/epub+zip", compress_type=zipfile.ZIP_STORED)
+            for info in src.infolist():
+                if info.filename == "mimetype":
+                    continue
+                data = src.read(info.filename)
+                if info.filename in transforms:
+                    data = transforms[info.filename](data)
+                dst.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _finish_package(raw: Path, out: Path, lang: str) -> None:
@@ -285,7 +430,7 @@ def _finish_package(raw: Path, out: Path, lang: str) -> None:
             if info.filename == "mimetype":
                 continue
             data = src.read(info.filename)
-            if info.filename == _OPF_PATH:
+            if info.filename == OPF_PATH:
                 tree = etree.fromstring(data)
                 tree.set(f"{{{xml_ns}}}lang", lang)
                 data = etree.tostring(tree, xml_declaration=True, encoding="utf-8", pretty_print=True)

@@ -78,7 +78,10 @@ def check_epub(path: Path | str, *, timeout_s: float = DEFAULT_TIMEOUT_S) -> Epu
                          details={"path": str(book)})
     with tempfile.TemporaryDirectory(prefix="epubcheck-") as tmp:
         report = Path(tmp) / "report.json"
-        command = [java, "-Xss4m", "-jar", str(jar), str(book), "--json", str(report), "-u"]
+        # One short run per JVM: the C1 compiler alone and the serial collector halve the CPU time
+        # (measured: ~4.5 s instead of ~9 s user time on a small book), the result is the same.
+        command = [java, "-Xss4m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(jar), str(book),
+                   "--json", str(report), "-u"]
         try:
             completed = subprocess.run(command, capture_output=True, timeout=timeout_s, check=False)
         except subprocess.TimeoutExpired as exc:

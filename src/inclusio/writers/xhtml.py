@@ -19,6 +19,16 @@ What the renderer decides, for both formats:
   heading; footnotes as ``<aside role="doc-footnote">`` (EPUB: also ``epub:type="footnote"``).
 * **Page markers**: EPUB ``<span id role="doc-pagebreak" epub:type="pagebreak" aria-label/>``;
   HTML a discreet visible ``<span role="doc-pagebreak">``.
+* **Formulas**: the block's MathML when it has some (well-formed, in the MathML namespace; its
+  linear text becomes ``alttext``), else the linear text.
+* **Summaries**: a block with a ``summary`` adaptation is followed by ``<aside class="summary">``
+  with a visible label ("Résumé").
+* **Glossary**: with ``glossary_href``, the first occurrence of a glossary term in each block
+  links to its entry (``role="doc-glossref"``); :meth:`FragmentRenderer.glossary` renders the
+  entries as a definition list.
+* **Read-along** (``read_along=True``): every sentence of a heading, paragraph or list item is
+  wrapped in ``<span id="s-N">`` (recorded in :attr:`FragmentRenderer.sentence_spans`), split
+  exactly as the audio splits it, for EPUB media overlays.
 
 EPUB trap (verified in ebooklib 0.20, ``ebooklib.utils.get_pages``): the page-list is built
 from *every* element that has both ``epub:type`` and ``id``. So in EPUB mode only page markers
@@ -38,6 +48,7 @@ from inclusio.model import (
     Document,
     Figure,
     Formula,
+    GlossaryEntry,
     Heading,
     ListBlock,
     Note,
@@ -49,6 +60,7 @@ from inclusio.model import (
     TableCell,
 )
 from inclusio.profiles import Profile
+from inclusio.text.sentences import split_sentences
 
 # -- language -------------------------------------------------------------------------------
 
@@ -70,6 +82,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "slide": "diapositive",
         "colon": "\u00a0:",
         "untitled": "Document sans titre",
+        "summary": "Résumé",
+        "glossary": "Glossaire",
+        "no_definition": "Définition à écrire.",
     },
     "en": {
         "speaker": "Speaker notes",
@@ -88,6 +103,9 @@ _LABELS: dict[str, dict[str, str]] = {
         "slide": "slide",
         "colon": ":",
         "untitled": "Untitled document",
+        "summary": "Summary",
+        "glossary": "Glossary",
+        "no_definition": "Definition to be written.",
     },
 }
 
@@ -272,7 +290,8 @@ class FragmentRenderer:
     """
 
     def __init__(self, doc: Document, *, epub: bool, image_src: ImageSource,
-                 levels: dict[int, int] | None = None) -> None:
+                 levels: dict[int, int] | None = None, read_along: bool = False,
+                 glossary_href: Callable[[str], str] | None = None) -> None:
         self.doc = doc
         self.epub = epub
         self.image_src = image_src
@@ -284,6 +303,25 @@ class FragmentRenderer:
         """Ids of the page markers rendered, in reading order (the page-list)."""
         self._ids: dict[int, str] = {}
         self._used: set[str] = set()
+        self.read_along = read_along
+        self.sentence_spans: dict[str, list[tuple[str, str]]] = {}
+        """Block id -> (sentence, span id) in reading order (read-along only)."""
+        self.block_anchors: dict[str, str] = {}
+        """Block id -> element id, for every block given an anchor."""
+        self.summaries = 0
+        self.has_mathml = False
+        self.glossary_href = glossary_href
+        self.glossary_ids: dict[str, str] = {}
+        """Glossary term -> element id of its entry."""
+        self._terms: re.Pattern[str] | None = None
+        if glossary_href is not None:
+            entries = [e for e in doc.glossary if e.term.strip()]
+            for entry in entries:
+                self.glossary_ids.setdefault(entry.term.strip(), self.unique_id("gl-" + _xml_id(
+                    re.sub(r"\W+", "-", entry.term.strip().lower()).strip("-") or "term")))
+            if self.glossary_ids:
+                alternatives = "|".join(re.escape(esc(t)) for t in sorted(self.glossary_ids, key=len, reverse=True))
+                self._terms = re.compile(rf"(?<![\w&])({alternatives})(?!\w)")
 
     # -- ids and warnings ---------------------------------------------------------------
 
@@ -305,6 +343,7 @@ class FragmentRenderer:
             else:
                 wanted = _xml_id(block.id)
             self._ids[key] = self.unique_id(wanted)
+            self.block_anchors.setdefault(block.id, self._ids[key])
         return self._ids[key]
 
     def warn(self, code: str, message: str, block: Block | None = None, *, severity: str = "warning") -> None:
@@ -321,6 +360,76 @@ class FragmentRenderer:
     def heading_level(self, heading: Heading) -> int:
         return self.levels.get(id(heading), heading.level)
 
+    # -- text ---------------------------------------------------------------------------
+
+    def _link(self, escaped: str, linked: set[str]) -> str:
+        """Link the first occurrence (per block) of each glossary term in escaped text."""
+        if self._terms is None or self.glossary_href is None:
+            return escaped
+        href = self.glossary_href
+
+        def sub(match: re.Match[str]) -> str:
+            term = next((t for t in self.glossary_ids if esc(t) == match.group(1)), None)
+            if term is None or term in linked:
+                return match.group(0)
+            linked.add(term)
+            kind = ' epub:type="glossref"' if self.epub else ""
+            return f'<a href="{esc(href(self.glossary_ids[term]))}"{kind} role="doc-glossref">{match.group(1)}</a>'
+
+        return self._terms.sub(sub, escaped)
+
+    def _lines(self, text: str, linked: set[str]) -> str:
+        return "<br/>".join(self._link(esc(line), linked) for line in text.split("\n"))
+
+    def text(self, block: Block, text: str | None, linked: set[str] | None = None) -> str:
+        """Escaped text of ``block`` with its line breaks, glossary links and (read-along) sentence spans."""
+        linked = set() if linked is None else linked
+        cleaned = clean_text(text).strip("\n")
+        if not self.read_along:
+            return self._lines(cleaned, linked)
+        sentences = split_sentences(cleaned, max_chars=400)
+        parts: list[str] = []
+        spans: list[tuple[str, str]] = []
+        pos = 0
+        for sentence in sentences:
+            pattern = r"\s+".join(re.escape(token) for token in sentence.split())
+            match = re.compile(pattern).search(cleaned, pos) if pattern else None
+            if match is None:  # the text does not hold the sentence verbatim: no spans for this text
+                return self._lines(cleaned, linked)
+            span_id = self.unique_id(f"s-{len(self._used)}")
+            parts.append(self._lines(cleaned[pos:match.start()], linked))
+            parts.append(f'<span id="{span_id}">{self._lines(match.group(0), linked)}</span>')
+            spans.append((sentence, span_id))
+            pos = match.end()
+        parts.append(self._lines(cleaned[pos:], linked))
+        self.sentence_spans.setdefault(block.id, []).extend(spans)
+        return "".join(parts)
+
+    def _summary(self, block: Block) -> str:
+        adaptation = block.adaptation("summary")
+        if adaptation is None:
+            return ""
+        texts = [adaptation.text] if adaptation.text else [getattr(b, "text", "") for b in adaptation.blocks]
+        paragraphs = "".join(f"<p>{esc_lines(t)}</p>" for t in texts if t and t.strip())
+        if not paragraphs:
+            return ""
+        self.summaries += 1
+        return (f'<aside class="summary" aria-label="{esc(self.words["summary"])}">'
+                f'<p class="note-label">{esc(self.words["summary"])}</p>{paragraphs}</aside>')
+
+    def glossary(self, entries: list[GlossaryEntry]) -> str:
+        """The glossary as a definition list (entries sorted by term); ids match the links."""
+        items = []
+        for entry in sorted(entries, key=lambda e: e.term.strip().lower()):
+            term = entry.term.strip()
+            if not term:
+                continue
+            ident = self.glossary_ids.get(term) or self.unique_id("gl-term")
+            lang = f' lang="{esc(entry.lang)}"' if entry.lang and entry.lang != self.doc.lang else ""
+            definition = entry.definition.strip() if entry.definition else self.words["no_definition"]
+            items.append(f'<dt id="{ident}"{lang}>{esc(term)}</dt><dd{lang}>{esc_lines(definition)}</dd>')
+        return f"<dl>{''.join(items)}</dl>" if items else ""
+
     # -- blocks -------------------------------------------------------------------------
 
     def render_blocks(self, blocks: Iterable[Block]) -> str:
@@ -329,6 +438,8 @@ class FragmentRenderer:
         for block in blocks:
             try:
                 parts.append(self.render(block))
+                if block.adaptations:
+                    parts.append(self._summary(block))
             except Exception as exc:  # one bad block must not sink the book (STANDARDS R13)
                 self.warn("render.block_failed", f"Block {block.id} could not be rendered ({exc}).", block)
         return "\n".join(p for p in parts if p)
@@ -359,26 +470,28 @@ class FragmentRenderer:
             self.warn("heading.level_clamped",
                       f"Heading '{clean_text(h.text)[:60]}' moved from level {h.level} to {level} "
                       "so that no heading level is skipped.", h, severity="info")
-        return f'<h{level} id="{self.anchor(h)}"{self._lang_attr(h)}>{esc_lines(h.text)}</h{level}>'
+        return f'<h{level} id="{self.anchor(h)}"{self._lang_attr(h)}>{self.text(h, h.text)}</h{level}>'
 
     def _paragraph(self, p: Paragraph) -> str:
         ident, lang = self.anchor(p), self._lang_attr(p)
         if p.role == "quote":
-            return f'<blockquote id="{ident}"{lang}><p>{esc_lines(p.text)}</p></blockquote>'
+            return f'<blockquote id="{ident}"{lang}><p>{self.text(p, p.text)}</p></blockquote>'
         if p.role == "code":
             return f'<pre id="{ident}"{lang}><code>{esc(p.text)}</code></pre>'
         css = {"caption": ' class="caption"', "title": ' class="title"'}.get(p.role, "")
-        return f'<p id="{ident}"{css}{lang}>{esc_lines(p.text)}</p>'
+        return f'<p id="{ident}"{css}{lang}>{self.text(p, p.text)}</p>'
 
-    def _list(self, lst: ListBlock, lang: str, *, top: bool) -> str:
+    def _list(self, lst: ListBlock, lang: str, *, top: bool, owner: Block | None = None) -> str:
         if not lst.items:
             return ""
+        owner = owner or lst  # nested items are spoken as part of the top-level list block
         tag = "ol" if lst.ordered else "ul"
         ident = f' id="{self.anchor(lst)}"' if top else ""
         items = []
         for item in lst.items:
-            nested = self._list(item.children, "", top=False) if item.children else ""
-            items.append(f"<li>{esc_lines(item.text)}{nested}</li>")
+            text = self.text(owner, item.text)
+            nested = self._list(item.children, "", top=False, owner=owner) if item.children else ""
+            items.append(f"<li>{text}{nested}</li>")
         return f"<{tag}{ident}{lang}>{''.join(items)}</{tag}>"
 
     @staticmethod
@@ -405,7 +518,7 @@ class FragmentRenderer:
         def cell(c: TableCell, in_head: bool) -> str:
             spans = (f' colspan="{c.col_span}"' if c.col_span > 1 else "") + (
                 f' rowspan="{c.row_span}"' if c.row_span > 1 else "")
-            if c.header:
+            if c.header and c.text.strip():
                 scope = "col" if in_head else "row"
                 return f'<th scope="{scope}"{spans}>{esc_lines(c.text)}</th>'
             return f"<td{spans}>{esc_lines(c.text)}</td>"
@@ -482,7 +595,12 @@ class FragmentRenderer:
         return "".join(parts)
 
     def _formula(self, m: Formula) -> str:
-        # MathML comes later; the linear text is what the source gave us.
+        math = mathml_fragment(m.mathml, m.text) if m.mathml else None
+        if math is not None:
+            self.has_mathml = True
+            return f'<div id="{self.anchor(m)}" class="formula-block"{self._lang_attr(m)}>{math}</div>'
+        if m.mathml:
+            self.warn("formula.mathml_invalid", "A formula's MathML is not well-formed; its text is shown.", m)
         return (f'<p id="{self.anchor(m)}" class="formula-block"{self._lang_attr(m)}>'
                 f'<span class="formula">{esc(m.text)}</span></p>')
 
@@ -512,6 +630,38 @@ class FragmentRenderer:
         spoken = f"{self.words[m.kind]} {m.display}"
         return (f'<span id="{ident}" class="pagebreak" role="doc-pagebreak" '
                 f'aria-label="{esc(spoken)}">{esc(spoken)}</span>')
+
+
+MATHML_NS = "http://www.w3.org/1998/Math/MathML"
+
+
+def mathml_fragment(mathml: str, alttext: str | None) -> str | None:
+    """``mathml`` as a serialised ``<math>`` in the MathML namespace (block display, ``alttext``), or None.
+
+    Returns None for text that is not well-formed XML or whose root is not ``math``; a missing
+    namespace is added. Scripts, event attributes and foreign elements are not MathML: refused.
+    """
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(clean_text(mathml).strip().encode("utf-8"),
+                                parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError:
+        return None
+    if etree.QName(root).localname != "math":
+        return None
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        qname = etree.QName(element)
+        if qname.namespace not in (None, MATHML_NS) or any(a.lower().startswith("on") for a in element.attrib):
+            return None
+        element.tag = f"{{{MATHML_NS}}}{qname.localname}"
+    etree.cleanup_namespaces(root)
+    root.set("display", "block")
+    if alttext and alttext.strip() and not root.get("alttext"):
+        root.set("alttext", clean_text(alttext).strip())
+    return etree.tostring(root, encoding="unicode")
 
 
 # -- what the output contains (metadata and summary) ----------------------------------------
@@ -571,7 +721,8 @@ def provenance_sentences(adaptations: dict[str, list[Provenance]], images: Image
 
 def accessibility_summary(doc: Document, *, images: ImageStats, pages: int, has_toc: bool,
                           adaptations: dict[str, list[Provenance]], fmt: str = "EPUB",
-                          page_list: bool = True) -> str:
+                          page_list: bool = True, read_along: bool = False, mathml: bool = False,
+                          glossary: int = 0) -> str:
     """A human-readable summary of what the publication offers and lacks, in the document's language.
 
     ``pages`` is the number of page markers rendered; ``page_list`` says whether they are
@@ -602,6 +753,13 @@ def accessibility_summary(doc: Document, *, images: ImageStats, pages: int, has_
             unit = "diapositives" if slides else "pages"
             parts.append(f"La liste des pages renvoie aux {pages} {unit} du document source." if page_list
                          else f"Les numéros des {pages} {unit} du document source sont indiqués dans le texte.")
+        if mathml:
+            parts.append("Les formules sont en MathML.")
+        if glossary:
+            parts.append(f"Un glossaire de {glossary} terme(s) est en fin d'ouvrage, relié aux mots du texte.")
+        if read_along:
+            parts.append("Chaque phrase est lue à voix haute (synthèse vocale) et mise en évidence pendant la "
+                         "lecture.")
         parts += provenance_sentences(adaptations, images, lang)
         if gaps:
             parts.append("Limites connues : " + " ; ".join(gaps) + ".")
@@ -626,6 +784,12 @@ def accessibility_summary(doc: Document, *, images: ImageStats, pages: int, has_
             unit = "slides" if slides else "pages"
             parts.append(f"The page list links to the {pages} {unit} of the source document." if page_list
                          else f"The numbers of the source document's {pages} {unit} are shown in the text.")
+        if mathml:
+            parts.append("Formulas are in MathML.")
+        if glossary:
+            parts.append(f"A glossary of {glossary} term(s) is at the end, linked from the words in the text.")
+        if read_along:
+            parts.append("Every sentence is read aloud (synthetic speech) and highlighted while it is read.")
         parts += provenance_sentences(adaptations, images, lang)
         if gaps:
             parts.append("Known gaps: " + "; ".join(gaps) + ".")
