@@ -78,6 +78,8 @@ class Settings(BaseSettings):
     max_image_pixels: int = 50_000_000
     """Images larger than this are skipped (reported) rather than decoded."""
 
+    quality_checks: bool = True
+    """Run the easy-to-read rule checker and the faithfulness check in every job (spaCy, ~2-10 s to load)."""
     pdf_tables: bool = True
     """Detect tables in PDFs (the slowest part of PDF conversion, ~15-20 pages/s); off for speed."""
     validate_epub: bool = True

@@ -54,6 +54,15 @@ def test_french_handout_for_easy_read_gives_every_output(tmp_path: Path) -> None
     assert after["words_per_sentence"] < before["words_per_sentence"]
     assert report["stages"]["adapt"]["passes"]["rewrite"]["offline"] > 0
     assert report["stages"]["adapt"]["engine"] == "offline"
+    # Quality checks: the draft breaks the sentence-length rule (T1) less often than the source,
+    # and every number of the source is still in the draft.
+    checks = report["checks_summary"]
+    t1_source = sum(checks["rules_source"]["hits_by_rule"]["T1"].values())
+    t1_adapted = sum(checks["rules_adapted"]["hits_by_rule"].get("T1", {}).values())
+    assert t1_adapted < t1_source
+    assert checks["faithfulness"]["blocks_checked"] > 0
+    assert checks["faithfulness"]["facts_checked"]["number"] > 0
+    assert checks["faithfulness"]["facts_missing"]["number"] == 0
 
     # The Document JSON keeps the provenance of every adaptation.
     doc = json.loads(result.artifact("json").path.read_text(encoding="utf-8"))

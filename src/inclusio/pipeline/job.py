@@ -154,6 +154,12 @@ def run_job(
 
     before = score_document(doc)
     report["readability"] = {"before": before.model_dump()}
+    rules_source = None
+    if settings.quality_checks:
+        from inclusio.analysis.easy_read_rules import check_rules
+
+        progress(0.3, "easy-to-read rules (source)")
+        rules_source = check_rules(doc)
     timings["analyse"] = time.perf_counter() - started
     report["stages"]["analyse"] = {"seconds": round(timings["analyse"], 3), "ok": True}
 
@@ -169,6 +175,8 @@ def run_job(
     view = adapted_document(doc, profile.adaptation_kinds)
     after = score_document(view)
     report["readability"]["after"] = after.model_dump()
+    if rules_source is not None:
+        _quality_checks(doc, profile, rules_source, report, result)
     timings["adapt"] = time.perf_counter() - started
     report["stages"]["adapt"] = {"seconds": round(timings["adapt"], 3), "ok": True, **adapt_info}
     result.document = doc
@@ -226,6 +234,35 @@ def run_job(
     progress(1.0, "done")
     result.report = report
     return result
+
+
+def _quality_checks(doc: Document, profile: Profile, rules_source: Any, report: dict[str, Any],
+                    result: JobResult) -> None:
+    """Easy-to-read rules on what the reader gets, and the faithfulness of every adaptation.
+
+    A block whose adaptation lost a number, a date, a name or a glossary term is not an error: it
+    is flagged for the reviewer (warning ``adapt.facts_missing``), since drafts are reviewed anyway.
+    """
+    from inclusio.analysis.easy_read_rules import check_rules
+    from inclusio.analysis.faithfulness import check_faithfulness
+
+    rules_adapted = check_rules(doc, adaptation_kinds=profile.adaptation_kinds)
+    faith = check_faithfulness(doc)
+    report["easy_read_rules"] = {"source": rules_source.model_dump(), "adapted": rules_adapted.model_dump()}
+    report["faithfulness"] = faith.model_dump()
+    report["checks_summary"] = {"rules_source": rules_source.summary.model_dump(),
+                                "rules_adapted": rules_adapted.summary.model_dump(),
+                                "faithfulness": faith.summary.model_dump()}
+    for block in faith.blocks:
+        if block.needs_review:
+            missing = ", ".join(item.text for item in block.missing[:5])
+            result.warnings.append({
+                "stage": "adapt", "code": "adapt.facts_missing", "block_id": block.block_id,
+                "message": f"The {block.adaptation_kind} adaptation of block {block.block_id} lost: {missing}. "
+                           "Check it in review.",
+                "message_fr": f"L'adaptation ({block.adaptation_kind}) du bloc {block.block_id} a perdu : "
+                              f"{missing}. Vérifiez-la à la relecture.",
+            })
 
 
 def _validate_epub(path: Path, result: JobResult) -> dict[str, Any]:
