@@ -100,3 +100,7 @@ def test_missing_liblouis_names_the_packages(monkeypatch: pytest.MonkeyPatch) ->
     with pytest.raises(ToolMissing) as info:
         translate(["x"], "fr")
     assert info.value.details["debian_packages"] == ["liblouis-bin", "liblouis-data"]
+
+
+def test_north_american_numbers_for_other_languages() -> None:
+    assert braille_number("12") == "#AB" and braille_number("iii") == "III"

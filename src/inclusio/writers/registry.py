@@ -12,6 +12,8 @@ _WRITERS: dict[str, str] = {
     "html": "inclusio.writers.html:HtmlWriter",
     "mp3": "inclusio.writers.audio:AudioWriter",
     "json": "inclusio.writers.registry:DocumentJsonWriter",
+    "brf": "inclusio.writers.braille:BrailleWriter",
+    "large-print": "inclusio.writers.large_print:LargePrintWriter",
 }
 
 
