@@ -19,7 +19,7 @@ from inclusio.adapt.batching import Batch, Unit
 from inclusio.adapt.context import AdaptContext
 from inclusio.adapt.guard import numbers
 from inclusio.adapt.remote import BatchedPass, ProgressFn, run_batched
-from inclusio.model.document import Adaptation, Document, Heading, ListBlock, ListItem, Paragraph
+from inclusio.model.document import Adaptation, Block, Document, Heading, ListBlock, ListItem, Paragraph
 from inclusio.text.sentences import split_sentences
 
 PASS_NAME = "summary"
@@ -35,13 +35,29 @@ class SummaryAnswer(BaseModel):
     sections: list[SectionPoints]
 
 
+_REWRITES = ("easy_read", "plain")
+
+
+def _reader_text(block: Block) -> str:
+    """The block's text as the reader gets it: its easy-to-read/plain rewrite when there is one.
+
+    Summaries are made from that text, so the key points of an easy-to-read draft are themselves
+    short sentences rather than the source's long ones.
+    """
+    for kind in _REWRITES:
+        adaptation = block.adaptation(kind)
+        if adaptation is not None and adaptation.blocks:
+            return "\n".join(part.plain_text() for part in adaptation.blocks if part.plain_text().strip())
+    return block.plain_text()
+
+
 def _sections(doc: Document, min_words: int) -> list[tuple[Heading, str]]:
     out: list[tuple[Heading, str]] = []
     for top in doc.sections():
         for section in top.walk():
             if section.heading is None:
                 continue
-            text = "\n".join(b.plain_text() for b in section.blocks
+            text = "\n".join(_reader_text(b) for b in section.blocks
                              if isinstance(b, Paragraph | ListBlock) and b.plain_text().strip())
             if len(text.split()) >= max(1, min_words):
                 out.append((section.heading, text))
