@@ -23,6 +23,7 @@ import signal
 import subprocess
 import sys
 import threading
+import uuid
 from pathlib import Path
 from typing import IO, Any
 
@@ -81,7 +82,7 @@ def resolve_queues(queues: list[str] | None) -> list[str]:
 
 def _worker_args(queues: list[str] | None, concurrency: int, loglevel: str) -> list[str]:
     return ["worker", "-Q", ",".join(resolve_queues(queues)), "-P", "prefork", "-c", str(max(1, concurrency)),
-            "-n", f"inclusio-{os.getpid()}@%h", "-l", loglevel,
+            "-n", f"inclusio-{uuid.uuid4().hex[:8]}@%h", "-l", loglevel,
             # One host or a few: no worker-to-worker chatter (it also slows the SQL broker down).
             "--without-gossip", "--without-mingle", "--without-heartbeat"]
 
