@@ -10,7 +10,6 @@ import pytest
 from inclusio.converters.base import ConvertContext
 from inclusio.converters.pdf import PdfConverter, join_lines
 from inclusio.converters.registry import convert
-from inclusio.errors import InputNeedsOcr
 from inclusio.model import Document, Figure, ListBlock, Paragraph, Table
 
 PAGE_NUMBER_ONLY = re.compile(r"^\s*(?:\d{1,4}|[ivxlc]{1,6})(?:\s*/\s*\d{1,4})?\s*$", re.IGNORECASE)
@@ -94,13 +93,6 @@ def test_tables_can_be_switched_off(corpus_dir: Path) -> None:
     assert "Female" in " ".join(_texts(doc))
 
 
-@pytest.mark.parametrize("name", ["scan-fr.pdf", "scan-2col-en.pdf"])
-def test_scans_without_text_layer_need_ocr(corpus_dir: Path, name: str) -> None:
-    with pytest.raises(InputNeedsOcr) as err:
-        _convert(corpus_dir / name)
-    assert err.value.code == "input.needs_ocr"
-
-
 def test_scan_oracles_with_text_layer_convert(corpus_dir: Path) -> None:
     fr = _convert(corpus_dir / "scan-fr.oracle.pdf")
     assert "whisky" in " ".join(_texts(fr))
@@ -125,7 +117,8 @@ def test_progress_is_reported_per_page(corpus_dir: Path) -> None:
     assert calls == sorted(calls)
 
 
-def test_a_page_that_is_a_scan_in_a_text_pdf_is_reported(tmp_path: Path, corpus_dir: Path) -> None:
+@pytest.mark.slow
+def test_a_page_that_is_a_scan_in_a_text_pdf_is_ocred_and_reported(tmp_path: Path, corpus_dir: Path) -> None:
     import pymupdf
 
     out = tmp_path / "mixed.pdf"
@@ -135,6 +128,8 @@ def test_a_page_that_is_a_scan_in_a_text_pdf_is_reported(tmp_path: Path, corpus_
     result = _convert(out)
     issues = [i for i in result.issues if i.code == "pdf.scanned_page"]
     assert [i.source.page for i in issues] == [5]
+    page5 = " ".join(b.plain_text() for b in result.blocks if b.source and b.source.page == 5)
+    assert "whisky" in page5
 
 
 @pytest.mark.slow

@@ -1,29 +1,54 @@
 """PDF -> Document, with PyMuPDF's text dictionary (blocks, lines, spans) and a few heuristics.
 
-Layout model switched off, on purpose
--------------------------------------
+Layout model off and table finder on, on purpose
+------------------------------------------------
 ``import pymupdf`` (2.0) turns on an ONNX layout model globally (``pymupdf._get_layout``):
 ``find_tables()`` gets ~4x slower and ``to_markdown()`` starts running Tesseract by itself.
-We do not use the layout model (its licence is unconfirmed and it is slow on 2-core machines),
-so this module sets ``pymupdf._get_layout = None`` when it imports PyMuPDF (see
-:func:`_pymupdf`); a test checks that the choice holds after conversion.
+We do not use the layout model: its licence (``pymupdf_layout``) is unconfirmed, it is slow on
+the 2-core machines universities run this on, and the reading order, headings and formulas it
+would give are done here with cheap rules that the golden files check. This module sets
+``pymupdf._get_layout = None`` when it imports PyMuPDF (:func:`_pymupdf`, and in the OCR
+workers); a test checks that the choice holds after conversion.
+
+The table finder (``page.find_tables()``, lines strategy, without the layout model) stays on by
+default (``INCLUSIO_PDF_TABLES``): tables are what course documents hold most after text, and a
+table read as loose lines is unusable with a screen reader. Its cost is kept low by calling it
+only on pages with ruling strokes (:func:`pdf_tables.has_ruling`), and its false positives
+(one-column frames, letters split by a grid) are dropped (:mod:`pdf_tables`).
 
 What is extracted
 -----------------
 * Two cheap passes over the pages (``get_text("dict")`` runs at ~500 pages/s): the first
   gathers statistics (body font size, lines repeated in the top/bottom band, images repeated
-  on many pages, pages without text), the second builds blocks page by page. Page
-  dictionaries are never all kept in memory.
-* Headings: from the PDF outline (bookmarks) when it matches the page text, else from font
-  size (body size = most common size by characters; larger sizes ranked -> levels 1..3).
-* Paragraphs: lines joined, line-end hyphens removed; monospaced runs -> ``role="code"``.
-* Lists: lines starting with a bullet (``•``, ``–``, ``-``...) or a number (``1.``, ``a)``).
-* Tables: ``page.find_tables()`` (``ctx.pdf_tables``), cell text from our own lines because
-  PyMuPDF's table text loses the spaces of some PDFs.
-* Figures: embedded images (too small ones skipped, too large ones reported).
+  on many pages, pages without text), the second builds blocks page by page. Pages are
+  streamed: one page's dictionary at a time is in memory, never the document's (only the
+  lines of OCRed pages are kept between the passes).
+* Scanned pages (no text layer, an image over half the page) are recognised with Tesseract
+  (French + English) through PyMuPDF, in parallel processes (:mod:`pdf_ocr`); a page that
+  already has a text layer, an invisible OCR layer included, is never recognised again.
+* Reading order: columns found from the gutters between lines, full-width elements read in
+  place, columns never interleaved (:mod:`pdf_layout`).
+* Headings: from the PDF outline (bookmarks) when it matches the page text; else from the
+  font (body size = most common size by characters; larger sizes ranked -> levels 1..3; bold
+  lines at body size one level below); section numbering ("2.3.1") sets the level (3) when
+  there are no bookmarks.
+* Paragraphs: lines joined, line-end hyphens repaired (:func:`pdf_text.join_lines`), split at
+  first-line indents; monospaced runs -> ``role="code"``; a large initial letter (drop cap)
+  is put back at the start of its word. A paragraph cut by a column or page break (it does not
+  end a sentence and the next one starts in lower case) is joined into one; across a page
+  break, the joined paragraph takes the place of its second part, so **the page marker stays
+  before the paragraph** (navigating to a page lands at the start of the paragraph running
+  onto it).
+* Lists: lines starting with a bullet (``•``, ``–``, ``-``...) or a number (``1.``, ``a)``),
+  nested by indent.
+* Tables: see above and :mod:`pdf_tables`.
+* Figures: embedded images (too small ones skipped, those beyond ``max_image_pixels`` skipped
+  and reported as ``image.too_large``); captions attached (:mod:`captions`).
+* Formulas: display math kept as :class:`Formula` with its text and an image (:mod:`pdf_math`).
+* Footnotes: small numbered text at the page bottom -> :class:`Note` ``kind="footnote"`` with
+  its label, placed after the paragraph holding its superscript call (:mod:`pdf_notes`).
 * Running headers/footers and page numbers removed; a :class:`PageMarker` opens each page.
-
-Multi-column reading order, OCR and math are deliberately not handled here yet.
+* Language: per block when it differs from the document's (:func:`lang.assign_block_languages`).
 """
 
 from __future__ import annotations
@@ -37,26 +62,35 @@ from typing import TYPE_CHECKING, Any
 
 from inclusio.converters.base import ConvertContext, file_sha256, useful_title
 from inclusio.converters.captions import attach_captions
-from inclusio.converters.lang import resolve_language
-from inclusio.errors import InputCorrupt, InputEncrypted, InputNeedsOcr, InputNoContent, InputTooLarge
+from inclusio.converters.lang import assign_block_languages, resolve_language
+from inclusio.converters.pdf_layout import Element, reading_order
+from inclusio.converters.pdf_math import FORMULA_DPI, is_display_line
+from inclusio.converters.pdf_notes import note_text, split_footnotes
+from inclusio.converters.pdf_tables import page_tables
+from inclusio.converters.pdf_text import Line, join_lines, page_lines, runs, split_paragraphs
+from inclusio.errors import InputCorrupt, InputEncrypted, InputNoContent, InputTooLarge, ToolMissing
 from inclusio.model import (
     BBox,
+    Block,
     Document,
     DocumentBuilder,
     Figure,
+    Formula,
     Heading,
     ListBlock,
     ListItem,
+    Note,
     PageMarker,
     Paragraph,
     SourceInfo,
     SourceRef,
     Table,
-    TableCell,
 )
 
 if TYPE_CHECKING:
     import pymupdf as _pymupdf_module
+
+__all__ = ["PdfConverter", "join_lines"]
 
 BAND = 0.09
 """Top and bottom fraction of the page where running headers, footers and page numbers live."""
@@ -64,14 +98,18 @@ MIN_IMAGE_PX = 16
 HEADING_RATIO = 1.15
 """A line is heading-sized when its font is at least this much larger than the body font."""
 MAX_HEADING_CHARS = 200
+OCR_HEADING_RATIO = 1.8
+MIN_CONTINUED_CHARS = 50
 
-_BULLET = re.compile(r"^\s*([•◦▪▫■□●○►▸‣⁃∙·–—\-*])\s+(\S.*)$")
+_BULLET = re.compile(r"^\s*([•◦▪▫■□●○►▸‣⁃∙·–—\-*▶])\s*(\S.*)$")
 _NUMBERED = re.compile(r"^\s*(\d{1,3}[.)]|[a-z]\)|\(\w{1,3}\))\s+(\S.*)$")
 _PAGE_NUMBER = re.compile(
     r"^\W*(?:page|p\.)?\s*(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:/|of|sur|de)\s*\d{1,4})?\W*$", re.IGNORECASE)
-_SECTION_NUMBER = re.compile(r"^(?:(?:chapitre|chapter|partie|part)\s+\w+\s*[:.–—-]?\s*)?"
+_SECTION_NUMBER = re.compile(r"^(?:(?:chapitre|chapter|partie|part)(?:\s+\w+)?\s*[:.–—-]?\s+)?"
                              r"(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\.)?\s*", re.IGNORECASE)
+_NUMBERING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,5})\.?\s+[^\W\d_]")
 _DIGITS = re.compile(r"\d+")
+_SENTENCE_END = (".", "!", "?", ":", ";", "»", "”", '"', ")")
 
 
 def _pymupdf() -> _pymupdf_module:
@@ -80,11 +118,6 @@ def _pymupdf() -> _pymupdf_module:
 
     pymupdf._get_layout = None
     return pymupdf
-
-
-# Typographic ligatures (U+FB00-FB06) break search, speech and bookmark matching ("inﬂuence").
-_LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-                            "\ufb05": "st", "\ufb06": "st"})
 
 
 def _norm(text: str) -> str:
@@ -103,54 +136,23 @@ def _heading_key(text: str) -> str:
     return text.strip(" .:;—–-")
 
 
-# -- lines --------------------------------------------------------------------------------------
+def numbering_level(text: str) -> int | None:
+    """Heading level given by section numbering: "2" -> 1, "2.3" -> 2, "2.3.1 Titre" -> 3; None without."""
+    match = _NUMBERING.match(text)
+    return min(6, match.group(1).count(".") + 1) if match else None
 
 
-@dataclass
-class _Line:
-    text: str
-    bbox: tuple[float, float, float, float]
-    size: float
-    bold: bool
-    mono: bool
-    block: int
-
-    @property
-    def center(self) -> tuple[float, float]:
-        return ((self.bbox[0] + self.bbox[2]) / 2, (self.bbox[1] + self.bbox[3]) / 2)
+def _toc_match(text: str, toc: list[tuple[int, str]]) -> int | None:
+    """The level of the bookmark of ``toc`` whose title is ``text`` (numbering ignored), removed from ``toc``."""
+    key = _heading_key(text)
+    for entry in toc:
+        if _heading_key(entry[1]) == key:
+            toc.remove(entry)
+            return entry[0]
+    return None
 
 
-def _lines(page_dict: dict[str, Any]) -> list[_Line]:
-    """Non-empty text lines of a page dictionary, with their dominant style."""
-    out: list[_Line] = []
-    for number, block in enumerate(page_dict.get("blocks", ())):
-        if block.get("type") != 0:
-            continue
-        for line in block.get("lines", ()):
-            spans = [s for s in line.get("spans", ()) if s.get("text")]
-            text = "".join(s["text"] for s in spans).replace("\xa0", " ").translate(_LIGATURES)
-            if not text.strip():
-                continue
-            sizes: Counter[float] = Counter()
-            bold_chars = mono_chars = chars = 0
-            for span in spans:
-                n = len(span["text"].strip())
-                chars += n
-                sizes[round(span["size"] * 2) / 2] += n
-                font = span.get("font", "")
-                if span["flags"] & 16 or "bold" in font.lower():
-                    bold_chars += n
-                if span["flags"] & 8 or "mono" in font.lower() or "courier" in font.lower():
-                    mono_chars += n
-            out.append(_Line(
-                text=" ".join(text.split()) if mono_chars != chars else text.rstrip(),
-                bbox=tuple(line["bbox"]), size=sizes.most_common(1)[0][0] if sizes else 0.0,
-                bold=chars > 0 and bold_chars == chars, mono=chars > 0 and mono_chars == chars,
-                block=number))
-    return out
-
-
-def _in_band(line: _Line, height: float) -> bool:
+def _in_band(line: Line, height: float) -> bool:
     return line.bbox[3] <= height * BAND or line.bbox[1] >= height * (1 - BAND)
 
 
@@ -159,20 +161,10 @@ def _union(boxes: list[tuple[float, float, float, float]]) -> BBox:
                 x1=max(b[2] for b in boxes), y1=max(b[3] for b in boxes))
 
 
-def join_lines(lines: list[str]) -> str:
-    """Join wrapped lines into one paragraph, removing line-end hyphens ("vesti-" + "bulum")."""
-    out = ""
-    for line in lines:
-        line = line.strip()
-        if not line:
-            continue
-        if not out:
-            out = line
-        elif out.endswith("\xad") or len(out) > 1 and out.endswith("-") and out[-2].isalpha() and line[:1].islower():
-            out = out[:-1] + line
-        else:
-            out += " " + line
-    return out.replace("\xad", "")
+def _bbox_tuple(bbox: BBox | None) -> tuple[float, float, float, float]:
+    if bbox is None:
+        return (0.0, 0.0, 0.0, 0.0)
+    return (bbox.x0, bbox.y0, bbox.x1, bbox.y1)
 
 
 # -- pass 1: statistics -------------------------------------------------------------------------
@@ -189,6 +181,31 @@ class _Stats:
     toc_hits: int = 0
     sample: list[str] = field(default_factory=list)
     sample_chars: int = 0
+    line_blocks: int = 0
+    """Text blocks holding one line (OCR layers write one block per line)."""
+    blocks: int = 0
+
+    def account(self, lines: list[Line], height: float) -> int:
+        """Add a page's lines to the statistics; returns its number of characters."""
+        chars = 0
+        band_keys: set[str] = set()
+        per_block: Counter[int] = Counter()
+        for line in lines:
+            n = len(line.text.strip())
+            chars += n
+            self.sizes[line.size] += n
+            per_block[line.block] += 1
+            if _in_band(line, height):
+                band_keys.add(_running_key(line.text))
+            if self.sample_chars < 100_000:
+                self.sample.append(line.text)
+                self.sample_chars += n
+        self.running.update(band_keys)
+        self.blocks += len(per_block)
+        self.line_blocks += sum(1 for n in per_block.values() if n == 1)
+        if chars >= 10:
+            self.text_pages += 1
+        return chars
 
 
 def _page_dict(page: Any, pymupdf: Any) -> dict[str, Any]:
@@ -201,30 +218,17 @@ def _collect(doc: Any, pymupdf: Any, toc_by_page: dict[int, list[tuple[int, str]
     stats = _Stats()
     count = doc.page_count
     for pno in range(count):
-        ctx.progress(0.3 * pno / count, f"page {pno + 1}/{count} (analyse)")
+        ctx.progress(0.2 * pno / count, f"page {pno + 1}/{count} (analyse)")
         try:
             page = doc.load_page(pno)
-            lines = _lines(_page_dict(page, pymupdf))
+            lines = page_lines(_page_dict(page, pymupdf))
             images = page.get_image_info(xrefs=True)
         except Exception:  # a damaged page: reported in pass 2, the others go on
             stats.unreadable.add(pno)
             continue
-        chars = 0
-        band_keys: set[str] = set()
-        for line in lines:
-            n = len(line.text.strip())
-            chars += n
-            stats.sizes[line.size] += n
-            if _in_band(line, page.rect.height):
-                band_keys.add(_running_key(line.text))
-            if stats.sample_chars < 100_000:
-                stats.sample.append(line.text)
-                stats.sample_chars += n
-        stats.running.update(band_keys)
+        chars = stats.account(lines, page.rect.height)
         stats.image_pages.update({info["xref"] for info in images if info.get("xref")})
-        if chars >= 10:
-            stats.text_pages += 1
-        elif images:
+        if chars < 10 and images:
             area = abs(page.rect)
             covered = sum(abs(pymupdf.Rect(info["bbox"]) & page.rect) for info in images)
             if area and covered / area >= 0.5:
@@ -235,34 +239,35 @@ def _collect(doc: Any, pymupdf: Any, toc_by_page: dict[int, list[tuple[int, str]
     return stats
 
 
-def _candidate_keys(lines: list[_Line]) -> set[str]:
+def _candidate_keys(lines: list[Line]) -> set[str]:
     """Heading keys of every block's short line runs on a page (for bookmark matching)."""
     keys: set[str] = set()
-    for run in _runs(lines):
+    for run in runs(lines):
         text = join_lines([line.text for line in run])
         if len(text) <= MAX_HEADING_CHARS:
             keys.add(_heading_key(text))
     return keys
 
 
-def _runs(lines: list[_Line]) -> list[list[_Line]]:
-    """Consecutive lines of the same block with the same style."""
-    runs: list[list[_Line]] = []
-    for line in lines:
-        last = runs[-1][-1] if runs else None
-        if (last is not None and last.block == line.block and last.size == line.size
-                and last.bold == line.bold and last.mono == line.mono):
-            runs[-1].append(line)
-        else:
-            runs.append([line])
-    return runs
+def _merge_drop_caps(lines: list[Line], body_size: float) -> list[Line]:
+    """Put a drop cap (one large capital beside the first lines) back at the start of its word."""
+    out = list(lines)
+    for cap in [ln for ln in lines if len(ln.text.strip()) == 1 and ln.text.strip().isupper()
+                and ln.size >= 2 * body_size]:
+        beside = [ln for ln in out if ln is not cap and 0 <= ln.bbox[0] - cap.bbox[2] <= 3 * body_size
+                  and cap.bbox[1] - body_size <= ln.bbox[1] <= cap.bbox[3] and ln.text[:1].islower()]
+        if beside:
+            first = min(beside, key=lambda ln: ln.bbox[1])
+            first.text = cap.text.strip() + first.text
+            out.remove(cap)
+    return out
 
 
 # -- the converter ------------------------------------------------------------------------------
 
 
 class PdfConverter:
-    """PDF files (any producer); scans without a text layer are refused with ``input.needs_ocr``."""
+    """PDF files (any producer); scanned pages are recognised with Tesseract."""
 
     name = "pdf"
     media_types = ("application/pdf",)
@@ -273,7 +278,8 @@ class PdfConverter:
 
     def convert(self, path: Path, ctx: ConvertContext) -> Document:
         """Convert a PDF; see the module docstring. Raises ``input.corrupt``, ``input.encrypted``,
-        ``input.too_large``, ``input.needs_ocr`` or ``input.no_content``."""
+        ``input.too_large`` or ``input.no_content``, and ``system.tool_missing`` when a scan needs
+        Tesseract and it is not installed."""
         pymupdf = _pymupdf()
         try:
             doc = pymupdf.open(Path(path), filetype="pdf")
@@ -290,6 +296,9 @@ class _Conversion:
         self.path = path
         self.ctx = ctx
         self.builder = DocumentBuilder()
+        self.ocr_lines: dict[int, list[Line]] = {}
+        self.calls: dict[str, set[str]] = {}
+        """Superscript labels found in each paragraph (footnote calls), by block id."""
 
     # -- checks ---------------------------------------------------------------------------------
 
@@ -325,6 +334,41 @@ class _Conversion:
             by_page.setdefault(page, []).append((max(1, min(6, level)), title))
         return by_page
 
+    # -- OCR ------------------------------------------------------------------------------------
+
+    def _ocr(self, stats: _Stats) -> None:
+        """Recognise the scanned pages (in parallel) and add their lines to the statistics."""
+        from inclusio.converters.pdf_ocr import OcrUnavailable, ocr_pages
+
+        pages = sorted(stats.scanned)
+        failures: list[Exception] = []
+
+        def progress(done: int, total: int) -> None:
+            self.ctx.progress(0.2 + 0.4 * done / total, f"OCR {done}/{total}")
+
+        for pno, result in ocr_pages(self.path, pages, progress=progress):
+            ref = SourceRef(page=pno + 1)
+            if isinstance(result, Exception):
+                failures.append(result)
+                self.builder.issue("pdf.ocr_failed", f"Page {pno + 1} is a scan and its text could not be "
+                                   f"recognised: {result}", source=ref)
+                continue
+            lines = page_lines(result, ocr=True)
+            self.ocr_lines[pno] = lines
+            height = self.doc.load_page(pno).rect.height
+            stats.account(lines, height)
+            self.builder.issue("pdf.scanned_page", f"Page {pno + 1} is a scanned image; its text was recognised "
+                               "by OCR (Tesseract) and may contain errors.", source=ref)
+        if failures and len(failures) == len(pages) and stats.text_pages == 0 \
+                and any(isinstance(f, OcrUnavailable) for f in failures):
+            raise ToolMissing(
+                "The document is a scan and OCR is not available. Install Tesseract with its French and English "
+                "data (Debian packages tesseract-ocr, tesseract-ocr-fra, tesseract-ocr-eng) and convert again.",
+                message_fr=("Le document est un scan et l'OCR n'est pas disponible. Installez Tesseract avec ses "
+                            "données française et anglaise (paquets Debian tesseract-ocr, tesseract-ocr-fra, "
+                            "tesseract-ocr-eng), puis relancez la conversion."),
+                details={"reason": str(failures[0])})
+
     # -- main -----------------------------------------------------------------------------------
 
     def run(self) -> Document:
@@ -332,9 +376,9 @@ class _Conversion:
         doc, ctx = self.doc, self.ctx
         toc_by_page = self._toc()
         stats = _collect(doc, self.pymupdf, toc_by_page, ctx)
-        if stats.text_pages == 0:
-            if stats.scanned or stats.image_pages:
-                raise InputNeedsOcr(details={"pages": doc.page_count})
+        if stats.scanned:
+            self._ocr(stats)
+        if stats.text_pages == 0 and not stats.image_pages:
             raise InputNoContent()
         toc_entries = sum(len(v) for v in toc_by_page.values())
         self.use_toc = toc_entries >= 3 and stats.toc_hits >= 0.5 * toc_entries
@@ -344,27 +388,31 @@ class _Conversion:
         threshold = max(2, round(0.3 * doc.page_count)) if doc.page_count >= 3 else doc.page_count + 1
         self.running = {key for key, n in stats.running.items() if n >= threshold}
         self.running_images = {xref for xref, n in stats.image_pages.items() if n >= threshold}
+        self.line_per_block = stats.blocks >= 5 and stats.line_blocks >= 0.8 * stats.blocks
         self.stats = stats
 
+        start = 0.6 if stats.scanned else 0.2
         for pno in range(doc.page_count):
-            ctx.progress(0.3 + 0.7 * pno / doc.page_count, f"page {pno + 1}/{doc.page_count}")
+            ctx.progress(start + (1 - start) * pno / doc.page_count, f"page {pno + 1}/{doc.page_count}")
             self._page(pno)
         ctx.progress(1.0, "done")
 
         text = "\n".join(stats.sample)
-        lang = (doc.language or "").strip() if hasattr(doc, "language") else ""
+        declared = (doc.language or "").strip() if hasattr(doc, "language") else ""
+        lang = self._language(declared, text)
+        blocks = join_continued(attach_captions(self.builder.blocks))
+        assign_block_languages(blocks, lang)
         metadata = doc.metadata or {}
-        headings = [b for b in self.builder.blocks if isinstance(b, Heading)]
+        headings = [b for b in blocks if isinstance(b, Heading)]
         title = useful_title(metadata.get("title"), ctx.filename) or (headings[0].text if headings else None)
         authors = [a.strip() for a in re.split(r"[;,]| and | et ", metadata.get("author") or "") if a.strip()]
         return Document(
             title=title or Path(ctx.filename).stem,
-            lang=self._language(lang, text),
+            lang=lang,
             authors=authors,
             source=SourceInfo(filename=ctx.filename, media_type="application/pdf", sha256=file_sha256(self.path),
                               pages=doc.page_count, converter=f"inclusio.pdf (PyMuPDF {self.pymupdf.__version__})"),
-            blocks=attach_captions(self.builder.blocks), resources=self.builder.resources,
-            issues=self.builder.issues)
+            blocks=blocks, resources=self.builder.resources, issues=self.builder.issues)
 
     def _language(self, declared: str, text: str) -> str:
         lang, mismatch = resolve_language(declared, text)
@@ -373,11 +421,19 @@ class _Conversion:
         return lang
 
     def _size_levels(self, sizes: Counter[float]) -> dict[float, int]:
-        """Font sizes clearly larger than the body, largest first -> heading levels 1..3."""
+        """Font sizes clearly larger than the body, largest first -> heading levels 1..3 (close sizes share one)."""
         body_chars = sizes.get(self.body_size, 0)
         larger = sorted((s for s, n in sizes.items()
                          if s >= self.body_size * HEADING_RATIO and n < 0.2 * max(body_chars, 1)), reverse=True)
-        return {size: min(rank + 1, 3) for rank, size in enumerate(larger)}
+        levels: dict[float, int] = {}
+        rank, previous = 0, None
+        for size in larger:
+            # Sizes within 10% of each other are one level (OCR estimates, 14 vs 14.5 pt).
+            if previous is None or size < previous / 1.1:
+                rank += 1
+                previous = size
+            levels[size] = min(rank, 3)
+        return levels
 
     # -- one page -------------------------------------------------------------------------------
 
@@ -394,48 +450,104 @@ class _Conversion:
         if page is None or pno in self.stats.unreadable:
             b.issue("pdf.page_unreadable", f"Page {pno + 1} could not be read and was skipped.", source=page_ref)
             return
-        if pno in self.stats.scanned:
-            b.issue("pdf.scanned_page", f"Page {pno + 1} is a scanned image without text; it needs OCR.",
-                    source=page_ref)
+        ocr = pno in self.ocr_lines
+        # Bookmarks of this page, consumed as headings match them (across the page's columns).
+        self.page_toc = list(self.toc_by_page.get(pno + 1, ())) if self.use_toc else []
         try:
-            lines = _lines(_page_dict(page, self.pymupdf))
+            lines = self.ocr_lines.pop(pno) if ocr else page_lines(_page_dict(page, self.pymupdf))
         except Exception:
             b.issue("pdf.page_unreadable", f"Page {pno + 1} could not be read and was skipped.", source=page_ref)
             return
         height = page.rect.height
         lines = [ln for ln in lines if not (_in_band(ln, height) and (
             _running_key(ln.text) in self.running or _PAGE_NUMBER.match(ln.text)))]
-        tables = self._tables(page, pno, lines) if self.ctx.pdf_tables else []
-        consumed = {id(line) for table, members in tables for line in members}
-        items: list[tuple[tuple[float, float, float, float], Any]] = []
-        pending_tables = list(tables)
-        flow: list[_Line] = []
-        for line in lines:
-            if id(line) in consumed:
-                for entry in list(pending_tables):
-                    if any(m is line for m in entry[1]):
-                        items.extend(self._flush(flow, pno))
-                        flow = []
-                        items.append((entry[0].source.bbox and _bbox_tuple(entry[0].source.bbox), entry[0]))
-                        pending_tables.remove(entry)
-                continue
-            flow.append(line)
-        items.extend(self._flush(flow, pno))
-        for table, _ in pending_tables:
-            items.append((_bbox_tuple(table.source.bbox), table))
-        for figure in self._figures(page, pno):
-            _insert_by_position(items, (_bbox_tuple(figure.source.bbox), figure))
-        for _, block in items:
+        lines = _merge_drop_caps(lines, self.body_size)
+        tables = page_tables(page, pno, lines, b.new_id, lambda code, msg: b.issue(
+            code, msg, source=page_ref)) if self.ctx.pdf_tables and not ocr else []
+        consumed = {id(line) for _, members in tables for line in members}
+        free = [line for line in lines if id(line) not in consumed]
+        free, footnotes = split_footnotes(free, height, self.body_size)
+        elements = [Element(bbox=line.bbox, payload=line, text=line.text, block=line.block) for line in free]
+        elements += [Element(bbox=_bbox_tuple(t.source.bbox if t.source else None), payload=t) for t, _ in tables]
+        elements += [Element(bbox=_bbox_tuple(f.source.bbox if f.source else None), payload=f)
+                     for f in self._figures(page, pno, text_lines=free)]
+        page_blocks: list[Block] = []
+        flow: list[Line] = []
+        current = -1
+        for element in reading_order(elements):
+            if element.text is None or element.flow != current:
+                page_blocks.extend(self._flow(flow, pno, page, geometric=ocr or self.line_per_block))
+                flow = []
+                current = element.flow
+            if element.text is None:
+                page_blocks.append(element.payload)
+            else:
+                flow.append(element.payload)
+        page_blocks.extend(self._flow(flow, pno, page, geometric=ocr or self.line_per_block))
+        for note in footnotes:
+            block = Note(id=b.new_id(), kind="footnote", label=note.label, text=note_text(note, join_lines),
+                         source=SourceRef(page=pno + 1, bbox=_union([ln.bbox for ln in note.lines])))
+            caller = next((i for i, blk in enumerate(page_blocks) if note.label in self.calls.get(blk.id, ())), None)
+            if caller is None:
+                page_blocks.append(block)
+            else:
+                page_blocks.insert(caller + 1, block)
+        for block in page_blocks:
             b.add(block)
 
     # -- text -----------------------------------------------------------------------------------
 
-    def _flush(self, lines: list[_Line], pno: int) -> list[tuple[Any, Any]]:
-        """Blocks (with their bbox) for a sequence of flowing lines."""
-        out: list[tuple[Any, Any]] = []
-        runs = _runs(lines)
-        toc = list(self.toc_by_page.get(pno + 1, ())) if self.use_toc else []
-        pending_prefix: tuple[str, list[_Line]] | None = None
+    def _flow(self, lines: list[Line], pno: int, page: Any, *, geometric: bool) -> list[Block]:
+        """Blocks for the lines of one column: display formulas cut out, the rest through :meth:`_flush`."""
+        out: list[Block] = []
+        chunk: list[Line] = []
+        group: list[Line] = []
+
+        def close_group() -> None:
+            nonlocal group, chunk
+            if not group:
+                return
+            text = "".join("".join(line.text.split()) for line in group)
+            if any(line.strong_math for line in group) and not any(line.mono for line in group) and len(text) >= 3:
+                out.extend(self._flush(chunk, pno, geometric=geometric))
+                chunk = []
+                out.append(self._formula(group, pno, page))
+            else:
+                chunk.extend(group)
+            group = []
+
+        for line in lines:
+            display = is_display_line(line.text, line.math)
+            if display and group and line.bbox[1] - max(ln.bbox[3] for ln in group) > 1.5 * max(line.height, 1):
+                close_group()
+            if display:
+                group.append(line)
+            else:
+                close_group()
+                chunk.append(line)
+        close_group()
+        out.extend(self._flush(chunk, pno, geometric=geometric))
+        return out
+
+    def _formula(self, lines: list[Line], pno: int, page: Any) -> Formula:
+        """A display formula: its text as found and an image of its region (see :mod:`pdf_math`)."""
+        bbox = _union([ln.bbox for ln in lines])
+        formula = Formula(id=self.builder.new_id(), text=" ".join(ln.text for ln in lines),
+                          source=SourceRef(page=pno + 1, bbox=bbox))
+        try:
+            rect = self.pymupdf.Rect(bbox.x0 - 2, bbox.y0 - 2, bbox.x1 + 2, bbox.y1 + 2) & page.rect
+            png = page.get_pixmap(clip=rect, dpi=FORMULA_DPI).tobytes("png")
+            formula.image = self.builder.add_resource(png, "image/png")
+        except Exception as exc:
+            self.builder.issue("pdf.formula_image", f"A formula on page {pno + 1} could not be rendered: {exc}",
+                               source=formula.source)
+        return formula
+
+    def _flush(self, lines: list[Line], pno: int, *, geometric: bool = False) -> list[Block]:
+        """Blocks for a sequence of flowing lines (one column, in reading order)."""
+        out: list[Block] = []
+        toc = self.page_toc
+        pending_prefix: tuple[str, list[Line]] | None = None
         list_stack: list[tuple[float, ListBlock]] = []
         list_box: list[tuple[float, float, float, float]] = []
         current_item: ListItem | None = None
@@ -447,61 +559,73 @@ class _Conversion:
             if list_stack:
                 root = list_stack[0][1]
                 root.source = SourceRef(page=pno + 1, bbox=_union(list_box))
-                out.append((_bbox_tuple(root.source.bbox), root))
+                out.append(root)
             list_stack, list_box, current_item = [], [], None
 
-        def emit(block: Any, run: list[_Line]) -> None:
-            out.append(([r.bbox for r in run][0], block))
+        def prefix_heading(prefix: tuple[str, list[Line]]) -> Heading:
+            return Heading(id=self.builder.new_id(), level=self._font_level(prefix[1]) or 3, text=prefix[0],
+                           source=SourceRef(page=pno + 1, bbox=_union([ln.bbox for ln in prefix[1]])))
 
-        for run in runs:
+        for run in runs(lines, geometric=geometric):
             text = join_lines([line.text for line in run])
             ref = SourceRef(page=pno + 1, bbox=_union([line.bbox for line in run]))
             level = self._heading_level(run, text, toc)
             if level is not None:
                 close_list()
                 if level == 0:  # a label ("Chapitre 1") just before a bookmarked heading
+                    if pending_prefix is not None and pending_prefix[1][0].size == run[0].size:
+                        # A bookmarked heading drawn as several blocks ("Un soustitre pour les" / "différentes
+                        # parties"): the pieces together may match the bookmark.
+                        merged = (f"{pending_prefix[0]} {text}", pending_prefix[1] + run)
+                        matched = _toc_match(merged[0], toc)
+                        if matched is not None:
+                            out.append(Heading(id=self.builder.new_id(), level=matched, text=merged[0],
+                                               source=SourceRef(page=pno + 1,
+                                                                bbox=_union([ln.bbox for ln in merged[1]]))))
+                            pending_prefix = None
+                            last_heading_size = run[0].size
+                            continue
                     pending_prefix = (text, run)
                     continue
                 if pending_prefix is not None:
                     text = f"{pending_prefix[0]} : {text}"
                     ref = SourceRef(page=pno + 1, bbox=_union([ln.bbox for ln in pending_prefix[1] + run]))
                     pending_prefix = None
-                previous = out[-1][1] if out else None
+                previous = out[-1] if out else None
                 if (isinstance(previous, Heading) and previous.level == level and last_heading_size == run[0].size
-                        and previous.source is not None and previous.source.bbox is not None):
+                        and previous.source is not None and previous.source.bbox is not None
+                        and numbering_level(text) is None):
                     # A heading broken into several blocks ("Un sous-titre pour les" / "différentes parties").
                     previous.text = f"{previous.text} {text}"
                     previous.source = SourceRef(page=pno + 1, bbox=_union(
                         [_bbox_tuple(previous.source.bbox)] + [ln.bbox for ln in run]))
                     continue
-                emit(Heading(id=self.builder.new_id(), level=level, text=text, source=ref), run)
+                out.append(Heading(id=self.builder.new_id(), level=level, text=text, source=ref))
                 last_heading_size = run[0].size
                 continue
             last_heading_size = None
             if pending_prefix is not None:  # the label was not followed by a heading after all
-                emit(Heading(id=self.builder.new_id(), level=self._font_level(pending_prefix[1]) or 3,
-                             text=pending_prefix[0],
-                             source=SourceRef(page=pno + 1, bbox=_union([ln.bbox for ln in pending_prefix[1]]))),
-                     pending_prefix[1])
+                out.append(prefix_heading(pending_prefix))
                 pending_prefix = None
             if run[0].mono:
                 close_list()
-                emit(Paragraph(id=self.builder.new_id(), text="\n".join(ln.text for ln in run), role="code",
-                               source=ref), run)
+                out.append(Paragraph(id=self.builder.new_id(), text="\n".join(ln.text for ln in run), role="code",
+                                     source=ref))
                 continue
             # Body text: split into list items and paragraphs.
-            para: list[_Line] = []
+            para: list[Line] = []
             for line in run:
                 bullet = _BULLET.match(line.text) or _NUMBERED.match(line.text)
                 if bullet and (_BULLET.match(line.text) or not para):
                     if para:
                         close_list()
-                        emit(self._paragraph(para, pno), para)
+                        out.extend(self._paragraphs(para, pno))
                         para = []
                     current_item = self._add_item(list_stack, line, bullet, pno)
                     list_box.append(line.bbox)
                     current_block = line.block
-                elif current_item is not None and line.block == current_block and not para:
+                elif current_item is not None and not para and self._continues_item(
+                        line, current_block, list_stack[-1][0], geometric):
                     current_item.text = join_lines([current_item.text, line.text])
                     list_box.append(line.bbox)
                 else:
@@ -509,22 +633,33 @@ class _Conversion:
                         close_list()
                     para.append(line)
             if para:
-                emit(self._paragraph(para, pno), para)
+                out.extend(self._paragraphs(para, pno))
         if pending_prefix is not None:
-            emit(Heading(id=self.builder.new_id(), level=self._font_level(pending_prefix[1]) or 3,
-                         text=pending_prefix[0],
-                         source=SourceRef(page=pno + 1, bbox=_union([ln.bbox for ln in pending_prefix[1]]))),
-                 pending_prefix[1])
+            out.append(prefix_heading(pending_prefix))
         close_list()
         return out
 
-    def _paragraph(self, lines: list[_Line], pno: int) -> Paragraph:
-        text = join_lines([line.text for line in lines])
-        role = "caption" if re.match(r"(?i)^(fig(ure)?|table|tableau)\.?\s*\d", text) else "body"
-        return Paragraph(id=self.builder.new_id(), text=text, role=role,
-                         source=SourceRef(page=pno + 1, bbox=_union([line.bbox for line in lines])))
+    def _paragraphs(self, lines: list[Line], pno: int) -> list[Paragraph]:
+        out = []
+        for part in split_paragraphs(lines):
+            text = join_lines([line.text for line in part])
+            role = "caption" if re.match(r"(?i)^(fig(ure)?|table|tableau)\.?\s*\d", text) else "body"
+            para = Paragraph(id=self.builder.new_id(), text=text, role=role,
+                             source=SourceRef(page=pno + 1, bbox=_union([line.bbox for line in part])))
+            calls = {sup.strip("()[], ") for line in part for sup in line.sups}
+            if calls:
+                self.calls[para.id] = calls
+            out.append(para)
+        return out
 
-    def _add_item(self, stack: list[tuple[float, ListBlock]], line: _Line, match: re.Match[str],
+    @staticmethod
+    def _continues_item(line: Line, item_block: int | None, item_x0: float, geometric: bool) -> bool:
+        """A line that continues the current list item: same block, or (one block per line) indented under it."""
+        if geometric:
+            return line.bbox[0] > item_x0 + 2
+        return line.block == item_block
+
+    def _add_item(self, stack: list[tuple[float, ListBlock]], line: Line, match: re.Match[str],
                   pno: int) -> ListItem:
         """Add a list item, nesting it under the previous item when it is indented."""
         x0 = line.bbox[0]
@@ -542,93 +677,40 @@ class _Conversion:
         stack[-1][1].items.append(item)
         return item
 
-    def _font_level(self, run: list[_Line]) -> int | None:
+    def _font_level(self, run: list[Line]) -> int | None:
         return self.size_levels.get(run[0].size)
 
-    def _heading_level(self, run: list[_Line], text: str, toc: list[tuple[int, str]]) -> int | None:
+    def _heading_level(self, run: list[Line], text: str, toc: list[tuple[int, str]]) -> int | None:
         """Heading level of a run of lines, 0 for a label to prefix to the next heading, None for body."""
         if len(run) > 3 or len(text) > MAX_HEADING_CHARS or not any(c.isalpha() for c in text) or run[0].mono:
             return None
-        key = _heading_key(text)
-        for entry in toc:
-            if _heading_key(entry[1]) == key:
-                toc.remove(entry)
-                return entry[0]
+        chars = sum(len(ln.text) for ln in run) or 1
+        if any(ln.strong_math for ln in run) and sum(ln.math * len(ln.text) for ln in run) / chars >= 0.5:
+            return None
+        matched = _toc_match(text, toc)
+        if matched is not None:
+            return matched
         level = self._font_level(run)
+        if run[0].ocr and run[0].size < OCR_HEADING_RATIO * self.body_size:
+            level = None  # OCR sizes are estimates: only clearly larger text is a heading
         if level is None and not self.use_toc and run[0].bold and len(run) == 1 and len(text) < 80 \
                 and run[0].size >= self.body_size and not text.endswith((".", ":", ",")):
             level = min(len(set(self.size_levels.values())) + 1, 3)
         if level is not None and self.use_toc and toc and not _BULLET.match(text):
             return 0 if len(text) < 40 else level
+        if level is not None and not self.use_toc:
+            # Numbering says more than the font ("2.3.1" is level 3 whatever its size).
+            level = numbering_level(text) or level
         return level
-
-    # -- tables ---------------------------------------------------------------------------------
-
-    def _tables(self, page: Any, pno: int, lines: list[_Line]) -> list[tuple[Table, list[_Line]]]:
-        """Tables of the page, with the lines they consume (cell text comes from our own lines)."""
-        try:
-            if len(page.get_cdrawings()) < 4:  # the default strategy needs ruling lines
-                return []
-            found = page.find_tables().tables
-        except Exception as exc:
-            self.builder.issue("pdf.table_failed", f"Table detection failed on page {pno + 1}: {exc}",
-                               source=SourceRef(page=pno + 1))
-            return []
-        out: list[tuple[Table, list[_Line]]] = []
-        for tab in found:
-            try:
-                result = self._table(tab, pno, lines)
-            except Exception as exc:
-                self.builder.issue("pdf.table_failed", f"A table on page {pno + 1} could not be read: {exc}",
-                                   source=SourceRef(page=pno + 1))
-                continue
-            if result is not None:
-                out.append(result)
-        return out
-
-    def _table(self, tab: Any, pno: int, lines: list[_Line]) -> tuple[Table, list[_Line]] | None:
-        row_boxes = [list(row.cells) for row in tab.rows]
-        if tab.header is not None and tab.header.external and tab.header.cells:
-            row_boxes.insert(0, list(tab.header.cells))
-        if len(row_boxes) < 2 or max(len(r) for r in row_boxes) < 2:
-            return None  # one row or one column: a frame around text, not a table
-        texts: list[list[list[_Line]]] = [[[] for _ in row] for row in row_boxes]
-        members: list[_Line] = []
-        for line in lines:
-            cx, cy = line.center
-            for r, row in enumerate(row_boxes):
-                for c, cell in enumerate(row):
-                    if cell is not None and cell[0] <= cx <= cell[2] and cell[1] <= cy <= cell[3]:
-                        texts[r][c].append(line)
-                        members.append(line)
-                        break
-                else:
-                    continue
-                break
-        cells_filled = sum(1 for row in texts for cell in row if cell)
-        cells_total = sum(1 for row in row_boxes for cell in row if cell is not None)
-        if not members or cells_filled < 0.4 * cells_total:
-            return None
-        first_bold = all(ln.bold for cell in texts[0] for ln in cell) and any(texts[0])
-        header = bool(tab.header is not None and tab.header.external) or first_bold
-        rows: list[list[TableCell]] = []
-        for r, row in enumerate(row_boxes):
-            cells: list[TableCell] = []
-            for c, cell in enumerate(row):
-                if cell is None:
-                    if cells:  # merged with the cell on its left
-                        cells[-1].col_span += 1
-                    continue
-                cells.append(TableCell(text=join_lines([ln.text for ln in texts[r][c]]), header=header and r == 0))
-            if cells:
-                rows.append(cells)
-        bbox = _union([tuple(tab.bbox)] + ([tuple(tab.header.bbox)] if header and tab.header.external else []))
-        table = Table(id=self.builder.new_id(), rows=rows, source=SourceRef(page=pno + 1, bbox=bbox))
-        return table, members
 
     # -- figures --------------------------------------------------------------------------------
 
-    def _figures(self, page: Any, pno: int) -> list[Figure]:
+    def _figures(self, page: Any, pno: int, *, text_lines: list[Line] = ()) -> list[Figure]:  # type: ignore[assignment]
+        """Embedded images of the page.
+
+        An image over half the page with at least three of ``text_lines`` on it is the scan under
+        an OCR layer (or under our own OCR): its text is the content, so it is not a figure.
+        """
         pymupdf = self.pymupdf
         figures: list[Figure] = []
         seen: set[int] = set()
@@ -644,6 +726,9 @@ class _Conversion:
                 continue
             seen.add(xref)
             if width < MIN_IMAGE_PX or height < MIN_IMAGE_PX or rect.width < 4 or rect.height < 4:
+                continue
+            if abs(rect) >= 0.5 * abs(page.rect) and sum(
+                    1 for ln in text_lines if rect.contains(self.pymupdf.Point(*ln.center))) >= 3:
                 continue
             ref = SourceRef(page=pno + 1, bbox=BBox(x0=rect.x0, y0=rect.y0, x1=rect.x1, y1=rect.y1))
             if width * height > self.ctx.max_image_pixels:
@@ -678,17 +763,25 @@ class _Conversion:
         return pix.tobytes("png"), "image/png"
 
 
-def _bbox_tuple(bbox: BBox | None) -> tuple[float, float, float, float]:
-    if bbox is None:
-        return (0.0, 0.0, 0.0, 0.0)
-    return (bbox.x0, bbox.y0, bbox.x1, bbox.y1)
+def join_continued(blocks: list[Block]) -> list[Block]:
+    """Join a body paragraph cut by a column or page break with its continuation.
 
-
-def _insert_by_position(items: list[tuple[Any, Any]], new: tuple[Any, Any]) -> None:
-    """Insert a figure before the first block below its top that shares its horizontal extent."""
-    x0, y0, x1, _ = new[0]
-    for index, (bbox, _) in enumerate(items):
-        if bbox[1] >= y0 and bbox[0] < x1 and bbox[2] > x0:
-            items.insert(index, new)
-            return
-    items.append(new)
+    The first part is at least :data:`MIN_CONTINUED_CHARS` long (a short line is a title, not
+    the start of a cut paragraph), does not end a sentence, and the continuation starts in lower case; page
+    markers, figures, tables and notes between them are skipped over. The joined paragraph
+    keeps the first part's id and source and takes the continuation's place, so a page marker
+    between the parts ends up before it.
+    """
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Paragraph) and block.role == "body" and block.text[:1].islower():
+            j = len(out) - 1
+            while j >= 0 and isinstance(out[j], PageMarker | Figure | Table | Note):
+                j -= 1
+            prev = out[j] if j >= 0 else None
+            if (isinstance(prev, Paragraph) and prev.role == "body" and len(prev.text) >= MIN_CONTINUED_CHARS
+                    and not prev.text.rstrip().endswith(_SENTENCE_END)):
+                del out[j]
+                block = prev.model_copy(update={"text": join_lines([prev.text, block.text])})
+        out.append(block)
+    return out

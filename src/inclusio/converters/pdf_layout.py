@@ -1,0 +1,224 @@
+"""Reading order of one PDF page: columns found from the gutters between text lines.
+
+Content streams are in drawing order, not reading order: a two-column article can draw its two
+columns line by line, side notes last, and an OCR layer often interleaves columns. This module
+orders the elements of a page (text lines, and the tables, figures and formulas already cut out
+of them) the way a reader goes through the page:
+
+1. **Gutters.** Over the text lines of the page (or of a band, see 3), an x-coverage profile
+   is built from the lines that are not page-wide; a vertical strip at least
+   :data:`MIN_GUTTER` points wide that at most :data:`CROSSING_SHARE` of them cross (the
+   labels of a figure above the columns), with enough text entirely on both sides, is a gutter. A layout whose two sides are short lines on the same baselines is a table
+   laid out with tabs (label / value), not columns, and keeps its rows.
+2. **Columns.** Without a spanning element, the elements are shared among the columns by
+   their centre; each column is read top to bottom, the columns left to right, except narrow
+   *side columns* (less than :data:`SIDE_COLUMN_RATIO` of the widest one: margin notes,
+   "subject areas" boxes), which are read after the main columns of their band.
+3. **Bands.** An element that crosses a gutter (a title, an abstract, a wide figure or table)
+   is read in place: it cuts the page into horizontal bands, read one after the other, and
+   each band is ordered again from step 1 with its own gutters (a page can go from one column
+   to two and back). Columns are therefore never interleaved; a wide float in the middle of a
+   page ends the columns above it before the ones below it start.
+
+Inside a column, PyMuPDF's blocks are kept whole (its line order inside a block is good) and
+sorted by their top edge. Each element comes back with a *flow* number: consecutive elements
+with the same number are in the same column of the same band, so the caller never joins text
+across a column break.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+MIN_GUTTER = 6.0
+"""Narrowest white strip (points) taken as a gutter between columns."""
+WIDE_LINE = 0.6
+"""Lines wider than this share of the text width are left out of the gutter profile."""
+CROSSING_SHARE = 0.08
+"""A gutter may be crossed by this share of the narrow lines (figure labels, a wide title)."""
+SIDE_COLUMN_RATIO = 0.35
+MIN_SIDE_SHARE = 0.03
+"""Each side of a gutter holds at least this share of the band's characters."""
+MAX_DEPTH = 4
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass
+class Element:
+    """Something with a place on the page: a text line (``text`` set) or a table/figure/formula."""
+
+    bbox: Box
+    payload: Any
+    text: str | None = None
+    block: int = -1
+    """PyMuPDF block number of a text line (lines of one block stay together)."""
+    flow: int = field(default=0, compare=False)
+
+    @property
+    def cx(self) -> float:
+        return (self.bbox[0] + self.bbox[2]) / 2
+
+    @property
+    def cy(self) -> float:
+        return (self.bbox[1] + self.bbox[3]) / 2
+
+    @property
+    def chars(self) -> int:
+        return len(self.text.strip()) if self.text else 0
+
+
+def reading_order(elements: Sequence[Element]) -> list[Element]:
+    """The elements in reading order, each with its ``flow`` number set (see the module docstring).
+
+    A non-text element with text drawn over it (the centres of at least three lines inside it: a
+    background picture, a tinted box) is a background: it comes first and does not cut bands.
+    """
+    texts = [e for e in elements if e.text is not None]
+    backgrounds = [e for e in elements if e.text is None and sum(
+        1 for t in texts if e.bbox[0] <= t.cx <= e.bbox[2] and e.bbox[1] <= t.cy <= e.bbox[3]) >= 3]
+    ids = {id(e) for e in backgrounds}
+    out: list[Element] = []
+    counter = [0]
+    if backgrounds:
+        _emit_column(backgrounds, out, counter)
+    _order([e for e in elements if id(e) not in ids], out, counter, 0)
+    return out
+
+
+def find_gutters(lines: Sequence[Element]) -> list[tuple[float, float]]:
+    """White vertical strips between columns of ``lines`` (text elements), left to right."""
+    texts = [e for e in lines if e.text is not None and e.bbox[2] > e.bbox[0]]
+    if len(texts) < 6:
+        return []
+    left = min(e.bbox[0] for e in texts)
+    right = max(e.bbox[2] for e in texts)
+    width = right - left
+    if width <= 2 * MIN_GUTTER:
+        return []
+    narrow = [e for e in texts if (e.bbox[2] - e.bbox[0]) < WIDE_LINE * width]
+    if len(narrow) < 6:
+        return []
+    # Coverage profile of the narrow lines (how many cover each point of x); the valleys where
+    # at most a few lines cross (labels of a figure above the columns) are candidate gutters.
+    # The lines that cross a kept gutter become spanning elements that cut the page into bands.
+    origin = int(left)
+    size = int(right) - origin + 2
+    delta = [0] * (size + 1)
+    for e in narrow:
+        delta[max(0, int(e.bbox[0]) - origin)] += 1
+        delta[min(size, int(e.bbox[2]) - origin + 1)] -= 1
+    tolerance = max(0, int(CROSSING_SHARE * len(narrow)))
+    holes: list[tuple[float, float]] = []
+    depth = 0
+    start: int | None = None
+    for x in range(size):
+        depth += delta[x]
+        if depth <= tolerance:
+            if start is None:
+                start = x
+        elif start is not None:
+            holes.append((float(start + origin), float(x + origin)))
+            start = None
+    total = sum(e.chars for e in texts) or 1
+    gutters: list[tuple[float, float]] = []
+    for g0, g1 in holes:
+        if g1 - g0 < MIN_GUTTER:
+            continue
+        west = [e for e in texts if e.bbox[2] <= g0]
+        east = [e for e in texts if e.bbox[0] >= g1]
+        if len(west) < 4 or len(east) < 4:
+            continue
+        if sum(e.chars for e in west) < MIN_SIDE_SHARE * total or sum(e.chars for e in east) < MIN_SIDE_SHARE * total:
+            continue
+        if _tab_table(west, east, g0, g1, left, right):
+            continue
+        gutters.append((g0, g1))
+    return gutters
+
+
+def _tab_table(west: list[Element], east: list[Element], g0: float, g1: float, left: float, right: float) -> bool:
+    """True when both sides are short lines sharing baselines: a tab-aligned table, not columns."""
+    def short(side: list[Element]) -> bool:
+        # Columns of running text have lines nearly half the text width; cells are much shorter.
+        widths = sorted(e.bbox[2] - e.bbox[0] for e in side)
+        return widths[len(widths) // 2] < 0.3 * (right - left)
+
+    if not (short(west) and short(east)):
+        return False
+    east_rows = [e.cy for e in east]
+    paired = sum(1 for e in west if any(abs(e.cy - y) < 2.0 for y in east_rows))
+    return paired >= 0.7 * len(west)
+
+
+def _crosses(e: Element, gutters: list[tuple[float, float]]) -> bool:
+    return any(e.bbox[0] < g0 - 1 and e.bbox[2] > g1 + 1 for g0, g1 in gutters)
+
+
+def _order(elements: list[Element], out: list[Element], counter: list[int], depth: int) -> None:
+    if not elements:
+        return
+    gutters = find_gutters(elements) if depth < MAX_DEPTH else []
+    if not gutters:
+        _emit_column(elements, out, counter)
+        return
+    spanning = [e for e in elements if _crosses(e, gutters)]
+    if spanning:
+        _order_bands(elements, spanning, out, counter, depth)
+        return
+    bounds = [g[0] + (g[1] - g[0]) / 2 for g in gutters]
+    columns: list[list[Element]] = [[] for _ in range(len(bounds) + 1)]
+    for e in elements:
+        columns[sum(1 for b in bounds if e.cx > b)].append(e)
+    columns = [c for c in columns if c]
+    widths = [max(e.bbox[2] for e in c) - min(e.bbox[0] for e in c) for c in columns]
+    widest = max(widths)
+    main = [c for c, w in zip(columns, widths, strict=True) if w >= SIDE_COLUMN_RATIO * widest]
+    side = [c for c, w in zip(columns, widths, strict=True) if w < SIDE_COLUMN_RATIO * widest]
+    for column in main + side:
+        # A column may itself hold a narrower layout (two columns of a table of contents).
+        _order(column, out, counter, depth + 1)
+
+
+def _order_bands(elements: list[Element], spanning: list[Element], out: list[Element], counter: list[int],
+                 depth: int) -> None:
+    """Cut the elements into horizontal bands at the spanning ones, and order each band."""
+    spanning_ids = {id(e) for e in spanning}
+    spanning.sort(key=lambda e: (e.bbox[1], e.bbox[0]))
+    # Spanning elements that overlap vertically (or follow each other) form one separator group.
+    groups: list[list[Element]] = []
+    for e in spanning:
+        if groups and e.bbox[1] <= max(g.bbox[3] for g in groups[-1]) + 1:
+            groups[-1].append(e)
+        else:
+            groups.append([e])
+    rest = [e for e in elements if id(e) not in spanning_ids]
+    bands: list[list[Element]] = [[] for _ in range(len(groups) + 1)]
+    tops = [min(g.bbox[1] for g in group) for group in groups]
+    for e in rest:
+        bands[sum(1 for top in tops if e.cy > top)].append(e)
+    for index, band in enumerate(bands):
+        _order(band, out, counter, depth + 1)
+        if index < len(groups):
+            _emit_column(groups[index], out, counter)
+
+
+def _emit_column(elements: list[Element], out: list[Element], counter: list[int]) -> None:
+    """One column, top to bottom: blocks kept whole (their own line order), sorted by their top edge."""
+    if not elements:
+        return
+    segments: list[list[Element]] = []
+    for e in elements:
+        last = segments[-1][-1] if segments else None
+        if last is not None and e.text is not None and last.text is not None and e.block == last.block >= 0:
+            segments[-1].append(e)
+        else:
+            segments.append([e])
+    segments.sort(key=lambda seg: (round(min(e.bbox[1] for e in seg)), min(e.bbox[0] for e in seg)))
+    counter[0] += 1
+    for segment in segments:
+        for e in segment:
+            e.flow = counter[0]
+            out.append(e)

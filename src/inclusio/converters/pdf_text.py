@@ -1,0 +1,188 @@
+"""Text lines of a PDF page and how they become paragraphs: the primitives of the PDF converter.
+
+* :func:`page_lines` turns PyMuPDF's text dictionary into :class:`Line` objects with their
+  dominant style (size, bold, monospaced), the share of their characters that look like
+  mathematics (:mod:`pdf_math`) and their superscripts (footnote calls).
+* :func:`join_lines` joins wrapped lines, repairing line-end hyphenation.
+* :func:`runs` groups consecutive lines of one paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from inclusio.converters.pdf_math import span_math_chars
+
+# Typographic ligatures (U+FB00-FB06) break search, speech and bookmark matching ("inﬂuence").
+LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+                           "\ufb05": "st", "\ufb06": "st"})
+
+# Words after which a line-end hyphen is a real hyphen ("rendez-" / "vous"), not a word split.
+_COMPOUND_TAILS = frozenset(["vous", "même", "mêmes", "ci", "là", "il", "ils", "elle", "elles", "on", "t",
+                             "dessus", "dessous", "être", "midi", "clé", "clés", "delà", "unes", "uns"])
+_COMPOUND_HEADS = frozenset(["self", "well", "peut", "c'est", "est", "au", "vis", "non"])
+_FIRST_WORD = re.compile(r"^[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+@dataclass
+class Line:
+    """One text line of a page, with its dominant style."""
+
+    text: str
+    bbox: tuple[float, float, float, float]
+    size: float
+    bold: bool
+    mono: bool
+    block: int
+    math: float = 0.0
+    """Share of the characters that look like mathematics (see :mod:`pdf_math`)."""
+    strong_math: bool = False
+    """Holds an operator, a math-font glyph or an italic variable."""
+    sups: tuple[str, ...] = ()
+    """Texts printed as superscripts (footnote calls, citations)."""
+    ocr: bool = False
+    """Recognised by OCR (or read from an OCR layer): sizes are estimates, no bold or monospace."""
+
+    @property
+    def center(self) -> tuple[float, float]:
+        return ((self.bbox[0] + self.bbox[2]) / 2, (self.bbox[1] + self.bbox[3]) / 2)
+
+    @property
+    def height(self) -> float:
+        return self.bbox[3] - self.bbox[1]
+
+
+def page_lines(page_dict: dict[str, Any], *, ocr: bool = False) -> list[Line]:
+    """Non-empty text lines of a page dictionary, with their dominant style.
+
+    ``ocr``: the text comes from Tesseract, whose invisible font says nothing about bold or
+    monospace and whose sizes vary from word to word; sizes within 25% of the page's median
+    are set to the median so that a paragraph stays one run. A page whose only font is
+    Tesseract's ``GlyphLessFont`` (an existing OCR layer) is treated the same way.
+    """
+    out: list[Line] = []
+    if not ocr:
+        # A text layer written by an OCR program (Tesseract's invisible GlyphLessFont) is read as OCR.
+        fonts = {span.get("font", "") for block in page_dict.get("blocks", ()) for line in block.get("lines", ())
+                 for span in line.get("spans", ())}
+        ocr = bool(fonts) and all(font.endswith("GlyphLessFont") for font in fonts)
+    for number, block in enumerate(page_dict.get("blocks", ())):
+        if block.get("type") != 0:
+            continue
+        for line in block.get("lines", ()):
+            spans = [s for s in line.get("spans", ()) if s.get("text")]
+            text = "".join(s["text"] for s in spans).replace("\xa0", " ").translate(LIGATURES)
+            if not text.strip():
+                continue
+            sizes: Counter[float] = Counter()
+            bold_chars = mono_chars = chars = math_chars = 0
+            strong = False
+            sups: list[str] = []
+            for span in spans:
+                n = len(span["text"].strip())
+                chars += n
+                sizes[round(span["size"] * 2) / 2] += n
+                font = span.get("font", "")
+                if not ocr:
+                    if span["flags"] & 16 or "bold" in font.lower():
+                        bold_chars += n
+                    if span["flags"] & 8 or "mono" in font.lower() or "courier" in font.lower():
+                        mono_chars += n
+                    if span["flags"] & 1 and span["text"].strip():
+                        sups.append(span["text"].strip())
+                    m, st = span_math_chars(span)
+                    math_chars += m
+                    strong = strong or st
+            mono = chars > 0 and mono_chars == chars
+            out.append(Line(
+                text=" ".join(text.split()) if not mono else text.rstrip(),
+                bbox=tuple(line["bbox"]), size=sizes.most_common(1)[0][0] if sizes else 0.0,
+                bold=chars > 0 and bold_chars == chars, mono=mono, block=number,
+                math=math_chars / chars if chars else 0.0, strong_math=strong, sups=tuple(sups), ocr=ocr))
+    if ocr and out:
+        ordered = sorted(line.size for line in out)
+        median = ordered[len(ordered) // 2]
+        for line in out:
+            if 0.75 * median <= line.size <= 1.25 * median:
+                line.size = median
+    return out
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join wrapped lines into one paragraph, repairing line-end hyphenation.
+
+    "vesti-" + "bulum" gives "vestibulum"; the hyphen stays when the next line starts with a
+    capital or a digit ("après-" + "Midi"), or when the words form a hyphenated compound
+    ("rendez-" + "vous", "peut-" + "être", "self-" + "contained"). A soft hyphen (U+00AD) is
+    always a word split.
+    """
+    out = ""
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        if not out:
+            out = line
+        elif out.endswith("\xad"):
+            out = out[:-1] + line
+        elif len(out) > 1 and out.endswith("-") and out[-2].isalpha() and line[:1].islower():
+            head = out[:-1].rsplit(" ", 1)[-1].lower()
+            tail_match = _FIRST_WORD.match(line)
+            tail = tail_match.group(0).lower() if tail_match else ""
+            out = out + line if tail in _COMPOUND_TAILS or head in _COMPOUND_HEADS else out[:-1] + line
+        else:
+            out += " " + line
+    return out.replace("\xad", "")
+
+
+def same_style(a: Line, b: Line) -> bool:
+    return a.size == b.size and a.bold == b.bold and a.mono == b.mono
+
+
+def runs(lines: list[Line], *, geometric: bool = False) -> list[list[Line]]:
+    """Consecutive lines of the same paragraph: same PyMuPDF block and same style.
+
+    ``geometric``: the producer writes one block per line (OCR layers); lines then belong
+    together when they have the same style and follow each other closely (a gap below 0.7
+    of the line height) without a first-line indent.
+    """
+    out: list[list[Line]] = []
+    for line in lines:
+        last = out[-1][-1] if out else None
+        if last is not None and same_style(last, line):
+            if last.block == line.block and not geometric:
+                out[-1].append(line)
+                continue
+            if geometric and _continues(last, line):
+                out[-1].append(line)
+                continue
+        out.append([line])
+    return out
+
+
+def _continues(last: Line, line: Line) -> bool:
+    gap = line.bbox[1] - last.bbox[3]
+    height = max(1.0, min(last.height, line.height))
+    if gap > 0.7 * height or gap < -0.5 * height:
+        return False
+    return line.bbox[0] <= last.bbox[0] + 0.4 * height
+
+
+def split_paragraphs(lines: list[Line]) -> list[list[Line]]:
+    """Split one run at first-line indents: a line indented against the lines before and after it,
+    after a line that ends short, starts a paragraph (hanging indents, as in reference lists, do not)."""
+    out: list[list[Line]] = [[]]
+    right = max((line.bbox[2] for line in lines), default=0.0)
+    for index, line in enumerate(lines):
+        if out[-1] and index + 1 < len(lines):
+            prev, nxt = lines[index - 1], lines[index + 1]
+            indent = line.bbox[0] - prev.bbox[0]
+            # The line before ends short (the end of a paragraph), so a hanging indent is not taken.
+            if (4 <= indent <= 40 and nxt.bbox[0] <= line.bbox[0] - 4 and abs(nxt.bbox[0] - prev.bbox[0]) < 3
+                    and prev.bbox[2] < right - 10):
+                out.append([])
+        out[-1].append(line)
+    return [part for part in out if part]

@@ -1,0 +1,120 @@
+"""Reading order on multi-column pages: columns are read one after the other, never interleaved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from inclusio.converters.base import ConvertContext
+from inclusio.converters.pdf_layout import Element, find_gutters, reading_order
+from inclusio.converters.registry import convert
+from inclusio.model import Document, Paragraph
+
+GUTTER_X = 298.0
+"""The gutter of paper-2col-math-en.pdf's two-column pages (left column ends at 292, right starts at 304)."""
+
+
+@pytest.fixture(scope="module")
+def paper(corpus_dir: Path) -> Document:
+    path = corpus_dir / "paper-2col-math-en.pdf"
+    return convert(path, ConvertContext(filename=path.name))
+
+
+def _position(doc: Document, start: str) -> int:
+    for index, block in enumerate(doc.blocks):
+        if block.plain_text().startswith(start):
+            return index
+    raise AssertionError(f"no block starts with {start!r}")
+
+
+def test_first_sentences_of_each_column_come_in_order(paper: Document) -> None:
+    # Read off the rendered pages: page 1 is a main column with a narrow side column (subject areas,
+    # dates) on its left; pages 2-5 have two columns.
+    starts = [
+        "Scalable quantum computation constitutes",           # p1, main column (drop cap "S" put back)
+        "In this paper, we propose a scheme",                 # p1, main column, last paragraph
+        "SUBJECT AREAS",                                      # p1, side column, after the main one
+        "A generic quadrupole Paul trap",                     # p2, left column
+        "It contains both a DC and an AC part",               # p2, left column
+        "Normal modes in the transverse direction",           # p2, right column
+        "The time-averaged coefficients",                     # p2, right column
+        "design. We now estimate various other sources",      # p4, left column (below the wide figure)
+        "Discussion It is worthwhile to point out",           # p4, left column
+        "In summary, we have demonstrated",                   # p4, right column
+    ]
+    positions = [_position(paper, start) for start in starts]
+    assert positions == sorted(positions)
+
+
+def test_a_paragraph_cut_by_the_column_break_is_joined(paper: Document) -> None:
+    # p4: the left column ends "...so the effect of micromotion is a", the right one starts "phase modulation."
+    joined = [b for b in paper.blocks if "the effect of micromotion is a phase modulation" in b.plain_text()]
+    assert len(joined) == 1 and joined[0].source.page == 4
+
+
+@pytest.mark.parametrize("page", [2, 3, 4, 5])
+def test_two_column_pages_never_go_back_to_the_left_column(paper: Document, page: int) -> None:
+    columns = []
+    for block in paper.blocks:
+        if block.source is None or block.source.page != page or block.source.bbox is None:
+            continue
+        box = block.source.bbox
+        if box.x1 <= GUTTER_X:
+            columns.append("L")
+        elif box.x0 >= GUTTER_X:
+            columns.append("R")
+        else:
+            columns.append("|")  # spanning: a wide figure caption or title starts a new band
+    for band in "".join(columns).split("|"):
+        assert "RL" not in band, (page, "".join(columns))
+
+
+def test_side_column_is_read_after_the_main_column_not_mixed_into_it(paper: Document) -> None:
+    page1 = [b for b in paper.blocks if b.source and b.source.page == 1 and isinstance(b, Paragraph)]
+    texts = [b.text for b in page1]
+    side = [i for i, t in enumerate(texts) if t.startswith(("SUBJECT AREAS", "Received", "Accepted", "Published"))]
+    main = [i for i, t in enumerate(texts) if t.startswith(("We propose a scheme", "Generic ion traps"))]
+    assert side and main and max(main) < min(side)
+
+
+def test_scan_oracle_two_columns_then_the_full_width_list(corpus_dir: Path) -> None:
+    path = corpus_dir / "scan-2col-en.oracle.pdf"
+    doc = convert(path, ConvertContext(filename=path.name))
+    order = [_position(doc, s) for s in (
+        "The LinnSequencer is a state",       # full width, top
+        "Recording",                          # left column
+        "To erase a wrong note",              # left column, bottom
+        "The INSERT/COPY function",           # right column
+        "Composition Without Compromise",     # right column
+        "0 Simple, easy to learn operation",  # full width list at the bottom
+    )]
+    assert order == sorted(order)
+    # The page scan under the OCR layer is the page itself, not a figure.
+    assert not [b for b in doc.blocks if b.type == "figure"]
+
+
+def _line(x0: float, y0: float, x1: float, text: str, block: int) -> Element:
+    return Element(bbox=(x0, y0, x1, y0 + 9), payload=text, text=text, block=block)
+
+
+def test_title_then_left_column_then_right_column() -> None:
+    elements = [_line(50, 40, 550, "Title across the page", 0)]
+    for row in range(10):
+        elements.append(_line(300, 100 + 12 * row, 550, f"right {row} " + "x" * 40, 2))
+        elements.append(_line(50, 100 + 12 * row, 280, f"left {row} " + "x" * 40, 1))
+    order = [e.payload for e in reading_order(elements)]
+    assert order[0] == "Title across the page"
+    assert [t.split()[0] for t in order[1:]] == ["left"] * 10 + ["right"] * 10
+    flows = [e.flow for e in reading_order(elements)]
+    assert len(set(flows)) == 3
+
+
+def test_a_tab_aligned_label_value_table_is_not_two_columns() -> None:
+    elements = []
+    for row in range(8):
+        elements.append(_line(50, 100 + 12 * row, 120, f"Label {row}", row))
+        elements.append(_line(300, 100 + 12 * row, 360, f"value {row}", row))
+    assert find_gutters(elements) == []
+    order = [e.payload for e in reading_order(elements)]
+    assert order[:4] == ["Label 0", "value 0", "Label 1", "value 1"]
