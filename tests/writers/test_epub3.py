@@ -387,9 +387,8 @@ def _convert(path: Path) -> Document:
     return convert(path, ConvertContext(filename=path.name))
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("name", ["fixture-word.docx", "fixture-slides-notes.pptx"])
-def test_epubcheck_passes_on_converted_corpus_documents(name: str, corpus_dir: Path, tmp_path: Path,
+def test_converted_corpus_documents_have_lang_headings_and_page_list(name: str, corpus_dir: Path, tmp_path: Path,
                                                        profiles: dict[str, Profile],
                                                        make_ctx: MakeContext) -> None:
     source = _convert(corpus_dir / name)
@@ -403,5 +402,58 @@ def test_epubcheck_passes_on_converted_corpus_documents(name: str, corpus_dir: P
     markers = source.page_markers()
     page_links = book.nav.xpath("//x:nav[@epub:type='page-list']//x:a", namespaces=NS)
     assert len(page_links) == len(markers)
+    # EPUBCheck and Ace on these books: tests/writers/test_ace.py (the gate over samples and corpus)
+
+
+# -- MathML, summaries, glossary -----------------------------------------------------------------
+
+
+def _rich_document() -> Document:
+    from inclusio.model import Adaptation, Formula, GlossaryEntry, Provenance
+
+    provenance = Provenance(engine="offline", pass_name="test")
+    doc = sample_document()
+    doc.blocks.append(Formula(id="m1", text="E = m c²", mathml=(
+        "<math><mi>E</mi><mo>=</mo><mi>m</mi><msup><mi>c</mi><mn>2</mn></msup></math>")))
+    doc.blocks.append(Formula(id="m2", text="x < y", mathml="<math><mi>x</mi><script>alert(1)</script></math>"))
+    heading = doc.find("b3")
+    heading.adaptations = [Adaptation(kind="summary", provenance=provenance,
+                                      text="La cellule est la base du vivant.")]
+    doc.glossary = [GlossaryEntry(term="noyau", definition="Le centre de la cellule.", provenance=provenance),
+                    GlossaryEntry(term="organites", provenance=provenance)]
+    return doc
+
+
+def test_mathml_summaries_and_glossary(tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext) -> None:
+    profile = profiles["easy-read"].model_copy(update={"outputs": ["epub"]})
+    book, writer = build(tmp_path, profile, make_ctx, _rich_document())
+    [math] = [el for doc in book.documents() for el in doc.iter("{http://www.w3.org/1998/Math/MathML}math")]
+    assert math.get("alttext") == "E = m c²" and math.get("display") == "block"
+    items = {i.get("href"): i for i in book.opf.iterfind(".//opf:manifest/opf:item", NS)}
+    assert [h for h, i in items.items() if "mathml" in (i.get("properties") or "")] == ["part-003.xhtml"]
+    assert "formula.mathml_invalid" in {w["code"] for w in writer.warnings}  # the one with a script
+    assert "MathML" in book.metas("schema:accessibilityFeature")
+    [summary] = book.find_all("//x:aside[@class='summary']")
+    assert "La cellule est la base du vivant." in "".join(summary.itertext())
+    glossary = book.xhtml("glossary.xhtml")
+    assert glossary.xpath("//x:section/@epub:type", namespaces=NS) == ["glossary"]
+    assert [dt.text for dt in glossary.xpath("//x:dt", namespaces=NS)] == ["noyau", "organites"]
+    assert "Définition à écrire." in "".join(glossary.itertext())
+    links = book.find_all("//x:a[@role='doc-glossref']")
+    assert {a.get("href").split("#")[0] for a in links} == {"glossary.xhtml"} and len(links) >= 2
+    ids = set(glossary.xpath("//x:dt/@id", namespaces=NS))
+    assert {a.get("href").split("#")[1] for a in links} <= ids
+    assert book.spine_files()[-1] == "glossary.xhtml"
+    assert "glossary" in book.nav.xpath("//x:nav[@epub:type='landmarks']//x:a/@epub:type", namespaces=NS)
+
+
+@pytest.mark.slow
+def test_rich_book_passes_epubcheck_and_ace(tmp_path: Path, profiles: dict[str, Profile],
+                                            make_ctx: MakeContext) -> None:
+    from inclusio.writers.ace import check_epub_ace
+
+    book, _ = build(tmp_path, profiles["dyslexia"], make_ctx, _rich_document())
     result = check_epub(book.path)
     assert (result.errors, result.fatals) == (0, 0), result.messages
+    ace = check_epub_ace(book.path)
+    assert ace.passed, ace.violations

@@ -90,7 +90,9 @@ class HtmlWriter:
         blocks, dropped = drop_empty_headings(list(doc.blocks))
         self.warnings += dropped
         view = doc.model_copy(update={"blocks": blocks})
-        renderer = FragmentRenderer(view, epub=False, image_src=data_uri, levels=output_heading_levels(blocks))
+        glossary = [e for e in doc.glossary if e.term.strip()]
+        renderer = FragmentRenderer(view, epub=False, image_src=data_uri, levels=output_heading_levels(blocks),
+                                    glossary_href=(lambda ident: f"#{ident}") if glossary else None)
         main_id = renderer.unique_id("main")
         has_headings = any(isinstance(b, Heading) for b in blocks)
 
@@ -114,11 +116,17 @@ class HtmlWriter:
                         stack.pop()
                     (stack[-1].children if stack else toc).append(node)
                     stack.append(node)
+        if glossary:
+            title_id = renderer.unique_id("glossary")
+            sections.append(f'<section role="doc-glossary" aria-labelledby="{title_id}">'
+                            f'<h1 id="{title_id}">{esc(words["glossary"])}</h1>{renderer.glossary(glossary)}</section>')
+            toc.append(_TocNode(words["glossary"], f"#{title_id}", 1))
         self.warnings += renderer.warnings
 
         summary = accessibility_summary(
             doc, images=renderer.images, pages=len(renderer.page_ids), has_toc=bool(toc),
-            adaptations=applied_adaptations(ctx.source, ctx.profile), fmt="HTML", page_list=False)
+            adaptations=applied_adaptations(ctx.source, ctx.profile), fmt="HTML", page_list=False,
+            mathml=renderer.has_mathml, glossary=len(glossary))
         nav = (f'<nav class="toc" aria-label="{esc(words["toc"])}">'
                f'<p class="toc-title">{esc(words["toc"])}</p>{_toc_html(toc)}</nav>') if toc else ""
         ctx.progress(1.0, "HTML: done")

@@ -633,13 +633,21 @@ class FragmentRenderer:
 
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
+_MATHML_ELEMENTS = frozenset({
+    "math", "mi", "mn", "mo", "mtext", "mspace", "ms", "mglyph", "mrow", "mfrac", "msqrt", "mroot",
+    "mstyle", "merror", "mpadded", "mphantom", "mfenced", "menclose", "msub", "msup", "msubsup",
+    "munder", "mover", "munderover", "mmultiscripts", "mprescripts", "none", "mtable", "mtr", "mtd",
+    "mlabeledtr", "maligngroup", "malignmark", "mstack", "mlongdiv", "msgroup", "msrow", "mscarries",
+    "mscarry", "msline", "maction", "semantics", "annotation", "annotation-xml",
+})
 
 
 def mathml_fragment(mathml: str, alttext: str | None) -> str | None:
     """``mathml`` as a serialised ``<math>`` in the MathML namespace (block display, ``alttext``), or None.
 
     Returns None for text that is not well-formed XML or whose root is not ``math``; a missing
-    namespace is added. Scripts, event attributes and foreign elements are not MathML: refused.
+    namespace is added. Anything that is not a MathML element (a script), event handlers and links
+    are refused.
     """
     from lxml import etree
 
@@ -654,14 +662,27 @@ def mathml_fragment(mathml: str, alttext: str | None) -> str | None:
         if not isinstance(element.tag, str):
             continue
         qname = etree.QName(element)
-        if qname.namespace not in (None, MATHML_NS) or any(a.lower().startswith("on") for a in element.attrib):
+        if (qname.namespace not in (None, MATHML_NS) or qname.localname not in _MATHML_ELEMENTS
+                or any(a.lower().startswith("on") or "href" in a.lower() for a in element.attrib)):
             return None
-        element.tag = f"{{{MATHML_NS}}}{qname.localname}"
-    etree.cleanup_namespaces(root)
-    root.set("display", "block")
-    if alttext and alttext.strip() and not root.get("alttext"):
-        root.set("alttext", clean_text(alttext).strip())
-    return etree.tostring(root, encoding="unicode")
+
+    def copy(source: etree._Element, parent: etree._Element | None) -> etree._Element:
+        # Rebuilt with MathML as the default namespace, so the markup reads <math>, not <ns0:math>.
+        tag = f"{{{MATHML_NS}}}{etree.QName(source).localname}"
+        attrib = {k: v for k, v in source.attrib.items() if not k.startswith("{")}
+        element = (etree.Element(tag, attrib, nsmap={None: MATHML_NS}) if parent is None
+                   else etree.SubElement(parent, tag, attrib))
+        element.text, element.tail = source.text, source.tail if parent is not None else None
+        for child in source:
+            if isinstance(child.tag, str):
+                copy(child, element)
+        return element
+
+    math = copy(root, None)
+    math.set("display", "block")
+    if alttext and alttext.strip() and not math.get("alttext"):
+        math.set("alttext", clean_text(alttext).strip())
+    return etree.tostring(math, encoding="unicode")
 
 
 # -- what the output contains (metadata and summary) ----------------------------------------
