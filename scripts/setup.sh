@@ -14,14 +14,17 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 # Debian packages and why: espeak-ng/libespeak-ng1 (speech), lame (MP3), tesseract (OCR of scans,
 # French and English), Java (EPUBCheck), ffmpeg (audio checks in tests), python3-venv (the venv),
-# LibreOffice writer/impress without GUI (ODT/ODP inputs, converted to DOCX/PPTX).
+# LibreOffice writer/impress without GUI (ODT/ODP inputs, converted to DOCX/PPTX), liblouis (braille),
+# OpenDyslexic (a font profiles may embed), Chromium + Node.js/npm (DAISY Ace, headless page checks).
 need=()
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
 for pkg in espeak-ng libespeak-ng1 lame tesseract-ocr tesseract-ocr-fra tesseract-ocr-eng ffmpeg \
-           libreoffice-writer-nogui libreoffice-impress-nogui; do
+           libreoffice-writer-nogui libreoffice-impress-nogui liblouis-bin liblouis-data fonts-opendyslexic \
+           chromium; do
   have_pkg "$pkg" || need+=("$pkg")
 done
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need+=(python3-venv)
 if [ "${#need[@]}" -gt 0 ]; then
   echo "setup: installing Debian packages: ${need[*]}"
@@ -38,4 +41,9 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e ".${extras}"
+# DAISY Ace 1.4.6, pinned by tools/ace/package-lock.json; it runs with Debian's Chromium, so the
+# bundled browser download is skipped.
+if [ ! -x tools/ace/node_modules/.bin/ace-cli ]; then
+  (cd tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+fi
 echo "setup: ready (.venv/bin/inclusio)"

@@ -82,6 +82,8 @@ class Settings(BaseSettings):
     """Run the easy-to-read rule checker and the faithfulness check in every job (spaCy, ~2-10 s to load)."""
     pdf_tables: bool = True
     """Detect tables in PDFs (the slowest part of PDF conversion, ~15-20 pages/s); off for speed."""
+    validate_ace: bool = True
+    """Also run DAISY Ace (needs Chromium and tools/ace; missing ones are reported, not fatal)."""
     validate_epub: bool = True
     """Run EPUBCheck on every EPUB a job writes (needs Java; a missing Java is reported, not fatal)."""
 

@@ -48,6 +48,9 @@ def test_french_handout_for_easy_read_gives_every_output(tmp_path: Path) -> None
     assert report["input"]["lang"] == "fr"
     assert report["validation"]["epubcheck"] == {"ran": True, "errors": 0, "fatals": 0,
                                                  "warnings": report["validation"]["epubcheck"]["warnings"]}
+    ace = report["validation"]["ace"]
+    assert ace["ran"] is True and ace["violations"] == 0 and ace["outcome"] == "pass"
+    assert ace["claim"] is False  # no organisation configured: no conformance claim
     before = report["readability"]["before"]["document"]
     after = report["readability"]["after"]["document"]
     # The easy-to-read draft has shorter sentences than the source.
@@ -109,6 +112,8 @@ def test_a_failing_writer_gives_a_partial_result_with_the_other_outputs(tmp_path
     assert result.artifact("epub") is not None and result.artifact("epub").path.stat().st_size > 0
     assert result.artifact("report") is not None
     assert result.artifact("mp3") is None
+    # The EPUB is delivered without read-along audio, and says why.
+    assert any(w["code"] == "epub.read_along_failed" for w in result.warnings)
 
 
 def test_output_names_come_from_the_users_file_name(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ StageProgressFn = Callable[[str, float, str], None]
 """Called with (stage, overall fraction 0..1, message)."""
 
 # Share of the whole job each stage takes, for one progress bar over the job.
-_STAGE_WEIGHTS = {"convert": 0.30, "analyse": 0.05, "adapt": 0.05, "render": 0.45, "validate": 0.12,
+_STAGE_WEIGHTS = {"convert": 0.25, "analyse": 0.05, "adapt": 0.05, "render": 0.45, "validate": 0.17,
                   "report": 0.03}
 assert set(_STAGE_WEIGHTS) == set(STAGES)
 
@@ -184,7 +184,7 @@ def run_job(
     # -- render ------------------------------------------------------------------------------
     progress.start("render")
     ctx = RenderContext(out_dir=out_dir, basename=basename, profile=profile, settings=settings,
-                        source=doc, progress=progress)
+                        source=doc, progress=progress, input_path=input_path)
     from inclusio.writers.registry import get_writer
 
     render_outputs = [name for name in wanted if name != "report"]
@@ -215,7 +215,12 @@ def run_job(
     epub = result.artifact("epub")
     if epub is not None and settings.validate_epub:
         started = time.perf_counter()
-        report["validation"] = {"epubcheck": _validate_epub(epub.path, result)}
+        epubcheck = _validate_epub(epub.path, result)
+        report["validation"] = {"epubcheck": epubcheck}
+        if settings.validate_ace:
+            progress(0.5, "DAISY Ace")
+            valid = bool(epubcheck.get("ran")) and epubcheck.get("errors", 1) + epubcheck.get("fatals", 1) == 0
+            report["validation"]["ace"] = _validate_ace(epub.path, settings, valid, result)
         report["stages"]["validate"] = {"seconds": round(time.perf_counter() - started, 3), "ok": True}
 
     # -- report ------------------------------------------------------------------------------
@@ -285,6 +290,31 @@ def _validate_epub(path: Path, result: JobResult) -> dict[str, Any]:
         )
         result.errors.append({"stage": "validate", **failure.to_dict()})
     return summary
+
+
+def _validate_ace(path: Path, settings: Settings, epubcheck_valid: bool, result: JobResult) -> dict[str, Any]:
+    """Run DAISY Ace; add the WCAG 2.1 AA claim only when EPUBCheck and Ace passed and an
+    organisation is configured (it rewrites the EPUB in place). Missing Ace/Chromium is a warning."""
+    from inclusio.writers.ace import check_and_claim
+
+    try:
+        entry = check_and_claim(path, settings, epubcheck_valid=epubcheck_valid)
+    except ToolMissing as exc:
+        result.warnings.append({"stage": "validate", **exc.to_dict()})
+        return {"ran": False, "reason": exc.code}
+    except StageError as exc:
+        result.errors.append({"stage": "validate", **exc.to_dict()})
+        return {"ran": False, "reason": exc.code}
+    if entry["violations"]:
+        failure = StageError(
+            f"DAISY Ace found {entry['violations']} accessibility violation(s) in the EPUB; report this "
+            "document to the inclusio maintainers.",
+            message_fr=(f"DAISY Ace a trouvé {entry['violations']} violation(s) d'accessibilité dans l'EPUB ; "
+                        "signalez ce document aux mainteneurs d'inclusio."),
+            details={"messages": entry["messages"]},
+        )
+        result.errors.append({"stage": "validate", **failure.to_dict()})
+    return entry
 
 
 def _write_report(report: dict[str, Any], out_dir: Path, basename: str) -> Artifact:

@@ -290,7 +290,15 @@ class Epub3Writer:
         with tempfile.TemporaryDirectory(prefix="inclusio-overlay-") as audio_tmp:
             if read_along:
                 ctx.progress(0.5, "EPUB: read-along audio")
-                overlays = self._overlays(book, files, parts, doc, ctx, renderer, Path(audio_tmp))
+                try:
+                    overlays = self._overlays(book, files, parts, doc, ctx, renderer, Path(audio_tmp))
+                except InclusioError as exc:
+                    # No speech (missing voice, lame, libespeak): the book is still delivered, without
+                    # read-along, and says so; its metadata then claims no synchronised audio.
+                    self.warnings.append({
+                        "code": "epub.read_along_failed", "severity": "warning", "block_id": None,
+                        "message": f"The EPUB has no read-along audio: {exc.message}",
+                        "message_fr": f"L'EPUB n'a pas de lecture synchronisée : {exc.message_fr}"})
             self.warnings += renderer.warnings
             self._metadata(book, doc, ctx, renderer, has_headings, overlays=overlays, glossary=len(glossary))
             self._package(book, ctx, files, toc_roots, words, css, glossary_item, doc)
