@@ -87,7 +87,7 @@ def test_scan_oracle_two_columns_then_the_full_width_list(corpus_dir: Path) -> N
         "To erase a wrong note",              # left column, bottom
         "The INSERT/COPY function",           # right column
         "Composition Without Compromise",     # right column
-        "0 Simple, easy to learn operation",  # full width list at the bottom
+        "Simple, easy to learn operation",    # full width list at the bottom (bullets read as "0")
     )]
     assert order == sorted(order)
     # The page scan under the OCR layer is the page itself, not a figure.

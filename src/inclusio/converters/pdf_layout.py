@@ -194,15 +194,35 @@ def _order_bands(elements: list[Element], spanning: list[Element], out: list[Ele
             groups[-1].append(e)
         else:
             groups.append([e])
-    rest = [e for e in elements if id(e) not in spanning_ids]
     bands: list[list[Element]] = [[] for _ in range(len(groups) + 1)]
     tops = [min(g.bbox[1] for g in group) for group in groups]
-    for e in rest:
-        bands[sum(1 for top in tops if e.cy > top)].append(e)
+    bottoms = [max(g.bbox[3] for g in group) for group in groups]
+    for e in elements:
+        if id(e) in spanning_ids:
+            continue
+        # A piece on the same line as a spanning element (a line cut in two) is read with it.
+        row = next((i for i, (top, bottom) in enumerate(zip(tops, bottoms, strict=True)) if top <= e.cy <= bottom),
+                   None)
+        if row is not None and e.text is not None:
+            groups[row].append(e)
+        else:
+            bands[sum(1 for top in tops if e.cy > top)].append(e)
     for index, band in enumerate(bands):
         _order(band, out, counter, depth + 1)
         if index < len(groups):
-            _emit_column(groups[index], out, counter)
+            _emit_column(_by_rows(groups[index]), out, counter)
+
+
+def _by_rows(elements: list[Element]) -> list[Element]:
+    """Elements top to bottom, those on one line (centres within half a line height) left to right."""
+    rows: list[list[Element]] = []
+    for e in sorted(elements, key=lambda el: el.cy):
+        height = max(1.0, e.bbox[3] - e.bbox[1])
+        if rows and abs(e.cy - rows[-1][0].cy) < 0.5 * height:
+            rows[-1].append(e)
+        else:
+            rows.append([e])
+    return [e for row in rows for e in sorted(row, key=lambda el: el.bbox[0])]
 
 
 def _emit_column(elements: list[Element], out: list[Element], counter: list[int]) -> None:
@@ -216,7 +236,17 @@ def _emit_column(elements: list[Element], out: list[Element], counter: list[int]
             segments[-1].append(e)
         else:
             segments.append([e])
-    segments.sort(key=lambda seg: (round(min(e.bbox[1] for e in seg)), min(e.bbox[0] for e in seg)))
+    segments.sort(key=lambda seg: min(e.bbox[1] for e in seg))
+    # Segments starting on the same baseline (pieces of one line, an equation and its number) go left to right.
+    rows: list[list[list[Element]]] = []
+    for seg in segments:
+        top = min(e.bbox[1] for e in seg)
+        height = max(1.0, seg[0].bbox[3] - seg[0].bbox[1])
+        if rows and abs(top - min(e.bbox[1] for e in rows[-1][0])) < 0.5 * height:
+            rows[-1].append(seg)
+        else:
+            rows.append([seg])
+    segments = [seg for row in rows for seg in sorted(row, key=lambda sg: min(e.bbox[0] for e in sg))]
     counter[0] += 1
     for segment in segments:
         for e in segment:

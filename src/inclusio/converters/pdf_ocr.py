@@ -41,7 +41,8 @@ def ocr_workers(pages: int) -> int:
 
 
 def ocr_page_dict(path: str, pno: int, language: str = OCR_LANGUAGE, dpi: int = OCR_DPI) -> dict[str, Any]:
-    """The text dictionary (``get_text("dict")``, images left out) of page ``pno`` recognised by Tesseract."""
+    """The text dictionary (``dict`` form, images left out) of page ``pno`` recognised by Tesseract,
+    lines cut at gutters (:func:`split_wide_lines`)."""
     import pymupdf
 
     pymupdf._get_layout = None  # the layout model stays off in workers too (see pdf.py)
@@ -53,8 +54,8 @@ def ocr_page_dict(path: str, pno: int, language: str = OCR_LANGUAGE, dpi: int = 
             textpage = page.get_textpage_ocr(language=language, dpi=dpi, full=True)
         except RuntimeError as exc:
             raise OcrUnavailable(str(exc)) from exc
-        flags = pymupdf.TEXTFLAGS_DICT & ~pymupdf.TEXT_PRESERVE_IMAGES
-        return split_wide_lines(page.get_text("dict", textpage=textpage, flags=flags))
+        flags = pymupdf.TEXTFLAGS_RAWDICT & ~pymupdf.TEXT_PRESERVE_IMAGES
+        return split_wide_lines(page.get_text("rawdict", textpage=textpage, flags=flags))
 
 
 def _init_worker() -> None:
@@ -120,40 +121,67 @@ _NOISE = frozenset("_|~`'‘’.,-—–:;")
 
 
 def split_wide_lines(page_dict: dict[str, Any]) -> dict[str, Any]:
-    """Cut OCR lines at wide horizontal gaps (a gutter), in place; returns ``page_dict``.
+    """Turn a ``rawdict`` page into a ``dict`` page, cutting OCR lines at wide gaps (a gutter).
 
     MuPDF builds OCR lines from word positions, so words on the same baseline in two columns
-    become one line, with space glyphs (and specks read as ``_``) bridging the gutter. A line
-    is cut where the white space between two words is at least 0.8 of its height; lone
-    punctuation specks are dropped.
+    become one line, with space glyphs (and specks read as ``_``) bridging the gutter. Working
+    on the characters' own boxes, a line is cut where the white space between two visible
+    characters is at least the font size (a word space is about a third of it); lone
+    punctuation specks (a one-character word) are dropped first.
     """
     for block in page_dict.get("blocks", ()):
         if block.get("type") != 0:
             continue
         new_lines: list[dict[str, Any]] = []
         for line in block.get("lines", ()):
-            height = max(1.0, line["bbox"][3] - line["bbox"][1])
-            pieces: list[list[dict[str, Any]]] = [[]]
+            flat = [(char, span) for span in line.get("spans", ()) for char in span.get("chars", ())]
+            kept: list[tuple[dict[str, Any], dict[str, Any]]] = []
+            for index, (char, span) in enumerate(flat):
+                c = char.get("c", "")
+                before = flat[index - 1][0].get("c", " ") if index > 0 else " "
+                after = flat[index + 1][0].get("c", " ") if index + 1 < len(flat) else " "
+                if c in _NOISE and not before.strip() and not after.strip():
+                    continue  # a speck read as a one-character word
+                kept.append((char, span))
+            pieces: list[list[tuple[dict[str, Any], dict[str, Any]]]] = [[]]
             last_end: float | None = None
-            for span in line.get("spans", ()):
-                text = span.get("text", "")
-                word = text.strip()
-                if not word:
+            for char, span in kept:
+                if not char.get("c", "").strip():
+                    if pieces[-1]:
+                        pieces[-1].append((char, span))
                     continue
-                if len(word) <= 2 and all(ch in _NOISE for ch in word):
-                    continue
-                x0, x1 = span["bbox"][0], span["bbox"][2]
-                lead = len(text) - len(text.lstrip())
-                start = x0 + (x1 - x0) * lead / max(1, len(text))  # where the ink begins
-                if last_end is not None and start - last_end >= 0.8 * height and pieces[-1]:
+                size = max(1.0, float(span.get("size", 10.0)))
+                if last_end is not None and char["bbox"][0] - last_end >= size and pieces[-1]:
+                    while pieces[-1] and not pieces[-1][-1][0].get("c", "").strip():
+                        pieces[-1].pop()
                     pieces.append([])
-                    span = dict(span, text=text.lstrip())
-                pieces[-1].append(span)
-                last_end = x1
-            for spans in pieces:
-                if spans:
+                pieces[-1].append((char, span))
+                last_end = char["bbox"][2]
+            for piece in pieces:
+                spans: list[dict[str, Any]] = []
+                group: list[dict[str, Any]] = []
+                owner: dict[str, Any] | None = None
+                for char, span in piece:
+                    if owner is not None and span is not owner:
+                        spans.append(_span_from_chars(owner, group))
+                        group = []
+                    owner = span
+                    group.append(char)
+                if owner is not None and group:
+                    spans.append(_span_from_chars(owner, group))
+                if any(sp["text"].strip() for sp in spans):
                     new_lines.append(dict(line, spans=spans, bbox=(
-                        min(s["bbox"][0] for s in spans), line["bbox"][1],
-                        max(s["bbox"][2] for s in spans), line["bbox"][3])))
+                        min(sp["bbox"][0] for sp in spans), line["bbox"][1],
+                        max(sp["bbox"][2] for sp in spans), line["bbox"][3])))
         block["lines"] = new_lines
     return page_dict
+
+
+def _span_from_chars(span: dict[str, Any], chars: list[dict[str, Any]]) -> dict[str, Any]:
+    """A ``dict``-style span (text, bbox) from some of the characters of a ``rawdict`` span."""
+    out = {key: value for key, value in span.items() if key != "chars"}
+    out["text"] = "".join(ch.get("c", "") for ch in chars)
+    visible = [ch for ch in chars if ch.get("c", "").strip()] or chars
+    out["bbox"] = (min(ch["bbox"][0] for ch in visible), span["bbox"][1],
+                   max(ch["bbox"][2] for ch in visible), span["bbox"][3])
+    return out

@@ -103,12 +103,25 @@ def page_lines(page_dict: dict[str, Any], *, ocr: bool = False) -> list[Line]:
                 bold=chars > 0 and bold_chars == chars, mono=mono, block=number,
                 math=math_chars / chars if chars else 0.0, strong_math=strong, sups=tuple(sups), ocr=ocr))
     if ocr and out:
+        _repair_ocr_bullets(out)
         ordered = sorted(line.size for line in out)
         median = ordered[len(ordered) // 2]
         for line in out:
             if 0.75 * median <= line.size <= 1.25 * median:
                 line.size = median
     return out
+
+
+_BULLET_MISREAD = re.compile(r"^([¢©®°•·«»*+eo0'■□❖◆▪])\s+(?=[A-Z0-9])")
+
+
+def _repair_ocr_bullets(lines: list[Line]) -> None:
+    """Tesseract reads list bullets as "¢", "e", "©", "0"...: a page with at least two lines
+    starting that way (a glyph, a space, a capital) gets its bullets back as "•"."""
+    hits = [line for line in lines if _BULLET_MISREAD.match(line.text)]
+    if len(hits) >= 2:
+        for line in hits:
+            line.text = _BULLET_MISREAD.sub("• ", line.text, count=1)
 
 
 def join_lines(lines: list[str]) -> str:
