@@ -76,6 +76,9 @@ class SpeechSettings(_Strict):
     """Words per minute (espeak-ng's rate)."""
     read_page_numbers: bool = False
     """Announce "page 12" at page changes (blind readers following a printed copy)."""
+    read_along: bool | None = None
+    """EPUB media overlays (the sentence being spoken is highlighted). None: whenever the profile asks
+    for audio (``mp3`` in its outputs). The EPUB then synthesises its own audio."""
 
 
 class ImageSettings(_Strict):

@@ -87,10 +87,10 @@ def book_identifier(source_sha256: str, profile_id: str) -> str:
 
 
 def wants_read_along(profile: Profile) -> bool:
-    """Whether the EPUB gets media overlays: ``profile.speech.read_along`` when the schema has it,
-    else whenever the profile asks for audio (``mp3`` in its outputs)."""
-    explicit = getattr(profile.speech, "read_along", None)
-    return bool(explicit) if explicit is not None else "mp3" in profile.outputs
+    """Whether the EPUB gets media overlays: ``profile.speech.read_along`` when set, else whenever the
+    profile asks for audio (``mp3`` in its outputs)."""
+    explicit = profile.speech.read_along
+    return explicit if explicit is not None else "mp3" in profile.outputs
 
 
 def accessibility_metadata(images: ImageStats, *, has_headings: bool, has_pages: bool, read_along: bool = False,
