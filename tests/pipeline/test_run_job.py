@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from inclusio.config import Settings
+from inclusio.model import Document, Paragraph
 from inclusio.pipeline import run_job
 from inclusio.profiles import load_profile
 
@@ -128,3 +129,29 @@ def test_unknown_output_is_a_programming_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown outputs"):
         run_job(SAMPLES / "diaporama-cellule-fr.pptx", load_profile("dyslexia", PROFILES), tmp_path,
                 settings=settings_for(tmp_path), outputs=["pdf"])
+
+
+def test_a_reviewed_document_is_rendered_again_with_the_reviewers_text(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path, validate_epub=False, quality_checks=False)
+    profile = load_profile("easy-read", PROFILES)
+    first = run_job(SAMPLES / "cours-photosynthese-fr.pdf", profile, tmp_path / "first", settings=settings,
+                    outputs=["json"])
+    doc = Document.from_json(first.artifact("json").path.read_text(encoding="utf-8"))
+    block = next(b for b in doc.blocks if b.adaptation("easy_read") is not None)
+    adaptation = block.adaptation("easy_read")
+    adaptation.blocks = [Paragraph(id=f"{block.id}.r1", text="Texte relu par une personne.")]
+    adaptation.provenance = adaptation.provenance.model_copy(
+        update={"engine": "human", "reviewed_by": "Mme Martin", "reviewed_at": "2026-11-28T13:00:00+00:00"})
+
+    second = run_job(SAMPLES / "cours-photosynthese-fr.pdf", profile, tmp_path / "second", settings=settings,
+                     outputs=["json", "html", "report"], document=doc)
+    assert second.status == "succeeded", second.errors
+    assert second.report["input"]["from_document"] is True
+    again = Document.from_json(second.artifact("json").path.read_text(encoding="utf-8"))
+    kept = again.find(block.id).adaptation("easy_read")
+    assert kept.provenance.reviewed_by == "Mme Martin"
+    assert [b.plain_text() for b in kept.blocks] == ["Texte relu par une personne."]
+    assert "Texte relu par une personne." in second.artifact("html").path.read_text(encoding="utf-8")
+    # The blocks nobody reviewed are still adapted by the engine.
+    others = [b for b in again.blocks if b.id != block.id and b.adaptation("easy_read") is not None]
+    assert others and all(b.adaptation("easy_read").provenance.engine == "offline" for b in others)

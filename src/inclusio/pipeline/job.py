@@ -94,12 +94,15 @@ def run_job(
     outputs: list[str] | None = None,
     filename: str | None = None,
     on_progress: StageProgressFn | None = None,
+    document: Document | None = None,
 ) -> JobResult:
     """Convert ``input_path`` for ``profile`` and write the outputs into ``out_dir``.
 
-    ``outputs`` is a subset of ``epub, html, mp3, report, json`` (default: the profile's
-    outputs). ``filename`` is the user's name for the file (the stored copy may be named by its
-    hash); outputs are named after it.
+    ``outputs`` is a subset of ``ALL_OUTPUTS`` (default: the profile's outputs). ``filename`` is
+    the user's name for the file (the stored copy may be named by its hash); outputs are named
+    after it. ``document``, when given, is used instead of converting ``input_path`` again: a
+    document saved by an earlier job (``--to json``) and edited by a reviewer. The adapt stage
+    keeps every adaptation a person reviewed and redoes only the others.
     """
     from inclusio.converters.base import ConvertContext
 
@@ -126,9 +129,13 @@ def run_job(
     progress.start("convert")
     started = time.perf_counter()
     try:
-        from inclusio.converters.registry import convert
+        if document is not None:
+            doc = document
+            report["input"]["from_document"] = True
+        else:
+            from inclusio.converters.registry import convert
 
-        doc = convert(input_path, ConvertContext.from_settings(settings, filename, progress))
+            doc = convert(input_path, ConvertContext.from_settings(settings, filename, progress))
     except Exception as exc:  # noqa: BLE001 - every failure becomes a coded error in the result
         timings["convert"] = time.perf_counter() - started
         result.status = "failed"
