@@ -10,8 +10,10 @@ A found table is kept only when it passes :func:`_plausible`:
 Cell text comes from the page's own lines, never from PyMuPDF's table text, which loses the
 spaces of some PDFs and splits letters ("É nergie"). Merged cells are rebuilt from the grid: a cell that PyMuPDF reports as missing is
 covered by its neighbour on the left (``col_span``) or above (``row_span``). Header rows: the
-header PyMuPDF detects outside the grid, else the leading rows whose text is all bold (at most
-three, for multi-level headers).
+header PyMuPDF detects outside the grid, the leading rows whose text is all bold (at most
+three), and, when a first-row cell spans several rows, as many rows as it spans (a multi-level
+header). Not done: rows without ruling between them (a block of numbers under one pair of
+rules) stay one row with multi-line cells.
 
 :func:`has_ruling` is the cheap filter run first: without at least two horizontal and two
 vertical strokes or rectangle edges the lines strategy can find nothing, and most pages of a
@@ -176,6 +178,12 @@ def _table(tab: Any, pno: int, lines: list[Line], new_id: Callable[[], str]) -> 
                                    col_span=col_span, row_span=row_span))
         if cells:
             rows.append(cells)
+        if r == 0 and cells and max(cell.row_span for cell in cells) > 1 and len(row_boxes) > 2:
+            # A first-row cell spanning rows ("Offense charged" beside "Total / Under 18 years"):
+            # a multi-level header, as deep as that span.
+            header_rows = max(header_rows, max(cell.row_span for cell in cells))
+            for cell in cells:
+                cell.header = True
     boxes = [tuple(tab.bbox)] + ([tuple(header.bbox)] if external else [])
     table = Table(id=new_id(), rows=rows, source=SourceRef(page=pno + 1, bbox=_union(boxes)))
     return table, members
