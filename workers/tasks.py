@@ -271,15 +271,27 @@ def _on_task_failure(sender: Task | None = None, task_id: str | None = None,
 
 # -- the watchdog: one thread in every worker's main process ---------------------------------------
 
-def run_watchdog_once(settings: Settings, send: Any) -> list[Any]:
-    """Re-queue stuck jobs and re-send lost messages once; ``send(task_name, job_id)`` enqueues."""
+def run_watchdog_once(settings: Settings, send: Any, queue_sizes: Any = None) -> list[Any]:
+    """Re-queue stuck jobs and re-send lost messages once; ``send(task_name, job_id)`` enqueues.
+
+    ``queue_sizes()`` gives ``{kind: messages waiting}``; queued jobs are re-sent only for kinds
+    whose queue is empty (their message was lost), never behind a backlog. Without it (or when the
+    broker cannot say) queued jobs are left alone; stuck running jobs are always handled.
+    """
+    sizes: dict[str, int] = {}
+    if queue_sizes is not None:
+        try:
+            sizes = queue_sizes()
+        except Exception:  # noqa: BLE001 - broker away: the next round asks again
+            log.warning("watchdog: could not read the queue sizes", exc_info=True)
     store = JobStore.from_settings(settings)
     try:
         def lost(job: Any) -> dict[str, Any]:
             return {"stage": "job", **WorkerLost(details={"attempts": job.attempts}).to_dict()}
 
         actions = store.requeue_stuck(stuck_seconds=settings.job_stuck_seconds,
-                                      max_attempts=settings.job_max_attempts, on_fail=lost)
+                                      max_attempts=settings.job_max_attempts, on_fail=lost,
+                                      resend_queued=lambda kind: sizes.get(kind) == 0)
         for action in actions:
             if action.action == "resend":
                 log.warning("watchdog: job %s re-sent to the %s queue", action.job_id, action.kind)
@@ -294,6 +306,27 @@ def run_watchdog_once(settings: Settings, send: Any) -> list[Any]:
 _watchdog_stop = threading.Event()
 
 
+def queue_sizes(app: Any) -> dict[str, int]:
+    """Messages waiting in each kind's queue (a passive declare: Redis, RabbitMQ and the SQL broker)."""
+    from amqp.exceptions import ChannelError
+
+    from workers.celery_app import QUEUES
+
+    out: dict[str, int] = {}
+    with app.connection_for_read() as conn:
+        for kind, name in QUEUES.items():
+            channel = conn.channel()  # a failed passive declare closes the channel (AMQP): one each
+            try:
+                out[kind] = int(channel.queue_declare(queue=name, passive=True).message_count)
+            except ChannelError as exc:
+                if getattr(exc, "reply_code", None) != 404 and "NOT_FOUND" not in str(exc):
+                    raise
+                out[kind] = 0  # Redis keeps no key for an empty queue
+            finally:
+                channel.close()
+    return out
+
+
 @worker_ready.connect
 def _start_watchdog(sender: Any = None, **_: Any) -> None:
     app = getattr(sender, "app", None)
@@ -303,10 +336,13 @@ def _start_watchdog(sender: Any = None, **_: Any) -> None:
     def send(name: str, job_id: str) -> None:
         app.send_task(name, args=[job_id])  # type: ignore[union-attr]
 
+    def sizes() -> dict[str, int]:
+        return queue_sizes(app)
+
     def loop() -> None:
         while not _watchdog_stop.wait(interval):
             try:
-                run_watchdog_once(settings, send)
+                run_watchdog_once(settings, send, sizes)
             except Exception:  # noqa: BLE001 - the next round tries again
                 log.warning("watchdog round failed", exc_info=True)
 
@@ -323,8 +359,8 @@ def _stop_watchdog(**_: Any) -> None:
 @shared_task(name=TASK_WATCHDOG, bind=True, ignore_result=True)
 def watchdog_task(self: Task) -> int:
     """One watchdog round on demand (``celery call inclusio.watchdog`` or a beat schedule)."""
-    return len(run_watchdog_once(_settings_of(self),
-                                 lambda name, job_id: self.app.send_task(name, args=[job_id])))
+    return len(run_watchdog_once(_settings_of(self), lambda name, job_id: self.app.send_task(name, args=[job_id]),
+                                 lambda: queue_sizes(self.app)))
 
 
 @worker_process_init.connect

@@ -151,3 +151,30 @@ def test_no_path_from_a_job_row_can_leave_the_storage_root(tmp_path: Path) -> No
     with pytest.raises(ValueError):
         files.artifact_path("ab12", "../other/file.epub")
     assert files.artifact_path("ab12", "cours.epub") == (tmp_path / "data" / "jobs" / "ab12" / "cours.epub").resolve()
+
+
+def test_the_watchdog_requeues_silent_jobs_resends_lost_messages_and_gives_up_after_n_attempts(
+        store: JobStore) -> None:
+    from sqlalchemy import update
+
+    from inclusio.store.models import Job, utcnow
+
+    old = utcnow() - timedelta(seconds=120)
+    lost, backlog, silent, hopeless = (_new_job(store) for _ in range(4))
+    for job_id in (silent, hopeless):
+        store.start(job_id)
+    with store.session() as session:
+        session.execute(update(Job).where(Job.id.in_([lost, backlog])).values(enqueued_at=old))
+        session.execute(update(Job).where(Job.id.in_([silent, hopeless])).values(heartbeat_at=old))
+        session.execute(update(Job).where(Job.id == hopeless).values(attempts=3))
+        session.execute(update(Job).where(Job.id == backlog).values(kind="audio"))  # its queue is not empty
+    actions = store.requeue_stuck(stuck_seconds=60, max_attempts=3, resend_queued=lambda kind: kind == "cpu",
+                                  on_fail=lambda job: {"code": "job.worker_lost", "message": "lost"})
+    assert {(a.job_id, a.action) for a in actions} == {(lost, "resend"), (silent, "resend"), (hopeless, "failed")}
+    assert store.get(silent).status == "queued" and store.get(silent).lease is None
+    assert store.get(hopeless).status == "failed" and store.get(hopeless).errors[0]["code"] == "job.worker_lost"
+    assert store.get(backlog).status == "queued"
+    # a second watchdog right after finds nothing to do (each change happened once)
+    assert store.requeue_stuck(stuck_seconds=60, max_attempts=3, resend_queued=lambda kind: kind == "cpu") == []
+    # the old attempt of the requeued job can no longer record anything
+    assert store.finish(silent, status="succeeded", lease="0" * 32) is False

@@ -302,7 +302,8 @@ class JobStore:
             session.execute(sql_update(Job).where(Job.id == job_id).values(enqueued_at=utcnow()))
 
     def requeue_stuck(self, *, stuck_seconds: float, max_attempts: int,
-                      on_fail: Callable[[Job], dict[str, Any]] | None = None) -> list[Requeued]:
+                      on_fail: Callable[[Job], dict[str, Any]] | None = None,
+                      resend_queued: Callable[[str], bool] | None = None) -> list[Requeued]:
         """The watchdog: jobs whose worker stopped (no heartbeat) or whose message was lost (never taken).
 
         * ``running`` with no heartbeat for ``stuck_seconds``: back to ``queued`` (the lease is
@@ -312,7 +313,9 @@ class JobStore:
           loses its messages): sent again.
 
         Each change is a conditional UPDATE, so watchdogs running in several workers at once act
-        once per job. The caller sends a message for every ``resend``.
+        once per job. The caller sends a message for every ``resend``. ``resend_queued(kind)`` says
+        whether queued jobs of that kind may be re-sent (the caller answers "yes" when the kind's
+        queue is empty: a job still queued then has lost its message; a long backlog is not re-sent).
         """
         cutoff = utcnow() - timedelta(seconds=stuck_seconds)
         done: list[Requeued] = []
@@ -339,6 +342,8 @@ class JobStore:
                                          message=values["message"]))
                     done.append(Requeued(job.id, job.kind, action))
         for job in queued:
+            if resend_queued is not None and not resend_queued(job.kind):
+                continue
             with self.session() as session:
                 result = session.execute(sql_update(Job).where(Job.id == job.id, Job.status == "queued",
                                                                Job.enqueued_at == job.enqueued_at)
