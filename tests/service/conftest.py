@@ -110,7 +110,3 @@ def redis_url() -> Iterator[str]:
             client.flushdb()
         client.close()
 
-
-def pytest_configure(config: pytest.Config) -> None:
-    # Registered here (pyproject's marker list belongs to the project lead): ask to add it there.
-    config.addinivalue_line("markers", "rabbitmq: needs the RabbitMQ server on 127.0.0.1:5672 (and rabbitmqctl)")
