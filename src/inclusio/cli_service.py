@@ -79,7 +79,7 @@ def batch(
     for path in paths:
         try:
             with path.open("rb") as source:
-                stored = store_document(files, source, max_bytes=settings.max_upload_bytes)
+                stored = store_document(files, source, max_bytes=settings.max_upload_bytes, filename=path.name)
         except InclusioError as exc:
             rejected += 1
             err_console.print(f"[yellow]skipped[/] {escape(path.name)}: {escape(f'[{exc.code}]')} {escape(exc.message)}")

@@ -48,6 +48,19 @@ def test_an_upload_is_stored_by_hash_and_queued(client: TestClient, settings: Se
     assert stored.read_bytes() == small_pdf.read_bytes()
 
 
+def test_plain_markdown_is_accepted_by_its_name_and_plain_text_is_not(client: TestClient, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("Quelques notes de cours sans titre ni liste.\n\nUn second paragraphe.\n", encoding="utf-8")
+    with notes.open("rb") as fh:
+        accepted = client.post("/jobs", files={"file": ("notes.md", fh, "text/markdown")},
+                               data={"profile": "dyslexia", "outputs": "json"})
+    assert accepted.status_code == 202, accepted.text
+    with notes.open("rb") as fh:
+        refused = client.post("/jobs", files={"file": ("notes.txt", fh, "text/plain")},
+                              data={"profile": "dyslexia", "outputs": "json"})
+    assert _error(refused, 415)["code"] == "input.unsupported"
+
+
 def test_unknown_profile_is_404_profile_not_found(client: TestClient, small_pdf: Path) -> None:
     for name in ("klingon", "../profiles/dyslexia", "/etc/passwd.yaml"):
         with small_pdf.open("rb") as fh:

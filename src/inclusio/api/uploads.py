@@ -24,16 +24,20 @@ MAX_MEMBER_RATIO = 200
 """Uncompressed / compressed size of one member above which the zip is refused (documents: < 30)."""
 
 
-def sniff(path: Path) -> None:
-    """Refuse a file that is not a supported document (``input.unsupported``, ``input.corrupt``...)."""
+def sniff(path: Path, filename: str | None = None) -> None:
+    """Refuse a file that is not a supported document (``input.unsupported``, ``input.corrupt``...).
+
+    ``filename`` is the client's name: plain text is accepted as Markdown only with a ``.md`` name.
+    """
     from inclusio.converters.registry import detect
 
-    detect(path)
+    detect(path, filename)
 
 
-def store_document(files: FileStore, source: BinaryIO, *, max_bytes: int) -> StoredOriginal:
+def store_document(files: FileStore, source: BinaryIO, *, max_bytes: int,
+                   filename: str | None = None) -> StoredOriginal:
     """Stream ``source`` into the store (size limit, sha256), refusing what the converters cannot read."""
-    return files.save_original(source, max_bytes=max_bytes, check=sniff)
+    return files.save_original(source, max_bytes=max_bytes, check=lambda path: sniff(path, filename))
 
 
 def display_name(raw: str | None, default: str = "document") -> str:
@@ -98,7 +102,7 @@ def store_zip_members(files: FileStore, archive_path: Path, *, max_files: int, m
         for member in zip_members(archive, max_files=max_files, max_bytes=max_bytes):
             try:
                 with archive.open(member.info) as source:
-                    yield member.name, store_document(files, source, max_bytes=max_bytes)
+                    yield member.name, store_document(files, source, max_bytes=max_bytes, filename=member.name)
             except InclusioError as exc:
                 yield member.name, exc
             except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:

@@ -59,7 +59,8 @@ def submit_batch(svc: Svc, who: Caller,
     for upload in uploads:
         try:
             received.append((display_name(upload.filename),
-                             store_document(svc.files, upload.file, max_bytes=settings.max_upload_bytes)))
+                             store_document(svc.files, upload.file, max_bytes=settings.max_upload_bytes,
+                                            filename=display_name(upload.filename))))
         except InclusioError as exc:
             received.append((display_name(upload.filename), exc))
     if archive is not None:

@@ -126,7 +126,8 @@ def submit(svc: Svc, who: Caller,
                              message_fr="Indiquez un profil (ou, pour le personnel, un·e étudiant·e).",
                              details={"field": "profile"})
     # Starlette has spooled the part to a temporary file; copy it in chunks, never whole.
-    stored = store_document(svc.files, file.file, max_bytes=svc.settings.max_upload_bytes)
+    stored = store_document(svc.files, file.file, max_bytes=svc.settings.max_upload_bytes,
+                            filename=display_name(file.filename))
     job = submit_job(svc, who, stored, filename=display_name(file.filename), profile=chosen, outputs=wanted,
                      learner_id=learner_id, institution=institution)
     return JSONResponse(JobAccepted(id=job.id, status="queued",

@@ -74,7 +74,7 @@ def readability_of(svc: Services, path: Any, sha256: str, filename: str) -> Docu
         from inclusio.converters.base import ConvertContext
         from inclusio.converters.registry import convert
 
-        sniff(path)
+        sniff(path, filename)
         doc = convert(path, ConvertContext.from_settings(svc.settings, filename))
         if svc.store.jobs_using_original(sha256) > 0:
             svc.files.write_atomic(doc_path, doc.to_json(indent=None).encode("utf-8"))
