@@ -85,14 +85,6 @@ class InputEncrypted(InputError):
                           "une copie non protégée), puis déposez-le de nouveau.")
 
 
-class InputNeedsOcr(InputError):
-    code = "input.needs_ocr"
-    default_message = ("The document has no text layer (it is a scan). Run it through OCR first "
-                       "(for example with OCRmyPDF), then upload the result.")
-    default_message_fr = ("Le document n'a pas de couche texte (c'est un scan). Passez-le d'abord à l'OCR "
-                          "(par exemple avec OCRmyPDF), puis déposez le résultat.")
-
-
 class InputTooLarge(InputError):
     code = "input.too_large"
     http_status = 413

@@ -40,7 +40,7 @@ class Converter(Protocol):
     names) and says whether this converter handles the file; the extension is a hint only.
 
     ``convert`` may raise only :class:`inclusio.errors.InputError` subclasses for problems
-    with the file (``input.encrypted``, ``input.corrupt``, ``input.needs_ocr``,
+    with the file (``input.encrypted``, ``input.corrupt``, ``input.unsafe``,
     ``input.too_large``...). A part it cannot read (one figure, one table) is recorded with
     :meth:`DocumentBuilder.issue` and the conversion goes on: partial beats nothing.
     """
