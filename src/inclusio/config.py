@@ -125,6 +125,8 @@ class Settings(BaseSettings):
     metrics_public: bool = False
     """``/metrics`` without a token (for a scraper on a private network); else staff or admin only."""
     max_batch_files: int = 200
+    cookie_secure: bool | None = None
+    """Web pages: the session cookie's ``Secure`` flag; unset: set when the request came over HTTPS."""
 
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'inclusio.db'}"
