@@ -163,6 +163,47 @@ def _throwaway(w: World, who: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def _reviewable(w: World) -> str:
+    """A finished job of s1 with its Document (the json output) holding one easy-to-read draft (made once)."""
+    if "job_doc" not in w.ids:
+        from inclusio.model.document import Adaptation, Document, Paragraph, Provenance, SourceInfo
+
+        job_id = w.job_of("s1")
+        draft = Adaptation(kind="easy_read", provenance=Provenance(engine="offline", pass_name="easy_read"),
+                           blocks=[Paragraph(id="p1.e1", text="La cellule vit.")])
+        doc = Document(title="Cours", source=SourceInfo(filename="cours.pdf", media_type="application/pdf", sha256="0" * 64),
+                       blocks=[Paragraph(id="p1", text="La cellule, qui vit, respire.", adaptations=[draft])])
+        job_dir = w.settings.data_dir / "jobs" / job_id
+        job_dir.mkdir(parents=True)
+        (job_dir / "cours.document.json").write_text(doc.to_json())
+        store = JobStore.from_settings(w.settings)
+        store.start(job_id)
+        store.finish(job_id, status="succeeded", artifacts={"json": {"file": "cours.document.json",
+                                                                     "media_type": "application/json"}})
+        store.dispose()
+        w.ids["job_doc"] = job_id
+    return w.ids["job_doc"]
+
+
+REVIEWERS = {"anon": 401, "s1": 403, "s2": 403, "teacher": 403, "staff": 200, "staff_b": 404, "admin": 200}
+MATRIX.update({  # review routes (web issue): reading for whoever sees the job, changes for staff
+    ("GET", "/jobs/{job_id}/document"): (
+        lambda w, who: w.client.get(f"/jobs/{_reviewable(w)}/document", headers=w.auth(who)), S1_THINGS),
+    ("PUT", "/jobs/{job_id}/blocks/{block_id}/adaptation"): (
+        lambda w, who: w.client.put(f"/jobs/{_reviewable(w)}/blocks/p1/adaptation", headers=w.auth(who),
+                                    json={"kind": "easy_read", "text": "La cellule respire."}), REVIEWERS),
+    ("POST", "/jobs/{job_id}/blocks/{block_id}/approve"): (
+        lambda w, who: w.client.post(f"/jobs/{_reviewable(w)}/blocks/p1/approve", headers=w.auth(who),
+                                     json={"kind": "easy_read"}), REVIEWERS),
+    ("POST", "/jobs/{job_id}/blocks/{block_id}/regenerate"): (
+        lambda w, who: w.client.post(f"/jobs/{_reviewable(w)}/blocks/p1/regenerate", headers=w.auth(who),
+                                     json={"kind": "easy_read"}), REVIEWERS),
+    ("POST", "/jobs/{job_id}/release"): (
+        lambda w, who: w.client.post(f"/jobs/{_reviewable(w)}/release", headers=w.auth(who)),
+        REVIEWERS | {"staff": 201, "admin": 201}),
+})
+
+
 def test_the_matrix_covers_every_route_of_the_api(world: World) -> None:
     schema = world.client.get("/openapi.json").json()
     routes = {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops}

@@ -1,0 +1,106 @@
+"""Review: the Document of a job, edit / approve / regenerate one block's adaptation, release.
+
+Reading the document is open to whoever may see the job; changing it and releasing it are for
+staff and admins (the disability-services office reviews; teachers and students read). The
+logic is :mod:`inclusio.api.review` (the web workspace calls the same functions).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from inclusio.api import review
+from inclusio.api.routes.jobs import visible_job
+from inclusio.api.schemas import AUTH_ERRORS, JobView, errors
+from inclusio.api.services import Caller, StaffCaller, Svc
+from inclusio.model.document import Adaptation
+
+router = APIRouter(tags=["review"])
+
+
+class BlockEdit(BaseModel):
+    kind: str = Field(description="easy_read, plain, alt_text or translation")
+    text: str = Field(max_length=review.MAX_EDIT_CHARS,
+                      description="one line per paragraph, '- ' before list items; for alt_text the alt text")
+    approve: bool = Field(default=False, description="also mark it reviewed by the caller")
+
+
+class BlockKind(BaseModel):
+    kind: str = Field(description="the adaptation kind: easy_read, plain, alt_text, translation, summary")
+
+
+class ReviewedAdaptation(BaseModel):
+    block_id: str
+    adaptation: dict[str, Any] | None
+    text: str | None = Field(description="the adaptation as a reviewer edits it")
+    review: dict[str, int] = Field(description="adaptations and reviewed ones, over the document")
+
+
+def _answer(block_id: str, adaptation: Adaptation | None, state: dict[str, int]) -> ReviewedAdaptation:
+    return ReviewedAdaptation(block_id=block_id, adaptation=adaptation.model_dump() if adaptation else None,
+                              text=review.adaptation_text(adaptation) if adaptation else None, review=state)
+
+
+@router.get("/jobs/{job_id}/document", responses={200: {"content": {"application/json": {}},
+                                                         "description": "the Document model (JSON)"},
+                                                   **errors(404, *AUTH_ERRORS)},
+            summary="The job's Document with its adaptations (the reviewed draft when there is one)")
+def get_document(svc: Svc, who: Caller, job_id: str) -> JSONResponse:
+    job = visible_job(svc, who, job_id)
+    doc = review.load_document(svc.files, job)
+    return JSONResponse(doc.model_dump(mode="json"))
+
+
+@router.put("/jobs/{job_id}/blocks/{block_id}/adaptation", response_model=ReviewedAdaptation,
+            responses=errors(400, 404, 422, *AUTH_ERRORS),
+            summary="Staff: replace a block's adaptation with the reviewer's text (engine 'human')")
+def edit(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: BlockEdit) -> ReviewedAdaptation:
+    job = visible_job(svc, who, job_id)
+    with review.locked():
+        doc = review.load_document(svc.files, job)
+        adaptation = review.edit_block(doc, block_id, body.kind, body.text, who, approve=body.approve)
+        review.save_document(svc.files, job, doc)
+    return _answer(block_id, adaptation, review.review_state(doc, review.reviewable_kinds(doc)))
+
+
+@router.post("/jobs/{job_id}/blocks/{block_id}/approve", response_model=ReviewedAdaptation,
+             responses=errors(400, 404, 422, *AUTH_ERRORS),
+             summary="Staff: mark a block's adaptation as reviewed (reviewed_by, reviewed_at)")
+def approve(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: BlockKind) -> ReviewedAdaptation:
+    job = visible_job(svc, who, job_id)
+    with review.locked():
+        doc = review.load_document(svc.files, job)
+        adaptation = review.approve_block(doc, block_id, body.kind, who)
+        review.save_document(svc.files, job, doc)
+    return _answer(block_id, adaptation, review.review_state(doc, review.reviewable_kinds(doc)))
+
+
+@router.post("/jobs/{job_id}/blocks/{block_id}/regenerate", response_model=ReviewedAdaptation,
+             responses=errors(400, 404, 422, *AUTH_ERRORS),
+             summary="Staff: run the adaptation pass again on this block only (a new, unreviewed draft)")
+def regenerate(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: BlockKind) -> ReviewedAdaptation:
+    from inclusio.api.routes.jobs import resolve_profile
+
+    job = visible_job(svc, who, job_id)
+    profile = resolve_profile(svc, job.profile_id)
+    with review.locked():
+        doc = review.load_document(svc.files, job)
+        adaptation = review.regenerate_block(doc, block_id, body.kind, profile, svc.settings)
+        review.save_document(svc.files, job, doc)
+    return _answer(block_id, adaptation, review.review_state(doc, review.reviewable_kinds(doc)))
+
+
+@router.post("/jobs/{job_id}/release", status_code=201, response_model=JobView,
+             responses=errors(400, 404, *AUTH_ERRORS),
+             summary="Staff: render the reviewed document again; a new finished job the student can download")
+def release(svc: Svc, who: StaffCaller, job_id: str) -> JSONResponse:
+    # A sync endpoint: FastAPI runs it in a worker thread while the outputs are rendered.
+    job = visible_job(svc, who, job_id)
+    with review.locked():
+        doc = review.load_document(svc.files, job)
+    new = review.release(svc, job, doc, who)
+    return JSONResponse(JobView.of(new).model_dump(), status_code=201, headers={"Location": f"/jobs/{new.id}"})
