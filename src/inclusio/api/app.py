@@ -69,11 +69,15 @@ def create_app(settings: Settings, *, enqueue: Sender | None = None) -> FastAPI:
     app.state.settings, app.state.store, app.state.files = settings, store, svc.files
 
     from inclusio.api.routes import batches, jobs, misc, people
+    from inclusio.api.routes import review as review_routes
+    from inclusio.web import mount as mount_web
 
     app.include_router(misc.router)
     app.include_router(people.router)
     app.include_router(jobs.router)
     app.include_router(batches.router)
+    app.include_router(review_routes.router)
+    mount_web(app)  # the web pages under /web (templates, static files)
     app.state.metrics = misc.metrics_registry(svc)
     requests_counter = svc.preview_cache["http_requests"]
 

@@ -1,0 +1,270 @@
+"""The pages' words in French (first) and English. One table, no gettext: the pages are few.
+
+``translator(lang)("key", n=3)`` gives the text with ``str.format`` fields filled; a key
+missing from the table is a bug and raises ``KeyError`` (a test renders every page in both
+languages).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+LANGS = ("fr", "en")
+
+TEXT: dict[str, tuple[str, str]] = {
+    # frame
+    "site": ("inclusio", "inclusio"),
+    "tagline": ("Supports de cours accessibles", "Accessible course materials"),
+    "skip": ("Aller au contenu", "Skip to content"),
+    "nav": ("Navigation principale", "Main navigation"),
+    "switch_lang": ("English", "Français"),
+    "switch_lang_label": ("Read this page in English", "Lire cette page en français"),
+    "signed_in_as": ("Connecté·e : {name} ({role})", "Signed in: {name} ({role})"),
+    "sign_out": ("Se déconnecter", "Sign out"),
+    "role_student": ("étudiant·e", "student"),
+    "role_teacher": ("enseignant·e", "teacher"),
+    "role_staff": ("service handicap", "disability services"),
+    "role_admin": ("administration", "administrator"),
+    "nav_student": ("Mes documents", "My documents"),
+    "nav_teacher": ("Préparer un cours", "Prepare a course"),
+    "nav_staff": ("File et lots", "Queue and batches"),
+    "footer": ("inclusio : logiciel libre (AGPL-3.0). Les versions adaptées sont des brouillons tant qu'une "
+               "personne ne les a pas relues.",
+               "inclusio: free software (AGPL-3.0). Adapted versions are drafts until a person has reviewed them."),
+    "required": ("obligatoire", "required"),
+    # sign in
+    "sign_in_title": ("Connexion", "Sign in"),
+    "username": ("Nom d'utilisateur", "User name"),
+    "password": ("Mot de passe", "Password"),
+    "sign_in": ("Se connecter", "Sign in"),
+    "sign_in_failed": ("Nom d'utilisateur ou mot de passe incorrect.", "Wrong user name or password."),
+    # errors
+    "error_title": ("Un problème est survenu", "Something went wrong"),
+    "error_code": ("Code de l'erreur : {code}", "Error code: {code}"),
+    "back_home": ("Retour à l'accueil", "Back to the home page"),
+    # jobs
+    "status_queued": ("en attente", "waiting"),
+    "status_running": ("en cours", "in progress"),
+    "status_succeeded": ("terminé", "done"),
+    "status_partial": ("terminé en partie", "partly done"),
+    "status_failed": ("échec", "failed"),
+    "job_title": ("Document : {name}", "Document: {name}"),
+    "progress": ("Avancement", "Progress"),
+    "progress_value": ("{pct} %", "{pct}%"),
+    "stage_label": ("Étape : {stage}", "Stage: {stage}"),
+    "stage_convert": ("lecture du document", "reading the document"),
+    "stage_analyse": ("analyse", "analysis"),
+    "stage_adapt": ("adaptation", "adaptation"),
+    "stage_render": ("fabrication des fichiers", "making the files"),
+    "stage_validate": ("vérification", "checking"),
+    "stage_report": ("rapport", "report"),
+    "refresh": ("Actualiser l'avancement", "Refresh the progress"),
+    "refresh_hint": ("L'avancement se met à jour tout seul ; sans JavaScript, utilisez ce lien.",
+                     "Progress updates by itself; without JavaScript, use this link."),
+    "downloads": ("Téléchargements", "Downloads"),
+    "no_downloads": ("Aucun fichier pour l'instant.", "No file yet."),
+    "download": ("Télécharger {what}", "Download {what}"),
+    "art_epub": ("le livre numérique (EPUB)", "the e-book (EPUB)"),
+    "art_html": ("la page web (HTML)", "the web page (HTML)"),
+    "art_mp3": ("l'audio (MP3)", "the audio (MP3)"),
+    "art_brf": ("le braille (BRF)", "the braille (BRF)"),
+    "art_report": ("le rapport (JSON)", "the report (JSON)"),
+    "art_json": ("le document structuré (JSON)", "the structured document (JSON)"),
+    "art_large-print": ("le PDF en gros caractères", "the large-print PDF"),
+    "art_other": ("le fichier {name}", "the file {name}"),
+    "bytes_kb": ("{kb} Ko", "{kb} KB"),
+    "problems": ("Problèmes", "Problems"),
+    "warnings_count": ("{n} avertissement(s) dans le rapport.", "{n} warning(s) in the report."),
+    "jobs_title": ("Mes documents adaptés", "My adapted documents"),
+    "no_jobs": ("Aucun document pour l'instant.", "No document yet."),
+    "col_document": ("Document", "Document"),
+    "col_profile": ("Profil", "Profile"),
+    "col_status": ("État", "Status"),
+    "col_progress": ("Avancement", "Progress"),
+    "col_created": ("Déposé le", "Submitted"),
+    "col_actions": ("Actions", "Actions"),
+    "col_message": ("Message", "Message"),
+    "open_job": ("Ouvrir {name}", "Open {name}"),
+    "review_job": ("Relire {name}", "Review {name}"),
+    "released_note": ("Version relue et publiée.", "Reviewed and released version."),
+    # student
+    "student_title": ("Mon profil de lecture et mes documents", "My reading profile and documents"),
+    "profile_title": ("Mon profil de lecture", "My reading profile"),
+    "base_profile": ("Profil de base", "Base profile"),
+    "adjust": ("Réglages d'affichage", "Display settings"),
+    "font": ("Police", "Font"),
+    "font_profile": ("Celle du profil", "The profile's"),
+    "font_sans": ("Sans empattement (Arial, Verdana)", "Sans-serif (Arial, Verdana)"),
+    "font_hyper": ("Atkinson Hyperlegible", "Atkinson Hyperlegible"),
+    "font_dys": ("OpenDyslexic", "OpenDyslexic"),
+    "font_serif": ("Avec empattement (Georgia)", "Serif (Georgia)"),
+    "size": ("Taille du texte (%)", "Text size (%)"),
+    "line_height": ("Interligne", "Line spacing"),
+    "letter_spacing": ("Espacement des lettres (em)", "Letter spacing (em)"),
+    "preview_title": ("Aperçu", "Preview"),
+    "preview_text": ("La photosynthèse permet aux plantes de fabriquer leur nourriture. Elles utilisent la "
+                     "lumière du soleil, l'eau et le gaz carbonique.",
+                     "Photosynthesis lets plants make their food. They use sunlight, water and carbon dioxide."),
+    "preview_button": ("Voir l'aperçu", "Show the preview"),
+    "save_profile": ("Enregistrer mon profil", "Save my profile"),
+    "profile_saved": ("Profil enregistré.", "Profile saved."),
+    "profile_note": ("Le profil de base règle les versions adaptées (EPUB, HTML, audio, braille). Les réglages "
+                     "d'affichage s'appliquent aux pages d'inclusio.",
+                     "The base profile sets the adapted versions (EPUB, HTML, audio, braille). The display "
+                     "settings apply to inclusio's pages."),
+    "request_title": ("Demander une version adaptée", "Request an adapted version"),
+    "request_upload": ("Déposer un document", "Upload a document"),
+    "file_label": ("Document (PDF, PPTX, DOCX, ODT, Markdown)", "Document (PDF, PPTX, DOCX, ODT, Markdown)"),
+    "or_shared": ("ou choisir un document partagé avec moi", "or choose a document shared with me"),
+    "shared_none": ("Aucun document partagé", "No shared document"),
+    "outputs": ("Formats voulus", "Formats wanted"),
+    "out_epub": ("Livre numérique (EPUB)", "E-book (EPUB)"),
+    "out_html": ("Page web (HTML)", "Web page (HTML)"),
+    "out_mp3": ("Audio (MP3)", "Audio (MP3)"),
+    "out_brf": ("Braille (BRF)", "Braille (BRF)"),
+    "out_report": ("Rapport de lisibilité", "Readability report"),
+    "request_button": ("Demander la version adaptée", "Request the adapted version"),
+    "need_profile": ("Choisissez d'abord votre profil de base.", "Choose your base profile first."),
+    "need_document": ("Déposez un document ou choisissez-en un partagé.", "Upload a document or choose a shared one."),
+    # teacher
+    "teacher_title": ("Préparer un support de cours", "Prepare course material"),
+    "teacher_intro": ("Déposez un document : vous obtenez en quelques secondes sa lisibilité, les phrases "
+                      "difficiles, l'audit d'accessibilité et un brouillon facile à lire. La conversion pour le "
+                      "profil choisi démarre en même temps.",
+                      "Upload a document: in seconds you get its readability, the hard sentences, the "
+                      "accessibility audit and an easy-to-read draft. The conversion for the chosen profile "
+                      "starts at the same time."),
+    "profile_for_job": ("Profil de la conversion", "Profile of the conversion"),
+    "preview_submit": ("Analyser et convertir", "Analyse and convert"),
+    "preview_of": ("Aperçu de lisibilité : {name}", "Readability preview: {name}"),
+    "conversion_started": ("La conversion a démarré.", "The conversion has started."),
+    "follow_job": ("Suivre la conversion et télécharger", "Follow the conversion and download"),
+    "scores_title": ("Lisibilité par section", "Readability per section"),
+    "scores_help": ("Score de Kandel et Moles (français) ou de Flesch (anglais) : plus il est haut, plus le "
+                    "texte est facile. Au-dessous de 50 : difficile.",
+                    "Kandel–Moles (French) or Flesch (English) score: the higher, the easier. Below 50: hard."),
+    "chart_title": ("Facilité de lecture par section (0 à 100)", "Reading ease per section (0 to 100)"),
+    "chart_desc": ("Diagramme en barres : une barre par section, sa valeur écrite au bout. Les mêmes données "
+                   "sont dans le tableau qui suit.",
+                   "Bar chart: one bar per section, its value written at its end. The same data is in the "
+                   "table that follows."),
+    "table_caption": ("Lisibilité par section (données du diagramme)", "Readability per section (chart data)"),
+    "col_section": ("Section", "Section"),
+    "col_ease": ("Facilité", "Ease"),
+    "col_words_sentence": ("Mots par phrase", "Words per sentence"),
+    "col_long": ("Phrases longues", "Long sentences"),
+    "col_words": ("Mots", "Words"),
+    "whole_document": ("Document entier", "Whole document"),
+    "untitled_section": ("(avant le premier titre)", "(before the first heading)"),
+    "hard_title": ("Phrases et mots difficiles", "Hard sentences and words"),
+    "hard_help": ("Chaque passage repéré est encadré et suivi du numéro de la règle (règles européennes du "
+                  "« facile à lire »). La liste dit ce qui gêne et propose une correction.",
+                  "Each flagged passage is outlined and followed by the rule's number (European easy-to-read "
+                  "rules). The list says what is wrong and suggests a fix."),
+    "hard_none": ("Aucune phrase difficile repérée.", "No hard sentence found."),
+    "hard_more": ("{n} autres blocs ont des phrases difficiles (voir le rapport).",
+                  "{n} more blocks have hard sentences (see the report)."),
+    "sentence_n": ("Phrase {n}", "Sentence {n}"),
+    "sev_fail": ("à corriger", "to fix"),
+    "sev_warn": ("à vérifier", "to check"),
+    "suggestion": ("Suggestion : {text}", "Suggestion: {text}"),
+    "audit_title": ("Accessibilité du document source", "Accessibility of the source document"),
+    "audit_score": ("Score : {score} sur 100", "Score: {score} out of 100"),
+    "audit_help": ("Un score relatif, pour comparer deux versions du document ; pas une certification.",
+                   "A relative score, to compare two versions of the document; not a certification."),
+    "audit_ok": ("Réussi", "Passed"),
+    "audit_fail": ("À corriger", "To fix"),
+    "audit_count": ("{count} sur {total}", "{count} of {total}"),
+    "draft_title": ("Brouillon facile à lire, à côté de l'original", "Easy-to-read draft next to the original"),
+    "draft_help": ("Brouillon fait par le moteur hors ligne (règles) : à relire par une personne.",
+                   "Draft made by the offline engine (rules): a person must review it."),
+    "original": ("Original", "Original"),
+    "draft": ("Brouillon facile à lire", "Easy-to-read draft"),
+    "draft_none": ("Aucun paragraphe n'a été modifié par les règles.", "The rules changed no paragraph."),
+    "unchanged": ("(inchangé)", "(unchanged)"),
+    # staff
+    "staff_title": ("File de traitement et lots", "Processing queue and batches"),
+    "batch_title": ("Déposer un lot", "Submit a batch"),
+    "batch_files": ("Documents (plusieurs fichiers possibles)", "Documents (several files allowed)"),
+    "batch_zip": ("ou un zip de documents", "or a zip of documents"),
+    "batch_name": ("Nom du lot", "Batch name"),
+    "batch_for": ("Pour", "For"),
+    "batch_profile": ("un profil", "one profile"),
+    "batch_cohort": ("les étudiant·e·s cochés ci-dessous, chacun·e avec son profil",
+                     "the students ticked below, each with their own profile"),
+    "batch_submit": ("Envoyer le lot", "Submit the batch"),
+    "batch_done": ("Lot « {name} » : {jobs} tâche(s) créée(s), {rejected} fichier(s) refusé(s).",
+                   "Batch “{name}”: {jobs} job(s) created, {rejected} file(s) refused."),
+    "rejected_file": ("{name} : {message}", "{name}: {message}"),
+    "cohort_title": ("Appliquer un profil à une cohorte", "Apply a profile to a cohort"),
+    "cohort_learners": ("Étudiant·e·s", "Students"),
+    "cohort_none": ("Aucun·e étudiant·e dans votre établissement.", "No student in your institution."),
+    "cohort_current": ("{name} (profil actuel : {profile})", "{name} (current profile: {profile})"),
+    "no_profile": ("aucun", "none"),
+    "cohort_submit": ("Appliquer le profil", "Apply the profile"),
+    "cohort_done": ("Profil « {profile} » appliqué à {n} étudiant·e(s).", "Profile “{profile}” applied to {n} student(s)."),
+    "queue_title": ("File de traitement", "Processing queue"),
+    "queue_summary": ("{queued} en attente, {running} en cours, {done} terminé(s), {failed} en échec.",
+                      "{queued} waiting, {running} in progress, {done} done, {failed} failed."),
+    "queue_refresh": ("Actualiser la file", "Refresh the queue"),
+    "queue_empty": ("La file est vide.", "The queue is empty."),
+    "failures_title": ("Échecs et leurs messages", "Failures and their messages"),
+    "no_failures": ("Aucun échec.", "No failure."),
+    # review
+    "review_title": ("Relecture : {name}", "Review: {name}"),
+    "review_help": ("Pour chaque bloc : l'original à gauche, l'adaptation à droite. Une ligne par paragraphe ; "
+                    "« - » au début d'une ligne pour un élément de liste. « Approuver » enregistre votre nom et "
+                    "la date dans la provenance et dans les métadonnées de l'EPUB.",
+                    "For each block: the original on the left, the adaptation on the right. One line per "
+                    "paragraph; “- ” at the start of a line for a list item. “Approve” records your name and "
+                    "the date in the provenance and in the EPUB's metadata."),
+    "review_state": ("{reviewed} adaptation(s) approuvée(s) sur {total}.", "{reviewed} of {total} adaptation(s) approved."),
+    "review_none": ("Ce document n'a aucune adaptation à relire.", "This document has no adaptation to review."),
+    "block_heading": ("Bloc {n} : {type}{page}", "Block {n}: {type}{page}"),
+    "on_page": (", page {page}", ", page {page}"),
+    "type_paragraph": ("paragraphe", "paragraph"),
+    "type_figure": ("image", "image"),
+    "type_heading": ("titre", "heading"),
+    "type_list": ("liste", "list"),
+    "type_table": ("tableau", "table"),
+    "type_note": ("note", "note"),
+    "type_formula": ("formule", "formula"),
+    "kind_easy_read": ("Texte facile à lire", "Easy-to-read text"),
+    "kind_plain": ("Texte en langage clair", "Plain-language text"),
+    "kind_alt_text": ("Texte alternatif de l'image", "Alt text of the image"),
+    "kind_translation": ("Traduction", "Translation"),
+    "kind_summary": ("Points clés", "Key points"),
+    "current_alt": ("Texte alternatif d'origine : {alt}", "Original alt text: {alt}"),
+    "no_alt": ("Aucun texte alternatif d'origine.", "No original alt text."),
+    "image_of_block": ("Image du bloc {n} (son texte alternatif est à relire à droite)",
+                       "Image of block {n} (its alt text is reviewed on the right)"),
+    "state_draft": ("Brouillon non relu ({engine})", "Draft, not reviewed ({engine})"),
+    "state_edited": ("Modifié par une personne, pas encore approuvé", "Edited by a person, not approved yet"),
+    "state_approved": ("Approuvé par {who} le {at}", "Approved by {who} on {at}"),
+    "notes": ("Notes du moteur", "Engine notes"),
+    "save": ("Enregistrer", "Save"),
+    "save_approve": ("Enregistrer et approuver", "Save and approve"),
+    "approve": ("Approuver tel quel", "Approve as it is"),
+    "regenerate": ("Régénérer ce bloc", "Regenerate this block"),
+    "saved": ("Bloc {n} enregistré.", "Block {n} saved."),
+    "approved": ("Bloc {n} approuvé.", "Block {n} approved."),
+    "regenerated": ("Bloc {n} régénéré.", "Block {n} regenerated."),
+    "release_title": ("Publier pour l'étudiant·e", "Release to the student"),
+    "release_help": ("Refait les fichiers (EPUB, HTML, audio...) à partir du document relu. Les adaptations "
+                     "non approuvées restent des brouillons et l'EPUB le dit.",
+                     "Makes the files again (EPUB, HTML, audio...) from the reviewed document. Adaptations not "
+                     "approved stay drafts and the EPUB says so."),
+    "release": ("Publier la version relue", "Release the reviewed version"),
+}
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """``t(key, **fields)`` in ``lang`` (French for anything else than ``en``)."""
+    index = 1 if lang == "en" else 0
+
+    def t(key: str, **fields: Any) -> str:
+        text = TEXT[key][index]
+        return text.format(**fields) if fields else text
+
+    return t

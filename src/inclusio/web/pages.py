@@ -1,0 +1,278 @@
+"""Pages for everyone (sign-in, language, a job's progress and downloads), students and teachers."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse, Response
+
+from inclusio.api.routes.jobs import (
+    get_artifact,
+    job_events,
+    parse_outputs,
+    resolve_profile,
+    submit_job,
+    visible_job,
+)
+from inclusio.api.uploads import display_name, store_document
+from inclusio.errors import RequestInvalid
+from inclusio.profiles import list_profiles
+from inclusio.store.db import JobFilter
+from inclusio.store.files import StoredOriginal
+from inclusio.web import session as web
+from inclusio.web.i18n import LANGS, TEXT
+from inclusio.web.preview import teacher_preview
+
+router = APIRouter(route_class=web.WebRoute, include_in_schema=False)
+
+STAGE_KEYS = tuple(k for k in TEXT if k.startswith("stage_") and k != "stage_label")
+ARTIFACT_ORDER = ("epub", "html", "mp3", "brf", "large-print", "report", "json")
+
+
+@router.get("/")
+def root() -> Response:
+    return RedirectResponse("/web/", status_code=303)
+
+
+@router.get("/web/")
+def home(request: Request) -> Response:
+    who = web.current_user(request)
+    return RedirectResponse(web.home_of(who) if who else "/web/sign-in", status_code=303)
+
+
+@router.get("/web/lang/{lang}")
+def switch_lang(request: Request, lang: str, next: str | None = None) -> Response:
+    response = RedirectResponse(web.local_path(next), status_code=303)
+    if lang in LANGS:
+        web.set_cookie(request, response, web.LANG_COOKIE, lang, max_age=365 * 24 * 3600)
+    return response
+
+
+@router.get("/web/sign-in")
+def sign_in_page(request: Request, next: str | None = None) -> Response:
+    return web.render(request, "sign_in.html", {"next": web.local_path(next, "/web/"), "failed": False}, who=None)
+
+
+@router.post("/web/sign-in")
+def sign_in(request: Request, username: Annotated[str, Form(max_length=128)],
+            password: Annotated[str, Form(max_length=256)], csrf_token: Annotated[str, Form()] = "",
+            next: Annotated[str, Form()] = "/web/") -> Response:
+    web.check_csrf(request, csrf_token)
+    svc = web.svc_of(request)
+    user = svc.users.verify_password(username, password)
+    if user is None:
+        return web.render(request, "sign_in.html", {"next": web.local_path(next), "failed": True,
+                                                    "username": username}, status=401, who=None)
+    token, _ = svc.users.issue_token(user.id, hours=svc.settings.token_hours)
+    target = web.local_path(next, "/web/")
+    response = RedirectResponse(target if target != "/web/sign-in" else "/web/", status_code=303)
+    web.set_cookie(request, response, web.SESSION_COOKIE, token, max_age=int(svc.settings.token_hours * 3600))
+    return response
+
+
+@router.post("/web/sign-out")
+def sign_out(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
+    web.check_csrf(request, csrf_token)
+    token = request.cookies.get(web.SESSION_COOKIE)
+    if token:
+        web.svc_of(request).users.revoke_token(token)
+    response = RedirectResponse("/web/sign-in", status_code=303)
+    response.delete_cookie(web.SESSION_COOKIE, path="/")
+    return response
+
+
+# -- a job: progress and downloads ---------------------------------------------------------------------
+
+def artifact_links(job: Any, t: Any) -> list[dict[str, str]]:
+    """The job's files in a useful order, each with a label saying what it is and its size."""
+    names = sorted((job.artifacts or {}), key=lambda n: (ARTIFACT_ORDER.index(n.split("-")[0])
+                                                         if n.split("-")[0] in ARTIFACT_ORDER else 99, n))
+    out = []
+    for name in names:
+        record = job.artifacts[name]
+        key = f"art_{name}"
+        label = t(key) if key in TEXT else t("art_other", name=name)
+        out.append({"name": name, "label": label, "size": t("bytes_kb", kb=max(1, round((record.get("bytes") or 0)
+                                                                                           / 1024)))})
+    return out
+
+
+@router.get("/web/jobs/{job_id}")
+def job_page(request: Request, job_id: str) -> Response:
+    who = web.require_user(request)
+    svc = web.svc_of(request)
+    job = visible_job(svc, who, job_id)
+    from inclusio.web.i18n import translator
+
+    return web.render(request, "job.html", {"job": job, "stage_keys": STAGE_KEYS,
+                                            "artifacts": artifact_links(job, translator(web.lang_of(request)))},
+                      who=who)
+
+
+@router.get("/web/jobs/{job_id}/events")
+def job_page_events(request: Request, job_id: str) -> Response:
+    """The API's Server-Sent Events for the browser (signed in by the cookie, not a header)."""
+    who = web.require_user(request)
+    return job_events(web.svc_of(request), who, job_id, request, request.headers.get("last-event-id"))
+
+
+@router.get("/web/jobs/{job_id}/download/{name}")
+def download(request: Request, job_id: str, name: str) -> Response:
+    who = web.require_user(request)
+    return get_artifact(web.svc_of(request), who, job_id, name)
+
+
+# -- students ------------------------------------------------------------------------------------------
+
+def _number(raw: str | None, low: float, high: float) -> float | None:
+    try:
+        value = float(raw) if raw not in (None, "") else None
+    except ValueError:
+        return None
+    return None if value is None else max(low, min(high, value))
+
+
+def _adjustments(font: str | None, size: str | None, line: str | None, letter: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if font in ("sans", "hyper", "dys", "serif"):
+        out["font"] = font
+    for key, raw, low, high in (("size", size, 80, 300), ("line", line, 1.0, 3.0), ("letter", letter, 0.0, 0.5)):
+        value = _number(raw, low, high)
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def _student_page(request: Request, who: Any, *, chosen: str | None = None, adjust: dict[str, Any] | None = None,
+                  notice: str | None = None, status: int = 200) -> Response:
+    svc = web.svc_of(request)
+    profiles = list_profiles(svc.settings.profiles_dir)
+    stored = svc.users.get_profile(who.id)
+    if stored is not None:
+        svc.users.audit(actor_id=who.id, action="profile.read", subject_id=who.id, institution=who.institution)
+    chosen = chosen or (stored.profile_id if stored else None)
+    adjust = adjust if adjust is not None else web.reading_prefs(request)
+    base = next((p for p in profiles if p.id == chosen), None)
+    style = preview_style(base, adjust)
+    jobs = svc.store.list(JobFilter(owner_or_learner=who.id), limit=50)
+    shared = [j for j in jobs if j.learner_id == who.id and j.owner_id != who.id and j.status in ("succeeded", "partial")]
+    outputs = [o for o in (base.outputs if base else ["epub", "html"]) if o in ("epub", "html", "mp3", "brf")]
+    return web.render(request, "student.html", {
+        "profiles": profiles, "chosen": chosen, "adjust": {"font": adjust.get("font", ""), "size": adjust.get("size", ""),
+                                                           "line": adjust.get("line", ""),
+                                                           "letter": adjust.get("letter", "")},
+        "preview_style": style, "jobs": jobs, "shared": shared, "default_outputs": outputs, "notice": notice},
+        status=status, who=who)
+
+
+FONTS = web.READER_FONTS
+
+
+def preview_style(base: Any, adjust: dict[str, Any]) -> str:
+    """CSS variables of the preview box: the base profile's reading settings, then the adjustments."""
+    reading = base.reading if base is not None else None
+    font = FONTS.get(adjust.get("font", ""), reading.font_family if reading else "inherit")
+    size = adjust.get("size") or (reading.font_size_rem * 100 if reading else 100)
+    line = adjust.get("line") or (reading.line_height if reading else 1.5)
+    letter = adjust.get("letter", reading.letter_spacing_em if reading else 0)
+    parts = [f"--pv-font:{font}", f"--pv-size:{float(size) / 100:.2f}rem", f"--pv-line:{float(line):.2f}",
+             f"--pv-letter:{float(letter):.2f}em"]
+    if reading is not None:
+        parts += [f"--pv-fg:{reading.colors.text}", f"--pv-bg:{reading.colors.background}"]
+    return ";".join(p.replace('"', "'") for p in parts)
+
+
+@router.get("/web/student")
+def student(request: Request) -> Response:
+    who = web.require_user(request, "student")
+    return _student_page(request, who)
+
+
+@router.post("/web/student/profile")
+def student_profile(request: Request, csrf_token: Annotated[str, Form()] = "",
+                    profile: Annotated[str | None, Form(max_length=64)] = None,
+                    font: Annotated[str | None, Form(max_length=16)] = None,
+                    size: Annotated[str | None, Form(max_length=8)] = None,
+                    line: Annotated[str | None, Form(max_length=8)] = None,
+                    letter: Annotated[str | None, Form(max_length=8)] = None,
+                    action: Annotated[str, Form(max_length=16)] = "save") -> Response:
+    web.check_csrf(request, csrf_token)
+    who = web.require_user(request, "student")
+    svc = web.svc_of(request)
+    adjust = _adjustments(font, size, line, letter)
+    chosen = resolve_profile(svc, profile).id if profile else None
+    if action == "preview":  # without JavaScript: show the preview, save nothing
+        return _student_page(request, who, chosen=chosen, adjust=adjust)
+    if chosen:
+        svc.users.set_profile(who.id, chosen)
+        svc.users.audit(actor_id=who.id, action="profile.write", subject_id=who.id, institution=who.institution,
+                        details={"profile": chosen})
+    from inclusio.web.i18n import translator
+
+    response = _student_page(request, who, chosen=chosen, adjust=adjust,
+                             notice=translator(web.lang_of(request))("profile_saved"))
+    web.set_cookie(request, response, web.READING_COOKIE, json.dumps(adjust, separators=(",", ":")),
+                   max_age=365 * 24 * 3600)
+    return response
+
+
+@router.post("/web/student/request")
+def student_request(request: Request, csrf_token: Annotated[str, Form()] = "",
+                    file: Annotated[UploadFile | None, File()] = None,
+                    shared: Annotated[str | None, Form(max_length=64)] = None,
+                    outputs: Annotated[list[str] | None, Form()] = None) -> Response:
+    web.check_csrf(request, csrf_token)
+    who = web.require_user(request, "student")
+    svc = web.svc_of(request)
+    stored_profile = svc.users.get_profile(who.id)
+    if stored_profile is None:
+        raise RequestInvalid(TEXT["need_profile"][1], message_fr=TEXT["need_profile"][0])
+    svc.users.audit(actor_id=who.id, action="profile.used", subject_id=who.id, institution=who.institution,
+                    details={"found": True})
+    profile = resolve_profile(svc, stored_profile.profile_id)
+    wanted = parse_outputs(",".join(outputs)) if outputs else None
+    if wanted is not None and "report" not in wanted:
+        wanted.append("report")
+    if file is not None and file.filename:
+        name = display_name(file.filename)
+        stored = store_document(svc.files, file.file, max_bytes=svc.settings.max_upload_bytes, filename=name)
+    elif shared:
+        original = visible_job(svc, who, shared)
+        name = original.filename
+        stored = StoredOriginal(sha256=original.input_sha256, size=original.input_bytes, relpath=original.input_path)
+    else:
+        raise RequestInvalid(TEXT["need_document"][1], message_fr=TEXT["need_document"][0])
+    job = submit_job(svc, who, stored, filename=name, profile=profile, outputs=wanted)
+    return RedirectResponse(f"/web/jobs/{job.id}", status_code=303)
+
+
+# -- teachers ------------------------------------------------------------------------------------------
+
+@router.get("/web/teacher")
+def teacher(request: Request) -> Response:
+    who = web.require_user(request, "teacher", "staff")
+    svc = web.svc_of(request)
+    jobs = svc.store.list(JobFilter(owner=who.id), limit=50)
+    return web.render(request, "teacher.html", {"profiles": list_profiles(svc.settings.profiles_dir), "jobs": jobs},
+                      who=who)
+
+
+@router.post("/web/teacher/preview")
+async def teacher_preview_page(request: Request, file: Annotated[UploadFile, File()],
+                               csrf_token: Annotated[str, Form()] = "",
+                               profile: Annotated[str, Form(max_length=64)] = "easy-read",
+                               outputs: Annotated[list[str] | None, Form()] = None) -> Response:
+    web.check_csrf(request, csrf_token)
+    who = web.require_user(request, "teacher", "staff")
+    svc = web.svc_of(request)
+    chosen = resolve_profile(svc, profile)
+    wanted = parse_outputs(",".join(outputs)) if outputs else None
+    name = display_name(file.filename)
+    stored = await run_in_threadpool(store_document, svc.files, file.file,
+                                     max_bytes=svc.settings.max_upload_bytes, filename=name)
+    job = await run_in_threadpool(submit_job, svc, who, stored, filename=name, profile=chosen, outputs=wanted)
+    context = await run_in_threadpool(teacher_preview, svc, stored, name, web.lang_of(request))
+    return web.render(request, "teacher_preview.html", {"job": job, "filename": name, **context}, who=who)

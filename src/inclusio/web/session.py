@@ -1,0 +1,177 @@
+"""The browser session: a cookie holding the bearer token, a CSRF token, the language, rendering.
+
+* ``inclusio_session``: the bearer token from the local sign-in (the same tokens as
+  ``POST /auth/token``), ``HttpOnly``, ``SameSite=Strict``, ``Secure`` per
+  ``INCLUSIO_COOKIE_SECURE`` (unset: when the request came over HTTPS).
+* ``inclusio_csrf``: a random token, also rendered into every form (double submit): a POST whose
+  ``csrf_token`` field differs from the cookie is refused (``auth.forbidden``). ``SameSite=Strict``
+  already keeps other sites' forms from carrying the session; the token also covers sign-in.
+* ``inclusio_lang``: ``fr`` (default) or ``en``.
+* ``inclusio_reading``: a student's display adjustments (font, size, spacing) for these pages.
+
+Errors raised by a web route become an HTML page in the reader's language (:class:`WebRoute`);
+a page that needs a signed-in user sends the browser to the sign-in form instead.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+
+from inclusio.api.services import Services, services
+from inclusio.auth.policy import Principal
+from inclusio.errors import Forbidden, InclusioError, RequestInvalid
+from inclusio.web.i18n import LANGS, translator
+
+SESSION_COOKIE = "inclusio_session"
+CSRF_COOKIE = "inclusio_csrf"
+LANG_COOKIE = "inclusio_lang"
+READING_COOKIE = "inclusio_reading"
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+class SignInNeeded(Exception):
+    """The page needs a signed-in user (or another role): go to the sign-in form."""
+
+
+def lang_of(request: Request) -> str:
+    lang = request.cookies.get(LANG_COOKIE, "fr")
+    return lang if lang in LANGS else "fr"
+
+
+def secure(request: Request) -> bool:
+    setting = services(request).settings.cookie_secure
+    return request.url.scheme == "https" if setting is None else bool(setting)
+
+
+def set_cookie(request: Request, response: Response, name: str, value: str, *, max_age: int | None = None) -> None:
+    response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite="strict",
+                        secure=secure(request))
+
+
+def csrf_token(request: Request) -> str:
+    """The request's CSRF token (the cookie's, or a new one the response will set)."""
+    token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
+    if not token:
+        token = request.state.new_csrf = secrets.token_urlsafe(32)
+    return token
+
+
+def check_csrf(request: Request, submitted: str | None) -> None:
+    """Refuse a form whose ``csrf_token`` is missing or differs from the cookie (double submit)."""
+    cookie = request.cookies.get(CSRF_COOKIE)
+    if not cookie or not submitted or not secrets.compare_digest(cookie.encode(), submitted.encode()):
+        raise Forbidden("The form has expired or did not come from this site. Reload the page and try again.",
+                        message_fr="Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page et "
+                                   "recommencez.",
+                        details={"reason": "csrf"})
+
+
+def current_user(request: Request) -> Principal | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    user = services(request).users.resolve_token(token)
+    return Principal.of(user) if user is not None else None
+
+
+def require_user(request: Request, *roles: str) -> Principal:
+    """The signed-in user, of one of ``roles`` (any when empty; admins pass every role check)."""
+    who = current_user(request)
+    if who is None:
+        raise SignInNeeded()
+    if roles and who.role not in roles and not who.is_admin:
+        raise Forbidden(details={"needs": list(roles)})
+    return who
+
+
+def home_of(who: Principal) -> str:
+    return {"student": "/web/student", "teacher": "/web/teacher"}.get(who.role, "/web/staff")
+
+
+def reading_prefs(request: Request) -> dict[str, Any]:
+    try:
+        value = json.loads(request.cookies.get(READING_COOKIE) or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+READER_FONTS = {"sans": "Arial, Verdana, sans-serif", "hyper": "'Atkinson Hyperlegible', Verdana, sans-serif",
+                "dys": "OpenDyslexic, Verdana, sans-serif", "serif": "Georgia, serif"}
+
+
+def reading_css(prefs: dict[str, Any]) -> str:
+    """CSS variables applying a reader's display settings to these pages (values checked, never copied)."""
+    parts = []
+    if prefs.get("font") in READER_FONTS:
+        parts.append(f"--reader-font:{READER_FONTS[prefs['font']]}")
+    for key, unit, low, high in (("size", "rem", 80, 300), ("line", "", 1.0, 3.0), ("letter", "em", 0.0, 0.5)):
+        value = prefs.get(key)
+        if isinstance(value, int | float) and low <= value <= high:
+            shown = value / 100 if key == "size" else value
+            parts.append(f"--reader-{key}:{shown:.2f}{unit}")
+    return ";".join(parts)
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
+           status: int = 200, who: Principal | None = None) -> HTMLResponse:
+    """The page ``template`` in the reader's language, with the CSRF token for its forms."""
+    lang = lang_of(request)
+    token = csrf_token(request)
+    values = {"lang": lang, "other_lang": "en" if lang == "fr" else "fr", "t": translator(lang),
+              "csrf": token, "who": who if who is not None else current_user(request),
+              "path": request.url.path, "reading_css": reading_css(reading_prefs(request)), **(context or {})}
+    response = TEMPLATES.TemplateResponse(request, template, values, status_code=status)
+    if getattr(request.state, "new_csrf", None):
+        set_cookie(request, response, CSRF_COOKIE, token)
+    # Pages carry personal data: never cached by a shared proxy or the back button of a shared machine.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def svc_of(request: Request) -> Services:
+    return services(request)
+
+
+def local_path(value: str | None, default: str = "/web/") -> str:
+    """``value`` if it is a path on this site (never another host: ``//evil`` or ``https://``)."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return default
+
+
+class WebRoute(APIRoute):
+    """A route whose errors are HTML pages (and sign-in redirects), not the API's JSON bodies."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        original = super().get_route_handler()
+
+        async def handler(request: Request) -> Response:
+            try:
+                return await original(request)
+            except SignInNeeded:
+                return RedirectResponse(f"/web/sign-in?next={quote(request.url.path)}", status_code=303)
+            except RequestValidationError as exc:
+                fields = ", ".join(str(e.get("loc", ("?",))[-1]) for e in exc.errors())
+                err = RequestInvalid(f"A field of the form is missing or wrong ({fields}).",
+                                     message_fr=f"Un champ du formulaire manque ou est incorrect ({fields}).")
+                return error_page(request, err)
+            except InclusioError as exc:
+                return error_page(request, exc)
+
+        return handler
+
+
+def error_page(request: Request, err: InclusioError) -> HTMLResponse:
+    return render(request, "error.html", {"error": err}, status=err.http_status)

@@ -1,0 +1,233 @@
+"""Staff pages: batches, a profile for a cohort, the queue dashboard, the review workspace, release."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from inclusio.api import review
+from inclusio.api.routes.batches import submit_batch
+from inclusio.api.routes.jobs import resolve_profile, visible_job
+from inclusio.auth.policy import can_manage_user, job_filter
+from inclusio.errors import RequestInvalid
+from inclusio.model.document import Figure
+from inclusio.profiles import list_profiles
+from inclusio.web import session as web
+from inclusio.web.i18n import TEXT, translator
+
+router = APIRouter(route_class=web.WebRoute, include_in_schema=False)
+
+QUEUE_ROWS = 100
+STAFF_ROLES = ("staff",)
+
+
+def _students(svc: Any, who: Any) -> list[dict[str, Any]]:
+    users = svc.users.list(institution=None if who.is_admin else who.institution)
+    out = []
+    for user in users:
+        if user.role != "student" or not can_manage_user(who, user):
+            continue
+        stored = svc.users.get_profile(user.id)
+        svc.users.audit(actor_id=who.id, action="profile.read", subject_id=user.id, institution=user.institution)
+        out.append({"id": user.id, "username": user.username, "profile": stored.profile_id if stored else None})
+    return out
+
+
+def _counts(jobs: list[Any]) -> dict[str, int]:
+    counts = {"queued": 0, "running": 0, "done": 0, "failed": 0}
+    for job in jobs:
+        key = "done" if job.status in ("succeeded", "partial") else job.status
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def _staff_page(request: Request, who: Any, *, notice: str | None = None,
+                rejected: list[dict[str, Any]] | None = None) -> Response:
+    svc = web.svc_of(request)
+    jobs = svc.store.list(job_filter(who), limit=QUEUE_ROWS)
+    return web.render(request, "staff.html", {
+        "jobs": jobs, "counts": _counts(jobs), "failures": [j for j in jobs if j.status == "failed"][:20],
+        "profiles": list_profiles(svc.settings.profiles_dir), "students": _students(svc, who),
+        "notice": notice, "rejected": rejected or []}, who=who)
+
+
+@router.get("/web/staff")
+def staff(request: Request) -> Response:
+    return _staff_page(request, web.require_user(request, *STAFF_ROLES))
+
+
+@router.get("/web/staff/queue.json")
+def queue_json(request: Request) -> Response:
+    """The dashboard's live data (polled by its script): each job's status and progress, in words too."""
+    who = web.require_user(request, *STAFF_ROLES)
+    t = translator(web.lang_of(request))
+    jobs = web.svc_of(request).store.list(job_filter(who), limit=QUEUE_ROWS)
+    rows = [{"id": j.id, "status": j.status, "status_text": t("status_" + j.status), "pct": round(j.progress * 100),
+             "pct_text": t("progress_value", pct=round(j.progress * 100))} for j in jobs]
+    return JSONResponse({"summary": t("queue_summary", **_counts(jobs)), "jobs": rows,
+                         "active": any(j.status in ("queued", "running") for j in jobs)},
+                        headers={"Cache-Control": "no-store"})
+
+
+@router.post("/web/staff/batch")
+def staff_batch(request: Request, csrf_token: Annotated[str, Form()] = "",
+                files: Annotated[list[UploadFile] | None, File()] = None,
+                archive: Annotated[UploadFile | None, File()] = None,
+                target: Annotated[str, Form(max_length=16)] = "profile",
+                profile: Annotated[str | None, Form(max_length=64)] = None,
+                learners: Annotated[list[str] | None, Form()] = None,
+                outputs: Annotated[list[str] | None, Form()] = None,
+                name: Annotated[str | None, Form(max_length=255)] = None) -> Response:
+    web.check_csrf(request, csrf_token)
+    who = web.require_user(request, *STAFF_ROLES)
+    svc = web.svc_of(request)
+    # The review workspace reads the job's Document: staff batches always ask for it.
+    wanted = list(dict.fromkeys([*(outputs or ["epub", "html", "report"]), "json"]))
+    uploads = [f for f in files or [] if f.filename]
+    zip_file = archive if archive is not None and archive.filename else None
+    answer = submit_batch(svc, who, files=uploads or None, archive=zip_file,
+                          profile=profile if target != "cohort" else None,
+                          learners=",".join(learners or []) if target == "cohort" else None,
+                          outputs=",".join(wanted), name=name or None)
+    import json
+
+    body = json.loads(bytes(answer.body))
+    t = translator(web.lang_of(request))
+    return _staff_page(request, who, notice=t("batch_done", name=body["name"], jobs=len(body["jobs"]),
+                                              rejected=len(body["rejected"])), rejected=body["rejected"])
+
+
+@router.post("/web/staff/cohort")
+def staff_cohort(request: Request, csrf_token: Annotated[str, Form()] = "",
+                 learners: Annotated[list[str] | None, Form()] = None,
+                 profile: Annotated[str, Form(max_length=64)] = "") -> Response:
+    web.check_csrf(request, csrf_token)
+    who = web.require_user(request, *STAFF_ROLES)
+    svc = web.svc_of(request)
+    chosen = resolve_profile(svc, profile)
+    done = 0
+    for learner in learners or []:
+        user = svc.users.get(learner)
+        if not can_manage_user(who, user) or user.role != "student":
+            continue
+        svc.users.set_profile(user.id, chosen.id)
+        svc.users.audit(actor_id=who.id, action="profile.write", subject_id=user.id, institution=user.institution,
+                        details={"profile": chosen.id})
+        done += 1
+    t = translator(web.lang_of(request))
+    return _staff_page(request, who, notice=t("cohort_done", profile=chosen.id, n=done))
+
+
+# -- the review workspace ------------------------------------------------------------------------------
+
+def _state(adaptation: Any) -> str:
+    if adaptation.provenance.reviewed_by:
+        return "approved"
+    return "edited" if adaptation.provenance.engine == "human" else "draft"
+
+
+def review_blocks(doc: Any, job_id: str) -> list[dict[str, Any]]:
+    """The blocks a reviewer looks at: those with an adaptation, and every image (its alt text)."""
+    out = []
+    for n, block in enumerate(doc.blocks, start=1):
+        kinds = list(dict.fromkeys(a.kind for a in block.adaptations))
+        if not kinds and not isinstance(block, Figure):
+            continue
+        adaptations = []
+        for kind in kinds:
+            adaptation = block.adaptation(kind)
+            text = review.adaptation_text(adaptation)
+            adaptations.append({"kind": kind, "text": text, "state": _state(adaptation),
+                                "engine": adaptation.provenance.engine, "notes": adaptation.notes,
+                                "reviewed_by": adaptation.provenance.reviewed_by,
+                                "reviewed_at": (adaptation.provenance.reviewed_at or "")[:16].replace("T", " "),
+                                "rows": min(14, max(3, text.count("\n") + 2 + len(text) // 70)),
+                                "lang": adaptation.lang or doc.block_lang(block)})
+        image = None
+        if isinstance(block, Figure):
+            if block.image in doc.resources:
+                image = f"/web/review/{job_id}/images/{block.id}"
+            if "alt_text" not in kinds and not block.decorative:
+                adaptations.append({"kind": "alt_text", "text": block.alt or "", "state": "draft", "engine": "—",
+                                    "notes": [], "reviewed_by": None, "reviewed_at": "", "rows": 3,
+                                    "lang": doc.block_lang(block)})
+        page = block.source.page if block.source and block.source.page else None
+        out.append({"n": n, "id": block.id, "type": block.type, "page": page, "lang": doc.block_lang(block),
+                    "text": block.plain_text(), "image": image,
+                    "alt": block.alt if isinstance(block, Figure) else None, "adaptations": adaptations})
+    return out
+
+
+@router.get("/web/review/{job_id}")
+def review_page(request: Request, job_id: str) -> Response:
+    who = web.require_user(request, *STAFF_ROLES)
+    svc = web.svc_of(request)
+    job = visible_job(svc, who, job_id)
+    doc = review.load_document(svc.files, job)
+    notice = request.query_params.get("done")
+    t = translator(web.lang_of(request))
+    n = request.query_params.get("n", "")
+    message = t(notice, n=n) if notice in ("saved", "approved", "regenerated") and n.isdigit() else None
+    return web.render(request, "review.html", {
+        "job": job, "blocks": review_blocks(doc, job.id), "notice": message,
+        "state": review.review_state(doc, review.reviewable_kinds(doc)), "regenerable": review.REGENERABLE,
+        "type_keys": tuple(k for k in TEXT if k.startswith("type_"))}, who=who)
+
+
+@router.get("/web/review/{job_id}/images/{block_id}")
+def review_image(request: Request, job_id: str, block_id: str) -> Response:
+    who = web.require_user(request, *STAFF_ROLES)
+    svc = web.svc_of(request)
+    doc = review.load_document(svc.files, visible_job(svc, who, job_id))
+    block = next((b for b in doc.blocks if b.id == block_id), None)
+    if not isinstance(block, Figure) or block.image not in doc.resources:
+        raise RequestInvalid(details={"block": block_id[:80]})
+    resource = doc.resources[block.image]
+    return Response(resource.data, media_type=resource.media_type, headers={"Cache-Control": "private, max-age=600"})
+
+
+@router.post("/web/review/{job_id}/blocks/{block_id}")
+def review_block(request: Request, job_id: str, block_id: str, csrf_token: Annotated[str, Form()] = "",
+                 kind: Annotated[str, Form(max_length=32)] = "",
+                 text: Annotated[str, Form(max_length=review.MAX_EDIT_CHARS)] = "",
+                 action: Annotated[str, Form(max_length=16)] = "save",
+                 n: Annotated[str, Form(max_length=8)] = "") -> Response:
+    web.check_csrf(request, csrf_token)
+    who = web.require_user(request, *STAFF_ROLES)
+    svc = web.svc_of(request)
+    job = visible_job(svc, who, job_id)
+    with review.locked():
+        doc = review.load_document(svc.files, job)
+        block = doc.find(block_id) if any(b.id == block_id for b in doc.blocks) else None
+        if action == "approve" and block is not None and block.adaptation(kind) is None \
+                and isinstance(block, Figure) and kind == "alt_text":
+            # An image whose alt text came with the source: approving it records the reviewer's text.
+            review.edit_block(doc, block_id, kind, text, who, approve=True)
+        elif action == "approve":
+            review.approve_block(doc, block_id, kind, who)
+        elif action == "regenerate":
+            review.regenerate_block(doc, block_id, kind, resolve_profile(svc, job.profile_id), svc.settings)
+        elif action in ("save", "save_approve"):
+            review.edit_block(doc, block_id, kind, text, who, approve=action == "save_approve")
+        else:
+            raise RequestInvalid(details={"field": "action"})
+        review.save_document(svc.files, job, doc)
+    done = {"approve": "approved", "regenerate": "regenerated"}.get(action, "saved")
+    anchor = f"b-{n}" if n.isdigit() else "main"
+    return RedirectResponse(f"/web/review/{job.id}?done={done}&n={n if n.isdigit() else ''}#{anchor}",
+                            status_code=303)
+
+
+@router.post("/web/review/{job_id}/release")
+async def review_release(request: Request, job_id: str, csrf_token: Annotated[str, Form()] = "") -> Response:
+    web.check_csrf(request, csrf_token)
+    who = web.require_user(request, *STAFF_ROLES)
+    svc = web.svc_of(request)
+    job = visible_job(svc, who, job_id)
+    doc = review.load_document(svc.files, job)
+    new = await run_in_threadpool(review.release, svc, job, doc, who)
+    return RedirectResponse(f"/web/jobs/{new.id}", status_code=303)
+
