@@ -21,8 +21,10 @@ Exactly once, with no lost or duplicated artifacts:
   parent by :func:`_on_task_failure`, which records ``job.worker_lost`` (the same file would crash
   the next attempt too).
 
-Stage-level reuse (a redelivered job skipping stages another attempt finished) needs hooks in
-``run_job``; today a re-run job redoes every stage, in a fresh folder.
+Stage-level reuse: the converted Document is cached by the input's sha256 and
+:func:`inclusio.pipeline.job.conversion_key`, so a redelivered job (or the same document for another
+learner) skips the convert stage; the later stages (adapt, render, validate) run again, in a fresh
+folder, since their outputs depend on the profile.
 """
 
 from __future__ import annotations
@@ -157,6 +159,7 @@ def execute_job(job_id: str, settings: Settings) -> str:
     job, lease = taken
     try:
         from inclusio.pipeline import run_job
+        from inclusio.pipeline.job import conversion_key
         from inclusio.profiles import load_profile
 
         profile = load_profile(job.profile_id, settings.profiles_dir)
@@ -168,8 +171,12 @@ def execute_job(job_id: str, settings: Settings) -> str:
                 details={"input_path": job.input_path})
         out_dir = files.attempt_dir(job.id, lease)
         with _Heartbeat(store, job.id, lease, heartbeat_interval(settings)):
+            # The converted Document is cached by content: a redelivered job, or the same document
+            # for another learner, is not converted again.
+            cache = files.document_cache_path(job.input_sha256, conversion_key(settings))
             result = run_job(source, profile, out_dir, settings=settings, outputs=job.outputs,
-                             filename=job.filename, on_progress=_ProgressWriter(store, job.id, lease))
+                             filename=job.filename, on_progress=_ProgressWriter(store, job.id, lease),
+                             document_cache=cache)
         artifacts = _artifact_records(result.artifacts, out_dir)
         message = "done" if not result.errors else str(result.errors[0].get("message", ""))
         recorded = _record(store, job.id, status=result.status, errors=_json_safe(result.errors),

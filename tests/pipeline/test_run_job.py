@@ -155,3 +155,20 @@ def test_a_reviewed_document_is_rendered_again_with_the_reviewers_text(tmp_path:
     # The blocks nobody reviewed are still adapted by the engine.
     others = [b for b in again.blocks if b.id != block.id and b.adaptation("easy_read") is not None]
     assert others and all(b.adaptation("easy_read").provenance.engine == "offline" for b in others)
+
+
+def test_the_converted_document_is_cached_by_content_and_reused(tmp_path: Path) -> None:
+    settings = settings_for(tmp_path, validate_epub=False, quality_checks=False)
+    cache = tmp_path / "cache" / "doc.json"
+    profile = load_profile("dyslexia", PROFILES)
+    first = run_job(SAMPLES / "handout-water-cycle-en.docx", profile, tmp_path / "a", settings=settings,
+                    outputs=["json"], document_cache=cache)
+    assert cache.is_file() and "from_cache" not in first.report["input"]
+    cached = Document.from_json(cache.read_bytes())
+    # A second learner's job with another file name reads the cache instead of converting.
+    second = run_job(SAMPLES / "handout-water-cycle-en.docx", load_profile("blind", PROFILES), tmp_path / "b",
+                     settings=settings, outputs=["json"], document_cache=cache, filename="water.docx")
+    assert second.report["input"]["from_cache"] is True
+    assert [b.id for b in second.document.blocks] == [b.id for b in cached.blocks]
+    assert second.document.source.filename == "water.docx"
+    assert not list(cache.parent.glob(".tmp-*"))

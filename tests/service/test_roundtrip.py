@@ -93,6 +93,16 @@ def test_embedded_default_round_trip_pdf_all_outputs_and_docx(
     job, _ = round_trip(client, worker, corpus / "fixture-word.docx", outputs="epub,report", media_type=DOCX)
     assert job["filename"] == "fixture-word.docx"
 
+    # The same document for another profile is not converted again: the worker reads the
+    # Document cached by content.
+    cached = list((settings.data_dir / "cache" / "documents").glob("*.json"))
+    assert len(cached) == 2
+    job, _ = round_trip(client, worker, corpus / "fixture-word.docx", outputs="report", media_type=DOCX,
+                        profile="blind")
+    report = client.get(job["artifacts"]["report"]["url"]).json()
+    assert report["input"]["from_cache"] is True and report["profile"] == "blind"
+    assert len(list((settings.data_dir / "cache" / "documents").glob("*.json"))) == 2
+
 
 @pytest.mark.redis
 @pytest.mark.postgres

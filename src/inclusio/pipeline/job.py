@@ -95,6 +95,7 @@ def run_job(
     filename: str | None = None,
     on_progress: StageProgressFn | None = None,
     document: Document | None = None,
+    document_cache: Path | None = None,
 ) -> JobResult:
     """Convert ``input_path`` for ``profile`` and write the outputs into ``out_dir``.
 
@@ -102,7 +103,10 @@ def run_job(
     the user's name for the file (the stored copy may be named by its hash); outputs are named
     after it. ``document``, when given, is used instead of converting ``input_path`` again: a
     document saved by an earlier job (``--to json``) and edited by a reviewer. The adapt stage
-    keeps every adaptation a person reviewed and redoes only the others.
+    keeps every adaptation a person reviewed and redoes only the others. ``document_cache`` is a
+    file for the converted Document, keyed by the caller on the input's content and
+    :func:`conversion_key`: when it exists the file is not converted again (a redelivered job, or a
+    second learner asking for the same document); when it does not, it is written after converting.
     """
     from inclusio.converters.base import ConvertContext
 
@@ -132,10 +136,16 @@ def run_job(
         if document is not None:
             doc = document
             report["input"]["from_document"] = True
+        elif document_cache is not None and document_cache.is_file():
+            cached = Document.from_json(document_cache.read_bytes())
+            doc = cached.model_copy(update={"source": cached.source.model_copy(update={"filename": filename})})
+            report["input"]["from_cache"] = True
         else:
             from inclusio.converters.registry import convert
 
             doc = convert(input_path, ConvertContext.from_settings(settings, filename, progress))
+            if document_cache is not None:
+                _write_atomic(document_cache, doc.to_json(indent=None).encode("utf-8"))
     except Exception as exc:  # noqa: BLE001 - every failure becomes a coded error in the result
         timings["convert"] = time.perf_counter() - started
         result.status = "failed"
@@ -322,6 +332,30 @@ def _validate_ace(path: Path, settings: Settings, epubcheck_valid: bool, result:
         )
         result.errors.append({"stage": "validate", **failure.to_dict()})
     return entry
+
+
+def conversion_key(settings: Settings) -> str:
+    """What a converted Document depends on besides the file: inclusio's version and converter limits."""
+    import hashlib
+
+    raw = f"{__version__}|{settings.pdf_tables}|{settings.max_pages}|{settings.max_image_pixels}"
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write through a temporary file and a rename, so a reader never sees half a file."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _write_report(report: dict[str, Any], out_dir: Path, basename: str) -> Artifact:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict
 from typing import Annotated, Any
 
@@ -15,8 +14,8 @@ from inclusio.api.routes.jobs import resolve_profile
 from inclusio.api.schemas import AUTH_ERRORS, Health, ProfileInfo, errors
 from inclusio.api.services import Caller, Services, Svc, optional_principal
 from inclusio.api.uploads import display_name, sniff
-from inclusio.config import Settings
 from inclusio.errors import Forbidden
+from inclusio.pipeline.job import conversion_key
 from inclusio.profiles import Profile, list_profiles
 
 router = APIRouter()
@@ -45,12 +44,6 @@ def profiles(svc: Svc) -> list[ProfileInfo]:
 @router.get("/profiles/{profile_id}", response_model=ProfileInfo, tags=["profiles"], responses=errors(404))
 def profile(svc: Svc, profile_id: str) -> ProfileInfo:
     return _info(resolve_profile(svc, profile_id))
-
-
-def conversion_key(settings: Settings) -> str:
-    """What a converted Document depends on besides the file: inclusio's version and the converter limits."""
-    raw = f"{__version__}|{settings.pdf_tables}|{settings.max_pages}|{settings.max_image_pixels}"
-    return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
 def readability_of(svc: Services, path: Any, sha256: str, filename: str) -> DocumentReadability:
