@@ -51,12 +51,15 @@ def test_delete_me_erases_every_job_and_file_but_keeps_what_others_share(tmp_pat
     assert erased.status_code == 200 and erased.json()["jobs"] == 2 and erased.json()["account_deleted"]
     after = _files_of(settings)
     other_jobs = other.get("/jobs").json()
-    keep = {f"jobs/{other_jobs[0]['id']}"}
-    leftover = {f for f in after if not any(f.startswith(k) for k in keep)}
     import hashlib
 
     shared_sha = hashlib.sha256(small_pdf.read_bytes()).hexdigest()
-    assert leftover == {f"originals/{shared_sha[:2]}/{shared_sha}"}, leftover  # only what the other job uses
+    # What the other person's job uses stays: its folder, the shared original and that original's
+    # converted Document (cached by content); nothing else of the erased student's.
+    keep = {f"jobs/{other_jobs[0]['id']}", f"cache/documents/{shared_sha}-"}
+    leftover = {f for f in after if not any(f.startswith(k) for k in keep)}
+    assert leftover == {f"originals/{shared_sha[:2]}/{shared_sha}"}, leftover
+    assert not [f for f in after if f.startswith("cache/documents/") and shared_sha not in f]
     assert student.get("/me").json()["error"]["code"] == "auth.invalid"  # account and tokens gone
     # the erasure is in the audit log, by ids only
     admin = api_client(settings, "admin")
