@@ -1,6 +1,6 @@
 """Queue and API figures: per-job overhead on Redis, 2 workers vs 1, readability preview latency, upload memory.
 
-Usage:  .venv/bin/python bench/queue.py [--jobs 10] [--docs 20] [--redis redis://127.0.0.1:6379/12]
+Usage:  .venv/bin/python bench/queue_bench.py [--jobs 10] [--docs 20] [--redis redis://127.0.0.1:6379/12]
                                         [--skip overhead,throughput,preview,upload]
 
 * overhead: one job at a time through the API, Redis and a worker; overhead = (finished_at - created_at)
@@ -20,7 +20,8 @@ import sys
 from pathlib import Path
 
 # This file is named like the standard library's ``queue``: keep its folder off the import path.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+# (The file is not called queue.py, the issue's name, because that would shadow the standard
+# library's queue module for every script in bench/.)
 
 import argparse  # noqa: E402
 import os  # noqa: E402
