@@ -16,20 +16,18 @@ Figures depend on the machine's load: the script prints the load average next to
 
 from __future__ import annotations
 
+import argparse
+import os
+import statistics
+import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
+from typing import Any
 
-# This file is named like the standard library's ``queue``: keep its folder off the import path.
-# (The file is not called queue.py, the name, because that would shadow the standard
-# library's queue module for every script in bench/.)
-
-import argparse  # noqa: E402
-import os  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from typing import Any  # noqa: E402
+# Not named bench/queue.py (the name): that would shadow the standard library's queue
+# module for every script in bench/.
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
