@@ -191,6 +191,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "batch_name": ("Nom du lot", "Batch name"),
     "batch_for": ("Pour", "For"),
     "batch_profile": ("un profil", "one profile"),
+    "batch_profile_label": ("Profil du lot", "Profile of the batch"),
     "batch_cohort": ("les étudiant·e·s cochés ci-dessous, chacun·e avec son profil",
                      "the students ticked below, each with their own profile"),
     "batch_submit": ("Envoyer le lot", "Submit the batch"),

@@ -18,7 +18,7 @@ MAX_PAIRS = 60
 CHART_ROW = 30
 
 
-def _short(title: str, limit: int = 28) -> str:
+def _short(title: str, limit: int = 24) -> str:
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 

@@ -1,0 +1,276 @@
+"""The three journeys in a real browser: sign in, upload, watch progress, review, download.
+
+Every page visited is checked with axe-core (0 violations: WCAG 2.1 A/AA and best practices) and
+photographed. The server, the worker and the browser are shared by the module (see conftest.py).
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from conftest import AXE, PASSWORD, ROOT, Server
+
+SAMPLES = ROOT / "samples"
+JOB_TIMEOUT_MS = 90_000
+
+
+def axe_clean(page: Any, what: str) -> None:
+    """Run axe-core on the page as it is now: no violation at all."""
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ["violations"]});
+        return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                             nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+    }""")
+    assert violations == [], f"axe on {what}: {violations}"
+
+
+MAX_SHOT_HEIGHT = 1800
+
+
+def snap(page: Any, shots: Path, name: str) -> None:
+    """A small PNG of the page: its first 1800 CSS pixels, in 64 colours (docs/screenshots stays light)."""
+    import io
+
+    from PIL import Image
+
+    raw = page.screenshot(full_page=True, scale="css", type="png")
+    image = Image.open(io.BytesIO(raw)).convert("RGB")
+    image = image.crop((0, 0, image.width, min(image.height, MAX_SHOT_HEIGHT)))
+    image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(shots / f"{name}.png", optimize=True)
+
+
+def check_page(page: Any, shots: Path, name: str) -> None:
+    axe_clean(page, name)
+    snap(page, shots, name)
+
+
+def sign_in(page: Any, server: Server, username: str) -> None:
+    page.goto(f"{server.base}/web/")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    page.get_by_label("Nom d'utilisateur").fill(username)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+
+
+def wait_job_done(page: Any, server: Server) -> str:
+    """On a job page: the status word becomes a finished one (Server-Sent Events, then a reload)."""
+    word = page.locator("#job-status-word")
+    try:
+        page.wait_for_function(
+            "() => ['terminé', 'done', 'échec', 'failed', 'terminé en partie', 'partly done']"
+            ".includes(document.getElementById('job-status-word').textContent.trim()) "
+            "&& document.getElementById('job').dataset.finished === 'true'", timeout=JOB_TIMEOUT_MS)
+    except Exception:  # noqa: BLE001 - show the logs of the server and worker
+        raise AssertionError(server.logs()) from None
+    return str(word.inner_text()).strip()
+
+
+def test_sign_in_refuses_a_wrong_password_and_a_forged_form(browser: Any, server: Server, shots: Path) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{server.base}/web/student")
+    assert page.url.endswith("/web/sign-in?next=/web/student")
+    check_page(page, shots, "sign-in")
+    page.get_by_label("Nom d'utilisateur").fill("student1")
+    page.get_by_label("Mot de passe").fill("wrong password")
+    page.get_by_role("button", name="Se connecter").click()
+    assert page.get_by_role("alert").inner_text() == "Nom d'utilisateur ou mot de passe incorrect."
+    assert page.get_by_label("Mot de passe").get_attribute("aria-invalid") == "true"
+    axe_clean(page, "sign-in failed")
+    # A form posted without the CSRF cookie's twin is refused, with a page that says why.
+    answer = context.request.post(f"{server.base}/web/sign-in", form={"username": "student1", "password": PASSWORD,
+                                                                      "csrf_token": "forged"})
+    assert answer.status == 403 and "formulaire a expiré" in answer.text()
+    cookies = {c["name"]: c for c in context.cookies()}
+    assert cookies["inclusio_csrf"]["httpOnly"] and cookies["inclusio_csrf"]["sameSite"] == "Strict"
+    context.close()
+
+
+def test_student_journey(browser: Any, server: Server, shots: Path, tmp_path: Path) -> None:
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    sign_in(page, server, "student1")
+    assert page.url.endswith("/web/student")
+    session = {c["name"]: c for c in context.cookies()}["inclusio_session"]
+    assert session["httpOnly"] and session["sameSite"] == "Strict"
+
+    # Base profile and adjustments, previewed live (CSS variables set by the script).
+    page.get_by_label("Dyslexie").check()
+    page.get_by_label("Taille du texte (%)").fill("140")
+    preview = page.locator("#preview")
+    assert preview.evaluate("e => e.style.getPropertyValue('--pv-size')") == "1.4rem"
+    assert preview.evaluate("e => getComputedStyle(e).fontSize") == "22.4px"
+    assert page.get_by_role("button", name="Voir l'aperçu").is_hidden()  # the no-script button
+    check_page(page, shots, "student-profile")
+    page.get_by_role("button", name="Enregistrer mon profil").click()
+    assert page.get_by_role("status").first.inner_text() == "Profil enregistré."
+    assert page.get_by_label("Dyslexie").is_checked()
+
+    # Request an adapted version of an upload, without audio (faster), and follow it.
+    page.get_by_label("Document (PDF, PPTX, DOCX, ODT, Markdown)").set_input_files(
+        str(SAMPLES / "handout-water-cycle-en.docx"))
+    page.get_by_label("Audio (MP3)").uncheck()
+    page.get_by_role("button", name="Demander la version adaptée").click()
+    assert re.search(r"/web/jobs/[0-9a-f]{32}$", page.url)
+    assert page.locator("#job-progress").evaluate("e => e.tagName") == "PROGRESS"
+    assert page.locator("#job-live").get_attribute("aria-live") == "polite"
+    axe_clean(page, "job page (running)")
+    assert wait_job_done(page, server) == "terminé"
+    check_page(page, shots, "student-job")
+    assert page.locator("#job-progress").get_attribute("value") == "100"
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le livre numérique (EPUB)").click()
+    epub = tmp_path / download.value.suggested_filename
+    download.value.save_as(epub)
+    assert epub.name == "handout-water-cycle-en.epub"
+    with zipfile.ZipFile(epub) as book:
+        assert book.read("mimetype") == b"application/epub+zip"
+    assert page.get_by_role("link", name="Télécharger la page web (HTML)").count() == 1
+    assert page.get_by_role("link", name=re.compile("audio")).count() == 0
+
+    # The same page in English: the language switch sets the lang attribute, axe still clean.
+    page.get_by_role("link", name="Read this page in English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.get_by_role("link", name="Download the e-book (EPUB)").count() == 1
+    check_page(page, shots, "student-job-en")
+    page.goto(f"{server.base}/web/student")
+    assert page.locator("#jobs-h").inner_text() == "My adapted documents"
+    axe_clean(page, "student page (en)")
+    context.close()
+
+
+def test_teacher_journey(browser: Any, server: Server, shots: Path, tmp_path: Path) -> None:
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    sign_in(page, server, "teacher1")
+    assert page.url.endswith("/web/teacher")
+    check_page(page, shots, "teacher-upload")
+    page.get_by_label(re.compile("^Document")).set_input_files(str(SAMPLES / "cours-photosynthese-fr.pdf"))
+    page.get_by_label("Profil de la conversion").select_option("easy-read")
+    page.get_by_role("button", name="Analyser et convertir").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Aperçu de lisibilité : cours-photosynthese-fr.pdf"
+
+    # Scores per section: an SVG chart with a title and a description, and the same data as a table.
+    chart = page.locator("svg.chart")
+    assert chart.get_attribute("role") == "img"
+    assert chart.locator("title").text_content() == "Facilité de lecture par section (0 à 100)"
+    assert chart.locator("rect.bar").count() >= 3
+    rows = page.locator("table.data tbody tr")
+    assert rows.count() == chart.locator("rect.bar").count() + 1  # + the whole document
+    assert rows.last.locator("th").inner_text() == "Document entier"
+    # Hard sentences highlighted with their rule and a suggestion; the source's audit; the draft.
+    assert page.locator("mark.hard-sentence").count() >= 1
+    assert page.locator("sup.rules").first.inner_text().startswith("[T")
+    assert "Suggestion" in page.locator("ul.hits li").first.inner_text()
+    assert re.fullmatch(r"Score : \d+ sur 100", page.locator("p.score").inner_text())
+    assert "À corriger" in page.locator("ul.audit").inner_text()  # the chart has no alt text
+    side = page.locator("table.side")
+    assert side.locator("thead th").all_inner_texts() == ["Original", "Brouillon facile à lire"]
+    assert side.locator("tbody tr").count() >= 1
+    check_page(page, shots, "teacher-preview")
+
+    page.get_by_role("link", name="Suivre la conversion et télécharger").click()
+    assert wait_job_done(page, server) == "terminé"
+    check_page(page, shots, "teacher-job")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger la page web (HTML)").click()
+    html = tmp_path / download.value.suggested_filename
+    download.value.save_as(html)
+    assert html.name == "cours-photosynthese-fr.html" and "<html" in html.read_text()
+    context.close()
+
+
+def _approve_all(page: Any) -> int:
+    """Press "Approuver tel quel" until no draft is left; returns how many were approved."""
+    done = 0
+    while (button := page.get_by_role("button", name="Approuver tel quel")).count():
+        button.first.click()
+        page.wait_for_load_state()
+        done += 1
+        assert done < 80
+    return done
+
+
+def test_staff_journey(browser: Any, server: Server, shots: Path, tmp_path: Path) -> None:
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    sign_in(page, server, "staff1")
+    assert page.url.endswith("/web/staff")
+    axe_clean(page, "staff dashboard (empty)")
+
+    # A batch of two documents for one profile, without audio.
+    page.get_by_label("Documents (plusieurs fichiers possibles)").set_input_files(
+        [str(SAMPLES / "cours-photosynthese-fr.pdf"), str(SAMPLES / "diaporama-cellule-fr.pptx")])
+    page.get_by_label("Nom du lot").fill("Biologie L1")
+    page.get_by_label("Profil du lot").select_option("easy-read")
+    page.get_by_role("button", name="Envoyer le lot").click()
+    page.wait_for_load_state()
+    assert page.locator("p.notice").inner_text() == "Lot « Biologie L1 » : 2 tâche(s) créée(s), 0 fichier(s) refusé(s)."
+    # The dashboard updates itself (progress bars and the live summary) until both are done.
+    summary = page.locator("#queue-summary")
+    assert summary.get_attribute("aria-live") == "polite"
+    page.wait_for_function("() => document.getElementById('queue-summary').textContent.startsWith('0 en attente, "
+                           "0 en cours')", timeout=JOB_TIMEOUT_MS * 2)
+    for name in ("cours-photosynthese-fr.pdf", "diaporama-cellule-fr.pptx"):
+        row = page.locator("table.jobs tbody tr").filter(has=page.get_by_role("rowheader", name=name)).first
+        assert row.locator("progress").get_attribute("value") == "100"
+        assert row.locator("[data-field=status]").inner_text() == "terminé"
+    page.get_by_role("link", name="Actualiser la file").click()  # the review links come with the page
+    page.wait_for_load_state()
+    check_page(page, shots, "staff-dashboard")
+
+    # The review workspace: source and adaptation side by side, edit, regenerate, alt text, approve.
+    page.get_by_role("link", name="Relire cours-photosynthese-fr.pdf").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Relecture : cours-photosynthese-fr.pdf"
+    check_page(page, shots, "staff-review")
+    first = page.locator("section.block").filter(has=page.get_by_label("Texte facile à lire")).first
+    first.get_by_label("Texte facile à lire").fill("La photosynthèse fabrique du sucre.\n- avec la lumière\n- avec l'eau")
+    first.get_by_role("button", name="Enregistrer et approuver").click()
+    page.wait_for_load_state()
+    assert re.fullmatch(r"Bloc \d+ enregistré\.", page.locator("p.notice").inner_text())
+    approved = page.locator("p.state-approved").first.inner_text()
+    assert "Approuvé par staff1" in approved
+    second = page.locator("section.block").filter(has=page.get_by_role("button", name="Régénérer ce bloc")).nth(1)
+    second_id = second.get_attribute("id")
+    second.get_by_role("button", name="Régénérer ce bloc").click()
+    page.wait_for_load_state()
+    assert re.fullmatch(r"Bloc \d+ régénéré\.", page.locator("p.notice").inner_text())
+    assert page.locator(f"#{second_id} p.state").inner_text().startswith("⚠ Brouillon non relu")
+    image = page.locator("section.block img").first
+    assert image.evaluate("e => e.complete && e.naturalWidth > 0")
+    figure = page.locator("section.block").filter(has=page.locator("img")).first
+    figure.get_by_label("Texte alternatif de l'image").fill(
+        "Diagramme en barres : la photosynthèse augmente avec la lumière.")
+    figure.get_by_role("button", name="Enregistrer et approuver").click()
+    page.wait_for_load_state()
+    assert _approve_all(page) >= 1
+    state = page.locator("#review-state").inner_text()
+    total = re.match(r"(\d+) adaptation\(s\) approuvée\(s\) sur (\d+)\.", state)
+    assert total and total.group(1) == total.group(2), state
+    axe_clean(page, "review (approved)")
+
+    # Release: a new finished job with the outputs made from the reviewed document.
+    page.get_by_role("button", name="Publier la version relue").click()
+    page.wait_for_load_state()
+    assert re.search(r"/web/jobs/[0-9a-f]{32}$", page.url)
+    assert page.get_by_text("Version relue et publiée.").count() == 1
+    check_page(page, shots, "staff-released")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le livre numérique (EPUB)").click()
+    epub = tmp_path / "released.epub"
+    download.value.save_as(epub)
+    with zipfile.ZipFile(epub) as book:
+        opf = next(book.read(n).decode() for n in book.namelist() if n.endswith(".opf"))
+    summary_text = re.search(r'property="schema:accessibilitySummary">([^<]*)<', opf)
+    assert summary_text, opf[:2000]
+    assert "relu par une personne" in summary_text.group(1) and "non relu" not in summary_text.group(1), \
+        summary_text.group(1)
+    context.close()
