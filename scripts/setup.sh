@@ -46,4 +46,8 @@ fi
 if [ ! -x tools/ace/node_modules/.bin/ace-cli ]; then
   (cd tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 fi
+# axe-core, pinned by tools/axe/package-lock.json: injected into pages by the web tests.
+if [ ! -f tools/axe/node_modules/axe-core/axe.min.js ]; then
+  npm ci --prefix tools/axe --no-audit --no-fund --loglevel=error
+fi
 echo "setup: ready (.venv/bin/inclusio)"
