@@ -160,9 +160,9 @@ def execute_job(job_id: str, settings: Settings) -> str:
     try:
         from inclusio.pipeline import run_job
         from inclusio.pipeline.job import conversion_key
-        from inclusio.profiles import load_profile
+        from inclusio.profiles import load_profile, with_reading
 
-        profile = load_profile(job.profile_id, settings.profiles_dir)
+        profile = with_reading(load_profile(job.profile_id, settings.profiles_dir), job.reading)
         source = files.original_path(job.input_path)
         if not source.is_file():
             raise InclusioError(

@@ -61,6 +61,18 @@ def test_plain_markdown_is_accepted_by_its_name_and_plain_text_is_not(client: Te
     assert _error(refused, 415)["code"] == "input.unsupported"
 
 
+def test_reading_adjustments_are_validated_field_by_field(client: TestClient, small_pdf: Path) -> None:
+    for reading, field in (('{"font_size_rem": 12}', "reading.font_size_rem"), ('{"colour": "red"}', "reading.colour"),
+                           ("[1, 2]", None), ("{not json", None)):
+        with small_pdf.open("rb") as fh:
+            response = client.post("/jobs", files={"file": ("c.pdf", fh, "application/pdf")},
+                                   data={"profile": "dyslexia", "reading": reading})
+        body = _error(response, 400)
+        assert body["code"] == "request.invalid"
+        if field:
+            assert field in body["message"]
+
+
 def test_unknown_profile_is_404_profile_not_found(client: TestClient, small_pdf: Path) -> None:
     for name in ("klingon", "../profiles/dyslexia", "/etc/passwd.yaml"):
         with small_pdf.open("rb") as fh:

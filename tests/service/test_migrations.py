@@ -15,6 +15,8 @@ from inclusio.store.db import JobStore
 from inclusio.store.migrate import current_revision, downgrade_database, head_revision
 from inclusio.store.models import Base
 
+HEAD = "0003"  # the newest revision (0003: per-job reading adjustments)
+
 SKELETON_JOBS = """CREATE TABLE jobs (id VARCHAR(32) PRIMARY KEY, status VARCHAR(16) NOT NULL, stage VARCHAR(32),
 progress FLOAT NOT NULL, message TEXT NOT NULL, profile_id VARCHAR(64) NOT NULL, outputs JSON,
 filename VARCHAR(255) NOT NULL, input_sha256 VARCHAR(64) NOT NULL, input_bytes INTEGER NOT NULL,
@@ -48,14 +50,14 @@ def test_migrations_build_exactly_the_models_schema_and_go_down_and_up_again(emp
 
     store = JobStore(empty_url)
     assert current_revision(store.engine) is None
-    assert store.migrate() == head_revision() == "0002"
-    assert store.migrate() == "0002"  # a second start changes nothing
+    assert store.migrate() == head_revision() == HEAD
+    assert store.migrate() == HEAD  # a second start changes nothing
     with store.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), Base.metadata)
     assert diff == [], diff  # the migrations and the models agree
     downgrade_database(store.engine, "base")
     assert set(inspect(store.engine).get_table_names()) <= {"alembic_version"}
-    assert store.migrate() == "0002"
+    assert store.migrate() == HEAD
     store.dispose()
 
 
@@ -66,7 +68,7 @@ def test_a_skeleton_database_is_stamped_and_upgraded_keeping_its_jobs(tmp_path: 
         conn.execute("INSERT INTO jobs VALUES ('ab12', 'succeeded', NULL, 1, 'done', 'dyslexia', NULL, 'cours.pdf', "
                      "'aa', 10, 'originals/aa/aa', '2024-09-01 10:00:00', NULL, NULL, '[]', '[]', '{}', 1)")
     store = JobStore(f"sqlite:///{path}")
-    assert store.migrate() == "0002"
+    assert store.migrate() == HEAD
     job = store.get("ab12")
     assert job.status == "succeeded" and job.filename == "cours.pdf" and job.kind == "cpu" and job.owner_id is None
     assert {"users", "job_events", "audit_log", "learner_profiles"} <= set(inspect(store.engine).get_table_names())
@@ -79,7 +81,7 @@ def test_four_processes_starting_together_migrate_once(pg_url: str) -> None:
                               text=True) for _ in range(4)]
     results = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0, 0], [r[1][-800:] for r in results]
-    assert {r[0].strip() for r in results} == {"0002"}
+    assert {r[0].strip() for r in results} == {HEAD}
 
 
 def test_concurrent_starts_on_one_sqlite_file_and_the_db_cli(tmp_path: Path) -> None:
@@ -92,4 +94,4 @@ def test_concurrent_starts_on_one_sqlite_file_and_the_db_cli(tmp_path: Path) -> 
     env = {"INCLUSIO_DATABASE_URL": url, "INCLUSIO_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
     out = subprocess.run([sys.executable, "-m", "inclusio.cli", "db", "current"], capture_output=True, text=True,
                          env=env, timeout=60)
-    assert out.returncode == 0 and "current: 0002" in out.stdout and "head: 0002" in out.stdout, out.stderr
+    assert out.returncode == 0 and f"current: {HEAD}" in out.stdout and f"head: {HEAD}" in out.stdout, out.stderr

@@ -248,3 +248,25 @@ def test_run_worker_runs_jobs_in_the_calling_process_and_stops_on_sigterm(tmp_pa
             proc.send_signal(signal.SIGTERM)
             assert proc.wait(30) == 0, log_path.read_text()[-2000:]
     assert str(settings.data_dir) in log_path.read_text()  # it used the settings it was given
+
+
+@pytest.mark.slow
+def test_a_learners_reading_adjustments_reach_the_outputs(
+        tmp_path: Path, start_worker: Callable[[Settings], RunningWorker]) -> None:
+    settings = make_settings(tmp_path)
+    worker = start_worker(settings)
+    client = api_client(settings)
+    sample = Path(__file__).resolve().parents[2] / "samples" / "handout-water-cycle-en.docx"
+    with sample.open("rb") as fh:
+        response = client.post("/jobs", files={"file": (sample.name, fh, DOCX)},
+                               data={"profile": "dyslexia", "outputs": "html,report",
+                                     "reading": '{"font_size_rem": 2.2, "line_height": 2.4}'})
+    assert response.status_code == 202, response.text
+    job = wait_finished(client, response.json()["id"], worker)
+    assert job["status"] == "succeeded", job["errors"]
+    html = client.get(job["artifacts"]["html"]["url"]).text
+    assert "2.2rem" in html and "line-height: 2.4" in html
+    report = client.get(job["artifacts"]["report"]["url"]).json()
+    assert report["reading"]["font_size_rem"] == 2.2
+    # The rest of the profile is the base profile's.
+    assert report["reading"]["letter_spacing_em"] == 0.05

@@ -131,6 +131,9 @@ def test_student_journey(browser: Any, server: Server, shots: Path, tmp_path: Pa
     assert epub.name == "handout-water-cycle-en.epub"
     with zipfile.ZipFile(epub) as book:
         assert book.read("mimetype") == b"application/epub+zip"
+        # The size the student chose on the profile page is the book's own (not only the preview's).
+        css = next(name for name in book.namelist() if name.endswith("inclusio.css"))
+        assert "font-size: 1.4rem" in book.read(css).decode("utf-8")
     assert page.get_by_role("link", name="Télécharger la page web (HTML)").count() == 1
     assert page.get_by_role("link", name=re.compile("audio")).count() == 0
 

@@ -125,6 +125,7 @@ def run_job(
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "input": {"filename": filename},
         "profile": profile.id,
+        "reading": profile.reading.model_dump(),
         "outputs_requested": wanted,
         "stages": {},
     }

@@ -138,3 +138,22 @@ def load_profile(name: str, folder: Path) -> Profile:
             details={"profile": name},
         )
     return load_profile_file(path)
+
+
+def with_reading(profile: Profile, reading: dict[str, Any] | None) -> Profile:
+    """``profile`` with a learner's reading adjustments (font, size, spacing...) merged over its ``reading``.
+
+    The result is validated like a profile file: an unknown key or a value out of range raises
+    :class:`ProfileInvalid` naming the field (``reading.font_size_rem``).
+    """
+    if not reading:
+        return profile
+    data = profile.model_dump()
+    data["reading"] = merge_settings(data["reading"], reading)
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as exc:
+        problems = [f"{_field_path(err['loc'])}: {err['msg']}" for err in exc.errors()]
+        raise ProfileInvalid(f"reading adjustments: {problems[0]}",
+                             message_fr=f"réglages de lecture : {problems[0]}",
+                             details={"errors": problems}) from exc

@@ -206,14 +206,15 @@ class JobStore:
     def create(self, *, profile_id: str, filename: str, input_sha256: str, input_path: str,
                input_bytes: int, outputs: list[str] | None = None, owner_id: str | None = None,
                learner_id: str | None = None, institution: str | None = None, batch_id: str | None = None,
-               kind: str = "cpu") -> Job:
-        """A new ``queued`` job (and its ``queued`` event)."""
+               kind: str = "cpu", reading: dict[str, Any] | None = None) -> Job:
+        """A new ``queued`` job (and its ``queued`` event). ``reading``: the learner's adjustments."""
         now = utcnow()
         job = Job(id=uuid.uuid4().hex, status="queued", profile_id=profile_id, filename=filename[:255],
                   input_sha256=input_sha256, input_path=input_path, input_bytes=input_bytes,
                   outputs=outputs, created_at=now, errors=[], warnings=[], artifacts={},
                   attempts=0, progress=0.0, message="", owner_id=owner_id, learner_id=learner_id,
-                  institution=institution, batch_id=batch_id, kind=kind, enqueued_at=now, llm_tokens=0)
+                  institution=institution, batch_id=batch_id, kind=kind, enqueued_at=now, llm_tokens=0,
+                  reading=reading or None)
         with self.session() as session:
             session.add(job)
             session.flush()

@@ -105,6 +105,9 @@ class Job(Base):
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     llm_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    # -- revision 0003 --
+    reading: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    """The learner's reading adjustments (font, size, spacing) over the profile's ``reading``."""
 
     @property
     def finished(self) -> bool:

@@ -19,7 +19,7 @@ from inclusio.api.routes.jobs import (
 )
 from inclusio.api.uploads import display_name, store_document
 from inclusio.errors import RequestInvalid
-from inclusio.profiles import list_profiles
+from inclusio.profiles import list_profiles, with_reading
 from inclusio.store.db import JobFilter
 from inclusio.store.files import StoredOriginal
 from inclusio.web import session as web
@@ -245,8 +245,26 @@ def student_request(request: Request, csrf_token: Annotated[str, Form()] = "",
         stored = StoredOriginal(sha256=original.input_sha256, size=original.input_bytes, relpath=original.input_path)
     else:
         raise RequestInvalid(TEXT["need_document"][1], message_fr=TEXT["need_document"][0])
-    job = submit_job(svc, who, stored, filename=name, profile=profile, outputs=wanted)
+    # The adjustments the student made on the profile page (font, size, spacing) go with the job, so
+    # the EPUB, HTML and large print they download look like the preview they chose.
+    reading = reading_overrides(web.reading_prefs(request))
+    job = submit_job(svc, who, stored, filename=name, profile=with_reading(profile, reading), outputs=wanted,
+                     reading=reading)
     return RedirectResponse(f"/web/jobs/{job.id}", status_code=303)
+
+
+def reading_overrides(adjust: dict[str, Any]) -> dict[str, Any]:
+    """The page's adjustments (font key, size in %, line height, letter spacing) as profile ``reading`` keys."""
+    out: dict[str, Any] = {}
+    if adjust.get("font") in FONTS:
+        out["font_family"] = FONTS[adjust["font"]]
+    if adjust.get("size"):
+        out["font_size_rem"] = round(float(adjust["size"]) / 100, 2)
+    if adjust.get("line"):
+        out["line_height"] = float(adjust["line"])
+    if adjust.get("letter") not in (None, ""):
+        out["letter_spacing_em"] = float(adjust["letter"])
+    return out
 
 
 # -- teachers ------------------------------------------------------------------------------------------

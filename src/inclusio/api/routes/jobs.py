@@ -7,7 +7,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Header, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
@@ -20,11 +20,12 @@ from inclusio.auth.policy import Principal, can_manage_user, can_see_job, job_fi
 from inclusio.errors import (
     ArtifactNotFound,
     JobNotFound,
+    ProfileInvalid,
     ProfileNotFound,
     QueueUnavailable,
     RequestInvalid,
 )
-from inclusio.profiles import ALL_OUTPUTS, Profile, load_profile
+from inclusio.profiles import ALL_OUTPUTS, Profile, load_profile, with_reading
 from inclusio.store.files import StoredOriginal
 from inclusio.store.models import Job
 
@@ -75,8 +76,11 @@ def learner_profile(svc: Services, who: Principal, learner: str) -> tuple[str, s
 
 def submit_job(svc: Services, who: Principal, stored: StoredOriginal, *, filename: str, profile: Profile,
                outputs: list[str] | None, learner_id: str | None = None, institution: str | None = None,
-               batch_id: str | None = None) -> Job:
-    """Create the job row and put it on the queue of its kind; ``queue.unavailable`` if the broker is down."""
+               batch_id: str | None = None, reading: dict[str, Any] | None = None) -> Job:
+    """Create the job row and put it on the queue of its kind; ``queue.unavailable`` if the broker is down.
+
+    ``reading``: the learner's reading adjustments (validated by the caller with ``with_reading``).
+    """
     from workers.celery_app import job_kind
 
     kind = job_kind(outputs or list(profile.outputs), engine=svc.settings.engine,
@@ -84,7 +88,7 @@ def submit_job(svc: Services, who: Principal, stored: StoredOriginal, *, filenam
     job = svc.store.create(profile_id=profile.id, filename=filename, input_sha256=stored.sha256,
                            input_path=stored.relpath, input_bytes=stored.size, outputs=outputs, owner_id=who.id,
                            learner_id=learner_id, institution=institution or who.institution, batch_id=batch_id,
-                           kind=kind)
+                           kind=kind, reading=reading)
     try:
         svc.send(kind, job.id)
     except Exception as exc:  # noqa: BLE001 - the broker is down or refused the message
@@ -94,6 +98,22 @@ def submit_job(svc: Services, who: Principal, stored: StoredOriginal, *, filenam
                          message=error.message)
         raise error from exc
     return job
+
+
+def parse_reading(raw: str | None) -> dict[str, Any] | None:
+    """The ``reading`` form field: a JSON object of reading settings, or nothing."""
+    if raw is None or not raw.strip():
+        return None
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise RequestInvalid("The 'reading' field must be a JSON object, e.g. {\"font_size_rem\": 1.4}.",
+                             message_fr="Le champ « reading » doit être un objet JSON, par ex. "
+                                        "{\"font_size_rem\": 1.4}.", details={"field": "reading"}) from exc
+    if not isinstance(value, dict):
+        raise RequestInvalid("The 'reading' field must be a JSON object.",
+                             message_fr="Le champ « reading » doit être un objet JSON.", details={"field": "reading"})
+    return value
 
 
 def visible_job(svc: Services, who: Principal, job_id: str) -> Job:
@@ -113,9 +133,13 @@ def submit(svc: Svc, who: Caller,
            learner: Annotated[str | None, Form(description="staff: a learner's id or user name; their "
                                                           "stored profile is used")] = None,
            outputs: Annotated[str | None, Form(description="comma list, e.g. epub,report")] = None,
+           reading: Annotated[str | None, Form(
+               description='the learner\'s reading adjustments over the profile, as JSON, e.g. '
+                           '{"font_size_rem": 1.4, "line_height": 1.8, "letter_spacing_em": 0.05}')] = None,
            ) -> JSONResponse:
     # A sync endpoint: FastAPI runs it in a thread, so hashing and copying never block the loop.
     wanted = parse_outputs(outputs)
+    adjustments = parse_reading(reading)
     learner_id = institution = None
     if learner:
         learner_id, institution, chosen = learner_profile(svc, who, learner)
@@ -125,11 +149,17 @@ def submit(svc: Svc, who: Caller,
         raise RequestInvalid("Give a profile (or, for staff, a learner).",
                              message_fr="Indiquez un profil (ou, pour le personnel, un·e étudiant·e).",
                              details={"field": "profile"})
+    if adjustments:
+        try:
+            with_reading(chosen, adjustments)
+        except ProfileInvalid as exc:
+            raise RequestInvalid(exc.message, message_fr=exc.message_fr,
+                                 details={"field": "reading", **exc.details}) from exc
     # Starlette has spooled the part to a temporary file; copy it in chunks, never whole.
     stored = store_document(svc.files, file.file, max_bytes=svc.settings.max_upload_bytes,
                             filename=display_name(file.filename))
     job = submit_job(svc, who, stored, filename=display_name(file.filename), profile=chosen, outputs=wanted,
-                     learner_id=learner_id, institution=institution)
+                     learner_id=learner_id, institution=institution, reading=adjustments)
     return JSONResponse(JobAccepted(id=job.id, status="queued",
                                     links={"self": f"/jobs/{job.id}", "events": f"/jobs/{job.id}/events"}
                                     ).model_dump(), status_code=202, headers={"Location": f"/jobs/{job.id}"})
