@@ -224,6 +224,22 @@ def test_a_configured_voice_that_is_missing_fails_cleanly(tmp_path: Path) -> Non
     assert not list(out.rglob("*.mp3"))
 
 
+def test_the_profiles_voice_is_used_for_the_documents_language(tmp_path: Path) -> None:
+    # The profile asks for espeak-ng's Belgian French voice; a voice that does not exist proves the
+    # profile's choice is really the one asked for (the settings' French voice exists).
+    base = load_profile("dyslexia", PROFILES)
+    settings = Settings(data_dir=tmp_path / "data", profiles_dir=PROFILES)
+    doc = chapter_doc(1)
+    good = base.model_copy(update={"speech": base.speech.model_copy(update={"voice": "fr-be"})})
+    ctx = RenderContext(out_dir=tmp_path / "a", basename="cours", profile=good, settings=settings, source=doc)
+    assert AudioWriter().write(doc, ctx)
+    missing = base.model_copy(update={"speech": base.speech.model_copy(update={"voice": "zz-profile-voice"})})
+    ctx = RenderContext(out_dir=tmp_path / "b", basename="cours", profile=missing, settings=settings, source=doc)
+    with pytest.raises(StageError) as info:
+        AudioWriter().write(doc, ctx)
+    assert "zz-profile-voice" in info.value.message
+
+
 def test_16_khz_speech_is_resampled_for_the_mp3(tmp_path: Path) -> None:
     # What an MBROLA voice (16 kHz) gives: real espeak speech brought down to 16 kHz.
     audio = EspeakSynthesizer().synthesize(["Bonjour à tous, ceci est un essai."], "fr", 165)

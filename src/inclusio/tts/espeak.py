@@ -125,6 +125,14 @@ class EspeakSynthesizer:
         """Voices from ``settings.speech_voice_fr`` and ``settings.speech_voice_en``."""
         return cls({"fr": settings.speech_voice_fr, "en": settings.speech_voice_en})
 
+    @classmethod
+    def for_profile(cls, settings: Settings, profile_voice: str | None, doc_lang: str) -> EspeakSynthesizer:
+        """Voices from the settings, with the profile's ``speech.voice`` for the document's language."""
+        synth = cls.from_settings(settings)
+        if profile_voice:
+            synth.voices[primary_lang(doc_lang)] = profile_voice
+        return synth
+
     def voice_for(self, lang: str) -> str:
         """The espeak-ng voice name used for ``lang``."""
         primary = primary_lang(lang)

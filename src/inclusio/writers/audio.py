@@ -170,7 +170,7 @@ class AudioWriter:
         if synth is None:
             from inclusio.tts.espeak import EspeakSynthesizer
 
-            synth = EspeakSynthesizer.from_settings(ctx.settings)
+            synth = EspeakSynthesizer.for_profile(ctx.settings, ctx.profile.speech.voice, doc.lang)
         voice_lang = self._voice_languages(synth, doc, sections)
         pronunciations = load_pronunciations(ctx)
 

@@ -399,7 +399,7 @@ class Epub3Writer:
 def _synthesizer(ctx: RenderContext) -> Any:
     from inclusio.tts.espeak import EspeakSynthesizer
 
-    return EspeakSynthesizer.from_settings(ctx.settings)
+    return EspeakSynthesizer.for_profile(ctx.settings, ctx.profile.speech.voice, ctx.source.lang)
 
 
 def rewrite_package(path: Path, transforms: dict[str, Callable[[bytes], bytes]]) -> None:
