@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from inclusio.errors import StageError
 from inclusio.model import Document
 from inclusio.pipeline.progress import ProgressFn, no_progress
 from inclusio.profiles import Profile
@@ -61,3 +62,20 @@ class Writer(Protocol):
     name: str
 
     def write(self, doc: Document, ctx: RenderContext) -> list[Artifact]: ...
+
+
+def writer_failed(writer: str, what_en: str, what_fr: str, exc: BaseException) -> StageError:
+    """The typed error for a writer that crashed on an unexpected library failure.
+
+    ``what_en`` names the output ("The EPUB"); ``what_fr`` is the French clause with its agreement ("La page
+    HTML n'a pas pu être écrite"). The message says what failed,
+    that the other outputs are kept (the job is ``partial``), and to report the document.
+    """
+    reason = f"{type(exc).__name__}: {exc}"
+    return StageError(
+        f"{what_en} could not be written ({reason}). The other outputs are still available; report this "
+        "document to the inclusio maintainers.",
+        message_fr=(f"{what_fr} ({type(exc).__name__} : {exc}). Les autres résultats restent "
+                    "disponibles ; signalez ce document aux mainteneurs d'inclusio."),
+        details={"writer": writer, "exception": type(exc).__name__},
+    )

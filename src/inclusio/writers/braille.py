@@ -36,7 +36,7 @@ from pathlib import Path
 
 from inclusio.errors import InclusioError, StageError, ToolMissing
 from inclusio.model import Document, Heading, ListBlock, PageMarker, Paragraph
-from inclusio.writers.base import Artifact, RenderContext
+from inclusio.writers.base import Artifact, RenderContext, writer_failed
 from inclusio.writers.speech_text import block_units
 
 CELLS = 40
@@ -281,11 +281,7 @@ class BrailleWriter:
         except InclusioError:
             raise
         except Exception as exc:
-            raise StageError(
-                f"The braille file could not be written ({type(exc).__name__}: {exc}).",
-                message_fr=f"Le fichier braille n'a pas pu être écrit ({type(exc).__name__} : {exc}).",
-                details={"writer": self.name, "exception": type(exc).__name__},
-            ) from exc
+            raise writer_failed(self.name, "The braille file", "Le fichier braille n'a pas pu être écrit", exc) from exc
         ctx.progress(1.0, "Braille: done")
         return [Artifact(name="brf", path=Path(path), media_type=BRF_MEDIA_TYPE)]
 

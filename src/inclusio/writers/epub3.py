@@ -44,10 +44,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from inclusio.errors import InclusioError, StageError
+from inclusio.errors import InclusioError
 from inclusio.model import Document, Heading, Resource
 from inclusio.profiles import Profile
-from inclusio.writers.base import Artifact, RenderContext
+from inclusio.writers.base import Artifact, RenderContext, writer_failed
 from inclusio.writers.css import profile_css
 from inclusio.writers.fonts import font_face_css, fonts_to_embed
 from inclusio.writers.media_overlay import (
@@ -163,13 +163,7 @@ class Epub3Writer:
         except InclusioError:
             raise
         except Exception as exc:  # ebooklib/lxml failures become a typed, reportable error
-            raise StageError(
-                f"The EPUB could not be written ({type(exc).__name__}: {exc}). The other outputs are "
-                "still available; report this document to the inclusio maintainers.",
-                message_fr=(f"L'EPUB n'a pas pu être écrit ({type(exc).__name__} : {exc}). Les autres "
-                            "résultats restent disponibles ; signalez ce document aux mainteneurs d'inclusio."),
-                details={"writer": self.name, "exception": type(exc).__name__},
-            ) from exc
+            raise writer_failed(self.name, "The EPUB", "L'EPUB n'a pas pu être écrit", exc) from exc
         return [Artifact(name="epub", path=path, media_type=EPUB_MEDIA_TYPE, warnings=list(self.warnings))]
 
     # -- building ---------------------------------------------------------------------------

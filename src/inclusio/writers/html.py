@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from inclusio.errors import InclusioError, StageError
+from inclusio.errors import InclusioError
 from inclusio.model import Document, Heading
-from inclusio.writers.base import Artifact, RenderContext
+from inclusio.writers.base import Artifact, RenderContext, writer_failed
 from inclusio.writers.css import profile_css
 from inclusio.writers.xhtml import (
     FragmentRenderer,
@@ -73,13 +73,7 @@ class HtmlWriter:
         except InclusioError:
             raise
         except Exception as exc:
-            raise StageError(
-                f"The HTML page could not be written ({type(exc).__name__}: {exc}). The other outputs are "
-                "still available; report this document to the inclusio maintainers.",
-                message_fr=(f"La page HTML n'a pas pu être écrite ({type(exc).__name__} : {exc}). Les autres "
-                            "résultats restent disponibles ; signalez ce document aux mainteneurs d'inclusio."),
-                details={"writer": self.name, "exception": type(exc).__name__},
-            ) from exc
+            raise writer_failed(self.name, "The HTML page", "La page HTML n'a pas pu être écrite", exc) from exc
         return [Artifact(name="html", path=Path(path), media_type=HTML_MEDIA_TYPE, warnings=list(self.warnings))]
 
     def render(self, doc: Document, ctx: RenderContext) -> str:

@@ -20,10 +20,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from inclusio.errors import InclusioError, StageError
+from inclusio.errors import InclusioError
 from inclusio.model import Document, Resource
 from inclusio.profiles import Profile
-from inclusio.writers.base import Artifact, RenderContext
+from inclusio.writers.base import Artifact, RenderContext, writer_failed
 from inclusio.writers.xhtml import (
     FragmentRenderer,
     document_title,
@@ -87,11 +87,7 @@ class LargePrintWriter:
         except InclusioError:
             raise
         except Exception as exc:
-            raise StageError(
-                f"The large-print PDF could not be written ({type(exc).__name__}: {exc}).",
-                message_fr=f"Le PDF en gros caractères n'a pas pu être écrit ({type(exc).__name__} : {exc}).",
-                details={"writer": self.name, "exception": type(exc).__name__},
-            ) from exc
+            raise writer_failed(self.name, "The large-print PDF", "Le PDF en gros caractères n'a pas pu être écrit", exc) from exc
         return [Artifact(name="large-print", path=path, media_type=PDF_MEDIA_TYPE, warnings=list(self.warnings))]
 
     def _write(self, doc: Document, ctx: RenderContext) -> Path:
