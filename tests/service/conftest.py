@@ -1,7 +1,8 @@
 """Fixtures for the service tests: real worker processes, real brokers and databases.
 
 * Embedded default: SQLite database and ``sqla+sqlite`` broker in a temporary folder.
-* Redis: ``redis://127.0.0.1:6379/13`` (db 13 is flushed before and after; tests marked ``redis``).
+* Redis: ``redis://127.0.0.1:6379/13`` (db 13 is flushed before and after; tests marked ``redis``);
+  ``INCLUSIO_TEST_REDIS_DB`` picks another db, so two checkouts can run their suites side by side.
 * PostgreSQL: a fresh database ``inclusio_test_<random>`` on 127.0.0.1:5432 (user postgres, trust),
   created for the session and dropped after (tests marked ``postgres``).
 """
@@ -9,6 +10,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / ".." / "shared" / "corpus"
 SAMPLES = ROOT / "samples"
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-REDIS_URL = "redis://127.0.0.1:6379/13"
+REDIS_URL = f"redis://127.0.0.1:6379/{int(os.environ.get('INCLUSIO_TEST_REDIS_DB', '13'))}"
 
 
 @pytest.fixture(scope="session")
