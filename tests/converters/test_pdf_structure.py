@@ -173,6 +173,48 @@ def test_a_framed_paragraph_is_not_a_table(tmp_path: Path) -> None:
     assert any(isinstance(b, Paragraph) and b.text.startswith("La photosynthèse") for b in result.blocks)
 
 
+def _manual_pages(tmp_path: Path, corpus_dir: Path, pages: list[int]) -> Path:
+    """Some pages (1-based) of the 265-page manual, as their own PDF."""
+    import pymupdf
+
+    out = tmp_path / "manual-pages.pdf"
+    with pymupdf.open(corpus_dir / "manual-fr-265p.pdf") as manual, pymupdf.open() as doc:
+        for number in pages:
+            doc.insert_pdf(manual, from_page=number - 1, to_page=number - 1)
+        doc.save(out)
+    return out
+
+
+def test_manual_tables_keep_every_column_and_the_text_above_them(tmp_path: Path, corpus_dir: Path) -> None:
+    # Pages 61, 104 and 196 of the manual: PyMuPDF's table finder took the body sentence above the first
+    # table as a header row, and read only the two middle columns of the other two.
+    doc = _convert(_manual_pages(tmp_path, corpus_dir, [61, 104, 196]))
+    tables = [b for b in doc.blocks if isinstance(b, Table)]
+    assert [t.source.page for t in tables] == [1, 2, 3, 3]
+    regex, proxies, mtools = tables[:3]
+    assert [c.text for c in regex.rows[0]] == ["BRE", "ERE", "description de l’expression rationnelle"]
+    assert all(c.header for c in regex.rows[0]) and not any(c.header for c in regex.rows[1])
+    sentence = next(b for b in doc.blocks if isinstance(b, Paragraph) and b.text.startswith("Un métacaractère"))
+    assert sentence.text.endswith("deux styles principaux, BRE et ERE suivant les outils de texte décrits ci-dessus.")
+    assert [c.text for c in proxies.rows[0]] == ["paquet", "popcon", "taille", "description"]
+    assert [c.text for c in proxies.rows[1][:3]] == ["approx", "V:0, I:0", "6610"]
+    assert proxies.caption == "Table 2.19 – Liste des outils de proxy spécifiques à l’archive Debian"
+    assert [[c.text for c in row[:2]] for row in mtools.rows[1:]] == [["mtools", "V:9, I:71"], ["hfsutils", "V:0, I:5"]]
+    # The cells' text is not read a second time as paragraphs.
+    texts = [b.plain_text() for b in doc.blocks if isinstance(b, Paragraph)]
+    assert not any(t in ("approx", "mtools", "paquet description") for t in texts)
+
+
+def test_manual_pages_without_a_table_have_none(tmp_path: Path, corpus_dir: Path) -> None:
+    # Page 32 holds a code listing on a shaded background (a box, not a grid) beside a real table;
+    # page 5 is the table of contents (leader dots, no rules).
+    doc = _convert(_manual_pages(tmp_path, corpus_dir, [5, 32]))
+    tables = [b for b in doc.blocks if isinstance(b, Table)]
+    assert [t.source.page for t in tables] == [2]
+    assert [c.text for c in tables[0].rows[0]] == ["paquet", "popcon", "taille", "description"]
+    assert any(isinstance(b, Paragraph) and b.role == "code" for b in doc.blocks if b.source.page == 2)
+
+
 # -- bad input ------------------------------------------------------------------------------------
 
 

@@ -1,28 +1,40 @@
-"""Tables of a PDF page: PyMuPDF's table finder, checked before use.
+"""Tables of a PDF page: ruled grids read from the page's drawings, checked before use.
 
-``page.find_tables()`` (default "lines" strategy: ruling lines and cell borders) finds real
-tables and also frames around text, code boxes, and grids that split letters ("É nergie").
+Ruled tables (rules between rows and columns, or shaded cells side by side) are read by
+:func:`ruled_grids`, our own port of the "lines" strategy of PyMuPDF's table finder (itself
+pdfplumber's): strokes, thin rectangles and rectangle sides become horizontal and vertical rules;
+the outline of each cluster of touching drawings that holds text is added (the border of a table
+ruled between rows only); rules within 3 pt are snapped to one position and joined end to end;
+their crossings give the cells (the smallest rectangle whose four corners are crossings joined by
+rules) and cells sharing a corner make one table. It works on the drawings fetched once per page
+(``page.get_cdrawings()``) and on the page's own text lines, so it costs about a millisecond per
+page where ``page.find_tables()`` costs 0.1-0.4 s: most of the finder's time goes to building a
+character list of the whole page (``rawdict``) and to guessing a header from rendered pixmaps,
+neither of which we use. What we leave out on purpose: the finder's "external header" (text lines
+just above a table taken as its header row: on the corpus it only ever took a body sentence into a
+table) and the layout model (off, see :mod:`pdf`).
+
 A found table is kept only when it passes :func:`_plausible`:
 
 * at least two rows and two columns (a one-column "table" is a box around text);
 * at least 40% of its cells hold text, and some of our own text lines fall inside it.
 
-Cell text comes from the page's own lines, never from PyMuPDF's table text, which loses the
-spaces of some PDFs and splits letters ("É nergie"). Merged cells are rebuilt from the grid: a cell that PyMuPDF reports as missing is
-covered by its neighbour on the left (``col_span``) or above (``row_span``). Header rows: the
-header PyMuPDF detects outside the grid, the leading rows whose text is all bold (at most
-three), and, when a first-row cell spans several rows, as many rows as it spans (a multi-level
-header). Not done: rows without ruling between them (a block of numbers under one pair of
-rules) stay one row with multi-line cells.
+Cell text comes from the page's own lines, placed by their centre, so a grid that crosses a word
+never splits its letters ("É nergie"). Merged cells are rebuilt from the grid: a cell that is
+missing is covered by its neighbour on the left (``col_span``) or above (``row_span``). Header
+rows: the leading rows whose text is all bold (at most three), and, when a first-row cell spans
+several rows, as many rows as it spans (a multi-level header). Not done: rows without ruling
+between them (a block of numbers under one pair of rules) stay one row with multi-line cells.
 
-:func:`has_ruling` is the cheap filter run first: without at least two horizontal and two
-vertical strokes or rectangle edges the lines strategy can find nothing, and most pages of a
-long document are skipped without calling the finder (its cost is ~0.1 s per page).
+:func:`has_ruling` is the cheap filter run first on the same drawings: without at least two
+horizontal and two vertical strokes or rectangle edges (or two shaded cells side by side) there is
+no grid, and the page is skipped.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from inclusio.converters.pdf_text import Line, join_lines
@@ -31,8 +43,8 @@ from inclusio.model import BBox, SourceRef, Table, TableCell
 MAX_HEADER_ROWS = 3
 
 
-def has_ruling(page: Any) -> bool:
-    """True when the page may hold a ruled table (see the module docstring).
+def has_ruling(drawings: list[dict[str, Any]]) -> bool:
+    """True when a page with these drawings (``page.get_cdrawings()``) may hold a ruled table.
 
     Counted: thin horizontal strokes (lines, or rectangles under 3 pt high) and thin vertical
     ones at least 10 pt long, and filled cells side by side (two rectangles of the same height
@@ -43,7 +55,7 @@ def has_ruling(page: Any) -> bool:
     """
     horizontal = vertical = 0
     cells: list[tuple[float, float, float, float]] = []
-    for path in page.get_cdrawings():
+    for path in drawings:
         if _pale(path):
             continue
         for item in path.get("items", ()):
@@ -83,16 +95,17 @@ def page_tables(page: Any, pno: int, lines: list[Line], new_id: Callable[[], str
                 issue: Callable[[str, str], None]) -> list[tuple[Table, list[Line]]]:
     """Tables of the page with the lines they consume; a failure is reported through ``issue``."""
     try:
-        if not has_ruling(page):
+        drawings = page.get_cdrawings()
+        if not has_ruling(drawings):
             return []
-        found = page.find_tables().tables
+        grids = ruled_grids(drawings, lines, tuple(page.rect))
     except Exception as exc:
         issue("pdf.table_failed", f"Table detection failed on page {pno + 1}: {exc}")
         return []
     out: list[tuple[Table, list[Line]]] = []
-    for tab in found:
+    for grid in grids:
         try:
-            result = _table(tab, pno, lines, new_id)
+            result = _table(grid, pno, lines, new_id)
         except Exception as exc:
             issue("pdf.table_failed", f"A table on page {pno + 1} could not be read: {exc}")
             continue
@@ -114,12 +127,8 @@ def _plausible(texts: list[list[list[Line]]], row_boxes: list[list[Any]], member
     return bool(members) and len(filled) >= 0.4 * total
 
 
-def _table(tab: Any, pno: int, lines: list[Line], new_id: Callable[[], str]) -> tuple[Table, list[Line]] | None:
-    row_boxes = [list(row.cells) for row in tab.rows]
-    header = tab.header  # a property that recomputes on every access: read it once
-    external = header is not None and header.external and bool(header.cells)
-    if external:
-        row_boxes.insert(0, list(header.cells))
+def _table(grid: Grid, pno: int, lines: list[Line], new_id: Callable[[], str]) -> tuple[Table, list[Line]] | None:
+    row_boxes = [list(row) for row in grid.rows]
     if not row_boxes:
         return None
     width = max(len(r) for r in row_boxes)
@@ -147,7 +156,7 @@ def _table(tab: Any, pno: int, lines: list[Line], new_id: Callable[[], str]) -> 
         xs = [(row[c][0] + row[c][2]) / 2 for row in row_boxes if row[c] is not None]
         col_x.append(min(xs) if xs else None)
     row_y = [min(((cell[1] + cell[3]) / 2 for cell in row if cell is not None), default=None) for row in row_boxes]
-    header_rows = 1 if external else 0
+    header_rows = 0
     for r in range(len(row_boxes)):
         if r >= MAX_HEADER_ROWS:
             break
@@ -184,6 +193,256 @@ def _table(tab: Any, pno: int, lines: list[Line], new_id: Callable[[], str]) -> 
             header_rows = max(header_rows, max(cell.row_span for cell in cells))
             for cell in cells:
                 cell.header = True
-    boxes = [tuple(tab.bbox)] + ([tuple(header.bbox)] if external else [])
-    table = Table(id=new_id(), rows=rows, source=SourceRef(page=pno + 1, bbox=_union(boxes)))
+    table = Table(id=new_id(), rows=rows, source=SourceRef(page=pno + 1, bbox=_union([grid.bbox])))
     return table, members
+
+
+# -- the ruled-grid reader -----------------------------------------------------------------------
+
+SNAP = 3.0
+"""Strokes closer than this (pt) are one rule; rules closer than this end to end are joined."""
+MIN_EDGE = 3.0
+"""Shorter rules are ignored."""
+TOUCH = 3.0
+"""A vertical and a horizontal rule this close cross."""
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass
+class Grid:
+    """A ruled table: its cells (x0, top, x1, bottom) and rows, one slot per column start (None: a merge or gap)."""
+
+    cells: list[Box]
+    rows: list[list[Box | None]]
+    bbox: Box
+
+
+def ruled_grids(drawings: list[dict[str, Any]], lines: list[Line], page_rect: Box) -> list[Grid]:
+    """The ruled tables of a page, from its drawings (``page.get_cdrawings()``) and text lines."""
+    horizontal, vertical = _edges(drawings, lines, page_rect)
+    horizontal = _merge(horizontal, 1)
+    vertical = _merge(vertical, 0)
+    horizontal = [e for e in horizontal if e[2] - e[0] >= MIN_EDGE]
+    vertical = [e for e in vertical if e[3] - e[1] >= MIN_EDGE]
+    if len(horizontal) < 2 or len(vertical) < 2:
+        return []
+    cells = _cells(_crossings(horizontal, vertical))
+    grids = []
+    for group in _groups(cells):
+        if len({c[0] for c in group}) < 2 or len({c[2] for c in group}) < 2:
+            continue  # one column: a frame around text, not a table
+        bbox = (min(c[0] for c in group), min(c[1] for c in group),
+                max(c[2] for c in group), max(c[3] for c in group))
+        if not any(ln.bbox[0] < bbox[2] and ln.bbox[2] > bbox[0] and ln.bbox[1] < bbox[3] and ln.bbox[3] > bbox[1]
+                   for ln in lines):
+            continue
+        grids.append(Grid(cells=group, rows=_rows(group), bbox=bbox))
+    grids.sort(key=lambda g: min((c[1], c[0]) for c in g.cells))
+    return grids
+
+
+def _edges(drawings: list[dict[str, Any]], lines: list[Line], clip: Box) -> tuple[list[Box], list[Box]]:
+    """Horizontal and vertical rules: strokes, thin rectangles, the sides of other rectangles and quads,
+    and the outline of each cluster of drawings that holds text."""
+    horizontal: list[Box] = []
+    vertical: list[Box] = []
+    cx0, cy0, cx1, cy1 = clip
+
+    def add(x0: float, y0: float, x1: float, y1: float) -> None:
+        if abs(x0 - x1) > SNAP and abs(y0 - y1) > SNAP:
+            return  # not axis-parallel
+        if x0 > x1:
+            x0, x1 = x1, x0
+        if y0 > y1:
+            y0, y1 = y1, y0
+        if x0 > cx1 or x1 < cx0 or y0 > cy1 or y1 < cy0:
+            return
+        x0, x1, y0, y1 = max(x0, cx0), min(x1, cx1), max(y0, cy0), min(y1, cy1)
+        if y0 == y1:
+            if x1 - x0 >= 1:
+                horizontal.append((x0, y0, x1, y1))
+        elif y1 - y0 >= 1:
+            vertical.append((x0, y0, x1, y1))
+
+    rects: set[Box] = set()
+    for path in drawings:
+        rect = path.get("rect")
+        if rect is not None:
+            rects.add(tuple(rect))
+        items = path.get("items", ())
+        closing = ()
+        if path.get("closePath") and items and items[0][0] == "l" and items[-1][0] == "l":
+            closing = (("l", items[-1][2], items[0][1]),)
+        for item in (*items, *closing):
+            kind = item[0]
+            if kind == "l":
+                (x0, y0), (x1, y1) = item[1], item[2]
+                add(x0, y0, x1, y1)
+            elif kind == "re":
+                x0, y0, x1, y1 = item[1]
+                x0, x1 = min(x0, x1), max(x0, x1)
+                y0, y1 = min(y0, y1), max(y0, y1)
+                w, h = x1 - x0, y1 - y0
+                if w <= MIN_EDGE and w < h:  # a thin rectangle drawn as a vertical rule
+                    add((x0 + x1) / 2, y0, (x0 + x1) / 2, y1)
+                elif h <= MIN_EDGE and h < w:
+                    add(x0, (y0 + y1) / 2, x1, (y0 + y1) / 2)
+                else:
+                    add(x0, y0, x0, y1)
+                    add(x0, y1, x1, y1)
+                    add(x1, y1, x1, y0)
+                    add(x1, y0, x0, y0)
+            elif kind == "qu":
+                ul, ur, ll, lr = item[1]
+                for a, b in ((ul, ll), (ll, lr), (lr, ur), (ur, ul)):
+                    add(a[0], a[1], b[0], b[1])
+    for x0, y0, x1, y1 in _clusters(rects, lines):
+        add(x0, y0, x1, y0)
+        add(x0, y1, x1, y1)
+        add(x0, y0, x0, y1)
+        add(x1, y0, x1, y1)
+    return horizontal, vertical
+
+
+def _clusters(rects: set[Box], lines: list[Line]) -> list[Box]:
+    """Outlines of groups of drawings that touch (within SNAP) and hold a text line: the border of a table
+    drawn with rules between its rows only, or with shaded cells."""
+    todo = sorted(rects, key=lambda r: (r[3], r[0]))
+    out: list[Box] = []
+    while todo:
+        x0, y0, x1, y1 = todo.pop(0)
+        grown = True
+        while grown:
+            grown = False
+            for i in range(len(todo) - 1, -1, -1):
+                a0, b0, a1, b1 = todo[i]
+                if ((x0 - SNAP <= a0 <= x1 + SNAP or x0 - SNAP <= a1 <= x1 + SNAP)
+                        and (y0 - SNAP <= b0 <= y1 + SNAP or y0 - SNAP <= b1 <= y1 + SNAP)) or (
+                        (a0 - SNAP <= x0 <= a1 + SNAP or a0 - SNAP <= x1 <= a1 + SNAP)
+                        and (b0 - SNAP <= y0 <= b1 + SNAP or b0 - SNAP <= y1 <= b1 + SNAP)):
+                    x0, y0, x1, y1 = min(x0, a0), min(y0, b0), max(x1, a1), max(y1, b1)
+                    del todo[i]
+                    grown = True
+        if any(x0 <= (ln.bbox[0] + ln.bbox[2]) / 2 <= x1 and y0 <= (ln.bbox[1] + ln.bbox[3]) / 2 <= y1
+               for ln in lines):
+            out.append((x0, y0, x1, y1))
+    return out
+
+
+def _merge(edges: list[Box], axis: int) -> list[Box]:
+    """Snap rules within SNAP of each other to their mean position, then join collinear rules that meet
+    (within SNAP). ``axis`` 1: horizontal rules (position y), 0: vertical ones (position x)."""
+    if not edges:
+        return []
+    pos = sorted({e[axis] for e in edges})
+    groups: list[list[float]] = [[pos[0]]]
+    for value in pos[1:]:
+        if value <= groups[-1][-1] + SNAP:
+            groups[-1].append(value)
+        else:
+            groups.append([value])
+    group_of = {value: i for i, group in enumerate(groups) for value in group}
+    members: dict[int, list[Box]] = {}
+    for e in edges:
+        members.setdefault(group_of[e[axis]], []).append(e)
+    out: list[Box] = []
+    for group in sorted(members):
+        items = members[group]
+        mean = sum(e[axis] for e in items) / len(items)
+        lo, hi = (0, 2) if axis == 1 else (1, 3)
+        spans = sorted((e[lo], e[hi]) for e in items)
+        start, end = spans[0]
+        joined = []
+        for a, b in spans[1:]:
+            if a <= end + SNAP:
+                end = max(end, b)
+            else:
+                joined.append((start, end))
+                start, end = a, b
+        joined.append((start, end))
+        for a, b in joined:
+            out.append((a, mean, b, mean) if axis == 1 else (mean, a, mean, b))
+    return out
+
+
+def _crossings(horizontal: list[Box], vertical: list[Box]) -> dict[tuple[float, float], tuple[set[Box], set[Box]]]:
+    """Points where a vertical rule meets a horizontal one (within TOUCH), with the rules through each."""
+    points: dict[tuple[float, float], tuple[set[Box], set[Box]]] = {}
+    horizontal = sorted(horizontal, key=lambda e: (e[1], e[0]))
+    for v in sorted(vertical):
+        x, top, bottom = v[0], v[1], v[3]
+        for h in horizontal:
+            y = h[1]
+            if y > bottom + TOUCH:
+                break
+            if top <= y + TOUCH and h[0] - TOUCH <= x <= h[2] + TOUCH:
+                at = points.setdefault((x, y), (set(), set()))
+                at[0].add(h)
+                at[1].add(v)
+    return points
+
+
+def _cells(points: dict[tuple[float, float], tuple[set[Box], set[Box]]]) -> list[Box]:
+    """The smallest rectangles whose four corners are crossings joined by rules (pdfplumber's rule)."""
+    below: dict[float, list[tuple[float, float]]] = {}
+    right: dict[float, list[tuple[float, float]]] = {}
+    for pt in sorted(points):
+        below.setdefault(pt[0], []).append(pt)
+        right.setdefault(pt[1], []).append(pt)
+    for column in below.values():
+        column.sort(key=lambda p: p[1])
+    for row in right.values():
+        row.sort()
+
+    def joined(a: tuple[float, float], b: tuple[float, float], kind: int) -> bool:
+        return not points[a][kind].isdisjoint(points[b][kind])
+
+    cells: list[Box] = []
+    for pt in sorted(points):
+        found = None
+        for down in below[pt[0]]:
+            if down[1] <= pt[1] or not joined(pt, down, 1):
+                continue
+            for across in right[pt[1]]:
+                if across[0] <= pt[0] or not joined(pt, across, 0):
+                    continue
+                corner = (across[0], down[1])
+                if corner in points and joined(corner, across, 1) and joined(corner, down, 0):
+                    found = (pt[0], pt[1], corner[0], corner[1])
+                    break
+            if found:
+                break
+        if found:
+            cells.append(found)
+    return cells
+
+
+def _groups(cells: list[Box]) -> list[list[Box]]:
+    """Cells grouped into tables: a cell sharing a corner with a group joins it."""
+    remaining = list(cells)
+    groups: list[list[Box]] = []
+    while remaining:
+        group = [remaining.pop(0)]
+        corners = {(group[0][i], group[0][j]) for i in (0, 2) for j in (1, 3)}
+        grown = True
+        while grown:
+            grown = False
+            for cell in list(remaining):
+                mine = {(cell[i], cell[j]) for i in (0, 2) for j in (1, 3)}
+                if not corners.isdisjoint(mine):
+                    corners |= mine
+                    group.append(cell)
+                    remaining.remove(cell)
+                    grown = True
+        groups.append(group)
+    return groups
+
+
+def _rows(cells: list[Box]) -> list[list[Box | None]]:
+    """Rows of a grid, top to bottom; one slot per distinct left edge of the grid's cells."""
+    xs = sorted({c[0] for c in cells})
+    by_top: dict[float, dict[float, Box]] = {}
+    for cell in sorted(cells, key=lambda c: (c[1], c[0])):
+        by_top.setdefault(cell[1], {})[cell[0]] = cell
+    return [[row.get(x) for x in xs] for _, row in sorted(by_top.items())]
