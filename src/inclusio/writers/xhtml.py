@@ -740,6 +740,51 @@ def provenance_sentences(adaptations: dict[str, list[Provenance]], images: Image
     return out
 
 
+_SUMMARY: dict[str, dict[str, str]] = {
+    "fr": {
+        "made": "Publication {fmt} produite automatiquement par inclusio à partir du fichier « {filename} ».",
+        "toc": "une table des matières, ",
+        "offers": "Elle offre {toc}des titres hiérarchisés sans niveau sauté et un ordre de lecture qui suit le "
+                  "document source.",
+        "images": "Images : {total} au total, dont {described} décrite(s) par un texte de remplacement et "
+                  "{decorative} décorative(s).",
+        "from_caption": "{n} image(s) décrite(s) seulement par leur légende",
+        "placeholder": "{n} image(s) sans description, signalée(s) « {marker} »",
+        "not_available": "{n} image(s) non disponible(s)",
+        "slides": "diapositives",
+        "pages": "pages",
+        "page_list": "La liste des pages renvoie aux {n} {unit} du document source.",
+        "page_numbers": "Les numéros des {n} {unit} du document source sont indiqués dans le texte.",
+        "mathml": "Les formules sont en MathML.",
+        "glossary": "Un glossaire de {n} terme(s) est en fin d'ouvrage, relié aux mots du texte.",
+        "read_along": "Chaque phrase est lue à voix haute (synthèse vocale) et mise en évidence pendant la lecture.",
+        "gaps": "Limites connues : {gaps}.",
+        "gap_sep": " ; ",
+        "no_claim": "Aucune évaluation de conformité n'a encore été faite.",
+    },
+    "en": {
+        "made": "{fmt} publication made automatically by inclusio from the file '{filename}'.",
+        "toc": "a table of contents, ",
+        "offers": "It offers {toc}headings in a hierarchy with no skipped level, and a reading order that follows "
+                  "the source document.",
+        "images": "Images: {total} in all, {described} described by alternative text, {decorative} decorative.",
+        "from_caption": "{n} image(s) described only by their caption",
+        "placeholder": "{n} image(s) without description, marked '{marker}'",
+        "not_available": "{n} image(s) not available",
+        "slides": "slides",
+        "pages": "pages",
+        "page_list": "The page list links to the {n} {unit} of the source document.",
+        "page_numbers": "The numbers of the source document's {n} {unit} are shown in the text.",
+        "mathml": "Formulas are in MathML.",
+        "glossary": "A glossary of {n} term(s) is at the end, linked from the words in the text.",
+        "read_along": "Every sentence is read aloud (synthetic speech) and highlighted while it is read.",
+        "gaps": "Known gaps: {gaps}.",
+        "gap_sep": "; ",
+        "no_claim": "No conformance evaluation has been made yet.",
+    },
+}
+
+
 def accessibility_summary(doc: Document, *, images: ImageStats, pages: int, has_toc: bool,
                           adaptations: dict[str, list[Provenance]], fmt: str = "EPUB",
                           page_list: bool = True, read_along: bool = False, mathml: bool = False,
@@ -747,74 +792,37 @@ def accessibility_summary(doc: Document, *, images: ImageStats, pages: int, has_
     """A human-readable summary of what the publication offers and lacks, in the document's language.
 
     ``pages`` is the number of page markers rendered; ``page_list`` says whether they are
-    reachable from a page list (EPUB) or only shown in the text (HTML).
+    reachable from a page list (EPUB) or only shown in the text (HTML). The phrases are in
+    ``_SUMMARY`` (French, and English for every other language).
     """
-    lang = primary_lang(doc.lang)
+    lang = "fr" if primary_lang(doc.lang) == "fr" else "en"
+    t = _SUMMARY[lang]
     slides = bool(doc.page_markers()) and all(m.kind == "slide" for m in doc.page_markers())
+    parts = [t["made"].format(fmt=fmt, filename=doc.source.filename),
+             t["offers"].format(toc=t["toc"] if has_toc else "")]
+    if images.shown or images.decorative or images.not_available:
+        total = images.shown + images.decorative + images.not_available
+        parts.append(t["images"].format(total=total, described=images.described, decorative=images.decorative))
     gaps: list[str] = []
-    fr = lang == "fr"
-    if fr:
-        parts = [f"Publication {fmt} produite automatiquement par inclusio à partir du fichier "
-                 f"« {doc.source.filename} »."]
-        nav = "une table des matières, " if has_toc else ""
-        parts.append(f"Elle offre {nav}des titres hiérarchisés sans niveau sauté et un ordre de lecture "
-                     "qui suit le document source.")
-        if images.shown or images.decorative or images.not_available:
-            total = images.shown + images.decorative + images.not_available
-            parts.append(f"Images : {total} au total, dont {images.described} décrite(s) par un texte de "
-                         f"remplacement et {images.decorative} décorative(s).")
-        if images.alt_from_caption:
-            gaps.append(f"{images.alt_from_caption} image(s) décrite(s) seulement par leur légende")
-        if images.placeholder:
-            gaps.append(f"{images.placeholder} image(s) sans description, signalée(s) "
-                        f"« {labels('fr')['no_alt']} »")
-        if images.not_available:
-            gaps.append(f"{images.not_available} image(s) non disponible(s)")
-        if pages:
-            unit = "diapositives" if slides else "pages"
-            parts.append(f"La liste des pages renvoie aux {pages} {unit} du document source." if page_list
-                         else f"Les numéros des {pages} {unit} du document source sont indiqués dans le texte.")
-        if mathml:
-            parts.append("Les formules sont en MathML.")
-        if glossary:
-            parts.append(f"Un glossaire de {glossary} terme(s) est en fin d'ouvrage, relié aux mots du texte.")
-        if read_along:
-            parts.append("Chaque phrase est lue à voix haute (synthèse vocale) et mise en évidence pendant la "
-                         "lecture.")
-        parts += provenance_sentences(adaptations, images, lang)
-        if gaps:
-            parts.append("Limites connues : " + " ; ".join(gaps) + ".")
-        parts.append("Aucune évaluation de conformité n'a encore été faite.")
-    else:
-        parts = [f"{fmt} publication made automatically by inclusio from the file '{doc.source.filename}'."]
-        nav = "a table of contents, " if has_toc else ""
-        parts.append(f"It offers {nav}headings in a hierarchy with no skipped level, and a reading order "
-                     "that follows the source document.")
-        if images.shown or images.decorative or images.not_available:
-            total = images.shown + images.decorative + images.not_available
-            parts.append(f"Images: {total} in all, {images.described} described by alternative text, "
-                         f"{images.decorative} decorative.")
-        if images.alt_from_caption:
-            gaps.append(f"{images.alt_from_caption} image(s) described only by their caption")
-        if images.placeholder:
-            gaps.append(f"{images.placeholder} image(s) without description, marked "
-                        f"'{labels('en')['no_alt']}'")
-        if images.not_available:
-            gaps.append(f"{images.not_available} image(s) not available")
-        if pages:
-            unit = "slides" if slides else "pages"
-            parts.append(f"The page list links to the {pages} {unit} of the source document." if page_list
-                         else f"The numbers of the source document's {pages} {unit} are shown in the text.")
-        if mathml:
-            parts.append("Formulas are in MathML.")
-        if glossary:
-            parts.append(f"A glossary of {glossary} term(s) is at the end, linked from the words in the text.")
-        if read_along:
-            parts.append("Every sentence is read aloud (synthetic speech) and highlighted while it is read.")
-        parts += provenance_sentences(adaptations, images, lang)
-        if gaps:
-            parts.append("Known gaps: " + "; ".join(gaps) + ".")
-        parts.append("No conformance evaluation has been made yet.")
+    if images.alt_from_caption:
+        gaps.append(t["from_caption"].format(n=images.alt_from_caption))
+    if images.placeholder:
+        gaps.append(t["placeholder"].format(n=images.placeholder, marker=labels(lang)["no_alt"]))
+    if images.not_available:
+        gaps.append(t["not_available"].format(n=images.not_available))
+    if pages:
+        unit = t["slides"] if slides else t["pages"]
+        parts.append(t["page_list" if page_list else "page_numbers"].format(n=pages, unit=unit))
+    if mathml:
+        parts.append(t["mathml"])
+    if glossary:
+        parts.append(t["glossary"].format(n=glossary))
+    if read_along:
+        parts.append(t["read_along"])
+    parts += provenance_sentences(adaptations, images, lang)
+    if gaps:
+        parts.append(t["gaps"].format(gaps=t["gap_sep"].join(gaps)))
+    parts.append(t["no_claim"])
     return " ".join(parts)
 
 
