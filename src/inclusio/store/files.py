@@ -4,7 +4,9 @@ Layout under the root (``settings.data_dir``)::
 
     originals/<sha[:2]>/<sha256>     every uploaded original, stored once per content
     jobs/<job_id>/...                what one job wrote (EPUB, HTML, MP3, report)
-    jobs/.work/<job_id>-<lease>/     an attempt's outputs while it runs (moved into place when recorded)
+    jobs/.work/<job_id>-<lease>/     an attempt's outputs while it runs (moved into place when recorded);
+                                     its ``.stages/`` records the finished stages, so the next attempt of a
+                                     job whose worker died takes the folder over and skips them
     cache/documents/<sha>-<key>.json the converted Document of an original (readability preview)
     tmp/                             uploads being received (moved into place when complete)
 
@@ -31,6 +33,25 @@ from typing import Any, BinaryIO, Protocol
 from inclusio.errors import InputEmpty, InputTooLarge
 
 CHUNK_BYTES = 1024 * 1024
+STAGE_RECORDS_DIR = ".stages"
+"""The folder inside a job's output folder where :mod:`inclusio.pipeline.stages` records finished stages."""
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
+
+    A reader (or the next attempt of a job whose process was killed) sees the old file or the whole new
+    one, never half of it. The one atomic-write helper of the project: the pipeline's caches and stage
+    records and the writers use it.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-", suffix=path.suffix)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -54,7 +75,8 @@ class Storage(Protocol):
     def original_path(self, relpath: str) -> Path: ...
     def delete_original(self, sha256: str) -> bool: ...
     def attempt_dir(self, job_id: str, lease: str) -> Path: ...
-    def publish_attempt(self, job_id: str, lease: str) -> Path: ...
+    def resume_attempt(self, job_id: str, lease: str) -> Path: ...
+    def publish_attempt(self, job_id: str, lease: str, keep: set[str] | None = None) -> Path: ...
     def discard_attempt(self, job_id: str, lease: str) -> None: ...
     def artifact_path(self, job_id: str, file: str) -> Path: ...
     def delete_job(self, job_id: str) -> bool: ...
@@ -198,21 +220,63 @@ class FileStore:
 
     # -- attempts: outputs appear all at once, or not at all ------------------------------------
 
-    def attempt_dir(self, job_id: str, lease: str) -> Path:
-        """An empty folder where one attempt of the job writes its outputs (under the same root)."""
+    def _attempt_folder(self, job_id: str, lease: str) -> Path:
         self.job_dir(job_id)  # validates the id
         if not lease or not all(c in "0123456789abcdef" for c in lease) or len(lease) > 64:
             raise ValueError(f"not a lease: {lease[:70]!r}")
-        folder = self._inside(f"jobs/.work/{job_id}-{lease}")
+        return self._inside(f"jobs/.work/{job_id}-{lease}")
+
+    def attempt_dir(self, job_id: str, lease: str) -> Path:
+        """An empty folder where one attempt of the job writes its outputs (under the same root)."""
+        folder = self._attempt_folder(job_id, lease)
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
         return folder
 
-    def publish_attempt(self, job_id: str, lease: str) -> Path:
-        """Move the attempt's folder to ``jobs/<job_id>`` (a rename: readers never see half of it)."""
+    def resume_attempt(self, job_id: str, lease: str) -> Path:
+        """The folder of a new attempt: one an earlier attempt of the job left, taken over, or a new one.
+
+        An attempt whose worker died (kill -9, a machine lost) leaves its folder with the stages it
+        finished recorded (``.stages/``); renaming it to the new lease lets ``run_job`` skip them.
+        The most recently changed folder is taken (the last attempt); older ones are removed. The
+        rename also cuts off an attempt presumed dead that is in fact still running: every path it
+        opens from then on is gone, and it cannot record anything (its lease is lost).
+        """
+        folder = self._attempt_folder(job_id, lease)
+        work = self.root / "jobs" / ".work"
+        earlier = sorted((p for p in work.glob(f"{job_id}-*") if p.is_dir() and p != folder),
+                         key=lambda p: p.stat().st_mtime, reverse=True) if work.is_dir() else []
+        if folder.exists():
+            shutil.rmtree(folder)
+        if earlier:
+            os.replace(earlier[0], folder)
+            for other in earlier[1:]:
+                shutil.rmtree(other, ignore_errors=True)
+        else:
+            folder.mkdir(parents=True)
+        return folder
+
+    def publish_attempt(self, job_id: str, lease: str, keep: set[str] | None = None) -> Path:
+        """Move the attempt's folder to ``jobs/<job_id>`` (a rename: readers never see half of it).
+
+        The stage records (``.stages/``) are dropped: a finished job is never run again. ``keep``,
+        when given, is the set of files (relative paths) the job recorded: anything else, such as
+        the half-written leftovers of an earlier attempt this one took over, is removed first.
+        """
         work = self._inside(f"jobs/.work/{job_id}-{lease}")
         final = self.job_dir(job_id)
+        if not work.exists() and final.exists():
+            return final  # moved by this attempt's first try, whose commit failed: the recording is retried
+        shutil.rmtree(work / STAGE_RECORDS_DIR, ignore_errors=True)
+        if keep is not None:
+            for path in sorted(work.rglob("*"), key=lambda p: len(p.parts), reverse=True):
+                relpath = path.relative_to(work).as_posix()
+                if path.is_dir() and not path.is_symlink():
+                    if not any(path.iterdir()):
+                        path.rmdir()
+                elif relpath not in keep:
+                    path.unlink()
         if final.exists():  # an earlier attempt died after moving its outputs but before recording them
             trash = self._inside(f"jobs/.work/trash-{uuid.uuid4().hex}")
             os.replace(final, trash)
@@ -250,16 +314,8 @@ class FileStore:
         return self._inside(f"cache/documents/{sha256}-{key}.json")
 
     def write_atomic(self, path: Path, data: bytes) -> None:
-        """Write ``data`` to ``path`` (inside the root) through a temporary file and a rename."""
-        path = self._inside(path.relative_to(self.root) if path.is_absolute() else path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            os.replace(tmp, path)
-        finally:
-            Path(tmp).unlink(missing_ok=True)
+        """:func:`write_atomic` for a path inside the root (refused outside it)."""
+        write_atomic(self._inside(path.relative_to(self.root) if path.is_absolute() else path), data)
 
     # -- housekeeping --------------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from inclusio.errors import InclusioError
 from inclusio.model import Document, Heading
+from inclusio.store.files import write_atomic
 from inclusio.writers.base import Artifact, RenderContext, writer_failed
 from inclusio.writers.css import profile_css
 from inclusio.writers.xhtml import (
@@ -67,9 +68,7 @@ class HtmlWriter:
             text = self.render(doc, ctx)
             ctx.out_dir.mkdir(parents=True, exist_ok=True)
             path = ctx.out_dir / f"{ctx.basename}.html"
-            tmp = path.with_name(f".{path.name}.tmp")
-            tmp.write_text(text, encoding="utf-8")
-            tmp.replace(path)
+            write_atomic(path, text.encode("utf-8"))
         except InclusioError:
             raise
         except Exception as exc:
