@@ -171,4 +171,4 @@ def test_the_converted_document_is_cached_by_content_and_reused(tmp_path: Path) 
     assert second.report["input"]["from_cache"] is True
     assert [b.id for b in second.document.blocks] == [b.id for b in cached.blocks]
     assert second.document.source.filename == "water.docx"
-    assert not list(cache.parent.glob(".tmp-*"))
+    assert not list(cache.parent.glob(".part-*"))

@@ -52,3 +52,14 @@ class LLMStats:
         for p in per_pass.values():
             p["waited_s"] = round(p["waited_s"], 3)
         return {**totals, "passes": per_pass}
+
+
+def tokens_used(snapshot: dict[str, Any] | None) -> int:
+    """Prompt + completion tokens of a :meth:`LLMStats.snapshot` (0 for none: the offline engine).
+
+    These are the ``usage`` figures the model server returned for each call, so they are what the
+    job is billed; an answer served from the cache made no call and counts nothing.
+    """
+    if not snapshot:
+        return 0
+    return int(snapshot.get("prompt_tokens", 0)) + int(snapshot.get("completion_tokens", 0))

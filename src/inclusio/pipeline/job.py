@@ -13,6 +13,7 @@ its own arguments.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -25,8 +26,12 @@ from inclusio.config import Settings
 from inclusio.errors import InclusioError, StageError, ToolMissing, as_inclusio_error
 from inclusio.model import Document, adapted_document
 from inclusio.pipeline.progress import STAGES
+from inclusio.pipeline.stages import StageKeys, StageRecords, file_sha256
 from inclusio.profiles import ALL_OUTPUTS, Profile
+from inclusio.store.files import write_atomic
 from inclusio.writers.base import Artifact, RenderContext
+
+log = logging.getLogger("inclusio.pipeline")
 
 JobStatus = Literal["succeeded", "partial", "failed"]
 StageProgressFn = Callable[[str, float, str], None]
@@ -48,6 +53,13 @@ class JobResult:
     warnings: list[dict[str, Any]] = field(default_factory=list)
     document: Document | None = None
     report: dict[str, Any] = field(default_factory=dict)
+    llm_tokens: int = 0
+    """Prompt + completion tokens the model server counted for this job's adaptation (0 offline; answers
+    from the cache cost none). A reused adapt stage gives the tokens recorded when it was done: they
+    were spent for this job by an attempt that could not record them."""
+    reused: list[str] = field(default_factory=list)
+    """Stages skipped because their recorded output was still valid (``convert``, ``analyse``,
+    ``adapt``, ``render.<output>``, ``validate``); also ``report["reused"]``."""
 
     def artifact(self, name: str) -> Artifact | None:
         return next((a for a in self.artifacts if a.name == name), None)
@@ -96,6 +108,7 @@ def run_job(
     on_progress: StageProgressFn | None = None,
     document: Document | None = None,
     document_cache: Path | None = None,
+    reuse: bool = True,
 ) -> JobResult:
     """Convert ``input_path`` for ``profile`` and write the outputs into ``out_dir``.
 
@@ -107,6 +120,12 @@ def run_job(
     file for the converted Document, keyed by the caller on the input's content and
     :func:`conversion_key`: when it exists the file is not converted again (a redelivered job, or a
     second learner asking for the same document); when it does not, it is written after converting.
+
+    ``reuse`` (default on): every finished stage is recorded in ``out_dir/.stages/`` under the hash
+    of its inputs (:mod:`inclusio.pipeline.stages`), and a run into a folder holding records skips
+    the stages whose inputs did not change: the converted and adapted Documents, each writer's
+    files (when their sha256 on disk is still the one recorded) and the validation. The report
+    lists them in ``reused``; progress is reported for every stage all the same.
     """
     from inclusio.converters.base import ConvertContext
 
@@ -120,6 +139,7 @@ def run_job(
     progress = _Progress(on_progress)
     timings: dict[str, float] = {}
     result = JobResult(status="succeeded")
+    reused = result.reused
     report: dict[str, Any] = {
         "inclusio_version": __version__,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -128,25 +148,41 @@ def run_job(
         "reading": profile.reading.model_dump(),
         "outputs_requested": wanted,
         "stages": {},
+        "reused": reused,
     }
+    records, keys = _stage_records(out_dir, input_path, document, filename, profile, settings) if reuse \
+        else (None, None)
+    if records is not None and keys is not None and document is None and document_cache is None:
+        document_cache = records.path("convert", keys.convert)
 
     # -- convert ----------------------------------------------------------------------------
     progress.start("convert")
     started = time.perf_counter()
     try:
+        cached = None
+        if document is None and document_cache is not None and document_cache.is_file():
+            try:
+                cached = Document.from_json(document_cache.read_bytes())
+            except Exception as exc:  # noqa: BLE001 - an unreadable cache is converted again (and rewritten)
+                log.warning("cached Document %s unreadable (%s); converting again", document_cache, exc)
         if document is not None:
             doc = document
             report["input"]["from_document"] = True
-        elif document_cache is not None and document_cache.is_file():
-            cached = Document.from_json(document_cache.read_bytes())
-            doc = cached.model_copy(update={"source": cached.source.model_copy(update={"filename": filename})})
+        elif cached is not None:
+            source = cached.source.model_copy(update={"filename": filename})
+            doc = cached.model_copy(update={"source": source})
             report["input"]["from_cache"] = True
+            reused.append("convert")
+            progress(1.0, "reused")
         else:
             from inclusio.converters.registry import convert
 
             doc = convert(input_path, ConvertContext.from_settings(settings, filename, progress))
             if document_cache is not None:
-                _write_atomic(document_cache, doc.to_json(indent=None).encode("utf-8"))
+                write_atomic(document_cache, doc.to_json(indent=None).encode("utf-8"))
+                if records is not None and keys is not None and document_cache == records.path("convert",
+                                                                                                keys.convert):
+                    records.forget("convert", except_key=keys.convert)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a coded error in the result
         timings["convert"] = time.perf_counter() - started
         result.status = "failed"
@@ -163,40 +199,63 @@ def run_job(
                            pages=doc.source.pages, converter=doc.source.converter, lang=doc.lang,
                            title=doc.title)
     report["stages"]["convert"] = {"seconds": round(timings["convert"], 3), "ok": True,
-                                   "blocks": len(doc.blocks), "issues": len(doc.issues)}
+                                   "blocks": len(doc.blocks), "issues": len(doc.issues),
+                                   **({"reused": True} if "convert" in reused else {})}
 
     # -- analyse (source) ---------------------------------------------------------------------
     progress.start("analyse")
     started = time.perf_counter()
-    from inclusio.analysis.readability import score_document
+    from inclusio.analysis.easy_read_rules import RuleReport
+    from inclusio.analysis.readability import DocumentReadability, score_document
 
-    before = score_document(doc)
+    analysed = records.load("analyse", keys.analyse) if records is not None and keys is not None else None
+    rules_source: RuleReport | None = None
+    if analysed is not None:
+        before = DocumentReadability.model_validate(analysed["readability_before"])
+        if analysed.get("rules_source") is not None:
+            rules_source = RuleReport.model_validate(analysed["rules_source"])
+        reused.append("analyse")
+        progress(1.0, "reused")
+    else:
+        before = score_document(doc)
+        if settings.quality_checks:
+            from inclusio.analysis.easy_read_rules import check_rules
+
+            progress(0.3, "easy-to-read rules (source)")
+            rules_source = check_rules(doc)
+        if records is not None and keys is not None:
+            records.save("analyse", keys.analyse, {
+                "readability_before": before.model_dump(mode="json"),
+                "rules_source": rules_source.model_dump(mode="json") if rules_source is not None else None})
     report["readability"] = {"before": before.model_dump()}
-    rules_source = None
-    if settings.quality_checks:
-        from inclusio.analysis.easy_read_rules import check_rules
-
-        progress(0.3, "easy-to-read rules (source)")
-        rules_source = check_rules(doc)
     timings["analyse"] = time.perf_counter() - started
-    report["stages"]["analyse"] = {"seconds": round(timings["analyse"], 3), "ok": True}
+    report["stages"]["analyse"] = {"seconds": round(timings["analyse"], 3), "ok": True,
+                                   **({"reused": True} if "analyse" in reused else {})}
 
     # -- adapt ---------------------------------------------------------------------------------
     progress.start("adapt")
     started = time.perf_counter()
-    from inclusio.adapt.engine import adapt_document
-
-    adapted = adapt_document(doc, profile, settings, on_progress=progress)
-    doc = adapted.document
-    result.warnings += adapted.warnings
-    adapt_info: dict[str, Any] = dict(adapted.stats)
+    adapted_sha: str | None = None
+    stage = _reuse_adapt(records, keys) if records is not None and keys is not None else None
+    if stage is not None:
+        doc, adapted_sha, record = stage
+        reused.append("adapt")
+        progress(1.0, "reused")
+    else:
+        record = _adapt(doc, profile, settings, rules_source, progress)
+        doc = record.pop("document")
+        if records is not None and keys is not None:
+            adapted_sha = records.save_bytes("adapted", keys.adapt, doc.to_json(indent=None).encode("utf-8"))
+            records.save("adapt", keys.adapt, {**record, "document_sha256": adapted_sha})
+    result.warnings += record["warnings"]
+    result.llm_tokens = int(record["llm_tokens"])
+    report["readability"]["after"] = record["readability_after"]
+    report.update(record["checks"])
+    report["llm_tokens"] = result.llm_tokens
     view = adapted_document(doc, profile.adaptation_kinds)
-    after = score_document(view)
-    report["readability"]["after"] = after.model_dump()
-    if rules_source is not None:
-        _quality_checks(doc, profile, rules_source, report, result)
     timings["adapt"] = time.perf_counter() - started
-    report["stages"]["adapt"] = {"seconds": round(timings["adapt"], 3), "ok": True, **adapt_info}
+    report["stages"]["adapt"] = {"seconds": round(timings["adapt"], 3), "ok": True, **record["stats"],
+                                 **({"reused": True} if "adapt" in reused else {})}
     result.document = doc
 
     # -- render ------------------------------------------------------------------------------
@@ -206,10 +265,21 @@ def run_job(
     from inclusio.writers.registry import get_writer
 
     render_outputs = [name for name in wanted if name != "report"]
+    render_keys: dict[str, str] = {}
     share = 1.0 / max(1, len(render_outputs))
     for index, name in enumerate(render_outputs):
         started = time.perf_counter()
         progress(index * share, f"writing {name}")
+        if records is not None and keys is not None and adapted_sha is not None:
+            render_keys[name] = keys.render(name, adapted_sha)
+            kept = records.load_artifacts(name, render_keys[name])
+            if kept is not None:
+                _add_artifacts(result, name, kept)
+                reused.append(f"render.{name}")
+                progress((index + 1) * share, f"{name}: reused")
+                report["stages"][f"render.{name}"] = {"seconds": round(time.perf_counter() - started, 3),
+                                                      "ok": True, "files": len(kept), "reused": True}
+                continue
 
         def writer_progress(fraction: float, message: str, _base: float = index * share) -> None:
             # Each writer reports 0..1 for itself; map it into its share of the render stage.
@@ -222,9 +292,9 @@ def run_job(
             report["stages"][f"render.{name}"] = {"seconds": round(time.perf_counter() - started, 3),
                                                   "ok": False}
             continue
-        result.artifacts += artifacts
-        for artifact in artifacts:
-            result.warnings += [{"stage": f"render.{name}", **w} for w in artifact.warnings]
+        _add_artifacts(result, name, artifacts)
+        if name in render_keys and records is not None:
+            records.save_artifacts(name, render_keys[name], artifacts)
         report["stages"][f"render.{name}"] = {"seconds": round(time.perf_counter() - started, 3),
                                               "ok": True, "files": len(artifacts)}
 
@@ -233,13 +303,34 @@ def run_job(
     epub = result.artifact("epub")
     if epub is not None and settings.validate_epub:
         started = time.perf_counter()
-        epubcheck = _validate_epub(epub.path, result)
-        report["validation"] = {"epubcheck": epubcheck}
-        if settings.validate_ace:
-            progress(0.5, "DAISY Ace")
-            valid = bool(epubcheck.get("ran")) and epubcheck.get("errors", 1) + epubcheck.get("fatals", 1) == 0
-            report["validation"]["ace"] = _validate_ace(epub.path, settings, valid, result)
-        report["stages"]["validate"] = {"seconds": round(time.perf_counter() - started, 3), "ok": True}
+        epub_sha = file_sha256(epub.path) if records is not None else ""
+        validated = records.load("validate", keys.validate(epub_sha)) \
+            if records is not None and keys is not None else None
+        if validated is not None:
+            report["validation"] = validated["validation"]
+            result.errors += validated["errors"]
+            result.warnings += validated["warnings"]
+            reused.append("validate")
+            progress(1.0, "reused")
+        else:
+            errors_before, warnings_before = len(result.errors), len(result.warnings)
+            epubcheck = _validate_epub(epub.path, result)
+            report["validation"] = {"epubcheck": epubcheck}
+            if settings.validate_ace:
+                progress(0.5, "DAISY Ace")
+                no_errors = epubcheck.get("errors", 1) + epubcheck.get("fatals", 1) == 0
+                valid = bool(epubcheck.get("ran")) and no_errors
+                report["validation"]["ace"] = _validate_ace(epub.path, settings, valid, result)
+            if records is not None and keys is not None and _validation_ran(report["validation"]):
+                # Keyed by the EPUB as validated: Ace's conformance claim rewrites it in place.
+                final_sha = file_sha256(epub.path)
+                records.save("validate", keys.validate(final_sha), {
+                    "validation": report["validation"], "errors": result.errors[errors_before:],
+                    "warnings": result.warnings[warnings_before:]})
+                if final_sha != epub_sha and "epub" in render_keys:
+                    records.update_artifact_sha("epub", render_keys["epub"], epub.path)
+        report["stages"]["validate"] = {"seconds": round(time.perf_counter() - started, 3), "ok": True,
+                                        **({"reused": True} if "validate" in reused else {})}
 
     # -- report ------------------------------------------------------------------------------
     progress.start("report")
@@ -259,33 +350,100 @@ def run_job(
     return result
 
 
-def _quality_checks(doc: Document, profile: Profile, rules_source: Any, report: dict[str, Any],
-                    result: JobResult) -> None:
+def _stage_records(out_dir: Path, input_path: Path, document: Document | None, filename: str,
+                   profile: Profile, settings: Settings) -> tuple[StageRecords | None, StageKeys | None]:
+    """The stage records of ``out_dir`` and this job's keys; none when the input cannot be read
+    (the convert stage then reports why, with its code)."""
+    try:
+        keys = StageKeys.for_job(input_path=input_path, document=document, filename=filename, profile=profile,
+                                 settings=settings)
+    except OSError:
+        return None, None
+    return StageRecords(out_dir), keys
+
+
+def _reuse_adapt(records: StageRecords, keys: StageKeys) -> tuple[Document, str, dict[str, Any]] | None:
+    """The adapted Document and the adapt stage's record, if both are on disk and whole."""
+    record = records.load("adapt", keys.adapt)
+    if record is None:
+        return None
+    data = records.load_bytes("adapted", keys.adapt, str(record.get("document_sha256")))
+    if data is None:
+        return None
+    try:
+        return Document.from_json(data), str(record["document_sha256"]), record
+    except Exception as exc:  # noqa: BLE001 - a record of another schema version: adapt again
+        log.warning("adapted Document in %s unreadable (%s); adapting again", records.folder, exc)
+        return None
+
+
+def _adapt(doc: Document, profile: Profile, settings: Settings, rules_source: Any,
+           progress: _Progress) -> dict[str, Any]:
+    """The adapt stage: the adapted Document and what the stage adds to the result and the report.
+
+    Returns ``document``, ``stats`` (the engine's figures), ``warnings``, ``readability_after``,
+    ``checks`` (the quality checks' report sections) and ``llm_tokens`` (prompt + completion tokens
+    the model server counted for this job; answers from the cache cost none).
+    """
+    from inclusio.adapt.engine import adapt_document
+    from inclusio.analysis.readability import score_document
+    from inclusio.llm.accounting import tokens_used
+
+    adapted = adapt_document(doc, profile, settings, on_progress=progress)
+    stats: dict[str, Any] = dict(adapted.stats)
+    warnings = list(adapted.warnings)
+    view = adapted_document(adapted.document, profile.adaptation_kinds)
+    after = score_document(view)
+    checks: dict[str, Any] = {}
+    if rules_source is not None:
+        checks, flagged = _quality_checks(adapted.document, profile, rules_source)
+        warnings += flagged
+    return {"document": adapted.document, "stats": stats, "warnings": warnings,
+            "readability_after": after.model_dump(), "checks": checks,
+            "llm_tokens": tokens_used(stats.get("llm"))}
+
+
+def _add_artifacts(result: JobResult, name: str, artifacts: list[Artifact]) -> None:
+    result.artifacts += artifacts
+    for artifact in artifacts:
+        result.warnings += [{"stage": f"render.{name}", **w} for w in artifact.warnings]
+
+
+def _validation_ran(validation: dict[str, Any]) -> bool:
+    """Whether every validator asked for really ran (a missing tool is not a result to keep)."""
+    return all(entry.get("ran") for entry in validation.values())
+
+
+def _quality_checks(doc: Document, profile: Profile, rules_source: Any) -> tuple[dict[str, Any],
+                                                                                   list[dict[str, Any]]]:
     """Easy-to-read rules on what the reader gets, and the faithfulness of every adaptation.
 
-    A block whose adaptation lost a number, a date, a name or a glossary term is not an error: it
-    is flagged for the reviewer (warning ``adapt.facts_missing``), since drafts are reviewed anyway.
+    Returns the report sections and the warnings. A block whose adaptation lost a number, a date,
+    a name or a glossary term is not an error: it is flagged for the reviewer (warning
+    ``adapt.facts_missing``), since drafts are reviewed anyway.
     """
     from inclusio.analysis.easy_read_rules import check_rules
     from inclusio.analysis.faithfulness import check_faithfulness
 
     rules_adapted = check_rules(doc, adaptation_kinds=profile.adaptation_kinds)
     faith = check_faithfulness(doc)
-    report["easy_read_rules"] = {"source": rules_source.model_dump(), "adapted": rules_adapted.model_dump()}
-    report["faithfulness"] = faith.model_dump()
-    report["checks_summary"] = {"rules_source": rules_source.summary.model_dump(),
-                                "rules_adapted": rules_adapted.summary.model_dump(),
-                                "faithfulness": faith.summary.model_dump()}
+    checks = {"easy_read_rules": {"source": rules_source.model_dump(), "adapted": rules_adapted.model_dump()},
+              "faithfulness": faith.model_dump(),
+              "checks_summary": {"rules_source": rules_source.summary.model_dump(),
+                                 "rules_adapted": rules_adapted.summary.model_dump(),
+                                 "faithfulness": faith.summary.model_dump()}}
+    warnings: list[dict[str, Any]] = []
     for block in faith.blocks:
         if block.needs_review:
             missing = ", ".join(item.text for item in block.missing[:5])
-            result.warnings.append({
+            warnings.append({
                 "stage": "adapt", "code": "adapt.facts_missing", "block_id": block.block_id,
                 "message": f"The {block.adaptation_kind} adaptation of block {block.block_id} lost: {missing}. "
                            "Check it in review.",
                 "message_fr": f"L'adaptation ({block.adaptation_kind}) du bloc {block.block_id} a perdu : "
                               f"{missing}. Vérifiez-la à la relecture.",
             })
+    return checks, warnings
 
 
 def _validate_epub(path: Path, result: JobResult) -> dict[str, Any]:
@@ -341,22 +499,6 @@ def conversion_key(settings: Settings) -> str:
 
     raw = f"{__version__}|{settings.pdf_tables}|{settings.max_pages}|{settings.max_image_pixels}"
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write through a temporary file and a rename, so a reader never sees half a file."""
-    import os
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _write_report(report: dict[str, Any], out_dir: Path, basename: str) -> Artifact:
