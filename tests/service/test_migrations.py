@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import inspect
 
 from inclusio.store.db import JobStore
-from inclusio.store.migrate import current_revision, downgrade_database, head_revision
+from inclusio.store.migrate import current_revision, downgrade_database, head_revision, upgrade_database
 from inclusio.store.models import Base
 
-HEAD = "0003"  # the newest revision (0003: per-job reading adjustments)
+HEAD = "0004"  # the newest revision (0004: shared documents, release of a reviewed job by a worker)
 
 SKELETON_JOBS = """CREATE TABLE jobs (id VARCHAR(32) PRIMARY KEY, status VARCHAR(16) NOT NULL, stage VARCHAR(32),
 progress FLOAT NOT NULL, message TEXT NOT NULL, profile_id VARCHAR(64) NOT NULL, outputs JSON,
@@ -95,3 +95,31 @@ def test_concurrent_starts_on_one_sqlite_file_and_the_db_cli(tmp_path: Path) -> 
     out = subprocess.run([sys.executable, "-m", "inclusio.cli", "db", "current"], capture_output=True, text=True,
                          env=env, timeout=60)
     assert out.returncode == 0 and f"current: {HEAD}" in out.stdout and f"head: {HEAD}" in out.stdout, out.stderr
+
+
+def test_0004_keeps_the_jobs_of_0003_adds_shares_and_goes_back(empty_url: str) -> None:
+    from sqlalchemy import text
+
+    store = JobStore(empty_url)
+    upgrade_database(store.engine, "0003")
+    assert "shares" not in inspect(store.engine).get_table_names()
+    with store.engine.begin() as conn:
+        conn.execute(text("INSERT INTO users (id, username, role, institution, created_at) "
+                          "VALUES ('u1', 'prof', 'teacher', 'A', '2026-01-01 10:00:00')"))
+        conn.execute(text("INSERT INTO jobs (id, status, progress, message, profile_id, filename, input_sha256, "
+                          "input_bytes, input_path, created_at, errors, warnings, artifacts, attempts, owner_id) "
+                          "VALUES ('ab12', 'succeeded', 1, 'done', 'dyslexia', 'cours.pdf', :sha, 10, :path, "
+                          "'2026-01-01 10:00:00', '[]', '[]', '{}', 1, 'u1')"),
+                     {"sha": "a" * 64, "path": "originals/aa/" + "a" * 64})
+    assert store.migrate() == HEAD
+    kept = store.get("ab12")
+    assert kept.filename == "cours.pdf" and kept.release_state is None and kept.release_errors is None
+    share = store.create_share(owner_id="u1", institution="A", title="Cours 1", course="BIO-101", filename="cours.pdf",
+                               input_sha256="a" * 64, input_path="originals/aa/" + "a" * 64, input_bytes=10)
+    assert store.list_shares(institution="A", search="bio")[0].id == share.id
+    assert store.jobs_using_original("a" * 64) == 2  # the job and the share: the file stays
+    downgrade_database(store.engine, "0003")
+    assert "shares" not in inspect(store.engine).get_table_names()
+    assert "release_state" not in {c["name"] for c in inspect(store.engine).get_columns("jobs")}
+    assert store.migrate() == HEAD
+    store.dispose()

@@ -10,6 +10,14 @@ the attempt a *lease*; only the holder of the current lease may record progress 
 can never record a second outcome. :meth:`JobStore.requeue_stuck` (the watchdog) hands a job
 whose worker stopped beating back to the queue with a new lease to come.
 
+The release of a reviewed job works the same way on the job's ``release_*`` columns (the job
+itself stays finished): :meth:`JobStore.request_release` gives the release a token,
+:meth:`JobStore.start_release` swaps it for the attempt's own (a duplicate message finds it taken),
+and only that attempt may record the outcome (:meth:`JobStore.finish_release`, :meth:`JobStore.fail_release`).
+
+Shares (:class:`~inclusio.store.models.Share`) point at stored originals: an original stays while a
+job or a share uses it (:meth:`JobStore.jobs_using_original`).
+
 The schema is made by Alembic migrations (:mod:`inclusio.store.migrate`), the tables are in
 :mod:`inclusio.store.models`.
 """
@@ -37,12 +45,13 @@ from inclusio.store.models import (
     Job,
     JobEvent,
     JobState,
+    Share,
     UTCDateTime,
     utcnow,
 )
 
 __all__ = ["FINISHED_STATES", "JOB_STATES", "Base", "Batch", "Job", "JobEvent", "JobState", "JobStore",
-           "JobFilter", "UTCDateTime", "make_engine", "utcnow"]
+           "JobFilter", "Share", "UTCDateTime", "make_engine", "utcnow"]
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 """How long a SQLite writer waits for another process's lock before failing."""
@@ -168,9 +177,11 @@ class JobStore:
                                         .order_by(JobEvent.id)))
 
     def jobs_using_original(self, sha256: str) -> int:
+        """How many jobs and shares use the original ``sha256``: its file stays while this is above 0."""
         with self.session() as session:
-            return int(session.scalar(select(func.count()).select_from(Job).where(Job.input_sha256 == sha256))
-                       or 0)
+            jobs = session.scalar(select(func.count()).select_from(Job).where(Job.input_sha256 == sha256))
+            shares = session.scalar(select(func.count()).select_from(Share).where(Share.input_sha256 == sha256))
+            return int(jobs or 0) + int(shares or 0)
 
     def finished_before(self, cutoff: datetime, limit: int = 1000) -> list[Job]:
         with self.session() as session:
@@ -361,6 +372,135 @@ class JobStore:
             session.execute(delete(JobEvent).where(JobEvent.job_id.in_(job_ids)))
             result = session.execute(delete(Job).where(Job.id.in_(job_ids)))
             return int(result.rowcount)  # type: ignore[attr-defined]
+
+    # -- release of a reviewed job (workers/release_tasks.py) ---------------------------------------
+
+    def request_release(self, job_id: str, *, by: str, stale_before: datetime) -> str | None:
+        """Mark the finished job ``releasing`` with a new token; ``None`` if a live release is under way.
+
+        A release whose last sign of life is older than ``stale_before`` (its worker died, its message
+        was lost) is superseded: the new token voids the old attempt.
+        """
+        token = uuid.uuid4().hex
+        now = utcnow()
+        live = (Job.release_state == "releasing") & (Job.release_beat_at >= stale_before)
+        with self.session() as session:
+            result = session.execute(
+                sql_update(Job).where(Job.id == job_id, Job.status.in_(("succeeded", "partial")),
+                                      or_(Job.release_state.is_(None), ~live))
+                .values(release_state="releasing", release_token=token, release_beat_at=now, released_by=by[:128],
+                        release_errors=[]))
+            if result.rowcount == 0:  # type: ignore[attr-defined]
+                return None
+            session.add(JobEvent(job_id=job_id, at=now, kind="release", progress=1.0, message=f"asked by {by}"[:500]))
+        return token
+
+    def start_release(self, job_id: str, token: str) -> str | None:
+        """The attempt takes the release asked with ``token``: its own lease, or ``None`` (taken or superseded)."""
+        lease = uuid.uuid4().hex
+        with self.session() as session:
+            result = session.execute(sql_update(Job).where(Job.id == job_id, Job.release_token == token,
+                                                           Job.release_state == "releasing")
+                                     .values(release_token=lease, release_beat_at=utcnow()))
+            return lease if result.rowcount else None  # type: ignore[attr-defined]
+
+    def beat_release(self, job_id: str, lease: str) -> bool:
+        """The release attempt holding ``lease`` is alive; ``False`` if it was superseded or the job deleted."""
+        with self.session() as session:
+            result = session.execute(sql_update(Job).where(Job.id == job_id, Job.release_token == lease,
+                                                           Job.release_state == "releasing")
+                                     .values(release_beat_at=utcnow()))
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def finish_release(self, job_id: str, lease: str, *, status: JobState, artifacts: dict[str, dict[str, Any]],
+                       errors: list[dict[str, Any]], warnings: list[dict[str, Any]], message: str,
+                       before_commit: Callable[[], None] | None = None) -> bool:
+        """Record the released outputs (the job's status, files and problems become the release's).
+
+        ``before_commit`` runs inside the transaction once the row is known to be ours (the worker
+        swaps the job's folder for the new one there); ``False`` if ``lease`` lost the release.
+        """
+        now = utcnow()
+        with self.session() as session:
+            result = session.execute(sql_update(Job).where(Job.id == job_id, Job.release_token == lease,
+                                                           Job.release_state == "releasing")
+                                     .values(status=status, artifacts=artifacts, errors=errors, warnings=warnings,
+                                             message=message[:500], release_state="released", release_token=None,
+                                             released_at=now, release_beat_at=now, release_errors=errors))
+            if result.rowcount == 0:  # type: ignore[attr-defined]
+                return False
+            session.add(JobEvent(job_id=job_id, at=now, kind="released", stage=status, progress=1.0,
+                                 message=message[:500]))
+            if before_commit is not None:
+                before_commit()
+        return True
+
+    def fail_release(self, job_id: str, lease: str, errors: list[dict[str, Any]]) -> bool:
+        """The release failed as a whole: the job keeps its outputs; the errors are recorded with it."""
+        now = utcnow()
+        with self.session() as session:
+            result = session.execute(sql_update(Job).where(Job.id == job_id, Job.release_token == lease,
+                                                           Job.release_state == "releasing")
+                                     .values(release_state="failed", release_token=None, release_beat_at=now,
+                                             release_errors=errors))
+            if result.rowcount == 0:  # type: ignore[attr-defined]
+                return False
+            first = errors[0] if errors else {}
+            session.add(JobEvent(job_id=job_id, at=now, kind="release_failed", stage=str(first.get("code", ""))[:32],
+                                 progress=1.0, message=str(first.get("message", ""))[:500]))
+        return True
+
+    # -- shares -------------------------------------------------------------------------------
+
+    def create_share(self, *, owner_id: str, institution: str, title: str, course: str, filename: str,
+                     input_sha256: str, input_path: str, input_bytes: int) -> Share:
+        """Share a stored original; the same original shared again by its owner for the same course
+        is the same share (no duplicate)."""
+        with self.session() as session:
+            existing = session.scalar(select(Share).where(Share.owner_id == owner_id,
+                                                          Share.input_sha256 == input_sha256,
+                                                          Share.course == course[:120]))
+            if existing is not None:
+                return existing
+            share = Share(id=uuid.uuid4().hex, owner_id=owner_id, institution=institution, title=title[:255],
+                          course=course[:120], filename=filename[:255], input_sha256=input_sha256,
+                          input_path=input_path, input_bytes=input_bytes, created_at=utcnow())
+            session.add(share)
+        return share
+
+    def get_share(self, share_id: str) -> Share | None:
+        with self.session() as session:
+            return session.get(Share, share_id) if looks_like_id(share_id) else None
+
+    def list_shares(self, *, owner: str | None = None, institution: str | None = None, search: str | None = None,
+                    limit: int = 200) -> list[Share]:
+        """Shares, newest first; ``search``: part of the course, title or file name (any case)."""
+        query = select(Share).order_by(Share.created_at.desc(), Share.id).limit(limit)
+        if owner is not None:
+            query = query.where(Share.owner_id == owner)
+        if institution is not None:
+            query = query.where(Share.institution == institution)
+        if search:
+            pattern = "%" + search.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
+            query = query.where(or_(func.lower(Share.course).like(pattern), func.lower(Share.title).like(pattern),
+                                    func.lower(Share.filename).like(pattern)))
+        with self.session() as session:
+            return list(session.scalars(query))
+
+    def delete_share(self, share_id: str) -> Share | None:
+        """Stop sharing: the row goes (the caller deletes the original if nothing uses it any more)."""
+        with self.session() as session:
+            share = session.get(Share, share_id) if looks_like_id(share_id) else None
+            if share is not None:
+                session.delete(share)
+            return share
+
+    def delete_shares_of(self, owner_id: str) -> list[Share]:
+        """Delete every share of ``owner_id`` (the caller deletes the originals nothing uses any more)."""
+        with self.session() as session:
+            shares = list(session.scalars(select(Share).where(Share.owner_id == owner_id)))
+            session.execute(delete(Share).where(Share.owner_id == owner_id))
+        return shares
 
     # -- batches ------------------------------------------------------------------------------
 

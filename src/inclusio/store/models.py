@@ -9,6 +9,7 @@
 * ``learner_profiles``: the profile a learner needs. Health data: only the profile id is stored,
   never a diagnosis; every read and write is written to ``audit_log``.
 * ``audit_log``: who read or changed whose personal data, when.
+* ``shares``: a document a teacher shares with the students of their institution (revision 0004).
 
 Changing a table = a new revision in ``store/migrations/versions`` (``inclusio db revision``
 is not offered: write it by hand, it is a few lines) and the column here.
@@ -25,6 +26,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 JobState = Literal["queued", "running", "succeeded", "partial", "failed"]
+ReleaseState = Literal["releasing", "released", "failed"]
 JOB_STATES: tuple[JobState, ...] = ("queued", "running", "succeeded", "partial", "failed")
 FINISHED_STATES: frozenset[str] = frozenset({"succeeded", "partial", "failed"})
 Role = Literal["student", "teacher", "staff", "admin"]
@@ -108,6 +110,18 @@ class Job(Base):
     # -- revision 0003 --
     reading: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     """The learner's reading adjustments (font, size, spacing) over the profile's ``reading``."""
+    # -- revision 0004: release of the reviewed version, done by a worker (workers/release_tasks.py) --
+    release_state: Mapped[str | None] = mapped_column(String(16), default=None)
+    """``None`` (never released), ``releasing``, ``released`` or ``failed`` (the last release's outcome)."""
+    release_token: Mapped[str | None] = mapped_column(String(32), default=None)
+    """The current release attempt's id: only it may record the release (a later request supersedes it)."""
+    release_beat_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    """Last sign of life of the release under way (request, start, heartbeat)."""
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    released_by: Mapped[str | None] = mapped_column(String(128), default=None)
+    """The reviewer who asked for the (last) release: their user name."""
+    release_errors: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
+    """Coded errors of the last release (its outputs' failures, or why it failed as a whole)."""
 
     @property
     def finished(self) -> bool:
@@ -192,3 +206,26 @@ class AuditEntry(Base):
     subject_id: Mapped[str | None] = mapped_column(String(32), default=None, index=True)
     institution: Mapped[str | None] = mapped_column(String(64), default=None)
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Share(Base):
+    """A document a teacher (or staff) shares with the students of their institution.
+
+    It points at a stored original (content-addressed), not at anyone's job: a student who asks for
+    an adapted version gets a job of their own on the same original, converted once for everyone
+    (the document cache). Students see its title, course and file name only.
+    """
+
+    __tablename__ = "shares"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    owner_id: Mapped[str] = mapped_column(String(32), ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    institution: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(String(255))
+    course: Mapped[str] = mapped_column(String(120), default="")
+    """A course label or code students search by (``BIO-101``); may be empty."""
+    filename: Mapped[str] = mapped_column(String(255))
+    input_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    input_path: Mapped[str] = mapped_column(String(255))
+    input_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
