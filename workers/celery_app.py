@@ -86,7 +86,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         # The API answers fast with queue.unavailable instead of hanging when the broker is down.
         "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5,
                                       "interval_max": 1.0},
-        "include": ["workers.tasks"],
+        "include": ["workers.tasks", "workers.release_tasks"],
     }
     if broker.startswith("sqla+sqlite"):
         # The API and the worker write the same SQLite file: wait for the other's lock.

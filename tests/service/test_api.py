@@ -1,18 +1,22 @@
-"""API answers without a worker: errors with stable codes, profiles, health, the upload path."""
+"""API answers: errors with stable codes, profiles, health, the upload path (without a worker); documents
+teachers share with students and the release of a reviewed job (with a real worker where the work runs)."""
 
 from __future__ import annotations
 
 import hashlib
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from service_helpers import api_client, make_settings
+from service_helpers import api_client, make_settings, submit, wait_finished
 
 from inclusio.config import Settings
 from inclusio.store.db import JobStore
+from inclusio.store.files import FileStore
 
 
 @pytest.fixture
@@ -145,3 +149,187 @@ def test_the_api_does_not_import_the_task_code(tmp_path: Path) -> None:
             "assert 'workers.tasks' not in sys.modules; print('ok')")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
+
+
+# -- documents teachers share with their students ------------------------------------------------------
+
+def _files_of(settings: Settings) -> set[str]:
+    """Every file the service stores (the SQLite databases aside)."""
+    return {p.relative_to(settings.data_dir).as_posix() for p in FileStore.from_settings(settings).all_files()
+            if not p.name.endswith((".db", ".db-wal", ".db-shm", ".lock"))}
+
+
+def test_students_get_their_own_version_of_a_shared_document_converted_once(settings: Settings, small_pdf: Path,
+                                                                            start_worker: object) -> None:
+    worker = start_worker(settings)  # type: ignore[operator]
+    teacher = api_client(settings, "teacher")
+    s1, s2 = api_client(settings, "student"), api_client(settings, "student")
+    assert s1.put("/me/profile", json={"profile": "dyslexia"}).status_code == 200
+    with small_pdf.open("rb") as fh:
+        shared = teacher.post("/shares", files={"file": ("Cours de bio.pdf", fh, "application/pdf")},
+                              data={"title": "La cellule", "course": "BIO-101"})
+    assert shared.status_code == 201 and shared.headers["location"] == f"/shares/{shared.json()['id']}"
+    share_id, sha = shared.json()["id"], shared.json()["input"]["sha256"]
+    assert sha == hashlib.sha256(small_pdf.read_bytes()).hexdigest()
+    found = s2.get("/shares", params={"search": "bio-101"}).json()
+    assert [s["id"] for s in found] == [share_id] and found[0]["title"] == "La cellule"
+
+    # One step each, no upload: s1 with their stored profile, s2 naming one.
+    first = s1.post(f"/shares/{share_id}/jobs", data={"outputs": "html,report"})
+    assert first.status_code == 202, first.text
+    done1 = wait_finished(s1, first.json()["id"], worker)
+    second = s2.post(f"/shares/{share_id}/jobs", data={"profile": "easy-read", "outputs": "html,report"})
+    done2 = wait_finished(s2, second.json()["id"], worker)
+    assert done1["status"] == done2["status"] == "succeeded", (done1["errors"], done2["errors"])
+    assert done1["profile"] == "dyslexia" and done2["profile"] == "easy-read"
+    assert done1["filename"] == done2["filename"] == "Cours de bio.pdf" and done1["input"]["sha256"] == sha
+    # The document was read once: the second job took the converted Document from the cache.
+    report1 = s1.get(f"/jobs/{done1['id']}/artifacts/report").json()
+    report2 = s2.get(f"/jobs/{done2['id']}/artifacts/report").json()
+    assert not report1["input"].get("from_cache") and report2["input"]["from_cache"] is True
+    stored = _files_of(settings)
+    assert [f for f in stored if f.startswith("originals/")] == [f"originals/{sha[:2]}/{sha}"]
+    assert len([f for f in stored if f.startswith(f"cache/documents/{sha}-")]) == 1
+    assert s2.get(f"/jobs/{done1['id']}").status_code == 404  # nobody else's job, not even on the same file
+
+
+def test_stopping_a_share_keeps_the_students_versions_and_then_nothing_is_left(settings: Settings,
+                                                                               small_pdf: Path) -> None:
+    from workers.tasks import execute_job
+
+    teacher = api_client(settings, "teacher", enqueue=lambda _k, _j: None)
+    student = api_client(settings, "student", enqueue=lambda _k, _j: None)
+    share_id = teacher.post("/shares", files={"file": ("td.pdf", small_pdf.read_bytes())}).json()["id"]
+    job_id = student.post(f"/shares/{share_id}/jobs", data={"profile": "blind", "outputs": "html"}).json()["id"]
+    assert execute_job(job_id, settings) == "succeeded"
+    assert student.get(f"/shares/{share_id}").json()["title"] == "td.pdf"  # the file name by default
+
+    assert _error(student.delete(f"/shares/{share_id}"), 403)["code"] == "auth.forbidden"
+    assert teacher.delete(f"/shares/{share_id}").status_code == 204
+    gone = _error(student.post(f"/shares/{share_id}/jobs", data={"profile": "blind"}), 404)
+    assert gone["code"] == "request.not_found" and "enseignant" in gone["message_fr"]
+    assert student.get(f"/jobs/{job_id}/artifacts/html").status_code == 200  # the student's version stays
+    sha = hashlib.sha256(small_pdf.read_bytes()).hexdigest()
+    assert f"originals/{sha[:2]}/{sha}" in _files_of(settings)
+    assert student.delete(f"/jobs/{job_id}").status_code == 204  # the last use of the original
+    assert _files_of(settings) == set()
+
+
+def test_erasing_a_teacher_and_their_students_leaves_no_share_job_row_or_file(settings: Settings, small_pdf: Path,
+                                                                              corpus: Path) -> None:
+    from workers.tasks import execute_job
+
+    teacher = api_client(settings, "teacher", enqueue=lambda _k, _j: None)
+    s1, s2 = (api_client(settings, "student", enqueue=lambda _k, _j: None) for _ in range(2))
+    requested = teacher.post("/shares", files={"file": ("cours.pdf", small_pdf.read_bytes())},
+                             data={"course": "BIO"}).json()["id"]
+    teacher.post("/shares", files={"file": ("notes.docx", (corpus / "fixture-word.docx").read_bytes())})
+    jobs = [s.post(f"/shares/{requested}/jobs", data={"profile": "blind", "outputs": "html,report"}).json()["id"]
+            for s in (s1, s2)]
+    for job_id in jobs:
+        assert execute_job(job_id, settings) == "succeeded"
+    sha = hashlib.sha256(small_pdf.read_bytes()).hexdigest()
+
+    erased = teacher.delete("/me").json()
+    assert erased["shares"] == 2 and erased["jobs"] == 0 and erased["account_deleted"]
+    left = _files_of(settings)
+    # The unrequested document went with its share; the one the students' jobs use stays for them.
+    assert [f for f in left if f.startswith("originals/")] == [f"originals/{sha[:2]}/{sha}"]
+    assert s1.get("/shares").json() == []
+    assert s1.get(f"/jobs/{jobs[0]}/artifacts/html").status_code == 200
+    assert s1.delete("/me").json()["jobs"] == 1 and s2.delete("/me").json()["jobs"] == 1
+    assert _files_of(settings) == set()
+    store = JobStore.from_settings(settings)
+    assert store.recent(limit=1000) == [] and store.list_shares(limit=1000) == []
+    assert store.jobs_using_original(sha) == 0
+    store.dispose()
+
+
+# -- release of a reviewed job: on the queue, run by a worker ---------------------------------------------
+
+def test_release_runs_on_a_worker_keeping_the_old_outputs_until_the_new_are_in_place(
+        settings: Settings, small_pdf: Path, start_worker: object) -> None:
+    from sqlalchemy import update
+
+    from inclusio.store.models import Job
+
+    worker = start_worker(settings)  # type: ignore[operator]
+    staff = api_client(settings, "staff")
+    job_id = submit(staff, small_pdf, profile="easy-read", outputs="json,html,report")
+    assert wait_finished(staff, job_id, worker)["status"] == "succeeded"
+    old_html = staff.get(f"/jobs/{job_id}/artifacts/html").content
+    doc = staff.get(f"/jobs/{job_id}/document").json()
+    block = next(b for b in doc["blocks"] if any(a["kind"] == "easy_read" for a in b.get("adaptations", [])))
+    edited = "La cellule vit. Une personne a relu cette phrase."
+    assert staff.put(f"/jobs/{job_id}/blocks/{block['id']}/adaptation",
+                     json={"kind": "easy_read", "text": edited, "approve": True}).status_code == 200
+    assert edited not in old_html.decode("utf-8")
+
+    answer = staff.post(f"/jobs/{job_id}/release")
+    assert answer.status_code == 202 and answer.headers["location"] == f"/jobs/{job_id}"
+    assert answer.json()["release"]["state"] == "releasing" and answer.json()["status"] == "succeeded"
+    # Meanwhile the HTML is always whole: the old one, until the new one (with the edit) replaces it.
+    job = _wait_release(staff, job_id, worker, lambda html: html == old_html or edited in html.decode("utf-8"))
+    assert job["release"]["state"] == "released" and job["release"]["released_at"] and job["status"] == "succeeded"
+    assert job["message"].startswith("released after review by ")
+    new_html = staff.get(f"/jobs/{job_id}/artifacts/html").content.decode("utf-8")
+    assert edited in new_html
+    # The reviewer's draft moved with the new outputs: the approval is still there.
+    again = staff.get(f"/jobs/{job_id}/document").json()
+    [adaptation] = [a for b in again["blocks"] if b["id"] == block["id"] for a in b["adaptations"]
+                    if a["kind"] == "easy_read"]
+    assert adaptation["provenance"]["reviewed_by"] and adaptation["provenance"]["engine"] == "human"
+
+    # A release that fails (the job's profile was withdrawn meanwhile) keeps the outputs and says why.
+    store = JobStore.from_settings(settings)
+    with store.session() as session:
+        session.execute(update(Job).where(Job.id == job_id).values(profile_id="withdrawn-profile"))
+    assert staff.post(f"/jobs/{job_id}/release").status_code == 202
+    job = _wait_release(staff, job_id, worker, lambda html: html.decode("utf-8") == new_html)
+    assert job["release"]["state"] == "failed" and job["status"] == "succeeded"
+    assert job["release"]["errors"][0]["code"] == "profile.not_found"
+    assert staff.get(f"/jobs/{job_id}/artifacts/html").text == new_html
+    # A message delivered again (or superseded) does nothing.
+    from inclusio.api.review import perform_release
+
+    assert perform_release(store, FileStore.from_settings(settings), settings, job_id, "0" * 32) == "skipped"
+    store.dispose()
+
+
+def _wait_release(client: TestClient, job_id: str, worker: object, whole: Callable[[bytes], bool],
+                  timeout: float = 180) -> dict[str, Any]:
+    """Poll the job until its release is no longer under way, downloading its HTML each time (``whole``)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = client.get(f"/jobs/{job_id}").json()
+        if job["release"]["state"] != "releasing":
+            return dict(job)
+        served = client.get(f"/jobs/{job_id}/artifacts/html")
+        assert served.status_code == 200 and whole(served.content), served.text[:300]
+        time.sleep(0.1)
+    pytest.fail(f"the release of {job_id} did not end in {timeout} s:\n{worker.log()[-4000:]}")  # type: ignore[attr-defined]
+
+
+def test_a_release_the_queue_cannot_take_is_503_and_recorded_failed(tmp_path: Path) -> None:
+    from inclusio.model.document import Document, Paragraph, SourceInfo
+
+    settings = make_settings(tmp_path, broker_url="redis://127.0.0.1:1/0")
+    staff = api_client(settings, "staff")
+    store = JobStore.from_settings(settings)
+    job = store.create(profile_id="dyslexia", filename="cours.pdf", input_sha256="0" * 64,
+                       input_path="originals/00/" + "0" * 64, input_bytes=1, outputs=["json"], institution="default")
+    doc = Document(title="Cours", source=SourceInfo(filename="cours.pdf", media_type="application/pdf",
+                                                     sha256="0" * 64), blocks=[Paragraph(id="p1", text="La cellule.")])
+    folder = settings.data_dir / "jobs" / job.id
+    folder.mkdir(parents=True)
+    (folder / "cours.document.json").write_text(doc.to_json())
+    assert _error(staff.post(f"/jobs/{job.id}/release"), 400)["code"] == "request.invalid"  # not finished yet
+    store.start(job.id)
+    store.finish(job.id, status="succeeded",
+                 artifacts={"json": {"file": "cours.document.json", "media_type": "application/json"}})
+    assert _error(staff.post(f"/jobs/{job.id}/release"), 503)["code"] == "queue.unavailable"
+    release = staff.get(f"/jobs/{job.id}").json()["release"]
+    assert release["state"] == "failed" and release["errors"][0]["code"] == "queue.unavailable"
+    store.dispose()

@@ -2,8 +2,9 @@
 
 Institution A has two students (s1, s2), a teacher, a staff member and an admin; institution B has a
 staff member. The world: a job s1 submitted (finished, with a report), one the teacher submitted, one
-A's staff made for s1 with s1's stored profile, and a batch of s1's. Anything the caller may not see
-answers 404 (its existence is not revealed); what their role may never do answers 403.
+A's staff made for s1 with s1's stored profile, a batch of s1's, and a document the teacher shared with
+A's students. Anything the caller may not see answers 404 (its existence is not revealed); what their
+role may never do answers 403.
 """
 
 from __future__ import annotations
@@ -78,7 +79,16 @@ def world(tmp_path_factory: pytest.TempPathFactory, small_pdf: Path) -> World:
                         data={"profile": "blind", "outputs": "json"})
     assert batch.status_code == 202, batch.text
     ids["batch_s1"] = batch.json()["id"]
+    ids["share_teacher"] = _share_of(w, "teacher")
     return w
+
+
+def _share_of(w: World, who: str, course: str = "BIO-101") -> str:
+    """A document ``who`` shares with the students of their institution (a fresh upload each time)."""
+    response = w.client.post("/shares", headers=w.auth(who), files={"file": ("cours.pdf", w.pdf)},
+                             data={"title": "La cellule", "course": f"{course}-{uuid.uuid4().hex[:6]}"})
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
 
 
 def _student_in_a(w: World) -> str:
@@ -200,7 +210,25 @@ MATRIX.update({  # review routes (web issue): reading for whoever sees the job, 
                                      json={"kind": "easy_read"}), REVIEWERS),
     ("POST", "/jobs/{job_id}/release"): (
         lambda w, who: w.client.post(f"/jobs/{_reviewable(w)}/release", headers=w.auth(who)),
-        REVIEWERS | {"staff": 201, "admin": 201}),
+        REVIEWERS | {"staff": 202, "admin": 202}),
+})
+
+A_SHARE = {"anon": 401, "s1": 200, "s2": 200, "teacher": 200, "staff": 200, "staff_b": 404, "admin": 200}
+MATRIX.update({  # shared documents: teachers and staff share, their institution's students ask for versions
+    ("POST", "/shares"): (
+        lambda w, who: w.client.post("/shares", headers=w.auth(who), files={"file": ("c.pdf", w.pdf)},
+                                     data={"course": "BIO-101"}),
+        {"anon": 401, "s1": 403, "s2": 403, "teacher": 201, "staff": 201, "staff_b": 201, "admin": 201}),
+    ("GET", "/shares"): (lambda w, who: w.client.get("/shares", headers=w.auth(who)), OK_ALL),
+    ("GET", "/shares/{share_id}"): (
+        lambda w, who: w.client.get(f"/shares/{w.ids['share_teacher']}", headers=w.auth(who)), A_SHARE),
+    ("DELETE", "/shares/{share_id}"): (
+        lambda w, who: w.client.delete(f"/shares/{_share_of(w, 'teacher')}", headers=w.auth(who)),
+        {"anon": 401, "s1": 403, "s2": 403, "teacher": 204, "staff": 204, "staff_b": 404, "admin": 204}),
+    ("POST", "/shares/{share_id}/jobs"): (
+        lambda w, who: w.client.post(f"/shares/{w.ids['share_teacher']}/jobs", headers=w.auth(who),
+                                     data={"profile": "blind", "outputs": "json"}),
+        A_SHARE | {r: 202 for r in ("s1", "s2", "teacher", "staff", "admin")}),
 })
 
 
@@ -219,7 +247,8 @@ def test_each_role_gets_what_it_may_and_nothing_more(world: World, route: tuple[
         response = call(world, who) if got[who] >= 400 and route[0] == "GET" else None
         if response is not None:
             assert response.json()["error"]["code"] in {"auth.required", "auth.forbidden", "job.not_found",
-                                                        "user.not_found", "batch.not_found", "auth.invalid"}
+                                                        "user.not_found", "batch.not_found", "auth.invalid",
+                                                        "request.not_found"}
 
 
 def test_job_lists_show_each_role_exactly_its_jobs(world: World) -> None:
@@ -241,3 +270,45 @@ def test_a_teacher_cannot_use_a_learners_profile_and_staff_of_b_cannot_use_as(wo
         response = world.client.post("/jobs", headers=world.auth(who), files={"file": ("c.pdf", world.pdf)},
                                      data={"learner": "s1"})
         assert response.status_code in (403, 404), (who, response.text)
+
+
+def test_a_shared_document_gives_each_student_a_job_only_they_see(world: World) -> None:
+    share = world.ids["share_teacher"]
+    mine = {}
+    for who in ("s1", "s2"):
+        response = world.client.post(f"/shares/{share}/jobs", headers=world.auth(who), data={"outputs": "json"}
+                                     if who == "s1" else {"profile": "easy-read", "outputs": "json"})
+        assert response.status_code == 202, response.text
+        mine[who] = response.json()["id"]
+    jobs = {who: world.client.get(f"/jobs/{mine[who]}", headers=world.auth(who)).json() for who in mine}
+    # s1 has no profile given: their stored one (dyslexia); the same original, no new upload.
+    assert jobs["s1"]["profile"] == "dyslexia" and jobs["s2"]["profile"] == "easy-read"
+    assert jobs["s1"]["input"] == jobs["s2"]["input"] and jobs["s1"]["filename"] == "cours.pdf"
+    for me, other in (("s1", "s2"), ("s2", "s1")):
+        assert world.client.get(f"/jobs/{mine[other]}", headers=world.auth(me)).status_code == 404
+        listed = {j["id"] for j in world.client.get("/jobs?limit=500", headers=world.auth(me)).json()}
+        assert mine[me] in listed and mine[other] not in listed
+    assert world.client.get(f"/jobs/{mine['s1']}", headers=world.auth("teacher")).status_code == 404
+    # What a student sees of a share: its title, course and file name; not who shared it, nor its file's hash.
+    seen = world.client.get(f"/shares/{share}", headers=world.auth("s2")).json()
+    assert seen["title"] == "La cellule" and seen["course"].startswith("BIO-101") and seen["filename"] == "cours.pdf"
+    assert seen["owner_id"] is None and seen["input"] is None
+    assert world.client.get(f"/shares/{share}", headers=world.auth("teacher")).json()["owner_id"] == world.ids["teacher"]
+    listed = world.client.get("/shares?search=bio-101", headers=world.auth("s1")).json()
+    assert share in {s["id"] for s in listed} and all(s["owner_id"] is None for s in listed)
+    assert world.client.get("/shares?search=chimie", headers=world.auth("s1")).json() == []
+    assert share not in {s["id"] for s in world.client.get("/shares", headers=world.auth("staff_b")).json()}
+
+
+def test_only_ones_own_uploads_can_be_shared(world: World) -> None:
+    # Staff see s1's upload (their institution) but may not share a student's document; its owner is a student.
+    for who in ("staff", "s1"):
+        response = world.client.post("/shares", headers=world.auth(who), data={"job": world.ids["job_s1"]})
+        assert response.status_code == 403, (who, response.text)
+    response = world.client.post("/shares", headers=world.auth("teacher"), data={"job": world.ids["job_teacher"],
+                                                                                 "course": "  BIO   101 "})
+    assert response.status_code == 201 and response.json()["course"] == "BIO 101"
+    again = world.client.post("/shares", headers=world.auth("teacher"), data={"job": world.ids["job_teacher"],
+                                                                              "course": "BIO 101"})
+    assert again.json()["id"] == response.json()["id"]  # shared once, not twice
+    assert world.client.post("/shares", headers=world.auth("teacher"), data={"course": "x"}).status_code == 400

@@ -15,23 +15,26 @@ call these functions; nothing here knows about HTTP.
   configured model, through :func:`inclusio.adapt.engine.adapt_document` on a one-block document
   holding the block and its section heading); the new draft is not reviewed.
 * **Release** renders the reviewed document again (:func:`inclusio.pipeline.run_job` with
-  ``document=``) into a *new* job row owned like the original (same owner, learner, institution),
-  so the student finds it among their documents and the original stays as it was.
+  ``document=``) for the job's profile, reading adjustments and outputs, and puts the new outputs in
+  place of the job's old ones: the student downloads the reviewed version from the same job.
 
-Release runs synchronously, in the request's worker thread, and only then creates the finished
-job row. Why not the queue: the worker's task receives a job id and converts the stored original;
-it has no way to receive a reviewed Document, and a queued or running row that the watchdog
-re-sent would be re-made from the original without the review. Rendering from a Document skips
-conversion (the slow part), so for the documents a person reviews block by block (tens of pages)
-it takes seconds; outputs with audio take longer (espeak-ng runs at many times real time). The row
-appears only when its outputs are in place, so a crash mid-way leaves no half-released job.
+Release runs on the queue, never inside the HTTP request (with MP3 on a long book it takes minutes).
+:func:`request_release` marks the job ``releasing`` (``Job.release_state``; the job itself stays
+finished) with a token and sends ``inclusio.release_job(job_id, token)`` by name to the queue of the
+job's kind; :func:`perform_release` is what the worker runs (``workers/release_tasks.py``). It reads
+the reviewed draft from the job's folder when it starts, renders into an attempt folder, and swaps
+the job's folder for it in the transaction that records the outcome: until then the old outputs stay
+downloadable, and a release that fails keeps them (``failed``, with the coded errors). The job's
+status, outputs and problems become the release's (``partial`` when an output failed). The
+conversion watchdog never touches a release (the job is not queued or running); a release whose worker
+died shows no heartbeat, and asking again after ``INCLUSIO_JOB_STUCK_SECONDS`` supersedes it.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import shutil
-import tempfile
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -57,6 +60,8 @@ TEXT_KINDS = ("easy_read", "plain", "translation")
 """Adaptation kinds whose blocks are text a reviewer edits as lines."""
 REGENERABLE = ("easy_read", "plain", "alt_text", "translation")
 MAX_EDIT_CHARS = 20_000
+
+log = logging.getLogger("inclusio.review")
 
 _lock = threading.Lock()
 """Serialises read-modify-write of review drafts within one API process (several processes: last write wins)."""
@@ -284,51 +289,162 @@ def reviewable_kinds(doc: Document) -> tuple[str, ...]:
     return tuple(seen)
 
 
-# -- release -----------------------------------------------------------------------------------------
+# -- release ------------------------------------------------------------------------------------------
 
-def release(svc: Any, job: Job, doc: Document, who: Principal) -> Job:
-    """Render ``doc`` again for ``job``'s profile and outputs into a new, finished job (see the module doc)."""
-    from inclusio.pipeline import run_job
-    from inclusio.profiles import load_profile
+RELEASE_TASK = "inclusio.release_job"
+"""The task the API sends (by name) to release a reviewed job; registered by ``workers/release_tasks.py``."""
+RELEASE_STAGE = "release"
 
-    profile = load_profile(job.profile_id, svc.settings.profiles_dir)
-    source = svc.files.original_path(job.input_path)
-    work_root = Path(svc.settings.data_dir) / "jobs" / ".work"
-    work_root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix="release-", dir=work_root))
+_release_apps: dict[str, Any] = {}
+"""Celery apps used to send releases, per broker URL (built on first use; building connects to nothing)."""
+
+
+def send_release(settings: Any, job: Job, token: str) -> None:
+    """Send ``inclusio.release_job(job_id, token)`` to the queue of the job's kind (MP3 jobs: audio)."""
+    # The factory only: the API never imports the task code.
+    from workers.celery_app import QUEUES, create_celery_app
+
+    url = settings.resolved_broker_url()
+    if url not in _release_apps:
+        _release_apps[url] = create_celery_app(settings)
+    _release_apps[url].send_task(RELEASE_TASK, args=[job.id, token],
+                                 queue=QUEUES.get(job.kind or "cpu", QUEUES["cpu"]))
+
+
+def release_stalled(job: Job, settings: Any) -> bool:
+    """A release said to be under way whose worker has given no sign of life for too long."""
+    if job.release_state != "releasing" or job.release_beat_at is None:
+        return False
+    return (datetime.now(UTC) - job.release_beat_at).total_seconds() > settings.job_stuck_seconds
+
+
+def request_release(svc: Any, job: Job, who: Principal) -> Job:
+    """Queue the release of ``job``'s reviewed document; the job, now ``releasing`` (see the module doc).
+
+    Asking while a release of the job is under way joins it (nothing new is sent).
+    """
+    from datetime import timedelta
+
+    from inclusio.errors import QueueUnavailable
+
+    if job.status not in ("succeeded", "partial"):
+        raise RequestInvalid("This job has not finished: wait until it has, review it, then release it.",
+                             message_fr=("Cette tâche n'est pas terminée : attendez sa fin, relisez-la, puis "
+                                         "publiez-la."),
+                             details={"job": job.id, "status": job.status})
+    with _lock:
+        load_document(svc.files, job)  # artifact.not_found now rather than in the worker
+    stale = datetime.now(UTC) - timedelta(seconds=svc.settings.job_stuck_seconds)
+    token = svc.store.request_release(job.id, by=who.username, stale_before=stale)
+    if token is None:
+        return svc.store.get(job.id)
     try:
-        result = run_job(source, profile, tmp, settings=svc.settings, outputs=job.outputs, filename=job.filename,
-                         document=doc)
-        new = svc.store.create(profile_id=job.profile_id, filename=job.filename, input_sha256=job.input_sha256,
-                               input_path=job.input_path, input_bytes=job.input_bytes, outputs=job.outputs,
-                               owner_id=job.owner_id, learner_id=job.learner_id, institution=job.institution,
-                               kind=job.kind or "cpu")
-        taken = svc.store.start(new.id)
-        assert taken is not None, "a job created a moment ago is queued"
-        _, lease = taken
-        attempt = svc.files.attempt_dir(new.id, lease)
-        for item in tmp.iterdir():
-            shutil.move(str(item), attempt / item.name)
-        artifacts: dict[str, dict[str, Any]] = {}
-        for artifact in result.artifacts:
-            path = attempt / Path(artifact.path).resolve().relative_to(tmp.resolve())
-            name, n = artifact.name, 2
-            while name in artifacts:  # a writer that returns two files of one kind: epub, epub-2
-                name, n = f"{artifact.name}-{n}", n + 1
-            if path.is_file():
-                artifacts[name] = {"file": path.relative_to(attempt).as_posix(), "media_type": artifact.media_type,
-                                   "bytes": path.stat().st_size}
+        send_release(svc.settings, job, token)
+    except Exception as exc:  # noqa: BLE001 - the broker is down or refused the message
+        error = QueueUnavailable(details={"reason": type(exc).__name__})
+        svc.store.fail_release(job.id, token, [{"stage": RELEASE_STAGE, **error.to_dict()}])
+        raise error from exc
+    return svc.store.get(job.id)
 
+
+class _ReleaseBeat:
+    """Stamps the job's ``release_beat_at`` while the release renders (a stage can be silent for long)."""
+
+    def __init__(self, store: Any, job_id: str, lease: str, interval: float) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(store, job_id, lease, interval),
+                                        name=f"release-beat-{job_id[:8]}", daemon=True)
+
+    def _run(self, store: Any, job_id: str, lease: str, interval: float) -> None:
+        while not self._stop.wait(interval):
+            try:
+                if not store.beat_release(job_id, lease):
+                    return  # superseded or deleted: the outcome will not be recorded
+            except Exception:  # noqa: BLE001 - a missed beat is retried at the next one
+                log.warning("job %s: release heartbeat failed", job_id, exc_info=True)
+
+    def __enter__(self) -> _ReleaseBeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(5)
+
+
+def perform_release(store: Any, files: Any, settings: Any, job_id: str, token: str) -> str:
+    """The worker's side of a release: render, then swap the outputs; returns what happened.
+
+    ``released`` statuses are the job's new status (``succeeded`` or ``partial``); ``failed`` (the old
+    outputs stay, the coded errors are recorded), ``skipped`` (a duplicate message, or a release asked
+    again meanwhile), ``missing`` (no such job) or ``lost`` (superseded or deleted while rendering).
+    Raises only if the database cannot be reached at the start (the task retries).
+    """
+    from inclusio.errors import JobNotFound, as_inclusio_error
+    from inclusio.pipeline import run_job
+    from inclusio.profiles import load_profile, with_reading
+
+    try:
+        job = store.get(job_id)
+    except JobNotFound:
+        return "missing"
+    lease = store.start_release(job_id, token)
+    if lease is None:
+        return "skipped"
+    attempt = files.attempt_dir(job_id, lease)
+    try:
+        interval = max(0.2, min(30.0, settings.job_stuck_seconds / 6))
+        with _ReleaseBeat(store, job_id, lease, interval):
+            doc = load_document(files, job)
+            profile = with_reading(load_profile(job.profile_id, settings.profiles_dir), job.reading)
+            result = run_job(files.original_path(job.input_path), profile, attempt, settings=settings,
+                             outputs=job.outputs, filename=job.filename, document=doc)
+        if result.status == "failed":
+            files.discard_attempt(job_id, lease)
+            errors = _json_safe(result.errors) or [{"stage": RELEASE_STAGE, "code": "stage.failed"}]
+            return "failed" if store.fail_release(job_id, lease, errors) else "lost"
         state = review_state(doc, profile.adaptation_kinds)
-        message = (f"released after review by {who.username} (from job {job.id}; "
-                   f"{state['reviewed']}/{state['adaptations']} adaptations approved)")
-        svc.store.finish(new.id, status=result.status, errors=_json_safe(result.errors),
-                         warnings=_json_safe(result.warnings),
-                         artifacts=artifacts, message=message, lease=lease,
-                         before_commit=lambda: svc.files.publish_attempt(new.id, lease))
-        return svc.store.get(new.id)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        reviewer = job.released_by or "?"
+        message = (f"released after review by {reviewer} "
+                   f"({state['reviewed']}/{state['adaptations']} adaptations approved)")
+
+        def swap() -> None:
+            # The reviewer's draft (approvals, edits) moves with the outputs into the new folder.
+            draft = review_path(files, job)
+            if draft.is_file() and not (attempt / REVIEW_FILE).exists():
+                shutil.copy2(draft, attempt / REVIEW_FILE)
+            files.publish_attempt(job_id, lease)
+
+        recorded = store.finish_release(job_id, lease, status=result.status,
+                                        artifacts=_artifact_records(result.artifacts, attempt),
+                                        errors=_json_safe(result.errors), warnings=_json_safe(result.warnings),
+                                        message=message, before_commit=swap)
+        if not recorded:
+            files.discard_attempt(job_id, lease)
+            return "lost"
+        return str(result.status)
+    except Exception as exc:  # noqa: BLE001 - a failed release is recorded, the worker goes on
+        log.exception("job %s: release failed", job_id)
+        files.discard_attempt(job_id, lease)
+        error = as_inclusio_error(exc)
+        recorded = store.fail_release(job_id, lease, [{"stage": RELEASE_STAGE, **_json_safe(error.to_dict())}])
+        return "failed" if recorded else "lost"
+
+
+def _artifact_records(artifacts: list[Any], folder: Path) -> dict[str, dict[str, Any]]:
+    """``{name: {file, media_type, bytes}}`` with ``file`` relative to the job folder."""
+    records: dict[str, dict[str, Any]] = {}
+    root = folder.resolve()
+    for artifact in artifacts:
+        path = Path(artifact.path).resolve()
+        if not path.is_file() or not path.is_relative_to(root):
+            continue
+        name, n = artifact.name, 2
+        while name in records:  # a writer that returns two files of one kind: epub, epub-2
+            name, n = f"{artifact.name}-{n}", n + 1
+        records[name] = {"file": path.relative_to(root).as_posix(), "media_type": artifact.media_type,
+                         "bytes": path.stat().st_size}
+    return records
 
 
 def _json_safe(value: Any) -> Any:

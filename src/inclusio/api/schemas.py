@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from inclusio.store.models import AuditEntry, Batch, Job, User
+from inclusio.store.models import AuditEntry, Batch, Job, Share, User
 
 
 class ErrorBody(BaseModel):
@@ -51,6 +51,20 @@ class InputInfo(BaseModel):
     bytes: int
 
 
+class ReleaseInfo(BaseModel):
+    state: str = Field(description="releasing (a worker renders the reviewed document), released or failed")
+    by: str | None = Field(description="the reviewer who asked for it")
+    released_at: str | None = Field(description="when the reviewed version replaced the outputs (last success)")
+    errors: list[dict[str, Any]] = Field(description="coded errors of the last release")
+
+    @classmethod
+    def of(cls, job: Job) -> ReleaseInfo | None:
+        if not job.release_state:
+            return None
+        return cls(state=job.release_state, by=job.released_by, released_at=_iso(job.released_at),
+                   errors=job.release_errors or [])
+
+
 class JobView(BaseModel):
     id: str
     status: str = Field(description="queued, running, succeeded, partial or failed")
@@ -73,6 +87,8 @@ class JobView(BaseModel):
     warnings: list[dict[str, Any]]
     artifacts: dict[str, ArtifactLink]
     links: dict[str, str]
+    release: ReleaseInfo | None = Field(default=None, description="the release of the reviewed version, if any "
+                                                                  "(POST /jobs/{id}/release)")
 
     @classmethod
     def of(cls, job: Job) -> JobView:
@@ -87,6 +103,7 @@ class JobView(BaseModel):
                                           bytes=rec.get("bytes"))
                        for name, rec in (job.artifacts or {}).items()},
             links={"self": f"/jobs/{job.id}", "events": f"/jobs/{job.id}/events"},
+            release=ReleaseInfo.of(job),
         )
 
 
@@ -118,6 +135,27 @@ class BatchView(BaseModel):
         return cls(id=batch.id, name=batch.name, owner_id=batch.owner_id, created_at=_iso(batch.created_at),
                    counts=counts, jobs=[JobView.of(j) for j in jobs],
                    rejected=[Rejected.model_validate(r) for r in batch.rejected or []])
+
+
+class ShareView(BaseModel):
+    """A shared document. Students get its title, course and file name only; ``owner_id`` and ``input``
+    are for those who may stop sharing it (its owner, staff, admins)."""
+
+    id: str
+    title: str
+    course: str = Field(description="course label or code (may be empty)")
+    filename: str
+    created_at: str | None
+    owner_id: str | None = None
+    input: InputInfo | None = None
+    links: dict[str, str]
+
+    @classmethod
+    def of(cls, share: Share, *, full: bool) -> ShareView:
+        return cls(id=share.id, title=share.title, course=share.course, filename=share.filename,
+                   created_at=_iso(share.created_at), owner_id=share.owner_id if full else None,
+                   input=InputInfo(sha256=share.input_sha256, bytes=share.input_bytes) if full else None,
+                   links={"self": f"/shares/{share.id}", "request": f"/shares/{share.id}/jobs"})
 
 
 class UserView(BaseModel):
@@ -176,6 +214,7 @@ class Erased(BaseModel):
     jobs: int
     files: int
     account_deleted: bool
+    shares: int = Field(default=0, description="documents they had shared with students (no longer shared)")
 
 
 def _iso(value: Any) -> str | None:

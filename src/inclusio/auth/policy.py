@@ -13,6 +13,16 @@ admin      every one                                       everyone, every role;
 
 Submitting for a cohort (jobs made with each learner's stored profile) is for staff and admins:
 teachers choose a profile by name and never read a learner's profile.
+
+Shared documents (a teacher shares an original with the students of their institution):
+
+=========  =====================================================================================
+student    sees the shares of their institution (title, course, file name: not who shared it nor
+           who else uses it) and asks for an adapted version: a job of their own, seen by them only
+teacher    shares their uploads, sees and stops their own shares
+staff      shares, sees and stops every share of their institution
+admin      every share
+=========  =====================================================================================
 """
 
 from __future__ import annotations
@@ -21,7 +31,7 @@ from dataclasses import dataclass
 
 from inclusio.errors import Forbidden
 from inclusio.store.db import JobFilter
-from inclusio.store.models import Batch, Job, User
+from inclusio.store.models import Batch, Job, Share, User
 
 
 @dataclass(frozen=True)
@@ -97,3 +107,32 @@ def may_create_user(who: Principal, role: str, institution: str) -> bool:
     if who.is_admin:
         return True
     return who.role == "staff" and role in ("student", "teacher") and institution == who.institution
+
+
+def may_share(who: Principal) -> bool:
+    """Share a document with students: teachers, staff and admins."""
+    return who.role in ("teacher", "staff", "admin")
+
+
+def share_scope(who: Principal) -> dict[str, str | None]:
+    """Which shares ``who`` may list: ``owner`` and ``institution`` filters for the store."""
+    if who.is_admin:
+        return {"owner": None, "institution": None}
+    if who.role == "teacher":
+        return {"owner": who.id, "institution": None}
+    return {"owner": None, "institution": who.institution}
+
+
+def can_see_share(who: Principal, share: Share) -> bool:
+    if who.is_admin:
+        return True
+    if who.role == "teacher":
+        return share.owner_id == who.id
+    return share.institution == who.institution
+
+
+def can_manage_share(who: Principal, share: Share) -> bool:
+    """Stop sharing: its owner, staff of its institution, admins."""
+    if who.is_admin or share.owner_id == who.id:
+        return True
+    return who.role == "staff" and share.institution == who.institution

@@ -79,7 +79,8 @@ def me(svc: Svc, who: Caller) -> UserView:
                summary="Delete my account, my profile and every job and file made from my documents")
 def delete_me(svc: Svc, who: Caller) -> Erased:
     done = erase_user_data(svc.store, svc.users, svc.files, who.id, actor_id=who.id, delete_account=True)
-    return Erased(user_id=done.user_id, jobs=done.jobs, files=done.files, account_deleted=True)
+    return Erased(user_id=done.user_id, jobs=done.jobs, files=done.files, account_deleted=True,
+                  shares=done.shares)
 
 
 @router.get("/me/profile", response_model=LearnerProfileView, responses=errors(*AUTH_ERRORS))
@@ -130,7 +131,8 @@ def set_user_profile(svc: Svc, who: Caller, user_id: str, update: LearnerProfile
 def erase_user(svc: Svc, who: Caller, user_id: str) -> Erased:
     user = _managed(svc, who, user_id)
     done = erase_user_data(svc.store, svc.users, svc.files, user.id, actor_id=who.id, delete_account=False)
-    return Erased(user_id=done.user_id, jobs=done.jobs, files=done.files, account_deleted=False)
+    return Erased(user_id=done.user_id, jobs=done.jobs, files=done.files, account_deleted=False,
+                  shares=done.shares)
 
 
 @router.get("/audit", response_model=list[AuditView], responses=errors(*AUTH_ERRORS),

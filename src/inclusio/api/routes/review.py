@@ -2,7 +2,8 @@
 
 Reading the document is open to whoever may see the job; changing it and releasing it are for
 staff and admins (the disability-services office reviews; teachers and students read). The
-logic is :mod:`inclusio.api.review` (the web workspace calls the same functions).
+logic is :mod:`inclusio.api.review` (the web workspace calls the same functions). Release answers
+at once (202): a worker renders the reviewed version (``workers/release_tasks.py``).
 """
 
 from __future__ import annotations
@@ -94,13 +95,11 @@ def regenerate(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: Blo
     return _answer(block_id, adaptation, review.review_state(doc, review.reviewable_kinds(doc)))
 
 
-@router.post("/jobs/{job_id}/release", status_code=201, response_model=JobView,
-             responses=errors(400, 404, *AUTH_ERRORS),
-             summary="Staff: render the reviewed document again; a new finished job the student can download")
+@router.post("/jobs/{job_id}/release", status_code=202, response_model=JobView,
+             responses=errors(400, 404, 503, *AUTH_ERRORS),
+             summary="Staff: release the reviewed document: a worker renders it again and replaces the job's "
+                     "outputs (release.state: releasing, then released or failed); the old outputs stay "
+                     "until the new ones are complete")
 def release(svc: Svc, who: StaffCaller, job_id: str) -> JSONResponse:
-    # A sync endpoint: FastAPI runs it in a worker thread while the outputs are rendered.
-    job = visible_job(svc, who, job_id)
-    with review.locked():
-        doc = review.load_document(svc.files, job)
-    new = review.release(svc, job, doc, who)
-    return JSONResponse(JobView.of(new).model_dump(), status_code=201, headers={"Location": f"/jobs/{new.id}"})
+    job = review.request_release(svc, visible_job(svc, who, job_id), who)
+    return JSONResponse(JobView.of(job).model_dump(), status_code=202, headers={"Location": f"/jobs/{job.id}"})
