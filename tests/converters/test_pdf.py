@@ -109,6 +109,29 @@ def test_layout_model_stays_off_after_conversion(paper: Document) -> None:
     assert pymupdf._get_layout is None
 
 
+def test_a_conversion_process_loads_neither_the_layout_model_nor_pymupdf4llm(samples_dir: Path) -> None:
+    # A fresh process, as a worker: ``import pymupdf`` would load the ONNX layout model and pymupdf4llm
+    # (~2 s and ~40 MiB per process) for code inclusio never runs.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from inclusio.converters.base import ConvertContext\n"
+        "from inclusio.converters.registry import convert\n"
+        "path = Path(sys.argv[1])\n"
+        "doc = convert(path, ConvertContext(filename=path.name))\n"
+        "print(len(doc.page_markers()), sorted(m for m in ('onnxruntime', 'pymupdf.layout', 'pymupdf4llm')"
+        " if sys.modules.get(m) is not None))\n"
+        "import pymupdf4llm\n"  # still importable afterwards, for whoever wants it
+        "print(pymupdf4llm.__name__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code, str(samples_dir / "cours-photosynthese-fr.pdf")],
+                         capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.splitlines() == ["3 []", "pymupdf4llm"]
+
+
 def test_progress_is_reported_per_page(corpus_dir: Path) -> None:
     calls: list[float] = []
     path = corpus_dir / "math-fr-2col.pdf"

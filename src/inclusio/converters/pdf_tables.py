@@ -206,6 +206,9 @@ MIN_EDGE = 3.0
 TOUCH = 3.0
 """A vertical and a horizontal rule this close cross."""
 
+_BUCKET = 64.0
+"""Side (pt) of the buckets drawings are looked up in when grouping them (see :func:`_clusters`)."""
+
 Box = tuple[float, float, float, float]
 
 
@@ -307,22 +310,41 @@ def _edges(drawings: list[dict[str, Any]], lines: list[Line], clip: Box) -> tupl
 
 def _clusters(rects: set[Box], lines: list[Line]) -> list[Box]:
     """Outlines of groups of drawings that touch (within SNAP) and hold a text line: the border of a table
-    drawn with rules between its rows only, or with shaded cells."""
+    drawn with rules between its rows only, or with shaded cells.
+
+    A group starts from the topmost drawing left and takes in every drawing near its outline until none is
+    left (PyMuPDF's rule). Drawings are looked up in buckets of :data:`_BUCKET` pt, so a page of thousands
+    of separate marks (a scatter plot, a map) costs what its neighbourhoods cost, not the square of its size.
+    """
     todo = sorted(rects, key=lambda r: (r[3], r[0]))
+    buckets: dict[tuple[int, int], list[int]] = {}
+
+    def keys(x0: float, y0: float, x1: float, y1: float) -> list[tuple[int, int]]:
+        return [(i, j) for i in range(int((x0 - SNAP) // _BUCKET), int((x1 + SNAP) // _BUCKET) + 1)
+                for j in range(int((y0 - SNAP) // _BUCKET), int((y1 + SNAP) // _BUCKET) + 1)]
+
+    for n, rect in enumerate(todo):
+        for key in keys(*rect):
+            buckets.setdefault(key, []).append(n)
+    left = [True] * len(todo)
     out: list[Box] = []
-    while todo:
-        x0, y0, x1, y1 = todo.pop(0)
+    for first, rect in enumerate(todo):
+        if not left[first]:
+            continue
+        left[first] = False
+        x0, y0, x1, y1 = rect
         grown = True
         while grown:
             grown = False
-            for i in range(len(todo) - 1, -1, -1):
-                a0, b0, a1, b1 = todo[i]
+            near = sorted({n for key in keys(x0, y0, x1, y1) for n in buckets.get(key, ()) if left[n]}, reverse=True)
+            for n in near:
+                a0, b0, a1, b1 = todo[n]
                 if ((x0 - SNAP <= a0 <= x1 + SNAP or x0 - SNAP <= a1 <= x1 + SNAP)
                         and (y0 - SNAP <= b0 <= y1 + SNAP or y0 - SNAP <= b1 <= y1 + SNAP)) or (
                         (a0 - SNAP <= x0 <= a1 + SNAP or a0 - SNAP <= x1 <= a1 + SNAP)
                         and (b0 - SNAP <= y0 <= b1 + SNAP or b0 - SNAP <= y1 <= b1 + SNAP)):
                     x0, y0, x1, y1 = min(x0, a0), min(y0, b0), max(x1, a1), max(y1, b1)
-                    del todo[i]
+                    left[n] = False
                     grown = True
         if any(x0 <= (ln.bbox[0] + ln.bbox[2]) / 2 <= x1 and y0 <= (ln.bbox[1] + ln.bbox[3]) / 2 <= y1
                for ln in lines):
