@@ -12,7 +12,9 @@ Exactly once, with no lost or duplicated artifacts:
   nothing. A finished job is never run again.
 * The attempt writes into its own folder (``jobs/.work/<id>-<lease>``); the outcome is recorded
   and the folder renamed to ``jobs/<id>`` in one database transaction that only the lease holder
-  can commit. A killed attempt leaves a folder nobody reads (cleanup removes it).
+  can commit. A killed attempt leaves its folder to the job's next attempt, which takes it over
+  (renamed to its own lease) and publishes only the files it recorded; a folder no attempt takes
+  over is removed by cleanup.
 * While the job runs a heartbeat thread stamps the row; the watchdog (every worker runs one, see
   :func:`_start_watchdog`) re-queues a job whose heartbeat stopped (the whole worker died: the SQL
   broker never redelivers) and re-sends a queued job nobody took (a broker restarted without
@@ -21,10 +23,16 @@ Exactly once, with no lost or duplicated artifacts:
   parent by :func:`_on_task_failure`, which records ``job.worker_lost`` (the same file would crash
   the next attempt too).
 
-Stage-level reuse: the converted Document is cached by the input's sha256 and
-:func:`inclusio.pipeline.job.conversion_key`, so a redelivered job (or the same document for another
-learner) skips the convert stage; the later stages (adapt, render, validate) run again, in a fresh
-folder, since their outputs depend on the profile.
+Stage-level reuse on redelivery: the converted Document is cached by the input's sha256 and
+:func:`inclusio.pipeline.job.conversion_key` (the same document for another learner is not converted
+again), and ``run_job`` records every finished stage in the attempt folder, keyed by the hash of its
+inputs (:mod:`inclusio.pipeline.stages`). The next attempt of a job whose worker died takes that
+folder over (:meth:`FileStore.resume_attempt`) and skips what is done: the adapted Document (and the
+model calls it cost), each writer's files whose sha256 is still the one recorded, the validation.
+
+LLM tokens: ``run_job`` returns the prompt + completion tokens the model server counted for the job
+(``JobResult.llm_tokens``); they are written to ``jobs.llm_tokens`` with the outcome, and
+``/metrics`` sums them (``inclusio_llm_tokens_total``).
 """
 
 from __future__ import annotations
@@ -124,11 +132,31 @@ def heartbeat_interval(settings: Settings) -> float:
     return max(0.2, min(30.0, settings.job_stuck_seconds / 6))
 
 
-def _record(store: JobStore, job_id: str, **kwargs: Any) -> bool:
-    """:meth:`JobStore.finish` with retries: a database away for a few seconds must not lose the outcome."""
+def _set_llm_tokens(store: JobStore, job_id: str, lease: str, tokens: int) -> None:
+    """Write the job's LLM tokens, only while this attempt holds the job (as :meth:`JobStore.finish` does).
+
+    TODO(store): a ``llm_tokens`` argument of :meth:`JobStore.finish` would write them in the same
+    transaction as the outcome; until then this conditional UPDATE runs just before it.
+    """
+    from sqlalchemy import update
+
+    from inclusio.store.models import Job
+
+    with store.session() as session:
+        session.execute(update(Job).where(Job.id == job_id, Job.lease == lease, Job.status == "running")
+                        .values(llm_tokens=tokens))
+
+
+def _record(store: JobStore, job_id: str, *, llm_tokens: int | None = None, **kwargs: Any) -> bool:
+    """:meth:`JobStore.finish` with retries: a database away for a few seconds must not lose the outcome.
+
+    ``llm_tokens``, when given, is written first (by the same lease holder, in the same retries).
+    """
     delay = 0.5
     for attempt in range(FINISH_RETRIES):
         try:
+            if llm_tokens is not None and kwargs.get("lease"):
+                _set_llm_tokens(store, job_id, kwargs["lease"], llm_tokens)
             return store.finish(job_id, **kwargs)
         except OperationalError:
             if attempt == FINISH_RETRIES - 1:
@@ -169,7 +197,9 @@ def execute_job(job_id: str, settings: Settings) -> str:
                 "The uploaded file is no longer in storage. Upload the document again.",
                 message_fr="Le fichier déposé n'est plus dans le stockage. Déposez de nouveau le document.",
                 details={"input_path": job.input_path})
-        out_dir = files.attempt_dir(job.id, lease)
+        # A redelivered job takes over the folder its dead attempt left: run_job skips the stages
+        # recorded there (see the module doc).
+        out_dir = files.resume_attempt(job.id, lease)
         with _Heartbeat(store, job.id, lease, heartbeat_interval(settings)):
             # The converted Document is cached by content: a redelivered job, or the same document
             # for another learner, is not converted again.
@@ -178,15 +208,18 @@ def execute_job(job_id: str, settings: Settings) -> str:
                              filename=job.filename, on_progress=_ProgressWriter(store, job.id, lease),
                              document_cache=cache)
         artifacts = _artifact_records(result.artifacts, out_dir)
+        keep = {record["file"] for record in artifacts.values()}
         message = "done" if not result.errors else str(result.errors[0].get("message", ""))
         recorded = _record(store, job.id, status=result.status, errors=_json_safe(result.errors),
                            warnings=_json_safe(result.warnings), artifacts=artifacts, message=message,
-                           lease=lease, before_commit=lambda: files.publish_attempt(job.id, lease))
+                           lease=lease, llm_tokens=result.llm_tokens,
+                           before_commit=lambda: files.publish_attempt(job.id, lease, keep=keep))
         if not recorded:
             files.discard_attempt(job.id, lease)
             log.warning("job %s: finished, but another attempt owns it now; outputs discarded", job.id)
             return "lost"
-        log.info("job %s: %s (%d artifacts)", job.id, result.status, len(artifacts))
+        log.info("job %s: %s (%d artifacts, reused: %s, %d LLM tokens)", job.id, result.status,
+                 len(artifacts), ", ".join(result.reused) or "nothing", result.llm_tokens)
         return result.status
     except Exception as exc:  # noqa: BLE001 - a bad job must never take the worker down
         log.exception("job %s failed", job_id)

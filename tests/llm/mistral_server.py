@@ -22,7 +22,8 @@ unchanged; counters are per model name, so ``flaky429-2`` fails twice then answe
 ==================  ========================================================================
 
 ``MistralServer.latency_s`` adds a delay to every call (the benchmark's model latency).
-Every request is recorded in ``requests`` (path, model, parsed body) for assertions.
+Every request is recorded in ``requests`` (path, model, parsed body, then the answer's status and
+``usage``) for assertions; :meth:`MistralServer.tokens_billed` sums the usage sent back.
 """
 
 from __future__ import annotations
@@ -113,6 +114,12 @@ class MistralServer:
     def calls(self, path: str = "/v1/chat/completions") -> list[dict[str, Any]]:
         with self._lock:
             return [r for r in self.requests if r["path"] == path]
+
+    def tokens_billed(self) -> int:
+        """Prompt + completion tokens of every answer sent so far (what a provider would bill)."""
+        with self._lock:
+            return sum(r["usage"]["prompt_tokens"] + r["usage"]["completion_tokens"]
+                       for r in self.requests if r.get("usage"))
 
     def reset(self) -> None:
         with self._lock:
@@ -241,13 +248,16 @@ class MistralServer:
                 except json.JSONDecodeError:
                     self._send(400, {}, {"message": "invalid JSON"})
                     return
+                entry: dict[str, Any] = {"path": self.path, "model": body.get("model"), "body": body,
+                                         "authorization": self.headers.get("authorization")}
                 with server._lock:
-                    server.requests.append({"path": self.path, "model": body.get("model"), "body": body,
-                                            "authorization": self.headers.get("authorization")})
+                    server.requests.append(entry)
                 if self.path not in ("/v1/chat/completions", "/v1/ocr"):
                     self._send(404, {}, {"message": "not found"})
                     return
                 status, headers, payload = server.answer(self.path, body)
+                with server._lock:
+                    entry.update(status=status, usage=payload.get("usage"))
                 self._send(status, headers, payload)
 
             def _send(self, status: int, headers: dict[str, str], payload: dict[str, Any]) -> None:

@@ -1,13 +1,16 @@
-"""Health data handled minimally: audited profile access, erasure leaving no file; progress events, metrics, cleanup."""
+"""Health data handled minimally: audited profile access, erasure leaving no file; progress events, metrics
+(LLM tokens included), cleanup."""
 
 from __future__ import annotations
 
 import os
+import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from service_helpers import api_client, make_settings
+from service_helpers import RunningWorker, api_client, make_settings, submit, wait_finished
 
 from inclusio.config import Settings
 from inclusio.store.db import JobStore
@@ -80,7 +83,7 @@ def test_staff_erase_a_students_data_and_profile_reads_are_audited(settings: Set
     job = staff.post("/jobs", files={"file": ("td.pdf", small_pdf.read_bytes())},
                      data={"learner": "noa", "outputs": "json"}).json()
     result = staff.delete(f"/users/{learner['id']}/data").json()
-    assert result == {"user_id": learner["id"], "jobs": 1, "files": 1, "account_deleted": False}
+    assert result == {"user_id": learner["id"], "jobs": 1, "files": 1, "shares": 0, "account_deleted": False}
     assert staff.get(f"/jobs/{job['id']}").status_code == 404
     assert staff.get(f"/users/{learner['id']}/profile").json()["profile"] is None
     actions = [e["action"] for e in staff.get(f"/audit?subject={learner['id']}").json()]
@@ -156,3 +159,35 @@ def test_a_second_delivery_of_a_finished_job_does_nothing(settings: Settings, sm
     job = client.get(f"/jobs/{job_id}").json()
     assert job["attempts"] == 1 and job["status"] == "succeeded"
     assert TestClient(client.app).get(f"/jobs/{job_id}").status_code == 401
+
+
+def test_llm_tokens_of_a_mistral_job_reach_the_job_row_its_report_and_the_metrics(
+        tmp_path: Path, small_pdf: Path, start_worker: Callable[[Settings], RunningWorker]) -> None:
+    # A real worker process adapts through the real SDK against the local Mistral-speaking server;
+    # the tokens the server counted end in the job row, its report and /metrics.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "llm"))
+    from mistral_server import MistralServer
+
+    with MistralServer() as server:
+        settings = make_settings(tmp_path, engine="mistral", mistral_server_url=server.url,
+                                 mistral_api_key="test-key", llm_timeout_s=5, quality_checks=False)
+        client = api_client(settings, "admin")
+        worker = start_worker(settings)
+        first = submit(client, small_pdf, profile="easy-read", outputs="json,report")
+        assert wait_finished(client, first, worker)["status"] == "succeeded"
+        billed = server.tokens_billed()
+        assert billed > 0
+        assert JobStore.from_settings(settings).get(first).llm_tokens == billed
+        report = client.get(f"/jobs/{first}/artifacts/report").json()
+        assert report["llm_tokens"] == billed
+        assert f"inclusio_llm_tokens_total {float(billed)}" in client.get("/metrics").text
+
+        # The same document for another learner: the answers come from the cache, no token is spent.
+        calls = len(server.calls())
+        second = submit(client, small_pdf, profile="easy-read", outputs="json,report", filename="copie.pdf")
+        assert wait_finished(client, second, worker)["status"] == "succeeded"
+        assert len(server.calls()) == calls
+        assert JobStore.from_settings(settings).get(second).llm_tokens == 0
+        metrics = client.get("/metrics").text
+        assert f"inclusio_llm_tokens_total {float(billed)}" in metrics
+        assert "# HELP inclusio_llm_tokens_total LLM tokens (prompt + completion" in metrics

@@ -114,8 +114,8 @@ class _JobCollector:
         for code, n in sorted(store.failure_codes().items()):
             failures.add_metric([code], n)
         yield failures
-        tokens = CounterMetricFamily("inclusio_llm_tokens", "LLM tokens used by jobs (0 until the Mistral "
-                                     "engine reports them)")
+        tokens = CounterMetricFamily("inclusio_llm_tokens", "LLM tokens (prompt + completion, as the model "
+                                     "server counted them) used by finished jobs; cached answers cost none")
         tokens.add_metric([], store.llm_tokens())
         yield tokens
 
