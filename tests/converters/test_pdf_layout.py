@@ -118,3 +118,50 @@ def test_a_tab_aligned_label_value_table_is_not_two_columns() -> None:
     assert find_gutters(elements) == []
     order = [e.payload for e in reading_order(elements)]
     assert order[:4] == ["Label 0", "value 0", "Label 1", "value 1"]
+
+
+def _manual_pages(tmp_path: Path, corpus_dir: Path, pages: list[int]) -> Path:
+    """Some pages (1-based) of the 265-page manual, as their own PDF."""
+    import pymupdf
+
+    out = tmp_path / "manual-pages.pdf"
+    with pymupdf.open(corpus_dir / "manual-fr-265p.pdf") as manual, pymupdf.open() as doc:
+        for number in pages:
+            doc.insert_pdf(manual, from_page=number - 1, to_page=number - 1)
+        doc.save(out)
+    return out
+
+
+def test_a_title_above_a_table_is_read_before_it(corpus_dir: Path) -> None:
+    # The census page: "Table 324. Arrests by Sex and Age: 2009" and its note, then the table. The table's
+    # height once made the title count as "on the same line" as its top edge, and the table came first.
+    path = corpus_dir / "table-census-en.pdf"
+    doc = convert(path, ConvertContext(filename=path.name))
+    kinds = [(b.type, b.plain_text()[:20] if b.type == "heading" else "") for b in doc.blocks
+             if b.type in ("heading", "table")]
+    assert kinds[:4] == [("heading", "Table 324. Arrests b"), ("table", ""), ("heading", "Table 325. Arrests b"),
+                         ("table", "")]
+
+
+def test_text_above_a_table_stays_above_it_and_a_caption_below_goes_to_its_own_table(
+        tmp_path: Path, corpus_dir: Path) -> None:
+    # Manual pages 4 (form labels above two tables), 54 (two tables, each captioned below) and 137 (a tip
+    # box above a table). Read off the rendered pages.
+    doc = convert(_manual_pages(tmp_path, corpus_dir, [4, 54, 137]), ConvertContext(filename="manual-pages.pdf"))
+    order = [(b.type, b.source.page, b.plain_text()[:24] if b.type != "table" else (b.caption or "")[:11])
+             for b in doc.blocks if b.type in ("heading", "paragraph", "table")]
+    page4 = [(entry[0] == "table", entry[2]) for entry in order if entry[1] == 1]
+    assert page4 == [(False, "INDEXATION DU DOCUMENT"), (True, ""), (False, "SUIVI DU DOCUMENT"), (True, "")]
+    tables54 = [entry[2] for entry in order if entry[1] == 2 and entry[0] == "table"]
+    assert tables54 == ["Table 1.18 ", "Table 1.19 "]
+    page137 = [entry[2] for entry in order if entry[1] == 3]
+    assert page137.index("ASTUCE") < page137.index("Table 6.3 –")
+
+
+def test_a_photo_beside_a_paragraph_comes_before_it(corpus_dir: Path) -> None:
+    # math-fr-2col.pdf, page 4: the author's photo, with his biography to its right.
+    path = corpus_dir / "math-fr-2col.pdf"
+    doc = convert(path, ConvertContext(filename=path.name))
+    last = [(b.type, b.plain_text()[:20] if b.type != "figure" else "") for b in doc.blocks
+            if b.source and b.source.page == 4][-2:]
+    assert last == [("figure", ""), ("paragraph", "Georges Felepin est ")]

@@ -21,7 +21,9 @@ of them) the way a reader goes through the page:
    page ends the columns above it before the ones below it start.
 
 Inside a column, PyMuPDF's blocks are kept whole (its line order inside a block is good) and
-sorted by their top edge. Each element comes back with a *flow* number: consecutive elements
+sorted by their top edge; those starting on one line (pieces of a line, an equation and its
+number, a photo and the paragraph beside it) go left to right, and a table or figure is never on
+the "line" of the text just above it (:func:`_same_row`). Each element comes back with a *flow* number: consecutive elements
 with the same number are in the same column of the same band, so the caller never joins text
 across a column break.
 """
@@ -225,6 +227,28 @@ def _by_rows(elements: list[Element]) -> list[Element]:
     return [e for row in rows for e in sorted(row, key=lambda el: el.bbox[0])]
 
 
+def _same_row(first: list[Element], seg: list[Element]) -> bool:
+    """True when segment ``seg`` (starting at or below ``first``) starts on the same line as ``first``.
+
+    Two pieces of text: their tops are within half a line height (an equation and its number). A
+    table, figure or formula and a piece of text: the text is beside it (no horizontal overlap) and
+    its first line is level with it (a photo beside a paragraph); a title just above a table is not
+    on its "line", however tall the table is. Two such elements: they overlap vertically by half.
+    """
+    a, b = first[0], seg[0]
+    top_a, top_b = min(e.bbox[1] for e in first), min(e.bbox[1] for e in seg)
+    if a.text is not None and b.text is not None:
+        return abs(top_b - top_a) < 0.5 * max(1.0, b.bbox[3] - b.bbox[1])
+    if a.text is None and b.text is None:
+        overlap = min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
+        return overlap > 0.5 * min(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])
+    box, text = (a, seg) if a.text is None else (b, first)
+    x0, x1 = min(e.bbox[0] for e in text), max(e.bbox[2] for e in text)
+    line = text[0]
+    beside = x0 >= box.bbox[2] or x1 <= box.bbox[0]
+    return beside and box.bbox[1] - (line.bbox[3] - line.bbox[1]) <= line.cy <= box.bbox[3]
+
+
 def _emit_column(elements: list[Element], out: list[Element], counter: list[int]) -> None:
     """One column, top to bottom: blocks kept whole (their own line order), sorted by their top edge."""
     if not elements:
@@ -240,9 +264,7 @@ def _emit_column(elements: list[Element], out: list[Element], counter: list[int]
     # Segments starting on the same baseline (pieces of one line, an equation and its number) go left to right.
     rows: list[list[list[Element]]] = []
     for seg in segments:
-        top = min(e.bbox[1] for e in seg)
-        height = max(1.0, seg[0].bbox[3] - seg[0].bbox[1])
-        if rows and abs(top - min(e.bbox[1] for e in rows[-1][0])) < 0.5 * height:
+        if rows and _same_row(rows[-1][0], seg):
             rows[-1].append(seg)
         else:
             rows.append([seg])
