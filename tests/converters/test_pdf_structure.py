@@ -158,6 +158,38 @@ def test_census_table_has_header_rows_and_spans(corpus_dir: Path) -> None:
     assert [c.text for c in first.rows[0][1:]] == ["Total", "Male", "Female"]
 
 
+def test_census_figures_ruled_around_the_body_only_are_one_row_per_line(corpus_dir: Path) -> None:
+    # Read off the rendered page: under "Total", "Male" and "Female" three columns of figures each, rules
+    # only around the header and the body; the body was one row of multi-line cells.
+    doc = _convert(corpus_dir / "table-census-en.pdf")
+    by_sex, by_race = [b for b in doc.blocks if isinstance(b, Table)]
+    assert [(c.text, c.col_span) for c in by_sex.rows[0][1:]] == [("Total", 3), ("Male", 3), ("Female", 3)]
+    assert [c.text for c in by_sex.rows[1]] == ["Total", "Under 18 years", "18 years and over"] * 3
+    body = {row[0].text: [c.text for c in row[1:]] for row in by_sex.rows[2:]}
+    assert len(body) == 32 and all(not any(c.header for c in row) for row in by_sex.rows[2:])
+    assert body["Total"] == ["11,062.6", "1,540.0", "9,522.6", "8,263.3", "1,071.6", "7,191.7", "2,799.2",
+                             "468.3", "2,330.9"]
+    assert body["Larceny-theft"][:3] == ["1,080.1", "258.1", "822.0"]
+    # A label on two lines is one row label; empty figures ("–", "(X)") stay in their columns.
+    assert body["Murder and nonnegligent manslaughter"] == ["10.0", "0.9", "9.1", "9.0", "0.9", "8.1", "1.1", "–",
+                                                            "1.0"]
+    assert body["Runaways"][2::3] == ["(X)", "(X)", "(X)"]
+    assert [(c.text, c.header) for c in by_race.rows[0]] == [
+        ("Offense charged", True), ("Total", True), ("White", True), ("Black", True),
+        ("American Indian/Alaskan Native", True), ("Asian Pacific Islander", True)]
+    assert [c.text for c in by_race.rows[-1]] == ["Runaways", "73,616", "48,343", "19,670", "1,653", "3,950"]
+    assert len(by_race.rows) == 33
+
+
+def test_ruled_rows_with_wrapped_prose_are_not_split(tmp_path: Path, corpus_dir: Path) -> None:
+    # Manual page 32: descriptions wrap onto two lines inside ruled rows; one row per package.
+    doc = _convert(_manual_pages(tmp_path, corpus_dir, [32]))
+    table = next(b for b in doc.blocks if isinstance(b, Table))
+    assert [row[0].text for row in table.rows] == ["paquet", "mc", "sudo", "vim", "vim-tiny", "emacs-nox", "w3m",
+                                                   "gpm"]
+    assert table.rows[3][3].text.startswith("éditeur de texte UNIX Vi amélioré (Vi IMproved), éditeur de texte pour")
+
+
 def test_a_framed_paragraph_is_not_a_table(tmp_path: Path) -> None:
     import pymupdf
 

@@ -20,11 +20,19 @@ A found table is kept only when it passes :func:`_plausible`:
 * at least 40% of its cells hold text, and some of our own text lines fall inside it.
 
 Cell text comes from the page's own lines, placed by their centre, so a grid that crosses a word
-never splits its letters ("É nergie"). Merged cells are rebuilt from the grid: a cell that is
-missing is covered by its neighbour on the left (``col_span``) or above (``row_span``). Header
-rows: the leading rows whose text is all bold (at most three), and, when a first-row cell spans
-several rows, as many rows as it spans (a multi-level header). Not done: rows without ruling
-between them (a block of numbers under one pair of rules) stay one row with multi-line cells.
+never splits its letters ("É nergie"); dot leaders ("Arson . . . .") are left out. Merged cells
+are rebuilt from the grid: a cell that is missing is covered by its neighbour on the left
+(``col_span``) or above (``row_span``). Header rows: the leading rows whose text is all bold (at
+most three), and, when a first-row cell spans several rows, as many rows as it spans (a
+multi-level header).
+
+Statistical tables are often ruled around their header and body only: the body is one ruled row
+holding a block of figures, and one ruled column may hold several columns of figures ("Total /
+Under 18 years / 18 years and over" under "Male"). Such a row (at least three text rows with text
+in two cells or more, most lines outside the first column figures) becomes one row per text row,
+and such a column one column per column of figures, its header cells split or spread over them
+(:func:`_split_numeric_rows`). A ruled row of wrapped prose is not figures and stays one row.
+Not done: tables with no rules at all (columns aligned by white space only) are read as text.
 
 :func:`has_ruling` is the cheap filter run first on the same drawings: without at least two
 horizontal and two vertical strokes or rectangle edges (or two shaded cells side by side) there is
@@ -33,6 +41,7 @@ no grid, and the page is skipped.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +50,14 @@ from inclusio.converters.pdf_text import Line, join_lines
 from inclusio.model import BBox, SourceRef, Table, TableCell
 
 MAX_HEADER_ROWS = 3
+MIN_DENSE_ROWS = 3
+"""A ruled row is split into rows of figures when at least this many of its text rows hold two cells or more."""
+SUBCOLUMN_GAP = 3.0
+"""Columns of figures inside one ruled column are at least this far apart (pt)."""
+_LEADER = re.compile(r"(?:\s*\.){4,}\s*$")
+_SHORT_LEADER = re.compile(r"(?:\s*\.){2,}\s*$")
+_SPLIT_FIGURE = re.compile(r"(?<=\d[.,])\s+(?=\d)")
+_NUMERIC_CHARS = frozenset("0123456789.,%()+-–—−X*$€£ \u00a0")
 
 
 def has_ruling(drawings: list[dict[str, Any]]) -> bool:
@@ -165,6 +182,7 @@ def _table(grid: Grid, pno: int, lines: list[Line], new_id: Callable[[], str]) -
             header_rows += 1
     covered: set[tuple[int, int]] = set()
     rows: list[list[TableCell]] = []
+    placed: list[tuple[int, int, TableCell]] = []
     for r, row in enumerate(row_boxes):
         cells: list[TableCell] = []
         for c, cell in enumerate(row):
@@ -183,8 +201,9 @@ def _table(grid: Grid, pno: int, lines: list[Line], new_id: Callable[[], str]) -
                 for k in range(col_span):
                     covered.add((r + row_span, c + k))
                 row_span += 1
-            cells.append(TableCell(text=join_lines([ln.text for ln in texts[r][c]]), header=r < header_rows,
+            cells.append(TableCell(text=_cell_text(texts[r][c]), header=r < header_rows,
                                    col_span=col_span, row_span=row_span))
+            placed.append((r, c, cells[-1]))
         if cells:
             rows.append(cells)
         if r == 0 and cells and max(cell.row_span for cell in cells) > 1 and len(row_boxes) > 2:
@@ -193,8 +212,151 @@ def _table(grid: Grid, pno: int, lines: list[Line], new_id: Callable[[], str]) -
             header_rows = max(header_rows, max(cell.row_span for cell in cells))
             for cell in cells:
                 cell.header = True
+    rows = _split_numeric_rows(placed, texts) or rows
     table = Table(id=new_id(), rows=rows, source=SourceRef(page=pno + 1, bbox=_union([grid.bbox])))
     return table, members
+
+
+def _cell_text(lines: list[Line], *, figures: bool = False) -> str:
+    """A cell's text: its lines joined, dot leaders ("Arson . . . . .") left out.
+
+    ``figures``: a cell of a block of figures (:func:`_split_numeric_rows`), where two dots are a leader
+    already, and a figure drawn in two pieces ("11,062. 6") is one number again.
+    """
+    text = join_lines([ln.text for ln in lines])
+    text = (_SHORT_LEADER if figures else _LEADER).sub("", text).strip()
+    return _SPLIT_FIGURE.sub("", text) if figures and _numeric(text) else text
+
+
+def _numeric(text: str) -> bool:
+    """A figure of a statistical table: digits and their punctuation, or a mark for none ("–", "(X)")."""
+    text = text.strip()
+    return bool(text) and not set(text) - _NUMERIC_CHARS
+
+
+def _text_rows(lines: list[Line]) -> list[list[Line]]:
+    """Lines grouped into rows, top to bottom: a line whose centre is within half its height of the first
+    line of the current row is on that row."""
+    rows: list[list[Line]] = []
+    for line in sorted(lines, key=lambda ln: ln.center[1]):
+        if rows and line.center[1] - rows[-1][0].center[1] <= 0.5 * max(line.height, 1.0):
+            rows[-1].append(line)
+        else:
+            rows.append([line])
+    return rows
+
+
+def _dense_row(cells: list[tuple[int, TableCell]], texts: list[list[Line]]) -> list[list[Line]] | None:
+    """The text rows of a grid row that holds a block of figures under one pair of rules (a statistical
+    table ruled around its body only), or None when the grid row is an ordinary row.
+
+    Such a row: every cell is a plain cell (no span), at least :data:`MIN_DENSE_ROWS` text rows hold
+    text in two cells or more, and most lines outside the first column are figures. A wrapped cell of
+    prose in a ruled row has its second line in one column only, and prose is not figures: it stays one row.
+    A label alone on its row followed by a row whose label starts in lower case ("Murder and nonnegligent"
+    / "manslaughter . . . 10.0") is the first line of that label.
+    """
+    if any(cell.col_span > 1 or cell.row_span > 1 for _, cell in cells):
+        return None
+    column = {id(ln): c for c, lines in enumerate(texts) for ln in lines}
+    rows = _text_rows([ln for lines in texts for ln in lines])
+    full = sum(1 for row in rows if len({column[id(ln)] for ln in row}) >= 2)
+    others = [ln for lines in texts[1:] for ln in lines]
+    if full < MIN_DENSE_ROWS or len(others) < 2 * MIN_DENSE_ROWS \
+            or sum(1 for ln in others if _numeric(ln.text)) < 0.7 * len(others):
+        return None
+    merged: list[list[Line]] = []
+    pending: list[Line] = []
+    for row in rows:
+        if all(column[id(ln)] == 0 for ln in row) and row is not rows[-1]:
+            following = rows[rows.index(row) + 1]
+            label = [ln for ln in following if column[id(ln)] == 0]
+            if label and label[0].text[:1].islower():
+                pending += row
+                continue
+        merged.append(pending + row)
+        pending = []
+    return merged
+
+
+def _subcolumns(rows: list[list[Line]]) -> list[tuple[float, float]]:
+    """Columns of figures side by side inside one ruled column: the x-ranges of its lines, merged where
+    they overlap; one range when the lines do not fall into separate ranges, one line per row."""
+    lines = sorted((ln for row in rows for ln in row), key=lambda ln: ln.bbox[0])
+    if not lines:
+        return []
+    ranges = [[lines[0].bbox[0], lines[0].bbox[2]]]
+    for line in lines[1:]:
+        if line.bbox[0] <= ranges[-1][1] + SUBCOLUMN_GAP:
+            ranges[-1][1] = max(ranges[-1][1], line.bbox[2])
+        else:
+            ranges.append([line.bbox[0], line.bbox[2]])
+    out = [(a, b) for a, b in ranges]
+    if len(out) < 2:
+        return out
+    clashes = sum(1 for row in rows if len({_subcolumn(ln, out) for ln in row}) < len(row))
+    return out if clashes <= 0.1 * len(rows) else [(ranges[0][0], ranges[-1][1])]
+
+
+def _subcolumn(line: Line, ranges: list[tuple[float, float]]) -> int:
+    """The range of ``ranges`` a line overlaps most (the nearest when it overlaps none)."""
+    def score(i: int) -> tuple[float, float]:
+        a, b = ranges[i]
+        return (min(b, line.bbox[2]) - max(a, line.bbox[0]), -abs((a + b) / 2 - line.center[0]))
+
+    return max(range(len(ranges)), key=score)
+
+
+def _split_numeric_rows(placed: list[tuple[int, int, TableCell]], texts: list[list[list[Line]]]
+                        ) -> list[list[TableCell]] | None:
+    """Rows of a statistical table ruled around its body only, or None when the table has none.
+
+    A grid row holding a block of figures (:func:`_dense_row`) becomes one row per text row; a ruled
+    column holding several columns of figures ("Total / Under 18 years / 18 years and over" under
+    "Male") becomes one column per column of figures (:func:`_subcolumns`): a header cell whose lines sit
+    over different columns of figures is split with them, one that sits over one is spread over all
+    ("Male", centred over its three). The grid rows above the first block of figures are header rows.
+    """
+    by_row: dict[int, list[tuple[int, TableCell]]] = {}
+    for r, c, cell in placed:
+        by_row.setdefault(r, []).append((c, cell))
+    dense = {r: rows for r, cells in by_row.items()
+             if (rows := _dense_row(cells, texts[r])) is not None}
+    if not dense:
+        return None
+    width = len(texts[0])
+    ranges: list[list[tuple[float, float]]] = []
+    column_of = {id(ln): c for r in dense for c, lines in enumerate(texts[r]) for ln in lines}
+    for c in range(width):
+        column = [[ln for ln in row if column_of[id(ln)] == c] for rows in dense.values() for row in rows]
+        ranges.append(_subcolumns([row for row in column if row]))
+    share = [max(1, len(r)) for r in ranges]
+    grid_rows = len(texts)
+    count = [len(dense[r]) if r in dense else 1 for r in range(grid_rows)]
+    start = [sum(count[:r]) for r in range(grid_rows)]
+    first_dense = min(dense)
+    out: list[list[TableCell]] = [[] for _ in range(sum(count))]
+    for r, c, cell in placed:
+        lines = texts[r][c]
+        if r in dense:
+            for t, row in enumerate(dense[r]):
+                own = [ln for ln in row if column_of[id(ln)] == c]
+                for j in range(share[c]):
+                    sub = [ln for ln in own if share[c] == 1 or _subcolumn(ln, ranges[c]) == j]
+                    out[start[r] + t].append(TableCell(text=_cell_text(sub, figures=True)))
+            continue
+        header = cell.header or r < first_dense
+        row_span = sum(count[r + i] for i in range(cell.row_span) if r + i < grid_rows)
+        if share[c] > 1 and cell.col_span == 1 and len({_subcolumn(ln, ranges[c]) for ln in lines}) >= 2:
+            for j in range(share[c]):
+                sub = sorted((ln for ln in lines if _subcolumn(ln, ranges[c]) == j), key=lambda ln: ln.center[1])
+                out[start[r]].append(TableCell(text=_cell_text(sub), header=header, row_span=row_span))
+            continue
+        cell.col_span = sum(share[c + i] for i in range(cell.col_span) if c + i < width)
+        cell.row_span = row_span
+        cell.header = header
+        out[start[r]].append(cell)
+    return [row for row in out if row]
 
 
 # -- the ruled-grid reader -----------------------------------------------------------------------
