@@ -150,10 +150,10 @@ def run_job(
         "stages": {},
         "reused": reused,
     }
-    records, keys = _stage_records(out_dir, input_path, document, filename, profile, settings) if reuse \
-        else (None, None)
-    if records is not None and keys is not None and document is None and document_cache is None:
-        document_cache = records.path("convert", keys.convert)
+    records = _stage_records(out_dir, input_path, document, filename, profile, settings) if reuse else None
+    convert_record = records is not None and document is None and document_cache is None
+    if records is not None and convert_record:
+        document_cache = records.path("convert", records.keys.convert)
 
     # -- convert ----------------------------------------------------------------------------
     progress.start("convert")
@@ -178,11 +178,10 @@ def run_job(
             from inclusio.converters.registry import convert
 
             doc = convert(input_path, ConvertContext.from_settings(settings, filename, progress))
-            if document_cache is not None:
+            if records is not None and convert_record:
+                records.save_bytes("convert", records.keys.convert, doc.to_json(indent=None).encode("utf-8"))
+            elif document_cache is not None:
                 write_atomic(document_cache, doc.to_json(indent=None).encode("utf-8"))
-                if records is not None and keys is not None and document_cache == records.path("convert",
-                                                                                                keys.convert):
-                    records.forget("convert", except_key=keys.convert)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a coded error in the result
         timings["convert"] = time.perf_counter() - started
         result.status = "failed"
@@ -205,14 +204,15 @@ def run_job(
     # -- analyse (source) ---------------------------------------------------------------------
     progress.start("analyse")
     started = time.perf_counter()
-    from inclusio.analysis.easy_read_rules import RuleReport
     from inclusio.analysis.readability import DocumentReadability, score_document
 
-    analysed = records.load("analyse", keys.analyse) if records is not None and keys is not None else None
-    rules_source: RuleReport | None = None
+    analysed = records.load("analyse", records.keys.analyse) if records is not None else None
+    rules_source: Any = None  # easy_read_rules.RuleReport, when the quality checks run
     if analysed is not None:
         before = DocumentReadability.model_validate(analysed["readability_before"])
         if analysed.get("rules_source") is not None:
+            from inclusio.analysis.easy_read_rules import RuleReport
+
             rules_source = RuleReport.model_validate(analysed["rules_source"])
         reused.append("analyse")
         progress(1.0, "reused")
@@ -223,8 +223,8 @@ def run_job(
 
             progress(0.3, "easy-to-read rules (source)")
             rules_source = check_rules(doc)
-        if records is not None and keys is not None:
-            records.save("analyse", keys.analyse, {
+        if records is not None:
+            records.save("analyse", records.keys.analyse, {
                 "readability_before": before.model_dump(mode="json"),
                 "rules_source": rules_source.model_dump(mode="json") if rules_source is not None else None})
     report["readability"] = {"before": before.model_dump()}
@@ -236,7 +236,7 @@ def run_job(
     progress.start("adapt")
     started = time.perf_counter()
     adapted_sha: str | None = None
-    stage = _reuse_adapt(records, keys) if records is not None and keys is not None else None
+    stage = _reuse_adapt(records) if records is not None else None
     if stage is not None:
         doc, adapted_sha, record = stage
         reused.append("adapt")
@@ -244,9 +244,10 @@ def run_job(
     else:
         record = _adapt(doc, profile, settings, rules_source, progress)
         doc = record.pop("document")
-        if records is not None and keys is not None:
-            adapted_sha = records.save_bytes("adapted", keys.adapt, doc.to_json(indent=None).encode("utf-8"))
-            records.save("adapt", keys.adapt, {**record, "document_sha256": adapted_sha})
+        if records is not None:
+            adapted_json = doc.to_json(indent=None).encode("utf-8")
+            adapted_sha = records.save_bytes("adapted", records.keys.adapt, adapted_json)
+            records.save("adapt", records.keys.adapt, {**record, "document_sha256": adapted_sha})
     result.warnings += record["warnings"]
     result.llm_tokens = int(record["llm_tokens"])
     report["readability"]["after"] = record["readability_after"]
@@ -270,8 +271,8 @@ def run_job(
     for index, name in enumerate(render_outputs):
         started = time.perf_counter()
         progress(index * share, f"writing {name}")
-        if records is not None and keys is not None and adapted_sha is not None:
-            render_keys[name] = keys.render(name, adapted_sha)
+        if records is not None and adapted_sha is not None:
+            render_keys[name] = records.keys.render(name, adapted_sha)
             kept = records.load_artifacts(name, render_keys[name])
             if kept is not None:
                 _add_artifacts(result, name, kept)
@@ -304,8 +305,7 @@ def run_job(
     if epub is not None and settings.validate_epub:
         started = time.perf_counter()
         epub_sha = file_sha256(epub.path) if records is not None else ""
-        validated = records.load("validate", keys.validate(epub_sha)) \
-            if records is not None and keys is not None else None
+        validated = records.load("validate", records.keys.validate(epub_sha)) if records is not None else None
         if validated is not None:
             report["validation"] = validated["validation"]
             result.errors += validated["errors"]
@@ -321,10 +321,10 @@ def run_job(
                 no_errors = epubcheck.get("errors", 1) + epubcheck.get("fatals", 1) == 0
                 valid = bool(epubcheck.get("ran")) and no_errors
                 report["validation"]["ace"] = _validate_ace(epub.path, settings, valid, result)
-            if records is not None and keys is not None and _validation_ran(report["validation"]):
+            if records is not None and _validation_ran(report["validation"]):
                 # Keyed by the EPUB as validated: Ace's conformance claim rewrites it in place.
                 final_sha = file_sha256(epub.path)
-                records.save("validate", keys.validate(final_sha), {
+                records.save("validate", records.keys.validate(final_sha), {
                     "validation": report["validation"], "errors": result.errors[errors_before:],
                     "warnings": result.warnings[warnings_before:]})
                 if final_sha != epub_sha and "epub" in render_keys:
@@ -351,23 +351,23 @@ def run_job(
 
 
 def _stage_records(out_dir: Path, input_path: Path, document: Document | None, filename: str,
-                   profile: Profile, settings: Settings) -> tuple[StageRecords | None, StageKeys | None]:
-    """The stage records of ``out_dir`` and this job's keys; none when the input cannot be read
+                   profile: Profile, settings: Settings) -> StageRecords | None:
+    """The stage records of ``out_dir`` with this job's keys; none when the input cannot be read
     (the convert stage then reports why, with its code)."""
     try:
         keys = StageKeys.for_job(input_path=input_path, document=document, filename=filename, profile=profile,
                                  settings=settings)
     except OSError:
-        return None, None
-    return StageRecords(out_dir), keys
+        return None
+    return StageRecords(out_dir, keys)
 
 
-def _reuse_adapt(records: StageRecords, keys: StageKeys) -> tuple[Document, str, dict[str, Any]] | None:
+def _reuse_adapt(records: StageRecords) -> tuple[Document, str, dict[str, Any]] | None:
     """The adapted Document and the adapt stage's record, if both are on disk and whole."""
-    record = records.load("adapt", keys.adapt)
+    record = records.load("adapt", records.keys.adapt)
     if record is None:
         return None
-    data = records.load_bytes("adapted", keys.adapt, str(record.get("document_sha256")))
+    data = records.load_bytes("adapted", records.keys.adapt, str(record.get("document_sha256")))
     if data is None:
         return None
     try:

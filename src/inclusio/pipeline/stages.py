@@ -210,11 +210,13 @@ class StageKeys:
 
 
 class StageRecords:
-    """The ``.stages/`` folder of one output folder: records and saved Documents, by stage and key."""
+    """The ``.stages/`` folder of one output folder (records and saved Documents, by stage and key),
+    with the keys of the job being run."""
 
-    def __init__(self, out_dir: Path) -> None:
+    def __init__(self, out_dir: Path, keys: StageKeys) -> None:
         self.out_dir = out_dir
         self.folder = out_dir / STAGE_RECORDS_DIR
+        self.keys = keys
 
     def path(self, stage: str, key: str) -> Path:
         return self.folder / f"{stage}-{key}.json"
