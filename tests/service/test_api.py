@@ -312,12 +312,10 @@ def _wait_release(client: TestClient, job_id: str, worker: object, whole: Callab
     pytest.fail(f"the release of {job_id} did not end in {timeout} s:\n{worker.log()[-4000:]}")  # type: ignore[attr-defined]
 
 
-def test_a_release_the_queue_cannot_take_is_503_and_recorded_failed(tmp_path: Path) -> None:
+def _reviewable_job(settings: Settings, store: JobStore, *, finished: bool = True) -> str:
+    """A job with its Document (the json output) in its folder, as a worker leaves it (no conversion run)."""
     from inclusio.model.document import Document, Paragraph, SourceInfo
 
-    settings = make_settings(tmp_path, broker_url="redis://127.0.0.1:1/0")
-    staff = api_client(settings, "staff")
-    store = JobStore.from_settings(settings)
     job = store.create(profile_id="dyslexia", filename="cours.pdf", input_sha256="0" * 64,
                        input_path="originals/00/" + "0" * 64, input_bytes=1, outputs=["json"], institution="default")
     doc = Document(title="Cours", source=SourceInfo(filename="cours.pdf", media_type="application/pdf",
@@ -325,11 +323,48 @@ def test_a_release_the_queue_cannot_take_is_503_and_recorded_failed(tmp_path: Pa
     folder = settings.data_dir / "jobs" / job.id
     folder.mkdir(parents=True)
     (folder / "cours.document.json").write_text(doc.to_json())
-    assert _error(staff.post(f"/jobs/{job.id}/release"), 400)["code"] == "request.invalid"  # not finished yet
-    store.start(job.id)
-    store.finish(job.id, status="succeeded",
+    if finished:
+        store.start(job.id)
+        store.finish(job.id, status="succeeded",
+                     artifacts={"json": {"file": "cours.document.json", "media_type": "application/json"}})
+    return job.id
+
+
+def test_a_release_the_queue_cannot_take_is_503_and_recorded_failed(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, broker_url="redis://127.0.0.1:1/0")
+    staff = api_client(settings, "staff")
+    store = JobStore.from_settings(settings)
+    job_id = _reviewable_job(settings, store, finished=False)
+    assert _error(staff.post(f"/jobs/{job_id}/release"), 400)["code"] == "request.invalid"  # not finished yet
+    store.start(job_id)
+    store.finish(job_id, status="succeeded",
                  artifacts={"json": {"file": "cours.document.json", "media_type": "application/json"}})
-    assert _error(staff.post(f"/jobs/{job.id}/release"), 503)["code"] == "queue.unavailable"
-    release = staff.get(f"/jobs/{job.id}").json()["release"]
+    assert _error(staff.post(f"/jobs/{job_id}/release"), 503)["code"] == "queue.unavailable"
+    release = staff.get(f"/jobs/{job_id}").json()["release"]
     assert release["state"] == "failed" and release["errors"][0]["code"] == "queue.unavailable"
+    store.dispose()
+
+
+def test_asking_again_joins_a_live_release_and_supersedes_a_dead_one(settings: Settings) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from inclusio.api.review import perform_release
+    from inclusio.store.models import Job, utcnow
+
+    staff = api_client(settings, "staff")  # the release message goes to the (unconsumed) embedded queue
+    store = JobStore.from_settings(settings)
+    job_id = _reviewable_job(settings, store)
+    assert staff.post(f"/jobs/{job_id}/release").json()["release"]["state"] == "releasing"
+    first = store.get(job_id).release_token
+    assert staff.post(f"/jobs/{job_id}/release").status_code == 202
+    assert store.get(job_id).release_token == first  # joined: nothing new was sent
+    # Its worker died: no sign of life for longer than the watchdog's limit. Asking again starts anew.
+    with store.session() as session:
+        session.execute(update(Job).where(Job.id == job_id).values(
+            release_beat_at=utcnow() - timedelta(seconds=settings.job_stuck_seconds + 5)))
+    assert staff.post(f"/jobs/{job_id}/release").json()["release"]["state"] == "releasing"
+    assert store.get(job_id).release_token not in (None, first)
+    assert perform_release(store, FileStore.from_settings(settings), settings, job_id, first) == "skipped"
     store.dispose()

@@ -61,6 +61,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     settings = make_settings(tmp, quality_checks=False, validate_ace=False)
     for role in ("student", "teacher", "staff"):
         make_user(settings, role, username=f"{role}1", password=PASSWORD)
+    make_user(settings, "student", username="student2", password=PASSWORD)
     worker = RunningWorker(settings, tmp / "worker.log")
     port = _free_port()
     log = tmp / "uvicorn.log"

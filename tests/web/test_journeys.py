@@ -31,24 +31,28 @@ def axe_clean(page: Any, what: str) -> None:
 MAX_SHOT_HEIGHT = 1800
 
 
-def snap(page: Any, shots: Path, name: str) -> None:
-    """A small PNG of the page: its first 1800 CSS pixels, in 64 colours (docs/screenshots stays light)."""
+def snap(page: Any, shots: Path, name: str, part: Any = None) -> None:
+    """A small PNG of the page (or of one ``part`` of it): its first 1800 CSS pixels, in 64 colours
+    (docs/screenshots stays light)."""
     import io
 
     from PIL import Image
 
-    raw = page.screenshot(full_page=True, scale="css", type="png")
+    raw = (part.screenshot(scale="css", type="png") if part is not None
+           else page.screenshot(full_page=True, scale="css", type="png"))
     image = Image.open(io.BytesIO(raw)).convert("RGB")
     image = image.crop((0, 0, image.width, min(image.height, MAX_SHOT_HEIGHT)))
     image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(shots / f"{name}.png", optimize=True)
 
 
-def check_page(page: Any, shots: Path, name: str) -> None:
+def check_page(page: Any, shots: Path, name: str, part: Any = None) -> None:
     axe_clean(page, name)
-    snap(page, shots, name)
+    snap(page, shots, name, part)
 
 
 def sign_in(page: Any, server: Server, username: str) -> None:
+    # Pages that convert at once (the teacher's preview) can take long on a busy 2-core machine.
+    page.set_default_timeout(JOB_TIMEOUT_MS)
     page.goto(f"{server.base}/web/")
     assert page.locator("html").get_attribute("lang") == "fr"
     page.get_by_label("Nom d'utilisateur").fill(username)
@@ -154,7 +158,8 @@ def test_teacher_journey(browser: Any, server: Server, shots: Path, tmp_path: Pa
     sign_in(page, server, "teacher1")
     assert page.url.endswith("/web/teacher")
     check_page(page, shots, "teacher-upload")
-    page.get_by_label(re.compile("^Document")).set_input_files(str(SAMPLES / "cours-photosynthese-fr.pdf"))
+    page.get_by_label("Document (PDF, PPTX, DOCX, ODT, Markdown)").set_input_files(
+        str(SAMPLES / "cours-photosynthese-fr.pdf"))
     page.get_by_label("Profil de la conversion").select_option("easy-read")
     page.get_by_role("button", name="Analyser et convertir").click()
     page.wait_for_load_state()
@@ -187,6 +192,84 @@ def test_teacher_journey(browser: Any, server: Server, shots: Path, tmp_path: Pa
     html = tmp_path / download.value.suggested_filename
     download.value.save_as(html)
     assert html.name == "cours-photosynthese-fr.html" and "<html" in html.read_text()
+
+    # Share it with the students (no new upload: one of my documents), and a slide deck uploaded to share.
+    page.get_by_role("link", name="Préparer un cours").click()
+    page.wait_for_load_state()
+    page.get_by_label("ou un de mes documents déjà déposés").select_option(label="cours-photosynthese-fr.pdf")
+    page.get_by_label("Titre vu par les étudiant·e·s (facultatif)").fill("La photosynthèse")
+    page.get_by_label("Cours : intitulé ou code (facultatif)").fill("BIO-101")
+    page.get_by_role("button", name="Partager", exact=True).click()
+    page.wait_for_load_state()
+    assert page.locator("p.notice").inner_text() == "Document « La photosynthèse » partagé avec vos étudiant·e·s."
+    page.get_by_label("Document à partager (PDF, PPTX, DOCX, ODT, Markdown)").set_input_files(
+        str(SAMPLES / "diaporama-cellule-fr.pptx"))
+    page.get_by_label("Cours : intitulé ou code (facultatif)").fill("BIO-102")
+    page.get_by_role("button", name="Partager", exact=True).click()
+    page.wait_for_load_state()
+    shared = page.locator("table.shares tbody tr")
+    assert shared.count() == 2
+    assert shared.locator("th").all_inner_texts() == ["diaporama-cellule-fr.pptx", "La photosynthèse"]
+    assert page.get_by_role("button", name="Arrêter le partage de La photosynthèse").count() == 1
+    check_page(page, shots, "teacher-shares")
+    context.close()
+
+
+def test_student_requests_a_shared_document_in_one_step(browser: Any, server: Server, shots: Path,
+                                                         tmp_path: Path) -> None:
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    sign_in(page, server, "student2")
+    page.get_by_label("Dyslexie").check()
+    page.get_by_role("button", name="Enregistrer mon profil").click()
+    page.wait_for_load_state()
+    shares = page.locator("#teacher-shares")
+    assert shares.get_by_role("heading").inner_text() == "Documents partagés par vos enseignants"
+    assert shares.locator("tbody tr").count() == 2
+    # Students find a course by its code; they see title, course and file name, not who shared it.
+    page.get_by_role("searchbox", name="Chercher un cours ou un document").fill("bio-101")
+    page.get_by_role("button", name="Chercher").click()
+    page.wait_for_load_state()
+    rows = shares.locator("tbody tr")
+    assert rows.count() == 1
+    assert rows.first.locator("th, td").all_inner_texts()[:3] == ["La photosynthèse", "BIO-101",
+                                                                   "cours-photosynthese-fr.pdf"]
+    assert "teacher1" not in shares.inner_text()
+    assert page.url.endswith("/web/student?search=bio-101#teachers-h")  # back at the list after searching
+    check_page(page, shots, "student-shared", part=shares)
+
+    # One step: formats, then the document's button (no upload; the student's profile and settings).
+    shares.get_by_label("Audio (MP3)").uncheck()
+    shares.get_by_role("button", name="Demander la version adaptée : La photosynthèse").click()
+    assert re.search(r"/web/jobs/[0-9a-f]{32}$", page.url)
+    job_url = page.url
+    assert wait_job_done(page, server) == "terminé"
+    assert page.locator("h1").inner_text() == "Document : cours-photosynthese-fr.pdf"
+    assert page.get_by_role("link", name=re.compile("audio")).count() == 0
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le livre numérique (EPUB)").click()
+    epub = tmp_path / download.value.suggested_filename
+    download.value.save_as(epub)
+    assert epub.name == "cours-photosynthese-fr.epub" and zipfile.is_zipfile(epub)
+
+    # Another student never sees it; the teacher stops sharing the other document.
+    other = browser.new_context()
+    other_page = other.new_page()
+    sign_in(other_page, server, "student1")
+    answer = other_page.goto(job_url)
+    assert answer is not None and answer.status == 404
+    assert "Aucune tâche ne porte ce numéro" in other_page.get_by_role("alert").inner_text()
+    other.close()
+    teacher = browser.new_context()
+    teacher_page = teacher.new_page()
+    sign_in(teacher_page, server, "teacher1")
+    teacher_page.get_by_role("button", name="Arrêter le partage de diaporama-cellule-fr.pptx").click()
+    teacher_page.wait_for_load_state()
+    assert teacher_page.locator("p.notice").inner_text() == "Ce document n'est plus partagé."
+    teacher.close()
+    page.goto(f"{server.base}/web/student")
+    assert page.locator("#teacher-shares tbody tr th").all_inner_texts() == ["La photosynthèse"]
+    assert page.locator("table.jobs tbody tr th").all_inner_texts() == ["cours-photosynthese-fr.pdf"]
     context.close()
 
 
@@ -216,18 +299,34 @@ def test_staff_journey(browser: Any, server: Server, shots: Path, tmp_path: Path
     page.get_by_role("button", name="Envoyer le lot").click()
     page.wait_for_load_state()
     assert page.locator("p.notice").inner_text() == "Lot « Biologie L1 » : 2 tâche(s) créée(s), 0 fichier(s) refusé(s)."
-    # The dashboard updates itself (progress bars and the live summary) until both are done.
+    # The dashboard updates itself without a reload: bars, statuses, review links; the summary is a polite
+    # live region rewritten only when the counts change.
     summary = page.locator("#queue-summary")
     assert summary.get_attribute("aria-live") == "polite"
+    page.evaluate("() => { window.inclusioSamePage = true; }")  # gone if the page were loaded again
+    batch = [page.locator("table.jobs tbody tr").filter(has=page.get_by_role("rowheader", name=name)).first
+             for name in ("cours-photosynthese-fr.pdf", "diaporama-cellule-fr.pptx")]
+    before = [int(row.locator("progress").evaluate("b => b.value")) for row in batch]
+    assert min(before) < 100, before  # at least one job was still waiting or running
     page.wait_for_function("() => document.getElementById('queue-summary').textContent.startsWith('0 en attente, "
                            "0 en cours')", timeout=JOB_TIMEOUT_MS * 2)
-    for name in ("cours-photosynthese-fr.pdf", "diaporama-cellule-fr.pptx"):
-        row = page.locator("table.jobs tbody tr").filter(has=page.get_by_role("rowheader", name=name)).first
-        assert row.locator("progress").get_attribute("value") == "100"
+    for row in batch:
+        page.wait_for_function("row => row.querySelector('progress').value === 100", arg=row.element_handle(),
+                               timeout=10_000)
         assert row.locator("[data-field=status]").inner_text() == "terminé"
-    page.get_by_role("link", name="Actualiser la file").click()  # the review links come with the page
+    assert page.get_by_role("link", name="Relire cours-photosynthese-fr.pdf").count() == 1  # added live
+    assert page.evaluate("() => window.inclusioSamePage === true")
+    axe_clean(page, "staff dashboard (updated live)")
+    page.get_by_role("link", name="Actualiser la file").click()  # the no-script way gives the same page
     page.wait_for_load_state()
     check_page(page, shots, "staff-dashboard")
+    # Without JavaScript: the same dashboard, its refresh link, its bars as they are.
+    nojs = browser.new_context(java_script_enabled=False)
+    plain = nojs.new_page()
+    sign_in(plain, server, "staff1")
+    assert plain.locator("table.jobs tbody tr progress").first.get_attribute("value") == "100"
+    assert plain.get_by_role("link", name="Actualiser la file").get_attribute("href") == "/web/staff#queue-h"
+    nojs.close()
 
     # The review workspace: source and adaptation side by side, edit, regenerate, alt text, approve.
     page.get_by_role("link", name="Relire cours-photosynthese-fr.pdf").click()
@@ -260,11 +359,29 @@ def test_staff_journey(browser: Any, server: Server, shots: Path, tmp_path: Path
     assert total and total.group(1) == total.group(2), state
     axe_clean(page, "review (approved)")
 
-    # Release: a new finished job with the outputs made from the reviewed document.
+    # Release: queued to a worker; the job page says so, keeps the old files meanwhile, and shows the
+    # released version when the worker is done (the same job: the student downloads it there).
+    reviewed_id = page.url.split("/web/review/")[1].split("?")[0].split("#")[0]
     page.get_by_role("button", name="Publier la version relue").click()
     page.wait_for_load_state()
-    assert re.search(r"/web/jobs/[0-9a-f]{32}$", page.url)
-    assert page.get_by_text("Version relue et publiée.").count() == 1
+    assert page.url.endswith(f"/web/jobs/{reviewed_id}")
+    state = page.locator("#release-state")
+    assert state.get_attribute("aria-live") == "polite"
+    page.evaluate("() => { window.inclusioSamePage = true; }")
+    if page.locator("#release").get_attribute("data-state") == "releasing":
+        assert state.inner_text().startswith("Publication de la version relue en cours.")
+        assert page.get_by_role("link", name="Télécharger le livre numérique (EPUB)").count() == 1  # old files
+        axe_clean(page, "job page (releasing)")
+    try:  # the page follows the release by itself, and shows the new files in place
+        page.wait_for_function("() => document.getElementById('release').dataset.state === 'released'",
+                               timeout=JOB_TIMEOUT_MS)
+    except Exception:  # noqa: BLE001 - show the logs of the server and worker
+        raise AssertionError(server.logs()) from None
+    assert page.evaluate("() => window.inclusioSamePage === true")
+    assert page.get_by_role("link", name="Actualiser l'avancement").count() == 0
+    assert page.get_by_role("link", name="Relire cours-photosynthese-fr.pdf").count() == 1
+    assert re.fullmatch(r"Version relue et publiée\. Publiée le \d{4}-\d\d-\d\d \d\d:\d\d \(relue par staff1\)\.",
+                        page.locator("#release-state").inner_text())
     check_page(page, shots, "staff-released")
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger le livre numérique (EPUB)").click()

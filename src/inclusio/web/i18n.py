@@ -88,6 +88,17 @@ TEXT: dict[str, tuple[str, str]] = {
     "open_job": ("Ouvrir {name}", "Open {name}"),
     "review_job": ("Relire {name}", "Review {name}"),
     "released_note": ("Version relue et publiée.", "Reviewed and released version."),
+    "released_on": ("Publiée le {at} (relue par {who}).", "Released on {at} (reviewed by {who})."),
+    "releasing": ("Publication de la version relue en cours. Les fichiers actuels restent disponibles jusqu'à ce "
+                  "que les nouveaux soient prêts.",
+                  "Releasing the reviewed version. The current files stay available until the new ones are ready."),
+    "release_failed": ("La publication de la version relue a échoué. Les fichiers précédents restent disponibles.",
+                       "Releasing the reviewed version failed. The previous files are still available."),
+    "release_stalled": ("La publication semble arrêtée (aucun signe du serveur de traitement). Relancez-la depuis "
+                        "la page de relecture.",
+                        "The release seems to have stopped (no sign from the processing server). Start it again "
+                        "from the review page."),
+    "status_releasing": ("publication en cours", "releasing"),
     # student
     "student_title": ("Mon profil de lecture et mes documents", "My reading profile and documents"),
     "profile_title": ("Mon profil de lecture", "My reading profile"),
@@ -116,8 +127,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "request_title": ("Demander une version adaptée", "Request an adapted version"),
     "request_upload": ("Déposer un document", "Upload a document"),
     "file_label": ("Document (PDF, PPTX, DOCX, ODT, Markdown)", "Document (PDF, PPTX, DOCX, ODT, Markdown)"),
-    "or_shared": ("ou choisir un document partagé avec moi", "or choose a document shared with me"),
-    "shared_none": ("Aucun document partagé", "No shared document"),
+    "or_shared": ("ou choisir un document que le service handicap a préparé pour moi",
+                  "or choose a document disability services prepared for me"),
+    "shared_none": ("Aucun document préparé pour moi", "No document prepared for me"),
     "outputs": ("Formats voulus", "Formats wanted"),
     "out_epub": ("Livre numérique (EPUB)", "E-book (EPUB)"),
     "out_html": ("Page web (HTML)", "Web page (HTML)"),
@@ -127,6 +139,22 @@ TEXT: dict[str, tuple[str, str]] = {
     "request_button": ("Demander la version adaptée", "Request the adapted version"),
     "need_profile": ("Choisissez d'abord votre profil de base.", "Choose your base profile first."),
     "need_document": ("Déposez un document ou choisissez-en un partagé.", "Upload a document or choose a shared one."),
+    "shared_by_teachers": ("Documents partagés par vos enseignants", "Shared by your teachers"),
+    "shared_help": ("Choisissez les formats, puis demandez la version adaptée d'un document : elle est faite pour "
+                    "votre profil, sans rien déposer.",
+                    "Choose the formats, then request the adapted version of a document: it is made for your "
+                    "profile, with nothing to upload."),
+    "shared_search": ("Chercher un cours ou un document", "Search a course or a document"),
+    "search_button": ("Chercher", "Search"),
+    "show_all": ("Tout afficher", "Show all"),
+    "shared_none_teachers": ("Aucun document partagé pour l'instant.", "No shared document yet."),
+    "shared_none_match": ("Aucun document partagé ne correspond à « {q} ».", "No shared document matches “{q}”."),
+    "request_shared": ("Demander la version adaptée : {title}", "Request the adapted version: {title}"),
+    "col_title": ("Titre", "Title"),
+    "col_course": ("Cours", "Course"),
+    "col_file": ("Fichier", "File"),
+    "col_shared": ("Partagé le", "Shared on"),
+    "no_course": ("(aucun)", "(none)"),
     # teacher
     "teacher_title": ("Préparer un support de cours", "Prepare course material"),
     "teacher_intro": ("Déposez un document : vous obtenez en quelques secondes sa lisibilité, les phrases "
@@ -183,6 +211,23 @@ TEXT: dict[str, tuple[str, str]] = {
     "draft": ("Brouillon facile à lire", "Easy-to-read draft"),
     "draft_none": ("Aucun paragraphe n'a été modifié par les règles.", "The rules changed no paragraph."),
     "unchanged": ("(inchangé)", "(unchanged)"),
+    "share_title": ("Partager un document avec mes étudiant·e·s", "Share a document with my students"),
+    "share_help": ("Les étudiant·e·s de votre établissement le trouvent dans « Documents partagés par vos "
+                   "enseignants » et demandent une version adaptée à leur profil. Ils voient seulement le titre, "
+                   "le cours et le nom du fichier.",
+                   "The students of your institution find it under “Shared by your teachers” and request a "
+                   "version adapted to their profile. They see only the title, the course and the file name."),
+    "share_file": ("Document à partager (PDF, PPTX, DOCX, ODT, Markdown)",
+                   "Document to share (PDF, PPTX, DOCX, ODT, Markdown)"),
+    "share_pick": ("ou un de mes documents déjà déposés", "or one of the documents I already uploaded"),
+    "share_doc_title": ("Titre vu par les étudiant·e·s (facultatif)", "Title students see (optional)"),
+    "share_course": ("Cours : intitulé ou code (facultatif)", "Course: name or code (optional)"),
+    "share_submit": ("Partager", "Share"),
+    "shares_mine": ("Mes documents partagés", "My shared documents"),
+    "shares_none_mine": ("Vous ne partagez aucun document.", "You share no document."),
+    "stop_share": ("Arrêter le partage de {title}", "Stop sharing {title}"),
+    "share_done": ("Document « {title} » partagé avec vos étudiant·e·s.", "Document “{title}” shared with your students."),
+    "unshare_done": ("Ce document n'est plus partagé.", "This document is no longer shared."),
     # staff
     "staff_title": ("File de traitement et lots", "Processing queue and batches"),
     "batch_title": ("Déposer un lot", "Submit a batch"),
@@ -210,6 +255,8 @@ TEXT: dict[str, tuple[str, str]] = {
                       "{queued} waiting, {running} in progress, {done} done, {failed} failed."),
     "queue_refresh": ("Actualiser la file", "Refresh the queue"),
     "queue_empty": ("La file est vide.", "The queue is empty."),
+    "queue_new": ("{n} nouvelle(s) tâche(s) : actualisez la file pour les voir.",
+                  "{n} new job(s): refresh the queue to see them."),
     "failures_title": ("Échecs et leurs messages", "Failures and their messages"),
     "no_failures": ("Aucun échec.", "No failure."),
     # review
@@ -252,11 +299,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "approved": ("Bloc {n} approuvé.", "Block {n} approved."),
     "regenerated": ("Bloc {n} régénéré.", "Block {n} regenerated."),
     "release_title": ("Publier pour l'étudiant·e", "Release to the student"),
-    "release_help": ("Refait les fichiers (EPUB, HTML, audio...) à partir du document relu. Les adaptations "
-                     "non approuvées restent des brouillons et l'EPUB le dit.",
-                     "Makes the files again (EPUB, HTML, audio...) from the reviewed document. Adaptations not "
-                     "approved stay drafts and the EPUB says so."),
+    "release_help": ("Refait les fichiers (EPUB, HTML, audio...) à partir du document relu, en arrière-plan ; ils "
+                     "remplacent ceux de la tâche quand ils sont prêts. Les adaptations non approuvées restent des "
+                     "brouillons et l'EPUB le dit.",
+                     "Makes the files again (EPUB, HTML, audio...) from the reviewed document, in the background; "
+                     "they replace the job's files once ready. Adaptations not approved stay drafts and the EPUB "
+                     "says so."),
     "release": ("Publier la version relue", "Release the reviewed version"),
+    "release_again": ("Publier de nouveau la version relue", "Release the reviewed version again"),
 }
 
 

@@ -7,8 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from inclusio.api.review import release_stalled
 from inclusio.api.routes.jobs import (
     get_artifact,
     job_events,
@@ -18,6 +19,7 @@ from inclusio.api.routes.jobs import (
     visible_job,
 )
 from inclusio.api.uploads import display_name, store_document
+from inclusio.auth.policy import share_scope
 from inclusio.errors import RequestInvalid
 from inclusio.profiles import list_profiles, with_reading
 from inclusio.store.db import JobFilter
@@ -100,6 +102,31 @@ def artifact_links(job: Any, t: Any) -> list[dict[str, str]]:
     return out
 
 
+def release_state(job: Any, settings: Any) -> str | None:
+    """``releasing``, ``released``, ``failed``, ``stalled`` (releasing, but its worker gave no sign for too long)."""
+    if job.release_state == "releasing" and release_stalled(job, settings):
+        return "stalled"
+    return job.release_state  # type: ignore[no-any-return]
+
+
+def release_text(job: Any, state: str | None, t: Any) -> str:
+    if state == "released":
+        at = job.released_at.strftime("%Y-%m-%d %H:%M") if job.released_at else ""
+        return f"{t('released_note')} {t('released_on', at=at, who=job.released_by or '?')}"
+    return t({"releasing": "releasing", "failed": "release_failed", "stalled": "release_stalled"}[state]) \
+        if state else ""
+
+
+def job_state(job: Any, settings: Any, t: Any) -> dict[str, Any]:
+    """What the job page and the dashboard show of a job, in words too (their scripts poll it)."""
+    pct = round(job.progress * 100)
+    state = release_state(job, settings)
+    return {"id": job.id, "status": job.status, "status_text": t("status_" + job.status), "pct": pct,
+            "pct_text": t("progress_value", pct=pct), "finished": job.finished, "release": state,
+            "release_text": release_text(job, state, t),
+            "release_short": t("status_releasing") if state == "releasing" else ""}
+
+
 @router.get("/web/jobs/{job_id}")
 def job_page(request: Request, job_id: str) -> Response:
     who = web.require_user(request)
@@ -107,9 +134,20 @@ def job_page(request: Request, job_id: str) -> Response:
     job = visible_job(svc, who, job_id)
     from inclusio.web.i18n import translator
 
-    return web.render(request, "job.html", {"job": job, "stage_keys": STAGE_KEYS,
-                                            "artifacts": artifact_links(job, translator(web.lang_of(request)))},
-                      who=who)
+    t = translator(web.lang_of(request))
+    return web.render(request, "job.html", {"job": job, "stage_keys": STAGE_KEYS, "artifacts": artifact_links(job, t),
+                                            "state": job_state(job, svc.settings, t)}, who=who)
+
+
+@router.get("/web/jobs/{job_id}/state.json")
+def job_state_json(request: Request, job_id: str) -> Response:
+    """The job's status and release, in words (polled by the job page while a release is under way)."""
+    who = web.require_user(request)
+    svc = web.svc_of(request)
+    from inclusio.web.i18n import translator
+
+    state = job_state(visible_job(svc, who, job_id), svc.settings, translator(web.lang_of(request)))
+    return JSONResponse(state, headers={"Cache-Control": "no-store"})
 
 
 @router.get("/web/jobs/{job_id}/events")
@@ -146,6 +184,9 @@ def _adjustments(font: str | None, size: str | None, line: str | None, letter: s
     return out
 
 
+SEARCH_MAX = 120
+
+
 def _student_page(request: Request, who: Any, *, chosen: str | None = None, adjust: dict[str, Any] | None = None,
                   notice: str | None = None, status: int = 200) -> Response:
     svc = web.svc_of(request)
@@ -160,7 +201,10 @@ def _student_page(request: Request, who: Any, *, chosen: str | None = None, adju
     jobs = svc.store.list(JobFilter(owner_or_learner=who.id), limit=50)
     shared = [j for j in jobs if j.learner_id == who.id and j.owner_id != who.id and j.status in ("succeeded", "partial")]
     outputs = [o for o in (base.outputs if base else ["epub", "html"]) if o in ("epub", "html", "mp3", "brf")]
+    search = " ".join((request.query_params.get("search") or "").split())[:SEARCH_MAX]
+    teachers = svc.store.list_shares(**share_scope(who), search=search or None)
     return web.render(request, "student.html", {
+        "teacher_shares": teachers, "search": search,
         "profiles": profiles, "chosen": chosen, "adjust": {"font": adjust.get("font", ""), "size": adjust.get("size", ""),
                                                            "line": adjust.get("line", ""),
                                                            "letter": adjust.get("letter", "")},
@@ -269,12 +313,28 @@ def reading_overrides(adjust: dict[str, Any]) -> dict[str, Any]:
 
 # -- teachers ------------------------------------------------------------------------------------------
 
+def own_uploads(jobs: list[Any]) -> list[Any]:
+    """One job per original among ``jobs`` (the newest): the documents a teacher may share again."""
+    seen: dict[str, Any] = {}
+    for job in jobs:
+        seen.setdefault(job.input_sha256, job)
+    return list(seen.values())
+
+
 @router.get("/web/teacher")
 def teacher(request: Request) -> Response:
     who = web.require_user(request, "teacher", "staff")
     svc = web.svc_of(request)
     jobs = svc.store.list(JobFilter(owner=who.id), limit=50)
-    return web.render(request, "teacher.html", {"profiles": list_profiles(svc.settings.profiles_dir), "jobs": jobs},
+    shares = svc.store.list_shares(owner=who.id)
+    from inclusio.web.i18n import translator
+
+    t = translator(web.lang_of(request))
+    done = request.query_params.get("done")
+    title = (request.query_params.get("title") or "")[:255]
+    notice = t("share_done", title=title) if done == "shared" else t("unshare_done") if done == "unshared" else None
+    return web.render(request, "teacher.html", {"profiles": list_profiles(svc.settings.profiles_dir), "jobs": jobs,
+                                                "uploads": own_uploads(jobs), "shares": shares, "notice": notice},
                       who=who)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from inclusio.api import review
@@ -17,6 +16,7 @@ from inclusio.model.document import Figure
 from inclusio.profiles import list_profiles
 from inclusio.web import session as web
 from inclusio.web.i18n import TEXT, translator
+from inclusio.web.pages import job_state, release_state, release_text
 
 router = APIRouter(route_class=web.WebRoute, include_in_schema=False)
 
@@ -59,16 +59,33 @@ def staff(request: Request) -> Response:
     return _staff_page(request, web.require_user(request, *STAFF_ROLES))
 
 
+def reviewable(job: Any) -> bool:
+    return job.status in ("succeeded", "partial") and "json" in (job.artifacts or {})
+
+
 @router.get("/web/staff/queue.json")
 def queue_json(request: Request) -> Response:
-    """The dashboard's live data (polled by its script): each job's status and progress, in words too."""
+    """The dashboard's live data (polled by its script): each job's status, progress and release in words,
+    its review link once it has one, and the failures with their codes."""
     who = web.require_user(request, *STAFF_ROLES)
-    t = translator(web.lang_of(request))
-    jobs = web.svc_of(request).store.list(job_filter(who), limit=QUEUE_ROWS)
-    rows = [{"id": j.id, "status": j.status, "status_text": t("status_" + j.status), "pct": round(j.progress * 100),
-             "pct_text": t("progress_value", pct=round(j.progress * 100))} for j in jobs]
-    return JSONResponse({"summary": t("queue_summary", **_counts(jobs)), "jobs": rows,
-                         "active": any(j.status in ("queued", "running") for j in jobs)},
+    svc = web.svc_of(request)
+    lang = web.lang_of(request)
+    t = translator(lang)
+    jobs = svc.store.list(job_filter(who), limit=QUEUE_ROWS)
+    rows = []
+    for job in jobs:
+        row = job_state(job, svc.settings, t)
+        if reviewable(job):
+            row["review"] = {"url": f"/web/review/{job.id}", "text": t("review_job", name=job.filename)}
+        rows.append(row)
+    failures = [{"id": j.id, "filename": j.filename,
+                 "errors": [{"code": e.get("code", ""), "message": e.get("message_fr" if lang == "fr" else "message",
+                                                                          e.get("message", ""))}
+                            for e in (j.errors or [])[:3]]}
+                for j in jobs if j.status == "failed"][:20]
+    return JSONResponse({"summary": t("queue_summary", **_counts(jobs)), "jobs": rows, "failures": failures,
+                         "active": any(j.status in ("queued", "running") or j.release_state == "releasing"
+                                       for j in jobs)},
                         headers={"Cache-Control": "no-store"})
 
 
@@ -173,6 +190,7 @@ def review_page(request: Request, job_id: str) -> Response:
     message = t(notice, n=n) if notice in ("saved", "approved", "regenerated") and n.isdigit() else None
     return web.render(request, "review.html", {
         "job": job, "blocks": review_blocks(doc, job.id), "notice": message,
+        "release_text": release_text(job, release_state(job, svc.settings), t),
         "state": review.review_state(doc, review.reviewable_kinds(doc)), "regenerable": review.REGENERABLE,
         "type_keys": tuple(k for k in TEXT if k.startswith("type_"))}, who=who)
 
@@ -222,12 +240,11 @@ def review_block(request: Request, job_id: str, block_id: str, csrf_token: Annot
 
 
 @router.post("/web/review/{job_id}/release")
-async def review_release(request: Request, job_id: str, csrf_token: Annotated[str, Form()] = "") -> Response:
+def review_release(request: Request, job_id: str, csrf_token: Annotated[str, Form()] = "") -> Response:
+    """Queue the release (a worker renders it); the job page follows it and keeps the old files until then."""
     web.check_csrf(request, csrf_token)
     who = web.require_user(request, *STAFF_ROLES)
     svc = web.svc_of(request)
-    job = visible_job(svc, who, job_id)
-    doc = review.load_document(svc.files, job)
-    new = await run_in_threadpool(review.release, svc, job, doc, who)
-    return RedirectResponse(f"/web/jobs/{new.id}", status_code=303)
+    job = review.request_release(svc, visible_job(svc, who, job_id), who)
+    return RedirectResponse(f"/web/jobs/{job.id}", status_code=303)
 

@@ -75,31 +75,128 @@ function followJob() {
   source.addEventListener("deleted", () => source.close());
 }
 
-function followQueue() {
-  const queue = document.getElementById("queue");
-  if (!queue || !window.fetch) return;
-  const summary = document.getElementById("queue-summary");
+async function freshSections(ids) {
+  // The server renders these parts (downloads, problems): take them from a fresh copy of the page, in place
+  // (no reload, so the live region's news is heard and the reader keeps their place).
+  const answer = await fetch(window.location.pathname, { credentials: "same-origin" });
+  if (!answer.ok) return;
+  const fresh = new DOMParser().parseFromString(await answer.text(), "text/html");
+  let previous = null;
+  ids.forEach((id) => {
+    const now = document.getElementById(id);
+    const next = fresh.getElementById(id);
+    if (now && next) now.replaceWith(document.importNode(next, true));
+    else if (now) now.remove();
+    else if (next && previous) previous.after(document.importNode(next, true));
+    previous = document.getElementById(id) || previous;
+  });
+}
+
+function followRelease() {
+  // A release runs on a worker: poll the job's state until it is released (or failed), then show the
+  // new files in place. The live region changes once, when the release ends, not at every poll.
+  const box = document.getElementById("release");
+  if (!box || box.dataset.state !== "releasing" || !window.fetch) return;
+  const text = document.getElementById("release-state");
   const tick = async () => {
     try {
-      const answer = await fetch("/web/staff/queue.json", { credentials: "same-origin" });
-      if (!answer.ok) return;
-      const data = await answer.json();
-      if (summary.textContent !== data.summary) summary.textContent = data.summary;
-      data.jobs.forEach((job) => {
-        const row = queue.querySelector("tr[data-job='" + job.id + "']");
-        if (!row) return;
-        const bar = row.querySelector("[data-field=progress]");
-        bar.value = job.pct;
-        bar.textContent = job.pct_text;
-        row.querySelector("[data-field=pct]").textContent = job.pct_text;
-        const status = row.querySelector("[data-field=status]");
-        status.textContent = job.status_text;
-        status.className = "status status-" + job.status;
-      });
-      if (data.active) window.setTimeout(tick, 1500);
+      const answer = await fetch("/web/jobs/" + box.dataset.job + "/state.json", { credentials: "same-origin" });
+      if (!answer.ok) { window.setTimeout(tick, 5000); return; }
+      const job = await answer.json();
+      if (job.release === "releasing") { window.setTimeout(tick, 1500); return; }
+      text.textContent = job.release_text;
+      text.className = job.release === "released" ? "notice" : "problem";
+      await freshSections(["release-details", "downloads", "problems"]);
+      box.dataset.state = job.release || "";
     } catch (err) { window.setTimeout(tick, 5000); }
   };
   window.setTimeout(tick, 1000);
 }
 
-document.addEventListener("DOMContentLoaded", () => { livePreview(); followJob(); followQueue(); });
+function showFailures(box, failures) {
+  // The failures list follows the queue: rebuilt only when the set of failed jobs changes.
+  const ids = failures.map((f) => f.id).join(",");
+  if (box.dataset.ids === ids) return;
+  box.dataset.ids = ids;
+  box.textContent = "";
+  if (!failures.length) {
+    const none = document.createElement("p");
+    none.textContent = box.dataset.none;
+    box.appendChild(none);
+    return;
+  }
+  const list = document.createElement("ul");
+  list.className = "problems";
+  list.setAttribute("aria-labelledby", "failures-h");
+  failures.forEach((f) => {
+    const item = document.createElement("li");
+    item.dataset.job = f.id;
+    const link = document.createElement("a");
+    link.href = "/web/jobs/" + f.id;
+    link.textContent = f.filename;
+    item.append(link, " — ");
+    f.errors.forEach((e) => {
+      const code = document.createElement("strong");
+      code.textContent = e.code;
+      item.append(code, " : " + e.message + " ");
+    });
+    list.appendChild(item);
+  });
+  box.appendChild(list);
+}
+
+function followQueue() {
+  // The staff dashboard: bars, statuses and review links change in place; the summary (a polite live
+  // region) is rewritten only when the counts change, so a screen reader hears each change once.
+  const queue = document.getElementById("queue");
+  if (!queue || !window.fetch) return;
+  const summary = document.getElementById("queue-summary");
+  const failures = document.getElementById("failures");
+  const fresh = document.getElementById("queue-new");
+  failures.dataset.ids = Array.from(failures.querySelectorAll("li[data-job]")).map((li) => li.dataset.job).join(",");
+  const tick = async () => {
+    let next = 5000;
+    try {
+      const answer = await fetch("/web/staff/queue.json", { credentials: "same-origin" });
+      if (answer.ok) {
+        const data = await answer.json();
+        if (summary.textContent !== data.summary) summary.textContent = data.summary;
+        let unseen = 0;
+        data.jobs.forEach((job) => {
+          const row = queue.querySelector("tr[data-job='" + job.id + "']");
+          if (!row) { unseen += 1; return; }
+          const bar = row.querySelector("[data-field=progress]");
+          if (String(bar.value) !== String(job.pct)) {
+            bar.value = job.pct;
+            bar.textContent = job.pct_text;
+            row.querySelector("[data-field=pct]").textContent = job.pct_text;
+          }
+          const status = row.querySelector("[data-field=status]");
+          if (status.textContent !== job.status_text) {
+            status.textContent = job.status_text;
+            status.className = "status status-" + job.status;
+          }
+          const release = row.querySelector("[data-field=release]");
+          const short = job.release_short ? "(" + job.release_short + ")" : "";
+          if (release && release.textContent !== short) release.textContent = short;
+          const actions = row.querySelector("[data-field=actions]");
+          if (job.review && actions && !actions.querySelector("[data-field=review]")) {
+            const link = document.createElement("a");
+            link.href = job.review.url;
+            link.textContent = job.review.text;
+            link.dataset.field = "review";
+            actions.append(document.createElement("br"), link);
+          }
+        });
+        const note = unseen ? failures.dataset.new.replace("{n}", unseen) : "";
+        if (fresh.textContent !== note) fresh.textContent = note;
+        showFailures(failures, data.failures || []);
+        next = data.active ? 1500 : 5000;
+      }
+    } catch (err) { next = 5000; }
+    window.setTimeout(tick, next);
+  };
+  window.setTimeout(tick, 1000);
+}
+
+document.addEventListener("DOMContentLoaded", () => { livePreview(); followJob(); followRelease(); followQueue(); });
