@@ -4,7 +4,9 @@
 * Redis: ``redis://127.0.0.1:6379/13`` (db 13 is flushed before and after; tests marked ``redis``);
   ``INCLUSIO_TEST_REDIS_DB`` picks another db, so two checkouts can run their suites side by side.
 * PostgreSQL: a fresh database ``inclusio_test_<random>`` on 127.0.0.1:5432 (user postgres, trust),
-  created for the session and dropped after (tests marked ``postgres``).
+  created for the session and dropped after (tests marked ``postgres``); ``pg_db`` gives a test its own.
+* Private brokers (tests/service/test_faults.py): a redis-server and a RabbitMQ node of the test's own on
+  free ports, so they can be killed and restarted without disturbing the shared services.
 """
 
 from __future__ import annotations
@@ -84,9 +86,8 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[[Settings], RunningWorker]
         worker.stop()
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for this test session (dropped afterwards)."""
+@contextlib.contextmanager
+def _fresh_pg_database() -> Iterator[str]:
     import psycopg
 
     name = f"inclusio_test_{uuid.uuid4().hex[:12]}"
@@ -97,6 +98,20 @@ def pg_url() -> Iterator[str]:
     finally:
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test session (dropped afterwards)."""
+    with _fresh_pg_database() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_db() -> Iterator[str]:
+    """A PostgreSQL database of this test alone: fault tests leave no job behind for another test's watchdog."""
+    with _fresh_pg_database() as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,8 +1,14 @@
-"""Helpers shared by the service tests: settings in a temporary folder, a real worker process, polling."""
+"""Helpers shared by the service tests: settings in a temporary folder, a real worker process, polling,
+a private RabbitMQ node."""
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -106,3 +112,101 @@ def wait_finished(client: TestClient, job_id: str, worker: RunningWorker | None 
         time.sleep(0.05)
     pytest.fail(f"job {job_id} did not finish in {timeout} s (last: {job}):\n"
                 f"{worker.log()[-4000:] if worker else ''}")
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (127.0.0.1)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_port(port: int, timeout: float, proc: subprocess.Popen[bytes] | None = None, what: str = "server") -> None:
+    """Wait until something accepts connections on ``127.0.0.1:port`` (fails if ``proc`` exits first)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if proc is not None and proc.poll() is not None:
+                pytest.fail(f"{what} exited with code {proc.returncode} before listening on {port}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"{what} did not listen on {port} within {timeout:.0f} s")
+            time.sleep(0.1)
+
+
+class PrivateRabbitMQ:
+    """A RabbitMQ node of a test's own: free ports, its own node name, data, logs, config and Erlang cookie.
+
+    The shared node on 5672 is never touched, so this one can be killed and restarted at will. No
+    plugins (the management port would clash with the shared node's). Messages and queues are kept on
+    disk in ``root`` across restarts, as on a production node.
+    """
+
+    SERVER = "/usr/lib/rabbitmq/bin/rabbitmq-server"  # Debian's /usr/sbin wrapper would switch to the rabbitmq user
+
+    def __init__(self, root: Path, *, consumer_timeout_ms: int = 21_600_000) -> None:
+        root.mkdir(parents=True, exist_ok=True)
+        self.root = root
+        self.port, self.dist_port = free_port(), free_port()
+        self.url = f"amqp://guest:guest@127.0.0.1:{self.port}//"
+        self.log_path = root / "node.out"
+        (root / "rabbitmq.conf").write_text(
+            f"listeners.tcp.default = 127.0.0.1:{self.port}\n"
+            # As docs/deployment.md asks of production nodes: longer than any job.
+            f"consumer_timeout = {consumer_timeout_ms}\n")
+        (root / "enabled_plugins").write_text("[].\n")
+        (root / "rabbitmq-env.conf").write_text("")  # never read /etc/rabbitmq/rabbitmq-env.conf
+        self.env = {**os.environ, "HOME": str(root),  # the Erlang cookie lives here, not in /root
+                    "RABBITMQ_NODENAME": f"inclusio-test-{uuid.uuid4().hex[:8]}@localhost",
+                    "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1", "RABBITMQ_NODE_PORT": str(self.port),
+                    "RABBITMQ_DIST_PORT": str(self.dist_port),
+                    "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS": "-kernel inet_dist_use_interface {127,0,0,1}",
+                    "RABBITMQ_MNESIA_BASE": str(root / "mnesia"), "RABBITMQ_LOG_BASE": str(root / "log"),
+                    "RABBITMQ_CONFIG_FILE": str(root / "rabbitmq.conf"),
+                    "RABBITMQ_ADVANCED_CONFIG_FILE": str(root / "advanced.config"),
+                    "RABBITMQ_CONF_ENV_FILE": str(root / "rabbitmq-env.conf"),
+                    "RABBITMQ_ENABLED_PLUGINS_FILE": str(root / "enabled_plugins")}
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 90.0) -> None:
+        if not Path(self.SERVER).exists():
+            pytest.fail(f"{self.SERVER} is needed (Debian: rabbitmq-server)")
+        with self.log_path.open("ab") as out:
+            # Its own process group: stop() and kill() reach the shell script, beam and epmd helpers.
+            self.proc = subprocess.Popen([self.SERVER], env=self.env, cwd=self.root, stdout=out,
+                                         stderr=subprocess.STDOUT, start_new_session=True)
+        wait_port(self.port, timeout, self.proc, "the private RabbitMQ node")
+
+    def kill(self) -> None:
+        """``kill -9`` the whole node (no goodbye to the clients; persistent messages stay on disk)."""
+        self._signal(signal.SIGKILL)
+
+    def stop(self) -> None:
+        self._signal(signal.SIGTERM)
+
+    def restart(self) -> None:
+        self.kill()
+        self.start()
+
+    def _signal(self, sig: int) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        try:
+            os.killpg(self.proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            self.proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(10)
+        # The node's children (erl_child_setup, inet_gethost) die with the group; wait for the port too.
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
+            except OSError:
+                return
+            time.sleep(0.1)

@@ -6,7 +6,6 @@ import io
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,7 +17,7 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from service_helpers import RunningWorker, api_client, make_settings, submit, wait_finished
+from service_helpers import RunningWorker, api_client, free_port, make_settings, submit, wait_finished
 
 from inclusio.config import Settings
 from inclusio.service import settings_env
@@ -170,16 +169,10 @@ def test_a_killed_job_process_is_recorded_as_worker_lost_and_the_worker_goes_on(
     assert worker.child_pids() != [child]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.mark.slow
 def test_serve_runs_the_api_and_a_worker_and_stops_both_on_ctrl_c(tmp_path: Path, small_pdf: Path) -> None:
     settings = make_settings(tmp_path)
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "serve.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-c", f"from inclusio.config import Settings; from inclusio.service import serve; "
