@@ -165,3 +165,30 @@ def test_a_photo_beside_a_paragraph_comes_before_it(corpus_dir: Path) -> None:
     last = [(b.type, b.plain_text()[:20] if b.type != "figure" else "") for b in doc.blocks
             if b.source and b.source.page == 4][-2:]
     assert last == [("figure", ""), ("paragraph", "Georges Felepin est ")]
+
+
+def test_section_numbers_set_apart_in_a_table_of_contents_stay_with_their_titles(
+        tmp_path: Path, corpus_dir: Path) -> None:
+    # Manual page 12 (contents): "9.3.1" sits left of "Le démon de journal . . . 168" on the same baseline,
+    # far enough to look like a narrow column; the numbers were read after all the titles.
+    doc = convert(_manual_pages(tmp_path, corpus_dir, [12]), ConvertContext(filename="manual-pages.pdf"))
+    texts = [b.plain_text() for b in doc.blocks if isinstance(b, Paragraph)]
+    assert not [t for t in texts if t.startswith("9.") and len(t) <= 6]  # no number left alone
+    entries = [t for t in texts if t.startswith("9.3.")]
+    assert [t.split(" ", 1)[0] for t in entries] == [f"9.3.{n}" for n in range(1, 10)]
+    assert entries[0].startswith("9.3.1 Le démon de journal")
+    assert entries[-1].startswith("9.3.9 Enregistrer les modifications dans des fichiers de configuration")
+
+
+def test_headings_set_beside_their_paragraphs_come_before_them() -> None:
+    # A side heading on the baselines of the first lines of its paragraph, in a narrow left column.
+    elements = []
+    for part in range(3):
+        top = 100 + 100 * part
+        elements.append(_line(50, top, 110, f"Heading {part}", 10 + part))
+        elements.append(_line(50, top + 12, 110, "(suite)", 10 + part))
+        for row in range(6):
+            elements.append(_line(150, top + 12 * row, 540, f"body {part}.{row} " + "x" * 60, 20 + part))
+    assert find_gutters(elements) == []
+    order = [e.payload.split()[0] for e in reading_order(elements)]
+    assert order == (["Heading", "(suite)"] + ["body"] * 6) * 3

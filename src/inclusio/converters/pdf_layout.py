@@ -9,7 +9,9 @@ of them) the way a reader goes through the page:
    is built from the lines that are not page-wide; a vertical strip at least
    :data:`MIN_GUTTER` points wide that at most :data:`CROSSING_SHARE` of them cross (the
    labels of a figure above the columns), with enough text entirely on both sides, is a gutter. A layout whose two sides are short lines on the same baselines is a table
-   laid out with tabs (label / value), not columns, and keeps its rows.
+   laid out with tabs (label / value), not columns, and keeps its rows; so is a layout whose
+   left side is narrow labels each on the baseline of a line on the right (section numbers in a
+   table of contents, headings set beside their paragraphs): each label is read before its line.
 2. **Columns.** Without a spanning element, the elements are shared among the columns by
    their centre; each column is read top to bottom, the columns left to right, except narrow
    *side columns* (less than :data:`SIDE_COLUMN_RATIO` of the widest one: margin notes,
@@ -44,6 +46,9 @@ SIDE_COLUMN_RATIO = 0.35
 MIN_SIDE_SHARE = 0.03
 """Each side of a gutter holds at least this share of the band's characters."""
 MAX_DEPTH = 4
+LABEL_WIDTH = 0.2
+"""Lines on the left of a gutter all narrower than this share of the text width, each on the baseline of a
+line on the right, are labels of those lines (see :func:`_tab_table`)."""
 
 Box = tuple[float, float, float, float]
 
@@ -142,17 +147,21 @@ def find_gutters(lines: Sequence[Element]) -> list[tuple[float, float]]:
 
 
 def _tab_table(west: list[Element], east: list[Element], g0: float, g1: float, left: float, right: float) -> bool:
-    """True when both sides are short lines sharing baselines: a tab-aligned table, not columns."""
+    """True when the two sides are pieces of the same lines, not columns: both sides short lines sharing
+    baselines (a table laid out with tabs), or labels on the left each on the baseline of a line on the
+    right (the section numbers of a table of contents, "9.3.1" beside "Le démon de journal . . . 168";
+    headings set beside their paragraphs). Read as one column, each label comes before its line."""
     def short(side: list[Element]) -> bool:
         # Columns of running text have lines nearly half the text width; cells are much shorter.
         widths = sorted(e.bbox[2] - e.bbox[0] for e in side)
         return widths[len(widths) // 2] < 0.3 * (right - left)
 
-    if not (short(west) and short(east)):
-        return False
     east_rows = [e.cy for e in east]
     paired = sum(1 for e in west if any(abs(e.cy - y) < 2.0 for y in east_rows))
-    return paired >= 0.7 * len(west)
+    if short(west) and short(east):
+        return paired >= 0.7 * len(west)
+    labels = max(e.bbox[2] - e.bbox[0] for e in west) < LABEL_WIDTH * (right - left)
+    return labels and paired >= 0.9 * len(west)
 
 
 def _crosses(e: Element, gutters: list[tuple[float, float]]) -> bool:
