@@ -87,9 +87,14 @@ def test_scan_oracle_two_columns_then_the_full_width_list(corpus_dir: Path) -> N
         "To erase a wrong note",              # left column, bottom
         "The INSERT/COPY function",           # right column
         "Composition Without Compromise",     # right column
+        "Additional Features",                # under both columns, the heading of the list below
         "Simple, easy to learn operation",    # full width list at the bottom (bullets read as "0")
     )]
     assert order == sorted(order)
+    # The heading comes right before its list, and the paragraph cut by the column break is one paragraph.
+    assert order[-1] == order[-2] + 1
+    assert any(b.plain_text().startswith("To erase a wrong note") and "simply use LOCATE, FAST FORWARD" in
+               b.plain_text() for b in doc.blocks)
     # The page scan under the OCR layer is the page itself, not a figure.
     assert not [b for b in doc.blocks if b.type == "figure"]
 

@@ -20,7 +20,9 @@ of them) the way a reader goes through the page:
    is read in place: it cuts the page into horizontal bands, read one after the other, and
    each band is ordered again from step 1 with its own gutters (a page can go from one column
    to two and back). Columns are therefore never interleaved; a wide float in the middle of a
-   page ends the columns above it before the ones below it start.
+   page ends the columns above it before the ones below it start. A heading under the end of
+   all the columns, nearer to the full-width element below than to the text above, is read
+   with that element, after every column (:func:`_lead_in`).
 
 Inside a column, PyMuPDF's blocks are kept whole (its line order inside a block is good) and
 sorted by their top edge; those starting on one line (pieces of a line, an equation and its
@@ -46,6 +48,8 @@ SIDE_COLUMN_RATIO = 0.35
 MIN_SIDE_SHARE = 0.03
 """Each side of a gutter holds at least this share of the band's characters."""
 MAX_DEPTH = 4
+MAX_LEAD_IN = 3
+"""Lines at most that a band of columns hands to the full-width element below it (see :func:`_lead_in`)."""
 LABEL_WIDTH = 0.2
 """Lines on the left of a gutter all narrower than this share of the text width, each on the baseline of a
 line on the right, are labels of those lines (see :func:`_tab_table`)."""
@@ -219,9 +223,42 @@ def _order_bands(elements: list[Element], spanning: list[Element], out: list[Ele
         else:
             bands[sum(1 for top in tops if e.cy > top)].append(e)
     for index, band in enumerate(bands):
+        if index < len(groups):
+            lead = _lead_in(band, tops[index])
+            if lead:
+                band = [e for e in band if all(e is not x for x in lead)]
+                groups[index] = lead + groups[index]
         _order(band, out, counter, depth + 1)
         if index < len(groups):
             _emit_column(_by_rows(groups[index]), out, counter)
+
+
+def _lead_in(band: list[Element], below: float) -> list[Element]:
+    """The last lines of a band of columns that introduce the full-width element below it, not the column
+    they stand in: a heading ("Additional Features") under the end of both columns, nearer to the list
+    below than to the text above. At most :data:`MAX_LEAD_IN` lines of one block, below everything else
+    of the band; the rest of the band still has columns. They are read just before the element below."""
+    texts = sorted((e for e in band if e.text is not None), key=lambda e: e.bbox[1])
+    if len(texts) < 2:
+        return []
+    block = texts[-1].block
+    lead: list[Element] = []
+    for e in reversed(texts):
+        if e.block != block or len(lead) == MAX_LEAD_IN:
+            break
+        lead.insert(0, e)
+    ids = {id(e) for e in lead}
+    rest = [e for e in band if id(e) not in ids]
+    if not rest or block < 0:
+        return []
+    above = max(e.bbox[3] for e in rest)
+    top, bottom = min(e.bbox[1] for e in lead), max(e.bbox[3] for e in lead)
+    height = max(1.0, lead[0].bbox[3] - lead[0].bbox[1])
+    if top < above - 1 or top - above < 0.5 * height or top - above <= below - bottom:
+        return []
+    if any(e.block == block for e in rest) or not find_gutters(rest):
+        return []
+    return lead
 
 
 def _by_rows(elements: list[Element]) -> list[Element]:
