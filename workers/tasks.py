@@ -132,31 +132,11 @@ def heartbeat_interval(settings: Settings) -> float:
     return max(0.2, min(30.0, settings.job_stuck_seconds / 6))
 
 
-def _set_llm_tokens(store: JobStore, job_id: str, lease: str, tokens: int) -> None:
-    """Write the job's LLM tokens, only while this attempt holds the job (as :meth:`JobStore.finish` does).
-
-    TODO(store): a ``llm_tokens`` argument of :meth:`JobStore.finish` would write them in the same
-    transaction as the outcome; until then this conditional UPDATE runs just before it.
-    """
-    from sqlalchemy import update
-
-    from inclusio.store.models import Job
-
-    with store.session() as session:
-        session.execute(update(Job).where(Job.id == job_id, Job.lease == lease, Job.status == "running")
-                        .values(llm_tokens=tokens))
-
-
-def _record(store: JobStore, job_id: str, *, llm_tokens: int | None = None, **kwargs: Any) -> bool:
-    """:meth:`JobStore.finish` with retries: a database away for a few seconds must not lose the outcome.
-
-    ``llm_tokens``, when given, is written first (by the same lease holder, in the same retries).
-    """
+def _record(store: JobStore, job_id: str, **kwargs: Any) -> bool:
+    """:meth:`JobStore.finish` with retries: a database away for a few seconds must not lose the outcome."""
     delay = 0.5
     for attempt in range(FINISH_RETRIES):
         try:
-            if llm_tokens is not None and kwargs.get("lease"):
-                _set_llm_tokens(store, job_id, kwargs["lease"], llm_tokens)
             return store.finish(job_id, **kwargs)
         except OperationalError:
             if attempt == FINISH_RETRIES - 1:

@@ -245,6 +245,16 @@ class RequestNotFound(RequestInvalid):
     default_message_fr = "Il n'y a rien à cette adresse. Consultez la documentation de l'API sur /docs."
 
 
+class ShareNotFound(InclusioError):
+    code = "share.not_found"
+    http_status = 404
+    exit_code = 4
+    default_message = ("No shared document has this id, or it is no longer shared. Ask your teacher to share it "
+                       "again.")
+    default_message_fr = ("Aucun document partagé ne porte ce numéro, ou il n'est plus partagé. Demandez à votre "
+                          "enseignant·e de le partager de nouveau.")
+
+
 class BatchNotFound(InclusioError):
     code = "batch.not_found"
     http_status = 404

@@ -207,7 +207,7 @@ def test_stopping_a_share_keeps_the_students_versions_and_then_nothing_is_left(s
     assert _error(student.delete(f"/shares/{share_id}"), 403)["code"] == "auth.forbidden"
     assert teacher.delete(f"/shares/{share_id}").status_code == 204
     gone = _error(student.post(f"/shares/{share_id}/jobs", data={"profile": "blind"}), 404)
-    assert gone["code"] == "request.not_found" and "enseignant" in gone["message_fr"]
+    assert gone["code"] == "share.not_found" and "enseignant" in gone["message_fr"]
     assert student.get(f"/jobs/{job_id}/artifacts/html").status_code == 200  # the student's version stays
     sha = hashlib.sha256(small_pdf.read_bytes()).hexdigest()
     assert f"originals/{sha[:2]}/{sha}" in _files_of(settings)

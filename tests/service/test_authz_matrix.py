@@ -247,7 +247,7 @@ def test_each_role_gets_what_it_may_and_nothing_more(world: World, route: tuple[
         response = call(world, who) if got[who] >= 400 and route[0] == "GET" else None
         if response is not None:
             assert response.json()["error"]["code"] in {"auth.required", "auth.forbidden", "job.not_found",
-                                                        "user.not_found", "batch.not_found", "auth.invalid",
+                                                        "user.not_found", "batch.not_found", "share.not_found", "auth.invalid",
                                                         "request.not_found"}
 
 

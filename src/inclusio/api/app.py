@@ -5,6 +5,8 @@ Routes (``/docs`` has the full OpenAPI description)::
     POST /auth/token                  local sign-in -> bearer token (or a token from the identity provider)
     POST /jobs, GET /jobs, GET|DELETE /jobs/{id}, GET /jobs/{id}/events (SSE), GET /jobs/{id}/artifacts/{name}
     POST /batches, GET /batches, GET /batches/{id}
+    POST|GET /shares, GET|DELETE /shares/{id}, POST /shares/{id}/jobs   documents teachers share with students
+    POST /jobs/{id}/release           queue the release of a reviewed job (202; the job shows its state)
     POST /preview/readability         scores at once, the file is not kept
     GET|DELETE /me, GET|PUT /me/profile, GET|POST /users, GET /users/{id}, GET|PUT /users/{id}/profile,
     DELETE /users/{id}/data, GET /audit
@@ -68,7 +70,7 @@ def create_app(settings: Settings, *, enqueue: Sender | None = None) -> FastAPI:
     app.state.services = svc
     app.state.settings, app.state.store, app.state.files = settings, store, svc.files
 
-    from inclusio.api.routes import batches, jobs, misc, people
+    from inclusio.api.routes import batches, jobs, misc, people, shares
     from inclusio.api.routes import review as review_routes
     from inclusio.web import mount as mount_web
 
@@ -76,6 +78,7 @@ def create_app(settings: Settings, *, enqueue: Sender | None = None) -> FastAPI:
     app.include_router(people.router)
     app.include_router(jobs.router)
     app.include_router(batches.router)
+    app.include_router(shares.router)
     app.include_router(review_routes.router)
     mount_web(app)  # the web pages under /web (templates, static files)
     app.state.metrics = misc.metrics_registry(svc)

@@ -279,8 +279,11 @@ class JobStore:
     def finish(self, job_id: str, *, status: JobState, errors: list[dict[str, Any]] | None = None,
                warnings: list[dict[str, Any]] | None = None,
                artifacts: dict[str, dict[str, Any]] | None = None, message: str = "",
-               lease: str | None = None, before_commit: Callable[[], None] | None = None) -> bool:
+               lease: str | None = None, before_commit: Callable[[], None] | None = None,
+               llm_tokens: int | None = None) -> bool:
         """Record the outcome (``succeeded``, ``partial`` or ``failed``); ``False`` if ``lease`` lost the job.
+
+        ``llm_tokens``, when given, is the job's model usage, written in the same transaction.
 
         ``before_commit`` runs inside the transaction once the row is known to be ours (the
         worker moves the job's outputs into place there): if it raises, nothing is recorded.
@@ -292,6 +295,8 @@ class JobStore:
                                   "finished_at": now, "message": message[:500], "lease": None}
         if artifacts is not None:
             values["artifacts"] = artifacts
+        if llm_tokens is not None:
+            values["llm_tokens"] = llm_tokens
         if status != "failed":
             values["progress"] = 1.0
         where = [Job.id == job_id]

@@ -91,7 +91,8 @@ def _attempt_alive(store: JobStore, path: Path) -> bool:
         job = store.get(job_id)
     except Exception:  # noqa: BLE001 - no such job: the folder is a leftover
         return False
-    return job.status == "running" and job.lease == lease
+    return (job.status == "running" and job.lease == lease) or \
+        (job.release_state == "releasing" and job.release_token == lease)
 
 
 def purge_consumed_messages(settings: Settings) -> int:

@@ -19,7 +19,7 @@ from inclusio.api.schemas import AUTH_ERRORS, JobAccepted, ShareView, errors
 from inclusio.api.services import Caller, Services, Svc
 from inclusio.api.uploads import display_name, store_document
 from inclusio.auth.policy import Principal, can_manage_share, can_see_share, may_share, require, share_scope
-from inclusio.errors import ProfileInvalid, RequestInvalid, RequestNotFound
+from inclusio.errors import ProfileInvalid, RequestInvalid, ShareNotFound
 from inclusio.profiles import Profile, with_reading
 from inclusio.store.files import StoredOriginal
 from inclusio.store.models import Job, Share
@@ -30,16 +30,12 @@ MAX_TITLE = 255
 MAX_COURSE = 120
 
 
-def share_not_found(share_id: str) -> RequestNotFound:
-    return RequestNotFound(
-        "No shared document has this id, or it is no longer shared. Ask your teacher to share it again.",
-        message_fr=("Aucun document partagé ne porte ce numéro, ou il n'est plus partagé. Demandez à votre "
-                    "enseignant·e de le partager de nouveau."),
-        details={"share": share_id[:64]})
+def share_not_found(share_id: str) -> ShareNotFound:
+    return ShareNotFound(details={"share": share_id[:64]})
 
 
 def visible_share(svc: Services, who: Principal, share_id: str) -> Share:
-    """The share if ``who`` may see it; ``request.not_found`` otherwise (its existence is not revealed)."""
+    """The share if ``who`` may see it; ``share.not_found`` otherwise (its existence is not revealed)."""
     share = svc.store.get_share(share_id)
     if share is None or not can_see_share(who, share):
         raise share_not_found(share_id)
