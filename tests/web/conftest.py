@@ -5,6 +5,7 @@
 * Debian's Chromium (``/usr/bin/chromium``) is driven by Playwright for Python; Playwright's own
   browser downloads are never used.
 * axe-core comes from ``tools/axe`` (``npm ci --prefix tools/axe``), injected into each page.
+* The profiles are a copy in the temporary folder (a journey changes one, as an administrator would).
 * Screenshots of every page go to a temporary folder, or to ``docs/screenshots/`` with
   ``INCLUSIO_WEB_SCREENSHOTS=1`` (to refresh the committed ones).
 """
@@ -12,6 +13,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -58,7 +60,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     from inclusio.service import settings_env
 
     tmp = tmp_path_factory.mktemp("web")
-    settings = make_settings(tmp, quality_checks=False, validate_ace=False)
+    profiles = tmp / "profiles"
+    shutil.copytree(ROOT / "profiles", profiles)
+    settings = make_settings(tmp, quality_checks=False, validate_ace=False, profiles_dir=profiles)
     for role in ("student", "teacher", "staff"):
         make_user(settings, role, username=f"{role}1", password=PASSWORD)
     make_user(settings, "student", username="student2", password=PASSWORD)

@@ -394,3 +394,117 @@ def test_staff_journey(browser: Any, server: Server, shots: Path, tmp_path: Path
     assert "relu par une personne" in summary_text.group(1) and "non relu" not in summary_text.group(1), \
         summary_text.group(1)
     context.close()
+
+
+ROW_SHAPE = """row => Array.from(row.querySelectorAll('*')).map(e => e.tagName + ' '
+    + Array.from(e.attributes).map(a => a.name + '=' + a.value).sort().join(' ')
+    + (e.children.length ? '' : ' | ' + e.textContent.trim()))"""
+
+RECORD_LIVE = """ids => { window.said = [];
+    ids.forEach(id => { const e = document.getElementById(id);
+        new MutationObserver(() => window.said.push([id, e.textContent])).observe(
+            e, {childList: true, characterData: true, subtree: true}); }); }"""
+
+
+def test_new_jobs_join_the_dashboard_live_and_a_release_says_the_new_status(browser: Any, server: Server) -> None:
+    # The dashboard is open; a batch is sent from another tab. Its rows arrive without a reload, where the
+    # server would put them, with one polite sentence, and the focus stays where it was.
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, server, "staff1")
+    before = page.locator("#queue-jobs tbody tr").count()
+    focused = page.locator("#queue-jobs tbody tr a").first if before else page.get_by_role(
+        "link", name="Actualiser la file")
+    focused.focus()
+    page.evaluate("() => { window.inclusioSamePage = true; window.focusedBefore = document.activeElement; }")
+    page.evaluate(RECORD_LIVE, ["queue-summary"])
+
+    sender_context = browser.new_context()
+    sender = sender_context.new_page()
+    sign_in(sender, server, "staff1")
+    sender.get_by_label("Documents (plusieurs fichiers possibles)").set_input_files(
+        [str(SAMPLES / "handout-water-cycle-en.docx"), str(SAMPLES / "diaporama-cellule-fr.pptx")])
+    sender.get_by_label("Nom du lot").fill("Lot audio")
+    sender.get_by_label("Profil du lot").select_option("blind")
+    sender.get_by_label("Audio (MP3)").check()
+    sender.get_by_role("button", name="Envoyer le lot").click()
+    sender.wait_for_load_state()
+    assert sender.locator("p.notice").inner_text() == "Lot « Lot audio » : 2 tâche(s) créée(s), 0 fichier(s) refusé(s)."
+
+    page.wait_for_function("n => document.querySelectorAll('#queue-jobs tbody tr').length === n", arg=before + 2,
+                           timeout=30_000)
+    assert page.evaluate("() => window.inclusioSamePage === true")
+    assert page.evaluate("() => document.activeElement === window.focusedBefore")
+    news = [text for _, text in page.evaluate("() => window.said") if "nouvelle" in text]
+    assert len(news) == 1 and news[0].startswith("2 nouvelle(s) tâche(s) ajoutée(s) à la file. "), news
+    assert page.locator("#queue-summary").get_attribute("aria-live") == "polite"
+    live_order = page.locator("#queue-jobs tbody tr").evaluate_all("rows => rows.map(r => r.dataset.job)")
+    sender.goto(f"{server.base}/web/staff")
+    served_order = sender.locator("#queue-jobs tbody tr").evaluate_all("rows => rows.map(r => r.dataset.job)")
+    assert live_order == served_order  # newest first, as the server sorts them
+    axe_clean(page, "staff dashboard (rows added live)")
+
+    # Once the jobs are done, the rows added live are the server's rows (same elements, attributes, words).
+    page.wait_for_function("() => document.getElementById('queue-summary').textContent.includes('0 en attente, "
+                           "0 en cours')", timeout=JOB_TIMEOUT_MS * 2)
+    sender.reload()
+    for job_id in served_order[:2]:
+        row = f"#queue-jobs tr[data-job='{job_id}']"
+        page.wait_for_function("s => document.querySelector(s).querySelector('progress').value === 100", arg=row,
+                               timeout=10_000)
+        assert page.locator(row).evaluate(ROW_SHAPE) == sender.locator(row).evaluate(ROW_SHAPE)
+    rows = {page.locator(f"#queue-jobs tr[data-job='{job_id}'] th").inner_text(): job_id
+            for job_id in served_order[:2]}
+    assert sorted(rows) == ["diaporama-cellule-fr.pptx", "handout-water-cycle-en.docx"]
+    for job_id in rows.values():
+        assert page.locator(f"#queue-jobs tr[data-job='{job_id}'] [data-field=status]").inner_text() == "terminé", \
+            server.logs()
+    sender_context.close()
+
+    # Then the profile's voice is changed to one this server does not have (a misconfigured profile): the
+    # release of the French slides' reviewed version cannot make the audio (no French voice to fall back
+    # on), and the job becomes partial. The job page was loaded while releasing; its status word changes in
+    # place, and the news is heard once.
+    profile = server.settings.profiles_dir / "blind.yaml"
+    original = profile.read_text(encoding="utf-8")
+    profile.write_text(original.replace("speech:\n", "speech:\n  voice: zz-no-such-voice\n", 1), encoding="utf-8")
+    try:
+        slides = page.locator(f"#queue-jobs tr[data-job='{rows['diaporama-cellule-fr.pptx']}']")
+        slides.get_by_role("link", name="Relire diaporama-cellule-fr.pptx").click()
+        page.wait_for_load_state()
+        page.get_by_role("button", name="Publier la version relue").click()
+        page.wait_for_load_state()
+        page.evaluate(RECORD_LIVE, ["release-state", "job-live"])
+        page.evaluate("() => { window.inclusioSamePage = true; }")
+        assert page.locator("#release").get_attribute("data-state") == "releasing"
+        assert page.locator("#job-status-word").inner_text() == "terminé"
+        try:
+            page.wait_for_function("() => document.getElementById('release').dataset.state === 'released'",
+                                   timeout=JOB_TIMEOUT_MS)
+        except Exception:  # noqa: BLE001 - show the logs of the server and worker
+            raise AssertionError(server.logs()) from None
+    finally:
+        profile.write_text(original, encoding="utf-8")
+    assert page.evaluate("() => window.inclusioSamePage === true")
+    word = page.locator("#job-status-word")
+    assert word.inner_text() == "terminé en partie"
+    assert word.get_attribute("class") == "status status-partial"
+    said = page.evaluate("() => window.said")
+    assert [where for where, text in said if "terminé en partie" in text] == ["release-state"], said
+    assert re.fullmatch(r"Version relue et publiée\. Publiée le \d{4}-\d\d-\d\d \d\d:\d\d \(relue par staff1\)\. "
+                        r"État du document : terminé en partie\.", page.locator("#release-state").inner_text())
+    # The problems say why (the voice, with its code and what to do), in place; the other files are the release's.
+    problems = page.locator("#problems")
+    assert problems.get_by_role("heading").inner_text() == "Problèmes"
+    assert problems.locator("li").all_inner_texts() == [
+        "stage.failed : Aucune voix espeak-ng « zz-no-such-voice » pour la langue « fr ». Installez-la (voir "
+        "« espeak-ng --voices ») ou choisissez une voix installée avec INCLUSIO_SPEECH_VOICE_FR / "
+        "INCLUSIO_SPEECH_VOICE_EN."]
+    assert page.get_by_role("link", name="Télécharger le livre numérique (EPUB)").count() == 1
+    assert page.get_by_role("link", name=re.compile("audio")).count() == 0
+    axe_clean(page, "job page (released, partial)")
+    # The page as the server renders it now says the same.
+    page.reload()
+    assert page.locator("#job-status-word").inner_text() == "terminé en partie"
+    assert page.locator("#release-state").inner_text().endswith("État du document : terminé en partie.")
+    context.close()

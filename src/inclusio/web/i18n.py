@@ -89,6 +89,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "review_job": ("Relire {name}", "Review {name}"),
     "released_note": ("Version relue et publiée.", "Reviewed and released version."),
     "released_on": ("Publiée le {at} (relue par {who}).", "Released on {at} (reviewed by {who})."),
+    "released_status": ("État du document : {status}.", "Document status: {status}."),
     "releasing": ("Publication de la version relue en cours. Les fichiers actuels restent disponibles jusqu'à ce "
                   "que les nouveaux soient prêts.",
                   "Releasing the reviewed version. The current files stay available until the new ones are ready."),
@@ -255,8 +256,7 @@ TEXT: dict[str, tuple[str, str]] = {
                       "{queued} waiting, {running} in progress, {done} done, {failed} failed."),
     "queue_refresh": ("Actualiser la file", "Refresh the queue"),
     "queue_empty": ("La file est vide.", "The queue is empty."),
-    "queue_new": ("{n} nouvelle(s) tâche(s) : actualisez la file pour les voir.",
-                  "{n} new job(s): refresh the queue to see them."),
+    "queue_added": ("{n} nouvelle(s) tâche(s) ajoutée(s) à la file.", "{n} new job(s) added to the queue."),
     "failures_title": ("Échecs et leurs messages", "Failures and their messages"),
     "no_failures": ("Aucun échec.", "No failure."),
     # review

@@ -112,7 +112,10 @@ def release_state(job: Any, settings: Any) -> str | None:
 def release_text(job: Any, state: str | None, t: Any) -> str:
     if state == "released":
         at = job.released_at.strftime("%Y-%m-%d %H:%M") if job.released_at else ""
-        return f"{t('released_note')} {t('released_on', at=at, who=job.released_by or '?')}"
+        text = f"{t('released_note')} {t('released_on', at=at, who=job.released_by or '?')}"
+        if job.status != "succeeded":  # the release made the job partial: said with the news, heard once
+            text += " " + t("released_status", status=t("status_" + job.status))
+        return text
     return t({"releasing": "releasing", "failed": "release_failed", "stalled": "release_stalled"}[state]) \
         if state else ""
 

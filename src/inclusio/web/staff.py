@@ -89,6 +89,17 @@ def queue_json(request: Request) -> Response:
                         headers={"Cache-Control": "no-store"})
 
 
+@router.get("/web/staff/queue/rows")
+def queue_rows(request: Request, ids: str = "") -> Response:
+    """The dashboard's rows of the jobs ``ids`` (comma-separated), rendered as the page renders them (in a table
+    of the same macro): its script adds the rows of jobs that appeared after the page was loaded."""
+    who = web.require_user(request, *STAFF_ROLES)
+    svc = web.svc_of(request)
+    wanted = set(ids.split(",")[:QUEUE_ROWS])
+    jobs = [j for j in svc.store.list(job_filter(who), limit=QUEUE_ROWS) if j.id in wanted]
+    return web.render(request, "_queue_rows.html", {"jobs": jobs}, who=who)
+
+
 @router.post("/web/staff/batch")
 def staff_batch(request: Request, csrf_token: Annotated[str, Form()] = "",
                 files: Annotated[list[UploadFile] | None, File()] = None,

@@ -104,6 +104,13 @@ function followRelease() {
       if (!answer.ok) { window.setTimeout(tick, 5000); return; }
       const job = await answer.json();
       if (job.release === "releasing") { window.setTimeout(tick, 1500); return; }
+      // The release may have changed the job's status (partial when an output failed): the word follows, and
+      // the release's news (one polite announcement) says the new status then.
+      const word = document.getElementById("job-status-word");
+      if (word && job.status_text && word.textContent !== job.status_text) {
+        word.textContent = job.status_text;
+        word.className = "status status-" + job.status;
+      }
       text.textContent = job.release_text;
       text.className = job.release === "released" ? "notice" : "problem";
       await freshSections(["release-details", "downloads", "problems"]);
@@ -145,14 +152,42 @@ function showFailures(box, failures) {
   box.appendChild(list);
 }
 
+async function addRows(holder, ids, order) {
+  // Jobs that appeared after the page was loaded (a batch sent from elsewhere): their rows as the server
+  // renders them, each put where the server's order (newest first) puts it. Rows already there are never
+  // moved, so the focus stays where it is. Returns how many rows were added.
+  const answer = await fetch("/web/staff/queue/rows?ids=" + ids.join(","), { credentials: "same-origin" });
+  if (!answer.ok) return 0;
+  const fresh = new DOMParser().parseFromString(await answer.text(), "text/html").querySelector("table.jobs");
+  if (!fresh) return 0;
+  const table = holder.querySelector("table.jobs");
+  if (!table) {  // the page said "no job yet": the whole table arrives
+    holder.replaceChildren(document.importNode(fresh, true));
+    return fresh.tBodies[0].rows.length;
+  }
+  const body = table.tBodies[0];
+  let added = 0;
+  Array.from(fresh.tBodies[0].rows).forEach((row) => {
+    const at = order.indexOf(row.dataset.job);
+    const later = order.slice(at + 1).map((id) => body.querySelector("tr[data-job='" + id + "']")).find((r) => r);
+    body.insertBefore(document.importNode(row, true), later || null);
+    added += 1;
+  });
+  return added;
+}
+
 function followQueue() {
-  // The staff dashboard: bars, statuses and review links change in place; the summary (a polite live
-  // region) is rewritten only when the counts change, so a screen reader hears each change once.
+  // The staff dashboard: bars, statuses and review links change in place; rows of new jobs are added; the
+  // summary (a polite live region) is rewritten only when the counts change or rows were added, so a screen
+  // reader hears each change once (a batch of new rows: one sentence).
   const queue = document.getElementById("queue");
   if (!queue || !window.fetch) return;
   const summary = document.getElementById("queue-summary");
   const failures = document.getElementById("failures");
-  const fresh = document.getElementById("queue-new");
+  const holder = document.getElementById("queue-jobs");
+  let counts = summary.textContent;
+  let pending = "";  // new jobs seen at the last poll: added once the set stops growing (a batch being sent)
+  let waited = 0;
   failures.dataset.ids = Array.from(failures.querySelectorAll("li[data-job]")).map((li) => li.dataset.job).join(",");
   const tick = async () => {
     let next = 5000;
@@ -160,11 +195,35 @@ function followQueue() {
       const answer = await fetch("/web/staff/queue.json", { credentials: "same-origin" });
       if (answer.ok) {
         const data = await answer.json();
-        if (summary.textContent !== data.summary) summary.textContent = data.summary;
-        let unseen = 0;
+        const order = data.jobs.map((job) => job.id);
+        const unseen = order.filter((id) => !holder.querySelector("tr[data-job='" + id + "']"));
+        let added = 0;
+        let fresh = [];  // rows just rendered by the server: newer than this poll's data
+        if (unseen.length && (unseen.join(",") === pending || waited >= 4)) {
+          fresh = unseen;
+          added = await addRows(holder, unseen, order);
+          pending = "";
+          waited = 0;
+        } else if (unseen.length) {
+          pending = unseen.join(",");
+          waited += 1;
+        } else {
+          pending = "";
+        }
+        // Rows the server no longer lists (older than its last rows, or deleted) go, unless they hold the focus.
+        holder.querySelectorAll("tr[data-job]").forEach((row) => {
+          if (!order.includes(row.dataset.job) && !row.contains(document.activeElement)) row.remove();
+        });
+        if (added) {
+          summary.textContent = summary.dataset.added.replace("{n}", added) + " " + data.summary;
+          counts = data.summary;
+        } else if (counts !== data.summary) {
+          summary.textContent = data.summary;
+          counts = data.summary;
+        }
         data.jobs.forEach((job) => {
-          const row = queue.querySelector("tr[data-job='" + job.id + "']");
-          if (!row) { unseen += 1; return; }
+          const row = holder.querySelector("tr[data-job='" + job.id + "']");
+          if (!row || fresh.includes(job.id)) return;
           const bar = row.querySelector("[data-field=progress]");
           if (String(bar.value) !== String(job.pct)) {
             bar.value = job.pct;
@@ -188,10 +247,8 @@ function followQueue() {
             actions.append(document.createElement("br"), link);
           }
         });
-        const note = unseen ? failures.dataset.new.replace("{n}", unseen) : "";
-        if (fresh.textContent !== note) fresh.textContent = note;
         showFailures(failures, data.failures || []);
-        next = data.active ? 1500 : 5000;
+        next = pending ? 700 : data.active ? 1500 : 5000;
       }
     } catch (err) { next = 5000; }
     window.setTimeout(tick, next);
