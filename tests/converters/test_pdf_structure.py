@@ -12,7 +12,7 @@ from inclusio.converters.pdf import PdfConverter, join_continued, numbering_leve
 from inclusio.converters.pdf_text import join_lines
 from inclusio.converters.registry import convert
 from inclusio.errors import InputTooLarge
-from inclusio.model import Formula, ListBlock, Note, PageMarker, Paragraph, Table
+from inclusio.model import Document, Formula, ListBlock, Note, PageMarker, Paragraph, Table
 
 BODY = ("La photosynthèse est le processus par lequel les plantes vertes transforment l'énergie de la lumière "
         "en énergie chimique, grâce à la chlorophylle contenue dans les chloroplastes des cellules.")
@@ -188,6 +188,32 @@ def test_ruled_rows_with_wrapped_prose_are_not_split(tmp_path: Path, corpus_dir:
     assert [row[0].text for row in table.rows] == ["paquet", "mc", "sudo", "vim", "vim-tiny", "emacs-nox", "w3m",
                                                    "gpm"]
     assert table.rows[3][3].text.startswith("éditeur de texte UNIX Vi amélioré (Vi IMproved), éditeur de texte pour")
+
+
+@pytest.mark.parametrize("rotation", [90, 270])
+def test_a_page_turned_by_a_quarter_reads_like_the_upright_page(tmp_path: Path, corpus_dir: Path,
+                                                                 rotation: int) -> None:
+    # /Rotate 90 swaps page.rect's width and height, while text, drawings and images stay in unrotated
+    # coordinates: the second census table (below the swapped height) was cut off, and formula images
+    # were rendered from the wrong area.
+    import pymupdf
+
+    def turned(name: str) -> Document:
+        with pymupdf.open(corpus_dir / name) as doc:
+            for page in doc:
+                page.set_rotation(rotation)
+            doc.save(tmp_path / name)
+        return _convert(tmp_path / name)
+
+    census, upright = turned("table-census-en.pdf"), _convert(corpus_dir / "table-census-en.pdf")
+    assert [b.plain_text() for b in census.blocks] == [b.plain_text() for b in upright.blocks]
+    assert [len(b.rows) for b in census.blocks if isinstance(b, Table)] == [34, 33]
+    article = turned("math-fr-2col.pdf")
+    formulas = [b for b in article.blocks if isinstance(b, Formula)]
+    assert any("f(x)dx = F(1)" in f.text for f in formulas)
+    for formula in formulas:
+        pix = pymupdf.Pixmap(article.resources[formula.image].data)
+        assert pix.width > 10 and pix.height > 10 and pix.color_count() > 1  # the formula, not a blank strip
 
 
 def test_a_framed_paragraph_is_not_a_table(tmp_path: Path) -> None:

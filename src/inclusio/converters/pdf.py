@@ -150,6 +150,16 @@ def _pymupdf() -> _pymupdf_module:
     return pymupdf
 
 
+def page_box(page: Any) -> Any:
+    """The page's rectangle in the coordinates of its text, drawings and images.
+
+    PyMuPDF gives those unrotated, while ``page.rect`` is the page as displayed: on a page turned by a
+    quarter (``/Rotate 90``) its width and height are swapped. Render clips go the other way
+    (``rect * page.rotation_matrix``).
+    """
+    return page.rect * page.derotation_matrix
+
+
 def _norm(text: str) -> str:
     return " ".join(text.lower().split())
 
@@ -256,11 +266,12 @@ def _collect(doc: Any, pymupdf: Any, toc_by_page: dict[int, list[tuple[int, str]
         except Exception:  # a damaged page: reported in pass 2, the others go on
             stats.unreadable.add(pno)
             continue
-        chars = stats.account(lines, page.rect.height)
+        box = page_box(page)
+        chars = stats.account(lines, box.height)
         stats.image_pages.update({info["xref"] for info in images if info.get("xref")})
         if chars < 10 and images:
-            area = abs(page.rect)
-            covered = sum(abs(pymupdf.Rect(info["bbox"]) & page.rect) for info in images)
+            area = abs(box)
+            covered = sum(abs(pymupdf.Rect(info["bbox"]) & box) for info in images)
             if area and covered / area >= 0.5:
                 stats.scanned.add(pno)
         if pno + 1 in toc_by_page:
@@ -385,7 +396,7 @@ class _Conversion:
                 continue
             lines = page_lines(result, ocr=True)
             self.ocr_lines[pno] = lines
-            height = self.doc.load_page(pno).rect.height
+            height = page_box(self.doc.load_page(pno)).height
             stats.account(lines, height)
             self.builder.issue("pdf.scanned_page", f"Page {pno + 1} is a scanned image; its text was recognised "
                                "by OCR (Tesseract) and may contain errors.", source=ref)
@@ -488,7 +499,7 @@ class _Conversion:
         except Exception:
             b.issue("pdf.page_unreadable", f"Page {pno + 1} could not be read and was skipped.", source=page_ref)
             return
-        height = page.rect.height
+        height = page_box(page).height
         lines = [ln for ln in lines if not (_in_band(ln, height) and (
             _running_key(ln.text) in self.running or _PAGE_NUMBER.match(ln.text)))]
         lines = _merge_drop_caps(lines, self.body_size)
@@ -565,8 +576,8 @@ class _Conversion:
         formula = Formula(id=self.builder.new_id(), text=" ".join(ln.text for ln in lines),
                           source=SourceRef(page=pno + 1, bbox=bbox))
         try:
-            rect = self.pymupdf.Rect(bbox.x0 - 2, bbox.y0 - 2, bbox.x1 + 2, bbox.y1 + 2) & page.rect
-            png = page.get_pixmap(clip=rect, dpi=FORMULA_DPI).tobytes("png")
+            rect = self.pymupdf.Rect(bbox.x0 - 2, bbox.y0 - 2, bbox.x1 + 2, bbox.y1 + 2) & page_box(page)
+            png = page.get_pixmap(clip=rect * page.rotation_matrix, dpi=FORMULA_DPI).tobytes("png")
             formula.image = self.builder.add_resource(png, "image/png")
         except Exception as exc:
             self.builder.issue("pdf.formula_image", f"A formula on page {pno + 1} could not be rendered: {exc}",
@@ -744,6 +755,7 @@ class _Conversion:
         pymupdf = self.pymupdf
         figures: list[Figure] = []
         seen: set[int] = set()
+        box = page_box(page)
         try:
             infos = page.get_image_info(xrefs=True)
         except Exception:
@@ -751,13 +763,13 @@ class _Conversion:
         for info in infos:
             xref = info.get("xref") or 0
             width, height = info.get("width", 0), info.get("height", 0)
-            rect = pymupdf.Rect(info["bbox"]) & page.rect
+            rect = pymupdf.Rect(info["bbox"]) & box
             if xref in seen or xref in self.running_images or rect.is_empty:
                 continue
             seen.add(xref)
             if width < MIN_IMAGE_PX or height < MIN_IMAGE_PX or rect.width < 4 or rect.height < 4:
                 continue
-            if abs(rect) >= 0.5 * abs(page.rect) and sum(
+            if abs(rect) >= 0.5 * abs(box) and sum(
                     1 for ln in text_lines if rect.contains(self.pymupdf.Point(*ln.center))) >= 3:
                 continue
             ref = SourceRef(page=pno + 1, bbox=BBox(x0=rect.x0, y0=rect.y0, x1=rect.x1, y1=rect.y1))
@@ -778,7 +790,7 @@ class _Conversion:
     def _image_bytes(self, page: Any, xref: int, rect: Any) -> tuple[bytes, str]:
         pymupdf = self.pymupdf
         if xref == 0:  # inline image: no object to extract, render its area instead
-            return page.get_pixmap(clip=rect, dpi=150).tobytes("png"), "image/png"
+            return page.get_pixmap(clip=rect * page.rotation_matrix, dpi=150).tobytes("png"), "image/png"
         extracted = self.doc.extract_image(xref)
         ext = (extracted or {}).get("ext", "")
         if ext in ("png", "jpeg", "jpg") and extracted.get("colorspace", 3) in (1, 3) and not extracted.get("smask"):

@@ -115,7 +115,8 @@ def page_tables(page: Any, pno: int, lines: list[Line], new_id: Callable[[], str
         drawings = page.get_cdrawings()
         if not has_ruling(drawings):
             return []
-        grids = ruled_grids(drawings, lines, tuple(page.rect))
+        # Drawings and text are in unrotated coordinates; page.rect is the page as displayed.
+        grids = ruled_grids(drawings, lines, tuple(page.rect * page.derotation_matrix))
     except Exception as exc:
         issue("pdf.table_failed", f"Table detection failed on page {pno + 1}: {exc}")
         return []
