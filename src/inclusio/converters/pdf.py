@@ -52,6 +52,8 @@ What is extracted
   its label, placed after the paragraph holding its superscript call (:mod:`pdf_notes`).
 * Running headers/footers and page numbers removed; a :class:`PageMarker` opens each page.
 * Language: per block when it differs from the document's (:func:`lang.assign_block_languages`).
+* Rotated pages (``/Rotate``): text, drawings and images come unrotated from PyMuPDF, so pages are
+  measured in those coordinates (:func:`page_box`), not with ``page.rect`` (the page as displayed).
 """
 
 from __future__ import annotations
