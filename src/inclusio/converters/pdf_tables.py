@@ -268,10 +268,9 @@ def _dense_row(cells: list[tuple[int, TableCell]], texts: list[list[Line]]) -> l
         return None
     merged: list[list[Line]] = []
     pending: list[Line] = []
-    for row in rows:
-        if all(column[id(ln)] == 0 for ln in row) and row is not rows[-1]:
-            following = rows[rows.index(row) + 1]
-            label = [ln for ln in following if column[id(ln)] == 0]
+    for index, row in enumerate(rows):
+        if all(column[id(ln)] == 0 for ln in row) and index + 1 < len(rows):
+            label = [ln for ln in rows[index + 1] if column[id(ln)] == 0]
             if label and label[0].text[:1].islower():
                 pending += row
                 continue
