@@ -57,7 +57,9 @@ def _context(doc: Document, index: int) -> str:
 
 def ocr_image_text(data: bytes, lang: str) -> str:
     """Text of an image read by Tesseract through PyMuPDF (offline); "" when none or on failure."""
-    import pymupdf
+    from inclusio.pymupdf_setup import load
+
+    pymupdf = load()
 
     try:
         pix = pymupdf.Pixmap(data)

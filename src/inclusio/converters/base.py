@@ -22,8 +22,8 @@ class ConvertContext:
     max_pages: int = 2000
     max_image_pixels: int = 50_000_000
     pdf_tables: bool = True
-    """Detect tables in PDFs (``page.find_tables``): ~15-20 pages/s, the slowest part of PDF
-    conversion; turn it off for very long documents when speed matters more than tables."""
+    """Detect ruled tables in PDFs (our own grid reader, ~2 ms per page, ~10 % of PDF conversion);
+    off only when tables are not wanted."""
     progress: ProgressFn = field(default=no_progress)
 
     @classmethod

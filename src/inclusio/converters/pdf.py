@@ -60,7 +60,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +91,7 @@ from inclusio.model import (
     SourceRef,
     Table,
 )
+from inclusio.pymupdf_setup import load as load_pymupdf
 
 if TYPE_CHECKING:
     import pymupdf as _pymupdf_module
@@ -118,38 +118,9 @@ _DIGITS = re.compile(r"\d+")
 _SENTENCE_END = (".", "!", "?", ":", ";", "»", "”", '"', ")")
 
 
-_NOT_LOADED = ("pymupdf.layout", "pymupdf4llm")
-"""Optional packages ``import pymupdf`` loads when installed and we never use (see :func:`_pymupdf`)."""
-
-
 def _pymupdf() -> _pymupdf_module:
-    """PyMuPDF, with the ONNX layout model switched off (see the module docstring).
-
-    ``import pymupdf`` also imports ``pymupdf.layout`` (which reads the ONNX model) and ``pymupdf4llm``
-    (numpy, onnxruntime) when they are installed, and goes on without them when they cannot be
-    imported: ~2 s and ~40 MiB in every process that converts a PDF, for code we never run. So the
-    first import is made with both marked unimportable (``None`` in ``sys.modules``), and the marks
-    are taken away right after: a later ``import pymupdf4llm`` elsewhere still works.
-    """
-    if "pymupdf" not in sys.modules:
-        blocked = [name for name in _NOT_LOADED if name not in sys.modules]
-        for name in blocked:
-            sys.modules[name] = None  # type: ignore[assignment]
-        try:
-            import pymupdf
-        finally:
-            for name in blocked:
-                if sys.modules.get(name, 0) is None:
-                    del sys.modules[name]
-    import pymupdf
-
-    pymupdf._get_layout = None
-    pymupdf.no_recommend_layout()  # no advice printed to stdout about the package we leave out
-    # Text boxes as they have always been measured here (and as the golden files hold them): importing
-    # pymupdf4llm switches MuPDF's quad corrections off for the whole process; say so ourselves, so the
-    # boxes do not depend on what was imported first.
-    pymupdf.TOOLS.unset_quad_corrections(True)
-    return pymupdf
+    """PyMuPDF without its layout model (:func:`inclusio.pymupdf_setup.load`)."""
+    return load_pymupdf()
 
 
 def page_box(page: Any) -> Any:

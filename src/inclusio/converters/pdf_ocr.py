@@ -43,9 +43,9 @@ def ocr_workers(pages: int) -> int:
 def ocr_page_dict(path: str, pno: int, language: str = OCR_LANGUAGE, dpi: int = OCR_DPI) -> dict[str, Any]:
     """The text dictionary (``dict`` form, images left out) of page ``pno`` recognised by Tesseract,
     lines cut at gutters (:func:`split_wide_lines`)."""
-    import pymupdf
+    from inclusio.pymupdf_setup import load
 
-    pymupdf._get_layout = None  # the layout model stays off in workers too (see pdf.py)
+    pymupdf = load()  # no layout model nor pymupdf4llm in the OCR processes either (see pdf.py)
     with pymupdf.open(path, filetype="pdf") as doc:
         if doc.needs_pass:
             doc.authenticate("")

@@ -494,10 +494,18 @@ def _validate_ace(path: Path, settings: Settings, epubcheck_valid: bool, result:
 
 
 def conversion_key(settings: Settings) -> str:
-    """What a converted Document depends on besides the file: inclusio's version and converter limits."""
+    """What a converted Document depends on besides the file: inclusio's code and the converter limits.
+
+    The code is the installed package's fingerprint (:func:`inclusio.pipeline.stages.code_fingerprint`),
+    not only the version: a converter fixed in a checkout (or a release) never serves a Document cached
+    by the older code.
+    """
     import hashlib
 
-    raw = f"{__version__}|{settings.pdf_tables}|{settings.max_pages}|{settings.max_image_pixels}"
+    from inclusio.pipeline.stages import code_fingerprint
+
+    raw = (f"{__version__}|{code_fingerprint()}|{settings.pdf_tables}|{settings.max_pages}|"
+           f"{settings.max_image_pixels}")
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 

@@ -91,7 +91,9 @@ class LargePrintWriter:
         return [Artifact(name="large-print", path=path, media_type=PDF_MEDIA_TYPE, warnings=list(self.warnings))]
 
     def _write(self, doc: Document, ctx: RenderContext) -> Path:
-        import pymupdf
+        from inclusio.pymupdf_setup import load
+
+        pymupdf = load()
 
         blocks, dropped = drop_empty_headings(list(doc.blocks))
         self.warnings = list(dropped)
