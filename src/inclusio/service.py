@@ -9,9 +9,11 @@
 
 Workers use Celery's prefork pool even at concurrency 1: the job runs in a child process, so a
 crash inside a C library (a hostile PDF) or the OOM killer takes down that child only; the parent
-records ``job.worker_lost`` and forks a new one. Jobs stuck in ``running`` after a hard crash of
-the whole worker (the SQL broker does not redeliver) are the business of the stuck-job watchdog,
-which comes with the service issue.
+records ``job.worker_lost`` and forks a new one. A job left ``running`` by a worker killed outright
+(``kill -9``, a machine lost) is put back on its queue by the watchdog every worker runs
+(:mod:`workers.tasks`), whatever the broker: the SQL broker never redelivers, Redis only after its
+visibility timeout (6 h), RabbitMQ at once but to a worker that finds the job still held and drops
+the message (docs/deployment.md, tests/service/test_faults.py).
 """
 
 from __future__ import annotations
