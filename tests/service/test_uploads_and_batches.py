@@ -66,7 +66,7 @@ def test_a_batch_of_files_and_a_zip_for_one_profile(settings: Settings, small_pd
     sent: list[tuple[str, str]] = []
     client = api_client(settings, "teacher", enqueue=lambda kind, job: sent.append((kind, job)))
     pdf, docx = small_pdf.read_bytes(), (corpus / "fixture-word.docx").read_bytes()
-    archive = _zip({"cours/chapitre 1.pdf": pdf, "cours/annexe.docx": docx, "cours/notes.txt": b"hello",
+    archive = _zip({"cours/annexe.docx": docx, "cours/chapitre 1.pdf": pdf, "cours/notes.txt": b"hello",
                     "__MACOSX/._x": b"junk", "cours/": b""})
     response = client.post("/batches", files=[("files", ("loose.pdf", pdf)), ("archive", ("semestre.zip", archive))],
                            data={"profile": "blind", "outputs": "json,report", "name": "S1 biologie"})
@@ -77,6 +77,10 @@ def test_a_batch_of_files_and_a_zip_for_one_profile(settings: Settings, small_pd
     assert [r["filename"] for r in batch["rejected"]] == ["notes.txt"]
     assert batch["rejected"][0]["error"]["code"] == "input.unsupported"
     assert batch["counts"] == {"queued": 3} and len(sent) == 3 and {k for k, _ in sent} == {"cpu"}
+    # queued largest first, so the longest job does not start last and keep one worker alone at the end
+    size = {j["id"]: j["input"]["bytes"] for j in batch["jobs"]}
+    assert [size[job_id] for _, job_id in sent] == sorted(size.values(), reverse=True)
+    assert len(set(size.values())) > 1  # the smaller DOCX comes before a PDF in the zip: the order says something
     assert client.get(f"/batches/{batch['id']}").json()["name"] == "S1 biologie"
     # the same PDF twice is stored once
     originals = list((settings.data_dir / "originals").rglob("*"))
