@@ -37,18 +37,24 @@ STAGE_RECORDS_DIR = ".stages"
 """The folder inside a job's output folder where :mod:`inclusio.pipeline.stages` records finished stages."""
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
     A reader (or the next attempt of a job whose process was killed) sees the old file or the whole new
     one, never half of it. The one atomic-write helper of the project: the pipeline's caches and stage
-    records and the writers use it.
+    records and the writers use it. The file gets the permissions ``open()`` would give it (the
+    process's umask), like every other output; ``private`` keeps the temporary file's owner-only mode
+    (the file store's data: learners' documents).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-", suffix=path.suffix)
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
+        if not private:
+            umask = os.umask(0o077)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
@@ -315,7 +321,7 @@ class FileStore:
 
     def write_atomic(self, path: Path, data: bytes) -> None:
         """:func:`write_atomic` for a path inside the root (refused outside it)."""
-        write_atomic(self._inside(path.relative_to(self.root) if path.is_absolute() else path), data)
+        write_atomic(self._inside(path.relative_to(self.root) if path.is_absolute() else path), data, private=True)
 
     # -- housekeeping --------------------------------------------------------------------------
 

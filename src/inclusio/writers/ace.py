@@ -134,7 +134,7 @@ def check_epub_ace(path: Path | str, *, timeout_s: float = DEFAULT_TIMEOUT_S) ->
     """
     command = ace_command()
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium_path(), "PUPPETEER_SKIP_DOWNLOAD": "1"}
-    book = Path(path)
+    book = Path(path).resolve()  # Ace runs in a temporary folder: a relative path would point nowhere
     if not book.is_file():
         raise StageError(f"Ace: {book} does not exist.", message_fr=f"Ace : {book} n'existe pas.",
                          details={"path": str(book)})
