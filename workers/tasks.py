@@ -53,6 +53,7 @@ from inclusio.config import Settings, get_settings
 from inclusio.errors import InclusioError, JobNotFound, QueueUnavailable, WorkerLost, as_inclusio_error
 from inclusio.store.db import JobStore
 from inclusio.store.files import FileStore
+from inclusio.store.heartbeat import Heartbeat, heartbeat_interval
 from workers.celery_app import TASK_BY_KIND, TASK_RUN_JOB, TASK_WATCHDOG
 
 log = logging.getLogger("inclusio.worker")
@@ -99,37 +100,6 @@ class _ProgressWriter:
             self.store.set_progress(self.job_id, stage, fraction, message, lease=self.lease, new_stage=new_stage)
         except Exception:  # noqa: BLE001 - progress is best effort; the job goes on
             log.warning("job %s: could not record progress", self.job_id, exc_info=True)
-
-
-class _Heartbeat:
-    """Stamps the job row every ``interval`` seconds while the job runs (stages can be silent for long)."""
-
-    def __init__(self, store: JobStore, job_id: str, lease: str, interval: float) -> None:
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(store, job_id, lease, interval),
-                                        name=f"heartbeat-{job_id[:8]}", daemon=True)
-
-    def _run(self, store: JobStore, job_id: str, lease: str, interval: float) -> None:
-        while not self._stop.wait(interval):
-            try:
-                if not store.heartbeat(job_id, lease):
-                    log.warning("job %s: this attempt lost its lease; its outcome will be discarded", job_id)
-                    return
-            except Exception:  # noqa: BLE001 - a missed beat is retried at the next one
-                log.warning("job %s: heartbeat failed", job_id, exc_info=True)
-
-    def __enter__(self) -> _Heartbeat:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self._thread.join(5)
-
-
-def heartbeat_interval(settings: Settings) -> float:
-    """A beat several times per watchdog timeout, between 0.2 and 30 seconds."""
-    return max(0.2, min(30.0, settings.job_stuck_seconds / 6))
 
 
 def _record(store: JobStore, job_id: str, **kwargs: Any) -> bool:
@@ -180,7 +150,8 @@ def execute_job(job_id: str, settings: Settings) -> str:
         # A redelivered job takes over the folder its dead attempt left: run_job skips the stages
         # recorded there (see the module doc).
         out_dir = files.resume_attempt(job.id, lease)
-        with _Heartbeat(store, job.id, lease, heartbeat_interval(settings)):
+        with Heartbeat(lambda: store.heartbeat(job.id, lease), interval=heartbeat_interval(settings),
+                       name=f"heartbeat-{job.id[:8]}", lost="this attempt lost its lease; its outcome will be discarded"):
             # The converted Document is cached by content: a redelivered job, or the same document
             # for another learner, is not converted again.
             cache = files.document_cache_path(job.input_sha256, conversion_key(settings))

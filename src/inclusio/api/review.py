@@ -53,6 +53,7 @@ from inclusio.model.document import (
     Paragraph,
     Provenance,
 )
+from inclusio.store.heartbeat import Heartbeat, heartbeat_interval
 from inclusio.store.models import Job
 
 REVIEW_FILE = "review.document.json"
@@ -347,31 +348,6 @@ def request_release(svc: Any, job: Job, who: Principal) -> Job:
     return svc.store.get(job.id)
 
 
-class _ReleaseBeat:
-    """Stamps the job's ``release_beat_at`` while the release renders (a stage can be silent for long)."""
-
-    def __init__(self, store: Any, job_id: str, lease: str, interval: float) -> None:
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(store, job_id, lease, interval),
-                                        name=f"release-beat-{job_id[:8]}", daemon=True)
-
-    def _run(self, store: Any, job_id: str, lease: str, interval: float) -> None:
-        while not self._stop.wait(interval):
-            try:
-                if not store.beat_release(job_id, lease):
-                    return  # superseded or deleted: the outcome will not be recorded
-            except Exception:  # noqa: BLE001 - a missed beat is retried at the next one
-                log.warning("job %s: release heartbeat failed", job_id, exc_info=True)
-
-    def __enter__(self) -> _ReleaseBeat:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        self._stop.set()
-        self._thread.join(5)
-
-
 def perform_release(store: Any, files: Any, settings: Any, job_id: str, token: str) -> str:
     """The worker's side of a release: render, then swap the outputs; returns what happened.
 
@@ -393,8 +369,8 @@ def perform_release(store: Any, files: Any, settings: Any, job_id: str, token: s
         return "skipped"
     attempt = files.attempt_dir(job_id, lease)
     try:
-        interval = max(0.2, min(30.0, settings.job_stuck_seconds / 6))
-        with _ReleaseBeat(store, job_id, lease, interval):
+        with Heartbeat(lambda: store.beat_release(job_id, lease), interval=heartbeat_interval(settings),
+                       name=f"release-beat-{job_id[:8]}", lost="release superseded or deleted; its outcome will not be recorded"):
             doc = load_document(files, job)
             profile = with_reading(load_profile(job.profile_id, settings.profiles_dir), job.reading)
             result = run_job(files.original_path(job.input_path), profile, attempt, settings=settings,
