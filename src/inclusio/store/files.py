@@ -37,6 +37,16 @@ STAGE_RECORDS_DIR = ".stages"
 """The folder inside a job's output folder where :mod:`inclusio.pipeline.stages` records finished stages."""
 
 
+def _read_umask() -> int:
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+"""The process's umask, read once at import (reading it means setting it: not done while threads write)."""
+
+
 def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename.
 
@@ -52,9 +62,7 @@ def write_atomic(path: Path, data: bytes, *, private: bool = False) -> None:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
         if not private:
-            umask = os.umask(0o077)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
+            os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)
