@@ -9,6 +9,7 @@ from inclusio.model.document import (
     ConversionIssue,
     Document,
     Figure,
+    Flag,
     Formula,
     GlossaryEntry,
     Heading,
@@ -30,7 +31,7 @@ from inclusio.model.view import adapted_document, reading_blocks
 
 __all__ = [
     "SCHEMA_VERSION", "Adaptation", "BBox", "Block", "ConversionIssue", "Document", "DocumentBuilder",
-    "Figure", "Formula", "GlossaryEntry", "Heading", "ListBlock", "ListItem", "Note", "PageMarker", "Paragraph",
+    "Figure", "Flag", "Formula", "GlossaryEntry", "Heading", "ListBlock", "ListItem", "Note", "PageMarker", "Paragraph",
     "Provenance", "Resource", "Section", "SourceInfo", "SourceRef", "Table", "TableCell",
     "adapted_document", "build_sections", "reading_blocks",
 ]

@@ -70,6 +70,24 @@ class Provenance(_Model):
     reviewed_at: str | None = None
 
 
+class Flag(_Model):
+    """A reason a person must look at a generated text before a student relies on it.
+
+    Set by the verifier (:mod:`inclusio.analysis.verify`) or by a pass that fell back. A flag is
+    *cleared* by review: an adaptation (or glossary entry) whose provenance has ``reviewed_by``
+    counts as reviewed, whatever flags it still lists (they stay as history).
+    """
+
+    code: str
+    """Stable warning code, e.g. ``verify.number_changed``, ``verify.added_fact``,
+    ``verify.instruction``, ``verify.invented_words``, ``adapt.model_fallback``,
+    ``glossary.to_define``."""
+    reason: str
+    """English, specific: ``the number 6 in '6 CO2' became 7``."""
+    reason_fr: str | None = None
+    """The same in French (the product speaks French first)."""
+
+
 class Adaptation(_Model):
     """A generated replacement for one block, for one kind of reader.
 
@@ -86,6 +104,13 @@ class Adaptation(_Model):
     blocks: list[Block] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
     """What the pass did or could not do, for the reviewer ("sentence split at 'mais'")."""
+    flags: list[Flag] = Field(default_factory=list)
+    """Why a person must review it (empty: the verifier found nothing)."""
+
+    @property
+    def needs_review(self) -> bool:
+        """Flagged and not yet reviewed by a person."""
+        return bool(self.flags) and not self.provenance.reviewed_by
 
 
 class _Block(_Model):
@@ -328,6 +353,12 @@ class GlossaryEntry(_Model):
     """Where the entry comes from: a definition in the document, a model's definition, a rare word
     (word frequency) with no definition yet, or a course term given by the profile or the teacher."""
     provenance: Provenance
+    flags: list[Flag] = Field(default_factory=list)
+    """Why a person must review it (``glossary.to_define`` when it has no definition yet)."""
+
+    @property
+    def needs_review(self) -> bool:
+        return (bool(self.flags) or not self.definition) and not self.provenance.reviewed_by
 
 
 class Document(_Model):
