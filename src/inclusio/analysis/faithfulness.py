@@ -114,7 +114,7 @@ class FaithfulnessReport(_Frozen):
 # -- facts ----------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class _Span:
+class EntitySpan:
     start: int
     end: int
     text: str
@@ -142,12 +142,13 @@ def _sentence_starts(text: str) -> set[int]:
     return {s + len(_OPENERS.match(text, s).group(0)) for s in starts}  # type: ignore[union-attr]
 
 
-def _pattern_entities(text: str, lang: str) -> list[_Span]:
+def pattern_entities(text: str, lang: str) -> list[EntitySpan]:
+    """Names, acronyms and symbols found by patterns (no model): shared with :mod:`inclusio.analysis.verify`."""
     starts = _sentence_starts(text)
-    out: list[_Span] = []
+    out: list[EntitySpan] = []
     for match in _SYMBOL.finditer(text):
         label = "SYMBOL" if any(ch.isdigit() for ch in match.group(0)) else "ACRONYM"
-        out.append(_Span(match.start(), match.end(), match.group(0), label))
+        out.append(EntitySpan(match.start(), match.end(), match.group(0), label))
     for match in _NAME.finditer(text):
         start, name = match.start(), match.group(0)
         if name.isupper():
@@ -164,14 +165,14 @@ def _pattern_entities(text: str, lang: str) -> list[_Span]:
                 start, name = match.end() - len(rest), rest
         if len(name) < 2 or (lang == "en" and name in ("I", "I'm")):
             continue
-        out.append(_Span(start, start + len(name), name, "NAME"))
+        out.append(EntitySpan(start, start + len(name), name, "NAME"))
     return out
 
 
-def _ner_entities(text: str, parsed: object, lang: str) -> list[_Span]:
+def _ner_entities(text: str, parsed: object, lang: str) -> list[EntitySpan]:
     doc = parsed  # a spaCy Doc
     starts = _sentence_starts(text)
-    out: list[_Span] = []
+    out: list[EntitySpan] = []
     for ent in doc.ents:  # type: ignore[attr-defined]
         if ent.label_ not in NER_LABELS:
             continue
@@ -186,25 +187,26 @@ def _ner_entities(text: str, parsed: object, lang: str) -> list[_Span]:
         capitals = [t for t in tokens if t.text[:1].isupper()]
         if only_position and capitals == tokens[:1] and _is_common(tokens[0].text, lang):
             continue  # "Fiche de cours", "Bulles de dioxygène", "Température": a capital by position only
-        out.append(_Span(start, end, name, ent.label_))
+        out.append(EntitySpan(start, end, name, ent.label_))
     return out
 
 
-def _entities(text: str, lang: str, parsed: object | None) -> list[_Span]:
-    spans = _pattern_entities(text, lang)
+def find_entities(text: str, lang: str, parsed: object | None = None) -> list[EntitySpan]:
+    """Entities of ``text``: patterns, plus NER from ``parsed`` (a spaCy Doc) when given; one per name."""
+    spans = pattern_entities(text, lang)
     if parsed is not None:
         spans += _ner_entities(text, parsed, lang)
     # "XIXe", "II": numbers, checked as numbers (a "19e" in the adaptation is faithful).
     spans = [s for s in spans if not any(r.start == 0 and r.end == len(s.text) for r in nd.find_roman(s.text))]
     # Longest first, no overlaps; then one per folded name.
     spans.sort(key=lambda s: (-(s.end - s.start), s.start))
-    kept: list[_Span] = []
+    kept: list[EntitySpan] = []
     for span in spans:
         if any(span.start < k.end and k.start < span.end for k in kept):
             continue
         kept.append(span)
     seen: set[str] = set()
-    unique: list[_Span] = []
+    unique: list[EntitySpan] = []
     for span in sorted(kept, key=lambda s: s.start):
         key = nd.fold(span.text)
         if key not in seen:
@@ -213,7 +215,8 @@ def _entities(text: str, lang: str, parsed: object | None) -> list[_Span]:
     return unique
 
 
-def _contains(haystack: str, needle: str, *, plural: bool = False) -> bool:
+def contains_folded(haystack: str, needle: str, *, plural: bool = False) -> bool:
+    """Whether ``needle`` (folded) is in the folded ``haystack`` as whole words."""
     suffix = r"(?:s|x)?" if plural else ""
     pattern = r"(?<!\w)" + re.escape(nd.fold(needle)) + suffix + r"(?!\w)"
     return re.search(pattern, haystack) is not None
@@ -262,18 +265,18 @@ def _check_block(block: Block, adaptation: Adaptation, lang: str, parsed: object
         if not any(v in target_values for v in number.values):
             missing.append(Fact(kind="number", text=number.text, value=key))
 
-    for span in _entities(source, lang, parsed):
+    for span in find_entities(source, lang, parsed):
         checked["entity"] += 1
-        if not _contains(folded_target, span.text):
+        if not contains_folded(folded_target, span.text):
             missing.append(Fact(kind="entity", text=span.text, value=nd.fold(span.text), label=span.label))
 
     if target_lang == lang:
         folded_source = nd.fold(source)
         for term in glossary:
-            if not _contains(folded_source, term, plural=True):
+            if not contains_folded(folded_source, term, plural=True):
                 continue
             checked["term"] += 1
-            if not _contains(folded_target, term, plural=True):
+            if not contains_folded(folded_target, term, plural=True):
                 missing.append(Fact(kind="term", text=term, value=nd.fold(term)))
 
     return BlockFaithfulness(

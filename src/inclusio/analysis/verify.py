@@ -1,0 +1,524 @@
+"""One verifier for every generated text, before it is accepted: :func:`verify`.
+
+A learner reads the adapted text instead of the original and believes it. Every answer of a
+pass (a rewrite, key points, a glossary definition, an alt text, a long description, a
+translation), from the model or from the offline rules, goes through :func:`verify` against
+its **source**, and each problem found is a :class:`Finding` with a stable code (declared once in
+:data:`WARNINGS`, English + French) and a reason naming the fact ("the number 6 in '6 CO2' became
+7"). A model answer with a blocking finding is refused (asked again once with the findings, then
+replaced by the offline result and flagged); findings on an accepted text become
+:class:`~inclusio.model.document.Flag` s on it.
+
+Facts are **occurrences in context**, not sets: each number with its unit or neighbouring word
+("6 CO2", "37 étudiants", "31 %"), years, dates, names, acronyms and symbols (patterns of
+:mod:`inclusio.analysis.faithfulness`), links, e-mail addresses and phone numbers. Checks:
+
+* **changed**: a source occurrence whose unit now carries another value ("6 CO2" -> "7 CO2"
+  while "6 O2" stays), a date or year that moved, a name swapped for another;
+* **added**: a number, date, name, link, e-mail or phone number found neither in the source nor
+  in the context the pass allows (see :data:`POLICIES`);
+* **dropped**: a fact of the source missing from the answer (only for passes that must keep
+  every fact: the rewrites and the translation; a summary leaves facts out on purpose);
+* **instructions**: a call to action addressed to the reader ("cliquez", "visit", "ignore the
+  above", "rendez-vous sur") that the source does not contain: the mark of a model that obeyed
+  text of the document instead of adapting it;
+* **invented words**: per sentence of the answer, the share of its content words found in the
+  source, the context and the glossary (a five-letter stem is enough: "fabrique" = "fabriquer");
+  a sentence below the pass's threshold is invented. An easy-to-read rewrite uses simpler words,
+  a definition explains, an alt text describes the picture: thresholds are per pass, measured by
+  ``bench/verify.py`` on faithful answers (docs/quality.md);
+* **unrelated**: the answer shares almost nothing with its source;
+* **untranslated**: a glossary term left in the source language when the glossary gives its
+  translation; **too long**: a translation far longer than its source.
+
+Named entities come from the patterns only (no spaCy here: fast and the same on every machine).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from inclusio.analysis import numbers_dates as nd
+from inclusio.analysis.faithfulness import contains_folded, find_entities
+from inclusio.model.document import Flag, GlossaryEntry
+
+# -- the catalogue ---------------------------------------------------------------------------------
+
+WARNINGS: dict[str, tuple[str, str]] = {
+    "verify.empty": ("the answer is empty", "la réponse est vide"),
+    "verify.number_changed": ("the number {old} in '{text}' became {new}",
+                              "le nombre {old} dans « {text} » est devenu {new}"),
+    "verify.number_added": ("the number {new} in '{text}' is not in the source",
+                            "le nombre {new} dans « {text} » n'est pas dans la source"),
+    "verify.date_changed": ("the date {old} in '{text}' became {new}",
+                            "la date {old} dans « {text} » est devenue {new}"),
+    "verify.date_added": ("the date {new} in '{text}' is not in the source",
+                          "la date {new} dans « {text} » n'est pas dans la source"),
+    "verify.fact_dropped": ("the {what} {old} ('{text}') is missing", "{what_fr} {old} (« {text} ») a disparu"),
+    "verify.entity_changed": ("the name {old} became {new}", "le nom {old} est devenu {new}"),
+    "verify.entity_added": ("the name {new} is not in the source", "le nom {new} n'est pas dans la source"),
+    "verify.link_added": ("the link {new} is not in the source", "le lien {new} n'est pas dans la source"),
+    "verify.contact_added": ("the e-mail address or phone number {new} is not in the source",
+                             "l'adresse e-mail ou le numéro de téléphone {new} n'est pas dans la source"),
+    "verify.instruction": ("the answer tells the reader to act ('{text}'), the source does not",
+                           "la réponse donne une consigne au lecteur (« {text} »), pas la source"),
+    "verify.invented_words": ("the sentence '{text}' is not in the source ({n} of {total} words found)",
+                              "la phrase « {text} » n'est pas dans la source ({n} mots sur {total} retrouvés)"),
+    "verify.unrelated": ("the answer is unrelated to its source ({n} of {total} words shared)",
+                         "la réponse est sans rapport avec sa source ({n} mots sur {total} en commun)"),
+    "verify.untranslated": ("the term {old} is left untranslated (the glossary gives {new})",
+                            "le terme {old} n'est pas traduit (le glossaire donne {new})"),
+    "verify.too_long": ("the translation is {ratio} times as long as its source",
+                        "la traduction est {ratio} fois plus longue que sa source"),
+    "verify.unverifiable_data": ("values read from the image cannot be checked against the text: {text}",
+                                 "des valeurs lues sur l'image ne peuvent pas être vérifiées dans le texte : {text}"),
+    "adapt.model_fallback": ("the model's answer was refused ({text}); the offline result is shown instead",
+                             "la réponse du modèle a été refusée ({text}) ; le résultat hors ligne est affiché"),
+}
+"""Every verifier warning code with its English and French reason template (one place)."""
+
+_WHAT = {"number": ("number", "le nombre"), "year": ("year", "l'année"), "date": ("date", "la date"),
+         "entity": ("name", "le nom"), "symbol": ("symbol", "le symbole"), "term": ("course term", "le terme")}
+
+
+def _clip(text: str, limit: int = 80) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem of an answer: a stable code, its reasons, and whether it refuses the answer."""
+
+    code: str
+    reason: str
+    reason_fr: str
+    blocking: bool = True
+
+    def flag(self) -> Flag:
+        return Flag(code=self.code, reason=self.reason, reason_fr=self.reason_fr)
+
+
+def finding(code: str, *, blocking: bool = True, **fields: object) -> Finding:
+    """A finding from the catalogue, its templates filled with ``fields`` (clipped)."""
+    english, french = WARNINGS[code]
+    values = {k: _clip(str(v)) for k, v in fields.items()}
+    return Finding(code, english.format(**values), french.format(**values), blocking)
+
+
+@dataclass
+class Verdict:
+    """What :func:`verify` found. ``accepted``: no blocking finding."""
+
+    pass_name: str
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> bool:
+        return not any(f.blocking for f in self.findings)
+
+    @property
+    def codes(self) -> list[str]:
+        return [f.code for f in self.findings]
+
+    def reason(self, limit: int = 5) -> str | None:
+        """The English reasons joined (what a repair request tells the model), None when accepted."""
+        blocking = [f.reason for f in self.findings if f.blocking]
+        return "; ".join(blocking[:limit]) if blocking else None
+
+    def flags(self) -> list[Flag]:
+        return [f.flag() for f in self.findings]
+
+
+# -- per pass --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Policy:
+    """Which checks a pass gets (see docs/quality.md)."""
+
+    keep_facts: bool
+    """Every number, date, name of the source must be in the answer (rewrite, translation)."""
+    keep_entities: str = "all"
+    """``all`` names, or ``symbols`` (symbols and multi-word names: a translation renames the rest)."""
+    words: float | None = None
+    """Lowest share of a sentence's content words found in the source/context; None: no check."""
+    words_blocking: bool = True
+    unrelated: float | None = None
+    """Lowest share of the answer's content words (or the source's, for rewrites) shared; None: no check."""
+    facts_blocking: bool = True
+    """Added numbers/dates/names refuse the answer (False for image passes: the picture may show them)."""
+    cross_language: bool = False
+
+
+POLICIES: dict[str, Policy] = {
+    "easy_read": Policy(keep_facts=True, words=0.34, unrelated=0.25),
+    "plain": Policy(keep_facts=True, words=0.34, unrelated=0.25),
+    "summary": Policy(keep_facts=False, words=0.4, unrelated=0.25),
+    "glossary": Policy(keep_facts=False, words=0.25),
+    "alt_text": Policy(keep_facts=False, words=0.2, words_blocking=False, facts_blocking=False),
+    "long_description": Policy(keep_facts=False, words=0.2, words_blocking=False, facts_blocking=False),
+    "translation": Policy(keep_facts=True, keep_entities="symbols", cross_language=True),
+}
+"""The checks of each pass. Thresholds tuned with ``bench/verify.py`` (docs/quality.md)."""
+REWRITE_KINDS = ("easy_read", "plain")
+TOO_LONG_RATIO = 1.6
+MIN_SENTENCE_WORDS = 3
+
+# -- facts in context ------------------------------------------------------------------------------
+
+_URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"«»]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|fr|io|info|"
+                  r"biz|xyz|ly|gouv\.fr|edu|be|ch|eu|co)\b(?:/[^\s<>\"«»]*)?")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?(?:\(0\)[\s.-]?)?\d(?:[\s.-]?\d{2}){4}|0\d(?:[\s.-]?\d{2}){4})(?!\d)")
+_UNIT = re.compile(r"[ \u00a0\u202f]*(%|‰|°\s?[CFK]?|€|\$|£|[^\W_][\w]*(?:[-'’][^\W_]+)*)")
+_PREV = re.compile(r"([^\W_][\w]*)[ \u00a0\u202f]*$")
+_SKIP_UNIT = {"de", "d", "des", "du", "of", "et", "and", "à", "a", "au", "to", "the", "le", "la", "les", "l"}
+_ALWAYS_ALLOWED = {Decimal(0), Decimal(1)}
+"""Values an answer may add ("1" for "une étape", a list's numbering)."""
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """A fact where it is: its kind, how it is written (with its unit), its values, its unit key."""
+
+    kind: str
+    """``number``, ``year``, ``date``, ``entity``, ``symbol``, ``link``, ``contact``."""
+    text: str
+    """As written, with its unit or neighbouring word for a number ("6 CO2", "en 1779")."""
+    values: tuple[str, ...]
+    unit: str = ""
+    bare: str = ""
+    """A number as written, without its unit ("6")."""
+    date: nd.DateMatch | None = None
+
+
+def fold_plain(text: str) -> str:
+    """Folded (:func:`numbers_dates.fold`) and without accents: for matching words across spellings."""
+    text = unicodedata.normalize("NFKD", nd.fold(text))
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def _masks(text: str) -> tuple[list[Occurrence], list[tuple[int, int]]]:
+    out: list[Occurrence] = []
+    spans: list[tuple[int, int]] = []
+    for kind, pattern in (("link", _EMAIL), ("link", _URL), ("contact", _PHONE)):
+        for m in pattern.finditer(text):
+            if any(a <= m.start() < b for a, b in spans):
+                continue
+            value = m.group(0).rstrip(".,;:!?)»")
+            kind_here = "contact" if kind == "contact" or "@" in value else "link"
+            out.append(Occurrence(kind_here, value, (fold_plain(value),)))
+            spans.append((m.start(), m.start() + len(value)))
+    return out, spans
+
+
+def _unit(text: str, start: int, end: int) -> tuple[str, str]:
+    """(key, written) of the word that qualifies a number: the next one, else the previous one."""
+    m = _UNIT.match(text, end)
+    if m and m.group(1).lower() not in _SKIP_UNIT:
+        return fold_plain(m.group(1)).replace(" ", ""), text[start:m.end(1)]
+    p = _PREV.search(text[:start])
+    if p and p.group(1).lower() not in _SKIP_UNIT:
+        return fold_plain(p.group(1)), text[p.start(1):end]
+    return "", text[start:end]
+
+
+def facts(text: str, lang: str) -> list[Occurrence]:
+    """Every fact of ``text`` as an occurrence in context (see the module docstring)."""
+    lang = nd.lang_root(lang)
+    out, spans = _masks(text)
+    for date in nd.find_dates(text, lang):
+        if not any(a <= date.start < b for a, b in spans):
+            out.append(Occurrence("date", date.text, (), bare=date.text, date=date))
+            spans.append((date.start, date.end))
+    for number in nd.find_numbers(text, lang):
+        if any(a <= number.start < b for a, b in spans):
+            continue
+        key, written = _unit(text, number.start, number.end)
+        is_year = (number.kind == "digits" and re.fullmatch(r"\d{4}", number.text) is not None
+                   and 1000 <= number.value <= 2100 and key not in ("%", "€", "$"))
+        out.append(Occurrence("year" if is_year else "number", written,
+                              tuple(str(v) for v in number.values), key, number.text))
+    for span in find_entities(text, lang):
+        if any(a <= span.start < b for a, b in spans):
+            continue
+        kind = "symbol" if span.label in ("SYMBOL", "ACRONYM") else "entity"
+        out.append(Occurrence(kind, span.text, (nd.fold(span.text),)))
+    return out
+
+
+# -- words ------------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"(?:\b(?:[dlsnjmtc]|qu|jusqu|lorsqu|puisqu)['’])?([^\W\d_]{4,}(?:-[^\W\d_]+)*)", re.IGNORECASE)
+STOPWORDS = frozenset(["avec", "dans", "pour", "sans", "sous", "vers", "chez", "entre", "leur", "leurs", "nous", "vous", "elle", "elles", "ils", "sont", "sont", "être", "était", "étaient", "ont", "avoir", "aussi", "plus", "moins", "très", "tout", "tous", "toute", "toutes", "cette", "ces", "ceux", "celle", "celui", "cela", "ceci", "donc", "mais", "puis", "alors", "ainsi", "quand", "comme", "lorsque", "parce", "dont", "elle", "même", "mêmes", "autre", "autres", "fait", "faire", "peut", "peuvent", "doit", "doivent", "être", "encore", "après", "avant", "depuis", "selon", "notre", "votre", "quel", "quelle", "quels", "quelles", "chaque", "aucun", "aucune", "deux", "trois", "quatre", "cinq", "leur", "sera", "seront", "with", "that", "this", "these", "those", "from", "have", "been", "were", "they", "their", "them", "what", "which", "when", "where", "there", "here", "also", "more", "most", "very", "such", "than", "then", "into", "onto", "about", "over", "under", "only", "other", "some", "each", "your", "will", "would", "could", "should", "does", "done", "make", "made", "just", "like", "much", "many"])
+_SENT = re.compile(r"(?<=[.!?…:;])\s+|\n+")
+
+
+def content_words(text: str) -> list[str]:
+    """Folded, accent-free words of 4 letters or more that carry meaning (elided articles removed)."""
+    return [w for w in (fold_plain(m.group(1)) for m in _WORD.finditer(text)) if w not in STOPWORDS]
+
+
+def _stem(word: str) -> str:
+    return word[:5]
+
+
+def _support(words: Iterable[str]) -> set[str]:
+    return {_stem(w) for w in words}
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENT.split(text) if s and s.strip()]
+
+
+# -- instructions -------------------------------------------------------------------------------------
+
+_INSTRUCTIONS = re.compile(r"(?i)\b(?:"
+    r"cliquez|clique(?:z)?\s+(?:ici|sur)|click|visitez|visit|rendez-vous\s+sur|allez\s+(?:sur|à\s+l['’]adresse)|"
+    r"va\s+sur|go\s+to|consultez\s+(?:le\s+site|la\s+page|www|http)|ignore[sz]?\s+(?:toutes?|tout|les|ce|cette|ces|"
+    r"the|all|previous|above|prior|any)|disregard|oubliez\s+(?:toutes?|les|tout)|forget\s+(?:all|everything|the)|"
+    r"t[ée]l[ée]chargez|download|inscrivez-vous|sign\s+up|connectez-vous|log\s+in|abonnez-vous|subscribe|"
+    r"contactez(?:-nous)?|contact\s+us|appelez(?:-nous)?|call\s+us|écrivez-nous|write\s+to\s+us|achetez|buy\s+now|"
+    r"commandez|order\s+now|scannez|scan\s+the|suivez-nous|follow\s+us|partagez|share\s+this|"
+    r"réponds\s+(?:seulement|uniquement)|r[ée]pondez\s+(?:seulement|uniquement)|answer\s+only|respond\s+only"
+    r")\b")
+
+
+def instructions(text: str) -> list[str]:
+    """Calls to action addressed to the reader in ``text`` (folded, as found)."""
+    return [nd.fold(m.group(0)) for m in _INSTRUCTIONS.finditer(text)]
+
+
+# -- the checks -------------------------------------------------------------------------------------
+
+def _of(occurrences: Iterable[Occurrence], *kinds: str) -> list[Occurrence]:
+    return [o for o in occurrences if o.kind in kinds]
+
+
+def _date_parts(occurrences: Iterable[Occurrence]) -> set[str]:
+    parts: set[str] = set()
+    for o in _of(occurrences, "date"):
+        assert o.date is not None
+        for day, _, year in o.date.readings:
+            parts.update(str(x) for x in (day, year) if x is not None)
+    return parts
+
+
+def _check_numbers(src: list[Occurrence], ans: list[Occurrence], ctx: list[Occurrence],
+                   policy: Policy) -> list[Finding]:
+    out: list[Finding] = []
+    nums_s, nums_a = _of(src, "number", "year"), _of(ans, "number", "year")
+    pairs_s = {(v, o.unit) for o in nums_s for v in o.values}
+    allowed = {v for o in nums_s + _of(ctx, "number", "year") for v in o.values}
+    allowed |= _date_parts(src + ctx) | {str(v) for v in _ALWAYS_ALLOWED}
+    used: set[int] = set()
+    for s in nums_s:
+        if any(set(a.values) & set(s.values) and a.unit == s.unit for a in nums_a):
+            continue
+        changed = next((i for i, a in enumerate(nums_a) if i not in used and s.unit and a.unit == s.unit
+                        and not set(a.values) & set(s.values)
+                        and not any((v, a.unit) in pairs_s for v in a.values)), None)
+        if changed is not None:
+            used.add(changed)
+            code = "verify.date_changed" if s.kind == "year" else "verify.number_changed"
+            out.append(finding(code, old=s.bare, new=nums_a[changed].bare, text=s.text))
+        elif not any(set(a.values) & set(s.values) for a in nums_a) and policy.keep_facts:
+            what, what_fr = _WHAT[s.kind]
+            out.append(finding("verify.fact_dropped", what=what, what_fr=what_fr, old=s.bare, text=s.text))
+    for i, a in enumerate(nums_a):
+        if i not in used and not set(a.values) & allowed:
+            code = "verify.date_added" if a.kind == "year" else "verify.number_added"
+            out.append(finding(code, new=a.bare, text=a.text, blocking=policy.facts_blocking))
+    return out
+
+
+def _check_dates(src: list[Occurrence], ans: list[Occurrence], ctx: list[Occurrence],
+                 policy: Policy) -> list[Finding]:
+    dates_s, dates_a, dates_c = _of(src, "date"), _of(ans, "date"), _of(ctx, "date")
+
+    def same(x: Occurrence, y: Occurrence) -> bool:
+        assert x.date is not None and y.date is not None
+        return nd.same_date(x.date, y.date) or nd.same_date(y.date, x.date)
+
+    lost = [s for s in dates_s if not any(same(s, a) for a in dates_a)]
+    new = [a for a in dates_a if not any(same(s, a) for s in dates_s + dates_c)]
+    out: list[Finding] = []
+    for s, a in zip(lost, new, strict=False):
+        out.append(finding("verify.date_changed", old=s.text, new=a.text, text=s.text))
+    for a in new[len(lost):]:
+        out.append(finding("verify.date_added", new=a.text, text=a.text, blocking=policy.facts_blocking))
+    if policy.keep_facts:
+        for s in lost[len(new):]:
+            out.append(finding("verify.fact_dropped", what="date", what_fr="la date", old=s.text, text=s.text))
+    return out
+
+
+_PARTICLES = frozenset(["de", "du", "des", "la", "le", "van", "von", "der", "den", "da", "di", "del", "of", "the", "and", "et"])
+
+
+def _name_words(name: str) -> list[str]:
+    return [w for w in re.findall(r"[^\W_]+", fold_plain(name)) if len(w) >= 3 and w not in _PARTICLES]
+
+
+def _entity_in(name: str, folded: str, words: set[str]) -> bool:
+    """A name is there when written the same, or when its significant words all are."""
+    if contains_folded(folded, name):
+        return True
+    parts = _name_words(name)
+    return bool(parts) and all(p in words for p in parts)
+
+
+def _check_entities(src: list[Occurrence], ans: list[Occurrence], support: str, answer: str,
+                    policy: Policy) -> list[Finding]:
+    def checked(o: Occurrence) -> bool:
+        return policy.keep_entities == "all" or o.kind == "symbol" or len(_name_words(o.text)) >= 2
+
+    support_fold, answer_fold = nd.fold(support), nd.fold(answer)
+    support_words = set(re.findall(r"[^\W_]+", fold_plain(support)))
+    answer_words = set(re.findall(r"[^\W_]+", fold_plain(answer)))
+    added = [a for a in _of(ans, "entity", "symbol") if checked(a)
+             and not _entity_in(a.text, support_fold, support_words)]
+    dropped: list[Occurrence] = []
+    if policy.keep_facts:
+        for s in _of(src, "entity", "symbol"):
+            if not checked(s):
+                continue
+            if s.kind == "symbol" and not contains_folded(answer_fold, s.text) or s.kind == "entity" and not any(w in answer_words for w in _name_words(s.text)):
+                dropped.append(s)
+    out: list[Finding] = []
+    for s, a in zip(dropped, added, strict=False):
+        out.append(finding("verify.entity_changed", old=s.text, new=a.text))
+    for a in added[len(dropped):]:
+        out.append(finding("verify.entity_added", new=a.text, blocking=policy.facts_blocking))
+    for s in dropped[len(added):]:
+        what, what_fr = _WHAT[s.kind]
+        out.append(finding("verify.fact_dropped", what=what, what_fr=what_fr, old=s.text, text=s.text))
+    return out
+
+
+def _check_links(ans: list[Occurrence], support: str) -> list[Finding]:
+    folded = fold_plain(support)
+    out: list[Finding] = []
+    for a in _of(ans, "link", "contact"):
+        digits = re.sub(r"\D", "", a.text)
+        known = a.values[0] in folded or (a.kind == "contact" and digits and digits in re.sub(r"\D", "", support))
+        if not known:
+            out.append(finding("verify.contact_added" if a.kind == "contact" else "verify.link_added", new=a.text))
+    return out
+
+
+def _check_instructions(source: str, answer: str, policy: Policy) -> list[Finding]:
+    found = instructions(answer)
+    if not found:
+        return []
+    if policy.cross_language:
+        return [] if instructions(source) else [finding("verify.instruction", text=found[0])]
+    in_source = nd.fold(source)
+    new = [hit for hit in found if hit not in in_source]
+    return [finding("verify.instruction", text=new[0])] if new else []
+
+
+def _check_words(source: str, answer: str, support_text: str, policy: Policy) -> list[Finding]:
+    support = _support(content_words(support_text))
+    out: list[Finding] = []
+    if policy.words is not None:
+        for sentence in _sentences(answer):
+            words = content_words(sentence)
+            if len(words) < MIN_SENTENCE_WORDS:
+                continue
+            found = sum(1 for w in words if _stem(w) in support)
+            if found / len(words) < policy.words:
+                out.append(finding("verify.invented_words", text=sentence, n=found, total=len(words),
+                                   blocking=policy.words_blocking))
+                if len(out) >= 2:
+                    break
+    if policy.unrelated is not None:
+        words = content_words(answer)
+        found = sum(1 for w in words if _stem(w) in support)
+        source_long = {w for w in content_words(source) if len(w) >= 6}
+        kept = sum(1 for w in source_long if _stem(w) in _support(words))
+        if len(words) >= 4 and found / len(words) < policy.unrelated:
+            out.append(finding("verify.unrelated", n=found, total=len(words)))
+        elif policy.keep_facts and len(source_long) >= 4 and kept / len(source_long) < policy.unrelated:
+            out.append(finding("verify.unrelated", n=kept, total=len(source_long)))
+    return out
+
+
+def _glossary_parts(glossary: Iterable[GlossaryEntry | str]) -> tuple[list[str], list[GlossaryEntry]]:
+    texts: list[str] = []
+    entries: list[GlossaryEntry] = []
+    for item in glossary:
+        if isinstance(item, str):
+            texts.append(item)
+        else:
+            entries.append(item)
+            texts += [item.term, item.definition or "", *item.translations.values()]
+    return texts, entries
+
+
+def _check_translation(source: str, answer: str, answer_lang: str,
+                       entries: Sequence[GlossaryEntry]) -> list[Finding]:
+    out: list[Finding] = []
+    if len(answer) > TOO_LONG_RATIO * len(source) + 20:
+        out.append(finding("verify.too_long", ratio=f"{len(answer) / max(1, len(source)):.1f}"))
+    src, ans = nd.fold(source), nd.fold(answer)
+    for entry in entries:
+        translated = entry.translations.get(answer_lang) or entry.translations.get(nd.lang_root(answer_lang))
+        if not translated or nd.fold(translated) == nd.fold(entry.term):
+            continue
+        if contains_folded(src, entry.term, plural=True) and contains_folded(ans, entry.term, plural=True) \
+                and not contains_folded(ans, translated, plural=True):
+            out.append(finding("verify.untranslated", old=entry.term, new=translated))
+    return out
+
+
+def _check_terms(source: str, answer: str, terms: Sequence[str]) -> list[Finding]:
+    src, ans = nd.fold(source), nd.fold(answer)
+    return [finding("verify.fact_dropped", what="course term", what_fr="le terme", old=t, text=t)
+            for t in terms if t.strip() and contains_folded(src, t, plural=True)
+            and not contains_folded(ans, t, plural=True)]
+
+
+def verify(source: str, answer: str, *, pass_name: str, lang: str, answer_lang: str | None = None,
+           context: str | Sequence[str] = "", glossary: Iterable[GlossaryEntry | str] = (),
+           terms: Sequence[str] = ()) -> Verdict:
+    """Check ``answer`` (what a pass generated) against ``source`` (what it stands for).
+
+    ``pass_name``: a key of :data:`POLICIES` (``easy_read``, ``plain``, ``summary``, ``glossary``,
+    ``alt_text``, ``long_description``, ``translation``). ``lang`` is the source's language,
+    ``answer_lang`` the answer's (a translation's target; default ``lang``). ``context``: more text
+    the answer may take facts and words from (for a glossary definition, the document; for key
+    points, the section's rewrite; for alt text, the surrounding text and the image's OCR text).
+    ``glossary``: terms (strings or :class:`~inclusio.model.document.GlossaryEntry`, whose
+    definition and translations count as known words and give the expected translations).
+    ``terms``: course terms a rewrite must keep. Never raises for any text.
+    """
+    policy = POLICIES[pass_name]
+    verdict = Verdict(pass_name)
+    if not answer.strip():
+        verdict.findings.append(finding("verify.empty"))
+        return verdict
+    answer_lang = answer_lang or lang
+    context_text = context if isinstance(context, str) else "\n".join(context)
+    glossary_texts, entries = _glossary_parts(glossary)
+    support = "\n".join([source, context_text, *glossary_texts])
+    src = facts(source, lang)
+    ans = facts(answer, answer_lang)
+    ctx = facts(context_text, lang) if context_text else []
+    found = verdict.findings
+    found += _check_numbers(src, ans, ctx, policy)
+    found += _check_dates(src, ans, ctx, policy)
+    found += _check_entities(src, ans, support, answer, policy)
+    found += _check_links(ans, support)
+    found += _check_instructions(source + "\n" + context_text, answer, policy)
+    if policy.cross_language:
+        found += _check_translation(source, answer, answer_lang, entries)
+    else:
+        found += _check_words(source, answer, support, policy)
+        if policy.keep_facts:
+            found += _check_terms(source, answer, terms)
+    return verdict
