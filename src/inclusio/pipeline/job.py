@@ -18,13 +18,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from inclusio import __version__
 from inclusio.config import Settings
 from inclusio.errors import InclusioError, StageError, ToolMissing, as_inclusio_error
-from inclusio.model import Document, adapted_document
+from inclusio.model import Document, Heading, adapted_document
 from inclusio.pipeline.progress import STAGES
 from inclusio.pipeline.stages import StageKeys, StageRecords, file_sha256
 from inclusio.profiles import ALL_OUTPUTS, Profile
@@ -127,8 +127,6 @@ def run_job(
     files (when their sha256 on disk is still the one recorded) and the validation. The report
     lists them in ``reused``; progress is reported for every stage all the same.
     """
-    from inclusio.converters.base import ConvertContext
-
     wanted = list(outputs) if outputs else list(profile.outputs)
     unknown = [name for name in wanted if name not in ALL_OUTPUTS]
     if unknown:
@@ -166,18 +164,15 @@ def run_job(
             except Exception as exc:  # noqa: BLE001 - an unreadable cache is converted again (and rewritten)
                 log.warning("cached Document %s unreadable (%s); converting again", document_cache, exc)
         if document is not None:
-            doc = document
+            doc = shared_view(document)
             report["input"]["from_document"] = True
         elif cached is not None:
-            source = cached.source.model_copy(update={"filename": filename})
-            doc = cached.model_copy(update={"source": source})
+            doc = cached
             report["input"]["from_cache"] = True
             reused.append("convert")
             progress(1.0, "reused")
         else:
-            from inclusio.converters.registry import convert
-
-            doc = convert(input_path, ConvertContext.from_settings(settings, filename, progress))
+            doc = convert_shared(input_path, filename, settings, progress)
             if records is not None and convert_record:
                 records.save_bytes("convert", records.keys.convert, doc.to_json(indent=None).encode("utf-8"))
             elif document_cache is not None:
@@ -196,7 +191,7 @@ def run_job(
     result.warnings += [{"stage": "convert", **issue.model_dump(exclude_none=True)} for issue in doc.issues]
     report["input"].update(media_type=doc.source.media_type, sha256=doc.source.sha256,
                            pages=doc.source.pages, converter=doc.source.converter, lang=doc.lang,
-                           title=doc.title)
+                           title=for_job(doc, filename).title)
     report["stages"]["convert"] = {"seconds": round(timings["convert"], 3), "ok": True,
                                    "blocks": len(doc.blocks), "issues": len(doc.issues),
                                    **({"reused": True} if "convert" in reused else {})}
@@ -243,7 +238,9 @@ def run_job(
         progress(1.0, "reused")
     else:
         record = _adapt(doc, profile, settings, rules_source, progress)
-        doc = record.pop("document")
+        # Adapted as shared content (model prompts and their cache never see a file name); the job's
+        # own name and title go on afterwards, for its outputs alone.
+        doc = for_job(record.pop("document"), filename)
         if records is not None:
             adapted_json = doc.to_json(indent=None).encode("utf-8")
             adapted_sha = records.save_bytes("adapted", records.keys.adapt, adapted_json)
@@ -515,6 +512,71 @@ def _write_report(report: dict[str, Any], out_dir: Path, basename: str) -> Artif
     path = out_dir / f"{basename}.report.json"
     path.write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     return Artifact(name="report", path=path, media_type="application/json")
+
+
+NEUTRAL_STEM = "document"
+"""The file name stem a shared Document carries (and the converters' title fallback with it)."""
+
+
+def neutral_filename(filename: str) -> str:
+    """The name a shared, content-addressed Document carries instead of the uploader's: ``document``
+    and the upload's extension (the converters tell Markdown from plain text by it), never the name."""
+    suffix = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
+    return NEUTRAL_STEM + (suffix if suffix[1:].isascii() and suffix[1:].isalnum() and len(suffix) <= 9 else "")
+
+
+def convert_shared(path: Path, filename: str, settings: Settings,
+                   progress: Callable[[float, str], None] | None = None) -> Document:
+    """Convert ``path`` into a Document that holds its content only, fit for the shared conversion cache.
+
+    The converter sees :func:`neutral_filename`, so nothing it makes (``source.filename``, the
+    title fallback, messages) carries the uploader's file name, and the result depends on the bytes
+    alone. :func:`for_job` puts a job's own name back for its outputs.
+    """
+    from inclusio.converters.base import ConvertContext
+    from inclusio.converters.registry import convert
+    from inclusio.pipeline.progress import no_progress
+
+    ctx = ConvertContext.from_settings(settings, neutral_filename(filename), progress or no_progress)
+    return shared_view(convert(path, ctx))
+
+
+def _stem(filename: str) -> str:
+    return PurePosixPath(filename.replace("\\", "/")).stem
+
+
+def _same_title(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def shared_view(doc: Document) -> Document:
+    """``doc`` without its uploader: ``source.filename`` neutral, and no title taken from the file name
+    (a title equal to the file's stem, or the converters' fallback, is dropped)."""
+    stem = _stem(doc.source.filename)
+    title = doc.title
+    if title is not None and (title == NEUTRAL_STEM or (stem and _same_title(title, stem))):
+        title = None
+    source = doc.source.model_copy(update={"filename": neutral_filename(doc.source.filename)})
+    return doc.model_copy(update={"title": title, "source": source})
+
+
+def for_job(doc: Document, filename: str) -> Document:
+    """A shared Document as one job's outputs show it: this uploader's file name in ``source``, and the
+    document's own title (metadata, else its first heading), else the stem of this uploader's file name.
+
+    A title that only repeats this uploader's file name gives way to the first heading, as the
+    converters do with metadata titles that repeat the file name. Applied per job, after the shared
+    stages: two people sending the same bytes under different names each get their own name only.
+    """
+    stem = _stem(filename)
+    title = doc.title
+    if not title or not title.strip():
+        title = stem or None
+    elif stem and _same_title(title, stem):
+        heading = next((b for b in doc.blocks if isinstance(b, Heading)), None)
+        title = heading.text if heading is not None and heading.text.strip() else title
+    source = doc.source.model_copy(update={"filename": filename})
+    return doc.model_copy(update={"title": title, "source": source})
 
 
 def _basename(filename: str) -> str:

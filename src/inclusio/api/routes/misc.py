@@ -64,11 +64,10 @@ def readability_of(svc: Services, path: Any, sha256: str, filename: str) -> Docu
     if doc_path.is_file():
         doc = Document.from_json(doc_path.read_bytes())
     else:
-        from inclusio.converters.base import ConvertContext
-        from inclusio.converters.registry import convert
+        from inclusio.pipeline.job import convert_shared
 
         sniff(path, filename)
-        doc = convert(path, ConvertContext.from_settings(svc.settings, filename))
+        doc = convert_shared(path, filename, svc.settings)  # no uploader's name in the shared cache
         if svc.store.jobs_using_original(sha256) > 0:
             svc.files.write_atomic(doc_path, doc.to_json(indent=None).encode("utf-8"))
     scores = score_document(doc)
