@@ -16,7 +16,7 @@ unchanged; counters are per model name, so ``flaky429-2`` fails twice then answe
 ``flaky500-<n>``    the first ``n`` calls get 500
 ``hang-<n>``        the first ``n`` calls wait ``hang_s`` seconds (longer than the client timeout)
 ``badjson-<n>``     the first ``n`` answers are not JSON (``badjson`` alone: always)
-``dropfacts``       the easy-to-read answer drops the numbers of every block
+``dropfacts``       the easy-to-read and translation answers drop the numbers of every block
 ``inject``          a compromised model: obeys instructions found inside the document
 ``reject``          401 Unauthorized
 ==================  ========================================================================
@@ -188,7 +188,9 @@ class MistralServer:
             return {"blocks": out}
         if system.startswith("You translate"):
             blocks = _blocks(data)
-            return {"blocks": [{"id": b["id"], "text": f"[{task.get('target')}] {b['text']}"} for b in blocks]}
+            return {"blocks": [{"id": b["id"], "text": f"[{task.get('target')}] "
+                                + (_NUMBER.sub("", b["text"]) if "dropfacts" in opts else b["text"])}
+                               for b in blocks]}
         if system.startswith("You write a glossary"):
             terms = []
             for item in data.get("terms", []):

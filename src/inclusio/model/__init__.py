@@ -27,11 +27,11 @@ from inclusio.model.document import (
     TableCell,
     build_sections,
 )
-from inclusio.model.view import adapted_document, reading_blocks
+from inclusio.model.view import PARALLEL, adapted_document, parallel_blocks, reading_blocks
 
 __all__ = [
     "SCHEMA_VERSION", "Adaptation", "BBox", "Block", "ConversionIssue", "Document", "DocumentBuilder",
     "Figure", "Flag", "Formula", "GlossaryEntry", "Heading", "ListBlock", "ListItem", "Note", "PageMarker", "Paragraph",
     "Provenance", "Resource", "Section", "SourceInfo", "SourceRef", "Table", "TableCell",
-    "adapted_document", "build_sections", "reading_blocks",
+    "PARALLEL", "adapted_document", "build_sections", "parallel_blocks", "reading_blocks",
 ]

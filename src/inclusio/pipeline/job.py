@@ -250,7 +250,7 @@ def run_job(
     report["readability"]["after"] = record["readability_after"]
     report.update(record["checks"])
     report["llm_tokens"] = result.llm_tokens
-    view = adapted_document(doc, profile.adaptation_kinds)
+    view = adapted_document(doc, profile.adaptation_kinds, profile.parallel_kinds)
     timings["adapt"] = time.perf_counter() - started
     report["stages"]["adapt"] = {"seconds": round(timings["adapt"], 3), "ok": True, **record["stats"],
                                  **({"reused": True} if "adapt" in reused else {})}

@@ -150,3 +150,11 @@ class Profile(_Strict):
         if self.images.generate:
             kinds.append("alt_text")
         return tuple(kinds)
+
+    @property
+    def parallel_kinds(self) -> tuple[str, ...]:
+        """Adaptations the reader's view shows *beside* the text rather than instead of it (the
+        ``parallel`` translation; see :func:`inclusio.model.view.reading_blocks`)."""
+        if self.translation.target and self.translation.mode == "parallel":
+            return ("translation",)
+        return ()

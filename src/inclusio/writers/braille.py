@@ -37,7 +37,7 @@ from pathlib import Path
 from inclusio.errors import InclusioError, StageError, ToolMissing
 from inclusio.model import Document, Heading, ListBlock, PageMarker, Paragraph
 from inclusio.writers.base import Artifact, RenderContext, writer_failed
-from inclusio.writers.speech_text import block_units
+from inclusio.writers.speech_text import own_units
 
 CELLS = 40
 LINES = 25
@@ -86,7 +86,7 @@ def _lines(doc: Document, ctx: RenderContext) -> list[_Line]:
             out.append(_Line("page", block.display, lang))
         else:
             # Tables, figures, formulas, notes, code: linear text as the audio version reads it.
-            for unit in block_units(block, doc, ctx.profile):
+            for unit in own_units(block, doc, ctx.profile):
                 out.append(_Line("para", unit.text, unit.lang))
     return [line for line in out if line.kind == "page" or " ".join(line.text.split())]
 

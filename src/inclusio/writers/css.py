@@ -4,7 +4,9 @@ Everything is a *default the reader can override* (STANDARDS R9): no ``!importan
 units (``rem``, ``em``, ``ch``) so the reading system's own font-size and font choices win.
 Layout rules follow the easy-to-read layout checks (STANDARDS §3, L1-L8): left-aligned text,
 no hyphenation unless the profile asks for it, no italics or all-caps added by the style
-sheet, one column, a bounded line length.
+sheet, one column, a bounded line length. The one exception to "one column" is parallel text (a
+block and its translation, ``.parallel``): side by side when both columns get at least 15em,
+stacked (original first) otherwise, so large text and a 320 CSS px screen never scroll sideways.
 """
 
 from __future__ import annotations
@@ -129,6 +131,26 @@ aside {{
   text-align: right;
   margin: 0.5em 0;
 }}
+.parallel {{
+  display: grid;
+  grid-template-columns: repeat(auto-fit, minmax(min(100%, 15em), 1fr));
+  column-gap: 1.5em;
+  align-items: start;
+}}
+.parallel-heading {{ align-items: baseline; }}
+.parallel-original, .parallel-translation {{
+  min-width: 0;
+  overflow-wrap: break-word;
+}}
+.parallel-translation {{
+  border-left: 0.2em solid {colors.link};
+  padding-left: 0.75em;
+}}
+.heading-translation {{
+  font-size: 1.15em;
+  line-height: 1.3;
+}}
+.glossary-translation .note-label {{ font-weight: normal; }}
 .skip-link {{
   position: absolute;
   left: -999em;

@@ -20,7 +20,11 @@ The rules (this docstring is the spec of :func:`speech_sections`):
 * page and slide markers are read ("Page 12.", "Diapositive 3.") only when
   ``profile.speech.read_page_numbers`` is true; otherwise page furniture is never read;
 * each unit carries ``block.lang or doc.lang``, so a French course quoting English switches voice,
-  and the id of the block it comes from (for media overlays).
+  and the id of the block it comes from (for media overlays);
+* parallel text (the French-as-a-foreign-language translation the reader's view shows beside a
+  block, :func:`inclusio.model.parallel_blocks`) is read right after the block's own sentences, in
+  the translation's language and voice, under the block's id (the EPUB highlights it in place).
+  :func:`own_units` leaves it out (braille is transcribed in the document's language only).
 """
 
 from __future__ import annotations
@@ -44,6 +48,7 @@ from inclusio.model.document import (
     Table,
     TableCell,
 )
+from inclusio.model.view import parallel_blocks
 from inclusio.profiles import Profile
 from inclusio.text.sentences import split_sentences
 
@@ -186,7 +191,15 @@ def _figure_units(figure: Figure, lang: str, words: dict[str, str], profile: Pro
 
 
 def block_units(block: Block, doc: Document, profile: Profile) -> list[SpeechUnit]:
-    """What one block says (see the module docstring); an empty list when it says nothing."""
+    """What one block says (see the module docstring), its parallel translation included; ``[]`` when silent."""
+    units = own_units(block, doc, profile)
+    for other in parallel_blocks(block):
+        units += _units(doc.block_lang(other), other.plain_text(), block.id)
+    return units
+
+
+def own_units(block: Block, doc: Document, profile: Profile) -> list[SpeechUnit]:
+    """What one block says itself, without the translation shown beside it; ``[]`` when silent."""
     lang = doc.block_lang(block)
     words = _phrases(lang)
     if isinstance(block, Heading):

@@ -23,6 +23,12 @@ What the renderer decides, for both formats:
   linear text becomes ``alttext``), else the linear text.
 * **Summaries**: a block with a ``summary`` adaptation is followed by ``<aside class="summary">``
   with a visible label ("Résumé").
+* **Parallel text** (the reader's view attached a translation, :func:`inclusio.model.parallel_blocks`):
+  ``<div class="parallel">`` holding the original then the translation, each side in its own
+  ``<div>`` with ``lang`` (and ``xml:lang`` in EPUB), so a screen reader reads the original, then
+  the translation in its own voice; the style sheet puts them side by side when there is room. A
+  translated heading stays one real heading: its translation is a ``<p class="translation">``
+  after it, never a second heading.
 * **Glossary**: with ``glossary_href``, the first occurrence of a glossary term in each block
   links to its entry (``role="doc-glossref"``); :meth:`FragmentRenderer.glossary` renders the
   entries as a definition list.
@@ -58,6 +64,7 @@ from inclusio.model import (
     Resource,
     Table,
     TableCell,
+    parallel_blocks,
 )
 from inclusio.profiles import Profile
 from inclusio.text.sentences import split_sentences
@@ -85,6 +92,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "summary": "Résumé",
         "glossary": "Glossaire",
         "no_definition": "Définition à écrire.",
+        "translation": "Traduction",
     },
     "en": {
         "speaker": "Speaker notes",
@@ -106,6 +114,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "summary": "Summary",
         "glossary": "Glossary",
         "no_definition": "Definition to be written.",
+        "translation": "Translation",
     },
 }
 
@@ -309,6 +318,8 @@ class FragmentRenderer:
         self.block_anchors: dict[str, str] = {}
         """Block id -> element id, for every block given an anchor."""
         self.summaries = 0
+        self.parallel_pairs = 0
+        """Blocks shown with their translation beside them."""
         self.has_mathml = False
         self.glossary_href = glossary_href
         self.glossary_ids: dict[str, str] = {}
@@ -352,9 +363,9 @@ class FragmentRenderer:
                               "block_id": block.id if block is not None else None})
 
     def _lang_attr(self, block: Block) -> str:
-        """``lang="en"`` on a block whose language differs from the document's."""
+        """``lang="en"`` (EPUB: and ``xml:lang``) on a block whose language differs from the document's."""
         if block.lang and block.lang.lower() != self.doc.lang.lower():
-            return f' lang="{esc(block.lang)}"'
+            return self._langs(block.lang)
         return ""
 
     def heading_level(self, heading: Heading) -> int:
@@ -418,7 +429,11 @@ class FragmentRenderer:
                 f'<p class="note-label">{esc(self.words["summary"])}</p>{paragraphs}</aside>')
 
     def glossary(self, entries: list[GlossaryEntry]) -> str:
-        """The glossary as a definition list (entries sorted by term); ids match the links."""
+        """The glossary as a definition list (entries sorted by term); ids match the links.
+
+        A bilingual glossary (``GlossaryEntry.translations``) gives each term's translation, in its
+        own language, between the term and its definition.
+        """
         items = []
         for entry in sorted(entries, key=lambda e: e.term.strip().lower()):
             term = entry.term.strip()
@@ -427,7 +442,11 @@ class FragmentRenderer:
             ident = self.glossary_ids.get(term) or self.unique_id("gl-term")
             lang = f' lang="{esc(entry.lang)}"' if entry.lang and entry.lang != self.doc.lang else ""
             definition = entry.definition.strip() if entry.definition else self.words["no_definition"]
-            items.append(f'<dt id="{ident}"{lang}>{esc(term)}</dt><dd{lang}>{esc_lines(definition)}</dd>')
+            translations = "".join(
+                f'<dd class="glossary-translation"><span class="note-label">{esc(self.words["translation"])}'
+                f'{esc(self.words["colon"])}</span> <span{self._langs(code)}>{esc(word.strip())}</span></dd>'
+                for code, word in sorted(entry.translations.items()) if word and word.strip())
+            items.append(f'<dt id="{ident}"{lang}>{esc(term)}</dt>{translations}<dd{lang}>{esc_lines(definition)}</dd>')
         return f"<dl>{''.join(items)}</dl>" if items else ""
 
     # -- blocks -------------------------------------------------------------------------
@@ -437,12 +456,45 @@ class FragmentRenderer:
         parts: list[str] = []
         for block in blocks:
             try:
-                parts.append(self.render(block))
+                html = self.render(block)
+                beside = parallel_blocks(block)
+                parts.append(self._parallel(block, html, beside) if beside and html else html)
                 if block.adaptations:
                     parts.append(self._summary(block))
             except Exception as exc:  # one bad block must not sink the book (STANDARDS R13)
                 self.warn("render.block_failed", f"Block {block.id} could not be rendered ({exc}).", block)
         return "\n".join(p for p in parts if p)
+
+    def _langs(self, lang: str) -> str:
+        """``lang`` (and ``xml:lang`` in EPUB) for ``lang``."""
+        value = esc(lang)
+        return f' lang="{value}" xml:lang="{value}"' if self.epub else f' lang="{value}"'
+
+    def _parallel(self, block: Block, original: str, beside: list[Block]) -> str:
+        """``original`` (the rendered block) and its translation, original first (see the module docstring).
+
+        The translation's sentences are spoken after the block's own (read-along spans under the
+        block's id, as :func:`inclusio.writers.speech_text.block_units` says them); glossary terms
+        are linked from the original only.
+        """
+        heading = isinstance(block, Heading)
+        no_links = set(self.glossary_ids)
+        translated = []
+        for other in beside:
+            text = other.plain_text()
+            if not clean_text(text).strip():
+                continue
+            css = "translation heading-translation" if heading else "translation"
+            langs = self._langs(other.lang) if other.lang and other.lang != beside[0].lang else ""
+            translated.append(f'<p class="{css}"{langs}>{self.text(block, text, no_links)}</p>')
+        if not translated:
+            return original
+        target = beside[0].lang or self.doc.lang
+        self.parallel_pairs += 1
+        kind = "parallel parallel-heading" if heading else "parallel"
+        return (f'<div class="{kind}"><div class="parallel-original"{self._langs(self.doc.block_lang(block))}>'
+                f'{original}</div><div class="parallel-translation"{self._langs(target)}>{"".join(translated)}'
+                "</div></div>")
 
     def render(self, block: Block) -> str:
         """One block as a fragment (empty string for a block with nothing to show)."""
@@ -697,6 +749,10 @@ def applied_adaptations(ctx_source: Document, profile: Profile) -> dict[str, lis
             if adaptation is not None and adaptation.blocks:
                 out.setdefault(kind, []).append(adaptation.provenance)
                 break
+        for kind in profile.parallel_kinds:  # shown beside the text (the parallel translation)
+            adaptation = block.adaptation(kind)
+            if adaptation is not None and adaptation.blocks:
+                out.setdefault(kind, []).append(adaptation.provenance)
     return out
 
 
@@ -708,8 +764,10 @@ _ENGINE_WORDS = {
 }
 
 _KIND_WORDS = {
-    "fr": {"easy_read": "la version facile à lire est un brouillon", "alt_text": "des descriptions d'images"},
-    "en": {"easy_read": "the easy-to-read version is a draft", "alt_text": "some image descriptions"},
+    "fr": {"easy_read": "la version facile à lire est un brouillon", "alt_text": "des descriptions d'images",
+           "translation": "la traduction est un brouillon"},
+    "en": {"easy_read": "the easy-to-read version is a draft", "alt_text": "some image descriptions",
+           "translation": "the translation is a draft"},
 }
 
 
