@@ -8,12 +8,13 @@ engine) to production (PostgreSQL, Redis or RabbitMQ, Mistral) is configuration 
 from __future__ import annotations
 
 import os
+import re
 import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -127,6 +128,39 @@ class Settings(BaseSettings):
     max_batch_files: int = 200
     cookie_secure: bool | None = None
     """Web pages: the session cookie's ``Secure`` flag; unset: set when the request came over HTTPS."""
+    secret_key: SecretStr | None = None
+    """Server secret that signs the web forms' CSRF tokens (bound to the session); unset: a random key made once
+    in ``<data_dir>/secret.key`` (0600). Several API hosts without a shared data folder must set the same value."""
+    frame_ancestors: str = ""
+    """Sites allowed to show the pages in a frame (an LMS), space-separated origins (``https://moodle.univ.example``
+    or ``'self'``); empty: no framing at all (``frame-ancestors 'none'`` and ``X-Frame-Options: DENY``)."""
+    signin_free_failures: int = Field(default=3, ge=0)
+    """Wrong passwords allowed per account before each further attempt must wait (a growing delay)."""
+    signin_delay_s: float = Field(default=1.0, ge=0)
+    """First wait after the free failures; it doubles with each further failure."""
+    signin_max_delay_s: float = Field(default=60.0, ge=0)
+    """The longest wait between two attempts on one account or from one address."""
+    signin_lock_failures: int = Field(default=10, ge=1)
+    """Wrong passwords on one account (within ``signin_window_minutes``) that lock it (``auth.locked``)."""
+    signin_lock_minutes: float = Field(default=30.0, ge=0)
+    """How long a lock lasts; 0: until an administrator lifts it (``inclusio users unlock``)."""
+    signin_window_minutes: float = Field(default=15.0, gt=0)
+    """Failures older than this (and no lock) are forgotten."""
+    signin_address_free_failures: int = Field(default=20, ge=0)
+    """Wrong passwords from one network address (any account) before its attempts are slowed (a campus NAT
+    shares one address: kept higher than the per-account figure)."""
+    signin_address_lock_failures: int = Field(default=100, ge=1)
+    """Wrong passwords from one address that lock it for ``signin_lock_minutes`` (0: until an admin lifts it)."""
+
+    @field_validator("frame_ancestors")
+    @classmethod
+    def _check_frame_ancestors(cls, value: str) -> str:
+        sources = value.split()
+        for source in sources:
+            if source not in ("'self'",) and not re.fullmatch(r"https?://[A-Za-z0-9.*-]+(:[0-9]{1,5})?/?", source):
+                raise ValueError(f"INCLUSIO_FRAME_ANCESTORS: {source!r} is not an origin (https://host[:port]) "
+                                 "or 'self'")
+        return " ".join(sources)
 
     def resolved_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'inclusio.db'}"

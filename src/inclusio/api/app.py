@@ -30,6 +30,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from inclusio import __version__
+from inclusio.api import security
 from inclusio.api.services import Sender, Services
 from inclusio.auth.oidc import OidcVerifier
 from inclusio.config import Settings
@@ -66,7 +67,9 @@ def create_app(settings: Settings, *, enqueue: Sender | None = None) -> FastAPI:
     app = FastAPI(title="inclusio", version=__version__,
                   description="Accessible, profile-specific versions of course materials. Sign in with "
                               "POST /auth/token (or a token from the university's identity provider) and send "
-                              "`Authorization: Bearer <token>`.")
+                              "`Authorization: Bearer <token>`.",
+                  # /docs and /redoc are added by api/security.py with a policy of their own
+                  docs_url=None, redoc_url=None, swagger_ui_oauth2_redirect_url=None)
     app.state.services = svc
     app.state.settings, app.state.store, app.state.files = settings, store, svc.files
 
@@ -119,6 +122,9 @@ def create_app(settings: Settings, *, enqueue: Sender | None = None) -> FastAPI:
         route = request.scope.get("route")
         requests_counter.labels(request.method, getattr(route, "path", "unmatched"), str(response.status_code)).inc()
         return response
+
+    # Added last, so outermost: the security headers also reach the answers of the middleware above.
+    security.install(app, settings)
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:

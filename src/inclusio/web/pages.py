@@ -211,7 +211,7 @@ def _student_page(request: Request, who: Any, *, chosen: str | None = None, adju
         "profiles": profiles, "chosen": chosen, "adjust": {"font": adjust.get("font", ""), "size": adjust.get("size", ""),
                                                            "line": adjust.get("line", ""),
                                                            "letter": adjust.get("letter", "")},
-        "preview_style": style, "jobs": jobs, "shared": shared, "default_outputs": outputs, "notice": notice},
+        "page_css": {"#preview": style}, "jobs": jobs, "shared": shared, "default_outputs": outputs, "notice": notice},
         status=status, who=who)
 
 

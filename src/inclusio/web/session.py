@@ -3,11 +3,19 @@
 * ``inclusio_session``: the bearer token from the local sign-in (the same tokens as
   ``POST /auth/token``), ``HttpOnly``, ``SameSite=Strict``, ``Secure`` per
   ``INCLUSIO_COOKIE_SECURE`` (unset: when the request came over HTTPS).
-* ``inclusio_csrf``: a random token, also rendered into every form (double submit): a POST whose
-  ``csrf_token`` field differs from the cookie is refused (``auth.forbidden``). ``SameSite=Strict``
-  already keeps other sites' forms from carrying the session; the token also covers sign-in.
+* CSRF: every form carries ``csrf_token`` = HMAC(server secret, the session): signed in, of the
+  session token's digest; before sign-in, of ``inclusio_csrf``, a random cookie of this browser. A
+  state-changing request (every web POST) whose field is not the one of *this request's* session is
+  refused (``auth.forbidden``, reason ``csrf``): a cookie and field pair planted by someone else (say
+  from a sibling subdomain) does not match the victim's session, and cannot be made without the
+  secret. ``SameSite=Strict`` already keeps other sites' forms from carrying the session. The bearer
+  API (``Authorization`` header, no cookie) is not open to CSRF: a browser never adds that header by
+  itself, so the API routes need no token.
 * ``inclusio_lang``: ``fr`` (default) or ``en``.
 * ``inclusio_reading``: a student's display adjustments (font, size, spacing) for these pages.
+
+Every page gets the strict Content-Security-Policy of :mod:`inclusio.api.security`, with a fresh
+nonce for its one inline ``<style>`` (the reader's settings, built from checked values only).
 
 Errors raised by a web route become an HTML page in the reader's language (:class:`WebRoute`);
 a page that needs a signed-in user sends the browser to the sign-in form instead.
@@ -27,10 +35,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
+from inclusio.api.security import content_security_policy
 from inclusio.api.services import Services, services
 from inclusio.auth.policy import Principal
+from inclusio.auth.secret import sign
 from inclusio.errors import Forbidden, InclusioError, RequestInvalid
+from inclusio.store.accounts import token_digest
 from inclusio.web.i18n import LANGS, translator
 
 SESSION_COOKIE = "inclusio_session"
@@ -59,18 +71,29 @@ def set_cookie(request: Request, response: Response, name: str, value: str, *, m
                         secure=secure(request))
 
 
+def _bound_token(request: Request, session: str | None, nonce: str | None) -> str | None:
+    """HMAC of the session (its token's digest) or, before sign-in, of the browser's random cookie."""
+    settings = services(request).settings
+    if session:
+        return sign(settings, "csrf-session", token_digest(session))
+    return sign(settings, "csrf-anonymous", nonce) if nonce else None
+
+
 def csrf_token(request: Request) -> str:
-    """The request's CSRF token (the cookie's, or a new one the response will set)."""
-    token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
-    if not token:
-        token = request.state.new_csrf = secrets.token_urlsafe(32)
+    """The CSRF token of this request's session (a new random cookie is set first if there is none)."""
+    session = request.cookies.get(SESSION_COOKIE)
+    nonce = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
+    if not session and not nonce:
+        nonce = request.state.new_csrf = secrets.token_urlsafe(32)
+    token = _bound_token(request, session, nonce)
+    assert token is not None
     return token
 
 
 def check_csrf(request: Request, submitted: str | None) -> None:
-    """Refuse a form whose ``csrf_token`` is missing or differs from the cookie (double submit)."""
-    cookie = request.cookies.get(CSRF_COOKIE)
-    if not cookie or not submitted or not secrets.compare_digest(cookie.encode(), submitted.encode()):
+    """Refuse a form whose ``csrf_token`` is not the one bound to this request's session."""
+    expected = _bound_token(request, request.cookies.get(SESSION_COOKIE), request.cookies.get(CSRF_COOKIE))
+    if not expected or not submitted or not secrets.compare_digest(expected.encode(), submitted.encode()):
         raise Forbidden("The form has expired or did not come from this site. Reload the page and try again.",
                         message_fr="Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page et "
                                    "recommencez.",
@@ -124,17 +147,33 @@ def reading_css(prefs: dict[str, Any]) -> str:
     return ";".join(parts)
 
 
+def inline_css(rules: dict[str, str]) -> str:
+    """``selector{declarations}`` for the page's one nonce'd ``<style>``; values come from checked settings,
+    and nothing that could close the element or the rule (``<``, ``>``, braces, backslash) survives."""
+    unsafe = str.maketrans("", "", "<>{}\\")
+    return "".join(f"{selector}{{{css.translate(unsafe)}}}" for selector, css in rules.items() if css)
+
+
 def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
            status: int = 200, who: Principal | None = None) -> HTMLResponse:
-    """The page ``template`` in the reader's language, with the CSRF token for its forms."""
+    """The page ``template`` in the reader's language, with the CSRF token for its forms.
+
+    ``context["page_css"]`` (selector -> CSS declarations) joins the reader's settings in the page's
+    inline ``<style>``, allowed by this response's nonce (inline ``style=`` attributes are not)."""
     lang = lang_of(request)
     token = csrf_token(request)
+    context = dict(context or {})
+    nonce = secrets.token_urlsafe(16)
+    css = inline_css({":root": reading_css(reading_prefs(request)), **context.pop("page_css", {})})
     values = {"lang": lang, "other_lang": "en" if lang == "fr" else "fr", "t": translator(lang),
               "csrf": token, "who": who if who is not None else current_user(request),
-              "path": request.url.path, "reading_css": reading_css(reading_prefs(request)), **(context or {})}
+              "path": request.url.path, "inline_css": Markup(css), "csp_nonce": nonce, **context}
     response = TEMPLATES.TemplateResponse(request, template, values, status_code=status)
-    if getattr(request.state, "new_csrf", None):
-        set_cookie(request, response, CSRF_COOKIE, token)
+    response.headers["Content-Security-Policy"] = content_security_policy(services(request).settings,
+                                                                          style_nonce=nonce if css else None)
+    new_nonce = getattr(request.state, "new_csrf", None)
+    if new_nonce:
+        set_cookie(request, response, CSRF_COOKIE, new_nonce)
     # Pages carry personal data: never cached by a shared proxy or the back button of a shared machine.
     response.headers["Cache-Control"] = "no-store"
     return response
