@@ -245,6 +245,20 @@ class RequestNotFound(RequestInvalid):
     default_message_fr = "Il n'y a rien à cette adresse. Consultez la documentation de l'API sur /docs."
 
 
+class ReviewUnreviewedFlags(InclusioError):
+    """A release asked while some blocks are flagged and no person has reviewed them."""
+
+    code = "review.unreviewed_flags"
+    http_status = 409
+    exit_code = 2
+    default_message = ("Some blocks are flagged and not reviewed yet. Review the flagged blocks (shown first in the "
+                       "review workspace): edit or approve each one; or confirm that the student may get them "
+                       "unreviewed (accept_unreviewed).")
+    default_message_fr = ("Des blocs sont signalés et pas encore relus. Relisez les blocs signalés (affichés en "
+                          "premier dans l'espace de relecture) : modifiez ou approuvez chacun ; ou confirmez que "
+                          "l'étudiant·e peut les recevoir sans relecture (accept_unreviewed).")
+
+
 class ShareNotFound(InclusioError):
     code = "share.not_found"
     http_status = 404

@@ -7,16 +7,23 @@ call these functions; nothing here knows about HTTP.
   reviewer's changes are saved next to it as ``review.document.json`` in the job's folder, so
   deleting the job (or erasing its owner's data) deletes the draft too.
 * **Edit** replaces the block's adaptation of one kind with the reviewer's text; its provenance
-  says ``engine="human"`` and keeps what the machine draft was in a note. **Approve** stamps
-  ``reviewed_by`` (the reviewer's user name) and ``reviewed_at``; the adapt stage keeps reviewed
-  adaptations when the document is rendered again, and the EPUB's accessibility summary says
-  "relu par une personne" / "reviewed by a person" once every adaptation of a kind is approved.
+  says ``engine="human"``, is stamped reviewed by the editor (a person wrote it), and keeps what the
+  machine draft was, and its flags, in notes. **Approve** stamps ``reviewed_by`` (the reviewer's user
+  name) and ``reviewed_at``. Either clears the block's flags (:mod:`inclusio.model.flags`); the
+  adapt stage keeps reviewed adaptations when the document is rendered again, and the EPUB's
+  accessibility summary says how many machine-written passages a person has not reviewed yet.
 * **Regenerate** runs the adaptation pass again on that block only (offline rules or the
   configured model, through :func:`inclusio.adapt.engine.adapt_document` on a one-block document
   holding the block and its section heading); the new draft is not reviewed.
 * **Release** renders the reviewed document again (:func:`inclusio.pipeline.run_job` with
   ``document=``) for the job's profile, reading adjustments and outputs, and puts the new outputs in
   place of the job's old ones: the student downloads the reviewed version from the same job.
+
+**Release gate**: a job with a flagged block no person reviewed is not released
+(``review.unreviewed_flags``, 409) unless the reviewer confirms it (``accept_unreviewed``): the
+confirmation goes into the audit log (``release.accept_unreviewed``, with the number of blocks), the file
+``release.accepted.json`` in the job's folder, which the worker reads, and so into the report and the
+student's copy (its accessibility summary says the passages were released unreviewed on purpose).
 
 Release runs on the queue, never inside the HTTP request (with MP3 on a long book it takes minutes).
 :func:`request_release` marks the job ``releasing`` (``Job.release_state``; the job itself stays
@@ -57,6 +64,8 @@ from inclusio.store.heartbeat import Heartbeat, heartbeat_interval
 from inclusio.store.models import Job
 
 REVIEW_FILE = "review.document.json"
+ACCEPTED_FILE = "release.accepted.json"
+"""Written by a release confirmed with unreviewed flags (who, when, how many blocks); removed otherwise."""
 TEXT_KINDS = ("easy_read", "plain", "translation")
 """Adaptation kinds whose blocks are text a reviewer edits as lines."""
 REGENERABLE = ("easy_read", "plain", "alt_text", "translation")
@@ -186,8 +195,11 @@ def edit_block(doc: Document, block_id: str, kind: str, text: str, who: Principa
         made = previous.provenance
         notes.append(f"machine draft before the edit: {made.engine}"
                      f"{' ' + made.model if made.model else ''} ({made.pass_name})")
+        notes += [f"flag on the draft before the edit: {flag.code}: {flag.reason}" for flag in previous.flags]
+    # A person wrote it: it counts as reviewed whatever ``approve`` says (kept for the API's callers), so
+    # the release keeps it and its draft's flags no longer hold the release back.
     provenance = Provenance(engine="human", pass_name=kind, created_at=stamp,
-                            reviewed_by=who.username if approve else None, reviewed_at=stamp if approve else None)
+                            reviewed_by=who.username, reviewed_at=stamp)
     if kind == "alt_text":
         if not isinstance(block, Figure):
             raise RequestInvalid("Only an image has an alt text.", message_fr="Seule une image a un texte "
@@ -269,6 +281,36 @@ def regenerate_block(doc: Document, block_id: str, kind: str, profile: Any, sett
     return fresh
 
 
+_counts_cache: dict[tuple[str, int, int], dict[str, int]] = {}
+
+
+def flag_counts(files: Any, job: Job) -> dict[str, int] | None:
+    """The flag summary of the job's document under review (None before it has one): what ``GET /jobs/{id}``
+    shows. Read from the draft (or the ``json`` output) and cached on the file's size and time."""
+    if job.status not in ("succeeded", "partial"):
+        return None
+    path = review_path(files, job)
+    if not path.is_file():
+        record = (job.artifacts or {}).get("json")
+        if record is None:
+            return None
+        path = files.artifact_path(job.id, record["file"])
+    try:
+        stat = path.stat()
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        if key not in _counts_cache:
+            from inclusio.model.flags import flags_report
+
+            summary = flags_report(Document.from_json(path.read_bytes()))["summary"]
+            if len(_counts_cache) > 256:
+                _counts_cache.clear()
+            _counts_cache[key] = {k: v for k, v in summary.items() if isinstance(v, int)}
+        return dict(_counts_cache[key])
+    except Exception as exc:  # noqa: BLE001 - an unreadable document must not break the job's status
+        log.warning("job %s: flag counts unavailable (%s)", job.id, exc)
+        return None
+
+
 def review_state(doc: Document, kinds: tuple[str, ...]) -> dict[str, int]:
     """``{"adaptations": n, "reviewed": m}`` over the latest adaptation of each of ``kinds`` per block."""
     total = reviewed = 0
@@ -319,10 +361,57 @@ def release_stalled(job: Job, settings: Any) -> bool:
     return (datetime.now(UTC) - job.release_beat_at).total_seconds() > settings.job_stuck_seconds
 
 
-def request_release(svc: Any, job: Job, who: Principal) -> Job:
+def release_gate(svc: Any, job: Job, who: Principal, *, accept_unreviewed: bool) -> int:
+    """Refuse the release of a document with flagged, unreviewed blocks unless ``accept_unreviewed``.
+
+    Returns how many such blocks there are. Confirmed with some: the audit log (a count, no job id) and
+    :data:`ACCEPTED_FILE` record it (the worker reads that file); otherwise the file is removed.
+    Raises :class:`~inclusio.errors.ReviewUnreviewedFlags` (409) when refused.
+    """
+    from inclusio.errors import ReviewUnreviewedFlags
+    from inclusio.model.flags import unreviewed_blocks
+
+    with _lock:
+        doc = load_document(svc.files, job)  # artifact.not_found now rather than in the worker
+    flagged = [block.id for block in unreviewed_blocks(doc)]
+    accepted = Path(svc.files.job_dir(job.id)) / ACCEPTED_FILE
+    if not flagged:
+        accepted.unlink(missing_ok=True)
+        return 0
+    n = len(flagged)
+    if not accept_unreviewed:
+        raise ReviewUnreviewedFlags(
+            f"{n} flagged block(s) are not reviewed yet. Review them (they are shown first in the review "
+            "workspace): edit or approve each one; or confirm that the student may get them unreviewed "
+            "(the 'accept_unreviewed' box or field).",
+            message_fr=(f"{n} bloc(s) signalé(s) ne sont pas encore relus. Relisez-les (ils sont affichés en premier "
+                        "dans l'espace de relecture) : modifiez ou approuvez chacun ; ou confirmez que l'étudiant·e "
+                        "peut les recevoir sans relecture (la case ou le champ « accept_unreviewed »)."),
+            details={"job": job.id, "flagged_blocks": n, "blocks": flagged[:20]})
+    record = {"by": who.username, "at": now_iso(), "flagged_blocks": n, "blocks": flagged[:200]}
+    svc.files.write_atomic(accepted, json.dumps(record).encode("utf-8"))
+    svc.users.audit(actor_id=who.id, action="release.accept_unreviewed", subject_id=job.learner_id or job.owner_id,
+                    institution=job.institution, details={"count": n})
+    log.info("job %s: release confirmed by %s with %d flagged block(s) unreviewed", job.id, who.username, n)
+    return n
+
+
+def accepted_release(files: Any, job_id: str) -> dict[str, Any] | None:
+    """The confirmation of a release with unreviewed flags (see :func:`release_gate`), if any."""
+    path = Path(files.job_dir(job_id)) / ACCEPTED_FILE
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def request_release(svc: Any, job: Job, who: Principal, *, accept_unreviewed: bool = False) -> Job:
     """Queue the release of ``job``'s reviewed document; the job, now ``releasing`` (see the module doc).
 
-    Asking while a release of the job is under way joins it (nothing new is sent).
+    Refused (``review.unreviewed_flags``) while a flagged block is unreviewed, unless
+    ``accept_unreviewed`` (:func:`release_gate`). Asking while a release of the job is under way joins
+    it (nothing new is sent).
     """
     from datetime import timedelta
 
@@ -333,8 +422,7 @@ def request_release(svc: Any, job: Job, who: Principal) -> Job:
                              message_fr=("Cette tâche n'est pas terminée : attendez sa fin, relisez-la, puis "
                                          "publiez-la."),
                              details={"job": job.id, "status": job.status})
-    with _lock:
-        load_document(svc.files, job)  # artifact.not_found now rather than in the worker
+    release_gate(svc, job, who, accept_unreviewed=accept_unreviewed)
     stale = datetime.now(UTC) - timedelta(seconds=svc.settings.job_stuck_seconds)
     token = svc.store.request_release(job.id, by=who.username, stale_before=stale)
     if token is None:
@@ -372,9 +460,11 @@ def perform_release(store: Any, files: Any, settings: Any, job_id: str, token: s
         with Heartbeat(lambda: store.beat_release(job_id, lease), interval=heartbeat_interval(settings),
                        name=f"release-beat-{job_id[:8]}", lost="release superseded or deleted; its outcome will not be recorded"):
             doc = load_document(files, job)
+            accepted = accepted_release(files, job_id)
             profile = with_reading(load_profile(job.profile_id, settings.profiles_dir), job.reading)
             result = run_job(files.original_path(job.input_path), profile, attempt, settings=settings,
-                             outputs=job.outputs, filename=job.filename, document=doc)
+                             outputs=job.outputs, filename=job.filename, document=doc,
+                             accepted_unreviewed=accepted)
         if result.status == "failed":
             files.discard_attempt(job_id, lease)
             errors = _json_safe(result.errors) or [{"stage": RELEASE_STAGE, "code": "stage.failed"}]
@@ -383,12 +473,18 @@ def perform_release(store: Any, files: Any, settings: Any, job_id: str, token: s
         reviewer = job.released_by or "?"
         message = (f"released after review by {reviewer} "
                    f"({state['reviewed']}/{state['adaptations']} adaptations approved)")
+        if accepted is not None:
+            message += (f"; {accepted.get('flagged_blocks')} flagged block(s) released unreviewed, confirmed by "
+                        f"{accepted.get('by')}")
 
         def swap() -> None:
             # The reviewer's draft (approvals, edits) moves with the outputs into the new folder.
             draft = review_path(files, job)
             if draft.is_file() and not (attempt / REVIEW_FILE).exists():
                 shutil.copy2(draft, attempt / REVIEW_FILE)
+            confirmation = Path(files.job_dir(job.id)) / ACCEPTED_FILE
+            if confirmation.is_file() and not (attempt / ACCEPTED_FILE).exists():
+                shutil.copy2(confirmation, attempt / ACCEPTED_FILE)
             files.publish_attempt(job_id, lease)
 
         recorded = store.finish_release(job_id, lease, status=result.status,

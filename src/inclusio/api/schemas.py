@@ -65,6 +65,14 @@ class ReleaseInfo(BaseModel):
                    errors=job.release_errors or [])
 
 
+class ReviewFlags(BaseModel):
+    flags: int = Field(description="flags on the latest adaptations and the glossary entries")
+    unreviewed_flags: int = Field(description="flags on block adaptations no person has reviewed")
+    unreviewed_blocks: int = Field(description="blocks flagged and not reviewed: a release is refused "
+                                               "(review.unreviewed_flags) until they are, or accept_unreviewed")
+    glossary_unreviewed: int = Field(description="glossary entries flagged or without definition, not reviewed")
+
+
 class JobView(BaseModel):
     id: str
     status: str = Field(description="queued, running, succeeded, partial or failed")
@@ -89,9 +97,11 @@ class JobView(BaseModel):
     links: dict[str, str]
     release: ReleaseInfo | None = Field(default=None, description="the release of the reviewed version, if any "
                                                                   "(POST /jobs/{id}/release)")
+    review: ReviewFlags | None = Field(default=None, description="flags on the document under review (GET "
+                                                                 "/jobs/{id} only, once the job has finished)")
 
     @classmethod
-    def of(cls, job: Job) -> JobView:
+    def of(cls, job: Job, review: dict[str, int] | None = None) -> JobView:
         return cls(
             id=job.id, status=job.status, stage=job.stage, progress=job.progress, message=job.message,
             profile=job.profile_id, outputs=job.outputs, filename=job.filename, kind=job.kind or "cpu",
@@ -104,6 +114,7 @@ class JobView(BaseModel):
                        for name, rec in (job.artifacts or {}).items()},
             links={"self": f"/jobs/{job.id}", "events": f"/jobs/{job.id}/events"},
             release=ReleaseInfo.of(job),
+            review=ReviewFlags.model_validate(review) if review is not None else None,
         )
 
 

@@ -109,6 +109,7 @@ def run_job(
     document: Document | None = None,
     document_cache: Path | None = None,
     reuse: bool = True,
+    accepted_unreviewed: dict[str, Any] | None = None,
 ) -> JobResult:
     """Convert ``input_path`` for ``profile`` and write the outputs into ``out_dir``.
 
@@ -126,6 +127,10 @@ def run_job(
     the stages whose inputs did not change: the converted and adapted Documents, each writer's
     files (when their sha256 on disk is still the one recorded) and the validation. The report
     lists them in ``reused``; progress is reported for every stage all the same.
+
+    ``accepted_unreviewed``: a release that staff confirmed with flagged blocks unreviewed (``by``,
+    ``at``, ``flagged_blocks``, see :func:`inclusio.api.review.release_gate`); the report's ``review``
+    section records it and the writers say it in the student's copy.
     """
     wanted = list(outputs) if outputs else list(profile.outputs)
     unknown = [name for name in wanted if name not in ALL_OUTPUTS]
@@ -250,6 +255,7 @@ def run_job(
     report["readability"]["after"] = record["readability_after"]
     report.update(record["checks"])
     report["llm_tokens"] = result.llm_tokens
+    report["review"] = _review_section(doc, accepted_unreviewed)
     view = adapted_document(doc, profile.adaptation_kinds, profile.parallel_kinds)
     timings["adapt"] = time.perf_counter() - started
     report["stages"]["adapt"] = {"seconds": round(timings["adapt"], 3), "ok": True, **record["stats"],
@@ -259,7 +265,8 @@ def run_job(
     # -- render ------------------------------------------------------------------------------
     progress.start("render")
     ctx = RenderContext(out_dir=out_dir, basename=basename, profile=profile, settings=settings,
-                        source=doc, progress=progress, input_path=input_path)
+                        source=doc, progress=progress, input_path=input_path,
+                        release_confirmed=accepted_unreviewed is not None)
     from inclusio.writers.registry import get_writer
 
     render_outputs = [name for name in wanted if name != "report"]
@@ -398,6 +405,16 @@ def _adapt(doc: Document, profile: Profile, settings: Settings, rules_source: An
     return {"document": adapted.document, "stats": stats, "warnings": warnings,
             "readability_after": after.model_dump(), "checks": checks,
             "llm_tokens": tokens_used(stats.get("llm"))}
+
+
+def _review_section(doc: Document, accepted: dict[str, Any] | None) -> dict[str, Any]:
+    """The report's ``review``: every flag per block and glossary entry, the summary, a confirmed release."""
+    from inclusio.model.flags import flags_report
+
+    section = flags_report(doc)
+    if accepted is not None:
+        section["release_confirmed"] = {key: accepted.get(key) for key in ("by", "at", "flagged_blocks")}
+    return section
 
 
 def _add_artifacts(result: JobResult, name: str, artifacts: list[Artifact]) -> None:

@@ -41,6 +41,9 @@ class RenderContext:
     input_path: Path | None = None
     """The user's file, when the caller has it on disk (the CLI): writers look for companion files
     next to it (``<stem>.pronunciations.yaml``); they never read the file itself."""
+    release_confirmed: bool = False
+    """Staff released this version knowing some flagged passages were not reviewed (the accessibility
+    summary says so)."""
 
     def companion(self, suffix: str) -> Path | None:
         """``<input stem><suffix>`` next to the input (``.pronunciations.yaml``), or None without an input."""

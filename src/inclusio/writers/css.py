@@ -124,6 +124,11 @@ aside {{
   border-left: 0.25em solid currentColor;
 }}
 .note-label {{ font-weight: bold; }}
+.unreviewed-note {{
+  font-style: italic;
+  border: 0.12em dashed currentColor;
+  padding: 0.3em 0.6em;
+}}
 .formula {{ font-family: 'STIX Two Math', 'Cambria Math', serif; white-space: pre-wrap; }}
 .pagebreak {{
   display: block;

@@ -46,6 +46,7 @@ from typing import Any
 
 from inclusio.errors import InclusioError
 from inclusio.model import Document, Heading, Resource
+from inclusio.model.flags import machine_passages, unreviewed_starts
 from inclusio.profiles import Profile
 from inclusio.writers.base import Artifact, RenderContext, writer_failed
 from inclusio.writers.css import profile_css
@@ -189,7 +190,8 @@ class Epub3Writer:
         read_along = wants_read_along(ctx.profile)
         glossary = [e for e in doc.glossary if e.term.strip()]
         renderer = FragmentRenderer(view, epub=True, image_src=image_src, levels=levels, read_along=read_along,
-                                    glossary_href=(lambda ident: f"glossary.xhtml#{ident}") if glossary else None)
+                                    glossary_href=(lambda ident: f"glossary.xhtml#{ident}") if glossary else None,
+                                    unreviewed=unreviewed_starts(ctx.source, ctx.profile.adaptation_kinds))
         chunks = split_top_sections(blocks) or [Chunk(heading=None, blocks=[])]
         has_headings = any(isinstance(b, Heading) for b in blocks)
 
@@ -382,7 +384,9 @@ class Epub3Writer:
         summary = accessibility_summary(
             doc, images=renderer.images, pages=len(renderer.page_ids), has_toc=True,
             adaptations=applied_adaptations(ctx.source, ctx.profile), fmt="EPUB", read_along=bool(overlays),
-            mathml=renderer.has_mathml, glossary=glossary)
+            mathml=renderer.has_mathml, glossary=glossary,
+            passages=machine_passages(ctx.source, ctx.profile.adaptation_kinds),
+            release_confirmed=ctx.release_confirmed)
         book.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
         if has_pages:
             source = f"{doc.source.filename} (sha256 {doc.source.sha256})"

@@ -15,6 +15,7 @@ from typing import Any
 
 from inclusio.errors import InclusioError
 from inclusio.model import Document, Heading
+from inclusio.model.flags import machine_passages, unreviewed_starts
 from inclusio.store.files import write_atomic
 from inclusio.writers.base import Artifact, RenderContext, writer_failed
 from inclusio.writers.css import profile_css
@@ -85,7 +86,8 @@ class HtmlWriter:
         view = doc.model_copy(update={"blocks": blocks})
         glossary = [e for e in doc.glossary if e.term.strip()]
         renderer = FragmentRenderer(view, epub=False, image_src=data_uri, levels=output_heading_levels(blocks),
-                                    glossary_href=(lambda ident: f"#{ident}") if glossary else None)
+                                    glossary_href=(lambda ident: f"#{ident}") if glossary else None,
+                                    unreviewed=unreviewed_starts(ctx.source, ctx.profile.adaptation_kinds))
         main_id = renderer.unique_id("main")
         has_headings = any(isinstance(b, Heading) for b in blocks)
 
@@ -119,7 +121,9 @@ class HtmlWriter:
         summary = accessibility_summary(
             doc, images=renderer.images, pages=len(renderer.page_ids), has_toc=bool(toc),
             adaptations=applied_adaptations(ctx.source, ctx.profile), fmt="HTML", page_list=False,
-            mathml=renderer.has_mathml, glossary=len(glossary))
+            mathml=renderer.has_mathml, glossary=len(glossary),
+            passages=machine_passages(ctx.source, ctx.profile.adaptation_kinds),
+            release_confirmed=ctx.release_confirmed)
         nav = (f'<nav class="toc" aria-label="{esc(words["toc"])}">'
                f'<p class="toc-title">{esc(words["toc"])}</p>{_toc_html(toc)}</nav>') if toc else ""
         ctx.progress(1.0, "HTML: done")

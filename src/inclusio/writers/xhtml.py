@@ -92,6 +92,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "summary": "Résumé",
         "glossary": "Glossaire",
         "no_definition": "Définition à écrire.",
+        "unreviewed": "À vérifier : le passage suivant a été écrit par une machine et n'a pas encore été relu par "
+                      "une personne.",
         "translation": "Traduction",
     },
     "en": {
@@ -114,6 +116,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "summary": "Summary",
         "glossary": "Glossary",
         "no_definition": "Definition to be written.",
+        "unreviewed": "To check: the next passage was written by a machine and has not been reviewed by a person "
+                      "yet.",
         "translation": "Translation",
     },
 }
@@ -300,7 +304,8 @@ class FragmentRenderer:
 
     def __init__(self, doc: Document, *, epub: bool, image_src: ImageSource,
                  levels: dict[int, int] | None = None, read_along: bool = False,
-                 glossary_href: Callable[[str], str] | None = None) -> None:
+                 glossary_href: Callable[[str], str] | None = None,
+                 unreviewed: Iterable[str] = ()) -> None:
         self.doc = doc
         self.epub = epub
         self.image_src = image_src
@@ -322,6 +327,10 @@ class FragmentRenderer:
         """Blocks shown with their translation beside them."""
         self.has_mathml = False
         self.glossary_href = glossary_href
+        self.unreviewed = set(unreviewed)
+        """Ids of the first rendered block of each machine-written passage flagged and not reviewed
+        (:func:`inclusio.model.flags.unreviewed_starts`): a visible note goes before each."""
+        self.unreviewed_notes = 0
         self.glossary_ids: dict[str, str] = {}
         """Glossary term -> element id of its entry."""
         self._terms: re.Pattern[str] | None = None
@@ -455,6 +464,8 @@ class FragmentRenderer:
         """The fragments of ``blocks``, in order, one per line. A block that fails is reported, not fatal."""
         parts: list[str] = []
         for block in blocks:
+            if block.id in self.unreviewed:
+                parts.append(self._unreviewed_note())
             try:
                 html = self.render(block)
                 beside = parallel_blocks(block)
@@ -464,6 +475,11 @@ class FragmentRenderer:
             except Exception as exc:  # one bad block must not sink the book (STANDARDS R13)
                 self.warn("render.block_failed", f"Block {block.id} could not be rendered ({exc}).", block)
         return "\n".join(p for p in parts if p)
+
+    def _unreviewed_note(self) -> str:
+        """A visible sentence before a flagged, unreviewed passage (read by screen readers in the text flow)."""
+        self.unreviewed_notes += 1
+        return f'<p class="unreviewed-note">{esc(self.words["unreviewed"])}</p>'
 
     def _langs(self, lang: str) -> str:
         """``lang`` (and ``xml:lang`` in EPUB) for ``lang``."""
@@ -843,10 +859,69 @@ _SUMMARY: dict[str, dict[str, str]] = {
 }
 
 
+_REVIEW: dict[str, dict[str, str]] = {
+    "fr": {
+        "one": "Ce document contient 1 passage écrit par une machine",
+        "many": "Ce document contient {n} passages écrits par une machine",
+        "flagged_one": "{m} n'a pas encore été relu par une personne et il est signalé dans le texte.",
+        "flagged_many": "{m} n'ont pas encore été relus par une personne et ils sont signalés dans le texte.",
+        "all_one": "il a été relu par une personne.",
+        "all_many": "tous ont été relus par une personne.",
+        "some": "{r} relu(s) par une personne ; les autres n'ont pas été relus mais la vérification automatique "
+                "n'y a rien signalé.",
+        "none": "il n'a pas été relu par une personne mais la vérification automatique n'y a rien signalé.",
+        "none_many": "ils n'ont pas été relus par une personne mais la vérification automatique n'y a rien signalé.",
+        "sep": " ; ",
+        "confirmed": "Cette version a été publiée par l'équipe d'accompagnement en sachant que ces passages "
+                     "signalés n'étaient pas relus.",
+    },
+    "en": {
+        "one": "This document contains 1 machine-written passage",
+        "many": "This document contains {n} machine-written passages",
+        "flagged_one": "{m} has not been reviewed by a person yet and is marked in the text.",
+        "flagged_many": "{m} have not been reviewed by a person yet and are marked in the text.",
+        "all_one": "it has been reviewed by a person.",
+        "all_many": "all have been reviewed by a person.",
+        "some": "{r} reviewed by a person; the others were not reviewed but the automatic check flagged nothing "
+                "in them.",
+        "none": "it has not been reviewed by a person but the automatic check flagged nothing in it.",
+        "none_many": "they have not been reviewed by a person but the automatic check flagged nothing in them.",
+        "sep": "; ",
+        "confirmed": "The support staff released this version knowing these flagged passages were not reviewed.",
+    },
+}
+
+
+def review_sentences(passages: dict[str, int], lang: str, *, release_confirmed: bool = False) -> list[str]:
+    """How many passages a machine wrote and how many a person has not reviewed, in ``lang`` (fr or en).
+
+    ``passages`` is :func:`inclusio.model.flags.machine_passages`: ``machine``, ``reviewed`` and
+    ``flagged`` (flagged and not reviewed). Nothing when no passage is machine-written.
+    """
+    t = _REVIEW["fr" if primary_lang(lang) == "fr" else "en"]
+    n, reviewed, flagged = passages.get("machine", 0), passages.get("reviewed", 0), passages.get("flagged", 0)
+    if n <= 0:
+        return []
+    opening = t["one"] if n == 1 else t["many"].format(n=n)
+    if flagged:
+        rest = t["flagged_one" if flagged == 1 else "flagged_many"].format(m=flagged)
+    elif reviewed >= n:
+        rest = t["all_one" if n == 1 else "all_many"]
+    elif reviewed:
+        rest = t["some"].format(r=reviewed)
+    else:
+        rest = t["none" if n == 1 else "none_many"]
+    out = [f"{opening}{t['sep']}{rest}"]
+    if flagged and release_confirmed:
+        out.append(t["confirmed"])
+    return out
+
+
 def accessibility_summary(doc: Document, *, images: ImageStats, pages: int, has_toc: bool,
                           adaptations: dict[str, list[Provenance]], fmt: str = "EPUB",
                           page_list: bool = True, read_along: bool = False, mathml: bool = False,
-                          glossary: int = 0) -> str:
+                          glossary: int = 0, passages: dict[str, int] | None = None,
+                          release_confirmed: bool = False) -> str:
     """A human-readable summary of what the publication offers and lacks, in the document's language.
 
     ``pages`` is the number of page markers rendered; ``page_list`` says whether they are
@@ -878,6 +953,8 @@ def accessibility_summary(doc: Document, *, images: ImageStats, pages: int, has_
     if read_along:
         parts.append(t["read_along"])
     parts += provenance_sentences(adaptations, images, lang)
+    if passages:
+        parts += review_sentences(passages, lang, release_confirmed=release_confirmed)
     if gaps:
         parts.append(t["gaps"].format(gaps=t["gap_sep"].join(gaps)))
     parts.append(t["no_claim"])

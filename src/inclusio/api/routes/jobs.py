@@ -179,7 +179,10 @@ def list_jobs(svc: Svc, who: Caller,
 
 @router.get("/jobs/{job_id}", response_model=JobView, responses=errors(404, *AUTH_ERRORS))
 def get_job(svc: Svc, who: Caller, job_id: str) -> JobView:
-    return JobView.of(visible_job(svc, who, job_id))
+    from inclusio.api.review import flag_counts
+
+    job = visible_job(svc, who, job_id)
+    return JobView.of(job, review=flag_counts(svc.files, job))
 
 
 @router.delete("/jobs/{job_id}", status_code=204, responses=errors(404, *AUTH_ERRORS),

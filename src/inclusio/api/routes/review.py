@@ -34,6 +34,12 @@ class BlockKind(BaseModel):
     kind: str = Field(description="the adaptation kind: easy_read, plain, alt_text, translation, summary")
 
 
+class ReleaseRequest(BaseModel):
+    accept_unreviewed: bool = Field(default=False, description="release even though some flagged blocks are not "
+                                    "reviewed (recorded in the audit log, the report and the student's copy); "
+                                    "without it such a release is refused with review.unreviewed_flags (409)")
+
+
 class ReviewedAdaptation(BaseModel):
     block_id: str
     adaptation: dict[str, Any] | None
@@ -96,10 +102,13 @@ def regenerate(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: Blo
 
 
 @router.post("/jobs/{job_id}/release", status_code=202, response_model=JobView,
-             responses=errors(400, 404, 503, *AUTH_ERRORS),
+             responses=errors(400, 404, 409, 503, *AUTH_ERRORS),
              summary="Staff: release the reviewed document: a worker renders it again and replaces the job's "
                      "outputs (release.state: releasing, then released or failed); the old outputs stay "
-                     "until the new ones are complete")
-def release(svc: Svc, who: StaffCaller, job_id: str) -> JSONResponse:
-    job = review.request_release(svc, visible_job(svc, who, job_id), who)
-    return JSONResponse(JobView.of(job).model_dump(), status_code=202, headers={"Location": f"/jobs/{job.id}"})
+                     "until the new ones are complete. Refused (409 review.unreviewed_flags) while a flagged block "
+                     "is not reviewed, unless accept_unreviewed is true")
+def release(svc: Svc, who: StaffCaller, job_id: str, body: ReleaseRequest | None = None) -> JSONResponse:
+    accept = body is not None and body.accept_unreviewed
+    job = review.request_release(svc, visible_job(svc, who, job_id), who, accept_unreviewed=accept)
+    view = JobView.of(job, review=review.flag_counts(svc.files, job))
+    return JSONResponse(view.model_dump(), status_code=202, headers={"Location": f"/jobs/{job.id}"})
