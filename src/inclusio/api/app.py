@@ -31,10 +31,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from inclusio import __version__
 from inclusio.api import security
+from inclusio.api.body_limit import BodyLimit
 from inclusio.api.services import Sender, Services
 from inclusio.auth.oidc import OidcVerifier
 from inclusio.config import Settings
-from inclusio.errors import InclusioError, InputTooLarge, RequestInvalid, RequestNotFound, as_inclusio_error
+from inclusio.errors import InclusioError, RequestInvalid, RequestNotFound, as_inclusio_error
 from inclusio.store.accounts import UserStore
 from inclusio.store.db import JobStore
 from inclusio.store.files import FileStore
@@ -42,7 +43,7 @@ from inclusio.store.files import FileStore
 log = logging.getLogger("inclusio.api")
 
 MULTIPART_OVERHEAD_BYTES = 1024 * 1024
-"""Room for the form's other fields when refusing an upload early on its Content-Length."""
+"""Room for the form's other fields in a request body (the limit of every body is the upload limit plus this)."""
 
 
 def error_response(err: InclusioError, status: int | None = None) -> JSONResponse:
@@ -110,14 +111,13 @@ def create_app(settings: Settings, *, enqueue: Sender | None = None) -> FastAPI:
         return error_response(RequestInvalid(details={"http": exc.status_code, "reason": str(exc.detail)[:200]}),
                               status=exc.status_code)
 
+    # Innermost of ours: a body over the limit is refused on its Content-Length before it is read, or as
+    # soon as the bytes received pass the limit when it is sent chunked (api/body_limit.py).
+    app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES,
+                       upload_limit=settings.max_upload_bytes)
+
     @app.middleware("http")
-    async def _refuse_oversized_and_count(request: Request, call_next: Any) -> Any:
-        # Refuse a too-large upload before its body is received (when the client says its size);
-        # without Content-Length the store's streaming limit still applies.
-        length = request.headers.get("content-length")
-        if request.method == "POST" and length and length.isdigit() and \
-                int(length) > settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES:
-            return error_response(InputTooLarge(details={"max_bytes": settings.max_upload_bytes}))
+    async def _count_requests(request: Request, call_next: Any) -> Any:
         response = await call_next(request)
         route = request.scope.get("route")
         requests_counter.labels(request.method, getattr(route, "path", "unmatched"), str(response.status_code)).inc()
