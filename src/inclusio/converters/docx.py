@@ -52,6 +52,7 @@ from inclusio.converters.ooxml import ZIP_MAGIC, check_archive, image_size, memb
 from inclusio.converters.pptx import _web_image
 from inclusio.converters.xml_safety import check_ooxml_xml
 from inclusio.errors import InputCorrupt
+from inclusio.model.safe_markup import sanitize_mathml
 from inclusio.model import (
     Block,
     Document,
@@ -270,6 +271,7 @@ class _Word:
             display = omath.getparent().tag == _q("m:oMathPara") or p.find(_q("m:oMathPara")) is None
             try:
                 mathml, linear = omml_to_mathml(omath, display=display)
+                mathml = sanitize_mathml(mathml) if mathml else None
             except Exception as exc:  # an equation we cannot convert: keep its raw text
                 linear = " ".join("".join(t.text or "" for t in omath.iter(_q("m:t"))).split())
                 mathml = None

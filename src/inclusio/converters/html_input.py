@@ -12,7 +12,9 @@ attributes give the document language and each block's language when it differs.
 What is left out: ``script``, ``style``, ``template``, ``noscript``, ``nav`` (site menus are
 not course content), forms, embedded frames and objects.
 
-Pictures: only ``data:`` URIs are embedded (size checked from the header). A picture that
+Pictures: only ``data:`` URIs are embedded (size checked from the header); an SVG one is rebuilt
+from an allow-list (:mod:`inclusio.model.safe_markup`: no script, handler, ``foreignObject`` or
+external reference) and MathML likewise. A picture that
 points to a file or a web address is NOT fetched: the upload is the only thing we have, and
 reading paths or URLs named by a document would let it read the server's files or the network.
 The figure keeps its alt text and gets an ``image.not_embedded`` issue.
@@ -34,6 +36,7 @@ from inclusio.converters.lang import resolve_language
 from inclusio.converters.ooxml import image_size
 from inclusio.converters.xml_safety import check_xml_bytes
 from inclusio.errors import InputCorrupt, InputTooLarge
+from inclusio.model.safe_markup import sanitize_mathml
 from inclusio.model import (
     Block,
     Document,
@@ -383,7 +386,8 @@ class _Walker:
         text = _text(el)
         annotation = next((a for a in el.iter() if _tag(a) == "annotation"
                            and "tex" in (a.get("encoding") or "").lower()), None)
-        mathml = etree.tostring(_mathml_copy(el), encoding="unicode")
+        # Rebuilt from the MathML allow-list: no handler, link, script or annotation-xml gets through.
+        mathml = sanitize_mathml(etree.tostring(_mathml_copy(el), encoding="unicode"))
         if text:
             self.add(Formula(id=self.b.new_id(), text=text, mathml=mathml,
                              latex=annotation.text.strip() if annotation is not None and annotation.text else None),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from inclusio.model.document import Block, ConversionIssue, Resource, SourceRef
+from inclusio.model.safe_markup import SVG_MEDIA_TYPE, sanitize_svg
 
 
 class DocumentBuilder:
@@ -25,7 +26,19 @@ class DocumentBuilder:
         return block
 
     def add_resource(self, data: bytes, media_type: str) -> str:
-        """Store image bytes once (keyed by content) and return the resource key."""
+        """Store image bytes once (keyed by content) and return the resource key.
+
+        An SVG picture is rebuilt from an allow-list first (:func:`inclusio.model.safe_markup.sanitize_svg`:
+        no script, handler, ``foreignObject`` or external reference); what was left out is reported as
+        ``image.active_content_removed``. Raises :class:`~inclusio.model.safe_markup.UnsafeMarkup` (a
+        ``ValueError``) for an SVG that cannot be rebuilt: converters then report the picture unreadable.
+        """
+        if media_type == SVG_MEDIA_TYPE:
+            clean = sanitize_svg(data)
+            data = clean.data
+            if clean.removed:
+                self.issue("image.active_content_removed", "Active or external content was removed from an SVG "
+                           f"picture ({', '.join(clean.removed[:8])}); the drawing itself is kept.")
         digest = hashlib.sha256(data).hexdigest()[:16]
         key = f"img-{digest}"
         if key not in self.resources:

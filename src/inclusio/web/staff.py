@@ -8,6 +8,7 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from inclusio.api import review
+from inclusio.api.file_responses import picture_response
 from inclusio.api.routes.batches import submit_batch
 from inclusio.api.routes.jobs import resolve_profile, visible_job
 from inclusio.auth.policy import can_manage_user, job_filter
@@ -215,7 +216,8 @@ def review_image(request: Request, job_id: str, block_id: str) -> Response:
     if not isinstance(block, Figure) or block.image not in doc.resources:
         raise RequestInvalid(details={"block": block_id[:80]})
     resource = doc.resources[block.image]
-    return Response(resource.data, media_type=resource.media_type, headers={"Cache-Control": "private, max-age=600"})
+    # A raster picture inline; an SVG (or anything else) as a sandboxed attachment, never run in our origin.
+    return picture_response(resource.data, resource.media_type, filename=f"{block.id}.{resource.extension}")
 
 
 @router.post("/web/review/{job_id}/blocks/{block_id}")

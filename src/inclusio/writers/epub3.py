@@ -47,6 +47,7 @@ from typing import Any
 from inclusio.errors import InclusioError
 from inclusio.model import Document, Heading, Resource
 from inclusio.model.flags import machine_passages, unreviewed_starts
+from inclusio.model.safe_markup import safe_image_data
 from inclusio.profiles import Profile
 from inclusio.writers.base import Artifact, RenderContext, writer_failed
 from inclusio.writers.css import profile_css
@@ -267,7 +268,8 @@ class Epub3Writer:
 
         for key, (file_name, resource) in images.items():
             book.add_item(epub.EpubImage(uid=f"img-{_safe_name(key)}", file_name=file_name,
-                                         media_type=resource.media_type, content=resource.data))
+                                         media_type=resource.media_type,
+                                         content=safe_image_data(resource.media_type, resource.data)))
 
         glossary_item = None
         if glossary:
@@ -439,6 +441,7 @@ def _finish_package(raw: Path, out: Path, lang: str) -> None:
             if info.filename == OPF_PATH:
                 tree = etree.fromstring(data)
                 tree.set(f"{{{xml_ns}}}lang", lang)
+                _never_scripted(tree)
                 data = etree.tostring(tree, xml_declaration=True, encoding="utf-8", pretty_print=True)
             elif info.filename == _NAV_PATH:
                 tree = etree.fromstring(data)
@@ -447,4 +450,51 @@ def _finish_package(raw: Path, out: Path, lang: str) -> None:
                         nav.set("role", "doc-pagelist")
                 data = etree.tostring(tree, xml_declaration=True, encoding="utf-8", pretty_print=True,
                                       doctype="<!DOCTYPE html>")
+            elif info.filename.endswith((".xhtml", ".svg")):
+                data = without_active_content(data)
             dst.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED)
+
+
+_ACTIVE = ("script", "foreignObject", "iframe", "object", "embed", "handler", "listener")
+
+
+def _never_scripted(opf: Any) -> None:
+    """No manifest item is ``scripted`` or has ``remote-resources``: the book runs and fetches nothing."""
+    for item in opf.iter("{http://www.idpf.org/2007/opf}item"):
+        props = [p for p in (item.get("properties") or "").split() if p not in ("scripted", "remote-resources")]
+        if props:
+            item.set("properties", " ".join(props))
+        elif item.get("properties") is not None:
+            del item.attrib["properties"]
+
+
+def without_active_content(data: bytes) -> bytes:
+    """An XHTML or SVG entry of the book without scripts, frames, ``foreignObject``, ``on*`` handlers or
+    ``javascript:`` links. The writers never make any; this is the last gate before the zip, so a book
+    can be shown to contain none. Unchanged (same bytes) when there is nothing to remove."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        tree = etree.fromstring(data, parser=parser)
+    except etree.XMLSyntaxError:
+        return data  # not ours to repair: EPUBCheck reports it
+    changed = False
+    for element in list(tree.iter()):
+        if not isinstance(element.tag, str):
+            continue
+        parent = element.getparent()
+        if etree.QName(element).localname in _ACTIVE and parent is not None:
+            parent.remove(element)
+            changed = True
+            continue
+        for key, value in list(element.attrib.items()):
+            name = etree.QName(key).localname.lower()
+            script_url = re.sub(r"\s", "", value).lower().startswith(("javascript:", "vbscript:"))
+            if name.startswith("on") or (("href" in name or name == "src") and script_url):
+                del element.attrib[key]
+                changed = True
+    if not changed:
+        return data
+    doctype = "<!DOCTYPE html>" if data.lstrip().startswith(b"<?xml") and b"<!DOCTYPE html>" in data[:300] else None
+    return etree.tostring(tree, xml_declaration=True, encoding="utf-8", doctype=doctype)

@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from inclusio.errors import InclusioError
-from inclusio.model import Document, Heading
+from inclusio.model import Document, Heading, Resource
 from inclusio.model.flags import machine_passages, unreviewed_starts
+from inclusio.model.safe_markup import safe_image_data
 from inclusio.store.files import write_atomic
 from inclusio.writers.base import Artifact, RenderContext, writer_failed
 from inclusio.writers.css import profile_css
@@ -33,6 +34,11 @@ from inclusio.writers.xhtml import (
 )
 
 HTML_MEDIA_TYPE = "text/html"
+
+
+def _safe_data_uri(key: str, resource: Resource) -> str:
+    """:func:`data_uri` of the picture, an SVG rebuilt again from the allow-list first (no active content)."""
+    return data_uri(key, resource.model_copy(update={"data": safe_image_data(resource.media_type, resource.data)}))
 
 
 @dataclass
@@ -85,7 +91,7 @@ class HtmlWriter:
         self.warnings += dropped
         view = doc.model_copy(update={"blocks": blocks})
         glossary = [e for e in doc.glossary if e.term.strip()]
-        renderer = FragmentRenderer(view, epub=False, image_src=data_uri, levels=output_heading_levels(blocks),
+        renderer = FragmentRenderer(view, epub=False, image_src=_safe_data_uri, levels=output_heading_levels(blocks),
                                     glossary_href=(lambda ident: f"#{ident}") if glossary else None,
                                     unreviewed=unreviewed_starts(ctx.source, ctx.profile.adaptation_kinds))
         main_id = renderer.unique_id("main")

@@ -13,6 +13,7 @@ from fastapi import APIRouter, File, Form, Header, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 
+from inclusio.api.file_responses import output_file_response
 from inclusio.api.schemas import AUTH_ERRORS, ErrorResponse, JobAccepted, JobView, errors
 from inclusio.api.services import Caller, Services, Svc
 from inclusio.api.uploads import display_name, store_document
@@ -211,8 +212,8 @@ def get_artifact(svc: Svc, who: Caller, job_id: str, name: str) -> FileResponse:
             "The output file is no longer in storage. Submit the document again.",
             message_fr="Le fichier produit n'est plus dans le stockage. Soumettez de nouveau le document.",
             details={"job": job.id, "artifact": name})
-    return FileResponse(path, media_type=record.get("media_type") or "application/octet-stream",
-                        filename=download_name(job.filename, path))
+    # Our own content type, nosniff, attachment and a sandbox (inclusio.api.file_responses).
+    return output_file_response(path, filename=download_name(job.filename, path))
 
 
 def download_name(filename: str, path: Path) -> str:
