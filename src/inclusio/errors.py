@@ -245,6 +245,17 @@ class RequestNotFound(RequestInvalid):
     default_message_fr = "Il n'y a rien à cette adresse. Consultez la documentation de l'API sur /docs."
 
 
+class ReadingTooComplex(RequestInvalid):
+    """The ``reading`` settings JSON is larger or more deeply nested than reading settings ever are."""
+
+    code = "request.reading_too_complex"
+    default_message = ("The reading settings are too large or too deeply nested (at most 4 KB, 3 levels). Send only "
+                       "the settings you change, e.g. {\"font_size_rem\": 1.4, \"colors\": {\"text\": \"#000000\"}}.")
+    default_message_fr = ("Les réglages de lecture sont trop longs ou trop imbriqués (au plus 4 Ko, 3 niveaux). "
+                          "N'envoyez que les réglages modifiés, par ex. {\"font_size_rem\": 1.4, "
+                          "\"colors\": {\"text\": \"#000000\"}}.")
+
+
 class ReviewUnreviewedFlags(InclusioError):
     """A release asked while some blocks are flagged and no person has reviewed them."""
 

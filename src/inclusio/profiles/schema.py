@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from inclusio.profiles.reading import FONT_CHOICES, normalise_font_stack
+
 OutputName = Literal["epub", "html", "mp3", "report", "json", "brf", "large-print"]
 ALL_OUTPUTS: tuple[OutputName, ...] = ("epub", "html", "mp3", "report", "json", "brf", "large-print")
 
@@ -55,9 +57,14 @@ class Colors(_Strict):
 
 
 class ReadingSettings(_Strict):
-    """Visual settings. Always a default the reader can override, never a locked font."""
+    """Visual settings. Always a default the reader can override, never a locked font.
 
-    font_family: str = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
+    Values only, never CSS (:mod:`inclusio.profiles.reading`): ``font_family`` is a list of names
+    from a closed catalogue, stored in canonical spelling; numbers are bounded; colours are ``#rrggbb``.
+    """
+
+    font_family: str = Field(default="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif",
+                             description="comma list of font names, each one of: " + ", ".join(FONT_CHOICES))
     font_size_rem: float = Field(default=1.0, ge=0.8, le=4.0)
     line_height: float = Field(default=1.5, ge=1.0, le=3.0)
     letter_spacing_em: float = Field(default=0.0, ge=0.0, le=0.5)
@@ -67,6 +74,13 @@ class ReadingSettings(_Strict):
     max_line_chars: int = Field(default=70, ge=20, le=200)
     hyphens: bool = False
     colors: Colors = Colors()
+
+    @field_validator("font_family", mode="before")
+    @classmethod
+    def _known_fonts(cls, value: object) -> object:
+        if not isinstance(value, str):
+            raise ValueError("font_family must be a comma list of font names")
+        return normalise_font_stack(value)
 
 
 class SpeechSettings(_Strict):

@@ -23,7 +23,6 @@ a page that needs a signed-in user sends the browser to the sign-in form instead
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -42,6 +41,7 @@ from inclusio.api.services import Services, services
 from inclusio.auth.policy import Principal
 from inclusio.auth.secret import sign
 from inclusio.errors import Forbidden, InclusioError, RequestInvalid
+from inclusio.profiles.reading import page_prefs
 from inclusio.store.accounts import token_digest
 from inclusio.web.i18n import LANGS, translator
 
@@ -123,11 +123,8 @@ def home_of(who: Principal) -> str:
 
 
 def reading_prefs(request: Request) -> dict[str, Any]:
-    try:
-        value = json.loads(request.cookies.get(READING_COOKIE) or "{}")
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
+    """The reader's display cookie as checked values only (size and depth bounded before parsing)."""
+    return page_prefs(request.cookies.get(READING_COOKIE), READER_FONTS)
 
 
 READER_FONTS = {"sans": "Arial, Verdana, sans-serif", "hyper": "'Atkinson Hyperlegible', Verdana, sans-serif",

@@ -12,6 +12,7 @@ stacked (original first) otherwise, so large text and a 320 CSS px screen never 
 from __future__ import annotations
 
 from inclusio.profiles import Profile
+from inclusio.profiles.reading import css_font_stack
 
 
 def _num(value: float) -> str:
@@ -31,9 +32,9 @@ def profile_css(profile: Profile) -> str:
     r = profile.reading
     colors = r.colors
     hyphens = "auto" if r.hyphens else "none"
-    # ``font_family`` comes from a validated profile file; strip characters that could end the
-    # declaration so a careless value cannot inject other rules.
-    family = r.font_family.replace(";", " ").replace("{", " ").replace("}", " ")
+    # Written from the catalogue's canonical names only (inclusio.profiles.reading), never from the
+    # text a profile or a learner typed: nothing can close the declaration, the rule or the <style>.
+    family = css_font_stack(r.font_family)
     return f"""/* inclusio profile: {profile.id} (defaults the reader can override) */
 html {{
   color: {colors.text};

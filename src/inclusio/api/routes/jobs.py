@@ -27,6 +27,7 @@ from inclusio.errors import (
     RequestInvalid,
 )
 from inclusio.profiles import ALL_OUTPUTS, Profile, load_profile, with_reading
+from inclusio.profiles.reading import parse_reading_json
 from inclusio.store.files import StoredOriginal
 from inclusio.store.models import Job
 
@@ -102,19 +103,12 @@ def submit_job(svc: Services, who: Principal, stored: StoredOriginal, *, filenam
 
 
 def parse_reading(raw: str | None) -> dict[str, Any] | None:
-    """The ``reading`` form field: a JSON object of reading settings, or nothing."""
-    if raw is None or not raw.strip():
-        return None
-    try:
-        value = json.loads(raw)
-    except ValueError as exc:
-        raise RequestInvalid("The 'reading' field must be a JSON object, e.g. {\"font_size_rem\": 1.4}.",
-                             message_fr="Le champ « reading » doit être un objet JSON, par ex. "
-                                        "{\"font_size_rem\": 1.4}.", details={"field": "reading"}) from exc
-    if not isinstance(value, dict):
-        raise RequestInvalid("The 'reading' field must be a JSON object.",
-                             message_fr="Le champ « reading » doit être un objet JSON.", details={"field": "reading"})
-    return value
+    """The ``reading`` form field: a JSON object of reading settings, or nothing.
+
+    Size and nesting are bounded before parsing (``request.reading_too_complex``); the values are
+    checked by :func:`inclusio.profiles.with_reading` (font names from a list, numbers in ranges).
+    """
+    return parse_reading_json(raw)
 
 
 def visible_job(svc: Services, who: Principal, job_id: str) -> Job:
