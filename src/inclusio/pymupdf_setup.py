@@ -11,6 +11,7 @@ PDF and OCR converters, PPTX images, the large-print writer, alt text from image
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import TYPE_CHECKING
 
@@ -47,3 +48,29 @@ def load() -> _pymupdf_module:
     # boxes do not depend on what was imported first.
     pymupdf.TOOLS.unset_quad_corrections(True)
     return pymupdf
+
+
+_MUPDF_CODE = re.compile(r"^code=(\d+):")
+_SYSTEM_CODE = 2
+"""MuPDF's ``FZ_ERROR_SYSTEM``: out of memory, a failed read or write; not the document's fault."""
+
+
+def is_document_error(exc: BaseException) -> bool:
+    """True when ``exc`` is MuPDF refusing the document itself (its structure or syntax).
+
+    MuPDF's errors reach Python either as ``pymupdf.mupdf.FzErrorBase`` subclasses (``FzErrorFormat:
+    cycle in page tree``) or, re-raised by PyMuPDF, as a ``RuntimeError`` whose text starts with the
+    MuPDF code (``code=7: Invalid number of pages``, ``code=7: cycle in parent chain``); opening an
+    unreadable file raises ``pymupdf.FileDataError``. All of these mean a damaged or hostile file
+    (``input.corrupt``), except MuPDF's system errors (code 2: memory, reading or writing a file),
+    which are the machine's, and Python's own exceptions (a bug of ours stays ``internal.error``).
+    """
+    pymupdf = load()
+    if isinstance(exc, pymupdf.FileDataError):
+        return True
+    if isinstance(exc, pymupdf.mupdf.FzErrorBase):
+        return not isinstance(exc, pymupdf.mupdf.FzErrorSystem)
+    if type(exc) is RuntimeError:
+        match = _MUPDF_CODE.match(str(exc))
+        return match is not None and int(match.group(1)) != _SYSTEM_CODE
+    return False

@@ -91,6 +91,7 @@ from inclusio.model import (
     SourceRef,
     Table,
 )
+from inclusio.pymupdf_setup import is_document_error
 from inclusio.pymupdf_setup import load as load_pymupdf
 
 if TYPE_CHECKING:
@@ -191,6 +192,8 @@ class _Stats:
     text_pages: int = 0
     scanned: set[int] = field(default_factory=set)
     unreadable: set[int] = field(default_factory=set)
+    unreadable_reason: str = ""
+    """MuPDF's message for the first page that could not be read (a cycle in the page tree...)."""
     toc_hits: int = 0
     sample: list[str] = field(default_factory=list)
     sample_chars: int = 0
@@ -236,8 +239,9 @@ def _collect(doc: Any, pymupdf: Any, toc_by_page: dict[int, list[tuple[int, str]
             page = doc.load_page(pno)
             lines = page_lines(_page_dict(page, pymupdf))
             images = page.get_image_info(xrefs=True)
-        except Exception:  # a damaged page: reported in pass 2, the others go on
+        except Exception as exc:  # a damaged page: reported in pass 2, the others go on
             stats.unreadable.add(pno)
+            stats.unreadable_reason = stats.unreadable_reason or f"page {pno + 1}: {exc}"
             continue
         box = page_box(page)
         chars = stats.account(lines, box.height)
@@ -293,14 +297,24 @@ class PdfConverter:
     def convert(self, path: Path, ctx: ConvertContext) -> Document:
         """Convert a PDF; see the module docstring. Raises ``input.corrupt``, ``input.encrypted``,
         ``input.too_large`` or ``input.no_content``, and ``system.tool_missing`` when a scan needs
-        Tesseract and it is not installed."""
+        Tesseract and it is not installed.
+
+        MuPDF refusing the structure anywhere in the document (a page tree whose ``/Kids`` loop back
+        to an ancestor: ``page_count`` raises "Invalid number of pages") is ``input.corrupt``
+        (:func:`~inclusio.pymupdf_setup.is_document_error`); a page it refuses alone is skipped and
+        reported, and a document none of whose pages can be read is ``input.corrupt``."""
         pymupdf = _pymupdf()
         try:
             doc = pymupdf.open(Path(path), filetype="pdf")
         except Exception as exc:  # MuPDF raises several types for unreadable files
             raise InputCorrupt(details={"reason": str(exc)}) from exc
         with doc:
-            return _Conversion(doc, pymupdf, Path(path), ctx).run()
+            try:
+                return _Conversion(doc, pymupdf, Path(path), ctx).run()
+            except Exception as exc:
+                if not is_document_error(exc):
+                    raise
+                raise InputCorrupt(details={"reason": f"{type(exc).__name__}: {exc}"}) from exc
 
 
 class _Conversion:
@@ -393,6 +407,8 @@ class _Conversion:
         if stats.scanned:
             self._ocr(stats)
         if stats.text_pages == 0 and not stats.image_pages:
+            if len(stats.unreadable) == doc.page_count:  # e.g. every page's /Parent chain loops
+                raise InputCorrupt(details={"reason": f"no page could be read ({stats.unreadable_reason})"})
             raise InputNoContent()
         toc_entries = sum(len(v) for v in toc_by_page.values())
         self.use_toc = toc_entries >= 3 and stats.toc_hits >= 0.5 * toc_entries
@@ -408,7 +424,13 @@ class _Conversion:
         start = 0.6 if stats.scanned else 0.2
         for pno in range(doc.page_count):
             ctx.progress(start + (1 - start) * pno / doc.page_count, f"page {pno + 1}/{doc.page_count}")
-            self._page(pno)
+            try:
+                self._page(pno)
+            except Exception as exc:  # MuPDF refused something on this page only (drawings, images)
+                if not is_document_error(exc):
+                    raise
+                self.builder.issue("pdf.page_unreadable", f"Page {pno + 1} could not be read and was skipped "
+                                   f"({exc}).", source=SourceRef(page=pno + 1))
         ctx.progress(1.0, "done")
 
         text = "\n".join(stats.sample)
