@@ -79,6 +79,13 @@ def _blocks(data: dict[str, Any]) -> list[dict[str, str]]:
     return out
 
 
+def _glossed(text: str, glossary: dict[str, str]) -> str:
+    """A translation uses the glossary's translations of its terms (DATA ``glossary``)."""
+    for term, translation in glossary.items():
+        text = re.sub(rf"(?i)\b{re.escape(term)}\b", translation, text)
+    return text
+
+
 def _injected(text: str) -> bool:
     return any(marker in text.lower() for marker in INJECTION_MARKERS)
 
@@ -189,7 +196,8 @@ class MistralServer:
         if system.startswith("You translate"):
             blocks = _blocks(data)
             return {"blocks": [{"id": b["id"], "text": f"[{task.get('target')}] "
-                                + (_NUMBER.sub("", b["text"]) if "dropfacts" in opts else b["text"])}
+                                + _glossed(_NUMBER.sub("", b["text"]) if "dropfacts" in opts else b["text"],
+                                           data.get("glossary") or {})}
                                for b in blocks]}
         if system.startswith("You write a glossary"):
             terms = []

@@ -11,6 +11,14 @@ The ``alt_text`` adaptation's single block is the figure with ``alt``, ``long_de
   description for charts and diagrams when the profile wants extended detail (a chart's data as
   a table where readable); an image that is mostly text goes to the OCR endpoint and gets its
   text. One call per image, cached by the image's hash and its context.
+
+Verification (:func:`inclusio.analysis.verify.verify`, passes ``alt_text`` and
+``long_description``): the source is the caption, the surrounding text, the course title and the
+image's OCR text. A link, an e-mail address, a phone number or an instruction to the reader
+refuses the answer (asked again once with the findings, then the offline result, flagged);
+numbers, names and words the text does not hold may come from the picture itself, so they are
+flags on the accepted text, not refusals; a chart's data table read from the image is always
+flagged (``verify.unverifiable_data``).
 """
 
 from __future__ import annotations
@@ -22,11 +30,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from inclusio.adapt.context import AdaptContext
-from inclusio.adapt.remote import ProgressFn
+from inclusio.adapt.remote import ProgressFn, fallback_flag
+from inclusio.analysis.verify import Verdict, finding, verify
 from inclusio.errors import InclusioError
 from inclusio.llm.base import ChatRequest, ImageInput
 from inclusio.llm.cache import cache_key
-from inclusio.model.document import Adaptation, Document, Figure, PageMarker
+from inclusio.model.document import Adaptation, Document, Figure, Flag, PageMarker
 
 PASS_NAME = "alt_text"
 MAX_ALT_CHARS = 250
@@ -53,6 +62,23 @@ def _context(doc: Document, index: int) -> str:
     after = [b.plain_text() for b in doc.blocks[index + 1:index + 3] if not isinstance(b, PageMarker)]
     text = " ".join(t for t in [*before, *after] if t)
     return text[:CONTEXT_CHARS]
+
+
+def _source(doc: Document, index: int, figure: Figure, ocr_text: str = "") -> list[str]:
+    """What an alt text may draw from: caption, surrounding text, course title, the image's OCR text."""
+    return [t for t in (figure.caption or "", _context(doc, index), doc.title or "", ocr_text) if t]
+
+
+def _verdicts(alt: str, long: str | None, source: list[str], lang: str) -> list[Verdict]:
+    out = [verify(source[0] if source else "", alt, pass_name="alt_text", lang=lang, context=source[1:])]
+    if long:
+        out.append(verify(source[0] if source else "", long, pass_name="long_description", lang=lang,
+                          context=source[1:]))
+    return out
+
+
+def _flags(verdicts: list[Verdict]) -> list[Flag]:
+    return [flag for verdict in verdicts for flag in verdict.flags()]
 
 
 def ocr_image_text(data: bytes, lang: str) -> str:
@@ -103,8 +129,11 @@ def _offline(doc: Document, figure: Figure, ctx: AdaptContext, ocr_budget: list[
     if not update:
         return None
     shown = figure.model_copy(update={**update, "adaptations": []})
+    index = doc.blocks.index(figure)
+    flags = _flags(_verdicts(update.get("alt", ""), update.get("long_description"),
+                             _source(doc, index, figure, update.get("long_description") or ""), lang))
     return Adaptation(kind=PASS_NAME, provenance=ctx.provenance(PASS_NAME, prompt_version="rules-1"),
-                      lang=doc.block_lang(figure), blocks=[shown], notes=notes)
+                      lang=doc.block_lang(figure), blocks=[shown], notes=notes, flags=flags)
 
 
 def _remote(doc: Document, index: int, figure: Figure, ctx: AdaptContext) -> tuple[dict[str, Any], str, bool]:
@@ -120,17 +149,22 @@ def _remote(doc: Document, index: int, figure: Figure, ctx: AdaptContext) -> tup
     task = {"lang": doc.block_lang(figure), "detail": detail}
     key = cache_key(pass_name=PASS_NAME, prompt_version=prompt.version, model=model,
                     content={"image": resource.sha256, **data}, settings=task)
-    hit = ctx.cache_get(key)
-    if hit is not None:
-        ctx.session.stats.add(PASS_NAME, cache_hits=1)
-        return hit["value"], hit["created_at"], True
-    request = ChatRequest(model=model, system=prompt.text, user=data_message(task, data),
-                          images=(ImageInput(resource.data, resource.media_type),))
+    source = _source(doc, index, figure)
+    lang = doc.block_lang(figure)
 
     def check(answer: AltAnswer) -> str | None:
         if not answer.decorative and not answer.alt.strip():
             return "no alt text for an image that is not decorative"
-        return None
+        verdicts = [] if answer.decorative else _verdicts(answer.alt, answer.long_description, source, lang)
+        return next((reason for v in verdicts if (reason := v.reason())), None)
+
+    hit = ctx.cache_get(key)
+    if hit is not None and check(AltAnswer.model_validate(
+            {k: v for k, v in hit["value"].items() if k in AltAnswer.model_fields})) is None:
+        ctx.session.stats.add(PASS_NAME, cache_hits=1)
+        return hit["value"], hit["created_at"], True
+    request = ChatRequest(model=model, system=prompt.text, user=data_message(task, data),
+                          images=(ImageInput(resource.data, resource.media_type),))
 
     parsed, _ = ctx.session.ask_json(request, AltAnswer, pass_name=PASS_NAME, check=check)
     value = parsed.model_dump()
@@ -145,7 +179,7 @@ def _remote(doc: Document, index: int, figure: Figure, ctx: AdaptContext) -> tup
 
 
 def _remote_adaptation(figure: Figure, value: dict[str, Any], created_at: str, cached: bool,
-                       ctx: AdaptContext, lang: str) -> Adaptation:
+                       ctx: AdaptContext, lang: str, source: list[str]) -> Adaptation:
     from inclusio.llm.prompts import load_prompt
 
     update: dict[str, Any] = {"adaptations": []}
@@ -164,12 +198,19 @@ def _remote_adaptation(figure: Figure, value: dict[str, Any], created_at: str, c
             notes.append("chart data as a table, read by the model: check the values")
         if long and (ctx.profile.images.alt_text == "extended" or value.get("ocr_text")):
             update["long_description"] = long
+        ocr = value.get("ocr_text") or ""
+        prose = None if ocr else value.get("long_description") if "long_description" in update else None
+        flags = _flags(_verdicts(update["alt"], prose, [*source, ocr], lang))
+        if value.get("data_table") and not ocr and "long_description" in update:
+            flags.append(finding("verify.unverifiable_data", blocking=False,
+                                 text=_table_text(value["data_table"]).replace("\n", " / ")).flag())
     if cached:
         notes.append("answer reused from the cache")
     provenance = ctx.provenance(PASS_NAME, engine=ctx.session.engine if ctx.session else "mistral",
                                 model=ctx.model(PASS_NAME), prompt_version=load_prompt("alt_text").version)
     return Adaptation(kind=PASS_NAME, provenance=provenance.model_copy(update={"created_at": created_at}),
-                      lang=lang, blocks=[figure.model_copy(update=update)], notes=notes)
+                      lang=lang, blocks=[figure.model_copy(update=update)], notes=notes,
+                      flags=flags if not value["decorative"] else [])
 
 
 def apply_alt_text(doc: Document, ctx: AdaptContext, *,
@@ -193,11 +234,12 @@ def apply_alt_text(doc: Document, ctx: AdaptContext, *,
                     on_progress(n / len(targets), f"alt text: {n}/{len(targets)} images")
     ocr_budget = [MAX_OFFLINE_OCR]
     failed: dict[str, InclusioError] = {}
-    for _, figure in targets:
+    for index, figure in targets:
         lang = out.block_lang(figure)
         result = results.get(figure.id)
         if isinstance(result, tuple):
-            adaptation: Adaptation | None = _remote_adaptation(figure, *result, ctx=ctx, lang=lang)
+            adaptation: Adaptation | None = _remote_adaptation(figure, *result, ctx=ctx, lang=lang,
+                                                               source=_source(out, index, figure))
             counts["cached" if result[2] else "model"] += 1
         else:
             adaptation = _offline(out, figure, ctx, ocr_budget)
@@ -206,7 +248,12 @@ def apply_alt_text(doc: Document, ctx: AdaptContext, *,
                 counts["fallback"] += 1
                 if adaptation is not None:
                     adaptation = adaptation.model_copy(update={"notes": [
-                        *adaptation.notes, f"model answer not used ({result.code}); needs review"]})
+                        *adaptation.notes, f"model answer not used ({result.code}); needs review"],
+                        "flags": [fallback_flag(result), *adaptation.flags]})
+                else:  # nothing offline either: keep the flag visible (no blocks: the figure is shown as it is)
+                    adaptation = Adaptation(kind=PASS_NAME, lang=lang, flags=[fallback_flag(result)],
+                                            provenance=ctx.provenance(PASS_NAME, prompt_version="rules-1"),
+                                            notes=[f"model answer not used ({result.code}); no alt text; needs review"])
             else:
                 counts["offline" if adaptation else "none"] += 1
         if adaptation is not None:

@@ -14,6 +14,12 @@ Definitions: the **document's own** where it gives one ("on appelle X ...", "X d
 Mistral engine, a simple definition written by the model from the sentence where the word
 occurs (and the term in the target language for a bilingual glossary); else none: the entry is
 flagged as a hard word to explain (``origin="frequency"``, ``definition=None``).
+
+Every definition is verified (:func:`inclusio.analysis.verify.verify`, pass ``glossary``) against
+the sentence where the term occurs, with the whole document as context: no number, date, name,
+link or instruction the document does not hold, no invented sentence. A model definition refused
+is asked again once with the findings, then left out and the entry flagged
+(``adapt.model_fallback``); findings on a kept definition are the entry's flags.
 """
 
 from __future__ import annotations
@@ -26,7 +32,8 @@ from pydantic import BaseModel, Field
 from inclusio.adapt.acronyms import Acronym
 from inclusio.adapt.batching import Unit
 from inclusio.adapt.context import AdaptContext
-from inclusio.adapt.remote import BatchedPass, ProgressFn, run_batched
+from inclusio.adapt.remote import BatchedPass, ProgressFn, fallback_flag, run_batched
+from inclusio.analysis.verify import Verdict, verify
 from inclusio.model.document import Document, GlossaryEntry, Heading, PageMarker
 from inclusio.text.sentences import split_sentences
 
@@ -129,6 +136,14 @@ def document_definition(doc: Document, term: str) -> tuple[str, str] | None:
     return None
 
 
+def _document_text(doc: Document) -> str:
+    return "\n".join(b.plain_text() for b in doc.blocks if not isinstance(b, PageMarker))
+
+
+def _verify(term: str, context: str, definition: str, lang: str, document: str) -> Verdict:
+    return verify(context, definition, pass_name=PASS_NAME, lang=lang, context=document, glossary=[term])
+
+
 def apply_glossary(doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym], *,
                    on_progress: ProgressFn | None = None) -> tuple[Document, dict[str, int]]:
     """A copy of ``doc`` whose :attr:`~inclusio.model.document.Document.glossary` lists the terms."""
@@ -164,6 +179,7 @@ def apply_glossary(doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym
     stats = {"terms": len(entries), "from_document": sum(1 for e in entries.values() if e.definition),
              "model": 0, "cached": 0, "fallback": 0}
     target = ctx.profile.translation.target if ctx.profile.translation.bilingual_glossary else None
+    document = _document_text(out)
     if ctx.session is not None and entries:
         ask = [e for e in entries.values() if e.definition is None or target]
         prompt = load_prompt("glossary")
@@ -171,7 +187,8 @@ def apply_glossary(doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym
             name=PASS_NAME, prompt=prompt, model=ctx.model(PASS_NAME),
             task={"lang": out.lang, "translate_to": target}, schema=GlossaryAnswer,
             answers=lambda parsed: {t.term.lower(): t.model_dump() for t in parsed.terms},
-            check=lambda unit, value: None if value.get("definition") else "empty definition",
+            check=lambda unit, value: _verify(unit.block_id, unit.text, str(value.get("definition") or ""),
+                                              lang, document),
             course=out.title or "", lang=out.lang,
             data_of=lambda batch: {"course": out.title or "",
                                    "terms": [{"term": u.block_id, "context": u.text} for u in batch.units]})
@@ -194,6 +211,12 @@ def apply_glossary(doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym
             stats["fallback"] = len(failed)
             first = next(iter(failed.values()))
             ctx.warn(first, pass_name=PASS_NAME, blocks=sorted(failed))
+            for key, error in failed.items():
+                entries[key] = entries[key].model_copy(update={"flags": [fallback_flag(error)]})
+    for key, entry in entries.items():
+        if entry.definition and entry.origin != "model":  # model definitions were verified when accepted
+            verdict = _verify(entry.term, context.get(key, entry.term), entry.definition, lang, document)
+            entries[key] = entry.model_copy(update={"flags": [*entry.flags, *verdict.flags()]})
     out.glossary = sorted(entries.values(), key=lambda e: e.term.lower())
     return out, stats
 

@@ -7,9 +7,12 @@
 2. the misses are grouped in batches (:func:`inclusio.adapt.batching.batches`) and sent in
    parallel (at most ``llm_concurrency`` in flight); the answer must be the JSON asked for with
    exactly the ids sent, or it is asked again once (:meth:`LLMSession.ask_json`);
-3. each block's answer is checked by the pass (facts kept, not an obeyed injection); the blocks
-   refused are asked again once, together, with the reason; still refused, they are returned
-   as failed with :class:`~inclusio.errors.LLMAnswerInvalid` and the pass falls back and flags;
+3. each block's answer is checked by the pass with the verifier (:mod:`inclusio.analysis.verify`);
+   the blocks refused are asked again once, together, and the second request's user message
+   names each block's findings ("the number 6 in '6 CO2' became 7"); still refused, they are
+   returned as failed with :class:`~inclusio.errors.LLMAnswerInvalid` (``details["findings"]``)
+   and the pass falls back to its offline result and flags it (:func:`fallback_flag`). A cached
+   answer is verified again (the verifier may have become stricter): refused, it is asked anew;
 4. accepted answers are cached per block, with their creation time (a re-run reproduces the
    same provenance); so are refusals of a block's content (a re-run reproduces the fallback and
    its flag). Failures of a whole call (server unavailable, malformed JSON twice) are not
@@ -27,10 +30,12 @@ from pydantic import BaseModel
 
 from inclusio.adapt.batching import Batch, Unit, batches
 from inclusio.adapt.context import AdaptContext
+from inclusio.analysis.verify import Verdict, finding
 from inclusio.errors import InclusioError, LLMAnswerInvalid
 from inclusio.llm.base import ChatRequest
 from inclusio.llm.cache import cache_key
-from inclusio.llm.prompts import Prompt, data_message
+from inclusio.llm.prompts import Prompt, data_message, repair_message
+from inclusio.model.document import Flag
 
 ProgressFn = Callable[[float, str], None]
 
@@ -54,8 +59,8 @@ class BatchedPass:
     schema: type[BaseModel]
     answers: Callable[[Any], dict[str, Any]]
     """Parsed answer -> {block id: JSON-ready value}."""
-    check: Callable[[Unit, Any], str | None]
-    """A reason to refuse one block's value, or None."""
+    check: Callable[[Unit, Any], Verdict | str | None]
+    """The verifier's verdict on one block's value (or a reason to refuse it, or None)."""
     course: str = ""
     lang: str = "fr"
     data_of: Callable[[Batch], Any] | None = None
@@ -69,9 +74,24 @@ def _key(spec: BatchedPass, unit: Unit) -> str:
                      settings=spec.task)
 
 
-def _request(spec: BatchedPass, batch: Batch) -> ChatRequest:
+def refusal(result: Verdict | str | None) -> str | None:
+    """The reason a check result refuses a value (None: accepted)."""
+    return result.reason() if isinstance(result, Verdict) else result
+
+
+def fallback_flag(error: InclusioError) -> Flag:
+    """The flag of a block whose model answer was not used (refused twice, or the call failed)."""
+    reasons = error.details.get("findings") or error.details.get("reasons") or []
+    text = "; ".join(str(r) for r in reasons[-1:]) if reasons else error.code
+    return finding("adapt.model_fallback", text=text if reasons else error.code).flag()
+
+
+def _request(spec: BatchedPass, batch: Batch, repair: dict[str, str] | None = None) -> ChatRequest:
     data = spec.data_of(batch) if spec.data_of else {"course": spec.course, "sections": batch.sections()}
-    return ChatRequest(model=spec.model, system=spec.prompt.text, user=data_message(spec.task, data))
+    user = data_message(spec.task, data)
+    if repair:
+        user = repair_message(user, repair)
+    return ChatRequest(model=spec.model, system=spec.prompt.text, user=user)
 
 
 def _ids_check(spec: BatchedPass, batch: Batch) -> Callable[[Any], str | None]:
@@ -88,9 +108,9 @@ def _ids_check(spec: BatchedPass, batch: Batch) -> Callable[[Any], str | None]:
     return check
 
 
-def _ask(ctx: AdaptContext, spec: BatchedPass, batch: Batch) -> dict[str, Any]:
+def _ask(ctx: AdaptContext, spec: BatchedPass, batch: Batch, repair: dict[str, str] | None = None) -> dict[str, Any]:
     assert ctx.session is not None
-    parsed, _ = ctx.session.ask_json(_request(spec, batch), spec.schema, pass_name=spec.name,
+    parsed, _ = ctx.session.ask_json(_request(spec, batch, repair), spec.schema, pass_name=spec.name,
                                      source_tokens=batch.tokens, check=_ids_check(spec, batch))
     return spec.answers(parsed)
 
@@ -102,25 +122,26 @@ def _run_batch(ctx: AdaptContext, spec: BatchedPass, batch: Batch) -> tuple[dict
         values = _ask(ctx, spec, batch)
     except InclusioError as exc:
         return done, {u.block_id: exc for u in batch.units}
-    refused = {u.block_id: reason for u in batch.units if (reason := spec.check(u, values[u.block_id]))}
+    refused = {u.block_id: reason for u in batch.units if (reason := refusal(spec.check(u, values[u.block_id])))}
     if refused:
         again = Batch([u for u in batch.units if u.block_id in refused])
         try:
             ctx.session.stats.add(spec.name, invalid_answers=len(refused))  # type: ignore[union-attr]
-            second = _ask(ctx, spec, again)
+            second = _ask(ctx, spec, again, repair=refused)
         except InclusioError as exc:
             second = {}
             failed.update({bid: exc for bid in refused})
         for unit in again.units:
             if unit.block_id in failed:
                 continue
-            reason = spec.check(unit, second[unit.block_id])
+            reason = refusal(spec.check(unit, second[unit.block_id]))
             if reason is None:
                 values[unit.block_id] = second[unit.block_id]
                 refused.pop(unit.block_id)
             else:
                 failed[unit.block_id] = LLMAnswerInvalid(details={"pass": spec.name, "block": unit.block_id,
-                                                                  "reasons": [refused[unit.block_id], reason]})
+                                                                  "reasons": [refused[unit.block_id], reason],
+                                                                  "findings": [reason]})
     for unit in batch.units:
         error = failed.get(unit.block_id)
         if isinstance(error, LLMAnswerInvalid):
@@ -152,7 +173,7 @@ def run_batched(ctx: AdaptContext, spec: BatchedPass, units: list[Unit], *,
             failed[unit.block_id] = LLMAnswerInvalid(details={"pass": spec.name, "block": unit.block_id,
                                                               "reasons": hit["refused"], "cached": True})
             ctx.session.stats.add(spec.name, cache_hits=1)
-        elif hit is not None:
+        elif hit is not None and refusal(spec.check(unit, hit["value"])) is None:
             done[unit.block_id] = Done(hit["value"], hit["created_at"], cached=True)
             ctx.session.stats.add(spec.name, cache_hits=1)
         else:

@@ -9,9 +9,12 @@ tables, captions, notes and code are left as they are (titles and course terms a
   acronyms the document defines itself when the profile asks for it. For ``plain`` this is
   only the sentence work: words are not simplified offline, and a note says so.
 * **Mistral**: the prompt ``easy_read`` (STANDARDS §3 rules, facts and course terms kept),
-  blocks sent by section with their section and course titles; each answer is checked
-  (:mod:`inclusio.adapt.guard`), asked again once if refused, else the offline result is used
-  and flagged (a note on the adaptation and a coded warning).
+  blocks sent by section with their section and course titles; each answer is checked by the
+  verifier (:func:`inclusio.analysis.verify.verify`), asked again once with its findings if
+  refused, else the offline result is used and flagged (``adapt.model_fallback``, a note and a
+  coded warning).
+
+Offline results are verified too: what the verifier finds becomes flags on the adaptation.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ from inclusio.adapt.acronyms import Acronym, expand
 from inclusio.adapt.batching import Unit, rewritable, section_titles
 from inclusio.adapt.context import AdaptContext
 from inclusio.adapt.easy_read import adapt_paragraph
-from inclusio.adapt.guard import refuse_reason
-from inclusio.adapt.remote import BatchedPass, Done, ProgressFn, run_batched
+from inclusio.adapt.remote import BatchedPass, Done, ProgressFn, fallback_flag, run_batched
+from inclusio.analysis.faithfulness import adaptation_text
+from inclusio.analysis.verify import Verdict, verify
 from inclusio.errors import InclusioError
 from inclusio.model.document import Adaptation, Block, Document, ListBlock, ListItem, Paragraph
 
@@ -112,6 +116,10 @@ def _remote_adaptation(block: Paragraph, lang: str, ctx: AdaptContext, kind: str
     return Adaptation(kind=kind, provenance=provenance, lang=lang, blocks=blocks, notes=notes)
 
 
+def _verify(source: str, answer: str, kind: str, lang: str, context: list[str], terms: list[str]) -> Verdict:
+    return verify(source, answer, pass_name=kind, lang=lang, context=[c for c in context if c], terms=terms)
+
+
 def apply_rewrite(doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym], *,
                   on_progress: ProgressFn | None = None) -> tuple[Document, dict[str, int]]:
     """A copy of ``doc`` with a ``kind`` (= the profile's level) adaptation on each rewritten paragraph.
@@ -132,6 +140,8 @@ def apply_rewrite(doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym]
     failed: dict[str, InclusioError] = {}
     spec: BatchedPass | None = None
     terms = list(ctx.profile.glossary.course_terms)
+    langs = {b.id: out.block_lang(b) for b in targets}
+    known = [a.long for a in acronyms.values()]  # acronyms the document defines: a rewrite may write them out
     if ctx.session is not None and targets:
         settings = ctx.profile.adaptation
         spec = BatchedPass(
@@ -139,7 +149,8 @@ def apply_rewrite(doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym]
             task={"level": kind, "max_words": settings.max_sentence_words, "terms": terms},
             schema=RewriteAnswer,
             answers=lambda parsed: {b.id: {"parts": [p.model_dump() for p in b.parts]} for b in parsed.blocks},
-            check=lambda unit, value: refuse_reason(unit.text, _parts_text(value["parts"]), terms=terms),
+            check=lambda unit, value: _verify(unit.text, _parts_text(value["parts"]), kind, langs[unit.block_id],
+                                              [unit.section, out.title or "", *known], terms),
             course=out.title or "", lang=out.lang)
         units = [Unit(b.id, b.text, titles.get(b.id, "")) for b in targets]  # type: ignore[union-attr]
         results, failed = run_batched(ctx, spec, units, on_progress=on_progress)
@@ -159,9 +170,14 @@ def apply_rewrite(doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym]
                     adaptation = Adaptation(kind=kind, provenance=ctx.provenance(kind, prompt_version="rules-1"),
                                             lang=lang, blocks=[block.model_copy(update={"adaptations": [],
                                                                                         "id": f"{block.id}.e1"})])
-                adaptation = adaptation.model_copy(update={"notes": [*adaptation.notes, flag]})
+                adaptation = adaptation.model_copy(update={"notes": [*adaptation.notes, flag],
+                                                           "flags": [fallback_flag(error)]})
             else:
                 counts["offline"] += 1 if adaptation else 0
+            if adaptation is not None and adaptation.provenance.engine == "offline":
+                verdict = _verify(block.text, adaptation_text(adaptation), kind, lang,
+                                  [titles.get(block.id, ""), out.title or "", *known], terms)
+                adaptation = adaptation.model_copy(update={"flags": [*adaptation.flags, *verdict.flags()]})
         kept = [a for a in block.adaptations if not (a.kind == kind and not a.provenance.reviewed_by)]
         block.adaptations = kept + ([adaptation] if adaptation else [])
     by_code: dict[str, list[str]] = {}

@@ -7,8 +7,10 @@ get none.
 
 * **Offline**: extractive, the first sentence of each of the section's paragraphs (at most
   ``max_points``), labelled as such and marked for review.
-* **Mistral**: the prompt ``summary``; a point with a number that is not in the section is
-  refused (asked again once, then the extractive points are used and flagged).
+* **Mistral**: the prompt ``summary``; the points are verified against the section's source text
+  (:func:`inclusio.analysis.verify.verify`, pass ``summary``: nothing added, nothing changed;
+  facts may be left out); refused, they are asked again once with the findings, then the
+  extractive points are used and flagged. Extractive points are verified too (flags).
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from pydantic import BaseModel, Field
 
 from inclusio.adapt.batching import Batch, Unit
 from inclusio.adapt.context import AdaptContext
-from inclusio.adapt.guard import numbers
-from inclusio.adapt.remote import BatchedPass, ProgressFn, run_batched
+from inclusio.adapt.remote import BatchedPass, ProgressFn, fallback_flag, run_batched
+from inclusio.analysis.verify import Verdict, verify
 from inclusio.model.document import Adaptation, Block, Document, Heading, ListBlock, ListItem, Paragraph
 from inclusio.text.sentences import split_sentences
 
@@ -75,9 +77,21 @@ def extractive_points(text: str, max_points: int) -> list[str]:
     return points
 
 
-def _check(unit: Unit, value: dict[str, list[str]]) -> str | None:
-    invented = sorted(set().union(*(numbers(p) for p in value["points"])) - numbers(unit.text))
-    return f"numbers not in the section: {', '.join(invented[:5])}" if invented else None
+def _source_texts(doc: Document) -> dict[str, str]:
+    """Heading id -> the section's own text (the source, not a rewrite): what key points are checked against."""
+    out: dict[str, str] = {}
+    for top in doc.sections():
+        for section in top.walk():
+            if section.heading is not None:
+                out[section.heading.id] = "\n".join(b.plain_text() for b in section.blocks
+                                                    if isinstance(b, Paragraph | ListBlock))
+    return out
+
+
+def _verify(sources: dict[str, str], lang: str, unit: Unit, points: list[str]) -> Verdict:
+    """Key points against the section's source text; the reader's text (a checked rewrite) is context."""
+    return verify(sources.get(unit.block_id, unit.text), "\n".join(points), pass_name=PASS_NAME, lang=lang,
+                  context=[unit.section, unit.text])
 
 
 def apply_summaries(doc: Document, ctx: AdaptContext, *,
@@ -89,6 +103,7 @@ def apply_summaries(doc: Document, ctx: AdaptContext, *,
     targets = _sections(out, settings.min_section_words)
     counts = {"sections": len(targets), "model": 0, "cached": 0, "offline": 0, "fallback": 0}
     done, failed, spec = {}, {}, None
+    sources = _source_texts(out)
     if ctx.session is not None and targets:
         prompt = load_prompt("summary")
 
@@ -100,7 +115,8 @@ def apply_summaries(doc: Document, ctx: AdaptContext, *,
                            task={"max_points": settings.max_points}, schema=SummaryAnswer,
                            answers=lambda parsed: {s.id: {"points": s.points[: settings.max_points]}
                                                    for s in parsed.sections},
-                           check=_check, course=out.title or "", lang=out.lang, data_of=data_of)
+                           check=lambda unit, value: _verify(sources, out.lang, unit, value["points"]),
+                           course=out.title or "", lang=out.lang, data_of=data_of)
         done, failed = run_batched(ctx, spec, [Unit(h.id, text, h.text) for h, text in targets],
                                    on_progress=on_progress)
     for heading, text in targets:
@@ -127,9 +143,12 @@ def apply_summaries(doc: Document, ctx: AdaptContext, *,
                 counts["offline"] += 1
         if not points:
             continue
+        flags = [fallback_flag(failed[heading.id])] if heading.id in failed else []
+        if provenance.engine == "offline":
+            flags += _verify(sources, out.block_lang(block), Unit(heading.id, text, heading.text), points).flags()
         shown = block.model_copy(update={"adaptations": []})
         adaptation = Adaptation(kind=PASS_NAME, provenance=provenance, lang=out.block_lang(block),
-                                text="\n".join(points), notes=notes, blocks=[
+                                text="\n".join(points), notes=notes, flags=flags, blocks=[
                                     shown,
                                     Paragraph(id=f"{heading.id}.k1", text=LEAD.get(lang, LEAD["en"]),
                                               lang=block.lang),

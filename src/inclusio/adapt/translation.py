@@ -3,19 +3,24 @@
 Headings and body paragraphs get a ``translation`` adaptation (``lang`` = the profile's
 ``translation.target``) whose block is the same block translated. In ``parallel`` mode the
 reader's view keeps the French text (writers may show the translation beside it); in
-``replace`` mode the translation is shown instead. Numbers must survive the translation or
-the block is asked again once, then left untranslated and flagged. There is no offline
-translation: with the offline engine the pass reports ``adapt.translation_unavailable``.
+``replace`` mode the translation is shown instead. Each answer is verified
+(:func:`inclusio.analysis.verify.verify`, pass ``translation``: numbers, dates, symbols and
+full names kept, nothing added, no instruction, glossary terms translated as the glossary
+says, not far longer than the source); refused, it is asked again once with the findings,
+then the block is left untranslated: its ``translation`` adaptation has no blocks (the view
+shows the source) and carries the ``adapt.model_fallback`` flag. The glossary's translations go
+to the model inside DATA (``glossary``). There is no offline translation: with the offline
+engine the pass reports ``adapt.translation_unavailable``.
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel
 
-from inclusio.adapt.batching import Unit, rewritable, section_titles
+from inclusio.adapt.batching import Batch, Unit, rewritable, section_titles
 from inclusio.adapt.context import AdaptContext
-from inclusio.adapt.guard import numbers
-from inclusio.adapt.remote import BatchedPass, ProgressFn, run_batched
+from inclusio.adapt.remote import BatchedPass, ProgressFn, fallback_flag, run_batched
+from inclusio.analysis.verify import verify
 from inclusio.model.document import Adaptation, Document, Heading
 
 PASS_NAME = "translation"
@@ -28,13 +33,6 @@ class TranslatedBlock(BaseModel):
 
 class TranslationAnswer(BaseModel):
     blocks: list[TranslatedBlock]
-
-
-def _check(unit: Unit, value: dict[str, str]) -> str | None:
-    if not value["text"].strip():
-        return "empty translation"
-    missing = sorted(numbers(unit.text) - numbers(value["text"]))
-    return f"numbers dropped: {', '.join(missing[:5])}" if missing else None
 
 
 def apply_translation(doc: Document, ctx: AdaptContext, *,
@@ -57,13 +55,30 @@ def apply_translation(doc: Document, ctx: AdaptContext, *,
     targets = [b for b in out.blocks if (isinstance(b, Heading) or rewritable(b))
                and out.block_lang(b).split("-")[0] != target.split("-")[0]]
     prompt = load_prompt("translation")
+    langs = {b.id: out.block_lang(b) for b in targets}
+    terms = {e.term: e.translations[target] for e in out.glossary if e.translations.get(target)}
+
+    def data_of(batch: Batch) -> dict[str, object]:
+        texts = "\n".join(u.text.lower() for u in batch.units)
+        return {"course": out.title or "", "sections": batch.sections(),
+                "glossary": {term: tr for term, tr in terms.items() if term.lower() in texts}}
+
     spec = BatchedPass(name=PASS_NAME, prompt=prompt, model=ctx.model(PASS_NAME), task={"target": target},
                        schema=TranslationAnswer, answers=lambda p: {b.id: {"text": b.text} for b in p.blocks},
-                       check=_check, course=out.title or "", lang=out.lang)
+                       check=lambda unit, value: verify(unit.text, value["text"], pass_name=PASS_NAME,
+                                                        lang=langs[unit.block_id], answer_lang=target,
+                                                        glossary=out.glossary),
+                       course=out.title or "", lang=out.lang, data_of=data_of)
     units = [Unit(b.id, b.plain_text(), titles.get(b.id, "")) for b in targets]
     done, failed = run_batched(ctx, spec, units, on_progress=on_progress)
     counts = {"blocks": len(targets), "model": 0, "cached": 0, "failed": len(failed)}
     for block in targets:
+        if block.id in failed:  # left untranslated: no blocks (the view shows the source), flagged
+            provenance = ctx.provenance(PASS_NAME, engine=ctx.session.engine, model=spec.model,
+                                        prompt_version=prompt.version)
+            block.adaptations = [a for a in block.adaptations if a.kind != PASS_NAME] + [Adaptation(
+                kind=PASS_NAME, provenance=provenance, lang=target, flags=[fallback_flag(failed[block.id])],
+                notes=["not translated: the model's answer was not used; needs review"])]
         if block.id not in done:
             continue
         result = done[block.id]

@@ -41,6 +41,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from inclusio.analysis import numbers_dates as nd
 from inclusio.analysis.faithfulness import contains_folded, find_entities
@@ -229,7 +230,12 @@ def _unit(text: str, start: int, end: int) -> tuple[str, str]:
 
 def facts(text: str, lang: str) -> list[Occurrence]:
     """Every fact of ``text`` as an occurrence in context (see the module docstring)."""
-    lang = nd.lang_root(lang)
+    return list(_facts(text, nd.lang_root(lang)))
+
+
+@lru_cache(maxsize=32)
+def _facts(text: str, lang: str) -> tuple[Occurrence, ...]:
+    """Cached: a glossary checks many definitions against the same document."""
     out, spans = _masks(text)
     for date in nd.find_dates(text, lang):
         if not any(a <= date.start < b for a, b in spans):
@@ -248,7 +254,7 @@ def facts(text: str, lang: str) -> list[Occurrence]:
             continue
         kind = "symbol" if span.label in ("SYMBOL", "ACRONYM") else "entity"
         out.append(Occurrence(kind, span.text, (nd.fold(span.text),)))
-    return out
+    return tuple(out)
 
 
 # -- words ------------------------------------------------------------------------------------------
@@ -269,6 +275,11 @@ def _stem(word: str) -> str:
 
 def _support(words: Iterable[str]) -> set[str]:
     return {_stem(w) for w in words}
+
+
+@lru_cache(maxsize=32)
+def _support_of(text: str) -> frozenset[str]:
+    return frozenset(_support(content_words(text)))
 
 
 def _sentences(text: str) -> list[str]:
@@ -422,8 +433,8 @@ def _check_instructions(source: str, answer: str, policy: Policy) -> list[Findin
     return [finding("verify.instruction", text=new[0])] if new else []
 
 
-def _check_words(source: str, answer: str, support_text: str, policy: Policy) -> list[Finding]:
-    support = _support(content_words(support_text))
+def _check_words(source: str, answer: str, support_texts: Sequence[str], policy: Policy) -> list[Finding]:
+    support = frozenset().union(*(_support_of(t) for t in support_texts))
     out: list[Finding] = []
     if policy.words is not None:
         for sentence in _sentences(answer):
@@ -518,7 +529,7 @@ def verify(source: str, answer: str, *, pass_name: str, lang: str, answer_lang: 
     if policy.cross_language:
         found += _check_translation(source, answer, answer_lang, entries)
     else:
-        found += _check_words(source, answer, support, policy)
+        found += _check_words(source, answer, [source, context_text, "\n".join(glossary_texts)], policy)
         if policy.keep_facts:
             found += _check_terms(source, answer, terms)
     return verdict

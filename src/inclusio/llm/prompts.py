@@ -49,6 +49,22 @@ def data_message(task: dict[str, Any], data: Any) -> str:
     new instruction: quotes and newlines come out as ``\\"`` and ``\\n``. The closing marker is
     also escaped inside strings, in case a document quotes it.
     """
-    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    payload = payload.replace(DATA_CLOSE, "DATA\\u003e\\u003e\\u003e")
+    payload = _neutralise(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     return f"TASK {json.dumps(task, ensure_ascii=False, separators=(',', ':'))}\n{DATA_OPEN}\n{payload}\n{DATA_CLOSE}"
+
+
+def _neutralise(payload: str) -> str:
+    """Both markers escaped inside JSON strings: a document quoting them cannot open or close DATA."""
+    return (payload.replace(DATA_CLOSE, "DATA\\u003e\\u003e\\u003e")
+            .replace(DATA_OPEN, "\\u003c\\u003c\\u003cDATA"))
+
+
+def repair_message(user: str, findings: dict[str, str]) -> str:
+    """``user`` (a :func:`data_message`) followed by why the previous answer was refused, per id.
+
+    The findings quote facts of the document and of the refused answer: they go as JSON after the
+    DATA section, markers neutralised, never into the system prompt.
+    """
+    refused = _neutralise(json.dumps(findings, ensure_ascii=False, separators=(",", ":")))
+    return (f"{user}\nREFUSED Your previous answer was refused for these ids. Answer again for them, fixing "
+            f"exactly these problems and staying faithful to DATA: {refused}")
