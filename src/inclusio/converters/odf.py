@@ -6,6 +6,20 @@ lock and one would silently do nothing), under a time limit, with the process gr
 timeout. The result goes through :class:`~inclusio.converters.docx.DocxConverter` or
 :class:`~inclusio.converters.pptx.PptxConverter`; the Document's source then names the ODF file.
 
+**LibreOffice fetches nothing a document names.** An ODT can link a picture or an OLE object to
+``http://...`` (or a ``file:`` path), and LibreOffice loads linked pictures while converting: a hostile
+upload would make the worker (or the API process, for the teacher's readability preview) send requests
+wherever it likes. Two layers, both always applied when available:
+
+* **no network**: ``soffice`` runs in a private network namespace (``unshare --net`` as root,
+  ``unshare --map-root-user --net`` otherwise, where the kernel allows unprivileged user namespaces),
+  which has only a loopback interface that is down: no address, not even 127.0.0.1, is reachable. The
+  namespace is probed once per process (:func:`network_sandbox`); when neither works a warning is
+  logged (``inclusio.converters.odf``) and only the second layer remains;
+* **links off**: the temporary user profile is written with LibreOffice's own settings
+  (:data:`NO_LINKS_XCU`): untrusted referer links blocked, link updates "never" in Writer and
+  Impress, macros disabled.
+
 When LibreOffice is not installed the error is ``system.libreoffice_missing``, naming the Debian
 packages (``libreoffice-writer-nogui`` for ODT, ``libreoffice-impress-nogui`` for ODP). Before
 LibreOffice sees the file, the zip is checked like an Office file (zip bomb) and its XML parts
@@ -14,6 +28,8 @@ must not declare a DTD (``input.unsafe``).
 
 from __future__ import annotations
 
+import functools
+import logging
 import os
 import shutil
 import signal
@@ -58,8 +74,52 @@ def find_soffice() -> str | None:
     return None
 
 
+log = logging.getLogger("inclusio.converters.odf")
+
+NO_LINKS_XCU = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+           xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="BlockUntrustedRefererLinks" \
+oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="MacroSecurityLevel" \
+oor:op="fuse"><value>3</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Security/Scripting"><prop oor:name="DisableMacrosExecution" \
+oor:op="fuse"><value>true</value></prop></item>
+<item oor:path="/org.openoffice.Office.Writer/Content/Update"><prop oor:name="Link" \
+oor:op="fuse"><value>2</value></prop></item>
+<item oor:path="/org.openoffice.Office.Impress/Content/Update"><prop oor:name="Link" \
+oor:op="fuse"><value>2</value></prop></item>
+</oor:items>
+"""
+"""LibreOffice's own settings in the conversion's user profile: linked content is never loaded or updated."""
+
+_SANDBOXES = (["unshare", "--net"], ["unshare", "--map-root-user", "--net"])
+
+
+@functools.cache
+def network_sandbox() -> tuple[str, ...]:
+    """The command prefix that runs a program without network (a private network namespace), or ``()``.
+
+    Probed once per process: ``unshare --net`` (root), then ``unshare --map-root-user --net``
+    (unprivileged user namespaces). ``()`` (with a logged warning) when neither works.
+    """
+    program = shutil.which("unshare")
+    for prefix in _SANDBOXES if program else ():
+        try:
+            done = subprocess.run([program, *prefix[1:], "true"], capture_output=True, timeout=10, check=False)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if done.returncode == 0:
+            return (program, *prefix[1:])
+    log.warning("LibreOffice runs WITH network access: no private network namespace is available here "
+                "(unshare --net needs root, unshare --map-root-user --net needs unprivileged user namespaces). "
+                "Linked content stays off by LibreOffice's own settings only.")
+    return ()
+
+
 def _run(command: list[str], cwd: Path, timeout: int) -> subprocess.CompletedProcess[bytes]:
     """Run LibreOffice in its own process group; on timeout kill the whole group (it forks)."""
+    command = [*network_sandbox(), *command]
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                start_new_session=True, env={**os.environ, "HOME": str(cwd)})
     try:
@@ -100,6 +160,8 @@ class OdfConverter:
             work = Path(tmp)
             source = work / f"input{suffix}"
             shutil.copyfile(path, source)
+            (work / "profile" / "user").mkdir(parents=True)
+            (work / "profile" / "user" / "registrymodifications.xcu").write_text(NO_LINKS_XCU, encoding="utf-8")
             command = [soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
                        "--nolockcheck", "--convert-to", target, "--outdir", str(work / "out"), str(source)]
             try:
