@@ -273,7 +273,10 @@ def regenerate_block(doc: Document, block_id: str, kind: str, profile: Any, sett
         target = target.model_copy(update={"alt": None})
     resources = {target.image: doc.resources[target.image]} \
         if isinstance(target, Figure) and target.image in doc.resources else {}
-    mini = Document(title=doc.title, lang=doc.lang, source=doc.source, resources=resources,
+    from inclusio.pipeline.job import shared_view
+
+    shared = shared_view(doc)  # the model (and its answer cache) never sees the uploader's file name
+    mini = Document(title=shared.title, lang=doc.lang, source=shared.source, resources=resources,
                     blocks=[*([heading.model_copy(update={"adaptations": []})] if heading else []), target])
     result = adapt_document(mini, _narrowed(profile, kind), settings)
     fresh = result.document.find(block_id).adaptation(kind)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
@@ -22,6 +23,13 @@ from inclusio.errors import RequestInvalid, UserExists, UserNotFound
 from inclusio.store.db import looks_like_id
 from inclusio.store.models import ROLES, ApiToken, AuditEntry, LearnerProfile, User, new_id, utcnow
 
+log = logging.getLogger("inclusio.store")
+
+AUDIT_DETAIL_KEYS = frozenset({"found", "jobs", "shares", "account_deleted", "count", "role"})
+"""What an audit entry's details may hold: counts and yes/no facts (booleans, integers) and an account's
+role; never a profile id, a name or a file name."""
+ERASED_PREFIX = "erased-"
+"""Audit entries of a deleted account carry ``erased-<24 hex>`` instead of its id."""
 TOKEN_PREFIX = "inc_"
 """Local tokens start with this, so they are never mistaken for a JWT from the identity provider."""
 
@@ -192,10 +200,32 @@ class UserStore:
 
     def audit(self, *, actor_id: str | None, action: str, subject_id: str | None = None,
               institution: str | None = None, details: dict[str, Any] | None = None) -> None:
-        """Record who did what to whose personal data (ids only, never the data itself)."""
+        """Record who did what to whose personal data (ids only, never the data itself).
+
+        ``details`` keeps only the keys of :data:`AUDIT_DETAIL_KEYS` with plain values: the log says
+        that a profile was written, never which one (a profile id tells a disability).
+        """
+        kept = {key: value for key, value in (details or {}).items()
+                if key in AUDIT_DETAIL_KEYS and (isinstance(value, bool | int) or (key == "role" and value in ROLES))}
+        if details and len(kept) != len(details):
+            log.warning("audit %s: details %s left out (the audit log holds no personal data)", action,
+                        sorted(set(details) - set(kept)))
         with self._sessions.begin() as session:
             session.add(AuditEntry(at=utcnow(), actor_id=actor_id, action=action[:48], subject_id=subject_id,
-                                   institution=institution, details=details or {}))
+                                   institution=institution, details=kept))
+
+    def pseudonymise_audit(self, user_id: str) -> str:
+        """Replace ``user_id`` in the audit log by a random pseudonym (``erased-<hex>``), returned.
+
+        For an account that is deleted: its entries stay (accountability: what was read or changed,
+        when, by whom), linked to each other by the pseudonym, but nothing ties them to the person
+        any more.
+        """
+        pseudonym = ERASED_PREFIX + secrets.token_hex(12)
+        with self._sessions.begin() as session:
+            session.execute(update(AuditEntry).where(AuditEntry.subject_id == user_id).values(subject_id=pseudonym))
+            session.execute(update(AuditEntry).where(AuditEntry.actor_id == user_id).values(actor_id=pseudonym))
+        return pseudonym
 
     def audit_entries(self, *, institution: str | None = None, subject_id: str | None = None,
                       limit: int = 200) -> list[AuditEntry]:

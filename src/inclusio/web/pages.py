@@ -255,8 +255,8 @@ def student_profile(request: Request, csrf_token: Annotated[str, Form()] = "",
         return _student_page(request, who, chosen=chosen, adjust=adjust)
     if chosen:
         svc.users.set_profile(who.id, chosen)
-        svc.users.audit(actor_id=who.id, action="profile.write", subject_id=who.id, institution=who.institution,
-                        details={"profile": chosen})
+        # that it changed, not to what: a profile id tells a disability
+        svc.users.audit(actor_id=who.id, action="profile.write", subject_id=who.id, institution=who.institution)
     from inclusio.web.i18n import translator
 
     response = _student_page(request, who, chosen=chosen, adjust=adjust,

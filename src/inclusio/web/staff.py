@@ -143,8 +143,8 @@ def staff_cohort(request: Request, csrf_token: Annotated[str, Form()] = "",
         if not can_manage_user(who, user) or user.role != "student":
             continue
         svc.users.set_profile(user.id, chosen.id)
-        svc.users.audit(actor_id=who.id, action="profile.write", subject_id=user.id, institution=user.institution,
-                        details={"profile": chosen.id})
+        # that it changed, not to what: a profile id tells a disability
+        svc.users.audit(actor_id=who.id, action="profile.write", subject_id=user.id, institution=user.institution)
         done += 1
     t = translator(web.lang_of(request))
     return _staff_page(request, who, notice=t("cohort_done", profile=chosen.id, n=done))

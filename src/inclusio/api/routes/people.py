@@ -65,8 +65,8 @@ def _profile_view(svc: Services, who: Principal, user: User) -> LearnerProfileVi
 def _set_profile(svc: Services, who: Principal, user: User, update: LearnerProfileUpdate) -> LearnerProfileView:
     chosen = resolve_profile(svc, update.profile)
     row = svc.users.set_profile(user.id, chosen.id)
-    svc.users.audit(actor_id=who.id, action="profile.write", subject_id=user.id, institution=user.institution,
-                    details={"profile": chosen.id})
+    # that it changed, not to what: a profile id tells a disability
+    svc.users.audit(actor_id=who.id, action="profile.write", subject_id=user.id, institution=user.institution)
     return LearnerProfileView(user_id=user.id, profile=row.profile_id, updated_at=row.updated_at.isoformat())
 
 
@@ -78,7 +78,8 @@ def me(svc: Svc, who: Caller) -> UserView:
 @router.delete("/me", response_model=Erased, responses=errors(*AUTH_ERRORS),
                summary="Delete my account, my profile and every job and file made from my documents")
 def delete_me(svc: Svc, who: Caller) -> Erased:
-    done = erase_user_data(svc.store, svc.users, svc.files, who.id, actor_id=who.id, delete_account=True)
+    done = erase_user_data(svc.store, svc.users, svc.files, who.id, actor_id=who.id, delete_account=True,
+                           settings=svc.settings)
     return Erased(user_id=done.user_id, jobs=done.jobs, files=done.files, account_deleted=True,
                   shares=done.shares)
 
@@ -130,7 +131,8 @@ def set_user_profile(svc: Svc, who: Caller, user_id: str, update: LearnerProfile
                summary="Erase a user's profile and every job and file made from their documents")
 def erase_user(svc: Svc, who: Caller, user_id: str) -> Erased:
     user = _managed(svc, who, user_id)
-    done = erase_user_data(svc.store, svc.users, svc.files, user.id, actor_id=who.id, delete_account=False)
+    done = erase_user_data(svc.store, svc.users, svc.files, user.id, actor_id=who.id, delete_account=False,
+                           settings=svc.settings)
     return Erased(user_id=done.user_id, jobs=done.jobs, files=done.files, account_deleted=False,
                   shares=done.shares)
 

@@ -1,0 +1,212 @@
+"""The shared caches hold content, never people; an erasure leaves nothing of the person anywhere.
+
+Real API, real worker process, embedded default (SQLite database, SQL broker in the data folder), and
+PostgreSQL for the tables. Alice (university A, learner profile "blind") uploads documents whose file
+names tell a disability; Carl (university B) uploads the same bytes as ``cours.md``. Carl's outputs,
+every one of them (EPUB and its members, HTML, JSON, report, MP3 and its ID3 tags, braille, the
+large-print PDF's metadata and streams), must not hold Alice's file name; after Alice erases her
+account no file under the data folder (SQLite files and their -wal/-shm included) and no column of
+any table holds her ids, her user name or her file names.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from privacy_probe import grep_tables, grep_tree, hits
+from service_helpers import RunningWorker, make_settings, make_user, wait_finished
+
+from inclusio.config import Settings
+from inclusio.store.db import make_engine
+
+ALL_OUTPUTS = "epub,html,json,report,mp3,brf,large-print"
+REVEALING = "Dossier-MDPH-Alice-Martin-2026.md"
+SECOND = "bilan-orthophonique-Alice-Martin.md"
+FOR_HER = "PAP-Alice-Martin-amenagements.md"
+# No heading and no title: the title can only come from the document's file name.
+COURSE = ("Le cycle de l'eau décrit le trajet de l'eau sur la Terre. L'eau des océans s'évapore avec la "
+          "chaleur du soleil.\n\nLa vapeur monte et forme des nuages. Les nuages donnent la pluie, qui "
+          "rejoint les rivières et la mer.\n")
+SECOND_TEXT = ("# Les fractions\n\nUne fraction représente une partie d'un tout qui a été partagé en parts "
+               "égales, et le dénominateur indique en combien de parts égales le tout a été partagé.\n")
+
+
+@dataclass
+class Life:
+    """What one realistic life in the service left: people, their jobs, and what names Alice."""
+
+    alice_id: str
+    alice: TestClient
+    carl: TestClient
+    staff: TestClient
+    alice_jobs: list[str] = field(default_factory=list)
+    carl_job: dict[str, Any] = field(default_factory=dict)
+    alice_job: dict[str, Any] = field(default_factory=dict)
+
+    def needles(self) -> list[str]:
+        """Everything that names Alice: ids, user name, every file name and its stem."""
+        names = [REVEALING, SECOND, FOR_HER]
+        return [self.alice_id, "alice.martin", *self.alice_jobs, *names,
+                *(n.rsplit(".", 1)[0] for n in names), "Alice", "MDPH", "orthophon"]
+
+
+def _client(settings: Settings, role: str, institution: str, username: str, app: Any) -> tuple[str, TestClient]:
+    user_id, token = make_user(settings, role, institution=institution, username=username)
+    client = TestClient(app)
+    client.headers["Authorization"] = f"Bearer {token}"
+    return user_id, client
+
+
+def _post(client: TestClient, name: str, data: bytes, **form: str) -> str:
+    response = client.post("/jobs", files={"file": (name, data, "text/markdown")}, data=form)
+    assert response.status_code == 202, response.text
+    return str(response.json()["id"])
+
+
+def _live(settings: Settings, worker: RunningWorker) -> Life:
+    """Alice's life: a profile, three uploads (one by staff for her), a review edit, downloads; Carl's job."""
+    from inclusio.api.app import create_app
+
+    app = create_app(settings)
+    alice_id, alice = _client(settings, "student", "univ-a", "alice.martin", app)
+    _, carl = _client(settings, "student", "univ-b", "carl.b", app)
+    _, staff = _client(settings, "staff", "univ-a", "staff.a", app)
+    life = Life(alice_id=alice_id, alice=alice, carl=carl, staff=staff)
+    assert alice.put("/me/profile", json={"profile": "blind"}).json()["profile"] == "blind"
+    assert alice.get("/me/profile").json()["profile"] == "blind"
+    course = COURSE.encode("utf-8")
+    life.alice_jobs.append(_post(alice, REVEALING, course, profile="blind", outputs=ALL_OUTPUTS))
+    life.alice_jobs.append(_post(alice, SECOND, SECOND_TEXT.encode(), profile="easy-read", outputs="json,html,report"))
+    life.alice_jobs.append(_post(staff, FOR_HER, b"Temps majore d'un tiers aux examens.\n", learner="alice.martin",
+                                 outputs="json,report"))
+    carl_id = _post(carl, "cours.md", course, profile="dyslexia", outputs=ALL_OUTPUTS)
+    jobs = {job_id: wait_finished(alice if job_id != life.alice_jobs[2] else staff, job_id, worker)
+            for job_id in life.alice_jobs}
+    life.carl_job = wait_finished(carl, carl_id, worker)
+    for job in [*jobs.values(), life.carl_job]:
+        assert job["status"] == "succeeded", (job["errors"], worker.log()[-3000:])
+    life.alice_job = jobs[life.alice_jobs[0]]
+    # Alice downloads what was made for her; staff of her university edits a block of her easy-read draft.
+    for job_id, job in jobs.items():
+        reader = staff if job_id == life.alice_jobs[2] else alice
+        for record in job["artifacts"].values():
+            assert reader.get(record["url"]).status_code == 200
+    document = staff.get(f"/jobs/{life.alice_jobs[1]}/document").json()
+    block = next(b for b in document["blocks"] if b["type"] == "paragraph")
+    edited = staff.put(f"/jobs/{life.alice_jobs[1]}/blocks/{block['id']}/adaptation",
+                       json={"kind": "easy_read", "text": "Une fraction est une part d'un tout."})
+    assert edited.status_code == 200, edited.text
+    return life
+
+
+def _downloads(client: TestClient, job: dict[str, Any]) -> dict[str, bytes]:
+    """Every artifact of ``job`` as served (with its Content-Disposition), and the job's JSON."""
+    out: dict[str, bytes] = {"job": client.get(f"/jobs/{job['id']}").content}
+    for name, record in job["artifacts"].items():
+        response = client.get(record["url"])
+        assert response.status_code == 200 and len(response.content) == record["bytes"]
+        out[name] = response.content
+        out[f"{name} header"] = response.headers["content-disposition"].encode("utf-8")
+    return out
+
+
+def _braille(word: str) -> str:
+    from inclusio.writers.braille import translate
+
+    return translate([word], "fr")[0]
+
+
+def _check_carl_sees_no_alice(life: Life, settings: Settings) -> None:
+    carl = _downloads(life.carl, life.carl_job)
+    assert {"epub", "html", "json", "report", "mp3", "brf", "large-print"} <= set(carl), sorted(carl)
+    assert json.loads(carl["report"])["input"]["from_cache"] is True  # Alice's conversion, served to Carl
+    needles = ["Alice", "MDPH", "Dossier", REVEALING]
+    leaks = [hit for name, data in carl.items() for hit in hits(name, data, needles)]
+    brf = carl["brf"].decode("ascii", "replace").lower()
+    leaks += [f"brf: braille of {w}" for w in ("Alice", "MDPH") if _braille(w).lower() in brf]
+    assert leaks == [], leaks
+    # The title Carl's outputs carry is his own file name's (the document has none).
+    with zipfile.ZipFile(io.BytesIO(carl["epub"])) as book:
+        opf = next(book.read(n) for n in book.namelist() if n.endswith(".opf")).decode()
+    assert "<dc:title" in opf and ">cours<" in opf, opf[:600]
+    # The probe finds a name where it is: Alice's own EPUB, PDF metadata, ID3 tags, report carry hers.
+    mine = _downloads(life.alice, life.alice_job)
+    for name in ("epub", "large-print", "mp3", "report", "html", "json"):
+        assert hits(name, mine[name], ["Dossier-MDPH-Alice-Martin-2026"]), f"probe blind on Alice's {name}"
+    # The shared conversion cache: content only.
+    cached = list((settings.data_dir / "cache" / "documents").glob("*.json"))
+    assert cached and not [h for p in cached for h in hits(p.name, p.read_bytes(), needles)]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_carl_gets_none_of_alices_names_and_her_erasure_leaves_no_trace_on_the_embedded_default(
+        tmp_path: Path, start_worker: Callable[[Settings], RunningWorker]) -> None:
+    settings = make_settings(tmp_path)
+    assert settings.resolved_broker_url().startswith("sqla+sqlite:///")
+    worker = start_worker(settings)
+    life = _live(settings, worker)
+    _check_carl_sees_no_alice(life, settings)
+    data = settings.data_dir
+    needles = life.needles()
+    assert grep_tree(data, needles), "before the erasure Alice is everywhere: the probe must see her"
+
+    erased = life.alice.delete("/me")
+    assert erased.status_code == 200 and erased.json()["jobs"] == 3, erased.text
+
+    assert grep_tree(data, needles) == []
+    engine = make_engine(settings.resolved_database_url())
+    broker = make_engine(settings.resolved_broker_url().removeprefix("sqla+"))
+    try:
+        assert grep_tables(engine, [*needles, "blind"]) == []
+        assert grep_tables(broker, needles) == []
+        # Probes that can fail: Carl's job is still in the broker's table and in the files.
+        assert grep_tables(broker, [life.carl_job["id"]]) and grep_tree(data, [life.carl_job["id"]])
+    finally:
+        engine.dispose()
+        broker.dispose()
+    _check_audit_and_what_stays(life, settings)
+
+
+def _check_audit_and_what_stays(life: Life, settings: Settings) -> None:
+    admin_id, token = make_user(settings, "admin", username="auditor")
+    entries = life.carl.get("/audit", headers={"Authorization": f"Bearer {token}"}).json()
+    writes = [e for e in entries if e["action"] == "profile.write"]
+    erased = [e for e in entries if e["action"] == "data.erased"]
+    assert len(writes) == 1 and len(erased) == 1, entries
+    assert writes[0]["details"] == {} and erased[0]["subject_id"].startswith("erased-")
+    assert writes[0]["subject_id"] == erased[0]["subject_id"]  # one pseudonym links her entries
+    assert erased[0]["details"] == {"jobs": 3, "shares": 0, "account_deleted": True}
+    # Carl's job and its files are untouched.
+    job = life.carl.get(f"/jobs/{life.carl_job['id']}").json()
+    assert job["status"] == "succeeded" and life.carl.get(job["artifacts"]["epub"]["url"]).status_code == 200
+    assert life.alice.get("/me").status_code == 401
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+@pytest.mark.timeout(900)
+def test_erasure_leaves_no_trace_in_any_postgresql_table_nor_in_the_data_folder(
+        tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], pg_db: str) -> None:
+    settings = make_settings(tmp_path, database_url=pg_db)
+    worker = start_worker(settings)
+    life = _live(settings, worker)
+    engine = make_engine(pg_db)
+    try:
+        needles = life.needles()
+        assert grep_tables(engine, needles), "before the erasure the probe must find Alice"
+        assert life.alice.delete("/me").status_code == 200
+        assert grep_tables(engine, [*needles, "blind"]) == []
+        assert grep_tables(engine, [life.carl_job["id"]])  # the probe still sees what stays
+    finally:
+        engine.dispose()
+    assert grep_tree(settings.data_dir, life.needles()) == []
+    _check_audit_and_what_stays(life, settings)
