@@ -210,3 +210,50 @@ def test_erasure_leaves_no_trace_in_any_postgresql_table_nor_in_the_data_folder(
         engine.dispose()
     assert grep_tree(settings.data_dir, life.needles()) == []
     _check_audit_and_what_stays(life, settings)
+
+
+def _queued_payloads(settings: Settings) -> list[str]:
+    """Every message the broker holds, as text (SQL broker rows, or Redis queue entries and unacked ones)."""
+    url = settings.resolved_broker_url()
+    if url.startswith("sqla+"):
+        from sqlalchemy import text
+
+        engine = make_engine(url.removeprefix("sqla+"))
+        try:
+            with engine.connect() as conn:
+                return [str(row[0]) for row in conn.execute(text("SELECT payload FROM kombu_message"))]
+        finally:
+            engine.dispose()
+    import redis
+
+    from workers.celery_app import ALL_QUEUES
+
+    client = redis.Redis.from_url(url)
+    try:
+        return [entry.decode() for queue in ALL_QUEUES for entry in client.lrange(queue, 0, -1)] + \
+            [entry.decode() for entry in client.hgetall("unacked").values()]
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize("broker", ["sql", pytest.param("redis", marks=pytest.mark.redis)])
+def test_erasure_removes_the_waiting_broker_messages_of_the_persons_jobs_and_only_those(
+        tmp_path: Path, broker: str, request: pytest.FixtureRequest) -> None:
+    from privacy_probe import hits as found
+
+    from inclusio.api.app import create_app
+    from inclusio.store.erasure import _names_a_job
+
+    overrides = {"broker_url": request.getfixturevalue("redis_url")} if broker == "redis" else {}
+    settings = make_settings(tmp_path, **overrides)
+    app = create_app(settings)  # no worker: the messages wait in the broker
+    _, alice = _client(settings, "student", "univ-a", "alice.martin", app)
+    _, carl = _client(settings, "student", "univ-b", "carl.b", app)
+    hers = [_post(alice, REVEALING, COURSE.encode(), profile="blind", outputs="report") for _ in range(2)]
+    his = _post(carl, "cours.md", COURSE.encode(), profile="dyslexia", outputs="report")
+    before = _queued_payloads(settings)
+    assert len(before) == 3 and all(any(_names_a_job(p, {job}) for p in before) for job in [*hers, his])
+    assert alice.delete("/me").status_code == 200
+    after = _queued_payloads(settings)
+    assert len(after) == 1 and _names_a_job(after[0], {his}) and not _names_a_job(after[0], set(hers))
+    assert not [hit for p in after for hit in found("message", p.encode(), ["alice", *hers])]
