@@ -220,3 +220,19 @@ def test_html_picture_beyond_the_pixel_limit_is_left_out(tmp_path: Path) -> None
     figure = next(b for b in doc.blocks if isinstance(b, Figure))
     assert figure.image is None and figure.alt == "Carte"
     assert [i.code for i in doc.issues] == ["image.too_large"]
+
+
+def test_unknown_zip_compression_method_is_input_corrupt(tmp_path: Path, corpus_dir: Path) -> None:
+    """A member whose compression method zipfile does not know (NotImplementedError) was internal.error."""
+    data = bytearray((corpus_dir / "fixture-slides-notes.pptx").read_bytes())
+    name = b"ppt/slides/slide1.xml"
+    entry = data.find(b"PK\x01\x02")  # central directory entries: name at offset 46
+    while data[entry + 46:entry + 46 + len(name)] != name:
+        entry = data.find(b"PK\x01\x02", entry + 4)
+        assert entry > 0, "slide1.xml not found in the central directory"
+    data[entry + 10:entry + 12] = struct.pack("<H", 99)  # its compression method
+    path = tmp_path / "method.pptx"
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputCorrupt) as err:
+        convert(path, ctx(path))
+    assert "NotImplementedError" in err.value.details["reason"]

@@ -44,7 +44,8 @@ def has_dtd(stream: object) -> bool:
 def check_zip_xml(path: Path, *, suffixes: tuple[str, ...] = _XML_SUFFIXES) -> None:
     """Raise ``input.unsafe`` when an XML member of the zip at ``path`` declares a DTD or entities.
 
-    Raises ``input.corrupt`` when a member cannot be decompressed (bad CRC, truncated data).
+    Raises ``input.corrupt`` when a member cannot be decompressed (bad CRC, truncated data, a compression
+    method zipfile does not know: ``NotImplementedError``; an encrypted member: ``RuntimeError``).
     """
     try:
         with zipfile.ZipFile(path) as archive:
@@ -55,8 +56,8 @@ def check_zip_xml(path: Path, *, suffixes: tuple[str, ...] = _XML_SUFFIXES) -> N
                     if has_dtd(member):
                         raise InputUnsafe(details={"member": info.filename,
                                                    "reason": "XML document type declaration (DTD/entities)"})
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
-        raise InputCorrupt(details={"reason": str(exc)}) from exc
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+        raise InputCorrupt(details={"reason": f"{type(exc).__name__}: {exc}"}) from exc
 
 
 def check_ooxml_xml(path: Path) -> None:
