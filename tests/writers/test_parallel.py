@@ -295,3 +295,52 @@ def test_large_print_and_braille_render_the_parallel_view(
     [brf] = BrailleWriter().write(view, make_ctx(tmp_path / "parallel", fle, source))
     [plain] = BrailleWriter().write(adapted_document(source), make_ctx(tmp_path / "french", fle, source))
     assert brf.path.read_bytes().strip() and brf.path.read_bytes() == plain.path.read_bytes()
+
+
+# -- the layout in a browser ---------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+_GEOMETRY = """() => {
+    const box = e => { const r = e.getBoundingClientRect(); return {top: r.top, bottom: r.bottom, left: r.left,
+                                                                    right: r.right}; };
+    const pair = document.getElementById("p1").closest(".parallel");
+    return {scroll: document.documentElement.scrollWidth, width: window.innerWidth,
+            original: box(pair.children[0]), translation: box(pair.children[1]),
+            fontPx: parseFloat(getComputedStyle(pair).fontSize)};
+}"""
+
+
+def test_the_pair_sits_side_by_side_when_wide_and_stacks_without_horizontal_scroll(
+        tmp_path: Path, fle: Profile, make_ctx: MakeContext) -> None:
+    """Chromium at 320 and 1280 CSS px, text at 100 % and 200 %: never a horizontal scroll; side by side
+    on a wide screen (even at 200 %), original above its translation on a narrow one; axe finds nothing."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    assert CHROMIUM.exists() and AXE.exists(), "Debian's chromium and tools/axe (npm ci --prefix tools/axe)"
+    source = fle_document()
+    [artifact] = HtmlWriter().write(_view(fle, source), make_ctx(tmp_path, fle, source))
+    page_html = artifact.path.read_text(encoding="utf-8")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        try:
+            for width, zoom in ((320, 100), (320, 200), (1280, 100), (1280, 200)):
+                page = browser.new_page(viewport={"width": width, "height": 800})
+                page.set_content(page_html)
+                page.evaluate(f"document.documentElement.style.fontSize = '{zoom}%'")
+                g = page.evaluate(_GEOMETRY)
+                assert g["scroll"] <= g["width"], (width, zoom, g)
+                original, translation = g["original"], g["translation"]
+                if width == 320:
+                    assert translation["top"] >= original["bottom"] - 1, (width, zoom, g)
+                else:
+                    assert abs(translation["top"] - original["top"]) < 1 and translation["left"] >= original["right"]
+                if (width, zoom) == (320, 100):
+                    page.evaluate(AXE.read_text(encoding="utf-8"))
+                    violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ["violations"]}))
+                        .violations.map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", "))""")
+                    assert violations == []
+                page.close()
+        finally:
+            browser.close()

@@ -49,6 +49,7 @@ body {{
   text-align: {r.text_align};
   -webkit-hyphens: {hyphens};
   hyphens: {hyphens};
+  overflow-wrap: break-word;
   max-width: {r.max_line_chars}ch;
   margin: 0 auto;
   padding: 0 1em;
