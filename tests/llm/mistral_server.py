@@ -19,6 +19,10 @@ unchanged; counters are per model name, so ``flaky429-2`` fails twice then answe
 ``dropfacts``       the easy-to-read and translation answers drop the numbers of every block
 ``inject``          a compromised model: obeys instructions found inside the document
 ``reject``          401 Unauthorized
+``p_<kind>-<n>``    a perturbed answer (tests/llm/perturbations.py: ``p_number_one``, ``p_date_shift``,
+                    ``p_entity_swap``, ``p_entity_drop``, ``p_invented_fig``, ``p_invented``,
+                    ``p_instruction``, ``p_link``, ``p_untranslated``): every text of the first
+                    ``n`` answers (``p_<kind>`` alone: every answer) changed that one way
 ==================  ========================================================================
 
 ``MistralServer.latency_s`` adds a delay to every call (the benchmark's model latency).
@@ -34,6 +38,8 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from perturbations import perturb
 
 from inclusio.llm.prompts import DATA_CLOSE, DATA_OPEN
 from inclusio.llm.tokens import estimate_tokens
@@ -84,6 +90,49 @@ def _glossed(text: str, glossary: dict[str, str]) -> str:
     for term, translation in glossary.items():
         text = re.sub(rf"(?i)\b{re.escape(term)}\b", translation, text)
     return text
+
+
+def _words_upto(text: str, limit: int) -> str:
+    """The first words of ``text`` within ``limit`` characters (a number is never cut in two)."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0]
+
+
+def _perturbed(value: dict[str, Any], system: str, user: str, opts: dict[str, int | None],
+               nth: int) -> dict[str, Any]:
+    """``value`` (a faithful answer) with each of its texts perturbed as a ``p_<kind>`` option asks."""
+    kinds = [k[2:] for k, count in opts.items() if k.startswith("p_") and (count is None or nth <= count)]
+    if not kinds:
+        return value
+    task, data = _data(user)
+    lang = task.get("lang") or task.get("target") or "fr"
+    glossary = data.get("glossary") or {}
+
+    def change(text: str | None) -> str | None:
+        for kind in kinds:
+            if text:
+                text = perturb(kind, text, lang, seed=nth, glossary=glossary) or text
+        return text
+
+    if system.startswith("You rewrite"):
+        for block in value["blocks"]:
+            block["parts"] = MistralServer._parts(change(_parts_text(block["parts"])) or "")
+    elif system.startswith("You translate"):
+        for block in value["blocks"]:
+            block["text"] = change(block["text"])
+    elif system.startswith("You write the key points"):
+        for section in value["sections"]:
+            section["points"] = (change("\n".join(section["points"])) or "").split("\n")
+    elif system.startswith("You write a glossary"):
+        for term in value["terms"]:
+            term["definition"] = change(term["definition"])
+    elif system.startswith("You describe one image") and not value.get("decorative"):
+        value["alt"] = (change(value["alt"]) or "")[:240]
+        value["long_description"] = change(value.get("long_description"))
+    return value
+
+
+def _parts_text(parts: list[dict[str, Any]]) -> str:
+    return " ".join(" ".join([p.get("text") or "", *(p.get("items") or [])]).strip() for p in parts)
 
 
 def _injected(text: str) -> bool:
@@ -168,7 +217,7 @@ class MistralServer:
             c.get("text", "") for c in user_content if c.get("type") == "text")
         bad = "badjson" in opts and (opts["badjson"] is None or nth <= opts["badjson"])
         content = "Voici la réponse : {blocks: [" if bad else json.dumps(
-            self._content(system, user, opts), ensure_ascii=False)
+            _perturbed(self._content(system, user, opts), system, user, opts, nth), ensure_ascii=False)
         prompt_tokens = sum(estimate_tokens(m["content"]) if isinstance(m["content"], str) else sum(
             estimate_tokens(c.get("text", "")) + (1024 if c.get("type") == "image_url" else 0)
             for c in m["content"]) for m in messages)
@@ -203,7 +252,7 @@ class MistralServer:
             terms = []
             for item in data.get("terms", []):
                 known = GLOSSARY.get(item["term"].lower())
-                definition = known[0] if known else f"Mot du cours. Exemple : {item['context'][:80]}"
+                definition = known[0] if known else f"Mot du cours. Exemple : {_words_upto(item['context'], 80)}"
                 translation = (known[1] if known else item["term"]) if task.get("translate_to") else None
                 terms.append({"term": item["term"], "definition": definition, "translation": translation})
             return {"terms": terms}

@@ -77,8 +77,9 @@ WARNINGS: dict[str, tuple[str, str]] = {
                         "la traduction est {ratio} fois plus longue que sa source"),
     "verify.unverifiable_data": ("values read from the image cannot be checked against the text: {text}",
                                  "des valeurs lues sur l'image ne peuvent pas être vérifiées dans le texte : {text}"),
-    "adapt.model_fallback": ("the model's answer was refused ({text}); the offline result is shown instead",
-                             "la réponse du modèle a été refusée ({text}) ; le résultat hors ligne est affiché"),
+    "adapt.model_fallback": ("the model's answer was not used ({text}); the offline result or the source is shown",
+                             "la réponse du modèle n'a pas été utilisée ({text}) ; le résultat hors ligne ou "
+                             "la source est affiché"),
 }
 """Every verifier warning code with its English and French reason template (one place)."""
 
@@ -107,7 +108,8 @@ class Finding:
 def finding(code: str, *, blocking: bool = True, **fields: object) -> Finding:
     """A finding from the catalogue, its templates filled with ``fields`` (clipped)."""
     english, french = WARNINGS[code]
-    values = {k: _clip(str(v)) for k, v in fields.items()}
+    limit = 240 if code == "adapt.model_fallback" else 80
+    values = {k: _clip(str(v), limit) for k, v in fields.items()}
     return Finding(code, english.format(**values), french.format(**values), blocking)
 
 
@@ -148,6 +150,9 @@ class Policy:
     words: float | None = None
     """Lowest share of a sentence's content words found in the source/context; None: no check."""
     words_blocking: bool = True
+    extra_sentences: float | None = None
+    """For answers asked as one sentence (a definition, an alt text): the lowest share for the sentences
+    after the first (an appended sentence is out of the prompt's contract)."""
     unrelated: float | None = None
     """Lowest share of the answer's content words (or the source's, for rewrites) shared; None: no check."""
     facts_blocking: bool = True
@@ -159,14 +164,17 @@ POLICIES: dict[str, Policy] = {
     "easy_read": Policy(keep_facts=True, words=0.34, unrelated=0.25),
     "plain": Policy(keep_facts=True, words=0.34, unrelated=0.25),
     "summary": Policy(keep_facts=False, words=0.4, unrelated=0.25),
-    "glossary": Policy(keep_facts=False, words=0.25),
-    "alt_text": Policy(keep_facts=False, words=0.2, words_blocking=False, facts_blocking=False),
+    "glossary": Policy(keep_facts=False, words=0.25, extra_sentences=0.5),
+    "alt_text": Policy(keep_facts=False, words=0.2, words_blocking=False, facts_blocking=False,
+                       extra_sentences=0.5),
     "long_description": Policy(keep_facts=False, words=0.2, words_blocking=False, facts_blocking=False),
     "translation": Policy(keep_facts=True, keep_entities="symbols", cross_language=True),
 }
 """The checks of each pass. Thresholds tuned with ``bench/verify.py`` (docs/quality.md)."""
 REWRITE_KINDS = ("easy_read", "plain")
-TOO_LONG_RATIO = 1.6
+TOO_LONG_RATIO = 1.3
+RARE_NAME_ZIPF = 3.0
+"""A single name rarer than this in the source language is kept as is by a translation."""
 MIN_SENTENCE_WORDS = 3
 
 # -- facts in context ------------------------------------------------------------------------------
@@ -384,9 +392,15 @@ def _entity_in(name: str, folded: str, words: set[str]) -> bool:
 
 
 def _check_entities(src: list[Occurrence], ans: list[Occurrence], support: str, answer: str,
-                    policy: Policy) -> list[Finding]:
-    def checked(o: Occurrence) -> bool:
-        return policy.keep_entities == "all" or o.kind == "symbol" or len(_name_words(o.text)) >= 2
+                    policy: Policy, lang: str) -> list[Finding]:
+    from inclusio.analysis.rare_words import zipf
+
+    def checked(o: Occurrence, *, rare_ok: bool = False) -> bool:
+        """A translation renames common names ("Soleil" -> "Sun"): it keeps symbols, full names and,
+        in the source, rare single names ("Ingenhousz", "Calvin")."""
+        if policy.keep_entities == "all" or o.kind == "symbol" or len(_name_words(o.text)) >= 2:
+            return True
+        return rare_ok and zipf(o.text.lower(), lang) < RARE_NAME_ZIPF
 
     support_fold, answer_fold = nd.fold(support), nd.fold(answer)
     support_words = set(re.findall(r"[^\W_]+", fold_plain(support)))
@@ -396,7 +410,7 @@ def _check_entities(src: list[Occurrence], ans: list[Occurrence], support: str, 
     dropped: list[Occurrence] = []
     if policy.keep_facts:
         for s in _of(src, "entity", "symbol"):
-            if not checked(s):
+            if not checked(s, rare_ok=True):
                 continue
             if s.kind == "symbol" and not contains_folded(answer_fold, s.text) or s.kind == "entity" and not any(w in answer_words for w in _name_words(s.text)):
                 dropped.append(s)
@@ -437,12 +451,13 @@ def _check_words(source: str, answer: str, support_texts: Sequence[str], policy:
     support = frozenset().union(*(_support_of(t) for t in support_texts))
     out: list[Finding] = []
     if policy.words is not None:
-        for sentence in _sentences(answer):
+        for index, sentence in enumerate(_sentences(answer)):
             words = content_words(sentence)
             if len(words) < MIN_SENTENCE_WORDS:
                 continue
             found = sum(1 for w in words if _stem(w) in support)
-            if found / len(words) < policy.words:
+            lowest = policy.extra_sentences if index and policy.extra_sentences is not None else policy.words
+            if found / len(words) < lowest:
                 out.append(finding("verify.invented_words", text=sentence, n=found, total=len(words),
                                    blocking=policy.words_blocking))
                 if len(out) >= 2:
@@ -474,15 +489,14 @@ def _glossary_parts(glossary: Iterable[GlossaryEntry | str]) -> tuple[list[str],
 def _check_translation(source: str, answer: str, answer_lang: str,
                        entries: Sequence[GlossaryEntry]) -> list[Finding]:
     out: list[Finding] = []
-    if len(answer) > TOO_LONG_RATIO * len(source) + 20:
+    if len(answer) > TOO_LONG_RATIO * len(source) + 15:
         out.append(finding("verify.too_long", ratio=f"{len(answer) / max(1, len(source)):.1f}"))
     src, ans = nd.fold(source), nd.fold(answer)
     for entry in entries:
         translated = entry.translations.get(answer_lang) or entry.translations.get(nd.lang_root(answer_lang))
         if not translated or nd.fold(translated) == nd.fold(entry.term):
             continue
-        if contains_folded(src, entry.term, plural=True) and contains_folded(ans, entry.term, plural=True) \
-                and not contains_folded(ans, translated, plural=True):
+        if contains_folded(src, entry.term, plural=True) and contains_folded(ans, entry.term, plural=True):
             out.append(finding("verify.untranslated", old=entry.term, new=translated))
     return out
 
@@ -523,7 +537,7 @@ def verify(source: str, answer: str, *, pass_name: str, lang: str, answer_lang: 
     found = verdict.findings
     found += _check_numbers(src, ans, ctx, policy)
     found += _check_dates(src, ans, ctx, policy)
-    found += _check_entities(src, ans, support, answer, policy)
+    found += _check_entities(src, ans, support, answer, policy, nd.lang_root(lang))
     found += _check_links(ans, support)
     found += _check_instructions(source + "\n" + context_text, answer, policy)
     if policy.cross_language:
