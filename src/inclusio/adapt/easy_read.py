@@ -36,6 +36,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from inclusio.adapt.split import split_once
 from inclusio.model.document import (
     Adaptation,
     Block,
@@ -57,34 +58,60 @@ MAX_ITEM_WORDS = 5
 MAX_LAST_ITEM_WORDS = 12
 
 # Split points, best first. Each: (marker as found in the text, label for notes, how the second
-# half starts: "keep" keeps the connector, "drop_punct" drops the mark, "relative" repeats the noun).
+# half starts: "lead" starts it with the words of _LEADS instead of the connector, "drop_punct"
+# drops the mark, "relative" repeats the noun).
 _SPLITS: dict[str, list[tuple[str, str, str]]] = {
     "fr": [
         ("; ", ";", "drop_punct"),
         (" : ", ":", "colon"),
-        (", mais ", "mais", "keep"), (" mais ", "mais", "keep"),
-        (", car ", "car", "keep"), (" car ", "car", "keep"),
-        (", donc ", "donc", "keep"), (" donc ", "donc", "keep"),
-        (", et ", "et", "keep"),
-        (", parce que ", "parce que", "keep"), (" parce que ", "parce que", "keep"),
-        (", parce qu'", "parce qu'", "keep"), (", parce qu’", "parce qu’", "keep"),
-        (", alors que ", "alors que", "keep"), (", tandis que ", "tandis que", "keep"),
-        (", puis ", "puis", "keep"),
+        (", mais ", "mais", "lead"), (" mais ", "mais", "lead"),
+        (", car ", "car", "lead"), (" car ", "car", "lead"),
+        (", donc ", "donc", "lead"),
+        (", et ", "et", "lead"),
+        (", parce que ", "parce que", "lead"), (" parce que ", "parce que", "lead"),
+        (", parce qu'", "parce qu'", "lead"), (", parce qu’", "parce qu’", "lead"),
+        (", alors que ", "alors que", "lead"), (", tandis que ", "tandis que", "lead"),
+        (", puis ", "puis", "lead"),
         (", ce qui ", "ce qui", "cela"),
         (", qui ", "qui", "relative"),
     ],
     "en": [
         ("; ", ";", "drop_punct"),
         (": ", ":", "colon"),
-        (", but ", "but", "keep"), (" but ", "but", "keep"),
-        (", because ", "because", "keep"), (" because ", "because", "keep"),
-        (", so ", "so", "keep"),
-        (", and ", "and", "keep"),
-        (", while ", "while", "keep"), (", whereas ", "whereas", "keep"),
-        (", then ", "then", "keep"),
+        (", but ", "but", "lead"), (" but ", "but", "lead"),
+        (", because ", "because", "lead"), (" because ", "because", "lead"),
+        (", so ", "so", "lead"),
+        (", and ", "and", "lead"),
+        (", while ", "while", "lead"), (", whereas ", "whereas", "lead"),
+        (", then ", "then", "lead"),
         (", which is why ", "which", "this"),
         (", which ", "which", "relative"),
     ],
+}
+# What starts the second sentence instead of a connector, so that no sentence starts with a bare
+# conjunction ("X, mais Y." -> "X." / "Pourtant, Y."). "" drops the connector; those splits are
+# only made when a subject follows (a pronoun, a determiner or a name).
+_LEADS: dict[str, dict[str, str]] = {
+    "fr": {"mais": "Pourtant,", "car": "C'est parce que", "donc": "C'est pourquoi", "et": "",
+           "parce que": "C'est parce que", "parce qu'": "C'est parce qu'", "parce qu’": "C'est parce qu’",
+           "alors que": "Par contre,", "tandis que": "Par contre,", "puis": "Ensuite,"},
+    "en": {"but": "However,", "because": "This is because", "so": "As a result,", "and": "",
+           "while": "At the same time,", "whereas": "By contrast,", "then": "Then,"},
+}
+_SUBJECT_STARTS = {
+    "fr": frozenset(["il", "elle", "ils", "elles", "on", "nous", "vous", "je", "j'", "j’", "tu", "le", "la",
+                     "les", "un", "une", "des", "ce", "cet", "cette", "ces", "son", "sa", "ses", "leur",
+                     "leurs", "cela", "ceci", "c'est", "c’est", "notre", "nos", "votre", "vos", "mon", "ma",
+                     "mes", "chaque", "tous", "toutes", "plusieurs", "certains", "certaines"]),
+    "en": frozenset(["the", "a", "an", "it", "he", "she", "they", "we", "you", "i", "this", "these", "those",
+                     "there", "its", "their", "his", "her", "our", "my", "your", "each", "every", "some",
+                     "many", "most", "all"]),
+}
+# Sentence-initial bare coordinating conjunctions and what replaces them in the easy-to-read text.
+_BARE_STARTS: dict[str, dict[str, str]] = {
+    "fr": {"et": "", "mais": "Pourtant,", "car": "C'est parce que", "or": "", "donc": "Alors,",
+           "ou": "Sinon,", "ni": ""},
+    "en": {"and": "", "but": "However,", "or": "Otherwise,", "so": "As a result,"},
 }
 # Determiners that start a noun phrase a relative clause can refer back to, and the article
 # that starts the repeated noun phrase as a subject (partitives become definite articles).
@@ -235,17 +262,12 @@ def _relative_subject(first: str, lang: str) -> str | None:
     return None
 
 
-def _cut(sentence: str, lang: str, max_words: int) -> tuple[list[str], list[str]]:
-    """Cut ``sentence`` until each part has at most ``max_words`` words or no safe point is left.
-
-    Returns the parts and the labels of the cuts made (for the notes).
-    """
-    if len(_words(sentence)) <= max_words:
-        return [sentence], []
+def _candidates(sentence: str, lang: str) -> list[tuple[int, int, int, str, str, str]]:
+    """Split points of the rules: (rank, distance from the middle, start, marker, label, how)."""
     splits = _SPLITS[lang]
     # Markers with the same label (", mais " and " mais ") share the rank of the first one.
     rank_of = {label: next(i for i, entry in enumerate(splits) if entry[1] == label) for _, label, _ in splits}
-    candidates: list[tuple[int, int, int, str, str, str]] = []  # rank, distance, start, marker, label, how
+    candidates: list[tuple[int, int, int, str, str, str]] = []
     for marker, label, how in splits:
         for match in re.finditer(re.escape(marker), sentence):
             first, second = sentence[: match.start()], sentence[match.end():]
@@ -253,16 +275,83 @@ def _cut(sentence: str, lang: str, max_words: int) -> tuple[list[str], list[str]
                 continue
             if how == "relative" and _relative_subject(first, lang) is None:
                 continue
+            if how == "lead" and label not in _CAUSAL and not _starts_with_subject(second, lang):
+                continue  # "X, et mesure Y" / "X but not Y": the second half would have no subject
             distance = abs(len(_words(first)) - len(_words(second)))
             candidates.append((rank_of[label], distance, match.start(), marker, label, how))
-    if not candidates:
+    return candidates
+
+
+_CAUSAL = frozenset(["car", "parce que", "parce qu'", "parce qu’", "because"])
+"""Connectors always followed by a full clause (with its own subject)."""
+
+
+def _starts_with_subject(text: str, lang: str) -> bool:
+    first = text.split(maxsplit=1)[0] if text.split() else ""
+    bare = first.strip("«“\"(").lower()
+    if bare[:2] in ("l'", "l’", "j'", "j’", "c'", "c’") or bare in _SUBJECT_STARTS[lang]:
+        return True
+    return first[:1].isupper()
+
+
+def _lead(lead: str, second: str) -> str:
+    """``lead`` + ``second``, eliding "que" before a vowel ("C'est parce qu'il...")."""
+    if not lead:
+        return _capitalise(second)
+    if lead.endswith(" que") and re.match(r"[aeiouyéèêàâîôûh]", second, re.IGNORECASE):
+        return f"{lead[:-1]}'{second}"
+    return f"{lead} {second}"
+
+
+def fix_bare_start(sentence: str, lang: str) -> str:
+    """A sentence starting with a bare coordinating conjunction, rewritten ("Mais X" -> "Pourtant, X")."""
+    match = re.match(r"^([«“\"(]?\s*)([^\W\d_]+)(?=[\s,])[\s,]*", sentence)
+    if not match:
+        return sentence
+    replacement = _BARE_STARTS.get(lang, {}).get(match.group(2).lower())
+    if replacement is None or match.group(2)[:1].islower():
+        return sentence
+    rest = sentence[match.end():]
+    if len(_words(rest)) < MIN_PART_WORDS - 1:
+        return sentence
+    if replacement:
+        return match.group(1) + _lead(replacement, rest)
+    return match.group(1) + _capitalise(rest)
+
+
+MAX_DEPTH = 8
+"""Cuts of one sentence (a bound: each cut removes a construction, so this is never reached in practice)."""
+INCISE_MIN_WORDS = 9
+"""A part of a cut sentence longer than this still loses its incises (relative, apposition...)."""
+
+
+def _cut(sentence: str, lang: str, max_words: int, depth: int = 0) -> tuple[list[str], list[str]]:
+    """Cut ``sentence`` until each part has at most ``max_words`` words or no safe point is left.
+
+    French sentences are cut on their syntax first (:mod:`inclusio.adapt.split`), after ``;`` and
+    ``:``; then at the connectors of :data:`_SPLITS`. Returns the parts and the labels of the
+    cuts made (for the notes).
+    """
+    count = len(_words(sentence))
+    if depth >= MAX_DEPTH:
+        return [sentence], []
+    if count <= max_words:
+        found = split_once(sentence, lang, incises_only=True) if depth and count > INCISE_MIN_WORDS else None
+        return _recurse(found, lang, max_words, depth) if found else ([sentence], [])
+    candidates = _candidates(sentence, lang)
+    best = min(candidates) if candidates else None
+    if best is None or best[4] not in (";", ":"):
+        found = split_once(sentence, lang)
+        if found:
+            return _recurse(found, lang, max_words, depth)
+    if best is None:
         return [sentence], []
     # The best kind of split point; among those, the one nearest the middle.
-    _, _, best_at, marker, label, how = min(candidates)
+    _, _, best_at, marker, label, how = best
     first, second = sentence[:best_at], sentence[best_at + len(marker):]
-    if how == "keep":
-        connector = marker.strip(" ,")
-        second = _capitalise(connector + " " + second)
+    if how == "lead":
+        additive = label in ("mais", "but") and re.search(r"\b(?:aussi|également|also)\b", second)
+        second = _lead("" if additive else _LEADS[lang][label], second)
         first = _end_sentence(first)
     elif how == "colon":
         first = first.rstrip() + (" :" if lang == "fr" else ":")
@@ -278,9 +367,18 @@ def _cut(sentence: str, lang: str, max_words: int) -> tuple[list[str], list[str]
     else:
         first = _end_sentence(first)
         second = _capitalise(second)
-    first_parts, first_labels = _cut(first, lang, max_words)
-    second_parts, second_labels = _cut(second, lang, max_words)
-    return first_parts + second_parts, first_labels + [label] + second_labels
+    return _recurse(([first, second], label), lang, max_words, depth)
+
+
+def _recurse(found: tuple[list[str], str], lang: str, max_words: int, depth: int) -> tuple[list[str], list[str]]:
+    parts, labels = [], []
+    for i, part in enumerate(found[0]):
+        if i:
+            labels.append(found[1])
+        more_parts, more_labels = _cut(part, lang, max_words, depth + 1)
+        parts += more_parts
+        labels += more_labels
+    return parts, labels
 
 
 # -- paragraphs --------------------------------------------------------------------------------
@@ -293,10 +391,11 @@ def _adapt_text(text: str, lang: str, settings: AdaptationSettings) -> tuple[lis
         # An enumeration announced by a colon wins over cutting at that colon.
         found = _find_enumeration(sentence, lang) if settings.enumerations_as_lists else None
         if found and re.search(r"\s?:\s", sentence):
-            pieces.append(_Piece(*found))
+            pieces.append(_Piece(fix_bare_start(found[0], lang), found[1]))
             notes.append(f"turned an enumeration of {len(found[1])} items into a list")
             continue
         parts, labels = _cut(sentence, lang, settings.max_sentence_words)
+        parts = [fix_bare_start(part, lang) for part in parts]
         for label in labels:
             cuts[label] = cuts.get(label, 0) + 1
         for part in parts:
