@@ -7,11 +7,12 @@ call these functions; nothing here knows about HTTP.
   reviewer's changes are saved next to it as ``review.document.json`` in the job's folder, so
   deleting the job (or erasing its owner's data) deletes the draft too.
 * **Edit** replaces the block's adaptation of one kind with the reviewer's text; its provenance
-  says ``engine="human"``, is stamped reviewed by the editor (a person wrote it), and keeps what the
-  machine draft was, and its flags, in notes. **Approve** stamps ``reviewed_by`` (the reviewer's user
-  name) and ``reviewed_at``. Either clears the block's flags (:mod:`inclusio.model.flags`); the
-  adapt stage keeps reviewed adaptations when the document is rendered again, and the EPUB's
-  accessibility summary says how many machine-written passages a person has not reviewed yet.
+  says ``engine="human"``, is stamped reviewed by the editor (a person wrote it), keeps what the
+  machine draft was in a note and the draft's flags as history (cleared: reviewed). **Approve**
+  stamps ``reviewed_by`` (the reviewer's user name) and ``reviewed_at``. Either clears the block's
+  flags (:mod:`inclusio.model.flags`); the adapt stage keeps reviewed adaptations when the document
+  is rendered again, and the EPUB's accessibility summary says how many machine-written passages a
+  person has not reviewed yet.
 * **Regenerate** runs the adaptation pass again on that block only (offline rules or the
   configured model, through :func:`inclusio.adapt.engine.adapt_document` on a one-block document
   holding the block and its section heading); the new draft is not reviewed.
@@ -195,11 +196,11 @@ def edit_block(doc: Document, block_id: str, kind: str, text: str, who: Principa
         made = previous.provenance
         notes.append(f"machine draft before the edit: {made.engine}"
                      f"{' ' + made.model if made.model else ''} ({made.pass_name})")
-        notes += [f"flag on the draft before the edit: {flag.code}: {flag.reason}" for flag in previous.flags]
     # A person wrote it: it counts as reviewed whatever ``approve`` says (kept for the API's callers), so
     # the release keeps it and its draft's flags no longer hold the release back.
     provenance = Provenance(engine="human", pass_name=kind, created_at=stamp,
                             reviewed_by=who.username, reviewed_at=stamp)
+    history = list(previous.flags) if previous is not None else []  # the draft's flags, cleared by this review
     if kind == "alt_text":
         if not isinstance(block, Figure):
             raise RequestInvalid("Only an image has an alt text.", message_fr="Seule une image a un texte "
@@ -207,14 +208,14 @@ def edit_block(doc: Document, block_id: str, kind: str, text: str, who: Principa
         base = previous.blocks[0] if previous is not None and previous.blocks else block
         shown = base.model_copy(update={"alt": text, "decorative": False, "adaptations": []})
         adaptation = Adaptation(kind=kind, provenance=provenance, lang=doc.block_lang(block), blocks=[shown],
-                                notes=notes)
+                                notes=notes, flags=history)
     else:
         if not text:
             raise RequestInvalid("The adapted text is empty.", message_fr="Le texte adapté est vide.",
                                  details={"field": "text"})
         lang = previous.lang if previous is not None and previous.lang else doc.block_lang(block)
         adaptation = Adaptation(kind=kind, provenance=provenance, lang=lang, blocks=blocks_from_text(block, text),
-                                notes=notes)
+                                notes=notes, flags=history)
     block.adaptations = [a for a in block.adaptations if a.kind != kind] + [adaptation]
     return adaptation
 

@@ -306,6 +306,24 @@ TEXT: dict[str, tuple[str, str]] = {
                      "they replace the job's files once ready. Adaptations not approved stay drafts and the EPUB "
                      "says so."),
     "release": ("Publier la version relue", "Release the reviewed version"),
+    "flags_title": ("À relire en priorité : {n} bloc(s) signalé(s)", "Review first: {n} flagged block(s)"),
+    "flags_help": ("La vérification automatique a signalé ces blocs ; ils sont affichés en premier, puis les autres "
+                   "dans l'ordre de lecture. Modifier ou approuver un bloc le compte comme relu.",
+                   "The automatic check flagged these blocks; they are shown first, then the others in reading "
+                   "order. Editing or approving a block counts as reviewing it."),
+    "flags_none": ("Aucun bloc signalé à relire.", "No flagged block left to review."),
+    "flagged_mark": ("Signalé, à relire", "Flagged, to review"),
+    "flag_reasons": ("Pourquoi ce texte est signalé :", "Why this text is flagged:"),
+    "flag_cleared": ("Signalement levé par la relecture :", "Flag cleared by review:"),
+    "others_title": ("Les autres blocs, dans l'ordre de lecture", "The other blocks, in reading order"),
+    "release_flagged": ("{n} bloc(s) signalé(s) ne sont pas encore relus. Relisez-les (en haut de la page), ou "
+                        "cochez la case pour publier quand même.",
+                        "{n} flagged block(s) are not reviewed yet. Review them (at the top of the page), or tick "
+                        "the box to release anyway."),
+    "accept_unreviewed": ("Je confirme la publication avec {n} bloc(s) signalé(s) non relu(s) : l'étudiant·e en est "
+                          "averti·e dans le document, et ma décision est enregistrée.",
+                          "I confirm the release with {n} flagged block(s) not reviewed: the student is told so "
+                          "in the document, and my decision is recorded."),
     "release_again": ("Publier de nouveau la version relue", "Release the reviewed version again"),
 }
 

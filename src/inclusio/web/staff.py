@@ -12,7 +12,7 @@ from inclusio.api.file_responses import picture_response
 from inclusio.api.routes.batches import submit_batch
 from inclusio.api.routes.jobs import resolve_profile, visible_job
 from inclusio.auth.policy import can_manage_user, job_filter
-from inclusio.errors import RequestInvalid
+from inclusio.errors import RequestInvalid, ReviewUnreviewedFlags
 from inclusio.model.document import Figure
 from inclusio.profiles import list_profiles
 from inclusio.web import session as web
@@ -158,8 +158,20 @@ def _state(adaptation: Any) -> str:
     return "edited" if adaptation.provenance.engine == "human" else "draft"
 
 
-def review_blocks(doc: Any, job_id: str) -> list[dict[str, Any]]:
-    """The blocks a reviewer looks at: those with an adaptation, and every image (its alt text)."""
+def _flags(adaptation: Any, lang: str) -> list[dict[str, str]]:
+    """The adaptation's flag reasons in the page's language (the English one, marked so, when no French was given)."""
+    if lang == "fr":
+        return [{"text": flag.reason_fr, "lang": "fr"} if flag.reason_fr else {"text": flag.reason, "lang": "en"}
+                for flag in adaptation.flags]
+    return [{"text": flag.reason, "lang": "en"} for flag in adaptation.flags]
+
+
+def review_blocks(doc: Any, job_id: str, lang: str = "fr") -> list[dict[str, Any]]:
+    """The blocks a reviewer looks at: those with an adaptation, and every image (its alt text).
+
+    Blocks with a flagged adaptation no person has reviewed come first (``flagged``), then the
+    others in reading order; ``n`` stays the block's place in the reading order.
+    """
     out = []
     for n, block in enumerate(doc.blocks, start=1):
         kinds = list(dict.fromkeys(a.kind for a in block.adaptations))
@@ -171,6 +183,7 @@ def review_blocks(doc: Any, job_id: str) -> list[dict[str, Any]]:
             text = review.adaptation_text(adaptation)
             adaptations.append({"kind": kind, "text": text, "state": _state(adaptation),
                                 "engine": adaptation.provenance.engine, "notes": adaptation.notes,
+                                "flags": _flags(adaptation, lang), "flagged": adaptation.needs_review,
                                 "reviewed_by": adaptation.provenance.reviewed_by,
                                 "reviewed_at": (adaptation.provenance.reviewed_at or "")[:16].replace("T", " "),
                                 "rows": min(14, max(3, text.count("\n") + 2 + len(text) // 70)),
@@ -181,13 +194,14 @@ def review_blocks(doc: Any, job_id: str) -> list[dict[str, Any]]:
                 image = f"/web/review/{job_id}/images/{block.id}"
             if "alt_text" not in kinds and not block.decorative:
                 adaptations.append({"kind": "alt_text", "text": block.alt or "", "state": "draft", "engine": "—",
-                                    "notes": [], "reviewed_by": None, "reviewed_at": "", "rows": 3,
+                                    "notes": [], "flags": [], "flagged": False, "reviewed_by": None, "reviewed_at": "", "rows": 3,
                                     "lang": doc.block_lang(block)})
         page = block.source.page if block.source and block.source.page else None
         out.append({"n": n, "id": block.id, "type": block.type, "page": page, "lang": doc.block_lang(block),
                     "text": block.plain_text(), "image": image,
-                    "alt": block.alt if isinstance(block, Figure) else None, "adaptations": adaptations})
-    return out
+                    "alt": block.alt if isinstance(block, Figure) else None, "adaptations": adaptations,
+                    "flagged": any(a["flagged"] for a in adaptations)})
+    return sorted(out, key=lambda b: not b["flagged"])  # stable: reading order within each group
 
 
 @router.get("/web/review/{job_id}")
@@ -200,8 +214,11 @@ def review_page(request: Request, job_id: str) -> Response:
     t = translator(web.lang_of(request))
     n = request.query_params.get("n", "")
     message = t(notice, n=n) if notice in ("saved", "approved", "regenerated") and n.isdigit() else None
+    blocks = review_blocks(doc, job.id, web.lang_of(request))
+    refused = request.query_params.get("refused", "")
     return web.render(request, "review.html", {
-        "job": job, "blocks": review_blocks(doc, job.id), "notice": message,
+        "job": job, "blocks": blocks, "notice": message, "flagged": [b for b in blocks if b["flagged"]],
+        "refused": ReviewUnreviewedFlags.code if refused.isdigit() else None,
         "release_text": release_text(job, release_state(job, svc.settings), t),
         "state": review.review_state(doc, review.reviewable_kinds(doc)), "regenerable": review.REGENERABLE,
         "type_keys": tuple(k for k in TEXT if k.startswith("type_"))}, who=who)
@@ -253,11 +270,20 @@ def review_block(request: Request, job_id: str, block_id: str, csrf_token: Annot
 
 
 @router.post("/web/review/{job_id}/release")
-def review_release(request: Request, job_id: str, csrf_token: Annotated[str, Form()] = "") -> Response:
-    """Queue the release (a worker renders it); the job page follows it and keeps the old files until then."""
+def review_release(request: Request, job_id: str, csrf_token: Annotated[str, Form()] = "",
+                   accept_unreviewed: Annotated[str, Form(max_length=8)] = "") -> Response:
+    """Queue the release (a worker renders it); the job page follows it and keeps the old files until then.
+
+    Refused while flagged blocks are unreviewed, unless the confirmation box is ticked: the review page
+    comes back with the refusal (its code) next to the release button."""
     web.check_csrf(request, csrf_token)
     who = web.require_user(request, *STAFF_ROLES)
     svc = web.svc_of(request)
-    job = review.request_release(svc, visible_job(svc, who, job_id), who)
+    try:
+        job = review.request_release(svc, visible_job(svc, who, job_id), who,
+                                     accept_unreviewed=accept_unreviewed == "yes")
+    except ReviewUnreviewedFlags as refused:
+        n = refused.details.get("flagged_blocks", 0)
+        return RedirectResponse(f"/web/review/{job_id}?refused={n}#release-h", status_code=303)
     return RedirectResponse(f"/web/jobs/{job.id}", status_code=303)
 

@@ -1,0 +1,146 @@
+"""A flagged block reaches a person (issue #11), in a real browser: staff open a job whose document has a
+flagged block, see it first with its reason (French, then English), try to release and are refused with
+the code, edit the block, and release; the student's EPUB then says every machine-written passage is
+reviewed or unflagged. axe-core finds 0 violations on every state of the page.
+
+The job is made by the real pipeline (offline engine, on the worker); the flag is put on one of its
+adaptations in the job's review document, as the verifier would have left it.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from conftest import Server
+from test_journeys import JOB_TIMEOUT_MS, SAMPLES, axe_clean, check_page, sign_in
+
+REASON_FR = "le nombre 6 du bloc est devenu 7 (vérifiez le chiffre dans l'original)"
+REASON_EN = "the number 6 of the block became 7 (check the figure in the original)"
+
+
+def _flag_last_easy_read(server: Server, job_id: str) -> str:
+    """Flag the last easy-to-read adaptation of the job's document (saved as the reviewer's draft); its id."""
+    from inclusio.api import review
+    from inclusio.model import Flag
+    from inclusio.store.db import JobStore
+    from inclusio.store.files import FileStore
+
+    store, files = JobStore.from_settings(server.settings), FileStore.from_settings(server.settings)
+    job = store.get(job_id)
+    doc = review.load_document(files, job)
+    block = [b for b in doc.blocks if b.adaptation("easy_read") is not None][-1]
+    adaptation = block.adaptation("easy_read")
+    assert adaptation is not None
+    flag = Flag(code="verify.number_changed", reason=REASON_EN, reason_fr=REASON_FR)
+    block.adaptations = [a.model_copy(update={"flags": [flag]}) if a is adaptation else a for a in block.adaptations]
+    review.save_document(files, job, doc)
+    store.dispose()
+    return block.id
+
+
+def _submit_and_wait(page: Any, server: Server) -> str:
+    page.get_by_label("Documents (plusieurs fichiers possibles)").set_input_files(
+        [str(SAMPLES / "cours-photosynthese-fr.pdf")])
+    page.get_by_label("Nom du lot").fill("Relecture signalée")
+    page.get_by_label("Profil du lot").select_option("easy-read")
+    page.get_by_role("button", name="Envoyer le lot").click()
+    page.wait_for_load_state()
+    link = page.get_by_role("link", name="Relire cours-photosynthese-fr.pdf").first
+    try:
+        link.wait_for(timeout=JOB_TIMEOUT_MS * 2)
+    except Exception:  # noqa: BLE001 - show the logs of the server and worker
+        raise AssertionError(server.logs()) from None
+    return str(link.get_attribute("href")).split("/web/review/")[1]
+
+
+def test_staff_see_the_flagged_block_first_edit_it_and_release(browser: Any, server: Server, shots: Path,
+                                                                tmp_path: Path) -> None:
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    sign_in(page, server, "staff1")
+    job_id = _submit_and_wait(page, server)
+    flagged_id = _flag_last_easy_read(server, job_id)
+
+    # The flagged block comes first, marked in words (heading, reasons), listed in the summary at the top.
+    page.goto(f"{server.base}/web/review/{job_id}")
+    summary = page.locator("#flags")
+    assert summary.get_by_role("heading").inner_text() == "⚠ À relire en priorité : 1 bloc(s) signalé(s)"
+    blocks = page.locator("section.block")
+    first = blocks.first
+    n = first.get_attribute("id")
+    assert "flagged" in (first.get_attribute("class") or "")
+    heading = first.get_by_role("heading", level=2).inner_text()
+    assert heading.endswith("— Signalé, à relire"), heading
+    assert summary.get_by_role("link").all_inner_texts() == [heading.split(" ⚠")[0].split(" —")[0].strip()]
+    assert summary.get_by_role("link").get_attribute("href") == f"#{n}"
+    reasons = first.locator("div.flags")
+    assert reasons.locator("p").inner_text() == "Pourquoi ce texte est signalé :"
+    assert reasons.locator("li").all_inner_texts() == [REASON_FR]
+    # The reasons are part of the text field's description (heard with it), and the rest is in reading order.
+    textarea = first.get_by_label("Texte facile à lire")
+    assert reasons.get_attribute("id") in (textarea.get_attribute("aria-describedby") or "").split()
+    numbers = [int(str(b.get_attribute("id"))[2:]) for b in blocks.all()]
+    assert numbers[0] == max(numbers) and numbers[1:] == sorted(numbers[1:]), numbers
+    assert page.get_by_role("heading", name="Les autres blocs, dans l'ordre de lecture").count() == 1
+    assert first.locator("form").first.get_attribute("action") == f"/web/review/{job_id}/blocks/{flagged_id}"
+    check_page(page, shots, "staff-review-flagged")
+
+    # The same page in English gives the English reason.
+    page.get_by_role("link", name="Read this page in English").click()
+    page.wait_for_load_state()
+    assert page.locator("section.block").first.locator("div.flags li").all_inner_texts() == [REASON_EN]
+    assert page.locator("#flags").get_by_role("heading").inner_text() == "⚠ Review first: 1 flagged block(s)"
+    axe_clean(page, "review with a flagged block (English)")
+    page.get_by_role("link", name="Lire cette page en français").click()
+    page.wait_for_load_state()
+
+    # Releasing now is refused: the page comes back with the reason and the code, next to the button.
+    page.get_by_role("button", name="Publier la version relue").click()
+    page.wait_for_load_state()
+    assert page.url.split("#")[0].endswith(f"/web/review/{job_id}?refused=1")
+    alert = page.get_by_role("alert")
+    assert alert.inner_text().splitlines()[0] == ("1 bloc(s) signalé(s) ne sont pas encore relus. Relisez-les (en "
+                                                  "haut de la page), ou cochez la case pour publier quand même.")
+    assert "Code de l'erreur : review.unreviewed_flags" in alert.inner_text()
+    assert page.get_by_label(re.compile("Je confirme la publication avec 1 bloc")).is_checked() is False
+    axe_clean(page, "review (release refused)")
+
+    # Editing the flagged block reviews it: the flag is cleared (kept as history), nothing is left to review.
+    first = page.locator(f"#{n}")
+    first.get_by_label("Texte facile à lire").fill("La plante fabrique du sucre avec la lumière.")
+    first.get_by_role("button", name="Enregistrer et approuver").click()
+    page.wait_for_load_state()
+    assert page.locator("#flags").inner_text() == "Aucun bloc signalé à relire."
+    edited = page.locator(f"#{n}")
+    assert "flagged" not in (edited.get_attribute("class") or "")
+    assert edited.locator("div.flags p").inner_text() == "Signalement levé par la relecture :"
+    assert "Approuvé par staff1" in edited.locator("p.state-approved").inner_text()
+    assert page.get_by_label(re.compile("Je confirme la publication")).count() == 0
+    axe_clean(page, "review (flag cleared)")
+
+    # Release: accepted now; the student's EPUB says no passage is left flagged.
+    page.get_by_role("button", name="Publier la version relue").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/web/jobs/{job_id}")
+    try:
+        page.wait_for_function("() => document.getElementById('release').dataset.state === 'released'",
+                               timeout=JOB_TIMEOUT_MS)
+    except Exception:  # noqa: BLE001 - show the logs of the server and worker
+        raise AssertionError(server.logs()) from None
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le livre numérique (EPUB)").click()
+    epub = tmp_path / "released.epub"
+    download.value.save_as(epub)
+    with zipfile.ZipFile(epub) as book:
+        opf = next(book.read(name).decode() for name in book.namelist() if name.endswith(".opf"))
+        pages = "".join(book.read(name).decode() for name in book.namelist() if name.endswith(".xhtml"))
+    summary_text = re.search(r'property="schema:accessibilitySummary">([^<]*)<', opf)
+    assert summary_text, opf[:2000]
+    said = summary_text.group(1)
+    assert re.search(r"Ce document contient \d+ passages? écrits? par une machine ; ", said), said
+    assert "signalés dans le texte" not in said and "signalé dans le texte" not in said, said
+    assert "La plante fabrique du sucre avec la lumière." in pages and "unreviewed-note" not in pages
+    context.close()
