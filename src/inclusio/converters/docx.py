@@ -52,7 +52,6 @@ from inclusio.converters.ooxml import ZIP_MAGIC, check_archive, image_size, memb
 from inclusio.converters.pptx import _web_image
 from inclusio.converters.xml_safety import check_ooxml_xml
 from inclusio.errors import InputCorrupt
-from inclusio.model.safe_markup import sanitize_mathml
 from inclusio.model import (
     Block,
     Document,
@@ -68,6 +67,7 @@ from inclusio.model import (
     Table,
     TableCell,
 )
+from inclusio.model.safe_markup import sanitize_mathml
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MIN_IMAGE_PX = 16

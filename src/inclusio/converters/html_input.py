@@ -36,7 +36,6 @@ from inclusio.converters.lang import resolve_language
 from inclusio.converters.ooxml import image_size
 from inclusio.converters.xml_safety import check_xml_bytes
 from inclusio.errors import InputCorrupt, InputTooLarge
-from inclusio.model.safe_markup import sanitize_mathml
 from inclusio.model import (
     Block,
     Document,
@@ -51,6 +50,7 @@ from inclusio.model import (
     Table,
     TableCell,
 )
+from inclusio.model.safe_markup import sanitize_mathml
 
 MEDIA_TYPE = "text/html"
 MAX_HTML_BYTES = 50 * 1024 * 1024
@@ -182,7 +182,7 @@ def _mathml_copy(el: Any) -> Any:
         tag = f"{{{MATHML}}}{_tag(node)}"
         new = etree.Element(tag, nsmap={None: MATHML}) if parent is None else etree.SubElement(parent, tag)
         for key, value in node.attrib.items():
-            if ":" not in key and not key.startswith("{"):
+            if ":" not in key and not key.startswith("{") and key != "xmlns":  # the namespace is set above
                 new.set(key, value)
         new.text = node.text
         for child in node:
@@ -191,6 +191,22 @@ def _mathml_copy(el: Any) -> Any:
         return new
 
     return copy(el, None)
+
+
+def _math_text(el: Any) -> str:
+    """A formula's text, without what the MathML allow-list leaves out (``annotation-xml``, scripts)."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        if _tag(node) in ("annotation-xml", "script", "style"):
+            return
+        parts.append(node.text or "")
+        for child in node:
+            walk(child)
+            parts.append(child.tail or "")
+
+    walk(el)
+    return " ".join("".join(parts).split())
 
 
 def _lang_of(el: Any) -> str | None:
@@ -383,7 +399,7 @@ class _Walker:
     def formula(self, el: Any, lang: str | None) -> None:
         from lxml import etree
 
-        text = _text(el)
+        text = _math_text(el)
         annotation = next((a for a in el.iter() if _tag(a) == "annotation"
                            and "tex" in (a.get("encoding") or "").lower()), None)
         # Rebuilt from the MathML allow-list: no handler, link, script or annotation-xml gets through.
