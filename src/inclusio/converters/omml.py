@@ -84,7 +84,8 @@ def _one_element(markup: str) -> bool:
     from lxml import etree
 
     try:
-        return len(etree.fromstring(f"<r>{markup}</r>")) == 1
+        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+        return len(etree.fromstring(f"<r>{markup}</r>", parser=parser)) == 1
     except etree.XMLSyntaxError:
         return False
 
