@@ -164,7 +164,7 @@ POLICIES: dict[str, Policy] = {
     "easy_read": Policy(keep_facts=True, words=0.34, unrelated=0.25),
     "plain": Policy(keep_facts=True, words=0.34, unrelated=0.25),
     "summary": Policy(keep_facts=False, words=0.4, unrelated=0.25),
-    "glossary": Policy(keep_facts=False, words=0.25, extra_sentences=0.5),
+    "glossary": Policy(keep_facts=False, words=0.15, extra_sentences=0.5),
     "alt_text": Policy(keep_facts=False, words=0.2, words_blocking=False, facts_blocking=False,
                        extra_sentences=0.5),
     "long_description": Policy(keep_facts=False, words=0.2, words_blocking=False, facts_blocking=False),
@@ -203,6 +203,7 @@ class Occurrence:
     bare: str = ""
     """A number as written, without its unit ("6")."""
     date: nd.DateMatch | None = None
+    start: int = -1
 
 
 def fold_plain(text: str) -> str:
@@ -256,7 +257,7 @@ def _facts(text: str, lang: str) -> tuple[Occurrence, ...]:
         is_year = (number.kind == "digits" and re.fullmatch(r"\d{4}", number.text) is not None
                    and 1000 <= number.value <= 2100 and key not in ("%", "€", "$"))
         out.append(Occurrence("year" if is_year else "number", written,
-                              tuple(str(v) for v in number.values), key, number.text))
+                              tuple(str(v) for v in number.values), key, number.text, start=number.start))
     for span in find_entities(text, lang):
         if any(a <= span.start < b for a, b in spans):
             continue
@@ -272,9 +273,13 @@ STOPWORDS = frozenset(["avec", "dans", "pour", "sans", "sous", "vers", "chez", "
 _SENT = re.compile(r"(?<=[.!?…:;])\s+|\n+")
 
 
-def content_words(text: str) -> list[str]:
-    """Folded, accent-free words of 4 letters or more that carry meaning (elided articles removed)."""
-    return [w for w in (fold_plain(m.group(1)) for m in _WORD.finditer(text)) if w not in STOPWORDS]
+def content_words(text: str, *, names: bool = True) -> list[str]:
+    """Folded, accent-free words of 4 letters or more that carry meaning (elided articles removed).
+
+    ``names=False`` leaves out capitalised words (names are checked as names, not as words).
+    """
+    return [w for w in (fold_plain(m.group(1)) for m in _WORD.finditer(text)
+                        if names or not m.group(1)[:1].isupper()) if w not in STOPWORDS]
 
 
 def _stem(word: str) -> str:
@@ -327,8 +332,24 @@ def _date_parts(occurrences: Iterable[Occurrence]) -> set[str]:
     return parts
 
 
+_ITEMS = re.compile(r"\s*(?:,|;|\bet\b|\band\b|\bou\b|\bor\b)\s*")
+
+
+def counts_items(answer: str, number: Occurrence) -> bool:
+    """Whether an added small number counts the enumeration it announces ("4 choses : a, b, c et d")."""
+    if number.start < 0 or len(number.values) != 1 or not number.values[0].isdigit():
+        return False
+    count = int(number.values[0])
+    tail = answer[number.start:]
+    sentence = re.split(r"(?<=[.!?])\s|\n", tail, maxsplit=1)[0]
+    head, colon, items = sentence.partition(":")
+    if not colon or len(head.split()) > 4 or not 2 <= count <= 12:
+        return False
+    return len([i for i in _ITEMS.split(items.strip().rstrip(".")) if i.strip()]) == count
+
+
 def _check_numbers(src: list[Occurrence], ans: list[Occurrence], ctx: list[Occurrence],
-                   policy: Policy) -> list[Finding]:
+                   policy: Policy, answer: str = "") -> list[Finding]:
     out: list[Finding] = []
     nums_s, nums_a = _of(src, "number", "year"), _of(ans, "number", "year")
     pairs_s = {(v, o.unit) for o in nums_s for v in o.values}
@@ -349,7 +370,7 @@ def _check_numbers(src: list[Occurrence], ans: list[Occurrence], ctx: list[Occur
             what, what_fr = _WHAT[s.kind]
             out.append(finding("verify.fact_dropped", what=what, what_fr=what_fr, old=s.bare, text=s.text))
     for i, a in enumerate(nums_a):
-        if i not in used and not set(a.values) & allowed:
+        if i not in used and not set(a.values) & allowed and not counts_items(answer, a):
             code = "verify.date_added" if a.kind == "year" else "verify.number_added"
             out.append(finding(code, new=a.bare, text=a.text, blocking=policy.facts_blocking))
     return out
@@ -452,7 +473,7 @@ def _check_words(source: str, answer: str, support_texts: Sequence[str], policy:
     out: list[Finding] = []
     if policy.words is not None:
         for index, sentence in enumerate(_sentences(answer)):
-            words = content_words(sentence)
+            words = content_words(sentence, names=False)
             if len(words) < MIN_SENTENCE_WORDS:
                 continue
             found = sum(1 for w in words if _stem(w) in support)
@@ -535,7 +556,7 @@ def verify(source: str, answer: str, *, pass_name: str, lang: str, answer_lang: 
     ans = facts(answer, answer_lang)
     ctx = facts(context_text, lang) if context_text else []
     found = verdict.findings
-    found += _check_numbers(src, ans, ctx, policy)
+    found += _check_numbers(src, ans, ctx, policy, answer)
     found += _check_dates(src, ans, ctx, policy)
     found += _check_entities(src, ans, support, answer, policy, nd.lang_root(lang))
     found += _check_links(ans, support)
