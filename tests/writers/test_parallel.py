@@ -246,12 +246,20 @@ def test_epub_pairs_have_lang_and_xml_lang_and_read_along_speaks_both(
     assert len(spans) == 2 and all(f"part-001.xhtml#{span}\"" in smil for span in spans)
 
 
-def test_epub_translation_is_checked_by_epubcheck(tmp_path: Path, fle: Profile, make_ctx: MakeContext) -> None:
+@pytest.mark.parametrize("mode", ["parallel", "replace"])
+def test_translated_epub_passes_epubcheck_and_ace(tmp_path: Path, fle: Profile, make_ctx: MakeContext,
+                                                  mode: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from inclusio.writers.ace import check_epub_ace
     from inclusio.writers.epubcheck import check_epub
 
-    for mode, profile in (("parallel", fle), ("replace", _replace(fle))):
-        result = check_epub(_epub(tmp_path / mode, profile, make_ctx))
-        assert result.valid, [m for m in result.messages if m.get("severity") in ("ERROR", "FATAL")]
+    path = _epub(tmp_path, fle if mode == "parallel" else _replace(fle), make_ctx)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        epubcheck, ace = pool.submit(check_epub, path), pool.submit(check_epub_ace, path)
+        result, ace_result = epubcheck.result(), ace.result()
+    assert result.valid, [m for m in result.messages if m.get("severity") in ("ERROR", "FATAL")]
+    assert ace_result.passed, ace_result.violations
 
 
 # -- audio, large print, braille ------------------------------------------------------------------
