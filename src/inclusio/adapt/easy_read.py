@@ -273,6 +273,8 @@ def _candidates(sentence: str, lang: str) -> list[tuple[int, int, int, str, str,
             first, second = sentence[: match.start()], sentence[match.end():]
             if len(_words(first)) < MIN_PART_WORDS or len(_words(second)) < MIN_PART_WORDS:
                 continue
+            if first.count("(") > first.count(")") or first.count("«") > first.count("»"):
+                continue  # never inside brackets or quotes: "(NdT : en français...)"
             if how == "relative" and _relative_subject(first, lang) is None:
                 continue
             if how == "lead" and label not in _CAUSAL and not _starts_with_subject(second, lang):

@@ -42,6 +42,9 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 MIN_WORDS = 3
+SUBJECT_PRONOUNS = {"il": "il", "elle": "elle", "ils": "ils", "elles": "elles", "on": "on", "nous": "nous",
+                    "vous": "vous", "je": "je", "tu": "tu", "c'": "cela", "c’": "cela", "ce": "cela", "ça": "cela",
+                    "cela": "cela"}
 """A split never makes a sentence shorter than this (in words)."""
 REL_SUBJECT = frozenset({"qui", "lequel", "laquelle", "lesquels", "lesquelles"})
 SUBORDINATORS = ("bien que", "bien qu'", "bien qu’", "quoique", "quoiqu'", "quoiqu’", "même si", "même s'",
@@ -57,6 +60,8 @@ MONTHS = frozenset({"janvier", "février", "mars", "avril", "mai", "juin", "juil
 NOT_PREDICATE_START = frozenset({"le", "la", "les", "l'", "l’", "un", "une", "des", "du", "de", "d'", "d’", "à",
                                  "au", "aux", "dans", "et", "ou", "mais", "pour", "par", "sur", "avec", "sans",
                                  "car", "donc", "or", "puis", "qui", "que", "qu'", "qu’", "dont", "où"})
+NOT_CLAUSE_START = frozenset({"qui", "que", "qu'", "qu’", "dont", "où", "lequel", "laquelle", "lesquels",
+                              "lesquelles", "si", "quand", "lorsque", "lorsqu'", "lorsqu’", "pas", "plutôt", "non"})
 CLITICS = frozenset({"se", "s'", "s’", "ne", "n'", "n’", "y", "en", "le", "la", "les", "l'", "l’", "lui", "leur",
                      "me", "m'", "m’", "te", "t'", "t’", "nous", "vous"})
 FINITE_FORMS = frozenset({"est", "sont", "a", "ont", "était", "étaient", "sera", "seront", "avait", "avaient",
@@ -64,7 +69,12 @@ FINITE_FORMS = frozenset({"est", "sont", "a", "ont", "était", "étaient", "sera
 SUBJUNCTIVE = {"soit": "est", "soient": "sont", "ait": "a", "aient": "ont", "puisse": "peut",
                "puissent": "peuvent", "fasse": "fait", "fassent": "font", "aille": "va", "aillent": "vont",
                "sache": "sait", "sachent": "savent", "veuille": "veut", "veuillent": "veulent",
-               "vienne": "vient", "prenne": "prend", "doive": "doit", "fût": "était", "eût": "avait"}
+               "vienne": "vient", "prenne": "prend", "doive": "doit", "fût": "était", "eût": "avait",
+               "puissiez": "pouvez", "puissions": "pouvons", "soyez": "êtes", "soyons": "sommes", "ayez": "avez",
+               "ayons": "avons", "fassiez": "faites", "permette": "permet", "permettent": "permettent",
+               "mette": "met", "connaisse": "connaît", "dise": "dit", "écrive": "écrit", "lise": "lit",
+               "vive": "vit", "suive": "suit", "contienne": "contient", "obtienne": "obtient",
+               "appreniez": "apprenez", "familiarisiez": "familiarisez"}
 # Coordinating conjunction -> the words that start the second sentence instead ("" drops it).
 COORDINATION = {"et": "", "mais": "Pourtant,", "or": "", "donc": "C'est pourquoi", "puis": "Ensuite,"}
 _VOWEL = re.compile(r"^[aeiouyàâäéèêëîïôöùûüœh]", re.IGNORECASE)
@@ -151,7 +161,12 @@ def _terminal(sentence: str) -> str:
 
 def _determiner(noun: Token, next_word: str) -> str:
     number, gender = noun.morph.get("Number"), noun.morph.get("Gender")
-    if number == ["Plur"]:
+    det = next((c for c in noun.children if c.dep_ == "det"), None)
+    if det is not None and det.lower_ in ("chaque", "tout", "toute"):
+        return det.lower_  # "Chaque console offre...": the determiner itself is repeated
+    if not gender and det is not None:
+        gender = det.morph.get("Gender")
+    if number == ["Plur"] or det is not None and det.morph.get("Number") == ["Plur"]:
         return "ces"
     if gender == ["Fem"]:
         return "cette"
@@ -187,15 +202,13 @@ def noun_phrase(noun: Token) -> str:
 def _subject(doc: Doc, start: int = 0, end: int | None = None) -> str | None:
     """The subject of the clause in tokens [start, end), as a phrase that can start a sentence."""
     end = len(doc) if end is None else end
-    candidates = [t for t in doc[start:end] if t.dep_ in ("nsubj", "nsubj:pass") and t.pos_ != "PRON"
-                  or t.dep_ in ("nsubj", "nsubj:pass") and t.lower_ in ("il", "elle", "ils", "elles", "on")]
-    if not candidates:
-        candidates = [t for t in doc[start:end] if t.pos_ in ("NOUN", "PROPN")][:1]
+    candidates = [t for t in doc[start:end] if t.dep_ in ("nsubj", "nsubj:pass")
+                  and (t.pos_ in ("NOUN", "PROPN") or t.lower_ in SUBJECT_PRONOUNS)]
     if not candidates:
         return None
     tok = candidates[0]
-    if tok.pos_ == "PRON":
-        return tok.text
+    if tok.pos_ not in ("NOUN", "PROPN"):
+        return SUBJECT_PRONOUNS[tok.lower_]
     return noun_phrase(tok)
 
 
@@ -258,12 +271,15 @@ def _continues_predicate(doc: Doc, index: int) -> bool:
         return _continues_predicate(doc, index + 1)
     # The small model tags some present tenses as nouns ("accueille"): a lower-case word with a
     # verb ending, which is not a determiner, a preposition or a pronoun, is taken as the verb.
-    return (tok.text[:1].islower() and tok.lower_ not in NOT_PREDICATE_START
-            and tok.pos_ in ("NOUN", "ADJ", "VERB") and bool(_VERB_ENDING.search(tok.lower_)))
+    if not tok.text[:1].islower() or tok.lower_ in NOT_PREDICATE_START or not _VERB_ENDING.search(tok.lower_):
+        return False
+    followed = index + 1 < _body_end(doc) and doc[index + 1].text != ","
+    return tok.pos_ == "VERB" or tok.pos_ in ("NOUN", "ADJ") and followed and tok.dep_ in (
+        "ROOT", "advcl", "ccomp", "parataxis")
 
 
 def _join(before: str, after: str) -> str:
-    return (before.rstrip().rstrip(",") + " " + after.lstrip()).strip()
+    return re.sub(r"\s+([,.])", r"\1", (before.rstrip().rstrip(",") + " " + after.lstrip()).strip())
 
 
 # -- the constructions ---------------------------------------------------------------------------
@@ -350,12 +366,25 @@ def _concessive(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
     return None
 
 
+def _indicative(tok: Token) -> str:
+    """A subjunctive verb in the indicative (the common irregular ones, and -isse of the 2nd group)."""
+    if tok.lower_ in SUBJUNCTIVE:
+        return SUBJUNCTIVE[tok.lower_]
+    if (tok.morph.get("Mood") == ["Sub"] or tok.lemma_.endswith("ir")) and tok.lower_.endswith("isse") \
+            and len(tok.text) > 5:
+        return tok.text[:-3] + "t"  # fournisse -> fournit, remplisse -> remplit
+    return tok.text
+
+
 def _concession_sentence(doc: Doc, start: int, end: int, main_doc: Doc | None) -> str | None:
     body = doc[start:end]
     first = body[0].lower_
     subject = _subject(main_doc) if main_doc is not None else None
-    if _has_finite(body) and first not in ("ayant", "étant"):
-        text = "".join(SUBJUNCTIVE.get(t.lower_, t.text) + t.whitespace_ for t in body).strip()
+    subjectless = first in ("ayant", "étant") or body[0].pos_ in ("ADJ", "VERB") and not _has_finite(body)
+    if not subjectless:
+        if not _clause_like(body):
+            return None
+        text = "".join(_indicative(t) + t.whitespace_ for t in body).strip()
         if first in ("il", "elle", "ils", "elles") and subject and start <= 3 and not subject[:1].islower():
             # "Bien qu'il soit en retard, Paul réussit": the pronoun announces the main subject.
             text = subject + text[len(first):]
@@ -431,9 +460,8 @@ def _that_is(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
     start = next((t.i for t in doc if t.idx >= match.end()), None)
     if comma is None or start is None or comma.i == 0:
         return None
-    end = next((j for j in range(start, _body_end(doc)) if doc[j].text == ","
-                and not (j + 1 < len(doc) and doc[j + 1].pos_ in ("DET", "NOUN", "PROPN", "ADJ")
-                         and not _continues_predicate(doc, j + 1))), None)
+    end = next((j for j in range(start, _body_end(doc)) if doc[j].text == "," and _continues_predicate(doc, j + 1)),
+               None)
     inner = doc[start: end if end is not None else _body_end(doc)]
     head = doc[comma.i - 1]
     if _has_finite(inner) or head.pos_ not in ("NOUN", "PROPN", "ADJ") or len(inner) < 2:
@@ -471,6 +499,8 @@ def _prepositional_relative(doc: Doc, sentence: str) -> tuple[list[str], str] | 
     clause = doc[pronoun.i + 1: clause_end]
     if not _clause_like(clause) or len(words(clause.text)) < MIN_WORDS:
         return None
+    if any(t.pos_ == "CCONJ" and t.i + 1 < clause.end and doc[t.i + 1].pos_ in ("DET", "PRON") for t in clause):
+        return None  # "pour lequel il a été créé et cet utilisateur est...": the coordination is cut first
     before = _text(doc, 0, prep.i)
     if end is not None:
         before = _join(before, _text(doc, end + 1, _body_end(doc))) if _continues_predicate(doc, end + 1) else None
@@ -492,10 +522,16 @@ def _parenthesis(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
         if len(words(inner.text)) < 3:
             continue
         main = end_sentence(_join(_text(doc, 0, tok.i), _text(doc, close + 1, _body_end(doc))), _terminal(sentence))
-        if _has_finite(inner) or inner[0].morph.get("Mood") == ["Imp"]:
+        if main.count("(") != main.count(")"):
+            return None
+        own_subject = any(t.dep_ in ("nsubj", "nsubj:pass") and t.morph.get("PronType") != ["Rel"] for t in inner)
+        starts_with_subject = inner[0].pos_ in ("DET", "PROPN", "NOUN") or inner[0].lower_ in SUBJECT_PRONOUNS
+        if (_has_finite(inner) and own_subject and starts_with_subject
+                or inner[0].morph.get("Mood") == ["Imp"]):
             return [main, end_sentence(capitalise(inner.text))], "parenthèses"
         before = doc[tok.i - 1] if tok.i > 0 else None
-        if inner[0].pos_ == "DET" and before is not None and before.pos_ in ("NOUN", "PROPN"):
+        if (inner[0].lower_ in ("un", "une", "des") and before is not None and before.pos_ in ("NOUN", "PROPN")
+                and not re.search(r"(é|ée|és|ées)$", before.lower_)):
             be = "sont" if before.morph.get("Number") == ["Plur"] else "est"
             return [main, end_sentence(capitalise(f"{noun_phrase(before)} {be} {inner.text}"))], "parenthèses"
     return None
@@ -546,6 +582,8 @@ def _coordination(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
             continue
         before = _text(doc, 0, tok.i).rstrip(", ")
         second = _text(doc, tok.i + 1, _body_end(doc))
+        if before.lower().startswith((*SUBORDINATORS, "pour que", "pour qu", "afin que", "afin qu")):
+            continue  # "Pour que MC modifie X, et ...": the first part is not a main clause
         if len(words(before)) < MIN_WORDS or len(words(second)) < MIN_WORDS or not _has_finite(doc[0:tok.i]):
             continue
         second_doc = _parse(end_sentence(second))
@@ -566,9 +604,13 @@ def _coordination(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
 def _second_clause(second_doc: Doc, second: str, doc: Doc, conj: int) -> str | None:
     """The second conjunct as a sentence with a subject, or None when it is not a clause."""
     verb = next((t for t in second_doc if _finite(t)), None)
-    if verb is None:
+    if verb is None or second_doc[0].lower_ in NOT_CLAUSE_START:
         return None
-    if any(t.dep_ in ("nsubj", "nsubj:pass", "expl:subj") and t.i < verb.i for t in second_doc):
+    if second_doc[0].morph.get("Mood") == ["Imp"] or second_doc[0].morph.get("Person") == ["2"]:
+        return second  # an instruction: "..., et pressez la touche Entrée" -> "Pressez la touche Entrée."
+    first_comma = next((t.i for t in second_doc if t.text == ","), len(second_doc))
+    if any(t.dep_ in ("nsubj", "nsubj:pass", "expl:subj") and t.i < min(verb.i, first_comma)
+           and t.morph.get("PronType") != ["Rel"] for t in second_doc):
         return second
     starts_predicate = _finite(second_doc[0]) or second_doc[0].lower_ in CLITICS or second_doc[0].pos_ == "ADV"
     if not starts_predicate:
