@@ -10,6 +10,7 @@
   never a diagnosis; every read and write is written to ``audit_log``.
 * ``audit_log``: who read or changed whose personal data, when.
 * ``shares``: a document a teacher shares with the students of their institution (revision 0004).
+* ``sign_in_throttle``: wrong sign-in attempts per account name and per address (revision 0005).
 
 Changing a table = a new revision in ``store/migrations/versions`` (``inclusio db revision``
 is not offered: write it by hand, it is a few lines) and the column here.
@@ -195,7 +196,8 @@ class LearnerProfile(Base):
 
 
 class AuditEntry(Base):
-    """Who did what to whose personal data. Kept after the subject's data is deleted (ids only)."""
+    """Who did what to whose personal data (ids, counts, yes/no facts: never which profile). Kept after the
+    subject's data is erased; when their account is deleted, their id becomes a random ``erased-<hex>``."""
 
     __tablename__ = "audit_log"
 
@@ -229,3 +231,16 @@ class Share(Base):
     input_path: Mapped[str] = mapped_column(String(255))
     input_bytes: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SignInThrottle(Base):
+    """Wrong sign-in attempts per account name (``account:<name>``, known or not) and per network address
+    (``address:<ip>``): the growing delay and the lock of :mod:`inclusio.store.throttle` (revision 0005)."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
