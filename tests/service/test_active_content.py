@@ -210,6 +210,10 @@ def test_artifacts_are_served_with_our_types_as_sandboxed_attachments(tmp_path: 
         _assert_sandboxed(answer)
     web_download = client.get(f"/jobs/{job_id}/artifacts/html")
     assert 'filename="cours.html"' in web_download.headers["content-disposition"]
+    document = client.get(f"/jobs/{job_id}/document")  # the review API: the pictures travel in base64
+    assert document.status_code == 200 and document.headers["content-type"] == "application/json"
+    assert document.headers["x-content-type-options"] == "nosniff"
+    assert document.headers["content-security-policy"].startswith("sandbox")
 
 
 # -- the reading form field ----------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """The one way a user's file leaves the server: our own content type, never sniffed, never run.
 
 Every route that sends a file a user's upload produced (``GET /jobs/{id}/artifacts/{name}`` and the web
-download that reuses it, the review workspace's pictures ``/web/review/{job}/images/{block}``) builds
-its response here, so the headers are the same everywhere and a route cannot forget one:
+download that reuses it, the review workspace's pictures ``/web/review/{job}/images/{block}``, the
+review API's ``GET /jobs/{id}/document``: :func:`document_json_headers`) builds its response here, so the headers are the same everywhere and a route cannot forget one:
 
 * ``X-Content-Type-Options: nosniff``: the browser takes the type we say, it never guesses ``text/html``
   from the bytes;
@@ -81,6 +81,13 @@ def file_headers(media_type: str, *, filename: str | None, inline: bool,
         headers["Content-Disposition"] = content_disposition("attachment", filename)
         headers["Content-Security-Policy"] = SANDBOX_POLICY
     return headers
+
+
+def document_json_headers() -> dict[str, str]:
+    """Headers of a Document sent as JSON (it carries the user's pictures, SVG included, in base64):
+    never sniffed, never rendered as a page (sandboxed if opened directly), never kept by a proxy."""
+    return {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": SANDBOX_POLICY,
+            "Cache-Control": "private, no-store"}
 
 
 def output_type(path: Path) -> str:

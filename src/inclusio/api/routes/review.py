@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from inclusio.api import review
+from inclusio.api.file_responses import document_json_headers
 from inclusio.api.routes.jobs import visible_job
 from inclusio.api.schemas import AUTH_ERRORS, JobView, errors
 from inclusio.api.services import Caller, StaffCaller, Svc
@@ -59,7 +60,7 @@ def _answer(block_id: str, adaptation: Adaptation | None, state: dict[str, int])
 def get_document(svc: Svc, who: Caller, job_id: str) -> JSONResponse:
     job = visible_job(svc, who, job_id)
     doc = review.load_document(svc.files, job)
-    return JSONResponse(doc.model_dump(mode="json"))
+    return JSONResponse(doc.model_dump(mode="json"), headers=document_json_headers())
 
 
 @router.put("/jobs/{job_id}/blocks/{block_id}/adaptation", response_model=ReviewedAdaptation,
