@@ -229,6 +229,9 @@ def test_epub_pairs_have_lang_and_xml_lang_and_read_along_speaks_both(
         nav = etree.fromstring(book.read("EPUB/nav.xhtml"))
         glossary = etree.fromstring(book.read("EPUB/glossary.xhtml"))
         smil = book.read("EPUB/smil/part-001.smil").decode("utf-8")
+        opf = etree.fromstring(book.read("EPUB/content.opf"))
+    languages = [e.text for e in opf.iter("{http://purl.org/dc/elements/1.1/}language")]
+    assert languages == ["fr", "en"]  # the book's language first, then the translation's
     for block_id in ("h1", "p1", "p3"):
         original, translation = _pair(part, block_id)
         assert (original.get("lang"), original.get(XML_LANG)) == ("fr", "fr")

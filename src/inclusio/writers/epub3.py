@@ -4,7 +4,8 @@ The book has:
 
 * one XHTML file per top-level section (:func:`inclusio.writers.xhtml.split_top_sections`; a
   preamble before the first heading gets its own file), each with ``lang``/``xml:lang`` on
-  ``<html>`` and a ``<title>``;
+  ``<html>`` and a ``<title>``; a translation shown beside the text (parallel text) adds its
+  language as a second ``dc:language``;
 * headings that follow the whole publication's hierarchy with no skipped level (a skipped
   source level is clamped, see :func:`inclusio.writers.xhtml.output_heading_levels`, and
   recorded as an ``info`` warning ``heading.level_clamped``);
@@ -266,6 +267,8 @@ class Epub3Writer:
                 (stack[-1].children if stack else toc_roots).append(node)
                 stack.append(node)
 
+        for lang in sorted(renderer.parallel_langs - {doc.lang}):  # the translations beside the text
+            book.add_metadata("DC", "language", lang)
         for key, (file_name, resource) in images.items():
             book.add_item(epub.EpubImage(uid=f"img-{_safe_name(key)}", file_name=file_name,
                                          media_type=resource.media_type,

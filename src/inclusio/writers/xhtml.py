@@ -323,8 +323,8 @@ class FragmentRenderer:
         self.block_anchors: dict[str, str] = {}
         """Block id -> element id, for every block given an anchor."""
         self.summaries = 0
-        self.parallel_pairs = 0
-        """Blocks shown with their translation beside them."""
+        self.parallel_langs: set[str] = set()
+        """Languages of the translations shown beside blocks (parallel text)."""
         self.has_mathml = False
         self.glossary_href = glossary_href
         self.unreviewed = set(unreviewed)
@@ -506,7 +506,7 @@ class FragmentRenderer:
         if not translated:
             return original
         target = beside[0].lang or self.doc.lang
-        self.parallel_pairs += 1
+        self.parallel_langs.add(target)
         kind = "parallel parallel-heading" if heading else "parallel"
         return (f'<div class="{kind}"><div class="parallel-original"{self._langs(self.doc.block_lang(block))}>'
                 f'{original}</div><div class="parallel-translation"{self._langs(target)}>{"".join(translated)}'
