@@ -241,3 +241,18 @@ def test_post_jobs_refuses_hostile_reading_settings_with_a_code_never_a_500(
         assert error["code"] in ("request.reading_too_complex", "request.invalid", "input.too_large")
     assert error["message"] and error["message_fr"]
     assert client.get("/jobs").json() == []  # nothing was queued
+
+
+@pytest.mark.parametrize("cookie", ["[" * 100_000, '{"a":' * 5_000, '{"font": "</style><script>alert(1)</script>", '
+                                    '"size": "abc", "line": [1], "letter": {"x": 1}}', "not json"])
+def test_a_hostile_display_cookie_gives_the_normal_student_page(tmp_path: Path, cookie: str) -> None:
+    settings = make_settings(tmp_path)
+    client = TestClient(create_app(settings, enqueue=lambda _kind, _job: None))
+    store = JobStore.from_settings(settings)
+    UserStore(store.engine).create_user("etudiante", role="student", institution="default", password=PASSWORD)
+    store.dispose()
+    _sign_in(client, "etudiante")
+    client.cookies.set("inclusio_reading", cookie)
+    page = client.get("/web/student")
+    assert page.status_code == 200, page.text[:300]
+    assert "alert(1)" not in page.text and "--reader-" not in page.text
