@@ -185,8 +185,27 @@ def users_passwd(username: str, password_stdin: Annotated[bool, typer.Option("--
     if len(password) < 8:
         err_console.print("The password needs at least 8 characters. / Le mot de passe doit faire 8 caractères au moins.")
         raise typer.Exit(2)
-    users.set_password(user.id, password)
-    console.print(f"password of {escape(username)} changed")
+    revoked = users.set_password(user.id, password)
+    console.print(f"password of {escape(username)} changed; {revoked} earlier token(s) and web session(s) revoked")
+
+
+@users_app.command("unlock")
+def users_unlock(username: Annotated[str | None, typer.Argument(help="the account name (known or not)")] = None,
+                 address: Annotated[str | None, typer.Option(help="also lift the lock of this network address")]
+                 = None) -> None:
+    """Lift a sign-in lock (too many wrong passwords) and forget the failures of an account and/or an address."""
+    from inclusio.store.db import JobStore
+    from inclusio.store.throttle import Throttle
+
+    if not username and not address:
+        err_console.print("Give an account name or --address. / Indiquez un nom de compte ou --address.")
+        raise typer.Exit(2)
+    settings = get_settings()
+    store = JobStore.from_settings(settings)
+    store.migrate()
+    found = Throttle(store.engine, settings).unlock(username=username, address=address)
+    what = " and ".join(escape(x) for x in (username, address) if x)
+    console.print(f"{what}: unlocked" if found else f"{what}: nothing to unlock (no recent wrong password)")
 
 
 @users_app.command("token")

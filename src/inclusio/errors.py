@@ -314,6 +314,30 @@ class AuthInvalid(AuthRequired):
                           "Connectez-vous de nouveau.")
 
 
+class AuthThrottled(InclusioError):
+    """Too many wrong passwords for this account name or from this address: the next attempt must wait."""
+
+    code = "auth.throttled"
+    http_status = 429
+    exit_code = 7
+    retryable = True
+    default_message = "Too many wrong sign-in attempts. Wait a little (see Retry-After) and try again."
+    default_message_fr = ("Trop de tentatives de connexion erronées. Patientez un peu (voir Retry-After) puis "
+                          "réessayez.")
+
+
+class AuthLocked(InclusioError):
+    """Sign-in is locked for this account name (or address) after too many wrong passwords."""
+
+    code = "auth.locked"
+    http_status = 423
+    exit_code = 7
+    default_message = ("Sign-in is locked after too many wrong passwords. Wait until the lock ends or ask an "
+                       "administrator to lift it ('inclusio users unlock NAME').")
+    default_message_fr = ("La connexion est bloquée après trop de mots de passe erronés. Attendez la fin du blocage "
+                          "ou demandez à un administrateur de le lever (« inclusio users unlock NOM »).")
+
+
 class Forbidden(InclusioError):
     code = "auth.forbidden"
     http_status = 403

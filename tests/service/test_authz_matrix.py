@@ -110,9 +110,10 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict[str, int]]] = {
     ("POST", "/preview/readability"): (
         lambda w, who: w.client.post("/preview/readability", headers=w.auth(who),
                                      files={"file": ("c.pdf", w.pdf)}), OK_ALL),
-    ("POST", "/auth/token"): (
+    ("POST", "/auth/token"): (  # each caller tries another name: no account nears its sign-in throttle
         lambda w, who: w.client.post("/auth/token", headers=w.auth(who),
-                                     data={"username": "s1", "password": "not the password"}),
+                                     data={"username": "s1" if who == "anon" else who,
+                                           "password": "not the password"}),
         {r: 401 for r in ROLES}),
     ("DELETE", "/auth/token"): (lambda w, who: w.client.delete("/auth/token", headers=w.fresh_token(who)),
                                 {r: 204 for r in ROLES} | {"anon": 401}),
@@ -163,13 +164,27 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict[str, int]]] = {
 }
 
 
-def _throwaway(w: World, who: str) -> dict[str, str]:
+MANAGES_A_STUDENT = {"anon": 401, "s1": 403, "s2": 403, "teacher": 403, "staff": 204, "staff_b": 404, "admin": 204}
+MATRIX.update({  # passwords and sign-in locks (web hardening)
+    ("POST", "/me/password"): (
+        lambda w, who: w.client.post("/me/password", headers=_throwaway(w, who, password="ancien-mot-de-passe"),
+                                     json={"current_password": "ancien-mot-de-passe",
+                                           "new_password": "nouveau-mot-de-passe"}), OK_ALL),
+    ("PUT", "/users/{user_id}/password"): (
+        lambda w, who: w.client.put(f"/users/{_student_in_a(w)}/password", headers=w.auth(who),
+                                    json={"new_password": "remis-a-zero-2026"}), MANAGES_A_STUDENT),
+    ("DELETE", "/users/{user_id}/lock"): (
+        lambda w, who: w.client.delete(f"/users/{_student_in_a(w)}/lock", headers=w.auth(who)), MANAGES_A_STUDENT),
+})
+
+
+def _throwaway(w: World, who: str, password: str | None = None) -> dict[str, str]:
     """DELETE /me erases the caller: run it as a fresh account of the same role and institution."""
     if who == "anon":
         return {}
     role = {"s1": "student", "s2": "student", "teacher": "teacher", "staff": "staff", "staff_b": "staff",
             "admin": "admin"}[who]
-    _user, token = make_user(w.settings, role, institution="B" if who == "staff_b" else "A")
+    _user, token = make_user(w.settings, role, institution="B" if who == "staff_b" else "A", password=password)
     return {"Authorization": f"Bearer {token}"}
 
 

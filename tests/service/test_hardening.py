@@ -177,3 +177,227 @@ def test_every_state_changing_web_route_refuses_a_missing_or_wrong_token(setting
                                     files=[("file", ("a.md", b"# A", "text/markdown")),
                                            ("files", ("b.md", b"# B", "text/markdown"))], follow_redirects=False)
             assert answer.status_code == 403 and "formulaire a expiré" in answer.text, (method, url, answer.text)
+
+
+# -- a password change or reset revokes earlier tokens and sessions -----------------------------------
+
+def _token(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, str]:
+    answer = client.post("/auth/token", data={"username": username, "password": password})
+    assert answer.status_code == 200, answer.text
+    return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+
+def _web_session_works(client: TestClient) -> bool:
+    answer = client.get("/web/student", follow_redirects=False)
+    assert answer.status_code in (200, 303), answer.text[:300]
+    return answer.status_code == 200
+
+
+def test_changing_my_password_ends_every_earlier_token_and_web_session(settings: Settings) -> None:
+    make_user(settings, "student", username="lea", password=PASSWORD)
+    api = _client(settings)
+    first, second = _token(api, "lea"), _token(api, "lea")
+    browser = _client(settings)
+    _sign_in(browser, "lea")
+    assert _web_session_works(browser)
+    wrong = api.post("/me/password", headers=first, json={"current_password": "not it", "new_password": "x" * 12})
+    assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "auth.invalid"
+    short = api.post("/me/password", headers=first, json={"current_password": PASSWORD, "new_password": "short"})
+    assert short.status_code == 400
+    assert api.get("/me", headers=second).status_code == 200  # nothing changed yet
+    changed = api.post("/me/password", headers=first,
+                       json={"current_password": PASSWORD, "new_password": "nouveau-mot-de-passe"})
+    assert changed.status_code == 200, changed.text
+    renewed = {"Authorization": f"Bearer {changed.json()['access_token']}"}
+    for old in (first, second):
+        assert api.get("/me", headers=old).json()["error"]["code"] == "auth.invalid"
+    assert not _web_session_works(browser)  # the cookie's token is gone: back to the sign-in form
+    assert api.get("/me", headers=renewed).json()["username"] == "lea"  # the caller's new session
+    assert api.post("/auth/token", data={"username": "lea", "password": PASSWORD}).status_code == 401
+    _token(api, "lea", "nouveau-mot-de-passe")
+    admin = _client(settings)
+    admin.headers["Authorization"] = f"Bearer {make_user(settings, 'admin')[1]}"
+    actions = [e["action"] for e in admin.get("/audit").json()]
+    assert "password.changed" in actions
+
+
+def test_an_admin_reset_ends_the_users_tokens_and_sessions_not_the_admins(settings: Settings) -> None:
+    student_id, _ = make_user(settings, "student", username="noe", password=PASSWORD, institution="A")
+    _admin_id, admin_token = make_user(settings, "admin", institution="A")
+    _staff_b, staff_b_token = make_user(settings, "staff", institution="B")
+    api = _client(settings)
+    admin = {"Authorization": f"Bearer {admin_token}"}
+    student = _token(api, "noe")
+    browser = _client(settings)
+    _sign_in(browser, "noe")
+    refused = api.put(f"/users/{student_id}/password", headers={"Authorization": f"Bearer {staff_b_token}"},
+                      json={"new_password": "choisi-par-b-123"})
+    assert refused.status_code == 404  # another institution's staff do not even see the account
+    assert api.get("/me", headers=student).status_code == 200
+    own = api.put(f"/users/{_admin_id}/password", headers=admin, json={"new_password": "x" * 12})
+    assert own.status_code == 403  # one's own password: POST /me/password, with the current one
+    reset = api.put(f"/users/{student_id}/password", headers=admin, json={"new_password": "remis-a-zero-2026"})
+    assert reset.status_code == 204, reset.text
+    assert api.get("/me", headers=student).json()["error"]["code"] == "auth.invalid"
+    assert not _web_session_works(browser)
+    assert api.get("/me", headers=admin).status_code == 200
+    _token(api, "noe", "remis-a-zero-2026")
+
+
+def test_the_passwd_command_ends_every_earlier_token_and_session(settings: Settings) -> None:
+    import subprocess
+    import sys
+
+    from inclusio.service import settings_env
+
+    make_user(settings, "teacher", username="prof", password=PASSWORD)
+    api = _client(settings)
+    token = _token(api, "prof")
+    browser = _client(settings)
+    _sign_in(browser, "prof")
+    assert browser.get("/web/teacher", follow_redirects=False).status_code == 200
+    out = subprocess.run([sys.executable, "-m", "inclusio.cli", "users", "passwd", "prof", "--password-stdin"],
+                         env=settings_env(settings), input="un-nouveau-secret\n", capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "3 earlier token(s)" in out.stdout, out.stdout  # make_user's, the API's, the web session's
+    assert api.get("/me", headers=token).json()["error"]["code"] == "auth.invalid"
+    assert browser.get("/web/teacher", follow_redirects=False).status_code == 303
+    _token(api, "prof", "un-nouveau-secret")
+
+
+# -- sign-in throttling, in the database (SQLite and PostgreSQL) --------------------------------------
+
+FAST = {"signin_free_failures": 2, "signin_delay_s": 0.15, "signin_max_delay_s": 0.3, "signin_lock_failures": 6,
+        "signin_lock_minutes": 0, "signin_address_free_failures": 1000, "signin_address_lock_failures": 1000}
+"""Small delays so the tests stay quick; the lock waits for an administrator."""
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str | None:
+    return request.getfixturevalue("pg_db") if request.param == "postgres" else None
+
+
+def _hammer(client: TestClient, username: str, password: str) -> list[tuple[str, float]]:
+    """Wrong passwords, each sent as soon as the last is answered, until the lock (at most 3000):
+    (code, seconds since the start)."""
+    import time
+
+    start, seen = time.monotonic(), []
+    for _ in range(3000):
+        answer = client.post("/auth/token", data={"username": username, "password": password})
+        code = answer.json()["error"]["code"]
+        if code == "auth.throttled":
+            assert answer.status_code == 429 and int(answer.headers["retry-after"]) >= 1
+        seen.append((code, time.monotonic() - start))
+        if code == "auth.locked":
+            break
+    return seen
+
+
+def test_wrong_passwords_in_a_burst_are_slowed_then_locked_until_an_admin_lifts_it(tmp_path: Path,
+                                                                                   db_url: str | None) -> None:
+    settings = make_settings(tmp_path, database_url=db_url, **FAST)
+    user_id, _ = make_user(settings, "student", username="cible", password=PASSWORD)
+    _admin, admin_token = make_user(settings, "admin")
+    client = _client(settings)
+    seen = _hammer(client, "cible", "devine-0000")
+    codes = [code for code, _at in seen]
+    assert codes[:2] == ["auth.invalid"] * 2  # the free failures
+    assert codes[-1] == "auth.locked"
+    assert codes.count("auth.invalid") == 6  # exactly the lock threshold of passwords were checked
+    assert codes[2] == "auth.throttled"  # slowed: the next attempt right after the answer must wait
+    assert all(code == "auth.throttled" for code in codes[2:-1:] if code != "auth.invalid")
+    # Locked: even the right password is refused, with a stable code and a message in both languages.
+    locked = client.post("/auth/token", data={"username": "cible", "password": PASSWORD})
+    assert locked.status_code == 423
+    error = locked.json()["error"]
+    assert error["code"] == "auth.locked" and "administrat" in error["message"] and "bloquée" in error["message_fr"]
+    # The web form says the same, in French.
+    page = client.get("/web/sign-in")
+    form = client.post("/web/sign-in", data={"username": "cible", "password": PASSWORD,
+                                             "csrf_token": _form_token(page.text)}, follow_redirects=False)
+    assert form.status_code == 423 and "La connexion est bloquée" in form.text
+    # A student may not lift it; an admin may, and the right password then works at once.
+    admin = {"Authorization": f"Bearer {admin_token}"}
+    teacher = {"Authorization": f"Bearer {make_user(settings, 'teacher')[1]}"}
+    assert client.delete(f"/users/{user_id}/lock", headers=teacher).status_code == 403
+    assert client.post("/auth/token", data={"username": "cible", "password": PASSWORD}).status_code == 423
+    assert client.delete(f"/users/{user_id}/lock", headers=admin).status_code == 204
+    _token(client, "cible")
+
+
+def test_an_unknown_name_gets_the_same_answers_as_a_known_one(tmp_path: Path, db_url: str | None) -> None:
+    import subprocess
+    import sys
+
+    from inclusio.service import settings_env
+
+    settings = make_settings(tmp_path, database_url=db_url, **FAST)
+    make_user(settings, "student", username="connu", password=PASSWORD)
+    client = _client(settings)
+    known = client.post("/auth/token", data={"username": "connu", "password": "devine-0000"})
+    unknown = client.post("/auth/token", data={"username": "inconnu", "password": "devine-0000"})
+    assert (known.status_code, known.json(), known.headers.get("www-authenticate")) == \
+        (unknown.status_code, unknown.json(), unknown.headers.get("www-authenticate"))
+    runs = {name: _hammer(client, name, "devine-0000") for name in ("connu", "inconnu")}
+    for name, seen in runs.items():
+        codes = [code for code, _at in seen]
+        assert codes.count("auth.invalid") == 5 and codes[-1] == "auth.locked", (name, codes)
+    last = {name: client.post("/auth/token", data={"username": name, "password": "x"}) for name in runs}
+    assert last["connu"].json() == last["inconnu"].json() and last["connu"].status_code == 423
+    if db_url is None:  # the operator's command lifts a lock on any name (SQLite: the command's own database)
+        out = subprocess.run([sys.executable, "-m", "inclusio.cli", "users", "unlock", "connu"],
+                             env=settings_env(settings), capture_output=True, text=True, timeout=120)
+        assert out.returncode == 0 and "connu: unlocked" in out.stdout, out.stdout + out.stderr
+        _token(client, "connu")
+
+
+def test_one_address_trying_many_names_is_slowed_then_locked(tmp_path: Path, db_url: str | None) -> None:
+    settings = make_settings(tmp_path, database_url=db_url, **{**FAST, "signin_address_free_failures": 4,
+                                                               "signin_address_lock_failures": 8})
+    make_user(settings, "student", username="autre", password=PASSWORD)
+    client = _client(settings)
+    codes = []
+    for n in range(3000):
+        answer = client.post("/auth/token", data={"username": f"nom-{n}", "password": "devine-0000"})
+        codes.append(answer.json()["error"]["code"])
+        if codes[-1] == "auth.locked":
+            break
+    assert codes[:4] == ["auth.invalid"] * 4 and "auth.throttled" in codes
+    assert codes[-1] == "auth.locked" and codes.count("auth.invalid") == 8
+    # the address is locked: even another account's right password is refused from it
+    assert client.post("/auth/token", data={"username": "autre", "password": PASSWORD}).status_code == 423
+    from inclusio.store.throttle import Throttle
+
+    store = JobStore.from_settings(settings)
+    assert Throttle(store.engine, settings).unlock(address="testclient")
+    store.dispose()
+    _token(client, "autre")
+
+
+def test_parallel_attempts_cannot_share_one_free_slot(tmp_path: Path, db_url: str | None) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from inclusio.errors import AuthInvalid, AuthThrottled
+    from inclusio.store.throttle import Throttle, check_password
+
+    settings = make_settings(tmp_path, database_url=db_url, **{**FAST, "signin_delay_s": 30.0,
+                                                               "signin_max_delay_s": 30.0})
+    make_user(settings, "student", username="vise", password=PASSWORD)
+    store = JobStore.from_settings(settings)
+    users, throttle = UserStore(store.engine), Throttle(store.engine, settings)
+
+    def attempt(n: int) -> str:
+        try:
+            check_password(users, throttle, "vise", f"essai-{n}", "10.0.0.7")
+        except (AuthInvalid, AuthThrottled) as err:
+            return err.code
+        return "signed in"
+
+    with ThreadPoolExecutor(12) as pool:
+        codes = list(pool.map(attempt, range(24)))
+    # the 2 free failures, the second of which starts the 30 s wait: never more, however parallel
+    assert codes.count("auth.invalid") <= 2 and codes.count("auth.throttled") >= 22, codes
+    assert "signed in" not in codes
+    store.dispose()

@@ -15,7 +15,7 @@ from inclusio.store.db import JobStore
 from inclusio.store.migrate import current_revision, downgrade_database, head_revision, upgrade_database
 from inclusio.store.models import Base
 
-HEAD = "0004"  # the newest revision (0004: shared documents, release of a reviewed job by a worker)
+HEAD = "0005"  # the newest revision (0005: sign-in throttling per account name and per address)
 
 SKELETON_JOBS = """CREATE TABLE jobs (id VARCHAR(32) PRIMARY KEY, status VARCHAR(16) NOT NULL, stage VARCHAR(32),
 progress FLOAT NOT NULL, message TEXT NOT NULL, profile_id VARCHAR(64) NOT NULL, outputs JSON,

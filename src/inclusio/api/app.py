@@ -48,7 +48,9 @@ MULTIPART_OVERHEAD_BYTES = 1024 * 1024
 
 def error_response(err: InclusioError, status: int | None = None) -> JSONResponse:
     """The one error body: ``{"error": {code, message, message_fr[, details]}}``."""
-    headers = {"WWW-Authenticate": "Bearer"} if (status or err.http_status) == 401 else None
+    headers = {"WWW-Authenticate": "Bearer"} if (status or err.http_status) == 401 else {}
+    if isinstance(err.details.get("retry_after_s"), int):  # auth.throttled, auth.locked
+        headers["Retry-After"] = str(err.details["retry_after_s"])
     return JSONResponse({"error": err.to_dict()}, status_code=status or err.http_status, headers=headers)
 
 

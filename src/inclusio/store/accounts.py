@@ -98,12 +98,17 @@ class UserStore:
         with self._sessions.begin() as session:
             return int(session.scalar(select(func.count()).select_from(User)) or 0)
 
-    def set_password(self, user_id: str, password: str) -> None:
+    def set_password(self, user_id: str, password: str) -> int:
+        """Set the password and revoke every bearer token of the user (web sessions included: the session
+        cookie holds one), in one transaction; the number of tokens revoked. Whoever changed it signs in again
+        (the routes hand the caller a fresh token)."""
         with self._sessions.begin() as session:
             user = session.get(User, user_id)
             if user is None:
                 raise UserNotFound(details={"user": user_id})
             user.password_hash = _hasher().hash(password)
+            result = session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
+            return int(result.rowcount)  # type: ignore[attr-defined]
 
     def verify_password(self, username: str, password: str) -> User | None:
         """The user if the password is right, else ``None`` (same work whether the user exists or not)."""

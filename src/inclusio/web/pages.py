@@ -18,12 +18,14 @@ from inclusio.api.routes.jobs import (
     submit_job,
     visible_job,
 )
+from inclusio.api.routes.people import client_address, throttle_of
 from inclusio.api.uploads import display_name, store_document
 from inclusio.auth.policy import share_scope
-from inclusio.errors import RequestInvalid
+from inclusio.errors import AuthInvalid, AuthLocked, AuthThrottled, RequestInvalid
 from inclusio.profiles import list_profiles, with_reading
 from inclusio.store.db import JobFilter
 from inclusio.store.files import StoredOriginal
+from inclusio.store.throttle import check_password
 from inclusio.web import session as web
 from inclusio.web.i18n import LANGS, TEXT
 from inclusio.web.preview import teacher_preview
@@ -64,10 +66,18 @@ def sign_in(request: Request, username: Annotated[str, Form(max_length=128)],
             next: Annotated[str, Form()] = "/web/") -> Response:
     web.check_csrf(request, csrf_token)
     svc = web.svc_of(request)
-    user = svc.users.verify_password(username, password)
-    if user is None:
-        return web.render(request, "sign_in.html", {"next": web.local_path(next), "failed": True,
-                                                    "username": username}, status=401, who=None)
+    try:
+        user = check_password(svc.users, throttle_of(svc), username, password, client_address(request))
+    except (AuthInvalid, AuthThrottled, AuthLocked) as err:
+        # a wrong password, or too many of them: the same page, saying which (never whether the name exists)
+        text = None if isinstance(err, AuthInvalid) else (err.message_fr if web.lang_of(request) == "fr"
+                                                          else err.message)
+        page = web.render(request, "sign_in.html", {"next": web.local_path(next), "failed": True,
+                                                    "failed_text": text, "username": username},
+                          status=err.http_status, who=None)
+        if isinstance(err.details.get("retry_after_s"), int):
+            page.headers["Retry-After"] = str(err.details["retry_after_s"])
+        return page
     token, _ = svc.users.issue_token(user.id, hours=svc.settings.token_hours)
     target = web.local_path(next, "/web/")
     response = RedirectResponse(target if target != "/web/sign-in" else "/web/", status_code=303)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 
 from inclusio.api.routes.jobs import resolve_profile
 from inclusio.api.schemas import (
@@ -21,20 +22,53 @@ from inclusio.api.schemas import (
 )
 from inclusio.api.services import Caller, Services, StaffCaller, Svc
 from inclusio.auth.policy import Principal, can_manage_user, may_create_user, require
-from inclusio.errors import AuthInvalid, UserNotFound
+from inclusio.errors import Forbidden, UserNotFound
 from inclusio.store.erasure import erase_user_data
 from inclusio.store.models import User
+from inclusio.store.throttle import Throttle, check_password
 
 router = APIRouter(tags=["people"])
 
 
-@router.post("/auth/token", response_model=Token, responses=errors(400, 401),
-             summary="Sign in with a local account: a bearer token")
-def sign_in(svc: Svc, username: Annotated[str, Form(max_length=128)],
+@router.post("/auth/token", response_model=Token, responses=errors(400, 401, 423, 429),
+             summary="Sign in with a local account: a bearer token (wrong passwords are slowed, then locked)")
+def sign_in(svc: Svc, request: Request, username: Annotated[str, Form(max_length=128)],
             password: Annotated[str, Form(max_length=256)]) -> Token:
-    user = svc.users.verify_password(username, password)
-    if user is None:
-        raise AuthInvalid()
+    user = check_password(svc.users, throttle_of(svc), username, password, client_address(request))
+    token, expires = svc.users.issue_token(user.id, hours=svc.settings.token_hours)
+    return Token(access_token=token, expires_at=expires.isoformat())
+
+
+def throttle_of(svc: Services) -> Throttle:
+    return Throttle(svc.users.engine, svc.settings)
+
+
+def client_address(request: Request) -> str | None:
+    """The peer's address (behind a reverse proxy: run uvicorn with --proxy-headers and --forwarded-allow-ips)."""
+    return request.client.host if request.client else None
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=8, max_length=256)
+
+
+class PasswordReset(BaseModel):
+    new_password: str = Field(min_length=8, max_length=256)
+
+
+@router.post("/me/password", response_model=Token, responses=errors(400, 423, 429, *AUTH_ERRORS),
+             summary="Change my password: every earlier token and web session of mine stops working; "
+                     "the answer is a new token")
+def change_my_password(svc: Svc, who: Caller, request: Request, change: PasswordChange) -> Token:
+    user = svc.users.get(who.id)
+    if not user.password_hash:
+        raise Forbidden("This account signs in through the identity provider: change the password there.",
+                        message_fr="Ce compte se connecte par le fournisseur d'identité : changez le mot de passe "
+                                   "là-bas.", details={"reason": "no local password"})
+    check_password(svc.users, throttle_of(svc), user.username, change.current_password, client_address(request))
+    svc.users.set_password(user.id, change.new_password)
+    svc.users.audit(actor_id=who.id, action="password.changed", subject_id=user.id, institution=user.institution)
     token, expires = svc.users.issue_token(user.id, hours=svc.settings.token_hours)
     return Token(access_token=token, expires_at=expires.isoformat())
 
@@ -135,6 +169,30 @@ def erase_user(svc: Svc, who: Caller, user_id: str) -> Erased:
                            settings=svc.settings)
     return Erased(user_id=done.user_id, jobs=done.jobs, files=done.files, account_deleted=False,
                   shares=done.shares)
+
+
+@router.put("/users/{user_id}/password", status_code=204, responses=errors(400, 404, *AUTH_ERRORS),
+            summary="Reset a user's password (admins; staff: students and teachers of their institution); "
+                    "every token and web session of theirs stops working")
+def reset_password(svc: Svc, who: StaffCaller, user_id: str, reset: PasswordReset) -> Response:
+    user = _managed(svc, who, user_id)
+    if user.id == who.id:
+        raise Forbidden("Change your own password with POST /me/password (it asks for the current one).",
+                        message_fr="Changez votre propre mot de passe avec POST /me/password (il demande l'actuel).",
+                        details={"action": "reset own password"})
+    svc.users.set_password(user.id, reset.new_password)
+    throttle_of(svc).unlock(username=user.username)
+    svc.users.audit(actor_id=who.id, action="password.reset", subject_id=user.id, institution=user.institution)
+    return Response(status_code=204)
+
+
+@router.delete("/users/{user_id}/lock", status_code=204, responses=errors(404, *AUTH_ERRORS),
+               summary="Lift the sign-in lock of a user after too many wrong passwords (and forget the failures)")
+def unlock_user(svc: Svc, who: StaffCaller, user_id: str) -> Response:
+    user = _managed(svc, who, user_id)
+    throttle_of(svc).unlock(username=user.username)
+    svc.users.audit(actor_id=who.id, action="sign_in.unlocked", subject_id=user.id, institution=user.institution)
+    return Response(status_code=204)
 
 
 @router.get("/audit", response_model=list[AuditView], responses=errors(*AUTH_ERRORS),
