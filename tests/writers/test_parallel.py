@@ -285,6 +285,24 @@ def test_audio_reads_the_french_then_the_translation_in_its_language(fle: Profil
     assert FRENCH["p2"] in texts and texts[texts.index(FRENCH["p2"]) + 1] == "Les besoins de la plante"
 
 
+def test_the_mp3_reads_each_translation_after_its_french_in_the_english_voice(
+        tmp_path: Path, fle: Profile, make_ctx: MakeContext) -> None:
+    import json
+
+    from inclusio.writers.audio import AudioWriter
+
+    source = fle_document()
+    AudioWriter().write(_view(fle, source), make_ctx(tmp_path, fle, source))
+    timings = json.loads((tmp_path / "cours.audio.json").read_text(encoding="utf-8"))
+    assert timings["voices"] == {"en": "en", "fr": "fr"} and timings["rate_wpm"] == fle.speech.rate_wpm
+    clips = [c for section in timings["sections"] for c in section["clips"]]
+    assert [(c["lang"], c["text"]) for c in clips if c["block_id"] == "p1"] == [
+        ("fr", "La chlorophylle capte la lumière du Soleil."), ("fr", "Elle donne aux feuilles leur couleur verte."),
+        ("en", "Chlorophyll captures the Sun's light."), ("en", "It gives leaves their green colour.")]
+    assert [c["lang"] for c in clips if c["block_id"] == "p2"] == ["fr"]
+    assert all(a["end_s"] <= b["start_s"] for a, b in zip(clips, clips[1:], strict=False) if a["block_id"] == b["block_id"])
+
+
 def test_large_print_and_braille_render_the_parallel_view(
         tmp_path: Path, fle: Profile, make_ctx: MakeContext) -> None:
     import shutil
