@@ -621,6 +621,22 @@ def _second_clause(second_doc: Doc, second: str, doc: Doc, conj: int) -> str | N
     return f"{subject} {second}"
 
 
+def has_clause(sentence: str, lang: str) -> bool:
+    """Whether ``sentence`` is a clause (a finite verb or a subject), not a bare noun phrase.
+
+    True for languages without a parser here (nothing to judge with).
+    """
+    if lang != "fr":
+        return True
+    doc = _parse(sentence)
+    if doc is None or _clause_like(doc[:]):
+        return True
+    # The small model sometimes tags a plural verb after its subject as an adverb ("Les herbivores
+    # mangent les plantes"): a word in -ent (not -ment) right after a noun or a pronoun is taken as one.
+    return any(t.i > 0 and t.lower_.endswith("ent") and not t.lower_.endswith("ment") and len(t.text) > 4
+               and doc[t.i - 1].pos_ in ("NOUN", "PROPN", "PRON") for t in doc)
+
+
 OPERATIONS: tuple[Callable[[Doc, str], tuple[list[str], str] | None], ...] = (
     _parenthesis, _that_is, _relative, _prepositional_relative, _concessive, _apposition, _causal, _coordination)
 INCISES = (_parenthesis, _that_is, _relative, _prepositional_relative, _concessive, _apposition)

@@ -5,8 +5,9 @@ a "Key points:" line and a list of points, so the reader's view shows the points
 the title without any writer change. Sections shorter than ``summaries.min_section_words``
 get none.
 
-* **Offline**: extractive, the first sentence of each of the section's paragraphs (at most
-  ``max_points``), labelled as such and marked for review.
+* **Offline**: extractive (:mod:`inclusio.adapt.key_points`): the section's sentences that carry
+  its terms and facts, never the first sentence of a paragraph (at most ``max_points``), labelled
+  as such and marked for review; none when no sentence qualifies (counted in ``no_key_points``).
 * **Mistral**: the prompt ``summary``; the points are verified against the section's source text
   (:func:`inclusio.analysis.verify.verify`, pass ``summary``: nothing added, nothing changed;
   facts may be left out); refused, they are asked again once with the findings, then the
@@ -19,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from inclusio.adapt.batching import Batch, Unit
 from inclusio.adapt.context import AdaptContext
+from inclusio.adapt.key_points import key_points
 from inclusio.adapt.remote import BatchedPass, ProgressFn, fallback_flag, run_batched
 from inclusio.analysis.verify import Verdict, verify
 from inclusio.model.document import Adaptation, Block, Document, Heading, ListBlock, ListItem, Paragraph
@@ -101,7 +103,7 @@ def apply_summaries(doc: Document, ctx: AdaptContext, *,
     settings = ctx.profile.summaries
     out = doc.model_copy(deep=True)
     targets = _sections(out, settings.min_section_words)
-    counts = {"sections": len(targets), "model": 0, "cached": 0, "offline": 0, "fallback": 0}
+    counts = {"sections": len(targets), "model": 0, "cached": 0, "offline": 0, "fallback": 0, "no_key_points": 0}
     done, failed, spec = {}, {}, None
     sources = _source_texts(out)
     if ctx.session is not None and targets:
@@ -133,15 +135,18 @@ def apply_summaries(doc: Document, ctx: AdaptContext, *,
             notes = ["key points written by a language model; not reviewed by a person"]
             counts["cached" if result.cached else "model"] += 1
         else:
-            points = extractive_points(text, settings.max_points)
-            provenance = ctx.provenance(PASS_NAME, prompt_version="rules-1")
-            notes = ["extractive: the first sentence of the section's paragraphs; needs review"]
+            points = key_points(out, heading.id, settings.max_points, terms=ctx.profile.glossary.course_terms,
+                                max_words=ctx.profile.adaptation.max_sentence_words)
+            provenance = ctx.provenance(PASS_NAME, prompt_version="rules-2")
+            notes = ["extractive: the section's sentences that carry its terms and facts, never its first "
+                     "lines (adapt/key_points.py); needs review"]
             if heading.id in failed:
                 counts["fallback"] += 1
                 notes.append(f"model answer not used ({failed[heading.id].code}); needs review")
             else:
                 counts["offline"] += 1
         if not points:
+            counts["no_key_points"] += 1  # no sentence qualified: no key points rather than filler
             continue
         flags = [fallback_flag(failed[heading.id])] if heading.id in failed else []
         if provenance.engine == "offline":
