@@ -115,7 +115,9 @@ def _perturbed(value: dict[str, Any], system: str, user: str, opts: dict[str, in
 
     if system.startswith("You rewrite"):
         for block in value["blocks"]:
-            block["parts"] = MistralServer._parts(change(_parts_text(block["parts"])) or "")
+            text = _parts_text(block["parts"])
+            if (new := change(text)) != text:  # parts rebuilt only when the perturbation applied
+                block["parts"] = MistralServer._parts(new or "")
     elif system.startswith("You translate"):
         for block in value["blocks"]:
             block["text"] = change(block["text"])

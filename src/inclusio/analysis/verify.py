@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -529,6 +529,20 @@ def _check_terms(source: str, answer: str, terms: Sequence[str]) -> list[Finding
             and not contains_folded(ans, t, plural=True)]
 
 
+def _both_readings(ans: list[Occurrence], other: list[Occurrence]) -> list[Occurrence]:
+    """A translation may keep the source's number format ("4,06 milliards" in English): a number's values
+    are those of both readings of the same place."""
+    by_start = {o.start: o for o in other if o.kind in ("number", "year") and o.start >= 0}
+    out: list[Occurrence] = []
+    for o in ans:
+        twin = by_start.get(o.start)
+        if twin is not None and o.kind in ("number", "year"):
+            o = replace(o, values=tuple(dict.fromkeys((*o.values, *twin.values))), text=max(o.text, twin.text, key=len),
+                        bare=max(o.bare, twin.bare, key=len))
+        out.append(o)
+    return out
+
+
 def verify(source: str, answer: str, *, pass_name: str, lang: str, answer_lang: str | None = None,
            context: str | Sequence[str] = "", glossary: Iterable[GlossaryEntry | str] = (),
            terms: Sequence[str] = ()) -> Verdict:
@@ -554,6 +568,8 @@ def verify(source: str, answer: str, *, pass_name: str, lang: str, answer_lang: 
     support = "\n".join([source, context_text, *glossary_texts])
     src = facts(source, lang)
     ans = facts(answer, answer_lang)
+    if policy.cross_language and nd.lang_root(answer_lang) != nd.lang_root(lang):
+        ans = _both_readings(ans, facts(answer, lang))
     ctx = facts(context_text, lang) if context_text else []
     found = verdict.findings
     found += _check_numbers(src, ans, ctx, policy, answer)
