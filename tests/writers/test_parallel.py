@@ -21,6 +21,7 @@ from inclusio.model import (
     Adaptation,
     Block,
     Document,
+    Flag,
     GlossaryEntry,
     Heading,
     ListBlock,
@@ -185,6 +186,26 @@ def test_html_translated_headings_are_not_second_headings(tmp_path: Path, fle: P
     toc = [a.text_content() for a in root.xpath("//nav[@class='toc']//a")]
     assert toc == ["La photosynthèse", "Les besoins de la plante", "Glossaire"]
     assert "traduction est un brouillon" in root.xpath("//footer")[0].text_content()
+
+
+def test_a_flagged_unreviewed_translation_says_so_before_it(
+        tmp_path: Path, fle: Profile, make_ctx: MakeContext) -> None:
+    source = fle_document()
+    flagged = source.find("p3").adaptation("translation")
+    flagged.flags = [Flag(code="verify.added_fact", reason="the answer adds 'from water'",
+                          reason_fr="la réponse ajoute « from water »")]
+    [artifact] = HtmlWriter().write(_view(fle, source), make_ctx(tmp_path, fle, source))
+    root = html.fromstring(artifact.path.read_bytes())
+    _, translation = _pair(root, "p3")
+    note, text = list(translation)
+    assert note.get("class") == "unreviewed-note" and note.get("lang") == "fr"
+    assert note.text_content().startswith("À vérifier") and text.text_content() == ENGLISH["p3"]
+    _, unflagged = _pair(root, "p1")
+    assert not unflagged.xpath(".//*[@class='unreviewed-note']")
+    # Reviewed by a person: no note any more.
+    flagged.provenance = flagged.provenance.model_copy(update={"reviewed_by": "prof1"})
+    [again] = HtmlWriter().write(_view(fle, source), make_ctx(tmp_path / "reviewed", fle, source))
+    assert not html.fromstring(again.path.read_bytes()).xpath("//*[@class='unreviewed-note']")
 
 
 def test_html_bilingual_glossary(tmp_path: Path, fle: Profile, make_ctx: MakeContext) -> None:

@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 from html import escape
 
 from inclusio.model import (
+    PARALLEL,
     Block,
     Document,
     Figure,
@@ -491,7 +492,8 @@ class FragmentRenderer:
 
         The translation's sentences are spoken after the block's own (read-along spans under the
         block's id, as :func:`inclusio.writers.speech_text.block_units` says them); glossary terms
-        are linked from the original only.
+        are linked from the original only. A flagged, unreviewed translation starts with the
+        "not reviewed" note, in the document's language.
         """
         heading = isinstance(block, Heading)
         no_links = set(self.glossary_ids)
@@ -507,6 +509,11 @@ class FragmentRenderer:
             return original
         target = beside[0].lang or self.doc.lang
         self.parallel_langs.add(target)
+        shown = block.adaptation(PARALLEL)
+        if shown is not None and shown.needs_review:  # flagged, not reviewed: said before the translation
+            self.unreviewed_notes += 1
+            translated.insert(0, f'<p class="unreviewed-note"{self._langs(self.doc.lang)}>'
+                                 f'{esc(self.words["unreviewed"])}</p>')
         kind = "parallel parallel-heading" if heading else "parallel"
         return (f'<div class="{kind}"><div class="parallel-original"{self._langs(self.doc.block_lang(block))}>'
                 f'{original}</div><div class="parallel-translation"{self._langs(target)}>{"".join(translated)}'
