@@ -115,6 +115,18 @@ def test_the_builder_sanitises_every_svg_a_converter_adds_and_leaves_rasters_alo
         builder.add_resource(b"<html/>", "image/svg+xml")
 
 
+@pytest.mark.parametrize("data", [b"<html><script>alert(1)</script></html>", b"BM\x00\x00 a bitmap", b""])
+def test_a_picture_declared_raster_must_be_one_by_its_bytes(data: bytes) -> None:
+    with pytest.raises(UnsafeMarkup):
+        DocumentBuilder().add_resource(data, "image/png")
+
+
+def test_a_raster_picture_gets_the_type_its_bytes_prove() -> None:
+    builder = DocumentBuilder()
+    jpeg = b"\xff\xd8\xff\xe0" + b"0" * 20
+    assert builder.resources[builder.add_resource(jpeg, "image/png")].media_type == "image/jpeg"
+
+
 def test_css_check() -> None:
     assert css_is_safe("rect { fill: url(#a); stroke: url('#b') }")
     for bad in ("@import 'x.css';", "a{b:url(x.png)}", "a{b:url(#a) url(http://x/)}", "a{b:expression(1)}",

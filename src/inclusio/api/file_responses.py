@@ -28,8 +28,11 @@ from urllib.parse import quote
 
 from fastapi.responses import FileResponse, Response
 
-RASTER_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
-"""Pictures a browser only ever decodes (no script, no links): the only types sent inline."""
+from inclusio.model.safe_markup import RASTER_TYPES, raster_type
+
+__all__ = ["RASTER_TYPES", "document_json_headers", "file_headers", "output_file_response", "picture_response",
+           "raster_type"]
+
 SANDBOX_POLICY = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; media-src 'self'"
 """For everything that is not a raster picture: no script, no plugin, no form, no request of its own."""
 OUTPUT_TYPES = {
@@ -47,19 +50,6 @@ OUTPUT_TYPES = {
 }
 """The only content types a job's files are sent with, by extension (the writers name the files)."""
 OCTET = "application/octet-stream"
-
-
-def raster_type(data: bytes) -> str | None:
-    """The raster type the first bytes prove (PNG, JPEG, GIF, WebP), else None."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data.startswith((b"GIF87a", b"GIF89a")):
-        return "image/gif"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 def content_disposition(kind: str, filename: str | None) -> str:

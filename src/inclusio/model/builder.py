@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from inclusio.model.document import Block, ConversionIssue, Resource, SourceRef
-from inclusio.model.safe_markup import SVG_MEDIA_TYPE, sanitize_svg
+from inclusio.model.safe_markup import SVG_MEDIA_TYPE, UnsafeMarkup, raster_type, sanitize_svg
 
 
 class DocumentBuilder:
@@ -30,8 +30,10 @@ class DocumentBuilder:
 
         An SVG picture is rebuilt from an allow-list first (:func:`inclusio.model.safe_markup.sanitize_svg`:
         no script, handler, ``foreignObject`` or external reference); what was left out is reported as
-        ``image.active_content_removed``. Raises :class:`~inclusio.model.safe_markup.UnsafeMarkup` (a
-        ``ValueError``) for an SVG that cannot be rebuilt: converters then report the picture unreadable.
+        ``image.active_content_removed``. Any other picture must be a PNG, JPEG, GIF or WebP by its
+        bytes, and is stored with that type (never the declared one). Raises
+        :class:`~inclusio.model.safe_markup.UnsafeMarkup` (a ``ValueError``) for an SVG that cannot be
+        rebuilt or bytes that are no such picture: converters then report the picture unreadable.
         """
         if media_type == SVG_MEDIA_TYPE:
             clean = sanitize_svg(data)
@@ -39,6 +41,11 @@ class DocumentBuilder:
             if clean.removed:
                 self.issue("image.active_content_removed", "Active or external content was removed from an SVG "
                            f"picture ({', '.join(clean.removed[:8])}); the drawing itself is kept.")
+        else:  # a raster picture is the type its bytes prove, whatever the document declared
+            proven = raster_type(data)
+            if proven is None:
+                raise UnsafeMarkup(f"the picture declared {media_type[:40]} is not a PNG, JPEG, GIF or WebP")
+            media_type = proven
         digest = hashlib.sha256(data).hexdigest()[:16]
         key = f"img-{digest}"
         if key not in self.resources:

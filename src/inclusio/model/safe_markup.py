@@ -113,6 +113,22 @@ _FRAGMENT = re.compile(r"^#[A-Za-z_][\w.:-]*$")
 _RASTER_DATA = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*$", re.IGNORECASE)
 
 
+RASTER_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+
+
+def raster_type(data: bytes) -> str | None:
+    """The raster type the first bytes prove (PNG, JPEG, GIF, WebP), else None."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith((b"GIF87a", b"GIF89a")):
+        return "image/gif"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    return None
+
+
 class UnsafeMarkup(ValueError):
     """The bytes are not a well-formed SVG (or MathML) we can rebuild safely: the picture is left out."""
 
