@@ -94,6 +94,11 @@ def _words(element: etree._Element) -> str:
     return " ".join("".join(element.itertext()).split())
 
 
+def _translation_words(side: etree._Element) -> str:
+    """The translated text of a pair's translation side (a "not reviewed" note may come before it)."""
+    return " ".join(_words(p) for p in side.xpath(".//*[contains(concat(' ', @class, ' '), ' translation ')]"))
+
+
 @pytest.fixture(scope="module")
 def fle() -> Profile:
     return load_profile("fle", PROFILES)
@@ -142,7 +147,7 @@ def test_the_epub_shows_each_translation_beside_its_original(parallel_job: tuple
         original, translation = pair
         assert (original.get("lang"), original.get(XML_LANG)) == ("fr", "fr")
         assert (translation.get("lang"), translation.get(XML_LANG)) == ("en", "en")
-        assert _words(original) == " ".join(french.split()) and _words(translation) == " ".join(english.split())
+        assert _words(original) == " ".join(french.split()) and _translation_words(translation) == " ".join(english.split())
         assert english.startswith("[en] ")
     assert refused and all(_pair(by_id[i], i) is None for i in refused)
     toc = [_words(a) for a in nav.iter(f"{XHTML}a")]
@@ -162,7 +167,7 @@ def test_the_html_page_shows_each_translation_beside_its_original(
         assert pair is not None, block_id
         original, translation = pair
         assert original.get("lang") == "fr" and translation.get("lang") == "en"
-        assert _words(original) == " ".join(french.split()) and _words(translation) == " ".join(english.split())
+        assert _words(original) == " ".join(french.split()) and _translation_words(translation) == " ".join(english.split())
     assert refused and all(_pair(root, i) is None for i in refused)
     assert "31 %" in " ".join(_words(root.xpath("//*[@id=$i]", i=i)[0]) for i in refused)
     headings = root.xpath("//main//*[self::h1 or self::h2 or self::h3]")
