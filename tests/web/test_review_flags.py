@@ -3,8 +3,8 @@ flagged block, see it first with its reason (French, then English), try to relea
 the code, edit the block, and release; the student's EPUB then says every machine-written passage is
 reviewed or unflagged. axe-core finds 0 violations on every state of the page.
 
-The job is made by the real pipeline (offline engine, on the worker); the flag is put on one of its
-adaptations in the job's review document, as the verifier would have left it.
+The job is made by the real pipeline (offline engine, on the worker); then a number of one of its
+adaptations is changed, as a faulty model would, and the verifier's findings on it are its flags.
 """
 
 from __future__ import annotations
@@ -17,28 +17,36 @@ from typing import Any
 from conftest import Server
 from test_journeys import JOB_TIMEOUT_MS, SAMPLES, axe_clean, check_page, sign_in
 
-REASON_FR = "le nombre 6 du bloc est devenu 7 (vérifiez le chiffre dans l'original)"
-REASON_EN = "the number 6 of the block became 7 (check the figure in the original)"
 
-
-def _flag_last_easy_read(server: Server, job_id: str) -> str:
-    """Flag the last easy-to-read adaptation of the job's document (saved as the reviewer's draft); its id."""
+def _falsify_last_number(server: Server, job_id: str) -> tuple[str, list[Any]]:
+    """Change a number in the last easy-to-read adaptation holding one, as a faulty model would, and flag it
+    with what the verifier says of it (saved as the reviewer's draft); its block id and flags."""
+    from inclusio.analysis.verify import verify
     from inclusio.api import review
-    from inclusio.model import Flag
     from inclusio.store.db import JobStore
     from inclusio.store.files import FileStore
 
     store, files = JobStore.from_settings(server.settings), FileStore.from_settings(server.settings)
     job = store.get(job_id)
     doc = review.load_document(files, job)
-    block = [b for b in doc.blocks if b.adaptation("easy_read") is not None][-1]
-    adaptation = block.adaptation("easy_read")
-    assert adaptation is not None
-    flag = Flag(code="verify.number_changed", reason=REASON_EN, reason_fr=REASON_FR)
-    block.adaptations = [a.model_copy(update={"flags": [flag]}) if a is adaptation else a for a in block.adaptations]
+    for block in reversed(doc.blocks):
+        adaptation = block.adaptation("easy_read")
+        first = adaptation.blocks[0] if adaptation is not None and adaptation.blocks else None
+        number = re.search(r"\d+", getattr(first, "text", "") or "")
+        if adaptation is not None and first is not None and number is not None:
+            break
+    else:
+        raise AssertionError("no easy-to-read adaptation holds a number")
+    text = first.text[:number.start()] + str(int(number.group()) + 1) + first.text[number.end():]  # type: ignore[union-attr]
+    changed = [first.model_copy(update={"text": text}), *adaptation.blocks[1:]]
+    answer = "\n".join(b.plain_text() for b in changed)
+    flags = [f.flag() for f in verify(block.plain_text(), answer, pass_name="easy_read", lang=doc.lang).findings]
+    assert flags and all(f.code.startswith("verify.") and f.reason_fr for f in flags), flags
+    block.adaptations = [a.model_copy(update={"blocks": changed, "flags": flags}) if a is adaptation else a
+                         for a in block.adaptations]
     review.save_document(files, job, doc)
     store.dispose()
-    return block.id
+    return block.id, flags
 
 
 def _submit_and_wait(page: Any, server: Server) -> str:
@@ -62,7 +70,7 @@ def test_staff_see_the_flagged_block_first_edit_it_and_release(browser: Any, ser
     page = context.new_page()
     sign_in(page, server, "staff1")
     job_id = _submit_and_wait(page, server)
-    flagged_id = _flag_last_easy_read(server, job_id)
+    flagged_id, flags = _falsify_last_number(server, job_id)
 
     # The flagged block comes first, marked in words (heading, reasons), listed in the summary at the top.
     page.goto(f"{server.base}/web/review/{job_id}")
@@ -78,12 +86,12 @@ def test_staff_see_the_flagged_block_first_edit_it_and_release(browser: Any, ser
     assert summary.get_by_role("link").get_attribute("href") == f"#{n}"
     reasons = first.locator("div.flags")
     assert reasons.locator("p").inner_text() == "Pourquoi ce texte est signalé :"
-    assert reasons.locator("li").all_inner_texts() == [REASON_FR]
+    assert reasons.locator("li").all_inner_texts() == [f.reason_fr for f in flags]
     # The reasons are part of the text field's description (heard with it), and the rest is in reading order.
     textarea = first.get_by_label("Texte facile à lire")
     assert reasons.get_attribute("id") in (textarea.get_attribute("aria-describedby") or "").split()
     numbers = [int(str(b.get_attribute("id"))[2:]) for b in blocks.all()]
-    assert numbers[0] == max(numbers) and numbers[1:] == sorted(numbers[1:]), numbers
+    assert numbers[0] > numbers[1] and numbers[1:] == sorted(numbers[1:]), numbers  # moved before earlier ones
     assert page.get_by_role("heading", name="Les autres blocs, dans l'ordre de lecture").count() == 1
     assert first.locator("form").first.get_attribute("action") == f"/web/review/{job_id}/blocks/{flagged_id}"
     check_page(page, shots, "staff-review-flagged")
@@ -91,7 +99,7 @@ def test_staff_see_the_flagged_block_first_edit_it_and_release(browser: Any, ser
     # The same page in English gives the English reason.
     page.get_by_role("link", name="Read this page in English").click()
     page.wait_for_load_state()
-    assert page.locator("section.block").first.locator("div.flags li").all_inner_texts() == [REASON_EN]
+    assert page.locator("section.block").first.locator("div.flags li").all_inner_texts() == [f.reason for f in flags]
     assert page.locator("#flags").get_by_role("heading").inner_text() == "⚠ Review first: 1 flagged block(s)"
     axe_clean(page, "review with a flagged block (English)")
     page.get_by_role("link", name="Lire cette page en français").click()
