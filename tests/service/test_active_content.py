@@ -256,3 +256,16 @@ def test_a_hostile_display_cookie_gives_the_normal_student_page(tmp_path: Path, 
     page = client.get("/web/student")
     assert page.status_code == 200, page.text[:300]
     assert "alert(1)" not in page.text and "--reader-" not in page.text
+
+
+def test_script_and_style_sources_inside_text_never_become_the_documents_text() -> None:
+    from inclusio.converters.base import ConvertContext
+    from inclusio.converters.html_input import html_to_document
+
+    page = ("<html><body><p>Bonjour<script>alert(1)</script> <style>p{}</style>le monde<noscript>n</noscript></p>"
+            "<ul><li>un<script>deux()</script></li></ul><table><tr><td>case<iframe>cadre</iframe></td></tr></table>"
+            '<p>Formule <svg xmlns="http://www.w3.org/2000/svg"><script>svg()</script><text>étiquette</text></svg></p>'
+            "</body></html>")
+    doc = html_to_document(page, ConvertContext(filename="cours.html"), media_type="text/html", converter="test")
+    text = " | ".join(b.plain_text() for b in doc.blocks)
+    assert text == "Bonjour le monde | un | case | Formule étiquette"

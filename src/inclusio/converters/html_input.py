@@ -63,6 +63,8 @@ MATHML = "http://www.w3.org/1998/Math/MathML"
 
 _SKIP = {"script", "style", "template", "noscript", "nav", "head", "form", "iframe", "object", "embed",
          "button", "select", "textarea", "input", "canvas", "audio", "video", "map"}
+_ACTIVE = ("script", "style", "template", "noscript", "iframe", "frame", "frameset", "object", "embed", "applet",
+           "foreignObject", "foreignobject")
 _BLOCK = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "figure", "blockquote", "pre", "img",
           "div", "section", "article", "main", "header", "footer", "aside", "dl", "hr", "math", "address",
           "details", "summary", "center", "body", "html", "figcaption", "li", "picture"} | _SKIP
@@ -149,6 +151,9 @@ def html_to_document(text: str, ctx: ConvertContext, *, media_type: str, convert
         root = lxml.html.document_fromstring(text or "<html></html>", parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise InputCorrupt(details={"reason": str(exc)}) from exc
+    # Active and embedded content goes before anything reads the tree, at any depth (a script inside a
+    # paragraph, a table cell or an inline <svg>): its source never becomes the document's text.
+    etree.strip_elements(root, *_ACTIVE, with_tail=False)
     walker = _Walker(ctx)
     if any("Excessive depth" in entry.message for entry in parser.error_log):
         walker.b.issue("html.truncated", "The page is nested more than 2048 elements deep; the parser stopped "
