@@ -22,6 +22,13 @@ Exactly once, with no lost or duplicated artifacts:
 * A job process that dies outright (a crash inside a C library, the OOM killer) is caught in the
   parent by :func:`_on_task_failure`, which records ``job.worker_lost`` (the same file would crash
   the next attempt too).
+* A full disk in any stage fails the job with ``system.disk_full``; the attempt's folder is removed
+  (nothing half-written is published) and the worker takes the next job. When the database cannot
+  be written either (the same full disk), the outcome is retried every 2 s for up to
+  ``job_stuck_seconds`` (:func:`_record`): once space is freed within that time the job ends
+  ``failed`` with ``system.disk_full``. Past it, the task gives up and leaves the job ``running``
+  with a stale heartbeat to the watchdog, which re-queues it once the database can be written
+  again (or fails it with ``job.worker_lost`` after ``job_max_attempts``).
 
 Stage-level reuse on redelivery: the converted Document is cached by the input's sha256 and
 :func:`inclusio.pipeline.job.conversion_key` (the same document for another learner is not converted
@@ -50,7 +57,14 @@ from celery.signals import task_failure, worker_init, worker_process_init, worke
 from sqlalchemy.exc import OperationalError
 
 from inclusio.config import Settings, get_settings
-from inclusio.errors import InclusioError, JobNotFound, QueueUnavailable, WorkerLost, as_inclusio_error
+from inclusio.errors import (
+    InclusioError,
+    JobNotFound,
+    QueueUnavailable,
+    WorkerLost,
+    as_inclusio_error,
+    is_disk_full,
+)
 from inclusio.store.db import JobStore
 from inclusio.store.files import FileStore
 from inclusio.store.heartbeat import Heartbeat, heartbeat_interval
@@ -63,6 +77,8 @@ PROGRESS_MIN_SECONDS = 0.5
 TRANSIENT = (OperationalError, QueueUnavailable, ConnectionError)
 """Faults worth retrying with backoff (the database or broker is briefly away)."""
 FINISH_RETRIES = 6
+DISK_FULL_RETRY_SECONDS = 2.0
+"""How often the outcome is tried again while the database's disk is full."""
 
 _resources: dict[tuple[int, str, str], tuple[JobStore, FileStore]] = {}
 
@@ -102,19 +118,28 @@ class _ProgressWriter:
             log.warning("job %s: could not record progress", self.job_id, exc_info=True)
 
 
-def _record(store: JobStore, job_id: str, **kwargs: Any) -> bool:
-    """:meth:`JobStore.finish` with retries: a database away for a few seconds must not lose the outcome."""
+def _record(store: JobStore, job_id: str, *, patience_s: float = 0.0, **kwargs: Any) -> bool:
+    """:meth:`JobStore.finish` with retries: a database away for a few seconds must not lose the outcome.
+
+    A database whose disk is full is tried again every :data:`DISK_FULL_RETRY_SECONDS` for up to
+    ``patience_s`` (the worker has nothing better to do: no other job could write either).
+    """
     delay = 0.5
-    for attempt in range(FINISH_RETRIES):
+    deadline = time.monotonic() + patience_s
+    attempt = 0
+    while True:
         try:
             return store.finish(job_id, **kwargs)
-        except OperationalError:
-            if attempt == FINISH_RETRIES - 1:
+        except OperationalError as exc:
+            attempt += 1
+            full = is_disk_full(exc)
+            if attempt >= FINISH_RETRIES and not (full and time.monotonic() < deadline):
                 raise
-            log.warning("job %s: database unavailable while recording; retrying in %.1f s", job_id, delay)
-            time.sleep(delay)
+            wait = DISK_FULL_RETRY_SECONDS if full else delay
+            log.warning("job %s: database %s while recording; retrying in %.1f s", job_id,
+                        "disk full" if full else "unavailable", wait)
+            time.sleep(wait)
             delay = min(delay * 2, 8.0)
-    return False
 
 
 def execute_job(job_id: str, settings: Settings) -> str:
@@ -163,7 +188,7 @@ def execute_job(job_id: str, settings: Settings) -> str:
         message = "done" if not result.errors else str(result.errors[0].get("message", ""))
         recorded = _record(store, job.id, status=result.status, errors=_json_safe(result.errors),
                            warnings=_json_safe(result.warnings), artifacts=artifacts, message=message,
-                           lease=lease, llm_tokens=result.llm_tokens,
+                           lease=lease, llm_tokens=result.llm_tokens, patience_s=settings.job_stuck_seconds,
                            before_commit=lambda: files.publish_attempt(job.id, lease, keep=keep))
         if not recorded:
             files.discard_attempt(job.id, lease)
@@ -174,10 +199,15 @@ def execute_job(job_id: str, settings: Settings) -> str:
         return result.status
     except Exception as exc:  # noqa: BLE001 - a bad job must never take the worker down
         log.exception("job %s failed", job_id)
-        files.discard_attempt(job_id, lease)
+        try:
+            files.discard_attempt(job_id, lease)  # nothing half-written is ever published
+        except Exception:  # noqa: BLE001 - the outcome must still be recorded
+            log.exception("job %s: could not remove the attempt's folder", job_id)
         error = as_inclusio_error(exc)
-        recorded = _record(store, job_id, status="failed", lease=lease, message=error.message,
-                           errors=[{"stage": "job", **_json_safe(error.to_dict())}])
+        # Recording already waited for a full database's disk (OperationalError): not twice.
+        patience = 0.0 if isinstance(exc, OperationalError) else settings.job_stuck_seconds
+        recorded = _record(store, job_id, status="failed", lease=lease, message=error.message, patience_s=patience,
+                           errors=[{"stage": str(error.details.get("stage", "job")), **_json_safe(error.to_dict())}])
         return "failed" if recorded else "lost"
 
 

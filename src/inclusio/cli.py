@@ -18,7 +18,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from inclusio.config import Settings, get_settings
-from inclusio.errors import InclusioError, InputError, error_class_for
+from inclusio.errors import DiskFull, InclusioError, InputError, error_class_for
 
 app = typer.Typer(
     name="inclusio",
@@ -106,8 +106,11 @@ def convert(
                 bars.start_task(tasks[stage])
             bars.update(tasks[stage], completed=stage_fraction(stage, overall), note=message[:40])
 
-        result = run_job(file, chosen, out, settings=settings, outputs=outputs, filename=file.name,
-                         on_progress=on_progress)
+        try:
+            result = run_job(file, chosen, out, settings=settings, outputs=outputs, filename=file.name,
+                             on_progress=on_progress)
+        except DiskFull as exc:  # no space left where it writes: the run stopped (exit 8)
+            raise _fail(exc) from None
         for stage in current:
             bars.update(tasks[stage], completed=1.0)
 

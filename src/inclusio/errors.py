@@ -12,6 +12,7 @@ Add a new error as a subclass with its own code; never reuse a code for another 
 
 from __future__ import annotations
 
+import errno
 from typing import Any, ClassVar
 
 
@@ -229,6 +230,48 @@ class QueueUnavailable(InclusioError):
                           "prévenez l'administrateur.")
 
 
+class DiskFull(InclusioError):
+    """No space left where the job writes (outputs, caches, stage records, the database)."""
+
+    code = "system.disk_full"
+    http_status = 507
+    exit_code = 8
+    retryable = True
+    default_message = ("The disk is full: the work stopped and its unfinished files were removed. Free disk space "
+                       "(or ask the server's administrator to), then run the job again: the uploaded document is "
+                       "kept.")
+    default_message_fr = ("Le disque est plein : le traitement s'est arrêté et ses fichiers inachevés ont été "
+                          "supprimés. Libérez de l'espace disque (ou demandez-le à l'administrateur du serveur), "
+                          "puis relancez la tâche : le document déposé est conservé.")
+
+
+_DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+_DISK_FULL_TEXTS = ("no space left on device", "database or disk is full", "disk quota exceeded")
+_DISK_FULL_SQLSTATE = "53100"
+"""PostgreSQL's ``disk_full`` condition."""
+
+
+def is_disk_full(exc: BaseException | None) -> bool:
+    """True when ``exc``, or an exception it was raised from, says there is no space left.
+
+    ``OSError`` with ``ENOSPC``/``EDQUOT``, SQLite's "database or disk is full", PostgreSQL's
+    SQLSTATE 53100, or a tool's message quoting the system's "No space left on device".
+    """
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen and len(seen) < 20:
+        seen.add(id(exc))
+        if isinstance(exc, DiskFull):
+            return True
+        if isinstance(exc, OSError) and exc.errno in _DISK_FULL_ERRNOS:
+            return True
+        if getattr(exc, "sqlstate", None) == _DISK_FULL_SQLSTATE:
+            return True
+        if any(text in str(exc).lower() for text in _DISK_FULL_TEXTS):
+            return True
+        exc = exc.__cause__ or exc.__context__ or getattr(exc, "orig", None)
+    return False
+
+
 class RequestInvalid(InclusioError):
     code = "request.invalid"
     http_status = 400
@@ -406,7 +449,14 @@ class LLMAnswerInvalid(StageError):
 
 
 def as_inclusio_error(exc: BaseException) -> InclusioError:
-    """Wrap anything unexpected so job records and API answers always carry a code."""
+    """Wrap anything unexpected so job records and API answers always carry a code.
+
+    A full disk anywhere in the exception's chain is ``system.disk_full`` (whatever wrapped it).
+    """
+    if isinstance(exc, DiskFull):
+        return exc
+    if is_disk_full(exc):
+        return DiskFull(details={"exception": type(exc).__name__})  # the path stays in the server's log
     if isinstance(exc, InclusioError):
         return exc
     return InclusioError(

@@ -8,12 +8,16 @@ A failure while converting fails the job (there is nothing to render). A failure
 or validator makes the job ``partial``: the other outputs are kept and the report says what is
 missing and why. ``run_job`` never raises for a problem with the input or a stage; it returns a
 :class:`JobResult` whose ``errors`` carry stable codes. It raises only for programming errors in
-its own arguments.
+its own arguments, and ``system.disk_full`` (:class:`~inclusio.errors.DiskFull`) when there is no
+space left where it writes, in any stage: the machine's fault, not the document's, and no output of
+that run is worth keeping (the worker discards the attempt's folder, the CLI says so with exit 8).
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -23,7 +27,7 @@ from typing import Any, Literal
 
 from inclusio import __version__
 from inclusio.config import Settings
-from inclusio.errors import InclusioError, StageError, ToolMissing, as_inclusio_error
+from inclusio.errors import DiskFull, InclusioError, StageError, ToolMissing, as_inclusio_error, is_disk_full
 from inclusio.model import Document, Heading, adapted_document
 from inclusio.pipeline.progress import STAGES
 from inclusio.pipeline.stages import StageKeys, StageRecords, file_sha256
@@ -92,11 +96,41 @@ class _Progress:
         self._callback(self.stage, self._high, message)
 
 
+NEARLY_FULL_BYTES = 1024 * 1024
+"""A writer that fails while its folder's disk has less than this left failed for lack of space: tools
+(lame, Java, LibreOffice) report a full disk in their own words, or only by an exit status."""
+
+
+def _disk_full(exc: BaseException, out_dir: Path) -> bool:
+    if is_disk_full(exc):
+        return True
+    try:
+        return shutil.disk_usage(out_dir).free < NEARLY_FULL_BYTES
+    except OSError:
+        return False
+
+
+def _raises_disk_full(run: Callable[..., JobResult]) -> Callable[..., JobResult]:
+    """``run_job`` raises :class:`DiskFull` for a full disk met anywhere (a stage record, the report...)."""
+    @functools.wraps(run)
+    def wrapper(*args: Any, **kwargs: Any) -> JobResult:
+        try:
+            return run(*args, **kwargs)
+        except DiskFull:
+            raise
+        except Exception as exc:
+            if is_disk_full(exc):
+                raise as_inclusio_error(exc) from exc
+            raise
+    return wrapper
+
+
 def _error(stage: str, exc: BaseException) -> dict[str, Any]:
     err = as_inclusio_error(exc)
     return {"stage": stage, **err.to_dict()}
 
 
+@_raises_disk_full
 def run_job(
     input_path: Path,
     profile: Profile,
@@ -183,6 +217,8 @@ def run_job(
             elif document_cache is not None:
                 write_atomic(document_cache, doc.to_json(indent=None).encode("utf-8"))
     except Exception as exc:  # noqa: BLE001 - every failure becomes a coded error in the result
+        if is_disk_full(exc):
+            raise
         timings["convert"] = time.perf_counter() - started
         result.status = "failed"
         result.errors.append(_error("convert", exc))
@@ -293,6 +329,8 @@ def run_job(
         try:
             artifacts = get_writer(name).write(view, replace(ctx, progress=writer_progress))
         except Exception as exc:  # noqa: BLE001 - a failed writer makes the job partial
+            if _disk_full(exc, out_dir):  # every later output would fail too: the whole run stops
+                raise DiskFull(details={"stage": f"render.{name}", "exception": type(exc).__name__}) from exc
             result.errors.append(_error(f"render.{name}", exc))
             report["stages"][f"render.{name}"] = {"seconds": round(time.perf_counter() - started, 3),
                                                   "ok": False}
@@ -527,7 +565,7 @@ def _write_report(report: dict[str, Any], out_dir: Path, basename: str) -> Artif
     import json
 
     path = out_dir / f"{basename}.report.json"
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    write_atomic(path, json.dumps(report, ensure_ascii=False, indent=1, default=str).encode("utf-8"))
     return Artifact(name="report", path=path, media_type="application/json")
 
 

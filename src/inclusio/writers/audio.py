@@ -35,6 +35,7 @@ from typing import IO, Any
 
 from inclusio.errors import StageError, ToolMissing
 from inclusio.model import Document
+from inclusio.store.files import write_atomic
 from inclusio.tts.base import SpeechAudio, Synthesizer
 from inclusio.tts.espeak import primary_lang
 from inclusio.tts.normalize import Pronunciations, speakable
@@ -257,7 +258,7 @@ class AudioWriter:
             "clip_times": "relative to the section file; add the section's start_s for the full file",
             "sections": timing_sections,
         }
-        timings_path.write_text(json.dumps(timings, ensure_ascii=False, indent=1), encoding="utf-8")
+        write_atomic(timings_path, json.dumps(timings, ensure_ascii=False, indent=1).encode("utf-8"))
         ctx.progress(1.0, "Audio: done")
         return [Artifact("mp3", full_path, "audio/mpeg", warnings=checks), *artifacts,
                 Artifact("audio-timings", timings_path, "application/json")]

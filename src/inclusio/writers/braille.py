@@ -36,6 +36,7 @@ from pathlib import Path
 
 from inclusio.errors import InclusioError, StageError, ToolMissing
 from inclusio.model import Document, Heading, ListBlock, PageMarker, Paragraph
+from inclusio.store.files import write_atomic
 from inclusio.writers.base import Artifact, RenderContext, writer_failed
 from inclusio.writers.speech_text import own_units
 
@@ -277,7 +278,7 @@ class BrailleWriter:
             brf = layout(lines, braille, lambda labels: translate(labels, lang))
             ctx.out_dir.mkdir(parents=True, exist_ok=True)
             path = ctx.out_dir / f"{ctx.basename}.brf"
-            path.write_bytes(brf.encode("ascii", "replace"))
+            write_atomic(path, brf.encode("ascii", "replace"))  # never half a file (a full disk)
         except InclusioError:
             raise
         except Exception as exc:

@@ -17,6 +17,7 @@ supports a subset of CSS (no ``letter-spacing``): spacing beyond line height is 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +89,10 @@ class LargePrintWriter:
             raise
         except Exception as exc:
             raise writer_failed(self.name, "The large-print PDF", "Le PDF en gros caractères n'a pas pu être écrit", exc) from exc
+        finally:  # the layout's scratch files, whatever happened (a full disk included)
+            final = ctx.out_dir / f"{ctx.basename}.large-print.pdf"
+            for scratch in (final.with_name(f".{final.name}.tmp"), final.with_name(f".{final.name}.part")):
+                scratch.unlink(missing_ok=True)
         return [Artifact(name="large-print", path=path, media_type=PDF_MEDIA_TYPE, warnings=list(self.warnings))]
 
     def _write(self, doc: Document, ctx: RenderContext) -> Path:
@@ -147,8 +152,9 @@ class LargePrintWriter:
         pdf.set_metadata({"title": title, "author": ", ".join(doc.authors), "creator": "inclusio",
                           "subject": f"large print ({body_size_pt(ctx.profile):g} pt)"})
         pdf.set_language(doc.lang)
-        pdf.save(str(path), garbage=3, deflate=True)
+        part = path.with_name(f".{path.name}.part")
+        pdf.save(str(part), garbage=3, deflate=True)  # beside, then renamed: never half a PDF under its name
         pdf.close()
-        tmp.unlink(missing_ok=True)
+        os.replace(part, path)
         ctx.progress(1.0, "Large print: done")
         return path

@@ -5,6 +5,7 @@ from __future__ import annotations
 from importlib import import_module
 
 from inclusio.model import Document
+from inclusio.store.files import write_atomic
 from inclusio.writers.base import Artifact, RenderContext, Writer
 
 _WRITERS: dict[str, str] = {
@@ -24,7 +25,7 @@ class DocumentJsonWriter:
 
     def write(self, doc: Document, ctx: RenderContext) -> list[Artifact]:
         path = ctx.out_dir / f"{ctx.basename}.document.json"
-        path.write_text(ctx.source.to_json(), encoding="utf-8")
+        write_atomic(path, ctx.source.to_json().encode("utf-8"))  # never half a file (a full disk)
         return [Artifact(name="json", path=path, media_type="application/json")]
 
 
