@@ -401,3 +401,104 @@ def test_parallel_attempts_cannot_share_one_free_slot(tmp_path: Path, db_url: st
     assert codes.count("auth.invalid") <= 2 and codes.count("auth.throttled") >= 22, codes
     assert "signed in" not in codes
     store.dispose()
+
+
+def test_the_web_form_changes_the_password_and_keeps_only_this_browsers_session(settings: Settings) -> None:
+    make_user(settings, "student", username="ines", password=PASSWORD)
+    api = _client(settings)
+    token = _token(api, "ines")
+    here, elsewhere = _client(settings), _client(settings)
+    _sign_in(here, "ines")
+    _sign_in(elsewhere, "ines")
+    page = here.get("/web/password")
+    assert page.status_code == 200 and "Changer de mot de passe" in page.text
+    field = _form_token(page.text)
+
+    def change(current: str, new: str, confirm: str) -> object:
+        return here.post("/web/password", data={"csrf_token": field, "current_password": current,
+                                                "new_password": new, "confirm_password": confirm},
+                         follow_redirects=False)
+
+    wrong = change("pas le bon", "nouveau-secret-1", "nouveau-secret-1")
+    assert wrong.status_code == 401 and "Le mot de passe actuel est incorrect." in wrong.text
+    assert change(PASSWORD, "nouveau-secret-1", "autre-chose-22").status_code == 400
+    assert change(PASSWORD, "court", "court").status_code == 400
+    assert _web_session_works(elsewhere) and api.get("/me", headers=token).status_code == 200
+    forged = elsewhere.post("/web/password", data={"csrf_token": field, "current_password": PASSWORD,
+                                                   "new_password": "vole-par-autrui", "confirm_password":
+                                                   "vole-par-autrui"})
+    assert forged.status_code == 403  # another session's field does not fit
+    done = change(PASSWORD, "nouveau-secret-1", "nouveau-secret-1")
+    assert done.status_code == 303 and done.headers["location"] == "/web/password?done=1"
+    assert "Mot de passe changé." in here.get("/web/password?done=1").text  # this browser: a new session
+    assert not _web_session_works(elsewhere)
+    assert api.get("/me", headers=token).json()["error"]["code"] == "auth.invalid"
+    _token(api, "ines", "nouveau-secret-1")
+
+
+def test_an_unexpected_error_also_carries_the_headers(settings: Settings) -> None:
+    app = create_app(settings, enqueue=lambda _kind, _job: None)
+
+    @app.get("/test-broken")
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    answer = TestClient(app, raise_server_exceptions=False).get("/test-broken")
+    assert answer.status_code == 500 and answer.json()["error"]["code"] == "internal.error"
+    assert answer.headers["content-security-policy"] == STRICT and answer.headers["x-content-type-options"] == "nosniff"
+
+
+def test_cleanup_forgets_old_unlocked_sign_in_records_and_keeps_locks(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from inclusio.store.models import SignInThrottle, utcnow
+    from inclusio.store.retention import cleanup
+    from inclusio.store.throttle import FOREVER, Throttle, account_key
+
+    settings = make_settings(tmp_path, **FAST)
+    store = JobStore.from_settings(settings)
+    store.migrate()
+    throttle = Throttle(store.engine, settings)
+    for name in ("ancien", "verrouille", "recent"):
+        throttle.failed(throttle.claim(name, None))
+    old = utcnow() - timedelta(days=2)
+    with store.engine.begin() as conn:
+        conn.execute(update(SignInThrottle).where(SignInThrottle.key.in_([account_key("ancien"),
+                                                                          account_key("verrouille")]))
+                     .values(last_failure_at=old))
+        conn.execute(update(SignInThrottle).where(SignInThrottle.key == account_key("verrouille"))
+                     .values(locked_until=FOREVER))
+    cleanup(settings, store=store)
+    with store.engine.connect() as conn:
+        kept = {row[0] for row in conn.execute(SignInThrottle.__table__.select())}
+    assert kept == {account_key("verrouille"), account_key("recent")}
+    assert throttle.locked("verrouille") == FOREVER
+    store.dispose()
+
+
+def test_a_timed_lock_ends_by_itself_and_the_count_starts_again(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from inclusio.errors import AuthLocked
+    from inclusio.store.models import SignInThrottle, utcnow
+    from inclusio.store.throttle import Throttle, account_key
+
+    settings = make_settings(tmp_path, **{**FAST, "signin_delay_s": 0, "signin_lock_minutes": 30})
+    store = JobStore.from_settings(settings)
+    store.migrate()
+    throttle = Throttle(store.engine, settings)
+    for _ in range(6):
+        throttle.failed(throttle.claim("pressee", "10.1.1.1"))
+    with pytest.raises(AuthLocked) as locked:
+        throttle.claim("pressee", "10.1.1.1")
+    assert 1790 <= locked.value.details["retry_after_s"] <= 1800  # 30 minutes
+    with store.engine.begin() as conn:  # half an hour later
+        conn.execute(update(SignInThrottle).where(SignInThrottle.key == account_key("pressee"))
+                     .values(locked_until=utcnow() - timedelta(seconds=1)))
+    claim = throttle.claim("pressee", "10.1.1.1")
+    assert claim.keys[account_key("pressee")] == 1  # a fresh count, not one failure from the lock
+    store.dispose()

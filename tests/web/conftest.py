@@ -94,6 +94,27 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         worker.stop()
 
 
+CSP_WATCH = """document.addEventListener("securitypolicyviolation", (e) => {
+  (window.__cspViolations = window.__cspViolations || []).push(e.violatedDirective + " " + (e.blockedURI || "inline"));
+});"""
+"""Records every Content-Security-Policy refusal of a page (an init script: it runs whatever the policy)."""
+
+
+class WatchedBrowser:
+    """The browser, whose every new context records CSP refusals (``window.__cspViolations``)."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def new_context(self, **kwargs: Any) -> Any:
+        context = self._browser.new_context(**kwargs)
+        context.add_init_script(CSP_WATCH)
+        return context
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
@@ -103,7 +124,7 @@ def browser() -> Iterator[Any]:
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            yield chromium
+            yield WatchedBrowser(chromium)
         finally:
             chromium.close()
 

@@ -29,6 +29,8 @@ def axe_clean(page: Any, what: str) -> None:
                                              nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
     }""")
     assert violations == [], f"axe on {what}: {violations}"
+    # and nothing of the page was refused by its Content-Security-Policy (conftest.WatchedBrowser)
+    assert page.evaluate("window.__cspViolations || []") == [], f"CSP refusals on {what}"
 
 
 MAX_SHOT_HEIGHT = 1800
@@ -95,6 +97,23 @@ def test_sign_in_refuses_a_wrong_password_and_a_forged_form(browser: Any, server
     assert answer.status == 403 and "formulaire a expiré" in answer.text()
     cookies = {c["name"]: c for c in context.cookies()}
     assert cookies["inclusio_csrf"]["httpOnly"] and cookies["inclusio_csrf"]["sameSite"] == "Strict"
+    context.close()
+
+
+def test_password_page(browser: Any, server: Server, shots: Path) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, server, "student2")
+    page.get_by_role("link", name="Mot de passe").click()
+    assert page.locator("h1").inner_text() == "Changer de mot de passe"
+    check_page(page, shots, "password")
+    page.get_by_label("Mot de passe actuel").fill("pas le bon")
+    page.get_by_label("Nouveau mot de passe (8 caractères au moins)").fill("nouveau-secret-1")
+    page.get_by_label("Nouveau mot de passe, une seconde fois").fill("nouveau-secret-1")
+    page.get_by_role("button", name="Changer le mot de passe").click()
+    assert page.get_by_role("alert").inner_text() == "Le mot de passe actuel est incorrect."
+    assert page.get_by_label("Mot de passe actuel").get_attribute("aria-invalid") == "true"
+    axe_clean(page, "password refused")
     context.close()
 
 

@@ -131,7 +131,11 @@ def create_app(settings: Settings, *, enqueue: Sender | None = None) -> FastAPI:
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
         log.exception("unexpected error")
-        return error_response(as_inclusio_error(exc))
+        response = error_response(as_inclusio_error(exc))
+        # this handler answers outside every middleware: it adds the security headers itself
+        for name, value in security.security_headers(settings).items():
+            response.headers.setdefault(name, value)
+        return response
 
     return app
 

@@ -4,7 +4,8 @@
 * originals no job uses any more (older than an hour: an upload may be between its file and its row),
   with their cached conversions;
 * attempt folders and upload leftovers of processes that died (not those of a running attempt);
-* expired bearer tokens; consumed messages of the SQL broker (kombu keeps them forever).
+* expired bearer tokens; sign-in failure records past their window and unlocked; consumed messages of
+  the SQL broker (kombu keeps them forever).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from inclusio.store.accounts import UserStore
 from inclusio.store.db import JobStore
 from inclusio.store.files import FileStore
 from inclusio.store.models import utcnow
+from inclusio.store.throttle import Throttle
 
 ORPHAN_GRACE_SECONDS = 3600
 LEFTOVER_GRACE_SECONDS = 3600
@@ -75,6 +77,7 @@ def cleanup(settings: Settings, *, dry_run: bool = False, store: JobStore | None
                 shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink(missing_ok=True)
         if not dry_run:
             report.tokens = UserStore(store.engine).purge_expired_tokens()
+            Throttle(store.engine, settings).purge()
             report.broker_messages = purge_consumed_messages(settings)
     finally:
         if own:

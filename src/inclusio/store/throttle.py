@@ -108,7 +108,8 @@ class Throttle:
         now = utcnow()
         with self._sessions.begin() as session:
             row = session.get(SignInThrottle, key)
-            assert row is not None
+            if row is None:  # lifted by an administrator at this very moment: try again
+                raise AuthThrottled(details={"retry_after_s": 1})
             if row.locked_until is not None and row.locked_until > now:
                 raise AuthLocked(details=self._lock_details(row.locked_until, now))
             if row.next_attempt_at is not None and row.next_attempt_at > now:
@@ -177,6 +178,16 @@ class Throttle:
         with self._sessions.begin() as session:
             result = session.execute(delete(SignInThrottle).where(SignInThrottle.key.in_(keys)))
             return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    def purge(self) -> int:
+        """Forget records whose last failure is older than the window and that hold no lock (``inclusio cleanup``)."""
+        now = utcnow()
+        cutoff = now - timedelta(minutes=self.settings.signin_window_minutes)
+        with self._sessions.begin() as session:
+            result = session.execute(delete(SignInThrottle).where(
+                SignInThrottle.last_failure_at < cutoff,
+                (SignInThrottle.locked_until.is_(None)) | (SignInThrottle.locked_until <= now)))
+            return int(result.rowcount)  # type: ignore[attr-defined]
 
     def locked(self, username: str) -> datetime | None:
         """When the account name's lock ends (``None``: not locked)."""

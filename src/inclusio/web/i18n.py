@@ -39,6 +39,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "password": ("Mot de passe", "Password"),
     "sign_in": ("Se connecter", "Sign in"),
     "sign_in_failed": ("Nom d'utilisateur ou mot de passe incorrect.", "Wrong user name or password."),
+    # password change
+    "nav_password": ("Mot de passe", "Password"),
+    "password_title": ("Changer de mot de passe", "Change your password"),
+    "password_help": ("Après le changement, vos autres sessions et vos jetons d'accès ne fonctionnent plus : "
+                      "reconnectez-vous sur vos autres appareils.",
+                      "After the change, your other sessions and access tokens stop working: sign in again on "
+                      "your other devices."),
+    "current_password": ("Mot de passe actuel", "Current password"),
+    "new_password": ("Nouveau mot de passe (8 caractères au moins)", "New password (at least 8 characters)"),
+    "confirm_password": ("Nouveau mot de passe, une seconde fois", "New password, once more"),
+    "password_change": ("Changer le mot de passe", "Change the password"),
+    "password_changed": ("Mot de passe changé. Vos autres sessions et jetons ne fonctionnent plus.",
+                         "Password changed. Your other sessions and tokens no longer work."),
+    "password_wrong": ("Le mot de passe actuel est incorrect.", "The current password is wrong."),
+    "password_mismatch": ("Les deux nouveaux mots de passe diffèrent.", "The two new passwords differ."),
+    "password_short": ("Le nouveau mot de passe doit faire 8 caractères au moins.",
+                       "The new password needs at least 8 characters."),
+    "password_external": ("Ce compte se connecte par le fournisseur d'identité de l'établissement : changez le "
+                          "mot de passe là-bas.",
+                          "This account signs in through the institution's identity provider: change the "
+                          "password there."),
     # errors
     "error_title": ("Un problème est survenu", "Something went wrong"),
     "error_code": ("Code de l'erreur : {code}", "Error code: {code}"),

@@ -96,6 +96,54 @@ def sign_out(request: Request, csrf_token: Annotated[str, Form()] = "") -> Respo
     return response
 
 
+# -- my password -----------------------------------------------------------------------------------------
+
+@router.get("/web/password")
+def password_page(request: Request, done: bool = False) -> Response:
+    who = web.require_user(request)
+    user = web.svc_of(request).users.get(who.id)
+    t = web.translator(web.lang_of(request))
+    return web.render(request, "password.html", {"external": not user.password_hash,
+                                                 "notice": t("password_changed") if done else None}, who=who)
+
+
+@router.post("/web/password")
+def change_password(request: Request, csrf_token: Annotated[str, Form()] = "",
+                    current_password: Annotated[str, Form(max_length=256)] = "",
+                    new_password: Annotated[str, Form(max_length=256)] = "",
+                    confirm_password: Annotated[str, Form(max_length=256)] = "") -> Response:
+    """Change one's password: every other session and token ends; this browser gets a new session."""
+    web.check_csrf(request, csrf_token)
+    who = web.require_user(request)
+    svc = web.svc_of(request)
+    user = svc.users.get(who.id)
+    lang = web.lang_of(request)
+    t = web.translator(lang)
+
+    def again(problem: str, field: str, status: int) -> Response:
+        return web.render(request, "password.html", {"external": False, "problem": problem, "problem_field": field},
+                          status=status, who=who)
+
+    if not user.password_hash:
+        return web.render(request, "password.html", {"external": True}, status=403, who=who)
+    if len(new_password) < 8:
+        return again(t("password_short"), "new", 400)
+    if new_password != confirm_password:
+        return again(t("password_mismatch"), "new", 400)
+    try:
+        check_password(svc.users, throttle_of(svc), user.username, current_password, client_address(request))
+    except AuthInvalid:
+        return again(t("password_wrong"), "current", 401)
+    except (AuthThrottled, AuthLocked) as err:
+        return again(err.message_fr if lang == "fr" else err.message, "current", err.http_status)
+    svc.users.set_password(user.id, new_password)
+    svc.users.audit(actor_id=who.id, action="password.changed", subject_id=user.id, institution=user.institution)
+    token, _ = svc.users.issue_token(user.id, hours=svc.settings.token_hours)
+    response = RedirectResponse("/web/password?done=1", status_code=303)
+    web.set_cookie(request, response, web.SESSION_COOKIE, token, max_age=int(svc.settings.token_hours * 3600))
+    return response
+
+
 # -- a job: progress and downloads ---------------------------------------------------------------------
 
 def artifact_links(job: Any, t: Any) -> list[dict[str, str]]:
