@@ -185,3 +185,27 @@ def test_database_on_the_same_full_disk_still_ends_the_job_failed(
                          worker)
     assert good["status"] == "succeeded", good["errors"]
     store.dispose()
+
+
+def test_an_upload_on_a_full_disk_is_507_disk_full_and_leaves_nothing(small_disk: SmallDisk, tmp_path: Path,
+                                                                      small_pdf: Path) -> None:
+    import io
+    import zipfile
+
+    settings = make_settings(small_disk.mount, database_url=f"sqlite:///{tmp_path / 'jobs.db'}")
+    client = api_client(settings, enqueue=lambda _kind, _job: None)
+    pdf = small_pdf.read_bytes()
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("chapitre.pdf", pdf)
+    small_disk.fill()
+    for path, files in (("/jobs", {"file": ("cours.pdf", pdf)}), ("/batches", {"archive": ("lot.zip", archive.getvalue())}),
+                        ("/preview/readability", {"file": ("cours.pdf", pdf)})):
+        response = client.post(path, files=files, data={"profile": "blind"})
+        assert response.status_code == 507, (path, response.text)
+        assert response.json()["error"]["code"] == "system.disk_full"
+    stored = [p for p in (settings.data_dir / "originals").rglob("*") if p.is_file()] \
+        if (settings.data_dir / "originals").is_dir() else []
+    assert stored == [] and not any((settings.data_dir / "tmp").iterdir())  # no half-received upload
+    small_disk.free()
+    assert client.post("/jobs", files={"file": ("cours.pdf", pdf)}, data={"profile": "blind"}).status_code == 202

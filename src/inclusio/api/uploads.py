@@ -106,6 +106,8 @@ def store_zip_members(files: FileStore, archive_path: Path, *, max_files: int, m
             except InclusioError as exc:
                 yield member.name, exc
             except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:
-                from inclusio.errors import InputCorrupt
+                from inclusio.errors import InputCorrupt, as_inclusio_error, is_disk_full
 
+                if is_disk_full(exc):  # the server's disk, not the member: the whole batch stops
+                    raise as_inclusio_error(exc) from exc
                 yield member.name, InputCorrupt(details={"reason": f"{type(exc).__name__}: {exc}"[:200]})

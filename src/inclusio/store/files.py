@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
-from inclusio.errors import InputEmpty, InputTooLarge
+from inclusio.errors import InputEmpty, InputTooLarge, as_inclusio_error, is_disk_full
 
 CHUNK_BYTES = 1024 * 1024
 STAGE_RECORDS_DIR = ".stages"
@@ -157,6 +157,10 @@ class FileStore:
             final.parent.mkdir(parents=True, exist_ok=True)
             os.replace(tmp_path, final)  # atomic on one file system; same content if it existed
             return StoredOriginal(sha256=sha, size=size, relpath=relpath)
+        except OSError as exc:
+            if is_disk_full(exc):  # a typed error the API and the web pages show (system.disk_full)
+                raise as_inclusio_error(exc) from exc
+            raise
         finally:
             tmp_path.unlink(missing_ok=True)
 
@@ -172,13 +176,18 @@ class FileStore:
         fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="spool-")
         tmp_path = Path(tmp_name)
         try:
-            with os.fdopen(fd, "wb") as out:
-                while chunk := source.read(CHUNK_BYTES):
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise InputTooLarge(details={"max_bytes": max_bytes})
-                    digest.update(chunk)
-                    out.write(chunk)
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    while chunk := source.read(CHUNK_BYTES):
+                        size += len(chunk)
+                        if size > max_bytes:
+                            raise InputTooLarge(details={"max_bytes": max_bytes})
+                        digest.update(chunk)
+                        out.write(chunk)
+            except OSError as exc:
+                if is_disk_full(exc):
+                    raise as_inclusio_error(exc) from exc
+                raise
             if size == 0:
                 raise InputEmpty()
             yield tmp_path, digest.hexdigest(), size
