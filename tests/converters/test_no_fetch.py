@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import base64
 import http.server
+import os
 import re
+import shutil
+import subprocess
 import threading
 import urllib.request
 import zipfile
@@ -207,4 +210,29 @@ def test_the_teachers_preview_page_converts_a_linked_odt_without_fetching(tmp_pa
                              files={"file": ("cours.odt", fh, "application/vnd.oasis.opendocument.text")})
     assert answer.status_code == 200, answer.text[:500]
     assert "La cellule" in answer.text  # the preview was made from the converted ODT
+    assert link_server.hits == []
+
+
+def test_when_unshare_net_alone_fails_the_user_namespace_variant_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``unshare --net`` alone needs root; the probe then takes ``--map-root-user --net`` (a user namespace)."""
+    odf.network_sandbox.cache_clear()
+    monkeypatch.setattr(odf, "_SANDBOXES", (["unshare", "--no-such-option"], ["unshare", "--map-root-user", "--net"]))
+    try:
+        assert odf.network_sandbox()[1:] == ("--map-root-user", "--net")
+    finally:
+        odf.network_sandbox.cache_clear()
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None or not Path("/usr/bin/python3").exists(),
+                    reason="needs root to become nobody, and a system python3")
+def test_an_unprivileged_user_gets_a_namespace_that_reaches_nothing(link_server: LinkServer) -> None:
+    """What a worker running as an ordinary user gets here: only ``lo``, and not even 127.0.0.1 answers."""
+    as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "unshare", "--map-root-user", "--net"]
+    done = subprocess.run([*as_nobody, "cat", "/proc/net/dev"], capture_output=True, text=True, timeout=30, check=False)
+    assert done.returncode == 0, done.stderr
+    assert [line.split(":")[0].strip() for line in done.stdout.splitlines()[2:] if ":" in line] == ["lo"]
+    fetch = subprocess.run([*as_nobody, "/usr/bin/python3", "-c",
+                            f"import urllib.request; urllib.request.urlopen('{link_server.url}/ns', timeout=3)"],
+                           capture_output=True, text=True, timeout=30, check=False)
+    assert fetch.returncode != 0 and ("Network is unreachable" in fetch.stderr or "refused" in fetch.stderr)
     assert link_server.hits == []
