@@ -339,6 +339,12 @@ def test_large_print_and_braille_render_the_parallel_view(
     text = " ".join("".join(page.get_text() for page in pymupdf.open(pdf.path)).split())
     assert FRENCH["p1"] in text and ENGLISH["p1"] in text
     assert text.index(FRENCH["p1"]) < text.index(ENGLISH["p1"]) < text.index(FRENCH["p2"])
+    # The translation is indented and in the profile's link colour, so it reads apart from the French.
+    lines = [(line["bbox"][0], line["spans"][0]["color"], line["spans"][0]["text"])
+             for block in pymupdf.open(pdf.path)[0].get_text("dict")["blocks"] for line in block.get("lines", [])]
+    french = next(line for line in lines if line[2].startswith("La chlorophylle"))
+    english = next(line for line in lines if line[2].startswith("Chlorophyll"))
+    assert english[0] > french[0] + 10 and english[1] == int(fle.reading.colors.link[1:], 16) != french[1]
     if shutil.which("lou_translate") is None:
         pytest.skip("liblouis is not installed")
     # Braille is transcribed in French only: the same file as without the translation.

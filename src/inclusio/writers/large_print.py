@@ -62,6 +62,8 @@ td, th {{ border: 1px solid {r.colors.text}; padding: 4pt; }}
 .pagebreak {{ font-size: {round(size * 0.8, 1)}pt; text-align: right; }}
 .note-label {{ font-weight: bold; }}
 aside {{ margin-left: 1em; }}
+.parallel-translation {{ margin-left: 1.5em; color: {r.colors.link}; }}
+.heading-translation {{ font-size: {round(size * 1.15, 1)}pt; }}
 """
 
 
