@@ -77,6 +77,12 @@ def test_machine_passages_count_what_the_reader_gets(profiles: dict[str, Profile
     ({"machine": 2, "reviewed": 0, "flagged": 0}, "en",
      ["This document contains 2 machine-written passages; they have not been reviewed by a person but the "
       "automatic check flagged nothing in them."]),
+    ({"machine": 23, "reviewed": 16, "flagged": 0}, "fr",
+     ["Ce document contient 23 passages écrits par une machine ; 16 ont été relus par une personne ; les 7 autres "
+      "n'ont pas été relus, mais la vérification automatique n'y a rien signalé."]),
+    ({"machine": 2, "reviewed": 1, "flagged": 0}, "en",
+     ["This document contains 2 machine-written passages; 1 has been reviewed by a person; the other one has not, "
+      "but the automatic check flagged nothing in it."]),
     ({"machine": 0, "reviewed": 0, "flagged": 0}, "fr", []),
 ])
 def test_review_sentences_in_french_and_english(passages: dict[str, int], lang: str, expected: list[str]) -> None:

@@ -874,8 +874,10 @@ _REVIEW: dict[str, dict[str, str]] = {
         "flagged_many": "{m} n'ont pas encore été relus par une personne et ils sont signalés dans le texte.",
         "all_one": "il a été relu par une personne.",
         "all_many": "tous ont été relus par une personne.",
-        "some": "{r} relu(s) par une personne ; les autres n'ont pas été relus mais la vérification automatique "
-                "n'y a rien signalé.",
+        "some_one": "1 a été relu par une personne",
+        "some_many": "{r} ont été relus par une personne",
+        "others_one": "l'autre n'a pas été relu, mais la vérification automatique n'y a rien signalé.",
+        "others_many": "les {o} autres n'ont pas été relus, mais la vérification automatique n'y a rien signalé.",
         "none": "il n'a pas été relu par une personne mais la vérification automatique n'y a rien signalé.",
         "none_many": "ils n'ont pas été relus par une personne mais la vérification automatique n'y a rien signalé.",
         "sep": " ; ",
@@ -889,8 +891,10 @@ _REVIEW: dict[str, dict[str, str]] = {
         "flagged_many": "{m} have not been reviewed by a person yet and are marked in the text.",
         "all_one": "it has been reviewed by a person.",
         "all_many": "all have been reviewed by a person.",
-        "some": "{r} reviewed by a person; the others were not reviewed but the automatic check flagged nothing "
-                "in them.",
+        "some_one": "1 has been reviewed by a person",
+        "some_many": "{r} have been reviewed by a person",
+        "others_one": "the other one has not, but the automatic check flagged nothing in it.",
+        "others_many": "the other {o} have not, but the automatic check flagged nothing in them.",
         "none": "it has not been reviewed by a person but the automatic check flagged nothing in it.",
         "none_many": "they have not been reviewed by a person but the automatic check flagged nothing in them.",
         "sep": "; ",
@@ -915,7 +919,9 @@ def review_sentences(passages: dict[str, int], lang: str, *, release_confirmed: 
     elif reviewed >= n:
         rest = t["all_one" if n == 1 else "all_many"]
     elif reviewed:
-        rest = t["some"].format(r=reviewed)
+        others = n - reviewed
+        rest = (t["some_one" if reviewed == 1 else "some_many"].format(r=reviewed) + t["sep"]
+                + t["others_one" if others == 1 else "others_many"].format(o=others))
     else:
         rest = t["none" if n == 1 else "none_many"]
     out = [f"{opening}{t['sep']}{rest}"]
