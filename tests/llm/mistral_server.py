@@ -115,15 +115,18 @@ def _perturbed(value: dict[str, Any], system: str, user: str, opts: dict[str, in
 
     if system.startswith("You rewrite"):
         for block in value["blocks"]:
-            text = _parts_text(block["parts"])
-            if (new := change(text)) != text:  # parts rebuilt only when the perturbation applied
-                block["parts"] = MistralServer._parts(new or "")
+            lines = [line for part in block["parts"] for line in (part.get("text") or "", *(part.get("items") or []))]
+            new = (change("\n".join(lines)) or "").split("\n")
+            if len(new) == len(lines):  # the same parts and items, one of them changed
+                for part in block["parts"]:
+                    part["text"] = new.pop(0)
+                    part["items"] = [new.pop(0) for _ in part.get("items") or []]
     elif system.startswith("You translate"):
         for block in value["blocks"]:
             block["text"] = change(block["text"])
     elif system.startswith("You write the key points"):
-        for section in value["sections"]:
-            section["points"] = (change("\n".join(section["points"])) or "").split("\n")
+        for section in value["sections"]:  # points may hold line breaks (a list): joined by blank lines
+            section["points"] = (change("\n\n".join(section["points"])) or "").split("\n\n")
     elif system.startswith("You write a glossary"):
         for term in value["terms"]:
             term["definition"] = change(term["definition"])
@@ -131,10 +134,6 @@ def _perturbed(value: dict[str, Any], system: str, user: str, opts: dict[str, in
         value["alt"] = (change(value["alt"]) or "")[:240]
         value["long_description"] = change(value.get("long_description"))
     return value
-
-
-def _parts_text(parts: list[dict[str, Any]]) -> str:
-    return " ".join(" ".join([p.get("text") or "", *(p.get("items") or [])]).strip() for p in parts)
 
 
 def _injected(text: str) -> bool:
@@ -254,7 +253,7 @@ class MistralServer:
             terms = []
             for item in data.get("terms", []):
                 known = GLOSSARY.get(item["term"].lower())
-                definition = known[0] if known else f"Mot du cours. Exemple : {_words_upto(item['context'], 80)}"
+                definition = known[0] if known else f"Mot du cours. Exemple : {_words_upto(item['context'], 160)}"
                 translation = (known[1] if known else item["term"]) if task.get("translate_to") else None
                 terms.append({"term": item["term"], "definition": definition, "translation": translation})
             return {"terms": terms}

@@ -295,6 +295,14 @@ def _support_of(text: str) -> frozenset[str]:
     return frozenset(_support(content_words(text)))
 
 
+@lru_cache(maxsize=32)
+def _folds(text: str) -> tuple[str, str, frozenset[str], str]:
+    """(folded, folded without accents, its words, its digits) of a text: cached, a glossary checks many
+    definitions against the same document."""
+    plain = fold_plain(text)
+    return nd.fold(text), plain, frozenset(re.findall(r"[^\W_]+", plain)), re.sub(r"\D", "", text)
+
+
 def _sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENT.split(text) if s and s.strip()]
 
@@ -412,7 +420,7 @@ def _entity_in(name: str, folded: str, words: set[str]) -> bool:
     return bool(parts) and all(p in words for p in parts)
 
 
-def _check_entities(src: list[Occurrence], ans: list[Occurrence], support: str, answer: str,
+def _check_entities(src: list[Occurrence], ans: list[Occurrence], support: Sequence[str], answer: str,
                     policy: Policy, lang: str) -> list[Finding]:
     from inclusio.analysis.rare_words import zipf
 
@@ -423,11 +431,12 @@ def _check_entities(src: list[Occurrence], ans: list[Occurrence], support: str, 
             return True
         return rare_ok and zipf(o.text.lower(), lang) < RARE_NAME_ZIPF
 
-    support_fold, answer_fold = nd.fold(support), nd.fold(answer)
-    support_words = set(re.findall(r"[^\W_]+", fold_plain(support)))
+    answer_fold = nd.fold(answer)
+    folds = [_folds(text) for text in support if text]
+    support_words = frozenset().union(*(f[2] for f in folds))
     answer_words = set(re.findall(r"[^\W_]+", fold_plain(answer)))
     added = [a for a in _of(ans, "entity", "symbol") if checked(a)
-             and not _entity_in(a.text, support_fold, support_words)]
+             and not any(_entity_in(a.text, f[0], support_words) for f in folds)]
     dropped: list[Occurrence] = []
     if policy.keep_facts:
         for s in _of(src, "entity", "symbol"):
@@ -446,12 +455,12 @@ def _check_entities(src: list[Occurrence], ans: list[Occurrence], support: str, 
     return out
 
 
-def _check_links(ans: list[Occurrence], support: str) -> list[Finding]:
-    folded = fold_plain(support)
+def _check_links(ans: list[Occurrence], support: Sequence[str]) -> list[Finding]:
+    folds = [_folds(text) for text in support if text]
     out: list[Finding] = []
     for a in _of(ans, "link", "contact"):
         digits = re.sub(r"\D", "", a.text)
-        known = a.values[0] in folded or (a.kind == "contact" and digits and digits in re.sub(r"\D", "", support))
+        known = any(a.values[0] in f[1] or (a.kind == "contact" and digits and digits in f[3]) for f in folds)
         if not known:
             out.append(finding("verify.contact_added" if a.kind == "contact" else "verify.link_added", new=a.text))
     return out
@@ -565,7 +574,7 @@ def verify(source: str, answer: str, *, pass_name: str, lang: str, answer_lang: 
     answer_lang = answer_lang or lang
     context_text = context if isinstance(context, str) else "\n".join(context)
     glossary_texts, entries = _glossary_parts(glossary)
-    support = "\n".join([source, context_text, *glossary_texts])
+    support = [source, context_text, "\n".join(glossary_texts)]
     src = facts(source, lang)
     ans = facts(answer, answer_lang)
     if policy.cross_language and nd.lang_root(answer_lang) != nd.lang_root(lang):
