@@ -32,6 +32,7 @@ from pydantic import BaseModel, Field
 from inclusio.adapt.acronyms import Acronym
 from inclusio.adapt.batching import Unit
 from inclusio.adapt.context import AdaptContext
+from inclusio.adapt.definitions import find_definition, flag_undefined, is_term
 from inclusio.adapt.remote import BatchedPass, ProgressFn, fallback_flag, run_batched
 from inclusio.analysis.verify import Verdict, verify
 from inclusio.model.document import Document, GlossaryEntry, Heading, PageMarker
@@ -172,7 +173,9 @@ def apply_glossary(doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym
         key = term.lower()
         if key in entries:
             continue
-        found = document_definition(out, term)
+        if term not in settings.course_terms and not is_term(term, context.get(key, term), lang):
+            continue  # "calculez", "arrondissez-la": verbs are not glossary terms
+        found = find_definition(out, term)
         origin = "course" if term in settings.course_terms else ("document" if found else "frequency")
         entries[key] = GlossaryEntry(term=term, definition=found[0] if found else None, lang=out.lang,
                                      blocks=where.get(key, [])[:10], origin=origin, provenance=offline)
@@ -217,6 +220,7 @@ def apply_glossary(doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym
         if entry.definition and entry.origin != "model":  # model definitions were verified when accepted
             verdict = _verify(entry.term, context.get(key, entry.term), entry.definition, lang, document)
             entries[key] = entry.model_copy(update={"flags": [*entry.flags, *verdict.flags()]})
-    out.glossary = sorted(entries.values(), key=lambda e: e.term.lower())
+    out.glossary = flag_undefined(sorted(entries.values(), key=lambda e: e.term.lower()))
+    stats["to_define"] = sum(1 for e in out.glossary if not e.definition)  # staff only, never shown to students
     return out, stats
 

@@ -118,6 +118,11 @@ def _parse(text: str) -> Doc | None:
     return None if nlp is None else nlp(text, disable=["ner"])
 
 
+def parse(text: str) -> Doc | None:
+    """The French parse of ``text`` (cached, without NER), or None without the spaCy model."""
+    return _parse(text)
+
+
 def _finite(tok: Token) -> bool:
     if tok.lower_ in FINITE_FORMS:
         return True

@@ -13,7 +13,7 @@ whose translation failed has no translation adaptation, so it is shown alone.
 
 from __future__ import annotations
 
-from inclusio.model.document import Adaptation, Block, Document
+from inclusio.model.document import Adaptation, Block, Document, GlossaryEntry
 
 PARALLEL = "parallel"
 """Kind of the adaptation the reader's view attaches to a block shown with parallel text.
@@ -64,7 +64,20 @@ def parallel_blocks(block: Block) -> list[Block]:
     return list(adaptation.blocks) if adaptation is not None else []
 
 
+def student_glossary(entries: list[GlossaryEntry]) -> list[GlossaryEntry]:
+    """The glossary entries a student may see: those with a definition.
+
+    An entry without one (flagged ``glossary.to_define``) stays in the Document for the staff's
+    review and never reaches an output ("Définition à écrire." is not something to read).
+    """
+    return [entry for entry in entries if (entry.definition or "").strip()]
+
+
 def adapted_document(doc: Document, adaptation_kinds: tuple[str, ...] = (),
                      parallel_kinds: tuple[str, ...] = ()) -> Document:
-    """A copy of ``doc`` whose blocks are :func:`reading_blocks` (adaptations applied)."""
-    return doc.model_copy(update={"blocks": reading_blocks(doc, adaptation_kinds, parallel_kinds)})
+    """A copy of ``doc`` whose blocks are :func:`reading_blocks` (adaptations applied), for a reader.
+
+    Its glossary is :func:`student_glossary` (entries without a definition are left out).
+    """
+    return doc.model_copy(update={"blocks": reading_blocks(doc, adaptation_kinds, parallel_kinds),
+                                  "glossary": student_glossary(doc.glossary)})

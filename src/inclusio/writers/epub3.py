@@ -49,6 +49,7 @@ from inclusio.errors import InclusioError
 from inclusio.model import Document, Heading, Resource
 from inclusio.model.flags import machine_passages, unreviewed_starts
 from inclusio.model.safe_markup import safe_image_data
+from inclusio.model.view import student_glossary
 from inclusio.profiles import Profile
 from inclusio.writers.base import Artifact, RenderContext, writer_failed
 from inclusio.writers.css import profile_css
@@ -190,7 +191,7 @@ class Epub3Writer:
 
         levels = output_heading_levels(blocks)
         read_along = wants_read_along(ctx.profile)
-        glossary = [e for e in doc.glossary if e.term.strip()]
+        glossary = [e for e in student_glossary(doc.glossary) if e.term.strip()]  # never an undefined term
         renderer = FragmentRenderer(view, epub=True, image_src=image_src, levels=levels, read_along=read_along,
                                     glossary_href=(lambda ident: f"glossary.xhtml#{ident}") if glossary else None,
                                     unreviewed=unreviewed_starts(ctx.source, ctx.profile.adaptation_kinds))

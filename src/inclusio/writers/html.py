@@ -17,6 +17,7 @@ from inclusio.errors import InclusioError
 from inclusio.model import Document, Heading, Resource
 from inclusio.model.flags import machine_passages, unreviewed_starts
 from inclusio.model.safe_markup import safe_image_data
+from inclusio.model.view import student_glossary
 from inclusio.store.files import write_atomic
 from inclusio.writers.base import Artifact, RenderContext, writer_failed
 from inclusio.writers.css import profile_css
@@ -90,7 +91,7 @@ class HtmlWriter:
         blocks, dropped = drop_empty_headings(list(doc.blocks))
         self.warnings += dropped
         view = doc.model_copy(update={"blocks": blocks})
-        glossary = [e for e in doc.glossary if e.term.strip()]
+        glossary = [e for e in student_glossary(doc.glossary) if e.term.strip()]  # never an undefined term
         renderer = FragmentRenderer(view, epub=False, image_src=_safe_data_uri, levels=output_heading_levels(blocks),
                                     glossary_href=(lambda ident: f"#{ident}") if glossary else None,
                                     unreviewed=unreviewed_starts(ctx.source, ctx.profile.adaptation_kinds))

@@ -67,6 +67,7 @@ from inclusio.model import (
     TableCell,
     parallel_blocks,
 )
+from inclusio.model.view import student_glossary
 from inclusio.profiles import Profile
 from inclusio.text.sentences import split_sentences
 
@@ -336,7 +337,7 @@ class FragmentRenderer:
         """Glossary term -> element id of its entry."""
         self._terms: re.Pattern[str] | None = None
         if glossary_href is not None:
-            entries = [e for e in doc.glossary if e.term.strip()]
+            entries = [e for e in student_glossary(doc.glossary) if e.term.strip()]
             for entry in entries:
                 self.glossary_ids.setdefault(entry.term.strip(), self.unique_id("gl-" + _xml_id(
                     re.sub(r"\W+", "-", entry.term.strip().lower()).strip("-") or "term")))
