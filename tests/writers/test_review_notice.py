@@ -59,7 +59,7 @@ def test_machine_passages_count_what_the_reader_gets(profiles: dict[str, Profile
     kinds = profiles["easy-read"].adaptation_kinds
     assert machine_passages(flagged_document(), kinds) == {"machine": 3, "reviewed": 0, "flagged": 1}
     assert machine_passages(flagged_document(reviewed=True), kinds) == {"machine": 3, "reviewed": 3, "flagged": 0}
-    assert list(unreviewed_starts(flagged_document(), kinds)) == ["b4-e1"]
+    assert unreviewed_starts(flagged_document(), kinds) == {"b4-e1"}
     # A profile that shows no easy-to-read text shows no machine-written passage.
     assert machine_passages(flagged_document(), profiles["dyslexia"].adaptation_kinds)["machine"] == 0
 
@@ -158,3 +158,33 @@ def test_flagged_book_passes_epubcheck_and_ace(tmp_path: Path, profiles: dict[st
     assert (result.errors, result.fatals) == (0, 0), result.messages
     ace = check_epub_ace(path)
     assert ace.passed, ace.violations
+
+
+def test_a_flagged_translation_shown_beside_its_block_is_counted_and_marked(tmp_path: Path,
+                                                                           profiles: dict[str, Profile],
+                                                                           make_ctx: MakeContext) -> None:
+    base = profiles["dyslexia"]
+    profile = base.model_copy(update={"translation": base.translation.model_copy(
+        update={"target": "en", "mode": "parallel"})})
+    assert profile.parallel_kinds == ("translation",)
+    doc = sample_document()
+    flag = Flag(code="verify.untranslated", reason="the term 'noyau' is left in French",
+                reason_fr="le terme « noyau » n'est pas traduit")
+    for block_id, text, flags in (("b4", "The cell is the basic unit of life. It contains a noyau.", [flag]),
+                                  ("b20", "End of the chapter.", [])):
+        doc.find(block_id).adaptations = [Adaptation(
+            kind="translation", lang="en", flags=flags, blocks=[Paragraph(id=f"{block_id}-t1", text=text, lang="en")],
+            provenance=Provenance(engine="mistral", pass_name="translation", model="mistral-small-latest"))]
+    assert machine_passages(doc, profile.adaptation_kinds, profile.parallel_kinds) == {
+        "machine": 2, "reviewed": 0, "flagged": 1}
+    assert unreviewed_starts(doc, profile.adaptation_kinds) == set()  # the note goes with the translation
+    view = adapted_document(doc, profile.adaptation_kinds, profile.parallel_kinds)
+    [artifact] = HtmlWriter().write(view, make_ctx(tmp_path, profile, doc))
+    page = html.fromstring(artifact.path.read_bytes())
+    notes = page.xpath("//p[@class='unreviewed-note']")
+    assert len(notes) == 1
+    [note] = notes
+    assert note.text_content() == FR_NOTE
+    assert note.getnext().text_content() == "The cell is the basic unit of life. It contains a noyau."
+    assert ("Ce document contient 2 passages écrits par une machine ; 1 n'a pas encore été relu par une personne "
+            "et il est signalé dans le texte.") in page.xpath("//footer/p")[0].text_content()

@@ -84,21 +84,22 @@ def flags_report(doc: Document) -> dict[str, Any]:
     }
 
 
-def machine_passages(doc: Document, kinds: tuple[str, ...]) -> dict[str, int]:
+def machine_passages(doc: Document, kinds: tuple[str, ...], parallel: tuple[str, ...] = ()) -> dict[str, int]:
     """Passages a reader of ``kinds`` gets that a machine wrote: ``{"machine", "reviewed", "flagged"}``.
 
     A passage is a block shown through one of its adaptations (the first of ``kinds`` it has with
-    blocks, as :func:`inclusio.model.view.reading_blocks` picks it) whose engine is not ``human``.
-    ``reviewed`` counts those a person approved; ``flagged`` those flagged and not reviewed.
+    blocks, as :func:`inclusio.model.view.reading_blocks` picks it), or an adaptation of ``parallel``
+    kinds shown beside it (a translation), whose engine is not ``human``. ``reviewed`` counts those a
+    person approved; ``flagged`` those flagged and not reviewed.
     """
     counts = {"machine": 0, "reviewed": 0, "flagged": 0}
     for block in doc.blocks:
-        shown = shown_adaptation(block, kinds)
-        if shown is None or shown.provenance.engine == HUMAN_ENGINE:
-            continue
-        counts["machine"] += 1
-        counts["reviewed"] += bool(shown.provenance.reviewed_by)
-        counts["flagged"] += shown.needs_review
+        for shown in (shown_adaptation(block, kinds), shown_adaptation(block, parallel)):
+            if shown is None or shown.provenance.engine == HUMAN_ENGINE:
+                continue
+            counts["machine"] += 1
+            counts["reviewed"] += bool(shown.provenance.reviewed_by)
+            counts["flagged"] += shown.needs_review
     return counts
 
 
@@ -111,12 +112,13 @@ def shown_adaptation(block: Block, kinds: tuple[str, ...]) -> Adaptation | None:
     return None
 
 
-def unreviewed_starts(doc: Document, kinds: tuple[str, ...]) -> dict[str, Adaptation]:
-    """Id of the first rendered block of each flagged, unreviewed passage -> its adaptation (for the writers'
-    in-text note)."""
-    out: dict[str, Adaptation] = {}
+def unreviewed_starts(doc: Document, kinds: tuple[str, ...]) -> set[str]:
+    """Ids of the first rendered block of each flagged, unreviewed passage that replaces its block (the
+    writers put a note before it). A translation shown beside its block gets its note from the writer's
+    parallel rendering (it reads the view's ``parallel`` adaptation)."""
+    out: set[str] = set()
     for block in doc.blocks:
         shown = shown_adaptation(block, kinds)
         if shown is not None and shown.needs_review:
-            out[shown.blocks[0].id] = shown
+            out.add(shown.blocks[0].id)
     return out

@@ -391,7 +391,7 @@ class Epub3Writer:
             doc, images=renderer.images, pages=len(renderer.page_ids), has_toc=True,
             adaptations=applied_adaptations(ctx.source, ctx.profile), fmt="EPUB", read_along=bool(overlays),
             mathml=renderer.has_mathml, glossary=glossary,
-            passages=machine_passages(ctx.source, ctx.profile.adaptation_kinds),
+            passages=machine_passages(ctx.source, ctx.profile.adaptation_kinds, ctx.profile.parallel_kinds),
             release_confirmed=ctx.release_confirmed)
         book.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
         if has_pages:

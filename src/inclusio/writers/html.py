@@ -129,7 +129,7 @@ class HtmlWriter:
             doc, images=renderer.images, pages=len(renderer.page_ids), has_toc=bool(toc),
             adaptations=applied_adaptations(ctx.source, ctx.profile), fmt="HTML", page_list=False,
             mathml=renderer.has_mathml, glossary=len(glossary),
-            passages=machine_passages(ctx.source, ctx.profile.adaptation_kinds),
+            passages=machine_passages(ctx.source, ctx.profile.adaptation_kinds, ctx.profile.parallel_kinds),
             release_confirmed=ctx.release_confirmed)
         nav = (f'<nav class="toc" aria-label="{esc(words["toc"])}">'
                f'<p class="toc-title">{esc(words["toc"])}</p>{_toc_html(toc)}</nav>') if toc else ""
