@@ -209,3 +209,45 @@ def test_an_upload_on_a_full_disk_is_507_disk_full_and_leaves_nothing(small_disk
     assert stored == [] and not any((settings.data_dir / "tmp").iterdir())  # no half-received upload
     small_disk.free()
     assert client.post("/jobs", files={"file": ("cours.pdf", pdf)}, data={"profile": "blind"}).status_code == 202
+
+
+def test_a_full_temporary_folder_while_the_form_is_parsed_is_507_disk_full(small_disk: SmallDisk,
+                                                                            tmp_path: Path) -> None:
+    """python-multipart spools a file part over 1 MiB to the system's temporary folder (TMPDIR), before any
+    route runs: that folder full is system.disk_full too, not a 400 'error parsing the body'."""
+    import http.client
+
+    from service_helpers import free_port, make_user, wait_port
+
+    settings = make_settings(tmp_path)
+    _uid, token = make_user(settings, "teacher")
+    port = free_port()
+    env = {**os.environ, "INCLUSIO_DATA_DIR": str(settings.data_dir), "TMPDIR": str(small_disk.mount)}
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "inclusio.api.asgi:create",
+                             "--host", "127.0.0.1", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_port(port, 60, proc, "uvicorn")
+        body = (b"--b\r\nContent-Disposition: form-data; name=\"profile\"\r\n\r\nblind\r\n"
+                b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cours.pdf\"\r\n\r\n%PDF-1.7\n"
+                + bytes(3 * 1024 * 1024) + b"\r\n--b--\r\n")
+
+        def post() -> tuple[int, bytes]:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            try:
+                conn.request("POST", "/jobs", body=body, headers={"Authorization": f"Bearer {token}",
+                                                                  "Content-Type": "multipart/form-data; boundary=b"})
+                response = conn.getresponse()
+                return response.status, response.read()
+            finally:
+                conn.close()
+
+        # Python picks its temporary folder once, at first use, skipping a full one: use it while it has room.
+        assert post()[0] == 202
+        small_disk.fill()
+        status, payload = post()
+        assert status == 507, payload[:500]
+        assert b"system.disk_full" in payload
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -35,7 +35,7 @@ from inclusio.api.body_limit import BodyLimit
 from inclusio.api.services import Sender, Services
 from inclusio.auth.oidc import OidcVerifier
 from inclusio.config import Settings
-from inclusio.errors import InclusioError, RequestInvalid, RequestNotFound, as_inclusio_error
+from inclusio.errors import InclusioError, RequestInvalid, RequestNotFound, as_inclusio_error, is_disk_full
 from inclusio.store.accounts import UserStore
 from inclusio.store.db import JobStore
 from inclusio.store.files import FileStore
@@ -108,6 +108,8 @@ def create_app(settings: Settings, *, enqueue: Sender | None = None) -> FastAPI:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         # Unknown routes (404), wrong methods (405), malformed multipart (400) get the same error shape.
+        if is_disk_full(exc):  # the form parser spools uploads to the system's temporary folder: full
+            return error_response(as_inclusio_error(exc))
         if exc.status_code == 404:
             return error_response(RequestNotFound())
         return error_response(RequestInvalid(details={"http": exc.status_code, "reason": str(exc.detail)[:200]}),
