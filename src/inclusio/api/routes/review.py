@@ -28,7 +28,8 @@ class BlockEdit(BaseModel):
     kind: str = Field(description="easy_read, plain, alt_text or translation")
     text: str = Field(max_length=review.MAX_EDIT_CHARS,
                       description="one line per paragraph, '- ' before list items; for alt_text the alt text")
-    approve: bool = Field(default=False, description="also mark it reviewed by the caller")
+    approve: bool = Field(default=False, description="kept for older callers: an edit is always recorded as "
+                                                     "reviewed by its author (it clears the block's flags)")
 
 
 class BlockKind(BaseModel):
