@@ -99,6 +99,13 @@ def test_what_cannot_be_rebuilt_is_refused(data: bytes) -> None:
     assert safe_image_data("image/svg+xml", data) == EMPTY_SVG
 
 
+def test_deep_nesting_is_refused_by_the_parser_not_a_recursion_error() -> None:
+    with pytest.raises(UnsafeMarkup):
+        sanitize_svg(svg("<g>" * 100_000 + "</g>" * 100_000))
+    assert sanitize_mathml("<math>" + "<mrow>" * 100_000 + "</mrow>" * 100_000 + "</math>") is None
+    assert sanitize_svg(svg("<g>" * 200 + "</g>" * 200)).data.count(b"<g") == 200
+
+
 def test_a_huge_svg_is_refused_before_parsing() -> None:
     with pytest.raises(UnsafeMarkup, match="larger"):
         sanitize_svg(svg("<g>" + " " * MAX_SVG_BYTES + "</g>"))

@@ -176,7 +176,7 @@ def _value_is_safe(name: str, value: str, element: str) -> bool:
 
 
 def _parse(data: bytes, what: str) -> Any:
-
+    """The XML tree of ``data``: no DTD, no entity, no network, no comment; libxml2's depth limit (256) kept."""
     head = data[:4096].lower()
     if b"<!doctype" in head or b"<!entity" in data.lower():
         raise UnsafeMarkup(f"{what} declares a DTD or entities")
@@ -194,7 +194,6 @@ def sanitize_svg(data: bytes) -> Sanitised:
     The result always has the SVG namespace as its default namespace and ``xlink`` declared when
     used. Idempotent: a sanitised picture comes back unchanged, with nothing removed.
     """
-
     if len(data) > MAX_SVG_BYTES:
         raise UnsafeMarkup(f"the SVG picture is larger than {MAX_SVG_BYTES // (1024 * 1024)} MB")
     root = _parse(data, "the SVG picture")
