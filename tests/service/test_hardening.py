@@ -502,3 +502,26 @@ def test_a_timed_lock_ends_by_itself_and_the_count_starts_again(tmp_path: Path) 
     claim = throttle.claim("pressee", "10.1.1.1")
     assert claim.keys[account_key("pressee")] == 1  # a fresh count, not one failure from the lock
     store.dispose()
+
+
+def test_over_https_the_cookies_are_host_only_and_planted_ones_are_ignored(settings: Settings) -> None:
+    make_user(settings, "student", username="zoe", password=PASSWORD)
+    make_user(settings, "student", username="intrus", password=PASSWORD)
+    app = create_app(settings, enqueue=lambda _kind, _job: None)
+    attacker, victim = (TestClient(app, base_url="https://inclusio.univ.example") for _ in range(2))
+    _sign_in(attacker, "intrus")
+    names = {c.name: c for c in attacker.cookies.jar}
+    assert set(names) >= {"__Host-inclusio_session", "__Host-inclusio_csrf"}, names
+    assert all(c.secure and c.path == "/" and not c.domain_specified for c in names.values())
+    # Cookies a sibling subdomain could set (no __Host- prefix): the attacker's own session and CSRF pair.
+    victim.cookies.set("inclusio_session", attacker.cookies["__Host-inclusio_session"])
+    victim.cookies.set("inclusio_csrf", attacker.cookies["__Host-inclusio_csrf"])
+    page = victim.get("/web/student", follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"].startswith("/web/sign-in")  # not the intruder's
+    _sign_in(victim, "zoe")
+    assert "zoe" in victim.get("/web/student").text
+    out = victim.post("/web/sign-out", data={"csrf_token": _form_token(victim.get("/web/student").text)},
+                      follow_redirects=False)
+    assert out.status_code == 303 and '__Host-inclusio_session=""' in out.headers["set-cookie"]
+    assert "Secure" in out.headers["set-cookie"]
+    assert victim.get("/web/student", follow_redirects=False).status_code == 303

@@ -88,11 +88,11 @@ def sign_in(request: Request, username: Annotated[str, Form(max_length=128)],
 @router.post("/web/sign-out")
 def sign_out(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
     web.check_csrf(request, csrf_token)
-    token = request.cookies.get(web.SESSION_COOKIE)
+    token = web.get_cookie(request, web.SESSION_COOKIE)
     if token:
         web.svc_of(request).users.revoke_token(token)
     response = RedirectResponse("/web/sign-in", status_code=303)
-    response.delete_cookie(web.SESSION_COOKIE, path="/")
+    web.delete_cookie(request, response, web.SESSION_COOKIE)
     return response
 
 

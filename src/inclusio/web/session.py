@@ -2,7 +2,9 @@
 
 * ``inclusio_session``: the bearer token from the local sign-in (the same tokens as
   ``POST /auth/token``), ``HttpOnly``, ``SameSite=Strict``, ``Secure`` per
-  ``INCLUSIO_COOKIE_SECURE`` (unset: when the request came over HTTPS).
+  ``INCLUSIO_COOKIE_SECURE`` (unset: when the request came over HTTPS). ``Secure`` cookies are named
+  ``__Host-<name>`` (``__Host-inclusio_session``...): browsers accept those only from this host itself,
+  never from a sibling subdomain (no cookie tossing, no planted session).
 * CSRF: every form carries ``csrf_token`` = HMAC(server secret, the session): signed in, of the
   session token's digest; before sign-in, of ``inclusio_csrf``, a random cookie of this browser. A
   state-changing request (every web POST) whose field is not the one of *this request's* session is
@@ -57,7 +59,7 @@ class SignInNeeded(Exception):
 
 
 def lang_of(request: Request) -> str:
-    lang = request.cookies.get(LANG_COOKIE, "fr")
+    lang = get_cookie(request, LANG_COOKIE) or "fr"
     return lang if lang in LANGS else "fr"
 
 
@@ -66,9 +68,27 @@ def secure(request: Request) -> bool:
     return request.url.scheme == "https" if setting is None else bool(setting)
 
 
+HOST_PREFIX = "__Host-"
+
+
+def cookie_name(request: Request, name: str) -> str:
+    """``__Host-<name>`` when cookies are ``Secure``: the browser then takes such a cookie only from this very
+    host (no ``Domain``, path ``/``, HTTPS), so a sibling subdomain cannot plant a session or a CSRF cookie."""
+    return HOST_PREFIX + name if secure(request) else name
+
+
+def get_cookie(request: Request, name: str) -> str | None:
+    return request.cookies.get(cookie_name(request, name))
+
+
 def set_cookie(request: Request, response: Response, name: str, value: str, *, max_age: int | None = None) -> None:
-    response.set_cookie(name, value, max_age=max_age, path="/", httponly=True, samesite="strict",
-                        secure=secure(request))
+    response.set_cookie(cookie_name(request, name), value, max_age=max_age, path="/", httponly=True,
+                        samesite="strict", secure=secure(request))
+
+
+def delete_cookie(request: Request, response: Response, name: str) -> None:
+    response.delete_cookie(cookie_name(request, name), path="/", httponly=True, samesite="strict",
+                           secure=secure(request))
 
 
 def _bound_token(request: Request, session: str | None, nonce: str | None) -> str | None:
@@ -81,8 +101,8 @@ def _bound_token(request: Request, session: str | None, nonce: str | None) -> st
 
 def csrf_token(request: Request) -> str:
     """The CSRF token of this request's session (a new random cookie is set first if there is none)."""
-    session = request.cookies.get(SESSION_COOKIE)
-    nonce = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
+    session = get_cookie(request, SESSION_COOKIE)
+    nonce = get_cookie(request, CSRF_COOKIE) or getattr(request.state, "new_csrf", None)
     if not session and not nonce:
         nonce = request.state.new_csrf = secrets.token_urlsafe(32)
     token = _bound_token(request, session, nonce)
@@ -92,7 +112,7 @@ def csrf_token(request: Request) -> str:
 
 def check_csrf(request: Request, submitted: str | None) -> None:
     """Refuse a form whose ``csrf_token`` is not the one bound to this request's session."""
-    expected = _bound_token(request, request.cookies.get(SESSION_COOKIE), request.cookies.get(CSRF_COOKIE))
+    expected = _bound_token(request, get_cookie(request, SESSION_COOKIE), get_cookie(request, CSRF_COOKIE))
     if not expected or not submitted or not secrets.compare_digest(expected.encode(), submitted.encode()):
         raise Forbidden("The form has expired or did not come from this site. Reload the page and try again.",
                         message_fr="Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page et "
@@ -101,7 +121,7 @@ def check_csrf(request: Request, submitted: str | None) -> None:
 
 
 def current_user(request: Request) -> Principal | None:
-    token = request.cookies.get(SESSION_COOKIE)
+    token = get_cookie(request, SESSION_COOKIE)
     if not token:
         return None
     user = services(request).users.resolve_token(token)
@@ -124,7 +144,7 @@ def home_of(who: Principal) -> str:
 
 def reading_prefs(request: Request) -> dict[str, Any]:
     """The reader's display cookie as checked values only (size and depth bounded before parsing)."""
-    return page_prefs(request.cookies.get(READING_COOKIE), READER_FONTS)
+    return page_prefs(get_cookie(request, READING_COOKIE), READER_FONTS)
 
 
 READER_FONTS = {"sans": "Arial, Verdana, sans-serif", "hyper": "'Atkinson Hyperlegible', Verdana, sans-serif",
