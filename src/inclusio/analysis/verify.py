@@ -150,6 +150,9 @@ class Policy:
     words: float | None = None
     """Lowest share of a sentence's content words found in the source/context; None: no check."""
     words_blocking: bool = True
+    extra_local: bool = False
+    """Sentences after the first are held to the source alone (not the context: a whole document supports
+    almost any common word)."""
     extra_sentences: float | None = None
     """For answers asked as one sentence (a definition, an alt text): the lowest share for the sentences
     after the first (an appended sentence is out of the prompt's contract)."""
@@ -164,7 +167,7 @@ POLICIES: dict[str, Policy] = {
     "easy_read": Policy(keep_facts=True, words=0.34, unrelated=0.25),
     "plain": Policy(keep_facts=True, words=0.34, unrelated=0.25),
     "summary": Policy(keep_facts=False, words=0.4, unrelated=0.25),
-    "glossary": Policy(keep_facts=False, words=0.15, extra_sentences=0.5),
+    "glossary": Policy(keep_facts=False, words=0.15, extra_sentences=0.5, extra_local=True),
     "alt_text": Policy(keep_facts=False, words=0.2, words_blocking=False, facts_blocking=False,
                        extra_sentences=0.5),
     "long_description": Policy(keep_facts=False, words=0.2, words_blocking=False, facts_blocking=False),
@@ -183,8 +186,8 @@ _URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"«»]+|\b[a-z0-9-]+(?:\.[a-
                   r"biz|xyz|ly|gouv\.fr|edu|be|ch|eu|co)\b(?:/[^\s<>\"«»]*)?")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?(?:\(0\)[\s.-]?)?\d(?:[\s.-]?\d{2}){4}|0\d(?:[\s.-]?\d{2}){4})(?!\d)")
-_UNIT = re.compile(r"[ \u00a0\u202f]*(%|‰|°\s?[CFK]?|€|\$|£|[^\W_][\w]*(?:[-'’][^\W_]+)*)")
-_PREV = re.compile(r"([^\W_][\w]*)[ \u00a0\u202f]*$")
+_UNIT = re.compile(r"[ \u00a0\u202f\-–+/()]{0,3}(%|‰|°\s?[CFK]?|€|\$|£|[^\W_][\w]*(?:[-'’][^\W_]+)*)")
+_PREV = re.compile(r"([^\W_][\w]*)[ \u00a0\u202f\-–+/()]{0,3}$")
 _SKIP_UNIT = {"de", "d", "des", "du", "of", "et", "and", "à", "a", "au", "to", "the", "le", "la", "les", "l"}
 _ALWAYS_ALLOWED = {Decimal(0), Decimal(1)}
 """Values an answer may add ("1" for "une étape", a list's numbering)."""
@@ -361,8 +364,9 @@ def _check_numbers(src: list[Occurrence], ans: list[Occurrence], ctx: list[Occur
     out: list[Finding] = []
     nums_s, nums_a = _of(src, "number", "year"), _of(ans, "number", "year")
     pairs_s = {(v, o.unit) for o in nums_s for v in o.values}
-    allowed = {v for o in nums_s + _of(ctx, "number", "year") for v in o.values}
-    allowed |= _date_parts(src + ctx) | {str(v) for v in _ALWAYS_ALLOWED}
+    # Any value of the source; a value of the context only with its own unit (a fact is an occurrence).
+    allowed = {v for o in nums_s for v in o.values} | _date_parts(src + ctx) | {str(v) for v in _ALWAYS_ALLOWED}
+    allowed_pairs = {(v, o.unit) for o in _of(ctx, "number", "year") for v in o.values}
     used: set[int] = set()
     for s in nums_s:
         if any(set(a.values) & set(s.values) and a.unit == s.unit for a in nums_a):
@@ -378,7 +382,8 @@ def _check_numbers(src: list[Occurrence], ans: list[Occurrence], ctx: list[Occur
             what, what_fr = _WHAT[s.kind]
             out.append(finding("verify.fact_dropped", what=what, what_fr=what_fr, old=s.bare, text=s.text))
     for i, a in enumerate(nums_a):
-        if i not in used and not set(a.values) & allowed and not counts_items(answer, a):
+        if i not in used and not set(a.values) & allowed and not any((v, a.unit) in allowed_pairs for v in a.values) \
+                and not counts_items(answer, a):
             code = "verify.date_added" if a.kind == "year" else "verify.number_added"
             out.append(finding(code, new=a.bare, text=a.text, blocking=policy.facts_blocking))
     return out
@@ -414,7 +419,7 @@ def _name_words(name: str) -> list[str]:
 
 def _entity_in(name: str, folded: str, words: set[str]) -> bool:
     """A name is there when written the same, or when its significant words all are."""
-    if contains_folded(folded, name):
+    if contains_folded(folded, name) or (len(name) >= 4 and nd.fold(name) in folded):  # "2Center", "physics1"
         return True
     parts = _name_words(name)
     return bool(parts) and all(p in words for p in parts)
@@ -435,14 +440,18 @@ def _check_entities(src: list[Occurrence], ans: list[Occurrence], support: Seque
     folds = [_folds(text) for text in support if text]
     support_words = frozenset().union(*(f[2] for f in folds))
     answer_words = set(re.findall(r"[^\W_]+", fold_plain(answer)))
-    added = [a for a in _of(ans, "entity", "symbol") if checked(a)
+    in_source = {nd.fold(o.text) for o in _of(src, "entity", "symbol")}
+    in_answer = {nd.fold(o.text) for o in _of(ans, "entity", "symbol")}
+    added = [a for a in _of(ans, "entity", "symbol") if checked(a) and nd.fold(a.text) not in in_source
              and not any(_entity_in(a.text, f[0], support_words) for f in folds)]
     dropped: list[Occurrence] = []
     if policy.keep_facts:
         for s in _of(src, "entity", "symbol"):
-            if not checked(s, rare_ok=True):
+            if not checked(s, rare_ok=True) or nd.fold(s.text) in in_answer:
                 continue
-            if s.kind == "symbol" and not contains_folded(answer_fold, s.text) or s.kind == "entity" and not any(w in answer_words for w in _name_words(s.text)):
+            words = _name_words(s.text)
+            if (s.kind == "symbol" or not words) and not contains_folded(answer_fold, s.text) \
+                    or s.kind == "entity" and words and not any(w in answer_words for w in words):
                 dropped.append(s)
     out: list[Finding] = []
     for s, a in zip(dropped, added, strict=False):
@@ -477,16 +486,19 @@ def _check_instructions(source: str, answer: str, policy: Policy) -> list[Findin
     return [finding("verify.instruction", text=new[0])] if new else []
 
 
-def _check_words(source: str, answer: str, support_texts: Sequence[str], policy: Policy) -> list[Finding]:
+def _check_words(source: str, answer: str, support_texts: Sequence[str], policy: Policy,
+                 local_texts: Sequence[str] = ()) -> list[Finding]:
     support = frozenset().union(*(_support_of(t) for t in support_texts))
+    local = frozenset().union(*(_support_of(t) for t in local_texts)) if policy.extra_local else support
     out: list[Finding] = []
     if policy.words is not None:
         for index, sentence in enumerate(_sentences(answer)):
             words = content_words(sentence, names=False)
             if len(words) < MIN_SENTENCE_WORDS:
                 continue
-            found = sum(1 for w in words if _stem(w) in support)
-            lowest = policy.extra_sentences if index and policy.extra_sentences is not None else policy.words
+            extra = bool(index) and policy.extra_sentences is not None
+            found = sum(1 for w in words if _stem(w) in (local if extra else support))
+            lowest = policy.extra_sentences if extra else policy.words
             if found / len(words) < lowest:
                 out.append(finding("verify.invented_words", text=sentence, n=found, total=len(words),
                                    blocking=policy.words_blocking))
@@ -589,7 +601,8 @@ def verify(source: str, answer: str, *, pass_name: str, lang: str, answer_lang: 
     if policy.cross_language:
         found += _check_translation(source, answer, answer_lang, entries)
     else:
-        found += _check_words(source, answer, [source, context_text, "\n".join(glossary_texts)], policy)
+        found += _check_words(source, answer, [source, context_text, "\n".join(glossary_texts)], policy,
+                              [source, "\n".join(glossary_texts)])
         if policy.keep_facts:
             found += _check_terms(source, answer, terms)
     return verdict
