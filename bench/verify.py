@@ -66,6 +66,8 @@ class Case:
         self.pass_name, self.lang, self.source, self.answer = pass_name, lang, source, answer
         self.context, self.glossary = context, glossary or {}
         self.answer_lang = answer_lang or ("en" if pass_name == "translation" else lang)
+        self.hand = False
+        """A hand-written, model-like answer (tests/analysis/verify_cases.py)."""
 
     def run(self, answer: str) -> Verdict:
         if self.pass_name == "translation":
@@ -124,6 +126,13 @@ def document_cases(doc: Document, settings: Settings, max_blocks: int) -> list[C
 
 
 def hand_cases() -> list[Case]:
+    cases = _hand_cases()
+    for case in cases:
+        case.hand = True
+    return cases
+
+
+def _hand_cases() -> list[Case]:
     cases = [Case("easy_read", lang, s, a) for lang, s, a in hand.EASY_READ]
     cases += [Case("plain", lang, s, a) for lang, s, a in hand.PLAIN]
     cases += [Case("summary", lang, s, "\n".join(points)) for lang, s, points in hand.SUMMARY]
@@ -211,6 +220,9 @@ def main() -> None:
     total = sum(v[0] for v in faithful.values())
     refused = sum(v[1] for v in faithful.values())
     print(f"\nall passes: {100 * refused / max(1, total):.1f} % of {total} faithful answers refused")
+    written = [c for c in cases if c.hand]
+    print(f"hand-written model-like answers: {sum(not c.run(c.answer).accepted for c in written)} of "
+          f"{len(written)} refused, {sum(bool(c.run(c.answer).findings) for c in written)} flagged")
     if args.misses:
         print("\nexamples (misses and false refusals):")
         for line in misses[:args.misses]:
