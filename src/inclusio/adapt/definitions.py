@@ -36,7 +36,7 @@ _DEFINITIONS = {
         r"\b(?P<term>{t}),\s+c['’]est-à-dire\s+(?P<def>[^.;]{{8,400}})",
         r"\b(?:[Ll]es? |[Ll]a |[Ll]['’]|[Uu]n |[Uu]ne )?(?P<term>{t})\s+(?:est|sont)\s+"
         r"(?P<def>(?:un|une|des|le|la|l['’]|les)\s[^.;]{{8,400}})",
-        r"\b(?P<term>{t})\s*\((?P<def>(?:un|une|des)\s[^()]{{3,200}})\)",
+        r"\b(?P<term>{t})\s*\((?P<def>(?:un|une|des|le|la|l['’]|les)\s?[^()]{{3,200}})\)",
         r"\b(?P<term>{t}),\s+(?P<def>(?:un|une)\s[^,.;()]{{3,200}})[,.;]",
         r"(?P<def>\b(?:un|une|des)\s[^,.;()]{{3,120}}),\s+" + _DET_FR + r"\s?(?P<term>{t})\s*[,.;]",
         r"(?P<def>\b(?:un|une|des|de|d['’]|les|le|la)\s?[^,.;:()]{{3,120}}?)\s+appel(?:é|ée|és|ées)\s+"
