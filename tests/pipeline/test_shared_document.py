@@ -80,4 +80,7 @@ def test_run_job_serves_the_cached_document_without_the_first_uploaders_name(tmp
     for artifact in second.artifacts:
         assert b"Alice" not in artifact.path.read_bytes(), artifact.name
     assert "Dossier-MDPH-Alice-Martin" in first.artifact("html").path.read_text(encoding="utf-8")
+    # Alice's own stage records: the adapted Document is recorded as shared content too.
+    adapted = list((tmp_path / "alice" / ".stages").glob("adapted-*.json"))
+    assert adapted and not [p for p in adapted if b"Alice" in p.read_bytes()]
     assert second.report["input"]["title"] == "cours" and first.report["input"]["title"] == "Dossier-MDPH-Alice-Martin"

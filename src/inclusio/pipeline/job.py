@@ -30,7 +30,7 @@ from inclusio.config import Settings
 from inclusio.errors import DiskFull, InclusioError, StageError, ToolMissing, as_inclusio_error, is_disk_full
 from inclusio.model import Document, Heading, adapted_document
 from inclusio.pipeline.progress import STAGES
-from inclusio.pipeline.stages import StageKeys, StageRecords, file_sha256
+from inclusio.pipeline.stages import StageKeys, StageRecords, digest, file_sha256
 from inclusio.profiles import ALL_OUTPUTS, Profile
 from inclusio.store.files import write_atomic
 from inclusio.writers.base import Artifact, RenderContext
@@ -279,13 +279,14 @@ def run_job(
         progress(1.0, "reused")
     else:
         record = _adapt(doc, profile, settings, rules_source, progress)
-        # Adapted as shared content (model prompts and their cache never see a file name); the job's
-        # own name and title go on afterwards, for its outputs alone.
-        doc = for_job(record.pop("document"), filename)
+        doc = record.pop("document")
         if records is not None:
             adapted_json = doc.to_json(indent=None).encode("utf-8")
             adapted_sha = records.save_bytes("adapted", records.keys.adapt, adapted_json)
             records.save("adapt", records.keys.adapt, {**record, "document_sha256": adapted_sha})
+    # Adapted as shared content: model prompts, their cache and the adapted record never see a file
+    # name. The job's own name and title go on now, for its outputs alone.
+    doc = for_job(doc, filename)
     result.warnings += record["warnings"]
     result.llm_tokens = int(record["llm_tokens"])
     report["readability"]["after"] = record["readability_after"]
@@ -312,7 +313,8 @@ def run_job(
         started = time.perf_counter()
         progress(index * share, f"writing {name}")
         if records is not None and adapted_sha is not None:
-            render_keys[name] = records.keys.render(name, adapted_sha)
+            # The outputs show the job's file name (title, source): it is part of what is rendered.
+            render_keys[name] = records.keys.render(name, digest(adapted_sha, filename))
             kept = records.load_artifacts(name, render_keys[name])
             if kept is not None:
                 _add_artifacts(result, name, kept)

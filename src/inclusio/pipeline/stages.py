@@ -24,7 +24,8 @@ What goes into the keys (:class:`StageKeys`):
   output (not the operational ones: database, broker, rate limits, timeouts, retention...), the
   engine, whether a model is configured, each pass's model and the prompt versions;
 * render: the adapted Document's sha256 (not the adapt key: a model may answer differently when
-  the adapt stage is redone), the writer, the render settings and the pronunciation lists;
+  the adapt stage is redone) with the job's file name (the adapted Document holds none: the outputs
+  take their title and source name from it), the writer, the render settings and the pronunciation lists;
 * validate: the EPUB's sha256 and the validation settings (EPUBCheck, Ace, organisation).
 
 A writer's artifacts are reused only when each file's sha256 on disk is the one recorded: a
