@@ -257,3 +257,28 @@ def test_erasure_removes_the_waiting_broker_messages_of_the_persons_jobs_and_onl
     after = _queued_payloads(settings)
     assert len(after) == 1 and _names_a_job(after[0], {his}) and not _names_a_job(after[0], set(hers))
     assert not [hit for p in after for hit in found("message", p.encode(), ["alice", *hers])]
+
+
+def test_retention_cleanup_leaves_no_byte_of_an_expired_job_in_the_sqlite_files(tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from inclusio.store.db import JobStore
+    from inclusio.store.models import Job, utcnow
+    from inclusio.store.retention import cleanup
+
+    settings = make_settings(tmp_path, retention_days=1)
+    store = JobStore.from_settings(settings)
+    store.migrate()
+    try:
+        job = store.create(profile_id="blind", filename=REVEALING, input_sha256="0" * 64,
+                           input_path="originals/00/" + "0" * 64, input_bytes=1)
+        store.finish(job.id, status="failed", errors=[], message="")
+        with store.session() as session:
+            session.execute(update(Job).where(Job.id == job.id).values(finished_at=utcnow() - timedelta(days=3)))
+        assert grep_tree(settings.data_dir, ["Alice"]), "the probe sees the row before the cleanup"
+        assert cleanup(settings, store=store).jobs == [job.id]
+        assert grep_tree(settings.data_dir, ["Alice", job.id]) == []
+    finally:
+        store.dispose()

@@ -5,7 +5,8 @@
   with their cached conversions;
 * attempt folders and upload leftovers of processes that died (not those of a running attempt);
 * expired bearer tokens; sign-in failure records past their window and unlocked; consumed messages of
-  the SQL broker (kombu keeps them forever).
+  the SQL broker (kombu keeps them forever);
+* then, when rows went, the SQLite files are vacuumed and checkpointed (as after an erasure).
 """
 
 from __future__ import annotations
@@ -79,6 +80,11 @@ def cleanup(settings: Settings, *, dry_run: bool = False, store: JobStore | None
             report.tokens = UserStore(store.engine).purge_expired_tokens()
             Throttle(store.engine, settings).purge()
             report.broker_messages = purge_consumed_messages(settings)
+            if report.jobs or report.tokens or report.broker_messages:
+                # Deleted rows leave their bytes in SQLite's free pages and write-ahead log.
+                from inclusio.store.erasure import compact_sqlite, sqlite_files
+
+                compact_sqlite(sqlite_files(settings))
     finally:
         if own:
             store.dispose()
