@@ -525,3 +525,18 @@ def test_over_https_the_cookies_are_host_only_and_planted_ones_are_ignored(setti
     assert out.status_code == 303 and '__Host-inclusio_session=""' in out.headers["set-cookie"]
     assert "Secure" in out.headers["set-cookie"]
     assert victim.get("/web/student", follow_redirects=False).status_code == 303
+
+
+def test_the_sign_in_page_says_how_long_to_wait(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path, **{**FAST, "signin_delay_s": 30, "signin_max_delay_s": 30})
+    make_user(settings, "student", username="lent", password=PASSWORD)
+    client = _client(settings)
+    answers = []
+    for _ in range(3):
+        field = _form_token(client.get("/web/sign-in").text)
+        answers.append(client.post("/web/sign-in", data={"username": "lent", "password": "pas le bon",
+                                                         "csrf_token": field}, follow_redirects=False))
+    assert [a.status_code for a in answers] == [401, 401, 429]
+    assert "ou mot de passe incorrect." in answers[0].text
+    assert re.search(r"patientez (29|30) s puis réessayez", answers[2].text)
+    assert answers[2].headers["retry-after"] in ("29", "30")

@@ -39,6 +39,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "password": ("Mot de passe", "Password"),
     "sign_in": ("Se connecter", "Sign in"),
     "sign_in_failed": ("Nom d'utilisateur ou mot de passe incorrect.", "Wrong user name or password."),
+    "sign_in_wait": ("Trop de tentatives erronées : patientez {seconds} s puis réessayez.",
+                     "Too many wrong attempts: wait {seconds} s and try again."),
     # password change
     "nav_password": ("Mot de passe", "Password"),
     "password_title": ("Changer de mot de passe", "Change your password"),

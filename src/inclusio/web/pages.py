@@ -70,8 +70,7 @@ def sign_in(request: Request, username: Annotated[str, Form(max_length=128)],
         user = check_password(svc.users, throttle_of(svc), username, password, client_address(request))
     except (AuthInvalid, AuthThrottled, AuthLocked) as err:
         # a wrong password, or too many of them: the same page, saying which (never whether the name exists)
-        text = None if isinstance(err, AuthInvalid) else (err.message_fr if web.lang_of(request) == "fr"
-                                                          else err.message)
+        text = None if isinstance(err, AuthInvalid) else throttle_text(request, err)
         page = web.render(request, "sign_in.html", {"next": web.local_path(next), "failed": True,
                                                     "failed_text": text, "username": username},
                           status=err.http_status, who=None)
@@ -94,6 +93,14 @@ def sign_out(request: Request, csrf_token: Annotated[str, Form()] = "") -> Respo
     response = RedirectResponse("/web/sign-in", status_code=303)
     web.delete_cookie(request, response, web.SESSION_COOKIE)
     return response
+
+
+def throttle_text(request: Request, err: AuthThrottled | AuthLocked) -> str:
+    """What a person reads when sign-in is slowed (how long to wait) or locked (the error's own message)."""
+    lang = web.lang_of(request)
+    if isinstance(err, AuthThrottled):
+        return web.translator(lang)("sign_in_wait", seconds=err.details.get("retry_after_s", 1))
+    return err.message_fr if lang == "fr" else err.message
 
 
 # -- my password -----------------------------------------------------------------------------------------
@@ -135,7 +142,7 @@ def change_password(request: Request, csrf_token: Annotated[str, Form()] = "",
     except AuthInvalid:
         return again(t("password_wrong"), "current", 401)
     except (AuthThrottled, AuthLocked) as err:
-        return again(err.message_fr if lang == "fr" else err.message, "current", err.http_status)
+        return again(throttle_text(request, err), "current", err.http_status)
     svc.users.set_password(user.id, new_password)
     svc.users.audit(actor_id=who.id, action="password.changed", subject_id=user.id, institution=user.institution)
     token, _ = svc.users.issue_token(user.id, hours=svc.settings.token_hours)
