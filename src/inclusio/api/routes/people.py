@@ -63,9 +63,12 @@ class PasswordReset(BaseModel):
 def change_my_password(svc: Svc, who: Caller, request: Request, change: PasswordChange) -> Token:
     user = svc.users.get(who.id)
     if not user.password_hash:
-        raise Forbidden("This account signs in through the identity provider: change the password there.",
-                        message_fr="Ce compte se connecte par le fournisseur d'identité : changez le mot de passe "
-                                   "là-bas.", details={"reason": "no local password"})
+        raise Forbidden("This account has no local password (it signs in through the identity provider, or with "
+                        "tokens only): change the password at the identity provider, or ask an administrator.",
+                        message_fr="Ce compte n'a pas de mot de passe local (il se connecte par le fournisseur "
+                                   "d'identité, ou par jetons seulement) : changez le mot de passe chez le "
+                                   "fournisseur d'identité, ou demandez à un administrateur.",
+                        details={"reason": "no local password"})
     check_password(svc.users, throttle_of(svc), user.username, change.current_password, client_address(request))
     svc.users.set_password(user.id, change.new_password)
     svc.users.audit(actor_id=who.id, action="password.changed", subject_id=user.id, institution=user.institution)
