@@ -78,12 +78,11 @@ def _key_points_copied(doc) -> tuple[int, int]:  # type: ignore[no-untyped-def]
             sentences = split_sentences(block.plain_text())
             if sentences:
                 firsts.add(" ".join(sentences[0].split()))
-            for adaptation in block.adaptations:
-                for part in adaptation.blocks:
-                    if isinstance(part, Paragraph):
-                        parts = split_sentences(part.plain_text())
-                        if parts:
-                            firsts.add(" ".join(parts[0].split()))
+            for adaptation in block.adaptations:  # and the first sentence of its rewrite
+                part = next((p for p in adaptation.blocks if isinstance(p, Paragraph)), None)
+                parts = split_sentences(part.plain_text()) if part is not None else []
+                if parts:
+                    firsts.add(" ".join(parts[0].split()))
     total = copied = 0
     for block in doc.blocks:
         summary = block.adaptation("summary")

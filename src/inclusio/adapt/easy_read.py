@@ -321,6 +321,31 @@ def fix_bare_start(sentence: str, lang: str) -> str:
     return match.group(1) + _capitalise(rest)
 
 
+_NUMBER_WORDS = {
+    "fr": {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
+           "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20,
+           "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60},
+    "en": {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+           "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+           "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50},
+}
+
+
+def digits(sentence: str, lang: str) -> str:
+    """Numbers written in words as digits (rule T10: "six molécules" -> "6 molécules").
+
+    Only a number word standing alone (not "dix-huit", "deux-points", "vingt et un"), followed by
+    a word, so the value read is the value written.
+    """
+    table = _NUMBER_WORDS.get(lang, {})
+
+    def replace(match: re.Match[str]) -> str:
+        value = table.get(match.group(1).lower())
+        return str(value) if value is not None else match.group(0)
+
+    return re.sub(r"(?<![\w'’-])([^\W\d_]+)(?![\w'’-])(?=\s+(?!et\b|and\b)[^\W\d_])", replace, sentence)
+
+
 MAX_DEPTH = 8
 """Cuts of one sentence (a bound: each cut removes a construction, so this is never reached in practice)."""
 INCISE_MIN_WORDS = 9
@@ -393,11 +418,11 @@ def _adapt_text(text: str, lang: str, settings: AdaptationSettings) -> tuple[lis
         # An enumeration announced by a colon wins over cutting at that colon.
         found = _find_enumeration(sentence, lang) if settings.enumerations_as_lists else None
         if found and re.search(r"\s?:\s", sentence):
-            pieces.append(_Piece(fix_bare_start(found[0], lang), found[1]))
+            pieces.append(_Piece(digits(fix_bare_start(found[0], lang), lang), [digits(i, lang) for i in found[1]]))
             notes.append(f"turned an enumeration of {len(found[1])} items into a list")
             continue
         parts, labels = _cut(sentence, lang, settings.max_sentence_words)
-        parts = [fix_bare_start(part, lang) for part in parts]
+        parts = [digits(fix_bare_start(part, lang), lang) for part in parts]
         for label in labels:
             cuts[label] = cuts.get(label, 0) + 1
         for part in parts:

@@ -8,7 +8,7 @@ when there is one, so the points are short sentences), those that:
   start with;
 * stand on their own: not an intro ending with a colon, not a question, not starting with a
   pronoun or a connector that points back ("Il", "Cela", "Pourtant,", "This", "However,"...),
-  at least :data:`MIN_WORDS` words;
+  at least :data:`MIN_WORDS` words and at most the profile's sentence limit (a key point is short);
 * score best on what they carry: the document's glossary and course terms, the section title's
   words, numbers and dates (facts), rare content words (wordfreq Zipf frequency: the rarer, the
   more specific), divided by the square root of their length, minus a small penalty for their
@@ -106,7 +106,7 @@ def _content_words(sentence: str, lang: str) -> list[str]:
 def _stands_alone(sentence: str, lang: str, max_words: int) -> bool:
     text = sentence.strip()
     words = text.split()
-    if len(words) < MIN_WORDS or len(words) > 2 * max_words or text.endswith((":", "?")):
+    if len(words) < MIN_WORDS or len(words) > max_words or text.endswith((":", "?")):
         return False
     lowered = text.lower().lstrip("«“\"( ")
     return not lowered.startswith(_BACK_REFERENCES[lang]) and has_clause(text, lang)
