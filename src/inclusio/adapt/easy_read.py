@@ -5,25 +5,31 @@
 easy reading (FALC rules T1, T2, T3 and T18, STANDARDS §3):
 
 * one sentence per line: one :class:`Paragraph` per sentence (``one_sentence_per_line``);
-* a sentence longer than ``max_sentence_words`` is cut at a safe point, the best first:
-  ``;``, ``:``, then a connector (``mais``, ``car``, ``donc``, ``, et``, ``parce que``,
-  ``, alors que``, ``, tandis que``, ``, puis``; ``but``, ``because``, ``, so``, ``, and``,
-  ``, while``, ``, whereas``, ``, then``), then ``, ce qui`` / ``, which is why`` (the new
-  sentence starts with "Cela" / "This is why"), then a relative ``, qui`` / ``, which`` when the
-  noun before it can be repeated. The connector is kept at the head of the new sentence
-  ("X, mais Y." → "X." / "Mais Y."); for a relative the noun is repeated ("..., de la
-  chlorophylle, qui capte la lumière." → "...chlorophylle." / "La chlorophylle capte la
-  lumière."). Each half must keep at least 3 words; halves still too long are cut again.
-  A long sentence without a safe point is left as it is and a note says so;
+* a sentence longer than ``max_sentence_words`` is cut: first at ``;`` and ``:``; then, in
+  French, on its syntax (:mod:`inclusio.adapt.split`: relative clauses, parentheses,
+  appositions, concessive and causal clauses, coordinated clauses, participle phrases, each new
+  sentence with its subject repeated: "Le document, lequel a été distribué tard, a permis X."
+  -> "Le document a permis X." / "Ce document a été distribué tard."); then at a connector
+  (``mais``, ``car``, ``donc``, ``, et``, ``parce que``, ``, alors que``, ``, tandis que``,
+  ``, puis``; ``but``, ``because``, ``, so``, ``, and``, ``, while``, ``, whereas``, ``, then``),
+  then ``, ce qui`` / ``, which is why`` ("Cela" / "This is why"), then a relative ``, qui`` /
+  ``, which`` when the noun before it can be repeated. The connector never starts the new
+  sentence: it becomes words an easy-to-read editor accepts ("X, mais Y." -> "X." / "Pourtant,
+  Y."; "car" -> "C'est parce que"; "donc" -> "C'est pourquoi"; "et"/"and" is dropped, and that
+  cut is only made when a subject follows). A source sentence starting with a bare conjunction
+  is rewritten the same way (:func:`fix_bare_start`). Each half keeps at least 3 words; halves
+  still too long are cut again, and a part of a cut sentence loses its incises too. A long
+  sentence without a safe point is left as it is and a note says so;
+* numbers written in words become digits ("six molécules" -> "6 molécules", rule T10);
 * an enumeration of 3 or more short items joined by ``et``/``and`` ("A, B, C et D"), after a
   colon or inside a sentence, becomes an intro sentence ending with a colon and a
   :class:`ListBlock` (``enumerations_as_lists``). The final ``et``/``and`` is the only word
   dropped: the list says it. Enumerations with ``ou``/``or`` are left alone (a list would
   lose the choice).
 
-The relative pronoun of a cut relative clause is replaced by its repeated noun, and
-", ce qui" / ", which is why" by "Cela" / "This is why". No other word,
-number or name is ever removed; headings, lists, tables, captions, notes and
+The relative pronoun of a cut relative clause is replaced by its repeated noun, ", ce qui" /
+", which is why" by "Cela" / "This is why", a connector by its adverb. No number or name is
+ever removed; headings, lists, tables, captions, notes and
 code are left as they are. Every adaptation records its :class:`Provenance` (engine
 ``offline``, prompt version ``rules-1``) and ``notes`` saying what was done, for the reviewer.
 This is a draft for human review, never "FALC" by itself: the real engine (LLM + rule
