@@ -71,8 +71,8 @@ def convert(
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
     from inclusio.pipeline.job import run_job, stage_fraction
-    from inclusio.pipeline.progress import STAGES
     from inclusio.profiles import ALL_OUTPUTS, load_profile
+    from inclusio.progress import STAGES
 
     settings = _settings()
     if no_validate:

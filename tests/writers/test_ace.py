@@ -20,15 +20,15 @@ from inclusio.config import Settings
 from inclusio.errors import ToolMissing
 from inclusio.model import Document, adapted_document
 from inclusio.profiles import Profile
-from inclusio.writers.ace import (
+from inclusio.validate.ace import (
     CONFORMS_TO,
     add_conformance_claim,
     check_and_claim,
     check_epub_ace,
     parse_report,
 )
+from inclusio.validate.epubcheck import check_epub
 from inclusio.writers.epub3 import OPF_PATH, Epub3Writer, rewrite_package
-from inclusio.writers.epubcheck import check_epub
 
 NS = {"opf": "http://www.idpf.org/2007/opf"}
 

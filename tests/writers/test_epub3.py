@@ -30,8 +30,8 @@ from inclusio.model import (
     adapted_document,
 )
 from inclusio.profiles import Profile
+from inclusio.validate.epubcheck import check_epub
 from inclusio.writers.epub3 import Epub3Writer, book_identifier, wants_read_along
-from inclusio.writers.epubcheck import check_epub
 from inclusio.writers.xhtml import output_heading_levels, split_top_sections
 
 NS = {
@@ -452,7 +452,7 @@ def test_mathml_summaries_and_glossary(tmp_path: Path, profiles: dict[str, Profi
 @pytest.mark.slow
 def test_rich_book_passes_epubcheck_and_ace(tmp_path: Path, profiles: dict[str, Profile],
                                             make_ctx: MakeContext) -> None:
-    from inclusio.writers.ace import check_epub_ace
+    from inclusio.validate.ace import check_epub_ace
 
     book, _ = build(tmp_path, profiles["dyslexia"], make_ctx, _rich_document())
     result = check_epub(book.path)

@@ -10,8 +10,8 @@ from docfactory import MakeContext, sample_document
 
 from inclusio.errors import StageError, ToolMissing
 from inclusio.profiles import Profile
+from inclusio.validate.epubcheck import check_epub, epubcheck_jar
 from inclusio.writers.epub3 import Epub3Writer
-from inclusio.writers.epubcheck import check_epub, epubcheck_jar
 
 
 def _book(tmp_path: Path, profile: Profile, make_ctx: MakeContext) -> Path:

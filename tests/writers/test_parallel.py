@@ -275,8 +275,8 @@ def test_translated_epub_passes_epubcheck_and_ace(tmp_path: Path, fle: Profile, 
                                                   mode: str) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from inclusio.writers.ace import check_epub_ace
-    from inclusio.writers.epubcheck import check_epub
+    from inclusio.validate.ace import check_epub_ace
+    from inclusio.validate.epubcheck import check_epub
 
     path = _epub(tmp_path, fle if mode == "parallel" else _replace(fle), make_ctx)
     with ThreadPoolExecutor(max_workers=2) as pool:

@@ -149,8 +149,8 @@ def test_english_html_page_says_it_in_english(tmp_path: Path, profiles: dict[str
 @pytest.mark.slow
 def test_flagged_book_passes_epubcheck_and_ace(tmp_path: Path, profiles: dict[str, Profile],
                                                make_ctx: MakeContext) -> None:
-    from inclusio.writers.ace import check_epub_ace
-    from inclusio.writers.epubcheck import check_epub
+    from inclusio.validate.ace import check_epub_ace
+    from inclusio.validate.epubcheck import check_epub
 
     path, _, texts = _epub(tmp_path, flagged_document(), profiles["easy-read"], make_ctx, confirmed=True)
     assert FR_NOTE in texts

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from inclusio.model import Document
-from inclusio.pipeline.progress import ProgressFn, no_progress
+from inclusio.progress import ProgressFn, no_progress
 
 if TYPE_CHECKING:
     from inclusio.config import Settings

@@ -29,9 +29,9 @@ from inclusio import __version__
 from inclusio.config import Settings
 from inclusio.errors import DiskFull, InclusioError, StageError, ToolMissing, as_inclusio_error, is_disk_full
 from inclusio.model import Document, Heading, adapted_document
-from inclusio.pipeline.progress import STAGES
 from inclusio.pipeline.stages import StageKeys, StageRecords, digest, file_sha256
 from inclusio.profiles import ALL_OUTPUTS, Profile
+from inclusio.progress import STAGES
 from inclusio.store.files import write_atomic
 from inclusio.writers.base import Artifact, RenderContext
 
@@ -502,7 +502,7 @@ def _quality_checks(doc: Document, profile: Profile, rules_source: Any) -> tuple
 
 def _validate_epub(path: Path, result: JobResult) -> dict[str, Any]:
     """Run EPUBCheck; a missing Java is a warning (the EPUB is still delivered), errors are errors."""
-    from inclusio.writers.epubcheck import check_epub
+    from inclusio.validate.epubcheck import check_epub
 
     try:
         check = check_epub(path)
@@ -525,7 +525,7 @@ def _validate_epub(path: Path, result: JobResult) -> dict[str, Any]:
 def _validate_ace(path: Path, settings: Settings, epubcheck_valid: bool, result: JobResult) -> dict[str, Any]:
     """Run DAISY Ace; add the WCAG 2.1 AA claim only when EPUBCheck and Ace passed and an
     organisation is configured (it rewrites the EPUB in place). Missing Ace/Chromium is a warning."""
-    from inclusio.writers.ace import check_and_claim
+    from inclusio.validate.ace import check_and_claim
 
     try:
         entry = check_and_claim(path, settings, epubcheck_valid=epubcheck_valid)
@@ -592,7 +592,7 @@ def convert_shared(path: Path, filename: str, settings: Settings,
     """
     from inclusio.converters.base import ConvertContext
     from inclusio.converters.registry import convert
-    from inclusio.pipeline.progress import no_progress
+    from inclusio.progress import no_progress
 
     ctx = ConvertContext.from_settings(settings, neutral_filename(filename), progress or no_progress)
     return shared_view(convert(path, ctx))

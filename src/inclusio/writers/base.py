@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from inclusio.errors import StageError
 from inclusio.model import Document
-from inclusio.pipeline.progress import ProgressFn, no_progress
 from inclusio.profiles import Profile
+from inclusio.progress import ProgressFn, no_progress
 
 if TYPE_CHECKING:
     from inclusio.config import Settings

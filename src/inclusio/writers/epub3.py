@@ -26,7 +26,7 @@ The book has:
   and ``media:active-class``; the ``auditory`` access mode and ``synchronizedAudioText``.
 
 The WCAG conformance claim is added afterwards, only to a book that passed EPUBCheck and Ace,
-by :func:`inclusio.writers.ace.check_and_claim`.
+by :func:`inclusio.validate.ace.check_and_claim`.
 
 ebooklib never writes ``xml:lang`` on ``<package>``: the zip is rewritten afterwards
 (``mimetype`` first and stored), which also adds ``role="doc-pagelist"`` to the page-list.

@@ -1,6 +1,6 @@
 """Run DAISY Ace 1.4.6 (the ``@daisy/ace-cli`` npm package) on an EPUB, and add the conformance claim.
 
-Ace checks accessibility (EPUBCheck checks the format, see :mod:`inclusio.writers.epubcheck`). It
+Ace checks accessibility (EPUBCheck checks the format, see :mod:`inclusio.validate.epubcheck`). It
 runs axe-core in a headless Chromium: Debian's ``chromium``, never a browser Puppeteer downloads
 (STANDARDS §2). Ace is installed in the checkout's ``tools/ace/`` (``package.json`` and
 ``package-lock.json`` committed, ``node_modules`` not)::
