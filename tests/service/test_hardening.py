@@ -540,3 +540,11 @@ def test_the_sign_in_page_says_how_long_to_wait(tmp_path: Path) -> None:
     assert "ou mot de passe incorrect." in answers[0].text
     assert re.search(r"patientez (29|30) s puis réessayez", answers[2].text)
     assert answers[2].headers["retry-after"] in ("29", "30")
+
+
+def test_an_account_without_a_local_password_cannot_set_one_with_its_token(settings: Settings) -> None:
+    _user, token = make_user(settings, "student")  # no password: identity provider or tokens only
+    answer = _client(settings).post("/me/password", headers={"Authorization": f"Bearer {token}"},
+                                    json={"current_password": "anything", "new_password": "un-nouveau-secret"})
+    assert answer.status_code == 403 and answer.json()["error"]["details"] == {"reason": "no local password"}
+    assert "mot de passe local" in answer.json()["error"]["message_fr"]
