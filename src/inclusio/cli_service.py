@@ -170,7 +170,7 @@ def users_list() -> None:
 
 @users_app.command("passwd")
 def users_passwd(username: str, password_stdin: Annotated[bool, typer.Option("--password-stdin")] = False) -> None:
-    """Set a local account's password."""
+    """Set a local account's password: every earlier token and web session of it ends, a sign-in lock is lifted."""
     from inclusio.errors import UserNotFound
     from inclusio.store.accounts import UserStore
     from inclusio.store.db import JobStore
@@ -186,6 +186,9 @@ def users_passwd(username: str, password_stdin: Annotated[bool, typer.Option("--
         err_console.print("The password needs at least 8 characters. / Le mot de passe doit faire 8 caractères au moins.")
         raise typer.Exit(2)
     revoked = users.set_password(user.id, password)
+    from inclusio.store.throttle import Throttle
+
+    Throttle(store.engine, get_settings()).unlock(username=user.username)  # a reset also lifts a sign-in lock
     console.print(f"password of {escape(username)} changed; {revoked} earlier token(s) and web session(s) revoked")
 
 

@@ -256,6 +256,15 @@ def test_the_passwd_command_ends_every_earlier_token_and_session(settings: Setti
     browser = _client(settings)
     _sign_in(browser, "prof")
     assert browser.get("/web/teacher", follow_redirects=False).status_code == 200
+    from inclusio.store.models import SignInThrottle
+    from inclusio.store.throttle import FOREVER, account_key
+
+    store = JobStore.from_settings(settings)
+    with store.engine.begin() as conn:  # the account is locked too (too many wrong passwords)
+        conn.execute(SignInThrottle.__table__.insert().values(key=account_key("prof"), failures=10,
+                                                               locked_until=FOREVER))
+    store.dispose()
+    assert api.post("/auth/token", data={"username": "prof", "password": PASSWORD}).status_code == 423
     out = subprocess.run([sys.executable, "-m", "inclusio.cli", "users", "passwd", "prof", "--password-stdin"],
                          env=settings_env(settings), input="un-nouveau-secret\n", capture_output=True, text=True,
                          timeout=120)
@@ -263,7 +272,7 @@ def test_the_passwd_command_ends_every_earlier_token_and_session(settings: Setti
     assert "3 earlier token(s)" in out.stdout, out.stdout  # make_user's, the API's, the web session's
     assert api.get("/me", headers=token).json()["error"]["code"] == "auth.invalid"
     assert browser.get("/web/teacher", follow_redirects=False).status_code == 303
-    _token(api, "prof", "un-nouveau-secret")
+    _token(api, "prof", "un-nouveau-secret")  # the lock went with the reset
 
 
 # -- sign-in throttling, in the database (SQLite and PostgreSQL) --------------------------------------
