@@ -40,7 +40,7 @@ from perturbations import KINDS, perturb  # noqa: E402
 from inclusio.adapt.acronyms import find_acronyms  # noqa: E402
 from inclusio.adapt.engine import adapt_document  # noqa: E402
 from inclusio.analysis.faithfulness import adaptation_text  # noqa: E402
-from inclusio.analysis.verify import Verdict, verify  # noqa: E402
+from inclusio.analysis.verify import POLICIES, Verdict, sentence_shares, verify  # noqa: E402
 from inclusio.config import Settings  # noqa: E402
 from inclusio.converters.base import ConvertContext  # noqa: E402
 from inclusio.converters.registry import convert  # noqa: E402
@@ -220,6 +220,19 @@ def main() -> None:
     total = sum(v[0] for v in faithful.values())
     refused = sum(v[1] for v in faithful.values())
     print(f"\nall passes: {100 * refused / max(1, total):.1f} % of {total} faithful answers refused")
+    print("\nsentence shares of words found in the source (the invented-sentence thresholds):")
+    print(f"{'':<14}" + "".join(f"{p:>17}" for p in passes))
+    lows = {p: [x for c in cases if c.pass_name == p for x in sentence_shares(c.answer, [c.source, c.context])]
+            for p in passes}
+    invented = {p: [x for i, c in enumerate(cases) if c.pass_name == p
+                    for x in sentence_shares(perturb("invented", "", c.answer_lang, seed=i) or "", [c.source, c.context])]
+                for p in passes}
+    print(f"{'faithful min':<14}" + "".join(f"{min(lows[p], default=1):>17.2f}" for p in passes))
+    print(f"{'faithful p5':<14}" + "".join(
+        f"{sorted(lows[p])[len(lows[p]) // 20] if lows[p] else 1:>17.2f}" for p in passes))
+    print(f"{'invented max':<14}" + "".join(f"{max(invented[p], default=0):>17.2f}" for p in passes))
+    print(f"{'threshold':<14}" + "".join(
+        f"{POLICIES[p].words:>17.2f}" if POLICIES[p].words is not None else f"{'not used':>17}" for p in passes))
     written = [c for c in cases if c.hand]
     print(f"hand-written model-like answers: {sum(not c.run(c.answer).accepted for c in written)} of "
           f"{len(written)} refused, {sum(bool(c.run(c.answer).findings) for c in written)} flagged")

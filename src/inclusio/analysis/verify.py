@@ -486,6 +486,18 @@ def _check_instructions(source: str, answer: str, policy: Policy) -> list[Findin
     return [finding("verify.instruction", text=new[0])] if new else []
 
 
+def sentence_shares(answer: str, support_texts: Sequence[str]) -> list[float]:
+    """Per sentence of ``answer`` (3 content words or more): the share of its words found in the texts
+    (what the invented-sentence thresholds of :data:`POLICIES` compare; ``bench/verify.py`` prints them)."""
+    support = frozenset().union(*(_support_of(t) for t in support_texts))
+    out: list[float] = []
+    for sentence in _sentences(answer):
+        words = content_words(sentence, names=False)
+        if len(words) >= MIN_SENTENCE_WORDS:
+            out.append(sum(1 for w in words if _stem(w) in support) / len(words))
+    return out
+
+
 def _check_words(source: str, answer: str, support_texts: Sequence[str], policy: Policy,
                  local_texts: Sequence[str] = ()) -> list[Finding]:
     support = frozenset().union(*(_support_of(t) for t in support_texts))
