@@ -52,6 +52,10 @@ SHAPES = {
             "noyau bien visible après coloration."),
     "participle": ("Les chercheurs venus de 12 pays différents pour ce congrès international présentent leurs "
                    "travaux sur le climat devant 300 personnes."),
+    "vous_subject": ("Vous installez le paquet avec le gestionnaire apt et vous vérifiez ensuite que la version 2.4 "
+                     "du programme fonctionne bien."),
+    "vous_object": ("Cette méthode vous donne une chance de supprimer les anciens fichiers et vous présente la "
+                    "meilleure combinaison des 12 derniers paquets."),
     "c_est_a_dire": ("Les organismes autotrophes, c'est-à-dire les plantes et les algues, fabriquent leur propre "
                      "matière organique à partir de la lumière."),
 }
@@ -139,6 +143,8 @@ def test_the_repeated_subject_and_the_new_sentence_starts() -> None:
     assert _sentences(SHAPES["mais"])[1].startswith("Pourtant, la plupart")
     assert _sentences(SHAPES["qui"])[1].startswith("Ces cellules contiennent un noyau")
     assert _sentences(SHAPES["shared_subject"])[1].startswith("Ce technicien les envoie ensuite")
+    assert _sentences(SHAPES["vous_subject"])[1].startswith("Vous vérifiez ensuite")
+    assert _sentences(SHAPES["vous_object"])[1].startswith("Cette méthode vous présente")
     assert _sentences(SHAPES["participle"])[1] == "Ces chercheurs sont venus de 12 pays différents pour ce congrès international."
 
 

@@ -561,6 +561,9 @@ def _participial(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
         head = doc[tok.i - 1]
         if head.pos_ not in ("NOUN", "PROPN") or _has_finite(doc[0:tok.i]):
             return None
+        # "Les fichiers diversions fournis par...": the noun the participle agrees with.
+        agreeing = [n for n in doc[0:tok.i] if n.pos_ in ("NOUN", "PROPN") and _agrees(n, tok, [])]
+        head = agreeing[-1] if agreeing else head
         start = _predicate_after_participle(doc, tok.i + 2)
         if start is None:
             return None
@@ -585,8 +588,8 @@ def _parenthesis(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
         if close is None:
             return None
         inner = doc[tok.i + 1: close]
-        if len(words(inner.text)) < 3:
-            continue
+        if len(words(inner.text)) < 3 or inner[0].is_punct:
+            continue  # "(« stable », « testing »...)": a list of quoted names, not a sentence
         main = end_sentence(_join(_text(doc, 0, tok.i), _text(doc, close + 1, _body_end(doc))), _terminal(sentence))
         if main.count("(") != main.count(")"):
             return None
@@ -642,7 +645,8 @@ def _coordination(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
             continue
         if doc[tok.i - 1].text != "," and low != "mais" and not (
                 low == "et" and tok.i + 2 < len(doc)
-                and (_finite(doc[tok.i + 1]) or doc[tok.i + 1].lower_ in ("il", "elle", "ils", "elles", "on")
+                and (_finite(doc[tok.i + 1])
+                     or doc[tok.i + 1].lower_ in ("il", "elle", "ils", "elles", "on", "nous", "vous")
                      or doc[tok.i + 1].lower_ in CLITICS and _VERB_ENDING.search(doc[tok.i + 2].lower_))):
             continue
         if low == "mais" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("aussi", "également", "encore"):
@@ -673,8 +677,14 @@ def _second_clause(second_doc: Doc, second: str, doc: Doc, conj: int) -> str | N
     verb = next((t for t in second_doc if _finite(t)), None)
     if verb is None or second_doc[0].lower_ in NOT_CLAUSE_START:
         return None
-    if second_doc[0].morph.get("Mood") == ["Imp"] or second_doc[0].morph.get("Person") == ["2"]:
+    if second_doc[0].pos_ in ("VERB", "AUX") and (second_doc[0].morph.get("Mood") == ["Imp"]
+                                                  or second_doc[0].morph.get("Person") == ["2"]):
         return second  # an instruction: "..., et pressez la touche Entrée" -> "Pressez la touche Entrée."
+    if second_doc[0].lower_ in ("vous", "nous"):
+        # "Cela vous donne X et vous présente Y": "vous" is the object, the subject is the first clause's.
+        subject = _subject(doc, 0, conj)
+        if subject is not None and subject.lower() not in ("vous", "nous"):
+            return f"{subject} {second}"
     first_comma = next((t.i for t in second_doc if t.text == ","), len(second_doc))
     if any(t.dep_ in ("nsubj", "nsubj:pass", "expl:subj") and t.i < min(verb.i, first_comma)
            and t.morph.get("PronType") != ["Rel"] for t in second_doc):
@@ -686,6 +696,11 @@ def _second_clause(second_doc: Doc, second: str, doc: Doc, conj: int) -> str | N
     if subject is None:
         return None
     return f"{subject} {second}"
+
+
+def _balanced(part: str, source: str) -> bool:
+    """A part does not open a quote or a bracket it does not close (when the source closes its own)."""
+    return all(part.count(a) == part.count(b) or source.count(a) != source.count(b) for a, b in (("«", "»"), ("(", ")")))
 
 
 def has_clause(sentence: str, lang: str) -> bool:
@@ -728,6 +743,6 @@ def split_once(sentence: str, lang: str, *, incises_only: bool = False) -> tuple
             result = operation(doc, sentence)
         except (IndexError, ValueError):  # a parse shape the rules did not expect: try the next one
             result = None
-        if result and all(len(words(part)) >= MIN_WORDS for part in result[0]):
+        if result and all(len(words(part)) >= MIN_WORDS and _balanced(part, sentence) for part in result[0]):
             return result
     return None
