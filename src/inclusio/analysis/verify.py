@@ -174,7 +174,6 @@ POLICIES: dict[str, Policy] = {
     "translation": Policy(keep_facts=True, keep_entities="symbols", cross_language=True),
 }
 """The checks of each pass. Thresholds tuned with ``bench/verify.py`` (docs/quality.md)."""
-REWRITE_KINDS = ("easy_read", "plain")
 TOO_LONG_RATIO = 1.3
 TOO_LONG_RATIOS = {("fr", "en"): 1.15}
 """Per direction (English is about 0.85 × as long as the French it translates)."""
