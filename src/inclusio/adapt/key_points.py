@@ -105,7 +105,7 @@ def _content_words(sentence: str, lang: str) -> list[str]:
 
 def _stands_alone(sentence: str, lang: str, max_words: int) -> bool:
     text = sentence.strip()
-    words = text.split()
+    words = [w for w in text.split() if any(ch.isalnum() for ch in w)]
     if len(words) < MIN_WORDS or len(words) > max_words or text.endswith((":", "?")):
         return False
     lowered = text.lower().lstrip("«“\"( ")

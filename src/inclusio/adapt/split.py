@@ -715,8 +715,22 @@ def has_clause(sentence: str, lang: str) -> bool:
         return True
     # The small model sometimes tags a plural verb after its subject as an adverb ("Les herbivores
     # mangent les plantes"): a word in -ent (not -ment) right after a noun or a pronoun is taken as one.
-    return any(t.i > 0 and t.lower_.endswith("ent") and not t.lower_.endswith("ment") and len(t.text) > 4
-               and doc[t.i - 1].pos_ in ("NOUN", "PROPN", "PRON") for t in doc)
+    if any(t.i > 0 and t.lower_.endswith("ent") and not t.lower_.endswith("ment") and len(t.text) > 4
+           and doc[t.i - 1].pos_ in ("NOUN", "PROPN", "PRON") for t in doc):
+        return True
+    # "Le glucose sert de réserve", "La plante le stocke": after a sentence-initial noun phrase, a
+    # clitic or a lower-case word that is not a preposition, a determiner or a conjunction is the verb.
+    i = 1 if doc[0].pos_ == "DET" else 0
+    if i >= len(doc) or doc[i].pos_ not in ("NOUN", "PROPN"):
+        return False
+    i += 1
+    while i < len(doc) and doc[i].pos_ == "PROPN":  # the small model's adjective/verb tags are too noisy here
+        i += 1
+    if i >= len(doc) - 1:
+        return False
+    nxt = doc[i]
+    return nxt.lower_ in CLITICS or (nxt.text[:1].islower() and not nxt.is_punct
+                                     and nxt.pos_ not in ("ADP", "DET", "CCONJ", "SCONJ", "NUM"))
 
 
 OPERATIONS: tuple[Callable[[Doc, str], tuple[list[str], str] | None], ...] = (
