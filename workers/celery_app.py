@@ -1,138 +1,42 @@
-"""The Celery app, built from :class:`inclusio.config.Settings` (wiring only, no conversion logic).
+"""The worker's Celery app: ``celery -A workers.celery_app worker`` finds :data:`app` here.
 
-* Embedded default: broker ``sqla+sqlite:///<data_dir>/broker.db`` (no server to run).
-  Production: set ``INCLUSIO_BROKER_URL`` to ``redis://...`` or ``amqp://...``; nothing else changes.
-* JSON only (never pickle); ``acks_late`` with prefetch 1, so a job is taken by one worker at a
-  time and a message is acknowledged once its job has been recorded.
-* No result backend: the job table (:mod:`inclusio.store.db`) is the source of truth for state,
-  progress and outputs, and any process can read it; a second store of the same facts could only
-  disagree with it.
-
-``celery -A workers.celery_app worker`` finds :data:`app` (built lazily from the environment);
-:func:`inclusio.service.start_worker` starts exactly that with the settings passed as
-``INCLUSIO_*`` variables. The API builds its own instance with :func:`create_celery_app` to send
-tasks by name and never imports :mod:`workers.tasks`.
+The app is built by :func:`inclusio.jobs.queue.create_celery_app` (the one factory: the API and
+``inclusio batch`` send with the same one); :func:`inclusio.service.start_worker` starts exactly this
+with the settings passed as ``INCLUSIO_*`` variables. The names below are re-exported for the scripts
+and tests that read them here.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from celery import Celery
+from inclusio.config import get_settings
+from inclusio.jobs.queue import (
+    ALL_QUEUES,
+    DEFAULT_QUEUE,
+    QUEUES,
+    SQLA_POLLING_SECONDS,
+    TASK_BY_KIND,
+    TASK_RELEASE,
+    TASK_RUN_JOB,
+    TASK_WATCHDOG,
+    WORKER_MAX_MEMORY_KIB,
+    InclusioCelery,
+    celery_config,
+    create_celery_app,
+    job_kind,
+)
 
-from inclusio.config import Settings, get_settings
-
-TASK_RUN_JOB = "inclusio.run_job"
-"""The skeleton's task name (CPU queue); kept so messages already queued by an older API still run."""
-TASK_WATCHDOG = "inclusio.watchdog"
-
-QUEUES: dict[str, str] = {"cpu": "inclusio.cpu", "llm": "inclusio.llm", "audio": "inclusio.audio"}
-"""One queue per resource a job mostly needs, so each scales on its own (``inclusio worker --queues``)."""
-TASK_BY_KIND: dict[str, str] = {kind: f"inclusio.job.{kind}" for kind in QUEUES}
-"""The task the API sends for a job of each kind; routed to its queue by name (``task_routes``)."""
-DEFAULT_QUEUE = QUEUES["cpu"]
-ALL_QUEUES: list[str] = list(QUEUES.values())
-
-
-def job_kind(outputs: list[str], *, engine: str, adaptation_level: str) -> str:
-    """Which queue a job goes to: ``audio`` if it makes MP3 (speech dominates its time), ``llm`` if the
-    Mistral engine adapts its text, else ``cpu`` (extraction, OCR, writers).
-
-    ``run_job`` runs every stage of a job in one task, so this is a queue per *kind of job*, not per
-    stage: an audio job also converts its document on the audio worker.
-    """
-    if "mp3" in outputs:
-        return "audio"
-    if engine == "mistral" and adaptation_level != "none":
-        return "llm"
-    return "cpu"
-
-
-WORKER_MAX_MEMORY_KIB = 1024 * 1024
-"""A job process whose peak resident memory passed this (KiB) is replaced after its job. Measured: a warm
-job process peaks at 0.4-0.65 GiB on short documents (the pipeline, spaCy's French model, PyMuPDF,
-speech); the 265-page manual with EPUB, HTML and JSON takes it to 1.02 GiB and leaves 0.92 GiB resident."""
-
-SQLA_POLLING_SECONDS = 0.1
-"""How often a worker polls the SQL broker (kombu's default is 1 s, too slow for interactive use)."""
-
-
-class InclusioCelery(Celery):
-    """A Celery app that carries the :class:`Settings` it was built from (tasks read them here)."""
-
-    settings: Settings
-
-
-def celery_config(settings: Settings) -> dict[str, Any]:
-    """Celery settings for ``settings`` (exposed for tests and for the documentation)."""
-    broker = settings.resolved_broker_url()
-    config: dict[str, Any] = {
-        "broker_url": broker,
-        "result_backend": None,
-        "task_ignore_result": True,
-        "task_serializer": "json",
-        "result_serializer": "json",
-        "accept_content": ["json"],
-        "task_acks_late": True,
-        "worker_prefetch_multiplier": 1,
-        "task_default_queue": DEFAULT_QUEUE,
-        "task_routes": {TASK_RUN_JOB: {"queue": DEFAULT_QUEUE},
-                        **{TASK_BY_KIND[kind]: {"queue": queue} for kind, queue in QUEUES.items()}},
-        # A broker restart must not stop a job half way: it goes on, its outcome goes to the
-        # database (the ack may be lost; the job's lease makes a redelivery a no-op).
-        "worker_cancel_long_running_tasks_on_connection_loss": False,
-        "broker_connection_max_retries": None,
-        "worker_send_task_events": True,  # Flower (and `celery events`) see tasks start and finish
-        "task_send_sent_event": True,
-        # A fresh job process when one has grown (converters of large PDFs can leave memory behind),
-        # not every 50 jobs: a new one imports the pipeline and loads spaCy's French model again
-        # (~5 s, bench/queue.py): +40 % on 50 jobs of 0.25 s, +3 % on 50 jobs of 3 s.
-        "worker_max_memory_per_child": WORKER_MAX_MEMORY_KIB,
-        "worker_max_tasks_per_child": 1000,
-        "worker_hijack_root_logger": False,
-        "broker_connection_retry_on_startup": True,
-        # The API answers fast with queue.unavailable instead of hanging when the broker is down.
-        "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5,
-                                      "interval_max": 1.0},
-        "include": ["workers.tasks", "workers.release_tasks"],
-    }
-    if broker.startswith("sqla+sqlite"):
-        # The API and the worker write the same SQLite file: wait for the other's lock.
-        config["broker_transport_options"] = {"connect_args": {"timeout": 30}}
-    elif broker.startswith(("redis://", "rediss://")):
-        # Redis hands an unacknowledged job to another worker after this many seconds: it must
-        # exceed the longest job (OCR + LLM + speech), or a long job runs twice.
-        config["broker_transport_options"] = {"visibility_timeout": 6 * 3600}
-
-    return config
-
-
-def create_celery_app(settings: Settings) -> InclusioCelery:
-    """A Celery app for ``settings``. Creating it connects to nothing."""
-    if settings.resolved_broker_url().startswith("sqla+"):
-        # kombu passes transport options to create_engine(), so the polling interval cannot go
-        # there (TypeError); it is a class attribute of the transport.
-        from kombu.transport.sqlalchemy import Transport
-
-        Transport.polling_interval = SQLA_POLLING_SECONDS
-        if settings.resolved_broker_url().startswith("sqla+sqlite"):
-            settings.ensure_dirs()
-    app = InclusioCelery("inclusio", set_as_current=False)
-    app.settings = settings
-    app.config_from_object(celery_config(settings))
-    from kombu import Queue
-
-    # Declared explicitly so a worker consuming one queue still knows the others (for routing).
-    app.conf.task_queues = [Queue(name, routing_key=name) for name in ALL_QUEUES]
-    return app
-
+__all__ = ["ALL_QUEUES", "DEFAULT_QUEUE", "QUEUES", "SQLA_POLLING_SECONDS", "TASK_BY_KIND", "TASK_RELEASE",
+           "TASK_RUN_JOB", "TASK_WATCHDOG", "WORKER_MAX_MEMORY_KIB", "InclusioCelery", "celery_config",
+           "create_celery_app", "job_kind"]
 
 _app: InclusioCelery | None = None
 
 
 def __getattr__(name: str) -> Any:
     # ``celery -A workers.celery_app`` looks up ``app``; built on first use so that importing this
-    # module (the API does, for the factory) reads no environment and creates nothing.
+    # module reads no environment and creates nothing.
     global _app
     if name in ("app", "celery"):
         if _app is None:

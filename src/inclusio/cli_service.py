@@ -44,11 +44,12 @@ def batch(
     """Submit every document of FOLDER to the queue as one batch, and follow it with a progress bar."""
     from inclusio.api.routes.jobs import parse_outputs
     from inclusio.api.uploads import store_document
+    from inclusio.jobs import Submitter, submit
+    from inclusio.jobs.queue import job_kind, sender_for
     from inclusio.profiles import load_profile
     from inclusio.store.accounts import UserStore
     from inclusio.store.db import JobFilter, JobStore
     from inclusio.store.files import FileStore
-    from workers.celery_app import TASK_BY_KIND, create_celery_app, job_kind
 
     settings = get_settings()
     try:
@@ -72,7 +73,7 @@ def batch(
 
             raise _fail(UserNotFound(details={"user": owner}))
         owner_id = user.id
-    celery = create_celery_app(settings)
+    submitter = Submitter(settings=settings, store=store, files=files, send=sender_for(settings), users=users)
     kind = job_kind(wanted or list(chosen.outputs), engine=settings.engine, adaptation_level=chosen.adaptation.level)
     batch_row = store.create_batch(owner_id=owner_id, institution=settings.institution, name=folder.name)
     rejected = 0
@@ -85,10 +86,11 @@ def batch(
             rejected += 1
             err_console.print(f"[yellow]skipped[/] {escape(path.name)}: {escape(f'[{exc.code}]')} {escape(exc.message)}")
             continue
-        job = store.create(profile_id=chosen.id, filename=path.name, input_sha256=stored.sha256,
-                           input_path=stored.relpath, input_bytes=stored.size, outputs=wanted, owner_id=owner_id,
-                           institution=settings.institution, batch_id=batch_row.id, kind=kind)
-        celery.send_task(TASK_BY_KIND[kind], args=[job.id])
+        try:  # the job of a message the broker refused is failed (queue.unavailable), never left queued
+            submit(submitter, stored, filename=path.name, profile=chosen, outputs=wanted, owner_id=owner_id,
+                   institution=settings.institution, batch_id=batch_row.id)
+        except InclusioError as exc:
+            raise _fail(exc) from exc
     console.print(f"batch {batch_row.id}: {len(paths) - rejected} job(s) queued on '{kind}'"
                   + (f", {rejected} file(s) refused" if rejected else ""))
     if not follow:

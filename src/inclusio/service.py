@@ -67,7 +67,7 @@ def settings_env(settings: Settings, base: dict[str, str] | None = None) -> dict
 
 def resolve_queues(queues: list[str] | None) -> list[str]:
     """Queue names from ``cpu,llm,audio`` or full names; default: all of them."""
-    from workers.celery_app import ALL_QUEUES, QUEUES
+    from inclusio.jobs.queue import ALL_QUEUES, QUEUES
 
     if not queues:
         return list(ALL_QUEUES)
@@ -95,7 +95,7 @@ def prepare_broker(settings: Settings) -> None:
     For the SQL broker this also creates its tables once, before the API and the worker would
     otherwise race to create them.
     """
-    from workers.celery_app import ALL_QUEUES, create_celery_app
+    from inclusio.jobs.queue import ALL_QUEUES, create_celery_app
 
     app = create_celery_app(settings)
     try:
@@ -152,7 +152,7 @@ def run_worker(settings: Settings, queues: list[str] | None = None, concurrency:
     ``queues`` (``cpu``, ``llm``, ``audio``) defaults to all three; ``concurrency`` is the number of
     job processes (one job each at a time).
     """
-    from workers.celery_app import create_celery_app
+    from inclusio.jobs.queue import create_celery_app
 
     prepare_broker(settings)
     from inclusio.store.db import JobStore

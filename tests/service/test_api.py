@@ -195,7 +195,7 @@ def test_students_get_their_own_version_of_a_shared_document_converted_once(sett
 
 def test_stopping_a_share_keeps_the_students_versions_and_then_nothing_is_left(settings: Settings,
                                                                                small_pdf: Path) -> None:
-    from workers.tasks import execute_job
+    from inclusio.jobs import execute as execute_job
 
     teacher = api_client(settings, "teacher", enqueue=lambda _k, _j: None)
     student = api_client(settings, "student", enqueue=lambda _k, _j: None)
@@ -217,7 +217,7 @@ def test_stopping_a_share_keeps_the_students_versions_and_then_nothing_is_left(s
 
 def test_erasing_a_teacher_and_their_students_leaves_no_share_job_row_or_file(settings: Settings, small_pdf: Path,
                                                                               corpus: Path) -> None:
-    from workers.tasks import execute_job
+    from inclusio.jobs import execute as execute_job
 
     teacher = api_client(settings, "teacher", enqueue=lambda _k, _j: None)
     s1, s2 = (api_client(settings, "student", enqueue=lambda _k, _j: None) for _ in range(2))
@@ -290,9 +290,9 @@ def test_release_runs_on_a_worker_keeping_the_old_outputs_until_the_new_are_in_p
     assert job["release"]["errors"][0]["code"] == "profile.not_found"
     assert staff.get(f"/jobs/{job_id}/artifacts/html").text == new_html
     # A message delivered again (or superseded) does nothing.
-    from inclusio.api.review import perform_release
+    from inclusio.jobs import release
 
-    assert perform_release(store, FileStore.from_settings(settings), settings, job_id, "0" * 32) == "skipped"
+    assert release(job_id, "0" * 32, settings, store=store, files=FileStore.from_settings(settings)) == "skipped"
     store.dispose()
 
 
@@ -350,7 +350,7 @@ def test_asking_again_joins_a_live_release_and_supersedes_a_dead_one(settings: S
 
     from sqlalchemy import update
 
-    from inclusio.api.review import perform_release
+    from inclusio.jobs import release
     from inclusio.store.models import Job, utcnow
 
     staff = api_client(settings, "staff")  # the release message goes to the (unconsumed) embedded queue
@@ -366,5 +366,5 @@ def test_asking_again_joins_a_live_release_and_supersedes_a_dead_one(settings: S
             release_beat_at=utcnow() - timedelta(seconds=settings.job_stuck_seconds + 5)))
     assert staff.post(f"/jobs/{job_id}/release").json()["release"]["state"] == "releasing"
     assert store.get(job_id).release_token not in (None, first)
-    assert perform_release(store, FileStore.from_settings(settings), settings, job_id, first) == "skipped"
+    assert release(job_id, first, settings, store=store, files=FileStore.from_settings(settings)) == "skipped"
     store.dispose()

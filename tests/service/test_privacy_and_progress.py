@@ -19,7 +19,7 @@ from inclusio.store.files import FileStore
 
 def _run_queued(settings: Settings) -> None:
     """Run every queued job in this process, as a worker would (the plain function behind the task)."""
-    from workers.tasks import execute_job
+    from inclusio.jobs import execute as execute_job
 
     for job in JobStore.from_settings(settings).recent(status="queued"):
         assert execute_job(job.id, settings) in ("succeeded", "partial"), job.id
@@ -150,7 +150,7 @@ def test_cleanup_applies_retention_and_removes_crash_leftovers(tmp_path: Path, s
 
 
 def test_a_second_delivery_of_a_finished_job_does_nothing(settings: Settings, small_pdf: Path) -> None:
-    from workers.tasks import execute_job
+    from inclusio.jobs import execute as execute_job
 
     client = api_client(settings, "admin", enqueue=lambda _k, _j: None)
     job_id = client.post("/jobs", files={"file": ("c.pdf", small_pdf.read_bytes())},

@@ -143,15 +143,7 @@ def create_app(settings: Settings, *, enqueue: Sender | None = None) -> FastAPI:
 
 
 def celery_sender(settings: Settings) -> Sender:
-    """``send(kind, job_id)``: the task of the job's kind, by name; the Celery app is built on first use."""
-    state: dict[str, Any] = {}
+    """``send(kind, job_id)``: the task of the job's kind, by name (:func:`inclusio.jobs.queue.sender_for`)."""
+    from inclusio.jobs.queue import sender_for
 
-    def send(kind: str, job_id: str) -> None:
-        if "app" not in state:
-            # The factory only: the API must not import (or depend on) the task code.
-            from workers.celery_app import TASK_BY_KIND, create_celery_app
-
-            state["app"], state["tasks"] = create_celery_app(settings), TASK_BY_KIND
-        state["app"].send_task(state["tasks"][kind], args=[job_id])
-
-    return send
+    return sender_for(settings)

@@ -16,9 +16,10 @@ call these functions; nothing here knows about HTTP.
 * **Regenerate** runs the adaptation pass again on that block only (offline rules or the
   configured model, through :func:`inclusio.adapt.engine.adapt_document` on a one-block document
   holding the block and its section heading); the new draft is not reviewed.
-* **Release** renders the reviewed document again (:func:`inclusio.pipeline.run_job` with
-  ``document=``) for the job's profile, reading adjustments and outputs, and puts the new outputs in
-  place of the job's old ones: the student downloads the reviewed version from the same job.
+* **Release** (:mod:`inclusio.jobs`, not here) renders the reviewed document again
+  (:func:`inclusio.pipeline.run_job` with ``document=``) for the job's profile, reading adjustments
+  and outputs, and puts the new outputs in place of the job's old ones: the student downloads the
+  reviewed version from the same job.
 
 **Release gate**: a job with a flagged block no person reviewed is not released
 (``review.unreviewed_flags``, 409) unless the reviewer confirms it (``accept_unreviewed``): the
@@ -27,9 +28,9 @@ confirmation goes into the audit log (``release.accept_unreviewed``, with the nu
 student's copy (its accessibility summary says the passages were released unreviewed on purpose).
 
 Release runs on the queue, never inside the HTTP request (with MP3 on a long book it takes minutes).
-:func:`request_release` marks the job ``releasing`` (``Job.release_state``; the job itself stays
-finished) with a token and sends ``inclusio.release_job(job_id, token)`` by name to the queue of the
-job's kind; :func:`perform_release` is what the worker runs (``workers/release_tasks.py``). It reads
+:func:`inclusio.jobs.request_release` marks the job ``releasing`` (``Job.release_state``; the job itself
+stays finished) with a token and sends ``inclusio.release_job(job_id, token)`` by name to the queue of
+the job's kind; :func:`inclusio.jobs.release` is what the worker runs (``workers/release_tasks.py``). It reads
 the reviewed draft from the job's folder when it starts, renders into an attempt folder, and swaps
 the job's folder for it in the transaction that records the outcome: until then the old outputs stay
 downloadable, and a release that fails keeps them (``failed``, with the coded errors). The job's
@@ -40,16 +41,13 @@ died shows no heartbeat, and asking again after ``INCLUSIO_JOB_STUCK_SECONDS`` s
 
 from __future__ import annotations
 
-import json
 import logging
-import shutil
 import threading
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from inclusio.auth.policy import Principal
-from inclusio.errors import ArtifactNotFound, RequestInvalid, RequestNotFound
+from inclusio.errors import RequestInvalid, RequestNotFound
 from inclusio.model.document import (
     Adaptation,
     Block,
@@ -61,12 +59,30 @@ from inclusio.model.document import (
     Paragraph,
     Provenance,
 )
-from inclusio.store.heartbeat import Heartbeat, heartbeat_interval
 from inclusio.store.models import Job
+from inclusio.store.review_drafts import (  # the draft's storage; re-exported for the routes and pages
+    ACCEPTED_FILE as ACCEPTED_FILE,
+)
+from inclusio.store.review_drafts import (
+    REVIEW_FILE as REVIEW_FILE,
+)
+from inclusio.store.review_drafts import (
+    accepted_release as accepted_release,
+)
+from inclusio.store.review_drafts import draft_lock
+from inclusio.store.review_drafts import (
+    load_document as load_document,
+)
+from inclusio.store.review_drafts import (
+    review_path as review_path,
+)
+from inclusio.store.review_drafts import (
+    review_state as review_state,
+)
+from inclusio.store.review_drafts import (
+    save_document as save_document,
+)
 
-REVIEW_FILE = "review.document.json"
-ACCEPTED_FILE = "release.accepted.json"
-"""Written by a release confirmed with unreviewed flags (who, when, how many blocks); removed otherwise."""
 TEXT_KINDS = ("easy_read", "plain", "translation")
 """Adaptation kinds whose blocks are text a reviewer edits as lines."""
 REGENERABLE = ("easy_read", "plain", "alt_text", "translation")
@@ -74,7 +90,7 @@ MAX_EDIT_CHARS = 20_000
 
 log = logging.getLogger("inclusio.review")
 
-_lock = threading.Lock()
+_lock = draft_lock
 """Serialises read-modify-write of review drafts within one API process (several processes: last write wins)."""
 
 
@@ -83,38 +99,6 @@ def now_iso() -> str:
 
 
 # -- loading and saving ------------------------------------------------------------------------------
-
-def review_path(files: Any, job: Job) -> Path:
-    return Path(files.job_dir(job.id)) / REVIEW_FILE
-
-
-def load_document(files: Any, job: Job) -> Document:
-    """The document under review: the saved draft, else the job's ``json`` output.
-
-    ``artifact.not_found`` when the job has neither (it was submitted without the ``json``
-    output, or has not finished).
-    """
-    draft = review_path(files, job)
-    if draft.is_file():
-        return Document.from_json(draft.read_bytes())
-    record = (job.artifacts or {}).get("json")
-    if record is None:
-        raise ArtifactNotFound(
-            "This job has no document to review: submit the document again with the 'json' output "
-            "(the staff pages always ask for it), and wait until the job has finished.",
-            message_fr=("Cette tâche n'a pas de document à relire : soumettez de nouveau le document avec la "
-                        "sortie « json » (les pages du personnel la demandent toujours), et attendez la fin de "
-                        "la tâche."),
-            details={"job": job.id, "artifact": "json"})
-    path = files.artifact_path(job.id, record["file"])
-    if not path.is_file():
-        raise ArtifactNotFound(details={"job": job.id, "artifact": "json"})
-    return Document.from_json(path.read_bytes())
-
-
-def save_document(files: Any, job: Job, doc: Document) -> None:
-    files.write_atomic(review_path(files, job), doc.to_json(indent=None).encode("utf-8"))
-
 
 def _block(doc: Document, block_id: str) -> Block:
     try:
@@ -315,18 +299,6 @@ def flag_counts(files: Any, job: Job) -> dict[str, int] | None:
         return None
 
 
-def review_state(doc: Document, kinds: tuple[str, ...]) -> dict[str, int]:
-    """``{"adaptations": n, "reviewed": m}`` over the latest adaptation of each of ``kinds`` per block."""
-    total = reviewed = 0
-    for block in doc.blocks:
-        for kind in kinds:
-            adaptation = block.adaptation(kind)
-            if adaptation is not None:
-                total += 1
-                reviewed += bool(adaptation.provenance.reviewed_by)
-    return {"adaptations": total, "reviewed": reviewed}
-
-
 def reviewable_kinds(doc: Document) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for block in doc.blocks:
@@ -334,198 +306,6 @@ def reviewable_kinds(doc: Document) -> tuple[str, ...]:
             if adaptation.kind in REGENERABLE + ("summary",):
                 seen[adaptation.kind] = None
     return tuple(seen)
-
-
-# -- release ------------------------------------------------------------------------------------------
-
-RELEASE_TASK = "inclusio.release_job"
-"""The task the API sends (by name) to release a reviewed job; registered by ``workers/release_tasks.py``."""
-RELEASE_STAGE = "release"
-
-_release_apps: dict[str, Any] = {}
-"""Celery apps used to send releases, per broker URL (built on first use; building connects to nothing)."""
-
-
-def send_release(settings: Any, job: Job, token: str) -> None:
-    """Send ``inclusio.release_job(job_id, token)`` to the queue of the job's kind (MP3 jobs: audio)."""
-    # The factory only: the API never imports the task code.
-    from workers.celery_app import QUEUES, create_celery_app
-
-    url = settings.resolved_broker_url()
-    if url not in _release_apps:
-        _release_apps[url] = create_celery_app(settings)
-    _release_apps[url].send_task(RELEASE_TASK, args=[job.id, token],
-                                 queue=QUEUES.get(job.kind or "cpu", QUEUES["cpu"]))
-
-
-def release_stalled(job: Job, settings: Any) -> bool:
-    """A release said to be under way whose worker has given no sign of life for too long."""
-    if job.release_state != "releasing" or job.release_beat_at is None:
-        return False
-    return (datetime.now(UTC) - job.release_beat_at).total_seconds() > settings.job_stuck_seconds
-
-
-def release_gate(svc: Any, job: Job, who: Principal, *, accept_unreviewed: bool) -> int:
-    """Refuse the release of a document with flagged, unreviewed blocks unless ``accept_unreviewed``.
-
-    Returns how many such blocks there are. Confirmed with some: the audit log (a count, no job id) and
-    :data:`ACCEPTED_FILE` record it (the worker reads that file); otherwise the file is removed.
-    Raises :class:`~inclusio.errors.ReviewUnreviewedFlags` (409) when refused.
-    """
-    from inclusio.errors import ReviewUnreviewedFlags
-    from inclusio.model.flags import unreviewed_blocks
-
-    with _lock:
-        doc = load_document(svc.files, job)  # artifact.not_found now rather than in the worker
-    flagged = [block.id for block in unreviewed_blocks(doc)]
-    accepted = Path(svc.files.job_dir(job.id)) / ACCEPTED_FILE
-    if not flagged:
-        accepted.unlink(missing_ok=True)
-        return 0
-    n = len(flagged)
-    if not accept_unreviewed:
-        raise ReviewUnreviewedFlags(
-            f"{n} flagged block(s) are not reviewed yet. Review them (they are shown first in the review "
-            "workspace): edit or approve each one; or confirm that the student may get them unreviewed "
-            "(the 'accept_unreviewed' box or field).",
-            message_fr=(f"{n} bloc(s) signalé(s) ne sont pas encore relus. Relisez-les (ils sont affichés en premier "
-                        "dans l'espace de relecture) : modifiez ou approuvez chacun ; ou confirmez que l'étudiant·e "
-                        "peut les recevoir sans relecture (la case ou le champ « accept_unreviewed »)."),
-            details={"job": job.id, "flagged_blocks": n, "blocks": flagged[:20]})
-    record = {"by": who.username, "at": now_iso(), "flagged_blocks": n, "blocks": flagged[:200]}
-    svc.files.write_atomic(accepted, json.dumps(record).encode("utf-8"))
-    svc.users.audit(actor_id=who.id, action="release.accept_unreviewed", subject_id=job.learner_id or job.owner_id,
-                    institution=job.institution, details={"count": n})
-    log.info("job %s: release confirmed by %s with %d flagged block(s) unreviewed", job.id, who.username, n)
-    return n
-
-
-def accepted_release(files: Any, job_id: str) -> dict[str, Any] | None:
-    """The confirmation of a release with unreviewed flags (see :func:`release_gate`), if any."""
-    path = Path(files.job_dir(job_id)) / ACCEPTED_FILE
-    try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def request_release(svc: Any, job: Job, who: Principal, *, accept_unreviewed: bool = False) -> Job:
-    """Queue the release of ``job``'s reviewed document; the job, now ``releasing`` (see the module doc).
-
-    Refused (``review.unreviewed_flags``) while a flagged block is unreviewed, unless
-    ``accept_unreviewed`` (:func:`release_gate`). Asking while a release of the job is under way joins
-    it (nothing new is sent).
-    """
-    from datetime import timedelta
-
-    from inclusio.errors import QueueUnavailable
-
-    if job.status not in ("succeeded", "partial"):
-        raise RequestInvalid("This job has not finished: wait until it has, review it, then release it.",
-                             message_fr=("Cette tâche n'est pas terminée : attendez sa fin, relisez-la, puis "
-                                         "publiez-la."),
-                             details={"job": job.id, "status": job.status})
-    release_gate(svc, job, who, accept_unreviewed=accept_unreviewed)
-    stale = datetime.now(UTC) - timedelta(seconds=svc.settings.job_stuck_seconds)
-    token = svc.store.request_release(job.id, by=who.username, stale_before=stale)
-    if token is None:
-        return svc.store.get(job.id)
-    try:
-        send_release(svc.settings, job, token)
-    except Exception as exc:  # noqa: BLE001 - the broker is down or refused the message
-        error = QueueUnavailable(details={"reason": type(exc).__name__})
-        svc.store.fail_release(job.id, token, [{"stage": RELEASE_STAGE, **error.to_dict()}])
-        raise error from exc
-    return svc.store.get(job.id)
-
-
-def perform_release(store: Any, files: Any, settings: Any, job_id: str, token: str) -> str:
-    """The worker's side of a release: render, then swap the outputs; returns what happened.
-
-    ``released`` statuses are the job's new status (``succeeded`` or ``partial``); ``failed`` (the old
-    outputs stay, the coded errors are recorded), ``skipped`` (a duplicate message, or a release asked
-    again meanwhile), ``missing`` (no such job) or ``lost`` (superseded or deleted while rendering).
-    Raises only if the database cannot be reached at the start (the task retries).
-    """
-    from inclusio.errors import JobNotFound, as_inclusio_error
-    from inclusio.pipeline import run_job
-    from inclusio.profiles import load_profile, with_reading
-
-    try:
-        job = store.get(job_id)
-    except JobNotFound:
-        return "missing"
-    lease = store.start_release(job_id, token)
-    if lease is None:
-        return "skipped"
-    attempt = files.attempt_dir(job_id, lease)
-    try:
-        with Heartbeat(lambda: store.beat_release(job_id, lease), interval=heartbeat_interval(settings),
-                       name=f"release-beat-{job_id[:8]}", lost="release superseded or deleted; its outcome will not be recorded"):
-            doc = load_document(files, job)
-            accepted = accepted_release(files, job_id)
-            profile = with_reading(load_profile(job.profile_id, settings.profiles_dir), job.reading)
-            result = run_job(files.original_path(job.input_path), profile, attempt, settings=settings,
-                             outputs=job.outputs, filename=job.filename, document=doc,
-                             accepted_unreviewed=accepted)
-        if result.status == "failed":
-            files.discard_attempt(job_id, lease)
-            errors = _json_safe(result.errors) or [{"stage": RELEASE_STAGE, "code": "stage.failed"}]
-            return "failed" if store.fail_release(job_id, lease, errors) else "lost"
-        state = review_state(doc, profile.adaptation_kinds)
-        reviewer = job.released_by or "?"
-        message = (f"released after review by {reviewer} "
-                   f"({state['reviewed']}/{state['adaptations']} adaptations approved)")
-        if accepted is not None:
-            message += (f"; {accepted.get('flagged_blocks')} flagged block(s) released unreviewed, confirmed by "
-                        f"{accepted.get('by')}")
-
-        def swap() -> None:
-            # The reviewer's draft (approvals, edits) moves with the outputs into the new folder.
-            draft = review_path(files, job)
-            if draft.is_file() and not (attempt / REVIEW_FILE).exists():
-                shutil.copy2(draft, attempt / REVIEW_FILE)
-            confirmation = Path(files.job_dir(job.id)) / ACCEPTED_FILE
-            if confirmation.is_file() and not (attempt / ACCEPTED_FILE).exists():
-                shutil.copy2(confirmation, attempt / ACCEPTED_FILE)
-            files.publish_attempt(job_id, lease)
-
-        recorded = store.finish_release(job_id, lease, status=result.status,
-                                        artifacts=_artifact_records(result.artifacts, attempt),
-                                        errors=_json_safe(result.errors), warnings=_json_safe(result.warnings),
-                                        message=message, before_commit=swap)
-        if not recorded:
-            files.discard_attempt(job_id, lease)
-            return "lost"
-        return str(result.status)
-    except Exception as exc:  # noqa: BLE001 - a failed release is recorded, the worker goes on
-        log.exception("job %s: release failed", job_id)
-        files.discard_attempt(job_id, lease)
-        error = as_inclusio_error(exc)
-        recorded = store.fail_release(job_id, lease, [{"stage": RELEASE_STAGE, **_json_safe(error.to_dict())}])
-        return "failed" if recorded else "lost"
-
-
-def _artifact_records(artifacts: list[Any], folder: Path) -> dict[str, dict[str, Any]]:
-    """``{name: {file, media_type, bytes}}`` with ``file`` relative to the job folder."""
-    records: dict[str, dict[str, Any]] = {}
-    root = folder.resolve()
-    for artifact in artifacts:
-        path = Path(artifact.path).resolve()
-        if not path.is_file() or not path.is_relative_to(root):
-            continue
-        name, n = artifact.name, 2
-        while name in records:  # a writer that returns two files of one kind: epub, epub-2
-            name, n = f"{artifact.name}-{n}", n + 1
-        records[name] = {"file": path.relative_to(root).as_posix(), "media_type": artifact.media_type,
-                         "bytes": path.stat().st_size}
-    return records
-
-
-def _json_safe(value: Any) -> Any:
-    """What the JSON columns can hold (issues may carry tuples, paths or enums)."""
-    return json.loads(json.dumps(value, default=str))
 
 
 def locked() -> threading.Lock:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -13,12 +12,10 @@ from inclusio.auth.oidc import OidcVerifier
 from inclusio.auth.policy import Principal
 from inclusio.config import Settings
 from inclusio.errors import AuthInvalid, AuthRequired, Forbidden
+from inclusio.jobs.queue import Sender
 from inclusio.store.accounts import TOKEN_PREFIX, UserStore
 from inclusio.store.db import JobStore
 from inclusio.store.files import FileStore
-
-Sender = Callable[[str, str], None]
-"""``send(kind, job_id)``: put a job on the queue of its kind."""
 
 
 @dataclass

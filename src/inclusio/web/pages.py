@@ -9,19 +9,18 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from inclusio.api.review import release_stalled
 from inclusio.api.routes.jobs import (
     get_artifact,
     job_events,
     parse_outputs,
     resolve_profile,
-    submit_job,
     visible_job,
 )
 from inclusio.api.routes.people import client_address, throttle_of
 from inclusio.api.uploads import display_name, store_document
 from inclusio.auth.policy import share_scope
 from inclusio.errors import AuthInvalid, AuthLocked, AuthThrottled, RequestInvalid
+from inclusio.jobs import release_stalled, submit
 from inclusio.profiles import list_profiles, with_reading
 from inclusio.store.db import JobFilter
 from inclusio.store.files import StoredOriginal
@@ -360,8 +359,8 @@ def student_request(request: Request, csrf_token: Annotated[str, Form()] = "",
     # The adjustments the student made on the profile page (font, size, spacing) go with the job, so
     # the EPUB, HTML and large print they download look like the preview they chose.
     reading = reading_overrides(web.reading_prefs(request))
-    job = submit_job(svc, who, stored, filename=name, profile=with_reading(profile, reading), outputs=wanted,
-                     reading=reading)
+    job = submit(svc, stored, filename=name, profile=with_reading(profile, reading), outputs=wanted, owner_id=who.id,
+                 institution=who.institution, reading=reading)
     return RedirectResponse(f"/web/jobs/{job.id}", status_code=303)
 
 
@@ -419,6 +418,7 @@ async def teacher_preview_page(request: Request, file: Annotated[UploadFile, Fil
     name = display_name(file.filename)
     stored = await run_in_threadpool(store_document, svc.files, file.file,
                                      max_bytes=svc.settings.max_upload_bytes, filename=name)
-    job = await run_in_threadpool(submit_job, svc, who, stored, filename=name, profile=chosen, outputs=wanted)
+    job = await run_in_threadpool(submit, svc, stored, filename=name, profile=chosen, outputs=wanted, owner_id=who.id,
+                                  institution=who.institution)
     context = await run_in_threadpool(teacher_preview, svc, stored, name, web.lang_of(request))
     return web.render(request, "teacher_preview.html", {"job": job, "filename": name, **context}, who=who)

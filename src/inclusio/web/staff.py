@@ -13,6 +13,7 @@ from inclusio.api.routes.batches import submit_batch
 from inclusio.api.routes.jobs import resolve_profile, visible_job
 from inclusio.auth.policy import can_manage_user, job_filter
 from inclusio.errors import RequestInvalid, ReviewUnreviewedFlags
+from inclusio.jobs import request_release
 from inclusio.model.document import Figure
 from inclusio.profiles import list_profiles
 from inclusio.web import session as web
@@ -280,8 +281,7 @@ def review_release(request: Request, job_id: str, csrf_token: Annotated[str, For
     who = web.require_user(request, *STAFF_ROLES)
     svc = web.svc_of(request)
     try:
-        job = review.request_release(svc, visible_job(svc, who, job_id), who,
-                                     accept_unreviewed=accept_unreviewed == "yes")
+        job = request_release(svc, visible_job(svc, who, job_id), who, accept_unreviewed=accept_unreviewed == "yes")
     except ReviewUnreviewedFlags as refused:
         n = refused.details.get("flagged_blocks", 0)
         return RedirectResponse(f"/web/review/{job_id}?refused={n}#release-h", status_code=303)

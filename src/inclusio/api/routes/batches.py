@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import JSONResponse
 
-from inclusio.api.routes.jobs import learner_profile, parse_outputs, resolve_profile, submit_job
+from inclusio import jobs
+from inclusio.api.routes.jobs import learner_profile, parse_outputs, resolve_profile
 from inclusio.api.schemas import AUTH_ERRORS, BatchView, errors
 from inclusio.api.services import Caller, Svc
 from inclusio.api.uploads import display_name, store_document, store_zip_members
@@ -77,8 +78,8 @@ def submit_batch(svc: Svc, who: Caller,
     accepted = [(fname, item) for fname, item in received if not isinstance(item, InclusioError)]
     for fname, item in sorted(accepted, key=lambda pair: -pair[1].size):
         for learner_id, institution, chosen in targets:
-            submit_job(svc, who, item, filename=fname, profile=chosen, outputs=wanted, learner_id=learner_id,
-                       institution=institution, batch_id=batch.id)
+            jobs.submit(svc, item, filename=fname, profile=chosen, outputs=wanted, owner_id=who.id,
+                        institution=institution or who.institution, learner_id=learner_id, batch_id=batch.id)
     if rejected:
         svc.store.set_batch_rejected(batch.id, rejected)
     view = BatchView.of(svc.store.get_batch(batch.id), svc.store.list(JobFilter(batch_id=batch.id), limit=100_000))

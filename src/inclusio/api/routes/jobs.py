@@ -13,6 +13,7 @@ from fastapi import APIRouter, File, Form, Header, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 
+from inclusio import jobs
 from inclusio.api.file_responses import output_file_response
 from inclusio.api.schemas import AUTH_ERRORS, ErrorResponse, JobAccepted, JobView, errors
 from inclusio.api.services import Caller, Services, Svc
@@ -23,12 +24,10 @@ from inclusio.errors import (
     JobNotFound,
     ProfileInvalid,
     ProfileNotFound,
-    QueueUnavailable,
     RequestInvalid,
 )
 from inclusio.profiles import ALL_OUTPUTS, Profile, load_profile, with_reading
 from inclusio.profiles.reading import parse_reading_json
-from inclusio.store.files import StoredOriginal
 from inclusio.store.models import Job
 
 log = logging.getLogger("inclusio.api")
@@ -74,32 +73,6 @@ def learner_profile(svc: Services, who: Principal, learner: str) -> tuple[str, s
                                          "d'abord (PUT /users/{id}/profile)."),
                              details={"learner": user.id})
     return user.id, user.institution, resolve_profile(svc, stored.profile_id)
-
-
-def submit_job(svc: Services, who: Principal, stored: StoredOriginal, *, filename: str, profile: Profile,
-               outputs: list[str] | None, learner_id: str | None = None, institution: str | None = None,
-               batch_id: str | None = None, reading: dict[str, Any] | None = None) -> Job:
-    """Create the job row and put it on the queue of its kind; ``queue.unavailable`` if the broker is down.
-
-    ``reading``: the learner's reading adjustments (validated by the caller with ``with_reading``).
-    """
-    from workers.celery_app import job_kind
-
-    kind = job_kind(outputs or list(profile.outputs), engine=svc.settings.engine,
-                    adaptation_level=profile.adaptation.level)
-    job = svc.store.create(profile_id=profile.id, filename=filename, input_sha256=stored.sha256,
-                           input_path=stored.relpath, input_bytes=stored.size, outputs=outputs, owner_id=who.id,
-                           learner_id=learner_id, institution=institution or who.institution, batch_id=batch_id,
-                           kind=kind, reading=reading)
-    try:
-        svc.send(kind, job.id)
-    except Exception as exc:  # noqa: BLE001 - the broker is down or refused the message
-        log.exception("could not enqueue job %s", job.id)
-        error = QueueUnavailable(details={"reason": type(exc).__name__})
-        svc.store.finish(job.id, status="failed", errors=[{"stage": "job", **error.to_dict()}],
-                         message=error.message)
-        raise error from exc
-    return job
 
 
 def parse_reading(raw: str | None) -> dict[str, Any] | None:
@@ -153,8 +126,9 @@ def submit(svc: Svc, who: Caller,
     # Starlette has spooled the part to a temporary file; copy it in chunks, never whole.
     stored = store_document(svc.files, file.file, max_bytes=svc.settings.max_upload_bytes,
                             filename=display_name(file.filename))
-    job = submit_job(svc, who, stored, filename=display_name(file.filename), profile=chosen, outputs=wanted,
-                     learner_id=learner_id, institution=institution, reading=adjustments)
+    job = jobs.submit(svc, stored, filename=display_name(file.filename), profile=chosen, outputs=wanted,
+                      owner_id=who.id, institution=institution or who.institution, learner_id=learner_id,
+                      reading=adjustments)
     return JSONResponse(JobAccepted(id=job.id, status="queued",
                                     links={"self": f"/jobs/{job.id}", "events": f"/jobs/{job.id}/events"}
                                     ).model_dump(), status_code=202, headers={"Location": f"/jobs/{job.id}"})
@@ -266,4 +240,4 @@ def job_events(svc: Svc, who: Caller, job_id: str, request: Request,
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
 
-__all__ = ["ErrorResponse", "router", "submit_job", "resolve_profile", "parse_outputs", "learner_profile"]
+__all__ = ["ErrorResponse", "router", "resolve_profile", "parse_outputs", "learner_profile"]

@@ -14,6 +14,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from inclusio import jobs
 from inclusio.api import review
 from inclusio.api.file_responses import document_json_headers
 from inclusio.api.routes.jobs import visible_job
@@ -111,6 +112,6 @@ def regenerate(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: Blo
                      "is not reviewed, unless accept_unreviewed is true")
 def release(svc: Svc, who: StaffCaller, job_id: str, body: ReleaseRequest | None = None) -> JSONResponse:
     accept = body is not None and body.accept_unreviewed
-    job = review.request_release(svc, visible_job(svc, who, job_id), who, accept_unreviewed=accept)
+    job = jobs.request_release(svc, visible_job(svc, who, job_id), who, accept_unreviewed=accept)
     view = JobView.of(job, review=review.flag_counts(svc.files, job))
     return JSONResponse(view.model_dump(), status_code=202, headers={"Location": f"/jobs/{job.id}"})

@@ -14,7 +14,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 
-from inclusio.api.routes.jobs import parse_outputs, parse_reading, resolve_profile, submit_job, visible_job
+from inclusio import jobs
+from inclusio.api.routes.jobs import parse_outputs, parse_reading, resolve_profile, visible_job
 from inclusio.api.schemas import AUTH_ERRORS, JobAccepted, ShareView, errors
 from inclusio.api.services import Caller, Services, Svc
 from inclusio.api.uploads import display_name, store_document
@@ -103,7 +104,8 @@ def request_version(svc: Services, who: Principal, share: Share, *, profile: Pro
             raise RequestInvalid(exc.message, message_fr=exc.message_fr,
                                  details={"field": "reading", **exc.details}) from exc
     stored = StoredOriginal(sha256=share.input_sha256, size=share.input_bytes, relpath=share.input_path)
-    return submit_job(svc, who, stored, filename=share.filename, profile=chosen, outputs=outputs, reading=reading)
+    return jobs.submit(svc, stored, filename=share.filename, profile=chosen, outputs=outputs, owner_id=who.id,
+                       institution=who.institution, reading=reading)
 
 
 @router.post("/shares", status_code=201, response_model=ShareView,
