@@ -10,7 +10,7 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from inclusio.adapt.definitions import TO_DEFINE, find_definition, flag_undefined, is_term
+from inclusio.adapt.definitions import TO_DEFINE, find_definition, flag_undefined, is_term, known_variant
 from inclusio.adapt.engine import adapt_document
 from inclusio.adapt.key_points import key_points
 from inclusio.config import Settings
@@ -91,6 +91,9 @@ def test_verbs_and_imperatives_are_not_glossary_terms() -> None:
     assert is_term("hypoténuse", "L'hypoténuse et la sinusoïde ne servent pas ici.", "fr")
     assert is_term("chlorophylle", "On appelle chlorophylle le pigment vert.", "fr")
     assert not is_term("evaporating", "Water keeps evaporating.", "en")
+    # One entry per noun: the plural of a term already in the glossary is not a second term.
+    assert known_variant("chloroplastes", ["chloroplaste"]) and known_variant("chloroplaste", ["chloroplastes"])
+    assert not known_variant("stroma", ["stomates"])
 
 
 def test_the_glossary_defines_from_the_document_or_flags_for_the_staff(tmp_path: Path) -> None:

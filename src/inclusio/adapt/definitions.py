@@ -95,6 +95,15 @@ def is_term(word: str, sentence: str, lang: str) -> bool:
     return not (token.pos_ == "ADJ" and token.dep_ == "amod")  # "organismes chlorophylliens"
 
 
+def known_variant(term: str, known: Iterable[str]) -> bool:
+    """Whether the singular or the plural of ``term`` is already in ``known`` ("chloroplaste"/"chloroplastes")."""
+    lower = term.lower()
+    variants = {lower + "s", lower + "x"}
+    if lower.endswith(("s", "x")) and len(lower) > 4:
+        variants.add(lower[:-1])
+    return any(k.lower() in variants for k in known)
+
+
 def _clean(definition: str) -> str:
     """One clause, at most :data:`MAX_DEFINITION_WORDS` words, cut at a word boundary, capitalised, with a period."""
     text = " ".join(definition.split()).strip(" ,:;")

@@ -32,7 +32,7 @@ from pydantic import BaseModel, Field
 from inclusio.adapt.acronyms import Acronym
 from inclusio.adapt.batching import Unit
 from inclusio.adapt.context import AdaptContext
-from inclusio.adapt.definitions import find_definition, flag_undefined, is_term
+from inclusio.adapt.definitions import find_definition, flag_undefined, is_term, known_variant
 from inclusio.adapt.remote import BatchedPass, ProgressFn, fallback_flag, run_batched
 from inclusio.analysis.verify import Verdict, verify
 from inclusio.model.document import Document, GlossaryEntry, Heading, PageMarker
@@ -173,8 +173,9 @@ def apply_glossary(doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym
         key = term.lower()
         if key in entries:
             continue
-        if term not in settings.course_terms and not is_term(term, context.get(key, term), lang):
-            continue  # "calculez", "arrondissez-la": verbs are not glossary terms
+        if term not in settings.course_terms and (not is_term(term, context.get(key, term), lang)
+                                                  or known_variant(term, entries)):
+            continue  # "calculez", "arrondissez-la": verbs are not glossary terms; one entry per noun
         found = find_definition(out, term)
         origin = "course" if term in settings.course_terms else ("document" if found else "frequency")
         entries[key] = GlossaryEntry(term=term, definition=found[0] if found else None, lang=out.lang,
