@@ -247,7 +247,7 @@ def regenerate_block(doc: Document, block_id: str, kind: str, profile: Any, sett
     again (the rules look for definitions in the text they are given). Returns the new
     adaptation, or None when the pass makes nothing for this block (the old one is removed).
     """
-    from inclusio.adapt.engine import adapt_document
+    from inclusio.pipeline.spine import adapt_source
 
     _kind(kind, REGENERABLE)
     block = _block(doc, block_id)
@@ -263,7 +263,7 @@ def regenerate_block(doc: Document, block_id: str, kind: str, profile: Any, sett
     shared = shared_view(doc)  # the model (and its answer cache) never sees the uploader's file name
     mini = Document(title=shared.title, lang=doc.lang, source=shared.source, resources=resources,
                     blocks=[*([heading.model_copy(update={"adaptations": []})] if heading else []), target])
-    result = adapt_document(mini, _narrowed(profile, kind), settings)
+    result = adapt_source(mini, _narrowed(profile, kind), settings)  # the job's adapt stage, on one block
     fresh = result.document.find(block_id).adaptation(kind)
     block.adaptations = [a for a in block.adaptations if a.kind != kind] + ([fresh] if fresh else [])
     return fresh

@@ -110,12 +110,10 @@ def draft_pairs(doc: Document, kind: str) -> list[dict[str, Any]]:
 
 def teacher_preview(svc: Any, stored: Any, filename: str, lang: str) -> dict[str, Any]:
     """Everything the preview page shows, for the stored original ``stored``."""
-    from inclusio.adapt.engine import adapt_document
     from inclusio.analysis.audit import audit_document
-    from inclusio.analysis.easy_read_rules import check_rules
-    from inclusio.analysis.readability import score_document
     from inclusio.converters.base import ConvertContext
     from inclusio.converters.registry import convert
+    from inclusio.pipeline.spine import adapt_source, analyse_source
     from inclusio.profiles import load_profile
     from inclusio.web.i18n import translator
 
@@ -123,17 +121,17 @@ def teacher_preview(svc: Any, stored: Any, filename: str, lang: str) -> dict[str
     settings = svc.settings
     path = svc.files.original_path(stored.relpath)
     doc = convert(path, ConvertContext.from_settings(settings, filename))
-    scores = score_document(doc)
+    scores, rules = analyse_source(doc, quality_checks=True)  # the job's analyse stage
     chart, rows = chart_data(scores, t("untitled_section"))
     for row in rows:
         row["title"] = row["title"] or t("whole_document")
-    hard, more = hard_blocks(doc, check_rules(doc), t)
+    hard, more = hard_blocks(doc, rules, t)
     audit = audit_document(doc)
     easy = load_profile("easy-read", settings.profiles_dir)
     easy = easy.model_copy(update={"glossary": easy.glossary.model_copy(update={"enabled": False}),
                                    "summaries": easy.summaries.model_copy(update={"enabled": False}),
                                    "images": easy.images.model_copy(update={"generate": False})})
     offline = settings.model_copy(update={"engine": "offline"})
-    drafted = adapt_document(doc, easy, offline).document
+    drafted = adapt_source(doc, easy, offline).document  # the job's adapt stage, offline
     return {"chart": chart, "score_rows": rows, "hard": hard, "hard_more": more, "audit": audit,
             "pairs": draft_pairs(drafted, easy.adaptation.level)}

@@ -52,8 +52,8 @@ def readability_of(svc: Services, path: Any, sha256: str, filename: str) -> Docu
     The converted Document is cached on disk only for originals the service keeps anyway (a job
     uses them), so a preview leaves no copy of a document nobody submitted.
     """
-    from inclusio.analysis.readability import score_document
     from inclusio.model import Document
+    from inclusio.pipeline.spine import analyse_source
 
     key = conversion_key(svc.settings)
     cache: OrderedDict[str, DocumentReadability] = svc.preview_cache.setdefault("readability", OrderedDict())
@@ -70,7 +70,7 @@ def readability_of(svc: Services, path: Any, sha256: str, filename: str) -> Docu
         doc = convert_shared(path, filename, svc.settings)  # no uploader's name in the shared cache
         if svc.store.jobs_using_original(sha256) > 0:
             svc.files.write_atomic(doc_path, doc.to_json(indent=None).encode("utf-8"))
-    scores = score_document(doc)
+    scores, _ = analyse_source(doc, quality_checks=False)  # the job's analyse stage, readability only
     cache[sha256 + key] = scores
     while len(cache) > PREVIEW_CACHE_SIZE:
         cache.popitem(last=False)
