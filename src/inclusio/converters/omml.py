@@ -96,6 +96,28 @@ def _group(text: str) -> str:
     return text if re.fullmatch(r"\d+(?:[.,]\d+)?|[^\W\d_]", text) else f"({text})"
 
 
+def _nary(el: Any) -> tuple[str, str]:
+    """An n-ary operator (sum, product, integral...) with its limits, as (MathML, linear text)."""
+    op = _prop(el, "naryPr", "chr", _NARY_DEFAULT) or _NARY_DEFAULT
+    sub, sub_t = _row(_child(el, "sub"))
+    sup, sup_t = _row(_child(el, "sup"))
+    body, body_t = _row(_child(el, "e"))
+    has_sub = bool(sub_t.strip()) and _prop(el, "naryPr", "subHide") not in ("1", "on", "true")
+    has_sup = bool(sup_t.strip()) and _prop(el, "naryPr", "supHide") not in ("1", "on", "true")
+    mo = f'<mo largeop="true">{_esc(op)}</mo>'
+    under = _prop(el, "naryPr", "limLoc") == "undOvr" or op in "∑∏∐⋃⋂"
+    if has_sub and has_sup:
+        script = f"<munderover>{mo}{sub}{sup}</munderover>" if under else f"<msubsup>{mo}{sub}{sup}</msubsup>"
+    elif has_sub:
+        script = f"<munder>{mo}{sub}</munder>" if under else f"<msub>{mo}{sub}</msub>"
+    elif has_sup:
+        script = f"<mover>{mo}{sup}</mover>" if under else f"<msup>{mo}{sup}</msup>"
+    else:
+        script = mo
+    linear = op + (f"_{_group(sub_t)}" if has_sub else "") + (f"^{_group(sup_t)}" if has_sup else "")
+    return f"<mrow>{script}{body}</mrow>", f"{linear} {body_t}"
+
+
 def _element(el: Any, *, as_identifier: bool = False) -> tuple[str, str]:  # noqa: C901, PLR0911, PLR0912
     """One OMML element as (MathML, linear text)."""
     tag = el.tag.split("}")[-1] if isinstance(el.tag, str) else ""
@@ -147,24 +169,7 @@ def _element(el: Any, *, as_identifier: bool = False) -> tuple[str, str]:  # noq
         return (f"<mrow>{open_mo}{inner}{close_mo}</mrow>",
                 f"{begin}{separator.join(p[1] for p in parts)}{end}")
     if tag == "nary":
-        op = _prop(el, "naryPr", "chr", _NARY_DEFAULT) or _NARY_DEFAULT
-        sub, sub_t = _row(_child(el, "sub"))
-        sup, sup_t = _row(_child(el, "sup"))
-        body, body_t = _row(_child(el, "e"))
-        has_sub = bool(sub_t.strip()) and _prop(el, "naryPr", "subHide") not in ("1", "on", "true")
-        has_sup = bool(sup_t.strip()) and _prop(el, "naryPr", "supHide") not in ("1", "on", "true")
-        mo = f'<mo largeop="true">{_esc(op)}</mo>'
-        under = _prop(el, "naryPr", "limLoc") == "undOvr" or op in "∑∏∐⋃⋂"
-        if has_sub and has_sup:
-            script = f"<munderover>{mo}{sub}{sup}</munderover>" if under else f"<msubsup>{mo}{sub}{sup}</msubsup>"
-        elif has_sub:
-            script = f"<munder>{mo}{sub}</munder>" if under else f"<msub>{mo}{sub}</msub>"
-        elif has_sup:
-            script = f"<mover>{mo}{sup}</mover>" if under else f"<msup>{mo}{sup}</msup>"
-        else:
-            script = mo
-        linear = op + (f"_{_group(sub_t)}" if has_sub else "") + (f"^{_group(sup_t)}" if has_sup else "")
-        return f"<mrow>{script}{body}</mrow>", f"{linear} {body_t}"
+        return _nary(el)
     if tag == "func":
         name, name_t = _row(_child(el, "fName"), as_identifier=True)
         arg, arg_t = _row(_child(el, "e"))

@@ -241,9 +241,18 @@ class AudioWriter:
                 path.unlink(missing_ok=True)
             raise
 
+        return self._checked_outputs(ctx, synth, sections, voice_lang, full_path, full_samples / sample_rate,
+                                     sample_rate, timing_sections, artifacts)
+
+    @staticmethod
+    def _checked_outputs(ctx: RenderContext, synth: Synthesizer, sections: list[SpeechSection],
+                         voice_lang: dict[str, str], full_path: Path, duration_s: float, sample_rate: int,
+                         timing_sections: list[dict[str, Any]], artifacts: list[Artifact]) -> list[Artifact]:
+        """The MP3's checks (as warnings on the ``mp3`` artifact), the timings file, and every artifact."""
+        rate_wpm = ctx.profile.speech.rate_wpm
         ctx.progress(0.99, "Audio: checks")
         words = sum(len(u.text.split()) for section in sections for u in section.units)
-        checks = check_mp3(full_path, expected_s=full_samples / sample_rate, words=words, rate_wpm=rate_wpm)
+        checks = check_mp3(full_path, expected_s=duration_s, words=words, rate_wpm=rate_wpm)
         for section, artifact in zip(timing_sections, artifacts, strict=True):
             # Truncation of each section file; silences and rate are already judged on the full file.
             checks += [w for w in check_mp3(artifact.path, expected_s=section["duration_s"], words=0,
@@ -252,7 +261,7 @@ class AudioWriter:
         voice_for = getattr(synth, "voice_for", None)
         timings = {
             "version": _TIMINGS_VERSION, "file": full_path.name, "sample_rate": sample_rate,
-            "duration_s": round(full_samples / sample_rate, 3), "rate_wpm": rate_wpm,
+            "duration_s": round(duration_s, 3), "rate_wpm": rate_wpm,
             "engine": getattr(synth, "name", type(synth).__name__),
             "voices": {lang: voice_for(lang) if voice_for else lang for lang in sorted(set(voice_lang.values()))},
             "clip_times": "relative to the section file; add the section's start_s for the full file",

@@ -80,8 +80,13 @@ ul, ol {{
   padding-left: 1.5em;
 }}
 li {{ margin-bottom: {_num(r.paragraph_spacing_em * 0.4)}em; }}
-blockquote {{
-  margin: 0 0 {_num(r.paragraph_spacing_em)}em 0;
+""" + _blocks_css(r.paragraph_spacing_em, r.text_align, colors.link)
+
+
+def _blocks_css(spacing: float, align: str, link: str) -> str:
+    """The rules for quotes, code, figures, tables, notes, formulas, page breaks and the parallel layout."""
+    return f"""blockquote {{
+  margin: 0 0 {_num(spacing)}em 0;
   padding-left: 1em;
   border-left: 0.25em solid currentColor;
 }}
@@ -92,7 +97,7 @@ pre {{
   font-size: 0.95em;
 }}
 figure {{
-  margin: 0 0 {_num(r.paragraph_spacing_em)}em 0;
+  margin: 0 0 {_num(spacing)}em 0;
 }}
 figure img {{
   max-width: 100%;
@@ -105,11 +110,11 @@ figcaption {{ margin-top: 0.5em; }}
 }}
 table {{
   border-collapse: collapse;
-  margin-bottom: {_num(r.paragraph_spacing_em)}em;
+  margin-bottom: {_num(spacing)}em;
   max-width: 100%;
 }}
 caption {{
-  text-align: {r.text_align};
+  text-align: {align};
   font-weight: bold;
   margin-bottom: 0.5em;
 }}
@@ -117,11 +122,11 @@ th, td {{
   border: 0.06em solid currentColor;
   padding: 0.3em 0.5em;
   vertical-align: top;
-  text-align: {r.text_align};
+  text-align: {align};
 }}
 th {{ font-weight: bold; }}
 aside {{
-  margin: 0 0 {_num(r.paragraph_spacing_em)}em 0;
+  margin: 0 0 {_num(spacing)}em 0;
   padding: 0.5em 1em;
   border-left: 0.25em solid currentColor;
 }}
@@ -150,7 +155,7 @@ aside {{
   overflow-wrap: break-word;
 }}
 .parallel-translation {{
-  border-left: 0.2em solid {colors.link};
+  border-left: 0.2em solid {link};
   padding-left: 0.75em;
 }}
 .heading-translation {{

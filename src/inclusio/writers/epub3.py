@@ -144,6 +144,19 @@ def _safe_name(key: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "-", key)[:80] or "image"
 
 
+def _nest_headings(blocks: list[Any], file_name: str, renderer: FragmentRenderer, toc_roots: list[_TocNode],
+                   stack: list[_TocNode]) -> None:
+    """Add the headings of one file to the TOC, nested by output level (``stack``: the open entries)."""
+    for block in blocks:
+        if not isinstance(block, Heading):
+            continue
+        node = _TocNode(block.text.strip(), f"{file_name}#{renderer.anchor(block)}", renderer.heading_level(block))
+        while stack and stack[-1].level >= node.level:
+            stack.pop()
+        (stack[-1].children if stack else toc_roots).append(node)
+        stack.append(node)
+
+
 class Epub3Writer:
     """Writes ``<basename>.epub`` (artifact ``epub``). See the module docstring for what it contains.
 
@@ -206,25 +219,7 @@ class Epub3Writer:
             if author.strip():
                 book.add_author(author.strip())
 
-        css_text = profile_css(ctx.profile)
-        embedded, not_installed = fonts_to_embed(ctx.profile)
-        for family in embedded:
-            css_text = font_face_css(family, "../fonts") + css_text
-            for face in family.faces:
-                book.add_item(epub.EpubItem(uid=f"font-{_safe_name(face.path.stem)}", file_name=f"fonts/{face.path.name}",
-                                            media_type="font/otf", content=face.path.read_bytes()))
-            book.add_item(epub.EpubItem(uid=f"font-licence-{_safe_name(family.name)}",
-                                        file_name=f"fonts/{_safe_name(family.name)}-LICENCE.txt",
-                                        media_type="text/plain", content=family.licence_file.read_bytes()))
-        for name in not_installed:
-            self.warnings.append({"code": "font.not_installed", "severity": "info", "block_id": None,
-                                  "message": f"The font {name} named by the profile is not installed on the "
-                                             "server, so it is not embedded (see docs/outputs.md)."})
-        if read_along:
-            css_text += active_class_css(ctx.profile.reading.colors.text)
-        css = epub.EpubItem(uid="style-profile", file_name="style/inclusio.css", media_type="text/css",
-                            content=css_text.encode("utf-8"))
-        book.add_item(css)
+        css = self._style(book, ctx)
 
         files: list[Any] = []
         parts: list[OverlayPart] = []
@@ -258,15 +253,7 @@ class Epub3Writer:
             if chunk.heading is None:
                 toc_roots.append(_TocNode(words["start"] if has_headings else title, file_name, 1))
                 stack = []
-            for block in chunk.blocks:
-                if not isinstance(block, Heading):
-                    continue
-                node = _TocNode(block.text.strip(), f"{file_name}#{renderer.anchor(block)}",
-                                renderer.heading_level(block))
-                while stack and stack[-1].level >= node.level:
-                    stack.pop()
-                (stack[-1].children if stack else toc_roots).append(node)
-                stack.append(node)
+            _nest_headings(chunk.blocks, file_name, renderer, toc_roots, stack)
 
         for lang in sorted(renderer.parallel_langs - {doc.lang}):  # the translations beside the text
             book.add_metadata("DC", "language", lang)
@@ -275,17 +262,8 @@ class Epub3Writer:
                                          media_type=resource.media_type,
                                          content=safe_image_data(resource.media_type, resource.data)))
 
-        glossary_item = None
-        if glossary:
-            glossary_body = renderer.glossary(glossary)
-            glossary_item = epub.EpubHtml(uid="glossary", title=words["glossary"], file_name="glossary.xhtml",
-                                          lang=doc.lang)
-            glossary_item.content = (
-                f'<html><head></head><body><section epub:type="glossary" role="doc-glossary" '
-                f'aria-labelledby="glossary-title"><h1 id="glossary-title">{esc(words["glossary"])}</h1>'
-                f"{glossary_body}</section></body></html>").encode()
-            glossary_item.add_item(css)
-            book.add_item(glossary_item)
+        glossary_item = self._glossary_item(book, renderer, glossary, words, doc.lang, css) if glossary else None
+        if glossary_item is not None:
             toc_roots.append(_TocNode(words["glossary"], "glossary.xhtml", 1))
 
         overlays: list[Overlay] = []
@@ -306,6 +284,48 @@ class Epub3Writer:
             self._package(book, ctx, files, toc_roots, words, css, glossary_item, doc)
         ctx.progress(1.0, "EPUB: done")
         return ctx.out_dir / f"{ctx.basename}.epub"
+
+    def _style(self, book: Any, ctx: RenderContext) -> Any:
+        """The profile's style sheet (with the embedded fonts' faces and the read-along class), added to ``book``."""
+        from ebooklib import epub
+
+        read_along = wants_read_along(ctx.profile)
+        css_text = profile_css(ctx.profile)
+        embedded, not_installed = fonts_to_embed(ctx.profile)
+        for family in embedded:
+            css_text = font_face_css(family, "../fonts") + css_text
+            for face in family.faces:
+                book.add_item(epub.EpubItem(uid=f"font-{_safe_name(face.path.stem)}", file_name=f"fonts/{face.path.name}",
+                                            media_type="font/otf", content=face.path.read_bytes()))
+            book.add_item(epub.EpubItem(uid=f"font-licence-{_safe_name(family.name)}",
+                                        file_name=f"fonts/{_safe_name(family.name)}-LICENCE.txt",
+                                        media_type="text/plain", content=family.licence_file.read_bytes()))
+        for name in not_installed:
+            self.warnings.append({"code": "font.not_installed", "severity": "info", "block_id": None,
+                                  "message": f"The font {name} named by the profile is not installed on the "
+                                             "server, so it is not embedded (see docs/outputs.md)."})
+        if read_along:
+            css_text += active_class_css(ctx.profile.reading.colors.text)
+        css = epub.EpubItem(uid="style-profile", file_name="style/inclusio.css", media_type="text/css",
+                            content=css_text.encode("utf-8"))
+        book.add_item(css)
+        return css
+
+    @staticmethod
+    def _glossary_item(book: Any, renderer: FragmentRenderer, glossary: list[Any], words: dict[str, str],
+                       lang: str, css: Any) -> Any:
+        """The glossary's page, added to ``book``."""
+        from ebooklib import epub
+
+        glossary_body = renderer.glossary(glossary)
+        glossary_item = epub.EpubHtml(uid="glossary", title=words["glossary"], file_name="glossary.xhtml", lang=lang)
+        glossary_item.content = (
+            f'<html><head></head><body><section epub:type="glossary" role="doc-glossary" '
+            f'aria-labelledby="glossary-title"><h1 id="glossary-title">{esc(words["glossary"])}</h1>'
+            f"{glossary_body}</section></body></html>").encode()
+        glossary_item.add_item(css)
+        book.add_item(glossary_item)
+        return glossary_item
 
     def _overlays(self, book: Any, files: list[Any], parts: list[OverlayPart], doc: Document, ctx: RenderContext,
                   renderer: FragmentRenderer, work_dir: Path) -> list[Overlay]:
