@@ -1,0 +1,44 @@
+"""The job's stage list (pipeline/spine.py): its order, and each stage reading only what is there before it.
+
+What the stages do is tested through ``run_job`` (test_run_job.py, test_stage_reuse.py); this checks the
+declarations the driver and a new stage's author rely on.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from inclusio.pipeline.spine import JobState, RenderStage, job_stages
+
+JOB_ARGUMENTS = {"input_path", "profile", "out_dir", "settings", "given", "document_cache", "accepted_unreviewed"}
+
+
+def test_the_stages_come_in_the_spine_order_with_one_render_stage_per_output() -> None:
+    stages = job_stages(["html", "report", "epub", "mp3"])
+    assert [s.name for s in stages] == ["convert", "analyse", "adapt", "verify", "render.html", "render.epub",
+                                        "render.mp3", "validate"]
+    renders = [s for s in stages if isinstance(s, RenderStage)]
+    # the three writers share the render bar, in thirds, in order
+    assert [s.span() for s in renders] == [(0.0, 1 / 3), (1 / 3, 1 / 3), (2 / 3, 1 / 3)]
+    assert [s.name for s in job_stages(["report"])] == ["convert", "analyse", "adapt", "verify", "validate"]
+
+
+def test_each_stage_reads_only_what_the_job_or_an_earlier_stage_gives() -> None:
+    fields = {f.name for f in dataclasses.fields(JobState)}
+    available = set(JOB_ARGUMENTS)
+    for stage in job_stages(["epub", "html", "json", "report"]):
+        missing = [name for name in stage.inputs if name not in available]
+        assert not missing, f"{stage.name} reads {missing} before any stage writes it"
+        for name in stage.outputs:
+            root = name.split(".")[0]
+            assert root in ("report", "result") or name in fields, f"{stage.name} writes {name}: no JobState field"
+        available |= set(stage.outputs)
+        assert stage.progress_stage in ("convert", "analyse", "adapt", "render", "validate"), stage.name
+
+
+def test_a_stage_reported_under_another_comes_after_it() -> None:
+    names: list[str] = []
+    for stage in job_stages(["html"]):
+        if stage.report_as is not None:
+            assert stage.report_as in names, f"{stage.name} reports under {stage.report_as}, which has not run"
+        names.append(stage.name)
