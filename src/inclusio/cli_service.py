@@ -42,10 +42,10 @@ def batch(
     timeout: Annotated[float, typer.Option(help="Stop following after this many seconds.")] = 24 * 3600,
 ) -> None:
     """Submit every document of FOLDER to the queue as one batch, and follow it with a progress bar."""
-    from inclusio.api.routes.jobs import parse_outputs
-    from inclusio.api.uploads import store_document
     from inclusio.jobs import Submitter, submit
+    from inclusio.jobs.inputs import parse_outputs
     from inclusio.jobs.queue import job_kind, sender_for
+    from inclusio.jobs.uploads import store_document
     from inclusio.profiles import load_profile
     from inclusio.store.accounts import UserStore
     from inclusio.store.db import JobFilter, JobStore

@@ -15,9 +15,8 @@ from inclusio.jobs.enqueue import (
     release_gate,
     release_stalled,
     request_release,
-    store_original,
     submit,
 )
 
 __all__ = ["Submitter", "execute", "fail_dead_job", "fail_dead_release", "release", "release_gate",
-           "release_stalled", "request_release", "store_original", "submit"]
+           "release_stalled", "request_release", "submit"]

@@ -15,7 +15,7 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from inclusio.auth.policy import Principal
 from inclusio.config import Settings
@@ -40,19 +40,12 @@ class Submitter:
     users: Any = None
 
 
-def store_original(files: FileStore, source: BinaryIO, *, max_bytes: int, filename: str | None = None) -> StoredOriginal:
-    """Stream ``source`` into the store (size limit, sha256), refusing what the converters cannot read."""
-    from inclusio.converters.registry import detect
-
-    return files.save_original(source, max_bytes=max_bytes, check=lambda path: detect(path, filename))
-
-
 def submit(svc: Any, stored: StoredOriginal, *, filename: str, profile: Any, outputs: list[str] | None,
            owner_id: str | None, institution: str | None, learner_id: str | None = None,
            batch_id: str | None = None, reading: dict[str, Any] | None = None) -> Job:
     """Create the job row and put it on the queue of its kind; ``queue.unavailable`` if the broker is down.
 
-    ``stored``: the original, stored with :func:`store_original`. ``reading``: the learner's reading
+    ``stored``: the original, stored with :func:`inclusio.jobs.uploads.store_document`. ``reading``: the learner's reading
     adjustments (validated by the caller with ``with_reading``).
     """
     kind = job_kind(outputs or list(profile.outputs), engine=svc.settings.engine,

@@ -9,18 +9,13 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from inclusio.api.routes.jobs import (
-    get_artifact,
-    job_events,
-    parse_outputs,
-    resolve_profile,
-    visible_job,
-)
+from inclusio.api.routes.jobs import get_artifact, job_events
 from inclusio.api.routes.people import client_address, throttle_of
-from inclusio.api.uploads import display_name, store_document
 from inclusio.auth.policy import share_scope
 from inclusio.errors import AuthInvalid, AuthLocked, AuthThrottled, RequestInvalid
 from inclusio.jobs import release_stalled, submit
+from inclusio.jobs.inputs import parse_outputs, resolve_profile, visible_job
+from inclusio.jobs.uploads import display_name, store_document
 from inclusio.profiles import list_profiles, with_reading
 from inclusio.store.db import JobFilter
 from inclusio.store.files import StoredOriginal

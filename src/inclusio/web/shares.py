@@ -1,5 +1,5 @@
 """Shared documents on the pages: teachers share and stop sharing; a student asks for an adapted version of
-a shared document in one step (the API's :mod:`inclusio.api.routes.shares` does the work)."""
+a shared document in one step (:mod:`inclusio.jobs.shares` does the work, as for the API)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
-from inclusio.api.routes.jobs import parse_outputs
-from inclusio.api.routes.shares import request_version, share_document, stop_sharing, visible_share
 from inclusio.errors import RequestInvalid
+from inclusio.jobs.inputs import parse_outputs
+from inclusio.jobs.shares import request_version, share_document, stop_sharing, visible_share
 from inclusio.web import session as web
 from inclusio.web.i18n import TEXT
 from inclusio.web.pages import reading_overrides

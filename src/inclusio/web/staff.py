@@ -9,13 +9,14 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from inclusio.api import review
 from inclusio.api.file_responses import picture_response
-from inclusio.api.routes.batches import submit_batch
-from inclusio.api.routes.jobs import resolve_profile, visible_job
 from inclusio.auth.policy import can_manage_user, job_filter
 from inclusio.errors import RequestInvalid, ReviewUnreviewedFlags
 from inclusio.jobs import request_release
+from inclusio.jobs.batches import submit_batch
+from inclusio.jobs.inputs import resolve_profile, visible_job
 from inclusio.model.document import Figure
 from inclusio.profiles import list_profiles
+from inclusio.store.db import JobFilter
 from inclusio.web import session as web
 from inclusio.web.i18n import TEXT, translator
 from inclusio.web.pages import job_state, release_state, release_text
@@ -118,16 +119,16 @@ def staff_batch(request: Request, csrf_token: Annotated[str, Form()] = "",
     wanted = list(dict.fromkeys([*(outputs or ["epub", "html", "report"]), "json"]))
     uploads = [f for f in files or [] if f.filename]
     zip_file = archive if archive is not None and archive.filename else None
-    answer = submit_batch(svc, who, files=uploads or None, archive=zip_file,
-                          profile=profile if target != "cohort" else None,
-                          learners=",".join(learners or []) if target == "cohort" else None,
-                          outputs=",".join(wanted), name=name or None)
-    import json
-
-    body = json.loads(bytes(answer.body))
+    batch = submit_batch(svc, who, uploads=[(f.filename, f.file) for f in uploads],
+                         archive=(zip_file.filename, zip_file.file) if zip_file is not None else None,
+                         profile=profile if target != "cohort" else None,
+                         learners=",".join(learners or []) if target == "cohort" else None,
+                         outputs=",".join(wanted), name=name or None)
+    rejected = list(batch.rejected or [])
+    made = len(svc.store.list(JobFilter(batch_id=batch.id), limit=100_000))
     t = translator(web.lang_of(request))
-    return _staff_page(request, who, notice=t("batch_done", name=body["name"], jobs=len(body["jobs"]),
-                                              rejected=len(body["rejected"])), rejected=body["rejected"])
+    return _staff_page(request, who, notice=t("batch_done", name=batch.name, jobs=made, rejected=len(rejected)),
+                       rejected=rejected)
 
 
 @router.post("/web/staff/cohort")

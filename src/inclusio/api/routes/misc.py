@@ -13,8 +13,8 @@ from inclusio.analysis.readability import DocumentReadability
 from inclusio.api.routes.jobs import resolve_profile
 from inclusio.api.schemas import AUTH_ERRORS, Health, ProfileInfo, errors
 from inclusio.api.services import Caller, Services, Svc, optional_principal
-from inclusio.api.uploads import display_name, sniff
 from inclusio.errors import Forbidden
+from inclusio.jobs.uploads import display_name, sniff
 from inclusio.pipeline.job import conversion_key
 from inclusio.profiles import Profile, list_profiles
 

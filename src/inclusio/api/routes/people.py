@@ -8,7 +8,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from inclusio.api.routes.jobs import resolve_profile
 from inclusio.api.schemas import (
     AUTH_ERRORS,
     AuditView,
@@ -23,6 +22,7 @@ from inclusio.api.schemas import (
 from inclusio.api.services import Caller, Services, StaffCaller, Svc
 from inclusio.auth.policy import Principal, can_manage_user, may_create_user, require
 from inclusio.errors import Forbidden, UserNotFound
+from inclusio.jobs.inputs import resolve_profile
 from inclusio.store.erasure import erase_user_data
 from inclusio.store.models import User
 from inclusio.store.throttle import Throttle, check_password

@@ -17,9 +17,9 @@ from pydantic import BaseModel, Field
 from inclusio import jobs
 from inclusio.api import review
 from inclusio.api.file_responses import document_json_headers
-from inclusio.api.routes.jobs import visible_job
 from inclusio.api.schemas import AUTH_ERRORS, JobView, errors
 from inclusio.api.services import Caller, StaffCaller, Svc
+from inclusio.jobs.inputs import visible_job
 from inclusio.model.document import Adaptation
 
 router = APIRouter(tags=["review"])
@@ -93,7 +93,7 @@ def approve(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: BlockK
              responses=errors(400, 404, 422, *AUTH_ERRORS),
              summary="Staff: run the adaptation pass again on this block only (a new, unreviewed draft)")
 def regenerate(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: BlockKind) -> ReviewedAdaptation:
-    from inclusio.api.routes.jobs import resolve_profile
+    from inclusio.jobs.inputs import resolve_profile
 
     job = visible_job(svc, who, job_id)
     profile = resolve_profile(svc, job.profile_id)
