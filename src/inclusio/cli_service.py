@@ -24,7 +24,26 @@ err_console = Console(stderr=True)
 users_app = typer.Typer(help="Local accounts (students, teachers, staff, admins).", no_args_is_help=True)
 db_app = typer.Typer(help="The service database (migrations).", no_args_is_help=True)
 
-DOCUMENT_SUFFIXES = (".pdf", ".pptx", ".docx")
+
+def batch_documents(folder: Path) -> tuple[list[Path], list[Path]]:
+    """``(documents, skipped)`` of ``folder`` (not recursive): a document ends with a suffix of the
+    converter registry; ``skipped`` are the other files (hidden files such as ``.DS_Store`` are ignored)."""
+    from inclusio.converters.registry import accepted_suffixes
+
+    if not folder.is_dir():
+        return [], []
+    suffixes = accepted_suffixes()
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    return [p for p in files if p.suffix.lower() in suffixes], [p for p in files if p.suffix.lower() not in suffixes]
+
+
+def _say_skipped(skipped: list[Path]) -> None:
+    from inclusio.converters.registry import formats_label
+
+    for path in skipped:
+        err_console.print(f"[yellow]skipped[/] {escape(path.name)}: not an accepted format "
+                          f"({escape(formats_label('en'))}) / ignoré : format non pris en charge "
+                          f"({escape(formats_label('fr'))})")
 
 
 def _fail(error: InclusioError) -> typer.Exit:
@@ -34,7 +53,8 @@ def _fail(error: InclusioError) -> typer.Exit:
 
 
 def batch(
-    folder: Annotated[Path, typer.Argument(help="Folder of documents (PDF, PPTX, DOCX; not recursive).")],
+    folder: Annotated[Path, typer.Argument(help="Folder of documents (every format of the converter registry: PDF, "
+                                                "PPTX, DOCX, ODT, ODP, HTML, Markdown; not recursive).")],
     profile: Annotated[str, typer.Option("--profile", "-p", help="Profile for every document.")],
     to: Annotated[str | None, typer.Option("--to", help="Comma-separated outputs (default: the profile's).")] = None,
     owner: Annotated[str | None, typer.Option("--as", help="User name the jobs belong to.")] = None,
@@ -57,10 +77,13 @@ def batch(
         wanted = parse_outputs(to)
     except InclusioError as exc:
         raise _fail(exc) from exc
-    paths = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES) \
-        if folder.is_dir() else []
+    paths, skipped = batch_documents(folder)
+    _say_skipped(skipped)
     if not paths:
-        err_console.print(f"No PDF, PPTX or DOCX file in {escape(str(folder))}. / Aucun fichier PDF, PPTX ou DOCX.")
+        from inclusio.converters.registry import formats_label
+
+        err_console.print(f"No document ({escape(formats_label('en'))}) in {escape(str(folder))}. / Aucun document "
+                          f"({escape(formats_label('fr'))}).")
         raise typer.Exit(3)
     store = JobStore.from_settings(settings)
     store.migrate()
@@ -92,7 +115,8 @@ def batch(
         except InclusioError as exc:
             raise _fail(exc) from exc
     console.print(f"batch {batch_row.id}: {len(paths) - rejected} job(s) queued on '{kind}'"
-                  + (f", {rejected} file(s) refused" if rejected else ""))
+                  + (f", {rejected} file(s) refused" if rejected else "")
+                  + (f", {len(skipped)} file(s) skipped (not an accepted format)" if skipped else ""))
     if not follow:
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn

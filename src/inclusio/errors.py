@@ -64,10 +64,12 @@ class InputEmpty(InputError):
 class InputUnsupported(InputError):
     code = "input.unsupported"
     http_status = 415
-    default_message = ("This file type is not supported. Save the document as PDF, PPTX or DOCX "
-                       "and upload it again.")
-    default_message_fr = ("Ce type de fichier n'est pas pris en charge. Enregistrez le document en PDF, "
-                          "PPTX ou DOCX, puis déposez-le de nouveau.")
+    # The formats are named by ``converters.registry.unsupported_error()``, which raises this error;
+    # this default (never raised by the registry) does not list them, so it cannot fall out of date.
+    default_message = ("This file type is not supported. Save the document in one of the formats the upload "
+                       "page lists and upload it again.")
+    default_message_fr = ("Ce type de fichier n'est pas pris en charge. Enregistrez le document dans l'un des "
+                          "formats indiqués sur la page de dépôt, puis déposez-le de nouveau.")
 
 
 class InputCorrupt(InputError):

@@ -13,6 +13,7 @@ import pytest
 from inclusio.converters.base import ConvertContext
 from inclusio.converters.registry import convert, detect
 from inclusio.errors import InputCorrupt, InputEmpty, InputEncrypted, InputTooLarge, InputUnsupported
+from inclusio.model import Document
 
 
 def ctx(path: Path) -> ConvertContext:
@@ -133,3 +134,88 @@ def test_too_many_pages_is_too_large(corpus_dir: Path) -> None:
         convert(path, ConvertContext(filename=path.name, max_pages=3))
     with pytest.raises(InputTooLarge):
         convert(corpus_dir / "slides-fr-web-course.pptx", ConvertContext(filename="s.pptx", max_pages=10))
+
+
+class _EpubConverter:
+    """A fake extra format, registered only inside a test: one class plus one registry line."""
+
+    name = "epub"
+    media_types = ("application/epub+zip",)
+    suffixes = (".epub",)
+    label = "EPUB"
+
+    def sniff(self, path: Path, head: bytes) -> bool:
+        return head.startswith(b"PK") and b"application/epub+zip" in head[:100]
+
+    def convert(self, path: Path, ctx: ConvertContext) -> Document:
+        raise AssertionError("not called")
+
+
+def test_every_format_of_the_registry_is_offered_to_pages_batch_and_messages() -> None:
+    from inclusio.converters import registry
+
+    assert registry.accepted_suffixes() == (".pdf", ".pptx", ".docx", ".odt", ".odp", ".html", ".htm", ".md",
+                                            ".markdown", ".mdown", ".mkd")
+    accept = registry.accept_attribute().split(",")
+    assert accept[:3] == [".pdf", ".pptx", ".docx"] and "application/pdf" in accept and "text/markdown" in accept
+    assert registry.formats_label("fr") == "PDF, PPTX, DOCX, ODT, ODP, HTML ou Markdown"
+    assert registry.formats_label("en") == "PDF, PPTX, DOCX, ODT, ODP, HTML or Markdown"
+
+
+def test_a_format_added_by_one_registry_line_is_accepted_everywhere(monkeypatch: pytest.MonkeyPatch,
+                                                                   tmp_path: Path) -> None:
+    from inclusio.cli_service import batch_documents
+    from inclusio.converters import registry
+
+    monkeypatch.setattr(registry, "CONVERTERS", (*registry.CONVERTERS, _EpubConverter()))
+    assert registry.accepted_formats()[-1] == "epub"
+    assert ".epub" in registry.accepted_suffixes()
+    assert ".epub" in registry.accept_attribute().split(",")
+    assert "application/epub+zip" in registry.accept_attribute().split(",")
+    assert registry.formats_label("en").endswith("Markdown or EPUB")
+    (tmp_path / "livre.epub").write_bytes(b"PK\x03\x04mimetypeapplication/epub+zip")
+    (tmp_path / "tableur.xlsx").write_bytes(b"PK\x03\x04")
+    assert batch_documents(tmp_path) == ([tmp_path / "livre.epub"], [tmp_path / "tableur.xlsx"])
+    # The refusal of an unknown file names the new format too, in both languages.
+    path = tmp_path / "notes.txt"
+    path.write_text("Du texte, rien de plus.\n", encoding="utf-8")
+    with pytest.raises(InputUnsupported) as err:
+        detect(path)
+    assert "EPUB" in err.value.message and "EPUB" in err.value.message_fr
+    assert err.value.details["accepted"][-1] == "epub"
+
+
+def test_the_upload_pages_offer_the_registry_formats_in_the_pages_language(monkeypatch: pytest.MonkeyPatch,
+                                                                          tmp_path: Path) -> None:
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from inclusio.api.app import create_app
+    from inclusio.config import Settings
+    from inclusio.converters import registry
+    from inclusio.store.accounts import UserStore
+    from inclusio.store.db import JobStore
+    from inclusio.web.session import LANG_COOKIE
+
+    monkeypatch.setattr(registry, "CONVERTERS", (*registry.CONVERTERS, _EpubConverter()))
+    settings = Settings(data_dir=tmp_path / "data")
+    client = TestClient(create_app(settings, enqueue=lambda _kind, _job: None))
+    store = JobStore.from_settings(settings)
+    UserStore(store.engine).create_user("prof-formats", role="teacher", institution="default",
+                                        password="mot-de-passe-1")
+    store.dispose()
+    sign_in = client.get("/web/sign-in").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', sign_in)
+    assert csrf, sign_in[:300]
+    signed = client.post("/web/sign-in", data={"username": "prof-formats", "password": "mot-de-passe-1",
+                                                "csrf_token": csrf.group(1)}, follow_redirects=False)
+    assert signed.status_code == 303, signed.text[:300]
+    page = client.get("/web/teacher").text
+    accepts = re.findall(r'<input type="file" id="(?:file|share-file)" name="file"[^>]*accept="([^"]+)"', page)
+    assert len(accepts) == 2 and all(value == registry.accept_attribute() for value in accepts), accepts
+    assert ".epub" in accepts[0].split(",") and ".odt" in accepts[0].split(",")
+    assert "Document (PDF, PPTX, DOCX, ODT, ODP, HTML, Markdown ou EPUB)" in page
+    client.cookies.set(LANG_COOKIE, "en")
+    english = client.get("/web/teacher").text
+    assert "Document (PDF, PPTX, DOCX, ODT, ODP, HTML, Markdown or EPUB)" in english

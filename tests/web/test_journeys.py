@@ -138,7 +138,7 @@ def test_student_journey(browser: Any, server: Server, shots: Path, tmp_path: Pa
     assert page.get_by_label("Dyslexie").is_checked()
 
     # Request an adapted version of an upload, without audio (faster), and follow it.
-    page.get_by_label("Document (PDF, PPTX, DOCX, ODT, Markdown)").set_input_files(
+    page.get_by_label("Document (PDF, PPTX, DOCX, ODT, ODP, HTML ou Markdown)").set_input_files(
         str(SAMPLES / "handout-water-cycle-en.docx"))
     page.get_by_label("Audio (MP3)").uncheck()
     page.get_by_role("button", name="Demander la version adaptée").click()
@@ -180,7 +180,7 @@ def test_teacher_journey(browser: Any, server: Server, shots: Path, tmp_path: Pa
     sign_in(page, server, "teacher1")
     assert page.url.endswith("/web/teacher")
     check_page(page, shots, "teacher-upload")
-    page.get_by_label("Document (PDF, PPTX, DOCX, ODT, Markdown)").set_input_files(
+    page.get_by_label("Document (PDF, PPTX, DOCX, ODT, ODP, HTML ou Markdown)").set_input_files(
         str(SAMPLES / "cours-photosynthese-fr.pdf"))
     page.get_by_label("Profil de la conversion").select_option("easy-read")
     page.get_by_role("button", name="Analyser et convertir").click()
@@ -224,7 +224,7 @@ def test_teacher_journey(browser: Any, server: Server, shots: Path, tmp_path: Pa
     page.get_by_role("button", name="Partager", exact=True).click()
     page.wait_for_load_state()
     assert page.locator("p.notice").inner_text() == "Document « La photosynthèse » partagé avec vos étudiant·e·s."
-    page.get_by_label("Document à partager (PDF, PPTX, DOCX, ODT, Markdown)").set_input_files(
+    page.get_by_label("Document à partager (PDF, PPTX, DOCX, ODT, ODP, HTML ou Markdown)").set_input_files(
         str(SAMPLES / "diaporama-cellule-fr.pptx"))
     page.get_by_label("Cours : intitulé ou code (facultatif)").fill("BIO-102")
     page.get_by_role("button", name="Partager", exact=True).click()

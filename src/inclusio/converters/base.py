@@ -47,6 +47,10 @@ class Converter(Protocol):
 
     name: str
     media_types: tuple[str, ...]
+    suffixes: tuple[str, ...]
+    """File name endings (lower case, with the dot) offered by the upload pages and ``inclusio batch``."""
+    label: str
+    """Human name of the format(s), the same in French and English (``"ODT, ODP"``)."""
 
     def sniff(self, path: Path, head: bytes) -> bool: ...
 

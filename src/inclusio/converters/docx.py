@@ -102,6 +102,8 @@ class DocxConverter:
 
     name = "docx"
     media_types = (MEDIA_TYPE,)
+    suffixes = (".docx",)
+    label = "DOCX"
 
     def sniff(self, path: Path, head: bytes) -> bool:
         """A zip archive with ``word/document.xml`` (the extension is not trusted)."""

@@ -122,6 +122,8 @@ class HtmlConverter:
 
     name = "html"
     media_types = (MEDIA_TYPE, "application/xhtml+xml")
+    suffixes = (".html", ".htm")
+    label = "HTML"
 
     def sniff(self, path: Path, head: bytes) -> bool:
         """``<!doctype html`` or ``<html`` at the start (the extension is not trusted)."""

@@ -62,6 +62,8 @@ class MarkdownConverter:
 
     name = "markdown"
     media_types = (MEDIA_TYPE,)
+    suffixes = SUFFIXES
+    label = "Markdown"
 
     def sniff(self, path: Path, head: bytes) -> bool:
         """UTF-8 text with Markdown structure, or UTF-8 text named ``*.md`` (see the module docstring)."""

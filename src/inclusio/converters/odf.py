@@ -136,6 +136,8 @@ class OdfConverter:
 
     name = "odf"
     media_types = (ODT, ODP)
+    suffixes = (".odt", ".odp")
+    label = "ODT, ODP"
 
     def sniff(self, path: Path, head: bytes) -> bool:
         """A zip whose ``mimetype`` member says ODF text or presentation."""

@@ -289,6 +289,8 @@ class PdfConverter:
 
     name = "pdf"
     media_types = ("application/pdf",)
+    suffixes = (".pdf",)
+    label = "PDF"
 
     def sniff(self, path: Path, head: bytes) -> bool:
         """True when the header ``%PDF-`` is in the first kilobyte (the spec tolerates junk before it)."""

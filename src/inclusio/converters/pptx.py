@@ -103,6 +103,8 @@ class PptxConverter:
 
     name = "pptx"
     media_types = (MEDIA_TYPE,)
+    suffixes = (".pptx",)
+    label = "PPTX"
 
     def sniff(self, path: Path, head: bytes) -> bool:
         """A zip archive with ``ppt/presentation.xml`` (the extension is not trusted)."""

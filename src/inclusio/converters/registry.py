@@ -1,6 +1,8 @@
 """Picks the converter for a file by its content (never by its extension alone).
 
-Adding a format = one converter module + one line in :data:`CONVERTERS`.
+Adding a format = one converter module + one line in :data:`CONVERTERS`. The converter declares its
+``name``, ``suffixes``, ``media_types`` and ``label``; the upload pages' ``accept=`` lists, their labels,
+``inclusio batch`` and the ``input.unsupported`` messages all read them from here.
 
 Content rules: PDF by ``%PDF-``; PPTX and DOCX by their zip members (``ppt/presentation.xml``,
 ``word/document.xml``); ODT/ODP by the zip's ``mimetype`` member; HTML by ``<!doctype html`` or
@@ -35,7 +37,6 @@ CONVERTERS: tuple[Converter, ...] = (
 )
 """Every known format, asked in this order."""
 _MARKDOWN = CONVERTERS[-1]
-_DISPLAY = {"odf": "ODT, ODP", "markdown": "Markdown"}
 
 HEAD_BYTES = 4096
 
@@ -43,6 +44,43 @@ HEAD_BYTES = 4096
 def accepted_formats() -> list[str]:
     """Names of the formats the registry accepts (``["pdf", "pptx", "docx", "odf", "html", "markdown"]``)."""
     return [converter.name for converter in CONVERTERS]
+
+
+def accepted_suffixes() -> tuple[str, ...]:
+    """Every file name ending the registry's converters declare (``(".pdf", ".pptx", ...)``), in order."""
+    return tuple(suffix for converter in CONVERTERS for suffix in converter.suffixes)
+
+
+def accepted_media_types() -> tuple[str, ...]:
+    """Every MIME type the registry's converters declare, in order."""
+    return tuple(media_type for converter in CONVERTERS for media_type in converter.media_types)
+
+
+def accept_attribute() -> str:
+    """The HTML ``accept=`` value of the upload fields: the suffixes, then the MIME types."""
+    return ",".join((*accepted_suffixes(), *accepted_media_types()))
+
+
+def formats_label(lang: str = "en") -> str:
+    """The accepted formats for people: ``"PDF, PPTX, ..., HTML or Markdown"`` (``ou`` in French)."""
+    labels = [converter.label for converter in CONVERTERS]
+    if len(labels) < 2:
+        return "".join(labels)
+    return f"{', '.join(labels[:-1])} {'or' if lang == 'en' else 'ou'} {labels[-1]}"
+
+
+def unsupported_error(filename: str | None = None) -> InputUnsupported:
+    """``input.unsupported`` naming the accepted formats in both languages."""
+    details: dict[str, object] = {"accepted": accepted_formats()}
+    if filename:
+        details["file"] = filename
+    return InputUnsupported(
+        f"This file type is not supported (accepted: {formats_label('en')}). Save the document as one of these "
+        "and upload it again.",
+        message_fr=(f"Ce type de fichier n'est pas pris en charge (formats acceptés : {formats_label('fr')}). "
+                    "Enregistrez le document dans l'un de ces formats, puis déposez-le de nouveau."),
+        details=details,
+    )
 
 
 def detect(path: Path, filename: str | None = None) -> Converter:
@@ -66,14 +104,7 @@ def detect(path: Path, filename: str | None = None) -> Converter:
         return _MARKDOWN
     if head.startswith(ZIP_MAGIC) and member_names(path) is None:
         raise InputCorrupt(details={"reason": "unreadable zip archive"})
-    formats = ", ".join(_DISPLAY.get(name, name.upper()) for name in accepted_formats())
-    raise InputUnsupported(
-        f"This file type is not supported (accepted: {formats}). Save the document as one of these "
-        "and upload it again.",
-        message_fr=(f"Ce type de fichier n'est pas pris en charge (formats acceptés : {formats}). "
-                    "Enregistrez le document dans l'un de ces formats, puis déposez-le de nouveau."),
-        details={"accepted": accepted_formats()},
-    )
+    raise unsupported_error()
 
 
 def convert(path: Path, ctx: ConvertContext) -> Document:

@@ -150,7 +150,7 @@ TEXT: dict[str, tuple[str, str]] = {
                      "settings apply to inclusio's pages."),
     "request_title": ("Demander une version adaptée", "Request an adapted version"),
     "request_upload": ("Déposer un document", "Upload a document"),
-    "file_label": ("Document (PDF, PPTX, DOCX, ODT, Markdown)", "Document (PDF, PPTX, DOCX, ODT, Markdown)"),
+    "file_label": ("Document ({formats})", "Document ({formats})"),
     "or_shared": ("ou choisir un document que le service handicap a préparé pour moi",
                   "or choose a document disability services prepared for me"),
     "shared_none": ("Aucun document préparé pour moi", "No document prepared for me"),
@@ -241,8 +241,7 @@ TEXT: dict[str, tuple[str, str]] = {
                    "le cours et le nom du fichier.",
                    "The students of your institution find it under “Shared by your teachers” and request a "
                    "version adapted to their profile. They see only the title, the course and the file name."),
-    "share_file": ("Document à partager (PDF, PPTX, DOCX, ODT, Markdown)",
-                   "Document to share (PDF, PPTX, DOCX, ODT, Markdown)"),
+    "share_file": ("Document à partager ({formats})", "Document to share ({formats})"),
     "share_pick": ("ou un de mes documents déjà déposés", "or one of the documents I already uploaded"),
     "share_doc_title": ("Titre vu par les étudiant·e·s (facultatif)", "Title students see (optional)"),
     "share_course": ("Cours : intitulé ou code (facultatif)", "Course: name or code (optional)"),

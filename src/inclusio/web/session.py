@@ -42,6 +42,7 @@ from inclusio.api.security import content_security_policy
 from inclusio.api.services import Services, services
 from inclusio.auth.policy import Principal
 from inclusio.auth.secret import sign
+from inclusio.converters.registry import accept_attribute, formats_label
 from inclusio.errors import Forbidden, InclusioError, RequestInvalid
 from inclusio.profiles.reading import page_prefs
 from inclusio.store.accounts import token_digest
@@ -184,7 +185,8 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     css = inline_css({":root": reading_css(reading_prefs(request)), **context.pop("page_css", {})})
     values = {"lang": lang, "other_lang": "en" if lang == "fr" else "fr", "t": translator(lang),
               "csrf": token, "who": who if who is not None else current_user(request),
-              "path": request.url.path, "inline_css": Markup(css), "csp_nonce": nonce, **context}
+              "path": request.url.path, "inline_css": Markup(css), "csp_nonce": nonce,
+              "accepted_files": accept_attribute(), "formats": formats_label(lang), **context}
     response = TEMPLATES.TemplateResponse(request, template, values, status_code=status)
     response.headers["Content-Security-Policy"] = content_security_policy(services(request).settings,
                                                                           style_nonce=nonce if css else None)

@@ -18,6 +18,7 @@ from inclusio.api.file_responses import output_file_response
 from inclusio.api.schemas import AUTH_ERRORS, ErrorResponse, JobAccepted, JobView, errors
 from inclusio.api.services import Caller, Svc
 from inclusio.auth.policy import job_filter
+from inclusio.converters.registry import formats_label
 from inclusio.errors import (
     ArtifactNotFound,
     JobNotFound,
@@ -39,7 +40,7 @@ SSE_KEEPALIVE_SECONDS = 15.0
              responses=errors(400, 404, 413, 415, 422, 503, *AUTH_ERRORS),
              summary="Submit one document for a profile (or for a learner, with their stored profile)")
 def submit(svc: Svc, who: Caller,
-           file: Annotated[UploadFile, File(description="PDF, PPTX or DOCX")],
+           file: Annotated[UploadFile, File(description=formats_label("en"))],
            profile: Annotated[str | None, Form(description="profile id, see GET /profiles")] = None,
            learner: Annotated[str | None, Form(description="staff: a learner's id or user name; their "
                                                           "stored profile is used")] = None,

@@ -13,6 +13,7 @@ from inclusio.analysis.readability import DocumentReadability
 from inclusio.api.routes.jobs import resolve_profile
 from inclusio.api.schemas import AUTH_ERRORS, Health, ProfileInfo, errors
 from inclusio.api.services import Caller, Services, Svc, optional_principal
+from inclusio.converters.registry import formats_label
 from inclusio.errors import Forbidden
 from inclusio.jobs.uploads import display_name, sniff
 from inclusio.pipeline.job import conversion_key
@@ -81,7 +82,7 @@ def readability_of(svc: Services, path: Any, sha256: str, filename: str) -> Docu
              responses=errors(400, 413, 415, 422, *AUTH_ERRORS),
              summary="Readability of a document per section, at once (the file is not kept)")
 def preview_readability(svc: Svc, _who: Caller,
-                        file: Annotated[UploadFile, File(description="PDF, PPTX or DOCX")]) -> DocumentReadability:
+                        file: Annotated[UploadFile, File(description=formats_label("en"))]) -> DocumentReadability:
     with svc.files.spooled(file.file, max_bytes=svc.settings.max_upload_bytes) as (path, sha, _size):
         return readability_of(svc, path, sha, display_name(file.filename))
 

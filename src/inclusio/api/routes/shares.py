@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse, Response
 from inclusio.api.schemas import AUTH_ERRORS, JobAccepted, ShareView, errors
 from inclusio.api.services import Caller, Svc
 from inclusio.auth.policy import Principal, can_manage_share, share_scope
+from inclusio.converters.registry import formats_label
 from inclusio.jobs.inputs import parse_outputs, parse_reading, resolve_profile
 from inclusio.jobs.shares import (
     MAX_COURSE,
@@ -39,7 +40,7 @@ def view(who: Principal, share: Share) -> ShareView:
              summary="Teachers and staff: share a document (an upload, or one of your jobs' originals) with "
                      "the students of your institution")
 def share(svc: Svc, who: Caller,
-           file: Annotated[UploadFile | None, File(description="PDF, PPTX, DOCX... (or give 'job')")] = None,
+           file: Annotated[UploadFile | None, File(description=f"{formats_label('en')} (or give 'job')")] = None,
            job: Annotated[str | None, Form(max_length=64, description="one of your jobs: its original is "
                                                                      "shared, with no new upload")] = None,
            title: Annotated[str | None, Form(max_length=MAX_TITLE, description="what students see "
