@@ -146,12 +146,14 @@ def _purge_sql_broker(url: str, job_ids: set[str]) -> int:
 def _purge_redis(url: str, job_ids: set[str]) -> int:
     import redis
 
-    from workers.celery_app import ALL_QUEUES
-
     client = redis.Redis.from_url(url)
     removed = 0
     try:
-        for queue in ALL_QUEUES:
+        # The job queues are the broker's lists named inclusio.* (inclusio.jobs.queue.QUEUES); found by
+        # name so the store does not import the queue layer above it (no import circle).
+        queues = [key for key in client.scan_iter(match="inclusio.*", count=100)
+                  if client.type(key) in (b"list", "list")]
+        for queue in queues:
             for entry in client.lrange(queue, 0, -1):
                 if _names_a_job(entry, job_ids):
                     removed += int(client.lrem(queue, 0, entry))
