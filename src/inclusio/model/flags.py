@@ -2,7 +2,7 @@
 
 One reading of :attr:`Adaptation.flags` / :attr:`Adaptation.needs_review` shared by the job's
 report, the API (``GET /jobs/{id}``: the unreviewed count), the staff review workspace (flagged
-blocks first), the release gate (:func:`inclusio.api.review.request_release`) and the writers (the
+blocks first), the release gate (:func:`inclusio.jobs.request_release`) and the writers (the
 student's copy says which passages are machine-written and not reviewed).
 
 Only the *latest* adaptation of each kind on a block counts (the one a reader would get); an

@@ -100,7 +100,7 @@ def run_job(
     lists them in ``reused``; progress is reported for every stage all the same.
 
     ``accepted_unreviewed``: a release that staff confirmed with flagged blocks unreviewed (``by``,
-    ``at``, ``flagged_blocks``, see :func:`inclusio.api.review.release_gate`); the report's ``review``
+    ``at``, ``flagged_blocks``, see :func:`inclusio.jobs.release_gate`); the report's ``review``
     section records it and the writers say it in the student's copy.
     """
     wanted = list(outputs) if outputs else list(profile.outputs)
