@@ -23,6 +23,7 @@ from collections.abc import Iterable
 
 from inclusio.adapt.split import has_clause, parse
 from inclusio.model.document import Document, Flag, GlossaryEntry, Heading, PageMarker
+from inclusio.warning_codes import warning_text
 
 TO_DEFINE = "glossary.to_define"
 MAX_DEFINITION_WORDS = 40
@@ -148,10 +149,8 @@ def flag_undefined(entries: Iterable[GlossaryEntry]) -> list[GlossaryEntry]:
     out: list[GlossaryEntry] = []
     for entry in entries:
         if not (entry.definition or "").strip() and not any(f.code == TO_DEFINE for f in entry.flags):
-            flag = Flag(code=TO_DEFINE,
-                        reason=f"'{entry.term}' has no definition: write one (it is not shown to students until then)",
-                        reason_fr=f"« {entry.term} » n'a pas de définition : écrivez-en une (elle n'est pas "
-                                  "montrée aux étudiants d'ici là)")
+            flag = Flag(code=TO_DEFINE, reason=warning_text(TO_DEFINE, "en", term=entry.term),
+                        reason_fr=warning_text(TO_DEFINE, "fr", term=entry.term))
             entry = entry.model_copy(update={"flags": [*entry.flags, flag]})
         out.append(entry)
     return out

@@ -46,42 +46,12 @@ from functools import lru_cache
 from inclusio.analysis import numbers_dates as nd
 from inclusio.analysis.faithfulness import contains_folded, find_entities
 from inclusio.model.document import Flag, GlossaryEntry
+from inclusio.warning_codes import WARNINGS
 
 # -- the catalogue ---------------------------------------------------------------------------------
 
-WARNINGS: dict[str, tuple[str, str]] = {
-    "verify.empty": ("the answer is empty", "la réponse est vide"),
-    "verify.number_changed": ("the number {old} in '{text}' became {new}",
-                              "le nombre {old} dans « {text} » est devenu {new}"),
-    "verify.number_added": ("the number {new} in '{text}' is not in the source",
-                            "le nombre {new} dans « {text} » n'est pas dans la source"),
-    "verify.date_changed": ("the date {old} in '{text}' became {new}",
-                            "la date {old} dans « {text} » est devenue {new}"),
-    "verify.date_added": ("the date {new} in '{text}' is not in the source",
-                          "la date {new} dans « {text} » n'est pas dans la source"),
-    "verify.fact_dropped": ("the {what} {old} ('{text}') is missing", "{what_fr} {old} (« {text} ») a disparu"),
-    "verify.entity_changed": ("the name {old} became {new}", "le nom {old} est devenu {new}"),
-    "verify.entity_added": ("the name {new} is not in the source", "le nom {new} n'est pas dans la source"),
-    "verify.link_added": ("the link {new} is not in the source", "le lien {new} n'est pas dans la source"),
-    "verify.contact_added": ("the e-mail address or phone number {new} is not in the source",
-                             "l'adresse e-mail ou le numéro de téléphone {new} n'est pas dans la source"),
-    "verify.instruction": ("the answer tells the reader to act ('{text}'), the source does not",
-                           "la réponse donne une consigne au lecteur (« {text} »), pas la source"),
-    "verify.invented_words": ("the sentence '{text}' is not in the source ({n} of {total} words found)",
-                              "la phrase « {text} » n'est pas dans la source ({n} mots sur {total} retrouvés)"),
-    "verify.unrelated": ("the answer is unrelated to its source ({n} of {total} words shared)",
-                         "la réponse est sans rapport avec sa source ({n} mots sur {total} en commun)"),
-    "verify.untranslated": ("the term {old} is left untranslated (the glossary gives {new})",
-                            "le terme {old} n'est pas traduit (le glossaire donne {new})"),
-    "verify.too_long": ("the translation is {ratio} times as long as its source",
-                        "la traduction est {ratio} fois plus longue que sa source"),
-    "verify.unverifiable_data": ("values read from the image cannot be checked against the text: {text}",
-                                 "des valeurs lues sur l'image ne peuvent pas être vérifiées dans le texte : {text}"),
-    "adapt.model_fallback": ("the model's answer was not used ({text}); the offline result or the source is shown",
-                             "la réponse du modèle n'a pas été utilisée ({text}) ; le résultat hors ligne ou "
-                             "la source est affiché"),
-}
-"""Every verifier warning code with its English and French reason template (one place)."""
+# The verifier's warning codes and their English and French reason templates live in the one catalogue
+# of warnings, :data:`inclusio.warning_codes.WARNINGS`.
 
 _WHAT = {"number": ("number", "le nombre"), "year": ("year", "l'année"), "date": ("date", "la date"),
          "entity": ("name", "le nom"), "symbol": ("symbol", "le symbole"), "term": ("course term", "le terme")}

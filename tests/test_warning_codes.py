@@ -1,0 +1,97 @@
+"""The catalogue of warning codes: every code emitted in the source is in it, every entry speaks both languages."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from inclusio import errors
+from inclusio.warning_codes import WARNINGS, fields_of, message_for, warning, warning_text
+
+ROOT = Path(__file__).resolve().parents[1]
+CODE = r"""["']([a-z_]+(?:\.[a-z_]+)+)["']"""
+# The ways a warning (or a conversion issue, or a review flag) is emitted in the source, each with its code as
+# a string literal: builder.issue("x.y", ...), self.warn("x.y", ...), _warning("x.y", ...), finding("x.y", ...),
+# warning("x.y", ...), warning_text("x.y", ...), {"code": "x.y", ...}, Flag(code="x.y"), code = "a" if ... else
+# "b", and NAME = "x.y" constants that the same file passes as a code (Flag(code=TO_DEFINE)).
+EMITTERS = [re.compile(rf"""\b(?:issue|warn|_warning|finding|warning|warning_text)\(\s*{CODE}"""),
+            re.compile(rf"""["']code["']\s*:\s*{CODE}"""),
+            re.compile(rf"""\bcode\s*=\s*{CODE}"""),
+            re.compile(rf"""\bcode\s*=\s*["'][^"']+["']\s+if\b[^\n]*\belse\s+{CODE}"""),
+]
+CONSTANT = re.compile(rf"""^([A-Z_]+)\s*=\s*{CODE}\s*$""", re.MULTILINE)
+CALLS = r"(?:issue|warn|_warning|finding|warning|warning_text)"
+
+
+def _error_codes() -> set[str]:
+    return {cls.code for cls in vars(errors).values()
+            if isinstance(cls, type) and issubclass(cls, errors.InclusioError) and "code" in vars(cls)}
+
+
+def emitted_codes() -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for folder in (ROOT / "src" / "inclusio", ROOT / "workers"):
+        for path in folder.rglob("*.py"):
+            if path.name in ("errors.py", "warning_codes.py"):
+                continue
+            text = path.read_text(encoding="utf-8")
+            codes = [match.group(1) for pattern in EMITTERS for match in pattern.finditer(text)]
+            codes += [match.group(2) for match in CONSTANT.finditer(text)
+                      if re.search(rf"\bcode\s*=\s*{match.group(1)}\b|\b{CALLS}\(\s*{match.group(1)}\b", text)]
+            for code in codes:
+                found.setdefault(code, set()).add(str(path.relative_to(ROOT)))
+    return found
+
+
+def test_every_emitted_warning_code_is_in_the_catalogue_or_is_an_error_code() -> None:
+    found = emitted_codes()
+    # The scan finds the warnings it must: one of each kind of emitter.
+    for code in ("pdf.scanned_page", "image.alt_missing", "audio.truncated", "verify.number_changed",
+                 "adapt.facts_missing", "glossary.to_define", "epub.read_along_failed"):
+        assert code in found, code
+    unknown = {code: sorted(paths) for code, paths in found.items()
+               if code not in WARNINGS and code not in _error_codes()}
+    assert not unknown, f"warning codes emitted but missing from inclusio/warning_codes.py: {unknown}"
+
+
+def test_the_scan_catches_a_code_missing_from_the_catalogue() -> None:
+    line = 'self.b.issue("slide.brand_new_problem", "Something new.")'
+    assert [p.search(line).group(1) for p in EMITTERS if p.search(line)] == ["slide.brand_new_problem"]
+    assert "slide.brand_new_problem" not in WARNINGS
+
+
+def test_no_warning_code_is_also_an_error_code() -> None:
+    assert not set(WARNINGS) & _error_codes()
+
+
+@pytest.mark.parametrize("code", sorted(WARNINGS))
+def test_every_entry_has_english_and_french_with_the_same_fields(code: str) -> None:
+    english, french = WARNINGS[code]
+    assert re.fullmatch(r"[a-z_]+(\.[a-z_]+)+", code)
+    assert english.strip() and french.strip() and english != french
+    if code == "verify.fact_dropped":  # the French article comes with its noun ("le nombre", "la date")
+        assert fields_of(english) - {"what"} == fields_of(french) - {"what_fr"}
+    else:
+        assert fields_of(english) == fields_of(french), code
+    values = {name: "X" for name in fields_of(english) | fields_of(french)}
+    assert "{" not in warning_text(code, "en", **values) and "{" not in warning_text(code, "fr", **values)
+
+
+def test_warning_entries_and_messages_in_the_readers_language() -> None:
+    entry = warning("image.alt_missing", block_id="b7", marker="Image sans description")
+    assert entry == {"code": "image.alt_missing", "severity": "warning", "block_id": "b7",
+                     "message": "An image has no alternative text; it is marked 'Image sans description'. "
+                                "Describe it.",
+                     "message_fr": "Une image n'a pas de texte alternatif ; elle est signalée « Image sans "
+                                   "description ». Décrivez-la."}
+    assert message_for(entry, "fr").startswith("Une image") and message_for(entry, "en").startswith("An image")
+    # A warning stored before it had a French text: the catalogue's when the code takes no details...
+    old = {"code": "table.empty", "message": "A table without cells was left out."}
+    assert message_for(old, "fr") == "Un tableau sans cellule a été retiré."
+    # ... its English text when the details are lost.
+    old_detailed = {"code": "pdf.scanned_page", "message": "Page 3 is a scanned image; ..."}
+    assert message_for(old_detailed, "fr") == "Page 3 is a scanned image; ..."
+    with pytest.raises(KeyError):
+        warning_text("no.such_code")
