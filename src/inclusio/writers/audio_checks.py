@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from inclusio.warning_codes import warning_text
+
 TRUNCATION_TOLERANCE_S = 0.25
 LONG_SILENCE_S = 3.0
 SILENCE_DB = -50
@@ -39,8 +41,10 @@ class AudioCheck:
     silences: list[tuple[float, float]] = field(default_factory=list)
 
 
-def _warning(code: str, message: str, severity: str = "warning", **details: Any) -> dict[str, Any]:
-    return {"code": code, "message": message, "severity": severity, **({"details": details} if details else {})}
+def _warning(code: str, fields: dict[str, Any], severity: str = "warning", **details: Any) -> dict[str, Any]:
+    """The warning ``code`` with its catalogue messages (``fields`` fill them in) and its raw ``details``."""
+    return {"code": code, "message": warning_text(code, "en", **fields), "message_fr": warning_text(code, "fr", **fields),
+            "severity": severity, **({"details": details} if details else {})}
 
 
 def analyse_mp3(path: Path, *, min_silence_s: float = LONG_SILENCE_S) -> AudioCheck | None:
@@ -67,23 +71,21 @@ def check_mp3(path: Path, *, expected_s: float, words: int, rate_wpm: int) -> li
     """The warnings for one MP3 whose PCM lasted ``expected_s`` and that reads ``words`` words."""
     check = analyse_mp3(path)
     if check is None:
-        return [_warning("audio.checks_skipped", "ffmpeg is not installed: the audio was not checked "
-                         "(apt-get install ffmpeg).", "info")]
+        return [_warning("audio.checks_skipped", {}, "info")]
     out: list[dict[str, Any]] = []
     if check.decoded_s < expected_s - TRUNCATION_TOLERANCE_S:
-        out.append(_warning("audio.truncated",
-                            f"{path.name} lasts {check.decoded_s:.1f} s once decoded, {expected_s:.1f} s were "
-                            "synthesised: the end may be missing.", file=path.name,
+        out.append(_warning("audio.truncated", {"file": path.name, "decoded_s": f"{check.decoded_s:.1f}",
+                                                "expected_s": f"{expected_s:.1f}"}, file=path.name,
                             decoded_s=round(check.decoded_s, 2), expected_s=round(expected_s, 2)))
     for start, duration in check.silences:
-        out.append(_warning("audio.long_silence",
-                            f"{path.name} is silent for {duration:.1f} s from {start:.1f} s.",
+        out.append(_warning("audio.long_silence", {"file": path.name, "duration_s": f"{duration:.1f}",
+                                                   "start_s": f"{start:.1f}"},
                             file=path.name, start_s=round(start, 2), duration_s=round(duration, 2)))
     if words >= 20 and rate_wpm > 0:
         predicted = words / rate_wpm * 60
         if not predicted / 2 <= check.decoded_s <= predicted * 2:
             out.append(_warning("audio.rate_unexpected",
-                                f"{path.name} lasts {check.decoded_s:.0f} s for {words} words at {rate_wpm} "
-                                f"words per minute (about {predicted:.0f} s expected).", file=path.name,
+                                {"file": path.name, "decoded_s": f"{check.decoded_s:.0f}", "words": words,
+                                 "rate_wpm": rate_wpm, "predicted_s": f"{predicted:.0f}"}, file=path.name,
                                 decoded_s=round(check.decoded_s, 2), predicted_s=round(predicted, 2)))
     return out

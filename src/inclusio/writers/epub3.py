@@ -51,6 +51,7 @@ from inclusio.model.flags import machine_passages, unreviewed_starts
 from inclusio.model.safe_markup import safe_image_data
 from inclusio.model.view import student_glossary
 from inclusio.profiles import Profile
+from inclusio.warning_codes import warning, warning_text
 from inclusio.writers.base import Artifact, RenderContext, writer_failed
 from inclusio.writers.css import profile_css
 from inclusio.writers.fonts import font_face_css, fonts_to_embed
@@ -277,8 +278,8 @@ class Epub3Writer:
                     # read-along, and says so; its metadata then claims no synchronised audio.
                     self.warnings.append({
                         "code": "epub.read_along_failed", "severity": "warning", "block_id": None,
-                        "message": f"The EPUB has no read-along audio: {exc.message}",
-                        "message_fr": f"L'EPUB n'a pas de lecture synchronisée : {exc.message_fr}"})
+                        "message": warning_text("epub.read_along_failed", "en", reason=exc.message),
+                        "message_fr": warning_text("epub.read_along_failed", "fr", reason=exc.message_fr)})
             self.warnings += renderer.warnings
             self._metadata(book, doc, ctx, renderer, has_headings, overlays=overlays, glossary=len(glossary))
             self._package(book, ctx, files, toc_roots, words, css, glossary_item, doc)
@@ -301,9 +302,7 @@ class Epub3Writer:
                                         file_name=f"fonts/{_safe_name(family.name)}-LICENCE.txt",
                                         media_type="text/plain", content=family.licence_file.read_bytes()))
         for name in not_installed:
-            self.warnings.append({"code": "font.not_installed", "severity": "info", "block_id": None,
-                                  "message": f"The font {name} named by the profile is not installed on the "
-                                             "server, so it is not embedded (see docs/outputs.md)."})
+            self.warnings.append(warning("font.not_installed", severity="info", name=name))
         if read_along:
             css_text += active_class_css(ctx.profile.reading.colors.text)
         css = epub.EpubItem(uid="style-profile", file_name="style/inclusio.css", media_type="text/css",

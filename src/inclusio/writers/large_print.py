@@ -24,6 +24,7 @@ from typing import Any
 from inclusio.errors import InclusioError
 from inclusio.model import Document, Resource
 from inclusio.profiles import Profile
+from inclusio.warning_codes import warning
 from inclusio.writers.base import Artifact, RenderContext, writer_failed
 from inclusio.writers.xhtml import (
     FragmentRenderer,
@@ -141,9 +142,7 @@ class LargePrintWriter:
             if complete:
                 break
         else:
-            self.warnings.append({"code": "large_print.truncated", "severity": "warning", "block_id": None,
-                                  "message": "The large-print layout engine stopped before the end of the "
-                                             "document; use the HTML page or the EPUB for the full text."})
+            self.warnings.append(warning("large_print.truncated"))
 
         pdf = pymupdf.open(str(tmp))
         size = body_size_pt(ctx.profile) * 0.8

@@ -48,6 +48,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html import escape
+from typing import Any
 
 from inclusio.model import (
     PARALLEL,
@@ -70,6 +71,7 @@ from inclusio.model import (
 from inclusio.model.view import student_glossary
 from inclusio.profiles import Profile
 from inclusio.text.sentences import split_sentences
+from inclusio.warning_codes import warning
 
 # -- language -------------------------------------------------------------------------------
 
@@ -257,8 +259,7 @@ def drop_empty_headings(blocks: list[Block]) -> tuple[list[Block], list[dict[str
     warnings: list[dict[str, str | None]] = []
     for block in blocks:
         if isinstance(block, Heading) and not clean_text(block.text).strip():
-            warnings.append({"code": "heading.empty", "message": "A heading without text was left out.",
-                             "severity": "info", "block_id": block.id})
+            warnings.append(warning("heading.empty", severity="info", block_id=block.id))
             continue
         kept.append(block)
     return kept, warnings
@@ -368,10 +369,11 @@ class FragmentRenderer:
             self.block_anchors.setdefault(block.id, self._ids[key])
         return self._ids[key]
 
-    def warn(self, code: str, message: str, block: Block | None = None, *, severity: str = "warning") -> None:
-        """Record something the reader loses or that was changed (kept in ``Artifact.warnings``)."""
-        self.warnings.append({"code": code, "message": message, "severity": severity,
-                              "block_id": block.id if block is not None else None})
+    def warn(self, code: str, block: Block | None = None, *, severity: str = "warning", **fields: Any) -> None:
+        """Record something the reader loses or that was changed (kept in ``Artifact.warnings``); the
+        messages come from the catalogue (:mod:`inclusio.warning_codes`), ``fields`` fill them in."""
+        self.warnings.append(warning(code, severity=severity, block_id=block.id if block is not None else None,
+                                     **fields))
 
     def _lang_attr(self, block: Block) -> str:
         """``lang="en"`` (EPUB: and ``xml:lang``) on a block whose language differs from the document's."""
@@ -475,7 +477,7 @@ class FragmentRenderer:
                 if block.adaptations:
                     parts.append(self._summary(block))
             except Exception as exc:  # one bad block must not sink the book (STANDARDS R13)
-                self.warn("render.block_failed", f"Block {block.id} could not be rendered ({exc}).", block)
+                self.warn("render.block_failed", block, block=block.id, reason=exc)
         return "\n".join(p for p in parts if p)
 
     def _unreviewed_note(self) -> str:
@@ -543,9 +545,8 @@ class FragmentRenderer:
     def _heading(self, h: Heading) -> str:
         level = self.heading_level(h)
         if level != h.level:
-            self.warn("heading.level_clamped",
-                      f"Heading '{clean_text(h.text)[:60]}' moved from level {h.level} to {level} "
-                      "so that no heading level is skipped.", h, severity="info")
+            self.warn("heading.level_clamped", h, severity="info", text=clean_text(h.text)[:60], old=h.level,
+                      new=level)
         return f'<h{level} id="{self.anchor(h)}"{self._lang_attr(h)}>{self.text(h, h.text)}</h{level}>'
 
     def _paragraph(self, p: Paragraph) -> str:
@@ -587,7 +588,7 @@ class FragmentRenderer:
     def _table(self, t: Table) -> str:
         rows = [row for row in t.rows if row]
         if not rows:
-            self.warn("table.empty", "A table without cells was left out.", t)
+            self.warn("table.empty", t)
             return f'<p id="{self.anchor(t)}">{esc_lines(t.caption)}</p>' if t.caption else ""
         n_head = self._header_rows(rows)
 
@@ -625,24 +626,21 @@ class FragmentRenderer:
             return clean_text(generated.text).strip()
         if f.caption and f.caption.strip():
             self.images.alt_from_caption += 1
-            self.warn("image.alt_from_caption",
-                      "An image has no alternative text; its caption is used instead. Describe it.", f)
+            self.warn("image.alt_from_caption", f)
             return clean_text(f.caption).strip()
         self.images.placeholder += 1
-        self.warn("image.alt_missing",
-                  f"An image has no alternative text; it is marked '{self.words['no_alt']}'. Describe it.", f)
+        self.warn("image.alt_missing", f, marker=self.words["no_alt"])
         return self.words["no_alt"]
 
     def _figure(self, f: Figure) -> str:
         resource = self.doc.resources.get(f.image) if f.image else None
         parts = [f'<figure id="{self.anchor(f)}"{self._lang_attr(f)}>']
         if resource is not None and resource.media_type not in EPUB_IMAGE_TYPES:
-            self.warn("image.unsupported_format",
-                      f"An image in {resource.media_type} format cannot be shown; only its text is kept.", f)
+            self.warn("image.unsupported_format", f, media_type=resource.media_type)
             resource = None
         if resource is None:
             if f.image and f.image not in self.doc.resources:
-                self.warn("image.missing", f"The image '{f.image}' is missing from the document.", f)
+                self.warn("image.missing", f, image=f.image)
             if not f.decorative:
                 self.images.not_available += 1
                 alt = clean_text(f.alt).strip() if not is_useless_alt(f.alt) else ""
@@ -676,7 +674,7 @@ class FragmentRenderer:
             self.has_mathml = True
             return f'<div id="{self.anchor(m)}" class="formula-block"{self._lang_attr(m)}>{math}</div>'
         if m.mathml:
-            self.warn("formula.mathml_invalid", "A formula's MathML is not well-formed; its text is shown.", m)
+            self.warn("formula.mathml_invalid", m)
         return (f'<p id="{self.anchor(m)}" class="formula-block"{self._lang_attr(m)}>'
                 f'<span class="formula">{esc(m.text)}</span></p>')
 
