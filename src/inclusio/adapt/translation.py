@@ -22,6 +22,7 @@ from inclusio.adapt.context import AdaptContext
 from inclusio.adapt.remote import BatchedPass, ProgressFn, fallback_flag, run_batched
 from inclusio.analysis.verify import verify
 from inclusio.model.document import Adaptation, Document, Heading
+from inclusio.warning_codes import warning_text
 
 PASS_NAME = "translation"
 
@@ -46,10 +47,8 @@ def apply_translation(doc: Document, ctx: AdaptContext, *,
     if ctx.session is None:
         ctx.warnings.append({
             "stage": "adapt", "pass": PASS_NAME, "code": "adapt.translation_unavailable",
-            "message": f"Translation into '{target}' needs the Mistral engine (INCLUSIO_ENGINE=mistral); "
-                       "the glossary and the other adaptations were made offline.",
-            "message_fr": f"La traduction en « {target} » nécessite le moteur Mistral (INCLUSIO_ENGINE=mistral) ; "
-                          "le glossaire et les autres adaptations ont été faits hors ligne."})
+            "message": warning_text("adapt.translation_unavailable", "en", target=target),
+            "message_fr": warning_text("adapt.translation_unavailable", "fr", target=target)})
         return out, {"blocks": 0}
     titles = section_titles(out)
     targets = [b for b in out.blocks if (isinstance(b, Heading) or rewritable(b))

@@ -36,6 +36,7 @@ from inclusio.pipeline.stages import StageRecords, digest, file_sha256
 from inclusio.profiles import Profile
 from inclusio.progress import STAGES, ProgressFn
 from inclusio.store.files import write_atomic
+from inclusio.warning_codes import warning_text
 from inclusio.writers.base import Artifact, RenderContext
 
 log = logging.getLogger("inclusio.pipeline")
@@ -448,12 +449,11 @@ def verify_adapted(doc: Document, profile: Profile, rules_source: Any) -> tuple[
     for block in faith.blocks:
         if block.needs_review:
             missing = ", ".join(item.text for item in block.missing[:5])
+            fields = {"kind": block.adaptation_kind, "block": block.block_id, "missing": missing}
             warnings.append({
                 "stage": "adapt", "code": "adapt.facts_missing", "block_id": block.block_id,
-                "message": f"The {block.adaptation_kind} adaptation of block {block.block_id} lost: {missing}. "
-                           "Check it in review.",
-                "message_fr": f"L'adaptation ({block.adaptation_kind}) du bloc {block.block_id} a perdu : "
-                              f"{missing}. Vérifiez-la à la relecture.",
+                "message": warning_text("adapt.facts_missing", "en", **fields),
+                "message_fr": warning_text("adapt.facts_missing", "fr", **fields),
             })
     return checks, warnings
 
