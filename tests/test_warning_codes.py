@@ -95,3 +95,45 @@ def test_warning_entries_and_messages_in_the_readers_language() -> None:
     assert message_for(old_detailed, "fr") == "Page 3 is a scanned image; ..."
     with pytest.raises(KeyError):
         warning_text("no.such_code")
+
+
+def test_the_api_and_the_job_page_show_warnings_in_the_readers_language(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from inclusio.api.app import create_app
+    from inclusio.config import Settings
+    from inclusio.store.accounts import UserStore
+    from inclusio.store.db import JobStore
+    from inclusio.web.session import LANG_COOKIE
+
+    settings = Settings(data_dir=tmp_path / "data")
+    client = TestClient(create_app(settings, enqueue=lambda _kind, _job: None))
+    store = JobStore.from_settings(settings)
+    teacher = UserStore(store.engine).create_user("prof-warn", role="teacher", institution="default",
+                                                  password="mot-de-passe-1")
+    job = store.create(profile_id="dyslexia", filename="cours.pdf", input_sha256="0" * 64, input_path="x/y",
+                       input_bytes=10, owner_id=teacher.id, institution="default")
+    scanned = {"code": "pdf.scanned_page", "severity": "warning", "block_id": None,
+               "message": warning_text("pdf.scanned_page", "en", page=2),
+               "message_fr": warning_text("pdf.scanned_page", "fr", page=2)}
+    stored_before = {"code": "table.empty", "severity": "warning", "block_id": "b3",
+                     "message": "A table without cells was left out."}
+    store.finish(job.id, status="succeeded", warnings=[scanned, stored_before])
+    store.dispose()
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/web/sign-in").text)
+    assert csrf
+    signed = client.post("/web/sign-in", data={"username": "prof-warn", "password": "mot-de-passe-1",
+                                               "csrf_token": csrf.group(1)}, follow_redirects=False)
+    assert signed.status_code == 303, signed.text[:300]
+    token = client.post("/auth/token", data={"username": "prof-warn", "password": "mot-de-passe-1"})
+    assert token.status_code == 200, token.text[:300]
+    api = client.get(f"/jobs/{job.id}", headers={"Authorization": f"Bearer {token.json()['access_token']}"})
+    assert api.status_code == 200, api.text[:300]
+    warnings = api.json()["warnings"]
+    assert warnings[1]["message_fr"] == "Un tableau sans cellule a été retiré."
+    assert warnings[0]["message_fr"].startswith("La page 2 est une image numérisée")
+    page = client.get(f"/web/jobs/{job.id}").text
+    assert "La page 2 est une image numérisée" in page and "Un tableau sans cellule a été retiré." in page
+    client.cookies.set(LANG_COOKIE, "en")
+    page = client.get(f"/web/jobs/{job.id}").text
+    assert "Page 2 is a scanned image" in page and "A table without cells was left out." in page

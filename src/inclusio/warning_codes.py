@@ -89,10 +89,12 @@ WARNINGS: dict[str, tuple[str, str]] = {
         "La diapositive {slide} n'a pas de titre : un titre a été créé à partir de son numéro pour la navigation ; "
         "donnez un titre à la diapositive."),
     "slide.order_differs": (
-        "On slide {slide} the visual order differs from the file's reading order ({detail}); the visual order "
-        "was used. Check it.",
-        "Sur la diapositive {slide}, l'ordre visuel diffère de l'ordre de lecture du fichier ({detail}) ; l'ordre "
-        "visuel a été utilisé. Vérifiez-le."),
+        "On slide {slide} the visual order (top to bottom, left to right) differs from the file's reading order "
+        "({swapped} of {pairs} pairs of shapes swapped); the visual order was used. Check it, or set the order "
+        "in PowerPoint's selection pane.",
+        "Sur la diapositive {slide}, l'ordre visuel (de haut en bas, de gauche à droite) diffère de l'ordre de "
+        "lecture du fichier ({swapped} paires de formes inversées sur {pairs}) ; l'ordre visuel a été utilisé. "
+        "Vérifiez-le, ou réglez l'ordre dans le volet Sélection de PowerPoint."),
     "slide.object_needs_description": (
         "Slide {slide} has an object ({name}) whose content cannot be read; describe it.",
         "La diapositive {slide} contient un objet ({name}) dont le contenu ne peut pas être lu ; décrivez-le."),
@@ -226,3 +228,14 @@ def message_for(entry: Mapping[str, Any], lang: str) -> str:
     if code in WARNINGS and not fields_of(WARNINGS[code][0]):
         return warning_text(code, lang)
     return str(entry.get("message") or entry.get("reason") or code)
+
+
+def with_messages(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored warning with both messages where the catalogue can give them: an entry recorded with its
+    English text only gets its French one when its code takes no details (details are not stored)."""
+    out = dict(entry)
+    code = str(out.get("code", ""))
+    if code in WARNINGS and not fields_of(WARNINGS[code][0]):
+        out.setdefault("message", warning_text(code, "en"))
+        out.setdefault("message_fr", warning_text(code, "fr"))
+    return out

@@ -7,6 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from inclusio.store.models import AuditEntry, Batch, Job, Share, User
+from inclusio.warning_codes import with_messages
 
 
 class ErrorBody(BaseModel):
@@ -108,7 +109,7 @@ class JobView(BaseModel):
             input=InputInfo(sha256=job.input_sha256, bytes=job.input_bytes), attempts=job.attempts,
             owner_id=job.owner_id, learner_id=job.learner_id, batch_id=job.batch_id,
             created_at=_iso(job.created_at), started_at=_iso(job.started_at), finished_at=_iso(job.finished_at),
-            errors=job.errors or [], warnings=job.warnings or [],
+            errors=job.errors or [], warnings=[with_messages(w) for w in job.warnings or []],
             artifacts={name: ArtifactLink(url=f"/jobs/{job.id}/artifacts/{name}", media_type=rec.get("media_type"),
                                           bytes=rec.get("bytes"))
                        for name, rec in (job.artifacts or {}).items()},

@@ -46,6 +46,7 @@ from inclusio.converters.registry import accept_attribute, formats_label
 from inclusio.errors import Forbidden, InclusioError, RequestInvalid
 from inclusio.profiles.reading import page_prefs
 from inclusio.store.accounts import token_digest
+from inclusio.warning_codes import message_for
 from inclusio.web.i18n import LANGS, translator
 
 SESSION_COOKIE = "inclusio_session"
@@ -186,7 +187,8 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     values = {"lang": lang, "other_lang": "en" if lang == "fr" else "fr", "t": translator(lang),
               "csrf": token, "who": who if who is not None else current_user(request),
               "path": request.url.path, "inline_css": Markup(css), "csp_nonce": nonce,
-              "accepted_files": accept_attribute(), "formats": formats_label(lang), **context}
+              "accepted_files": accept_attribute(), "formats": formats_label(lang), "warning_message": message_for,
+              **context}
     response = TEMPLATES.TemplateResponse(request, template, values, status_code=status)
     response.headers["Content-Security-Policy"] = content_security_policy(services(request).settings,
                                                                           style_nonce=nonce if css else None)
