@@ -93,6 +93,7 @@ from inclusio.model import (
 )
 from inclusio.pymupdf_setup import is_document_error
 from inclusio.pymupdf_setup import load as load_pymupdf
+from inclusio.warning_codes import warning_text
 
 if TYPE_CHECKING:
     import pymupdf as _pymupdf_module
@@ -337,18 +338,15 @@ class _Conversion:
         if doc.needs_pass:
             if not doc.authenticate(""):
                 raise InputEncrypted()
-            self.builder.issue("input.encrypted_empty_password",
-                               "The PDF is encrypted with an empty password; it was opened without one.")
+            self.builder.issue("input.encrypted_empty_password", warning_text("input.encrypted_empty_password"))
         elif (doc.metadata or {}).get("encryption"):
-            self.builder.issue("input.encrypted_empty_password",
-                               "The PDF is encrypted with an empty password; it was opened without one.")
+            self.builder.issue("input.encrypted_empty_password", warning_text("input.encrypted_empty_password"))
         if doc.page_count == 0:
             raise InputCorrupt(details={"reason": "no readable page (truncated or damaged file)"})
         if doc.page_count > self.ctx.max_pages:
             raise InputTooLarge(details={"pages": doc.page_count, "limit": self.ctx.max_pages})
         if doc.is_repaired:
-            self.builder.issue("input.repaired",
-                               "The PDF's structure was damaged and has been repaired; check that nothing is missing.")
+            self.builder.issue("input.repaired", warning_text("input.repaired"))
 
     def _toc(self) -> dict[int, list[tuple[int, str]]]:
         by_page: dict[int, list[tuple[int, str]]] = {}
@@ -387,8 +385,7 @@ class _Conversion:
             self.ocr_lines[pno] = lines
             height = page_box(self.doc.load_page(pno)).height
             stats.account(lines, height)
-            self.builder.issue("pdf.scanned_page", f"Page {pno + 1} is a scanned image; its text was recognised "
-                               "by OCR (Tesseract) and may contain errors.", source=ref)
+            self.builder.issue("pdf.scanned_page", warning_text("pdf.scanned_page", page=pno + 1), source=ref)
         if failures and len(failures) == len(pages) and stats.text_pages == 0 \
                 and any(isinstance(f, OcrUnavailable) for f in failures):
             raise ToolMissing(

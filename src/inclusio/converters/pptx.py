@@ -56,6 +56,7 @@ from inclusio.model import (
     Table,
     TableCell,
 )
+from inclusio.warning_codes import warning_text
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 ROW_TOLERANCE = 0.05
@@ -190,8 +191,7 @@ class _Deck:
             heading = b.add(Heading(id=b.new_id(), level=1, text=_UNTITLED["en"].format(number),
                                     source=SourceRef(slide=number)))
             self.untitled.append((number, heading))
-            b.issue("slide.no_title", f"Slide {number} has no title: a heading was generated from its number so "
-                    "readers can navigate; give the slide a title.", block_id=heading.id,
+            b.issue("slide.no_title", warning_text("slide.no_title", slide=number), block_id=heading.id,
                     source=SourceRef(slide=number))
         for shape, box in shapes:
             if shape is title_shape:
@@ -220,9 +220,7 @@ class _Deck:
         reversed_pairs = sum(1 for i in range(len(seq)) for j in range(i + 1, len(seq)) if seq[i] > seq[j])
         if reversed_pairs and reversed_pairs / pairs >= ORDER_DIFFERS:
             self.b.issue("slide.order_differs",
-                         f"On slide {number} the visual order (top to bottom, left to right) differs from the "
-                         f"file's reading order ({reversed_pairs} of {pairs} pairs of shapes swapped); the visual "
-                         "order was used. Check it, or set the order in PowerPoint's selection pane.",
+                         warning_text("slide.order_differs", slide=number, swapped=reversed_pairs, pairs=pairs),
                          source=SourceRef(slide=number))
 
     def _ref(self, number: int, box: tuple[float, float, float, float] | None) -> SourceRef:
