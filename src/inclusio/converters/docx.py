@@ -68,6 +68,7 @@ from inclusio.model import (
     TableCell,
 )
 from inclusio.model.safe_markup import sanitize_mathml
+from inclusio.warning_codes import warning_text
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MIN_IMAGE_PX = 16
@@ -149,7 +150,7 @@ class _Word:
             self.notes = read_notes(document)
         except Exception as exc:  # unreadable notes part: the body still converts
             self.notes = WordNotes()
-            self.b.issue("docx.notes_unreadable", f"The footnotes or endnotes could not be read: {exc}")
+            self.b.issue("docx.notes_unreadable", warning_text("docx.notes_unreadable", reason=exc))
 
     def run(self) -> Document:
         children = list(_body_children(self.body))
@@ -165,7 +166,8 @@ class _Word:
                     self._queue_notes(element)
                     self._flush_notes()
             except Exception as exc:  # one broken paragraph or table must not lose the document
-                self.b.issue("docx.part_unreadable", f"A {element.tag.split('}')[-1]} element could not be read: {exc}")
+                self.b.issue("docx.part_unreadable", warning_text("docx.part_unreadable",
+                                                                  element=element.tag.split("}")[-1], reason=exc))
         self._end_list()
         if self.pending_caption:
             self.b.add(Paragraph(id=self.b.new_id(), text=self.pending_caption, role="caption"))
@@ -277,7 +279,7 @@ class _Word:
             except Exception as exc:  # an equation we cannot convert: keep its raw text
                 linear = " ".join("".join(t.text or "" for t in omath.iter(_q("m:t"))).split())
                 mathml = None
-                self.b.issue("formula.unconverted", f"An equation could not be converted to MathML: {exc}")
+                self.b.issue("formula.unconverted", warning_text("formula.unconverted", reason=exc))
             if linear:
                 self.texts.append(linear)
                 self.b.add(Formula(id=self.b.new_id(), text=linear, mathml=mathml))
@@ -292,7 +294,7 @@ class _Word:
         for call in self.pending_notes:
             text = self.notes.text(call)
             if text is None:
-                self.b.issue("docx.note_missing", f"The {call.kind} {call.label} is called but has no text.")
+                self.b.issue("docx.note_missing", warning_text("docx.note_missing", kind=call.kind, label=call.label))
                 continue
             self.texts.append(text)
             self.b.add(Note(id=self.b.new_id(), kind=call.kind, label=call.label, text=text))
@@ -347,9 +349,7 @@ class _Word:
             level = larger.index(size) + 1 if size in larger else len(larger) + 1
             heading = Heading(id=block.id, level=min(level, 6), text=block.text, lang=block.lang)
             self.b.blocks[index[id(block)]] = heading
-        self.b.issue("docx.headings_inferred",
-                     f"The document uses no heading styles; {len(chosen)} headings were inferred from bold or "
-                     "larger text. Check them, and use Word's heading styles (Heading 1, 2...) next time.")
+        self.b.issue("docx.headings_inferred", warning_text("docx.headings_inferred", n=len(chosen)))
 
     # -- language -------------------------------------------------------------------------------
 
@@ -507,7 +507,7 @@ class _Word:
             except _Skip:
                 continue
             except Exception as exc:
-                self.b.issue("image.unreadable", f"A picture could not be read: {exc}", block_id=figure.id)
+                self.b.issue("image.unreadable", warning_text("image.unreadable", reason=exc), block_id=figure.id)
             figures.append(figure)
         return figures
 

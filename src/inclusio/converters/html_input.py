@@ -51,6 +51,7 @@ from inclusio.model import (
     TableCell,
 )
 from inclusio.model.safe_markup import sanitize_mathml
+from inclusio.warning_codes import warning_text
 
 MEDIA_TYPE = "text/html"
 MAX_HTML_BYTES = 50 * 1024 * 1024
@@ -158,8 +159,7 @@ def html_to_document(text: str, ctx: ConvertContext, *, media_type: str, convert
     etree.strip_elements(root, *_ACTIVE, with_tail=False)
     walker = _Walker(ctx)
     if any("Excessive depth" in entry.message for entry in parser.error_log):
-        walker.b.issue("html.truncated", "The page is nested more than 2048 elements deep; the parser stopped "
-                       "there and the rest of the page is missing. Simplify the page and upload it again.")
+        walker.b.issue("html.truncated", warning_text("html.truncated"))
     body = root.find("body")
     walker.container(body if body is not None else root, _lang_of(root), 0)
     walker.flush()
@@ -426,8 +426,7 @@ class _Walker:
         if src.startswith("data:"):
             self._embed(figure, src)
         elif src:
-            self.b.issue("image.not_embedded", f"The picture {src[:80]!r} is a link to a file or a web address, "
-                         "which is not read (only pictures inside the page are). Its alt text is kept.",
+            self.b.issue("image.not_embedded", warning_text("image.not_embedded", src=repr(src[:80])),
                          block_id=figure.id)
         self.add(figure, lang)
 
@@ -447,4 +446,4 @@ class _Walker:
                 return
             figure.image = self.b.add_resource(data, media_type)
         except (ValueError, binascii.Error) as exc:
-            self.b.issue("image.unreadable", f"A picture could not be read: {exc}", block_id=figure.id)
+            self.b.issue("image.unreadable", warning_text("image.unreadable", reason=exc), block_id=figure.id)

@@ -378,8 +378,8 @@ class _Conversion:
             ref = SourceRef(page=pno + 1)
             if isinstance(result, Exception):
                 failures.append(result)
-                self.builder.issue("pdf.ocr_failed", f"Page {pno + 1} is a scan and its text could not be "
-                                   f"recognised: {result}", source=ref)
+                self.builder.issue("pdf.ocr_failed", warning_text("pdf.ocr_failed", page=pno + 1, reason=result),
+                                   source=ref)
                 continue
             lines = page_lines(result, ocr=True)
             self.ocr_lines[pno] = lines
@@ -428,8 +428,9 @@ class _Conversion:
             except Exception as exc:  # MuPDF refused something on this page only (drawings, images)
                 if not is_document_error(exc):
                     raise
-                self.builder.issue("pdf.page_unreadable", f"Page {pno + 1} could not be read and was skipped "
-                                   f"({exc}).", source=SourceRef(page=pno + 1))
+                self.builder.issue("pdf.page_unreadable",
+                                   warning_text("pdf.page_unreadable", page=pno + 1, reason=f" ({exc})"),
+                                   source=SourceRef(page=pno + 1))
         ctx.progress(1.0, "done")
 
         text = "\n".join(stats.sample)
@@ -483,7 +484,8 @@ class _Conversion:
         b.add(PageMarker(id=b.new_id(), number=pno + 1, label=label if label != str(pno + 1) else None,
                          source=page_ref))
         if page is None or pno in self.stats.unreadable:
-            b.issue("pdf.page_unreadable", f"Page {pno + 1} could not be read and was skipped.", source=page_ref)
+            b.issue("pdf.page_unreadable", warning_text("pdf.page_unreadable", page=pno + 1, reason=""),
+                    source=page_ref)
             return
         ocr = pno in self.ocr_lines
         # Bookmarks of this page, consumed as headings match them (across the page's columns).
@@ -491,7 +493,8 @@ class _Conversion:
         try:
             lines = self.ocr_lines.pop(pno) if ocr else page_lines(_page_dict(page, self.pymupdf))
         except Exception:
-            b.issue("pdf.page_unreadable", f"Page {pno + 1} could not be read and was skipped.", source=page_ref)
+            b.issue("pdf.page_unreadable", warning_text("pdf.page_unreadable", page=pno + 1, reason=""),
+                    source=page_ref)
             return
         height = page_box(page).height
         lines = [ln for ln in lines if not (_in_band(ln, height) and (
@@ -574,7 +577,7 @@ class _Conversion:
             png = page.get_pixmap(clip=rect * page.rotation_matrix, dpi=FORMULA_DPI).tobytes("png")
             formula.image = self.builder.add_resource(png, "image/png")
         except Exception as exc:
-            self.builder.issue("pdf.formula_image", f"A formula on page {pno + 1} could not be rendered: {exc}",
+            self.builder.issue("pdf.formula_image", warning_text("pdf.formula_image", page=pno + 1, reason=exc),
                                source=formula.source)
         return formula
 

@@ -153,7 +153,7 @@ class _Deck:
             try:
                 title = self._slide(index + 1, slide)
             except Exception as exc:  # one broken slide must not lose the deck
-                self.b.issue("slide.unreadable", f"Slide {index + 1} could not be read: {exc}",
+                self.b.issue("slide.unreadable", warning_text("slide.unreadable", slide=index + 1, reason=exc),
                              source=SourceRef(slide=index + 1))
                 continue
             if first_title is None and title:
@@ -243,8 +243,7 @@ class _Deck:
             self._smartart(number, shape, ref)
         elif shape.shape_type is not None and int(shape.shape_type) in (7, 10):  # embedded/linked OLE
             self.b.issue("slide.object_needs_description",
-                         f"Slide {number} has an object ({shape.name}) whose content cannot be read; describe it.",
-                         source=ref)
+                         warning_text("slide.object_needs_description", slide=number, name=shape.name), source=ref)
 
     def _smartart(self, number: int, shape: Any, ref: SourceRef) -> None:
         """SmartArt: its texts as a list (from the diagram's data part), and an issue (the layout is lost)."""
@@ -341,7 +340,7 @@ class _Deck:
             self.b.add(Table(id=self.b.new_id(), rows=rows, caption=caption or None, source=ref))
         except Exception as exc:
             figure = self.b.add(Figure(id=self.b.new_id(), alt=alt_text(shape)[0], source=ref))
-            self.b.issue("chart.needs_description", f"A chart's data could not be read ({exc}); describe it.",
+            self.b.issue("chart.needs_description", warning_text("chart.needs_description", reason=exc),
                          block_id=figure.id, source=ref)
 
     def _picture(self, shape: Any, ref: SourceRef) -> None:
@@ -354,7 +353,8 @@ class _Deck:
             width, height = size
         except Exception as exc:
             figure = self.b.add(Figure(id=self.b.new_id(), alt=alt, decorative=decorative, source=ref))
-            self.b.issue("image.unreadable", f"A picture could not be read: {exc}", block_id=figure.id, source=ref)
+            self.b.issue("image.unreadable", warning_text("image.unreadable", reason=exc), block_id=figure.id,
+                         source=ref)
             return
         if width and height and (width < MIN_IMAGE_PX or height < MIN_IMAGE_PX) and width * height < 1 << 20:
             return
