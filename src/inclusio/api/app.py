@@ -32,7 +32,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from inclusio import __version__
 from inclusio.api import security
 from inclusio.api.body_limit import BodyLimit
-from inclusio.api.services import Sender, Services
+from inclusio.api.deps import Sender, Services
 from inclusio.auth.oidc import OidcVerifier
 from inclusio.config import Settings
 from inclusio.errors import InclusioError, RequestInvalid, RequestNotFound, as_inclusio_error, is_disk_full

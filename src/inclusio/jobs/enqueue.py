@@ -5,7 +5,7 @@ content, after sniffing), the job row written with the queue of its kind
 (:func:`inclusio.jobs.queue.job_kind`), and the task sent by name; a broker that refuses the message
 fails the job with ``queue.unavailable`` (never a job left queued that no message will run).
 ``svc`` is anything with ``settings``, ``store``, ``files``, ``users`` and ``send`` (the API's
-:class:`~inclusio.api.services.Services`, or the CLI's :class:`Submitter`).
+:class:`~inclusio.api.deps.Services`, or the CLI's :class:`Submitter`).
 """
 
 from __future__ import annotations

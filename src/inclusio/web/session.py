@@ -38,8 +38,8 @@ from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from inclusio.api.deps import Services, services
 from inclusio.api.security import content_security_policy
-from inclusio.api.services import Services, services
 from inclusio.auth.policy import Principal
 from inclusio.auth.secret import sign
 from inclusio.converters.registry import accept_attribute, formats_label

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import JSONResponse
 
+from inclusio.api.deps import Caller, Svc
 from inclusio.api.schemas import AUTH_ERRORS, BatchView, errors
-from inclusio.api.services import Caller, Svc
 from inclusio.auth.policy import can_see_batch
 from inclusio.errors import BatchNotFound
 from inclusio.jobs import batches as batch_jobs

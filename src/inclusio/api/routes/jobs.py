@@ -14,9 +14,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 
 from inclusio import jobs
+from inclusio.api.deps import Caller, Svc
 from inclusio.api.file_responses import output_file_response
 from inclusio.api.schemas import AUTH_ERRORS, ErrorResponse, JobAccepted, JobView, errors
-from inclusio.api.services import Caller, Svc
 from inclusio.auth.policy import job_filter
 from inclusio.converters.registry import formats_label
 from inclusio.errors import (

@@ -10,9 +10,9 @@ from fastapi.responses import Response
 
 from inclusio import __version__
 from inclusio.analysis.readability import DocumentReadability
+from inclusio.api.deps import Caller, Services, Svc, optional_principal
 from inclusio.api.routes.jobs import resolve_profile
 from inclusio.api.schemas import AUTH_ERRORS, Health, ProfileInfo, errors
-from inclusio.api.services import Caller, Services, Svc, optional_principal
 from inclusio.converters.registry import formats_label
 from inclusio.errors import Forbidden
 from inclusio.jobs.uploads import display_name, sniff

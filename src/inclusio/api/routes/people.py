@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from inclusio.api.deps import Caller, Services, StaffCaller, Svc
 from inclusio.api.schemas import (
     AUTH_ERRORS,
     AuditView,
@@ -19,7 +20,6 @@ from inclusio.api.schemas import (
     UserView,
     errors,
 )
-from inclusio.api.services import Caller, Services, StaffCaller, Svc
 from inclusio.auth.policy import Principal, can_manage_user, may_create_user, require
 from inclusio.errors import Forbidden, UserNotFound
 from inclusio.jobs.inputs import resolve_profile

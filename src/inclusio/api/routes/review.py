@@ -16,9 +16,9 @@ from pydantic import BaseModel, Field
 
 from inclusio import jobs
 from inclusio.api import review
+from inclusio.api.deps import Caller, StaffCaller, Svc
 from inclusio.api.file_responses import document_json_headers
 from inclusio.api.schemas import AUTH_ERRORS, JobView, errors
-from inclusio.api.services import Caller, StaffCaller, Svc
 from inclusio.jobs.inputs import visible_job
 from inclusio.model.document import Adaptation
 

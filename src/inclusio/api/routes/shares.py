@@ -14,8 +14,8 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
 
+from inclusio.api.deps import Caller, Svc
 from inclusio.api.schemas import AUTH_ERRORS, JobAccepted, ShareView, errors
-from inclusio.api.services import Caller, Svc
 from inclusio.auth.policy import Principal, can_manage_share, share_scope
 from inclusio.converters.registry import formats_label
 from inclusio.jobs.inputs import parse_outputs, parse_reading, resolve_profile
