@@ -28,7 +28,7 @@ app = typer.Typer(
 )
 profiles_app = typer.Typer(help="Learner profiles (YAML files in the profiles folder).", no_args_is_help=True)
 app.add_typer(profiles_app, name="profiles")
-__import__("inclusio.cli_service").cli_service.register_service_commands(app)  # batch, cleanup, users, db
+__import__("inclusio.cli_admin").cli_admin.register_service_commands(app)  # batch, cleanup, users, db
 
 console = Console()
 err_console = Console(stderr=True)

@@ -164,7 +164,7 @@ def test_every_format_of_the_registry_is_offered_to_pages_batch_and_messages() -
 
 def test_a_format_added_by_one_registry_line_is_accepted_everywhere(monkeypatch: pytest.MonkeyPatch,
                                                                    tmp_path: Path) -> None:
-    from inclusio.cli_service import batch_documents
+    from inclusio.cli_admin import batch_documents
     from inclusio.converters import registry
 
     monkeypatch.setattr(registry, "CONVERTERS", (*registry.CONVERTERS, _EpubConverter()))

@@ -1,4 +1,4 @@
-"""Service commands of ``inclusio``: ``batch``, ``cleanup``, ``users ...``, ``db ...``.
+"""Administration commands of ``inclusio`` (the service as an operator runs it): ``batch``, ``cleanup``, ``users ...``, ``db ...``.
 
 They work on the service's database, storage and queue directly (the settings of this machine),
 as an operator on the server does; people use the API. Registered by one line in :mod:`inclusio.cli`.
