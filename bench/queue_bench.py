@@ -382,7 +382,7 @@ def preview(tmp: Path, rounds: int = 30) -> None:
         return time.perf_counter() - started
 
     cold = call()
-    from inclusio.api.app import create_app
+    from inclusio.server import create_app
 
     app = create_app(settings, enqueue=lambda _k, _j: None)
     from fastapi.testclient import TestClient
@@ -414,7 +414,7 @@ def upload(tmp: Path, megabytes: int = 100) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    code = ("import uvicorn; from inclusio.config import Settings; from inclusio.api.app import create_app; "
+    code = ("import uvicorn; from inclusio.config import Settings; from inclusio.server import create_app; "
             f"uvicorn.run(create_app(Settings(), enqueue=lambda k, j: None), port={port}, log_level='warning')")
     proc = subprocess.Popen([sys.executable, "-c", code], env=settings_env(settings))
     try:

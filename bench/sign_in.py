@@ -29,7 +29,7 @@ def main() -> None:
     from fastapi.testclient import TestClient
     from service_helpers import make_settings, make_user
 
-    from inclusio.api.app import create_app
+    from inclusio.server import create_app
 
     tmp = Path(tempfile.mkdtemp(prefix="inclusio-bench-signin-"))
     # no throttling for the comparison (each name gets a fresh record below)

@@ -177,12 +177,12 @@ def test_the_graph_walker_sees_lazy_relative_and_skips_type_checking_imports() -
         "def later():\n"
         "    import inclusio.jobs.submit\n"
         "    if True:\n"
-        "        from inclusio.api.app import create_app\n"
+        "        from inclusio.server import create_app\n"
     )
     found = imported_modules(ast.parse(source), "inclusio.api.routes.jobs", package=False)
     assert "inclusio.api.routes.sibling" in found
     assert "inclusio.api.web.pages" in found  # two dots from api/routes/jobs.py: inclusio.api
-    assert "inclusio.jobs.submit" in found and "inclusio.api.app" in found
+    assert "inclusio.jobs.submit" in found and "inclusio.server" in found
     assert not any(name.startswith("inclusio.store") for name in found)
     graph = {"a": {"b": ["a.x -> b.y"]}, "b": {"c": ["b.y -> c.z"]}, "c": {"a": ["c.z -> a.x"]}, "d": {"a": []}}
     assert package_cycles(graph) == [["a", "b", "c"]]

@@ -100,8 +100,8 @@ def test_warning_entries_and_messages_in_the_readers_language() -> None:
 def test_the_api_and_the_job_page_show_warnings_in_the_readers_language(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
-    from inclusio.api.app import create_app
     from inclusio.config import Settings
+    from inclusio.server import create_app
     from inclusio.store.accounts import UserStore
     from inclusio.store.db import JobStore
     from inclusio.web.session import LANG_COOKIE

@@ -185,7 +185,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
     """Run the API on ``host:port`` and one worker process until Ctrl-C; stops the worker on exit."""
     import uvicorn
 
-    from inclusio.api.app import create_app
+    from inclusio.server import create_app
     from inclusio.store.db import JobStore
 
     settings.ensure_dirs()

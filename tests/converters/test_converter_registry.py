@@ -191,9 +191,9 @@ def test_the_upload_pages_offer_the_registry_formats_in_the_pages_language(monke
 
     from fastapi.testclient import TestClient
 
-    from inclusio.api.app import create_app
     from inclusio.config import Settings
     from inclusio.converters import registry
+    from inclusio.server import create_app
     from inclusio.store.accounts import UserStore
     from inclusio.store.db import JobStore
     from inclusio.web.session import LANG_COOKIE

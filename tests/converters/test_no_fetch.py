@@ -185,7 +185,7 @@ def test_the_teachers_preview_page_converts_a_linked_odt_without_fetching(tmp_pa
                                                                          link_server: LinkServer) -> None:
     from fastapi.testclient import TestClient
 
-    from inclusio.api.app import create_app
+    from inclusio.server import create_app
     from inclusio.store.accounts import UserStore
     from inclusio.store.db import JobStore
 

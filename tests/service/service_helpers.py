@@ -74,7 +74,7 @@ def make_user(settings: Settings, role: str = "admin", *, institution: str = "de
 
 def api_client(settings: Settings, role: str = "admin", *, institution: str = "default", **kw: Any) -> TestClient:
     """A TestClient of the API signed in as a new user of ``role`` (``client.user_id`` is their id)."""
-    from inclusio.api.app import create_app
+    from inclusio.server import create_app
 
     client = TestClient(create_app(settings, **kw))
     user_id, token = make_user(settings, role, institution=institution)

@@ -21,11 +21,11 @@ from lxml import etree
 from lxml import html as lxml_html
 from service_helpers import api_client, make_settings
 
-from inclusio.api.app import create_app
 from inclusio.config import Settings
 from inclusio.model import Document
 from inclusio.pipeline import run_job
 from inclusio.profiles import load_profile
+from inclusio.server import create_app
 from inclusio.store.accounts import UserStore
 from inclusio.store.db import JobStore
 

@@ -140,7 +140,7 @@ def test_the_api_does_not_import_the_task_code(tmp_path: Path) -> None:
     from service_helpers import make_user
 
     _user, token = make_user(Settings(data_dir=tmp_path))
-    code = ("import sys; from inclusio.config import Settings; from inclusio.api.app import create_app; "
+    code = ("import sys; from inclusio.config import Settings; from inclusio.server import create_app; "
             "from fastapi.testclient import TestClient; "
             f"c = TestClient(create_app(Settings(data_dir={str(tmp_path)!r}))); "
             f"c.headers['Authorization'] = 'Bearer {token}'; "

@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi.testclient import TestClient
 from service_helpers import make_settings, make_user
 
-from inclusio.api.app import create_app
 from inclusio.config import Settings
+from inclusio.server import create_app
 from inclusio.store.accounts import UserStore
 from inclusio.store.db import JobStore
 

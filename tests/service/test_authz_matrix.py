@@ -19,7 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 from service_helpers import make_settings, make_user
 
-from inclusio.api.app import create_app
+from inclusio.server import create_app
 from inclusio.store.db import JobStore
 
 ROLES = ("anon", "s1", "s2", "teacher", "staff", "staff_b", "admin")

@@ -40,7 +40,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, str,
     env = {**os.environ, "INCLUSIO_DATA_DIR": str(settings.data_dir), "INCLUSIO_MAX_UPLOAD_BYTES": str(LIMIT),
            "INCLUSIO_VALIDATE_EPUB": "false"}
     log = (tmp_path / "uvicorn.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "inclusio.api.asgi:create",
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "inclusio.server:create",
                              "--host", "127.0.0.1", "--port", str(port), "--log-level", "info"],
                             env=env, stdout=log, stderr=subprocess.STDOUT)
     try:

@@ -52,7 +52,7 @@ def test_users_and_tokens_from_the_command_line_and_cleanup(tmp_path: Path) -> N
     token = _inclusio(settings, "users", "token", "mme.leroy").stdout.strip()
     from fastapi.testclient import TestClient
 
-    from inclusio.api.app import create_app
+    from inclusio.server import create_app
 
     client = TestClient(create_app(settings, enqueue=lambda _k, _j: None))
     assert client.get("/me", headers={"Authorization": f"Bearer {token}"}).json()["role"] == "staff"

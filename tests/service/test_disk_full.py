@@ -223,7 +223,7 @@ def test_a_full_temporary_folder_while_the_form_is_parsed_is_507_disk_full(small
     _uid, token = make_user(settings, "teacher")
     port = free_port()
     env = {**os.environ, "INCLUSIO_DATA_DIR": str(settings.data_dir), "TMPDIR": str(small_disk.mount)}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "inclusio.api.asgi:create",
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "inclusio.server:create",
                              "--host", "127.0.0.1", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

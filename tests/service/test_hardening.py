@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from service_helpers import make_settings, make_user
 
-from inclusio.api.app import create_app
 from inclusio.config import Settings
+from inclusio.server import create_app
 from inclusio.store.accounts import UserStore
 from inclusio.store.db import JobStore
 from inclusio.web.session import CSRF_COOKIE, SESSION_COOKIE, WebRoute

@@ -73,7 +73,7 @@ def _post(client: TestClient, name: str, data: bytes, **form: str) -> str:
 
 def _live(settings: Settings, worker: RunningWorker) -> Life:
     """Alice's life: a profile, three uploads (one by staff for her), a review edit, downloads; Carl's job."""
-    from inclusio.api.app import create_app
+    from inclusio.server import create_app
 
     app = create_app(settings)
     alice_id, alice = _client(settings, "student", "univ-a", "alice.martin", app)
@@ -241,7 +241,7 @@ def test_erasure_removes_the_waiting_broker_messages_of_the_persons_jobs_and_onl
         tmp_path: Path, broker: str, request: pytest.FixtureRequest) -> None:
     from privacy_probe import hits as found
 
-    from inclusio.api.app import create_app
+    from inclusio.server import create_app
     from inclusio.store.erasure import _names_a_job
 
     overrides = {"broker_url": request.getfixturevalue("redis_url")} if broker == "redis" else {}

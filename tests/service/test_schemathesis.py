@@ -15,7 +15,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from service_helpers import make_settings, make_user
 
-from inclusio.api.app import create_app
+from inclusio.server import create_app
 
 EXAMPLES_PER_OPERATION = 30
 

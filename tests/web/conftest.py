@@ -70,7 +70,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     port = _free_port()
     log = tmp / "uvicorn.log"
     out = log.open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "inclusio.api.asgi:create",
+    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "inclusio.server:create",
                              "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
                             env=settings_env(settings), stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

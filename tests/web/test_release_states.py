@@ -26,7 +26,7 @@ def _signed_in(client: TestClient, username: str) -> None:
 
 
 def test_the_job_page_says_releasing_failed_with_its_code_or_stalled(tmp_path: Path) -> None:
-    from inclusio.api.app import create_app
+    from inclusio.server import create_app
 
     settings = make_settings(tmp_path)
     make_user(settings, "student", username="lea", password=PASSWORD)

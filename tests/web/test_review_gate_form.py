@@ -25,8 +25,8 @@ def _csrf(html: str) -> str:
 def test_the_release_form_is_refused_then_accepted_with_the_confirmation_box(tmp_path: Path) -> None:
     from test_api import _reviewable_job
 
-    from inclusio.api.app import create_app
     from inclusio.auth.policy import Principal
+    from inclusio.server import create_app
 
     settings = make_settings(tmp_path)
     make_user(settings, "staff", username="rania", password=PASSWORD)

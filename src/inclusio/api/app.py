@@ -54,8 +54,12 @@ def error_response(err: InclusioError, status: int | None = None) -> JSONRespons
     return JSONResponse({"error": err.to_dict()}, status_code=status or err.http_status, headers=headers)
 
 
-def create_app(settings: Settings, *, enqueue: Sender | None = None) -> FastAPI:
+def create_api(settings: Settings, *, enqueue: Sender | None = None, html_error: Any = None) -> FastAPI:
     """The API for ``settings``: runs the migrations, stores under ``settings.data_dir``.
+
+    The web pages are not part of it: :func:`inclusio.server.create_app` mounts them on it (so the API
+    never imports :mod:`inclusio.web`); ``html_error(request, error)`` is their error page, which the
+    body-size limit answers with on ``/web/`` paths.
 
     ``enqueue(kind, job_id)`` sends a job to the workers; the default sends the task of the job's
     kind by name to the broker of ``settings``.
@@ -78,7 +82,6 @@ def create_app(settings: Settings, *, enqueue: Sender | None = None) -> FastAPI:
 
     from inclusio.api.routes import batches, jobs, misc, people, shares
     from inclusio.api.routes import review as review_routes
-    from inclusio.web import mount as mount_web
 
     app.include_router(misc.router)
     app.include_router(people.router)
@@ -86,7 +89,6 @@ def create_app(settings: Settings, *, enqueue: Sender | None = None) -> FastAPI:
     app.include_router(batches.router)
     app.include_router(shares.router)
     app.include_router(review_routes.router)
-    mount_web(app)  # the web pages under /web (templates, static files)
     app.state.metrics = misc.metrics_registry(svc)
     requests_counter = svc.preview_cache["http_requests"]
 
@@ -118,7 +120,7 @@ def create_app(settings: Settings, *, enqueue: Sender | None = None) -> FastAPI:
     # Innermost of ours: a body over the limit is refused on its Content-Length before it is read, or as
     # soon as the bytes received pass the limit when it is sent chunked (api/body_limit.py).
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES,
-                       upload_limit=settings.max_upload_bytes)
+                       upload_limit=settings.max_upload_bytes, html_error=html_error)
 
     @app.middleware("http")
     async def _count_requests(request: Request, call_next: Any) -> Any:

@@ -65,10 +65,14 @@ def declared_length(scope: Scope) -> int | None:
 class BodyLimit:
     """Refuse request bodies of more than ``max_bytes`` (see the module docstring)."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int, upload_limit: int | None = None) -> None:
+    def __init__(self, app: ASGIApp, *, max_bytes: int, upload_limit: int | None = None,
+                 html_error: Any = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.upload_limit = upload_limit if upload_limit is not None else max_bytes
+        self.html_error = html_error
+        """``(request, error) -> Response``: the web pages' error page for ``/web/`` paths (given by
+        :mod:`inclusio.server`, so the API never imports the web pages)."""
         """The document size said to the user (the body limit has room for the form's other fields)."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -115,7 +119,7 @@ class BodyLimit:
         err = InputTooLarge(details={"max_bytes": self.upload_limit})
         log.info("request body refused: %s %s, %s bytes declared, %d read, limit %d", scope.get("method"),
                  scope.get("path"), declared if declared is not None else "no length", read, self.max_bytes)
-        response = await _response(scope, err)
+        response = await _response(scope, err, self.html_error)
         response.headers["Connection"] = "close"
         await response(scope, _no_receive, send)
 
@@ -124,17 +128,15 @@ async def _no_receive() -> Message:
     return {"type": "http.disconnect"}
 
 
-async def _response(scope: Scope, err: InputTooLarge) -> Any:
+async def _response(scope: Scope, err: InputTooLarge, html_error: Any = None) -> Any:
     """The web error page for ``/web/`` paths (in the reader's language), else the API's JSON error body."""
     from inclusio.api.app import error_response
 
-    if str(scope.get("path", "")).startswith("/web/"):
+    if html_error is not None and str(scope.get("path", "")).startswith("/web/"):
         try:
             from starlette.requests import Request
 
-            from inclusio.web.session import error_page
-
-            return await run_in_threadpool(error_page, Request(scope, _no_receive), err)
+            return await run_in_threadpool(html_error, Request(scope, _no_receive), err)
         except Exception:  # the page needs the session and the database: the JSON body is still right
             log.exception("web error page for a refused upload")
     return error_response(err)
