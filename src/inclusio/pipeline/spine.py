@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import shutil
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,7 +150,7 @@ class JobState:
     render_keys: dict[str, str] = field(default_factory=dict)
 
 
-class Stage:
+class Stage(ABC):
     """One stage of a job. Subclasses set the class attributes and override ``run`` (and ``key``/``reuse``
     when their output is recorded)."""
 
@@ -191,9 +192,9 @@ class Stage:
         """Put the recorded outputs on ``state`` and return the report entry's figures; ``None`` if no record."""
         return None
 
+    @abstractmethod
     def run(self, state: JobState, key: str | None, progress: ProgressFn) -> dict[str, Any]:
         """Do the work, record it under ``key`` (when not ``None``), return the report entry's figures."""
-        raise NotImplementedError
 
     def disk_full(self, state: JobState, exc: BaseException) -> bool:
         return is_disk_full(exc)
