@@ -35,26 +35,13 @@ from inclusio.adapt.context import AdaptContext
 from inclusio.adapt.definitions import find_definition, flag_undefined, is_term, known_variant
 from inclusio.adapt.remote import BatchedPass, ProgressFn, fallback_flag, run_batched
 from inclusio.analysis.verify import Verdict, verify
-from inclusio.model.document import Document, GlossaryEntry, Heading, PageMarker
+from inclusio.model.document import Document, GlossaryEntry, PageMarker
 from inclusio.text.sentences import split_sentences
 
 PASS_NAME = "glossary"
 MIN_LETTERS = 4
 _WORD = re.compile(r"(?:\b(?:[dlsnjmtc]|qu|jusqu|lorsqu|puisqu)['’])?([^\W\d_]+(?:-[^\W\d_]+)*)", re.IGNORECASE)
 """A word, without the elided article or pronoun in front of it ("d'amidon" -> "amidon")."""
-_DEFINITIONS = {
-    "fr": [
-        r"\bon appelle (?:les? |la |l['’]|un |une |des )?(?P<term>{t})\s+(?P<def>[^.;]{{8,200}})",
-        r"\b(?P<term>{t})\s+(?:désigne|signifie|est appelée?s? ainsi car)\s+(?P<def>[^.;]{{8,200}})",
-        r"\b(?P<term>{t}),\s+c['’]est-à-dire\s+(?P<def>[^.;,]{{8,200}})",
-        r"\b(?:[Ll]es? |[Ll]a |[Ll]['’]|[Uu]n |[Uu]ne )?(?P<term>{t})\s+(?:est|sont)\s+(?P<def>(?:un|une|des|le|la|l['’]|les)\s[^.;]{{8,200}})",
-    ],
-    "en": [
-        r"\b(?P<term>{t})\s+(?:is|are)\s+(?P<def>(?:a|an|the)\s[^.;]{{8,200}})",
-        r"\b(?P<term>{t})\s+(?:means|refers to)\s+(?P<def>[^.;]{{8,200}})",
-        r"\bcalled (?:an? |the )?(?P<term>{t}),?\s+(?P<def>[^.;]{{8,200}})",
-    ],
-}
 _VARIANT_ENDINGS = ("ées", "ée", "és", "es", "s", "e", "ent", "er")
 
 
@@ -118,23 +105,6 @@ def _hard_words(doc: Document, threshold: float) -> tuple[Counter[str], dict[str
                         ids.append(block.id)
                     context.setdefault(key, sentence)
     return counts, blocks, context
-
-
-def document_definition(doc: Document, term: str) -> tuple[str, str] | None:
-    """(definition, block id) where the document defines ``term`` itself, if it does."""
-    escaped = re.escape(term)
-    for block in doc.blocks:
-        if isinstance(block, Heading | PageMarker):
-            continue
-        text = block.plain_text()
-        if term.lower() not in text.lower():
-            continue
-        for pattern in _DEFINITIONS.get(_lang_root(doc.block_lang(block)), []):
-            match = re.search(pattern.format(t=escaped), text, flags=re.IGNORECASE)
-            if match:
-                definition = match.group("def").strip(" ,:")
-                return definition[0].upper() + definition[1:] + ".", block.id
-    return None
 
 
 def _document_text(doc: Document) -> str:

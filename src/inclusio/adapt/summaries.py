@@ -24,7 +24,6 @@ from inclusio.adapt.key_points import key_points
 from inclusio.adapt.remote import BatchedPass, ProgressFn, fallback_flag, run_batched
 from inclusio.analysis.verify import Verdict, verify
 from inclusio.model.document import Adaptation, Block, Document, Heading, ListBlock, ListItem, Paragraph
-from inclusio.text.sentences import split_sentences
 
 PASS_NAME = "summary"
 LEAD = {"fr": "Points clés :", "en": "Key points:"}
@@ -66,17 +65,6 @@ def _sections(doc: Document, min_words: int) -> list[tuple[Heading, str]]:
             if len(text.split()) >= max(1, min_words):
                 out.append((section.heading, text))
     return out
-
-
-def extractive_points(text: str, max_points: int) -> list[str]:
-    points: list[str] = []
-    for paragraph in text.split("\n"):
-        sentences = split_sentences(paragraph)
-        if sentences and sentences[0] not in points:
-            points.append(sentences[0])
-        if len(points) >= max_points:
-            break
-    return points
 
 
 def _source_texts(doc: Document) -> dict[str, str]:
