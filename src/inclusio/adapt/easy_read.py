@@ -42,6 +42,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from inclusio.adapt.split import capitalise_first as _capitalise
 from inclusio.adapt.split import split_once
 from inclusio.model.document import (
     Adaptation,
@@ -149,15 +150,6 @@ def _words(text: str) -> list[str]:
 def _lang_root(lang: str) -> str:
     root = lang.split("-")[0].lower()
     return root if root in _SPLITS else "en"
-
-
-def _capitalise(text: str) -> str:
-    for i, ch in enumerate(text):
-        if ch.isalpha():
-            return text[:i] + ch.upper() + text[i + 1:]
-        if ch.isalnum():
-            break
-    return text
 
 
 def _end_sentence(text: str) -> str:

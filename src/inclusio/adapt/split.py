@@ -87,7 +87,12 @@ def words(text: str) -> list[str]:
 
 
 def capitalise(text: str) -> str:
-    text = text.strip()
+    """``text`` stripped, its first letter upper-case (a leading digit or symbol leaves it as it is)."""
+    return capitalise_first(text.strip())
+
+
+def capitalise_first(text: str) -> str:
+    """The first letter of ``text`` upper-case, nothing else changed (a leading digit stops it)."""
     for i, ch in enumerate(text):
         if ch.isalpha():
             return text[:i] + ch.upper() + text[i + 1:]
