@@ -58,22 +58,30 @@ def main() -> int:
     started = time.perf_counter()
     doc = convert(args.file, ConvertContext(filename=args.file.name, pdf_tables=False))
     total_pages = doc.source.pages or 0
-    print(f"converted {args.file.name}: {total_pages} pages in {time.perf_counter() - started:.1f} s (tables off)")
+    print(
+        f"converted {args.file.name}: {total_pages} pages in {time.perf_counter() - started:.1f} s (tables off)"
+    )
     part = first_pages(doc, args.pages)
 
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
-        ctx = RenderContext(out_dir=out / "audio", basename="bench", profile=profile, settings=settings, source=part)
+        ctx = RenderContext(
+            out_dir=out / "audio", basename="bench", profile=profile, settings=settings, source=part
+        )
         started = time.perf_counter()
         AudioWriter().write(part, ctx)
         wall = time.perf_counter() - started
         timings = json.loads((out / "audio" / "bench.audio.json").read_text(encoding="utf-8"))
         audio_s = timings["duration_s"]
-        print(f"audio writer, {args.pages} pages: {audio_s / 60:.1f} min of speech in {wall:.1f} s "
-              f"= {audio_s / wall:.0f}x real time (synthesis + MP3 x2 + chapters + timings + checks)")
+        print(
+            f"audio writer, {args.pages} pages: {audio_s / 60:.1f} min of speech in {wall:.1f} s "
+            f"= {audio_s / wall:.0f}x real time (synthesis + MP3 x2 + chapters + timings + checks)"
+        )
 
         synth = EspeakSynthesizer.from_settings(settings)
-        sentences = [u.text for s in speech_sections(part, profile) for u in s.units if u.lang.startswith("fr")]
+        sentences = [
+            u.text for s in speech_sections(part, profile) for u in s.units if u.lang.startswith("fr")
+        ]
         started = time.perf_counter()
         raw = synth.synthesize(sentences, "fr", profile.speech.rate_wpm)
         wall_raw = time.perf_counter() - started
@@ -81,18 +89,28 @@ def main() -> int:
 
         plain = profile.model_copy(update={"outputs": ["epub"]})
         started = time.perf_counter()
-        Epub3Writer().write(doc, RenderContext(out_dir=out / "e1", basename="bench", profile=plain,
-                                               settings=settings, source=doc))
+        Epub3Writer().write(
+            doc,
+            RenderContext(out_dir=out / "e1", basename="bench", profile=plain, settings=settings, source=doc),
+        )
         epub_s = time.perf_counter() - started
-        print(f"EPUB, {total_pages} pages, no read-along: {epub_s:.1f} s = {100 * epub_s / total_pages:.2f} s "
-              "per 100 pages")
+        print(
+            f"EPUB, {total_pages} pages, no read-along: {epub_s:.1f} s = {100 * epub_s / total_pages:.2f} s "
+            "per 100 pages"
+        )
 
         started = time.perf_counter()
-        Epub3Writer().write(part, RenderContext(out_dir=out / "e2", basename="bench", profile=profile,
-                                                settings=settings, source=part))
+        Epub3Writer().write(
+            part,
+            RenderContext(
+                out_dir=out / "e2", basename="bench", profile=profile, settings=settings, source=part
+            ),
+        )
         read_along_s = time.perf_counter() - started
-        print(f"EPUB with read-along, {args.pages} pages: {read_along_s:.1f} s = "
-              f"{100 * read_along_s / args.pages:.1f} s per 100 pages")
+        print(
+            f"EPUB with read-along, {args.pages} pages: {read_along_s:.1f} s = "
+            f"{100 * read_along_s / args.pages:.1f} s per 100 pages"
+        )
     return 0
 
 

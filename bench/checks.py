@@ -23,8 +23,10 @@ def _timed(label: str, fn, sentences_of) -> None:  # type: ignore[no-untyped-def
     result = fn()
     seconds = time.perf_counter() - started
     count = sentences_of(result)
-    print(f"{label:<46} {count:>6} {'sentences' if 'faith' not in label else 'blocks':<9} "
-          f"{seconds:7.2f} s  {count / seconds:8.0f} /s")
+    print(
+        f"{label:<46} {count:>6} {'sentences' if 'faith' not in label else 'blocks':<9} "
+        f"{seconds:7.2f} s  {count / seconds:8.0f} /s"
+    )
 
 
 def main() -> None:
@@ -50,8 +52,9 @@ def main() -> None:
     print(f"wordfreq first look-ups (fr, en): {time.perf_counter() - started:.2f} s")
 
     doc = convert(ROOT / "samples" / "cours-photosynthese-fr.pdf", ConvertContext(filename="cours.pdf"))
-    settings = AdaptationSettings(level="easy_read", max_sentence_words=15, one_sentence_per_line=True,
-                                  enumerations_as_lists=True)
+    settings = AdaptationSettings(
+        level="easy_read", max_sentence_words=15, one_sentence_per_line=True, enumerations_as_lists=True
+    )
     doc = apply_easy_read(doc, settings)
     blocks = []
     for copy in range(args.repeat):
@@ -59,23 +62,38 @@ def main() -> None:
             blocks.append(block.model_copy(update={"id": f"r{copy}-{block.id}"}))
     big = doc.model_copy(update={"blocks": blocks})
     en = convert(ROOT / "samples" / "handout-water-cycle-en.docx", ConvertContext(filename="handout.docx"))
-    en = en.model_copy(update={"blocks": [b.model_copy(update={"id": f"r{c}-{b.id}"})
-                                          for c in range(args.repeat) for b in en.blocks]})
+    en = en.model_copy(
+        update={
+            "blocks": [
+                b.model_copy(update={"id": f"r{c}-{b.id}"}) for c in range(args.repeat) for b in en.blocks
+            ]
+        }
+    )
 
     def sentences(report) -> int:  # type: ignore[no-untyped-def]
         return report.summary.sentences
 
     print(f"document: samples/cours-photosynthese-fr.pdf x {args.repeat}")
     _timed("rules, French source, spaCy syntax", lambda: check_rules(big), sentences)
-    _timed("rules, French source, regex only", lambda: check_rules(big, config=RuleConfig(use_syntax=False)),
-           sentences)
-    _timed("rules, French easy-read view, spaCy syntax", lambda: check_rules(big, adaptation_kinds=("easy_read",)),
-           sentences)
+    _timed(
+        "rules, French source, regex only",
+        lambda: check_rules(big, config=RuleConfig(use_syntax=False)),
+        sentences,
+    )
+    _timed(
+        "rules, French easy-read view, spaCy syntax",
+        lambda: check_rules(big, adaptation_kinds=("easy_read",)),
+        sentences,
+    )
     _timed("rules, English handout (no syntax model)", lambda: check_rules(en), sentences)
-    _timed("faithfulness, French, spaCy NER", lambda: check_faithfulness(big),
-           lambda r: r.summary.blocks_checked)
-    _timed("faithfulness, French, patterns only", lambda: check_faithfulness(big, use_ner=False),
-           lambda r: r.summary.blocks_checked)
+    _timed(
+        "faithfulness, French, spaCy NER", lambda: check_faithfulness(big), lambda r: r.summary.blocks_checked
+    )
+    _timed(
+        "faithfulness, French, patterns only",
+        lambda: check_faithfulness(big, use_ner=False),
+        lambda r: r.summary.blocks_checked,
+    )
 
 
 if __name__ == "__main__":

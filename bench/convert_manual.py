@@ -56,20 +56,27 @@ def main() -> int:
     child_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
     print(f"file: {args.file.name}  pages: {pages}  profile: {profile.id}  outputs: {args.to}")
-    print(f"status: {result.status}  errors: {[e.get('code') for e in result.errors]}  "
-          f"warnings: {len(result.warnings)}")
+    print(
+        f"status: {result.status}  errors: {[e.get('code') for e in result.errors]}  "
+        f"warnings: {len(result.warnings)}"
+    )
     print("stage seconds:")
     for stage, info in result.report.get("stages", {}).items():
         print(f"  {stage:<14} {info.get('seconds', 0):8.2f} s")
     convert_s = result.report.get("stages", {}).get("convert", {}).get("seconds", 0.0)
     print(f"total: {total:.2f} s  -> {pages / total:.1f} pages/s end to end")
     if convert_s:
-        print(f"convert: {pages / convert_s:.1f} pages/s; raw PyMuPDF get_text('dict'): "
-              f"{pages / raw_seconds:.1f} pages/s; converter/raw time ratio: {convert_s / raw_seconds:.1f}x")
+        print(
+            f"convert: {pages / convert_s:.1f} pages/s; raw PyMuPDF get_text('dict'): "
+            f"{pages / raw_seconds:.1f} pages/s; converter/raw time ratio: {convert_s / raw_seconds:.1f}x"
+        )
     print(f"peak RSS: {self_peak:.0f} MiB (this process), {child_peak:.0f} MiB (largest child: lame/java)")
     mp3 = [n for n in sizes if n.startswith("mp3")]
-    print("artifacts:", ", ".join(f"{n} {s / 1024:.0f} KiB" for n, s in sizes.items() if n not in mp3[1:]),
-          f"(+{max(0, len(mp3) - 1)} section MP3s)")
+    print(
+        "artifacts:",
+        ", ".join(f"{n} {s / 1024:.0f} KiB" for n, s in sizes.items() if n not in mp3[1:]),
+        f"(+{max(0, len(mp3) - 1)} section MP3s)",
+    )
     return 0 if result.status != "failed" else 1
 
 

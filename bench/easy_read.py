@@ -146,11 +146,17 @@ def measure(path: Path, manual_pages: int):  # type: ignore[no-untyped-def]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--manual-pages", type=int, default=30,
-                        help="pages of the 265-page manual to convert (it dominates the run time)")
+    parser.add_argument(
+        "--manual-pages",
+        type=int,
+        default=30,
+        help="pages of the 265-page manual to convert (it dominates the run time)",
+    )
     args = parser.parse_args()
-    header = (f"{'document':<30} {'sent':>5} {'>15w %':>13} {'fail/10':>11} {'KM':>13} {'conj':>7} "
-              f"{'facts %':>8} {'kp=1st':>7} {'gl-undef':>8} {'adapt s':>7}")
+    header = (
+        f"{'document':<30} {'sent':>5} {'>15w %':>13} {'fail/10':>11} {'KM':>13} {'conj':>7} "
+        f"{'facts %':>8} {'kp=1st':>7} {'gl-undef':>8} {'adapt s':>7}"
+    )
     print(header)
     print("-" * len(header))
     for path in DOCUMENTS:
@@ -163,10 +169,12 @@ def main() -> None:
         def km(v: float | None) -> str:
             return "-" if v is None else f"{v:.0f}"
 
-        print(f"{r['doc'][:30]:<30} {b['n']:>5} {b['long']:>5.0f} ->{a['long']:>4.0f} "
-              f"{b['fails']:>4.1f} ->{a['fails']:>4.1f} {km(b['km']):>5} ->{km(a['km']):>4} "
-              f"{b['bare']:>2} ->{a['bare']:>2} {r['facts']:>8.1f} {r['kp'][0]:>3}/{r['kp'][1]:<3} "
-              f"{r['gl'][0]:>3}/{r['gl'][1]:<4} {r['adapt_s']:>7.1f}")
+        print(
+            f"{r['doc'][:30]:<30} {b['n']:>5} {b['long']:>5.0f} ->{a['long']:>4.0f} "
+            f"{b['fails']:>4.1f} ->{a['fails']:>4.1f} {km(b['km']):>5} ->{km(a['km']):>4} "
+            f"{b['bare']:>2} ->{a['bare']:>2} {r['facts']:>8.1f} {r['kp'][0]:>3}/{r['kp'][1]:<3} "
+            f"{r['gl'][0]:>3}/{r['gl'][1]:<4} {r['adapt_s']:>7.1f}"
+        )
     print("sent: sentences of the source; before -> after (after: the easy-to-read reader's view).")
 
 

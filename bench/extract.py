@@ -48,7 +48,9 @@ def clocks():
     return time.perf_counter(), t.user + t.system
 """
 
-_RAW = _CLOCKS + """
+_RAW = (
+    _CLOCKS
+    + """
 import json, sys, pymupdf
 wall, cpu = clocks()
 with pymupdf.open(sys.argv[1]) as doc:
@@ -58,8 +60,11 @@ with pymupdf.open(sys.argv[1]) as doc:
 wall2, cpu2 = clocks()
 print(json.dumps({"pages": pages, "seconds": wall2 - wall, "cpu": cpu2 - cpu}))
 """
+)
 
-_INCLUSIO = _CLOCKS + """
+_INCLUSIO = (
+    _CLOCKS
+    + """
 import json, resource, sys
 from pathlib import Path
 wall, cpu = clocks()
@@ -75,8 +80,11 @@ print(json.dumps({"pages": doc.source.pages, "seconds": wall2 - wall, "cpu": cpu
                   "blocks": len(doc.blocks), "tables": sum(b.type == "table" for b in doc.blocks),
                   "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
+)
 
-_LLM = _CLOCKS + """
+_LLM = (
+    _CLOCKS
+    + """
 import json, sys, pymupdf, pymupdf4llm
 pages = int(sys.argv[2])
 with pymupdf.open(sys.argv[1]) as doc:
@@ -86,6 +94,7 @@ with pymupdf.open(sys.argv[1]) as doc:
     wall2, cpu2 = clocks()
 print(json.dumps({"pages": pages, "seconds": wall2 - wall, "cpu": cpu2 - cpu, "layout": pymupdf._get_layout is not None}))
 """
+)
 
 _OCR = """
 import json, sys, time
@@ -134,20 +143,32 @@ def bench_extraction(path: Path, llm_pages: int, repeat: int) -> None:
 
     print(f"file: {path.name}  pages: {raw['pages']:.0f}  best of {repeat} runs  {before} (before)")
     print(f"  raw get_text('dict')                  {rates('raw')}")
-    print(f"  inclusio, tables on (default)         {rates('tables')}  ({with_tables['blocks']:.0f} blocks, "
-          f"{with_tables['tables']:.0f} tables, peak RSS {with_tables['rss_mib']:.0f} MiB)")
-    print(f"  inclusio, INCLUSIO_PDF_TABLES=false   {rates('no_tables')}  "
-          f"(peak RSS {without_tables['rss_mib']:.0f} MiB)")
-    print(f"  pymupdf4llm.to_markdown               {rates('llm')}  (first {llm['pages']:.0f} pages, "
-          f"use_ocr=False, layout model {'on' if llm['layout'] else 'off'})")
+    print(
+        f"  inclusio, tables on (default)         {rates('tables')}  ({with_tables['blocks']:.0f} blocks, "
+        f"{with_tables['tables']:.0f} tables, peak RSS {with_tables['rss_mib']:.0f} MiB)"
+    )
+    print(
+        f"  inclusio, INCLUSIO_PDF_TABLES=false   {rates('no_tables')}  "
+        f"(peak RSS {without_tables['rss_mib']:.0f} MiB)"
+    )
+    print(
+        f"  pymupdf4llm.to_markdown               {rates('llm')}  (first {llm['pages']:.0f} pages, "
+        f"use_ocr=False, layout model {'on' if llm['layout'] else 'off'})"
+    )
     print(f"  import of the converter (once per process): {with_tables['import']:.2f} s")
     print("ratios (wall / CPU):")
-    print(f"  inclusio / raw:          tables on {wall['tables'] / wall['raw']:.2f} / {cpu['tables'] / cpu['raw']:.2f}"
-          f"   tables off {wall['no_tables'] / wall['raw']:.2f} / {cpu['no_tables'] / cpu['raw']:.2f}")
-    print(f"  inclusio / pymupdf4llm:  tables on {wall['tables'] / wall['llm']:.1f}x / {cpu['tables'] / cpu['llm']:.1f}x"
-          f"   tables off {wall['no_tables'] / wall['llm']:.1f}x / {cpu['no_tables'] / cpu['llm']:.1f}x"
-          f"   target >= 7x")
-    print(f"  tables on / tables off:  {wall['tables'] / wall['no_tables']:.2f} / {cpu['tables'] / cpu['no_tables']:.2f}")
+    print(
+        f"  inclusio / raw:          tables on {wall['tables'] / wall['raw']:.2f} / {cpu['tables'] / cpu['raw']:.2f}"
+        f"   tables off {wall['no_tables'] / wall['raw']:.2f} / {cpu['no_tables'] / cpu['raw']:.2f}"
+    )
+    print(
+        f"  inclusio / pymupdf4llm:  tables on {wall['tables'] / wall['llm']:.1f}x / {cpu['tables'] / cpu['llm']:.1f}x"
+        f"   tables off {wall['no_tables'] / wall['llm']:.1f}x / {cpu['no_tables'] / cpu['llm']:.1f}x"
+        f"   target >= 7x"
+    )
+    print(
+        f"  tables on / tables off:  {wall['tables'] / wall['no_tables']:.2f} / {cpu['tables'] / cpu['no_tables']:.2f}"
+    )
     for name, label in (("tables", "tables on"), ("no_tables", "tables off")):
         met = "met" if cpu[name] >= 50 and cpu[name] / cpu["llm"] >= 7 else "NOT met"
         print(f"  targets (>= 50 pages/s on one core, >= 7x pymupdf4llm), {label}, by CPU time: {met}")
@@ -173,19 +194,29 @@ def bench_ocr(pages: int) -> None:
             many.save(work / "scans.pdf")
         started = time.perf_counter()
         # One thread, like inclusio's OCR workers: on a shared 2-core machine OpenMP threads only fight.
-        subprocess.run(["tesseract", str(png), str(work / "out"), "-l", "fra+eng"], check=True,
-                       capture_output=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+        subprocess.run(
+            ["tesseract", str(png), str(work / "out"), "-l", "fra+eng"],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+        )
         cli = time.perf_counter() - started
         one = _run(_OCR, str(SCAN), "1", "1")
         serial = _run(_OCR, str(work / "scans.pdf"), str(pages), "1")
         parallel = _run(_OCR, str(work / "scans.pdf"), str(pages), "2")
     print(f"OCR ({SCAN.name}, fra+eng, 300 dpi):")
     print(f"  tesseract CLI alone on the rendered page: {cli:6.2f} s/page")
-    print(f"  inclusio OCR (render + Tesseract + text): {one['seconds']:6.2f} s/page  "
-          f"(ratio {one['seconds'] / cli:.2f}; includes process start-up)")
-    print(f"  {pages} pages, 1 process:  {serial['seconds']:6.2f} s  ({serial['seconds'] / pages:.2f} s/page)")
-    print(f"  {pages} pages, 2 processes: {parallel['seconds']:6.2f} s  ({parallel['seconds'] / pages:.2f} s/page)"
-          f"  speed-up {serial['seconds'] / parallel['seconds']:.2f}x")
+    print(
+        f"  inclusio OCR (render + Tesseract + text): {one['seconds']:6.2f} s/page  "
+        f"(ratio {one['seconds'] / cli:.2f}; includes process start-up)"
+    )
+    print(
+        f"  {pages} pages, 1 process:  {serial['seconds']:6.2f} s  ({serial['seconds'] / pages:.2f} s/page)"
+    )
+    print(
+        f"  {pages} pages, 2 processes: {parallel['seconds']:6.2f} s  ({parallel['seconds'] / pages:.2f} s/page)"
+        f"  speed-up {serial['seconds'] / parallel['seconds']:.2f}x"
+    )
 
 
 def main() -> int:

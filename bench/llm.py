@@ -45,39 +45,62 @@ def make_course(sections: int, per_section: int = 5) -> Document:
         for k in range(per_section):
             text = texts[(s + k) % len(texts)] + f" Cette remarque porte le numéro {s}.{k}."
             blocks.append(Paragraph(id=f"p{s}-{k}", text=text))
-    return Document(title="La photosynthèse", lang="fr", blocks=blocks,
-                    source=SourceInfo(filename="bench.pdf", media_type="application/pdf", sha256="0" * 64))
+    return Document(
+        title="La photosynthèse",
+        lang="fr",
+        blocks=blocks,
+        source=SourceInfo(filename="bench.pdf", media_type="application/pdf", sha256="0" * 64),
+    )
 
 
 def token_ratios(server: MistralServer, data_dir: Path) -> None:
     doc = make_course(12)
     print("1. tokens sent / document's own tokens, per pass (target <= 1.25)")
     for profile in ("easy-read", "fle"):
-        settings = Settings(data_dir=data_dir / profile, engine="mistral", mistral_server_url=server.url,
-                            mistral_api_key="bench")
+        settings = Settings(
+            data_dir=data_dir / profile,
+            engine="mistral",
+            mistral_server_url=server.url,
+            mistral_api_key="bench",
+        )
         result = adapt_document(doc, load_profile(profile, ROOT / "profiles"), settings)
         passes = result.stats["llm"]["passes"]
         document_tokens = max(p["source_tokens"] for p in passes.values())
         for name, p in passes.items():
             if p["source_tokens"]:
-                print(f"   {profile:10s} {name:12s} calls {p['calls']:3d}  sent {p['prompt_tokens']:6d}  "
-                      f"document {document_tokens:6d}  ratio {p['prompt_tokens'] / document_tokens:.2f}  "
-                      f"(pass payload {p['source_tokens']:6d}, sent/payload {p['prompt_tokens'] / p['source_tokens']:.2f})")
+                print(
+                    f"   {profile:10s} {name:12s} calls {p['calls']:3d}  sent {p['prompt_tokens']:6d}  "
+                    f"document {document_tokens:6d}  ratio {p['prompt_tokens'] / document_tokens:.2f}  "
+                    f"(pass payload {p['source_tokens']:6d}, sent/payload {p['prompt_tokens'] / p['source_tokens']:.2f})"
+                )
         server.reset()
         again = adapt_document(doc, load_profile(profile, ROOT / "profiles"), settings)
-        print(f"   {profile:10s} re-run: {again.stats['llm']['calls']} calls, "
-              f"{again.stats['llm']['cache_hits']} cache hits (target 0 calls); server saw {len(server.requests)}")
+        print(
+            f"   {profile:10s} re-run: {again.stats['llm']['calls']} calls, "
+            f"{again.stats['llm']['cache_hits']} cache hits (target 0 calls); server saw {len(server.requests)}"
+        )
 
 
 def throughput(server: MistralServer, data_dir: Path, blocks: int, latency: float, concurrency: int) -> None:
     sections = max(1, blocks // 5)
     doc = make_course(sections)
-    settings = Settings(data_dir=data_dir / "throughput", engine="mistral", mistral_server_url=server.url,
-                        mistral_api_key="bench", llm_concurrency=concurrency, llm_batch_tokens=50,
-                        llm_requests_per_minute=100_000, llm_tokens_per_minute=100_000_000, llm_cache=False)
-    profile = load_profile("adhd", ROOT / "profiles").model_copy(update={
-        "summaries": load_profile("dyslexia", ROOT / "profiles").summaries,
-        "glossary": load_profile("dyslexia", ROOT / "profiles").glossary})
+    settings = Settings(
+        data_dir=data_dir / "throughput",
+        engine="mistral",
+        mistral_server_url=server.url,
+        mistral_api_key="bench",
+        llm_concurrency=concurrency,
+        llm_batch_tokens=50,
+        llm_requests_per_minute=100_000,
+        llm_tokens_per_minute=100_000_000,
+        llm_cache=False,
+    )
+    profile = load_profile("adhd", ROOT / "profiles").model_copy(
+        update={
+            "summaries": load_profile("dyslexia", ROOT / "profiles").summaries,
+            "glossary": load_profile("dyslexia", ROOT / "profiles").glossary,
+        }
+    )
     server.reset()
     server.latency_s = latency
     started = time.perf_counter()
@@ -86,8 +109,10 @@ def throughput(server: MistralServer, data_dir: Path, blocks: int, latency: floa
     server.latency_s = 0.0
     calls = result.stats["llm"]["passes"]["plain"]["calls"]
     ideal = calls * latency / concurrency
-    print(f"2. throughput: {calls} one-block calls at {latency:.2f} s latency, concurrency {concurrency}: "
-          f"{seconds:.2f} s; ideal {ideal:.2f} s; ratio {seconds / ideal:.2f} (target <= 1.10)")
+    print(
+        f"2. throughput: {calls} one-block calls at {latency:.2f} s latency, concurrency {concurrency}: "
+        f"{seconds:.2f} s; ideal {ideal:.2f} s; ratio {seconds / ideal:.2f} (target <= 1.10)"
+    )
 
 
 def main() -> None:

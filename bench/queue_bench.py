@@ -59,8 +59,11 @@ def _client(settings: Any) -> Any:
 
 def _submit(client: Any, path: Path, name: str, outputs: str = "json,report") -> str:
     with path.open("rb") as fh:
-        response = client.post("/jobs", files={"file": (name, fh, "application/pdf")},
-                               data={"profile": "dyslexia", "outputs": outputs})
+        response = client.post(
+            "/jobs",
+            files={"file": (name, fh, "application/pdf")},
+            data={"profile": "dyslexia", "outputs": outputs},
+        )
     assert response.status_code == 202, response.text
     return str(response.json()["id"])
 
@@ -164,9 +167,22 @@ def document_sets(tmp: Path, docs: int) -> dict[str, list[Path]]:
     folder = tmp / "docs"
     folder.mkdir(exist_ok=True)
     uniform = [_excerpt(folder, 100 + 3 * i, 3) for i in range(docs)]
-    real = [SAMPLE, ROOT / "samples" / "diaporama-cellule-fr.pptx", ROOT / "samples" / "handout-water-cycle-en.docx",
-            *(CORPUS / name for name in ("fixture-word.docx", "fixture-slides-notes.pptx", "table-census-en.pdf",
-                                         "math-fr-2col.pdf", "paper-2col-math-en.pdf", "slides-fr-web-course.pptx"))]
+    real = [
+        SAMPLE,
+        ROOT / "samples" / "diaporama-cellule-fr.pptx",
+        ROOT / "samples" / "handout-water-cycle-en.docx",
+        *(
+            CORPUS / name
+            for name in (
+                "fixture-word.docx",
+                "fixture-slides-notes.pptx",
+                "table-census-en.pdf",
+                "math-fr-2col.pdf",
+                "paper-2col-math-en.pdf",
+                "slides-fr-web-course.pptx",
+            )
+        ),
+    ]
     mixed, first = list(real[:docs]), 30
     for pages in (1, 2, 3, 4, 6, 8, 10, 12, 15, 20, 5, 7) * 3:
         if len(mixed) >= docs:
@@ -198,7 +214,9 @@ def _poll(store: Any, ids: list[str], timeout: float = 1800, interval: float = 0
 
 def _all_busy_seconds(rows: list[Any], workers: int) -> float:
     """Seconds during which ``workers`` jobs ran at once (every worker busy)."""
-    edges = sorted([(r.started_at.timestamp(), 1) for r in rows] + [(r.finished_at.timestamp(), -1) for r in rows])
+    edges = sorted(
+        [(r.started_at.timestamp(), 1) for r in rows] + [(r.finished_at.timestamp(), -1) for r in rows]
+    )
     busy, running, since = 0.0, 0, 0.0
     for at, step in edges:
         if running >= workers:
@@ -219,14 +237,18 @@ def _warm(client: Any, running: list[Any], store: Any) -> None:
     raise RuntimeError("a worker never took a warm-up job")
 
 
-def _run_set(redis_url: str, tmp: Path, label: str, docs: list[Path], workers: int, pin: bool) -> dict[str, Any]:
+def _run_set(
+    redis_url: str, tmp: Path, label: str, docs: list[Path], workers: int, pin: bool
+) -> dict[str, Any]:
     import redis
     from service_helpers import RunningWorker, make_settings
 
     from inclusio.store.db import JobStore
 
     redis.Redis.from_url(redis_url).flushdb()
-    settings = make_settings(tmp / f"{label}-{workers}", broker_url=redis_url)  # fresh data: no cached Document
+    settings = make_settings(
+        tmp / f"{label}-{workers}", broker_url=redis_url
+    )  # fresh data: no cached Document
     running = [RunningWorker(settings, tmp / f"{label}-{workers}-{i}.log") for i in range(workers)]
     client = _client(settings)
     store = JobStore.from_settings(settings)
@@ -255,12 +277,18 @@ def _run_set(redis_url: str, tmp: Path, label: str, docs: list[Path], workers: i
         if failed:
             print(f"  (failed jobs: {failed})")
         wall = max(r.finished_at.timestamp() for r in rows) - started
-        return {"wall": wall, "job_cpu": job1 - job0, "job_wait": job_wait, "main_cpu": main1 - main0,
-                "bench_cpu": me1 - me0,
-                "all_busy": _all_busy_seconds(rows, workers),
-                "tail": max(r.finished_at.timestamp() for r in rows) - max(r.started_at.timestamp() for r in rows),
-                "peak_mb": peak_mb,
-                "seconds": {r.filename: (r.finished_at - r.started_at).total_seconds() for r in rows}}
+        return {
+            "wall": wall,
+            "job_cpu": job1 - job0,
+            "job_wait": job_wait,
+            "main_cpu": main1 - main0,
+            "bench_cpu": me1 - me0,
+            "all_busy": _all_busy_seconds(rows, workers),
+            "tail": max(r.finished_at.timestamp() for r in rows)
+            - max(r.started_at.timestamp() for r in rows),
+            "peak_mb": peak_mb,
+            "seconds": {r.filename: (r.finished_at - r.started_at).total_seconds() for r in rows},
+        }
     finally:
         store.dispose()
         for worker in running:
@@ -303,25 +331,35 @@ def throughput(redis_url: str, docs: int, tmp: Path, sets: list[str], pin: bool)
         redis.Redis.from_url(redis_url).flushdb()
         one, two = results[1], results[2]
         longest = max(seconds, key=lambda name: seconds[name])
-        print(f"throughput, {label} set of {n} documents [{OUTPUTS}] ({os.cpu_count()} cores{pinned}; longest job "
-              f"{longest} {seconds[longest]:.1f} s, shortest {min(seconds.values()):.1f} s on 1 worker):")
+        print(
+            f"throughput, {label} set of {n} documents [{OUTPUTS}] ({os.cpu_count()} cores{pinned}; longest job "
+            f"{longest} {seconds[longest]:.1f} s, shortest {min(seconds.values()):.1f} s on 1 worker):"
+        )
         for workers, r in results.items():
             name = {1: "1 worker ", 2: "2 workers"}.get(workers, "2 workers, longest job first")
-            print(f"  {name}: wall {r['wall']:.1f} s ({n / r['wall']:.2f} docs/s), "
-                  f"job processes CPU {r['job_cpu']:.1f} s ({r['job_cpu'] / n:.2f} s/doc, {r['job_cpu'] / r['wall']:.2f} "
-                  f"cores), waited for a core {r['job_wait']:.1f} s; every worker busy {r['all_busy']:.1f} s, tail "
-                  f"{r['tail']:.1f} s; CPU of Celery main processes {r['main_cpu']:.1f} s, of bench + API "
-                  f"{r['bench_cpu']:.1f} s; job process peak RSS {r['peak_mb']:.0f} MB ({r['load']})")
+            print(
+                f"  {name}: wall {r['wall']:.1f} s ({n / r['wall']:.2f} docs/s), "
+                f"job processes CPU {r['job_cpu']:.1f} s ({r['job_cpu'] / n:.2f} s/doc, {r['job_cpu'] / r['wall']:.2f} "
+                f"cores), waited for a core {r['job_wait']:.1f} s; every worker busy {r['all_busy']:.1f} s, tail "
+                f"{r['tail']:.1f} s; CPU of Celery main processes {r['main_cpu']:.1f} s, of bench + API "
+                f"{r['bench_cpu']:.1f} s; job process peak RSS {r['peak_mb']:.0f} MB ({r['load']})"
+            )
         free1 = one["wall"] - one["job_wait"]
-        print(f"  speed-up, wall clock (the honest figure; the machine is shared): {one['wall'] / two['wall']:.2f}x "
-              f"(target >= 1.8x)")
+        print(
+            f"  speed-up, wall clock (the honest figure; the machine is shared): {one['wall'] / two['wall']:.2f}x "
+            f"(target >= 1.8x)"
+        )
         print(f"  CPU seconds per document, 2 workers / 1: {two['job_cpu'] / one['job_cpu']:.2f}")
-        print(f"  estimate for 2 free cores (wall minus waits for a core): "
-              f"{free1 / (two['wall'] - two['job_wait'] / 2):.2f}x; CPU bound: {free1 / (two['job_cpu'] / 2):.2f}x")
+        print(
+            f"  estimate for 2 free cores (wall minus waits for a core): "
+            f"{free1 / (two['wall'] - two['job_wait'] / 2):.2f}x; CPU bound: {free1 / (two['job_cpu'] / 2):.2f}x"
+        )
         if "2, longest first" in results:
             best = results["2, longest first"]
-            print(f"  longest job first: wall clock {one['wall'] / best['wall']:.2f}x, estimate for 2 free cores "
-                  f"{free1 / (best['wall'] - best['job_wait'] / 2):.2f}x")
+            print(
+                f"  longest job first: wall clock {one['wall'] / best['wall']:.2f}x, estimate for 2 free cores "
+                f"{free1 / (best['wall'] - best['job_wait'] / 2):.2f}x"
+            )
 
 
 def overhead(redis_url: str, n: int, tmp: Path) -> None:
@@ -352,10 +390,14 @@ def overhead(redis_url: str, n: int, tmp: Path) -> None:
             over.append((row.finished_at - row.created_at).total_seconds() - inside)
             runs.append((row.finished_at - row.started_at).total_seconds())
         print(f"overhead on Redis, {n} jobs one at a time ({load()}):")
-        print(f"  per-job overhead median {statistics.median(over) * 1000:.0f} ms, p95 {p95(over) * 1000:.0f} ms "
-              f"(target <= 50 ms); wall per job incl. pipeline median {statistics.median(wall):.2f} s")
-        print(f"  first job of a fresh job process {(first.finished_at - first.started_at).total_seconds():.2f} s, "
-              f"the same document after it median {statistics.median(runs):.2f} s (converted Document cached)")
+        print(
+            f"  per-job overhead median {statistics.median(over) * 1000:.0f} ms, p95 {p95(over) * 1000:.0f} ms "
+            f"(target <= 50 ms); wall per job incl. pipeline median {statistics.median(wall):.2f} s"
+        )
+        print(
+            f"  first job of a fresh job process {(first.finished_at - first.started_at).total_seconds():.2f} s, "
+            f"the same document after it median {statistics.median(runs):.2f} s (converted Document cached)"
+        )
     finally:
         worker.stop()
         redis.Redis.from_url(redis_url).flushdb()
@@ -397,8 +439,10 @@ def preview(tmp: Path, rounds: int = 30) -> None:
         disk.append(time.perf_counter() - started)
     warm = [call() for _ in range(rounds)]
     print(f"readability preview, 10-page PDF ({len(data) // 1024} KB, {load()}):")
-    print(f"  first call (converts) {cold * 1000:.0f} ms; cached Document on disk p95 {p95(disk) * 1000:.0f} ms; "
-          f"in-memory hit p95 {p95(warm) * 1000:.0f} ms (target p95 <= 300 ms)")
+    print(
+        f"  first call (converts) {cold * 1000:.0f} ms; cached Document on disk p95 {p95(disk) * 1000:.0f} ms; "
+        f"in-memory hit p95 {p95(warm) * 1000:.0f} ms (target p95 <= 300 ms)"
+    )
 
 
 def upload(tmp: Path, megabytes: int = 100) -> None:
@@ -414,8 +458,10 @@ def upload(tmp: Path, megabytes: int = 100) -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    code = ("import uvicorn; from inclusio.config import Settings; from inclusio.server import create_app; "
-            f"uvicorn.run(create_app(Settings(), enqueue=lambda k, j: None), port={port}, log_level='warning')")
+    code = (
+        "import uvicorn; from inclusio.config import Settings; from inclusio.server import create_app; "
+        f"uvicorn.run(create_app(Settings(), enqueue=lambda k, j: None), port={port}, log_level='warning')"
+    )
     proc = subprocess.Popen([sys.executable, "-c", code], env=settings_env(settings))
     try:
         base = f"http://127.0.0.1:{port}"
@@ -430,7 +476,11 @@ def upload(tmp: Path, megabytes: int = 100) -> None:
 
         def body() -> Any:
             yield b"--" + boundary + b'\r\nContent-Disposition: form-data; name="profile"\r\n\r\nblind\r\n'
-            yield b"--" + boundary + b'\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n\r\n'
+            yield (
+                b"--"
+                + boundary
+                + b'\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n\r\n'
+            )
             yield b"%PDF-1.7\n"
             chunk = os.urandom(1024 * 1024)
             for _ in range(megabytes):
@@ -438,14 +488,22 @@ def upload(tmp: Path, megabytes: int = 100) -> None:
             yield b"\r\n--" + boundary + b"--\r\n"
 
         started = time.perf_counter()
-        response = httpx.post(f"{base}/jobs", content=body(), timeout=600,
-                              headers={"Content-Type": f"multipart/form-data; boundary={boundary.decode()}",
-                                       "Authorization": f"Bearer {token}"})
+        response = httpx.post(
+            f"{base}/jobs",
+            content=body(),
+            timeout=600,
+            headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary.decode()}",
+                "Authorization": f"Bearer {token}",
+            },
+        )
         seconds = time.perf_counter() - started
         peak = _rss_kb(proc.pid, "VmHWM")
         print(f"streamed upload of {megabytes} MB ({load()}): HTTP {response.status_code} in {seconds:.1f} s")
-        print(f"  API process RSS before {rss / 1024:.0f} MB, peak during {peak / 1024:.0f} MB: growth "
-              f"{(peak - rss) / 1024:.1f} MB (target < 50 MB)")
+        print(
+            f"  API process RSS before {rss / 1024:.0f} MB, peak during {peak / 1024:.0f} MB: growth "
+            f"{(peak - rss) / 1024:.1f} MB (target < 50 MB)"
+        )
     finally:
         proc.terminate()
         proc.wait(20)

@@ -34,13 +34,17 @@ def best(fn: object, repeat: int) -> float:
 
 
 def diagram(shapes: int) -> bytes:
-    parts = ['<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="800" '
-             'height="600" viewBox="0 0 800 600"><title>Schéma</title><defs><linearGradient id="g"><stop '
-             'offset="0" stop-color="#fff"/><stop offset="1" stop-color="#2a6"/></linearGradient></defs>'
-             "<style>.t { font-family: Arial; font-size: 12px }</style>"]
+    parts = [
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="800" '
+        'height="600" viewBox="0 0 800 600"><title>Schéma</title><defs><linearGradient id="g"><stop '
+        'offset="0" stop-color="#fff"/><stop offset="1" stop-color="#2a6"/></linearGradient></defs>'
+        "<style>.t { font-family: Arial; font-size: 12px }</style>"
+    ]
     for i in range(shapes):
-        parts.append(f'<g transform="translate({i % 40 * 20},{i // 40 * 20})"><rect width="18" height="18" '
-                     f'fill="url(#g)" stroke="#000"/><text class="t" x="2" y="12">{i}</text></g>')
+        parts.append(
+            f'<g transform="translate({i % 40 * 20},{i // 40 * 20})"><rect width="18" height="18" '
+            f'fill="url(#g)" stroke="#000"/><text class="t" x="2" y="12">{i}</text></g>'
+        )
     parts.append("</svg>")
     return "".join(parts).encode()
 
@@ -58,17 +62,24 @@ def main() -> None:
 
     svg = diagram(args.shapes)
     seconds = best(lambda: sanitize_svg(svg), args.repeat)
-    print(f"sanitize_svg: {len(svg) / 1e3:.0f} kB, {args.shapes} shapes: {seconds * 1e3:.1f} ms "
-          f"({len(svg) / 1e6 / seconds:.1f} MB/s)")
+    print(
+        f"sanitize_svg: {len(svg) / 1e3:.0f} kB, {args.shapes} shapes: {seconds * 1e3:.1f} ms "
+        f"({len(svg) / 1e6 / seconds:.1f} MB/s)"
+    )
     usual = '{"font_family": "OpenDyslexic, Verdana, sans-serif", "font_size_rem": 1.4, "colors": {"text": "#000000"}}'
     print(f"reading JSON, usual: {best(lambda: parse_reading_json(usual), args.repeat * 100) * 1e6:.1f} µs")
-    for label, raw in (("100 000 deep", "[" * 100_000 + "]" * 100_000), ("10 MB", '"' + "a" * 10_000_000 + '"')):
+    for label, raw in (
+        ("100 000 deep", "[" * 100_000 + "]" * 100_000),
+        ("10 MB", '"' + "a" * 10_000_000 + '"'),
+    ):
+
         def refuse(raw: str = raw) -> None:
             try:
                 parse_reading_json(raw)
             except (ReadingTooComplex, RequestInvalid):
                 return
             raise AssertionError("accepted")
+
         print(f"reading JSON, {label}: refused in {best(refuse, args.repeat) * 1e3:.2f} ms")
     if not args.no_soffice:
         soffice_figures(args.repeat)
@@ -89,13 +100,28 @@ def soffice_figures(repeat: int) -> None:
             work = Path(tempfile.mkdtemp(dir=tmp))
             (work / "profile" / "user").mkdir(parents=True)
             (work / "profile" / "user" / "registrymodifications.xcu").write_text(odf.NO_LINKS_XCU)
-            command = [odf.find_soffice() or "soffice", f"-env:UserInstallation={(work / 'profile').as_uri()}",
-                       "--headless", "--norestore", "--convert-to", "docx", "--outdir", str(work), str(source)]
-            subprocess.run([*(prefix if with_namespace else ()), *command], check=True, capture_output=True,
-                           env={"HOME": str(work), "PATH": "/usr/bin:/bin"})
+            command = [
+                odf.find_soffice() or "soffice",
+                f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "docx",
+                "--outdir",
+                str(work),
+                str(source),
+            ]
+            subprocess.run(
+                [*(prefix if with_namespace else ()), *command],
+                check=True,
+                capture_output=True,
+                env={"HOME": str(work), "PATH": "/usr/bin:/bin"},
+            )
 
         for label, flag in (("with namespace", True), ("without", False)):
-            print(f"LibreOffice ODT -> DOCX, {label}: {best(lambda flag=flag: convert(flag), max(2, repeat // 2)):.2f} s")
+            print(
+                f"LibreOffice ODT -> DOCX, {label}: {best(lambda flag=flag: convert(flag), max(2, repeat // 2)):.2f} s"
+            )
 
 
 if __name__ == "__main__":

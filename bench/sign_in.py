@@ -33,13 +33,21 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="inclusio-bench-signin-"))
     # no throttling for the comparison (each name gets a fresh record below)
-    settings = make_settings(tmp, signin_free_failures=10_000, signin_lock_failures=10_000,
-                             signin_address_free_failures=10_000, signin_address_lock_failures=10_000)
+    settings = make_settings(
+        tmp,
+        signin_free_failures=10_000,
+        signin_lock_failures=10_000,
+        signin_address_free_failures=10_000,
+        signin_address_lock_failures=10_000,
+    )
     client = TestClient(create_app(settings, enqueue=lambda _kind, _job: None))
     password = "mot-de-passe-1"
     make_user(settings, "student", username="known", password=password)
-    times: dict[str, list[float]] = {"wrong password, known name": [], "wrong password, unknown name": [],
-                                     "right password": []}
+    times: dict[str, list[float]] = {
+        "wrong password, known name": [],
+        "wrong password, unknown name": [],
+        "right password": [],
+    }
 
     def timed(label: str, username: str, secret: str, expected: int) -> None:
         started = time.perf_counter()
@@ -53,8 +61,14 @@ def main() -> None:
         timed("wrong password, unknown name", "nobody", f"wrong-{n}", 401)
         timed("right password", "known", password, 200)
     # throttled: a name past its free failures, asked again at once
-    slow = make_settings(tmp, signin_free_failures=1, signin_delay_s=60, signin_max_delay_s=60,
-                         signin_address_free_failures=10_000, signin_address_lock_failures=10_000)
+    slow = make_settings(
+        tmp,
+        signin_free_failures=1,
+        signin_delay_s=60,
+        signin_max_delay_s=60,
+        signin_address_free_failures=10_000,
+        signin_address_lock_failures=10_000,
+    )
     throttled = TestClient(create_app(slow, enqueue=lambda _kind, _job: None))
     throttled.post("/auth/token", data={"username": "target", "password": "x"})
     for _ in range(rounds):
@@ -66,7 +80,9 @@ def main() -> None:
     print(f"{'answer':<34} {'median ms':>10} {'p90 ms':>8}   ({rounds} each)")
     for label, values in times.items():
         values.sort()
-        print(f"{label:<34} {statistics.median(values) * 1000:10.1f} {values[int(len(values) * 0.9) - 1] * 1000:8.1f}")
+        print(
+            f"{label:<34} {statistics.median(values) * 1000:10.1f} {values[int(len(values) * 0.9) - 1] * 1000:8.1f}"
+        )
     known = statistics.median(times["wrong password, known name"])
     unknown = statistics.median(times["wrong password, unknown name"])
     print(f"unknown / known median: {unknown / known:.2f}")

@@ -48,11 +48,21 @@ from inclusio.model.document import Document, Figure, GlossaryEntry, Heading, Pa
 from inclusio.profiles import load_profile  # noqa: E402
 from inclusio.text.sentences import split_sentences  # noqa: E402
 
-DOCUMENTS = [ROOT / "samples" / n for n in ("cours-photosynthese-fr.pdf", "diaporama-cellule-fr.pptx",
-                                            "handout-water-cycle-en.docx")]
-CORPUS = [ROOT.parent / "shared" / "corpus" / n for n in (
-    "fixture-word.docx", "slides-fr-web-course.pptx", "math-fr-2col.pdf", "paper-2col-math-en.pdf",
-    "table-census-en.pdf", "manual-fr-265p.pdf")]
+DOCUMENTS = [
+    ROOT / "samples" / n
+    for n in ("cours-photosynthese-fr.pdf", "diaporama-cellule-fr.pptx", "handout-water-cycle-en.docx")
+]
+CORPUS = [
+    ROOT.parent / "shared" / "corpus" / n
+    for n in (
+        "fixture-word.docx",
+        "slides-fr-web-course.pptx",
+        "math-fr-2col.pdf",
+        "paper-2col-math-en.pdf",
+        "table-census-en.pdf",
+        "manual-fr-265p.pdf",
+    )
+]
 KEEP_ONLY = {"entity_drop"}
 """Kinds that are errors only for passes that must keep every fact."""
 PROVENANCE = Provenance(engine="bench", pass_name="glossary", created_at="2024-01-01T00:00:00+00:00")
@@ -61,8 +71,17 @@ PROVENANCE = Provenance(engine="bench", pass_name="glossary", created_at="2024-0
 class Case:
     """One faithful answer and how to verify it."""
 
-    def __init__(self, pass_name: str, lang: str, source: str, answer: str, *, context: str = "",
-                 glossary: dict[str, str] | None = None, answer_lang: str | None = None) -> None:
+    def __init__(
+        self,
+        pass_name: str,
+        lang: str,
+        source: str,
+        answer: str,
+        *,
+        context: str = "",
+        glossary: dict[str, str] | None = None,
+        answer_lang: str | None = None,
+    ) -> None:
         self.pass_name, self.lang, self.source, self.answer = pass_name, lang, source, answer
         self.context, self.glossary = context, glossary or {}
         self.answer_lang = answer_lang or ("en" if pass_name == "translation" else lang)
@@ -71,13 +90,33 @@ class Case:
 
     def run(self, answer: str) -> Verdict:
         if self.pass_name == "translation":
-            entries = [GlossaryEntry(term=t, lang=self.lang, translations={self.answer_lang: tr}, origin="model",
-                                     provenance=PROVENANCE) for t, tr in self.glossary.items()]
-            return verify(self.source, answer, pass_name="translation", lang=self.lang,
-                          answer_lang=self.answer_lang, glossary=entries)
+            entries = [
+                GlossaryEntry(
+                    term=t,
+                    lang=self.lang,
+                    translations={self.answer_lang: tr},
+                    origin="model",
+                    provenance=PROVENANCE,
+                )
+                for t, tr in self.glossary.items()
+            ]
+            return verify(
+                self.source,
+                answer,
+                pass_name="translation",
+                lang=self.lang,
+                answer_lang=self.answer_lang,
+                glossary=entries,
+            )
         glossary = list(self.glossary) if self.pass_name == "glossary" else []
-        return verify(self.source, answer, pass_name=self.pass_name, lang=self.lang, context=self.context,
-                      glossary=glossary)
+        return verify(
+            self.source,
+            answer,
+            pass_name=self.pass_name,
+            lang=self.lang,
+            context=self.context,
+            glossary=glossary,
+        )
 
 
 def _lang(doc: Document, block: object) -> str:
@@ -86,14 +125,19 @@ def _lang(doc: Document, block: object) -> str:
 
 def document_cases(doc: Document, settings: Settings, max_blocks: int) -> list[Case]:
     cases: list[Case] = []
-    paragraphs = [b for b in doc.blocks if isinstance(b, Paragraph) and b.role == "body"
-                  and len(b.text.split()) >= 8][:max_blocks]
+    paragraphs = [
+        b for b in doc.blocks if isinstance(b, Paragraph) and b.role == "body" and len(b.text.split()) >= 8
+    ][:max_blocks]
     kept = {b.id for b in paragraphs}
-    small = doc.model_copy(update={"blocks": [b for b in doc.blocks if b.id in kept or isinstance(b, Heading)]})
+    small = doc.model_copy(
+        update={"blocks": [b for b in doc.blocks if b.id in kept or isinstance(b, Heading)]}
+    )
     easy = adapt_document(small, load_profile("easy-read", ROOT / "profiles"), settings).document
     plain = adapt_document(small, load_profile("adhd", ROOT / "profiles"), settings).document
     text = "\n".join(b.text for b in paragraphs)
-    known = "\n".join(a.long for a in find_acronyms(doc).values())  # a rewrite may write them out, as in the pass
+    known = "\n".join(
+        a.long for a in find_acronyms(doc).values()
+    )  # a rewrite may write them out, as in the pass
     for block in paragraphs:
         lang = _lang(doc, block)
         for kind, adapted in (("easy_read", easy), ("plain", plain)):
@@ -113,15 +157,26 @@ def document_cases(doc: Document, settings: Settings, max_blocks: int) -> list[C
     for heading in easy.blocks:
         summary = heading.adaptation("summary")
         if summary is not None and summary.text:
-            section = next((s for top in doc.sections() for s in top.walk()
-                            if s.heading is not None and s.heading.id == heading.id), None)
+            section = next(
+                (
+                    s
+                    for top in doc.sections()
+                    for s in top.walk()
+                    if s.heading is not None and s.heading.id == heading.id
+                ),
+                None,
+            )
             if section is not None:
                 source = "\n".join(b.plain_text() for b in section.blocks if b.plain_text().strip())
                 cases.append(Case("summary", _lang(doc, heading), source, summary.text))
     for index, block in enumerate(doc.blocks):
         if isinstance(block, Figure) and block.caption:
-            around = " ".join(b.plain_text() for b in doc.blocks[max(0, index - 2):index + 3] if b is not block)
-            cases.append(Case("alt_text", _lang(doc, block), block.caption, block.caption, context=around[:400]))
+            around = " ".join(
+                b.plain_text() for b in doc.blocks[max(0, index - 2) : index + 3] if b is not block
+            )
+            cases.append(
+                Case("alt_text", _lang(doc, block), block.caption, block.caption, context=around[:400])
+            )
     return cases
 
 
@@ -136,8 +191,17 @@ def _hand_cases() -> list[Case]:
     cases = [Case("easy_read", lang, s, a) for lang, s, a in hand.EASY_READ]
     cases += [Case("plain", lang, s, a) for lang, s, a in hand.PLAIN]
     cases += [Case("summary", lang, s, "\n".join(points)) for lang, s, points in hand.SUMMARY]
-    cases += [Case("glossary", lang, ctx, d, context=hand.DOCUMENT_FR if lang == "fr" else hand.DOCUMENT_EN,
-                   glossary={term: ""}) for lang, term, ctx, d in hand.GLOSSARY]
+    cases += [
+        Case(
+            "glossary",
+            lang,
+            ctx,
+            d,
+            context=hand.DOCUMENT_FR if lang == "fr" else hand.DOCUMENT_EN,
+            glossary={term: ""},
+        )
+        for lang, term, ctx, d in hand.GLOSSARY
+    ]
     cases += [Case("alt_text", lang, cap, alt, context=ctx) for lang, cap, ctx, alt in hand.ALT_TEXT]
     cases += [Case("translation", "fr", s, a, glossary=g) for s, a, g in hand.TRANSLATION]
     return cases
@@ -164,8 +228,13 @@ def run(cases: list[Case]) -> tuple[dict[tuple[str, str], list[int]], dict[str, 
         for kind in KINDS:
             if not _applies(kind, case):
                 continue
-            changed = perturb(kind, case.answer, case.answer_lang, seed=i,
-                              glossary=case.glossary if kind == "untranslated" else None)
+            changed = perturb(
+                kind,
+                case.answer,
+                case.answer_lang,
+                seed=i,
+                glossary=case.glossary if kind == "untranslated" else None,
+            )
             if changed is None or changed == case.answer:
                 continue
             found = bool(case.run(changed).findings)
@@ -197,14 +266,18 @@ def main() -> None:
             doc = convert(path, ConvertContext(filename=path.name))
             made = document_cases(doc, settings, args.max_blocks)
             cases += made
-            print(f"{path.name}: {len(made)} faithful answers ({time.perf_counter() - began:.0f} s)", flush=True)
+            print(
+                f"{path.name}: {len(made)} faithful answers ({time.perf_counter() - began:.0f} s)", flush=True
+            )
     built = time.perf_counter() - started
     started = time.perf_counter()
     caught, faithful, misses = run(cases)
     checked = time.perf_counter() - started
     passes = ["easy_read", "plain", "summary", "glossary", "alt_text", "translation"]
-    print(f"{len(cases)} faithful answers ({built:.1f} s to build), "
-          f"{sum(c[0] for c in caught.values())} perturbed ({checked:.1f} s to verify everything)\n")
+    print(
+        f"{len(cases)} faithful answers ({built:.1f} s to build), "
+        f"{sum(c[0] for c in caught.values())} perturbed ({checked:.1f} s to verify everything)\n"
+    )
     print("share caught (cases) per pass and perturbation")
     print(f"{'perturbation':<14}" + "".join(f"{p:>17}" for p in passes))
     for kind in KINDS:
@@ -214,31 +287,54 @@ def main() -> None:
             row += f"{(f'{100 * found / n:.0f} % ({n})' if n else 'n/a'):>17}"
         print(row)
     print("\nfaithful answers: refused / flagged (cases)")
-    print(f"{'':<14}" + "".join(
-        f"{f'{100 * faithful[p][1] / max(1, faithful[p][0]):.1f} / {100 * faithful[p][2] / max(1, faithful[p][0]):.0f} % ({faithful[p][0]})':>17}"
-        for p in passes))
+    print(
+        f"{'':<14}"
+        + "".join(
+            f"{f'{100 * faithful[p][1] / max(1, faithful[p][0]):.1f} / {100 * faithful[p][2] / max(1, faithful[p][0]):.0f} % ({faithful[p][0]})':>17}"
+            for p in passes
+        )
+    )
     total = sum(v[0] for v in faithful.values())
     refused = sum(v[1] for v in faithful.values())
     print(f"\nall passes: {100 * refused / max(1, total):.1f} % of {total} faithful answers refused")
     print("\nsentence shares of words found in the source (the invented-sentence thresholds):")
     print(f"{'':<14}" + "".join(f"{p:>17}" for p in passes))
-    lows = {p: [x for c in cases if c.pass_name == p for x in sentence_shares(c.answer, [c.source, c.context])]
-            for p in passes}
-    invented = {p: [x for i, c in enumerate(cases) if c.pass_name == p
-                    for x in sentence_shares(perturb("invented", "", c.answer_lang, seed=i) or "", [c.source, c.context])]
-                for p in passes}
+    lows = {
+        p: [x for c in cases if c.pass_name == p for x in sentence_shares(c.answer, [c.source, c.context])]
+        for p in passes
+    }
+    invented = {
+        p: [
+            x
+            for i, c in enumerate(cases)
+            if c.pass_name == p
+            for x in sentence_shares(
+                perturb("invented", "", c.answer_lang, seed=i) or "", [c.source, c.context]
+            )
+        ]
+        for p in passes
+    }
     print(f"{'faithful min':<14}" + "".join(f"{min(lows[p], default=1):>17.2f}" for p in passes))
-    print(f"{'faithful p5':<14}" + "".join(
-        f"{sorted(lows[p])[len(lows[p]) // 20] if lows[p] else 1:>17.2f}" for p in passes))
+    print(
+        f"{'faithful p5':<14}"
+        + "".join(f"{sorted(lows[p])[len(lows[p]) // 20] if lows[p] else 1:>17.2f}" for p in passes)
+    )
     print(f"{'invented max':<14}" + "".join(f"{max(invented[p], default=0):>17.2f}" for p in passes))
-    print(f"{'threshold':<14}" + "".join(
-        f"{POLICIES[p].words:>17.2f}" if POLICIES[p].words is not None else f"{'not used':>17}" for p in passes))
+    print(
+        f"{'threshold':<14}"
+        + "".join(
+            f"{POLICIES[p].words:>17.2f}" if POLICIES[p].words is not None else f"{'not used':>17}"
+            for p in passes
+        )
+    )
     written = [c for c in cases if c.hand]
-    print(f"hand-written model-like answers: {sum(not c.run(c.answer).accepted for c in written)} of "
-          f"{len(written)} refused, {sum(bool(c.run(c.answer).findings) for c in written)} flagged")
+    print(
+        f"hand-written model-like answers: {sum(not c.run(c.answer).accepted for c in written)} of "
+        f"{len(written)} refused, {sum(bool(c.run(c.answer).findings) for c in written)} flagged"
+    )
     if args.misses:
         print("\nexamples (misses and false refusals):")
-        for line in misses[:args.misses]:
+        for line in misses[: args.misses]:
             print("  " + line)
 
 

@@ -202,13 +202,25 @@ def make_pdf(path: Path) -> None:
     for number, page in enumerate(doc, start=1):
         page.insert_text((60, 45), PDF_HEADER, fontsize=8, fontname="helv", color=(0.3, 0.3, 0.3))
         page.draw_line((60, 52), (mediabox.width - 60, 52), color=(0.6, 0.6, 0.6), width=0.5)
-        page.insert_text((mediabox.width / 2 - 25, mediabox.height - 36), f"Page {number} sur {total}",
-                         fontsize=8, fontname="helv", color=(0.3, 0.3, 0.3))
-    doc.set_metadata({
-        "title": PDF_TITLE, "author": AUTHOR, "subject": "Cours de biologie végétale : la photosynthèse",
-        "keywords": "photosynthèse, chloroplaste, biologie, cours", "creator": "inclusio samples/make_samples.py",
-        "producer": "PyMuPDF", "creationDate": PDF_DATE, "modDate": PDF_DATE,
-    })
+        page.insert_text(
+            (mediabox.width / 2 - 25, mediabox.height - 36),
+            f"Page {number} sur {total}",
+            fontsize=8,
+            fontname="helv",
+            color=(0.3, 0.3, 0.3),
+        )
+    doc.set_metadata(
+        {
+            "title": PDF_TITLE,
+            "author": AUTHOR,
+            "subject": "Cours de biologie végétale : la photosynthèse",
+            "keywords": "photosynthèse, chloroplaste, biologie, cours",
+            "creator": "inclusio samples/make_samples.py",
+            "producer": "PyMuPDF",
+            "creationDate": PDF_DATE,
+            "modDate": PDF_DATE,
+        }
+    )
     doc.set_language("fr-FR")
     doc.set_toc(toc)
     doc.save(path, garbage=3, deflate=True, no_new_id=True)
@@ -226,7 +238,11 @@ def make_pptx(path: Path) -> None:
 
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
-    title_layout, content_layout, title_only = prs.slide_layouts[0], prs.slide_layouts[1], prs.slide_layouts[5]
+    title_layout, content_layout, title_only = (
+        prs.slide_layouts[0],
+        prs.slide_layouts[1],
+        prs.slide_layouts[5],
+    )
 
     def notes(slide, text: str) -> None:
         slide.notes_slide.notes_text_frame.text = text
@@ -246,36 +262,45 @@ def make_pptx(path: Path) -> None:
 
     s2 = prs.slides.add_slide(content_layout)
     s2.shapes.title.text = "Qu'est-ce qu'une cellule ?"
-    bullets(s2, [
-        (0, "La plus petite unité vivante"),
-        (1, "Elle se nourrit, grandit et se reproduit"),
-        (1, "Taille : de 1 à 100 micromètres"),
-        (0, "Deux grands types de cellules"),
-        (1, "Procaryotes : sans noyau (bactéries)"),
-        (1, "Eucaryotes : avec un noyau (animaux, plantes, champignons)"),
-    ])
+    bullets(
+        s2,
+        [
+            (0, "La plus petite unité vivante"),
+            (1, "Elle se nourrit, grandit et se reproduit"),
+            (1, "Taille : de 1 à 100 micromètres"),
+            (0, "Deux grands types de cellules"),
+            (1, "Procaryotes : sans noyau (bactéries)"),
+            (1, "Eucaryotes : avec un noyau (animaux, plantes, champignons)"),
+        ],
+    )
     notes(s2, "Insister sur la notion d'unité : tout être vivant est fait d'une ou de plusieurs cellules.")
 
     s3 = prs.slides.add_slide(title_only)
     s3.shapes.title.text = "Schéma d'une cellule animale"
     pic = s3.shapes.add_picture(io.BytesIO(cell_png()), Inches(1), Inches(1.8), width=Inches(6))
     pic._element.xpath("./p:nvPicPr/p:cNvPr")[0].set(
-        "descr", "Schéma d'une cellule animale : une membrane ovale entoure le cytoplasme, un noyau violet "
-                 "au centre et quatre mitochondries orange.")
+        "descr",
+        "Schéma d'une cellule animale : une membrane ovale entoure le cytoplasme, un noyau violet "
+        "au centre et quatre mitochondries orange.",
+    )
     box = s3.shapes.add_textbox(Inches(7.5), Inches(2), Inches(5), Inches(3))
     box.text_frame.word_wrap = True
-    box.text_frame.text = "La membrane entoure la cellule. Le noyau contient l'ADN. Les mitochondries " \
-                          "produisent l'énergie."
+    box.text_frame.text = (
+        "La membrane entoure la cellule. Le noyau contient l'ADN. Les mitochondries produisent l'énergie."
+    )
     banner = s3.shapes.add_picture(io.BytesIO(banner_png()), Inches(1), Inches(6.3), width=Inches(11))
     banner._element.xpath("./p:nvPicPr/p:cNvPr")[0].set("descr", "image2.png")
     notes(s3, "Faire dessiner le schéma aux étudiants avant de montrer la diapositive.")
 
     s4 = prs.slides.add_slide(title_only)
     s4.shapes.title.text = "Les organites et leur rôle"
-    rows = [("Organite", "Rôle", "Présent chez"), ("Noyau", "Contient l'information génétique", "Eucaryotes"),
-            ("Mitochondrie", "Produit l'énergie de la cellule", "Eucaryotes"),
-            ("Chloroplaste", "Réalise la photosynthèse", "Plantes et algues"),
-            ("Ribosome", "Fabrique les protéines", "Toutes les cellules")]
+    rows = [
+        ("Organite", "Rôle", "Présent chez"),
+        ("Noyau", "Contient l'information génétique", "Eucaryotes"),
+        ("Mitochondrie", "Produit l'énergie de la cellule", "Eucaryotes"),
+        ("Chloroplaste", "Réalise la photosynthèse", "Plantes et algues"),
+        ("Ribosome", "Fabrique les protéines", "Toutes les cellules"),
+    ]
     shape = s4.shapes.add_table(len(rows), 3, Inches(1), Inches(1.8), Inches(11), Inches(3.5))
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
@@ -286,12 +311,15 @@ def make_pptx(path: Path) -> None:
 
     s5 = prs.slides.add_slide(content_layout)
     s5.shapes.title.text = "À retenir"
-    bullets(s5, [
-        (0, "Tout être vivant est formé de cellules"),
-        (0, "Les eucaryotes ont un noyau"),
-        (1, "L'ADN est dans le noyau"),
-        (0, "Chaque organite a un rôle précis"),
-    ])
+    bullets(
+        s5,
+        [
+            (0, "Tout être vivant est formé de cellules"),
+            (0, "Les eucaryotes ont un noyau"),
+            (1, "L'ADN est dans le noyau"),
+            (0, "Chaque organite a un rôle précis"),
+        ],
+    )
     notes(s5, "Annoncer le contrôle de la semaine prochaine sur les organites.")
 
     core = prs.core_properties
@@ -319,31 +347,40 @@ def make_docx(path: Path) -> None:
     doc.add_paragraph(
         "Water moves all the time between the oceans, the air and the land. This never-ending journey is "
         "called the water cycle. The Sun gives the energy that drives it, and gravity brings the water back "
-        "down.")
+        "down."
+    )
     doc.add_paragraph(
         "Although the total amount of water on Earth stays almost the same over thousands of years, the "
         "water in any one place, whether a lake, a cloud or an underground layer of rock, is constantly "
-        "replaced, which is why the same molecule may have been part of an ocean, a glacier and a river.")
+        "replaced, which is why the same molecule may have been part of an ocean, a glacier and a river."
+    )
 
     doc.add_heading("2. The main stages", level=1)
     doc.add_paragraph("The cycle has four main stages:")
-    for text in ("Evaporation: the Sun heats water, which turns into vapour.",
-                 "Condensation: the vapour cools and forms clouds.",
-                 "Precipitation: water falls as rain, snow or hail.",
-                 "Collection: water gathers in rivers, lakes, oceans and the ground."):
+    for text in (
+        "Evaporation: the Sun heats water, which turns into vapour.",
+        "Condensation: the vapour cools and forms clouds.",
+        "Precipitation: water falls as rain, snow or hail.",
+        "Collection: water gathers in rivers, lakes, oceans and the ground.",
+    ):
         doc.add_paragraph(text, style="List Number")
 
     doc.add_heading("2.1 Evaporation and transpiration", level=2)
     doc.add_paragraph(
         "Most water vapour comes from the oceans. Plants also release water through their leaves; this is "
-        "called transpiration. Together, the two processes are called evapotranspiration.")
+        "called transpiration. Together, the two processes are called evapotranspiration."
+    )
 
     doc.add_heading("2.2 Where is the water?", level=2)
     doc.add_paragraph("The table shows where the water on Earth is stored.")
-    rows = [("Reservoir", "Share of all water (%)", "Average residence time"),
-            ("Oceans", "96.5", "3,000 years"), ("Ice caps and glaciers", "1.7", "100 years or more"),
-            ("Groundwater", "1.7", "from weeks to 10,000 years"), ("Lakes and rivers", "0.01", "weeks to years"),
-            ("Atmosphere", "0.001", "about 9 days")]
+    rows = [
+        ("Reservoir", "Share of all water (%)", "Average residence time"),
+        ("Oceans", "96.5", "3,000 years"),
+        ("Ice caps and glaciers", "1.7", "100 years or more"),
+        ("Groundwater", "1.7", "from weeks to 10,000 years"),
+        ("Lakes and rivers", "0.01", "weeks to years"),
+        ("Atmosphere", "0.001", "about 9 days"),
+    ]
     table = doc.add_table(rows=len(rows), cols=3)
     table.style = "Table Grid"
     for r, row in enumerate(rows):
@@ -356,15 +393,21 @@ def make_docx(path: Path) -> None:
     chart = bar_chart_png([("Oceans", 96.5), ("Ice", 1.7), ("Ground", 1.7), ("Lakes", 0.5)], (40, 90, 170))
     doc.add_paragraph().add_run().add_picture(io.BytesIO(chart), width=Inches(4.5))
     inline = doc.inline_shapes[-1]._inline
-    inline.docPr.set("descr", "Bar chart: oceans hold almost all the water on Earth (96.5 percent); ice, "
-                              "groundwater, and lakes and rivers hold very small shares.")
+    inline.docPr.set(
+        "descr",
+        "Bar chart: oceans hold almost all the water on Earth (96.5 percent); ice, "
+        "groundwater, and lakes and rivers hold very small shares.",
+    )
     inline.docPr.set("name", "Chart of water reservoirs")
     doc.add_paragraph("Figure 1: Share of the Earth's water in each reservoir.", style="Caption")
 
     doc.add_heading("3. Why it matters", level=1)
     doc.add_paragraph("The water cycle:")
-    for text in ("gives us fresh water to drink;", "shapes the weather and the climate;",
-                 "carries nutrients to plants and animals."):
+    for text in (
+        "gives us fresh water to drink;",
+        "shapes the weather and the climate;",
+        "carries nutrients to plants and animals.",
+    ):
         doc.add_paragraph(text, style="List Bullet")
     doc.add_paragraph("Original text by the inclusio project, dedicated to the public domain (CC0 1.0).")
 

@@ -34,7 +34,8 @@ def _is_package(path: Path) -> bool:
 def _type_checking_only(node: ast.If) -> bool:
     test = node.test
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def imported_modules(tree: ast.Module, module: str, package: bool) -> set[str]:
@@ -184,7 +185,12 @@ def test_the_graph_walker_sees_lazy_relative_and_skips_type_checking_imports() -
     assert "inclusio.api.web.pages" in found  # two dots from api/routes/jobs.py: inclusio.api
     assert "inclusio.jobs.submit" in found and "inclusio.server" in found
     assert not any(name.startswith("inclusio.store") for name in found)
-    graph = {"a": {"b": ["a.x -> b.y"]}, "b": {"c": ["b.y -> c.z"]}, "c": {"a": ["c.z -> a.x"]}, "d": {"a": []}}
+    graph = {
+        "a": {"b": ["a.x -> b.y"]},
+        "b": {"c": ["b.y -> c.z"]},
+        "c": {"a": ["c.z -> a.x"]},
+        "d": {"a": []},
+    }
     assert package_cycles(graph) == [["a", "b", "c"]]
     assert package_cycles({"a": {"b": []}, "b": {}}) == []
 
@@ -194,7 +200,9 @@ def test_no_import_circle_between_packages() -> None:
     assert "inclusio.pipeline" in graph and "inclusio.converters" in graph["inclusio.pipeline"]
     cycles = package_cycles(graph)
     if cycles:
-        pytest.fail("import circles between packages:\n" + "\n".join(describe_cycle(c, graph) for c in cycles))
+        pytest.fail(
+            "import circles between packages:\n" + "\n".join(describe_cycle(c, graph) for c in cycles)
+        )
 
 
 def long_functions(limit: int = MAX_FUNCTION_LINES) -> list[str]:
@@ -219,4 +227,6 @@ def test_the_length_check_measures_functions() -> None:
 
 def test_no_function_over_100_lines() -> None:
     offenders = long_functions()
-    assert not offenders, f"{len(offenders)} function(s) over {MAX_FUNCTION_LINES} lines:\n" + "\n".join(offenders)
+    assert not offenders, f"{len(offenders)} function(s) over {MAX_FUNCTION_LINES} lines:\n" + "\n".join(
+        offenders
+    )

@@ -16,8 +16,14 @@ SAMPLES = ROOT / "samples"
 
 def inclusio(*args: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "INCLUSIO_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "160"}
-    return subprocess.run([sys.executable, "-m", "inclusio.cli", *args], capture_output=True, text=True,
-                          env=env, timeout=600, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "inclusio.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
 
 
 def test_profiles_list_shows_the_shipped_profiles(tmp_path: Path) -> None:
@@ -29,8 +35,17 @@ def test_profiles_list_shows_the_shipped_profiles(tmp_path: Path) -> None:
 
 def test_convert_writes_the_requested_outputs(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    run = inclusio("convert", str(SAMPLES / "handout-water-cycle-en.docx"), "--profile", "dyslexia",
-                   "--out", str(out), "--to", "json,report", tmp_path=tmp_path)
+    run = inclusio(
+        "convert",
+        str(SAMPLES / "handout-water-cycle-en.docx"),
+        "--profile",
+        "dyslexia",
+        "--out",
+        str(out),
+        "--to",
+        "json,report",
+        tmp_path=tmp_path,
+    )
     assert run.returncode == 0, run.stderr
     report = json.loads((out / "handout-water-cycle-en.report.json").read_text(encoding="utf-8"))
     assert report["status"] == "succeeded"
@@ -48,16 +63,24 @@ def test_convert_of_an_encrypted_pdf_exits_with_the_input_code(tmp_path: Path) -
     with pymupdf.open() as doc:
         doc.new_page().insert_text((72, 72), "Secret de cours")
         doc.save(locked, encryption=pymupdf.PDF_ENCRYPT_AES_256, user_pw="etudiant", owner_pw="prof")
-    run = inclusio("convert", str(locked), "--profile", "blind", "--out", str(tmp_path / "out"),
-                   tmp_path=tmp_path)
+    run = inclusio(
+        "convert", str(locked), "--profile", "blind", "--out", str(tmp_path / "out"), tmp_path=tmp_path
+    )
     assert run.returncode == 3
     assert "input.encrypted" in run.stderr
     assert "mot de passe" in run.stderr  # the French message is shown too
 
 
 def test_unknown_profile_exits_4_and_lists_profiles(tmp_path: Path) -> None:
-    run = inclusio("convert", str(SAMPLES / "handout-water-cycle-en.docx"), "--profile", "nope",
-                   "--out", str(tmp_path / "out"), tmp_path=tmp_path)
+    run = inclusio(
+        "convert",
+        str(SAMPLES / "handout-water-cycle-en.docx"),
+        "--profile",
+        "nope",
+        "--out",
+        str(tmp_path / "out"),
+        tmp_path=tmp_path,
+    )
     assert run.returncode == 4
     assert "profile.not_found" in run.stderr and "easy-read" in run.stderr
 

@@ -18,8 +18,12 @@ def pdf_text(path: Path) -> dict:
 
     with pymupdf.open(path) as doc:
         meta = {k: doc.metadata[k] for k in ("title", "author", "creationDate")}
-        return {"pages": [page.get_text() for page in doc], "toc": doc.get_toc(), "meta": meta,
-                "images": sum(len(page.get_images()) for page in doc)}
+        return {
+            "pages": [page.get_text() for page in doc],
+            "toc": doc.get_toc(),
+            "meta": meta,
+            "images": sum(len(page.get_images()) for page in doc),
+        }
 
 
 def pptx_text(path: Path) -> dict:
@@ -59,8 +63,12 @@ EXTRACT = {".pdf": pdf_text, ".pptx": pptx_text, ".docx": docx_text}
 @pytest.fixture(scope="module")
 def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("samples")
-    run = subprocess.run([sys.executable, str(SAMPLES / "make_samples.py"), "--out", str(out)],
-                         capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, str(SAMPLES / "make_samples.py"), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     return out
 
@@ -69,7 +77,8 @@ def regenerated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_committed_sample_matches_the_generator(regenerated: Path, name: str) -> None:
     extract = EXTRACT[Path(name).suffix]
     assert extract(regenerated / name) == extract(SAMPLES / name), (
-        f"samples/{name} is stale: run .venv/bin/python samples/make_samples.py and commit the result")
+        f"samples/{name} is stale: run .venv/bin/python samples/make_samples.py and commit the result"
+    )
 
 
 def test_samples_exercise_what_the_readme_says() -> None:
@@ -86,4 +95,7 @@ def test_samples_exercise_what_the_readme_says() -> None:
     styles = {style for style, _ in handout["paragraphs"]}
     assert {"Title", "Heading 1", "Heading 2", "List Number", "List Bullet", "Caption"} <= styles
     assert handout["alts"][0].startswith("Bar chart") and handout["tables"][0][:3] == [
-        "Reservoir", "Share of all water (%)", "Average residence time"]
+        "Reservoir",
+        "Share of all water (%)",
+        "Average residence time",
+    ]

@@ -16,18 +16,22 @@ CODE = r"""["']([a-z_]+(?:\.[a-z_]+)+)["']"""
 # a string literal: builder.issue("x.y", ...), self.warn("x.y", ...), _warning("x.y", ...), finding("x.y", ...),
 # warning("x.y", ...), warning_text("x.y", ...), {"code": "x.y", ...}, Flag(code="x.y"), code = "a" if ... else
 # "b", and NAME = "x.y" constants that the same file passes as a code (Flag(code=TO_DEFINE)).
-EMITTERS = [re.compile(rf"""\b(?:issue|warn|_warning|finding|warning|warning_text)\(\s*{CODE}"""),
-            re.compile(rf"""["']code["']\s*:\s*{CODE}"""),
-            re.compile(rf"""\bcode\s*=\s*{CODE}"""),
-            re.compile(rf"""\bcode\s*=\s*["'][^"']+["']\s+if\b[^\n]*\belse\s+{CODE}"""),
+EMITTERS = [
+    re.compile(rf"""\b(?:issue|warn|_warning|finding|warning|warning_text)\(\s*{CODE}"""),
+    re.compile(rf"""["']code["']\s*:\s*{CODE}"""),
+    re.compile(rf"""\bcode\s*=\s*{CODE}"""),
+    re.compile(rf"""\bcode\s*=\s*["'][^"']+["']\s+if\b[^\n]*\belse\s+{CODE}"""),
 ]
 CONSTANT = re.compile(rf"""^([A-Z_]+)\s*=\s*{CODE}\s*$""", re.MULTILINE)
 CALLS = r"(?:issue|warn|_warning|finding|warning|warning_text)"
 
 
 def _error_codes() -> set[str]:
-    return {cls.code for cls in vars(errors).values()
-            if isinstance(cls, type) and issubclass(cls, errors.InclusioError) and "code" in vars(cls)}
+    return {
+        cls.code
+        for cls in vars(errors).values()
+        if isinstance(cls, type) and issubclass(cls, errors.InclusioError) and "code" in vars(cls)
+    }
 
 
 def emitted_codes() -> dict[str, set[str]]:
@@ -38,8 +42,11 @@ def emitted_codes() -> dict[str, set[str]]:
                 continue
             text = path.read_text(encoding="utf-8")
             codes = [match.group(1) for pattern in EMITTERS for match in pattern.finditer(text)]
-            codes += [match.group(2) for match in CONSTANT.finditer(text)
-                      if re.search(rf"\bcode\s*=\s*{match.group(1)}\b|\b{CALLS}\(\s*{match.group(1)}\b", text)]
+            codes += [
+                match.group(2)
+                for match in CONSTANT.finditer(text)
+                if re.search(rf"\bcode\s*=\s*{match.group(1)}\b|\b{CALLS}\(\s*{match.group(1)}\b", text)
+            ]
             for code in codes:
                 found.setdefault(code, set()).add(str(path.relative_to(ROOT)))
     return found
@@ -48,11 +55,21 @@ def emitted_codes() -> dict[str, set[str]]:
 def test_every_emitted_warning_code_is_in_the_catalogue_or_is_an_error_code() -> None:
     found = emitted_codes()
     # The scan finds the warnings it must: one of each kind of emitter.
-    for code in ("pdf.scanned_page", "image.alt_missing", "audio.truncated", "verify.number_changed",
-                 "adapt.facts_missing", "glossary.to_define", "epub.read_along_failed"):
+    for code in (
+        "pdf.scanned_page",
+        "image.alt_missing",
+        "audio.truncated",
+        "verify.number_changed",
+        "adapt.facts_missing",
+        "glossary.to_define",
+        "epub.read_along_failed",
+    ):
         assert code in found, code
-    unknown = {code: sorted(paths) for code, paths in found.items()
-               if code not in WARNINGS and code not in _error_codes()}
+    unknown = {
+        code: sorted(paths)
+        for code, paths in found.items()
+        if code not in WARNINGS and code not in _error_codes()
+    }
     assert not unknown, f"warning codes emitted but missing from inclusio/warning_codes.py: {unknown}"
 
 
@@ -81,12 +98,17 @@ def test_every_entry_has_english_and_french_with_the_same_fields(code: str) -> N
 
 def test_warning_entries_and_messages_in_the_readers_language() -> None:
     entry = warning("image.alt_missing", block_id="b7", marker="Image sans description")
-    assert entry == {"code": "image.alt_missing", "severity": "warning", "block_id": "b7",
-                     "message": "An image has no alternative text; it is marked 'Image sans description'. "
-                                "Describe it.",
-                     "message_fr": "Une image n'a pas de texte alternatif ; elle est signalée « Image sans "
-                                   "description ». Décrivez-la."}
-    assert message_for(entry, "fr").startswith("Une image") and message_for(entry, "en").startswith("An image")
+    assert entry == {
+        "code": "image.alt_missing",
+        "severity": "warning",
+        "block_id": "b7",
+        "message": "An image has no alternative text; it is marked 'Image sans description'. Describe it.",
+        "message_fr": "Une image n'a pas de texte alternatif ; elle est signalée « Image sans "
+        "description ». Décrivez-la.",
+    }
+    assert message_for(entry, "fr").startswith("Une image") and message_for(entry, "en").startswith(
+        "An image"
+    )
     # A warning stored before it had a French text: the catalogue's when the code takes no details...
     old = {"code": "table.empty", "message": "A table without cells was left out."}
     assert message_for(old, "fr") == "Un tableau sans cellule a été retiré."
@@ -109,21 +131,40 @@ def test_the_api_and_the_job_page_show_warnings_in_the_readers_language(tmp_path
     settings = Settings(data_dir=tmp_path / "data")
     client = TestClient(create_app(settings, enqueue=lambda _kind, _job: None))
     store = JobStore.from_settings(settings)
-    teacher = UserStore(store.engine).create_user("prof-warn", role="teacher", institution="default",
-                                                  password="mot-de-passe-1")
-    job = store.create(profile_id="dyslexia", filename="cours.pdf", input_sha256="0" * 64, input_path="x/y",
-                       input_bytes=10, owner_id=teacher.id, institution="default")
-    scanned = {"code": "pdf.scanned_page", "severity": "warning", "block_id": None,
-               "message": warning_text("pdf.scanned_page", "en", page=2),
-               "message_fr": warning_text("pdf.scanned_page", "fr", page=2)}
-    stored_before = {"code": "table.empty", "severity": "warning", "block_id": "b3",
-                     "message": "A table without cells was left out."}
+    teacher = UserStore(store.engine).create_user(
+        "prof-warn", role="teacher", institution="default", password="mot-de-passe-1"
+    )
+    job = store.create(
+        profile_id="dyslexia",
+        filename="cours.pdf",
+        input_sha256="0" * 64,
+        input_path="x/y",
+        input_bytes=10,
+        owner_id=teacher.id,
+        institution="default",
+    )
+    scanned = {
+        "code": "pdf.scanned_page",
+        "severity": "warning",
+        "block_id": None,
+        "message": warning_text("pdf.scanned_page", "en", page=2),
+        "message_fr": warning_text("pdf.scanned_page", "fr", page=2),
+    }
+    stored_before = {
+        "code": "table.empty",
+        "severity": "warning",
+        "block_id": "b3",
+        "message": "A table without cells was left out.",
+    }
     store.finish(job.id, status="succeeded", warnings=[scanned, stored_before])
     store.dispose()
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/web/sign-in").text)
     assert csrf
-    signed = client.post("/web/sign-in", data={"username": "prof-warn", "password": "mot-de-passe-1",
-                                               "csrf_token": csrf.group(1)}, follow_redirects=False)
+    signed = client.post(
+        "/web/sign-in",
+        data={"username": "prof-warn", "password": "mot-de-passe-1", "csrf_token": csrf.group(1)},
+        follow_redirects=False,
+    )
     assert signed.status_code == 303, signed.text[:300]
     token = client.post("/auth/token", data={"username": "prof-warn", "password": "mot-de-passe-1"})
     assert token.status_code == 200, token.text[:300]

@@ -27,9 +27,21 @@ from inclusio.jobs.queue import (
     job_kind,
 )
 
-__all__ = ["ALL_QUEUES", "DEFAULT_QUEUE", "QUEUES", "SQLA_POLLING_SECONDS", "TASK_BY_KIND", "TASK_RELEASE",
-           "TASK_RUN_JOB", "TASK_WATCHDOG", "WORKER_MAX_MEMORY_KIB", "InclusioCelery", "celery_config",
-           "create_celery_app", "job_kind"]
+__all__ = [
+    "ALL_QUEUES",
+    "DEFAULT_QUEUE",
+    "QUEUES",
+    "SQLA_POLLING_SECONDS",
+    "TASK_BY_KIND",
+    "TASK_RELEASE",
+    "TASK_RUN_JOB",
+    "TASK_WATCHDOG",
+    "WORKER_MAX_MEMORY_KIB",
+    "InclusioCelery",
+    "celery_config",
+    "create_celery_app",
+    "job_kind",
+]
 
 _app: InclusioCelery | None = None
 

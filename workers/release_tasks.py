@@ -31,8 +31,9 @@ def release_job(self: Task, job_id: str, token: str) -> str:
 
 
 @task_failure.connect
-def _on_release_failure(sender: Task | None = None, exception: BaseException | None = None, args: Any = None,
-                        **_: Any) -> None:
+def _on_release_failure(
+    sender: Task | None = None, exception: BaseException | None = None, args: Any = None, **_: Any
+) -> None:
     """Record a release whose task failed outside :func:`inclusio.jobs.release` (its process died, a time limit)."""
     if sender is None or sender.name != TASK_RELEASE or not args:
         return

@@ -26,12 +26,18 @@ from inclusio.store.db import JobStore
 
 log = logging.getLogger("inclusio.worker")
 
+
 def _settings_of(task: Task) -> Settings:
     return getattr(task.app, "settings", None) or get_settings()
 
 
-_RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": 2, "retry_backoff_max": 60, "retry_jitter": True,
-          "max_retries": 8}
+_RETRY = {
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": 2,
+    "retry_backoff_max": 60,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
 
 
 @shared_task(name=TASK_RUN_JOB, bind=True, acks_late=True, ignore_result=True, **_RETRY)
@@ -62,8 +68,9 @@ JOB_TASKS = frozenset({TASK_RUN_JOB, *TASK_BY_KIND.values()})
 
 
 @task_failure.connect
-def _on_task_failure(sender: Task | None = None, exception: BaseException | None = None, args: Any = None,
-                     **_: Any) -> None:
+def _on_task_failure(
+    sender: Task | None = None, exception: BaseException | None = None, args: Any = None, **_: Any
+) -> None:
     """Record a job whose task failed outside :func:`inclusio.jobs.execute` (its process died, a time limit)."""
     if sender is None or sender.name not in JOB_TASKS or not args:
         return
@@ -71,6 +78,7 @@ def _on_task_failure(sender: Task | None = None, exception: BaseException | None
 
 
 # -- the watchdog: one thread in every worker's main process ---------------------------------------
+
 
 def run_watchdog_once(settings: Settings, send: Any, queue_sizes: Any = None) -> list[Any]:
     """Re-queue stuck jobs and re-send lost messages once; ``send(task_name, job_id)`` enqueues.
@@ -87,12 +95,16 @@ def run_watchdog_once(settings: Settings, send: Any, queue_sizes: Any = None) ->
             log.warning("watchdog: could not read the queue sizes", exc_info=True)
     store = JobStore.from_settings(settings)
     try:
+
         def lost(job: Any) -> dict[str, Any]:
             return {"stage": "job", **WorkerLost(details={"attempts": job.attempts}).to_dict()}
 
-        actions = store.requeue_stuck(stuck_seconds=settings.job_stuck_seconds,
-                                      max_attempts=settings.job_max_attempts, on_fail=lost,
-                                      resend_queued=lambda kind: sizes.get(kind) == 0)
+        actions = store.requeue_stuck(
+            stuck_seconds=settings.job_stuck_seconds,
+            max_attempts=settings.job_max_attempts,
+            on_fail=lost,
+            resend_queued=lambda kind: sizes.get(kind) == 0,
+        )
         for action in actions:
             if action.action == "resend":
                 log.warning("watchdog: job %s re-sent to the %s queue", action.job_id, action.kind)
@@ -158,8 +170,13 @@ def _stop_watchdog(**_: Any) -> None:
 @shared_task(name=TASK_WATCHDOG, bind=True, ignore_result=True)
 def watchdog_task(self: Task) -> int:
     """One watchdog round on demand (``celery call inclusio.watchdog`` or a beat schedule)."""
-    return len(run_watchdog_once(_settings_of(self), lambda name, job_id: self.app.send_task(name, args=[job_id]),
-                                 lambda: queue_sizes(self.app)))
+    return len(
+        run_watchdog_once(
+            _settings_of(self),
+            lambda name, job_id: self.app.send_task(name, args=[job_id]),
+            lambda: queue_sizes(self.app),
+        )
+    )
 
 
 @worker_init.connect

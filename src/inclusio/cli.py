@@ -60,12 +60,19 @@ def _settings() -> Settings:
 @app.command()
 def convert(
     file: Annotated[Path, typer.Argument(help="The course document (PDF, PPTX, DOCX).")],
-    profile: Annotated[str, typer.Option("--profile", "-p", help="Profile name (see 'inclusio profiles list').")],
+    profile: Annotated[
+        str, typer.Option("--profile", "-p", help="Profile name (see 'inclusio profiles list').")
+    ],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")] = Path("out"),
-    to: Annotated[str | None, typer.Option(
-        "--to", help="Comma-separated outputs among epub,html,mp3,report,json (default: the profile's).")] = None,
-    no_validate: Annotated[bool, typer.Option(
-        "--no-validate", help="Skip EPUBCheck on the EPUB (faster).")] = False,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to", help="Comma-separated outputs among epub,html,mp3,report,json (default: the profile's)."
+        ),
+    ] = None,
+    no_validate: Annotated[
+        bool, typer.Option("--no-validate", help="Skip EPUBCheck on the EPUB (faster).")
+    ] = False,
 ) -> None:
     """Convert FILE for a learner profile and write the outputs into OUT."""
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
@@ -78,23 +85,35 @@ def convert(
     if no_validate:
         settings = settings.model_copy(update={"validate_epub": False})
     if not file.is_file():
-        raise _fail(InputError(f"No file at '{file}'. Check the path.",
-                               message_fr=f"Aucun fichier à « {file} ». Vérifiez le chemin."))
+        raise _fail(
+            InputError(
+                f"No file at '{file}'. Check the path.",
+                message_fr=f"Aucun fichier à « {file} ». Vérifiez le chemin.",
+            )
+        )
     outputs = [part.strip() for part in to.split(",") if part.strip()] if to else None
     if outputs:
         unknown = [name for name in outputs if name not in ALL_OUTPUTS]
         if unknown:
-            err_console.print(f"[bold red]error[/] unknown output(s) {', '.join(unknown)}; "
-                              f"choose among {', '.join(ALL_OUTPUTS)}")
+            err_console.print(
+                f"[bold red]error[/] unknown output(s) {', '.join(unknown)}; "
+                f"choose among {', '.join(ALL_OUTPUTS)}"
+            )
             raise typer.Exit(code=2)
     try:
         chosen = load_profile(profile, settings.profiles_dir)
     except InclusioError as exc:
         raise _fail(exc) from exc
 
-    with Progress(TextColumn("{task.description:<10}"), BarColumn(), TaskProgressColumn(),
-                  TextColumn("[dim]{task.fields[note]}"), TimeElapsedColumn(), console=err_console,
-                  transient=False) as bars:
+    with Progress(
+        TextColumn("{task.description:<10}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TextColumn("[dim]{task.fields[note]}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=False,
+    ) as bars:
         tasks = {stage: bars.add_task(stage, total=1.0, note="", start=False) for stage in STAGES}
         current: list[str] = []
 
@@ -107,23 +126,30 @@ def convert(
             bars.update(tasks[stage], completed=stage_fraction(stage, overall), note=message[:40])
 
         try:
-            result = run_job(file, chosen, out, settings=settings, outputs=outputs, filename=file.name,
-                             on_progress=on_progress)
+            result = run_job(
+                file,
+                chosen,
+                out,
+                settings=settings,
+                outputs=outputs,
+                filename=file.name,
+                on_progress=on_progress,
+            )
         except DiskFull as exc:  # no space left where it writes: the run stopped (exit 8)
             raise _fail(exc) from None
         for stage in current:
             bars.update(tasks[stage], completed=1.0)
 
     for warning in result.warnings[:15]:
-        err_console.print(f"[yellow]warning[/] {escape(_tag(warning))} "
-                          f"{escape(str(warning.get('message')))}")
+        err_console.print(f"[yellow]warning[/] {escape(_tag(warning))} {escape(str(warning.get('message')))}")
     if len(result.warnings) > 15:
         err_console.print(f"[yellow]… {len(result.warnings) - 15} more warnings in the report[/]")
     if result.status == "failed":
         raise _fail(result.errors[0])
     for error in result.errors:
-        err_console.print(f"[red]error[/] {escape(_tag(error))} ({error.get('stage')}) "
-                          f"{escape(str(error.get('message')))}")
+        err_console.print(
+            f"[red]error[/] {escape(_tag(error))} ({error.get('stage')}) {escape(str(error.get('message')))}"
+        )
     table = Table(title=f"{file.name} → {chosen.id} ({result.status})")
     table.add_column("output")
     table.add_column("file")
@@ -132,7 +158,9 @@ def convert(
         table.add_row(artifact.name, str(artifact.path), f"{artifact.path.stat().st_size / 1024:.0f} KiB")
     console.print(table)
     if result.status == "partial":
-        err_console.print("[yellow]partial result: some outputs failed (see the errors above and the report)[/]")
+        err_console.print(
+            "[yellow]partial result: some outputs failed (see the errors above and the report)[/]"
+        )
         raise typer.Exit(code=10)
 
 
@@ -163,11 +191,17 @@ def score(
     table.add_column("LIX", justify="right")
     for section in scores.sections:
         s = section.scores
-        table.add_row(escape("  " * max(0, section.level - 1) + (section.title or "(start)")[:60]), str(s.words),
-                      _fmt(s.words_per_sentence), _fmt(s.reading_ease), _fmt(s.lix))
+        table.add_row(
+            escape("  " * max(0, section.level - 1) + (section.title or "(start)")[:60]),
+            str(s.words),
+            _fmt(s.words_per_sentence),
+            _fmt(s.reading_ease),
+            _fmt(s.lix),
+        )
     d = scores.document
-    table.add_row("[bold]whole document[/]", str(d.words), _fmt(d.words_per_sentence), _fmt(d.reading_ease),
-                  _fmt(d.lix))
+    table.add_row(
+        "[bold]whole document[/]", str(d.words), _fmt(d.words_per_sentence), _fmt(d.reading_ease), _fmt(d.lix)
+    )
     console.print(table)
 
 

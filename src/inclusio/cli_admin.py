@@ -34,16 +34,20 @@ def batch_documents(folder: Path) -> tuple[list[Path], list[Path]]:
         return [], []
     suffixes = accepted_suffixes()
     files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-    return [p for p in files if p.suffix.lower() in suffixes], [p for p in files if p.suffix.lower() not in suffixes]
+    return [p for p in files if p.suffix.lower() in suffixes], [
+        p for p in files if p.suffix.lower() not in suffixes
+    ]
 
 
 def _say_skipped(skipped: list[Path]) -> None:
     from inclusio.converters.registry import formats_label
 
     for path in skipped:
-        err_console.print(f"[yellow]skipped[/] {escape(path.name)}: not an accepted format "
-                          f"({escape(formats_label('en'))}) / ignoré : format non pris en charge "
-                          f"({escape(formats_label('fr'))})")
+        err_console.print(
+            f"[yellow]skipped[/] {escape(path.name)}: not an accepted format "
+            f"({escape(formats_label('en'))}) / ignoré : format non pris en charge "
+            f"({escape(formats_label('fr'))})"
+        )
 
 
 def _fail(error: InclusioError) -> typer.Exit:
@@ -53,10 +57,17 @@ def _fail(error: InclusioError) -> typer.Exit:
 
 
 def batch(
-    folder: Annotated[Path, typer.Argument(help="Folder of documents (every format of the converter registry: PDF, "
-                                                "PPTX, DOCX, ODT, ODP, HTML, Markdown; not recursive).")],
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="Folder of documents (every format of the converter registry: PDF, "
+            "PPTX, DOCX, ODT, ODP, HTML, Markdown; not recursive)."
+        ),
+    ],
     profile: Annotated[str, typer.Option("--profile", "-p", help="Profile for every document.")],
-    to: Annotated[str | None, typer.Option("--to", help="Comma-separated outputs (default: the profile's).")] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Comma-separated outputs (default: the profile's).")
+    ] = None,
     owner: Annotated[str | None, typer.Option("--as", help="User name the jobs belong to.")] = None,
     follow: Annotated[bool, typer.Option("--follow/--no-follow", help="Wait and show progress.")] = True,
     timeout: Annotated[float, typer.Option(help="Stop following after this many seconds.")] = 24 * 3600,
@@ -82,8 +93,10 @@ def batch(
     if not paths:
         from inclusio.converters.registry import formats_label
 
-        err_console.print(f"No document ({escape(formats_label('en'))}) in {escape(str(folder))}. / Aucun document "
-                          f"({escape(formats_label('fr'))}).")
+        err_console.print(
+            f"No document ({escape(formats_label('en'))}) in {escape(str(folder))}. / Aucun document "
+            f"({escape(formats_label('fr'))})."
+        )
         raise typer.Exit(3)
     store = JobStore.from_settings(settings)
     store.migrate()
@@ -97,33 +110,54 @@ def batch(
             raise _fail(UserNotFound(details={"user": owner}))
         owner_id = user.id
     submitter = Submitter(settings=settings, store=store, files=files, send=sender_for(settings), users=users)
-    kind = job_kind(wanted or list(chosen.outputs), engine=settings.engine, adaptation_level=chosen.adaptation.level)
+    kind = job_kind(
+        wanted or list(chosen.outputs), engine=settings.engine, adaptation_level=chosen.adaptation.level
+    )
     batch_row = store.create_batch(owner_id=owner_id, institution=settings.institution, name=folder.name)
     rejected = 0
     # Largest files first: the longest jobs start first, so no worker is left alone at the end of the batch.
     for path in sorted(paths, key=lambda p: -p.stat().st_size):
         try:
             with path.open("rb") as source:
-                stored = store_document(files, source, max_bytes=settings.max_upload_bytes, filename=path.name)
+                stored = store_document(
+                    files, source, max_bytes=settings.max_upload_bytes, filename=path.name
+                )
         except InclusioError as exc:
             rejected += 1
-            err_console.print(f"[yellow]skipped[/] {escape(path.name)}: {escape(f'[{exc.code}]')} {escape(exc.message)}")
+            err_console.print(
+                f"[yellow]skipped[/] {escape(path.name)}: {escape(f'[{exc.code}]')} {escape(exc.message)}"
+            )
             continue
         try:  # the job of a message the broker refused is failed (queue.unavailable), never left queued
-            submit(submitter, stored, filename=path.name, profile=chosen, outputs=wanted, owner_id=owner_id,
-                   institution=settings.institution, batch_id=batch_row.id)
+            submit(
+                submitter,
+                stored,
+                filename=path.name,
+                profile=chosen,
+                outputs=wanted,
+                owner_id=owner_id,
+                institution=settings.institution,
+                batch_id=batch_row.id,
+            )
         except InclusioError as exc:
             raise _fail(exc) from exc
-    console.print(f"batch {batch_row.id}: {len(paths) - rejected} job(s) queued on '{kind}'"
-                  + (f", {rejected} file(s) refused" if rejected else "")
-                  + (f", {len(skipped)} file(s) skipped (not an accepted format)" if skipped else ""))
+    console.print(
+        f"batch {batch_row.id}: {len(paths) - rejected} job(s) queued on '{kind}'"
+        + (f", {rejected} file(s) refused" if rejected else "")
+        + (f", {len(skipped)} file(s) skipped (not an accepted format)" if skipped else "")
+    )
     if not follow:
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     deadline = time.monotonic() + timeout
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
         jobs = store.list(JobFilter(batch_id=batch_row.id), limit=100_000)
         overall = bar.add_task("batch", total=len(jobs))
         lines = {job.id: bar.add_task(escape(job.filename[:40]), total=100) for job in jobs}
@@ -131,8 +165,11 @@ def batch(
             jobs = store.list(JobFilter(batch_id=batch_row.id), limit=100_000)
             for job in jobs:
                 label = f"{escape(job.filename[:40])} [dim]{job.status}{' · ' + job.stage if job.stage else ''}[/]"
-                bar.update(lines[job.id], completed=100 if job.finished else int(job.progress * 100),
-                           description=label)
+                bar.update(
+                    lines[job.id],
+                    completed=100 if job.finished else int(job.progress * 100),
+                    description=label,
+                )
             finished = sum(job.finished for job in jobs)
             bar.update(overall, completed=finished)
             if finished == len(jobs) or time.monotonic() > deadline:
@@ -147,8 +184,9 @@ def batch(
         raise typer.Exit(10)
 
 
-def cleanup(dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would be removed.")] = False,
-            ) -> None:
+def cleanup(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would be removed.")] = False,
+) -> None:
     """Remove expired jobs (INCLUSIO_RETENTION_DAYS), unused originals, crash leftovers, consumed broker rows."""
     from inclusio.store.retention import cleanup as run_cleanup
 
@@ -161,7 +199,9 @@ def users_create(
     username: str,
     role: Annotated[str, typer.Option(help="student, teacher, staff or admin")] = "student",
     institution: Annotated[str | None, typer.Option(help="default: INCLUSIO_INSTITUTION")] = None,
-    password_stdin: Annotated[bool, typer.Option("--password-stdin", help="Read the password from stdin.")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
+    ] = False,
 ) -> None:
     """Create a local account (asks for a password, or reads it from stdin)."""
     from inclusio.store.accounts import UserStore
@@ -170,13 +210,16 @@ def users_create(
     settings = get_settings()
     password = sys.stdin.readline().rstrip("\n") if password_stdin else getpass.getpass("Password: ")
     if len(password) < 8:
-        err_console.print("The password needs at least 8 characters. / Le mot de passe doit faire 8 caractères au moins.")
+        err_console.print(
+            "The password needs at least 8 characters. / Le mot de passe doit faire 8 caractères au moins."
+        )
         raise typer.Exit(2)
     store = JobStore.from_settings(settings)
     store.migrate()
     try:
-        user = UserStore(store.engine).create_user(username, role=role, institution=institution or settings.institution,
-                                                   password=password)
+        user = UserStore(store.engine).create_user(
+            username, role=role, institution=institution or settings.institution, password=password
+        )
     except InclusioError as exc:
         raise _fail(exc) from exc
     console.print(f"{user.username} ({user.role}, {user.institution}): {user.id}")
@@ -195,7 +238,9 @@ def users_list() -> None:
 
 
 @users_app.command("passwd")
-def users_passwd(username: str, password_stdin: Annotated[bool, typer.Option("--password-stdin")] = False) -> None:
+def users_passwd(
+    username: str, password_stdin: Annotated[bool, typer.Option("--password-stdin")] = False
+) -> None:
     """Set a local account's password: every earlier token and web session of it ends, a sign-in lock is lifted."""
     from inclusio.errors import UserNotFound
     from inclusio.store.accounts import UserStore
@@ -209,19 +254,24 @@ def users_passwd(username: str, password_stdin: Annotated[bool, typer.Option("--
         raise _fail(UserNotFound(details={"user": username}))
     password = sys.stdin.readline().rstrip("\n") if password_stdin else getpass.getpass("New password: ")
     if len(password) < 8:
-        err_console.print("The password needs at least 8 characters. / Le mot de passe doit faire 8 caractères au moins.")
+        err_console.print(
+            "The password needs at least 8 characters. / Le mot de passe doit faire 8 caractères au moins."
+        )
         raise typer.Exit(2)
     revoked = users.set_password(user.id, password)
     from inclusio.store.throttle import Throttle
 
     Throttle(store.engine, get_settings()).unlock(username=user.username)  # a reset also lifts a sign-in lock
-    console.print(f"password of {escape(username)} changed; {revoked} earlier token(s) and web session(s) revoked")
+    console.print(
+        f"password of {escape(username)} changed; {revoked} earlier token(s) and web session(s) revoked"
+    )
 
 
 @users_app.command("unlock")
-def users_unlock(username: Annotated[str | None, typer.Argument(help="the account name (known or not)")] = None,
-                 address: Annotated[str | None, typer.Option(help="also lift the lock of this network address")]
-                 = None) -> None:
+def users_unlock(
+    username: Annotated[str | None, typer.Argument(help="the account name (known or not)")] = None,
+    address: Annotated[str | None, typer.Option(help="also lift the lock of this network address")] = None,
+) -> None:
     """Lift a sign-in lock (too many wrong passwords) and forget the failures of an account and/or an address."""
     from inclusio.store.db import JobStore
     from inclusio.store.throttle import Throttle
@@ -238,8 +288,10 @@ def users_unlock(username: Annotated[str | None, typer.Argument(help="the accoun
 
 
 @users_app.command("token")
-def users_token(username: str, hours: Annotated[float | None, typer.Option(help="default: INCLUSIO_TOKEN_HOURS")] = None,
-                ) -> None:
+def users_token(
+    username: str,
+    hours: Annotated[float | None, typer.Option(help="default: INCLUSIO_TOKEN_HOURS")] = None,
+) -> None:
     """Print a new bearer token for an account (scripts, the first sign-in)."""
     from inclusio.errors import UserNotFound
     from inclusio.store.accounts import UserStore

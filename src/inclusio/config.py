@@ -49,7 +49,8 @@ class Settings(BaseSettings):
     engine: Literal["offline", "mistral"] = "offline"
     """Adaptation engine: ``offline`` (rules, nothing leaves the machine) or ``mistral`` (opt-in)."""
     mistral_api_key: SecretStr | None = Field(
-        default=None, validation_alias=AliasChoices("INCLUSIO_MISTRAL_API_KEY", "MISTRAL_API_KEY"))
+        default=None, validation_alias=AliasChoices("INCLUSIO_MISTRAL_API_KEY", "MISTRAL_API_KEY")
+    )
     mistral_server_url: str | None = None
     """Mistral API or a self-hosted server speaking the same HTTP API (without ``/v1``)."""
     mistral_model_text: str = "mistral-small-latest"
@@ -157,9 +158,12 @@ class Settings(BaseSettings):
     def _check_frame_ancestors(cls, value: str) -> str:
         sources = value.split()
         for source in sources:
-            if source not in ("'self'",) and not re.fullmatch(r"https?://[A-Za-z0-9.*-]+(:[0-9]{1,5})?/?", source):
-                raise ValueError(f"INCLUSIO_FRAME_ANCESTORS: {source!r} is not an origin (https://host[:port]) "
-                                 "or 'self'")
+            if source not in ("'self'",) and not re.fullmatch(
+                r"https?://[A-Za-z0-9.*-]+(:[0-9]{1,5})?/?", source
+            ):
+                raise ValueError(
+                    f"INCLUSIO_FRAME_ANCESTORS: {source!r} is not an origin (https://host[:port]) or 'self'"
+                )
         return " ".join(sources)
 
     def resolved_database_url(self) -> str:

@@ -23,11 +23,18 @@ class InclusioError(Exception):
     http_status: ClassVar[int] = 500
     exit_code: ClassVar[int] = 1
     default_message: ClassVar[str] = "An unexpected error occurred. Report it with the job id."
-    default_message_fr: ClassVar[str] = "Une erreur inattendue s'est produite. Signalez-la avec le numéro de la tâche."
+    default_message_fr: ClassVar[str] = (
+        "Une erreur inattendue s'est produite. Signalez-la avec le numéro de la tâche."
+    )
     retryable: ClassVar[bool] = False
 
-    def __init__(self, message: str | None = None, *, message_fr: str | None = None,
-                 details: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        message_fr: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         self.message = message or self.default_message
         self.message_fr = message_fr or self.default_message_fr
         self.details = details or {}
@@ -46,19 +53,26 @@ class InclusioError(Exception):
 
 # -- input: the user's file ---------------------------------------------------------------------
 
+
 class InputError(InclusioError):
     code = "input.invalid"
     http_status = 422
     exit_code = 3
-    default_message = "The file could not be read. Check that it opens on your computer, then upload it again."
-    default_message_fr = ("Le fichier n'a pas pu être lu. Vérifiez qu'il s'ouvre sur votre ordinateur, "
-                          "puis déposez-le de nouveau.")
+    default_message = (
+        "The file could not be read. Check that it opens on your computer, then upload it again."
+    )
+    default_message_fr = (
+        "Le fichier n'a pas pu être lu. Vérifiez qu'il s'ouvre sur votre ordinateur, "
+        "puis déposez-le de nouveau."
+    )
 
 
 class InputEmpty(InputError):
     code = "input.empty"
     default_message = "The file is empty (0 bytes). Upload the document again; the upload may have been cut."
-    default_message_fr = "Le fichier est vide (0 octet). Déposez le document de nouveau : l'envoi a pu être coupé."
+    default_message_fr = (
+        "Le fichier est vide (0 octet). Déposez le document de nouveau : l'envoi a pu être coupé."
+    )
 
 
 class InputUnsupported(InputError):
@@ -66,62 +80,84 @@ class InputUnsupported(InputError):
     http_status = 415
     # The formats are named by ``converters.registry.unsupported_error()``, which raises this error;
     # this default (never raised by the registry) does not list them, so it cannot fall out of date.
-    default_message = ("This file type is not supported. Save the document in one of the formats the upload "
-                       "page lists and upload it again.")
-    default_message_fr = ("Ce type de fichier n'est pas pris en charge. Enregistrez le document dans l'un des "
-                          "formats indiqués sur la page de dépôt, puis déposez-le de nouveau.")
+    default_message = (
+        "This file type is not supported. Save the document in one of the formats the upload "
+        "page lists and upload it again."
+    )
+    default_message_fr = (
+        "Ce type de fichier n'est pas pris en charge. Enregistrez le document dans l'un des "
+        "formats indiqués sur la page de dépôt, puis déposez-le de nouveau."
+    )
 
 
 class InputCorrupt(InputError):
     code = "input.corrupt"
-    default_message = ("The file is damaged or truncated. Open it in its original application, save it "
-                       "again, and upload the new copy.")
-    default_message_fr = ("Le fichier est endommagé ou tronqué. Ouvrez-le dans son application d'origine, "
-                          "enregistrez-le de nouveau et déposez la nouvelle copie.")
+    default_message = (
+        "The file is damaged or truncated. Open it in its original application, save it "
+        "again, and upload the new copy."
+    )
+    default_message_fr = (
+        "Le fichier est endommagé ou tronqué. Ouvrez-le dans son application d'origine, "
+        "enregistrez-le de nouveau et déposez la nouvelle copie."
+    )
 
 
 class InputEncrypted(InputError):
     code = "input.encrypted"
-    default_message = ("The document is password-protected. Remove the password (or export an "
-                       "unprotected copy) and upload it again.")
-    default_message_fr = ("Le document est protégé par un mot de passe. Retirez le mot de passe (ou exportez "
-                          "une copie non protégée), puis déposez-le de nouveau.")
+    default_message = (
+        "The document is password-protected. Remove the password (or export an "
+        "unprotected copy) and upload it again."
+    )
+    default_message_fr = (
+        "Le document est protégé par un mot de passe. Retirez le mot de passe (ou exportez "
+        "une copie non protégée), puis déposez-le de nouveau."
+    )
 
 
 class InputTooLarge(InputError):
     code = "input.too_large"
     http_status = 413
     default_message = "The document is larger than this server accepts. Split it into parts and upload them."
-    default_message_fr = ("Le document dépasse la taille acceptée par ce serveur. Découpez-le en parties "
-                          "et déposez-les séparément.")
+    default_message_fr = (
+        "Le document dépasse la taille acceptée par ce serveur. Découpez-le en parties "
+        "et déposez-les séparément."
+    )
 
 
 class InputUnsafe(InputError):
     code = "input.unsafe"
-    default_message = ("The file contains constructs that could exhaust the server (XML entity declarations, "
-                       "as in a \"billion laughs\" attack); it was not opened. Save the document again from its "
-                       "application and upload the new copy.")
-    default_message_fr = ("Le fichier contient des constructions qui pourraient épuiser le serveur (déclarations "
-                          "d'entités XML, comme dans une attaque « billion laughs ») ; il n'a pas été ouvert. "
-                          "Enregistrez de nouveau le document depuis son application et déposez la nouvelle copie.")
+    default_message = (
+        "The file contains constructs that could exhaust the server (XML entity declarations, "
+        'as in a "billion laughs" attack); it was not opened. Save the document again from its '
+        "application and upload the new copy."
+    )
+    default_message_fr = (
+        "Le fichier contient des constructions qui pourraient épuiser le serveur (déclarations "
+        "d'entités XML, comme dans une attaque « billion laughs ») ; il n'a pas été ouvert. "
+        "Enregistrez de nouveau le document depuis son application et déposez la nouvelle copie."
+    )
 
 
 class InputNoContent(InputError):
     code = "input.no_content"
     default_message = "No text or picture was found in the document. Check that you uploaded the right file."
-    default_message_fr = ("Aucun texte ni aucune image n'a été trouvé dans le document. Vérifiez que vous "
-                          "avez déposé le bon fichier.")
+    default_message_fr = (
+        "Aucun texte ni aucune image n'a été trouvé dans le document. Vérifiez que vous "
+        "avez déposé le bon fichier."
+    )
 
 
 # -- configuration and profiles -----------------------------------------------------------------
+
 
 class ConfigError(InclusioError):
     code = "config.invalid"
     http_status = 500
     exit_code = 4
     default_message = "The server configuration is invalid. Ask the administrator to check the settings."
-    default_message_fr = ("La configuration du serveur est invalide. Demandez à l'administrateur de vérifier "
-                          "les réglages.")
+    default_message_fr = (
+        "La configuration du serveur est invalide. Demandez à l'administrateur de vérifier les réglages."
+    )
 
 
 class ProfileNotFound(InclusioError):
@@ -129,8 +165,9 @@ class ProfileNotFound(InclusioError):
     http_status = 404
     exit_code = 4
     default_message = "No profile has this name. Run 'inclusio profiles list' to see the available profiles."
-    default_message_fr = ("Aucun profil ne porte ce nom. Lancez « inclusio profiles list » pour voir les "
-                          "profils disponibles.")
+    default_message_fr = (
+        "Aucun profil ne porte ce nom. Lancez « inclusio profiles list » pour voir les profils disponibles."
+    )
 
 
 class ProfileInvalid(InclusioError):
@@ -150,21 +187,26 @@ class ModelVersionError(InclusioError):
         super().__init__(
             f"This Document JSON has schema version {found!r}; this inclusio reads version {expected}. "
             "Convert the original file again with this version.",
-            message_fr=(f"Ce JSON de document a la version de schéma {found!r} ; cette version d'inclusio lit "
-                        f"la version {expected}. Convertissez de nouveau le fichier d'origine."),
+            message_fr=(
+                f"Ce JSON de document a la version de schéma {found!r} ; cette version d'inclusio lit "
+                f"la version {expected}. Convertissez de nouveau le fichier d'origine."
+            ),
             details={"found": found, "expected": expected},
         )
 
 
 # -- stages -------------------------------------------------------------------------------------
 
+
 class StageError(InclusioError):
     """A stage failed on a valid input (a writer, a validator, speech synthesis)."""
 
     code = "stage.failed"
     default_message = "A processing step failed. The other outputs are still available; retry this one later."
-    default_message_fr = ("Une étape du traitement a échoué. Les autres résultats restent disponibles ; "
-                          "relancez celle-ci plus tard.")
+    default_message_fr = (
+        "Une étape du traitement a échoué. Les autres résultats restent disponibles ; "
+        "relancez celle-ci plus tard."
+    )
 
 
 class ToolMissing(StageError):
@@ -173,23 +215,30 @@ class ToolMissing(StageError):
     code = "system.tool_missing"
     exit_code = 5
     default_message = "A required system program is missing. Run the setup command from the README."
-    default_message_fr = "Un programme système nécessaire est absent. Lancez la commande d'installation du README."
+    default_message_fr = (
+        "Un programme système nécessaire est absent. Lancez la commande d'installation du README."
+    )
 
 
 class LibreOfficeMissing(ToolMissing):
     """ODT/ODP input needs LibreOffice (``soffice``) to convert them to DOCX/PPTX first."""
 
     code = "system.libreoffice_missing"
-    default_message = ("OpenDocument files (ODT, ODP) need LibreOffice, which is not installed on this server. "
-                       "Ask the administrator to install the Debian packages libreoffice-writer-nogui (ODT) and "
-                       "libreoffice-impress-nogui (ODP), or save the document as DOCX or PPTX and upload it again.")
-    default_message_fr = ("Les fichiers OpenDocument (ODT, ODP) nécessitent LibreOffice, qui n'est pas installé sur "
-                          "ce serveur. Demandez à l'administrateur d'installer les paquets Debian "
-                          "libreoffice-writer-nogui (ODT) et libreoffice-impress-nogui (ODP), ou enregistrez le "
-                          "document en DOCX ou PPTX et déposez-le de nouveau.")
+    default_message = (
+        "OpenDocument files (ODT, ODP) need LibreOffice, which is not installed on this server. "
+        "Ask the administrator to install the Debian packages libreoffice-writer-nogui (ODT) and "
+        "libreoffice-impress-nogui (ODP), or save the document as DOCX or PPTX and upload it again."
+    )
+    default_message_fr = (
+        "Les fichiers OpenDocument (ODT, ODP) nécessitent LibreOffice, qui n'est pas installé sur "
+        "ce serveur. Demandez à l'administrateur d'installer les paquets Debian "
+        "libreoffice-writer-nogui (ODT) et libreoffice-impress-nogui (ODP), ou enregistrez le "
+        "document en DOCX ou PPTX et déposez-le de nouveau."
+    )
 
 
 # -- jobs and service ---------------------------------------------------------------------------
+
 
 class JobNotFound(InclusioError):
     code = "job.not_found"
@@ -203,10 +252,14 @@ class ArtifactNotFound(InclusioError):
     code = "artifact.not_found"
     http_status = 404
     exit_code = 4
-    default_message = ("This job has no output with that name (yet). Check the job's 'artifacts' list; "
-                       "wait until the job has finished.")
-    default_message_fr = ("Cette tâche n'a pas (encore) de résultat de ce nom. Consultez la liste 'artifacts' "
-                          "de la tâche ; attendez qu'elle soit terminée.")
+    default_message = (
+        "This job has no output with that name (yet). Check the job's 'artifacts' list; "
+        "wait until the job has finished."
+    )
+    default_message_fr = (
+        "Cette tâche n'a pas (encore) de résultat de ce nom. Consultez la liste 'artifacts' "
+        "de la tâche ; attendez qu'elle soit terminée."
+    )
 
 
 class WorkerLost(InclusioError):
@@ -214,12 +267,16 @@ class WorkerLost(InclusioError):
     http_status = 500
     exit_code = 1
     retryable = True
-    default_message = ("The conversion stopped unexpectedly (the worker process ended: out of memory, a crash "
-                       "on this file, or a restart). Submit the document again; if it fails again, report "
-                       "it with the job id.")
-    default_message_fr = ("La conversion s'est arrêtée brutalement (le processus de traitement s'est terminé : "
-                          "mémoire insuffisante, plantage sur ce fichier ou redémarrage). Soumettez de nouveau "
-                          "le document ; si l'échec se répète, signalez-le avec le numéro de la tâche.")
+    default_message = (
+        "The conversion stopped unexpectedly (the worker process ended: out of memory, a crash "
+        "on this file, or a restart). Submit the document again; if it fails again, report "
+        "it with the job id."
+    )
+    default_message_fr = (
+        "La conversion s'est arrêtée brutalement (le processus de traitement s'est terminé : "
+        "mémoire insuffisante, plantage sur ce fichier ou redémarrage). Soumettez de nouveau "
+        "le document ; si l'échec se répète, signalez-le avec le numéro de la tâche."
+    )
 
 
 class QueueUnavailable(InclusioError):
@@ -227,9 +284,13 @@ class QueueUnavailable(InclusioError):
     http_status = 503
     exit_code = 6
     retryable = True
-    default_message = "The job queue cannot be reached. Try again in a minute; if it persists, tell the administrator."
-    default_message_fr = ("La file des tâches est injoignable. Réessayez dans une minute ; si cela persiste, "
-                          "prévenez l'administrateur.")
+    default_message = (
+        "The job queue cannot be reached. Try again in a minute; if it persists, tell the administrator."
+    )
+    default_message_fr = (
+        "La file des tâches est injoignable. Réessayez dans une minute ; si cela persiste, "
+        "prévenez l'administrateur."
+    )
 
 
 class DiskFull(InclusioError):
@@ -239,12 +300,16 @@ class DiskFull(InclusioError):
     http_status = 507
     exit_code = 8
     retryable = True
-    default_message = ("The disk is full: the work stopped and its unfinished files were removed. Free disk space "
-                       "(or ask the server's administrator to), then run the job again: the uploaded document is "
-                       "kept.")
-    default_message_fr = ("Le disque est plein : le traitement s'est arrêté et ses fichiers inachevés ont été "
-                          "supprimés. Libérez de l'espace disque (ou demandez-le à l'administrateur du serveur), "
-                          "puis relancez la tâche : le document déposé est conservé.")
+    default_message = (
+        "The disk is full: the work stopped and its unfinished files were removed. Free disk space "
+        "(or ask the server's administrator to), then run the job again: the uploaded document is "
+        "kept."
+    )
+    default_message_fr = (
+        "Le disque est plein : le traitement s'est arrêté et ses fichiers inachevés ont été "
+        "supprimés. Libérez de l'espace disque (ou demandez-le à l'administrateur du serveur), "
+        "puis relancez la tâche : le document déposé est conservé."
+    )
 
 
 _DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
@@ -278,9 +343,13 @@ class RequestInvalid(InclusioError):
     code = "request.invalid"
     http_status = 400
     exit_code = 2
-    default_message = "The request is missing a field or has a wrong value. See the API documentation at /docs."
-    default_message_fr = ("La requête est incomplète ou contient une valeur incorrecte. Consultez la "
-                          "documentation de l'API sur /docs.")
+    default_message = (
+        "The request is missing a field or has a wrong value. See the API documentation at /docs."
+    )
+    default_message_fr = (
+        "La requête est incomplète ou contient une valeur incorrecte. Consultez la "
+        "documentation de l'API sur /docs."
+    )
 
 
 class RequestNotFound(RequestInvalid):
@@ -294,11 +363,15 @@ class ReadingTooComplex(RequestInvalid):
     """The ``reading`` settings JSON is larger or more deeply nested than reading settings ever are."""
 
     code = "request.reading_too_complex"
-    default_message = ("The reading settings are too large or too deeply nested (at most 4 KB, 3 levels). Send only "
-                       "the settings you change, e.g. {\"font_size_rem\": 1.4, \"colors\": {\"text\": \"#000000\"}}.")
-    default_message_fr = ("Les réglages de lecture sont trop longs ou trop imbriqués (au plus 4 Ko, 3 niveaux). "
-                          "N'envoyez que les réglages modifiés, par ex. {\"font_size_rem\": 1.4, "
-                          "\"colors\": {\"text\": \"#000000\"}}.")
+    default_message = (
+        "The reading settings are too large or too deeply nested (at most 4 KB, 3 levels). Send only "
+        'the settings you change, e.g. {"font_size_rem": 1.4, "colors": {"text": "#000000"}}.'
+    )
+    default_message_fr = (
+        "Les réglages de lecture sont trop longs ou trop imbriqués (au plus 4 Ko, 3 niveaux). "
+        'N\'envoyez que les réglages modifiés, par ex. {"font_size_rem": 1.4, '
+        '"colors": {"text": "#000000"}}.'
+    )
 
 
 class ReviewUnreviewedFlags(InclusioError):
@@ -307,22 +380,29 @@ class ReviewUnreviewedFlags(InclusioError):
     code = "review.unreviewed_flags"
     http_status = 409
     exit_code = 2
-    default_message = ("Some blocks are flagged and not reviewed yet. Review the flagged blocks (shown first in the "
-                       "review workspace): edit or approve each one; or confirm that the student may get them "
-                       "unreviewed (accept_unreviewed).")
-    default_message_fr = ("Des blocs sont signalés et pas encore relus. Relisez les blocs signalés (affichés en "
-                          "premier dans l'espace de relecture) : modifiez ou approuvez chacun ; ou confirmez que "
-                          "l'étudiant·e peut les recevoir sans relecture (accept_unreviewed).")
+    default_message = (
+        "Some blocks are flagged and not reviewed yet. Review the flagged blocks (shown first in the "
+        "review workspace): edit or approve each one; or confirm that the student may get them "
+        "unreviewed (accept_unreviewed)."
+    )
+    default_message_fr = (
+        "Des blocs sont signalés et pas encore relus. Relisez les blocs signalés (affichés en "
+        "premier dans l'espace de relecture) : modifiez ou approuvez chacun ; ou confirmez que "
+        "l'étudiant·e peut les recevoir sans relecture (accept_unreviewed)."
+    )
 
 
 class ShareNotFound(InclusioError):
     code = "share.not_found"
     http_status = 404
     exit_code = 4
-    default_message = ("No shared document has this id, or it is no longer shared. Ask your teacher to share it "
-                       "again.")
-    default_message_fr = ("Aucun document partagé ne porte ce numéro, ou il n'est plus partagé. Demandez à votre "
-                          "enseignant·e de le partager de nouveau.")
+    default_message = (
+        "No shared document has this id, or it is no longer shared. Ask your teacher to share it again."
+    )
+    default_message_fr = (
+        "Aucun document partagé ne porte ce numéro, ou il n'est plus partagé. Demandez à votre "
+        "enseignant·e de le partager de nouveau."
+    )
 
 
 class BatchNotFound(InclusioError):
@@ -335,28 +415,39 @@ class BatchNotFound(InclusioError):
 
 class InputUnsafeArchive(InputError):
     code = "input.unsafe_archive"
-    default_message = ("The zip file contains names that point outside the archive (../ or absolute paths) "
-                       "or unreadable entries. Create the zip again from the folder of documents.")
-    default_message_fr = ("Le fichier zip contient des noms qui sortent de l'archive (../ ou chemins absolus) "
-                          "ou des entrées illisibles. Recréez le zip à partir du dossier des documents.")
+    default_message = (
+        "The zip file contains names that point outside the archive (../ or absolute paths) "
+        "or unreadable entries. Create the zip again from the folder of documents."
+    )
+    default_message_fr = (
+        "Le fichier zip contient des noms qui sortent de l'archive (../ ou chemins absolus) "
+        "ou des entrées illisibles. Recréez le zip à partir du dossier des documents."
+    )
 
 
 # -- people and access --------------------------------------------------------------------------
+
 
 class AuthRequired(InclusioError):
     code = "auth.required"
     http_status = 401
     exit_code = 7
-    default_message = "Sign in first: send 'Authorization: Bearer <token>' (get a token from POST /auth/token)."
-    default_message_fr = ("Connectez-vous d'abord : envoyez « Authorization: Bearer <jeton> » (obtenez un jeton "
-                          "avec POST /auth/token).")
+    default_message = (
+        "Sign in first: send 'Authorization: Bearer <token>' (get a token from POST /auth/token)."
+    )
+    default_message_fr = (
+        "Connectez-vous d'abord : envoyez « Authorization: Bearer <jeton> » (obtenez un jeton "
+        "avec POST /auth/token)."
+    )
 
 
 class AuthInvalid(AuthRequired):
     code = "auth.invalid"
     default_message = "The user name, password or token is wrong or has expired. Sign in again."
-    default_message_fr = ("Le nom d'utilisateur, le mot de passe ou le jeton est incorrect ou a expiré. "
-                          "Connectez-vous de nouveau.")
+    default_message_fr = (
+        "Le nom d'utilisateur, le mot de passe ou le jeton est incorrect ou a expiré. "
+        "Connectez-vous de nouveau."
+    )
 
 
 class AuthThrottled(InclusioError):
@@ -367,8 +458,9 @@ class AuthThrottled(InclusioError):
     exit_code = 7
     retryable = True
     default_message = "Too many wrong sign-in attempts. Wait a little (see Retry-After) and try again."
-    default_message_fr = ("Trop de tentatives de connexion erronées. Patientez un peu (voir Retry-After) puis "
-                          "réessayez.")
+    default_message_fr = (
+        "Trop de tentatives de connexion erronées. Patientez un peu (voir Retry-After) puis réessayez."
+    )
 
 
 class AuthLocked(InclusioError):
@@ -377,19 +469,26 @@ class AuthLocked(InclusioError):
     code = "auth.locked"
     http_status = 423
     exit_code = 7
-    default_message = ("Sign-in is locked after too many wrong passwords. Wait until the lock ends or ask an "
-                       "administrator to lift it ('inclusio users unlock NAME').")
-    default_message_fr = ("La connexion est bloquée après trop de mots de passe erronés. Attendez la fin du blocage "
-                          "ou demandez à un administrateur de le lever (« inclusio users unlock NOM »).")
+    default_message = (
+        "Sign-in is locked after too many wrong passwords. Wait until the lock ends or ask an "
+        "administrator to lift it ('inclusio users unlock NAME')."
+    )
+    default_message_fr = (
+        "La connexion est bloquée après trop de mots de passe erronés. Attendez la fin du blocage "
+        "ou demandez à un administrateur de le lever (« inclusio users unlock NOM »)."
+    )
 
 
 class Forbidden(InclusioError):
     code = "auth.forbidden"
     http_status = 403
     exit_code = 7
-    default_message = "Your account is not allowed to do this. Ask the disability-services staff if you need it."
-    default_message_fr = ("Votre compte n'a pas le droit de faire cela. Demandez au service handicap si vous "
-                          "en avez besoin.")
+    default_message = (
+        "Your account is not allowed to do this. Ask the disability-services staff if you need it."
+    )
+    default_message_fr = (
+        "Votre compte n'a pas le droit de faire cela. Demandez au service handicap si vous en avez besoin."
+    )
 
 
 class UserNotFound(InclusioError):
@@ -397,7 +496,9 @@ class UserNotFound(InclusioError):
     http_status = 404
     exit_code = 4
     default_message = "No user has this id or name. Check it in the list of users."
-    default_message_fr = "Aucun utilisateur ne porte ce numéro ou ce nom. Vérifiez-le dans la liste des utilisateurs."
+    default_message_fr = (
+        "Aucun utilisateur ne porte ce numéro ou ce nom. Vérifiez-le dans la liste des utilisateurs."
+    )
 
 
 class UserExists(InclusioError):
@@ -410,13 +511,18 @@ class UserExists(InclusioError):
 
 # -- adaptation engine (LLM) ----------------------------------------------------------------------
 
+
 class LLMNotConfigured(ConfigError):
     code = "llm.not_configured"
-    default_message = ("INCLUSIO_ENGINE is 'mistral' but neither MISTRAL_API_KEY nor INCLUSIO_MISTRAL_SERVER_URL "
-                       "is set: the offline engine was used. Set them, or set INCLUSIO_ENGINE=offline.")
-    default_message_fr = ("INCLUSIO_ENGINE vaut « mistral » mais ni MISTRAL_API_KEY ni INCLUSIO_MISTRAL_SERVER_URL "
-                          "n'est défini : le moteur hors ligne a été utilisé. Définissez-les, ou mettez "
-                          "INCLUSIO_ENGINE=offline.")
+    default_message = (
+        "INCLUSIO_ENGINE is 'mistral' but neither MISTRAL_API_KEY nor INCLUSIO_MISTRAL_SERVER_URL "
+        "is set: the offline engine was used. Set them, or set INCLUSIO_ENGINE=offline."
+    )
+    default_message_fr = (
+        "INCLUSIO_ENGINE vaut « mistral » mais ni MISTRAL_API_KEY ni INCLUSIO_MISTRAL_SERVER_URL "
+        "n'est défini : le moteur hors ligne a été utilisé. Définissez-les, ou mettez "
+        "INCLUSIO_ENGINE=offline."
+    )
 
 
 class LLMUnavailable(StageError):
@@ -424,30 +530,42 @@ class LLMUnavailable(StageError):
 
     code = "llm.unavailable"
     retryable = True
-    default_message = ("The language model did not answer in time (after retries): the offline result was "
-                       "used for these blocks and flagged. Run the job again later.")
-    default_message_fr = ("Le modèle de langue n'a pas répondu à temps (après plusieurs essais) : le résultat "
-                          "hors ligne a été utilisé pour ces blocs et signalé. Relancez la tâche plus tard.")
+    default_message = (
+        "The language model did not answer in time (after retries): the offline result was "
+        "used for these blocks and flagged. Run the job again later."
+    )
+    default_message_fr = (
+        "Le modèle de langue n'a pas répondu à temps (après plusieurs essais) : le résultat "
+        "hors ligne a été utilisé pour ces blocs et signalé. Relancez la tâche plus tard."
+    )
 
 
 class LLMRejected(StageError):
     """The server refused the request itself (bad key, unknown model, invalid request): retrying will not help."""
 
     code = "llm.rejected"
-    default_message = ("The language model server refused the request (check the API key, the server URL and "
-                       "the model names): the offline result was used and flagged.")
-    default_message_fr = ("Le serveur du modèle de langue a refusé la requête (vérifiez la clé d'API, l'adresse "
-                          "du serveur et les noms de modèles) : le résultat hors ligne a été utilisé et signalé.")
+    default_message = (
+        "The language model server refused the request (check the API key, the server URL and "
+        "the model names): the offline result was used and flagged."
+    )
+    default_message_fr = (
+        "Le serveur du modèle de langue a refusé la requête (vérifiez la clé d'API, l'adresse "
+        "du serveur et les noms de modèles) : le résultat hors ligne a été utilisé et signalé."
+    )
 
 
 class LLMAnswerInvalid(StageError):
     """The model answered twice with something that is not the JSON asked for (or that drops content)."""
 
     code = "llm.answer_invalid"
-    default_message = ("The language model's answer was not usable, twice: the offline result was used for "
-                       "these blocks and flagged for review.")
-    default_message_fr = ("La réponse du modèle de langue était inutilisable, deux fois : le résultat hors ligne "
-                          "a été utilisé pour ces blocs et signalé pour relecture.")
+    default_message = (
+        "The language model's answer was not usable, twice: the offline result was used for "
+        "these blocks and flagged for review."
+    )
+    default_message_fr = (
+        "La réponse du modèle de langue était inutilisable, deux fois : le résultat hors ligne "
+        "a été utilisé pour ces blocs et signalé pour relecture."
+    )
 
 
 def as_inclusio_error(exc: BaseException) -> InclusioError:

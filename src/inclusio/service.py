@@ -76,17 +76,32 @@ def resolve_queues(queues: list[str] | None) -> list[str]:
     if unknown:
         from inclusio.errors import ConfigError
 
-        raise ConfigError(f"Unknown queue(s) {', '.join(unknown)}: choose among cpu, llm, audio.",
-                          message_fr=f"File(s) inconnue(s) {', '.join(unknown)} : choisissez parmi cpu, llm, audio.",
-                          details={"queues": unknown})
+        raise ConfigError(
+            f"Unknown queue(s) {', '.join(unknown)}: choose among cpu, llm, audio.",
+            message_fr=f"File(s) inconnue(s) {', '.join(unknown)} : choisissez parmi cpu, llm, audio.",
+            details={"queues": unknown},
+        )
     return out
 
 
 def _worker_args(queues: list[str] | None, concurrency: int, loglevel: str) -> list[str]:
-    return ["worker", "-Q", ",".join(resolve_queues(queues)), "-P", "prefork", "-c", str(max(1, concurrency)),
-            "-n", f"inclusio-{uuid.uuid4().hex[:8]}@%h", "-l", loglevel,
-            # One host or a few: no worker-to-worker chatter (it also slows the SQL broker down).
-            "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    return [
+        "worker",
+        "-Q",
+        ",".join(resolve_queues(queues)),
+        "-P",
+        "prefork",
+        "-c",
+        str(max(1, concurrency)),
+        "-n",
+        f"inclusio-{uuid.uuid4().hex[:8]}@%h",
+        "-l",
+        loglevel,
+        # One host or a few: no worker-to-worker chatter (it also slows the SQL broker down).
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+    ]
 
 
 def prepare_broker(settings: Settings) -> None:
@@ -104,8 +119,12 @@ def prepare_broker(settings: Settings) -> None:
             for name in ALL_QUEUES:
                 app.amqp.queues[name](conn.default_channel).declare()
     except Exception as exc:  # noqa: BLE001 - any broker failure is the same advice to the user
-        raise QueueUnavailable(details={"broker": _redact(settings.resolved_broker_url()),
-                                        "reason": f"{type(exc).__name__}: {exc}"}) from exc
+        raise QueueUnavailable(
+            details={
+                "broker": _redact(settings.resolved_broker_url()),
+                "reason": f"{type(exc).__name__}: {exc}",
+            }
+        ) from exc
 
 
 def _redact(url: str) -> str:
@@ -118,18 +137,35 @@ def _redact(url: str) -> str:
     return url
 
 
-def start_worker(settings: Settings, queues: list[str] | None = None, concurrency: int = 1, *,
-                 loglevel: str = "INFO", log_file: IO[Any] | None = None,
-                 new_session: bool = False) -> subprocess.Popen[bytes]:
+def start_worker(
+    settings: Settings,
+    queues: list[str] | None = None,
+    concurrency: int = 1,
+    *,
+    loglevel: str = "INFO",
+    log_file: IO[Any] | None = None,
+    new_session: bool = False,
+) -> subprocess.Popen[bytes]:
     """Start a Celery worker for ``settings`` as a child process (same Python) and return it.
 
     Its output goes to ``log_file`` (default: this process's stdout/stderr). Stop it with
     :func:`stop_worker`. ``new_session`` puts it in its own process group (tests kill the group).
     """
-    cmd = [sys.executable, "-m", "celery", "-A", "workers.celery_app", *_worker_args(queues, concurrency, loglevel)]
-    return subprocess.Popen(cmd, env=settings_env(settings), stdout=log_file,
-                            stderr=subprocess.STDOUT if log_file is not None else None,
-                            start_new_session=new_session)
+    cmd = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "workers.celery_app",
+        *_worker_args(queues, concurrency, loglevel),
+    ]
+    return subprocess.Popen(
+        cmd,
+        env=settings_env(settings),
+        stdout=log_file,
+        stderr=subprocess.STDOUT if log_file is not None else None,
+        start_new_session=new_session,
+    )
 
 
 def stop_worker(proc: subprocess.Popen[bytes], timeout: float = 30.0) -> int:
@@ -145,8 +181,9 @@ def stop_worker(proc: subprocess.Popen[bytes], timeout: float = 30.0) -> int:
     return proc.returncode
 
 
-def run_worker(settings: Settings, queues: list[str] | None = None, concurrency: int = 1,
-               loglevel: str = "INFO") -> None:
+def run_worker(
+    settings: Settings, queues: list[str] | None = None, concurrency: int = 1, loglevel: str = "INFO"
+) -> None:
     """Run a Celery worker in this process until it is stopped (Ctrl-C, SIGTERM).
 
     ``queues`` (``cpu``, ``llm``, ``audio``) defaults to all three; ``concurrency`` is the number of
@@ -174,8 +211,10 @@ def announce_first_admin(settings: Settings, store: Any, out: IO[str] | None = N
     out = out or sys.stderr
     lines = [f"First start: created the admin account '{first.username}'."]
     if first.password:
-        lines.append(f"  password (shown once, change it with 'inclusio users passwd {first.username}'): "
-                     f"{first.password}")
+        lines.append(
+            f"  password (shown once, change it with 'inclusio users passwd {first.username}'): "
+            f"{first.password}"
+        )
     lines.append(f"  bearer token, valid {settings.token_hours:g} h: {first.token}")
     out.write("\n".join(lines) + "\n")
     out.flush()
@@ -200,8 +239,11 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
     def _watch() -> None:
         code = worker.wait()
         if not stopping.is_set():
-            log.error("the worker process exited (code %s): jobs stay queued until a worker runs "
-                      "('inclusio worker')", code)
+            log.error(
+                "the worker process exited (code %s): jobs stay queued until a worker runs "
+                "('inclusio worker')",
+                code,
+            )
 
     threading.Thread(target=_watch, name="worker-watch", daemon=True).start()
     try:

@@ -21,180 +21,243 @@ WARNINGS: dict[str, tuple[str, str]] = {
     # -- conversion (recorded by converters as ``ConversionIssue``) -----------------------------------
     "input.encrypted_empty_password": (
         "The PDF is encrypted with an empty password; it was opened without one.",
-        "Le PDF est chiffré avec un mot de passe vide ; il a été ouvert sans mot de passe."),
+        "Le PDF est chiffré avec un mot de passe vide ; il a été ouvert sans mot de passe.",
+    ),
     "input.repaired": (
         "The PDF's structure was damaged and has been repaired; check that nothing is missing.",
-        "La structure du PDF était endommagée et a été réparée ; vérifiez que rien ne manque."),
+        "La structure du PDF était endommagée et a été réparée ; vérifiez que rien ne manque.",
+    ),
     "pdf.scanned_page": (
         "Page {page} is a scanned image; its text was recognised by OCR (Tesseract) and may contain errors.",
         "La page {page} est une image numérisée ; son texte a été reconnu par OCR (Tesseract) et peut contenir "
-        "des erreurs."),
+        "des erreurs.",
+    ),
     "pdf.ocr_failed": (
         "Page {page} is a scan and its text could not be recognised: {reason}",
-        "La page {page} est numérisée et son texte n'a pas pu être reconnu : {reason}"),
+        "La page {page} est numérisée et son texte n'a pas pu être reconnu : {reason}",
+    ),
     "pdf.page_unreadable": (
         "Page {page} could not be read and was skipped{reason}.",
-        "La page {page} n'a pas pu être lue et a été ignorée{reason}."),
+        "La page {page} n'a pas pu être lue et a été ignorée{reason}.",
+    ),
     "pdf.formula_image": (
         "A formula on page {page} could not be rendered: {reason}",
-        "Une formule de la page {page} n'a pas pu être rendue : {reason}"),
+        "Une formule de la page {page} n'a pas pu être rendue : {reason}",
+    ),
     "pdf.table_failed": (
         "A table on page {page} could not be read: {reason}",
-        "Un tableau de la page {page} n'a pas pu être lu : {reason}"),
+        "Un tableau de la page {page} n'a pas pu être lu : {reason}",
+    ),
     "image.too_large": (
         "A picture ({size}) is larger than the server accepts and was skipped.",
-        "Une image ({size}) dépasse la taille acceptée par le serveur et a été ignorée."),
-    "image.unreadable": (
-        "A picture could not be read: {reason}",
-        "Une image n'a pas pu être lue : {reason}"),
+        "Une image ({size}) dépasse la taille acceptée par le serveur et a été ignorée.",
+    ),
+    "image.unreadable": ("A picture could not be read: {reason}", "Une image n'a pas pu être lue : {reason}"),
     "image.not_embedded": (
         "The picture {src} is a link to a file or a web address, which is not read (only pictures inside the "
         "page are). Its alt text is kept.",
         "L'image {src} est un lien vers un fichier ou une adresse web, qui n'est pas lu (seules les images "
-        "contenues dans la page le sont). Son texte alternatif est conservé."),
+        "contenues dans la page le sont). Son texte alternatif est conservé.",
+    ),
     "image.active_content_removed": (
         "Active or external content was removed from an SVG picture ({removed}); the drawing itself is kept.",
-        "Du contenu actif ou externe a été retiré d'une image SVG ({removed}) ; le dessin lui-même est conservé."),
+        "Du contenu actif ou externe a été retiré d'une image SVG ({removed}) ; le dessin lui-même est conservé.",
+    ),
     "lang.declared_mismatch": (
         "{detail}",
-        "La langue déclarée par le document ne correspond pas à son texte : {detail}"),
+        "La langue déclarée par le document ne correspond pas à son texte : {detail}",
+    ),
     "html.truncated": (
         "The page is nested more than 2048 elements deep; the parser stopped there and the rest of the page is "
         "missing. Simplify the page and upload it again.",
         "La page imbrique plus de 2048 éléments ; la lecture s'est arrêtée là et la suite de la page manque. "
-        "Simplifiez la page et déposez-la de nouveau."),
+        "Simplifiez la page et déposez-la de nouveau.",
+    ),
     "docx.notes_unreadable": (
         "The footnotes or endnotes could not be read: {reason}",
-        "Les notes de bas de page ou de fin n'ont pas pu être lues : {reason}"),
+        "Les notes de bas de page ou de fin n'ont pas pu être lues : {reason}",
+    ),
     "docx.part_unreadable": (
         "A {element} element could not be read: {reason}",
-        "Un élément {element} n'a pas pu être lu : {reason}"),
+        "Un élément {element} n'a pas pu être lu : {reason}",
+    ),
     "docx.note_missing": (
         "The {kind} {label} is called but has no text.",
-        "La note ({kind}) {label} est appelée mais n'a pas de texte."),
+        "La note ({kind}) {label} est appelée mais n'a pas de texte.",
+    ),
     "docx.headings_inferred": (
         "The document uses no heading styles; {n} headings were inferred from bold or larger text. Check them, "
         "and use Word's heading styles (Heading 1, 2...) next time.",
         "Le document n'utilise pas de styles de titre ; {n} titres ont été déduits du texte en gras ou plus grand. "
-        "Vérifiez-les, et utilisez les styles de titre de Word (Titre 1, 2...) la prochaine fois."),
+        "Vérifiez-les, et utilisez les styles de titre de Word (Titre 1, 2...) la prochaine fois.",
+    ),
     "formula.unconverted": (
         "An equation could not be converted to MathML: {reason}",
-        "Une équation n'a pas pu être convertie en MathML : {reason}"),
+        "Une équation n'a pas pu être convertie en MathML : {reason}",
+    ),
     "slide.unreadable": (
         "Slide {slide} could not be read: {reason}",
-        "La diapositive {slide} n'a pas pu être lue : {reason}"),
+        "La diapositive {slide} n'a pas pu être lue : {reason}",
+    ),
     "slide.no_title": (
         "Slide {slide} has no title: a heading was generated from its number so readers can navigate; give the "
         "slide a title.",
         "La diapositive {slide} n'a pas de titre : un titre a été créé à partir de son numéro pour la navigation ; "
-        "donnez un titre à la diapositive."),
+        "donnez un titre à la diapositive.",
+    ),
     "slide.order_differs": (
         "On slide {slide} the visual order (top to bottom, left to right) differs from the file's reading order "
         "({swapped} of {pairs} pairs of shapes swapped); the visual order was used. Check it, or set the order "
         "in PowerPoint's selection pane.",
         "Sur la diapositive {slide}, l'ordre visuel (de haut en bas, de gauche à droite) diffère de l'ordre de "
         "lecture du fichier ({swapped} paires de formes inversées sur {pairs}) ; l'ordre visuel a été utilisé. "
-        "Vérifiez-le, ou réglez l'ordre dans le volet Sélection de PowerPoint."),
+        "Vérifiez-le, ou réglez l'ordre dans le volet Sélection de PowerPoint.",
+    ),
     "slide.object_needs_description": (
         "Slide {slide} has an object ({name}) whose content cannot be read; describe it.",
-        "La diapositive {slide} contient un objet ({name}) dont le contenu ne peut pas être lu ; décrivez-le."),
+        "La diapositive {slide} contient un objet ({name}) dont le contenu ne peut pas être lu ; décrivez-le.",
+    ),
     "chart.needs_description": (
         "A chart's data could not be read ({reason}); describe it.",
-        "Les données d'un graphique n'ont pas pu être lues ({reason}) ; décrivez-le."),
+        "Les données d'un graphique n'ont pas pu être lues ({reason}) ; décrivez-le.",
+    ),
     # -- rendering (writers) ----------------------------------------------------------------------------
     "heading.empty": ("A heading without text was left out.", "Un titre sans texte a été retiré."),
     "heading.level_clamped": (
         "Heading '{text}' moved from level {old} to {new} so that no heading level is skipped.",
-        "Le titre « {text} » est passé du niveau {old} au niveau {new} pour qu'aucun niveau ne soit sauté."),
+        "Le titre « {text} » est passé du niveau {old} au niveau {new} pour qu'aucun niveau ne soit sauté.",
+    ),
     "render.block_failed": (
         "Block {block} could not be rendered ({reason}).",
-        "Le bloc {block} n'a pas pu être affiché ({reason})."),
+        "Le bloc {block} n'a pas pu être affiché ({reason}).",
+    ),
     "table.empty": ("A table without cells was left out.", "Un tableau sans cellule a été retiré."),
     "image.alt_from_caption": (
         "An image has no alternative text; its caption is used instead. Describe it.",
-        "Une image n'a pas de texte alternatif ; sa légende est utilisée à la place. Décrivez-la."),
+        "Une image n'a pas de texte alternatif ; sa légende est utilisée à la place. Décrivez-la.",
+    ),
     "image.alt_missing": (
         "An image has no alternative text; it is marked '{marker}'. Describe it.",
-        "Une image n'a pas de texte alternatif ; elle est signalée « {marker} ». Décrivez-la."),
+        "Une image n'a pas de texte alternatif ; elle est signalée « {marker} ». Décrivez-la.",
+    ),
     "image.unsupported_format": (
         "An image in {media_type} format cannot be shown; only its text is kept.",
-        "Une image au format {media_type} ne peut pas être affichée ; seul son texte est conservé."),
+        "Une image au format {media_type} ne peut pas être affichée ; seul son texte est conservé.",
+    ),
     "image.missing": (
         "The image '{image}' is missing from the document.",
-        "L'image « {image} » manque dans le document."),
+        "L'image « {image} » manque dans le document.",
+    ),
     "formula.mathml_invalid": (
         "A formula's MathML is not well-formed; its text is shown.",
-        "Le MathML d'une formule est mal formé ; son texte est affiché."),
+        "Le MathML d'une formule est mal formé ; son texte est affiché.",
+    ),
     "epub.read_along_failed": (
         "The EPUB has no read-along audio: {reason}",
-        "L'EPUB n'a pas de lecture synchronisée : {reason}"),
+        "L'EPUB n'a pas de lecture synchronisée : {reason}",
+    ),
     "font.not_installed": (
         "The font {name} named by the profile is not installed on the server, so it is not embedded "
         "(see docs/outputs.md).",
         "La police {name} demandée par le profil n'est pas installée sur le serveur : elle n'est pas intégrée "
-        "(voir docs/outputs.md)."),
+        "(voir docs/outputs.md).",
+    ),
     "large_print.truncated": (
         "The large-print layout engine stopped before the end of the document; use the HTML page or the EPUB "
         "for the full text.",
         "La mise en page en gros caractères s'est arrêtée avant la fin du document ; utilisez la page HTML ou "
-        "l'EPUB pour le texte complet."),
+        "l'EPUB pour le texte complet.",
+    ),
     "audio.checks_skipped": (
         "ffmpeg is not installed: the audio was not checked (apt-get install ffmpeg).",
-        "ffmpeg n'est pas installé : l'audio n'a pas été vérifié (apt-get install ffmpeg)."),
+        "ffmpeg n'est pas installé : l'audio n'a pas été vérifié (apt-get install ffmpeg).",
+    ),
     "audio.truncated": (
         "{file} lasts {decoded_s} s once decoded, {expected_s} s were synthesised: the end may be missing.",
-        "{file} dure {decoded_s} s une fois décodé, {expected_s} s ont été synthétisées : la fin peut manquer."),
+        "{file} dure {decoded_s} s une fois décodé, {expected_s} s ont été synthétisées : la fin peut manquer.",
+    ),
     "audio.long_silence": (
         "{file} is silent for {duration_s} s from {start_s} s.",
-        "{file} est silencieux pendant {duration_s} s à partir de {start_s} s."),
+        "{file} est silencieux pendant {duration_s} s à partir de {start_s} s.",
+    ),
     "audio.rate_unexpected": (
         "{file} lasts {decoded_s} s for {words} words at {rate_wpm} words per minute (about {predicted_s} s "
         "expected).",
         "{file} dure {decoded_s} s pour {words} mots à {rate_wpm} mots par minute (environ {predicted_s} s "
-        "attendues)."),
+        "attendues).",
+    ),
     # -- adaptation -------------------------------------------------------------------------------------
     "adapt.facts_missing": (
         "The {kind} adaptation of block {block} lost: {missing}. Check it in review.",
-        "L'adaptation ({kind}) du bloc {block} a perdu : {missing}. Vérifiez-la à la relecture."),
+        "L'adaptation ({kind}) du bloc {block} a perdu : {missing}. Vérifiez-la à la relecture.",
+    ),
     "adapt.translation_unavailable": (
         "Translation into '{target}' needs the Mistral engine (INCLUSIO_ENGINE=mistral); the glossary and the "
         "other adaptations were made offline.",
         "La traduction en « {target} » nécessite le moteur Mistral (INCLUSIO_ENGINE=mistral) ; le glossaire et "
-        "les autres adaptations ont été faits hors ligne."),
+        "les autres adaptations ont été faits hors ligne.",
+    ),
     "glossary.to_define": (
         "'{term}' has no definition: write one (it is not shown to students until then)",
-        "« {term} » n'a pas de définition : écrivez-en une (elle n'est pas montrée aux étudiants d'ici là)"),
+        "« {term} » n'a pas de définition : écrivez-en une (elle n'est pas montrée aux étudiants d'ici là)",
+    ),
     "adapt.model_fallback": (
         "the model's answer was not used ({text}); the offline result or the source is shown",
-        "la réponse du modèle n'a pas été utilisée ({text}) ; le résultat hors ligne ou la source est affiché"),
+        "la réponse du modèle n'a pas été utilisée ({text}) ; le résultat hors ligne ou la source est affiché",
+    ),
     # -- the verifier of model answers (inclusio.analysis.verify) ---------------------------------------
     "verify.empty": ("the answer is empty", "la réponse est vide"),
-    "verify.number_changed": ("the number {old} in '{text}' became {new}",
-                              "le nombre {old} dans « {text} » est devenu {new}"),
-    "verify.number_added": ("the number {new} in '{text}' is not in the source",
-                            "le nombre {new} dans « {text} » n'est pas dans la source"),
-    "verify.date_changed": ("the date {old} in '{text}' became {new}",
-                            "la date {old} dans « {text} » est devenue {new}"),
-    "verify.date_added": ("the date {new} in '{text}' is not in the source",
-                          "la date {new} dans « {text} » n'est pas dans la source"),
-    "verify.fact_dropped": ("the {what} {old} ('{text}') is missing", "{what_fr} {old} (« {text} ») a disparu"),
+    "verify.number_changed": (
+        "the number {old} in '{text}' became {new}",
+        "le nombre {old} dans « {text} » est devenu {new}",
+    ),
+    "verify.number_added": (
+        "the number {new} in '{text}' is not in the source",
+        "le nombre {new} dans « {text} » n'est pas dans la source",
+    ),
+    "verify.date_changed": (
+        "the date {old} in '{text}' became {new}",
+        "la date {old} dans « {text} » est devenue {new}",
+    ),
+    "verify.date_added": (
+        "the date {new} in '{text}' is not in the source",
+        "la date {new} dans « {text} » n'est pas dans la source",
+    ),
+    "verify.fact_dropped": (
+        "the {what} {old} ('{text}') is missing",
+        "{what_fr} {old} (« {text} ») a disparu",
+    ),
     "verify.entity_changed": ("the name {old} became {new}", "le nom {old} est devenu {new}"),
     "verify.entity_added": ("the name {new} is not in the source", "le nom {new} n'est pas dans la source"),
     "verify.link_added": ("the link {new} is not in the source", "le lien {new} n'est pas dans la source"),
-    "verify.contact_added": ("the e-mail address or phone number {new} is not in the source",
-                             "l'adresse e-mail ou le numéro de téléphone {new} n'est pas dans la source"),
-    "verify.instruction": ("the answer tells the reader to act ('{text}'), the source does not",
-                           "la réponse donne une consigne au lecteur (« {text} »), pas la source"),
-    "verify.invented_words": ("the sentence '{text}' is not in the source ({n} of {total} words found)",
-                              "la phrase « {text} » n'est pas dans la source ({n} mots sur {total} retrouvés)"),
-    "verify.unrelated": ("the answer is unrelated to its source ({n} of {total} words shared)",
-                         "la réponse est sans rapport avec sa source ({n} mots sur {total} en commun)"),
-    "verify.untranslated": ("the term {old} is left untranslated (the glossary gives {new})",
-                            "le terme {old} n'est pas traduit (le glossaire donne {new})"),
-    "verify.too_long": ("the translation is {ratio} times as long as its source",
-                        "la traduction est {ratio} fois plus longue que sa source"),
-    "verify.unverifiable_data": ("values read from the image cannot be checked against the text: {text}",
-                                 "des valeurs lues sur l'image ne peuvent pas être vérifiées dans le texte : {text}"),
+    "verify.contact_added": (
+        "the e-mail address or phone number {new} is not in the source",
+        "l'adresse e-mail ou le numéro de téléphone {new} n'est pas dans la source",
+    ),
+    "verify.instruction": (
+        "the answer tells the reader to act ('{text}'), the source does not",
+        "la réponse donne une consigne au lecteur (« {text} »), pas la source",
+    ),
+    "verify.invented_words": (
+        "the sentence '{text}' is not in the source ({n} of {total} words found)",
+        "la phrase « {text} » n'est pas dans la source ({n} mots sur {total} retrouvés)",
+    ),
+    "verify.unrelated": (
+        "the answer is unrelated to its source ({n} of {total} words shared)",
+        "la réponse est sans rapport avec sa source ({n} mots sur {total} en commun)",
+    ),
+    "verify.untranslated": (
+        "the term {old} is left untranslated (the glossary gives {new})",
+        "le terme {old} n'est pas traduit (le glossaire donne {new})",
+    ),
+    "verify.too_long": (
+        "the translation is {ratio} times as long as its source",
+        "la traduction est {ratio} fois plus longue que sa source",
+    ),
+    "verify.unverifiable_data": (
+        "values read from the image cannot be checked against the text: {text}",
+        "des valeurs lues sur l'image ne peuvent pas être vérifiées dans le texte : {text}",
+    ),
 }
 """Every warning code with its English and French message template (one place)."""
 
@@ -212,10 +275,17 @@ def warning_text(code: str, lang: str = "en", **fields: Any) -> str:
     return (french if lang == "fr" else english).format(**fields)
 
 
-def warning(code: str, *, severity: str = "warning", block_id: str | None = None, **fields: Any) -> dict[str, Any]:
+def warning(
+    code: str, *, severity: str = "warning", block_id: str | None = None, **fields: Any
+) -> dict[str, Any]:
     """A report warning entry: ``{"code", "severity", "block_id", "message", "message_fr"}`` from the catalogue."""
-    return {"code": code, "severity": severity, "block_id": block_id,
-            "message": warning_text(code, "en", **fields), "message_fr": warning_text(code, "fr", **fields)}
+    return {
+        "code": code,
+        "severity": severity,
+        "block_id": block_id,
+        "message": warning_text(code, "en", **fields),
+        "message_fr": warning_text(code, "fr", **fields),
+    }
 
 
 def message_for(entry: Mapping[str, Any], lang: str) -> str:

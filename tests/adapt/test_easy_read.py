@@ -21,20 +21,29 @@ from inclusio.model.document import (
 from inclusio.model.view import reading_blocks
 from inclusio.profiles.schema import AdaptationSettings
 
-SETTINGS = AdaptationSettings(level="easy_read", max_sentence_words=15, one_sentence_per_line=True,
-                              enumerations_as_lists=True)
+SETTINGS = AdaptationSettings(
+    level="easy_read", max_sentence_words=15, one_sentence_per_line=True, enumerations_as_lists=True
+)
 STAMP = "2024-09-02T08:00:00+00:00"
 
-LONG_MAIS = ("La photosynthèse se déroule dans les chloroplastes des cellules végétales, mais elle dépend "
-             "aussi de la quantité d'eau disponible dans le sol.")
+LONG_MAIS = (
+    "La photosynthèse se déroule dans les chloroplastes des cellules végétales, mais elle dépend "
+    "aussi de la quantité d'eau disponible dans le sol."
+)
 ENUM_COLON = "Les produits de la réaction sont : le glucose, le dioxygène et l'eau."
 ENUM_INLINE = "La plante a besoin de lumière, d'eau, de dioxyde de carbone et de sels minéraux."
-SEMICOLON = ("En 1779, Jan Ingenhousz montre que les plantes produisent du dioxygène à la lumière ; "
-             "il publie ses résultats à Londres la même année.")
-RELATIVE = ("Les feuilles des plantes vertes contiennent beaucoup de la chlorophylle, qui capte "
-            "la lumière du Soleil pendant la journée.")
-EN_LONG = ("Water evaporates from the oceans when the Sun heats the surface, but most of it falls back "
-           "as rain over the sea within 9 days.")
+SEMICOLON = (
+    "En 1779, Jan Ingenhousz montre que les plantes produisent du dioxygène à la lumière ; "
+    "il publie ses résultats à Londres la même année."
+)
+RELATIVE = (
+    "Les feuilles des plantes vertes contiennent beaucoup de la chlorophylle, qui capte "
+    "la lumière du Soleil pendant la journée."
+)
+EN_LONG = (
+    "Water evaporates from the oceans when the Sun heats the surface, but most of it falls back "
+    "as rain over the sea within 9 days."
+)
 
 
 def _doc() -> Document:
@@ -73,7 +82,9 @@ def test_long_sentence_split_at_mais_never_starts_a_sentence_with_it() -> None:
         "La photosynthèse se déroule dans les chloroplastes des cellules végétales.",
         "Elle dépend aussi de la quantité d'eau disponible dans le sol.",
         "Les produits de la réaction sont :",
-        "- le glucose", "- le dioxygène", "- l'eau",
+        "- le glucose",
+        "- le dioxygène",
+        "- l'eau",
     ]
     assert [b.id for b in a.blocks] == ["b1.e1", "b1.e2", "b1.e3", "b1.e4"]
     assert "split 1 sentence at 'mais'" in a.notes
@@ -83,8 +94,13 @@ def test_long_sentence_split_at_mais_never_starts_a_sentence_with_it() -> None:
 def test_inline_enumeration_becomes_intro_and_list() -> None:
     a = apply_easy_read(_doc(), SETTINGS, created_at=STAMP).find("b2").adaptation("easy_read")
     assert a is not None
-    assert _texts(a.blocks) == ["La plante a besoin :", "- de lumière", "- d'eau", "- de dioxyde de carbone",
-                                "- de sels minéraux"]
+    assert _texts(a.blocks) == [
+        "La plante a besoin :",
+        "- de lumière",
+        "- d'eau",
+        "- de dioxyde de carbone",
+        "- de sels minéraux",
+    ]
     assert isinstance(a.blocks[1], ListBlock) and not a.blocks[1].ordered
 
 
@@ -104,8 +120,10 @@ def test_english_split_and_untouched_blocks() -> None:
     adapted = apply_easy_read(_doc(), SETTINGS, created_at=STAMP)
     a = adapted.find("b5").adaptation("easy_read")
     assert a is not None and a.lang == "en"
-    assert _texts(a.blocks) == ["Water evaporates from the oceans when the Sun heats the surface.",
-                                "However, most of it falls back as rain over the sea within 9 days."]
+    assert _texts(a.blocks) == [
+        "Water evaporates from the oceans when the Sun heats the surface.",
+        "However, most of it falls back as rain over the sea within 9 days.",
+    ]
     assert all(b.lang == "en" for b in a.blocks)
     # A short sentence, a heading, a caption and a table are left as they are.
     for block_id in ("h1", "b4", "c1", "t1"):
@@ -138,7 +156,12 @@ def test_provenance_is_recorded() -> None:
     assert a is not None
     p = a.provenance
     assert (p.engine, p.pass_name, p.model, p.prompt_version, p.created_at) == (
-        "offline", "easy_read", None, "rules-1", STAMP)
+        "offline",
+        "easy_read",
+        None,
+        "rules-1",
+        STAMP,
+    )
     assert p.reviewed_by is None
     # Default timestamp: now, ISO 8601 in UTC.
     b = apply_easy_read(_doc(), SETTINGS).find("b1").adaptation("easy_read")
@@ -152,22 +175,28 @@ def test_source_untouched_idempotent_and_reviewed_work_kept() -> None:
     assert doc.to_json() == before  # the input document is not modified
     twice = apply_easy_read(once, SETTINGS, created_at=STAMP)
     assert twice.to_json() == once.to_json()  # the earlier offline adaptation is replaced
-    reviewed = Adaptation(kind="easy_read", provenance=Provenance(
-        engine="human", pass_name="easy_read", reviewed_by="A. Martin", reviewed_at=STAMP),
-        blocks=[Paragraph(id="b1.h1", text="Texte relu.")])
+    reviewed = Adaptation(
+        kind="easy_read",
+        provenance=Provenance(
+            engine="human", pass_name="easy_read", reviewed_by="A. Martin", reviewed_at=STAMP
+        ),
+        blocks=[Paragraph(id="b1.h1", text="Texte relu.")],
+    )
     doc.find("b1").adaptations.append(reviewed)
     kept = apply_easy_read(doc, SETTINGS, created_at=STAMP).find("b1")
     assert kept.adaptations == [reviewed]
 
 
 def test_settings_switch_lines_and_lists_off() -> None:
-    plain = AdaptationSettings(level="easy_read", max_sentence_words=15, one_sentence_per_line=False,
-                               enumerations_as_lists=False)
+    plain = AdaptationSettings(
+        level="easy_read", max_sentence_words=15, one_sentence_per_line=False, enumerations_as_lists=False
+    )
     a = apply_easy_read(_doc(), plain, created_at=STAMP).find("b1").adaptation("easy_read")
     assert a is not None
     assert len(a.blocks) == 1 and isinstance(a.blocks[0], Paragraph)
-    assert a.blocks[0].text.startswith("La photosynthèse se déroule dans les chloroplastes des cellules "
-                                       "végétales. Elle dépend aussi")
+    assert a.blocks[0].text.startswith(
+        "La photosynthèse se déroule dans les chloroplastes des cellules végétales. Elle dépend aussi"
+    )
     assert a.blocks[0].text.endswith(ENUM_COLON)
     assert apply_easy_read(_doc(), plain, created_at=STAMP).find("b2").adaptations == []
 
@@ -177,7 +206,13 @@ def test_json_round_trip_and_readability_improves() -> None:
     loaded = Document.from_json(adapted.to_json())
     assert loaded == adapted
     assert [b.id for b in reading_blocks(loaded, ("easy_read",))][:6] == [
-        "h1", "b1.e1", "b1.e2", "b1.e3", "b1.e4", "b2.e1"]
+        "h1",
+        "b1.e1",
+        "b1.e2",
+        "b1.e3",
+        "b1.e4",
+        "b2.e1",
+    ]
     before = score_document(loaded).document
     after = score_document(loaded, ("easy_read",)).document
     assert after.words_per_sentence < before.words_per_sentence
@@ -187,23 +222,41 @@ def test_json_round_trip_and_readability_improves() -> None:
 
 def test_long_enumeration_after_a_colon_is_a_list_not_a_cut() -> None:
     doc = _doc()
-    doc.blocks.append(Paragraph(id="b9", text=(
-        "Les produits de la réaction sont : le glucose, le dioxygène et l'eau formée dans certaines étapes. "
-        "Le glucose sert de source d'énergie, mais il sert aussi de matériau, car la plante le transforme "
-        "en amidon, en cellulose et en de nombreuses autres molécules.")))
+    doc.blocks.append(
+        Paragraph(
+            id="b9",
+            text=(
+                "Les produits de la réaction sont : le glucose, le dioxygène et l'eau formée dans certaines étapes. "
+                "Le glucose sert de source d'énergie, mais il sert aussi de matériau, car la plante le transforme "
+                "en amidon, en cellulose et en de nombreuses autres molécules."
+            ),
+        )
+    )
     a = apply_easy_read(doc, SETTINGS, created_at=STAMP).find("b9").adaptation("easy_read")
     assert a is not None
     assert _texts(a.blocks) == [
-        "Les produits de la réaction sont :", "- le glucose", "- le dioxygène",
+        "Les produits de la réaction sont :",
+        "- le glucose",
+        "- le dioxygène",
         "- l'eau formée dans certaines étapes",
-        "Le glucose sert de source d'énergie.", "Il sert aussi de matériau.",
-        "C'est parce que la plante le transforme :", "- en amidon", "- en cellulose", "- en de nombreuses autres molécules",
+        "Le glucose sert de source d'énergie.",
+        "Il sert aussi de matériau.",
+        "C'est parce que la plante le transforme :",
+        "- en amidon",
+        "- en cellulose",
+        "- en de nombreuses autres molécules",
     ]
 
 
 def test_clauses_between_commas_are_not_an_enumeration() -> None:
     doc = _doc()
-    doc.blocks.append(Paragraph(id="b9", text=(
-        "La phase sombre, appelée aussi cycle de Calvin, a lieu dans le stroma et utilise cette énergie.")))
+    doc.blocks.append(
+        Paragraph(
+            id="b9",
+            text=(
+                "La phase sombre, appelée aussi cycle de Calvin, a lieu dans le stroma et utilise cette énergie."
+            ),
+        )
+    )
     a = apply_easy_read(doc, SETTINGS, created_at=STAMP).find("b9").adaptation("easy_read")
     assert a is None or not any(isinstance(b, ListBlock) for b in a.blocks)

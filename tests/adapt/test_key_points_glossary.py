@@ -29,16 +29,28 @@ def _worksheet() -> Document:
     blocks = [
         Heading(id="h1", level=1, text="Les pourcentages"),
         Heading(id="h2", level=2, text="Calculer un pourcentage"),
-        Paragraph(id="p1", text=(
-            "Cette fiche vous aide à calculer un pourcentage. Un pourcentage est une proportion exprimée sur "
-            "une base de 100. Lisez chaque question avant de commencer.")),
-        Paragraph(id="p2", text=(
-            "Calculez la part des étudiants boursiers dans la promotion, puis arrondissez-la au dixième. "
-            "Dans la promotion de 240 étudiants, 84 étudiants reçoivent une bourse du Crous, soit 35 %. "
-            "La quotité (la part d'un tout) se note avec le symbole %.")),
-        Paragraph(id="p3", text=(
-            "Vérifiez votre résultat avec la calculatrice. L'hypoténuse et la sinusoïde ne servent pas ici. "
-            "Le barème de 2024 donne 3 points pour un calcul juste et 1 point pour la méthode.")),
+        Paragraph(
+            id="p1",
+            text=(
+                "Cette fiche vous aide à calculer un pourcentage. Un pourcentage est une proportion exprimée sur "
+                "une base de 100. Lisez chaque question avant de commencer."
+            ),
+        ),
+        Paragraph(
+            id="p2",
+            text=(
+                "Calculez la part des étudiants boursiers dans la promotion, puis arrondissez-la au dixième. "
+                "Dans la promotion de 240 étudiants, 84 étudiants reçoivent une bourse du Crous, soit 35 %. "
+                "La quotité (la part d'un tout) se note avec le symbole %."
+            ),
+        ),
+        Paragraph(
+            id="p3",
+            text=(
+                "Vérifiez votre résultat avec la calculatrice. L'hypoténuse et la sinusoïde ne servent pas ici. "
+                "Le barème de 2024 donne 3 points pour un calcul juste et 1 point pour la méthode."
+            ),
+        ),
         Heading(id="h3", level=2, text="Remarque"),
         Paragraph(id="p4", text="Bonne chance. Relisez-vous. Prenez votre temps."),
     ]
@@ -56,8 +68,13 @@ def test_key_points_carry_terms_and_facts_and_never_copy_first_sentences(tmp_pat
     summary = doc.find("h2").adaptation("summary")
     assert summary is not None and summary.text
     points = summary.text.split("\n")
-    firsts = _first_sentences(doc) | {split_sentences(b.plain_text())[0] for block in doc.blocks
-                                      for a in block.adaptations if a.kind == "easy_read" for b in a.blocks[:1]}
+    firsts = _first_sentences(doc) | {
+        split_sentences(b.plain_text())[0]
+        for block in doc.blocks
+        for a in block.adaptations
+        if a.kind == "easy_read"
+        for b in a.blocks[:1]
+    }
     assert points and not set(points) & firsts, points
     assert 1 <= len(points) <= profile.summaries.max_points
     # The points are the sentences with the figures and the course terms, not the instructions.
@@ -76,7 +93,9 @@ def test_a_section_with_nothing_specific_gets_no_key_points() -> None:
 
 def test_key_points_counted_as_missing_in_the_stats(tmp_path: Path) -> None:
     profile = load_profile("easy-read", PROFILES)
-    profile = profile.model_copy(update={"summaries": profile.summaries.model_copy(update={"min_section_words": 1})})
+    profile = profile.model_copy(
+        update={"summaries": profile.summaries.model_copy(update={"min_section_words": 1})}
+    )
     result = adapt_document(_worksheet(), profile, Settings(data_dir=tmp_path), created_at=STAMP)
     counts = result.stats["passes"]["summaries"]
     assert counts["no_key_points"] >= 1
@@ -92,13 +111,16 @@ def test_verbs_and_imperatives_are_not_glossary_terms() -> None:
     assert is_term("chlorophylle", "On appelle chlorophylle le pigment vert.", "fr")
     assert not is_term("evaporating", "Water keeps evaporating.", "en")
     # One entry per noun: the plural of a term already in the glossary is not a second term.
-    assert known_variant("chloroplastes", ["chloroplaste"]) and known_variant("chloroplaste", ["chloroplastes"])
+    assert known_variant("chloroplastes", ["chloroplaste"]) and known_variant(
+        "chloroplaste", ["chloroplastes"]
+    )
     assert not known_variant("stroma", ["stomates"])
 
 
 def test_the_glossary_defines_from_the_document_or_flags_for_the_staff(tmp_path: Path) -> None:
-    doc = adapt_document(_worksheet(), load_profile("easy-read", PROFILES), Settings(data_dir=tmp_path),
-                         created_at=STAMP).document
+    doc = adapt_document(
+        _worksheet(), load_profile("easy-read", PROFILES), Settings(data_dir=tmp_path), created_at=STAMP
+    ).document
     by_term = {e.term.lower(): e for e in doc.glossary}
     assert by_term, "the worksheet has rare words"
     for verb in ("calculez", "arrondissez-la", "vérifiez", "lisez", "relisez-vous", "prenez"):
@@ -114,8 +136,10 @@ def test_definition_patterns_and_clean_cuts() -> None:
     text = {
         "p1": "Les organites verts, les chloroplastes, contiennent un pigment, la chlorophylle, qui absorbe la lumière.",
         "p2": "De petits orifices appelés stomates laissent entrer le dioxyde de carbone.",
-        "p3": ("La photosynthèse est un processus par lequel les organismes chlorophylliens, c'est-à-dire les "
-               "plantes et les algues, transforment l'énergie lumineuse en énergie chimique."),
+        "p3": (
+            "La photosynthèse est un processus par lequel les organismes chlorophylliens, c'est-à-dire les "
+            "plantes et les algues, transforment l'énergie lumineuse en énergie chimique."
+        ),
         "p4": "Au-delà d'un certain éclairement, un autre facteur devient limitant.",
         "p5": "Mitochondrie : organite qui produit l'énergie de la cellule.",
     }
@@ -124,21 +148,30 @@ def test_definition_patterns_and_clean_cuts() -> None:
     assert find_definition(doc, "stomates") == ("De petits orifices.", "p2")
     assert find_definition(doc, "photosynthèse") == (
         "Un processus par lequel les organismes chlorophylliens transforment l'énergie lumineuse en énergie "
-        "chimique.", "p3")
+        "chimique.",
+        "p3",
+    )
     assert find_definition(doc, "éclairement") is None  # a clause after a comma is not an apposition
     assert find_definition(doc, "Mitochondrie") == ("Organite qui produit l'énergie de la cellule.", "p5")
 
 
 def _doc_with_glossary() -> Document:
     provenance = Provenance(engine="offline", pass_name="glossary", created_at=STAMP)
-    doc = Document(title="Cours", lang="fr", source=SOURCE, blocks=[
-        Heading(id="h1", level=1, text="Cours"),
-        Paragraph(id="p1", text="Le stroma entoure les thylakoïdes du chloroplaste."),
-    ])
-    doc.glossary = flag_undefined([
-        GlossaryEntry(term="stroma", definition="Le liquide du chloroplaste.", provenance=provenance),
-        GlossaryEntry(term="thylakoïdes", provenance=provenance),
-    ])
+    doc = Document(
+        title="Cours",
+        lang="fr",
+        source=SOURCE,
+        blocks=[
+            Heading(id="h1", level=1, text="Cours"),
+            Paragraph(id="p1", text="Le stroma entoure les thylakoïdes du chloroplaste."),
+        ],
+    )
+    doc.glossary = flag_undefined(
+        [
+            GlossaryEntry(term="stroma", definition="Le liquide du chloroplaste.", provenance=provenance),
+            GlossaryEntry(term="thylakoïdes", provenance=provenance),
+        ]
+    )
     return doc
 
 
@@ -157,8 +190,11 @@ def test_undefined_entries_are_absent_from_the_html_and_the_epub(tmp_path: Path)
     settings = Settings(data_dir=tmp_path / "data", validate_epub=False, validate_ace=False)
     profile = load_profile("easy-read", PROFILES).model_copy(update={"outputs": ["epub", "html"]})
     source = tmp_path / "cours.md"
-    source.write_text("# Cours\n\nLe stroma entoure les thylakoïdes du chloroplaste. On appelle stroma le liquide "
-                      "qui remplit le chloroplaste.\n", encoding="utf-8")
+    source.write_text(
+        "# Cours\n\nLe stroma entoure les thylakoïdes du chloroplaste. On appelle stroma le liquide "
+        "qui remplit le chloroplaste.\n",
+        encoding="utf-8",
+    )
     result = run_job(source, profile, tmp_path / "out", settings=settings, outputs=["epub", "html", "json"])
     glossary = {e.term: e for e in result.document.glossary}
     assert glossary["stroma"].definition and "thylakoïdes" in glossary
@@ -170,6 +206,7 @@ def test_undefined_entries_are_absent_from_the_html_and_the_epub(tmp_path: Path)
         assert "Le liquide qui remplit le chloroplaste." in output
         assert "Définition à écrire" not in output and 'id="gl-thylako' not in output
         assert "doc-glossref" in output and not any(
-            "thylakoïdes</a>" in part for part in output.split("doc-glossref")[1:])
+            "thylakoïdes</a>" in part for part in output.split("doc-glossref")[1:]
+        )
     # The staff's JSON keeps the entry, with its flag.
     assert "glossary.to_define" in (tmp_path / "out" / "cours.document.json").read_text(encoding="utf-8")

@@ -27,22 +27,35 @@ from inclusio.profiles import load_profile
 
 PROFILES = Path(__file__).resolve().parents[2] / "profiles"
 PASSES: dict[str, tuple[str, str]] = {
-    "easy_read": ("easy-read", "easy_read"), "plain": ("adhd", "plain"), "summary": ("adhd", "summary"),
-    "glossary": ("easy-read", "glossary"), "alt_text": ("blind", "alt_text"), "translation": ("fle", "translation"),
+    "easy_read": ("easy-read", "easy_read"),
+    "plain": ("adhd", "plain"),
+    "summary": ("adhd", "summary"),
+    "glossary": ("easy-read", "glossary"),
+    "alt_text": ("blind", "alt_text"),
+    "translation": ("fle", "translation"),
 }
 """Pass (= the model setting's key) -> (profile, adaptation kind)."""
 COMMON = ["number_one", "date_shift", "entity_swap", "invented_fig", "invented", "instruction", "link"]
-MATRIX = ([(p, k) for p in ("easy_read", "plain") for k in [*COMMON, "entity_drop"]]
-          + [(p, k) for p in ("summary", "glossary", "alt_text") for k in COMMON]
-          + [("translation", k) for k in COMMON if k != "invented"] + [("translation", "untranslated")])
+MATRIX = (
+    [(p, k) for p in ("easy_read", "plain") for k in [*COMMON, "entity_drop"]]
+    + [(p, k) for p in ("summary", "glossary", "alt_text") for k in COMMON]
+    + [("translation", k) for k in COMMON if k != "invented"]
+    + [("translation", "untranslated")]
+)
 """Not here, by design (docs/quality.md): an entity dropped from key points, a definition or an alt text
 (they leave facts out on purpose); an invented sentence without figures in a translation (its words are
 not compared with the source's: measured by bench/verify.py)."""
 
 
 def _settings(server: MistralServer, data_dir: Path, models: dict[str, str] | None = None) -> Settings:
-    return Settings(data_dir=data_dir, engine="mistral", mistral_server_url=server.url, mistral_api_key="k",
-                    llm_timeout_s=5, mistral_pass_models=models or {})
+    return Settings(
+        data_dir=data_dir,
+        engine="mistral",
+        mistral_server_url=server.url,
+        mistral_api_key="k",
+        llm_timeout_s=5,
+        mistral_pass_models=models or {},
+    )
 
 
 def _outputs(doc: Document, kind: str) -> dict[str, tuple[str, list[Flag], str]]:
@@ -74,8 +87,9 @@ def _course() -> Document:
 def _run(server: MistralServer, data_dir: Path, pass_name: str, model: str | None = None) -> Document:
     profile = load_profile(PASSES[pass_name][0], PROFILES)
     if pass_name == "glossary":  # a term whose sentence holds a year and a name: "En 1779, Jan Ingenhousz..."
-        profile = profile.model_copy(update={"glossary": profile.glossary.model_copy(
-            update={"course_terms": ["résultats"]})})
+        profile = profile.model_copy(
+            update={"glossary": profile.glossary.model_copy(update={"course_terms": ["résultats"]})}
+        )
     models = {pass_name: model} if model else None
     return adapt_document(_course(), profile, _settings(server, data_dir, models)).document
 
@@ -83,7 +97,9 @@ def _run(server: MistralServer, data_dir: Path, pass_name: str, model: str | Non
 @pytest.fixture(scope="module")
 def faithful(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, tuple[str, list[Flag], str]]]:
     with MistralServer() as server:
-        return {p: _outputs(_run(server, tmp_path_factory.mktemp(p), p), kind) for p, (_, kind) in PASSES.items()}
+        return {
+            p: _outputs(_run(server, tmp_path_factory.mktemp(p), p), kind) for p, (_, kind) in PASSES.items()
+        }
 
 
 @pytest.mark.parametrize("pass_name", list(PASSES))
@@ -98,8 +114,9 @@ def test_faithful_answers_are_accepted(faithful: dict[str, Any], pass_name: str)
 
 
 @pytest.mark.parametrize(("pass_name", "kind"), MATRIX)
-def test_each_perturbation_is_caught_in_each_pass(faithful: dict[str, Any], pass_name: str, kind: str,
-                                                  mistral_server: MistralServer, tmp_path: Path) -> None:
+def test_each_perturbation_is_caught_in_each_pass(
+    faithful: dict[str, Any], pass_name: str, kind: str, mistral_server: MistralServer, tmp_path: Path
+) -> None:
     outputs = _outputs(_run(mistral_server, tmp_path, pass_name, f"p_{kind}"), PASSES[pass_name][1])
     reference = faithful[pass_name]
     changed = 0
@@ -107,8 +124,9 @@ def test_each_perturbation_is_caught_in_each_pass(faithful: dict[str, Any], pass
         if text == reference.get(key, ("",))[0]:
             continue  # not touched (no number, no name... to perturb; a definition the document gives)
         changed += 1
-        assert [f for f in flags if f.code != "verify.unverifiable_data"], \
+        assert [f for f in flags if f.code != "verify.unverifiable_data"], (
             f"{kind} in {pass_name}/{key} reached the reader unflagged: {text!r}"
+        )
     assert changed, f"the server's {kind} perturbation changed nothing in {pass_name}"
 
 
@@ -116,9 +134,12 @@ EQUATION = "Bilan : la plante absorbe 6 CO2 et 6 H2O, et rejette 6 O2 et une mol
 
 
 def _equation_doc() -> Document:
-    return Document(title="Photosynthèse", lang="fr",
-                    source=SourceInfo(filename="c.pdf", media_type="application/pdf", sha256="1" * 64),
-                    blocks=[Heading(id="h1", level=1, text="Photosynthèse"), Paragraph(id="p1", text=EQUATION)])
+    return Document(
+        title="Photosynthèse",
+        lang="fr",
+        source=SourceInfo(filename="c.pdf", media_type="application/pdf", sha256="1" * 64),
+        blocks=[Heading(id="h1", level=1, text="Photosynthèse"), Paragraph(id="p1", text=EQUATION)],
+    )
 
 
 def _rewrite_calls(server: MistralServer) -> list[dict[str, Any]]:
@@ -126,7 +147,8 @@ def _rewrite_calls(server: MistralServer) -> list[dict[str, Any]]:
 
 
 def test_the_repair_request_names_the_finding_and_the_repaired_answer_is_used(
-        mistral_server: MistralServer, tmp_path: Path) -> None:
+    mistral_server: MistralServer, tmp_path: Path
+) -> None:
     settings = _settings(mistral_server, tmp_path, {"easy_read": "p_number_one-1"})
     doc = adapt_document(_equation_doc(), load_profile("easy-read", PROFILES), settings).document
     first, second = _rewrite_calls(mistral_server)
@@ -140,7 +162,8 @@ def test_the_repair_request_names_the_finding_and_the_repaired_answer_is_used(
 
 
 def test_an_answer_refused_twice_falls_back_to_the_offline_result_and_is_flagged(
-        mistral_server: MistralServer, tmp_path: Path) -> None:
+    mistral_server: MistralServer, tmp_path: Path
+) -> None:
     settings = _settings(mistral_server, tmp_path, {"easy_read": "p_number_one"})
     result = adapt_document(_equation_doc(), load_profile("easy-read", PROFILES), settings)
     assert len(_rewrite_calls(mistral_server)) == 2  # asked again once, not more
@@ -154,7 +177,8 @@ def test_an_answer_refused_twice_falls_back_to_the_offline_result_and_is_flagged
 
 
 def test_an_injected_instruction_obeyed_by_the_model_never_reaches_the_key_points_or_the_glossary(
-        mistral_server: MistralServer, tmp_path: Path) -> None:
+    mistral_server: MistralServer, tmp_path: Path
+) -> None:
     settings = _settings(mistral_server, tmp_path, {"summary": "p_link", "glossary": "p_instruction"})
     doc = adapt_document(course(), load_profile("easy-read", PROFILES), settings).document
     for block in doc.blocks:
@@ -162,7 +186,9 @@ def test_an_injected_instruction_obeyed_by_the_model_never_reaches_the_key_point
         if summary is not None:
             assert "http" not in (summary.text or "") and "example.net" not in (summary.text or "")
     for entry in doc.glossary:
-        assert "cliquez" not in (entry.definition or "").lower() and "inscrivez" not in (entry.definition or "")
+        assert "cliquez" not in (entry.definition or "").lower() and "inscrivez" not in (
+            entry.definition or ""
+        )
         if entry.origin != "model" and entry.flags:
             assert entry.flags[0].code == "adapt.model_fallback"
     assert any(e.flags for e in doc.glossary)
@@ -175,11 +201,14 @@ def test_offline_outputs_are_verified_and_a_faithful_offline_draft_has_no_flag(t
     assert [(a.kind, f.reason) for a in made for f in a.flags] == []
 
 
-def test_regenerating_one_block_goes_through_the_verifier(mistral_server: MistralServer, tmp_path: Path) -> None:
+def test_regenerating_one_block_goes_through_the_verifier(
+    mistral_server: MistralServer, tmp_path: Path
+) -> None:
     doc = _equation_doc()
     profile = load_profile("easy-read", PROFILES)
-    fresh = regenerate_block(doc, "p1", "easy_read", profile,
-                             _settings(mistral_server, tmp_path, {"easy_read": "p_invented_fig"}))
+    fresh = regenerate_block(
+        doc, "p1", "easy_read", profile, _settings(mistral_server, tmp_path, {"easy_read": "p_invented_fig"})
+    )
     assert fresh is not None and fresh.provenance.engine == "offline"
     assert [f.code for f in fresh.flags] == ["adapt.model_fallback"]
     assert "1987" not in adaptation_text(fresh) and doc.find("p1").adaptation("easy_read") == fresh

@@ -21,50 +21,103 @@ from inclusio.model.document import ListBlock, Paragraph
 from inclusio.profiles.schema import AdaptationSettings
 
 MAX_WORDS = 15
-SETTINGS = AdaptationSettings(level="easy_read", max_sentence_words=MAX_WORDS, one_sentence_per_line=True,
-                              enumerations_as_lists=True)
-LEQUEL = ("Le questionnaire envoyé aux étudiants de première année en septembre 2023, lequel, bien qu'ayant été "
-          "distribué tardivement par la scolarité, a néanmoins permis de recueillir 412 réponses exploitables, "
-          "montre que la majorité des étudiants souhaitent davantage de supports de cours adaptés, car beaucoup "
-          "d'entre eux travaillent le soir dans un café.")
+SETTINGS = AdaptationSettings(
+    level="easy_read", max_sentence_words=MAX_WORDS, one_sentence_per_line=True, enumerations_as_lists=True
+)
+LEQUEL = (
+    "Le questionnaire envoyé aux étudiants de première année en septembre 2023, lequel, bien qu'ayant été "
+    "distribué tardivement par la scolarité, a néanmoins permis de recueillir 412 réponses exploitables, "
+    "montre que la majorité des étudiants souhaitent davantage de supports de cours adaptés, car beaucoup "
+    "d'entre eux travaillent le soir dans un café."
+)
 SHAPES = {
-    "causal": ("La photosynthèse se déroule surtout dans les feuilles des plantes vertes, car leurs cellules "
-               "contiennent beaucoup de chloroplastes riches en chlorophylle."),
-    "apposition": ("Marie Curie, une physicienne française née à Varsovie en 1867, a reçu le prix Nobel de chimie "
-                   "en 1911 pour ses travaux."),
-    "parentheses": ("La chlorophylle (un pigment vert présent dans les chloroplastes des feuilles) capte la lumière "
-                    "du Soleil pendant toute la journée."),
-    "coordination": ("Les étudiants ont rendu leur dossier avec deux semaines de retard, et ils ont reçu une pénalité "
-                     "de 2 points sur leur note finale."),
-    "shared_subject": ("Le technicien du laboratoire prépare les 30 échantillons de sang chaque matin et les envoie "
-                       "ensuite au service d'analyse de l'hôpital Necker."),
-    "concessive": ("Bien que le laboratoire soit fermé pendant les vacances d'été, les doctorants peuvent consulter "
-                   "leurs 25 échantillons sur rendez-vous."),
-    "dont": ("Le laboratoire de Grenoble, dont la version finale du rapport a été publiée en mars 2020, accueille "
-             "aujourd'hui 40 chercheurs."),
-    "où": ("En 1789, les députés des états généraux se réunissent à Versailles, où ils rédigent la Déclaration des "
-           "droits de l'homme."),
-    "parce_que_first": ("Parce que la lumière manque pendant les longs mois d'hiver, les arbres de nos forêts perdent "
-                        "leurs feuilles."),
-    "mais": ("Le musée du Louvre accueille chaque année près de 9 millions de visiteurs, mais la plupart d'entre eux "
-             "ne voient que la Joconde."),
-    "qui": ("Les élèves de la classe de seconde observent au microscope des cellules d'oignon, qui contiennent un "
-            "noyau bien visible après coloration."),
-    "participle": ("Les chercheurs venus de 12 pays différents pour ce congrès international présentent leurs "
-                   "travaux sur le climat devant 300 personnes."),
-    "vous_subject": ("Vous installez le paquet avec le gestionnaire apt et vous vérifiez ensuite que la version 2.4 "
-                     "du programme fonctionne bien."),
-    "vous_object": ("Cette méthode vous donne une chance de supprimer les anciens fichiers et vous présente la "
-                    "meilleure combinaison des 12 derniers paquets."),
-    "c_est_a_dire": ("Les organismes autotrophes, c'est-à-dire les plantes et les algues, fabriquent leur propre "
-                     "matière organique à partir de la lumière."),
+    "causal": (
+        "La photosynthèse se déroule surtout dans les feuilles des plantes vertes, car leurs cellules "
+        "contiennent beaucoup de chloroplastes riches en chlorophylle."
+    ),
+    "apposition": (
+        "Marie Curie, une physicienne française née à Varsovie en 1867, a reçu le prix Nobel de chimie "
+        "en 1911 pour ses travaux."
+    ),
+    "parentheses": (
+        "La chlorophylle (un pigment vert présent dans les chloroplastes des feuilles) capte la lumière "
+        "du Soleil pendant toute la journée."
+    ),
+    "coordination": (
+        "Les étudiants ont rendu leur dossier avec deux semaines de retard, et ils ont reçu une pénalité "
+        "de 2 points sur leur note finale."
+    ),
+    "shared_subject": (
+        "Le technicien du laboratoire prépare les 30 échantillons de sang chaque matin et les envoie "
+        "ensuite au service d'analyse de l'hôpital Necker."
+    ),
+    "concessive": (
+        "Bien que le laboratoire soit fermé pendant les vacances d'été, les doctorants peuvent consulter "
+        "leurs 25 échantillons sur rendez-vous."
+    ),
+    "dont": (
+        "Le laboratoire de Grenoble, dont la version finale du rapport a été publiée en mars 2020, accueille "
+        "aujourd'hui 40 chercheurs."
+    ),
+    "où": (
+        "En 1789, les députés des états généraux se réunissent à Versailles, où ils rédigent la Déclaration des "
+        "droits de l'homme."
+    ),
+    "parce_que_first": (
+        "Parce que la lumière manque pendant les longs mois d'hiver, les arbres de nos forêts perdent "
+        "leurs feuilles."
+    ),
+    "mais": (
+        "Le musée du Louvre accueille chaque année près de 9 millions de visiteurs, mais la plupart d'entre eux "
+        "ne voient que la Joconde."
+    ),
+    "qui": (
+        "Les élèves de la classe de seconde observent au microscope des cellules d'oignon, qui contiennent un "
+        "noyau bien visible après coloration."
+    ),
+    "participle": (
+        "Les chercheurs venus de 12 pays différents pour ce congrès international présentent leurs "
+        "travaux sur le climat devant 300 personnes."
+    ),
+    "vous_subject": (
+        "Vous installez le paquet avec le gestionnaire apt et vous vérifiez ensuite que la version 2.4 "
+        "du programme fonctionne bien."
+    ),
+    "vous_object": (
+        "Cette méthode vous donne une chance de supprimer les anciens fichiers et vous présente la "
+        "meilleure combinaison des 12 derniers paquets."
+    ),
+    "c_est_a_dire": (
+        "Les organismes autotrophes, c'est-à-dire les plantes et les algues, fabriquent leur propre "
+        "matière organique à partir de la lumière."
+    ),
 }
 BARE = re.compile(r"^[«\"“(\s]*(?:Et|Mais|Car|Or|Donc|Ou|Ni|And|But|Or|So)\b(?!['’-])")
 FACT = re.compile(r"\d+(?:[.,]\d+)?|\b[A-ZÉÈÀ][\w'’-]*")
-FRAGMENT_STARTS = frozenset(["qui", "que", "qu'", "dont", "où", "lequel", "laquelle", "bien", "quoique", "parce",
-                             "puisque", "car", "y", "et", "mais", "ou", "donc", "or", "ni"])
+FRAGMENT_STARTS = frozenset(
+    [
+        "qui",
+        "que",
+        "qu'",
+        "dont",
+        "où",
+        "lequel",
+        "laquelle",
+        "bien",
+        "quoique",
+        "parce",
+        "puisque",
+        "car",
+        "y",
+        "et",
+        "mais",
+        "ou",
+        "donc",
+        "or",
+        "ni",
+    ]
+)
 LEGIT_SHORT = re.compile(r"^(?:C['’]est|Il y a|Pourtant, c['’]est)\b")
-
 
 
 def _sentences(text: str) -> list[str]:
@@ -91,8 +144,11 @@ def _has_subject(sentence: str) -> bool:
     first = doc[start]
     if first.lower_ in FRAGMENT_STARTS or first.morph.get("VerbForm") == ["Part"]:
         return False
-    return (first.pos_ == "DET" and doc[start + 1].pos_ in ("NOUN", "ADJ", "PROPN")) or first.pos_ == "PROPN" \
+    return (
+        (first.pos_ == "DET" and doc[start + 1].pos_ in ("NOUN", "ADJ", "PROPN"))
+        or first.pos_ == "PROPN"
         or first.lower_ in ("il", "elle", "ils", "elles", "on", "nous", "vous", "je", "tu")
+    )
 
 
 def _check(source: str, sentences: list[str]) -> None:
@@ -114,8 +170,10 @@ def test_the_51_word_lequel_sentence_becomes_short_sentences_with_their_subject(
     assert len(LEQUEL.split()) == 51
     sentences = _sentences(LEQUEL)
     _check(LEQUEL, sentences)
-    assert sentences[0] == ("Le questionnaire montre que la majorité des étudiants souhaitent davantage de supports "
-                            "de cours adaptés.")
+    assert sentences[0] == (
+        "Le questionnaire montre que la majorité des étudiants souhaitent davantage de supports "
+        "de cours adaptés."
+    )
     assert "Ce questionnaire a néanmoins permis de recueillir 412 réponses exploitables." in sentences
     assert any(s.startswith("Ce questionnaire a été distribué tardivement") for s in sentences)
     assert any(s.startswith("C'est parce que beaucoup d'entre eux travaillent") for s in sentences)
@@ -128,12 +186,19 @@ def test_each_construction_is_split_into_grammatical_sentences(shape: str) -> No
 
 
 def test_the_repeated_subject_and_the_new_sentence_starts() -> None:
-    assert _sentences(SHAPES["apposition"])[1] == "Marie Curie est une physicienne française née à Varsovie en 1867."
+    assert (
+        _sentences(SHAPES["apposition"])[1]
+        == "Marie Curie est une physicienne française née à Varsovie en 1867."
+    )
     assert _sentences(SHAPES["causal"])[1].startswith("C'est parce que leurs cellules contiennent")
     assert _sentences(SHAPES["concessive"]) == [
         "Le laboratoire est fermé pendant les vacances d'été.",
-        "Pourtant, les doctorants peuvent consulter leurs 25 échantillons sur rendez-vous."]
-    assert _sentences(SHAPES["dont"])[1] == "La version finale du rapport de ce laboratoire a été publiée en mars 2020."
+        "Pourtant, les doctorants peuvent consulter leurs 25 échantillons sur rendez-vous.",
+    ]
+    assert (
+        _sentences(SHAPES["dont"])[1]
+        == "La version finale du rapport de ce laboratoire a été publiée en mars 2020."
+    )
     assert _sentences(SHAPES["où"])[1].startswith("À Versailles, ils rédigent")
     assert _sentences(SHAPES["parce_que_first"])[1].startswith("C'est pourquoi les arbres")
     assert _sentences(SHAPES["mais"])[1].startswith("Pourtant, la plupart")
@@ -141,7 +206,10 @@ def test_the_repeated_subject_and_the_new_sentence_starts() -> None:
     assert _sentences(SHAPES["shared_subject"])[1].startswith("Ce technicien les envoie ensuite")
     assert _sentences(SHAPES["vous_subject"])[1].startswith("Vous vérifiez ensuite")
     assert _sentences(SHAPES["vous_object"])[1].startswith("Cette méthode vous présente")
-    assert _sentences(SHAPES["participle"])[1] == "Ces chercheurs sont venus de 12 pays différents pour ce congrès international."
+    assert (
+        _sentences(SHAPES["participle"])[1]
+        == "Ces chercheurs sont venus de 12 pays différents pour ce congrès international."
+    )
 
 
 def test_restrictive_relatives_and_short_sentences_are_left_alone() -> None:
@@ -150,22 +218,35 @@ def test_restrictive_relatives_and_short_sentences_are_left_alone() -> None:
     assert adapt_paragraph(Paragraph(id="p", text=restrictive), "fr", SETTINGS) is None
     assert split_once("Le chat dort.", "fr") is None
     # An enumeration is not an apposition.
-    enum = ("Les forêts, les prairies et les océans stockent une partie du carbone émis par les activités "
-            "humaines du monde entier.")
+    enum = (
+        "Les forêts, les prairies et les océans stockent une partie du carbone émis par les activités "
+        "humaines du monde entier."
+    )
     adaptation = adapt_paragraph(Paragraph(id="p", text=enum), "fr", SETTINGS)
     texts = [b.plain_text() for b in adaptation.blocks] if adaptation else [enum]
     assert all("sont les prairies" not in t for t in texts), texts
 
 
 def test_no_sentence_starts_with_a_bare_conjunction_in_either_language() -> None:
-    assert fix_bare_start("Mais la plante ferme ses stomates.", "fr") == "Pourtant, la plante ferme ses stomates."
+    assert (
+        fix_bare_start("Mais la plante ferme ses stomates.", "fr")
+        == "Pourtant, la plante ferme ses stomates."
+    )
     assert fix_bare_start("Et la plante ferme ses stomates.", "fr") == "La plante ferme ses stomates."
-    assert fix_bare_start("Car il fait trop chaud ce jour-là.", "fr") == "C'est parce qu'il fait trop chaud ce jour-là."
-    assert fix_bare_start("But most of it falls back as rain.", "en") == "However, most of it falls back as rain."
+    assert (
+        fix_bare_start("Car il fait trop chaud ce jour-là.", "fr")
+        == "C'est parce qu'il fait trop chaud ce jour-là."
+    )
+    assert (
+        fix_bare_start("But most of it falls back as rain.", "en")
+        == "However, most of it falls back as rain."
+    )
     assert fix_bare_start("And the cycle starts again.", "en") == "The cycle starts again."
     assert fix_bare_start("Ou alors ...", "fr") == "Ou alors ..."  # too short to rewrite safely
-    english = ("Water evaporates from the oceans when the Sun heats the surface, and it rises as vapour, but most "
-               "of it falls back as rain over the sea within 9 days, so little reaches the land.")
+    english = (
+        "Water evaporates from the oceans when the Sun heats the surface, and it rises as vapour, but most "
+        "of it falls back as rain over the sea within 9 days, so little reaches the land."
+    )
     adaptation = adapt_paragraph(Paragraph(id="p", text=english), "en", SETTINGS)
     assert adaptation is not None
     texts = [b.plain_text() for b in adaptation.blocks]

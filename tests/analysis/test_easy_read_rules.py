@@ -15,16 +15,23 @@ from inclusio.model.document import Heading
 
 def hits(text: str, lang: str, **config: object) -> list[tuple[str, str, str]]:
     """(rule, severity, excerpt) of every hit in ``text``."""
-    return [(h.rule, h.severity, h.excerpt) for s in check_text(text, lang, config=RuleConfig(**config))
-            for h in s.hits]
+    return [
+        (h.rule, h.severity, h.excerpt)
+        for s in check_text(text, lang, config=RuleConfig(**config))
+        for h in s.hits
+    ]
 
 
 def rules(text: str, lang: str, **config: object) -> set[str]:
     return {rule for rule, _, _ in hits(text, lang, **config)}
 
 
-CLEAN_FR = ["La plante fabrique du sucre.", "Elle utilise la lumière du soleil.", "Le cours dure 20 minutes.",
-            "Les feuilles sont vertes."]
+CLEAN_FR = [
+    "La plante fabrique du sucre.",
+    "Elle utilise la lumière du soleil.",
+    "Le cours dure 20 minutes.",
+    "Les feuilles sont vertes.",
+]
 CLEAN_EN = ["The plant makes sugar.", "It uses the light of the sun.", "The class lasts 20 minutes."]
 
 
@@ -119,7 +126,7 @@ def test_glossary_words_are_neither_rare_nor_acronyms(fr_nlp: object) -> None:
 def test_hits_carry_a_span_and_bilingual_messages(fr_nlp: object) -> None:
     (sentence,) = check_text("La lumière est captée par la feuille.", "fr")
     (hit,) = [h for h in sentence.hits if h.rule == "T16"]
-    assert sentence.text[hit.start:hit.end] == hit.excerpt == "est captée"
+    assert sentence.text[hit.start : hit.end] == hit.excerpt == "est captée"
     assert hit.message_en and hit.message_fr and hit.suggestion_en and hit.suggestion_fr
     assert hit.message_en != hit.message_fr
 
@@ -128,7 +135,9 @@ def test_without_the_model_the_checker_degrades_to_regex_and_says_so(monkeypatch
     # A package name that is not installed: spacy.load really fails, the checker goes on.
     monkeypatch.setitem(nlp_module.MODELS, "fr", "fr_core_news_not_installed")
     assert nlp_module.load_pipeline("fr") is None
-    doc = adapted_doc([("La lumière est captée par la feuille, qui la garde.", "La feuille capte la lumière.")])
+    doc = adapted_doc(
+        [("La lumière est captée par la feuille, qui la garde.", "La feuille capte la lumière.")]
+    )
     report = check_rules(doc)
     assert report.syntax == {"fr": False}
     assert report.models == {}
@@ -138,14 +147,16 @@ def test_without_the_model_the_checker_degrades_to_regex_and_says_so(monkeypatch
 
 
 def test_syntax_can_be_turned_off(fr_nlp: object) -> None:
-    report = check_rules(adapted_doc([("La plante pousse.", "La plante pousse.")]),
-                         config=RuleConfig(use_syntax=False))
+    report = check_rules(
+        adapted_doc([("La plante pousse.", "La plante pousse.")]), config=RuleConfig(use_syntax=False)
+    )
     assert report.syntax == {"fr": False}
 
 
 def test_source_and_adaptation_are_checked_with_the_source_block_ids(fr_nlp: object) -> None:
-    doc = adapted_doc([("La lumière est captée par la feuille ; elle donne du sucre.",
-                        "La feuille capte la lumière.")])
+    doc = adapted_doc(
+        [("La lumière est captée par la feuille ; elle donne du sucre.", "La feuille capte la lumière.")]
+    )
     doc.blocks.insert(0, Heading(id="h1", level=1, text="1. Chapitre II"))  # one line: no T3
     source = check_rules(doc)
     assert {b.block_id for b in source.blocks} == {"h1", "b1"}
@@ -174,8 +185,9 @@ def test_the_offline_easy_read_draft_has_fewer_long_sentences(fr_nlp: object, sa
     from inclusio.profiles.schema import AdaptationSettings
 
     doc = convert(samples_dir / "cours-photosynthese-fr.pdf", ConvertContext(filename="cours.pdf"))
-    settings = AdaptationSettings(level="easy_read", max_sentence_words=15, one_sentence_per_line=True,
-                                  enumerations_as_lists=True)
+    settings = AdaptationSettings(
+        level="easy_read", max_sentence_words=15, one_sentence_per_line=True, enumerations_as_lists=True
+    )
     adapted = apply_easy_read(doc, settings, created_at="2025-01-01T00:00:00+00:00")
     before = check_rules(adapted).summary.hits_by_rule["T1"]
     after = check_rules(adapted, adaptation_kinds=("easy_read",)).summary.hits_by_rule["T1"]
@@ -185,7 +197,8 @@ def test_the_offline_easy_read_draft_has_fewer_long_sentences(fr_nlp: object, sa
     assert faithfulness.summary.blocks_checked >= 10
     assert faithfulness.summary.facts_checked["number"] >= 5
     assert faithfulness.summary.facts_missing["number"] == 0, [
-        (b.block_id, m.text) for b in faithfulness.blocks for m in b.missing if m.kind == "number"]
+        (b.block_id, m.text) for b in faithfulness.blocks for m in b.missing if m.kind == "number"
+    ]
 
 
 def test_terms_the_documents_glossary_explains_are_not_rare(fr_nlp: object) -> None:
@@ -193,8 +206,13 @@ def test_terms_the_documents_glossary_explains_are_not_rare(fr_nlp: object) -> N
 
     doc = adapted_doc([("Les stomates sont sous la feuille.", "Les stomates sont sous la feuille.")])
     assert check_rules(doc).summary.hits_by_rule.get("T4") == {"warn": 1}
-    doc.glossary.append(GlossaryEntry(term="stomates", definition="de petits trous de la feuille",
-                                      provenance=Provenance(engine="test", pass_name="glossary")))
+    doc.glossary.append(
+        GlossaryEntry(
+            term="stomates",
+            definition="de petits trous de la feuille",
+            provenance=Provenance(engine="test", pass_name="glossary"),
+        )
+    )
     assert "T4" not in check_rules(doc).summary.hits_by_rule
 
 

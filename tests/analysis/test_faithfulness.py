@@ -15,7 +15,9 @@ def missing(report: object) -> list[tuple[str, str]]:
 
 
 def test_a_dropped_number_is_caught(fr_nlp: object) -> None:
-    doc = adapted_doc([("Une cellule contient de 20 à 100 chloroplastes.", "Une cellule contient 20 chloroplastes.")])
+    doc = adapted_doc(
+        [("Une cellule contient de 20 à 100 chloroplastes.", "Une cellule contient 20 chloroplastes.")]
+    )
     report = check_faithfulness(doc)
     assert missing(report) == [("number", "100")]
     (block,) = report.blocks
@@ -25,35 +27,47 @@ def test_a_dropped_number_is_caught(fr_nlp: object) -> None:
 
 
 def test_kept_numbers_are_not_flagged_whatever_their_spelling(fr_nlp: object) -> None:
-    doc = adapted_doc([
-        ("La forêt compte 1 000 arbres.", "La forêt a 1000 arbres."),
-        ("La forêt compte mille arbres.", "La forêt a 1\u00a0000 arbres."),
-        ("La molécule est faite de six atomes.", "La molécule a 6 atomes."),
-        ("Cela date du XIXe siècle.", "Cela date du 19e siècle."),
-        ("La feuille mesure 3,5 cm.", "La feuille mesure 3,5 cm."),
-        ("La ville a 1 500 000 habitants.", "La ville a 1,5 million d'habitants."),
-    ])
+    doc = adapted_doc(
+        [
+            ("La forêt compte 1 000 arbres.", "La forêt a 1000 arbres."),
+            ("La forêt compte mille arbres.", "La forêt a 1\u00a0000 arbres."),
+            ("La molécule est faite de six atomes.", "La molécule a 6 atomes."),
+            ("Cela date du XIXe siècle.", "Cela date du 19e siècle."),
+            ("La feuille mesure 3,5 cm.", "La feuille mesure 3,5 cm."),
+            ("La ville a 1 500 000 habitants.", "La ville a 1,5 million d'habitants."),
+        ]
+    )
     report = check_faithfulness(doc)
     assert missing(report) == []
     assert report.summary.blocks_checked == 6 and report.summary.blocks_to_review == 0
 
 
 def test_french_decimal_comma_equals_english_decimal_point_in_a_translation() -> None:
-    doc = adapted_doc([("La feuille mesure 3,5 cm et pèse 1 000 mg.", "The leaf is 3.5 cm long and weighs 1,000 mg.")],
-                      kind="translation", adaptation_lang="en")
+    doc = adapted_doc(
+        [("La feuille mesure 3,5 cm et pèse 1 000 mg.", "The leaf is 3.5 cm long and weighs 1,000 mg.")],
+        kind="translation",
+        adaptation_lang="en",
+    )
     assert missing(check_faithfulness(doc)) == []
-    changed = adapted_doc([("La feuille mesure 3,5 cm.", "The leaf is 35 cm long.")], kind="translation",
-                          adaptation_lang="en")
+    changed = adapted_doc(
+        [("La feuille mesure 3,5 cm.", "The leaf is 35 cm long.")], kind="translation", adaptation_lang="en"
+    )
     assert missing(check_faithfulness(changed)) == [("number", "3,5")]
 
 
 def test_a_renamed_entity_is_flagged_and_a_kept_one_is_not(fr_nlp: object) -> None:
-    doc = adapted_doc([
-        ("En 1774, Joseph Priestley découvre le dioxygène à Birmingham.",
-         "En 1774, Jean Priestley découvre le dioxygène à Birmingham."),
-        ("Jean-Baptiste van Helmont a pesé un saule en Belgique.",
-         "Jean-Baptiste van Helmont a pesé un arbre en Belgique."),
-    ])
+    doc = adapted_doc(
+        [
+            (
+                "En 1774, Joseph Priestley découvre le dioxygène à Birmingham.",
+                "En 1774, Jean Priestley découvre le dioxygène à Birmingham.",
+            ),
+            (
+                "Jean-Baptiste van Helmont a pesé un saule en Belgique.",
+                "Jean-Baptiste van Helmont a pesé un arbre en Belgique.",
+            ),
+        ]
+    )
     report = check_faithfulness(doc)
     assert missing(report) == [("entity", "Joseph Priestley")]
     assert report.ner == {"fr": True}
@@ -62,30 +76,40 @@ def test_a_renamed_entity_is_flagged_and_a_kept_one_is_not(fr_nlp: object) -> No
 
 
 def test_dates_match_in_any_spelling_and_a_changed_date_is_flagged(fr_nlp: object) -> None:
-    doc = adapted_doc([
-        ("L'examen a lieu le 12/03/2024.", "L'examen a lieu le 12 mars 2024."),
-        ("L'examen a lieu le 12 mars 2024.", "L'examen a lieu le 12 avril 2024."),
-    ])
+    doc = adapted_doc(
+        [
+            ("L'examen a lieu le 12/03/2024.", "L'examen a lieu le 12 mars 2024."),
+            ("L'examen a lieu le 12 mars 2024.", "L'examen a lieu le 12 avril 2024."),
+        ]
+    )
     report = check_faithfulness(doc)
     assert missing(report) == [("date", "12 mars 2024")]
     assert report.blocks[1].missing[0].value == "2024-03-12"
 
 
 def test_glossary_terms_must_survive(fr_nlp: object) -> None:
-    doc = adapted_doc([
-        ("Les stomates laissent entrer le gaz.", "Les petits trous laissent entrer le gaz."),
-        ("Le chloroplaste capte la lumière.", "Les chloroplastes captent la lumière."),
-    ])
+    doc = adapted_doc(
+        [
+            ("Les stomates laissent entrer le gaz.", "Les petits trous laissent entrer le gaz."),
+            ("Le chloroplaste capte la lumière.", "Les chloroplastes captent la lumière."),
+        ]
+    )
     report = check_faithfulness(doc, glossary=["stomate", "chloroplaste"])
     assert missing(report) == [("term", "stomate")]
     assert report.summary.facts_checked["term"] == 2
 
 
 def test_english_without_a_model_uses_patterns_and_says_so() -> None:
-    doc = adapted_doc([
-        ("In 1779, Jan Ingenhousz showed that 3 leaves need light.", "In 1779, Jan Ingenhousz showed that leaves need light."),
-        ("Melvin Calvin worked in Berkeley.", "Calvin worked in California."),
-    ], lang="en")
+    doc = adapted_doc(
+        [
+            (
+                "In 1779, Jan Ingenhousz showed that 3 leaves need light.",
+                "In 1779, Jan Ingenhousz showed that leaves need light.",
+            ),
+            ("Melvin Calvin worked in Berkeley.", "Calvin worked in California."),
+        ],
+        lang="en",
+    )
     report = check_faithfulness(doc)
     assert report.ner == {"en": False}
     assert report.notes and "patterns only" in report.notes[0]
@@ -94,15 +118,20 @@ def test_english_without_a_model_uses_patterns_and_says_so() -> None:
 
 def test_alt_texts_and_summaries_are_not_checked_unless_asked(fr_nlp: object) -> None:
     doc = adapted_doc([("La feuille a 100 stomates.", "La feuille a des trous.")], kind="summary")
-    doc.blocks[0].adaptations.append(Adaptation(kind="alt_text", provenance=Provenance(engine="test", pass_name="alt"),
-                                                text="Une feuille."))
+    doc.blocks[0].adaptations.append(
+        Adaptation(
+            kind="alt_text", provenance=Provenance(engine="test", pass_name="alt"), text="Une feuille."
+        )
+    )
     assert check_faithfulness(doc).summary.blocks_checked == 0
     asked = check_faithfulness(doc, kinds=["summary"])
     assert missing(asked) == [("number", "100")]
 
 
 def test_the_report_is_json(fr_nlp: object) -> None:
-    doc = adapted_doc([("Une cellule contient 100 chloroplastes.", "Une cellule contient des chloroplastes.")])
+    doc = adapted_doc(
+        [("Une cellule contient 100 chloroplastes.", "Une cellule contient des chloroplastes.")]
+    )
     data = json.loads(json.dumps(check_faithfulness(doc).model_dump()))
     assert data["blocks"][0]["missing"][0] == {"kind": "number", "text": "100", "value": "100", "label": None}
     assert data["models"] == {"fr": "fr_core_news_sm-3.8.0"}
@@ -112,8 +141,11 @@ def test_the_documents_own_glossary_terms_are_checked(fr_nlp: object) -> None:
     from inclusio.model.document import GlossaryEntry
 
     doc = adapted_doc([("Les stomates laissent entrer le gaz.", "Les petits trous laissent entrer le gaz.")])
-    doc.glossary.append(GlossaryEntry(term="stomates", origin="course",
-                                      provenance=Provenance(engine="test", pass_name="glossary")))
+    doc.glossary.append(
+        GlossaryEntry(
+            term="stomates", origin="course", provenance=Provenance(engine="test", pass_name="glossary")
+        )
+    )
     assert missing(check_faithfulness(doc)) == [("term", "stomates")]
 
 

@@ -130,8 +130,16 @@ def _doc() -> Document:
             Note(id="n1", kind="speaker", text=HARD_FR),
             Heading(id="h3", level=1, text="English part"),
             Paragraph(id="b3", text=EASY_EN, lang="en"),
-            ListBlock(id="l1", lang="en", items=[ListItem(text="The sun is hot"), ListItem(
-                text="Rain falls", children=ListBlock(id="l1a", items=[ListItem(text="It is wet")]))]),
+            ListBlock(
+                id="l1",
+                lang="en",
+                items=[
+                    ListItem(text="The sun is hot"),
+                    ListItem(
+                        text="Rain falls", children=ListBlock(id="l1a", items=[ListItem(text="It is wet")])
+                    ),
+                ],
+            ),
             Paragraph(id="b4", text="Le vent souffle."),
             Figure(id="f1", caption="Le cycle de l'eau.", alt="Un schéma très compliqué et incompréhensible"),
         ],
@@ -141,8 +149,11 @@ def _doc() -> Document:
 def test_document_scores_per_section_and_dominant_language() -> None:
     result = score_document(_doc())
     # The preamble (page marker and title) has nothing to score: no section for it.
-    assert [s.title for s in result.sections] == ["Une partie facile", "Une sous-partie difficile",
-                                                   "English part"]
+    assert [s.title for s in result.sections] == [
+        "Une partie facile",
+        "Une sous-partie difficile",
+        "English part",
+    ]
     easy, hard, english = result.sections
     assert (easy.level, hard.level, english.level) == (1, 2, 1)
     # The level-1 section includes its sub-section; the sub-section only its own text.
@@ -175,12 +186,16 @@ def test_document_scores_with_adaptation_applied() -> None:
     doc = _doc()
     hard = doc.find("b2")
     assert isinstance(hard, Paragraph)
-    hard.adaptations.append(Adaptation(
-        kind="easy_read",
-        provenance=Provenance(engine="human", pass_name="easy_read"),
-        blocks=[Paragraph(id="b2.e1", text="Les plantes utilisent la lumière."),
-                Paragraph(id="b2.e2", text="Elles fabriquent du sucre.")],
-    ))
+    hard.adaptations.append(
+        Adaptation(
+            kind="easy_read",
+            provenance=Provenance(engine="human", pass_name="easy_read"),
+            blocks=[
+                Paragraph(id="b2.e1", text="Les plantes utilisent la lumière."),
+                Paragraph(id="b2.e2", text="Elles fabriquent du sucre."),
+            ],
+        )
+    )
     source = score_document(doc)
     adapted = score_document(doc, ("easy_read",))
     assert adapted.adaptation_kinds == ("easy_read",)

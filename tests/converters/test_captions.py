@@ -26,8 +26,13 @@ def test_caption_after_a_figure_and_before_a_table_are_attached() -> None:
 
 
 def test_a_figure_with_a_caption_keeps_it_and_a_table_caption_is_not_a_figure_caption() -> None:
-    blocks = [Figure(id="b1", caption="Déjà là"), Paragraph(id="b2", text="Figure 1 : autre"),
-              Paragraph(id="b3", text="Texte."), Figure(id="b4"), Paragraph(id="b5", text="Tableau 3 : pas une figure")]
+    blocks = [
+        Figure(id="b1", caption="Déjà là"),
+        Paragraph(id="b2", text="Figure 1 : autre"),
+        Paragraph(id="b3", text="Texte."),
+        Figure(id="b4"),
+        Paragraph(id="b5", text="Tableau 3 : pas une figure"),
+    ]
     out = attach_captions(blocks)
     assert [b.id for b in out] == ["b1", "b2", "b3", "b4", "b5"]
     assert out[0].caption == "Déjà là" and out[3].caption is None

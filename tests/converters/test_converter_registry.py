@@ -20,9 +20,14 @@ def ctx(path: Path) -> ConvertContext:
     return ConvertContext(filename=path.name)
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("fixture-word.docx", "docx"), ("fixture-slides-notes.pptx", "pptx"), ("table-census-en.pdf", "pdf"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("fixture-word.docx", "docx"),
+        ("fixture-slides-notes.pptx", "pptx"),
+        ("table-census-en.pdf", "pdf"),
+    ],
+)
 def test_corpus_files_are_detected_by_content(corpus_dir: Path, name: str, expected: str) -> None:
     assert detect(corpus_dir / name).name == expected
 
@@ -107,8 +112,10 @@ def test_truncated_zip_is_input_corrupt(tmp_path: Path, corpus_dir: Path) -> Non
 def test_zip_bomb_docx_is_too_large(tmp_path: Path, corpus_dir: Path) -> None:
     path = tmp_path / "bomb.docx"
     shutil.copy(corpus_dir / "fixture-word.docx", path)
-    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive, \
-            archive.open("word/media/huge.bin", "w", force_zip64=True) as member:
+    with (
+        zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("word/media/huge.bin", "w", force_zip64=True) as member,
+    ):
         chunk = bytes(1024 * 1024)
         for _ in range(300):  # 300 MB of zeros, ~300 KB compressed
             member.write(chunk)
@@ -154,16 +161,30 @@ class _EpubConverter:
 def test_every_format_of_the_registry_is_offered_to_pages_batch_and_messages() -> None:
     from inclusio.converters import registry
 
-    assert registry.accepted_suffixes() == (".pdf", ".pptx", ".docx", ".odt", ".odp", ".html", ".htm", ".md",
-                                            ".markdown", ".mdown", ".mkd")
+    assert registry.accepted_suffixes() == (
+        ".pdf",
+        ".pptx",
+        ".docx",
+        ".odt",
+        ".odp",
+        ".html",
+        ".htm",
+        ".md",
+        ".markdown",
+        ".mdown",
+        ".mkd",
+    )
     accept = registry.accept_attribute().split(",")
-    assert accept[:3] == [".pdf", ".pptx", ".docx"] and "application/pdf" in accept and "text/markdown" in accept
+    assert (
+        accept[:3] == [".pdf", ".pptx", ".docx"] and "application/pdf" in accept and "text/markdown" in accept
+    )
     assert registry.formats_label("fr") == "PDF, PPTX, DOCX, ODT, ODP, HTML ou Markdown"
     assert registry.formats_label("en") == "PDF, PPTX, DOCX, ODT, ODP, HTML or Markdown"
 
 
-def test_a_format_added_by_one_registry_line_is_accepted_everywhere(monkeypatch: pytest.MonkeyPatch,
-                                                                   tmp_path: Path) -> None:
+def test_a_format_added_by_one_registry_line_is_accepted_everywhere(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     from inclusio.cli_admin import batch_documents
     from inclusio.converters import registry
 
@@ -185,8 +206,9 @@ def test_a_format_added_by_one_registry_line_is_accepted_everywhere(monkeypatch:
     assert err.value.details["accepted"][-1] == "epub"
 
 
-def test_the_upload_pages_offer_the_registry_formats_in_the_pages_language(monkeypatch: pytest.MonkeyPatch,
-                                                                          tmp_path: Path) -> None:
+def test_the_upload_pages_offer_the_registry_formats_in_the_pages_language(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     import re
 
     from fastapi.testclient import TestClient
@@ -202,17 +224,23 @@ def test_the_upload_pages_offer_the_registry_formats_in_the_pages_language(monke
     settings = Settings(data_dir=tmp_path / "data")
     client = TestClient(create_app(settings, enqueue=lambda _kind, _job: None))
     store = JobStore.from_settings(settings)
-    UserStore(store.engine).create_user("prof-formats", role="teacher", institution="default",
-                                        password="mot-de-passe-1")
+    UserStore(store.engine).create_user(
+        "prof-formats", role="teacher", institution="default", password="mot-de-passe-1"
+    )
     store.dispose()
     sign_in = client.get("/web/sign-in").text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', sign_in)
     assert csrf, sign_in[:300]
-    signed = client.post("/web/sign-in", data={"username": "prof-formats", "password": "mot-de-passe-1",
-                                                "csrf_token": csrf.group(1)}, follow_redirects=False)
+    signed = client.post(
+        "/web/sign-in",
+        data={"username": "prof-formats", "password": "mot-de-passe-1", "csrf_token": csrf.group(1)},
+        follow_redirects=False,
+    )
     assert signed.status_code == 303, signed.text[:300]
     page = client.get("/web/teacher").text
-    accepts = re.findall(r'<input type="file" id="(?:file|share-file)" name="file"[^>]*accept="([^"]+)"', page)
+    accepts = re.findall(
+        r'<input type="file" id="(?:file|share-file)" name="file"[^>]*accept="([^"]+)"', page
+    )
     assert len(accepts) == 2 and all(value == registry.accept_attribute() for value in accepts), accepts
     assert ".epub" in accepts[0].split(",") and ".odt" in accepts[0].split(",")
     assert "Document (PDF, PPTX, DOCX, ODT, ODP, HTML, Markdown ou EPUB)" in page

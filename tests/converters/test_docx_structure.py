@@ -31,8 +31,10 @@ def _convert(path: Path, **limits: int) -> Document:
 def _call(paragraph, kind: str, note_id: int, custom: str | None = None) -> None:  # type: ignore[no-untyped-def]
     """Append a footnote/endnote call run to a python-docx paragraph (as Word writes it)."""
     attrs = ' w:customMarkFollows="1"' if custom else ""
-    run = parse_xml(f'<w:r xmlns:w="{W}"><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
-                    f'<w:{kind}Reference w:id="{note_id}"{attrs}/></w:r>')
+    run = parse_xml(
+        f'<w:r xmlns:w="{W}"><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
+        f'<w:{kind}Reference w:id="{note_id}"{attrs}/></w:r>'
+    )
     paragraph._p.append(run)
     if custom:
         paragraph._p.append(parse_xml(f'<w:r xmlns:w="{W}"><w:t>{custom}</w:t></w:r>'))
@@ -41,10 +43,14 @@ def _call(paragraph, kind: str, note_id: int, custom: str | None = None) -> None
 def _notes_part(document, kind: str, notes: dict[int, str]) -> None:  # type: ignore[no-untyped-def]
     body = "".join(
         f'<w:{kind} w:id="{i}"><w:p><w:r><w:{kind}Ref/></w:r><w:r><w:t xml:space="preserve"> {text}</w:t></w:r></w:p>'
-        f'</w:{kind}>' for i, text in notes.items())
-    xml = (f'<w:{kind}s xmlns:w="{W}"><w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
-           f'</w:{kind}><w:{kind} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>'
-           f'</w:r></w:p></w:{kind}>{body}</w:{kind}s>')
+        f"</w:{kind}>"
+        for i, text in notes.items()
+    )
+    xml = (
+        f'<w:{kind}s xmlns:w="{W}"><w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+        f'</w:{kind}><w:{kind} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>'
+        f"</w:r></w:p></w:{kind}>{body}</w:{kind}s>"
+    )
     content_type = f"application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}s+xml"
     part = Part(PackURI(f"/word/{kind}s.xml"), content_type, xml.encode(), document.part.package)
     document.part.relate_to(part, RT.FOOTNOTES if kind == "footnote" else RT.ENDNOTES)
@@ -62,21 +68,37 @@ def test_footnotes_and_endnotes_follow_the_block_that_calls_them(tmp_path: Path)
     table.cell(0, 0).text = "Gaz"
     _call(table.cell(0, 1).paragraphs[0], "footnote", 3, custom="*")
     document.add_paragraph("Fin du chapitre.")
-    _notes_part(document, "footnote", {1: "Voir le manuel, p. 12.", 2: "Source : INSEE, 2023.",
-                                       3: "Valeur mesurée en laboratoire."})
+    _notes_part(
+        document,
+        "footnote",
+        {1: "Voir le manuel, p. 12.", 2: "Source : INSEE, 2023.", 3: "Valeur mesurée en laboratoire."},
+    )
     _notes_part(document, "endnote", {1: "La lumière du Soleil."})
     path = tmp_path / "notes.docx"
     document.save(path)
 
     doc = _convert(path)
     kinds = [type(b).__name__ for b in doc.blocks]
-    assert kinds == ["Heading", "Paragraph", "Note", "Note", "ListBlock", "Note", "Table", "Note", "Paragraph"]
+    assert kinds == [
+        "Heading",
+        "Paragraph",
+        "Note",
+        "Note",
+        "ListBlock",
+        "Note",
+        "Table",
+        "Note",
+        "Paragraph",
+    ]
     notes = [b for b in doc.blocks if isinstance(b, Note)]
     # Labels as Word prints them: calls numbered in reading order (the first call is note id 2),
     # endnotes in lower-case Roman numerals, a custom mark kept.
     assert [(n.kind, n.label, n.text) for n in notes] == [
-        ("footnote", "1", "Source : INSEE, 2023."), ("footnote", "2", "Voir le manuel, p. 12."),
-        ("endnote", "i", "La lumière du Soleil."), ("footnote", "*", "Valeur mesurée en laboratoire.")]
+        ("footnote", "1", "Source : INSEE, 2023."),
+        ("footnote", "2", "Voir le manuel, p. 12."),
+        ("endnote", "i", "La lumière du Soleil."),
+        ("footnote", "*", "Valeur mesurée en laboratoire."),
+    ]
     assert not doc.issues
 
 
@@ -99,14 +121,19 @@ def _r(text: str) -> str:
 def test_equations_become_formulas_with_mathml_and_linear_text(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_paragraph("Le discriminant se calcule ainsi.")
-    quadratic = (f"{_r('x=')}<m:f><m:num>{_r('-b±')}<m:rad><m:radPr><m:degHide m:val=\"1\"/></m:radPr><m:deg/>"
-                 f"<m:e><m:sSup><m:e>{_r('b')}</m:e><m:sup>{_r('2')}</m:sup></m:sSup>{_r('-4ac')}</m:e></m:rad>"
-                 f"</m:num><m:den>{_r('2a')}</m:den></m:f>")
+    quadratic = (
+        f'{_r("x=")}<m:f><m:num>{_r("-b±")}<m:rad><m:radPr><m:degHide m:val="1"/></m:radPr><m:deg/>'
+        f"<m:e><m:sSup><m:e>{_r('b')}</m:e><m:sup>{_r('2')}</m:sup></m:sSup>{_r('-4ac')}</m:e></m:rad>"
+        f"</m:num><m:den>{_r('2a')}</m:den></m:f>"
+    )
     _math_paragraph(document, quadratic, display=True)
     _math_paragraph(document, f"<m:sSub><m:e>{_r('x')}</m:e><m:sub>{_r('i')}</m:sub></m:sSub>", display=False)
     sentence = document.add_paragraph("On pose ")
-    sentence._p.append(parse_xml(f'<m:oMath xmlns:m="{M}"><m:sSup><m:e>{_r("a")}</m:e><m:sup>{_r("2")}</m:sup>'
-                                 "</m:sSup></m:oMath>"))
+    sentence._p.append(
+        parse_xml(
+            f'<m:oMath xmlns:m="{M}"><m:sSup><m:e>{_r("a")}</m:e><m:sup>{_r("2")}</m:sup></m:sSup></m:oMath>'
+        )
+    )
     sentence.add_run(" dans la suite.")
     path = tmp_path / "maths.docx"
     document.save(path)
@@ -139,8 +166,10 @@ def _sized(document, text: str, size: float | None = None, bold: bool = False): 
     return paragraph
 
 
-BODY = ("La cellule est l'unité de base du vivant. Elle contient un noyau, un cytoplasme et une membrane "
-        "qui la sépare du milieu extérieur.")
+BODY = (
+    "La cellule est l'unité de base du vivant. Elle contient un noyau, un cytoplasme et une membrane "
+    "qui la sépare du milieu extérieur."
+)
 
 
 def test_headings_are_inferred_from_bold_and_size_when_no_style_is_used(tmp_path: Path) -> None:
@@ -160,7 +189,11 @@ def test_headings_are_inferred_from_bold_and_size_when_no_style_is_used(tmp_path
 
     doc = _convert(path)
     assert [(h.level, h.text) for h in doc.headings()] == [
-        (1, "La cellule"), (2, "Le noyau"), (3, "Une remarque importante"), (2, "Le cytoplasme")]
+        (1, "La cellule"),
+        (2, "Le noyau"),
+        (3, "Une remarque importante"),
+        (2, "Le cytoplasme"),
+    ]
     assert any(isinstance(b, Paragraph) and b.text.startswith("Cette phrase en gras") for b in doc.blocks)
     # (python-docx's template declares en-US: the French text overrides it, which is reported too.)
     assert [i.code for i in doc.issues] == ["docx.headings_inferred", "lang.declared_mismatch"]
@@ -199,17 +232,24 @@ def test_paragraphs_in_another_declared_language_get_their_lang(tmp_path: Path) 
     doc = _convert(path)
     assert doc.lang == "fr-FR"
     langs = [(b.text[:12], b.lang) for b in doc.blocks if isinstance(b, Paragraph)]
-    assert langs == [("La cellule e", None), ("La cellule e", None), ("The cell is ", "en-GB"),
-                     ("Le noyau con", None)]
+    assert langs == [
+        ("La cellule e", None),
+        ("La cellule e", None),
+        ("The cell is ", "en-GB"),
+        ("Le noyau con", None),
+    ]
 
 
 def _png_header(width: int, height: int) -> bytes:
     """A PNG whose header declares ``width`` x ``height`` with (almost) no pixel data: a pixel bomb."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+    )
 
 
 def test_pictures_beyond_the_pixel_limit_are_skipped_and_reported(tmp_path: Path, corpus_dir: Path) -> None:
@@ -264,17 +304,26 @@ def test_notes_equations_and_languages_give_an_epub_that_epubcheck_accepts(tmp_p
     _lang(document.add_paragraph(BODY), "fr-FR")
     _call(document.add_paragraph("Les plantes produisent de l'oxygène."), "footnote", 1)
     _notes_part(document, "footnote", {1: "Source : INSEE, 2023."})
-    _math_paragraph(document, f"{_r('x=')}<m:f><m:num>{_r('-b')}</m:num><m:den>{_r('2a')}</m:den></m:f>"
-                    f"<m:nary><m:naryPr><m:chr m:val=\"∑\"/></m:naryPr><m:sub>{_r('i=1')}</m:sub>"
-                    f"<m:sup>{_r('n')}</m:sup><m:e>{_r('i')}</m:e></m:nary>", display=True)
+    _math_paragraph(
+        document,
+        f"{_r('x=')}<m:f><m:num>{_r('-b')}</m:num><m:den>{_r('2a')}</m:den></m:f>"
+        f'<m:nary><m:naryPr><m:chr m:val="∑"/></m:naryPr><m:sub>{_r("i=1")}</m:sub>'
+        f"<m:sup>{_r('n')}</m:sup><m:e>{_r('i')}</m:e></m:nary>",
+        display=True,
+    )
     _lang(document.add_paragraph("The cell is the basic unit of life and it has a nucleus."), "en-GB")
     path = tmp_path / "chapitre.docx"
     document.save(path)
 
     root = Path(__file__).resolve().parents[2]
     settings = Settings(data_dir=tmp_path / "data", profiles_dir=root / "profiles", validate_epub=True)
-    result = run_job(path, load_profile("blind", settings.profiles_dir), tmp_path / "out", settings=settings,
-                     outputs=["epub", "report"])
+    result = run_job(
+        path,
+        load_profile("blind", settings.profiles_dir),
+        tmp_path / "out",
+        settings=settings,
+        outputs=["epub", "report"],
+    )
     assert result.status == "succeeded", result.errors
     check = result.report["validation"]["epubcheck"]
     assert check["ran"] is True and check["errors"] == 0 and check["fatals"] == 0

@@ -39,8 +39,13 @@ DOCUMENT_SUFFIXES = (".pdf", ".docx", ".pptx", ".md", ".html", ".htm", ".odt", "
 
 
 def _documents() -> list[Path]:
-    return [p for folder in (CORPUS, SAMPLES) if folder.is_dir() for p in sorted(folder.iterdir())
-            if p.suffix.lower() in DOCUMENT_SUFFIXES and p.name.lower() != "readme.md"]
+    return [
+        p
+        for folder in (CORPUS, SAMPLES)
+        if folder.is_dir()
+        for p in sorted(folder.iterdir())
+        if p.suffix.lower() in DOCUMENT_SUFFIXES and p.name.lower() != "readme.md"
+    ]
 
 
 def regenerating() -> bool:
@@ -62,8 +67,11 @@ def golden_json(doc: Document) -> str:
     """The Document JSON with resource bytes replaced by their sha256 and size, coordinates rounded."""
     data = doc.model_dump(mode="json", exclude_none=True)
     for key, resource in doc.resources.items():
-        data["resources"][key] = {"media_type": resource.media_type, "bytes": len(resource.data),
-                                  "sha256": hashlib.sha256(resource.data).hexdigest()}
+        data["resources"][key] = {
+            "media_type": resource.media_type,
+            "bytes": len(resource.data),
+            "sha256": hashlib.sha256(resource.data).hexdigest(),
+        }
     return json.dumps(_round(data), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
@@ -85,7 +93,9 @@ def golden_text(doc: Document) -> str:
         if block.type == "page":
             text = block.display
         elif block.type == "figure":
-            text = f"[{block.image}] {block.caption or ''} {('alt: ' + block.alt) if block.alt else ''}".rstrip()
+            text = (
+                f"[{block.image}] {block.caption or ''} {('alt: ' + block.alt) if block.alt else ''}".rstrip()
+            )
         elif block.type == "note":
             text = f"({block.label or ''}) {block.text}"
         elif isinstance(block, ListBlock | Table):
@@ -99,9 +109,15 @@ def golden_text(doc: Document) -> str:
             if block.caption:
                 lines.append(f"    caption: {block.caption}")
             for row in block.rows:
-                lines.append("    " + " | ".join(("*" if c.header else "") + c.text.replace("\n", " ")
-                                               + (f" <{c.row_span}x{c.col_span}>" if c.row_span > 1 or c.col_span > 1
-                                                  else "") for c in row))
+                lines.append(
+                    "    "
+                    + " | ".join(
+                        ("*" if c.header else "")
+                        + c.text.replace("\n", " ")
+                        + (f" <{c.row_span}x{c.col_span}>" if c.row_span > 1 or c.col_span > 1 else "")
+                        for c in row
+                    )
+                )
     for issue in doc.issues:
         lines.append(f"issue {issue.code} p{issue.source.page if issue.source else ''}: {issue.message}")
     return "\n".join(lines) + "\n"
@@ -114,8 +130,9 @@ def converted(path: Path) -> Document:
 
 
 def _params() -> list[Any]:
-    return [pytest.param(p, id=p.name, marks=[pytest.mark.slow] if p.name in SLOW else [])
-            for p in _documents()]
+    return [
+        pytest.param(p, id=p.name, marks=[pytest.mark.slow] if p.name in SLOW else []) for p in _documents()
+    ]
 
 
 @pytest.mark.parametrize("path", _params())
@@ -130,12 +147,21 @@ def test_document_matches_its_golden_files(path: Path) -> None:
         return
     for name, content in expected.items():
         golden = GOLDEN / name
-        assert golden.is_file(), f"no golden file {golden}: run INCLUSIO_REGEN_GOLDEN=1 (see tests/golden/README.md)"
+        assert golden.is_file(), (
+            f"no golden file {golden}: run INCLUSIO_REGEN_GOLDEN=1 (see tests/golden/README.md)"
+        )
         old = golden.read_text(encoding="utf-8")
         if old != content:
-            diff = "\n".join(list(difflib.unified_diff(old.splitlines(), content.splitlines(), "golden", "now",
-                                                       lineterm="", n=1))[:40])
-            pytest.fail(f"{path.name} differs from {name} (regenerate on purpose, see tests/golden/README.md):\n{diff}")
+            diff = "\n".join(
+                list(
+                    difflib.unified_diff(
+                        old.splitlines(), content.splitlines(), "golden", "now", lineterm="", n=1
+                    )
+                )[:40]
+            )
+            pytest.fail(
+                f"{path.name} differs from {name} (regenerate on purpose, see tests/golden/README.md):\n{diff}"
+            )
 
 
 def test_every_golden_file_belongs_to_a_document() -> None:
@@ -148,7 +174,9 @@ def test_every_golden_file_belongs_to_a_document() -> None:
 def test_regeneration_is_off_in_ci() -> None:
     """CI must compare, never rewrite, the golden files."""
     if os.environ.get("CI", "").lower() == "true":
-        assert not regenerating(), "INCLUSIO_REGEN_GOLDEN is set in CI: golden files would be rewritten, not checked"
+        assert not regenerating(), (
+            "INCLUSIO_REGEN_GOLDEN is set in CI: golden files would be rewritten, not checked"
+        )
     assert not (regenerating() and os.environ.get("CI", "").lower() == "true")
 
 

@@ -42,12 +42,16 @@ def _with_bomb(xml: str, root: str) -> str:
     return billion_laughs(root) + xml[:start] + "&lol9;" + xml[start:]
 
 
-@pytest.mark.parametrize(("name", "member", "root"), [
-    ("fixture-word.docx", "word/document.xml", "w:document"),
-    ("fixture-slides-notes.pptx", "ppt/slides/slide1.xml", "p:sld"),
-])
-def test_billion_laughs_in_office_xml_is_refused_unexpanded(tmp_path: Path, corpus_dir: Path, name: str,
-                                                            member: str, root: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "member", "root"),
+    [
+        ("fixture-word.docx", "word/document.xml", "w:document"),
+        ("fixture-slides-notes.pptx", "ppt/slides/slide1.xml", "p:sld"),
+    ],
+)
+def test_billion_laughs_in_office_xml_is_refused_unexpanded(
+    tmp_path: Path, corpus_dir: Path, name: str, member: str, root: str
+) -> None:
     path = _rewrite(corpus_dir / name, tmp_path / name, member, lambda xml: _with_bomb(xml, root))
     with pytest.raises(InputUnsafe) as err:
         convert(path, ctx(path))
@@ -57,9 +61,13 @@ def test_billion_laughs_in_office_xml_is_refused_unexpanded(tmp_path: Path, corp
 
 def test_small_entity_in_a_relationship_part_is_refused_too(tmp_path: Path, corpus_dir: Path) -> None:
     """Even a harmless-looking DTD: python-docx would silently drop the entity's text."""
+
     def edit(xml: str) -> str:
         return xml.replace("?>", '?><!DOCTYPE Relationships [<!ENTITY x "x">]>', 1)
-    path = _rewrite(corpus_dir / "fixture-word.docx", tmp_path / "rels.docx", "word/_rels/document.xml.rels", edit)
+
+    path = _rewrite(
+        corpus_dir / "fixture-word.docx", tmp_path / "rels.docx", "word/_rels/document.xml.rels", edit
+    )
     with pytest.raises(InputUnsafe):
         convert(path, ctx(path))
 
@@ -71,7 +79,9 @@ def test_utf16_encoded_dtd_is_found(tmp_path: Path, corpus_dir: Path) -> None:
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename == "word/document.xml":
-                xml = _with_bomb(data.decode("utf-8"), "w:document").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+                xml = _with_bomb(data.decode("utf-8"), "w:document").replace(
+                    'encoding="UTF-8"', 'encoding="UTF-16"'
+                )
                 data = xml.encode("utf-16")
             zout.writestr(info, data)
     with pytest.raises(InputUnsafe):
@@ -79,20 +89,32 @@ def test_utf16_encoded_dtd_is_found(tmp_path: Path, corpus_dir: Path) -> None:
 
 
 def test_malformed_xml_is_input_corrupt(tmp_path: Path, corpus_dir: Path) -> None:
-    path = _rewrite(corpus_dir / "fixture-slides-notes.pptx", tmp_path / "broken.pptx", "ppt/presentation.xml",
-                    lambda xml: xml[: len(xml) // 2])
+    path = _rewrite(
+        corpus_dir / "fixture-slides-notes.pptx",
+        tmp_path / "broken.pptx",
+        "ppt/presentation.xml",
+        lambda xml: xml[: len(xml) // 2],
+    )
     with pytest.raises(InputCorrupt):
         convert(path, ctx(path))
-    path = _rewrite(corpus_dir / "fixture-word.docx", tmp_path / "broken.docx", "word/document.xml",
-                    lambda xml: xml.replace("<w:body>", "<w:body><w:p><w:r>", 1))
+    path = _rewrite(
+        corpus_dir / "fixture-word.docx",
+        tmp_path / "broken.docx",
+        "word/document.xml",
+        lambda xml: xml.replace("<w:body>", "<w:body><w:p><w:r>", 1),
+    )
     with pytest.raises(InputCorrupt):
         convert(path, ctx(path))
 
 
 def test_one_malformed_slide_fails_the_whole_deck_as_corrupt(tmp_path: Path, corpus_dir: Path) -> None:
     """python-pptx parses every part when it opens the file: one bad slide cannot be skipped (known limit)."""
-    path = _rewrite(corpus_dir / "fixture-slides-notes.pptx", tmp_path / "slide.pptx", "ppt/slides/slide2.xml",
-                    lambda xml: xml[: len(xml) // 2])
+    path = _rewrite(
+        corpus_dir / "fixture-slides-notes.pptx",
+        tmp_path / "slide.pptx",
+        "ppt/slides/slide2.xml",
+        lambda xml: xml[: len(xml) // 2],
+    )
     with pytest.raises(InputCorrupt) as err:
         convert(path, ctx(path))
     assert "XMLSyntaxError" in err.value.details["reason"]
@@ -103,7 +125,7 @@ def test_corrupt_member_data_is_input_corrupt(tmp_path: Path, corpus_dir: Path) 
     with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
         info = archive.getinfo("word/document.xml")
     offset = info.header_offset + 30 + len(info.filename) + len(info.extra) + 10
-    data[offset:offset + 20] = bytes(20)  # damage the deflated stream, not the directory
+    data[offset : offset + 20] = bytes(20)  # damage the deflated stream, not the directory
     path = tmp_path / "crc.docx"
     path.write_bytes(bytes(data))
     with pytest.raises(InputCorrupt):
@@ -114,8 +136,10 @@ def _zip_bomb(path: Path, base: Path, member: str) -> Path:
     import shutil
 
     shutil.copy(base, path)
-    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive, \
-            archive.open(member, "w", force_zip64=True) as handle:
+    with (
+        zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open(member, "w", force_zip64=True) as handle,
+    ):
         chunk = bytes(1024 * 1024)
         for _ in range(300):  # 300 MB of zeros, ~300 KB compressed: ratio ~1000
             handle.write(chunk)
@@ -123,13 +147,17 @@ def _zip_bomb(path: Path, base: Path, member: str) -> Path:
 
 
 def test_pptx_zip_bomb_is_refused_before_parsing(tmp_path: Path, corpus_dir: Path) -> None:
-    path = _zip_bomb(tmp_path / "bomb.pptx", corpus_dir / "fixture-slides-notes.pptx", "ppt/slides/slide9.xml")
+    path = _zip_bomb(
+        tmp_path / "bomb.pptx", corpus_dir / "fixture-slides-notes.pptx", "ppt/slides/slide9.xml"
+    )
     with pytest.raises(InputTooLarge) as err:
         convert(path, ctx(path))
     assert err.value.details["member"] == "ppt/slides/slide9.xml"
 
 
-def test_declared_total_size_is_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, corpus_dir: Path) -> None:
+def test_declared_total_size_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, corpus_dir: Path
+) -> None:
     from inclusio.converters import ooxml
 
     monkeypatch.setattr(ooxml, "MAX_UNCOMPRESSED_BYTES", 100_000)  # the fixture expands to ~130 kB
@@ -144,7 +172,9 @@ def _png_header(width: int, height: int) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+    )
 
 
 def test_pptx_picture_beyond_the_pixel_limit_is_skipped_and_reported(tmp_path: Path) -> None:
@@ -175,8 +205,10 @@ def test_renamed_xlsx_is_unsupported(tmp_path: Path) -> None:
     path = tmp_path / "notes.docx"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
-                         'content-types"/>')
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        )
         archive.writestr("xl/workbook.xml", "<workbook/>")
         archive.writestr("xl/worksheets/sheet1.xml", "<worksheet/>")
     path.write_bytes(buffer.getvalue())
@@ -187,8 +219,11 @@ def test_renamed_xlsx_is_unsupported(tmp_path: Path) -> None:
 
 def test_html_with_a_billion_laughs_dtd_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "lol.html"
-    path.write_text(billion_laughs("html").replace('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', "")
-                    + "<html><body><p>&lol9;</p></body></html>", encoding="utf-8")
+    path.write_text(
+        billion_laughs("html").replace('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n', "")
+        + "<html><body><p>&lol9;</p></body></html>",
+        encoding="utf-8",
+    )
     with pytest.raises(InputUnsafe):
         convert(path, ctx(path))
 
@@ -215,7 +250,9 @@ def test_html_picture_beyond_the_pixel_limit_is_left_out(tmp_path: Path) -> None
 
     data = base64.b64encode(_png_header(20_000, 20_000)).decode()
     path = tmp_path / "page.html"
-    path.write_text(f'<html><body><p>Texte.</p><img alt="Carte" src="data:image/png;base64,{data}"></body></html>')
+    path.write_text(
+        f'<html><body><p>Texte.</p><img alt="Carte" src="data:image/png;base64,{data}"></body></html>'
+    )
     doc = convert(path, ctx(path))
     figure = next(b for b in doc.blocks if isinstance(b, Figure))
     assert figure.image is None and figure.alt == "Carte"
@@ -227,10 +264,10 @@ def test_unknown_zip_compression_method_is_input_corrupt(tmp_path: Path, corpus_
     data = bytearray((corpus_dir / "fixture-slides-notes.pptx").read_bytes())
     name = b"ppt/slides/slide1.xml"
     entry = data.find(b"PK\x01\x02")  # central directory entries: name at offset 46
-    while data[entry + 46:entry + 46 + len(name)] != name:
+    while data[entry + 46 : entry + 46 + len(name)] != name:
         entry = data.find(b"PK\x01\x02", entry + 4)
         assert entry > 0, "slide1.xml not found in the central directory"
-    data[entry + 10:entry + 12] = struct.pack("<H", 99)  # its compression method
+    data[entry + 10 : entry + 12] = struct.pack("<H", 99)  # its compression method
     path = tmp_path / "method.pptx"
     path.write_bytes(bytes(data))
     with pytest.raises(InputCorrupt) as err:

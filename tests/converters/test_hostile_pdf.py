@@ -32,9 +32,13 @@ def _text(doc) -> str:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize("make", [hostile_pdf.kids_back_to_ancestor_first, hostile_pdf.kids_loop_with_huge_count,
-                                  hostile_pdf.parent_loop])
-def test_a_page_tree_with_no_readable_page_is_input_corrupt(tmp_path: Path, make: Callable[[], bytes]) -> None:
+@pytest.mark.parametrize(
+    "make",
+    [hostile_pdf.kids_back_to_ancestor_first, hostile_pdf.kids_loop_with_huge_count, hostile_pdf.parent_loop],
+)
+def test_a_page_tree_with_no_readable_page_is_input_corrupt(
+    tmp_path: Path, make: Callable[[], bytes]
+) -> None:
     path = _write(tmp_path, make)
     with pytest.raises(InputCorrupt) as err:
         convert(path, ConvertContext(filename=path.name))
@@ -79,18 +83,41 @@ def test_only_mupdf_document_errors_count_as_corrupt() -> None:
 def test_cli_exits_3_with_input_corrupt_on_a_looping_page_tree(tmp_path: Path) -> None:
     path = _write(tmp_path, hostile_pdf.kids_loop_with_huge_count)
     env = {**os.environ, "INCLUSIO_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "160"}
-    run = subprocess.run([sys.executable, "-m", "inclusio.cli", "convert", str(path), "--profile", "blind",
-                          "--out", str(tmp_path / "out"), "--to", "json,report"],
-                         capture_output=True, text=True, env=env, timeout=110, check=False, cwd=ROOT)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "inclusio.cli",
+            "convert",
+            str(path),
+            "--profile",
+            "blind",
+            "--out",
+            str(tmp_path / "out"),
+            "--to",
+            "json,report",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=110,
+        check=False,
+        cwd=ROOT,
+    )
     assert run.returncode == 3, run.stderr
     assert "input.corrupt" in run.stderr and "internal.error" not in run.stderr + run.stdout
 
 
 def test_every_hostile_pdf_gives_a_document_or_a_coded_input_error(tmp_path: Path) -> None:
     """The whole set at once: nothing escapes as another exception."""
-    makers = [hostile_pdf.kids_back_to_ancestor, hostile_pdf.kids_back_to_ancestor_first,
-              hostile_pdf.kids_loop_with_huge_count, hostile_pdf.parent_loop, hostile_pdf.outline_child_loop,
-              hostile_pdf.outline_prev_next_loop]
+    makers = [
+        hostile_pdf.kids_back_to_ancestor,
+        hostile_pdf.kids_back_to_ancestor_first,
+        hostile_pdf.kids_loop_with_huge_count,
+        hostile_pdf.parent_loop,
+        hostile_pdf.outline_child_loop,
+        hostile_pdf.outline_prev_next_loop,
+    ]
     outcomes = {}
     for make in makers:
         path = _write(tmp_path, make)
@@ -98,6 +125,11 @@ def test_every_hostile_pdf_gives_a_document_or_a_coded_input_error(tmp_path: Pat
             outcomes[make.__name__] = bool(convert(path, ConvertContext(filename=path.name)).blocks)
         except InclusioError as exc:
             outcomes[make.__name__] = exc.code
-    assert outcomes == {"kids_back_to_ancestor": True, "kids_back_to_ancestor_first": "input.corrupt",
-                        "kids_loop_with_huge_count": "input.corrupt", "parent_loop": "input.corrupt",
-                        "outline_child_loop": True, "outline_prev_next_loop": True}
+    assert outcomes == {
+        "kids_back_to_ancestor": True,
+        "kids_back_to_ancestor_first": "input.corrupt",
+        "kids_loop_with_huge_count": "input.corrupt",
+        "parent_loop": "input.corrupt",
+        "outline_child_loop": True,
+        "outline_prev_next_loop": True,
+    }

@@ -72,7 +72,11 @@ def test_metadata_and_headings(page: Document) -> None:
     assert page.lang == "fr"
     assert page.authors == ["Équipe pédagogique"]
     assert page.source.media_type == "text/html"
-    assert [(h.level, h.text) for h in page.headings()] == [(1, "La cellule"), (2, "Les organites"), (3, "Sous-partie")]
+    assert [(h.level, h.text) for h in page.headings()] == [
+        (1, "La cellule"),
+        (2, "Les organites"),
+        (3, "Sous-partie"),
+    ]
     assert "Accueil" not in "\n".join(b.plain_text() for b in page.blocks)  # navigation menu left out
     assert "alert" not in page.to_json()
 
@@ -92,7 +96,9 @@ def test_table_keeps_header_cells_and_spans(page: Document) -> None:
     assert table.caption == "Tailles des cellules"
     first, second, body = table.rows
     assert [(c.text, c.header, c.row_span, c.col_span) for c in first] == [
-        ("Cellule", True, 2, 1), ("Taille", True, 1, 2)]
+        ("Cellule", True, 2, 1),
+        ("Taille", True, 1, 2),
+    ]
     assert [c.text for c in second] == ["min", "max"]
     assert [(c.text, c.header) for c in body] == [("Bactérie", True), ("1 µm", False), ("10 µm", False)]
 
@@ -122,12 +128,14 @@ def test_quote_code_formula_language_and_loose_text(page: Document) -> None:
     assert formula.mathml.startswith('<math xmlns="http://www.w3.org/1998/Math/MathML"')
     texts = [b.plain_text() for b in page.blocks]
     start = texts.index("Texte libre dans un div, sans paragraphe.")
-    assert texts[start + 1:start + 3] == ["Sous-partie", "Après."]
+    assert texts[start + 1 : start + 3] == ["Sous-partie", "Après."]
 
 
 def test_detected_by_content_whatever_the_name(tmp_path: Path) -> None:
     path = tmp_path / "page.txt"
-    path.write_bytes(b"\xef\xbb\xbf  <!-- export -->\n<HTML><body><h1>Titre</h1><p>Un paragraphe.</p></body></HTML>")
+    path.write_bytes(
+        b"\xef\xbb\xbf  <!-- export -->\n<HTML><body><h1>Titre</h1><p>Un paragraphe.</p></body></HTML>"
+    )
     assert detect(path).name == "html"
     doc = convert(path, ConvertContext(filename="page.txt"))
     assert [h.text for h in doc.headings()] == ["Titre"]
@@ -142,8 +150,13 @@ def test_windows_1252_page_without_charset_is_decoded(tmp_path: Path) -> None:
 
 def _nested(tmp_path: Path, depth: int) -> Document:
     path = tmp_path / f"profond-{depth}.html"
-    path.write_text("<html><body><p>Début.</p>" + "<div>" * depth + "<p>Au fond.</p>" + "</div>" * depth
-                    + "<p>Fin.</p></body></html>")
+    path.write_text(
+        "<html><body><p>Début.</p>"
+        + "<div>" * depth
+        + "<p>Au fond.</p>"
+        + "</div>" * depth
+        + "<p>Fin.</p></body></html>"
+    )
     return HtmlConverter().convert(path, ConvertContext(filename=path.name))
 
 
@@ -170,8 +183,13 @@ def test_html_page_gives_an_epub_that_epubcheck_accepts(tmp_path: Path, png: byt
     path.write_text(PAGE.format(png=base64.b64encode(png).decode()), encoding="utf-8")
     root = Path(__file__).resolve().parents[2]
     settings = Settings(data_dir=tmp_path / "data", profiles_dir=root / "profiles", validate_epub=True)
-    result = run_job(path, load_profile("low-vision", settings.profiles_dir), tmp_path / "out", settings=settings,
-                     outputs=["epub", "report"])
+    result = run_job(
+        path,
+        load_profile("low-vision", settings.profiles_dir),
+        tmp_path / "out",
+        settings=settings,
+        outputs=["epub", "report"],
+    )
     assert result.status == "succeeded", result.errors
     check = result.report["validation"]["epubcheck"]
     assert check["ran"] is True and check["errors"] == 0 and check["fatals"] == 0

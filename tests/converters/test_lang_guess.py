@@ -4,11 +4,16 @@ from inclusio.converters.lang import guess_language, resolve_language
 
 
 def test_french_sentence_is_french() -> None:
-    assert guess_language("Les cellules de l'organisme sont constituées d'une membrane et d'un noyau.") == "fr"
+    assert (
+        guess_language("Les cellules de l'organisme sont constituées d'une membrane et d'un noyau.") == "fr"
+    )
 
 
 def test_english_sentence_is_english() -> None:
-    assert guess_language("The cells of the body are made of a membrane and a nucleus, which is at the centre.") == "en"
+    assert (
+        guess_language("The cells of the body are made of a membrane and a nucleus, which is at the centre.")
+        == "en"
+    )
 
 
 def test_no_words_gives_the_default() -> None:

@@ -51,7 +51,10 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Document:
 
 def test_headings_and_title(course: Document) -> None:
     assert [(h.level, h.text) for h in course.headings()] == [
-        (1, "La photosynthèse"), (2, "Les étapes"), (3, "En anglais")]
+        (1, "La photosynthèse"),
+        (2, "Les étapes"),
+        (3, "En anglais"),
+    ]
     assert course.title == "La photosynthèse"
     assert course.lang == "fr"
     assert course.source.media_type == "text/markdown"
@@ -60,8 +63,11 @@ def test_headings_and_title(course: Document) -> None:
 def test_nested_ordered_list(course: Document) -> None:
     lst = next(b for b in course.blocks if isinstance(b, ListBlock))
     assert lst.ordered
-    assert [i.text for i in lst.items] == ["La lumière est captée par la chlorophylle.", "L'eau est coupée en deux :",
-                                           "Le sucre est fabriqué."]
+    assert [i.text for i in lst.items] == [
+        "La lumière est captée par la chlorophylle.",
+        "L'eau est coupée en deux :",
+        "Le sucre est fabriqué.",
+    ]
     nested = lst.items[1].children
     assert nested is not None and not nested.ordered
     assert [i.text for i in nested.items] == ["l'oxygène est rejeté ;", "l'hydrogène est gardé."]
@@ -70,15 +76,19 @@ def test_nested_ordered_list(course: Document) -> None:
 def test_table_image_quote_code_and_language(course: Document) -> None:
     table = next(b for b in course.blocks if isinstance(b, Table))
     assert [[(c.text, c.header) for c in row] for row in table.rows] == [
-        [("Facteur", True), ("Effet", True)], [("Lumière", False), ("augmente", False)],
-        [("Froid", False), ("diminue", False)]]
+        [("Facteur", True), ("Effet", True)],
+        [("Lumière", False), ("augmente", False)],
+        [("Froid", False), ("diminue", False)],
+    ]
     figure = next(b for b in course.blocks if isinstance(b, Figure))
     assert figure.alt == "Schéma d'une feuille" and figure.image is None
     assert [i.code for i in course.issues] == ["image.not_embedded"]
     roles = {b.role: b.text for b in course.blocks if isinstance(b, Paragraph) and b.role != "body"}
     assert roles == {"quote": "La vie sur Terre dépend de la photosynthèse.", "code": 'print("chlorophylle")'}
     english = [b for b in course.blocks if b.lang]
-    assert [(b.lang, b.plain_text()) for b in english] == [("en", "Photosynthesis turns light into chemical energy.")]
+    assert [(b.lang, b.plain_text()) for b in english] == [
+        ("en", "Photosynthesis turns light into chemical energy.")
+    ]
 
 
 def test_markdown_without_extension_is_recognised_by_its_structure(tmp_path: Path) -> None:

@@ -24,15 +24,26 @@ MAX_CER = 0.02
 # Errors of scan-fr.oracle.pdf's text layer, read off the 150 dpi render of scan-fr.pdf (the classic
 # French pangram, set in Lato): the oracle lost most accents and read "l'" as "|'".
 SCAN_FR_ORACLE_FIXES = [
-    ("son ile", "son île"), ("a coté", "à côté"), ("l'alcove", "l'alcôve"), ("ovoide", "ovoïde"),
-    ("ot les bUches", "où les bûches"), ("|'atre", "l'âtre"), ("penser a la", "penser à la"),
-    ("cenogéneése", "cænogénèse"), ("|'étre", "l'être"), ("ambigué", "ambiguë"), ("a Moy", "à Moÿ"),
-    ("capharnatim", "capharnaüm"), ("¢a et la", "çà et là"), ("oeuvre", "œuvre"),
+    ("son ile", "son île"),
+    ("a coté", "à côté"),
+    ("l'alcove", "l'alcôve"),
+    ("ovoide", "ovoïde"),
+    ("ot les bUches", "où les bûches"),
+    ("|'atre", "l'âtre"),
+    ("penser a la", "penser à la"),
+    ("cenogéneése", "cænogénèse"),
+    ("|'étre", "l'être"),
+    ("ambigué", "ambiguë"),
+    ("a Moy", "à Moÿ"),
+    ("capharnatim", "capharnaüm"),
+    ("¢a et la", "çà et là"),
+    ("oeuvre", "œuvre"),
 ]
 
 # Errors of scan-2col-en.oracle.pdf's text layer, checked on the 130 dpi render of scan-2col-en.pdf.
 SCAN_2COL_ORACLE_FIXES = [
-    ("Recording 3 Sequence", "Recording a Sequence"), ("recording~while", "recording-while"),
+    ("Recording 3 Sequence", "Recording a Sequence"),
+    ("recording~while", "recording-while"),
     ("the first'track", "the first track"),
 ]
 

@@ -29,7 +29,10 @@ def paper(corpus_dir: Path) -> Document:
 
 
 def test_join_lines_removes_line_end_hyphens_only_inside_words() -> None:
-    assert join_lines(["Ut purus elit, vesti-", "bulum ut, placerat"]) == "Ut purus elit, vestibulum ut, placerat"
+    assert (
+        join_lines(["Ut purus elit, vesti-", "bulum ut, placerat"])
+        == "Ut purus elit, vestibulum ut, placerat"
+    )
     assert join_lines(["le rendez-vous de l'après-", "Midi"]) == "le rendez-vous de l'après- Midi"
     assert join_lines(["a line", "", "another"]) == "a line another"
 
@@ -64,8 +67,10 @@ def test_paper_figures_have_image_resources(paper: Document) -> None:
     for figure in figures:
         resource = paper.resources[figure.image]
         assert resource.media_type in ("image/png", "image/jpeg")
-        assert resource.data[:4] in (b"\x89PNG", b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xe1", b"\xff\xd8\xff\xdb") \
+        assert (
+            resource.data[:4] in (b"\x89PNG", b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xe1", b"\xff\xd8\xff\xdb")
             or resource.data[:2] == b"\xff\xd8"
+        )
 
 
 def test_french_article_headings_from_bookmarks_and_dehyphenation(corpus_dir: Path) -> None:
@@ -127,8 +132,13 @@ def test_a_conversion_process_loads_neither_the_layout_model_nor_pymupdf4llm(sam
         "import pymupdf4llm\n"  # still importable afterwards, for whoever wants it
         "print(pymupdf4llm.__name__)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(samples_dir / "cours-photosynthese-fr.pdf")],
-                         capture_output=True, text=True, check=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(samples_dir / "cours-photosynthese-fr.pdf")],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
     assert out.stdout.splitlines() == ["3 []", "pymupdf4llm"]
 
 
@@ -145,7 +155,10 @@ def test_a_page_that_is_a_scan_in_a_text_pdf_is_ocred_and_reported(tmp_path: Pat
     import pymupdf
 
     out = tmp_path / "mixed.pdf"
-    with pymupdf.open(corpus_dir / "math-fr-2col.pdf") as doc, pymupdf.open(corpus_dir / "scan-fr.pdf") as scan:
+    with (
+        pymupdf.open(corpus_dir / "math-fr-2col.pdf") as doc,
+        pymupdf.open(corpus_dir / "scan-fr.pdf") as scan,
+    ):
         doc.insert_pdf(scan)
         doc.save(out)
     result = _convert(out)
@@ -169,7 +182,9 @@ def test_manual_265_pages(corpus_dir: Path) -> None:
     with pymupdf.open(path) as pdf:
         toc = [(level, title) for level, title, _ in pdf.get_toc()]
     headings = [(h.level, h.text) for h in doc.headings()]
-    matched = sum(1 for level, title in toc if any(lv == level and text.endswith(title) for lv, text in headings))
+    matched = sum(
+        1 for level, title in toc if any(lv == level and text.endswith(title) for lv, text in headings)
+    )
     assert matched >= 0.8 * len(toc)
     # No block is only a page number, and the running header is gone.
     for block in doc.blocks:

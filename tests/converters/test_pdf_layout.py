@@ -32,16 +32,16 @@ def test_first_sentences_of_each_column_come_in_order(paper: Document) -> None:
     # Read off the rendered pages: page 1 is a main column with a narrow side column (subject areas,
     # dates) on its left; pages 2-5 have two columns.
     starts = [
-        "Scalable quantum computation constitutes",           # p1, main column (drop cap "S" put back)
-        "In this paper, we propose a scheme",                 # p1, main column, last paragraph
-        "SUBJECT AREAS",                                      # p1, side column, after the main one
-        "A generic quadrupole Paul trap",                     # p2, left column
-        "It contains both a DC and an AC part",               # p2, left column
-        "Normal modes in the transverse direction",           # p2, right column
-        "The time-averaged coefficients",                     # p2, right column
-        "design. We now estimate various other sources",      # p4, left column (below the wide figure)
-        "Discussion It is worthwhile to point out",           # p4, left column
-        "In summary, we have demonstrated",                   # p4, right column
+        "Scalable quantum computation constitutes",  # p1, main column (drop cap "S" put back)
+        "In this paper, we propose a scheme",  # p1, main column, last paragraph
+        "SUBJECT AREAS",  # p1, side column, after the main one
+        "A generic quadrupole Paul trap",  # p2, left column
+        "It contains both a DC and an AC part",  # p2, left column
+        "Normal modes in the transverse direction",  # p2, right column
+        "The time-averaged coefficients",  # p2, right column
+        "design. We now estimate various other sources",  # p4, left column (below the wide figure)
+        "Discussion It is worthwhile to point out",  # p4, left column
+        "In summary, we have demonstrated",  # p4, right column
     ]
     positions = [_position(paper, start) for start in starts]
     assert positions == sorted(positions)
@@ -73,7 +73,9 @@ def test_two_column_pages_never_go_back_to_the_left_column(paper: Document, page
 def test_side_column_is_read_after_the_main_column_not_mixed_into_it(paper: Document) -> None:
     page1 = [b for b in paper.blocks if b.source and b.source.page == 1 and isinstance(b, Paragraph)]
     texts = [b.text for b in page1]
-    side = [i for i, t in enumerate(texts) if t.startswith(("SUBJECT AREAS", "Received", "Accepted", "Published"))]
+    side = [
+        i for i, t in enumerate(texts) if t.startswith(("SUBJECT AREAS", "Received", "Accepted", "Published"))
+    ]
     main = [i for i, t in enumerate(texts) if t.startswith(("We propose a scheme", "Generic ion traps"))]
     assert side and main and max(main) < min(side)
 
@@ -81,20 +83,26 @@ def test_side_column_is_read_after_the_main_column_not_mixed_into_it(paper: Docu
 def test_scan_oracle_two_columns_then_the_full_width_list(corpus_dir: Path) -> None:
     path = corpus_dir / "scan-2col-en.oracle.pdf"
     doc = convert(path, ConvertContext(filename=path.name))
-    order = [_position(doc, s) for s in (
-        "The LinnSequencer is a state",       # full width, top
-        "Recording",                          # left column
-        "To erase a wrong note",              # left column, bottom
-        "The INSERT/COPY function",           # right column
-        "Composition Without Compromise",     # right column
-        "Additional Features",                # under both columns, the heading of the list below
-        "Simple, easy to learn operation",    # full width list at the bottom (bullets read as "0")
-    )]
+    order = [
+        _position(doc, s)
+        for s in (
+            "The LinnSequencer is a state",  # full width, top
+            "Recording",  # left column
+            "To erase a wrong note",  # left column, bottom
+            "The INSERT/COPY function",  # right column
+            "Composition Without Compromise",  # right column
+            "Additional Features",  # under both columns, the heading of the list below
+            "Simple, easy to learn operation",  # full width list at the bottom (bullets read as "0")
+        )
+    ]
     assert order == sorted(order)
     # The heading comes right before its list, and the paragraph cut by the column break is one paragraph.
     assert order[-1] == order[-2] + 1
-    assert any(b.plain_text().startswith("To erase a wrong note") and "simply use LOCATE, FAST FORWARD" in
-               b.plain_text() for b in doc.blocks)
+    assert any(
+        b.plain_text().startswith("To erase a wrong note")
+        and "simply use LOCATE, FAST FORWARD" in b.plain_text()
+        for b in doc.blocks
+    )
     # The page scan under the OCR layer is the page itself, not a figure.
     assert not [b for b in doc.blocks if b.type == "figure"]
 
@@ -142,19 +150,32 @@ def test_a_title_above_a_table_is_read_before_it(corpus_dir: Path) -> None:
     # height once made the title count as "on the same line" as its top edge, and the table came first.
     path = corpus_dir / "table-census-en.pdf"
     doc = convert(path, ConvertContext(filename=path.name))
-    kinds = [(b.type, b.plain_text()[:20] if b.type == "heading" else "") for b in doc.blocks
-             if b.type in ("heading", "table")]
-    assert kinds[:4] == [("heading", "Table 324. Arrests b"), ("table", ""), ("heading", "Table 325. Arrests b"),
-                         ("table", "")]
+    kinds = [
+        (b.type, b.plain_text()[:20] if b.type == "heading" else "")
+        for b in doc.blocks
+        if b.type in ("heading", "table")
+    ]
+    assert kinds[:4] == [
+        ("heading", "Table 324. Arrests b"),
+        ("table", ""),
+        ("heading", "Table 325. Arrests b"),
+        ("table", ""),
+    ]
 
 
 def test_text_above_a_table_stays_above_it_and_a_caption_below_goes_to_its_own_table(
-        tmp_path: Path, corpus_dir: Path) -> None:
+    tmp_path: Path, corpus_dir: Path
+) -> None:
     # Manual pages 4 (form labels above two tables), 54 (two tables, each captioned below) and 137 (a tip
     # box above a table). Read off the rendered pages.
-    doc = convert(_manual_pages(tmp_path, corpus_dir, [4, 54, 137]), ConvertContext(filename="manual-pages.pdf"))
-    order = [(b.type, b.source.page, b.plain_text()[:24] if b.type != "table" else (b.caption or "")[:11])
-             for b in doc.blocks if b.type in ("heading", "paragraph", "table")]
+    doc = convert(
+        _manual_pages(tmp_path, corpus_dir, [4, 54, 137]), ConvertContext(filename="manual-pages.pdf")
+    )
+    order = [
+        (b.type, b.source.page, b.plain_text()[:24] if b.type != "table" else (b.caption or "")[:11])
+        for b in doc.blocks
+        if b.type in ("heading", "paragraph", "table")
+    ]
     page4 = [(entry[0] == "table", entry[2]) for entry in order if entry[1] == 1]
     assert page4 == [(False, "INDEXATION DU DOCUMENT"), (True, ""), (False, "SUIVI DU DOCUMENT"), (True, "")]
     tables54 = [entry[2] for entry in order if entry[1] == 2 and entry[0] == "table"]
@@ -167,13 +188,17 @@ def test_a_photo_beside_a_paragraph_comes_before_it(corpus_dir: Path) -> None:
     # math-fr-2col.pdf, page 4: the author's photo, with his biography to its right.
     path = corpus_dir / "math-fr-2col.pdf"
     doc = convert(path, ConvertContext(filename=path.name))
-    last = [(b.type, b.plain_text()[:20] if b.type != "figure" else "") for b in doc.blocks
-            if b.source and b.source.page == 4][-2:]
+    last = [
+        (b.type, b.plain_text()[:20] if b.type != "figure" else "")
+        for b in doc.blocks
+        if b.source and b.source.page == 4
+    ][-2:]
     assert last == [("figure", ""), ("paragraph", "Georges Felepin est ")]
 
 
 def test_section_numbers_set_apart_in_a_table_of_contents_stay_with_their_titles(
-        tmp_path: Path, corpus_dir: Path) -> None:
+    tmp_path: Path, corpus_dir: Path
+) -> None:
     # Manual page 12 (contents): "9.3.1" sits left of "Le démon de journal . . . 168" on the same baseline,
     # far enough to look like a narrow column; the numbers were read after all the titles.
     doc = convert(_manual_pages(tmp_path, corpus_dir, [12]), ConvertContext(filename="manual-pages.pdf"))

@@ -14,8 +14,10 @@ from inclusio.converters.registry import convert
 from inclusio.errors import InputTooLarge
 from inclusio.model import Document, Formula, ListBlock, Note, PageMarker, Paragraph, Table
 
-BODY = ("La photosynthèse est le processus par lequel les plantes vertes transforment l'énergie de la lumière "
-        "en énergie chimique, grâce à la chlorophylle contenue dans les chloroplastes des cellules.")
+BODY = (
+    "La photosynthèse est le processus par lequel les plantes vertes transforment l'énergie de la lumière "
+    "en énergie chimique, grâce à la chlorophylle contenue dans les chloroplastes des cellules."
+)
 
 
 def _pdf(tmp_path: Path, name: str, pages: list[list[tuple[str, float, float, float]]]) -> Path:
@@ -27,7 +29,9 @@ def _pdf(tmp_path: Path, name: str, pages: list[list[tuple[str, float, float, fl
         page = doc.new_page()
         for text, x, y, size in lines:
             bold = text.startswith("B:")
-            page.insert_text((x, y), text[2:] if bold else text, fontsize=size, fontname="hebo" if bold else "helv")
+            page.insert_text(
+                (x, y), text[2:] if bold else text, fontsize=size, fontname="hebo" if bold else "helv"
+            )
     path = tmp_path / name
     doc.save(path)
     return path
@@ -37,7 +41,9 @@ def _convert(path: Path, **kwargs: object) -> object:
     return convert(path, ConvertContext(filename=path.name, **kwargs))
 
 
-def _wrapped(text: str, x: float, y: float, size: float = 10, width: int = 90) -> list[tuple[str, float, float, float]]:
+def _wrapped(
+    text: str, x: float, y: float, size: float = 10, width: int = 90
+) -> list[tuple[str, float, float, float]]:
     import textwrap
 
     return [(line, x, y + i * size * 1.3, size) for i, line in enumerate(textwrap.wrap(text, width))]
@@ -57,7 +63,11 @@ def test_headings_of_the_same_size_get_their_levels_from_numbering(tmp_path: Pat
     lines += [("B:2 Conclusion", 72, 440, 14)] + _wrapped(BODY, 72, 470)
     doc = _convert(_pdf(tmp_path, "cours.pdf", [lines]))
     assert [(h.level, h.text) for h in doc.headings()] == [
-        (1, "1 Introduction"), (2, "1.1 Le rôle de la lumière"), (3, "1.1.1 Le spectre visible"), (1, "2 Conclusion")]
+        (1, "1 Introduction"),
+        (2, "1.1 Le rôle de la lumière"),
+        (3, "1.1.1 Le spectre visible"),
+        (1, "2 Conclusion"),
+    ]
 
 
 def test_footnote_is_a_note_placed_after_the_paragraph_that_calls_it(tmp_path: Path) -> None:
@@ -65,8 +75,11 @@ def test_footnote_is_a_note_placed_after_the_paragraph_that_calls_it(tmp_path: P
 
     doc = pymupdf.open()
     page = doc.new_page()
-    page.insert_htmlbox(pymupdf.Rect(72, 72, 520, 200), '<p style="font-size:11pt">La cellule végétale contient des '
-                        "chloroplastes<sup>1</sup> qui captent la lumière du soleil pour nourrir la plante.</p>")
+    page.insert_htmlbox(
+        pymupdf.Rect(72, 72, 520, 200),
+        '<p style="font-size:11pt">La cellule végétale contient des '
+        "chloroplastes<sup>1</sup> qui captent la lumière du soleil pour nourrir la plante.</p>",
+    )
     page.insert_htmlbox(pymupdf.Rect(72, 220, 520, 400), f'<p style="font-size:11pt">{BODY}</p>')
     page.insert_text((72, 740), "1 Organites verts de la cellule, visibles au microscope.", fontsize=8)
     path = tmp_path / "note.pdf"
@@ -94,10 +107,16 @@ def test_paragraph_continued_on_the_next_page_is_joined_after_the_page_marker(tm
 
 
 def test_join_continued_leaves_finished_sentences_and_short_titles_alone() -> None:
-    blocks = [Paragraph(id="b1", text="A finished sentence that is long enough to be a real paragraph."),
-              PageMarker(id="b2", number=2), Paragraph(id="b3", text="lower-case start after a full stop.")]
+    blocks = [
+        Paragraph(id="b1", text="A finished sentence that is long enough to be a real paragraph."),
+        PageMarker(id="b2", number=2),
+        Paragraph(id="b3", text="lower-case start after a full stop."),
+    ]
     assert [b.id for b in join_continued(blocks)] == ["b1", "b2", "b3"]
-    blocks = [Paragraph(id="b1", text="Additional Features"), Paragraph(id="b2", text="simply use the button.")]
+    blocks = [
+        Paragraph(id="b1", text="Additional Features"),
+        Paragraph(id="b2", text="simply use the button."),
+    ]
     assert [b.id for b in join_continued(blocks)] == ["b1", "b2"]
 
 
@@ -111,8 +130,11 @@ def test_hyphenation_is_repaired_but_compounds_keep_their_hyphen() -> None:
 
 def test_nested_list_by_indent(tmp_path: Path) -> None:
     lines = _wrapped(BODY, 72, 80) + [
-        ("• Les pigments", 72, 200, 10), ("– la chlorophylle a", 90, 215, 10), ("– la chlorophylle b", 90, 230, 10),
-        ("• Les organites", 72, 245, 10)]
+        ("• Les pigments", 72, 200, 10),
+        ("– la chlorophylle a", 90, 215, 10),
+        ("– la chlorophylle b", 90, 230, 10),
+        ("• Les organites", 72, 245, 10),
+    ]
     doc = _convert(_pdf(tmp_path, "liste.pdf", [lines]))
     lists = [b for b in doc.blocks if isinstance(b, ListBlock)]
     assert len(lists) == 1
@@ -122,9 +144,16 @@ def test_nested_list_by_indent(tmp_path: Path) -> None:
 
 
 def test_an_english_paragraph_in_a_french_document_gets_its_language(tmp_path: Path) -> None:
-    english = ("The light reactions of photosynthesis take place in the thylakoid membranes of the chloroplasts, "
-               "where the energy of the light is used to make ATP and NADPH for the cycle of Calvin.")
-    lines = _wrapped(BODY, 72, 80) + _wrapped(BODY, 72, 160) + _wrapped(english, 72, 240) + _wrapped(BODY, 72, 320)
+    english = (
+        "The light reactions of photosynthesis take place in the thylakoid membranes of the chloroplasts, "
+        "where the energy of the light is used to make ATP and NADPH for the cycle of Calvin."
+    )
+    lines = (
+        _wrapped(BODY, 72, 80)
+        + _wrapped(BODY, 72, 160)
+        + _wrapped(english, 72, 240)
+        + _wrapped(BODY, 72, 320)
+    )
     doc = _convert(_pdf(tmp_path, "bilingue.pdf", [lines]))
     assert doc.lang == "fr"
     langs = {b.plain_text()[:20]: b.lang for b in doc.blocks if isinstance(b, Paragraph)}
@@ -142,8 +171,10 @@ def test_display_formulas_are_kept_with_text_and_image(corpus_dir: Path) -> None
     paper = _convert(corpus_dir / "paper-2col-math-en.pdf")
     assert sum(isinstance(b, Formula) for b in paper.blocks) >= 10
     # Prose with a little inline math stays prose.
-    assert any(isinstance(b, Paragraph) and b.text.startswith("It contains both a DC and an AC part")
-               for b in paper.blocks)
+    assert any(
+        isinstance(b, Paragraph) and b.text.startswith("It contains both a DC and an AC part")
+        for b in paper.blocks
+    )
 
 
 def test_census_table_has_header_rows_and_spans(corpus_dir: Path) -> None:
@@ -167,16 +198,39 @@ def test_census_figures_ruled_around_the_body_only_are_one_row_per_line(corpus_d
     assert [c.text for c in by_sex.rows[1]] == ["Total", "Under 18 years", "18 years and over"] * 3
     body = {row[0].text: [c.text for c in row[1:]] for row in by_sex.rows[2:]}
     assert len(body) == 32 and all(not any(c.header for c in row) for row in by_sex.rows[2:])
-    assert body["Total"] == ["11,062.6", "1,540.0", "9,522.6", "8,263.3", "1,071.6", "7,191.7", "2,799.2",
-                             "468.3", "2,330.9"]
+    assert body["Total"] == [
+        "11,062.6",
+        "1,540.0",
+        "9,522.6",
+        "8,263.3",
+        "1,071.6",
+        "7,191.7",
+        "2,799.2",
+        "468.3",
+        "2,330.9",
+    ]
     assert body["Larceny-theft"][:3] == ["1,080.1", "258.1", "822.0"]
     # A label on two lines is one row label; empty figures ("–", "(X)") stay in their columns.
-    assert body["Murder and nonnegligent manslaughter"] == ["10.0", "0.9", "9.1", "9.0", "0.9", "8.1", "1.1", "–",
-                                                            "1.0"]
+    assert body["Murder and nonnegligent manslaughter"] == [
+        "10.0",
+        "0.9",
+        "9.1",
+        "9.0",
+        "0.9",
+        "8.1",
+        "1.1",
+        "–",
+        "1.0",
+    ]
     assert body["Runaways"][2::3] == ["(X)", "(X)", "(X)"]
     assert [(c.text, c.header) for c in by_race.rows[0]] == [
-        ("Offense charged", True), ("Total", True), ("White", True), ("Black", True),
-        ("American Indian/Alaskan Native", True), ("Asian Pacific Islander", True)]
+        ("Offense charged", True),
+        ("Total", True),
+        ("White", True),
+        ("Black", True),
+        ("American Indian/Alaskan Native", True),
+        ("Asian Pacific Islander", True),
+    ]
     assert [c.text for c in by_race.rows[-1]] == ["Runaways", "73,616", "48,343", "19,670", "1,653", "3,950"]
     assert len(by_race.rows) == 33
 
@@ -185,14 +239,25 @@ def test_ruled_rows_with_wrapped_prose_are_not_split(tmp_path: Path, corpus_dir:
     # Manual page 32: descriptions wrap onto two lines inside ruled rows; one row per package.
     doc = _convert(_manual_pages(tmp_path, corpus_dir, [32]))
     table = next(b for b in doc.blocks if isinstance(b, Table))
-    assert [row[0].text for row in table.rows] == ["paquet", "mc", "sudo", "vim", "vim-tiny", "emacs-nox", "w3m",
-                                                   "gpm"]
-    assert table.rows[3][3].text.startswith("éditeur de texte UNIX Vi amélioré (Vi IMproved), éditeur de texte pour")
+    assert [row[0].text for row in table.rows] == [
+        "paquet",
+        "mc",
+        "sudo",
+        "vim",
+        "vim-tiny",
+        "emacs-nox",
+        "w3m",
+        "gpm",
+    ]
+    assert table.rows[3][3].text.startswith(
+        "éditeur de texte UNIX Vi amélioré (Vi IMproved), éditeur de texte pour"
+    )
 
 
 @pytest.mark.parametrize("rotation", [90, 270])
-def test_a_page_turned_by_a_quarter_reads_like_the_upright_page(tmp_path: Path, corpus_dir: Path,
-                                                                 rotation: int) -> None:
+def test_a_page_turned_by_a_quarter_reads_like_the_upright_page(
+    tmp_path: Path, corpus_dir: Path, rotation: int
+) -> None:
     # /Rotate 90 swaps page.rect's width and height, while text, drawings and images stay in unrotated
     # coordinates: the second census table (below the swapped height) was cut off, and formula images
     # were rendered from the wrong area.
@@ -252,12 +317,19 @@ def test_manual_tables_keep_every_column_and_the_text_above_them(tmp_path: Path,
     regex, proxies, mtools = tables[:3]
     assert [c.text for c in regex.rows[0]] == ["BRE", "ERE", "description de l’expression rationnelle"]
     assert all(c.header for c in regex.rows[0]) and not any(c.header for c in regex.rows[1])
-    sentence = next(b for b in doc.blocks if isinstance(b, Paragraph) and b.text.startswith("Un métacaractère"))
-    assert sentence.text.endswith("deux styles principaux, BRE et ERE suivant les outils de texte décrits ci-dessus.")
+    sentence = next(
+        b for b in doc.blocks if isinstance(b, Paragraph) and b.text.startswith("Un métacaractère")
+    )
+    assert sentence.text.endswith(
+        "deux styles principaux, BRE et ERE suivant les outils de texte décrits ci-dessus."
+    )
     assert [c.text for c in proxies.rows[0]] == ["paquet", "popcon", "taille", "description"]
     assert [c.text for c in proxies.rows[1][:3]] == ["approx", "V:0, I:0", "6610"]
     assert proxies.caption == "Table 2.19 – Liste des outils de proxy spécifiques à l’archive Debian"
-    assert [[c.text for c in row[:2]] for row in mtools.rows[1:]] == [["mtools", "V:9, I:71"], ["hfsutils", "V:0, I:5"]]
+    assert [[c.text for c in row[:2]] for row in mtools.rows[1:]] == [
+        ["mtools", "V:9, I:71"],
+        ["hfsutils", "V:0, I:5"],
+    ]
     # The cells' text is not read a second time as paragraphs.
     texts = [b.plain_text() for b in doc.blocks if isinstance(b, Paragraph)]
     assert not any(t in ("approx", "mtools", "paquet description") for t in texts)

@@ -41,12 +41,17 @@ def test_fixture_deck_has_three_slides_with_notes_and_a_table(notes_deck: Docume
 
 def test_slide_titles_are_level_one_headings_and_the_deck_title(notes_deck: Document) -> None:
     assert [(h.level, h.text) for h in notes_deck.headings()] == [
-        (1, "Test Table Slide"), (1, "Second slide title"), (1, "Slide 3 (untitled)")]
+        (1, "Test Table Slide"),
+        (1, "Second slide title"),
+        (1, "Slide 3 (untitled)"),
+    ]
     assert notes_deck.title == "Test Table Slide"
     # Slide 3 has no title: a heading made from its number (so its content is not read as part of slide
     # 2), and an issue pointing at that heading so the author and reviewers know it was generated.
     untitled = [i for i in notes_deck.issues if i.code == "slide.no_title"]
-    assert [(i.source.slide, notes_deck.find(i.block_id).plain_text()) for i in untitled] == [(3, "Slide 3 (untitled)")]
+    assert [(i.source.slide, notes_deck.find(i.block_id).plain_text()) for i in untitled] == [
+        (3, "Slide 3 (untitled)")
+    ]
 
 
 def test_bullets_become_lists_and_numbered_ones_are_ordered(notes_deck: Document) -> None:
@@ -110,8 +115,11 @@ def test_alt_text_and_decorative_flag_are_read(tmp_path: Path, corpus_dir: Path)
 
     c_nv_pr = decorative._element.nvPicPr.cNvPr
     ext_lst = etree.SubElement(c_nv_pr, "{http://schemas.openxmlformats.org/drawingml/2006/main}extLst")
-    ext = etree.SubElement(ext_lst, "{http://schemas.openxmlformats.org/drawingml/2006/main}ext",
-                           uri="{C183D7F6-B498-43B3-948B-1728B52AA6E4}")
+    ext = etree.SubElement(
+        ext_lst,
+        "{http://schemas.openxmlformats.org/drawingml/2006/main}ext",
+        uri="{C183D7F6-B498-43B3-948B-1728B52AA6E4}",
+    )
     etree.SubElement(ext, "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative", val="1")
     path = tmp_path / "canards.pptx"
     prs.save(path)
@@ -119,5 +127,8 @@ def test_alt_text_and_decorative_flag_are_read(tmp_path: Path, corpus_dir: Path)
     doc = _convert(path)
     figures = [b for b in doc.blocks if isinstance(b, Figure)]
     assert [(f.alt, f.decorative) for f in figures] == [
-        ("Un caneton tient une feuille", False), (None, False), (None, True)]
+        ("Un caneton tient une feuille", False),
+        (None, False),
+        (None, True),
+    ]
     assert len(doc.resources) == 1  # the same picture is stored once

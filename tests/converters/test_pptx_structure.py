@@ -26,8 +26,11 @@ def _convert(path: Path) -> Document:
 
 
 def _texts(doc: Document, slide: int) -> list[str]:
-    return [b.plain_text() for b in doc.blocks
-            if b.source and b.source.slide == slide and not isinstance(b, PageMarker)]
+    return [
+        b.plain_text()
+        for b in doc.blocks
+        if b.source and b.source.slide == slide and not isinstance(b, PageMarker)
+    ]
 
 
 def _set_group_xfrm(group, off, ext, ch_off, ch_ext) -> None:  # type: ignore[no-untyped-def]
@@ -61,7 +64,9 @@ def test_group_children_are_placed_with_the_group_transform(tmp_path: Path) -> N
     # Inner group: identity scale, placed at (12in, 10in) of the outer group's child space.
     _set_group_xfrm(inner, (Inches(12), Inches(10)), (Inches(2), Inches(1)), (0, 0), (Inches(2), Inches(1)))
     # Outer group: child space (10in, 10in)+(4in x 2in) shown at (0, 4in) with half the size.
-    _set_group_xfrm(group, (0, Inches(4)), (Inches(2), Inches(1)), (Inches(10), Inches(10)), (Inches(4), Inches(2)))
+    _set_group_xfrm(
+        group, (0, Inches(4)), (Inches(2), Inches(1)), (Inches(10), Inches(10)), (Inches(4), Inches(2))
+    )
     path = tmp_path / "groupes.pptx"
     prs.save(path)
 
@@ -85,7 +90,9 @@ def test_chart_data_becomes_a_table_with_its_title(tmp_path: Path) -> None:
     data.categories = ["2022", "2023", "2024"]
     data.add_series("Inscrits", (120, 135, 150))
     data.add_series("Diplômés", (80, 95.5, None))
-    frame = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(1), Inches(2), Inches(6), Inches(4), data)
+    frame = slide.shapes.add_chart(
+        XL_CHART_TYPE.COLUMN_CLUSTERED, Inches(1), Inches(2), Inches(6), Inches(4), data
+    )
     frame.chart.has_title = True
     frame.chart.chart_title.text_frame.text = "Étudiants par année"
     path = tmp_path / "graphique.pptx"
@@ -94,12 +101,18 @@ def test_chart_data_becomes_a_table_with_its_title(tmp_path: Path) -> None:
     table = next(b for b in _convert(path).blocks if isinstance(b, Table))
     assert table.caption == "Étudiants par année"
     assert [[c.text for c in row] for row in table.rows] == [
-        ["", "Inscrits", "Diplômés"], ["2022", "120", "80"], ["2023", "135", "95.5"], ["2024", "150", ""]]
+        ["", "Inscrits", "Diplômés"],
+        ["2022", "120", "80"],
+        ["2023", "135", "95.5"],
+        ["2024", "150", ""],
+    ]
     assert all(c.header for c in table.rows[0]) and all(row[0].header for row in table.rows)
     assert not any(c.header for row in table.rows[1:] for c in row[1:])
 
 
-def test_picture_placeholder_is_a_figure_and_an_empty_one_is_skipped(tmp_path: Path, corpus_dir: Path) -> None:
+def test_picture_placeholder_is_a_figure_and_an_empty_one_is_skipped(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
     prs = Presentation()
     filled = prs.slides.add_slide(prs.slide_layouts[PICTURE_WITH_CAPTION])
     filled.shapes.title.text = "Un canard"
@@ -126,23 +139,36 @@ def _add_smartart(slide, texts: list[str]) -> None:  # type: ignore[no-untyped-d
     points = "".join(
         f'<dgm:pt modelId="{i + 2}"><dgm:prSet/><dgm:spPr/><dgm:t><a:bodyPr/><a:p><a:r><a:t>{t}</a:t></a:r></a:p>'
         f'</dgm:t></dgm:pt><dgm:pt modelId="{i + 100}" type="pres"><dgm:prSet/><dgm:spPr/><dgm:t><a:p><a:r>'
-        f'<a:t>{t}</a:t></a:r></a:p></dgm:t></dgm:pt>' for i, t in enumerate(texts))
-    data = (f'<dgm:dataModel xmlns:dgm="{DGM}" xmlns:a="{A}"><dgm:ptLst><dgm:pt modelId="1" type="doc"><dgm:prSet/>'
-            f'<dgm:spPr/><dgm:t><a:p/></dgm:t></dgm:pt>{points}</dgm:ptLst><dgm:cxnLst/><dgm:bg/><dgm:whole/>'
-            '</dgm:dataModel>').encode()
-    part = Part(PackURI("/ppt/diagrams/data1.xml"),
-                "application/vnd.openxmlformats-officedocument.drawingml.diagramData+xml", slide.part.package, data)
-    r_id = slide.part.relate_to(part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/diagramData")
+        f"<a:t>{t}</a:t></a:r></a:p></dgm:t></dgm:pt>"
+        for i, t in enumerate(texts)
+    )
+    data = (
+        f'<dgm:dataModel xmlns:dgm="{DGM}" xmlns:a="{A}"><dgm:ptLst><dgm:pt modelId="1" type="doc"><dgm:prSet/>'
+        f"<dgm:spPr/><dgm:t><a:p/></dgm:t></dgm:pt>{points}</dgm:ptLst><dgm:cxnLst/><dgm:bg/><dgm:whole/>"
+        "</dgm:dataModel>"
+    ).encode()
+    part = Part(
+        PackURI("/ppt/diagrams/data1.xml"),
+        "application/vnd.openxmlformats-officedocument.drawingml.diagramData+xml",
+        slide.part.package,
+        data,
+    )
+    r_id = slide.part.relate_to(
+        part, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/diagramData"
+    )
     frame = etree.fromstring(
         f'<p:graphicFrame xmlns:p="{P}" xmlns:a="{A}" xmlns:r="{R}"><p:nvGraphicFramePr>'
         '<p:cNvPr id="20" name="Diagramme 1"/><p:cNvGraphicFramePr/><p:nvPr/></p:nvGraphicFramePr>'
         '<p:xfrm><a:off x="914400" y="1828800"/><a:ext cx="5486400" cy="2743200"/></p:xfrm>'
         f'<a:graphic><a:graphicData uri="{DGM}"><dgm:relIds xmlns:dgm="{DGM}" r:dm="{r_id}" r:lo="" r:qs="" r:cs=""/>'
-        '</a:graphicData></a:graphic></p:graphicFrame>')
+        "</a:graphicData></a:graphic></p:graphicFrame>"
+    )
     slide.shapes._spTree.append(frame)
 
 
-def test_smartart_texts_are_kept_as_a_list_and_ole_objects_are_flagged(tmp_path: Path, corpus_dir: Path) -> None:
+def test_smartart_texts_are_kept_as_a_list_and_ole_objects_are_flagged(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
     from pptx.enum.shapes import PROG_ID
 
     prs = Presentation()
@@ -166,11 +192,13 @@ def test_slide_without_title_gets_a_generated_heading_pointed_at_by_an_issue(tmp
     prs = Presentation()
     first = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY])
     first.shapes.title.text = "La cellule"
-    first.shapes.add_textbox(Inches(1), Inches(2), Inches(6), Inches(1)).text = (
-        "La cellule est l'unité de base de la vie et elle contient un noyau dans le cytoplasme.")
+    first.shapes.add_textbox(
+        Inches(1), Inches(2), Inches(6), Inches(1)
+    ).text = "La cellule est l'unité de base de la vie et elle contient un noyau dans le cytoplasme."
     second = prs.slides.add_slide(prs.slide_layouts[BLANK])
-    second.shapes.add_textbox(Inches(1), Inches(2), Inches(6), Inches(1)).text = (
-        "Le noyau contient l'ADN et les chromosomes de la cellule, qui sont dans le noyau.")
+    second.shapes.add_textbox(
+        Inches(1), Inches(2), Inches(6), Inches(1)
+    ).text = "Le noyau contient l'ADN et les chromosomes de la cellule, qui sont dans le noyau."
     path = tmp_path / "sans-titre.pptx"
     prs.save(path)
 

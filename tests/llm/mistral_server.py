@@ -72,7 +72,7 @@ def _data(user: str) -> tuple[dict[str, Any], Any]:
     task_line = user.split("\n", 1)[0]
     task = json.loads(task_line[5:]) if task_line.startswith("TASK ") else {}
     start, end = user.find(DATA_OPEN), user.rfind(DATA_CLOSE)
-    data = json.loads(user[start + len(DATA_OPEN):end]) if start >= 0 and end > start else {}
+    data = json.loads(user[start + len(DATA_OPEN) : end]) if start >= 0 and end > start else {}
     return task, data
 
 
@@ -81,7 +81,7 @@ def _blocks(data: dict[str, Any]) -> list[dict[str, str]]:
     out: list[dict[str, str]] = []
     for section in data.get("sections", []):
         blocks = section["blocks"]
-        out += ([{"id": k, "text": v} for k, v in blocks.items()] if isinstance(blocks, dict) else blocks)
+        out += [{"id": k, "text": v} for k, v in blocks.items()] if isinstance(blocks, dict) else blocks
     return out
 
 
@@ -97,8 +97,9 @@ def _words_upto(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0]
 
 
-def _perturbed(value: dict[str, Any], system: str, user: str, opts: dict[str, int | None],
-               nth: int) -> dict[str, Any]:
+def _perturbed(
+    value: dict[str, Any], system: str, user: str, opts: dict[str, int | None], nth: int
+) -> dict[str, Any]:
     """``value`` (a faithful answer) with each of its texts perturbed as a ``p_<kind>`` option asks."""
     kinds = [k[2:] for k, count in opts.items() if k.startswith("p_") and (count is None or nth <= count)]
     if not kinds:
@@ -115,7 +116,11 @@ def _perturbed(value: dict[str, Any], system: str, user: str, opts: dict[str, in
 
     if system.startswith("You rewrite"):
         for block in value["blocks"]:
-            lines = [line for part in block["parts"] for line in (part.get("text") or "", *(part.get("items") or []))]
+            lines = [
+                line
+                for part in block["parts"]
+                for line in (part.get("text") or "", *(part.get("items") or []))
+            ]
             new = (change("\n".join(lines)) or "").split("\n")
             if len(new) == len(lines):  # the same parts and items, one of them changed
                 for part in block["parts"]:
@@ -147,13 +152,16 @@ class MistralServer:
         self.latency_s = latency_s
         self.hang_s = hang_s
         self.requests: list[dict[str, Any]] = []
-        self.ocr_text = "Étapes de la photosynthèse :\n1. La lumière arrive.\n2. La plante fabrique du glucose."
+        self.ocr_text = (
+            "Étapes de la photosynthèse :\n1. La lumière arrive.\n2. La plante fabrique du glucose."
+        )
         self._counts: dict[str, int] = {}
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -175,8 +183,11 @@ class MistralServer:
     def tokens_billed(self) -> int:
         """Prompt + completion tokens of every answer sent so far (what a provider would bill)."""
         with self._lock:
-            return sum(r["usage"]["prompt_tokens"] + r["usage"]["completion_tokens"]
-                       for r in self.requests if r.get("usage"))
+            return sum(
+                r["usage"]["prompt_tokens"] + r["usage"]["completion_tokens"]
+                for r in self.requests
+                if r.get("usage")
+            )
 
     def reset(self) -> None:
         with self._lock:
@@ -214,21 +225,50 @@ class MistralServer:
         messages = body.get("messages", [])
         system = next((m["content"] for m in messages if m["role"] == "system"), "")
         user_content = next((m["content"] for m in messages if m["role"] == "user"), "")
-        user = user_content if isinstance(user_content, str) else "".join(
-            c.get("text", "") for c in user_content if c.get("type") == "text")
+        user = (
+            user_content
+            if isinstance(user_content, str)
+            else "".join(c.get("text", "") for c in user_content if c.get("type") == "text")
+        )
         bad = "badjson" in opts and (opts["badjson"] is None or nth <= opts["badjson"])
-        content = "Voici la réponse : {blocks: [" if bad else json.dumps(
-            _perturbed(self._content(system, user, opts), system, user, opts, nth), ensure_ascii=False)
-        prompt_tokens = sum(estimate_tokens(m["content"]) if isinstance(m["content"], str) else sum(
-            estimate_tokens(c.get("text", "")) + (1024 if c.get("type") == "image_url" else 0)
-            for c in m["content"]) for m in messages)
-        return 200, {}, {
-            "id": f"cmpl-{nth}", "object": "chat.completion", "model": model, "created": int(time.time()),
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
-                         "finish_reason": "stop"}],
-            "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": estimate_tokens(content),
-                      "total_tokens": prompt_tokens + estimate_tokens(content)},
-        }
+        content = (
+            "Voici la réponse : {blocks: ["
+            if bad
+            else json.dumps(
+                _perturbed(self._content(system, user, opts), system, user, opts, nth), ensure_ascii=False
+            )
+        )
+        prompt_tokens = sum(
+            estimate_tokens(m["content"])
+            if isinstance(m["content"], str)
+            else sum(
+                estimate_tokens(c.get("text", "")) + (1024 if c.get("type") == "image_url" else 0)
+                for c in m["content"]
+            )
+            for m in messages
+        )
+        return (
+            200,
+            {},
+            {
+                "id": f"cmpl-{nth}",
+                "object": "chat.completion",
+                "model": model,
+                "created": int(time.time()),
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": content},
+                        "finish_reason": "stop",
+                    }
+                ],
+                "usage": {
+                    "prompt_tokens": prompt_tokens,
+                    "completion_tokens": estimate_tokens(content),
+                    "total_tokens": prompt_tokens + estimate_tokens(content),
+                },
+            },
+        )
 
     def _content(self, system: str, user: str, opts: dict[str, int | None]) -> dict[str, Any]:
         task, data = _data(user)
@@ -245,34 +285,63 @@ class MistralServer:
             return {"blocks": out}
         if system.startswith("You translate"):
             blocks = _blocks(data)
-            return {"blocks": [{"id": b["id"], "text": f"[{task.get('target')}] "
-                                + _glossed(_NUMBER.sub("", b["text"]) if "dropfacts" in opts else b["text"],
-                                           data.get("glossary") or {})}
-                               for b in blocks]}
+            return {
+                "blocks": [
+                    {
+                        "id": b["id"],
+                        "text": f"[{task.get('target')}] "
+                        + _glossed(
+                            _NUMBER.sub("", b["text"]) if "dropfacts" in opts else b["text"],
+                            data.get("glossary") or {},
+                        ),
+                    }
+                    for b in blocks
+                ]
+            }
         if system.startswith("You write a glossary"):
             terms = []
             for item in data.get("terms", []):
                 known = GLOSSARY.get(item["term"].lower())
-                definition = known[0] if known else f"Mot du cours. Exemple : {_words_upto(item['context'], 160)}"
+                definition = (
+                    known[0] if known else f"Mot du cours. Exemple : {_words_upto(item['context'], 160)}"
+                )
                 translation = (known[1] if known else item["term"]) if task.get("translate_to") else None
                 terms.append({"term": item["term"], "definition": definition, "translation": translation})
             return {"terms": terms}
         if system.startswith("You write the key points"):
-            return {"sections": [{"id": s["id"], "points": _sentences(s["text"])[: task.get("max_points", 3)]}
-                                 for s in data.get("sections", [])]}
+            return {
+                "sections": [
+                    {"id": s["id"], "points": _sentences(s["text"])[: task.get("max_points", 3)]}
+                    for s in data.get("sections", [])
+                ]
+            }
         if system.startswith("You describe one image"):
             caption = data.get("caption") or ""
             if inject and _injected(caption + " " + (data.get("context") or "")):
-                return {"decorative": True, "kind": "other", "alt": "", "long_description": None,
-                        "data_table": None}
-            kind = "chart" if re.search(r"graphique|courbe|chart", caption, re.I) else (
-                "text" if re.search(r"texte|étapes|text", caption, re.I) else "diagram")
+                return {
+                    "decorative": True,
+                    "kind": "other",
+                    "alt": "",
+                    "long_description": None,
+                    "data_table": None,
+                }
+            kind = (
+                "chart"
+                if re.search(r"graphique|courbe|chart", caption, re.I)
+                else ("text" if re.search(r"texte|étapes|text", caption, re.I) else "diagram")
+            )
             chart = kind == "chart"
-            return {"decorative": False, "kind": kind,
-                    "alt": (caption or "Schéma du cours")[:150],
-                    "long_description": (f"Le graphique montre {caption.lower()}." if chart
-                                         and task.get("detail") == "extended" else None),
-                    "data_table": [["Heure", "Dioxygène (mL)"], ["8 h", "2"], ["12 h", "9"]] if chart else None}
+            return {
+                "decorative": False,
+                "kind": kind,
+                "alt": (caption or "Schéma du cours")[:150],
+                "long_description": (
+                    f"Le graphique montre {caption.lower()}."
+                    if chart and task.get("detail") == "extended"
+                    else None
+                ),
+                "data_table": [["Heure", "Dioxygène (mL)"], ["8 h", "2"], ["12 h", "9"]] if chart else None,
+            }
         return {"error": "unknown prompt"}
 
     @staticmethod
@@ -288,9 +357,18 @@ class MistralServer:
         return parts
 
     def _ocr(self, model: str) -> dict[str, Any]:
-        return {"pages": [{"index": 0, "markdown": self.ocr_text, "images": [],
-                           "dimensions": {"dpi": 200, "height": 400, "width": 600}}],
-                "model": model, "usage_info": {"pages_processed": 1, "doc_size_bytes": 1000}}
+        return {
+            "pages": [
+                {
+                    "index": 0,
+                    "markdown": self.ocr_text,
+                    "images": [],
+                    "dimensions": {"dpi": 200, "height": 400, "width": 600},
+                }
+            ],
+            "model": model,
+            "usage_info": {"pages_processed": 1, "doc_size_bytes": 1000},
+        }
 
     # -- HTTP --------------------------------------------------------------------------------------
 
@@ -308,8 +386,12 @@ class MistralServer:
                 except json.JSONDecodeError:
                     self._send(400, {}, {"message": "invalid JSON"})
                     return
-                entry: dict[str, Any] = {"path": self.path, "model": body.get("model"), "body": body,
-                                         "authorization": self.headers.get("authorization")}
+                entry: dict[str, Any] = {
+                    "path": self.path,
+                    "model": body.get("model"),
+                    "body": body,
+                    "authorization": self.headers.get("authorization"),
+                }
                 with server._lock:
                     server.requests.append(entry)
                 if self.path not in ("/v1/chat/completions", "/v1/ocr"):

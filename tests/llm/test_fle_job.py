@@ -42,8 +42,13 @@ def _settings(server: MistralServer, tmp_path: Path, **extra: object) -> Setting
     # The translation model drops numbers ("dropfacts"): the paragraph with 31 %, 4 and 2020 is refused
     # twice and stays untranslated; the other blocks are translated.
     values: dict[str, object] = {
-        "data_dir": tmp_path / "data", "profiles_dir": PROFILES, "quality_checks": False,
-        "engine": "mistral", "mistral_server_url": server.url, "mistral_api_key": "test-key", "llm_timeout_s": 5,
+        "data_dir": tmp_path / "data",
+        "profiles_dir": PROFILES,
+        "quality_checks": False,
+        "engine": "mistral",
+        "mistral_server_url": server.url,
+        "mistral_api_key": "test-key",
+        "llm_timeout_s": 5,
         "mistral_pass_models": {"translation": "dropfacts"},
     }
     values.update(extra)
@@ -76,7 +81,9 @@ def _shown(doc: Document, profile: Profile) -> tuple[dict[str, tuple[str, str]],
     French is the plain-language rewrite, B1), and the ids of the elements shown for the refused block."""
     view = adapted_document(doc, profile.adaptation_kinds, profile.parallel_kinds)
     _, failed = _translated(doc)
-    pairs = {b.id: (b.plain_text(), parallel_blocks(b)[0].plain_text()) for b in view.blocks if parallel_blocks(b)}
+    pairs = {
+        b.id: (b.plain_text(), parallel_blocks(b)[0].plain_text()) for b in view.blocks if parallel_blocks(b)
+    }
     refused = [b.id for b in view.blocks if b.id == failed[0] or b.id.startswith(f"{failed[0]}.")]
     return pairs, refused
 
@@ -96,7 +103,9 @@ def _words(element: etree._Element) -> str:
 
 def _translation_words(side: etree._Element) -> str:
     """The translated text of a pair's translation side (a "not reviewed" note may come before it)."""
-    return " ".join(_words(p) for p in side.xpath(".//*[contains(concat(' ', @class, ' '), ' translation ')]"))
+    return " ".join(
+        _words(p) for p in side.xpath(".//*[contains(concat(' ', @class, ' '), ' translation ')]")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -108,16 +117,24 @@ def fle() -> Profile:
 def parallel_job(tmp_path_factory: pytest.TempPathFactory, fle: Profile) -> tuple[JobResult, MistralServer]:
     tmp = tmp_path_factory.mktemp("fle")
     with MistralServer() as server:
-        result = run_job(_course(tmp), fle, tmp / "out", settings=_settings(server, tmp),
-                         outputs=["epub", "html", "report"])
+        result = run_job(
+            _course(tmp),
+            fle,
+            tmp / "out",
+            settings=_settings(server, tmp),
+            outputs=["epub", "html", "report"],
+        )
         return result, server
 
 
 def test_the_job_translates_through_the_sdk_and_keeps_the_refused_block_french(
-        parallel_job: tuple[JobResult, MistralServer]) -> None:
+    parallel_job: tuple[JobResult, MistralServer],
+) -> None:
     result, server = parallel_job
     assert result.status == "succeeded", result.errors
-    translate_calls = [r for r in server.calls() if r["body"]["messages"][0]["content"].startswith("You translate")]
+    translate_calls = [
+        r for r in server.calls() if r["body"]["messages"][0]["content"].startswith("You translate")
+    ]
     assert translate_calls and all(r["model"] == "dropfacts" for r in translate_calls)
     done, failed = _translated(result.document)
     assert len(done) == 5 and len(failed) == 1  # 2 headings + 3 paragraphs translated
@@ -129,8 +146,9 @@ def test_the_job_translates_through_the_sdk_and_keeps_the_refused_block_french(
     assert validation["ace"]["ran"] and validation["ace"]["violations"] == 0, validation["ace"]["messages"]
 
 
-def test_the_epub_shows_each_translation_beside_its_original(parallel_job: tuple[JobResult, MistralServer],
-                                                            fle: Profile) -> None:
+def test_the_epub_shows_each_translation_beside_its_original(
+    parallel_job: tuple[JobResult, MistralServer], fle: Profile
+) -> None:
     result, _ = parallel_job
     done, _ = _translated(result.document)
     pairs, refused = _shown(result.document, fle)
@@ -140,14 +158,18 @@ def test_the_epub_shows_each_translation_beside_its_original(parallel_job: tuple
         parts = [etree.fromstring(book.read(name)) for name in names if name.endswith(".xhtml")]
         glossary = etree.fromstring(book.read("EPUB/glossary.xhtml"))
         nav = etree.fromstring(book.read("EPUB/nav.xhtml"))
-    by_id = {e.get("id"): part for part in parts for e in part.iter() if isinstance(e.tag, str) and e.get("id")}
+    by_id = {
+        e.get("id"): part for part in parts for e in part.iter() if isinstance(e.tag, str) and e.get("id")
+    }
     for block_id, (french, english) in pairs.items():
         pair = _pair(by_id[block_id], block_id)
         assert pair is not None, block_id
         original, translation = pair
         assert (original.get("lang"), original.get(XML_LANG)) == ("fr", "fr")
         assert (translation.get("lang"), translation.get(XML_LANG)) == ("en", "en")
-        assert _words(original) == " ".join(french.split()) and _translation_words(translation) == " ".join(english.split())
+        assert _words(original) == " ".join(french.split()) and _translation_words(translation) == " ".join(
+            english.split()
+        )
         assert english.startswith("[en] ")
     assert refused and all(_pair(by_id[i], i) is None for i in refused)
     toc = [_words(a) for a in nav.iter(f"{XHTML}a")]
@@ -157,7 +179,8 @@ def test_the_epub_shows_each_translation_beside_its_original(parallel_job: tuple
 
 
 def test_the_html_page_shows_each_translation_beside_its_original(
-        parallel_job: tuple[JobResult, MistralServer], fle: Profile) -> None:
+    parallel_job: tuple[JobResult, MistralServer], fle: Profile
+) -> None:
     result, _ = parallel_job
     pairs, refused = _shown(result.document, fle)
     assert len(pairs) == 5
@@ -167,7 +190,9 @@ def test_the_html_page_shows_each_translation_beside_its_original(
         assert pair is not None, block_id
         original, translation = pair
         assert original.get("lang") == "fr" and translation.get("lang") == "en"
-        assert _words(original) == " ".join(french.split()) and _translation_words(translation) == " ".join(english.split())
+        assert _words(original) == " ".join(french.split()) and _translation_words(translation) == " ".join(
+            english.split()
+        )
     assert refused and all(_pair(root, i) is None for i in refused)
     assert "31 %" in " ".join(_words(root.xpath("//*[@id=$i]", i=i)[0]) for i in refused)
     headings = root.xpath("//main//*[self::h1 or self::h2 or self::h3]")
@@ -180,8 +205,13 @@ def test_the_html_page_shows_each_translation_beside_its_original(
 def test_replace_mode_shows_the_translation_instead(tmp_path: Path, fle: Profile) -> None:
     replace = fle.model_copy(update={"translation": fle.translation.model_copy(update={"mode": "replace"})})
     with MistralServer() as server:
-        result = run_job(_course(tmp_path), replace, tmp_path / "out",
-                         settings=_settings(server, tmp_path, validate_epub=False), outputs=["html", "epub"])
+        result = run_job(
+            _course(tmp_path),
+            replace,
+            tmp_path / "out",
+            settings=_settings(server, tmp_path, validate_epub=False),
+            outputs=["html", "epub"],
+        )
     assert result.status == "succeeded", result.errors
     done, failed = _translated(result.document)
     root = html.fromstring(result.artifact("html").path.read_bytes())

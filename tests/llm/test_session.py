@@ -21,7 +21,10 @@ from inclusio.llm.prompts import DATA_CLOSE, data_message, load_prompt, prompt_n
 from inclusio.llm.session import MAX_CONSECUTIVE_FAILURES, LLMSession, SessionLimits
 
 PROMPT = load_prompt("easy_read")
-DATA = {"course": "C", "sections": [{"title": "T", "blocks": [{"id": "b1", "text": "Le Soleil brille. Il fait 20 degrés."}]}]}
+DATA = {
+    "course": "C",
+    "sections": [{"title": "T", "blocks": [{"id": "b1", "text": "Le Soleil brille. Il fait 20 degrés."}]}],
+}
 
 
 class Answer(BaseModel):
@@ -34,7 +37,9 @@ def _session(server: MistralServer, **limits: float) -> LLMSession:
 
 
 def _request(model: str = "mistral-small-latest") -> ChatRequest:
-    return ChatRequest(model=model, system=PROMPT.text, user=data_message({"level": "easy_read", "max_words": 15}, DATA))
+    return ChatRequest(
+        model=model, system=PROMPT.text, user=data_message({"level": "easy_read", "max_words": 15}, DATA)
+    )
 
 
 def test_a_chat_call_sends_json_mode_the_key_and_counts_tokens(mistral_server: MistralServer) -> None:
@@ -129,13 +134,16 @@ def test_malformed_json_is_asked_again_once(mistral_server: MistralServer) -> No
 
 def test_ocr_returns_the_text_of_an_image(mistral_server: MistralServer) -> None:
     session = _session(mistral_server)
-    answer = session.ocr(ImageInput(b"\x89PNG fake", "image/png"), model="mistral-ocr-latest", pass_name="alt_text")
+    answer = session.ocr(
+        ImageInput(b"\x89PNG fake", "image/png"), model="mistral-ocr-latest", pass_name="alt_text"
+    )
     assert "photosynthèse" in answer.text and answer.pages == 1
     [call] = mistral_server.calls("/v1/ocr")
     assert call["body"]["document"]["image_url"].startswith("data:image/png;base64,")
 
 
 # -- pieces without a server ------------------------------------------------------------------------
+
 
 def test_rate_limiter_spaces_requests_beyond_the_burst() -> None:
     now = [0.0]
@@ -155,19 +163,33 @@ def test_rate_limiter_spaces_requests_beyond_the_burst() -> None:
 def test_token_limit_waits_for_big_requests() -> None:
     now = [0.0]
     slept: list[float] = []
-    limiter = RateLimiter(requests_per_minute=1000, tokens_per_minute=600, clock=lambda: now[0],
-                          sleep=lambda s: (slept.append(s), now.__setitem__(0, now[0] + s)))
+    limiter = RateLimiter(
+        requests_per_minute=1000,
+        tokens_per_minute=600,
+        clock=lambda: now[0],
+        sleep=lambda s: (slept.append(s), now.__setitem__(0, now[0] + s)),
+    )
     limiter.acquire(100)  # the bucket holds 100 tokens (10 s of 600/min)
     limiter.acquire(50)
     assert slept == pytest.approx([5.0])
 
 
 def test_cache_keys_change_with_everything_that_changes_an_answer(tmp_path: Path) -> None:
-    base = {"pass_name": "easy_read", "prompt_version": "easy_read-1", "model": "m", "content": {"text": "x"},
-            "settings": {"level": "easy_read"}}
+    base = {
+        "pass_name": "easy_read",
+        "prompt_version": "easy_read-1",
+        "model": "m",
+        "content": {"text": "x"},
+        "settings": {"level": "easy_read"},
+    }
     key = cache_key(**base)
-    for change in ({"prompt_version": "easy_read-2"}, {"model": "m2"}, {"content": {"text": "y"}},
-                   {"settings": {"level": "plain"}}, {"pass_name": "plain"}):
+    for change in (
+        {"prompt_version": "easy_read-2"},
+        {"model": "m2"},
+        {"content": {"text": "y"}},
+        {"settings": {"level": "plain"}},
+        {"pass_name": "plain"},
+    ):
         assert cache_key(**{**base, **change}) != key
     cache = LLMCache.in_data_dir(tmp_path)
     cache.put(key, {"a": 1}, pass_name="easy_read", model="m", prompt_version="easy_read-1")

@@ -37,27 +37,60 @@ def full_document() -> Document:
         title="La photosynthèse",
         lang="fr",
         authors=["Équipe pédagogique"],
-        source=SourceInfo(filename="cours.pdf", media_type="application/pdf", sha256="ab" * 32, pages=2,
-                          converter="pdf/pymupdf-2.0"),
+        source=SourceInfo(
+            filename="cours.pdf",
+            media_type="application/pdf",
+            sha256="ab" * 32,
+            pages=2,
+            converter="pdf/pymupdf-2.0",
+        ),
         blocks=[
             PageMarker(id="b1", number=1, label="i", source=SourceRef(page=1)),
             Heading(id="b2", level=1, text="La photosynthèse", source=ref),
-            Paragraph(id="b3", text="Les plantes vertes fabriquent leur matière organique, grâce à la lumière.",
-                      adaptations=[Adaptation(
-                          kind="easy_read",
-                          provenance=Provenance(engine="offline", pass_name="easy_read", prompt_version="rules-1",
-                                                created_at="2026-11-28T12:00:00+00:00"),
-                          blocks=[Paragraph(id="b3.e1", text="Les plantes vertes fabriquent leur matière."),
-                                  Paragraph(id="b3.e2", text="Elles utilisent la lumière.")],
-                          notes=["split at ','"])]),
-            ListBlock(id="b4", ordered=True, items=[
-                ListItem(text="Lumière", children=ListBlock(id="b4.1", items=[ListItem(text="visible")])),
-                ListItem(text="Eau")]),
-            Table(id="b5", caption="Besoins", rows=[
-                [TableCell(text="Élément", header=True), TableCell(text="Rôle", header=True)],
-                [TableCell(text="CO₂", row_span=2), TableCell(text="carbone", col_span=1)]]),
-            Figure(id="b6", image="img-1", caption="Figure 1 : une feuille", alt="Schéma d'une feuille",
-                   decorative=False, long_description="Une feuille reçoit la lumière du soleil."),
+            Paragraph(
+                id="b3",
+                text="Les plantes vertes fabriquent leur matière organique, grâce à la lumière.",
+                adaptations=[
+                    Adaptation(
+                        kind="easy_read",
+                        provenance=Provenance(
+                            engine="offline",
+                            pass_name="easy_read",
+                            prompt_version="rules-1",
+                            created_at="2026-11-28T12:00:00+00:00",
+                        ),
+                        blocks=[
+                            Paragraph(id="b3.e1", text="Les plantes vertes fabriquent leur matière."),
+                            Paragraph(id="b3.e2", text="Elles utilisent la lumière."),
+                        ],
+                        notes=["split at ','"],
+                    )
+                ],
+            ),
+            ListBlock(
+                id="b4",
+                ordered=True,
+                items=[
+                    ListItem(text="Lumière", children=ListBlock(id="b4.1", items=[ListItem(text="visible")])),
+                    ListItem(text="Eau"),
+                ],
+            ),
+            Table(
+                id="b5",
+                caption="Besoins",
+                rows=[
+                    [TableCell(text="Élément", header=True), TableCell(text="Rôle", header=True)],
+                    [TableCell(text="CO₂", row_span=2), TableCell(text="carbone", col_span=1)],
+                ],
+            ),
+            Figure(
+                id="b6",
+                image="img-1",
+                caption="Figure 1 : une feuille",
+                alt="Schéma d'une feuille",
+                decorative=False,
+                long_description="Une feuille reçoit la lumière du soleil.",
+            ),
             Formula(id="b7", text="6 CO2 + 6 H2O → C6H12O6 + 6 O2", latex=r"6\,CO_2"),
             Note(id="b8", kind="speaker", text="Insister sur le rôle de la chlorophylle."),
             Heading(id="b9", level=2, text="The Calvin cycle", lang="en"),
@@ -79,8 +112,18 @@ def test_json_round_trip_is_exact() -> None:
 
 def test_blocks_keep_their_types_and_nested_lists() -> None:
     again = Document.from_json(full_document().to_json())
-    assert [b.type for b in again.blocks] == ["page", "heading", "paragraph", "list", "table", "figure",
-                                             "formula", "note", "heading", "paragraph"]
+    assert [b.type for b in again.blocks] == [
+        "page",
+        "heading",
+        "paragraph",
+        "list",
+        "table",
+        "figure",
+        "formula",
+        "note",
+        "heading",
+        "paragraph",
+    ]
     lst = again.find("b4")
     assert isinstance(lst, ListBlock)
     assert lst.items[0].children is not None and lst.items[0].children.items[0].text == "visible"

@@ -27,9 +27,14 @@ def test_french_handout_for_easy_read_gives_every_output(tmp_path: Path) -> None
     settings = settings_for(tmp_path)
     profile = load_profile("easy-read", PROFILES)
     seen: list[tuple[str, float]] = []
-    result = run_job(SAMPLES / "cours-photosynthese-fr.pdf", profile, tmp_path / "out", settings=settings,
-                     outputs=["epub", "html", "mp3", "report", "json"],
-                     on_progress=lambda stage, fraction, message: seen.append((stage, fraction)))
+    result = run_job(
+        SAMPLES / "cours-photosynthese-fr.pdf",
+        profile,
+        tmp_path / "out",
+        settings=settings,
+        outputs=["epub", "html", "mp3", "report", "json"],
+        on_progress=lambda stage, fraction, message: seen.append((stage, fraction)),
+    )
     assert result.status == "succeeded", result.errors
     names = {a.name for a in result.artifacts}
     assert {"epub", "html", "mp3", "report", "json"} <= names
@@ -40,15 +45,25 @@ def test_french_handout_for_easy_read_gives_every_output(tmp_path: Path) -> None
     # Progress goes through every stage in order and never goes back.
     stages = [s for s, _ in seen]
     assert [s for i, s in enumerate(stages) if i == 0 or stages[i - 1] != s] == [
-        "convert", "analyse", "adapt", "render", "validate", "report"]
+        "convert",
+        "analyse",
+        "adapt",
+        "render",
+        "validate",
+        "report",
+    ]
     fractions = [f for _, f in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0
 
     report = json.loads(result.artifact("report").path.read_text(encoding="utf-8"))
     assert report["status"] == "succeeded"
     assert report["input"]["lang"] == "fr"
-    assert report["validation"]["epubcheck"] == {"ran": True, "errors": 0, "fatals": 0,
-                                                 "warnings": report["validation"]["epubcheck"]["warnings"]}
+    assert report["validation"]["epubcheck"] == {
+        "ran": True,
+        "errors": 0,
+        "fatals": 0,
+        "warnings": report["validation"]["epubcheck"]["warnings"],
+    }
     ace = report["validation"]["ace"]
     assert ace["ran"] is True and ace["violations"] == 0 and ace["outcome"] == "pass"
     assert ace["claim"] is False  # no organisation configured: no conformance claim
@@ -80,8 +95,13 @@ def test_french_handout_for_easy_read_gives_every_output(tmp_path: Path) -> None
 def test_corrupt_input_fails_with_a_code_and_still_writes_a_report(tmp_path: Path) -> None:
     bad = tmp_path / "cours.pdf"
     bad.write_bytes(b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog")
-    result = run_job(bad, load_profile("dyslexia", PROFILES), tmp_path / "out",
-                     settings=settings_for(tmp_path), outputs=["epub", "report"])
+    result = run_job(
+        bad,
+        load_profile("dyslexia", PROFILES),
+        tmp_path / "out",
+        settings=settings_for(tmp_path),
+        outputs=["epub", "report"],
+    )
     assert result.status == "failed"
     assert result.errors[0]["code"] == "input.corrupt"
     assert result.errors[0]["stage"] == "convert"
@@ -94,8 +114,13 @@ def test_corrupt_input_fails_with_a_code_and_still_writes_a_report(tmp_path: Pat
 def test_empty_input_fails_with_input_empty(tmp_path: Path) -> None:
     empty = tmp_path / "vide.docx"
     empty.write_bytes(b"")
-    result = run_job(empty, load_profile("blind", PROFILES), tmp_path / "out",
-                     settings=settings_for(tmp_path), outputs=["json"])
+    result = run_job(
+        empty,
+        load_profile("blind", PROFILES),
+        tmp_path / "out",
+        settings=settings_for(tmp_path),
+        outputs=["json"],
+    )
     assert result.status == "failed"
     assert [e["code"] for e in result.errors] == ["input.empty"]
 
@@ -104,10 +129,16 @@ def test_empty_input_fails_with_input_empty(tmp_path: Path) -> None:
 def test_a_failing_writer_gives_a_partial_result_with_the_other_outputs(tmp_path: Path) -> None:
     # Voices that espeak-ng does not have (a misconfigured server) make the audio writer fail;
     # the EPUB must still be delivered.
-    settings = settings_for(tmp_path, speech_voice_en="zz-no-such-voice", speech_voice_fr="zz-no-voice",
-                            validate_epub=False)
-    result = run_job(SAMPLES / "handout-water-cycle-en.docx", load_profile("blind", PROFILES),
-                     tmp_path / "out", settings=settings, outputs=["epub", "mp3", "report"])
+    settings = settings_for(
+        tmp_path, speech_voice_en="zz-no-such-voice", speech_voice_fr="zz-no-voice", validate_epub=False
+    )
+    result = run_job(
+        SAMPLES / "handout-water-cycle-en.docx",
+        load_profile("blind", PROFILES),
+        tmp_path / "out",
+        settings=settings,
+        outputs=["epub", "mp3", "report"],
+    )
     assert result.status == "partial"
     assert [e["stage"] for e in result.errors] == ["render.mp3"]
     assert result.artifact("epub") is not None and result.artifact("epub").path.stat().st_size > 0
@@ -118,33 +149,55 @@ def test_a_failing_writer_gives_a_partial_result_with_the_other_outputs(tmp_path
 
 
 def test_output_names_come_from_the_users_file_name(tmp_path: Path) -> None:
-    result = run_job(SAMPLES / "diaporama-cellule-fr.pptx", load_profile("dyslexia", PROFILES),
-                     tmp_path / "out", settings=settings_for(tmp_path), outputs=["json"],
-                     filename="../../Cours 3 : la cellule.pptx")
+    result = run_job(
+        SAMPLES / "diaporama-cellule-fr.pptx",
+        load_profile("dyslexia", PROFILES),
+        tmp_path / "out",
+        settings=settings_for(tmp_path),
+        outputs=["json"],
+        filename="../../Cours 3 : la cellule.pptx",
+    )
     assert result.status == "succeeded", result.errors
     assert result.artifact("json").path == tmp_path / "out" / "Cours-3-la-cellule.document.json"
 
 
 def test_unknown_output_is_a_programming_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown outputs"):
-        run_job(SAMPLES / "diaporama-cellule-fr.pptx", load_profile("dyslexia", PROFILES), tmp_path,
-                settings=settings_for(tmp_path), outputs=["pdf"])
+        run_job(
+            SAMPLES / "diaporama-cellule-fr.pptx",
+            load_profile("dyslexia", PROFILES),
+            tmp_path,
+            settings=settings_for(tmp_path),
+            outputs=["pdf"],
+        )
 
 
 def test_a_reviewed_document_is_rendered_again_with_the_reviewers_text(tmp_path: Path) -> None:
     settings = settings_for(tmp_path, validate_epub=False, quality_checks=False)
     profile = load_profile("easy-read", PROFILES)
-    first = run_job(SAMPLES / "cours-photosynthese-fr.pdf", profile, tmp_path / "first", settings=settings,
-                    outputs=["json"])
+    first = run_job(
+        SAMPLES / "cours-photosynthese-fr.pdf",
+        profile,
+        tmp_path / "first",
+        settings=settings,
+        outputs=["json"],
+    )
     doc = Document.from_json(first.artifact("json").path.read_text(encoding="utf-8"))
     block = next(b for b in doc.blocks if b.adaptation("easy_read") is not None)
     adaptation = block.adaptation("easy_read")
     adaptation.blocks = [Paragraph(id=f"{block.id}.r1", text="Texte relu par une personne.")]
     adaptation.provenance = adaptation.provenance.model_copy(
-        update={"engine": "human", "reviewed_by": "Mme Martin", "reviewed_at": "2026-11-28T13:00:00+00:00"})
+        update={"engine": "human", "reviewed_by": "Mme Martin", "reviewed_at": "2026-11-28T13:00:00+00:00"}
+    )
 
-    second = run_job(SAMPLES / "cours-photosynthese-fr.pdf", profile, tmp_path / "second", settings=settings,
-                     outputs=["json", "html", "report"], document=doc)
+    second = run_job(
+        SAMPLES / "cours-photosynthese-fr.pdf",
+        profile,
+        tmp_path / "second",
+        settings=settings,
+        outputs=["json", "html", "report"],
+        document=doc,
+    )
     assert second.status == "succeeded", second.errors
     assert second.report["input"]["from_document"] is True
     again = Document.from_json(second.artifact("json").path.read_text(encoding="utf-8"))
@@ -161,13 +214,26 @@ def test_the_converted_document_is_cached_by_content_and_reused(tmp_path: Path) 
     settings = settings_for(tmp_path, validate_epub=False, quality_checks=False)
     cache = tmp_path / "cache" / "doc.json"
     profile = load_profile("dyslexia", PROFILES)
-    first = run_job(SAMPLES / "handout-water-cycle-en.docx", profile, tmp_path / "a", settings=settings,
-                    outputs=["json"], document_cache=cache)
+    first = run_job(
+        SAMPLES / "handout-water-cycle-en.docx",
+        profile,
+        tmp_path / "a",
+        settings=settings,
+        outputs=["json"],
+        document_cache=cache,
+    )
     assert cache.is_file() and "from_cache" not in first.report["input"]
     cached = Document.from_json(cache.read_bytes())
     # A second learner's job with another file name reads the cache instead of converting.
-    second = run_job(SAMPLES / "handout-water-cycle-en.docx", load_profile("blind", PROFILES), tmp_path / "b",
-                     settings=settings, outputs=["json"], document_cache=cache, filename="water.docx")
+    second = run_job(
+        SAMPLES / "handout-water-cycle-en.docx",
+        load_profile("blind", PROFILES),
+        tmp_path / "b",
+        settings=settings,
+        outputs=["json"],
+        document_cache=cache,
+        filename="water.docx",
+    )
     assert second.report["input"]["from_cache"] is True
     assert [b.id for b in second.document.blocks] == [b.id for b in cached.blocks]
     assert second.document.source.filename == "water.docx"

@@ -15,16 +15,24 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("sample", "profile"), [
-    ("cours-photosynthese-fr.pdf", "easy-read"),
-    ("diaporama-cellule-fr.pptx", "dyslexia"),
-    ("handout-water-cycle-en.docx", "blind"),
-    ("cours-photosynthese-fr.pdf", "low-vision"),
-])
+@pytest.mark.parametrize(
+    ("sample", "profile"),
+    [
+        ("cours-photosynthese-fr.pdf", "easy-read"),
+        ("diaporama-cellule-fr.pptx", "dyslexia"),
+        ("handout-water-cycle-en.docx", "blind"),
+        ("cours-photosynthese-fr.pdf", "low-vision"),
+    ],
+)
 def test_sample_epub_passes_epubcheck(sample: str, profile: str, tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data", profiles_dir=ROOT / "profiles", validate_epub=True)
-    result = run_job(ROOT / "samples" / sample, load_profile(profile, settings.profiles_dir), tmp_path,
-                     settings=settings, outputs=["epub", "report"])
+    result = run_job(
+        ROOT / "samples" / sample,
+        load_profile(profile, settings.profiles_dir),
+        tmp_path,
+        settings=settings,
+        outputs=["epub", "report"],
+    )
     assert result.status == "succeeded", result.errors
     check = result.report["validation"]["epubcheck"]
     assert check["ran"] is True

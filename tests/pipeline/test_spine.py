@@ -10,13 +10,29 @@ import dataclasses
 
 from inclusio.pipeline.spine import JobState, RenderStage, job_stages
 
-JOB_ARGUMENTS = {"input_path", "profile", "out_dir", "settings", "given", "document_cache", "accepted_unreviewed"}
+JOB_ARGUMENTS = {
+    "input_path",
+    "profile",
+    "out_dir",
+    "settings",
+    "given",
+    "document_cache",
+    "accepted_unreviewed",
+}
 
 
 def test_the_stages_come_in_the_spine_order_with_one_render_stage_per_output() -> None:
     stages = job_stages(["html", "report", "epub", "mp3"])
-    assert [s.name for s in stages] == ["convert", "analyse", "adapt", "verify", "render.html", "render.epub",
-                                        "render.mp3", "validate"]
+    assert [s.name for s in stages] == [
+        "convert",
+        "analyse",
+        "adapt",
+        "verify",
+        "render.html",
+        "render.epub",
+        "render.mp3",
+        "validate",
+    ]
     renders = [s for s in stages if isinstance(s, RenderStage)]
     # the three writers share the render bar, in thirds, in order
     assert [s.span() for s in renders] == [(0.0, 1 / 3), (1 / 3, 1 / 3), (2 / 3, 1 / 3)]
@@ -31,7 +47,9 @@ def test_each_stage_reads_only_what_the_job_or_an_earlier_stage_gives() -> None:
         assert not missing, f"{stage.name} reads {missing} before any stage writes it"
         for name in stage.outputs:
             root = name.split(".")[0]
-            assert root in ("report", "result") or name in fields, f"{stage.name} writes {name}: no JobState field"
+            assert root in ("report", "result") or name in fields, (
+                f"{stage.name} writes {name}: no JobState field"
+            )
         available |= set(stage.outputs)
         assert stage.progress_stage in ("convert", "analyse", "adapt", "render", "validate"), stage.name
 
@@ -40,5 +58,7 @@ def test_a_stage_reported_under_another_comes_after_it() -> None:
     names: list[str] = []
     for stage in job_stages(["html"]):
         if stage.report_as is not None:
-            assert stage.report_as in names, f"{stage.name} reports under {stage.report_as}, which has not run"
+            assert stage.report_as in names, (
+                f"{stage.name} reports under {stage.report_as}, which has not run"
+            )
         names.append(stage.name)

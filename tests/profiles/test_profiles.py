@@ -31,7 +31,9 @@ def test_easy_read_profile_asks_for_the_easy_read_adaptation() -> None:
 
 def test_unknown_key_names_the_file_and_the_field(tmp_path: Path) -> None:
     (tmp_path / "mine.yaml").write_text(
-        "name: {fr: Moi, en: Me}\ndescription: {fr: x, en: x}\nreading:\n  font_sise_rem: 2\n", encoding="utf-8")
+        "name: {fr: Moi, en: Me}\ndescription: {fr: x, en: x}\nreading:\n  font_sise_rem: 2\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ProfileInvalid) as info:
         load_profile("mine", tmp_path)
     assert info.value.code == "profile.invalid"
@@ -41,7 +43,8 @@ def test_unknown_key_names_the_file_and_the_field(tmp_path: Path) -> None:
 
 def test_bad_value_names_the_field(tmp_path: Path) -> None:
     (tmp_path / "big.yaml").write_text(
-        "name: {fr: G, en: B}\ndescription: {fr: x, en: x}\nreading: {font_size_rem: 12}\n", encoding="utf-8")
+        "name: {fr: G, en: B}\ndescription: {fr: x, en: x}\nreading: {font_size_rem: 12}\n", encoding="utf-8"
+    )
     with pytest.raises(ProfileInvalid, match=r"big\.yaml: reading\.font_size_rem"):
         load_profile("big", tmp_path)
 
@@ -71,6 +74,7 @@ def test_json_schema_exports_and_forbids_extra_keys() -> None:
 
 # -- schema extensions, learner profiles (base + overrides) -----------------------------------------
 
+
 def test_adhd_profile_asks_for_summaries_and_plain_language() -> None:
     adhd = load_profile("adhd", PROFILES)
     assert adhd.summaries.enabled and adhd.adaptation.level == "plain"
@@ -92,8 +96,12 @@ def _write(folder: Path, name: str, text: str) -> Path:
 
 
 def test_learner_profile_is_its_base_plus_overrides(tmp_path: Path) -> None:
-    _write(tmp_path, "lea", "base: dyslexia\nname: {fr: Léa, en: Léa}\nreading: {font_size_rem: 1.4}\n"
-                            "summaries: {enabled: true}\n")
+    _write(
+        tmp_path,
+        "lea",
+        "base: dyslexia\nname: {fr: Léa, en: Léa}\nreading: {font_size_rem: 1.4}\n"
+        "summaries: {enabled: true}\n",
+    )
     lea = load_profile("lea", tmp_path)
     dyslexia = load_profile("dyslexia", PROFILES)
     assert lea.id == "lea" and lea.base == "dyslexia"

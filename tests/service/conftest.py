@@ -44,10 +44,17 @@ def small_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     path = tmp_path_factory.mktemp("pdf") / "cours-biologie.pdf"
     doc = pymupdf.open()
-    texts = [("La cellule", "La cellule est l'unité de base du vivant. Elle contient un noyau. "
-              "Le noyau protège l'ADN."),
-             ("La membrane", "La membrane entoure la cellule. Elle laisse entrer l'eau et les nutriments. "
-              "Elle garde les déchets dehors.")]
+    texts = [
+        (
+            "La cellule",
+            "La cellule est l'unité de base du vivant. Elle contient un noyau. Le noyau protège l'ADN.",
+        ),
+        (
+            "La membrane",
+            "La membrane entoure la cellule. Elle laisse entrer l'eau et les nutriments. "
+            "Elle garde les déchets dehors.",
+        ),
+    ]
     for title, body in texts:
         page = doc.new_page()
         page.insert_text((72, 90), title, fontsize=20)
@@ -126,4 +133,3 @@ def redis_url() -> Iterator[str]:
         with contextlib.suppress(Exception):
             client.flushdb()
         client.close()
-

@@ -54,8 +54,14 @@ class RunningWorker:
         self._log.close()
 
 
-def make_user(settings: Settings, role: str = "admin", *, institution: str = "default",
-              username: str | None = None, password: str | None = None) -> tuple[str, str]:
+def make_user(
+    settings: Settings,
+    role: str = "admin",
+    *,
+    institution: str = "default",
+    username: str | None = None,
+    password: str | None = None,
+) -> tuple[str, str]:
     """A user in the service database and a bearer token for them: ``(user_id, token)``."""
     import uuid
 
@@ -65,14 +71,17 @@ def make_user(settings: Settings, role: str = "admin", *, institution: str = "de
     store = JobStore.from_settings(settings)
     store.migrate()
     users = UserStore(store.engine)
-    user = users.create_user(username or f"{role}-{uuid.uuid4().hex[:8]}", role=role, institution=institution,
-                             password=password)
+    user = users.create_user(
+        username or f"{role}-{uuid.uuid4().hex[:8]}", role=role, institution=institution, password=password
+    )
     token, _ = users.issue_token(user.id, hours=1)
     store.dispose()
     return user.id, token
 
 
-def api_client(settings: Settings, role: str = "admin", *, institution: str = "default", **kw: Any) -> TestClient:
+def api_client(
+    settings: Settings, role: str = "admin", *, institution: str = "default", **kw: Any
+) -> TestClient:
     """A TestClient of the API signed in as a new user of ``role`` (``client.user_id`` is their id)."""
     from inclusio.server import create_app
 
@@ -83,8 +92,14 @@ def api_client(settings: Settings, role: str = "admin", *, institution: str = "d
     return client
 
 
-def submit(client: TestClient, path: Path, profile: str = "dyslexia", outputs: str | None = "epub,report",
-           filename: str | None = None, media_type: str = "application/octet-stream") -> str:
+def submit(
+    client: TestClient,
+    path: Path,
+    profile: str = "dyslexia",
+    outputs: str | None = "epub,report",
+    filename: str | None = None,
+    media_type: str = "application/octet-stream",
+) -> str:
     data = {"profile": profile}
     if outputs:
         data["outputs"] = outputs
@@ -96,8 +111,9 @@ def submit(client: TestClient, path: Path, profile: str = "dyslexia", outputs: s
     return str(body["id"])
 
 
-def wait_finished(client: TestClient, job_id: str, worker: RunningWorker | None = None,
-                  timeout: float = 240.0) -> dict[str, Any]:
+def wait_finished(
+    client: TestClient, job_id: str, worker: RunningWorker | None = None, timeout: float = 240.0
+) -> dict[str, Any]:
     """Poll ``GET /jobs/{id}`` until the job has finished (fails with the worker's log on timeout)."""
     deadline = time.monotonic() + timeout
     seen_states: set[str] = set()
@@ -110,8 +126,9 @@ def wait_finished(client: TestClient, job_id: str, worker: RunningWorker | None 
         if worker is not None and worker.proc.poll() is not None:
             pytest.fail(f"the worker exited ({worker.proc.returncode}):\n{worker.log()[-4000:]}")
         time.sleep(0.05)
-    pytest.fail(f"job {job_id} did not finish in {timeout} s (last: {job}):\n"
-                f"{worker.log()[-4000:] if worker else ''}")
+    pytest.fail(
+        f"job {job_id} did not finish in {timeout} s (last: {job}):\n{worker.log()[-4000:] if worker else ''}"
+    )
 
 
 def free_port() -> int:
@@ -121,7 +138,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_port(port: int, timeout: float, proc: subprocess.Popen[bytes] | None = None, what: str = "server") -> None:
+def wait_port(
+    port: int, timeout: float, proc: subprocess.Popen[bytes] | None = None, what: str = "server"
+) -> None:
     """Wait until something accepts connections on ``127.0.0.1:port`` (fails if ``proc`` exits first)."""
     deadline = time.monotonic() + timeout
     while True:
@@ -155,19 +174,25 @@ class PrivateRabbitMQ:
         (root / "rabbitmq.conf").write_text(
             f"listeners.tcp.default = 127.0.0.1:{self.port}\n"
             # As docs/deployment.md asks of production nodes: longer than any job.
-            f"consumer_timeout = {consumer_timeout_ms}\n")
+            f"consumer_timeout = {consumer_timeout_ms}\n"
+        )
         (root / "enabled_plugins").write_text("[].\n")
         (root / "rabbitmq-env.conf").write_text("")  # never read /etc/rabbitmq/rabbitmq-env.conf
-        self.env = {**os.environ, "HOME": str(root),  # the Erlang cookie lives here, not in /root
-                    "RABBITMQ_NODENAME": f"inclusio-test-{uuid.uuid4().hex[:8]}@localhost",
-                    "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1", "RABBITMQ_NODE_PORT": str(self.port),
-                    "RABBITMQ_DIST_PORT": str(self.dist_port),
-                    "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS": "-kernel inet_dist_use_interface {127,0,0,1}",
-                    "RABBITMQ_MNESIA_BASE": str(root / "mnesia"), "RABBITMQ_LOG_BASE": str(root / "log"),
-                    "RABBITMQ_CONFIG_FILE": str(root / "rabbitmq.conf"),
-                    "RABBITMQ_ADVANCED_CONFIG_FILE": str(root / "advanced.config"),
-                    "RABBITMQ_CONF_ENV_FILE": str(root / "rabbitmq-env.conf"),
-                    "RABBITMQ_ENABLED_PLUGINS_FILE": str(root / "enabled_plugins")}
+        self.env = {
+            **os.environ,
+            "HOME": str(root),  # the Erlang cookie lives here, not in /root
+            "RABBITMQ_NODENAME": f"inclusio-test-{uuid.uuid4().hex[:8]}@localhost",
+            "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1",
+            "RABBITMQ_NODE_PORT": str(self.port),
+            "RABBITMQ_DIST_PORT": str(self.dist_port),
+            "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS": "-kernel inet_dist_use_interface {127,0,0,1}",
+            "RABBITMQ_MNESIA_BASE": str(root / "mnesia"),
+            "RABBITMQ_LOG_BASE": str(root / "log"),
+            "RABBITMQ_CONFIG_FILE": str(root / "rabbitmq.conf"),
+            "RABBITMQ_ADVANCED_CONFIG_FILE": str(root / "advanced.config"),
+            "RABBITMQ_CONF_ENV_FILE": str(root / "rabbitmq-env.conf"),
+            "RABBITMQ_ENABLED_PLUGINS_FILE": str(root / "enabled_plugins"),
+        }
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 90.0) -> None:
@@ -175,8 +200,14 @@ class PrivateRabbitMQ:
             pytest.fail(f"{self.SERVER} is needed (Debian: rabbitmq-server)")
         with self.log_path.open("ab") as out:
             # Its own process group: stop() and kill() reach the shell script, beam and epmd helpers.
-            self.proc = subprocess.Popen([self.SERVER], env=self.env, cwd=self.root, stdout=out,
-                                         stderr=subprocess.STDOUT, start_new_session=True)
+            self.proc = subprocess.Popen(
+                [self.SERVER],
+                env=self.env,
+                cwd=self.root,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         wait_port(self.port, timeout, self.proc, "the private RabbitMQ node")
 
     def kill(self) -> None:

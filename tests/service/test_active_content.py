@@ -30,18 +30,24 @@ from inclusio.store.accounts import UserStore
 from inclusio.store.db import JobStore
 
 PASSWORD = "mot-de-passe-1"
-PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==")
-EVIL_SVG = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="120" '
-            'height="80" onload="alert(document.cookie)"><title>Cycle de la cellule</title>'
-            "<script>fetch('/web/staff?steal='+document.cookie)</script>"
-            '<foreignObject width="100" height="50"><body xmlns="http://www.w3.org/1999/xhtml">'
-            "<script>alert(2)</script></body></foreignObject>"
-            '<a href="javascript:alert(3)"><text x="5" y="20">Noyau</text></a>'
-            '<set attributeName="onmouseover" to="alert(4)"/>'
-            '<rect width="50" height="30" fill="#2a6" onclick="alert(5)"/></svg>')
-EVIL_MATH = ('<math xmlns="http://www.w3.org/1998/Math/MathML"><mi onclick="alert(6)" href="javascript:alert(7)">x'
-             '</mi><mo>+</mo><mn>1</mn><annotation-xml encoding="application/xhtml+xml"><script>alert(8)</script>'
-             "</annotation-xml></math>")
+PNG = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+)
+EVIL_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="120" '
+    'height="80" onload="alert(document.cookie)"><title>Cycle de la cellule</title>'
+    "<script>fetch('/web/staff?steal='+document.cookie)</script>"
+    '<foreignObject width="100" height="50"><body xmlns="http://www.w3.org/1999/xhtml">'
+    "<script>alert(2)</script></body></foreignObject>"
+    '<a href="javascript:alert(3)"><text x="5" y="20">Noyau</text></a>'
+    '<set attributeName="onmouseover" to="alert(4)"/>'
+    '<rect width="50" height="30" fill="#2a6" onclick="alert(5)"/></svg>'
+)
+EVIL_MATH = (
+    '<math xmlns="http://www.w3.org/1998/Math/MathML"><mi onclick="alert(6)" href="javascript:alert(7)">x'
+    '</mi><mo>+</mo><mn>1</mn><annotation-xml encoding="application/xhtml+xml"><script>alert(8)</script>'
+    "</annotation-xml></math>"
+)
 ACTIVE = re.compile(rb"<script|\bon[a-z]+\s*=|foreignObject|javascript:|<iframe|<set\b", re.IGNORECASE)
 
 
@@ -53,7 +59,9 @@ def hostile_page(path: Path) -> Path:
         f'<figure><img src="data:image/svg+xml;base64,{svg64}" alt="Schéma de la cellule" onerror="alert(9)">'
         "<figcaption>Le cycle</figcaption></figure>"
         f'<p><img src="data:image/png;base64,{base64.b64encode(PNG).decode()}" alt="Point"></p>'
-        f"<p>{EVIL_MATH}</p><iframe src=\"javascript:alert(10)\"></iframe></body></html>", encoding="utf-8")
+        f'<p>{EVIL_MATH}</p><iframe src="javascript:alert(10)"></iframe></body></html>',
+        encoding="utf-8",
+    )
     return path
 
 
@@ -63,10 +71,19 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("hostile")
     settings = Settings(data_dir=tmp / "data", validate_epub=True, validate_ace=False)
     out = tmp / "out"
-    result = run_job(hostile_page(tmp / "cours.html"), load_profile("dyslexia", settings.profiles_dir), out,
-                     settings=settings, outputs=["epub", "html", "json", "report"])
+    result = run_job(
+        hostile_page(tmp / "cours.html"),
+        load_profile("dyslexia", settings.profiles_dir),
+        out,
+        settings=settings,
+        outputs=["epub", "html", "json", "report"],
+    )
     assert result.status == "succeeded", result.errors
-    return {"out": out, "result": result, "doc": Document.from_json((out / "cours.document.json").read_text())}
+    return {
+        "out": out,
+        "result": result,
+        "doc": Document.from_json((out / "cours.document.json").read_text()),
+    }
 
 
 def test_the_document_keeps_the_drawing_without_its_active_content(converted: dict[str, Any]) -> None:
@@ -89,7 +106,9 @@ def test_the_epub_declares_no_script_and_contains_none(converted: dict[str, Any]
     assert report["validation"]["epubcheck"]["errors"] == 0, report["validation"]
     with zipfile.ZipFile(converted["out"] / "cours.epub") as book:
         opf = etree.fromstring(book.read("EPUB/content.opf"))
-        properties = " ".join(i.get("properties") or "" for i in opf.iter("{http://www.idpf.org/2007/opf}item"))
+        properties = " ".join(
+            i.get("properties") or "" for i in opf.iter("{http://www.idpf.org/2007/opf}item")
+        )
         assert "scripted" not in properties and "remote-resources" not in properties
         assert any(n.endswith(".svg") for n in book.namelist())
         for name in book.namelist():
@@ -101,7 +120,9 @@ def test_the_html_page_has_no_script_handler_or_active_svg(converted: dict[str, 
     page = (converted["out"] / "cours.html").read_text(encoding="utf-8")
     tree = lxml_html.fromstring(page)
     assert not tree.findall(".//script") and not tree.findall(".//iframe")
-    assert not [k for el in tree.iter() if isinstance(el.tag, str) for k in el.attrib if k.lower().startswith("on")]
+    assert not [
+        k for el in tree.iter() if isinstance(el.tag, str) for k in el.attrib if k.lower().startswith("on")
+    ]
     for img in tree.iter("img"):
         src = img.get("src", "")
         if src.startswith("data:image/svg+xml;base64,"):
@@ -111,15 +132,19 @@ def test_the_html_page_has_no_script_handler_or_active_svg(converted: dict[str, 
 def test_without_active_content_strips_what_a_writer_never_makes() -> None:
     from inclusio.writers.epub3 import _never_scripted, without_active_content
 
-    page = (b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n<html xmlns="http://www.w3.org/1999/xhtml">'
-            b'<body onload="x()"><script>x()</script><a href="javascript:x()">a</a><p>ok</p></body></html>')
+    page = (
+        b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n<html xmlns="http://www.w3.org/1999/xhtml">'
+        b'<body onload="x()"><script>x()</script><a href="javascript:x()">a</a><p>ok</p></body></html>'
+    )
     clean = without_active_content(page)
     assert not ACTIVE.search(clean) and b"<p>ok</p>" in clean and b"<!DOCTYPE html>" in clean
     untouched = b'<html xmlns="http://www.w3.org/1999/xhtml"><body><p>ok</p></body></html>'
     assert without_active_content(untouched) is untouched
-    opf = etree.fromstring(b'<package xmlns="http://www.idpf.org/2007/opf"><manifest>'
-                           b'<item id="a" properties="scripted mathml"/><item id="b" properties="scripted"/>'
-                           b"</manifest></package>")
+    opf = etree.fromstring(
+        b'<package xmlns="http://www.idpf.org/2007/opf"><manifest>'
+        b'<item id="a" properties="scripted mathml"/><item id="b" properties="scripted"/>'
+        b"</manifest></package>"
+    )
     _never_scripted(opf)
     items = list(opf.iter("{http://www.idpf.org/2007/opf}item"))
     assert items[0].get("properties") == "mathml" and items[1].get("properties") is None
@@ -127,22 +152,34 @@ def test_without_active_content_strips_what_a_writer_never_makes() -> None:
 
 # -- serving the job's files ---------------------------------------------------------------------------
 
+
 def _job_with_outputs(settings: Settings, out: Path) -> str:
     """A finished job whose folder holds the run's outputs; its records *lie* about the media types."""
     store = JobStore.from_settings(settings)
     store.migrate()
-    job = store.create(profile_id="dyslexia", filename="cours.html", input_sha256="0" * 64,
-                       input_path="originals/00/" + "0" * 64, input_bytes=1, outputs=["epub", "html", "json"],
-                       institution="default")
+    job = store.create(
+        profile_id="dyslexia",
+        filename="cours.html",
+        input_sha256="0" * 64,
+        input_path="originals/00/" + "0" * 64,
+        input_bytes=1,
+        outputs=["epub", "html", "json"],
+        institution="default",
+    )
     folder = settings.data_dir / "jobs" / job.id
     folder.mkdir(parents=True)
     for name in ("cours.document.json", "cours.epub", "cours.html"):
         (folder / name).write_bytes((out / name).read_bytes())
     store.start(job.id)
-    store.finish(job.id, status="succeeded", artifacts={
-        "json": {"file": "cours.document.json", "media_type": "text/html"},
-        "epub": {"file": "cours.epub", "media_type": "text/html"},
-        "html": {"file": "cours.html", "media_type": "image/png"}})
+    store.finish(
+        job.id,
+        status="succeeded",
+        artifacts={
+            "json": {"file": "cours.document.json", "media_type": "text/html"},
+            "epub": {"file": "cours.epub", "media_type": "text/html"},
+            "html": {"file": "cours.html", "media_type": "image/png"},
+        },
+    )
     store.dispose()
     return job.id
 
@@ -153,9 +190,15 @@ def _sign_in(client: TestClient, username: str) -> None:
         assert found, page[:300]
         return found.group(1)
 
-    answer = client.post("/web/sign-in", data={"username": username, "password": PASSWORD,
-                                               "csrf_token": token(client.get("/web/sign-in").text)},
-                         follow_redirects=False)
+    answer = client.post(
+        "/web/sign-in",
+        data={
+            "username": username,
+            "password": PASSWORD,
+            "csrf_token": token(client.get("/web/sign-in").text),
+        },
+        follow_redirects=False,
+    )
     assert answer.status_code == 303, answer.text[:300]
 
 
@@ -165,8 +208,9 @@ def _assert_sandboxed(answer: Any) -> None:
     assert answer.headers["content-security-policy"].startswith("sandbox")
 
 
-def test_the_review_picture_route_never_serves_the_svg_as_a_live_page(tmp_path: Path,
-                                                                       converted: dict[str, Any]) -> None:
+def test_the_review_picture_route_never_serves_the_svg_as_a_live_page(
+    tmp_path: Path, converted: dict[str, Any]
+) -> None:
     settings = make_settings(tmp_path)
     job_id = _job_with_outputs(settings, converted["out"])
     client = TestClient(create_app(settings, enqueue=lambda _kind, _job: None))
@@ -197,12 +241,17 @@ def test_a_picture_is_sent_with_the_type_its_bytes_prove() -> None:
     assert real.media_type == "image/png" and "content-security-policy" not in real.headers
 
 
-def test_artifacts_are_served_with_our_types_as_sandboxed_attachments(tmp_path: Path,
-                                                                      converted: dict[str, Any]) -> None:
+def test_artifacts_are_served_with_our_types_as_sandboxed_attachments(
+    tmp_path: Path, converted: dict[str, Any]
+) -> None:
     settings = make_settings(tmp_path)
     job_id = _job_with_outputs(settings, converted["out"])
     client = api_client(settings, "admin", enqueue=lambda _kind, _job: None)
-    expected = {"html": "text/html; charset=utf-8", "epub": "application/epub+zip", "json": "application/json"}
+    expected = {
+        "html": "text/html; charset=utf-8",
+        "epub": "application/epub+zip",
+        "json": "application/json",
+    }
     for name, media_type in expected.items():
         answer = client.get(f"/jobs/{job_id}/artifacts/{name}")
         assert answer.status_code == 200, answer.text[:300]
@@ -218,21 +267,29 @@ def test_artifacts_are_served_with_our_types_as_sandboxed_attachments(tmp_path: 
 
 # -- the reading form field ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("reading", "code"), [
-    ("[" * 100_000 + "]" * 100_000, "request.reading_too_complex"),
-    ('{"a":' * 100_000 + "1" + "}" * 100_000, "request.reading_too_complex"),
-    ('{"font_family": "' + "A" * 10_000_000 + '"}', None),
-    ('{"font_family": "Arial</style><script>alert(1)</script>"}', "request.invalid"),
-    ('{"font_family": "Arial /*"}', "request.invalid"),
-    ('{"colors": {"text": "red"}}', "request.invalid"),
-])
+
+@pytest.mark.parametrize(
+    ("reading", "code"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "request.reading_too_complex"),
+        ('{"a":' * 100_000 + "1" + "}" * 100_000, "request.reading_too_complex"),
+        ('{"font_family": "' + "A" * 10_000_000 + '"}', None),
+        ('{"font_family": "Arial</style><script>alert(1)</script>"}', "request.invalid"),
+        ('{"font_family": "Arial /*"}', "request.invalid"),
+        ('{"colors": {"text": "red"}}', "request.invalid"),
+    ],
+)
 def test_post_jobs_refuses_hostile_reading_settings_with_a_code_never_a_500(
-        tmp_path: Path, small_pdf: Path, reading: str, code: str | None) -> None:
+    tmp_path: Path, small_pdf: Path, reading: str, code: str | None
+) -> None:
     settings = make_settings(tmp_path)
     client = api_client(settings, "student", enqueue=lambda _kind, _job: None)
     with small_pdf.open("rb") as fh:
-        answer = client.post("/jobs", files={"file": ("cours.pdf", fh, "application/pdf")},
-                             data={"profile": "dyslexia", "reading": reading})
+        answer = client.post(
+            "/jobs",
+            files={"file": ("cours.pdf", fh, "application/pdf")},
+            data={"profile": "dyslexia", "reading": reading},
+        )
     assert answer.status_code in (400, 413), answer.text[:300]
     error = answer.json()["error"]
     if code is not None:
@@ -243,8 +300,15 @@ def test_post_jobs_refuses_hostile_reading_settings_with_a_code_never_a_500(
     assert client.get("/jobs").json() == []  # nothing was queued
 
 
-@pytest.mark.parametrize("cookie", ["[" * 100_000, '{"a":' * 5_000, '{"font": "</style><script>alert(1)</script>", '
-                                    '"size": "abc", "line": [1], "letter": {"x": 1}}', "not json"])
+@pytest.mark.parametrize(
+    "cookie",
+    [
+        "[" * 100_000,
+        '{"a":' * 5_000,
+        '{"font": "</style><script>alert(1)</script>", "size": "abc", "line": [1], "letter": {"x": 1}}',
+        "not json",
+    ],
+)
 def test_a_hostile_display_cookie_gives_the_normal_student_page(tmp_path: Path, cookie: str) -> None:
     settings = make_settings(tmp_path)
     client = TestClient(create_app(settings, enqueue=lambda _kind, _job: None))
@@ -262,10 +326,14 @@ def test_script_and_style_sources_inside_text_never_become_the_documents_text() 
     from inclusio.converters.base import ConvertContext
     from inclusio.converters.html_input import html_to_document
 
-    page = ("<html><body><p>Bonjour<script>alert(1)</script> <style>p{}</style>le monde<noscript>n</noscript></p>"
-            "<ul><li>un<script>deux()</script></li></ul><table><tr><td>case<iframe>cadre</iframe></td></tr></table>"
-            '<p>Formule <svg xmlns="http://www.w3.org/2000/svg"><script>svg()</script><text>étiquette</text></svg></p>'
-            "</body></html>")
-    doc = html_to_document(page, ConvertContext(filename="cours.html"), media_type="text/html", converter="test")
+    page = (
+        "<html><body><p>Bonjour<script>alert(1)</script> <style>p{}</style>le monde<noscript>n</noscript></p>"
+        "<ul><li>un<script>deux()</script></li></ul><table><tr><td>case<iframe>cadre</iframe></td></tr></table>"
+        '<p>Formule <svg xmlns="http://www.w3.org/2000/svg"><script>svg()</script><text>étiquette</text></svg></p>'
+        "</body></html>"
+    )
+    doc = html_to_document(
+        page, ConvertContext(filename="cours.html"), media_type="text/html", converter="test"
+    )
     text = " | ".join(b.plain_text() for b in doc.blocks)
     assert text == "Bonjour le monde | un | case | Formule étiquette"

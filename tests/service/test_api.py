@@ -38,39 +38,66 @@ def test_health_and_profiles_list_names_in_french_and_english(client: TestClient
     assert profiles["dyslexia"]["name"] == {"fr": "Dyslexie", "en": "Dyslexia"}
 
 
-def test_an_upload_is_stored_by_hash_and_queued(client: TestClient, settings: Settings, small_pdf: Path) -> None:
+def test_an_upload_is_stored_by_hash_and_queued(
+    client: TestClient, settings: Settings, small_pdf: Path
+) -> None:
     with small_pdf.open("rb") as fh:
-        response = client.post("/jobs", files={"file": ("Cours de bio.pdf", fh, "application/pdf")},
-                               data={"profile": "easy-read", "outputs": "epub, report,epub"})
+        response = client.post(
+            "/jobs",
+            files={"file": ("Cours de bio.pdf", fh, "application/pdf")},
+            data={"profile": "easy-read", "outputs": "epub, report,epub"},
+        )
     assert response.status_code == 202 and response.headers["location"] == f"/jobs/{response.json()['id']}"
     job = client.get(f"/jobs/{response.json()['id']}").json()
     sha = hashlib.sha256(small_pdf.read_bytes()).hexdigest()
-    assert job["status"] == "queued" and job["profile"] == "easy-read" and job["filename"] == "Cours de bio.pdf"
-    assert job["outputs"] == ["epub", "report"] and job["input"] == {"sha256": sha, "bytes": small_pdf.stat().st_size}
+    assert (
+        job["status"] == "queued" and job["profile"] == "easy-read" and job["filename"] == "Cours de bio.pdf"
+    )
+    assert job["outputs"] == ["epub", "report"] and job["input"] == {
+        "sha256": sha,
+        "bytes": small_pdf.stat().st_size,
+    }
     assert job["artifacts"] == {} and job["errors"] == [] and job["created_at"].endswith("+00:00")
     stored = settings.data_dir / "originals" / sha[:2] / sha
     assert stored.read_bytes() == small_pdf.read_bytes()
 
 
-def test_plain_markdown_is_accepted_by_its_name_and_plain_text_is_not(client: TestClient, tmp_path: Path) -> None:
+def test_plain_markdown_is_accepted_by_its_name_and_plain_text_is_not(
+    client: TestClient, tmp_path: Path
+) -> None:
     notes = tmp_path / "notes.md"
-    notes.write_text("Quelques notes de cours sans titre ni liste.\n\nUn second paragraphe.\n", encoding="utf-8")
+    notes.write_text(
+        "Quelques notes de cours sans titre ni liste.\n\nUn second paragraphe.\n", encoding="utf-8"
+    )
     with notes.open("rb") as fh:
-        accepted = client.post("/jobs", files={"file": ("notes.md", fh, "text/markdown")},
-                               data={"profile": "dyslexia", "outputs": "json"})
+        accepted = client.post(
+            "/jobs",
+            files={"file": ("notes.md", fh, "text/markdown")},
+            data={"profile": "dyslexia", "outputs": "json"},
+        )
     assert accepted.status_code == 202, accepted.text
     with notes.open("rb") as fh:
-        refused = client.post("/jobs", files={"file": ("notes.txt", fh, "text/plain")},
-                              data={"profile": "dyslexia", "outputs": "json"})
+        refused = client.post(
+            "/jobs",
+            files={"file": ("notes.txt", fh, "text/plain")},
+            data={"profile": "dyslexia", "outputs": "json"},
+        )
     assert _error(refused, 415)["code"] == "input.unsupported"
 
 
 def test_reading_adjustments_are_validated_field_by_field(client: TestClient, small_pdf: Path) -> None:
-    for reading, field in (('{"font_size_rem": 12}', "reading.font_size_rem"), ('{"colour": "red"}', "reading.colour"),
-                           ("[1, 2]", None), ("{not json", None)):
+    for reading, field in (
+        ('{"font_size_rem": 12}', "reading.font_size_rem"),
+        ('{"colour": "red"}', "reading.colour"),
+        ("[1, 2]", None),
+        ("{not json", None),
+    ):
         with small_pdf.open("rb") as fh:
-            response = client.post("/jobs", files={"file": ("c.pdf", fh, "application/pdf")},
-                                   data={"profile": "dyslexia", "reading": reading})
+            response = client.post(
+                "/jobs",
+                files={"file": ("c.pdf", fh, "application/pdf")},
+                data={"profile": "dyslexia", "reading": reading},
+            )
         body = _error(response, 400)
         assert body["code"] == "request.invalid"
         if field:
@@ -85,14 +112,18 @@ def test_unknown_profile_is_404_profile_not_found(client: TestClient, small_pdf:
 
 
 def test_empty_upload_is_422_input_empty(client: TestClient, settings: Settings) -> None:
-    response = client.post("/jobs", files={"file": ("vide.pdf", b"", "application/pdf")}, data={"profile": "blind"})
+    response = client.post(
+        "/jobs", files={"file": ("vide.pdf", b"", "application/pdf")}, data={"profile": "blind"}
+    )
     assert _error(response, 422)["code"] == "input.empty"
     assert JobStore.from_settings(settings).recent() == []  # no job was created
 
 
 def test_too_large_upload_is_413_input_too_large(tmp_path: Path) -> None:
     client = api_client(make_settings(tmp_path, max_upload_bytes=1000))
-    response = client.post("/jobs", files={"file": ("gros.pdf", b"%PDF" + b"x" * 5000)}, data={"profile": "blind"})
+    response = client.post(
+        "/jobs", files={"file": ("gros.pdf", b"%PDF" + b"x" * 5000)}, data={"profile": "blind"}
+    )
     assert _error(response, 413)["code"] == "input.too_large"
     # refused on its announced size, before the body is read
     big = b"x" * (2 * 1024 * 1024)
@@ -107,8 +138,12 @@ def test_missing_fields_and_bad_outputs_are_400_request_invalid(client: TestClie
         body = _error(client.post("/jobs", files={"file": ("a.pdf", fh)}), 400)
     assert body["code"] == "request.invalid" and "profile" in body["message"]
     with small_pdf.open("rb") as fh:
-        body = _error(client.post("/jobs", files={"file": ("a.pdf", fh)},
-                                  data={"profile": "dyslexia", "outputs": "epub,docx"}), 400)
+        body = _error(
+            client.post(
+                "/jobs", files={"file": ("a.pdf", fh)}, data={"profile": "dyslexia", "outputs": "epub,docx"}
+            ),
+            400,
+        )
     assert body["code"] == "request.invalid" and "docx" in body["message"]
 
 
@@ -117,10 +152,14 @@ def test_unknown_job_and_unknown_artifact_are_404(client: TestClient, small_pdf:
     assert _error(client.get("/jobs/nope"), 404)["code"] == "job.not_found"
     assert _error(client.get("/jobs/" + "0" * 32 + "/artifacts/epub"), 404)["code"] == "job.not_found"
     with small_pdf.open("rb") as fh:
-        job_id = client.post("/jobs", files={"file": ("a.pdf", fh)}, data={"profile": "dyslexia"}).json()["id"]
+        job_id = client.post("/jobs", files={"file": ("a.pdf", fh)}, data={"profile": "dyslexia"}).json()[
+            "id"
+        ]
     assert _error(client.get(f"/jobs/{job_id}/artifacts/epub"), 404)["code"] == "artifact.not_found"
     assert _error(client.get(f"/jobs/{job_id}/artifacts/..%2F..%2Fetc"), 404)["code"] in {
-        "artifact.not_found", "request.not_found"}
+        "artifact.not_found",
+        "request.not_found",
+    }
     assert _error(client.get("/nowhere"), 404)["code"] == "request.not_found"
     assert _error(client.put(f"/jobs/{job_id}"), 405)["code"] == "request.invalid"
 
@@ -140,34 +179,44 @@ def test_the_api_does_not_import_the_task_code(tmp_path: Path) -> None:
     from service_helpers import make_user
 
     _user, token = make_user(Settings(data_dir=tmp_path))
-    code = ("import sys; from inclusio.config import Settings; from inclusio.server import create_app; "
-            "from fastapi.testclient import TestClient; "
-            f"c = TestClient(create_app(Settings(data_dir={str(tmp_path)!r}))); "
-            f"c.headers['Authorization'] = 'Bearer {token}'; "
-            "r = c.post('/jobs', files={'file': ('a.pdf', b'%PDF-1.4 x')}, data={'profile': 'blind'}); "
-            "assert r.status_code == 202, r.text; "
-            "assert 'workers.tasks' not in sys.modules; print('ok')")
+    code = (
+        "import sys; from inclusio.config import Settings; from inclusio.server import create_app; "
+        "from fastapi.testclient import TestClient; "
+        f"c = TestClient(create_app(Settings(data_dir={str(tmp_path)!r}))); "
+        f"c.headers['Authorization'] = 'Bearer {token}'; "
+        "r = c.post('/jobs', files={'file': ('a.pdf', b'%PDF-1.4 x')}, data={'profile': 'blind'}); "
+        "assert r.status_code == 202, r.text; "
+        "assert 'workers.tasks' not in sys.modules; print('ok')"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and out.stdout.strip() == "ok", out.stderr
 
 
 # -- documents teachers share with their students ------------------------------------------------------
 
+
 def _files_of(settings: Settings) -> set[str]:
     """Every file the service stores (the SQLite databases aside)."""
-    return {p.relative_to(settings.data_dir).as_posix() for p in FileStore.from_settings(settings).all_files()
-            if not p.name.endswith((".db", ".db-wal", ".db-shm", ".lock"))}
+    return {
+        p.relative_to(settings.data_dir).as_posix()
+        for p in FileStore.from_settings(settings).all_files()
+        if not p.name.endswith((".db", ".db-wal", ".db-shm", ".lock"))
+    }
 
 
-def test_students_get_their_own_version_of_a_shared_document_converted_once(settings: Settings, small_pdf: Path,
-                                                                            start_worker: object) -> None:
+def test_students_get_their_own_version_of_a_shared_document_converted_once(
+    settings: Settings, small_pdf: Path, start_worker: object
+) -> None:
     worker = start_worker(settings)  # type: ignore[operator]
     teacher = api_client(settings, "teacher")
     s1, s2 = api_client(settings, "student"), api_client(settings, "student")
     assert s1.put("/me/profile", json={"profile": "dyslexia"}).status_code == 200
     with small_pdf.open("rb") as fh:
-        shared = teacher.post("/shares", files={"file": ("Cours de bio.pdf", fh, "application/pdf")},
-                              data={"title": "La cellule", "course": "BIO-101"})
+        shared = teacher.post(
+            "/shares",
+            files={"file": ("Cours de bio.pdf", fh, "application/pdf")},
+            data={"title": "La cellule", "course": "BIO-101"},
+        )
     assert shared.status_code == 201 and shared.headers["location"] == f"/shares/{shared.json()['id']}"
     share_id, sha = shared.json()["id"], shared.json()["input"]["sha256"]
     assert sha == hashlib.sha256(small_pdf.read_bytes()).hexdigest()
@@ -193,14 +242,17 @@ def test_students_get_their_own_version_of_a_shared_document_converted_once(sett
     assert s2.get(f"/jobs/{done1['id']}").status_code == 404  # nobody else's job, not even on the same file
 
 
-def test_stopping_a_share_keeps_the_students_versions_and_then_nothing_is_left(settings: Settings,
-                                                                               small_pdf: Path) -> None:
+def test_stopping_a_share_keeps_the_students_versions_and_then_nothing_is_left(
+    settings: Settings, small_pdf: Path
+) -> None:
     from inclusio.jobs import execute as execute_job
 
     teacher = api_client(settings, "teacher", enqueue=lambda _k, _j: None)
     student = api_client(settings, "student", enqueue=lambda _k, _j: None)
     share_id = teacher.post("/shares", files={"file": ("td.pdf", small_pdf.read_bytes())}).json()["id"]
-    job_id = student.post(f"/shares/{share_id}/jobs", data={"profile": "blind", "outputs": "html"}).json()["id"]
+    job_id = student.post(f"/shares/{share_id}/jobs", data={"profile": "blind", "outputs": "html"}).json()[
+        "id"
+    ]
     assert execute_job(job_id, settings) == "succeeded"
     assert student.get(f"/shares/{share_id}").json()["title"] == "td.pdf"  # the file name by default
 
@@ -215,17 +267,21 @@ def test_stopping_a_share_keeps_the_students_versions_and_then_nothing_is_left(s
     assert _files_of(settings) == set()
 
 
-def test_erasing_a_teacher_and_their_students_leaves_no_share_job_row_or_file(settings: Settings, small_pdf: Path,
-                                                                              corpus: Path) -> None:
+def test_erasing_a_teacher_and_their_students_leaves_no_share_job_row_or_file(
+    settings: Settings, small_pdf: Path, corpus: Path
+) -> None:
     from inclusio.jobs import execute as execute_job
 
     teacher = api_client(settings, "teacher", enqueue=lambda _k, _j: None)
     s1, s2 = (api_client(settings, "student", enqueue=lambda _k, _j: None) for _ in range(2))
-    requested = teacher.post("/shares", files={"file": ("cours.pdf", small_pdf.read_bytes())},
-                             data={"course": "BIO"}).json()["id"]
+    requested = teacher.post(
+        "/shares", files={"file": ("cours.pdf", small_pdf.read_bytes())}, data={"course": "BIO"}
+    ).json()["id"]
     teacher.post("/shares", files={"file": ("notes.docx", (corpus / "fixture-word.docx").read_bytes())})
-    jobs = [s.post(f"/shares/{requested}/jobs", data={"profile": "blind", "outputs": "html,report"}).json()["id"]
-            for s in (s1, s2)]
+    jobs = [
+        s.post(f"/shares/{requested}/jobs", data={"profile": "blind", "outputs": "html,report"}).json()["id"]
+        for s in (s1, s2)
+    ]
     for job_id in jobs:
         assert execute_job(job_id, settings) == "succeeded"
     sha = hashlib.sha256(small_pdf.read_bytes()).hexdigest()
@@ -247,8 +303,10 @@ def test_erasing_a_teacher_and_their_students_leaves_no_share_job_row_or_file(se
 
 # -- release of a reviewed job: on the queue, run by a worker ---------------------------------------------
 
+
 def test_release_runs_on_a_worker_keeping_the_old_outputs_until_the_new_are_in_place(
-        settings: Settings, small_pdf: Path, start_worker: object) -> None:
+    settings: Settings, small_pdf: Path, start_worker: object
+) -> None:
     from sqlalchemy import update
 
     from inclusio.store.models import Job
@@ -261,23 +319,39 @@ def test_release_runs_on_a_worker_keeping_the_old_outputs_until_the_new_are_in_p
     doc = staff.get(f"/jobs/{job_id}/document").json()
     block = next(b for b in doc["blocks"] if any(a["kind"] == "easy_read" for a in b.get("adaptations", [])))
     edited = "La cellule vit. Une personne a relu cette phrase."
-    assert staff.put(f"/jobs/{job_id}/blocks/{block['id']}/adaptation",
-                     json={"kind": "easy_read", "text": edited, "approve": True}).status_code == 200
+    assert (
+        staff.put(
+            f"/jobs/{job_id}/blocks/{block['id']}/adaptation",
+            json={"kind": "easy_read", "text": edited, "approve": True},
+        ).status_code
+        == 200
+    )
     assert edited not in old_html.decode("utf-8")
 
     answer = staff.post(f"/jobs/{job_id}/release")
     assert answer.status_code == 202 and answer.headers["location"] == f"/jobs/{job_id}"
     assert answer.json()["release"]["state"] == "releasing" and answer.json()["status"] == "succeeded"
     # Meanwhile the HTML is always whole: the old one, until the new one (with the edit) replaces it.
-    job = _wait_release(staff, job_id, worker, lambda html: html == old_html or edited in html.decode("utf-8"))
-    assert job["release"]["state"] == "released" and job["release"]["released_at"] and job["status"] == "succeeded"
+    job = _wait_release(
+        staff, job_id, worker, lambda html: html == old_html or edited in html.decode("utf-8")
+    )
+    assert (
+        job["release"]["state"] == "released"
+        and job["release"]["released_at"]
+        and job["status"] == "succeeded"
+    )
     assert job["message"].startswith("released after review by ")
     new_html = staff.get(f"/jobs/{job_id}/artifacts/html").content.decode("utf-8")
     assert edited in new_html
     # The reviewer's draft moved with the new outputs: the approval is still there.
     again = staff.get(f"/jobs/{job_id}/document").json()
-    [adaptation] = [a for b in again["blocks"] if b["id"] == block["id"] for a in b["adaptations"]
-                    if a["kind"] == "easy_read"]
+    [adaptation] = [
+        a
+        for b in again["blocks"]
+        if b["id"] == block["id"]
+        for a in b["adaptations"]
+        if a["kind"] == "easy_read"
+    ]
     assert adaptation["provenance"]["reviewed_by"] and adaptation["provenance"]["engine"] == "human"
 
     # A release that fails (the job's profile was withdrawn meanwhile) keeps the outputs and says why.
@@ -292,12 +366,15 @@ def test_release_runs_on_a_worker_keeping_the_old_outputs_until_the_new_are_in_p
     # A message delivered again (or superseded) does nothing.
     from inclusio.jobs import release
 
-    assert release(job_id, "0" * 32, settings, store=store, files=FileStore.from_settings(settings)) == "skipped"
+    assert (
+        release(job_id, "0" * 32, settings, store=store, files=FileStore.from_settings(settings)) == "skipped"
+    )
     store.dispose()
 
 
-def _wait_release(client: TestClient, job_id: str, worker: object, whole: Callable[[bytes], bool],
-                  timeout: float = 180) -> dict[str, Any]:
+def _wait_release(
+    client: TestClient, job_id: str, worker: object, whole: Callable[[bytes], bool], timeout: float = 180
+) -> dict[str, Any]:
     """Poll the job until its release is no longer under way, downloading its HTML each time (``whole``)."""
     import time
 
@@ -316,17 +393,30 @@ def _reviewable_job(settings: Settings, store: JobStore, *, finished: bool = Tru
     """A job with its Document (the json output) in its folder, as a worker leaves it (no conversion run)."""
     from inclusio.model.document import Document, Paragraph, SourceInfo
 
-    job = store.create(profile_id="dyslexia", filename="cours.pdf", input_sha256="0" * 64,
-                       input_path="originals/00/" + "0" * 64, input_bytes=1, outputs=["json"], institution="default")
-    doc = Document(title="Cours", source=SourceInfo(filename="cours.pdf", media_type="application/pdf",
-                                                     sha256="0" * 64), blocks=[Paragraph(id="p1", text="La cellule.")])
+    job = store.create(
+        profile_id="dyslexia",
+        filename="cours.pdf",
+        input_sha256="0" * 64,
+        input_path="originals/00/" + "0" * 64,
+        input_bytes=1,
+        outputs=["json"],
+        institution="default",
+    )
+    doc = Document(
+        title="Cours",
+        source=SourceInfo(filename="cours.pdf", media_type="application/pdf", sha256="0" * 64),
+        blocks=[Paragraph(id="p1", text="La cellule.")],
+    )
     folder = settings.data_dir / "jobs" / job.id
     folder.mkdir(parents=True)
     (folder / "cours.document.json").write_text(doc.to_json())
     if finished:
         store.start(job.id)
-        store.finish(job.id, status="succeeded",
-                     artifacts={"json": {"file": "cours.document.json", "media_type": "application/json"}})
+        store.finish(
+            job.id,
+            status="succeeded",
+            artifacts={"json": {"file": "cours.document.json", "media_type": "application/json"}},
+        )
     return job.id
 
 
@@ -337,8 +427,11 @@ def test_a_release_the_queue_cannot_take_is_503_and_recorded_failed(tmp_path: Pa
     job_id = _reviewable_job(settings, store, finished=False)
     assert _error(staff.post(f"/jobs/{job_id}/release"), 400)["code"] == "request.invalid"  # not finished yet
     store.start(job_id)
-    store.finish(job_id, status="succeeded",
-                 artifacts={"json": {"file": "cours.document.json", "media_type": "application/json"}})
+    store.finish(
+        job_id,
+        status="succeeded",
+        artifacts={"json": {"file": "cours.document.json", "media_type": "application/json"}},
+    )
     assert _error(staff.post(f"/jobs/{job_id}/release"), 503)["code"] == "queue.unavailable"
     release = staff.get(f"/jobs/{job_id}").json()["release"]
     assert release["state"] == "failed" and release["errors"][0]["code"] == "queue.unavailable"
@@ -362,8 +455,11 @@ def test_asking_again_joins_a_live_release_and_supersedes_a_dead_one(settings: S
     assert store.get(job_id).release_token == first  # joined: nothing new was sent
     # Its worker died: no sign of life for longer than the watchdog's limit. Asking again starts anew.
     with store.session() as session:
-        session.execute(update(Job).where(Job.id == job_id).values(
-            release_beat_at=utcnow() - timedelta(seconds=settings.job_stuck_seconds + 5)))
+        session.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .values(release_beat_at=utcnow() - timedelta(seconds=settings.job_stuck_seconds + 5))
+        )
     assert staff.post(f"/jobs/{job_id}/release").json()["release"]["state"] == "releasing"
     assert store.get(job_id).release_token not in (None, first)
     assert release(job_id, first, settings, store=store, files=FileStore.from_settings(settings)) == "skipped"

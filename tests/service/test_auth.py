@@ -38,11 +38,20 @@ def _jwks(*keys: tuple[Any, str]) -> dict[str, Any]:
 
 def _token(key: Any, kid: str, **claims: Any) -> str:
     now = int(time.time())
-    body = {"iss": ISSUER, "aud": "inclusio", "sub": "u-42", "iat": now, "exp": now + 300,
-            "preferred_username": "camille.martin", "roles": ["student"], "institution": "univ-lyon"}
+    body = {
+        "iss": ISSUER,
+        "aud": "inclusio",
+        "sub": "u-42",
+        "iat": now,
+        "exp": now + 300,
+        "preferred_username": "camille.martin",
+        "roles": ["student"],
+        "institution": "univ-lyon",
+    }
     body.update(claims)
-    return jwt.encode({k: v for k, v in body.items() if v is not None}, key, algorithm="RS256",
-                      headers={"kid": kid})
+    return jwt.encode(
+        {k: v for k, v in body.items() if v is not None}, key, algorithm="RS256", headers={"kid": kid}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -79,10 +88,16 @@ def jwks_server(keys: tuple[Any, Any]) -> Iterator[str]:
 def test_local_sign_in_gives_a_token_that_works_until_revoked(settings: Settings) -> None:
     make_user(settings, "teacher", username="prof.durand", password="correct horse battery")
     client = TestClient(create_app(settings))
-    assert client.post("/auth/token", data={"username": "prof.durand", "password": "wrong password"}
-                       ).json()["error"]["code"] == "auth.invalid"
+    assert (
+        client.post("/auth/token", data={"username": "prof.durand", "password": "wrong password"}).json()[
+            "error"
+        ]["code"]
+        == "auth.invalid"
+    )
     assert client.post("/auth/token", data={"username": "nobody", "password": "x" * 10}).status_code == 401
-    response = client.post("/auth/token", data={"username": "prof.durand", "password": "correct horse battery"})
+    response = client.post(
+        "/auth/token", data={"username": "prof.durand", "password": "correct horse battery"}
+    )
     assert response.status_code == 200, response.text
     token = response.json()["access_token"]
     assert token.startswith("inc_") and response.json()["token_type"] == "bearer"
@@ -109,12 +124,18 @@ def test_an_expired_local_token_is_refused(settings: Settings) -> None:
     user = users.create_user("lea", role="student", institution="default", password="12345678")
     token, _ = users.issue_token(user.id, hours=-1)
     client = TestClient(create_app(settings))
-    assert client.get("/me", headers={"Authorization": f"Bearer {token}"}).json()["error"]["code"] == "auth.invalid"
+    assert (
+        client.get("/me", headers={"Authorization": f"Bearer {token}"}).json()["error"]["code"]
+        == "auth.invalid"
+    )
 
 
 def test_identity_provider_tokens_are_checked_against_the_jwks_url(
-        tmp_path: Path, keys: tuple[Any, Any], jwks_server: str) -> None:
-    settings = make_settings(tmp_path, oidc_issuer=ISSUER, oidc_audience="inclusio", oidc_jwks_url=jwks_server)
+    tmp_path: Path, keys: tuple[Any, Any], jwks_server: str
+) -> None:
+    settings = make_settings(
+        tmp_path, oidc_issuer=ISSUER, oidc_audience="inclusio", oidc_jwks_url=jwks_server
+    )
     client = TestClient(create_app(settings))
     good = _token(keys[0], "k1")
     me = client.get("/me", headers={"Authorization": f"Bearer {good}"})
@@ -122,7 +143,9 @@ def test_identity_provider_tokens_are_checked_against_the_jwks_url(
     assert me.json()["username"] == "camille.martin" and me.json()["role"] == "student"
     assert me.json()["institution"] == "univ-lyon"
     # the same person again is the same account; a staff role claim is honoured
-    again = client.get("/me", headers={"Authorization": f"Bearer {_token(keys[0], 'k1', roles=['staff', 'x'])}"})
+    again = client.get(
+        "/me", headers={"Authorization": f"Bearer {_token(keys[0], 'k1', roles=['staff', 'x'])}"}
+    )
     assert again.json()["id"] == me.json()["id"] and again.json()["role"] == "staff"
     refused = {
         "another key": _token(keys[1], "k1"),
@@ -131,9 +154,12 @@ def test_identity_provider_tokens_are_checked_against_the_jwks_url(
         "wrong audience": _token(keys[0], "k1", aud="another-app"),
         "expired": _token(keys[0], "k1", exp=int(time.time()) - 60),
         "no subject": _token(keys[0], "k1", sub=None),
-        "hs256 with the public key": jwt.encode({"iss": ISSUER, "aud": "inclusio", "sub": "x",
-                                                 "exp": int(time.time()) + 60}, "s" * 40, algorithm="HS256",
-                                                headers={"kid": "k1"}),
+        "hs256 with the public key": jwt.encode(
+            {"iss": ISSUER, "aud": "inclusio", "sub": "x", "exp": int(time.time()) + 60},
+            "s" * 40,
+            algorithm="HS256",
+            headers={"kid": "k1"},
+        ),
         "garbage": "a.b.c",
     }
     for why, token in refused.items():

@@ -47,8 +47,12 @@ class World:
         return {"Authorization": f"Bearer {token}"}
 
     def job_of(self, who: str, **data: str) -> str:
-        response = self.client.post("/jobs", headers=self.auth(who), files={"file": ("cours.pdf", self.pdf)},
-                                    data={"profile": "dyslexia", "outputs": "json,report", **data})
+        response = self.client.post(
+            "/jobs",
+            headers=self.auth(who),
+            files={"file": ("cours.pdf", self.pdf)},
+            data={"profile": "dyslexia", "outputs": "json,report", **data},
+        )
         assert response.status_code == 202, response.text
         return str(response.json()["id"])
 
@@ -60,8 +64,14 @@ def world(tmp_path_factory: pytest.TempPathFactory, small_pdf: Path) -> World:
     client = TestClient(app)
     client.fastapi_app = app  # type: ignore[attr-defined]
     tokens, ids = {}, {}
-    for name, role, inst in (("s1", "student", "A"), ("s2", "student", "A"), ("teacher", "teacher", "A"),
-                             ("staff", "staff", "A"), ("staff_b", "staff", "B"), ("admin", "admin", "A")):
+    for name, role, inst in (
+        ("s1", "student", "A"),
+        ("s2", "student", "A"),
+        ("teacher", "teacher", "A"),
+        ("staff", "staff", "A"),
+        ("staff_b", "staff", "B"),
+        ("admin", "admin", "A"),
+    ):
         ids[name], tokens[name] = make_user(settings, role, institution=inst, username=name)
     w = World(client, tokens, ids, small_pdf.read_bytes(), settings)
     assert client.put("/me/profile", headers=w.auth("s1"), json={"profile": "dyslexia"}).status_code == 200
@@ -73,10 +83,17 @@ def world(tmp_path_factory: pytest.TempPathFactory, small_pdf: Path) -> World:
     job_dir.mkdir(parents=True)
     (job_dir / "cours.report.json").write_text('{"status": "succeeded"}')
     store.start(ids["job_s1"])
-    store.finish(ids["job_s1"], status="succeeded",
-                 artifacts={"report": {"file": "cours.report.json", "media_type": "application/json", "bytes": 23}})
-    batch = client.post("/batches", headers=w.auth("s1"), files=[("files", ("a.pdf", w.pdf))],
-                        data={"profile": "blind", "outputs": "json"})
+    store.finish(
+        ids["job_s1"],
+        status="succeeded",
+        artifacts={"report": {"file": "cours.report.json", "media_type": "application/json", "bytes": 23}},
+    )
+    batch = client.post(
+        "/batches",
+        headers=w.auth("s1"),
+        files=[("files", ("a.pdf", w.pdf))],
+        data={"profile": "blind", "outputs": "json"},
+    )
     assert batch.status_code == 202, batch.text
     ids["batch_s1"] = batch.json()["id"]
     ids["share_teacher"] = _share_of(w, "teacher")
@@ -85,8 +102,12 @@ def world(tmp_path_factory: pytest.TempPathFactory, small_pdf: Path) -> World:
 
 def _share_of(w: World, who: str, course: str = "BIO-101") -> str:
     """A document ``who`` shares with the students of their institution (a fresh upload each time)."""
-    response = w.client.post("/shares", headers=w.auth(who), files={"file": ("cours.pdf", w.pdf)},
-                             data={"title": "La cellule", "course": f"{course}-{uuid.uuid4().hex[:6]}"})
+    response = w.client.post(
+        "/shares",
+        headers=w.auth(who),
+        files={"file": ("cours.pdf", w.pdf)},
+        data={"title": "La cellule", "course": f"{course}-{uuid.uuid4().hex[:6]}"},
+    )
     assert response.status_code == 201, response.text
     return str(response.json()["id"])
 
@@ -102,89 +123,170 @@ S1_THINGS = {"anon": 401, "s1": 200, "s2": 404, "teacher": 404, "staff": 200, "s
 # (method, route template) -> (how to call it for a caller, expected status per caller)
 Call = Callable[[World, str], Any]
 MATRIX: dict[tuple[str, str], tuple[Call, dict[str, int]]] = {
-    ("GET", "/health"): (lambda w, who: w.client.get("/health", headers=w.auth(who)), {r: 200 for r in ROLES}),
-    ("GET", "/profiles"): (lambda w, who: w.client.get("/profiles", headers=w.auth(who)), {r: 200 for r in ROLES}),
-    ("GET", "/profiles/{profile_id}"): (lambda w, who: w.client.get("/profiles/blind", headers=w.auth(who)),
-                                        {r: 200 for r in ROLES}),
+    ("GET", "/health"): (
+        lambda w, who: w.client.get("/health", headers=w.auth(who)),
+        {r: 200 for r in ROLES},
+    ),
+    ("GET", "/profiles"): (
+        lambda w, who: w.client.get("/profiles", headers=w.auth(who)),
+        {r: 200 for r in ROLES},
+    ),
+    ("GET", "/profiles/{profile_id}"): (
+        lambda w, who: w.client.get("/profiles/blind", headers=w.auth(who)),
+        {r: 200 for r in ROLES},
+    ),
     ("GET", "/metrics"): (lambda w, who: w.client.get("/metrics", headers=w.auth(who)), STAFF_ONLY),
     ("POST", "/preview/readability"): (
-        lambda w, who: w.client.post("/preview/readability", headers=w.auth(who),
-                                     files={"file": ("c.pdf", w.pdf)}), OK_ALL),
+        lambda w, who: w.client.post(
+            "/preview/readability", headers=w.auth(who), files={"file": ("c.pdf", w.pdf)}
+        ),
+        OK_ALL,
+    ),
     ("POST", "/auth/token"): (  # each caller tries another name: no account nears its sign-in throttle
-        lambda w, who: w.client.post("/auth/token", headers=w.auth(who),
-                                     data={"username": "s1" if who == "anon" else who,
-                                           "password": "not the password"}),
-        {r: 401 for r in ROLES}),
-    ("DELETE", "/auth/token"): (lambda w, who: w.client.delete("/auth/token", headers=w.fresh_token(who)),
-                                {r: 204 for r in ROLES} | {"anon": 401}),
+        lambda w, who: w.client.post(
+            "/auth/token",
+            headers=w.auth(who),
+            data={"username": "s1" if who == "anon" else who, "password": "not the password"},
+        ),
+        {r: 401 for r in ROLES},
+    ),
+    ("DELETE", "/auth/token"): (
+        lambda w, who: w.client.delete("/auth/token", headers=w.fresh_token(who)),
+        {r: 204 for r in ROLES} | {"anon": 401},
+    ),
     ("GET", "/me"): (lambda w, who: w.client.get("/me", headers=w.auth(who)), OK_ALL),
     ("DELETE", "/me"): (lambda w, who: w.client.delete("/me", headers=_throwaway(w, who)), OK_ALL),
     ("GET", "/me/profile"): (lambda w, who: w.client.get("/me/profile", headers=w.auth(who)), OK_ALL),
-    ("PUT", "/me/profile"): (lambda w, who: w.client.put("/me/profile", headers=w.auth(who),
-                                                          json={"profile": "dyslexia"}), OK_ALL),
+    ("PUT", "/me/profile"): (
+        lambda w, who: w.client.put("/me/profile", headers=w.auth(who), json={"profile": "dyslexia"}),
+        OK_ALL,
+    ),
     ("GET", "/users"): (lambda w, who: w.client.get("/users", headers=w.auth(who)), STAFF_ONLY),
     ("POST", "/users"): (
-        lambda w, who: w.client.post("/users", headers=w.auth(who),
-                                     json={"username": f"new-{uuid.uuid4().hex[:8]}", "role": "student",
-                                           "institution": "A", "password": "longenough"}),
-        {"anon": 401, "s1": 403, "s2": 403, "teacher": 403, "staff": 201, "staff_b": 403, "admin": 201}),
-    ("GET", "/users/{user_id}"): (lambda w, who: w.client.get(f"/users/{w.ids['s1']}", headers=w.auth(who)),
-                                  S1_THINGS),
+        lambda w, who: w.client.post(
+            "/users",
+            headers=w.auth(who),
+            json={
+                "username": f"new-{uuid.uuid4().hex[:8]}",
+                "role": "student",
+                "institution": "A",
+                "password": "longenough",
+            },
+        ),
+        {"anon": 401, "s1": 403, "s2": 403, "teacher": 403, "staff": 201, "staff_b": 403, "admin": 201},
+    ),
+    ("GET", "/users/{user_id}"): (
+        lambda w, who: w.client.get(f"/users/{w.ids['s1']}", headers=w.auth(who)),
+        S1_THINGS,
+    ),
     ("GET", "/users/{user_id}/profile"): (
-        lambda w, who: w.client.get(f"/users/{w.ids['s1']}/profile", headers=w.auth(who)), S1_THINGS),
+        lambda w, who: w.client.get(f"/users/{w.ids['s1']}/profile", headers=w.auth(who)),
+        S1_THINGS,
+    ),
     ("PUT", "/users/{user_id}/profile"): (
-        lambda w, who: w.client.put(f"/users/{w.ids['s1']}/profile", headers=w.auth(who),
-                                    json={"profile": "dyslexia"}), S1_THINGS),
+        lambda w, who: w.client.put(
+            f"/users/{w.ids['s1']}/profile", headers=w.auth(who), json={"profile": "dyslexia"}
+        ),
+        S1_THINGS,
+    ),
     ("DELETE", "/users/{user_id}/data"): (
         lambda w, who: w.client.delete(f"/users/{_student_in_a(w)}/data", headers=w.auth(who)),
-        {"anon": 401, "s1": 404, "s2": 404, "teacher": 404, "staff": 200, "staff_b": 404, "admin": 200}),
+        {"anon": 401, "s1": 404, "s2": 404, "teacher": 404, "staff": 200, "staff_b": 404, "admin": 200},
+    ),
     ("GET", "/audit"): (lambda w, who: w.client.get("/audit", headers=w.auth(who)), STAFF_ONLY),
     ("POST", "/jobs"): (
-        lambda w, who: w.client.post("/jobs", headers=w.auth(who), files={"file": ("c.pdf", w.pdf)},
-                                     data={"profile": "blind", "outputs": "json"}),
-        {r: 202 for r in ROLES} | {"anon": 401}),
+        lambda w, who: w.client.post(
+            "/jobs",
+            headers=w.auth(who),
+            files={"file": ("c.pdf", w.pdf)},
+            data={"profile": "blind", "outputs": "json"},
+        ),
+        {r: 202 for r in ROLES} | {"anon": 401},
+    ),
     ("GET", "/jobs"): (lambda w, who: w.client.get("/jobs", headers=w.auth(who)), OK_ALL),
-    ("GET", "/jobs/{job_id}"): (lambda w, who: w.client.get(f"/jobs/{w.ids['job_s1']}", headers=w.auth(who)),
-                                S1_THINGS),
+    ("GET", "/jobs/{job_id}"): (
+        lambda w, who: w.client.get(f"/jobs/{w.ids['job_s1']}", headers=w.auth(who)),
+        S1_THINGS,
+    ),
     ("DELETE", "/jobs/{job_id}"): (
         lambda w, who: w.client.delete(f"/jobs/{w.job_of('s1')}", headers=w.auth(who)),
-        {"anon": 401, "s1": 204, "s2": 404, "teacher": 404, "staff": 204, "staff_b": 404, "admin": 204}),
+        {"anon": 401, "s1": 204, "s2": 404, "teacher": 404, "staff": 204, "staff_b": 404, "admin": 204},
+    ),
     ("GET", "/jobs/{job_id}/events"): (
-        lambda w, who: w.client.get(f"/jobs/{w.ids['job_s1']}/events", headers=w.auth(who)), S1_THINGS),
+        lambda w, who: w.client.get(f"/jobs/{w.ids['job_s1']}/events", headers=w.auth(who)),
+        S1_THINGS,
+    ),
     ("GET", "/jobs/{job_id}/artifacts/{name}"): (
         lambda w, who: w.client.get(f"/jobs/{w.ids['job_s1']}/artifacts/report", headers=w.auth(who)),
-        S1_THINGS),
+        S1_THINGS,
+    ),
     ("POST", "/batches"): (
-        lambda w, who: w.client.post("/batches", headers=w.auth(who), files=[("files", ("a.pdf", w.pdf))],
-                                     data={"profile": "blind", "outputs": "json"}),
-        {r: 202 for r in ROLES} | {"anon": 401}),
+        lambda w, who: w.client.post(
+            "/batches",
+            headers=w.auth(who),
+            files=[("files", ("a.pdf", w.pdf))],
+            data={"profile": "blind", "outputs": "json"},
+        ),
+        {r: 202 for r in ROLES} | {"anon": 401},
+    ),
     ("GET", "/batches"): (lambda w, who: w.client.get("/batches", headers=w.auth(who)), OK_ALL),
     ("GET", "/batches/{batch_id}"): (
-        lambda w, who: w.client.get(f"/batches/{w.ids['batch_s1']}", headers=w.auth(who)), S1_THINGS),
+        lambda w, who: w.client.get(f"/batches/{w.ids['batch_s1']}", headers=w.auth(who)),
+        S1_THINGS,
+    ),
 }
 
 
-MANAGES_A_STUDENT = {"anon": 401, "s1": 403, "s2": 403, "teacher": 403, "staff": 204, "staff_b": 404, "admin": 204}
-MATRIX.update({  # passwords and sign-in locks (web hardening)
-    ("POST", "/me/password"): (
-        lambda w, who: w.client.post("/me/password", headers=_throwaway(w, who, password="ancien-mot-de-passe"),
-                                     json={"current_password": "ancien-mot-de-passe",
-                                           "new_password": "nouveau-mot-de-passe"}), OK_ALL),
-    ("PUT", "/users/{user_id}/password"): (
-        lambda w, who: w.client.put(f"/users/{_student_in_a(w)}/password", headers=w.auth(who),
-                                    json={"new_password": "remis-a-zero-2026"}), MANAGES_A_STUDENT),
-    ("DELETE", "/users/{user_id}/lock"): (
-        lambda w, who: w.client.delete(f"/users/{_student_in_a(w)}/lock", headers=w.auth(who)), MANAGES_A_STUDENT),
-})
+MANAGES_A_STUDENT = {
+    "anon": 401,
+    "s1": 403,
+    "s2": 403,
+    "teacher": 403,
+    "staff": 204,
+    "staff_b": 404,
+    "admin": 204,
+}
+MATRIX.update(
+    {  # passwords and sign-in locks (web hardening)
+        ("POST", "/me/password"): (
+            lambda w, who: w.client.post(
+                "/me/password",
+                headers=_throwaway(w, who, password="ancien-mot-de-passe"),
+                json={"current_password": "ancien-mot-de-passe", "new_password": "nouveau-mot-de-passe"},
+            ),
+            OK_ALL,
+        ),
+        ("PUT", "/users/{user_id}/password"): (
+            lambda w, who: w.client.put(
+                f"/users/{_student_in_a(w)}/password",
+                headers=w.auth(who),
+                json={"new_password": "remis-a-zero-2026"},
+            ),
+            MANAGES_A_STUDENT,
+        ),
+        ("DELETE", "/users/{user_id}/lock"): (
+            lambda w, who: w.client.delete(f"/users/{_student_in_a(w)}/lock", headers=w.auth(who)),
+            MANAGES_A_STUDENT,
+        ),
+    }
+)
 
 
 def _throwaway(w: World, who: str, password: str | None = None) -> dict[str, str]:
     """DELETE /me erases the caller: run it as a fresh account of the same role and institution."""
     if who == "anon":
         return {}
-    role = {"s1": "student", "s2": "student", "teacher": "teacher", "staff": "staff", "staff_b": "staff",
-            "admin": "admin"}[who]
-    _user, token = make_user(w.settings, role, institution="B" if who == "staff_b" else "A", password=password)
+    role = {
+        "s1": "student",
+        "s2": "student",
+        "teacher": "teacher",
+        "staff": "staff",
+        "staff_b": "staff",
+        "admin": "admin",
+    }[who]
+    _user, token = make_user(
+        w.settings, role, institution="B" if who == "staff_b" else "A", password=password
+    )
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -194,57 +296,95 @@ def _reviewable(w: World) -> str:
         from inclusio.model.document import Adaptation, Document, Paragraph, Provenance, SourceInfo
 
         job_id = w.job_of("s1")
-        draft = Adaptation(kind="easy_read", provenance=Provenance(engine="offline", pass_name="easy_read"),
-                           blocks=[Paragraph(id="p1.e1", text="La cellule vit.")])
-        doc = Document(title="Cours", source=SourceInfo(filename="cours.pdf", media_type="application/pdf", sha256="0" * 64),
-                       blocks=[Paragraph(id="p1", text="La cellule, qui vit, respire.", adaptations=[draft])])
+        draft = Adaptation(
+            kind="easy_read",
+            provenance=Provenance(engine="offline", pass_name="easy_read"),
+            blocks=[Paragraph(id="p1.e1", text="La cellule vit.")],
+        )
+        doc = Document(
+            title="Cours",
+            source=SourceInfo(filename="cours.pdf", media_type="application/pdf", sha256="0" * 64),
+            blocks=[Paragraph(id="p1", text="La cellule, qui vit, respire.", adaptations=[draft])],
+        )
         job_dir = w.settings.data_dir / "jobs" / job_id
         job_dir.mkdir(parents=True)
         (job_dir / "cours.document.json").write_text(doc.to_json())
         store = JobStore.from_settings(w.settings)
         store.start(job_id)
-        store.finish(job_id, status="succeeded", artifacts={"json": {"file": "cours.document.json",
-                                                                     "media_type": "application/json"}})
+        store.finish(
+            job_id,
+            status="succeeded",
+            artifacts={"json": {"file": "cours.document.json", "media_type": "application/json"}},
+        )
         store.dispose()
         w.ids["job_doc"] = job_id
     return w.ids["job_doc"]
 
 
 REVIEWERS = {"anon": 401, "s1": 403, "s2": 403, "teacher": 403, "staff": 200, "staff_b": 404, "admin": 200}
-MATRIX.update({  # review routes (web issue): reading for whoever sees the job, changes for staff
-    ("GET", "/jobs/{job_id}/document"): (
-        lambda w, who: w.client.get(f"/jobs/{_reviewable(w)}/document", headers=w.auth(who)), S1_THINGS),
-    ("PUT", "/jobs/{job_id}/blocks/{block_id}/adaptation"): (
-        lambda w, who: w.client.put(f"/jobs/{_reviewable(w)}/blocks/p1/adaptation", headers=w.auth(who),
-                                    json={"kind": "easy_read", "text": "La cellule respire."}), REVIEWERS),
-    ("POST", "/jobs/{job_id}/blocks/{block_id}/approve"): (
-        lambda w, who: w.client.post(f"/jobs/{_reviewable(w)}/blocks/p1/approve", headers=w.auth(who),
-                                     json={"kind": "easy_read"}), REVIEWERS),
-    ("POST", "/jobs/{job_id}/blocks/{block_id}/regenerate"): (
-        lambda w, who: w.client.post(f"/jobs/{_reviewable(w)}/blocks/p1/regenerate", headers=w.auth(who),
-                                     json={"kind": "easy_read"}), REVIEWERS),
-    ("POST", "/jobs/{job_id}/release"): (
-        lambda w, who: w.client.post(f"/jobs/{_reviewable(w)}/release", headers=w.auth(who)),
-        REVIEWERS | {"staff": 202, "admin": 202}),
-})
+MATRIX.update(
+    {  # review routes (web issue): reading for whoever sees the job, changes for staff
+        ("GET", "/jobs/{job_id}/document"): (
+            lambda w, who: w.client.get(f"/jobs/{_reviewable(w)}/document", headers=w.auth(who)),
+            S1_THINGS,
+        ),
+        ("PUT", "/jobs/{job_id}/blocks/{block_id}/adaptation"): (
+            lambda w, who: w.client.put(
+                f"/jobs/{_reviewable(w)}/blocks/p1/adaptation",
+                headers=w.auth(who),
+                json={"kind": "easy_read", "text": "La cellule respire."},
+            ),
+            REVIEWERS,
+        ),
+        ("POST", "/jobs/{job_id}/blocks/{block_id}/approve"): (
+            lambda w, who: w.client.post(
+                f"/jobs/{_reviewable(w)}/blocks/p1/approve", headers=w.auth(who), json={"kind": "easy_read"}
+            ),
+            REVIEWERS,
+        ),
+        ("POST", "/jobs/{job_id}/blocks/{block_id}/regenerate"): (
+            lambda w, who: w.client.post(
+                f"/jobs/{_reviewable(w)}/blocks/p1/regenerate",
+                headers=w.auth(who),
+                json={"kind": "easy_read"},
+            ),
+            REVIEWERS,
+        ),
+        ("POST", "/jobs/{job_id}/release"): (
+            lambda w, who: w.client.post(f"/jobs/{_reviewable(w)}/release", headers=w.auth(who)),
+            REVIEWERS | {"staff": 202, "admin": 202},
+        ),
+    }
+)
 
 A_SHARE = {"anon": 401, "s1": 200, "s2": 200, "teacher": 200, "staff": 200, "staff_b": 404, "admin": 200}
-MATRIX.update({  # shared documents: teachers and staff share, their institution's students ask for versions
-    ("POST", "/shares"): (
-        lambda w, who: w.client.post("/shares", headers=w.auth(who), files={"file": ("c.pdf", w.pdf)},
-                                     data={"course": "BIO-101"}),
-        {"anon": 401, "s1": 403, "s2": 403, "teacher": 201, "staff": 201, "staff_b": 201, "admin": 201}),
-    ("GET", "/shares"): (lambda w, who: w.client.get("/shares", headers=w.auth(who)), OK_ALL),
-    ("GET", "/shares/{share_id}"): (
-        lambda w, who: w.client.get(f"/shares/{w.ids['share_teacher']}", headers=w.auth(who)), A_SHARE),
-    ("DELETE", "/shares/{share_id}"): (
-        lambda w, who: w.client.delete(f"/shares/{_share_of(w, 'teacher')}", headers=w.auth(who)),
-        {"anon": 401, "s1": 403, "s2": 403, "teacher": 204, "staff": 204, "staff_b": 404, "admin": 204}),
-    ("POST", "/shares/{share_id}/jobs"): (
-        lambda w, who: w.client.post(f"/shares/{w.ids['share_teacher']}/jobs", headers=w.auth(who),
-                                     data={"profile": "blind", "outputs": "json"}),
-        A_SHARE | {r: 202 for r in ("s1", "s2", "teacher", "staff", "admin")}),
-})
+MATRIX.update(
+    {  # shared documents: teachers and staff share, their institution's students ask for versions
+        ("POST", "/shares"): (
+            lambda w, who: w.client.post(
+                "/shares", headers=w.auth(who), files={"file": ("c.pdf", w.pdf)}, data={"course": "BIO-101"}
+            ),
+            {"anon": 401, "s1": 403, "s2": 403, "teacher": 201, "staff": 201, "staff_b": 201, "admin": 201},
+        ),
+        ("GET", "/shares"): (lambda w, who: w.client.get("/shares", headers=w.auth(who)), OK_ALL),
+        ("GET", "/shares/{share_id}"): (
+            lambda w, who: w.client.get(f"/shares/{w.ids['share_teacher']}", headers=w.auth(who)),
+            A_SHARE,
+        ),
+        ("DELETE", "/shares/{share_id}"): (
+            lambda w, who: w.client.delete(f"/shares/{_share_of(w, 'teacher')}", headers=w.auth(who)),
+            {"anon": 401, "s1": 403, "s2": 403, "teacher": 204, "staff": 204, "staff_b": 404, "admin": 204},
+        ),
+        ("POST", "/shares/{share_id}/jobs"): (
+            lambda w, who: w.client.post(
+                f"/shares/{w.ids['share_teacher']}/jobs",
+                headers=w.auth(who),
+                data={"profile": "blind", "outputs": "json"},
+            ),
+            A_SHARE | {r: 202 for r in ("s1", "s2", "teacher", "staff", "admin")},
+        ),
+    }
+)
 
 
 def test_the_matrix_covers_every_route_of_the_api(world: World) -> None:
@@ -261,9 +401,16 @@ def test_each_role_gets_what_it_may_and_nothing_more(world: World, route: tuple[
     for who in ROLES:  # refusals carry the one coded error body
         response = call(world, who) if got[who] >= 400 and route[0] == "GET" else None
         if response is not None:
-            assert response.json()["error"]["code"] in {"auth.required", "auth.forbidden", "job.not_found",
-                                                        "user.not_found", "batch.not_found", "share.not_found", "auth.invalid",
-                                                        "request.not_found"}
+            assert response.json()["error"]["code"] in {
+                "auth.required",
+                "auth.forbidden",
+                "job.not_found",
+                "user.not_found",
+                "batch.not_found",
+                "share.not_found",
+                "auth.invalid",
+                "request.not_found",
+            }
 
 
 def test_job_lists_show_each_role_exactly_its_jobs(world: World) -> None:
@@ -277,13 +424,16 @@ def test_job_lists_show_each_role_exactly_its_jobs(world: World) -> None:
     assert ids("staff") & fixed == fixed and ids("admin") >= fixed
     assert ids("staff_b") & fixed == set()
     everyone_in_a = ids("staff")
-    assert all(world.client.get(f"/jobs/{j}", headers=world.auth("staff")).status_code == 200 for j in everyone_in_a)
+    assert all(
+        world.client.get(f"/jobs/{j}", headers=world.auth("staff")).status_code == 200 for j in everyone_in_a
+    )
 
 
 def test_a_teacher_cannot_use_a_learners_profile_and_staff_of_b_cannot_use_as(world: World) -> None:
     for who in ("teacher", "s2", "staff_b"):
-        response = world.client.post("/jobs", headers=world.auth(who), files={"file": ("c.pdf", world.pdf)},
-                                     data={"learner": "s1"})
+        response = world.client.post(
+            "/jobs", headers=world.auth(who), files={"file": ("c.pdf", world.pdf)}, data={"learner": "s1"}
+        )
         assert response.status_code in (403, 404), (who, response.text)
 
 
@@ -291,8 +441,11 @@ def test_a_shared_document_gives_each_student_a_job_only_they_see(world: World) 
     share = world.ids["share_teacher"]
     mine = {}
     for who in ("s1", "s2"):
-        response = world.client.post(f"/shares/{share}/jobs", headers=world.auth(who), data={"outputs": "json"}
-                                     if who == "s1" else {"profile": "easy-read", "outputs": "json"})
+        response = world.client.post(
+            f"/shares/{share}/jobs",
+            headers=world.auth(who),
+            data={"outputs": "json"} if who == "s1" else {"profile": "easy-read", "outputs": "json"},
+        )
         assert response.status_code == 202, response.text
         mine[who] = response.json()["id"]
     jobs = {who: world.client.get(f"/jobs/{mine[who]}", headers=world.auth(who)).json() for who in mine}
@@ -306,9 +459,16 @@ def test_a_shared_document_gives_each_student_a_job_only_they_see(world: World) 
     assert world.client.get(f"/jobs/{mine['s1']}", headers=world.auth("teacher")).status_code == 404
     # What a student sees of a share: its title, course and file name; not who shared it, nor its file's hash.
     seen = world.client.get(f"/shares/{share}", headers=world.auth("s2")).json()
-    assert seen["title"] == "La cellule" and seen["course"].startswith("BIO-101") and seen["filename"] == "cours.pdf"
+    assert (
+        seen["title"] == "La cellule"
+        and seen["course"].startswith("BIO-101")
+        and seen["filename"] == "cours.pdf"
+    )
     assert seen["owner_id"] is None and seen["input"] is None
-    assert world.client.get(f"/shares/{share}", headers=world.auth("teacher")).json()["owner_id"] == world.ids["teacher"]
+    assert (
+        world.client.get(f"/shares/{share}", headers=world.auth("teacher")).json()["owner_id"]
+        == world.ids["teacher"]
+    )
     listed = world.client.get("/shares?search=bio-101", headers=world.auth("s1")).json()
     assert share in {s["id"] for s in listed} and all(s["owner_id"] is None for s in listed)
     assert world.client.get("/shares?search=chimie", headers=world.auth("s1")).json() == []
@@ -320,10 +480,16 @@ def test_only_ones_own_uploads_can_be_shared(world: World) -> None:
     for who in ("staff", "s1"):
         response = world.client.post("/shares", headers=world.auth(who), data={"job": world.ids["job_s1"]})
         assert response.status_code == 403, (who, response.text)
-    response = world.client.post("/shares", headers=world.auth("teacher"), data={"job": world.ids["job_teacher"],
-                                                                                 "course": "  BIO   101 "})
+    response = world.client.post(
+        "/shares",
+        headers=world.auth("teacher"),
+        data={"job": world.ids["job_teacher"], "course": "  BIO   101 "},
+    )
     assert response.status_code == 201 and response.json()["course"] == "BIO 101"
-    again = world.client.post("/shares", headers=world.auth("teacher"), data={"job": world.ids["job_teacher"],
-                                                                              "course": "BIO 101"})
+    again = world.client.post(
+        "/shares", headers=world.auth("teacher"), data={"job": world.ids["job_teacher"], "course": "BIO 101"}
+    )
     assert again.json()["id"] == response.json()["id"]  # shared once, not twice
-    assert world.client.post("/shares", headers=world.auth("teacher"), data={"course": "x"}).status_code == 400
+    assert (
+        world.client.post("/shares", headers=world.auth("teacher"), data={"course": "x"}).status_code == 400
+    )

@@ -37,12 +37,31 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, str,
     settings = make_settings(tmp_path, max_upload_bytes=LIMIT)
     _uid, token = make_user(settings, "teacher")
     port = free_port()
-    env = {**os.environ, "INCLUSIO_DATA_DIR": str(settings.data_dir), "INCLUSIO_MAX_UPLOAD_BYTES": str(LIMIT),
-           "INCLUSIO_VALIDATE_EPUB": "false"}
+    env = {
+        **os.environ,
+        "INCLUSIO_DATA_DIR": str(settings.data_dir),
+        "INCLUSIO_MAX_UPLOAD_BYTES": str(LIMIT),
+        "INCLUSIO_VALIDATE_EPUB": "false",
+    }
     log = (tmp_path / "uvicorn.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "inclusio.server:create",
-                             "--host", "127.0.0.1", "--port", str(port), "--log-level", "info"],
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "inclusio.server:create",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "info",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_port(port, 60, proc, "uvicorn")
         yield port, token, psutil.Process(proc.pid), settings.data_dir
@@ -57,14 +76,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, str,
 
 
 def _head(path: str, token: str, framing: str) -> bytes:
-    return (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
-            f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\n{framing}\r\n").encode()
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+        f"Content-Type: multipart/form-data; boundary={BOUNDARY}\r\n{framing}\r\n"
+    ).encode()
 
 
 def _form_start() -> bytes:
-    return (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"profile\"\r\n\r\nblind\r\n"
-            f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"gros.pdf\"\r\n"
-            "Content-Type: application/pdf\r\n\r\n%PDF-1.7\n").encode()
+    return (
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="profile"\r\n\r\nblind\r\n'
+        f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="gros.pdf"\r\n'
+        "Content-Type: application/pdf\r\n\r\n%PDF-1.7\n"
+    ).encode()
 
 
 def _chunk(data: bytes) -> bytes:
@@ -119,14 +142,18 @@ def test_content_length_over_the_limit_is_refused_before_the_body_is_sent(server
 
 
 @pytest.mark.parametrize("path", ["/jobs", "/batches", "/shares", "/web/teacher/shares"])
-def test_a_chunked_upload_is_refused_once_past_the_limit_and_the_rest_is_never_read(server, path: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_chunked_upload_is_refused_once_past_the_limit_and_the_rest_is_never_read(
+    server, path: str
+) -> None:  # type: ignore[no-untyped-def]
     port, token, proc, data_dir = server
     before = proc.memory_info().rss
     peak = before
     sent = 0
     response = None
     with socket.create_connection(("127.0.0.1", port)) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, CHUNK)  # "sent" = handed to the kernel: keep it close
+        sock.setsockopt(
+            socket.SOL_SOCKET, socket.SO_SNDBUF, CHUNK
+        )  # "sent" = handed to the kernel: keep it close
         sock.sendall(_head(path, token, "Transfer-Encoding: chunked\r\n"))
         sock.sendall(_chunk(_form_start()))
         block = _chunk(b"0" * CHUNK)
@@ -171,9 +198,11 @@ def test_the_server_still_answers_after_refusing(server) -> None:  # type: ignor
         assert _read_response(sock)[0] == 413
     with socket.create_connection(("127.0.0.1", port)) as sock:
         sock.sendall(_head("/preview/readability", token, "Transfer-Encoding: chunked\r\n"))
-        form = (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cours.md\"\r\n\r\n"
-                "# Cours\n\nLa cellule est l'unité du vivant. Elle a un noyau.\n"
-                f"\r\n--{BOUNDARY}--\r\n").encode()
+        form = (
+            f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="cours.md"\r\n\r\n'
+            "# Cours\n\nLa cellule est l'unité du vivant. Elle a un noyau.\n"
+            f"\r\n--{BOUNDARY}--\r\n"
+        ).encode()
         sock.sendall(_chunk(form) + b"0\r\n\r\n")
         status, _headers, body = _read_response(sock, timeout=120)
     assert status == 200, body[:500]

@@ -17,12 +17,19 @@ from inclusio.store.db import JobFilter, JobStore
 
 
 def _inclusio(settings: Settings, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "inclusio.cli", *args], env=settings_env(settings), input=stdin,
-                          capture_output=True, text=True, timeout=240)
+    return subprocess.run(
+        [sys.executable, "-m", "inclusio.cli", *args],
+        env=settings_env(settings),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
 
 
 def test_batch_submits_a_folder_and_follows_it_to_the_end(
-        tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], small_pdf: Path, corpus: Path) -> None:
+    tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], small_pdf: Path, corpus: Path
+) -> None:
     settings = make_settings(tmp_path)
     folder = tmp_path / "semestre"
     folder.mkdir()
@@ -44,8 +51,16 @@ def test_batch_submits_a_folder_and_follows_it_to_the_end(
 
 def test_users_and_tokens_from_the_command_line_and_cleanup(tmp_path: Path) -> None:
     settings = make_settings(tmp_path)
-    made = _inclusio(settings, "users", "create", "mme.leroy", "--role", "staff", "--password-stdin",
-                     stdin="un mot de passe\n")
+    made = _inclusio(
+        settings,
+        "users",
+        "create",
+        "mme.leroy",
+        "--role",
+        "staff",
+        "--password-stdin",
+        stdin="un mot de passe\n",
+    )
     assert made.returncode == 0 and "mme.leroy (staff, default)" in made.stdout, made.stderr
     again = _inclusio(settings, "users", "create", "mme.leroy", "--password-stdin", stdin="un mot de passe\n")
     assert again.returncode == 4 and "user.exists" in again.stderr
@@ -56,8 +71,18 @@ def test_users_and_tokens_from_the_command_line_and_cleanup(tmp_path: Path) -> N
 
     client = TestClient(create_app(settings, enqueue=lambda _k, _j: None))
     assert client.get("/me", headers={"Authorization": f"Bearer {token}"}).json()["role"] == "staff"
-    assert client.post("/auth/token", data={"username": "mme.leroy", "password": "un mot de passe"}).status_code == 200
+    assert (
+        client.post("/auth/token", data={"username": "mme.leroy", "password": "un mot de passe"}).status_code
+        == 200
+    )
     listed = _inclusio(settings, "users", "list")
     assert "mme.leroy" in listed.stdout and "staff" in listed.stdout
     report = json.loads(_inclusio(settings, "cleanup", "--dry-run").stdout)
-    assert report == {"jobs": 0, "originals": 0, "leftovers": 0, "tokens": 0, "broker_messages": 0, "dry_run": True}
+    assert report == {
+        "jobs": 0,
+        "originals": 0,
+        "leftovers": 0,
+        "tokens": 0,
+        "broker_messages": 0,
+        "dry_run": True,
+    }

@@ -50,8 +50,12 @@ class SmallDisk:
 def small_disk(tmp_path: Path) -> Iterator[SmallDisk]:
     mount = tmp_path / "disk"
     mount.mkdir()
-    run = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", str(mount)],
-                         capture_output=True, text=True, check=False)
+    run = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=16m,mode=0700", "tmpfs", str(mount)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if run.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here ({run.stderr.strip() or run.returncode}): needs root")
     try:
@@ -82,12 +86,16 @@ def test_a_full_disk_is_recognised_in_any_wrapping() -> None:
 
 def _outputs_left(folder: Path) -> list[str]:
     """Files in ``folder`` other than the stage records (which only a re-run into the folder reads)."""
-    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
-                  if p.is_file() and ".stages" not in p.parts)
+    return sorted(
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and ".stages" not in p.parts
+    )
 
 
-def test_run_job_stops_with_disk_full_when_the_disk_fills_while_rendering(small_disk: SmallDisk,
-                                                                           small_pdf: Path) -> None:
+def test_run_job_stops_with_disk_full_when_the_disk_fills_while_rendering(
+    small_disk: SmallDisk, small_pdf: Path
+) -> None:
     from inclusio.pipeline import run_job
     from inclusio.profiles import load_profile
 
@@ -99,13 +107,24 @@ def test_run_job_stops_with_disk_full_when_the_disk_fills_while_rendering(small_
             small_disk.fill()
 
     with pytest.raises(DiskFull) as err:
-        run_job(small_pdf, load_profile("dyslexia", settings.profiles_dir), out, settings=settings,
-                outputs=["epub", "html", "json", "brf", "report"], on_progress=fill_at_render)
+        run_job(
+            small_pdf,
+            load_profile("dyslexia", settings.profiles_dir),
+            out,
+            settings=settings,
+            outputs=["epub", "html", "json", "brf", "report"],
+            on_progress=fill_at_render,
+        )
     assert err.value.code == "system.disk_full" and err.value.details["stage"].startswith("render.")
     assert _outputs_left(out) == []  # no half-written EPUB, page, JSON or report; no temporary file
     small_disk.free()
-    result = run_job(small_pdf, load_profile("dyslexia", settings.profiles_dir), out, settings=settings,
-                     outputs=["html", "json", "report"])
+    result = run_job(
+        small_pdf,
+        load_profile("dyslexia", settings.profiles_dir),
+        out,
+        settings=settings,
+        outputs=["html", "json", "report"],
+    )
     assert result.status == "succeeded", result.errors
     assert "convert" in result.reused  # the stage records written before the disk filled are still good
 
@@ -113,9 +132,27 @@ def test_run_job_stops_with_disk_full_when_the_disk_fills_while_rendering(small_
 def test_cli_exits_8_with_disk_full(small_disk: SmallDisk, small_pdf: Path, tmp_path: Path) -> None:
     small_disk.fill()
     env = {**os.environ, "INCLUSIO_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "160"}
-    run = subprocess.run([sys.executable, "-m", "inclusio.cli", "convert", str(small_pdf), "--profile", "blind",
-                          "--out", str(small_disk.mount / "out"), "--to", "json,report"],
-                         capture_output=True, text=True, env=env, timeout=300, check=False, cwd=ROOT)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "inclusio.cli",
+            "convert",
+            str(small_pdf),
+            "--profile",
+            "blind",
+            "--out",
+            str(small_disk.mount / "out"),
+            "--to",
+            "json,report",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+        cwd=ROOT,
+    )
     assert run.returncode == 8, run.stderr[-3000:]
     assert "system.disk_full" in run.stderr and "Libérez de l'espace disque" in run.stderr
     assert _outputs_left(small_disk.mount / "out") == []
@@ -129,11 +166,14 @@ def _wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
 
 
 def test_worker_fails_the_job_with_disk_full_and_runs_the_next_once_space_is_back(
-        small_disk: SmallDisk, tmp_path: Path, start_worker: Callable[[Settings], RunningWorker],
-        small_pdf: Path) -> None:
+    small_disk: SmallDisk, tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], small_pdf: Path
+) -> None:
     """Files on the small disk; the database and the queue elsewhere (they stay writable)."""
-    settings = make_settings(small_disk.mount, database_url=f"sqlite:///{tmp_path / 'jobs.db'}",
-                             broker_url=f"sqla+sqlite:///{tmp_path / 'broker.db'}")
+    settings = make_settings(
+        small_disk.mount,
+        database_url=f"sqlite:///{tmp_path / 'jobs.db'}",
+        broker_url=f"sqla+sqlite:///{tmp_path / 'broker.db'}",
+    )
     client = api_client(settings)
     job_id = submit(client, small_pdf, outputs="epub,html,json,report", media_type="application/pdf")
     small_disk.fill()  # before the worker starts: the job meets a full disk, deterministically
@@ -148,20 +188,24 @@ def test_worker_fails_the_job_with_disk_full_and_runs_the_next_once_space_is_bac
     assert not (jobs / job_id).exists()  # nothing published
     assert not list((jobs / ".work").glob(f"{job_id}-*"))  # the attempt's folder is gone too
     small_disk.free()
-    good = wait_finished(client, submit(client, small_pdf, outputs="epub,html,json,report",
-                                        media_type="application/pdf"), worker)
+    good = wait_finished(
+        client,
+        submit(client, small_pdf, outputs="epub,html,json,report", media_type="application/pdf"),
+        worker,
+    )
     assert good["status"] == "succeeded", good["errors"]
     assert set(good["artifacts"]) >= {"epub", "html", "json", "report"}
     assert worker.proc.poll() is None  # the same worker went on
 
 
 def test_database_on_the_same_full_disk_still_ends_the_job_failed(
-        small_disk: SmallDisk, tmp_path: Path, start_worker: Callable[[Settings], RunningWorker],
-        small_pdf: Path) -> None:
+    small_disk: SmallDisk, tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], small_pdf: Path
+) -> None:
     """SQLite in the data folder on the small disk, filled while the job runs: the outcome is recorded once
     space is freed (the worker retries it every 2 s for up to job_stuck_seconds)."""
-    settings = make_settings(small_disk.mount, broker_url=f"sqla+sqlite:///{tmp_path / 'broker.db'}",
-                             job_stuck_seconds=120)
+    settings = make_settings(
+        small_disk.mount, broker_url=f"sqla+sqlite:///{tmp_path / 'broker.db'}", job_stuck_seconds=120
+    )
     client = api_client(settings)
     worker = start_worker(settings)
     from inclusio.store.db import JobStore
@@ -179,16 +223,20 @@ def test_database_on_the_same_full_disk_still_ends_the_job_failed(
     assert not (settings.data_dir / "jobs" / job_id).exists()
     log = worker.log()
     waited = "database disk full while recording" in log
-    print(f"\n  outcome written {time.monotonic() - filled_at:.1f} s after the disk filled; the worker "
-          f"{'waited for the database' if waited else 'could still write the database (WAL had room)'}")
-    good = wait_finished(client, submit(client, small_pdf, outputs="json,report", media_type="application/pdf"),
-                         worker)
+    print(
+        f"\n  outcome written {time.monotonic() - filled_at:.1f} s after the disk filled; the worker "
+        f"{'waited for the database' if waited else 'could still write the database (WAL had room)'}"
+    )
+    good = wait_finished(
+        client, submit(client, small_pdf, outputs="json,report", media_type="application/pdf"), worker
+    )
     assert good["status"] == "succeeded", good["errors"]
     store.dispose()
 
 
-def test_an_upload_on_a_full_disk_is_507_disk_full_and_leaves_nothing(small_disk: SmallDisk, tmp_path: Path,
-                                                                      small_pdf: Path) -> None:
+def test_an_upload_on_a_full_disk_is_507_disk_full_and_leaves_nothing(
+    small_disk: SmallDisk, tmp_path: Path, small_pdf: Path
+) -> None:
     import io
     import zipfile
 
@@ -199,20 +247,29 @@ def test_an_upload_on_a_full_disk_is_507_disk_full_and_leaves_nothing(small_disk
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr("chapitre.pdf", pdf)
     small_disk.fill()
-    for path, files in (("/jobs", {"file": ("cours.pdf", pdf)}), ("/batches", {"archive": ("lot.zip", archive.getvalue())}),
-                        ("/preview/readability", {"file": ("cours.pdf", pdf)})):
+    for path, files in (
+        ("/jobs", {"file": ("cours.pdf", pdf)}),
+        ("/batches", {"archive": ("lot.zip", archive.getvalue())}),
+        ("/preview/readability", {"file": ("cours.pdf", pdf)}),
+    ):
         response = client.post(path, files=files, data={"profile": "blind"})
         assert response.status_code == 507, (path, response.text)
         assert response.json()["error"]["code"] == "system.disk_full"
-    stored = [p for p in (settings.data_dir / "originals").rglob("*") if p.is_file()] \
-        if (settings.data_dir / "originals").is_dir() else []
+    stored = (
+        [p for p in (settings.data_dir / "originals").rglob("*") if p.is_file()]
+        if (settings.data_dir / "originals").is_dir()
+        else []
+    )
     assert stored == [] and not any((settings.data_dir / "tmp").iterdir())  # no half-received upload
     small_disk.free()
-    assert client.post("/jobs", files={"file": ("cours.pdf", pdf)}, data={"profile": "blind"}).status_code == 202
+    assert (
+        client.post("/jobs", files={"file": ("cours.pdf", pdf)}, data={"profile": "blind"}).status_code == 202
+    )
 
 
-def test_a_full_temporary_folder_while_the_form_is_parsed_is_507_disk_full(small_disk: SmallDisk,
-                                                                            tmp_path: Path) -> None:
+def test_a_full_temporary_folder_while_the_form_is_parsed_is_507_disk_full(
+    small_disk: SmallDisk, tmp_path: Path
+) -> None:
     """python-multipart spools a file part over 1 MiB to the system's temporary folder (TMPDIR), before any
     route runs: that folder full is system.disk_full too, not a 400 'error parsing the body'."""
     import http.client
@@ -223,20 +280,43 @@ def test_a_full_temporary_folder_while_the_form_is_parsed_is_507_disk_full(small
     _uid, token = make_user(settings, "teacher")
     port = free_port()
     env = {**os.environ, "INCLUSIO_DATA_DIR": str(settings.data_dir), "TMPDIR": str(small_disk.mount)}
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "inclusio.server:create",
-                             "--host", "127.0.0.1", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "inclusio.server:create",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_port(port, 60, proc, "uvicorn")
-        body = (b"--b\r\nContent-Disposition: form-data; name=\"profile\"\r\n\r\nblind\r\n"
-                b"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cours.pdf\"\r\n\r\n%PDF-1.7\n"
-                + bytes(3 * 1024 * 1024) + b"\r\n--b--\r\n")
+        body = (
+            b'--b\r\nContent-Disposition: form-data; name="profile"\r\n\r\nblind\r\n'
+            b'--b\r\nContent-Disposition: form-data; name="file"; filename="cours.pdf"\r\n\r\n%PDF-1.7\n'
+            + bytes(3 * 1024 * 1024)
+            + b"\r\n--b--\r\n"
+        )
 
         def post() -> tuple[int, bytes]:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             try:
-                conn.request("POST", "/jobs", body=body, headers={"Authorization": f"Bearer {token}",
-                                                                  "Content-Type": "multipart/form-data; boundary=b"})
+                conn.request(
+                    "POST",
+                    "/jobs",
+                    body=body,
+                    headers={
+                        "Authorization": f"Bearer {token}",
+                        "Content-Type": "multipart/form-data; boundary=b",
+                    },
+                )
                 response = conn.getresponse()
                 return response.status, response.read()
             finally:

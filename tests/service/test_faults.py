@@ -76,13 +76,20 @@ def manual_excerpt(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Pa
 
 def fault_settings(tmp_path: Path, **overrides: Any) -> Settings:
     """No table detection (faster jobs); the watchdog calls a job stuck after 5 s without heartbeat."""
-    return make_settings(tmp_path, pdf_tables=False, job_stuck_seconds=5, watchdog_interval_seconds=1, **overrides)
+    return make_settings(
+        tmp_path, pdf_tables=False, job_stuck_seconds=5, watchdog_interval_seconds=1, **overrides
+    )
 
 
-def kill_mid_job(client: TestClient, job_id: str, worker: subprocess.Popen[bytes], timeout: float = 120) -> str:
+def kill_mid_job(
+    client: TestClient, job_id: str, worker: subprocess.Popen[bytes], timeout: float = 120
+) -> str:
     """``kill -9`` the whole worker (main process and job process) once the job is past its convert stage."""
     deadline = time.monotonic() + timeout
-    while (job := client.get(f"/jobs/{job_id}").json())["status"] != "running" or job["stage"] in (None, "convert"):
+    while (job := client.get(f"/jobs/{job_id}").json())["status"] != "running" or job["stage"] in (
+        None,
+        "convert",
+    ):
         assert time.monotonic() < deadline and job["status"] in ("queued", "running"), job
         time.sleep(0.02)
     os.killpg(worker.pid, signal.SIGKILL)  # no goodbye: no ack, no requeue, no outcome
@@ -92,7 +99,8 @@ def kill_mid_job(client: TestClient, job_id: str, worker: subprocess.Popen[bytes
 
 @pytest.mark.slow
 def test_a_worker_killed_with_kill_9_mid_job_is_recovered_by_the_watchdog(
-        tmp_path: Path, manual_excerpt: Path) -> None:
+    tmp_path: Path, manual_excerpt: Path
+) -> None:
     from inclusio.service import prepare_broker, start_worker, stop_worker
 
     settings = fault_settings(tmp_path)
@@ -127,9 +135,23 @@ def private_redis(tmp_path: Path) -> Iterator[dict[str, Any]]:
 
     def start() -> None:
         # No persistence: a restart loses every message, the worst case the watchdog must cover.
-        state["proc"] = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                          "--appendonly", "no", "--dir", str(tmp_path)],
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        state["proc"] = subprocess.Popen(
+            [
+                server,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(tmp_path),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 10
         while True:
             try:
@@ -155,14 +177,19 @@ def private_redis(tmp_path: Path) -> Iterator[dict[str, Any]]:
 @pytest.mark.slow
 @pytest.mark.redis
 def test_a_redis_restart_mid_batch_loses_no_job_and_runs_none_twice(
-        tmp_path: Path, private_redis: dict[str, Any], small_pdf: Path, corpus: Path) -> None:
-    settings = make_settings(tmp_path, broker_url=private_redis["url"], job_stuck_seconds=5,
-                             watchdog_interval_seconds=1)
+    tmp_path: Path, private_redis: dict[str, Any], small_pdf: Path, corpus: Path
+) -> None:
+    settings = make_settings(
+        tmp_path, broker_url=private_redis["url"], job_stuck_seconds=5, watchdog_interval_seconds=1
+    )
     worker = RunningWorker(settings, tmp_path / "worker.log")
     client = api_client(settings)
     try:
         docs = [small_pdf, corpus / "fixture-word.docx", small_pdf, corpus / "table-census-en.pdf", small_pdf]
-        ids = [submit(client, doc, outputs="json,report", filename=f"doc-{i}{doc.suffix}") for i, doc in enumerate(docs)]
+        ids = [
+            submit(client, doc, outputs="json,report", filename=f"doc-{i}{doc.suffix}")
+            for i, doc in enumerate(docs)
+        ]
         deadline = time.monotonic() + 120
         while not any(client.get(f"/jobs/{i}").json()["status"] == "succeeded" for i in ids):
             assert time.monotonic() < deadline, worker.log()[-3000:]
@@ -183,8 +210,13 @@ def test_a_redis_restart_mid_batch_loses_no_job_and_runs_none_twice(
 @pytest.mark.redis
 @pytest.mark.postgres
 def test_a_worker_killed_with_kill_9_mid_job_on_redis_runs_the_job_once(
-        tmp_path: Path, private_redis: dict[str, Any], pg_db: str, manual_excerpt: Path, small_pdf: Path,
-        corpus: Path) -> None:
+    tmp_path: Path,
+    private_redis: dict[str, Any],
+    pg_db: str,
+    manual_excerpt: Path,
+    small_pdf: Path,
+    corpus: Path,
+) -> None:
     """Redis keeps the killed attempt's message unacknowledged for the visibility timeout (6 h); the product
     does not wait for it: the watchdog re-sends the job, and the message Redis hands out 6 h later is a no-op."""
     import redis
@@ -198,8 +230,10 @@ def test_a_worker_killed_with_kill_9_mid_job_on_redis_runs_the_job_once(
     log1 = (tmp_path / "w1.log").open("wb")
     first = start_worker(settings, log_file=log1, new_session=True)
     long_id = submit(client, manual_excerpt, outputs="json,report", media_type="application/pdf")
-    behind = [submit(client, small_pdf, outputs="json,report", media_type="application/pdf"),
-              submit(client, corpus / "fixture-word.docx", outputs="epub,report", media_type=DOCX)]
+    behind = [
+        submit(client, small_pdf, outputs="json,report", media_type="application/pdf"),
+        submit(client, corpus / "fixture-word.docx", outputs="epub,report", media_type=DOCX),
+    ]
     kill_mid_job(client, long_id, first)
     r = redis.Redis.from_url(private_redis["url"])
     unacked = [v.decode() for v in r.hvals("unacked")]
@@ -241,8 +275,12 @@ def rabbit_vhost() -> Iterator[str]:
     assert ctl, "rabbitmqctl is needed to make a test vhost"
     vhost = f"inclusio-test-{uuid.uuid4().hex[:8]}"
     subprocess.run([ctl, "add_vhost", vhost], check=True, capture_output=True, timeout=60)
-    subprocess.run([ctl, "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"], check=True,
-                   capture_output=True, timeout=60)
+    subprocess.run(
+        [ctl, "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     try:
         yield f"amqp://guest:guest@127.0.0.1:5672/{vhost}"
     finally:
@@ -252,8 +290,9 @@ def rabbit_vhost() -> Iterator[str]:
 @pytest.mark.slow
 @pytest.mark.rabbitmq
 @pytest.mark.postgres
-def test_rabbitmq_queues_per_kind_scale_separately(tmp_path: Path, rabbit_vhost: str, pg_url: str,
-                                                  small_pdf: Path) -> None:
+def test_rabbitmq_queues_per_kind_scale_separately(
+    tmp_path: Path, rabbit_vhost: str, pg_url: str, small_pdf: Path
+) -> None:
     settings = make_settings(tmp_path, broker_url=rabbit_vhost, database_url=pg_url)
     from inclusio.service import prepare_broker, start_worker, stop_worker
 
@@ -296,8 +335,13 @@ def private_rabbitmq(tmp_path: Path) -> Iterator[PrivateRabbitMQ]:
 @pytest.mark.rabbitmq
 @pytest.mark.postgres
 def test_a_worker_killed_with_kill_9_mid_job_on_rabbitmq_runs_the_job_once(
-        tmp_path: Path, private_rabbitmq: PrivateRabbitMQ, pg_db: str, manual_excerpt: Path, small_pdf: Path,
-        corpus: Path) -> None:
+    tmp_path: Path,
+    private_rabbitmq: PrivateRabbitMQ,
+    pg_db: str,
+    manual_excerpt: Path,
+    small_pdf: Path,
+    corpus: Path,
+) -> None:
     """RabbitMQ gives the killed attempt's message back at once (its connection closed): the next worker
     finds the job still running under the dead attempt's lease and ignores it; the watchdog re-sends the
     job once the heartbeat has stopped long enough."""
@@ -309,8 +353,10 @@ def test_a_worker_killed_with_kill_9_mid_job_on_rabbitmq_runs_the_job_once(
     log1 = (tmp_path / "w1.log").open("wb")
     first = start_worker(settings, log_file=log1, new_session=True)
     long_id = submit(client, manual_excerpt, outputs="json,report", media_type="application/pdf")
-    behind = [submit(client, small_pdf, outputs="json,report", media_type="application/pdf"),
-              submit(client, corpus / "fixture-word.docx", outputs="epub,report", media_type=DOCX)]
+    behind = [
+        submit(client, small_pdf, outputs="json,report", media_type="application/pdf"),
+        submit(client, corpus / "fixture-word.docx", outputs="epub,report", media_type=DOCX),
+    ]
     kill_mid_job(client, long_id, first)
     second = RunningWorker(settings, tmp_path / "w2.log")
     try:
@@ -338,8 +384,13 @@ def test_a_worker_killed_with_kill_9_mid_job_on_rabbitmq_runs_the_job_once(
 @pytest.mark.rabbitmq
 @pytest.mark.postgres
 def test_a_rabbitmq_restart_mid_batch_loses_no_job_and_runs_none_twice(
-        tmp_path: Path, private_rabbitmq: PrivateRabbitMQ, pg_db: str, manual_excerpt: Path, small_pdf: Path,
-        corpus: Path) -> None:
+    tmp_path: Path,
+    private_rabbitmq: PrivateRabbitMQ,
+    pg_db: str,
+    manual_excerpt: Path,
+    small_pdf: Path,
+    corpus: Path,
+) -> None:
     """The node is killed (-9) while one job runs and others wait, then started again: the running job goes
     on through the outage, the waiting ones come back from disk (durable queues, persistent messages) or
     are re-sent by the watchdog, the API publishes again, and nothing runs twice."""
@@ -347,20 +398,32 @@ def test_a_rabbitmq_restart_mid_batch_loses_no_job_and_runs_none_twice(
     worker = RunningWorker(settings, tmp_path / "worker.log")
     client = api_client(settings)
     try:
-        ids = [submit(client, small_pdf, outputs="json,report", media_type="application/pdf"),
-               submit(client, manual_excerpt, outputs="json,report", media_type="application/pdf"),
-               submit(client, corpus / "fixture-word.docx", outputs="epub,report", media_type=DOCX),
-               submit(client, corpus / "table-census-en.pdf", outputs="json,report", media_type="application/pdf")]
+        ids = [
+            submit(client, small_pdf, outputs="json,report", media_type="application/pdf"),
+            submit(client, manual_excerpt, outputs="json,report", media_type="application/pdf"),
+            submit(client, corpus / "fixture-word.docx", outputs="epub,report", media_type=DOCX),
+            submit(
+                client, corpus / "table-census-en.pdf", outputs="json,report", media_type="application/pdf"
+            ),
+        ]
         deadline = time.monotonic() + 120
         while (job := client.get(f"/jobs/{ids[1]}").json())["stage"] in (None, "convert"):
-            assert time.monotonic() < deadline and job["status"] in ("queued", "running"), worker.log()[-3000:]
+            assert time.monotonic() < deadline and job["status"] in ("queued", "running"), worker.log()[
+                -3000:
+            ]
             time.sleep(0.02)
         statuses = [client.get(f"/jobs/{i}").json()["status"] for i in ids]
         assert statuses == ["succeeded", "running", "queued", "queued"], statuses
         private_rabbitmq.restart()
         # The API's connection died with the node: the next upload must reach the new one.
-        ids.append(submit(client, corpus / "fixture-slides-notes.pptx", outputs="json,report",
-                          media_type="application/vnd.openxmlformats-officedocument.presentationml.presentation"))
+        ids.append(
+            submit(
+                client,
+                corpus / "fixture-slides-notes.pptx",
+                outputs="json,report",
+                media_type="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            )
+        )
         for job_id in ids:
             wait_finished(client, job_id, worker, timeout=180)
         for job_id in ids:
@@ -372,7 +435,9 @@ def test_a_rabbitmq_restart_mid_batch_loses_no_job_and_runs_none_twice(
         while waiting := messages_waiting(settings):
             assert time.monotonic() < deadline, waiting
             time.sleep(0.1)
-        print(f"\n  duplicate deliveries ignored: {worker.log().count(': not queued')}; "
-              f"re-sent by the watchdog: {worker.log().count('re-sent')}")
+        print(
+            f"\n  duplicate deliveries ignored: {worker.log().count(': not queued')}; "
+            f"re-sent by the watchdog: {worker.log().count('re-sent')}"
+        )
     finally:
         worker.stop()

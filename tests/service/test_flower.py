@@ -48,14 +48,28 @@ def _poll(fetch: Callable[[], Any], accept: Callable[[Any], bool], seconds: floa
 @pytest.mark.slow
 @pytest.mark.redis
 def test_flower_lists_the_worker_and_the_finished_job(
-        tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], redis_url: str) -> None:
+    tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], redis_url: str
+) -> None:
     settings = make_settings(tmp_path, broker_url=redis_url)
     port = _free_port()
     env = settings_env(settings) | {"FLOWER_UNAUTHENTICATED_API": "true"}
     log = (tmp_path / "flower.log").open("wb")
-    flower = subprocess.Popen([sys.executable, "-m", "celery", "-A", "workers.celery_app", "flower",
-                               f"--port={port}", "--address=127.0.0.1"], env=env, stdout=log,
-                              stderr=subprocess.STDOUT, cwd=ROOT)
+    flower = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "workers.celery_app",
+            "flower",
+            f"--port={port}",
+            "--address=127.0.0.1",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+    )
     try:
         worker = start_worker(settings)
         base = f"http://127.0.0.1:{port}"
@@ -66,8 +80,11 @@ def test_flower_lists_the_worker_and_the_finished_job(
         job_id = submit(client, ROOT / "samples" / "handout-water-cycle-en.docx", outputs="json,report")
         job = wait_finished(client, job_id, worker)
         assert job["status"] == "succeeded"
-        tasks = _poll(lambda: _get(f"{base}/api/tasks"),
-                      lambda answer: any(t.get("state") == "SUCCESS" for t in answer.values()), 30)
+        tasks = _poll(
+            lambda: _get(f"{base}/api/tasks"),
+            lambda answer: any(t.get("state") == "SUCCESS" for t in answer.values()),
+            30,
+        )
         done = [t for t in tasks.values() if t.get("state") == "SUCCESS"]
         assert done[0]["name"].startswith("inclusio.job.") and job_id in str(done[0]["args"])
     finally:

@@ -16,8 +16,10 @@ from inclusio.store.db import JobStore
 from inclusio.web.session import CSRF_COOKIE, SESSION_COOKIE, WebRoute
 
 PASSWORD = "mot-de-passe-1"
-STRICT = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
-          "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+STRICT = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 def _client(settings: Settings) -> TestClient:
@@ -32,15 +34,20 @@ def _form_token(html: str) -> str:
 
 def _sign_in(client: TestClient, username: str, password: str = PASSWORD) -> None:
     token = _form_token(client.get("/web/sign-in").text)
-    answer = client.post("/web/sign-in", data={"username": username, "password": password, "csrf_token": token},
-                         follow_redirects=False)
+    answer = client.post(
+        "/web/sign-in",
+        data={"username": username, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    )
     assert answer.status_code == 303, answer.text[:500]
 
 
 # -- headers -----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", ["/health", "/web/sign-in", "/openapi.json", "/no/such/route",
-                                  "/web/static/inclusio.css", "/me"])
+
+@pytest.mark.parametrize(
+    "path", ["/health", "/web/sign-in", "/openapi.json", "/no/such/route", "/web/static/inclusio.css", "/me"]
+)
 def test_every_answer_carries_the_security_headers(settings: Settings, path: str) -> None:
     answer = _client(settings).get(path)
     assert answer.headers["content-security-policy"] == STRICT
@@ -53,7 +60,8 @@ def test_an_lms_origin_may_frame_the_pages_and_then_no_deny_contradicts_it(tmp_p
     settings = make_settings(tmp_path, frame_ancestors="https://moodle.univ.example 'self'")
     answer = _client(settings).get("/web/sign-in")
     assert answer.headers["content-security-policy"].endswith(
-        "frame-ancestors https://moodle.univ.example 'self'")
+        "frame-ancestors https://moodle.univ.example 'self'"
+    )
     assert "x-frame-options" not in answer.headers
     with pytest.raises(ValueError, match="not an origin"):
         make_settings(tmp_path, frame_ancestors="https://a.example; script-src *")
@@ -66,7 +74,9 @@ def test_a_header_a_route_set_is_kept(settings: Settings) -> None:
     def own() -> object:
         from fastapi.responses import PlainTextResponse
 
-        return PlainTextResponse("x", headers={"Content-Security-Policy": "sandbox", "Referrer-Policy": "no-referrer"})
+        return PlainTextResponse(
+            "x", headers={"Content-Security-Policy": "sandbox", "Referrer-Policy": "no-referrer"}
+        )
 
     answer = TestClient(app).get("/test-own-policy")
     assert answer.headers["content-security-policy"] == "sandbox"
@@ -100,15 +110,21 @@ def test_a_page_with_inline_css_allows_only_its_own_nonce(settings: Settings) ->
     nonce = re.search(r"style-src 'self' 'nonce-([A-Za-z0-9_-]+)';", policy).group(1)
     styles = re.findall(r"<style([^>]*)>(.*?)</style>", page.text, re.S)
     assert styles == [(f' nonce="{nonce}"', styles[0][1])]
-    assert ":root{--reader-font:'Atkinson Hyperlegible', Verdana, sans-serif;--reader-size:1.50rem}" in styles[0][1]
+    assert (
+        ":root{--reader-font:'Atkinson Hyperlegible', Verdana, sans-serif;--reader-size:1.50rem}"
+        in styles[0][1]
+    )
     assert "#preview{--pv-font:" in styles[0][1]
     assert not re.search(r"<[^>]+\sstyle=", page.text) and "<script>" not in page.text
     assert not re.search(r"<[^>]+\son[a-z]+=", page.text)  # no inline event handler
-    assert _client(settings).get("/web/sign-in").headers["content-security-policy"] == STRICT  # no CSS, no nonce
+    assert (
+        _client(settings).get("/web/sign-in").headers["content-security-policy"] == STRICT
+    )  # no CSS, no nonce
     assert client.get("/web/student").headers["content-security-policy"] != policy  # a fresh nonce per page
 
 
 # -- CSRF bound to the session -------------------------------------------------------------------------
+
 
 def test_a_planted_cookie_and_field_pair_does_not_change_a_students_profile(settings: Settings) -> None:
     make_user(settings, "student", username="victim", password=PASSWORD)
@@ -130,13 +146,18 @@ def test_a_planted_cookie_and_field_pair_does_not_change_a_students_profile(sett
     make_user(settings, "student", username="mallory", password=PASSWORD)
     _sign_in(attacker, "mallory")
     own_field = _form_token(attacker.get("/web/student").text)
-    assert browser.post("/web/student/profile", data={"csrf_token": own_field, "profile": "dyslexia"}
-                        ).status_code == 403
+    assert (
+        browser.post(
+            "/web/student/profile", data={"csrf_token": own_field, "profile": "dyslexia"}
+        ).status_code
+        == 403
+    )
     assert users.get_profile(victim.id) is None
     # The genuine form of the victim's own page works.
     genuine = _form_token(browser.get("/web/student").text)
-    saved = browser.post("/web/student/profile", data={"csrf_token": genuine, "profile": "dyslexia"},
-                         follow_redirects=False)
+    saved = browser.post(
+        "/web/student/profile", data={"csrf_token": genuine, "profile": "dyslexia"}, follow_redirects=False
+    )
     assert saved.status_code in (200, 303), saved.text[:300]
     assert users.get_profile(victim.id).profile_id == "dyslexia"
     store.dispose()
@@ -151,7 +172,7 @@ def test_the_token_follows_the_session_and_the_secret(tmp_path: Path) -> None:
     signed_in = _form_token(client.get("/web/student").text)
     assert signed_in != anonymous
     assert _form_token(client.get("/web/student").text) == signed_in  # stable within one session
-    key = (settings.data_dir / "secret.key")
+    key = settings.data_dir / "secret.key"
     assert key.stat().st_mode & 0o777 == 0o600 and len(key.read_text().strip()) >= 32
     # Another secret (INCLUSIO_SECRET_KEY) gives other tokens for the same session.
     other = _client(make_settings(tmp_path, secret_key="another-secret-of-forty-characters-at-least"))
@@ -166,20 +187,36 @@ def test_every_state_changing_web_route_refuses_a_missing_or_wrong_token(setting
     _sign_in(client, "boss")
     from inclusio.web import pages, shares, staff
 
-    routes = [(r.path, m) for module in (pages, shares, staff) for r in module.router.routes
-              if isinstance(r, WebRoute) for m in r.methods - {"GET", "HEAD"}]
+    routes = [
+        (r.path, m)
+        for module in (pages, shares, staff)
+        for r in module.router.routes
+        if isinstance(r, WebRoute)
+        for m in r.methods - {"GET", "HEAD"}
+    ]
     assert len(routes) >= 12, routes
     for path, method in routes:
         url = path.replace("{job_id}", "a" * 32).replace("{block_id}", "b1").replace("{share_id}", "c" * 32)
         for token in ("", "0" * 64):
-            answer = client.request(method, url, data={"csrf_token": token, "username": "boss",
-                                                       "password": PASSWORD},
-                                    files=[("file", ("a.md", b"# A", "text/markdown")),
-                                           ("files", ("b.md", b"# B", "text/markdown"))], follow_redirects=False)
-            assert answer.status_code == 403 and "formulaire a expiré" in answer.text, (method, url, answer.text)
+            answer = client.request(
+                method,
+                url,
+                data={"csrf_token": token, "username": "boss", "password": PASSWORD},
+                files=[
+                    ("file", ("a.md", b"# A", "text/markdown")),
+                    ("files", ("b.md", b"# B", "text/markdown")),
+                ],
+                follow_redirects=False,
+            )
+            assert answer.status_code == 403 and "formulaire a expiré" in answer.text, (
+                method,
+                url,
+                answer.text,
+            )
 
 
 # -- a password change or reset revokes earlier tokens and sessions -----------------------------------
+
 
 def _token(client: TestClient, username: str, password: str = PASSWORD) -> dict[str, str]:
     answer = client.post("/auth/token", data={"username": username, "password": password})
@@ -200,13 +237,20 @@ def test_changing_my_password_ends_every_earlier_token_and_web_session(settings:
     browser = _client(settings)
     _sign_in(browser, "lea")
     assert _web_session_works(browser)
-    wrong = api.post("/me/password", headers=first, json={"current_password": "not it", "new_password": "x" * 12})
+    wrong = api.post(
+        "/me/password", headers=first, json={"current_password": "not it", "new_password": "x" * 12}
+    )
     assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "auth.invalid"
-    short = api.post("/me/password", headers=first, json={"current_password": PASSWORD, "new_password": "short"})
+    short = api.post(
+        "/me/password", headers=first, json={"current_password": PASSWORD, "new_password": "short"}
+    )
     assert short.status_code == 400
     assert api.get("/me", headers=second).status_code == 200  # nothing changed yet
-    changed = api.post("/me/password", headers=first,
-                       json={"current_password": PASSWORD, "new_password": "nouveau-mot-de-passe"})
+    changed = api.post(
+        "/me/password",
+        headers=first,
+        json={"current_password": PASSWORD, "new_password": "nouveau-mot-de-passe"},
+    )
     assert changed.status_code == 200, changed.text
     renewed = {"Authorization": f"Bearer {changed.json()['access_token']}"}
     for old in (first, second):
@@ -230,13 +274,18 @@ def test_an_admin_reset_ends_the_users_tokens_and_sessions_not_the_admins(settin
     student = _token(api, "noe")
     browser = _client(settings)
     _sign_in(browser, "noe")
-    refused = api.put(f"/users/{student_id}/password", headers={"Authorization": f"Bearer {staff_b_token}"},
-                      json={"new_password": "choisi-par-b-123"})
+    refused = api.put(
+        f"/users/{student_id}/password",
+        headers={"Authorization": f"Bearer {staff_b_token}"},
+        json={"new_password": "choisi-par-b-123"},
+    )
     assert refused.status_code == 404  # another institution's staff do not even see the account
     assert api.get("/me", headers=student).status_code == 200
     own = api.put(f"/users/{_admin_id}/password", headers=admin, json={"new_password": "x" * 12})
     assert own.status_code == 403  # one's own password: POST /me/password, with the current one
-    reset = api.put(f"/users/{student_id}/password", headers=admin, json={"new_password": "remis-a-zero-2026"})
+    reset = api.put(
+        f"/users/{student_id}/password", headers=admin, json={"new_password": "remis-a-zero-2026"}
+    )
     assert reset.status_code == 204, reset.text
     assert api.get("/me", headers=student).json()["error"]["code"] == "auth.invalid"
     assert not _web_session_works(browser)
@@ -261,13 +310,21 @@ def test_the_passwd_command_ends_every_earlier_token_and_session(settings: Setti
 
     store = JobStore.from_settings(settings)
     with store.engine.begin() as conn:  # the account is locked too (too many wrong passwords)
-        conn.execute(SignInThrottle.__table__.insert().values(key=account_key("prof"), failures=10,
-                                                               locked_until=FOREVER))
+        conn.execute(
+            SignInThrottle.__table__.insert().values(
+                key=account_key("prof"), failures=10, locked_until=FOREVER
+            )
+        )
     store.dispose()
     assert api.post("/auth/token", data={"username": "prof", "password": PASSWORD}).status_code == 423
-    out = subprocess.run([sys.executable, "-m", "inclusio.cli", "users", "passwd", "prof", "--password-stdin"],
-                         env=settings_env(settings), input="un-nouveau-secret\n", capture_output=True, text=True,
-                         timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-m", "inclusio.cli", "users", "passwd", "prof", "--password-stdin"],
+        env=settings_env(settings),
+        input="un-nouveau-secret\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "3 earlier token(s)" in out.stdout, out.stdout  # make_user's, the API's, the web session's
     assert api.get("/me", headers=token).json()["error"]["code"] == "auth.invalid"
@@ -277,8 +334,15 @@ def test_the_passwd_command_ends_every_earlier_token_and_session(settings: Setti
 
 # -- sign-in throttling, in the database (SQLite and PostgreSQL) --------------------------------------
 
-FAST = {"signin_free_failures": 2, "signin_delay_s": 0.15, "signin_max_delay_s": 0.3, "signin_lock_failures": 6,
-        "signin_lock_minutes": 0, "signin_address_free_failures": 1000, "signin_address_lock_failures": 1000}
+FAST = {
+    "signin_free_failures": 2,
+    "signin_delay_s": 0.15,
+    "signin_max_delay_s": 0.3,
+    "signin_lock_failures": 6,
+    "signin_lock_minutes": 0,
+    "signin_address_free_failures": 1000,
+    "signin_address_lock_failures": 1000,
+}
 """Small delays so the tests stay quick; the lock waits for an administrator."""
 
 
@@ -304,8 +368,9 @@ def _hammer(client: TestClient, username: str, password: str) -> list[tuple[str,
     return seen
 
 
-def test_wrong_passwords_in_a_burst_are_slowed_then_locked_until_an_admin_lifts_it(tmp_path: Path,
-                                                                                   db_url: str | None) -> None:
+def test_wrong_passwords_in_a_burst_are_slowed_then_locked_until_an_admin_lifts_it(
+    tmp_path: Path, db_url: str | None
+) -> None:
     settings = make_settings(tmp_path, database_url=db_url, **FAST)
     user_id, _ = make_user(settings, "student", username="cible", password=PASSWORD)
     _admin, admin_token = make_user(settings, "admin")
@@ -321,11 +386,18 @@ def test_wrong_passwords_in_a_burst_are_slowed_then_locked_until_an_admin_lifts_
     locked = client.post("/auth/token", data={"username": "cible", "password": PASSWORD})
     assert locked.status_code == 423
     error = locked.json()["error"]
-    assert error["code"] == "auth.locked" and "administrat" in error["message"] and "bloquée" in error["message_fr"]
+    assert (
+        error["code"] == "auth.locked"
+        and "administrat" in error["message"]
+        and "bloquée" in error["message_fr"]
+    )
     # The web form says the same, in French.
     page = client.get("/web/sign-in")
-    form = client.post("/web/sign-in", data={"username": "cible", "password": PASSWORD,
-                                             "csrf_token": _form_token(page.text)}, follow_redirects=False)
+    form = client.post(
+        "/web/sign-in",
+        data={"username": "cible", "password": PASSWORD, "csrf_token": _form_token(page.text)},
+        follow_redirects=False,
+    )
     assert form.status_code == 423 and "La connexion est bloquée" in form.text
     # A student may not lift it; an admin may, and the right password then works at once.
     admin = {"Authorization": f"Bearer {admin_token}"}
@@ -347,8 +419,11 @@ def test_an_unknown_name_gets_the_same_answers_as_a_known_one(tmp_path: Path, db
     client = _client(settings)
     known = client.post("/auth/token", data={"username": "connu", "password": "devine-0000"})
     unknown = client.post("/auth/token", data={"username": "inconnu", "password": "devine-0000"})
-    assert (known.status_code, known.json(), known.headers.get("www-authenticate")) == \
-        (unknown.status_code, unknown.json(), unknown.headers.get("www-authenticate"))
+    assert (known.status_code, known.json(), known.headers.get("www-authenticate")) == (
+        unknown.status_code,
+        unknown.json(),
+        unknown.headers.get("www-authenticate"),
+    )
     runs = {name: _hammer(client, name, "devine-0000") for name in ("connu", "inconnu")}
     for name, seen in runs.items():
         codes = [code for code, _at in seen]
@@ -356,15 +431,23 @@ def test_an_unknown_name_gets_the_same_answers_as_a_known_one(tmp_path: Path, db
     last = {name: client.post("/auth/token", data={"username": name, "password": "x"}) for name in runs}
     assert last["connu"].json() == last["inconnu"].json() and last["connu"].status_code == 423
     if db_url is None:  # the operator's command lifts a lock on any name (SQLite: the command's own database)
-        out = subprocess.run([sys.executable, "-m", "inclusio.cli", "users", "unlock", "connu"],
-                             env=settings_env(settings), capture_output=True, text=True, timeout=120)
+        out = subprocess.run(
+            [sys.executable, "-m", "inclusio.cli", "users", "unlock", "connu"],
+            env=settings_env(settings),
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert out.returncode == 0 and "connu: unlocked" in out.stdout, out.stdout + out.stderr
         _token(client, "connu")
 
 
 def test_one_address_trying_many_names_is_slowed_then_locked(tmp_path: Path, db_url: str | None) -> None:
-    settings = make_settings(tmp_path, database_url=db_url, **{**FAST, "signin_address_free_failures": 4,
-                                                               "signin_address_lock_failures": 8})
+    settings = make_settings(
+        tmp_path,
+        database_url=db_url,
+        **{**FAST, "signin_address_free_failures": 4, "signin_address_lock_failures": 8},
+    )
     make_user(settings, "student", username="autre", password=PASSWORD)
     client = _client(settings)
     codes = []
@@ -391,8 +474,9 @@ def test_parallel_attempts_cannot_share_one_free_slot(tmp_path: Path, db_url: st
     from inclusio.errors import AuthInvalid, AuthThrottled
     from inclusio.store.throttle import Throttle, check_password
 
-    settings = make_settings(tmp_path, database_url=db_url, **{**FAST, "signin_delay_s": 30.0,
-                                                               "signin_max_delay_s": 30.0})
+    settings = make_settings(
+        tmp_path, database_url=db_url, **{**FAST, "signin_delay_s": 30.0, "signin_max_delay_s": 30.0}
+    )
     make_user(settings, "student", username="vise", password=PASSWORD)
     store = JobStore.from_settings(settings)
     users, throttle = UserStore(store.engine), Throttle(store.engine, settings)
@@ -424,18 +508,31 @@ def test_the_web_form_changes_the_password_and_keeps_only_this_browsers_session(
     field = _form_token(page.text)
 
     def change(current: str, new: str, confirm: str) -> object:
-        return here.post("/web/password", data={"csrf_token": field, "current_password": current,
-                                                "new_password": new, "confirm_password": confirm},
-                         follow_redirects=False)
+        return here.post(
+            "/web/password",
+            data={
+                "csrf_token": field,
+                "current_password": current,
+                "new_password": new,
+                "confirm_password": confirm,
+            },
+            follow_redirects=False,
+        )
 
     wrong = change("pas le bon", "nouveau-secret-1", "nouveau-secret-1")
     assert wrong.status_code == 401 and "Le mot de passe actuel est incorrect." in wrong.text
     assert change(PASSWORD, "nouveau-secret-1", "autre-chose-22").status_code == 400
     assert change(PASSWORD, "court", "court").status_code == 400
     assert _web_session_works(elsewhere) and api.get("/me", headers=token).status_code == 200
-    forged = elsewhere.post("/web/password", data={"csrf_token": field, "current_password": PASSWORD,
-                                                   "new_password": "vole-par-autrui", "confirm_password":
-                                                   "vole-par-autrui"})
+    forged = elsewhere.post(
+        "/web/password",
+        data={
+            "csrf_token": field,
+            "current_password": PASSWORD,
+            "new_password": "vole-par-autrui",
+            "confirm_password": "vole-par-autrui",
+        },
+    )
     assert forged.status_code == 403  # another session's field does not fit
     done = change(PASSWORD, "nouveau-secret-1", "nouveau-secret-1")
     assert done.status_code == 303 and done.headers["location"] == "/web/password?done=1"
@@ -454,7 +551,10 @@ def test_an_unexpected_error_also_carries_the_headers(settings: Settings) -> Non
 
     answer = TestClient(app, raise_server_exceptions=False).get("/test-broken")
     assert answer.status_code == 500 and answer.json()["error"]["code"] == "internal.error"
-    assert answer.headers["content-security-policy"] == STRICT and answer.headers["x-content-type-options"] == "nosniff"
+    assert (
+        answer.headers["content-security-policy"] == STRICT
+        and answer.headers["x-content-type-options"] == "nosniff"
+    )
 
 
 def test_cleanup_forgets_old_unlocked_sign_in_records_and_keeps_locks(tmp_path: Path) -> None:
@@ -474,11 +574,16 @@ def test_cleanup_forgets_old_unlocked_sign_in_records_and_keeps_locks(tmp_path: 
         throttle.failed(throttle.claim(name, None))
     old = utcnow() - timedelta(days=2)
     with store.engine.begin() as conn:
-        conn.execute(update(SignInThrottle).where(SignInThrottle.key.in_([account_key("ancien"),
-                                                                          account_key("verrouille")]))
-                     .values(last_failure_at=old))
-        conn.execute(update(SignInThrottle).where(SignInThrottle.key == account_key("verrouille"))
-                     .values(locked_until=FOREVER))
+        conn.execute(
+            update(SignInThrottle)
+            .where(SignInThrottle.key.in_([account_key("ancien"), account_key("verrouille")]))
+            .values(last_failure_at=old)
+        )
+        conn.execute(
+            update(SignInThrottle)
+            .where(SignInThrottle.key == account_key("verrouille"))
+            .values(locked_until=FOREVER)
+        )
     cleanup(settings, store=store)
     with store.engine.connect() as conn:
         kept = {row[0] for row in conn.execute(SignInThrottle.__table__.select())}
@@ -506,8 +611,11 @@ def test_a_timed_lock_ends_by_itself_and_the_count_starts_again(tmp_path: Path) 
         throttle.claim("pressee", "10.1.1.1")
     assert 1790 <= locked.value.details["retry_after_s"] <= 1800  # 30 minutes
     with store.engine.begin() as conn:  # half an hour later
-        conn.execute(update(SignInThrottle).where(SignInThrottle.key == account_key("pressee"))
-                     .values(locked_until=utcnow() - timedelta(seconds=1)))
+        conn.execute(
+            update(SignInThrottle)
+            .where(SignInThrottle.key == account_key("pressee"))
+            .values(locked_until=utcnow() - timedelta(seconds=1))
+        )
     claim = throttle.claim("pressee", "10.1.1.1")
     assert claim.keys[account_key("pressee")] == 1  # a fresh count, not one failure from the lock
     store.dispose()
@@ -526,11 +634,16 @@ def test_over_https_the_cookies_are_host_only_and_planted_ones_are_ignored(setti
     victim.cookies.set("inclusio_session", attacker.cookies["__Host-inclusio_session"])
     victim.cookies.set("inclusio_csrf", attacker.cookies["__Host-inclusio_csrf"])
     page = victim.get("/web/student", follow_redirects=False)
-    assert page.status_code == 303 and page.headers["location"].startswith("/web/sign-in")  # not the intruder's
+    assert page.status_code == 303 and page.headers["location"].startswith(
+        "/web/sign-in"
+    )  # not the intruder's
     _sign_in(victim, "zoe")
     assert "zoe" in victim.get("/web/student").text
-    out = victim.post("/web/sign-out", data={"csrf_token": _form_token(victim.get("/web/student").text)},
-                      follow_redirects=False)
+    out = victim.post(
+        "/web/sign-out",
+        data={"csrf_token": _form_token(victim.get("/web/student").text)},
+        follow_redirects=False,
+    )
     assert out.status_code == 303 and '__Host-inclusio_session=""' in out.headers["set-cookie"]
     assert "Secure" in out.headers["set-cookie"]
     assert victim.get("/web/student", follow_redirects=False).status_code == 303
@@ -543,8 +656,13 @@ def test_the_sign_in_page_says_how_long_to_wait(tmp_path: Path) -> None:
     answers = []
     for _ in range(3):
         field = _form_token(client.get("/web/sign-in").text)
-        answers.append(client.post("/web/sign-in", data={"username": "lent", "password": "pas le bon",
-                                                         "csrf_token": field}, follow_redirects=False))
+        answers.append(
+            client.post(
+                "/web/sign-in",
+                data={"username": "lent", "password": "pas le bon", "csrf_token": field},
+                follow_redirects=False,
+            )
+        )
     assert [a.status_code for a in answers] == [401, 401, 429]
     assert "ou mot de passe incorrect." in answers[0].text
     assert re.search(r"patientez (29|30) s puis réessayez", answers[2].text)
@@ -553,7 +671,10 @@ def test_the_sign_in_page_says_how_long_to_wait(tmp_path: Path) -> None:
 
 def test_an_account_without_a_local_password_cannot_set_one_with_its_token(settings: Settings) -> None:
     _user, token = make_user(settings, "student")  # no password: identity provider or tokens only
-    answer = _client(settings).post("/me/password", headers={"Authorization": f"Bearer {token}"},
-                                    json={"current_password": "anything", "new_password": "un-nouveau-secret"})
+    answer = _client(settings).post(
+        "/me/password",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"current_password": "anything", "new_password": "un-nouveau-secret"},
+    )
     assert answer.status_code == 403 and answer.json()["error"]["details"] == {"reason": "no local password"}
     assert "mot de passe local" in answer.json()["error"]["message_fr"]

@@ -65,20 +65,33 @@ def test_a_skeleton_database_is_stamped_and_upgraded_keeping_its_jobs(tmp_path: 
     path = tmp_path / "old.db"
     with sqlite3.connect(path) as conn:
         conn.execute(SKELETON_JOBS)
-        conn.execute("INSERT INTO jobs VALUES ('ab12', 'succeeded', NULL, 1, 'done', 'dyslexia', NULL, 'cours.pdf', "
-                     "'aa', 10, 'originals/aa/aa', '2024-09-01 10:00:00', NULL, NULL, '[]', '[]', '{}', 1)")
+        conn.execute(
+            "INSERT INTO jobs VALUES ('ab12', 'succeeded', NULL, 1, 'done', 'dyslexia', NULL, 'cours.pdf', "
+            "'aa', 10, 'originals/aa/aa', '2024-09-01 10:00:00', NULL, NULL, '[]', '[]', '{}', 1)"
+        )
     store = JobStore(f"sqlite:///{path}")
     assert store.migrate() == HEAD
     job = store.get("ab12")
-    assert job.status == "succeeded" and job.filename == "cours.pdf" and job.kind == "cpu" and job.owner_id is None
-    assert {"users", "job_events", "audit_log", "learner_profiles"} <= set(inspect(store.engine).get_table_names())
+    assert (
+        job.status == "succeeded"
+        and job.filename == "cours.pdf"
+        and job.kind == "cpu"
+        and job.owner_id is None
+    )
+    assert {"users", "job_events", "audit_log", "learner_profiles"} <= set(
+        inspect(store.engine).get_table_names()
+    )
 
 
 @pytest.mark.postgres
 def test_four_processes_starting_together_migrate_once(pg_url: str) -> None:
     code = "import sys; from inclusio.store.db import JobStore; print(JobStore(sys.argv[1]).migrate())"
-    procs = [subprocess.Popen([sys.executable, "-c", code, pg_url], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) for _ in range(4)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, pg_url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(4)
+    ]
     results = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0, 0], [r[1][-800:] for r in results]
     assert {r[0].strip() for r in results} == {HEAD}
@@ -87,14 +100,25 @@ def test_four_processes_starting_together_migrate_once(pg_url: str) -> None:
 def test_concurrent_starts_on_one_sqlite_file_and_the_db_cli(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'c.db'}"
     code = "import sys; from inclusio.store.db import JobStore; print(JobStore(sys.argv[1]).migrate())"
-    procs = [subprocess.Popen([sys.executable, "-c", code, url], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                              text=True) for _ in range(3)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
     results = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0, 0], [r[1][-800:] for r in results]
     env = {"INCLUSIO_DATABASE_URL": url, "INCLUSIO_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-m", "inclusio.cli", "db", "current"], capture_output=True, text=True,
-                         env=env, timeout=60)
-    assert out.returncode == 0 and f"current: {HEAD}" in out.stdout and f"head: {HEAD}" in out.stdout, out.stderr
+    out = subprocess.run(
+        [sys.executable, "-m", "inclusio.cli", "db", "current"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert out.returncode == 0 and f"current: {HEAD}" in out.stdout and f"head: {HEAD}" in out.stdout, (
+        out.stderr
+    )
 
 
 def test_0004_keeps_the_jobs_of_0003_adds_shares_and_goes_back(empty_url: str) -> None:
@@ -104,18 +128,34 @@ def test_0004_keeps_the_jobs_of_0003_adds_shares_and_goes_back(empty_url: str) -
     upgrade_database(store.engine, "0003")
     assert "shares" not in inspect(store.engine).get_table_names()
     with store.engine.begin() as conn:
-        conn.execute(text("INSERT INTO users (id, username, role, institution, created_at) "
-                          "VALUES ('u1', 'prof', 'teacher', 'A', '2026-01-01 10:00:00')"))
-        conn.execute(text("INSERT INTO jobs (id, status, progress, message, profile_id, filename, input_sha256, "
-                          "input_bytes, input_path, created_at, errors, warnings, artifacts, attempts, owner_id) "
-                          "VALUES ('ab12', 'succeeded', 1, 'done', 'dyslexia', 'cours.pdf', :sha, 10, :path, "
-                          "'2026-01-01 10:00:00', '[]', '[]', '{}', 1, 'u1')"),
-                     {"sha": "a" * 64, "path": "originals/aa/" + "a" * 64})
+        conn.execute(
+            text(
+                "INSERT INTO users (id, username, role, institution, created_at) "
+                "VALUES ('u1', 'prof', 'teacher', 'A', '2026-01-01 10:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO jobs (id, status, progress, message, profile_id, filename, input_sha256, "
+                "input_bytes, input_path, created_at, errors, warnings, artifacts, attempts, owner_id) "
+                "VALUES ('ab12', 'succeeded', 1, 'done', 'dyslexia', 'cours.pdf', :sha, 10, :path, "
+                "'2026-01-01 10:00:00', '[]', '[]', '{}', 1, 'u1')"
+            ),
+            {"sha": "a" * 64, "path": "originals/aa/" + "a" * 64},
+        )
     assert store.migrate() == HEAD
     kept = store.get("ab12")
     assert kept.filename == "cours.pdf" and kept.release_state is None and kept.release_errors is None
-    share = store.create_share(owner_id="u1", institution="A", title="Cours 1", course="BIO-101", filename="cours.pdf",
-                               input_sha256="a" * 64, input_path="originals/aa/" + "a" * 64, input_bytes=10)
+    share = store.create_share(
+        owner_id="u1",
+        institution="A",
+        title="Cours 1",
+        course="BIO-101",
+        filename="cours.pdf",
+        input_sha256="a" * 64,
+        input_path="originals/aa/" + "a" * 64,
+        input_bytes=10,
+    )
     assert store.list_shares(institution="A", search="bio")[0].id == share.id
     assert store.jobs_using_original("a" * 64) == 2  # the job and the share: the file stays
     downgrade_database(store.engine, "0003")

@@ -32,11 +32,15 @@ REVEALING = "Dossier-MDPH-Alice-Martin-2026.md"
 SECOND = "bilan-orthophonique-Alice-Martin.md"
 FOR_HER = "PAP-Alice-Martin-amenagements.md"
 # No heading and no title: the title can only come from the document's file name.
-COURSE = ("Le cycle de l'eau décrit le trajet de l'eau sur la Terre. L'eau des océans s'évapore avec la "
-          "chaleur du soleil.\n\nLa vapeur monte et forme des nuages. Les nuages donnent la pluie, qui "
-          "rejoint les rivières et la mer.\n")
-SECOND_TEXT = ("# Les fractions\n\nUne fraction représente une partie d'un tout qui a été partagé en parts "
-               "égales, et le dénominateur indique en combien de parts égales le tout a été partagé.\n")
+COURSE = (
+    "Le cycle de l'eau décrit le trajet de l'eau sur la Terre. L'eau des océans s'évapore avec la "
+    "chaleur du soleil.\n\nLa vapeur monte et forme des nuages. Les nuages donnent la pluie, qui "
+    "rejoint les rivières et la mer.\n"
+)
+SECOND_TEXT = (
+    "# Les fractions\n\nUne fraction représente une partie d'un tout qui a été partagé en parts "
+    "égales, et le dénominateur indique en combien de parts égales le tout a été partagé.\n"
+)
 
 
 @dataclass
@@ -54,11 +58,21 @@ class Life:
     def needles(self) -> list[str]:
         """Everything that names Alice: ids, user name, every file name and its stem."""
         names = [REVEALING, SECOND, FOR_HER]
-        return [self.alice_id, "alice.martin", *self.alice_jobs, *names,
-                *(n.rsplit(".", 1)[0] for n in names), "Alice", "MDPH", "orthophon"]
+        return [
+            self.alice_id,
+            "alice.martin",
+            *self.alice_jobs,
+            *names,
+            *(n.rsplit(".", 1)[0] for n in names),
+            "Alice",
+            "MDPH",
+            "orthophon",
+        ]
 
 
-def _client(settings: Settings, role: str, institution: str, username: str, app: Any) -> tuple[str, TestClient]:
+def _client(
+    settings: Settings, role: str, institution: str, username: str, app: Any
+) -> tuple[str, TestClient]:
     user_id, token = make_user(settings, role, institution=institution, username=username)
     client = TestClient(app)
     client.headers["Authorization"] = f"Bearer {token}"
@@ -84,12 +98,23 @@ def _live(settings: Settings, worker: RunningWorker) -> Life:
     assert alice.get("/me/profile").json()["profile"] == "blind"
     course = COURSE.encode("utf-8")
     life.alice_jobs.append(_post(alice, REVEALING, course, profile="blind", outputs=ALL_OUTPUTS))
-    life.alice_jobs.append(_post(alice, SECOND, SECOND_TEXT.encode(), profile="easy-read", outputs="json,html,report"))
-    life.alice_jobs.append(_post(staff, FOR_HER, b"Temps majore d'un tiers aux examens.\n", learner="alice.martin",
-                                 outputs="json,report"))
+    life.alice_jobs.append(
+        _post(alice, SECOND, SECOND_TEXT.encode(), profile="easy-read", outputs="json,html,report")
+    )
+    life.alice_jobs.append(
+        _post(
+            staff,
+            FOR_HER,
+            b"Temps majore d'un tiers aux examens.\n",
+            learner="alice.martin",
+            outputs="json,report",
+        )
+    )
     carl_id = _post(carl, "cours.md", course, profile="dyslexia", outputs=ALL_OUTPUTS)
-    jobs = {job_id: wait_finished(alice if job_id != life.alice_jobs[2] else staff, job_id, worker)
-            for job_id in life.alice_jobs}
+    jobs = {
+        job_id: wait_finished(alice if job_id != life.alice_jobs[2] else staff, job_id, worker)
+        for job_id in life.alice_jobs
+    }
     life.carl_job = wait_finished(carl, carl_id, worker)
     for job in [*jobs.values(), life.carl_job]:
         assert job["status"] == "succeeded", (job["errors"], worker.log()[-3000:])
@@ -101,8 +126,10 @@ def _live(settings: Settings, worker: RunningWorker) -> Life:
             assert reader.get(record["url"]).status_code == 200
     document = staff.get(f"/jobs/{life.alice_jobs[1]}/document").json()
     block = next(b for b in document["blocks"] if b["type"] == "paragraph")
-    edited = staff.put(f"/jobs/{life.alice_jobs[1]}/blocks/{block['id']}/adaptation",
-                       json={"kind": "easy_read", "text": "Une fraction est une part d'un tout."})
+    edited = staff.put(
+        f"/jobs/{life.alice_jobs[1]}/blocks/{block['id']}/adaptation",
+        json={"kind": "easy_read", "text": "Une fraction est une part d'un tout."},
+    )
     assert edited.status_code == 200, edited.text
     return life
 
@@ -149,7 +176,8 @@ def _check_carl_sees_no_alice(life: Life, settings: Settings) -> None:
 @pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_carl_gets_none_of_alices_names_and_her_erasure_leaves_no_trace_on_the_embedded_default(
-        tmp_path: Path, start_worker: Callable[[Settings], RunningWorker]) -> None:
+    tmp_path: Path, start_worker: Callable[[Settings], RunningWorker]
+) -> None:
     settings = make_settings(tmp_path)
     assert settings.resolved_broker_url().startswith("sqla+sqlite:///")
     worker = start_worker(settings)
@@ -195,7 +223,8 @@ def _check_audit_and_what_stays(life: Life, settings: Settings) -> None:
 @pytest.mark.slow
 @pytest.mark.timeout(900)
 def test_erasure_leaves_no_trace_in_any_postgresql_table_nor_in_the_data_folder(
-        tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], pg_db: str) -> None:
+    tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], pg_db: str
+) -> None:
     settings = make_settings(tmp_path, database_url=pg_db)
     worker = start_worker(settings)
     life = _live(settings, worker)
@@ -230,15 +259,17 @@ def _queued_payloads(settings: Settings) -> list[str]:
 
     client = redis.Redis.from_url(url)
     try:
-        return [entry.decode() for queue in ALL_QUEUES for entry in client.lrange(queue, 0, -1)] + \
-            [entry.decode() for entry in client.hgetall("unacked").values()]
+        return [entry.decode() for queue in ALL_QUEUES for entry in client.lrange(queue, 0, -1)] + [
+            entry.decode() for entry in client.hgetall("unacked").values()
+        ]
     finally:
         client.close()
 
 
 @pytest.mark.parametrize("broker", ["sql", pytest.param("redis", marks=pytest.mark.redis)])
 def test_erasure_removes_the_waiting_broker_messages_of_the_persons_jobs_and_only_those(
-        tmp_path: Path, broker: str, request: pytest.FixtureRequest) -> None:
+    tmp_path: Path, broker: str, request: pytest.FixtureRequest
+) -> None:
     from privacy_probe import hits as found
 
     from inclusio.server import create_app
@@ -272,11 +303,18 @@ def test_retention_cleanup_leaves_no_byte_of_an_expired_job_in_the_sqlite_files(
     store = JobStore.from_settings(settings)
     store.migrate()
     try:
-        job = store.create(profile_id="blind", filename=REVEALING, input_sha256="0" * 64,
-                           input_path="originals/00/" + "0" * 64, input_bytes=1)
+        job = store.create(
+            profile_id="blind",
+            filename=REVEALING,
+            input_sha256="0" * 64,
+            input_path="originals/00/" + "0" * 64,
+            input_bytes=1,
+        )
         store.finish(job.id, status="failed", errors=[], message="")
         with store.session() as session:
-            session.execute(update(Job).where(Job.id == job.id).values(finished_at=utcnow() - timedelta(days=3)))
+            session.execute(
+                update(Job).where(Job.id == job.id).values(finished_at=utcnow() - timedelta(days=3))
+            )
         assert grep_tree(settings.data_dir, ["Alice"]), "the probe sees the row before the cleanup"
         assert cleanup(settings, store=store).jobs == [job.id]
         assert grep_tree(settings.data_dir, ["Alice", job.id]) == []

@@ -27,22 +27,36 @@ def _run_queued(settings: Settings) -> None:
 
 def _files_of(settings: Settings) -> set[str]:
     files = FileStore.from_settings(settings)
-    return {p.relative_to(settings.data_dir).as_posix() for p in files.all_files()
-            if not p.name.endswith((".db", ".db-wal", ".db-shm", ".lock"))}
+    return {
+        p.relative_to(settings.data_dir).as_posix()
+        for p in files.all_files()
+        if not p.name.endswith((".db", ".db-wal", ".db-shm", ".lock"))
+    }
 
 
-def test_delete_me_erases_every_job_and_file_but_keeps_what_others_share(tmp_path: Path, small_pdf: Path,
-                                                                        corpus: Path) -> None:
+def test_delete_me_erases_every_job_and_file_but_keeps_what_others_share(
+    tmp_path: Path, small_pdf: Path, corpus: Path
+) -> None:
     settings = make_settings(tmp_path)
     student = api_client(settings, "student", enqueue=lambda _k, _j: None)
     other = api_client(settings, "student", enqueue=lambda _k, _j: None)
     assert student.put("/me/profile", json={"profile": "dyslexia"}).json()["profile"] == "dyslexia"
     docx = (corpus / "fixture-word.docx").read_bytes()
     for name, data in (("mine.docx", docx), ("shared.pdf", small_pdf.read_bytes())):
-        assert student.post("/jobs", files={"file": (name, data)},
-                            data={"profile": "dyslexia", "outputs": "json,report"}).status_code == 202
-    assert other.post("/jobs", files={"file": ("copie.pdf", small_pdf.read_bytes())},
-                      data={"profile": "blind", "outputs": "json,report"}).status_code == 202
+        assert (
+            student.post(
+                "/jobs", files={"file": (name, data)}, data={"profile": "dyslexia", "outputs": "json,report"}
+            ).status_code
+            == 202
+        )
+    assert (
+        other.post(
+            "/jobs",
+            files={"file": ("copie.pdf", small_pdf.read_bytes())},
+            data={"profile": "blind", "outputs": "json,report"},
+        ).status_code
+        == 202
+    )
     _run_queued(settings)
     before = _files_of(settings)
     assert len([f for f in before if f.startswith("originals/")]) == 2 and len(before) >= 8
@@ -71,32 +85,44 @@ def test_delete_me_erases_every_job_and_file_but_keeps_what_others_share(tmp_pat
     erased_entry = next(e for e in entries if e["action"] == "data.erased")
     assert erased_entry["subject_id"].startswith("erased-")
     assert not any(student.user_id in (e["subject_id"], e["actor_id"]) for e in entries)  # type: ignore[attr-defined]
-    assert any(e["action"] == "profile.write" and e["subject_id"] == erased_entry["subject_id"] for e in entries)
+    assert any(
+        e["action"] == "profile.write" and e["subject_id"] == erased_entry["subject_id"] for e in entries
+    )
     assert all("dyslexia" not in str(e) for e in entries)
     # the other learner deletes theirs: now nothing of anybody is left
     assert other.delete("/me").status_code == 200
     assert _files_of(settings) == set()
 
 
-def test_staff_erase_a_students_data_and_profile_reads_are_audited(settings: Settings, small_pdf: Path) -> None:
+def test_staff_erase_a_students_data_and_profile_reads_are_audited(
+    settings: Settings, small_pdf: Path
+) -> None:
     staff = api_client(settings, "staff", enqueue=lambda _k, _j: None)
     learner = staff.post("/users", json={"username": "noa", "role": "student"}).json()
     staff.put(f"/users/{learner['id']}/profile", json={"profile": "low-vision"})
     assert staff.get(f"/users/{learner['id']}/profile").json()["profile"] == "low-vision"
-    job = staff.post("/jobs", files={"file": ("td.pdf", small_pdf.read_bytes())},
-                     data={"learner": "noa", "outputs": "json"}).json()
+    job = staff.post(
+        "/jobs",
+        files={"file": ("td.pdf", small_pdf.read_bytes())},
+        data={"learner": "noa", "outputs": "json"},
+    ).json()
     result = staff.delete(f"/users/{learner['id']}/data").json()
     assert result == {"user_id": learner["id"], "jobs": 1, "files": 1, "shares": 0, "account_deleted": False}
     assert staff.get(f"/jobs/{job['id']}").status_code == 404
     assert staff.get(f"/users/{learner['id']}/profile").json()["profile"] is None
     actions = [e["action"] for e in staff.get(f"/audit?subject={learner['id']}").json()]
-    assert actions.count("profile.read") == 2 and {"profile.write", "profile.used", "data.erased"} <= set(actions)
+    assert actions.count("profile.read") == 2 and {"profile.write", "profile.used", "data.erased"} <= set(
+        actions
+    )
 
 
 def test_progress_events_per_stage_over_sse_and_metrics(settings: Settings, small_pdf: Path) -> None:
     client = api_client(settings, "admin", enqueue=lambda _k, _j: None)
-    job_id = client.post("/jobs", files={"file": ("cours.pdf", small_pdf.read_bytes())},
-                         data={"profile": "easy-read", "outputs": "html,report"}).json()["id"]
+    job_id = client.post(
+        "/jobs",
+        files={"file": ("cours.pdf", small_pdf.read_bytes())},
+        data={"profile": "easy-read", "outputs": "html,report"},
+    ).json()["id"]
     _run_queued(settings)
     with client.stream("GET", f"/jobs/{job_id}/events") as response:
         assert response.headers["content-type"].startswith("text/event-stream")
@@ -104,15 +130,24 @@ def test_progress_events_per_stage_over_sse_and_metrics(settings: Settings, smal
     events = [line.split(": ", 1)[1] for line in text.splitlines() if line.startswith("event: ")]
     assert events[:2] == ["queued", "started"] and events[-2:] == ["finished", "done"]
     stages = [line for line in text.splitlines() if line.startswith("data: ") and '"kind": "stage"' in line]
-    assert [s.split('"stage": "')[1].split('"')[0] for s in stages] == ["convert", "analyse", "adapt", "render",
-                                                                        "validate", "report"]
+    assert [s.split('"stage": "')[1].split('"')[0] for s in stages] == [
+        "convert",
+        "analyse",
+        "adapt",
+        "render",
+        "validate",
+        "report",
+    ]
     # resuming after the third event gives the rest only
     with client.stream("GET", f"/jobs/{job_id}/events", headers={"Last-Event-ID": "3"}) as response:
         resumed = "".join(response.iter_text())
     assert "event: queued" not in resumed and "event: finished" in resumed
     metrics = client.get("/metrics").text
     assert 'inclusio_jobs{status="succeeded"} 1.0' in metrics
-    assert 'inclusio_job_events_total{event="render"} 1.0' in metrics and "inclusio_llm_tokens_total 0.0" in metrics
+    assert (
+        'inclusio_job_events_total{event="render"} 1.0' in metrics
+        and "inclusio_llm_tokens_total 0.0" in metrics
+    )
     assert 'inclusio_http_requests_total{method="POST",route="/jobs",status="202"} 1.0' in metrics
     html = client.get(f"/jobs/{job_id}/artifacts/html")
     assert html.headers["content-disposition"].startswith('attachment; filename="cours.html"')
@@ -128,13 +163,22 @@ def test_cleanup_applies_retention_and_removes_crash_leftovers(tmp_path: Path, s
 
     settings = make_settings(tmp_path, retention_days=30)
     client = api_client(settings, "admin", enqueue=lambda _k, _j: None)
-    ids = [client.post("/jobs", files={"file": (f"c{i}.pdf", small_pdf.read_bytes())},
-                       data={"profile": "blind", "outputs": "json"}).json()["id"] for i in range(2)]
+    ids = [
+        client.post(
+            "/jobs",
+            files={"file": (f"c{i}.pdf", small_pdf.read_bytes())},
+            data={"profile": "blind", "outputs": "json"},
+        ).json()["id"]
+        for i in range(2)
+    ]
     _run_queued(settings)
     store = JobStore.from_settings(settings)
     with store.session() as session:  # the first job finished 40 days ago
         session.execute(update(Job).where(Job.id == ids[0]).values(finished_at=utcnow() - timedelta(days=40)))
-    leftovers = [settings.data_dir / "jobs" / ".work" / f"{ids[1]}-{'a' * 32}", settings.data_dir / "tmp" / "upload-x"]
+    leftovers = [
+        settings.data_dir / "jobs" / ".work" / f"{ids[1]}-{'a' * 32}",
+        settings.data_dir / "tmp" / "upload-x",
+    ]
     leftovers[0].mkdir(parents=True)
     leftovers[1].write_bytes(b"half")
     old = time.time() - 7200
@@ -144,8 +188,12 @@ def test_cleanup_applies_retention_and_removes_crash_leftovers(tmp_path: Path, s
     assert dry.jobs == [ids[0]] and len(dry.leftovers) == 2 and all(p.exists() for p in leftovers)
     report = cleanup(settings)
     assert report.jobs == [ids[0]] and not any(p.exists() for p in leftovers)
-    assert client.get(f"/jobs/{ids[0]}").status_code == 404 and client.get(f"/jobs/{ids[1]}").status_code == 200
-    assert not (settings.data_dir / "jobs" / ids[0]).exists() and (settings.data_dir / "jobs" / ids[1]).is_dir()
+    assert (
+        client.get(f"/jobs/{ids[0]}").status_code == 404 and client.get(f"/jobs/{ids[1]}").status_code == 200
+    )
+    assert (
+        not (settings.data_dir / "jobs" / ids[0]).exists() and (settings.data_dir / "jobs" / ids[1]).is_dir()
+    )
     assert report.broker_messages == 0  # no worker ever consumed from this broker
 
 
@@ -153,8 +201,11 @@ def test_a_second_delivery_of_a_finished_job_does_nothing(settings: Settings, sm
     from inclusio.jobs import execute as execute_job
 
     client = api_client(settings, "admin", enqueue=lambda _k, _j: None)
-    job_id = client.post("/jobs", files={"file": ("c.pdf", small_pdf.read_bytes())},
-                         data={"profile": "blind", "outputs": "json"}).json()["id"]
+    job_id = client.post(
+        "/jobs",
+        files={"file": ("c.pdf", small_pdf.read_bytes())},
+        data={"profile": "blind", "outputs": "json"},
+    ).json()["id"]
     assert execute_job(job_id, settings) == "succeeded"
     files_before = sorted(p.name for p in (settings.data_dir / "jobs" / job_id).iterdir())
     assert execute_job(job_id, settings) == "skipped"
@@ -165,15 +216,22 @@ def test_a_second_delivery_of_a_finished_job_does_nothing(settings: Settings, sm
 
 
 def test_llm_tokens_of_a_mistral_job_reach_the_job_row_its_report_and_the_metrics(
-        tmp_path: Path, small_pdf: Path, start_worker: Callable[[Settings], RunningWorker]) -> None:
+    tmp_path: Path, small_pdf: Path, start_worker: Callable[[Settings], RunningWorker]
+) -> None:
     # A real worker process adapts through the real SDK against the local Mistral-speaking server;
     # the tokens the server counted end in the job row, its report and /metrics.
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "llm"))
     from mistral_server import MistralServer
 
     with MistralServer() as server:
-        settings = make_settings(tmp_path, engine="mistral", mistral_server_url=server.url,
-                                 mistral_api_key="test-key", llm_timeout_s=5, quality_checks=False)
+        settings = make_settings(
+            tmp_path,
+            engine="mistral",
+            mistral_server_url=server.url,
+            mistral_api_key="test-key",
+            llm_timeout_s=5,
+            quality_checks=False,
+        )
         client = api_client(settings, "admin")
         worker = start_worker(settings)
         first = submit(client, small_pdf, profile="easy-read", outputs="json,report")

@@ -35,12 +35,21 @@ def _flag_blocks(settings: Settings, job_id: str, count: int) -> list[str]:
     chosen: list[str] = []
     for block in doc.blocks:
         adaptation = block.adaptation("easy_read")
-        if adaptation is None or adaptation.needs_review or adaptation.provenance.reviewed_by or len(chosen) == count:
+        if (
+            adaptation is None
+            or adaptation.needs_review
+            or adaptation.provenance.reviewed_by
+            or len(chosen) == count
+        ):
             continue
-        flag = Flag(code="verify.number_changed", reason=f"the number 6 in block {block.id} became 7",
-                    reason_fr=f"le nombre 6 du bloc {block.id} est devenu 7")
-        block.adaptations = [a.model_copy(update={"flags": [flag]}) if a is adaptation else a
-                             for a in block.adaptations]
+        flag = Flag(
+            code="verify.number_changed",
+            reason=f"the number 6 in block {block.id} became 7",
+            reason_fr=f"le nombre 6 du bloc {block.id} est devenu 7",
+        )
+        block.adaptations = [
+            a.model_copy(update={"flags": [flag]}) if a is adaptation else a for a in block.adaptations
+        ]
         chosen.append(block.id)
     assert len(chosen) == count, f"the job has fewer than {count} easy-to-read adaptations to flag"
     review.save_document(files, job, doc)
@@ -59,7 +68,8 @@ def _report(client: TestClient, job_id: str) -> dict[str, Any]:
 
 
 def test_flags_are_reported_counted_and_hold_the_release_until_reviewed_or_confirmed(
-        settings: Settings, small_pdf: Path, start_worker: object) -> None:
+    settings: Settings, small_pdf: Path, start_worker: object
+) -> None:
     worker = start_worker(settings)  # type: ignore[operator]
     staff = api_client(settings, "staff")
     job_id = submit(staff, small_pdf, profile="easy-read", outputs="json,html,report")
@@ -69,8 +79,13 @@ def test_flags_are_reported_counted_and_hold_the_release_until_reviewed_or_confi
     made = _document(staff, job_id)
     section = _report(staff, job_id)["review"]
     assert section == json.loads(json.dumps(flags_report(made)))
-    assert set(section["summary"]) == {"flags", "by_code", "unreviewed_flags", "unreviewed_blocks",
-                                       "glossary_unreviewed"}
+    assert set(section["summary"]) == {
+        "flags",
+        "by_code",
+        "unreviewed_flags",
+        "unreviewed_blocks",
+        "glossary_unreviewed",
+    }
     baseline = len(unreviewed_blocks(made))
 
     # Two blocks flagged (as the verifier would): the job says so, the report of the draft lists them.
@@ -80,24 +95,34 @@ def test_flags_are_reported_counted_and_hold_the_release_until_reviewed_or_confi
     entries = [e for e in flags_report(_document(staff, job_id))["blocks"] if e["block_id"] in flagged]
     assert [(e["block_id"], e["kind"], e["code"], e["engine"], e["reviewed"]) for e in entries] == [
         (flagged[0], "easy_read", "verify.number_changed", "offline", False),
-        (flagged[1], "easy_read", "verify.number_changed", "offline", False)]
+        (flagged[1], "easy_read", "verify.number_changed", "offline", False),
+    ]
     assert entries[0]["reason_fr"] == f"le nombre 6 du bloc {flagged[0]} est devenu 7"
 
     # Refused with the code, in French and English, saying how many and what to do.
     error = _error(staff.post(f"/jobs/{job_id}/release"), 409)
     assert error["code"] == "review.unreviewed_flags"
-    assert error["details"]["flagged_blocks"] == baseline + 2 and set(flagged) <= set(error["details"]["blocks"])
+    assert error["details"]["flagged_blocks"] == baseline + 2 and set(flagged) <= set(
+        error["details"]["blocks"]
+    )
     assert f"{baseline + 2} flagged block(s)" in error["message"] and "accept_unreviewed" in error["message"]
     assert f"{baseline + 2} bloc(s) signalé(s)" in error["message_fr"]
     assert staff.get(f"/jobs/{job_id}").json()["release"] is None  # nothing was queued
 
     # Editing one (without the approve box) and approving the other clears them; so for any other flag.
     edited = "La cellule vit. Une personne a relu ce passage."
-    assert staff.put(f"/jobs/{job_id}/blocks/{flagged[0]}/adaptation",
-                     json={"kind": "easy_read", "text": edited}).status_code == 200
+    assert (
+        staff.put(
+            f"/jobs/{job_id}/blocks/{flagged[0]}/adaptation", json={"kind": "easy_read", "text": edited}
+        ).status_code
+        == 200
+    )
     assert staff.get(f"/jobs/{job_id}").json()["review"]["unreviewed_blocks"] == baseline + 1
     for block in unreviewed_blocks(_document(staff, job_id)):
-        assert staff.post(f"/jobs/{job_id}/blocks/{block.id}/approve", json={"kind": "easy_read"}).status_code == 200
+        assert (
+            staff.post(f"/jobs/{job_id}/blocks/{block.id}/approve", json={"kind": "easy_read"}).status_code
+            == 200
+        )
     assert staff.get(f"/jobs/{job_id}").json()["review"]["unreviewed_blocks"] == 0
     draft = _document(staff, job_id)
     [human] = [a for a in draft.find(flagged[0]).adaptations if a.kind == "easy_read"]
@@ -125,8 +150,9 @@ def test_flags_are_reported_counted_and_hold_the_release_until_reviewed_or_confi
     assert entry["details"] == {"count": 1} and entry["actor_id"] == staff.user_id  # type: ignore[attr-defined]
     job = _wait_release(staff, job_id, worker, lambda html: True)
     assert job["release"]["state"] == "released"
-    assert job["message"].endswith("; 1 flagged block(s) released unreviewed, confirmed by "
-                                   f"{job['release']['by']}")
+    assert job["message"].endswith(
+        f"; 1 flagged block(s) released unreviewed, confirmed by {job['release']['by']}"
+    )
     confirmed = _report(staff, job_id)["review"]["release_confirmed"]
     assert confirmed["flagged_blocks"] == 1 and confirmed["by"] == job["release"]["by"] and confirmed["at"]
     # The reviewer's draft moved with the outputs: the block stays flagged until a person reviews it.
@@ -144,17 +170,27 @@ def test_the_gate_needs_no_worker_and_the_confirmation_is_only_for_that_release(
     who = Principal(id="x", username="staff-x", role="staff", institution="default")
     review.edit_block(doc, "p1", "easy_read", "La cellule.", who)
     [adaptation] = doc.find("p1").adaptations
-    machine = adaptation.model_copy(update={
-        "provenance": adaptation.provenance.model_copy(update={"engine": "mistral", "reviewed_by": None,
-                                                               "reviewed_at": None}),
-        "flags": [Flag(code="adapt.model_fallback", reason="the model's answer was refused")]})
+    machine = adaptation.model_copy(
+        update={
+            "provenance": adaptation.provenance.model_copy(
+                update={"engine": "mistral", "reviewed_by": None, "reviewed_at": None}
+            ),
+            "flags": [Flag(code="adapt.model_fallback", reason="the model's answer was refused")],
+        }
+    )
     doc.find("p1").adaptations = [machine]
     review.save_document(files, store.get(job_id), doc)
 
     assert staff.get(f"/jobs/{job_id}").json()["review"] == {
-        "flags": 1, "unreviewed_flags": 1, "unreviewed_blocks": 1, "glossary_unreviewed": 0}
-    assert _error(staff.post(f"/jobs/{job_id}/release", json={"accept_unreviewed": False}), 409)["code"] == \
-        "review.unreviewed_flags"
+        "flags": 1,
+        "unreviewed_flags": 1,
+        "unreviewed_blocks": 1,
+        "glossary_unreviewed": 0,
+    }
+    assert (
+        _error(staff.post(f"/jobs/{job_id}/release", json={"accept_unreviewed": False}), 409)["code"]
+        == "review.unreviewed_flags"
+    )
     assert staff.post(f"/jobs/{job_id}/release", json={"accept_unreviewed": True}).status_code == 202
     accepted = review.accepted_release(files, job_id)
     assert accepted is not None and accepted["flagged_blocks"] == 1 and accepted["blocks"] == ["p1"]
@@ -167,8 +203,11 @@ def test_the_gate_needs_no_worker_and_the_confirmation_is_only_for_that_release(
     from inclusio.store.models import Job, utcnow
 
     with store.session() as session:  # the first release's worker never came: let it be superseded
-        session.execute(update(Job).where(Job.id == job_id).values(
-            release_beat_at=utcnow() - timedelta(seconds=settings.job_stuck_seconds + 5)))
+        session.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .values(release_beat_at=utcnow() - timedelta(seconds=settings.job_stuck_seconds + 5))
+        )
     assert staff.post(f"/jobs/{job_id}/release").status_code == 202
     assert review.accepted_release(files, job_id) is None
     store.dispose()

@@ -52,8 +52,15 @@ def check_artifact(name: str, response: httpx.Response, media_type: str) -> None
         assert data
 
 
-def round_trip(client: TestClient, worker: RunningWorker, path: Path, *, outputs: str, media_type: str,
-               profile: str = "dyslexia") -> tuple[dict[str, Any], float]:
+def round_trip(
+    client: TestClient,
+    worker: RunningWorker,
+    path: Path,
+    *,
+    outputs: str,
+    media_type: str,
+    profile: str = "dyslexia",
+) -> tuple[dict[str, Any], float]:
     """Submit ``path``, wait for the job, download and check every artifact; returns (job, seconds)."""
     started = time.perf_counter()
     job_id = submit(client, path, profile=profile, outputs=outputs, media_type=media_type)
@@ -70,20 +77,25 @@ def round_trip(client: TestClient, worker: RunningWorker, path: Path, *, outputs
         check_artifact(name, response, record["media_type"])
     report = client.get(job["artifacts"]["report"]["url"]).json()
     assert report["status"] == job["status"] and report["profile"] == profile
-    print(f"\n  round trip {path.name} [{outputs}] via {worker.log().count('received')} task(s): {seconds:.2f} s")
+    print(
+        f"\n  round trip {path.name} [{outputs}] via {worker.log().count('received')} task(s): {seconds:.2f} s"
+    )
     return job, seconds
 
 
 @pytest.mark.slow
 def test_embedded_default_round_trip_pdf_all_outputs_and_docx(
-        tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], small_pdf: Path, corpus: Path) -> None:
+    tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], small_pdf: Path, corpus: Path
+) -> None:
     settings = make_settings(tmp_path, validate_epub=True)  # one job runs EPUBCheck, through the queue
     assert settings.resolved_broker_url().startswith("sqla+sqlite:///")
     assert settings.resolved_database_url().startswith("sqlite:///")
     worker = start_worker(settings)
     client = api_client(settings)
 
-    job, _ = round_trip(client, worker, small_pdf, outputs="epub,html,mp3,report,json", media_type="application/pdf")
+    job, _ = round_trip(
+        client, worker, small_pdf, outputs="epub,html,mp3,report,json", media_type="application/pdf"
+    )
     report = client.get(job["artifacts"]["report"]["url"]).json()
     assert report["validation"]["epubcheck"]["ran"] is True
     assert report["validation"]["epubcheck"]["errors"] == 0
@@ -96,8 +108,9 @@ def test_embedded_default_round_trip_pdf_all_outputs_and_docx(
     # Document cached by content.
     cached = list((settings.data_dir / "cache" / "documents").glob("*.json"))
     assert len(cached) == 2
-    job, _ = round_trip(client, worker, corpus / "fixture-word.docx", outputs="report", media_type=DOCX,
-                        profile="blind")
+    job, _ = round_trip(
+        client, worker, corpus / "fixture-word.docx", outputs="report", media_type=DOCX, profile="blind"
+    )
     report = client.get(job["artifacts"]["report"]["url"]).json()
     assert report["input"]["from_cache"] is True and report["profile"] == "blind"
     assert len(list((settings.data_dir / "cache" / "documents").glob("*.json"))) == 2
@@ -106,8 +119,13 @@ def test_embedded_default_round_trip_pdf_all_outputs_and_docx(
 @pytest.mark.redis
 @pytest.mark.postgres
 def test_production_shape_round_trip_redis_broker_postgres_database(
-        tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], redis_url: str, pg_url: str,
-        small_pdf: Path, corpus: Path) -> None:
+    tmp_path: Path,
+    start_worker: Callable[[Settings], RunningWorker],
+    redis_url: str,
+    pg_url: str,
+    small_pdf: Path,
+    corpus: Path,
+) -> None:
     settings = make_settings(tmp_path, broker_url=redis_url, database_url=pg_url)
     worker = start_worker(settings)
     client = api_client(settings)
@@ -119,7 +137,8 @@ def test_production_shape_round_trip_redis_broker_postgres_database(
 
 @pytest.mark.redis
 def test_round_trip_redis_broker_sqlite_database(
-        tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], redis_url: str, small_pdf: Path) -> None:
+    tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], redis_url: str, small_pdf: Path
+) -> None:
     settings = make_settings(tmp_path, broker_url=redis_url)
     worker = start_worker(settings)
     client = api_client(settings)
@@ -127,8 +146,8 @@ def test_round_trip_redis_broker_sqlite_database(
 
 
 def test_a_corrupt_file_fails_with_a_code_and_the_next_job_on_the_same_worker_succeeds(
-        tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], small_pdf: Path,
-        corrupt_pdf: Path) -> None:
+    tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], small_pdf: Path, corrupt_pdf: Path
+) -> None:
     settings = make_settings(tmp_path)
     worker = start_worker(settings)
     client = api_client(settings)
@@ -150,12 +169,15 @@ def test_a_corrupt_file_fails_with_a_code_and_the_next_job_on_the_same_worker_su
 
 @pytest.mark.slow
 def test_a_killed_job_process_is_recorded_as_worker_lost_and_the_worker_goes_on(
-        tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], small_pdf: Path, corpus: Path) -> None:
+    tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], small_pdf: Path, corpus: Path
+) -> None:
     settings = make_settings(tmp_path)
     worker = start_worker(settings)
     client = api_client(settings)
     # A 265-page manual takes long enough to be caught running.
-    job_id = submit(client, corpus / "manual-fr-265p.pdf", outputs="epub,report", media_type="application/pdf")
+    job_id = submit(
+        client, corpus / "manual-fr-265p.pdf", outputs="epub,report", media_type="application/pdf"
+    )
     deadline = time.monotonic() + 120
     while client.get(f"/jobs/{job_id}").json()["status"] != "running":
         assert time.monotonic() < deadline, worker.log()[-3000:]
@@ -175,9 +197,17 @@ def test_serve_runs_the_api_and_a_worker_and_stops_both_on_ctrl_c(tmp_path: Path
     port = free_port()
     log = (tmp_path / "serve.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-c", f"from inclusio.config import Settings; from inclusio.service import serve; "
-                               f"serve(Settings(), port={port})"],
-        env=settings_env(settings), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-c",
+            f"from inclusio.config import Settings; from inclusio.service import serve; "
+            f"serve(Settings(), port={port})",
+        ],
+        env=settings_env(settings),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -198,12 +228,20 @@ def test_serve_runs_the_api_and_a_worker_and_stops_both_on_ctrl_c(tmp_path: Path
         auth = {"Authorization": f"Bearer {re.search(r'(inc_[A-Za-z0-9_-]+)', text).group(1)}"}  # type: ignore[union-attr]
         assert httpx.get(f"{base}/jobs").status_code == 401
         with small_pdf.open("rb") as fh:
-            response = httpx.post(f"{base}/jobs", files={"file": ("Cours.pdf", fh, "application/pdf")},
-                                  data={"profile": "low-vision", "outputs": "html,report"}, timeout=30,
-                                  headers=auth)
+            response = httpx.post(
+                f"{base}/jobs",
+                files={"file": ("Cours.pdf", fh, "application/pdf")},
+                data={"profile": "low-vision", "outputs": "html,report"},
+                timeout=30,
+                headers=auth,
+            )
         assert response.status_code == 202, response.text
         job_url = f"{base}/jobs/{response.json()['id']}"
-        while (job := httpx.get(job_url, headers=auth).json())["status"] not in ("succeeded", "partial", "failed"):
+        while (job := httpx.get(job_url, headers=auth).json())["status"] not in (
+            "succeeded",
+            "partial",
+            "failed",
+        ):
             assert time.monotonic() < deadline + 120, (tmp_path / "serve.log").read_text()
             time.sleep(0.1)
         assert job["status"] == "succeeded", job["errors"]
@@ -220,19 +258,32 @@ def test_serve_runs_the_api_and_a_worker_and_stops_both_on_ctrl_c(tmp_path: Path
     assert subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True).stdout.strip() == b""
 
 
-def test_run_worker_runs_jobs_in_the_calling_process_and_stops_on_sigterm(tmp_path: Path, small_pdf: Path) -> None:
+def test_run_worker_runs_jobs_in_the_calling_process_and_stops_on_sigterm(
+    tmp_path: Path, small_pdf: Path
+) -> None:
     settings = make_settings(tmp_path)
     log_path = tmp_path / "worker.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-c", "from inclusio.config import Settings; from inclusio.service import run_worker; "
-                                   "run_worker(Settings(), queues=None, concurrency=1)"],
-            env=settings_env(settings), stdout=log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-c",
+                "from inclusio.config import Settings; from inclusio.service import run_worker; "
+                "run_worker(Settings(), queues=None, concurrency=1)",
+            ],
+            env=settings_env(settings),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             client = api_client(settings)
             job_id = submit(client, small_pdf, outputs="json,report", media_type="application/pdf")
             deadline = time.monotonic() + 120
-            while (job := client.get(f"/jobs/{job_id}").json())["status"] not in ("succeeded", "partial", "failed"):
+            while (job := client.get(f"/jobs/{job_id}").json())["status"] not in (
+                "succeeded",
+                "partial",
+                "failed",
+            ):
                 assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text()
                 time.sleep(0.05)
             assert job["status"] == "succeeded", job["errors"]
@@ -245,15 +296,22 @@ def test_run_worker_runs_jobs_in_the_calling_process_and_stops_on_sigterm(tmp_pa
 
 @pytest.mark.slow
 def test_a_learners_reading_adjustments_reach_the_outputs(
-        tmp_path: Path, start_worker: Callable[[Settings], RunningWorker]) -> None:
+    tmp_path: Path, start_worker: Callable[[Settings], RunningWorker]
+) -> None:
     settings = make_settings(tmp_path)
     worker = start_worker(settings)
     client = api_client(settings)
     sample = Path(__file__).resolve().parents[2] / "samples" / "handout-water-cycle-en.docx"
     with sample.open("rb") as fh:
-        response = client.post("/jobs", files={"file": (sample.name, fh, DOCX)},
-                               data={"profile": "dyslexia", "outputs": "html,report",
-                                     "reading": '{"font_size_rem": 2.2, "line_height": 2.4}'})
+        response = client.post(
+            "/jobs",
+            files={"file": (sample.name, fh, DOCX)},
+            data={
+                "profile": "dyslexia",
+                "outputs": "html,report",
+                "reading": '{"font_size_rem": 2.2, "line_height": 2.4}',
+            },
+        )
     assert response.status_code == 202, response.text
     job = wait_finished(client, response.json()["id"], worker)
     assert job["status"] == "succeeded", job["errors"]

@@ -31,8 +31,11 @@ def _state() -> dict[str, Any]:
 
 
 STATE = _state()
-schema = (schemathesis.openapi.from_asgi("/openapi.json", STATE["app"])
-          .exclude(method="DELETE", path="/me").exclude(method="DELETE", path="/auth/token"))
+schema = (
+    schemathesis.openapi.from_asgi("/openapi.json", STATE["app"])
+    .exclude(method="DELETE", path="/me")
+    .exclude(method="DELETE", path="/auth/token")
+)
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +47,7 @@ def api_state() -> Any:
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_operation_answers_with_a_server_error(case: Any, api_state: dict[str, Any]) -> None:
     response = case.call(headers={"Authorization": f"Bearer {api_state['token']}"})
     assert response.status_code < 500, (case.method, case.path, response.status_code, response.text[:500])

@@ -18,8 +18,11 @@ from inclusio.store.files import FileStore
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JobStore]:
-    url = (f"sqlite:///{tmp_path / 'jobs.db'}" if request.param == "sqlite"
-           else request.getfixturevalue("pg_url"))
+    url = (
+        f"sqlite:///{tmp_path / 'jobs.db'}"
+        if request.param == "sqlite"
+        else request.getfixturevalue("pg_url")
+    )
     job_store = JobStore(url)
     job_store.create_all()
     job_store.create_all()  # a second start finds the tables and changes nothing
@@ -28,9 +31,13 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[JobStore]:
 
 
 def _new_job(store: JobStore, **kw: object) -> str:
-    values: dict[str, object] = {"profile_id": "dyslexia", "filename": "Cours n°1 — chimie.pdf",
-                                 "input_sha256": "ab" * 32, "input_path": "originals/ab/" + "ab" * 32,
-                                 "input_bytes": 1234}
+    values: dict[str, object] = {
+        "profile_id": "dyslexia",
+        "filename": "Cours n°1 — chimie.pdf",
+        "input_sha256": "ab" * 32,
+        "input_path": "originals/ab/" + "ab" * 32,
+        "input_bytes": 1234,
+    }
     values.update(kw)
     return store.create(**values).id  # type: ignore[arg-type]
 
@@ -53,7 +60,9 @@ def test_a_job_goes_from_queued_to_succeeded_with_its_outputs_recorded(store: Jo
     assert (job.stage, job.progress, job.message) == ("render", 0.62, "writing epub")
 
     artifacts = {"epub": {"file": "cours.epub", "media_type": "application/epub+zip", "bytes": 2048}}
-    warnings = [{"stage": "convert", "code": "figure.no_alt", "message": "Figure 2 n'a pas de texte alternatif"}]
+    warnings = [
+        {"stage": "convert", "code": "figure.no_alt", "message": "Figure 2 n'a pas de texte alternatif"}
+    ]
     store.finish(job_id, status="succeeded", artifacts=artifacts, warnings=warnings, message="done")
     job = store.get(job_id)
     assert job.status == "succeeded" and job.finished and job.progress == 1.0
@@ -66,7 +75,9 @@ def test_a_job_goes_from_queued_to_succeeded_with_its_outputs_recorded(store: Jo
 def test_a_finished_job_is_not_started_again_when_its_message_comes_twice(store: JobStore) -> None:
     job_id = _new_job(store)
     store.start(job_id)
-    store.finish(job_id, status="failed", errors=[{"code": "input.corrupt", "message": "x", "stage": "convert"}])
+    store.finish(
+        job_id, status="failed", errors=[{"code": "input.corrupt", "message": "x", "stage": "convert"}]
+    )
     assert store.start(job_id) is None
     job = store.get(job_id)
     assert job.status == "failed" and job.attempts == 1 and job.errors[0]["code"] == "input.corrupt"
@@ -104,7 +115,9 @@ def test_two_processes_can_write_the_sqlite_file_at_once(tmp_path: Path) -> None
         except BaseException as exc:  # noqa: BLE001 - collected for the assertion below
             failures.append(exc)
 
-    threads = [threading.Thread(target=hammer, args=(s, name)) for s, name in ((store_a, "a"), (store_b, "b"))]
+    threads = [
+        threading.Thread(target=hammer, args=(s, name)) for s, name in ((store_a, "a"), (store_b, "b"))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -114,6 +127,7 @@ def test_two_processes_can_write_the_sqlite_file_at_once(tmp_path: Path) -> None
 
 
 # -- files ---------------------------------------------------------------------------------------
+
 
 def test_originals_are_stored_once_by_content_hash(tmp_path: Path) -> None:
     files = FileStore(tmp_path / "data")
@@ -150,11 +164,15 @@ def test_no_path_from_a_job_row_can_leave_the_storage_root(tmp_path: Path) -> No
             files.job_dir(bad_id)
     with pytest.raises(ValueError):
         files.artifact_path("ab12", "../other/file.epub")
-    assert files.artifact_path("ab12", "cours.epub") == (tmp_path / "data" / "jobs" / "ab12" / "cours.epub").resolve()
+    assert (
+        files.artifact_path("ab12", "cours.epub")
+        == (tmp_path / "data" / "jobs" / "ab12" / "cours.epub").resolve()
+    )
 
 
 def test_the_watchdog_requeues_silent_jobs_resends_lost_messages_and_gives_up_after_n_attempts(
-        store: JobStore) -> None:
+    store: JobStore,
+) -> None:
     from sqlalchemy import update
 
     from inclusio.store.models import Job, utcnow
@@ -168,14 +186,26 @@ def test_the_watchdog_requeues_silent_jobs_resends_lost_messages_and_gives_up_af
         session.execute(update(Job).where(Job.id.in_([silent, hopeless])).values(heartbeat_at=old))
         session.execute(update(Job).where(Job.id == hopeless).values(attempts=3))
         session.execute(update(Job).where(Job.id == backlog).values(kind="audio"))  # its queue is not empty
-    actions = store.requeue_stuck(stuck_seconds=60, max_attempts=3, resend_queued=lambda kind: kind == "cpu",
-                                  on_fail=lambda job: {"code": "job.worker_lost", "message": "lost"})
-    assert {(a.job_id, a.action) for a in actions} == {(lost, "resend"), (silent, "resend"), (hopeless, "failed")}
+    actions = store.requeue_stuck(
+        stuck_seconds=60,
+        max_attempts=3,
+        resend_queued=lambda kind: kind == "cpu",
+        on_fail=lambda job: {"code": "job.worker_lost", "message": "lost"},
+    )
+    assert {(a.job_id, a.action) for a in actions} == {
+        (lost, "resend"),
+        (silent, "resend"),
+        (hopeless, "failed"),
+    }
     assert store.get(silent).status == "queued" and store.get(silent).lease is None
-    assert store.get(hopeless).status == "failed" and store.get(hopeless).errors[0]["code"] == "job.worker_lost"
+    assert (
+        store.get(hopeless).status == "failed" and store.get(hopeless).errors[0]["code"] == "job.worker_lost"
+    )
     assert store.get(backlog).status == "queued"
     # a second watchdog right after finds nothing to do (each change happened once)
-    assert store.requeue_stuck(stuck_seconds=60, max_attempts=3, resend_queued=lambda kind: kind == "cpu") == []
+    assert (
+        store.requeue_stuck(stuck_seconds=60, max_attempts=3, resend_queued=lambda kind: kind == "cpu") == []
+    )
     # the old attempt of the requeued job can no longer record anything
     assert store.finish(silent, status="succeeded", lease="0" * 32) is False
 
@@ -189,7 +219,10 @@ def test_write_atomic_gives_outputs_the_usual_mode_and_store_files_owner_only(tm
     write_atomic(tmp_path / "cours.html", b"<html></html>")
     write_atomic(tmp_path / "doc.json", b"{}", private=True)
     (tmp_path / "cours.epub").write_bytes(b"PK")  # as the other writers write
-    mode = {name: stat.S_IMODE((tmp_path / name).stat().st_mode) for name in ("cours.html", "doc.json", "cours.epub")}
+    mode = {
+        name: stat.S_IMODE((tmp_path / name).stat().st_mode)
+        for name in ("cours.html", "doc.json", "cours.epub")
+    }
     assert mode["cours.html"] == mode["cours.epub"] and mode["doc.json"] == 0o600
     assert mode["cours.epub"] & 0o044 == 0o044, "the test needs the usual umask (022) to tell the modes apart"
     assert (tmp_path / "cours.html").read_bytes() == b"<html></html>" and not list(tmp_path.glob(".part-*"))

@@ -13,7 +13,8 @@ from inclusio.config import Settings
 
 
 def test_a_looping_page_tree_fails_the_job_with_input_corrupt(
-        tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], small_pdf: Path) -> None:
+    tmp_path: Path, start_worker: Callable[[Settings], RunningWorker], small_pdf: Path
+) -> None:
     settings = make_settings(tmp_path)
     worker = start_worker(settings)
     client = api_client(settings)
@@ -28,6 +29,7 @@ def test_a_looping_page_tree_fails_the_job_with_input_corrupt(
         [error] = job["errors"]
         assert error["code"] == "input.corrupt" and error["stage"] == "convert", error
         assert error["message_fr"]
-    good = wait_finished(client, submit(client, small_pdf, outputs="json,report", media_type="application/pdf"),
-                         worker)
+    good = wait_finished(
+        client, submit(client, small_pdf, outputs="json,report", media_type="application/pdf"), worker
+    )
     assert good["status"] == "succeeded", good["errors"]

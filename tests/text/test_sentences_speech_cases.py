@@ -11,12 +11,17 @@ CASES = [
     ("M. Dupont est arrivé. Il pleut.", ["M. Dupont est arrivé.", "Il pleut."]),
     ("On utilise p. ex. le fer. Puis le cuivre.", ["On utilise p. ex. le fer.", "Puis le cuivre."]),
     ("Le taux est de 3.5 %. Il baisse.", ["Le taux est de 3.5 %.", "Il baisse."]),
-    ("Fruits, légumes, etc. Rien d'autre.", ["Fruits, légumes, etc.", "Rien d'autre."]),  # etc. + capital ends it
+    (
+        "Fruits, légumes, etc. Rien d'autre.",
+        ["Fruits, légumes, etc.", "Rien d'autre."],
+    ),  # etc. + capital ends it
     ("Voir fig. 3 et p. 12. Fin.", ["Voir fig. 3 et p. 12.", "Fin."]),
     ("Mme. Martin et Dr. Roux. Ils enseignent.", ["Mme. Martin et Dr. Roux.", "Ils enseignent."]),
     ("Vraiment ? Oui ! Bien sûr… Ensuite.", ["Vraiment ?", "Oui !", "Bien sûr…", "Ensuite."]),
-    ("« Bonjour. » Il sourit. « Ça va ? » demanda-t-il.",
-     ["« Bonjour. »", "Il sourit.", "« Ça va ? » demanda-t-il."]),
+    (
+        "« Bonjour. » Il sourit. « Ça va ? » demanda-t-il.",
+        ["« Bonjour. »", "Il sourit.", "« Ça va ? » demanda-t-il."],
+    ),
     ("En 1789. 2 ans plus tard, la suite.", ["En 1789.", "2 ans plus tard, la suite."]),
     ("Écrit vers 50 av. J.-C. Il reste célèbre.", ["Écrit vers 50 av. J.-C. Il reste célèbre."]),
     ("Le résultat est 0,5. Élevé.", ["Le résultat est 0,5.", "Élevé."]),
@@ -25,7 +30,10 @@ CASES = [
     ("Dr. Smith came. He left!", ["Dr. Smith came.", "He left!"]),
     ("J. K. Rowling wrote it. Yes.", ["J. K. Rowling wrote it.", "Yes."]),
     ("The U.S.A. is big. I said no. Then ok.", ["The U.S.A. is big.", "I said no.", "Then ok."]),
-    ("Mr. and Mrs. Brown, i.e. the owners. They agree.", ["Mr. and Mrs. Brown, i.e. the owners.", "They agree."]),
+    (
+        "Mr. and Mrs. Brown, i.e. the owners. They agree.",
+        ["Mr. and Mrs. Brown, i.e. the owners.", "They agree."],
+    ),
     ('He said "stop." Then he left.', ['He said "stop."', "Then he left."]),
     ("Pi is about 3.14159. It never ends.", ["Pi is about 3.14159.", "It never ends."]),
     # Line breaks: wrapping is a space, a blank line ends a sentence.

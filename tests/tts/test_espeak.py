@@ -36,8 +36,13 @@ def test_french_and_english_voices_give_speech_with_one_clip_per_sentence(synth,
     assert audio.sample_rate == 22050  # espeak-ng's own voices; taken from the engine, not assumed
     # Three short sentences at 165 wpm last a few seconds, not milliseconds and not minutes.
     assert 2.0 < audio.duration_s < 15.0
-    assert max(abs(int.from_bytes(audio.pcm[i:i + 2], "little", signed=True))
-               for i in range(0, len(audio.pcm), 200)) > 1000, "audible, not silence"
+    assert (
+        max(
+            abs(int.from_bytes(audio.pcm[i : i + 2], "little", signed=True))
+            for i in range(0, len(audio.pcm), 200)
+        )
+        > 1000
+    ), "audible, not silence"
     _assert_clips_consistent(audio, texts)
 
 
@@ -93,7 +98,9 @@ def test_a_configured_voice_that_is_not_installed_is_reported() -> None:
 
 
 def test_threads_share_the_engine_safely(synth) -> None:
-    expected = {lang: synth.synthesize(texts, lang, 165).duration_s for lang, texts in (("fr", FR), ("en", EN))}
+    expected = {
+        lang: synth.synthesize(texts, lang, 165).duration_s for lang, texts in (("fr", FR), ("en", EN))
+    }
     results: list[tuple[str, float, list[str]]] = []
 
     def work(lang: str, texts: list[str]) -> None:

@@ -33,8 +33,15 @@ from service_helpers import RunningWorker, make_settings, make_user  # noqa: E40
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 PASSWORD = "mot-de-passe-1"
 
 
@@ -70,9 +77,24 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     port = _free_port()
     log = tmp / "uvicorn.log"
     out = log.open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "inclusio.server:create",
-                             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                            env=settings_env(settings), stdout=out, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "inclusio.server:create",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=settings_env(settings),
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     running = Server(base, settings, log, worker)
     try:

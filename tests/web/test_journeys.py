@@ -43,8 +43,11 @@ def snap(page: Any, shots: Path, name: str, part: Any = None) -> None:
 
     from PIL import Image
 
-    raw = (part.screenshot(scale="css", type="png") if part is not None
-           else page.screenshot(full_page=True, scale="css", type="png"))
+    raw = (
+        part.screenshot(scale="css", type="png")
+        if part is not None
+        else page.screenshot(full_page=True, scale="css", type="png")
+    )
     image = Image.open(io.BytesIO(raw)).convert("RGB")
     image = image.crop((0, 0, image.width, min(image.height, MAX_SHOT_HEIGHT)))
     image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(shots / f"{name}.png", optimize=True)
@@ -73,13 +76,17 @@ def wait_job_done(page: Any, server: Server) -> str:
         page.wait_for_function(
             "() => ['terminé', 'done', 'échec', 'failed', 'terminé en partie', 'partly done']"
             ".includes(document.getElementById('job-status-word').textContent.trim()) "
-            "&& document.getElementById('job').dataset.finished === 'true'", timeout=JOB_TIMEOUT_MS)
+            "&& document.getElementById('job').dataset.finished === 'true'",
+            timeout=JOB_TIMEOUT_MS,
+        )
     except Exception:  # noqa: BLE001 - show the logs of the server and worker
         raise AssertionError(server.logs()) from None
     return str(word.inner_text()).strip()
 
 
-def test_sign_in_refuses_a_wrong_password_and_a_forged_form(browser: Any, server: Server, shots: Path) -> None:
+def test_sign_in_refuses_a_wrong_password_and_a_forged_form(
+    browser: Any, server: Server, shots: Path
+) -> None:
     context = browser.new_context()
     page = context.new_page()
     page.goto(f"{server.base}/web/student")
@@ -92,8 +99,10 @@ def test_sign_in_refuses_a_wrong_password_and_a_forged_form(browser: Any, server
     assert page.get_by_label("Mot de passe").get_attribute("aria-invalid") == "true"
     axe_clean(page, "sign-in failed")
     # A form posted without the CSRF cookie's twin is refused, with a page that says why.
-    answer = context.request.post(f"{server.base}/web/sign-in", form={"username": "student1", "password": PASSWORD,
-                                                                      "csrf_token": "forged"})
+    answer = context.request.post(
+        f"{server.base}/web/sign-in",
+        form={"username": "student1", "password": PASSWORD, "csrf_token": "forged"},
+    )
     assert answer.status == 403 and "formulaire a expiré" in answer.text()
     cookies = {c["name"]: c for c in context.cookies()}
     assert cookies["inclusio_csrf"]["httpOnly"] and cookies["inclusio_csrf"]["sameSite"] == "Strict"
@@ -139,7 +148,8 @@ def test_student_journey(browser: Any, server: Server, shots: Path, tmp_path: Pa
 
     # Request an adapted version of an upload, without audio (faster), and follow it.
     page.get_by_label("Document (PDF, PPTX, DOCX, ODT, ODP, HTML ou Markdown)").set_input_files(
-        str(SAMPLES / "handout-water-cycle-en.docx"))
+        str(SAMPLES / "handout-water-cycle-en.docx")
+    )
     page.get_by_label("Audio (MP3)").uncheck()
     page.get_by_role("button", name="Demander la version adaptée").click()
     assert re.search(r"/web/jobs/[0-9a-f]{32}$", page.url)
@@ -181,7 +191,8 @@ def test_teacher_journey(browser: Any, server: Server, shots: Path, tmp_path: Pa
     assert page.url.endswith("/web/teacher")
     check_page(page, shots, "teacher-upload")
     page.get_by_label("Document (PDF, PPTX, DOCX, ODT, ODP, HTML ou Markdown)").set_input_files(
-        str(SAMPLES / "cours-photosynthese-fr.pdf"))
+        str(SAMPLES / "cours-photosynthese-fr.pdf")
+    )
     page.get_by_label("Profil de la conversion").select_option("easy-read")
     page.get_by_role("button", name="Analyser et convertir").click()
     page.wait_for_load_state()
@@ -223,9 +234,13 @@ def test_teacher_journey(browser: Any, server: Server, shots: Path, tmp_path: Pa
     page.get_by_label("Cours : intitulé ou code (facultatif)").fill("BIO-101")
     page.get_by_role("button", name="Partager", exact=True).click()
     page.wait_for_load_state()
-    assert page.locator("p.notice").inner_text() == "Document « La photosynthèse » partagé avec vos étudiant·e·s."
+    assert (
+        page.locator("p.notice").inner_text()
+        == "Document « La photosynthèse » partagé avec vos étudiant·e·s."
+    )
     page.get_by_label("Document à partager (PDF, PPTX, DOCX, ODT, ODP, HTML ou Markdown)").set_input_files(
-        str(SAMPLES / "diaporama-cellule-fr.pptx"))
+        str(SAMPLES / "diaporama-cellule-fr.pptx")
+    )
     page.get_by_label("Cours : intitulé ou code (facultatif)").fill("BIO-102")
     page.get_by_role("button", name="Partager", exact=True).click()
     page.wait_for_load_state()
@@ -237,8 +252,9 @@ def test_teacher_journey(browser: Any, server: Server, shots: Path, tmp_path: Pa
     context.close()
 
 
-def test_student_requests_a_shared_document_in_one_step(browser: Any, server: Server, shots: Path,
-                                                         tmp_path: Path) -> None:
+def test_student_requests_a_shared_document_in_one_step(
+    browser: Any, server: Server, shots: Path, tmp_path: Path
+) -> None:
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     sign_in(page, server, "student2")
@@ -254,8 +270,11 @@ def test_student_requests_a_shared_document_in_one_step(browser: Any, server: Se
     page.wait_for_load_state()
     rows = shares.locator("tbody tr")
     assert rows.count() == 1
-    assert rows.first.locator("th, td").all_inner_texts()[:3] == ["La photosynthèse", "BIO-101",
-                                                                   "cours-photosynthese-fr.pdf"]
+    assert rows.first.locator("th, td").all_inner_texts()[:3] == [
+        "La photosynthèse",
+        "BIO-101",
+        "cours-photosynthese-fr.pdf",
+    ]
     assert "teacher1" not in shares.inner_text()
     assert page.url.endswith("/web/student?search=bio-101#teachers-h")  # back at the list after searching
     check_page(page, shots, "student-shared", part=shares)
@@ -315,26 +334,35 @@ def test_staff_journey(browser: Any, server: Server, shots: Path, tmp_path: Path
 
     # A batch of two documents for one profile, without audio.
     page.get_by_label("Documents (plusieurs fichiers possibles)").set_input_files(
-        [str(SAMPLES / "cours-photosynthese-fr.pdf"), str(SAMPLES / "diaporama-cellule-fr.pptx")])
+        [str(SAMPLES / "cours-photosynthese-fr.pdf"), str(SAMPLES / "diaporama-cellule-fr.pptx")]
+    )
     page.get_by_label("Nom du lot").fill("Biologie L1")
     page.get_by_label("Profil du lot").select_option("easy-read")
     page.get_by_role("button", name="Envoyer le lot").click()
     page.wait_for_load_state()
-    assert page.locator("p.notice").inner_text() == "Lot « Biologie L1 » : 2 tâche(s) créée(s), 0 fichier(s) refusé(s)."
+    assert (
+        page.locator("p.notice").inner_text()
+        == "Lot « Biologie L1 » : 2 tâche(s) créée(s), 0 fichier(s) refusé(s)."
+    )
     # The dashboard updates itself without a reload: bars, statuses, review links; the summary is a polite
     # live region rewritten only when the counts change.
     summary = page.locator("#queue-summary")
     assert summary.get_attribute("aria-live") == "polite"
     page.evaluate("() => { window.inclusioSamePage = true; }")  # gone if the page were loaded again
-    batch = [page.locator("table.jobs tbody tr").filter(has=page.get_by_role("rowheader", name=name)).first
-             for name in ("cours-photosynthese-fr.pdf", "diaporama-cellule-fr.pptx")]
+    batch = [
+        page.locator("table.jobs tbody tr").filter(has=page.get_by_role("rowheader", name=name)).first
+        for name in ("cours-photosynthese-fr.pdf", "diaporama-cellule-fr.pptx")
+    ]
     before = [int(row.locator("progress").evaluate("b => b.value")) for row in batch]
     assert min(before) < 100, before  # at least one job was still waiting or running
-    page.wait_for_function("() => document.getElementById('queue-summary').textContent.startsWith('0 en attente, "
-                           "0 en cours')", timeout=JOB_TIMEOUT_MS * 2)
+    page.wait_for_function(
+        "() => document.getElementById('queue-summary').textContent.startsWith('0 en attente, 0 en cours')",
+        timeout=JOB_TIMEOUT_MS * 2,
+    )
     for row in batch:
-        page.wait_for_function("row => row.querySelector('progress').value === 100", arg=row.element_handle(),
-                               timeout=10_000)
+        page.wait_for_function(
+            "row => row.querySelector('progress').value === 100", arg=row.element_handle(), timeout=10_000
+        )
         assert row.locator("[data-field=status]").inner_text() == "terminé"
     assert page.get_by_role("link", name="Relire cours-photosynthese-fr.pdf").count() == 1  # added live
     assert page.evaluate("() => window.inclusioSamePage === true")
@@ -356,13 +384,17 @@ def test_staff_journey(browser: Any, server: Server, shots: Path, tmp_path: Path
     assert page.locator("h1").inner_text() == "Relecture : cours-photosynthese-fr.pdf"
     check_page(page, shots, "staff-review")
     first = page.locator("section.block").filter(has=page.get_by_label("Texte facile à lire")).first
-    first.get_by_label("Texte facile à lire").fill("La photosynthèse fabrique du sucre.\n- avec la lumière\n- avec l'eau")
+    first.get_by_label("Texte facile à lire").fill(
+        "La photosynthèse fabrique du sucre.\n- avec la lumière\n- avec l'eau"
+    )
     first.get_by_role("button", name="Enregistrer et approuver").click()
     page.wait_for_load_state()
     assert re.fullmatch(r"Bloc \d+ enregistré\.", page.locator("p.notice").inner_text())
     approved = page.locator("p.state-approved").first.inner_text()
     assert "Approuvé par staff1" in approved
-    second = page.locator("section.block").filter(has=page.get_by_role("button", name="Régénérer ce bloc")).nth(1)
+    second = (
+        page.locator("section.block").filter(has=page.get_by_role("button", name="Régénérer ce bloc")).nth(1)
+    )
     second_id = second.get_attribute("id")
     second.get_by_role("button", name="Régénérer ce bloc").click()
     page.wait_for_load_state()
@@ -372,7 +404,8 @@ def test_staff_journey(browser: Any, server: Server, shots: Path, tmp_path: Path
     assert image.evaluate("e => e.complete && e.naturalWidth > 0")
     figure = page.locator("section.block").filter(has=page.locator("img")).first
     figure.get_by_label("Texte alternatif de l'image").fill(
-        "Diagramme en barres : la photosynthèse augmente avec la lumière.")
+        "Diagramme en barres : la photosynthèse augmente avec la lumière."
+    )
     figure.get_by_role("button", name="Enregistrer et approuver").click()
     page.wait_for_load_state()
     assert _approve_all(page) >= 1
@@ -392,18 +425,23 @@ def test_staff_journey(browser: Any, server: Server, shots: Path, tmp_path: Path
     page.evaluate("() => { window.inclusioSamePage = true; }")
     if page.locator("#release").get_attribute("data-state") == "releasing":
         assert state.inner_text().startswith("Publication de la version relue en cours.")
-        assert page.get_by_role("link", name="Télécharger le livre numérique (EPUB)").count() == 1  # old files
+        assert (
+            page.get_by_role("link", name="Télécharger le livre numérique (EPUB)").count() == 1
+        )  # old files
         axe_clean(page, "job page (releasing)")
     try:  # the page follows the release by itself, and shows the new files in place
-        page.wait_for_function("() => document.getElementById('release').dataset.state === 'released'",
-                               timeout=JOB_TIMEOUT_MS)
+        page.wait_for_function(
+            "() => document.getElementById('release').dataset.state === 'released'", timeout=JOB_TIMEOUT_MS
+        )
     except Exception:  # noqa: BLE001 - show the logs of the server and worker
         raise AssertionError(server.logs()) from None
     assert page.evaluate("() => window.inclusioSamePage === true")
     assert page.get_by_role("link", name="Actualiser l'avancement").count() == 0
     assert page.get_by_role("link", name="Relire cours-photosynthese-fr.pdf").count() == 1
-    assert re.fullmatch(r"Version relue et publiée\. Publiée le \d{4}-\d\d-\d\d \d\d:\d\d \(relue par staff1\)\.",
-                        page.locator("#release-state").inner_text())
+    assert re.fullmatch(
+        r"Version relue et publiée\. Publiée le \d{4}-\d\d-\d\d \d\d:\d\d \(relue par staff1\)\.",
+        page.locator("#release-state").inner_text(),
+    )
     check_page(page, shots, "staff-released")
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger le livre numérique (EPUB)").click()
@@ -413,8 +451,9 @@ def test_staff_journey(browser: Any, server: Server, shots: Path, tmp_path: Path
         opf = next(book.read(n).decode() for n in book.namelist() if n.endswith(".opf"))
     summary_text = re.search(r'property="schema:accessibilitySummary">([^<]*)<', opf)
     assert summary_text, opf[:2000]
-    assert "relu par une personne" in summary_text.group(1) and "non relu" not in summary_text.group(1), \
+    assert "relu par une personne" in summary_text.group(1) and "non relu" not in summary_text.group(1), (
         summary_text.group(1)
+    )
     context.close()
 
 
@@ -428,15 +467,20 @@ RECORD_LIVE = """ids => { window.said = [];
             e, {childList: true, characterData: true, subtree: true}); }); }"""
 
 
-def test_new_jobs_join_the_dashboard_live_and_a_release_says_the_new_status(browser: Any, server: Server) -> None:
+def test_new_jobs_join_the_dashboard_live_and_a_release_says_the_new_status(
+    browser: Any, server: Server
+) -> None:
     # The dashboard is open; a batch is sent from another tab. Its rows arrive without a reload, where the
     # server would put them, with one polite sentence, and the focus stays where it was.
     context = browser.new_context()
     page = context.new_page()
     sign_in(page, server, "staff1")
     before = page.locator("#queue-jobs tbody tr").count()
-    focused = page.locator("#queue-jobs tbody tr a").first if before else page.get_by_role(
-        "link", name="Actualiser la file")
+    focused = (
+        page.locator("#queue-jobs tbody tr a").first
+        if before
+        else page.get_by_role("link", name="Actualiser la file")
+    )
     focused.focus()
     page.evaluate("() => { window.inclusioSamePage = true; window.focusedBefore = document.activeElement; }")
     page.evaluate(RECORD_LIVE, ["queue-summary"])
@@ -445,16 +489,21 @@ def test_new_jobs_join_the_dashboard_live_and_a_release_says_the_new_status(brow
     sender = sender_context.new_page()
     sign_in(sender, server, "staff1")
     sender.get_by_label("Documents (plusieurs fichiers possibles)").set_input_files(
-        [str(SAMPLES / "handout-water-cycle-en.docx"), str(SAMPLES / "diaporama-cellule-fr.pptx")])
+        [str(SAMPLES / "handout-water-cycle-en.docx"), str(SAMPLES / "diaporama-cellule-fr.pptx")]
+    )
     sender.get_by_label("Nom du lot").fill("Lot audio")
     sender.get_by_label("Profil du lot").select_option("blind")
     sender.get_by_label("Audio (MP3)").check()
     sender.get_by_role("button", name="Envoyer le lot").click()
     sender.wait_for_load_state()
-    assert sender.locator("p.notice").inner_text() == "Lot « Lot audio » : 2 tâche(s) créée(s), 0 fichier(s) refusé(s)."
+    assert (
+        sender.locator("p.notice").inner_text()
+        == "Lot « Lot audio » : 2 tâche(s) créée(s), 0 fichier(s) refusé(s)."
+    )
 
-    page.wait_for_function("n => document.querySelectorAll('#queue-jobs tbody tr').length === n", arg=before + 2,
-                           timeout=30_000)
+    page.wait_for_function(
+        "n => document.querySelectorAll('#queue-jobs tbody tr').length === n", arg=before + 2, timeout=30_000
+    )
     assert page.evaluate("() => window.inclusioSamePage === true")
     assert page.evaluate("() => document.activeElement === window.focusedBefore")
     news = [text for _, text in page.evaluate("() => window.said") if "nouvelle" in text]
@@ -467,20 +516,26 @@ def test_new_jobs_join_the_dashboard_live_and_a_release_says_the_new_status(brow
     axe_clean(page, "staff dashboard (rows added live)")
 
     # Once the jobs are done, the rows added live are the server's rows (same elements, attributes, words).
-    page.wait_for_function("() => document.getElementById('queue-summary').textContent.includes('0 en attente, "
-                           "0 en cours')", timeout=JOB_TIMEOUT_MS * 2)
+    page.wait_for_function(
+        "() => document.getElementById('queue-summary').textContent.includes('0 en attente, 0 en cours')",
+        timeout=JOB_TIMEOUT_MS * 2,
+    )
     sender.reload()
     for job_id in served_order[:2]:
         row = f"#queue-jobs tr[data-job='{job_id}']"
-        page.wait_for_function("s => document.querySelector(s).querySelector('progress').value === 100", arg=row,
-                               timeout=10_000)
+        page.wait_for_function(
+            "s => document.querySelector(s).querySelector('progress').value === 100", arg=row, timeout=10_000
+        )
         assert page.locator(row).evaluate(ROW_SHAPE) == sender.locator(row).evaluate(ROW_SHAPE)
-    rows = {page.locator(f"#queue-jobs tr[data-job='{job_id}'] th").inner_text(): job_id
-            for job_id in served_order[:2]}
+    rows = {
+        page.locator(f"#queue-jobs tr[data-job='{job_id}'] th").inner_text(): job_id
+        for job_id in served_order[:2]
+    }
     assert sorted(rows) == ["diaporama-cellule-fr.pptx", "handout-water-cycle-en.docx"]
     for job_id in rows.values():
-        assert page.locator(f"#queue-jobs tr[data-job='{job_id}'] [data-field=status]").inner_text() == "terminé", \
-            server.logs()
+        assert (
+            page.locator(f"#queue-jobs tr[data-job='{job_id}'] [data-field=status]").inner_text() == "terminé"
+        ), server.logs()
     sender_context.close()
 
     # Then the profile's voice is changed to one this server does not have (a misconfigured profile): the
@@ -489,7 +544,9 @@ def test_new_jobs_join_the_dashboard_live_and_a_release_says_the_new_status(brow
     # place, and the news is heard once.
     profile = server.settings.profiles_dir / "blind.yaml"
     original = profile.read_text(encoding="utf-8")
-    profile.write_text(original.replace("speech:\n", "speech:\n  voice: zz-no-such-voice\n", 1), encoding="utf-8")
+    profile.write_text(
+        original.replace("speech:\n", "speech:\n  voice: zz-no-such-voice\n", 1), encoding="utf-8"
+    )
     try:
         slides = page.locator(f"#queue-jobs tr[data-job='{rows['diaporama-cellule-fr.pptx']}']")
         slides.get_by_role("link", name="Relire diaporama-cellule-fr.pptx").click()
@@ -501,8 +558,10 @@ def test_new_jobs_join_the_dashboard_live_and_a_release_says_the_new_status(brow
         assert page.locator("#release").get_attribute("data-state") == "releasing"
         assert page.locator("#job-status-word").inner_text() == "terminé"
         try:
-            page.wait_for_function("() => document.getElementById('release').dataset.state === 'released'",
-                                   timeout=JOB_TIMEOUT_MS)
+            page.wait_for_function(
+                "() => document.getElementById('release').dataset.state === 'released'",
+                timeout=JOB_TIMEOUT_MS,
+            )
         except Exception:  # noqa: BLE001 - show the logs of the server and worker
             raise AssertionError(server.logs()) from None
     finally:
@@ -513,15 +572,19 @@ def test_new_jobs_join_the_dashboard_live_and_a_release_says_the_new_status(brow
     assert word.get_attribute("class") == "status status-partial"
     said = page.evaluate("() => window.said")
     assert [where for where, text in said if "terminé en partie" in text] == ["release-state"], said
-    assert re.fullmatch(r"Version relue et publiée\. Publiée le \d{4}-\d\d-\d\d \d\d:\d\d \(relue par staff1\)\. "
-                        r"État du document : terminé en partie\.", page.locator("#release-state").inner_text())
+    assert re.fullmatch(
+        r"Version relue et publiée\. Publiée le \d{4}-\d\d-\d\d \d\d:\d\d \(relue par staff1\)\. "
+        r"État du document : terminé en partie\.",
+        page.locator("#release-state").inner_text(),
+    )
     # The problems say why (the voice, with its code and what to do), in place; the other files are the release's.
     problems = page.locator("#problems")
     assert problems.get_by_role("heading").inner_text() == "Problèmes"
     assert problems.locator("li").all_inner_texts() == [
         "stage.failed : Aucune voix espeak-ng « zz-no-such-voice » pour la langue « fr ». Installez-la (voir "
         "« espeak-ng --voices ») ou choisissez une voix installée avec INCLUSIO_SPEECH_VOICE_FR / "
-        "INCLUSIO_SPEECH_VOICE_EN."]
+        "INCLUSIO_SPEECH_VOICE_EN."
+    ]
     assert page.get_by_role("link", name="Télécharger le livre numérique (EPUB)").count() == 1
     assert page.get_by_role("link", name=re.compile("audio")).count() == 0
     axe_clean(page, "job page (released, partial)")

@@ -20,8 +20,11 @@ from inclusio.store.models import Job, utcnow
 def _signed_in(client: TestClient, username: str) -> None:
     page = client.get("/web/sign-in")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
-    answer = client.post("/web/sign-in", data={"username": username, "password": PASSWORD, "csrf_token": token},
-                         follow_redirects=False)
+    answer = client.post(
+        "/web/sign-in",
+        data={"username": username, "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
     assert answer.status_code == 303, answer.text
 
 
@@ -33,8 +36,15 @@ def test_the_job_page_says_releasing_failed_with_its_code_or_stalled(tmp_path: P
     store = JobStore.from_settings(settings)
     store.migrate()
     lea = UserStore(store.engine).by_username("lea").id  # type: ignore[union-attr]
-    job = store.create(profile_id="dyslexia", filename="cours.pdf", input_sha256="0" * 64,
-                       input_path="originals/00/" + "0" * 64, input_bytes=1, owner_id=lea, institution="default")
+    job = store.create(
+        profile_id="dyslexia",
+        filename="cours.pdf",
+        input_sha256="0" * 64,
+        input_path="originals/00/" + "0" * 64,
+        input_bytes=1,
+        owner_id=lea,
+        institution="default",
+    )
     store.start(job.id)
     store.finish(job.id, status="succeeded")
     client = TestClient(create_app(settings, enqueue=lambda _k, _j: None))
@@ -44,7 +54,9 @@ def test_the_job_page_says_releasing_failed_with_its_code_or_stalled(tmp_path: P
         with store.session() as session:
             session.execute(update(Job).where(Job.id == job.id).values(**values))
 
-    set_release(release_state="releasing", release_token="a" * 32, release_beat_at=utcnow(), released_by="staff1")
+    set_release(
+        release_state="releasing", release_token="a" * 32, release_beat_at=utcnow(), released_by="staff1"
+    )
     page = client.get(f"/web/jobs/{job.id}").text
     assert 'data-state="releasing"' in page and "Publication de la version relue en cours." in page
     assert client.get(f"/web/jobs/{job.id}/state.json").json()["release"] == "releasing"
@@ -53,8 +65,12 @@ def test_the_job_page_says_releasing_failed_with_its_code_or_stalled(tmp_path: P
     state = client.get(f"/web/jobs/{job.id}/state.json").json()
     assert state["release"] == "stalled" and state["release_text"].startswith("La publication semble arrêtée")
 
-    error = {"stage": "release", "code": "profile.not_found", "message": "No profile has this name.",
-             "message_fr": "Aucun profil ne porte ce nom."}
+    error = {
+        "stage": "release",
+        "code": "profile.not_found",
+        "message": "No profile has this name.",
+        "message_fr": "Aucun profil ne porte ce nom.",
+    }
     set_release(release_state="failed", release_token=None, release_errors=[error])
     page = client.get(f"/web/jobs/{job.id}").text
     assert "La publication de la version relue a échoué. Les fichiers précédents restent disponibles." in page
@@ -66,8 +82,9 @@ def test_the_job_page_says_releasing_failed_with_its_code_or_stalled(tmp_path: P
 
     set_release(release_state="released", released_at=utcnow(), release_errors=[])
     state = client.get(f"/web/jobs/{job.id}/state.json").json()
-    assert re.fullmatch(r"Reviewed and released version\. Released on \S+ \S+ \(reviewed by staff1\)\.",
-                        state["release_text"]), state
+    assert re.fullmatch(
+        r"Reviewed and released version\. Released on \S+ \S+ \(reviewed by staff1\)\.", state["release_text"]
+    ), state
 
     # A release whose audio failed leaves the job partial: the page's status word and the release's news say it.
     set_release(status="partial")

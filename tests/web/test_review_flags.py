@@ -37,13 +37,17 @@ def _falsify_last_number(server: Server, job_id: str) -> tuple[str, list[Any]]:
             break
     else:
         raise AssertionError("no easy-to-read adaptation holds a number")
-    text = first.text[:number.start()] + str(int(number.group()) + 1) + first.text[number.end():]  # type: ignore[union-attr]
+    text = first.text[: number.start()] + str(int(number.group()) + 1) + first.text[number.end() :]  # type: ignore[union-attr]
     changed = [first.model_copy(update={"text": text}), *adaptation.blocks[1:]]
     answer = "\n".join(b.plain_text() for b in changed)
-    flags = [f.flag() for f in verify(block.plain_text(), answer, pass_name="easy_read", lang=doc.lang).findings]
+    flags = [
+        f.flag() for f in verify(block.plain_text(), answer, pass_name="easy_read", lang=doc.lang).findings
+    ]
     assert flags and all(f.code.startswith("verify.") and f.reason_fr for f in flags), flags
-    block.adaptations = [a.model_copy(update={"blocks": changed, "flags": flags}) if a is adaptation else a
-                         for a in block.adaptations]
+    block.adaptations = [
+        a.model_copy(update={"blocks": changed, "flags": flags}) if a is adaptation else a
+        for a in block.adaptations
+    ]
     review.save_document(files, job, doc)
     store.dispose()
     return block.id, flags
@@ -51,7 +55,8 @@ def _falsify_last_number(server: Server, job_id: str) -> tuple[str, list[Any]]:
 
 def _submit_and_wait(page: Any, server: Server) -> str:
     page.get_by_label("Documents (plusieurs fichiers possibles)").set_input_files(
-        [str(SAMPLES / "cours-photosynthese-fr.pdf")])
+        [str(SAMPLES / "cours-photosynthese-fr.pdf")]
+    )
     page.get_by_label("Nom du lot").fill("Relecture signalée")
     page.get_by_label("Profil du lot").select_option("easy-read")
     page.get_by_role("button", name="Envoyer le lot").click()
@@ -64,8 +69,9 @@ def _submit_and_wait(page: Any, server: Server) -> str:
     return str(link.get_attribute("href")).split("/web/review/")[1]
 
 
-def test_staff_see_the_flagged_block_first_edit_it_and_release(browser: Any, server: Server, shots: Path,
-                                                                tmp_path: Path) -> None:
+def test_staff_see_the_flagged_block_first_edit_it_and_release(
+    browser: Any, server: Server, shots: Path, tmp_path: Path
+) -> None:
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     sign_in(page, server, "staff1")
@@ -91,7 +97,9 @@ def test_staff_see_the_flagged_block_first_edit_it_and_release(browser: Any, ser
     textarea = first.get_by_label("Texte facile à lire")
     assert reasons.get_attribute("id") in (textarea.get_attribute("aria-describedby") or "").split()
     numbers = [int(str(b.get_attribute("id"))[2:]) for b in blocks.all()]
-    assert numbers[0] > numbers[1] and numbers[1:] == sorted(numbers[1:]), numbers  # moved before earlier ones
+    assert numbers[0] > numbers[1] and numbers[1:] == sorted(numbers[1:]), (
+        numbers
+    )  # moved before earlier ones
     assert page.get_by_role("heading", name="Les autres blocs, dans l'ordre de lecture").count() == 1
     assert first.locator("form").first.get_attribute("action") == f"/web/review/{job_id}/blocks/{flagged_id}"
     check_page(page, shots, "staff-review-flagged")
@@ -99,7 +107,9 @@ def test_staff_see_the_flagged_block_first_edit_it_and_release(browser: Any, ser
     # The same page in English gives the English reason.
     page.get_by_role("link", name="Read this page in English").click()
     page.wait_for_load_state()
-    assert page.locator("section.block").first.locator("div.flags li").all_inner_texts() == [f.reason for f in flags]
+    assert page.locator("section.block").first.locator("div.flags li").all_inner_texts() == [
+        f.reason for f in flags
+    ]
     assert page.locator("#flags").get_by_role("heading").inner_text() == "⚠ Review first: 1 flagged block(s)"
     axe_clean(page, "review with a flagged block (English)")
     page.get_by_role("link", name="Lire cette page en français").click()
@@ -110,8 +120,10 @@ def test_staff_see_the_flagged_block_first_edit_it_and_release(browser: Any, ser
     page.wait_for_load_state()
     assert page.url.split("#")[0].endswith(f"/web/review/{job_id}?refused=1")
     alert = page.get_by_role("alert")
-    assert alert.inner_text().splitlines()[0] == ("1 bloc(s) signalé(s) ne sont pas encore relus. Relisez-les (en "
-                                                  "haut de la page), ou cochez la case pour publier quand même.")
+    assert alert.inner_text().splitlines()[0] == (
+        "1 bloc(s) signalé(s) ne sont pas encore relus. Relisez-les (en "
+        "haut de la page), ou cochez la case pour publier quand même."
+    )
     assert "Code de l'erreur : review.unreviewed_flags" in alert.inner_text()
     assert page.get_by_label(re.compile("Je confirme la publication avec 1 bloc")).is_checked() is False
     axe_clean(page, "review (release refused)")
@@ -134,8 +146,9 @@ def test_staff_see_the_flagged_block_first_edit_it_and_release(browser: Any, ser
     page.wait_for_load_state()
     assert page.url.endswith(f"/web/jobs/{job_id}")
     try:
-        page.wait_for_function("() => document.getElementById('release').dataset.state === 'released'",
-                               timeout=JOB_TIMEOUT_MS)
+        page.wait_for_function(
+            "() => document.getElementById('release').dataset.state === 'released'", timeout=JOB_TIMEOUT_MS
+        )
     except Exception:  # noqa: BLE001 - show the logs of the server and worker
         raise AssertionError(server.logs()) from None
     with page.expect_download() as download:

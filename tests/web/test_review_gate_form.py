@@ -37,10 +37,20 @@ def test_the_release_form_is_refused_then_accepted_with_the_confirmation_box(tmp
     doc = review.load_document(files, job)
     review.edit_block(doc, "p1", "easy_read", "La cellule vit.", Principal("x", "x", "staff", "default"))
     [edited] = doc.find("p1").adaptations
-    doc.find("p1").adaptations = [edited.model_copy(update={
-        "provenance": edited.provenance.model_copy(update={"engine": "offline", "reviewed_by": None}),
-        "flags": [Flag(code="verify.fact_dropped", reason="the name 'Mendel' is missing",
-                       reason_fr="le nom « Mendel » a disparu")]})]
+    doc.find("p1").adaptations = [
+        edited.model_copy(
+            update={
+                "provenance": edited.provenance.model_copy(update={"engine": "offline", "reviewed_by": None}),
+                "flags": [
+                    Flag(
+                        code="verify.fact_dropped",
+                        reason="the name 'Mendel' is missing",
+                        reason_fr="le nom « Mendel » a disparu",
+                    )
+                ],
+            }
+        )
+    ]
     review.save_document(files, job, doc)
 
     client = TestClient(create_app(settings))  # the release goes to the embedded queue (no worker here)
@@ -48,15 +58,25 @@ def test_the_release_form_is_refused_then_accepted_with_the_confirmation_box(tmp
     page = client.get(f"/web/review/{job_id}").text
     assert "le nom « Mendel » a disparu" in page and 'id="accept-unreviewed"' in page
     # Without the box: back to the review page, the refusal and its code next to the release button.
-    answer = client.post(f"/web/review/{job_id}/release", data={"csrf_token": _csrf(page)}, follow_redirects=False)
-    assert answer.status_code == 303 and answer.headers["location"] == f"/web/review/{job_id}?refused=1#release-h"
+    answer = client.post(
+        f"/web/review/{job_id}/release", data={"csrf_token": _csrf(page)}, follow_redirects=False
+    )
+    assert (
+        answer.status_code == 303
+        and answer.headers["location"] == f"/web/review/{job_id}?refused=1#release-h"
+    )
     refused = client.get(answer.headers["location"]).text
     alert = refused.split('<div class="problem" role="alert" id="release-problem">')[1].split("</div>")[0]
-    assert "1 bloc(s) signalé(s) ne sont pas encore relus." in alert and ": review.unreviewed_flags</p>" in alert
+    assert (
+        "1 bloc(s) signalé(s) ne sont pas encore relus." in alert and ": review.unreviewed_flags</p>" in alert
+    )
     assert store.get(job_id).release_state is None and review.accepted_release(files, job_id) is None
     # With the box ticked: queued, the confirmation recorded for the worker and in the audit log.
-    answer = client.post(f"/web/review/{job_id}/release", data={"csrf_token": _csrf(refused),
-                                                               "accept_unreviewed": "yes"}, follow_redirects=False)
+    answer = client.post(
+        f"/web/review/{job_id}/release",
+        data={"csrf_token": _csrf(refused), "accept_unreviewed": "yes"},
+        follow_redirects=False,
+    )
     assert answer.status_code == 303 and answer.headers["location"] == f"/web/jobs/{job_id}"
     assert store.get(job_id).release_state == "releasing"
     accepted = review.accepted_release(files, job_id)

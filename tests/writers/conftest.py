@@ -26,6 +26,8 @@ def profiles(settings: Settings) -> dict[str, Profile]:
 @pytest.fixture(scope="session")
 def make_ctx(settings: Settings) -> MakeContext:
     def make(out_dir: Path, profile: Profile, source: Document) -> RenderContext:
-        return RenderContext(out_dir=out_dir, basename="cours", profile=profile, settings=settings, source=source)
+        return RenderContext(
+            out_dir=out_dir, basename="cours", profile=profile, settings=settings, source=source
+        )
 
     return make

@@ -57,7 +57,9 @@ def _metas(path: Path, prop: str) -> list[str]:
 
 
 def _build(tmp: Path, profile: Profile, make_ctx: MakeContext, source: Document) -> Path:
-    [artifact] = Epub3Writer().write(adapted_document(source, profile.adaptation_kinds), make_ctx(tmp, profile, source))
+    [artifact] = Epub3Writer().write(
+        adapted_document(source, profile.adaptation_kinds), make_ctx(tmp, profile, source)
+    )
     return artifact.path
 
 
@@ -78,21 +80,40 @@ def test_the_report_is_read_into_violations_with_their_impact() -> None:
         "earl:result": {"earl:outcome": "fail"},
         "a11y-metadata": {"missing": ["dcterms:conformsTo"], "empty": [], "present": []},
         "assertions": [
-            {"earl:testSubject": {"url": "part-001.xhtml"}, "assertions": [
-                {"earl:test": {"dct:title": "image-alt", "earl:impact": "critical"},
-                 "earl:result": {"earl:outcome": "fail", "dct:description": "Images must have alt text",
-                                 "earl:pointer": {"css": ["img"]}}},
-                {"earl:test": {"dct:title": "heading-order", "earl:impact": "moderate"},
-                 "earl:result": {"earl:outcome": "pass"}}]},
-            {"earl:testSubject": {"url": "EPUB/content.opf"}, "assertions": [
-                {"earl:test": {"dct:title": "epub-lang", "earl:impact": "serious"},
-                 "earl:result": {"earl:outcome": "fail", "dct:description": "Missing xml:lang"}}]},
+            {
+                "earl:testSubject": {"url": "part-001.xhtml"},
+                "assertions": [
+                    {
+                        "earl:test": {"dct:title": "image-alt", "earl:impact": "critical"},
+                        "earl:result": {
+                            "earl:outcome": "fail",
+                            "dct:description": "Images must have alt text",
+                            "earl:pointer": {"css": ["img"]},
+                        },
+                    },
+                    {
+                        "earl:test": {"dct:title": "heading-order", "earl:impact": "moderate"},
+                        "earl:result": {"earl:outcome": "pass"},
+                    },
+                ],
+            },
+            {
+                "earl:testSubject": {"url": "EPUB/content.opf"},
+                "assertions": [
+                    {
+                        "earl:test": {"dct:title": "epub-lang", "earl:impact": "serious"},
+                        "earl:result": {"earl:outcome": "fail", "dct:description": "Missing xml:lang"},
+                    }
+                ],
+            },
         ],
     }
     result = parse_report(report)
     assert not result.passed and result.missing_metadata == ["dcterms:conformsTo"]
     assert [(v["rule"], v["impact"], v["file"], v["pointer"]) for v in result.violations] == [
-        ("image-alt", "critical", "part-001.xhtml", "img"), ("epub-lang", "serious", "EPUB/content.opf", "")]
+        ("image-alt", "critical", "part-001.xhtml", "img"),
+        ("epub-lang", "serious", "EPUB/content.opf", ""),
+    ]
     assert result.by_impact() == {"critical": 1, "serious": 1}
     assert parse_report({"earl:result": {"earl:outcome": "pass"}}).passed
 
@@ -106,8 +127,9 @@ def test_without_chromium_ace_names_what_to_install(tmp_path: Path, monkeypatch:
     assert info.value.code == "system.tool_missing" and "chromium" in info.value.message.lower()
 
 
-def test_the_claim_is_added_once_and_rewrites_the_summary(tmp_path: Path, profiles: dict[str, Profile],
-                                                          make_ctx: MakeContext) -> None:
+def test_the_claim_is_added_once_and_rewrites_the_summary(
+    tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext
+) -> None:
     profile = profiles["blind"].model_copy(update={"outputs": ["epub"]})
     path = _build(tmp_path, profile, make_ctx, sample_document())
     assert _metas(path, "dcterms:conformsTo") == []
@@ -119,15 +141,19 @@ def test_the_claim_is_added_once_and_rewrites_the_summary(tmp_path: Path, profil
     assert "Conformité WCAG 2.1 AA déclarée par Université de Test" in summary
     assert "Aucune évaluation" not in summary
     with zipfile.ZipFile(path) as book:
-        assert book.infolist()[0].filename == "mimetype" and book.infolist()[0].compress_type == zipfile.ZIP_STORED
+        assert (
+            book.infolist()[0].filename == "mimetype"
+            and book.infolist()[0].compress_type == zipfile.ZIP_STORED
+        )
 
 
 # -- real runs --------------------------------------------------------------------------------------
 
 
 @pytest.mark.slow
-def test_ace_finds_a_missing_alt_text(tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ace_finds_a_missing_alt_text(
+    tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The gate can fail: an image whose alt attribute is removed is an Ace violation.
 
     The book is given by a relative path, as `inclusio convert --out out/` gives it (Ace runs in a
@@ -142,8 +168,9 @@ def test_ace_finds_a_missing_alt_text(tmp_path: Path, profiles: dict[str, Profil
 
 
 @pytest.mark.slow
-def test_check_and_claim_claims_only_with_an_organisation(tmp_path: Path, profiles: dict[str, Profile],
-                                                         make_ctx: MakeContext) -> None:
+def test_check_and_claim_claims_only_with_an_organisation(
+    tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext
+) -> None:
     profile = profiles["dyslexia"]
     anonymous = _build(tmp_path / "a", profile, make_ctx, sample_document())
     entry = check_and_claim(anonymous, Settings(organisation=None), epubcheck_valid=True)
@@ -161,10 +188,16 @@ def test_check_and_claim_claims_only_with_an_organisation(tmp_path: Path, profil
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("where", "name", "profile_id"), GATE, ids=[g[1] for g in GATE])
-def test_every_sample_and_corpus_book_passes_epubcheck_and_ace(where: str, name: str, profile_id: str,
-                                                               corpus_dir: Path, samples_dir: Path, tmp_path: Path,
-                                                               profiles: dict[str, Profile],
-                                                               make_ctx: MakeContext) -> None:
+def test_every_sample_and_corpus_book_passes_epubcheck_and_ace(
+    where: str,
+    name: str,
+    profile_id: str,
+    corpus_dir: Path,
+    samples_dir: Path,
+    tmp_path: Path,
+    profiles: dict[str, Profile],
+    make_ctx: MakeContext,
+) -> None:
     from inclusio.converters.base import ConvertContext
     from inclusio.converters.registry import convert
 

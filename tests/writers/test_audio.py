@@ -21,19 +21,30 @@ ROOT = Path(__file__).resolve().parents[2]
 PROFILES = ROOT / "profiles"
 SOURCE = SourceInfo(filename="cours.pdf", media_type="application/pdf", sha256="0" * 64)
 SENTENCES_FR = [
-    "La cellule est l'unité de base du vivant.", "Elle contient un noyau.", "Le noyau porte l'ADN.",
-    "Les mitochondries produisent l'énergie.", "La membrane protège la cellule.", "Elle laisse passer l'eau.",
-    "Les ribosomes fabriquent les protéines.", "Le cytoplasme remplit la cellule.",
-    "Les cellules se divisent.", "Ainsi naissent de nouveaux tissus.",
+    "La cellule est l'unité de base du vivant.",
+    "Elle contient un noyau.",
+    "Le noyau porte l'ADN.",
+    "Les mitochondries produisent l'énergie.",
+    "La membrane protège la cellule.",
+    "Elle laisse passer l'eau.",
+    "Les ribosomes fabriquent les protéines.",
+    "Le cytoplasme remplit la cellule.",
+    "Les cellules se divisent.",
+    "Ainsi naissent de nouveaux tissus.",
 ]
 
 
 def render(doc: Document, tmp_path: Path, profile: str = "dyslexia", **settings: object):
     out = tmp_path / f"out-{profile}"
     progress: list[tuple[float, str]] = []
-    ctx = RenderContext(out_dir=out, basename="cours", profile=load_profile(profile, PROFILES),
-                        settings=Settings(data_dir=tmp_path / "data", profiles_dir=PROFILES, **settings),
-                        source=doc, progress=lambda f, m: progress.append((f, m)))
+    ctx = RenderContext(
+        out_dir=out,
+        basename="cours",
+        profile=load_profile(profile, PROFILES),
+        settings=Settings(data_dir=tmp_path / "data", profiles_dir=PROFILES, **settings),
+        source=doc,
+        progress=lambda f, m: progress.append((f, m)),
+    )
     artifacts = AudioWriter().write(doc, ctx)
     timings = json.loads((out / "cours.audio.json").read_text(encoding="utf-8"))
     return {a.name: a for a in artifacts}, timings, progress
@@ -48,14 +59,20 @@ def decoded_seconds(mp3: Path, tmp_path: Path) -> float:
 
 
 def chapter_doc(n_sentences: int, *, lang: str = "fr") -> Document:
-    return Document(title="Biologie", lang=lang, source=SOURCE, authors=["A. Martin"], blocks=[
-        PageMarker(id="p1", number=1),
-        Heading(id="h1", level=1, text="La cellule"),
-        Paragraph(id="b1", text=" ".join(SENTENCES_FR[:n_sentences])),
-        PageMarker(id="p2", number=2),
-        Heading(id="h2", level=1, text="Les tissus"),
-        Paragraph(id="b2", text="Les tissus forment les organes."),
-    ])
+    return Document(
+        title="Biologie",
+        lang=lang,
+        source=SOURCE,
+        authors=["A. Martin"],
+        blocks=[
+            PageMarker(id="p1", number=1),
+            Heading(id="h1", level=1, text="La cellule"),
+            Paragraph(id="b1", text=" ".join(SENTENCES_FR[:n_sentences])),
+            PageMarker(id="p2", number=2),
+            Heading(id="h2", level=1, text="Les tissus"),
+            Paragraph(id="b2", text="Les tissus forment les organes."),
+        ],
+    )
 
 
 @pytest.mark.slow
@@ -99,7 +116,11 @@ def test_timings_are_monotonic_and_end_with_the_audio(tmp_path: Path) -> None:
         previous_end = section["end_s"]
     assert previous_end == pytest.approx(timings["duration_s"], abs=0.002)
     first = timings["sections"][0]
-    assert first["title"] == "La cellule" and first["heading_id"] == "h1" and first["file"] == "audio/cours-01.mp3"
+    assert (
+        first["title"] == "La cellule"
+        and first["heading_id"] == "h1"
+        and first["file"] == "audio/cours-01.mp3"
+    )
     assert [c["text"] for c in first["clips"]] == ["La cellule", *SENTENCES_FR]
     assert {c["block_id"] for c in first["clips"]} == {"h1", "b1"}
 
@@ -138,13 +159,18 @@ def test_page_numbers_are_spoken_only_for_the_blind_profile(tmp_path: Path) -> N
 
 @pytest.mark.slow
 def test_french_course_quoting_english_uses_both_voices(tmp_path: Path) -> None:
-    doc = Document(title="Shakespeare", lang="fr", source=SOURCE, blocks=[
-        Heading(id="h", level=1, text="Une citation"),
-        Paragraph(id="q", lang="en", role="quote", text="To be or not to be. That is the question."),
-        Paragraph(id="p", text="Fin de la citation."),
-        Note(id="n", kind="speaker", lang="de", text="Langsam lesen."),
-        Paragraph(id="x", lang="tlh", text="Une langue sans voix."),
-    ])
+    doc = Document(
+        title="Shakespeare",
+        lang="fr",
+        source=SOURCE,
+        blocks=[
+            Heading(id="h", level=1, text="Une citation"),
+            Paragraph(id="q", lang="en", role="quote", text="To be or not to be. That is the question."),
+            Paragraph(id="p", text="Fin de la citation."),
+            Note(id="n", kind="speaker", lang="de", text="Langsam lesen."),
+            Paragraph(id="x", lang="tlh", text="Une langue sans voix."),
+        ],
+    )
     artifacts, timings, _ = render(doc, tmp_path)
     assert timings["voices"] == {"de": "de", "en": "en", "fr": "fr"}
     clips = timings["sections"][0]["clips"]
@@ -157,17 +183,25 @@ def test_french_course_quoting_english_uses_both_voices(tmp_path: Path) -> None:
 def test_an_english_document_gets_english_words_and_tags(tmp_path: Path) -> None:
     from mutagen.id3 import ID3
 
-    doc = Document(title=None, lang="en", source=SOURCE, blocks=[
-        Paragraph(id="a", text="The cell is the unit of life."), Figure(id="f", alt="A cell")])
+    doc = Document(
+        title=None,
+        lang="en",
+        source=SOURCE,
+        blocks=[Paragraph(id="a", text="The cell is the unit of life."), Figure(id="f", alt="A cell")],
+    )
     artifacts, timings, _ = render(doc, tmp_path)
-    assert [c["text"] for c in timings["sections"][0]["clips"]] == ["The cell is the unit of life.",
-                                                                    "Figure: A cell."]
+    assert [c["text"] for c in timings["sections"][0]["clips"]] == [
+        "The cell is the unit of life.",
+        "Figure: A cell.",
+    ]
     assert timings["sections"][0]["title"] == "Start"
     assert str(ID3(str(artifacts["mp3"].path))["TLAN"]) == "eng"
 
 
 def test_a_document_with_nothing_to_read_is_a_stage_error(tmp_path: Path) -> None:
-    doc = Document(lang="fr", source=SOURCE, blocks=[PageMarker(id="p1", number=1), Figure(id="f", decorative=True)])
+    doc = Document(
+        lang="fr", source=SOURCE, blocks=[PageMarker(id="p1", number=1), Figure(id="f", decorative=True)]
+    )
     with pytest.raises(StageError) as info:
         render(doc, tmp_path)
     assert info.value.code == "stage.failed"
@@ -203,8 +237,13 @@ class FailingOnSecondCall:
 def test_a_failure_in_the_second_section_leaves_no_half_written_files(tmp_path: Path) -> None:
     out = tmp_path / "out"
     doc = chapter_doc(2)
-    ctx = RenderContext(out_dir=out, basename="cours", profile=load_profile("dyslexia", PROFILES),
-                        settings=Settings(data_dir=tmp_path / "data", profiles_dir=PROFILES), source=doc)
+    ctx = RenderContext(
+        out_dir=out,
+        basename="cours",
+        profile=load_profile("dyslexia", PROFILES),
+        settings=Settings(data_dir=tmp_path / "data", profiles_dir=PROFILES),
+        source=doc,
+    )
     synth = FailingOnSecondCall()
     with pytest.raises(StageError):
         AudioWriter(synth).write(doc, ctx)
@@ -215,9 +254,13 @@ def test_a_failure_in_the_second_section_leaves_no_half_written_files(tmp_path: 
 def test_a_configured_voice_that_is_missing_fails_cleanly(tmp_path: Path) -> None:
     out = tmp_path / "out"
     doc = chapter_doc(2)
-    ctx = RenderContext(out_dir=out, basename="cours", profile=load_profile("dyslexia", PROFILES),
-                        settings=Settings(data_dir=tmp_path / "data", profiles_dir=PROFILES,
-                                          speech_voice_fr="no-such-voice"), source=doc)
+    ctx = RenderContext(
+        out_dir=out,
+        basename="cours",
+        profile=load_profile("dyslexia", PROFILES),
+        settings=Settings(data_dir=tmp_path / "data", profiles_dir=PROFILES, speech_voice_fr="no-such-voice"),
+        source=doc,
+    )
     with pytest.raises(StageError) as info:
         AudioWriter().write(doc, ctx)
     assert "no-such-voice" in info.value.message
@@ -234,7 +277,9 @@ def test_the_profiles_voice_is_used_for_the_documents_language(tmp_path: Path) -
     ctx = RenderContext(out_dir=tmp_path / "a", basename="cours", profile=good, settings=settings, source=doc)
     assert AudioWriter().write(doc, ctx)
     missing = base.model_copy(update={"speech": base.speech.model_copy(update={"voice": "zz-profile-voice"})})
-    ctx = RenderContext(out_dir=tmp_path / "b", basename="cours", profile=missing, settings=settings, source=doc)
+    ctx = RenderContext(
+        out_dir=tmp_path / "b", basename="cours", profile=missing, settings=settings, source=doc
+    )
     with pytest.raises(StageError) as info:
         AudioWriter().write(doc, ctx)
     assert "zz-profile-voice" in info.value.message
@@ -248,7 +293,9 @@ def test_16_khz_speech_is_resampled_for_the_mp3(tmp_path: Path) -> None:
     stream = LameStream("lame", tmp_path / "x.mp3", 16000, 48)
     stream.write(pcm16)
     stream.finish()
-    subprocess.run(["lame", "--quiet", "--decode", str(tmp_path / "x.mp3"), str(tmp_path / "x.wav")], check=True)
+    subprocess.run(
+        ["lame", "--quiet", "--decode", str(tmp_path / "x.mp3"), str(tmp_path / "x.wav")], check=True
+    )
     with wave.open(str(tmp_path / "x.wav")) as w:
         assert w.getframerate() == 22050
         assert w.getnframes() / 22050 == pytest.approx(audio.duration_s, abs=0.1)
@@ -259,19 +306,32 @@ def test_text_is_prepared_for_the_ear_with_the_course_pronunciations(tmp_path: P
     source = tmp_path / "cours.pdf"
     source.write_bytes(b"%PDF-1.7")  # never read: only its name locates the pronunciation list
     (tmp_path / "cours.pronunciations.yaml").write_text("fr:\n  ADN: a dé ène\n", encoding="utf-8")
-    doc = Document(title="Biologie", lang="fr", source=SOURCE, blocks=[
-        Heading(id="h1", level=1, text="Le coût"),
-        Paragraph(id="b1", text="Le séquençage de l'ADN coûte 1 000 € [12]. Il est fait le 12/03/2024."),
-        Figure(id="f1", caption="Figure 3. Un séquenceur."),
-    ])
+    doc = Document(
+        title="Biologie",
+        lang="fr",
+        source=SOURCE,
+        blocks=[
+            Heading(id="h1", level=1, text="Le coût"),
+            Paragraph(id="b1", text="Le séquençage de l'ADN coûte 1 000 € [12]. Il est fait le 12/03/2024."),
+            Figure(id="f1", caption="Figure 3. Un séquenceur."),
+        ],
+    )
     out = tmp_path / "out"
-    ctx = RenderContext(out_dir=out, basename="cours", profile=load_profile("dyslexia", PROFILES),
-                        settings=Settings(data_dir=tmp_path / "data", profiles_dir=PROFILES), source=doc,
-                        input_path=source)
+    ctx = RenderContext(
+        out_dir=out,
+        basename="cours",
+        profile=load_profile("dyslexia", PROFILES),
+        settings=Settings(data_dir=tmp_path / "data", profiles_dir=PROFILES),
+        source=doc,
+        input_path=source,
+    )
     artifacts = {a.name: a for a in AudioWriter().write(doc, ctx)}
     clips = json.loads((out / "cours.audio.json").read_text(encoding="utf-8"))["sections"][0]["clips"]
     assert [c.get("spoken", c["text"]) for c in clips] == [
-        "Le coût", "Le séquençage de l'a dé ène coûte 1000 euros.", "Il est fait le 12 mars 2024.",
-        "Figure : Un séquenceur."]
+        "Le coût",
+        "Le séquençage de l'a dé ène coûte 1000 euros.",
+        "Il est fait le 12 mars 2024.",
+        "Figure : Un séquenceur.",
+    ]
     assert clips[1]["text"] == "Le séquençage de l'ADN coûte 1 000 € [12]."  # the written sentence is kept
     assert artifacts["mp3"].warnings == []  # the automatic checks found nothing wrong

@@ -61,8 +61,9 @@ def test_a_duration_far_from_the_word_count_is_reported(tmp_path: Path, speech: 
     assert [w["code"] for w in warnings] == ["audio.rate_unexpected"]
 
 
-def test_without_ffmpeg_the_checks_are_skipped_and_said(tmp_path: Path, speech: tuple[bytes, int],
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_ffmpeg_the_checks_are_skipped_and_said(
+    tmp_path: Path, speech: tuple[bytes, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
     pcm, rate = speech
     path = _mp3(tmp_path / "ok.mp3", pcm, rate)
     monkeypatch.setenv("PATH", "/nonexistent")

@@ -28,19 +28,28 @@ def write(tmp: Path, profile: Profile, make_ctx: MakeContext, doc: Document) -> 
 
 @pytest.fixture(scope="module")
 def long_doc() -> Document:
-    sentence = "La photosynthèse transforme la lumière en énergie chimique dans les chloroplastes des feuilles."
+    sentence = (
+        "La photosynthèse transforme la lumière en énergie chimique dans les chloroplastes des feuilles."
+    )
     blocks = []
     for chapter in range(1, 4):
         blocks.append(Heading(id=f"h{chapter}", level=1, text=f"Chapitre {chapter} : la plante"))
         for section in range(1, 3):
             blocks.append(Heading(id=f"h{chapter}-{section}", level=2, text=f"Partie {section}"))
-            blocks += [Paragraph(id=f"p{chapter}-{section}-{i}", text=" ".join([sentence] * 3)) for i in range(4)]
-    return Document(title="Plantes", lang="fr", blocks=blocks,
-                    source=SourceInfo(filename="plantes.pdf", media_type="application/pdf", sha256="0" * 64))
+            blocks += [
+                Paragraph(id=f"p{chapter}-{section}-{i}", text=" ".join([sentence] * 3)) for i in range(4)
+            ]
+    return Document(
+        title="Plantes",
+        lang="fr",
+        blocks=blocks,
+        source=SourceInfo(filename="plantes.pdf", media_type="application/pdf", sha256="0" * 64),
+    )
 
 
-def test_every_page_is_25_lines_of_at_most_40_cells(tmp_path: Path, profiles: dict[str, Profile],
-                                                    make_ctx: MakeContext, long_doc: Document) -> None:
+def test_every_page_is_25_lines_of_at_most_40_cells(
+    tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext, long_doc: Document
+) -> None:
     pages = pages_of(write(tmp_path, profiles["blind"], make_ctx, long_doc))
     assert len(pages) > 3
     for number, page in enumerate(pages, start=1):
@@ -53,7 +62,8 @@ def test_every_page_is_25_lines_of_at_most_40_cells(tmp_path: Path, profiles: di
 
 
 def test_headings_are_centred_or_in_cell_5_and_never_alone_at_the_bottom(
-        tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext, long_doc: Document) -> None:
+    tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext, long_doc: Document
+) -> None:
     pages = pages_of(write(tmp_path, profiles["blind"], make_ctx, long_doc))
     chapter = translate(["Chapitre 1 : la plante"], "fr")[0]
     part = translate(["Partie 1"], "fr")[0]
@@ -74,8 +84,9 @@ def test_paragraphs_start_in_cell_3_and_run_over_to_cell_1() -> None:
     assert wrap("X" * 90, 2, 0) == ["  " + "X" * 38, "X" * 40, "X" * 12]
 
 
-def test_print_pages_are_marked_and_the_text_translates_back(tmp_path: Path, profiles: dict[str, Profile],
-                                                             make_ctx: MakeContext) -> None:
+def test_print_pages_are_marked_and_the_text_translates_back(
+    tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext
+) -> None:
     doc = sample_document()
     pages = pages_of(write(tmp_path, profiles["blind"], make_ctx, doc))
     lines = [line for page in pages for line in page]
@@ -84,8 +95,16 @@ def test_print_pages_are_marked_and_the_text_translates_back(tmp_path: Path, pro
     assert changes[-1].endswith(" III") and changes[0].endswith(" ,*")  # page 1 in French braille
     # French literary braille back-translates to the French text (liblouis, the other way)
     brf = "\n".join(line.strip() for line in lines if "CELLULE" in line)
-    back = subprocess.run(["lou_translate", "--backward", "en-us-brf.dis,fr-bfu-comp6.utb"], input=brf.encode(),
-                          capture_output=True, check=True).stdout.decode().lower()
+    back = (
+        subprocess.run(
+            ["lou_translate", "--backward", "en-us-brf.dis,fr-bfu-comp6.utb"],
+            input=brf.encode(),
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .lower()
+    )
     assert "la cellule" in back and "unité" in back
 
 

@@ -58,8 +58,11 @@ class Book:
 
     def spine_files(self) -> list[str]:
         hrefs = {i.get("id"): i.get("href") for i in self.opf.iterfind(".//opf:manifest/opf:item", NS)}
-        return [hrefs[r.get("idref")] for r in self.opf.iterfind(".//opf:spine/opf:itemref", NS)
-                if r.get("linear") != "no"]
+        return [
+            hrefs[r.get("idref")]
+            for r in self.opf.iterfind(".//opf:spine/opf:itemref", NS)
+            if r.get("linear") != "no"
+        ]
 
     def xhtml(self, name: str) -> etree._Element:
         return etree.fromstring(self.zip.read(f"EPUB/{name}"))
@@ -82,8 +85,12 @@ def build(tmp: Path, profile: Profile, make_ctx: MakeContext, source: Document) 
 
 
 @pytest.fixture(scope="module", params=PROFILE_NAMES)
-def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-          profiles: dict[str, Profile], make_ctx: MakeContext) -> tuple[Book, Epub3Writer, Profile]:
+def built(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    profiles: dict[str, Profile],
+    make_ctx: MakeContext,
+) -> tuple[Book, Epub3Writer, Profile]:
     profile = profiles[request.param]
     source = easy_read_document() if profile.adaptation.level == "easy_read" else sample_document()
     book, writer = build(tmp_path_factory.mktemp(f"epub-{profile.id}"), profile, make_ctx, source)
@@ -121,8 +128,13 @@ def test_accessibility_metadata_describes_the_content(built: tuple[Book, Epub3Wr
     # one image has only a placeholder: text alone is not sufficient
     assert book.metas("schema:accessModeSufficient") == ["textual,visual"]
     assert book.metas("schema:accessibilityFeature") == [
-        "structuralNavigation", "tableOfContents", "readingOrder", "pageNavigation", "pageBreakMarkers",
-        *(["synchronizedAudioText"] if audio else [])]
+        "structuralNavigation",
+        "tableOfContents",
+        "readingOrder",
+        "pageNavigation",
+        "pageBreakMarkers",
+        *(["synchronizedAudioText"] if audio else []),
+    ]
     assert book.metas("schema:accessibilityHazard") == ["none"]
     [summary] = book.metas("schema:accessibilitySummary")
     assert "1 image(s) sans description" in summary
@@ -233,8 +245,11 @@ def test_images_alt_texts_and_warnings(built: tuple[Book, Epub3Writer, Profile])
     book, writer, _ = built
     imgs = book.find_all("//x:figure/x:img")
     assert [(i.get("alt"), i.get("role")) for i in imgs] == [
-        (ALT_TEXT, None), ("", "presentation"), ("Image sans description", None),
-        ("Figure 4. Croissance des cultures.", None)]
+        (ALT_TEXT, None),
+        ("", "presentation"),
+        ("Image sans description", None),
+        ("Figure 4. Croissance des cultures.", None),
+    ]
     for img in imgs:
         assert book.zip.read(f"EPUB/{img.get('src')}").startswith(b"\x89PNG")
     codes = {(w["code"], w["block_id"]) for w in writer.warnings}
@@ -253,7 +268,9 @@ def test_notes_lists_formula(built: tuple[Book, Epub3Writer, Profile]) -> None:
     assert not speaker.xpath(".//x:h1|.//x:h2|.//x:h3|.//x:h4", namespaces=NS)
     [outer] = book.find_all("//x:ul[@id='b7']")
     assert ["".join(li.itertext()) for li in outer.xpath("./x:li[2]/x:ol/x:li", namespaces=NS)] == [
-        "membrane externe", "membrane interne"]
+        "membrane externe",
+        "membrane interne",
+    ]
     assert book.find_all("//x:span[@class='formula']/text()") == ["v = d / t"]
 
 
@@ -271,13 +288,20 @@ def test_profile_css_is_in_the_book(built: tuple[Book, Epub3Writer, Profile]) ->
 
 
 def _doc(blocks: list, resources: dict | None = None, lang: str = "fr") -> Document:
-    return Document(title=None, lang=lang, blocks=blocks, resources=resources or {},
-                    source=SourceInfo(filename="diapos.pptx", media_type="application/vnd.ms-powerpoint",
-                                      sha256="ab" * 32))
+    return Document(
+        title=None,
+        lang=lang,
+        blocks=blocks,
+        resources=resources or {},
+        source=SourceInfo(
+            filename="diapos.pptx", media_type="application/vnd.ms-powerpoint", sha256="ab" * 32
+        ),
+    )
 
 
-def test_english_document_uses_english_placeholders(tmp_path: Path, profiles: dict[str, Profile],
-                                                    make_ctx: MakeContext) -> None:
+def test_english_document_uses_english_placeholders(
+    tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext
+) -> None:
     book, _ = build(tmp_path, profiles["blind"], make_ctx, sample_document(lang="en"))
     assert "Image without description" in [i.get("alt") for i in book.find_all("//x:img")]
     assert book.opf.get(XML_LANG) == "en"
@@ -285,11 +309,13 @@ def test_english_document_uses_english_placeholders(tmp_path: Path, profiles: di
     assert "without description" in summary
 
 
-def test_fully_described_book_claims_alternative_text(tmp_path: Path, profiles: dict[str, Profile],
-                                                      make_ctx: MakeContext) -> None:
-    doc = _doc([Heading(id="h", level=1, text="Titre"),
-                Figure(id="f", image="img", alt="Un cercle rouge.")],
-               {"img": Resource(media_type="image/png", data=tiny_png())})
+def test_fully_described_book_claims_alternative_text(
+    tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext
+) -> None:
+    doc = _doc(
+        [Heading(id="h", level=1, text="Titre"), Figure(id="f", image="img", alt="Un cercle rouge.")],
+        {"img": Resource(media_type="image/png", data=tiny_png())},
+    )
     book, writer = build(tmp_path, profiles["blind"], make_ctx, doc)
     assert "alternativeText" in book.metas("schema:accessibilityFeature")
     assert book.metas("schema:accessModeSufficient") == ["textual,visual", "textual"]
@@ -300,27 +326,38 @@ def test_fully_described_book_claims_alternative_text(tmp_path: Path, profiles: 
     assert writer.warnings == []
 
 
-def test_awkward_document_still_gives_a_book(tmp_path: Path, profiles: dict[str, Profile],
-                                             make_ctx: MakeContext) -> None:
+def test_awkward_document_still_gives_a_book(
+    tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext
+) -> None:
     """No heading, control characters, an unsupported and a missing image, slides, an empty heading."""
-    doc = _doc([
-        PageMarker(id="s1", number=1, kind="slide"),
-        Paragraph(id="p 1", text="Ligne\x0bsuivante\x00 & <balise>"),
-        Heading(id="e", level=2, text="   "),
-        Figure(id="f1", image="tiff", alt="Un graphique."),
-        Figure(id="f2", image="absent", caption="Légende seule."),
-        Note(id="n", kind="comment", text="Relire."),
-        PageMarker(id="s2", number=2, kind="slide"),
-        Paragraph(id="p2", text="Suite."),
-    ], {"tiff": Resource(media_type="image/tiff", data=b"II*\x00")})
+    doc = _doc(
+        [
+            PageMarker(id="s1", number=1, kind="slide"),
+            Paragraph(id="p 1", text="Ligne\x0bsuivante\x00 & <balise>"),
+            Heading(id="e", level=2, text="   "),
+            Figure(id="f1", image="tiff", alt="Un graphique."),
+            Figure(id="f2", image="absent", caption="Légende seule."),
+            Note(id="n", kind="comment", text="Relire."),
+            PageMarker(id="s2", number=2, kind="slide"),
+            Paragraph(id="p2", text="Suite."),
+        ],
+        {"tiff": Resource(media_type="image/tiff", data=b"II*\x00")},
+    )
     book, writer = build(tmp_path, profiles["dyslexia"], make_ctx, doc)
     [part] = book.documents()
     assert part.xpath("//x:h1/text()", namespaces=NS) == ["diapos"]
     assert part.xpath("//x:p[@id='p-1']//text()", namespaces=NS) == ["Ligne", "suivante & <balise>"]
     assert part.xpath("//x:p[@id='p-1']/x:span/@id", namespaces=NS)  # read-along span around the sentence
-    assert {w["code"] for w in writer.warnings} >= {"heading.empty", "image.unsupported_format", "image.missing"}
+    assert {w["code"] for w in writer.warnings} >= {
+        "heading.empty",
+        "image.unsupported_format",
+        "image.missing",
+    }
     assert book.metas("schema:accessMode") == ["textual", "auditory"]
-    assert [a.text for a in book.nav.xpath("//x:nav[@epub:type='page-list']//x:a", namespaces=NS)] == ["1", "2"]
+    assert [a.text for a in book.nav.xpath("//x:nav[@epub:type='page-list']//x:a", namespaces=NS)] == [
+        "1",
+        "2",
+    ]
     [summary] = book.metas("schema:accessibilitySummary")
     assert "2 diapositives" in summary
 
@@ -360,16 +397,20 @@ def test_epubcheck_passes_for_every_profile(built: tuple[Book, Epub3Writer, Prof
 
 
 @pytest.mark.slow
-def test_epubcheck_passes_on_awkward_and_english_books(tmp_path: Path, profiles: dict[str, Profile],
-                                                      make_ctx: MakeContext) -> None:
-    doc = _doc([
-        PageMarker(id="s1", number=1, kind="slide"),
-        Paragraph(id="p 1", text="Ligne\x0bsuivante\x00 & <balise>"),
-        Figure(id="f1", image="tiff", alt="Un graphique."),
-        Figure(id="f2", image="absent"),
-        Heading(id="h", level=3, text="Plus loin"),
-        Note(id="n", kind="footnote", label="*", text="Note."),
-    ], {"tiff": Resource(media_type="image/tiff", data=b"II*\x00")})
+def test_epubcheck_passes_on_awkward_and_english_books(
+    tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext
+) -> None:
+    doc = _doc(
+        [
+            PageMarker(id="s1", number=1, kind="slide"),
+            Paragraph(id="p 1", text="Ligne\x0bsuivante\x00 & <balise>"),
+            Figure(id="f1", image="tiff", alt="Un graphique."),
+            Figure(id="f2", image="absent"),
+            Heading(id="h", level=3, text="Plus loin"),
+            Note(id="n", kind="footnote", label="*", text="Note."),
+        ],
+        {"tiff": Resource(media_type="image/tiff", data=b"II*\x00")},
+    )
     awkward, _ = build(tmp_path / "a", profiles["easy-read"], make_ctx, doc)
     english, _ = build(tmp_path / "b", profiles["low-vision"], make_ctx, sample_document(lang="en"))
     for book in (awkward, english):
@@ -388,9 +429,9 @@ def _convert(path: Path) -> Document:
 
 
 @pytest.mark.parametrize("name", ["fixture-word.docx", "fixture-slides-notes.pptx"])
-def test_converted_corpus_documents_have_lang_headings_and_page_list(name: str, corpus_dir: Path, tmp_path: Path,
-                                                       profiles: dict[str, Profile],
-                                                       make_ctx: MakeContext) -> None:
+def test_converted_corpus_documents_have_lang_headings_and_page_list(
+    name: str, corpus_dir: Path, tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext
+) -> None:
     source = _convert(corpus_dir / name)
     book, _ = build(tmp_path, profiles["blind"], make_ctx, source)
     assert book.opf.get(XML_LANG) == source.lang
@@ -413,18 +454,30 @@ def _rich_document() -> Document:
 
     provenance = Provenance(engine="offline", pass_name="test")
     doc = sample_document()
-    doc.blocks.append(Formula(id="m1", text="E = m c²", mathml=(
-        "<math><mi>E</mi><mo>=</mo><mi>m</mi><msup><mi>c</mi><mn>2</mn></msup></math>")))
-    doc.blocks.append(Formula(id="m2", text="x < y", mathml="<math><mi>x</mi><script>alert(1)</script></math>"))
+    doc.blocks.append(
+        Formula(
+            id="m1",
+            text="E = m c²",
+            mathml=("<math><mi>E</mi><mo>=</mo><mi>m</mi><msup><mi>c</mi><mn>2</mn></msup></math>"),
+        )
+    )
+    doc.blocks.append(
+        Formula(id="m2", text="x < y", mathml="<math><mi>x</mi><script>alert(1)</script></math>")
+    )
     heading = doc.find("b3")
-    heading.adaptations = [Adaptation(kind="summary", provenance=provenance,
-                                      text="La cellule est la base du vivant.")]
-    doc.glossary = [GlossaryEntry(term="noyau", definition="Le centre de la cellule.", provenance=provenance),
-                    GlossaryEntry(term="organites", provenance=provenance)]
+    heading.adaptations = [
+        Adaptation(kind="summary", provenance=provenance, text="La cellule est la base du vivant.")
+    ]
+    doc.glossary = [
+        GlossaryEntry(term="noyau", definition="Le centre de la cellule.", provenance=provenance),
+        GlossaryEntry(term="organites", provenance=provenance),
+    ]
     return doc
 
 
-def test_mathml_summaries_and_glossary(tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext) -> None:
+def test_mathml_summaries_and_glossary(
+    tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext
+) -> None:
     profile = profiles["easy-read"].model_copy(update={"outputs": ["epub"]})
     book, writer = build(tmp_path, profile, make_ctx, _rich_document())
     [math] = [el for doc in book.documents() for el in doc.iter("{http://www.w3.org/1998/Math/MathML}math")]
@@ -450,8 +503,9 @@ def test_mathml_summaries_and_glossary(tmp_path: Path, profiles: dict[str, Profi
 
 
 @pytest.mark.slow
-def test_rich_book_passes_epubcheck_and_ace(tmp_path: Path, profiles: dict[str, Profile],
-                                            make_ctx: MakeContext) -> None:
+def test_rich_book_passes_epubcheck_and_ace(
+    tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext
+) -> None:
     from inclusio.validate.ace import check_epub_ace
 
     book, _ = build(tmp_path, profiles["dyslexia"], make_ctx, _rich_document())

@@ -47,7 +47,9 @@ def test_a_good_book_passes(tmp_path: Path, profiles: dict[str, Profile], make_c
 
 
 @pytest.mark.slow
-def test_a_broken_book_is_reported(tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext) -> None:
+def test_a_broken_book_is_reported(
+    tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext
+) -> None:
     good = _book(tmp_path, profiles["blind"], make_ctx)
     broken = tmp_path / "broken.epub"
     with zipfile.ZipFile(good) as src, zipfile.ZipFile(broken, "w") as dst:

@@ -37,7 +37,9 @@ class Page:
 
 def build(tmp: Path, profile: Profile, make_ctx: MakeContext, source: Document) -> tuple[Page, HtmlWriter]:
     writer = HtmlWriter()
-    [artifact] = writer.write(adapted_document(source, profile.adaptation_kinds), make_ctx(tmp, profile, source))
+    [artifact] = writer.write(
+        adapted_document(source, profile.adaptation_kinds), make_ctx(tmp, profile, source)
+    )
     assert artifact.name == "html" and artifact.path == tmp / "cours.html"
     assert artifact.media_type == "text/html"
     assert artifact.warnings == writer.warnings
@@ -45,8 +47,12 @@ def build(tmp: Path, profile: Profile, make_ctx: MakeContext, source: Document) 
 
 
 @pytest.fixture(scope="module", params=PROFILE_NAMES)
-def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
-          profiles: dict[str, Profile], make_ctx: MakeContext) -> tuple[Page, HtmlWriter, Profile]:
+def built(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    profiles: dict[str, Profile],
+    make_ctx: MakeContext,
+) -> tuple[Page, HtmlWriter, Profile]:
     profile = profiles[request.param]
     source = easy_read_document() if profile.adaptation.level == "easy_read" else sample_document()
     page, writer = build(tmp_path_factory.mktemp(f"html-{profile.id}"), profile, make_ctx, source)
@@ -100,8 +106,11 @@ def test_images_are_embedded_with_alt(built: tuple[Page, HtmlWriter, Profile]) -
     page, writer, _ = built
     imgs = page.all("//figure/img")
     assert [(i.get("alt"), i.get("role")) for i in imgs] == [
-        (ALT_TEXT, None), ("", "presentation"), ("Image sans description", None),
-        ("Figure 4. Croissance des cultures.", None)]
+        (ALT_TEXT, None),
+        ("", "presentation"),
+        ("Image sans description", None),
+        ("Figure 4. Croissance des cultures.", None),
+    ]
     source = sample_document()
     for img, key in zip(imgs, ["img-red", "img-blue", "img-green", "img-red"], strict=True):
         prefix, _, payload = img.get("src").partition(",")
@@ -145,13 +154,19 @@ def test_footer_tells_how_the_page_was_made(built: tuple[Page, HtmlWriter, Profi
         assert "brouillon" not in footer
 
 
-def test_document_without_headings_gets_its_title_as_h1(tmp_path: Path, profiles: dict[str, Profile],
-                                                        make_ctx: MakeContext) -> None:
-    doc = Document(lang="en", title="Notes", blocks=[
-        Paragraph(id="p", text="Hello."),
-        Figure(id="f", image="i", alt="A red square."),
-    ], resources={"i": Resource(media_type="image/png", data=tiny_png())},
-        source=SourceInfo(filename="n.docx", media_type="application/octet-stream", sha256="0" * 64))
+def test_document_without_headings_gets_its_title_as_h1(
+    tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext
+) -> None:
+    doc = Document(
+        lang="en",
+        title="Notes",
+        blocks=[
+            Paragraph(id="p", text="Hello."),
+            Figure(id="f", image="i", alt="A red square."),
+        ],
+        resources={"i": Resource(media_type="image/png", data=tiny_png())},
+        source=SourceInfo(filename="n.docx", media_type="application/octet-stream", sha256="0" * 64),
+    )
     page, writer = build(tmp_path, profiles["low-vision"], make_ctx, doc)
     html5lib.HTMLParser(strict=True).parse(page.text)
     assert page.all("//main/h1/text()") == ["Notes"]
@@ -162,8 +177,9 @@ def test_document_without_headings_gets_its_title_as_h1(tmp_path: Path, profiles
 
 
 @pytest.mark.parametrize("name", ["fixture-word.docx", "fixture-slides-notes.pptx"])
-def test_converted_corpus_documents_give_valid_pages(name: str, corpus_dir: Path, tmp_path: Path,
-                                                     profiles: dict[str, Profile], make_ctx: MakeContext) -> None:
+def test_converted_corpus_documents_give_valid_pages(
+    name: str, corpus_dir: Path, tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext
+) -> None:
     from inclusio.converters.base import ConvertContext
     from inclusio.converters.registry import convert
 

@@ -18,8 +18,12 @@ from inclusio.writers.media_overlay import ACTIVE_CLASS, clock
 
 SMIL = "{http://www.w3.org/ns/SMIL}"
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
-NS = {"opf": "http://www.idpf.org/2007/opf", "x": "http://www.w3.org/1999/xhtml",
-      "epub": "http://www.idpf.org/2007/ops", "s": "http://www.w3.org/ns/SMIL"}
+NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "x": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+    "s": "http://www.w3.org/ns/SMIL",
+}
 
 
 def seconds(value: str) -> float:
@@ -30,19 +34,26 @@ def seconds(value: str) -> float:
 def decoded_seconds(data: bytes, tmp: Path) -> float:
     mp3 = tmp / "clip.mp3"
     mp3.write_bytes(data)
-    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(mp3)],
-                         capture_output=True, check=True, text=True)
+    out = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(mp3)],
+        capture_output=True,
+        check=True,
+        text=True,
+    )
     return float(out.stdout.strip())
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory: pytest.TempPathFactory, profiles: dict[str, Profile],
-         make_ctx: MakeContext) -> zipfile.ZipFile:
+def book(
+    tmp_path_factory: pytest.TempPathFactory, profiles: dict[str, Profile], make_ctx: MakeContext
+) -> zipfile.ZipFile:
     profile = profiles["dyslexia"]
     assert "mp3" in profile.outputs  # the profile asks for audio: the EPUB reads along
     doc = sample_document()
     out = tmp_path_factory.mktemp("read-along")
-    [artifact] = Epub3Writer().write(adapted_document(doc, profile.adaptation_kinds), make_ctx(out, profile, doc))
+    [artifact] = Epub3Writer().write(
+        adapted_document(doc, profile.adaptation_kinds), make_ctx(out, profile, doc)
+    )
     return zipfile.ZipFile(artifact.path)
 
 
@@ -55,7 +66,9 @@ def test_every_xhtml_file_has_its_overlay_and_durations(book: zipfile.ZipFile) -
     items = {i.get("id"): i for i in opf.iterfind(".//opf:manifest/opf:item", NS)}
     parts = [i for i in items.values() if i.get("href", "").startswith("part-")]
     assert parts and all(i.get("media-overlay") in items for i in parts)
-    durations = {m.get("refines"): seconds(m.text) for m in opf.iterfind(".//opf:meta[@property='media:duration']", NS)}
+    durations = {
+        m.get("refines"): seconds(m.text) for m in opf.iterfind(".//opf:meta[@property='media:duration']", NS)
+    }
     total = durations.pop(None)
     assert set(durations) == {f"#{i.get('media-overlay')}" for i in parts}
     assert total == pytest.approx(sum(durations.values()), abs=0.01)
@@ -96,7 +109,9 @@ def test_page_numbers_are_in_the_overlay_and_skippable(book: zipfile.ZipFile) ->
     pages = [p for p in pars if p.get(EPUB_TYPE) == "pagebreak"]
     assert len(pages) == PAGE_COUNT
     nav = etree.fromstring(book.read("EPUB/nav.xhtml"))
-    listed = [a.get("href").split("#")[1] for a in nav.xpath("//x:nav[@epub:type='page-list']//x:a", namespaces=NS)]
+    listed = [
+        a.get("href").split("#")[1] for a in nav.xpath("//x:nav[@epub:type='page-list']//x:a", namespaces=NS)
+    ]
     assert [p.find(f"{SMIL}text").get("src").split("#")[1] for p in pages] == listed
     # the footnote and the table are marked so that reading systems can skip or escape them
     assert {p.get(EPUB_TYPE) for p in pars} >= {"pagebreak", "footnote", "table", "figure", "aside"}
@@ -106,7 +121,9 @@ def test_sentence_spans_follow_the_text(book: zipfile.ZipFile) -> None:
     xhtml = etree.fromstring(book.read("EPUB/part-002.xhtml"))
     [para] = xhtml.xpath("//x:p[@id='b4']", namespaces=NS)
     assert ["".join(s.itertext()) for s in para.xpath("./x:span", namespaces=NS)] == [
-        "La cellule est l'unité de base du vivant.", "Elle contient un noyau."]
+        "La cellule est l'unité de base du vivant.",
+        "Elle contient un noyau.",
+    ]
     assert para.xpath("./x:br", namespaces=NS)  # the source's line break is kept between them
 
 

@@ -57,10 +57,24 @@ ENGLISH = {
 def _translate(block: Heading | Paragraph) -> None:
     """What the translation pass adds to a block (a heading's translation keeps the heading's id)."""
     text = ENGLISH[block.id]
-    shown = block.model_copy(update={"text": text, "lang": "en", "adaptations": [],
-                                     "id": block.id if isinstance(block, Heading) else f"{block.id}.t1"})
-    block.adaptations.append(Adaptation(kind="translation", provenance=PROV, lang="en", text=text, blocks=[shown],
-                                        notes=["translated by a language model; not reviewed by a person"]))
+    shown = block.model_copy(
+        update={
+            "text": text,
+            "lang": "en",
+            "adaptations": [],
+            "id": block.id if isinstance(block, Heading) else f"{block.id}.t1",
+        }
+    )
+    block.adaptations.append(
+        Adaptation(
+            kind="translation",
+            provenance=PROV,
+            lang="en",
+            text=text,
+            blocks=[shown],
+            notes=["translated by a language model; not reviewed by a person"],
+        )
+    )
 
 
 def fle_document() -> Document:
@@ -76,11 +90,22 @@ def fle_document() -> Document:
     for block in blocks:
         if block.id in ENGLISH:
             _translate(block)  # type: ignore[arg-type]
-    glossary = [GlossaryEntry(term="chlorophylle", definition="Matière verte des feuilles.",
-                              translations={"en": "chlorophyll"}, provenance=PROV),
-                GlossaryEntry(term="glucose", definition="Un sucre.", provenance=PROV)]
-    return Document(title="La photosynthèse", lang="fr", blocks=blocks, glossary=glossary,
-                    source=SourceInfo(filename="cours.pdf", media_type="application/pdf", sha256="1" * 64))
+    glossary = [
+        GlossaryEntry(
+            term="chlorophylle",
+            definition="Matière verte des feuilles.",
+            translations={"en": "chlorophyll"},
+            provenance=PROV,
+        ),
+        GlossaryEntry(term="glucose", definition="Un sucre.", provenance=PROV),
+    ]
+    return Document(
+        title="La photosynthèse",
+        lang="fr",
+        blocks=blocks,
+        glossary=glossary,
+        source=SourceInfo(filename="cours.pdf", media_type="application/pdf", sha256="1" * 64),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +114,9 @@ def fle(settings: Settings) -> Profile:
 
 
 def _replace(profile: Profile) -> Profile:
-    return profile.model_copy(update={"translation": profile.translation.model_copy(update={"mode": "replace"})})
+    return profile.model_copy(
+        update={"translation": profile.translation.model_copy(update={"mode": "replace"})}
+    )
 
 
 def _view(profile: Profile, doc: Document | None = None) -> Document:
@@ -127,14 +154,25 @@ def test_replace_view_shows_the_translation_instead(fle: Profile) -> None:
 def test_a_rewritten_block_gets_its_translation_after_its_last_part(fle: Profile) -> None:
     doc = fle_document()
     p1 = doc.find("p1")
-    rewrite = [Paragraph(id="p1.e1", text="La chlorophylle capte la lumière."),
-               Paragraph(id="p1.e2", text="Elle rend les feuilles vertes.")]
-    p1.adaptations.insert(0, Adaptation(kind="easy_read", provenance=PROV.model_copy(update={"pass_name": "easy_read"}),
-                                        blocks=rewrite))
+    rewrite = [
+        Paragraph(id="p1.e1", text="La chlorophylle capte la lumière."),
+        Paragraph(id="p1.e2", text="Elle rend les feuilles vertes."),
+    ]
+    p1.adaptations.insert(
+        0,
+        Adaptation(
+            kind="easy_read", provenance=PROV.model_copy(update={"pass_name": "easy_read"}), blocks=rewrite
+        ),
+    )
     view = adapted_document(doc, ("easy_read",), fle.parallel_kinds)
     assert [b.id for b in view.blocks][:3] == ["h1", "p1.e1", "p1.e2"]
-    assert parallel_blocks(view.blocks[1]) == [] and parallel_blocks(view.blocks[2])[0].plain_text() == ENGLISH["p1"]
-    assert reading_blocks(doc, ("easy_read",))[2].adaptations == []  # without parallel kinds: nothing attached
+    assert (
+        parallel_blocks(view.blocks[1]) == []
+        and parallel_blocks(view.blocks[2])[0].plain_text() == ENGLISH["p1"]
+    )
+    assert (
+        reading_blocks(doc, ("easy_read",))[2].adaptations == []
+    )  # without parallel kinds: nothing attached
 
 
 # -- HTML --------------------------------------------------------------------------------------------
@@ -157,7 +195,8 @@ def _pair(root: etree._Element, block_id: str, ns: str = "") -> tuple[etree._Ele
 
 
 def test_html_shows_each_translated_block_after_its_original_with_lang(
-        tmp_path: Path, fle: Profile, make_ctx: MakeContext) -> None:
+    tmp_path: Path, fle: Profile, make_ctx: MakeContext
+) -> None:
     root = _html(tmp_path, fle, make_ctx)
     for block_id in ("p1", "p3"):
         original, translation = _pair(root, block_id)
@@ -167,16 +206,24 @@ def test_html_shows_each_translated_block_after_its_original_with_lang(
     # p2's translation failed: shown alone, outside any pair; the list too.
     for block_id in ("p2", "l1"):
         [element] = root.xpath("//*[@id=$i]", i=block_id)
-        assert element.getparent().tag == "section" and not element.xpath("ancestor::div[contains(@class,'parallel')]")
+        assert element.getparent().tag == "section" and not element.xpath(
+            "ancestor::div[contains(@class,'parallel')]"
+        )
     # The glossary term is linked in the French only.
     original, translation = _pair(root, "p1")
     assert original.xpath(".//a[@role='doc-glossref']") and not translation.xpath(".//a")
 
 
-def test_html_translated_headings_are_not_second_headings(tmp_path: Path, fle: Profile, make_ctx: MakeContext) -> None:
+def test_html_translated_headings_are_not_second_headings(
+    tmp_path: Path, fle: Profile, make_ctx: MakeContext
+) -> None:
     root = _html(tmp_path, fle, make_ctx)
     headings = root.xpath("//main//*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]")
-    assert [h.text_content() for h in headings] == ["La photosynthèse", "Les besoins de la plante", "Glossaire"]
+    assert [h.text_content() for h in headings] == [
+        "La photosynthèse",
+        "Les besoins de la plante",
+        "Glossaire",
+    ]
     for heading_id in ("h1", "h2"):
         original, translation = _pair(root, heading_id)
         assert original[0].tag in ("h1", "h2") and original.get("lang") == "fr"
@@ -189,11 +236,17 @@ def test_html_translated_headings_are_not_second_headings(tmp_path: Path, fle: P
 
 
 def test_a_flagged_unreviewed_translation_says_so_before_it(
-        tmp_path: Path, fle: Profile, make_ctx: MakeContext) -> None:
+    tmp_path: Path, fle: Profile, make_ctx: MakeContext
+) -> None:
     source = fle_document()
     flagged = source.find("p3").adaptation("translation")
-    flagged.flags = [Flag(code="verify.added_fact", reason="the answer adds 'from water'",
-                          reason_fr="la réponse ajoute « from water »")]
+    flagged.flags = [
+        Flag(
+            code="verify.added_fact",
+            reason="the answer adds 'from water'",
+            reason_fr="la réponse ajoute « from water »",
+        )
+    ]
     [artifact] = HtmlWriter().write(_view(fle, source), make_ctx(tmp_path, fle, source))
     root = html.fromstring(artifact.path.read_bytes())
     _, translation = _pair(root, "p3")
@@ -212,9 +265,13 @@ def test_html_bilingual_glossary(tmp_path: Path, fle: Profile, make_ctx: MakeCon
     root = _html(tmp_path, fle, make_ctx)
     [dl] = root.xpath("//section[@role='doc-glossary']/dl")
     children = [(c.tag, c.get("class"), " ".join(c.text_content().split())) for c in dl]
-    assert children == [("dt", None, "chlorophylle"), ("dd", "glossary-translation", "Traduction : chlorophyll"),
-                        ("dd", None, "Matière verte des feuilles."),
-                        ("dt", None, "glucose"), ("dd", None, "Un sucre.")]
+    assert children == [
+        ("dt", None, "chlorophylle"),
+        ("dd", "glossary-translation", "Traduction : chlorophyll"),
+        ("dd", None, "Matière verte des feuilles."),
+        ("dt", None, "glucose"),
+        ("dd", None, "Un sucre."),
+    ]
     [word] = dl.xpath(".//dd[@class='glossary-translation']/span[@lang='en']")
     assert word.text == "chlorophyll"
 
@@ -243,7 +300,8 @@ def _epub(tmp_path: Path, profile: Profile, make_ctx: MakeContext) -> Path:
 
 
 def test_epub_pairs_have_lang_and_xml_lang_and_read_along_speaks_both(
-        tmp_path: Path, fle: Profile, make_ctx: MakeContext) -> None:
+    tmp_path: Path, fle: Profile, make_ctx: MakeContext
+) -> None:
     path = _epub(tmp_path, fle, make_ctx)
     with zipfile.ZipFile(path) as book:
         part = etree.fromstring(book.read("EPUB/part-001.xhtml"))
@@ -258,21 +316,28 @@ def test_epub_pairs_have_lang_and_xml_lang_and_read_along_speaks_both(
         assert (original.get("lang"), original.get(XML_LANG)) == ("fr", "fr")
         assert (translation.get("lang"), translation.get(XML_LANG)) == ("en", "en")
         assert "".join(translation.itertext()).strip() == ENGLISH[block_id]
-    headings = [e for e in part.iter() if isinstance(e.tag, str) and re.fullmatch(rf"{re.escape(XHTML)}h\d", e.tag)]
+    headings = [
+        e for e in part.iter() if isinstance(e.tag, str) and re.fullmatch(rf"{re.escape(XHTML)}h\d", e.tag)
+    ]
     assert ["".join(h.itertext()) for h in headings] == ["La photosynthèse", "Les besoins de la plante"]
     toc = ["".join(a.itertext()) for a in nav.iter(f"{XHTML}a")]
-    assert "Photosynthesis" not in toc and "What the plant needs" not in toc and "Les besoins de la plante" in toc
+    assert (
+        "Photosynthesis" not in toc
+        and "What the plant needs" not in toc
+        and "Les besoins de la plante" in toc
+    )
     [word] = [s for s in glossary.iter(f"{XHTML}span") if s.get(XML_LANG) == "en"]
     assert word.text == "chlorophyll" and word.get("lang") == "en"
     # Read-along: every sentence of the translation is a span the SMIL points at.
     _, translation = _pair(part, "p1")
     spans = [s.get("id") for s in translation.iter(f"{XHTML}span") if s.get("id")]
-    assert len(spans) == 2 and all(f"part-001.xhtml#{span}\"" in smil for span in spans)
+    assert len(spans) == 2 and all(f'part-001.xhtml#{span}"' in smil for span in spans)
 
 
 @pytest.mark.parametrize("mode", ["parallel", "replace"])
-def test_translated_epub_passes_epubcheck_and_ace(tmp_path: Path, fle: Profile, make_ctx: MakeContext,
-                                                  mode: str) -> None:
+def test_translated_epub_passes_epubcheck_and_ace(
+    tmp_path: Path, fle: Profile, make_ctx: MakeContext, mode: str
+) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     from inclusio.validate.ace import check_epub_ace
@@ -296,7 +361,8 @@ def test_audio_reads_the_french_then_the_translation_in_its_language(fle: Profil
         ("fr", "La chlorophylle capte la lumière du Soleil.", "p1"),
         ("fr", "Elle donne aux feuilles leur couleur verte.", "p1"),
         ("en", "Chlorophyll captures the Sun's light.", "p1"),
-        ("en", "It gives leaves their green colour.", "p1")]
+        ("en", "It gives leaves their green colour.", "p1"),
+    ]
     assert [u.lang for u in own_units(view.find("p1"), view, fle)] == ["fr", "fr"]
     assert [u.lang for u in block_units(view.find("p2"), view, fle)] == ["fr"]
     [section] = speech_sections(view, fle)  # h2 is a sub-section of h1
@@ -307,7 +373,8 @@ def test_audio_reads_the_french_then_the_translation_in_its_language(fle: Profil
 
 
 def test_the_mp3_reads_each_translation_after_its_french_in_the_english_voice(
-        tmp_path: Path, fle: Profile, make_ctx: MakeContext) -> None:
+    tmp_path: Path, fle: Profile, make_ctx: MakeContext
+) -> None:
     import json
 
     from inclusio.writers.audio import AudioWriter
@@ -318,14 +385,22 @@ def test_the_mp3_reads_each_translation_after_its_french_in_the_english_voice(
     assert timings["voices"] == {"en": "en", "fr": "fr"} and timings["rate_wpm"] == fle.speech.rate_wpm
     clips = [c for section in timings["sections"] for c in section["clips"]]
     assert [(c["lang"], c["text"]) for c in clips if c["block_id"] == "p1"] == [
-        ("fr", "La chlorophylle capte la lumière du Soleil."), ("fr", "Elle donne aux feuilles leur couleur verte."),
-        ("en", "Chlorophyll captures the Sun's light."), ("en", "It gives leaves their green colour.")]
+        ("fr", "La chlorophylle capte la lumière du Soleil."),
+        ("fr", "Elle donne aux feuilles leur couleur verte."),
+        ("en", "Chlorophyll captures the Sun's light."),
+        ("en", "It gives leaves their green colour."),
+    ]
     assert [c["lang"] for c in clips if c["block_id"] == "p2"] == ["fr"]
-    assert all(a["end_s"] <= b["start_s"] for a, b in zip(clips, clips[1:], strict=False) if a["block_id"] == b["block_id"])
+    assert all(
+        a["end_s"] <= b["start_s"]
+        for a, b in zip(clips, clips[1:], strict=False)
+        if a["block_id"] == b["block_id"]
+    )
 
 
 def test_large_print_and_braille_render_the_parallel_view(
-        tmp_path: Path, fle: Profile, make_ctx: MakeContext) -> None:
+    tmp_path: Path, fle: Profile, make_ctx: MakeContext
+) -> None:
     import shutil
 
     import pymupdf
@@ -340,8 +415,11 @@ def test_large_print_and_braille_render_the_parallel_view(
     assert FRENCH["p1"] in text and ENGLISH["p1"] in text
     assert text.index(FRENCH["p1"]) < text.index(ENGLISH["p1"]) < text.index(FRENCH["p2"])
     # The translation is indented and in the profile's link colour, so it reads apart from the French.
-    lines = [(line["bbox"][0], line["spans"][0]["color"], line["spans"][0]["text"])
-             for block in pymupdf.open(pdf.path)[0].get_text("dict")["blocks"] for line in block.get("lines", [])]
+    lines = [
+        (line["bbox"][0], line["spans"][0]["color"], line["spans"][0]["text"])
+        for block in pymupdf.open(pdf.path)[0].get_text("dict")["blocks"]
+        for line in block.get("lines", [])
+    ]
     french = next(line for line in lines if line[2].startswith("La chlorophylle"))
     english = next(line for line in lines if line[2].startswith("Chlorophyll"))
     assert english[0] > french[0] + 10 and english[1] == int(fle.reading.colors.link[1:], 16) != french[1]
@@ -370,7 +448,8 @@ _GEOMETRY = """() => {
 
 
 def test_the_pair_sits_side_by_side_when_wide_and_stacks_without_horizontal_scroll(
-        tmp_path: Path, fle: Profile, make_ctx: MakeContext) -> None:
+    tmp_path: Path, fle: Profile, make_ctx: MakeContext
+) -> None:
     """Chromium at 320 and 1280 CSS px, text at 100 % and 200 %: never a horizontal scroll; side by side
     on a wide screen (even at 200 %), original above its translation on a narrow one; axe finds nothing."""
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -391,7 +470,10 @@ def test_the_pair_sits_side_by_side_when_wide_and_stacks_without_horizontal_scro
                 if width == 320:
                     assert translation["top"] >= original["bottom"] - 1, (width, zoom, g)
                 else:
-                    assert abs(translation["top"] - original["top"]) < 1 and translation["left"] >= original["right"]
+                    assert (
+                        abs(translation["top"] - original["top"]) < 1
+                        and translation["left"] >= original["right"]
+                    )
                 if (width, zoom) == (320, 100):
                     page.evaluate(AXE.read_text(encoding="utf-8"))
                     violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ["violations"]}))

@@ -20,8 +20,13 @@ def test_an_output_folder_that_is_a_file_gives_stage_failed_naming_the_output(tm
     blocker = tmp_path / "out"
     blocker.write_text("not a folder", encoding="utf-8")
     doc = sample_document()
-    ctx = RenderContext(out_dir=blocker, basename="cours", profile=load_profile("dyslexia", PROFILES),
-                        settings=Settings(data_dir=tmp_path / "data", profiles_dir=PROFILES), source=doc)
+    ctx = RenderContext(
+        out_dir=blocker,
+        basename="cours",
+        profile=load_profile("dyslexia", PROFILES),
+        settings=Settings(data_dir=tmp_path / "data", profiles_dir=PROFILES),
+        source=doc,
+    )
     with pytest.raises(StageError) as info:
         HtmlWriter().write(doc, ctx)
     error = info.value

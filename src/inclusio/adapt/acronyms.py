@@ -21,7 +21,34 @@ from inclusio.model.document import Document
 _ACRONYM = r"[A-ZÉÈÀ][A-ZÉÈÀ0-9]{1,7}"
 _LONG_THEN_SHORT = re.compile(rf"([^()]{{3,160}}?)\s*\(\s*({_ACRONYM}s?)\s*\)")
 _SHORT_THEN_LONG = re.compile(rf"\b({_ACRONYM})\s*\(\s*([^()]{{3,160}})\s*\)")
-_SMALL_WORDS = frozenset(["de", "du", "des", "la", "le", "les", "l", "d", "et", "à", "a", "au", "aux", "en", "pour", "par", "sur", "of", "the", "and", "for", "in", "on", "to"])
+_SMALL_WORDS = frozenset(
+    [
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "l",
+        "d",
+        "et",
+        "à",
+        "a",
+        "au",
+        "aux",
+        "en",
+        "pour",
+        "par",
+        "sur",
+        "of",
+        "the",
+        "and",
+        "for",
+        "in",
+        "on",
+        "to",
+    ]
+)
 _WORD = re.compile(r"[\w’'-]+")
 
 
@@ -97,6 +124,6 @@ def expand(text: str, acronyms: dict[str, Acronym]) -> tuple[str, list[str]]:
         pattern = re.compile(rf"(?<![\w(]){re.escape(short)}(?![\w)])")
         match = pattern.search(text)
         if match:
-            text = f"{text[:match.start()]}{acronym.long} ({short}){text[match.end():]}"
+            text = f"{text[: match.start()]}{acronym.long} ({short}){text[match.end() :]}"
             done.append(short)
     return text, done

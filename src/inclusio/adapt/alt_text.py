@@ -41,8 +41,10 @@ PASS_NAME = "alt_text"
 MAX_ALT_CHARS = 250
 MAX_OFFLINE_OCR = 20
 CONTEXT_CHARS = 400
-_LABEL = re.compile(r"^\s*(?:fig(?:ure)?\.?|image|illustration|sch[ée]ma|graphique|tableau)\s*[\dIVX]+[a-z]?\s*[:.–—-]\s*",
-                    re.IGNORECASE)
+_LABEL = re.compile(
+    r"^\s*(?:fig(?:ure)?\.?|image|illustration|sch[ée]ma|graphique|tableau)\s*[\dIVX]+[a-z]?\s*[:.–—-]\s*",
+    re.IGNORECASE,
+)
 
 
 class AltAnswer(BaseModel):
@@ -58,8 +60,8 @@ def _caption_text(figure: Figure) -> str:
 
 
 def _context(doc: Document, index: int) -> str:
-    before = [b.plain_text() for b in doc.blocks[max(0, index - 2):index] if not isinstance(b, PageMarker)]
-    after = [b.plain_text() for b in doc.blocks[index + 1:index + 3] if not isinstance(b, PageMarker)]
+    before = [b.plain_text() for b in doc.blocks[max(0, index - 2) : index] if not isinstance(b, PageMarker)]
+    after = [b.plain_text() for b in doc.blocks[index + 1 : index + 3] if not isinstance(b, PageMarker)]
     text = " ".join(t for t in [*before, *after] if t)
     return text[:CONTEXT_CHARS]
 
@@ -72,8 +74,11 @@ def _source(doc: Document, index: int, figure: Figure, ocr_text: str = "") -> li
 def _verdicts(alt: str, long: str | None, source: list[str], lang: str) -> list[Verdict]:
     out = [verify(source[0] if source else "", alt, pass_name="alt_text", lang=lang, context=source[1:])]
     if long:
-        out.append(verify(source[0] if source else "", long, pass_name="long_description", lang=lang,
-                          context=source[1:]))
+        out.append(
+            verify(
+                source[0] if source else "", long, pass_name="long_description", lang=lang, context=source[1:]
+            )
+        )
     return out
 
 
@@ -93,7 +98,9 @@ def ocr_image_text(data: bytes, lang: str) -> str:
             return ""
         if pix.alpha:
             pix = pymupdf.Pixmap(pix, 0)
-        pdf = pymupdf.open("pdf", pix.pdfocr_tobytes(language={"fr": "fra", "en": "eng"}.get(lang, "fra+eng")))
+        pdf = pymupdf.open(
+            "pdf", pix.pdfocr_tobytes(language={"fr": "fra", "en": "eng"}.get(lang, "fra+eng"))
+        )
         text = pdf[0].get_text()
     except Exception:  # noqa: BLE001 - OCR is a best effort: no text is a valid outcome
         return ""
@@ -106,9 +113,15 @@ def _table_text(rows: list[list[str]]) -> str:
 
 
 def _targets(doc: Document) -> list[tuple[int, Figure]]:
-    return [(i, b) for i, b in enumerate(doc.blocks)
-            if isinstance(b, Figure) and not b.alt and not b.decorative and b.image in doc.resources
-            and not any(a.kind == PASS_NAME and a.provenance.reviewed_by for a in b.adaptations)]
+    return [
+        (i, b)
+        for i, b in enumerate(doc.blocks)
+        if isinstance(b, Figure)
+        and not b.alt
+        and not b.decorative
+        and b.image in doc.resources
+        and not any(a.kind == PASS_NAME and a.provenance.reviewed_by for a in b.adaptations)
+    ]
 
 
 def _offline(doc: Document, figure: Figure, ctx: AdaptContext, ocr_budget: list[int]) -> Adaptation | None:
@@ -130,10 +143,22 @@ def _offline(doc: Document, figure: Figure, ctx: AdaptContext, ocr_budget: list[
         return None
     shown = figure.model_copy(update={**update, "adaptations": []})
     index = doc.blocks.index(figure)
-    flags = _flags(_verdicts(update.get("alt", ""), update.get("long_description"),
-                             _source(doc, index, figure, update.get("long_description") or ""), lang))
-    return Adaptation(kind=PASS_NAME, provenance=ctx.provenance(PASS_NAME, prompt_version="rules-1"),
-                      lang=doc.block_lang(figure), blocks=[shown], notes=notes, flags=flags)
+    flags = _flags(
+        _verdicts(
+            update.get("alt", ""),
+            update.get("long_description"),
+            _source(doc, index, figure, update.get("long_description") or ""),
+            lang,
+        )
+    )
+    return Adaptation(
+        kind=PASS_NAME,
+        provenance=ctx.provenance(PASS_NAME, prompt_version="rules-1"),
+        lang=doc.block_lang(figure),
+        blocks=[shown],
+        notes=notes,
+        flags=flags,
+    )
 
 
 def _remote(doc: Document, index: int, figure: Figure, ctx: AdaptContext) -> tuple[dict[str, Any], str, bool]:
@@ -147,8 +172,13 @@ def _remote(doc: Document, index: int, figure: Figure, ctx: AdaptContext) -> tup
     detail = ctx.profile.images.alt_text
     data = {"course": doc.title or "", "caption": figure.caption or "", "context": _context(doc, index)}
     task = {"lang": doc.block_lang(figure), "detail": detail}
-    key = cache_key(pass_name=PASS_NAME, prompt_version=prompt.version, model=model,
-                    content={"image": resource.sha256, **data}, settings=task)
+    key = cache_key(
+        pass_name=PASS_NAME,
+        prompt_version=prompt.version,
+        model=model,
+        content={"image": resource.sha256, **data},
+        settings=task,
+    )
     source = _source(doc, index, figure)
     lang = doc.block_lang(figure)
 
@@ -159,34 +189,56 @@ def _remote(doc: Document, index: int, figure: Figure, ctx: AdaptContext) -> tup
         return next((reason for v in verdicts if (reason := v.reason())), None)
 
     hit = ctx.cache_get(key)
-    if hit is not None and check(AltAnswer.model_validate(
-            {k: v for k, v in hit["value"].items() if k in AltAnswer.model_fields})) is None:
+    if (
+        hit is not None
+        and check(
+            AltAnswer.model_validate({k: v for k, v in hit["value"].items() if k in AltAnswer.model_fields})
+        )
+        is None
+    ):
         ctx.session.stats.add(PASS_NAME, cache_hits=1)
         return hit["value"], hit["created_at"], True
-    request = ChatRequest(model=model, system=prompt.text, user=data_message(task, data),
-                          images=(ImageInput(resource.data, resource.media_type),))
+    request = ChatRequest(
+        model=model,
+        system=prompt.text,
+        user=data_message(task, data),
+        images=(ImageInput(resource.data, resource.media_type),),
+    )
 
     parsed, _ = ctx.session.ask_json(request, AltAnswer, pass_name=PASS_NAME, check=check)
     value = parsed.model_dump()
     if parsed.kind == "text" and not parsed.decorative:
-        ocr = ctx.session.ocr(ImageInput(resource.data, resource.media_type), model=ctx.model("ocr"),
-                              pass_name=PASS_NAME)
+        ocr = ctx.session.ocr(
+            ImageInput(resource.data, resource.media_type), model=ctx.model("ocr"), pass_name=PASS_NAME
+        )
         value["ocr_text"] = ocr.text
         value["ocr_model"] = ocr.model
-    ctx.cache_put(key, {"value": value, "created_at": ctx.created_at}, pass_name=PASS_NAME, model=model,
-                  prompt_version=prompt.version)
+    ctx.cache_put(
+        key,
+        {"value": value, "created_at": ctx.created_at},
+        pass_name=PASS_NAME,
+        model=model,
+        prompt_version=prompt.version,
+    )
     return value, ctx.created_at, False
 
 
-def _remote_adaptation(figure: Figure, value: dict[str, Any], created_at: str, cached: bool,
-                       ctx: AdaptContext, lang: str, source: list[str]) -> Adaptation:
+def _remote_adaptation(
+    figure: Figure,
+    value: dict[str, Any],
+    created_at: str,
+    cached: bool,
+    ctx: AdaptContext,
+    lang: str,
+    source: list[str],
+) -> Adaptation:
     from inclusio.llm.prompts import load_prompt
 
     update: dict[str, Any] = {"adaptations": []}
     notes = ["written by a vision model; not reviewed by a person"]
     if value["decorative"]:
         update.update(decorative=True, alt="")
-        notes.append("judged decorative by the model (alt=\"\"): check that it adds nothing")
+        notes.append('judged decorative by the model (alt=""): check that it adds nothing')
     else:
         update["alt"] = value["alt"].strip()
         long = value.get("long_description")
@@ -202,32 +254,50 @@ def _remote_adaptation(figure: Figure, value: dict[str, Any], created_at: str, c
         prose = None if ocr else value.get("long_description") if "long_description" in update else None
         flags = _flags(_verdicts(update["alt"], prose, [*source, ocr], lang))
         if value.get("data_table") and not ocr and "long_description" in update:
-            flags.append(finding("verify.unverifiable_data", blocking=False,
-                                 text=_table_text(value["data_table"]).replace("\n", " / ")).flag())
+            flags.append(
+                finding(
+                    "verify.unverifiable_data",
+                    blocking=False,
+                    text=_table_text(value["data_table"]).replace("\n", " / "),
+                ).flag()
+            )
     if cached:
         notes.append("answer reused from the cache")
-    provenance = ctx.provenance(PASS_NAME, engine=ctx.session.engine if ctx.session else "mistral",
-                                model=ctx.model(PASS_NAME), prompt_version=load_prompt("alt_text").version)
-    return Adaptation(kind=PASS_NAME, provenance=provenance.model_copy(update={"created_at": created_at}),
-                      lang=lang, blocks=[figure.model_copy(update=update)], notes=notes,
-                      flags=flags if not value["decorative"] else [])
+    provenance = ctx.provenance(
+        PASS_NAME,
+        engine=ctx.session.engine if ctx.session else "mistral",
+        model=ctx.model(PASS_NAME),
+        prompt_version=load_prompt("alt_text").version,
+    )
+    return Adaptation(
+        kind=PASS_NAME,
+        provenance=provenance.model_copy(update={"created_at": created_at}),
+        lang=lang,
+        blocks=[figure.model_copy(update=update)],
+        notes=notes,
+        flags=flags if not value["decorative"] else [],
+    )
 
 
-def apply_alt_text(doc: Document, ctx: AdaptContext, *,
-                   on_progress: ProgressFn | None = None) -> tuple[Document, dict[str, int]]:
+def apply_alt_text(
+    doc: Document, ctx: AdaptContext, *, on_progress: ProgressFn | None = None
+) -> tuple[Document, dict[str, int]]:
     """A copy of ``doc`` with an ``alt_text`` adaptation on each image that had no alt text."""
     out = doc.model_copy(deep=True)
     targets = _targets(out)
     counts = {"images": len(targets), "model": 0, "cached": 0, "offline": 0, "fallback": 0, "none": 0}
     results: dict[str, tuple[dict[str, Any], str, bool] | InclusioError] = {}
     if ctx.session is not None and targets:
+
         def one(item: tuple[int, Figure]) -> tuple[str, tuple[dict[str, Any], str, bool] | InclusioError]:
             try:
                 return item[1].id, _remote(out, item[0], item[1], ctx)
             except InclusioError as exc:
                 return item[1].id, exc
 
-        with ThreadPoolExecutor(max_workers=ctx.session.limits.concurrency, thread_name_prefix="llm-alt") as pool:
+        with ThreadPoolExecutor(
+            max_workers=ctx.session.limits.concurrency, thread_name_prefix="llm-alt"
+        ) as pool:
             for n, (block_id, result) in enumerate(pool.map(one, targets), start=1):
                 results[block_id] = result
                 if on_progress:
@@ -238,8 +308,9 @@ def apply_alt_text(doc: Document, ctx: AdaptContext, *,
         lang = out.block_lang(figure)
         result = results.get(figure.id)
         if isinstance(result, tuple):
-            adaptation: Adaptation | None = _remote_adaptation(figure, *result, ctx=ctx, lang=lang,
-                                                               source=_source(out, index, figure))
+            adaptation: Adaptation | None = _remote_adaptation(
+                figure, *result, ctx=ctx, lang=lang, source=_source(out, index, figure)
+            )
             counts["cached" if result[2] else "model"] += 1
         else:
             adaptation = _offline(out, figure, ctx, ocr_budget)
@@ -247,13 +318,23 @@ def apply_alt_text(doc: Document, ctx: AdaptContext, *,
                 failed[figure.id] = result
                 counts["fallback"] += 1
                 if adaptation is not None:
-                    adaptation = adaptation.model_copy(update={"notes": [
-                        *adaptation.notes, f"model answer not used ({result.code}); needs review"],
-                        "flags": [fallback_flag(result), *adaptation.flags]})
+                    adaptation = adaptation.model_copy(
+                        update={
+                            "notes": [
+                                *adaptation.notes,
+                                f"model answer not used ({result.code}); needs review",
+                            ],
+                            "flags": [fallback_flag(result), *adaptation.flags],
+                        }
+                    )
                 else:  # nothing offline either: keep the flag visible (no blocks: the figure is shown as it is)
-                    adaptation = Adaptation(kind=PASS_NAME, lang=lang, flags=[fallback_flag(result)],
-                                            provenance=ctx.provenance(PASS_NAME, prompt_version="rules-1"),
-                                            notes=[f"model answer not used ({result.code}); no alt text; needs review"])
+                    adaptation = Adaptation(
+                        kind=PASS_NAME,
+                        lang=lang,
+                        flags=[fallback_flag(result)],
+                        provenance=ctx.provenance(PASS_NAME, prompt_version="rules-1"),
+                        notes=[f"model answer not used ({result.code}); no alt text; needs review"],
+                    )
             else:
                 counts["offline" if adaptation else "none"] += 1
         if adaptation is not None:
@@ -261,5 +342,3 @@ def apply_alt_text(doc: Document, ctx: AdaptContext, *,
     if failed:
         ctx.warn(next(iter(failed.values())), pass_name=PASS_NAME, blocks=sorted(failed))
     return out, counts
-
-

@@ -30,7 +30,9 @@ class Batch:
 
     @property
     def tokens(self) -> int:
-        return sum(u.tokens for u in self.units) + sum(estimate_tokens(s) for s in {u.section for u in self.units})
+        return sum(u.tokens for u in self.units) + sum(
+            estimate_tokens(s) for s in {u.section for u in self.units}
+        )
 
     def sections(self) -> list[dict[str, object]]:
         """The DATA form: ``[{"title", "blocks": {id: text}}]`` in reading order.

@@ -48,10 +48,21 @@ class AdaptContext:
 
         return model_for(self.settings, pass_name)
 
-    def provenance(self, pass_name: str, *, engine: str = OFFLINE_ENGINE, model: str | None = None,
-                   prompt_version: str | None = None) -> Provenance:
-        return Provenance(engine=engine, pass_name=pass_name, model=model, prompt_version=prompt_version,
-                          created_at=self.created_at)
+    def provenance(
+        self,
+        pass_name: str,
+        *,
+        engine: str = OFFLINE_ENGINE,
+        model: str | None = None,
+        prompt_version: str | None = None,
+    ) -> Provenance:
+        return Provenance(
+            engine=engine,
+            pass_name=pass_name,
+            model=model,
+            prompt_version=prompt_version,
+            created_at=self.created_at,
+        )
 
     def warn(self, error: InclusioError, *, pass_name: str, blocks: list[str] | None = None) -> None:
         """Record a coded warning (the job goes on; the report lists it)."""

@@ -27,8 +27,9 @@ from inclusio.warning_codes import warning_text
 
 TO_DEFINE = "glossary.to_define"
 MAX_DEFINITION_WORDS = 40
-_CLITIC_VERB = re.compile(r"^[^\W\d_]+-(?:la|le|les|lui|leur|en|y|moi|toi|nous|vous|t-il|t-elle|il|elle|on)$",
-                          re.IGNORECASE)
+_CLITIC_VERB = re.compile(
+    r"^[^\W\d_]+-(?:la|le|les|lui|leur|en|y|moi|toi|nous|vous|t-il|t-elle|il|elle|on)$", re.IGNORECASE
+)
 _DET_FR = r"(?:un|une|des|le|la|l['’]|les)"
 _DEFINITIONS = {
     "fr": [
@@ -56,11 +57,66 @@ _DEFINITIONS = {
 _THAT_IS = re.compile(r",\s*c['’]est-à-dire\s[^,]*(?:,\s*(?:les|la|le|l['’]|des|certain\w*|et|ou)\s[^,]*)*,")
 _NOT_A_CLAUSE = 4
 """Patterns from this index on (parentheses, appositions, "appelé") give a noun phrase, never a clause."""
-_DETERMINERS = frozenset(["le", "la", "les", "un", "une", "des", "du", "au", "aux", "ce", "cet", "cette", "ces",
-                          "son", "sa", "ses", "leur", "leurs", "mon", "ma", "mes", "notre", "nos", "votre", "vos",
-                          "chaque", "quelques", "plusieurs", "certains", "certaines"])
-_ENUM_DETS = ("le ", "la ", "les ", "l'", "l’", "un ", "une ", "des ", "du ", "de ", "d'", "d’", "certains ",
-              "certaines ", "plusieurs ", "quelques ", "et ", "ou ", "the ", "a ", "an ", "and ", "or ", "some ")
+_DETERMINERS = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "un",
+        "une",
+        "des",
+        "du",
+        "au",
+        "aux",
+        "ce",
+        "cet",
+        "cette",
+        "ces",
+        "son",
+        "sa",
+        "ses",
+        "leur",
+        "leurs",
+        "mon",
+        "ma",
+        "mes",
+        "notre",
+        "nos",
+        "votre",
+        "vos",
+        "chaque",
+        "quelques",
+        "plusieurs",
+        "certains",
+        "certaines",
+    ]
+)
+_ENUM_DETS = (
+    "le ",
+    "la ",
+    "les ",
+    "l'",
+    "l’",
+    "un ",
+    "une ",
+    "des ",
+    "du ",
+    "de ",
+    "d'",
+    "d’",
+    "certains ",
+    "certaines ",
+    "plusieurs ",
+    "quelques ",
+    "et ",
+    "ou ",
+    "the ",
+    "a ",
+    "an ",
+    "and ",
+    "or ",
+    "some ",
+)
 
 
 def _lang_root(lang: str) -> str:
@@ -138,7 +194,11 @@ def find_definition(doc: Document, term: str) -> tuple[str, str] | None:
             match = re.search(pattern.format(t=escaped), text, flags=re.IGNORECASE | re.MULTILINE)
             if not match or len(match.group("def").split()) < 2:
                 continue
-            if index >= _NOT_A_CLAUSE and not pattern.lstrip().startswith("^") and has_clause(match.group("def"), lang):
+            if (
+                index >= _NOT_A_CLAUSE
+                and not pattern.lstrip().startswith("^")
+                and has_clause(match.group("def"), lang)
+            ):
                 continue  # "Au-delà d'un certain éclairement, un autre facteur devient limitant": not an apposition
             return _clean(match.group("def")), block.id
     return None
@@ -149,8 +209,11 @@ def flag_undefined(entries: Iterable[GlossaryEntry]) -> list[GlossaryEntry]:
     out: list[GlossaryEntry] = []
     for entry in entries:
         if not (entry.definition or "").strip() and not any(f.code == TO_DEFINE for f in entry.flags):
-            flag = Flag(code=TO_DEFINE, reason=warning_text(TO_DEFINE, "en", term=entry.term),
-                        reason_fr=warning_text(TO_DEFINE, "fr", term=entry.term))
+            flag = Flag(
+                code=TO_DEFINE,
+                reason=warning_text(TO_DEFINE, "en", term=entry.term),
+                reason_fr=warning_text(TO_DEFINE, "fr", term=entry.term),
+            )
             entry = entry.model_copy(update={"flags": [*entry.flags, flag]})
         out.append(entry)
     return out

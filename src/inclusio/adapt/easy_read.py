@@ -71,13 +71,18 @@ _SPLITS: dict[str, list[tuple[str, str, str]]] = {
     "fr": [
         ("; ", ";", "drop_punct"),
         (" : ", ":", "colon"),
-        (", mais ", "mais", "lead"), (" mais ", "mais", "lead"),
-        (", car ", "car", "lead"), (" car ", "car", "lead"),
+        (", mais ", "mais", "lead"),
+        (" mais ", "mais", "lead"),
+        (", car ", "car", "lead"),
+        (" car ", "car", "lead"),
         (", donc ", "donc", "lead"),
         (", et ", "et", "lead"),
-        (", parce que ", "parce que", "lead"), (" parce que ", "parce que", "lead"),
-        (", parce qu'", "parce qu'", "lead"), (", parce qu’", "parce qu’", "lead"),
-        (", alors que ", "alors que", "lead"), (", tandis que ", "tandis que", "lead"),
+        (", parce que ", "parce que", "lead"),
+        (" parce que ", "parce que", "lead"),
+        (", parce qu'", "parce qu'", "lead"),
+        (", parce qu’", "parce qu’", "lead"),
+        (", alors que ", "alors que", "lead"),
+        (", tandis que ", "tandis que", "lead"),
         (", puis ", "puis", "lead"),
         (", ce qui ", "ce qui", "cela"),
         (", qui ", "qui", "relative"),
@@ -85,11 +90,14 @@ _SPLITS: dict[str, list[tuple[str, str, str]]] = {
     "en": [
         ("; ", ";", "drop_punct"),
         (": ", ":", "colon"),
-        (", but ", "but", "lead"), (" but ", "but", "lead"),
-        (", because ", "because", "lead"), (" because ", "because", "lead"),
+        (", but ", "but", "lead"),
+        (" but ", "but", "lead"),
+        (", because ", "because", "lead"),
+        (" because ", "because", "lead"),
         (", so ", "so", "lead"),
         (", and ", "and", "lead"),
-        (", while ", "while", "lead"), (", whereas ", "whereas", "lead"),
+        (", while ", "while", "lead"),
+        (", whereas ", "whereas", "lead"),
         (", then ", "then", "lead"),
         (", which is why ", "which", "this"),
         (", which ", "which", "relative"),
@@ -99,38 +107,181 @@ _SPLITS: dict[str, list[tuple[str, str, str]]] = {
 # conjunction ("X, mais Y." -> "X." / "Pourtant, Y."). "" drops the connector; those splits are
 # only made when a subject follows (a pronoun, a determiner or a name).
 _LEADS: dict[str, dict[str, str]] = {
-    "fr": {"mais": "Pourtant,", "car": "C'est parce que", "donc": "C'est pourquoi", "et": "",
-           "parce que": "C'est parce que", "parce qu'": "C'est parce qu'", "parce qu’": "C'est parce qu’",
-           "alors que": "Par contre,", "tandis que": "Par contre,", "puis": "Ensuite,"},
-    "en": {"but": "However,", "because": "This is because", "so": "As a result,", "and": "",
-           "while": "At the same time,", "whereas": "By contrast,", "then": "Then,"},
+    "fr": {
+        "mais": "Pourtant,",
+        "car": "C'est parce que",
+        "donc": "C'est pourquoi",
+        "et": "",
+        "parce que": "C'est parce que",
+        "parce qu'": "C'est parce qu'",
+        "parce qu’": "C'est parce qu’",
+        "alors que": "Par contre,",
+        "tandis que": "Par contre,",
+        "puis": "Ensuite,",
+    },
+    "en": {
+        "but": "However,",
+        "because": "This is because",
+        "so": "As a result,",
+        "and": "",
+        "while": "At the same time,",
+        "whereas": "By contrast,",
+        "then": "Then,",
+    },
 }
 _SUBJECT_STARTS = {
-    "fr": frozenset(["il", "elle", "ils", "elles", "on", "nous", "vous", "je", "j'", "j’", "tu", "le", "la",
-                     "les", "un", "une", "des", "ce", "cet", "cette", "ces", "son", "sa", "ses", "leur",
-                     "leurs", "cela", "ceci", "c'est", "c’est", "notre", "nos", "votre", "vos", "mon", "ma",
-                     "mes", "chaque", "tous", "toutes", "plusieurs", "certains", "certaines"]),
-    "en": frozenset(["the", "a", "an", "it", "he", "she", "they", "we", "you", "i", "this", "these", "those",
-                     "there", "its", "their", "his", "her", "our", "my", "your", "each", "every", "some",
-                     "many", "most", "all"]),
+    "fr": frozenset(
+        [
+            "il",
+            "elle",
+            "ils",
+            "elles",
+            "on",
+            "nous",
+            "vous",
+            "je",
+            "j'",
+            "j’",
+            "tu",
+            "le",
+            "la",
+            "les",
+            "un",
+            "une",
+            "des",
+            "ce",
+            "cet",
+            "cette",
+            "ces",
+            "son",
+            "sa",
+            "ses",
+            "leur",
+            "leurs",
+            "cela",
+            "ceci",
+            "c'est",
+            "c’est",
+            "notre",
+            "nos",
+            "votre",
+            "vos",
+            "mon",
+            "ma",
+            "mes",
+            "chaque",
+            "tous",
+            "toutes",
+            "plusieurs",
+            "certains",
+            "certaines",
+        ]
+    ),
+    "en": frozenset(
+        [
+            "the",
+            "a",
+            "an",
+            "it",
+            "he",
+            "she",
+            "they",
+            "we",
+            "you",
+            "i",
+            "this",
+            "these",
+            "those",
+            "there",
+            "its",
+            "their",
+            "his",
+            "her",
+            "our",
+            "my",
+            "your",
+            "each",
+            "every",
+            "some",
+            "many",
+            "most",
+            "all",
+        ]
+    ),
 }
 # Sentence-initial bare coordinating conjunctions and what replaces them in the easy-to-read text.
 _BARE_STARTS: dict[str, dict[str, str]] = {
-    "fr": {"et": "", "mais": "Pourtant,", "car": "C'est parce que", "or": "", "donc": "Alors,",
-           "ou": "Sinon,", "ni": ""},
+    "fr": {
+        "et": "",
+        "mais": "Pourtant,",
+        "car": "C'est parce que",
+        "or": "",
+        "donc": "Alors,",
+        "ou": "Sinon,",
+        "ni": "",
+    },
     "en": {"and": "", "but": "However,", "or": "Otherwise,", "so": "As a result,"},
 }
 # Determiners that start a noun phrase a relative clause can refer back to, and the article
 # that starts the repeated noun phrase as a subject (partitives become definite articles).
 _RELATIVE_HEADS = {
-    "fr": {"le": "le", "la": "la", "les": "les", "l'": "l'", "l’": "l’", "du": "le", "des": "les",
-           "au": "le", "aux": "les", "ce": "ce", "cet": "cet", "cette": "cette", "ces": "ces"},
+    "fr": {
+        "le": "le",
+        "la": "la",
+        "les": "les",
+        "l'": "l'",
+        "l’": "l’",
+        "du": "le",
+        "des": "les",
+        "au": "le",
+        "aux": "les",
+        "ce": "ce",
+        "cet": "cet",
+        "cette": "cette",
+        "ces": "ces",
+    },
     "en": {"the": "the", "this": "this", "these": "these", "those": "those"},
 }
 _CONJUNCTION = {"fr": "et", "en": "and"}
 _ARTICLES = {
-    "fr": frozenset(["le", "la", "les", "l'", "l’", "un", "une", "des", "du", "de", "d'", "d’", "au", "aux", "à", "son", "sa", "ses", "leur", "leurs", "ce", "cet", "cette", "ces",
-                 "en", "dans", "sur", "pour", "par", "avec", "sans", "chez", "entre", "vers"]),
+    "fr": frozenset(
+        [
+            "le",
+            "la",
+            "les",
+            "l'",
+            "l’",
+            "un",
+            "une",
+            "des",
+            "du",
+            "de",
+            "d'",
+            "d’",
+            "au",
+            "aux",
+            "à",
+            "son",
+            "sa",
+            "ses",
+            "leur",
+            "leurs",
+            "ce",
+            "cet",
+            "cette",
+            "ces",
+            "en",
+            "dans",
+            "sur",
+            "pour",
+            "par",
+            "avec",
+            "sans",
+            "chez",
+            "entre",
+            "vers",
+        ]
+    ),
     "en": frozenset(["the", "a", "an", "of", "to", "in", "on", "for", "with", "by", "from"]),
 }
 
@@ -165,6 +316,7 @@ def _terminal(sentence: str) -> str:
 
 # -- enumerations -----------------------------------------------------------------------------
 
+
 def _split_items(span: str, lang: str) -> list[str] | None:
     """Items of "A, B, C et D" (Oxford comma allowed), or None if ``span`` is not such a list."""
     conj = _CONJUNCTION[lang]
@@ -189,7 +341,7 @@ def _find_enumeration(sentence: str, lang: str) -> tuple[str, list[str]] | None:
     body = body[: len(body) - len(end)].rstrip() if end else body
     colon = re.search(r"\s?:\s", body)
     if colon:
-        intro, span = body[: colon.start()].rstrip(), body[colon.end():]
+        intro, span = body[: colon.start()].rstrip(), body[colon.end() :]
         items = _split_items(span, lang)
         if items and len(_words(intro)) >= 1 and _items_are_short(items):
             return _end_intro(intro, lang), items
@@ -201,7 +353,7 @@ def _find_enumeration(sentence: str, lang: str) -> tuple[str, list[str]] | None:
     # d'eau..." -> "de lumière"): it starts at the segment's last article or preposition, else it
     # is its last word. Try the earliest segment first (the longest list).
     for k in range(len(segments) - 2):
-        later = segments[k + 1:]
+        later = segments[k + 1 :]
         # Items of a real enumeration are short or start alike with an article or preposition;
         # comma-separated clauses ("appelée aussi..., a lieu dans...") do not.
         if not all(len(_words(item)) <= 2 or _family(item.split()[0]) for item in later):
@@ -231,8 +383,10 @@ def _family(word: str) -> str | None:
 
 
 def _items_are_short(items: list[str]) -> bool:
-    return (all(len(_words(item)) <= MAX_ITEM_WORDS for item in items[:-1])
-            and len(_words(items[-1])) <= MAX_LAST_ITEM_WORDS)
+    return (
+        all(len(_words(item)) <= MAX_ITEM_WORDS for item in items[:-1])
+        and len(_words(items[-1])) <= MAX_LAST_ITEM_WORDS
+    )
 
 
 def _end_intro(intro: str, lang: str) -> str:
@@ -242,6 +396,7 @@ def _end_intro(intro: str, lang: str) -> str:
 
 # -- long sentences ----------------------------------------------------------------------------
 
+
 def _relative_subject(first: str, lang: str) -> str | None:
     """The noun phrase ending ``first`` that a relative pronoun refers to, as a subject."""
     words = first.split()
@@ -249,14 +404,17 @@ def _relative_subject(first: str, lang: str) -> str | None:
     for i in range(len(words) - 1, max(-1, len(words) - 5), -1):
         token = words[i].lower()
         if token in heads:
-            rest = words[i + 1:]
+            rest = words[i + 1 :]
             if not rest or any("," in w for w in rest[:-1]):
                 return None
-            return " ".join([heads[token], *rest]) if not heads[token].endswith(("'", "’")) \
+            return (
+                " ".join([heads[token], *rest])
+                if not heads[token].endswith(("'", "’"))
                 else heads[token] + " ".join(rest)
+            )
         for elided in ("l'", "l’"):
             if token.startswith(elided) and len(token) > 2:
-                return " ".join([elided + words[i][2:], *words[i + 1:]])
+                return " ".join([elided + words[i][2:], *words[i + 1 :]])
     return None
 
 
@@ -264,11 +422,13 @@ def _candidates(sentence: str, lang: str) -> list[tuple[int, int, int, str, str,
     """Split points of the rules: (rank, distance from the middle, start, marker, label, how)."""
     splits = _SPLITS[lang]
     # Markers with the same label (", mais " and " mais ") share the rank of the first one.
-    rank_of = {label: next(i for i, entry in enumerate(splits) if entry[1] == label) for _, label, _ in splits}
+    rank_of = {
+        label: next(i for i, entry in enumerate(splits) if entry[1] == label) for _, label, _ in splits
+    }
     candidates: list[tuple[int, int, int, str, str, str]] = []
     for marker, label, how in splits:
         for match in re.finditer(re.escape(marker), sentence):
-            first, second = sentence[: match.start()], sentence[match.end():]
+            first, second = sentence[: match.start()], sentence[match.end() :]
             if len(_words(first)) < MIN_PART_WORDS or len(_words(second)) < MIN_PART_WORDS:
                 continue
             if first.count("(") > first.count(")") or first.count("«") > first.count("»"):
@@ -288,7 +448,7 @@ _CAUSAL = frozenset(["car", "parce que", "parce qu'", "parce qu’", "because"])
 
 def _starts_with_subject(text: str, lang: str) -> bool:
     first = text.split(maxsplit=1)[0] if text.split() else ""
-    bare = first.strip("«“\"(").lower()
+    bare = first.strip('«“"(').lower()
     if bare[:2] in ("l'", "l’", "j'", "j’", "c'", "c’") or bare in _SUBJECT_STARTS[lang]:
         return True
     return first[:1].isupper()
@@ -311,7 +471,7 @@ def fix_bare_start(sentence: str, lang: str) -> str:
     replacement = _BARE_STARTS.get(lang, {}).get(match.group(2).lower())
     if replacement is None or match.group(2)[:1].islower():
         return sentence
-    rest = sentence[match.end():]
+    rest = sentence[match.end() :]
     if len(_words(rest)) < MIN_PART_WORDS - 1:
         return sentence
     if replacement:
@@ -320,12 +480,52 @@ def fix_bare_start(sentence: str, lang: str) -> str:
 
 
 _NUMBER_WORDS = {
-    "fr": {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
-           "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20,
-           "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60},
-    "en": {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
-           "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-           "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50},
+    "fr": {
+        "deux": 2,
+        "trois": 3,
+        "quatre": 4,
+        "cinq": 5,
+        "six": 6,
+        "sept": 7,
+        "huit": 8,
+        "neuf": 9,
+        "dix": 10,
+        "onze": 11,
+        "douze": 12,
+        "treize": 13,
+        "quatorze": 14,
+        "quinze": 15,
+        "seize": 16,
+        "vingt": 20,
+        "trente": 30,
+        "quarante": 40,
+        "cinquante": 50,
+        "soixante": 60,
+    },
+    "en": {
+        "two": 2,
+        "three": 3,
+        "four": 4,
+        "five": 5,
+        "six": 6,
+        "seven": 7,
+        "eight": 8,
+        "nine": 9,
+        "ten": 10,
+        "eleven": 11,
+        "twelve": 12,
+        "thirteen": 13,
+        "fourteen": 14,
+        "fifteen": 15,
+        "sixteen": 16,
+        "seventeen": 17,
+        "eighteen": 18,
+        "nineteen": 19,
+        "twenty": 20,
+        "thirty": 30,
+        "forty": 40,
+        "fifty": 50,
+    },
 }
 
 
@@ -373,7 +573,7 @@ def _cut(sentence: str, lang: str, max_words: int, depth: int = 0) -> tuple[list
         return [sentence], []
     # The best kind of split point; among those, the one nearest the middle.
     _, _, best_at, marker, label, how = best
-    first, second = sentence[:best_at], sentence[best_at + len(marker):]
+    first, second = sentence[:best_at], sentence[best_at + len(marker) :]
     if how == "lead":
         additive = label in ("mais", "but") and re.search(r"\b(?:aussi|également|also)\b", second)
         second = _lead("" if additive else _LEADS[lang][label], second)
@@ -395,7 +595,9 @@ def _cut(sentence: str, lang: str, max_words: int, depth: int = 0) -> tuple[list
     return _recurse(([first, second], label), lang, max_words, depth)
 
 
-def _recurse(found: tuple[list[str], str], lang: str, max_words: int, depth: int) -> tuple[list[str], list[str]]:
+def _recurse(
+    found: tuple[list[str], str], lang: str, max_words: int, depth: int
+) -> tuple[list[str], list[str]]:
     parts, labels = [], []
     for i, part in enumerate(found[0]):
         if i:
@@ -408,6 +610,7 @@ def _recurse(found: tuple[list[str], str], lang: str, max_words: int, depth: int
 
 # -- paragraphs --------------------------------------------------------------------------------
 
+
 def _adapt_text(text: str, lang: str, settings: AdaptationSettings) -> tuple[list[_Piece], list[str]]:
     pieces: list[_Piece] = []
     notes: list[str] = []
@@ -416,7 +619,9 @@ def _adapt_text(text: str, lang: str, settings: AdaptationSettings) -> tuple[lis
         # An enumeration announced by a colon wins over cutting at that colon.
         found = _find_enumeration(sentence, lang) if settings.enumerations_as_lists else None
         if found and re.search(r"\s?:\s", sentence):
-            pieces.append(_Piece(digits(fix_bare_start(found[0], lang), lang), [digits(i, lang) for i in found[1]]))
+            pieces.append(
+                _Piece(digits(fix_bare_start(found[0], lang), lang), [digits(i, lang) for i in found[1]])
+            )
             notes.append(f"turned an enumeration of {len(found[1])} items into a list")
             continue
         parts, labels = _cut(sentence, lang, settings.max_sentence_words)
@@ -433,8 +638,10 @@ def _adapt_text(text: str, lang: str, settings: AdaptationSettings) -> tuple[lis
                 pieces.append(_Piece(part))
         longest = max(len(_words(part)) for part in parts)
         if longest > settings.max_sentence_words:
-            notes.append(f"left a sentence of {longest} words: no safe split point "
-                         f"(limit {settings.max_sentence_words})")
+            notes.append(
+                f"left a sentence of {longest} words: no safe split point "
+                f"(limit {settings.max_sentence_words})"
+            )
     for label, count in cuts.items():
         notes.insert(0, f"split {count} sentence{'s' if count > 1 else ''} at '{label}'")
     return pieces, notes
@@ -449,8 +656,11 @@ def _blocks(block: Paragraph, pieces: list[_Piece], settings: AdaptationSettings
 
     def flush() -> None:
         if pending:
-            out.append(Paragraph(id=new_id(), text=" ".join(pending), role=block.role,
-                                 lang=block.lang, source=block.source))
+            out.append(
+                Paragraph(
+                    id=new_id(), text=" ".join(pending), role=block.role, lang=block.lang, source=block.source
+                )
+            )
             pending.clear()
 
     for piece in pieces:
@@ -458,8 +668,14 @@ def _blocks(block: Paragraph, pieces: list[_Piece], settings: AdaptationSettings
         if settings.one_sentence_per_line or piece.items:
             flush()
         if piece.items:
-            out.append(ListBlock(id=new_id(), lang=block.lang, source=block.source,
-                                 items=[ListItem(text=item) for item in piece.items]))
+            out.append(
+                ListBlock(
+                    id=new_id(),
+                    lang=block.lang,
+                    source=block.source,
+                    items=[ListItem(text=item) for item in piece.items],
+                )
+            )
     flush()
     return out
 
@@ -468,8 +684,9 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def adapt_paragraph(block: Paragraph, lang: str, settings: AdaptationSettings,
-                    created_at: str | None = None) -> Adaptation | None:
+def adapt_paragraph(
+    block: Paragraph, lang: str, settings: AdaptationSettings, created_at: str | None = None
+) -> Adaptation | None:
     """The easy-to-read adaptation of one paragraph, or None when the rules change nothing.
 
     A long sentence without a safe split point changes nothing on its own: the rule checker
@@ -480,23 +697,33 @@ def adapt_paragraph(block: Paragraph, lang: str, settings: AdaptationSettings,
     if not pieces:
         return None
     blocks = _blocks(block, pieces, settings)
-    if len(blocks) == 1 and isinstance(blocks[0], Paragraph) and blocks[0].text == " ".join(block.text.split()):
+    if (
+        len(blocks) == 1
+        and isinstance(blocks[0], Paragraph)
+        and blocks[0].text == " ".join(block.text.split())
+    ):
         return None
     sentences = sum(1 for p in pieces if not p.items)
     if settings.one_sentence_per_line and sentences > 1:
         notes.append(f"one sentence per line ({sentences} sentences)")
     return Adaptation(
         kind="easy_read",
-        provenance=Provenance(engine="offline", pass_name=PASS_NAME, model=None,
-                              prompt_version=PROMPT_VERSION, created_at=created_at or _now()),
+        provenance=Provenance(
+            engine="offline",
+            pass_name=PASS_NAME,
+            model=None,
+            prompt_version=PROMPT_VERSION,
+            created_at=created_at or _now(),
+        ),
         lang=lang,
         blocks=blocks,
         notes=notes,
     )
 
 
-def apply_easy_read(doc: Document, settings: AdaptationSettings, *,
-                    created_at: str | None = None) -> Document:
+def apply_easy_read(
+    doc: Document, settings: AdaptationSettings, *, created_at: str | None = None
+) -> Document:
     """A copy of ``doc`` where each body paragraph and quote the rules change has an ``easy_read`` adaptation.
 
     ``settings`` gives ``max_sentence_words``, ``one_sentence_per_line`` and
@@ -515,7 +742,8 @@ def apply_easy_read(doc: Document, settings: AdaptationSettings, *,
         if any(a.provenance.reviewed_by for a in existing):
             continue
         adaptation = adapt_paragraph(block, out.block_lang(block), settings, stamp)
-        kept = [a for a in block.adaptations
-                if not (a.kind == "easy_read" and a.provenance.engine == "offline")]
+        kept = [
+            a for a in block.adaptations if not (a.kind == "easy_read" and a.provenance.engine == "offline")
+        ]
         block.adaptations = kept + ([adaptation] if adaptation else [])
     return out

@@ -64,9 +64,16 @@ def _passes(profile: Profile) -> list[str]:
     return passes
 
 
-def adapt_document(doc: Document, profile: Profile, settings: Settings, *, llm: LLMSession | None = None,
-                   cache: LLMCache | None = None, on_progress: ProgressFn | None = None,
-                   created_at: str | None = None) -> AdaptResult:
+def adapt_document(
+    doc: Document,
+    profile: Profile,
+    settings: Settings,
+    *,
+    llm: LLMSession | None = None,
+    cache: LLMCache | None = None,
+    on_progress: ProgressFn | None = None,
+    created_at: str | None = None,
+) -> AdaptResult:
     """Run the passes ``profile`` asks for on ``doc`` (see the module doc). Never raises for bad input.
 
     ``llm`` replaces the session built from ``settings`` (tests, benchmarks); ``cache`` replaces
@@ -86,14 +93,25 @@ def adapt_document(doc: Document, profile: Profile, settings: Settings, *, llm: 
         from inclusio.llm.cache import LLMCache
 
         cache, owned_cache = LLMCache.in_data_dir(settings.data_dir), True
-    ctx = AdaptContext(settings=settings, profile=profile, session=llm, cache=cache if llm else None,
-                       created_at=created_at or now_iso(), warnings=warnings)
+    ctx = AdaptContext(
+        settings=settings,
+        profile=profile,
+        session=llm,
+        cache=cache if llm else None,
+        created_at=created_at or now_iso(),
+        warnings=warnings,
+    )
     passes = _passes(profile)
-    stats: dict[str, Any] = {"engine": llm.engine if llm else "offline", "level": profile.adaptation.level,
-                             "passes": {}, "review": REVIEW}
+    stats: dict[str, Any] = {
+        "engine": llm.engine if llm else "offline",
+        "level": profile.adaptation.level,
+        "passes": {},
+        "review": REVIEW,
+    }
     acronyms = find_acronyms(doc) if profile.adaptation.expand_acronyms or profile.glossary.enabled else {}
     try:
         for index, name in enumerate(passes):
+
             def progress(fraction: float, message: str, _i: int = index) -> None:
                 if on_progress:
                     on_progress((_i + max(0.0, min(1.0, fraction))) / len(passes), message)
@@ -103,10 +121,12 @@ def adapt_document(doc: Document, profile: Profile, settings: Settings, *, llm: 
                 doc, counts = _run(name, doc, ctx, acronyms, progress)
             except Exception as exc:  # noqa: BLE001 - one failed pass never fails the job
                 err = as_inclusio_error(exc)
-                failure = StageError(f"The {name} pass failed ({err.message}); the other adaptations are kept.",
-                                     message_fr=f"L'étape {name} a échoué ({err.message_fr}) ; les autres "
-                                                "adaptations sont conservées.",
-                                     details={"pass": name, "error": err.code})
+                failure = StageError(
+                    f"The {name} pass failed ({err.message}); the other adaptations are kept.",
+                    message_fr=f"L'étape {name} a échoué ({err.message_fr}) ; les autres "
+                    "adaptations sont conservées.",
+                    details={"pass": name, "error": err.code},
+                )
                 ctx.warnings.append({"stage": "adapt", "pass": name, **failure.to_dict()})
                 counts = {"failed": True}
             stats["passes"][name] = counts
@@ -126,8 +146,9 @@ def adapt_document(doc: Document, profile: Profile, settings: Settings, *, llm: 
     return AdaptResult(document=doc, stats=stats, warnings=ctx.warnings)
 
 
-def _run(name: str, doc: Document, ctx: AdaptContext, acronyms: dict[str, Any],
-         progress: ProgressFn) -> tuple[Document, dict[str, Any]]:
+def _run(
+    name: str, doc: Document, ctx: AdaptContext, acronyms: dict[str, Any], progress: ProgressFn
+) -> tuple[Document, dict[str, Any]]:
     if name == "rewrite":
         from inclusio.adapt.rewrite import apply_rewrite
 

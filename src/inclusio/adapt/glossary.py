@@ -40,7 +40,9 @@ from inclusio.text.sentences import split_sentences
 
 PASS_NAME = "glossary"
 MIN_LETTERS = 4
-_WORD = re.compile(r"(?:\b(?:[dlsnjmtc]|qu|jusqu|lorsqu|puisqu)['’])?([^\W\d_]+(?:-[^\W\d_]+)*)", re.IGNORECASE)
+_WORD = re.compile(
+    r"(?:\b(?:[dlsnjmtc]|qu|jusqu|lorsqu|puisqu)['’])?([^\W\d_]+(?:-[^\W\d_]+)*)", re.IGNORECASE
+)
 """A word, without the elided article or pronoun in front of it ("d'amidon" -> "amidon")."""
 _VARIANT_ENDINGS = ("ées", "ée", "és", "es", "s", "e", "ent", "er")
 
@@ -115,8 +117,9 @@ def _verify(term: str, context: str, definition: str, lang: str, document: str) 
     return verify(context, definition, pass_name=PASS_NAME, lang=lang, context=document, glossary=[term])
 
 
-def apply_glossary(doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym], *,
-                   on_progress: ProgressFn | None = None) -> tuple[Document, dict[str, int]]:
+def apply_glossary(
+    doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym], *, on_progress: ProgressFn | None = None
+) -> tuple[Document, dict[str, int]]:
     """A copy of ``doc`` whose :attr:`~inclusio.model.document.Document.glossary` lists the terms."""
     from inclusio.llm.prompts import load_prompt
 
@@ -126,15 +129,22 @@ def apply_glossary(doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym
     offline = ctx.provenance(PASS_NAME, prompt_version="rules-1")
     entries: dict[str, GlossaryEntry] = {}
     for short, acronym in acronyms.items():
-        entries[short.lower()] = GlossaryEntry(term=short, definition=acronym.long, lang=out.lang,
-                                               blocks=[acronym.block_id], origin="document", provenance=offline)
+        entries[short.lower()] = GlossaryEntry(
+            term=short,
+            definition=acronym.long,
+            lang=out.lang,
+            blocks=[acronym.block_id],
+            origin="document",
+            provenance=offline,
+        )
     counts, where, context = _hard_words(out, settings.zipf_threshold)
     for term in settings.course_terms:
         key = term.lower()
         where.setdefault(key, [b.id for b in out.blocks if key in b.plain_text().lower()][:10])
         if key not in context:
-            context[key] = next((s for b in out.blocks for s in split_sentences(b.plain_text())
-                                 if key in s.lower()), term)
+            context[key] = next(
+                (s for b in out.blocks for s in split_sentences(b.plain_text()) if key in s.lower()), term
+            )
     ranked = [term for term in settings.course_terms if term.lower() not in entries]
     ranked += [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], _zipf(kv[0], lang)))]
     for term in ranked:
@@ -143,40 +153,64 @@ def apply_glossary(doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym
         key = term.lower()
         if key in entries:
             continue
-        if term not in settings.course_terms and (not is_term(term, context.get(key, term), lang)
-                                                  or known_variant(term, entries)):
+        if term not in settings.course_terms and (
+            not is_term(term, context.get(key, term), lang) or known_variant(term, entries)
+        ):
             continue  # "calculez", "arrondissez-la": verbs are not glossary terms; one entry per noun
         found = find_definition(out, term)
         origin = "course" if term in settings.course_terms else ("document" if found else "frequency")
-        entries[key] = GlossaryEntry(term=term, definition=found[0] if found else None, lang=out.lang,
-                                     blocks=where.get(key, [])[:10], origin=origin, provenance=offline)
-    stats = {"terms": len(entries), "from_document": sum(1 for e in entries.values() if e.definition),
-             "model": 0, "cached": 0, "fallback": 0}
+        entries[key] = GlossaryEntry(
+            term=term,
+            definition=found[0] if found else None,
+            lang=out.lang,
+            blocks=where.get(key, [])[:10],
+            origin=origin,
+            provenance=offline,
+        )
+    stats = {
+        "terms": len(entries),
+        "from_document": sum(1 for e in entries.values() if e.definition),
+        "model": 0,
+        "cached": 0,
+        "fallback": 0,
+    }
     target = ctx.profile.translation.target if ctx.profile.translation.bilingual_glossary else None
     document = _document_text(out)
     if ctx.session is not None and entries:
         ask = [e for e in entries.values() if e.definition is None or target]
         prompt = load_prompt("glossary")
         spec = BatchedPass(
-            name=PASS_NAME, prompt=prompt, model=ctx.model(PASS_NAME),
-            task={"lang": out.lang, "translate_to": target}, schema=GlossaryAnswer,
+            name=PASS_NAME,
+            prompt=prompt,
+            model=ctx.model(PASS_NAME),
+            task={"lang": out.lang, "translate_to": target},
+            schema=GlossaryAnswer,
             answers=lambda parsed: {t.term.lower(): t.model_dump() for t in parsed.terms},
-            check=lambda unit, value: _verify(unit.block_id, unit.text, str(value.get("definition") or ""),
-                                              lang, document),
-            course=out.title or "", lang=out.lang,
-            data_of=lambda batch: {"course": out.title or "",
-                                   "terms": [{"term": u.block_id, "context": u.text} for u in batch.units]})
+            check=lambda unit, value: _verify(
+                unit.block_id, unit.text, str(value.get("definition") or ""), lang, document
+            ),
+            course=out.title or "",
+            lang=out.lang,
+            data_of=lambda batch: {
+                "course": out.title or "",
+                "terms": [{"term": u.block_id, "context": u.text} for u in batch.units],
+            },
+        )
         # A term is a unit like a block: its "id" is the term, its text the sentence it occurs in.
         units = [Unit(e.term.lower(), context.get(e.term.lower(), e.term), "") for e in ask]
         done, failed = run_batched(ctx, spec, units, on_progress=on_progress)
-        model_provenance = ctx.provenance(PASS_NAME, engine=ctx.session.engine, model=spec.model,
-                                          prompt_version=prompt.version)
+        model_provenance = ctx.provenance(
+            PASS_NAME, engine=ctx.session.engine, model=spec.model, prompt_version=prompt.version
+        )
         for key, result in done.items():
             entry = entries[key]
             update: dict[str, object] = {}
             if entry.definition is None:
-                update.update(definition=result.value["definition"], origin="model",
-                              provenance=model_provenance.model_copy(update={"created_at": result.created_at}))
+                update.update(
+                    definition=result.value["definition"],
+                    origin="model",
+                    provenance=model_provenance.model_copy(update={"created_at": result.created_at}),
+                )
             if target and result.value.get("translation"):
                 update["translations"] = {target: result.value["translation"]}
             entries[key] = entry.model_copy(update=update)
@@ -192,6 +226,7 @@ def apply_glossary(doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym
             verdict = _verify(entry.term, context.get(key, entry.term), entry.definition, lang, document)
             entries[key] = entry.model_copy(update={"flags": [*entry.flags, *verdict.flags()]})
     out.glossary = flag_undefined(sorted(entries.values(), key=lambda e: e.term.lower()))
-    stats["to_define"] = sum(1 for e in out.glossary if not e.definition)  # staff only, never shown to students
+    stats["to_define"] = sum(
+        1 for e in out.glossary if not e.definition
+    )  # staff only, never shown to students
     return out, stats
-

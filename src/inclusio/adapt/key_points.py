@@ -39,11 +39,56 @@ _REWRITES = ("easy_read", "plain")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _BACK_REFERENCES = {
-    "fr": ("il ", "elle ", "ils ", "elles ", "cela ", "ceci ", "ça ", "c'est parce", "c’est parce",
-           "c'est pourquoi", "c’est pourquoi", "pourtant", "ensuite", "alors", "sinon", "donc", "mais ", "et ",
-           "car ", "or ", "ou ", "ni ", "celui", "celle", "y ", "en ", "c'est ", "c’est "),
-    "en": ("it ", "they ", "he ", "she ", "this ", "these ", "those ", "that ", "however", "then", "so ",
-           "and ", "but ", "or ", "as a result", "otherwise", "by contrast", "at the same time"),
+    "fr": (
+        "il ",
+        "elle ",
+        "ils ",
+        "elles ",
+        "cela ",
+        "ceci ",
+        "ça ",
+        "c'est parce",
+        "c’est parce",
+        "c'est pourquoi",
+        "c’est pourquoi",
+        "pourtant",
+        "ensuite",
+        "alors",
+        "sinon",
+        "donc",
+        "mais ",
+        "et ",
+        "car ",
+        "or ",
+        "ou ",
+        "ni ",
+        "celui",
+        "celle",
+        "y ",
+        "en ",
+        "c'est ",
+        "c’est ",
+    ),
+    "en": (
+        "it ",
+        "they ",
+        "he ",
+        "she ",
+        "this ",
+        "these ",
+        "those ",
+        "that ",
+        "however",
+        "then",
+        "so ",
+        "and ",
+        "but ",
+        "or ",
+        "as a result",
+        "otherwise",
+        "by contrast",
+        "at the same time",
+    ),
 }
 _STOP_FR = """le la les un une des du de d l au aux et ou mais donc car ni or que qui quoi dont où ce cet
         cette ces son sa ses leur leurs notre nos votre vos mon ma mes ton ta tes est sont était être avoir a ont
@@ -99,8 +144,11 @@ def _candidates(blocks: Iterable[Block]) -> list[str]:
 
 
 def _content_words(sentence: str, lang: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(sentence)
-            if len(w) >= 3 and w.lower() not in _STOP[lang] and w.lower().split("'")[-1] not in _STOP[lang]]
+    return [
+        w.lower()
+        for w in _WORD.findall(sentence)
+        if len(w) >= 3 and w.lower() not in _STOP[lang] and w.lower().split("'")[-1] not in _STOP[lang]
+    ]
 
 
 def _stands_alone(sentence: str, lang: str, max_words: int) -> bool:
@@ -108,7 +156,7 @@ def _stands_alone(sentence: str, lang: str, max_words: int) -> bool:
     words = [w for w in text.split() if any(ch.isalnum() for ch in w)]
     if len(words) < MIN_WORDS or len(words) > max_words or text.endswith((":", "?")):
         return False
-    lowered = text.lower().lstrip("«“\"( ")
+    lowered = text.lower().lstrip('«“"( ')
     return not lowered.startswith(_BACK_REFERENCES[lang]) and has_clause(text, lang)
 
 
@@ -133,8 +181,15 @@ def _alike(a: str, b: str, lang: str) -> bool:
     return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) > MAX_OVERLAP
 
 
-def pick(blocks: list[Block], lang: str, max_points: int, *, title: str = "", terms: Iterable[str] = (),
-         max_words: int = 15) -> list[str]:
+def pick(
+    blocks: list[Block],
+    lang: str,
+    max_points: int,
+    *,
+    title: str = "",
+    terms: Iterable[str] = (),
+    max_words: int = 15,
+) -> list[str]:
     """Key points of a section's ``blocks`` (see the module docstring), in reading order; may be empty."""
     root = _lang(lang)
     firsts = _first_sentences(blocks)
@@ -165,8 +220,9 @@ def _find_section(doc: Document, heading_id: str) -> Section | None:
     return None
 
 
-def key_points(doc: Document, heading_id: str, max_points: int, *, terms: Iterable[str] = (),
-               max_words: int = 15) -> list[str]:
+def key_points(
+    doc: Document, heading_id: str, max_points: int, *, terms: Iterable[str] = (), max_words: int = 15
+) -> list[str]:
     """Key points of the section under the heading ``heading_id`` of ``doc`` (its own blocks).
 
     ``terms``: course terms to favour, besides every term of ``doc.glossary``. Empty when no

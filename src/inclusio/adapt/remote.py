@@ -68,10 +68,13 @@ class BatchedPass:
 
 
 def _key(spec: BatchedPass, unit: Unit) -> str:
-    return cache_key(pass_name=spec.name, prompt_version=spec.prompt.version, model=spec.model,
-                     content={"text": unit.text, "section": unit.section, "course": spec.course,
-                              "lang": spec.lang},
-                     settings=spec.task)
+    return cache_key(
+        pass_name=spec.name,
+        prompt_version=spec.prompt.version,
+        model=spec.model,
+        content={"text": unit.text, "section": unit.section, "course": spec.course, "lang": spec.lang},
+        settings=spec.task,
+    )
 
 
 def refusal(result: Verdict | str | None) -> str | None:
@@ -108,21 +111,32 @@ def _ids_check(spec: BatchedPass, batch: Batch) -> Callable[[Any], str | None]:
     return check
 
 
-def _ask(ctx: AdaptContext, spec: BatchedPass, batch: Batch, repair: dict[str, str] | None = None) -> dict[str, Any]:
+def _ask(
+    ctx: AdaptContext, spec: BatchedPass, batch: Batch, repair: dict[str, str] | None = None
+) -> dict[str, Any]:
     assert ctx.session is not None
-    parsed, _ = ctx.session.ask_json(_request(spec, batch, repair), spec.schema, pass_name=spec.name,
-                                     source_tokens=batch.tokens, check=_ids_check(spec, batch))
+    parsed, _ = ctx.session.ask_json(
+        _request(spec, batch, repair),
+        spec.schema,
+        pass_name=spec.name,
+        source_tokens=batch.tokens,
+        check=_ids_check(spec, batch),
+    )
     return spec.answers(parsed)
 
 
-def _run_batch(ctx: AdaptContext, spec: BatchedPass, batch: Batch) -> tuple[dict[str, Done], dict[str, InclusioError]]:
+def _run_batch(
+    ctx: AdaptContext, spec: BatchedPass, batch: Batch
+) -> tuple[dict[str, Done], dict[str, InclusioError]]:
     done: dict[str, Done] = {}
     failed: dict[str, InclusioError] = {}
     try:
         values = _ask(ctx, spec, batch)
     except InclusioError as exc:
         return done, {u.block_id: exc for u in batch.units}
-    refused = {u.block_id: reason for u in batch.units if (reason := refusal(spec.check(u, values[u.block_id])))}
+    refused = {
+        u.block_id: reason for u in batch.units if (reason := refusal(spec.check(u, values[u.block_id])))
+    }
     if refused:
         again = Batch([u for u in batch.units if u.block_id in refused])
         try:
@@ -139,29 +153,48 @@ def _run_batch(ctx: AdaptContext, spec: BatchedPass, batch: Batch) -> tuple[dict
                 values[unit.block_id] = second[unit.block_id]
                 refused.pop(unit.block_id)
             else:
-                failed[unit.block_id] = LLMAnswerInvalid(details={"pass": spec.name, "block": unit.block_id,
-                                                                  "reasons": [refused[unit.block_id], reason],
-                                                                  "findings": [reason]})
+                failed[unit.block_id] = LLMAnswerInvalid(
+                    details={
+                        "pass": spec.name,
+                        "block": unit.block_id,
+                        "reasons": [refused[unit.block_id], reason],
+                        "findings": [reason],
+                    }
+                )
     for unit in batch.units:
         error = failed.get(unit.block_id)
         if isinstance(error, LLMAnswerInvalid):
             # Remember the refusal too: a re-run reproduces the fallback and its flag without a call
             # (the model would most likely give the same answer to the same request).
-            ctx.cache_put(_key(spec, unit), {"refused": error.details.get("reasons", []),
-                                             "created_at": ctx.created_at},
-                          pass_name=spec.name, model=spec.model, prompt_version=spec.prompt.version)
+            ctx.cache_put(
+                _key(spec, unit),
+                {"refused": error.details.get("reasons", []), "created_at": ctx.created_at},
+                pass_name=spec.name,
+                model=spec.model,
+                prompt_version=spec.prompt.version,
+            )
         if error is not None:
             continue
         value = values[unit.block_id]
         done[unit.block_id] = Done(value, ctx.created_at, cached=False)
-        ctx.cache_put(_key(spec, unit), {"value": value, "created_at": ctx.created_at}, pass_name=spec.name,
-                      model=spec.model, prompt_version=spec.prompt.version)
+        ctx.cache_put(
+            _key(spec, unit),
+            {"value": value, "created_at": ctx.created_at},
+            pass_name=spec.name,
+            model=spec.model,
+            prompt_version=spec.prompt.version,
+        )
     return done, failed
 
 
-def run_batched(ctx: AdaptContext, spec: BatchedPass, units: list[Unit], *,
-                max_units: int | None = None,
-                on_progress: ProgressFn | None = None) -> tuple[dict[str, Done], dict[str, InclusioError]]:
+def run_batched(
+    ctx: AdaptContext,
+    spec: BatchedPass,
+    units: list[Unit],
+    *,
+    max_units: int | None = None,
+    on_progress: ProgressFn | None = None,
+) -> tuple[dict[str, Done], dict[str, InclusioError]]:
     """Answers by block id (cached or fresh) and failures by block id (see the module doc)."""
     assert ctx.session is not None, "run_batched needs a model session"
     done: dict[str, Done] = {}
@@ -170,8 +203,9 @@ def run_batched(ctx: AdaptContext, spec: BatchedPass, units: list[Unit], *,
     for unit in units:
         hit = ctx.cache_get(_key(spec, unit))
         if hit is not None and "refused" in hit:
-            failed[unit.block_id] = LLMAnswerInvalid(details={"pass": spec.name, "block": unit.block_id,
-                                                              "reasons": hit["refused"], "cached": True})
+            failed[unit.block_id] = LLMAnswerInvalid(
+                details={"pass": spec.name, "block": unit.block_id, "reasons": hit["refused"], "cached": True}
+            )
             ctx.session.stats.add(spec.name, cache_hits=1)
         elif hit is not None and refusal(spec.check(unit, hit["value"])) is None:
             done[unit.block_id] = Done(hit["value"], hit["created_at"], cached=True)
@@ -182,8 +216,9 @@ def run_batched(ctx: AdaptContext, spec: BatchedPass, units: list[Unit], *,
     if not todo:
         return done, failed
     finished = 0
-    with ThreadPoolExecutor(max_workers=ctx.session.limits.concurrency,
-                            thread_name_prefix=f"llm-{spec.name}") as pool:
+    with ThreadPoolExecutor(
+        max_workers=ctx.session.limits.concurrency, thread_name_prefix=f"llm-{spec.name}"
+    ) as pool:
         for batch_done, batch_failed in pool.map(lambda b: _run_batch(ctx, spec, b), todo):
             done.update(batch_done)
             failed.update(batch_failed)

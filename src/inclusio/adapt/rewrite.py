@@ -62,8 +62,15 @@ def _blocks_from_parts(block: Paragraph, parts: list[dict[str, object]], one_per
 
     def flush() -> None:
         if pending:
-            out.append(Paragraph(id=f"{block.id}.e{len(out) + 1}", text=" ".join(pending), role=block.role,
-                                 lang=block.lang, source=block.source))
+            out.append(
+                Paragraph(
+                    id=f"{block.id}.e{len(out) + 1}",
+                    text=" ".join(pending),
+                    role=block.role,
+                    lang=block.lang,
+                    source=block.source,
+                )
+            )
             pending.clear()
 
     for part in parts:
@@ -74,14 +81,21 @@ def _blocks_from_parts(block: Paragraph, parts: list[dict[str, object]], one_per
         if one_per_line or items:
             flush()
         if items:
-            out.append(ListBlock(id=f"{block.id}.e{len(out) + 1}", lang=block.lang, source=block.source,
-                                 items=[ListItem(text=i) for i in items]))
+            out.append(
+                ListBlock(
+                    id=f"{block.id}.e{len(out) + 1}",
+                    lang=block.lang,
+                    source=block.source,
+                    items=[ListItem(text=i) for i in items],
+                )
+            )
     flush()
     return out
 
 
-def offline_adaptation(block: Paragraph, lang: str, ctx: AdaptContext, kind: str,
-                       acronyms: dict[str, Acronym]) -> Adaptation | None:
+def offline_adaptation(
+    block: Paragraph, lang: str, ctx: AdaptContext, kind: str, acronyms: dict[str, Acronym]
+) -> Adaptation | None:
     """The rule-based adaptation of one paragraph (None when the rules change nothing)."""
     settings = ctx.profile.adaptation
     text, expanded = expand(block.text, acronyms) if settings.expand_acronyms else (block.text, [])
@@ -91,24 +105,40 @@ def offline_adaptation(block: Paragraph, lang: str, ctx: AdaptContext, kind: str
     if adaptation is None:
         if not expanded:
             return None
-        adaptation = Adaptation(kind=kind, provenance=ctx.provenance(kind, prompt_version="rules-1"), lang=lang,
-                                blocks=[Paragraph(id=f"{block.id}.e1", text=text, role=block.role, lang=block.lang,
-                                                  source=block.source)])
+        adaptation = Adaptation(
+            kind=kind,
+            provenance=ctx.provenance(kind, prompt_version="rules-1"),
+            lang=lang,
+            blocks=[
+                Paragraph(
+                    id=f"{block.id}.e1", text=text, role=block.role, lang=block.lang, source=block.source
+                )
+            ],
+        )
     if kind == "plain":
-        notes.append("offline rules only: sentences and lists, words not simplified (needs the Mistral engine)")
-    return adaptation.model_copy(update={
-        "kind": kind,
-        "provenance": adaptation.provenance.model_copy(update={"pass_name": kind}),
-        "notes": [*adaptation.notes, *notes],
-    })
+        notes.append(
+            "offline rules only: sentences and lists, words not simplified (needs the Mistral engine)"
+        )
+    return adaptation.model_copy(
+        update={
+            "kind": kind,
+            "provenance": adaptation.provenance.model_copy(update={"pass_name": kind}),
+            "notes": [*adaptation.notes, *notes],
+        }
+    )
 
 
-def _remote_adaptation(block: Paragraph, lang: str, ctx: AdaptContext, kind: str, spec: BatchedPass,
-                       done: Done) -> Adaptation:
+def _remote_adaptation(
+    block: Paragraph, lang: str, ctx: AdaptContext, kind: str, spec: BatchedPass, done: Done
+) -> Adaptation:
     parts = done.value["parts"]
     blocks = _blocks_from_parts(block, parts, ctx.profile.adaptation.one_sentence_per_line)
-    provenance = ctx.provenance(kind, engine=ctx.session.engine if ctx.session else "mistral",
-                                model=spec.model, prompt_version=spec.prompt.version)
+    provenance = ctx.provenance(
+        kind,
+        engine=ctx.session.engine if ctx.session else "mistral",
+        model=spec.model,
+        prompt_version=spec.prompt.version,
+    )
     provenance = provenance.model_copy(update={"created_at": done.created_at})
     notes = [f"{ENGINE_NOTE[kind]} written by a language model; not reviewed by a person"]
     if done.cached:
@@ -120,8 +150,9 @@ def _verify(source: str, answer: str, kind: str, lang: str, context: list[str], 
     return verify(source, answer, pass_name=kind, lang=lang, context=[c for c in context if c], terms=terms)
 
 
-def apply_rewrite(doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym], *,
-                  on_progress: ProgressFn | None = None) -> tuple[Document, dict[str, int]]:
+def apply_rewrite(
+    doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym], *, on_progress: ProgressFn | None = None
+) -> tuple[Document, dict[str, int]]:
     """A copy of ``doc`` with a ``kind`` (= the profile's level) adaptation on each rewritten paragraph.
 
     Paragraphs whose adaptation of this kind was reviewed by a person are left alone; an earlier
@@ -133,8 +164,11 @@ def apply_rewrite(doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym]
     kind = ctx.profile.adaptation.level
     out = doc.model_copy(deep=True)
     titles = section_titles(out)
-    targets = [b for b in out.blocks if rewritable(b)
-               and not any(a.kind == kind and a.provenance.reviewed_by for a in b.adaptations)]
+    targets = [
+        b
+        for b in out.blocks
+        if rewritable(b) and not any(a.kind == kind and a.provenance.reviewed_by for a in b.adaptations)
+    ]
     counts = {"model": 0, "cached": 0, "offline": 0, "fallback": 0}
     results: dict[str, Done] = {}
     failed: dict[str, InclusioError] = {}
@@ -145,20 +179,34 @@ def apply_rewrite(doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym]
     if ctx.session is not None and targets:
         settings = ctx.profile.adaptation
         spec = BatchedPass(
-            name=kind, prompt=load_prompt("easy_read"), model=ctx.model(kind),
+            name=kind,
+            prompt=load_prompt("easy_read"),
+            model=ctx.model(kind),
             task={"level": kind, "max_words": settings.max_sentence_words, "terms": terms},
             schema=RewriteAnswer,
-            answers=lambda parsed: {b.id: {"parts": [p.model_dump() for p in b.parts]} for b in parsed.blocks},
-            check=lambda unit, value: _verify(unit.text, _parts_text(value["parts"]), kind, langs[unit.block_id],
-                                              [unit.section, out.title or "", *known], terms),
-            course=out.title or "", lang=out.lang)
+            answers=lambda parsed: {
+                b.id: {"parts": [p.model_dump() for p in b.parts]} for b in parsed.blocks
+            },
+            check=lambda unit, value: _verify(
+                unit.text,
+                _parts_text(value["parts"]),
+                kind,
+                langs[unit.block_id],
+                [unit.section, out.title or "", *known],
+                terms,
+            ),
+            course=out.title or "",
+            lang=out.lang,
+        )
         units = [Unit(b.id, b.text, titles.get(b.id, "")) for b in targets]  # type: ignore[union-attr]
         results, failed = run_batched(ctx, spec, units, on_progress=on_progress)
     for block in targets:
         assert isinstance(block, Paragraph)
         lang = out.block_lang(block)
         if block.id in results and spec is not None:
-            adaptation: Adaptation | None = _remote_adaptation(block, lang, ctx, kind, spec, results[block.id])
+            adaptation: Adaptation | None = _remote_adaptation(
+                block, lang, ctx, kind, spec, results[block.id]
+            )
             counts["cached" if results[block.id].cached else "model"] += 1
         else:
             adaptation = offline_adaptation(block, lang, ctx, kind, acronyms)
@@ -167,16 +215,26 @@ def apply_rewrite(doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym]
                 error = failed[block.id]
                 flag = f"model answer not used ({error.code}): offline rules used instead; needs review"
                 if adaptation is None:  # keep the flag visible even when the rules change nothing
-                    adaptation = Adaptation(kind=kind, provenance=ctx.provenance(kind, prompt_version="rules-1"),
-                                            lang=lang, blocks=[block.model_copy(update={"adaptations": [],
-                                                                                        "id": f"{block.id}.e1"})])
-                adaptation = adaptation.model_copy(update={"notes": [*adaptation.notes, flag],
-                                                           "flags": [fallback_flag(error)]})
+                    adaptation = Adaptation(
+                        kind=kind,
+                        provenance=ctx.provenance(kind, prompt_version="rules-1"),
+                        lang=lang,
+                        blocks=[block.model_copy(update={"adaptations": [], "id": f"{block.id}.e1"})],
+                    )
+                adaptation = adaptation.model_copy(
+                    update={"notes": [*adaptation.notes, flag], "flags": [fallback_flag(error)]}
+                )
             else:
                 counts["offline"] += 1 if adaptation else 0
             if adaptation is not None and adaptation.provenance.engine == "offline":
-                verdict = _verify(block.text, adaptation_text(adaptation), kind, lang,
-                                  [titles.get(block.id, ""), out.title or "", *known], terms)
+                verdict = _verify(
+                    block.text,
+                    adaptation_text(adaptation),
+                    kind,
+                    lang,
+                    [titles.get(block.id, ""), out.title or "", *known],
+                    terms,
+                )
                 adaptation = adaptation.model_copy(update={"flags": [*adaptation.flags, *verdict.flags()]})
         kept = [a for a in block.adaptations if not (a.kind == kind and not a.provenance.reviewed_by)]
         block.adaptations = kept + ([adaptation] if adaptation else [])

@@ -42,39 +42,260 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 MIN_WORDS = 3
-SUBJECT_PRONOUNS = {"il": "il", "elle": "elle", "ils": "ils", "elles": "elles", "on": "on", "nous": "nous",
-                    "vous": "vous", "je": "je", "tu": "tu", "c'": "cela", "c’": "cela", "ce": "cela", "ça": "cela",
-                    "cela": "cela"}
+SUBJECT_PRONOUNS = {
+    "il": "il",
+    "elle": "elle",
+    "ils": "ils",
+    "elles": "elles",
+    "on": "on",
+    "nous": "nous",
+    "vous": "vous",
+    "je": "je",
+    "tu": "tu",
+    "c'": "cela",
+    "c’": "cela",
+    "ce": "cela",
+    "ça": "cela",
+    "cela": "cela",
+}
 """A split never makes a sentence shorter than this (in words)."""
 REL_SUBJECT = frozenset({"qui", "lequel", "laquelle", "lesquels", "lesquelles"})
-SUBORDINATORS = ("bien que", "bien qu'", "bien qu’", "quoique", "quoiqu'", "quoiqu’", "même si", "même s'",
-                 "même s’", "lorsque", "lorsqu'", "lorsqu’", "quand", "si ", "s'il", "s’il", "parce que",
-                 "parce qu'", "parce qu’", "puisque", "puisqu'", "puisqu’", "alors que", "tandis que")
-CONCESSIVE = ("bien que ", "bien qu'", "bien qu’", "quoique ", "quoiqu'", "quoiqu’", "même si ", "même s'",
-              "même s’")
-ALREADY_CONCEDES = ("néanmoins", "pourtant", "cependant", "toutefois", "quand même", "malgré tout", "malgré cela")
-TIME_NOUNS = frozenset({"année", "an", "jour", "moment", "époque", "période", "date", "mois", "siècle", "heure",
-                        "semaine", "saison", "instant", "soir", "matin", "nuit", "décennie", "temps"})
-MONTHS = frozenset({"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-                    "octobre", "novembre", "décembre"})
-NOT_PREDICATE_START = frozenset({"le", "la", "les", "l'", "l’", "un", "une", "des", "du", "de", "d'", "d’", "à",
-                                 "au", "aux", "dans", "et", "ou", "mais", "pour", "par", "sur", "avec", "sans",
-                                 "car", "donc", "or", "puis", "qui", "que", "qu'", "qu’", "dont", "où"})
-NOT_CLAUSE_START = frozenset({"qui", "que", "qu'", "qu’", "dont", "où", "lequel", "laquelle", "lesquels",
-                              "lesquelles", "si", "quand", "lorsque", "lorsqu'", "lorsqu’", "pas", "plutôt", "non"})
-CLITICS = frozenset({"se", "s'", "s’", "ne", "n'", "n’", "y", "en", "le", "la", "les", "l'", "l’", "lui", "leur",
-                     "me", "m'", "m’", "te", "t'", "t’", "nous", "vous"})
-FINITE_FORMS = frozenset({"est", "sont", "a", "ont", "était", "étaient", "sera", "seront", "avait", "avaient",
-                          "peut", "peuvent", "doit", "doivent", "fait", "font", "va", "vont", "fut", "furent"})
-SUBJUNCTIVE = {"soit": "est", "soient": "sont", "ait": "a", "aient": "ont", "puisse": "peut",
-               "puissent": "peuvent", "fasse": "fait", "fassent": "font", "aille": "va", "aillent": "vont",
-               "sache": "sait", "sachent": "savent", "veuille": "veut", "veuillent": "veulent",
-               "vienne": "vient", "prenne": "prend", "doive": "doit", "fût": "était", "eût": "avait",
-               "puissiez": "pouvez", "puissions": "pouvons", "soyez": "êtes", "soyons": "sommes", "ayez": "avez",
-               "ayons": "avons", "fassiez": "faites", "permette": "permet", "permettent": "permettent",
-               "mette": "met", "connaisse": "connaît", "dise": "dit", "écrive": "écrit", "lise": "lit",
-               "vive": "vit", "suive": "suit", "contienne": "contient", "obtienne": "obtient",
-               "appreniez": "apprenez", "familiarisiez": "familiarisez"}
+SUBORDINATORS = (
+    "bien que",
+    "bien qu'",
+    "bien qu’",
+    "quoique",
+    "quoiqu'",
+    "quoiqu’",
+    "même si",
+    "même s'",
+    "même s’",
+    "lorsque",
+    "lorsqu'",
+    "lorsqu’",
+    "quand",
+    "si ",
+    "s'il",
+    "s’il",
+    "parce que",
+    "parce qu'",
+    "parce qu’",
+    "puisque",
+    "puisqu'",
+    "puisqu’",
+    "alors que",
+    "tandis que",
+)
+CONCESSIVE = (
+    "bien que ",
+    "bien qu'",
+    "bien qu’",
+    "quoique ",
+    "quoiqu'",
+    "quoiqu’",
+    "même si ",
+    "même s'",
+    "même s’",
+)
+ALREADY_CONCEDES = (
+    "néanmoins",
+    "pourtant",
+    "cependant",
+    "toutefois",
+    "quand même",
+    "malgré tout",
+    "malgré cela",
+)
+TIME_NOUNS = frozenset(
+    {
+        "année",
+        "an",
+        "jour",
+        "moment",
+        "époque",
+        "période",
+        "date",
+        "mois",
+        "siècle",
+        "heure",
+        "semaine",
+        "saison",
+        "instant",
+        "soir",
+        "matin",
+        "nuit",
+        "décennie",
+        "temps",
+    }
+)
+MONTHS = frozenset(
+    {
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    }
+)
+NOT_PREDICATE_START = frozenset(
+    {
+        "le",
+        "la",
+        "les",
+        "l'",
+        "l’",
+        "un",
+        "une",
+        "des",
+        "du",
+        "de",
+        "d'",
+        "d’",
+        "à",
+        "au",
+        "aux",
+        "dans",
+        "et",
+        "ou",
+        "mais",
+        "pour",
+        "par",
+        "sur",
+        "avec",
+        "sans",
+        "car",
+        "donc",
+        "or",
+        "puis",
+        "qui",
+        "que",
+        "qu'",
+        "qu’",
+        "dont",
+        "où",
+    }
+)
+NOT_CLAUSE_START = frozenset(
+    {
+        "qui",
+        "que",
+        "qu'",
+        "qu’",
+        "dont",
+        "où",
+        "lequel",
+        "laquelle",
+        "lesquels",
+        "lesquelles",
+        "si",
+        "quand",
+        "lorsque",
+        "lorsqu'",
+        "lorsqu’",
+        "pas",
+        "plutôt",
+        "non",
+    }
+)
+CLITICS = frozenset(
+    {
+        "se",
+        "s'",
+        "s’",
+        "ne",
+        "n'",
+        "n’",
+        "y",
+        "en",
+        "le",
+        "la",
+        "les",
+        "l'",
+        "l’",
+        "lui",
+        "leur",
+        "me",
+        "m'",
+        "m’",
+        "te",
+        "t'",
+        "t’",
+        "nous",
+        "vous",
+    }
+)
+FINITE_FORMS = frozenset(
+    {
+        "est",
+        "sont",
+        "a",
+        "ont",
+        "était",
+        "étaient",
+        "sera",
+        "seront",
+        "avait",
+        "avaient",
+        "peut",
+        "peuvent",
+        "doit",
+        "doivent",
+        "fait",
+        "font",
+        "va",
+        "vont",
+        "fut",
+        "furent",
+    }
+)
+SUBJUNCTIVE = {
+    "soit": "est",
+    "soient": "sont",
+    "ait": "a",
+    "aient": "ont",
+    "puisse": "peut",
+    "puissent": "peuvent",
+    "fasse": "fait",
+    "fassent": "font",
+    "aille": "va",
+    "aillent": "vont",
+    "sache": "sait",
+    "sachent": "savent",
+    "veuille": "veut",
+    "veuillent": "veulent",
+    "vienne": "vient",
+    "prenne": "prend",
+    "doive": "doit",
+    "fût": "était",
+    "eût": "avait",
+    "puissiez": "pouvez",
+    "puissions": "pouvons",
+    "soyez": "êtes",
+    "soyons": "sommes",
+    "ayez": "avez",
+    "ayons": "avons",
+    "fassiez": "faites",
+    "permette": "permet",
+    "permettent": "permettent",
+    "mette": "met",
+    "connaisse": "connaît",
+    "dise": "dit",
+    "écrive": "écrit",
+    "lise": "lit",
+    "vive": "vit",
+    "suive": "suit",
+    "contienne": "contient",
+    "obtienne": "obtient",
+    "appreniez": "apprenez",
+    "familiarisiez": "familiarisez",
+}
 # Coordinating conjunction -> the words that start the second sentence instead ("" drops it).
 COORDINATION = {"et": "", "mais": "Pourtant,", "or": "", "donc": "C'est pourquoi", "puis": "Ensuite,"}
 _VOWEL = re.compile(r"^[aeiouyàâäéèêëîïôöùûüœh]", re.IGNORECASE)
@@ -95,7 +316,7 @@ def capitalise_first(text: str) -> str:
     """The first letter of ``text`` upper-case, nothing else changed (a leading digit stops it)."""
     for i, ch in enumerate(text):
         if ch.isalpha():
-            return text[:i] + ch.upper() + text[i + 1:]
+            return text[:i] + ch.upper() + text[i + 1 :]
         if ch.isalnum():
             break
     return text
@@ -112,8 +333,11 @@ def _lower_first(span_text: str, first: Token) -> str:
     """Lower-case the first letter unless the first word is a name or an acronym."""
     if first.pos_ == "PROPN" or first.text.isupper() or (first.text[:1].isupper() and first.i > 0):
         return span_text
-    return span_text[:1].lower() + span_text[1:] if span_text[:1].isupper() and not first.text.isupper() \
+    return (
+        span_text[:1].lower() + span_text[1:]
+        if span_text[:1].isupper() and not first.text.isupper()
         else span_text
+    )
 
 
 @lru_cache(maxsize=256)
@@ -137,7 +361,9 @@ def _finite(tok: Token) -> bool:
     if form == ["Fin"]:
         return True
     # The small model often calls a present tense a participle ("capte"); real participles end so.
-    return form == ["Part"] and not re.search(r"(é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|t|te|ts|tes|ant)$", tok.lower_)
+    return form == ["Part"] and not re.search(
+        r"(é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|t|te|ts|tes|ant)$", tok.lower_
+    )
 
 
 def _has_finite(span: Span) -> bool:
@@ -153,7 +379,7 @@ def _text(doc: Doc, start: int, end: int) -> str:
     """Text of tokens [start, end) with their original spacing."""
     if start >= end:
         return ""
-    return doc.text[doc[start].idx: doc[end - 1].idx + len(doc[end - 1].text)]
+    return doc.text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1].text)]
 
 
 def _body_end(doc: Doc) -> int:
@@ -188,9 +414,13 @@ def noun_phrase(noun: Token) -> str:
     doc = noun.doc
     if noun.pos_ == "PROPN" or noun.text[:1].isupper() and noun.i > 0:
         start = noun.i
-        while start > 0 and (doc[start - 1].pos_ == "PROPN" or doc[start - 1].dep_ == "flat:name"
-                             or doc[start - 1].text[:1].isupper() and not doc[start - 1].is_punct
-                             and start - 1 > 0):
+        while start > 0 and (
+            doc[start - 1].pos_ == "PROPN"
+            or doc[start - 1].dep_ == "flat:name"
+            or doc[start - 1].text[:1].isupper()
+            and not doc[start - 1].is_punct
+            and start - 1 > 0
+        ):
             start -= 1
         end = noun.i + 1
         while end < len(doc) and (doc[end].dep_ == "flat:name" or doc[end].pos_ == "PROPN"):
@@ -212,11 +442,19 @@ def noun_phrase(noun: Token) -> str:
 def _subject(doc: Doc, start: int = 0, end: int | None = None) -> str | None:
     """The subject of the clause in tokens [start, end), as a phrase that can start a sentence."""
     end = len(doc) if end is None else end
-    candidates = [t for t in doc[start:end] if t.dep_ in ("nsubj", "nsubj:pass")
-                  and (t.pos_ in ("NOUN", "PROPN") or t.lower_ in SUBJECT_PRONOUNS)]
-    if not candidates and end - start > 2 and (doc[start].pos_ == "DET" and doc[start + 1].pos_ == "NOUN"
-                                               or doc[start].pos_ == "PROPN"):
-        candidates = [doc[start + 1] if doc[start].pos_ == "DET" else doc[start]]  # a sentence-initial noun phrase
+    candidates = [
+        t
+        for t in doc[start:end]
+        if t.dep_ in ("nsubj", "nsubj:pass") and (t.pos_ in ("NOUN", "PROPN") or t.lower_ in SUBJECT_PRONOUNS)
+    ]
+    if (
+        not candidates
+        and end - start > 2
+        and (doc[start].pos_ == "DET" and doc[start + 1].pos_ == "NOUN" or doc[start].pos_ == "PROPN")
+    ):
+        candidates = [
+            doc[start + 1] if doc[start].pos_ == "DET" else doc[start]
+        ]  # a sentence-initial noun phrase
     if not candidates:
         return None
     tok = candidates[0]
@@ -237,8 +475,9 @@ def _agrees(noun: Token, pronoun: Token, verb_number: list[str]) -> bool:
 
 def _antecedent(doc: Doc, start: int, end: int, pronoun: Token, clause: Span) -> Token | None:
     """The noun a relative pronoun refers to, among tokens [start, end) before it."""
-    nouns = [t for t in doc[start:end] if t.pos_ in ("NOUN", "PROPN") and t.lower_ not in MONTHS
-             and not t.like_num]
+    nouns = [
+        t for t in doc[start:end] if t.pos_ in ("NOUN", "PROPN") and t.lower_ not in MONTHS and not t.like_num
+    ]
     if not nouns:
         return None
     if pronoun.lower_ == "dont" and not _has_finite(doc[start:end]):
@@ -250,7 +489,9 @@ def _antecedent(doc: Doc, start: int, end: int, pronoun: Token, clause: Span) ->
     if not _has_finite(doc[start:end]):
         # "Le document envoyé en mai, lequel ..., a permis": the relative is inside the subject.
         return nouns[0]
-    verb_number = next((t.morph.get("Number") for t in clause if _finite(t) and t.morph.get("Person") == ["3"]), [])
+    verb_number = next(
+        (t.morph.get("Number") for t in clause if _finite(t) and t.morph.get("Person") == ["3"]), []
+    )
     agreeing = [n for n in nouns if _agrees(n, pronoun, verb_number)]
     return (agreeing or nouns)[-1]
 
@@ -289,8 +530,12 @@ def _continues_predicate(doc: Doc, index: int) -> bool:
     if not tok.text[:1].islower() or tok.lower_ in NOT_PREDICATE_START or not _VERB_ENDING.search(tok.lower_):
         return False
     followed = index + 1 < _body_end(doc) and doc[index + 1].text != ","
-    return tok.pos_ == "VERB" or tok.pos_ in ("NOUN", "ADJ") and followed and tok.dep_ in (
-        "ROOT", "advcl", "ccomp", "parataxis")
+    return (
+        tok.pos_ == "VERB"
+        or tok.pos_ in ("NOUN", "ADJ")
+        and followed
+        and tok.dep_ in ("ROOT", "advcl", "ccomp", "parataxis")
+    )
 
 
 def _join(before: str, after: str) -> str:
@@ -298,6 +543,7 @@ def _join(before: str, after: str) -> str:
 
 
 # -- the constructions ---------------------------------------------------------------------------
+
 
 def _relative(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
     for tok in doc:
@@ -308,7 +554,7 @@ def _relative(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
             continue  # ", ce qui" is the caller's "Cela" rule
         end = _clause_end(doc, tok.i + 1)
         clause_end = end if end is not None else _body_end(doc)
-        clause = doc[tok.i + 1: clause_end]
+        clause = doc[tok.i + 1 : clause_end]
         if not _has_finite(clause) or len(words(clause.text)) < 2:
             continue
         head = _antecedent(doc, 0, tok.i - 1, tok, clause)
@@ -322,7 +568,7 @@ def _relative(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
         terminal = _terminal(sentence)
         if end is None:
             main = end_sentence(before, terminal)
-        elif _continues_predicate(doc, end + 1) or not _has_finite(doc[0:tok.i - 1]):
+        elif _continues_predicate(doc, end + 1) or not _has_finite(doc[0 : tok.i - 1]):
             # The relative sat in the subject: what follows it is the predicate (even when the
             # small model does not see the verb, "...de Lyon, montre que...").
             main = end_sentence(_join(before, _text(doc, end + 1, _body_end(doc))), terminal)
@@ -358,7 +604,7 @@ def _relative_sentence(pronoun: Token, clause: Span, np_text: str, head: Token) 
 def _concessive(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
     lowered = doc.text.lower()
     for tok in doc:
-        rest = lowered[tok.idx:]
+        rest = lowered[tok.idx :]
         marker = next((m for m in CONCESSIVE if rest.startswith(m)), None)
         if marker is None or (tok.i > 0 and doc[tok.i - 1].text != ","):
             continue
@@ -369,7 +615,9 @@ def _concessive(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
         body_end = end if end is not None else _body_end(doc)
         if body_end - body_start < 2:
             continue
-        main_text = _join(_text(doc, 0, tok.i).rstrip(", "), _text(doc, end + 1, _body_end(doc)) if end else "")
+        main_text = _join(
+            _text(doc, 0, tok.i).rstrip(", "), _text(doc, end + 1, _body_end(doc)) if end else ""
+        )
         if len(words(main_text)) < MIN_WORDS:
             continue
         main_doc = _parse(end_sentence(main_text))
@@ -387,8 +635,11 @@ def _indicative(tok: Token) -> str:
     """A subjunctive verb in the indicative (the common irregular ones, and -isse of the 2nd group)."""
     if tok.lower_ in SUBJUNCTIVE:
         return SUBJUNCTIVE[tok.lower_]
-    if (tok.morph.get("Mood") == ["Sub"] or tok.lemma_.endswith("ir")) and tok.lower_.endswith("isse") \
-            and len(tok.text) > 5:
+    if (
+        (tok.morph.get("Mood") == ["Sub"] or tok.lemma_.endswith("ir"))
+        and tok.lower_.endswith("isse")
+        and len(tok.text) > 5
+    ):
         return tok.text[:-3] + "t"  # fournisse -> fournit, remplisse -> remplit
     return tok.text
 
@@ -404,7 +655,7 @@ def _concession_sentence(doc: Doc, start: int, end: int, main_doc: Doc | None) -
         text = "".join(_indicative(t) + t.whitespace_ for t in body).strip()
         if first in ("il", "elle", "ils", "elles") and subject and start <= 3 and not subject[:1].islower():
             # "Bien qu'il soit en retard, Paul réussit": the pronoun announces the main subject.
-            text = subject + text[len(first):]
+            text = subject + text[len(first) :]
         return text
     if subject is None:
         return None
@@ -432,8 +683,13 @@ def _apposition(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
     if len(commas) < 2:
         return None
     second = commas[1]
-    app = doc[first + 1: second]
-    if not app or _has_finite(app) or app[0].pos_ not in ("DET", "NOUN") or not _continues_predicate(doc, second + 1):
+    app = doc[first + 1 : second]
+    if (
+        not app
+        or _has_finite(app)
+        or app[0].pos_ not in ("DET", "NOUN")
+        or not _continues_predicate(doc, second + 1)
+    ):
         return None
     if any(t.pos_ == "CCONJ" for t in app) or app[0].lower_ in ("ce", "cela", "ceci"):
         return None  # "Les forêts, les prairies et les océans stockent": an enumeration, not an apposition
@@ -448,11 +704,13 @@ def _apposition(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
 
 def _final_apposition(doc: Doc, sentence: str, commas: list[int]) -> tuple[list[str], str] | None:
     last = commas[-1]
-    app = doc[last + 1: _body_end(doc)]
+    app = doc[last + 1 : _body_end(doc)]
     if app and app[0].lower_ == "soit" and len(app) > 2 and not _has_finite(app) and _has_finite(doc[0:last]):
         # "X mesure 5 micromètres, soit un dixième d'un cheveu." -> "C'est un dixième d'un cheveu."
-        return [end_sentence(doc[0:last].text, _terminal(sentence)),
-                end_sentence("C'est " + app[1:].text)], "soit"
+        return [
+            end_sentence(doc[0:last].text, _terminal(sentence)),
+            end_sentence("C'est " + app[1:].text),
+        ], "soit"
     if not app or app[0].lower_ not in ("un", "une", "des") or _has_finite(app) or len(commas) > 1:
         return None
     if any(t.pos_ == "CCONJ" for t in app):
@@ -464,12 +722,14 @@ def _final_apposition(doc: Doc, sentence: str, commas: list[int]) -> tuple[list[
     if head is None or head.pos_ not in ("NOUN", "PROPN") or not _has_finite(before):
         return None
     be = "sont" if head.morph.get("Number") == ["Plur"] else "est"
-    return [end_sentence(before.text, _terminal(sentence)),
-            end_sentence(capitalise(f"{noun_phrase(head)} {be} {app.text}"))], "apposition"
+    return [
+        end_sentence(before.text, _terminal(sentence)),
+        end_sentence(capitalise(f"{noun_phrase(head)} {be} {app.text}")),
+    ], "apposition"
 
 
 def _that_is(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
-    """"Les organismes chlorophylliens, c'est-à-dire les plantes et les algues, transforment..."."""
+    """ "Les organismes chlorophylliens, c'est-à-dire les plantes et les algues, transforment..."."""
     match = re.search(r",\s*c['’]est-à-dire\s+", doc.text)
     if match is None:
         return None
@@ -477,9 +737,11 @@ def _that_is(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
     start = next((t.i for t in doc if t.idx >= match.end()), None)
     if comma is None or start is None or comma.i == 0:
         return None
-    end = next((j for j in range(start, _body_end(doc)) if doc[j].text == "," and _continues_predicate(doc, j + 1)),
-               None)
-    inner = doc[start: end if end is not None else _body_end(doc)]
+    end = next(
+        (j for j in range(start, _body_end(doc)) if doc[j].text == "," and _continues_predicate(doc, j + 1)),
+        None,
+    )
+    inner = doc[start : end if end is not None else _body_end(doc)]
     head = doc[comma.i - 1]
     if _has_finite(inner) or head.pos_ not in ("NOUN", "PROPN", "ADJ") or len(inner) < 2:
         return None
@@ -493,12 +755,15 @@ def _that_is(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
     return [main, end_sentence(capitalise(f"{noun_phrase(head)} {be} {inner.text}"))], "c'est-à-dire"
 
 
-_PREP_REL = re.compile(r"\b(?:par|dans|sur|pour|avec|sans|selon|vers|sous|chez|contre|grâce à|à partir de) "
-                       r"(?:lequel|laquelle|lesquels|lesquelles)\b", re.IGNORECASE)
+_PREP_REL = re.compile(
+    r"\b(?:par|dans|sur|pour|avec|sans|selon|vers|sous|chez|contre|grâce à|à partir de) "
+    r"(?:lequel|laquelle|lesquels|lesquelles)\b",
+    re.IGNORECASE,
+)
 
 
 def _prepositional_relative(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
-    """"un processus par lequel les plantes transforment X" -> "...un processus." / "Par ce processus, les plantes..."."""
+    """ "un processus par lequel les plantes transforment X" -> "...un processus." / "Par ce processus, les plantes..."."""
     match = _PREP_REL.search(doc.text)
     if match is None:
         return None
@@ -513,29 +778,106 @@ def _prepositional_relative(doc: Doc, sentence: str) -> tuple[list[str], str] | 
         return None
     end = _clause_end(doc, pronoun.i + 1)
     clause_end = end if end is not None else _body_end(doc)
-    clause = doc[pronoun.i + 1: clause_end]
+    clause = doc[pronoun.i + 1 : clause_end]
     if not _clause_like(clause) or len(words(clause.text)) < MIN_WORDS:
         return None
-    if any(t.pos_ == "CCONJ" and t.i + 1 < clause.end and doc[t.i + 1].pos_ in ("DET", "PRON") for t in clause):
+    if any(
+        t.pos_ == "CCONJ" and t.i + 1 < clause.end and doc[t.i + 1].pos_ in ("DET", "PRON") for t in clause
+    ):
         return None  # "pour lequel il a été créé et cet utilisateur est...": the coordination is cut first
     before = _text(doc, 0, prep.i)
     if end is not None:
-        before = _join(before, _text(doc, end + 1, _body_end(doc))) if _continues_predicate(doc, end + 1) else None
+        before = (
+            _join(before, _text(doc, end + 1, _body_end(doc))) if _continues_predicate(doc, end + 1) else None
+        )
     if before is None:
         return None
-    lead = doc.text[match.start(): pronoun.idx].strip()
+    lead = doc.text[match.start() : pronoun.idx].strip()
     new = f"{lead[:1].upper()}{lead[1:]} {noun_phrase(head)}, {clause.text}"
     return [end_sentence(before, _terminal(sentence)), end_sentence(new)], lead.split()[0].lower() + " lequel"
 
 
-STATE_PARTICIPLES = frozenset({"aller", "venir", "arriver", "partir", "naître", "mourir", "entrer", "sortir", "rester",
-                               "tomber", "devenir", "revenir", "parvenir", "apparaître", "décéder", "situer",
-                               "composer", "constituer", "baser", "fonder", "lier", "destiner", "adapter", "placer",
-                               "installer", "équiper", "formé", "former", "consacrer", "dédier", "réserver"})
-_ARGUMENT_START = frozenset({"que", "qu'", "qu’", "le", "la", "les", "l'", "l’", "un", "une", "des", "du", "de", "d'",
-                             "d’", "à", "au", "aux", "en", "dans", "sur", "pour", "par", "avec", "plus", "moins",
-                             "très", "aussi", "bien", "toujours", "souvent", "ce", "cette", "ces", "son", "sa", "ses",
-                             "leur", "leurs", "chaque", "tous", "toutes"})
+STATE_PARTICIPLES = frozenset(
+    {
+        "aller",
+        "venir",
+        "arriver",
+        "partir",
+        "naître",
+        "mourir",
+        "entrer",
+        "sortir",
+        "rester",
+        "tomber",
+        "devenir",
+        "revenir",
+        "parvenir",
+        "apparaître",
+        "décéder",
+        "situer",
+        "composer",
+        "constituer",
+        "baser",
+        "fonder",
+        "lier",
+        "destiner",
+        "adapter",
+        "placer",
+        "installer",
+        "équiper",
+        "formé",
+        "former",
+        "consacrer",
+        "dédier",
+        "réserver",
+    }
+)
+_ARGUMENT_START = frozenset(
+    {
+        "que",
+        "qu'",
+        "qu’",
+        "le",
+        "la",
+        "les",
+        "l'",
+        "l’",
+        "un",
+        "une",
+        "des",
+        "du",
+        "de",
+        "d'",
+        "d’",
+        "à",
+        "au",
+        "aux",
+        "en",
+        "dans",
+        "sur",
+        "pour",
+        "par",
+        "avec",
+        "plus",
+        "moins",
+        "très",
+        "aussi",
+        "bien",
+        "toujours",
+        "souvent",
+        "ce",
+        "cette",
+        "ces",
+        "son",
+        "sa",
+        "ses",
+        "leur",
+        "leurs",
+        "chaque",
+        "tous",
+        "toutes",
+    }
+)
 
 
 def _predicate_after_participle(doc: Doc, start: int) -> int | None:
@@ -548,8 +890,14 @@ def _predicate_after_participle(doc: Doc, start: int) -> int | None:
             return j
         # The small model misses some verbs after a name ("...de Lyon montre que..."): a
         # lower-case word with a verb ending, right after a noun, and followed by its object.
-        if (tok.text[:1].islower() and _VERB_ENDING.search(tok.lower_) and prev.pos_ in ("NOUN", "PROPN", "NUM")
-                and not prev.is_punct and nxt.lower_ in _ARGUMENT_START and tok.lower_ not in NOT_PREDICATE_START):
+        if (
+            tok.text[:1].islower()
+            and _VERB_ENDING.search(tok.lower_)
+            and prev.pos_ in ("NOUN", "PROPN", "NUM")
+            and not prev.is_punct
+            and nxt.lower_ in _ARGUMENT_START
+            and tok.lower_ not in NOT_PREDICATE_START
+        ):
             return j
     return None
 
@@ -564,10 +912,10 @@ def _participial(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
         if tok.morph.get("VerbForm") != ["Part"] or tok.morph.get("Tense") != ["Past"] or tok.i < 2:
             continue
         head = doc[tok.i - 1]
-        if head.pos_ not in ("NOUN", "PROPN") or _has_finite(doc[0:tok.i]):
+        if head.pos_ not in ("NOUN", "PROPN") or _has_finite(doc[0 : tok.i]):
             return None
         # "Les fichiers diversions fournis par...": the noun the participle agrees with.
-        agreeing = [n for n in doc[0:tok.i] if n.pos_ in ("NOUN", "PROPN") and _agrees(n, tok, [])]
+        agreeing = [n for n in doc[0 : tok.i] if n.pos_ in ("NOUN", "PROPN") and _agrees(n, tok, [])]
         head = agreeing[-1] if agreeing else head
         start = _predicate_after_participle(doc, tok.i + 2)
         if start is None:
@@ -580,8 +928,13 @@ def _participial(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
             aux = "sont" if plural else "est"
         else:
             aux = "ont été" if plural else "a été"
-        main = end_sentence(_join(_text(doc, 0, tok.i), _text(doc, start, _body_end(doc))), _terminal(sentence))
-        return [capitalise(main), end_sentence(capitalise(f"{noun_phrase(head)} {aux} {phrase}"))], "participe"
+        main = end_sentence(
+            _join(_text(doc, 0, tok.i), _text(doc, start, _body_end(doc))), _terminal(sentence)
+        )
+        return [
+            capitalise(main),
+            end_sentence(capitalise(f"{noun_phrase(head)} {aux} {phrase}")),
+        ], "participe"
     return None
 
 
@@ -589,23 +942,35 @@ def _parenthesis(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
     for tok in doc:
         if tok.text != "(":
             continue
-        close = next((t.i for t in doc[tok.i + 1:] if t.text == ")"), None)
+        close = next((t.i for t in doc[tok.i + 1 :] if t.text == ")"), None)
         if close is None:
             return None
-        inner = doc[tok.i + 1: close]
+        inner = doc[tok.i + 1 : close]
         if len(words(inner.text)) < 3 or inner[0].is_punct:
             continue  # "(« stable », « testing »...)": a list of quoted names, not a sentence
-        main = end_sentence(_join(_text(doc, 0, tok.i), _text(doc, close + 1, _body_end(doc))), _terminal(sentence))
+        main = end_sentence(
+            _join(_text(doc, 0, tok.i), _text(doc, close + 1, _body_end(doc))), _terminal(sentence)
+        )
         if main.count("(") != main.count(")"):
             return None
-        own_subject = any(t.dep_ in ("nsubj", "nsubj:pass") and t.morph.get("PronType") != ["Rel"] for t in inner)
+        own_subject = any(
+            t.dep_ in ("nsubj", "nsubj:pass") and t.morph.get("PronType") != ["Rel"] for t in inner
+        )
         starts_with_subject = inner[0].pos_ in ("DET", "PROPN", "NOUN") or inner[0].lower_ in SUBJECT_PRONOUNS
-        if (_has_finite(inner) and own_subject and starts_with_subject
-                or inner[0].morph.get("Mood") == ["Imp"]):
+        if (
+            _has_finite(inner)
+            and own_subject
+            and starts_with_subject
+            or inner[0].morph.get("Mood") == ["Imp"]
+        ):
             return [main, end_sentence(capitalise(inner.text))], "parenthèses"
         before = doc[tok.i - 1] if tok.i > 0 else None
-        if (inner[0].lower_ in ("un", "une", "des") and before is not None and before.pos_ in ("NOUN", "PROPN")
-                and not re.search(r"(é|ée|és|ées)$", before.lower_)):
+        if (
+            inner[0].lower_ in ("un", "une", "des")
+            and before is not None
+            and before.pos_ in ("NOUN", "PROPN")
+            and not re.search(r"(é|ée|és|ées)$", before.lower_)
+        ):
             be = "sont" if before.morph.get("Number") == ["Plur"] else "est"
             return [main, end_sentence(capitalise(f"{noun_phrase(before)} {be} {inner.text}"))], "parenthèses"
     return None
@@ -614,9 +979,15 @@ def _parenthesis(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
 def _causal(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
     lowered = doc.text.lower()
     for tok in doc:
-        rest = lowered[tok.idx:]
-        marker = next((m for m in ("parce que ", "parce qu'", "parce qu’", "puisque ", "puisqu'", "puisqu’", "car ")
-                       if rest.startswith(m)), None)
+        rest = lowered[tok.idx :]
+        marker = next(
+            (
+                m
+                for m in ("parce que ", "parce qu'", "parce qu’", "puisque ", "puisqu'", "puisqu’", "car ")
+                if rest.startswith(m)
+            ),
+            None,
+        )
         if marker is None or marker == "car " and tok.pos_ not in ("CCONJ", "SCONJ") and tok.i == 0:
             continue
         after_idx = tok.idx + len(marker)
@@ -631,15 +1002,27 @@ def _causal(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
             effect = _text(doc, comma + 1, _body_end(doc))
             if len(words(effect)) < MIN_WORDS:
                 continue
-            return [end_sentence(cause), end_sentence("C'est pourquoi " + effect, _terminal(sentence))], \
-                marker.strip(" '’")
+            return [
+                end_sentence(cause),
+                end_sentence("C'est pourquoi " + effect, _terminal(sentence)),
+            ], marker.strip(" '’")
         before = _text(doc, 0, tok.i)
         cause = _text(doc, after_tok, _body_end(doc))
-        if len(words(before)) < MIN_WORDS or len(words(cause)) < MIN_WORDS or not _clause_like(doc[after_tok:]):
+        if (
+            len(words(before)) < MIN_WORDS
+            or len(words(cause)) < MIN_WORDS
+            or not _clause_like(doc[after_tok:])
+        ):
             continue
-        lead = "C'est parce qu'" if _VOWEL.match(cause) and not cause.lower().startswith("h") else "C'est parce que "
-        return [end_sentence(capitalise(before)), end_sentence(lead + cause, _terminal(sentence))], \
-            marker.strip(" '’")
+        lead = (
+            "C'est parce qu'"
+            if _VOWEL.match(cause) and not cause.lower().startswith("h")
+            else "C'est parce que "
+        )
+        return [
+            end_sentence(capitalise(before)),
+            end_sentence(lead + cause, _terminal(sentence)),
+        ], marker.strip(" '’")
     return None
 
 
@@ -648,19 +1031,36 @@ def _coordination(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
         low = tok.lower_
         if low not in COORDINATION or tok.i < 2:
             continue
-        if doc[tok.i - 1].text != "," and low != "mais" and not (
-                low == "et" and tok.i + 2 < len(doc)
-                and (_finite(doc[tok.i + 1])
-                     or doc[tok.i + 1].lower_ in ("il", "elle", "ils", "elles", "on", "nous", "vous")
-                     or doc[tok.i + 1].lower_ in CLITICS and _VERB_ENDING.search(doc[tok.i + 2].lower_))):
+        if (
+            doc[tok.i - 1].text != ","
+            and low != "mais"
+            and not (
+                low == "et"
+                and tok.i + 2 < len(doc)
+                and (
+                    _finite(doc[tok.i + 1])
+                    or doc[tok.i + 1].lower_ in ("il", "elle", "ils", "elles", "on", "nous", "vous")
+                    or doc[tok.i + 1].lower_ in CLITICS
+                    and _VERB_ENDING.search(doc[tok.i + 2].lower_)
+                )
+            )
+        ):
             continue
-        if low == "mais" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("aussi", "également", "encore"):
+        if (
+            low == "mais"
+            and tok.i + 1 < len(doc)
+            and doc[tok.i + 1].lower_ in ("aussi", "également", "encore")
+        ):
             continue
         before = _text(doc, 0, tok.i).rstrip(", ")
         second = _text(doc, tok.i + 1, _body_end(doc))
         if before.lower().startswith((*SUBORDINATORS, "pour que", "pour qu", "afin que", "afin qu")):
             continue  # "Pour que MC modifie X, et ...": the first part is not a main clause
-        if len(words(before)) < MIN_WORDS or len(words(second)) < MIN_WORDS or not _has_finite(doc[0:tok.i]):
+        if (
+            len(words(before)) < MIN_WORDS
+            or len(words(second)) < MIN_WORDS
+            or not _has_finite(doc[0 : tok.i])
+        ):
             continue
         second_doc = _parse(end_sentence(second))
         if second_doc is None:
@@ -682,8 +1082,9 @@ def _second_clause(second_doc: Doc, second: str, doc: Doc, conj: int) -> str | N
     verb = next((t for t in second_doc if _finite(t)), None)
     if verb is None or second_doc[0].lower_ in NOT_CLAUSE_START:
         return None
-    if second_doc[0].pos_ in ("VERB", "AUX") and (second_doc[0].morph.get("Mood") == ["Imp"]
-                                                  or second_doc[0].morph.get("Person") == ["2"]):
+    if second_doc[0].pos_ in ("VERB", "AUX") and (
+        second_doc[0].morph.get("Mood") == ["Imp"] or second_doc[0].morph.get("Person") == ["2"]
+    ):
         return second  # an instruction: "..., et pressez la touche Entrée" -> "Pressez la touche Entrée."
     if second_doc[0].lower_ in ("vous", "nous"):
         # "Cela vous donne X et vous présente Y": "vous" is the object, the subject is the first clause's.
@@ -691,10 +1092,16 @@ def _second_clause(second_doc: Doc, second: str, doc: Doc, conj: int) -> str | N
         if subject is not None and subject.lower() not in ("vous", "nous"):
             return f"{subject} {second}"
     first_comma = next((t.i for t in second_doc if t.text == ","), len(second_doc))
-    if any(t.dep_ in ("nsubj", "nsubj:pass", "expl:subj") and t.i < min(verb.i, first_comma)
-           and t.morph.get("PronType") != ["Rel"] for t in second_doc):
+    if any(
+        t.dep_ in ("nsubj", "nsubj:pass", "expl:subj")
+        and t.i < min(verb.i, first_comma)
+        and t.morph.get("PronType") != ["Rel"]
+        for t in second_doc
+    ):
         return second
-    starts_predicate = _finite(second_doc[0]) or second_doc[0].lower_ in CLITICS or second_doc[0].pos_ == "ADV"
+    starts_predicate = (
+        _finite(second_doc[0]) or second_doc[0].lower_ in CLITICS or second_doc[0].pos_ == "ADV"
+    )
     if not starts_predicate:
         return None
     subject = _subject(doc, 0, conj)
@@ -705,7 +1112,10 @@ def _second_clause(second_doc: Doc, second: str, doc: Doc, conj: int) -> str | N
 
 def _balanced(part: str, source: str) -> bool:
     """A part does not open a quote or a bracket it does not close (when the source closes its own)."""
-    return all(part.count(a) == part.count(b) or source.count(a) != source.count(b) for a, b in (("«", "»"), ("(", ")")))
+    return all(
+        part.count(a) == part.count(b) or source.count(a) != source.count(b)
+        for a, b in (("«", "»"), ("(", ")"))
+    )
 
 
 def has_clause(sentence: str, lang: str) -> bool:
@@ -720,8 +1130,14 @@ def has_clause(sentence: str, lang: str) -> bool:
         return True
     # The small model sometimes tags a plural verb after its subject as an adverb ("Les herbivores
     # mangent les plantes"): a word in -ent (not -ment) right after a noun or a pronoun is taken as one.
-    if any(t.i > 0 and t.lower_.endswith("ent") and not t.lower_.endswith("ment") and len(t.text) > 4
-           and doc[t.i - 1].pos_ in ("NOUN", "PROPN", "PRON") for t in doc):
+    if any(
+        t.i > 0
+        and t.lower_.endswith("ent")
+        and not t.lower_.endswith("ment")
+        and len(t.text) > 4
+        and doc[t.i - 1].pos_ in ("NOUN", "PROPN", "PRON")
+        for t in doc
+    ):
         return True
     # "Le glucose sert de réserve", "La plante le stocke": after a sentence-initial noun phrase, a
     # clitic or a lower-case word that is not a preposition, a determiner or a conjunction is the verb.
@@ -734,13 +1150,24 @@ def has_clause(sentence: str, lang: str) -> bool:
     if i >= len(doc) - 1:
         return False
     nxt = doc[i]
-    return nxt.lower_ in CLITICS or (nxt.text[:1].islower() and not nxt.is_punct
-                                     and nxt.pos_ not in ("ADP", "DET", "CCONJ", "SCONJ", "NUM"))
+    return nxt.lower_ in CLITICS or (
+        nxt.text[:1].islower()
+        and not nxt.is_punct
+        and nxt.pos_ not in ("ADP", "DET", "CCONJ", "SCONJ", "NUM")
+    )
 
 
 OPERATIONS: tuple[Callable[[Doc, str], tuple[list[str], str] | None], ...] = (
-    _parenthesis, _that_is, _relative, _prepositional_relative, _concessive, _apposition, _causal, _coordination,
-    _participial)
+    _parenthesis,
+    _that_is,
+    _relative,
+    _prepositional_relative,
+    _concessive,
+    _apposition,
+    _causal,
+    _coordination,
+    _participial,
+)
 INCISES = (_parenthesis, _that_is, _relative, _prepositional_relative, _concessive, _apposition)
 """Constructions taken out even of a sentence under the limit when it comes from a long one."""
 

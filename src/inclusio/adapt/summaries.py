@@ -60,8 +60,11 @@ def _sections(doc: Document, min_words: int) -> list[tuple[Heading, str]]:
         for section in top.walk():
             if section.heading is None:
                 continue
-            text = "\n".join(_reader_text(b) for b in section.blocks
-                             if isinstance(b, Paragraph | ListBlock) and b.plain_text().strip())
+            text = "\n".join(
+                _reader_text(b)
+                for b in section.blocks
+                if isinstance(b, Paragraph | ListBlock) and b.plain_text().strip()
+            )
             if len(text.split()) >= max(1, min_words):
                 out.append((section.heading, text))
     return out
@@ -73,42 +76,67 @@ def _source_texts(doc: Document) -> dict[str, str]:
     for top in doc.sections():
         for section in top.walk():
             if section.heading is not None:
-                out[section.heading.id] = "\n".join(b.plain_text() for b in section.blocks
-                                                    if isinstance(b, Paragraph | ListBlock))
+                out[section.heading.id] = "\n".join(
+                    b.plain_text() for b in section.blocks if isinstance(b, Paragraph | ListBlock)
+                )
     return out
 
 
 def _verify(sources: dict[str, str], lang: str, unit: Unit, points: list[str]) -> Verdict:
     """Key points against the section's source text; the reader's text (a checked rewrite) is context."""
-    return verify(sources.get(unit.block_id, unit.text), "\n".join(points), pass_name=PASS_NAME, lang=lang,
-                  context=[unit.section, unit.text])
+    return verify(
+        sources.get(unit.block_id, unit.text),
+        "\n".join(points),
+        pass_name=PASS_NAME,
+        lang=lang,
+        context=[unit.section, unit.text],
+    )
 
 
-def apply_summaries(doc: Document, ctx: AdaptContext, *,
-                    on_progress: ProgressFn | None = None) -> tuple[Document, dict[str, int]]:
+def apply_summaries(
+    doc: Document, ctx: AdaptContext, *, on_progress: ProgressFn | None = None
+) -> tuple[Document, dict[str, int]]:
     from inclusio.llm.prompts import load_prompt
 
     settings = ctx.profile.summaries
     out = doc.model_copy(deep=True)
     targets = _sections(out, settings.min_section_words)
-    counts = {"sections": len(targets), "model": 0, "cached": 0, "offline": 0, "fallback": 0, "no_key_points": 0}
+    counts = {
+        "sections": len(targets),
+        "model": 0,
+        "cached": 0,
+        "offline": 0,
+        "fallback": 0,
+        "no_key_points": 0,
+    }
     done, failed, spec = {}, {}, None
     sources = _source_texts(out)
     if ctx.session is not None and targets:
         prompt = load_prompt("summary")
 
         def data_of(batch: Batch) -> dict[str, object]:
-            return {"course": out.title or "",
-                    "sections": [{"id": u.block_id, "title": u.section, "text": u.text} for u in batch.units]}
+            return {
+                "course": out.title or "",
+                "sections": [{"id": u.block_id, "title": u.section, "text": u.text} for u in batch.units],
+            }
 
-        spec = BatchedPass(name=PASS_NAME, prompt=prompt, model=ctx.model(PASS_NAME),
-                           task={"max_points": settings.max_points}, schema=SummaryAnswer,
-                           answers=lambda parsed: {s.id: {"points": s.points[: settings.max_points]}
-                                                   for s in parsed.sections},
-                           check=lambda unit, value: _verify(sources, out.lang, unit, value["points"]),
-                           course=out.title or "", lang=out.lang, data_of=data_of)
-        done, failed = run_batched(ctx, spec, [Unit(h.id, text, h.text) for h, text in targets],
-                                   on_progress=on_progress)
+        spec = BatchedPass(
+            name=PASS_NAME,
+            prompt=prompt,
+            model=ctx.model(PASS_NAME),
+            task={"max_points": settings.max_points},
+            schema=SummaryAnswer,
+            answers=lambda parsed: {
+                s.id: {"points": s.points[: settings.max_points]} for s in parsed.sections
+            },
+            check=lambda unit, value: _verify(sources, out.lang, unit, value["points"]),
+            course=out.title or "",
+            lang=out.lang,
+            data_of=data_of,
+        )
+        done, failed = run_batched(
+            ctx, spec, [Unit(h.id, text, h.text) for h, text in targets], on_progress=on_progress
+        )
     for heading, text in targets:
         block = out.find(heading.id)
         if any(a.kind == PASS_NAME and a.provenance.reviewed_by for a in block.adaptations):
@@ -117,17 +145,28 @@ def apply_summaries(doc: Document, ctx: AdaptContext, *,
         if heading.id in done and spec is not None:
             result = done[heading.id]
             points = result.value["points"]
-            provenance = ctx.provenance(PASS_NAME, engine=ctx.session.engine if ctx.session else "mistral",
-                                        model=spec.model, prompt_version=spec.prompt.version)
+            provenance = ctx.provenance(
+                PASS_NAME,
+                engine=ctx.session.engine if ctx.session else "mistral",
+                model=spec.model,
+                prompt_version=spec.prompt.version,
+            )
             provenance = provenance.model_copy(update={"created_at": result.created_at})
             notes = ["key points written by a language model; not reviewed by a person"]
             counts["cached" if result.cached else "model"] += 1
         else:
-            points = key_points(out, heading.id, settings.max_points, terms=ctx.profile.glossary.course_terms,
-                                max_words=ctx.profile.adaptation.max_sentence_words)
+            points = key_points(
+                out,
+                heading.id,
+                settings.max_points,
+                terms=ctx.profile.glossary.course_terms,
+                max_words=ctx.profile.adaptation.max_sentence_words,
+            )
             provenance = ctx.provenance(PASS_NAME, prompt_version="rules-2")
-            notes = ["extractive: the section's sentences that carry its terms and facts, never its first "
-                     "lines (adapt/key_points.py); needs review"]
+            notes = [
+                "extractive: the section's sentences that carry its terms and facts, never its first "
+                "lines (adapt/key_points.py); needs review"
+            ]
             if heading.id in failed:
                 counts["fallback"] += 1
                 notes.append(f"model answer not used ({failed[heading.id].code}); needs review")
@@ -138,15 +177,23 @@ def apply_summaries(doc: Document, ctx: AdaptContext, *,
             continue
         flags = [fallback_flag(failed[heading.id])] if heading.id in failed else []
         if provenance.engine == "offline":
-            flags += _verify(sources, out.block_lang(block), Unit(heading.id, text, heading.text), points).flags()
+            flags += _verify(
+                sources, out.block_lang(block), Unit(heading.id, text, heading.text), points
+            ).flags()
         shown = block.model_copy(update={"adaptations": []})
-        adaptation = Adaptation(kind=PASS_NAME, provenance=provenance, lang=out.block_lang(block),
-                                text="\n".join(points), notes=notes, flags=flags, blocks=[
-                                    shown,
-                                    Paragraph(id=f"{heading.id}.k1", text=LEAD.get(lang, LEAD["en"]),
-                                              lang=block.lang),
-                                    ListBlock(id=f"{heading.id}.k2", lang=block.lang,
-                                              items=[ListItem(text=p) for p in points])])
+        adaptation = Adaptation(
+            kind=PASS_NAME,
+            provenance=provenance,
+            lang=out.block_lang(block),
+            text="\n".join(points),
+            notes=notes,
+            flags=flags,
+            blocks=[
+                shown,
+                Paragraph(id=f"{heading.id}.k1", text=LEAD.get(lang, LEAD["en"]), lang=block.lang),
+                ListBlock(id=f"{heading.id}.k2", lang=block.lang, items=[ListItem(text=p) for p in points]),
+            ],
+        )
         block.adaptations = [a for a in block.adaptations if a.kind != PASS_NAME] + [adaptation]
     if failed:
         ctx.warn(next(iter(failed.values())), pass_name=PASS_NAME, blocks=sorted(failed))

@@ -36,8 +36,9 @@ class TranslationAnswer(BaseModel):
     blocks: list[TranslatedBlock]
 
 
-def apply_translation(doc: Document, ctx: AdaptContext, *,
-                      on_progress: ProgressFn | None = None) -> tuple[Document, dict[str, int]]:
+def apply_translation(
+    doc: Document, ctx: AdaptContext, *, on_progress: ProgressFn | None = None
+) -> tuple[Document, dict[str, int]]:
     from inclusio.llm.prompts import load_prompt
 
     target = ctx.profile.translation.target
@@ -45,52 +46,93 @@ def apply_translation(doc: Document, ctx: AdaptContext, *,
     if not target:
         return out, {}
     if ctx.session is None:
-        ctx.warnings.append({
-            "stage": "adapt", "pass": PASS_NAME, "code": "adapt.translation_unavailable",
-            "message": warning_text("adapt.translation_unavailable", "en", target=target),
-            "message_fr": warning_text("adapt.translation_unavailable", "fr", target=target)})
+        ctx.warnings.append(
+            {
+                "stage": "adapt",
+                "pass": PASS_NAME,
+                "code": "adapt.translation_unavailable",
+                "message": warning_text("adapt.translation_unavailable", "en", target=target),
+                "message_fr": warning_text("adapt.translation_unavailable", "fr", target=target),
+            }
+        )
         return out, {"blocks": 0}
     titles = section_titles(out)
-    targets = [b for b in out.blocks if (isinstance(b, Heading) or rewritable(b))
-               and out.block_lang(b).split("-")[0] != target.split("-")[0]]
+    targets = [
+        b
+        for b in out.blocks
+        if (isinstance(b, Heading) or rewritable(b))
+        and out.block_lang(b).split("-")[0] != target.split("-")[0]
+    ]
     prompt = load_prompt("translation")
     langs = {b.id: out.block_lang(b) for b in targets}
     terms = {e.term: e.translations[target] for e in out.glossary if e.translations.get(target)}
 
     def data_of(batch: Batch) -> dict[str, object]:
         texts = "\n".join(u.text.lower() for u in batch.units)
-        return {"course": out.title or "", "sections": batch.sections(),
-                "glossary": {term: tr for term, tr in terms.items() if term.lower() in texts}}
+        return {
+            "course": out.title or "",
+            "sections": batch.sections(),
+            "glossary": {term: tr for term, tr in terms.items() if term.lower() in texts},
+        }
 
-    spec = BatchedPass(name=PASS_NAME, prompt=prompt, model=ctx.model(PASS_NAME), task={"target": target},
-                       schema=TranslationAnswer, answers=lambda p: {b.id: {"text": b.text} for b in p.blocks},
-                       check=lambda unit, value: verify(unit.text, value["text"], pass_name=PASS_NAME,
-                                                        lang=langs[unit.block_id], answer_lang=target,
-                                                        glossary=out.glossary),
-                       course=out.title or "", lang=out.lang, data_of=data_of)
+    spec = BatchedPass(
+        name=PASS_NAME,
+        prompt=prompt,
+        model=ctx.model(PASS_NAME),
+        task={"target": target},
+        schema=TranslationAnswer,
+        answers=lambda p: {b.id: {"text": b.text} for b in p.blocks},
+        check=lambda unit, value: verify(
+            unit.text,
+            value["text"],
+            pass_name=PASS_NAME,
+            lang=langs[unit.block_id],
+            answer_lang=target,
+            glossary=out.glossary,
+        ),
+        course=out.title or "",
+        lang=out.lang,
+        data_of=data_of,
+    )
     units = [Unit(b.id, b.plain_text(), titles.get(b.id, "")) for b in targets]
     done, failed = run_batched(ctx, spec, units, on_progress=on_progress)
     counts = {"blocks": len(targets), "model": 0, "cached": 0, "failed": len(failed)}
     for block in targets:
         if block.id in failed:  # left untranslated: no blocks (the view shows the source), flagged
-            provenance = ctx.provenance(PASS_NAME, engine=ctx.session.engine, model=spec.model,
-                                        prompt_version=prompt.version)
-            block.adaptations = [a for a in block.adaptations if a.kind != PASS_NAME] + [Adaptation(
-                kind=PASS_NAME, provenance=provenance, lang=target, flags=[fallback_flag(failed[block.id])],
-                notes=["not translated: the model's answer was not used; needs review"])]
+            provenance = ctx.provenance(
+                PASS_NAME, engine=ctx.session.engine, model=spec.model, prompt_version=prompt.version
+            )
+            block.adaptations = [a for a in block.adaptations if a.kind != PASS_NAME] + [
+                Adaptation(
+                    kind=PASS_NAME,
+                    provenance=provenance,
+                    lang=target,
+                    flags=[fallback_flag(failed[block.id])],
+                    notes=["not translated: the model's answer was not used; needs review"],
+                )
+            ]
         if block.id not in done:
             continue
         result = done[block.id]
         counts["cached" if result.cached else "model"] += 1
-        provenance = ctx.provenance(PASS_NAME, engine=ctx.session.engine, model=spec.model,
-                                    prompt_version=prompt.version).model_copy(update={"created_at": result.created_at})
-        shown = block.model_copy(update={"text": result.value["text"], "lang": target, "adaptations": [],
-                                         "id": f"{block.id}.t1"})
+        provenance = ctx.provenance(
+            PASS_NAME, engine=ctx.session.engine, model=spec.model, prompt_version=prompt.version
+        ).model_copy(update={"created_at": result.created_at})
+        shown = block.model_copy(
+            update={"text": result.value["text"], "lang": target, "adaptations": [], "id": f"{block.id}.t1"}
+        )
         if isinstance(block, Heading):
             shown = shown.model_copy(update={"id": block.id})  # keep the anchor of a translated title
-        block.adaptations = [a for a in block.adaptations if a.kind != PASS_NAME] + [Adaptation(
-            kind=PASS_NAME, provenance=provenance, lang=target, text=result.value["text"], blocks=[shown],
-            notes=["translated by a language model; not reviewed by a person"])]
+        block.adaptations = [a for a in block.adaptations if a.kind != PASS_NAME] + [
+            Adaptation(
+                kind=PASS_NAME,
+                provenance=provenance,
+                lang=target,
+                text=result.value["text"],
+                blocks=[shown],
+                notes=["translated by a language model; not reviewed by a person"],
+            )
+        ]
     if failed:
         ctx.warn(next(iter(failed.values())), pass_name=PASS_NAME, blocks=sorted(failed))
     return out, counts

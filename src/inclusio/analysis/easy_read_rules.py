@@ -179,12 +179,29 @@ class RuleReport(_Frozen):
 
 # -- messages ---------------------------------------------------------------------------------------
 
-def _hit(rule: str, severity: Severity, span: tuple[int, int] | None, text: str,
-         en: str, fr: str, sug_en: str, sug_fr: str) -> RuleHit:
+
+def _hit(
+    rule: str,
+    severity: Severity,
+    span: tuple[int, int] | None,
+    text: str,
+    en: str,
+    fr: str,
+    sug_en: str,
+    sug_fr: str,
+) -> RuleHit:
     start, end = span if span else (None, None)
-    return RuleHit(rule=rule, severity=severity, start=start, end=end,
-                   excerpt=text[start:end] if span else "", message_en=en, message_fr=fr,
-                   suggestion_en=sug_en, suggestion_fr=sug_fr)
+    return RuleHit(
+        rule=rule,
+        severity=severity,
+        start=start,
+        end=end,
+        excerpt=text[start:end] if span else "",
+        message_en=en,
+        message_fr=fr,
+        suggestion_en=sug_en,
+        suggestion_fr=sug_fr,
+    )
 
 
 @dataclass
@@ -207,6 +224,7 @@ class _Sentence:
 
 # -- rules ----------------------------------------------------------------------------------------
 
+
 def _t1(s: _Sentence) -> None:
     cfg = s.config
     if s.words > cfg.fail_words:
@@ -215,38 +233,61 @@ def _t1(s: _Sentence) -> None:
         severity = "warn"
     else:
         return
-    s.hits.append(_hit(
-        "T1", severity, None, s.text,
-        f"Sentence of {s.words} words (warn above {cfg.warn_words}, fail above {cfg.fail_words}).",
-        f"Phrase de {s.words} mots (alerte au-delà de {cfg.warn_words}, échec au-delà de {cfg.fail_words}).",
-        "Split it into short sentences.", "Coupez-la en phrases courtes."))
+    s.hits.append(
+        _hit(
+            "T1",
+            severity,
+            None,
+            s.text,
+            f"Sentence of {s.words} words (warn above {cfg.warn_words}, fail above {cfg.fail_words}).",
+            f"Phrase de {s.words} mots (alerte au-delà de {cfg.warn_words}, échec au-delà de {cfg.fail_words}).",
+            "Split it into short sentences.",
+            "Coupez-la en phrases courtes.",
+        )
+    )
 
 
 _CONNECTORS = {
-    "fr": re.compile(r"(?i)\b(?:mais|car|donc|qui|que|qu['’]|dont|lorsque|lorsqu['’]|quand|puisque|puisqu['’]"
-                     r"|parce que|parce qu['’]|tandis que|alors que|bien que|afin que|pendant que)|, et\b"
-                     r"|\bet (?:il|elle|ils|elles|on|nous|vous|je|j['’]|tu)\b"),
-    "en": re.compile(r"(?i)\b(?:but|because|which|who|whom|whose|although|though|while|whereas|when|unless"
-                     r"|since|so that)\b|, and\b|, so\b"),
+    "fr": re.compile(
+        r"(?i)\b(?:mais|car|donc|qui|que|qu['’]|dont|lorsque|lorsqu['’]|quand|puisque|puisqu['’]"
+        r"|parce que|parce qu['’]|tandis que|alors que|bien que|afin que|pendant que)|, et\b"
+        r"|\bet (?:il|elle|ils|elles|on|nous|vous|je|j['’]|tu)\b"
+    ),
+    "en": re.compile(
+        r"(?i)\b(?:but|because|which|who|whom|whose|although|though|while|whereas|when|unless"
+        r"|since|so that)\b|, and\b|, so\b"
+    ),
 }
 
 
 _CLAUSE_LINKS = {
-    "fr": re.compile(r"(?i)\b(?:mais|car|donc|dont|lorsque|lorsqu['’]|puisque|puisqu['’]|parce que|parce qu['’]"
-                     r"|tandis que|alors que|bien que|afin que|pendant que)\b"
-                     r"|\bet (?:il|elle|ils|elles|on|nous|vous|je|j['’]|tu)\b"),
-    "en": re.compile(r"(?i)\b(?:but|because|although|though|whereas|unless|so that)\b"
-                     r"|\band (?:it|he|she|they|we|you|I)\b"),
+    "fr": re.compile(
+        r"(?i)\b(?:mais|car|donc|dont|lorsque|lorsqu['’]|puisque|puisqu['’]|parce que|parce qu['’]"
+        r"|tandis que|alors que|bien que|afin que|pendant que)\b"
+        r"|\bet (?:il|elle|ils|elles|on|nous|vous|je|j['’]|tu)\b"
+    ),
+    "en": re.compile(
+        r"(?i)\b(?:but|because|although|though|whereas|unless|so that)\b"
+        r"|\band (?:it|he|she|they|we|you|I)\b"
+    ),
 }
 
 
 def _t2(s: _Sentence) -> None:
     semicolon = s.text.find(";")
     if semicolon >= 0:
-        s.hits.append(_hit(
-            "T2", "warn", (semicolon, semicolon + 1), s.text,
-            "A semicolon joins two ideas.", "Un point-virgule relie deux idées.",
-            "Make two sentences.", "Faites deux phrases."))
+        s.hits.append(
+            _hit(
+                "T2",
+                "warn",
+                (semicolon, semicolon + 1),
+                s.text,
+                "A semicolon joins two ideas.",
+                "Un point-virgule relie deux idées.",
+                "Make two sentences.",
+                "Faites deux phrases.",
+            )
+        )
         return
     if s.doc is not None:
         finite = [t for t in s.doc if "Fin" in t.morph.get("VerbForm")]
@@ -256,40 +297,76 @@ def _t2(s: _Sentence) -> None:
             match = _CLAUSE_LINKS.get(s.lang, _CLAUSE_LINKS["en"]).search(s.text)
             if match and match.start() > 0:
                 word = match.group(0).strip(", ")
-                s.hits.append(_hit(
-                    "T2", "warn", (match.start(), match.end()), s.text,
-                    f"'{word}' links two ideas.", f"« {word} » relie deux idées.",
-                    "Keep one idea per sentence.", "Gardez une idée par phrase."))
+                s.hits.append(
+                    _hit(
+                        "T2",
+                        "warn",
+                        (match.start(), match.end()),
+                        s.text,
+                        f"'{word}' links two ideas.",
+                        f"« {word} » relie deux idées.",
+                        "Keep one idea per sentence.",
+                        "Gardez une idée par phrase.",
+                    )
+                )
             return
         first = finite[0].i
-        link = next((t for t in s.doc[first + 1:]
-                     if t.pos_ in ("CCONJ", "SCONJ") or "Rel" in t.morph.get("PronType")), None)
+        link = next(
+            (
+                t
+                for t in s.doc[first + 1 :]
+                if t.pos_ in ("CCONJ", "SCONJ") or "Rel" in t.morph.get("PronType")
+            ),
+            None,
+        )
         token = link or finite[1]
         span = (token.idx, token.idx + len(token.text))
         verbs = ", ".join(t.text for t in finite)
-        s.hits.append(_hit(
-            "T2", "warn", span, s.text,
-            f"{len(finite)} conjugated verbs ({verbs}): more than one idea.",
-            f"{len(finite)} verbes conjugués ({verbs}) : plus d'une idée.",
-            "Keep one idea per sentence.", "Gardez une idée par phrase."))
+        s.hits.append(
+            _hit(
+                "T2",
+                "warn",
+                span,
+                s.text,
+                f"{len(finite)} conjugated verbs ({verbs}): more than one idea.",
+                f"{len(finite)} verbes conjugués ({verbs}) : plus d'une idée.",
+                "Keep one idea per sentence.",
+                "Gardez une idée par phrase.",
+            )
+        )
         return
     pattern = _CONNECTORS.get(s.lang)
     match = pattern.search(s.text) if pattern else None
     if match and match.start() > 0:
         word = match.group(0).strip(", ")
-        s.hits.append(_hit(
-            "T2", "warn", (match.start(), match.end()), s.text,
-            f"'{word}' links two ideas (found without syntax analysis).",
-            f"« {word} » relie deux idées (trouvé sans analyse syntaxique).",
-            "Keep one idea per sentence.", "Gardez une idée par phrase."))
+        s.hits.append(
+            _hit(
+                "T2",
+                "warn",
+                (match.start(), match.end()),
+                s.text,
+                f"'{word}' links two ideas (found without syntax analysis).",
+                f"« {word} » relie deux idées (trouvé sans analyse syntaxique).",
+                "Keep one idea per sentence.",
+                "Gardez une idée par phrase.",
+            )
+        )
 
 
 def _t3(s: _Sentence) -> None:
     if s.position > 0:
-        s.hits.append(_hit(
-            "T3", "warn", None, s.text,
-            "Another sentence on the same line.", "Une autre phrase sur la même ligne.",
-            "Start each sentence on a new line.", "Commencez chaque phrase sur une nouvelle ligne."))
+        s.hits.append(
+            _hit(
+                "T3",
+                "warn",
+                None,
+                s.text,
+                "Another sentence on the same line.",
+                "Une autre phrase sur la même ligne.",
+                "Start each sentence on a new line.",
+                "Commencez chaque phrase sur une nouvelle ligne.",
+            )
+        )
 
 
 def _t4(s: _Sentence) -> None:
@@ -311,26 +388,40 @@ def _t4(s: _Sentence) -> None:
             if value is not None:
                 found.append((token.idx, token.idx + len(token.text), word, value))
     else:
-        found = [(r.start, r.end, r.word, r.zipf)
-                 for r in rw.rare_words(s.text, root, threshold=threshold, skip=s.glossary)]
+        found = [
+            (r.start, r.end, r.word, r.zipf)
+            for r in rw.rare_words(s.text, root, threshold=threshold, skip=s.glossary)
+        ]
     for start, end, word, value in found:
-        s.hits.append(_hit(
-            "T4", "warn", (start, end), s.text,
-            f"Rare word '{word}' (frequency {value:.1f} < {threshold}).",
-            f"Mot rare « {word} » (fréquence {value:.1f} < {threshold}).",
-            "Use an everyday word, or explain it (glossary).",
-            "Utilisez un mot courant, ou expliquez-le (glossaire)."))
+        s.hits.append(
+            _hit(
+                "T4",
+                "warn",
+                (start, end),
+                s.text,
+                f"Rare word '{word}' (frequency {value:.1f} < {threshold}).",
+                f"Mot rare « {word} » (fréquence {value:.1f} < {threshold}).",
+                "Use an everyday word, or explain it (glossary).",
+                "Utilisez un mot courant, ou expliquez-le (glossaire).",
+            )
+        )
 
 
-_ACRONYM = re.compile(r"\b[A-ZÀÂÄÉÈÊËÎÏÔÖÙÛÜÇ]{2,6}s?\b|\b(?:[A-Z]\.){2,}"
-                      r"|(?<![\w-])[A-Z][A-Za-z]?\d[A-Za-z0-9]*\b")
+_ACRONYM = re.compile(
+    r"\b[A-ZÀÂÄÉÈÊËÎÏÔÖÙÛÜÇ]{2,6}s?\b|\b(?:[A-Z]\.){2,}"
+    r"|(?<![\w-])[A-Z][A-Za-z]?\d[A-Za-z0-9]*\b"
+)
 """Acronyms ("ADN", "U.S.A.") and symbols or formulas ("CO2", "H2O", "C6H12O6")."""
 _ABBREVIATIONS = {
-    "fr": re.compile(r"(?i)\b(?:etc|cf|c\.-à-d|c-à-d|p\. ?ex|ex|env|resp|fig|chap|vol|éd|coll|réf|tél|approx"
-                     r"|av\. J\.-C|apr\. J\.-C|J\.-C)\.|\bn[°º]|(?-i:\b(?:M|Mme|Mlle|Dr|Pr)\.? (?=[A-Z]))"
-                     r"|(?-i:\bp\. ?(?=\d))"),
-    "en": re.compile(r"(?i)\b(?:etc|cf|e\.g|i\.e|vs|approx|fig|ch|vol|no(?=\. ?\d)|dept|esp)\."
-                     r"|(?-i:\b(?:Mr|Mrs|Ms|Dr|Prof)\.? (?=[A-Z]))|(?-i:\bp\. ?(?=\d))"),
+    "fr": re.compile(
+        r"(?i)\b(?:etc|cf|c\.-à-d|c-à-d|p\. ?ex|ex|env|resp|fig|chap|vol|éd|coll|réf|tél|approx"
+        r"|av\. J\.-C|apr\. J\.-C|J\.-C)\.|\bn[°º]|(?-i:\b(?:M|Mme|Mlle|Dr|Pr)\.? (?=[A-Z]))"
+        r"|(?-i:\bp\. ?(?=\d))"
+    ),
+    "en": re.compile(
+        r"(?i)\b(?:etc|cf|e\.g|i\.e|vs|approx|fig|ch|vol|no(?=\. ?\d)|dept|esp)\."
+        r"|(?-i:\b(?:Mr|Mrs|Ms|Dr|Prof)\.? (?=[A-Z]))|(?-i:\bp\. ?(?=\d))"
+    ),
 }
 
 
@@ -344,15 +435,21 @@ def _t8(s: _Sentence, roman_spans: list[tuple[int, int]]) -> None:
         hits.append(match.span())
     pattern = _ABBREVIATIONS.get(s.lang)
     if pattern:
-        hits += [m.span() for m in pattern.finditer(s.text)
-                 if not any(a <= m.start() < b for a, b in hits)]
+        hits += [m.span() for m in pattern.finditer(s.text) if not any(a <= m.start() < b for a, b in hits)]
     for span in sorted(hits):
-        word = s.text[span[0]:span[1]]
-        s.hits.append(_hit(
-            "T8", "fail", span, s.text,
-            f"Acronym or abbreviation '{word}'.", f"Sigle ou abréviation « {word} ».",
-            "Write the words in full (or explain it in the glossary).",
-            "Écrivez les mots en entier (ou expliquez-le dans le glossaire)."))
+        word = s.text[span[0] : span[1]]
+        s.hits.append(
+            _hit(
+                "T8",
+                "fail",
+                span,
+                s.text,
+                f"Acronym or abbreviation '{word}'.",
+                f"Sigle ou abréviation « {word} ».",
+                "Write the words in full (or explain it in the glossary).",
+                "Écrivez les mots en entier (ou expliquez-le dans le glossaire).",
+            )
+        )
 
 
 _PERCENT = {
@@ -362,60 +459,102 @@ _PERCENT = {
 
 
 def _is_year(number: nd.NumberMatch) -> bool:
-    return number.kind == "digits" and number.text.isdigit() and len(number.text) == 4 \
+    return (
+        number.kind == "digits"
+        and number.text.isdigit()
+        and len(number.text) == 4
         and 1000 <= number.value < 2100
+    )
 
 
 def _t9(s: _Sentence, numbers: Sequence[nd.NumberMatch]) -> None:
     for match in _PERCENT.get(s.lang, _PERCENT["en"]).finditer(s.text):
-        s.hits.append(_hit(
-            "T9", "fail", match.span(), s.text,
-            f"Percentage '{match.group(0)}'.", f"Pourcentage « {match.group(0)} ».",
-            "Say it with words a reader can picture (\"half\", \"1 person out of 4\").",
-            "Dites-le avec des mots concrets (« la moitié », « 1 personne sur 4 »)."))
+        s.hits.append(
+            _hit(
+                "T9",
+                "fail",
+                match.span(),
+                s.text,
+                f"Percentage '{match.group(0)}'.",
+                f"Pourcentage « {match.group(0)} ».",
+                'Say it with words a reader can picture ("half", "1 person out of 4").',
+                "Dites-le avec des mots concrets (« la moitié », « 1 personne sur 4 »).",
+            )
+        )
     scales = nd.scale_words(s.lang)
     for match in re.finditer(r"[^\W\d_]+", s.text):
         if match.group(0).lower() in scales:
-            s.hits.append(_hit(
-                "T9", "fail", match.span(), s.text,
-                f"Big number '{match.group(0)}'.", f"Grand nombre « {match.group(0)} ».",
-                "Compare with something the reader knows (\"many\", \"more than the people of a city\").",
-                "Comparez avec quelque chose de connu (« beaucoup », « plus que les habitants d'une ville »)."))
+            s.hits.append(
+                _hit(
+                    "T9",
+                    "fail",
+                    match.span(),
+                    s.text,
+                    f"Big number '{match.group(0)}'.",
+                    f"Grand nombre « {match.group(0)} ».",
+                    'Compare with something the reader knows ("many", "more than the people of a city").',
+                    "Comparez avec quelque chose de connu (« beaucoup », « plus que les habitants d'une ville »).",
+                )
+            )
     for number in numbers:
         if number.kind == "roman" or abs(number.value) < s.config.big_number or _is_year(number):
             continue
-        s.hits.append(_hit(
-            "T9", "fail", (number.start, number.end), s.text,
-            f"Big number '{number.text}' (at least {s.config.big_number}).",
-            f"Grand nombre « {number.text} » (au moins {s.config.big_number}).",
-            "Say \"many\" or compare with something the reader knows.",
-            "Dites « beaucoup » ou comparez avec quelque chose de connu."))
+        s.hits.append(
+            _hit(
+                "T9",
+                "fail",
+                (number.start, number.end),
+                s.text,
+                f"Big number '{number.text}' (at least {s.config.big_number}).",
+                f"Grand nombre « {number.text} » (au moins {s.config.big_number}).",
+                'Say "many" or compare with something the reader knows.',
+                "Dites « beaucoup » ou comparez avec quelque chose de connu.",
+            )
+        )
 
 
 def _t10(s: _Sentence, numbers: Sequence[nd.NumberMatch]) -> None:
     for number in numbers:
         if number.kind != "words":
             continue
-        if number.text.lower() == "neuf" and (s.doc is None or not any(
-                t.idx == number.start and t.pos_ == "NUM" for t in s.doc)):
+        if number.text.lower() == "neuf" and (
+            s.doc is None or not any(t.idx == number.start and t.pos_ == "NUM" for t in s.doc)
+        ):
             continue  # "neuf" is also "new": only a parse can tell
-        if number.text.lower() in ("cent", "cents") and re.match(r"\s", s.text[number.start - 1:number.start]) \
-                and s.text[max(0, number.start - 5):number.start].lower().strip() == "pour":
+        if (
+            number.text.lower() in ("cent", "cents")
+            and re.match(r"\s", s.text[number.start - 1 : number.start])
+            and s.text[max(0, number.start - 5) : number.start].lower().strip() == "pour"
+        ):
             continue  # "pour cent" is T9's
-        s.hits.append(_hit(
-            "T10", "fail", (number.start, number.end), s.text,
-            f"Number in words '{number.text}' ({number.value}).",
-            f"Nombre en lettres « {number.text} » ({number.value}).",
-            f"Write it in digits: {number.value}.", f"Écrivez-le en chiffres : {number.value}."))
+        s.hits.append(
+            _hit(
+                "T10",
+                "fail",
+                (number.start, number.end),
+                s.text,
+                f"Number in words '{number.text}' ({number.value}).",
+                f"Nombre en lettres « {number.text} » ({number.value}).",
+                f"Write it in digits: {number.value}.",
+                f"Écrivez-le en chiffres : {number.value}.",
+            )
+        )
 
 
 def _t11(s: _Sentence, romans: Sequence[nd.NumberMatch]) -> None:
     for number in romans:
-        s.hits.append(_hit(
-            "T11", "warn", (number.start, number.end), s.text,
-            f"Roman numeral '{number.text}' ({number.value}).",
-            f"Chiffre romain « {number.text} » ({number.value}).",
-            f"Write {number.value} in digits.", f"Écrivez {number.value} en chiffres."))
+        s.hits.append(
+            _hit(
+                "T11",
+                "warn",
+                (number.start, number.end),
+                s.text,
+                f"Roman numeral '{number.text}' ({number.value}).",
+                f"Chiffre romain « {number.text} » ({number.value}).",
+                f"Write {number.value} in digits.",
+                f"Écrivez {number.value} en chiffres.",
+            )
+        )
 
 
 _ABBREVIATED_MONTH = {
@@ -433,11 +572,19 @@ def _t12(s: _Sentence, dates: Sequence[nd.DateMatch]) -> list[tuple[int, int]]:
     if pattern:
         spans += [m.span() for m in pattern.finditer(s.text)]
     for span in spans:
-        excerpt = s.text[span[0]:span[1]]
-        s.hits.append(_hit(
-            "T12", "warn", span, s.text,
-            f"Date not written in full '{excerpt}'.", f"Date abrégée « {excerpt} ».",
-            "Write the date in full (\"12 March 2024\").", "Écrivez la date en entier (« 12 mars 2024 »)."))
+        excerpt = s.text[span[0] : span[1]]
+        s.hits.append(
+            _hit(
+                "T12",
+                "warn",
+                span,
+                s.text,
+                f"Date not written in full '{excerpt}'.",
+                f"Date abrégée « {excerpt} ».",
+                'Write the date in full ("12 March 2024").',
+                "Écrivez la date en entier (« 12 mars 2024 »).",
+            )
+        )
     return spans
 
 
@@ -449,26 +596,95 @@ def _t14(s: _Sentence, skip: list[tuple[int, int]]) -> None:
         if any(a <= match.start() < b for a, b in skip):
             continue
         excerpt = match.group(0)
-        what_en, what_fr = ("Parentheses", "Parenthèses") if excerpt[:1] in "([{" and len(excerpt) > 1 \
+        what_en, what_fr = (
+            ("Parentheses", "Parenthèses")
+            if excerpt[:1] in "([{" and len(excerpt) > 1
             else (f"Special character '{excerpt}'", f"Caractère spécial « {excerpt} »")
-        s.hits.append(_hit(
-            "T14", "warn", match.span(), s.text, f"{what_en}.", f"{what_fr}.",
-            "Use words and simple punctuation (full stop, comma).",
-            "Utilisez des mots et une ponctuation simple (point, virgule)."))
+        )
+        s.hits.append(
+            _hit(
+                "T14",
+                "warn",
+                match.span(),
+                s.text,
+                f"{what_en}.",
+                f"{what_fr}.",
+                "Use words and simple punctuation (full stop, comma).",
+                "Utilisez des mots et une ponctuation simple (point, virgule).",
+            )
+        )
 
 
-_FR_NEG_CLOSERS = frozenset({"pas", "plus", "jamais", "rien", "personne", "aucun", "aucune", "guère",
-                             "point", "nullement", "ni", "nulle", "nul"})
+_FR_NEG_CLOSERS = frozenset(
+    {
+        "pas",
+        "plus",
+        "jamais",
+        "rien",
+        "personne",
+        "aucun",
+        "aucune",
+        "guère",
+        "point",
+        "nullement",
+        "ni",
+        "nulle",
+        "nul",
+    }
+)
 _FR_NEG_BEFORE = frozenset({"aucun", "aucune", "personne", "rien", "nul", "nulle", "jamais"})
 _FR_NEG_EXTRA = frozenset({"sans", "non"})
 _NEG_ADJECTIVES = {
-    "fr": frozenset({"impossible", "impossibles", "inutile", "inutiles", "incorrect", "incorrecte", "inexact",
-                     "inexacte", "improbable", "inconnu", "inconnue", "inconnus", "illégal", "illogique",
-                     "anormal", "anormale", "négligeable", "négligeables", "invisible", "invisibles",
-                     "insuffisant", "insuffisante", "incapable", "inhabituel", "inhabituelle"}),
-    "en": frozenset({"impossible", "unlikely", "uncommon", "unusual", "unimportant", "incorrect", "unknown",
-                     "unnecessary", "unclear", "uncertain", "insignificant", "invisible", "unable",
-                     "unlike", "infrequent", "illegal", "negligible"}),
+    "fr": frozenset(
+        {
+            "impossible",
+            "impossibles",
+            "inutile",
+            "inutiles",
+            "incorrect",
+            "incorrecte",
+            "inexact",
+            "inexacte",
+            "improbable",
+            "inconnu",
+            "inconnue",
+            "inconnus",
+            "illégal",
+            "illogique",
+            "anormal",
+            "anormale",
+            "négligeable",
+            "négligeables",
+            "invisible",
+            "invisibles",
+            "insuffisant",
+            "insuffisante",
+            "incapable",
+            "inhabituel",
+            "inhabituelle",
+        }
+    ),
+    "en": frozenset(
+        {
+            "impossible",
+            "unlikely",
+            "uncommon",
+            "unusual",
+            "unimportant",
+            "incorrect",
+            "unknown",
+            "unnecessary",
+            "unclear",
+            "uncertain",
+            "insignificant",
+            "invisible",
+            "unable",
+            "unlike",
+            "infrequent",
+            "illegal",
+            "negligible",
+        }
+    ),
 }
 _EN_NEGATORS = re.compile(r"(?i)\b(?:not|never|no|nothing|nobody|none|neither|nor|nowhere|cannot)\b|n['’]t\b")
 _WORDS = re.compile(r"[^\W\d_]+['’]?", re.UNICODE)
@@ -483,54 +699,92 @@ def _t15(s: _Sentence) -> None:
         for i, (word, start, end) in enumerate(tokens):
             if word not in ("ne", "n"):
                 continue
-            closer = next((j for j in range(i + 1, min(len(tokens), i + 9))
-                           if tokens[j][0] in _FR_NEG_CLOSERS or tokens[j][0] == "que"), None)
+            closer = next(
+                (
+                    j
+                    for j in range(i + 1, min(len(tokens), i + 9))
+                    if tokens[j][0] in _FR_NEG_CLOSERS or tokens[j][0] == "que"
+                ),
+                None,
+            )
             if closer is not None and tokens[closer][0] != "que":
                 used.add(closer)
                 spans.append((start, tokens[closer][2]))
                 continue
-            before = next((j for j in range(i - 1, max(-1, i - 9), -1) if tokens[j][0] in _FR_NEG_BEFORE), None)
+            before = next(
+                (j for j in range(i - 1, max(-1, i - 9), -1) if tokens[j][0] in _FR_NEG_BEFORE), None
+            )
             if before is not None:
                 used.add(before)
                 spans.append((tokens[before][1], end))
         if spans:
             # A second negative word after a closed negation ("ne ... jamais rien"), "sans" or "non",
             # or a negative adjective make a double negation.
-            extra = sum(1 for j, (word, _, _) in enumerate(tokens)
-                        if j not in used and (word in _FR_NEG_CLOSERS - {"plus", "point", "personne"}
-                                              or word in _FR_NEG_EXTRA or word in _NEG_ADJECTIVES["fr"]))
+            extra = sum(
+                1
+                for j, (word, _, _) in enumerate(tokens)
+                if j not in used
+                and (
+                    word in _FR_NEG_CLOSERS - {"plus", "point", "personne"}
+                    or word in _FR_NEG_EXTRA
+                    or word in _NEG_ADJECTIVES["fr"]
+                )
+            )
     else:
         negators = list(_EN_NEGATORS.finditer(s.text))
         neither = any(m.group(0).lower() == "neither" for m in negators)
         spans = [m.span() for m in negators if not (neither and m.group(0).lower() == "nor")]
         if spans:
-            extra = sum(1 for m in _WORDS.finditer(s.text)
-                        if m.group(0).lower() in _NEG_ADJECTIVES["en"] or m.group(0).lower() == "without")
+            extra = sum(
+                1
+                for m in _WORDS.finditer(s.text)
+                if m.group(0).lower() in _NEG_ADJECTIVES["en"] or m.group(0).lower() == "without"
+            )
     if not spans:
         return
     total = len(spans) + extra
     if total >= 2:
-        s.hits.append(_hit(
-            "T15", "fail", spans[0], s.text,
-            f"Double negation ({total} negative words).", f"Double négation ({total} mots négatifs).",
-            "Say it positively (\"not impossible\" -> \"possible\").",
-            "Dites-le de façon positive (« pas impossible » -> « possible »)."))
+        s.hits.append(
+            _hit(
+                "T15",
+                "fail",
+                spans[0],
+                s.text,
+                f"Double negation ({total} negative words).",
+                f"Double négation ({total} mots négatifs).",
+                'Say it positively ("not impossible" -> "possible").',
+                "Dites-le de façon positive (« pas impossible » -> « possible »).",
+            )
+        )
         return
-    s.hits.append(_hit(
-        "T15", "warn", spans[0], s.text,
-        "Negative sentence.", "Phrase négative.",
-        "Say it positively when you can.", "Dites-le de façon positive quand c'est possible."))
+    s.hits.append(
+        _hit(
+            "T15",
+            "warn",
+            spans[0],
+            s.text,
+            "Negative sentence.",
+            "Phrase négative.",
+            "Say it positively when you can.",
+            "Dites-le de façon positive quand c'est possible.",
+        )
+    )
 
 
-_PARTICIPLE_EN = (r"(?:\w{2,}ed|made|done|given|taken|seen|known|shown|found|built|written|held|kept|left|lost"
-                  r"|paid|put|said|sent|set|told|thought|brought|bought|caught|taught|understood|chosen"
-                  r"|driven|eaten|fallen|forgotten|grown|hidden|spoken|stolen|thrown|worn|born|drawn|spread"
-                  r"|cut|read|led|fed|heard|meant|met|sold|shut|begun|broken|frozen|sung|won|struck|hit)")
+_PARTICIPLE_EN = (
+    r"(?:\w{2,}ed|made|done|given|taken|seen|known|shown|found|built|written|held|kept|left|lost"
+    r"|paid|put|said|sent|set|told|thought|brought|bought|caught|taught|understood|chosen"
+    r"|driven|eaten|fallen|forgotten|grown|hidden|spoken|stolen|thrown|worn|born|drawn|spread"
+    r"|cut|read|led|fed|heard|meant|met|sold|shut|begun|broken|frozen|sung|won|struck|hit)"
+)
 _PASSIVE = {
-    "en": re.compile(r"(?i)\b(?:am|is|are|was|were|be|been|being|gets?|got)\s+(?:\w+ly\s+)?"
-                     + _PARTICIPLE_EN + r"\b"),
-    "fr": re.compile(r"(?i)\b(?:est|sont|était|étaient|sera|seront|fut|furent|être|été)\s+(?:\w+\s+)?"
-                     r"\w+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|it|ite|its|ites|rt|rte|rts|rtes)\s+par\b"),
+    "en": re.compile(
+        r"(?i)\b(?:am|is|are|was|were|be|been|being|gets?|got)\s+(?:\w+ly\s+)?" + _PARTICIPLE_EN + r"\b"
+    ),
+    "fr": re.compile(
+        r"(?i)\b(?:est|sont|était|étaient|sera|seront|fut|furent|être|été)\s+(?:\w+\s+)?"
+        r"\w+(?:é|ée|és|ées|i|ie|is|ies|u|ue|us|ues|it|ite|its|ites|rt|rte|rts|rtes)\s+par\b"
+    ),
 }
 
 
@@ -560,20 +814,31 @@ def _t16(s: _Sentence) -> None:
         span = match.span() if match else None
     if span is None:
         return
-    s.hits.append(_hit(
-        "T16", "warn", span, s.text,
-        "Passive voice.", "Voix passive.",
-        "Say who does what: \"the plant makes sugar\".",
-        "Dites qui fait quoi : « la plante fabrique du sucre »."))
+    s.hits.append(
+        _hit(
+            "T16",
+            "warn",
+            span,
+            s.text,
+            "Passive voice.",
+            "Voix passive.",
+            'Say who does what: "the plant makes sugar".',
+            "Dites qui fait quoi : « la plante fabrique du sucre ».",
+        )
+    )
 
 
-_TENSES_FR = re.compile(r"(?i)\b(?!\w*trait\b)\w{2,}(?:rais|rait|rions|riez|raient)\b"
-                        r"|\b(?:fut|furent|eut|eurent|fit|firent|dut|durent|put|purent|vint|vinrent|\w+èrent)\b")
+_TENSES_FR = re.compile(
+    r"(?i)\b(?!\w*trait\b)\w{2,}(?:rais|rait|rions|riez|raient)\b"
+    r"|\b(?:fut|furent|eut|eurent|fit|firent|dut|durent|put|purent|vint|vinrent|\w+èrent)\b"
+)
 _TENSES_EN = re.compile(r"(?i)\b(?:would|might)\b|\bhad\s+(?:\w+ly\s+)?(?:been|" + _PARTICIPLE_EN + r")\b")
 
 
-_PASSE_SIMPLE_ENDING = re.compile(r"(?:a|as|âmes|âtes|èrent|is|it|îmes|îtes|irent|us|ut|ûmes|ûtes|urent"
-                                  r"|int|ins|înmes|inrent)$")
+_PASSE_SIMPLE_ENDING = re.compile(
+    r"(?:a|as|âmes|âtes|èrent|is|it|îmes|îtes|irent|us|ut|ûmes|ûtes|urent"
+    r"|int|ins|înmes|inrent)$"
+)
 """Endings of the passé simple: the small model also tags some presents ("sert") as past."""
 
 
@@ -599,24 +864,45 @@ def _t17(s: _Sentence) -> None:
         pattern = _TENSES_FR if s.fr else _TENSES_EN
         found = [(m.span(), "complex tense", "temps complexe") for m in pattern.finditer(s.text)]
     for span, en, fr in found:
-        word = s.text[span[0]:span[1]]
-        s.hits.append(_hit(
-            "T17", "warn", span, s.text,
-            f"'{word}': {en}.", f"« {word} » : {fr}.",
-            "Use the present, the perfect (passé composé) or the future.",
-            "Utilisez le présent, le passé composé ou le futur."))
+        word = s.text[span[0] : span[1]]
+        s.hits.append(
+            _hit(
+                "T17",
+                "warn",
+                span,
+                s.text,
+                f"'{word}': {en}.",
+                f"« {word} » : {fr}.",
+                "Use the present, the perfect (passé composé) or the future.",
+                "Utilisez le présent, le passé composé ou le futur.",
+            )
+        )
 
 
 def _t18(s: _Sentence) -> None:
-    commas = [m.start() for m in re.finditer(r",", s.text)
-              if not (m.start() > 0 and s.text[m.start() - 1].isdigit()
-                      and s.text[m.start() + 1:m.start() + 2].isdigit())]
+    commas = [
+        m.start()
+        for m in re.finditer(r",", s.text)
+        if not (
+            m.start() > 0
+            and s.text[m.start() - 1].isdigit()
+            and s.text[m.start() + 1 : m.start() + 2].isdigit()
+        )
+    ]
     if len(commas) < s.config.enumeration_commas:
         return
-    s.hits.append(_hit(
-        "T18", "warn", (commas[0], commas[-1] + 1), s.text,
-        f"Enumeration ({len(commas)} commas).", f"Énumération ({len(commas)} virgules).",
-        "Make a list, one item per line.", "Faites une liste, un élément par ligne."))
+    s.hits.append(
+        _hit(
+            "T18",
+            "warn",
+            (commas[0], commas[-1] + 1),
+            s.text,
+            f"Enumeration ({len(commas)} commas).",
+            f"Énumération ({len(commas)} virgules).",
+            "Make a list, one item per line.",
+            "Faites une liste, un élément par ligne.",
+        )
+    )
 
 
 def _check(s: _Sentence) -> None:
@@ -629,21 +915,32 @@ def _check(s: _Sentence) -> None:
     # Digits inside numeric dates are the date's (T12), not big numbers.
     numbers = [n for n in numbers if not any(a <= n.start < b for a, b in date_spans)]
     steps = [
-        ("T1", lambda: _t1(s)), ("T2", lambda: _t2(s)), ("T3", lambda: _t3(s)), ("T4", lambda: _t4(s)),
-        ("T8", lambda: _t8(s, roman_spans)), ("T9", lambda: _t9(s, numbers)), ("T10", lambda: _t10(s, numbers)),
+        ("T1", lambda: _t1(s)),
+        ("T2", lambda: _t2(s)),
+        ("T3", lambda: _t3(s)),
+        ("T4", lambda: _t4(s)),
+        ("T8", lambda: _t8(s, roman_spans)),
+        ("T9", lambda: _t9(s, numbers)),
+        ("T10", lambda: _t10(s, numbers)),
         ("T11", lambda: _t11(s, romans)),
     ]
     for rule, run in steps:
         if rule not in off:
             run()
     t12_spans = _t12(s, dates) if "T12" not in off else date_spans
-    for rule, run in (("T14", lambda: _t14(s, t12_spans)), ("T15", lambda: _t15(s)), ("T16", lambda: _t16(s)),
-                      ("T17", lambda: _t17(s)), ("T18", lambda: _t18(s))):
+    for rule, run in (
+        ("T14", lambda: _t14(s, t12_spans)),
+        ("T15", lambda: _t15(s)),
+        ("T16", lambda: _t16(s)),
+        ("T17", lambda: _t17(s)),
+        ("T18", lambda: _t18(s)),
+    ):
         if rule not in off:
             run()
 
 
 # -- driving ----------------------------------------------------------------------------------------
+
 
 def _count_words(sentence: str) -> int:
     from textstat.backend.selections import list_words
@@ -662,15 +959,24 @@ class _Unit:
     sentences: list[_Sentence]
 
 
-def _make_sentences(text: str, lang: str, config: RuleConfig, glossary: frozenset[str], *,
-                    split: bool = True) -> list[_Sentence]:
+def _make_sentences(
+    text: str, lang: str, config: RuleConfig, glossary: frozenset[str], *, split: bool = True
+) -> list[_Sentence]:
     from inclusio.text.sentences import split_sentences
 
     # A heading is one line whatever its punctuation ("1. Introduction" is not two sentences).
     parts = split_sentences(text) if split else ([" ".join(text.split())] if text.strip() else [])
-    return [_Sentence(text=sentence, lang=lang, words=_count_words(sentence), config=config,
-                      glossary=glossary, position=i)
-            for i, sentence in enumerate(parts)]
+    return [
+        _Sentence(
+            text=sentence,
+            lang=lang,
+            words=_count_words(sentence),
+            config=config,
+            glossary=glossary,
+            position=i,
+        )
+        for i, sentence in enumerate(parts)
+    ]
 
 
 def _parse(sentences: list[_Sentence], config: RuleConfig) -> dict[str, bool]:
@@ -716,8 +1022,13 @@ def _summary(units: Sequence[_Unit]) -> RuleSummary:
             for h in s.hits:
                 by_rule.setdefault(h.rule, Counter())[h.severity] += 1
     ordered = {rule: dict(sorted(by_rule[rule].items())) for rule in RULE_IDS if rule in by_rule}
-    return RuleSummary(sentences=total, sentences_with_fail=fails, sentences_with_warn_only=warns,
-                       clean_sentences=total - fails - warns, hits_by_rule=ordered)
+    return RuleSummary(
+        sentences=total,
+        sentences_with_fail=fails,
+        sentences_with_warn_only=warns,
+        clean_sentences=total - fails - warns,
+        hits_by_rule=ordered,
+    )
 
 
 def _notes(syntax: dict[str, bool], config: RuleConfig) -> list[str]:
@@ -726,8 +1037,10 @@ def _notes(syntax: dict[str, bool], config: RuleConfig) -> list[str]:
         if has:
             continue
         why = "disabled by configuration" if not config.use_syntax else "no spaCy model installed for it"
-        notes.append(f"{lang}: checked without syntax ({why}): T2 from connectors, T16 from patterns, "
-                     "T17 from verb endings; proper nouns guessed from capitals")
+        notes.append(
+            f"{lang}: checked without syntax ({why}): T2 from connectors, T16 from patterns, "
+            "T17 from verb endings; proper nouns guessed from capitals"
+        )
     return notes
 
 
@@ -735,8 +1048,9 @@ def _glossary(terms: Iterable[str]) -> frozenset[str]:
     return frozenset(t.strip().lower() for t in terms if t and t.strip())
 
 
-def check_text(text: str, lang: str, *, config: RuleConfig | None = None,
-               glossary: Iterable[str] = ()) -> list[SentenceCheck]:
+def check_text(
+    text: str, lang: str, *, config: RuleConfig | None = None, glossary: Iterable[str] = ()
+) -> list[SentenceCheck]:
     """Check one text (any length) in ``lang``: every sentence, with or without hits, in order.
 
     For a text outside a document (an LLM answer before it becomes blocks, a sentence typed in
@@ -750,8 +1064,14 @@ def check_text(text: str, lang: str, *, config: RuleConfig | None = None,
     return [SentenceCheck(index=i, text=s.text, words=s.words, hits=s.hits) for i, s in enumerate(sentences)]
 
 
-def check_rules(doc: Document, *, lang: str | None = None, adaptation_kinds: tuple[str, ...] = (),
-                config: RuleConfig | None = None, glossary: Iterable[str] = ()) -> RuleReport:
+def check_rules(
+    doc: Document,
+    *,
+    lang: str | None = None,
+    adaptation_kinds: tuple[str, ...] = (),
+    config: RuleConfig | None = None,
+    glossary: Iterable[str] = (),
+) -> RuleReport:
     """Check every readable sentence of ``doc`` against the easy-to-read rules.
 
     ``adaptation_kinds=()`` checks the source (teacher preview); ``("easy_read",)`` checks what
@@ -780,7 +1100,9 @@ def check_rules(doc: Document, *, lang: str | None = None, adaptation_kinds: tup
             unit_lang = lang_root(lang or part.lang or block.lang or doc.lang)
             sentences: list[_Sentence] = []
             for text in _unit_texts(part):
-                sentences += _make_sentences(text, unit_lang, config, terms, split=not isinstance(part, Heading))
+                sentences += _make_sentences(
+                    text, unit_lang, config, terms, split=not isinstance(part, Heading)
+                )
             if sentences:
                 units.append(_Unit(block.id, part_id, part.type, unit_lang, sentences))
     syntax = _parse([s for unit in units for s in unit.sentences], config)
@@ -790,11 +1112,29 @@ def check_rules(doc: Document, *, lang: str | None = None, adaptation_kinds: tup
             _check(s)
     blocks: list[BlockRules] = []
     for unit in units:
-        checked = [SentenceCheck(index=i, text=s.text, words=s.words, hits=s.hits)
-                   for i, s in enumerate(unit.sentences) if s.hits]
+        checked = [
+            SentenceCheck(index=i, text=s.text, words=s.words, hits=s.hits)
+            for i, s in enumerate(unit.sentences)
+            if s.hits
+        ]
         if checked:
-            blocks.append(BlockRules(block_id=unit.block_id, part_id=unit.part_id, block_type=unit.block_type,
-                                     lang=unit.lang, sentences_checked=len(unit.sentences), sentences=checked))
+            blocks.append(
+                BlockRules(
+                    block_id=unit.block_id,
+                    part_id=unit.part_id,
+                    block_type=unit.block_type,
+                    lang=unit.lang,
+                    sentences_checked=len(unit.sentences),
+                    sentences=checked,
+                )
+            )
     models = {lang: name for lang in syntax if syntax[lang] and (name := model_name(lang))}
-    return RuleReport(adaptation_kinds=tuple(adaptation_kinds), syntax=syntax, models=models,
-                      notes=_notes(syntax, config), config=config, summary=_summary(units), blocks=blocks)
+    return RuleReport(
+        adaptation_kinds=tuple(adaptation_kinds),
+        syntax=syntax,
+        models=models,
+        notes=_notes(syntax, config),
+        config=config,
+        summary=_summary(units),
+        blocks=blocks,
+    )

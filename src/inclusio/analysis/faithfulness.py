@@ -113,6 +113,7 @@ class FaithfulnessReport(_Frozen):
 
 # -- facts ----------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class EntitySpan:
     start: int
@@ -197,7 +198,9 @@ def find_entities(text: str, lang: str, parsed: object | None = None) -> list[En
     if parsed is not None:
         spans += _ner_entities(text, parsed, lang)
     # "XIXe", "II": numbers, checked as numbers (a "19e" in the adaptation is faithful).
-    spans = [s for s in spans if not any(r.start == 0 and r.end == len(s.text) for r in nd.find_roman(s.text))]
+    spans = [
+        s for s in spans if not any(r.start == 0 and r.end == len(s.text) for r in nd.find_roman(s.text))
+    ]
     # Longest first, no overlaps; then one per folded name.
     spans.sort(key=lambda s: (-(s.end - s.start), s.start))
     kept: list[EntitySpan] = []
@@ -235,8 +238,9 @@ def adaptation_text(adaptation: Adaptation) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def _check_block(block: Block, adaptation: Adaptation, lang: str, parsed: object | None,
-                 glossary: Sequence[str]) -> BlockFaithfulness:
+def _check_block(
+    block: Block, adaptation: Adaptation, lang: str, parsed: object | None, glossary: Sequence[str]
+) -> BlockFaithfulness:
     source = block.plain_text()
     target = adaptation_text(adaptation)
     target_lang = lang_root(adaptation.lang or lang)
@@ -280,13 +284,21 @@ def _check_block(block: Block, adaptation: Adaptation, lang: str, parsed: object
                 missing.append(Fact(kind="term", text=term, value=nd.fold(term)))
 
     return BlockFaithfulness(
-        block_id=block.id, block_type=block.type, adaptation_kind=adaptation.kind,
-        engine=adaptation.provenance.engine, lang=lang, adaptation_lang=target_lang,
-        checked={kind: checked[kind] for kind in FACT_KINDS}, missing=missing, needs_review=bool(missing))
+        block_id=block.id,
+        block_type=block.type,
+        adaptation_kind=adaptation.kind,
+        engine=adaptation.provenance.engine,
+        lang=lang,
+        adaptation_lang=target_lang,
+        checked={kind: checked[kind] for kind in FACT_KINDS},
+        missing=missing,
+        needs_review=bool(missing),
+    )
 
 
-def check_faithfulness(doc: Document, *, kinds: Iterable[str] | None = None, glossary: Iterable[str] = (),
-                       use_ner: bool = True) -> FaithfulnessReport:
+def check_faithfulness(
+    doc: Document, *, kinds: Iterable[str] | None = None, glossary: Iterable[str] = (), use_ner: bool = True
+) -> FaithfulnessReport:
     """Check that every fact of each adapted block is in its adaptation (see the module docstring).
 
     ``kinds``: adaptation kinds to check (default: every kind but :data:`NOT_REWRITES`); the
@@ -297,7 +309,9 @@ def check_faithfulness(doc: Document, *, kinds: Iterable[str] | None = None, glo
     """
     wanted = set(kinds) if kinds is not None else None
     # Every term of the document's glossary must survive: course terms are explained, never paraphrased.
-    terms = list(dict.fromkeys(t.strip() for t in [*glossary, *(e.term for e in doc.glossary)] if t and t.strip()))
+    terms = list(
+        dict.fromkeys(t.strip() for t in [*glossary, *(e.term for e in doc.glossary)] if t and t.strip())
+    )
     jobs: list[tuple[Block, Adaptation, str]] = []
     for block in doc.blocks:
         block_kinds = dict.fromkeys(a.kind for a in block.adaptations)
@@ -316,8 +330,11 @@ def check_faithfulness(doc: Document, *, kinds: Iterable[str] | None = None, glo
         if nlp is None:
             continue
         # Blocks too long for one NER pass (bounded memory) get the patterns only.
-        indices = [i for i, (_, _, job_lang) in enumerate(jobs)
-                   if job_lang == lang and len(jobs[i][0].plain_text()) <= MAX_NER_CHARS]
+        indices = [
+            i
+            for i, (_, _, job_lang) in enumerate(jobs)
+            if job_lang == lang and len(jobs[i][0].plain_text()) <= MAX_NER_CHARS
+        ]
         texts = [jobs[i][0].plain_text() for i in indices]
         # NER has its own token-to-vector layer in the small models: tokenizer + NER is enough (~3x
         # faster than the whole pipeline). Components are called directly rather than through
@@ -328,22 +345,33 @@ def check_faithfulness(doc: Document, *, kinds: Iterable[str] | None = None, glo
         for i, doc_parsed in zip(indices, docs, strict=True):
             parsed[i] = doc_parsed
 
-    blocks = [_check_block(block, adaptation, lang, parsed[i], terms)
-              for i, (block, adaptation, lang) in enumerate(jobs)]
+    blocks = [
+        _check_block(block, adaptation, lang, parsed[i], terms)
+        for i, (block, adaptation, lang) in enumerate(jobs)
+    ]
     checked: Counter[str] = Counter()
     missing: Counter[str] = Counter()
     for result in blocks:
         checked.update(result.checked)
         missing.update(fact.kind for fact in result.missing)
-    notes = [f"{lang}: named entities from patterns only ("
-             + ("NER disabled" if not use_ner else "no spaCy model installed for it") + ")"
-             for lang, has in sorted(ner.items()) if not has]
+    notes = [
+        f"{lang}: named entities from patterns only ("
+        + ("NER disabled" if not use_ner else "no spaCy model installed for it")
+        + ")"
+        for lang, has in sorted(ner.items())
+        if not has
+    ]
     models = {lang: name for lang, has in ner.items() if has and (name := model_name(lang))}
     return FaithfulnessReport(
         adaptation_kinds=tuple(dict.fromkeys(b.adaptation_kind for b in blocks)),
-        ner=ner, models=models, notes=notes,
+        ner=ner,
+        models=models,
+        notes=notes,
         summary=FaithfulnessSummary(
-            blocks_checked=len(blocks), blocks_to_review=sum(1 for b in blocks if b.needs_review),
+            blocks_checked=len(blocks),
+            blocks_to_review=sum(1 for b in blocks if b.needs_review),
             facts_checked={kind: checked[kind] for kind in FACT_KINDS},
-            facts_missing={kind: missing[kind] for kind in FACT_KINDS}),
-        blocks=blocks)
+            facts_missing={kind: missing[kind] for kind in FACT_KINDS},
+        ),
+        blocks=blocks,
+    )

@@ -50,25 +50,79 @@ _EN_NUMBER = re.compile(
 )
 
 FR_NUMBER_WORDS: dict[str, int] = {
-    "zéro": 0, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
-    "neuf": 9, "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15,
-    "seize": 16, "vingt": 20, "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50,
-    "soixante": 60, "septante": 70, "huitante": 80, "octante": 80, "nonante": 90,
-    "cent": 100, "cents": 100, "mille": 1000,
+    "zéro": 0,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+    "sept": 7,
+    "huit": 8,
+    "neuf": 9,
+    "dix": 10,
+    "onze": 11,
+    "douze": 12,
+    "treize": 13,
+    "quatorze": 14,
+    "quinze": 15,
+    "seize": 16,
+    "vingt": 20,
+    "vingts": 20,
+    "trente": 30,
+    "quarante": 40,
+    "cinquante": 50,
+    "soixante": 60,
+    "septante": 70,
+    "huitante": 80,
+    "octante": 80,
+    "nonante": 90,
+    "cent": 100,
+    "cents": 100,
+    "mille": 1000,
 }
 EN_NUMBER_WORDS: dict[str, int] = {
-    "zero": 0, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-    "ninety": 90, "hundred": 100, "thousand": 1000,
+    "zero": 0,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "hundred": 100,
+    "thousand": 1000,
 }
 # Inside a compound only ("vingt et un", "quatre-vingt-un", "one hundred").
 _COMPOUND_ONLY = {"fr": {"un": 1, "une": 1, "et": None}, "en": {"one": 1, "a": None, "and": None}}
 _SCALES = {
     "fr": {"million": 10**6, "millions": 10**6, "milliard": 10**9, "milliards": 10**9},
-    "en": {"million": 10**6, "millions": 10**6, "billion": 10**9, "billions": 10**9,
-           "thousand": 1000, "thousands": 1000},
+    "en": {
+        "million": 10**6,
+        "millions": 10**6,
+        "billion": 10**9,
+        "billions": 10**9,
+        "thousand": 1000,
+        "thousands": 1000,
+    },
 }
 
 _ROMAN = re.compile(
@@ -146,7 +200,7 @@ def find_roman(text: str) -> list[NumberMatch]:
         if value is None:
             continue
         end = match.end("suffix") if match.group("suffix") else match.end("roman")
-        out.append(NumberMatch(match.start(), end, text[match.start():end], Decimal(value), "roman"))
+        out.append(NumberMatch(match.start(), end, text[match.start() : end], Decimal(value), "roman"))
     return out
 
 
@@ -194,13 +248,16 @@ def _number_word_runs(text: str, lang: str) -> list[NumberMatch]:
         # Extend the run over number words and joiners ("et", "and", "un" inside a compound),
         # only across a space or a hyphen.
         while j < len(tokens):
-            gap = text[tokens[j - 1].end():tokens[j].start()]
+            gap = text[tokens[j - 1].end() : tokens[j].start()]
             word = tokens[j].group(0).lower()
             if gap not in (" ", "-") or not (word in table or word in extra):
                 break
             j += 1
-        while j - 1 > i and tokens[j - 1].group(0).lower() not in table \
-                and _COMPOUND_ONLY[lang].get(tokens[j - 1].group(0).lower()) is None:
+        while (
+            j - 1 > i
+            and tokens[j - 1].group(0).lower() not in table
+            and _COMPOUND_ONLY[lang].get(tokens[j - 1].group(0).lower()) is None
+        ):
             j -= 1  # a run never ends on a joiner ("deux et")
         words = [t.group(0).lower() for t in tokens[i:j]]
         value = _words_value(words, lang)
@@ -226,11 +283,14 @@ def find_numbers(text: str, lang: str, *, words: bool = True, roman: bool = True
         if value is None:
             continue
         start = match.start()
-        before = text[max(0, start - 2):start]
+        before = text[max(0, start - 2) : start]
         if before[-1:] in ("-", "−") and (len(before) < 2 or before[0] in " (\u00a0"):
             value, start = -value, start - 1
-        out.append(_with_scale(NumberMatch(start, match.end(), text[start:match.end()], value, "digits"),
-                               text, scales))
+        out.append(
+            _with_scale(
+                NumberMatch(start, match.end(), text[start : match.end()], value, "digits"), text, scales
+            )
+        )
     if words:
         for number in _number_word_runs(text, root):
             out.append(_with_scale(number, text, scales))
@@ -246,11 +306,12 @@ def find_numbers(text: str, lang: str, *, words: bool = True, roman: bool = True
 
 
 def _with_scale(number: NumberMatch, text: str, scales: dict[str, int]) -> NumberMatch:
-    match = re.match(r"[ \u00a0\u202f]+(?:de |d'|of )?([^\W\d_]+)", text[number.end:])
+    match = re.match(r"[ \u00a0\u202f]+(?:de |d'|of )?([^\W\d_]+)", text[number.end :])
     if match and match.group(1).lower() in scales:
         scaled = normalise_decimal(number.value * scales[match.group(1).lower()])
-        return NumberMatch(number.start, number.end, number.text, number.value, number.kind,
-                           (*number.also, scaled))
+        return NumberMatch(
+            number.start, number.end, number.text, number.value, number.kind, (*number.also, scaled)
+        )
     return number
 
 
@@ -262,15 +323,55 @@ def scale_words(lang: str) -> frozenset[str]:
 # -- dates ----------------------------------------------------------------------------------------
 
 _MONTHS_FR = {
-    "janvier": 1, "janv": 1, "février": 2, "fevrier": 2, "févr": 2, "fév": 2, "mars": 3, "avril": 4,
-    "avr": 4, "mai": 5, "juin": 6, "juillet": 7, "juil": 7, "août": 8, "aout": 8, "septembre": 9,
-    "sept": 9, "octobre": 10, "oct": 10, "novembre": 11, "nov": 11, "décembre": 12, "decembre": 12,
+    "janvier": 1,
+    "janv": 1,
+    "février": 2,
+    "fevrier": 2,
+    "févr": 2,
+    "fév": 2,
+    "mars": 3,
+    "avril": 4,
+    "avr": 4,
+    "mai": 5,
+    "juin": 6,
+    "juillet": 7,
+    "juil": 7,
+    "août": 8,
+    "aout": 8,
+    "septembre": 9,
+    "sept": 9,
+    "octobre": 10,
+    "oct": 10,
+    "novembre": 11,
+    "nov": 11,
+    "décembre": 12,
+    "decembre": 12,
     "déc": 12,
 }
 _MONTHS_EN = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
-    "may": 5, "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9,
-    "sep": 9, "sept": 9, "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12,
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sep": 9,
+    "sept": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
     "dec": 12,
 }
 _MONTHS = {**_MONTHS_FR, **_MONTHS_EN}
@@ -328,8 +429,11 @@ def find_dates(text: str, lang: str) -> list[DateMatch]:
         year_text = m.group("year")
         if not day_text and not year_text:
             continue  # "en mars", "may": not a date by itself
-        if month_word.lower() in ("mar", "may", "jun", "sept", "oct", "nov", "dec", "jan") \
-                and month_word.islower() and root == "en":
+        if (
+            month_word.lower() in ("mar", "may", "jun", "sept", "oct", "nov", "dec", "jan")
+            and month_word.islower()
+            and root == "en"
+        ):
             continue  # lower-case "may" is a verb; abbreviations are capitalised in English
         if month_word.lower() == "mai" and root == "en":
             continue
@@ -339,8 +443,15 @@ def find_dates(text: str, lang: str) -> list[DateMatch]:
         end = m.end()
         while end > m.start() and text[end - 1] in " ,":
             end -= 1
-        out.append(DateMatch(m.start(), end, text[m.start():end],
-                             ((day, month, int(year_text) if year_text else None),), False))
+        out.append(
+            DateMatch(
+                m.start(),
+                end,
+                text[m.start() : end],
+                ((day, month, int(year_text) if year_text else None),),
+                False,
+            )
+        )
     out.sort(key=lambda d: (d.start, -d.end))
     kept: list[DateMatch] = []
     for date in out:

@@ -90,8 +90,9 @@ def iter_words(text: str) -> Iterator[re.Match[str]]:
     return WORD.finditer(text)
 
 
-def rare_words(text: str, lang: str, *, threshold: float = RARE_ZIPF,
-               skip: Iterable[str] = ()) -> list[RareWord]:
+def rare_words(
+    text: str, lang: str, *, threshold: float = RARE_ZIPF, skip: Iterable[str] = ()
+) -> list[RareWord]:
     """Rare words of one sentence without a spaCy pipeline (proper nouns guessed by capitals).
 
     ``skip``: words not to judge (a glossary), compared case-insensitively.

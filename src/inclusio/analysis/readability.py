@@ -119,6 +119,7 @@ class DocumentReadability(_Frozen):
 
 # -- counting ----------------------------------------------------------------------------------
 
+
 @dataclass
 class _Counts:
     words: int = 0
@@ -232,6 +233,7 @@ def score_text(text: str, lang: str) -> ReadabilityScores:
 
 # -- documents ---------------------------------------------------------------------------------
 
+
 def _item_texts(items: Iterable[ListItem]) -> Iterator[str]:
     for item in items:
         if item.text.strip():
@@ -266,8 +268,7 @@ def _dominant_lang(counts: _Counts, default: str) -> str:
     if not counts.words_by_lang:
         return _lang_root(default)
     # Ties go to the document's language, then alphabetical order (deterministic).
-    best = max(counts.words_by_lang.items(),
-               key=lambda kv: (kv[1], kv[0] == _lang_root(default), kv[0]))
+    best = max(counts.words_by_lang.items(), key=lambda kv: (kv[1], kv[0] == _lang_root(default), kv[0]))
     return best[0]
 
 
@@ -291,13 +292,15 @@ def score_document(doc: Document, adaptation_kinds: tuple[str, ...] = ()) -> Doc
             counts = _count_blocks(blocks, view)
             if section.heading is None and not counts.words:
                 continue  # a preamble of page markers and a title only: nothing to score
-            sections.append(SectionReadability(
-                heading_id=section.heading.id if section.heading else None,
-                title=section.title,
-                level=section.level,
-                block_ids=[b.id for b in blocks],
-                scores=_scores(counts, _dominant_lang(counts, view.lang)),
-            ))
+            sections.append(
+                SectionReadability(
+                    heading_id=section.heading.id if section.heading else None,
+                    title=section.title,
+                    level=section.level,
+                    block_ids=[b.id for b in blocks],
+                    scores=_scores(counts, _dominant_lang(counts, view.lang)),
+                )
+            )
     return DocumentReadability(
         adaptation_kinds=tuple(adaptation_kinds),
         document=_scores(total, _dominant_lang(total, view.lang)),

@@ -53,8 +53,14 @@ from inclusio.warning_codes import WARNINGS
 # The verifier's warning codes and their English and French reason templates live in the one catalogue
 # of warnings, :data:`inclusio.warning_codes.WARNINGS`.
 
-_WHAT = {"number": ("number", "le nombre"), "year": ("year", "l'année"), "date": ("date", "la date"),
-         "entity": ("name", "le nom"), "symbol": ("symbol", "le symbole"), "term": ("course term", "le terme")}
+_WHAT = {
+    "number": ("number", "le nombre"),
+    "year": ("year", "l'année"),
+    "date": ("date", "la date"),
+    "entity": ("name", "le nom"),
+    "symbol": ("symbol", "le symbole"),
+    "term": ("course term", "le terme"),
+}
 
 
 def _clip(text: str, limit: int = 80) -> str:
@@ -109,6 +115,7 @@ class Verdict:
 
 # -- per pass --------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Policy:
     """Which checks a pass gets (see docs/quality.md)."""
@@ -138,8 +145,9 @@ POLICIES: dict[str, Policy] = {
     "plain": Policy(keep_facts=True, words=0.34, unrelated=0.25),
     "summary": Policy(keep_facts=False, words=0.4, unrelated=0.25),
     "glossary": Policy(keep_facts=False, words=0.15, extra_sentences=0.5, extra_local=True),
-    "alt_text": Policy(keep_facts=False, words=0.2, words_blocking=False, facts_blocking=False,
-                       extra_sentences=0.5),
+    "alt_text": Policy(
+        keep_facts=False, words=0.2, words_blocking=False, facts_blocking=False, extra_sentences=0.5
+    ),
     "long_description": Policy(keep_facts=False, words=0.2, words_blocking=False, facts_blocking=False),
     "translation": Policy(keep_facts=True, keep_entities="symbols", cross_language=True),
 }
@@ -153,10 +161,14 @@ MIN_SENTENCE_WORDS = 3
 
 # -- facts in context ------------------------------------------------------------------------------
 
-_URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"«»]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|fr|io|info|"
-                  r"biz|xyz|ly|gouv\.fr|edu|be|ch|eu|co)\b(?:/[^\s<>\"«»]*)?")
+_URL = re.compile(
+    r"(?i)\b(?:https?://|www\.)[^\s<>\"«»]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|fr|io|info|"
+    r"biz|xyz|ly|gouv\.fr|edu|be|ch|eu|co)\b(?:/[^\s<>\"«»]*)?"
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?(?:\(0\)[\s.-]?)?\d(?:[\s.-]?\d{2}){4}|0\d(?:[\s.-]?\d{2}){4})(?!\d)")
+_PHONE = re.compile(
+    r"(?<![\w+])(?:\+\d{1,3}[\s.-]?(?:\(0\)[\s.-]?)?\d(?:[\s.-]?\d{2}){4}|0\d(?:[\s.-]?\d{2}){4})(?!\d)"
+)
 _UNIT = re.compile(r"[ \u00a0\u202f\-–+/()]{0,3}(%|‰|°\s?[CFK]?|€|\$|£|[^\W_][\w]*(?:[-'’][^\W_]+)*)")
 _PREV = re.compile(r"([^\W_][\w]*)[ \u00a0\u202f\-–+/()]{0,3}$")
 _SKIP_UNIT = {"de", "d", "des", "du", "of", "et", "and", "à", "a", "au", "to", "the", "le", "la", "les", "l"}
@@ -204,10 +216,10 @@ def _unit(text: str, start: int, end: int) -> tuple[str, str]:
     """(key, written) of the word that qualifies a number: the next one, else the previous one."""
     m = _UNIT.match(text, end)
     if m and m.group(1).lower() not in _SKIP_UNIT:
-        return fold_plain(m.group(1)).replace(" ", ""), text[start:m.end(1)]
+        return fold_plain(m.group(1)).replace(" ", ""), text[start : m.end(1)]
     p = _PREV.search(text[:start])
     if p and p.group(1).lower() not in _SKIP_UNIT:
-        return fold_plain(p.group(1)), text[p.start(1):end]
+        return fold_plain(p.group(1)), text[p.start(1) : end]
     return "", text[start:end]
 
 
@@ -228,10 +240,22 @@ def _facts(text: str, lang: str) -> tuple[Occurrence, ...]:
         if any(a <= number.start < b for a, b in spans):
             continue
         key, written = _unit(text, number.start, number.end)
-        is_year = (number.kind == "digits" and re.fullmatch(r"\d{4}", number.text) is not None
-                   and 1000 <= number.value <= 2100 and key not in ("%", "€", "$"))
-        out.append(Occurrence("year" if is_year else "number", written,
-                              tuple(str(v) for v in number.values), key, number.text, start=number.start))
+        is_year = (
+            number.kind == "digits"
+            and re.fullmatch(r"\d{4}", number.text) is not None
+            and 1000 <= number.value <= 2100
+            and key not in ("%", "€", "$")
+        )
+        out.append(
+            Occurrence(
+                "year" if is_year else "number",
+                written,
+                tuple(str(v) for v in number.values),
+                key,
+                number.text,
+                start=number.start,
+            )
+        )
     for span in find_entities(text, lang):
         if any(a <= span.start < b for a, b in spans):
             continue
@@ -242,8 +266,140 @@ def _facts(text: str, lang: str) -> tuple[Occurrence, ...]:
 
 # -- words ------------------------------------------------------------------------------------------
 
-_WORD = re.compile(r"(?:\b(?:[dlsnjmtc]|qu|jusqu|lorsqu|puisqu)['’])?([^\W\d_]{4,}(?:-[^\W\d_]+)*)", re.IGNORECASE)
-STOPWORDS = frozenset(["avec", "dans", "pour", "sans", "sous", "vers", "chez", "entre", "leur", "leurs", "nous", "vous", "elle", "elles", "ils", "sont", "sont", "être", "était", "étaient", "ont", "avoir", "aussi", "plus", "moins", "très", "tout", "tous", "toute", "toutes", "cette", "ces", "ceux", "celle", "celui", "cela", "ceci", "donc", "mais", "puis", "alors", "ainsi", "quand", "comme", "lorsque", "parce", "dont", "elle", "même", "mêmes", "autre", "autres", "fait", "faire", "peut", "peuvent", "doit", "doivent", "être", "encore", "après", "avant", "depuis", "selon", "notre", "votre", "quel", "quelle", "quels", "quelles", "chaque", "aucun", "aucune", "deux", "trois", "quatre", "cinq", "leur", "sera", "seront", "with", "that", "this", "these", "those", "from", "have", "been", "were", "they", "their", "them", "what", "which", "when", "where", "there", "here", "also", "more", "most", "very", "such", "than", "then", "into", "onto", "about", "over", "under", "only", "other", "some", "each", "your", "will", "would", "could", "should", "does", "done", "make", "made", "just", "like", "much", "many"])
+_WORD = re.compile(
+    r"(?:\b(?:[dlsnjmtc]|qu|jusqu|lorsqu|puisqu)['’])?([^\W\d_]{4,}(?:-[^\W\d_]+)*)", re.IGNORECASE
+)
+STOPWORDS = frozenset(
+    [
+        "avec",
+        "dans",
+        "pour",
+        "sans",
+        "sous",
+        "vers",
+        "chez",
+        "entre",
+        "leur",
+        "leurs",
+        "nous",
+        "vous",
+        "elle",
+        "elles",
+        "ils",
+        "sont",
+        "sont",
+        "être",
+        "était",
+        "étaient",
+        "ont",
+        "avoir",
+        "aussi",
+        "plus",
+        "moins",
+        "très",
+        "tout",
+        "tous",
+        "toute",
+        "toutes",
+        "cette",
+        "ces",
+        "ceux",
+        "celle",
+        "celui",
+        "cela",
+        "ceci",
+        "donc",
+        "mais",
+        "puis",
+        "alors",
+        "ainsi",
+        "quand",
+        "comme",
+        "lorsque",
+        "parce",
+        "dont",
+        "elle",
+        "même",
+        "mêmes",
+        "autre",
+        "autres",
+        "fait",
+        "faire",
+        "peut",
+        "peuvent",
+        "doit",
+        "doivent",
+        "être",
+        "encore",
+        "après",
+        "avant",
+        "depuis",
+        "selon",
+        "notre",
+        "votre",
+        "quel",
+        "quelle",
+        "quels",
+        "quelles",
+        "chaque",
+        "aucun",
+        "aucune",
+        "deux",
+        "trois",
+        "quatre",
+        "cinq",
+        "leur",
+        "sera",
+        "seront",
+        "with",
+        "that",
+        "this",
+        "these",
+        "those",
+        "from",
+        "have",
+        "been",
+        "were",
+        "they",
+        "their",
+        "them",
+        "what",
+        "which",
+        "when",
+        "where",
+        "there",
+        "here",
+        "also",
+        "more",
+        "most",
+        "very",
+        "such",
+        "than",
+        "then",
+        "into",
+        "onto",
+        "about",
+        "over",
+        "under",
+        "only",
+        "other",
+        "some",
+        "each",
+        "your",
+        "will",
+        "would",
+        "could",
+        "should",
+        "does",
+        "done",
+        "make",
+        "made",
+        "just",
+        "like",
+        "much",
+        "many",
+    ]
+)
 _SENT = re.compile(r"(?<=[.!?…:;])\s+|\n+")
 
 
@@ -252,8 +408,13 @@ def content_words(text: str, *, names: bool = True) -> list[str]:
 
     ``names=False`` leaves out capitalised words (names are checked as names, not as words).
     """
-    return [w for w in (fold_plain(m.group(1)) for m in _WORD.finditer(text)
-                        if names or not m.group(1)[:1].isupper()) if w not in STOPWORDS]
+    return [
+        w
+        for w in (
+            fold_plain(m.group(1)) for m in _WORD.finditer(text) if names or not m.group(1)[:1].isupper()
+        )
+        if w not in STOPWORDS
+    ]
 
 
 def _stem(word: str) -> str:
@@ -283,7 +444,8 @@ def _sentences(text: str) -> list[str]:
 
 # -- instructions -------------------------------------------------------------------------------------
 
-_INSTRUCTIONS = re.compile(r"(?i)\b(?:"
+_INSTRUCTIONS = re.compile(
+    r"(?i)\b(?:"
     r"cliquez|clique(?:z)?\s+(?:ici|sur)|click|visitez|visit|rendez-vous\s+sur|allez\s+(?:sur|à\s+l['’]adresse)|"
     r"va\s+sur|go\s+to|consultez\s+(?:le\s+site|la\s+page|www|http)|ignore[sz]?\s+(?:toutes?|tout|les|ce|cette|ces|"
     r"the|all|previous|above|prior|any)|disregard|oubliez\s+(?:toutes?|les|tout)|forget\s+(?:all|everything|the)|"
@@ -291,7 +453,8 @@ _INSTRUCTIONS = re.compile(r"(?i)\b(?:"
     r"contactez(?:-nous)?|contact\s+us|appelez(?:-nous)?|call\s+us|écrivez-nous|write\s+to\s+us|achetez|buy\s+now|"
     r"commandez|order\s+now|scannez|scan\s+the|suivez-nous|follow\s+us|partagez|share\s+this|"
     r"réponds\s+(?:seulement|uniquement)|r[ée]pondez\s+(?:seulement|uniquement)|answer\s+only|respond\s+only"
-    r")\b")
+    r")\b"
+)
 
 
 def instructions(text: str) -> list[str]:
@@ -300,6 +463,7 @@ def instructions(text: str) -> list[str]:
 
 
 # -- the checks -------------------------------------------------------------------------------------
+
 
 def _of(occurrences: Iterable[Occurrence], *kinds: str) -> list[Occurrence]:
     return [o for o in occurrences if o.kind in kinds]
@@ -322,7 +486,7 @@ def counts_items(answer: str, number: Occurrence) -> bool:
     if number.start < 0 or len(number.values) != 1 or not number.values[0].isdigit():
         return False
     count = int(number.values[0])
-    tail = answer[number.start:]
+    tail = answer[number.start :]
     sentence = re.split(r"(?<=[.!?])\s|\n", tail, maxsplit=1)[0]
     head, colon, items = sentence.partition(":")
     if not colon or len(head.split()) > 4 or not 2 <= count <= 12:
@@ -330,21 +494,33 @@ def counts_items(answer: str, number: Occurrence) -> bool:
     return len([i for i in _ITEMS.split(items.strip().rstrip(".")) if i.strip()]) == count
 
 
-def _check_numbers(src: list[Occurrence], ans: list[Occurrence], ctx: list[Occurrence],
-                   policy: Policy, answer: str = "") -> list[Finding]:
+def _check_numbers(
+    src: list[Occurrence], ans: list[Occurrence], ctx: list[Occurrence], policy: Policy, answer: str = ""
+) -> list[Finding]:
     out: list[Finding] = []
     nums_s, nums_a = _of(src, "number", "year"), _of(ans, "number", "year")
     pairs_s = {(v, o.unit) for o in nums_s for v in o.values}
     # Any value of the source; a value of the context only with its own unit (a fact is an occurrence).
-    allowed = {v for o in nums_s for v in o.values} | _date_parts(src + ctx) | {str(v) for v in _ALWAYS_ALLOWED}
+    allowed = (
+        {v for o in nums_s for v in o.values} | _date_parts(src + ctx) | {str(v) for v in _ALWAYS_ALLOWED}
+    )
     allowed_pairs = {(v, o.unit) for o in _of(ctx, "number", "year") for v in o.values}
     used: set[int] = set()
     for s in nums_s:
         if any(set(a.values) & set(s.values) and a.unit == s.unit for a in nums_a):
             continue
-        changed = next((i for i, a in enumerate(nums_a) if i not in used and s.unit and a.unit == s.unit
-                        and not set(a.values) & set(s.values)
-                        and not any((v, a.unit) in pairs_s for v in a.values)), None)
+        changed = next(
+            (
+                i
+                for i, a in enumerate(nums_a)
+                if i not in used
+                and s.unit
+                and a.unit == s.unit
+                and not set(a.values) & set(s.values)
+                and not any((v, a.unit) in pairs_s for v in a.values)
+            ),
+            None,
+        )
         if changed is not None:
             used.add(changed)
             code = "verify.date_changed" if s.kind == "year" else "verify.number_changed"
@@ -353,15 +529,20 @@ def _check_numbers(src: list[Occurrence], ans: list[Occurrence], ctx: list[Occur
             what, what_fr = _WHAT[s.kind]
             out.append(finding("verify.fact_dropped", what=what, what_fr=what_fr, old=s.bare, text=s.text))
     for i, a in enumerate(nums_a):
-        if i not in used and not set(a.values) & allowed and not any((v, a.unit) in allowed_pairs for v in a.values) \
-                and not counts_items(answer, a):
+        if (
+            i not in used
+            and not set(a.values) & allowed
+            and not any((v, a.unit) in allowed_pairs for v in a.values)
+            and not counts_items(answer, a)
+        ):
             code = "verify.date_added" if a.kind == "year" else "verify.number_added"
             out.append(finding(code, new=a.bare, text=a.text, blocking=policy.facts_blocking))
     return out
 
 
-def _check_dates(src: list[Occurrence], ans: list[Occurrence], ctx: list[Occurrence],
-                 policy: Policy) -> list[Finding]:
+def _check_dates(
+    src: list[Occurrence], ans: list[Occurrence], ctx: list[Occurrence], policy: Policy
+) -> list[Finding]:
     dates_s, dates_a, dates_c = _of(src, "date"), _of(ans, "date"), _of(ctx, "date")
 
     def same(x: Occurrence, y: Occurrence) -> bool:
@@ -373,15 +554,19 @@ def _check_dates(src: list[Occurrence], ans: list[Occurrence], ctx: list[Occurre
     out: list[Finding] = []
     for s, a in zip(lost, new, strict=False):
         out.append(finding("verify.date_changed", old=s.text, new=a.text, text=s.text))
-    for a in new[len(lost):]:
+    for a in new[len(lost) :]:
         out.append(finding("verify.date_added", new=a.text, text=a.text, blocking=policy.facts_blocking))
     if policy.keep_facts:
-        for s in lost[len(new):]:
-            out.append(finding("verify.fact_dropped", what="date", what_fr="la date", old=s.text, text=s.text))
+        for s in lost[len(new) :]:
+            out.append(
+                finding("verify.fact_dropped", what="date", what_fr="la date", old=s.text, text=s.text)
+            )
     return out
 
 
-_PARTICLES = frozenset(["de", "du", "des", "la", "le", "van", "von", "der", "den", "da", "di", "del", "of", "the", "and", "et"])
+_PARTICLES = frozenset(
+    ["de", "du", "des", "la", "le", "van", "von", "der", "den", "da", "di", "del", "of", "the", "and", "et"]
+)
 
 
 def _name_words(name: str) -> list[str]:
@@ -396,8 +581,14 @@ def _entity_in(name: str, folded: str, words: set[str]) -> bool:
     return bool(parts) and all(p in words for p in parts)
 
 
-def _check_entities(src: list[Occurrence], ans: list[Occurrence], support: Sequence[str], answer: str,
-                    policy: Policy, lang: str) -> list[Finding]:
+def _check_entities(
+    src: list[Occurrence],
+    ans: list[Occurrence],
+    support: Sequence[str],
+    answer: str,
+    policy: Policy,
+    lang: str,
+) -> list[Finding]:
     from inclusio.analysis.rare_words import zipf
 
     def checked(o: Occurrence, *, rare_ok: bool = False) -> bool:
@@ -413,23 +604,33 @@ def _check_entities(src: list[Occurrence], ans: list[Occurrence], support: Seque
     answer_words = set(re.findall(r"[^\W_]+", fold_plain(answer)))
     in_source = {nd.fold(o.text) for o in _of(src, "entity", "symbol")}
     in_answer = {nd.fold(o.text) for o in _of(ans, "entity", "symbol")}
-    added = [a for a in _of(ans, "entity", "symbol") if checked(a) and nd.fold(a.text) not in in_source
-             and not any(_entity_in(a.text, f[0], support_words) for f in folds)]
+    added = [
+        a
+        for a in _of(ans, "entity", "symbol")
+        if checked(a)
+        and nd.fold(a.text) not in in_source
+        and not any(_entity_in(a.text, f[0], support_words) for f in folds)
+    ]
     dropped: list[Occurrence] = []
     if policy.keep_facts:
         for s in _of(src, "entity", "symbol"):
             if not checked(s, rare_ok=True) or nd.fold(s.text) in in_answer:
                 continue
             words = _name_words(s.text)
-            if (s.kind == "symbol" or not words) and not contains_folded(answer_fold, s.text) \
-                    or s.kind == "entity" and words and not any(w in answer_words for w in words):
+            if (
+                (s.kind == "symbol" or not words)
+                and not contains_folded(answer_fold, s.text)
+                or s.kind == "entity"
+                and words
+                and not any(w in answer_words for w in words)
+            ):
                 dropped.append(s)
     out: list[Finding] = []
     for s, a in zip(dropped, added, strict=False):
         out.append(finding("verify.entity_changed", old=s.text, new=a.text))
-    for a in added[len(dropped):]:
+    for a in added[len(dropped) :]:
         out.append(finding("verify.entity_added", new=a.text, blocking=policy.facts_blocking))
-    for s in dropped[len(added):]:
+    for s in dropped[len(added) :]:
         what, what_fr = _WHAT[s.kind]
         out.append(finding("verify.fact_dropped", what=what, what_fr=what_fr, old=s.text, text=s.text))
     return out
@@ -442,7 +643,9 @@ def _check_links(ans: list[Occurrence], support: Sequence[str]) -> list[Finding]
         digits = re.sub(r"\D", "", a.text)
         known = any(a.values[0] in f[1] or (a.kind == "contact" and digits and digits in f[3]) for f in folds)
         if not known:
-            out.append(finding("verify.contact_added" if a.kind == "contact" else "verify.link_added", new=a.text))
+            out.append(
+                finding("verify.contact_added" if a.kind == "contact" else "verify.link_added", new=a.text)
+            )
     return out
 
 
@@ -469,8 +672,9 @@ def sentence_shares(answer: str, support_texts: Sequence[str]) -> list[float]:
     return out
 
 
-def _check_words(source: str, answer: str, support_texts: Sequence[str], policy: Policy,
-                 local_texts: Sequence[str] = ()) -> list[Finding]:
+def _check_words(
+    source: str, answer: str, support_texts: Sequence[str], policy: Policy, local_texts: Sequence[str] = ()
+) -> list[Finding]:
     support = frozenset().union(*(_support_of(t) for t in support_texts))
     local = frozenset().union(*(_support_of(t) for t in local_texts)) if policy.extra_local else support
     out: list[Finding] = []
@@ -483,8 +687,15 @@ def _check_words(source: str, answer: str, support_texts: Sequence[str], policy:
             found = sum(1 for w in words if _stem(w) in (local if extra else support))
             lowest = policy.extra_sentences if extra else policy.words
             if found / len(words) < lowest:
-                out.append(finding("verify.invented_words", text=sentence, n=found, total=len(words),
-                                   blocking=policy.words_blocking))
+                out.append(
+                    finding(
+                        "verify.invented_words",
+                        text=sentence,
+                        n=found,
+                        total=len(words),
+                        blocking=policy.words_blocking,
+                    )
+                )
                 if len(out) >= 2:
                     break
     if policy.unrelated is not None:
@@ -511,8 +722,9 @@ def _glossary_parts(glossary: Iterable[GlossaryEntry | str]) -> tuple[list[str],
     return texts, entries
 
 
-def _check_translation(source: str, answer: str, lang: str, answer_lang: str,
-                       entries: Sequence[GlossaryEntry]) -> list[Finding]:
+def _check_translation(
+    source: str, answer: str, lang: str, answer_lang: str, entries: Sequence[GlossaryEntry]
+) -> list[Finding]:
     out: list[Finding] = []
     ratio = TOO_LONG_RATIOS.get((nd.lang_root(lang), nd.lang_root(answer_lang)), TOO_LONG_RATIO)
     if len(answer) > ratio * len(source) + 15:
@@ -529,9 +741,11 @@ def _check_translation(source: str, answer: str, lang: str, answer_lang: str,
 
 def _check_terms(source: str, answer: str, terms: Sequence[str]) -> list[Finding]:
     src, ans = nd.fold(source), nd.fold(answer)
-    return [finding("verify.fact_dropped", what="course term", what_fr="le terme", old=t, text=t)
-            for t in terms if t.strip() and contains_folded(src, t, plural=True)
-            and not contains_folded(ans, t, plural=True)]
+    return [
+        finding("verify.fact_dropped", what="course term", what_fr="le terme", old=t, text=t)
+        for t in terms
+        if t.strip() and contains_folded(src, t, plural=True) and not contains_folded(ans, t, plural=True)
+    ]
 
 
 def _both_readings(ans: list[Occurrence], other: list[Occurrence]) -> list[Occurrence]:
@@ -542,15 +756,27 @@ def _both_readings(ans: list[Occurrence], other: list[Occurrence]) -> list[Occur
     for o in ans:
         twin = by_start.get(o.start)
         if twin is not None and o.kind in ("number", "year"):
-            o = replace(o, values=tuple(dict.fromkeys((*o.values, *twin.values))), text=max(o.text, twin.text, key=len),
-                        bare=max(o.bare, twin.bare, key=len))
+            o = replace(
+                o,
+                values=tuple(dict.fromkeys((*o.values, *twin.values))),
+                text=max(o.text, twin.text, key=len),
+                bare=max(o.bare, twin.bare, key=len),
+            )
         out.append(o)
     return out
 
 
-def verify(source: str, answer: str, *, pass_name: str, lang: str, answer_lang: str | None = None,
-           context: str | Sequence[str] = "", glossary: Iterable[GlossaryEntry | str] = (),
-           terms: Sequence[str] = ()) -> Verdict:
+def verify(
+    source: str,
+    answer: str,
+    *,
+    pass_name: str,
+    lang: str,
+    answer_lang: str | None = None,
+    context: str | Sequence[str] = "",
+    glossary: Iterable[GlossaryEntry | str] = (),
+    terms: Sequence[str] = (),
+) -> Verdict:
     """Check ``answer`` (what a pass generated) against ``source`` (what it stands for).
 
     ``pass_name``: a key of :data:`POLICIES` (``easy_read``, ``plain``, ``summary``, ``glossary``,
@@ -585,8 +811,13 @@ def verify(source: str, answer: str, *, pass_name: str, lang: str, answer_lang: 
     if policy.cross_language:
         found += _check_translation(source, answer, lang, answer_lang, entries)
     else:
-        found += _check_words(source, answer, [source, context_text, "\n".join(glossary_texts)], policy,
-                              [source, "\n".join(glossary_texts)])
+        found += _check_words(
+            source,
+            answer,
+            [source, context_text, "\n".join(glossary_texts)],
+            policy,
+            [source, "\n".join(glossary_texts)],
+        )
         if policy.keep_facts:
             found += _check_terms(source, answer, terms)
     return verdict

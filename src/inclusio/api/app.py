@@ -68,15 +68,26 @@ def create_api(settings: Settings, *, enqueue: Sender | None = None, html_error:
     store = JobStore.from_settings(settings)
     store.migrate()
     send = enqueue or celery_sender(settings)
-    svc = Services(settings=settings, store=store, users=UserStore(store.engine),
-                   files=FileStore.from_settings(settings), send=send, oidc=OidcVerifier.from_settings(settings))
+    svc = Services(
+        settings=settings,
+        store=store,
+        users=UserStore(store.engine),
+        files=FileStore.from_settings(settings),
+        send=send,
+        oidc=OidcVerifier.from_settings(settings),
+    )
 
-    app = FastAPI(title="inclusio", version=__version__,
-                  description="Accessible, profile-specific versions of course materials. Sign in with "
-                              "POST /auth/token (or a token from the university's identity provider) and send "
-                              "`Authorization: Bearer <token>`.",
-                  # /docs and /redoc are added by api/security.py with a policy of their own
-                  docs_url=None, redoc_url=None, swagger_ui_oauth2_redirect_url=None)
+    app = FastAPI(
+        title="inclusio",
+        version=__version__,
+        description="Accessible, profile-specific versions of course materials. Sign in with "
+        "POST /auth/token (or a token from the university's identity provider) and send "
+        "`Authorization: Bearer <token>`.",
+        # /docs and /redoc are added by api/security.py with a policy of their own
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
+    )
     app.state.services = svc
     app.state.settings, app.state.store, app.state.files = settings, store, svc.files
 
@@ -98,14 +109,24 @@ def create_api(settings: Settings, *, enqueue: Sender | None = None, html_error:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = [{"field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
-                     "problem": str(err.get("msg", ""))} for err in exc.errors()]
+        problems = [
+            {
+                "field": ".".join(str(p) for p in err.get("loc", ()) if p != "body"),
+                "problem": str(err.get("msg", "")),
+            }
+            for err in exc.errors()
+        ]
         fields = ", ".join(p["field"] for p in problems) or "?"
-        return error_response(RequestInvalid(
-            f"The request is missing a field or has a wrong value ({fields}). See the API documentation at /docs.",
-            message_fr=(f"La requête est incomplète ou contient une valeur incorrecte ({fields}). Consultez la "
-                        "documentation de l'API sur /docs."),
-            details={"errors": problems}))
+        return error_response(
+            RequestInvalid(
+                f"The request is missing a field or has a wrong value ({fields}). See the API documentation at /docs.",
+                message_fr=(
+                    f"La requête est incomplète ou contient une valeur incorrecte ({fields}). Consultez la "
+                    "documentation de l'API sur /docs."
+                ),
+                details={"errors": problems},
+            )
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -114,19 +135,27 @@ def create_api(settings: Settings, *, enqueue: Sender | None = None, html_error:
             return error_response(as_inclusio_error(exc))
         if exc.status_code == 404:
             return error_response(RequestNotFound())
-        return error_response(RequestInvalid(details={"http": exc.status_code, "reason": str(exc.detail)[:200]}),
-                              status=exc.status_code)
+        return error_response(
+            RequestInvalid(details={"http": exc.status_code, "reason": str(exc.detail)[:200]}),
+            status=exc.status_code,
+        )
 
     # Innermost of ours: a body over the limit is refused on its Content-Length before it is read, or as
     # soon as the bytes received pass the limit when it is sent chunked (api/body_limit.py).
-    app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES,
-                       upload_limit=settings.max_upload_bytes, html_error=html_error)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD_BYTES,
+        upload_limit=settings.max_upload_bytes,
+        html_error=html_error,
+    )
 
     @app.middleware("http")
     async def _count_requests(request: Request, call_next: Any) -> Any:
         response = await call_next(request)
         route = request.scope.get("route")
-        requests_counter.labels(request.method, getattr(route, "path", "unmatched"), str(response.status_code)).inc()
+        requests_counter.labels(
+            request.method, getattr(route, "path", "unmatched"), str(response.status_code)
+        ).inc()
         return response
 
     # Added last, so outermost: the security headers also reach the answers of the middleware above.

@@ -65,8 +65,9 @@ def declared_length(scope: Scope) -> int | None:
 class BodyLimit:
     """Refuse request bodies of more than ``max_bytes`` (see the module docstring)."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int, upload_limit: int | None = None,
-                 html_error: Any = None) -> None:
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, upload_limit: int | None = None, html_error: Any = None
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.upload_limit = upload_limit if upload_limit is not None else max_bytes
@@ -117,8 +118,14 @@ class BodyLimit:
     async def refuse(self, scope: Scope, send: Send, *, read: int, declared: int | None) -> None:
         """Send ``413 input.too_large`` with ``Connection: close``."""
         err = InputTooLarge(details={"max_bytes": self.upload_limit})
-        log.info("request body refused: %s %s, %s bytes declared, %d read, limit %d", scope.get("method"),
-                 scope.get("path"), declared if declared is not None else "no length", read, self.max_bytes)
+        log.info(
+            "request body refused: %s %s, %s bytes declared, %d read, limit %d",
+            scope.get("method"),
+            scope.get("path"),
+            declared if declared is not None else "no length",
+            read,
+            self.max_bytes,
+        )
         response = await _response(scope, err, self.html_error)
         response.headers["Connection"] = "close"
         await response(scope, _no_receive, send)

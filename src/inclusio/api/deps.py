@@ -36,9 +36,10 @@ def services(request: Request) -> Services:
 bearer = HTTPBearer(auto_error=False, description="a token from POST /auth/token or the identity provider")
 
 
-def optional_principal(request: Request,
-                       credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-                       ) -> Principal | None:
+def optional_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Principal | None:
     """The caller, or ``None`` without an Authorization header; a wrong token is ``auth.invalid``."""
     if credentials is None:
         if request.headers.get("authorization"):
@@ -54,8 +55,9 @@ def optional_principal(request: Request,
     if svc.oidc is None or token.count(".") != 2:
         raise AuthInvalid()
     identity = svc.oidc.verify(token)
-    user = svc.users.upsert_oidc_user(identity.subject, username=identity.username, role=identity.role,
-                                      institution=identity.institution)
+    user = svc.users.upsert_oidc_user(
+        identity.subject, username=identity.username, role=identity.role, institution=identity.institution
+    )
     return Principal.of(user)
 
 

@@ -30,8 +30,14 @@ from fastapi.responses import FileResponse, Response
 
 from inclusio.model.safe_markup import RASTER_TYPES, raster_type
 
-__all__ = ["RASTER_TYPES", "document_json_headers", "file_headers", "output_file_response", "picture_response",
-           "raster_type"]
+__all__ = [
+    "RASTER_TYPES",
+    "document_json_headers",
+    "file_headers",
+    "output_file_response",
+    "picture_response",
+    "raster_type",
+]
 
 SANDBOX_POLICY = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'; media-src 'self'"
 """For everything that is not a raster picture: no script, no plugin, no form, no request of its own."""
@@ -57,12 +63,13 @@ def content_disposition(kind: str, filename: str | None) -> str:
     if not filename:
         return kind
     ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
-    ascii_name = re.sub(r'[^A-Za-z0-9._ -]', "_", ascii_name).strip() or "file"
+    ascii_name = re.sub(r"[^A-Za-z0-9._ -]", "_", ascii_name).strip() or "file"
     return f"{kind}; filename=\"{ascii_name}\"; filename*=utf-8''{quote(filename, safe='')}"
 
 
-def file_headers(media_type: str, *, filename: str | None, inline: bool,
-                 cache: str = "private, no-cache") -> dict[str, str]:
+def file_headers(
+    media_type: str, *, filename: str | None, inline: bool, cache: str = "private, no-cache"
+) -> dict[str, str]:
     """The headers of a user's file: ``nosniff``, the disposition, and the sandbox unless it is a raster picture."""
     headers = {"X-Content-Type-Options": "nosniff", "Cache-Control": cache}
     if inline and media_type in RASTER_TYPES:
@@ -76,8 +83,11 @@ def file_headers(media_type: str, *, filename: str | None, inline: bool,
 def document_json_headers() -> dict[str, str]:
     """Headers of a Document sent as JSON (it carries the user's pictures, SVG included, in base64):
     never sniffed, never rendered as a page (sandboxed if opened directly), never kept by a proxy."""
-    return {"X-Content-Type-Options": "nosniff", "Content-Security-Policy": SANDBOX_POLICY,
-            "Cache-Control": "private, no-store"}
+    return {
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": SANDBOX_POLICY,
+        "Cache-Control": "private, no-store",
+    }
 
 
 def output_type(path: Path) -> str:
@@ -92,16 +102,22 @@ def output_type(path: Path) -> str:
 def output_file_response(path: Path, *, filename: str) -> FileResponse:
     """A job's output as a download (never rendered in the site's origin)."""
     media_type = output_type(path)
-    return FileResponse(path, media_type=media_type,
-                        headers=file_headers(media_type, filename=filename, inline=False))
+    return FileResponse(
+        path, media_type=media_type, headers=file_headers(media_type, filename=filename, inline=False)
+    )
 
 
-def picture_response(data: bytes, declared: str, *, filename: str, cache: str = "private, max-age=600") -> Response:
+def picture_response(
+    data: bytes, declared: str, *, filename: str, cache: str = "private, max-age=600"
+) -> Response:
     """A document's picture: inline when its bytes are a raster type, else a sandboxed attachment.
 
     ``declared`` (the type the document gave) only decides the SVG case; a raster picture is sent with
     the type its bytes prove, whatever was declared.
     """
     media_type = raster_type(data) or ("image/svg+xml" if declared == "image/svg+xml" else OCTET)
-    return Response(data, media_type=media_type, headers=file_headers(media_type, filename=filename, inline=True,
-                                                                      cache=cache))
+    return Response(
+        data,
+        media_type=media_type,
+        headers=file_headers(media_type, filename=filename, inline=True, cache=cache),
+    )

@@ -100,26 +100,30 @@ def now_iso() -> str:
 
 # -- loading and saving ------------------------------------------------------------------------------
 
+
 def _block(doc: Document, block_id: str) -> Block:
     try:
         return doc.find(block_id)
     except KeyError:
-        raise RequestNotFound("This block is not in the document (it may have been converted again).",
-                              message_fr="Ce bloc n'est pas dans le document (il a peut-être été converti de "
-                                         "nouveau).",
-                              details={"block": block_id[:80]}) from None
+        raise RequestNotFound(
+            "This block is not in the document (it may have been converted again).",
+            message_fr="Ce bloc n'est pas dans le document (il a peut-être été converti de nouveau).",
+            details={"block": block_id[:80]},
+        ) from None
 
 
 def _kind(kind: str, allowed: tuple[str, ...]) -> str:
     if kind not in allowed:
-        raise RequestInvalid(f"Unknown adaptation kind {kind[:40]!r}; choose among {', '.join(allowed)}.",
-                             message_fr=f"Type d'adaptation inconnu {kind[:40]!r} ; choisissez parmi "
-                                        f"{', '.join(allowed)}.",
-                             details={"field": "kind", "allowed": list(allowed)})
+        raise RequestInvalid(
+            f"Unknown adaptation kind {kind[:40]!r}; choose among {', '.join(allowed)}.",
+            message_fr=f"Type d'adaptation inconnu {kind[:40]!r} ; choisissez parmi {', '.join(allowed)}.",
+            details={"field": "kind", "allowed": list(allowed)},
+        )
     return kind
 
 
 # -- text <-> blocks ---------------------------------------------------------------------------------
+
 
 def adaptation_text(adaptation: Adaptation) -> str:
     """The adaptation as the reviewer edits it: one line per paragraph, ``- item`` per list item."""
@@ -145,8 +149,14 @@ def blocks_from_text(source: Block, text: str) -> list[Block]:
 
     def flush() -> None:
         if items:
-            out.append(ListBlock(id=f"{source.id}.h{len(out) + 1}", lang=source.lang, source=source.source,
-                                 items=[ListItem(text=i) for i in items]))
+            out.append(
+                ListBlock(
+                    id=f"{source.id}.h{len(out) + 1}",
+                    lang=source.lang,
+                    source=source.source,
+                    items=[ListItem(text=i) for i in items],
+                )
+            )
             items.clear()
 
     for raw in text.splitlines():
@@ -157,16 +167,25 @@ def blocks_from_text(source: Block, text: str) -> list[Block]:
             items.append(line[2:].strip())
             continue
         flush()
-        out.append(Paragraph(id=f"{source.id}.h{len(out) + 1}", text=line, role=role, lang=source.lang,
-                             source=source.source))
+        out.append(
+            Paragraph(
+                id=f"{source.id}.h{len(out) + 1}",
+                text=line,
+                role=role,
+                lang=source.lang,
+                source=source.source,
+            )
+        )
     flush()
     return out
 
 
 # -- the operations ----------------------------------------------------------------------------------
 
-def edit_block(doc: Document, block_id: str, kind: str, text: str, who: Principal, *,
-               approve: bool = False) -> Adaptation:
+
+def edit_block(
+    doc: Document, block_id: str, kind: str, text: str, who: Principal, *, approve: bool = False
+) -> Adaptation:
     """Replace ``block_id``'s ``kind`` adaptation with the reviewer's ``text`` (engine ``human``)."""
     _kind(kind, REGENERABLE)
     text = text.replace("\r\n", "\n").strip()
@@ -178,28 +197,51 @@ def edit_block(doc: Document, block_id: str, kind: str, text: str, who: Principa
     notes = [f"edited by {who.username}"]
     if previous is not None:
         made = previous.provenance
-        notes.append(f"machine draft before the edit: {made.engine}"
-                     f"{' ' + made.model if made.model else ''} ({made.pass_name})")
+        notes.append(
+            f"machine draft before the edit: {made.engine}"
+            f"{' ' + made.model if made.model else ''} ({made.pass_name})"
+        )
     # A person wrote it: it counts as reviewed whatever ``approve`` says (kept for the API's callers), so
     # the release keeps it and its draft's flags no longer hold the release back.
-    provenance = Provenance(engine="human", pass_name=kind, created_at=stamp,
-                            reviewed_by=who.username, reviewed_at=stamp)
-    history = list(previous.flags) if previous is not None else []  # the draft's flags, cleared by this review
+    provenance = Provenance(
+        engine="human", pass_name=kind, created_at=stamp, reviewed_by=who.username, reviewed_at=stamp
+    )
+    history = (
+        list(previous.flags) if previous is not None else []
+    )  # the draft's flags, cleared by this review
     if kind == "alt_text":
         if not isinstance(block, Figure):
-            raise RequestInvalid("Only an image has an alt text.", message_fr="Seule une image a un texte "
-                                 "alternatif.", details={"block": block_id})
+            raise RequestInvalid(
+                "Only an image has an alt text.",
+                message_fr="Seule une image a un texte alternatif.",
+                details={"block": block_id},
+            )
         base = previous.blocks[0] if previous is not None and previous.blocks else block
         shown = base.model_copy(update={"alt": text, "decorative": False, "adaptations": []})
-        adaptation = Adaptation(kind=kind, provenance=provenance, lang=doc.block_lang(block), blocks=[shown],
-                                notes=notes, flags=history)
+        adaptation = Adaptation(
+            kind=kind,
+            provenance=provenance,
+            lang=doc.block_lang(block),
+            blocks=[shown],
+            notes=notes,
+            flags=history,
+        )
     else:
         if not text:
-            raise RequestInvalid("The adapted text is empty.", message_fr="Le texte adapté est vide.",
-                                 details={"field": "text"})
+            raise RequestInvalid(
+                "The adapted text is empty.",
+                message_fr="Le texte adapté est vide.",
+                details={"field": "text"},
+            )
         lang = previous.lang if previous is not None and previous.lang else doc.block_lang(block)
-        adaptation = Adaptation(kind=kind, provenance=provenance, lang=lang, blocks=blocks_from_text(block, text),
-                                notes=notes, flags=history)
+        adaptation = Adaptation(
+            kind=kind,
+            provenance=provenance,
+            lang=lang,
+            blocks=blocks_from_text(block, text),
+            notes=notes,
+            flags=history,
+        )
     block.adaptations = [a for a in block.adaptations if a.kind != kind] + [adaptation]
     return adaptation
 
@@ -210,12 +252,19 @@ def approve_block(doc: Document, block_id: str, kind: str, who: Principal) -> Ad
     block = _block(doc, block_id)
     current = block.adaptation(kind)
     if current is None:
-        raise RequestNotFound("This block has no adaptation of that kind to approve.",
-                              message_fr="Ce bloc n'a pas d'adaptation de ce type à approuver.",
-                              details={"block": block_id, "kind": kind})
+        raise RequestNotFound(
+            "This block has no adaptation of that kind to approve.",
+            message_fr="Ce bloc n'a pas d'adaptation de ce type à approuver.",
+            details={"block": block_id, "kind": kind},
+        )
     stamp = now_iso()
-    approved = current.model_copy(update={"provenance": current.provenance.model_copy(
-        update={"reviewed_by": who.username, "reviewed_at": stamp})})
+    approved = current.model_copy(
+        update={
+            "provenance": current.provenance.model_copy(
+                update={"reviewed_by": who.username, "reviewed_at": stamp}
+            )
+        }
+    )
     block.adaptations = [a for a in block.adaptations if a is not current] + [approved]
     return approved
 
@@ -227,18 +276,23 @@ def _narrowed(profile: Any, kind: str) -> Any:
         "summaries": profile.summaries.model_copy(update={"enabled": False}),
         "images": profile.images.model_copy(update={"generate": kind == "alt_text"}),
         "adaptation": profile.adaptation.model_copy(
-            update={"level": kind if kind in ("easy_read", "plain") else "original"}),
+            update={"level": kind if kind in ("easy_read", "plain") else "original"}
+        ),
     }
     if kind != "translation":
         update["translation"] = profile.translation.model_copy(update={"target": None})
     elif not profile.translation.target:
-        raise RequestInvalid("The job's profile asks for no translation.",
-                             message_fr="Le profil de la tâche ne demande pas de traduction.",
-                             details={"kind": kind})
+        raise RequestInvalid(
+            "The job's profile asks for no translation.",
+            message_fr="Le profil de la tâche ne demande pas de traduction.",
+            details={"kind": kind},
+        )
     return profile.model_copy(update=update)
 
 
-def regenerate_block(doc: Document, block_id: str, kind: str, profile: Any, settings: Any) -> Adaptation | None:
+def regenerate_block(
+    doc: Document, block_id: str, kind: str, profile: Any, settings: Any
+) -> Adaptation | None:
     """Run the pass making ``kind`` again on ``block_id`` alone; its new draft replaces the old one.
 
     The block goes through the same engine as the job (offline rules, or the configured model
@@ -253,16 +307,26 @@ def regenerate_block(doc: Document, block_id: str, kind: str, profile: Any, sett
     block = _block(doc, block_id)
     index = doc.blocks.index(block)
     heading = next((b for b in reversed(doc.blocks[:index]) if isinstance(b, Heading)), None)
-    target = block.model_copy(deep=True, update={"adaptations": [a for a in block.adaptations if a.kind != kind]})
+    target = block.model_copy(
+        deep=True, update={"adaptations": [a for a in block.adaptations if a.kind != kind]}
+    )
     if isinstance(target, Figure) and kind == "alt_text":
         target = target.model_copy(update={"alt": None})
-    resources = {target.image: doc.resources[target.image]} \
-        if isinstance(target, Figure) and target.image in doc.resources else {}
+    resources = (
+        {target.image: doc.resources[target.image]}
+        if isinstance(target, Figure) and target.image in doc.resources
+        else {}
+    )
     from inclusio.pipeline.job import shared_view
 
     shared = shared_view(doc)  # the model (and its answer cache) never sees the uploader's file name
-    mini = Document(title=shared.title, lang=doc.lang, source=shared.source, resources=resources,
-                    blocks=[*([heading.model_copy(update={"adaptations": []})] if heading else []), target])
+    mini = Document(
+        title=shared.title,
+        lang=doc.lang,
+        source=shared.source,
+        resources=resources,
+        blocks=[*([heading.model_copy(update={"adaptations": []})] if heading else []), target],
+    )
     result = adapt_source(mini, _narrowed(profile, kind), settings)  # the job's adapt stage, on one block
     fresh = result.document.find(block_id).adaptation(kind)
     block.adaptations = [a for a in block.adaptations if a.kind != kind] + ([fresh] if fresh else [])

@@ -55,23 +55,33 @@ class InputInfo(BaseModel):
 class ReleaseInfo(BaseModel):
     state: str = Field(description="releasing (a worker renders the reviewed document), released or failed")
     by: str | None = Field(description="the reviewer who asked for it")
-    released_at: str | None = Field(description="when the reviewed version replaced the outputs (last success)")
+    released_at: str | None = Field(
+        description="when the reviewed version replaced the outputs (last success)"
+    )
     errors: list[dict[str, Any]] = Field(description="coded errors of the last release")
 
     @classmethod
     def of(cls, job: Job) -> ReleaseInfo | None:
         if not job.release_state:
             return None
-        return cls(state=job.release_state, by=job.released_by, released_at=_iso(job.released_at),
-                   errors=job.release_errors or [])
+        return cls(
+            state=job.release_state,
+            by=job.released_by,
+            released_at=_iso(job.released_at),
+            errors=job.release_errors or [],
+        )
 
 
 class ReviewFlags(BaseModel):
     flags: int = Field(description="flags on the latest adaptations and the glossary entries")
     unreviewed_flags: int = Field(description="flags on block adaptations no person has reviewed")
-    unreviewed_blocks: int = Field(description="blocks flagged and not reviewed: a release is refused "
-                                               "(review.unreviewed_flags) until they are, or accept_unreviewed")
-    glossary_unreviewed: int = Field(description="glossary entries flagged or without definition, not reviewed")
+    unreviewed_blocks: int = Field(
+        description="blocks flagged and not reviewed: a release is refused "
+        "(review.unreviewed_flags) until they are, or accept_unreviewed"
+    )
+    glossary_unreviewed: int = Field(
+        description="glossary entries flagged or without definition, not reviewed"
+    )
 
 
 class JobView(BaseModel):
@@ -96,23 +106,44 @@ class JobView(BaseModel):
     warnings: list[dict[str, Any]]
     artifacts: dict[str, ArtifactLink]
     links: dict[str, str]
-    release: ReleaseInfo | None = Field(default=None, description="the release of the reviewed version, if any "
-                                                                  "(POST /jobs/{id}/release)")
-    review: ReviewFlags | None = Field(default=None, description="flags on the document under review (GET "
-                                                                 "/jobs/{id} only, once the job has finished)")
+    release: ReleaseInfo | None = Field(
+        default=None, description="the release of the reviewed version, if any (POST /jobs/{id}/release)"
+    )
+    review: ReviewFlags | None = Field(
+        default=None,
+        description="flags on the document under review (GET /jobs/{id} only, once the job has finished)",
+    )
 
     @classmethod
     def of(cls, job: Job, review: dict[str, int] | None = None) -> JobView:
         return cls(
-            id=job.id, status=job.status, stage=job.stage, progress=job.progress, message=job.message,
-            profile=job.profile_id, outputs=job.outputs, filename=job.filename, kind=job.kind or "cpu",
-            input=InputInfo(sha256=job.input_sha256, bytes=job.input_bytes), attempts=job.attempts,
-            owner_id=job.owner_id, learner_id=job.learner_id, batch_id=job.batch_id,
-            created_at=_iso(job.created_at), started_at=_iso(job.started_at), finished_at=_iso(job.finished_at),
-            errors=job.errors or [], warnings=[with_messages(w) for w in job.warnings or []],
-            artifacts={name: ArtifactLink(url=f"/jobs/{job.id}/artifacts/{name}", media_type=rec.get("media_type"),
-                                          bytes=rec.get("bytes"))
-                       for name, rec in (job.artifacts or {}).items()},
+            id=job.id,
+            status=job.status,
+            stage=job.stage,
+            progress=job.progress,
+            message=job.message,
+            profile=job.profile_id,
+            outputs=job.outputs,
+            filename=job.filename,
+            kind=job.kind or "cpu",
+            input=InputInfo(sha256=job.input_sha256, bytes=job.input_bytes),
+            attempts=job.attempts,
+            owner_id=job.owner_id,
+            learner_id=job.learner_id,
+            batch_id=job.batch_id,
+            created_at=_iso(job.created_at),
+            started_at=_iso(job.started_at),
+            finished_at=_iso(job.finished_at),
+            errors=job.errors or [],
+            warnings=[with_messages(w) for w in job.warnings or []],
+            artifacts={
+                name: ArtifactLink(
+                    url=f"/jobs/{job.id}/artifacts/{name}",
+                    media_type=rec.get("media_type"),
+                    bytes=rec.get("bytes"),
+                )
+                for name, rec in (job.artifacts or {}).items()
+            },
             links={"self": f"/jobs/{job.id}", "events": f"/jobs/{job.id}/events"},
             release=ReleaseInfo.of(job),
             review=ReviewFlags.model_validate(review) if review is not None else None,
@@ -144,9 +175,15 @@ class BatchView(BaseModel):
         counts: dict[str, int] = {}
         for job in jobs:
             counts[job.status] = counts.get(job.status, 0) + 1
-        return cls(id=batch.id, name=batch.name, owner_id=batch.owner_id, created_at=_iso(batch.created_at),
-                   counts=counts, jobs=[JobView.of(j) for j in jobs],
-                   rejected=[Rejected.model_validate(r) for r in batch.rejected or []])
+        return cls(
+            id=batch.id,
+            name=batch.name,
+            owner_id=batch.owner_id,
+            created_at=_iso(batch.created_at),
+            counts=counts,
+            jobs=[JobView.of(j) for j in jobs],
+            rejected=[Rejected.model_validate(r) for r in batch.rejected or []],
+        )
 
 
 class ShareView(BaseModel):
@@ -164,10 +201,16 @@ class ShareView(BaseModel):
 
     @classmethod
     def of(cls, share: Share, *, full: bool) -> ShareView:
-        return cls(id=share.id, title=share.title, course=share.course, filename=share.filename,
-                   created_at=_iso(share.created_at), owner_id=share.owner_id if full else None,
-                   input=InputInfo(sha256=share.input_sha256, bytes=share.input_bytes) if full else None,
-                   links={"self": f"/shares/{share.id}", "request": f"/shares/{share.id}/jobs"})
+        return cls(
+            id=share.id,
+            title=share.title,
+            course=share.course,
+            filename=share.filename,
+            created_at=_iso(share.created_at),
+            owner_id=share.owner_id if full else None,
+            input=InputInfo(sha256=share.input_sha256, bytes=share.input_bytes) if full else None,
+            links={"self": f"/shares/{share.id}", "request": f"/shares/{share.id}/jobs"},
+        )
 
 
 class UserView(BaseModel):
@@ -179,16 +222,22 @@ class UserView(BaseModel):
 
     @classmethod
     def of(cls, user: User) -> UserView:
-        return cls(id=user.id, username=user.username, role=user.role, institution=user.institution,
-                   created_at=_iso(user.created_at))
+        return cls(
+            id=user.id,
+            username=user.username,
+            role=user.role,
+            institution=user.institution,
+            created_at=_iso(user.created_at),
+        )
 
 
 class NewUser(BaseModel):
     username: str = Field(min_length=1, max_length=128)
     role: str = Field(description="student, teacher, staff or admin")
     password: str | None = Field(default=None, min_length=8, max_length=256)
-    institution: str | None = Field(default=None, max_length=64,
-                                    description="default: the creator's institution")
+    institution: str | None = Field(
+        default=None, max_length=64, description="default: the creator's institution"
+    )
 
 
 class LearnerProfileView(BaseModel):
@@ -217,8 +266,14 @@ class AuditView(BaseModel):
 
     @classmethod
     def of(cls, entry: AuditEntry) -> AuditView:
-        return cls(id=entry.id, at=_iso(entry.at), actor_id=entry.actor_id, action=entry.action,
-                   subject_id=entry.subject_id, details=entry.details or {})
+        return cls(
+            id=entry.id,
+            at=_iso(entry.at),
+            actor_id=entry.actor_id,
+            action=entry.action,
+            subject_id=entry.subject_id,
+            details=entry.details or {},
+        )
 
 
 class Erased(BaseModel):

@@ -40,15 +40,20 @@ def frame_ancestors(settings: Settings) -> str:
 def content_security_policy(settings: Settings, *, style_nonce: str | None = None) -> str:
     """The pages' policy: everything from this site, no inline script, inline CSS only with ``style_nonce``."""
     style = "'self'" + (f" 'nonce-{style_nonce}'" if style_nonce else "")
-    return ("default-src 'self'; script-src 'self'; style-src " + style + "; img-src 'self'; font-src 'self'; "
-            "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-            f"frame-ancestors {frame_ancestors(settings)}")
+    return (
+        "default-src 'self'; script-src 'self'; style-src " + style + "; img-src 'self'; font-src 'self'; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+        f"frame-ancestors {frame_ancestors(settings)}"
+    )
 
 
 def security_headers(settings: Settings) -> dict[str, str]:
     """The headers every response carries unless its route set them."""
-    headers = {"Content-Security-Policy": content_security_policy(settings),
-               "X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"}
+    headers = {
+        "Content-Security-Policy": content_security_policy(settings),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "same-origin",
+    }
     if not settings.frame_ancestors:
         headers["X-Frame-Options"] = "DENY"
     return headers
@@ -68,11 +73,18 @@ def docs_policy(settings: Settings, html: str, *, extra_style: str = "", extra_f
     """The policy of an OpenAPI page: this site, the CDN it loads from, the hashes of its inline code."""
     found = _hashes(html)
     directives = {
-        "default-src": ["'self'"], "script-src": ["'self'", CDN, *found["script"]],
-        "style-src": ["'self'", CDN, extra_style, "'unsafe-inline'"], "img-src": ["'self'", "data:", FAVICON],
-        "font-src": ["'self'", CDN, extra_font], "connect-src": ["'self'"], "worker-src": ["'self'", "blob:"],
-        "object-src": ["'none'"], "base-uri": ["'none'"], "form-action": ["'self'"],
-        "frame-ancestors": [frame_ancestors(settings)]}
+        "default-src": ["'self'"],
+        "script-src": ["'self'", CDN, *found["script"]],
+        "style-src": ["'self'", CDN, extra_style, "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", FAVICON],
+        "font-src": ["'self'", CDN, extra_font],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'", "blob:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": [frame_ancestors(settings)],
+    }
     return "; ".join(f"{name} {' '.join(v for v in values if v)}" for name, values in directives.items())
 
 
@@ -90,8 +102,9 @@ def install(app: FastAPI, settings: Settings) -> None:
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "").rstrip("/")
-        page = get_swagger_ui_html(openapi_url=root + (app.openapi_url or "/openapi.json"),
-                                   title=f"{app.title} - Swagger UI")
+        page = get_swagger_ui_html(
+            openapi_url=root + (app.openapi_url or "/openapi.json"), title=f"{app.title} - Swagger UI"
+        )
         # Swagger UI sets inline styles from its scripts; its CSS is the CDN's: 'unsafe-inline' for styles
         # only, on this page only (it shows the public API description, no personal data).
         page.headers["Content-Security-Policy"] = docs_policy(settings, bytes(page.body).decode())
@@ -100,8 +113,13 @@ def install(app: FastAPI, settings: Settings) -> None:
     @app.get("/redoc", include_in_schema=False)
     async def redoc(request: Request) -> HTMLResponse:
         root = request.scope.get("root_path", "").rstrip("/")
-        page = get_redoc_html(openapi_url=root + (app.openapi_url or "/openapi.json"), title=f"{app.title} - ReDoc")
+        page = get_redoc_html(
+            openapi_url=root + (app.openapi_url or "/openapi.json"), title=f"{app.title} - ReDoc"
+        )
         page.headers["Content-Security-Policy"] = docs_policy(
-            settings, bytes(page.body).decode(), extra_style="https://fonts.googleapis.com",
-            extra_font="https://fonts.gstatic.com")
+            settings,
+            bytes(page.body).decode(),
+            extra_style="https://fonts.googleapis.com",
+            extra_font="https://fonts.gstatic.com",
+        )
         return page

@@ -32,8 +32,9 @@ def ensure_first_admin(settings: Settings, users: UserStore) -> FirstAdmin | Non
     from inclusio.errors import UserExists
 
     try:
-        user = users.create_user(settings.admin_username, role="admin", institution=settings.institution,
-                                 password=password)
+        user = users.create_user(
+            settings.admin_username, role="admin", institution=settings.institution, password=password
+        )
     except UserExists:  # another process made it at the same moment
         return None
     token, _expires = users.issue_token(user.id, hours=settings.token_hours)

@@ -77,17 +77,27 @@ class OidcVerifier:
 
         try:
             key = self._signing_key(token)
-            claims = jwt.decode(token, key, algorithms=ALGORITHMS, issuer=self.issuer,
-                                audience=self.settings.oidc_audience,
-                                options={"require": ["exp", "iss", "sub"],
-                                         "verify_aud": self.settings.oidc_audience is not None})
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=ALGORITHMS,
+                issuer=self.issuer,
+                audience=self.settings.oidc_audience,
+                options={
+                    "require": ["exp", "iss", "sub"],
+                    "verify_aud": self.settings.oidc_audience is not None,
+                },
+            )
         except (jwt.PyJWTError, OSError, ValueError) as exc:
             raise AuthInvalid(details={"reason": type(exc).__name__}) from exc
-        return Identity(subject=f"{self.issuer}|{claims['sub']}",
-                        username=str(claims.get(self.settings.oidc_username_claim) or claims["sub"])[:100],
-                        role=_role(claims.get(self.settings.oidc_role_claim)),
-                        institution=str(claims.get(self.settings.oidc_institution_claim)
-                                        or self.settings.institution)[:64])
+        return Identity(
+            subject=f"{self.issuer}|{claims['sub']}",
+            username=str(claims.get(self.settings.oidc_username_claim) or claims["sub"])[:100],
+            role=_role(claims.get(self.settings.oidc_role_claim)),
+            institution=str(claims.get(self.settings.oidc_institution_claim) or self.settings.institution)[
+                :64
+            ],
+        )
 
 
 def _role(value: Any) -> str:

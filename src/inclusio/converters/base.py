@@ -27,10 +27,17 @@ class ConvertContext:
     progress: ProgressFn = field(default=no_progress)
 
     @classmethod
-    def from_settings(cls, settings: Settings, filename: str, progress: ProgressFn = no_progress) -> ConvertContext:
+    def from_settings(
+        cls, settings: Settings, filename: str, progress: ProgressFn = no_progress
+    ) -> ConvertContext:
         """The context for one conversion, with the limits of ``settings``."""
-        return cls(filename=filename, max_pages=settings.max_pages, max_image_pixels=settings.max_image_pixels,
-                   pdf_tables=settings.pdf_tables, progress=progress)
+        return cls(
+            filename=filename,
+            max_pages=settings.max_pages,
+            max_image_pixels=settings.max_image_pixels,
+            pdf_tables=settings.pdf_tables,
+            progress=progress,
+        )
 
 
 class Converter(Protocol):
@@ -57,8 +64,16 @@ class Converter(Protocol):
     def convert(self, path: Path, ctx: ConvertContext) -> Document: ...
 
 
-_JUNK_TITLES = ("untitled", "sans titre", "titre", "title", "document", "présentation powerpoint",
-                "powerpoint presentation", "adobe photoshop pdf")
+_JUNK_TITLES = (
+    "untitled",
+    "sans titre",
+    "titre",
+    "title",
+    "document",
+    "présentation powerpoint",
+    "powerpoint presentation",
+    "adobe photoshop pdf",
+)
 
 
 def useful_title(title: str | None, filename: str = "") -> str | None:
@@ -67,9 +82,13 @@ def useful_title(title: str | None, filename: str = "") -> str | None:
         return None
     text = " ".join(title.split())
     lowered = text.lower()
-    if (not text or lowered in _JUNK_TITLES or lowered.startswith("microsoft word -")
-            or lowered.endswith((".doc", ".docx", ".pdf", ".ppt", ".pptx", ".tex", ".dvi", ".indd"))
-            or (filename and lowered == Path(filename).stem.lower())):
+    if (
+        not text
+        or lowered in _JUNK_TITLES
+        or lowered.startswith("microsoft word -")
+        or lowered.endswith((".doc", ".docx", ".pdf", ".ppt", ".pptx", ".tex", ".dvi", ".indd"))
+        or (filename and lowered == Path(filename).stem.lower())
+    ):
         return None
     return text
 

@@ -10,8 +10,9 @@ import re
 
 from inclusio.model import Block, Figure, Paragraph, Table
 
-_FIGURE = re.compile(r"^(figure|fig\.|illustration|image|sch[ée]ma|graphique|photo|chart|diagram)\s*\d+",
-                     re.IGNORECASE)
+_FIGURE = re.compile(
+    r"^(figure|fig\.|illustration|image|sch[ée]ma|graphique|photo|chart|diagram)\s*\d+", re.IGNORECASE
+)
 _TABLE = re.compile(r"^(tableau|table)\s*\d+", re.IGNORECASE)
 
 

@@ -88,7 +88,9 @@ LARGER = 1.15
 """A paragraph counts as "larger" than the body text from 115 % of the body size."""
 _HEADING = re.compile(r"(?i)^(?:heading|titre)\s*(\d)$")
 _LIST_STYLE = re.compile(r"(?i)^list\s+(bullet|number)(?:\s+(\d))?$")
-_USELESS_ALT = re.compile(r"(?i)^\s*(?:(?:picture|image|img|photo|graphic|figure|grafik)\s*\d*|.*\.(?:png|jpe?g|gif|bmp|tiff?|emf|wmf|svg))\s*$")
+_USELESS_ALT = re.compile(
+    r"(?i)^\s*(?:(?:picture|image|img|photo|graphic|figure|grafik)\s*\d*|.*\.(?:png|jpe?g|gif|bmp|tiff?|emf|wmf|svg))\s*$"
+)
 # Word's automatic alt text ends with this sentence; the description before it is still useful.
 _AUTO_ALT = re.compile(r"\s*Description automatically generated.*$", re.IGNORECASE | re.DOTALL)
 
@@ -166,8 +168,10 @@ class _Word:
                     self._queue_notes(element)
                     self._flush_notes()
             except Exception as exc:  # one broken paragraph or table must not lose the document
-                self.b.issue("docx.part_unreadable", warning_text("docx.part_unreadable",
-                                                                  element=element.tag.split("}")[-1], reason=exc))
+                self.b.issue(
+                    "docx.part_unreadable",
+                    warning_text("docx.part_unreadable", element=element.tag.split("}")[-1], reason=exc),
+                )
         self._end_list()
         if self.pending_caption:
             self.b.add(Paragraph(id=self.b.new_id(), text=self.pending_caption, role="caption"))
@@ -181,13 +185,25 @@ class _Word:
         else:
             self._block_languages(lang)
         headings = [blk for blk in self.b.blocks if isinstance(blk, Heading)]
-        title = useful_title(core.title, self.ctx.filename) or self.title or (headings[0].text if headings else None)
+        title = (
+            useful_title(core.title, self.ctx.filename)
+            or self.title
+            or (headings[0].text if headings else None)
+        )
         return Document(
-            title=title or Path(self.ctx.filename).stem, lang=lang,
+            title=title or Path(self.ctx.filename).stem,
+            lang=lang,
             authors=[a.strip() for a in (core.author or "").split(";") if a.strip()],
-            source=SourceInfo(filename=self.ctx.filename, media_type=MEDIA_TYPE, sha256=file_sha256(self.path),
-                              converter="inclusio.docx (python-docx)"),
-            blocks=self.b.blocks, resources=self.b.resources, issues=self.b.issues)
+            source=SourceInfo(
+                filename=self.ctx.filename,
+                media_type=MEDIA_TYPE,
+                sha256=file_sha256(self.path),
+                converter="inclusio.docx (python-docx)",
+            ),
+            blocks=self.b.blocks,
+            resources=self.b.resources,
+            issues=self.b.issues,
+        )
 
     # -- language -------------------------------------------------------------------------------
 
@@ -294,7 +310,9 @@ class _Word:
         for call in self.pending_notes:
             text = self.notes.text(call)
             if text is None:
-                self.b.issue("docx.note_missing", warning_text("docx.note_missing", kind=call.kind, label=call.label))
+                self.b.issue(
+                    "docx.note_missing", warning_text("docx.note_missing", kind=call.kind, label=call.label)
+                )
                 continue
             self.texts.append(text)
             self.b.add(Note(id=self.b.new_id(), kind=call.kind, label=call.label, text=text))
@@ -329,8 +347,12 @@ class _Word:
         self.body_paragraphs += 1
         self.size_chars[size] = self.size_chars.get(size, 0) + total
         words = block.text.split()
-        if (len(words) <= INFERRED_MAX_WORDS and len(block.text) <= INFERRED_MAX_CHARS
-                and not block.text.endswith((".", ":", ";", ",")) and block.text[:1].isalnum()):
+        if (
+            len(words) <= INFERRED_MAX_WORDS
+            and len(block.text) <= INFERRED_MAX_CHARS
+            and not block.text.endswith((".", ":", ";", ","))
+            and block.text[:1].isalnum()
+        ):
             self.candidates.append((block, size, bold_chars == total))
 
     def _infer_headings(self) -> None:
@@ -338,8 +360,11 @@ class _Word:
         if self.styled_headings or not self.candidates or not self.size_chars:
             return
         body = max(self.size_chars, key=self.size_chars.__getitem__)
-        chosen = [(block, size, bold) for block, size, bold in self.candidates
-                  if size >= body * LARGER or (bold and size >= body)]
+        chosen = [
+            (block, size, bold)
+            for block, size, bold in self.candidates
+            if size >= body * LARGER or (bold and size >= body)
+        ]
         # A document that is mostly bold or large lines has no visible hierarchy to recover.
         if not chosen or len(chosen) > max(2, self.body_paragraphs // 2):
             return
@@ -364,8 +389,12 @@ class _Word:
             declared_primary = declared.split("-")[0].lower()
             # Word tags runs with the keyboard's language: trust a French/English tag only when the text
             # does not clearly read as the document's language.
-            if (len(text) >= 20 and declared_primary in ("fr", "en") and primary in ("fr", "en")
-                    and guess_language(text, default=declared_primary) != declared_primary):
+            if (
+                len(text) >= 20
+                and declared_primary in ("fr", "en")
+                and primary in ("fr", "en")
+                and guess_language(text, default=declared_primary) != declared_primary
+            ):
                 continue
             block.lang = declared
 
@@ -462,14 +491,22 @@ class _Word:
                 span_el = tc_pr.find(_q("w:gridSpan")) if tc_pr is not None else None
                 span = int(span_el.get(_q("w:val"), "1")) if span_el is not None else 1
                 vmerge = tc_pr.find(_q("w:vMerge")) if tc_pr is not None else None
-                if vmerge is not None and vmerge.get(_q("w:val")) in (None, "continue") and column in open_merges:
+                if (
+                    vmerge is not None
+                    and vmerge.get(_q("w:val")) in (None, "continue")
+                    and column in open_merges
+                ):
                     open_merges[column].row_span += 1
                     column += span
                     continue
-                text = " ".join("".join(node.text or "" for node in par.iter(_q("w:t"))) for par in tc.iter(_q("w:p")))
+                text = " ".join(
+                    "".join(node.text or "" for node in par.iter(_q("w:t"))) for par in tc.iter(_q("w:p"))
+                )
                 text = " ".join(text.split())
                 self.texts.append(text)
-                cell = TableCell(text=text, header=(r == 0 and header_row) or repeat_header, col_span=max(1, span))
+                cell = TableCell(
+                    text=text, header=(r == 0 and header_row) or repeat_header, col_span=max(1, span)
+                )
                 cells.append(cell)
                 if vmerge is not None and vmerge.get(_q("w:val")) == "restart":
                     open_merges[column] = cell
@@ -507,7 +544,9 @@ class _Word:
             except _Skip:
                 continue
             except Exception as exc:
-                self.b.issue("image.unreadable", warning_text("image.unreadable", reason=exc), block_id=figure.id)
+                self.b.issue(
+                    "image.unreadable", warning_text("image.unreadable", reason=exc), block_id=figure.id
+                )
             figures.append(figure)
         return figures
 
@@ -520,8 +559,11 @@ class _Word:
         if (width < MIN_IMAGE_PX or height < MIN_IMAGE_PX) and width * height < 1 << 20:
             raise _Skip()
         if width * height > self.ctx.max_image_pixels:
-            self.b.issue("image.too_large", f"A picture ({width * height / 1e6:.0f} megapixels) is larger than the "
-                         f"server accepts ({self.ctx.max_image_pixels / 1e6:.0f}) and was skipped.")
+            self.b.issue(
+                "image.too_large",
+                f"A picture ({width * height / 1e6:.0f} megapixels) is larger than the "
+                f"server accepts ({self.ctx.max_image_pixels / 1e6:.0f}) and was skipped.",
+            )
             raise _Skip()
 
 
@@ -578,7 +620,9 @@ def _outline_level(p: Any, para: Any) -> int | None:
     """Heading level from an outline level (``w:outlineLvl`` 0-5 -> 1-6; 9 = body text), set on the
     paragraph or its style chain (LibreOffice writes headings this way, Word's navigation pane reads it)."""
     candidates = [p.find(f"{_q('w:pPr')}/{_q('w:outlineLvl')}")]
-    candidates += [style.element.find(f"{_q('w:pPr')}/{_q('w:outlineLvl')}") for style in _style_chain(para.style)]
+    candidates += [
+        style.element.find(f"{_q('w:pPr')}/{_q('w:outlineLvl')}") for style in _style_chain(para.style)
+    ]
     for node in candidates:
         if node is None:
             continue

@@ -62,13 +62,75 @@ MAX_SPAN = 1000
 WEB_IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp", "image/svg+xml")
 MATHML = "http://www.w3.org/1998/Math/MathML"
 
-_SKIP = {"script", "style", "template", "noscript", "nav", "head", "form", "iframe", "object", "embed",
-         "button", "select", "textarea", "input", "canvas", "audio", "video", "map"}
-_ACTIVE = ("script", "style", "template", "noscript", "iframe", "frame", "frameset", "object", "embed", "applet",
-           "foreignObject", "foreignobject")
-_BLOCK = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "figure", "blockquote", "pre", "img",
-          "div", "section", "article", "main", "header", "footer", "aside", "dl", "hr", "math", "address",
-          "details", "summary", "center", "body", "html", "figcaption", "li", "picture"} | _SKIP
+_SKIP = {
+    "script",
+    "style",
+    "template",
+    "noscript",
+    "nav",
+    "head",
+    "form",
+    "iframe",
+    "object",
+    "embed",
+    "button",
+    "select",
+    "textarea",
+    "input",
+    "canvas",
+    "audio",
+    "video",
+    "map",
+}
+_ACTIVE = (
+    "script",
+    "style",
+    "template",
+    "noscript",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "foreignObject",
+    "foreignobject",
+)
+_BLOCK = {
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "table",
+    "figure",
+    "blockquote",
+    "pre",
+    "img",
+    "div",
+    "section",
+    "article",
+    "main",
+    "header",
+    "footer",
+    "aside",
+    "dl",
+    "hr",
+    "math",
+    "address",
+    "details",
+    "summary",
+    "center",
+    "body",
+    "html",
+    "figcaption",
+    "li",
+    "picture",
+} | _SKIP
 _HEADING = re.compile(r"^h([1-6])$")
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
@@ -137,7 +199,9 @@ class HtmlConverter:
             raise InputTooLarge(details={"bytes": size, "limit": MAX_HTML_BYTES})
         data = Path(path).read_bytes()
         check_xml_bytes(data, what=ctx.filename)
-        doc = html_to_document(decode_html(data), ctx, media_type=MEDIA_TYPE, converter="inclusio.html (lxml)")
+        doc = html_to_document(
+            decode_html(data), ctx, media_type=MEDIA_TYPE, converter="inclusio.html (lxml)"
+        )
         doc.source.sha256 = file_sha256(Path(path))
         return doc
 
@@ -166,7 +230,8 @@ def html_to_document(text: str, ctx: ConvertContext, *, media_type: str, convert
     title_el = root.find(".//title")
     headings = [b for b in walker.b.blocks if isinstance(b, Heading)]
     title = useful_title(_text(title_el) if title_el is not None else None, ctx.filename) or (
-        headings[0].text if headings else None)
+        headings[0].text if headings else None
+    )
     lang, mismatch = resolve_language(_lang_of(root), "\n".join(walker.texts))
     if mismatch:
         walker.b.issue("lang.declared_mismatch", mismatch)
@@ -175,10 +240,16 @@ def html_to_document(text: str, ctx: ConvertContext, *, media_type: str, convert
         if block.lang and block.lang.split("-")[0].lower() == primary:
             block.lang = None
     return Document(
-        title=title or Path(ctx.filename).stem, lang=lang,
-        authors=[m.get("content").strip() for m in root.iterfind(".//meta[@name='author']") if m.get("content")],
+        title=title or Path(ctx.filename).stem,
+        lang=lang,
+        authors=[
+            m.get("content").strip() for m in root.iterfind(".//meta[@name='author']") if m.get("content")
+        ],
         source=SourceInfo(filename=ctx.filename, media_type=media_type, sha256="", converter=converter),
-        blocks=walker.b.blocks, resources=walker.b.resources, issues=walker.b.issues)
+        blocks=walker.b.blocks,
+        resources=walker.b.resources,
+        issues=walker.b.issues,
+    )
 
 
 def _mathml_copy(el: Any) -> Any:
@@ -377,8 +448,14 @@ class _Walker:
                     continue
                 text = _text(cell)
                 self.texts.append(text)
-                cells.append(TableCell(text=text, header=_tag(cell) == "th" or in_head,
-                                       row_span=_span(cell.get("rowspan")), col_span=_span(cell.get("colspan"))))
+                cells.append(
+                    TableCell(
+                        text=text,
+                        header=_tag(cell) == "th" or in_head,
+                        row_span=_span(cell.get("rowspan")),
+                        col_span=_span(cell.get("colspan")),
+                    )
+                )
             if cells:
                 rows.append(cells)
         caption_el = el.find("caption")
@@ -407,27 +484,41 @@ class _Walker:
         from lxml import etree
 
         text = _math_text(el)
-        annotation = next((a for a in el.iter() if _tag(a) == "annotation"
-                           and "tex" in (a.get("encoding") or "").lower()), None)
+        annotation = next(
+            (a for a in el.iter() if _tag(a) == "annotation" and "tex" in (a.get("encoding") or "").lower()),
+            None,
+        )
         # Rebuilt from the MathML allow-list: no handler, link, script or annotation-xml gets through.
         mathml = sanitize_mathml(etree.tostring(_mathml_copy(el), encoding="unicode"))
         if text:
-            self.add(Formula(id=self.b.new_id(), text=text, mathml=mathml,
-                             latex=annotation.text.strip() if annotation is not None and annotation.text else None),
-                     lang)
+            self.add(
+                Formula(
+                    id=self.b.new_id(),
+                    text=text,
+                    mathml=mathml,
+                    latex=annotation.text.strip() if annotation is not None and annotation.text else None,
+                ),
+                lang,
+            )
 
     def image(self, img: Any, lang: str | None, caption: str | None) -> None:
         alt_attr = img.get("alt")
-        decorative = (alt_attr is not None and not alt_attr.strip() and not caption) or \
-            img.get("role") in ("presentation", "none") or img.get("aria-hidden") == "true"
+        decorative = (
+            (alt_attr is not None and not alt_attr.strip() and not caption)
+            or img.get("role") in ("presentation", "none")
+            or img.get("aria-hidden") == "true"
+        )
         alt = " ".join((alt_attr or "").split()) or None
         figure = Figure(id=self.b.new_id(), alt=alt, decorative=decorative, caption=caption)
         src = (img.get("src") or "").strip()
         if src.startswith("data:"):
             self._embed(figure, src)
         elif src:
-            self.b.issue("image.not_embedded", warning_text("image.not_embedded", src=repr(src[:80])),
-                         block_id=figure.id)
+            self.b.issue(
+                "image.not_embedded",
+                warning_text("image.not_embedded", src=repr(src[:80])),
+                block_id=figure.id,
+            )
         self.add(figure, lang)
 
     def _embed(self, figure: Figure, src: str) -> None:
@@ -441,8 +532,12 @@ class _Walker:
             if size is None:
                 raise ValueError("unreadable picture header")
             if size[0] * size[1] > self.ctx.max_image_pixels:
-                self.b.issue("image.too_large", f"A picture ({size[0] * size[1] / 1e6:.0f} megapixels) is larger "
-                             "than the server accepts and was left out.", block_id=figure.id)
+                self.b.issue(
+                    "image.too_large",
+                    f"A picture ({size[0] * size[1] / 1e6:.0f} megapixels) is larger "
+                    "than the server accepts and was left out.",
+                    block_id=figure.id,
+                )
                 return
             figure.image = self.b.add_resource(data, media_type)
         except (ValueError, binascii.Error) as exc:

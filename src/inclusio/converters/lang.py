@@ -18,10 +18,84 @@ if TYPE_CHECKING:
     from inclusio.model import Block
 
 _FR = frozenset(
-    ["le", "la", "les", "un", "une", "des", "du", "de", "et", "est", "sont", "dans", "pour", "que", "qui", "sur", "pas", "par", "avec", "ce", "cette", "ces", "au", "aux", "il", "elle", "nous", "vous", "ils", "leur", "plus", "ou", "mais", "être", "fait", "peut", "comme", "son", "sa", "ses", "on"]
+    [
+        "le",
+        "la",
+        "les",
+        "un",
+        "une",
+        "des",
+        "du",
+        "de",
+        "et",
+        "est",
+        "sont",
+        "dans",
+        "pour",
+        "que",
+        "qui",
+        "sur",
+        "pas",
+        "par",
+        "avec",
+        "ce",
+        "cette",
+        "ces",
+        "au",
+        "aux",
+        "il",
+        "elle",
+        "nous",
+        "vous",
+        "ils",
+        "leur",
+        "plus",
+        "ou",
+        "mais",
+        "être",
+        "fait",
+        "peut",
+        "comme",
+        "son",
+        "sa",
+        "ses",
+        "on",
+    ]
 )
 _EN = frozenset(
-    ["the", "of", "and", "to", "in", "is", "are", "for", "that", "with", "on", "as", "by", "this", "be", "it", "from", "at", "an", "or", "which", "not", "can", "these", "we", "was", "were", "has", "have", "their", "its"]
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "is",
+        "are",
+        "for",
+        "that",
+        "with",
+        "on",
+        "as",
+        "by",
+        "this",
+        "be",
+        "it",
+        "from",
+        "at",
+        "an",
+        "or",
+        "which",
+        "not",
+        "can",
+        "these",
+        "we",
+        "was",
+        "were",
+        "has",
+        "have",
+        "their",
+        "its",
+    ]
 )
 _WORD = re.compile(r"[a-zàâäçéèêëîïôöùûüÿœæ']+", re.IGNORECASE)
 
@@ -56,7 +130,10 @@ def resolve_language(declared: str | None, text: str) -> tuple[str, str | None]:
         return guessed, None
     primary = declared.split("-")[0].lower()
     if len(text) > 500 and primary in ("fr", "en") and primary != guessed:
-        return guessed, f"The file declares language {declared!r} but its text reads as {guessed!r}; {guessed!r} was used."
+        return (
+            guessed,
+            f"The file declares language {declared!r} but its text reads as {guessed!r}; {guessed!r} was used.",
+        )
     return declared, None
 
 

@@ -81,10 +81,12 @@ class MarkdownConverter:
             raise InputCorrupt(
                 "The Markdown file is not valid UTF-8 text. Save it as UTF-8 and upload it again.",
                 message_fr="Le fichier Markdown n'est pas un texte UTF-8 valide. Enregistrez-le en UTF-8, puis "
-                           "déposez-le de nouveau.",
-                details={"reason": str(exc)}) from exc
+                "déposez-le de nouveau.",
+                details={"reason": str(exc)},
+            ) from exc
         check_xml_bytes(data, what=ctx.filename)
-        doc = html_to_document(render_html(text), ctx, media_type=MEDIA_TYPE,
-                               converter="inclusio.markdown (markdown-it-py)")
+        doc = html_to_document(
+            render_html(text), ctx, media_type=MEDIA_TYPE, converter="inclusio.markdown (markdown-it-py)"
+        )
         doc.source.sha256 = file_sha256(Path(path))
         return doc

@@ -106,22 +106,32 @@ def network_sandbox() -> tuple[str, ...]:
     program = shutil.which("unshare")
     for prefix in _SANDBOXES if program else ():
         try:
-            done = subprocess.run([program, *prefix[1:], "true"], capture_output=True, timeout=10, check=False)
+            done = subprocess.run(
+                [program, *prefix[1:], "true"], capture_output=True, timeout=10, check=False
+            )
         except (OSError, subprocess.SubprocessError):
             continue
         if done.returncode == 0:
             return (program, *prefix[1:])
-    log.warning("LibreOffice runs WITH network access: no private network namespace is available here "
-                "(unshare --net needs root, unshare --map-root-user --net needs unprivileged user namespaces). "
-                "Linked content stays off by LibreOffice's own settings only.")
+    log.warning(
+        "LibreOffice runs WITH network access: no private network namespace is available here "
+        "(unshare --net needs root, unshare --map-root-user --net needs unprivileged user namespaces). "
+        "Linked content stays off by LibreOffice's own settings only."
+    )
     return ()
 
 
 def _run(command: list[str], cwd: Path, timeout: int) -> subprocess.CompletedProcess[bytes]:
     """Run LibreOffice in its own process group; on timeout kill the whole group (it forks)."""
     command = [*network_sandbox(), *command]
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               start_new_session=True, env={**os.environ, "HOME": str(cwd)})
+    process = subprocess.Popen(
+        command,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        env={**os.environ, "HOME": str(cwd)},
+    )
     try:
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -163,22 +173,41 @@ class OdfConverter:
             source = work / f"input{suffix}"
             shutil.copyfile(path, source)
             (work / "profile" / "user").mkdir(parents=True)
-            (work / "profile" / "user" / "registrymodifications.xcu").write_text(NO_LINKS_XCU, encoding="utf-8")
-            command = [soffice, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless", "--norestore",
-                       "--nolockcheck", "--convert-to", target, "--outdir", str(work / "out"), str(source)]
+            (work / "profile" / "user" / "registrymodifications.xcu").write_text(
+                NO_LINKS_XCU, encoding="utf-8"
+            )
+            command = [
+                soffice,
+                f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                "--headless",
+                "--norestore",
+                "--nolockcheck",
+                "--convert-to",
+                target,
+                "--outdir",
+                str(work / "out"),
+                str(source),
+            ]
             try:
                 done = _run(command, work, TIMEOUT_SECONDS)
             except subprocess.TimeoutExpired as exc:
                 raise StageError(
                     f"LibreOffice did not finish converting the file within {TIMEOUT_SECONDS} s. Try again later, "
                     "or save the document as DOCX/PPTX and upload that.",
-                    message_fr=(f"LibreOffice n'a pas terminé la conversion en {TIMEOUT_SECONDS} s. Réessayez plus "
-                                "tard, ou enregistrez le document en DOCX/PPTX et déposez-le."),
-                    details={"timeout_seconds": TIMEOUT_SECONDS}) from exc
+                    message_fr=(
+                        f"LibreOffice n'a pas terminé la conversion en {TIMEOUT_SECONDS} s. Réessayez plus "
+                        "tard, ou enregistrez le document en DOCX/PPTX et déposez-le."
+                    ),
+                    details={"timeout_seconds": TIMEOUT_SECONDS},
+                ) from exc
             result = work / "out" / f"input.{target}"
             if done.returncode != 0 or not result.is_file():
-                raise InputCorrupt(details={"reason": "LibreOffice could not read the file",
-                                            "stderr": done.stderr.decode("utf-8", errors="replace")[-500:]})
+                raise InputCorrupt(
+                    details={
+                        "reason": "LibreOffice could not read the file",
+                        "stderr": done.stderr.decode("utf-8", errors="replace")[-500:],
+                    }
+                )
             from inclusio.converters.docx import DocxConverter
             from inclusio.converters.pptx import PptxConverter
 

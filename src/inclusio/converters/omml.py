@@ -149,8 +149,10 @@ def _element(el: Any, *, as_identifier: bool = False) -> tuple[str, str]:  # noq
         base, base_t = _row(_child(el, "e"))
         sub, sub_t = _row(_child(el, "sub"))
         sup, sup_t = _row(_child(el, "sup"))
-        return (f"<mmultiscripts>{base}<mprescripts/>{sub}{sup}</mmultiscripts>",
-                f"_{_group(sub_t)}^{_group(sup_t)}{base_t}")
+        return (
+            f"<mmultiscripts>{base}<mprescripts/>{sub}{sup}</mmultiscripts>",
+            f"_{_group(sub_t)}^{_group(sup_t)}{base_t}",
+        )
     if tag == "rad":
         base, base_t = _row(_child(el, "e"))
         degree, degree_t = _row(_child(el, "deg"))
@@ -166,15 +168,18 @@ def _element(el: Any, *, as_identifier: bool = False) -> tuple[str, str]:  # noq
         inner = f"<mo>{_esc(separator)}</mo>".join(p[0] for p in parts)
         open_mo = f"<mo>{_esc(begin)}</mo>" if begin else ""
         close_mo = f"<mo>{_esc(end)}</mo>" if end else ""
-        return (f"<mrow>{open_mo}{inner}{close_mo}</mrow>",
-                f"{begin}{separator.join(p[1] for p in parts)}{end}")
+        return (
+            f"<mrow>{open_mo}{inner}{close_mo}</mrow>",
+            f"{begin}{separator.join(p[1] for p in parts)}{end}",
+        )
     if tag == "nary":
         return _nary(el)
     if tag == "func":
         name, name_t = _row(_child(el, "fName"), as_identifier=True)
         arg, arg_t = _row(_child(el, "e"))
-        return f"<mrow>{name}<mo>&#x2061;</mo>{arg}</mrow>", f"{name_t} {arg_t}" if arg_t[:1] in "([" else \
-            f"{name_t}({arg_t})"
+        return f"<mrow>{name}<mo>&#x2061;</mo>{arg}</mrow>", f"{name_t} {arg_t}" if arg_t[
+            :1
+        ] in "([" else f"{name_t}({arg_t})"
     if tag in ("acc", "bar", "groupChr"):
         base, base_t = _row(_child(el, "e"))
         if tag == "acc":
@@ -182,8 +187,11 @@ def _element(el: Any, *, as_identifier: bool = False) -> tuple[str, str]:  # noq
             return f'<mover accent="true">{base}<mo>{_esc(mark)}</mo></mover>', f"{base_t}{mark}"
         if tag == "bar":
             below = _prop(el, "barPr", "pos", "top") == "bot"
-            return ((f"<munder>{base}<mo>_</mo></munder>", base_t) if below
-                    else (f'<mover accent="true">{base}<mo>¯</mo></mover>', f"{base_t}¯"))
+            return (
+                (f"<munder>{base}<mo>_</mo></munder>", base_t)
+                if below
+                else (f'<mover accent="true">{base}<mo>¯</mo></mover>', f"{base_t}¯")
+            )
         mark = _prop(el, "groupChrPr", "chr", "⏟") or "⏟"
         below = _prop(el, "groupChrPr", "pos", "bot") == "bot"
         wrap = "munder" if below else "mover"

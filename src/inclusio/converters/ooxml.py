@@ -54,11 +54,16 @@ def check_archive(path: Path) -> None:
             raise InputTooLarge(
                 "The file expands to much more data than a document holds (it looks like a zip bomb). "
                 "Save the document again from its application and upload the new copy.",
-                message_fr=("Le fichier se décompresse en bien plus de données qu'un document n'en contient "
-                            "(cela ressemble à une bombe zip). Enregistrez de nouveau le document depuis son "
-                            "application et déposez la nouvelle copie."),
-                details={"member": info.filename, "uncompressed_bytes": info.file_size,
-                         "compressed_bytes": info.compress_size},
+                message_fr=(
+                    "Le fichier se décompresse en bien plus de données qu'un document n'en contient "
+                    "(cela ressemble à une bombe zip). Enregistrez de nouveau le document depuis son "
+                    "application et déposez la nouvelle copie."
+                ),
+                details={
+                    "member": info.filename,
+                    "uncompressed_bytes": info.file_size,
+                    "compressed_bytes": info.compress_size,
+                },
             )
 
 

@@ -112,9 +112,13 @@ MIN_CONTINUED_CHARS = 50
 _BULLET = re.compile(r"^\s*([•◦▪▫■□●○►▸‣⁃∙·–—\-*▶])\s*(\S.*)$")
 _NUMBERED = re.compile(r"^\s*(\d{1,3}[.)]|[a-z]\)|\(\w{1,3}\))\s+(\S.*)$")
 _PAGE_NUMBER = re.compile(
-    r"^\W*(?:page|p\.)?\s*(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:/|of|sur|de)\s*\d{1,4})?\W*$", re.IGNORECASE)
-_SECTION_NUMBER = re.compile(r"^(?:(?:chapitre|chapter|partie|part)(?:\s+\w+)?\s*[:.–—-]?\s+)?"
-                             r"(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\.)?\s*", re.IGNORECASE)
+    r"^\W*(?:page|p\.)?\s*(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:/|of|sur|de)\s*\d{1,4})?\W*$", re.IGNORECASE
+)
+_SECTION_NUMBER = re.compile(
+    r"^(?:(?:chapitre|chapter|partie|part)(?:\s+\w+)?\s*[:.–—-]?\s+)?"
+    r"(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\.)?\s*",
+    re.IGNORECASE,
+)
 _NUMBERING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,5})\.?\s+[^\W\d_]")
 _DIGITS = re.compile(r"\d+")
 _SENTENCE_END = (".", "!", "?", ":", ";", "»", "”", '"', ")")
@@ -172,8 +176,12 @@ def _in_band(line: Line, height: float) -> bool:
 
 
 def _union(boxes: list[tuple[float, float, float, float]]) -> BBox:
-    return BBox(x0=min(b[0] for b in boxes), y0=min(b[1] for b in boxes),
-                x1=max(b[2] for b in boxes), y1=max(b[3] for b in boxes))
+    return BBox(
+        x0=min(b[0] for b in boxes),
+        y0=min(b[1] for b in boxes),
+        x1=max(b[2] for b in boxes),
+        y1=max(b[3] for b in boxes),
+    )
 
 
 def _bbox_tuple(bbox: BBox | None) -> tuple[float, float, float, float]:
@@ -230,8 +238,9 @@ def _page_dict(page: Any, pymupdf: Any) -> dict[str, Any]:
     return page.get_text("dict", flags=flags)
 
 
-def _collect(doc: Any, pymupdf: Any, toc_by_page: dict[int, list[tuple[int, str]]],
-             ctx: ConvertContext) -> _Stats:
+def _collect(
+    doc: Any, pymupdf: Any, toc_by_page: dict[int, list[tuple[int, str]]], ctx: ConvertContext
+) -> _Stats:
     stats = _Stats()
     count = doc.page_count
     for pno in range(count):
@@ -271,10 +280,19 @@ def _candidate_keys(lines: list[Line]) -> set[str]:
 def _merge_drop_caps(lines: list[Line], body_size: float) -> list[Line]:
     """Put a drop cap (one large capital beside the first lines) back at the start of its word."""
     out = list(lines)
-    for cap in [ln for ln in lines if len(ln.text.strip()) == 1 and ln.text.strip().isupper()
-                and ln.size >= 2 * body_size]:
-        beside = [ln for ln in out if ln is not cap and 0 <= ln.bbox[0] - cap.bbox[2] <= 3 * body_size
-                  and cap.bbox[1] - body_size <= ln.bbox[1] <= cap.bbox[3] and ln.text[:1].islower()]
+    for cap in [
+        ln
+        for ln in lines
+        if len(ln.text.strip()) == 1 and ln.text.strip().isupper() and ln.size >= 2 * body_size
+    ]:
+        beside = [
+            ln
+            for ln in out
+            if ln is not cap
+            and 0 <= ln.bbox[0] - cap.bbox[2] <= 3 * body_size
+            and cap.bbox[1] - body_size <= ln.bbox[1] <= cap.bbox[3]
+            and ln.text[:1].islower()
+        ]
         if beside:
             first = min(beside, key=lambda ln: ln.bbox[1])
             first.text = cap.text.strip() + first.text
@@ -338,9 +356,13 @@ class _Conversion:
         if doc.needs_pass:
             if not doc.authenticate(""):
                 raise InputEncrypted()
-            self.builder.issue("input.encrypted_empty_password", warning_text("input.encrypted_empty_password"))
+            self.builder.issue(
+                "input.encrypted_empty_password", warning_text("input.encrypted_empty_password")
+            )
         elif (doc.metadata or {}).get("encryption"):
-            self.builder.issue("input.encrypted_empty_password", warning_text("input.encrypted_empty_password"))
+            self.builder.issue(
+                "input.encrypted_empty_password", warning_text("input.encrypted_empty_password")
+            )
         if doc.page_count == 0:
             raise InputCorrupt(details={"reason": "no readable page (truncated or damaged file)"})
         if doc.page_count > self.ctx.max_pages:
@@ -378,23 +400,31 @@ class _Conversion:
             ref = SourceRef(page=pno + 1)
             if isinstance(result, Exception):
                 failures.append(result)
-                self.builder.issue("pdf.ocr_failed", warning_text("pdf.ocr_failed", page=pno + 1, reason=result),
-                                   source=ref)
+                self.builder.issue(
+                    "pdf.ocr_failed", warning_text("pdf.ocr_failed", page=pno + 1, reason=result), source=ref
+                )
                 continue
             lines = page_lines(result, ocr=True)
             self.ocr_lines[pno] = lines
             height = page_box(self.doc.load_page(pno)).height
             stats.account(lines, height)
             self.builder.issue("pdf.scanned_page", warning_text("pdf.scanned_page", page=pno + 1), source=ref)
-        if failures and len(failures) == len(pages) and stats.text_pages == 0 \
-                and any(isinstance(f, OcrUnavailable) for f in failures):
+        if (
+            failures
+            and len(failures) == len(pages)
+            and stats.text_pages == 0
+            and any(isinstance(f, OcrUnavailable) for f in failures)
+        ):
             raise ToolMissing(
                 "The document is a scan and OCR is not available. Install Tesseract with its French and English "
                 "data (Debian packages tesseract-ocr, tesseract-ocr-fra, tesseract-ocr-eng) and convert again.",
-                message_fr=("Le document est un scan et l'OCR n'est pas disponible. Installez Tesseract avec ses "
-                            "données française et anglaise (paquets Debian tesseract-ocr, tesseract-ocr-fra, "
-                            "tesseract-ocr-eng), puis relancez la conversion."),
-                details={"reason": str(failures[0])})
+                message_fr=(
+                    "Le document est un scan et l'OCR n'est pas disponible. Installez Tesseract avec ses "
+                    "données française et anglaise (paquets Debian tesseract-ocr, tesseract-ocr-fra, "
+                    "tesseract-ocr-eng), puis relancez la conversion."
+                ),
+                details={"reason": str(failures[0])},
+            )
 
     # -- main -----------------------------------------------------------------------------------
 
@@ -428,9 +458,11 @@ class _Conversion:
             except Exception as exc:  # MuPDF refused something on this page only (drawings, images)
                 if not is_document_error(exc):
                     raise
-                self.builder.issue("pdf.page_unreadable",
-                                   warning_text("pdf.page_unreadable", page=pno + 1, reason=f" ({exc})"),
-                                   source=SourceRef(page=pno + 1))
+                self.builder.issue(
+                    "pdf.page_unreadable",
+                    warning_text("pdf.page_unreadable", page=pno + 1, reason=f" ({exc})"),
+                    source=SourceRef(page=pno + 1),
+                )
         ctx.progress(1.0, "done")
 
         text = "\n".join(stats.sample)
@@ -446,9 +478,17 @@ class _Conversion:
             title=title or Path(ctx.filename).stem,
             lang=lang,
             authors=authors,
-            source=SourceInfo(filename=ctx.filename, media_type="application/pdf", sha256=file_sha256(self.path),
-                              pages=doc.page_count, converter=f"inclusio.pdf (PyMuPDF {self.pymupdf.__version__})"),
-            blocks=blocks, resources=self.builder.resources, issues=self.builder.issues)
+            source=SourceInfo(
+                filename=ctx.filename,
+                media_type="application/pdf",
+                sha256=file_sha256(self.path),
+                pages=doc.page_count,
+                converter=f"inclusio.pdf (PyMuPDF {self.pymupdf.__version__})",
+            ),
+            blocks=blocks,
+            resources=self.builder.resources,
+            issues=self.builder.issues,
+        )
 
     def _language(self, declared: str, text: str) -> str:
         lang, mismatch = resolve_language(declared, text)
@@ -459,8 +499,14 @@ class _Conversion:
     def _size_levels(self, sizes: Counter[float]) -> dict[float, int]:
         """Font sizes clearly larger than the body, largest first -> heading levels 1..3 (close sizes share one)."""
         body_chars = sizes.get(self.body_size, 0)
-        larger = sorted((s for s, n in sizes.items()
-                         if s >= self.body_size * HEADING_RATIO and n < 0.2 * max(body_chars, 1)), reverse=True)
+        larger = sorted(
+            (
+                s
+                for s, n in sizes.items()
+                if s >= self.body_size * HEADING_RATIO and n < 0.2 * max(body_chars, 1)
+            ),
+            reverse=True,
+        )
         levels: dict[float, int] = {}
         rank, previous = 0, None
         for size in larger:
@@ -481,11 +527,17 @@ class _Conversion:
             label = page.get_label() or None
         except Exception:
             page, label = None, None
-        b.add(PageMarker(id=b.new_id(), number=pno + 1, label=label if label != str(pno + 1) else None,
-                         source=page_ref))
+        b.add(
+            PageMarker(
+                id=b.new_id(), number=pno + 1, label=label if label != str(pno + 1) else None, source=page_ref
+            )
+        )
         if page is None or pno in self.stats.unreadable:
-            b.issue("pdf.page_unreadable", warning_text("pdf.page_unreadable", page=pno + 1, reason=""),
-                    source=page_ref)
+            b.issue(
+                "pdf.page_unreadable",
+                warning_text("pdf.page_unreadable", page=pno + 1, reason=""),
+                source=page_ref,
+            )
             return
         ocr = pno in self.ocr_lines
         # Bookmarks of this page, consumed as headings match them (across the page's columns).
@@ -493,22 +545,38 @@ class _Conversion:
         try:
             lines = self.ocr_lines.pop(pno) if ocr else page_lines(_page_dict(page, self.pymupdf))
         except Exception:
-            b.issue("pdf.page_unreadable", warning_text("pdf.page_unreadable", page=pno + 1, reason=""),
-                    source=page_ref)
+            b.issue(
+                "pdf.page_unreadable",
+                warning_text("pdf.page_unreadable", page=pno + 1, reason=""),
+                source=page_ref,
+            )
             return
         height = page_box(page).height
-        lines = [ln for ln in lines if not (_in_band(ln, height) and (
-            _running_key(ln.text) in self.running or _PAGE_NUMBER.match(ln.text)))]
+        lines = [
+            ln
+            for ln in lines
+            if not (
+                _in_band(ln, height)
+                and (_running_key(ln.text) in self.running or _PAGE_NUMBER.match(ln.text))
+            )
+        ]
         lines = _merge_drop_caps(lines, self.body_size)
-        tables = page_tables(page, pno, lines, b.new_id, lambda code, msg: b.issue(
-            code, msg, source=page_ref)) if self.ctx.pdf_tables and not ocr else []
+        tables = (
+            page_tables(page, pno, lines, b.new_id, lambda code, msg: b.issue(code, msg, source=page_ref))
+            if self.ctx.pdf_tables and not ocr
+            else []
+        )
         consumed = {id(line) for _, members in tables for line in members}
         free = [line for line in lines if id(line) not in consumed]
         free, footnotes = split_footnotes(free, height, self.body_size)
         elements = [Element(bbox=line.bbox, payload=line, text=line.text, block=line.block) for line in free]
-        elements += [Element(bbox=_bbox_tuple(t.source.bbox if t.source else None), payload=t) for t, _ in tables]
-        elements += [Element(bbox=_bbox_tuple(f.source.bbox if f.source else None), payload=f)
-                     for f in self._figures(page, pno, text_lines=free)]
+        elements += [
+            Element(bbox=_bbox_tuple(t.source.bbox if t.source else None), payload=t) for t, _ in tables
+        ]
+        elements += [
+            Element(bbox=_bbox_tuple(f.source.bbox if f.source else None), payload=f)
+            for f in self._figures(page, pno, text_lines=free)
+        ]
         page_blocks: list[Block] = []
         flow: list[Line] = []
         current = -1
@@ -523,9 +591,16 @@ class _Conversion:
                 flow.append(element.payload)
         page_blocks.extend(self._flow(flow, pno, page, geometric=ocr or self.line_per_block))
         for note in footnotes:
-            block = Note(id=b.new_id(), kind="footnote", label=note.label, text=note_text(note, join_lines),
-                         source=SourceRef(page=pno + 1, bbox=_union([ln.bbox for ln in note.lines])))
-            caller = next((i for i, blk in enumerate(page_blocks) if note.label in self.calls.get(blk.id, ())), None)
+            block = Note(
+                id=b.new_id(),
+                kind="footnote",
+                label=note.label,
+                text=note_text(note, join_lines),
+                source=SourceRef(page=pno + 1, bbox=_union([ln.bbox for ln in note.lines])),
+            )
+            caller = next(
+                (i for i, blk in enumerate(page_blocks) if note.label in self.calls.get(blk.id, ())), None
+            )
             if caller is None:
                 page_blocks.append(block)
             else:
@@ -546,7 +621,11 @@ class _Conversion:
             if not group:
                 return
             text = "".join("".join(line.text.split()) for line in group)
-            if any(line.strong_math for line in group) and not any(line.mono for line in group) and len(text) >= 3:
+            if (
+                any(line.strong_math for line in group)
+                and not any(line.mono for line in group)
+                and len(text) >= 3
+            ):
                 out.extend(self._flush(chunk, pno, geometric=geometric))
                 chunk = []
                 out.append(self._formula(group, pno, page))
@@ -556,7 +635,11 @@ class _Conversion:
 
         for line in lines:
             display = is_display_line(line.text, line.math)
-            if display and group and line.bbox[1] - max(ln.bbox[3] for ln in group) > 1.5 * max(line.height, 1):
+            if (
+                display
+                and group
+                and line.bbox[1] - max(ln.bbox[3] for ln in group) > 1.5 * max(line.height, 1)
+            ):
                 close_group()
             if display:
                 group.append(line)
@@ -570,15 +653,21 @@ class _Conversion:
     def _formula(self, lines: list[Line], pno: int, page: Any) -> Formula:
         """A display formula: its text as found and an image of its region (see :mod:`pdf_math`)."""
         bbox = _union([ln.bbox for ln in lines])
-        formula = Formula(id=self.builder.new_id(), text=" ".join(ln.text for ln in lines),
-                          source=SourceRef(page=pno + 1, bbox=bbox))
+        formula = Formula(
+            id=self.builder.new_id(),
+            text=" ".join(ln.text for ln in lines),
+            source=SourceRef(page=pno + 1, bbox=bbox),
+        )
         try:
             rect = self.pymupdf.Rect(bbox.x0 - 2, bbox.y0 - 2, bbox.x1 + 2, bbox.y1 + 2) & page_box(page)
             png = page.get_pixmap(clip=rect * page.rotation_matrix, dpi=FORMULA_DPI).tobytes("png")
             formula.image = self.builder.add_resource(png, "image/png")
         except Exception as exc:
-            self.builder.issue("pdf.formula_image", warning_text("pdf.formula_image", page=pno + 1, reason=exc),
-                               source=formula.source)
+            self.builder.issue(
+                "pdf.formula_image",
+                warning_text("pdf.formula_image", page=pno + 1, reason=exc),
+                source=formula.source,
+            )
         return formula
 
     def _flush(self, lines: list[Line], pno: int, *, geometric: bool = False) -> list[Block]:
@@ -601,8 +690,12 @@ class _Conversion:
             list_stack, list_box, current_item = [], [], None
 
         def prefix_heading(prefix: tuple[str, list[Line]]) -> Heading:
-            return Heading(id=self.builder.new_id(), level=self._font_level(prefix[1]) or 3, text=prefix[0],
-                           source=SourceRef(page=pno + 1, bbox=_union([ln.bbox for ln in prefix[1]])))
+            return Heading(
+                id=self.builder.new_id(),
+                level=self._font_level(prefix[1]) or 3,
+                text=prefix[0],
+                source=SourceRef(page=pno + 1, bbox=_union([ln.bbox for ln in prefix[1]])),
+            )
 
         for run in runs(lines, geometric=geometric):
             text = join_lines([line.text for line in run])
@@ -617,9 +710,16 @@ class _Conversion:
                         merged = (f"{pending_prefix[0]} {text}", pending_prefix[1] + run)
                         matched = _toc_match(merged[0], toc)
                         if matched is not None:
-                            out.append(Heading(id=self.builder.new_id(), level=matched, text=merged[0],
-                                               source=SourceRef(page=pno + 1,
-                                                                bbox=_union([ln.bbox for ln in merged[1]]))))
+                            out.append(
+                                Heading(
+                                    id=self.builder.new_id(),
+                                    level=matched,
+                                    text=merged[0],
+                                    source=SourceRef(
+                                        page=pno + 1, bbox=_union([ln.bbox for ln in merged[1]])
+                                    ),
+                                )
+                            )
                             pending_prefix = None
                             last_heading_size = run[0].size
                             continue
@@ -630,13 +730,20 @@ class _Conversion:
                     ref = SourceRef(page=pno + 1, bbox=_union([ln.bbox for ln in pending_prefix[1] + run]))
                     pending_prefix = None
                 previous = out[-1] if out else None
-                if (isinstance(previous, Heading) and previous.level == level and last_heading_size == run[0].size
-                        and previous.source is not None and previous.source.bbox is not None
-                        and numbering_level(text) is None):
+                if (
+                    isinstance(previous, Heading)
+                    and previous.level == level
+                    and last_heading_size == run[0].size
+                    and previous.source is not None
+                    and previous.source.bbox is not None
+                    and numbering_level(text) is None
+                ):
                     # A heading broken into several blocks ("Un sous-titre pour les" / "différentes parties").
                     previous.text = f"{previous.text} {text}"
-                    previous.source = SourceRef(page=pno + 1, bbox=_union(
-                        [_bbox_tuple(previous.source.bbox)] + [ln.bbox for ln in run]))
+                    previous.source = SourceRef(
+                        page=pno + 1,
+                        bbox=_union([_bbox_tuple(previous.source.bbox)] + [ln.bbox for ln in run]),
+                    )
                     continue
                 out.append(Heading(id=self.builder.new_id(), level=level, text=text, source=ref))
                 last_heading_size = run[0].size
@@ -647,8 +754,14 @@ class _Conversion:
                 pending_prefix = None
             if run[0].mono:
                 close_list()
-                out.append(Paragraph(id=self.builder.new_id(), text="\n".join(ln.text for ln in run), role="code",
-                                     source=ref))
+                out.append(
+                    Paragraph(
+                        id=self.builder.new_id(),
+                        text="\n".join(ln.text for ln in run),
+                        role="code",
+                        source=ref,
+                    )
+                )
                 continue
             # Body text: split into list items and paragraphs.
             para: list[Line] = []
@@ -662,8 +775,11 @@ class _Conversion:
                     current_item = self._add_item(list_stack, line, bullet, pno)
                     list_box.append(line.bbox)
                     current_block = line.block
-                elif current_item is not None and not para and self._continues_item(
-                        line, current_block, list_stack[-1][0], geometric):
+                elif (
+                    current_item is not None
+                    and not para
+                    and self._continues_item(line, current_block, list_stack[-1][0], geometric)
+                ):
                     current_item.text = join_lines([current_item.text, line.text])
                     list_box.append(line.bbox)
                 else:
@@ -682,8 +798,12 @@ class _Conversion:
         for part in split_paragraphs(lines):
             text = join_lines([line.text for line in part])
             role = "caption" if re.match(r"(?i)^(fig(ure)?|table|tableau)\.?\s*\d", text) else "body"
-            para = Paragraph(id=self.builder.new_id(), text=text, role=role,
-                             source=SourceRef(page=pno + 1, bbox=_union([line.bbox for line in part])))
+            para = Paragraph(
+                id=self.builder.new_id(),
+                text=text,
+                role=role,
+                source=SourceRef(page=pno + 1, bbox=_union([line.bbox for line in part])),
+            )
             calls = {sup.strip("()[], ") for line in part for sup in line.sups}
             if calls:
                 self.calls[para.id] = calls
@@ -697,8 +817,9 @@ class _Conversion:
             return line.bbox[0] > item_x0 + 2
         return line.block == item_block
 
-    def _add_item(self, stack: list[tuple[float, ListBlock]], line: Line, match: re.Match[str],
-                  pno: int) -> ListItem:
+    def _add_item(
+        self, stack: list[tuple[float, ListBlock]], line: Line, match: re.Match[str], pno: int
+    ) -> ListItem:
         """Add a list item, nesting it under the previous item when it is indented."""
         x0 = line.bbox[0]
         item = ListItem(text=match.group(2), source=SourceRef(page=pno + 1, bbox=_union([line.bbox])))
@@ -731,8 +852,15 @@ class _Conversion:
         level = self._font_level(run)
         if run[0].ocr and run[0].size < OCR_HEADING_RATIO * self.body_size:
             level = None  # OCR sizes are estimates: only clearly larger text is a heading
-        if level is None and not self.use_toc and run[0].bold and len(run) == 1 and len(text) < 80 \
-                and run[0].size >= self.body_size and not text.endswith((".", ":", ",")):
+        if (
+            level is None
+            and not self.use_toc
+            and run[0].bold
+            and len(run) == 1
+            and len(text) < 80
+            and run[0].size >= self.body_size
+            and not text.endswith((".", ":", ","))
+        ):
             level = min(len(set(self.size_levels.values())) + 1, 3)
         if level is not None and self.use_toc and toc and not _BULLET.match(text):
             return 0 if len(text) < 40 else level
@@ -766,19 +894,28 @@ class _Conversion:
             seen.add(xref)
             if width < MIN_IMAGE_PX or height < MIN_IMAGE_PX or rect.width < 4 or rect.height < 4:
                 continue
-            if abs(rect) >= 0.5 * abs(box) and sum(
-                    1 for ln in text_lines if rect.contains(self.pymupdf.Point(*ln.center))) >= 3:
+            if (
+                abs(rect) >= 0.5 * abs(box)
+                and sum(1 for ln in text_lines if rect.contains(self.pymupdf.Point(*ln.center))) >= 3
+            ):
                 continue
             ref = SourceRef(page=pno + 1, bbox=BBox(x0=rect.x0, y0=rect.y0, x1=rect.x1, y1=rect.y1))
             if width * height > self.ctx.max_image_pixels:
-                self.builder.issue("image.too_large", f"An image on page {pno + 1} ({width}x{height} px) "
-                                   "is larger than the server accepts and was skipped.", source=ref)
+                self.builder.issue(
+                    "image.too_large",
+                    f"An image on page {pno + 1} ({width}x{height} px) "
+                    "is larger than the server accepts and was skipped.",
+                    source=ref,
+                )
                 continue
             try:
                 data, media_type = self._image_bytes(page, xref, rect)
             except Exception as exc:
-                self.builder.issue("image.unreadable", f"An image on page {pno + 1} could not be extracted: {exc}",
-                                   source=ref)
+                self.builder.issue(
+                    "image.unreadable",
+                    f"An image on page {pno + 1} could not be extracted: {exc}",
+                    source=ref,
+                )
                 continue
             key = self.builder.add_resource(data, media_type)
             figures.append(Figure(id=self.builder.new_id(), image=key, source=ref))
@@ -790,7 +927,11 @@ class _Conversion:
             return page.get_pixmap(clip=rect * page.rotation_matrix, dpi=150).tobytes("png"), "image/png"
         extracted = self.doc.extract_image(xref)
         ext = (extracted or {}).get("ext", "")
-        if ext in ("png", "jpeg", "jpg") and extracted.get("colorspace", 3) in (1, 3) and not extracted.get("smask"):
+        if (
+            ext in ("png", "jpeg", "jpg")
+            and extracted.get("colorspace", 3) in (1, 3)
+            and not extracted.get("smask")
+        ):
             return extracted["image"], "image/png" if ext == "png" else "image/jpeg"
         pix = pymupdf.Pixmap(self.doc, xref)
         if pix.colorspace is not None and pix.colorspace.n not in (1, 3):
@@ -818,8 +959,12 @@ def join_continued(blocks: list[Block]) -> list[Block]:
             while j >= 0 and isinstance(out[j], PageMarker | Figure | Table | Note):
                 j -= 1
             prev = out[j] if j >= 0 else None
-            if (isinstance(prev, Paragraph) and prev.role == "body" and len(prev.text) >= MIN_CONTINUED_CHARS
-                    and not prev.text.rstrip().endswith(_SENTENCE_END)):
+            if (
+                isinstance(prev, Paragraph)
+                and prev.role == "body"
+                and len(prev.text) >= MIN_CONTINUED_CHARS
+                and not prev.text.rstrip().endswith(_SENTENCE_END)
+            ):
                 del out[j]
                 block = prev.model_copy(update={"text": join_lines([prev.text, block.text])})
         out.append(block)

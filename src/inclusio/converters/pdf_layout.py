@@ -88,8 +88,12 @@ def reading_order(elements: Sequence[Element]) -> list[Element]:
     background picture, a tinted box) is a background: it comes first and does not cut bands.
     """
     texts = [e for e in elements if e.text is not None]
-    backgrounds = [e for e in elements if e.text is None and sum(
-        1 for t in texts if e.bbox[0] <= t.cx <= e.bbox[2] and e.bbox[1] <= t.cy <= e.bbox[3]) >= 3]
+    backgrounds = [
+        e
+        for e in elements
+        if e.text is None
+        and sum(1 for t in texts if e.bbox[0] <= t.cx <= e.bbox[2] and e.bbox[1] <= t.cy <= e.bbox[3]) >= 3
+    ]
     ids = {id(e) for e in backgrounds}
     out: list[Element] = []
     counter = [0]
@@ -142,7 +146,10 @@ def find_gutters(lines: Sequence[Element]) -> list[tuple[float, float]]:
         east = [e for e in texts if e.bbox[0] >= g1]
         if len(west) < 4 or len(east) < 4:
             continue
-        if sum(e.chars for e in west) < MIN_SIDE_SHARE * total or sum(e.chars for e in east) < MIN_SIDE_SHARE * total:
+        if (
+            sum(e.chars for e in west) < MIN_SIDE_SHARE * total
+            or sum(e.chars for e in east) < MIN_SIDE_SHARE * total
+        ):
             continue
         if _tab_table(west, east, g0, g1, left, right):
             continue
@@ -150,11 +157,14 @@ def find_gutters(lines: Sequence[Element]) -> list[tuple[float, float]]:
     return gutters
 
 
-def _tab_table(west: list[Element], east: list[Element], g0: float, g1: float, left: float, right: float) -> bool:
+def _tab_table(
+    west: list[Element], east: list[Element], g0: float, g1: float, left: float, right: float
+) -> bool:
     """True when the two sides are pieces of the same lines, not columns: both sides short lines sharing
     baselines (a table laid out with tabs), or labels on the left each on the baseline of a line on the
     right (the section numbers of a table of contents, "9.3.1" beside "Le démon de journal . . . 168";
     headings set beside their paragraphs). Read as one column, each label comes before its line."""
+
     def short(side: list[Element]) -> bool:
         # Columns of running text have lines nearly half the text width; cells are much shorter.
         widths = sorted(e.bbox[2] - e.bbox[0] for e in side)
@@ -197,8 +207,9 @@ def _order(elements: list[Element], out: list[Element], counter: list[int], dept
         _order(column, out, counter, depth + 1)
 
 
-def _order_bands(elements: list[Element], spanning: list[Element], out: list[Element], counter: list[int],
-                 depth: int) -> None:
+def _order_bands(
+    elements: list[Element], spanning: list[Element], out: list[Element], counter: list[int], depth: int
+) -> None:
     """Cut the elements into horizontal bands at the spanning ones, and order each band."""
     spanning_ids = {id(e) for e in spanning}
     spanning.sort(key=lambda e: (e.bbox[1], e.bbox[0]))
@@ -216,8 +227,10 @@ def _order_bands(elements: list[Element], spanning: list[Element], out: list[Ele
         if id(e) in spanning_ids:
             continue
         # A piece on the same line as a spanning element (a line cut in two) is read with it.
-        row = next((i for i, (top, bottom) in enumerate(zip(tops, bottoms, strict=True)) if top <= e.cy <= bottom),
-                   None)
+        row = next(
+            (i for i, (top, bottom) in enumerate(zip(tops, bottoms, strict=True)) if top <= e.cy <= bottom),
+            None,
+        )
         if row is not None and e.text is not None:
             groups[row].append(e)
         else:

@@ -31,17 +31,22 @@ MIN_MATH_SHARE = 0.45
 FORMULA_DPI = 150
 MAX_WORDS = 2
 
-_MATH_FONT = re.compile(r"(?i)(^|[+_-])(cm(mi|sy|ex|bsy)|msam|msbm|eufm|rsfs|esint|stix|symbol|mt(mi|sy|ex)|"
-                        r"cambria ?math|latinmodernmath|lmmath|texgyre\w*math|mathematicalpi|euclid|math)")
-_MATH_SYMBOLS = frozenset("=+−×÷±∓∑∏∫∮∂∇√∞≤≥≠≈≡∼∝∈∉∋⊂⊃⊆⊇∪∩∧∨¬∀∃∄→←↔⇒⇐⇔↦⟨⟩‖∥⊥∠′″°·⋅∘⊗⊕"
-                          "αβγδεζηθϑικλμνξπϖρϱσςτυφϕχψωΓΔΘΛΞΠΣΥΦΨΩ<>^~|")
+_MATH_FONT = re.compile(
+    r"(?i)(^|[+_-])(cm(mi|sy|ex|bsy)|msam|msbm|eufm|rsfs|esint|stix|symbol|mt(mi|sy|ex)|"
+    r"cambria ?math|latinmodernmath|lmmath|texgyre\w*math|mathematicalpi|euclid|math)"
+)
+_MATH_SYMBOLS = frozenset(
+    "=+−×÷±∓∑∏∫∮∂∇√∞≤≥≠≈≡∼∝∈∉∋⊂⊃⊆⊇∪∩∧∨¬∀∃∄→←↔⇒⇐⇔↦⟨⟩‖∥⊥∠′″°·⋅∘⊗⊕αβγδεζηθϑικλμνξπϖρϱσςτυφϕχψωΓΔΘΛΞΠΣΥΦΨΩ<>^~|"
+)
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _OPERATOR = frozenset("=+−×÷±∑∏∫∂√∞≤≥≠≈≡∼∈⊂∪∩→⇒⇔<>~^")
 
 
 def _is_italic(span: dict[str, Any]) -> bool:
     font = span.get("font", "")
-    return bool(span.get("flags", 0) & 2) or font.endswith((".I", "-It", "-Italic", "Italic")) or "Ital" in font
+    return (
+        bool(span.get("flags", 0) & 2) or font.endswith((".I", "-It", "-Italic", "Italic")) or "Ital" in font
+    )
 
 
 def is_math_font(font: str) -> bool:
@@ -76,5 +81,9 @@ def is_display_line(text: str, math_share: float) -> bool:
     """A line that is a piece of displayed mathematics rather than prose (see the module docstring)."""
     if math_share < MIN_MATH_SHARE:
         return False
-    words = [w for w in _WORD.findall(text) if w.lower() not in ("cos", "sin", "tan", "exp", "log", "lim", "max", "min")]
+    words = [
+        w
+        for w in _WORD.findall(text)
+        if w.lower() not in ("cos", "sin", "tan", "exp", "log", "lim", "max", "min")
+    ]
     return len(words) <= MAX_WORDS

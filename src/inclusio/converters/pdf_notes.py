@@ -39,8 +39,9 @@ class FootnoteLines:
     lines: list[_LineLike]
 
 
-def split_footnotes(lines: Sequence[_LineLike], page_height: float,
-                    body_size: float) -> tuple[list[_LineLike], list[FootnoteLines]]:
+def split_footnotes(
+    lines: Sequence[_LineLike], page_height: float, body_size: float
+) -> tuple[list[_LineLike], list[FootnoteLines]]:
     """(The lines that stay in the text, the footnotes cut out of ``lines``)."""
     if not lines or body_size <= 0:
         return list(lines), []
@@ -86,6 +87,6 @@ def note_text(note: FootnoteLines, join: object) -> str:
     """The note's text without its label (``join`` joins wrapped lines, see ``pdf.join_lines``)."""
     texts = [line.text for line in note.lines]
     first = texts[0].strip()
-    first = first[len(note.label):].lstrip(" .)") if first.startswith(note.label) else first
+    first = first[len(note.label) :].lstrip(" .)") if first.startswith(note.label) else first
     texts[0] = first
     return join(texts)  # type: ignore[operator,no-any-return]

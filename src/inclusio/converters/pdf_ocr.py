@@ -62,8 +62,13 @@ def _init_worker() -> None:
     os.environ["OMP_THREAD_LIMIT"] = "1"
 
 
-def ocr_pages(path: Path, pages: list[int], *, workers: int | None = None,
-              progress: Callable[[int, int], None] | None = None) -> Iterator[tuple[int, dict[str, Any] | Exception]]:
+def ocr_pages(
+    path: Path,
+    pages: list[int],
+    *,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[tuple[int, dict[str, Any] | Exception]]:
     """Recognise ``pages`` of ``path``; yields ``(page number, text dict or the exception)`` in page order.
 
     A page that fails yields its exception (the caller reports it and goes on). ``progress``
@@ -78,8 +83,9 @@ def ocr_pages(path: Path, pages: list[int], *, workers: int | None = None,
     from concurrent.futures import Future, ProcessPoolExecutor
 
     try:
-        executor = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                       initializer=_init_worker)
+        executor = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker
+        )
     except (OSError, AssertionError, ValueError):  # daemonic process, no semaphores...
         yield from _sequential(path, pages, progress)
         return
@@ -96,8 +102,9 @@ def ocr_pages(path: Path, pages: list[int], *, workers: int | None = None,
                     break
             future = pending.pop(pno, None)
             try:
-                result: dict[str, Any] | Exception = (future.result() if future is not None
-                                                      else ocr_page_dict(str(path), pno))
+                result: dict[str, Any] | Exception = (
+                    future.result() if future is not None else ocr_page_dict(str(path), pno)
+                )
             except Exception as exc:  # one page failed (or its worker died): reported, the rest goes on
                 result = exc
             if progress is not None:
@@ -105,8 +112,9 @@ def ocr_pages(path: Path, pages: list[int], *, workers: int | None = None,
             yield pno, result
 
 
-def _sequential(path: Path, pages: list[int],
-                progress: Callable[[int, int], None] | None) -> Iterator[tuple[int, dict[str, Any] | Exception]]:
+def _sequential(
+    path: Path, pages: list[int], progress: Callable[[int, int], None] | None
+) -> Iterator[tuple[int, dict[str, Any] | Exception]]:
     for done, pno in enumerate(pages, start=1):
         try:
             result: dict[str, Any] | Exception = ocr_page_dict(str(path), pno)
@@ -170,9 +178,18 @@ def split_wide_lines(page_dict: dict[str, Any]) -> dict[str, Any]:
                 if owner is not None and group:
                     spans.append(_span_from_chars(owner, group))
                 if any(sp["text"].strip() for sp in spans):
-                    new_lines.append(dict(line, spans=spans, bbox=(
-                        min(sp["bbox"][0] for sp in spans), line["bbox"][1],
-                        max(sp["bbox"][2] for sp in spans), line["bbox"][3])))
+                    new_lines.append(
+                        dict(
+                            line,
+                            spans=spans,
+                            bbox=(
+                                min(sp["bbox"][0] for sp in spans),
+                                line["bbox"][1],
+                                max(sp["bbox"][2] for sp in spans),
+                                line["bbox"][3],
+                            ),
+                        )
+                    )
         block["lines"] = new_lines
     return page_dict
 
@@ -182,6 +199,10 @@ def _span_from_chars(span: dict[str, Any], chars: list[dict[str, Any]]) -> dict[
     out = {key: value for key, value in span.items() if key != "chars"}
     out["text"] = "".join(ch.get("c", "") for ch in chars)
     visible = [ch for ch in chars if ch.get("c", "").strip()] or chars
-    out["bbox"] = (min(ch["bbox"][0] for ch in visible), span["bbox"][1],
-                   max(ch["bbox"][2] for ch in visible), span["bbox"][3])
+    out["bbox"] = (
+        min(ch["bbox"][0] for ch in visible),
+        span["bbox"][1],
+        max(ch["bbox"][2] for ch in visible),
+        span["bbox"][3],
+    )
     return out

@@ -108,8 +108,9 @@ def _pale(path: dict[str, Any]) -> bool:
     return colour is not None and len(colour) >= 3 and min(colour) >= 0.85
 
 
-def page_tables(page: Any, pno: int, lines: list[Line], new_id: Callable[[], str],
-                issue: Callable[[str, str], None]) -> list[tuple[Table, list[Line]]]:
+def page_tables(
+    page: Any, pno: int, lines: list[Line], new_id: Callable[[], str], issue: Callable[[str, str], None]
+) -> list[tuple[Table, list[Line]]]:
     """Tables of the page with the lines they consume; a failure is reported through ``issue``."""
     try:
         drawings = page.get_cdrawings()
@@ -133,8 +134,12 @@ def page_tables(page: Any, pno: int, lines: list[Line], new_id: Callable[[], str
 
 
 def _union(boxes: list[tuple[float, float, float, float]]) -> BBox:
-    return BBox(x0=min(b[0] for b in boxes), y0=min(b[1] for b in boxes),
-                x1=max(b[2] for b in boxes), y1=max(b[3] for b in boxes))
+    return BBox(
+        x0=min(b[0] for b in boxes),
+        y0=min(b[1] for b in boxes),
+        x1=max(b[2] for b in boxes),
+        y1=max(b[3] for b in boxes),
+    )
 
 
 def _plausible(texts: list[list[list[Line]]], row_boxes: list[list[Any]], members: list[Line]) -> bool:
@@ -145,7 +150,9 @@ def _plausible(texts: list[list[list[Line]]], row_boxes: list[list[Any]], member
     return bool(members) and len(filled) >= 0.4 * total
 
 
-def _table(grid: Grid, pno: int, lines: list[Line], new_id: Callable[[], str]) -> tuple[Table, list[Line]] | None:
+def _table(
+    grid: Grid, pno: int, lines: list[Line], new_id: Callable[[], str]
+) -> tuple[Table, list[Line]] | None:
     row_boxes = [list(row) for row in grid.rows]
     if not row_boxes:
         return None
@@ -173,7 +180,9 @@ def _table(grid: Grid, pno: int, lines: list[Line], new_id: Callable[[], str]) -
     for c in range(width):
         xs = [(row[c][0] + row[c][2]) / 2 for row in row_boxes if row[c] is not None]
         col_x.append(min(xs) if xs else None)
-    row_y = [min(((cell[1] + cell[3]) / 2 for cell in row if cell is not None), default=None) for row in row_boxes]
+    row_y = [
+        min(((cell[1] + cell[3]) / 2 for cell in row if cell is not None), default=None) for row in row_boxes
+    ]
     header_rows = 0
     for r in range(len(row_boxes)):
         if r >= MAX_HEADER_ROWS:
@@ -192,18 +201,29 @@ def _table(grid: Grid, pno: int, lines: list[Line], new_id: Callable[[], str]) -
                     cells[-1].col_span += 1
                 continue
             col_span = 1
-            while c + col_span < width and row[c + col_span] is None and col_x[c + col_span] is not None \
-                    and col_x[c + col_span] < cell[2]:
+            while (
+                c + col_span < width
+                and row[c + col_span] is None
+                and col_x[c + col_span] is not None
+                and col_x[c + col_span] < cell[2]
+            ):
                 covered.add((r, c + col_span))
                 col_span += 1
             row_span = 1
-            while r + row_span < len(row_boxes) and row_boxes[r + row_span][c] is None \
-                    and row_y[r + row_span] is not None and row_y[r + row_span] < cell[3]:
+            while (
+                r + row_span < len(row_boxes)
+                and row_boxes[r + row_span][c] is None
+                and row_y[r + row_span] is not None
+                and row_y[r + row_span] < cell[3]
+            ):
                 for k in range(col_span):
                     covered.add((r + row_span, c + k))
                 row_span += 1
-            cells.append(TableCell(text=_cell_text(texts[r][c]), header=r < header_rows,
-                                   col_span=col_span, row_span=row_span))
+            cells.append(
+                TableCell(
+                    text=_cell_text(texts[r][c]), header=r < header_rows, col_span=col_span, row_span=row_span
+                )
+            )
             placed.append((r, c, cells[-1]))
         if cells:
             rows.append(cells)
@@ -263,8 +283,11 @@ def _dense_row(cells: list[tuple[int, TableCell]], texts: list[list[Line]]) -> l
     rows = _text_rows([ln for lines in texts for ln in lines])
     full = sum(1 for row in rows if len({column[id(ln)] for ln in row}) >= 2)
     others = [ln for lines in texts[1:] for ln in lines]
-    if full < MIN_DENSE_ROWS or len(others) < 2 * MIN_DENSE_ROWS \
-            or sum(1 for ln in others if _numeric(ln.text)) < 0.7 * len(others):
+    if (
+        full < MIN_DENSE_ROWS
+        or len(others) < 2 * MIN_DENSE_ROWS
+        or sum(1 for ln in others if _numeric(ln.text)) < 0.7 * len(others)
+    ):
         return None
     merged: list[list[Line]] = []
     pending: list[Line] = []
@@ -300,6 +323,7 @@ def _subcolumns(rows: list[list[Line]]) -> list[tuple[float, float]]:
 
 def _subcolumn(line: Line, ranges: list[tuple[float, float]]) -> int:
     """The range of ``ranges`` a line overlaps most (the nearest when it overlaps none)."""
+
     def score(i: int) -> tuple[float, float]:
         a, b = ranges[i]
         return (min(b, line.bbox[2]) - max(a, line.bbox[0]), -abs((a + b) / 2 - line.center[0]))
@@ -307,8 +331,9 @@ def _subcolumn(line: Line, ranges: list[tuple[float, float]]) -> int:
     return max(range(len(ranges)), key=score)
 
 
-def _split_numeric_rows(placed: list[tuple[int, int, TableCell]], texts: list[list[list[Line]]]
-                        ) -> list[list[TableCell]] | None:
+def _split_numeric_rows(
+    placed: list[tuple[int, int, TableCell]], texts: list[list[list[Line]]]
+) -> list[list[TableCell]] | None:
     """Rows of a statistical table ruled around its body only, or None when the table has none.
 
     A grid row holding a block of figures (:func:`_dense_row`) becomes one row per text row; a ruled
@@ -320,8 +345,7 @@ def _split_numeric_rows(placed: list[tuple[int, int, TableCell]], texts: list[li
     by_row: dict[int, list[tuple[int, TableCell]]] = {}
     for r, c, cell in placed:
         by_row.setdefault(r, []).append((c, cell))
-    dense = {r: rows for r, cells in by_row.items()
-             if (rows := _dense_row(cells, texts[r])) is not None}
+    dense = {r: rows for r, cells in by_row.items() if (rows := _dense_row(cells, texts[r])) is not None}
     if not dense:
         return None
     width = len(texts[0])
@@ -349,7 +373,9 @@ def _split_numeric_rows(placed: list[tuple[int, int, TableCell]], texts: list[li
         row_span = sum(count[r + i] for i in range(cell.row_span) if r + i < grid_rows)
         if share[c] > 1 and cell.col_span == 1 and len({_subcolumn(ln, ranges[c]) for ln in lines}) >= 2:
             for j in range(share[c]):
-                sub = sorted((ln for ln in lines if _subcolumn(ln, ranges[c]) == j), key=lambda ln: ln.center[1])
+                sub = sorted(
+                    (ln for ln in lines if _subcolumn(ln, ranges[c]) == j), key=lambda ln: ln.center[1]
+                )
                 out[start[r]].append(TableCell(text=_cell_text(sub), header=header, row_span=row_span))
             continue
         cell.col_span = sum(share[c + i] for i in range(cell.col_span) if c + i < width)
@@ -397,10 +423,16 @@ def ruled_grids(drawings: list[dict[str, Any]], lines: list[Line], page_rect: Bo
     for group in _groups(cells):
         if len({c[0] for c in group}) < 2 or len({c[2] for c in group}) < 2:
             continue  # one column: a frame around text, not a table
-        bbox = (min(c[0] for c in group), min(c[1] for c in group),
-                max(c[2] for c in group), max(c[3] for c in group))
-        if not any(ln.bbox[0] < bbox[2] and ln.bbox[2] > bbox[0] and ln.bbox[1] < bbox[3] and ln.bbox[3] > bbox[1]
-                   for ln in lines):
+        bbox = (
+            min(c[0] for c in group),
+            min(c[1] for c in group),
+            max(c[2] for c in group),
+            max(c[3] for c in group),
+        )
+        if not any(
+            ln.bbox[0] < bbox[2] and ln.bbox[2] > bbox[0] and ln.bbox[1] < bbox[3] and ln.bbox[3] > bbox[1]
+            for ln in lines
+        ):
             continue
         grids.append(Grid(cells=group, rows=_rows(group), bbox=bbox))
     grids.sort(key=lambda g: min((c[1], c[0]) for c in g.cells))
@@ -482,8 +514,11 @@ def _clusters(rects: set[Box], lines: list[Line]) -> list[Box]:
     buckets: dict[tuple[int, int], list[int]] = {}
 
     def keys(x0: float, y0: float, x1: float, y1: float) -> list[tuple[int, int]]:
-        return [(i, j) for i in range(int((x0 - SNAP) // _BUCKET), int((x1 + SNAP) // _BUCKET) + 1)
-                for j in range(int((y0 - SNAP) // _BUCKET), int((y1 + SNAP) // _BUCKET) + 1)]
+        return [
+            (i, j)
+            for i in range(int((x0 - SNAP) // _BUCKET), int((x1 + SNAP) // _BUCKET) + 1)
+            for j in range(int((y0 - SNAP) // _BUCKET), int((y1 + SNAP) // _BUCKET) + 1)
+        ]
 
     for n, rect in enumerate(todo):
         for key in keys(*rect):
@@ -498,18 +533,25 @@ def _clusters(rects: set[Box], lines: list[Line]) -> list[Box]:
         grown = True
         while grown:
             grown = False
-            near = sorted({n for key in keys(x0, y0, x1, y1) for n in buckets.get(key, ()) if left[n]}, reverse=True)
+            near = sorted(
+                {n for key in keys(x0, y0, x1, y1) for n in buckets.get(key, ()) if left[n]}, reverse=True
+            )
             for n in near:
                 a0, b0, a1, b1 = todo[n]
-                if ((x0 - SNAP <= a0 <= x1 + SNAP or x0 - SNAP <= a1 <= x1 + SNAP)
-                        and (y0 - SNAP <= b0 <= y1 + SNAP or y0 - SNAP <= b1 <= y1 + SNAP)) or (
-                        (a0 - SNAP <= x0 <= a1 + SNAP or a0 - SNAP <= x1 <= a1 + SNAP)
-                        and (b0 - SNAP <= y0 <= b1 + SNAP or b0 - SNAP <= y1 <= b1 + SNAP)):
+                if (
+                    (x0 - SNAP <= a0 <= x1 + SNAP or x0 - SNAP <= a1 <= x1 + SNAP)
+                    and (y0 - SNAP <= b0 <= y1 + SNAP or y0 - SNAP <= b1 <= y1 + SNAP)
+                ) or (
+                    (a0 - SNAP <= x0 <= a1 + SNAP or a0 - SNAP <= x1 <= a1 + SNAP)
+                    and (b0 - SNAP <= y0 <= b1 + SNAP or b0 - SNAP <= y1 <= b1 + SNAP)
+                ):
                     x0, y0, x1, y1 = min(x0, a0), min(y0, b0), max(x1, a1), max(y1, b1)
                     left[n] = False
                     grown = True
-        if any(x0 <= (ln.bbox[0] + ln.bbox[2]) / 2 <= x1 and y0 <= (ln.bbox[1] + ln.bbox[3]) / 2 <= y1
-               for ln in lines):
+        if any(
+            x0 <= (ln.bbox[0] + ln.bbox[2]) / 2 <= x1 and y0 <= (ln.bbox[1] + ln.bbox[3]) / 2 <= y1
+            for ln in lines
+        ):
             out.append((x0, y0, x1, y1))
     return out
 
@@ -550,7 +592,9 @@ def _merge(edges: list[Box], axis: int) -> list[Box]:
     return out
 
 
-def _crossings(horizontal: list[Box], vertical: list[Box]) -> dict[tuple[float, float], tuple[set[Box], set[Box]]]:
+def _crossings(
+    horizontal: list[Box], vertical: list[Box]
+) -> dict[tuple[float, float], tuple[set[Box], set[Box]]]:
     """Points where a vertical rule meets a horizontal one (within TOUCH), with the rules through each."""
     points: dict[tuple[float, float], tuple[set[Box], set[Box]]] = {}
     horizontal = sorted(horizontal, key=lambda e: (e[1], e[0]))

@@ -17,12 +17,43 @@ from typing import Any
 from inclusio.converters.pdf_math import span_math_chars
 
 # Typographic ligatures (U+FB00-FB06) break search, speech and bookmark matching ("inﬂuence").
-LIGATURES = str.maketrans({"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-                           "\ufb05": "st", "\ufb06": "st"})
+LIGATURES = str.maketrans(
+    {
+        "\ufb00": "ff",
+        "\ufb01": "fi",
+        "\ufb02": "fl",
+        "\ufb03": "ffi",
+        "\ufb04": "ffl",
+        "\ufb05": "st",
+        "\ufb06": "st",
+    }
+)
 
 # Words after which a line-end hyphen is a real hyphen ("rendez-" / "vous"), not a word split.
-_COMPOUND_TAILS = frozenset(["vous", "même", "mêmes", "ci", "là", "il", "ils", "elle", "elles", "on", "t",
-                             "dessus", "dessous", "être", "midi", "clé", "clés", "delà", "unes", "uns"])
+_COMPOUND_TAILS = frozenset(
+    [
+        "vous",
+        "même",
+        "mêmes",
+        "ci",
+        "là",
+        "il",
+        "ils",
+        "elle",
+        "elles",
+        "on",
+        "t",
+        "dessus",
+        "dessous",
+        "être",
+        "midi",
+        "clé",
+        "clés",
+        "delà",
+        "unes",
+        "uns",
+    ]
+)
 _COMPOUND_HEADS = frozenset(["self", "well", "peut", "c'est", "est", "au", "vis", "non"])
 _FIRST_WORD = re.compile(r"^[^\W\d_]+(?:'[^\W\d_]+)?")
 
@@ -66,8 +97,12 @@ def page_lines(page_dict: dict[str, Any], *, ocr: bool = False) -> list[Line]:
     out: list[Line] = []
     if not ocr:
         # A text layer written by an OCR program (Tesseract's invisible GlyphLessFont) is read as OCR.
-        fonts = {span.get("font", "") for block in page_dict.get("blocks", ()) for line in block.get("lines", ())
-                 for span in line.get("spans", ())}
+        fonts = {
+            span.get("font", "")
+            for block in page_dict.get("blocks", ())
+            for line in block.get("lines", ())
+            for span in line.get("spans", ())
+        }
         ocr = bool(fonts) and all(font.endswith("GlyphLessFont") for font in fonts)
     for number, block in enumerate(page_dict.get("blocks", ())):
         if block.get("type") != 0:
@@ -97,11 +132,20 @@ def page_lines(page_dict: dict[str, Any], *, ocr: bool = False) -> list[Line]:
                     math_chars += m
                     strong = strong or st
             mono = chars > 0 and mono_chars == chars
-            out.append(Line(
-                text=" ".join(text.split()) if not mono else text.rstrip(),
-                bbox=tuple(line["bbox"]), size=sizes.most_common(1)[0][0] if sizes else 0.0,
-                bold=chars > 0 and bold_chars == chars, mono=mono, block=number,
-                math=math_chars / chars if chars else 0.0, strong_math=strong, sups=tuple(sups), ocr=ocr))
+            out.append(
+                Line(
+                    text=" ".join(text.split()) if not mono else text.rstrip(),
+                    bbox=tuple(line["bbox"]),
+                    size=sizes.most_common(1)[0][0] if sizes else 0.0,
+                    bold=chars > 0 and bold_chars == chars,
+                    mono=mono,
+                    block=number,
+                    math=math_chars / chars if chars else 0.0,
+                    strong_math=strong,
+                    sups=tuple(sups),
+                    ocr=ocr,
+                )
+            )
     if ocr and out:
         _repair_ocr_bullets(out)
         ordered = sorted(line.size for line in out)
@@ -194,8 +238,12 @@ def split_paragraphs(lines: list[Line]) -> list[list[Line]]:
             prev, nxt = lines[index - 1], lines[index + 1]
             indent = line.bbox[0] - prev.bbox[0]
             # The line before ends short (the end of a paragraph), so a hanging indent is not taken.
-            if (4 <= indent <= 40 and nxt.bbox[0] <= line.bbox[0] - 4 and abs(nxt.bbox[0] - prev.bbox[0]) < 3
-                    and prev.bbox[2] < right - 10):
+            if (
+                4 <= indent <= 40
+                and nxt.bbox[0] <= line.bbox[0] - 4
+                and abs(nxt.bbox[0] - prev.bbox[0]) < 3
+                and prev.bbox[2] < right - 10
+            ):
                 out.append([])
         out[-1].append(line)
     return [part for part in out if part]

@@ -78,7 +78,8 @@ _NS = {
 }
 _USELESS_ALT = re.compile(
     r"(?i)^\s*(?:(?:picture|image|img|imagen|grafik|photo|graphic|figure|chart|graphique|"
-    r"espace réservé\S*|content placeholder|object|objet)\s*\d*|.*\.(?:png|jpe?g|gif|bmp|tiff?|emf|wmf|svg))\s*$")
+    r"espace réservé\S*|content placeholder|object|objet)\s*\d*|.*\.(?:png|jpe?g|gif|bmp|tiff?|emf|wmf|svg))\s*$"
+)
 
 # Placeholders that repeat on every slide and carry no content.
 _CHROME_PLACEHOLDERS = {13, 15, 16}  # SLIDE_NUMBER, FOOTER, DATE
@@ -153,8 +154,11 @@ class _Deck:
             try:
                 title = self._slide(index + 1, slide)
             except Exception as exc:  # one broken slide must not lose the deck
-                self.b.issue("slide.unreadable", warning_text("slide.unreadable", slide=index + 1, reason=exc),
-                             source=SourceRef(slide=index + 1))
+                self.b.issue(
+                    "slide.unreadable",
+                    warning_text("slide.unreadable", slide=index + 1, reason=exc),
+                    source=SourceRef(slide=index + 1),
+                )
                 continue
             if first_title is None and title:
                 first_title = title
@@ -169,30 +173,64 @@ class _Deck:
             heading.text = pattern.format(number)
         return Document(
             title=useful_title(core.title, self.ctx.filename) or first_title or Path(self.ctx.filename).stem,
-            lang=lang, authors=[a.strip() for a in (core.author or "").split(";") if a.strip()],
-            source=SourceInfo(filename=self.ctx.filename, media_type=MEDIA_TYPE, sha256=file_sha256(self.path),
-                              pages=len(self.slides), converter="inclusio.pptx (python-pptx)"),
-            blocks=self.b.blocks, resources=self.b.resources, issues=self.b.issues)
+            lang=lang,
+            authors=[a.strip() for a in (core.author or "").split(";") if a.strip()],
+            source=SourceInfo(
+                filename=self.ctx.filename,
+                media_type=MEDIA_TYPE,
+                sha256=file_sha256(self.path),
+                pages=len(self.slides),
+                converter="inclusio.pptx (python-pptx)",
+            ),
+            blocks=self.b.blocks,
+            resources=self.b.resources,
+            issues=self.b.issues,
+        )
 
     # -- one slide ------------------------------------------------------------------------------
 
     def _slide(self, number: int, slide: Any) -> str | None:
         b = self.b
         shown = self.first_number + number - 1
-        b.add(PageMarker(id=b.new_id(), number=number, kind="slide", source=SourceRef(slide=number),
-                         label=str(shown) if shown != number else None))
+        b.add(
+            PageMarker(
+                id=b.new_id(),
+                number=number,
+                kind="slide",
+                source=SourceRef(slide=number),
+                label=str(shown) if shown != number else None,
+            )
+        )
         leaves = list(_flatten(slide.shapes, _identity))
         shapes = _visual_order(leaves, self.slide_height)
         self._check_order(number, leaves, shapes)
         title: str | None = None
-        title_shape = next((shape for shape, _ in shapes if _placeholder_type(shape) in _TITLE_PLACEHOLDERS
-                            and shape.has_text_frame and shape.text_frame.text.strip()), None)
+        title_shape = next(
+            (
+                shape
+                for shape, _ in shapes
+                if _placeholder_type(shape) in _TITLE_PLACEHOLDERS
+                and shape.has_text_frame
+                and shape.text_frame.text.strip()
+            ),
+            None,
+        )
         if title_shape is None:
-            heading = b.add(Heading(id=b.new_id(), level=1, text=_UNTITLED["en"].format(number),
-                                    source=SourceRef(slide=number)))
+            heading = b.add(
+                Heading(
+                    id=b.new_id(),
+                    level=1,
+                    text=_UNTITLED["en"].format(number),
+                    source=SourceRef(slide=number),
+                )
+            )
             self.untitled.append((number, heading))
-            b.issue("slide.no_title", warning_text("slide.no_title", slide=number), block_id=heading.id,
-                    source=SourceRef(slide=number))
+            b.issue(
+                "slide.no_title",
+                warning_text("slide.no_title", slide=number),
+                block_id=heading.id,
+                source=SourceRef(slide=number),
+            )
         for shape, box in shapes:
             if shape is title_shape:
                 title = " ".join(shape.text_frame.text.split())
@@ -208,10 +246,17 @@ class _Deck:
                 b.add(Note(id=b.new_id(), kind="speaker", text=text, source=SourceRef(slide=number)))
         return title
 
-    def _check_order(self, number: int, file_order: list[tuple[Any, Any]], visual: list[tuple[Any, Any]]) -> None:
+    def _check_order(
+        self, number: int, file_order: list[tuple[Any, Any]], visual: list[tuple[Any, Any]]
+    ) -> None:
         """Flag the slide when the visual order reverses many pairs of the file's (authored) order."""
-        content = [s for s in file_order if s[1] is not None and _is_content(s[0])
-                   and _placeholder_type(s[0]) not in _TITLE_PLACEHOLDERS | _CHROME_PLACEHOLDERS]
+        content = [
+            s
+            for s in file_order
+            if s[1] is not None
+            and _is_content(s[0])
+            and _placeholder_type(s[0]) not in _TITLE_PLACEHOLDERS | _CHROME_PLACEHOLDERS
+        ]
         if len(content) < 2:
             return
         rank = {id(s[0]): i for i, s in enumerate(content)}
@@ -219,9 +264,11 @@ class _Deck:
         pairs = len(seq) * (len(seq) - 1) // 2
         reversed_pairs = sum(1 for i in range(len(seq)) for j in range(i + 1, len(seq)) if seq[i] > seq[j])
         if reversed_pairs and reversed_pairs / pairs >= ORDER_DIFFERS:
-            self.b.issue("slide.order_differs",
-                         warning_text("slide.order_differs", slide=number, swapped=reversed_pairs, pairs=pairs),
-                         source=SourceRef(slide=number))
+            self.b.issue(
+                "slide.order_differs",
+                warning_text("slide.order_differs", slide=number, swapped=reversed_pairs, pairs=pairs),
+                source=SourceRef(slide=number),
+            )
 
     def _ref(self, number: int, box: tuple[float, float, float, float] | None) -> SourceRef:
         bbox = BBox(x0=box[0], y0=box[1], x1=box[2], y1=box[3]) if box else None
@@ -242,8 +289,11 @@ class _Deck:
         elif _graphic_uri(shape) == _DIAGRAM_URI:
             self._smartart(number, shape, ref)
         elif shape.shape_type is not None and int(shape.shape_type) in (7, 10):  # embedded/linked OLE
-            self.b.issue("slide.object_needs_description",
-                         warning_text("slide.object_needs_description", slide=number, name=shape.name), source=ref)
+            self.b.issue(
+                "slide.object_needs_description",
+                warning_text("slide.object_needs_description", slide=number, name=shape.name),
+                source=ref,
+            )
 
     def _smartart(self, number: int, shape: Any, ref: SourceRef) -> None:
         """SmartArt: its texts as a list (from the diagram's data part), and an issue (the layout is lost)."""
@@ -265,11 +315,16 @@ class _Deck:
         block_id = None
         if texts:
             self.texts.extend(texts)
-            block_id = self.b.add(ListBlock(id=self.b.new_id(), items=[ListItem(text=t) for t in texts],
-                                            source=ref)).id
-        self.b.issue("slide.object_needs_description",
-                     f"Slide {number} has a SmartArt diagram ({shape.name}); its texts were kept as a list but "
-                     "not how they relate: describe the diagram.", block_id=block_id, source=ref)
+            block_id = self.b.add(
+                ListBlock(id=self.b.new_id(), items=[ListItem(text=t) for t in texts], source=ref)
+            ).id
+        self.b.issue(
+            "slide.object_needs_description",
+            f"Slide {number} has a SmartArt diagram ({shape.name}); its texts were kept as a list but "
+            "not how they relate: describe the diagram.",
+            block_id=block_id,
+            source=ref,
+        )
 
     def _collect_lang(self, shape: Any) -> None:
         for run_pr in shape._element.xpath(".//a:rPr[@lang]"):
@@ -282,7 +337,8 @@ class _Deck:
         stack: list[ListBlock] = []
         for paragraph in shape.text_frame.paragraphs:
             text = " ".join("".join(run.text for run in paragraph.runs).split()) or " ".join(
-                paragraph.text.split())
+                paragraph.text.split()
+            )
             if not text:
                 continue
             self.texts.append(text)
@@ -316,9 +372,14 @@ class _Deck:
             for c, cell in enumerate(row.cells):
                 if cell.is_spanned:
                     continue
-                cells.append(TableCell(
-                    text=" ".join(cell.text.split()), header=(header_row and r == 0) or (header_col and c == 0),
-                    row_span=max(1, cell.span_height), col_span=max(1, cell.span_width)))
+                cells.append(
+                    TableCell(
+                        text=" ".join(cell.text.split()),
+                        header=(header_row and r == 0) or (header_col and c == 0),
+                        row_span=max(1, cell.span_height),
+                        col_span=max(1, cell.span_width),
+                    )
+                )
                 self.texts.append(cell.text)
             rows.append(cells)
         self.b.add(Table(id=self.b.new_id(), rows=rows, source=ref))
@@ -330,18 +391,29 @@ class _Deck:
             plot = chart.plots[0]
             categories = [str(c) for c in plot.categories]
             series = list(plot.series)
-            header = [TableCell(text="", header=True)] + [TableCell(text=s.name or "", header=True) for s in series]
+            header = [TableCell(text="", header=True)] + [
+                TableCell(text=s.name or "", header=True) for s in series
+            ]
             rows = [header]
             for i, category in enumerate(categories):
-                rows.append([TableCell(text=category, header=True)]
-                            + [TableCell(text=_fmt(s.values[i] if i < len(s.values) else None)) for s in series])
-            caption = chart.chart_title.text_frame.text if chart.has_title and chart.chart_title.has_text_frame \
+                rows.append(
+                    [TableCell(text=category, header=True)]
+                    + [TableCell(text=_fmt(s.values[i] if i < len(s.values) else None)) for s in series]
+                )
+            caption = (
+                chart.chart_title.text_frame.text
+                if chart.has_title and chart.chart_title.has_text_frame
                 else None
+            )
             self.b.add(Table(id=self.b.new_id(), rows=rows, caption=caption or None, source=ref))
         except Exception as exc:
             figure = self.b.add(Figure(id=self.b.new_id(), alt=alt_text(shape)[0], source=ref))
-            self.b.issue("chart.needs_description", warning_text("chart.needs_description", reason=exc),
-                         block_id=figure.id, source=ref)
+            self.b.issue(
+                "chart.needs_description",
+                warning_text("chart.needs_description", reason=exc),
+                block_id=figure.id,
+                source=ref,
+            )
 
     def _picture(self, shape: Any, ref: SourceRef) -> None:
         alt, decorative = alt_text(shape)
@@ -353,22 +425,33 @@ class _Deck:
             width, height = size
         except Exception as exc:
             figure = self.b.add(Figure(id=self.b.new_id(), alt=alt, decorative=decorative, source=ref))
-            self.b.issue("image.unreadable", warning_text("image.unreadable", reason=exc), block_id=figure.id,
-                         source=ref)
+            self.b.issue(
+                "image.unreadable",
+                warning_text("image.unreadable", reason=exc),
+                block_id=figure.id,
+                source=ref,
+            )
             return
         if width and height and (width < MIN_IMAGE_PX or height < MIN_IMAGE_PX) and width * height < 1 << 20:
             return
         if width * height > self.ctx.max_image_pixels:
-            self.b.issue("image.too_large", f"A picture ({width * height / 1e6:.0f} megapixels) is larger than the "
-                         f"server accepts ({self.ctx.max_image_pixels / 1e6:.0f}) and was skipped.", source=ref)
+            self.b.issue(
+                "image.too_large",
+                f"A picture ({width * height / 1e6:.0f} megapixels) is larger than the "
+                f"server accepts ({self.ctx.max_image_pixels / 1e6:.0f}) and was skipped.",
+                source=ref,
+            )
             return
         key = None
         try:
             data, media_type = _web_image(image.blob, image.content_type)
             key = self.b.add_resource(data, media_type)
         except Exception as exc:
-            self.b.issue("image.unreadable", f"A picture ({image.content_type}) could not be converted: {exc}",
-                         source=ref)
+            self.b.issue(
+                "image.unreadable",
+                f"A picture ({image.content_type}) could not be converted: {exc}",
+                source=ref,
+            )
         self.b.add(Figure(id=self.b.new_id(), image=key, alt=alt, decorative=decorative, source=ref))
 
 

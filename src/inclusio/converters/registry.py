@@ -77,8 +77,10 @@ def unsupported_error(filename: str | None = None) -> InputUnsupported:
     return InputUnsupported(
         f"This file type is not supported (accepted: {formats_label('en')}). Save the document as one of these "
         "and upload it again.",
-        message_fr=(f"Ce type de fichier n'est pas pris en charge (formats acceptés : {formats_label('fr')}). "
-                    "Enregistrez le document dans l'un de ces formats, puis déposez-le de nouveau."),
+        message_fr=(
+            f"Ce type de fichier n'est pas pris en charge (formats acceptés : {formats_label('fr')}). "
+            "Enregistrez le document dans l'un de ces formats, puis déposez-le de nouveau."
+        ),
         details=details,
     )
 

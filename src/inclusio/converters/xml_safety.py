@@ -54,9 +54,21 @@ def check_zip_xml(path: Path, *, suffixes: tuple[str, ...] = _XML_SUFFIXES) -> N
                     continue
                 with archive.open(info) as member:
                     if has_dtd(member):
-                        raise InputUnsafe(details={"member": info.filename,
-                                                   "reason": "XML document type declaration (DTD/entities)"})
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
+                        raise InputUnsafe(
+                            details={
+                                "member": info.filename,
+                                "reason": "XML document type declaration (DTD/entities)",
+                            }
+                        )
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:
         raise InputCorrupt(details={"reason": f"{type(exc).__name__}: {exc}"}) from exc
 
 

@@ -18,5 +18,14 @@ from inclusio.jobs.enqueue import (
     submit,
 )
 
-__all__ = ["Submitter", "execute", "fail_dead_job", "fail_dead_release", "release", "release_gate",
-           "release_stalled", "request_release", "submit"]
+__all__ = [
+    "Submitter",
+    "execute",
+    "fail_dead_job",
+    "fail_dead_release",
+    "release",
+    "release_gate",
+    "release_stalled",
+    "request_release",
+    "submit",
+]

@@ -122,7 +122,9 @@ class _ProgressWriter:
             return
         self.stage, self.last = stage, now
         try:
-            self.store.set_progress(self.job_id, stage, fraction, message, lease=self.lease, new_stage=new_stage)
+            self.store.set_progress(
+                self.job_id, stage, fraction, message, lease=self.lease, new_stage=new_stage
+            )
         except Exception:  # noqa: BLE001 - progress is best effort; the job goes on
             log.warning("job %s: could not record progress", self.job_id, exc_info=True)
 
@@ -145,8 +147,12 @@ def _record(store: JobStore, job_id: str, *, patience_s: float = 0.0, **kwargs: 
             if attempt >= FINISH_RETRIES and not (full and time.monotonic() < deadline):
                 raise
             wait = DISK_FULL_RETRY_SECONDS if full else delay
-            log.warning("job %s: database %s while recording; retrying in %.1f s", job_id,
-                        "disk full" if full else "unavailable", wait)
+            log.warning(
+                "job %s: database %s while recording; retrying in %.1f s",
+                job_id,
+                "disk full" if full else "unavailable",
+                wait,
+            )
             time.sleep(wait)
             delay = min(delay * 2, 8.0)
 
@@ -163,12 +169,16 @@ def artifact_records(artifacts: list[Any], out_dir: Path) -> dict[str, dict[str,
         name, n = artifact.name, 2
         while name in records:  # a writer that returns two files of one kind: epub, epub-2
             name, n = f"{artifact.name}-{n}", n + 1
-        records[name] = {"file": path.relative_to(root).as_posix(), "media_type": artifact.media_type,
-                         "bytes": path.stat().st_size}
+        records[name] = {
+            "file": path.relative_to(root).as_posix(),
+            "media_type": artifact.media_type,
+            "bytes": path.stat().st_size,
+        }
     return records
 
 
 # -- one attempt: lease taken -> heartbeat -> run -> record and publish, or record the failure --------
+
 
 @dataclass
 class _Attempt:
@@ -196,8 +206,12 @@ def _run_attempt(attempt: _Attempt, settings: Settings, files: FileStore) -> str
     job_id, lease = attempt.job_id, attempt.lease
     try:
         folder = attempt.prepare()
-        with Heartbeat(attempt.beat, interval=heartbeat_interval(settings), name=f"{attempt.beat_name}-{job_id[:8]}",
-                       lost=attempt.lost_note):
+        with Heartbeat(
+            attempt.beat,
+            interval=heartbeat_interval(settings),
+            name=f"{attempt.beat_name}-{job_id[:8]}",
+            lost=attempt.lost_note,
+        ):
             result = attempt.run(folder)
         outcome = attempt.record(result, folder)
         if outcome is None:
@@ -221,6 +235,7 @@ def _load_profile(job: Any, settings: Settings) -> Any:
 
 
 # -- a queued job ------------------------------------------------------------------------------------
+
 
 def execute(job_id: str, settings: Settings) -> str:
     """Run the stored job ``job_id`` and record its outcome; returns the final status.
@@ -246,7 +261,8 @@ def execute(job_id: str, settings: Settings) -> str:
             raise InclusioError(
                 "The uploaded file is no longer in storage. Upload the document again.",
                 message_fr="Le fichier déposé n'est plus dans le stockage. Déposez de nouveau le document.",
-                details={"input_path": job.input_path})
+                details={"input_path": job.input_path},
+            )
         # A redelivered job takes over the folder its dead attempt left: run_job skips the stages
         # recorded there (see the module doc).
         return files.resume_attempt(job.id, lease)
@@ -259,40 +275,87 @@ def execute(job_id: str, settings: Settings) -> str:
         # The converted Document is cached by content: a redelivered job, or the same document
         # for another learner, is not converted again.
         cache = files.document_cache_path(job.input_sha256, conversion_key(settings))
-        return run_job(files.original_path(job.input_path), profile, out_dir, settings=settings,
-                       outputs=job.outputs, filename=job.filename,
-                       on_progress=_ProgressWriter(store, job.id, lease), document_cache=cache)
+        return run_job(
+            files.original_path(job.input_path),
+            profile,
+            out_dir,
+            settings=settings,
+            outputs=job.outputs,
+            filename=job.filename,
+            on_progress=_ProgressWriter(store, job.id, lease),
+            document_cache=cache,
+        )
 
     def record(result: Any, out_dir: Path) -> str | None:
         artifacts = artifact_records(result.artifacts, out_dir)
         keep = {item["file"] for item in artifacts.values()}
         message = "done" if not result.errors else str(result.errors[0].get("message", ""))
-        if not _record(store, job.id, status=result.status, errors=json_safe(result.errors),
-                       warnings=json_safe(result.warnings), artifacts=artifacts, message=message, lease=lease,
-                       llm_tokens=result.llm_tokens, patience_s=settings.job_stuck_seconds,
-                       before_commit=lambda: files.publish_attempt(job.id, lease, keep=keep)):
+        if not _record(
+            store,
+            job.id,
+            status=result.status,
+            errors=json_safe(result.errors),
+            warnings=json_safe(result.warnings),
+            artifacts=artifacts,
+            message=message,
+            lease=lease,
+            llm_tokens=result.llm_tokens,
+            patience_s=settings.job_stuck_seconds,
+            before_commit=lambda: files.publish_attempt(job.id, lease, keep=keep),
+        ):
             return None
-        log.info("job %s: %s (%d artifacts, reused: %s, %d LLM tokens)", job.id, result.status,
-                 len(artifacts), ", ".join(result.reused) or "nothing", result.llm_tokens)
+        log.info(
+            "job %s: %s (%d artifacts, reused: %s, %d LLM tokens)",
+            job.id,
+            result.status,
+            len(artifacts),
+            ", ".join(result.reused) or "nothing",
+            result.llm_tokens,
+        )
         return str(result.status)
 
     def record_failure(error: InclusioError, exc: BaseException) -> bool:
         # Recording already waited for a full database's disk (OperationalError): not twice.
         patience = 0.0 if isinstance(exc, OperationalError) else settings.job_stuck_seconds
-        return _record(store, job_id, status="failed", lease=lease, message=error.message, patience_s=patience,
-                       errors=[{"stage": str(error.details.get("stage", "job")), **json_safe(error.to_dict())}])
+        return _record(
+            store,
+            job_id,
+            status="failed",
+            lease=lease,
+            message=error.message,
+            patience_s=patience,
+            errors=[{"stage": str(error.details.get("stage", "job")), **json_safe(error.to_dict())}],
+        )
 
-    return _run_attempt(_Attempt(job_id=job_id, lease=lease, beat=lambda: store.heartbeat(job.id, lease),
-                                 beat_name="heartbeat", failed_note="failed",
-                                 lost_note="this attempt lost its lease; its outcome will be discarded",
-                                 prepare=prepare, run=run, record=record, record_failure=record_failure),
-                        settings, files)
+    return _run_attempt(
+        _Attempt(
+            job_id=job_id,
+            lease=lease,
+            beat=lambda: store.heartbeat(job.id, lease),
+            beat_name="heartbeat",
+            failed_note="failed",
+            lost_note="this attempt lost its lease; its outcome will be discarded",
+            prepare=prepare,
+            run=run,
+            record=record,
+            record_failure=record_failure,
+        ),
+        settings,
+        files,
+    )
 
 
 # -- a reviewed job, rendered again ------------------------------------------------------------------
 
-def release(job_id: str, token: str, settings: Settings, *, store: JobStore | None = None,
-            files: FileStore | None = None) -> str:
+
+def release(
+    job_id: str,
+    token: str,
+    settings: Settings,
+    *,
+    store: JobStore | None = None,
+    files: FileStore | None = None,
+) -> str:
     """The worker's side of a release: render the reviewed document, then swap the outputs.
 
     ``released`` statuses are the job's new status (``succeeded`` or ``partial``); ``failed`` (the old
@@ -325,9 +388,16 @@ def release(job_id: str, token: str, settings: Settings, *, store: JobStore | No
 
         seen["doc"], seen["accepted"] = load_document(files, job), accepted_release(files, job_id)
         seen["profile"] = _load_profile(job, settings)
-        return run_job(files.original_path(job.input_path), seen["profile"], folder, settings=settings,
-                       outputs=job.outputs, filename=job.filename, document=seen["doc"],
-                       accepted_unreviewed=seen["accepted"])
+        return run_job(
+            files.original_path(job.input_path),
+            seen["profile"],
+            folder,
+            settings=settings,
+            outputs=job.outputs,
+            filename=job.filename,
+            document=seen["doc"],
+            accepted_unreviewed=seen["accepted"],
+        )
 
     def record(result: Any, folder: Path) -> str | None:
         if result.status == "failed":
@@ -336,11 +406,15 @@ def release(job_id: str, token: str, settings: Settings, *, store: JobStore | No
             return "failed" if store.fail_release(job_id, lease, errors) else "lost"
         state = review_state(seen["doc"], seen["profile"].adaptation_kinds)
         accepted = seen["accepted"]
-        message = (f"released after review by {job.released_by or '?'} "
-                   f"({state['reviewed']}/{state['adaptations']} adaptations approved)")
+        message = (
+            f"released after review by {job.released_by or '?'} "
+            f"({state['reviewed']}/{state['adaptations']} adaptations approved)"
+        )
         if accepted is not None:
-            message += (f"; {accepted.get('flagged_blocks')} flagged block(s) released unreviewed, confirmed by "
-                        f"{accepted.get('by')}")
+            message += (
+                f"; {accepted.get('flagged_blocks')} flagged block(s) released unreviewed, confirmed by "
+                f"{accepted.get('by')}"
+            )
 
         def swap() -> None:
             # The reviewer's draft (approvals, edits) moves with the outputs into the new folder.
@@ -352,25 +426,42 @@ def release(job_id: str, token: str, settings: Settings, *, store: JobStore | No
                 shutil.copy2(confirmation, folder / ACCEPTED_FILE)
             files.publish_attempt(job_id, lease)
 
-        if not store.finish_release(job_id, lease, status=result.status,
-                                    artifacts=artifact_records(result.artifacts, folder),
-                                    errors=json_safe(result.errors), warnings=json_safe(result.warnings),
-                                    message=message, before_commit=swap):
+        if not store.finish_release(
+            job_id,
+            lease,
+            status=result.status,
+            artifacts=artifact_records(result.artifacts, folder),
+            errors=json_safe(result.errors),
+            warnings=json_safe(result.warnings),
+            message=message,
+            before_commit=swap,
+        ):
             return None
         return str(result.status)
 
     def record_failure(error: InclusioError, _exc: BaseException) -> bool:
         return store.fail_release(job_id, lease, [{"stage": RELEASE_STAGE, **json_safe(error.to_dict())}])
 
-    return _run_attempt(_Attempt(job_id=job_id, lease=lease, beat=lambda: store.beat_release(job_id, lease),
-                                 beat_name="release-beat", failed_note="release failed",
-                                 lost_note="release superseded or deleted; its outcome will not be recorded",
-                                 prepare=lambda: files.attempt_dir(job_id, lease), run=run, record=record,
-                                 record_failure=record_failure),
-                        settings, files)
+    return _run_attempt(
+        _Attempt(
+            job_id=job_id,
+            lease=lease,
+            beat=lambda: store.beat_release(job_id, lease),
+            beat_name="release-beat",
+            failed_note="release failed",
+            lost_note="release superseded or deleted; its outcome will not be recorded",
+            prepare=lambda: files.attempt_dir(job_id, lease),
+            run=run,
+            record=record,
+            record_failure=record_failure,
+        ),
+        settings,
+        files,
+    )
 
 
 # -- an attempt whose process died (recorded from the parent, on the task-failure signal) -------------
+
 
 def _dead_error(exception: BaseException | None) -> InclusioError:
     from billiard.exceptions import WorkerLostError
@@ -392,8 +483,13 @@ def fail_dead_job(settings: Settings, job_id: str, exception: BaseException | No
         error = _dead_error(exception)
         if job.lease:
             files.discard_attempt(job.id, job.lease)
-        store.finish(job_id, status="failed", errors=[{"stage": "job", **json_safe(error.to_dict())}],
-                     message=error.message, lease=job.lease)
+        store.finish(
+            job_id,
+            status="failed",
+            errors=[{"stage": "job", **json_safe(error.to_dict())}],
+            message=error.message,
+            lease=job.lease,
+        )
     except Exception:  # noqa: BLE001 - never let a failure handler crash the worker
         log.exception("job %s: could not record the task failure", job_id)
 
@@ -409,6 +505,8 @@ def fail_dead_release(settings: Settings, job_id: str, exception: BaseException 
             return
         error = _dead_error(exception)
         files.discard_attempt(job.id, job.release_token)
-        store.fail_release(job.id, job.release_token, [{"stage": RELEASE_STAGE, **json_safe(error.to_dict())}])
+        store.fail_release(
+            job.id, job.release_token, [{"stage": RELEASE_STAGE, **json_safe(error.to_dict())}]
+        )
     except Exception:  # noqa: BLE001 - never let a failure handler crash the worker
         log.exception("job %s: could not record the release failure", job_id)

@@ -19,9 +19,17 @@ from inclusio.store.files import StoredOriginal
 from inclusio.store.models import Batch
 
 
-def submit_batch(svc: Any, who: Principal, *, uploads: list[tuple[str | None, BinaryIO]],
-                 archive: tuple[str | None, BinaryIO] | None, profile: str | None, learners: str | None,
-                 outputs: str | None, name: str | None) -> Batch:
+def submit_batch(
+    svc: Any,
+    who: Principal,
+    *,
+    uploads: list[tuple[str | None, BinaryIO]],
+    archive: tuple[str | None, BinaryIO] | None,
+    profile: str | None,
+    learners: str | None,
+    outputs: str | None,
+    name: str | None,
+) -> Batch:
     """Store every document, create the batch and a job per document and target; returns the batch.
 
     ``uploads``: ``(client's file name, stream)`` pairs; ``archive``: a zip the same way; ``learners``:
@@ -38,40 +46,70 @@ def submit_batch(svc: Any, who: Principal, *, uploads: list[tuple[str | None, Bi
     elif profile:
         targets = [(None, None, resolve_profile(svc, profile))]
     else:
-        raise RequestInvalid("Give a profile, or (staff) a list of learners.",
-                             message_fr="Indiquez un profil, ou (personnel) une liste d'étudiant·e·s.",
-                             details={"field": "profile"})
+        raise RequestInvalid(
+            "Give a profile, or (staff) a list of learners.",
+            message_fr="Indiquez un profil, ou (personnel) une liste d'étudiant·e·s.",
+            details={"field": "profile"},
+        )
     if not uploads and archive is None:
-        raise RequestInvalid("Send documents as 'files' or a zip as 'archive'.",
-                             message_fr="Envoyez des documents dans « files » ou un zip dans « archive ».",
-                             details={"field": "files"})
+        raise RequestInvalid(
+            "Send documents as 'files' or a zip as 'archive'.",
+            message_fr="Envoyez des documents dans « files » ou un zip dans « archive ».",
+            details={"field": "files"},
+        )
     if len(uploads) > settings.max_batch_files:
         raise RequestInvalid(details={"field": "files", "max_files": settings.max_batch_files})
 
     received: list[tuple[str, StoredOriginal | InclusioError]] = []
     for raw_name, stream in uploads:
         try:
-            received.append((display_name(raw_name),
-                             store_document(svc.files, stream, max_bytes=settings.max_upload_bytes,
-                                            filename=display_name(raw_name))))
+            received.append(
+                (
+                    display_name(raw_name),
+                    store_document(
+                        svc.files,
+                        stream,
+                        max_bytes=settings.max_upload_bytes,
+                        filename=display_name(raw_name),
+                    ),
+                )
+            )
         except InclusioError as exc:
             received.append((display_name(raw_name), exc))
     if archive is not None:
         with svc.files.spooled(archive[1], max_bytes=settings.max_upload_bytes) as (path, _sha, _size):
-            received += list(store_zip_members(svc.files, path, max_files=settings.max_batch_files,
-                                               max_bytes=settings.max_upload_bytes))
+            received += list(
+                store_zip_members(
+                    svc.files, path, max_files=settings.max_batch_files, max_bytes=settings.max_upload_bytes
+                )
+            )
 
-    batch = svc.store.create_batch(owner_id=who.id, institution=who.institution,
-                                   name=name or display_name(archive[0] if archive else None, "batch"))
-    rejected = [{"filename": fname, "error": item.to_dict()} for fname, item in received
-                if isinstance(item, InclusioError)]
+    batch = svc.store.create_batch(
+        owner_id=who.id,
+        institution=who.institution,
+        name=name or display_name(archive[0] if archive else None, "batch"),
+    )
+    rejected = [
+        {"filename": fname, "error": item.to_dict()}
+        for fname, item in received
+        if isinstance(item, InclusioError)
+    ]
     # Largest documents first: they take longest, and queued last they would keep one worker busy
     # while the others stand idle at the end of the batch (2 workers: 1.80x -> 2.01x on bench/queue.py).
     accepted = [(fname, item) for fname, item in received if not isinstance(item, InclusioError)]
     for fname, item in sorted(accepted, key=lambda pair: -pair[1].size):
         for learner_id, institution, chosen in targets:
-            submit(svc, item, filename=fname, profile=chosen, outputs=wanted, owner_id=who.id,
-                   institution=institution or who.institution, learner_id=learner_id, batch_id=batch.id)
+            submit(
+                svc,
+                item,
+                filename=fname,
+                profile=chosen,
+                outputs=wanted,
+                owner_id=who.id,
+                institution=institution or who.institution,
+                learner_id=learner_id,
+                batch_id=batch.id,
+            )
     if rejected:
         svc.store.set_batch_rejected(batch.id, rejected)
     return svc.store.get_batch(batch.id)

@@ -40,27 +40,51 @@ class Submitter:
     users: Any = None
 
 
-def submit(svc: Any, stored: StoredOriginal, *, filename: str, profile: Any, outputs: list[str] | None,
-           owner_id: str | None, institution: str | None, learner_id: str | None = None,
-           batch_id: str | None = None, reading: dict[str, Any] | None = None) -> Job:
+def submit(
+    svc: Any,
+    stored: StoredOriginal,
+    *,
+    filename: str,
+    profile: Any,
+    outputs: list[str] | None,
+    owner_id: str | None,
+    institution: str | None,
+    learner_id: str | None = None,
+    batch_id: str | None = None,
+    reading: dict[str, Any] | None = None,
+) -> Job:
     """Create the job row and put it on the queue of its kind; ``queue.unavailable`` if the broker is down.
 
     ``stored``: the original, stored with :func:`inclusio.jobs.uploads.store_document`. ``reading``: the learner's reading
     adjustments (validated by the caller with ``with_reading``).
     """
-    kind = job_kind(outputs or list(profile.outputs), engine=svc.settings.engine,
-                    adaptation_level=profile.adaptation.level)
-    job = svc.store.create(profile_id=profile.id, filename=filename, input_sha256=stored.sha256,
-                           input_path=stored.relpath, input_bytes=stored.size, outputs=outputs, owner_id=owner_id,
-                           learner_id=learner_id, institution=institution, batch_id=batch_id,
-                           kind=kind, reading=reading)
+    kind = job_kind(
+        outputs or list(profile.outputs),
+        engine=svc.settings.engine,
+        adaptation_level=profile.adaptation.level,
+    )
+    job = svc.store.create(
+        profile_id=profile.id,
+        filename=filename,
+        input_sha256=stored.sha256,
+        input_path=stored.relpath,
+        input_bytes=stored.size,
+        outputs=outputs,
+        owner_id=owner_id,
+        learner_id=learner_id,
+        institution=institution,
+        batch_id=batch_id,
+        kind=kind,
+        reading=reading,
+    )
     try:
         svc.send(kind, job.id)
     except Exception as exc:  # noqa: BLE001 - the broker is down or refused the message
         log.exception("could not enqueue job %s", job.id)
         error = QueueUnavailable(details={"reason": type(exc).__name__})
-        svc.store.finish(job.id, status="failed", errors=[{"stage": "job", **error.to_dict()}],
-                         message=error.message)
+        svc.store.finish(
+            job.id, status="failed", errors=[{"stage": "job", **error.to_dict()}], message=error.message
+        )
         raise error from exc
     return job
 
@@ -99,14 +123,22 @@ def release_gate(svc: Any, job: Job, who: Principal, *, accept_unreviewed: bool)
             f"{n} flagged block(s) are not reviewed yet. Review them (they are shown first in the review "
             "workspace): edit or approve each one; or confirm that the student may get them unreviewed "
             "(the 'accept_unreviewed' box or field).",
-            message_fr=(f"{n} bloc(s) signalé(s) ne sont pas encore relus. Relisez-les (ils sont affichés en premier "
-                        "dans l'espace de relecture) : modifiez ou approuvez chacun ; ou confirmez que l'étudiant·e "
-                        "peut les recevoir sans relecture (la case ou le champ « accept_unreviewed »)."),
-            details={"job": job.id, "flagged_blocks": n, "blocks": flagged[:20]})
+            message_fr=(
+                f"{n} bloc(s) signalé(s) ne sont pas encore relus. Relisez-les (ils sont affichés en premier "
+                "dans l'espace de relecture) : modifiez ou approuvez chacun ; ou confirmez que l'étudiant·e "
+                "peut les recevoir sans relecture (la case ou le champ « accept_unreviewed »)."
+            ),
+            details={"job": job.id, "flagged_blocks": n, "blocks": flagged[:20]},
+        )
     record = {"by": who.username, "at": _now_iso(), "flagged_blocks": n, "blocks": flagged[:200]}
     svc.files.write_atomic(accepted, json.dumps(record).encode("utf-8"))
-    svc.users.audit(actor_id=who.id, action="release.accept_unreviewed", subject_id=job.learner_id or job.owner_id,
-                    institution=job.institution, details={"count": n})
+    svc.users.audit(
+        actor_id=who.id,
+        action="release.accept_unreviewed",
+        subject_id=job.learner_id or job.owner_id,
+        institution=job.institution,
+        details={"count": n},
+    )
     log.info("job %s: release confirmed by %s with %d flagged block(s) unreviewed", job.id, who.username, n)
     return n
 
@@ -119,10 +151,11 @@ def request_release(svc: Any, job: Job, who: Principal, *, accept_unreviewed: bo
     it (nothing new is sent).
     """
     if job.status not in ("succeeded", "partial"):
-        raise RequestInvalid("This job has not finished: wait until it has, review it, then release it.",
-                             message_fr=("Cette tâche n'est pas terminée : attendez sa fin, relisez-la, puis "
-                                         "publiez-la."),
-                             details={"job": job.id, "status": job.status})
+        raise RequestInvalid(
+            "This job has not finished: wait until it has, review it, then release it.",
+            message_fr=("Cette tâche n'est pas terminée : attendez sa fin, relisez-la, puis publiez-la."),
+            details={"job": job.id, "status": job.status},
+        )
     release_gate(svc, job, who, accept_unreviewed=accept_unreviewed)
     stale = datetime.now(UTC) - timedelta(seconds=svc.settings.job_stuck_seconds)
     token = svc.store.request_release(job.id, by=who.username, stale_before=stale)

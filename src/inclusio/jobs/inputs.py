@@ -25,7 +25,8 @@ def parse_outputs(raw: str | None) -> list[str] | None:
         raise RequestInvalid(
             f"Unknown output(s) {', '.join(unknown)}. Choose among: {', '.join(ALL_OUTPUTS)}.",
             message_fr=f"Sortie(s) inconnue(s) {', '.join(unknown)}. Choisissez parmi : {', '.join(ALL_OUTPUTS)}.",
-            details={"field": "outputs", "allowed": list(ALL_OUTPUTS)})
+            details={"field": "outputs", "allowed": list(ALL_OUTPUTS)},
+        )
     return list(dict.fromkeys(names))
 
 
@@ -43,13 +44,22 @@ def learner_profile(svc: Any, who: Principal, learner: str) -> tuple[str, str, P
     user = svc.users.by_username(learner) or svc.users.get(learner)
     require(can_manage_user(who, user), "submit for this learner")
     stored = svc.users.get_profile(user.id)
-    svc.users.audit(actor_id=who.id, action="profile.used", subject_id=user.id, institution=user.institution,
-                    details={"found": stored is not None})
+    svc.users.audit(
+        actor_id=who.id,
+        action="profile.used",
+        subject_id=user.id,
+        institution=user.institution,
+        details={"found": stored is not None},
+    )
     if stored is None:
-        raise RequestInvalid(f"The learner {user.username} has no profile yet. Set it first (PUT /users/{{id}}/profile).",
-                             message_fr=(f"L'étudiant·e {user.username} n'a pas encore de profil. Définissez-le "
-                                         "d'abord (PUT /users/{id}/profile)."),
-                             details={"learner": user.id})
+        raise RequestInvalid(
+            f"The learner {user.username} has no profile yet. Set it first (PUT /users/{{id}}/profile).",
+            message_fr=(
+                f"L'étudiant·e {user.username} n'a pas encore de profil. Définissez-le "
+                "d'abord (PUT /users/{id}/profile)."
+            ),
+            details={"learner": user.id},
+        )
     return user.id, user.institution, resolve_profile(svc, stored.profile_id)
 
 

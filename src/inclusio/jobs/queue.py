@@ -76,8 +76,10 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_acks_late": True,
         "worker_prefetch_multiplier": 1,
         "task_default_queue": DEFAULT_QUEUE,
-        "task_routes": {TASK_RUN_JOB: {"queue": DEFAULT_QUEUE},
-                        **{TASK_BY_KIND[kind]: {"queue": queue} for kind, queue in QUEUES.items()}},
+        "task_routes": {
+            TASK_RUN_JOB: {"queue": DEFAULT_QUEUE},
+            **{TASK_BY_KIND[kind]: {"queue": queue} for kind, queue in QUEUES.items()},
+        },
         # A broker restart must not stop a job half way: it goes on, its outcome goes to the
         # database (the ack may be lost; the job's lease makes a redelivery a no-op).
         "worker_cancel_long_running_tasks_on_connection_loss": False,
@@ -92,8 +94,12 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "worker_hijack_root_logger": False,
         "broker_connection_retry_on_startup": True,
         # The API answers fast with queue.unavailable instead of hanging when the broker is down.
-        "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5,
-                                      "interval_max": 1.0},
+        "task_publish_retry_policy": {
+            "max_retries": 2,
+            "interval_start": 0.2,
+            "interval_step": 0.5,
+            "interval_max": 1.0,
+        },
         "include": ["workers.tasks", "workers.release_tasks"],
     }
     if broker.startswith("sqla+sqlite"):
@@ -156,5 +162,6 @@ def sender_for(settings: Settings) -> Sender:
 
 def send_release(settings: Settings, job_id: str, kind: str | None, token: str) -> None:
     """Send ``inclusio.release_job(job_id, token)`` to the queue of the job's kind (MP3 jobs: audio)."""
-    sending_app(settings).send_task(TASK_RELEASE, args=[job_id, token],
-                                    queue=QUEUES.get(kind or "cpu", QUEUES["cpu"]))
+    sending_app(settings).send_task(
+        TASK_RELEASE, args=[job_id, token], queue=QUEUES.get(kind or "cpu", QUEUES["cpu"])
+    )

@@ -34,8 +34,16 @@ def visible_share(svc: Any, who: Principal, share_id: str) -> Share:
     return share
 
 
-def share_document(svc: Any, who: Principal, *, upload: Any = None, upload_name: str | None = None,
-                   job_id: str | None = None, title: str | None = None, course: str | None = None) -> Share:
+def share_document(
+    svc: Any,
+    who: Principal,
+    *,
+    upload: Any = None,
+    upload_name: str | None = None,
+    job_id: str | None = None,
+    title: str | None = None,
+    course: str | None = None,
+) -> Share:
     """Share an upload (a binary file object) or the original of one of ``who``'s own jobs."""
     require(may_share(who), "share a document")
     if upload is not None:
@@ -48,14 +56,23 @@ def share_document(svc: Any, who: Principal, *, upload: Any = None, upload_name:
         filename = job.filename
         stored = StoredOriginal(sha256=job.input_sha256, size=job.input_bytes, relpath=job.input_path)
     else:
-        raise RequestInvalid("Upload a document ('file') or give one of your jobs ('job').",
-                             message_fr="Déposez un document (« file ») ou indiquez une de vos tâches (« job »).",
-                             details={"field": "file"})
+        raise RequestInvalid(
+            "Upload a document ('file') or give one of your jobs ('job').",
+            message_fr="Déposez un document (« file ») ou indiquez une de vos tâches (« job »).",
+            details={"field": "file"},
+        )
     clean_title = " ".join((title or "").split())[:MAX_TITLE] or filename
     clean_course = " ".join((course or "").split())[:MAX_COURSE]
-    share = svc.store.create_share(owner_id=who.id, institution=who.institution, title=clean_title,
-                                   course=clean_course, filename=filename, input_sha256=stored.sha256,
-                                   input_path=stored.relpath, input_bytes=stored.size)
+    share = svc.store.create_share(
+        owner_id=who.id,
+        institution=who.institution,
+        title=clean_title,
+        course=clean_course,
+        filename=filename,
+        input_sha256=stored.sha256,
+        input_path=stored.relpath,
+        input_bytes=stored.size,
+    )
     return share
 
 
@@ -70,26 +87,50 @@ def stop_sharing(svc: Any, who: Principal, share: Share) -> None:
 def own_profile(svc: Any, who: Principal) -> Profile:
     """The caller's stored learner profile (audited), or ``request.invalid`` when they have none."""
     stored = svc.users.get_profile(who.id)
-    svc.users.audit(actor_id=who.id, action="profile.used", subject_id=who.id, institution=who.institution,
-                    details={"found": stored is not None})
+    svc.users.audit(
+        actor_id=who.id,
+        action="profile.used",
+        subject_id=who.id,
+        institution=who.institution,
+        details={"found": stored is not None},
+    )
     if stored is None:
-        raise RequestInvalid("Choose your reading profile first (PUT /me/profile), or give a profile.",
-                             message_fr=("Choisissez d'abord votre profil de lecture (PUT /me/profile), ou "
-                                         "indiquez un profil."),
-                             details={"field": "profile"})
+        raise RequestInvalid(
+            "Choose your reading profile first (PUT /me/profile), or give a profile.",
+            message_fr=(
+                "Choisissez d'abord votre profil de lecture (PUT /me/profile), ou indiquez un profil."
+            ),
+            details={"field": "profile"},
+        )
     return resolve_profile(svc, stored.profile_id)
 
 
-def request_version(svc: Any, who: Principal, share: Share, *, profile: Profile | None = None,
-                    outputs: list[str] | None = None, reading: dict[str, Any] | None = None) -> Job:
+def request_version(
+    svc: Any,
+    who: Principal,
+    share: Share,
+    *,
+    profile: Profile | None = None,
+    outputs: list[str] | None = None,
+    reading: dict[str, Any] | None = None,
+) -> Job:
     """A job of ``who``'s own on the shared original, for ``profile`` (default: their stored profile)."""
     chosen = profile or own_profile(svc, who)
     if reading:
         try:
             with_reading(chosen, reading)
         except ProfileInvalid as exc:
-            raise RequestInvalid(exc.message, message_fr=exc.message_fr,
-                                 details={"field": "reading", **exc.details}) from exc
+            raise RequestInvalid(
+                exc.message, message_fr=exc.message_fr, details={"field": "reading", **exc.details}
+            ) from exc
     stored = StoredOriginal(sha256=share.input_sha256, size=share.input_bytes, relpath=share.input_path)
-    return submit(svc, stored, filename=share.filename, profile=chosen, outputs=outputs, owner_id=who.id,
-                  institution=who.institution, reading=reading)
+    return submit(
+        svc,
+        stored,
+        filename=share.filename,
+        profile=chosen,
+        outputs=outputs,
+        owner_id=who.id,
+        institution=who.institution,
+        reading=reading,
+    )

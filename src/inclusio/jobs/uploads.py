@@ -34,8 +34,9 @@ def sniff(path: Path, filename: str | None = None) -> None:
     detect(path, filename)
 
 
-def store_document(files: FileStore, source: BinaryIO, *, max_bytes: int,
-                   filename: str | None = None) -> StoredOriginal:
+def store_document(
+    files: FileStore, source: BinaryIO, *, max_bytes: int, filename: str | None = None
+) -> StoredOriginal:
     """Stream ``source`` into the store (size limit, sha256), refusing what the converters cannot read."""
     return files.save_original(source, max_bytes=max_bytes, check=lambda path: sniff(path, filename))
 
@@ -65,15 +66,23 @@ def zip_members(archive: zipfile.ZipFile, *, max_files: int, max_bytes: int) -> 
     bad = [info.filename for info in infos if _unsafe(info.filename)]
     if bad:
         raise InputUnsafeArchive(details={"members": bad[:5]})
-    members = [Member(display_name(info.filename), info) for info in infos
-               if not info.is_dir() and not info.filename.startswith("__MACOSX/")
-               and not display_name(info.filename).startswith(".")]
+    members = [
+        Member(display_name(info.filename), info)
+        for info in infos
+        if not info.is_dir()
+        and not info.filename.startswith("__MACOSX/")
+        and not display_name(info.filename).startswith(".")
+    ]
     if len(members) > max_files:
-        raise InputTooLarge(f"The zip holds {len(members)} files; at most {max_files} are accepted per batch. "
-                            "Split it into several batches.",
-                            message_fr=(f"Le zip contient {len(members)} fichiers ; au plus {max_files} sont "
-                                        "acceptés par lot. Découpez-le en plusieurs lots."),
-                            details={"files": len(members), "max_files": max_files})
+        raise InputTooLarge(
+            f"The zip holds {len(members)} files; at most {max_files} are accepted per batch. "
+            "Split it into several batches.",
+            message_fr=(
+                f"Le zip contient {len(members)} fichiers ; au plus {max_files} sont "
+                "acceptés par lot. Découpez-le en plusieurs lots."
+            ),
+            details={"files": len(members), "max_files": max_files},
+        )
     total = sum(m.info.file_size for m in members)
     if total > max_bytes * 4:
         raise InputTooLarge(details={"uncompressed_bytes": total, "limit": max_bytes * 4})
@@ -83,14 +92,22 @@ def zip_members(archive: zipfile.ZipFile, *, max_files: int, max_bytes: int) -> 
             raise InputTooLarge(
                 "The zip expands to much more data than documents hold (it looks like a zip bomb). "
                 "Create the zip again from the folder of documents.",
-                message_fr=("Le zip se décompresse en bien plus de données qu'un document n'en contient "
-                            "(cela ressemble à une bombe zip). Recréez le zip à partir du dossier des documents."),
-                details={"member": member.name, "ratio": round(ratio)})
+                message_fr=(
+                    "Le zip se décompresse en bien plus de données qu'un document n'en contient "
+                    "(cela ressemble à une bombe zip). Recréez le zip à partir du dossier des documents."
+                ),
+                details={"member": member.name, "ratio": round(ratio)},
+            )
     return members
 
 
-def store_zip_members(files: FileStore, archive_path: Path, *, max_files: int, max_bytes: int,
-                      ) -> Iterator[tuple[str, StoredOriginal | InclusioError]]:
+def store_zip_members(
+    files: FileStore,
+    archive_path: Path,
+    *,
+    max_files: int,
+    max_bytes: int,
+) -> Iterator[tuple[str, StoredOriginal | InclusioError]]:
     """``(name, stored original or the coded error)`` for each document in the zip."""
     try:
         archive = zipfile.ZipFile(archive_path)
@@ -102,7 +119,10 @@ def store_zip_members(files: FileStore, archive_path: Path, *, max_files: int, m
         for member in zip_members(archive, max_files=max_files, max_bytes=max_bytes):
             try:
                 with archive.open(member.info) as source:
-                    yield member.name, store_document(files, source, max_bytes=max_bytes, filename=member.name)
+                    yield (
+                        member.name,
+                        store_document(files, source, max_bytes=max_bytes, filename=member.name),
+                    )
             except InclusioError as exc:
                 yield member.name, exc
             except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as exc:

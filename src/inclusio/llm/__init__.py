@@ -33,7 +33,9 @@ def session_from_settings(settings: Settings) -> LLMSession:
     from inclusio.llm.session import LLMSession, SessionLimits
 
     key = settings.mistral_api_key.get_secret_value() if settings.mistral_api_key else None
-    client = MistralClient(api_key=key, server_url=settings.mistral_server_url, timeout_s=settings.llm_timeout_s)
+    client = MistralClient(
+        api_key=key, server_url=settings.mistral_server_url, timeout_s=settings.llm_timeout_s
+    )
     return LLMSession(client, SessionLimits.from_settings(settings))
 
 

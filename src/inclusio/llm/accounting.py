@@ -46,8 +46,7 @@ class LLMStats:
         """Totals and per-pass figures, JSON-ready."""
         with self._lock:
             per_pass = {name: asdict(s) for name, s in sorted(self.passes.items())}
-        totals = {key: sum(p[key] for p in per_pass.values())
-                  for key in asdict(PassStats())}
+        totals = {key: sum(p[key] for p in per_pass.values()) for key in asdict(PassStats())}
         totals["waited_s"] = round(totals["waited_s"], 3)
         for p in per_pass.values():
             p["waited_s"] = round(p["waited_s"], 3)

@@ -25,12 +25,22 @@ from typing import Any
 CACHE_FILENAME = "llm-cache.sqlite3"
 
 
-def cache_key(*, pass_name: str, prompt_version: str, model: str, content: Any,
-              settings: dict[str, Any] | None = None) -> str:
+def cache_key(
+    *, pass_name: str, prompt_version: str, model: str, content: Any, settings: dict[str, Any] | None = None
+) -> str:
     """The cache key of one unit of work (see the module doc for what goes in)."""
-    material = json.dumps({"pass": pass_name, "prompt": prompt_version, "model": model, "content": content,
-                           "settings": settings or {}}, sort_keys=True, ensure_ascii=False,
-                          separators=(",", ":"))
+    material = json.dumps(
+        {
+            "pass": pass_name,
+            "prompt": prompt_version,
+            "model": model,
+            "content": content,
+            "settings": settings or {},
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
@@ -45,7 +55,8 @@ class LLMCache:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS answers (key TEXT PRIMARY KEY, pass TEXT NOT NULL, model TEXT NOT NULL, "
-            "prompt_version TEXT NOT NULL, created_at TEXT NOT NULL, value TEXT NOT NULL)")
+            "prompt_version TEXT NOT NULL, created_at TEXT NOT NULL, value TEXT NOT NULL)"
+        )
 
     @classmethod
     def in_data_dir(cls, data_dir: Path) -> LLMCache:
@@ -60,8 +71,10 @@ class LLMCache:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
         stamp = datetime.now(UTC).isoformat(timespec="seconds")
         with self._lock:
-            self._db.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
-                             (key, pass_name, model, prompt_version, stamp, text))
+            self._db.execute(
+                "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?)",
+                (key, pass_name, model, prompt_version, stamp, text),
+            )
 
     def __len__(self) -> int:
         with self._lock:

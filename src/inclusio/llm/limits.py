@@ -35,9 +35,14 @@ class _Bucket:
 class RateLimiter:
     """Requests-per-minute and tokens-per-minute limits for one backend (thread-safe)."""
 
-    def __init__(self, requests_per_minute: float, tokens_per_minute: float, *,
-                 clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        requests_per_minute: float,
+        tokens_per_minute: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self._clock, self._sleep = clock, sleep
         now = clock()
         self._requests = _Bucket(requests_per_minute, now)

@@ -57,10 +57,16 @@ class MistralClient:
         from mistralai.client import Mistral
         from mistralai.client.utils import BackoffStrategy, RetryConfig
 
-        self._no_retries = RetryConfig("none", BackoffStrategy(250, 8000, 2.0, 0), retry_connection_errors=False)
+        self._no_retries = RetryConfig(
+            "none", BackoffStrategy(250, 8000, 2.0, 0), retry_connection_errors=False
+        )
         # server_url without /v1: the SDK adds /v1/chat/completions and /v1/ocr itself.
-        self._sdk = Mistral(api_key=api_key, server_url=server_url.rstrip("/") if server_url else None,
-                            timeout_ms=int(timeout_s * 1000), retry_config=self._no_retries)
+        self._sdk = Mistral(
+            api_key=api_key,
+            server_url=server_url.rstrip("/") if server_url else None,
+            timeout_ms=int(timeout_s * 1000),
+            retry_config=self._no_retries,
+        )
 
     def close(self) -> None:
         # Only the synchronous client was used (the async one never opened a connection).
@@ -74,9 +80,12 @@ class MistralClient:
         content: Any = request.user
         if request.images:
             content = [{"type": "text", "text": request.user}] + [
-                {"type": "image_url", "image_url": _data_url(image)} for image in request.images]
-        messages: list[dict[str, Any]] = [{"role": "system", "content": request.system},
-                                          {"role": "user", "content": content}]
+                {"type": "image_url", "image_url": _data_url(image)} for image in request.images
+            ]
+        messages: list[dict[str, Any]] = [
+            {"role": "system", "content": request.system},
+            {"role": "user", "content": content},
+        ]
         if request.follow_up:
             assistant, correction = request.follow_up[0], request.follow_up[1]
             messages += [{"role": "assistant", "content": assistant}, {"role": "user", "content": correction}]
@@ -85,9 +94,16 @@ class MistralClient:
             kwargs["response_format"] = {"type": "json_object"}
         if request.max_tokens:
             kwargs["max_tokens"] = request.max_tokens
-        response = self._call(lambda: self._sdk.chat.complete(
-            model=request.model, messages=messages, temperature=request.temperature,
-            retries=self._no_retries, timeout_ms=int(timeout_s * 1000), **kwargs))
+        response = self._call(
+            lambda: self._sdk.chat.complete(
+                model=request.model,
+                messages=messages,
+                temperature=request.temperature,
+                retries=self._no_retries,
+                timeout_ms=int(timeout_s * 1000),
+                **kwargs,
+            )
+        )
         if not response.choices:
             raise LLMUnavailable("The model returned no answer.", details={"reason": "no_choices"})
         message = response.choices[0].message
@@ -95,17 +111,28 @@ class MistralClient:
         if isinstance(text, list):  # content chunks: keep the text ones
             text = "".join(getattr(chunk, "text", "") or "" for chunk in text)
         usage = response.usage
-        return ChatAnswer(text=text or "", model=response.model or request.model,
-                          prompt_tokens=int(usage.prompt_tokens or 0) if usage else 0,
-                          completion_tokens=int(usage.completion_tokens or 0) if usage else 0)
+        return ChatAnswer(
+            text=text or "",
+            model=response.model or request.model,
+            prompt_tokens=int(usage.prompt_tokens or 0) if usage else 0,
+            completion_tokens=int(usage.completion_tokens or 0) if usage else 0,
+        )
 
     def ocr(self, image: ImageInput, *, model: str, timeout_s: float) -> OcrAnswer:
-        response = self._call(lambda: self._sdk.ocr.process(
-            model=model, document={"type": "image_url", "image_url": _data_url(image)},
-            retries=self._no_retries, timeout_ms=int(timeout_s * 1000)))
+        response = self._call(
+            lambda: self._sdk.ocr.process(
+                model=model,
+                document={"type": "image_url", "image_url": _data_url(image)},
+                retries=self._no_retries,
+                timeout_ms=int(timeout_s * 1000),
+            )
+        )
         pages = sorted(response.pages, key=lambda p: p.index)
-        return OcrAnswer(text="\n\n".join(p.markdown.strip() for p in pages if p.markdown.strip()),
-                         model=response.model or model, pages=len(pages))
+        return OcrAnswer(
+            text="\n\n".join(p.markdown.strip() for p in pages if p.markdown.strip()),
+            model=response.model or model,
+            pages=len(pages),
+        )
 
     # -- errors -----------------------------------------------------------------------------------
 

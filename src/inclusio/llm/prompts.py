@@ -34,7 +34,7 @@ def load_prompt(name: str) -> Prompt:
     match = re.match(r"version:\s*(\S+)\s*\n", raw)
     if not match:
         raise ValueError(f"prompt {name}: the first line must be 'version: {name}-<n>'")
-    return Prompt(name=name, version=match.group(1), text=raw[match.end():].strip())
+    return Prompt(name=name, version=match.group(1), text=raw[match.end() :].strip())
 
 
 def prompt_names() -> list[str]:
@@ -55,8 +55,9 @@ def data_message(task: dict[str, Any], data: Any) -> str:
 
 def _neutralise(payload: str) -> str:
     """Both markers escaped inside JSON strings: a document quoting them cannot open or close DATA."""
-    return (payload.replace(DATA_CLOSE, "DATA\\u003e\\u003e\\u003e")
-            .replace(DATA_OPEN, "\\u003c\\u003c\\u003cDATA"))
+    return payload.replace(DATA_CLOSE, "DATA\\u003e\\u003e\\u003e").replace(
+        DATA_OPEN, "\\u003c\\u003c\\u003cDATA"
+    )
 
 
 def repair_message(user: str, findings: dict[str, str]) -> str:
@@ -66,5 +67,7 @@ def repair_message(user: str, findings: dict[str, str]) -> str:
     DATA section, markers neutralised, never into the system prompt.
     """
     refused = _neutralise(json.dumps(findings, ensure_ascii=False, separators=(",", ":")))
-    return (f"{user}\nREFUSED Your previous answer was refused for these ids. Answer again for them, fixing "
-            f"exactly these problems and staying faithful to DATA: {refused}")
+    return (
+        f"{user}\nREFUSED Your previous answer was refused for these ids. Answer again for them, fixing "
+        f"exactly these problems and staying faithful to DATA: {refused}"
+    )

@@ -52,19 +52,27 @@ class SessionLimits:
 
     @classmethod
     def from_settings(cls, settings: object) -> SessionLimits:
-        return cls(concurrency=settings.llm_concurrency,  # type: ignore[attr-defined]
-                   requests_per_minute=settings.llm_requests_per_minute,  # type: ignore[attr-defined]
-                   tokens_per_minute=settings.llm_tokens_per_minute,  # type: ignore[attr-defined]
-                   timeout_s=settings.llm_timeout_s,  # type: ignore[attr-defined]
-                   max_attempts=settings.llm_max_attempts,  # type: ignore[attr-defined]
-                   retry_budget_s=settings.llm_retry_budget_s)  # type: ignore[attr-defined]
+        return cls(
+            concurrency=settings.llm_concurrency,  # type: ignore[attr-defined]
+            requests_per_minute=settings.llm_requests_per_minute,  # type: ignore[attr-defined]
+            tokens_per_minute=settings.llm_tokens_per_minute,  # type: ignore[attr-defined]
+            timeout_s=settings.llm_timeout_s,  # type: ignore[attr-defined]
+            max_attempts=settings.llm_max_attempts,  # type: ignore[attr-defined]
+            retry_budget_s=settings.llm_retry_budget_s,
+        )  # type: ignore[attr-defined]
 
 
 class LLMSession:
     """Calls to one backend for one job (thread-safe: passes call it from a thread pool)."""
 
-    def __init__(self, client: LLMClient, limits: SessionLimits, *, stats: LLMStats | None = None,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        client: LLMClient,
+        limits: SessionLimits,
+        *,
+        stats: LLMStats | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.client = client
         self.limits = limits
         self.stats = stats or LLMStats()
@@ -87,8 +95,9 @@ class LLMSession:
 
     def _with_retries(self, pass_name: str, estimate: int, attempt_fn: Callable[[], object]) -> object:
         if self.circuit_open:
-            raise LLMUnavailable(details={"reason": "circuit_open",
-                                          "after_failures": MAX_CONSECUTIVE_FAILURES})
+            raise LLMUnavailable(
+                details={"reason": "circuit_open", "after_failures": MAX_CONSECUTIVE_FAILURES}
+            )
         waited_for_retry = 0.0
         for attempt in range(1, self.limits.max_attempts + 1):
             waited = self._rate.acquire(estimate)
@@ -132,28 +141,46 @@ class LLMSession:
 
     def chat(self, request: ChatRequest, *, pass_name: str, source_tokens: int = 0) -> ChatAnswer:
         """One chat completion with limits and retries. Raises ``LLMUnavailable`` / ``LLMRejected``."""
-        estimate = (estimate_tokens(request.system) + estimate_tokens(request.user)
-                    + sum(estimate_tokens(t) for t in request.follow_up)
-                    + sum(estimate_image_tokens(i.data) for i in request.images))
+        estimate = (
+            estimate_tokens(request.system)
+            + estimate_tokens(request.user)
+            + sum(estimate_tokens(t) for t in request.follow_up)
+            + sum(estimate_image_tokens(i.data) for i in request.images)
+        )
         answer = self._with_retries(
-            pass_name, estimate, lambda: self.client.chat(request, timeout_s=self.limits.timeout_s))
+            pass_name, estimate, lambda: self.client.chat(request, timeout_s=self.limits.timeout_s)
+        )
         assert isinstance(answer, ChatAnswer)
         self._rate.settle(estimate, answer.prompt_tokens)
-        self.stats.add(pass_name, prompt_tokens=answer.prompt_tokens, completion_tokens=answer.completion_tokens,
-                       source_tokens=source_tokens)
+        self.stats.add(
+            pass_name,
+            prompt_tokens=answer.prompt_tokens,
+            completion_tokens=answer.completion_tokens,
+            source_tokens=source_tokens,
+        )
         return answer
 
     def ocr(self, image: ImageInput, *, model: str, pass_name: str) -> OcrAnswer:
         """Text of an image through the OCR endpoint, with limits and retries."""
-        answer = self._with_retries(pass_name, estimate_image_tokens(image.data),
-                                    lambda: self.client.ocr(image, model=model, timeout_s=self.limits.timeout_s))
+        answer = self._with_retries(
+            pass_name,
+            estimate_image_tokens(image.data),
+            lambda: self.client.ocr(image, model=model, timeout_s=self.limits.timeout_s),
+        )
         assert isinstance(answer, OcrAnswer)
         return answer
 
     # -- structured answers -------------------------------------------------------------------
 
-    def ask_json(self, request: ChatRequest, schema: type[T], *, pass_name: str, source_tokens: int = 0,
-                 check: Callable[[T], str | None] | None = None) -> tuple[T, ChatAnswer]:
+    def ask_json(
+        self,
+        request: ChatRequest,
+        schema: type[T],
+        *,
+        pass_name: str,
+        source_tokens: int = 0,
+        check: Callable[[T], str | None] | None = None,
+    ) -> tuple[T, ChatAnswer]:
         """The answer parsed as ``schema`` and accepted by ``check`` (which returns a reason to refuse).
 
         A refused answer is asked again once, telling the model what was wrong; a second refusal
@@ -175,10 +202,13 @@ class LLMSession:
             reasons.append(reason)
             self.stats.add(pass_name, invalid_answers=1)
             source_tokens = 0  # the document's text is counted once, not per attempt
-            current = replace(request, follow_up=(
-                answer.text[:4000],
-                f"Your answer was refused: {reason}. Answer again with the JSON asked for, for every item of DATA.",
-            ))
+            current = replace(
+                request,
+                follow_up=(
+                    answer.text[:4000],
+                    f"Your answer was refused: {reason}. Answer again with the JSON asked for, for every item of DATA.",
+                ),
+            )
         self._failed(pass_name, outage=False)
         raise LLMAnswerInvalid(details={"reasons": reasons, "pass": pass_name})
 

@@ -39,8 +39,11 @@ class DocumentBuilder:
             clean = sanitize_svg(data)
             data = clean.data
             if clean.removed:
-                self.issue("image.active_content_removed", "Active or external content was removed from an SVG "
-                           f"picture ({', '.join(clean.removed[:8])}); the drawing itself is kept.")
+                self.issue(
+                    "image.active_content_removed",
+                    "Active or external content was removed from an SVG "
+                    f"picture ({', '.join(clean.removed[:8])}); the drawing itself is kept.",
+                )
         else:  # a raster picture is the type its bytes prove, whatever the document declared
             proven = raster_type(data)
             if proven is None:
@@ -52,7 +55,8 @@ class DocumentBuilder:
             self.resources[key] = Resource(media_type=media_type, data=data)
         return key
 
-    def issue(self, code: str, message: str, *, block_id: str | None = None,
-              source: SourceRef | None = None) -> None:
+    def issue(
+        self, code: str, message: str, *, block_id: str | None = None, source: SourceRef | None = None
+    ) -> None:
         """Record something the converter could not do fully (reported, never fatal)."""
         self.issues.append(ConversionIssue(code=code, message=message, block_id=block_id, source=source))

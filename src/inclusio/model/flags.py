@@ -42,10 +42,19 @@ def flag_entries(doc: Document) -> list[dict[str, Any]]:
         for adaptation in latest_adaptations(block):
             made = adaptation.provenance
             for flag in adaptation.flags:
-                out.append({"block_id": block.id, "kind": adaptation.kind, "code": flag.code,
-                            "reason": flag.reason, "reason_fr": flag.reason_fr, "engine": made.engine,
-                            "model": made.model, "reviewed": bool(made.reviewed_by),
-                            "reviewed_by": made.reviewed_by})
+                out.append(
+                    {
+                        "block_id": block.id,
+                        "kind": adaptation.kind,
+                        "code": flag.code,
+                        "reason": flag.reason,
+                        "reason_fr": flag.reason_fr,
+                        "engine": made.engine,
+                        "model": made.model,
+                        "reviewed": bool(made.reviewed_by),
+                        "reviewed_by": made.reviewed_by,
+                    }
+                )
     return out
 
 
@@ -54,9 +63,17 @@ def glossary_flag_entries(doc: Document) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for entry in doc.glossary:
         for flag in entry.flags:
-            out.append({"term": entry.term, "code": flag.code, "reason": flag.reason, "reason_fr": flag.reason_fr,
-                        "engine": entry.provenance.engine, "reviewed": bool(entry.provenance.reviewed_by),
-                        "reviewed_by": entry.provenance.reviewed_by})
+            out.append(
+                {
+                    "term": entry.term,
+                    "code": flag.code,
+                    "reason": flag.reason,
+                    "reason_fr": flag.reason_fr,
+                    "engine": entry.provenance.engine,
+                    "reviewed": bool(entry.provenance.reviewed_by),
+                    "reviewed_by": entry.provenance.reviewed_by,
+                }
+            )
     return out
 
 

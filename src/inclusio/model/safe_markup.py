@@ -45,69 +45,357 @@ MAX_SVG_BYTES = 5 * 1024 * 1024
 """A course diagram is kilobytes; larger SVG is refused (the tree would cost ~10x in memory)."""
 MAX_SVG_ELEMENTS = 100_000
 
-SVG_ELEMENTS = frozenset({
-    "svg", "g", "defs", "symbol", "use", "title", "desc", "switch",
-    "path", "rect", "circle", "ellipse", "line", "polyline", "polygon",
-    "text", "tspan", "textPath",
-    "linearGradient", "radialGradient", "stop", "pattern", "clipPath", "mask", "marker", "image", "style",
-    "filter", "feBlend", "feColorMatrix", "feComponentTransfer", "feComposite", "feConvolveMatrix",
-    "feDiffuseLighting", "feDisplacementMap", "feDistantLight", "feDropShadow", "feFlood", "feFuncA",
-    "feFuncB", "feFuncG", "feFuncR", "feGaussianBlur", "feMerge", "feMergeNode", "feMorphology", "feOffset",
-    "fePointLight", "feSpecularLighting", "feSpotLight", "feTile", "feTurbulence",
-})
+SVG_ELEMENTS = frozenset(
+    {
+        "svg",
+        "g",
+        "defs",
+        "symbol",
+        "use",
+        "title",
+        "desc",
+        "switch",
+        "path",
+        "rect",
+        "circle",
+        "ellipse",
+        "line",
+        "polyline",
+        "polygon",
+        "text",
+        "tspan",
+        "textPath",
+        "linearGradient",
+        "radialGradient",
+        "stop",
+        "pattern",
+        "clipPath",
+        "mask",
+        "marker",
+        "image",
+        "style",
+        "filter",
+        "feBlend",
+        "feColorMatrix",
+        "feComponentTransfer",
+        "feComposite",
+        "feConvolveMatrix",
+        "feDiffuseLighting",
+        "feDisplacementMap",
+        "feDistantLight",
+        "feDropShadow",
+        "feFlood",
+        "feFuncA",
+        "feFuncB",
+        "feFuncG",
+        "feFuncR",
+        "feGaussianBlur",
+        "feMerge",
+        "feMergeNode",
+        "feMorphology",
+        "feOffset",
+        "fePointLight",
+        "feSpecularLighting",
+        "feSpotLight",
+        "feTile",
+        "feTurbulence",
+    }
+)
 _UNWRAP = frozenset({"a"})
 """Elements left out whose content is kept (a link's text and shapes are part of the picture)."""
 
-SVG_ATTRIBUTES = frozenset({
-    # core, structure, accessibility
-    "id", "class", "lang", "tabindex", "role", "aria-label", "aria-labelledby", "aria-describedby",
-    "aria-hidden", "version", "baseProfile", "width", "height", "x", "y", "viewBox", "preserveAspectRatio",
-    "transform", "style", "type", "media", "href",
-    # geometry
-    "d", "pathLength", "points", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "fx", "fy", "fr",
-    "dx", "dy", "rotate", "textLength", "lengthAdjust", "startOffset", "method", "spacing", "side",
-    # paint and presentation
-    "fill", "fill-opacity", "fill-rule", "stroke", "stroke-width", "stroke-opacity", "stroke-linecap",
-    "stroke-linejoin", "stroke-miterlimit", "stroke-dasharray", "stroke-dashoffset", "opacity", "color",
-    "display", "visibility", "overflow", "clip", "clip-path", "clip-rule", "mask", "filter", "marker-start",
-    "marker-mid", "marker-end", "paint-order", "vector-effect", "shape-rendering", "text-rendering",
-    "image-rendering", "color-interpolation", "color-interpolation-filters", "stop-color", "stop-opacity",
-    "flood-color", "flood-opacity", "lighting-color", "mix-blend-mode", "isolation",
-    # text
-    "font-family", "font-size", "font-size-adjust", "font-stretch", "font-style", "font-variant",
-    "font-weight", "text-anchor", "text-decoration", "dominant-baseline", "alignment-baseline",
-    "baseline-shift", "letter-spacing", "word-spacing", "writing-mode", "direction", "unicode-bidi",
-    # gradients, patterns, clips, markers
-    "gradientUnits", "gradientTransform", "spreadMethod", "offset", "patternUnits", "patternContentUnits",
-    "patternTransform", "clipPathUnits", "maskUnits", "maskContentUnits", "markerUnits", "markerWidth",
-    "markerHeight", "refX", "refY", "orient",
-    # filters
-    "filterUnits", "primitiveUnits", "in", "in2", "result", "stdDeviation", "mode", "values", "operator",
-    "k1", "k2", "k3", "k4", "order", "kernelMatrix", "divisor", "bias", "targetX", "targetY", "edgeMode",
-    "preserveAlpha", "surfaceScale", "diffuseConstant", "specularConstant", "specularExponent",
-    "kernelUnitLength", "scale", "xChannelSelector", "yChannelSelector", "radius", "baseFrequency",
-    "numOctaves", "seed", "stitchTiles", "tableValues", "slope", "intercept", "amplitude", "exponent",
-    "azimuth", "elevation", "z", "pointsAtX", "pointsAtY", "pointsAtZ", "limitingConeAngle",
-    "requiredFeatures", "requiredExtensions", "systemLanguage",
-})
+SVG_ATTRIBUTES = frozenset(
+    {
+        # core, structure, accessibility
+        "id",
+        "class",
+        "lang",
+        "tabindex",
+        "role",
+        "aria-label",
+        "aria-labelledby",
+        "aria-describedby",
+        "aria-hidden",
+        "version",
+        "baseProfile",
+        "width",
+        "height",
+        "x",
+        "y",
+        "viewBox",
+        "preserveAspectRatio",
+        "transform",
+        "style",
+        "type",
+        "media",
+        "href",
+        # geometry
+        "d",
+        "pathLength",
+        "points",
+        "x1",
+        "y1",
+        "x2",
+        "y2",
+        "cx",
+        "cy",
+        "r",
+        "rx",
+        "ry",
+        "fx",
+        "fy",
+        "fr",
+        "dx",
+        "dy",
+        "rotate",
+        "textLength",
+        "lengthAdjust",
+        "startOffset",
+        "method",
+        "spacing",
+        "side",
+        # paint and presentation
+        "fill",
+        "fill-opacity",
+        "fill-rule",
+        "stroke",
+        "stroke-width",
+        "stroke-opacity",
+        "stroke-linecap",
+        "stroke-linejoin",
+        "stroke-miterlimit",
+        "stroke-dasharray",
+        "stroke-dashoffset",
+        "opacity",
+        "color",
+        "display",
+        "visibility",
+        "overflow",
+        "clip",
+        "clip-path",
+        "clip-rule",
+        "mask",
+        "filter",
+        "marker-start",
+        "marker-mid",
+        "marker-end",
+        "paint-order",
+        "vector-effect",
+        "shape-rendering",
+        "text-rendering",
+        "image-rendering",
+        "color-interpolation",
+        "color-interpolation-filters",
+        "stop-color",
+        "stop-opacity",
+        "flood-color",
+        "flood-opacity",
+        "lighting-color",
+        "mix-blend-mode",
+        "isolation",
+        # text
+        "font-family",
+        "font-size",
+        "font-size-adjust",
+        "font-stretch",
+        "font-style",
+        "font-variant",
+        "font-weight",
+        "text-anchor",
+        "text-decoration",
+        "dominant-baseline",
+        "alignment-baseline",
+        "baseline-shift",
+        "letter-spacing",
+        "word-spacing",
+        "writing-mode",
+        "direction",
+        "unicode-bidi",
+        # gradients, patterns, clips, markers
+        "gradientUnits",
+        "gradientTransform",
+        "spreadMethod",
+        "offset",
+        "patternUnits",
+        "patternContentUnits",
+        "patternTransform",
+        "clipPathUnits",
+        "maskUnits",
+        "maskContentUnits",
+        "markerUnits",
+        "markerWidth",
+        "markerHeight",
+        "refX",
+        "refY",
+        "orient",
+        # filters
+        "filterUnits",
+        "primitiveUnits",
+        "in",
+        "in2",
+        "result",
+        "stdDeviation",
+        "mode",
+        "values",
+        "operator",
+        "k1",
+        "k2",
+        "k3",
+        "k4",
+        "order",
+        "kernelMatrix",
+        "divisor",
+        "bias",
+        "targetX",
+        "targetY",
+        "edgeMode",
+        "preserveAlpha",
+        "surfaceScale",
+        "diffuseConstant",
+        "specularConstant",
+        "specularExponent",
+        "kernelUnitLength",
+        "scale",
+        "xChannelSelector",
+        "yChannelSelector",
+        "radius",
+        "baseFrequency",
+        "numOctaves",
+        "seed",
+        "stitchTiles",
+        "tableValues",
+        "slope",
+        "intercept",
+        "amplitude",
+        "exponent",
+        "azimuth",
+        "elevation",
+        "z",
+        "pointsAtX",
+        "pointsAtY",
+        "pointsAtZ",
+        "limitingConeAngle",
+        "requiredFeatures",
+        "requiredExtensions",
+        "systemLanguage",
+    }
+)
 
-MATHML_ELEMENTS = frozenset({
-    "math", "mi", "mn", "mo", "mtext", "mspace", "ms", "mglyph", "mrow", "mfrac", "msqrt", "mroot",
-    "mstyle", "merror", "mpadded", "mphantom", "mfenced", "menclose", "msub", "msup", "msubsup",
-    "munder", "mover", "munderover", "mmultiscripts", "mprescripts", "none", "mtable", "mtr", "mtd",
-    "mlabeledtr", "maligngroup", "malignmark", "mstack", "mlongdiv", "msgroup", "msrow", "mscarries",
-    "mscarry", "msline", "semantics", "annotation",
-})
-MATHML_ATTRIBUTES = frozenset({
-    "id", "class", "dir", "display", "displaystyle", "scriptlevel", "mathvariant", "mathsize", "mathcolor",
-    "mathbackground", "fence", "separator", "separators", "stretchy", "symmetric", "largeop", "movablelimits",
-    "accent", "accentunder", "lspace", "rspace", "minsize", "maxsize", "form", "linethickness", "bevelled",
-    "numalign", "denomalign", "columnalign", "rowalign", "columnspan", "rowspan", "columnlines", "rowlines",
-    "columnspacing", "rowspacing", "frame", "framespacing", "equalrows", "equalcolumns", "align",
-    "width", "height", "depth", "voffset", "notation", "encoding", "alttext", "open", "close",
-    "lquote", "rquote", "linebreak", "indentalign", "charalign", "charspacing", "stackalign", "position",
-    "shift", "location", "crossout", "longdivstyle", "decimalpoint", "altimg-width", "altimg-height",
-})
+MATHML_ELEMENTS = frozenset(
+    {
+        "math",
+        "mi",
+        "mn",
+        "mo",
+        "mtext",
+        "mspace",
+        "ms",
+        "mglyph",
+        "mrow",
+        "mfrac",
+        "msqrt",
+        "mroot",
+        "mstyle",
+        "merror",
+        "mpadded",
+        "mphantom",
+        "mfenced",
+        "menclose",
+        "msub",
+        "msup",
+        "msubsup",
+        "munder",
+        "mover",
+        "munderover",
+        "mmultiscripts",
+        "mprescripts",
+        "none",
+        "mtable",
+        "mtr",
+        "mtd",
+        "mlabeledtr",
+        "maligngroup",
+        "malignmark",
+        "mstack",
+        "mlongdiv",
+        "msgroup",
+        "msrow",
+        "mscarries",
+        "mscarry",
+        "msline",
+        "semantics",
+        "annotation",
+    }
+)
+MATHML_ATTRIBUTES = frozenset(
+    {
+        "id",
+        "class",
+        "dir",
+        "display",
+        "displaystyle",
+        "scriptlevel",
+        "mathvariant",
+        "mathsize",
+        "mathcolor",
+        "mathbackground",
+        "fence",
+        "separator",
+        "separators",
+        "stretchy",
+        "symmetric",
+        "largeop",
+        "movablelimits",
+        "accent",
+        "accentunder",
+        "lspace",
+        "rspace",
+        "minsize",
+        "maxsize",
+        "form",
+        "linethickness",
+        "bevelled",
+        "numalign",
+        "denomalign",
+        "columnalign",
+        "rowalign",
+        "columnspan",
+        "rowspan",
+        "columnlines",
+        "rowlines",
+        "columnspacing",
+        "rowspacing",
+        "frame",
+        "framespacing",
+        "equalrows",
+        "equalcolumns",
+        "align",
+        "width",
+        "height",
+        "depth",
+        "voffset",
+        "notation",
+        "encoding",
+        "alttext",
+        "open",
+        "close",
+        "lquote",
+        "rquote",
+        "linebreak",
+        "indentalign",
+        "charalign",
+        "charspacing",
+        "stackalign",
+        "position",
+        "shift",
+        "location",
+        "crossout",
+        "longdivstyle",
+        "decimalpoint",
+        "altimg-width",
+        "altimg-height",
+    }
+)
 
 _URL = re.compile(r"url\s*\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
 _BAD_CSS = re.compile(r"@import|expression\s*\(|javascript:|behavior\s*:|-moz-binding|</|\\", re.IGNORECASE)
@@ -166,7 +454,9 @@ def _value_is_safe(name: str, value: str, element: str) -> bool:
     if "\\" in value:  # a CSS escape could spell url( or javascript: in a presentation attribute
         return False
     if name == "href":
-        return bool(_FRAGMENT.match(value.strip())) or (element == "image" and bool(_RASTER_DATA.match(value.strip())))
+        return bool(_FRAGMENT.match(value.strip())) or (
+            element == "image" and bool(_RASTER_DATA.match(value.strip()))
+        )
     if name == "style":
         return css_is_safe(value)
     lowered = value.lower()
@@ -180,8 +470,15 @@ def _parse(data: bytes, what: str) -> Any:
     head = data[:4096].lower()
     if b"<!doctype" in head or b"<!entity" in data.lower():
         raise UnsafeMarkup(f"{what} declares a DTD or entities")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
-                             remove_comments=True, remove_pis=True, huge_tree=False)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=False,
+    )
     try:
         return etree.fromstring(data, parser=parser)
     except (etree.XMLSyntaxError, ValueError) as exc:
@@ -215,8 +512,12 @@ def sanitize_svg(data: bytes) -> Sanitised:
                 else:
                     removed.append(f"{element}@xlink:href")
                 continue
-            if ns is not None or name not in SVG_ATTRIBUTES or name.lower().startswith("on") \
-                    or not _value_is_safe(name, value, element):
+            if (
+                ns is not None
+                or name not in SVG_ATTRIBUTES
+                or name.lower().startswith("on")
+                or not _value_is_safe(name, value, element)
+            ):
                 removed.append(f"{element}@{name}")
                 continue
             target.set(name, value)
@@ -291,10 +592,16 @@ def sanitize_mathml(text: str) -> str | None:
 
     def copy(source: Any, parent: Any | None) -> Any:
         tag = f"{{{MATHML_NS}}}{_local(source)[1]}"
-        attrib = {k: v for k, v in source.attrib.items()
-                  if not k.startswith("{") and k in MATHML_ATTRIBUTES and "javascript:" not in v.lower()}
-        element = (etree.Element(tag, attrib, nsmap={None: MATHML_NS}) if parent is None
-                   else etree.SubElement(parent, tag, attrib))
+        attrib = {
+            k: v
+            for k, v in source.attrib.items()
+            if not k.startswith("{") and k in MATHML_ATTRIBUTES and "javascript:" not in v.lower()
+        }
+        element = (
+            etree.Element(tag, attrib, nsmap={None: MATHML_NS})
+            if parent is None
+            else etree.SubElement(parent, tag, attrib)
+        )
         element.text = source.text
         for child in source:
             if not isinstance(child.tag, str):
@@ -307,7 +614,9 @@ def sanitize_mathml(text: str) -> str | None:
     return etree.tostring(copy(root, None), encoding="unicode")
 
 
-EMPTY_SVG = b'<?xml version="1.0" encoding="utf-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
+EMPTY_SVG = (
+    b'<?xml version="1.0" encoding="utf-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>'
+)
 
 
 def safe_image_data(media_type: str, data: bytes) -> bytes:

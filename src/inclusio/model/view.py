@@ -30,8 +30,9 @@ def _beside(block: Block, parallel_kinds: tuple[str, ...]) -> Adaptation | None:
     return None
 
 
-def reading_blocks(doc: Document, adaptation_kinds: tuple[str, ...] = (),
-                   parallel_kinds: tuple[str, ...] = ()) -> list[Block]:
+def reading_blocks(
+    doc: Document, adaptation_kinds: tuple[str, ...] = (), parallel_kinds: tuple[str, ...] = ()
+) -> list[Block]:
     """Blocks in reading order, each replaced by its latest adaptation of one of ``adaptation_kinds``.
 
     An adaptation with ``blocks`` replaces the block; one without blocks leaves it as it is
@@ -73,11 +74,16 @@ def student_glossary(entries: list[GlossaryEntry]) -> list[GlossaryEntry]:
     return [entry for entry in entries if (entry.definition or "").strip()]
 
 
-def adapted_document(doc: Document, adaptation_kinds: tuple[str, ...] = (),
-                     parallel_kinds: tuple[str, ...] = ()) -> Document:
+def adapted_document(
+    doc: Document, adaptation_kinds: tuple[str, ...] = (), parallel_kinds: tuple[str, ...] = ()
+) -> Document:
     """A copy of ``doc`` whose blocks are :func:`reading_blocks` (adaptations applied), for a reader.
 
     Its glossary is :func:`student_glossary` (entries without a definition are left out).
     """
-    return doc.model_copy(update={"blocks": reading_blocks(doc, adaptation_kinds, parallel_kinds),
-                                  "glossary": student_glossary(doc.glossary)})
+    return doc.model_copy(
+        update={
+            "blocks": reading_blocks(doc, adaptation_kinds, parallel_kinds),
+            "glossary": student_glossary(doc.glossary),
+        }
+    )

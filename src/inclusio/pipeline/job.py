@@ -46,14 +46,27 @@ from inclusio.profiles import ALL_OUTPUTS, Profile
 from inclusio.store.files import write_atomic
 from inclusio.writers.base import Artifact
 
-__all__ = ["NEUTRAL_STEM", "JobResult", "JobStatus", "StageProgressFn", "conversion_key", "convert_shared",
-           "failure_of", "for_job", "neutral_filename", "run_job", "shared_view", "stage_fraction"]
+__all__ = [
+    "NEUTRAL_STEM",
+    "JobResult",
+    "JobStatus",
+    "StageProgressFn",
+    "conversion_key",
+    "convert_shared",
+    "failure_of",
+    "for_job",
+    "neutral_filename",
+    "run_job",
+    "shared_view",
+    "stage_fraction",
+]
 
 log = logging.getLogger("inclusio.pipeline")
 
 
 def _raises_disk_full(run: Callable[..., JobResult]) -> Callable[..., JobResult]:
     """``run_job`` raises :class:`DiskFull` for a full disk met anywhere (a stage record, the report...)."""
+
     @functools.wraps(run)
     def wrapper(*args: Any, **kwargs: Any) -> JobResult:
         try:
@@ -64,6 +77,7 @@ def _raises_disk_full(run: Callable[..., JobResult]) -> Callable[..., JobResult]
             if is_disk_full(exc):
                 raise as_inclusio_error(exc) from exc
             raise
+
     return wrapper
 
 
@@ -123,10 +137,22 @@ def run_job(
     records = _stage_records(out_dir, input_path, document, filename, profile, settings) if reuse else None
     if records is not None and document is None and document_cache is None:
         document_cache = records.path("convert", records.keys.convert)
-    state = JobState(input_path=input_path, profile=profile, out_dir=out_dir, settings=settings, wanted=wanted,
-                     filename=filename, basename=_basename(filename), progress=Progress(on_progress),
-                     result=result, report=report, records=records, given=document,
-                     document_cache=document_cache, accepted_unreviewed=accepted_unreviewed)
+    state = JobState(
+        input_path=input_path,
+        profile=profile,
+        out_dir=out_dir,
+        settings=settings,
+        wanted=wanted,
+        filename=filename,
+        basename=_basename(filename),
+        progress=Progress(on_progress),
+        result=result,
+        report=report,
+        records=records,
+        given=document,
+        document_cache=document_cache,
+        accepted_unreviewed=accepted_unreviewed,
+    )
     if not drive(state, job_stages(wanted)):
         result.status = "failed"
         report.update(status="failed", errors=result.errors, warnings=[], artifacts={})
@@ -141,8 +167,10 @@ def run_job(
         status=result.status,
         errors=result.errors,
         warnings=result.warnings,
-        artifacts={a.name: {"file": a.path.name, "media_type": a.media_type,
-                            "bytes": a.path.stat().st_size} for a in result.artifacts},
+        artifacts={
+            a.name: {"file": a.path.name, "media_type": a.media_type, "bytes": a.path.stat().st_size}
+            for a in result.artifacts
+        },
     )
     if "report" in wanted:
         result.artifacts.append(_write_report(report, out_dir, state.basename))
@@ -151,13 +179,20 @@ def run_job(
     return result
 
 
-def _stage_records(out_dir: Path, input_path: Path, document: Document | None, filename: str,
-                   profile: Profile, settings: Settings) -> StageRecords | None:
+def _stage_records(
+    out_dir: Path,
+    input_path: Path,
+    document: Document | None,
+    filename: str,
+    profile: Profile,
+    settings: Settings,
+) -> StageRecords | None:
     """The stage records of ``out_dir`` with this job's keys; none when the input cannot be read
     (the convert stage then reports why, with its code)."""
     try:
-        keys = StageKeys.for_job(input_path=input_path, document=document, filename=filename, profile=profile,
-                                 settings=settings)
+        keys = StageKeys.for_job(
+            input_path=input_path, document=document, filename=filename, profile=profile, settings=settings
+        )
     except OSError:
         return None
     return StageRecords(out_dir, keys)
@@ -174,8 +209,10 @@ def conversion_key(settings: Settings) -> str:
 
     from inclusio.pipeline.stages import code_fingerprint
 
-    raw = (f"{__version__}|{code_fingerprint()}|{settings.pdf_tables}|{settings.max_pages}|"
-           f"{settings.max_image_pixels}")
+    raw = (
+        f"{__version__}|{code_fingerprint()}|{settings.pdf_tables}|{settings.max_pages}|"
+        f"{settings.max_image_pixels}"
+    )
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 

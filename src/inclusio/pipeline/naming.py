@@ -22,11 +22,14 @@ def neutral_filename(filename: str) -> str:
     """The name a shared, content-addressed Document carries instead of the uploader's: ``document``
     and the upload's extension (the converters tell Markdown from plain text by it), never the name."""
     suffix = PurePosixPath(filename.replace("\\", "/")).suffix.lower()
-    return NEUTRAL_STEM + (suffix if suffix[1:].isascii() and suffix[1:].isalnum() and len(suffix) <= 9 else "")
+    return NEUTRAL_STEM + (
+        suffix if suffix[1:].isascii() and suffix[1:].isalnum() and len(suffix) <= 9 else ""
+    )
 
 
-def convert_shared(path: Path, filename: str, settings: Settings,
-                   progress: Callable[[float, str], None] | None = None) -> Document:
+def convert_shared(
+    path: Path, filename: str, settings: Settings, progress: Callable[[float, str], None] | None = None
+) -> Document:
     """Convert ``path`` into a Document that holds its content only, fit for the shared conversion cache.
 
     The converter sees :func:`neutral_filename`, so nothing it makes (``source.filename``, the

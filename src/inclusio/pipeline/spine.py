@@ -47,8 +47,14 @@ StageProgressFn = Callable[[str, float, str], None]
 """Called with (stage, overall fraction 0..1, message)."""
 
 # Share of the whole job each part takes, for one progress bar over the job.
-_STAGE_WEIGHTS = {"convert": 0.25, "analyse": 0.05, "adapt": 0.05, "render": 0.45, "validate": 0.17,
-                  "report": 0.03}
+_STAGE_WEIGHTS = {
+    "convert": 0.25,
+    "analyse": 0.05,
+    "adapt": 0.05,
+    "render": 0.45,
+    "validate": 0.17,
+    "report": 0.03,
+}
 assert set(_STAGE_WEIGHTS) == set(STAGES)
 
 NEARLY_FULL_BYTES = 1024 * 1024
@@ -229,7 +235,10 @@ def _run_stage(state: JobState, stage: Stage) -> bool:
             if stage.on_error == "raise" or stage.disk_full(state, exc):
                 raise
             state.result.errors.append(stage_error(stage.name, exc))
-            state.report["stages"][stage.entry] = {"seconds": round(time.perf_counter() - started, 3), "ok": False}
+            state.report["stages"][stage.entry] = {
+                "seconds": round(time.perf_counter() - started, 3),
+                "ok": False,
+            }
             return stage.on_error != "fail"
     seconds = time.perf_counter() - started
     stages = state.report["stages"]
@@ -237,8 +246,12 @@ def _run_stage(state: JobState, stage: Stage) -> bool:
         entry = stages[stage.report_as]
         entry["seconds"] = round(entry["seconds"] + seconds, 3)
     else:
-        stages[stage.name] = {"seconds": round(seconds, 3), "ok": True, **figures,
-                              **({"reused": True} if reused else {})}
+        stages[stage.name] = {
+            "seconds": round(seconds, 3),
+            "ok": True,
+            **figures,
+            **({"reused": True} if reused else {}),
+        }
     return True
 
 
@@ -283,7 +296,9 @@ class ConvertStage(Stage):
         doc = convert_shared(state.input_path, state.filename, state.settings, progress)
         if key is not None:
             data = doc.to_json(indent=None).encode("utf-8")
-            if state.records is not None and Path(key) == state.records.path("convert", state.records.keys.convert):
+            if state.records is not None and Path(key) == state.records.path(
+                "convert", state.records.keys.convert
+            ):
                 state.records.save_bytes("convert", state.records.keys.convert, data)
             else:
                 write_atomic(Path(key), data)
@@ -292,19 +307,26 @@ class ConvertStage(Stage):
     @staticmethod
     def _take(state: JobState, doc: Document) -> dict[str, Any]:
         state.source = doc
-        state.result.warnings += [{"stage": "convert", **issue.model_dump(exclude_none=True)}
-                                  for issue in doc.issues]
-        state.report["input"].update(media_type=doc.source.media_type, sha256=doc.source.sha256,
-                                     pages=doc.source.pages, converter=doc.source.converter, lang=doc.lang,
-                                     title=for_job(doc, state.filename).title)
+        state.result.warnings += [
+            {"stage": "convert", **issue.model_dump(exclude_none=True)} for issue in doc.issues
+        ]
+        state.report["input"].update(
+            media_type=doc.source.media_type,
+            sha256=doc.source.sha256,
+            pages=doc.source.pages,
+            converter=doc.source.converter,
+            lang=doc.lang,
+            title=for_job(doc, state.filename).title,
+        )
         return {"blocks": len(doc.blocks), "issues": len(doc.issues)}
 
 
 # -- analyse -----------------------------------------------------------------------------------
 
 
-def analyse_source(doc: Document, quality_checks: bool,
-                   progress: ProgressFn | None = None) -> tuple[Any, Any]:
+def analyse_source(
+    doc: Document, quality_checks: bool, progress: ProgressFn | None = None
+) -> tuple[Any, Any]:
     """The analyse stage's work: the source's readability and, with the quality checks, its
     easy-to-read rule hits (``None`` without). The teacher's preview calls it too."""
     from inclusio.analysis.easy_read_rules import check_rules
@@ -349,9 +371,14 @@ class AnalyseStage(Stage):
         before, state.rules_source = analyse_source(state.source, state.settings.quality_checks, progress)
         if key is not None and state.records is not None:
             rules = state.rules_source
-            state.records.save("analyse", key, {
-                "readability_before": before.model_dump(mode="json"),
-                "rules_source": rules.model_dump(mode="json") if rules is not None else None})
+            state.records.save(
+                "analyse",
+                key,
+                {
+                    "readability_before": before.model_dump(mode="json"),
+                    "rules_source": rules.model_dump(mode="json") if rules is not None else None,
+                },
+            )
         state.report["readability"] = {"before": before.model_dump()}
         return {}
 
@@ -359,7 +386,9 @@ class AnalyseStage(Stage):
 # -- adapt -------------------------------------------------------------------------------------
 
 
-def adapt_source(doc: Document, profile: Profile, settings: Settings, progress: ProgressFn | None = None) -> Any:
+def adapt_source(
+    doc: Document, profile: Profile, settings: Settings, progress: ProgressFn | None = None
+) -> Any:
     """The adapt stage's work: every pass ``profile`` asks for, each answer verified
     (:mod:`inclusio.analysis.verify`), offline rules or the configured model. Returns the engine's
     ``AdaptResult`` (document, stats, warnings). The teacher's preview and the review's "regenerate
@@ -405,8 +434,12 @@ class AdaptStage(Stage):
         adapted = adapt_source(state.source, profile, state.settings, progress)
         stats: dict[str, Any] = dict(adapted.stats)
         after = score_document(adapted_document(adapted.document, profile.adaptation_kinds))
-        record = {"stats": stats, "warnings": list(adapted.warnings), "readability_after": after.model_dump(),
-                  "llm_tokens": tokens_used(stats.get("llm"))}
+        record = {
+            "stats": stats,
+            "warnings": list(adapted.warnings),
+            "readability_after": after.model_dump(),
+            "llm_tokens": tokens_used(stats.get("llm")),
+        }
         if key is not None and state.records is not None:
             adapted_json = adapted.document.to_json(indent=None).encode("utf-8")
             state.adapted_sha = state.records.save_bytes("adapted", key, adapted_json)
@@ -417,7 +450,9 @@ class AdaptStage(Stage):
     def _take(state: JobState, doc: Document, record: dict[str, Any]) -> dict[str, Any]:
         state.adapted = doc
         state.document = state.result.document = for_job(doc, state.filename)
-        state.view = adapted_document(state.document, state.profile.adaptation_kinds, state.profile.parallel_kinds)
+        state.view = adapted_document(
+            state.document, state.profile.adaptation_kinds, state.profile.parallel_kinds
+        )
         state.result.warnings += record["warnings"]
         state.result.llm_tokens = int(record["llm_tokens"])
         state.report["readability"]["after"] = record["readability_after"]
@@ -428,8 +463,9 @@ class AdaptStage(Stage):
 # -- verify ------------------------------------------------------------------------------------
 
 
-def verify_adapted(doc: Document, profile: Profile, rules_source: Any) -> tuple[dict[str, Any],
-                                                                                list[dict[str, Any]]]:
+def verify_adapted(
+    doc: Document, profile: Profile, rules_source: Any
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The verify stage's work: easy-to-read rules on what the reader gets, and the faithfulness of every
     adaptation. Returns the report sections and the warnings.
 
@@ -441,21 +477,29 @@ def verify_adapted(doc: Document, profile: Profile, rules_source: Any) -> tuple[
 
     rules_adapted = check_rules(doc, adaptation_kinds=profile.adaptation_kinds)
     faith = check_faithfulness(doc)
-    checks = {"easy_read_rules": {"source": rules_source.model_dump(), "adapted": rules_adapted.model_dump()},
-              "faithfulness": faith.model_dump(),
-              "checks_summary": {"rules_source": rules_source.summary.model_dump(),
-                                 "rules_adapted": rules_adapted.summary.model_dump(),
-                                 "faithfulness": faith.summary.model_dump()}}
+    checks = {
+        "easy_read_rules": {"source": rules_source.model_dump(), "adapted": rules_adapted.model_dump()},
+        "faithfulness": faith.model_dump(),
+        "checks_summary": {
+            "rules_source": rules_source.summary.model_dump(),
+            "rules_adapted": rules_adapted.summary.model_dump(),
+            "faithfulness": faith.summary.model_dump(),
+        },
+    }
     warnings: list[dict[str, Any]] = []
     for block in faith.blocks:
         if block.needs_review:
             missing = ", ".join(item.text for item in block.missing[:5])
             fields = {"kind": block.adaptation_kind, "block": block.block_id, "missing": missing}
-            warnings.append({
-                "stage": "adapt", "code": "adapt.facts_missing", "block_id": block.block_id,
-                "message": warning_text("adapt.facts_missing", "en", **fields),
-                "message_fr": warning_text("adapt.facts_missing", "fr", **fields),
-            })
+            warnings.append(
+                {
+                    "stage": "adapt",
+                    "code": "adapt.facts_missing",
+                    "block_id": block.block_id,
+                    "message": warning_text("adapt.facts_missing", "en", **fields),
+                    "message_fr": warning_text("adapt.facts_missing", "fr", **fields),
+                }
+            )
     return checks, warnings
 
 
@@ -560,10 +604,16 @@ class RenderStage(Stage):
         from inclusio.writers.registry import get_writer
 
         assert state.view is not None and state.document is not None
-        ctx = RenderContext(out_dir=state.out_dir, basename=state.basename, profile=state.profile,
-                            settings=state.settings, source=state.document, progress=progress,
-                            input_path=state.input_path,
-                            release_confirmed=state.accepted_unreviewed is not None)
+        ctx = RenderContext(
+            out_dir=state.out_dir,
+            basename=state.basename,
+            profile=state.profile,
+            settings=state.settings,
+            source=state.document,
+            progress=progress,
+            input_path=state.input_path,
+            release_confirmed=state.accepted_unreviewed is not None,
+        )
         artifacts = get_writer(self.output).write(state.view, ctx)
         self._add(state, artifacts)
         if key is not None and state.records is not None:
@@ -633,9 +683,15 @@ class ValidateStage(Stage):
         if key is not None and records is not None and all(entry.get("ran") for entry in validation.values()):
             # Keyed by the EPUB as validated (a missing tool is not a result to keep).
             final_sha = file_sha256(epub.path)
-            records.save("validate", records.keys.validate(final_sha), {
-                "validation": validation, "errors": result.errors[errors_before:],
-                "warnings": result.warnings[warnings_before:]})
+            records.save(
+                "validate",
+                records.keys.validate(final_sha),
+                {
+                    "validation": validation,
+                    "errors": result.errors[errors_before:],
+                    "warnings": result.warnings[warnings_before:],
+                },
+            )
             if records.keys.validate(final_sha) != key and "epub" in state.render_keys:
                 records.update_artifact_sha("epub", state.render_keys["epub"], epub.path)
         return {}
@@ -655,8 +711,10 @@ def _validate_epub(path: Path, result: JobResult) -> dict[str, Any]:
         failure = StageError(
             f"EPUBCheck found {check.errors + check.fatals} error(s) in the EPUB. It may not open in every "
             "reading system; report this document to the inclusio maintainers.",
-            message_fr=(f"EPUBCheck a trouvé {check.errors + check.fatals} erreur(s) dans l'EPUB. Il peut ne "
-                        "pas s'ouvrir partout ; signalez ce document aux mainteneurs d'inclusio."),
+            message_fr=(
+                f"EPUBCheck a trouvé {check.errors + check.fatals} erreur(s) dans l'EPUB. Il peut ne "
+                "pas s'ouvrir partout ; signalez ce document aux mainteneurs d'inclusio."
+            ),
             details={"messages": check.messages[:20]},
         )
         result.errors.append({"stage": "validate", **failure.to_dict()})
@@ -680,8 +738,10 @@ def _validate_ace(path: Path, settings: Settings, epubcheck_valid: bool, result:
         failure = StageError(
             f"DAISY Ace found {entry['violations']} accessibility violation(s) in the EPUB; report this "
             "document to the inclusio maintainers.",
-            message_fr=(f"DAISY Ace a trouvé {entry['violations']} violation(s) d'accessibilité dans l'EPUB ; "
-                        "signalez ce document aux mainteneurs d'inclusio."),
+            message_fr=(
+                f"DAISY Ace a trouvé {entry['violations']} violation(s) d'accessibilité dans l'EPUB ; "
+                "signalez ce document aux mainteneurs d'inclusio."
+            ),
             details={"messages": entry["messages"]},
         )
         result.errors.append({"stage": "validate", **failure.to_dict()})
@@ -692,6 +752,11 @@ def job_stages(outputs: list[str]) -> list[Stage]:
     """A job's stages in order, one render stage per output asked (the report is written by the driver's
     caller, last). A new stage goes here, after the stages whose outputs it reads."""
     rendered = [name for name in outputs if name != "report"]
-    return [ConvertStage(), AnalyseStage(), AdaptStage(), VerifyStage(),
-            *(RenderStage(name, index, len(rendered)) for index, name in enumerate(rendered)),
-            ValidateStage()]
+    return [
+        ConvertStage(),
+        AnalyseStage(),
+        AdaptStage(),
+        VerifyStage(),
+        *(RenderStage(name, index, len(rendered)) for index, name in enumerate(rendered)),
+        ValidateStage(),
+    ]

@@ -36,13 +36,17 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise ProfileInvalid(f"{path.name}: not valid YAML ({exc}). Fix the syntax.",
-                             message_fr=f"{path.name} : YAML invalide ({exc}). Corrigez la syntaxe.",
-                             details={"file": str(path)}) from exc
+        raise ProfileInvalid(
+            f"{path.name}: not valid YAML ({exc}). Fix the syntax.",
+            message_fr=f"{path.name} : YAML invalide ({exc}). Corrigez la syntaxe.",
+            details={"file": str(path)},
+        ) from exc
     if not isinstance(data, dict):
-        raise ProfileInvalid(f"{path.name}: the file must hold a mapping of settings.",
-                             message_fr=f"{path.name} : le fichier doit contenir des réglages (clé: valeur).",
-                             details={"file": str(path)})
+        raise ProfileInvalid(
+            f"{path.name}: the file must hold a mapping of settings.",
+            message_fr=f"{path.name} : le fichier doit contenir des réglages (clé: valeur).",
+            details={"file": str(path)},
+        )
     return data
 
 
@@ -63,20 +67,26 @@ def _resolve_base(data: dict[str, Any], path: Path, folders: list[Path], seen: l
     if base_name is None:
         return data
     if not isinstance(base_name, str) or not base_name or "/" in base_name or "\\" in base_name:
-        raise ProfileInvalid(f"{path.name}: base: must be the name of a profile (like 'dyslexia').",
-                             message_fr=f"{path.name} : base : doit être le nom d'un profil (comme « dyslexia »).",
-                             details={"file": str(path), "field": "base"})
+        raise ProfileInvalid(
+            f"{path.name}: base: must be the name of a profile (like 'dyslexia').",
+            message_fr=f"{path.name} : base : doit être le nom d'un profil (comme « dyslexia »).",
+            details={"file": str(path), "field": "base"},
+        )
     if base_name in seen or len(seen) > MAX_BASE_DEPTH:
         chain = " -> ".join([*seen, base_name])
-        raise ProfileInvalid(f"{path.name}: base: the chain of bases loops or is too long ({chain}).",
-                             message_fr=f"{path.name} : base : la chaîne de profils de base boucle ou est trop "
-                                        f"longue ({chain}).",
-                             details={"file": str(path), "field": "base"})
+        raise ProfileInvalid(
+            f"{path.name}: base: the chain of bases loops or is too long ({chain}).",
+            message_fr=f"{path.name} : base : la chaîne de profils de base boucle ou est trop "
+            f"longue ({chain}).",
+            details={"file": str(path), "field": "base"},
+        )
     base_path = next((f / f"{base_name}.yaml" for f in folders if (f / f"{base_name}.yaml").is_file()), None)
     if base_path is None:
-        raise ProfileInvalid(f"{path.name}: base: no profile named '{base_name}'.",
-                             message_fr=f"{path.name} : base : aucun profil nommé « {base_name} ».",
-                             details={"file": str(path), "field": "base"})
+        raise ProfileInvalid(
+            f"{path.name}: base: no profile named '{base_name}'.",
+            message_fr=f"{path.name} : base : aucun profil nommé « {base_name} ».",
+            details={"file": str(path), "field": "base"},
+        )
     base_data = _resolve_base(_read_yaml(base_path), base_path, folders, [*seen, base_name])
     base_data = {key: value for key, value in base_data.items() if key not in ("id", "base")}
     return merge_settings(base_data, data)
@@ -111,9 +121,11 @@ def load_profile_file(path: Path, *, base_folders: list[Path] | None = None) -> 
             details={"file": str(path), "errors": problems},
         ) from exc
     if profile.id != path.stem:
-        raise ProfileInvalid(f"{path.name}: id: '{profile.id}' must match the file name '{path.stem}'.",
-                             message_fr=f"{path.name} : id : « {profile.id} » doit être le nom du fichier.",
-                             details={"file": str(path)})
+        raise ProfileInvalid(
+            f"{path.name}: id: '{profile.id}' must match the file name '{path.stem}'.",
+            message_fr=f"{path.name} : id : « {profile.id} » doit être le nom du fichier.",
+            details={"file": str(path)},
+        )
     return profile
 
 
@@ -154,6 +166,8 @@ def with_reading(profile: Profile, reading: dict[str, Any] | None) -> Profile:
         return Profile.model_validate(data)
     except ValidationError as exc:
         problems = [f"{_field_path(err['loc'])}: {err['msg']}" for err in exc.errors()]
-        raise ProfileInvalid(f"reading adjustments: {problems[0]}",
-                             message_fr=f"réglages de lecture : {problems[0]}",
-                             details={"errors": problems}) from exc
+        raise ProfileInvalid(
+            f"reading adjustments: {problems[0]}",
+            message_fr=f"réglages de lecture : {problems[0]}",
+            details={"errors": problems},
+        ) from exc

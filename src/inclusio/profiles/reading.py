@@ -28,12 +28,48 @@ MAX_READING_BYTES = 4096
 MAX_READING_DEPTH = 3
 """``{"colors": {"text": "#000000"}}`` is depth 2; one level of slack."""
 
-_GENERIC = ("sans-serif", "serif", "monospace", "cursive", "system-ui", "-apple-system", "ui-sans-serif",
-            "ui-serif", "ui-monospace", "ui-rounded", "math")
-_NAMED = ("Arial", "Verdana", "Tahoma", "Helvetica", "Georgia", "Times New Roman", "Trebuchet MS", "Calibri",
-          "Segoe UI", "Roboto", "Open Sans", "Lato", "Noto Sans", "DejaVu Sans", "Liberation Sans",
-          "Liberation Serif", "Century Gothic", "Comic Sans MS", "Atkinson Hyperlegible", "OpenDyslexic",
-          "Luciole", "Lexend", "Andika", "Source Sans Pro", "Fira Sans", "STIX Two Math", "Cambria Math")
+_GENERIC = (
+    "sans-serif",
+    "serif",
+    "monospace",
+    "cursive",
+    "system-ui",
+    "-apple-system",
+    "ui-sans-serif",
+    "ui-serif",
+    "ui-monospace",
+    "ui-rounded",
+    "math",
+)
+_NAMED = (
+    "Arial",
+    "Verdana",
+    "Tahoma",
+    "Helvetica",
+    "Georgia",
+    "Times New Roman",
+    "Trebuchet MS",
+    "Calibri",
+    "Segoe UI",
+    "Roboto",
+    "Open Sans",
+    "Lato",
+    "Noto Sans",
+    "DejaVu Sans",
+    "Liberation Sans",
+    "Liberation Serif",
+    "Century Gothic",
+    "Comic Sans MS",
+    "Atkinson Hyperlegible",
+    "OpenDyslexic",
+    "Luciole",
+    "Lexend",
+    "Andika",
+    "Source Sans Pro",
+    "Fira Sans",
+    "STIX Two Math",
+    "Cambria Math",
+)
 FONT_NAMES: dict[str, str] = {re.sub(r"[\s'\"]", "", name).lower(): name for name in (*_GENERIC, *_NAMED)}
 """Accepted font family names, keyed by their lower-case spelling without spaces or quotes."""
 FONT_CHOICES: tuple[str, ...] = (*_NAMED, *_GENERIC)
@@ -118,12 +154,17 @@ def parse_reading_json(raw: str | bytes | None, *, field: str = "reading") -> di
     try:
         value = json.loads(text)
     except (ValueError, RecursionError) as exc:
-        raise RequestInvalid("The 'reading' field must be a JSON object, e.g. {\"font_size_rem\": 1.4}.",
-                             message_fr="Le champ « reading » doit être un objet JSON, par ex. "
-                                        "{\"font_size_rem\": 1.4}.", details={"field": field}) from exc
+        raise RequestInvalid(
+            "The 'reading' field must be a JSON object, e.g. {\"font_size_rem\": 1.4}.",
+            message_fr='Le champ « reading » doit être un objet JSON, par ex. {"font_size_rem": 1.4}.',
+            details={"field": field},
+        ) from exc
     if not isinstance(value, dict):
-        raise RequestInvalid("The 'reading' field must be a JSON object.",
-                             message_fr="Le champ « reading » doit être un objet JSON.", details={"field": field})
+        raise RequestInvalid(
+            "The 'reading' field must be a JSON object.",
+            message_fr="Le champ « reading » doit être un objet JSON.",
+            details={"field": field},
+        )
     return value
 
 

@@ -63,8 +63,10 @@ class ReadingSettings(_Strict):
     from a closed catalogue, stored in canonical spelling; numbers are bounded; colours are ``#rrggbb``.
     """
 
-    font_family: str = Field(default="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif",
-                             description="comma list of font names, each one of: " + ", ".join(FONT_CHOICES))
+    font_family: str = Field(
+        default="system-ui, -apple-system, Segoe UI, Roboto, Arial, sans-serif",
+        description="comma list of font names, each one of: " + ", ".join(FONT_CHOICES),
+    )
     font_size_rem: float = Field(default=1.0, ge=0.8, le=4.0)
     line_height: float = Field(default=1.5, ge=1.0, le=3.0)
     letter_spacing_em: float = Field(default=0.0, ge=0.0, le=0.5)

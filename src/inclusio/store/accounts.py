@@ -54,21 +54,38 @@ class UserStore:
 
     # -- users ----------------------------------------------------------------------------------
 
-    def create_user(self, username: str, *, role: str, institution: str, password: str | None = None,
-                    oidc_subject: str | None = None) -> User:
+    def create_user(
+        self,
+        username: str,
+        *,
+        role: str,
+        institution: str,
+        password: str | None = None,
+        oidc_subject: str | None = None,
+    ) -> User:
         """A new user; :class:`~inclusio.errors.UserExists` if the name is taken."""
         username = username.strip()
         if not username or len(username) > 128 or any(c.isspace() or not c.isprintable() for c in username):
-            raise RequestInvalid("A user name is 1 to 128 printable characters without spaces.",
-                                 message_fr="Un nom d'utilisateur fait 1 à 128 caractères imprimables sans espace.",
-                                 details={"field": "username"})
+            raise RequestInvalid(
+                "A user name is 1 to 128 printable characters without spaces.",
+                message_fr="Un nom d'utilisateur fait 1 à 128 caractères imprimables sans espace.",
+                details={"field": "username"},
+            )
         if role not in ROLES:
-            raise RequestInvalid(f"Unknown role {role!r}: choose among {', '.join(ROLES)}.",
-                                 message_fr=f"Rôle inconnu {role!r} : choisissez parmi {', '.join(ROLES)}.",
-                                 details={"field": "role", "allowed": list(ROLES)})
-        user = User(id=new_id(), username=username, role=role, institution=institution[:64],
-                    password_hash=_hasher().hash(password) if password else None, oidc_subject=oidc_subject,
-                    created_at=utcnow())
+            raise RequestInvalid(
+                f"Unknown role {role!r}: choose among {', '.join(ROLES)}.",
+                message_fr=f"Rôle inconnu {role!r} : choisissez parmi {', '.join(ROLES)}.",
+                details={"field": "role", "allowed": list(ROLES)},
+            )
+        user = User(
+            id=new_id(),
+            username=username,
+            role=role,
+            institution=institution[:64],
+            password_hash=_hasher().hash(password) if password else None,
+            oidc_subject=oidc_subject,
+            created_at=utcnow(),
+        )
         try:
             with self._sessions.begin() as session:
                 session.add(user)
@@ -159,8 +176,11 @@ class UserStore:
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
         expires = utcnow() + timedelta(hours=hours)
         with self._sessions.begin() as session:
-            session.add(ApiToken(token_sha256=token_digest(token), user_id=user_id, created_at=utcnow(),
-                                 expires_at=expires))
+            session.add(
+                ApiToken(
+                    token_sha256=token_digest(token), user_id=user_id, created_at=utcnow(), expires_at=expires
+                )
+            )
         return token, expires
 
     def resolve_token(self, token: str) -> User | None:
@@ -203,21 +223,43 @@ class UserStore:
 
     # -- audit log ------------------------------------------------------------------------------
 
-    def audit(self, *, actor_id: str | None, action: str, subject_id: str | None = None,
-              institution: str | None = None, details: dict[str, Any] | None = None) -> None:
+    def audit(
+        self,
+        *,
+        actor_id: str | None,
+        action: str,
+        subject_id: str | None = None,
+        institution: str | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
         """Record who did what to whose personal data (ids only, never the data itself).
 
         ``details`` keeps only the keys of :data:`AUDIT_DETAIL_KEYS` with plain values: the log says
         that a profile was written, never which one (a profile id tells a disability).
         """
-        kept = {key: value for key, value in (details or {}).items()
-                if key in AUDIT_DETAIL_KEYS and (isinstance(value, bool | int) or (key == "role" and value in ROLES))}
+        kept = {
+            key: value
+            for key, value in (details or {}).items()
+            if key in AUDIT_DETAIL_KEYS
+            and (isinstance(value, bool | int) or (key == "role" and value in ROLES))
+        }
         if details and len(kept) != len(details):
-            log.warning("audit %s: details %s left out (the audit log holds no personal data)", action,
-                        sorted(set(details) - set(kept)))
+            log.warning(
+                "audit %s: details %s left out (the audit log holds no personal data)",
+                action,
+                sorted(set(details) - set(kept)),
+            )
         with self._sessions.begin() as session:
-            session.add(AuditEntry(at=utcnow(), actor_id=actor_id, action=action[:48], subject_id=subject_id,
-                                   institution=institution, details=kept))
+            session.add(
+                AuditEntry(
+                    at=utcnow(),
+                    actor_id=actor_id,
+                    action=action[:48],
+                    subject_id=subject_id,
+                    institution=institution,
+                    details=kept,
+                )
+            )
 
     def pseudonymise_audit(self, user_id: str) -> str:
         """Replace ``user_id`` in the audit log by a random pseudonym (``erased-<hex>``), returned.
@@ -228,12 +270,17 @@ class UserStore:
         """
         pseudonym = ERASED_PREFIX + secrets.token_hex(12)
         with self._sessions.begin() as session:
-            session.execute(update(AuditEntry).where(AuditEntry.subject_id == user_id).values(subject_id=pseudonym))
-            session.execute(update(AuditEntry).where(AuditEntry.actor_id == user_id).values(actor_id=pseudonym))
+            session.execute(
+                update(AuditEntry).where(AuditEntry.subject_id == user_id).values(subject_id=pseudonym)
+            )
+            session.execute(
+                update(AuditEntry).where(AuditEntry.actor_id == user_id).values(actor_id=pseudonym)
+            )
         return pseudonym
 
-    def audit_entries(self, *, institution: str | None = None, subject_id: str | None = None,
-                      limit: int = 200) -> list[AuditEntry]:
+    def audit_entries(
+        self, *, institution: str | None = None, subject_id: str | None = None, limit: int = 200
+    ) -> list[AuditEntry]:
         query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
         if institution is not None:
             query = query.where(AuditEntry.institution == institution)

@@ -50,8 +50,21 @@ from inclusio.store.models import (
     utcnow,
 )
 
-__all__ = ["FINISHED_STATES", "JOB_STATES", "Base", "Batch", "Job", "JobEvent", "JobState", "JobStore",
-           "JobFilter", "Share", "UTCDateTime", "make_engine", "utcnow"]
+__all__ = [
+    "FINISHED_STATES",
+    "JOB_STATES",
+    "Base",
+    "Batch",
+    "Job",
+    "JobEvent",
+    "JobState",
+    "JobStore",
+    "JobFilter",
+    "Share",
+    "UTCDateTime",
+    "make_engine",
+    "utcnow",
+]
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 """How long a SQLite writer waits for another process's lock before failing."""
@@ -87,7 +100,9 @@ class JobFilter:
 
     def apply(self, query: Select[Any]) -> Select[Any]:
         if self.owner_or_learner is not None:
-            query = query.where(or_(Job.owner_id == self.owner_or_learner, Job.learner_id == self.owner_or_learner))
+            query = query.where(
+                or_(Job.owner_id == self.owner_or_learner, Job.learner_id == self.owner_or_learner)
+            )
         if self.owner is not None:
             query = query.where(Job.owner_id == self.owner)
         if self.institution is not None:
@@ -173,20 +188,30 @@ class JobStore:
     def events(self, job_id: str, *, after: int = 0) -> list[JobEvent]:
         """The job's events with an id above ``after``, oldest first."""
         with self.session() as session:
-            return list(session.scalars(select(JobEvent).where(JobEvent.job_id == job_id, JobEvent.id > after)
-                                        .order_by(JobEvent.id)))
+            return list(
+                session.scalars(
+                    select(JobEvent)
+                    .where(JobEvent.job_id == job_id, JobEvent.id > after)
+                    .order_by(JobEvent.id)
+                )
+            )
 
     def jobs_using_original(self, sha256: str) -> int:
         """How many jobs and shares use the original ``sha256``: its file stays while this is above 0."""
         with self.session() as session:
             jobs = session.scalar(select(func.count()).select_from(Job).where(Job.input_sha256 == sha256))
-            shares = session.scalar(select(func.count()).select_from(Share).where(Share.input_sha256 == sha256))
+            shares = session.scalar(
+                select(func.count()).select_from(Share).where(Share.input_sha256 == sha256)
+            )
             return int(jobs or 0) + int(shares or 0)
 
     def finished_before(self, cutoff: datetime, limit: int = 1000) -> list[Job]:
         with self.session() as session:
-            return list(session.scalars(select(Job).where(Job.status.in_(FINISHED_STATES),
-                                                          Job.finished_at < cutoff).limit(limit)))
+            return list(
+                session.scalars(
+                    select(Job).where(Job.status.in_(FINISHED_STATES), Job.finished_at < cutoff).limit(limit)
+                )
+            )
 
     def count_by_status(self) -> dict[str, int]:
         with self.session() as session:
@@ -195,8 +220,9 @@ class JobStore:
 
     def count_stage_events(self) -> dict[str, int]:
         with self.session() as session:
-            rows = session.execute(select(JobEvent.kind, JobEvent.stage, func.count())
-                                   .group_by(JobEvent.kind, JobEvent.stage))
+            rows = session.execute(
+                select(JobEvent.kind, JobEvent.stage, func.count()).group_by(JobEvent.kind, JobEvent.stage)
+            )
             return {(stage or kind): int(n) for kind, stage, n in rows}
 
     def failure_codes(self) -> dict[str, int]:
@@ -214,18 +240,49 @@ class JobStore:
 
     # -- writes -------------------------------------------------------------------------------
 
-    def create(self, *, profile_id: str, filename: str, input_sha256: str, input_path: str,
-               input_bytes: int, outputs: list[str] | None = None, owner_id: str | None = None,
-               learner_id: str | None = None, institution: str | None = None, batch_id: str | None = None,
-               kind: str = "cpu", reading: dict[str, Any] | None = None) -> Job:
+    def create(
+        self,
+        *,
+        profile_id: str,
+        filename: str,
+        input_sha256: str,
+        input_path: str,
+        input_bytes: int,
+        outputs: list[str] | None = None,
+        owner_id: str | None = None,
+        learner_id: str | None = None,
+        institution: str | None = None,
+        batch_id: str | None = None,
+        kind: str = "cpu",
+        reading: dict[str, Any] | None = None,
+    ) -> Job:
         """A new ``queued`` job (and its ``queued`` event). ``reading``: the learner's adjustments."""
         now = utcnow()
-        job = Job(id=uuid.uuid4().hex, status="queued", profile_id=profile_id, filename=filename[:255],
-                  input_sha256=input_sha256, input_path=input_path, input_bytes=input_bytes,
-                  outputs=outputs, created_at=now, errors=[], warnings=[], artifacts={},
-                  attempts=0, progress=0.0, message="", owner_id=owner_id, learner_id=learner_id,
-                  institution=institution, batch_id=batch_id, kind=kind, enqueued_at=now, llm_tokens=0,
-                  reading=reading or None)
+        job = Job(
+            id=uuid.uuid4().hex,
+            status="queued",
+            profile_id=profile_id,
+            filename=filename[:255],
+            input_sha256=input_sha256,
+            input_path=input_path,
+            input_bytes=input_bytes,
+            outputs=outputs,
+            created_at=now,
+            errors=[],
+            warnings=[],
+            artifacts={},
+            attempts=0,
+            progress=0.0,
+            message="",
+            owner_id=owner_id,
+            learner_id=learner_id,
+            institution=institution,
+            batch_id=batch_id,
+            kind=kind,
+            enqueued_at=now,
+            llm_tokens=0,
+            reading=reading or None,
+        )
         with self.session() as session:
             session.add(job)
             session.flush()
@@ -242,9 +299,19 @@ class JobStore:
         now = utcnow()
         with self.session() as session:
             result = session.execute(
-                sql_update(Job).where(Job.id == job_id, Job.status == "queued")
-                .values(status="running", attempts=Job.attempts + 1, started_at=now, finished_at=None,
-                        stage=None, progress=0.0, message="", lease=lease, heartbeat_at=now)
+                sql_update(Job)
+                .where(Job.id == job_id, Job.status == "queued")
+                .values(
+                    status="running",
+                    attempts=Job.attempts + 1,
+                    started_at=now,
+                    finished_at=None,
+                    stage=None,
+                    progress=0.0,
+                    message="",
+                    lease=lease,
+                    heartbeat_at=now,
+                )
             )
             if result.rowcount == 0:  # type: ignore[attr-defined]
                 if session.get(Job, job_id) is None:
@@ -256,13 +323,23 @@ class JobStore:
     def heartbeat(self, job_id: str, lease: str) -> bool:
         """The attempt holding ``lease`` is alive; ``False`` if it lost the job (watchdog, deletion)."""
         with self.session() as session:
-            result = session.execute(sql_update(Job).where(Job.id == job_id, Job.lease == lease,
-                                                           Job.status == "running")
-                                     .values(heartbeat_at=utcnow()))
+            result = session.execute(
+                sql_update(Job)
+                .where(Job.id == job_id, Job.lease == lease, Job.status == "running")
+                .values(heartbeat_at=utcnow())
+            )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    def set_progress(self, job_id: str, stage: str, progress: float, message: str, *,
-                     lease: str | None = None, new_stage: bool = False) -> None:
+    def set_progress(
+        self,
+        job_id: str,
+        stage: str,
+        progress: float,
+        message: str,
+        *,
+        lease: str | None = None,
+        new_stage: bool = False,
+    ) -> None:
         """Record where a running job is (throttled by the worker); a new stage is also an event."""
         now = utcnow()
         fraction = max(0.0, min(1.0, progress))
@@ -270,17 +347,36 @@ class JobStore:
         if lease is not None:
             where.append(Job.lease == lease)
         with self.session() as session:
-            result = session.execute(sql_update(Job).where(*where).values(
-                stage=stage, progress=fraction, message=message[:500], heartbeat_at=now))
+            result = session.execute(
+                sql_update(Job)
+                .where(*where)
+                .values(stage=stage, progress=fraction, message=message[:500], heartbeat_at=now)
+            )
             if new_stage and result.rowcount:  # type: ignore[attr-defined]
-                session.add(JobEvent(job_id=job_id, at=now, kind="stage", stage=stage, progress=fraction,
-                                     message=message[:500]))
+                session.add(
+                    JobEvent(
+                        job_id=job_id,
+                        at=now,
+                        kind="stage",
+                        stage=stage,
+                        progress=fraction,
+                        message=message[:500],
+                    )
+                )
 
-    def finish(self, job_id: str, *, status: JobState, errors: list[dict[str, Any]] | None = None,
-               warnings: list[dict[str, Any]] | None = None,
-               artifacts: dict[str, dict[str, Any]] | None = None, message: str = "",
-               lease: str | None = None, before_commit: Callable[[], None] | None = None,
-               llm_tokens: int | None = None) -> bool:
+    def finish(
+        self,
+        job_id: str,
+        *,
+        status: JobState,
+        errors: list[dict[str, Any]] | None = None,
+        warnings: list[dict[str, Any]] | None = None,
+        artifacts: dict[str, dict[str, Any]] | None = None,
+        message: str = "",
+        lease: str | None = None,
+        before_commit: Callable[[], None] | None = None,
+        llm_tokens: int | None = None,
+    ) -> bool:
         """Record the outcome (``succeeded``, ``partial`` or ``failed``); ``False`` if ``lease`` lost the job.
 
         ``llm_tokens``, when given, is the job's model usage, written in the same transaction.
@@ -291,8 +387,14 @@ class JobStore:
         if status not in FINISHED_STATES:
             raise ValueError(f"finish() needs a final status, not {status!r}")
         now = utcnow()
-        values: dict[str, Any] = {"status": status, "errors": errors or [], "warnings": warnings or [],
-                                  "finished_at": now, "message": message[:500], "lease": None}
+        values: dict[str, Any] = {
+            "status": status,
+            "errors": errors or [],
+            "warnings": warnings or [],
+            "finished_at": now,
+            "message": message[:500],
+            "lease": None,
+        }
         if artifacts is not None:
             values["artifacts"] = artifacts
         if llm_tokens is not None:
@@ -308,8 +410,16 @@ class JobStore:
                 if lease is None and session.get(Job, job_id) is None:
                     raise JobNotFound(details={"job": job_id})
                 return False  # another attempt owns it, or it was deleted (its owner erased their data)
-            session.add(JobEvent(job_id=job_id, at=now, kind="finished", stage=status,
-                                 progress=values.get("progress", 0.0), message=message[:500]))
+            session.add(
+                JobEvent(
+                    job_id=job_id,
+                    at=now,
+                    kind="finished",
+                    stage=status,
+                    progress=values.get("progress", 0.0),
+                    message=message[:500],
+                )
+            )
             if before_commit is not None:
                 before_commit()
         return True
@@ -318,9 +428,14 @@ class JobStore:
         with self.session() as session:
             session.execute(sql_update(Job).where(Job.id == job_id).values(enqueued_at=utcnow()))
 
-    def requeue_stuck(self, *, stuck_seconds: float, max_attempts: int,
-                      on_fail: Callable[[Job], dict[str, Any]] | None = None,
-                      resend_queued: Callable[[str], bool] | None = None) -> list[Requeued]:
+    def requeue_stuck(
+        self,
+        *,
+        stuck_seconds: float,
+        max_attempts: int,
+        on_fail: Callable[[Job], dict[str, Any]] | None = None,
+        resend_queued: Callable[[str], bool] | None = None,
+    ) -> list[Requeued]:
         """The watchdog: jobs whose worker stopped (no heartbeat) or whose message was lost (never taken).
 
         * ``running`` with no heartbeat for ``stuck_seconds``: back to ``queued`` (the lease is
@@ -337,34 +452,61 @@ class JobStore:
         cutoff = utcnow() - timedelta(seconds=stuck_seconds)
         done: list[Requeued] = []
         with self.session() as session:
-            stale = list(session.scalars(select(Job).where(Job.status == "running", Job.heartbeat_at < cutoff)))
-            queued = list(session.scalars(select(Job).where(Job.status == "queued", Job.enqueued_at < cutoff)))
+            stale = list(
+                session.scalars(select(Job).where(Job.status == "running", Job.heartbeat_at < cutoff))
+            )
+            queued = list(
+                session.scalars(select(Job).where(Job.status == "queued", Job.enqueued_at < cutoff))
+            )
         for job in stale:
             now = utcnow()
             with self.session() as session:
                 if job.attempts >= max_attempts:
                     error = on_fail(job) if on_fail else {"code": "job.worker_lost"}
-                    values: dict[str, Any] = {"status": "failed", "lease": None, "finished_at": now,
-                                              "errors": [error], "message": str(error.get("message", ""))[:500]}
+                    values: dict[str, Any] = {
+                        "status": "failed",
+                        "lease": None,
+                        "finished_at": now,
+                        "errors": [error],
+                        "message": str(error.get("message", ""))[:500],
+                    }
                     action, kind = "failed", "finished"
                 else:
-                    values = {"status": "queued", "lease": None, "enqueued_at": now, "stage": None,
-                              "progress": 0.0, "message": "requeued by the watchdog"}
+                    values = {
+                        "status": "queued",
+                        "lease": None,
+                        "enqueued_at": now,
+                        "stage": None,
+                        "progress": 0.0,
+                        "message": "requeued by the watchdog",
+                    }
                     action, kind = "resend", "requeued"
-                result = session.execute(sql_update(Job).where(Job.id == job.id, Job.status == "running",
-                                                               Job.lease == job.lease).values(**values))
+                result = session.execute(
+                    sql_update(Job)
+                    .where(Job.id == job.id, Job.status == "running", Job.lease == job.lease)
+                    .values(**values)
+                )
                 if result.rowcount:  # type: ignore[attr-defined]
-                    session.add(JobEvent(job_id=job.id, at=now, kind=kind,
-                                         stage="failed" if action == "failed" else None, progress=0.0,
-                                         message=values["message"]))
+                    session.add(
+                        JobEvent(
+                            job_id=job.id,
+                            at=now,
+                            kind=kind,
+                            stage="failed" if action == "failed" else None,
+                            progress=0.0,
+                            message=values["message"],
+                        )
+                    )
                     done.append(Requeued(job.id, job.kind, action))
         for job in queued:
             if resend_queued is not None and not resend_queued(job.kind):
                 continue
             with self.session() as session:
-                result = session.execute(sql_update(Job).where(Job.id == job.id, Job.status == "queued",
-                                                               Job.enqueued_at == job.enqueued_at)
-                                         .values(enqueued_at=utcnow()))
+                result = session.execute(
+                    sql_update(Job)
+                    .where(Job.id == job.id, Job.status == "queued", Job.enqueued_at == job.enqueued_at)
+                    .values(enqueued_at=utcnow())
+                )
                 if result.rowcount:  # type: ignore[attr-defined]
                     done.append(Requeued(job.id, job.kind, "resend"))
         return done
@@ -391,35 +533,60 @@ class JobStore:
         live = (Job.release_state == "releasing") & (Job.release_beat_at >= stale_before)
         with self.session() as session:
             result = session.execute(
-                sql_update(Job).where(Job.id == job_id, Job.status.in_(("succeeded", "partial")),
-                                      or_(Job.release_state.is_(None), ~live))
-                .values(release_state="releasing", release_token=token, release_beat_at=now, released_by=by[:128],
-                        release_errors=[]))
+                sql_update(Job)
+                .where(
+                    Job.id == job_id,
+                    Job.status.in_(("succeeded", "partial")),
+                    or_(Job.release_state.is_(None), ~live),
+                )
+                .values(
+                    release_state="releasing",
+                    release_token=token,
+                    release_beat_at=now,
+                    released_by=by[:128],
+                    release_errors=[],
+                )
+            )
             if result.rowcount == 0:  # type: ignore[attr-defined]
                 return None
-            session.add(JobEvent(job_id=job_id, at=now, kind="release", progress=1.0, message=f"asked by {by}"[:500]))
+            session.add(
+                JobEvent(job_id=job_id, at=now, kind="release", progress=1.0, message=f"asked by {by}"[:500])
+            )
         return token
 
     def start_release(self, job_id: str, token: str) -> str | None:
         """The attempt takes the release asked with ``token``: its own lease, or ``None`` (taken or superseded)."""
         lease = uuid.uuid4().hex
         with self.session() as session:
-            result = session.execute(sql_update(Job).where(Job.id == job_id, Job.release_token == token,
-                                                           Job.release_state == "releasing")
-                                     .values(release_token=lease, release_beat_at=utcnow()))
+            result = session.execute(
+                sql_update(Job)
+                .where(Job.id == job_id, Job.release_token == token, Job.release_state == "releasing")
+                .values(release_token=lease, release_beat_at=utcnow())
+            )
             return lease if result.rowcount else None  # type: ignore[attr-defined]
 
     def beat_release(self, job_id: str, lease: str) -> bool:
         """The release attempt holding ``lease`` is alive; ``False`` if it was superseded or the job deleted."""
         with self.session() as session:
-            result = session.execute(sql_update(Job).where(Job.id == job_id, Job.release_token == lease,
-                                                           Job.release_state == "releasing")
-                                     .values(release_beat_at=utcnow()))
+            result = session.execute(
+                sql_update(Job)
+                .where(Job.id == job_id, Job.release_token == lease, Job.release_state == "releasing")
+                .values(release_beat_at=utcnow())
+            )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    def finish_release(self, job_id: str, lease: str, *, status: JobState, artifacts: dict[str, dict[str, Any]],
-                       errors: list[dict[str, Any]], warnings: list[dict[str, Any]], message: str,
-                       before_commit: Callable[[], None] | None = None) -> bool:
+    def finish_release(
+        self,
+        job_id: str,
+        lease: str,
+        *,
+        status: JobState,
+        artifacts: dict[str, dict[str, Any]],
+        errors: list[dict[str, Any]],
+        warnings: list[dict[str, Any]],
+        message: str,
+        before_commit: Callable[[], None] | None = None,
+    ) -> bool:
         """Record the released outputs (the job's status, files and problems become the release's).
 
         ``before_commit`` runs inside the transaction once the row is known to be ours (the worker
@@ -427,15 +594,29 @@ class JobStore:
         """
         now = utcnow()
         with self.session() as session:
-            result = session.execute(sql_update(Job).where(Job.id == job_id, Job.release_token == lease,
-                                                           Job.release_state == "releasing")
-                                     .values(status=status, artifacts=artifacts, errors=errors, warnings=warnings,
-                                             message=message[:500], release_state="released", release_token=None,
-                                             released_at=now, release_beat_at=now, release_errors=errors))
+            result = session.execute(
+                sql_update(Job)
+                .where(Job.id == job_id, Job.release_token == lease, Job.release_state == "releasing")
+                .values(
+                    status=status,
+                    artifacts=artifacts,
+                    errors=errors,
+                    warnings=warnings,
+                    message=message[:500],
+                    release_state="released",
+                    release_token=None,
+                    released_at=now,
+                    release_beat_at=now,
+                    release_errors=errors,
+                )
+            )
             if result.rowcount == 0:  # type: ignore[attr-defined]
                 return False
-            session.add(JobEvent(job_id=job_id, at=now, kind="released", stage=status, progress=1.0,
-                                 message=message[:500]))
+            session.add(
+                JobEvent(
+                    job_id=job_id, at=now, kind="released", stage=status, progress=1.0, message=message[:500]
+                )
+            )
             if before_commit is not None:
                 before_commit()
         return True
@@ -444,32 +625,66 @@ class JobStore:
         """The release failed as a whole: the job keeps its outputs; the errors are recorded with it."""
         now = utcnow()
         with self.session() as session:
-            result = session.execute(sql_update(Job).where(Job.id == job_id, Job.release_token == lease,
-                                                           Job.release_state == "releasing")
-                                     .values(release_state="failed", release_token=None, release_beat_at=now,
-                                             release_errors=errors))
+            result = session.execute(
+                sql_update(Job)
+                .where(Job.id == job_id, Job.release_token == lease, Job.release_state == "releasing")
+                .values(
+                    release_state="failed", release_token=None, release_beat_at=now, release_errors=errors
+                )
+            )
             if result.rowcount == 0:  # type: ignore[attr-defined]
                 return False
             first = errors[0] if errors else {}
-            session.add(JobEvent(job_id=job_id, at=now, kind="release_failed", stage=str(first.get("code", ""))[:32],
-                                 progress=1.0, message=str(first.get("message", ""))[:500]))
+            session.add(
+                JobEvent(
+                    job_id=job_id,
+                    at=now,
+                    kind="release_failed",
+                    stage=str(first.get("code", ""))[:32],
+                    progress=1.0,
+                    message=str(first.get("message", ""))[:500],
+                )
+            )
         return True
 
     # -- shares -------------------------------------------------------------------------------
 
-    def create_share(self, *, owner_id: str, institution: str, title: str, course: str, filename: str,
-                     input_sha256: str, input_path: str, input_bytes: int) -> Share:
+    def create_share(
+        self,
+        *,
+        owner_id: str,
+        institution: str,
+        title: str,
+        course: str,
+        filename: str,
+        input_sha256: str,
+        input_path: str,
+        input_bytes: int,
+    ) -> Share:
         """Share a stored original; the same original shared again by its owner for the same course
         is the same share (no duplicate)."""
         with self.session() as session:
-            existing = session.scalar(select(Share).where(Share.owner_id == owner_id,
-                                                          Share.input_sha256 == input_sha256,
-                                                          Share.course == course[:120]))
+            existing = session.scalar(
+                select(Share).where(
+                    Share.owner_id == owner_id,
+                    Share.input_sha256 == input_sha256,
+                    Share.course == course[:120],
+                )
+            )
             if existing is not None:
                 return existing
-            share = Share(id=uuid.uuid4().hex, owner_id=owner_id, institution=institution, title=title[:255],
-                          course=course[:120], filename=filename[:255], input_sha256=input_sha256,
-                          input_path=input_path, input_bytes=input_bytes, created_at=utcnow())
+            share = Share(
+                id=uuid.uuid4().hex,
+                owner_id=owner_id,
+                institution=institution,
+                title=title[:255],
+                course=course[:120],
+                filename=filename[:255],
+                input_sha256=input_sha256,
+                input_path=input_path,
+                input_bytes=input_bytes,
+                created_at=utcnow(),
+            )
             session.add(share)
         return share
 
@@ -477,8 +692,14 @@ class JobStore:
         with self.session() as session:
             return session.get(Share, share_id) if looks_like_id(share_id) else None
 
-    def list_shares(self, *, owner: str | None = None, institution: str | None = None, search: str | None = None,
-                    limit: int = 200) -> list[Share]:
+    def list_shares(
+        self,
+        *,
+        owner: str | None = None,
+        institution: str | None = None,
+        search: str | None = None,
+        limit: int = 200,
+    ) -> list[Share]:
         """Shares, newest first; ``search``: part of the course, title or file name (any case)."""
         query = select(Share).order_by(Share.created_at.desc(), Share.id).limit(limit)
         if owner is not None:
@@ -487,8 +708,13 @@ class JobStore:
             query = query.where(Share.institution == institution)
         if search:
             pattern = "%" + search.lower().replace("\\", "").replace("%", "").replace("_", "") + "%"
-            query = query.where(or_(func.lower(Share.course).like(pattern), func.lower(Share.title).like(pattern),
-                                    func.lower(Share.filename).like(pattern)))
+            query = query.where(
+                or_(
+                    func.lower(Share.course).like(pattern),
+                    func.lower(Share.title).like(pattern),
+                    func.lower(Share.filename).like(pattern),
+                )
+            )
         with self.session() as session:
             return list(session.scalars(query))
 
@@ -510,8 +736,9 @@ class JobStore:
     # -- batches ------------------------------------------------------------------------------
 
     def create_batch(self, *, owner_id: str | None, institution: str | None, name: str) -> Batch:
-        batch = Batch(owner_id=owner_id, institution=institution, name=name[:255], created_at=utcnow(),
-                      rejected=[])
+        batch = Batch(
+            owner_id=owner_id, institution=institution, name=name[:255], created_at=utcnow(), rejected=[]
+        )
         with self.session() as session:
             session.add(batch)
         return batch
@@ -527,8 +754,9 @@ class JobStore:
                 raise BatchNotFound(details={"batch": batch_id[:64]})
             return batch
 
-    def list_batches(self, *, owner: str | None = None, institution: str | None = None,
-                     limit: int = 100) -> list[Batch]:
+    def list_batches(
+        self, *, owner: str | None = None, institution: str | None = None, limit: int = 100
+    ) -> list[Batch]:
         query = select(Batch).order_by(Batch.created_at.desc()).limit(limit)
         if owner is not None:
             query = query.where(Batch.owner_id == owner)

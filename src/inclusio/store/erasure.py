@@ -53,16 +53,27 @@ class Erasure:
     """SQLite files vacuumed and checkpointed (names only)."""
 
 
-def erase_user_data(store: JobStore, users: UserStore, files: FileStore, user_id: str, *,
-                    actor_id: str | None, delete_account: bool, settings: Any = None) -> Erasure:
+def erase_user_data(
+    store: JobStore,
+    users: UserStore,
+    files: FileStore,
+    user_id: str,
+    *,
+    actor_id: str | None,
+    delete_account: bool,
+    settings: Any = None,
+) -> Erasure:
     """Delete everything derived from ``user_id`` (and the account itself when ``delete_account``).
 
     ``settings`` (the service's) lets the erasure reach the broker and the SQLite files; without it
     only rows and files go.
     """
     user = users.get(user_id)
-    jobs = {job.id: job for where in (JobFilter(owner_or_learner=user_id),)
-            for job in store.list(where, limit=1_000_000)}
+    jobs = {
+        job.id: job
+        for where in (JobFilter(owner_or_learner=user_id),)
+        for job in store.list(where, limit=1_000_000)
+    }
     hashes = {job.input_sha256 for job in jobs.values()}
     shared = store.delete_shares_of(user_id)
     hashes |= {share.input_sha256 for share in shared}
@@ -77,21 +88,39 @@ def erase_user_data(store: JobStore, users: UserStore, files: FileStore, user_id
     for sha in hashes:
         if store.jobs_using_original(sha) == 0:
             removed += int(files.delete_original(sha))
-    users.audit(actor_id=actor_id, action="data.erased", subject_id=user_id, institution=user.institution,
-                details={"jobs": len(jobs), "shares": len(shared), "account_deleted": delete_account})
+    users.audit(
+        actor_id=actor_id,
+        action="data.erased",
+        subject_id=user_id,
+        institution=user.institution,
+        details={"jobs": len(jobs), "shares": len(shared), "account_deleted": delete_account},
+    )
     if delete_account:
         users.pseudonymise_audit(user_id)
     messages, compacted = 0, []
     if settings is not None:
         messages = purge_broker_messages(settings, set(jobs))
         compacted = compact_sqlite(sqlite_files(settings))
-    log.info("erasure: %d job(s), %d file(s), %d broker message(s) removed; compacted: %s", len(jobs), removed,
-             messages, ", ".join(compacted) or "nothing")
-    return Erasure(user_id=user_id, jobs=len(jobs), files=removed, account_deleted=delete_account,
-                   shares=len(shared), broker_messages=messages, compacted=compacted)
+    log.info(
+        "erasure: %d job(s), %d file(s), %d broker message(s) removed; compacted: %s",
+        len(jobs),
+        removed,
+        messages,
+        ", ".join(compacted) or "nothing",
+    )
+    return Erasure(
+        user_id=user_id,
+        jobs=len(jobs),
+        files=removed,
+        account_deleted=delete_account,
+        shares=len(shared),
+        broker_messages=messages,
+        compacted=compacted,
+    )
 
 
 # -- the broker -----------------------------------------------------------------------------------------
+
 
 def _names_a_job(payload: str | bytes, job_ids: set[str]) -> bool:
     """Whether a kombu message (JSON envelope, body base64 or plain) carries one of ``job_ids``."""
@@ -135,9 +164,11 @@ def _purge_sql_broker(url: str, job_ids: set[str]) -> int:
         with engine.begin() as conn:
             rows = conn.execute(text("SELECT id, payload FROM kombu_message")).all()
             doomed = [row.id for row in rows if _names_a_job(row.payload, job_ids)]
-            delete = text("DELETE FROM kombu_message WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
+            delete = text("DELETE FROM kombu_message WHERE id IN :ids").bindparams(
+                bindparam("ids", expanding=True)
+            )
             for start in range(0, len(doomed), 500):
-                conn.execute(delete, {"ids": doomed[start:start + 500]})
+                conn.execute(delete, {"ids": doomed[start : start + 500]})
         return len(doomed)
     finally:
         engine.dispose()
@@ -151,8 +182,11 @@ def _purge_redis(url: str, job_ids: set[str]) -> int:
     try:
         # The job queues are the broker's lists named inclusio.* (inclusio.jobs.queue.QUEUES); found by
         # name so the store does not import the queue layer above it (no import circle).
-        queues = [key for key in client.scan_iter(match="inclusio.*", count=100)
-                  if client.type(key) in (b"list", "list")]
+        queues = [
+            key
+            for key in client.scan_iter(match="inclusio.*", count=100)
+            if client.type(key) in (b"list", "list")
+        ]
         for queue in queues:
             for entry in client.lrange(queue, 0, -1):
                 if _names_a_job(entry, job_ids):
@@ -167,6 +201,7 @@ def _purge_redis(url: str, job_ids: set[str]) -> int:
 
 
 # -- SQLite files ---------------------------------------------------------------------------------------
+
 
 def sqlite_files(settings: Any) -> list[Path]:
     """The SQLite files of this service that exist: job database, SQL broker, LLM answer cache."""
@@ -199,6 +234,9 @@ def compact_sqlite(paths: list[Path]) -> list[str]:
             conn.close()
             done.append(path.name)
         except sqlite3.Error:
-            log.warning("erasure: could not compact %s; erased rows may stay in its free pages", path.name,
-                        exc_info=True)
+            log.warning(
+                "erasure: could not compact %s; erased rows may stay in its free pages",
+                path.name,
+                exc_info=True,
+            )
     return done

@@ -84,8 +84,9 @@ class Storage(Protocol):
     the job row); implementations still refuse any path outside their root.
     """
 
-    def save_original(self, source: BinaryIO, *, max_bytes: int,
-                      check: Callable[[Path], None] | None = None) -> StoredOriginal: ...
+    def save_original(
+        self, source: BinaryIO, *, max_bytes: int, check: Callable[[Path], None] | None = None
+    ) -> StoredOriginal: ...
     def original_path(self, relpath: str) -> Path: ...
     def delete_original(self, sha256: str) -> bool: ...
     def attempt_dir(self, job_id: str, lease: str) -> Path: ...
@@ -116,8 +117,9 @@ class FileStore:
 
     # -- originals ----------------------------------------------------------------------------
 
-    def save_original(self, source: BinaryIO, *, max_bytes: int,
-                      check: Callable[[Path], None] | None = None) -> StoredOriginal:
+    def save_original(
+        self, source: BinaryIO, *, max_bytes: int, check: Callable[[Path], None] | None = None
+    ) -> StoredOriginal:
         """Stream ``source`` into the store, hashing while writing; at most ``max_bytes``.
 
         Raises :class:`~inclusio.errors.InputTooLarge` past ``max_bytes`` and
@@ -140,9 +142,12 @@ class FileStore:
                         raise InputTooLarge(
                             f"The file is larger than {max_bytes // (1024 * 1024)} MB, the limit of this "
                             "server. Split the document into parts and upload them.",
-                            message_fr=(f"Le fichier dépasse {max_bytes // (1024 * 1024)} Mo, la limite de ce "
-                                        "serveur. Découpez le document en parties et déposez-les."),
-                            details={"max_bytes": max_bytes})
+                            message_fr=(
+                                f"Le fichier dépasse {max_bytes // (1024 * 1024)} Mo, la limite de ce "
+                                "serveur. Découpez le document en parties et déposez-les."
+                            ),
+                            details={"max_bytes": max_bytes},
+                        )
                     digest.update(chunk)
                     out.write(chunk)
                 out.flush()
@@ -268,8 +273,15 @@ class FileStore:
         """
         folder = self._attempt_folder(job_id, lease)
         work = self.root / "jobs" / ".work"
-        earlier = sorted((p for p in work.glob(f"{job_id}-*") if p.is_dir() and p != folder),
-                         key=lambda p: p.stat().st_mtime, reverse=True) if work.is_dir() else []
+        earlier = (
+            sorted(
+                (p for p in work.glob(f"{job_id}-*") if p.is_dir() and p != folder),
+                key=lambda p: p.stat().st_mtime,
+                reverse=True,
+            )
+            if work.is_dir()
+            else []
+        )
         if folder.exists():
             shutil.rmtree(folder)
         if earlier:
@@ -338,7 +350,9 @@ class FileStore:
 
     def write_atomic(self, path: Path, data: bytes) -> None:
         """:func:`write_atomic` for a path inside the root (refused outside it)."""
-        write_atomic(self._inside(path.relative_to(self.root) if path.is_absolute() else path), data, private=True)
+        write_atomic(
+            self._inside(path.relative_to(self.root) if path.is_absolute() else path), data, private=True
+        )
 
     # -- housekeeping --------------------------------------------------------------------------
 

@@ -38,8 +38,14 @@ class CleanupReport:
     dry_run: bool = False
 
     def summary(self) -> dict[str, Any]:
-        return {"jobs": len(self.jobs), "originals": len(self.originals), "leftovers": len(self.leftovers),
-                "tokens": self.tokens, "broker_messages": self.broker_messages, "dry_run": self.dry_run}
+        return {
+            "jobs": len(self.jobs),
+            "originals": len(self.originals),
+            "leftovers": len(self.leftovers),
+            "tokens": self.tokens,
+            "broker_messages": self.broker_messages,
+            "dry_run": self.dry_run,
+        }
 
 
 def cleanup(settings: Settings, *, dry_run: bool = False, store: JobStore | None = None) -> CleanupReport:
@@ -66,7 +72,10 @@ def cleanup(settings: Settings, *, dry_run: bool = False, store: JobStore | None
 
         for sha in list(files.originals()):
             path = files.original_path(f"originals/{sha[:2]}/{sha}")
-            if store.jobs_using_original(sha) == 0 and time.time() - path.stat().st_mtime > ORPHAN_GRACE_SECONDS:
+            if (
+                store.jobs_using_original(sha) == 0
+                and time.time() - path.stat().st_mtime > ORPHAN_GRACE_SECONDS
+            ):
                 report.originals.append(sha)
                 if not dry_run:
                     files.delete_original(sha)
@@ -75,7 +84,9 @@ def cleanup(settings: Settings, *, dry_run: bool = False, store: JobStore | None
                 continue
             report.leftovers.append(leftover.name)
             if not dry_run:
-                shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink(missing_ok=True)
+                shutil.rmtree(leftover, ignore_errors=True) if leftover.is_dir() else leftover.unlink(
+                    missing_ok=True
+                )
         if not dry_run:
             report.tokens = UserStore(store.engine).purge_expired_tokens()
             Throttle(store.engine, settings).purge()
@@ -100,8 +111,9 @@ def _attempt_alive(store: JobStore, path: Path) -> bool:
         job = store.get(job_id)
     except Exception:  # noqa: BLE001 - no such job: the folder is a leftover
         return False
-    return (job.status == "running" and job.lease == lease) or \
-        (job.release_state == "releasing" and job.release_token == lease)
+    return (job.status == "running" and job.lease == lease) or (
+        job.release_state == "releasing" and job.release_token == lease
+    )
 
 
 def purge_consumed_messages(settings: Settings) -> int:
@@ -116,6 +128,8 @@ def purge_consumed_messages(settings: Settings) -> int:
         if "kombu_message" not in inspect(engine).get_table_names():
             return 0
         with engine.begin() as conn:
-            return int(conn.execute(text("DELETE FROM kombu_message WHERE visible = :v"), {"v": False}).rowcount)
+            return int(
+                conn.execute(text("DELETE FROM kombu_message WHERE visible = :v"), {"v": False}).rowcount
+            )
     finally:
         engine.dispose()

@@ -40,10 +40,13 @@ def load_document(files: Any, job: Job) -> Document:
         raise ArtifactNotFound(
             "This job has no document to review: submit the document again with the 'json' output "
             "(the staff pages always ask for it), and wait until the job has finished.",
-            message_fr=("Cette tâche n'a pas de document à relire : soumettez de nouveau le document avec la "
-                        "sortie « json » (les pages du personnel la demandent toujours), et attendez la fin de "
-                        "la tâche."),
-            details={"job": job.id, "artifact": "json"})
+            message_fr=(
+                "Cette tâche n'a pas de document à relire : soumettez de nouveau le document avec la "
+                "sortie « json » (les pages du personnel la demandent toujours), et attendez la fin de "
+                "la tâche."
+            ),
+            details={"job": job.id, "artifact": "json"},
+        )
     path = files.artifact_path(job.id, record["file"])
     if not path.is_file():
         raise ArtifactNotFound(details={"job": job.id, "artifact": "json"})

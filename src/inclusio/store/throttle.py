@@ -75,7 +75,9 @@ class Throttle:
         extra = failures - rule.free
         if extra < 0:
             return 0.0
-        return float(min(self.settings.signin_delay_s * 2 ** min(extra, 30), self.settings.signin_max_delay_s))
+        return float(
+            min(self.settings.signin_delay_s * 2 ** min(extra, 30), self.settings.signin_max_delay_s)
+        )
 
     def claim(self, username: str, address: str | None) -> Claim:
         """Count this attempt before the password is checked; ``auth.locked`` / ``auth.throttled`` if it may not
@@ -117,13 +119,20 @@ class Throttle:
                 raise AuthThrottled(details={"retry_after_s": max(1, wait)})
             window = timedelta(minutes=self.settings.signin_window_minutes)
             # a lock that has ended, or failures older than the window, start the count again
-            stale = row.locked_until is not None or (row.last_failure_at is not None
-                                                     and row.last_failure_at < now - window)
+            stale = row.locked_until is not None or (
+                row.last_failure_at is not None and row.last_failure_at < now - window
+            )
             counted = (0 if stale else row.failures) + 1
             done = session.execute(
-                update(SignInThrottle).where(SignInThrottle.key == key, SignInThrottle.failures == row.failures)
-                .values(failures=counted, last_failure_at=now, locked_until=None,
-                        next_attempt_at=now + timedelta(seconds=self.delay_after(counted, rule))))
+                update(SignInThrottle)
+                .where(SignInThrottle.key == key, SignInThrottle.failures == row.failures)
+                .values(
+                    failures=counted,
+                    last_failure_at=now,
+                    locked_until=None,
+                    next_attempt_at=now + timedelta(seconds=self.delay_after(counted, rule)),
+                )
+            )
             if done.rowcount != 1:  # type: ignore[attr-defined]  # a parallel attempt claimed it first
                 raise AuthThrottled(details={"retry_after_s": 1})
         return counted
@@ -132,7 +141,10 @@ class Throttle:
     def _lock_details(until: datetime, now: datetime) -> dict[str, object]:
         if until >= FOREVER:
             return {"until": "unlocked by an administrator"}
-        return {"until": until.isoformat(timespec="seconds"), "retry_after_s": math.ceil((until - now).total_seconds())}
+        return {
+            "until": until.isoformat(timespec="seconds"),
+            "retry_after_s": math.ceil((until - now).total_seconds()),
+        }
 
     def failed(self, claim: Claim) -> None:
         """The password was wrong: the claimed failures stand, the wait runs from now; a key at its lock
@@ -143,11 +155,16 @@ class Throttle:
             for key, counted in claim.keys.items():
                 rule = self.account if key.startswith("account:") else self.address
                 # the wait starts from the answer (checking the password took a moment)
-                values: dict[str, object] = {"next_attempt_at": now + timedelta(seconds=self.delay_after(counted, rule))}
+                values: dict[str, object] = {
+                    "next_attempt_at": now + timedelta(seconds=self.delay_after(counted, rule))
+                }
                 if counted >= rule.lock:
                     values["locked_until"] = until
-                session.execute(update(SignInThrottle).where(SignInThrottle.key == key,
-                                                             SignInThrottle.failures == counted).values(**values))
+                session.execute(
+                    update(SignInThrottle)
+                    .where(SignInThrottle.key == key, SignInThrottle.failures == counted)
+                    .values(**values)
+                )
 
     def succeeded(self, claim: Claim) -> None:
         """The password was right: the account's record is cleared, the address gets its claim back."""
@@ -167,8 +184,13 @@ class Throttle:
                 rule = self.account if key.startswith("account:") else self.address
                 left = row.failures - 1
                 session.execute(
-                    update(SignInThrottle).where(SignInThrottle.key == key, SignInThrottle.failures == row.failures)
-                    .values(failures=left, next_attempt_at=row.next_attempt_at if self.delay_after(left, rule) else None))
+                    update(SignInThrottle)
+                    .where(SignInThrottle.key == key, SignInThrottle.failures == row.failures)
+                    .values(
+                        failures=left,
+                        next_attempt_at=row.next_attempt_at if self.delay_after(left, rule) else None,
+                    )
+                )
 
     # -- administration ---------------------------------------------------------------------------
 
@@ -184,20 +206,26 @@ class Throttle:
         now = utcnow()
         cutoff = now - timedelta(minutes=self.settings.signin_window_minutes)
         with self._sessions.begin() as session:
-            result = session.execute(delete(SignInThrottle).where(
-                SignInThrottle.last_failure_at < cutoff,
-                (SignInThrottle.locked_until.is_(None)) | (SignInThrottle.locked_until <= now)))
+            result = session.execute(
+                delete(SignInThrottle).where(
+                    SignInThrottle.last_failure_at < cutoff,
+                    (SignInThrottle.locked_until.is_(None)) | (SignInThrottle.locked_until <= now),
+                )
+            )
             return int(result.rowcount)  # type: ignore[attr-defined]
 
     def locked(self, username: str) -> datetime | None:
         """When the account name's lock ends (``None``: not locked)."""
         with self._sessions.begin() as session:
-            until = session.scalar(select(SignInThrottle.locked_until)
-                                   .where(SignInThrottle.key == account_key(username)))
+            until = session.scalar(
+                select(SignInThrottle.locked_until).where(SignInThrottle.key == account_key(username))
+            )
         return until if until is not None and until > utcnow() else None
 
 
-def check_password(users: UserStore, throttle: Throttle, username: str, password: str, address: str | None) -> User:
+def check_password(
+    users: UserStore, throttle: Throttle, username: str, password: str, address: str | None
+) -> User:
     """The user whose password this is, through the throttle: ``auth.throttled`` or ``auth.locked`` before any
     check, ``auth.invalid`` for a wrong password or an unknown name (the same answer and the same hashing work)."""
     claim = throttle.claim(username, address)

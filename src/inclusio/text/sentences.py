@@ -23,15 +23,81 @@ from __future__ import annotations
 import re
 
 # Lower-case, without the final period. Only forms that rarely end a sentence.
-ABBREVIATIONS: frozenset[str] = frozenset({
-    # French
-    "p", "pp", "ex", "cf", "c.-à-d", "c-à-d", "env", "av", "apr", "j.-c", "m", "mm", "mme", "mmes", "mlle",
-    "mlles", "dr", "pr", "mgr", "st", "ste", "vol", "chap", "fig", "éd", "coll", "op", "cit", "ibid", "n°",
-    "nº", "réf", "al", "resp", "sq", "suiv", "tél", "hab", "km", "cm", "approx",
-    # English ("no", "me", "art", "min"... are left out: as plain words they often end a sentence)
-    "e.g", "i.e", "eg", "ie", "mr", "mrs", "ms", "prof", "vs", "dept", "jr", "sr", "inc", "ltd", "co",
-    "eq", "ch", "ca", "ed", "eds", "figs", "jan", "feb", "aug", "sept", "oct", "nov", "dec",
-})
+ABBREVIATIONS: frozenset[str] = frozenset(
+    {
+        # French
+        "p",
+        "pp",
+        "ex",
+        "cf",
+        "c.-à-d",
+        "c-à-d",
+        "env",
+        "av",
+        "apr",
+        "j.-c",
+        "m",
+        "mm",
+        "mme",
+        "mmes",
+        "mlle",
+        "mlles",
+        "dr",
+        "pr",
+        "mgr",
+        "st",
+        "ste",
+        "vol",
+        "chap",
+        "fig",
+        "éd",
+        "coll",
+        "op",
+        "cit",
+        "ibid",
+        "n°",
+        "nº",
+        "réf",
+        "al",
+        "resp",
+        "sq",
+        "suiv",
+        "tél",
+        "hab",
+        "km",
+        "cm",
+        "approx",
+        # English ("no", "me", "art", "min"... are left out: as plain words they often end a sentence)
+        "e.g",
+        "i.e",
+        "eg",
+        "ie",
+        "mr",
+        "mrs",
+        "ms",
+        "prof",
+        "vs",
+        "dept",
+        "jr",
+        "sr",
+        "inc",
+        "ltd",
+        "co",
+        "eq",
+        "ch",
+        "ca",
+        "ed",
+        "eds",
+        "figs",
+        "jan",
+        "feb",
+        "aug",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    }
+)
 
 _END = re.compile(r"[.!?…]+(?:[ \u00a0\u202f]?[»\"'”’)\]])*(?=\s)")
 _STARTS_SENTENCE = re.compile(r"[\s\u00a0]*([«\"“‘(\[—–\-]|[^\W\d_]|\d)")
@@ -65,7 +131,7 @@ def _split_chunk(chunk: str) -> list[str]:
         if chunk[end:].lstrip()[:1].islower():
             continue
         marks = match.group(0).rstrip(" \u00a0\u202f»\"'”’)]")
-        if marks == "." and _is_abbreviation(chunk[start:match.start() + 1]):
+        if marks == "." and _is_abbreviation(chunk[start : match.start() + 1]):
             continue
         sentence = chunk[start:end].strip()
         if sentence:
@@ -88,7 +154,7 @@ def _split_long(sentence: str, max_chars: int) -> list[str]:
         if cut <= 0:
             cut = max_chars - 1  # one enormous "word": cut it anyway, bounded beats pretty
         parts.append(rest[: cut + 1].strip())
-        rest = rest[cut + 1:].strip()
+        rest = rest[cut + 1 :].strip()
     if rest:
         parts.append(rest)
     return parts

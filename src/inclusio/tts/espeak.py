@@ -69,8 +69,10 @@ def _load_engine() -> _Engine:
         raise ToolMissing(
             "The speech library libespeak-ng is not installed. Install the Debian packages "
             "'espeak-ng' and 'libespeak-ng1' (apt-get install espeak-ng libespeak-ng1).",
-            message_fr=("La bibliothèque de synthèse vocale libespeak-ng n'est pas installée. Installez les "
-                        "paquets Debian « espeak-ng » et « libespeak-ng1 »."),
+            message_fr=(
+                "La bibliothèque de synthèse vocale libespeak-ng n'est pas installée. Installez les "
+                "paquets Debian « espeak-ng » et « libespeak-ng1 »."
+            ),
             details={"tool": "libespeak-ng", "debian_packages": ["espeak-ng", "libespeak-ng1"]},
         ) from exc
     sample_rate = lib.Initialize(lib.AUDIO_OUTPUT_SYNCHRONOUS, _BUFFER_MS)
@@ -78,8 +80,10 @@ def _load_engine() -> _Engine:
         raise ToolMissing(
             "libespeak-ng could not start (its voice data may be missing). Reinstall the Debian packages "
             "'espeak-ng' and 'espeak-ng-data'.",
-            message_fr=("libespeak-ng n'a pas pu démarrer (ses données de voix manquent peut-être). Réinstallez "
-                        "les paquets Debian « espeak-ng » et « espeak-ng-data »."),
+            message_fr=(
+                "libespeak-ng n'a pas pu démarrer (ses données de voix manquent peut-être). Réinstallez "
+                "les paquets Debian « espeak-ng » et « espeak-ng-data »."
+            ),
             details={"tool": "libespeak-ng", "debian_packages": ["espeak-ng", "espeak-ng-data"]},
         )
     engine = _Engine(lib=lib, sample_rate=sample_rate)
@@ -166,9 +170,11 @@ class EspeakSynthesizer:
                 raise StageError(
                     f"No espeak-ng voice '{voice}' for language '{lang}'. Install it (see 'espeak-ng --voices') "
                     "or set INCLUSIO_SPEECH_VOICE_FR / INCLUSIO_SPEECH_VOICE_EN to an installed voice.",
-                    message_fr=(f"Aucune voix espeak-ng « {voice} » pour la langue « {lang} ». Installez-la "
-                                "(voir « espeak-ng --voices ») ou choisissez une voix installée avec "
-                                "INCLUSIO_SPEECH_VOICE_FR / INCLUSIO_SPEECH_VOICE_EN."),
+                    message_fr=(
+                        f"Aucune voix espeak-ng « {voice} » pour la langue « {lang} ». Installez-la "
+                        "(voir « espeak-ng --voices ») ou choisissez une voix installée avec "
+                        "INCLUSIO_SPEECH_VOICE_FR / INCLUSIO_SPEECH_VOICE_EN."
+                    ),
                     details={"voice": voice, "lang": lang},
                 )
             if engine.rate != rate_wpm:

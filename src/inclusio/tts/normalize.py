@@ -44,40 +44,46 @@ _AUTHOR_CITATION = re.compile(rf"\s?\((?:{_AUTHOR_YEAR})(?:\s*[;,]\s*(?:{_AUTHOR
 # -- abbreviations (applied in order; each pattern is anchored on word boundaries) ----------
 
 _ABBREVIATIONS: dict[str, list[tuple[re.Pattern[str], str]]] = {
-    "fr": [(re.compile(p), r) for p, r in (
-        (r"\bM\.(?=\s+[A-ZÀ-Ý])", "Monsieur"),
-        (r"\bMM\.(?=\s+[A-ZÀ-Ý])", "Messieurs"),
-        (r"\bMmes\b\.?", "Mesdames"),
-        (r"\bMme\b\.?", "Madame"),
-        (r"\bMlles\b\.?", "Mesdemoiselles"),
-        (r"\bMlle\b\.?", "Mademoiselle"),
-        (r"\bDr\b\.?(?=\s+[A-ZÀ-Ý])", "Docteur"),
-        (r"\bPr\b\.?(?=\s+[A-ZÀ-Ý])", "Professeur"),
-        (r"\bp\.\s?ex\.", "par exemple"),
-        (r"\bc\.-à-d\.", "c'est-à-dire"),
-        (r"\bcf\.", "voir"),
-        (r"\benv\.(?=\s*\d)", "environ"),
-        (r"\betc\.", "et cetera."),
-        (r"\bn[°º]\s?(?=\d)", "numéro "),
-        (r"\bpp?\.\s?(?=\d)", "page "),
-        (r"\bchap\.\s?(?=\d|[IVX])", "chapitre "),
-        (r"\b[Ff]ig\.\s?(?=\d)", "figure "),
-        (r"\bvol\.\s?(?=\d)", "volume "),
-    )],
-    "en": [(re.compile(p), r) for p, r in (
-        (r"\be\.g\.,?", "for example"),
-        (r"\bi\.e\.,?", "that is"),
-        (r"\betc\.", "et cetera."),
-        (r"\bvs\.?(?=\s)", "versus"),
-        (r"\bMr\.?(?=\s+[A-Z])", "Mister"),
-        (r"\bMrs\.?(?=\s+[A-Z])", "Missis"),
-        (r"\bDr\.?(?=\s+[A-Z])", "Doctor"),
-        (r"\bProf\.?(?=\s+[A-Z])", "Professor"),
-        (r"\b[Ff]igs?\.\s?(?=\d)", "figure "),
-        (r"\bpp?\.\s?(?=\d)", "page "),
-        (r"\bNo\.\s?(?=\d)", "number "),
-        (r"\bch\.\s?(?=\d)", "chapter "),
-    )],
+    "fr": [
+        (re.compile(p), r)
+        for p, r in (
+            (r"\bM\.(?=\s+[A-ZÀ-Ý])", "Monsieur"),
+            (r"\bMM\.(?=\s+[A-ZÀ-Ý])", "Messieurs"),
+            (r"\bMmes\b\.?", "Mesdames"),
+            (r"\bMme\b\.?", "Madame"),
+            (r"\bMlles\b\.?", "Mesdemoiselles"),
+            (r"\bMlle\b\.?", "Mademoiselle"),
+            (r"\bDr\b\.?(?=\s+[A-ZÀ-Ý])", "Docteur"),
+            (r"\bPr\b\.?(?=\s+[A-ZÀ-Ý])", "Professeur"),
+            (r"\bp\.\s?ex\.", "par exemple"),
+            (r"\bc\.-à-d\.", "c'est-à-dire"),
+            (r"\bcf\.", "voir"),
+            (r"\benv\.(?=\s*\d)", "environ"),
+            (r"\betc\.", "et cetera."),
+            (r"\bn[°º]\s?(?=\d)", "numéro "),
+            (r"\bpp?\.\s?(?=\d)", "page "),
+            (r"\bchap\.\s?(?=\d|[IVX])", "chapitre "),
+            (r"\b[Ff]ig\.\s?(?=\d)", "figure "),
+            (r"\bvol\.\s?(?=\d)", "volume "),
+        )
+    ],
+    "en": [
+        (re.compile(p), r)
+        for p, r in (
+            (r"\be\.g\.,?", "for example"),
+            (r"\bi\.e\.,?", "that is"),
+            (r"\betc\.", "et cetera."),
+            (r"\bvs\.?(?=\s)", "versus"),
+            (r"\bMr\.?(?=\s+[A-Z])", "Mister"),
+            (r"\bMrs\.?(?=\s+[A-Z])", "Missis"),
+            (r"\bDr\.?(?=\s+[A-Z])", "Doctor"),
+            (r"\bProf\.?(?=\s+[A-Z])", "Professor"),
+            (r"\b[Ff]igs?\.\s?(?=\d)", "figure "),
+            (r"\bpp?\.\s?(?=\d)", "page "),
+            (r"\bNo\.\s?(?=\d)", "number "),
+            (r"\bch\.\s?(?=\d)", "chapter "),
+        )
+    ],
 }
 
 # -- numbers, currencies, units ---------------------------------------------------------------
@@ -93,21 +99,36 @@ _WORDS = {
 
 # unit -> (French, English singular, English plural)
 _UNITS: dict[str, tuple[str, str, str]] = {
-    "km": ("kilomètres", "kilometre", "kilometres"), "m": ("mètres", "metre", "metres"),
-    "cm": ("centimètres", "centimetre", "centimetres"), "mm": ("millimètres", "millimetre", "millimetres"),
-    "µm": ("micromètres", "micrometre", "micrometres"), "μm": ("micromètres", "micrometre", "micrometres"),
-    "nm": ("nanomètres", "nanometre", "nanometres"), "kg": ("kilogrammes", "kilogram", "kilograms"),
-    "g": ("grammes", "gram", "grams"), "mg": ("milligrammes", "milligram", "milligrams"),
-    "L": ("litres", "litre", "litres"), "l": ("litres", "litre", "litres"),
-    "mL": ("millilitres", "millilitre", "millilitres"), "ml": ("millilitres", "millilitre", "millilitres"),
-    "°C": ("degrés Celsius", "degree Celsius", "degrees Celsius"), "K": ("kelvins", "kelvin", "kelvins"),
-    "kWh": ("kilowattheures", "kilowatt hour", "kilowatt hours"), "W": ("watts", "watt", "watts"),
-    "kW": ("kilowatts", "kilowatt", "kilowatts"), "V": ("volts", "volt", "volts"),
-    "Hz": ("hertz", "hertz", "hertz"), "MHz": ("mégahertz", "megahertz", "megahertz"),
-    "Go": ("gigaoctets", "gigabyte", "gigabytes"), "GB": ("gigaoctets", "gigabyte", "gigabytes"),
-    "Mo": ("mégaoctets", "megabyte", "megabytes"), "MB": ("mégaoctets", "megabyte", "megabytes"),
-    "h": ("heures", "hour", "hours"), "min": ("minutes", "minute", "minutes"),
-    "s": ("secondes", "second", "seconds"), "ms": ("millisecondes", "millisecond", "milliseconds"),
+    "km": ("kilomètres", "kilometre", "kilometres"),
+    "m": ("mètres", "metre", "metres"),
+    "cm": ("centimètres", "centimetre", "centimetres"),
+    "mm": ("millimètres", "millimetre", "millimetres"),
+    "µm": ("micromètres", "micrometre", "micrometres"),
+    "μm": ("micromètres", "micrometre", "micrometres"),
+    "nm": ("nanomètres", "nanometre", "nanometres"),
+    "kg": ("kilogrammes", "kilogram", "kilograms"),
+    "g": ("grammes", "gram", "grams"),
+    "mg": ("milligrammes", "milligram", "milligrams"),
+    "L": ("litres", "litre", "litres"),
+    "l": ("litres", "litre", "litres"),
+    "mL": ("millilitres", "millilitre", "millilitres"),
+    "ml": ("millilitres", "millilitre", "millilitres"),
+    "°C": ("degrés Celsius", "degree Celsius", "degrees Celsius"),
+    "K": ("kelvins", "kelvin", "kelvins"),
+    "kWh": ("kilowattheures", "kilowatt hour", "kilowatt hours"),
+    "W": ("watts", "watt", "watts"),
+    "kW": ("kilowatts", "kilowatt", "kilowatts"),
+    "V": ("volts", "volt", "volts"),
+    "Hz": ("hertz", "hertz", "hertz"),
+    "MHz": ("mégahertz", "megahertz", "megahertz"),
+    "Go": ("gigaoctets", "gigabyte", "gigabytes"),
+    "GB": ("gigaoctets", "gigabyte", "gigabytes"),
+    "Mo": ("mégaoctets", "megabyte", "megabytes"),
+    "MB": ("mégaoctets", "megabyte", "megabytes"),
+    "h": ("heures", "hour", "hours"),
+    "min": ("minutes", "minute", "minutes"),
+    "s": ("secondes", "second", "seconds"),
+    "ms": ("millisecondes", "millisecond", "milliseconds"),
 }
 _UNIT_NAMES = sorted(_UNITS, key=len, reverse=True)
 _UNIT_ALT = "|".join(re.escape(u) for u in _UNIT_NAMES)
@@ -120,17 +141,43 @@ _CURRENCY_BEFORE = re.compile(rf"([€$£¥])\s?({_NUMBER})")
 # -- dates and ordinals --------------------------------------------------------------------------
 
 _MONTHS = {
-    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"],
+    "fr": [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
 }
 _DATE_SLASH = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
 _DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 # Two numerals at least ("XIXe"), or one before a word that counts ("Ve siècle"), or "Ier"/"Ire"
 # ("François Ier"): a lone capital + e ("Le", "Ce") is a word, not a numeral.
-_ROMAN = re.compile(r"\b(?:([IVXLC]{2,})(e|er|re|ème)|([IVXLC])(e|ème)(?=\s+(?:siècle|millénaire|arrondissement|"
-                    r"république|dynastie|legion|légion))|(I)(er|re))\b")
+_ROMAN = re.compile(
+    r"\b(?:([IVXLC]{2,})(e|er|re|ème)|([IVXLC])(e|ème)(?=\s+(?:siècle|millénaire|arrondissement|"
+    r"république|dynastie|legion|légion))|(I)(er|re))\b"
+)
 _ORDINAL_FR = re.compile(r"\b(\d+)(er|re|ère|e|ème|è)\b")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 
@@ -146,8 +193,17 @@ def roman_to_int(text: str) -> int | None:
 
 def _int_to_roman(number: int) -> str:
     out = ""
-    for value, letters in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"),
-                           (4, "IV"), (1, "I")):
+    for value, letters in (
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
         while number >= value:
             out += letters
             number -= value
@@ -209,8 +265,9 @@ class Pronunciations:
             if not isinstance(data, dict):
                 raise _bad_list(Path(path), "the top level must map a language (fr, en, *) to a list")
             for lang, table in data.items():
-                if not isinstance(table, dict) or not all(isinstance(k, str) and isinstance(v, str | int | float)
-                                                          for k, v in table.items()):
+                if not isinstance(table, dict) or not all(
+                    isinstance(k, str) and isinstance(v, str | int | float) for k, v in table.items()
+                ):
                     raise _bad_list(Path(path), f"'{lang}' must map written words to how they are said")
                 merged.setdefault(str(lang), {}).update({k: str(v) for k, v in table.items()})
         return cls(merged)
@@ -219,16 +276,19 @@ class Pronunciations:
         table = {**self.entries.get("*", {}), **self.entries.get(lang, {})}
         if not table:
             return text
-        pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True))
-                             + r")(?!\w)")
+        pattern = re.compile(
+            r"(?<!\w)(" + "|".join(re.escape(k) for k in sorted(table, key=len, reverse=True)) + r")(?!\w)"
+        )
         return pattern.sub(lambda m: table[m.group(1)], text)
 
 
 def _bad_list(path: Path, why: str) -> InputError:
     return InputError(
         f"The pronunciation list {path.name} is invalid: {why}. Fix it (see docs/audio.md) or remove it.",
-        message_fr=(f"La liste de prononciation {path.name} est invalide : {why}. Corrigez-la (voir "
-                    "docs/audio.md) ou supprimez-la."),
+        message_fr=(
+            f"La liste de prononciation {path.name} est invalide : {why}. Corrigez-la (voir "
+            "docs/audio.md) ou supprimez-la."
+        ),
         details={"file": str(path)},
     )
 
@@ -247,8 +307,9 @@ def speakable(text: str, lang: str, pronunciations: Pronunciations | None = None
         out = pattern.sub(replacement, out)
     out = _dates(out, primary)
     if primary == "fr":
-        out = _THOUSANDS_FR.sub(lambda m: m.group(0).replace(" ", "").replace("\u00a0", "").replace("\u202f", ""),
-                                out)
+        out = _THOUSANDS_FR.sub(
+            lambda m: m.group(0).replace(" ", "").replace("\u00a0", "").replace("\u202f", ""), out
+        )
         out = _ROMAN.sub(_roman_ordinal, out)
         out = _ORDINAL_FR.sub(lambda m: _ordinal_fr(int(m.group(1)), m.group(2) in ("re", "ère")), out)
     else:
@@ -257,8 +318,13 @@ def speakable(text: str, lang: str, pronunciations: Pronunciations | None = None
     out = _PERCENT.sub(lambda m: f"{m.group(1)} {words['%']}", out)
     out = _CURRENCY_AFTER.sub(lambda m: f"{m.group(1)} {words[m.group(2)]}", out)
     out = _CURRENCY_BEFORE.sub(lambda m: f"{m.group(2)} {words[m.group(1)]}", out)
-    out = _RATE.sub(lambda m: f"{m.group(1)} {_unit(m.group(2), m.group(1), primary)} {words['per']} "
-                              f"{_unit(m.group(3), '1', primary)}", out)
+    out = _RATE.sub(
+        lambda m: (
+            f"{m.group(1)} {_unit(m.group(2), m.group(1), primary)} {words['per']} "
+            f"{_unit(m.group(3), '1', primary)}"
+        ),
+        out,
+    )
     out = _UNIT.sub(lambda m: f"{m.group(1)} {_unit(m.group(2), m.group(1), primary)}", out)
     out = re.sub(r"[ \t]{2,}", " ", out).strip()
     return out or text

@@ -72,9 +72,11 @@ def _missing(what: str) -> ToolMissing:
     return ToolMissing(
         f"DAISY Ace cannot run: {what}. Install Chromium (Debian: apt-get install chromium) and Ace "
         "(cd tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm ci), or run scripts/setup.sh.",
-        message_fr=(f"DAISY Ace ne peut pas être lancé : {what}. Installez Chromium (Debian : apt-get install "
-                    "chromium) et Ace (cd tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm ci), ou lancez "
-                    "scripts/setup.sh."),
+        message_fr=(
+            f"DAISY Ace ne peut pas être lancé : {what}. Installez Chromium (Debian : apt-get install "
+            "chromium) et Ace (cd tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm ci), ou lancez "
+            "scripts/setup.sh."
+        ),
         details={"tool": "ace", "debian_packages": ["chromium", "nodejs", "npm"]},
     )
 
@@ -113,13 +115,15 @@ def parse_report(data: dict[str, Any]) -> AceResult:
             test = assertion.get("earl:test") or {}
             pointer = result.get("earl:pointer") or {}
             css = pointer.get("css") or pointer.get("cfi") or ""
-            violations.append({
-                "rule": str(test.get("dct:title", "")),
-                "impact": str(test.get("earl:impact", "unknown")),
-                "description": str(result.get("dct:description", "")).strip(),
-                "file": subject,
-                "pointer": ", ".join(css) if isinstance(css, list) else str(css),
-            })
+            violations.append(
+                {
+                    "rule": str(test.get("dct:title", "")),
+                    "impact": str(test.get("earl:impact", "unknown")),
+                    "description": str(result.get("dct:description", "")).strip(),
+                    "file": subject,
+                    "pointer": ", ".join(css) if isinstance(css, list) else str(css),
+                }
+            )
     outcome = str((data.get("earl:result") or {}).get("earl:outcome", "fail"))
     missing = list((data.get("a11y-metadata") or {}).get("missing", []) or [])
     return AceResult(outcome=outcome, violations=violations, missing_metadata=missing)
@@ -136,15 +140,24 @@ def check_epub_ace(path: Path | str, *, timeout_s: float = DEFAULT_TIMEOUT_S) ->
     env = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium_path(), "PUPPETEER_SKIP_DOWNLOAD": "1"}
     book = Path(path).resolve()  # Ace runs in a temporary folder: a relative path would point nowhere
     if not book.is_file():
-        raise StageError(f"Ace: {book} does not exist.", message_fr=f"Ace : {book} n'existe pas.",
-                         details={"path": str(book)})
+        raise StageError(
+            f"Ace: {book} does not exist.",
+            message_fr=f"Ace : {book} n'existe pas.",
+            details={"path": str(book)},
+        )
     with tempfile.TemporaryDirectory(prefix="ace-") as tmp:
         out = Path(tmp) / "report"
         # Ace (through Puppeteer) writes a profile and caches under HOME: keep them in the temp dir.
         env["HOME"] = tmp
         try:
-            completed = subprocess.run([*command, "-f", "-s", "-o", str(out), str(book)], env=env,
-                                       capture_output=True, timeout=timeout_s, check=False, cwd=tmp)
+            completed = subprocess.run(
+                [*command, "-f", "-s", "-o", str(out), str(book)],
+                env=env,
+                capture_output=True,
+                timeout=timeout_s,
+                check=False,
+                cwd=tmp,
+            )
         except subprocess.TimeoutExpired as exc:
             raise StageError(
                 f"DAISY Ace took longer than {timeout_s:.0f} s on {book.name} and was stopped.",
@@ -167,12 +180,10 @@ def check_epub_ace(path: Path | str, *, timeout_s: float = DEFAULT_TIMEOUT_S) ->
 
 _OPF_NS = "http://www.idpf.org/2007/opf"
 _NO_EVALUATION = {
-    "Aucune évaluation de conformité n'a encore été faite.":
-        "Conformité WCAG 2.1 AA déclarée par {org} le {date} après vérification par EPUBCheck et DAISY "
-        "Ace {ace} (aucune violation).",
-    "No conformance evaluation has been made yet.":
-        "WCAG 2.1 AA conformance claimed by {org} on {date} after checks with EPUBCheck and DAISY Ace "
-        "{ace} (no violation).",
+    "Aucune évaluation de conformité n'a encore été faite.": "Conformité WCAG 2.1 AA déclarée par {org} le {date} après vérification par EPUBCheck et DAISY "
+    "Ace {ace} (aucune violation).",
+    "No conformance evaluation has been made yet.": "WCAG 2.1 AA conformance claimed by {org} on {date} after checks with EPUBCheck and DAISY Ace "
+    "{ace} (no violation).",
 }
 
 
@@ -222,15 +233,22 @@ def check_and_claim(path: Path, settings: Settings, *, epubcheck_valid: bool) ->
     :func:`check_epub_ace`.
     """
     result = check_epub_ace(path)
-    claimed = bool(result.passed and epubcheck_valid and settings.organisation
-                   and settings.organisation.strip())
+    claimed = bool(
+        result.passed and epubcheck_valid and settings.organisation and settings.organisation.strip()
+    )
     if claimed:
         assert settings.organisation is not None
         add_conformance_claim(path, settings.organisation)
-    return {"ran": True, "version": ACE_VERSION, "outcome": result.outcome,
-            "violations": len(result.violations), "by_impact": result.by_impact(),
-            "messages": result.violations[:20], "claim": claimed,
-            "certified_by": settings.organisation if claimed else None}
+    return {
+        "ran": True,
+        "version": ACE_VERSION,
+        "outcome": result.outcome,
+        "violations": len(result.violations),
+        "by_impact": result.by_impact(),
+        "messages": result.violations[:20],
+        "claim": claimed,
+        "certified_by": settings.organisation if claimed else None,
+    }
 
 
 def violation_summary(result: AceResult) -> str:
@@ -238,4 +256,3 @@ def violation_summary(result: AceResult) -> str:
     counts = Counter((v["rule"], v["impact"]) for v in result.violations)
     parts = [f"{rule} ({impact})" + (f" x{n}" if n > 1 else "") for (rule, impact), n in counts.items()]
     return f"{len(result.violations)} violation(s): " + ", ".join(parts) if parts else "no violation"
-

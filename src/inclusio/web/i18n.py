@@ -29,9 +29,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav_student": ("Mes documents", "My documents"),
     "nav_teacher": ("Préparer un cours", "Prepare a course"),
     "nav_staff": ("File et lots", "Queue and batches"),
-    "footer": ("inclusio : logiciel libre (AGPL-3.0). Les versions adaptées sont des brouillons tant qu'une "
-               "personne ne les a pas relues.",
-               "inclusio: free software (AGPL-3.0). Adapted versions are drafts until a person has reviewed them."),
+    "footer": (
+        "inclusio : logiciel libre (AGPL-3.0). Les versions adaptées sont des brouillons tant qu'une "
+        "personne ne les a pas relues.",
+        "inclusio: free software (AGPL-3.0). Adapted versions are drafts until a person has reviewed them.",
+    ),
     "required": ("obligatoire", "required"),
     # sign in
     "sign_in_title": ("Connexion", "Sign in"),
@@ -39,29 +41,38 @@ TEXT: dict[str, tuple[str, str]] = {
     "password": ("Mot de passe", "Password"),
     "sign_in": ("Se connecter", "Sign in"),
     "sign_in_failed": ("Nom d'utilisateur ou mot de passe incorrect.", "Wrong user name or password."),
-    "sign_in_wait": ("Trop de tentatives erronées : patientez {seconds} s puis réessayez.",
-                     "Too many wrong attempts: wait {seconds} s and try again."),
+    "sign_in_wait": (
+        "Trop de tentatives erronées : patientez {seconds} s puis réessayez.",
+        "Too many wrong attempts: wait {seconds} s and try again.",
+    ),
     # password change
     "nav_password": ("Mot de passe", "Password"),
     "password_title": ("Changer de mot de passe", "Change your password"),
-    "password_help": ("Après le changement, vos autres sessions et vos jetons d'accès ne fonctionnent plus : "
-                      "reconnectez-vous sur vos autres appareils.",
-                      "After the change, your other sessions and access tokens stop working: sign in again on "
-                      "your other devices."),
+    "password_help": (
+        "Après le changement, vos autres sessions et vos jetons d'accès ne fonctionnent plus : "
+        "reconnectez-vous sur vos autres appareils.",
+        "After the change, your other sessions and access tokens stop working: sign in again on "
+        "your other devices.",
+    ),
     "current_password": ("Mot de passe actuel", "Current password"),
     "new_password": ("Nouveau mot de passe (8 caractères au moins)", "New password (at least 8 characters)"),
     "confirm_password": ("Nouveau mot de passe, une seconde fois", "New password, once more"),
     "password_change": ("Changer le mot de passe", "Change the password"),
-    "password_changed": ("Mot de passe changé. Vos autres sessions et jetons ne fonctionnent plus.",
-                         "Password changed. Your other sessions and tokens no longer work."),
+    "password_changed": (
+        "Mot de passe changé. Vos autres sessions et jetons ne fonctionnent plus.",
+        "Password changed. Your other sessions and tokens no longer work.",
+    ),
     "password_wrong": ("Le mot de passe actuel est incorrect.", "The current password is wrong."),
     "password_mismatch": ("Les deux nouveaux mots de passe diffèrent.", "The two new passwords differ."),
-    "password_short": ("Le nouveau mot de passe doit faire 8 caractères au moins.",
-                       "The new password needs at least 8 characters."),
-    "password_external": ("Ce compte se connecte par le fournisseur d'identité de l'établissement : changez le "
-                          "mot de passe là-bas.",
-                          "This account signs in through the institution's identity provider: change the "
-                          "password there."),
+    "password_short": (
+        "Le nouveau mot de passe doit faire 8 caractères au moins.",
+        "The new password needs at least 8 characters.",
+    ),
+    "password_external": (
+        "Ce compte se connecte par le fournisseur d'identité de l'établissement : changez le "
+        "mot de passe là-bas.",
+        "This account signs in through the institution's identity provider: change the password there.",
+    ),
     # errors
     "error_title": ("Un problème est survenu", "Something went wrong"),
     "error_code": ("Code de l'erreur : {code}", "Error code: {code}"),
@@ -83,8 +94,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "stage_validate": ("vérification", "checking"),
     "stage_report": ("rapport", "report"),
     "refresh": ("Actualiser l'avancement", "Refresh the progress"),
-    "refresh_hint": ("L'avancement se met à jour tout seul ; sans JavaScript, utilisez ce lien.",
-                     "Progress updates by itself; without JavaScript, use this link."),
+    "refresh_hint": (
+        "L'avancement se met à jour tout seul ; sans JavaScript, utilisez ce lien.",
+        "Progress updates by itself; without JavaScript, use this link.",
+    ),
     "downloads": ("Téléchargements", "Downloads"),
     "no_downloads": ("Aucun fichier pour l'instant.", "No file yet."),
     "download": ("Télécharger {what}", "Download {what}"),
@@ -113,15 +126,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "released_note": ("Version relue et publiée.", "Reviewed and released version."),
     "released_on": ("Publiée le {at} (relue par {who}).", "Released on {at} (reviewed by {who})."),
     "released_status": ("État du document : {status}.", "Document status: {status}."),
-    "releasing": ("Publication de la version relue en cours. Les fichiers actuels restent disponibles jusqu'à ce "
-                  "que les nouveaux soient prêts.",
-                  "Releasing the reviewed version. The current files stay available until the new ones are ready."),
-    "release_failed": ("La publication de la version relue a échoué. Les fichiers précédents restent disponibles.",
-                       "Releasing the reviewed version failed. The previous files are still available."),
-    "release_stalled": ("La publication semble arrêtée (aucun signe du serveur de traitement). Relancez-la depuis "
-                        "la page de relecture.",
-                        "The release seems to have stopped (no sign from the processing server). Start it again "
-                        "from the review page."),
+    "releasing": (
+        "Publication de la version relue en cours. Les fichiers actuels restent disponibles jusqu'à ce "
+        "que les nouveaux soient prêts.",
+        "Releasing the reviewed version. The current files stay available until the new ones are ready.",
+    ),
+    "release_failed": (
+        "La publication de la version relue a échoué. Les fichiers précédents restent disponibles.",
+        "Releasing the reviewed version failed. The previous files are still available.",
+    ),
+    "release_stalled": (
+        "La publication semble arrêtée (aucun signe du serveur de traitement). Relancez-la depuis "
+        "la page de relecture.",
+        "The release seems to have stopped (no sign from the processing server). Start it again "
+        "from the review page.",
+    ),
     "status_releasing": ("publication en cours", "releasing"),
     # student
     "student_title": ("Mon profil de lecture et mes documents", "My reading profile and documents"),
@@ -138,21 +157,27 @@ TEXT: dict[str, tuple[str, str]] = {
     "line_height": ("Interligne", "Line spacing"),
     "letter_spacing": ("Espacement des lettres (em)", "Letter spacing (em)"),
     "preview_title": ("Aperçu", "Preview"),
-    "preview_text": ("La photosynthèse permet aux plantes de fabriquer leur nourriture. Elles utilisent la "
-                     "lumière du soleil, l'eau et le gaz carbonique.",
-                     "Photosynthesis lets plants make their food. They use sunlight, water and carbon dioxide."),
+    "preview_text": (
+        "La photosynthèse permet aux plantes de fabriquer leur nourriture. Elles utilisent la "
+        "lumière du soleil, l'eau et le gaz carbonique.",
+        "Photosynthesis lets plants make their food. They use sunlight, water and carbon dioxide.",
+    ),
     "preview_button": ("Voir l'aperçu", "Show the preview"),
     "save_profile": ("Enregistrer mon profil", "Save my profile"),
     "profile_saved": ("Profil enregistré.", "Profile saved."),
-    "profile_note": ("Le profil de base règle les versions adaptées (EPUB, HTML, audio, braille). Les réglages "
-                     "d'affichage s'appliquent aux pages d'inclusio.",
-                     "The base profile sets the adapted versions (EPUB, HTML, audio, braille). The display "
-                     "settings apply to inclusio's pages."),
+    "profile_note": (
+        "Le profil de base règle les versions adaptées (EPUB, HTML, audio, braille). Les réglages "
+        "d'affichage s'appliquent aux pages d'inclusio.",
+        "The base profile sets the adapted versions (EPUB, HTML, audio, braille). The display "
+        "settings apply to inclusio's pages.",
+    ),
     "request_title": ("Demander une version adaptée", "Request an adapted version"),
     "request_upload": ("Déposer un document", "Upload a document"),
     "file_label": ("Document ({formats})", "Document ({formats})"),
-    "or_shared": ("ou choisir un document que le service handicap a préparé pour moi",
-                  "or choose a document disability services prepared for me"),
+    "or_shared": (
+        "ou choisir un document que le service handicap a préparé pour moi",
+        "or choose a document disability services prepared for me",
+    ),
     "shared_none": ("Aucun document préparé pour moi", "No document prepared for me"),
     "outputs": ("Formats voulus", "Formats wanted"),
     "out_epub": ("Livre numérique (EPUB)", "E-book (EPUB)"),
@@ -162,17 +187,25 @@ TEXT: dict[str, tuple[str, str]] = {
     "out_report": ("Rapport de lisibilité", "Readability report"),
     "request_button": ("Demander la version adaptée", "Request the adapted version"),
     "need_profile": ("Choisissez d'abord votre profil de base.", "Choose your base profile first."),
-    "need_document": ("Déposez un document ou choisissez-en un partagé.", "Upload a document or choose a shared one."),
+    "need_document": (
+        "Déposez un document ou choisissez-en un partagé.",
+        "Upload a document or choose a shared one.",
+    ),
     "shared_by_teachers": ("Documents partagés par vos enseignants", "Shared by your teachers"),
-    "shared_help": ("Choisissez les formats, puis demandez la version adaptée d'un document : elle est faite pour "
-                    "votre profil, sans rien déposer.",
-                    "Choose the formats, then request the adapted version of a document: it is made for your "
-                    "profile, with nothing to upload."),
+    "shared_help": (
+        "Choisissez les formats, puis demandez la version adaptée d'un document : elle est faite pour "
+        "votre profil, sans rien déposer.",
+        "Choose the formats, then request the adapted version of a document: it is made for your "
+        "profile, with nothing to upload.",
+    ),
     "shared_search": ("Chercher un cours ou un document", "Search a course or a document"),
     "search_button": ("Chercher", "Search"),
     "show_all": ("Tout afficher", "Show all"),
     "shared_none_teachers": ("Aucun document partagé pour l'instant.", "No shared document yet."),
-    "shared_none_match": ("Aucun document partagé ne correspond à « {q} ».", "No shared document matches “{q}”."),
+    "shared_none_match": (
+        "Aucun document partagé ne correspond à « {q} ».",
+        "No shared document matches “{q}”.",
+    ),
     "request_shared": ("Demander la version adaptée : {title}", "Request the adapted version: {title}"),
     "col_title": ("Titre", "Title"),
     "col_course": ("Cours", "Course"),
@@ -181,27 +214,36 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_course": ("(aucun)", "(none)"),
     # teacher
     "teacher_title": ("Préparer un support de cours", "Prepare course material"),
-    "teacher_intro": ("Déposez un document : vous obtenez en quelques secondes sa lisibilité, les phrases "
-                      "difficiles, l'audit d'accessibilité et un brouillon facile à lire. La conversion pour le "
-                      "profil choisi démarre en même temps.",
-                      "Upload a document: in seconds you get its readability, the hard sentences, the "
-                      "accessibility audit and an easy-to-read draft. The conversion for the chosen profile "
-                      "starts at the same time."),
+    "teacher_intro": (
+        "Déposez un document : vous obtenez en quelques secondes sa lisibilité, les phrases "
+        "difficiles, l'audit d'accessibilité et un brouillon facile à lire. La conversion pour le "
+        "profil choisi démarre en même temps.",
+        "Upload a document: in seconds you get its readability, the hard sentences, the "
+        "accessibility audit and an easy-to-read draft. The conversion for the chosen profile "
+        "starts at the same time.",
+    ),
     "profile_for_job": ("Profil de la conversion", "Profile of the conversion"),
     "preview_submit": ("Analyser et convertir", "Analyse and convert"),
     "preview_of": ("Aperçu de lisibilité : {name}", "Readability preview: {name}"),
     "conversion_started": ("La conversion a démarré.", "The conversion has started."),
     "follow_job": ("Suivre la conversion et télécharger", "Follow the conversion and download"),
     "scores_title": ("Lisibilité par section", "Readability per section"),
-    "scores_help": ("Score de Kandel et Moles (français) ou de Flesch (anglais) : plus il est haut, plus le "
-                    "texte est facile. Au-dessous de 50 : difficile.",
-                    "Kandel–Moles (French) or Flesch (English) score: the higher, the easier. Below 50: hard."),
+    "scores_help": (
+        "Score de Kandel et Moles (français) ou de Flesch (anglais) : plus il est haut, plus le "
+        "texte est facile. Au-dessous de 50 : difficile.",
+        "Kandel–Moles (French) or Flesch (English) score: the higher, the easier. Below 50: hard.",
+    ),
     "chart_title": ("Facilité de lecture par section (0 à 100)", "Reading ease per section (0 to 100)"),
-    "chart_desc": ("Diagramme en barres : une barre par section, sa valeur écrite au bout. Les mêmes données "
-                   "sont dans le tableau qui suit.",
-                   "Bar chart: one bar per section, its value written at its end. The same data is in the "
-                   "table that follows."),
-    "table_caption": ("Lisibilité par section (données du diagramme)", "Readability per section (chart data)"),
+    "chart_desc": (
+        "Diagramme en barres : une barre par section, sa valeur écrite au bout. Les mêmes données "
+        "sont dans le tableau qui suit.",
+        "Bar chart: one bar per section, its value written at its end. The same data is in the "
+        "table that follows.",
+    ),
+    "table_caption": (
+        "Lisibilité par section (données du diagramme)",
+        "Readability per section (chart data)",
+    ),
     "col_section": ("Section", "Section"),
     "col_ease": ("Facilité", "Ease"),
     "col_words_sentence": ("Mots par phrase", "Words per sentence"),
@@ -210,37 +252,50 @@ TEXT: dict[str, tuple[str, str]] = {
     "whole_document": ("Document entier", "Whole document"),
     "untitled_section": ("(avant le premier titre)", "(before the first heading)"),
     "hard_title": ("Phrases et mots difficiles", "Hard sentences and words"),
-    "hard_help": ("Chaque passage repéré est encadré et suivi du numéro de la règle (règles européennes du "
-                  "« facile à lire »). La liste dit ce qui gêne et propose une correction.",
-                  "Each flagged passage is outlined and followed by the rule's number (European easy-to-read "
-                  "rules). The list says what is wrong and suggests a fix."),
+    "hard_help": (
+        "Chaque passage repéré est encadré et suivi du numéro de la règle (règles européennes du "
+        "« facile à lire »). La liste dit ce qui gêne et propose une correction.",
+        "Each flagged passage is outlined and followed by the rule's number (European easy-to-read "
+        "rules). The list says what is wrong and suggests a fix.",
+    ),
     "hard_none": ("Aucune phrase difficile repérée.", "No hard sentence found."),
-    "hard_more": ("{n} autres blocs ont des phrases difficiles (voir le rapport).",
-                  "{n} more blocks have hard sentences (see the report)."),
+    "hard_more": (
+        "{n} autres blocs ont des phrases difficiles (voir le rapport).",
+        "{n} more blocks have hard sentences (see the report).",
+    ),
     "sentence_n": ("Phrase {n}", "Sentence {n}"),
     "sev_fail": ("à corriger", "to fix"),
     "sev_warn": ("à vérifier", "to check"),
     "suggestion": ("Suggestion : {text}", "Suggestion: {text}"),
     "audit_title": ("Accessibilité du document source", "Accessibility of the source document"),
     "audit_score": ("Score : {score} sur 100", "Score: {score} out of 100"),
-    "audit_help": ("Un score relatif, pour comparer deux versions du document ; pas une certification.",
-                   "A relative score, to compare two versions of the document; not a certification."),
+    "audit_help": (
+        "Un score relatif, pour comparer deux versions du document ; pas une certification.",
+        "A relative score, to compare two versions of the document; not a certification.",
+    ),
     "audit_ok": ("Réussi", "Passed"),
     "audit_fail": ("À corriger", "To fix"),
     "audit_count": ("{count} sur {total}", "{count} of {total}"),
-    "draft_title": ("Brouillon facile à lire, à côté de l'original", "Easy-to-read draft next to the original"),
-    "draft_help": ("Brouillon fait par le moteur hors ligne (règles) : à relire par une personne.",
-                   "Draft made by the offline engine (rules): a person must review it."),
+    "draft_title": (
+        "Brouillon facile à lire, à côté de l'original",
+        "Easy-to-read draft next to the original",
+    ),
+    "draft_help": (
+        "Brouillon fait par le moteur hors ligne (règles) : à relire par une personne.",
+        "Draft made by the offline engine (rules): a person must review it.",
+    ),
     "original": ("Original", "Original"),
     "draft": ("Brouillon facile à lire", "Easy-to-read draft"),
     "draft_none": ("Aucun paragraphe n'a été modifié par les règles.", "The rules changed no paragraph."),
     "unchanged": ("(inchangé)", "(unchanged)"),
     "share_title": ("Partager un document avec mes étudiant·e·s", "Share a document with my students"),
-    "share_help": ("Les étudiant·e·s de votre établissement le trouvent dans « Documents partagés par vos "
-                   "enseignants » et demandent une version adaptée à leur profil. Ils voient seulement le titre, "
-                   "le cours et le nom du fichier.",
-                   "The students of your institution find it under “Shared by your teachers” and request a "
-                   "version adapted to their profile. They see only the title, the course and the file name."),
+    "share_help": (
+        "Les étudiant·e·s de votre établissement le trouvent dans « Documents partagés par vos "
+        "enseignants » et demandent une version adaptée à leur profil. Ils voient seulement le titre, "
+        "le cours et le nom du fichier.",
+        "The students of your institution find it under “Shared by your teachers” and request a "
+        "version adapted to their profile. They see only the title, the course and the file name.",
+    ),
     "share_file": ("Document à partager ({formats})", "Document to share ({formats})"),
     "share_pick": ("ou un de mes documents déjà déposés", "or one of the documents I already uploaded"),
     "share_doc_title": ("Titre vu par les étudiant·e·s (facultatif)", "Title students see (optional)"),
@@ -249,7 +304,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "shares_mine": ("Mes documents partagés", "My shared documents"),
     "shares_none_mine": ("Vous ne partagez aucun document.", "You share no document."),
     "stop_share": ("Arrêter le partage de {title}", "Stop sharing {title}"),
-    "share_done": ("Document « {title} » partagé avec vos étudiant·e·s.", "Document “{title}” shared with your students."),
+    "share_done": (
+        "Document « {title} » partagé avec vos étudiant·e·s.",
+        "Document “{title}” shared with your students.",
+    ),
     "unshare_done": ("Ce document n'est plus partagé.", "This document is no longer shared."),
     # staff
     "staff_title": ("File de traitement et lots", "Processing queue and batches"),
@@ -260,11 +318,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "batch_for": ("Pour", "For"),
     "batch_profile": ("un profil", "one profile"),
     "batch_profile_label": ("Profil du lot", "Profile of the batch"),
-    "batch_cohort": ("les étudiant·e·s cochés ci-dessous, chacun·e avec son profil",
-                     "the students ticked below, each with their own profile"),
+    "batch_cohort": (
+        "les étudiant·e·s cochés ci-dessous, chacun·e avec son profil",
+        "the students ticked below, each with their own profile",
+    ),
     "batch_submit": ("Envoyer le lot", "Submit the batch"),
-    "batch_done": ("Lot « {name} » : {jobs} tâche(s) créée(s), {rejected} fichier(s) refusé(s).",
-                   "Batch “{name}”: {jobs} job(s) created, {rejected} file(s) refused."),
+    "batch_done": (
+        "Lot « {name} » : {jobs} tâche(s) créée(s), {rejected} fichier(s) refusé(s).",
+        "Batch “{name}”: {jobs} job(s) created, {rejected} file(s) refused.",
+    ),
     "rejected_file": ("{name} : {message}", "{name}: {message}"),
     "cohort_title": ("Appliquer un profil à une cohorte", "Apply a profile to a cohort"),
     "cohort_learners": ("Étudiant·e·s", "Students"),
@@ -272,10 +334,15 @@ TEXT: dict[str, tuple[str, str]] = {
     "cohort_current": ("{name} (profil actuel : {profile})", "{name} (current profile: {profile})"),
     "no_profile": ("aucun", "none"),
     "cohort_submit": ("Appliquer le profil", "Apply the profile"),
-    "cohort_done": ("Profil « {profile} » appliqué à {n} étudiant·e(s).", "Profile “{profile}” applied to {n} student(s)."),
+    "cohort_done": (
+        "Profil « {profile} » appliqué à {n} étudiant·e(s).",
+        "Profile “{profile}” applied to {n} student(s).",
+    ),
     "queue_title": ("File de traitement", "Processing queue"),
-    "queue_summary": ("{queued} en attente, {running} en cours, {done} terminé(s), {failed} en échec.",
-                      "{queued} waiting, {running} in progress, {done} done, {failed} failed."),
+    "queue_summary": (
+        "{queued} en attente, {running} en cours, {done} terminé(s), {failed} en échec.",
+        "{queued} waiting, {running} in progress, {done} done, {failed} failed.",
+    ),
     "queue_refresh": ("Actualiser la file", "Refresh the queue"),
     "queue_empty": ("La file est vide.", "The queue is empty."),
     "queue_added": ("{n} nouvelle(s) tâche(s) ajoutée(s) à la file.", "{n} new job(s) added to the queue."),
@@ -283,14 +350,22 @@ TEXT: dict[str, tuple[str, str]] = {
     "no_failures": ("Aucun échec.", "No failure."),
     # review
     "review_title": ("Relecture : {name}", "Review: {name}"),
-    "review_help": ("Pour chaque bloc : l'original à gauche, l'adaptation à droite. Une ligne par paragraphe ; "
-                    "« - » au début d'une ligne pour un élément de liste. « Approuver » enregistre votre nom et "
-                    "la date dans la provenance et dans les métadonnées de l'EPUB.",
-                    "For each block: the original on the left, the adaptation on the right. One line per "
-                    "paragraph; “- ” at the start of a line for a list item. “Approve” records your name and "
-                    "the date in the provenance and in the EPUB's metadata."),
-    "review_state": ("{reviewed} adaptation(s) approuvée(s) sur {total}.", "{reviewed} of {total} adaptation(s) approved."),
-    "review_none": ("Ce document n'a aucune adaptation à relire.", "This document has no adaptation to review."),
+    "review_help": (
+        "Pour chaque bloc : l'original à gauche, l'adaptation à droite. Une ligne par paragraphe ; "
+        "« - » au début d'une ligne pour un élément de liste. « Approuver » enregistre votre nom et "
+        "la date dans la provenance et dans les métadonnées de l'EPUB.",
+        "For each block: the original on the left, the adaptation on the right. One line per "
+        "paragraph; “- ” at the start of a line for a list item. “Approve” records your name and "
+        "the date in the provenance and in the EPUB's metadata.",
+    ),
+    "review_state": (
+        "{reviewed} adaptation(s) approuvée(s) sur {total}.",
+        "{reviewed} of {total} adaptation(s) approved.",
+    ),
+    "review_none": (
+        "Ce document n'a aucune adaptation à relire.",
+        "This document has no adaptation to review.",
+    ),
     "block_heading": ("Bloc {n} : {type}{page}", "Block {n}: {type}{page}"),
     "on_page": (", page {page}", ", page {page}"),
     "type_paragraph": ("paragraphe", "paragraph"),
@@ -307,8 +382,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "kind_summary": ("Points clés", "Key points"),
     "current_alt": ("Texte alternatif d'origine : {alt}", "Original alt text: {alt}"),
     "no_alt": ("Aucun texte alternatif d'origine.", "No original alt text."),
-    "image_of_block": ("Image du bloc {n} (son texte alternatif est à relire à droite)",
-                       "Image of block {n} (its alt text is reviewed on the right)"),
+    "image_of_block": (
+        "Image du bloc {n} (son texte alternatif est à relire à droite)",
+        "Image of block {n} (its alt text is reviewed on the right)",
+    ),
     "state_draft": ("Brouillon non relu ({engine})", "Draft, not reviewed ({engine})"),
     "state_edited": ("Modifié par une personne, pas encore approuvé", "Edited by a person, not approved yet"),
     "state_approved": ("Approuvé par {who} le {at}", "Approved by {who} on {at}"),
@@ -321,31 +398,39 @@ TEXT: dict[str, tuple[str, str]] = {
     "approved": ("Bloc {n} approuvé.", "Block {n} approved."),
     "regenerated": ("Bloc {n} régénéré.", "Block {n} regenerated."),
     "release_title": ("Publier pour l'étudiant·e", "Release to the student"),
-    "release_help": ("Refait les fichiers (EPUB, HTML, audio...) à partir du document relu, en arrière-plan ; ils "
-                     "remplacent ceux de la tâche quand ils sont prêts. Les adaptations non approuvées restent des "
-                     "brouillons et l'EPUB le dit.",
-                     "Makes the files again (EPUB, HTML, audio...) from the reviewed document, in the background; "
-                     "they replace the job's files once ready. Adaptations not approved stay drafts and the EPUB "
-                     "says so."),
+    "release_help": (
+        "Refait les fichiers (EPUB, HTML, audio...) à partir du document relu, en arrière-plan ; ils "
+        "remplacent ceux de la tâche quand ils sont prêts. Les adaptations non approuvées restent des "
+        "brouillons et l'EPUB le dit.",
+        "Makes the files again (EPUB, HTML, audio...) from the reviewed document, in the background; "
+        "they replace the job's files once ready. Adaptations not approved stay drafts and the EPUB "
+        "says so.",
+    ),
     "release": ("Publier la version relue", "Release the reviewed version"),
     "flags_title": ("À relire en priorité : {n} bloc(s) signalé(s)", "Review first: {n} flagged block(s)"),
-    "flags_help": ("La vérification automatique a signalé ces blocs ; ils sont affichés en premier, puis les autres "
-                   "dans l'ordre de lecture. Modifier ou approuver un bloc le compte comme relu.",
-                   "The automatic check flagged these blocks; they are shown first, then the others in reading "
-                   "order. Editing or approving a block counts as reviewing it."),
+    "flags_help": (
+        "La vérification automatique a signalé ces blocs ; ils sont affichés en premier, puis les autres "
+        "dans l'ordre de lecture. Modifier ou approuver un bloc le compte comme relu.",
+        "The automatic check flagged these blocks; they are shown first, then the others in reading "
+        "order. Editing or approving a block counts as reviewing it.",
+    ),
     "flags_none": ("Aucun bloc signalé à relire.", "No flagged block left to review."),
     "flagged_mark": ("Signalé, à relire", "Flagged, to review"),
     "flag_reasons": ("Pourquoi ce texte est signalé :", "Why this text is flagged:"),
     "flag_cleared": ("Signalement levé par la relecture :", "Flag cleared by review:"),
     "others_title": ("Les autres blocs, dans l'ordre de lecture", "The other blocks, in reading order"),
-    "release_flagged": ("{n} bloc(s) signalé(s) ne sont pas encore relus. Relisez-les (en haut de la page), ou "
-                        "cochez la case pour publier quand même.",
-                        "{n} flagged block(s) are not reviewed yet. Review them (at the top of the page), or tick "
-                        "the box to release anyway."),
-    "accept_unreviewed": ("Je confirme la publication avec {n} bloc(s) signalé(s) non relu(s) : l'étudiant·e en est "
-                          "averti·e dans le document, et ma décision est enregistrée.",
-                          "I confirm the release with {n} flagged block(s) not reviewed: the student is told so "
-                          "in the document, and my decision is recorded."),
+    "release_flagged": (
+        "{n} bloc(s) signalé(s) ne sont pas encore relus. Relisez-les (en haut de la page), ou "
+        "cochez la case pour publier quand même.",
+        "{n} flagged block(s) are not reviewed yet. Review them (at the top of the page), or tick "
+        "the box to release anyway.",
+    ),
+    "accept_unreviewed": (
+        "Je confirme la publication avec {n} bloc(s) signalé(s) non relu(s) : l'étudiant·e en est "
+        "averti·e dans le document, et ma décision est enregistrée.",
+        "I confirm the release with {n} flagged block(s) not reviewed: the student is told so "
+        "in the document, and my decision is recorded.",
+    ),
     "release_again": ("Publier de nouveau la version relue", "Release the reviewed version again"),
 }
 

@@ -51,13 +51,19 @@ def switch_lang(request: Request, lang: str, next: str | None = None) -> Respons
 
 @router.get("/web/sign-in")
 def sign_in_page(request: Request, next: str | None = None) -> Response:
-    return web.render(request, "sign_in.html", {"next": web.local_path(next, "/web/"), "failed": False}, who=None)
+    return web.render(
+        request, "sign_in.html", {"next": web.local_path(next, "/web/"), "failed": False}, who=None
+    )
 
 
 @router.post("/web/sign-in")
-def sign_in(request: Request, username: Annotated[str, Form(max_length=128)],
-            password: Annotated[str, Form(max_length=256)], csrf_token: Annotated[str, Form()] = "",
-            next: Annotated[str, Form()] = "/web/") -> Response:
+def sign_in(
+    request: Request,
+    username: Annotated[str, Form(max_length=128)],
+    password: Annotated[str, Form(max_length=256)],
+    csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/web/",
+) -> Response:
     web.check_csrf(request, csrf_token)
     svc = web.svc_of(request)
     try:
@@ -65,9 +71,13 @@ def sign_in(request: Request, username: Annotated[str, Form(max_length=128)],
     except (AuthInvalid, AuthThrottled, AuthLocked) as err:
         # a wrong password, or too many of them: the same page, saying which (never whether the name exists)
         text = None if isinstance(err, AuthInvalid) else throttle_text(request, err)
-        page = web.render(request, "sign_in.html", {"next": web.local_path(next), "failed": True,
-                                                    "failed_text": text, "username": username},
-                          status=err.http_status, who=None)
+        page = web.render(
+            request,
+            "sign_in.html",
+            {"next": web.local_path(next), "failed": True, "failed_text": text, "username": username},
+            status=err.http_status,
+            who=None,
+        )
         if isinstance(err.details.get("retry_after_s"), int):
             page.headers["Retry-After"] = str(err.details["retry_after_s"])
         return page
@@ -99,20 +109,28 @@ def throttle_text(request: Request, err: AuthThrottled | AuthLocked) -> str:
 
 # -- my password -----------------------------------------------------------------------------------------
 
+
 @router.get("/web/password")
 def password_page(request: Request, done: bool = False) -> Response:
     who = web.require_user(request)
     user = web.svc_of(request).users.get(who.id)
     t = web.translator(web.lang_of(request))
-    return web.render(request, "password.html", {"external": not user.password_hash,
-                                                 "notice": t("password_changed") if done else None}, who=who)
+    return web.render(
+        request,
+        "password.html",
+        {"external": not user.password_hash, "notice": t("password_changed") if done else None},
+        who=who,
+    )
 
 
 @router.post("/web/password")
-def change_password(request: Request, csrf_token: Annotated[str, Form()] = "",
-                    current_password: Annotated[str, Form(max_length=256)] = "",
-                    new_password: Annotated[str, Form(max_length=256)] = "",
-                    confirm_password: Annotated[str, Form(max_length=256)] = "") -> Response:
+def change_password(
+    request: Request,
+    csrf_token: Annotated[str, Form()] = "",
+    current_password: Annotated[str, Form(max_length=256)] = "",
+    new_password: Annotated[str, Form(max_length=256)] = "",
+    confirm_password: Annotated[str, Form(max_length=256)] = "",
+) -> Response:
     """Change one's password: every other session and token ends; this browser gets a new session."""
     web.check_csrf(request, csrf_token)
     who = web.require_user(request)
@@ -122,8 +140,13 @@ def change_password(request: Request, csrf_token: Annotated[str, Form()] = "",
     t = web.translator(lang)
 
     def again(problem: str, field: str, status: int) -> Response:
-        return web.render(request, "password.html", {"external": False, "problem": problem, "problem_field": field},
-                          status=status, who=who)
+        return web.render(
+            request,
+            "password.html",
+            {"external": False, "problem": problem, "problem_field": field},
+            status=status,
+            who=who,
+        )
 
     if not user.password_hash:
         return web.render(request, "password.html", {"external": True}, status=403, who=who)
@@ -138,7 +161,9 @@ def change_password(request: Request, csrf_token: Annotated[str, Form()] = "",
     except (AuthThrottled, AuthLocked) as err:
         return again(throttle_text(request, err), "current", err.http_status)
     svc.users.set_password(user.id, new_password)
-    svc.users.audit(actor_id=who.id, action="password.changed", subject_id=user.id, institution=user.institution)
+    svc.users.audit(
+        actor_id=who.id, action="password.changed", subject_id=user.id, institution=user.institution
+    )
     token, _ = svc.users.issue_token(user.id, hours=svc.settings.token_hours)
     response = RedirectResponse("/web/password?done=1", status_code=303)
     web.set_cookie(request, response, web.SESSION_COOKIE, token, max_age=int(svc.settings.token_hours * 3600))
@@ -147,17 +172,25 @@ def change_password(request: Request, csrf_token: Annotated[str, Form()] = "",
 
 # -- a job: progress and downloads ---------------------------------------------------------------------
 
+
 def artifact_links(job: Any, t: Any) -> list[dict[str, str]]:
     """The job's files in a useful order, each with a label saying what it is and its size."""
-    names = sorted((job.artifacts or {}), key=lambda n: (ARTIFACT_ORDER.index(n.split("-")[0])
-                                                         if n.split("-")[0] in ARTIFACT_ORDER else 99, n))
+    names = sorted(
+        (job.artifacts or {}),
+        key=lambda n: (ARTIFACT_ORDER.index(n.split("-")[0]) if n.split("-")[0] in ARTIFACT_ORDER else 99, n),
+    )
     out = []
     for name in names:
         record = job.artifacts[name]
         key = f"art_{name}"
         label = t(key) if key in TEXT else t("art_other", name=name)
-        out.append({"name": name, "label": label, "size": t("bytes_kb", kb=max(1, round((record.get("bytes") or 0)
-                                                                                           / 1024)))})
+        out.append(
+            {
+                "name": name,
+                "label": label,
+                "size": t("bytes_kb", kb=max(1, round((record.get("bytes") or 0) / 1024))),
+            }
+        )
     return out
 
 
@@ -175,18 +208,28 @@ def release_text(job: Any, state: str | None, t: Any) -> str:
         if job.status != "succeeded":  # the release made the job partial: said with the news, heard once
             text += " " + t("released_status", status=t("status_" + job.status))
         return text
-    return t({"releasing": "releasing", "failed": "release_failed", "stalled": "release_stalled"}[state]) \
-        if state else ""
+    return (
+        t({"releasing": "releasing", "failed": "release_failed", "stalled": "release_stalled"}[state])
+        if state
+        else ""
+    )
 
 
 def job_state(job: Any, settings: Any, t: Any) -> dict[str, Any]:
     """What the job page and the dashboard show of a job, in words too (their scripts poll it)."""
     pct = round(job.progress * 100)
     state = release_state(job, settings)
-    return {"id": job.id, "status": job.status, "status_text": t("status_" + job.status), "pct": pct,
-            "pct_text": t("progress_value", pct=pct), "finished": job.finished, "release": state,
-            "release_text": release_text(job, state, t),
-            "release_short": t("status_releasing") if state == "releasing" else ""}
+    return {
+        "id": job.id,
+        "status": job.status,
+        "status_text": t("status_" + job.status),
+        "pct": pct,
+        "pct_text": t("progress_value", pct=pct),
+        "finished": job.finished,
+        "release": state,
+        "release_text": release_text(job, state, t),
+        "release_short": t("status_releasing") if state == "releasing" else "",
+    }
 
 
 @router.get("/web/jobs/{job_id}")
@@ -197,8 +240,17 @@ def job_page(request: Request, job_id: str) -> Response:
     from inclusio.web.i18n import translator
 
     t = translator(web.lang_of(request))
-    return web.render(request, "job.html", {"job": job, "stage_keys": STAGE_KEYS, "artifacts": artifact_links(job, t),
-                                            "state": job_state(job, svc.settings, t)}, who=who)
+    return web.render(
+        request,
+        "job.html",
+        {
+            "job": job,
+            "stage_keys": STAGE_KEYS,
+            "artifacts": artifact_links(job, t),
+            "state": job_state(job, svc.settings, t),
+        },
+        who=who,
+    )
 
 
 @router.get("/web/jobs/{job_id}/state.json")
@@ -227,6 +279,7 @@ def download(request: Request, job_id: str, name: str) -> Response:
 
 # -- students ------------------------------------------------------------------------------------------
 
+
 def _number(raw: str | None, low: float, high: float) -> float | None:
     try:
         value = float(raw) if raw not in (None, "") else None
@@ -239,7 +292,11 @@ def _adjustments(font: str | None, size: str | None, line: str | None, letter: s
     out: dict[str, Any] = {}
     if font in ("sans", "hyper", "dys", "serif"):
         out["font"] = font
-    for key, raw, low, high in (("size", size, 80, 300), ("line", line, 1.0, 3.0), ("letter", letter, 0.0, 0.5)):
+    for key, raw, low, high in (
+        ("size", size, 80, 300),
+        ("line", line, 1.0, 3.0),
+        ("letter", letter, 0.0, 0.5),
+    ):
         value = _number(raw, low, high)
         if value is not None:
             out[key] = value
@@ -249,29 +306,58 @@ def _adjustments(font: str | None, size: str | None, line: str | None, letter: s
 SEARCH_MAX = 120
 
 
-def _student_page(request: Request, who: Any, *, chosen: str | None = None, adjust: dict[str, Any] | None = None,
-                  notice: str | None = None, status: int = 200) -> Response:
+def _student_page(
+    request: Request,
+    who: Any,
+    *,
+    chosen: str | None = None,
+    adjust: dict[str, Any] | None = None,
+    notice: str | None = None,
+    status: int = 200,
+) -> Response:
     svc = web.svc_of(request)
     profiles = list_profiles(svc.settings.profiles_dir)
     stored = svc.users.get_profile(who.id)
     if stored is not None:
-        svc.users.audit(actor_id=who.id, action="profile.read", subject_id=who.id, institution=who.institution)
+        svc.users.audit(
+            actor_id=who.id, action="profile.read", subject_id=who.id, institution=who.institution
+        )
     chosen = chosen or (stored.profile_id if stored else None)
     adjust = adjust if adjust is not None else web.reading_prefs(request)
     base = next((p for p in profiles if p.id == chosen), None)
     style = preview_style(base, adjust)
     jobs = svc.store.list(JobFilter(owner_or_learner=who.id), limit=50)
-    shared = [j for j in jobs if j.learner_id == who.id and j.owner_id != who.id and j.status in ("succeeded", "partial")]
+    shared = [
+        j
+        for j in jobs
+        if j.learner_id == who.id and j.owner_id != who.id and j.status in ("succeeded", "partial")
+    ]
     outputs = [o for o in (base.outputs if base else ["epub", "html"]) if o in ("epub", "html", "mp3", "brf")]
     search = " ".join((request.query_params.get("search") or "").split())[:SEARCH_MAX]
     teachers = svc.store.list_shares(**share_scope(who), search=search or None)
-    return web.render(request, "student.html", {
-        "teacher_shares": teachers, "search": search,
-        "profiles": profiles, "chosen": chosen, "adjust": {"font": adjust.get("font", ""), "size": adjust.get("size", ""),
-                                                           "line": adjust.get("line", ""),
-                                                           "letter": adjust.get("letter", "")},
-        "page_css": {"#preview": style}, "jobs": jobs, "shared": shared, "default_outputs": outputs, "notice": notice},
-        status=status, who=who)
+    return web.render(
+        request,
+        "student.html",
+        {
+            "teacher_shares": teachers,
+            "search": search,
+            "profiles": profiles,
+            "chosen": chosen,
+            "adjust": {
+                "font": adjust.get("font", ""),
+                "size": adjust.get("size", ""),
+                "line": adjust.get("line", ""),
+                "letter": adjust.get("letter", ""),
+            },
+            "page_css": {"#preview": style},
+            "jobs": jobs,
+            "shared": shared,
+            "default_outputs": outputs,
+            "notice": notice,
+        },
+        status=status,
+        who=who,
+    )
 
 
 FONTS = web.READER_FONTS
@@ -284,8 +370,12 @@ def preview_style(base: Any, adjust: dict[str, Any]) -> str:
     size = adjust.get("size") or (reading.font_size_rem * 100 if reading else 100)
     line = adjust.get("line") or (reading.line_height if reading else 1.5)
     letter = adjust.get("letter", reading.letter_spacing_em if reading else 0)
-    parts = [f"--pv-font:{font}", f"--pv-size:{float(size) / 100:.2f}rem", f"--pv-line:{float(line):.2f}",
-             f"--pv-letter:{float(letter):.2f}em"]
+    parts = [
+        f"--pv-font:{font}",
+        f"--pv-size:{float(size) / 100:.2f}rem",
+        f"--pv-line:{float(line):.2f}",
+        f"--pv-letter:{float(letter):.2f}em",
+    ]
     if reading is not None:
         parts += [f"--pv-fg:{reading.colors.text}", f"--pv-bg:{reading.colors.background}"]
     return ";".join(p.replace('"', "'") for p in parts)
@@ -298,13 +388,16 @@ def student(request: Request) -> Response:
 
 
 @router.post("/web/student/profile")
-def student_profile(request: Request, csrf_token: Annotated[str, Form()] = "",
-                    profile: Annotated[str | None, Form(max_length=64)] = None,
-                    font: Annotated[str | None, Form(max_length=16)] = None,
-                    size: Annotated[str | None, Form(max_length=8)] = None,
-                    line: Annotated[str | None, Form(max_length=8)] = None,
-                    letter: Annotated[str | None, Form(max_length=8)] = None,
-                    action: Annotated[str, Form(max_length=16)] = "save") -> Response:
+def student_profile(
+    request: Request,
+    csrf_token: Annotated[str, Form()] = "",
+    profile: Annotated[str | None, Form(max_length=64)] = None,
+    font: Annotated[str | None, Form(max_length=16)] = None,
+    size: Annotated[str | None, Form(max_length=8)] = None,
+    line: Annotated[str | None, Form(max_length=8)] = None,
+    letter: Annotated[str | None, Form(max_length=8)] = None,
+    action: Annotated[str, Form(max_length=16)] = "save",
+) -> Response:
     web.check_csrf(request, csrf_token)
     who = web.require_user(request, "student")
     svc = web.svc_of(request)
@@ -315,29 +408,45 @@ def student_profile(request: Request, csrf_token: Annotated[str, Form()] = "",
     if chosen:
         svc.users.set_profile(who.id, chosen)
         # that it changed, not to what: a profile id tells a disability
-        svc.users.audit(actor_id=who.id, action="profile.write", subject_id=who.id, institution=who.institution)
+        svc.users.audit(
+            actor_id=who.id, action="profile.write", subject_id=who.id, institution=who.institution
+        )
     from inclusio.web.i18n import translator
 
-    response = _student_page(request, who, chosen=chosen, adjust=adjust,
-                             notice=translator(web.lang_of(request))("profile_saved"))
-    web.set_cookie(request, response, web.READING_COOKIE, json.dumps(adjust, separators=(",", ":")),
-                   max_age=365 * 24 * 3600)
+    response = _student_page(
+        request, who, chosen=chosen, adjust=adjust, notice=translator(web.lang_of(request))("profile_saved")
+    )
+    web.set_cookie(
+        request,
+        response,
+        web.READING_COOKIE,
+        json.dumps(adjust, separators=(",", ":")),
+        max_age=365 * 24 * 3600,
+    )
     return response
 
 
 @router.post("/web/student/request")
-def student_request(request: Request, csrf_token: Annotated[str, Form()] = "",
-                    file: Annotated[UploadFile | None, File()] = None,
-                    shared: Annotated[str | None, Form(max_length=64)] = None,
-                    outputs: Annotated[list[str] | None, Form()] = None) -> Response:
+def student_request(
+    request: Request,
+    csrf_token: Annotated[str, Form()] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+    shared: Annotated[str | None, Form(max_length=64)] = None,
+    outputs: Annotated[list[str] | None, Form()] = None,
+) -> Response:
     web.check_csrf(request, csrf_token)
     who = web.require_user(request, "student")
     svc = web.svc_of(request)
     stored_profile = svc.users.get_profile(who.id)
     if stored_profile is None:
         raise RequestInvalid(TEXT["need_profile"][1], message_fr=TEXT["need_profile"][0])
-    svc.users.audit(actor_id=who.id, action="profile.used", subject_id=who.id, institution=who.institution,
-                    details={"found": True})
+    svc.users.audit(
+        actor_id=who.id,
+        action="profile.used",
+        subject_id=who.id,
+        institution=who.institution,
+        details={"found": True},
+    )
     profile = resolve_profile(svc, stored_profile.profile_id)
     wanted = parse_outputs(",".join(outputs)) if outputs else None
     if wanted is not None and "report" not in wanted:
@@ -348,14 +457,24 @@ def student_request(request: Request, csrf_token: Annotated[str, Form()] = "",
     elif shared:
         original = visible_job(svc, who, shared)
         name = original.filename
-        stored = StoredOriginal(sha256=original.input_sha256, size=original.input_bytes, relpath=original.input_path)
+        stored = StoredOriginal(
+            sha256=original.input_sha256, size=original.input_bytes, relpath=original.input_path
+        )
     else:
         raise RequestInvalid(TEXT["need_document"][1], message_fr=TEXT["need_document"][0])
     # The adjustments the student made on the profile page (font, size, spacing) go with the job, so
     # the EPUB, HTML and large print they download look like the preview they chose.
     reading = reading_overrides(web.reading_prefs(request))
-    job = submit(svc, stored, filename=name, profile=with_reading(profile, reading), outputs=wanted, owner_id=who.id,
-                 institution=who.institution, reading=reading)
+    job = submit(
+        svc,
+        stored,
+        filename=name,
+        profile=with_reading(profile, reading),
+        outputs=wanted,
+        owner_id=who.id,
+        institution=who.institution,
+        reading=reading,
+    )
     return RedirectResponse(f"/web/jobs/{job.id}", status_code=303)
 
 
@@ -374,6 +493,7 @@ def reading_overrides(adjust: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- teachers ------------------------------------------------------------------------------------------
+
 
 def own_uploads(jobs: list[Any]) -> list[Any]:
     """One job per original among ``jobs`` (the newest): the documents a teacher may share again."""
@@ -394,26 +514,53 @@ def teacher(request: Request) -> Response:
     t = translator(web.lang_of(request))
     done = request.query_params.get("done")
     title = (request.query_params.get("title") or "")[:255]
-    notice = t("share_done", title=title) if done == "shared" else t("unshare_done") if done == "unshared" else None
-    return web.render(request, "teacher.html", {"profiles": list_profiles(svc.settings.profiles_dir), "jobs": jobs,
-                                                "uploads": own_uploads(jobs), "shares": shares, "notice": notice},
-                      who=who)
+    notice = (
+        t("share_done", title=title)
+        if done == "shared"
+        else t("unshare_done")
+        if done == "unshared"
+        else None
+    )
+    return web.render(
+        request,
+        "teacher.html",
+        {
+            "profiles": list_profiles(svc.settings.profiles_dir),
+            "jobs": jobs,
+            "uploads": own_uploads(jobs),
+            "shares": shares,
+            "notice": notice,
+        },
+        who=who,
+    )
 
 
 @router.post("/web/teacher/preview")
-async def teacher_preview_page(request: Request, file: Annotated[UploadFile, File()],
-                               csrf_token: Annotated[str, Form()] = "",
-                               profile: Annotated[str, Form(max_length=64)] = "easy-read",
-                               outputs: Annotated[list[str] | None, Form()] = None) -> Response:
+async def teacher_preview_page(
+    request: Request,
+    file: Annotated[UploadFile, File()],
+    csrf_token: Annotated[str, Form()] = "",
+    profile: Annotated[str, Form(max_length=64)] = "easy-read",
+    outputs: Annotated[list[str] | None, Form()] = None,
+) -> Response:
     web.check_csrf(request, csrf_token)
     who = web.require_user(request, "teacher", "staff")
     svc = web.svc_of(request)
     chosen = resolve_profile(svc, profile)
     wanted = parse_outputs(",".join(outputs)) if outputs else None
     name = display_name(file.filename)
-    stored = await run_in_threadpool(store_document, svc.files, file.file,
-                                     max_bytes=svc.settings.max_upload_bytes, filename=name)
-    job = await run_in_threadpool(submit, svc, stored, filename=name, profile=chosen, outputs=wanted, owner_id=who.id,
-                                  institution=who.institution)
+    stored = await run_in_threadpool(
+        store_document, svc.files, file.file, max_bytes=svc.settings.max_upload_bytes, filename=name
+    )
+    job = await run_in_threadpool(
+        submit,
+        svc,
+        stored,
+        filename=name,
+        profile=chosen,
+        outputs=wanted,
+        owner_id=who.id,
+        institution=who.institution,
+    )
     context = await run_in_threadpool(teacher_preview, svc, stored, name, web.lang_of(request))
     return web.render(request, "teacher_preview.html", {"job": job, "filename": name, **context}, who=who)

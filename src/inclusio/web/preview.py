@@ -30,15 +30,35 @@ def chart_data(scores: Any, untitled: str) -> tuple[dict[str, Any], list[dict[st
     for i, section in enumerate(sections):
         ease = section.scores.reading_ease
         title = section.title or untitled
-        rows.append({"title": title, "ease": "—" if ease is None else f"{ease:.0f}",
-                     "wps": f"{section.scores.words_per_sentence:.1f}", "long": section.scores.long_sentences,
-                     "words": section.scores.words})
+        rows.append(
+            {
+                "title": title,
+                "ease": "—" if ease is None else f"{ease:.0f}",
+                "wps": f"{section.scores.words_per_sentence:.1f}",
+                "long": section.scores.long_sentences,
+                "words": section.scores.words,
+            }
+        )
         value = max(0.0, min(100.0, ease if ease is not None else 0.0))
-        bars.append({"y": 8 + i * CHART_ROW, "w": round(width * value / 100, 1), "short": _short(title),
-                     "text": "—" if ease is None else f"{ease:.0f}", "hard": ease is not None and ease < 50})
+        bars.append(
+            {
+                "y": 8 + i * CHART_ROW,
+                "w": round(width * value / 100, 1),
+                "short": _short(title),
+                "text": "—" if ease is None else f"{ease:.0f}",
+                "hard": ease is not None and ease < 50,
+            }
+        )
     doc = scores.document
-    rows.append({"title": None, "ease": "—" if doc.reading_ease is None else f"{doc.reading_ease:.0f}",
-                 "wps": f"{doc.words_per_sentence:.1f}", "long": doc.long_sentences, "words": doc.words})
+    rows.append(
+        {
+            "title": None,
+            "ease": "—" if doc.reading_ease is None else f"{doc.reading_ease:.0f}",
+            "wps": f"{doc.words_per_sentence:.1f}",
+            "long": doc.long_sentences,
+            "words": doc.words,
+        }
+    )
     chart = {"x0": x0, "width": width, "height": 8 + len(bars) * CHART_ROW + 24, "bars": bars}
     return chart, rows
 
@@ -53,8 +73,13 @@ def _pieces(text: str, sentences: list[Any]) -> list[dict[str, Any]]:
             continue
         if at > cursor:
             out.append({"text": text[cursor:at], "rules": ""})
-        spans = sorted({(h.start, h.end) for h in sentence.hits if h.start is not None and h.end is not None
-                        and h.end > h.start})
+        spans = sorted(
+            {
+                (h.start, h.end)
+                for h in sentence.hits
+                if h.start is not None and h.end is not None and h.end > h.start
+            }
+        )
         parts, pos = [], 0
         for start, end in spans:
             if start < pos:
@@ -85,8 +110,13 @@ def hard_blocks(doc: Document, report: Any, t: Any) -> tuple[list[dict[str, Any]
         block = doc.find(entry.block_id)
         text = block.plain_text()
         title = headings.get(entry.block_id) or t("untitled_section")
-        blocks.append({"title": f"{title} — {t('type_' + block.type) if block.type in ('paragraph', 'list', 'heading', 'table', 'note') else block.type}",
-                       "pieces": _pieces(text, list(entry.sentences)), "sentences": entry.sentences})
+        blocks.append(
+            {
+                "title": f"{title} — {t('type_' + block.type) if block.type in ('paragraph', 'list', 'heading', 'table', 'note') else block.type}",
+                "pieces": _pieces(text, list(entry.sentences)),
+                "sentences": entry.sentences,
+            }
+        )
     return blocks, max(0, len(report.blocks) - MAX_HARD_BLOCKS)
 
 
@@ -128,10 +158,20 @@ def teacher_preview(svc: Any, stored: Any, filename: str, lang: str) -> dict[str
     hard, more = hard_blocks(doc, rules, t)
     audit = audit_document(doc)
     easy = load_profile("easy-read", settings.profiles_dir)
-    easy = easy.model_copy(update={"glossary": easy.glossary.model_copy(update={"enabled": False}),
-                                   "summaries": easy.summaries.model_copy(update={"enabled": False}),
-                                   "images": easy.images.model_copy(update={"generate": False})})
+    easy = easy.model_copy(
+        update={
+            "glossary": easy.glossary.model_copy(update={"enabled": False}),
+            "summaries": easy.summaries.model_copy(update={"enabled": False}),
+            "images": easy.images.model_copy(update={"generate": False}),
+        }
+    )
     offline = settings.model_copy(update={"engine": "offline"})
     drafted = adapt_source(doc, easy, offline).document  # the job's adapt stage, offline
-    return {"chart": chart, "score_rows": rows, "hard": hard, "hard_more": more, "audit": audit,
-            "pairs": draft_pairs(drafted, easy.adaptation.level)}
+    return {
+        "chart": chart,
+        "score_rows": rows,
+        "hard": hard,
+        "hard_more": more,
+        "audit": audit,
+        "pairs": draft_pairs(drafted, easy.adaptation.level),
+    }

@@ -83,14 +83,24 @@ def get_cookie(request: Request, name: str) -> str | None:
     return request.cookies.get(cookie_name(request, name))
 
 
-def set_cookie(request: Request, response: Response, name: str, value: str, *, max_age: int | None = None) -> None:
-    response.set_cookie(cookie_name(request, name), value, max_age=max_age, path="/", httponly=True,
-                        samesite="strict", secure=secure(request))
+def set_cookie(
+    request: Request, response: Response, name: str, value: str, *, max_age: int | None = None
+) -> None:
+    response.set_cookie(
+        cookie_name(request, name),
+        value,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=secure(request),
+    )
 
 
 def delete_cookie(request: Request, response: Response, name: str) -> None:
-    response.delete_cookie(cookie_name(request, name), path="/", httponly=True, samesite="strict",
-                           secure=secure(request))
+    response.delete_cookie(
+        cookie_name(request, name), path="/", httponly=True, samesite="strict", secure=secure(request)
+    )
 
 
 def _bound_token(request: Request, session: str | None, nonce: str | None) -> str | None:
@@ -116,10 +126,11 @@ def check_csrf(request: Request, submitted: str | None) -> None:
     """Refuse a form whose ``csrf_token`` is not the one bound to this request's session."""
     expected = _bound_token(request, get_cookie(request, SESSION_COOKIE), get_cookie(request, CSRF_COOKIE))
     if not expected or not submitted or not secrets.compare_digest(expected.encode(), submitted.encode()):
-        raise Forbidden("The form has expired or did not come from this site. Reload the page and try again.",
-                        message_fr="Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page et "
-                                   "recommencez.",
-                        details={"reason": "csrf"})
+        raise Forbidden(
+            "The form has expired or did not come from this site. Reload the page and try again.",
+            message_fr="Le formulaire a expiré ou ne vient pas de ce site. Rechargez la page et recommencez.",
+            details={"reason": "csrf"},
+        )
 
 
 def current_user(request: Request) -> Principal | None:
@@ -149,8 +160,12 @@ def reading_prefs(request: Request) -> dict[str, Any]:
     return page_prefs(get_cookie(request, READING_COOKIE), READER_FONTS)
 
 
-READER_FONTS = {"sans": "Arial, Verdana, sans-serif", "hyper": "'Atkinson Hyperlegible', Verdana, sans-serif",
-                "dys": "OpenDyslexic, Verdana, sans-serif", "serif": "Georgia, serif"}
+READER_FONTS = {
+    "sans": "Arial, Verdana, sans-serif",
+    "hyper": "'Atkinson Hyperlegible', Verdana, sans-serif",
+    "dys": "OpenDyslexic, Verdana, sans-serif",
+    "serif": "Georgia, serif",
+}
 
 
 def reading_css(prefs: dict[str, Any]) -> str:
@@ -158,7 +173,11 @@ def reading_css(prefs: dict[str, Any]) -> str:
     parts = []
     if prefs.get("font") in READER_FONTS:
         parts.append(f"--reader-font:{READER_FONTS[prefs['font']]}")
-    for key, unit, low, high in (("size", "rem", 80, 300), ("line", "", 1.0, 3.0), ("letter", "em", 0.0, 0.5)):
+    for key, unit, low, high in (
+        ("size", "rem", 80, 300),
+        ("line", "", 1.0, 3.0),
+        ("letter", "em", 0.0, 0.5),
+    ):
         value = prefs.get(key)
         if isinstance(value, int | float) and low <= value <= high:
             shown = value / 100 if key == "size" else value
@@ -173,8 +192,14 @@ def inline_css(rules: dict[str, str]) -> str:
     return "".join(f"{selector}{{{css.translate(unsafe)}}}" for selector, css in rules.items() if css)
 
 
-def render(request: Request, template: str, context: dict[str, Any] | None = None, *,
-           status: int = 200, who: Principal | None = None) -> HTMLResponse:
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status: int = 200,
+    who: Principal | None = None,
+) -> HTMLResponse:
     """The page ``template`` in the reader's language, with the CSRF token for its forms.
 
     ``context["page_css"]`` (selector -> CSS declarations) joins the reader's settings in the page's
@@ -184,14 +209,24 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
     context = dict(context or {})
     nonce = secrets.token_urlsafe(16)
     css = inline_css({":root": reading_css(reading_prefs(request)), **context.pop("page_css", {})})
-    values = {"lang": lang, "other_lang": "en" if lang == "fr" else "fr", "t": translator(lang),
-              "csrf": token, "who": who if who is not None else current_user(request),
-              "path": request.url.path, "inline_css": Markup(css), "csp_nonce": nonce,
-              "accepted_files": accept_attribute(), "formats": formats_label(lang), "warning_message": message_for,
-              **context}
+    values = {
+        "lang": lang,
+        "other_lang": "en" if lang == "fr" else "fr",
+        "t": translator(lang),
+        "csrf": token,
+        "who": who if who is not None else current_user(request),
+        "path": request.url.path,
+        "inline_css": Markup(css),
+        "csp_nonce": nonce,
+        "accepted_files": accept_attribute(),
+        "formats": formats_label(lang),
+        "warning_message": message_for,
+        **context,
+    }
     response = TEMPLATES.TemplateResponse(request, template, values, status_code=status)
-    response.headers["Content-Security-Policy"] = content_security_policy(services(request).settings,
-                                                                          style_nonce=nonce if css else None)
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        services(request).settings, style_nonce=nonce if css else None
+    )
     new_nonce = getattr(request.state, "new_csrf", None)
     if new_nonce:
         set_cookie(request, response, CSRF_COOKIE, new_nonce)
@@ -224,8 +259,10 @@ class WebRoute(APIRoute):
                 return RedirectResponse(f"/web/sign-in?next={quote(request.url.path)}", status_code=303)
             except RequestValidationError as exc:
                 fields = ", ".join(str(e.get("loc", ("?",))[-1]) for e in exc.errors())
-                err = RequestInvalid(f"A field of the form is missing or wrong ({fields}).",
-                                     message_fr=f"Un champ du formulaire manque ou est incorrect ({fields}).")
+                err = RequestInvalid(
+                    f"A field of the form is missing or wrong ({fields}).",
+                    message_fr=f"Un champ du formulaire manque ou est incorrect ({fields}).",
+                )
                 return error_page(request, err)
             except InclusioError as exc:
                 return error_page(request, exc)

@@ -21,18 +21,28 @@ router = APIRouter(route_class=web.WebRoute, include_in_schema=False)
 
 
 @router.post("/web/teacher/shares")
-async def teacher_share(request: Request, csrf_token: Annotated[str, Form()] = "",
-                        file: Annotated[UploadFile | None, File()] = None,
-                        job: Annotated[str | None, Form(max_length=64)] = None,
-                        title: Annotated[str | None, Form(max_length=255)] = None,
-                        course: Annotated[str | None, Form(max_length=120)] = None) -> Response:
+async def teacher_share(
+    request: Request,
+    csrf_token: Annotated[str, Form()] = "",
+    file: Annotated[UploadFile | None, File()] = None,
+    job: Annotated[str | None, Form(max_length=64)] = None,
+    title: Annotated[str | None, Form(max_length=255)] = None,
+    course: Annotated[str | None, Form(max_length=120)] = None,
+) -> Response:
     web.check_csrf(request, csrf_token)
     who = web.require_user(request, "teacher", "staff")
     svc = web.svc_of(request)
     upload = file if file is not None and file.filename else None
-    share = await run_in_threadpool(share_document, svc, who, upload=upload.file if upload else None,
-                                    upload_name=upload.filename if upload else None, job_id=job or None,
-                                    title=title, course=course)
+    share = await run_in_threadpool(
+        share_document,
+        svc,
+        who,
+        upload=upload.file if upload else None,
+        upload_name=upload.filename if upload else None,
+        job_id=job or None,
+        title=title,
+        course=course,
+    )
     return RedirectResponse(f"/web/teacher?done=shared&title={quote(share.title)}#shares-h", status_code=303)
 
 
@@ -46,9 +56,12 @@ def teacher_unshare(request: Request, share_id: str, csrf_token: Annotated[str, 
 
 
 @router.post("/web/student/shares")
-def student_request_shared(request: Request, csrf_token: Annotated[str, Form()] = "",
-                           share: Annotated[str, Form(max_length=64)] = "",
-                           outputs: Annotated[list[str] | None, Form()] = None) -> Response:
+def student_request_shared(
+    request: Request,
+    csrf_token: Annotated[str, Form()] = "",
+    share: Annotated[str, Form(max_length=64)] = "",
+    outputs: Annotated[list[str] | None, Form()] = None,
+) -> Response:
     """One step: the shared document, for the student's stored profile and display adjustments."""
     web.check_csrf(request, csrf_token)
     who = web.require_user(request, "student")
@@ -59,5 +72,7 @@ def student_request_shared(request: Request, csrf_token: Annotated[str, Form()] 
     wanted = parse_outputs(",".join(outputs)) if outputs else None
     if wanted is not None and "report" not in wanted:
         wanted.append("report")
-    job = request_version(svc, who, shared, outputs=wanted, reading=reading_overrides(web.reading_prefs(request)))
+    job = request_version(
+        svc, who, shared, outputs=wanted, reading=reading_overrides(web.reading_prefs(request))
+    )
     return RedirectResponse(f"/web/jobs/{job.id}", status_code=303)

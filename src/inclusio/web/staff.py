@@ -34,8 +34,12 @@ def _students(svc: Any, who: Any) -> list[dict[str, Any]]:
         if user.role != "student" or not can_manage_user(who, user):
             continue
         stored = svc.users.get_profile(user.id)
-        svc.users.audit(actor_id=who.id, action="profile.read", subject_id=user.id, institution=user.institution)
-        out.append({"id": user.id, "username": user.username, "profile": stored.profile_id if stored else None})
+        svc.users.audit(
+            actor_id=who.id, action="profile.read", subject_id=user.id, institution=user.institution
+        )
+        out.append(
+            {"id": user.id, "username": user.username, "profile": stored.profile_id if stored else None}
+        )
     return out
 
 
@@ -47,14 +51,25 @@ def _counts(jobs: list[Any]) -> dict[str, int]:
     return counts
 
 
-def _staff_page(request: Request, who: Any, *, notice: str | None = None,
-                rejected: list[dict[str, Any]] | None = None) -> Response:
+def _staff_page(
+    request: Request, who: Any, *, notice: str | None = None, rejected: list[dict[str, Any]] | None = None
+) -> Response:
     svc = web.svc_of(request)
     jobs = svc.store.list(job_filter(who), limit=QUEUE_ROWS)
-    return web.render(request, "staff.html", {
-        "jobs": jobs, "counts": _counts(jobs), "failures": [j for j in jobs if j.status == "failed"][:20],
-        "profiles": list_profiles(svc.settings.profiles_dir), "students": _students(svc, who),
-        "notice": notice, "rejected": rejected or []}, who=who)
+    return web.render(
+        request,
+        "staff.html",
+        {
+            "jobs": jobs,
+            "counts": _counts(jobs),
+            "failures": [j for j in jobs if j.status == "failed"][:20],
+            "profiles": list_profiles(svc.settings.profiles_dir),
+            "students": _students(svc, who),
+            "notice": notice,
+            "rejected": rejected or [],
+        },
+        who=who,
+    )
 
 
 @router.get("/web/staff")
@@ -81,15 +96,30 @@ def queue_json(request: Request) -> Response:
         if reviewable(job):
             row["review"] = {"url": f"/web/review/{job.id}", "text": t("review_job", name=job.filename)}
         rows.append(row)
-    failures = [{"id": j.id, "filename": j.filename,
-                 "errors": [{"code": e.get("code", ""), "message": e.get("message_fr" if lang == "fr" else "message",
-                                                                          e.get("message", ""))}
-                            for e in (j.errors or [])[:3]]}
-                for j in jobs if j.status == "failed"][:20]
-    return JSONResponse({"summary": t("queue_summary", **_counts(jobs)), "jobs": rows, "failures": failures,
-                         "active": any(j.status in ("queued", "running") or j.release_state == "releasing"
-                                       for j in jobs)},
-                        headers={"Cache-Control": "no-store"})
+    failures = [
+        {
+            "id": j.id,
+            "filename": j.filename,
+            "errors": [
+                {
+                    "code": e.get("code", ""),
+                    "message": e.get("message_fr" if lang == "fr" else "message", e.get("message", "")),
+                }
+                for e in (j.errors or [])[:3]
+            ],
+        }
+        for j in jobs
+        if j.status == "failed"
+    ][:20]
+    return JSONResponse(
+        {
+            "summary": t("queue_summary", **_counts(jobs)),
+            "jobs": rows,
+            "failures": failures,
+            "active": any(j.status in ("queued", "running") or j.release_state == "releasing" for j in jobs),
+        },
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @router.get("/web/staff/queue/rows")
@@ -104,14 +134,17 @@ def queue_rows(request: Request, ids: str = "") -> Response:
 
 
 @router.post("/web/staff/batch")
-def staff_batch(request: Request, csrf_token: Annotated[str, Form()] = "",
-                files: Annotated[list[UploadFile] | None, File()] = None,
-                archive: Annotated[UploadFile | None, File()] = None,
-                target: Annotated[str, Form(max_length=16)] = "profile",
-                profile: Annotated[str | None, Form(max_length=64)] = None,
-                learners: Annotated[list[str] | None, Form()] = None,
-                outputs: Annotated[list[str] | None, Form()] = None,
-                name: Annotated[str | None, Form(max_length=255)] = None) -> Response:
+def staff_batch(
+    request: Request,
+    csrf_token: Annotated[str, Form()] = "",
+    files: Annotated[list[UploadFile] | None, File()] = None,
+    archive: Annotated[UploadFile | None, File()] = None,
+    target: Annotated[str, Form(max_length=16)] = "profile",
+    profile: Annotated[str | None, Form(max_length=64)] = None,
+    learners: Annotated[list[str] | None, Form()] = None,
+    outputs: Annotated[list[str] | None, Form()] = None,
+    name: Annotated[str | None, Form(max_length=255)] = None,
+) -> Response:
     web.check_csrf(request, csrf_token)
     who = web.require_user(request, *STAFF_ROLES)
     svc = web.svc_of(request)
@@ -119,22 +152,34 @@ def staff_batch(request: Request, csrf_token: Annotated[str, Form()] = "",
     wanted = list(dict.fromkeys([*(outputs or ["epub", "html", "report"]), "json"]))
     uploads = [f for f in files or [] if f.filename]
     zip_file = archive if archive is not None and archive.filename else None
-    batch = submit_batch(svc, who, uploads=[(f.filename, f.file) for f in uploads],
-                         archive=(zip_file.filename, zip_file.file) if zip_file is not None else None,
-                         profile=profile if target != "cohort" else None,
-                         learners=",".join(learners or []) if target == "cohort" else None,
-                         outputs=",".join(wanted), name=name or None)
+    batch = submit_batch(
+        svc,
+        who,
+        uploads=[(f.filename, f.file) for f in uploads],
+        archive=(zip_file.filename, zip_file.file) if zip_file is not None else None,
+        profile=profile if target != "cohort" else None,
+        learners=",".join(learners or []) if target == "cohort" else None,
+        outputs=",".join(wanted),
+        name=name or None,
+    )
     rejected = list(batch.rejected or [])
     made = len(svc.store.list(JobFilter(batch_id=batch.id), limit=100_000))
     t = translator(web.lang_of(request))
-    return _staff_page(request, who, notice=t("batch_done", name=batch.name, jobs=made, rejected=len(rejected)),
-                       rejected=rejected)
+    return _staff_page(
+        request,
+        who,
+        notice=t("batch_done", name=batch.name, jobs=made, rejected=len(rejected)),
+        rejected=rejected,
+    )
 
 
 @router.post("/web/staff/cohort")
-def staff_cohort(request: Request, csrf_token: Annotated[str, Form()] = "",
-                 learners: Annotated[list[str] | None, Form()] = None,
-                 profile: Annotated[str, Form(max_length=64)] = "") -> Response:
+def staff_cohort(
+    request: Request,
+    csrf_token: Annotated[str, Form()] = "",
+    learners: Annotated[list[str] | None, Form()] = None,
+    profile: Annotated[str, Form(max_length=64)] = "",
+) -> Response:
     web.check_csrf(request, csrf_token)
     who = web.require_user(request, *STAFF_ROLES)
     svc = web.svc_of(request)
@@ -146,13 +191,16 @@ def staff_cohort(request: Request, csrf_token: Annotated[str, Form()] = "",
             continue
         svc.users.set_profile(user.id, chosen.id)
         # that it changed, not to what: a profile id tells a disability
-        svc.users.audit(actor_id=who.id, action="profile.write", subject_id=user.id, institution=user.institution)
+        svc.users.audit(
+            actor_id=who.id, action="profile.write", subject_id=user.id, institution=user.institution
+        )
         done += 1
     t = translator(web.lang_of(request))
     return _staff_page(request, who, notice=t("cohort_done", profile=chosen.id, n=done))
 
 
 # -- the review workspace ------------------------------------------------------------------------------
+
 
 def _state(adaptation: Any) -> str:
     if adaptation.provenance.reviewed_by:
@@ -163,8 +211,10 @@ def _state(adaptation: Any) -> str:
 def _flags(adaptation: Any, lang: str) -> list[dict[str, str]]:
     """The adaptation's flag reasons in the page's language (the English one, marked so, when no French was given)."""
     if lang == "fr":
-        return [{"text": flag.reason_fr, "lang": "fr"} if flag.reason_fr else {"text": flag.reason, "lang": "en"}
-                for flag in adaptation.flags]
+        return [
+            {"text": flag.reason_fr, "lang": "fr"} if flag.reason_fr else {"text": flag.reason, "lang": "en"}
+            for flag in adaptation.flags
+        ]
     return [{"text": flag.reason, "lang": "en"} for flag in adaptation.flags]
 
 
@@ -183,26 +233,56 @@ def review_blocks(doc: Any, job_id: str, lang: str = "fr") -> list[dict[str, Any
         for kind in kinds:
             adaptation = block.adaptation(kind)
             text = review.adaptation_text(adaptation)
-            adaptations.append({"kind": kind, "text": text, "state": _state(adaptation),
-                                "engine": adaptation.provenance.engine, "notes": adaptation.notes,
-                                "flags": _flags(adaptation, lang), "flagged": adaptation.needs_review,
-                                "reviewed_by": adaptation.provenance.reviewed_by,
-                                "reviewed_at": (adaptation.provenance.reviewed_at or "")[:16].replace("T", " "),
-                                "rows": min(14, max(3, text.count("\n") + 2 + len(text) // 70)),
-                                "lang": adaptation.lang or doc.block_lang(block)})
+            adaptations.append(
+                {
+                    "kind": kind,
+                    "text": text,
+                    "state": _state(adaptation),
+                    "engine": adaptation.provenance.engine,
+                    "notes": adaptation.notes,
+                    "flags": _flags(adaptation, lang),
+                    "flagged": adaptation.needs_review,
+                    "reviewed_by": adaptation.provenance.reviewed_by,
+                    "reviewed_at": (adaptation.provenance.reviewed_at or "")[:16].replace("T", " "),
+                    "rows": min(14, max(3, text.count("\n") + 2 + len(text) // 70)),
+                    "lang": adaptation.lang or doc.block_lang(block),
+                }
+            )
         image = None
         if isinstance(block, Figure):
             if block.image in doc.resources:
                 image = f"/web/review/{job_id}/images/{block.id}"
             if "alt_text" not in kinds and not block.decorative:
-                adaptations.append({"kind": "alt_text", "text": block.alt or "", "state": "draft", "engine": "—",
-                                    "notes": [], "flags": [], "flagged": False, "reviewed_by": None, "reviewed_at": "", "rows": 3,
-                                    "lang": doc.block_lang(block)})
+                adaptations.append(
+                    {
+                        "kind": "alt_text",
+                        "text": block.alt or "",
+                        "state": "draft",
+                        "engine": "—",
+                        "notes": [],
+                        "flags": [],
+                        "flagged": False,
+                        "reviewed_by": None,
+                        "reviewed_at": "",
+                        "rows": 3,
+                        "lang": doc.block_lang(block),
+                    }
+                )
         page = block.source.page if block.source and block.source.page else None
-        out.append({"n": n, "id": block.id, "type": block.type, "page": page, "lang": doc.block_lang(block),
-                    "text": block.plain_text(), "image": image,
-                    "alt": block.alt if isinstance(block, Figure) else None, "adaptations": adaptations,
-                    "flagged": any(a["flagged"] for a in adaptations)})
+        out.append(
+            {
+                "n": n,
+                "id": block.id,
+                "type": block.type,
+                "page": page,
+                "lang": doc.block_lang(block),
+                "text": block.plain_text(),
+                "image": image,
+                "alt": block.alt if isinstance(block, Figure) else None,
+                "adaptations": adaptations,
+                "flagged": any(a["flagged"] for a in adaptations),
+            }
+        )
     return sorted(out, key=lambda b: not b["flagged"])  # stable: reading order within each group
 
 
@@ -218,12 +298,22 @@ def review_page(request: Request, job_id: str) -> Response:
     message = t(notice, n=n) if notice in ("saved", "approved", "regenerated") and n.isdigit() else None
     blocks = review_blocks(doc, job.id, web.lang_of(request))
     refused = request.query_params.get("refused", "")
-    return web.render(request, "review.html", {
-        "job": job, "blocks": blocks, "notice": message, "flagged": [b for b in blocks if b["flagged"]],
-        "refused": ReviewUnreviewedFlags.code if refused.isdigit() else None,
-        "release_text": release_text(job, release_state(job, svc.settings), t),
-        "state": review.review_state(doc, review.reviewable_kinds(doc)), "regenerable": review.REGENERABLE,
-        "type_keys": tuple(k for k in TEXT if k.startswith("type_"))}, who=who)
+    return web.render(
+        request,
+        "review.html",
+        {
+            "job": job,
+            "blocks": blocks,
+            "notice": message,
+            "flagged": [b for b in blocks if b["flagged"]],
+            "refused": ReviewUnreviewedFlags.code if refused.isdigit() else None,
+            "release_text": release_text(job, release_state(job, svc.settings), t),
+            "state": review.review_state(doc, review.reviewable_kinds(doc)),
+            "regenerable": review.REGENERABLE,
+            "type_keys": tuple(k for k in TEXT if k.startswith("type_")),
+        },
+        who=who,
+    )
 
 
 @router.get("/web/review/{job_id}/images/{block_id}")
@@ -240,11 +330,16 @@ def review_image(request: Request, job_id: str, block_id: str) -> Response:
 
 
 @router.post("/web/review/{job_id}/blocks/{block_id}")
-def review_block(request: Request, job_id: str, block_id: str, csrf_token: Annotated[str, Form()] = "",
-                 kind: Annotated[str, Form(max_length=32)] = "",
-                 text: Annotated[str, Form(max_length=review.MAX_EDIT_CHARS)] = "",
-                 action: Annotated[str, Form(max_length=16)] = "save",
-                 n: Annotated[str, Form(max_length=8)] = "") -> Response:
+def review_block(
+    request: Request,
+    job_id: str,
+    block_id: str,
+    csrf_token: Annotated[str, Form()] = "",
+    kind: Annotated[str, Form(max_length=32)] = "",
+    text: Annotated[str, Form(max_length=review.MAX_EDIT_CHARS)] = "",
+    action: Annotated[str, Form(max_length=16)] = "save",
+    n: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
     web.check_csrf(request, csrf_token)
     who = web.require_user(request, *STAFF_ROLES)
     svc = web.svc_of(request)
@@ -252,8 +347,13 @@ def review_block(request: Request, job_id: str, block_id: str, csrf_token: Annot
     with review.locked():
         doc = review.load_document(svc.files, job)
         block = doc.find(block_id) if any(b.id == block_id for b in doc.blocks) else None
-        if action == "approve" and block is not None and block.adaptation(kind) is None \
-                and isinstance(block, Figure) and kind == "alt_text":
+        if (
+            action == "approve"
+            and block is not None
+            and block.adaptation(kind) is None
+            and isinstance(block, Figure)
+            and kind == "alt_text"
+        ):
             # An image whose alt text came with the source: approving it records the reviewer's text.
             review.edit_block(doc, block_id, kind, text, who, approve=True)
         elif action == "approve":
@@ -267,13 +367,18 @@ def review_block(request: Request, job_id: str, block_id: str, csrf_token: Annot
         review.save_document(svc.files, job, doc)
     done = {"approve": "approved", "regenerate": "regenerated"}.get(action, "saved")
     anchor = f"b-{n}" if n.isdigit() else "main"
-    return RedirectResponse(f"/web/review/{job.id}?done={done}&n={n if n.isdigit() else ''}#{anchor}",
-                            status_code=303)
+    return RedirectResponse(
+        f"/web/review/{job.id}?done={done}&n={n if n.isdigit() else ''}#{anchor}", status_code=303
+    )
 
 
 @router.post("/web/review/{job_id}/release")
-def review_release(request: Request, job_id: str, csrf_token: Annotated[str, Form()] = "",
-                   accept_unreviewed: Annotated[str, Form(max_length=8)] = "") -> Response:
+def review_release(
+    request: Request,
+    job_id: str,
+    csrf_token: Annotated[str, Form()] = "",
+    accept_unreviewed: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
     """Queue the release (a worker renders it); the job page follows it and keeps the old files until then.
 
     Refused while flagged blocks are unreviewed, unless the confirmation box is ticked: the review page
@@ -282,9 +387,10 @@ def review_release(request: Request, job_id: str, csrf_token: Annotated[str, For
     who = web.require_user(request, *STAFF_ROLES)
     svc = web.svc_of(request)
     try:
-        job = request_release(svc, visible_job(svc, who, job_id), who, accept_unreviewed=accept_unreviewed == "yes")
+        job = request_release(
+            svc, visible_job(svc, who, job_id), who, accept_unreviewed=accept_unreviewed == "yes"
+        )
     except ReviewUnreviewedFlags as refused:
         n = refused.details.get("flagged_blocks", 0)
         return RedirectResponse(f"/web/review/{job_id}?refused={n}#release-h", status_code=303)
     return RedirectResponse(f"/web/jobs/{job.id}", status_code=303)
-

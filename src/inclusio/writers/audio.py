@@ -80,15 +80,29 @@ class LameStream:
 
     def __init__(self, lame: str, out: Path, sample_rate: int, bitrate_kbps: int) -> None:
         self.out = out
-        args = [lame, "--quiet", "-r", "-s", f"{sample_rate / 1000:g}", "--bitwidth", "16", "--signed",
-                "--little-endian", "-m", "m", "-b", str(bitrate_kbps)]
+        args = [
+            lame,
+            "--quiet",
+            "-r",
+            "-s",
+            f"{sample_rate / 1000:g}",
+            "--bitwidth",
+            "16",
+            "--signed",
+            "--little-endian",
+            "-m",
+            "m",
+            "-b",
+            str(bitrate_kbps),
+        ]
         if sample_rate == 16000:
             # 16 kHz MP3 at 48 kb/s sounds worse and plays badly in some players: resample (PITFALLS §3).
             args += ["--resample", "22.05"]
         # Closed in finish() or kill(); a file, not a pipe, so a chatty lame can never block on it.
         self._stderr: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115
-        self._proc = subprocess.Popen([*args, "-", str(out)], stdin=subprocess.PIPE,
-                                      stdout=subprocess.DEVNULL, stderr=self._stderr)
+        self._proc = subprocess.Popen(
+            [*args, "-", str(out)], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._stderr
+        )
 
     def write(self, pcm: bytes) -> None:
         assert self._proc.stdin is not None
@@ -143,8 +157,10 @@ def _nothing_to_read() -> StageError:
     return StageError(
         "There is nothing to read aloud in this document (no text, no described figure), so no audio "
         "was made. Check that the document has a text layer.",
-        message_fr=("Ce document ne contient rien à lire à voix haute (ni texte, ni figure décrite) : aucun "
-                    "fichier audio n'a été produit. Vérifiez que le document a une couche texte."),
+        message_fr=(
+            "Ce document ne contient rien à lire à voix haute (ni texte, ni figure décrite) : aucun "
+            "fichier audio n'a été produit. Vérifiez que le document a une couche texte."
+        ),
         details={"reason": "nothing_to_read"},
     )
 
@@ -200,8 +216,9 @@ class AudioWriter:
                 section_samples = 0
                 clips: list[dict[str, Any]] = []
                 for run in speech_runs(section.units, voice_lang):
-                    audio = synth.synthesize([speakable(u.text, u.lang, pronunciations) for u in run.units],
-                                             run.lang, rate_wpm)
+                    audio = synth.synthesize(
+                        [speakable(u.text, u.lang, pronunciations) for u in run.units], run.lang, rate_wpm
+                    )
                     if sample_rate is None:
                         sample_rate = audio.sample_rate
                         full = LameStream(lame, full_path, sample_rate, bitrate)
@@ -223,12 +240,18 @@ class AudioWriter:
                 full_samples += section_samples
                 title = section.title or doc.title or ("Début" if primary_lang(doc.lang) == "fr" else "Start")
                 _tag_section(section_path, doc, title, index, len(sections))
-                timing_sections.append({
-                    "index": index, "title": title, "heading_id": section.heading_id,
-                    "file": f"audio/{section_path.name}", "start_s": round(start_s, 3),
-                    "end_s": round(full_samples / sample_rate, 3),
-                    "duration_s": round(section_samples / sample_rate, 3), "clips": clips,
-                })
+                timing_sections.append(
+                    {
+                        "index": index,
+                        "title": title,
+                        "heading_id": section.heading_id,
+                        "file": f"audio/{section_path.name}",
+                        "start_s": round(start_s, 3),
+                        "end_s": round(full_samples / sample_rate, 3),
+                        "duration_s": round(section_samples / sample_rate, 3),
+                        "clips": clips,
+                    }
+                )
                 artifacts.append(Artifact(f"mp3-{index:0{width}d}", section_path, "audio/mpeg"))
             assert full is not None and sample_rate is not None
             full.finish()
@@ -241,13 +264,30 @@ class AudioWriter:
                 path.unlink(missing_ok=True)
             raise
 
-        return self._checked_outputs(ctx, synth, sections, voice_lang, full_path, full_samples / sample_rate,
-                                     sample_rate, timing_sections, artifacts)
+        return self._checked_outputs(
+            ctx,
+            synth,
+            sections,
+            voice_lang,
+            full_path,
+            full_samples / sample_rate,
+            sample_rate,
+            timing_sections,
+            artifacts,
+        )
 
     @staticmethod
-    def _checked_outputs(ctx: RenderContext, synth: Synthesizer, sections: list[SpeechSection],
-                         voice_lang: dict[str, str], full_path: Path, duration_s: float, sample_rate: int,
-                         timing_sections: list[dict[str, Any]], artifacts: list[Artifact]) -> list[Artifact]:
+    def _checked_outputs(
+        ctx: RenderContext,
+        synth: Synthesizer,
+        sections: list[SpeechSection],
+        voice_lang: dict[str, str],
+        full_path: Path,
+        duration_s: float,
+        sample_rate: int,
+        timing_sections: list[dict[str, Any]],
+        artifacts: list[Artifact],
+    ) -> list[Artifact]:
         """The MP3's checks (as warnings on the ``mp3`` artifact), the timings file, and every artifact."""
         rate_wpm = ctx.profile.speech.rate_wpm
         ctx.progress(0.99, "Audio: checks")
@@ -255,22 +295,35 @@ class AudioWriter:
         checks = check_mp3(full_path, expected_s=duration_s, words=words, rate_wpm=rate_wpm)
         for section, artifact in zip(timing_sections, artifacts, strict=True):
             # Truncation of each section file; silences and rate are already judged on the full file.
-            checks += [w for w in check_mp3(artifact.path, expected_s=section["duration_s"], words=0,
-                                            rate_wpm=rate_wpm) if w["code"] == "audio.truncated"]
+            checks += [
+                w
+                for w in check_mp3(
+                    artifact.path, expected_s=section["duration_s"], words=0, rate_wpm=rate_wpm
+                )
+                if w["code"] == "audio.truncated"
+            ]
         timings_path = ctx.out_dir / f"{ctx.basename}.audio.json"
         voice_for = getattr(synth, "voice_for", None)
         timings = {
-            "version": _TIMINGS_VERSION, "file": full_path.name, "sample_rate": sample_rate,
-            "duration_s": round(duration_s, 3), "rate_wpm": rate_wpm,
+            "version": _TIMINGS_VERSION,
+            "file": full_path.name,
+            "sample_rate": sample_rate,
+            "duration_s": round(duration_s, 3),
+            "rate_wpm": rate_wpm,
             "engine": getattr(synth, "name", type(synth).__name__),
-            "voices": {lang: voice_for(lang) if voice_for else lang for lang in sorted(set(voice_lang.values()))},
+            "voices": {
+                lang: voice_for(lang) if voice_for else lang for lang in sorted(set(voice_lang.values()))
+            },
             "clip_times": "relative to the section file; add the section's start_s for the full file",
             "sections": timing_sections,
         }
         write_atomic(timings_path, json.dumps(timings, ensure_ascii=False, indent=1).encode("utf-8"))
         ctx.progress(1.0, "Audio: done")
-        return [Artifact("mp3", full_path, "audio/mpeg", warnings=checks), *artifacts,
-                Artifact("audio-timings", timings_path, "application/json")]
+        return [
+            Artifact("mp3", full_path, "audio/mpeg", warnings=checks),
+            *artifacts,
+            Artifact("audio-timings", timings_path, "application/json"),
+        ]
 
     @staticmethod
     def _voice_languages(synth: Synthesizer, doc: Document, sections: list[SpeechSection]) -> dict[str, str]:
@@ -287,10 +340,17 @@ class AudioWriter:
     def _clips(audio: SpeechAudio, run: SpeechRun, offset_s: float) -> list[dict[str, Any]]:
         # Clip times are rescaled with the PCM when it was resampled (a ratio, so it holds either way).
         # "text" is the written sentence (what a reader highlights); "spoken" what the voice said instead.
-        return [{"start_s": round(offset_s + clip.start_s, 3), "end_s": round(offset_s + clip.end_s, 3),
-                 "text": unit.text, "lang": unit.lang, "block_id": unit.block_id,
-                 **({"spoken": clip.text} if clip.text != unit.text else {})}
-                for clip, unit in zip(audio.clips, run.units, strict=True)]
+        return [
+            {
+                "start_s": round(offset_s + clip.start_s, 3),
+                "end_s": round(offset_s + clip.end_s, 3),
+                "text": unit.text,
+                "lang": unit.lang,
+                "block_id": unit.block_id,
+                **({"spoken": clip.text} if clip.text != unit.text else {}),
+            }
+            for clip, unit in zip(audio.clips, run.units, strict=True)
+        ]
 
 
 def require_lame() -> str:
@@ -331,13 +391,30 @@ def _write_chapters(path: Path, doc: Document, sections: list[dict[str, Any]]) -
         tags.add(TIT2(encoding=3, text=[doc.title]))
     if doc.authors:
         tags.add(TPE1(encoding=3, text=["/".join(doc.authors)]))
-    tags.add(TLAN(encoding=3, text=[{"fr": "fra", "en": "eng"}.get(primary_lang(doc.lang), primary_lang(doc.lang))]))
+    tags.add(
+        TLAN(
+            encoding=3, text=[{"fr": "fra", "en": "eng"}.get(primary_lang(doc.lang), primary_lang(doc.lang))]
+        )
+    )
     ids = [f"chp{section['index']}" for section in sections]
     toc_title = "Sommaire" if primary_lang(doc.lang) == "fr" else "Contents"
-    tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
-                  sub_frames=[TIT2(encoding=3, text=[toc_title])]))
+    tags.add(
+        CTOC(
+            element_id="toc",
+            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+            child_element_ids=ids,
+            sub_frames=[TIT2(encoding=3, text=[toc_title])],
+        )
+    )
     for element_id, section in zip(ids, sections, strict=True):
-        tags.add(CHAP(element_id=element_id, start_time=round(section["start_s"] * 1000),
-                      end_time=round(section["end_s"] * 1000), start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,
-                      sub_frames=[TIT2(encoding=3, text=[section["title"]])]))
+        tags.add(
+            CHAP(
+                element_id=element_id,
+                start_time=round(section["start_s"] * 1000),
+                end_time=round(section["end_s"] * 1000),
+                start_offset=0xFFFFFFFF,
+                end_offset=0xFFFFFFFF,
+                sub_frames=[TIT2(encoding=3, text=[section["title"]])],
+            )
+        )
     tags.save(str(path), v2_version=3)

@@ -43,8 +43,13 @@ class AudioCheck:
 
 def _warning(code: str, fields: dict[str, Any], severity: str = "warning", **details: Any) -> dict[str, Any]:
     """The warning ``code`` with its catalogue messages (``fields`` fill them in) and its raw ``details``."""
-    return {"code": code, "message": warning_text(code, "en", **fields), "message_fr": warning_text(code, "fr", **fields),
-            "severity": severity, **({"details": details} if details else {})}
+    return {
+        "code": code,
+        "message": warning_text(code, "en", **fields),
+        "message_fr": warning_text(code, "fr", **fields),
+        "severity": severity,
+        **({"details": details} if details else {}),
+    }
 
 
 def analyse_mp3(path: Path, *, min_silence_s: float = LONG_SILENCE_S) -> AudioCheck | None:
@@ -53,9 +58,24 @@ def analyse_mp3(path: Path, *, min_silence_s: float = LONG_SILENCE_S) -> AudioCh
     if ffmpeg is None:
         return None
     completed = subprocess.run(
-        [ffmpeg, "-hide_banner", "-nostats", "-stats_period", "1000", "-i", str(path), "-af",
-         f"silencedetect=noise={SILENCE_DB}dB:d={min_silence_s}", "-f", "null", "-"],
-        capture_output=True, timeout=_TIMEOUT_S, check=False)
+        [
+            ffmpeg,
+            "-hide_banner",
+            "-nostats",
+            "-stats_period",
+            "1000",
+            "-i",
+            str(path),
+            "-af",
+            f"silencedetect=noise={SILENCE_DB}dB:d={min_silence_s}",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        timeout=_TIMEOUT_S,
+        check=False,
+    )
     text = completed.stderr.decode("utf-8", "replace")
     # "-stats_period" keeps ffmpeg quiet but it still prints the final progress line with time=.
     times = _DURATION.findall(text)
@@ -74,18 +94,41 @@ def check_mp3(path: Path, *, expected_s: float, words: int, rate_wpm: int) -> li
         return [_warning("audio.checks_skipped", {}, "info")]
     out: list[dict[str, Any]] = []
     if check.decoded_s < expected_s - TRUNCATION_TOLERANCE_S:
-        out.append(_warning("audio.truncated", {"file": path.name, "decoded_s": f"{check.decoded_s:.1f}",
-                                                "expected_s": f"{expected_s:.1f}"}, file=path.name,
-                            decoded_s=round(check.decoded_s, 2), expected_s=round(expected_s, 2)))
+        out.append(
+            _warning(
+                "audio.truncated",
+                {"file": path.name, "decoded_s": f"{check.decoded_s:.1f}", "expected_s": f"{expected_s:.1f}"},
+                file=path.name,
+                decoded_s=round(check.decoded_s, 2),
+                expected_s=round(expected_s, 2),
+            )
+        )
     for start, duration in check.silences:
-        out.append(_warning("audio.long_silence", {"file": path.name, "duration_s": f"{duration:.1f}",
-                                                   "start_s": f"{start:.1f}"},
-                            file=path.name, start_s=round(start, 2), duration_s=round(duration, 2)))
+        out.append(
+            _warning(
+                "audio.long_silence",
+                {"file": path.name, "duration_s": f"{duration:.1f}", "start_s": f"{start:.1f}"},
+                file=path.name,
+                start_s=round(start, 2),
+                duration_s=round(duration, 2),
+            )
+        )
     if words >= 20 and rate_wpm > 0:
         predicted = words / rate_wpm * 60
         if not predicted / 2 <= check.decoded_s <= predicted * 2:
-            out.append(_warning("audio.rate_unexpected",
-                                {"file": path.name, "decoded_s": f"{check.decoded_s:.0f}", "words": words,
-                                 "rate_wpm": rate_wpm, "predicted_s": f"{predicted:.0f}"}, file=path.name,
-                                decoded_s=round(check.decoded_s, 2), predicted_s=round(predicted, 2)))
+            out.append(
+                _warning(
+                    "audio.rate_unexpected",
+                    {
+                        "file": path.name,
+                        "decoded_s": f"{check.decoded_s:.0f}",
+                        "words": words,
+                        "rate_wpm": rate_wpm,
+                        "predicted_s": f"{predicted:.0f}",
+                    },
+                    file=path.name,
+                    decoded_s=round(check.decoded_s, 2),
+                    predicted_s=round(predicted, 2),
+                )
+            )
     return out

@@ -78,7 +78,9 @@ def writer_failed(writer: str, what_en: str, what_fr: str, exc: BaseException) -
     return StageError(
         f"{what_en} could not be written ({reason}). The other outputs are still available; report this "
         "document to the inclusio maintainers.",
-        message_fr=(f"{what_fr} ({type(exc).__name__} : {exc}). Les autres résultats restent "
-                    "disponibles ; signalez ce document aux mainteneurs d'inclusio."),
+        message_fr=(
+            f"{what_fr} ({type(exc).__name__} : {exc}). Les autres résultats restent "
+            "disponibles ; signalez ce document aux mainteneurs d'inclusio."
+        ),
         details={"writer": writer, "exception": type(exc).__name__},
     )

@@ -105,14 +105,21 @@ def translate(texts: list[str], lang: str) -> list[str]:
         return []
     table = TABLES.get(lang.split("-")[0].lower(), TABLES["fr"])
     data = "".join(" ".join(t.split()) + "\n" for t in texts).encode("utf-8")
-    completed = subprocess.run([program, "--forward", f"{DISPLAY_TABLE},{table}"], input=data,
-                               capture_output=True, timeout=600, check=False)
+    completed = subprocess.run(
+        [program, "--forward", f"{DISPLAY_TABLE},{table}"],
+        input=data,
+        capture_output=True,
+        timeout=600,
+        check=False,
+    )
     lines = completed.stdout.decode("ascii", "replace").split("\n")
     if completed.returncode != 0 or len(lines) < len(texts):
         message = completed.stderr.decode("utf-8", "replace").strip()[-300:]
-        raise StageError(f"liblouis could not translate the text to braille ({message}).",
-                         message_fr=f"liblouis n'a pas pu transcrire le texte en braille ({message}).",
-                         details={"table": table, "exit_code": completed.returncode})
+        raise StageError(
+            f"liblouis could not translate the text to braille ({message}).",
+            message_fr=f"liblouis n'a pas pu transcrire le texte en braille ({message}).",
+            details={"table": table, "exit_code": completed.returncode},
+        )
     return [line.rstrip("\r") for line in lines[: len(texts)]]
 
 
@@ -199,7 +206,7 @@ class _Pages:
         if self._page_print:
             labels.add(self._page_print)
         for page in [text for text, _ in self.pages] + [self.current]:
-            labels |= {line[len(_CHANGE):] for line in page if line.startswith(_CHANGE)}
+            labels |= {line[len(_CHANGE) :] for line in page if line.startswith(_CHANGE)}
         return labels
 
     def finish(self, number: Callable[[str], str]) -> str:
@@ -209,7 +216,10 @@ class _Pages:
             self.current = []
         out = []
         for index, (text, print_page) in enumerate(self.pages, start=1):
-            lines = [_change_line(number(line[len(_CHANGE):])) if line.startswith(_CHANGE) else line for line in text]
+            lines = [
+                _change_line(number(line[len(_CHANGE) :])) if line.startswith(_CHANGE) else line
+                for line in text
+            ]
             lines += [""] * (TEXT_LINES - len(lines))
             if print_page:
                 indicator = number(print_page)
@@ -224,7 +234,9 @@ def _change_line(label: str) -> str:
     return "-" * (CELLS - len(label) - 1) + " " + label
 
 
-def layout(lines: list[_Line], braille: list[str], number: Callable[[list[str]], list[str]] | None = None) -> str:
+def layout(
+    lines: list[_Line], braille: list[str], number: Callable[[list[str]], list[str]] | None = None
+) -> str:
     """Lay translated lines out in pages (see the module docstring for the convention).
 
     ``number`` translates page numbers and print page labels, all at once (default: North
@@ -272,7 +284,9 @@ class BrailleWriter:
                     by_lang.setdefault(line.lang.split("-")[0].lower(), []).append(index)
             for n, (lang, indexes) in enumerate(by_lang.items()):
                 ctx.progress(0.9 * n / max(1, len(by_lang)), f"Braille: {lang}")
-                for index, text in zip(indexes, translate([lines[i].text for i in indexes], lang), strict=True):
+                for index, text in zip(
+                    indexes, translate([lines[i].text for i in indexes], lang), strict=True
+                ):
                     braille[index] = text
             lang = doc.lang.split("-")[0].lower()
             brf = layout(lines, braille, lambda labels: translate(labels, lang))
@@ -282,7 +296,8 @@ class BrailleWriter:
         except InclusioError:
             raise
         except Exception as exc:
-            raise writer_failed(self.name, "The braille file", "Le fichier braille n'a pas pu être écrit", exc) from exc
+            raise writer_failed(
+                self.name, "The braille file", "Le fichier braille n'a pas pu être écrit", exc
+            ) from exc
         ctx.progress(1.0, "Braille: done")
         return [Artifact(name="brf", path=Path(path), media_type=BRF_MEDIA_TYPE)]
-

@@ -98,8 +98,15 @@ def wants_read_along(profile: Profile) -> bool:
     return explicit if explicit is not None else "mp3" in profile.outputs
 
 
-def accessibility_metadata(images: ImageStats, *, has_headings: bool, has_pages: bool, read_along: bool = False,
-                           mathml: bool = False, glossary: bool = False) -> dict[str, list[str]]:
+def accessibility_metadata(
+    images: ImageStats,
+    *,
+    has_headings: bool,
+    has_pages: bool,
+    read_along: bool = False,
+    mathml: bool = False,
+    glossary: bool = False,
+) -> dict[str, list[str]]:
     """The ``schema:`` accessibility properties for a book with this content (STANDARDS §1 values).
 
     ``alternativeText`` only when every informative image has a real alt text (a caption
@@ -145,13 +152,20 @@ def _safe_name(key: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]", "-", key)[:80] or "image"
 
 
-def _nest_headings(blocks: list[Any], file_name: str, renderer: FragmentRenderer, toc_roots: list[_TocNode],
-                   stack: list[_TocNode]) -> None:
+def _nest_headings(
+    blocks: list[Any],
+    file_name: str,
+    renderer: FragmentRenderer,
+    toc_roots: list[_TocNode],
+    stack: list[_TocNode],
+) -> None:
     """Add the headings of one file to the TOC, nested by output level (``stack``: the open entries)."""
     for block in blocks:
         if not isinstance(block, Heading):
             continue
-        node = _TocNode(block.text.strip(), f"{file_name}#{renderer.anchor(block)}", renderer.heading_level(block))
+        node = _TocNode(
+            block.text.strip(), f"{file_name}#{renderer.anchor(block)}", renderer.heading_level(block)
+        )
         while stack and stack[-1].level >= node.level:
             stack.pop()
         (stack[-1].children if stack else toc_roots).append(node)
@@ -206,9 +220,15 @@ class Epub3Writer:
         levels = output_heading_levels(blocks)
         read_along = wants_read_along(ctx.profile)
         glossary = [e for e in student_glossary(doc.glossary) if e.term.strip()]  # never an undefined term
-        renderer = FragmentRenderer(view, epub=True, image_src=image_src, levels=levels, read_along=read_along,
-                                    glossary_href=(lambda ident: f"glossary.xhtml#{ident}") if glossary else None,
-                                    unreviewed=unreviewed_starts(ctx.source, ctx.profile.adaptation_kinds))
+        renderer = FragmentRenderer(
+            view,
+            epub=True,
+            image_src=image_src,
+            levels=levels,
+            read_along=read_along,
+            glossary_href=(lambda ident: f"glossary.xhtml#{ident}") if glossary else None,
+            unreviewed=unreviewed_starts(ctx.source, ctx.profile.adaptation_kinds),
+        )
         chunks = split_top_sections(blocks) or [Chunk(heading=None, blocks=[])]
         has_headings = any(isinstance(b, Heading) for b in blocks)
 
@@ -235,13 +255,17 @@ class Epub3Writer:
                 body = f'<h1 id="{renderer.unique_id("title")}">{esc(title)}</h1>\n{body}'
             if chunk.heading is not None:
                 heading_id = renderer.anchor(chunk.heading)
-                section = (f'<section epub:type="chapter" role="doc-chapter" aria-labelledby="{heading_id}">'
-                           f"\n{body}\n</section>")
+                section = (
+                    f'<section epub:type="chapter" role="doc-chapter" aria-labelledby="{heading_id}">'
+                    f"\n{body}\n</section>"
+                )
                 file_title = chunk.heading.text.strip()
             else:
                 section = f"<section>\n{body}\n</section>"
                 file_title = title
-            item = epub.EpubHtml(uid=f"part-{index:03d}", title=file_title, file_name=file_name, lang=doc.lang)
+            item = epub.EpubHtml(
+                uid=f"part-{index:03d}", title=file_title, file_name=file_name, lang=doc.lang
+            )
             item.content = f"<html><head></head><body>{section}</body></html>".encode()
             if "<math" in body:
                 item.properties.append("mathml")
@@ -259,11 +283,18 @@ class Epub3Writer:
         for lang in sorted(renderer.parallel_langs - {doc.lang}):  # the translations beside the text
             book.add_metadata("DC", "language", lang)
         for key, (file_name, resource) in images.items():
-            book.add_item(epub.EpubImage(uid=f"img-{_safe_name(key)}", file_name=file_name,
-                                         media_type=resource.media_type,
-                                         content=safe_image_data(resource.media_type, resource.data)))
+            book.add_item(
+                epub.EpubImage(
+                    uid=f"img-{_safe_name(key)}",
+                    file_name=file_name,
+                    media_type=resource.media_type,
+                    content=safe_image_data(resource.media_type, resource.data),
+                )
+            )
 
-        glossary_item = self._glossary_item(book, renderer, glossary, words, doc.lang, css) if glossary else None
+        glossary_item = (
+            self._glossary_item(book, renderer, glossary, words, doc.lang, css) if glossary else None
+        )
         if glossary_item is not None:
             toc_roots.append(_TocNode(words["glossary"], "glossary.xhtml", 1))
 
@@ -276,10 +307,15 @@ class Epub3Writer:
                 except InclusioError as exc:
                     # No speech (missing voice, lame, libespeak): the book is still delivered, without
                     # read-along, and says so; its metadata then claims no synchronised audio.
-                    self.warnings.append({
-                        "code": "epub.read_along_failed", "severity": "warning", "block_id": None,
-                        "message": warning_text("epub.read_along_failed", "en", reason=exc.message),
-                        "message_fr": warning_text("epub.read_along_failed", "fr", reason=exc.message_fr)})
+                    self.warnings.append(
+                        {
+                            "code": "epub.read_along_failed",
+                            "severity": "warning",
+                            "block_id": None,
+                            "message": warning_text("epub.read_along_failed", "en", reason=exc.message),
+                            "message_fr": warning_text("epub.read_along_failed", "fr", reason=exc.message_fr),
+                        }
+                    )
             self.warnings += renderer.warnings
             self._metadata(book, doc, ctx, renderer, has_headings, overlays=overlays, glossary=len(glossary))
             self._package(book, ctx, files, toc_roots, words, css, glossary_item, doc)
@@ -296,38 +332,65 @@ class Epub3Writer:
         for family in embedded:
             css_text = font_face_css(family, "../fonts") + css_text
             for face in family.faces:
-                book.add_item(epub.EpubItem(uid=f"font-{_safe_name(face.path.stem)}", file_name=f"fonts/{face.path.name}",
-                                            media_type="font/otf", content=face.path.read_bytes()))
-            book.add_item(epub.EpubItem(uid=f"font-licence-{_safe_name(family.name)}",
-                                        file_name=f"fonts/{_safe_name(family.name)}-LICENCE.txt",
-                                        media_type="text/plain", content=family.licence_file.read_bytes()))
+                book.add_item(
+                    epub.EpubItem(
+                        uid=f"font-{_safe_name(face.path.stem)}",
+                        file_name=f"fonts/{face.path.name}",
+                        media_type="font/otf",
+                        content=face.path.read_bytes(),
+                    )
+                )
+            book.add_item(
+                epub.EpubItem(
+                    uid=f"font-licence-{_safe_name(family.name)}",
+                    file_name=f"fonts/{_safe_name(family.name)}-LICENCE.txt",
+                    media_type="text/plain",
+                    content=family.licence_file.read_bytes(),
+                )
+            )
         for name in not_installed:
             self.warnings.append(warning("font.not_installed", severity="info", name=name))
         if read_along:
             css_text += active_class_css(ctx.profile.reading.colors.text)
-        css = epub.EpubItem(uid="style-profile", file_name="style/inclusio.css", media_type="text/css",
-                            content=css_text.encode("utf-8"))
+        css = epub.EpubItem(
+            uid="style-profile",
+            file_name="style/inclusio.css",
+            media_type="text/css",
+            content=css_text.encode("utf-8"),
+        )
         book.add_item(css)
         return css
 
     @staticmethod
-    def _glossary_item(book: Any, renderer: FragmentRenderer, glossary: list[Any], words: dict[str, str],
-                       lang: str, css: Any) -> Any:
+    def _glossary_item(
+        book: Any, renderer: FragmentRenderer, glossary: list[Any], words: dict[str, str], lang: str, css: Any
+    ) -> Any:
         """The glossary's page, added to ``book``."""
         from ebooklib import epub
 
         glossary_body = renderer.glossary(glossary)
-        glossary_item = epub.EpubHtml(uid="glossary", title=words["glossary"], file_name="glossary.xhtml", lang=lang)
+        glossary_item = epub.EpubHtml(
+            uid="glossary", title=words["glossary"], file_name="glossary.xhtml", lang=lang
+        )
         glossary_item.content = (
             f'<html><head></head><body><section epub:type="glossary" role="doc-glossary" '
             f'aria-labelledby="glossary-title"><h1 id="glossary-title">{esc(words["glossary"])}</h1>'
-            f"{glossary_body}</section></body></html>").encode()
+            f"{glossary_body}</section></body></html>"
+        ).encode()
         glossary_item.add_item(css)
         book.add_item(glossary_item)
         return glossary_item
 
-    def _overlays(self, book: Any, files: list[Any], parts: list[OverlayPart], doc: Document, ctx: RenderContext,
-                  renderer: FragmentRenderer, work_dir: Path) -> list[Overlay]:
+    def _overlays(
+        self,
+        book: Any,
+        files: list[Any],
+        parts: list[OverlayPart],
+        doc: Document,
+        ctx: RenderContext,
+        renderer: FragmentRenderer,
+        work_dir: Path,
+    ) -> list[Overlay]:
         """Synthesise the read-along audio and attach one SMIL + MP3 per XHTML file (see media_overlay)."""
         from ebooklib import epub
 
@@ -335,23 +398,47 @@ class Epub3Writer:
 
         lame = require_lame()
         synth = _synthesizer(ctx)
-        targets = [(part, spoken_targets(part, doc, ctx.profile, renderer.sentence_spans, renderer.block_anchors))
-                   for part in parts]
-        built = build_overlays(targets, synth, lame=lame, work_dir=work_dir, rate_wpm=ctx.profile.speech.rate_wpm,
-                               bitrate_kbps=ctx.settings.lame_bitrate_kbps, doc_lang=doc.lang,
-                               pronunciations=load_pronunciations(ctx))
+        targets = [
+            (part, spoken_targets(part, doc, ctx.profile, renderer.sentence_spans, renderer.block_anchors))
+            for part in parts
+        ]
+        built = build_overlays(
+            targets,
+            synth,
+            lame=lame,
+            work_dir=work_dir,
+            rate_wpm=ctx.profile.speech.rate_wpm,
+            bitrate_kbps=ctx.settings.lame_bitrate_kbps,
+            doc_lang=doc.lang,
+            pronunciations=load_pronunciations(ctx),
+        )
         by_name = {item.file_name: item for item in files}
         for overlay, mp3 in built:
             stem = Path(overlay.xhtml).stem
             smil = epub.EpubSMIL(uid=f"smil-{stem}", file_name=overlay.smil, content=smil_document(overlay))
             book.add_item(smil)
-            book.add_item(epub.EpubItem(uid=f"audio-{stem}", file_name=overlay.audio, media_type="audio/mpeg",
-                                        content=mp3.read_bytes()))
+            book.add_item(
+                epub.EpubItem(
+                    uid=f"audio-{stem}",
+                    file_name=overlay.audio,
+                    media_type="audio/mpeg",
+                    content=mp3.read_bytes(),
+                )
+            )
             by_name[overlay.xhtml].media_overlay = smil.id
         return [overlay for overlay, _ in built]
 
-    def _package(self, book: Any, ctx: RenderContext, files: list[Any], toc_roots: list[_TocNode],
-                 words: dict[str, str], css: Any, glossary_item: Any, doc: Document) -> None:
+    def _package(
+        self,
+        book: Any,
+        ctx: RenderContext,
+        files: list[Any],
+        toc_roots: list[_TocNode],
+        words: dict[str, str],
+        css: Any,
+        glossary_item: Any,
+        doc: Document,
+    ) -> None:
         from ebooklib import epub
 
         counter = iter(range(1, 1_000_000))
@@ -380,38 +467,69 @@ class Epub3Writer:
         ctx.progress(0.85, "EPUB: writing the package")
         with tempfile.TemporaryDirectory(dir=ctx.out_dir, prefix=".epub-") as tmp:
             raw = Path(tmp) / "raw.epub"
-            epub.write_epub(str(raw), book, {
-                "epub3_landmark": True,
-                "epub3_pages": True,
-                "landmark_title": words["landmarks"],
-                "pages_title": words["pages"],
-                "mtime": dt.datetime.now(dt.UTC),
-                "raise_exceptions": True,
-            })
+            epub.write_epub(
+                str(raw),
+                book,
+                {
+                    "epub3_landmark": True,
+                    "epub3_pages": True,
+                    "landmark_title": words["landmarks"],
+                    "pages_title": words["pages"],
+                    "mtime": dt.datetime.now(dt.UTC),
+                    "raise_exceptions": True,
+                },
+            )
             fixed = Path(tmp) / "fixed.epub"
             _finish_package(raw, fixed, doc.lang)
             os.replace(fixed, final)
 
-    def _metadata(self, book: Any, doc: Document, ctx: RenderContext, renderer: FragmentRenderer,
-                  has_headings: bool, *, overlays: list[Overlay], glossary: int) -> None:
+    def _metadata(
+        self,
+        book: Any,
+        doc: Document,
+        ctx: RenderContext,
+        renderer: FragmentRenderer,
+        has_headings: bool,
+        *,
+        overlays: list[Overlay],
+        glossary: int,
+    ) -> None:
         has_pages = bool(renderer.page_ids)
-        for prop, values in accessibility_metadata(renderer.images, has_headings=has_headings, has_pages=has_pages,
-                                                   read_along=bool(overlays), mathml=renderer.has_mathml,
-                                                   glossary=bool(glossary)).items():
+        for prop, values in accessibility_metadata(
+            renderer.images,
+            has_headings=has_headings,
+            has_pages=has_pages,
+            read_along=bool(overlays),
+            mathml=renderer.has_mathml,
+            glossary=bool(glossary),
+        ).items():
             for value in values:
                 book.add_metadata(None, "meta", value, {"property": prop})
         if overlays:
             for overlay in overlays:
-                book.add_metadata(None, "meta", clock(overlay.duration_s),
-                                  {"property": "media:duration", "refines": f"#smil-{Path(overlay.xhtml).stem}"})
-            book.add_metadata(None, "meta", clock(sum(o.duration_s for o in overlays)), {"property": "media:duration"})
+                book.add_metadata(
+                    None,
+                    "meta",
+                    clock(overlay.duration_s),
+                    {"property": "media:duration", "refines": f"#smil-{Path(overlay.xhtml).stem}"},
+                )
+            book.add_metadata(
+                None, "meta", clock(sum(o.duration_s for o in overlays)), {"property": "media:duration"}
+            )
             book.add_metadata(None, "meta", ACTIVE_CLASS, {"property": "media:active-class"})
         summary = accessibility_summary(
-            doc, images=renderer.images, pages=len(renderer.page_ids), has_toc=True,
-            adaptations=applied_adaptations(ctx.source, ctx.profile), fmt="EPUB", read_along=bool(overlays),
-            mathml=renderer.has_mathml, glossary=glossary,
+            doc,
+            images=renderer.images,
+            pages=len(renderer.page_ids),
+            has_toc=True,
+            adaptations=applied_adaptations(ctx.source, ctx.profile),
+            fmt="EPUB",
+            read_along=bool(overlays),
+            mathml=renderer.has_mathml,
+            glossary=glossary,
             passages=machine_passages(ctx.source, ctx.profile.adaptation_kinds, ctx.profile.parallel_kinds),
-            release_confirmed=ctx.release_confirmed)
+            release_confirmed=ctx.release_confirmed,
+        )
         book.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
         if has_pages:
             source = f"{doc.source.filename} (sha256 {doc.source.sha256})"
@@ -433,7 +551,9 @@ def rewrite_package(path: Path, transforms: dict[str, Callable[[bytes], bytes]])
     tmp = path.with_name(f".{path.name}.rewrite")
     try:
         with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w") as dst:
-            dst.writestr(zipfile.ZipInfo("mimetype"), b"application/epub+zip", compress_type=zipfile.ZIP_STORED)
+            dst.writestr(
+                zipfile.ZipInfo("mimetype"), b"application/epub+zip", compress_type=zipfile.ZIP_STORED
+            )
             for info in src.infolist():
                 if info.filename == "mimetype":
                     continue
@@ -471,8 +591,9 @@ def _finish_package(raw: Path, out: Path, lang: str) -> None:
                 for nav in tree.iter("{http://www.w3.org/1999/xhtml}nav"):
                     if nav.get(f"{{{epub_ns}}}type") == "page-list":
                         nav.set("role", "doc-pagelist")
-                data = etree.tostring(tree, xml_declaration=True, encoding="utf-8", pretty_print=True,
-                                      doctype="<!DOCTYPE html>")
+                data = etree.tostring(
+                    tree, xml_declaration=True, encoding="utf-8", pretty_print=True, doctype="<!DOCTYPE html>"
+                )
             elif info.filename.endswith((".xhtml", ".svg")):
                 data = without_active_content(data)
             dst.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED)
@@ -484,7 +605,9 @@ _ACTIVE = ("script", "foreignObject", "iframe", "object", "embed", "handler", "l
 def _never_scripted(opf: Any) -> None:
     """No manifest item is ``scripted`` or has ``remote-resources``: the book runs and fetches nothing."""
     for item in opf.iter("{http://www.idpf.org/2007/opf}item"):
-        props = [p for p in (item.get("properties") or "").split() if p not in ("scripted", "remote-resources")]
+        props = [
+            p for p in (item.get("properties") or "").split() if p not in ("scripted", "remote-resources")
+        ]
         if props:
             item.set("properties", " ".join(props))
         elif item.get("properties") is not None:
@@ -519,5 +642,7 @@ def without_active_content(data: bytes) -> bytes:
                 changed = True
     if not changed:
         return data
-    doctype = "<!DOCTYPE html>" if data.lstrip().startswith(b"<?xml") and b"<!DOCTYPE html>" in data[:300] else None
+    doctype = (
+        "<!DOCTYPE html>" if data.lstrip().startswith(b"<?xml") and b"<!DOCTYPE html>" in data[:300] else None
+    )
     return etree.tostring(tree, xml_declaration=True, encoding="utf-8", doctype=doctype)

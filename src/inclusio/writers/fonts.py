@@ -46,9 +46,12 @@ class FontFamily:
 _OD = Path("/usr/share/fonts/opentype/opendyslexic")
 CATALOGUE: dict[str, FontFamily] = {
     "opendyslexic": FontFamily(
-        name="OpenDyslexic", debian_package="fonts-opendyslexic", licence="CC-BY-3.0 and Bitstream Vera licence",
+        name="OpenDyslexic",
+        debian_package="fonts-opendyslexic",
+        licence="CC-BY-3.0 and Bitstream Vera licence",
         licence_file=Path("/usr/share/doc/fonts-opendyslexic/copyright"),
-        faces=(FontFace(_OD / "OpenDyslexic-Regular.otf"), FontFace(_OD / "OpenDyslexic-Bold.otf", "bold"))),
+        faces=(FontFace(_OD / "OpenDyslexic-Regular.otf"), FontFace(_OD / "OpenDyslexic-Bold.otf", "bold")),
+    ),
 }
 
 
@@ -76,6 +79,8 @@ def font_face_css(family: FontFamily, href: str) -> str:
     """``@font-face`` rules for ``family``; ``href`` is the folder of the font files, relative to the CSS."""
     rules = []
     for face in family.faces:
-        rules.append(f"@font-face {{\n  font-family: '{family.name}';\n  src: url('{href}/{face.path.name}');\n"
-                     f"  font-weight: {face.weight};\n  font-style: {face.style};\n}}\n")
+        rules.append(
+            f"@font-face {{\n  font-family: '{family.name}';\n  src: url('{href}/{face.path.name}');\n"
+            f"  font-weight: {face.weight};\n  font-style: {face.style};\n}}\n"
+        )
     return "".join(rules)

@@ -39,7 +39,9 @@ HTML_MEDIA_TYPE = "text/html"
 
 def _safe_data_uri(key: str, resource: Resource) -> str:
     """:func:`data_uri` of the picture, an SVG rebuilt again from the allow-list first (no active content)."""
-    return data_uri(key, resource.model_copy(update={"data": safe_image_data(resource.media_type, resource.data)}))
+    return data_uri(
+        key, resource.model_copy(update={"data": safe_image_data(resource.media_type, resource.data)})
+    )
 
 
 @dataclass
@@ -80,8 +82,12 @@ class HtmlWriter:
         except InclusioError:
             raise
         except Exception as exc:
-            raise writer_failed(self.name, "The HTML page", "La page HTML n'a pas pu être écrite", exc) from exc
-        return [Artifact(name="html", path=Path(path), media_type=HTML_MEDIA_TYPE, warnings=list(self.warnings))]
+            raise writer_failed(
+                self.name, "The HTML page", "La page HTML n'a pas pu être écrite", exc
+            ) from exc
+        return [
+            Artifact(name="html", path=Path(path), media_type=HTML_MEDIA_TYPE, warnings=list(self.warnings))
+        ]
 
     def render(self, doc: Document, ctx: RenderContext) -> str:
         """The whole page as text (what :meth:`write` saves)."""
@@ -92,9 +98,14 @@ class HtmlWriter:
         self.warnings += dropped
         view = doc.model_copy(update={"blocks": blocks})
         glossary = [e for e in student_glossary(doc.glossary) if e.term.strip()]  # never an undefined term
-        renderer = FragmentRenderer(view, epub=False, image_src=_safe_data_uri, levels=output_heading_levels(blocks),
-                                    glossary_href=(lambda ident: f"#{ident}") if glossary else None,
-                                    unreviewed=unreviewed_starts(ctx.source, ctx.profile.adaptation_kinds))
+        renderer = FragmentRenderer(
+            view,
+            epub=False,
+            image_src=_safe_data_uri,
+            levels=output_heading_levels(blocks),
+            glossary_href=(lambda ident: f"#{ident}") if glossary else None,
+            unreviewed=unreviewed_starts(ctx.source, ctx.profile.adaptation_kinds),
+        )
         main_id = renderer.unique_id("main")
         has_headings = any(isinstance(b, Heading) for b in blocks)
 
@@ -108,51 +119,72 @@ class HtmlWriter:
             ctx.progress(0.9 * (index - 1) / max(1, len(chunks)), f"HTML: part {index}/{len(chunks)}")
             body = renderer.render_blocks(chunk.blocks)
             if chunk.heading is not None:
-                sections.append(f'<section aria-labelledby="{renderer.anchor(chunk.heading)}">\n{body}\n</section>')
+                sections.append(
+                    f'<section aria-labelledby="{renderer.anchor(chunk.heading)}">\n{body}\n</section>'
+                )
             else:
                 sections.append(f"<section>\n{body}\n</section>")
             for block in chunk.blocks:
                 if isinstance(block, Heading):
-                    node = _TocNode(block.text.strip(), f"#{renderer.anchor(block)}", renderer.heading_level(block))
+                    node = _TocNode(
+                        block.text.strip(), f"#{renderer.anchor(block)}", renderer.heading_level(block)
+                    )
                     while stack and stack[-1].level >= node.level:
                         stack.pop()
                     (stack[-1].children if stack else toc).append(node)
                     stack.append(node)
         if glossary:
             title_id = renderer.unique_id("glossary")
-            sections.append(f'<section role="doc-glossary" aria-labelledby="{title_id}">'
-                            f'<h1 id="{title_id}">{esc(words["glossary"])}</h1>{renderer.glossary(glossary)}</section>')
+            sections.append(
+                f'<section role="doc-glossary" aria-labelledby="{title_id}">'
+                f'<h1 id="{title_id}">{esc(words["glossary"])}</h1>{renderer.glossary(glossary)}</section>'
+            )
             toc.append(_TocNode(words["glossary"], f"#{title_id}", 1))
         self.warnings += renderer.warnings
 
         summary = accessibility_summary(
-            doc, images=renderer.images, pages=len(renderer.page_ids), has_toc=bool(toc),
-            adaptations=applied_adaptations(ctx.source, ctx.profile), fmt="HTML", page_list=False,
-            mathml=renderer.has_mathml, glossary=len(glossary),
+            doc,
+            images=renderer.images,
+            pages=len(renderer.page_ids),
+            has_toc=bool(toc),
+            adaptations=applied_adaptations(ctx.source, ctx.profile),
+            fmt="HTML",
+            page_list=False,
+            mathml=renderer.has_mathml,
+            glossary=len(glossary),
             passages=machine_passages(ctx.source, ctx.profile.adaptation_kinds, ctx.profile.parallel_kinds),
-            release_confirmed=ctx.release_confirmed)
-        nav = (f'<nav class="toc" aria-label="{esc(words["toc"])}">'
-               f'<p class="toc-title">{esc(words["toc"])}</p>{_toc_html(toc)}</nav>') if toc else ""
+            release_confirmed=ctx.release_confirmed,
+        )
+        nav = (
+            (
+                f'<nav class="toc" aria-label="{esc(words["toc"])}">'
+                f'<p class="toc-title">{esc(words["toc"])}</p>{_toc_html(toc)}</nav>'
+            )
+            if toc
+            else ""
+        )
         ctx.progress(1.0, "HTML: done")
-        return "\n".join([
-            "<!DOCTYPE html>",
-            f'<html lang="{esc(doc.lang)}">',
-            "<head>",
-            '<meta charset="utf-8"/>',
-            '<meta name="viewport" content="width=device-width, initial-scale=1"/>',
-            f"<title>{esc(title)}</title>",
-            f'<meta name="description" content="{esc(summary)}"/>',
-            '<meta name="generator" content="inclusio"/>',
-            f"<style>\n{profile_css(ctx.profile)}</style>",
-            "</head>",
-            "<body>",
-            f'<a class="skip-link" href="#{main_id}">{esc(words["skip"])}</a>',
-            nav,
-            f'<main id="{main_id}" tabindex="-1">',
-            *sections,
-            "</main>",
-            f'<footer><p class="provenance">{esc(summary)}</p></footer>',
-            "</body>",
-            "</html>",
-            "",
-        ])
+        return "\n".join(
+            [
+                "<!DOCTYPE html>",
+                f'<html lang="{esc(doc.lang)}">',
+                "<head>",
+                '<meta charset="utf-8"/>',
+                '<meta name="viewport" content="width=device-width, initial-scale=1"/>',
+                f"<title>{esc(title)}</title>",
+                f'<meta name="description" content="{esc(summary)}"/>',
+                '<meta name="generator" content="inclusio"/>',
+                f"<style>\n{profile_css(ctx.profile)}</style>",
+                "</head>",
+                "<body>",
+                f'<a class="skip-link" href="#{main_id}">{esc(words["skip"])}</a>',
+                nav,
+                f'<main id="{main_id}" tabindex="-1">',
+                *sections,
+                "</main>",
+                f'<footer><p class="provenance">{esc(summary)}</p></footer>',
+                "</body>",
+                "</html>",
+                "",
+            ]
+        )

@@ -91,12 +91,16 @@ class LargePrintWriter:
         except InclusioError:
             raise
         except Exception as exc:
-            raise writer_failed(self.name, "The large-print PDF", "Le PDF en gros caractères n'a pas pu être écrit", exc) from exc
+            raise writer_failed(
+                self.name, "The large-print PDF", "Le PDF en gros caractères n'a pas pu être écrit", exc
+            ) from exc
         finally:  # the layout's scratch files, whatever happened (a full disk included)
             final = ctx.out_dir / f"{ctx.basename}.large-print.pdf"
             for scratch in (final.with_name(f".{final.name}.tmp"), final.with_name(f".{final.name}.part")):
                 scratch.unlink(missing_ok=True)
-        return [Artifact(name="large-print", path=path, media_type=PDF_MEDIA_TYPE, warnings=list(self.warnings))]
+        return [
+            Artifact(name="large-print", path=path, media_type=PDF_MEDIA_TYPE, warnings=list(self.warnings))
+        ]
 
     def _write(self, doc: Document, ctx: RenderContext) -> Path:
         from inclusio.pymupdf_setup import load
@@ -115,12 +119,17 @@ class LargePrintWriter:
                 archive.add(resource.data, names[key])
             return names[key]
 
-        renderer = FragmentRenderer(view, epub=False, image_src=image_src, levels=output_heading_levels(blocks))
+        renderer = FragmentRenderer(
+            view, epub=False, image_src=image_src, levels=output_heading_levels(blocks)
+        )
         title = document_title(doc)
         body = renderer.render_blocks(blocks)
         self.warnings += renderer.warnings
-        html = f"<html><body><h1>{esc(title)}</h1>\n{body}</body></html>" if not any(
-            b.type == "heading" for b in blocks) else f"<html><body>{body}</body></html>"
+        html = (
+            f"<html><body><h1>{esc(title)}</h1>\n{body}</body></html>"
+            if not any(b.type == "heading" for b in blocks)
+            else f"<html><body>{body}</body></html>"
+        )
 
         ctx.out_dir.mkdir(parents=True, exist_ok=True)
         path = ctx.out_dir / f"{ctx.basename}.large-print.pdf"
@@ -148,10 +157,20 @@ class LargePrintWriter:
         size = body_size_pt(ctx.profile) * 0.8
         for number, page in enumerate(pdf, start=1):
             label = f"{number} / {len(pdf)}"
-            page.insert_text((page.rect.width / 2 - len(label) * size * 0.25, page.rect.height - _MARGIN_PT / 2),
-                             label, fontsize=size, fontname="helv")
-        pdf.set_metadata({"title": title, "author": ", ".join(doc.authors), "creator": "inclusio",
-                          "subject": f"large print ({body_size_pt(ctx.profile):g} pt)"})
+            page.insert_text(
+                (page.rect.width / 2 - len(label) * size * 0.25, page.rect.height - _MARGIN_PT / 2),
+                label,
+                fontsize=size,
+                fontname="helv",
+            )
+        pdf.set_metadata(
+            {
+                "title": title,
+                "author": ", ".join(doc.authors),
+                "creator": "inclusio",
+                "subject": f"large print ({body_size_pt(ctx.profile):g} pt)",
+            }
+        )
         pdf.set_language(doc.lang)
         part = path.with_name(f".{path.name}.part")
         pdf.save(str(part), garbage=3, deflate=True)  # beside, then renamed: never half a PDF under its name

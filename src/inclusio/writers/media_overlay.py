@@ -71,9 +71,13 @@ _SKIPPABLE = {PageMarker: "pagebreak", Note: "aside", Table: "table", Figure: "f
 """``epub:type`` of the ``<par>`` elements a reading system may skip or escape (STANDARDS §1)."""
 
 
-def spoken_targets(part: OverlayPart, doc: Document, profile: Profile,
-                   sentence_spans: dict[str, list[tuple[str, str]]],
-                   anchors: dict[str, str]) -> list[tuple[SpeechUnit, str, str | None]]:
+def spoken_targets(
+    part: OverlayPart,
+    doc: Document,
+    profile: Profile,
+    sentence_spans: dict[str, list[tuple[str, str]]],
+    anchors: dict[str, str],
+) -> list[tuple[SpeechUnit, str, str | None]]:
     """Each unit said for ``part``: the id of the element it highlights (span, else the block's element)
     and the ``epub:type`` of its ``<par>`` (``pagebreak``, ``note``, ``table``, ``figure`` or None).
 
@@ -83,8 +87,9 @@ def spoken_targets(part: OverlayPart, doc: Document, profile: Profile,
     the content (a block that failed to render) are left out.
     """
     present = set(_ID.findall(part.content))
-    pages_profile = profile.model_copy(update={"speech": profile.speech.model_copy(
-        update={"read_page_numbers": True})})
+    pages_profile = profile.model_copy(
+        update={"speech": profile.speech.model_copy(update={"read_page_numbers": True})}
+    )
     out: list[tuple[SpeechUnit, str, str | None]] = []
     for block in part.blocks:
         spans = list(sentence_spans.get(block.id, []))
@@ -102,9 +107,17 @@ def spoken_targets(part: OverlayPart, doc: Document, profile: Profile,
     return out
 
 
-def build_overlays(parts: list[tuple[OverlayPart, list[tuple[SpeechUnit, str, str | None]]]], synth: Synthesizer, *,
-                   lame: str, work_dir: Path, rate_wpm: int, bitrate_kbps: int, doc_lang: str,
-                   pronunciations: Pronunciations | None = None) -> list[tuple[Overlay, Path]]:
+def build_overlays(
+    parts: list[tuple[OverlayPart, list[tuple[SpeechUnit, str, str | None]]]],
+    synth: Synthesizer,
+    *,
+    lame: str,
+    work_dir: Path,
+    rate_wpm: int,
+    bitrate_kbps: int,
+    doc_lang: str,
+    pronunciations: Pronunciations | None = None,
+) -> list[tuple[Overlay, Path]]:
     """Synthesise and encode each part that has something to say; the overlays with their MP3 files.
 
     MP3s are written into ``work_dir`` as ``<xhtml stem>.mp3``. Raises what the synthesiser and
@@ -128,8 +141,9 @@ def build_overlays(parts: list[tuple[OverlayPart, list[tuple[SpeechUnit, str, st
         by_unit = iter(targets)
         try:
             for run in speech_runs([u for u, _, _ in targets], voice_lang):
-                audio = synth.synthesize([speakable(u.text, u.lang, pronunciations) for u in run.units],
-                                         run.lang, rate_wpm)
+                audio = synth.synthesize(
+                    [speakable(u.text, u.lang, pronunciations) for u in run.units], run.lang, rate_wpm
+                )
                 if sample_rate is None:
                     sample_rate = audio.sample_rate
                     stream = LameStream(lame, mp3, sample_rate, bitrate_kbps)
@@ -137,8 +151,9 @@ def build_overlays(parts: list[tuple[OverlayPart, list[tuple[SpeechUnit, str, st
                 offset = samples / sample_rate
                 for clip in audio.clips:
                     unit, target, epub_type = next(by_unit)
-                    overlay.clips.append(OverlayClip(target, offset + clip.start_s, offset + clip.end_s, unit.text,
-                                                     epub_type))
+                    overlay.clips.append(
+                        OverlayClip(target, offset + clip.start_s, offset + clip.end_s, unit.text, epub_type)
+                    )
                 assert stream is not None
                 stream.write(pcm)
                 samples += len(pcm) // 2
@@ -178,10 +193,13 @@ def smil_document(overlay: Overlay) -> bytes:
         pars.append(
             f'<par id="par{index}"{kind}><text src="../{escape(overlay.xhtml)}#{escape(clip.target)}"/>'
             f'<audio src="../{escape(overlay.audio)}" clipBegin="{clock(clip.start_s)}" '
-            f'clipEnd="{clock(clip.end_s)}"/></par>')
-    return ('<?xml version="1.0" encoding="utf-8"?>\n'
-            '<smil xmlns="http://www.w3.org/ns/SMIL" xmlns:epub="http://www.idpf.org/2007/ops" version="3.0">\n'
-            "<body>\n" + "\n".join(pars) + "\n</body>\n</smil>\n").encode("utf-8")
+            f'clipEnd="{clock(clip.end_s)}"/></par>'
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        '<smil xmlns="http://www.w3.org/ns/SMIL" xmlns:epub="http://www.idpf.org/2007/ops" version="3.0">\n'
+        "<body>\n" + "\n".join(pars) + "\n</body>\n</smil>\n"
+    ).encode("utf-8")
 
 
 def active_class_css(text_color: str) -> str:

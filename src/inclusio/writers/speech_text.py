@@ -72,18 +72,38 @@ class SpeechSection:
 
 _PHRASES: dict[str, dict[str, str]] = {
     "fr": {
-        "figure": "Figure : {}", "figure_empty": "Figure sans description.",
-        "table": "Tableau : {}", "table_empty": "Tableau.", "cell": "{} : {}", "cell_sep": " ; ",
-        "row": "Ligne {} : {}", "speaker": "Notes de l'orateur.", "note": "Note {}.", "note_plain": "Note.",
-        "page": "Page {}.", "slide": "Diapositive {}.", "formula": "Formule : {}",
-        "formula_latex": "Formule : voir le document écrit.", "code": "Code : voir le document écrit.",
+        "figure": "Figure : {}",
+        "figure_empty": "Figure sans description.",
+        "table": "Tableau : {}",
+        "table_empty": "Tableau.",
+        "cell": "{} : {}",
+        "cell_sep": " ; ",
+        "row": "Ligne {} : {}",
+        "speaker": "Notes de l'orateur.",
+        "note": "Note {}.",
+        "note_plain": "Note.",
+        "page": "Page {}.",
+        "slide": "Diapositive {}.",
+        "formula": "Formule : {}",
+        "formula_latex": "Formule : voir le document écrit.",
+        "code": "Code : voir le document écrit.",
     },
     "en": {
-        "figure": "Figure: {}", "figure_empty": "Figure without description.",
-        "table": "Table: {}", "table_empty": "Table.", "cell": "{}: {}", "cell_sep": "; ",
-        "row": "Row {}: {}", "speaker": "Speaker notes.", "note": "Note {}.", "note_plain": "Note.",
-        "page": "Page {}.", "slide": "Slide {}.", "formula": "Formula: {}",
-        "formula_latex": "Formula: see the written document.", "code": "Code: see the written document.",
+        "figure": "Figure: {}",
+        "figure_empty": "Figure without description.",
+        "table": "Table: {}",
+        "table_empty": "Table.",
+        "cell": "{}: {}",
+        "cell_sep": "; ",
+        "row": "Row {}: {}",
+        "speaker": "Speaker notes.",
+        "note": "Note {}.",
+        "note_plain": "Note.",
+        "page": "Page {}.",
+        "slide": "Slide {}.",
+        "formula": "Formula: {}",
+        "formula_latex": "Formula: see the written document.",
+        "code": "Code: see the written document.",
     },
 }
 
@@ -95,7 +115,9 @@ def _phrases(lang: str) -> dict[str, str]:
 
 _CAPTION_LABEL = re.compile(
     r"^\s*(?:figure|fig\.?|tableau|table|tab\.?|illustration|graphique|chart|image|photo|sch[ée]ma)"
-    r"\s*(?:n[°º]\s*)?[\dIVXivx]+(?:[.\-]\d+)*\s*[.:\-–—]?\s*", re.IGNORECASE)
+    r"\s*(?:n[°º]\s*)?[\dIVXivx]+(?:[.\-]\d+)*\s*[.:\-–—]?\s*",
+    re.IGNORECASE,
+)
 
 
 def strip_caption_label(caption: str) -> str:
@@ -149,8 +171,15 @@ def _grid(rows: list[list[TableCell]]) -> list[list[tuple[int, str]]]:
 
 
 def _table_units(table: Table, lang: str, words: dict[str, str]) -> list[SpeechUnit]:
-    units = [SpeechUnit(lang, _sentence(words["table"].format(strip_caption_label(table.caption)))
-                        if table.caption and table.caption.strip() else words["table_empty"], table.id)]
+    units = [
+        SpeechUnit(
+            lang,
+            _sentence(words["table"].format(strip_caption_label(table.caption)))
+            if table.caption and table.caption.strip()
+            else words["table_empty"],
+            table.id,
+        )
+    ]
     grid = _grid(table.rows)
     keep = [i for i, row in enumerate(table.rows) if any(cell.text.strip() for cell in row)]
     if not keep:
@@ -180,8 +209,14 @@ def _figure_units(figure: Figure, lang: str, words: dict[str, str], profile: Pro
         return []
     adaptation = figure.adaptation("alt_text")
     caption = strip_caption_label(figure.caption) if figure.caption else None
-    description = next((text.strip() for text in (adaptation.text if adaptation else None, figure.alt,
-                                                    caption) if text and text.strip()), None)
+    description = next(
+        (
+            text.strip()
+            for text in (adaptation.text if adaptation else None, figure.alt, caption)
+            if text and text.strip()
+        ),
+        None,
+    )
     if description is None:
         return [SpeechUnit(lang, words["figure_empty"], figure.id)]
     units = _units(lang, _sentence(words["figure"].format(description)), figure.id)

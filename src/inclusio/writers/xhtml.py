@@ -97,7 +97,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "glossary": "Glossaire",
         "no_definition": "Définition à écrire.",
         "unreviewed": "À vérifier : le passage suivant a été écrit par une machine et n'a pas encore été relu par "
-                      "une personne.",
+        "une personne.",
         "translation": "Traduction",
     },
     "en": {
@@ -121,7 +121,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "glossary": "Glossary",
         "no_definition": "Definition to be written.",
         "unreviewed": "To check: the next passage was written by a machine and has not been reviewed by a person "
-                      "yet.",
+        "yet.",
         "translation": "Translation",
     },
 }
@@ -305,10 +305,17 @@ class FragmentRenderer:
     page markers; ``epub=False`` makes plain HTML5.
     """
 
-    def __init__(self, doc: Document, *, epub: bool, image_src: ImageSource,
-                 levels: dict[int, int] | None = None, read_along: bool = False,
-                 glossary_href: Callable[[str], str] | None = None,
-                 unreviewed: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        doc: Document,
+        *,
+        epub: bool,
+        image_src: ImageSource,
+        levels: dict[int, int] | None = None,
+        read_along: bool = False,
+        glossary_href: Callable[[str], str] | None = None,
+        unreviewed: Iterable[str] = (),
+    ) -> None:
         self.doc = doc
         self.epub = epub
         self.image_src = image_src
@@ -340,10 +347,16 @@ class FragmentRenderer:
         if glossary_href is not None:
             entries = [e for e in student_glossary(doc.glossary) if e.term.strip()]
             for entry in entries:
-                self.glossary_ids.setdefault(entry.term.strip(), self.unique_id("gl-" + _xml_id(
-                    re.sub(r"\W+", "-", entry.term.strip().lower()).strip("-") or "term")))
+                self.glossary_ids.setdefault(
+                    entry.term.strip(),
+                    self.unique_id(
+                        "gl-" + _xml_id(re.sub(r"\W+", "-", entry.term.strip().lower()).strip("-") or "term")
+                    ),
+                )
             if self.glossary_ids:
-                alternatives = "|".join(re.escape(esc(t)) for t in sorted(self.glossary_ids, key=len, reverse=True))
+                alternatives = "|".join(
+                    re.escape(esc(t)) for t in sorted(self.glossary_ids, key=len, reverse=True)
+                )
                 self._terms = re.compile(rf"(?<![\w&])({alternatives})(?!\w)")
 
     # -- ids and warnings ---------------------------------------------------------------
@@ -362,18 +375,25 @@ class FragmentRenderer:
         key = id(block)
         if key not in self._ids:
             if isinstance(block, PageMarker):
-                wanted = f"{block.kind}-{_xml_id(block.display)}" if block.label else f"{block.kind}-{block.number}"
+                wanted = (
+                    f"{block.kind}-{_xml_id(block.display)}"
+                    if block.label
+                    else f"{block.kind}-{block.number}"
+                )
             else:
                 wanted = _xml_id(block.id)
             self._ids[key] = self.unique_id(wanted)
             self.block_anchors.setdefault(block.id, self._ids[key])
         return self._ids[key]
 
-    def warn(self, code: str, block: Block | None = None, *, severity: str = "warning", **fields: Any) -> None:
+    def warn(
+        self, code: str, block: Block | None = None, *, severity: str = "warning", **fields: Any
+    ) -> None:
         """Record something the reader loses or that was changed (kept in ``Artifact.warnings``); the
         messages come from the catalogue (:mod:`inclusio.warning_codes`), ``fields`` fill them in."""
-        self.warnings.append(warning(code, severity=severity, block_id=block.id if block is not None else None,
-                                     **fields))
+        self.warnings.append(
+            warning(code, severity=severity, block_id=block.id if block is not None else None, **fields)
+        )
 
     def _lang_attr(self, block: Block) -> str:
         """``lang="en"`` (EPUB: and ``xml:lang``) on a block whose language differs from the document's."""
@@ -421,7 +441,7 @@ class FragmentRenderer:
             if match is None:  # the text does not hold the sentence verbatim: no spans for this text
                 return self._lines(cleaned, linked)
             span_id = self.unique_id(f"s-{len(self._used)}")
-            parts.append(self._lines(cleaned[pos:match.start()], linked))
+            parts.append(self._lines(cleaned[pos : match.start()], linked))
             parts.append(f'<span id="{span_id}">{self._lines(match.group(0), linked)}</span>')
             spans.append((sentence, span_id))
             pos = match.end()
@@ -438,8 +458,10 @@ class FragmentRenderer:
         if not paragraphs:
             return ""
         self.summaries += 1
-        return (f'<aside class="summary" aria-label="{esc(self.words["summary"])}">'
-                f'<p class="note-label">{esc(self.words["summary"])}</p>{paragraphs}</aside>')
+        return (
+            f'<aside class="summary" aria-label="{esc(self.words["summary"])}">'
+            f'<p class="note-label">{esc(self.words["summary"])}</p>{paragraphs}</aside>'
+        )
 
     def glossary(self, entries: list[GlossaryEntry]) -> str:
         """The glossary as a definition list (entries sorted by term); ids match the links.
@@ -457,9 +479,13 @@ class FragmentRenderer:
             definition = entry.definition.strip() if entry.definition else self.words["no_definition"]
             translations = "".join(
                 f'<dd class="glossary-translation"><span class="note-label">{esc(self.words["translation"])}'
-                f'{esc(self.words["colon"])}</span> <span{self._langs(code)}>{esc(word.strip())}</span></dd>'
-                for code, word in sorted(entry.translations.items()) if word and word.strip())
-            items.append(f'<dt id="{ident}"{lang}>{esc(term)}</dt>{translations}<dd{lang}>{esc_lines(definition)}</dd>')
+                f"{esc(self.words['colon'])}</span> <span{self._langs(code)}>{esc(word.strip())}</span></dd>"
+                for code, word in sorted(entry.translations.items())
+                if word and word.strip()
+            )
+            items.append(
+                f'<dt id="{ident}"{lang}>{esc(term)}</dt>{translations}<dd{lang}>{esc_lines(definition)}</dd>'
+            )
         return f"<dl>{''.join(items)}</dl>" if items else ""
 
     # -- blocks -------------------------------------------------------------------------
@@ -515,12 +541,16 @@ class FragmentRenderer:
         shown = block.adaptation(PARALLEL)
         if shown is not None and shown.needs_review:  # flagged, not reviewed: said before the translation
             self.unreviewed_notes += 1
-            translated.insert(0, f'<p class="unreviewed-note"{self._langs(self.doc.lang)}>'
-                                 f'{esc(self.words["unreviewed"])}</p>')
+            translated.insert(
+                0,
+                f'<p class="unreviewed-note"{self._langs(self.doc.lang)}>{esc(self.words["unreviewed"])}</p>',
+            )
         kind = "parallel parallel-heading" if heading else "parallel"
-        return (f'<div class="{kind}"><div class="parallel-original"{self._langs(self.doc.block_lang(block))}>'
-                f'{original}</div><div class="parallel-translation"{self._langs(target)}>{"".join(translated)}'
-                "</div></div>")
+        return (
+            f'<div class="{kind}"><div class="parallel-original"{self._langs(self.doc.block_lang(block))}>'
+            f'{original}</div><div class="parallel-translation"{self._langs(target)}>{"".join(translated)}'
+            "</div></div>"
+        )
 
     def render(self, block: Block) -> str:
         """One block as a fragment (empty string for a block with nothing to show)."""
@@ -545,8 +575,14 @@ class FragmentRenderer:
     def _heading(self, h: Heading) -> str:
         level = self.heading_level(h)
         if level != h.level:
-            self.warn("heading.level_clamped", h, severity="info", text=clean_text(h.text)[:60], old=h.level,
-                      new=level)
+            self.warn(
+                "heading.level_clamped",
+                h,
+                severity="info",
+                text=clean_text(h.text)[:60],
+                old=h.level,
+                new=level,
+            )
         return f'<h{level} id="{self.anchor(h)}"{self._lang_attr(h)}>{self.text(h, h.text)}</h{level}>'
 
     def _paragraph(self, p: Paragraph) -> str:
@@ -594,7 +630,8 @@ class FragmentRenderer:
 
         def cell(c: TableCell, in_head: bool) -> str:
             spans = (f' colspan="{c.col_span}"' if c.col_span > 1 else "") + (
-                f' rowspan="{c.row_span}"' if c.row_span > 1 else "")
+                f' rowspan="{c.row_span}"' if c.row_span > 1 else ""
+            )
             if c.header and c.text.strip():
                 scope = "col" if in_head else "row"
                 return f'<th scope="{scope}"{spans}>{esc_lines(c.text)}</th>'
@@ -648,7 +685,9 @@ class FragmentRenderer:
                 parts.append(f'<p class="image-missing">{esc(text)}</p>')
         elif f.decorative:
             self.images.decorative += 1
-            parts.append(f'<img src="{esc(self.image_src(f.image or "", resource))}" alt="" role="presentation"/>')
+            parts.append(
+                f'<img src="{esc(self.image_src(f.image or "", resource))}" alt="" role="presentation"/>'
+            )
         else:
             self.images.shown += 1
             alt = self._figure_alt(f)
@@ -658,9 +697,11 @@ class FragmentRenderer:
             caption.append(f"<p>{esc_lines(f.caption)}</p>")
         if f.long_description and f.long_description.strip():
             self.images.long_descriptions += 1
-            caption.append(f'<p class="long-description"><span class="note-label">'
-                           f"{esc(self.words['long_description'])}{esc(self.words['colon'])}</span> "
-                           f"{esc_lines(f.long_description)}</p>")
+            caption.append(
+                f'<p class="long-description"><span class="note-label">'
+                f"{esc(self.words['long_description'])}{esc(self.words['colon'])}</span> "
+                f"{esc_lines(f.long_description)}</p>"
+            )
         if caption:
             parts.append("<figcaption>" + "".join(caption) + "</figcaption>")
         if len(parts) == 1:  # a decorative figure whose image is gone: nothing to show
@@ -675,8 +716,10 @@ class FragmentRenderer:
             return f'<div id="{self.anchor(m)}" class="formula-block"{self._lang_attr(m)}>{math}</div>'
         if m.mathml:
             self.warn("formula.mathml_invalid", m)
-        return (f'<p id="{self.anchor(m)}" class="formula-block"{self._lang_attr(m)}>'
-                f'<span class="formula">{esc(m.text)}</span></p>')
+        return (
+            f'<p id="{self.anchor(m)}" class="formula-block"{self._lang_attr(m)}>'
+            f'<span class="formula">{esc(m.text)}</span></p>'
+        )
 
     def _note(self, n: Note) -> str:
         lang = self._lang_attr(n)
@@ -685,35 +728,84 @@ class FragmentRenderer:
             body = f'<span class="note-label">{esc(label)}</span> {esc_lines(n.text)}'
             if self.epub:
                 # id on the paragraph, not the aside: epub:type + id would make a page-list entry.
-                return (f'<aside epub:type="footnote" role="doc-footnote" class="footnote"{lang}>'
-                        f'<p id="{self.anchor(n)}">{body}</p></aside>')
+                return (
+                    f'<aside epub:type="footnote" role="doc-footnote" class="footnote"{lang}>'
+                    f'<p id="{self.anchor(n)}">{body}</p></aside>'
+                )
             return f'<aside id="{self.anchor(n)}" role="doc-footnote" class="footnote"{lang}><p>{body}</p></aside>'
         css = "speaker-notes" if n.kind == "speaker" else "comment"
         label = self.words["speaker" if n.kind == "speaker" else "comment"]
         lines = [line for line in clean_text(n.text).split("\n") if line.strip()]
         paragraphs = "".join(f"<p>{esc(line)}</p>" for line in lines)
-        return (f'<aside id="{self.anchor(n)}" class="{css}"{lang}>'
-                f'<p class="note-label">{esc(label)}</p>{paragraphs}</aside>')
+        return (
+            f'<aside id="{self.anchor(n)}" class="{css}"{lang}>'
+            f'<p class="note-label">{esc(label)}</p>{paragraphs}</aside>'
+        )
 
     def _page(self, m: PageMarker) -> str:
         ident = self.anchor(m)
         self.page_ids.append(ident)
         if self.epub:
-            return (f'<span id="{ident}" role="doc-pagebreak" epub:type="pagebreak" '
-                    f'aria-label="{esc(m.display)}"></span>')
+            return (
+                f'<span id="{ident}" role="doc-pagebreak" epub:type="pagebreak" '
+                f'aria-label="{esc(m.display)}"></span>'
+            )
         spoken = f"{self.words[m.kind]} {m.display}"
-        return (f'<span id="{ident}" class="pagebreak" role="doc-pagebreak" '
-                f'aria-label="{esc(spoken)}">{esc(spoken)}</span>')
+        return (
+            f'<span id="{ident}" class="pagebreak" role="doc-pagebreak" '
+            f'aria-label="{esc(spoken)}">{esc(spoken)}</span>'
+        )
 
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
-_MATHML_ELEMENTS = frozenset({
-    "math", "mi", "mn", "mo", "mtext", "mspace", "ms", "mglyph", "mrow", "mfrac", "msqrt", "mroot",
-    "mstyle", "merror", "mpadded", "mphantom", "mfenced", "menclose", "msub", "msup", "msubsup",
-    "munder", "mover", "munderover", "mmultiscripts", "mprescripts", "none", "mtable", "mtr", "mtd",
-    "mlabeledtr", "maligngroup", "malignmark", "mstack", "mlongdiv", "msgroup", "msrow", "mscarries",
-    "mscarry", "msline", "maction", "semantics", "annotation", "annotation-xml",
-})
+_MATHML_ELEMENTS = frozenset(
+    {
+        "math",
+        "mi",
+        "mn",
+        "mo",
+        "mtext",
+        "mspace",
+        "ms",
+        "mglyph",
+        "mrow",
+        "mfrac",
+        "msqrt",
+        "mroot",
+        "mstyle",
+        "merror",
+        "mpadded",
+        "mphantom",
+        "mfenced",
+        "menclose",
+        "msub",
+        "msup",
+        "msubsup",
+        "munder",
+        "mover",
+        "munderover",
+        "mmultiscripts",
+        "mprescripts",
+        "none",
+        "mtable",
+        "mtr",
+        "mtd",
+        "mlabeledtr",
+        "maligngroup",
+        "malignmark",
+        "mstack",
+        "mlongdiv",
+        "msgroup",
+        "msrow",
+        "mscarries",
+        "mscarry",
+        "msline",
+        "maction",
+        "semantics",
+        "annotation",
+        "annotation-xml",
+    }
+)
 
 
 def mathml_fragment(mathml: str, alttext: str | None) -> str | None:
@@ -726,8 +818,10 @@ def mathml_fragment(mathml: str, alttext: str | None) -> str | None:
     from lxml import etree
 
     try:
-        root = etree.fromstring(clean_text(mathml).strip().encode("utf-8"),
-                                parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        root = etree.fromstring(
+            clean_text(mathml).strip().encode("utf-8"),
+            parser=etree.XMLParser(resolve_entities=False, no_network=True),
+        )
     except etree.XMLSyntaxError:
         return None
     if etree.QName(root).localname != "math":
@@ -736,16 +830,22 @@ def mathml_fragment(mathml: str, alttext: str | None) -> str | None:
         if not isinstance(element.tag, str):
             continue
         qname = etree.QName(element)
-        if (qname.namespace not in (None, MATHML_NS) or qname.localname not in _MATHML_ELEMENTS
-                or any(a.lower().startswith("on") or "href" in a.lower() for a in element.attrib)):
+        if (
+            qname.namespace not in (None, MATHML_NS)
+            or qname.localname not in _MATHML_ELEMENTS
+            or any(a.lower().startswith("on") or "href" in a.lower() for a in element.attrib)
+        ):
             return None
 
     def copy(source: etree._Element, parent: etree._Element | None) -> etree._Element:
         # Rebuilt with MathML as the default namespace, so the markup reads <math>, not <ns0:math>.
         tag = f"{{{MATHML_NS}}}{etree.QName(source).localname}"
         attrib = {k: v for k, v in source.attrib.items() if not k.startswith("{")}
-        element = (etree.Element(tag, attrib, nsmap={None: MATHML_NS}) if parent is None
-                   else etree.SubElement(parent, tag, attrib))
+        element = (
+            etree.Element(tag, attrib, nsmap={None: MATHML_NS})
+            if parent is None
+            else etree.SubElement(parent, tag, attrib)
+        )
         element.text, element.tail = source.text, source.tail if parent is not None else None
         for child in source:
             if isinstance(child.tag, str):
@@ -779,17 +879,29 @@ def applied_adaptations(ctx_source: Document, profile: Profile) -> dict[str, lis
 
 
 _ENGINE_WORDS = {
-    "fr": {"offline": "le moteur hors ligne (règles)", "mistral": "un modèle de langue (Mistral)",
-           "human": "une personne"},
-    "en": {"offline": "the offline engine (rules)", "mistral": "a language model (Mistral)",
-           "human": "a person"},
+    "fr": {
+        "offline": "le moteur hors ligne (règles)",
+        "mistral": "un modèle de langue (Mistral)",
+        "human": "une personne",
+    },
+    "en": {
+        "offline": "the offline engine (rules)",
+        "mistral": "a language model (Mistral)",
+        "human": "a person",
+    },
 }
 
 _KIND_WORDS = {
-    "fr": {"easy_read": "la version facile à lire est un brouillon", "alt_text": "des descriptions d'images",
-           "translation": "la traduction est un brouillon"},
-    "en": {"easy_read": "the easy-to-read version is a draft", "alt_text": "some image descriptions",
-           "translation": "the translation is a draft"},
+    "fr": {
+        "easy_read": "la version facile à lire est un brouillon",
+        "alt_text": "des descriptions d'images",
+        "translation": "la traduction est un brouillon",
+    },
+    "en": {
+        "easy_read": "the easy-to-read version is a draft",
+        "alt_text": "some image descriptions",
+        "translation": "the translation is a draft",
+    },
 }
 
 
@@ -811,7 +923,9 @@ def _provenance_sentence(kind: str, provenances: list[Provenance], lang: str) ->
     return f"{what[0].upper()}{what[1:]} generated by {engine_text}, {review}."
 
 
-def provenance_sentences(adaptations: dict[str, list[Provenance]], images: ImageStats, lang: str) -> list[str]:
+def provenance_sentences(
+    adaptations: dict[str, list[Provenance]], images: ImageStats, lang: str
+) -> list[str]:
     """Sentences saying which parts were generated, by what, and whether a person reviewed them."""
     lang = primary_lang(lang)
     out = [_provenance_sentence(kind, provs, lang) for kind, provs in sorted(adaptations.items())]
@@ -825,9 +939,9 @@ _SUMMARY: dict[str, dict[str, str]] = {
         "made": "Publication {fmt} produite automatiquement par inclusio à partir du fichier « {filename} ».",
         "toc": "une table des matières, ",
         "offers": "Elle offre {toc}des titres hiérarchisés sans niveau sauté et un ordre de lecture qui suit le "
-                  "document source.",
+        "document source.",
         "images": "Images : {total} au total, dont {described} décrite(s) par un texte de remplacement et "
-                  "{decorative} décorative(s).",
+        "{decorative} décorative(s).",
         "from_caption": "{n} image(s) décrite(s) seulement par leur légende",
         "placeholder": "{n} image(s) sans description, signalée(s) « {marker} »",
         "not_available": "{n} image(s) non disponible(s)",
@@ -846,7 +960,7 @@ _SUMMARY: dict[str, dict[str, str]] = {
         "made": "{fmt} publication made automatically by inclusio from the file '{filename}'.",
         "toc": "a table of contents, ",
         "offers": "It offers {toc}headings in a hierarchy with no skipped level, and a reading order that follows "
-                  "the source document.",
+        "the source document.",
         "images": "Images: {total} in all, {described} described by alternative text, {decorative} decorative.",
         "from_caption": "{n} image(s) described only by their caption",
         "placeholder": "{n} image(s) without description, marked '{marker}'",
@@ -881,7 +995,7 @@ _REVIEW: dict[str, dict[str, str]] = {
         "none_many": "ils n'ont pas été relus par une personne mais la vérification automatique n'y a rien signalé.",
         "sep": " ; ",
         "confirmed": "Cette version a été publiée par l'équipe d'accompagnement en sachant que ces passages "
-                     "signalés n'étaient pas relus.",
+        "signalés n'étaient pas relus.",
     },
     "en": {
         "one": "This document contains 1 machine-written passage",
@@ -919,8 +1033,11 @@ def review_sentences(passages: dict[str, int], lang: str, *, release_confirmed: 
         rest = t["all_one" if n == 1 else "all_many"]
     elif reviewed:
         others = n - reviewed
-        rest = (t["some_one" if reviewed == 1 else "some_many"].format(r=reviewed) + t["sep"]
-                + t["others_one" if others == 1 else "others_many"].format(o=others))
+        rest = (
+            t["some_one" if reviewed == 1 else "some_many"].format(r=reviewed)
+            + t["sep"]
+            + t["others_one" if others == 1 else "others_many"].format(o=others)
+        )
     else:
         rest = t["none" if n == 1 else "none_many"]
     out = [f"{opening}{t['sep']}{rest}"]
@@ -929,11 +1046,21 @@ def review_sentences(passages: dict[str, int], lang: str, *, release_confirmed: 
     return out
 
 
-def accessibility_summary(doc: Document, *, images: ImageStats, pages: int, has_toc: bool,
-                          adaptations: dict[str, list[Provenance]], fmt: str = "EPUB",
-                          page_list: bool = True, read_along: bool = False, mathml: bool = False,
-                          glossary: int = 0, passages: dict[str, int] | None = None,
-                          release_confirmed: bool = False) -> str:
+def accessibility_summary(
+    doc: Document,
+    *,
+    images: ImageStats,
+    pages: int,
+    has_toc: bool,
+    adaptations: dict[str, list[Provenance]],
+    fmt: str = "EPUB",
+    page_list: bool = True,
+    read_along: bool = False,
+    mathml: bool = False,
+    glossary: int = 0,
+    passages: dict[str, int] | None = None,
+    release_confirmed: bool = False,
+) -> str:
     """A human-readable summary of what the publication offers and lacks, in the document's language.
 
     ``pages`` is the number of page markers rendered; ``page_list`` says whether they are
@@ -943,11 +1070,15 @@ def accessibility_summary(doc: Document, *, images: ImageStats, pages: int, has_
     lang = "fr" if primary_lang(doc.lang) == "fr" else "en"
     t = _SUMMARY[lang]
     slides = bool(doc.page_markers()) and all(m.kind == "slide" for m in doc.page_markers())
-    parts = [t["made"].format(fmt=fmt, filename=doc.source.filename),
-             t["offers"].format(toc=t["toc"] if has_toc else "")]
+    parts = [
+        t["made"].format(fmt=fmt, filename=doc.source.filename),
+        t["offers"].format(toc=t["toc"] if has_toc else ""),
+    ]
     if images.shown or images.decorative or images.not_available:
         total = images.shown + images.decorative + images.not_available
-        parts.append(t["images"].format(total=total, described=images.described, decorative=images.decorative))
+        parts.append(
+            t["images"].format(total=total, described=images.described, decorative=images.decorative)
+        )
     gaps: list[str] = []
     if images.alt_from_caption:
         gaps.append(t["from_caption"].format(n=images.alt_from_caption))

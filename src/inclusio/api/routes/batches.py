@@ -17,24 +17,44 @@ from inclusio.store.db import JobFilter
 router = APIRouter(tags=["batches"])
 
 
-@router.post("/batches", status_code=202, response_model=BatchView,
-             responses=errors(400, 404, 413, 415, 422, 503, *AUTH_ERRORS),
-             summary="Submit many documents (files and/or a zip) for a profile or a cohort of learners")
-def submit_batch(svc: Svc, who: Caller,
-                 files: Annotated[list[UploadFile] | None, File(description="documents")] = None,
-                 archive: Annotated[UploadFile | None, File(description="a zip of documents")] = None,
-                 profile: Annotated[str | None, Form(description="one profile for every document")] = None,
-                 learners: Annotated[str | None, Form(description="staff: comma list of learner ids or "
-                                                                  "user names; each gets every document "
-                                                                  "with their stored profile")] = None,
-                 outputs: Annotated[str | None, Form(description="comma list, e.g. epub,report")] = None,
-                 name: Annotated[str | None, Form(max_length=255)] = None,
-                 ) -> JSONResponse:
+@router.post(
+    "/batches",
+    status_code=202,
+    response_model=BatchView,
+    responses=errors(400, 404, 413, 415, 422, 503, *AUTH_ERRORS),
+    summary="Submit many documents (files and/or a zip) for a profile or a cohort of learners",
+)
+def submit_batch(
+    svc: Svc,
+    who: Caller,
+    files: Annotated[list[UploadFile] | None, File(description="documents")] = None,
+    archive: Annotated[UploadFile | None, File(description="a zip of documents")] = None,
+    profile: Annotated[str | None, Form(description="one profile for every document")] = None,
+    learners: Annotated[
+        str | None,
+        Form(
+            description="staff: comma list of learner ids or "
+            "user names; each gets every document "
+            "with their stored profile"
+        ),
+    ] = None,
+    outputs: Annotated[str | None, Form(description="comma list, e.g. epub,report")] = None,
+    name: Annotated[str | None, Form(max_length=255)] = None,
+) -> JSONResponse:
     uploads = [(f.filename, f.file) for f in files or [] if f.filename is not None or f.size]
-    batch = batch_jobs.submit_batch(svc, who, uploads=uploads,
-                                    archive=(archive.filename, archive.file) if archive is not None else None,
-                                    profile=profile, learners=learners, outputs=outputs, name=name)
-    view = BatchView.of(svc.store.get_batch(batch.id), svc.store.list(JobFilter(batch_id=batch.id), limit=100_000))
+    batch = batch_jobs.submit_batch(
+        svc,
+        who,
+        uploads=uploads,
+        archive=(archive.filename, archive.file) if archive is not None else None,
+        profile=profile,
+        learners=learners,
+        outputs=outputs,
+        name=name,
+    )
+    view = BatchView.of(
+        svc.store.get_batch(batch.id), svc.store.list(JobFilter(batch_id=batch.id), limit=100_000)
+    )
     return JSONResponse(view.model_dump(), status_code=202, headers={"Location": f"/batches/{batch.id}"})
 
 

@@ -32,12 +32,17 @@ def health(svc: Svc) -> Health:
 
 
 def _info(p: Profile) -> ProfileInfo:
-    return ProfileInfo(id=p.id, name=p.name.model_dump(), description=p.description.model_dump(),
-                       outputs=list(p.outputs))
+    return ProfileInfo(
+        id=p.id, name=p.name.model_dump(), description=p.description.model_dump(), outputs=list(p.outputs)
+    )
 
 
-@router.get("/profiles", response_model=list[ProfileInfo], tags=["profiles"],
-            summary="The profile catalogue (names in French and English; not personal data)")
+@router.get(
+    "/profiles",
+    response_model=list[ProfileInfo],
+    tags=["profiles"],
+    summary="The profile catalogue (names in French and English; not personal data)",
+)
 def profiles(svc: Svc) -> list[ProfileInfo]:
     return [_info(p) for p in list_profiles(svc.settings.profiles_dir)]
 
@@ -78,11 +83,16 @@ def readability_of(svc: Services, path: Any, sha256: str, filename: str) -> Docu
     return scores
 
 
-@router.post("/preview/readability", response_model=DocumentReadability, tags=["preview"],
-             responses=errors(400, 413, 415, 422, *AUTH_ERRORS),
-             summary="Readability of a document per section, at once (the file is not kept)")
-def preview_readability(svc: Svc, _who: Caller,
-                        file: Annotated[UploadFile, File(description=formats_label("en"))]) -> DocumentReadability:
+@router.post(
+    "/preview/readability",
+    response_model=DocumentReadability,
+    tags=["preview"],
+    responses=errors(400, 413, 415, 422, *AUTH_ERRORS),
+    summary="Readability of a document per section, at once (the file is not kept)",
+)
+def preview_readability(
+    svc: Svc, _who: Caller, file: Annotated[UploadFile, File(description=formats_label("en"))]
+) -> DocumentReadability:
     with svc.files.spooled(file.file, max_bytes=svc.settings.max_upload_bytes) as (path, sha, _size):
         return readability_of(svc, path, sha, display_name(file.filename))
 
@@ -105,8 +115,9 @@ class _JobCollector:
         for status in ("queued", "running", "succeeded", "partial", "failed"):
             jobs.add_metric([status], counts.get(status, 0))
         yield jobs
-        stages = CounterMetricFamily("inclusio_job_events", "Job events recorded (stages started, requeues...)",
-                                     labels=["event"])
+        stages = CounterMetricFamily(
+            "inclusio_job_events", "Job events recorded (stages started, requeues...)", labels=["event"]
+        )
         for name, n in sorted(store.count_stage_events().items()):
             stages.add_metric([name], n)
         yield stages
@@ -114,8 +125,11 @@ class _JobCollector:
         for code, n in sorted(store.failure_codes().items()):
             failures.add_metric([code], n)
         yield failures
-        tokens = CounterMetricFamily("inclusio_llm_tokens", "LLM tokens (prompt + completion, as the model "
-                                     "server counted them) used by finished jobs; cached answers cost none")
+        tokens = CounterMetricFamily(
+            "inclusio_llm_tokens",
+            "LLM tokens (prompt + completion, as the model "
+            "server counted them) used by finished jobs; cached answers cost none",
+        )
         tokens.add_metric([], store.llm_tokens())
         yield tokens
 
@@ -125,14 +139,21 @@ def metrics_registry(svc: Services) -> Any:
 
     registry = CollectorRegistry()
     registry.register(_JobCollector(svc))
-    svc.preview_cache["http_requests"] = Counter("inclusio_http_requests", "HTTP requests answered",
-                                                 ["method", "route", "status"], registry=registry)
+    svc.preview_cache["http_requests"] = Counter(
+        "inclusio_http_requests", "HTTP requests answered", ["method", "route", "status"], registry=registry
+    )
     return registry
 
 
-@router.get("/metrics", tags=["service"], response_class=Response,
-            responses={200: {"content": {"text/plain": {}}, "description": "Prometheus text format"},
-                       **errors(*AUTH_ERRORS)})
+@router.get(
+    "/metrics",
+    tags=["service"],
+    response_class=Response,
+    responses={
+        200: {"content": {"text/plain": {}}, "description": "Prometheus text format"},
+        **errors(*AUTH_ERRORS),
+    },
+)
 def metrics(svc: Svc, request: Request) -> Response:
     from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
@@ -147,8 +168,11 @@ def _bearer_of(request: Request) -> Any:
     from fastapi.security import HTTPAuthorizationCredentials
 
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    return HTTPAuthorizationCredentials(scheme=scheme, credentials=token) if scheme.lower() == "bearer" and token \
+    return (
+        HTTPAuthorizationCredentials(scheme=scheme, credentials=token)
+        if scheme.lower() == "bearer" and token
         else None
+    )
 
 
 def _auth_required() -> Exception:

@@ -27,10 +27,15 @@ router = APIRouter(tags=["review"])
 
 class BlockEdit(BaseModel):
     kind: str = Field(description="easy_read, plain, alt_text or translation")
-    text: str = Field(max_length=review.MAX_EDIT_CHARS,
-                      description="one line per paragraph, '- ' before list items; for alt_text the alt text")
-    approve: bool = Field(default=False, description="kept for older callers: an edit is always recorded as "
-                                                     "reviewed by its author (it clears the block's flags)")
+    text: str = Field(
+        max_length=review.MAX_EDIT_CHARS,
+        description="one line per paragraph, '- ' before list items; for alt_text the alt text",
+    )
+    approve: bool = Field(
+        default=False,
+        description="kept for older callers: an edit is always recorded as "
+        "reviewed by its author (it clears the block's flags)",
+    )
 
 
 class BlockKind(BaseModel):
@@ -38,9 +43,12 @@ class BlockKind(BaseModel):
 
 
 class ReleaseRequest(BaseModel):
-    accept_unreviewed: bool = Field(default=False, description="release even though some flagged blocks are not "
-                                    "reviewed (recorded in the audit log, the report and the student's copy); "
-                                    "without it such a release is refused with review.unreviewed_flags (409)")
+    accept_unreviewed: bool = Field(
+        default=False,
+        description="release even though some flagged blocks are not "
+        "reviewed (recorded in the audit log, the report and the student's copy); "
+        "without it such a release is refused with review.unreviewed_flags (409)",
+    )
 
 
 class ReviewedAdaptation(BaseModel):
@@ -51,23 +59,34 @@ class ReviewedAdaptation(BaseModel):
 
 
 def _answer(block_id: str, adaptation: Adaptation | None, state: dict[str, int]) -> ReviewedAdaptation:
-    return ReviewedAdaptation(block_id=block_id, adaptation=adaptation.model_dump() if adaptation else None,
-                              text=review.adaptation_text(adaptation) if adaptation else None, review=state)
+    return ReviewedAdaptation(
+        block_id=block_id,
+        adaptation=adaptation.model_dump() if adaptation else None,
+        text=review.adaptation_text(adaptation) if adaptation else None,
+        review=state,
+    )
 
 
-@router.get("/jobs/{job_id}/document", responses={200: {"content": {"application/json": {}},
-                                                         "description": "the Document model (JSON)"},
-                                                   **errors(404, *AUTH_ERRORS)},
-            summary="The job's Document with its adaptations (the reviewed draft when there is one)")
+@router.get(
+    "/jobs/{job_id}/document",
+    responses={
+        200: {"content": {"application/json": {}}, "description": "the Document model (JSON)"},
+        **errors(404, *AUTH_ERRORS),
+    },
+    summary="The job's Document with its adaptations (the reviewed draft when there is one)",
+)
 def get_document(svc: Svc, who: Caller, job_id: str) -> JSONResponse:
     job = visible_job(svc, who, job_id)
     doc = review.load_document(svc.files, job)
     return JSONResponse(doc.model_dump(mode="json"), headers=document_json_headers())
 
 
-@router.put("/jobs/{job_id}/blocks/{block_id}/adaptation", response_model=ReviewedAdaptation,
-            responses=errors(400, 404, 422, *AUTH_ERRORS),
-            summary="Staff: replace a block's adaptation with the reviewer's text (engine 'human')")
+@router.put(
+    "/jobs/{job_id}/blocks/{block_id}/adaptation",
+    response_model=ReviewedAdaptation,
+    responses=errors(400, 404, 422, *AUTH_ERRORS),
+    summary="Staff: replace a block's adaptation with the reviewer's text (engine 'human')",
+)
 def edit(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: BlockEdit) -> ReviewedAdaptation:
     job = visible_job(svc, who, job_id)
     with review.locked():
@@ -77,9 +96,12 @@ def edit(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: BlockEdit
     return _answer(block_id, adaptation, review.review_state(doc, review.reviewable_kinds(doc)))
 
 
-@router.post("/jobs/{job_id}/blocks/{block_id}/approve", response_model=ReviewedAdaptation,
-             responses=errors(400, 404, 422, *AUTH_ERRORS),
-             summary="Staff: mark a block's adaptation as reviewed (reviewed_by, reviewed_at)")
+@router.post(
+    "/jobs/{job_id}/blocks/{block_id}/approve",
+    response_model=ReviewedAdaptation,
+    responses=errors(400, 404, 422, *AUTH_ERRORS),
+    summary="Staff: mark a block's adaptation as reviewed (reviewed_by, reviewed_at)",
+)
 def approve(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: BlockKind) -> ReviewedAdaptation:
     job = visible_job(svc, who, job_id)
     with review.locked():
@@ -89,9 +111,12 @@ def approve(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: BlockK
     return _answer(block_id, adaptation, review.review_state(doc, review.reviewable_kinds(doc)))
 
 
-@router.post("/jobs/{job_id}/blocks/{block_id}/regenerate", response_model=ReviewedAdaptation,
-             responses=errors(400, 404, 422, *AUTH_ERRORS),
-             summary="Staff: run the adaptation pass again on this block only (a new, unreviewed draft)")
+@router.post(
+    "/jobs/{job_id}/blocks/{block_id}/regenerate",
+    response_model=ReviewedAdaptation,
+    responses=errors(400, 404, 422, *AUTH_ERRORS),
+    summary="Staff: run the adaptation pass again on this block only (a new, unreviewed draft)",
+)
 def regenerate(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: BlockKind) -> ReviewedAdaptation:
     from inclusio.jobs.inputs import resolve_profile
 
@@ -104,12 +129,16 @@ def regenerate(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: Blo
     return _answer(block_id, adaptation, review.review_state(doc, review.reviewable_kinds(doc)))
 
 
-@router.post("/jobs/{job_id}/release", status_code=202, response_model=JobView,
-             responses=errors(400, 404, 409, 503, *AUTH_ERRORS),
-             summary="Staff: release the reviewed document: a worker renders it again and replaces the job's "
-                     "outputs (release.state: releasing, then released or failed); the old outputs stay "
-                     "until the new ones are complete. Refused (409 review.unreviewed_flags) while a flagged block "
-                     "is not reviewed, unless accept_unreviewed is true")
+@router.post(
+    "/jobs/{job_id}/release",
+    status_code=202,
+    response_model=JobView,
+    responses=errors(400, 404, 409, 503, *AUTH_ERRORS),
+    summary="Staff: release the reviewed document: a worker renders it again and replaces the job's "
+    "outputs (release.state: releasing, then released or failed); the old outputs stay "
+    "until the new ones are complete. Refused (409 review.unreviewed_flags) while a flagged block "
+    "is not reviewed, unless accept_unreviewed is true",
+)
 def release(svc: Svc, who: StaffCaller, job_id: str, body: ReleaseRequest | None = None) -> JSONResponse:
     accept = body is not None and body.accept_unreviewed
     job = jobs.request_release(svc, visible_job(svc, who, job_id), who, accept_unreviewed=accept)

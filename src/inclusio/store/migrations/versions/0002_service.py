@@ -100,6 +100,15 @@ def downgrade() -> None:
     with op.batch_alter_table("jobs") as batch:
         for index in ("ix_jobs_owner_id", "ix_jobs_learner_id", "ix_jobs_institution", "ix_jobs_batch_id"):
             batch.drop_index(index)
-        for column in ("owner_id", "learner_id", "institution", "batch_id", "kind", "lease", "heartbeat_at",
-                       "enqueued_at", "llm_tokens"):
+        for column in (
+            "owner_id",
+            "learner_id",
+            "institution",
+            "batch_id",
+            "kind",
+            "lease",
+            "heartbeat_at",
+            "enqueued_at",
+            "llm_tokens",
+        ):
             batch.drop_column(column)

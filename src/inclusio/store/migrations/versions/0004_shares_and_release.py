@@ -17,8 +17,14 @@ down_revision = "0003"
 branch_labels = None
 depends_on = None
 
-RELEASE_COLUMNS = ("release_state", "release_token", "release_beat_at", "released_at", "released_by",
-                   "release_errors")
+RELEASE_COLUMNS = (
+    "release_state",
+    "release_token",
+    "release_beat_at",
+    "released_at",
+    "released_by",
+    "release_errors",
+)
 
 
 def upgrade() -> None:
