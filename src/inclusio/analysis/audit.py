@@ -109,8 +109,8 @@ def _heading_order(headings: list[Heading]) -> list[str]:
     return skipped
 
 
-def audit_document(doc: Document) -> AuditReport:
-    """The audit of ``doc`` (see the module docstring). Never raises for a valid Document."""
+def _metadata_checks(doc: Document) -> list[AuditCheck]:
+    """``title`` and ``lang``."""
     checks: list[AuditCheck] = []
     checks.append(
         _check(
@@ -134,7 +134,12 @@ def audit_document(doc: Document) -> AuditReport:
             ),
         )
     )
+    return checks
 
+
+def _heading_checks(doc: Document) -> list[AuditCheck]:
+    """``headings`` and ``heading_order``."""
+    checks: list[AuditCheck] = []
     headings = doc.headings()
     words = sum(len(b.plain_text().split()) for b in doc.blocks)
     no_headings = not headings and words >= MIN_WORDS_FOR_HEADINGS
@@ -167,7 +172,12 @@ def audit_document(doc: Document) -> AuditReport:
             ),
         )
     )
+    return checks
 
+
+def _figure_and_table_checks(doc: Document) -> list[AuditCheck]:
+    """``alt_text`` and ``tables``."""
+    checks: list[AuditCheck] = []
     figures = [b for b in doc.blocks if isinstance(b, Figure) and not b.decorative]
     no_alt = [f.id for f in figures if not (f.alt or "").strip()]
     checks.append(
@@ -203,7 +213,12 @@ def audit_document(doc: Document) -> AuditReport:
             ),
         )
     )
+    return checks
 
+
+def _source_checks(doc: Document) -> list[AuditCheck]:
+    """``scanned`` and ``slides``: faults of how the file was made."""
+    checks: list[AuditCheck] = []
     pages = doc.source.pages or len([p for p in doc.page_markers() if p.kind == "page"]) or 0
     scanned = {
         i.source.page for i in doc.issues if i.code in ("pdf.scanned_page", "pdf.ocr_failed") and i.source
@@ -249,7 +264,17 @@ def audit_document(doc: Document) -> AuditReport:
             ),
         )
     )
+    return checks
 
+
+def audit_document(doc: Document) -> AuditReport:
+    """The audit of ``doc`` (see the module docstring). Never raises for a valid Document."""
+    checks = [
+        *_metadata_checks(doc),
+        *_heading_checks(doc),
+        *_figure_and_table_checks(doc),
+        *_source_checks(doc),
+    ]
     total = sum(c.weight for c in checks)
     lost = sum(c.weight * c.share for c in checks)
     return AuditReport(score=round(100 * (1 - lost / total)), checks=checks)
