@@ -21,9 +21,20 @@ from pydantic import BaseModel, Field
 from inclusio.adapt.batching import Batch, Unit
 from inclusio.adapt.context import AdaptContext
 from inclusio.adapt.key_points import key_points
-from inclusio.adapt.remote import BatchedPass, ProgressFn, fallback_flag, run_batched
+from inclusio.adapt.remote import BatchedPass, Done, ProgressFn, fallback_flag, run_batched
 from inclusio.analysis.verify import Verdict, verify
-from inclusio.model.document import Adaptation, Block, Document, Heading, ListBlock, ListItem, Paragraph
+from inclusio.errors import InclusioError
+from inclusio.model.document import (
+    Adaptation,
+    Block,
+    Document,
+    Flag,
+    Heading,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Provenance,
+)
 
 PASS_NAME = "summary"
 LEAD = {"fr": "Points clés :", "en": "Key points:"}
@@ -93,11 +104,114 @@ def _verify(sources: dict[str, str], lang: str, unit: Unit, points: list[str]) -
     )
 
 
+def _run_model(
+    out: Document,
+    ctx: AdaptContext,
+    targets: list[tuple[Heading, str]],
+    sources: dict[str, str],
+    on_progress: ProgressFn | None,
+) -> tuple[dict[str, Done], dict[str, InclusioError], BatchedPass | None]:
+    """Ask the model for every section's key points (when a session is open): done, failed, spec."""
+    if ctx.session is None or not targets:
+        return {}, {}, None
+    from inclusio.llm.prompts import load_prompt
+
+    settings = ctx.profile.summaries
+    prompt = load_prompt("summary")
+
+    def data_of(batch: Batch) -> dict[str, object]:
+        return {
+            "course": out.title or "",
+            "sections": [{"id": u.block_id, "title": u.section, "text": u.text} for u in batch.units],
+        }
+
+    spec = BatchedPass(
+        name=PASS_NAME,
+        prompt=prompt,
+        model=ctx.model(PASS_NAME),
+        task={"max_points": settings.max_points},
+        schema=SummaryAnswer,
+        answers=lambda parsed: {s.id: {"points": s.points[: settings.max_points]} for s in parsed.sections},
+        check=lambda unit, value: _verify(sources, out.lang, unit, value["points"]),
+        course=out.title or "",
+        lang=out.lang,
+        data_of=data_of,
+    )
+    done, failed = run_batched(
+        ctx, spec, [Unit(h.id, text, h.text) for h, text in targets], on_progress=on_progress
+    )
+    return done, failed, spec
+
+
+def _model_points(
+    ctx: AdaptContext, spec: BatchedPass, result: Done
+) -> tuple[list[str], Provenance, list[str], str]:
+    """The model's points for one section: points, provenance, notes and the counter to increment."""
+    provenance = ctx.provenance(
+        PASS_NAME,
+        engine=ctx.session.engine if ctx.session else "mistral",
+        model=spec.model,
+        prompt_version=spec.prompt.version,
+    )
+    provenance = provenance.model_copy(update={"created_at": result.created_at})
+    notes = ["key points written by a language model; not reviewed by a person"]
+    return result.value["points"], provenance, notes, "cached" if result.cached else "model"
+
+
+def _offline_points(
+    out: Document, ctx: AdaptContext, heading: Heading, failed: dict[str, InclusioError]
+) -> tuple[list[str], Provenance, list[str], str]:
+    """The extractive points for one section: points, provenance, notes and the counter to increment."""
+    settings = ctx.profile.summaries
+    points = key_points(
+        out,
+        heading.id,
+        settings.max_points,
+        terms=ctx.profile.glossary.course_terms,
+        max_words=ctx.profile.adaptation.max_sentence_words,
+    )
+    provenance = ctx.provenance(PASS_NAME, prompt_version="rules-2")
+    notes = [
+        "extractive: the section's sentences that carry its terms and facts, never its first "
+        "lines (adapt/key_points.py); needs review"
+    ]
+    if heading.id in failed:
+        notes.append(f"model answer not used ({failed[heading.id].code}); needs review")
+        return points, provenance, notes, "fallback"
+    return points, provenance, notes, "offline"
+
+
+def _attach_points(
+    out: Document,
+    block: Block,
+    heading: Heading,
+    points: list[str],
+    provenance: Provenance,
+    notes: list[str],
+    flags: list[Flag],
+) -> None:
+    """Put the key points on the heading as a ``summary`` adaptation (heading, lead line, list)."""
+    lang = out.block_lang(block).split("-")[0]
+    shown = block.model_copy(update={"adaptations": []})
+    adaptation = Adaptation(
+        kind=PASS_NAME,
+        provenance=provenance,
+        lang=out.block_lang(block),
+        text="\n".join(points),
+        notes=notes,
+        flags=flags,
+        blocks=[
+            shown,
+            Paragraph(id=f"{heading.id}.k1", text=LEAD.get(lang, LEAD["en"]), lang=block.lang),
+            ListBlock(id=f"{heading.id}.k2", lang=block.lang, items=[ListItem(text=p) for p in points]),
+        ],
+    )
+    block.adaptations = [a for a in block.adaptations if a.kind != PASS_NAME] + [adaptation]
+
+
 def apply_summaries(
     doc: Document, ctx: AdaptContext, *, on_progress: ProgressFn | None = None
 ) -> tuple[Document, dict[str, int]]:
-    from inclusio.llm.prompts import load_prompt
-
     settings = ctx.profile.summaries
     out = doc.model_copy(deep=True)
     targets = _sections(out, settings.min_section_words)
@@ -109,69 +223,17 @@ def apply_summaries(
         "fallback": 0,
         "no_key_points": 0,
     }
-    done, failed, spec = {}, {}, None
     sources = _source_texts(out)
-    if ctx.session is not None and targets:
-        prompt = load_prompt("summary")
-
-        def data_of(batch: Batch) -> dict[str, object]:
-            return {
-                "course": out.title or "",
-                "sections": [{"id": u.block_id, "title": u.section, "text": u.text} for u in batch.units],
-            }
-
-        spec = BatchedPass(
-            name=PASS_NAME,
-            prompt=prompt,
-            model=ctx.model(PASS_NAME),
-            task={"max_points": settings.max_points},
-            schema=SummaryAnswer,
-            answers=lambda parsed: {
-                s.id: {"points": s.points[: settings.max_points]} for s in parsed.sections
-            },
-            check=lambda unit, value: _verify(sources, out.lang, unit, value["points"]),
-            course=out.title or "",
-            lang=out.lang,
-            data_of=data_of,
-        )
-        done, failed = run_batched(
-            ctx, spec, [Unit(h.id, text, h.text) for h, text in targets], on_progress=on_progress
-        )
+    done, failed, spec = _run_model(out, ctx, targets, sources, on_progress)
     for heading, text in targets:
         block = out.find(heading.id)
         if any(a.kind == PASS_NAME and a.provenance.reviewed_by for a in block.adaptations):
             continue
-        lang = out.block_lang(block).split("-")[0]
         if heading.id in done and spec is not None:
-            result = done[heading.id]
-            points = result.value["points"]
-            provenance = ctx.provenance(
-                PASS_NAME,
-                engine=ctx.session.engine if ctx.session else "mistral",
-                model=spec.model,
-                prompt_version=spec.prompt.version,
-            )
-            provenance = provenance.model_copy(update={"created_at": result.created_at})
-            notes = ["key points written by a language model; not reviewed by a person"]
-            counts["cached" if result.cached else "model"] += 1
+            points, provenance, notes, counter = _model_points(ctx, spec, done[heading.id])
         else:
-            points = key_points(
-                out,
-                heading.id,
-                settings.max_points,
-                terms=ctx.profile.glossary.course_terms,
-                max_words=ctx.profile.adaptation.max_sentence_words,
-            )
-            provenance = ctx.provenance(PASS_NAME, prompt_version="rules-2")
-            notes = [
-                "extractive: the section's sentences that carry its terms and facts, never its first "
-                "lines (adapt/key_points.py); needs review"
-            ]
-            if heading.id in failed:
-                counts["fallback"] += 1
-                notes.append(f"model answer not used ({failed[heading.id].code}); needs review")
-            else:
-                counts["offline"] += 1
+            points, provenance, notes, counter = _offline_points(out, ctx, heading, failed)
+        counts[counter] += 1
         if not points:
             counts["no_key_points"] += 1  # no sentence qualified: no key points rather than filler
             continue
@@ -180,21 +242,7 @@ def apply_summaries(
             flags += _verify(
                 sources, out.block_lang(block), Unit(heading.id, text, heading.text), points
             ).flags()
-        shown = block.model_copy(update={"adaptations": []})
-        adaptation = Adaptation(
-            kind=PASS_NAME,
-            provenance=provenance,
-            lang=out.block_lang(block),
-            text="\n".join(points),
-            notes=notes,
-            flags=flags,
-            blocks=[
-                shown,
-                Paragraph(id=f"{heading.id}.k1", text=LEAD.get(lang, LEAD["en"]), lang=block.lang),
-                ListBlock(id=f"{heading.id}.k2", lang=block.lang, items=[ListItem(text=p) for p in points]),
-            ],
-        )
-        block.adaptations = [a for a in block.adaptations if a.kind != PASS_NAME] + [adaptation]
+        _attach_points(out, block, heading, points, provenance, notes, flags)
     if failed:
         ctx.warn(next(iter(failed.values())), pass_name=PASS_NAME, blocks=sorted(failed))
     return out, counts
