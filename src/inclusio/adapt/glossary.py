@@ -35,7 +35,8 @@ from inclusio.adapt.context import AdaptContext
 from inclusio.adapt.definitions import find_definition, flag_undefined, is_term, known_variant
 from inclusio.adapt.remote import BatchedPass, ProgressFn, fallback_flag, run_batched
 from inclusio.analysis.verify import Verdict, verify
-from inclusio.model.document import Document, GlossaryEntry, PageMarker
+from inclusio.model.document import Document, GlossaryEntry, PageMarker, Provenance
+from inclusio.profiles.schema import GlossarySettings
 from inclusio.text.sentences import split_sentences
 
 PASS_NAME = "glossary"
@@ -117,36 +118,51 @@ def _verify(term: str, context: str, definition: str, lang: str, document: str) 
     return verify(context, definition, pass_name=PASS_NAME, lang=lang, context=document, glossary=[term])
 
 
-def apply_glossary(
-    doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym], *, on_progress: ProgressFn | None = None
-) -> tuple[Document, dict[str, int]]:
-    """A copy of ``doc`` whose :attr:`~inclusio.model.document.Document.glossary` lists the terms."""
-    from inclusio.llm.prompts import load_prompt
-
-    settings = ctx.profile.glossary
-    out = doc.model_copy(deep=True)
-    lang = _lang_root(out.lang)
-    offline = ctx.provenance(PASS_NAME, prompt_version="rules-1")
-    entries: dict[str, GlossaryEntry] = {}
-    for short, acronym in acronyms.items():
-        entries[short.lower()] = GlossaryEntry(
+def _acronym_entries(
+    acronyms: dict[str, Acronym], lang: str, offline: Provenance
+) -> dict[str, GlossaryEntry]:
+    """One entry per acronym the document defines, its long form as the definition."""
+    return {
+        short.lower(): GlossaryEntry(
             term=short,
             definition=acronym.long,
-            lang=out.lang,
+            lang=lang,
             blocks=[acronym.block_id],
             origin="document",
             provenance=offline,
         )
-    counts, where, context = _hard_words(out, settings.zipf_threshold)
+        for short, acronym in acronyms.items()
+    }
+
+
+def _candidates(
+    doc: Document, settings: GlossarySettings
+) -> tuple[list[str], dict[str, list[str]], dict[str, str]]:
+    """Course terms then hard words by occurrences; where each occurs and its first sentence."""
+    lang = _lang_root(doc.lang)
+    counts, where, context = _hard_words(doc, settings.zipf_threshold)
     for term in settings.course_terms:
         key = term.lower()
-        where.setdefault(key, [b.id for b in out.blocks if key in b.plain_text().lower()][:10])
+        where.setdefault(key, [b.id for b in doc.blocks if key in b.plain_text().lower()][:10])
         if key not in context:
             context[key] = next(
-                (s for b in out.blocks for s in split_sentences(b.plain_text()) if key in s.lower()), term
+                (s for b in doc.blocks for s in split_sentences(b.plain_text()) if key in s.lower()), term
             )
-    ranked = [term for term in settings.course_terms if term.lower() not in entries]
+    ranked = list(settings.course_terms)
     ranked += [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], _zipf(kv[0], lang)))]
+    return ranked, where, context
+
+
+def _add_terms(
+    doc: Document,
+    settings: GlossarySettings,
+    entries: dict[str, GlossaryEntry],
+    offline: Provenance,
+) -> dict[str, str]:
+    """Add the ranked terms to ``entries`` (up to ``max_terms``), each with the document's definition
+    when it has one; returns the sentence each term occurs in (lower-cased key)."""
+    lang = _lang_root(doc.lang)
+    ranked, where, context = _candidates(doc, settings)
     for term in ranked:
         if len(entries) >= settings.max_terms:
             break
@@ -157,16 +173,100 @@ def apply_glossary(
             not is_term(term, context.get(key, term), lang) or known_variant(term, entries)
         ):
             continue  # "calculez", "arrondissez-la": verbs are not glossary terms; one entry per noun
-        found = find_definition(out, term)
+        found = find_definition(doc, term)
         origin = "course" if term in settings.course_terms else ("document" if found else "frequency")
         entries[key] = GlossaryEntry(
             term=term,
             definition=found[0] if found else None,
-            lang=out.lang,
+            lang=doc.lang,
             blocks=where.get(key, [])[:10],
             origin=origin,
             provenance=offline,
         )
+    return context
+
+
+def _ask_model(
+    doc: Document,
+    ctx: AdaptContext,
+    entries: dict[str, GlossaryEntry],
+    context: dict[str, str],
+    stats: dict[str, int],
+    on_progress: ProgressFn | None,
+) -> None:
+    """Model definitions for the undefined entries (and translations for a bilingual glossary),
+    each verified when accepted; a term the model could not define is flagged. Updates in place."""
+    from inclusio.llm.prompts import load_prompt
+
+    assert ctx.session is not None
+    lang = _lang_root(doc.lang)
+    target = ctx.profile.translation.target if ctx.profile.translation.bilingual_glossary else None
+    document = _document_text(doc)
+    ask = [e for e in entries.values() if e.definition is None or target]
+    prompt = load_prompt("glossary")
+    spec = BatchedPass(
+        name=PASS_NAME,
+        prompt=prompt,
+        model=ctx.model(PASS_NAME),
+        task={"lang": doc.lang, "translate_to": target},
+        schema=GlossaryAnswer,
+        answers=lambda parsed: {t.term.lower(): t.model_dump() for t in parsed.terms},
+        check=lambda unit, value: _verify(
+            unit.block_id, unit.text, str(value.get("definition") or ""), lang, document
+        ),
+        course=doc.title or "",
+        lang=doc.lang,
+        data_of=lambda batch: {
+            "course": doc.title or "",
+            "terms": [{"term": u.block_id, "context": u.text} for u in batch.units],
+        },
+    )
+    # A term is a unit like a block: its "id" is the term, its text the sentence it occurs in.
+    units = [Unit(e.term.lower(), context.get(e.term.lower(), e.term), "") for e in ask]
+    done, failed = run_batched(ctx, spec, units, on_progress=on_progress)
+    model_provenance = ctx.provenance(
+        PASS_NAME, engine=ctx.session.engine, model=spec.model, prompt_version=prompt.version
+    )
+    for key, result in done.items():
+        entry = entries[key]
+        update: dict[str, object] = {}
+        if entry.definition is None:
+            update.update(
+                definition=result.value["definition"],
+                origin="model",
+                provenance=model_provenance.model_copy(update={"created_at": result.created_at}),
+            )
+        if target and result.value.get("translation"):
+            update["translations"] = {target: result.value["translation"]}
+        entries[key] = entry.model_copy(update=update)
+        stats["cached" if result.cached else "model"] += 1
+    if failed:
+        stats["fallback"] = len(failed)
+        first = next(iter(failed.values()))
+        ctx.warn(first, pass_name=PASS_NAME, blocks=sorted(failed))
+        for key, error in failed.items():
+            entries[key] = entries[key].model_copy(update={"flags": [fallback_flag(error)]})
+
+
+def _verify_kept(doc: Document, entries: dict[str, GlossaryEntry], context: dict[str, str]) -> None:
+    """Verify the document's and course definitions; findings become the entry's flags."""
+    lang = _lang_root(doc.lang)
+    document = _document_text(doc)
+    for key, entry in entries.items():
+        if entry.definition and entry.origin != "model":  # model definitions were verified when accepted
+            verdict = _verify(entry.term, context.get(key, entry.term), entry.definition, lang, document)
+            entries[key] = entry.model_copy(update={"flags": [*entry.flags, *verdict.flags()]})
+
+
+def apply_glossary(
+    doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym], *, on_progress: ProgressFn | None = None
+) -> tuple[Document, dict[str, int]]:
+    """A copy of ``doc`` whose :attr:`~inclusio.model.document.Document.glossary` lists the terms."""
+    settings = ctx.profile.glossary
+    out = doc.model_copy(deep=True)
+    offline = ctx.provenance(PASS_NAME, prompt_version="rules-1")
+    entries = _acronym_entries(acronyms, out.lang, offline)
+    context = _add_terms(out, settings, entries, offline)
     stats = {
         "terms": len(entries),
         "from_document": sum(1 for e in entries.values() if e.definition),
@@ -174,57 +274,9 @@ def apply_glossary(
         "cached": 0,
         "fallback": 0,
     }
-    target = ctx.profile.translation.target if ctx.profile.translation.bilingual_glossary else None
-    document = _document_text(out)
     if ctx.session is not None and entries:
-        ask = [e for e in entries.values() if e.definition is None or target]
-        prompt = load_prompt("glossary")
-        spec = BatchedPass(
-            name=PASS_NAME,
-            prompt=prompt,
-            model=ctx.model(PASS_NAME),
-            task={"lang": out.lang, "translate_to": target},
-            schema=GlossaryAnswer,
-            answers=lambda parsed: {t.term.lower(): t.model_dump() for t in parsed.terms},
-            check=lambda unit, value: _verify(
-                unit.block_id, unit.text, str(value.get("definition") or ""), lang, document
-            ),
-            course=out.title or "",
-            lang=out.lang,
-            data_of=lambda batch: {
-                "course": out.title or "",
-                "terms": [{"term": u.block_id, "context": u.text} for u in batch.units],
-            },
-        )
-        # A term is a unit like a block: its "id" is the term, its text the sentence it occurs in.
-        units = [Unit(e.term.lower(), context.get(e.term.lower(), e.term), "") for e in ask]
-        done, failed = run_batched(ctx, spec, units, on_progress=on_progress)
-        model_provenance = ctx.provenance(
-            PASS_NAME, engine=ctx.session.engine, model=spec.model, prompt_version=prompt.version
-        )
-        for key, result in done.items():
-            entry = entries[key]
-            update: dict[str, object] = {}
-            if entry.definition is None:
-                update.update(
-                    definition=result.value["definition"],
-                    origin="model",
-                    provenance=model_provenance.model_copy(update={"created_at": result.created_at}),
-                )
-            if target and result.value.get("translation"):
-                update["translations"] = {target: result.value["translation"]}
-            entries[key] = entry.model_copy(update=update)
-            stats["cached" if result.cached else "model"] += 1
-        if failed:
-            stats["fallback"] = len(failed)
-            first = next(iter(failed.values()))
-            ctx.warn(first, pass_name=PASS_NAME, blocks=sorted(failed))
-            for key, error in failed.items():
-                entries[key] = entries[key].model_copy(update={"flags": [fallback_flag(error)]})
-    for key, entry in entries.items():
-        if entry.definition and entry.origin != "model":  # model definitions were verified when accepted
-            verdict = _verify(entry.term, context.get(key, entry.term), entry.definition, lang, document)
-            entries[key] = entry.model_copy(update={"flags": [*entry.flags, *verdict.flags()]})
+        _ask_model(out, ctx, entries, context, stats, on_progress)
+    _verify_kept(out, entries, context)
     out.glossary = flag_undefined(sorted(entries.values(), key=lambda e: e.term.lower()))
     stats["to_define"] = sum(
         1 for e in out.glossary if not e.definition
