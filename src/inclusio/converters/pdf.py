@@ -65,6 +65,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from inclusio.converters import pdf_tags
 from inclusio.converters.base import ConvertContext, file_sha256, useful_title
 from inclusio.converters.captions import attach_captions
 from inclusio.converters.lang import assign_block_languages, resolve_language
@@ -300,6 +301,28 @@ def _merge_drop_caps(lines: list[Line], body_size: float) -> list[Line]:
     return out
 
 
+@dataclass
+class _FlushState:
+    """What :meth:`_Conversion._flush` carries from one run of lines to the next (one column)."""
+
+    pno: int
+    out: list[Block] = field(default_factory=list)
+    pending_prefix: tuple[str, list[Line]] | None = None
+    list_stack: list[tuple[float, ListBlock]] = field(default_factory=list)
+    list_box: list[tuple[float, float, float, float]] = field(default_factory=list)
+    current_item: ListItem | None = None
+    current_block: int | None = None
+    last_heading_size: float | None = None
+
+    def close_list(self) -> None:
+        """End the open list (if any): it becomes one block of ``out``."""
+        if self.list_stack:
+            root = self.list_stack[0][1]
+            root.source = SourceRef(page=self.pno + 1, bbox=_union(self.list_box))
+            self.out.append(root)
+        self.list_stack, self.list_box, self.current_item = [], [], None
+
+
 # -- the converter ------------------------------------------------------------------------------
 
 
@@ -451,7 +474,9 @@ class _Conversion:
         self.stats = stats
 
         start = 0.6 if stats.scanned else 0.2
-        for pno in range(doc.page_count):
+        # A tagged PDF's own structure, when its tree is honest (pdf_tags); else the layout analysis.
+        self.tagged = not stats.scanned and pdf_tags.build(self)
+        for pno in range(0 if not self.tagged else doc.page_count, doc.page_count):
             ctx.progress(start + (1 - start) * pno / doc.page_count, f"page {pno + 1}/{doc.page_count}")
             try:
                 self._page(pno)
@@ -469,6 +494,8 @@ class _Conversion:
         declared = (doc.language or "").strip() if hasattr(doc, "language") else ""
         lang = self._language(declared, text)
         blocks = join_continued(attach_captions(self.builder.blocks))
+        if self.tagged:
+            pdf_tags.drop_document_lang(blocks, lang)
         assign_block_languages(blocks, lang)
         metadata = doc.metadata or {}
         headings = [b for b in blocks if isinstance(b, Heading)]
@@ -483,7 +510,8 @@ class _Conversion:
                 media_type="application/pdf",
                 sha256=file_sha256(self.path),
                 pages=doc.page_count,
-                converter=f"inclusio.pdf (PyMuPDF {self.pymupdf.__version__})",
+                converter=f"inclusio.pdf (PyMuPDF {self.pymupdf.__version__}"
+                + (", structure from the PDF's tags)" if self.tagged else ")"),
             ),
             blocks=blocks,
             resources=self.builder.resources,
@@ -672,126 +700,124 @@ class _Conversion:
 
     def _flush(self, lines: list[Line], pno: int, *, geometric: bool = False) -> list[Block]:
         """Blocks for a sequence of flowing lines (one column, in reading order)."""
-        out: list[Block] = []
-        toc = self.page_toc
-        pending_prefix: tuple[str, list[Line]] | None = None
-        list_stack: list[tuple[float, ListBlock]] = []
-        list_box: list[tuple[float, float, float, float]] = []
-        current_item: ListItem | None = None
-        current_block: int | None = None
-        last_heading_size: float | None = None
-
-        def close_list() -> None:
-            nonlocal list_stack, list_box, current_item
-            if list_stack:
-                root = list_stack[0][1]
-                root.source = SourceRef(page=pno + 1, bbox=_union(list_box))
-                out.append(root)
-            list_stack, list_box, current_item = [], [], None
-
-        def prefix_heading(prefix: tuple[str, list[Line]]) -> Heading:
-            return Heading(
-                id=self.builder.new_id(),
-                level=self._font_level(prefix[1]) or 3,
-                text=prefix[0],
-                source=SourceRef(page=pno + 1, bbox=_union([ln.bbox for ln in prefix[1]])),
-            )
-
+        state = _FlushState(pno=pno)
         for run in runs(lines, geometric=geometric):
             text = join_lines([line.text for line in run])
-            ref = SourceRef(page=pno + 1, bbox=_union([line.bbox for line in run]))
-            level = self._heading_level(run, text, toc)
+            level = self._heading_level(run, text, self.page_toc)
             if level is not None:
-                close_list()
-                if level == 0:  # a label ("Chapitre 1") just before a bookmarked heading
-                    if pending_prefix is not None and pending_prefix[1][0].size == run[0].size:
-                        # A bookmarked heading drawn as several blocks ("Un soustitre pour les" / "différentes
-                        # parties"): the pieces together may match the bookmark.
-                        merged = (f"{pending_prefix[0]} {text}", pending_prefix[1] + run)
-                        matched = _toc_match(merged[0], toc)
-                        if matched is not None:
-                            out.append(
-                                Heading(
-                                    id=self.builder.new_id(),
-                                    level=matched,
-                                    text=merged[0],
-                                    source=SourceRef(
-                                        page=pno + 1, bbox=_union([ln.bbox for ln in merged[1]])
-                                    ),
-                                )
-                            )
-                            pending_prefix = None
-                            last_heading_size = run[0].size
-                            continue
-                    pending_prefix = (text, run)
-                    continue
-                if pending_prefix is not None:
-                    text = f"{pending_prefix[0]} : {text}"
-                    ref = SourceRef(page=pno + 1, bbox=_union([ln.bbox for ln in pending_prefix[1] + run]))
-                    pending_prefix = None
-                previous = out[-1] if out else None
-                if (
-                    isinstance(previous, Heading)
-                    and previous.level == level
-                    and last_heading_size == run[0].size
-                    and previous.source is not None
-                    and previous.source.bbox is not None
-                    and numbering_level(text) is None
-                ):
-                    # A heading broken into several blocks ("Un sous-titre pour les" / "différentes parties").
-                    previous.text = f"{previous.text} {text}"
-                    previous.source = SourceRef(
-                        page=pno + 1,
-                        bbox=_union([_bbox_tuple(previous.source.bbox)] + [ln.bbox for ln in run]),
-                    )
-                    continue
-                out.append(Heading(id=self.builder.new_id(), level=level, text=text, source=ref))
-                last_heading_size = run[0].size
+                self._flush_heading(state, run, text, level)
                 continue
-            last_heading_size = None
-            if pending_prefix is not None:  # the label was not followed by a heading after all
-                out.append(prefix_heading(pending_prefix))
-                pending_prefix = None
+            state.last_heading_size = None
+            if state.pending_prefix is not None:  # the label was not followed by a heading after all
+                state.out.append(self._prefix_heading(state.pending_prefix, pno))
+                state.pending_prefix = None
             if run[0].mono:
-                close_list()
-                out.append(
+                state.close_list()
+                state.out.append(
                     Paragraph(
                         id=self.builder.new_id(),
                         text="\n".join(ln.text for ln in run),
                         role="code",
-                        source=ref,
+                        source=SourceRef(page=pno + 1, bbox=_union([line.bbox for line in run])),
                     )
                 )
                 continue
-            # Body text: split into list items and paragraphs.
-            para: list[Line] = []
-            for line in run:
-                bullet = _BULLET.match(line.text) or _NUMBERED.match(line.text)
-                if bullet and (_BULLET.match(line.text) or not para):
-                    if para:
-                        close_list()
-                        out.extend(self._paragraphs(para, pno))
-                        para = []
-                    current_item = self._add_item(list_stack, line, bullet, pno)
-                    list_box.append(line.bbox)
-                    current_block = line.block
-                elif (
-                    current_item is not None
-                    and not para
-                    and self._continues_item(line, current_block, list_stack[-1][0], geometric)
-                ):
-                    current_item.text = join_lines([current_item.text, line.text])
-                    list_box.append(line.bbox)
-                else:
-                    if current_item is not None:
-                        close_list()
-                    para.append(line)
-            if para:
-                out.extend(self._paragraphs(para, pno))
-        if pending_prefix is not None:
-            out.append(prefix_heading(pending_prefix))
-        close_list()
-        return out
+            self._flush_body(state, run, geometric)
+        if state.pending_prefix is not None:
+            state.out.append(self._prefix_heading(state.pending_prefix, pno))
+        state.close_list()
+        return state.out
+
+    def _prefix_heading(self, prefix: tuple[str, list[Line]], pno: int) -> Heading:
+        """A label ("Chapitre 1") that no bookmarked heading followed: a heading of its own."""
+        return Heading(
+            id=self.builder.new_id(),
+            level=self._font_level(prefix[1]) or 3,
+            text=prefix[0],
+            source=SourceRef(page=pno + 1, bbox=_union([ln.bbox for ln in prefix[1]])),
+        )
+
+    def _flush_heading(self, state: _FlushState, run: list[Line], text: str, level: int) -> None:
+        """A run that is a heading (or, ``level`` 0, a label before a bookmarked heading)."""
+        pno = state.pno
+        state.close_list()
+        if level == 0:
+            if not self._merge_pending(state, run, text):
+                state.pending_prefix = (text, run)
+            return
+        ref = SourceRef(page=pno + 1, bbox=_union([line.bbox for line in run]))
+        if state.pending_prefix is not None:
+            text = f"{state.pending_prefix[0]} : {text}"
+            ref = SourceRef(page=pno + 1, bbox=_union([ln.bbox for ln in state.pending_prefix[1] + run]))
+            state.pending_prefix = None
+        previous = state.out[-1] if state.out else None
+        if (
+            isinstance(previous, Heading)
+            and previous.level == level
+            and state.last_heading_size == run[0].size
+            and previous.source is not None
+            and previous.source.bbox is not None
+            and numbering_level(text) is None
+        ):
+            # A heading broken into several blocks ("Un sous-titre pour les" / "différentes parties").
+            previous.text = f"{previous.text} {text}"
+            previous.source = SourceRef(
+                page=pno + 1,
+                bbox=_union([_bbox_tuple(previous.source.bbox)] + [ln.bbox for ln in run]),
+            )
+            return
+        state.out.append(Heading(id=self.builder.new_id(), level=level, text=text, source=ref))
+        state.last_heading_size = run[0].size
+
+    def _merge_pending(self, state: _FlushState, run: list[Line], text: str) -> bool:
+        """A bookmarked heading drawn as several blocks ("Un soustitre pour les" / "différentes parties"):
+        the pending label and this run together may match the bookmark; True when they did."""
+        pending = state.pending_prefix
+        if pending is None or pending[1][0].size != run[0].size:
+            return False
+        merged = (f"{pending[0]} {text}", pending[1] + run)
+        matched = _toc_match(merged[0], self.page_toc)
+        if matched is None:
+            return False
+        state.out.append(
+            Heading(
+                id=self.builder.new_id(),
+                level=matched,
+                text=merged[0],
+                source=SourceRef(page=state.pno + 1, bbox=_union([ln.bbox for ln in merged[1]])),
+            )
+        )
+        state.pending_prefix = None
+        state.last_heading_size = run[0].size
+        return True
+
+    def _flush_body(self, state: _FlushState, run: list[Line], geometric: bool) -> None:
+        """Body text: split into list items and paragraphs."""
+        pno = state.pno
+        para: list[Line] = []
+        for line in run:
+            bullet = _BULLET.match(line.text) or _NUMBERED.match(line.text)
+            if bullet and (_BULLET.match(line.text) or not para):
+                if para:
+                    state.close_list()
+                    state.out.extend(self._paragraphs(para, pno))
+                    para = []
+                state.current_item = self._add_item(state.list_stack, line, bullet, pno)
+                state.list_box.append(line.bbox)
+                state.current_block = line.block
+            elif (
+                state.current_item is not None
+                and not para
+                and self._continues_item(line, state.current_block, state.list_stack[-1][0], geometric)
+            ):
+                state.current_item.text = join_lines([state.current_item.text, line.text])
+                state.list_box.append(line.bbox)
+            else:
+                if state.current_item is not None:
+                    state.close_list()
+                para.append(line)
+        if para:
+            state.out.extend(self._paragraphs(para, pno))
 
     def _paragraphs(self, lines: list[Line], pno: int) -> list[Paragraph]:
         out = []
