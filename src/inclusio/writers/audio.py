@@ -165,6 +165,38 @@ def _nothing_to_read() -> StageError:
     )
 
 
+def _section_timing(
+    index: int,
+    title: str,
+    section: SpeechSection,
+    section_path: Path,
+    start_s: float,
+    full_samples: int,
+    section_samples: int,
+    sample_rate: int,
+    clips: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """One section's entry in the timings file (times in seconds, rounded to the millisecond)."""
+    return {
+        "index": index,
+        "title": title,
+        "heading_id": section.heading_id,
+        "file": f"audio/{section_path.name}",
+        "start_s": round(start_s, 3),
+        "end_s": round(full_samples / sample_rate, 3),
+        "duration_s": round(section_samples / sample_rate, 3),
+        "clips": clips,
+    }
+
+
+def _discard(streams: list[LameStream], written: list[Path]) -> None:
+    """A failed run: stop every encoder and remove every file it started."""
+    for stream in streams:
+        stream.kill()
+    for path in written:
+        path.unlink(missing_ok=True)
+
+
 class AudioWriter:
     """The ``mp3`` writer (see the module docstring). ``synthesizer`` defaults to espeak-ng from settings."""
 
@@ -241,16 +273,17 @@ class AudioWriter:
                 title = section.title or doc.title or ("Début" if primary_lang(doc.lang) == "fr" else "Start")
                 _tag_section(section_path, doc, title, index, len(sections))
                 timing_sections.append(
-                    {
-                        "index": index,
-                        "title": title,
-                        "heading_id": section.heading_id,
-                        "file": f"audio/{section_path.name}",
-                        "start_s": round(start_s, 3),
-                        "end_s": round(full_samples / sample_rate, 3),
-                        "duration_s": round(section_samples / sample_rate, 3),
-                        "clips": clips,
-                    }
+                    _section_timing(
+                        index,
+                        title,
+                        section,
+                        section_path,
+                        start_s,
+                        full_samples,
+                        section_samples,
+                        sample_rate,
+                        clips,
+                    )
                 )
                 artifacts.append(Artifact(f"mp3-{index:0{width}d}", section_path, "audio/mpeg"))
             assert full is not None and sample_rate is not None
@@ -258,10 +291,7 @@ class AudioWriter:
             ctx.progress(0.98, "Audio: chapters")
             _write_chapters(full_path, doc, timing_sections)
         except BaseException:
-            for stream in streams:
-                stream.kill()
-            for path in written:
-                path.unlink(missing_ok=True)
+            _discard(streams, written)
             raise
 
         return self._checked_outputs(

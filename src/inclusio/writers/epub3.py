@@ -242,6 +242,57 @@ class Epub3Writer:
 
         css = self._style(book, ctx)
 
+        files, parts, toc_roots = self._add_parts(book, chunks, renderer, doc, ctx, title, has_headings, css)
+
+        for lang in sorted(renderer.parallel_langs - {doc.lang}):  # the translations beside the text
+            book.add_metadata("DC", "language", lang)
+        _add_images(book, images)
+
+        glossary_item = (
+            self._glossary_item(book, renderer, glossary, words, doc.lang, css) if glossary else None
+        )
+        if glossary_item is not None:
+            toc_roots.append(_TocNode(words["glossary"], "glossary.xhtml", 1))
+
+        overlays: list[Overlay] = []
+        with tempfile.TemporaryDirectory(prefix="inclusio-overlay-") as audio_tmp:
+            if read_along:
+                ctx.progress(0.5, "EPUB: read-along audio")
+                try:
+                    overlays = self._overlays(book, files, parts, doc, ctx, renderer, Path(audio_tmp))
+                except InclusioError as exc:
+                    # No speech (missing voice, lame, libespeak): the book is still delivered, without
+                    # read-along, and says so; its metadata then claims no synchronised audio.
+                    self.warnings.append(
+                        {
+                            "code": "epub.read_along_failed",
+                            "severity": "warning",
+                            "block_id": None,
+                            "message": warning_text("epub.read_along_failed", "en", reason=exc.message),
+                            "message_fr": warning_text("epub.read_along_failed", "fr", reason=exc.message_fr),
+                        }
+                    )
+            self.warnings += renderer.warnings
+            self._metadata(book, doc, ctx, renderer, has_headings, overlays=overlays, glossary=len(glossary))
+            self._package(book, ctx, files, toc_roots, words, css, glossary_item, doc)
+        ctx.progress(1.0, "EPUB: done")
+        return ctx.out_dir / f"{ctx.basename}.epub"
+
+    def _add_parts(
+        self,
+        book: Any,
+        chunks: list[Chunk],
+        renderer: FragmentRenderer,
+        doc: Document,
+        ctx: RenderContext,
+        title: str,
+        has_headings: bool,
+        css: Any,
+    ) -> tuple[list[Any], list[OverlayPart], list[_TocNode]]:
+        """One XHTML file per top section, added to ``book``; its files, read-along parts and TOC roots."""
+        from ebooklib import epub
+
+        words = labels(doc.lang)
         files: list[Any] = []
         parts: list[OverlayPart] = []
         toc_roots: list[_TocNode] = []
@@ -279,48 +330,7 @@ class Epub3Writer:
                 toc_roots.append(_TocNode(words["start"] if has_headings else title, file_name, 1))
                 stack = []
             _nest_headings(chunk.blocks, file_name, renderer, toc_roots, stack)
-
-        for lang in sorted(renderer.parallel_langs - {doc.lang}):  # the translations beside the text
-            book.add_metadata("DC", "language", lang)
-        for key, (file_name, resource) in images.items():
-            book.add_item(
-                epub.EpubImage(
-                    uid=f"img-{_safe_name(key)}",
-                    file_name=file_name,
-                    media_type=resource.media_type,
-                    content=safe_image_data(resource.media_type, resource.data),
-                )
-            )
-
-        glossary_item = (
-            self._glossary_item(book, renderer, glossary, words, doc.lang, css) if glossary else None
-        )
-        if glossary_item is not None:
-            toc_roots.append(_TocNode(words["glossary"], "glossary.xhtml", 1))
-
-        overlays: list[Overlay] = []
-        with tempfile.TemporaryDirectory(prefix="inclusio-overlay-") as audio_tmp:
-            if read_along:
-                ctx.progress(0.5, "EPUB: read-along audio")
-                try:
-                    overlays = self._overlays(book, files, parts, doc, ctx, renderer, Path(audio_tmp))
-                except InclusioError as exc:
-                    # No speech (missing voice, lame, libespeak): the book is still delivered, without
-                    # read-along, and says so; its metadata then claims no synchronised audio.
-                    self.warnings.append(
-                        {
-                            "code": "epub.read_along_failed",
-                            "severity": "warning",
-                            "block_id": None,
-                            "message": warning_text("epub.read_along_failed", "en", reason=exc.message),
-                            "message_fr": warning_text("epub.read_along_failed", "fr", reason=exc.message_fr),
-                        }
-                    )
-            self.warnings += renderer.warnings
-            self._metadata(book, doc, ctx, renderer, has_headings, overlays=overlays, glossary=len(glossary))
-            self._package(book, ctx, files, toc_roots, words, css, glossary_item, doc)
-        ctx.progress(1.0, "EPUB: done")
-        return ctx.out_dir / f"{ctx.basename}.epub"
+        return files, parts, toc_roots
 
     def _style(self, book: Any, ctx: RenderContext) -> Any:
         """The profile's style sheet (with the embedded fonts' faces and the read-along class), added to ``book``."""
@@ -646,3 +656,18 @@ def without_active_content(data: bytes) -> bytes:
         "<!DOCTYPE html>" if data.lstrip().startswith(b"<?xml") and b"<!DOCTYPE html>" in data[:300] else None
     )
     return etree.tostring(tree, xml_declaration=True, encoding="utf-8", doctype=doctype)
+
+
+def _add_images(book: Any, images: dict[str, tuple[str, Resource]]) -> None:
+    """Add the rendered images (resource key -> (file name, resource)) to ``book``, their data checked."""
+    from ebooklib import epub
+
+    for key, (file_name, resource) in images.items():
+        book.add_item(
+            epub.EpubImage(
+                uid=f"img-{_safe_name(key)}",
+                file_name=file_name,
+                media_type=resource.media_type,
+                content=safe_image_data(resource.media_type, resource.data),
+            )
+        )
