@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -75,15 +75,20 @@ def convert(
     ] = False,
 ) -> None:
     """Convert FILE for a learner profile and write the outputs into OUT."""
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-
-    from inclusio.pipeline.job import run_job, stage_fraction
-    from inclusio.profiles import ALL_OUTPUTS, load_profile
-    from inclusio.progress import STAGES
-
     settings = _settings()
     if no_validate:
         settings = settings.model_copy(update={"validate_epub": False})
+    outputs, chosen = _convert_inputs(file, profile, to, settings)
+    result = _run_with_bars(file, chosen, out, settings, outputs)
+    _print_outcome(file, chosen, result)
+
+
+def _convert_inputs(
+    file: Path, profile: str, to: str | None, settings: Settings
+) -> tuple[list[str] | None, Any]:
+    """``convert``'s checks: the file exists, the outputs are known, the profile loads; ``(outputs, profile)``."""
+    from inclusio.profiles import ALL_OUTPUTS, load_profile
+
     if not file.is_file():
         raise _fail(
             InputError(
@@ -101,9 +106,17 @@ def convert(
             )
             raise typer.Exit(code=2)
     try:
-        chosen = load_profile(profile, settings.profiles_dir)
+        return outputs, load_profile(profile, settings.profiles_dir)
     except InclusioError as exc:
         raise _fail(exc) from exc
+
+
+def _run_with_bars(file: Path, chosen: Any, out: Path, settings: Settings, outputs: list[str] | None) -> Any:
+    """:func:`run_job` with one progress bar per stage on stderr; a full disk exits with its code."""
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    from inclusio.pipeline.job import run_job, stage_fraction
+    from inclusio.progress import STAGES
 
     with Progress(
         TextColumn("{task.description:<10}"),
@@ -139,7 +152,11 @@ def convert(
             raise _fail(exc) from None
         for stage in current:
             bars.update(tasks[stage], completed=1.0)
+    return result
 
+
+def _print_outcome(file: Path, chosen: Any, result: Any) -> None:
+    """Warnings and errors on stderr, the outputs' table on stdout; failed and partial runs exit non-zero."""
     for warning in result.warnings[:15]:
         err_console.print(f"[yellow]warning[/] {escape(_tag(warning))} {escape(str(warning.get('message')))}")
     if len(result.warnings) > 15:

@@ -10,7 +10,7 @@ import getpass
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -73,13 +73,12 @@ def batch(
     timeout: Annotated[float, typer.Option(help="Stop following after this many seconds.")] = 24 * 3600,
 ) -> None:
     """Submit every document of FOLDER to the queue as one batch, and follow it with a progress bar."""
-    from inclusio.jobs import Submitter, submit
+    from inclusio.jobs import Submitter
     from inclusio.jobs.inputs import parse_outputs
     from inclusio.jobs.queue import job_kind, sender_for
-    from inclusio.jobs.uploads import store_document
     from inclusio.profiles import load_profile
     from inclusio.store.accounts import UserStore
-    from inclusio.store.db import JobFilter, JobStore
+    from inclusio.store.db import JobStore
     from inclusio.store.files import FileStore
 
     settings = get_settings()
@@ -101,26 +100,61 @@ def batch(
     store = JobStore.from_settings(settings)
     store.migrate()
     users, files = UserStore(store.engine), FileStore.from_settings(settings)
-    owner_id = None
-    if owner:
-        user = users.by_username(owner)
-        if user is None:
-            from inclusio.errors import UserNotFound
-
-            raise _fail(UserNotFound(details={"user": owner}))
-        owner_id = user.id
+    owner_id = _owner_id(users, owner)
     submitter = Submitter(settings=settings, store=store, files=files, send=sender_for(settings), users=users)
     kind = job_kind(
         wanted or list(chosen.outputs), engine=settings.engine, adaptation_level=chosen.adaptation.level
     )
     batch_row = store.create_batch(owner_id=owner_id, institution=settings.institution, name=folder.name)
-    rejected = 0
+    rejected = _submit_all(submitter, paths, chosen, wanted, owner_id, batch_row.id)
+    console.print(
+        f"batch {batch_row.id}: {len(paths) - rejected} job(s) queued on '{kind}'"
+        + (f", {rejected} file(s) refused" if rejected else "")
+        + (f", {len(skipped)} file(s) skipped (not an accepted format)" if skipped else "")
+    )
+    if not follow:
+        return
+    jobs = _follow_batch(store, batch_row.id, timeout)
+    counts: dict[str, int] = {}
+    for job in jobs:
+        counts[job.status] = counts.get(job.status, 0) + 1
+    console.print(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+    store.dispose()
+    if counts.get("failed") or rejected:
+        raise typer.Exit(10)
+
+
+def _owner_id(users: Any, owner: str | None) -> str | None:
+    """The id of the user named ``owner`` (None for no owner); an unknown name exits with its code."""
+    if not owner:
+        return None
+    user = users.by_username(owner)
+    if user is None:
+        from inclusio.errors import UserNotFound
+
+        raise _fail(UserNotFound(details={"user": owner}))
+    return user.id
+
+
+def _submit_all(
+    submitter: Any,
+    paths: list[Path],
+    chosen: Any,
+    wanted: list[str] | None,
+    owner_id: str | None,
+    batch_id: str,
+) -> int:
+    """Store and submit every file of the batch; returns how many were refused (too large, empty, ...)."""
+    from inclusio.jobs import submit
+    from inclusio.jobs.uploads import store_document
+
+    settings, rejected = submitter.settings, 0
     # Largest files first: the longest jobs start first, so no worker is left alone at the end of the batch.
     for path in sorted(paths, key=lambda p: -p.stat().st_size):
         try:
             with path.open("rb") as source:
                 stored = store_document(
-                    files, source, max_bytes=settings.max_upload_bytes, filename=path.name
+                    submitter.files, source, max_bytes=settings.max_upload_bytes, filename=path.name
                 )
         except InclusioError as exc:
             rejected += 1
@@ -137,18 +171,18 @@ def batch(
                 outputs=wanted,
                 owner_id=owner_id,
                 institution=settings.institution,
-                batch_id=batch_row.id,
+                batch_id=batch_id,
             )
         except InclusioError as exc:
             raise _fail(exc) from exc
-    console.print(
-        f"batch {batch_row.id}: {len(paths) - rejected} job(s) queued on '{kind}'"
-        + (f", {rejected} file(s) refused" if rejected else "")
-        + (f", {len(skipped)} file(s) skipped (not an accepted format)" if skipped else "")
-    )
-    if not follow:
-        return
+    return rejected
+
+
+def _follow_batch(store: Any, batch_id: str, timeout: float) -> list[Any]:
+    """A progress bar per job and one for the batch until every job is finished (or ``timeout``)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from inclusio.store.db import JobFilter
 
     deadline = time.monotonic() + timeout
     with Progress(
@@ -158,11 +192,11 @@ def batch(
         TimeElapsedColumn(),
         console=console,
     ) as bar:
-        jobs = store.list(JobFilter(batch_id=batch_row.id), limit=100_000)
+        jobs = store.list(JobFilter(batch_id=batch_id), limit=100_000)
         overall = bar.add_task("batch", total=len(jobs))
         lines = {job.id: bar.add_task(escape(job.filename[:40]), total=100) for job in jobs}
         while True:
-            jobs = store.list(JobFilter(batch_id=batch_row.id), limit=100_000)
+            jobs = store.list(JobFilter(batch_id=batch_id), limit=100_000)
             for job in jobs:
                 label = f"{escape(job.filename[:40])} [dim]{job.status}{' · ' + job.stage if job.stage else ''}[/]"
                 bar.update(
@@ -175,13 +209,7 @@ def batch(
             if finished == len(jobs) or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
-    counts: dict[str, int] = {}
-    for job in jobs:
-        counts[job.status] = counts.get(job.status, 0) + 1
-    console.print(", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
-    store.dispose()
-    if counts.get("failed") or rejected:
-        raise typer.Exit(10)
+    return jobs
 
 
 def cleanup(
