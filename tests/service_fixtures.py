@@ -1,11 +1,12 @@
-"""Fixtures for the service tests: real worker processes, real brokers and databases.
+"""Fixtures for the service tests (tests/api, store, jobs, cli, privacy): real worker processes, real brokers and
+databases. A pytest plugin, loaded by tests/conftest.py, so that every test folder has them.
 
 * Embedded default: SQLite database and ``sqla+sqlite`` broker in a temporary folder.
 * Redis: ``redis://127.0.0.1:6379/13`` (db 13 is flushed before and after; tests marked ``redis``);
   ``INCLUSIO_TEST_REDIS_DB`` picks another db, so two checkouts can run their suites side by side.
 * PostgreSQL: a fresh database ``inclusio_test_<random>`` on 127.0.0.1:5432 (user postgres, trust),
   created for the session and dropped after (tests marked ``postgres``); ``pg_db`` gives a test its own.
-* Private brokers (tests/service/test_faults.py): a redis-server and a RabbitMQ node of the test's own on
+* Private brokers (tests/jobs/test_faults.py): a redis-server and a RabbitMQ node of the test's own on
   free ports, so they can be killed and restarted without disturbing the shared services.
 """
 
@@ -22,7 +23,7 @@ from service_helpers import RunningWorker, make_settings
 
 from inclusio.config import Settings
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / ".." / "shared" / "corpus"
 SAMPLES = ROOT / "samples"
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"

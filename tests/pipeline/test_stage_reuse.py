@@ -1,7 +1,7 @@
 """A job run again into the same folder skips the finished stages whose inputs did not change.
 
 This is what a redelivered job does (the worker's next attempt takes the dead attempt's folder
-over, see tests/service/test_redelivery.py); here ``run_job`` is called twice without any broker.
+over, see tests/jobs/test_redelivery.py); here ``run_job`` is called twice without any broker.
 """
 
 from __future__ import annotations

@@ -25,11 +25,9 @@ from typing import Any
 
 import httpx
 import pytest
+from service_helpers import RunningWorker, make_settings, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "service"))
-
-from service_helpers import RunningWorker, make_settings, make_user  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "tools" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
