@@ -48,6 +48,28 @@ WARNINGS: dict[str, tuple[str, str]] = {
         "A table on page {page} could not be read: {reason}",
         "Un tableau de la page {page} n'a pas pu être lu : {reason}",
     ),
+    "pdf.tags_no_text": (
+        "The PDF is tagged but its tags hold no text; its structure was read from the page layout instead.",
+        "Le PDF est balisé mais ses balises ne contiennent pas de texte ; sa structure a été lue d'après la mise "
+        "en page.",
+    ),
+    "pdf.tags_partial": (
+        "The PDF's tags hold only {percent} % of the page text; its structure was read from the page layout "
+        "instead.",
+        "Les balises du PDF ne contiennent que {percent} % du texte des pages ; sa structure a été lue d'après la "
+        "mise en page.",
+    ),
+    "pdf.tags_one_block": (
+        "The PDF's tags put the whole text in one element; its structure was read from the page layout instead.",
+        "Les balises du PDF mettent tout le texte dans un seul élément ; sa structure a été lue d'après la mise "
+        "en page.",
+    ),
+    "pdf.tags_out_of_order": (
+        "The PDF's tags contradict the order of the page ({percent} % of comparable pairs read bottom-up, or "
+        "pages read backwards); its structure was read from the page layout instead.",
+        "Les balises du PDF contredisent l'ordre de la page ({percent} % des paires comparables lues de bas en "
+        "haut, ou pages lues à rebours) ; sa structure a été lue d'après la mise en page.",
+    ),
     "image.too_large": (
         "A picture ({size}) is larger than the server accepts and was skipped.",
         "Une image ({size}) dépasse la taille acceptée par le serveur et a été ignorée.",

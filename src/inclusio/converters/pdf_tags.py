@@ -1,0 +1,758 @@
+"""A tagged PDF's own structure (its structure tree) -> blocks of the model, with checks that the tree is honest.
+
+Word, LibreOffice, InDesign and LaTeX (tagpdf) write a structure tree (``/StructTreeRoot``): the
+author's reading order, headings, lists, tables with their header cells, each figure's ``/Alt``
+and each element's ``/Lang``; page furniture is marked ``/Artifact`` and is outside the tree. When
+the tree is sane, :class:`~inclusio.converters.pdf.PdfConverter` builds the document from it
+instead of guessing from the layout.
+
+How it is read (no dependency besides PyMuPDF)
+----------------------------------------------
+* The tree itself (roles, ``/RoleMap``, ``/Alt``, ``/ActualText``, ``/Lang``, ``/Pg``, table
+  ``/A`` attributes) is walked with MuPDF's object API (``pymupdf.mupdf.pdf_dict_gets``...):
+  :func:`read_tree`. Cycles, depth and size are bounded.
+* The text of each element comes from MuPDF's own marked-content reader: ``get_text("dict")`` with
+  ``TEXT_COLLECT_STRUCTURE`` nests the page's text blocks in structure blocks (``type`` 2) that
+  carry the element's ``index`` among its parent's ``/K`` kids, so an element is found by the
+  path of indices from the root (:func:`page_text`). MuPDF decodes the fonts (``ToUnicode``),
+  which a content-stream parser (pikepdf) would have to redo; this is why pikepdf is not used.
+* Standard roles are kept as they are even when the ``/RoleMap`` maps them (InDesign maps its
+  ``Table`` to ``Sect``; the spec forbids remapping standard types); custom roles follow the map.
+
+Lying trees
+-----------
+:func:`check` compares the tree with the page: no text under the tags (``pdf.tags_no_text``),
+tags covering less than :data:`MIN_COVERAGE` of the page text outside the header/footer bands
+(``pdf.tags_partial``), everything in one element (``pdf.tags_one_block``), or an order that
+reads a column bottom-up or pages backwards (``pdf.tags_out_of_order``). Any of them: the layout
+analysis is used, with that warning.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from inclusio.converters.pdf_text import Line, join_lines, page_lines
+from inclusio.model import (
+    BBox,
+    Block,
+    Figure,
+    Formula,
+    Heading,
+    ListBlock,
+    ListItem,
+    Note,
+    Paragraph,
+    SourceRef,
+    Table,
+    TableCell,
+)
+
+MAX_DEPTH = 64
+MAX_ELEMENTS = 200_000
+MIN_COVERAGE = 0.6
+"""Share of the page text (outside the header/footer bands) the tags must hold."""
+MAX_INVERSIONS = 0.25
+"""Share of comparable element pairs (same page, same column) the tree may read bottom-up."""
+BAND = 0.09
+
+_HEADINGS = {"H1": 1, "H2": 2, "H3": 3, "H4": 4, "H5": 5, "H6": 6}
+_INLINE = frozenset(
+    [
+        "Span",
+        "Link",
+        "Em",
+        "Strong",
+        "Quote",
+        "Code",
+        "Reference",
+        "BibEntry",
+        "Annot",
+        "Ruby",
+        "RB",
+        "RT",
+        "RP",
+        "Warichu",
+        "WT",
+        "WP",
+        "Sub",
+        "Lbl",
+        "Form",
+    ]
+)
+_CONTAINERS = frozenset(
+    [
+        "Document",
+        "DocumentFragment",
+        "Part",
+        "Art",
+        "Sect",
+        "Div",
+        "NonStruct",
+        "Private",
+        "TOC",
+        "Index",
+        "Aside",
+        "BlockQuote",
+    ]
+)
+_TABLE_PARTS = frozenset(["THead", "TBody", "TFoot"])
+_STANDARD = frozenset(
+    [
+        *_HEADINGS,
+        *_INLINE,
+        *_CONTAINERS,
+        *_TABLE_PARTS,
+        "H",
+        "P",
+        "Title",
+        "Caption",
+        "L",
+        "LI",
+        "LBody",
+        "Table",
+        "TR",
+        "TH",
+        "TD",
+        "Figure",
+        "Formula",
+        "Note",
+        "FENote",
+        "TOCI",
+        "Artifact",
+    ]
+)
+_LABEL = re.compile(r"^\s*(?:[•◦▪▫■□●○►▸‣⁃∙·–—\-*▶\ue000-\uf8ff]|(\d{1,3}[.)]|[a-zA-Z][.)]|\(\w{1,3}\)))\s*")
+_LEADER = re.compile(r"(?:\s*\.){2,}\s*$|(?:\s*\.){4,}\s*")
+_SPLIT_FIGURE = re.compile(r"(?<=\d[.,])\s+(?=\d)")
+_FIGURE = re.compile(r"^[\d\s.,%()+\-–—X]+$")
+_NOTE_LABEL = re.compile(r"^\s*(\d{1,3}|[*†‡])\s*")
+
+
+@dataclass
+class Node:
+    """One structure element."""
+
+    role: str
+    """Standard role (after the role map)."""
+    raw: str
+    path: tuple[int, ...]
+    page: int | None = None
+    """0-based page of ``/Pg`` (inherited from the parent)."""
+    alt: str | None = None
+    actual: str | None = None
+    lang: str | None = None
+    """``/Lang``, inherited from the parent."""
+    col_span: int = 1
+    row_span: int = 1
+    kids: list[Node] = field(default_factory=list)
+
+
+@dataclass
+class _Piece:
+    page: int
+    seq: int
+    line: Line
+
+
+@dataclass
+class TagText:
+    """The text of every element, by path, read from the pages."""
+
+    pieces: dict[tuple[int, ...], list[_Piece]] = field(default_factory=dict)
+    tagged_chars: int = 0
+    page_chars: int = 0
+    """Characters of the pages outside the header/footer bands, tagged or not."""
+    seq: int = 0
+
+
+# -- the tree -----------------------------------------------------------------------------------
+
+
+def _text(obj: Any, mupdf: Any) -> str | None:
+    if obj is None or mupdf.pdf_is_null(obj):
+        return None
+    text = " ".join(mupdf.pdf_to_text_string(obj).split())
+    return text or None
+
+
+def _role_map(root: Any, mupdf: Any) -> dict[str, str]:
+    out: dict[str, str] = {}
+    rmap = mupdf.pdf_dict_gets(root, "RoleMap")
+    if not mupdf.pdf_is_dict(rmap):
+        return out
+    for i in range(mupdf.pdf_dict_len(rmap)):
+        key, value = mupdf.pdf_dict_get_key(rmap, i), mupdf.pdf_dict_get_val(rmap, i)
+        if mupdf.pdf_is_name(value):
+            out[mupdf.pdf_to_name(key)] = mupdf.pdf_to_name(value)
+    return out
+
+
+def standard_role(raw: str, role_map: dict[str, str]) -> str:
+    """The standard role of ``raw``: itself when standard, else followed through the role map."""
+    role, seen = raw, set()
+    while role not in _STANDARD and role in role_map and role not in seen:
+        seen.add(role)
+        role = role_map[role]
+    return role if role in _STANDARD else "NonStruct"
+
+
+def _attribute(elem: Any, name: str, mupdf: Any) -> int:
+    """An integer table attribute (``ColSpan``, ``RowSpan``) of ``/A`` (a dict or an array of them)."""
+    attrs = mupdf.pdf_dict_gets(elem, "A")
+    dicts = (
+        [mupdf.pdf_array_get(attrs, i) for i in range(mupdf.pdf_array_len(attrs))]
+        if mupdf.pdf_is_array(attrs)
+        else [attrs]
+    )
+    for item in dicts:
+        if mupdf.pdf_is_dict(item):
+            value = mupdf.pdf_dict_gets(item, name)
+            if mupdf.pdf_is_int(value):
+                return max(1, min(1000, mupdf.pdf_to_int(value)))
+    return 1
+
+
+def _kids(obj: Any, mupdf: Any) -> list[Any]:
+    kids = mupdf.pdf_dict_gets(obj, "K")
+    if mupdf.pdf_is_array(kids):
+        return [mupdf.pdf_array_get(kids, i) for i in range(mupdf.pdf_array_len(kids))]
+    return [] if mupdf.pdf_is_null(kids) else [kids]
+
+
+class _TreeReader:
+    def __init__(self, pdf: Any, mupdf: Any, role_map: dict[str, str]) -> None:
+        self.pdf = pdf
+        self.mupdf = mupdf
+        self.role_map = role_map
+        self.seen: set[int] = set()
+        self.count = 0
+
+    def node(self, elem: Any, path: tuple[int, ...], parent: Node | None) -> Node | None:
+        m = self.mupdf
+        if not m.pdf_is_dict(elem) or len(path) > MAX_DEPTH or self.count >= MAX_ELEMENTS:
+            return None
+        num = m.pdf_to_num(elem) if m.pdf_is_indirect(elem) else 0
+        if num and num in self.seen:
+            return None
+        self.seen.add(num)
+        s = m.pdf_dict_gets(elem, "S")
+        if not m.pdf_is_name(s):  # a marked-content or object reference: not an element
+            return None
+        self.count += 1
+        raw = m.pdf_to_name(s)
+        pg = m.pdf_dict_gets(elem, "Pg")
+        page = parent.page if parent else None
+        if m.pdf_is_dict(pg):
+            with contextlib.suppress(Exception):  # a /Pg that is no page: inherit the parent's
+                page = m.pdf_lookup_page_number(self.pdf, pg)
+        lang = _text(m.pdf_dict_gets(elem, "Lang"), m)
+        node = Node(
+            role=standard_role(raw, self.role_map),
+            raw=raw,
+            path=path,
+            page=page if page is not None and page >= 0 else None,
+            alt=_text(m.pdf_dict_gets(elem, "Alt"), m),
+            actual=_text(m.pdf_dict_gets(elem, "ActualText"), m),
+            lang=lang or (parent.lang if parent else None),
+        )
+        if node.role in ("TD", "TH"):
+            node.col_span = _attribute(elem, "ColSpan", m)
+            node.row_span = _attribute(elem, "RowSpan", m)
+        for i, kid in enumerate(_kids(elem, m)):
+            child = self.node(kid, (*path, i), node)
+            if child is not None:
+                node.kids.append(child)
+        return node
+
+
+def read_tree(doc: Any) -> list[Node]:
+    """The top elements of the document's structure tree; [] when it has none."""
+    import pymupdf
+    from pymupdf import mupdf
+
+    try:
+        pdf = pymupdf._as_pdf_document(doc)
+        root = mupdf.pdf_dict_gets(mupdf.pdf_dict_gets(mupdf.pdf_trailer(pdf), "Root"), "StructTreeRoot")
+    except Exception:  # noqa: BLE001 - no usable catalog: no tags
+        return []
+    if not mupdf.pdf_is_dict(root):
+        return []
+    reader = _TreeReader(pdf, mupdf, _role_map(root, mupdf))
+    top = [reader.node(kid, (i,), None) for i, kid in enumerate(_kids(root, mupdf))]
+    return [n for n in top if n is not None]
+
+
+# -- the text under each element ----------------------------------------------------------------
+
+
+def page_text(page: Any, pno: int, pymupdf: Any, text: TagText) -> None:
+    """Add the text of one page, under the path of the structure element holding it, to ``text``."""
+    flags = (pymupdf.TEXTFLAGS_DICT & ~pymupdf.TEXT_PRESERVE_IMAGES) | pymupdf.TEXT_COLLECT_STRUCTURE
+    page_dict = page.get_text("dict", flags=flags)
+    height = page.rect.height
+
+    def visit(blocks: list[dict[str, Any]], path: tuple[int, ...]) -> None:
+        direct = [b for b in blocks if b.get("type") == 0]
+        lines = page_lines({"blocks": direct}) if direct else []
+        for line in lines:
+            n = len(line.text.strip())
+            inside = height * BAND < line.bbox[1] and line.bbox[3] < height * (1 - BAND)
+            if path:
+                text.tagged_chars += n
+                text.seq += 1
+                text.pieces.setdefault(path, []).append(_Piece(pno, text.seq, line))
+            if path or inside:
+                text.page_chars += n
+        for block in blocks:
+            if block.get("type") == 2:
+                visit(block.get("blocks", []), (*path, int(block.get("index", 0))))
+
+    visit(page_dict.get("blocks", []), ())
+
+
+def _lines(node: Node, text: TagText, *, inline_only: bool = False) -> list[_Piece]:
+    """The pieces of text under ``node`` (only its own and its inline kids' with ``inline_only``)."""
+    out = list(text.pieces.get(node.path, ()))
+    for kid in node.kids:
+        if not inline_only or kid.role in _INLINE:
+            out.extend(_lines(kid, text))
+    out.sort(key=lambda p: (p.page, p.seq))
+    return out
+
+
+def _join(pieces: list[_Piece]) -> str:
+    """Text of pieces: pieces on one baseline are one visual line; visual lines are joined as prose."""
+    visual: list[list[_Piece]] = []
+    for piece in pieces:
+        last = visual[-1][-1] if visual else None
+        if (
+            last is not None
+            and last.page == piece.page
+            and abs(last.line.bbox[3] - piece.line.bbox[3]) < 0.5 * max(last.line.size, 1)
+            and piece.line.bbox[0] >= last.line.bbox[2] - 1
+        ):
+            visual[-1].append(piece)
+        else:
+            visual.append([piece])
+    rows = []
+    for row in visual:
+        out = ""
+        for i, piece in enumerate(row):
+            part = piece.line.text
+            if i and not out.endswith(" ") and not part.startswith(" "):
+                gap = piece.line.bbox[0] - row[i - 1].line.bbox[2]
+                out += " " if gap > 0.2 * piece.line.size else ""
+            out += part
+        rows.append(" ".join(out.split()))
+    return join_lines([r for r in rows if r])
+
+
+def _bbox(pieces: list[_Piece]) -> tuple[int | None, BBox | None]:
+    """The first page of ``pieces`` and the union of their boxes on it."""
+    if not pieces:
+        return None, None
+    page = pieces[0].page
+    boxes = [p.line.bbox for p in pieces if p.page == page]
+    return page, BBox(
+        x0=min(b[0] for b in boxes),
+        y0=min(b[1] for b in boxes),
+        x1=max(b[2] for b in boxes),
+        y1=max(b[3] for b in boxes),
+    )
+
+
+# -- the blocks ---------------------------------------------------------------------------------
+
+
+def _lang(node: Node) -> str | None:
+    if not node.lang:
+        return None
+    primary = node.lang.split("-")[0].strip().lower()
+    return primary if re.fullmatch(r"[a-z]{2,3}", primary) else None
+
+
+class TagBlocks:
+    """Blocks of the model from the structure tree, in the tree's order (its reading order)."""
+
+    def __init__(self, text: TagText, new_id: Any) -> None:
+        self.text = text
+        self.new_id = new_id
+        self.blocks: list[Block] = []
+        self.figures: list[Figure] = []
+        """Figures of the tree, in order; their images are attached by the converter."""
+
+    def ref(self, node: Node, pieces: list[_Piece]) -> SourceRef | None:
+        page, bbox = _bbox(pieces)
+        if page is None:
+            page = node.page
+        return SourceRef(page=page + 1, bbox=bbox) if page is not None else None
+
+    def add(self, block: Block, node: Node) -> None:
+        block.lang = _lang(node)
+        self.blocks.append(block)
+
+    def emit(self, node: Node, sections: int = 0) -> None:
+        role = node.role
+        if role == "Artifact":
+            return
+        if role in _HEADINGS or role in ("H", "Title"):
+            self.heading(node, _HEADINGS.get(role, min(6, max(1, sections))))
+        elif role == "L":
+            self.list_(node)
+        elif role == "Table" or (role not in ("TR", "TH", "TD") and any(k.role == "TR" for k in node.kids)):
+            self.table(node)
+        elif role == "Figure":
+            self.figure(node)
+        elif role == "Formula":
+            self.formula(node)
+        elif role in ("Note", "FENote"):
+            self.note(node)
+        else:
+            self.paragraph_like(node, sections + (role == "Sect"))
+
+    def paragraph_like(self, node: Node, sections: int) -> None:
+        """A paragraph of the element's own text and inline kids, then its block kids in order."""
+        block_kids = [k for k in node.kids if k.role not in _INLINE]
+        own = _lines(node, self.text, inline_only=True)
+        container = node.role in _CONTAINERS or node.role in _TABLE_PARTS
+        if own and not (container and block_kids and not self.text.pieces.get(node.path)):
+            text = _join(own)
+            if text:
+                role = {"Caption": "caption", "Code": "code", "BlockQuote": "quote"}.get(node.role, "body")
+                if role == "body" and all(p.line.mono for p in own):
+                    role = "code"
+                if role == "code":
+                    text = "\n".join(p.line.text for p in own)
+                self.add(Paragraph(id=self.new_id(), text=text, role=role, source=self.ref(node, own)), node)
+        for kid in block_kids:
+            self.emit(kid, sections)
+
+    def heading(self, node: Node, level: int) -> None:
+        pieces = _lines(node, self.text)
+        text = _join(pieces) or node.actual or ""
+        if text:
+            self.add(Heading(id=self.new_id(), level=level, text=text, source=self.ref(node, pieces)), node)
+
+    def list_(self, node: Node) -> None:
+        block = ListBlock(id=self.new_id())
+        self._items(node, block)
+        if block.items:
+            first = block.items[0].source
+            block.source = SourceRef(page=first.page, bbox=first.bbox) if first else None
+            self.add(block, node)
+
+    def _items(self, node: Node, block: ListBlock) -> None:
+        for kid in node.kids:
+            if kid.role == "Caption":
+                self.paragraph_like(kid, 0)
+                continue
+            lists = [n for n in _descendants(kid)[1:] if n.role == "L"]
+            inside = {id(d) for lst in lists for d in _descendants(lst)[1:]}
+            nested = [n for n in lists if id(n) not in inside]
+            skip = {id(d) for lst in nested for d in _descendants(lst)}
+            pieces = [
+                p for n in _descendants(kid) if id(n) not in skip for p in self.text.pieces.get(n.path, ())
+            ]
+            pieces.sort(key=lambda p: (p.page, p.seq))
+            text = _join(pieces)
+            match = _LABEL.match(text)
+            if match:
+                block.ordered = block.ordered or bool(match.group(1))
+                text = text[match.end() :]
+            if not text and not nested:
+                continue
+            page, bbox = _bbox(pieces)
+            item = ListItem(
+                text=text, source=SourceRef(page=page + 1, bbox=bbox) if page is not None else None
+            )
+            if nested:
+                child = ListBlock(id=self.new_id())
+                for lst in nested:
+                    self._items(lst, child)
+                item.children = child if child.items else None
+            block.items.append(item)
+
+    def table(self, node: Node) -> None:
+        rows: list[list[TableCell]] = []
+        caption: str | None = None
+
+        def visit(n: Node, header: bool) -> None:
+            nonlocal caption
+            for kid in n.kids:
+                if kid.role == "TR":
+                    cells = [
+                        TableCell(
+                            text=_cell_text(_join(_lines(c, self.text))),
+                            header=header or c.role == "TH",
+                            col_span=c.col_span,
+                            row_span=c.row_span,
+                        )
+                        for c in kid.kids
+                        if c.role != "Artifact"
+                    ]
+                    if cells:
+                        rows.append(cells)
+                elif kid.role == "Caption":
+                    caption = _join(_lines(kid, self.text)) or None
+                else:
+                    visit(kid, header or kid.role == "THead")
+
+        visit(node, False)
+        if caption is None and len(rows) > 2 and len(rows[0]) == 1 and len(rows[1]) > 2:
+            caption = rows.pop(0)[0].text or None  # a lone first cell across the table is its title
+        _infer_header(rows)
+        pieces = _lines(node, self.text)
+        if rows:
+            table = Table(id=self.new_id(), rows=rows, caption=caption, source=self.ref(node, pieces))
+            self.add(table, node)
+
+    def figure(self, node: Node) -> None:
+        pieces = _lines(node, self.text)
+        alt = node.alt or node.actual
+        figure = Figure(id=self.new_id(), alt=alt, source=self.ref(node, pieces))
+        self.add(figure, node)
+        self.figures.append(figure)
+
+    def formula(self, node: Node) -> None:
+        pieces = _lines(node, self.text)
+        text = node.actual or node.alt or _join(pieces)
+        if text:
+            self.add(Formula(id=self.new_id(), text=text, source=self.ref(node, pieces)), node)
+
+    def note(self, node: Node) -> None:
+        pieces = _lines(node, self.text)
+        text = _join(pieces)
+        match = _NOTE_LABEL.match(text)
+        label = match.group(1) if match else None
+        if match:
+            text = text[match.end() :]
+        if text:
+            self.add(
+                Note(
+                    id=self.new_id(), kind="footnote", label=label, text=text, source=self.ref(node, pieces)
+                ),
+                node,
+            )
+
+
+def _infer_header(rows: list[list[TableCell]]) -> None:
+    """A statistical table tagged without any ``TH`` (InDesign): its first rows without figures are headers."""
+    if any(cell.header for row in rows for cell in row):
+        return
+    figures = [
+        any(_FIGURE.match(c.text) and any(ch.isdigit() for ch in c.text) for c in row[1:]) for row in rows
+    ]
+    first = figures.index(True) if True in figures else 0
+    if 0 < first <= 3:
+        for row in rows[:first]:
+            for cell in row:
+                cell.header = True
+
+
+def _cell_text(text: str) -> str:
+    """A cell's text without dot leaders ("Arson . . . ."), a figure set in two pieces ("11,062. 6") joined."""
+    text = _LEADER.sub(" ", text).strip()
+    return _SPLIT_FIGURE.sub("", text) if _FIGURE.match(text) else text
+
+
+def _descendants(node: Node) -> list[Node]:
+    out = [node]
+    for kid in node.kids:
+        out.extend(_descendants(kid))
+    return out
+
+
+# -- is the tree honest? ------------------------------------------------------------------------
+
+
+def _overlap(a: BBox, b: BBox) -> float:
+    inter = min(a.x1, b.x1) - max(a.x0, b.x0)
+    narrow = min(a.x1 - a.x0, b.x1 - b.x0)
+    return inter / narrow if narrow > 0 else 0.0
+
+
+def inversions(blocks: list[Block]) -> tuple[int, int]:
+    """Pairs of blocks (same page, same column) the order reads bottom-up, and pairs compared."""
+    by_page: dict[int, list[BBox]] = {}
+    for block in blocks:
+        if block.source and block.source.page and block.source.bbox and not isinstance(block, Figure):
+            by_page.setdefault(block.source.page, []).append(block.source.bbox)
+    bad = total = 0
+    for boxes in by_page.values():
+        boxes = boxes[:300]
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                if _overlap(a, b) < 0.5 or (a.y0 < b.y1 and b.y0 < a.y1):
+                    continue
+                total += 1
+                bad += a.y0 > b.y1
+    return bad, total
+
+
+def check(blocks: list[Block], text: TagText, tree: list[Node]) -> tuple[str, dict[str, Any]] | None:
+    """Why the tree cannot be trusted (a warning code and its fields), or None when it can.
+
+    Only text under an element of ``tree`` counts as tagged (MuPDF also places text under elements
+    reached from the ``/ParentTree`` that the tree itself does not hold)."""
+    known = {n.path for top in tree for n in _descendants(top)}
+    text.tagged_chars = sum(
+        len(p.line.text.strip()) for path, pieces in text.pieces.items() if path in known for p in pieces
+    )
+    if text.tagged_chars < 10 or not blocks:
+        return "pdf.tags_no_text", {}
+    coverage = text.tagged_chars / max(text.page_chars, 1)
+    if coverage < MIN_COVERAGE:
+        return "pdf.tags_partial", {"percent": round(100 * coverage)}
+    sizes = sorted((len(b.plain_text()) for b in blocks), reverse=True)
+    lines = sum(len(v) for v in text.pieces.values())
+    if lines >= 30 and sizes[0] >= 0.9 * text.tagged_chars:
+        return "pdf.tags_one_block", {}
+    bad, total = inversions(blocks)
+    pages = [b.source.page for b in blocks if b.source and b.source.page]
+    backward = sum(1 for a, b in zip(pages, pages[1:], strict=False) if b < a)
+    changes = sum(1 for a, b in zip(pages, pages[1:], strict=False) if b != a)
+    if (total >= 10 and bad > MAX_INVERSIONS * total) or (changes >= 4 and backward > 0.2 * changes):
+        return "pdf.tags_out_of_order", {"percent": round(100 * bad / max(total, 1))}
+    return None
+
+
+# -- the conversion -----------------------------------------------------------------------------
+
+
+def build(conv: Any) -> bool:
+    """Add the blocks of the structure tree to ``conv.builder`` (a ``pdf._Conversion``); False when the
+    document has no tree or a tree that cannot be trusted (reported as a warning)."""
+    from inclusio.warning_codes import warning_text
+
+    doc, pymupdf = conv.doc, conv.pymupdf
+    tree = read_tree(doc)
+    if not tree:
+        return False
+    text = TagText()
+    for pno in range(doc.page_count):
+        if pno not in conv.stats.unreadable:
+            page_text(doc.load_page(pno), pno, pymupdf, text)
+    counter = iter(range(1, 10**9))
+    tags = TagBlocks(text, lambda: f"t{next(counter)}")
+    for node in tree:
+        tags.emit(node)
+    problem = check(tags.blocks, text, tree)
+    if problem is not None:
+        code, fields = problem
+        conv.builder.issue(code, warning_text(code, **fields))
+        return False
+    for block in _paged(conv, tags):
+        _renumber(block, conv.builder.new_id)
+        conv.builder.add(block)
+    return True
+
+
+def _renumber(block: Block, new_id: Any) -> None:
+    block.id = new_id()
+    if isinstance(block, ListBlock):
+        for item in block.items:
+            if item.children is not None:
+                _renumber(item.children, new_id)
+
+
+def _paged(conv: Any, tags: TagBlocks) -> list[Block]:
+    """The tree's blocks with the pages' images given to its figures and a page marker before each page."""
+    from inclusio.model import PageMarker
+
+    doc = conv.doc
+    by_page: dict[int, list[Figure]] = {}
+    for figure in tags.figures:
+        if figure.source and figure.source.page:
+            by_page.setdefault(figure.source.page - 1, []).append(figure)
+    leftovers: dict[int, list[Figure]] = {}
+    for pno in range(doc.page_count):
+        if pno in conv.stats.unreadable:
+            continue
+        page = doc.load_page(pno)
+        images = conv._figures(page, pno)
+        leftovers[pno] = _match_images(conv, page, by_page.get(pno, []), images)
+    out: list[Block] = []
+    current = 0
+
+    def marker(number: int) -> None:
+        try:
+            label = doc.load_page(number - 1).get_label() or None
+        except Exception:  # noqa: BLE001 - a page without a readable label
+            label = None
+        out.append(
+            PageMarker(
+                id="t0",
+                number=number,
+                label=label if label != str(number) else None,
+                source=SourceRef(page=number),
+            )
+        )
+
+    def close(page: int) -> None:
+        nonlocal current
+        while current < page:
+            if current >= 1:
+                out.extend(leftovers.pop(current - 1, []))
+            current += 1
+            marker(current)
+
+    for block in tags.blocks:
+        page = block.source.page if block.source and block.source.page else current or 1
+        close(page)
+        out.append(block)
+    close(doc.page_count)
+    out.extend(leftovers.pop(doc.page_count - 1, []))
+    return out
+
+
+def _match_images(conv: Any, page: Any, figures: list[Figure], images: list[Figure]) -> list[Figure]:
+    """Give the page's images to its tagged figures (by overlap, else in order); the images left over."""
+    free = sorted(
+        images, key=lambda f: (f.source.bbox.y0, f.source.bbox.x0) if f.source and f.source.bbox else (0, 0)
+    )
+    for figure in figures:
+        box = figure.source.bbox if figure.source else None
+        best = None
+        if box is not None:
+            scored = [(_area(box, f.source.bbox), f) for f in free if f.source and f.source.bbox]
+            scored = [s for s in scored if s[0] > 0]
+            best = max(scored, key=lambda s: s[0])[1] if scored else None
+        elif free:
+            best = free[0]
+        if best is not None:
+            free.remove(best)
+            figure.image = best.image
+            if box is None:
+                figure.source = best.source
+        elif box is not None:
+            figure.image = _render(conv, page, box)
+    return free
+
+
+def _area(a: BBox, b: BBox | None) -> float:
+    if b is None:
+        return 0.0
+    return max(0.0, min(a.x1, b.x1) - max(a.x0, b.x0)) * max(0.0, min(a.y1, b.y1) - max(a.y0, b.y0))
+
+
+def _render(conv: Any, page: Any, box: BBox) -> str | None:
+    """A tagged figure drawn with vector graphics (no image): its area rendered."""
+    try:
+        rect = conv.pymupdf.Rect(box.x0, box.y0, box.x1, box.y1)
+        if rect.width < 4 or rect.height < 4:
+            return None
+        png = page.get_pixmap(clip=rect * page.rotation_matrix, dpi=150).tobytes("png")
+        return conv.builder.add_resource(png, "image/png")
+    except Exception:  # noqa: BLE001 - a figure without its picture is kept with its alt text
+        return None
+
+
+def drop_document_lang(blocks: list[Block], lang: str) -> None:
+    """Clear the tags' ``/Lang`` on blocks in the document's own language (only differences are marked)."""
+    for block in blocks:
+        if block.lang == lang:
+            block.lang = None
