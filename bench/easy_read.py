@@ -65,7 +65,8 @@ def _rules(doc, kinds):  # type: ignore[no-untyped-def]
     t1 = summary.hits_by_rule.get("T1", {})
     fails = sum(counts.get("fail", 0) for counts in summary.hits_by_rule.values())
     n = max(1, summary.sentences)
-    return 100 * (t1.get("warn", 0) + t1.get("fail", 0)) / n, 10 * fails / n, summary.sentences
+    by_rule = {rule: counts["fail"] for rule, counts in summary.hits_by_rule.items() if counts.get("fail")}
+    return 100 * (t1.get("warn", 0) + t1.get("fail", 0)) / n, 10 * fails / n, summary.sentences, by_rule
 
 
 def _key_points_copied(doc) -> tuple[int, int]:  # type: ignore[no-untyped-def]
@@ -130,10 +131,10 @@ def measure(path: Path, manual_pages: int):  # type: ignore[no-untyped-def]
     lang = doc.lang.split("-")[0] if doc.lang.split("-")[0] in _BARE else "en"
     row = {"doc": path.name, "lang": lang, "adapt_s": seconds}
     for label, the_doc, the_kinds in (("before", doc, ()), ("after", adapted, kinds)):
-        long_share, fails, n = _rules(the_doc, the_kinds)
+        long_share, fails, n, by_rule = _rules(the_doc, the_kinds)
         bare = sum(1 for s in _sentences(the_doc, the_kinds) if _BARE[lang].match(s))
         km = score_document(the_doc, the_kinds).document.reading_ease
-        row[label] = {"n": n, "long": long_share, "fails": fails, "km": km, "bare": bare}
+        row[label] = {"n": n, "long": long_share, "fails": fails, "km": km, "bare": bare, "rules": by_rule}
     faith = check_faithfulness(adapted, kinds=("easy_read",)).summary
     checked, missing = sum(faith.facts_checked.values()), sum(faith.facts_missing.values())
     row["facts"] = 100.0 * (checked - missing) / checked if checked else 100.0
@@ -159,11 +160,13 @@ def main() -> None:
     )
     print(header)
     print("-" * len(header))
+    rows = []
     for path in DOCUMENTS:
         if not path.exists():
             print(f"{path.name:<30} missing")
             continue
         r = measure(path, args.manual_pages)
+        rows.append(r)
         b, a = r["before"], r["after"]
 
         def km(v: float | None) -> str:
@@ -176,6 +179,13 @@ def main() -> None:
             f"{r['gl'][0]:>3}/{r['gl'][1]:<4} {r['adapt_s']:>7.1f}"
         )
     print("sent: sentences of the source; before -> after (after: the easy-to-read reader's view).")
+    print()
+    print("Rule failures (severity fail) by rule, before -> after:")
+    for r in rows:
+        before, after = r["before"]["rules"], r["after"]["rules"]
+        rules = sorted(set(before) | set(after), key=lambda rule: int(rule[1:]))
+        cells = "  ".join(f"{rule} {before.get(rule, 0)}->{after.get(rule, 0)}" for rule in rules)
+        print(f"{r['doc'][:30]:<30} {cells or '-'}")
 
 
 if __name__ == "__main__":
