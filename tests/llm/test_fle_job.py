@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 from lxml import etree, html
-from mistral_server import MistralServer
+from mistral_server import MistralServer, _data
 
+from inclusio.adapt.engine import adapt_document
 from inclusio.config import Settings
 from inclusio.model import Document, Heading, Paragraph, adapted_document, parallel_blocks
+from inclusio.model.document import Adaptation, Provenance, SourceInfo
 from inclusio.pipeline import run_job
 from inclusio.pipeline.job import JobResult
 from inclusio.profiles import Profile, load_profile
@@ -229,3 +231,92 @@ def test_replace_mode_shows_the_translation_instead(tmp_path: Path, fle: Profile
         part = etree.fromstring(book.read("EPUB/part-001.xhtml"))
     english = [e for e in part.iter() if isinstance(e.tag, str) and e.get("lang") == "en"]
     assert english and all(e.get(XML_LANG) == "en" for e in english)
+
+
+def _reviewed_plain(block_id: str, text: str) -> Adaptation:
+    """A plain-language rewrite a person wrote (kept by the rewrite pass, shown to the reader)."""
+    made = Provenance(
+        engine="human", pass_name="plain", reviewed_by="staff1", reviewed_at="2026-01-01T00:00:00"
+    )
+    return Adaptation(
+        kind="plain",
+        provenance=made,
+        lang="fr",
+        blocks=[Paragraph(id=f"{block_id}.h1", text=text, lang="fr")],
+    )
+
+
+def test_the_translation_is_made_from_the_text_shown_beside_it_and_verified_against_it(
+    tmp_path: Path, fle: Profile
+) -> None:
+    """Issue #11: the pair a student reads says the same thing. The B1 rewrite is shown, so it is the rewrite
+    that is translated (not the original paragraph), and the verifier checks the translation against it: a
+    number of the rewrite the translation drops is refused, though the original paragraph has no number."""
+    source = SourceInfo(filename="cours.md", media_type="text/markdown", sha256="0" * 64)
+    original = "Les stomates, orifices microscopiques de l'épiderme foliaire, régulent les échanges gazeux."
+    counted = "Les feuilles respirent par leurs petits trous."
+    doc = Document(
+        title="Cours",
+        lang="fr",
+        source=source,
+        blocks=[
+            Heading(id="h1", level=1, text="Les feuilles"),
+            Paragraph(
+                id="p1", text=original, adaptations=[_reviewed_plain("p1", "La feuille a des petits trous.")]
+            ),
+            Paragraph(
+                id="p2", text=counted, adaptations=[_reviewed_plain("p2", "Une feuille a 300 petits trous.")]
+            ),
+        ],
+    )
+    with MistralServer() as server:
+        settings = _settings(server, tmp_path, mistral_pass_models={"translation": "dropfacts"})
+        result = adapt_document(doc, fle, settings)
+        sent = [
+            _data(r["body"]["messages"][-1]["content"])[1]
+            for r in server.calls()
+            if r["body"]["messages"][0]["content"].startswith("You translate")
+        ]
+    texts = {k: v for data in sent for s in data["sections"] for k, v in s["blocks"].items()}
+    assert texts["p1"] == "La feuille a des petits trous."  # the rewrite shown, not the original paragraph
+    assert texts["p2"] == "Une feuille a 300 petits trous." and texts["h1"] == "Les feuilles"
+    out = result.document
+    first = out.find("p1").adaptation("translation")
+    assert first is not None and first.blocks and not first.flags
+    assert first.blocks[0].plain_text() == "[en] La feuille a des petits trous."
+    # The model dropped "300" from the rewrite: refused (asked again, then left out and flagged).
+    second = out.find("p2").adaptation("translation")
+    assert second is not None and not second.blocks and second.needs_review
+    assert [f.code for f in second.flags] == ["adapt.model_fallback"]
+    assert "300" in " ".join(f.reason for f in second.flags)
+    view = adapted_document(out, fle.adaptation_kinds, fle.parallel_kinds)
+    shown = {b.id: b for b in view.blocks}
+    assert shown["p1.h1"].plain_text() == "La feuille a des petits trous."
+    assert parallel_blocks(shown["p1.h1"])[0].plain_text() == "[en] La feuille a des petits trous."
+    assert not parallel_blocks(shown["p2.h1"])
+
+
+def test_a_translation_a_person_reviewed_is_kept_when_the_document_is_adapted_again(
+    tmp_path: Path, fle: Profile
+) -> None:
+    source = SourceInfo(filename="cours.md", media_type="text/markdown", sha256="0" * 64)
+    made = Provenance(engine="human", pass_name="translation", reviewed_by="staff1", reviewed_at="2026-01-01")
+    mine = Adaptation(
+        kind="translation",
+        provenance=made,
+        lang="en",
+        blocks=[Paragraph(id="p1.h1", text="The leaf breathes.", lang="en")],
+    )
+    doc = Document(
+        title="Cours",
+        lang="fr",
+        source=source,
+        blocks=[Paragraph(id="p1", text="La feuille respire.", adaptations=[mine])],
+    )
+    with MistralServer() as server:
+        result = adapt_document(doc, fle, _settings(server, tmp_path))
+        asked = [r for r in server.calls() if r["body"]["messages"][0]["content"].startswith("You translate")]
+    assert not asked
+    kept = result.document.find("p1").adaptation("translation")
+    assert kept is not None and kept.provenance.reviewed_by == "staff1"
+    assert kept.blocks[0].plain_text() == "The leaf breathes."

@@ -11,6 +11,13 @@ then the block is left untranslated: its ``translation`` adaptation has no block
 shows the source) and carries the ``adapt.model_fallback`` flag. The glossary's translations go
 to the model inside DATA (``glossary``). There is no offline translation: with the offline
 engine the pass reports ``adapt.translation_unavailable``.
+
+**What is translated is the text shown beside the translation.** The pass runs after the rewrite;
+a block the reader gets as a rewrite (easy-to-read or plain language, the profile's level) is
+translated from that rewrite (:func:`shown_text`, one line per rewritten block), not from the
+original paragraph: the pair a student reads side by side says the same thing, and the verifier
+compares the translation with that same shown text. A block without a rewrite is translated
+from itself. A translation a person reviewed (edited or approved) is kept as it is.
 """
 
 from __future__ import annotations
@@ -21,10 +28,12 @@ from inclusio.adapt.batching import Batch, Unit, rewritable, section_titles
 from inclusio.adapt.context import AdaptContext
 from inclusio.adapt.remote import BatchedPass, ProgressFn, fallback_flag, run_batched
 from inclusio.analysis.verify import verify
-from inclusio.model.document import Adaptation, Document, Heading
+from inclusio.model.document import Adaptation, Block, Document, Heading
 from inclusio.warning_codes import warning_text
 
 PASS_NAME = "translation"
+REWRITE_KINDS = ("easy_read", "plain")
+"""Adaptations whose blocks replace a block's text for the reader (what the translation is made from)."""
 
 
 class TranslatedBlock(BaseModel):
@@ -34,6 +43,22 @@ class TranslatedBlock(BaseModel):
 
 class TranslationAnswer(BaseModel):
     blocks: list[TranslatedBlock]
+
+
+def shown_text(block: Block, kinds: tuple[str, ...]) -> str:
+    """The text the reader sees for ``block``: its latest rewrite of one of ``kinds`` (then of
+    :data:`REWRITE_KINDS`) with blocks, one line per rewritten block; else the block's own text."""
+    for kind in dict.fromkeys((*kinds, *REWRITE_KINDS)):
+        adaptation = block.adaptation(kind)
+        if adaptation is not None and adaptation.blocks:
+            lines = [b.plain_text().strip() for b in adaptation.blocks]
+            return "\n".join(line for line in lines if line) or block.plain_text()
+    return block.plain_text()
+
+
+def _reviewed(block: Block) -> bool:
+    current = block.adaptation(PASS_NAME)
+    return current is not None and bool(current.provenance.reviewed_by)
 
 
 def apply_translation(
@@ -62,7 +87,9 @@ def apply_translation(
         for b in out.blocks
         if (isinstance(b, Heading) or rewritable(b))
         and out.block_lang(b).split("-")[0] != target.split("-")[0]
+        and not _reviewed(b)  # a person's translation (or approval) is kept
     ]
+    rewrites = tuple(k for k in ctx.profile.adaptation_kinds if k in REWRITE_KINDS)
     prompt = load_prompt("translation")
     langs = {b.id: out.block_lang(b) for b in targets}
     terms = {e.term: e.translations[target] for e in out.glossary if e.translations.get(target)}
@@ -94,7 +121,8 @@ def apply_translation(
         lang=out.lang,
         data_of=data_of,
     )
-    units = [Unit(b.id, b.plain_text(), titles.get(b.id, "")) for b in targets]
+    # The text shown beside the translation (the rewrite when there is one): that is what is translated.
+    units = [Unit(b.id, shown_text(b, rewrites), titles.get(b.id, "")) for b in targets]
     done, failed = run_batched(ctx, spec, units, on_progress=on_progress)
     counts = {"blocks": len(targets), "model": 0, "cached": 0, "failed": len(failed)}
     for block in targets:
