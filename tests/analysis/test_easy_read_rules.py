@@ -225,3 +225,38 @@ def test_odd_input_never_crashes(fr_nlp: object) -> None:
     empty = adapted_doc([])
     assert check_rules(empty).summary.sentences == 0
     assert check_rules(adapted_doc([("Texte.", "Texte.")]), lang="tlh").syntax == {"tlh": False}
+
+
+# False positives of T8 and T9 seen on the corpus (titles in capitals, code names, identifiers),
+# with the true positives next to them: the rule still fires on what it is for.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("TABLE DES MATIÈRES", []),  # a title in capitals: words, not acronyms
+        ("QUELQUES ENVIRONNEMENTS DE LA CLASSE", []),
+        ("SUIVI DU DOCUMENT", []),
+        ("LE RÉSEAU ET LE SSH", ["SSH"]),  # a rare word in capitals is still an acronym
+        ("Le guide DE la CLASSE est court.", ["DE", "CLASSE"]),  # capitals inside a lower-case line
+        ("Afficher la variable « $HOME ».", []),  # a shell variable is typed as it is
+        ("La valeur LANG=fr_FR.UTF-8 est lue.", ["UTF"]),
+        ("Le HOME de l'utilisateur est lu.", ["HOME"]),
+    ],
+)
+def test_acronym_rule_skips_titles_in_capitals_and_code_names(text: str, expected: list[str]) -> None:
+    assert [excerpt for rule, sev, excerpt in hits(text, "fr") if rule == "T8"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Le livre a l'isbn 0-201-13448-9 (broché).", []),  # an ISBN names a book, it counts nothing
+        ("isbn : 0932376029.", []),
+        ("Ce guide (version 2.100) est en ligne.", []),
+        ("Appelez le 0612345678 le matin.", []),
+        ("Il y a 208164 rapports.", ["208164"]),  # a quantity is still a big number
+        ("Le total est de 2.100 euros.", ["2.100"]),
+        ("Il y a 30 000 espèces.", ["30 000"]),
+    ],
+)
+def test_big_number_rule_skips_identifiers_not_quantities(text: str, expected: list[str]) -> None:
+    assert [excerpt for rule, sev, excerpt in hits(text, "fr") if rule == "T9" and sev == "fail"] == expected

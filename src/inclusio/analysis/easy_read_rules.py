@@ -15,9 +15,12 @@ T2    one idea per sentence            syntax: more than one finite verb (``Verb
 T3    one sentence per line            2nd and later sentences of one paragraph or list item          warn
 T4    everyday words                   wordfreq Zipf < 3.5, lemma too (:mod:`.rare_words`)             warn
 T8    no acronyms, abbreviations       ``[A-ZÉÈ...]{2,6}`` words, dotted acronyms, symbols (CO2), ``etc.``, fail
-                                       ``cf.``, ``c.-à-d.``, ``p. ex.``, ``M.`` + name [``e.g.``, ``i.e.``...]
+                                       ``cf.``, ``c.-à-d.``, ``p. ex.``, ``M.`` + name [``e.g.``, ``i.e.``...];
+                                       not everyday words in a line written in capitals ("TABLE DES
+                                       MATIÈRES"), not code names (``$HOME``, ``LANG=``)
 T9    no percentages, big numbers      ``%``, ``pour cent`` [percent], ≥ 1 000, million, milliard      fail
-                                       (years 1000–2099 written without separator are dates, not big)
+                                       (years 1000–2099 written without separator are dates, not big;
+                                       identifiers are not quantities: ISBN, version, leading zero)
 T10   numbers in digits                number words, not the articles un/une [one]                    fail
 T11   no Roman numerals                "XIX", "XIXe siècle", "Ier" (:func:`.numbers_dates.find_roman`) warn
 T12   dates in full                    ``12/03/2024``, ISO dates, abbreviated months                  warn
@@ -425,12 +428,30 @@ _ABBREVIATIONS = {
 }
 
 
+def _in_capitals(text: str) -> bool:
+    """A line written in capitals ("TABLE DES MATIÈRES"): at least 2 words and no lower-case letter."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(_WORDS.findall(text)) >= 2 and bool(letters) and not any(ch.islower() for ch in letters)
+
+
+def _code_name(text: str, start: int, end: int) -> bool:
+    """A name written as code: a shell variable ("$HOME") or the left side of a setting ("LANG=")."""
+    return text[start - 1 : start] == "$" or text[end : end + 1] == "="
+
+
 def _t8(s: _Sentence, roman_spans: list[tuple[int, int]]) -> None:
     hits: list[tuple[int, int]] = []
+    # In a line written in capitals, an everyday word ("TABLE DES MATIÈRES") is a word, not an acronym.
+    capitals = _in_capitals(s.text) and rw.has_word_list(s.lang)
     for match in _ACRONYM.finditer(s.text):
         if any(a <= match.start() < b for a, b in roman_spans):
             continue
         if match.group(0).lower().rstrip("s") in s.glossary or match.group(0).lower() in s.glossary:
+            continue
+        if _code_name(s.text, *match.span()):
+            continue  # a variable's name is typed as it is: it cannot be written in full
+        word = match.group(0).lower()
+        if capitals and word.isalpha() and rw.zipf(word, s.lang) >= s.config.rare_zipf:
             continue
         hits.append(match.span())
     pattern = _ABBREVIATIONS.get(s.lang)
@@ -467,6 +488,22 @@ def _is_year(number: nd.NumberMatch) -> bool:
     )
 
 
+_CODE_NUMBER = re.compile(r"\d+(?:-\s?\d+){2,}(?:-[\dXx])?|0\d{3,}")
+"""A number made of hyphen-joined groups (an ISBN "0-201-13448-9") or with a leading zero (a phone
+number, an ISBN "0932376029"): an identifier, not a quantity."""
+_IDENTIFIER_BEFORE = re.compile(r"(?i)\b(?:isbn|issn|version|v|n[°º]|numéro|number|no\.?)\s*:?\s*$")
+
+
+def _identifier(text: str, number: nd.NumberMatch) -> bool:
+    """A number that names something (ISBN, version, phone number) rather than counting it (T9)."""
+    if number.kind != "digits":
+        return False
+    for match in _CODE_NUMBER.finditer(text):
+        if match.start() <= number.start < match.end():
+            return True
+    return bool(_IDENTIFIER_BEFORE.search(text[max(0, number.start - 12) : number.start]))
+
+
 def _t9(s: _Sentence, numbers: Sequence[nd.NumberMatch]) -> None:
     for match in _PERCENT.get(s.lang, _PERCENT["en"]).finditer(s.text):
         s.hits.append(
@@ -498,6 +535,8 @@ def _t9(s: _Sentence, numbers: Sequence[nd.NumberMatch]) -> None:
             )
     for number in numbers:
         if number.kind == "roman" or abs(number.value) < s.config.big_number or _is_year(number):
+            continue
+        if _identifier(s.text, number):
             continue
         s.hits.append(
             _hit(
