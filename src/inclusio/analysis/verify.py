@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -158,6 +159,8 @@ TOO_LONG_RATIOS = {("fr", "en"): 1.15}
 RARE_NAME_ZIPF = 3.0
 """A single name rarer than this in the source language is kept as is by a translation."""
 MIN_SENTENCE_WORDS = 3
+LEFT_CHARS = 10
+"""Characters before a number that place it (a number changed in place keeps them)."""
 
 # -- facts in context ------------------------------------------------------------------------------
 
@@ -170,7 +173,8 @@ _PHONE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[\s.-]?(?:\(0\)[\s.-]?)?\d(?:[\s.-]?\d{2}){4}|0\d(?:[\s.-]?\d{2}){4})(?!\d)"
 )
 _UNIT = re.compile(r"[ \u00a0\u202f\-–+/()]{0,3}(%|‰|°\s?[CFK]?|€|\$|£|[^\W_][\w]*(?:[-'’][^\W_]+)*)")
-_PREV = re.compile(r"([^\W_][\w]*)[ \u00a0\u202f\-–+/()]{0,3}$")
+_PREV = re.compile(r"(?:([^\W_][\w]*)[ \u00a0\u202f\-–+/()]{0,3}|\b([^\W\d_]{1,4})\.[ \u00a0]?)$")
+"""The word before a number: next to it, or an abbreviation ("Fig. 1", "p. 12", "No. 3")."""
 _SKIP_UNIT = {"de", "d", "des", "du", "of", "et", "and", "à", "a", "au", "to", "the", "le", "la", "les", "l"}
 _ALWAYS_ALLOWED = {Decimal(0), Decimal(1)}
 """Values an answer may add ("1" for "une étape", a list's numbering)."""
@@ -190,6 +194,8 @@ class Occurrence:
     """A number as written, without its unit ("6")."""
     date: nd.DateMatch | None = None
     start: int = -1
+    left: str = ""
+    """The characters just before a number ("Fig. ", "10{"): the same place in another text."""
 
 
 def fold_plain(text: str) -> str:
@@ -218,8 +224,9 @@ def _unit(text: str, start: int, end: int) -> tuple[str, str]:
     if m and m.group(1).lower() not in _SKIP_UNIT:
         return fold_plain(m.group(1)).replace(" ", ""), text[start : m.end(1)]
     p = _PREV.search(text[:start])
-    if p and p.group(1).lower() not in _SKIP_UNIT:
-        return fold_plain(p.group(1)), text[p.start(1) : end]
+    word = p.group(1) or p.group(2) if p else None
+    if p and word and word.lower() not in _SKIP_UNIT:
+        return fold_plain(word), text[p.start() : end]
     return "", text[start:end]
 
 
@@ -254,6 +261,7 @@ def _facts(text: str, lang: str) -> tuple[Occurrence, ...]:
                 key,
                 number.text,
                 start=number.start,
+                left=text[max(0, number.start - LEFT_CHARS) : number.start],
             )
         )
     for span in find_entities(text, lang):
@@ -494,41 +502,98 @@ def counts_items(answer: str, number: Occurrence) -> bool:
     return len([i for i in _ITEMS.split(items.strip().rstrip(".")) if i.strip()]) == count
 
 
+def _pairs(occurrences: Iterable[Occurrence], *, units: bool = True) -> Counter[tuple[str, str]]:
+    """How many times each (value, unit) is written: a fact is an occurrence, not a member of a set."""
+    return Counter((o.values[0], o.unit if units else "") for o in occurrences if o.values)
+
+
+def _number_deficits(
+    nums_s: list[Occurrence], nums_a: list[Occurrence], units: bool
+) -> tuple[list[Occurrence], list[Occurrence]]:
+    """(source occurrences the answer writes fewer times, answer occurrences beyond the source's count),
+    matched on (value, unit); ``units=False`` (across languages: "6 molécules" is "6 molecules") on the
+    value alone."""
+    need = _pairs(nums_s, units=units)
+    have = _pairs(nums_a, units=units)
+    lost: list[Occurrence] = []
+    for o in nums_s:
+        key = (o.values[0], o.unit if units else "") if o.values else None
+        if key is None:
+            continue
+        if have[key] > 0 or any(have[(v, key[1])] > 0 for v in o.values[1:]):
+            hit = key if have[key] > 0 else next((v, key[1]) for v in o.values[1:] if have[(v, key[1])] > 0)
+            have[hit] -= 1
+        else:
+            lost.append(o)
+    extra: list[Occurrence] = []
+    for o in nums_a:
+        key = (o.values[0], o.unit if units else "") if o.values else None
+        if key is None:
+            continue
+        if need[key] > 0 or any(need[(v, key[1])] > 0 for v in o.values[1:]):
+            hit = key if need[key] > 0 else next((v, key[1]) for v in o.values[1:] if need[(v, key[1])] > 0)
+            need[hit] -= 1
+        else:
+            extra.append(o)
+    return lost, extra
+
+
+def _same_place(s: Occurrence, a: Occurrence) -> bool:
+    """The same characters just before: the number changed where it stands."""
+    return len(s.left.strip()) >= 3 and s.left == a.left
+
+
 def _check_numbers(
-    src: list[Occurrence], ans: list[Occurrence], ctx: list[Occurrence], policy: Policy, answer: str = ""
+    src: list[Occurrence],
+    ans: list[Occurrence],
+    ctx: list[Occurrence],
+    policy: Policy,
+    answer: str = "",
+    *,
+    units: bool = True,
 ) -> list[Finding]:
+    """Numbers compared as occurrences: per (value, unit), how many times the source and the answer write it.
+
+    A source occurrence the answer no longer writes, and an answer occurrence beyond the source's count
+    with the same unit, are one changed number ("2D or 3D" -> "3D or 3D": 2 in "2D" became 3). An extra
+    occurrence of a pair the source has is a repetition (a rewrite may say "6 molécules" twice); a value
+    of the source said with another word is kept; a value nowhere in the source nor in the context (with
+    its own unit) is added.
+    """
     out: list[Finding] = []
     nums_s, nums_a = _of(src, "number", "year"), _of(ans, "number", "year")
     pairs_s = {(v, o.unit) for o in nums_s for v in o.values}
-    # Any value of the source; a value of the context only with its own unit (a fact is an occurrence).
-    allowed = (
-        {v for o in nums_s for v in o.values} | _date_parts(src + ctx) | {str(v) for v in _ALWAYS_ALLOWED}
-    )
+    values_s = {v for o in nums_s for v in o.values}
+    values_a = {v for o in nums_a for v in o.values}
+    allowed = values_s | _date_parts(src + ctx) | {str(v) for v in _ALWAYS_ALLOWED}
     allowed_pairs = {(v, o.unit) for o in _of(ctx, "number", "year") for v in o.values}
+    lost, extra = _number_deficits(nums_s, nums_a, units)
     used: set[int] = set()
-    for s in nums_s:
-        if any(set(a.values) & set(s.values) and a.unit == s.unit for a in nums_a):
-            continue
+    for s in lost:
         changed = next(
             (
                 i
-                for i, a in enumerate(nums_a)
+                for i, a in enumerate(extra)
                 if i not in used
-                and s.unit
-                and a.unit == s.unit
+                and (a.unit == s.unit or not units)
+                and (s.unit or not units or policy.keep_facts or _same_place(s, a))
                 and not set(a.values) & set(s.values)
-                and not any((v, a.unit) in pairs_s for v in a.values)
+                and (
+                    policy.keep_facts
+                    or not any((v, a.unit) in pairs_s for v in a.values)
+                    or _same_place(s, a)
+                )
             ),
             None,
         )
         if changed is not None:
             used.add(changed)
             code = "verify.date_changed" if s.kind == "year" else "verify.number_changed"
-            out.append(finding(code, old=s.bare, new=nums_a[changed].bare, text=s.text))
-        elif not any(set(a.values) & set(s.values) for a in nums_a) and policy.keep_facts:
+            out.append(finding(code, old=s.bare, new=extra[changed].bare, text=s.text))
+        elif policy.keep_facts and not set(s.values) & values_a:
             what, what_fr = _WHAT[s.kind]
             out.append(finding("verify.fact_dropped", what=what, what_fr=what_fr, old=s.bare, text=s.text))
-    for i, a in enumerate(nums_a):
+    for i, a in enumerate(extra):
         if (
             i not in used
             and not set(a.values) & allowed
@@ -799,11 +864,12 @@ def verify(
     support = [source, context_text, "\n".join(glossary_texts)]
     src = facts(source, lang)
     ans = facts(answer, answer_lang)
-    if policy.cross_language and nd.lang_root(answer_lang) != nd.lang_root(lang):
+    across = policy.cross_language and nd.lang_root(answer_lang) != nd.lang_root(lang)
+    if across:
         ans = _both_readings(ans, facts(answer, lang))
     ctx = facts(context_text, lang) if context_text else []
     found = verdict.findings
-    found += _check_numbers(src, ans, ctx, policy, answer)
+    found += _check_numbers(src, ans, ctx, policy, answer, units=not across)
     found += _check_dates(src, ans, ctx, policy)
     found += _check_entities(src, ans, support, answer, policy, nd.lang_root(lang))
     found += _check_links(ans, support)
