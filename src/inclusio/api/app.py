@@ -65,18 +65,7 @@ def create_api(settings: Settings, *, enqueue: Sender | None = None, html_error:
     kind by name to the broker of ``settings``.
     """
     settings.ensure_dirs()
-    store = JobStore.from_settings(settings)
-    store.migrate()
-    send = enqueue or celery_sender(settings)
-    svc = Services(
-        settings=settings,
-        store=store,
-        users=UserStore(store.engine),
-        files=FileStore.from_settings(settings),
-        send=send,
-        oidc=OidcVerifier.from_settings(settings),
-    )
-
+    svc = _services(settings, enqueue)
     app = FastAPI(
         title="inclusio",
         version=__version__,
@@ -89,19 +78,51 @@ def create_api(settings: Settings, *, enqueue: Sender | None = None, html_error:
         swagger_ui_oauth2_redirect_url=None,
     )
     app.state.services = svc
-    app.state.settings, app.state.store, app.state.files = settings, store, svc.files
+    app.state.settings, app.state.store, app.state.files = settings, svc.store, svc.files
 
-    from inclusio.api.routes import batches, jobs, misc, people, shares
+    from inclusio.api.routes import batches, jobs, monitoring, people, preview, profiles, shares
     from inclusio.api.routes import review as review_routes
 
-    app.include_router(misc.router)
+    app.include_router(monitoring.router)
+    app.include_router(profiles.router)
+    app.include_router(preview.router)
     app.include_router(people.router)
     app.include_router(jobs.router)
     app.include_router(batches.router)
     app.include_router(shares.router)
     app.include_router(review_routes.router)
-    app.state.metrics = misc.metrics_registry(svc)
-    requests_counter = svc.preview_cache["http_requests"]
+    app.state.metrics = monitoring.metrics_registry(svc)
+    _install_error_handlers(app)
+    _install_middleware(app, settings, svc, html_error)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        response = error_response(as_inclusio_error(exc))
+        # this handler answers outside every middleware: it adds the security headers itself
+        for name, value in security.security_headers(settings).items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app
+
+
+def _services(settings: Settings, enqueue: Sender | None) -> Services:
+    """The stores (migrated), the file store, the sender and the identity provider's verifier."""
+    store = JobStore.from_settings(settings)
+    store.migrate()
+    return Services(
+        settings=settings,
+        store=store,
+        users=UserStore(store.engine),
+        files=FileStore.from_settings(settings),
+        send=enqueue or celery_sender(settings),
+        oidc=OidcVerifier.from_settings(settings),
+    )
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    """Coded errors, invalid requests and Starlette's HTTP errors all answer with :func:`error_response`."""
 
     @app.exception_handler(InclusioError)
     async def _inclusio_error(_request: Request, exc: InclusioError) -> JSONResponse:
@@ -140,6 +161,9 @@ def create_api(settings: Settings, *, enqueue: Sender | None = None, html_error:
             status=exc.status_code,
         )
 
+
+def _install_middleware(app: FastAPI, settings: Settings, svc: Services, html_error: Any) -> None:
+    """The body-size limit (innermost), the request counter, then the security headers (outermost)."""
     # Innermost of ours: a body over the limit is refused on its Content-Length before it is read, or as
     # soon as the bytes received pass the limit when it is sent chunked (api/body_limit.py).
     app.add_middleware(
@@ -148,6 +172,7 @@ def create_api(settings: Settings, *, enqueue: Sender | None = None, html_error:
         upload_limit=settings.max_upload_bytes,
         html_error=html_error,
     )
+    requests_counter = svc.preview_cache["http_requests"]
 
     @app.middleware("http")
     async def _count_requests(request: Request, call_next: Any) -> Any:
@@ -160,17 +185,6 @@ def create_api(settings: Settings, *, enqueue: Sender | None = None, html_error:
 
     # Added last, so outermost: the security headers also reach the answers of the middleware above.
     security.install(app, settings)
-
-    @app.exception_handler(Exception)
-    async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error")
-        response = error_response(as_inclusio_error(exc))
-        # this handler answers outside every middleware: it adds the security headers itself
-        for name, value in security.security_headers(settings).items():
-            response.headers.setdefault(name, value)
-        return response
-
-    return app
 
 
 def celery_sender(settings: Settings) -> Sender:
