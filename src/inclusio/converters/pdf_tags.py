@@ -129,6 +129,11 @@ _LABEL = re.compile(r"^\s*(?:[•◦▪▫■□●○►▸‣⁃∙·–—\-*
 _LEADER = re.compile(r"(?:\s*\.){2,}\s*$|(?:\s*\.){4,}\s*")
 _SPLIT_FIGURE = re.compile(r"(?<=\d[.,])\s+(?=\d)")
 _FIGURE = re.compile(r"^[\d\s.,%()+\-–—X]+$")
+_USELESS_ALT = re.compile(
+    r"(?i)^\s*(?:(?:picture|image|img|photo|graphic|figure|grafik)\s*\d*|.*\.(?:png|jpe?g|gif|bmp|tiff?|emf|wmf|svg))\s*$"
+)
+_AUTO_ALT = re.compile(r"\s*Description automatically generated.*$", re.IGNORECASE | re.DOTALL)
+"""Word's automatic alt text ends with this sentence (kept by LibreOffice's export); what comes before is kept."""
 _NOTE_LABEL = re.compile(r"^\s*(\d{1,3}|[*†‡])\s*")
 
 
@@ -512,7 +517,8 @@ class TagBlocks:
 
     def figure(self, node: Node) -> None:
         pieces = _lines(node, self.text)
-        alt = node.alt or node.actual
+        alt = _AUTO_ALT.sub("", node.alt or node.actual or "").strip()
+        alt = None if not alt or _USELESS_ALT.match(alt) else alt  # a file name or "Picture 3" is no alt text
         figure = Figure(id=self.new_id(), alt=alt, source=self.ref(node, pieces))
         self.add(figure, node)
         self.figures.append(figure)
@@ -626,7 +632,6 @@ def check(blocks: list[Block], text: TagText, tree: list[Node]) -> tuple[str, di
 def build(conv: Any) -> bool:
     """Add the blocks of the structure tree to ``conv.builder`` (a ``pdf._Conversion``); False when the
     document has no tree or a tree that cannot be trusted (reported as a warning)."""
-    from inclusio.warning_codes import warning_text
 
     doc, pymupdf = conv.doc, conv.pymupdf
     tree = read_tree(doc)
@@ -643,7 +648,7 @@ def build(conv: Any) -> bool:
     problem = check(tags.blocks, text, tree)
     if problem is not None:
         code, fields = problem
-        conv.builder.issue(code, warning_text(code, **fields))
+        conv.builder.issue(code, **fields)
         return False
     for block in _paged(conv, tags):
         _renumber(block, conv.builder.new_id)

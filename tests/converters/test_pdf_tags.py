@@ -1,0 +1,206 @@
+"""Tagged PDFs: the author's structure tree is used, and a lying tree falls back to the layout with a warning.
+
+The documents are made here: python-docx writes a course, LibreOffice exports it (and the ODT it makes of
+it, and the DOCX of the corpus and samples) as tagged PDF. Lying trees are made by editing a real tree with
+PyMuPDF's object API (order reversed, marked content unmapped, most of the text left out).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pymupdf
+import pytest
+from tagged_pdf import FIGURE_ALT, soffice_convert, write_course_docx
+from test_golden import golden_json, golden_text, regenerating
+
+from inclusio.adapt.alt_text import apply_alt_text
+from inclusio.adapt.context import AdaptContext
+from inclusio.config import Settings
+from inclusio.converters.base import ConvertContext
+from inclusio.converters.pdf import PdfConverter
+from inclusio.converters.pdf_tags import read_tree
+from inclusio.model import Document, Figure, Heading, ListBlock, Paragraph, Table
+from inclusio.profiles import load_profile
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = ROOT / "tests" / "golden" / "tagged"
+TAGS = "structure from the PDF's tags"
+
+
+def _convert(path: Path) -> Document:
+    return PdfConverter().convert(path, ConvertContext(filename=path.name))
+
+
+@pytest.fixture(scope="module")
+def tagged(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("tagged")
+    return soffice_convert(write_course_docx(folder / "cours-tagged.docx"), folder)
+
+
+@pytest.fixture(scope="module")
+def long_tagged(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same course with 12 paragraphs (enough lines to judge a tree that puts everything in one element)."""
+    folder = tmp_path_factory.mktemp("tagged-long")
+    return soffice_convert(write_course_docx(folder / "cours-long.docx", paragraphs=12), folder)
+
+
+def _tree_parts(doc: pymupdf.Document) -> tuple[int, int, list[str]]:
+    """The xrefs of the StructTreeRoot, its /ParentTree, and the references of the top element's /K."""
+    root = int(doc.xref_get_key(doc.pdf_catalog(), "StructTreeRoot")[1].split()[0])
+    parent_tree = int(doc.xref_get_key(root, "ParentTree")[1].split()[0])
+    top = int(re.findall(r"(\d+) 0 R", doc.xref_get_key(root, "K")[1])[0])
+    return parent_tree, top, re.findall(r"\d+ 0 R", doc.xref_get_key(top, "K")[1])
+
+
+def test_headings_lists_tables_and_figure_come_from_the_tags(tagged: Path) -> None:
+    doc = _convert(tagged)
+    assert doc.source.converter and TAGS in doc.source.converter
+    assert [(h.level, h.text) for h in doc.blocks if isinstance(h, Heading)] == [
+        (1, "Le cycle de l'eau"),
+        (2, "Les étapes"),
+        (2, "Les réserves d'eau"),
+        (2, "Conclusion"),
+    ]
+    lists = [b for b in doc.blocks if isinstance(b, ListBlock)]
+    assert [(lst.ordered, [i.text for i in lst.items]) for lst in lists] == [
+        (True, ["Évaporation des océans", "Condensation en nuages", "Précipitations"]),
+        (False, ["L'eau douce est rare", "Il faut la protéger"]),
+    ]
+    (table,) = [b for b in doc.blocks if isinstance(b, Table)]
+    assert [[(c.text, c.header) for c in row] for row in table.rows] == [
+        [("Réserve", True), ("Part (%)", True)],
+        [("Océans", False), ("97", False)],
+        [("Glaciers", False), ("2", False)],
+    ]
+    body = [b.text for b in doc.blocks if isinstance(b, Paragraph) and b.role == "body"]
+    assert body[0].startswith("Paragraphe 1.") and body[-1] == "Fin du cours."
+    assert not any(i.code.startswith("pdf.tags_") for i in doc.issues)
+
+
+def test_a_tagged_figure_keeps_its_authors_alt_through_the_alt_text_pass(
+    tagged: Path, tmp_path: Path
+) -> None:
+    doc = _convert(tagged)
+    (figure,) = [b for b in doc.blocks if isinstance(b, Figure)]
+    assert figure.alt == FIGURE_ALT
+    assert figure.image in doc.resources
+    assert figure.caption == "Figure 1 : le cycle de l'eau."
+    ctx = AdaptContext(settings=Settings(data_dir=tmp_path), profile=load_profile("blind", ROOT / "profiles"))
+    adapted, counts = apply_alt_text(doc, ctx)
+    assert counts["images"] == 0  # nothing to write: the author already did
+    (after,) = [b for b in adapted.blocks if isinstance(b, Figure)]
+    assert after.alt == FIGURE_ALT  # neither the caption nor a model replaced the author's words
+    assert not after.adaptations
+
+
+def test_the_reading_order_is_the_trees(tagged: Path) -> None:
+    doc = _convert(tagged)
+    kinds = [b.type for b in doc.blocks]
+    assert kinds[:2] == ["page", "heading"]
+    assert kinds.index("table") < kinds.index("figure") < len(kinds) - 1
+
+
+def test_a_tree_read_backwards_falls_back_to_the_layout_with_a_warning(tagged: Path, tmp_path: Path) -> None:
+    pdf = pymupdf.open(tagged)
+    _, top, kids = _tree_parts(pdf)
+    pdf.xref_set_key(top, "K", "[" + " ".join(reversed(kids)) + "]")
+    pdf.save(tmp_path / "reversed.pdf")
+    doc = _convert(tmp_path / "reversed.pdf")
+    assert doc.source.converter and TAGS not in doc.source.converter
+    assert "pdf.tags_out_of_order" in [i.code for i in doc.issues]
+    headings = [h.text for h in doc.blocks if isinstance(h, Heading)]
+    assert headings[0] == "Le cycle de l'eau"  # the layout reads the page top-down
+
+
+def test_tags_without_text_fall_back(tagged: Path, tmp_path: Path) -> None:
+    pdf = pymupdf.open(tagged)
+    parent_tree, _, _ = _tree_parts(pdf)
+    pdf.xref_set_key(parent_tree, "Nums", "[]")  # no marked content reaches an element
+    pdf.save(tmp_path / "empty.pdf")
+    doc = _convert(tmp_path / "empty.pdf")
+    assert "pdf.tags_no_text" in [i.code for i in doc.issues]
+    assert any(isinstance(b, Paragraph) and b.text.startswith("Paragraphe 1.") for b in doc.blocks)
+
+
+def test_tags_covering_a_fraction_of_the_page_fall_back(tagged: Path, tmp_path: Path) -> None:
+    pdf = pymupdf.open(tagged)
+    _, top, kids = _tree_parts(pdf)
+    pdf.xref_set_key(top, "K", "[" + " ".join(kids[:3]) + "]")
+    pdf.save(tmp_path / "partial.pdf")
+    doc = _convert(tmp_path / "partial.pdf")
+    codes = [i.code for i in doc.issues]
+    assert "pdf.tags_partial" in codes
+    assert any(isinstance(b, Paragraph) and b.text == "Fin du cours." for b in doc.blocks)
+
+
+def test_everything_in_one_element_falls_back(long_tagged: Path, tmp_path: Path) -> None:
+    pdf = pymupdf.open(long_tagged)
+    parent_tree, top, kids = _tree_parts(pdf)
+    nums = pdf.xref_get_key(parent_tree, "Nums")[1]
+    count = len(re.findall(r"\d+ 0 R", nums.split("[", 2)[2]))
+    first_p = kids[1]  # the first paragraph element: every marked content now belongs to it
+    pdf.xref_set_key(parent_tree, "Nums", f"[0 [{' '.join([first_p] * count)}]]")
+    pdf.xref_set_key(int(first_p.split()[0]), "K", "[" + " ".join(str(i) for i in range(count)) + "]")
+    pdf.xref_set_key(top, "K", f"[{first_p}]")
+    pdf.save(tmp_path / "one.pdf")
+    doc = _convert(tmp_path / "one.pdf")
+    assert "pdf.tags_one_block" in [i.code for i in doc.issues]
+    assert len([b for b in doc.blocks if isinstance(b, Paragraph)]) > 5
+
+
+def test_an_untagged_pdf_has_no_tree(samples_dir: Path) -> None:
+    assert read_tree(pymupdf.open(samples_dir / "cours-photosynthese-fr.pdf")) == []
+
+
+# -- golden files: tagged PDFs made from DOCX and ODT --------------------------------------------
+
+
+def _sources(tmp: Path) -> dict[str, Path]:
+    corpus = (ROOT / ".." / "shared" / "corpus").resolve()
+    docx_files = {
+        "cours-tagged.docx": write_course_docx(tmp / "cours-tagged.docx"),
+        "fixture-word.docx": corpus / "fixture-word.docx",
+        "handout-water-cycle-en.docx": ROOT / "samples" / "handout-water-cycle-en.docx",
+    }
+    out = {}
+    for name, path in docx_files.items():
+        out[name.replace(".docx", ".docx.pdf")] = soffice_convert(path, tmp / name.split(".")[0])
+    odt = soffice_convert(docx_files["cours-tagged.docx"], tmp / "odt", target="odt")
+    out["cours-tagged.odt.pdf"] = soffice_convert(odt, tmp / "odt-pdf")
+    return out
+
+
+@pytest.fixture(scope="module")
+def golden_sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return _sources(tmp_path_factory.mktemp("golden-tagged"))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "cours-tagged.docx.pdf",
+        "cours-tagged.odt.pdf",
+        "fixture-word.docx.pdf",
+        "handout-water-cycle-en.docx.pdf",
+    ],
+)
+def test_tagged_pdf_matches_its_golden_files(golden_sources: dict[str, Path], name: str) -> None:
+    path = golden_sources[name]
+    doc = PdfConverter().convert(path, ConvertContext(filename=name))
+    assert doc.source.converter and TAGS in doc.source.converter
+    # LibreOffice writes the export date and a new document id into each PDF: the file's digest varies.
+    doc.source.sha256 = "made by LibreOffice at test time"
+    expected = {name + ".json": golden_json(doc), name + ".txt": golden_text(doc)}
+    if regenerating():
+        assert os.environ.get("CI", "").lower() != "true"
+        GOLDEN.mkdir(parents=True, exist_ok=True)
+        for file, content in expected.items():
+            (GOLDEN / file).write_text(content, encoding="utf-8")
+        return
+    for file, content in expected.items():
+        assert (GOLDEN / file).read_text(encoding="utf-8") == content, (
+            f"{name} differs from golden/tagged/{file}"
+        )
