@@ -19,11 +19,13 @@ import difflib
 import hashlib
 import json
 import os
+import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
+from made_pdf import MADE
 
 from inclusio.converters.base import ConvertContext
 from inclusio.converters.registry import convert
@@ -36,16 +38,19 @@ SAMPLES = ROOT / "samples"
 SLOW = {"manual-fr-265p.pdf", "scan-fr.pdf", "scan-2col-en.pdf", "slides-fr-web-course.pptx"}
 """Long (265 pages) or OCRed documents: marked slow."""
 DOCUMENT_SUFFIXES = (".pdf", ".docx", ".pptx", ".md", ".html", ".htm", ".odt", ".odp")
+MADE_DIR = Path(tempfile.mkdtemp(prefix="inclusio-made-"))
+"""Where the documents of ``tests/made_pdf.py`` (:data:`made_pdf.MADE`) are written, when first converted."""
 
 
 def _documents() -> list[Path]:
-    return [
+    found = [
         p
         for folder in (CORPUS, SAMPLES)
         if folder.is_dir()
         for p in sorted(folder.iterdir())
         if p.suffix.lower() in DOCUMENT_SUFFIXES and p.name.lower() != "readme.md"
     ]
+    return found + [MADE_DIR / name for name in sorted(MADE)]
 
 
 def regenerating() -> bool:
@@ -125,7 +130,9 @@ def golden_text(doc: Document) -> str:
 
 @cache
 def converted(path: Path) -> Document:
-    """One conversion per document per test session."""
+    """One conversion per document per test session (a document of ``made_pdf`` is made first)."""
+    if path.parent == MADE_DIR and not path.exists():
+        MADE[path.name](path)
     return convert(path, ConvertContext(filename=path.name))
 
 
@@ -162,6 +169,14 @@ def test_document_matches_its_golden_files(path: Path) -> None:
             pytest.fail(
                 f"{path.name} differs from {name} (regenerate on purpose, see tests/golden/README.md):\n{diff}"
             )
+
+
+@pytest.mark.parametrize("path", _params())
+def test_every_conversion_issue_speaks_from_the_catalogue(path: Path) -> None:
+    """Each issue of the document (same conversion as above) has a catalogue code and its FR+EN text."""
+    from issue_checks import assert_catalogue_issues
+
+    assert_catalogue_issues(converted(path))
 
 
 def test_every_golden_file_belongs_to_a_document() -> None:

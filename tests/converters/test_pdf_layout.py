@@ -222,3 +222,47 @@ def test_headings_set_beside_their_paragraphs_come_before_them() -> None:
     assert find_gutters(elements) == []
     order = [e.payload.split()[0] for e in reading_order(elements)]
     assert order == (["Heading", "(suite)"] + ["body"] * 6) * 3
+
+
+def test_a_paper_page_reads_the_left_column_before_the_right_one(tmp_path: Path) -> None:
+    # A paper's first page (tests/made_pdf.py): three centred lines under the title cross the gutter of the
+    # short columns below; they once closed it, the page was read as one column by block tops, and the right
+    # column's first paragraph (the end of the introduction's last sentence) came right after the abstract.
+    from made_pdf import paper_page
+
+    path = paper_page(tmp_path / "paper.pdf")
+    doc = convert(path, ConvertContext(filename=path.name))
+    texts = [b.plain_text() for b in doc.blocks if b.type in ("heading", "paragraph")]
+    assert texts[4:6] == ["Abstract", texts[5]] and texts[5].startswith("We propose a layout")
+    intro = [t for t in texts if t.startswith("Trapped ions")]
+    assert len(intro) == 1 and "on such junctions is a shift of the trap frequency" in intro[0]
+    assert texts.index("1 Introduction") < texts.index(intro[0]) < texts.index("2 Method")
+    assert not [t for t in texts if t.startswith("shift of the trap")]
+
+
+def test_a_heading_beside_a_column_start_is_not_a_label() -> None:
+    # "Abstract" on the baseline of the first line of the right column, a narrow column of short lines under
+    # it, every one of them level with a line on the right: not labels (those stand beside the start of an
+    # entry, three at least), so the gutter stays and the columns are not interleaved.
+    elements = [_line(50, 100, 95, "Abstract", 1)]
+    for row in range(1, 9):
+        elements.append(_line(50, 100 + 12 * row, 140, f"short {row} xxxx", 2))
+    elements.append(_line(350, 100, 560, "shift of the frequency that ends the sentence " + "x" * 20, 3))
+    for row in range(1, 9):
+        elements.append(_line(350, 100 + 12 * row, 560, f"right {row} " + "x" * 50, 3))
+    assert find_gutters(elements)
+    order = [e.payload.split()[0] for e in reading_order(elements)]
+    assert order.index("Abstract") + 1 == order.index("short")
+    assert order[order.index("short") : order.index("short") + 8] == ["short"] * 8
+
+
+def test_labels_beside_the_start_of_each_entry_still_read_before_their_line() -> None:
+    # The shape of a list or table of contents: a number on the baseline of each entry, each entry its own
+    # block, numbers aligned.
+    elements = []
+    for row in range(6):
+        elements.append(_line(50, 100 + 14 * row, 70, f"{row + 1}.", 10 + row))
+        elements.append(_line(150, 100 + 14 * row, 520, f"Entry {row} " + "x" * 50, 30 + row))
+    assert find_gutters(elements) == []
+    order = [e.payload.split()[0] for e in reading_order(elements)]
+    assert order[:4] == ["1.", "Entry", "2.", "Entry"]

@@ -34,6 +34,7 @@ across a column break.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,6 +54,9 @@ MAX_LEAD_IN = 3
 LABEL_WIDTH = 0.2
 """Lines on the left of a gutter all narrower than this share of the text width, each on the baseline of a
 line on the right, are labels of those lines (see :func:`_tab_table`)."""
+
+MIN_LABELS = 3
+"""Labels beside lines needed before a narrow left side is read as labels, not as a column."""
 
 Box = tuple[float, float, float, float]
 
@@ -116,13 +120,14 @@ def find_gutters(lines: Sequence[Element]) -> list[tuple[float, float]]:
     narrow = [e for e in texts if (e.bbox[2] - e.bbox[0]) < WIDE_LINE * width]
     if len(narrow) < 6:
         return []
+    profile = _beside_columns(narrow, texts, left, right)
     # Coverage profile of the narrow lines (how many cover each point of x); the valleys where
     # at most a few lines cross (labels of a figure above the columns) are candidate gutters.
     # The lines that cross a kept gutter become spanning elements that cut the page into bands.
     origin = int(left)
     size = int(right) - origin + 2
     delta = [0] * (size + 1)
-    for e in narrow:
+    for e in profile:
         delta[max(0, int(e.bbox[0]) - origin)] += 1
         delta[min(size, int(e.bbox[2]) - origin + 1)] -= 1
     tolerance = max(0, int(CROSSING_SHARE * len(narrow)))
@@ -157,6 +162,20 @@ def find_gutters(lines: Sequence[Element]) -> list[tuple[float, float]]:
     return gutters
 
 
+def _beside_columns(narrow: list[Element], texts: list[Element], left: float, right: float) -> list[Element]:
+    """The narrow lines that can stand in a gutter's way: those level with the column-like lines (lines
+    entirely on one side of the middle of the text). Centred lines above or below all of them (authors and
+    affiliations under a paper's title, a closing note) cut the page into bands; they do not close the gutter
+    of the columns below them, however few the columns' lines are."""
+    middle = (left + right) / 2
+    halves = [e for e in texts if e.bbox[2] <= middle or e.bbox[0] >= middle]
+    if len(halves) < 4:
+        return narrow
+    top = min(e.bbox[1] for e in halves)
+    bottom = max(e.bbox[3] for e in halves)
+    return [e for e in narrow if e.bbox[3] > top and e.bbox[1] < bottom]
+
+
 def _tab_table(
     west: list[Element], east: list[Element], g0: float, g1: float, left: float, right: float
 ) -> bool:
@@ -175,7 +194,38 @@ def _tab_table(
     if short(west) and short(east):
         return paired >= 0.7 * len(west)
     labels = max(e.bbox[2] - e.bbox[0] for e in west) < LABEL_WIDTH * (right - left)
-    return labels and paired >= 0.9 * len(west)
+    return labels and paired >= 0.9 * len(west) and _label_list(west, east)
+
+
+def _label_list(west: list[Element], east: list[Element]) -> bool:
+    """True when the narrow lines on the left have the shape of labels (a list, a table of contents, side
+    headings), not of a column that starts beside the right one.
+
+    Each group of left lines (one PyMuPDF block: a label, a heading on two lines) must start on the
+    baseline of a line on the right that starts an entry: a line of the label's own block (the entries of a
+    table of contents), or the first line of a block of the right side (a paragraph beside its side
+    heading), and that line does not go on with a sentence (a lower-case start is the end of a sentence
+    begun elsewhere). At least :data:`MIN_LABELS` such groups, most of them aligned on one left edge.
+    A narrow column beside a wide one ("Abstract" on the baseline of the right column's first line, the
+    abstract below it) fails: its lines sit beside the middle of the right column's paragraphs."""
+    tops: dict[int, float] = {}
+    for e in east:
+        tops[e.block] = min(tops.get(e.block, e.bbox[1]), e.bbox[1])
+    firsts: dict[int, Element] = {}
+    for e in sorted(west, key=lambda el: el.bbox[1]):
+        firsts.setdefault(e.block if e.block >= 0 else id(e), e)
+    good = 0
+    for label in firsts.values():
+        beside = [e for e in east if abs(e.cy - label.cy) < 2.0]
+        if any(
+            (e.block == label.block >= 0 or abs(e.bbox[1] - tops[e.block]) < 1.0)
+            and not (e.text or " ")[:1].islower()
+            for e in beside
+        ):
+            good += 1
+    edges = Counter(round(e.bbox[0] / 3) for e in firsts.values())
+    aligned = edges.most_common(1)[0][1] if edges else 0
+    return good >= MIN_LABELS and good >= 0.9 * len(firsts) and aligned >= 0.5 * len(firsts)
 
 
 def _crosses(e: Element, gutters: list[tuple[float, float]]) -> bool:
