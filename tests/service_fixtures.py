@@ -4,7 +4,6 @@ databases. A pytest plugin, loaded by tests/conftest.py, so that every test fold
 * Embedded default: SQLite database and ``sqla+sqlite`` broker in a temporary folder.
 * Redis: ``redis://127.0.0.1:6379/13`` (db 13 is flushed before and after; tests marked ``redis``);
   ``INCLUSIO_TEST_REDIS_DB`` picks another db, so two checkouts can run their suites side by side.
-  Under pytest-xdist each worker has a db of its own, counting down from it: gw0 13, gw1 12, ...
 * PostgreSQL: a fresh database ``inclusio_test_<random>`` on 127.0.0.1:5432 (user postgres, trust),
   created for the session and dropped after (tests marked ``postgres``); ``pg_db`` gives a test its own.
 * Private brokers (tests/jobs/test_faults.py): a redis-server and a RabbitMQ node of the test's own on
@@ -28,23 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / ".." / "shared" / "corpus"
 SAMPLES = ROOT / "samples"
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-
-
-def _redis_db() -> int:
-    """This process's Redis db: the base (13, or ``INCLUSIO_TEST_REDIS_DB``) minus the xdist worker's number.
-
-    Two xdist workers flushing one db would wipe each other's queues mid-test; db 0 (the service's own
-    default) is never used.
-    """
-    base = int(os.environ.get("INCLUSIO_TEST_REDIS_DB", "13"))
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-    db = base - int(worker.removeprefix("gw") or 0)
-    if not 1 <= db <= 15:
-        raise RuntimeError(f"no Redis db left for xdist worker {worker} (base {base}): run fewer workers")
-    return db
-
-
-REDIS_URL = f"redis://127.0.0.1:6379/{_redis_db()}"
+REDIS_URL = f"redis://127.0.0.1:6379/{int(os.environ.get('INCLUSIO_TEST_REDIS_DB', '13'))}"
 
 
 @pytest.fixture(scope="session")
