@@ -139,6 +139,10 @@ class Policy:
     facts_blocking: bool = True
     """Added numbers/dates/names refuse the answer (False for image passes: the picture may show them)."""
     cross_language: bool = False
+    aligned: tuple[float, float] | None = None
+    """Translations: the lowest share of a sentence's words anchored in the source (same word, cognate or
+    lexicon translation; :mod:`inclusio.analysis.alignment`) when the answer keeps the source's sentence
+    count, and when it has more sentences than the source."""
 
 
 POLICIES: dict[str, Policy] = {
@@ -150,7 +154,9 @@ POLICIES: dict[str, Policy] = {
         keep_facts=False, words=0.2, words_blocking=False, facts_blocking=False, extra_sentences=0.5
     ),
     "long_description": Policy(keep_facts=False, words=0.2, words_blocking=False, facts_blocking=False),
-    "translation": Policy(keep_facts=True, keep_entities="symbols", cross_language=True),
+    "translation": Policy(
+        keep_facts=True, keep_entities="symbols", cross_language=True, aligned=(0.15, 0.34)
+    ),
 }
 """The checks of each pass. Thresholds tuned with ``bench/verify.py`` (docs/quality.md)."""
 TOO_LONG_RATIO = 1.3
@@ -446,8 +452,12 @@ def _folds(text: str) -> tuple[str, str, frozenset[str], str]:
     return nd.fold(text), plain, frozenset(re.findall(r"[^\W_]+", plain)), re.sub(r"\D", "", text)
 
 
-def _sentences(text: str) -> list[str]:
+def split_text(text: str) -> list[str]:
+    """The sentences (and lines) of ``text``, as the word checks read them."""
     return [s.strip() for s in _SENT.split(text) if s and s.strip()]
+
+
+_sentences = split_text
 
 
 # -- instructions -------------------------------------------------------------------------------------
@@ -646,6 +656,47 @@ def _entity_in(name: str, folded: str, words: set[str]) -> bool:
     return bool(parts) and all(p in words for p in parts)
 
 
+def _without_links(text: str) -> str:
+    """``text`` with its links and e-mail addresses blanked: "felepin" in "www.felepin.fr" is no mention of
+    the name "Georges Felepin"."""
+    for pattern in (_EMAIL, _URL):
+        text = pattern.sub(" ", text)
+    return text
+
+
+def cognate(a: str, b: str) -> bool:
+    """Two words (folded, accent-free) that share their first four letters, or equal short words: the same
+    name or word in two languages ("Londres"/"London", "photosynthèse"/"photosynthesis")."""
+    a, b = fold_plain(a), fold_plain(b)
+    if len(a) < 4 or len(b) < 4:
+        return a == b
+    return a[:4] == b[:4]
+
+
+def _unmatched_names(names: list[Occurrence], other_words: set[str]) -> list[Occurrence]:
+    """Names none of whose words has a cognate among ``other_words`` (a translation renamed them)."""
+    out = []
+    for o in names:
+        parts = _name_words(o.text) or [fold_plain(o.text)]
+        if not any(cognate(p, w) for p in parts for w in other_words if w[:1] == p[:1]):
+            out.append(o)
+    return out
+
+
+def _renamed_dropped(
+    src: list[Occurrence], ans: list[Occurrence], source: str, answer: str, skip: set[str]
+) -> list[Occurrence]:
+    """Across languages: source names with no cognate in the answer ("Soleil" -> "Sun") must be balanced by
+    as many answer names with no cognate in the source; the rest were dropped."""
+    source_words = set(re.findall(r"[^\W\d_]+", fold_plain(_without_links(source))))
+    answer_words = set(re.findall(r"[^\W\d_]+", fold_plain(_without_links(answer))))
+    lost = [
+        o for o in _unmatched_names(_of(src, "entity", "symbol"), answer_words) if nd.fold(o.text) not in skip
+    ]
+    new = _unmatched_names(_of(ans, "entity", "symbol"), source_words)
+    return lost[len(new) :]
+
+
 def _check_entities(
     src: list[Occurrence],
     ans: list[Occurrence],
@@ -653,20 +704,24 @@ def _check_entities(
     answer: str,
     policy: Policy,
     lang: str,
+    *,
+    across: bool = False,
+    source: str = "",
 ) -> list[Finding]:
     from inclusio.analysis.rare_words import zipf
 
     def checked(o: Occurrence, *, rare_ok: bool = False) -> bool:
         """A translation renames common names ("Soleil" -> "Sun"): it keeps symbols, full names and,
-        in the source, rare single names ("Ingenhousz", "Calvin")."""
-        if policy.keep_entities == "all" or o.kind == "symbol" or len(_name_words(o.text)) >= 2:
+        in the source, rare single names ("Ingenhousz", "Calvin"). In the same language every name stays."""
+        if not across or policy.keep_entities == "all" or o.kind == "symbol" or len(_name_words(o.text)) >= 2:
             return True
         return rare_ok and zipf(o.text.lower(), lang) < RARE_NAME_ZIPF
 
-    answer_fold = nd.fold(answer)
+    plain_answer = _without_links(answer)
+    answer_fold = nd.fold(plain_answer)
     folds = [_folds(text) for text in support if text]
     support_words = frozenset().union(*(f[2] for f in folds))
-    answer_words = set(re.findall(r"[^\W_]+", fold_plain(answer)))
+    answer_words = set(re.findall(r"[^\W_]+", fold_plain(plain_answer)))
     in_source = {nd.fold(o.text) for o in _of(src, "entity", "symbol")}
     in_answer = {nd.fold(o.text) for o in _of(ans, "entity", "symbol")}
     added = [
@@ -690,6 +745,9 @@ def _check_entities(
                 and not any(w in answer_words for w in words)
             ):
                 dropped.append(s)
+        if across:
+            skip = {nd.fold(o.text) for o in _of(src, "entity", "symbol") if checked(o, rare_ok=True)}
+            dropped += _renamed_dropped(src, ans, source, answer, skip)
     out: list[Finding] = []
     for s, a in zip(dropped, added, strict=False):
         out.append(finding("verify.entity_changed", old=s.text, new=a.text))
@@ -804,6 +862,27 @@ def _check_translation(
     return out
 
 
+def _check_alignment(source: str, answer: str, lang: str, answer_lang: str, policy: Policy) -> list[Finding]:
+    """Translations: each sentence must stand for the source (see :mod:`inclusio.analysis.alignment`)."""
+    from inclusio.analysis.alignment import sentence_count, sentence_support
+
+    if policy.aligned is None:
+        return []
+    more = sentence_count(answer) > sentence_count(source)
+    lowest = policy.aligned[1] if more else policy.aligned[0]
+    out: list[Finding] = []
+    for support in sentence_support(source, answer, lang, answer_lang):
+        if support.share < lowest:
+            out.append(
+                finding(
+                    "verify.invented_words", text=support.sentence, n=support.anchored, total=support.words
+                )
+            )
+            if len(out) >= 2:
+                break
+    return out
+
+
 def _check_terms(source: str, answer: str, terms: Sequence[str]) -> list[Finding]:
     src, ans = nd.fold(source), nd.fold(answer)
     return [
@@ -871,11 +950,14 @@ def verify(
     found = verdict.findings
     found += _check_numbers(src, ans, ctx, policy, answer, units=not across)
     found += _check_dates(src, ans, ctx, policy)
-    found += _check_entities(src, ans, support, answer, policy, nd.lang_root(lang))
+    found += _check_entities(
+        src, ans, support, answer, policy, nd.lang_root(lang), across=across, source=source
+    )
     found += _check_links(ans, support)
     found += _check_instructions(source + "\n" + context_text, answer, policy)
     if policy.cross_language:
         found += _check_translation(source, answer, lang, answer_lang, entries)
+        found += _check_alignment(source, answer, lang, answer_lang, policy)
     else:
         found += _check_words(
             source,
