@@ -22,13 +22,15 @@ from itself. A translation a person reviewed (edited or approved) is kept as it 
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel
 
 from inclusio.adapt.batching import Batch, Unit, rewritable, section_titles
 from inclusio.adapt.context import AdaptContext
 from inclusio.adapt.remote import BatchedPass, ProgressFn, fallback_flag, run_batched
 from inclusio.analysis.verify import verify
-from inclusio.model.document import Adaptation, Block, Document, Heading
+from inclusio.model.document import Adaptation, Block, Document, Heading, Provenance
 from inclusio.warning_codes import warning_text
 
 PASS_NAME = "translation"
@@ -59,6 +61,47 @@ def shown_text(block: Block, kinds: tuple[str, ...]) -> str:
 def _reviewed(block: Block) -> bool:
     current = block.adaptation(PASS_NAME)
     return current is not None and bool(current.provenance.reviewed_by)
+
+
+def _attach(
+    block: Block,
+    target: str,
+    made: Provenance,
+    done: dict[str, Any],
+    failed: dict[str, Any],
+    counts: dict[str, int],
+) -> None:
+    """Put the block's translation (or, refused, an empty flagged one: the view shows the source) on it."""
+    if block.id in failed:  # left untranslated: no blocks (the view shows the source), flagged
+        block.adaptations = [a for a in block.adaptations if a.kind != PASS_NAME] + [
+            Adaptation(
+                kind=PASS_NAME,
+                provenance=made,
+                lang=target,
+                flags=[fallback_flag(failed[block.id])],
+                notes=["not translated: the model's answer was not used; needs review"],
+            )
+        ]
+    if block.id not in done:
+        return
+    result = done[block.id]
+    counts["cached" if result.cached else "model"] += 1
+    provenance = made.model_copy(update={"created_at": result.created_at})
+    shown = block.model_copy(
+        update={"text": result.value["text"], "lang": target, "adaptations": [], "id": f"{block.id}.t1"}
+    )
+    if isinstance(block, Heading):
+        shown = shown.model_copy(update={"id": block.id})  # keep the anchor of a translated title
+    block.adaptations = [a for a in block.adaptations if a.kind != PASS_NAME] + [
+        Adaptation(
+            kind=PASS_NAME,
+            provenance=provenance,
+            lang=target,
+            text=result.value["text"],
+            blocks=[shown],
+            notes=["translated by a language model from the text shown beside it; not reviewed by a person"],
+        )
+    ]
 
 
 def apply_translation(
@@ -125,42 +168,11 @@ def apply_translation(
     units = [Unit(b.id, shown_text(b, rewrites), titles.get(b.id, "")) for b in targets]
     done, failed = run_batched(ctx, spec, units, on_progress=on_progress)
     counts = {"blocks": len(targets), "model": 0, "cached": 0, "failed": len(failed)}
+    made = ctx.provenance(
+        PASS_NAME, engine=ctx.session.engine, model=spec.model, prompt_version=prompt.version
+    )
     for block in targets:
-        if block.id in failed:  # left untranslated: no blocks (the view shows the source), flagged
-            provenance = ctx.provenance(
-                PASS_NAME, engine=ctx.session.engine, model=spec.model, prompt_version=prompt.version
-            )
-            block.adaptations = [a for a in block.adaptations if a.kind != PASS_NAME] + [
-                Adaptation(
-                    kind=PASS_NAME,
-                    provenance=provenance,
-                    lang=target,
-                    flags=[fallback_flag(failed[block.id])],
-                    notes=["not translated: the model's answer was not used; needs review"],
-                )
-            ]
-        if block.id not in done:
-            continue
-        result = done[block.id]
-        counts["cached" if result.cached else "model"] += 1
-        provenance = ctx.provenance(
-            PASS_NAME, engine=ctx.session.engine, model=spec.model, prompt_version=prompt.version
-        ).model_copy(update={"created_at": result.created_at})
-        shown = block.model_copy(
-            update={"text": result.value["text"], "lang": target, "adaptations": [], "id": f"{block.id}.t1"}
-        )
-        if isinstance(block, Heading):
-            shown = shown.model_copy(update={"id": block.id})  # keep the anchor of a translated title
-        block.adaptations = [a for a in block.adaptations if a.kind != PASS_NAME] + [
-            Adaptation(
-                kind=PASS_NAME,
-                provenance=provenance,
-                lang=target,
-                text=result.value["text"],
-                blocks=[shown],
-                notes=["translated by a language model; not reviewed by a person"],
-            )
-        ]
+        _attach(block, target, made, done, failed, counts)
     if failed:
         ctx.warn(next(iter(failed.values())), pass_name=PASS_NAME, blocks=sorted(failed))
     return out, counts
