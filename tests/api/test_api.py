@@ -327,6 +327,9 @@ def test_release_runs_on_a_worker_keeping_the_old_outputs_until_the_new_are_in_p
         == 200
     )
     assert edited not in old_html.decode("utf-8")
+    from test_glossary_review import review_glossary
+
+    review_glossary(staff, job_id)  # terms to define hold a release back (tests/api/test_glossary_review.py)
 
     answer = staff.post(f"/jobs/{job_id}/release")
     assert answer.status_code == 202 and answer.headers["location"] == f"/jobs/{job_id}"

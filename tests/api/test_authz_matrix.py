@@ -293,7 +293,14 @@ def _throwaway(w: World, who: str, password: str | None = None) -> dict[str, str
 def _reviewable(w: World) -> str:
     """A finished job of s1 with its Document (the json output) holding one easy-to-read draft (made once)."""
     if "job_doc" not in w.ids:
-        from inclusio.model.document import Adaptation, Document, Paragraph, Provenance, SourceInfo
+        from inclusio.model.document import (
+            Adaptation,
+            Document,
+            GlossaryEntry,
+            Paragraph,
+            Provenance,
+            SourceInfo,
+        )
 
         job_id = w.job_of("s1")
         draft = Adaptation(
@@ -305,6 +312,13 @@ def _reviewable(w: World) -> str:
             title="Cours",
             source=SourceInfo(filename="cours.pdf", media_type="application/pdf", sha256="0" * 64),
             blocks=[Paragraph(id="p1", text="La cellule, qui vit, respire.", adaptations=[draft])],
+            glossary=[  # reviewed or not, defined: nothing here holds the release back
+                GlossaryEntry(term=term, definition=f"Le mot {term}.", provenance=Provenance(**made))
+                for term, made in (
+                    ("cellule", {"engine": "offline", "pass_name": "glossary"}),
+                    ("noyau", {"engine": "human", "pass_name": "glossary", "reviewed_by": "staff"}),
+                )
+            ],
         )
         job_dir = w.settings.data_dir / "jobs" / job_id
         job_dir.mkdir(parents=True)
@@ -348,6 +362,24 @@ MATRIX.update(
                 headers=w.auth(who),
                 json={"kind": "easy_read"},
             ),
+            REVIEWERS,
+        ),
+        ("PUT", "/jobs/{job_id}/glossary/{term}"): (
+            lambda w, who: w.client.put(
+                f"/jobs/{_reviewable(w)}/glossary/cellule",
+                headers=w.auth(who),
+                json={"definition": "La plus petite partie du vivant."},
+            ),
+            REVIEWERS,
+        ),
+        ("POST", "/jobs/{job_id}/glossary/{term}/approve"): (
+            lambda w, who: w.client.post(
+                f"/jobs/{_reviewable(w)}/glossary/cellule/approve", headers=w.auth(who)
+            ),
+            REVIEWERS,
+        ),
+        ("DELETE", "/jobs/{job_id}/glossary/{term}"): (  # a removed term stays removed when asked again
+            lambda w, who: w.client.delete(f"/jobs/{_reviewable(w)}/glossary/noyau", headers=w.auth(who)),
             REVIEWERS,
         ),
         ("POST", "/jobs/{job_id}/release"): (

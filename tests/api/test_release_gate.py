@@ -15,6 +15,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from service_helpers import api_client, submit, wait_finished
 from test_api import _error, _wait_release
+from test_glossary_review import review_glossary
 
 from inclusio.api import review
 from inclusio.auth.policy import Principal
@@ -128,6 +129,12 @@ def test_flags_are_reported_counted_and_hold_the_release_until_reviewed_or_confi
     [human] = [a for a in draft.find(flagged[0]).adaptations if a.kind == "easy_read"]
     assert human.provenance.engine == "human" and human.provenance.reviewed_by and not human.needs_review
     assert [f.code for f in human.flags] == ["verify.number_changed"]  # kept as history, cleared by the edit
+
+    # The glossary's terms to define (and flagged definitions) hold the release back too: staff review them.
+    refused = _error(staff.post(f"/jobs/{job_id}/release"), 409)
+    assert refused["details"]["flagged_blocks"] == 0 and refused["details"]["glossary_terms"] >= 1
+    review_glossary(staff, job_id)
+    assert staff.get(f"/jobs/{job_id}").json()["review"]["glossary_unreviewed"] == 0
 
     # Accepted after review: released, no confirmation recorded, the page marks nothing.
     answer = staff.post(f"/jobs/{job_id}/release")

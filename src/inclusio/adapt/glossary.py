@@ -20,6 +20,11 @@ the sentence where the term occurs, with the whole document as context: no numbe
 link or instruction the document does not hold, no invented sentence. A model definition refused
 is asked again once with the findings, then left out and the entry flagged
 (``adapt.model_fallback``); findings on a kept definition are the entry's flags.
+
+Entries a person reviewed (``provenance.reviewed_by``: a definition staff wrote or approved, or a
+term they removed, which keeps no definition) are kept as they are when the document is adapted
+again (the release): they are neither re-defined, nor asked of the model, nor verified again. Staff
+definitions are verified when they are written (:func:`check_definition`).
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from inclusio.adapt.context import AdaptContext
 from inclusio.adapt.definitions import find_definition, flag_undefined, is_term, known_variant
 from inclusio.adapt.remote import BatchedPass, ProgressFn, fallback_flag, run_batched
 from inclusio.analysis.verify import Verdict, verify
-from inclusio.model.document import Document, GlossaryEntry, PageMarker, Provenance
+from inclusio.model.document import Document, Flag, GlossaryEntry, PageMarker, Provenance
 from inclusio.profiles.schema import GlossarySettings
 from inclusio.text.sentences import split_sentences
 
@@ -202,7 +207,7 @@ def _ask_model(
     lang = _lang_root(doc.lang)
     target = ctx.profile.translation.target if ctx.profile.translation.bilingual_glossary else None
     document = _document_text(doc)
-    ask = [e for e in entries.values() if e.definition is None or target]
+    ask = [e for e in entries.values() if (e.definition is None or target) and not e.provenance.reviewed_by]
     prompt = load_prompt("glossary")
     spec = BatchedPass(
         name=PASS_NAME,
@@ -253,9 +258,35 @@ def _verify_kept(doc: Document, entries: dict[str, GlossaryEntry], context: dict
     lang = _lang_root(doc.lang)
     document = _document_text(doc)
     for key, entry in entries.items():
+        if entry.provenance.reviewed_by:
+            continue  # a person's definition was verified when written; a removed term has none
         if entry.definition and entry.origin != "model":  # model definitions were verified when accepted
             verdict = _verify(entry.term, context.get(key, entry.term), entry.definition, lang, document)
             entries[key] = entry.model_copy(update={"flags": [*entry.flags, *verdict.flags()]})
+
+
+def term_context(doc: Document, term: str) -> str:
+    """The first sentence of ``doc`` where ``term`` occurs (the term itself when none does)."""
+    key = term.lower()
+    for block in doc.blocks:
+        if isinstance(block, PageMarker) or key not in block.plain_text().lower():
+            continue
+        for sentence in split_sentences(block.plain_text()):
+            if key in sentence.lower():
+                return sentence
+    return term
+
+
+def check_definition(doc: Document, term: str, definition: str) -> list[Flag]:
+    """The verifier's findings on a definition of ``term`` (one a reviewer wrote), against the sentence
+    where the term occurs, with the whole document as context: what :func:`apply_glossary` checks."""
+    verdict = _verify(term, term_context(doc, term), definition, _lang_root(doc.lang), _document_text(doc))
+    return list(verdict.flags())
+
+
+def _reviewed_entries(doc: Document) -> dict[str, GlossaryEntry]:
+    """Entries a person defined, approved or removed: kept as they are."""
+    return {e.term.lower(): e for e in doc.glossary if e.provenance.reviewed_by}
 
 
 def apply_glossary(
@@ -265,7 +296,8 @@ def apply_glossary(
     settings = ctx.profile.glossary
     out = doc.model_copy(deep=True)
     offline = ctx.provenance(PASS_NAME, prompt_version="rules-1")
-    entries = _acronym_entries(acronyms, out.lang, offline)
+    reviewed = _reviewed_entries(out)
+    entries = {**_acronym_entries(acronyms, out.lang, offline), **reviewed}
     context = _add_terms(out, settings, entries, offline)
     stats = {
         "terms": len(entries),
@@ -274,7 +306,7 @@ def apply_glossary(
         "cached": 0,
         "fallback": 0,
     }
-    if ctx.session is not None and entries:
+    if ctx.session is not None and len(entries) > len(reviewed):
         _ask_model(out, ctx, entries, context, stats, on_progress)
     _verify_kept(out, entries, context)
     out.glossary = flag_undefined(sorted(entries.values(), key=lambda e: e.term.lower()))

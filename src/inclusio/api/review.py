@@ -13,6 +13,12 @@ call these functions; nothing here knows about HTTP.
   flags (:mod:`inclusio.model.flags`); the adapt stage keeps reviewed adaptations when the document
   is rendered again, and the EPUB's accessibility summary says how many machine-written passages a
   person has not reviewed yet.
+* **Glossary**: staff define a term (a "to define" entry, or correct a definition), approve a
+  flagged definition as it is, or remove the term. A definition a person writes is verified like any
+  generated text (:func:`inclusio.adapt.glossary.check_definition`): the findings are given back and
+  kept on the entry, but a person's text counts as reviewed. A removed term keeps its entry, reviewed
+  and without a definition, so it never reaches the student and the glossary pass does not bring it
+  back when the document is rendered again.
 * **Regenerate** runs the adaptation pass again on that block only (offline rules or the
   configured model, through :func:`inclusio.adapt.engine.adapt_document` on a one-block document
   holding the block and its section heading); the new draft is not reviewed.
@@ -21,7 +27,8 @@ call these functions; nothing here knows about HTTP.
   and outputs, and puts the new outputs in place of the job's old ones: the student downloads the
   reviewed version from the same job.
 
-**Release gate**: a job with a flagged block no person reviewed is not released
+**Release gate**: a job with a flagged block or glossary entry (flagged, or to define) no person reviewed
+is not released
 (``review.unreviewed_flags``, 409) unless the reviewer confirms it (``accept_unreviewed``): the
 confirmation goes into the audit log (``release.accept_unreviewed``, with the number of blocks), the file
 ``release.accepted.json`` in the job's folder, which the worker reads, and so into the report and the
@@ -53,6 +60,8 @@ from inclusio.model.document import (
     Block,
     Document,
     Figure,
+    Flag,
+    GlossaryEntry,
     Heading,
     ListBlock,
     ListItem,
@@ -87,6 +96,8 @@ TEXT_KINDS = ("easy_read", "plain", "translation")
 """Adaptation kinds whose blocks are text a reviewer edits as lines."""
 REGENERABLE = ("easy_read", "plain", "alt_text", "translation")
 MAX_EDIT_CHARS = 20_000
+MAX_DEFINITION_CHARS = 400
+"""A glossary definition is one or two simple sentences (the model's are held to the same length)."""
 
 log = logging.getLogger("inclusio.review")
 
@@ -267,6 +278,108 @@ def approve_block(doc: Document, block_id: str, kind: str, who: Principal) -> Ad
     )
     block.adaptations = [a for a in block.adaptations if a is not current] + [approved]
     return approved
+
+
+# -- the glossary --------------------------------------------------------------------------------------
+
+
+def _term_index(doc: Document, term: str) -> int:
+    key = " ".join(term.split()).lower()
+    for index, entry in enumerate(doc.glossary):
+        if entry.term.lower() == key:
+            return index
+    raise RequestNotFound(
+        "This term is not in the document's glossary (it may have been converted again).",
+        message_fr="Ce terme n'est pas dans le glossaire du document (il a peut-être été converti de nouveau).",
+        details={"term": term[:80]},
+    )
+
+
+def _reviewed(who: Principal) -> Provenance:
+    stamp = now_iso()
+    return Provenance(
+        engine="human", pass_name="glossary", created_at=stamp, reviewed_by=who.username, reviewed_at=stamp
+    )
+
+
+def _history(*groups: list[Flag]) -> list[Flag]:
+    """Flags kept on a reviewed entry (cleared by the review), each once."""
+    seen: dict[tuple[str, str], Flag] = {}
+    for group in groups:
+        for flag in group:
+            seen.setdefault((flag.code, flag.reason), flag)
+    return list(seen.values())
+
+
+def define_term(
+    doc: Document, term: str, definition: str, who: Principal
+) -> tuple[GlossaryEntry, list[Flag]]:
+    """The reviewer's ``definition`` of ``term`` (written or corrected): reviewed by them, verified.
+
+    Returns the entry and the verifier's findings on the definition (kept on the entry with the draft's
+    flags, all cleared by this review: a person wrote it)."""
+    from inclusio.adapt.glossary import check_definition
+
+    text = " ".join(definition.split())
+    if len(text) > MAX_DEFINITION_CHARS:
+        raise RequestInvalid(details={"field": "definition", "max_chars": MAX_DEFINITION_CHARS})
+    if len(text) < 3:
+        raise RequestInvalid(
+            "The definition is empty. Write one, or remove the term from the glossary.",
+            message_fr="La définition est vide. Écrivez-en une, ou retirez le terme du glossaire.",
+            details={"field": "definition"},
+        )
+    index = _term_index(doc, term)
+    entry = doc.glossary[index]
+    findings = check_definition(doc, entry.term, text)
+    updated = entry.model_copy(
+        update={"definition": text, "provenance": _reviewed(who), "flags": _history(entry.flags, findings)}
+    )
+    doc.glossary[index] = updated
+    return updated, findings
+
+
+def approve_term(doc: Document, term: str, who: Principal) -> GlossaryEntry:
+    """Stamp ``term``'s definition as reviewed by ``who`` (a term without one is defined or removed)."""
+    index = _term_index(doc, term)
+    entry = doc.glossary[index]
+    if not (entry.definition or "").strip():
+        raise RequestInvalid(
+            "This term has no definition to approve: write one, or remove the term.",
+            message_fr="Ce terme n'a pas de définition à approuver : écrivez-en une, ou retirez le terme.",
+            details={"term": entry.term},
+        )
+    stamp = now_iso()
+    made = entry.provenance.model_copy(update={"reviewed_by": who.username, "reviewed_at": stamp})
+    doc.glossary[index] = entry.model_copy(update={"provenance": made})
+    return doc.glossary[index]
+
+
+def remove_term(doc: Document, term: str, who: Principal) -> GlossaryEntry:
+    """Take ``term`` out of the student's glossary: its entry stays, reviewed and without a definition."""
+    index = _term_index(doc, term)
+    entry = doc.glossary[index]
+    removed = entry.model_copy(
+        update={
+            "definition": None,
+            "translations": {},
+            "provenance": _reviewed(who),
+            "flags": list(entry.flags),
+        }
+    )
+    doc.glossary[index] = removed
+    return removed
+
+
+def glossary_state(doc: Document) -> dict[str, int]:
+    """``{"entries", "unreviewed", "removed"}`` over the document's glossary."""
+    from inclusio.model.flags import glossary_removed, unreviewed_glossary
+
+    return {
+        "entries": len(doc.glossary),
+        "unreviewed": len(unreviewed_glossary(doc)),
+        "removed": sum(glossary_removed(e) for e in doc.glossary),
+    }
 
 
 def _narrowed(profile: Any, kind: str) -> Any:

@@ -100,47 +100,82 @@ def release_stalled(job: Job, settings: Any) -> bool:
     return (datetime.now(UTC) - job.release_beat_at).total_seconds() > settings.job_stuck_seconds
 
 
-def release_gate(svc: Any, job: Job, who: Principal, *, accept_unreviewed: bool) -> int:
-    """Refuse the release of a document with flagged, unreviewed blocks unless ``accept_unreviewed``.
+def _unreviewed_text(n: int, m: int) -> tuple[str, str]:
+    """What is not reviewed, in English and French: flagged blocks, glossary terms, or both."""
+    en, fr = [], []
+    if n or not m:
+        en.append(f"{n} flagged block(s)")
+        fr.append(f"{n} bloc(s) signalé(s)")
+    if m:
+        en.append(f"{m} glossary term(s) to define or check")
+        fr.append(f"{m} terme(s) du glossaire à définir ou à vérifier")
+    return " and ".join(en), " et ".join(fr)
 
-    Returns how many such blocks there are. Confirmed with some: the audit log (a count, no job id) and
-    :data:`ACCEPTED_FILE` record it (the worker reads that file); otherwise the file is removed.
+
+def release_gate(svc: Any, job: Job, who: Principal, *, accept_unreviewed: bool) -> int:
+    """Refuse the release of a document with flagged, unreviewed blocks or glossary entries (flagged or to
+    define, :func:`inclusio.model.flags.unreviewed_glossary`) unless ``accept_unreviewed``.
+
+    Returns how many such blocks and entries there are. Confirmed with some: the audit log (their count, no
+    job id) and :data:`ACCEPTED_FILE` record it (the worker reads that file); otherwise the file is removed.
     Raises :class:`~inclusio.errors.ReviewUnreviewedFlags` (409) when refused.
     """
     from inclusio.errors import ReviewUnreviewedFlags
-    from inclusio.model.flags import unreviewed_blocks
+    from inclusio.model.flags import unreviewed_blocks, unreviewed_glossary
 
     with draft_lock:
         doc = load_document(svc.files, job)  # artifact.not_found now rather than in the worker
     flagged = [block.id for block in unreviewed_blocks(doc)]
+    terms = [entry.term for entry in unreviewed_glossary(doc)]
     accepted = Path(svc.files.job_dir(job.id)) / ACCEPTED_FILE
-    if not flagged:
+    if not flagged and not terms:
         accepted.unlink(missing_ok=True)
         return 0
-    n = len(flagged)
+    n, m = len(flagged), len(terms)
     if not accept_unreviewed:
+        what, what_fr = _unreviewed_text(n, m)
         raise ReviewUnreviewedFlags(
-            f"{n} flagged block(s) are not reviewed yet. Review them (they are shown first in the review "
-            "workspace): edit or approve each one; or confirm that the student may get them unreviewed "
-            "(the 'accept_unreviewed' box or field).",
+            f"{what} are not reviewed yet. Review them (they are shown first in the review "
+            "workspace): edit or approve each block, define or remove each term; or confirm that the student "
+            "may get them unreviewed (the 'accept_unreviewed' box or field).",
             message_fr=(
-                f"{n} bloc(s) signalé(s) ne sont pas encore relus. Relisez-les (ils sont affichés en premier "
-                "dans l'espace de relecture) : modifiez ou approuvez chacun ; ou confirmez que l'étudiant·e "
-                "peut les recevoir sans relecture (la case ou le champ « accept_unreviewed »)."
+                f"{what_fr} ne sont pas encore relus. Relisez-les (ils sont affichés en premier "
+                "dans l'espace de relecture) : modifiez ou approuvez chaque bloc, définissez ou retirez chaque "
+                "terme ; ou confirmez que l'étudiant·e peut les recevoir sans relecture (la case ou le champ "
+                "« accept_unreviewed »)."
             ),
-            details={"job": job.id, "flagged_blocks": n, "blocks": flagged[:20]},
+            details={
+                "job": job.id,
+                "flagged_blocks": n,
+                "blocks": flagged[:20],
+                "glossary_terms": m,
+                "terms": terms[:20],
+            },
         )
-    record = {"by": who.username, "at": _now_iso(), "flagged_blocks": n, "blocks": flagged[:200]}
+    record = {
+        "by": who.username,
+        "at": _now_iso(),
+        "flagged_blocks": n,
+        "blocks": flagged[:200],
+        "glossary_terms": m,
+        "terms": terms[:200],
+    }
     svc.files.write_atomic(accepted, json.dumps(record).encode("utf-8"))
     svc.users.audit(
         actor_id=who.id,
         action="release.accept_unreviewed",
         subject_id=job.learner_id or job.owner_id,
         institution=job.institution,
-        details={"count": n},
+        details={"count": n + m},  # blocks and glossary terms (the audit log keeps plain counts only)
     )
-    log.info("job %s: release confirmed by %s with %d flagged block(s) unreviewed", job.id, who.username, n)
-    return n
+    log.info(
+        "job %s: release confirmed by %s with %d flagged block(s) and %d glossary term(s) unreviewed",
+        job.id,
+        who.username,
+        n,
+        m,
+    )
+    return n + m
 
 
 def request_release(svc: Any, job: Job, who: Principal, *, accept_unreviewed: bool = False) -> Job:

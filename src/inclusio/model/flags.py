@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from inclusio.model.document import Adaptation, Block, Document
+from inclusio.model.document import Adaptation, Block, Document, GlossaryEntry
 
 HUMAN_ENGINE = "human"
 
@@ -33,6 +33,17 @@ def block_needs_review(block: Block) -> bool:
 def unreviewed_blocks(doc: Document) -> list[Block]:
     """Blocks (reading order) with a flagged adaptation no person has reviewed: what the release gate counts."""
     return [block for block in doc.blocks if block_needs_review(block)]
+
+
+def unreviewed_glossary(doc: Document) -> list[GlossaryEntry]:
+    """Glossary entries no person has reviewed that are flagged or have no definition ("to define"):
+    the release gate counts them beside the blocks (staff define, correct, approve or remove each)."""
+    return [entry for entry in doc.glossary if entry.needs_review]
+
+
+def glossary_removed(entry: GlossaryEntry) -> bool:
+    """A person removed the term: reviewed, with no definition (it never reaches a student's copy)."""
+    return bool(entry.provenance.reviewed_by) and not (entry.definition or "").strip()
 
 
 def flag_entries(doc: Document) -> list[dict[str, Any]]:
@@ -80,10 +91,10 @@ def glossary_flag_entries(doc: Document) -> list[dict[str, Any]]:
 def flags_report(doc: Document) -> dict[str, Any]:
     """The report's ``review`` section: every flag per block and per glossary entry, and a summary.
 
-    ``summary.unreviewed_blocks`` is what the release gate counts (blocks whose latest adaptation is
-    flagged and not reviewed); glossary entries are listed and counted apart
-    (``summary.glossary_unreviewed``): the review workspace does not edit the glossary yet, so they do
-    not hold a release back.
+    The release gate counts ``summary.unreviewed_blocks`` (blocks whose latest adaptation is flagged
+    and not reviewed) and ``summary.glossary_unreviewed`` (:func:`unreviewed_glossary`: entries flagged
+    or to define that no person has defined, approved or removed); ``unreviewed_flags`` counts the
+    blocks' flags only.
     """
     blocks = flag_entries(doc)
     glossary = glossary_flag_entries(doc)
@@ -96,7 +107,7 @@ def flags_report(doc: Document) -> dict[str, Any]:
             "by_code": dict(sorted(codes.items())),
             "unreviewed_flags": sum(not e["reviewed"] for e in blocks),
             "unreviewed_blocks": len(unreviewed_blocks(doc)),
-            "glossary_unreviewed": sum(entry.needs_review for entry in doc.glossary),
+            "glossary_unreviewed": len(unreviewed_glossary(doc)),
         },
     }
 

@@ -1,4 +1,5 @@
-"""Review: the Document of a job, edit / approve / regenerate one block's adaptation, release.
+"""Review: the Document of a job, edit / approve / regenerate one block's adaptation, define / approve /
+remove a glossary term, release.
 
 Reading the document is open to whoever may see the job; changing it and releasing it are for
 staff and admins (the disability-services office reviews; teachers and students read). The
@@ -20,7 +21,7 @@ from inclusio.api.deps import Caller, StaffCaller, Svc
 from inclusio.api.file_responses import document_json_headers
 from inclusio.api.schemas import AUTH_ERRORS, JobView, errors
 from inclusio.jobs.inputs import visible_job
-from inclusio.model.document import Adaptation
+from inclusio.model.document import Adaptation, Flag, GlossaryEntry
 
 router = APIRouter(tags=["review"])
 
@@ -45,9 +46,39 @@ class BlockKind(BaseModel):
 class ReleaseRequest(BaseModel):
     accept_unreviewed: bool = Field(
         default=False,
-        description="release even though some flagged blocks are not "
+        description="release even though some flagged blocks or glossary terms are not "
         "reviewed (recorded in the audit log, the report and the student's copy); "
         "without it such a release is refused with review.unreviewed_flags (409)",
+    )
+
+
+class TermDefinition(BaseModel):
+    definition: str = Field(
+        max_length=review.MAX_DEFINITION_CHARS,
+        description="the reviewer's definition of the term, in the document's language (verified like any "
+        "generated text; a person's definition counts as reviewed)",
+    )
+
+
+class ReviewedTerm(BaseModel):
+    term: str
+    entry: dict[str, Any] = Field(description="the glossary entry as it now is")
+    findings: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="the verifier's findings on the reviewer's definition (code, reason, reason_fr); kept "
+        "on the entry, cleared by the review",
+    )
+    glossary: dict[str, int] = Field(
+        description="entries, unreviewed ones (they hold a release back), removed"
+    )
+
+
+def _term_answer(entry: GlossaryEntry, doc: Any, findings: list[Flag] | None = None) -> ReviewedTerm:
+    return ReviewedTerm(
+        term=entry.term,
+        entry=entry.model_dump(mode="json"),
+        findings=[f.model_dump(mode="json") for f in findings or []],
+        glossary=review.glossary_state(doc),
     )
 
 
@@ -129,6 +160,54 @@ def regenerate(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: Blo
     return _answer(block_id, adaptation, review.review_state(doc, review.reviewable_kinds(doc)))
 
 
+@router.put(
+    "/jobs/{job_id}/glossary/{term}",
+    response_model=ReviewedTerm,
+    responses=errors(400, 404, 422, *AUTH_ERRORS),
+    summary="Staff: write or correct a glossary term's definition (verified; a person's text counts as "
+    "reviewed and reaches the student's glossary on release)",
+)
+def define_term(svc: Svc, who: StaffCaller, job_id: str, term: str, body: TermDefinition) -> ReviewedTerm:
+    job = visible_job(svc, who, job_id)
+    with review.locked():
+        doc = review.load_document(svc.files, job)
+        entry, findings = review.define_term(doc, term, body.definition, who)
+        review.save_document(svc.files, job, doc)
+    return _term_answer(entry, doc, findings)
+
+
+@router.post(
+    "/jobs/{job_id}/glossary/{term}/approve",
+    response_model=ReviewedTerm,
+    responses=errors(400, 404, 422, *AUTH_ERRORS),
+    summary="Staff: mark a glossary term's definition as reviewed as it is (a term without one is "
+    "defined or removed)",
+)
+def approve_term(svc: Svc, who: StaffCaller, job_id: str, term: str) -> ReviewedTerm:
+    job = visible_job(svc, who, job_id)
+    with review.locked():
+        doc = review.load_document(svc.files, job)
+        entry = review.approve_term(doc, term, who)
+        review.save_document(svc.files, job, doc)
+    return _term_answer(entry, doc)
+
+
+@router.delete(
+    "/jobs/{job_id}/glossary/{term}",
+    response_model=ReviewedTerm,
+    responses=errors(400, 404, 422, *AUTH_ERRORS),
+    summary="Staff: remove a term from the student's glossary (reviewed; the entry stays, without a "
+    "definition, so the release does not bring it back)",
+)
+def remove_term(svc: Svc, who: StaffCaller, job_id: str, term: str) -> ReviewedTerm:
+    job = visible_job(svc, who, job_id)
+    with review.locked():
+        doc = review.load_document(svc.files, job)
+        entry = review.remove_term(doc, term, who)
+        review.save_document(svc.files, job, doc)
+    return _term_answer(entry, doc)
+
+
 @router.post(
     "/jobs/{job_id}/release",
     status_code=202,
@@ -137,7 +216,7 @@ def regenerate(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: Blo
     summary="Staff: release the reviewed document: a worker renders it again and replaces the job's "
     "outputs (release.state: releasing, then released or failed); the old outputs stay "
     "until the new ones are complete. Refused (409 review.unreviewed_flags) while a flagged block "
-    "is not reviewed, unless accept_unreviewed is true",
+    "or a glossary term flagged or to define is not reviewed, unless accept_unreviewed is true",
 )
 def release(svc: Svc, who: StaffCaller, job_id: str, body: ReleaseRequest | None = None) -> JSONResponse:
     accept = body is not None and body.accept_unreviewed
