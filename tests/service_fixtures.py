@@ -2,8 +2,10 @@
 databases. A pytest plugin, loaded by tests/conftest.py, so that every test folder has them.
 
 * Embedded default: SQLite database and ``sqla+sqlite`` broker in a temporary folder.
-* Redis: ``redis://127.0.0.1:6379/13`` (db 13 is flushed before and after; tests marked ``redis``);
-  ``INCLUSIO_TEST_REDIS_DB`` picks another db, so two checkouts can run their suites side by side.
+* Redis: ``redis://127.0.0.1:6379/<db>``, a db this test process claims for itself (a key
+  ``inclusio-test:claimed-by`` set if absent), from 13 down to 6 (``INCLUSIO_TEST_REDIS_DB`` moves the
+  top); flushed before and after each test (tests marked ``redis``). So the xdist workers of one run, and
+  runs of other checkouts on the same server, never flush each other's queues. db 0 is never used.
 * PostgreSQL: a fresh database ``inclusio_test_<random>`` on 127.0.0.1:5432 (user postgres, trust),
   created for the session and dropped after (tests marked ``postgres``); ``pg_db`` gives a test its own.
 * Private brokers (tests/jobs/test_faults.py): a redis-server and a RabbitMQ node of the test's own on
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,7 +30,11 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / ".." / "shared" / "corpus"
 SAMPLES = ROOT / "samples"
 PG_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
-REDIS_URL = f"redis://127.0.0.1:6379/{int(os.environ.get('INCLUSIO_TEST_REDIS_DB', '13'))}"
+
+
+REDIS_TOP_DB = int(os.environ.get("INCLUSIO_TEST_REDIS_DB", "13"))
+REDIS_CLAIM = "inclusio-test:claimed-by"
+REDIS_CLAIM_SECONDS = 3600  # a run killed without releasing its db gives it back after an hour
 
 
 @pytest.fixture(scope="session")
@@ -122,15 +129,57 @@ def pg_db() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def redis_url() -> Iterator[str]:
+@pytest.fixture(scope="session")
+def redis_db() -> Iterator[tuple[int, str]]:
+    """``(db, claim token)``: a Redis db of this test process alone, released (flushed) at the end.
+
+    The dbs from the top one down are tried in turn, each xdist worker starting at its own offset so
+    that they rarely contend. A db is taken when its claim key was absent and it is empty, except the
+    top db, which the older test runs flushed unconditionally (leftovers there are ours).
+    """
     import redis
 
-    client = redis.Redis.from_url(REDIS_URL)
-    client.flushdb()
+    token = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    candidates = [db for db in range(REDIS_TOP_DB, REDIS_TOP_DB - 8, -1) if db >= 1]
+    offset = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0) % len(candidates)
+    for db in candidates[offset:] + candidates[:offset]:
+        client = redis.Redis(host="127.0.0.1", port=6379, db=db)
+        try:
+            if not client.set(REDIS_CLAIM, token, nx=True, ex=REDIS_CLAIM_SECONDS):
+                continue
+            if db != REDIS_TOP_DB and client.dbsize() != 1:
+                client.delete(REDIS_CLAIM)  # someone's data without a claim: not ours to flush
+                continue
+            try:
+                yield db, token
+            finally:
+                if client.get(REDIS_CLAIM) == token.encode():
+                    client.flushdb()
+            return
+        finally:
+            client.close()
+    pytest.fail(f"no free Redis db among {candidates}: other test runs hold them (key {REDIS_CLAIM})")
+
+
+@pytest.fixture
+def redis_url(redis_db: tuple[int, str]) -> Iterator[str]:
+    """The claimed db, empty (except the claim) at the start and the end of the test."""
+    import redis
+
+    db, token = redis_db
+    url = f"redis://127.0.0.1:6379/{db}"
+    client = redis.Redis.from_url(url)
+
+    def flush() -> None:
+        with client.pipeline(transaction=True) as pipe:  # MULTI/EXEC: the claim never disappears
+            pipe.flushdb()
+            pipe.set(REDIS_CLAIM, token, ex=REDIS_CLAIM_SECONDS)
+            pipe.execute()
+
+    flush()
     try:
-        yield REDIS_URL
+        yield url
     finally:
         with contextlib.suppress(Exception):
-            client.flushdb()
+            flush()
         client.close()
