@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+import typer.core
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
@@ -29,6 +30,26 @@ app = typer.Typer(
 profiles_app = typer.Typer(help="Learner profiles (YAML files in the profiles folder).", no_args_is_help=True)
 app.add_typer(profiles_app, name="profiles")
 __import__("inclusio.cli_admin").cli_admin.register_service_commands(app)  # batch, cleanup, users, db
+
+DOCUMENT_HELP = "The course document."
+"""The FILE argument's help; :class:`FormatsHelp` adds the registry's formats when the help is shown."""
+
+
+class FormatsHelp(typer.core.TyperCommand):
+    """A command whose FILE help names the formats of the converter registry (``formats_label``).
+
+    The registry is imported only when that help is shown: importing every converter at start-up would
+    slow down each ``inclusio`` call, ``--help`` included.
+    """
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        from inclusio.converters.registry import formats_label
+
+        for param in self.params:
+            if param.name == "file":
+                param.help = f"{DOCUMENT_HELP[:-1]}: {formats_label('en')}."  # type: ignore[attr-defined]
+        super().format_help(ctx, formatter)
+
 
 console = Console()
 err_console = Console(stderr=True)
@@ -57,9 +78,9 @@ def _settings() -> Settings:
     return get_settings()
 
 
-@app.command()
+@app.command(cls=FormatsHelp)
 def convert(
-    file: Annotated[Path, typer.Argument(help="The course document (PDF, PPTX, DOCX).")],
+    file: Annotated[Path, typer.Argument(help=DOCUMENT_HELP)],
     profile: Annotated[
         str, typer.Option("--profile", "-p", help="Profile name (see 'inclusio profiles list').")
     ],
@@ -181,9 +202,9 @@ def _print_outcome(file: Path, chosen: Any, result: Any) -> None:
         raise typer.Exit(code=10)
 
 
-@app.command()
+@app.command(cls=FormatsHelp)
 def score(
-    file: Annotated[Path, typer.Argument(help="The course document (PDF, PPTX, DOCX).")],
+    file: Annotated[Path, typer.Argument(help=DOCUMENT_HELP)],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Print readability per section (French: Kandel–Moles; English: Flesch reading ease)."""

@@ -60,8 +60,8 @@ def batch(
     folder: Annotated[
         Path,
         typer.Argument(
-            help="Folder of documents (every format of the converter registry: PDF, "
-            "PPTX, DOCX, ODT, ODP, HTML, Markdown; not recursive)."
+            help="Folder of documents in every format of the converter registry (listed by "
+            "'inclusio convert --help'); not recursive."
         ),
     ],
     profile: Annotated[str, typer.Option("--profile", "-p", help="Profile for every document.")],

@@ -71,8 +71,10 @@ WARNINGS: dict[str, tuple[str, str]] = {
         "haut, ou pages lues à rebours) ; sa structure a été lue d'après la mise en page.",
     ),
     "image.too_large": (
-        "A picture ({size}) is larger than the server accepts and was skipped.",
-        "Une image ({size}) dépasse la taille acceptée par le serveur et a été ignorée.",
+        "A picture ({megapixels} megapixels) is larger than the server accepts ({limit} megapixels) and was "
+        "skipped.",
+        "Une image ({megapixels} mégapixels) dépasse la taille acceptée par le serveur ({limit} mégapixels) et a "
+        "été ignorée.",
     ),
     "image.unreadable": ("A picture could not be read: {reason}", "Une image n'a pas pu être lue : {reason}"),
     "image.not_embedded": (
@@ -86,8 +88,9 @@ WARNINGS: dict[str, tuple[str, str]] = {
         "Du contenu actif ou externe a été retiré d'une image SVG ({removed}) ; le dessin lui-même est conservé.",
     ),
     "lang.declared_mismatch": (
-        "{detail}",
-        "La langue déclarée par le document ne correspond pas à son texte : {detail}",
+        "The file declares language '{declared}' but its text reads as '{used}'; '{used}' was used.",
+        "Le fichier déclare la langue « {declared} » mais son texte se lit comme « {used} » ; « {used} » a été "
+        "retenue.",
     ),
     "html.truncated": (
         "The page is nested more than 2048 elements deep; the parser stopped there and the rest of the page is "
@@ -134,6 +137,12 @@ WARNINGS: dict[str, tuple[str, str]] = {
         "Sur la diapositive {slide}, l'ordre visuel (de haut en bas, de gauche à droite) diffère de l'ordre de "
         "lecture du fichier ({swapped} paires de formes inversées sur {pairs}) ; l'ordre visuel a été utilisé. "
         "Vérifiez-le, ou réglez l'ordre dans le volet Sélection de PowerPoint.",
+    ),
+    "slide.diagram_needs_description": (
+        "Slide {slide} has a SmartArt diagram ({name}); its texts were kept as a list but not how they relate: "
+        "describe the diagram.",
+        "La diapositive {slide} contient un diagramme SmartArt ({name}) ; ses textes ont été gardés en liste, "
+        "mais pas leurs liens : décrivez le diagramme.",
     ),
     "slide.object_needs_description": (
         "Slide {slide} has an object ({name}) whose content cannot be read; describe it.",

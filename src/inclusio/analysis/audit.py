@@ -242,7 +242,12 @@ def _source_checks(doc: Document) -> list[AuditCheck]:
         )
     )
 
-    slide_codes = ("slide.no_title", "slide.object_needs_description", "chart.needs_description")
+    slide_codes = (
+        "slide.no_title",
+        "slide.object_needs_description",
+        "slide.diagram_needs_description",
+        "chart.needs_description",
+    )
     slide_issues = [i for i in doc.issues if i.code in slide_codes]
     slides = len([p for p in doc.page_markers() if p.kind == "slide"])
     affected = {i.source.slide if i.source and i.source.slide else n for n, i in enumerate(slide_issues)}

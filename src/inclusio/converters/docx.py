@@ -68,7 +68,6 @@ from inclusio.model import (
     TableCell,
 )
 from inclusio.model.safe_markup import sanitize_mathml
-from inclusio.warning_codes import warning_text
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MIN_IMAGE_PX = 16
@@ -152,7 +151,7 @@ class _Word:
             self.notes = read_notes(document)
         except Exception as exc:  # unreadable notes part: the body still converts
             self.notes = WordNotes()
-            self.b.issue("docx.notes_unreadable", warning_text("docx.notes_unreadable", reason=exc))
+            self.b.issue("docx.notes_unreadable", reason=exc)
 
     def run(self) -> Document:
         children = list(_body_children(self.body))
@@ -170,7 +169,8 @@ class _Word:
             except Exception as exc:  # one broken paragraph or table must not lose the document
                 self.b.issue(
                     "docx.part_unreadable",
-                    warning_text("docx.part_unreadable", element=element.tag.split("}")[-1], reason=exc),
+                    element=element.tag.split("}")[-1],
+                    reason=exc,
                 )
         self._end_list()
         if self.pending_caption:
@@ -181,7 +181,7 @@ class _Word:
         declared = self._declared_lang() or core.language or None
         lang, mismatch = resolve_language(declared, "\n".join(self.texts))
         if mismatch:
-            self.b.issue("lang.declared_mismatch", mismatch)
+            self.b.issue("lang.declared_mismatch", declared=mismatch, used=lang)
         else:
             self._block_languages(lang)
         headings = [blk for blk in self.b.blocks if isinstance(blk, Heading)]
@@ -295,7 +295,7 @@ class _Word:
             except Exception as exc:  # an equation we cannot convert: keep its raw text
                 linear = " ".join("".join(t.text or "" for t in omath.iter(_q("m:t"))).split())
                 mathml = None
-                self.b.issue("formula.unconverted", warning_text("formula.unconverted", reason=exc))
+                self.b.issue("formula.unconverted", reason=exc)
             if linear:
                 self.texts.append(linear)
                 self.b.add(Formula(id=self.b.new_id(), text=linear, mathml=mathml))
@@ -310,9 +310,7 @@ class _Word:
         for call in self.pending_notes:
             text = self.notes.text(call)
             if text is None:
-                self.b.issue(
-                    "docx.note_missing", warning_text("docx.note_missing", kind=call.kind, label=call.label)
-                )
+                self.b.issue("docx.note_missing", kind=call.kind, label=call.label)
                 continue
             self.texts.append(text)
             self.b.add(Note(id=self.b.new_id(), kind=call.kind, label=call.label, text=text))
@@ -374,7 +372,7 @@ class _Word:
             level = larger.index(size) + 1 if size in larger else len(larger) + 1
             heading = Heading(id=block.id, level=min(level, 6), text=block.text, lang=block.lang)
             self.b.blocks[index[id(block)]] = heading
-        self.b.issue("docx.headings_inferred", warning_text("docx.headings_inferred", n=len(chosen)))
+        self.b.issue("docx.headings_inferred", n=len(chosen))
 
     # -- language -------------------------------------------------------------------------------
 
@@ -544,9 +542,7 @@ class _Word:
             except _Skip:
                 continue
             except Exception as exc:
-                self.b.issue(
-                    "image.unreadable", warning_text("image.unreadable", reason=exc), block_id=figure.id
-                )
+                self.b.issue("image.unreadable", reason=exc, block_id=figure.id)
             figures.append(figure)
         return figures
 
@@ -561,8 +557,8 @@ class _Word:
         if width * height > self.ctx.max_image_pixels:
             self.b.issue(
                 "image.too_large",
-                f"A picture ({width * height / 1e6:.0f} megapixels) is larger than the "
-                f"server accepts ({self.ctx.max_image_pixels / 1e6:.0f}) and was skipped.",
+                megapixels=f"{width * height / 1e6:.0f}",
+                limit=f"{self.ctx.max_image_pixels / 1e6:.0f}",
             )
             raise _Skip()
 

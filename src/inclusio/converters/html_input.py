@@ -51,7 +51,6 @@ from inclusio.model import (
     TableCell,
 )
 from inclusio.model.safe_markup import sanitize_mathml
-from inclusio.warning_codes import warning_text
 
 MEDIA_TYPE = "text/html"
 MAX_HTML_BYTES = 50 * 1024 * 1024
@@ -223,7 +222,7 @@ def html_to_document(text: str, ctx: ConvertContext, *, media_type: str, convert
     etree.strip_elements(root, *_ACTIVE, with_tail=False)
     walker = _Walker(ctx)
     if any("Excessive depth" in entry.message for entry in parser.error_log):
-        walker.b.issue("html.truncated", warning_text("html.truncated"))
+        walker.b.issue("html.truncated")
     body = root.find("body")
     walker.container(body if body is not None else root, _lang_of(root), 0)
     walker.flush()
@@ -234,7 +233,7 @@ def html_to_document(text: str, ctx: ConvertContext, *, media_type: str, convert
     )
     lang, mismatch = resolve_language(_lang_of(root), "\n".join(walker.texts))
     if mismatch:
-        walker.b.issue("lang.declared_mismatch", mismatch)
+        walker.b.issue("lang.declared_mismatch", declared=mismatch, used=lang)
     primary = lang.split("-")[0].lower()
     for block in walker.b.blocks:
         if block.lang and block.lang.split("-")[0].lower() == primary:
@@ -516,7 +515,7 @@ class _Walker:
         elif src:
             self.b.issue(
                 "image.not_embedded",
-                warning_text("image.not_embedded", src=repr(src[:80])),
+                src=repr(src[:80]),
                 block_id=figure.id,
             )
         self.add(figure, lang)
@@ -534,11 +533,11 @@ class _Walker:
             if size[0] * size[1] > self.ctx.max_image_pixels:
                 self.b.issue(
                     "image.too_large",
-                    f"A picture ({size[0] * size[1] / 1e6:.0f} megapixels) is larger "
-                    "than the server accepts and was left out.",
+                    megapixels=f"{size[0] * size[1] / 1e6:.0f}",
+                    limit=f"{self.ctx.max_image_pixels / 1e6:.0f}",
                     block_id=figure.id,
                 )
                 return
             figure.image = self.b.add_resource(data, media_type)
         except (ValueError, binascii.Error) as exc:
-            self.b.issue("image.unreadable", warning_text("image.unreadable", reason=exc), block_id=figure.id)
+            self.b.issue("image.unreadable", reason=exc, block_id=figure.id)

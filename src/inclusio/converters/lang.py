@@ -123,17 +123,15 @@ def resolve_language(declared: str | None, text: str) -> tuple[str, str | None]:
 
     Templates often declare ``en-US`` for French text, so a declared French/English tag that
     disagrees with :func:`guess_language` on more than 500 characters loses. Returns the
-    language and, when the declaration was overridden, a message for a conversion issue.
+    language and, when the declaration was overridden, that declaration (for the conversion issue
+    ``lang.declared_mismatch``).
     """
     guessed = guess_language(text)
     if not declared:
         return guessed, None
     primary = declared.split("-")[0].lower()
     if len(text) > 500 and primary in ("fr", "en") and primary != guessed:
-        return (
-            guessed,
-            f"The file declares language {declared!r} but its text reads as {guessed!r}; {guessed!r} was used.",
-        )
+        return guessed, declared
     return declared, None
 
 

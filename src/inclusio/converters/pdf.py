@@ -94,7 +94,6 @@ from inclusio.model import (
 )
 from inclusio.pymupdf_setup import is_document_error
 from inclusio.pymupdf_setup import load as load_pymupdf
-from inclusio.warning_codes import warning_text
 
 if TYPE_CHECKING:
     import pymupdf as _pymupdf_module
@@ -379,19 +378,15 @@ class _Conversion:
         if doc.needs_pass:
             if not doc.authenticate(""):
                 raise InputEncrypted()
-            self.builder.issue(
-                "input.encrypted_empty_password", warning_text("input.encrypted_empty_password")
-            )
+            self.builder.issue("input.encrypted_empty_password")
         elif (doc.metadata or {}).get("encryption"):
-            self.builder.issue(
-                "input.encrypted_empty_password", warning_text("input.encrypted_empty_password")
-            )
+            self.builder.issue("input.encrypted_empty_password")
         if doc.page_count == 0:
             raise InputCorrupt(details={"reason": "no readable page (truncated or damaged file)"})
         if doc.page_count > self.ctx.max_pages:
             raise InputTooLarge(details={"pages": doc.page_count, "limit": self.ctx.max_pages})
         if doc.is_repaired:
-            self.builder.issue("input.repaired", warning_text("input.repaired"))
+            self.builder.issue("input.repaired")
 
     def _toc(self) -> dict[int, list[tuple[int, str]]]:
         by_page: dict[int, list[tuple[int, str]]] = {}
@@ -423,15 +418,13 @@ class _Conversion:
             ref = SourceRef(page=pno + 1)
             if isinstance(result, Exception):
                 failures.append(result)
-                self.builder.issue(
-                    "pdf.ocr_failed", warning_text("pdf.ocr_failed", page=pno + 1, reason=result), source=ref
-                )
+                self.builder.issue("pdf.ocr_failed", page=pno + 1, reason=result, source=ref)
                 continue
             lines = page_lines(result, ocr=True)
             self.ocr_lines[pno] = lines
             height = page_box(self.doc.load_page(pno)).height
             stats.account(lines, height)
-            self.builder.issue("pdf.scanned_page", warning_text("pdf.scanned_page", page=pno + 1), source=ref)
+            self.builder.issue("pdf.scanned_page", page=pno + 1, source=ref)
         if (
             failures
             and len(failures) == len(pages)
@@ -485,7 +478,8 @@ class _Conversion:
                     raise
                 self.builder.issue(
                     "pdf.page_unreadable",
-                    warning_text("pdf.page_unreadable", page=pno + 1, reason=f" ({exc})"),
+                    page=pno + 1,
+                    reason=f" ({exc})",
                     source=SourceRef(page=pno + 1),
                 )
         ctx.progress(1.0, "done")
@@ -521,7 +515,7 @@ class _Conversion:
     def _language(self, declared: str, text: str) -> str:
         lang, mismatch = resolve_language(declared, text)
         if mismatch:
-            self.builder.issue("lang.declared_mismatch", mismatch)
+            self.builder.issue("lang.declared_mismatch", declared=mismatch, used=lang)
         return lang
 
     def _size_levels(self, sizes: Counter[float]) -> dict[float, int]:
@@ -563,7 +557,8 @@ class _Conversion:
         if page is None or pno in self.stats.unreadable:
             b.issue(
                 "pdf.page_unreadable",
-                warning_text("pdf.page_unreadable", page=pno + 1, reason=""),
+                page=pno + 1,
+                reason="",
                 source=page_ref,
             )
             return
@@ -575,7 +570,8 @@ class _Conversion:
         except Exception:
             b.issue(
                 "pdf.page_unreadable",
-                warning_text("pdf.page_unreadable", page=pno + 1, reason=""),
+                page=pno + 1,
+                reason="",
                 source=page_ref,
             )
             return
@@ -590,7 +586,9 @@ class _Conversion:
         ]
         lines = _merge_drop_caps(lines, self.body_size)
         tables = (
-            page_tables(page, pno, lines, b.new_id, lambda code, msg: b.issue(code, msg, source=page_ref))
+            page_tables(
+                page, pno, lines, b.new_id, lambda code, **fields: b.issue(code, source=page_ref, **fields)
+            )
             if self.ctx.pdf_tables and not ocr
             else []
         )
@@ -693,7 +691,8 @@ class _Conversion:
         except Exception as exc:
             self.builder.issue(
                 "pdf.formula_image",
-                warning_text("pdf.formula_image", page=pno + 1, reason=exc),
+                page=pno + 1,
+                reason=exc,
                 source=formula.source,
             )
         return formula
@@ -929,8 +928,8 @@ class _Conversion:
             if width * height > self.ctx.max_image_pixels:
                 self.builder.issue(
                     "image.too_large",
-                    f"An image on page {pno + 1} ({width}x{height} px) "
-                    "is larger than the server accepts and was skipped.",
+                    megapixels=f"{width * height / 1e6:.0f}",
+                    limit=f"{self.ctx.max_image_pixels / 1e6:.0f}",
                     source=ref,
                 )
                 continue
@@ -939,7 +938,7 @@ class _Conversion:
             except Exception as exc:
                 self.builder.issue(
                     "image.unreadable",
-                    f"An image on page {pno + 1} could not be extracted: {exc}",
+                    reason=f"page {pno + 1}: {exc}",
                     source=ref,
                 )
                 continue

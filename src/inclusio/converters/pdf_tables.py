@@ -109,9 +109,9 @@ def _pale(path: dict[str, Any]) -> bool:
 
 
 def page_tables(
-    page: Any, pno: int, lines: list[Line], new_id: Callable[[], str], issue: Callable[[str, str], None]
+    page: Any, pno: int, lines: list[Line], new_id: Callable[[], str], issue: Callable[..., None]
 ) -> list[tuple[Table, list[Line]]]:
-    """Tables of the page with the lines they consume; a failure is reported through ``issue``."""
+    """Tables of the page with the lines they consume; a failure is reported through ``issue(code, **fields)``."""
     try:
         drawings = page.get_cdrawings()
         if not has_ruling(drawings):
@@ -119,14 +119,14 @@ def page_tables(
         # Drawings and text are in unrotated coordinates; page.rect is the page as displayed.
         grids = ruled_grids(drawings, lines, tuple(page.rect * page.derotation_matrix))
     except Exception as exc:
-        issue("pdf.table_failed", f"Table detection failed on page {pno + 1}: {exc}")
+        issue("pdf.table_failed", page=pno + 1, reason=f"detection failed ({exc})")
         return []
     out: list[tuple[Table, list[Line]]] = []
     for grid in grids:
         try:
             result = _table(grid, pno, lines, new_id)
         except Exception as exc:
-            issue("pdf.table_failed", f"A table on page {pno + 1} could not be read: {exc}")
+            issue("pdf.table_failed", page=pno + 1, reason=exc)
             continue
         if result is not None:
             out.append(result)

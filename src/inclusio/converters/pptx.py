@@ -56,7 +56,6 @@ from inclusio.model import (
     Table,
     TableCell,
 )
-from inclusio.warning_codes import warning_text
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 ROW_TOLERANCE = 0.05
@@ -156,7 +155,8 @@ class _Deck:
             except Exception as exc:  # one broken slide must not lose the deck
                 self.b.issue(
                     "slide.unreadable",
-                    warning_text("slide.unreadable", slide=index + 1, reason=exc),
+                    slide=index + 1,
+                    reason=exc,
                     source=SourceRef(slide=index + 1),
                 )
                 continue
@@ -167,7 +167,7 @@ class _Deck:
         declared = max(self.langs, key=self.langs.__getitem__) if self.langs else (core.language or None)
         lang, mismatch = resolve_language(declared, "\n".join(self.texts))
         if mismatch:
-            self.b.issue("lang.declared_mismatch", mismatch)
+            self.b.issue("lang.declared_mismatch", declared=mismatch, used=lang)
         pattern = _UNTITLED["fr" if lang.lower().startswith("fr") else "en"]
         for number, heading in self.untitled:
             heading.text = pattern.format(number)
@@ -227,7 +227,7 @@ class _Deck:
             self.untitled.append((number, heading))
             b.issue(
                 "slide.no_title",
-                warning_text("slide.no_title", slide=number),
+                slide=number,
                 block_id=heading.id,
                 source=SourceRef(slide=number),
             )
@@ -266,7 +266,9 @@ class _Deck:
         if reversed_pairs and reversed_pairs / pairs >= ORDER_DIFFERS:
             self.b.issue(
                 "slide.order_differs",
-                warning_text("slide.order_differs", slide=number, swapped=reversed_pairs, pairs=pairs),
+                slide=number,
+                swapped=reversed_pairs,
+                pairs=pairs,
                 source=SourceRef(slide=number),
             )
 
@@ -291,7 +293,8 @@ class _Deck:
         elif shape.shape_type is not None and int(shape.shape_type) in (7, 10):  # embedded/linked OLE
             self.b.issue(
                 "slide.object_needs_description",
-                warning_text("slide.object_needs_description", slide=number, name=shape.name),
+                slide=number,
+                name=shape.name,
                 source=ref,
             )
 
@@ -319,9 +322,9 @@ class _Deck:
                 ListBlock(id=self.b.new_id(), items=[ListItem(text=t) for t in texts], source=ref)
             ).id
         self.b.issue(
-            "slide.object_needs_description",
-            f"Slide {number} has a SmartArt diagram ({shape.name}); its texts were kept as a list but "
-            "not how they relate: describe the diagram.",
+            "slide.diagram_needs_description",
+            slide=number,
+            name=shape.name,
             block_id=block_id,
             source=ref,
         )
@@ -410,7 +413,7 @@ class _Deck:
             figure = self.b.add(Figure(id=self.b.new_id(), alt=alt_text(shape)[0], source=ref))
             self.b.issue(
                 "chart.needs_description",
-                warning_text("chart.needs_description", reason=exc),
+                reason=exc,
                 block_id=figure.id,
                 source=ref,
             )
@@ -427,7 +430,7 @@ class _Deck:
             figure = self.b.add(Figure(id=self.b.new_id(), alt=alt, decorative=decorative, source=ref))
             self.b.issue(
                 "image.unreadable",
-                warning_text("image.unreadable", reason=exc),
+                reason=exc,
                 block_id=figure.id,
                 source=ref,
             )
@@ -437,8 +440,8 @@ class _Deck:
         if width * height > self.ctx.max_image_pixels:
             self.b.issue(
                 "image.too_large",
-                f"A picture ({width * height / 1e6:.0f} megapixels) is larger than the "
-                f"server accepts ({self.ctx.max_image_pixels / 1e6:.0f}) and was skipped.",
+                megapixels=f"{width * height / 1e6:.0f}",
+                limit=f"{self.ctx.max_image_pixels / 1e6:.0f}",
                 source=ref,
             )
             return
@@ -449,7 +452,7 @@ class _Deck:
         except Exception as exc:
             self.b.issue(
                 "image.unreadable",
-                f"A picture ({image.content_type}) could not be converted: {exc}",
+                reason=f"{image.content_type}: {exc}",
                 source=ref,
             )
         self.b.add(Figure(id=self.b.new_id(), image=key, alt=alt, decorative=decorative, source=ref))

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from inclusio.model.document import Block, ConversionIssue, Resource, SourceRef
 from inclusio.model.safe_markup import SVG_MEDIA_TYPE, UnsafeMarkup, raster_type, sanitize_svg
+from inclusio.warning_codes import warning_text
 
 
 class DocumentBuilder:
@@ -39,11 +41,7 @@ class DocumentBuilder:
             clean = sanitize_svg(data)
             data = clean.data
             if clean.removed:
-                self.issue(
-                    "image.active_content_removed",
-                    "Active or external content was removed from an SVG "
-                    f"picture ({', '.join(clean.removed[:8])}); the drawing itself is kept.",
-                )
+                self.issue("image.active_content_removed", removed=", ".join(clean.removed[:8]))
         else:  # a raster picture is the type its bytes prove, whatever the document declared
             proven = raster_type(data)
             if proven is None:
@@ -56,7 +54,20 @@ class DocumentBuilder:
         return key
 
     def issue(
-        self, code: str, message: str, *, block_id: str | None = None, source: SourceRef | None = None
+        self, code: str, *, block_id: str | None = None, source: SourceRef | None = None, **fields: Any
     ) -> None:
-        """Record something the converter could not do fully (reported, never fatal)."""
-        self.issues.append(ConversionIssue(code=code, message=message, block_id=block_id, source=source))
+        """Record something the converter could not do fully (reported, never fatal).
+
+        The English and French messages are the catalogue's (:mod:`inclusio.warning_codes`) for ``code``,
+        with ``fields`` (the details: page, reason, ...) filled in; a code missing from the catalogue, or a
+        detail its messages name but ``fields`` lacks, is a ``KeyError`` (a bug, never a user's problem).
+        """
+        self.issues.append(
+            ConversionIssue(
+                code=code,
+                message=warning_text(code, "en", **fields),
+                message_fr=warning_text(code, "fr", **fields),
+                block_id=block_id,
+                source=source,
+            )
+        )

@@ -294,10 +294,15 @@ class SourceInfo(_Model):
 
 
 class ConversionIssue(_Model):
-    """Something the converter could not do fully (a figure it could not extract...)."""
+    """Something the converter could not do fully (a figure it could not extract...).
+
+    ``code`` is in the warning catalogue (:mod:`inclusio.warning_codes`); ``message`` and ``message_fr``
+    are its English and French texts with the details filled in.
+    """
 
     code: str
     message: str
+    message_fr: str | None = None
     block_id: str | None = None
     source: SourceRef | None = None
 
