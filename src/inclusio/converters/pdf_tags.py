@@ -420,21 +420,37 @@ class TagBlocks:
             self.paragraph_like(node, sections + (role == "Sect"))
 
     def paragraph_like(self, node: Node, sections: int) -> None:
-        """A paragraph of the element's own text and inline kids, then its block kids in order."""
-        block_kids = [k for k in node.kids if k.role not in _INLINE]
+        """A container's own text and its kids in order; a paragraph's own text with its inline kids, then
+        its block kids (LibreOffice puts a figure inside a ``P``; InDesign a table)."""
+        if node.role in _CONTAINERS or node.role in _TABLE_PARTS or node.role == "NonStruct":
+            own = list(self.text.pieces.get(node.path, ()))
+            if own:
+                self._paragraph(node, own)
+            for kid in node.kids:
+                if kid.role in _INLINE:  # a Quote or Code straight under a section is a paragraph of its own
+                    self._paragraph(kid, _lines(kid, self.text))
+                else:
+                    self.emit(kid, sections)
+            return
         own = _lines(node, self.text, inline_only=True)
-        container = node.role in _CONTAINERS or node.role in _TABLE_PARTS
-        if own and not (container and block_kids and not self.text.pieces.get(node.path)):
-            text = _join(own)
-            if text:
-                role = {"Caption": "caption", "Code": "code", "BlockQuote": "quote"}.get(node.role, "body")
-                if role == "body" and all(p.line.mono for p in own):
-                    role = "code"
-                if role == "code":
-                    text = "\n".join(p.line.text for p in own)
-                self.add(Paragraph(id=self.new_id(), text=text, role=role, source=self.ref(node, own)), node)
-        for kid in block_kids:
-            self.emit(kid, sections)
+        if own:
+            self._paragraph(node, own)
+        for kid in node.kids:
+            if kid.role not in _INLINE:
+                self.emit(kid, sections)
+
+    def _paragraph(self, node: Node, pieces: list[_Piece]) -> None:
+        text = _join(pieces)
+        if not text:
+            return
+        role = {"Caption": "caption", "Code": "code", "BlockQuote": "quote", "Quote": "quote"}.get(
+            node.role, "body"
+        )
+        if role == "body" and all(p.line.mono for p in pieces):
+            role = "code"
+        if role == "code":
+            text = "\n".join(p.line.text for p in pieces)
+        self.add(Paragraph(id=self.new_id(), text=text, role=role, source=self.ref(node, pieces)), node)
 
     def heading(self, node: Node, level: int) -> None:
         pieces = _lines(node, self.text)
