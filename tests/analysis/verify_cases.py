@@ -488,3 +488,291 @@ TRANSLATION = [
         {"dioxygène": "oxygen"},
     ),
 ]
+
+
+# -- texts of our own, not used to tune the verifier ------------------------------------------------
+# Written for these tests (not from samples/): the verifier's thresholds and lexicon were set on the texts
+# above; these check that they hold on other subjects. Each faithful answer varies its wording the way a
+# model does: order, synonyms, number words ("trois" / "3"), "%" / "pour cent", dates in another format,
+# "CO2" / "CO₂".
+
+OWN_FR = {
+    "volcan": (
+        "Le Vésuve est un volcan situé près de Naples, en Italie. Le 24 août 79, son éruption a enseveli "
+        "les villes de Pompéi et d'Herculanum sous plusieurs mètres de cendres. Environ 2 000 habitants "
+        "sont morts à Pompéi. Les fouilles ont commencé en 1748 et se poursuivent encore aujourd'hui."
+    ),
+    "digestion": (
+        "La digestion transforme les aliments en nutriments que le sang transporte vers les organes. Elle "
+        "commence dans la bouche, où la salive contient une enzyme, l'amylase. L'intestin grêle mesure "
+        "environ 7 mètres ; c'est là que la plupart des nutriments passent dans le sang."
+    ),
+    "eau": (
+        "En France, chaque habitant consomme en moyenne 148 litres d'eau potable par jour. Seulement 1 % "
+        "de cette eau sert à boire ; la toilette et les sanitaires en utilisent près de 60 %. L'eau du "
+        "robinet est contrôlée par les agences régionales de santé."
+    ),
+    "climat": (
+        "Les voitures rejettent du CO2 quand elles brûlent de l'essence. En 2019, les transports ont "
+        "produit 31 % des émissions de gaz à effet de serre de la France. Trois solutions existent : "
+        "marcher, prendre le vélo ou utiliser les transports en commun."
+    ),
+    "revolution": (
+        "Le 14 juillet 1789, les Parisiens prennent la Bastille, une prison royale. Cet événement marque "
+        "le début de la Révolution française. Le 26 août 1789, l'Assemblée nationale adopte la Déclaration "
+        "des droits de l'homme et du citoyen."
+    ),
+}
+OWN_EN = {
+    "vaccine": (
+        "In 1796, Edward Jenner tested the first vaccine on an eight-year-old boy, James Phipps. He used "
+        "material from a cowpox sore to protect the child against smallpox. Smallpox was declared "
+        "eradicated by the World Health Organization in 1980."
+    ),
+    "aqueduct": (
+        "The Romans built aqueducts to bring fresh water into their cities. The Aqua Appia, the first of "
+        "them, was finished in 312 BC and was about 16 kilometres long. Most of its channel ran underground "
+        "to protect the water from dirt and enemies."
+    ),
+    "bees": (
+        "A honeybee colony can hold 50,000 workers in summer. Worker bees live for about six weeks; the "
+        "queen can live for up to 5 years. Bees pollinate about 35 % of the crops that people eat."
+    ),
+    "moon": (
+        "On 20 July 1969, Neil Armstrong and Buzz Aldrin landed on the Moon with Apollo 11. Michael Collins "
+        "stayed in orbit in the command module. The astronauts brought back 21.5 kilograms of lunar rock."
+    ),
+}
+
+MODEL_LIKE = [
+    # easy-to-read rewrites: shorter sentences, reordering, number words, another date format
+    (
+        "easy_read",
+        "fr",
+        OWN_FR["volcan"],
+        "Le Vésuve est un volcan. Il se trouve en Italie, près de Naples. "
+        "Le 24/08/79, il entre en éruption. Des mètres de cendres recouvrent Pompéi et Herculanum. "
+        "À Pompéi, environ 2000 habitants meurent. On fouille ces villes depuis 1748. "
+        "Les fouilles continuent aujourd'hui.",
+    ),
+    (
+        "easy_read",
+        "fr",
+        OWN_FR["digestion"],
+        "La digestion commence dans la bouche. La salive contient une enzyme : l'amylase. "
+        "La digestion change les aliments en nutriments. Le sang transporte les nutriments vers les organes. "
+        "L'intestin grêle mesure environ sept mètres. La plupart des nutriments passent dans le sang à cet endroit.",
+    ),
+    (
+        "easy_read",
+        "fr",
+        OWN_FR["eau"],
+        "En France, une personne utilise en moyenne 148 litres d'eau potable chaque jour. "
+        "On boit seulement 1 pour cent de cette eau. "
+        "La toilette et les sanitaires prennent presque 60 pour cent de l'eau. "
+        "Les agences régionales de santé contrôlent l'eau du robinet.",
+    ),
+    (
+        "easy_read",
+        "fr",
+        OWN_FR["climat"],
+        "Quand les voitures brûlent de l'essence, elles rejettent du CO₂. "
+        "En 2019, les transports ont produit 31 % des émissions de gaz à effet de serre en France. "
+        "Il y a 3 solutions : marcher, faire du vélo ou prendre les transports en commun.",
+    ),
+    (
+        "easy_read",
+        "fr",
+        OWN_FR["revolution"],
+        "Le 14 juillet 1789, les habitants de Paris prennent la Bastille. La Bastille est une prison du roi. "
+        "C'est le début de la Révolution française. "
+        "Le 26/08/1789, l'Assemblée nationale adopte la Déclaration des droits de l'homme et du citoyen.",
+    ),
+    (
+        "easy_read",
+        "en",
+        OWN_EN["vaccine"],
+        "Edward Jenner tested the first vaccine in 1796. He tested it on James Phipps, a boy of 8. "
+        "He took material from a cowpox sore. It protected the child against smallpox. "
+        "In 1980, the World Health Organization said smallpox was gone for good.",
+    ),
+    (
+        "easy_read",
+        "en",
+        OWN_EN["bees"],
+        "In summer, a honeybee colony can have 50 000 workers. A worker bee lives for about 6 weeks. "
+        "The queen can live for up to five years. "
+        "Bees pollinate about 35 per cent of the crops that people eat.",
+    ),
+    (
+        "easy_read",
+        "en",
+        OWN_EN["moon"],
+        "Neil Armstrong and Buzz Aldrin landed on the Moon with Apollo 11 on July 20, 1969. "
+        "Michael Collins stayed in orbit in the command module. "
+        "The astronauts brought back 21.5 kg of rock from the Moon.",
+    ),
+    # plain language
+    (
+        "plain",
+        "fr",
+        OWN_FR["volcan"],
+        "Le Vésuve, un volcan proche de Naples en Italie, est entré en éruption le 24 août 79. Ses cendres "
+        "ont enseveli Pompéi et Herculanum sous plusieurs mètres. À Pompéi, environ 2 000 habitants sont morts. "
+        "Commencées en 1748, les fouilles se poursuivent encore.",
+    ),
+    (
+        "plain",
+        "fr",
+        OWN_FR["eau"],
+        "En France, un habitant consomme en moyenne 148 litres d'eau potable par jour. Seul 1 % sert à boire, "
+        "alors que la toilette et les sanitaires en utilisent près de 60 %. Les agences régionales de santé "
+        "contrôlent l'eau du robinet.",
+    ),
+    (
+        "plain",
+        "en",
+        OWN_EN["aqueduct"],
+        "To bring fresh water into their cities, the Romans built aqueducts. The first, the Aqua Appia, was "
+        "finished in 312 BC and was about sixteen kilometres long. Most of its channel ran underground, which "
+        "protected the water from dirt and from enemies.",
+    ),
+    (
+        "plain",
+        "en",
+        OWN_EN["moon"],
+        "Neil Armstrong and Buzz Aldrin landed on the Moon with Apollo 11 on 20 July 1969, while Michael "
+        "Collins stayed in orbit in the command module. They brought back 21.5 kilograms of lunar rock.",
+    ),
+    # key points
+    (
+        "summary",
+        "fr",
+        "\n".join([OWN_FR["climat"], OWN_FR["eau"]]),
+        "Les transports ont produit 31 % des émissions de gaz à effet de serre de la France en 2019.\n"
+        "Trois solutions : la marche, le vélo, les transports en commun.\n"
+        "Un habitant consomme 148 litres d'eau potable par jour en moyenne.",
+    ),
+    (
+        "summary",
+        "en",
+        "\n".join([OWN_EN["bees"], OWN_EN["vaccine"]]),
+        "A colony can hold 50,000 workers in summer.\n"
+        "Bees pollinate about 35 % of the crops we eat.\n"
+        "Edward Jenner tested the first vaccine in 1796.",
+    ),
+    # glossary definitions (source: the sentence; context: the text)
+    (
+        "glossary",
+        "fr",
+        "Elle commence dans la bouche, où la salive contient une enzyme, l'amylase.",
+        "Enzyme de la salive qui commence la digestion des aliments.",
+        OWN_FR["digestion"],
+    ),
+    (
+        "glossary",
+        "en",
+        "He used material from a cowpox sore to protect the child against smallpox.",
+        "A disease that the first vaccine protected people against.",
+        OWN_EN["vaccine"],
+    ),
+    # alt text (source: caption; context: the text around)
+    (
+        "alt_text",
+        "fr",
+        "Carte de la baie de Naples avec le Vésuve, Pompéi et Herculanum.",
+        "Carte de la baie de Naples : le Vésuve, et au pied du volcan Pompéi et Herculanum.",
+        OWN_FR["volcan"],
+    ),
+    (
+        "alt_text",
+        "en",
+        "Photo of an arch of a Roman aqueduct.",
+        "Photo of a stone arch of a Roman aqueduct that brought water to a city.",
+        OWN_EN["aqueduct"],
+    ),
+]
+"""(pass, lang, source, faithful answer[, context]) on our own texts."""
+
+OWN_TRANSLATIONS = [
+    # (source lang, source, target lang, faithful translation, glossary)
+    (
+        "fr",
+        OWN_FR["volcan"],
+        "en",
+        "Vesuvius is a volcano near Naples, in Italy. On 24 August 79, its eruption buried the towns of "
+        "Pompeii and Herculaneum under several metres of ash. About 2,000 inhabitants died in Pompeii. "
+        "Excavations began in 1748 and are still going on today.",
+        {},
+    ),
+    (
+        "fr",
+        OWN_FR["digestion"],
+        "en",
+        "Digestion turns food into nutrients that the blood carries to the organs. It starts in the mouth, "
+        "where saliva contains an enzyme, amylase. The small intestine is about 7 metres long; that is where "
+        "most nutrients pass into the blood.",
+        {"intestin grêle": "small intestine"},
+    ),
+    (
+        "fr",
+        OWN_FR["eau"],
+        "en",
+        "In France, each person uses on average 148 litres of drinking water a day. Only 1% of this water "
+        "is drunk; washing and toilets use almost 60%. Tap water is checked by the regional health agencies.",
+        {"eau potable": "drinking water"},
+    ),
+    (
+        "fr",
+        OWN_FR["climat"],
+        "en",
+        "Cars release CO₂ when they burn petrol. In 2019, transport produced 31 % of France's greenhouse gas "
+        "emissions. There are three solutions: walking, cycling or using public transport.",
+        {"gaz à effet de serre": "greenhouse gas"},
+    ),
+    (
+        "fr",
+        OWN_FR["revolution"],
+        "en",
+        "On 14 July 1789, the people of Paris stormed the Bastille, a royal prison. This event marks the "
+        "beginning of the French Revolution. On August 26, 1789, the National Assembly adopted the "
+        "Declaration of the Rights of Man and of the Citizen.",
+        {},
+    ),
+    (
+        "en",
+        OWN_EN["vaccine"],
+        "fr",
+        "En 1796, Edward Jenner teste le premier vaccin sur un garçon de huit ans, James Phipps. Il utilise "
+        "du pus d'une lésion de variole de la vache pour protéger l'enfant contre la variole. "
+        "L'Organisation mondiale de la santé a déclaré la variole éradiquée en 1980.",
+        {},
+    ),
+    (
+        "en",
+        OWN_EN["aqueduct"],
+        "fr",
+        "Les Romains construisaient des aqueducs pour amener de l'eau douce dans leurs villes. L'Aqua Appia, "
+        "le premier d'entre eux, fut achevé en 312 av. J.-C. et mesurait environ 16 kilomètres. La plus "
+        "grande partie de son canal passait sous terre pour protéger l'eau de la saleté et des ennemis.",
+        {},
+    ),
+    (
+        "en",
+        OWN_EN["bees"],
+        "fr",
+        "Une colonie d'abeilles peut compter 50 000 ouvrières en été. Les ouvrières vivent environ six "
+        "semaines ; la reine peut vivre jusqu'à 5 ans. Les abeilles pollinisent environ 35 % des cultures "
+        "que nous mangeons.",
+        {},
+    ),
+    (
+        "en",
+        OWN_EN["moon"],
+        "fr",
+        "Le 20 juillet 1969, Neil Armstrong et Buzz Aldrin se sont posés sur la Lune avec Apollo 11. Michael "
+        "Collins est resté en orbite dans le module de commande. Les astronautes ont rapporté 21,5 kilogrammes "
+        "de roche lunaire.",
+        {},
+    ),
+]

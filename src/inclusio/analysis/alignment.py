@@ -42,9 +42,19 @@ SAME_LANGUAGE_LETTERS = 5
 
 @lru_cache(maxsize=64)
 def _keys(text: str, letters: int) -> frozenset[str]:
-    from inclusio.analysis.verify import content_words
+    """Keys of every word of the source of 4 letters or more (function words included: "about" is what
+    "environ" translates)."""
+    from inclusio.analysis.verify import fold_plain
 
-    return frozenset(w[:letters] for w in content_words(text))
+    return frozenset(w[:letters] for w in re.findall(r"[^\W\d_]{4,}", fold_plain(text)))
+
+
+_SPLIT = re.compile(r"(?<=[.!?…;:])\s+(?![a-zà-ÿ])|\n+")
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences of ``text``; a full stop followed by a lower-case word ends no sentence ("312 av. J.-C. et")."""
+    return [s.strip() for s in _SPLIT.split(text) if s.strip()]
 
 
 def anchored(word: str, source_keys: frozenset[str], lang: str, source_lang: str) -> bool:
@@ -56,15 +66,16 @@ def anchored(word: str, source_keys: frozenset[str], lang: str, source_lang: str
 
 
 def sentence_support(source: str, answer: str, lang: str, answer_lang: str) -> list[SentenceSupport]:
-    """Per sentence of ``answer`` (3 content words or more, names left out): its anchored words."""
-    from inclusio.analysis.verify import MIN_SENTENCE_WORDS, content_words, split_text
+    """Per sentence of ``answer`` (3 content words or more): its anchored words (a name kept or renamed
+    as a cognate is anchored too)."""
+    from inclusio.analysis.verify import MIN_SENTENCE_WORDS, content_words
 
     src, dst = nd.lang_root(lang), nd.lang_root(answer_lang)
     same = src == dst
     keys = _keys(source, SAME_LANGUAGE_LETTERS if same else COGNATE_LETTERS)
     out: list[SentenceSupport] = []
-    for sentence in split_text(answer):
-        words = content_words(sentence, names=False)
+    for sentence in sentences(answer):
+        words = content_words(sentence, lang=dst)
         if len(words) < MIN_SENTENCE_WORDS:
             continue
         found = sum(
@@ -75,7 +86,5 @@ def sentence_support(source: str, answer: str, lang: str, answer_lang: str) -> l
 
 
 def sentence_count(text: str) -> int:
-    """Sentences of ``text`` with at least one word."""
-    from inclusio.analysis.verify import split_text
-
-    return len([s for s in split_text(text) if re.search(r"[^\W\d_]", s)])
+    """Sentences of ``text`` with two words or more."""
+    return len([s for s in sentences(text) if len(re.findall(r"[^\W\d_]{2,}", s)) >= 2])

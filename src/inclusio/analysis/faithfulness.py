@@ -135,7 +135,7 @@ def _is_common(word: str, lang: str) -> bool:
     return zipf(word.lower(), lang) >= _COMMON_ZIPF
 
 
-def _sentence_starts(text: str) -> set[int]:
+def sentence_starts(text: str) -> set[int]:
     """Offsets where a sentence, line or table cell starts (a capital there proves nothing)."""
     starts = {0}
     for match in re.finditer(r"(?:[.!?…:|]\s+|\n\s*)", text):
@@ -145,7 +145,7 @@ def _sentence_starts(text: str) -> set[int]:
 
 def pattern_entities(text: str, lang: str) -> list[EntitySpan]:
     """Names, acronyms and symbols found by patterns (no model): shared with :mod:`inclusio.analysis.verify`."""
-    starts = _sentence_starts(text)
+    starts = sentence_starts(text)
     out: list[EntitySpan] = []
     for match in _SYMBOL.finditer(text):
         label = "SYMBOL" if any(ch.isdigit() for ch in match.group(0)) else "ACRONYM"
@@ -172,7 +172,7 @@ def pattern_entities(text: str, lang: str) -> list[EntitySpan]:
 
 def _ner_entities(text: str, parsed: object, lang: str) -> list[EntitySpan]:
     doc = parsed  # a spaCy Doc
-    starts = _sentence_starts(text)
+    starts = sentence_starts(text)
     out: list[EntitySpan] = []
     for ent in doc.ents:  # type: ignore[attr-defined]
         if ent.label_ not in NER_LABELS:

@@ -80,6 +80,7 @@ chapter | chapitre
 check | vérifier contrôle
 child children | enfant
 choose choice | choisir choix
+citizen citizens | citoyen citoyens
 city cities town | ville
 class classroom | classe cours
 clean | propre nettoyer
@@ -190,6 +191,8 @@ inside within | intérieur dans
 instead | lieu place plutôt
 keep keeps kept store stores stored | garder conserver stocker stocke
 kind kinds type | sorte type genre
+king kings | roi royal royaux
+queen queens | reine
 know known knowledge | savoir connaître connaissance
 lake lakes | lac
 language | langue langage
@@ -216,6 +219,7 @@ lose loses lost | perdre
 low | bas faible
 main mainly mostly | principal principalement surtout
 make makes made | faire fabriquer
+man men | homme hommes
 many much | beaucoup nombreux
 matter | matière
 mean means meaning | signifier moyen sens
@@ -268,6 +272,7 @@ release releases released emit give-off | libérer rejeter rejette émettre dég
 remove removes removed | retirer enlever
 replace replaced | remplacer
 rest | reste repos
+right rights | droit droits
 result results | résultat
 return | retour revenir
 right | droit correct
@@ -340,6 +345,7 @@ usually generally | généralement général habituellement
 very | très
 vapour vapor | vapeur
 wall | mur paroi
+war wars | guerre guerres
 want | vouloir
 water | eau
 way ways | façon manière chemin

@@ -260,6 +260,9 @@ def _number_word_runs(text: str, lang: str) -> list[NumberMatch]:
         ):
             j -= 1  # a run never ends on a joiner ("deux et")
         words = [t.group(0).lower() for t in tokens[i:j]]
+        if words in (["cent"], ["cents"]) and i and tokens[i - 1].group(0).lower() in ("pour", "per"):
+            i = j
+            continue  # "pour cent", "per cent": the percent sign in words, not a hundred
         value = _words_value(words, lang)
         if value is not None:
             start, end = tokens[i].start(), tokens[j - 1].end()
