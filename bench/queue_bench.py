@@ -243,7 +243,7 @@ def _run_set(
     import redis
     from service_helpers import RunningWorker, make_settings
 
-    from inclusio.store.db import JobStore
+    from inclusio.store.jobs import JobStore
 
     redis.Redis.from_url(redis_url).flushdb()
     settings = make_settings(
@@ -366,7 +366,7 @@ def overhead(redis_url: str, n: int, tmp: Path) -> None:
     import redis
     from service_helpers import RunningWorker, make_settings
 
-    from inclusio.store.db import JobStore
+    from inclusio.store.jobs import JobStore
 
     redis.Redis.from_url(redis_url).flushdb()
     settings = make_settings(tmp / "overhead", broker_url=redis_url)
@@ -451,7 +451,7 @@ def upload(tmp: Path, megabytes: int = 100) -> None:
     import httpx
     from service_helpers import make_settings, make_user
 
-    from inclusio.service import settings_env
+    from inclusio.processes import settings_env
 
     settings = make_settings(tmp / "upload", max_upload_bytes=(megabytes + 10) * 1024 * 1024)
     _uid, token = make_user(settings)

@@ -31,7 +31,7 @@ class RunningWorker:
     """A real Celery worker child process; its log is printed when a test fails."""
 
     def __init__(self, settings: Settings, log_path: Path) -> None:
-        from inclusio.service import prepare_broker, start_worker
+        from inclusio.processes import prepare_broker, start_worker
 
         prepare_broker(settings)
         self.log_path = log_path
@@ -48,7 +48,7 @@ class RunningWorker:
         return [int(p) for p in children.read_text().split()] if children.exists() else []
 
     def stop(self) -> None:
-        from inclusio.service import stop_worker
+        from inclusio.processes import stop_worker
 
         stop_worker(self.proc, timeout=20)
         self._log.close()
@@ -66,7 +66,7 @@ def make_user(
     import uuid
 
     from inclusio.store.accounts import UserStore
-    from inclusio.store.db import JobStore
+    from inclusio.store.jobs import JobStore
 
     store = JobStore.from_settings(settings)
     store.migrate()

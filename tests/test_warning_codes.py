@@ -125,7 +125,7 @@ def test_the_api_and_the_job_page_show_warnings_in_the_readers_language(tmp_path
     from inclusio.config import Settings
     from inclusio.server import create_app
     from inclusio.store.accounts import UserStore
-    from inclusio.store.db import JobStore
+    from inclusio.store.jobs import JobStore
     from inclusio.web.session import LANG_COOKIE
 
     settings = Settings(data_dir=tmp_path / "data")

@@ -1,7 +1,7 @@
 """The worker's Celery app: ``celery -A workers.celery_app worker`` finds :data:`app` here.
 
 The app is built by :func:`inclusio.jobs.queue.create_celery_app` (the one factory: the API and
-``inclusio batch`` send with the same one); :func:`inclusio.service.start_worker` starts exactly this
+``inclusio batch`` send with the same one); :func:`inclusio.processes.start_worker` starts exactly this
 with the settings passed as ``INCLUSIO_*`` variables. The names below are re-exported for the scripts
 and tests that read them here.
 """

@@ -22,7 +22,7 @@ from inclusio.errors import WorkerLost
 from inclusio.jobs import execute, fail_dead_job
 from inclusio.jobs.attempt import TRANSIENT, forget_inherited_stores
 from inclusio.jobs.queue import QUEUES, TASK_BY_KIND, TASK_RUN_JOB, TASK_WATCHDOG
-from inclusio.store.db import JobStore
+from inclusio.store.jobs import JobStore
 
 log = logging.getLogger("inclusio.worker")
 

@@ -278,7 +278,7 @@ def serve(
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """Start the API and one worker on the embedded default (SQLite, no broker server needed)."""
-    from inclusio.service import serve as serve_service
+    from inclusio.processes import serve as serve_service
 
     serve_service(_settings(), host=host, port=port)
 
@@ -289,7 +289,7 @@ def worker(
     concurrency: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
     """Start a Celery worker (production: several, against Redis or RabbitMQ)."""
-    from inclusio.service import run_worker
+    from inclusio.processes import run_worker
 
     run_worker(_settings(), queues=queues.split(",") if queues else None, concurrency=concurrency)
 

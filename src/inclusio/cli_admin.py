@@ -78,8 +78,9 @@ def batch(
     from inclusio.jobs.queue import job_kind, sender_for
     from inclusio.profiles import load_profile
     from inclusio.store.accounts import UserStore
-    from inclusio.store.db import JobStore
+    from inclusio.store.batches import BatchStore
     from inclusio.store.files import FileStore
+    from inclusio.store.jobs import JobStore
 
     settings = get_settings()
     try:
@@ -105,7 +106,9 @@ def batch(
     kind = job_kind(
         wanted or list(chosen.outputs), engine=settings.engine, adaptation_level=chosen.adaptation.level
     )
-    batch_row = store.create_batch(owner_id=owner_id, institution=settings.institution, name=folder.name)
+    batch_row = BatchStore(store.db).create(
+        owner_id=owner_id, institution=settings.institution, name=folder.name
+    )
     rejected = _submit_all(submitter, paths, chosen, wanted, owner_id, batch_row.id)
     console.print(
         f"batch {batch_row.id}: {len(paths) - rejected} job(s) queued on '{kind}'"
@@ -182,7 +185,7 @@ def _follow_batch(store: Any, batch_id: str, timeout: float) -> list[Any]:
     """A progress bar per job and one for the batch until every job is finished (or ``timeout``)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from inclusio.store.db import JobFilter
+    from inclusio.store.jobs import JobFilter
 
     deadline = time.monotonic() + timeout
     with Progress(
@@ -233,7 +236,7 @@ def users_create(
 ) -> None:
     """Create a local account (asks for a password, or reads it from stdin)."""
     from inclusio.store.accounts import UserStore
-    from inclusio.store.db import JobStore
+    from inclusio.store.jobs import JobStore
 
     settings = get_settings()
     password = sys.stdin.readline().rstrip("\n") if password_stdin else getpass.getpass("Password: ")
@@ -257,7 +260,7 @@ def users_create(
 def users_list() -> None:
     """Every account: id, name, role, institution."""
     from inclusio.store.accounts import UserStore
-    from inclusio.store.db import JobStore
+    from inclusio.store.jobs import JobStore
 
     store = JobStore.from_settings(get_settings())
     store.migrate()
@@ -272,7 +275,7 @@ def users_passwd(
     """Set a local account's password: every earlier token and web session of it ends, a sign-in lock is lifted."""
     from inclusio.errors import UserNotFound
     from inclusio.store.accounts import UserStore
-    from inclusio.store.db import JobStore
+    from inclusio.store.jobs import JobStore
 
     store = JobStore.from_settings(get_settings())
     store.migrate()
@@ -301,7 +304,7 @@ def users_unlock(
     address: Annotated[str | None, typer.Option(help="also lift the lock of this network address")] = None,
 ) -> None:
     """Lift a sign-in lock (too many wrong passwords) and forget the failures of an account and/or an address."""
-    from inclusio.store.db import JobStore
+    from inclusio.store.jobs import JobStore
     from inclusio.store.throttle import Throttle
 
     if not username and not address:
@@ -323,7 +326,7 @@ def users_token(
     """Print a new bearer token for an account (scripts, the first sign-in)."""
     from inclusio.errors import UserNotFound
     from inclusio.store.accounts import UserStore
-    from inclusio.store.db import JobStore
+    from inclusio.store.jobs import JobStore
 
     settings = get_settings()
     store = JobStore.from_settings(settings)
@@ -339,7 +342,7 @@ def users_token(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Run the migrations up to the newest revision (every service process also does at start)."""
-    from inclusio.store.db import JobStore
+    from inclusio.store.jobs import JobStore
 
     store = JobStore.from_settings(get_settings())
     console.print(f"database at revision {store.migrate()}")
@@ -348,7 +351,7 @@ def db_upgrade() -> None:
 @db_app.command("current")
 def db_current() -> None:
     """The revision the database is at, and the newest one known."""
-    from inclusio.store.db import JobStore
+    from inclusio.store.jobs import JobStore
     from inclusio.store.migrate import current_revision, head_revision
 
     store = JobStore.from_settings(get_settings())

@@ -27,7 +27,7 @@ from inclusio.pipeline import run_job
 from inclusio.profiles import load_profile
 from inclusio.server import create_app
 from inclusio.store.accounts import UserStore
-from inclusio.store.db import JobStore
+from inclusio.store.jobs import JobStore
 
 PASSWORD = "mot-de-passe-1"
 PNG = base64.b64decode(

@@ -15,8 +15,9 @@ from fastapi.testclient import TestClient
 from service_helpers import api_client, make_settings, submit, wait_finished
 
 from inclusio.config import Settings
-from inclusio.store.db import JobStore
 from inclusio.store.files import FileStore
+from inclusio.store.jobs import JobStore
+from inclusio.store.shares import ShareStore
 
 
 @pytest.fixture
@@ -296,8 +297,8 @@ def test_erasing_a_teacher_and_their_students_leaves_no_share_job_row_or_file(
     assert s1.delete("/me").json()["jobs"] == 1 and s2.delete("/me").json()["jobs"] == 1
     assert _files_of(settings) == set()
     store = JobStore.from_settings(settings)
-    assert store.recent(limit=1000) == [] and store.list_shares(limit=1000) == []
-    assert store.jobs_using_original(sha) == 0
+    assert store.recent(limit=1000) == [] and ShareStore(store.db).list(limit=1000) == []
+    assert store.db.original_uses(sha) == 0
     store.dispose()
 
 

@@ -19,7 +19,7 @@ from service_helpers import make_settings, make_user
 from inclusio.config import Settings
 from inclusio.server import create_app
 from inclusio.store.accounts import UserStore
-from inclusio.store.db import JobStore
+from inclusio.store.jobs import JobStore
 
 ISSUER = "https://idp.univ.example/realms/etudiants"
 

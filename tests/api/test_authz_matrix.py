@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from service_helpers import make_settings, make_user
 
 from inclusio.server import create_app
-from inclusio.store.db import JobStore
+from inclusio.store.jobs import JobStore
 
 ROLES = ("anon", "s1", "s2", "teacher", "staff", "staff_b", "admin")
 

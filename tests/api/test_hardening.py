@@ -12,7 +12,7 @@ from service_helpers import make_settings, make_user
 from inclusio.config import Settings
 from inclusio.server import create_app
 from inclusio.store.accounts import UserStore
-from inclusio.store.db import JobStore
+from inclusio.store.jobs import JobStore
 from inclusio.web.session import CSRF_COOKIE, SESSION_COOKIE, WebRoute
 
 PASSWORD = "mot-de-passe-1"
@@ -297,7 +297,7 @@ def test_the_passwd_command_ends_every_earlier_token_and_session(settings: Setti
     import subprocess
     import sys
 
-    from inclusio.service import settings_env
+    from inclusio.processes import settings_env
 
     make_user(settings, "teacher", username="prof", password=PASSWORD)
     api = _client(settings)
@@ -412,7 +412,7 @@ def test_an_unknown_name_gets_the_same_answers_as_a_known_one(tmp_path: Path, db
     import subprocess
     import sys
 
-    from inclusio.service import settings_env
+    from inclusio.processes import settings_env
 
     settings = make_settings(tmp_path, database_url=db_url, **FAST)
     make_user(settings, "student", username="connu", password=PASSWORD)

@@ -23,8 +23,8 @@ from inclusio.config import Settings
 from inclusio.model import Flag
 from inclusio.model.document import Document
 from inclusio.model.flags import flags_report, unreviewed_blocks
-from inclusio.store.db import JobStore
 from inclusio.store.files import FileStore
+from inclusio.store.jobs import JobStore
 
 
 def _flag_blocks(settings: Settings, job_id: str, count: int) -> list[str]:

@@ -12,8 +12,9 @@ from pathlib import Path
 from service_helpers import RunningWorker, make_settings
 
 from inclusio.config import Settings
-from inclusio.service import settings_env
-from inclusio.store.db import JobFilter, JobStore
+from inclusio.processes import settings_env
+from inclusio.store.batches import BatchStore
+from inclusio.store.jobs import JobFilter, JobStore
 
 ODT_NS = (
     'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
@@ -89,7 +90,7 @@ def test_batch_converts_pdf_pptx_docx_odt_html_and_markdown_and_reports_the_skip
     assert "not an accepted format" in out.stderr and "format non pris en charge" in out.stderr, out.stderr
     assert ".DS_Store" not in out.stderr
     store = JobStore.from_settings(settings)
-    [batch] = store.list_batches()
+    [batch] = BatchStore(store.db).list()
     jobs = store.list(JobFilter(batch_id=batch.id))
     assert sorted(j.filename for j in jobs) == [
         "chapitre.odt",

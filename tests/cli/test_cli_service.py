@@ -12,8 +12,9 @@ from pathlib import Path
 from service_helpers import RunningWorker, make_settings
 
 from inclusio.config import Settings
-from inclusio.service import settings_env
-from inclusio.store.db import JobFilter, JobStore
+from inclusio.processes import settings_env
+from inclusio.store.batches import BatchStore
+from inclusio.store.jobs import JobFilter, JobStore
 
 
 def _inclusio(settings: Settings, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -41,7 +42,7 @@ def test_batch_submits_a_folder_and_follows_it_to_the_end(
     assert out.returncode == 0, out.stdout + out.stderr
     assert "2 job(s) queued on 'cpu'" in out.stdout and "2 succeeded" in out.stdout, out.stdout
     store = JobStore.from_settings(settings)
-    [batch] = store.list_batches()
+    [batch] = BatchStore(store.db).list()
     jobs = store.list(JobFilter(batch_id=batch.id))
     assert batch.name == "semestre" and sorted(j.filename for j in jobs) == ["cours 1.pdf", "td.docx"]
     assert all(j.status == "succeeded" and "json" in j.artifacts for j in jobs)

@@ -217,7 +217,7 @@ def test_the_upload_pages_offer_the_registry_formats_in_the_pages_language(
     from inclusio.converters import registry
     from inclusio.server import create_app
     from inclusio.store.accounts import UserStore
-    from inclusio.store.db import JobStore
+    from inclusio.store.jobs import JobStore
     from inclusio.web.session import LANG_COOKIE
 
     monkeypatch.setattr(registry, "CONVERTERS", (*registry.CONVERTERS, _EpubConverter()))

@@ -215,7 +215,7 @@ def test_the_teachers_preview_page_converts_a_linked_odt_without_fetching(
 
     from inclusio.server import create_app
     from inclusio.store.accounts import UserStore
-    from inclusio.store.db import JobStore
+    from inclusio.store.jobs import JobStore
 
     settings = Settings(data_dir=tmp_path / "data", validate_epub=False)
     client = TestClient(create_app(settings, enqueue=lambda _kind, _job: None))

@@ -208,7 +208,7 @@ def test_database_on_the_same_full_disk_still_ends_the_job_failed(
     )
     client = api_client(settings)
     worker = start_worker(settings)
-    from inclusio.store.db import JobStore
+    from inclusio.store.jobs import JobStore
 
     store = JobStore.from_settings(settings)
     job_id = submit(client, small_pdf, outputs="epub,html,json,report", media_type="application/pdf")

@@ -32,7 +32,7 @@ from service_helpers import (
 )
 
 from inclusio.config import Settings
-from inclusio.store.db import JobStore
+from inclusio.store.jobs import JobStore
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -101,7 +101,7 @@ def kill_mid_job(
 def test_a_worker_killed_with_kill_9_mid_job_is_recovered_by_the_watchdog(
     tmp_path: Path, manual_excerpt: Path
 ) -> None:
-    from inclusio.service import prepare_broker, start_worker, stop_worker
+    from inclusio.processes import prepare_broker, start_worker, stop_worker
 
     settings = fault_settings(tmp_path)
     prepare_broker(settings)
@@ -222,7 +222,7 @@ def test_a_worker_killed_with_kill_9_mid_job_on_redis_runs_the_job_once(
     import redis
     from kombu import Connection
 
-    from inclusio.service import prepare_broker, start_worker, stop_worker
+    from inclusio.processes import prepare_broker, start_worker, stop_worker
 
     settings = fault_settings(tmp_path, broker_url=private_redis["url"], database_url=pg_db)
     prepare_broker(settings)
@@ -294,7 +294,7 @@ def test_rabbitmq_queues_per_kind_scale_separately(
     tmp_path: Path, rabbit_vhost: str, pg_url: str, small_pdf: Path
 ) -> None:
     settings = make_settings(tmp_path, broker_url=rabbit_vhost, database_url=pg_url)
-    from inclusio.service import prepare_broker, start_worker, stop_worker
+    from inclusio.processes import prepare_broker, start_worker, stop_worker
 
     prepare_broker(settings)
     client = api_client(settings)
@@ -345,7 +345,7 @@ def test_a_worker_killed_with_kill_9_mid_job_on_rabbitmq_runs_the_job_once(
     """RabbitMQ gives the killed attempt's message back at once (its connection closed): the next worker
     finds the job still running under the dead attempt's lease and ignores it; the watchdog re-sends the
     job once the heartbeat has stopped long enough."""
-    from inclusio.service import prepare_broker, start_worker, stop_worker
+    from inclusio.processes import prepare_broker, start_worker, stop_worker
 
     settings = fault_settings(tmp_path, broker_url=private_rabbitmq.url, database_url=pg_db)
     prepare_broker(settings)

@@ -16,7 +16,7 @@ import pytest
 from service_helpers import RunningWorker, api_client, make_settings, submit, wait_finished
 
 from inclusio.config import Settings
-from inclusio.service import settings_env
+from inclusio.processes import settings_env
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -18,14 +18,14 @@ from pathlib import Path
 import pytest
 from service_helpers import RunningWorker, api_client, make_settings, submit, wait_finished
 
-from inclusio.store.db import JobStore
+from inclusio.store.jobs import JobStore
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "cours-photosynthese-fr.pdf"
 
 
 @pytest.mark.slow
 def test_a_job_redelivered_after_its_worker_was_killed_reuses_the_stages_it_finished(tmp_path: Path) -> None:
-    from inclusio.service import prepare_broker, start_worker, stop_worker
+    from inclusio.processes import prepare_broker, start_worker, stop_worker
 
     settings = make_settings(tmp_path, job_stuck_seconds=5, watchdog_interval_seconds=1)
     prepare_broker(settings)

@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from service_helpers import RunningWorker, api_client, free_port, make_settings, submit, wait_finished
 
 from inclusio.config import Settings
-from inclusio.service import settings_env
+from inclusio.processes import settings_env
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -200,7 +200,7 @@ def test_serve_runs_the_api_and_a_worker_and_stops_both_on_ctrl_c(tmp_path: Path
         [
             sys.executable,
             "-c",
-            f"from inclusio.config import Settings; from inclusio.service import serve; "
+            f"from inclusio.config import Settings; from inclusio.processes import serve; "
             f"serve(Settings(), port={port})",
         ],
         env=settings_env(settings),
@@ -268,7 +268,7 @@ def test_run_worker_runs_jobs_in_the_calling_process_and_stops_on_sigterm(
             [
                 sys.executable,
                 "-c",
-                "from inclusio.config import Settings; from inclusio.service import run_worker; "
+                "from inclusio.config import Settings; from inclusio.processes import run_worker; "
                 "run_worker(Settings(), queues=None, concurrency=1)",
             ],
             env=settings_env(settings),

@@ -295,7 +295,7 @@ def test_retention_cleanup_leaves_no_byte_of_an_expired_job_in_the_sqlite_files(
 
     from sqlalchemy import update
 
-    from inclusio.store.db import JobStore
+    from inclusio.store.jobs import JobStore
     from inclusio.store.models import Job, utcnow
     from inclusio.store.retention import cleanup
 

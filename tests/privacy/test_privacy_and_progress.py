@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 from service_helpers import RunningWorker, api_client, make_settings, submit, wait_finished
 
 from inclusio.config import Settings
-from inclusio.store.db import JobStore
 from inclusio.store.files import FileStore
+from inclusio.store.jobs import JobStore
 
 
 def _run_queued(settings: Settings) -> None:

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
-from inclusio.store.db import JobStore
+from inclusio.store.jobs import JobStore
 from inclusio.store.migrate import current_revision, downgrade_database, head_revision, upgrade_database
 from inclusio.store.models import Base
+from inclusio.store.shares import ShareStore
 
 HEAD = "0005"  # the newest revision (0005: sign-in throttling per account name and per address)
 
@@ -85,7 +86,7 @@ def test_a_skeleton_database_is_stamped_and_upgraded_keeping_its_jobs(tmp_path: 
 
 @pytest.mark.postgres
 def test_four_processes_starting_together_migrate_once(pg_url: str) -> None:
-    code = "import sys; from inclusio.store.db import JobStore; print(JobStore(sys.argv[1]).migrate())"
+    code = "import sys; from inclusio.store.jobs import JobStore; print(JobStore(sys.argv[1]).migrate())"
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", code, pg_url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -99,7 +100,7 @@ def test_four_processes_starting_together_migrate_once(pg_url: str) -> None:
 
 def test_concurrent_starts_on_one_sqlite_file_and_the_db_cli(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'c.db'}"
-    code = "import sys; from inclusio.store.db import JobStore; print(JobStore(sys.argv[1]).migrate())"
+    code = "import sys; from inclusio.store.jobs import JobStore; print(JobStore(sys.argv[1]).migrate())"
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", code, url], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -146,7 +147,7 @@ def test_0004_keeps_the_jobs_of_0003_adds_shares_and_goes_back(empty_url: str) -
     assert store.migrate() == HEAD
     kept = store.get("ab12")
     assert kept.filename == "cours.pdf" and kept.release_state is None and kept.release_errors is None
-    share = store.create_share(
+    share = ShareStore(store.db).create(
         owner_id="u1",
         institution="A",
         title="Cours 1",
@@ -156,8 +157,8 @@ def test_0004_keeps_the_jobs_of_0003_adds_shares_and_goes_back(empty_url: str) -
         input_path="originals/aa/" + "a" * 64,
         input_bytes=10,
     )
-    assert store.list_shares(institution="A", search="bio")[0].id == share.id
-    assert store.jobs_using_original("a" * 64) == 2  # the job and the share: the file stays
+    assert ShareStore(store.db).list(institution="A", search="bio")[0].id == share.id
+    assert store.db.original_uses("a" * 64) == 2  # the job and the share: the file stays
     downgrade_database(store.engine, "0003")
     assert "shares" not in inspect(store.engine).get_table_names()
     assert "release_state" not in {c["name"] for c in inspect(store.engine).get_columns("jobs")}

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from inclusio.errors import InputEmpty, InputTooLarge, JobNotFound
-from inclusio.store.db import JobStore
 from inclusio.store.files import FileStore
+from inclusio.store.jobs import JobStore
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -62,7 +62,7 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    from inclusio.service import settings_env
+    from inclusio.processes import settings_env
 
     tmp = tmp_path_factory.mktemp("web")
     profiles = tmp / "profiles"

@@ -13,7 +13,7 @@ from service_helpers import make_settings, make_user
 from sqlalchemy import update
 
 from inclusio.store.accounts import UserStore
-from inclusio.store.db import JobStore
+from inclusio.store.jobs import JobStore
 from inclusio.store.models import Job, utcnow
 
 

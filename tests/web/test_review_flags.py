@@ -23,8 +23,8 @@ def _falsify_last_number(server: Server, job_id: str) -> tuple[str, list[Any]]:
     with what the verifier says of it (saved as the reviewer's draft); its block id and flags."""
     from inclusio.analysis.verify import verify
     from inclusio.api import review
-    from inclusio.store.db import JobStore
     from inclusio.store.files import FileStore
+    from inclusio.store.jobs import JobStore
 
     store, files = JobStore.from_settings(server.settings), FileStore.from_settings(server.settings)
     job = store.get(job_id)

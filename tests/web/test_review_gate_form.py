@@ -14,8 +14,8 @@ from test_release_states import _signed_in
 from inclusio.api import review
 from inclusio.model import Flag
 from inclusio.store.accounts import UserStore
-from inclusio.store.db import JobStore
 from inclusio.store.files import FileStore
+from inclusio.store.jobs import JobStore
 
 
 def _csrf(html: str) -> str:

@@ -37,8 +37,10 @@ from inclusio.auth.oidc import OidcVerifier
 from inclusio.config import Settings
 from inclusio.errors import InclusioError, RequestInvalid, RequestNotFound, as_inclusio_error, is_disk_full
 from inclusio.store.accounts import UserStore
-from inclusio.store.db import JobStore
+from inclusio.store.batches import BatchStore
 from inclusio.store.files import FileStore
+from inclusio.store.jobs import JobStore
+from inclusio.store.shares import ShareStore
 
 log = logging.getLogger("inclusio.api")
 
@@ -108,12 +110,14 @@ def create_api(settings: Settings, *, enqueue: Sender | None = None, html_error:
 
 
 def _services(settings: Settings, enqueue: Sender | None) -> Services:
-    """The stores (migrated), the file store, the sender and the identity provider's verifier."""
+    """The row stores on one database (migrated), the file store, the sender and the identity provider's verifier."""
     store = JobStore.from_settings(settings)
     store.migrate()
     return Services(
         settings=settings,
         store=store,
+        shares=ShareStore(store.db),
+        batches=BatchStore(store.db),
         users=UserStore(store.engine),
         files=FileStore.from_settings(settings),
         send=enqueue or celery_sender(settings),

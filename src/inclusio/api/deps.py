@@ -14,14 +14,21 @@ from inclusio.config import Settings
 from inclusio.errors import AuthInvalid, AuthRequired, Forbidden
 from inclusio.jobs.queue import Sender
 from inclusio.store.accounts import TOKEN_PREFIX, UserStore
-from inclusio.store.db import JobStore
+from inclusio.store.batches import BatchStore
 from inclusio.store.files import FileStore
+from inclusio.store.jobs import JobStore
+from inclusio.store.shares import ShareStore
 
 
 @dataclass
 class Services:
+    """What every route reaches through :data:`Svc`. The row stores share one database (one engine)."""
+
     settings: Settings
     store: JobStore
+    """The job store (jobs and their events)."""
+    shares: ShareStore
+    batches: BatchStore
     users: UserStore
     files: FileStore
     send: Sender

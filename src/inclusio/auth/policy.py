@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inclusio.errors import Forbidden
-from inclusio.store.db import JobFilter
+from inclusio.store.jobs import JobFilter
 from inclusio.store.models import Batch, Job, Share, User
 
 

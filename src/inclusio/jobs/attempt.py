@@ -65,9 +65,9 @@ from inclusio.errors import (
     as_inclusio_error,
     is_disk_full,
 )
-from inclusio.store.db import JobStore
 from inclusio.store.files import FileStore
 from inclusio.store.heartbeat import Heartbeat, heartbeat_interval
+from inclusio.store.jobs import JobStore
 
 log = logging.getLogger("inclusio.worker")
 
@@ -255,8 +255,35 @@ def execute(job_id: str, settings: Settings) -> str:
         log.info("job %s: not queued (taken or finished), message ignored", job_id)
         return "skipped"
     job, lease = taken
+    return _run_attempt(_JobRun(job, lease, store, files, settings).attempt(), settings, files)
 
-    def prepare() -> Path:
+
+@dataclass
+class _JobRun:
+    """The parts of :func:`execute`'s attempt: a queued job, its lease and where it is stored."""
+
+    job: Any
+    lease: str
+    store: JobStore
+    files: FileStore
+    settings: Settings
+
+    def attempt(self) -> _Attempt:
+        return _Attempt(
+            job_id=self.job.id,
+            lease=self.lease,
+            beat=lambda: self.store.heartbeat(self.job.id, self.lease),
+            beat_name="heartbeat",
+            failed_note="failed",
+            lost_note="this attempt lost its lease; its outcome will be discarded",
+            prepare=self.prepare,
+            run=self.run,
+            record=self.record,
+            record_failure=self.record_failure,
+        )
+
+    def prepare(self) -> Path:
+        job, files = self.job, self.files
         if not files.original_path(job.input_path).is_file():
             raise InclusioError(
                 "The uploaded file is no longer in storage. Upload the document again.",
@@ -265,12 +292,13 @@ def execute(job_id: str, settings: Settings) -> str:
             )
         # A redelivered job takes over the folder its dead attempt left: run_job skips the stages
         # recorded there (see the module doc).
-        return files.resume_attempt(job.id, lease)
+        return files.resume_attempt(job.id, self.lease)
 
-    def run(out_dir: Path) -> Any:
+    def run(self, out_dir: Path) -> Any:
         from inclusio.pipeline import run_job
         from inclusio.pipeline.job import conversion_key
 
+        job, files, settings = self.job, self.files, self.settings
         profile = _load_profile(job, settings)
         # The converted Document is cached by content: a redelivered job, or the same document
         # for another learner, is not converted again.
@@ -282,16 +310,17 @@ def execute(job_id: str, settings: Settings) -> str:
             settings=settings,
             outputs=job.outputs,
             filename=job.filename,
-            on_progress=_ProgressWriter(store, job.id, lease),
+            on_progress=_ProgressWriter(self.store, job.id, self.lease),
             document_cache=cache,
         )
 
-    def record(result: Any, out_dir: Path) -> str | None:
+    def record(self, result: Any, out_dir: Path) -> str | None:
+        job, lease = self.job, self.lease
         artifacts = artifact_records(result.artifacts, out_dir)
         keep = {item["file"] for item in artifacts.values()}
         message = "done" if not result.errors else str(result.errors[0].get("message", ""))
         if not _record(
-            store,
+            self.store,
             job.id,
             status=result.status,
             errors=json_safe(result.errors),
@@ -300,8 +329,8 @@ def execute(job_id: str, settings: Settings) -> str:
             message=message,
             lease=lease,
             llm_tokens=result.llm_tokens,
-            patience_s=settings.job_stuck_seconds,
-            before_commit=lambda: files.publish_attempt(job.id, lease, keep=keep),
+            patience_s=self.settings.job_stuck_seconds,
+            before_commit=lambda: self.files.publish_attempt(job.id, lease, keep=keep),
         ):
             return None
         log.info(
@@ -314,35 +343,18 @@ def execute(job_id: str, settings: Settings) -> str:
         )
         return str(result.status)
 
-    def record_failure(error: InclusioError, exc: BaseException) -> bool:
+    def record_failure(self, error: InclusioError, exc: BaseException) -> bool:
         # Recording already waited for a full database's disk (OperationalError): not twice.
-        patience = 0.0 if isinstance(exc, OperationalError) else settings.job_stuck_seconds
+        patience = 0.0 if isinstance(exc, OperationalError) else self.settings.job_stuck_seconds
         return _record(
-            store,
-            job_id,
+            self.store,
+            self.job.id,
             status="failed",
-            lease=lease,
+            lease=self.lease,
             message=error.message,
             patience_s=patience,
             errors=[{"stage": str(error.details.get("stage", "job")), **json_safe(error.to_dict())}],
         )
-
-    return _run_attempt(
-        _Attempt(
-            job_id=job_id,
-            lease=lease,
-            beat=lambda: store.heartbeat(job.id, lease),
-            beat_name="heartbeat",
-            failed_note="failed",
-            lost_note="this attempt lost its lease; its outcome will be discarded",
-            prepare=prepare,
-            run=run,
-            record=record,
-            record_failure=record_failure,
-        ),
-        settings,
-        files,
-    )
 
 
 # -- a reviewed job, rendered again ------------------------------------------------------------------
@@ -363,15 +375,6 @@ def release(
     again meanwhile), ``missing`` (no such job) or ``lost`` (superseded or deleted while rendering).
     Raises only if the database cannot be reached at the start (the task retries).
     """
-    from inclusio.store.review_drafts import (
-        ACCEPTED_FILE,
-        REVIEW_FILE,
-        accepted_release,
-        load_document,
-        review_path,
-        review_state,
-    )
-
     if store is None or files is None:
         store, files = stores(settings)
     try:
@@ -381,83 +384,106 @@ def release(
     lease = store.start_release(job_id, token)
     if lease is None:
         return "skipped"
-    seen: dict[str, Any] = {}
+    return _run_attempt(_ReleaseRun(job, lease, store, files, settings).attempt(), settings, files)
 
-    def run(folder: Path) -> Any:
+
+@dataclass
+class _ReleaseRun:
+    """The parts of :func:`release`'s attempt; ``run`` keeps what ``record`` needs (document, profile)."""
+
+    job: Any
+    lease: str
+    store: JobStore
+    files: FileStore
+    settings: Settings
+    doc: Any = None
+    profile: Any = None
+    accepted: Any = None
+
+    def attempt(self) -> _Attempt:
+        job_id, lease = self.job.id, self.lease
+        return _Attempt(
+            job_id=job_id,
+            lease=lease,
+            beat=lambda: self.store.beat_release(job_id, lease),
+            beat_name="release-beat",
+            failed_note="release failed",
+            lost_note="release superseded or deleted; its outcome will not be recorded",
+            prepare=lambda: self.files.attempt_dir(job_id, lease),
+            run=self.run,
+            record=self.record,
+            record_failure=self.record_failure,
+        )
+
+    def run(self, folder: Path) -> Any:
         from inclusio.pipeline import run_job
+        from inclusio.store.review_drafts import accepted_release, load_document
 
-        seen["doc"], seen["accepted"] = load_document(files, job), accepted_release(files, job_id)
-        seen["profile"] = _load_profile(job, settings)
+        job, files = self.job, self.files
+        self.doc, self.accepted = load_document(files, job), accepted_release(files, job.id)
+        self.profile = _load_profile(job, self.settings)
         return run_job(
             files.original_path(job.input_path),
-            seen["profile"],
+            self.profile,
             folder,
-            settings=settings,
+            settings=self.settings,
             outputs=job.outputs,
             filename=job.filename,
-            document=seen["doc"],
-            accepted_unreviewed=seen["accepted"],
+            document=self.doc,
+            accepted_unreviewed=self.accepted,
         )
 
-    def record(result: Any, folder: Path) -> str | None:
-        if result.status == "failed":
-            files.discard_attempt(job_id, lease)
-            errors = json_safe(result.errors) or [{"stage": RELEASE_STAGE, "code": "stage.failed"}]
-            return "failed" if store.fail_release(job_id, lease, errors) else "lost"
-        state = review_state(seen["doc"], seen["profile"].adaptation_kinds)
-        accepted = seen["accepted"]
+    def message(self) -> str:
+        from inclusio.store.review_drafts import review_state
+
+        state = review_state(self.doc, self.profile.adaptation_kinds)
         message = (
-            f"released after review by {job.released_by or '?'} "
+            f"released after review by {self.job.released_by or '?'} "
             f"({state['reviewed']}/{state['adaptations']} adaptations approved)"
         )
-        if accepted is not None:
+        if self.accepted is not None:
             message += (
-                f"; {accepted.get('flagged_blocks')} flagged block(s) released unreviewed, confirmed by "
-                f"{accepted.get('by')}"
+                f"; {self.accepted.get('flagged_blocks')} flagged block(s) released unreviewed, confirmed by "
+                f"{self.accepted.get('by')}"
             )
+        return message
 
-        def swap() -> None:
-            # The reviewer's draft (approvals, edits) moves with the outputs into the new folder.
-            draft = review_path(files, job)
-            if draft.is_file() and not (folder / REVIEW_FILE).exists():
-                shutil.copy2(draft, folder / REVIEW_FILE)
-            confirmation = Path(files.job_dir(job.id)) / ACCEPTED_FILE
-            if confirmation.is_file() and not (folder / ACCEPTED_FILE).exists():
-                shutil.copy2(confirmation, folder / ACCEPTED_FILE)
-            files.publish_attempt(job_id, lease)
+    def swap(self, folder: Path) -> None:
+        """The reviewer's draft (approvals, edits) moves with the outputs into the new folder."""
+        from inclusio.store.review_drafts import ACCEPTED_FILE, REVIEW_FILE, review_path
 
-        if not store.finish_release(
+        job, files = self.job, self.files
+        draft = review_path(files, job)
+        if draft.is_file() and not (folder / REVIEW_FILE).exists():
+            shutil.copy2(draft, folder / REVIEW_FILE)
+        confirmation = Path(files.job_dir(job.id)) / ACCEPTED_FILE
+        if confirmation.is_file() and not (folder / ACCEPTED_FILE).exists():
+            shutil.copy2(confirmation, folder / ACCEPTED_FILE)
+        files.publish_attempt(job.id, self.lease)
+
+    def record(self, result: Any, folder: Path) -> str | None:
+        job_id, lease = self.job.id, self.lease
+        if result.status == "failed":
+            self.files.discard_attempt(job_id, lease)
+            errors = json_safe(result.errors) or [{"stage": RELEASE_STAGE, "code": "stage.failed"}]
+            return "failed" if self.store.fail_release(job_id, lease, errors) else "lost"
+        if not self.store.finish_release(
             job_id,
             lease,
             status=result.status,
             artifacts=artifact_records(result.artifacts, folder),
             errors=json_safe(result.errors),
             warnings=json_safe(result.warnings),
-            message=message,
-            before_commit=swap,
+            message=self.message(),
+            before_commit=lambda: self.swap(folder),
         ):
             return None
         return str(result.status)
 
-    def record_failure(error: InclusioError, _exc: BaseException) -> bool:
-        return store.fail_release(job_id, lease, [{"stage": RELEASE_STAGE, **json_safe(error.to_dict())}])
-
-    return _run_attempt(
-        _Attempt(
-            job_id=job_id,
-            lease=lease,
-            beat=lambda: store.beat_release(job_id, lease),
-            beat_name="release-beat",
-            failed_note="release failed",
-            lost_note="release superseded or deleted; its outcome will not be recorded",
-            prepare=lambda: files.attempt_dir(job_id, lease),
-            run=run,
-            record=record,
-            record_failure=record_failure,
-        ),
-        settings,
-        files,
-    )
+    def record_failure(self, error: InclusioError, _exc: BaseException) -> bool:
+        return self.store.fail_release(
+            self.job.id, self.lease, [{"stage": RELEASE_STAGE, **json_safe(error.to_dict())}]
+        )
 
 
 # -- an attempt whose process died (recorded from the parent, on the task-failure signal) -------------

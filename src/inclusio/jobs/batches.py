@@ -84,7 +84,7 @@ def submit_batch(
                 )
             )
 
-    batch = svc.store.create_batch(
+    batch = svc.batches.create(
         owner_id=who.id,
         institution=who.institution,
         name=name or display_name(archive[0] if archive else None, "batch"),
@@ -111,5 +111,5 @@ def submit_batch(
                 batch_id=batch.id,
             )
     if rejected:
-        svc.store.set_batch_rejected(batch.id, rejected)
-    return svc.store.get_batch(batch.id)
+        svc.batches.set_rejected(batch.id, rejected)
+    return svc.batches.get(batch.id)

@@ -4,7 +4,7 @@
   Production: set ``INCLUSIO_BROKER_URL`` to ``redis://...`` or ``amqp://...``; nothing else changes.
 * JSON only (never pickle); ``acks_late`` with prefetch 1, so a job is taken by one worker at a
   time and a message is acknowledged once its job has been recorded.
-* No result backend: the job table (:mod:`inclusio.store.db`) is the source of truth for state,
+* No result backend: the job table (:mod:`inclusio.store.jobs`) is the source of truth for state,
   progress and outputs, and any process can read it; a second store of the same facts could only
   disagree with it.
 

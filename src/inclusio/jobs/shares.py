@@ -28,7 +28,7 @@ def share_not_found(share_id: str) -> ShareNotFound:
 
 def visible_share(svc: Any, who: Principal, share_id: str) -> Share:
     """The share if ``who`` may see it; ``share.not_found`` otherwise (its existence is not revealed)."""
-    share = svc.store.get_share(share_id)
+    share = svc.shares.get(share_id)
     if share is None or not can_see_share(who, share):
         raise share_not_found(share_id)
     return share
@@ -63,7 +63,7 @@ def share_document(
         )
     clean_title = " ".join((title or "").split())[:MAX_TITLE] or filename
     clean_course = " ".join((course or "").split())[:MAX_COURSE]
-    share = svc.store.create_share(
+    share = svc.shares.create(
         owner_id=who.id,
         institution=who.institution,
         title=clean_title,
@@ -79,8 +79,8 @@ def share_document(
 def stop_sharing(svc: Any, who: Principal, share: Share) -> None:
     """Delete the share; its original goes too unless a job (a student's request) or another share uses it."""
     require(can_manage_share(who, share), "stop sharing this document")
-    svc.store.delete_share(share.id)
-    if svc.store.jobs_using_original(share.input_sha256) == 0:
+    svc.shares.delete(share.id)
+    if svc.store.db.original_uses(share.input_sha256) == 0:
         svc.files.delete_original(share.input_sha256)
 
 

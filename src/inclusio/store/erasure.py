@@ -32,8 +32,10 @@ from pathlib import Path
 from typing import Any
 
 from inclusio.store.accounts import UserStore
-from inclusio.store.db import JobFilter, JobStore
+from inclusio.store.batches import BatchStore
 from inclusio.store.files import FileStore
+from inclusio.store.jobs import JobFilter, JobStore
+from inclusio.store.shares import ShareStore
 
 log = logging.getLogger("inclusio.store")
 
@@ -75,10 +77,10 @@ def erase_user_data(
         for job in store.list(where, limit=1_000_000)
     }
     hashes = {job.input_sha256 for job in jobs.values()}
-    shared = store.delete_shares_of(user_id)
+    shared = ShareStore(store.db).delete_of(user_id)
     hashes |= {share.input_sha256 for share in shared}
     store.delete_jobs(list(jobs))
-    store.delete_batches_of(user_id)
+    BatchStore(store.db).delete_of(user_id)
     users.delete_profile(user_id)
     if delete_account:
         users.delete_user(user_id)
@@ -86,7 +88,7 @@ def erase_user_data(
     for job_id in jobs:
         removed += int(files.delete_job(job_id))
     for sha in hashes:
-        if store.jobs_using_original(sha) == 0:
+        if store.db.original_uses(sha) == 0:
             removed += int(files.delete_original(sha))
     users.audit(
         actor_id=actor_id,

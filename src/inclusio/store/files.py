@@ -312,11 +312,15 @@ class FileStore:
                         path.rmdir()
                 elif relpath not in keep:
                     path.unlink()
-        if final.exists():  # an earlier attempt died after moving its outputs but before recording them
+        trash = None
+        if final.exists():  # a release's old outputs, or an earlier attempt that died before recording
             trash = self._inside(f"jobs/.work/trash-{uuid.uuid4().hex}")
             os.replace(final, trash)
-            shutil.rmtree(trash, ignore_errors=True)
+        # Right after the first rename (the old folder is removed later): a download finds no folder only
+        # between the two renames, not while a large folder is deleted.
         os.replace(work, final)
+        if trash is not None:
+            shutil.rmtree(trash, ignore_errors=True)
         for other in (self.root / "jobs" / ".work").glob(f"{job_id}-*"):
             shutil.rmtree(other, ignore_errors=True)  # attempts of this job that died: nobody reads them
         return final

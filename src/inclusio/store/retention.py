@@ -19,8 +19,8 @@ from typing import Any
 
 from inclusio.config import Settings
 from inclusio.store.accounts import UserStore
-from inclusio.store.db import JobStore
 from inclusio.store.files import FileStore
+from inclusio.store.jobs import JobStore
 from inclusio.store.models import utcnow
 from inclusio.store.throttle import Throttle
 
@@ -72,10 +72,7 @@ def cleanup(settings: Settings, *, dry_run: bool = False, store: JobStore | None
 
         for sha in list(files.originals()):
             path = files.original_path(f"originals/{sha[:2]}/{sha}")
-            if (
-                store.jobs_using_original(sha) == 0
-                and time.time() - path.stat().st_mtime > ORPHAN_GRACE_SECONDS
-            ):
+            if store.db.original_uses(sha) == 0 and time.time() - path.stat().st_mtime > ORPHAN_GRACE_SECONDS:
                 report.originals.append(sha)
                 if not dry_run:
                     files.delete_original(sha)

@@ -17,8 +17,8 @@ from inclusio.jobs import release_stalled, submit
 from inclusio.jobs.inputs import parse_outputs, resolve_profile, visible_job
 from inclusio.jobs.uploads import display_name, store_document
 from inclusio.profiles import list_profiles, with_reading
-from inclusio.store.db import JobFilter
 from inclusio.store.files import StoredOriginal
+from inclusio.store.jobs import JobFilter
 from inclusio.store.throttle import check_password
 from inclusio.web import session as web
 from inclusio.web.i18n import LANGS, TEXT
@@ -334,7 +334,7 @@ def _student_page(
     ]
     outputs = [o for o in (base.outputs if base else ["epub", "html"]) if o in ("epub", "html", "mp3", "brf")]
     search = " ".join((request.query_params.get("search") or "").split())[:SEARCH_MAX]
-    teachers = svc.store.list_shares(**share_scope(who), search=search or None)
+    teachers = svc.shares.list(**share_scope(who), search=search or None)
     return web.render(
         request,
         "student.html",
@@ -508,7 +508,7 @@ def teacher(request: Request) -> Response:
     who = web.require_user(request, "teacher", "staff")
     svc = web.svc_of(request)
     jobs = svc.store.list(JobFilter(owner=who.id), limit=50)
-    shares = svc.store.list_shares(owner=who.id)
+    shares = svc.shares.list(owner=who.id)
     from inclusio.web.i18n import translator
 
     t = translator(web.lang_of(request))

@@ -16,7 +16,7 @@ from inclusio.jobs.batches import submit_batch
 from inclusio.jobs.inputs import resolve_profile, visible_job
 from inclusio.model.document import Figure
 from inclusio.profiles import list_profiles
-from inclusio.store.db import JobFilter
+from inclusio.store.jobs import JobFilter
 from inclusio.web import session as web
 from inclusio.web.i18n import TEXT, translator
 from inclusio.web.pages import job_state, release_state, release_text

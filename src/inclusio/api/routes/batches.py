@@ -12,7 +12,7 @@ from inclusio.api.schemas import AUTH_ERRORS, BatchView, errors
 from inclusio.auth.policy import can_see_batch
 from inclusio.errors import BatchNotFound
 from inclusio.jobs import batches as batch_jobs
-from inclusio.store.db import JobFilter
+from inclusio.store.jobs import JobFilter
 
 router = APIRouter(tags=["batches"])
 
@@ -53,7 +53,7 @@ def submit_batch(
         name=name,
     )
     view = BatchView.of(
-        svc.store.get_batch(batch.id), svc.store.list(JobFilter(batch_id=batch.id), limit=100_000)
+        svc.batches.get(batch.id), svc.store.list(JobFilter(batch_id=batch.id), limit=100_000)
     )
     return JSONResponse(view.model_dump(), status_code=202, headers={"Location": f"/batches/{batch.id}"})
 
@@ -61,17 +61,17 @@ def submit_batch(
 @router.get("/batches", response_model=list[BatchView], responses=errors(*AUTH_ERRORS))
 def list_batches(svc: Svc, who: Caller) -> list[BatchView]:
     if who.is_admin:
-        batches = svc.store.list_batches()
+        batches = svc.batches.list()
     elif who.role == "staff":
-        batches = svc.store.list_batches(institution=who.institution)
+        batches = svc.batches.list(institution=who.institution)
     else:
-        batches = svc.store.list_batches(owner=who.id)
+        batches = svc.batches.list(owner=who.id)
     return [BatchView.of(b, svc.store.list(JobFilter(batch_id=b.id), limit=100_000)) for b in batches]
 
 
 @router.get("/batches/{batch_id}", response_model=BatchView, responses=errors(404, *AUTH_ERRORS))
 def get_batch(svc: Svc, who: Caller, batch_id: str) -> BatchView:
-    batch = svc.store.get_batch(batch_id)
+    batch = svc.batches.get(batch_id)
     if not can_see_batch(who, batch):
         raise BatchNotFound(details={"batch": batch_id[:64]})
     return BatchView.of(batch, svc.store.list(JobFilter(batch_id=batch.id), limit=100_000))

@@ -142,7 +142,7 @@ def delete_job(svc: Svc, who: Caller, job_id: str) -> Response:
     job = visible_job(svc, who, job_id)
     svc.store.delete_jobs([job.id])
     svc.files.delete_job(job.id)
-    if svc.store.jobs_using_original(job.input_sha256) == 0:
+    if svc.store.db.original_uses(job.input_sha256) == 0:
         svc.files.delete_original(job.input_sha256)
     return Response(status_code=204)
 

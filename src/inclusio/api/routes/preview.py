@@ -42,7 +42,7 @@ def readability_of(svc: Services, path: Any, sha256: str, filename: str) -> Docu
 
         sniff(path, filename)
         doc = convert_shared(path, filename, svc.settings)  # no uploader's name in the shared cache
-        if svc.store.jobs_using_original(sha256) > 0:
+        if svc.store.db.original_uses(sha256) > 0:
             svc.files.write_atomic(doc_path, doc.to_json(indent=None).encode("utf-8"))
     scores, _ = analyse_source(doc, quality_checks=False)  # the job's analyse stage, readability only
     cache[sha256 + key] = scores

@@ -88,7 +88,7 @@ def list_shares(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> list[ShareView]:
-    return [view(who, s) for s in svc.store.list_shares(**share_scope(who), search=search, limit=limit)]
+    return [view(who, s) for s in svc.shares.list(**share_scope(who), search=search, limit=limit)]
 
 
 @router.get("/shares/{share_id}", response_model=ShareView, responses=errors(404, *AUTH_ERRORS))

@@ -13,7 +13,7 @@ records ``job.worker_lost`` and forks a new one. A job left ``running`` by a wor
 (``kill -9``, a machine lost) is put back on its queue by the watchdog every worker runs
 (:mod:`workers.tasks`), whatever the broker: the SQL broker never redelivers, Redis only after its
 visibility timeout (6 h), RabbitMQ at once but to a worker that finds the job still held and drops
-the message (docs/deployment.md, tests/service/test_faults.py).
+the message (docs/deployment.md, tests/jobs/test_faults.py).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from typing import IO, Any
 from inclusio.config import Settings
 from inclusio.errors import QueueUnavailable
 
-log = logging.getLogger("inclusio.service")
+log = logging.getLogger("inclusio.processes")
 
 
 def settings_env(settings: Settings, base: dict[str, str] | None = None) -> dict[str, str]:
@@ -192,7 +192,7 @@ def run_worker(
     from inclusio.jobs.queue import create_celery_app
 
     prepare_broker(settings)
-    from inclusio.store.db import JobStore
+    from inclusio.store.jobs import JobStore
 
     store = JobStore.from_settings(settings)
     store.migrate()
@@ -225,7 +225,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 8000) -> None
     import uvicorn
 
     from inclusio.server import create_app
-    from inclusio.store.db import JobStore
+    from inclusio.store.jobs import JobStore
 
     settings.ensure_dirs()
     store = JobStore.from_settings(settings)
