@@ -776,3 +776,106 @@ OWN_TRANSLATIONS = [
         {},
     ),
 ]
+
+
+# -- held out: written after the verifier was last changed, and not used to change it ----------------
+
+HELD_FR = {
+    "jupiter": (
+        "Jupiter est la plus grande planète du Système solaire. Elle est environ 11 fois plus large que la "
+        "Terre. Galilée a découvert ses quatre plus grandes lunes en janvier 1610 avec une lunette."
+    ),
+    "budget": (
+        "La mairie de Lille consacre 12 % de son budget aux écoles. En 2022, elle a rénové 14 cantines et "
+        "planté 300 arbres dans les cours de récréation. Les travaux ont coûté 4,5 millions d'euros."
+    ),
+}
+HELD_EN = {
+    "printing": (
+        "Johannes Gutenberg built a printing press in Mainz around 1450. His Bible was printed in about 180 "
+        "copies. Before the press, books were copied by hand, which could take a scribe several months."
+    ),
+    "heart": (
+        "The human heart beats about 100,000 times a day. It has four chambers: two atria and two "
+        "ventricles. William Harvey described how blood circulates through the body in 1628."
+    ),
+}
+HELD_OUT = [
+    (
+        "easy_read",
+        "fr",
+        HELD_FR["jupiter"],
+        "Jupiter est la plus grande planète du Système solaire. Elle est à peu près onze fois plus large que "
+        "la Terre. En janvier 1610, Galilée a découvert 4 grandes lunes de Jupiter. Il a utilisé une lunette.",
+    ),
+    (
+        "easy_read",
+        "fr",
+        HELD_FR["budget"],
+        "La mairie de Lille donne 12 pour cent de son budget aux écoles. En 2022, la mairie a rénové 14 "
+        "cantines. Elle a aussi planté 300 arbres dans les cours de récréation. "
+        "Ces travaux ont coûté 4,5 millions d'euros.",
+    ),
+    (
+        "plain",
+        "en",
+        HELD_EN["printing"],
+        "Around 1450, Johannes Gutenberg built a printing press in Mainz. About 180 copies of his Bible were "
+        "printed. Before the press, a scribe copied books by hand, which could take several months.",
+    ),
+    (
+        "easy_read",
+        "en",
+        HELD_EN["heart"],
+        "Your heart beats about 100 000 times every day. The heart has 4 chambers. There are 2 atria and 2 "
+        "ventricles. In 1628, William Harvey explained how blood moves around the body.",
+    ),
+    (
+        "summary",
+        "en",
+        "\n".join(HELD_EN.values()),
+        "Gutenberg built a printing press in Mainz around 1450.\nThe heart beats about 100,000 times a day.",
+    ),
+    (
+        "glossary",
+        "fr",
+        "Galilée a découvert ses quatre plus grandes lunes en janvier 1610 avec une lunette.",
+        "Instrument avec des lentilles qui permet de voir de loin les objets du ciel.",
+        HELD_FR["jupiter"],
+    ),
+]
+HELD_TRANSLATIONS = [
+    (
+        "fr",
+        HELD_FR["jupiter"],
+        "en",
+        "Jupiter is the largest planet in the Solar System. It is about 11 times wider than the Earth. Galileo "
+        "discovered its four largest moons in January 1610 with a telescope.",
+        {},
+    ),
+    (
+        "fr",
+        HELD_FR["budget"],
+        "en",
+        "Lille town hall spends 12% of its budget on schools. In 2022, it renovated 14 canteens and planted "
+        "300 trees in the playgrounds. The work cost 4.5 million euros.",
+        {},
+    ),
+    (
+        "en",
+        HELD_EN["printing"],
+        "fr",
+        "Johannes Gutenberg a construit une presse à imprimer à Mayence vers 1450. Sa Bible a été imprimée à "
+        "environ 180 exemplaires. Avant la presse, les livres étaient copiés à la main, ce qui pouvait prendre "
+        "plusieurs mois à un copiste.",
+        {},
+    ),
+    (
+        "en",
+        HELD_EN["heart"],
+        "fr",
+        "Le cœur humain bat environ 100 000 fois par jour. Il a quatre cavités : deux oreillettes et deux "
+        "ventricules. William Harvey a décrit en 1628 comment le sang circule dans le corps.",
+        {},
+    ),
+]

@@ -49,11 +49,34 @@ def _keys(text: str, letters: int) -> frozenset[str]:
     return frozenset(w[:letters] for w in re.findall(r"[^\W\d_]{4,}", fold_plain(text)))
 
 
-_SPLIT = re.compile(r"(?<=[.!?…;:])\s+(?![a-zà-ÿ])|\n+")
+_ABBREVIATIONS = (
+    "av",
+    "apr",
+    "cf",
+    "env",
+    "p",
+    "pp",
+    "fig",
+    "vol",
+    "no",
+    "vs",
+    "ex",
+    "Fig",
+    "No",
+    "St",
+    "Dr",
+    "Mr",
+)
+_SPLIT = re.compile(
+    r"(?<=[.!?…;:])"
+    + "".join(rf"(?<!\b{a}\.)" for a in _ABBREVIATIONS)
+    + r"(?<!\b[A-Z]\.)\s+(?![a-zà-ÿ])|\n+"
+)
 
 
 def sentences(text: str) -> list[str]:
-    """Sentences of ``text``; a full stop followed by a lower-case word ends no sentence ("312 av. J.-C. et")."""
+    """Sentences of ``text``; a full stop after an abbreviation or an initial ("av.", "Fig.", "T. Choi"), or
+    followed by a lower-case word ("J.-C. et"), ends no sentence."""
     return [s.strip() for s in _SPLIT.split(text) if s.strip()]
 
 

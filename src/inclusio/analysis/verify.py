@@ -187,6 +187,7 @@ _SKIP_UNIT = {"de", "d", "des", "du", "of", "et", "and", "à", "a", "au", "to", 
 _SCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹", "01234567890123456789")
 """Subscript and superscript digits read as digits: "CO₂" is "CO2"."""
 _PERCENT_WORDS = re.compile(r"(?i)[ \u00a0]*(?:pour[ \u00a0-]?cent|per[ \u00a0-]?cent)\b")
+_ERAS = frozenset({"BC", "AD", "BCE", "CE"})
 _ALWAYS_ALLOWED = {Decimal(0), Decimal(1)}
 """Values an answer may add ("1" for "une étape", a list's numbering)."""
 
@@ -283,6 +284,8 @@ def _facts(text: str, lang: str) -> tuple[Occurrence, ...]:
     for span in find_entities(text, lang):
         if any(a <= span.start < b for a, b in spans):
             continue
+        if span.text in _ERAS:
+            continue  # "312 BC" / "312 av. J.-C.": part of the year, checked with the number
         if span.label == "NAME" and " " not in span.text and span.text.lower() in lower:
             continue  # "Smallpox was declared..." after "against smallpox": a word at a sentence start
         kind = "symbol" if span.label in ("SYMBOL", "ACRONYM") else "entity"
