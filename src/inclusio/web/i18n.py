@@ -432,6 +432,55 @@ TEXT: dict[str, tuple[str, str]] = {
         "in the document, and my decision is recorded.",
     ),
     "release_again": ("Publier de nouveau la version relue", "Release the reviewed version again"),
+    # the glossary in the review workspace
+    "glossary_title": ("Glossaire", "Glossary"),
+    "glossary_pending": (
+        "À relire en priorité : {n} terme(s) du glossaire à définir ou à vérifier",
+        "Review first: {n} glossary term(s) to define or check",
+    ),
+    "glossary_help": (
+        "Un terme sans définition n'est jamais montré à l'étudiant·e : écrivez sa définition, en phrases "
+        "simples, ou retirez le terme. Une définition signalée par la vérification automatique se corrige, "
+        "s'approuve telle quelle ou se retire. Votre définition est vérifiée comme un texte de machine, "
+        "mais elle compte comme relue.",
+        "A term without a definition is never shown to the student: write its definition, in simple "
+        "sentences, or remove the term. A definition flagged by the automatic check is corrected, approved "
+        "as it is, or removed. Your definition is checked like a machine's text, but it counts as reviewed.",
+    ),
+    "glossary_none": ("Aucun terme à définir ou à vérifier.", "No term left to define or check."),
+    "glossary_others": ("Les autres termes du glossaire", "The other glossary terms"),
+    "term_to_define": ("À définir", "To define"),
+    "term_flagged": ("Signalé, à vérifier", "Flagged, to check"),
+    "term_draft": ("Définition non relue ({engine})", "Definition not reviewed ({engine})"),
+    "term_approved": ("Relu par {who} le {at}", "Reviewed by {who} on {at}"),
+    "term_removed": (
+        "Retiré du glossaire par {who} : l'étudiant·e ne le verra pas",
+        "Removed from the glossary by {who}: the student will not see it",
+    ),
+    "term_findings": (
+        "Remarques de la vérification automatique (levées par la relecture) :",
+        "Remarks of the automatic check (cleared by review):",
+    ),
+    "definition_of": ("Définition de « {term} »", "Definition of “{term}”"),
+    "save_definition": ("Enregistrer la définition", "Save the definition"),
+    "approve_definition": ("Approuver la définition telle quelle", "Approve the definition as it is"),
+    "remove_term": ("Retirer ce terme du glossaire", "Remove this term from the glossary"),
+    "term_saved": ("Définition de « {term} » enregistrée.", "Definition of “{term}” saved."),
+    "term_approved_notice": ("Définition de « {term} » approuvée.", "Definition of “{term}” approved."),
+    "term_removed_notice": ("« {term} » retiré du glossaire.", "“{term}” removed from the glossary."),
+    "release_flagged_terms": (
+        "{n} terme(s) du glossaire à définir ou à vérifier ne sont pas encore relus. Définissez, "
+        "approuvez ou retirez chacun (dans le glossaire, en haut de la page), ou cochez la case pour "
+        "publier quand même.",
+        "{n} glossary term(s) to define or check are not reviewed yet. Define, approve or remove each "
+        "one (in the glossary, at the top of the page), or tick the box to release anyway.",
+    ),
+    "accept_unreviewed_terms": (
+        "Je confirme la publication avec {n} bloc(s) signalé(s) et {m} terme(s) du glossaire non relus : "
+        "les termes sans définition ne sont pas montrés à l'étudiant·e, et ma décision est enregistrée.",
+        "I confirm the release with {n} flagged block(s) and {m} glossary term(s) not reviewed: terms "
+        "without a definition are not shown to the student, and my decision is recorded.",
+    ),
 }
 
 

@@ -1,4 +1,5 @@
-"""Staff pages: batches, a profile for a cohort, the queue dashboard, the review workspace, release."""
+"""Staff pages: batches, a profile for a cohort, the queue dashboard, the review workspace (blocks and the
+glossary), release."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from inclusio.jobs import request_release
 from inclusio.jobs.batches import submit_batch
 from inclusio.jobs.inputs import resolve_profile, visible_job
 from inclusio.model.document import Figure
+from inclusio.model.flags import glossary_removed
 from inclusio.profiles import list_profiles
 from inclusio.store.jobs import JobFilter
 from inclusio.web import session as web
@@ -286,6 +288,55 @@ def review_blocks(doc: Any, job_id: str, lang: str = "fr") -> list[dict[str, Any
     return sorted(out, key=lambda b: not b["flagged"])  # stable: reading order within each group
 
 
+def _term_state(entry: Any) -> str:
+    if glossary_removed(entry):
+        return "removed"
+    if entry.provenance.reviewed_by:
+        return "approved"
+    if not (entry.definition or "").strip():
+        return "to_define"
+    return "flagged" if entry.flags else "draft"
+
+
+def review_terms(doc: Any, lang: str = "fr") -> list[dict[str, Any]]:
+    """The glossary's entries as the reviewer sees them: those a person must look at (to define, or
+    flagged, and not reviewed) first, each with its reasons; then the others, by term. ``n`` is the
+    entry's place in the glossary sorted by term (its anchor on the page)."""
+    out = []
+    for n, entry in enumerate(sorted(doc.glossary, key=lambda e: e.term.lower()), start=1):
+        made = entry.provenance
+        out.append(
+            {
+                "n": n,
+                "term": entry.term,
+                "lang": entry.lang or doc.lang,
+                "definition": entry.definition or "",
+                "state": _term_state(entry),
+                "flagged": entry.needs_review,
+                "flags": _flags(entry, lang),
+                "engine": made.engine,
+                "reviewed_by": made.reviewed_by,
+                "reviewed_at": (made.reviewed_at or "")[:16].replace("T", " "),
+            }
+        )
+    return sorted(out, key=lambda e: not e["flagged"])  # stable: by term within each group
+
+
+def _notice(t: Any, notice: str | None, n: str, terms: list[dict[str, Any]]) -> str | None:
+    """The page's notice after a change (a block's or a term's)."""
+    if not n.isdigit():
+        return None
+    if notice in ("saved", "approved", "regenerated"):
+        return str(t(notice, n=n))
+    names = {
+        "term_saved": "term_saved",
+        "term_approved": "term_approved_notice",
+        "term_removed": "term_removed_notice",
+    }
+    term = next((e["term"] for e in terms if e["n"] == int(n)), None)
+    return str(t(names[notice], term=term)) if notice in names and term else None
+
+
 @router.get("/web/review/{job_id}")
 def review_page(request: Request, job_id: str) -> Response:
     who = web.require_user(request, *STAFF_ROLES)
@@ -295,8 +346,9 @@ def review_page(request: Request, job_id: str) -> Response:
     notice = request.query_params.get("done")
     t = translator(web.lang_of(request))
     n = request.query_params.get("n", "")
-    message = t(notice, n=n) if notice in ("saved", "approved", "regenerated") and n.isdigit() else None
     blocks = review_blocks(doc, job.id, web.lang_of(request))
+    terms = review_terms(doc, web.lang_of(request))
+    message = _notice(t, notice, n, terms)
     refused = request.query_params.get("refused", "")
     return web.render(
         request,
@@ -306,6 +358,8 @@ def review_page(request: Request, job_id: str) -> Response:
             "blocks": blocks,
             "notice": message,
             "flagged": [b for b in blocks if b["flagged"]],
+            "terms": terms,
+            "pending_terms": [e for e in terms if e["flagged"]],
             "refused": ReviewUnreviewedFlags.code if refused.isdigit() else None,
             "release_text": release_text(job, release_state(job, svc.settings), t),
             "state": review.review_state(doc, review.reviewable_kinds(doc)),
@@ -372,6 +426,40 @@ def review_block(
     )
 
 
+@router.post("/web/review/{job_id}/glossary")
+def review_term(
+    request: Request,
+    job_id: str,
+    csrf_token: Annotated[str, Form()] = "",
+    term: Annotated[str, Form(max_length=200)] = "",
+    definition: Annotated[str, Form(max_length=review.MAX_DEFINITION_CHARS * 2)] = "",
+    action: Annotated[str, Form(max_length=16)] = "define",
+    n: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    """Define (or correct), approve or remove a glossary term; back to the review page at the term."""
+    web.check_csrf(request, csrf_token)
+    who = web.require_user(request, *STAFF_ROLES)
+    svc = web.svc_of(request)
+    job = visible_job(svc, who, job_id)
+    with review.locked():
+        doc = review.load_document(svc.files, job)
+        if action == "define":
+            review.define_term(doc, term, definition, who)
+        elif action == "approve":
+            review.approve_term(doc, term, who)
+        elif action == "remove":
+            review.remove_term(doc, term, who)
+        else:
+            raise RequestInvalid(details={"field": "action"})
+        review.save_document(svc.files, job, doc)
+    done = {"define": "term_saved", "approve": "term_approved", "remove": "term_removed"}[action]
+    number = n if n.isdigit() else ""
+    return RedirectResponse(
+        f"/web/review/{job.id}?done={done}&n={number}#{f'g-{number}' if number else 'glossary-h'}",
+        status_code=303,
+    )
+
+
 @router.post("/web/review/{job_id}/release")
 def review_release(
     request: Request,
@@ -381,7 +469,7 @@ def review_release(
 ) -> Response:
     """Queue the release (a worker renders it); the job page follows it and keeps the old files until then.
 
-    Refused while flagged blocks are unreviewed, unless the confirmation box is ticked: the review page
+    Refused while flagged blocks or glossary terms are unreviewed, unless the confirmation box is ticked: the review page
     comes back with the refusal (its code) next to the release button."""
     web.check_csrf(request, csrf_token)
     who = web.require_user(request, *STAFF_ROLES)
@@ -391,6 +479,6 @@ def review_release(
             svc, visible_job(svc, who, job_id), who, accept_unreviewed=accept_unreviewed == "yes"
         )
     except ReviewUnreviewedFlags as refused:
-        n = refused.details.get("flagged_blocks", 0)
+        n = int(refused.details.get("flagged_blocks", 0)) + int(refused.details.get("glossary_terms", 0))
         return RedirectResponse(f"/web/review/{job_id}?refused={n}#release-h", status_code=303)
     return RedirectResponse(f"/web/jobs/{job.id}", status_code=303)
