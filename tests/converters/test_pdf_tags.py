@@ -155,6 +155,92 @@ def test_an_untagged_pdf_has_no_tree(samples_dir: Path) -> None:
     assert read_tree(pymupdf.open(samples_dir / "cours-photosynthese-fr.pdf")) == []
 
 
+# -- a tree made by hand: roles, role map, /Lang, /Alt of a formula, Sect nesting, notes, artifacts ------
+
+
+def tagged_by_hand(path: Path) -> Path:
+    """One page tagged by hand: H1, P, a role-mapped P in English, a Formula with /Alt, H in two nested
+    Sect, a Note, a page number marked /Artifact."""
+    doc = pymupdf.Document()
+    page = doc.new_page(width=595, height=842)
+    content = b"""
+/H1 <</MCID 0>> BDC BT /F1 18 Tf 72 760 Td (Le titre du cours) Tj ET EMC
+/P <</MCID 1>> BDC BT /F1 11 Tf 72 730 Td (Ce paragraphe est ecrit en francais pour le cours.) Tj ET EMC
+/Para <</MCID 2>> BDC BT /F1 11 Tf 72 710 Td (This paragraph is written in English for the course.) Tj ET EMC
+/Formula <</MCID 3>> BDC BT /F1 11 Tf 72 690 Td (E = mc2) Tj ET EMC
+/H <</MCID 4>> BDC BT /F1 14 Tf 72 660 Td (Une sous-partie) Tj ET EMC
+/P <</MCID 5>> BDC BT /F1 11 Tf 72 640 Td (Le texte de la sous-partie continue ici.) Tj ET EMC
+/Note <</MCID 6>> BDC BT /F1 8 Tf 72 80 Td (1 Une note de bas de page.) Tj ET EMC
+/Artifact BMC BT /F1 9 Tf 290 30 Td (Page 1) Tj ET EMC
+"""
+    cx = doc.get_new_xref()
+    doc.update_object(cx, "<<>>")
+    doc.update_stream(cx, content)
+    doc.xref_set_key(page.xref, "Contents", f"{cx} 0 R")
+    doc.xref_set_key(
+        page.xref,
+        "Resources",
+        "<</Font <</F1 <</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>>>>>",
+    )
+    doc.xref_set_key(page.xref, "StructParents", "0")
+    x = {
+        name: doc.get_new_xref()
+        for name in ["root", "doc", "h1", "p1", "p2", "f", "sect", "inner", "h", "p3", "note", "pt"]
+    }
+    pg = f"/Pg {page.xref} 0 R"
+
+    def elem(name: str, s: str, parent: str, k: str, extra: str = "") -> None:
+        doc.update_object(x[name], f"<</Type/StructElem/S/{s}/P {x[parent]} 0 R {pg} /K {k} {extra}>>")
+
+    doc.update_object(
+        x["root"], f"<</Type/StructTreeRoot/K {x['doc']} 0 R/ParentTree {x['pt']} 0 R/RoleMap <</Para/P>>>>"
+    )
+    elem(
+        "doc",
+        "Document",
+        "root",
+        f"[{x['h1']} 0 R {x['p1']} 0 R {x['p2']} 0 R {x['f']} 0 R {x['sect']} 0 R {x['note']} 0 R]",
+    )
+    elem("h1", "H1", "doc", "0")
+    elem("p1", "P", "doc", "1")
+    elem("p2", "Para", "doc", "2", "/Lang (en-GB)")
+    elem("f", "Formula", "doc", "3", "/Alt (E egale m c au carre)")
+    elem("sect", "Sect", "doc", f"[{x['inner']} 0 R]")
+    elem("inner", "Sect", "sect", f"[{x['h']} 0 R {x['p3']} 0 R]")
+    elem("h", "H", "inner", "4")
+    elem("p3", "P", "inner", "5")
+    elem("note", "Note", "doc", "6")
+    refs = " ".join(f"{x[n]} 0 R" for n in ["h1", "p1", "p2", "f", "h", "p3", "note"])
+    doc.update_object(x["pt"], f"<</Nums [0 [{refs}]]>>")
+    cat = doc.pdf_catalog()
+    doc.xref_set_key(cat, "StructTreeRoot", f"{x['root']} 0 R")
+    doc.xref_set_key(cat, "MarkInfo", "<</Marked true>>")
+    doc.xref_set_key(cat, "Lang", "(fr-FR)")
+    doc.save(path)
+    return path
+
+
+def test_a_tree_made_by_hand_gives_every_kind_of_block(tmp_path: Path) -> None:
+    doc = _convert(tagged_by_hand(tmp_path / "hand.pdf"))
+    assert doc.source.converter and TAGS in doc.source.converter and doc.lang == "fr"
+    blocks = [b for b in doc.blocks if b.type != "page"]
+    assert [(b.type, b.plain_text(), b.lang) for b in blocks] == [
+        ("heading", "Le titre du cours", None),
+        ("paragraph", "Ce paragraphe est ecrit en francais pour le cours.", None),
+        (
+            "paragraph",
+            "This paragraph is written in English for the course.",
+            "en",
+        ),  # /Para -> P, /Lang en-GB
+        ("formula", "E egale m c au carre", None),  # the author's /Alt
+        ("heading", "Une sous-partie", None),
+        ("paragraph", "Le texte de la sous-partie continue ici.", None),
+        ("note", "Une note de bas de page.", None),  # the /Artifact page number after it is left out
+    ]
+    assert blocks[4].level == 2  # /H inside two /Sect
+    assert blocks[6].label == "1"
+
+
 # -- golden files: tagged PDFs made from DOCX and ODT --------------------------------------------
 
 

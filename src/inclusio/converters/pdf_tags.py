@@ -294,8 +294,12 @@ def read_tree(doc: Any) -> list[Node]:
 # -- the text under each element ----------------------------------------------------------------
 
 
-def page_text(page: Any, pno: int, pymupdf: Any, text: TagText) -> None:
-    """Add the text of one page, under the path of the structure element holding it, to ``text``."""
+def page_text(page: Any, pno: int, pymupdf: Any, text: TagText, furniture: Any = None) -> None:
+    """Add the text of one page, under the path of the structure element holding it, to ``text``.
+
+    ``furniture(line, page_height)`` says a line is a running header, footer or page number: MuPDF
+    attaches the text of an ``/Artifact`` sequence to the element marked before it (a page number
+    would end the page's last paragraph), so such lines are left out as the layout path leaves them."""
     flags = (pymupdf.TEXTFLAGS_DICT & ~pymupdf.TEXT_PRESERVE_IMAGES) | pymupdf.TEXT_COLLECT_STRUCTURE
     page_dict = page.get_text("dict", flags=flags)
     height = page.rect.height
@@ -304,6 +308,8 @@ def page_text(page: Any, pno: int, pymupdf: Any, text: TagText) -> None:
         direct = [b for b in blocks if b.get("type") == 0]
         lines = page_lines({"blocks": direct}) if direct else []
         for line in lines:
+            if furniture is not None and furniture(line, height):
+                continue
             n = len(line.text.strip())
             inside = height * BAND < line.bbox[1] and line.bbox[3] < height * (1 - BAND)
             if path:
@@ -653,10 +659,17 @@ def build(conv: Any) -> bool:
     tree = read_tree(doc)
     if not tree:
         return False
+    from inclusio.converters import pdf as layout  # the layout path's own furniture rules
+
+    def furniture(line: Line, height: float) -> bool:
+        return layout._in_band(line, height) and bool(
+            layout._running_key(line.text) in conv.running or layout._PAGE_NUMBER.match(line.text)
+        )
+
     text = TagText()
     for pno in range(doc.page_count):
         if pno not in conv.stats.unreadable:
-            page_text(doc.load_page(pno), pno, pymupdf, text)
+            page_text(doc.load_page(pno), pno, pymupdf, text, furniture)
     counter = iter(range(1, 10**9))
     tags = TagBlocks(text, lambda: f"t{next(counter)}")
     for node in tree:
