@@ -356,11 +356,18 @@ def _find_enumeration(sentence: str, lang: str) -> tuple[str, list[str]] | None:
         later = segments[k + 1 :]
         # Items of a real enumeration are short or start alike with an article or preposition;
         # comma-separated clauses ("appelée aussi..., a lieu dans...") do not.
-        if not all(len(_words(item)) <= 2 or _family(item.split()[0]) for item in later):
+        if not all(len(_words(item)) <= 2 or _family(item.split()[0]) or _is_name(item) for item in later):
             continue
         families = {_family(item.split()[0]) for item in later} - {None}
         words = segments[k].split()
         cut = next((i for i in range(len(words) - 1, 0, -1) if _family(words[i]) in families), None)
+        if cut is None and not families and all(_is_name(item) for item in later):
+            # A list of names ("de GNU, Linux, Common UNIX Printing System et Samba"): the first
+            # item is the name ending the segment, all its capitalised words.
+            cut = next((i + 1 for i in range(len(words) - 1, -1, -1) if not _is_name(words[i])), 0)
+            cut = cut if 0 < cut < len(words) else None
+            if cut is None:
+                continue
         if cut is None:
             cut = next((i for i in range(len(words) - 1, 0, -1) if _family(words[i])), len(words) - 1)
         intro = ", ".join([*segments[:k], " ".join(words[:cut])])
@@ -368,6 +375,12 @@ def _find_enumeration(sentence: str, lang: str) -> tuple[str, list[str]] | None:
         if len(_words(intro)) >= 2 and _items_are_short(items):
             return _end_intro(intro, lang), items
     return None
+
+
+def _is_name(text: str) -> bool:
+    """Every word capitalised (or a number): a name such as "Common UNIX Printing System" or "Plan 9"."""
+    words = _words(text)
+    return bool(words) and all(w[:1].isupper() or w[:1].isdigit() for w in words)
 
 
 def _family(word: str) -> str | None:
@@ -628,15 +641,18 @@ def _adapt_text(text: str, lang: str, settings: AdaptationSettings) -> tuple[lis
         parts = [digits(fix_bare_start(part, lang), lang) for part in parts]
         for label in labels:
             cuts[label] = cuts.get(label, 0) + 1
+        lines = []
         for part in parts:
             found = _find_enumeration(part, lang) if settings.enumerations_as_lists else None
             if found:
                 intro, items = found
                 pieces.append(_Piece(intro, items))
                 notes.append(f"turned an enumeration of {len(items)} items into a list")
+                lines.append(intro)
             else:
                 pieces.append(_Piece(part))
-        longest = max(len(_words(part)) for part in parts)
+                lines.append(part)
+        longest = max(len(_words(line)) for line in lines)
         if longest > settings.max_sentence_words:
             notes.append(
                 f"left a sentence of {longest} words: no safe split point "
@@ -684,6 +700,18 @@ def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+_CONTENTS_LINE = re.compile(r"(?:\s?\.){4,}\s*\d+\s*$|\.{4,}\s*\d+\s*$")
+
+
+def is_contents_line(text: str) -> bool:
+    """A line of a table of contents ("1.3.1 Démarrer MC . . . . . . 17"): dot leaders and a page number.
+
+    Not prose: cutting it would put the page number on a line of its own (only its number words
+    become digits).
+    """
+    return bool(_CONTENTS_LINE.search(text))
+
+
 def adapt_paragraph(
     block: Paragraph, lang: str, settings: AdaptationSettings, created_at: str | None = None
 ) -> Adaptation | None:
@@ -693,7 +721,11 @@ def adapt_paragraph(
     (not this pass) reports it.
     """
     root = _lang_root(lang)
-    pieces, notes = _adapt_text(block.text, root, settings)
+    if is_contents_line(block.text):
+        # Not prose: never cut (the page number would get a line of its own); digits only.
+        pieces, notes = [_Piece(digits(" ".join(block.text.split()), root))], ["contents line: not cut"]
+    else:
+        pieces, notes = _adapt_text(block.text, root, settings)
     if not pieces:
         return None
     blocks = _blocks(block, pieces, settings)
@@ -721,10 +753,49 @@ def adapt_paragraph(
     )
 
 
+def _list_items(items: list[ListItem], lang: str) -> list[ListItem]:
+    """List items with number words as digits and no bare conjunction at their start (nested too)."""
+    out = []
+    for item in items:
+        children = item.children
+        if children is not None:
+            children = children.model_copy(update={"items": _list_items(children.items, lang)})
+        text = digits(fix_bare_start(item.text, lang), lang)
+        out.append(item.model_copy(update={"text": text, "children": children}))
+    return out
+
+
+def adapt_list(block: ListBlock, lang: str, created_at: str | None = None) -> Adaptation | None:
+    """The easy-to-read adaptation of a list, or None when the rules change nothing.
+
+    A list is already laid out one idea per line: its items keep their place and their words;
+    only numbers written in words become digits (T10: "Deux grands types" -> "2 grands types")
+    and an item starting with a bare conjunction is rewritten, as in paragraphs.
+    """
+    root = _lang_root(lang)
+    items = _list_items(block.items, root)
+    if items == block.items:
+        return None
+    shown = block.model_copy(update={"id": f"{block.id}.e1", "items": items, "adaptations": []})
+    return Adaptation(
+        kind="easy_read",
+        provenance=Provenance(
+            engine="offline",
+            pass_name=PASS_NAME,
+            model=None,
+            prompt_version=PROMPT_VERSION,
+            created_at=created_at or _now(),
+        ),
+        lang=lang,
+        blocks=[shown],
+        notes=["list items: numbers in words written in digits, bare conjunctions rewritten"],
+    )
+
+
 def apply_easy_read(
     doc: Document, settings: AdaptationSettings, *, created_at: str | None = None
 ) -> Document:
-    """A copy of ``doc`` where each body paragraph and quote the rules change has an ``easy_read`` adaptation.
+    """A copy of ``doc`` where each body paragraph, quote and list the rules change has an ``easy_read`` adaptation.
 
     ``settings`` gives ``max_sentence_words``, ``one_sentence_per_line`` and
     ``enumerations_as_lists``. The source blocks are unchanged (writers pick the adaptation
@@ -736,12 +807,19 @@ def apply_easy_read(
     out = doc.model_copy(deep=True)
     stamp = created_at or _now()
     for block in out.blocks:
-        if not isinstance(block, Paragraph) or block.role not in ("body", "quote"):
+        if isinstance(block, ListBlock):
+            kind = "list"
+        elif isinstance(block, Paragraph) and block.role in ("body", "quote"):
+            kind = "paragraph"
+        else:
             continue
         existing = [a for a in block.adaptations if a.kind == "easy_read"]
         if any(a.provenance.reviewed_by for a in existing):
             continue
-        adaptation = adapt_paragraph(block, out.block_lang(block), settings, stamp)
+        if kind == "list":
+            adaptation = adapt_list(block, out.block_lang(block), stamp)
+        else:
+            adaptation = adapt_paragraph(block, out.block_lang(block), settings, stamp)
         kept = [
             a for a in block.adaptations if not (a.kind == "easy_read" and a.provenance.engine == "offline")
         ]

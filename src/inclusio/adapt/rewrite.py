@@ -1,8 +1,10 @@
 """The rewrite pass: easy-to-read (A2) or plain language (B1), by the model or by the offline rules.
 
 The adaptation's ``kind`` is the profile's level (``easy_read`` or ``plain``); it replaces the
-paragraph in the reader's view. Body paragraphs and quotes are rewritten; headings, lists,
-tables, captions, notes and code are left as they are (titles and course terms are kept).
+paragraph in the reader's view. Body paragraphs and quotes are rewritten; at the ``easy_read``
+level lists get the offline list rules (number words as digits, no bare conjunction:
+:func:`inclusio.adapt.easy_read.adapt_list`); headings, tables, captions, notes and code are
+left as they are (titles and course terms are kept).
 
 * **Offline** (default): :func:`inclusio.adapt.easy_read.adapt_paragraph` (sentence cuts,
   one sentence per line, enumerations as lists) at the profile's limits, after writing out the
@@ -24,7 +26,7 @@ from pydantic import BaseModel, Field
 from inclusio.adapt.acronyms import Acronym, expand
 from inclusio.adapt.batching import Unit, rewritable, section_titles
 from inclusio.adapt.context import AdaptContext
-from inclusio.adapt.easy_read import adapt_paragraph
+from inclusio.adapt.easy_read import adapt_list, adapt_paragraph
 from inclusio.adapt.remote import BatchedPass, Done, ProgressFn, fallback_flag, run_batched
 from inclusio.analysis.faithfulness import adaptation_text
 from inclusio.analysis.verify import Verdict, verify
@@ -150,6 +152,22 @@ def _verify(source: str, answer: str, kind: str, lang: str, context: list[str], 
     return verify(source, answer, pass_name=kind, lang=lang, context=[c for c in context if c], terms=terms)
 
 
+def _adapt_lists(out: Document, ctx: AdaptContext, terms: list[str]) -> None:
+    """Lists get the offline easy-to-read rules too (digits, no bare conjunction), whatever the engine."""
+    for block in out.blocks:
+        if not isinstance(block, ListBlock) or any(
+            a.kind == "easy_read" and a.provenance.reviewed_by for a in block.adaptations
+        ):
+            continue
+        lang = out.block_lang(block)
+        adaptation = adapt_list(block, lang, ctx.created_at)
+        if adaptation is not None:
+            verdict = _verify(block.plain_text(), adaptation_text(adaptation), "easy_read", lang, [], terms)
+            adaptation = adaptation.model_copy(update={"flags": verdict.flags()})
+        kept = [a for a in block.adaptations if not (a.kind == "easy_read" and not a.provenance.reviewed_by)]
+        block.adaptations = kept + ([adaptation] if adaptation else [])
+
+
 def apply_rewrite(
     doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym], *, on_progress: ProgressFn | None = None
 ) -> tuple[Document, dict[str, int]]:
@@ -238,6 +256,8 @@ def apply_rewrite(
                 adaptation = adaptation.model_copy(update={"flags": [*adaptation.flags, *verdict.flags()]})
         kept = [a for a in block.adaptations if not (a.kind == kind and not a.provenance.reviewed_by)]
         block.adaptations = kept + ([adaptation] if adaptation else [])
+    if kind == "easy_read":
+        _adapt_lists(out, ctx, terms)
     by_code: dict[str, list[str]] = {}
     for block_id, error in failed.items():
         by_code.setdefault(error.code, []).append(block_id)

@@ -432,6 +432,11 @@ def noun_phrase(noun: Token) -> str:
     start = noun.i
     while start > 0 and doc[start - 1].pos_ == "ADJ" and doc[start - 1].head.i == noun.i:
         start -= 1
+    det = next((c for c in noun.children if c.dep_ == "det" and c.i < start), None)
+    if det is not None and noun.i - det.i <= 3 and all(t.is_alpha for t in doc[det.i + 1 : start]):
+        # Words between the noun's determiner and the noun are its own: "Le jardin botanique"
+        # (the small model sometimes takes "jardin" for a modifier of "botanique").
+        start = det.i + 1
     end = noun.i + 1
     while end < len(doc) and doc[end].pos_ == "ADJ" and doc[end].head.i == noun.i and doc[end].dep_ == "amod":
         end += 1
@@ -650,8 +655,8 @@ def _concession_sentence(doc: Doc, start: int, end: int, main_doc: Doc | None) -
     subject = _subject(main_doc) if main_doc is not None else None
     subjectless = first in ("ayant", "étant") or body[0].pos_ in ("ADJ", "VERB") and not _has_finite(body)
     if not subjectless:
-        if not _clause_like(body):
-            return None
+        if not _clause_like(body) and not has_clause(body.text, "fr"):
+            return None  # has_clause: a fresh parse of the clause alone, and the small model's usual misses
         text = "".join(_indicative(t) + t.whitespace_ for t in body).strip()
         if first in ("il", "elle", "ils", "elles") and subject and start <= 3 and not subject[:1].islower():
             # "Bien qu'il soit en retard, Paul réussit": the pronoun announces the main subject.
@@ -1157,6 +1162,93 @@ def has_clause(sentence: str, lang: str) -> bool:
     )
 
 
+SPLICE_SUBJECTS = frozenset({"il", "elle", "ils", "elles", "on", "nous", "vous", "cela", "ça", "ceci"})
+"""Subject pronouns that open a second main clause after a comma ("X, elles ne sont pas Y")."""
+
+
+def _main_clause(doc: Doc, end: int) -> bool:
+    """Tokens [0, end) are a main clause: a finite verb, and no subordinator opening it."""
+    before = _text(doc, 0, end)
+    if before.lower().startswith((*SUBORDINATORS, "pour que", "pour qu", "afin que", "afin qu", "comme ")):
+        return False
+    return _has_finite(doc[0:end])
+
+
+def _verb_after_subject(tok: Token) -> bool:
+    """The word after a subject pronoun (and its clitics) is its verb: finite, or a lower-case word
+    the small model mistagged ("il les étiquette" gives "étiquette" as a noun)."""
+    if _finite(tok):
+        return True
+    return (
+        tok.is_alpha and tok.text.islower() and tok.pos_ not in ("ADP", "DET", "NUM", "CCONJ", "SCONJ", "ADV")
+    )
+
+
+def _comma_splice(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
+    """Two main clauses joined by a comma only: "X a été choisi pour Y, il n'est pas Z." -> two sentences.
+
+    The second clause opens on a subject pronoun followed (after clitics or "ne") by a finite verb;
+    the first is a main clause (not "Si X, il Y", "Quand X, elle Y"), so each keeps its subject.
+    """
+    for tok in doc:
+        if tok.text != "," or tok.i < MIN_WORDS or tok.i + 2 >= len(doc):
+            continue
+        pronoun = doc[tok.i + 1]
+        if pronoun.lower_ not in SPLICE_SUBJECTS:
+            continue
+        j = tok.i + 2
+        while j < len(doc) and (doc[j].lower_ in CLITICS or doc[j].lower_ in ("ne", "n'", "n’")):
+            j += 1
+        if j >= len(doc) or not _verb_after_subject(doc[j]) or not _main_clause(doc, tok.i):
+            continue
+        window = doc[max(0, tok.i - 12) : tok.i]
+        restrictive = any(t.lower_ in ("ne", "n'", "n’") for t in window)  # "ne ... que" is not a clause
+        if any(
+            (t.pos_ == "SCONJ" and not (restrictive and t.lower_ in ("que", "qu'", "qu’")))
+            or "Rel" in t.morph.get("PronType")
+            for t in window
+        ):
+            continue  # "X que Y, il Z": the comma may close a subordinate clause
+        before = _text(doc, 0, tok.i)
+        second = _text(doc, tok.i + 1, _body_end(doc))
+        if len(words(before)) < MIN_WORDS or len(words(second)) < MIN_WORDS:
+            continue
+        return [end_sentence(capitalise(before)), end_sentence(capitalise(second), _terminal(sentence))], ","
+    return None
+
+
+_EXAMPLE = re.compile(r",\s+(?:comme\s+)?par\s+exemple\s*,?\s+", re.IGNORECASE)
+
+
+def _example(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
+    """A sentence ending on its example: "X, comme par exemple « deb-src »." -> "X." / "Par exemple : « deb-src »."
+
+    Only the last "par exemple" of the sentence, when what follows is the example alone (no comma,
+    no finite verb: "..., par exemple pingouin, et pressez..." is left alone).
+    """
+    matches = list(_EXAMPLE.finditer(sentence))
+    if not matches:
+        return None
+    match = matches[-1]
+    body = sentence.rstrip()
+    end = _TERMINAL.search(body)
+    tail = body[match.end() : end.start() if end else len(body)].strip()
+    before = sentence[: match.start()]
+    if not tail or "," in tail or "(" in before and before.count("(") > before.count(")"):
+        return None
+    tail_tokens = [t for t in doc if t.idx >= match.end()]
+    head_tokens = [t for t in doc if t.idx + len(t.text) <= match.start()]
+    if (
+        any(t.is_alpha and _finite(t) for t in tail_tokens)
+        or not head_tokens
+        or not _main_clause(doc, len(head_tokens))
+    ):
+        return None
+    return [end_sentence(capitalise(before)), end_sentence(f"Par exemple : {tail}", _terminal(sentence))], (
+        "par exemple"
+    )
+
+
 OPERATIONS: tuple[Callable[[Doc, str], tuple[list[str], str] | None], ...] = (
     _parenthesis,
     _that_is,
@@ -1167,6 +1259,8 @@ OPERATIONS: tuple[Callable[[Doc, str], tuple[list[str], str] | None], ...] = (
     _causal,
     _coordination,
     _participial,
+    _comma_splice,
+    _example,
 )
 INCISES = (_parenthesis, _that_is, _relative, _prepositional_relative, _concessive, _apposition)
 """Constructions taken out even of a sentence under the limit when it comes from a long one."""
