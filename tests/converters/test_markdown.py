@@ -9,7 +9,7 @@ import pytest
 from inclusio.converters.base import ConvertContext
 from inclusio.converters.registry import convert, detect
 from inclusio.errors import InputCorrupt, InputUnsupported
-from inclusio.model import Document, Figure, Heading, ListBlock, Paragraph, Table
+from inclusio.model import Code, Document, Figure, Heading, ListBlock, Paragraph, Table
 
 COURSE = """# La photosynthèse
 
@@ -84,7 +84,10 @@ def test_table_image_quote_code_and_language(course: Document) -> None:
     assert figure.alt == "Schéma d'une feuille" and figure.image is None
     assert [i.code for i in course.issues] == ["image.not_embedded"]
     roles = {b.role: b.text for b in course.blocks if isinstance(b, Paragraph) and b.role != "body"}
-    assert roles == {"quote": "La vie sur Terre dépend de la photosynthèse.", "code": 'print("chlorophylle")'}
+    assert roles == {"quote": "La vie sur Terre dépend de la photosynthèse."}
+    assert [(b.text, b.language) for b in course.blocks if isinstance(b, Code)] == [
+        ('print("chlorophylle")', "python")
+    ]
     english = [b for b in course.blocks if b.lang]
     assert [(b.lang, b.plain_text()) for b in english] == [
         ("en", "Photosynthesis turns light into chemical energy.")

@@ -10,7 +10,7 @@ import pytest
 from inclusio.converters.base import ConvertContext
 from inclusio.converters.pdf import PdfConverter, join_lines
 from inclusio.converters.registry import convert
-from inclusio.model import Document, Figure, ListBlock, Paragraph, Table
+from inclusio.model import Code, Document, Figure, ListBlock, Paragraph, Table
 
 PAGE_NUMBER_ONLY = re.compile(r"^\s*(?:\d{1,4}|[ivxlc]{1,6})(?:\s*/\s*\d{1,4})?\s*$", re.IGNORECASE)
 
@@ -194,4 +194,4 @@ def test_manual_265_pages(corpus_dir: Path) -> None:
             assert not re.match(r"^Référence Debian \d+ / 237$", text)
     assert sum(isinstance(b, Table) for b in doc.blocks) > 50
     assert sum(isinstance(b, ListBlock) for b in doc.blocks) > 50
-    assert any(isinstance(b, Paragraph) and b.role == "code" for b in doc.blocks)
+    assert any(isinstance(b, Code) for b in doc.blocks)

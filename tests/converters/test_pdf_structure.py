@@ -12,7 +12,7 @@ from inclusio.converters.pdf import PdfConverter, join_continued, numbering_leve
 from inclusio.converters.pdf_text import join_lines
 from inclusio.converters.registry import convert
 from inclusio.errors import InputTooLarge
-from inclusio.model import Document, Formula, ListBlock, Note, PageMarker, Paragraph, Table
+from inclusio.model import Code, Document, Formula, ListBlock, Note, PageMarker, Paragraph, Table
 
 BODY = (
     "La photosynthèse est le processus par lequel les plantes vertes transforment l'énergie de la lumière "
@@ -342,7 +342,7 @@ def test_manual_pages_without_a_table_have_none(tmp_path: Path, corpus_dir: Path
     tables = [b for b in doc.blocks if isinstance(b, Table)]
     assert [t.source.page for t in tables] == [2]
     assert [c.text for c in tables[0].rows[0]] == ["paquet", "popcon", "taille", "description"]
-    assert any(isinstance(b, Paragraph) and b.role == "code" for b in doc.blocks if b.source.page == 2)
+    assert any(isinstance(b, Code) for b in doc.blocks if b.source.page == 2)
 
 
 # -- bad input ------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from inclusio.model import (
     Adaptation,
+    Code,
     Document,
     Figure,
     Formula,
@@ -138,7 +139,7 @@ def test_notes_formulas_and_code() -> None:
         "Voir Dupont, 2020.",
         "Formule : E = mc².",
         "Formule : voir le document écrit.",
-        "Code : voir le document écrit.",
+        "Exemple de code, 1 ligne, non lu.",
     ]
     english = doc_of(Note(id="n1", kind="speaker", text="Stress this."), lang="en")
     assert texts(english) == ["Speaker notes.", "Stress this."]
@@ -219,3 +220,32 @@ def test_a_cell_spanning_rows_is_read_in_each_row() -> None:
         "Groupe : A ; Nom : Marc ; Note : 12.",
         "Groupe : B ; Nom : Zoé.",
     ]
+
+
+CODE = "<table>\n  <tr>\n    <td>Colonne 1. Colonne 2.</td>\n  </tr>\n</table>"
+
+
+def test_code_is_announced_and_skipped_by_default_in_both_languages() -> None:
+    french = doc_of(Paragraph(id="p1", text="Un tableau :"), Code(id="c1", text=CODE, language="html"))
+    assert texts(french) == ["Un tableau :", "Exemple de code, 5 lignes, non lu."]
+    english = doc_of(Code(id="c1", text="print(1)"), lang="en")
+    assert texts(english) == ["Code example, 1 line, skipped."]
+    assert texts(doc_of(Code(id="c1", text="\n  \n"))) == []
+
+
+def test_code_is_read_line_by_line_when_the_profile_says_so() -> None:
+    profile = load_profile("blind", PROFILES)
+    profile = profile.model_copy(update={"speech": profile.speech.model_copy(update={"read_code": True})})
+    doc = doc_of(Code(id="c1", text=CODE, language="html"))
+    units = [u for s in speech_sections(doc, profile) for u in s.units]
+    # One unit per line, as written (the sentence "Colonne 1. Colonne 2." inside a line is not split).
+    assert [u.text for u in units] == [
+        "Exemple de code, 5 lignes.",
+        "<table>",
+        "<tr>",
+        "<td>Colonne 1. Colonne 2.</td>",
+        "</tr>",
+        "</table>",
+        "Fin du code.",
+    ]
+    assert {u.block_id for u in units} == {"c1"}

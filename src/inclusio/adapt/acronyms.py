@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from inclusio.model.document import Document
+from inclusio.model.document import Document, is_code
 
 _ACRONYM = r"[A-ZÉÈÀ][A-ZÉÈÀ0-9]{1,7}"
 _LONG_THEN_SHORT = re.compile(rf"([^()]{{3,160}}?)\s*\(\s*({_ACRONYM}s?)\s*\)")
@@ -100,7 +100,7 @@ def find_acronyms(doc: Document) -> dict[str, Acronym]:
     """Acronyms the document defines itself, by short form (the first definition wins)."""
     found: dict[str, Acronym] = {}
     for block in doc.blocks:
-        text = block.plain_text()
+        text = "" if is_code(block) else block.plain_text()  # "f(x)" in code is no acronym
         if "(" not in text:
             continue
         for match in _LONG_THEN_SHORT.finditer(text):

@@ -35,7 +35,7 @@ from inclusio.analysis.verify import Verdict, finding, verify
 from inclusio.errors import InclusioError
 from inclusio.llm.base import ChatRequest, ImageInput
 from inclusio.llm.cache import cache_key
-from inclusio.model.document import Adaptation, Document, Figure, Flag, PageMarker
+from inclusio.model.document import Adaptation, Document, Figure, Flag, PageMarker, is_code
 
 PASS_NAME = "alt_text"
 MAX_ALT_CHARS = 250
@@ -55,13 +55,18 @@ class AltAnswer(BaseModel):
     data_table: list[list[str]] | None = None
 
 
+def _skipped(block: object) -> bool:
+    """Neither page furniture nor program code is context for a figure (code is never sent to a model)."""
+    return isinstance(block, PageMarker) or is_code(block)
+
+
 def _caption_text(figure: Figure) -> str:
     return _LABEL.sub("", figure.caption or "").strip()
 
 
 def _context(doc: Document, index: int) -> str:
-    before = [b.plain_text() for b in doc.blocks[max(0, index - 2) : index] if not isinstance(b, PageMarker)]
-    after = [b.plain_text() for b in doc.blocks[index + 1 : index + 3] if not isinstance(b, PageMarker)]
+    before = [b.plain_text() for b in doc.blocks[max(0, index - 2) : index] if not _skipped(b)]
+    after = [b.plain_text() for b in doc.blocks[index + 1 : index + 3] if not _skipped(b)]
     text = " ".join(t for t in [*before, *after] if t)
     return text[:CONTEXT_CHARS]
 

@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 
 from inclusio.adapt.split import has_clause, parse
-from inclusio.model.document import Document, Flag, GlossaryEntry, Heading, PageMarker
+from inclusio.model.document import Document, Flag, GlossaryEntry, Heading, PageMarker, is_code
 from inclusio.warning_codes import warning_text
 
 TO_DEFINE = "glossary.to_define"
@@ -184,7 +184,7 @@ def find_definition(doc: Document, term: str) -> tuple[str, str] | None:
     """(definition, block id) where the document defines ``term`` itself, if it does."""
     escaped = re.escape(term)
     for block in doc.blocks:
-        if isinstance(block, Heading | PageMarker):
+        if isinstance(block, Heading | PageMarker) or is_code(block):  # code defines nothing for a reader
             continue
         text = block.plain_text()
         if term.lower() not in text.lower():

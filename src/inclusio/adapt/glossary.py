@@ -40,7 +40,7 @@ from inclusio.adapt.context import AdaptContext
 from inclusio.adapt.definitions import find_definition, flag_undefined, is_term, known_variant
 from inclusio.adapt.remote import BatchedPass, ProgressFn, fallback_flag, run_batched
 from inclusio.analysis.verify import Verdict, verify
-from inclusio.model.document import Document, Flag, GlossaryEntry, PageMarker, Provenance
+from inclusio.model.document import Document, Flag, GlossaryEntry, PageMarker, Provenance, is_code
 from inclusio.profiles.schema import GlossarySettings
 from inclusio.text.sentences import split_sentences
 
@@ -93,7 +93,7 @@ def _hard_words(doc: Document, threshold: float) -> tuple[Counter[str], dict[str
     context: dict[str, str] = {}
     judged: dict[tuple[str, str], bool] = {}
     for block in doc.blocks:
-        if isinstance(block, PageMarker):
+        if isinstance(block, PageMarker) or is_code(block):  # program code is never glossed
             continue
         lang = _lang_root(doc.block_lang(block))
         if lang not in ("fr", "en"):
@@ -116,7 +116,7 @@ def _hard_words(doc: Document, threshold: float) -> tuple[Counter[str], dict[str
 
 
 def _document_text(doc: Document) -> str:
-    return "\n".join(b.plain_text() for b in doc.blocks if not isinstance(b, PageMarker))
+    return "\n".join(b.plain_text() for b in doc.blocks if not (isinstance(b, PageMarker) or is_code(b)))
 
 
 def _verify(term: str, context: str, definition: str, lang: str, document: str) -> Verdict:
@@ -148,10 +148,19 @@ def _candidates(
     counts, where, context = _hard_words(doc, settings.zipf_threshold)
     for term in settings.course_terms:
         key = term.lower()
-        where.setdefault(key, [b.id for b in doc.blocks if key in b.plain_text().lower()][:10])
+        where.setdefault(
+            key, [b.id for b in doc.blocks if not is_code(b) and key in b.plain_text().lower()][:10]
+        )
         if key not in context:
             context[key] = next(
-                (s for b in doc.blocks for s in split_sentences(b.plain_text()) if key in s.lower()), term
+                (
+                    s
+                    for b in doc.blocks
+                    if not is_code(b)
+                    for s in split_sentences(b.plain_text())
+                    if key in s.lower()
+                ),
+                term,
             )
     ranked = list(settings.course_terms)
     ranked += [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], _zipf(kv[0], lang)))]
@@ -269,7 +278,7 @@ def term_context(doc: Document, term: str) -> str:
     """The first sentence of ``doc`` where ``term`` occurs (the term itself when none does)."""
     key = term.lower()
     for block in doc.blocks:
-        if isinstance(block, PageMarker) or key not in block.plain_text().lower():
+        if isinstance(block, PageMarker) or is_code(block) or key not in block.plain_text().lower():
             continue
         for sentence in split_sentences(block.plain_text()):
             if key in sentence.lower():

@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from inclusio.converters.base import ConvertContext, file_sha256, useful_title
+from inclusio.converters.code import is_code_style, is_monospace_font
 from inclusio.converters.docx_notes import NoteCall, WordNotes, read_notes
 from inclusio.converters.lang import guess_language, resolve_language
 from inclusio.converters.omml import M as _M
@@ -234,6 +235,12 @@ class _Word:
             self.b.add(figure)
             if self.pending_caption:
                 figure.caption, self.pending_caption = self.pending_caption, None
+        if not has_math and (
+            is_code_style(style) or (_monospace_paragraph(para) and not _HEADING.match(style))
+        ):
+            self._end_list()  # program code: its lines exactly as written, one block for consecutive ones
+            self.b.code_line(para.text)
+            return
         calls = self.notes.calls(p)
         list_level, ordered = self._list_info(p, style) if text else (None, False)
         if list_level is not None and not (has_math and not " ".join(para.text.split())):
@@ -270,8 +277,6 @@ class _Word:
             block = Paragraph(id=self.b.new_id(), text=text, role="title")
         elif "quote" in style.lower() or "citation" in style.lower():
             block = Paragraph(id=self.b.new_id(), text=text, role="quote")
-        elif style.lower() in ("html preformatted", "code", "source code", "plain text"):
-            block = Paragraph(id=self.b.new_id(), text=para.text, role="code")
         else:
             block = Paragraph(id=self.b.new_id(), text=text)
             self._note_format(para, block)
@@ -587,6 +592,16 @@ def _body_children(body: Any) -> Any:
                 yield from _body_children(content)
         elif child.tag in (_q("w:p"), _q("w:tbl")):
             yield child
+
+
+def _monospace_paragraph(para: Any) -> bool:
+    """A paragraph whose every run with text is set in a monospace font (its own or its character style's)."""
+    fonts = []
+    for run in para.runs:
+        if run.text.strip():
+            style_font = run.style.font.name if run.style is not None else None
+            fonts.append(run.font.name or style_font)
+    return bool(fonts) and all(is_monospace_font(font) for font in fonts)
 
 
 def _text_with_math(p: Any) -> str:

@@ -5,7 +5,8 @@ What is read: ``h1``-``h6`` -> :class:`Heading`; ``p`` and loose text in contain
 cells, ``colspan``/``rowspan``, ``caption``) -> :class:`Table`; ``img`` -> :class:`Figure`
 (``alt`` kept, ``alt=""`` or ``role="presentation"`` = decorative, no ``alt`` = none);
 ``figure``/``figcaption`` -> the caption of the figure or table inside; ``blockquote`` ->
-``role="quote"``; ``pre`` -> ``role="code"`` (whitespace kept); MathML ``math`` ->
+``role="quote"``; ``pre`` (and a ``code`` standing alone on several lines) -> :class:`Code`
+(whitespace kept, the language from a ``language-*`` class); MathML ``math`` ->
 :class:`Formula`; ``dl`` -> a list of "term: definition". ``lang`` (and ``xml:lang``)
 attributes give the document language and each block's language when it differs.
 
@@ -32,12 +33,14 @@ from pathlib import Path
 from typing import Any
 
 from inclusio.converters.base import ConvertContext, file_sha256, useful_title
+from inclusio.converters.code import code_language
 from inclusio.converters.lang import resolve_language
 from inclusio.converters.ooxml import image_size
 from inclusio.converters.xml_safety import check_xml_bytes
 from inclusio.errors import InputCorrupt, InputTooLarge
 from inclusio.model import (
     Block,
+    Code,
     Document,
     DocumentBuilder,
     Figure,
@@ -165,6 +168,17 @@ def decode_html(data: bytes) -> str:
 
 def _text(el: Any) -> str:
     return " ".join(el.text_content().split())
+
+
+def _class_of(el: Any) -> str | None:
+    return el.get("class") if el is not None else None
+
+
+def _is_code_block(el: Any, inline: list[str]) -> bool:
+    """A ``code`` element that stands alone (no text before or after it) and spans several lines."""
+    return (
+        "\n" in el.text_content().strip("\n") and not "".join(inline).strip() and not (el.tail or "").strip()
+    )
 
 
 def _tag(el: Any) -> str:
@@ -326,6 +340,9 @@ class _Walker:
             if tag in _BLOCK:
                 self.flush()
                 self.element(child, _lang_of(child) or lang, depth + 1)
+            elif tag == "code" and _is_code_block(child, self.inline):
+                self.flush()
+                self.code(child, _lang_of(child) or lang, code_language(child.get("class")))
             elif tag:
                 if tag == "br":
                     self.inline.append(" ")
@@ -374,15 +391,22 @@ class _Walker:
             if text:
                 self.add(Paragraph(id=self.b.new_id(), text=text, role="quote"), lang)
         elif tag == "pre":
-            text = el.text_content().strip("\n")
-            if text.strip():
-                self.add(Paragraph(id=self.b.new_id(), text=text, role="code"), lang)
+            inner = el.find("code")
+            self.code(el, lang, code_language(el.get("class")) or code_language(_class_of(inner)))
         elif tag == "math":
             self.formula(el, lang)
         else:  # div, section, article, main, header, footer, aside, li out of a list...
             self.container(el, lang, depth)
 
     # -- blocks ---------------------------------------------------------------------------------
+
+    def code(self, el: Any, lang: str | None, language: str | None) -> None:
+        """``pre`` (or a ``code`` standing alone): one :class:`Code` block, whitespace kept exactly.
+
+        Code is left out of the text the document's language is guessed from."""
+        text = el.text_content().strip("\n")
+        if text.strip():
+            self.b.add(Code(id=self.b.new_id(), text=text.rstrip(), language=language, lang=lang))
 
     def paragraph(self, el: Any, lang: str | None, depth: int) -> None:
         images = el.findall(".//img")

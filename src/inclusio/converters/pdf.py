@@ -184,6 +184,29 @@ def _union(boxes: list[tuple[float, float, float, float]]) -> BBox:
     )
 
 
+def code_text(lines: list[Line]) -> str:
+    """Monospace lines as code: each line's indentation rebuilt from its x offset (in character widths).
+
+    A monospace character is 0.6 em wide in Courier, DejaVu Sans Mono, Consolas and most others; the
+    leftmost line of the run is column 0. Leading spaces the text layer already holds are kept (the
+    line's box starts at them). Pieces on the same baseline are one line; a vertical gap is a blank line.
+    """
+    left = min(line.bbox[0] for line in lines)
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        width = 0.6 * (line.size or 10.0)
+        columns = max(0, round((line.bbox[0] - left) / width)) if width > 0 else 0
+        height = max(1.0, line.height)
+        previous = lines[index - 1] if index else None
+        if previous is not None and abs(line.bbox[1] - previous.bbox[1]) < 0.5 * height:
+            out[-1] += " " * max(1, columns - len(out[-1])) + line.text.strip()
+            continue
+        if previous is not None and line.bbox[1] - previous.bbox[3] > 0.8 * height:
+            out.append("")  # a blank line of the listing
+        out.append(" " * columns + line.text.rstrip())
+    return "\n".join(out)
+
+
 def _bbox_tuple(bbox: BBox | None) -> tuple[float, float, float, float]:
     if bbox is None:
         return (0.0, 0.0, 0.0, 0.0)
@@ -715,7 +738,7 @@ class _Conversion:
                 state.out.append(
                     Paragraph(
                         id=self.builder.new_id(),
-                        text="\n".join(ln.text for ln in run),
+                        text=code_text(run),
                         role="code",
                         source=SourceRef(page=pno + 1, bbox=_union([line.bbox for line in run])),
                     )

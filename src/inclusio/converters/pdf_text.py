@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from inclusio.converters.code import is_monospace_font
 from inclusio.converters.pdf_math import span_math_chars
 
 # Typographic ligatures (U+FB00-FB06) break search, speech and bookmark matching ("inﬂuence").
@@ -124,7 +125,7 @@ def page_lines(page_dict: dict[str, Any], *, ocr: bool = False) -> list[Line]:
                 if not ocr:
                     if span["flags"] & 16 or "bold" in font.lower():
                         bold_chars += n
-                    if span["flags"] & 8 or "mono" in font.lower() or "courier" in font.lower():
+                    if span["flags"] & 8 or is_monospace_font(font):
                         mono_chars += n
                     if span["flags"] & 1 and span["text"].strip():
                         sups.append(span["text"].strip())
@@ -216,8 +217,17 @@ def runs(lines: list[Line], *, geometric: bool = False) -> list[list[Line]]:
             if geometric and _continues(last, line):
                 out[-1].append(line)
                 continue
+            if last.mono and _code_continues(last, line):  # indented code lines are separate blocks
+                out[-1].append(line)
+                continue
         out.append([line])
     return out
+
+
+def _code_continues(last: Line, line: Line) -> bool:
+    """The next line of the same code listing: below the last one, at most one blank line between."""
+    gap = line.bbox[1] - last.bbox[3]
+    return -0.5 * max(1.0, last.height) <= gap <= 1.6 * max(1.0, last.height)
 
 
 def _continues(last: Line, line: Line) -> bool:

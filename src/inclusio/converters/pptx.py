@@ -22,6 +22,11 @@ A slide without a title still gets a level-1 heading, generated from its number
 content does not fall into the previous slide's section; the ``slide.no_title`` issue points
 at that heading (``block_id``), which is how a reviewer tells it from an authored title.
 
+Program code: a paragraph whose runs are all set in a monospace font (Consolas, Courier, Monaco,
+Menlo...) is a line of code, kept as written (indentation included); consecutive such paragraphs of
+one shape (blank lines between them included) form one :class:`Code` block, never a list. A
+monospace word inside a sentence stays in its paragraph.
+
 Charts become tables of their data (categories x series). SmartArt gives its texts as a list
 and an issue (``slide.object_needs_description``: the relations between the boxes are lost);
 OLE objects give only the issue. Pictures include picture placeholders (``hasattr(shape,
@@ -36,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from inclusio.converters.base import ConvertContext, file_sha256, useful_title
+from inclusio.converters.code import is_monospace_font
 from inclusio.converters.lang import resolve_language
 from inclusio.converters.ooxml import ZIP_MAGIC, check_archive, image_size, member_names
 from inclusio.converters.xml_safety import check_ooxml_xml
@@ -339,6 +345,10 @@ class _Deck:
         in_body = _placeholder_type(shape) in _BODY_PLACEHOLDERS
         stack: list[ListBlock] = []
         for paragraph in shape.text_frame.paragraphs:
+            if _is_code(paragraph) or (self.b.is_code_open() and not paragraph.text.strip()):
+                stack = []  # code is not prose: left out of the language guess
+                self.b.code_line(paragraph.text.replace("\v", "\n"), source=ref)
+                continue
             text = " ".join("".join(run.text for run in paragraph.runs).split()) or " ".join(
                 paragraph.text.split()
             )
@@ -364,6 +374,7 @@ class _Deck:
                 stack[-1].items[-1].children = child
                 stack.append(child)
             stack[-1].items.append(ListItem(text=text))
+        self.b.end_code()  # a code box ends with its shape
 
     def _table(self, shape: Any, ref: SourceRef) -> None:
         table = shape.table
@@ -486,6 +497,21 @@ def _has_image(shape: Any) -> bool:
 def _graphic_uri(shape: Any) -> str | None:
     """The ``a:graphicData/@uri`` of a graphic frame (table, chart, SmartArt, OLE), else None."""
     found = shape._element.xpath("./a:graphic/a:graphicData/@uri") if hasattr(shape, "_element") else []
+    return found[0] if found else None
+
+
+def _is_code(paragraph: Any) -> bool:
+    """A paragraph whose every run with text is set in a monospace font (Consolas, Courier, Monaco...)."""
+    fonts = [_run_font(run) for run in paragraph.runs if run.text.strip()]
+    return bool(fonts) and all(is_monospace_font(font) for font in fonts)
+
+
+def _run_font(run: Any) -> str | None:
+    """The run's Latin typeface, else the paragraph's default run properties' one."""
+    if run.font.name:
+        return run.font.name
+    p_pr = run._r.getparent().pPr
+    found = p_pr.xpath("./a:defRPr/a:latin/@typeface") if p_pr is not None else []
     return found[0] if found else None
 
 

@@ -6,6 +6,7 @@ from inclusio.model.document import (
     Adaptation,
     BBox,
     Block,
+    Code,
     ConversionIssue,
     Document,
     Figure,
@@ -26,6 +27,7 @@ from inclusio.model.document import (
     Table,
     TableCell,
     build_sections,
+    is_code,
 )
 from inclusio.model.view import PARALLEL, adapted_document, parallel_blocks, reading_blocks
 
@@ -34,6 +36,7 @@ __all__ = [
     "Adaptation",
     "BBox",
     "Block",
+    "Code",
     "ConversionIssue",
     "Document",
     "DocumentBuilder",
@@ -57,6 +60,7 @@ __all__ = [
     "PARALLEL",
     "adapted_document",
     "build_sections",
+    "is_code",
     "parallel_blocks",
     "reading_blocks",
 ]

@@ -1,7 +1,7 @@
 """The Document model: the one thing converters produce and writers consume.
 
 A :class:`Document` is a flat sequence of blocks in reading order (headings, paragraphs,
-lists, tables, figures, formulas, notes, page markers). Sections are not stored: they are
+lists, tables, figures, formulas, program code, notes, page markers). Sections are not stored: they are
 derived from the headings (:meth:`Document.sections`), so a converter cannot produce a
 document whose section tree disagrees with its headings.
 
@@ -215,6 +215,26 @@ class Formula(_Block):
         return self.text
 
 
+class Code(_Block):
+    """Program code, markup or a terminal session, shown exactly as written and never adapted.
+
+    ``text`` keeps the source's line breaks and indentation character for character (no
+    whitespace folding). No adaptation pass splits, rewrites, simplifies, translates, glosses or
+    links it (:func:`is_code` is how they tell); writers render it as ``<pre><code>``; the audio
+    announces it and skips it unless the profile asks for code to be read. Inline code inside a
+    sentence stays in its paragraph: only whole blocks of code are ``Code``.
+    """
+
+    type: Literal["code"] = "code"
+    text: str
+    language: str | None = None
+    """The programming language when the source says it (``python``, ``html``...): a Markdown fence's
+    info string, an HTML ``language-*`` class. Lower case; None when unknown (never guessed)."""
+
+    def plain_text(self) -> str:
+        return self.text
+
+
 class Note(_Block):
     type: Literal["note"] = "note"
     kind: Literal["speaker", "footnote", "endnote", "comment"] = "footnote"
@@ -241,12 +261,21 @@ class PageMarker(_Block):
 
 
 Block = Annotated[
-    Heading | Paragraph | ListBlock | Table | Figure | Formula | Note | PageMarker,
+    Heading | Paragraph | ListBlock | Table | Figure | Formula | Code | Note | PageMarker,
     Field(discriminator="type"),
 ]
 """Any block, discriminated by its ``type`` field in JSON."""
 
-TEXT_BLOCK_TYPES = (Heading, Paragraph, ListBlock, Table, Formula, Note)
+TEXT_BLOCK_TYPES = (Heading, Paragraph, ListBlock, Table, Formula, Code, Note)
+
+
+def is_code(block: object) -> bool:
+    """A block of program code, which no adaptation pass may touch.
+
+    True for :class:`Code` and for a paragraph of role ``code`` (the older form, still accepted in
+    stored documents; :class:`~inclusio.model.builder.DocumentBuilder` turns new ones into ``Code``).
+    """
+    return isinstance(block, Code) or (isinstance(block, Paragraph) and block.role == "code")
 
 
 class Resource(_Model):

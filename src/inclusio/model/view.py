@@ -13,7 +13,7 @@ whose translation failed has no translation adaptation, so it is shown alone.
 
 from __future__ import annotations
 
-from inclusio.model.document import Adaptation, Block, Document, GlossaryEntry
+from inclusio.model.document import Adaptation, Block, Document, GlossaryEntry, is_code
 
 PARALLEL = "parallel"
 """Kind of the adaptation the reader's view attaches to a block shown with parallel text.
@@ -39,10 +39,14 @@ def reading_blocks(
     (an alt text, for instance, is read by the writer from the figure itself). A block with an
     adaptation of one of ``parallel_kinds`` keeps its place (or its replacement's) and the last
     block shown for it carries a :data:`PARALLEL` adaptation (see :func:`parallel_blocks`); the
-    source blocks are never modified.
+    source blocks are never modified. Program code (:func:`~inclusio.model.document.is_code`) is
+    always shown as it is: an adaptation of it, if one were ever made, is ignored.
     """
     out: list[Block] = []
     for block in doc.blocks:
+        if is_code(block):
+            out.append(block)
+            continue
         replacement = None
         for kind in adaptation_kinds:
             adaptation = block.adaptation(kind)

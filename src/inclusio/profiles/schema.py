@@ -92,6 +92,9 @@ class SpeechSettings(_Strict):
     """Words per minute (espeak-ng's rate)."""
     read_page_numbers: bool = False
     """Announce "page 12" at page changes (blind readers following a printed copy)."""
+    read_code: bool = False
+    """Read program code aloud line by line (a programming course for blind learners). False: each
+    code block is announced ("Exemple de code, 4 lignes, non lu.") and skipped."""
     read_along: bool | None = None
     """EPUB media overlays (the sentence being spoken is highlighted). None: whenever the profile asks
     for audio (``mp3`` in its outputs). The EPUB then synthesises its own audio."""

@@ -16,7 +16,10 @@ The rules (this docstring is the spec of :func:`speech_sections`):
 * speaker notes after "Notes de l'orateur." / "Speaker notes."; footnotes and endnotes after
   "Note 1." / "Note 1."; review comments are not read (they are for the author, not the learner);
 * formulas are read as found unless they are LaTeX (then "Formule : voir le document écrit.");
-  code is announced, not spelled out;
+* code (:class:`~inclusio.model.Code`) is announced and skipped ("Exemple de code, 4 lignes, non
+  lu." / "Code example, 4 lines, skipped."), or, when ``profile.speech.read_code`` is true,
+  announced ("Exemple de code, 4 lignes.") then read one line per unit, as written (never split
+  into sentences);
 * page and slide markers are read ("Page 12.", "Diapositive 3.") only when
   ``profile.speech.read_page_numbers`` is true; otherwise page furniture is never read;
 * each unit carries ``block.lang or doc.lang``, so a French course quoting English switches voice,
@@ -35,6 +38,7 @@ from typing import NamedTuple
 
 from inclusio.model.document import (
     Block,
+    Code,
     Document,
     Figure,
     Formula,
@@ -86,7 +90,11 @@ _PHRASES: dict[str, dict[str, str]] = {
         "slide": "Diapositive {}.",
         "formula": "Formule : {}",
         "formula_latex": "Formule : voir le document écrit.",
-        "code": "Code : voir le document écrit.",
+        "code_skipped": "Exemple de code, {}, non lu.",
+        "code_read": "Exemple de code, {}.",
+        "line": "{} ligne",
+        "lines": "{} lignes",
+        "code_end": "Fin du code.",
     },
     "en": {
         "figure": "Figure: {}",
@@ -103,7 +111,11 @@ _PHRASES: dict[str, dict[str, str]] = {
         "slide": "Slide {}.",
         "formula": "Formula: {}",
         "formula_latex": "Formula: see the written document.",
-        "code": "Code: see the written document.",
+        "code_skipped": "Code example, {}, skipped.",
+        "code_read": "Code example, {}.",
+        "line": "{} line",
+        "lines": "{} lines",
+        "code_end": "End of code.",
     },
 }
 
@@ -225,6 +237,22 @@ def _figure_units(figure: Figure, lang: str, words: dict[str, str], profile: Pro
     return units
 
 
+def _code_units(
+    text: str, lang: str, words: dict[str, str], profile: Profile, block_id: str
+) -> list[SpeechUnit]:
+    """A code block: announced with its number of lines; read line by line only if the profile says so."""
+    lines = [line.strip() for line in text.split("\n")]
+    count = len([line for line in lines if line])
+    if not count:
+        return []
+    size = words["line" if count == 1 else "lines"].format(count)
+    if not profile.speech.read_code:
+        return [SpeechUnit(lang, words["code_skipped"].format(size), block_id)]
+    units = [SpeechUnit(lang, words["code_read"].format(size), block_id)]
+    units += [SpeechUnit(lang, line, block_id) for line in lines if line]
+    return [*units, SpeechUnit(lang, words["code_end"], block_id)]
+
+
 def block_units(block: Block, doc: Document, profile: Profile) -> list[SpeechUnit]:
     """What one block says (see the module docstring), its parallel translation included; ``[]`` when silent."""
     units = own_units(block, doc, profile)
@@ -241,8 +269,10 @@ def own_units(block: Block, doc: Document, profile: Profile) -> list[SpeechUnit]
         return _units(lang, block.text, block.id)
     if isinstance(block, Paragraph):
         if block.role == "code":
-            return [SpeechUnit(lang, words["code"], block.id)]
+            return _code_units(block.text, lang, words, profile, block.id)
         return _units(lang, block.text, block.id)
+    if isinstance(block, Code):
+        return _code_units(block.text, lang, words, profile, block.id)
     if isinstance(block, ListBlock):
         return [unit for item in block.items for unit in _item_units(item, lang, block.id)]
     if isinstance(block, Table):

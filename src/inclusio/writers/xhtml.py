@@ -19,6 +19,10 @@ What the renderer decides, for both formats:
   heading; footnotes as ``<aside role="doc-footnote">`` (EPUB: also ``epub:type="footnote"``).
 * **Page markers**: EPUB ``<span id role="doc-pagebreak" epub:type="pagebreak" aria-label/>``;
   HTML a discreet visible ``<span role="doc-pagebreak">``.
+* **Code**: ``<pre><code>`` with the text character for character (line breaks, indentation,
+  tabs), never glossary-linked nor split into read-along sentences; ``class="language-x"`` on
+  ``code`` when the language is known. The style sheet wraps long lines (``pre-wrap``), so no
+  block scrolls sideways.
 * **Formulas**: the block's MathML when it has some (well-formed, in the MathML namespace; its
   linear text becomes ``alttext``), else the linear text.
 * **Summaries**: a block with a ``summary`` adaptation is followed by ``<aside class="summary">``
@@ -53,6 +57,7 @@ from typing import Any
 from inclusio.model import (
     PARALLEL,
     Block,
+    Code,
     Document,
     Figure,
     Formula,
@@ -155,6 +160,11 @@ def clean_text(text: str | None) -> str:
 def esc(text: str | None) -> str:
     """Escape for element content and attribute values (quotes included)."""
     return escape(clean_text(text), quote=True)
+
+
+def _language_class(language: str) -> str:
+    """A programming language's name as a CSS class fragment (``C++`` -> ``c--``, ``Objective C`` -> ``objective-c``)."""
+    return re.sub(r"[^a-z0-9_-]+", "-", language.strip().lower()).strip("-")[:40]
 
 
 def esc_lines(text: str | None) -> str:
@@ -566,6 +576,8 @@ class FragmentRenderer:
             return self._figure(block)
         if isinstance(block, Formula):
             return self._formula(block)
+        if isinstance(block, Code):
+            return self._code(block, block.text, block.language, self._lang_attr(block))
         if isinstance(block, Note):
             return self._note(block)
         if isinstance(block, PageMarker):
@@ -590,9 +602,16 @@ class FragmentRenderer:
         if p.role == "quote":
             return f'<blockquote id="{ident}"{lang}><p>{self.text(p, p.text)}</p></blockquote>'
         if p.role == "code":
-            return f'<pre id="{ident}"{lang}><code>{esc(p.text)}</code></pre>'
+            return self._code(p, p.text, None, lang)
         css = {"caption": ' class="caption"', "title": ' class="title"'}.get(p.role, "")
         return f'<p id="{ident}"{css}{lang}>{self.text(p, p.text)}</p>'
+
+    def _code(self, block: Block, text: str, language: str | None, lang: str) -> str:
+        """``<pre><code>``: the text exactly (only edge blank lines dropped), language as a class."""
+        css = (
+            f' class="language-{_language_class(language)}"' if language and _language_class(language) else ""
+        )
+        return f'<pre id="{self.anchor(block)}"{lang}><code{css}>{esc(clean_text(text).strip(chr(10)))}</code></pre>'
 
     def _list(self, lst: ListBlock, lang: str, *, top: bool, owner: Block | None = None) -> str:
         if not lst.items:
