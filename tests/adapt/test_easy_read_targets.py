@@ -229,3 +229,16 @@ def test_an_enumeration_of_names_keeps_each_name_whole() -> None:
     assert intro.endswith(":") and "Mozilla" not in intro
     assert "Free Software Foundation" in items and "Python Software Foundation" in items
     assert items[-1] == "de nombreux autres projets"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Il écrit dans un cahier qui, croit-elle, sert et plaît beaucoup.",
+        # The scan's OCR turned "çà et là" into "¢a et la": its commas are still a clause's, not a list's.
+        "Il travaille dans un atelier qui, pense-t-il, diminue ¢a et la la qualité de son travail.",
+    ],
+)
+def test_commas_around_a_clause_piece_are_not_an_enumeration(text: str) -> None:
+    adaptation = adapt_paragraph(Paragraph(id="c", text=text), "fr", SETTINGS, STAMP)
+    assert adaptation is None or not any(isinstance(b, ListBlock) for b in adaptation.blocks), adaptation

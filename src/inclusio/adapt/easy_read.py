@@ -395,10 +395,18 @@ def _family(word: str) -> str | None:
     return None
 
 
+_CLAUSE_PIECE = re.compile(
+    r"(?i)(?:^|\s)(?:qui|que|qu['’]|dont|où)$|-t-(?:il|elle|on)$|-(?:il|elle|ils|elles|on|je|tu|nous|vous)$"
+)
+"""An "item" that is a piece of a clause: it ends on a relative pronoun ("un atelier qui") or is an
+inverted verb ("pense-t-il"), so the commas around it are not an enumeration's."""
+
+
 def _items_are_short(items: list[str]) -> bool:
     return (
         all(len(_words(item)) <= MAX_ITEM_WORDS for item in items[:-1])
         and len(_words(items[-1])) <= MAX_LAST_ITEM_WORDS
+        and not any(_CLAUSE_PIECE.search(item.strip()) for item in items)
     )
 
 
