@@ -676,7 +676,35 @@ MODEL_LIKE = [
         "A disease that the first vaccine protected people against.",
         OWN_EN["vaccine"],
     ),
+    (
+        "glossary",
+        "fr",
+        "Le 14 juillet 1789, les Parisiens prennent la Bastille, une prison royale.",
+        "Prison royale de Paris, prise par les Parisiens le 14 juillet 1789.",
+        OWN_FR["revolution"],
+    ),
+    (
+        "glossary",
+        "fr",
+        "L'intestin grêle mesure environ 7 mètres ; c'est là que la plupart des nutriments passent dans le sang.",
+        "Partie du tube digestif, longue d'environ 7 mètres, où les nutriments passent dans le sang.",
+        OWN_FR["digestion"],
+    ),
     # alt text (source: caption; context: the text around)
+    (
+        "alt_text",
+        "en",
+        "Chart of the number of workers in a honeybee colony from spring to autumn.",
+        "Line chart of the workers in a honeybee colony: about 50,000 in summer, fewer in spring and autumn.",
+        OWN_EN["bees"],
+    ),
+    (
+        "alt_text",
+        "en",
+        "Photo of the Apollo 11 crew, July 1969.",
+        "Photo of the three Apollo 11 astronauts in July 1969: Neil Armstrong, Michael Collins and Buzz Aldrin.",
+        OWN_EN["moon"],
+    ),
     (
         "alt_text",
         "fr",

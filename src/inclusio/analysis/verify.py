@@ -230,17 +230,22 @@ def _masks(text: str) -> tuple[list[Occurrence], list[tuple[int, int]]]:
     return out, spans
 
 
+def _skipped(word: str) -> bool:
+    """An article or a preposition, never a unit; a capital letter alone is one ("2D", "3D")."""
+    return word.lower() in _SKIP_UNIT and not (len(word) == 1 and word.isupper())
+
+
 def _unit(text: str, start: int, end: int) -> tuple[str, str]:
     """(key, written) of the word that qualifies a number: the next one, else the previous one."""
     percent = _PERCENT_WORDS.match(text, end)
     if percent:
         return "%", text[start : percent.end()]
     m = _UNIT.match(text, end)
-    if m and m.group(1).lower() not in _SKIP_UNIT:
+    if m and not _skipped(m.group(1)):
         return fold_plain(m.group(1)).replace(" ", ""), text[start : m.end(1)]
     p = _PREV.search(text[:start])
     word = p.group(1) or p.group(2) if p else None
-    if p and word and word.lower() not in _SKIP_UNIT:
+    if p and word and not _skipped(word):
         return fold_plain(word), text[p.start() : end]
     return "", text[start:end]
 
