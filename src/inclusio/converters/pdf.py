@@ -69,6 +69,16 @@ from inclusio.converters import pdf_tags
 from inclusio.converters.base import ConvertContext, file_sha256, useful_title
 from inclusio.converters.captions import attach_captions
 from inclusio.converters.lang import assign_block_languages, resolve_language
+from inclusio.converters.pdf_headings import (
+    bookmark_text,
+    drop_overprints,
+    drop_repeated_headings,
+    edge_places,
+    furniture_places,
+    is_heading_text,
+    is_ornament,
+    place_key,
+)
 from inclusio.converters.pdf_layout import Element, reading_order
 from inclusio.converters.pdf_math import FORMULA_DPI, is_display_line
 from inclusio.converters.pdf_notes import note_text, split_footnotes
@@ -161,14 +171,20 @@ def numbering_level(text: str) -> int | None:
     return min(6, match.group(1).count(".") + 1) if match else None
 
 
-def _toc_match(text: str, toc: list[tuple[int, str]]) -> int | None:
-    """The level of the bookmark of ``toc`` whose title is ``text`` (numbering ignored), removed from ``toc``."""
+def _toc_entry(text: str, toc: list[tuple[int, str]]) -> tuple[int, str] | None:
+    """The bookmark (level, title) of ``toc`` whose title is ``text`` (numbering ignored), removed from ``toc``."""
     key = _heading_key(text)
     for entry in toc:
         if _heading_key(entry[1]) == key:
             toc.remove(entry)
-            return entry[0]
+            return entry
     return None
+
+
+def _toc_match(text: str, toc: list[tuple[int, str]]) -> int | None:
+    """The level of the bookmark of ``toc`` whose title is ``text`` (numbering ignored), removed from ``toc``."""
+    entry = _toc_entry(text, toc)
+    return entry[0] if entry else None
 
 
 def _in_band(line: Line, height: float) -> bool:
@@ -220,6 +236,8 @@ def _bbox_tuple(bbox: BBox | None) -> tuple[float, float, float, float]:
 class _Stats:
     sizes: Counter[float] = field(default_factory=Counter)
     running: Counter[str] = field(default_factory=Counter)
+    places: Counter[tuple[str, int]] = field(default_factory=Counter)
+    """Text and height of the lines at each page's top and bottom edge (:func:`pdf_headings.edge_places`)."""
     image_pages: Counter[int] = field(default_factory=Counter)
     text_pages: int = 0
     scanned: set[int] = field(default_factory=set)
@@ -249,6 +267,7 @@ class _Stats:
                 self.sample.append(line.text)
                 self.sample_chars += n
         self.running.update(band_keys)
+        self.places.update(edge_places(lines))
         self.blocks += len(per_block)
         self.line_blocks += sum(1 for n in per_block.values() if n == 1)
         if chars >= 10:
@@ -301,7 +320,9 @@ def _candidate_keys(lines: list[Line]) -> set[str]:
 
 
 def _merge_drop_caps(lines: list[Line], body_size: float) -> list[Line]:
-    """Put a drop cap (one large capital beside the first lines) back at the start of its word."""
+    """Put a drop cap (one large capital beside the first lines) back at the start of its word: the
+    topmost line beside it, when that line starts in lower case (a glyph beside a line starting a word, a
+    Symbol "S" opening a tip, is not a drop cap)."""
     out = list(lines)
     for cap in [
         ln
@@ -314,10 +335,9 @@ def _merge_drop_caps(lines: list[Line], body_size: float) -> list[Line]:
             if ln is not cap
             and 0 <= ln.bbox[0] - cap.bbox[2] <= 3 * body_size
             and cap.bbox[1] - body_size <= ln.bbox[1] <= cap.bbox[3]
-            and ln.text[:1].islower()
         ]
-        if beside:
-            first = min(beside, key=lambda ln: ln.bbox[1])
+        first = min(beside, key=lambda ln: ln.bbox[1]) if beside else None
+        if first is not None and first.text[:1].islower():
             first.text = cap.text.strip() + first.text
             out.remove(cap)
     return out
@@ -392,6 +412,10 @@ class _Conversion:
         self.builder = DocumentBuilder()
         self.ocr_lines: dict[int, list[Line]] = {}
         self.calls: dict[str, set[str]] = {}
+        self.bookmarked: set[str] = set()
+        """Ids of the headings a bookmark matched."""
+        self.bookmark: str | None = None
+        """The bookmark title :meth:`_heading_level` matched last (None when it did not)."""
         """Superscript labels found in each paragraph (footnote calls), by block id."""
 
     # -- checks ---------------------------------------------------------------------------------
@@ -485,6 +509,9 @@ class _Conversion:
         self.size_levels = self._size_levels(stats.sizes)
         threshold = max(2, round(0.3 * doc.page_count)) if doc.page_count >= 3 else doc.page_count + 1
         self.running = {key for key, n in stats.running.items() if n >= threshold}
+        self.furniture = furniture_places(stats.places.items(), doc.page_count)
+        self.toc_depth = max((lvl for entries in toc_by_page.values() for lvl, _ in entries), default=0)
+        self.first_toc_page = min(toc_by_page, default=0)
         self.running_images = {xref for xref, n in stats.image_pages.items() if n >= threshold}
         self.line_per_block = stats.blocks >= 5 and stats.line_blocks >= 0.8 * stats.blocks
         self.stats = stats
@@ -510,7 +537,7 @@ class _Conversion:
         text = "\n".join(stats.sample)
         declared = (doc.language or "").strip() if hasattr(doc, "language") else ""
         lang = self._language(declared, text)
-        blocks = join_continued(attach_captions(self.builder.blocks))
+        blocks = join_continued(attach_captions(drop_repeated_headings(self.builder.blocks, self.bookmarked)))
         if self.tagged:
             pdf_tags.drop_document_lang(blocks, lang)
         assign_block_languages(blocks, lang)
@@ -588,6 +615,7 @@ class _Conversion:
         ocr = pno in self.ocr_lines
         # Bookmarks of this page, consumed as headings match them (across the page's columns).
         self.page_toc = list(self.toc_by_page.get(pno + 1, ())) if self.use_toc else []
+        self.page_no = pno + 1
         try:
             lines = self.ocr_lines.pop(pno) if ocr else page_lines(_page_dict(page, self.pymupdf))
         except Exception:
@@ -607,7 +635,7 @@ class _Conversion:
                 and (_running_key(ln.text) in self.running or _PAGE_NUMBER.match(ln.text))
             )
         ]
-        lines = _merge_drop_caps(lines, self.body_size)
+        lines = _merge_drop_caps(self._drop_furniture(drop_overprints(lines), height), self.body_size)
         tables = (
             page_tables(
                 page, pno, lines, b.new_id, lambda code, **fields: b.issue(code, source=page_ref, **fields)
@@ -656,6 +684,36 @@ class _Conversion:
                 page_blocks.insert(caller + 1, block)
         for block in page_blocks:
             b.add(block)
+
+    def _drop_furniture(self, lines: list[Line], height: float) -> list[Line]:
+        """The lines without running heads and feet: text repeated in place on many pages, even out of the
+        bands (:func:`pdf_headings.furniture_places`; a line that a bookmark of the page names stays), and a
+        line in the top band that repeats a heading of the page or a bookmark of an earlier page (the
+        section's title as running head)."""
+        headings = {
+            _heading_key(ln.text)
+            for ln in lines
+            if not _in_band(ln, height) and ln.size >= HEADING_RATIO * self.body_size
+        }
+        marks = {_heading_key(title) for _, title in self.page_toc}
+        earlier = {
+            _heading_key(title)
+            for page, entries in self.toc_by_page.items()
+            if page < self.page_no
+            for _, title in entries
+        }
+        return [
+            ln
+            for ln in lines
+            if not (
+                (place_key(ln) in self.furniture and _heading_key(ln.text) not in marks)
+                or (
+                    ln.bbox[3] <= height * BAND
+                    and len(ln.text) >= 8
+                    and (_heading_key(ln.text) in headings or _heading_key(ln.text) in earlier - marks)
+                )
+            )
+        ]
 
     # -- text -----------------------------------------------------------------------------------
 
@@ -724,6 +782,8 @@ class _Conversion:
         """Blocks for a sequence of flowing lines (one column, in reading order)."""
         state = _FlushState(pno=pno)
         for run in runs(lines, geometric=geometric):
+            if len(run) == 1 and is_ornament(run[0], self.body_size):
+                continue  # a symbol glyph alone in a large font: not text for a reader
             text = join_lines([line.text for line in run])
             level = self._heading_level(run, text, self.page_toc)
             if level is not None:
@@ -768,6 +828,9 @@ class _Conversion:
                 state.pending_prefix = (text, run)
             return
         ref = SourceRef(page=pno + 1, bbox=_union([line.bbox for line in run]))
+        bookmark, self.bookmark = self.bookmark, None
+        if bookmark is not None:
+            text = bookmark_text(text, bookmark)
         if state.pending_prefix is not None:
             text = f"{state.pending_prefix[0]} : {text}"
             ref = SourceRef(page=pno + 1, bbox=_union([ln.bbox for ln in state.pending_prefix[1] + run]))
@@ -788,7 +851,10 @@ class _Conversion:
                 bbox=_union([_bbox_tuple(previous.source.bbox)] + [ln.bbox for ln in run]),
             )
             return
-        state.out.append(Heading(id=self.builder.new_id(), level=level, text=text, source=ref))
+        heading = Heading(id=self.builder.new_id(), level=level, text=text, source=ref)
+        if bookmark is not None:
+            self.bookmarked.add(heading.id)
+        state.out.append(heading)
         state.last_heading_size = run[0].size
 
     def _merge_pending(self, state: _FlushState, run: list[Line], text: str) -> bool:
@@ -894,9 +960,13 @@ class _Conversion:
         chars = sum(len(ln.text) for ln in run) or 1
         if any(ln.strong_math for ln in run) and sum(ln.math * len(ln.text) for ln in run) / chars >= 0.5:
             return None
-        matched = _toc_match(text, toc)
-        if matched is not None:
-            return matched
+        self.bookmark = None
+        entry = _toc_entry(text, toc)
+        if entry is not None:
+            self.bookmark = entry[1]
+            return entry[0]
+        if not is_heading_text(text):
+            return None  # a symbol glyph or an ornament in a large font
         level = self._font_level(run)
         if run[0].ocr and run[0].size < OCR_HEADING_RATIO * self.body_size:
             level = None  # OCR sizes are estimates: only clearly larger text is a heading
@@ -915,6 +985,9 @@ class _Conversion:
         if level is not None and not self.use_toc:
             # Numbering says more than the font ("2.3.1" is level 3 whatever its size).
             level = numbering_level(text) or level
+        if level is not None and self.use_toc and self.page_no >= self.first_toc_page:
+            # The bookmarks hold the hierarchy: a heading they leave out is below all of theirs.
+            level = min(6, max(level, self.toc_depth + 1))
         return level
 
     # -- figures --------------------------------------------------------------------------------
