@@ -304,22 +304,23 @@ def page_text(page: Any, pno: int, pymupdf: Any, text: TagText, furniture: Any =
     page_dict = page.get_text("dict", flags=flags)
     height = page.rect.height
 
+    def add(line: Line, path: tuple[int, ...]) -> None:
+        if furniture is not None and furniture(line, height):
+            return
+        n = len(line.text.strip())
+        if path:
+            text.tagged_chars += n
+            text.seq += 1
+            text.pieces.setdefault(path, []).append(_Piece(pno, text.seq, line))
+        if path or height * BAND < line.bbox[1] and line.bbox[3] < height * (1 - BAND):
+            text.page_chars += n
+
     def visit(blocks: list[dict[str, Any]], path: tuple[int, ...]) -> None:
-        direct = [b for b in blocks if b.get("type") == 0]
-        lines = page_lines({"blocks": direct}) if direct else []
-        for line in lines:
-            if furniture is not None and furniture(line, height):
-                continue
-            n = len(line.text.strip())
-            inside = height * BAND < line.bbox[1] and line.bbox[3] < height * (1 - BAND)
-            if path:
-                text.tagged_chars += n
-                text.seq += 1
-                text.pieces.setdefault(path, []).append(_Piece(pno, text.seq, line))
-            if path or inside:
-                text.page_chars += n
-        for block in blocks:
-            if block.get("type") == 2:
+        for block in blocks:  # in the page's order: text and nested elements interleave (a Link in a P)
+            if block.get("type") == 0:
+                for line in page_lines({"blocks": [block]}):
+                    add(line, path)
+            elif block.get("type") == 2:
                 visit(block.get("blocks", []), (*path, int(block.get("index", 0))))
 
     visit(page_dict.get("blocks", []), ())
@@ -356,7 +357,8 @@ def _join(pieces: list[_Piece]) -> str:
             part = piece.line.text
             if i and not out.endswith(" ") and not part.startswith(" "):
                 gap = piece.line.bbox[0] - row[i - 1].line.bbox[2]
-                out += " " if gap > 0.2 * piece.line.size else ""
+                resized = abs(piece.line.size - row[i - 1].line.size) > 0.2 * max(piece.line.size, 1)
+                out += " " if gap > 0.2 * piece.line.size or resized else ""  # a superscript call too
             out += part
         rows.append(" ".join(out.split()))
     return join_lines([r for r in rows if r])
