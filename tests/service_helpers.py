@@ -42,6 +42,16 @@ class RunningWorker:
         self._log.flush()
         return self.log_path.read_text(errors="replace")
 
+    def wait_ready(self, timeout: float = 240.0) -> None:
+        """Wait until the worker says it is ready (its log's ``... ready.``), however loaded the machine."""
+        deadline = time.monotonic() + timeout
+        while " ready." not in self.log():
+            if self.proc.poll() is not None:
+                pytest.fail(f"the worker exited ({self.proc.returncode}):\n{self.log()[-4000:]}")
+            if time.monotonic() > deadline:
+                pytest.fail(f"the worker was not ready in {timeout:.0f} s:\n{self.log()[-4000:]}")
+            time.sleep(0.2)
+
     def child_pids(self) -> list[int]:
         """Pids of the pool processes (children of the worker's main process)."""
         children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from service_helpers import RunningWorker, api_client, make_settings, submit, wait_finished
+from service_helpers import RunningWorker, api_client, make_settings, submit, wait_finished, wait_port
 
 from inclusio.config import Settings
 from inclusio.processes import settings_env
@@ -72,6 +72,9 @@ def test_flower_lists_the_worker_and_the_finished_job(
     )
     try:
         worker = start_worker(settings)
+        # Under load both start slowly: wait for each, then give Flower 60 s to see the worker.
+        wait_port(port, 240, flower, "Flower")
+        worker.wait_ready()
         base = f"http://127.0.0.1:{port}"
         workers = _poll(lambda: _get(f"{base}/api/workers?refresh=1"), lambda answer: bool(answer), 60)
         assert any(name.startswith("inclusio") or "@" in name for name in workers)
