@@ -124,6 +124,11 @@ WARNINGS: dict[str, tuple[str, str]] = {
         "Slide {slide} could not be read: {reason}",
         "La diapositive {slide} n'a pas pu être lue : {reason}",
     ),
+    "slide.part_unreadable": (
+        "The part {part} of the deck could not be read and was left out (its slide is kept): {reason}",
+        "La partie {part} de la présentation n'a pas pu être lue et a été omise (sa diapositive est gardée) : "
+        "{reason}",
+    ),
     "slide.no_title": (
         "Slide {slide} has no title: a heading was generated from its number so readers can navigate; give the "
         "slide a title.",

@@ -37,8 +37,10 @@ none; the ``adec:decorative`` extension is honoured.
 from __future__ import annotations
 
 import re
+import tempfile
+import zipfile
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from inclusio.converters.base import ConvertContext, file_sha256, useful_title
 from inclusio.converters.code import is_monospace_font
@@ -71,6 +73,20 @@ ORDER_DIFFERS = 0.25
 is flagged ``slide.order_differs`` (two shapes swapped count: 1 pair of 1)."""
 _DIAGRAM_URI = "http://schemas.openxmlformats.org/drawingml/2006/diagram"
 _UNTITLED = {"fr": "Diapositive {} (sans titre)", "en": "Slide {} (untitled)"}
+_UNREADABLE = {"fr": "Diapositive {} (illisible)", "en": "Slide {} (unreadable)"}
+_PART_STUBS = {
+    re.compile(r"^ppt/slides/slide\d+\.xml$"): (
+        b'<p:sld xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+        b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" '
+        b'xmlns:p="http://schemas.openxmlformats.org/presentationml/2006/main"><p:cSld><p:spTree>'
+        b'<p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr/>'
+        b"</p:spTree></p:cSld></p:sld>"
+    ),
+    re.compile(r"^ppt/charts/chart\d+\.xml$"): (
+        b'<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart"/>'
+    ),
+}
+"""Blank stand-ins for a slide or chart part whose XML does not parse (:func:`_without_broken_parts`)."""
 MIN_IMAGE_PX = 16
 WEB_IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif")
 
@@ -126,14 +142,26 @@ class PptxConverter:
         check_ooxml_xml(path)
         from pptx import Presentation
 
+        broken: dict[str, str] = {}
         try:
             prs = Presentation(str(path))
             slides = list(prs.slides)
         except Exception as exc:  # python-pptx raises KeyError, lxml and zip errors for broken parts
-            raise InputCorrupt(details={"reason": f"{type(exc).__name__}: {exc}"}) from exc
+            # One slide or chart whose XML does not parse: the deck is read with a blank part in its place.
+            repaired = _without_broken_parts(Path(path))
+            if repaired is None:
+                raise InputCorrupt(details={"reason": f"{type(exc).__name__}: {exc}"}) from exc
+            copy, broken = repaired
+            try:
+                prs = Presentation(copy)
+                slides = list(prs.slides)
+            except Exception:
+                raise InputCorrupt(details={"reason": f"{type(exc).__name__}: {exc}"}) from exc
         if len(slides) > ctx.max_pages:
             raise InputTooLarge(details={"slides": len(slides), "limit": ctx.max_pages})
-        return _Deck(prs, slides, Path(path), ctx).run()
+        deck = _Deck(prs, slides, Path(path), ctx)
+        deck.broken = broken
+        return deck.run()
 
 
 class _Deck:
@@ -147,6 +175,9 @@ class _Deck:
         self.langs: dict[str, int] = {}
         self.slide_height = int(prs.slide_height or 6858000)
         self.untitled: list[tuple[int, Heading]] = []
+        self.broken: dict[str, str] = {}
+        """Slide and chart parts whose XML did not parse (part name -> reason), blank in the deck read."""
+        self.unreadable: list[tuple[int, Heading]] = []
         try:
             self.first_number = int(prs._element.get("firstSlideNum") or 1)
         except ValueError:
@@ -156,15 +187,14 @@ class _Deck:
         first_title: str | None = None
         for index, slide in enumerate(self.slides):
             self.ctx.progress(index / max(len(self.slides), 1), f"slide {index + 1}/{len(self.slides)}")
+            reason = self.broken.get(str(slide.part.partname))
+            if reason is not None:
+                self._placeholder(index + 1, reason)
+                continue
             try:
                 title = self._slide(index + 1, slide)
             except Exception as exc:  # one broken slide must not lose the deck
-                self.b.issue(
-                    "slide.unreadable",
-                    slide=index + 1,
-                    reason=exc,
-                    source=SourceRef(slide=index + 1),
-                )
+                self._placeholder(index + 1, exc)
                 continue
             if first_title is None and title:
                 first_title = title
@@ -177,6 +207,11 @@ class _Deck:
         pattern = _UNTITLED["fr" if lang.lower().startswith("fr") else "en"]
         for number, heading in self.untitled:
             heading.text = pattern.format(number)
+        for number, heading in self.unreadable:
+            heading.text = _UNREADABLE["fr" if lang.lower().startswith("fr") else "en"].format(number)
+        for name, reason in self.broken.items():
+            if "/slides/" not in name:  # a chart part: its shape reported itself, say which part
+                self.b.issue("slide.part_unreadable", part=name, reason=reason)
         return Document(
             title=useful_title(core.title, self.ctx.filename) or first_title or Path(self.ctx.filename).stem,
             lang=lang,
@@ -194,6 +229,27 @@ class _Deck:
         )
 
     # -- one slide ------------------------------------------------------------------------------
+
+    def _placeholder(self, number: int, reason: object) -> None:
+        """A slide that could not be read: its page marker (unless already there) and a heading saying so, which
+        the ``slide.unreadable`` issue points at; the deck goes on."""
+        b = self.b
+        last_marker = next((blk for blk in reversed(b.blocks) if isinstance(blk, PageMarker)), None)
+        if last_marker is None or last_marker.number != number:
+            b.add(PageMarker(id=b.new_id(), number=number, kind="slide", source=SourceRef(slide=number)))
+        heading = b.add(
+            Heading(
+                id=b.new_id(), level=1, text=_UNREADABLE["en"].format(number), source=SourceRef(slide=number)
+            )
+        )
+        self.unreadable.append((number, heading))
+        b.issue(
+            "slide.unreadable",
+            slide=number,
+            reason=reason,
+            block_id=heading.id,
+            source=SourceRef(slide=number),
+        )
 
     def _slide(self, number: int, slide: Any) -> str | None:
         b = self.b
@@ -467,6 +523,37 @@ class _Deck:
                 source=ref,
             )
         self.b.add(Figure(id=self.b.new_id(), image=key, alt=alt, decorative=decorative, source=ref))
+
+
+def _without_broken_parts(path: Path) -> tuple[IO[bytes], dict[str, str]] | None:
+    """A copy of the deck (a temporary file) with each slide or chart part whose XML does not parse replaced
+    by a blank one, and those parts (``/ppt/slides/slide3.xml`` -> the parser's message); None when no such
+    part is the trouble. The DTD check (:func:`check_ooxml_xml`) ran before: no entity is expanded here."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    broken: dict[str, str] = {}
+    copy = tempfile.TemporaryFile()  # noqa: SIM115 (handed to the caller, closed with the deck)
+    try:
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                data = source.read(info)
+                stub = next((s for pattern, s in _PART_STUBS.items() if pattern.match(info.filename)), None)
+                if stub is not None:
+                    try:
+                        etree.fromstring(data, parser)
+                    except etree.XMLSyntaxError as exc:
+                        broken["/" + info.filename] = str(exc)
+                        data = stub
+                target.writestr(info, data)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        copy.close()
+        return None
+    if not broken:
+        copy.close()
+        return None
+    copy.seek(0)
+    return copy, broken
 
 
 def _web_image(blob: bytes, content_type: str) -> tuple[bytes, str]:
