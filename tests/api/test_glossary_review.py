@@ -222,3 +222,42 @@ def review_glossary(client: TestClient, job_id: str) -> int:
             answer = client.delete(f"/jobs/{job_id}/glossary/{entry.term}")
         assert answer.status_code == 200, answer.text
     return len(entries)
+
+
+def test_a_release_confirmed_with_terms_unreviewed_records_them(settings: Settings) -> None:
+    from types import SimpleNamespace
+
+    from inclusio.jobs.attempt import _ReleaseRun
+    from inclusio.pipeline.spine import review_section
+    from inclusio.profiles import load_profile
+
+    staff = api_client(settings, "staff")  # the release message goes to the (unconsumed) embedded queue
+    store, files = JobStore.from_settings(settings), FileStore.from_settings(settings)
+    job_id = _job_with_glossary(settings, store)
+    answer = staff.post(f"/jobs/{job_id}/release", json={"accept_unreviewed": True})
+    assert answer.status_code == 202, answer.text
+    accepted = review.accepted_release(files, job_id)
+    assert accepted is not None and accepted["flagged_blocks"] == 0 and accepted["glossary_terms"] == 2
+    assert sorted(accepted["terms"]) == ["chloroplaste", "stroma"]
+    from inclusio.store.accounts import UserStore
+
+    entries = [e for e in UserStore(store.engine).audit_entries() if e.action == "release.accept_unreviewed"]
+    assert [e.details for e in entries] == [{"count": 2}]  # blocks and terms (plain counts only)
+    # The released report and the job's message say so.
+    doc = review.load_document(files, store.get(job_id))
+    confirmed = review_section(doc, accepted)["release_confirmed"]
+    assert confirmed == {"by": accepted["by"], "at": accepted["at"], "flagged_blocks": 0, "glossary_terms": 2}
+    run = _ReleaseRun(
+        job=SimpleNamespace(released_by="rania"),
+        lease="lease",
+        store=store,
+        files=files,
+        settings=settings,
+        doc=doc,
+        profile=load_profile("easy-read", settings.profiles_dir),
+        accepted=accepted,
+    )
+    assert run.message().endswith(
+        f"; 0 flagged block(s) and 2 glossary term(s) released unreviewed, confirmed by {accepted['by']}"
+    )
+    store.dispose()

@@ -442,8 +442,10 @@ class _ReleaseRun:
             f"({state['reviewed']}/{state['adaptations']} adaptations approved)"
         )
         if self.accepted is not None:
+            terms = self.accepted.get("glossary_terms") or 0
             message += (
-                f"; {self.accepted.get('flagged_blocks')} flagged block(s) released unreviewed, confirmed by "
+                f"; {self.accepted.get('flagged_blocks')} flagged block(s)"
+                f"{f' and {terms} glossary term(s)' if terms else ''} released unreviewed, confirmed by "
                 f"{self.accepted.get('by')}"
             )
         return message

@@ -509,7 +509,8 @@ def review_section(doc: Document, accepted: dict[str, Any] | None) -> dict[str, 
 
     section = flags_report(doc)
     if accepted is not None:
-        section["release_confirmed"] = {key: accepted.get(key) for key in ("by", "at", "flagged_blocks")}
+        confirmed = {key: accepted.get(key) for key in ("by", "at", "flagged_blocks")}
+        section["release_confirmed"] = {**confirmed, "glossary_terms": accepted.get("glossary_terms", 0)}
     return section
 
 
