@@ -320,3 +320,30 @@ def test_a_translation_a_person_reviewed_is_kept_when_the_document_is_adapted_ag
     kept = result.document.find("p1").adaptation("translation")
     assert kept is not None and kept.provenance.reviewed_by == "staff1"
     assert kept.blocks[0].plain_text() == "The leaf breathes."
+
+
+def test_regenerating_a_translation_in_the_review_translates_the_rewrite_shown(
+    tmp_path: Path, fle: Profile
+) -> None:
+    """The review's "regenerate" runs the translation pass alone (the rewrite pass is off): it still translates
+    the block's rewrite, the text shown beside the translation."""
+    from inclusio.api import review
+
+    source = SourceInfo(filename="cours.md", media_type="text/markdown", sha256="0" * 64)
+    doc = Document(
+        title="Cours",
+        lang="fr",
+        source=source,
+        blocks=[
+            Paragraph(
+                id="p1",
+                text="Les stomates, orifices microscopiques de l'épiderme foliaire, régulent les échanges gazeux.",
+                adaptations=[_reviewed_plain("p1", "La feuille a des petits trous.")],
+            )
+        ],
+    )
+    with MistralServer() as server:
+        fresh = review.regenerate_block(doc, "p1", "translation", fle, _settings(server, tmp_path))
+    assert fresh is not None and fresh.blocks and not fresh.provenance.reviewed_by
+    assert fresh.blocks[0].plain_text() == "[en] La feuille a des petits trous."
+    assert [a.kind for a in doc.find("p1").adaptations] == ["plain", "translation"]
