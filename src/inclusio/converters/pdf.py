@@ -21,6 +21,11 @@ pixmaps to guess headers); pages without ruling strokes are skipped first
 
 What is extracted
 -----------------
+* **Tagged PDFs** (Word, LibreOffice, InDesign, LaTeX tagpdf): when the structure tree is honest, the
+  blocks come from it (:mod:`pdf_tags`: the author's reading order, headings, lists, tables with their
+  header cells, figures with their ``/Alt``, formulas, notes, ``/Lang``) and the layout rules below are
+  not run; ``source.converter`` (the job report's ``input.converter``) then ends with "structure from
+  the PDF's tags". A tree that lies is reported (``pdf.tags_*``) and the layout rules are used.
 * Two cheap passes over the pages (``get_text("dict")`` runs at ~500 pages/s): the first
   gathers statistics (body font size, lines repeated in the top/bottom band, images repeated
   on many pages, pages without text), the second builds blocks page by page. Pages are
