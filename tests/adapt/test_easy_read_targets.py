@@ -63,6 +63,16 @@ OWN = {
         "aucune variation importante.",
         ["Les chercheurs ont mesuré la température de l'eau pendant 3 mois.", "Pourtant, ils"],
     ),
+    "means": (
+        "Les étudiants de licence ont réussi, grâce aux séances de tutorat du jeudi, leur examen final de "
+        "statistiques.",
+        ["Les étudiants de licence ont réussi leur examen final de statistiques.", "C'est grâce aux séances"],
+    ),
+    "cause_at_end": (
+        "Les trains régionaux de la ligne Nantes-Angers ont circulé avec beaucoup de retard hier soir, à "
+        "cause de la neige.",
+        ["Les trains régionaux de la ligne Nantes-Angers ont circulé", "C'est à cause de la neige."],
+    ),
     "comma_splice": (
         "Le technicien vérifie les 12 microscopes du laboratoire chaque vendredi, il remplace aussi les "
         "lampes usées.",
@@ -242,3 +252,15 @@ def test_an_enumeration_of_names_keeps_each_name_whole() -> None:
 def test_commas_around_a_clause_piece_are_not_an_enumeration(text: str) -> None:
     adaptation = adapt_paragraph(Paragraph(id="c", text=text), "fr", SETTINGS, STAMP)
     assert adaptation is None or not any(isinstance(b, ListBlock) for b in adaptation.blocks), adaptation
+
+
+def test_a_subordinate_clause_alone_is_never_made_a_sentence() -> None:
+    source = (
+        "When the students finish the last exercise of the worksheet, then they can hand in their copy "
+        "and leave the room early."
+    )
+    adaptation = adapt_paragraph(Paragraph(id="w", text=source), "en", SETTINGS, STAMP)
+    sentences = [b.plain_text() for b in adaptation.blocks] if adaptation else [source]
+    assert "When the students finish the last exercise of the worksheet." not in sentences
+    assert all(not re.match(r"When [^,]*\.$", s) for s in sentences), sentences
+    _facts_kept(source, sentences)

@@ -456,11 +456,61 @@ def _candidates(sentence: str, lang: str) -> list[tuple[int, int, int, str, str,
                 continue  # never inside brackets or quotes: "(NdT : en français...)"
             if how == "relative" and _relative_subject(first, lang) is None:
                 continue
+            if how not in ("drop_punct", "colon") and _only_subordinate(first, lang):
+                continue  # "If you installed X, then Y": "If you installed X." is not a sentence
             if how == "lead" and label not in _CAUSAL and not _starts_with_subject(second, lang):
                 continue  # "X, et mesure Y" / "X but not Y": the second half would have no subject
             distance = abs(len(_words(first)) - len(_words(second)))
             candidates.append((rank_of[label], distance, match.start(), marker, label, how))
     return candidates
+
+
+_SUBORDINATE_STARTS = {
+    "fr": (
+        "si ",
+        "s'il",
+        "s’il",
+        "quand ",
+        "lorsque",
+        "lorsqu",
+        "bien que",
+        "bien qu",
+        "même si",
+        "comme ",
+        "parce que",
+        "parce qu",
+        "puisque",
+        "puisqu",
+        "dès que",
+        "dès qu",
+        "alors que",
+        "tandis que",
+        "pendant que",
+        "avant que",
+        "après que",
+    ),
+    "en": (
+        "if ",
+        "when ",
+        "although ",
+        "though ",
+        "because ",
+        "since ",
+        "while ",
+        "as ",
+        "unless ",
+        "once ",
+        "after ",
+        "before ",
+        "whereas ",
+    ),
+}
+
+
+def _only_subordinate(first: str, lang: str) -> bool:
+    """``first`` is one subordinate clause and nothing else: it opens on a subordinator, no comma."""
+    text = first.strip().lstrip('«“"(').lower()
+    return text.startswith(_SUBORDINATE_STARTS[lang]) and "," not in text
 
 
 _CAUSAL = frozenset(["car", "parce que", "parce qu'", "parce qu’", "because"])

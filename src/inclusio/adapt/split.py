@@ -1249,6 +1249,29 @@ def _example(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
     )
 
 
+_MEANS = re.compile(
+    r",\s+(?P<marker>grâce (?:aux|au|à)\b|à cause (?:des|du|de\b|d['’]))\s*(?P<phrase>[^,;:()«»]+?)\s*(?P<end>,|[.!?…]*$)",
+    re.IGNORECASE,
+)
+
+
+def _means(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
+    """A cause or means set off by commas: "X donnent, grâce à la lumière, Y." -> "X donnent Y." /
+    "C'est grâce à la lumière." (also "à cause de"; at the end of the sentence too)."""
+    body = sentence.strip()
+    for match in _MEANS.finditer(body):
+        before, after = body[: match.start()], body[match.end() :] if match.group("end") == "," else ""
+        main = _join(before, after) if after else before
+        head_tokens = [t for t in doc if t.idx + len(t.text) <= match.start()]
+        if not head_tokens or not _main_clause(doc, len(head_tokens)) or len(words(main)) < MIN_WORDS:
+            continue
+        marker = match.group("marker")
+        glue = "" if marker.endswith(("'", "’")) else " "
+        reason = f"C'est {marker[:1].lower()}{marker[1:]}{glue}{match.group('phrase').strip()}"
+        return [end_sentence(capitalise(main), _terminal(sentence)), end_sentence(reason)], marker.split()[0]
+    return None
+
+
 OPERATIONS: tuple[Callable[[Doc, str], tuple[list[str], str] | None], ...] = (
     _parenthesis,
     _that_is,
@@ -1261,6 +1284,7 @@ OPERATIONS: tuple[Callable[[Doc, str], tuple[list[str], str] | None], ...] = (
     _participial,
     _comma_splice,
     _example,
+    _means,
 )
 INCISES = (_parenthesis, _that_is, _relative, _prepositional_relative, _concessive, _apposition)
 """Constructions taken out even of a sentence under the limit when it comes from a long one."""
