@@ -451,17 +451,20 @@ _SENT = re.compile(r"(?<=[.!?…:;])\s+|\n+")
 def content_words(text: str, *, names: bool = True, lang: str | None = None) -> list[str]:
     """Folded, accent-free words of 4 letters or more that carry meaning (elided articles removed).
 
-    ``names=False`` leaves out capitalised words (names are checked as names, not as words). With ``lang``,
+    ``names=False`` leaves out capitalised words (names are checked as names, not as words) except the
+    first word of ``text`` (a sentence's capital proves nothing). With ``lang``,
     everyday words (Zipf frequency :data:`EVERYDAY_ZIPF` or more: "said", "good", "chose", "bien") are left
     out too: an easy-to-read rewrite is made of them, and they tell nothing of where a sentence comes from.
     """
     from inclusio.analysis.rare_words import zipf
 
     root = nd.lang_root(lang) if lang else ""
+    matches = list(_WORD.finditer(text))
+    first = matches[0].start() if matches and not text[: matches[0].start()].strip(" \t\n\"«“'(") else -1
     return [
         fold_plain(word)
-        for word in (m.group(1) for m in _WORD.finditer(text))
-        if (names or not word[:1].isupper())
+        for word, start in ((m.group(1), m.start()) for m in matches)
+        if (names or not word[:1].isupper() or start == first)
         and fold_plain(word) not in STOPWORDS
         and not (root and zipf(word.lower(), root) >= EVERYDAY_ZIPF)
     ]
