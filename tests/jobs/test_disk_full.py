@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from service_helpers import RunningWorker, api_client, make_settings, submit, wait_finished
+from sqlalchemy.exc import OperationalError
 
 from inclusio.config import Settings
 from inclusio.errors import DiskFull, as_inclusio_error, is_disk_full
@@ -211,11 +212,23 @@ def test_database_on_the_same_full_disk_still_ends_the_job_failed(
     from inclusio.store.jobs import JobStore
 
     store = JobStore.from_settings(settings)
+    worker.wait_ready()  # however long a loaded machine takes to start it
     job_id = submit(client, small_pdf, outputs="epub,html,json,report", media_type="application/pdf")
     _wait_for(lambda: store.get(job_id).status != "queued", 120, "the job to start")
     small_disk.fill()
     filled_at = time.monotonic()
-    time.sleep(4)  # the disk stays full for 4 s: the job fails meanwhile, its outcome may not be written
+
+    def failed_meanwhile() -> bool:
+        if "database disk full while recording" in worker.log():
+            return True
+        try:
+            return store.get(job_id).status == "failed"
+        except OperationalError:
+            return False
+
+    # The disk stays full until the job has failed on it (its outcome may not be written yet): a
+    # condition, not a fixed 4 s, which a job starved of CPU on a loaded machine may outlast.
+    _wait_for(failed_meanwhile, 120, "the job to fail on the full disk")
     small_disk.free()
     job = wait_finished(client, job_id, worker, timeout=60)
     assert job["status"] == "failed", (job, worker.log()[-3000:])
