@@ -419,6 +419,8 @@ class _Conversion:
         self.calls: dict[str, set[str]] = {}
         self.bookmarked: set[str] = set()
         """Ids of the headings a bookmark matched."""
+        self.seen_marks: set[str] = set()
+        """Heading keys of the bookmarks of the pages read so far (:meth:`_drop_furniture`)."""
         self.bookmark: str | None = None
         """The bookmark title :meth:`_heading_level` matched last (None when it did not)."""
         """Superscript labels found in each paragraph (footnote calls), by block id."""
@@ -701,21 +703,17 @@ class _Conversion:
             if not _in_band(ln, height) and ln.size >= HEADING_RATIO * self.body_size
         }
         marks = {_heading_key(title) for _, title in self.page_toc}
-        earlier = {
-            _heading_key(title)
-            for page, entries in self.toc_by_page.items()
-            if page < self.page_no
-            for _, title in entries
-        }
+        earlier = self.seen_marks - marks
+        self.seen_marks |= marks  # the next pages' running heads may repeat these
         return [
             ln
             for ln in lines
             if not (
-                (place_key(ln) in self.furniture and _heading_key(ln.text) not in marks)
+                (self.furniture and place_key(ln) in self.furniture and _heading_key(ln.text) not in marks)
                 or (
                     ln.bbox[3] <= height * BAND
                     and len(ln.text) >= 8
-                    and (_heading_key(ln.text) in headings or _heading_key(ln.text) in earlier - marks)
+                    and (_heading_key(ln.text) in headings or _heading_key(ln.text) in earlier)
                 )
             )
         ]

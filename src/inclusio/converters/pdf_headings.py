@@ -85,14 +85,21 @@ def edge_places(lines: list[Line]) -> set[tuple[str, int]]:
     text (a gap of at least their height to the nearest line of another row): a table's first or last row
     at the same height on many pages is not a running head."""
     ordered = sorted(lines, key=lambda ln: ln.bbox[1])
+    count = len(ordered)
+    edges = sorted(
+        {i for i in range(EDGE_LINES) if i < count} | {count - 1 - i for i in range(EDGE_LINES) if i < count}
+    )
     out: set[tuple[str, int]] = set()
-    for index, line in enumerate(ordered):
+    for index in edges:
+        line = ordered[index]
         top = index < EDGE_LINES
-        if not top and index < len(ordered) - EDGE_LINES:
-            continue
-        others = [o for o in ordered if abs(o.center[1] - line.center[1]) > line.height / 2]
-        gaps = [o.bbox[1] - line.bbox[3] if top else line.bbox[1] - o.bbox[3] for o in others]
-        inward = [g for g in gaps if g > -line.height / 2]
+        middle, half = (line.bbox[1] + line.bbox[3]) / 2, line.height / 2
+        inward = [
+            (o.bbox[1] - line.bbox[3]) if top else (line.bbox[1] - o.bbox[3])
+            for o in ordered
+            if abs((o.bbox[1] + o.bbox[3]) / 2 - middle) > half
+        ]
+        inward = [gap for gap in inward if gap > -half]
         if not inward or min(inward) >= line.height:
             out.add(place_key(line))
     return out
