@@ -39,7 +39,9 @@ What is extracted
 * Headings: from the PDF outline (bookmarks) when it matches the page text; else from the
   font (body size = most common size by characters; larger sizes ranked -> levels 1..3; bold
   lines at body size one level below); section numbering ("2.3.1") sets the level (3) when
-  there are no bookmarks.
+  there are no bookmarks. Rules that keep headings real and single on any document (headings are
+  text, no symbol glyph or ornament; overprinted lines read once; furniture repeated in place; the
+  bookmark's spelling; one heading read twice is one) are in :mod:`pdf_headings`.
 * Paragraphs: lines joined, line-end hyphens repaired (:func:`pdf_text.join_lines`), split at
   first-line indents; monospaced runs -> ``role="code"``; a large initial letter (drop cap)
   is put back at the start of its word. A paragraph cut by a column or page break (it does not

@@ -27,6 +27,11 @@ Menlo...) is a line of code, kept as written (indentation included); consecutive
 one shape (blank lines between them included) form one :class:`Code` block, never a list. A
 monospace word inside a sentence stays in its paragraph.
 
+One bad part, not a lost deck: a slide or chart part whose XML does not parse is replaced by a blank
+one in a temporary copy of the deck (:func:`_without_broken_parts`); the slide becomes a heading
+"Diapositive 2 (illisible)" after its page marker, pointed at by the ``slide.unreadable`` issue, as does a
+slide whose reading fails; the other slides convert.
+
 Charts become tables of their data (categories x series). SmartArt gives its texts as a list
 and an issue (``slide.object_needs_description``: the relations between the boxes are lost);
 OLE objects give only the issue. Pictures include picture placeholders (``hasattr(shape,
