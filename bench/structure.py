@@ -259,7 +259,11 @@ def main() -> None:
                 print(f"  --find {folder}: absent, skipped")
         rows = []
         for name, path in docs:
-            truth, tagged = read_tags(path)
+            try:
+                truth, tagged = read_tags(path)
+            except Exception as exc:  # noqa: BLE001 - an example file with nothing to read is skipped
+                print(f"  {name}: not converted ({exc}), skipped")
+                continue
             if not tagged:
                 print(f"  {name}: its tags were not usable (fallback), skipped")
                 continue

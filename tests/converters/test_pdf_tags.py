@@ -290,3 +290,19 @@ def test_tagged_pdf_matches_its_golden_files(golden_sources: dict[str, Path], na
         assert (GOLDEN / file).read_text(encoding="utf-8") == content, (
             f"{name} differs from golden/tagged/{file}"
         )
+
+
+def test_a_tree_without_headings_takes_them_from_the_bookmarks(tmp_path: Path) -> None:
+    """tagpdf's own 2022 manual tags its section titles as P; its bookmarks name them."""
+    pdf = pymupdf.open(tagged_by_hand(tmp_path / "hand.pdf"))
+    for xref in range(1, pdf.xref_length()):
+        if pdf.xref_get_key(xref, "S")[1] in ("/H1", "/H"):
+            pdf.xref_set_key(xref, "S", "/P")
+    pdf.set_toc([[1, "Le titre du cours", 1], [2, "Une sous-partie", 1], [1, "Annexe", 1]])
+    pdf.save(tmp_path / "no-headings.pdf")
+    doc = _convert(tmp_path / "no-headings.pdf")
+    assert doc.source.converter and TAGS in doc.source.converter
+    assert [(h.level, h.text) for h in doc.blocks if isinstance(h, Heading)] == [
+        (1, "Le titre du cours"),
+        (2, "Une sous-partie"),
+    ]

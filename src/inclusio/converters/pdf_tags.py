@@ -681,10 +681,34 @@ def build(conv: Any) -> bool:
         code, fields = problem
         conv.builder.issue(code, **fields)
         return False
+    _headings_from_bookmarks(conv, tags)
     for block in _paged(conv, tags):
         _renumber(block, conv.builder.new_id)
         conv.builder.add(block)
     return True
+
+
+def _headings_from_bookmarks(conv: Any, tags: TagBlocks) -> None:
+    """A tree without its section headings (tagpdf's own 2022 manual tags them as ``P``) while the
+    bookmarks have them: the paragraphs whose text is a bookmark's title on the same page become headings
+    at the bookmark's level, as the layout path does."""
+    from inclusio.converters import pdf as layout
+
+    entries = sum(len(v) for v in conv.toc_by_page.values())
+    tagged = sum(isinstance(b, Heading) for b in tags.blocks)
+    if entries < 3 or tagged >= 0.5 * entries:
+        return
+    toc = {page: list(items) for page, items in conv.toc_by_page.items()}
+    for i, block in enumerate(tags.blocks):
+        if not (isinstance(block, Paragraph) and block.role == "body" and block.source and block.source.page):
+            continue
+        if len(block.text) > layout.MAX_HEADING_CHARS:
+            continue
+        level = layout._toc_match(block.text, toc.get(block.source.page, []))
+        if level is not None:
+            tags.blocks[i] = Heading(
+                id=block.id, level=level, text=block.text, lang=block.lang, source=block.source
+            )
 
 
 def _renumber(block: Block, new_id: Any) -> None:
