@@ -53,6 +53,9 @@ def test_a_kids_loop_after_a_real_page_keeps_the_page_and_reports_the_rest(tmp_p
     assert "photosynthèse" in _text(doc)
     issues = [issue for issue in doc.issues if issue.code == "pdf.page_unreadable"]
     assert [issue.source.page for issue in issues if issue.source] == [2]
+    # The unreadable page keeps its place: its page marker, which the issue points at.
+    marker = next(b for b in doc.blocks if b.id == issues[0].block_id)
+    assert marker.type == "page" and marker.number == 2
 
 
 @pytest.mark.timeout(60)

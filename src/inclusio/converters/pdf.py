@@ -608,18 +608,14 @@ class _Conversion:
             label = page.get_label() or None
         except Exception:
             page, label = None, None
-        b.add(
+        marker = b.add(
             PageMarker(
                 id=b.new_id(), number=pno + 1, label=label if label != str(pno + 1) else None, source=page_ref
             )
         )
         if page is None or pno in self.stats.unreadable:
-            b.issue(
-                "pdf.page_unreadable",
-                page=pno + 1,
-                reason="",
-                source=page_ref,
-            )
+            # The page's marker stands in for it: the issue points at it, the other pages go on.
+            b.issue("pdf.page_unreadable", page=pno + 1, reason="", source=page_ref, block_id=marker.id)
             return
         ocr = pno in self.ocr_lines
         # Bookmarks of this page, consumed as headings match them (across the page's columns).
@@ -628,12 +624,7 @@ class _Conversion:
         try:
             lines = self.ocr_lines.pop(pno) if ocr else page_lines(_page_dict(page, self.pymupdf))
         except Exception:
-            b.issue(
-                "pdf.page_unreadable",
-                page=pno + 1,
-                reason="",
-                source=page_ref,
-            )
+            b.issue("pdf.page_unreadable", page=pno + 1, reason="", source=page_ref, block_id=marker.id)
             return
         height = page_box(page).height
         lines = [
