@@ -20,7 +20,9 @@ easy reading (FALC rules T1, T2, T3 and T18, STANDARDS §3):
   is rewritten the same way (:func:`fix_bare_start`). Each half keeps at least 3 words; halves
   still too long are cut again, and a part of a cut sentence loses its incises too. A long
   sentence without a safe point is left as it is and a note says so;
-* numbers written in words become digits ("six molécules" -> "6 molécules", rule T10);
+* numbers written in words become digits ("six molécules" -> "6 molécules", rule T10), in list
+  items too (:func:`adapt_list`: a list keeps its items, only digits and bare conjunctions change);
+* a table-of-contents line (dot leaders and a page number, :func:`is_contents_line`) is never cut;
 * an enumeration of 3 or more short items joined by ``et``/``and`` ("A, B, C et D"), after a
   colon or inside a sentence, becomes an intro sentence ending with a colon and a
   :class:`ListBlock` (``enumerations_as_lists``). The final ``et``/``and`` is the only word

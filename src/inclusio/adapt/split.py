@@ -20,10 +20,15 @@ the order they are tried:
 * **coordinated main clauses** (``, et``, ``mais``, ``, or``, ``, donc``, ``, puis``) when the second
   part is a clause: it keeps its own subject, or gets the first clause's subject repeated; the
   conjunction becomes an adverb ("Pourtant,", "C'est pourquoi", "Ensuite,") or is dropped (et, or),
-  so no sentence starts with a bare conjunction.
+  so no sentence starts with a bare conjunction;
+* **two main clauses joined by a comma** ("X, elles ne sont pas Y" -> "X." / "Elles ne sont pas Y."),
+  when the first is a main clause (not "Si X, il Y") and a subject pronoun opens the second;
+* **an example ending the sentence** ("X, comme par exemple Y." -> "X." / "Par exemple : Y.");
+* **a cause or means between commas** ("X, grâce à Y, Z." -> "X Z." / "C'est grâce à Y."; also
+  ``à cause de``).
 
 No word of the source is dropped except the relative pronoun, the conjunction or the subordinator
-that the new sentence replaces; numbers and names stay. The small French model's parse is noisy,
+that the new sentence replaces (and the "comme" of "comme par exemple"); numbers and names stay. The small French model's parse is noisy,
 so the parse is used for what it is good at (parts of speech, morphology, the subject) and the
 clause boundaries come from commas and marker words. Without the model, :func:`split_once`
 returns None and the caller's rules apply.
