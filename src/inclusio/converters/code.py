@@ -8,6 +8,7 @@ it stays in its paragraph.
 
 from __future__ import annotations
 
+import functools
 import re
 
 _MONOSPACE = re.compile(
@@ -46,8 +47,10 @@ Word's "HTML Preformatted", "Plain Text", "Macro Text"; LibreOffice's "Preformat
 "Source Text"; the "Code" or "Source Code" styles of Pandoc and of many templates."""
 
 
+@functools.lru_cache(maxsize=512)
 def is_monospace_font(name: str | None) -> bool:
-    """Whether a font name is that of a monospace family (see :data:`_MONOSPACE`)."""
+    """Whether a font name is that of a monospace family (see :data:`_MONOSPACE`); cached, as a PDF
+    names the same few fonts on every span."""
     return bool(name) and _MONOSPACE.search(name.split("+", 1)[-1]) is not None
 
 
