@@ -72,8 +72,12 @@ def test_docx_code_style_and_monospace_paragraphs(tmp_path: Path) -> None:
     code_style = document.styles.add_style("Code", WD_STYLE_TYPE.PARAGRAPH)
     code_style.font.name = "Courier New"
     document.add_paragraph("Voici une fonction. Elle additionne les entiers.")
-    for line in PYTHON:
+    for line in PYTHON[:2]:
         document.add_paragraph(line, style="Code")
+    document.add_paragraph("")  # a blank Normal paragraph inside the listing is one of its lines
+    for line in PYTHON[2:]:
+        document.add_paragraph(line, style="Code")
+    document.add_paragraph("")  # and after it, nothing
     document.add_paragraph("Puis une commande :")
     mono = document.add_paragraph()
     mono.add_run("$ ls   -l").font.name = "Consolas"
@@ -85,7 +89,7 @@ def test_docx_code_style_and_monospace_paragraphs(tmp_path: Path) -> None:
 
     doc = _convert(path)
     codes = _codes(doc)
-    assert [c.text for c in codes] == ["\n".join(PYTHON), "$ ls   -l"]
+    assert [c.text for c in codes] == ["\n".join([*PYTHON[:2], "", *PYTHON[2:]]), "$ ls   -l"]
     # Inline code stays inside its sentence.
     assert any(isinstance(b, Paragraph) and b.text == "Appelez somme(3) pour essayer." for b in doc.blocks)
     assert "total" not in _prose(doc)

@@ -235,8 +235,11 @@ class _Word:
             self.b.add(figure)
             if self.pending_caption:
                 figure.caption, self.pending_caption = self.pending_caption, None
+        blank_in_code = self.b.is_code_open() and not para.text.strip()  # a blank line inside a listing
         if not has_math and (
-            is_code_style(style) or (_monospace_paragraph(para) and not _HEADING.match(style))
+            is_code_style(style)
+            or blank_in_code
+            or (_monospace_paragraph(para) and not _HEADING.match(style))
         ):
             self._end_list()  # program code: its lines exactly as written, one block for consecutive ones
             self.b.code_line(para.text)
