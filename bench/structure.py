@@ -95,13 +95,18 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
+def _heading(text: str) -> str:
+    """A heading's words without its section number ("2.3 Structure" and "Structure" are one heading)."""
+    return re.sub(r"^(?:\d+ )+", "", _norm(text))
+
+
 def from_document(doc) -> dict:  # noqa: ANN001 - a Document
     from inclusio.model import Heading, ListBlock, Paragraph, Table
 
     headings, units, tables = [], [], []
     for block in doc.blocks:
         if isinstance(block, Heading):
-            headings.append((block.level, _norm(block.text)))
+            headings.append((block.level, _heading(block.text)))
             units.append(_norm(block.text))
         elif isinstance(block, Paragraph):
             units.append(_norm(block.text))
@@ -130,7 +135,7 @@ def from_markdown(md: str) -> dict:
         match = re.match(r"^(#{1,6})\s+(.*)$", line)
         if match:
             text = _norm(re.sub(r"[*_`]", "", match.group(2)))
-            headings.append((len(match.group(1)), text))
+            headings.append((len(match.group(1)), _heading(text)))
             units.append(text)
         elif line:
             units.append(_norm(re.sub(r"[*_`]|^[-+]\s+|^\d+\.\s+", "", line)))
@@ -284,7 +289,11 @@ def _print(rows: list[tuple[str, str, dict]]) -> None:
         if not ms:
             continue
         mean = {
-            k: sum(m[k] for m in ms if m[k] is not None) / max(1, sum(m[k] is not None for m in ms))
+            k: (
+                sum(m[k] for m in ms if m[k] is not None) / n
+                if (n := sum(m[k] is not None for m in ms))
+                else None
+            )
             for k in ms[0]
         }
         print(
