@@ -302,7 +302,7 @@ def page_text(page: Any, pno: int, pymupdf: Any, text: TagText, furniture: Any =
     would end the page's last paragraph), so such lines are left out as the layout path leaves them."""
     flags = (pymupdf.TEXTFLAGS_DICT & ~pymupdf.TEXT_PRESERVE_IMAGES) | pymupdf.TEXT_COLLECT_STRUCTURE
     page_dict = page.get_text("dict", flags=flags)
-    height = page.rect.height
+    height = (page.rect * page.derotation_matrix).height  # text comes unrotated (pdf.page_box)
 
     def add(line: Line, path: tuple[int, ...]) -> None:
         if furniture is not None and furniture(line, height):
