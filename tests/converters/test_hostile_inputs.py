@@ -14,7 +14,7 @@ import pytest
 from inclusio.converters.base import ConvertContext
 from inclusio.converters.registry import convert
 from inclusio.errors import InputCorrupt, InputTooLarge, InputUnsafe, InputUnsupported
-from inclusio.model import Figure
+from inclusio.model import Figure, PageMarker
 
 
 def ctx(path: Path, **limits: int) -> ConvertContext:
@@ -107,17 +107,31 @@ def test_malformed_xml_is_input_corrupt(tmp_path: Path, corpus_dir: Path) -> Non
         convert(path, ctx(path))
 
 
-def test_one_malformed_slide_fails_the_whole_deck_as_corrupt(tmp_path: Path, corpus_dir: Path) -> None:
-    """python-pptx parses every part when it opens the file: one bad slide cannot be skipped (known limit)."""
+def test_one_malformed_slide_leaves_a_placeholder_and_the_rest_converts(
+    tmp_path: Path, corpus_dir: Path
+) -> None:
+    """A slide whose XML is cut in half is one lost slide, not a lost deck (issue #13): a coded issue."""
     path = _rewrite(
         corpus_dir / "fixture-slides-notes.pptx",
         tmp_path / "slide.pptx",
         "ppt/slides/slide2.xml",
         lambda xml: xml[: len(xml) // 2],
     )
-    with pytest.raises(InputCorrupt) as err:
-        convert(path, ctx(path))
-    assert "XMLSyntaxError" in err.value.details["reason"]
+    whole = convert(corpus_dir / "fixture-slides-notes.pptx", ctx(corpus_dir / "fixture-slides-notes.pptx"))
+    document = convert(path, ctx(path))
+    issues = [i for i in document.issues if i.code == "slide.unreadable"]
+    assert len(issues) == 1 and issues[0].source.slide == 2 and issues[0].message_fr
+    placeholder = next(b for b in document.blocks if b.id == issues[0].block_id)
+    assert placeholder.plain_text() == "Slide 2 (unreadable)"  # the deck is in English
+    markers = [b.number for b in document.blocks if isinstance(b, PageMarker)]
+    assert markers == [b.number for b in whole.blocks if isinstance(b, PageMarker)]
+    kept = [
+        b.plain_text()
+        for b in whole.blocks
+        if b.source and b.source.slide != 2 and not isinstance(b, PageMarker)
+    ]
+    texts = [b.plain_text() for b in document.blocks]
+    assert kept and all(t in texts for t in kept)
 
 
 def test_corrupt_member_data_is_input_corrupt(tmp_path: Path, corpus_dir: Path) -> None:
