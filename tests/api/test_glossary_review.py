@@ -15,8 +15,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from lxml import html
+from review_helpers import _error, _wait_release
 from service_helpers import api_client, submit, wait_finished
-from test_api import _error, _wait_release
 
 from inclusio.api import review
 from inclusio.config import Settings

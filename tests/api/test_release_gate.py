@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from review_helpers import _error, _wait_release
 from service_helpers import api_client, submit, wait_finished
-from test_api import _error, _wait_release
 from test_glossary_review import review_glossary
 
 from inclusio.api import review
@@ -168,7 +168,7 @@ def test_flags_are_reported_counted_and_hold_the_release_until_reviewed_or_confi
 
 
 def test_the_gate_needs_no_worker_and_the_confirmation_is_only_for_that_release(settings: Settings) -> None:
-    from test_api import _reviewable_job
+    from review_helpers import _reviewable_job
 
     staff = api_client(settings, "staff")  # the release message goes to the (unconsumed) embedded queue
     store, files = JobStore.from_settings(settings), FileStore.from_settings(settings)

@@ -23,7 +23,7 @@ def _csrf(html: str) -> str:
 
 
 def test_the_release_form_is_refused_then_accepted_with_the_confirmation_box(tmp_path: Path) -> None:
-    from test_api import _reviewable_job
+    from review_helpers import _reviewable_job
 
     from inclusio.auth.policy import Principal
     from inclusio.server import create_app
