@@ -73,6 +73,7 @@ from inclusio.model import (
     TableCell,
     parallel_blocks,
 )
+from inclusio.model.safe_markup import MATHML_ELEMENTS
 from inclusio.model.view import student_glossary
 from inclusio.profiles import Profile
 from inclusio.text.sentences import split_sentences
@@ -777,54 +778,9 @@ class FragmentRenderer:
 
 
 MATHML_NS = "http://www.w3.org/1998/Math/MathML"
-_MATHML_ELEMENTS = frozenset(
-    {
-        "math",
-        "mi",
-        "mn",
-        "mo",
-        "mtext",
-        "mspace",
-        "ms",
-        "mglyph",
-        "mrow",
-        "mfrac",
-        "msqrt",
-        "mroot",
-        "mstyle",
-        "merror",
-        "mpadded",
-        "mphantom",
-        "mfenced",
-        "menclose",
-        "msub",
-        "msup",
-        "msubsup",
-        "munder",
-        "mover",
-        "munderover",
-        "mmultiscripts",
-        "mprescripts",
-        "none",
-        "mtable",
-        "mtr",
-        "mtd",
-        "mlabeledtr",
-        "maligngroup",
-        "malignmark",
-        "mstack",
-        "mlongdiv",
-        "msgroup",
-        "msrow",
-        "mscarries",
-        "mscarry",
-        "msline",
-        "maction",
-        "semantics",
-        "annotation",
-        "annotation-xml",
-    }
-)
+# The sanitiser's MathML elements (model.safe_markup), plus the two the writer may meet in MathML it made
+# itself: one list, so the sanitiser and the writer cannot drift apart.
+_MATHML_ELEMENTS = MATHML_ELEMENTS | {"maction", "annotation-xml"}
 
 
 def mathml_fragment(mathml: str, alttext: str | None) -> str | None:
