@@ -313,10 +313,16 @@ def _reviewable(w: World) -> str:
             source=SourceInfo(filename="cours.pdf", media_type="application/pdf", sha256="0" * 64),
             blocks=[Paragraph(id="p1", text="La cellule, qui vit, respire.", adaptations=[draft])],
             glossary=[  # reviewed or not, defined: nothing here holds the release back
-                GlossaryEntry(term=term, definition=f"Le mot {term}.", provenance=Provenance(**made))
+                GlossaryEntry(
+                    term=term,
+                    definition=f"Le mot {term}.",
+                    provenance=Provenance(**made),
+                    translations={"en": term} if term == "membrane" else {},
+                )
                 for term, made in (
                     ("cellule", {"engine": "offline", "pass_name": "glossary"}),
                     ("noyau", {"engine": "human", "pass_name": "glossary", "reviewed_by": "staff"}),
+                    ("membrane", {"engine": "human", "pass_name": "glossary", "reviewed_by": "staff"}),
                 )
             ],
         )
@@ -369,6 +375,20 @@ MATRIX.update(
                 f"/jobs/{_reviewable(w)}/glossary/cellule",
                 headers=w.auth(who),
                 json={"definition": "La plus petite partie du vivant."},
+            ),
+            REVIEWERS,
+        ),
+        ("PUT", "/jobs/{job_id}/glossary/{term}/translation"): (
+            lambda w, who: w.client.put(
+                f"/jobs/{_reviewable(w)}/glossary/membrane/translation",
+                headers=w.auth(who),
+                json={"translation": "membrane"},
+            ),
+            REVIEWERS,
+        ),
+        ("POST", "/jobs/{job_id}/glossary"): (  # a preview (no confirm): it changes nothing
+            lambda w, who: w.client.post(
+                f"/jobs/{_reviewable(w)}/glossary", headers=w.auth(who), json={"action": "remove_undefined"}
             ),
             REVIEWERS,
         ),

@@ -18,7 +18,12 @@ call these functions; nothing here knows about HTTP.
   generated text (:func:`inclusio.adapt.glossary.check_definition`): the findings are given back and
   kept on the entry, but a person's text counts as reviewed. A removed term keeps its entry, reviewed
   and without a definition, so it never reaches the student and the glossary pass does not bring it
-  back when the document is rendered again.
+  back when the document is rendered again. In a bilingual glossary (French as a foreign language) staff
+  write a term's translation (:func:`translate_term`): the entry is then reviewed as a whole, so the
+  translation stays when the document is rendered again. **At once** (:func:`review_terms_at_once`):
+  remove every term still to define, or approve every machine definition (of one origin); each entry is
+  stamped like the single action, the reviewer confirms the number of terms, and the audit log records
+  the count (``review.glossary_remove_undefined``, ``review.glossary_approve``).
 * **Regenerate** runs the adaptation pass again on that block only (offline rules or the
   configured model, through :func:`inclusio.adapt.engine.adapt_document` on a one-block document
   holding the block and its section heading); the new draft is not reviewed.
@@ -98,6 +103,12 @@ REGENERABLE = ("easy_read", "plain", "alt_text", "translation")
 MAX_EDIT_CHARS = 20_000
 MAX_DEFINITION_CHARS = 400
 """A glossary definition is one or two simple sentences (the model's are held to the same length)."""
+MAX_TRANSLATION_CHARS = 120
+"""A glossary term's translation is a word or a short phrase."""
+BULK_ACTIONS = ("remove_undefined", "approve")
+"""What staff do to many glossary terms at once (:func:`bulk_terms`)."""
+APPROVABLE_ORIGINS = ("document", "model", "course")
+"""The kinds of machine definitions staff approve at once (:attr:`GlossaryEntry.origin`)."""
 
 log = logging.getLogger("inclusio.review")
 
@@ -369,6 +380,113 @@ def remove_term(doc: Document, term: str, who: Principal) -> GlossaryEntry:
     )
     doc.glossary[index] = removed
     return removed
+
+
+def term_languages(entry: GlossaryEntry, profile: Any | None) -> list[str]:
+    """The languages ``entry``'s translation may be written in: the profile's bilingual glossary's target
+    first, then those the entry already has."""
+    out: list[str] = []
+    if profile is not None and profile.translation.target and profile.translation.bilingual_glossary:
+        out.append(profile.translation.target)
+    return out + [code for code in entry.translations if code not in out]
+
+
+def translate_term(
+    doc: Document, term: str, translation: str, who: Principal, *, lang: str | None, profile: Any | None
+) -> GlossaryEntry:
+    """The reviewer's ``translation`` of ``term`` into ``lang`` (by default the language of the job's
+    ``profile``'s bilingual glossary, :func:`term_languages`): the entry is then reviewed by them as a whole,
+    its definition as it is.
+
+    Refused for a term whose definition is missing or flagged and not reviewed (it is defined, corrected or
+    approved first: a translation never approves a flagged definition silently) and for a removed term."""
+    text = " ".join(translation.split())
+    if len(text) > MAX_TRANSLATION_CHARS:
+        raise RequestInvalid(details={"field": "translation", "max_chars": MAX_TRANSLATION_CHARS})
+    if not text:
+        raise RequestInvalid(
+            "The translation is empty. Write the term in the other language.",
+            message_fr="La traduction est vide. Écrivez le terme dans l'autre langue.",
+            details={"field": "translation"},
+        )
+    index = _term_index(doc, term)
+    entry = doc.glossary[index]
+    allowed = term_languages(entry, profile)
+    code = lang or (allowed[0] if allowed else "")
+    if code not in allowed:
+        raise RequestInvalid(
+            "This glossary has no translation in that language (the job's profile asks for none).",
+            message_fr="Ce glossaire n'a pas de traduction dans cette langue (le profil de la tâche n'en demande pas).",
+            details={"field": "lang", "allowed": allowed},
+        )
+    if entry.needs_review or not (entry.definition or "").strip():
+        raise RequestInvalid(
+            "This term's definition is missing, or flagged and not reviewed: write, correct or approve it "
+            "first (or remove the term), then its translation.",
+            message_fr="La définition de ce terme manque, ou elle est signalée et pas encore relue : écrivez-la, "
+            "corrigez-la ou approuvez-la d'abord (ou retirez le terme), puis sa traduction.",
+            details={"term": entry.term},
+        )
+    stamp = now_iso()
+    made = entry.provenance.model_copy(update={"reviewed_by": who.username, "reviewed_at": stamp})
+    doc.glossary[index] = entry.model_copy(
+        update={"translations": {**entry.translations, code: text}, "provenance": made}
+    )
+    return doc.glossary[index]
+
+
+def bulk_terms(doc: Document, action: str, origin: str | None = None) -> list[GlossaryEntry]:
+    """The glossary entries a bulk ``action`` changes: ``remove_undefined``, every term without a definition
+    that no person reviewed ("to define"); ``approve``, every machine definition no person reviewed (flagged
+    or not), of ``origin`` only when given (the document's own, the model's, the course's)."""
+    if action not in BULK_ACTIONS:
+        raise RequestInvalid(details={"field": "action", "allowed": list(BULK_ACTIONS)})
+    if origin is not None and (action != "approve" or origin not in APPROVABLE_ORIGINS):
+        raise RequestInvalid(details={"field": "origin", "allowed": list(APPROVABLE_ORIGINS)})
+    pending = [e for e in doc.glossary if not e.provenance.reviewed_by]
+    if action == "remove_undefined":
+        return [e for e in pending if not (e.definition or "").strip()]
+    return [
+        e
+        for e in pending
+        if (e.definition or "").strip() and e.provenance.engine != "human" and origin in (None, e.origin)
+    ]
+
+
+def review_terms_at_once(
+    doc: Document, action: str, who: Principal, *, origin: str | None = None, count: int | None = None
+) -> list[GlossaryEntry]:
+    """Apply a bulk ``action`` (:func:`bulk_terms`): each entry removed or approved as the single action does
+    (:func:`remove_term`, :func:`approve_term`: stamped reviewed by ``who``, flags kept as history).
+
+    ``count`` is how many terms the reviewer confirmed (the number they were shown): when the glossary
+    changed since, nothing is done (``request.invalid``, with the number now). Returns the changed entries."""
+    chosen = bulk_terms(doc, action, origin)
+    if count is not None and count != len(chosen):
+        raise RequestInvalid(
+            f"The glossary changed since you looked: {len(chosen)} term(s) match now, not {count}. Look again "
+            "and confirm.",
+            message_fr=f"Le glossaire a changé depuis votre lecture : {len(chosen)} terme(s) sont concernés "
+            f"maintenant, et non {count}. Relisez et confirmez de nouveau.",
+            details={"field": "count", "count": len(chosen)},
+        )
+    single = remove_term if action == "remove_undefined" else approve_term
+    return [single(doc, entry.term, who) for entry in chosen]
+
+
+def record_bulk(users: Any, job: Job, who: Principal, action: str, changed: int) -> None:
+    """The audit log's entry of a bulk review of the glossary (``review.glossary_<action>``, the number of
+    terms; plain counts only, as every audit entry)."""
+    if not changed:
+        return
+    users.audit(
+        actor_id=who.id,
+        action=f"review.glossary_{action}",
+        subject_id=job.learner_id or job.owner_id,
+        institution=job.institution,
+        details={"count": changed},
+    )
+    log.info("job %s: %s by %s on %d glossary term(s)", job.id, action, who.username, changed)
 
 
 def glossary_state(doc: Document) -> dict[str, int]:

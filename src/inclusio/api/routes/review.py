@@ -1,5 +1,5 @@
-"""Review: the Document of a job, edit / approve / regenerate one block's adaptation, define / approve /
-remove a glossary term, release.
+"""Review: the Document of a job, edit / approve / regenerate one block's adaptation, define / translate /
+approve / remove a glossary term (or remove / approve many at once), release.
 
 Reading the document is open to whoever may see the job; changing it and releasing it are for
 staff and admins (the disability-services office reviews; teachers and students read). The
@@ -9,7 +9,8 @@ at once (202): a worker renders the reviewed version (``workers/release_tasks.py
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -21,7 +22,7 @@ from inclusio.api.deps import Caller, StaffCaller, Svc
 from inclusio.api.file_responses import document_json_headers
 from inclusio.api.schemas import AUTH_ERRORS, JobView, errors
 from inclusio.jobs.inputs import visible_job
-from inclusio.model.document import Adaptation, Flag, GlossaryEntry
+from inclusio.model.document import Adaptation, Document, Flag, GlossaryEntry
 
 router = APIRouter(tags=["review"])
 
@@ -57,6 +58,52 @@ class TermDefinition(BaseModel):
         max_length=review.MAX_DEFINITION_CHARS,
         description="the reviewer's definition of the term, in the document's language (verified like any "
         "generated text; a person's definition counts as reviewed)",
+    )
+
+
+class TermTranslation(BaseModel):
+    translation: str = Field(
+        max_length=review.MAX_TRANSLATION_CHARS,
+        description="the term in the glossary's other language (a person's text: the entry counts as reviewed)",
+    )
+    lang: str | None = Field(
+        default=None,
+        max_length=35,
+        pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+        description="the translation's language (BCP 47); by default the profile's bilingual glossary's",
+    )
+
+
+class BulkRequest(BaseModel):
+    action: Literal["remove_undefined", "approve"] = Field(
+        description="remove_undefined: take every term still to define out of the student's glossary; "
+        "approve: mark every machine definition no person reviewed as reviewed (flagged ones too)"
+    )
+    origin: Literal["document", "model", "course"] | None = Field(
+        default=None,
+        description="approve only: the definitions the document gives itself, the model's or the course's "
+        "(all of them when absent)",
+    )
+    confirm: bool = Field(
+        default=False, description="false: change nothing, say which terms would change; true: do it"
+    )
+    count: int | None = Field(
+        default=None,
+        ge=0,
+        le=10_000,
+        description="with confirm: the number of terms the reviewer was shown; refused (request.invalid) "
+        "when the glossary changed since",
+    )
+
+
+class BulkReview(BaseModel):
+    action: str
+    origin: str | None
+    done: bool = Field(description="true when the terms were changed (confirm), false for a preview")
+    terms: list[str] = Field(description="the terms changed (or that would be, without confirm)")
+    flagged: int = Field(description="approve: how many of them the automatic check had flagged")
+    glossary: dict[str, int] = Field(
+        description="entries, unreviewed ones (they hold a release back), removed"
     )
 
 
@@ -160,6 +207,19 @@ def regenerate(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: Blo
     return _answer(block_id, adaptation, review.review_state(doc, review.reviewable_kinds(doc)))
 
 
+def _change_term(
+    svc: Any, who: Any, job_id: str, change: Callable[[Document, Any], tuple[GlossaryEntry, list[Flag]]]
+) -> ReviewedTerm:
+    """One glossary route: the job's draft loaded under the lock, ``change(doc, job)`` applied (the entry and
+    the verifier's findings on the reviewer's text), the draft saved; the entry and the glossary's counts."""
+    job = visible_job(svc, who, job_id)
+    with review.locked():
+        doc = review.load_document(svc.files, job)
+        entry, findings = change(doc, job)
+        review.save_document(svc.files, job, doc)
+    return _term_answer(entry, doc, findings)
+
+
 @router.put(
     "/jobs/{job_id}/glossary/{term}",
     response_model=ReviewedTerm,
@@ -168,12 +228,24 @@ def regenerate(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: Blo
     "reviewed and reaches the student's glossary on release)",
 )
 def define_term(svc: Svc, who: StaffCaller, job_id: str, term: str, body: TermDefinition) -> ReviewedTerm:
-    job = visible_job(svc, who, job_id)
-    with review.locked():
-        doc = review.load_document(svc.files, job)
-        entry, findings = review.define_term(doc, term, body.definition, who)
-        review.save_document(svc.files, job, doc)
-    return _term_answer(entry, doc, findings)
+    return _change_term(svc, who, job_id, lambda doc, _: review.define_term(doc, term, body.definition, who))
+
+
+@router.put(
+    "/jobs/{job_id}/glossary/{term}/translation",
+    response_model=ReviewedTerm,
+    responses=errors(400, 404, 422, *AUTH_ERRORS),
+    summary="Staff: write or correct a glossary term's translation (bilingual glossary); the entry counts as "
+    "reviewed, its definition as it is (refused while the definition is missing or flagged and not reviewed)",
+)
+def translate_term(svc: Svc, who: StaffCaller, job_id: str, term: str, body: TermTranslation) -> ReviewedTerm:
+    from inclusio.jobs.inputs import resolve_profile
+
+    def change(doc: Document, job: Any) -> tuple[GlossaryEntry, list[Flag]]:
+        profile = resolve_profile(svc, job.profile_id)
+        return review.translate_term(doc, term, body.translation, who, lang=body.lang, profile=profile), []
+
+    return _change_term(svc, who, job_id, change)
 
 
 @router.post(
@@ -184,12 +256,7 @@ def define_term(svc: Svc, who: StaffCaller, job_id: str, term: str, body: TermDe
     "defined or removed)",
 )
 def approve_term(svc: Svc, who: StaffCaller, job_id: str, term: str) -> ReviewedTerm:
-    job = visible_job(svc, who, job_id)
-    with review.locked():
-        doc = review.load_document(svc.files, job)
-        entry = review.approve_term(doc, term, who)
-        review.save_document(svc.files, job, doc)
-    return _term_answer(entry, doc)
+    return _change_term(svc, who, job_id, lambda doc, _: (review.approve_term(doc, term, who), []))
 
 
 @router.delete(
@@ -200,12 +267,37 @@ def approve_term(svc: Svc, who: StaffCaller, job_id: str, term: str) -> Reviewed
     "definition, so the release does not bring it back)",
 )
 def remove_term(svc: Svc, who: StaffCaller, job_id: str, term: str) -> ReviewedTerm:
+    return _change_term(svc, who, job_id, lambda doc, _: (review.remove_term(doc, term, who), []))
+
+
+@router.post(
+    "/jobs/{job_id}/glossary",
+    response_model=BulkReview,
+    responses=errors(400, 404, 422, *AUTH_ERRORS),
+    summary="Staff: review many glossary terms at once: remove every term still to define, or approve every "
+    "machine definition (of one origin). Without confirm, only says which terms it would change; with "
+    "confirm (and count, the number the reviewer was shown) each is stamped as the single action does and "
+    "the audit log records the number",
+)
+def review_glossary(svc: Svc, who: StaffCaller, job_id: str, body: BulkRequest) -> BulkReview:
     job = visible_job(svc, who, job_id)
     with review.locked():
         doc = review.load_document(svc.files, job)
-        entry = review.remove_term(doc, term, who)
-        review.save_document(svc.files, job, doc)
-    return _term_answer(entry, doc)
+        if not body.confirm:
+            chosen = review.bulk_terms(doc, body.action, body.origin)
+        else:
+            chosen = review.review_terms_at_once(doc, body.action, who, origin=body.origin, count=body.count)
+            review.save_document(svc.files, job, doc)
+    if body.confirm:
+        review.record_bulk(svc.users, job, who, body.action, len(chosen))
+    return BulkReview(
+        action=body.action,
+        origin=body.origin,
+        done=body.confirm,
+        terms=[e.term for e in chosen],
+        flagged=sum(bool(e.flags) for e in chosen if body.action == "approve"),
+        glossary=review.glossary_state(doc),
+    )
 
 
 @router.post(
