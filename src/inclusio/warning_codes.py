@@ -222,6 +222,18 @@ WARNINGS: dict[str, tuple[str, str]] = {
         "{file} dure {decoded_s} s pour {words} mots à {rate_wpm} mots par minute (environ {predicted_s} s "
         "attendues).",
     ),
+    "tts.voice_fallback": (
+        "No Piper voice is installed for language '{language}': its passages were read by espeak-ng (voice "
+        "{voice}). Install a Piper voice for it (docs/audio.md, 'inclusio voices list').",
+        "Aucune voix Piper n'est installée pour la langue « {language} » : ses passages ont été lus par espeak-ng "
+        "(voix {voice}). Installez une voix Piper pour cette langue (docs/audio.md, « inclusio voices list »).",
+    ),
+    "tts.voice_not_installed": (
+        "The profile's voice '{voice}' for language '{language}' is not installed; {instead} read it instead "
+        "('inclusio voices list' shows the installed voices).",
+        "La voix « {voice} » choisie par le profil pour la langue « {language} » n'est pas installée ; {instead} "
+        "l'a lue à la place (« inclusio voices list » montre les voix installées).",
+    ),
     # -- adaptation -------------------------------------------------------------------------------------
     "adapt.facts_missing": (
         "The {kind} adaptation of block {block} lost: {missing}. Check it in review.",

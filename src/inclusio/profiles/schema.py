@@ -6,6 +6,7 @@ name is the profile's id). Unknown keys are refused, so a typo never silently do
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -85,9 +86,17 @@ class ReadingSettings(_Strict):
         return normalise_font_stack(value)
 
 
+_LANG_KEY = re.compile(r"[a-z]{2,3}")
+_VOICE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.+-]{0,99}")
+
+
 class SpeechSettings(_Strict):
     voice: str | None = None
     """espeak-ng voice for the document's language (default: ``INCLUSIO_SPEECH_VOICE_<LANG>``)."""
+    voices: dict[str, str] = Field(default_factory=dict, max_length=32)
+    """Piper voice per language (``{fr: fr_FR-siwis-medium}``, primary language subtag -> voice id), among
+    those ``inclusio voices list`` shows; used when ``INCLUSIO_TTS_ENGINE=piper``. A voice that is not
+    installed is reported (``tts.voice_not_installed``) and the language's best installed voice reads."""
     rate_wpm: int = Field(default=165, ge=80, le=450)
     """Words per minute (espeak-ng's rate)."""
     read_page_numbers: bool = False
@@ -98,6 +107,18 @@ class SpeechSettings(_Strict):
     read_along: bool | None = None
     """EPUB media overlays (the sentence being spoken is highlighted). None: whenever the profile asks
     for audio (``mp3`` in its outputs). The EPUB then synthesises its own audio."""
+
+    @field_validator("voices")
+    @classmethod
+    def _voice_ids(cls, value: dict[str, str]) -> dict[str, str]:
+        for lang, voice in value.items():
+            if not _LANG_KEY.fullmatch(lang):
+                raise ValueError(f"speech.voices: '{lang}' is not a primary language subtag (fr, en, de...)")
+            if not _VOICE_ID.fullmatch(voice):
+                raise ValueError(
+                    f"speech.voices.{lang}: '{voice}' is not a voice id (a file stem such as fr_FR-siwis-medium)"
+                )
+        return value
 
 
 class ImageSettings(_Strict):
