@@ -5,7 +5,7 @@ from __future__ import annotations
 import wave
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -23,17 +23,11 @@ class SpeechAudio:
 
     Clip times come from the synthesis itself (cumulative samples / sample rate), so they are exact
     for the PCM here; they are increasing and the last clip ends at :attr:`duration_s`.
-
-    ``warnings`` are report warnings (:func:`inclusio.warning_codes.warning` entries) about how this
-    audio was made, for the writer to put on its artifact: ``tts.voice_fallback`` when a language
-    without a voice of the chosen engine was read by espeak-ng, ``tts.voice_not_installed`` when a
-    profile's voice is missing. A synthesiser emits each at most once (on the first audio concerned).
     """
 
     pcm: bytes
     sample_rate: int
     clips: list[Clip] = field(default_factory=list)
-    warnings: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def n_samples(self) -> int:
@@ -66,7 +60,10 @@ class Synthesizer(Protocol):
     :class:`inclusio.errors.StageError` when there is no voice for ``lang`` or synthesis fails.
     Implementations must be safe to call from several threads (they may serialise the calls).
     Writers build theirs with :func:`inclusio.tts.engine.synthesizer_for` (the engine setting, the
-    profile's voices, the fallback) and carry each audio's :attr:`SpeechAudio.warnings` to the report.
+    profile's voices, the fallback) and report :func:`inclusio.tts.engine.voice_warnings` for the
+    languages they read (``tts.voice_fallback``: a language read by espeak-ng instead of the chosen
+    engine; ``tts.voice_not_installed``: a profile's voice that is missing). An engine may offer
+    ``voice_warnings(langs)`` and ``voice_for(lang)``; both are optional.
     """
 
     def has_voice(self, lang: str) -> bool: ...

@@ -9,6 +9,7 @@ as the fallback for a language without a Piper voice (a ``tts.voice_fallback`` w
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from inclusio.tts.base import Synthesizer
@@ -32,3 +33,11 @@ def synthesizer_for(settings: Settings, speech: Any, doc_lang: str) -> Synthesiz
 
     require_piper()
     return piper_synthesizer(settings, getattr(speech, "voices", None), fallback=espeak)
+
+
+def voice_warnings(synth: Synthesizer, langs: Iterable[str]) -> list[dict[str, Any]]:
+    """The coded warnings about the voices that read ``langs`` (the voice languages a job used): a
+    language that Piper has no voice for and espeak-ng read (``tts.voice_fallback``), a profile's voice
+    that is not installed (``tts.voice_not_installed``). Empty for espeak-ng alone."""
+    method = getattr(synth, "voice_warnings", None)
+    return list(method(langs)) if method is not None else []

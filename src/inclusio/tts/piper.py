@@ -12,8 +12,8 @@ the pause after it: clip boundaries are sample counts, not estimates. The voices
 Piper 1.x have no alignment output (phoneme durations need the model patched with the ``onnx``
 package), and sentence-level clips are all the read-along needs, so no alignment is asked for.
 
-A language without a Piper voice is read by the fallback synthesiser (espeak-ng), and that audio
-carries the coded warning ``tts.voice_fallback`` (:attr:`SpeechAudio.warnings`): never silence.
+A language without a Piper voice is read by the fallback synthesiser (espeak-ng), never silence;
+:meth:`PiperSynthesizer.voice_warnings` gives the coded ``tts.voice_fallback`` warning for it.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import json
 import os
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -247,11 +248,10 @@ def load_voice(info: PiperVoiceInfo, threads: int = 0) -> Any:
 class PiperSynthesizer:
     """A :class:`~inclusio.tts.base.Synthesizer` on Piper voices, with a fallback for other languages.
 
-    ``voices`` maps a primary language subtag to the voice that reads it. A language without one goes
-    to ``fallback`` (espeak-ng); the first audio of each such language carries a ``tts.voice_fallback``
-    warning (:attr:`SpeechAudio.warnings`). Without a fallback such a language has no voice
-    (``has_voice`` is False). ``notices`` are warnings about a language's voice choice (a profile's voice
-    that is not installed), put on the first audio of that language. Safe from several threads: ONNX
+    ``voices`` maps a primary language subtag to the voice that reads it. A language without one is read
+    by ``fallback`` (espeak-ng); without a fallback it has no voice (``has_voice`` is False). ``notices``
+    are warnings about a language's voice choice (a profile's voice that is not installed).
+    :meth:`voice_warnings` says both, for the languages a job reads. Safe from several threads: ONNX
     Runtime sessions run concurrently and Piper's phonemiser has its own lock.
     """
 
@@ -260,9 +260,6 @@ class PiperSynthesizer:
     threads: int = 0
     notices: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     name: str = "piper"
-    fell_back: set[str] = field(default_factory=set)
-    """Primary languages the fallback has read so far."""
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def voice_for(self, lang: str) -> str:
         """The voice id that reads ``lang`` (``espeak-ng:<voice>`` for the fallback)."""
@@ -277,27 +274,30 @@ class PiperSynthesizer:
             return True
         return self.fallback is not None and self.fallback.has_voice(lang)
 
+    def voice_warnings(self, langs: Iterable[str]) -> list[dict[str, Any]]:
+        """The coded warnings about the voices that read ``langs``: ``tts.voice_not_installed`` for a
+        profile's voice that is missing, ``tts.voice_fallback`` for a language espeak-ng reads. They depend
+        on the voices only, not on a synthesis, so a writer that reuses stored audio reports them too."""
+        out: list[dict[str, Any]] = []
+        for primary in sorted({primary_lang(lang) for lang in langs}):
+            out += self.notices.get(primary, [])
+            if primary not in self.voices and self.fallback is not None:
+                voice = self.voice_for(primary).removeprefix("espeak-ng:")
+                out.append(warning("tts.voice_fallback", language=primary, voice=voice))
+        return out
+
     def synthesize(self, sentences: list[str], lang: str, rate_wpm: int) -> SpeechAudio:
         """Speak ``sentences`` (see the Synthesizer protocol); a language without a Piper voice uses the fallback."""
-        primary = primary_lang(lang)
-        info = self.voices.get(primary)
+        info = self.voices.get(primary_lang(lang))
         if info is not None:
-            audio = speak(load_voice(info, self.threads), sentences, rate_wpm)
-        elif self.fallback is not None:
-            audio = self.fallback.synthesize(sentences, lang, rate_wpm)
-        else:
+            return speak(load_voice(info, self.threads), sentences, rate_wpm)
+        if self.fallback is None:
             raise StageError(
                 f"No Piper voice for language '{lang}' and no fallback engine.",
                 message_fr=f"Aucune voix Piper pour la langue « {lang} » et aucun moteur de secours.",
                 details={"lang": lang},
             )
-        with self._lock:
-            audio.warnings += self.notices.pop(primary, [])
-            if info is None and primary not in self.fell_back:
-                self.fell_back.add(primary)
-                voice = self.voice_for(lang).removeprefix("espeak-ng:")
-                audio.warnings.append(warning("tts.voice_fallback", language=primary, voice=voice))
-        return audio
+        return self.fallback.synthesize(sentences, lang, rate_wpm)
 
 
 def length_scale_for(base: float, rate_wpm: int) -> float:
@@ -338,20 +338,6 @@ def speak(voice: Any, sentences: list[str], rate_wpm: int) -> SpeechAudio:
         clips.append(Clip(start / rate, position / rate, sentence))
     pcm = np.concatenate(parts).astype("<i2").tobytes() if parts else b""
     return SpeechAudio(pcm=pcm, sample_rate=rate, clips=clips)
-
-
-def resample(audio: SpeechAudio, rate: int) -> SpeechAudio:
-    """``audio`` at ``rate`` (linear interpolation with numpy); clip times are unchanged (they are seconds)."""
-    if audio.sample_rate == rate or not audio.pcm:
-        return audio
-    import numpy as np
-
-    samples = np.frombuffer(audio.pcm, dtype="<i2").astype(np.float32)
-    n_out = max(1, round(len(samples) * rate / audio.sample_rate))
-    positions = np.arange(n_out, dtype=np.float64) * (audio.sample_rate / rate)
-    out = np.interp(positions, np.arange(len(samples)), samples)
-    pcm = np.clip(np.rint(out), -32768, 32767).astype("<i2").tobytes()
-    return SpeechAudio(pcm=pcm, sample_rate=rate, clips=list(audio.clips), warnings=list(audio.warnings))
 
 
 def pick_voices(
