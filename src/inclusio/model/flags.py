@@ -3,7 +3,7 @@
 One reading of :attr:`Adaptation.flags` / :attr:`Adaptation.needs_review` shared by the job's
 report, the API (``GET /jobs/{id}``: the unreviewed count), the staff review workspace (flagged
 blocks first), the release gate (:func:`inclusio.jobs.request_release`) and the writers (the
-student's copy says which passages are machine-written and not reviewed).
+student's copy says which passages and glossary definitions are machine-written and not reviewed).
 
 Only the *latest* adaptation of each kind on a block counts (the one a reader would get); an
 earlier, replaced draft's flags are history. Reviewed (``provenance.reviewed_by``) means cleared.
@@ -128,6 +128,23 @@ def machine_passages(doc: Document, kinds: tuple[str, ...], parallel: tuple[str,
             counts["machine"] += 1
             counts["reviewed"] += bool(shown.provenance.reviewed_by)
             counts["flagged"] += shown.needs_review
+    return counts
+
+
+def machine_definitions(entries: list[GlossaryEntry]) -> dict[str, int]:
+    """Glossary definitions a student gets (``entries``: those with a definition) that a machine made (taken
+    from the document or written by a model; engine not ``human``): ``{"machine", "reviewed", "flagged"}``.
+
+    ``flagged`` counts those flagged and not reviewed: they reach a student only in a release staff
+    confirmed with ``accept_unreviewed``, or before any review.
+    """
+    counts = {"machine": 0, "reviewed": 0, "flagged": 0}
+    for entry in entries:
+        if not (entry.definition or "").strip() or entry.provenance.engine == HUMAN_ENGINE:
+            continue
+        counts["machine"] += 1
+        counts["reviewed"] += bool(entry.provenance.reviewed_by)
+        counts["flagged"] += entry.needs_review
     return counts
 
 

@@ -47,7 +47,7 @@ from typing import Any
 
 from inclusio.errors import InclusioError
 from inclusio.model import Document, Heading, Resource
-from inclusio.model.flags import machine_passages, unreviewed_starts
+from inclusio.model.flags import machine_definitions, machine_passages, unreviewed_starts
 from inclusio.model.safe_markup import safe_image_data
 from inclusio.model.view import student_glossary
 from inclusio.profiles import Profile
@@ -539,6 +539,7 @@ class Epub3Writer:
             glossary=glossary,
             passages=machine_passages(ctx.source, ctx.profile.adaptation_kinds, ctx.profile.parallel_kinds),
             release_confirmed=ctx.release_confirmed,
+            definitions=machine_definitions([e for e in student_glossary(doc.glossary) if e.term.strip()]),
         )
         book.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})
         if has_pages:

@@ -15,7 +15,7 @@ from typing import Any
 
 from inclusio.errors import InclusioError
 from inclusio.model import Document, Heading, Resource
-from inclusio.model.flags import machine_passages, unreviewed_starts
+from inclusio.model.flags import machine_definitions, machine_passages, unreviewed_starts
 from inclusio.model.safe_markup import safe_image_data
 from inclusio.model.view import student_glossary
 from inclusio.store.files import write_atomic
@@ -154,6 +154,7 @@ class HtmlWriter:
             glossary=len(glossary),
             passages=machine_passages(ctx.source, ctx.profile.adaptation_kinds, ctx.profile.parallel_kinds),
             release_confirmed=ctx.release_confirmed,
+            definitions=machine_definitions(glossary),
         )
         nav = (
             (

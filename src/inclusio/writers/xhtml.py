@@ -104,6 +104,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "no_definition": "Définition à écrire.",
         "unreviewed": "À vérifier : le passage suivant a été écrit par une machine et n'a pas encore été relu par "
         "une personne.",
+        "unreviewed_definition": "À vérifier : cette définition a été faite par une machine et n'a pas encore "
+        "été relue par une personne.",
         "translation": "Traduction",
     },
     "en": {
@@ -128,6 +130,8 @@ _LABELS: dict[str, dict[str, str]] = {
         "no_definition": "Definition to be written.",
         "unreviewed": "To check: the next passage was written by a machine and has not been reviewed by a person "
         "yet.",
+        "unreviewed_definition": "To check: this definition was made by a machine and has not been reviewed by a "
+        "person yet.",
         "translation": "Translation",
     },
 }
@@ -478,7 +482,8 @@ class FragmentRenderer:
         """The glossary as a definition list (entries sorted by term); ids match the links.
 
         A bilingual glossary (``GlossaryEntry.translations``) gives each term's translation, in its
-        own language, between the term and its definition.
+        own language, between the term and its definition. A definition flagged and not reviewed by a
+        person is followed by a visible note saying so (as a flagged passage is preceded by one).
         """
         items = []
         for entry in sorted(entries, key=lambda e: e.term.strip().lower()):
@@ -494,8 +499,14 @@ class FragmentRenderer:
                 for code, word in sorted(entry.translations.items())
                 if word and word.strip()
             )
+            note = (  # flagged and not reviewed (a release staff confirmed, or before any review)
+                f'<dd class="unreviewed-note"{self._langs(self.doc.lang)}>'
+                f"{esc(self.words['unreviewed_definition'])}</dd>"
+                if entry.needs_review and entry.definition
+                else ""
+            )
             items.append(
-                f'<dt id="{ident}"{lang}>{esc(term)}</dt>{translations}<dd{lang}>{esc_lines(definition)}</dd>'
+                f'<dt id="{ident}"{lang}>{esc(term)}</dt>{translations}<dd{lang}>{esc_lines(definition)}</dd>{note}'
             )
         return f"<dl>{''.join(items)}</dl>" if items else ""
 
@@ -971,6 +982,10 @@ _REVIEW: dict[str, dict[str, str]] = {
         "sep": " ; ",
         "confirmed": "Cette version a été publiée par l'équipe d'accompagnement en sachant que ces passages "
         "signalés n'étaient pas relus.",
+        "confirmed_definitions": "Cette version a été publiée par l'équipe d'accompagnement en sachant que ces "
+        "définitions signalées n'étaient pas relues.",
+        "confirmed_both": "Cette version a été publiée par l'équipe d'accompagnement en sachant que ces passages "
+        "et ces définitions signalés n'étaient pas relus.",
     },
     "en": {
         "one": "This document contains 1 machine-written passage",
@@ -987,20 +1002,48 @@ _REVIEW: dict[str, dict[str, str]] = {
         "none_many": "they have not been reviewed by a person but the automatic check flagged nothing in them.",
         "sep": "; ",
         "confirmed": "The support staff released this version knowing these flagged passages were not reviewed.",
+        "confirmed_definitions": "The support staff released this version knowing these flagged definitions "
+        "were not reviewed.",
+        "confirmed_both": "The support staff released this version knowing these flagged passages and "
+        "definitions were not reviewed.",
     },
 }
 
+_DEFINITIONS: dict[str, dict[str, str]] = {
+    "fr": {
+        "one": "Le glossaire contient 1 définition faite par une machine",
+        "many": "Le glossaire contient {n} définitions faites par une machine",
+        "flagged_one": "{m} n'a pas encore été relue par une personne et elle est signalée dans le glossaire.",
+        "flagged_many": "{m} n'ont pas encore été relues par une personne et elles sont signalées dans le "
+        "glossaire.",
+        "all_one": "elle a été relue par une personne.",
+        "all_many": "toutes ont été relues par une personne.",
+        "some_one": "1 a été relue par une personne",
+        "some_many": "{r} ont été relues par une personne",
+        "others_one": "l'autre n'a pas été relue, mais la vérification automatique n'y a rien signalé.",
+        "others_many": "les {o} autres n'ont pas été relues, mais la vérification automatique n'y a rien "
+        "signalé.",
+        "none": "elle n'a pas été relue par une personne mais la vérification automatique n'y a rien signalé.",
+        "none_many": "elles n'ont pas été relues par une personne mais la vérification automatique n'y a rien "
+        "signalé.",
+        "sep": " ; ",
+    },
+    "en": {
+        **_REVIEW["en"],
+        "one": "The glossary contains 1 machine-made definition",
+        "many": "The glossary contains {n} machine-made definitions",
+        "flagged_one": "{m} has not been reviewed by a person yet and is marked in the glossary.",
+        "flagged_many": "{m} have not been reviewed by a person yet and are marked in the glossary.",
+    },
+}
+"""The sentence on the glossary's machine-made definitions (same counts and shape as the passages')."""
 
-def review_sentences(passages: dict[str, int], lang: str, *, release_confirmed: bool = False) -> list[str]:
-    """How many passages a machine wrote and how many a person has not reviewed, in ``lang`` (fr or en).
 
-    ``passages`` is :func:`inclusio.model.flags.machine_passages`: ``machine``, ``reviewed`` and
-    ``flagged`` (flagged and not reviewed). Nothing when no passage is machine-written.
-    """
-    t = _REVIEW["fr" if primary_lang(lang) == "fr" else "en"]
-    n, reviewed, flagged = passages.get("machine", 0), passages.get("reviewed", 0), passages.get("flagged", 0)
+def _count_sentence(counts: dict[str, int], t: dict[str, str]) -> str | None:
+    """One sentence of :func:`review_sentences`: how many a machine made, how many a person reviewed."""
+    n, reviewed, flagged = counts.get("machine", 0), counts.get("reviewed", 0), counts.get("flagged", 0)
     if n <= 0:
-        return []
+        return None
     opening = t["one"] if n == 1 else t["many"].format(n=n)
     if flagged:
         rest = t["flagged_one" if flagged == 1 else "flagged_many"].format(m=flagged)
@@ -1015,9 +1058,40 @@ def review_sentences(passages: dict[str, int], lang: str, *, release_confirmed: 
         )
     else:
         rest = t["none" if n == 1 else "none_many"]
-    out = [f"{opening}{t['sep']}{rest}"]
-    if flagged and release_confirmed:
-        out.append(t["confirmed"])
+    return f"{opening}{t['sep']}{rest}"
+
+
+def review_sentences(
+    passages: dict[str, int],
+    lang: str,
+    *,
+    release_confirmed: bool = False,
+    definitions: dict[str, int] | None = None,
+) -> list[str]:
+    """How many passages and glossary definitions a machine made and how many a person has not reviewed,
+    in ``lang`` (fr or en).
+
+    ``passages`` is :func:`inclusio.model.flags.machine_passages`, ``definitions``
+    :func:`inclusio.model.flags.machine_definitions` (the student's glossary): ``machine``, ``reviewed``
+    and ``flagged`` (flagged and not reviewed). A release staff confirmed with flagged ones unreviewed
+    says so, naming passages, definitions or both. Nothing when a machine made nothing.
+    """
+    key = "fr" if primary_lang(lang) == "fr" else "en"
+    definitions = definitions or {}
+    out = [
+        sentence
+        for sentence in (
+            _count_sentence(passages, _REVIEW[key]),
+            _count_sentence(definitions, _DEFINITIONS[key]),
+        )
+        if sentence
+    ]
+    flagged = passages.get("flagged", 0) > 0, definitions.get("flagged", 0) > 0
+    if release_confirmed and any(flagged):
+        which = {(True, False): "confirmed", (False, True): "confirmed_definitions"}.get(
+            flagged, "confirmed_both"
+        )
+        out.append(_REVIEW[key][which])
     return out
 
 
@@ -1035,6 +1109,7 @@ def accessibility_summary(
     glossary: int = 0,
     passages: dict[str, int] | None = None,
     release_confirmed: bool = False,
+    definitions: dict[str, int] | None = None,
 ) -> str:
     """A human-readable summary of what the publication offers and lacks, in the document's language.
 
@@ -1071,8 +1146,10 @@ def accessibility_summary(
     if read_along:
         parts.append(t["read_along"])
     parts += provenance_sentences(adaptations, images, lang)
-    if passages:
-        parts += review_sentences(passages, lang, release_confirmed=release_confirmed)
+    if passages or definitions:
+        parts += review_sentences(
+            passages or {}, lang, release_confirmed=release_confirmed, definitions=definitions
+        )
     if gaps:
         parts.append(t["gaps"].format(gaps=t["gap_sep"].join(gaps)))
     parts.append(t["no_claim"])
