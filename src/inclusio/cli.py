@@ -199,7 +199,8 @@ def _print_outcome(file: Path, chosen: Any, result: Any) -> None:
     console.print(table)
     if result.status == "partial":
         err_console.print(
-            "[yellow]partial result: some outputs failed (see the errors above and the report)[/]"
+            "[yellow]partial result: an output failed or a part of the document was lost (see the errors "
+            "above and the report)[/]"
         )
         raise typer.Exit(code=10)
 

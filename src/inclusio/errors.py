@@ -147,6 +147,21 @@ class InputNoContent(InputError):
     )
 
 
+class InputPartsLost(InputError):
+    """Not raised: recorded beside the outputs of a job whose document lost parts (the job is ``partial``)."""
+
+    code = "input.parts_lost"
+    default_message = (
+        "Parts of the document could not be read (see the warnings): the outputs show them as unreadable. "
+        "Open the file in its application, save it again and upload the new copy for a complete result."
+    )
+    default_message_fr = (
+        "Des parties du document n'ont pas pu être lues (voir les avertissements) : les fichiers produits les "
+        "signalent comme illisibles. Ouvrez le fichier dans son application, enregistrez-le de nouveau et "
+        "déposez la nouvelle copie pour un résultat complet."
+    )
+
+
 # -- configuration and profiles -----------------------------------------------------------------
 
 

@@ -106,6 +106,12 @@ WARNINGS: dict[str, tuple[str, str]] = {
         "A {element} element could not be read: {reason}",
         "Un élément {element} n'a pas pu être lu : {reason}",
     ),
+    "docx.file_part_unreadable": (
+        "The part {part} of the file could not be read and was left out (the rest of the document is kept; what "
+        "it held is shown as unreadable where it was used): {reason}",
+        "La partie {part} du fichier n'a pas pu être lue et a été omise (le reste du document est gardé ; ce "
+        "qu'elle contenait est signalé comme illisible là où il servait) : {reason}",
+    ),
     "docx.note_missing": (
         "The {kind} {label} is called but has no text.",
         "La note ({kind}) {label} est appelée mais n'a pas de texte.",
@@ -308,6 +314,26 @@ WARNINGS: dict[str, tuple[str, str]] = {
     ),
 }
 """Every warning code with its English and French message template (one place)."""
+
+
+PART_LOST_CODES = frozenset(
+    {
+        "pdf.page_unreadable",
+        "pdf.ocr_failed",
+        "image.unreadable",
+        "html.truncated",
+        "docx.notes_unreadable",
+        "docx.part_unreadable",
+        "docx.file_part_unreadable",
+        "slide.unreadable",
+        "slide.part_unreadable",
+        "chart.needs_description",
+    }
+)
+"""Conversion issues that mean a part of the source is missing from the outputs (a page, a slide, a picture, a
+chart's data, the notes...; a placeholder stands for it where it was): one of them makes the job ``partial``
+(error ``input.parts_lost``), never ``succeeded``. A limit the server sets (``image.too_large``) or something
+the author left out (``docx.note_missing``) is not a lost part."""
 
 
 def fields_of(template: str) -> set[str]:

@@ -33,8 +33,21 @@ inline formulas.
 Language: a paragraph or heading whose runs declare (``w:lang``) another language than the
 document's gets ``lang``, when its text does not read as the document's language.
 
-Not read yet: headers/footers, comments, legacy VML pictures, text boxes. DOCX has no pages,
-so there are no page markers.
+Charts (``c:chart`` in a drawing) become the table of their data (categories x series), read with
+python-pptx's chart classes as for a slide's chart (:func:`inclusio.converters.pptx.chart_table`).
+
+One bad part, not a lost document: when python-docx cannot open the file because of a secondary part that
+does not parse (numbering, styles, settings, notes, headers, footers...) or a relationship whose target is
+missing, the file is read from a copy without them (:mod:`inclusio.converters.docx_repair`), each reported
+(``docx.file_part_unreadable``). Where a lost part was used a placeholder stands, pointed at by its issue: a
+picture without its image (``image.unreadable``, its alt text kept; writers say "image not available"), a
+chart to describe (``chart.needs_description``), a note "Note 1 (illisible ...)" in the document's language
+(``docx.notes_unreadable``). A paragraph or table that fails is left out with ``docx.part_unreadable``. Any
+of these makes the job ``partial`` (:data:`inclusio.warning_codes.PART_LOST_CODES`). A broken main document
+part is still ``input.corrupt``.
+
+Not read yet: headers/footers, comments, legacy VML pictures, text boxes, embedded (OLE) objects, which are
+left out without a word. DOCX has no pages, so there are no page markers.
 """
 
 from __future__ import annotations
@@ -46,11 +59,12 @@ from typing import Any
 from inclusio.converters.base import ConvertContext, file_sha256, useful_title
 from inclusio.converters.code import is_code_style, is_monospace_font
 from inclusio.converters.docx_notes import NoteCall, WordNotes, read_notes
+from inclusio.converters.docx_repair import NOTES_PARTS, Repair, without_broken_parts
 from inclusio.converters.lang import guess_language, resolve_language
 from inclusio.converters.omml import M as _M
 from inclusio.converters.omml import omml_to_mathml
 from inclusio.converters.ooxml import ZIP_MAGIC, check_archive, image_size, member_names
-from inclusio.converters.pptx import _web_image
+from inclusio.converters.pptx import _web_image, chart_table
 from inclusio.converters.xml_safety import check_ooxml_xml
 from inclusio.errors import InputCorrupt
 from inclusio.model import (
@@ -81,6 +95,7 @@ _NS = {
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "adec": "http://schemas.microsoft.com/office/drawing/2017/decorative",
     "m": _M,
+    "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
 }
 INFERRED_MAX_WORDS = 12
 INFERRED_MAX_CHARS = 120
@@ -88,6 +103,11 @@ LARGER = 1.15
 """A paragraph counts as "larger" than the body text from 115 % of the body size."""
 _HEADING = re.compile(r"(?i)^(?:heading|titre)\s*(\d)$")
 _LIST_STYLE = re.compile(r"(?i)^list\s+(bullet|number)(?:\s+(\d))?$")
+_PLACEHOLDER = {
+    "fr": {"note": "Note {label} (illisible : le fichier des notes est endommagé)"},
+    "en": {"note": "Note {label} (unreadable: the notes part of the file is damaged)"},
+}
+"""What a placeholder for a lost part says, in the document's language."""
 _USELESS_ALT = re.compile(
     r"(?i)^\s*(?:(?:picture|image|img|photo|graphic|figure|grafik)\s*\d*|.*\.(?:png|jpe?g|gif|bmp|tiff?|emf|wmf|svg))\s*$"
 )
@@ -121,17 +141,34 @@ class DocxConverter:
         check_ooxml_xml(path)
         import docx
 
+        repair: Repair | None = None
         try:
             document = docx.Document(str(path))
             body = document.element.body
         except Exception as exc:  # python-docx raises KeyError, lxml and zip errors for broken parts
-            raise InputCorrupt(details={"reason": f"{type(exc).__name__}: {exc}"}) from exc
-        return _Word(document, body, Path(path), ctx).run()
+            # A broken secondary part or a dangling relationship: read a copy without them (docx_repair).
+            repaired = without_broken_parts(Path(path))
+            if repaired is None:
+                raise InputCorrupt(details={"reason": f"{type(exc).__name__}: {exc}"}) from exc
+            copy, repair = repaired
+            try:
+                with copy:
+                    document = docx.Document(copy)
+                    body = document.element.body
+            except Exception:
+                raise InputCorrupt(details={"reason": f"{type(exc).__name__}: {exc}"}) from exc
+        return _Word(document, body, Path(path), ctx, repair).run()
 
 
 class _Word:
-    def __init__(self, document: Any, body: Any, path: Path, ctx: ConvertContext) -> None:
+    def __init__(
+        self, document: Any, body: Any, path: Path, ctx: ConvertContext, repair: Repair | None = None
+    ) -> None:
         self.document = document
+        self.repair = repair or Repair()
+        self.placeholders: list[tuple[Note | Paragraph, str]] = []
+        """Blocks standing for a lost part, with their key in :data:`_PLACEHOLDER` (text set once the
+        document's language is known)."""
         self.body = body
         self.path = path
         self.ctx = ctx
@@ -148,11 +185,16 @@ class _Word:
         self.body_paragraphs = 0
         self.size_chars: dict[float, int] = {}
         self.default_size = self._default_size()
+        self.notes_lost = self.repair.notes_lost()
+        """Why the notes part was lost (each call then gets a placeholder note), or None."""
         try:
             self.notes = read_notes(document)
         except Exception as exc:  # unreadable notes part: the body still converts
             self.notes = WordNotes()
-            self.b.issue("docx.notes_unreadable", reason=exc)
+            self.notes_lost = str(exc)
+        for part, reason in self.repair.broken.items():
+            if self.repair.types.get(part) not in NOTES_PARTS:
+                self.b.issue("docx.file_part_unreadable", part=part, reason=reason)
 
     def run(self) -> Document:
         children = list(_body_children(self.body))
@@ -176,6 +218,8 @@ class _Word:
         self._end_list()
         if self.pending_caption:
             self.b.add(Paragraph(id=self.b.new_id(), text=self.pending_caption, role="caption"))
+        if self.notes_lost is not None and not self.placeholders:  # lost, and no call in the body needed it
+            self.b.issue("docx.notes_unreadable", reason=self.notes_lost)
         self._infer_headings()
         self.ctx.progress(1.0, "done")
         core = self.document.core_properties
@@ -185,6 +229,9 @@ class _Word:
             self.b.issue("lang.declared_mismatch", declared=mismatch, used=lang)
         else:
             self._block_languages(lang)
+        words = _PLACEHOLDER["fr" if lang.lower().startswith("fr") else "en"]
+        for block, key in self.placeholders:
+            block.text = words[key].format(label=getattr(block, "label", "") or "")
         headings = [blk for blk in self.b.blocks if isinstance(blk, Heading)]
         title = (
             useful_title(core.title, self.ctx.filename)
@@ -317,6 +364,11 @@ class _Word:
         """Emit the notes called since the last flush, after the block that called them."""
         for call in self.pending_notes:
             text = self.notes.text(call)
+            if text is None and self.notes_lost is not None:  # its part is lost: a placeholder says so
+                note = self.b.add(Note(id=self.b.new_id(), kind=call.kind, label=call.label, text=call.label))
+                self.placeholders.append((note, "note"))
+                self.b.issue("docx.notes_unreadable", reason=self.notes_lost, block_id=note.id)
+                continue
             if text is None:
                 self.b.issue("docx.note_missing", kind=call.kind, label=call.label)
                 continue
@@ -531,18 +583,29 @@ class _Word:
 
     # -- pictures -------------------------------------------------------------------------------
 
-    def _pictures(self, p: Any) -> list[Figure]:
-        figures: list[Figure] = []
+    def _pictures(self, p: Any) -> list[Figure | Table]:
+        """The paragraph's pictures and charts (a chart as the table of its data), in order."""
+        figures: list[Figure | Table] = []
         for drawing in p.iter(_q("w:drawing")):
             doc_pr = drawing.find(f".//{_q('wp:docPr')}")
             blip = drawing.find(f".//{_q('a:blip')}")
-            if blip is None:
-                continue  # a chart, a shape or SmartArt: no picture to extract
             alt, decorative = _alt(doc_pr)
+            chart = drawing.find(f".//{_q('c:chart')}")
+            if blip is None and chart is not None:
+                figures.append(self._chart(chart, alt))
+                continue
+            if blip is None:
+                continue  # a shape or SmartArt: no picture to extract
             figure = Figure(id=self.b.new_id(), alt=alt, decorative=decorative)
             rel_id = blip.get(_q("r:embed"))
             try:
-                part = self.document.part.related_parts[rel_id]
+                part = self.document.part.related_parts.get(rel_id) if rel_id else None
+                if (
+                    part is None
+                ):  # a dangling relationship, or none (LibreOffice's for a picture it could not read)
+                    raise ValueError(
+                        f"{rel_id}: the picture is not in the file" if rel_id else "no picture data"
+                    )
                 blob, content_type = part.blob, part.content_type
                 self._check_size(blob)
                 data, media_type = _web_image(blob, content_type)
@@ -553,6 +616,27 @@ class _Word:
                 self.b.issue("image.unreadable", reason=exc, block_id=figure.id)
             figures.append(figure)
         return figures
+
+    def _chart(self, chart: Any, alt: str | None) -> Block:
+        """A chart's data as a table (as for a slide's chart), else a figure placeholder to describe, which
+        the ``chart.needs_description`` issue points at (a chart part that does not parse, or is missing)."""
+        from pptx.chart.chart import Chart
+        from pptx.oxml import parse_xml
+
+        rel_id = chart.get(_q("r:id"))
+        try:
+            part = self.document.part.related_parts.get(rel_id)
+            if part is None:
+                raise ValueError(f"{rel_id}: the chart is not in the file")
+            rows, caption = chart_table(Chart(parse_xml(part.blob), None))
+            if not rows[1:]:
+                raise ValueError("the chart has no data")
+        except Exception as exc:
+            figure = Figure(id=self.b.new_id(), alt=alt)
+            self.b.issue("chart.needs_description", reason=exc, block_id=figure.id)
+            return figure
+        self.texts.extend(cell.text for row in rows for cell in row if cell.text)
+        return Table(id=self.b.new_id(), rows=rows, caption=caption or alt)
 
     def _check_size(self, blob: bytes) -> None:
         """Raise :class:`_Skip` for a tiny image or one above ``max_image_pixels`` (reported)."""

@@ -461,26 +461,9 @@ class _Deck:
 
     def _chart(self, shape: Any, ref: SourceRef) -> None:
         """A chart's data as a table (what a screen reader user needs), else a figure to describe."""
-        chart = shape.chart
         try:
-            plot = chart.plots[0]
-            categories = [str(c) for c in plot.categories]
-            series = list(plot.series)
-            header = [TableCell(text="", header=True)] + [
-                TableCell(text=s.name or "", header=True) for s in series
-            ]
-            rows = [header]
-            for i, category in enumerate(categories):
-                rows.append(
-                    [TableCell(text=category, header=True)]
-                    + [TableCell(text=_fmt(s.values[i] if i < len(s.values) else None)) for s in series]
-                )
-            caption = (
-                chart.chart_title.text_frame.text
-                if chart.has_title and chart.chart_title.has_text_frame
-                else None
-            )
-            self.b.add(Table(id=self.b.new_id(), rows=rows, caption=caption or None, source=ref))
+            rows, caption = chart_table(shape.chart)
+            self.b.add(Table(id=self.b.new_id(), rows=rows, caption=caption, source=ref))
         except Exception as exc:
             figure = self.b.add(Figure(id=self.b.new_id(), alt=alt_text(shape)[0], source=ref))
             self.b.issue(
@@ -571,6 +554,24 @@ def _web_image(blob: bytes, content_type: str) -> tuple[bytes, str]:
     return pix.tobytes("png"), "image/png"
 
 
+def chart_table(chart: Any) -> tuple[list[list[TableCell]], str | None]:
+    """A python-pptx chart's data as table rows (categories x series, header row and column) and its title.
+    The DOCX converter reads Word's charts (the same DrawingML chart part) with it too."""
+    plot = chart.plots[0]
+    categories = [str(c) for c in plot.categories]
+    series = list(plot.series)
+    rows = [[TableCell(text="", header=True)] + [TableCell(text=s.name or "", header=True) for s in series]]
+    for i, category in enumerate(categories):
+        rows.append(
+            [TableCell(text=category, header=True)]
+            + [TableCell(text=_fmt(s.values[i] if i < len(s.values) else None)) for s in series]
+        )
+    caption = (
+        chart.chart_title.text_frame.text if chart.has_title and chart.chart_title.has_text_frame else None
+    )
+    return rows, caption or None
+
+
 def _fmt(value: object) -> str:
     if value is None:
         return ""
@@ -582,8 +583,8 @@ def _fmt(value: object) -> str:
 def _has_image(shape: Any) -> bool:
     try:
         return hasattr(shape, "image") and shape.image is not None
-    except Exception:  # an empty picture placeholder raises on .image
-        return hasattr(shape, "image")
+    except Exception:  # an empty picture placeholder, or a picture whose part is missing, raises on .image
+        return hasattr(type(shape), "image")  # the class's property, not evaluated again
 
 
 def _graphic_uri(shape: Any) -> str | None:

@@ -30,14 +30,14 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from inclusio.config import Settings
-from inclusio.errors import DiskFull, StageError, ToolMissing, as_inclusio_error, is_disk_full
+from inclusio.errors import DiskFull, InputPartsLost, StageError, ToolMissing, as_inclusio_error, is_disk_full
 from inclusio.model import Document, adapted_document
 from inclusio.pipeline.naming import convert_shared, for_job, shared_view
 from inclusio.pipeline.stages import StageRecords, digest, file_sha256
 from inclusio.profiles import Profile
 from inclusio.progress import STAGES, ProgressFn
 from inclusio.store.files import write_atomic
-from inclusio.warning_codes import warning_text
+from inclusio.warning_codes import PART_LOST_CODES, warning_text
 from inclusio.writers.base import Artifact, RenderContext
 
 log = logging.getLogger("inclusio.pipeline")
@@ -310,6 +310,10 @@ class ConvertStage(Stage):
         state.result.warnings += [
             {"stage": "convert", **issue.model_dump(exclude_none=True)} for issue in doc.issues
         ]
+        lost = [issue for issue in doc.issues if issue.code in PART_LOST_CODES]
+        if lost:  # a placeholder stands for a lost part: the outputs are incomplete, the job is partial
+            details = {"parts": len(lost), "codes": sorted({issue.code for issue in lost})}
+            state.result.errors.append({"stage": "convert", **InputPartsLost(details=details).to_dict()})
         state.report["input"].update(
             media_type=doc.source.media_type,
             sha256=doc.source.sha256,
