@@ -306,3 +306,34 @@ def test_a_tree_without_headings_takes_them_from_the_bookmarks(tmp_path: Path) -
         (1, "Le titre du cours"),
         (2, "Une sous-partie"),
     ]
+
+
+def test_tables_off_means_the_same_on_the_tags_path_and_the_layout_path(tagged: Path, tmp_path: Path) -> None:
+    """``INCLUSIO_PDF_TABLES=false``: no table from the structure tree either; its rows are read as
+    paragraphs, as the layout path reads the same page (here: the same PDF with its tree removed)."""
+    off = ConvertContext(filename=tagged.name, pdf_tables=False)
+    pdf = pymupdf.open(tagged)
+    pdf.xref_set_key(pdf.pdf_catalog(), "StructTreeRoot", "null")
+    pdf.save(tmp_path / "untagged.pdf")
+    for path, path_kind in ((tagged, TAGS), (tmp_path / "untagged.pdf", None)):
+        on = PdfConverter().convert(path, ConvertContext(filename=path.name))
+        doc = PdfConverter().convert(path, off)
+        assert doc.source.converter and (
+            path_kind in doc.source.converter if path_kind else TAGS not in doc.source.converter
+        )
+        assert [b for b in on.blocks if isinstance(b, Table)], path_kind  # with tables on, both paths find it
+        assert not [b for b in doc.blocks if isinstance(b, Table)], path_kind
+        text = "\n".join(b.plain_text() for b in doc.blocks if isinstance(b, Paragraph))
+        for cell in ("Réserve", "Part (%)", "Océans", "97", "Glaciers"):
+            assert cell in text, (path_kind, cell)
+    tagged_off = PdfConverter().convert(tagged, off)
+    rows = [
+        b.text
+        for b in tagged_off.blocks
+        if isinstance(b, Paragraph) and b.text.startswith(("Réserve", "Océans"))
+    ]
+    assert rows == ["Réserve Part (%)", "Océans 97"]  # one paragraph per row, its cells in order
+    assert [h.text for h in tagged_off.blocks if isinstance(h, Heading)][:2] == [
+        "Le cycle de l'eau",
+        "Les étapes",
+    ]

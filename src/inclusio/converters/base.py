@@ -23,7 +23,8 @@ class ConvertContext:
     max_image_pixels: int = 50_000_000
     pdf_tables: bool = True
     """Detect ruled tables in PDFs (our own grid reader, ~2 ms per page, ~10 % of PDF conversion);
-    off only when tables are not wanted."""
+    off only when tables are not wanted. Off means no table on either path: a tagged PDF's ``Table`` elements
+    are then read as paragraphs too, one per row (:mod:`pdf_tags`)."""
     progress: ProgressFn = field(default=no_progress)
 
     @classmethod

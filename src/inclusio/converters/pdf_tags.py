@@ -18,6 +18,8 @@ How it is read (no dependency besides PyMuPDF)
   which a content-stream parser (pikepdf) would have to redo; this is why pikepdf is not used.
 * Standard roles are kept as they are even when the ``/RoleMap`` maps them (InDesign maps its
   ``Table`` to ``Sect``; the spec forbids remapping standard types); custom roles follow the map.
+* Tables off (``INCLUSIO_PDF_TABLES=false``, :attr:`ConvertContext.pdf_tables`) means the same as on the
+  layout path: no :class:`Table`; each row's text is a paragraph, the caption a caption.
 
 Lying trees
 -----------
@@ -391,9 +393,12 @@ def _lang(node: Node) -> str | None:
 class TagBlocks:
     """Blocks of the model from the structure tree, in the tree's order (its reading order)."""
 
-    def __init__(self, text: TagText, new_id: Any) -> None:
+    def __init__(self, text: TagText, new_id: Any, *, tables: bool = True) -> None:
         self.text = text
         self.new_id = new_id
+        self.tables = tables
+        """``False`` (``INCLUSIO_PDF_TABLES=false``): a table's text is read as paragraphs, one per row, as the
+        layout path reads a page whose tables are not looked for."""
         self.blocks: list[Block] = []
         self.figures: list[Figure] = []
         """Figures of the tree, in order; their images are attached by the converter."""
@@ -509,10 +514,13 @@ class TagBlocks:
         rows: list[list[TableCell]] = []
         caption: str | None = None
 
+        row_nodes: list[Node] = []
+
         def visit(n: Node, header: bool) -> None:
             nonlocal caption
             for kid in n.kids:
                 if kid.role == "TR":
+                    row_nodes.append(kid)
                     cells = [
                         TableCell(
                             text=_cell_text(_join(_lines(c, self.text))),
@@ -531,6 +539,9 @@ class TagBlocks:
                     visit(kid, header or kid.role == "THead")
 
         visit(node, False)
+        if not self.tables:
+            self._rows_as_paragraphs(node, row_nodes, caption)
+            return
         if caption is None and len(rows) > 2 and len(rows[0]) == 1 and len(rows[1]) > 2:
             caption = rows.pop(0)[0].text or None  # a lone first cell across the table is its title
         _infer_header(rows)
@@ -538,6 +549,21 @@ class TagBlocks:
         if rows:
             table = Table(id=self.new_id(), rows=rows, caption=caption, source=self.ref(node, pieces))
             self.add(table, node)
+
+    def _rows_as_paragraphs(self, node: Node, row_nodes: list[Node], caption: str | None) -> None:
+        """Tables off: each row's text as a paragraph (its cells in order), the caption as a caption."""
+        for row in row_nodes:
+            pieces = _lines(row, self.text)
+            text = " ".join(_cell_text(_join(_lines(c, self.text))) for c in row.kids if c.role != "Artifact")
+            if text.split():
+                self.add(
+                    Paragraph(id=self.new_id(), text=" ".join(text.split()), source=self.ref(row, pieces)),
+                    node,
+                )
+        if caption:
+            self.add(
+                Paragraph(id=self.new_id(), text=caption, role="caption", source=self.ref(node, [])), node
+            )
 
     def figure(self, node: Node) -> None:
         pieces = _lines(node, self.text)
@@ -673,7 +699,7 @@ def build(conv: Any) -> bool:
         if pno not in conv.stats.unreadable:
             page_text(doc.load_page(pno), pno, pymupdf, text, furniture)
     counter = iter(range(1, 10**9))
-    tags = TagBlocks(text, lambda: f"t{next(counter)}")
+    tags = TagBlocks(text, lambda: f"t{next(counter)}", tables=conv.ctx.pdf_tables)
     for node in tree:
         tags.emit(node)
     problem = check(tags.blocks, text, tree)
