@@ -323,7 +323,12 @@ def voices_list(
         "licence",
         "origine / origin",
     ):
-        table.add_column(column)
+        # A voice's id is what a profile names: never cut, whatever the terminal's width.
+        table.add_column(
+            column,
+            no_wrap=column == "id",
+            min_width=max(len(str(v["id"])) for v in voices + fallback) if column == "id" else None,
+        )
     for voice in voices + fallback:
         table.add_row(
             escape(str(voice["id"])),

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from inclusio import cli
 from inclusio.cli import app
 from inclusio.config import Settings
 from inclusio.errors import StageError
@@ -178,10 +179,12 @@ def test_a_voices_folder_adds_voices_listed_french_first_and_a_profile_chooses_a
 
 
 def test_voices_list_command_shows_each_voice_with_language_quality_engine_and_licence(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The CLI's console is made at import; 80 columns is a CI log's width (ids were cut there).
+    monkeypatch.setattr(cli.console, "_width", 80)
     folder = voices_folder(tmp_path, "fr_FR-essai-low", "fr_FR", "low", "* License: CC-BY-4.0\n")
-    env = {"INCLUSIO_VOICES_DIR": str(folder), "INCLUSIO_DATA_DIR": str(tmp_path / "data"), "COLUMNS": "200"}
+    env = {"INCLUSIO_VOICES_DIR": str(folder), "INCLUSIO_DATA_DIR": str(tmp_path / "data")}
     result = CliRunner().invoke(app, ["voices", "list", "--json"], env=env)
     assert result.exit_code == 0, result.output
     listed = json.loads(result.output)["voices"]
