@@ -107,7 +107,7 @@ MAX_TRANSLATION_CHARS = 120
 """A glossary term's translation is a word or a short phrase."""
 BULK_ACTIONS = ("remove_undefined", "approve")
 """What staff do to many glossary terms at once (:func:`bulk_terms`)."""
-APPROVABLE_ORIGINS = ("document", "model", "course")
+APPROVABLE_ORIGINS = ("document", "model", "course", "lexicon")
 """The kinds of machine definitions staff approve at once (:attr:`GlossaryEntry.origin`)."""
 
 log = logging.getLogger("inclusio.review")
@@ -402,7 +402,13 @@ def translate_term(
     approved first: a translation never approves a flagged definition silently) and for a removed term."""
     text = " ".join(translation.split())
     if len(text) > MAX_TRANSLATION_CHARS:
-        raise RequestInvalid(details={"field": "translation", "max_chars": MAX_TRANSLATION_CHARS})
+        raise RequestInvalid(
+            f"The translation is too long (at most {MAX_TRANSLATION_CHARS} characters): a glossary term is "
+            "translated by a word or a short phrase.",
+            message_fr=f"La traduction est trop longue (au plus {MAX_TRANSLATION_CHARS} caractères) : un terme "
+            "du glossaire se traduit par un mot ou une courte expression.",
+            details={"field": "translation", "max_chars": MAX_TRANSLATION_CHARS},
+        )
     if not text:
         raise RequestInvalid(
             "The translation is empty. Write the term in the other language.",
@@ -438,11 +444,23 @@ def translate_term(
 def bulk_terms(doc: Document, action: str, origin: str | None = None) -> list[GlossaryEntry]:
     """The glossary entries a bulk ``action`` changes: ``remove_undefined``, every term without a definition
     that no person reviewed ("to define"); ``approve``, every machine definition no person reviewed (flagged
-    or not), of ``origin`` only when given (the document's own, the model's, the course's)."""
+    or not), of ``origin`` only when given (the document's own, the model's, the course's, the acronym
+    lexicon's)."""
     if action not in BULK_ACTIONS:
-        raise RequestInvalid(details={"field": "action", "allowed": list(BULK_ACTIONS)})
+        raise RequestInvalid(
+            "Unknown action on many glossary terms: remove the terms to define, or approve definitions.",
+            message_fr="Action inconnue sur plusieurs termes du glossaire : retirer les termes à définir, ou "
+            "approuver des définitions.",
+            details={"field": "action", "allowed": list(BULK_ACTIONS)},
+        )
     if origin is not None and (action != "approve" or origin not in APPROVABLE_ORIGINS):
-        raise RequestInvalid(details={"field": "origin", "allowed": list(APPROVABLE_ORIGINS)})
+        raise RequestInvalid(
+            "Definitions are approved at once by origin (the document's, the model's, the course's, the "
+            "acronym lexicon's); terms to define are removed whatever their origin.",
+            message_fr="Les définitions s'approuvent ensemble selon leur origine (le document, le modèle, le "
+            "cours, le lexique des sigles) ; les termes à définir se retirent quelle que soit leur origine.",
+            details={"field": "origin", "allowed": list(APPROVABLE_ORIGINS)},
+        )
     pending = [e for e in doc.glossary if not e.provenance.reviewed_by]
     if action == "remove_undefined":
         return [e for e in pending if not (e.definition or "").strip()]
@@ -487,6 +505,30 @@ def record_bulk(users: Any, job: Job, who: Principal, action: str, changed: int)
         details={"count": changed},
     )
     log.info("job %s: %s by %s on %d glossary term(s)", job.id, action, who.username, changed)
+
+
+def bulk_review(
+    files: Any,
+    users: Any,
+    job: Job,
+    who: Principal,
+    action: str,
+    *,
+    origin: str | None = None,
+    confirm: bool = False,
+    count: int | None = None,
+) -> tuple[list[GlossaryEntry], Document]:
+    """A bulk review of ``job``'s glossary as the API and the review page ask it: without ``confirm``, the
+    entries it would change (nothing saved); with it, :func:`review_terms_at_once` on the draft, saved, and
+    :func:`record_bulk`. Returns the entries and the document as it now is."""
+    with locked():
+        doc = load_document(files, job)
+        if not confirm:
+            return bulk_terms(doc, action, origin), doc
+        changed = review_terms_at_once(doc, action, who, origin=origin, count=count)
+        save_document(files, job, doc)
+    record_bulk(users, job, who, action, len(changed))
+    return changed, doc
 
 
 def glossary_state(doc: Document) -> dict[str, int]:

@@ -79,10 +79,11 @@ class BulkRequest(BaseModel):
         description="remove_undefined: take every term still to define out of the student's glossary; "
         "approve: mark every machine definition no person reviewed as reviewed (flagged ones too)"
     )
-    origin: Literal["document", "model", "course"] | None = Field(
+    origin: str | None = Field(
         default=None,
-        description="approve only: the definitions the document gives itself, the model's or the course's "
-        "(all of them when absent)",
+        max_length=32,
+        description="approve only: one origin of definitions (GlossaryEntry.origin: the document's own, "
+        "the model's, the course's...; review.APPROVABLE_ORIGINS), all of them when absent",
     )
     confirm: bool = Field(
         default=False, description="false: change nothing, say which terms would change; true: do it"
@@ -281,15 +282,16 @@ def remove_term(svc: Svc, who: StaffCaller, job_id: str, term: str) -> ReviewedT
 )
 def review_glossary(svc: Svc, who: StaffCaller, job_id: str, body: BulkRequest) -> BulkReview:
     job = visible_job(svc, who, job_id)
-    with review.locked():
-        doc = review.load_document(svc.files, job)
-        if not body.confirm:
-            chosen = review.bulk_terms(doc, body.action, body.origin)
-        else:
-            chosen = review.review_terms_at_once(doc, body.action, who, origin=body.origin, count=body.count)
-            review.save_document(svc.files, job, doc)
-    if body.confirm:
-        review.record_bulk(svc.users, job, who, body.action, len(chosen))
+    chosen, doc = review.bulk_review(
+        svc.files,
+        svc.users,
+        job,
+        who,
+        body.action,
+        origin=body.origin,
+        confirm=body.confirm,
+        count=body.count,
+    )
     return BulkReview(
         action=body.action,
         origin=body.origin,
