@@ -468,6 +468,67 @@ TEXT: dict[str, tuple[str, str]] = {
     "term_saved": ("Définition de « {term} » enregistrée.", "Definition of “{term}” saved."),
     "term_approved_notice": ("Définition de « {term} » approuvée.", "Definition of “{term}” approved."),
     "term_removed_notice": ("« {term} » retiré du glossaire.", "“{term}” removed from the glossary."),
+    "term_translated_notice": ("Traduction de « {term} » enregistrée.", "Translation of “{term}” saved."),
+    "translation_of": ("Traduction de « {term} » ({lang})", "Translation of “{term}” ({lang})"),
+    "save_translation": ("Enregistrer la traduction", "Save the translation"),
+    "translation_after_definition": (
+        "Écrivez, corrigez ou approuvez d'abord la définition ; la traduction se modifie ensuite.",
+        "Write, correct or approve the definition first; the translation can be changed then.",
+    ),
+    "translation_help": (
+        "Enregistrer la traduction approuve aussi la définition telle qu'elle est.",
+        "Saving the translation also approves the definition as it is.",
+    ),
+    # many glossary terms at once
+    "bulk_title": ("Relire plusieurs termes à la fois", "Review several terms at once"),
+    "bulk_help": (
+        "Chaque terme est enregistré comme si vous l'aviez traité seul (votre nom, la date). Cochez la case "
+        "pour confirmer le nombre de termes concernés.",
+        "Each term is recorded as if you had handled it alone (your name, the date). Tick the box to confirm "
+        "the number of terms concerned.",
+    ),
+    "bulk_terms": ("Voir les {n} terme(s) concerné(s)", "See the {n} term(s) concerned"),
+    "bulk_legend_remove": ("Les termes à définir", "The terms to define"),
+    "bulk_legend_approve": ("Les définitions {origin}", "The definitions {origin}"),
+    "bulk_remove_confirm": (
+        "Je confirme : retirer du glossaire de l'étudiant·e les {n} terme(s) sans définition (je peux encore "
+        "en définir un ensuite).",
+        "I confirm: remove the {n} term(s) without a definition from the student's glossary (I can still "
+        "define one afterwards).",
+    ),
+    "bulk_remove_button": (
+        "Retirer les {n} terme(s) sans définition",
+        "Remove the {n} term(s) without a definition",
+    ),
+    "bulk_approve_confirm": (
+        "Je confirme : approuver telles quelles les {n} définition(s) {origin} non relues, dont {f} "
+        "signalée(s) par la vérification automatique.",
+        "I confirm: approve as they are the {n} definition(s) {origin} not reviewed, {f} of them flagged by "
+        "the automatic check.",
+    ),
+    "bulk_approve_button": (
+        "Approuver les {n} définition(s) {origin}",
+        "Approve the {n} definition(s) {origin}",
+    ),
+    "origin_document": ("tirées du document", "taken from the document"),
+    "origin_model": ("écrites par le modèle", "written by the model"),
+    "origin_course": ("données pour le cours", "given for the course"),
+    "origin_lexicon": ("tirées du lexique des sigles", "taken from the acronym lexicon"),
+    "bulk_removed_notice": (
+        "{n} terme(s) sans définition retiré(s) du glossaire.",
+        "{n} term(s) without a definition removed from the glossary.",
+    ),
+    "bulk_approved_notice": ("{n} définition(s) approuvée(s).", "{n} definition(s) approved."),
+    "bulk_unconfirmed": (
+        "Rien n'a été changé : cochez la case de confirmation avant de valider.",
+        "Nothing was changed: tick the confirmation box first.",
+    ),
+    "bulk_changed": (
+        "Rien n'a été changé : le glossaire a changé depuis l'affichage de la page. Relisez le nombre de "
+        "termes et confirmez de nouveau.",
+        "Nothing was changed: the glossary changed since the page was shown. Check the number of terms and "
+        "confirm again.",
+    ),
     "release_flagged_terms": (
         "{n} terme(s) du glossaire à définir ou à vérifier ne sont pas encore relus. Définissez, "
         "approuvez ou retirez chacun (dans le glossaire, en haut de la page), ou cochez la case pour "

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from inclusio.api import review
 from inclusio.api.file_responses import picture_response
 from inclusio.auth.policy import can_manage_user, job_filter
-from inclusio.errors import RequestInvalid, ReviewUnreviewedFlags
+from inclusio.errors import ProfileNotFound, RequestInvalid, ReviewUnreviewedFlags
 from inclusio.jobs import request_release
 from inclusio.jobs.batches import submit_batch
 from inclusio.jobs.inputs import resolve_profile, visible_job
@@ -27,6 +27,8 @@ router = APIRouter(route_class=web.WebRoute, include_in_schema=False)
 
 QUEUE_ROWS = 100
 STAFF_ROLES = ("staff",)
+BULK_REFUSALS = ("bulk_unconfirmed", "bulk_changed")
+"""Why a bulk glossary form changed nothing (``?done=``): shown as an alert above the bulk forms."""
 
 
 def _students(svc: Any, who: Any) -> list[dict[str, Any]]:
@@ -298,10 +300,23 @@ def _term_state(entry: Any) -> str:
     return "flagged" if entry.flags else "draft"
 
 
-def review_terms(doc: Any, lang: str = "fr") -> list[dict[str, Any]]:
+def _translation(entry: Any, profile: Any | None) -> dict[str, Any]:
+    """A bilingual glossary's translation field for ``entry``: its language (None: no field), the current
+    translation, and whether it may be saved now (a definition reviewed or not flagged; not removed)."""
+    langs = [] if glossary_removed(entry) else review.term_languages(entry, profile)
+    code = langs[0] if langs else None
+    return {
+        "translation_lang": code,
+        "translation": entry.translations.get(code, "") if code else "",
+        "translatable": bool(code) and bool((entry.definition or "").strip()) and not entry.needs_review,
+    }
+
+
+def review_terms(doc: Any, lang: str = "fr", profile: Any | None = None) -> list[dict[str, Any]]:
     """The glossary's entries as the reviewer sees them: those a person must look at (to define, or
     flagged, and not reviewed) first, each with its reasons; then the others, by term. ``n`` is the
-    entry's place in the glossary sorted by term (its anchor on the page)."""
+    entry's place in the glossary sorted by term (its anchor on the page). With the job's ``profile``, a
+    bilingual glossary's entries carry their translation field (:func:`_translation`)."""
     out = []
     for n, entry in enumerate(sorted(doc.glossary, key=lambda e: e.term.lower()), start=1):
         made = entry.provenance
@@ -317,24 +332,70 @@ def review_terms(doc: Any, lang: str = "fr") -> list[dict[str, Any]]:
                 "engine": made.engine,
                 "reviewed_by": made.reviewed_by,
                 "reviewed_at": (made.reviewed_at or "")[:16].replace("T", " "),
+                "origin": entry.origin,
+                **_translation(entry, profile),
             }
         )
     return sorted(out, key=lambda e: not e["flagged"])  # stable: by term within each group
 
 
+def bulk_choices(doc: Any, t: Any) -> list[dict[str, Any]]:
+    """The bulk actions the glossary offers now (:func:`inclusio.api.review.bulk_terms`): remove every term
+    to define; approve the machine definitions of each origin that has some. Each with its terms, how many
+    are flagged, and the words of its confirmation and button."""
+    out = []
+    for action, origin in [("remove_undefined", None), *(("approve", o) for o in review.APPROVABLE_ORIGINS)]:
+        terms = review.bulk_terms(doc, action, origin)
+        if not terms:
+            continue
+        n, flagged = len(terms), sum(bool(e.flags) for e in terms)
+        if action == "remove_undefined":
+            legend = t("bulk_legend_remove")
+            confirm, button = t("bulk_remove_confirm", n=n), t("bulk_remove_button", n=n)
+        else:
+            name = t(f"origin_{origin}") if f"origin_{origin}" in TEXT else str(origin)
+            legend = t("bulk_legend_approve", origin=name)
+            confirm = t("bulk_approve_confirm", n=n, origin=name, f=flagged)
+            button = t("bulk_approve_button", n=n, origin=name)
+        out.append(
+            {
+                "key": f"{action}-{origin or 'all'}",
+                "action": action,
+                "origin": origin or "",
+                "count": n,
+                "terms": sorted(e.term for e in terms),
+                "legend": legend,
+                "confirm": confirm,
+                "button": button,
+            }
+        )
+    return out
+
+
 def _notice(t: Any, notice: str | None, n: str, terms: list[dict[str, Any]]) -> str | None:
-    """The page's notice after a change (a block's or a term's)."""
+    """The page's notice after a change (a block's, a term's, or many terms')."""
     if not n.isdigit():
         return None
     if notice in ("saved", "approved", "regenerated"):
         return str(t(notice, n=n))
+    if notice in ("bulk_removed", "bulk_approved"):
+        return str(t(f"{notice}_notice", n=n))
     names = {
         "term_saved": "term_saved",
         "term_approved": "term_approved_notice",
         "term_removed": "term_removed_notice",
+        "term_translated": "term_translated_notice",
     }
     term = next((e["term"] for e in terms if e["n"] == int(n)), None)
     return str(t(names[notice], term=term)) if notice in names and term else None
+
+
+def _profile_or_none(svc: Any, profile_id: str) -> Any | None:
+    """The job's profile (for its bilingual glossary), or None when it is no longer in the catalogue."""
+    try:
+        return resolve_profile(svc, profile_id)
+    except ProfileNotFound:
+        return None
 
 
 @router.get("/web/review/{job_id}")
@@ -347,8 +408,9 @@ def review_page(request: Request, job_id: str) -> Response:
     t = translator(web.lang_of(request))
     n = request.query_params.get("n", "")
     blocks = review_blocks(doc, job.id, web.lang_of(request))
-    terms = review_terms(doc, web.lang_of(request))
+    terms = review_terms(doc, web.lang_of(request), _profile_or_none(svc, job.profile_id))
     message = _notice(t, notice, n, terms)
+    bulk_problem = t(notice) if notice in BULK_REFUSALS else None
     refused = request.query_params.get("refused", "")
     return web.render(
         request,
@@ -360,6 +422,8 @@ def review_page(request: Request, job_id: str) -> Response:
             "flagged": [b for b in blocks if b["flagged"]],
             "terms": terms,
             "pending_terms": [e for e in terms if e["flagged"]],
+            "bulk": bulk_choices(doc, t),
+            "bulk_problem": bulk_problem,
             "refused": ReviewUnreviewedFlags.code if refused.isdigit() else None,
             "release_text": release_text(job, release_state(job, svc.settings), t),
             "state": review.review_state(doc, review.reviewable_kinds(doc)),
@@ -433,10 +497,11 @@ def review_term(
     csrf_token: Annotated[str, Form()] = "",
     term: Annotated[str, Form(max_length=200)] = "",
     definition: Annotated[str, Form(max_length=review.MAX_DEFINITION_CHARS * 2)] = "",
+    translation: Annotated[str, Form(max_length=review.MAX_TRANSLATION_CHARS * 2)] = "",
     action: Annotated[str, Form(max_length=16)] = "define",
     n: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
-    """Define (or correct), approve or remove a glossary term; back to the review page at the term."""
+    """Define (or correct), translate, approve or remove a glossary term; back to the review page at the term."""
     web.check_csrf(request, csrf_token)
     who = web.require_user(request, *STAFF_ROLES)
     svc = web.svc_of(request)
@@ -445,19 +510,63 @@ def review_term(
         doc = review.load_document(svc.files, job)
         if action == "define":
             review.define_term(doc, term, definition, who)
+            if translation.strip():  # the form's translation field is saved with the definition
+                profile = _profile_or_none(svc, job.profile_id)
+                review.translate_term(doc, term, translation, who, lang=None, profile=profile)
         elif action == "approve":
             review.approve_term(doc, term, who)
         elif action == "remove":
             review.remove_term(doc, term, who)
+        elif action == "translate":
+            profile = _profile_or_none(svc, job.profile_id)
+            review.translate_term(doc, term, translation, who, lang=None, profile=profile)
         else:
             raise RequestInvalid(details={"field": "action"})
         review.save_document(svc.files, job, doc)
-    done = {"define": "term_saved", "approve": "term_approved", "remove": "term_removed"}[action]
+    done = {
+        "define": "term_saved",
+        "approve": "term_approved",
+        "remove": "term_removed",
+        "translate": "term_translated",
+    }[action]
     number = n if n.isdigit() else ""
     return RedirectResponse(
         f"/web/review/{job.id}?done={done}&n={number}#{f'g-{number}' if number else 'glossary-h'}",
         status_code=303,
     )
+
+
+@router.post("/web/review/{job_id}/glossary/bulk")
+def review_terms_bulk(
+    request: Request,
+    job_id: str,
+    csrf_token: Annotated[str, Form()] = "",
+    action: Annotated[str, Form(max_length=24)] = "",
+    origin: Annotated[str, Form(max_length=32)] = "",
+    count: Annotated[str, Form(max_length=8)] = "",
+    confirm: Annotated[str, Form(max_length=8)] = "",
+) -> Response:
+    """Remove every term to define, or approve every machine definition of one origin, once the reviewer
+    ticked the confirmation naming how many (``count``); back to the glossary with the number done. Without
+    the box ticked, or when the glossary changed since the page was shown, nothing changes and the page
+    says so."""
+    web.check_csrf(request, csrf_token)
+    who = web.require_user(request, *STAFF_ROLES)
+    svc = web.svc_of(request)
+    job = visible_job(svc, who, job_id)
+    back = f"/web/review/{job.id}"
+    if confirm != "yes" or not count.isdigit():
+        return RedirectResponse(f"{back}?done=bulk_unconfirmed#glossary-bulk", status_code=303)
+    try:
+        changed, _ = review.bulk_review(
+            svc.files, svc.users, job, who, action, origin=origin or None, confirm=True, count=int(count)
+        )
+    except RequestInvalid as refused:
+        if refused.details.get("field") != "count":
+            raise
+        return RedirectResponse(f"{back}?done=bulk_changed#glossary-bulk", status_code=303)
+    done = "bulk_removed" if action == "remove_undefined" else "bulk_approved"
+    return RedirectResponse(f"{back}?done={done}&n={len(changed)}#glossary-h", status_code=303)
 
 
 @router.post("/web/review/{job_id}/release")
