@@ -77,6 +77,7 @@ from inclusio.converters.base import ConvertContext, file_sha256, useful_title
 from inclusio.converters.captions import attach_captions
 from inclusio.converters.lang import assign_block_languages, resolve_language
 from inclusio.converters.pdf_headings import (
+    HeadingCandidate,
     bookmark_text,
     drop_overprints,
     drop_repeated_headings,
@@ -85,12 +86,22 @@ from inclusio.converters.pdf_headings import (
     is_heading_text,
     is_ornament,
     place_key,
+    title_block,
+    title_of,
 )
 from inclusio.converters.pdf_layout import Element, reading_order
 from inclusio.converters.pdf_math import FORMULA_DPI, is_display_line
 from inclusio.converters.pdf_notes import note_text, split_footnotes
-from inclusio.converters.pdf_tables import page_tables
-from inclusio.converters.pdf_text import Line, join_lines, page_lines, runs, split_paragraphs
+from inclusio.converters.pdf_tables import page_tables, unruled_tables
+from inclusio.converters.pdf_text import (
+    BULLET_CHARS,
+    Line,
+    join_lines,
+    merge_markers,
+    page_lines,
+    runs,
+    split_paragraphs,
+)
 from inclusio.errors import InputCorrupt, InputEncrypted, InputNoContent, InputTooLarge, ToolMissing
 from inclusio.model import (
     BBox,
@@ -126,7 +137,7 @@ MAX_HEADING_CHARS = 200
 OCR_HEADING_RATIO = 1.8
 MIN_CONTINUED_CHARS = 50
 
-_BULLET = re.compile(r"^\s*([•◦▪▫■□●○►▸‣⁃∙·–—\-*▶])\s*(\S.*)$")
+_BULLET = re.compile(rf"^\s*([{BULLET_CHARS}])\s*(\S.*)$")
 _NUMBERED = re.compile(r"^\s*(\d{1,3}[.)]|[a-z]\)|\(\w{1,3}\))\s+(\S.*)$")
 _PAGE_NUMBER = re.compile(
     r"^\W*(?:page|p\.)?\s*(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:/|of|sur|de)\s*\d{1,4})?\W*$", re.IGNORECASE
@@ -257,6 +268,9 @@ class _Stats:
     line_blocks: int = 0
     """Text blocks holding one line (OCR layers write one block per line)."""
     blocks: int = 0
+    candidates: list[HeadingCandidate] = field(default_factory=list)
+    """Short runs of lines that may be headings, with their page, size and box (:func:`pdf_headings.title_of`)."""
+    first_text_page: int | None = None
 
     def account(self, lines: list[Line], height: float) -> int:
         """Add a page's lines to the statistics; returns its number of characters."""
@@ -281,6 +295,19 @@ class _Stats:
             self.text_pages += 1
         return chars
 
+    def add_candidates(self, pno: int, lines: list[Line]) -> None:
+        """Record the page's heading candidates: runs of at most three lines of heading text."""
+        if self.first_text_page is None and sum(len(line.text.strip()) for line in lines) >= 10:
+            self.first_text_page = pno
+        for run in runs(lines):
+            if len(run) > 3 or run[0].mono:
+                continue
+            text = join_lines([line.text for line in run])
+            if len(text) <= MAX_HEADING_CHARS and is_heading_text(text):
+                self.candidates.append(
+                    HeadingCandidate(pno, run[0].size, _bbox_tuple(_union([ln.bbox for ln in run])))
+                )
+
 
 def _page_dict(page: Any, pymupdf: Any) -> dict[str, Any]:
     flags = pymupdf.TEXTFLAGS_DICT & ~pymupdf.TEXT_PRESERVE_IMAGES
@@ -304,6 +331,7 @@ def _collect(
             continue
         box = page_box(page)
         chars = stats.account(lines, box.height)
+        stats.add_candidates(pno, lines)
         stats.image_pages.update({info["xref"] for info in images if info.get("xref")})
         if chars < 10 and images:
             area = abs(box)
@@ -480,6 +508,7 @@ class _Conversion:
             self.ocr_lines[pno] = lines
             height = page_box(self.doc.load_page(pno)).height
             stats.account(lines, height)
+            stats.add_candidates(pno, lines)
             self.builder.issue("pdf.scanned_page", page=pno + 1, source=ref)
         if (
             failures
@@ -515,7 +544,14 @@ class _Conversion:
         self.use_toc = toc_entries >= 3 and stats.toc_hits >= 0.5 * toc_entries
         self.toc_by_page = toc_by_page
         self.body_size = stats.sizes.most_common(1)[0][0] if stats.sizes else 10.0
-        self.size_levels = self._size_levels(stats.sizes)
+        # A title page is a typographic reading: not with bookmarks (they hold the outline) nor OCR sizes.
+        self.title = (
+            None
+            if self.use_toc or stats.scanned
+            else title_of(stats.candidates, stats.first_text_page, self.body_size)
+        )
+        self.title_block = title_block(stats.candidates, self.title)
+        self.size_levels = self._size_levels(stats.sizes, {c.size for c in stats.candidates})
         threshold = max(2, round(0.3 * doc.page_count)) if doc.page_count >= 3 else doc.page_count + 1
         self.running = {key for key, n in stats.running.items() if n >= threshold}
         self.furniture = furniture_places(stats.places.items(), doc.page_count)
@@ -577,18 +613,24 @@ class _Conversion:
             self.builder.issue("lang.declared_mismatch", declared=mismatch, used=lang)
         return lang
 
-    def _size_levels(self, sizes: Counter[float]) -> dict[float, int]:
-        """Font sizes clearly larger than the body, largest first -> heading levels 1..3 (close sizes share one)."""
+    def _size_levels(self, sizes: Counter[float], candidates: set[float]) -> dict[float, int]:
+        """Font sizes of heading candidates clearly larger than the body, largest first -> heading levels 1..3
+        (close sizes share one). A size no candidate has (a drop cap, a symbol glyph) takes no rank. The
+        document's title (:func:`pdf_headings.title_of`) is level 1 and the ranks start again below it: the
+        title and the first level of sections are both level 1, as a word processor's tags have them."""
         body_chars = sizes.get(self.body_size, 0)
         larger = sorted(
             (
                 s
                 for s, n in sizes.items()
-                if s >= self.body_size * HEADING_RATIO and n < 0.2 * max(body_chars, 1)
+                if s >= self.body_size * HEADING_RATIO and n < 0.2 * max(body_chars, 1) and s in candidates
             ),
             reverse=True,
         )
         levels: dict[float, int] = {}
+        if self.title is not None:
+            levels[self.title.size] = 1
+            larger = [s for s in larger if s != self.title.size]
         rank, previous = 0, None
         for size in larger:
             # Sizes within 10% of each other are one level (OCR estimates, 14 vs 14.5 pt).
@@ -635,7 +677,9 @@ class _Conversion:
                 and (_running_key(ln.text) in self.running or _PAGE_NUMBER.match(ln.text))
             )
         ]
-        lines = _merge_drop_caps(self._drop_furniture(drop_overprints(lines), height), self.body_size)
+        lines = _merge_drop_caps(
+            self._drop_furniture(merge_markers(drop_overprints(lines)), height), self.body_size
+        )
         tables = (
             page_tables(
                 page, pno, lines, b.new_id, lambda code, **fields: b.issue(code, source=page_ref, **fields)
@@ -645,6 +689,11 @@ class _Conversion:
         )
         consumed = {id(line) for _, members in tables for line in members}
         free = [line for line in lines if id(line) not in consumed]
+        if self.ctx.pdf_tables and not ocr:
+            unruled = self._unruled_tables(free, pno, page_ref)
+            consumed = {id(line) for _, members in unruled for line in members}
+            free = [line for line in free if id(line) not in consumed]
+            tables += unruled
         free, footnotes = split_footnotes(free, height, self.body_size)
         elements = [Element(bbox=line.bbox, payload=line, text=line.text, block=line.block) for line in free]
         elements += [
@@ -684,6 +733,18 @@ class _Conversion:
                 page_blocks.insert(caller + 1, block)
         for block in page_blocks:
             b.add(block)
+
+    def _unruled_tables(
+        self, lines: list[Line], pno: int, page_ref: SourceRef
+    ) -> list[tuple[Table, list[Line]]]:
+        """Tables drawn without rules (:func:`pdf_tables.unruled_tables`); a failure is reported, the page goes on."""
+        try:
+            return unruled_tables(lines, pno, self.builder.new_id)
+        except Exception as exc:
+            self.builder.issue(
+                "pdf.table_failed", page=pno + 1, reason=f"detection failed ({exc})", source=page_ref
+            )
+            return []
 
     def _drop_furniture(self, lines: list[Line], height: float) -> list[Line]:
         """The lines without running heads and feet: text repeated in place on many pages, even out of the
@@ -963,6 +1024,8 @@ class _Conversion:
             return entry[0]
         if not is_heading_text(text):
             return None  # a symbol glyph or an ornament in a large font
+        if (self.page_no - 1, _bbox_tuple(_union([ln.bbox for ln in run]))) in self.title_block:
+            return None  # a subtitle or a badge beside the title: part of the title page, not a section
         level = self._font_level(run)
         if run[0].ocr and run[0].size < OCR_HEADING_RATIO * self.body_size:
             level = None  # OCR sizes are estimates: only clearly larger text is a heading
@@ -975,7 +1038,10 @@ class _Conversion:
             and run[0].size >= self.body_size
             and not text.endswith((".", ":", ","))
         ):
-            level = min(len(set(self.size_levels.values())) + 1, 3)
+            ranked = {
+                lvl for size, lvl in self.size_levels.items() if self.title is None or size != self.title.size
+            }
+            level = min(len(ranked) + 1, 3)
         if level is not None and self.use_toc and toc and not _BULLET.match(text):
             return 0 if len(text) < 40 else level
         if level is not None and not self.use_toc:

@@ -14,6 +14,10 @@ page), each rule is general:
 * **Bookmarks say it best** (:func:`bookmark_text`): a heading matched by a bookmark takes the
   bookmark's spelling when they are the same words ("TEX" set with a lowered E is "TeX"), keeping the
   page's own numbering.
+* **A title is not a section** (:func:`title_of`, :func:`title_block`): the one line set larger than any
+  other heading, once, on the first page, is the document's title; the sections' sizes are ranked below
+  it (the title and the first level of sections are both level 1). A line at a size used nowhere else,
+  beside the title (a subtitle above or below it, a badge), belongs to the title page, not to the outline.
 * **One heading, once** (:func:`drop_repeated_headings`): the same heading read twice in a row at two
   levels ("2.3. Structure d'un fichier" and "2.3 Structure d'un fichier") is one heading.
 """
@@ -21,8 +25,9 @@ page), each rule is general:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from inclusio.model import Block, Heading, PageMarker
 
@@ -37,6 +42,8 @@ EDGE_LINES = 2
 MIN_FURNITURE_PAGES = 3
 PLACE_STEP = 3.0
 """Heights are compared in steps of this many points."""
+TITLE_RATIO = 1.25
+"""The title is at least this much larger than the largest other heading."""
 _DIGITS = re.compile(r"\d+")
 _NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?(?=\s)")
 
@@ -149,4 +156,50 @@ def drop_repeated_headings(blocks: list[Block], bookmarked: set[str]) -> list[Bl
                     out[j] = block
                 continue
         out.append(block)
+    return out
+
+
+class HeadingCandidate(NamedTuple):
+    """A short run of lines of heading text (pass 1 of the PDF converter): its page, size and box."""
+
+    page: int
+    size: float
+    bbox: tuple[float, float, float, float]
+
+
+def title_of(
+    candidates: list[HeadingCandidate], first_page: int | None, body_size: float
+) -> HeadingCandidate | None:
+    """The document's title: the candidate of the largest size when that size is used once in the whole
+    document, on its first page of text, at least :data:`TITLE_RATIO` times the next size of a candidate
+    larger than the body; None when no line stands out so."""
+    larger = [c for c in candidates if c.size > body_size]
+    if not larger or first_page is None:
+        return None
+    counts = Counter(c.size for c in larger)
+    top = max(counts)
+    sizes = sorted(counts, reverse=True)
+    if counts[top] != 1 or (len(sizes) > 1 and top < TITLE_RATIO * sizes[1]):
+        return None
+    title = next(c for c in larger if c.size == top)
+    return title if title.page == first_page else None
+
+
+def title_block(
+    candidates: list[HeadingCandidate], title: HeadingCandidate | None
+) -> set[tuple[int, tuple[float, float, float, float]]]:
+    """(page, box) of the candidates that belong to the title page: a size used once in the document,
+    smaller than the title, on the title's page, and beside it (at most twice its own height away
+    vertically): a subtitle, a badge."""
+    if title is None:
+        return set()
+    counts = Counter(c.size for c in candidates)
+    out: set[tuple[int, tuple[float, float, float, float]]] = set()
+    for c in candidates:
+        if c is title or c.page != title.page or counts[c.size] != 1 or c.size >= title.size:
+            continue
+        height = c.bbox[3] - c.bbox[1]
+        gap = max(c.bbox[1] - title.bbox[3], title.bbox[1] - c.bbox[3])
+        if gap <= 2 * height:
+            out.add((c.page, c.bbox))
     return out

@@ -674,3 +674,272 @@ def _rows(cells: list[Box]) -> list[list[Box | None]]:
     for cell in sorted(cells, key=lambda c: (c[1], c[0])):
         by_top.setdefault(cell[1], {})[cell[0]] = cell
     return [[row.get(x) for x in xs] for _, row in sorted(by_top.items())]
+
+
+# -- the unruled reader --------------------------------------------------------------------------
+
+MIN_UNRULED_ROWS = 3
+"""An unruled table has at least this many rows (its header included), two of them body rows."""
+SPLIT_GAP = 0.8
+"""Two lines on one baseline are separate cells when at least this many font sizes apart."""
+ROW_GAP = 2.5
+"""Text rows of one table are at most this many line heights apart."""
+MAX_COLUMN_CHARS = 45
+"""A column whose lines hold more characters than this (median) is prose beside something, not a column."""
+COLUMN_GAP = 0.5
+"""Columns are separated by a white strip of at least this many font sizes."""
+
+
+def unruled_tables(lines: list[Line], pno: int, new_id: Callable[[], str]) -> list[tuple[Table, list[Line]]]:
+    """Tables drawn without rules, read from the alignment of their text (see :func:`_unruled_table`).
+
+    Candidate regions are runs of text rows where at least :data:`MIN_UNRULED_ROWS` rows hold two lines or
+    more separated by white space (:data:`SPLIT_GAP`), one wrapped line between them allowed; monospaced
+    lines (code aligned with spaces) and formula lines are never table text.
+    """
+    usable = [ln for ln in lines if not ln.mono and not ln.strong_math and not ln.ocr and ln.text.strip()]
+    rows = [sorted(row, key=lambda ln: ln.bbox[0]) for row in _text_rows(usable)]
+    out: list[tuple[Table, list[Line]]] = []
+    region: list[list[Line]] = []
+    for row in [*rows, []]:
+        if row and _joins_region(region, row):
+            region.append(row)
+            continue
+        if region:
+            found = _unruled_table(region, pno, new_id)
+            if found is not None:
+                out.append(found)
+        region = [row] if row and _split(row) else []
+    return out
+
+
+def _split(row: list[Line]) -> bool:
+    """A text row of two lines or more, each at least :data:`SPLIT_GAP` sizes from the one before."""
+    return len(row) >= 2 and all(
+        b.bbox[0] - a.bbox[2] >= SPLIT_GAP * max(a.size, b.size, 1.0)
+        for a, b in zip(row, row[1:], strict=False)
+    )
+
+
+def _joins_region(region: list[list[Line]], row: list[Line]) -> bool:
+    """The row continues the region: near the row above it, and either split or one line under the
+    region's extent (a wrapped cell), never two single lines in a row."""
+    if not region:
+        return False
+    last = region[-1]
+    height = max(ln.height for ln in last)
+    gap = min(ln.bbox[1] for ln in row) - max(ln.bbox[3] for ln in last)
+    if gap > ROW_GAP * height:
+        return False
+    if _split(row) or (
+        len(row) >= 2 and all(a.bbox[2] < b.bbox[0] for a, b in zip(row, row[1:], strict=False))
+    ):
+        return True  # a row of cells, or of header words set closer than the body's cells
+    left = min(ln.bbox[0] for r in region for ln in r)
+    right = max(ln.bbox[2] for r in region for ln in r)
+    line = row[0]
+    return (
+        len(row) == 1
+        and _split(last)
+        and gap <= height
+        and line.bbox[0] >= left - 1
+        and line.bbox[2] <= right + 1
+    )
+
+
+def _columns(rows: list[list[Line]]) -> list[tuple[float, float]]:
+    """Columns of the body rows: the x-ranges their lines cover, merged where less than
+    :data:`COLUMN_GAP` sizes apart."""
+    spans = sorted((ln.bbox[0], ln.bbox[2], ln.size) for row in rows for ln in row)
+    out: list[list[float]] = []
+    for x0, x1, size in spans:
+        if out and x0 < out[-1][1] + COLUMN_GAP * size:
+            out[-1][1] = max(out[-1][1], x1)
+        else:
+            out.append([x0, x1])
+    return [(a, b) for a, b in out]
+
+
+def _column_of(line: Line, columns: list[tuple[float, float]]) -> int:
+    """The column holding the line's centre (the nearest when none does)."""
+    cx = line.center[0]
+    return min(range(len(columns)), key=lambda c: max(columns[c][0] - cx, cx - columns[c][1], 0.0))
+
+
+def _header_count(rows: list[list[Line]]) -> int:
+    """Leading text rows that are a header: set in bold or larger than the rows below, or words over
+    columns of figures (at most :data:`MAX_HEADER_ROWS`, leaving two rows of body)."""
+
+    def numeric_row(row: list[Line]) -> bool:
+        return any(_numeric(_SHORT_LEADER.sub("", ln.text)) for ln in row[1:] or row)
+
+    count = 0
+    for index, row in enumerate(rows[: min(MAX_HEADER_ROWS + 2, len(rows) - 2)]):
+        rest = rows[index + 1 :]
+        body = [ln for r in rest for ln in r]
+        over_figures = sum(numeric_row(r) for r in rest) >= 0.5 * len(rest)
+        if numeric_row(row) and over_figures:
+            break  # a row of figures among rows of figures (a bold total) is body
+        styled = all(ln.bold for ln in row) and not all(ln.bold for ln in body)
+        larger = min(ln.size for ln in row) > max(ln.size for ln in body)
+        if not (styled or larger or over_figures):
+            break
+        count = index + 1
+    return count
+
+
+def _unruled_table(
+    region: list[list[Line]], pno: int, new_id: Callable[[], str]
+) -> tuple[Table, list[Line]] | None:
+    """A table read from aligned text rows, or None when the rows are not one.
+
+    Header: the leading rows set apart by style or over figures (:func:`_header_count`). Columns: the white
+    strips between the body lines (:func:`_columns`). Body rows: a text row continues the row above (a
+    wrapped cell) when it is close under it, fills only columns the row above fills (or the row above is a
+    label alone) and has no first-column text, or first-column text in lower case. Refused: fewer than two
+    columns or two body rows, a column of prose (:data:`MAX_COLUMN_CHARS`), a table of contents (dot leaders
+    to page numbers), rows most of which fill one cell.
+    """
+    left = min(ln.bbox[0] for row in region for ln in row)
+    while len(region) > MIN_UNRULED_ROWS and len(region[-1]) == 1 and region[-1][0].bbox[0] <= left + 2:
+        region = region[:-1]  # a line at the left edge after the last row of cells: the text below
+    header_count = _header_count(region)
+    head, body = region[:header_count], region[header_count:]
+    if sum(1 for row in body if _split(row)) < 2:
+        return None
+    most = max(len(row) for row in body)
+    columns = _columns([row for row in body if len(row) >= max(2, most / 2)])
+    if len(columns) < 2:
+        return None
+    for index, row in enumerate(body):
+        if any(sum(1 for a, b in columns if ln.bbox[0] < b - 1 and ln.bbox[2] > a + 1) >= 2 for ln in row):
+            body = body[:index]  # a line across the columns: the table ended above it
+            region = region[: header_count + index]
+            break
+    by_column: list[list[Line]] = [[] for _ in columns]
+    for ln in (ln for row in body for ln in row):
+        by_column[_column_of(ln, columns)].append(ln)
+    for lines in by_column:
+        lengths = sorted(len(_LEADER.sub("", ln.text)) for ln in lines)
+        if lengths and lengths[len(lengths) // 2] > MAX_COLUMN_CHARS:
+            return None  # prose beside something (a side column, a second column of text)
+    if sum(1 for row in body if _toc_row(row)) >= 0.5 * len(body):
+        return None  # a table of contents: titles, dot leaders, page numbers
+    if sum(1 for row in body if _split(row)) < 2:
+        return None
+    rows = _body_rows(body, columns)
+    while rows and len({_column_of(ln, columns) for ln in rows[-1]}) < 2:
+        rows.pop()  # a note under the table (one cell's worth of text) is text after it
+    if len(rows) < 2 or len(rows) + header_count < MIN_UNRULED_ROWS:
+        return None
+    if sum(1 for row in rows if len({_column_of(ln, columns) for ln in row}) >= 2) < 0.6 * len(rows):
+        return None
+    out = _header_cells(head, columns)
+    for row in rows:
+        cells: list[list[Line]] = [[] for _ in columns]
+        for ln in sorted(row, key=lambda ln: (ln.bbox[1], ln.bbox[0])):
+            cells[_column_of(ln, columns)].append(ln)
+        figures = any(_numeric(_cell_text(lines)) for lines in cells[1:] if lines)
+        out.append([TableCell(text=_unruled_cell_text(lines, figures)) for lines in cells])
+    members = [ln for row in head for ln in row] + [ln for row in rows for ln in row]
+    bbox = _union([ln.bbox for ln in members])
+    return Table(id=new_id(), rows=out, source=SourceRef(page=pno + 1, bbox=bbox)), members
+
+
+def _toc_row(row: list[Line]) -> bool:
+    """A line of a table of contents: its last piece a page number after dot leaders."""
+    return (
+        len(row) >= 2
+        and re.fullmatch(r"\d{1,4}|[ivxlcdm]{1,6}", row[-1].text.strip(), re.IGNORECASE) is not None
+        and _LEADER.search(row[-2].text) is not None
+    )
+
+
+def _unruled_cell_text(lines: list[Line], figures: bool) -> str:
+    """A body cell's text; in a row of figures, short dot leaders go too and a figure drawn in two pieces
+    is one number (as in :func:`_split_numeric_rows`)."""
+    text = _cell_text(lines)
+    return _cell_text(lines, figures=True) if figures or _numeric(_SHORT_LEADER.sub("", text)) else text
+
+
+def _body_rows(body: list[list[Line]], columns: list[tuple[float, float]]) -> list[list[Line]]:
+    """The body's text rows grouped into table rows (wrapped cells joined to their row)."""
+    rows: list[list[Line]] = []
+    for row in body:
+        cols = {_column_of(ln, columns) for ln in row}
+        if rows:
+            last = rows[-1]
+            last_cols = {_column_of(ln, columns) for ln in last}
+            height = max(ln.height for ln in row)
+            gap = min(ln.bbox[1] for ln in row) - max(ln.bbox[3] for ln in last)
+            first = [ln for ln in row if _column_of(ln, columns) == 0]
+            if (
+                gap <= 0.6 * height
+                and (not first or first[0].text[:1].islower())
+                and (cols <= last_cols or last_cols == {0})
+            ):
+                last.extend(row)
+                continue
+        rows.append(list(row))
+    return rows
+
+
+def _label_columns(
+    row: list[Line], index: int, columns: list[tuple[float, float]], below: set[int]
+) -> tuple[int, int]:
+    """First and last column a header line heads: those it overlaps; a line centred over several columns
+    that the header rows below head one by one (a group: "Male" over "Total / Under 18 / 18 and over")
+    heads them all. Its reach is the distance to the midpoint with its nearest neighbour on the row."""
+    line = row[index]
+    own = [c for c, (a, b) in enumerate(columns) if line.bbox[0] < b - 1 and line.bbox[2] > a + 1]
+    own = own or [_column_of(line, columns)]
+    centre = line.center[0]
+    reaches = [(centre - other.center[0]) / 2 for other in row if other is not line]
+    reach = min((abs(r) for r in reaches), default=(line.bbox[2] - line.bbox[0]) / 2)
+    group = [c for c, (a, b) in enumerate(columns) if abs((a + b) / 2 - centre) <= reach + 1 and c in below]
+    if len(group) >= 2 and set(own) <= set(group):
+        return min(group), max(group)
+    return min(own), max(own)
+
+
+def _header_cells(head: list[list[Line]], columns: list[tuple[float, float]]) -> list[list[TableCell]]:
+    """Header rows from the header's text rows: a line under a header line of the same columns (close
+    under it) continues its text; a line whose columns the row above leaves empty joins that row."""
+    rows: list[dict[int, tuple[int, list[Line]]]] = []
+    for index, text_row in enumerate(head):
+        below = {_column_of(ln, columns) for r in head[index + 1 :] for ln in r}
+        fresh: dict[int, tuple[int, list[Line]]] = {}
+        for i, line in enumerate(text_row):
+            first, last = _label_columns(text_row, i, columns, below)
+            above = rows[-1] if rows else None
+            if above is not None:
+                same = above.get(first)
+                bottom = max(ln.bbox[3] for _, lines in above.values() for ln in lines)
+                if (
+                    same is not None
+                    and same[0] == last
+                    and line.bbox[1] - same[1][-1].bbox[3] <= 0.6 * line.height
+                ):
+                    same[1].append(line)
+                    continue
+                taken = any(not (end < first or start > last) for start, (end, _) in above.items())
+                if not taken and line.bbox[1] <= bottom + 0.6 * line.height:
+                    above[first] = (last, [line])
+                    continue
+            fresh[first] = (last, [line])
+        if fresh:
+            rows.append(fresh)
+    out: list[list[TableCell]] = []
+    for row in rows:
+        cells: list[TableCell] = []
+        c = 0
+        while c < len(columns):
+            if c in row:
+                last, lines = row[c]
+                cells.append(TableCell(text=_cell_text(lines), header=True, col_span=last - c + 1))
+                c = last + 1
+            else:
+                cells.append(TableCell(text="", header=True))
+                c += 1
+        out.append(cells)
+    return out

@@ -5,6 +5,8 @@
   mathematics (:mod:`pdf_math`) and their superscripts (footnote calls).
 * :func:`join_lines` joins wrapped lines, repairing line-end hyphenation.
 * :func:`runs` groups consecutive lines of one paragraph.
+* :func:`merge_markers` puts a list marker drawn apart (a bullet glyph, a tab before the text) back on
+  its item's line.
 """
 
 from __future__ import annotations
@@ -155,6 +157,47 @@ def page_lines(page_dict: dict[str, Any], *, ocr: bool = False) -> list[Line]:
             if 0.75 * median <= line.size <= 1.25 * median:
                 line.size = median
     return out
+
+
+BULLET_CHARS = "•◦▪▫■□●○►▸‣⁃∙·–—\\-*▶\uf020-\uf0ff"
+"""List markers, for a regular-expression class. U+F020-U+F0FF is where PDFs put the glyphs of symbol fonts
+(Symbol, Wingdings): Word's bullet is Symbol's U+F0B7, its square Wingdings' U+F0A7."""
+_MARKER = re.compile(f"^[{BULLET_CHARS}]$")
+_DASHES = frozenset("–—-*·∙")
+
+
+def merge_markers(lines: list[Line]) -> list[Line]:
+    """The lines with each lone list marker (a bullet glyph drawn as its own line, as Word and LibreOffice
+    draw it, a tab away from the text) joined to the line that starts on its baseline just right of it."""
+    markers = [ln for ln in lines if _MARKER.match(ln.text.strip())]
+    if not markers:
+        return lines
+    dropped: set[int] = set()
+    for marker in markers:
+        height = max(1.0, marker.height)
+        beside = [
+            ln
+            for ln in lines
+            if ln is not marker
+            and id(ln) not in dropped
+            and not _MARKER.match(ln.text.strip())
+            and abs(ln.center[1] - marker.center[1]) < 0.5 * height
+            and 0 <= ln.bbox[0] - marker.bbox[2] <= 4 * max(marker.size, 1.0)
+        ]
+        if not beside:
+            continue
+        item = min(beside, key=lambda ln: ln.bbox[0])
+        if marker.text.strip() in _DASHES and not item.text[:1].isalpha():
+            continue  # a dash beside a figure: "none" in a table's cell, not a list marker
+        item.text = f"{marker.text.strip()} {item.text}"
+        item.bbox = (
+            marker.bbox[0],
+            min(marker.bbox[1], item.bbox[1]),
+            item.bbox[2],
+            max(marker.bbox[3], item.bbox[3]),
+        )
+        dropped.add(id(marker))
+    return [ln for ln in lines if id(ln) not in dropped]
 
 
 _BULLET_MISREAD = re.compile(r"^([¢©®°•·«»*+eo0'■□❖◆▪])\s+(?=[A-Z0-9])")

@@ -1,0 +1,170 @@
+"""Tables drawn without rules (columns from white space) and list markers drawn apart, in the PDF layout path.
+
+Documents: PDFs made here with PyMuPDF, the corpus's census table with its rules removed (its tags ignored,
+as for an untagged copy), and the corpus's Word fixture exported by LibreOffice (Word's Symbol-font bullets
+and its shaded table without rules).
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pymupdf
+import pytest
+from made_pdf import paper_page
+from tagged_pdf import soffice_convert
+
+from inclusio.converters.base import ConvertContext
+from inclusio.converters.pdf import PdfConverter
+from inclusio.model import Document, Heading, ListBlock, Paragraph, Table
+
+
+@pytest.fixture(autouse=True)
+def _tags_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The layout path is under test: a tagged PDF's tags are ignored, as for an untagged copy."""
+    monkeypatch.setattr("inclusio.converters.pdf_tags.build", lambda conv: False)
+
+
+def _convert(path: Path) -> Document:
+    return PdfConverter().convert(path, ConvertContext(filename=path.name))
+
+
+def _tables(doc: Document) -> list[Table]:
+    return [b for b in doc.blocks if isinstance(b, Table)]
+
+
+def _rows(table: Table) -> list[list[str]]:
+    return [[cell.text for cell in row] for row in table.rows]
+
+
+PROSE = (
+    "The table below lists what a duck may eat in a day, with the energy each food gives. It is read by "
+    "columns of text set apart by white space only, with no rule drawn between the rows or the columns."
+)
+
+
+def unruled_page(path: Path) -> Path:
+    """A paragraph, a table without rules (a bold header row, a wrapped cell, figures), a paragraph."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    y = 80.0
+    for line in textwrap.wrap(PROSE, 90):
+        page.insert_text((72, y), line, fontsize=11, fontname="helv")
+        y += 14
+    y += 20
+    for x, text in ((72, "Food"), (220, "Where it grows"), (420, "Calories")):
+        page.insert_text((x, y), text, fontsize=11, fontname="hebo")
+    y += 22
+    rows = [
+        ("Leaves", ["Ash, elm and maple"], "50"),
+        ("Berries", ["Blueberry, strawberry", "and cranberry"], "150"),
+    ]
+    rows += [("Grain", ["Corn, buckwheat, barley"], "200"), ("Snails", ["Pond edges"], "90")]
+    for label, place, calories in rows:
+        page.insert_text((72, y), label, fontsize=11, fontname="helv")
+        page.insert_text((420, y), calories, fontsize=11, fontname="helv")
+        for part in place:
+            page.insert_text((220, y), part, fontsize=11, fontname="helv")
+            y += 13
+        y += 9
+    y += 20
+    page.insert_text(
+        (72, y), "Ducks also drink a lot of water on hot days, as every reader knows.", fontsize=11
+    )
+    doc.save(path)
+    return path
+
+
+def test_a_table_without_rules_is_read_from_its_columns(tmp_path: Path) -> None:
+    doc = _convert(unruled_page(tmp_path / "unruled.pdf"))
+    (table,) = _tables(doc)
+    assert _rows(table) == [
+        ["Food", "Where it grows", "Calories"],
+        ["Leaves", "Ash, elm and maple", "50"],
+        ["Berries", "Blueberry, strawberry and cranberry", "150"],
+        ["Grain", "Corn, buckwheat, barley", "200"],
+        ["Snails", "Pond edges", "90"],
+    ]
+    assert [c.header for c in table.rows[0]] == [True, True, True]
+    assert not any(c.header for row in table.rows[1:] for c in row)
+    paragraphs = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    assert paragraphs[0].startswith("The table below") and paragraphs[-1].startswith("Ducks also drink")
+    assert not [b for b in doc.blocks if isinstance(b, Heading)]  # the bold header row is no heading
+    order = [b.type for b in doc.blocks if b.type != "page"]
+    assert order == ["paragraph", "table", "paragraph"]
+
+
+def test_the_census_without_its_rules_is_still_two_tables(corpus_dir: Path, tmp_path: Path) -> None:
+    """Every drawing of the census page removed: columns and rows come from the text's alignment alone."""
+    source = pymupdf.open(corpus_dir / "table-census-en.pdf")
+    page = source[0]
+    assert page.get_drawings()
+    page.add_redact_annot(page.rect)
+    page.apply_redactions(
+        images=pymupdf.PDF_REDACT_IMAGE_NONE,
+        graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED,
+        text=pymupdf.PDF_REDACT_TEXT_NONE,
+    )
+    assert not page.get_drawings()
+    path = tmp_path / "census-without-rules.pdf"
+    source.save(path)
+    sex, race = _tables(_convert(path))
+    ruled_sex, ruled_race = _tables(_convert(corpus_dir / "table-census-en.pdf"))  # read with its rules
+
+    def body(table: Table) -> list[list[str]]:
+        return [[c.text for c in row] for row in table.rows if not row[0].header and len(row) > 1]
+
+    # Arrests by sex and age: ten columns (three under each of Total, Male and Female), figures joined again.
+    assert body(sex) == body(ruled_sex) and len(body(sex)) == 32
+    assert body(sex)[0] == ["Total", "11,062.6", "1,540.0", "9,522.6", "8,263.3", "1,071.6", "7,191.7"] + [
+        "2,799.2",
+        "468.3",
+        "2,330.9",
+    ]
+    group = [c for c in sex.rows[0] if c.col_span == 3]
+    assert [c.text for c in group] == ["Total", "Male", "Female"] and all(c.header for c in group)
+    assert [c.text for c in sex.rows[1][1:4]] == ["Total", "Under 18 years", "18 years and over"]
+    # Arrests by race: six columns, the header over figures recognised as a header.
+    assert all(c.header for c in race.rows[0]) and race.rows[0][0].text == "Offense charged"
+    assert body(race) == body(ruled_race)[: len(body(race))] and body(race)[-1][0] == "Runaways"
+    assert _rows(race)[1] == ["Total", "10,690,561", "7,389,208", "3,027,153", "150,544", "123,656"]
+
+
+def test_two_columns_of_prose_and_a_table_of_contents_are_not_tables(
+    corpus_dir: Path, tmp_path: Path
+) -> None:
+    assert not _tables(_convert(paper_page(tmp_path / "paper.pdf")))
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    for i in range(8):
+        y = 100 + 18 * i
+        page.insert_text((72, y), f"{i + 1}.1", fontsize=10)
+        page.insert_text((110, y), f"Section title number {i + 1} " + ". " * 30, fontsize=10)
+        page.insert_text((540, y), str(3 + 4 * i), fontsize=10)
+    doc.save(tmp_path / "toc.pdf")
+    assert not _tables(_convert(tmp_path / "toc.pdf"))
+
+
+def test_word_bullets_and_shaded_table_of_the_word_fixture(corpus_dir: Path, tmp_path: Path) -> None:
+    """LibreOffice draws Word's Symbol-font bullet (U+F0B7, private use) as its own line a tab before the
+    item; the fixture's table is shaded, with no rules."""
+    pdf = soffice_convert(corpus_dir / "fixture-word.docx", tmp_path)
+    doc = _convert(pdf)
+    lists = [b for b in doc.blocks if isinstance(b, ListBlock)]
+    assert [i.text for i in lists[0].items] == [
+        "You can relax and look around",
+        "Paddle about",
+        "Enjoy summer warmth",
+    ]
+    assert not any("\uf0b7" in b.plain_text() for b in doc.blocks)
+    (table,) = _tables(doc)
+    assert _rows(table) == [
+        ["", "Food", "Calories per portion"],
+        ["Leaves", "Ash, Elm, Maple", "50"],
+        ["Berries", "Blueberry, Strawberry, Cranberry", "150"],
+        ["Grain", "Corn, Buckwheat, Barley", "200"],
+    ]
+    assert all(c.header for c in table.rows[0])
+    headings = {b.text for b in doc.blocks if isinstance(b, Heading)}
+    assert not headings & {"Leaves", "Berries", "Grain", "Food Calories per portion"}
