@@ -102,6 +102,13 @@ class Settings(BaseSettings):
     piper_threads: int = Field(default=0, ge=0, le=64)
     """ONNX Runtime threads per Piper voice; 0 lets ONNX Runtime choose (one per physical core)."""
     lame_bitrate_kbps: int = 48
+    speech_workers: int = Field(default=0, ge=0, le=64)
+    """Sections synthesised and encoded at the same time within one job (each one runs its own ``lame``);
+    0: one per core. Lower it when several workers share a machine."""
+    speech_cache_dir: Path | None = None
+    """A folder where synthesised sections are kept under the hash of their spoken text, voice, rate and
+    bitrate, shared by every job (another learner with the same text, voice and rate reuses them). Unset:
+    each job keeps them in its own folder (``.stages/speech``), for its re-runs only."""
     pronunciations: Path | None = None
     """A YAML pronunciation list (``written: spoken``, per language) used by every audio output, on top
     of a ``<input stem>.pronunciations.yaml`` next to the input (see docs/audio.md)."""

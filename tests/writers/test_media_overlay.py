@@ -77,18 +77,32 @@ def test_every_xhtml_file_has_its_overlay_and_durations(book: zipfile.ZipFile) -
 
 
 def test_clips_increase_are_contiguous_and_end_with_the_audio(book: zipfile.ZipFile, tmp_path: Path) -> None:
+    pages: list[tuple[float, float]] = []
     for name in smil_files(book):
         smil = etree.fromstring(book.read(name))
         audios = smil.findall(f".//{SMIL}audio")
         assert audios, name
-        times = [(seconds(a.get("clipBegin")), seconds(a.get("clipEnd"))) for a in audios]
-        assert times[0][0] == 0.0
+        by_file: dict[str, list[tuple[float, float]]] = {}
+        for a in audios:
+            by_file.setdefault(a.get("src"), []).append(
+                (seconds(a.get("clipBegin")), seconds(a.get("clipEnd")))
+            )
+        # the part's own MP3, and the page announcements' (the dyslexia profile does not read page numbers)
+        own = f"../audio/{Path(name).stem}.mp3"
+        assert set(by_file) <= {own, "../audio/pages.mp3"}
+        pages += by_file.get("../audio/pages.mp3", [])
+        times = by_file[own]
+        # times in the decoded MP3: the speech starts after lame's delay (1105 samples at 22.05 kHz)
+        assert times[0][0] == pytest.approx(1105 / 22050, abs=0.0015)
         for (begin, end), (next_begin, _) in zip(times, times[1:], strict=False):
             assert begin < end and end == pytest.approx(next_begin, abs=0.0015)
-        [src] = {a.get("src") for a in audios}
-        mp3 = book.read("EPUB/" + src.removeprefix("../"))
-        # the MP3 decoder adds the encoder's padding (tens of ms); never shorter than the clips
-        assert times[-1][1] <= decoded_seconds(mp3, tmp_path) <= times[-1][1] + 0.15
+        mp3 = book.read("EPUB/" + own.removeprefix("../"))
+        # the file ends with the last frame's padding (under two frames); never shorter than the clips
+        assert times[-1][1] <= decoded_seconds(mp3, tmp_path) <= times[-1][1] + 0.06
+    assert len(pages) == PAGE_COUNT and pages == sorted(pages)
+    for (begin, end), (next_begin, _) in zip(pages, pages[1:], strict=False):
+        assert begin < end and end == pytest.approx(next_begin, abs=0.0015)
+    assert pages[-1][1] <= decoded_seconds(book.read("EPUB/audio/pages.mp3"), tmp_path) <= pages[-1][1] + 0.06
 
 
 def test_every_clip_points_at_an_element_that_exists_and_sentences_are_spans(book: zipfile.ZipFile) -> None:

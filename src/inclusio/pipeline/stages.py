@@ -85,6 +85,9 @@ OPERATIONAL_SETTINGS = frozenset(
         "llm_max_attempts",
         "llm_retry_budget_s",
         "llm_cache",
+        # how many sections are made at once and where they are kept: the audio is the same
+        "speech_workers",
+        "speech_cache_dir",
     }
 )
 """Settings left out of the keys. Any other setting, including one added later, invalidates a record."""

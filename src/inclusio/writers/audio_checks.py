@@ -10,6 +10,8 @@ PCM into Python.
 * ``audio.long_silence``: a silence of ``LONG_SILENCE_S`` or more (below ``SILENCE_DB``);
 * ``audio.rate_unexpected``: the duration is far from what the word count and the profile's rate
   predict (below half or above twice: tables and announcements add words, pauses add time);
+* a section file, made of the same frames as the full file, is checked by walking its frames
+  (:func:`check_frames`, no decoding): ``audio.truncated`` when it is cut or shorter than expected;
 * ``audio.checks_skipped`` (info): ``ffmpeg`` is not installed.
 """
 
@@ -132,3 +134,26 @@ def check_mp3(path: Path, *, expected_s: float, words: int, rate_wpm: int) -> li
                 )
             )
     return out
+
+
+def check_frames(path: Path, *, expected_s: float) -> list[dict[str, Any]]:
+    """``audio.truncated`` when ``path`` is not whole MP3 frames lasting ``expected_s`` (no decoding)."""
+    from inclusio.errors import StageError
+    from inclusio.writers.speech_audio import mp3_frames
+
+    try:
+        found = mp3_frames(path.read_bytes()).duration_s
+    except (OSError, StageError):
+        found = 0.0
+    if found >= expected_s - TRUNCATION_TOLERANCE_S:
+        return []
+    fields = {"file": path.name, "decoded_s": f"{found:.1f}", "expected_s": f"{expected_s:.1f}"}
+    return [
+        _warning(
+            "audio.truncated",
+            fields,
+            file=path.name,
+            decoded_s=round(found, 2),
+            expected_s=round(expected_s, 2),
+        )
+    ]

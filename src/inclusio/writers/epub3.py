@@ -255,26 +255,25 @@ class Epub3Writer:
             toc_roots.append(_TocNode(words["glossary"], "glossary.xhtml", 1))
 
         overlays: list[Overlay] = []
-        with tempfile.TemporaryDirectory(prefix="inclusio-overlay-") as audio_tmp:
-            if read_along:
-                ctx.progress(0.5, "EPUB: read-along audio")
-                try:
-                    overlays = self._overlays(book, files, parts, doc, ctx, renderer, Path(audio_tmp))
-                except InclusioError as exc:
-                    # No speech (missing voice, lame, libespeak): the book is still delivered, without
-                    # read-along, and says so; its metadata then claims no synchronised audio.
-                    self.warnings.append(
-                        {
-                            "code": "epub.read_along_failed",
-                            "severity": "warning",
-                            "block_id": None,
-                            "message": warning_text("epub.read_along_failed", "en", reason=exc.message),
-                            "message_fr": warning_text("epub.read_along_failed", "fr", reason=exc.message_fr),
-                        }
-                    )
-            self.warnings += renderer.warnings
-            self._metadata(book, doc, ctx, renderer, has_headings, overlays=overlays, glossary=len(glossary))
-            self._package(book, ctx, files, toc_roots, words, css, glossary_item, doc)
+        if read_along:
+            ctx.progress(0.5, "EPUB: read-along audio")
+            try:
+                overlays = self._overlays(book, files, parts, doc, ctx, renderer)
+            except InclusioError as exc:
+                # No speech (missing voice, lame, libespeak): the book is still delivered, without
+                # read-along, and says so; its metadata then claims no synchronised audio.
+                self.warnings.append(
+                    {
+                        "code": "epub.read_along_failed",
+                        "severity": "warning",
+                        "block_id": None,
+                        "message": warning_text("epub.read_along_failed", "en", reason=exc.message),
+                        "message_fr": warning_text("epub.read_along_failed", "fr", reason=exc.message_fr),
+                    }
+                )
+        self.warnings += renderer.warnings
+        self._metadata(book, doc, ctx, renderer, has_headings, overlays=overlays, glossary=len(glossary))
+        self._package(book, ctx, files, toc_roots, words, css, glossary_item, doc)
         ctx.progress(1.0, "EPUB: done")
         return ctx.out_dir / f"{ctx.basename}.epub"
 
@@ -399,44 +398,40 @@ class Epub3Writer:
         doc: Document,
         ctx: RenderContext,
         renderer: FragmentRenderer,
-        work_dir: Path,
     ) -> list[Overlay]:
-        """Synthesise the read-along audio and attach one SMIL + MP3 per XHTML file (see media_overlay)."""
+        """Attach one SMIL + MP3 per XHTML file (see media_overlay); the MP3s are the job's speech sections."""
         from ebooklib import epub
 
-        from inclusio.writers.audio import load_pronunciations, require_lame
+        from inclusio.writers.speech_audio import job_store
 
-        lame = require_lame()
-        synth = _synthesizer(ctx)
         targets = [
             (part, spoken_targets(part, doc, ctx.profile, renderer.sentence_spans, renderer.block_anchors))
             for part in parts
         ]
-        built = build_overlays(
+        store = job_store(ctx, doc.lang)
+        built, audio_files = build_overlays(
             targets,
-            synth,
-            lame=lame,
-            work_dir=work_dir,
-            rate_wpm=ctx.profile.speech.rate_wpm,
-            bitrate_kbps=ctx.settings.lame_bitrate_kbps,
-            doc_lang=doc.lang,
-            pronunciations=load_pronunciations(ctx),
+            store,
+            read_pages=ctx.profile.speech.read_page_numbers,
+            progress=lambda f, m: ctx.progress(0.5 + 0.4 * f, f"EPUB: {m}"),
         )
+        for name, audio in audio_files.items():
+            book.add_item(
+                epub.EpubItem(
+                    uid=f"audio-{Path(name).stem}",
+                    file_name=name,
+                    media_type="audio/mpeg",
+                    content=audio.mp3.read_bytes(),
+                )
+            )
         by_name = {item.file_name: item for item in files}
-        for overlay, mp3 in built:
+        for overlay in built:
             stem = Path(overlay.xhtml).stem
             smil = epub.EpubSMIL(uid=f"smil-{stem}", file_name=overlay.smil, content=smil_document(overlay))
             book.add_item(smil)
-            book.add_item(
-                epub.EpubItem(
-                    uid=f"audio-{stem}",
-                    file_name=overlay.audio,
-                    media_type="audio/mpeg",
-                    content=mp3.read_bytes(),
-                )
-            )
             by_name[overlay.xhtml].media_overlay = smil.id
-        return [overlay for overlay, _ in built]
+        self.warnings += store.voice_warnings()  # a Piper voice missing for a language read along
+        return built
 
     def _package(
         self,
@@ -546,12 +541,6 @@ class Epub3Writer:
             source = f"{doc.source.filename} (sha256 {doc.source.sha256})"
             book.add_metadata("DC", "source", source)
             book.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
-
-
-def _synthesizer(ctx: RenderContext) -> Any:
-    from inclusio.tts.espeak import EspeakSynthesizer
-
-    return EspeakSynthesizer.for_profile(ctx.settings, ctx.profile.speech.voice, ctx.source.lang)
 
 
 def rewrite_package(path: Path, transforms: dict[str, Callable[[bytes], bytes]]) -> None:

@@ -9,9 +9,14 @@ How it fits together (the EPUB writer calls :func:`build_overlays` after renderi
   prepared for the ear by :func:`inclusio.tts.normalize.speakable`); a sentence the text does not
   hold verbatim (a table read "Colonne : valeur", "Figure : <alt>", "Page 3.") points at its
   block's element instead of a span;
-* the audio is synthesised here, with espeak-ng, and each sentence's clip times come from the
-  synthesis itself (samples / sample rate, see :mod:`inclusio.tts.base`), so the highlighted
-  sentence is the one being spoken; ``lame`` encodes while synthesis goes on.
+* the audio comes from the job's :class:`~inclusio.writers.speech_audio.SpeechStore`: each XHTML
+  file says what its top-level section says in the audio version, so its MP3 is that section's
+  (synthesised once per job, whichever writer asks first); each sentence's clip times come from the
+  synthesis itself (samples / sample rate, plus the encoder's delay), so the highlighted sentence is
+  the one being spoken;
+* page numbers are always in the overlay, but the audio version says them only when the profile
+  reads page numbers: otherwise they are said in one more file, ``audio/pages.mp3`` (every page
+  announcement of the book, in order), which their ``<par>`` elements point at.
 
 Reading systems highlight the active element with the ``media:active-class``
 (:data:`ACTIVE_CLASS`, styled in the profile's CSS).
@@ -25,9 +30,7 @@ from pathlib import Path
 
 from inclusio.model import Block, Document, Figure, Note, PageMarker, Table
 from inclusio.profiles import Profile
-from inclusio.tts.base import Synthesizer
-from inclusio.tts.normalize import Pronunciations, speakable
-from inclusio.writers.audio import LameStream, _resample, speech_runs
+from inclusio.writers.speech_audio import ProgressFn, SectionAudio, SpeechStore
 from inclusio.writers.speech_text import SpeechUnit, block_units
 from inclusio.writers.xhtml import clean_text
 
@@ -44,6 +47,11 @@ class OverlayClip:
     end_s: float
     text: str
     epub_type: str | None = None
+    audio: str | None = None
+    """The MP3 of this clip when it is not the overlay's own (``audio/pages.mp3``)."""
+
+
+PAGES_AUDIO = "audio/pages.mp3"
 
 
 @dataclass
@@ -84,12 +92,11 @@ def spoken_targets(
     Page numbers are always in the overlay ("Page 12."), whatever ``read_page_numbers`` says: every
     page of the page-list must be reachable in the audio (Ace ``epub-pagelist-mediaoverlays``), and
     the ``pagebreak`` type lets reading systems skip them. Units whose element did not make it into
-    the content (a block that failed to render) are left out.
+    the content (a block that failed to render) have no target (``""``): they are in the audio (it is
+    the audio version's) but get no ``<par>``.
     """
     present = set(_ID.findall(part.content))
-    pages_profile = profile.model_copy(
-        update={"speech": profile.speech.model_copy(update={"read_page_numbers": True})}
-    )
+    pages_profile = _pages_profile(profile)
     out: list[tuple[SpeechUnit, str, str | None]] = []
     for block in part.blocks:
         spans = list(sentence_spans.get(block.id, []))
@@ -102,70 +109,73 @@ def spoken_targets(
                 target = spans.pop(0)[1]
             elif block.id in anchors:
                 target = anchors[block.id]
-            if target is not None and target in present:
-                out.append((unit, target, kind))
+            out.append((unit, target if target is not None and target in present else "", kind))
     return out
+
+
+def _pages_profile(profile: Profile) -> Profile:
+    return profile.model_copy(
+        update={"speech": profile.speech.model_copy(update={"read_page_numbers": True})}
+    )
+
+
+def page_announcements(doc: Document, profile: Profile) -> list[SpeechUnit]:
+    """Every page announcement of ``doc`` in order ("Page 12."): what :data:`PAGES_AUDIO` says when the
+    profile does not read page numbers (the speech stage makes it before the EPUB writer asks)."""
+    pages = _pages_profile(profile)
+    return [
+        unit
+        for block in doc.blocks
+        if isinstance(block, PageMarker)
+        for unit in block_units(block, doc, pages)
+    ]
 
 
 def build_overlays(
     parts: list[tuple[OverlayPart, list[tuple[SpeechUnit, str, str | None]]]],
-    synth: Synthesizer,
+    store: SpeechStore,
     *,
-    lame: str,
-    work_dir: Path,
-    rate_wpm: int,
-    bitrate_kbps: int,
-    doc_lang: str,
-    pronunciations: Pronunciations | None = None,
-) -> list[tuple[Overlay, Path]]:
-    """Synthesise and encode each part that has something to say; the overlays with their MP3 files.
+    read_pages: bool,
+    progress: ProgressFn | None = None,
+) -> tuple[list[Overlay], dict[str, SectionAudio]]:
+    """The overlays of the parts that have something to say, and their MP3s (name in the book -> audio).
 
-    MP3s are written into ``work_dir`` as ``<xhtml stem>.mp3``. Raises what the synthesiser and
-    :class:`~inclusio.writers.audio.LameStream` raise.
+    Each part's units but the page announcements (unless the profile reads them: ``read_pages``)
+    are one section of ``store``: the same as the audio version's section, so made once per job.
+    The page announcements of every part are one more section, :data:`PAGES_AUDIO`. Raises what
+    :meth:`SpeechStore.make_all` raises.
     """
-    fallback = doc_lang if synth.has_voice(doc_lang) else "fr"
-    voice_lang: dict[str, str] = {}
-    out: list[tuple[Overlay, Path]] = []
-    for part, targets in parts:
-        if not targets:
-            continue
-        for unit, _, _ in targets:
-            if unit.lang not in voice_lang:
-                voice_lang[unit.lang] = unit.lang if synth.has_voice(unit.lang) else fallback
+
+    def in_main(kind: str | None) -> bool:
+        return read_pages or kind != "pagebreak"
+
+    mains = [[unit for unit, _, kind in targets if in_main(kind)] for _, targets in parts]
+    pages = [unit for _, targets in parts for unit, _, kind in targets if not in_main(kind)]
+    wanted = [units for units in mains if units] + ([pages] if pages else [])
+    made = iter(store.make_all(wanted, progress))
+    audio_of = [next(made) if units else None for units in mains]
+    page_audio = next(made) if pages else None
+    page_clips = iter(page_audio.clips if page_audio is not None else [])
+    files: dict[str, SectionAudio] = {PAGES_AUDIO: page_audio} if page_audio is not None else {}
+    out: list[Overlay] = []
+    for (part, targets), audio in zip(parts, audio_of, strict=True):
         stem = Path(part.xhtml).stem
-        mp3 = work_dir / f"{stem}.mp3"
         overlay = Overlay(xhtml=part.xhtml, audio=f"audio/{stem}.mp3", smil=f"smil/{stem}.smil")
-        stream: LameStream | None = None
-        sample_rate: int | None = None
-        samples = 0
-        by_unit = iter(targets)
-        try:
-            for run in speech_runs([u for u, _, _ in targets], voice_lang):
-                audio = synth.synthesize(
-                    [speakable(u.text, u.lang, pronunciations) for u in run.units], run.lang, rate_wpm
+        clips = iter(audio.clips if audio is not None else [])
+        for unit, target, kind in targets:
+            main = in_main(kind)
+            start, end = next(clips) if main else next(page_clips)
+            if target and end > start:
+                overlay.clips.append(
+                    OverlayClip(target, start, end, unit.text, kind, None if main else PAGES_AUDIO)
                 )
-                if sample_rate is None:
-                    sample_rate = audio.sample_rate
-                    stream = LameStream(lame, mp3, sample_rate, bitrate_kbps)
-                pcm = _resample(audio.pcm, audio.sample_rate, sample_rate)
-                offset = samples / sample_rate
-                for clip in audio.clips:
-                    unit, target, epub_type = next(by_unit)
-                    overlay.clips.append(
-                        OverlayClip(target, offset + clip.start_s, offset + clip.end_s, unit.text, epub_type)
-                    )
-                assert stream is not None
-                stream.write(pcm)
-                samples += len(pcm) // 2
-            assert stream is not None and sample_rate is not None
-            stream.finish()
-        except BaseException:
-            if stream is not None:
-                stream.kill()
-            raise
-        overlay.duration_s = samples / sample_rate
-        out.append((overlay, mp3))
-    return out
+        if not overlay.clips:
+            continue
+        overlay.duration_s = sum(clip.end_s - clip.start_s for clip in overlay.clips)
+        if audio is not None and any(clip.audio is None for clip in overlay.clips):
+            files[overlay.audio] = audio
+        out.append(overlay)
+    return out, files
 
 
 def clock(seconds: float) -> str:
@@ -179,8 +189,8 @@ def clock(seconds: float) -> str:
 def smil_document(overlay: Overlay) -> bytes:
     """The SMIL 3.0 file of ``overlay`` (paths relative to ``smil/``).
 
-    Clips are contiguous: each one ends where the next begins, and the last ends with the audio. A
-    clip shorter than a millisecond (a "sentence" the voice had nothing to say for) is left out:
+    Clips of one MP3 are contiguous (each one ends where the next begins); page announcements may
+    point at :data:`PAGES_AUDIO` instead of the overlay's own MP3. A clip shorter than a millisecond (a "sentence" the voice had nothing to say for) is left out:
     ``clipBegin`` must differ from ``clipEnd`` (EPUBCheck MED-009).
     """
     from html import escape
@@ -192,7 +202,7 @@ def smil_document(overlay: Overlay) -> bytes:
         kind = f' epub:type="{clip.epub_type}"' if clip.epub_type else ""
         pars.append(
             f'<par id="par{index}"{kind}><text src="../{escape(overlay.xhtml)}#{escape(clip.target)}"/>'
-            f'<audio src="../{escape(overlay.audio)}" clipBegin="{clock(clip.start_s)}" '
+            f'<audio src="../{escape(clip.audio or overlay.audio)}" clipBegin="{clock(clip.start_s)}" '
             f'clipEnd="{clock(clip.end_s)}"/></par>'
         )
     return (
