@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 
-from inclusio.pipeline.spine import JobState, RenderStage, job_stages
+import pytest
+
+from inclusio.pipeline.spine import JobState, RenderStage, SpeechStage, job_stages
 
 JOB_ARGUMENTS = {
     "input_path",
@@ -28,15 +30,32 @@ def test_the_stages_come_in_the_spine_order_with_one_render_stage_per_output() -
         "analyse",
         "adapt",
         "verify",
+        "speech",
         "render.html",
         "render.epub",
+        "validate.start",
         "render.mp3",
         "validate",
     ]
     renders = [s for s in stages if isinstance(s, RenderStage)]
-    # the three writers share the render bar, in thirds, in order
-    assert [s.span() for s in renders] == [(0.0, 1 / 3), (1 / 3, 1 / 3), (2 / 3, 1 / 3)]
+    # the speech (made once for the EPUB's read-along and the MP3) takes the first part of the render
+    # bar; the three writers share the rest, in thirds, in order
+    share = SpeechStage.SHARE
+    assert stages[4].span() == (0.0, share)
+    third = (1 - share) / 3
+    assert [s.span() for s in renders] == [pytest.approx((share + i * third, third)) for i in range(3)]
     assert [s.name for s in job_stages(["report"])] == ["convert", "analyse", "adapt", "verify", "validate"]
+    # without audio (no MP3, no EPUB that may read along), no speech stage: the writers share the whole bar
+    stages = job_stages(["html", "json"])
+    assert [s.name for s in stages][4:] == ["render.html", "render.json", "validate"]
+    assert [s.span() for s in stages if isinstance(s, RenderStage)] == [(0.0, 0.5), (0.5, 0.5)]
+    # EPUBCheck starts beside the renders only when one follows the EPUB
+    assert [s.name for s in job_stages(["html", "epub"])][4:] == [
+        "speech",
+        "render.html",
+        "render.epub",
+        "validate",
+    ]
 
 
 def test_each_stage_reads_only_what_the_job_or_an_earlier_stage_gives() -> None:

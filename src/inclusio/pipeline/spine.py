@@ -25,6 +25,7 @@ import shutil
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal
@@ -154,6 +155,9 @@ class JobState:
     view: Document | None = None
     """The reader's view of :attr:`document` (adaptations applied): what the writers render."""
     render_keys: dict[str, str] = field(default_factory=dict)
+    validation_beside: Any = None
+    """EPUBCheck and Ace started beside the later renders (:class:`ValidateBesideStage`): a
+    :class:`_Beside` the validate stage waits for, or ``None``."""
 
 
 class Stage(ABC):
@@ -559,6 +563,85 @@ class VerifyStage(Stage):
         return {}
 
 
+# -- speech ------------------------------------------------------------------------------------
+
+
+def render_context(state: JobState, progress: ProgressFn) -> RenderContext:
+    """What a writer (or the speech stage, which works for the audio writers) is given."""
+    assert state.document is not None
+    return RenderContext(
+        out_dir=state.out_dir,
+        basename=state.basename,
+        profile=state.profile,
+        settings=state.settings,
+        source=state.document,
+        progress=progress,
+        input_path=state.input_path,
+        release_confirmed=state.accepted_unreviewed is not None,
+    )
+
+
+def wants_speech(profile: Profile, outputs: list[str]) -> bool:
+    """Whether a job with these outputs says something: the audio version, or an EPUB that reads along."""
+    from inclusio.writers.epub3 import wants_read_along
+
+    return "mp3" in outputs or ("epub" in outputs and wants_read_along(profile))
+
+
+class SpeechStage(Stage):
+    """Every section the job's audio says, synthesised and encoded once, several at a time
+    (``settings.speech_workers``), into the job's speech store (:mod:`inclusio.writers.speech_audio`):
+    the audio version's sections and, for an EPUB that reads along without the profile reading page
+    numbers, the page announcements. The writers then take them from the store (a re-run, or a shared
+    ``speech_cache_dir``, finds them there: 0 engine calls). A failure here is left to the writers,
+    which meet it again and report it as theirs (the MP3 fails, the EPUB goes without read-along)."""
+
+    name = "speech"
+    progress_stage = "render"
+    inputs = ("view", "document")
+    outputs = ("report.stages",)
+    on_error = "partial"
+    SHARE: ClassVar[float] = 0.6
+    """Of the render bar: synthesis and encoding are most of a job with audio."""
+
+    def applies(self, state: JobState) -> bool:
+        return wants_speech(state.profile, state.wanted)
+
+    def span(self) -> tuple[float, float]:
+        return 0.0, self.SHARE
+
+    def announce(self) -> str | None:
+        return "synthesising speech"
+
+    def run(self, state: JobState, key: str | None, progress: ProgressFn) -> dict[str, Any]:
+        from inclusio.errors import InclusioError
+        from inclusio.writers.epub3 import wants_read_along
+        from inclusio.writers.media_overlay import page_announcements
+        from inclusio.writers.speech_audio import job_store
+        from inclusio.writers.speech_text import speech_sections
+
+        view, profile = state.view, state.profile
+        assert view is not None
+        sections = (
+            [section.units for section in speech_sections(view, profile)] if "mp3" in state.wanted else []
+        )
+        if "epub" in state.wanted and wants_read_along(profile):
+            if not sections:
+                sections = [section.units for section in speech_sections(view, profile)]
+            if not profile.speech.read_page_numbers and (pages := page_announcements(view, profile)):
+                sections.append(pages)
+        store = job_store(render_context(state, progress), view.lang)
+        try:
+            made = store.make_all(sections, progress)
+        except InclusioError as exc:
+            return {"sections": len(sections), "left_to_writers": exc.code}
+        return {
+            "sections": len(sections),
+            "engine_calls": store.calls,
+            "audio_s": round(sum(audio.duration_s for audio in made), 1),
+        }
+
+
 # -- render ------------------------------------------------------------------------------------
 
 
@@ -570,18 +653,19 @@ class RenderStage(Stage):
     outputs = ("result.artifacts",)
     on_error = "partial"
 
-    def __init__(self, output: str, index: int, count: int) -> None:
+    def __init__(self, output: str, index: int, count: int, start: float = 0.0) -> None:
         self.output = output
         self.index = index
         self.count = count
+        self.start = start
 
     @property
     def name(self) -> str:  # type: ignore[override]
         return f"render.{self.output}"
 
     def span(self) -> tuple[float, float]:
-        share = 1.0 / max(1, self.count)
-        return self.index * share, share
+        share = (1.0 - self.start) / max(1, self.count)
+        return self.start + self.index * share, share
 
     def announce(self) -> str | None:
         return f"writing {self.output}"
@@ -608,18 +692,8 @@ class RenderStage(Stage):
     def run(self, state: JobState, key: str | None, progress: ProgressFn) -> dict[str, Any]:
         from inclusio.writers.registry import get_writer
 
-        assert state.view is not None and state.document is not None
-        ctx = RenderContext(
-            out_dir=state.out_dir,
-            basename=state.basename,
-            profile=state.profile,
-            settings=state.settings,
-            source=state.document,
-            progress=progress,
-            input_path=state.input_path,
-            release_confirmed=state.accepted_unreviewed is not None,
-        )
-        artifacts = get_writer(self.output).write(state.view, ctx)
+        assert state.view is not None
+        artifacts = get_writer(self.output).write(state.view, render_context(state, progress))
         self._add(state, artifacts)
         if key is not None and state.records is not None:
             state.records.save_artifacts(self.output, key, artifacts)
@@ -645,6 +719,43 @@ class RenderStage(Stage):
 # -- validate ----------------------------------------------------------------------------------
 
 
+@dataclass
+class _Beside:
+    """Validation running in a thread: its key (the EPUB as rendered), its future, what it found."""
+
+    key: str | None
+    future: Future[dict[str, Any]]
+    found: JobResult
+
+
+class ValidateBesideStage(Stage):
+    """Starts EPUBCheck and Ace on the finished EPUB in a thread, right after it is written, so that
+    they run beside the renders that follow (the audio version, HTML, braille...) instead of after
+    them; the validate stage waits for them and records their result as usual. Both tools are
+    separate processes (Java, Node), so they use the other core while this one renders."""
+
+    name = "validate.start"
+    progress_stage = "render"
+    inputs = ("result.artifacts",)
+    outputs = ("validation_beside",)
+
+    def applies(self, state: JobState) -> bool:
+        return ValidateStage().applies(state)
+
+    def run(self, state: JobState, key: str | None, progress: ProgressFn) -> dict[str, Any]:
+        key = ValidateStage().key(state)
+        if key is not None and state.records is not None and state.records.load("validate", key) is not None:
+            return {"started": False}  # recorded: the validate stage takes the record back
+        epub = state.result.artifact("epub")
+        assert epub is not None
+        found = JobResult(status="succeeded")
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="validate")
+        future = pool.submit(_validation, epub.path, state.settings, found, None)
+        pool.shutdown(wait=False)
+        state.validation_beside = _Beside(key, future, found)
+        return {"started": True}
+
+
 class ValidateStage(Stage):
     """EPUBCheck and, when asked, DAISY Ace on the EPUB (Ace's conformance claim rewrites it in place)."""
 
@@ -656,6 +767,8 @@ class ValidateStage(Stage):
         return state.result.artifact("epub") is not None and state.settings.validate_epub
 
     def key(self, state: JobState) -> str | None:
+        if state.validation_beside is not None:  # the EPUB as rendered, before Ace's claim changed it
+            return state.validation_beside.key
         epub = state.result.artifact("epub")
         if state.records is None or epub is None:
             return None
@@ -663,7 +776,7 @@ class ValidateStage(Stage):
 
     def reuse(self, state: JobState, key: str) -> dict[str, Any] | None:
         assert state.records is not None
-        validated = state.records.load("validate", key)
+        validated = None if state.validation_beside is not None else state.records.load("validate", key)
         if validated is None:
             return None
         state.report["validation"] = validated["validation"]
@@ -675,15 +788,16 @@ class ValidateStage(Stage):
         result, settings = state.result, state.settings
         epub = result.artifact("epub")
         assert epub is not None
-        errors_before, warnings_before = len(result.errors), len(result.warnings)
-        epubcheck = _validate_epub(epub.path, result)
-        validation: dict[str, Any] = {"epubcheck": epubcheck}
+        beside: _Beside | None = state.validation_beside
+        if beside is not None:
+            progress(0.1, "EPUBCheck, DAISY Ace (started beside the renders)")
+            validation, found = beside.future.result(), beside.found
+        else:
+            found = JobResult(status="succeeded")
+            validation = _validation(epub.path, settings, found, progress)
+        result.errors += found.errors
+        result.warnings += found.warnings
         state.report["validation"] = validation
-        if settings.validate_ace:
-            progress(0.5, "DAISY Ace")
-            no_errors = epubcheck.get("errors", 1) + epubcheck.get("fatals", 1) == 0
-            valid = bool(epubcheck.get("ran")) and no_errors
-            validation["ace"] = _validate_ace(epub.path, settings, valid, result)
         records = state.records
         if key is not None and records is not None and all(entry.get("ran") for entry in validation.values()):
             # Keyed by the EPUB as validated (a missing tool is not a result to keep).
@@ -691,15 +805,29 @@ class ValidateStage(Stage):
             records.save(
                 "validate",
                 records.keys.validate(final_sha),
-                {
-                    "validation": validation,
-                    "errors": result.errors[errors_before:],
-                    "warnings": result.warnings[warnings_before:],
-                },
+                {"validation": validation, "errors": found.errors, "warnings": found.warnings},
             )
             if records.keys.validate(final_sha) != key and "epub" in state.render_keys:
                 records.update_artifact_sha("epub", state.render_keys["epub"], epub.path)
         return {}
+
+
+def _validation(
+    path: Path, settings: Settings, found: JobResult, progress: ProgressFn | None
+) -> dict[str, Any]:
+    """EPUBCheck, then DAISY Ace when asked, on the EPUB at ``path``; errors and warnings go to ``found``.
+
+    Runs in the job's thread or, started by :class:`ValidateBesideStage`, in its own (``progress`` None).
+    """
+    epubcheck = _validate_epub(path, found)
+    validation: dict[str, Any] = {"epubcheck": epubcheck}
+    if settings.validate_ace:
+        if progress is not None:
+            progress(0.5, "DAISY Ace")
+        no_errors = epubcheck.get("errors", 1) + epubcheck.get("fatals", 1) == 0
+        valid = bool(epubcheck.get("ran")) and no_errors
+        validation["ace"] = _validate_ace(path, settings, valid, found)
+    return validation
 
 
 def _validate_epub(path: Path, result: JobResult) -> dict[str, Any]:
@@ -755,13 +883,25 @@ def _validate_ace(path: Path, settings: Settings, epubcheck_valid: bool, result:
 
 def job_stages(outputs: list[str]) -> list[Stage]:
     """A job's stages in order, one render stage per output asked (the report is written by the driver's
-    caller, last). A new stage goes here, after the stages whose outputs it reads."""
+    caller, last). A new stage goes here, after the stages whose outputs it reads.
+
+    With audio (the MP3 or an EPUB that may read along) the speech stage comes first in the render
+    part and takes :attr:`SpeechStage.SHARE` of its bar. When the EPUB is not the last output, EPUBCheck
+    and Ace start right after it (:class:`ValidateBesideStage`) and run beside the other renders."""
     rendered = [name for name in outputs if name != "report"]
+    speech = "mp3" in rendered or "epub" in rendered
+    start = SpeechStage.SHARE if speech else 0.0
+    renders: list[Stage] = []
+    for index, name in enumerate(rendered):
+        renders.append(RenderStage(name, index, len(rendered), start))
+        if name == "epub" and index < len(rendered) - 1:
+            renders.append(ValidateBesideStage())
     return [
         ConvertStage(),
         AnalyseStage(),
         AdaptStage(),
         VerifyStage(),
-        *(RenderStage(name, index, len(rendered)) for index, name in enumerate(rendered)),
+        *([SpeechStage()] if speech else []),
+        *renders,
         ValidateStage(),
     ]
