@@ -122,11 +122,17 @@ class EntitySpan:
     label: str
 
 
-_CAP = r"[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:[-'’][^\W\d_]+)*"
+_CAP = r"[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:[-'’][^\W_]+)*"
+"""A capitalised word; its hyphenated parts may hold digits ("Ctrl-Alt-F3" is one name, not "Ctrl-Alt-F")."""
 _PARTICLE = r"(?:de|du|des|la|le|van|von|der|den|da|di|del|of|the|and|et)"
-_NAME = re.compile(_CAP + r"(?:\s+(?:" + _PARTICLE + r"\s+)*" + _CAP + r")*")
+_NAME = re.compile(r"(?<![\w])" + _CAP + r"(?:\s+(?:" + _PARTICLE + r"\s+)*" + _CAP + r")*")
+"""A name starts a word: "I18N et L10N" holds no name "N et L"."""
 _SYMBOL = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]*\d[A-Za-z0-9]*|[A-ZÀ-ÖØ-Þ]{2,})(?![\w])")
-_OPENERS = re.compile(r"[\s«\"“‘(\[—–\-:|]*")
+_OPENERS = re.compile(r"[\s«\"“‘(\[—–\-:|]*(?:(?:\d+(?:\.\d+)+\.?|\d+[.)])\s+)?")
+"""What may come before a sentence's first word: quotes, brackets, dashes, and a section number
+("1.3.1 Personnalisation de MC": a table-of-contents title's capital is its position's)."""
+_BRACKETS = re.compile(r"\s*\([^()]*\)")
+_ACRONYM_WORD = re.compile(r"[A-ZÀ-ÖØ-Þ]{2,}[A-ZÀ-ÖØ-Þ0-9]*")
 
 
 def _is_common(word: str, lang: str) -> bool:
@@ -143,6 +149,16 @@ def sentence_starts(text: str) -> set[int]:
     return {s + len(_OPENERS.match(text, s).group(0)) for s in starts}  # type: ignore[union-attr]
 
 
+def acronyms_only(words: Sequence[str], first_by_position: bool) -> bool:
+    """Whether a multi-word "name" is only acronyms joined by other words ("TEX and METAFONT", "Démarrer
+    MC" at a line start, "Virtual filesystem of MC"): each acronym is a fact of its own (the patterns find
+    it), the words around them are not a name. A first word capitalised by its position does not count."""
+    capitals = [w for w in words if w[:1].isupper()]
+    if first_by_position and capitals[:1] == list(words[:1]):
+        capitals = capitals[1:]
+    return len(words) > 1 and bool(capitals) and all(_ACRONYM_WORD.fullmatch(w) for w in capitals)
+
+
 def pattern_entities(text: str, lang: str) -> list[EntitySpan]:
     """Names, acronyms and symbols found by patterns (no model): shared with :mod:`inclusio.analysis.verify`."""
     starts = sentence_starts(text)
@@ -152,7 +168,7 @@ def pattern_entities(text: str, lang: str) -> list[EntitySpan]:
         out.append(EntitySpan(match.start(), match.end(), match.group(0), label))
     for match in _NAME.finditer(text):
         start, name = match.start(), match.group(0)
-        if name.isupper():
+        if name.isupper() or acronyms_only(name.split(), start in starts):
             continue  # acronyms above
         if start in starts:
             # The first capital may be the sentence's: drop the first word when it is common.
@@ -188,6 +204,8 @@ def _ner_entities(text: str, parsed: object, lang: str) -> list[EntitySpan]:
         capitals = [t for t in tokens if t.text[:1].isupper()]
         if only_position and capitals == tokens[:1] and _is_common(tokens[0].text, lang):
             continue  # "Fiche de cours", "Bulles de dioxygène", "Température": a capital by position only
+        if acronyms_only([t.text for t in tokens], only_position):
+            continue  # "Éditeur interne de MC", "Requête GET https://...": the acronyms are the facts
         out.append(EntitySpan(start, end, name, ent.label_))
     return out
 
@@ -269,9 +287,11 @@ def _check_block(
         if not any(v in target_values for v in number.values):
             missing.append(Fact(kind="number", text=number.text, value=key))
 
+    # A word explained in brackets ("GUI (interface graphique) infrastructure") keeps the name it is in.
+    unbracketed = nd.fold(_BRACKETS.sub("", target)) if "(" in target else folded_target
     for span in find_entities(source, lang, parsed):
         checked["entity"] += 1
-        if not contains_folded(folded_target, span.text):
+        if not (contains_folded(folded_target, span.text) or contains_folded(unbracketed, span.text)):
             missing.append(Fact(kind="entity", text=span.text, value=nd.fold(span.text), label=span.label))
 
     if target_lang == lang:

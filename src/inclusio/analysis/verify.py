@@ -136,6 +136,10 @@ class Policy:
     after the first (an appended sentence is out of the prompt's contract)."""
     everyday: bool = False
     """Everyday words are left out of the word check (easy-to-read rewrites are made of them)."""
+    ordinary: float | None = None
+    """In the first sentence, words at least this frequent (Zipf, in the answer's language) are left out of
+    the word check: a definition explains a term with ordinary words the document need not have ("instrument
+    avec des lentilles qui permet de voir de loin"); its rare words must still come from the document."""
     unrelated: float | None = None
     """Lowest share of the answer's content words (or the source's, for rewrites) shared; None: no check."""
     facts_blocking: bool = True
@@ -147,11 +151,17 @@ class Policy:
     count, and when it has more sentences than the source."""
 
 
+ORDINARY_ZIPF = 3.5
+"""Words this frequent or more are ordinary, not rare (the project's rare-word line, STANDARDS §3 and
+:data:`inclusio.analysis.rare_words.RARE_ZIPF`)."""
+
 POLICIES: dict[str, Policy] = {
     "easy_read": Policy(keep_facts=True, words=0.34, unrelated=0.25, everyday=True),
     "plain": Policy(keep_facts=True, words=0.34, unrelated=0.25),
     "summary": Policy(keep_facts=False, words=0.4, unrelated=0.25),
-    "glossary": Policy(keep_facts=False, words=0.15, extra_sentences=0.5, extra_local=True),
+    "glossary": Policy(
+        keep_facts=False, words=0.15, extra_sentences=0.5, extra_local=True, ordinary=ORDINARY_ZIPF
+    ),
     "alt_text": Policy(
         keep_facts=False, words=0.2, words_blocking=False, facts_blocking=False, extra_sentences=0.5
     ),
@@ -162,13 +172,18 @@ POLICIES: dict[str, Policy] = {
 TOO_LONG_RATIO = 1.3
 TOO_LONG_RATIOS = {("fr", "en"): 1.15}
 """Per direction (English is about 0.85 × as long as the French it translates)."""
-RARE_NAME_ZIPF = 3.0
-"""A single name rarer than this in the source language is kept as is by a translation."""
+COMMON_HEAD_ZIPF = 4.0
+"""A name's last word this frequent, with a rarer word before it, is a common noun ("Yale University"),
+not a family name (:func:`_distinctive_words`)."""
 MIN_SENTENCE_WORDS = 3
 EVERYDAY_ZIPF = 5.5
 """Words this frequent (about one in 30,000 words of running text or more) are everyday words."""
 LEFT_CHARS = 10
 """Characters before a number that place it (a number changed in place keeps them)."""
+RIGHT_CHARS = 20
+"""Characters after a number that place it, when two words or more and at least
+:data:`RIGHT_MIN_CHARS` of them are alike ("(2) It couples to..." renumbered "(3) It couples to...")."""
+RIGHT_MIN_CHARS = 12
 
 # -- facts in context ------------------------------------------------------------------------------
 
@@ -188,6 +203,12 @@ _SCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶
 """Subscript and superscript digits read as digits: "CO₂" is "CO2"."""
 _PERCENT_WORDS = re.compile(r"(?i)[ \u00a0]*(?:pour[ \u00a0-]?cent|per[ \u00a0-]?cent)\b")
 _ERAS = frozenset({"BC", "AD", "BCE", "CE"})
+_ERA_AFTER = re.compile(
+    r"(?<![\d.,])(\d{1,4})[ \u00a0]*(?:(?P<bc>BCE?|B\.\s?C\.|av\.?\s?J\.?-?\s?C\.?|avant\s+(?:J\.?-?\s?C\.?|"
+    r"Jésus-Christ|notre\s+ère)|before\s+(?:Christ|the\s+common\s+era))|(?P<ad>AD|A\.\s?D\.|CE|apr\.?\s?J\.?-?\s?C\.?|"
+    r"après\s+(?:J\.?-?\s?C\.?|Jésus-Christ)))(?!\w)"
+)
+_ERA_BEFORE = re.compile(r"\b(?:AD|A\.\s?D\.)[ \u00a0]*(\d{1,4})(?![\d.,])")
 _ALWAYS_ALLOWED = {Decimal(0), Decimal(1)}
 """Values an answer may add ("1" for "une étape", a list's numbering)."""
 
@@ -208,6 +229,10 @@ class Occurrence:
     start: int = -1
     left: str = ""
     """The characters just before a number ("Fig. ", "10{"): the same place in another text."""
+    right: str = ""
+    """The characters just after a number, folded, spaces collapsed (") it couples to and"): the same
+    place in another text, when the text before differs (a key point starts where its source sentence
+    did not)."""
 
 
 def fold_plain(text: str) -> str:
@@ -282,15 +307,19 @@ def _facts(text: str, lang: str) -> tuple[Occurrence, ...]:
                 number.text,
                 start=number.start,
                 left=text[max(0, number.start - LEFT_CHARS) : number.start],
+                right=" ".join(nd.fold(text[number.end : number.end + 2 * RIGHT_CHARS]).split())[
+                    :RIGHT_CHARS
+                ],
             )
         )
     lower = set(re.findall(r"(?<![\w-])[^\W\d_A-ZÀ-ÖØ-Þ][^\W\d_]*", _without_links(text)))
     starts = sentence_starts(text)
+    era_spans = [(m.start(), m.end()) for rx in (_ERA_AFTER, _ERA_BEFORE) for m in rx.finditer(text)]
     for span in find_entities(text, lang):
         if any(a <= span.start < b for a, b in spans):
             continue
-        if span.text in _ERAS:
-            continue  # "312 BC" / "312 av. J.-C.": part of the year, checked with the number
+        if span.text in _ERAS or any(a <= span.start < b for a, b in era_spans):
+            continue  # "312 BC" / "312 avant Jésus-Christ": part of the year, checked with the number
         if span.label == "NAME" and " " not in span.text and span.text.lower() in lower:
             continue  # "Smallpox was declared..." after "against smallpox": a word at a sentence start
         kind = "symbol" if span.label in ("SYMBOL", "ACRONYM") else "entity"
@@ -443,18 +472,41 @@ STOPWORDS = frozenset(
         "many",
         "cent",
         "percent",
+        # approximators: "environ 11" said "à peu près 11", "près de 11", "about 11", "roughly 11"
+        "environ",
+        "pres",
+        "presque",
+        "quasi",
+        "quasiment",
+        "approximativement",
+        "autour",
+        "around",
+        "roughly",
+        "approximately",
+        "nearly",
+        "almost",
+        "some",
+        "circa",
     ]
 )
+NUMBER_WORDS = frozenset(
+    unicodedata.normalize("NFKD", w).encode("ascii", "ignore").decode()
+    for w in (*nd.FR_NUMBER_WORDS, *nd.EN_NUMBER_WORDS, *nd.scale_words("fr"), *nd.scale_words("en"))
+)
+"""Number words ("onze", "eleven", "millions"): checked as numbers, not as words ("onze fois" is "11 fois")."""
 _SENT = re.compile(r"(?<=[.!?…:;])\s+|\n+")
 
 
-def content_words(text: str, *, names: bool = True, lang: str | None = None) -> list[str]:
+def content_words(
+    text: str, *, names: bool = True, lang: str | None = None, common: float = EVERYDAY_ZIPF
+) -> list[str]:
     """Folded, accent-free words of 4 letters or more that carry meaning (elided articles removed).
 
     ``names=False`` leaves out capitalised words (names are checked as names, not as words) except the
     first word of ``text`` (a sentence's capital proves nothing). With ``lang``,
-    everyday words (Zipf frequency :data:`EVERYDAY_ZIPF` or more: "said", "good", "chose", "bien") are left
-    out too: an easy-to-read rewrite is made of them, and they tell nothing of where a sentence comes from.
+    everyday words (Zipf frequency ``common`` or more, :data:`EVERYDAY_ZIPF` by default: "said", "good",
+    "chose", "bien") are left out too: an easy-to-read rewrite is made of them, and they tell nothing of
+    where a sentence comes from. Number words ("onze", "eleven") are never content words: they are numbers.
     """
     from inclusio.analysis.rare_words import zipf
 
@@ -466,7 +518,8 @@ def content_words(text: str, *, names: bool = True, lang: str | None = None) -> 
         for word, start in ((m.group(1), m.start()) for m in matches)
         if (names or not word[:1].isupper() or start == first)
         and fold_plain(word) not in STOPWORDS
-        and not (root and zipf(word.lower(), root) >= EVERYDAY_ZIPF)
+        and fold_plain(word) not in NUMBER_WORDS
+        and not (root and zipf(word.lower(), root) >= common)
     ]
 
 
@@ -561,35 +614,71 @@ def _number_deficits(
 ) -> tuple[list[Occurrence], list[Occurrence]]:
     """(source occurrences the answer writes fewer times, answer occurrences beyond the source's count),
     matched on (value, unit); ``units=False`` (across languages: "6 molécules" is "6 molecules") on the
-    value alone."""
-    need = _pairs(nums_s, units=units)
-    have = _pairs(nums_a, units=units)
-    lost: list[Occurrence] = []
+    value alone. Occurrences at the same place in both texts (:func:`_same_place`) are matched first: in
+    "(3) It couples..." / "(3) It causes..." where the source has "(2) It couples...", the first one is the
+    changed number."""
+    by_key: dict[tuple[str, str], list[Occurrence]] = {}
     for o in nums_s:
-        key = (o.values[0], o.unit if units else "") if o.values else None
-        if key is None:
-            continue
-        if have[key] > 0 or any(have[(v, key[1])] > 0 for v in o.values[1:]):
-            hit = key if have[key] > 0 else next((v, key[1]) for v in o.values[1:] if have[(v, key[1])] > 0)
-            have[hit] -= 1
-        else:
-            lost.append(o)
-    extra: list[Occurrence] = []
+        for v in o.values:
+            by_key.setdefault((v, o.unit if units else ""), []).append(o)
+
+    def placed(o: Occurrence, others: dict[tuple[str, str], list[Occurrence]]) -> bool:
+        unit = o.unit if units else ""
+        return any(
+            _same_place(x, o) or _same_place(o, x) for v in o.values for x in others.get((v, unit), ())
+        )
+
+    by_key_a: dict[tuple[str, str], list[Occurrence]] = {}
     for o in nums_a:
-        key = (o.values[0], o.unit if units else "") if o.values else None
-        if key is None:
+        for v in o.values:
+            by_key_a.setdefault((v, o.unit if units else ""), []).append(o)
+    order_s = sorted(range(len(nums_s)), key=lambda i: not placed(nums_s[i], by_key_a))
+    order_a = sorted(range(len(nums_a)), key=lambda i: not placed(nums_a[i], by_key))
+    return _beyond(nums_s, order_s, _pairs(nums_a, units=units), units), _beyond(
+        nums_a, order_a, _pairs(nums_s, units=units), units
+    )
+
+
+def _beyond(
+    occurrences: list[Occurrence], order: list[int], other: Counter[tuple[str, str]], units: bool
+) -> list[Occurrence]:
+    """The occurrences (taken in ``order``) beyond the other text's count of their (value, unit), in text
+    order."""
+    left = Counter(other)
+    out: list[int] = []
+    for i in order:
+        o = occurrences[i]
+        if not o.values:
             continue
-        if need[key] > 0 or any(need[(v, key[1])] > 0 for v in o.values[1:]):
-            hit = key if need[key] > 0 else next((v, key[1]) for v in o.values[1:] if need[(v, key[1])] > 0)
-            need[hit] -= 1
+        unit = o.unit if units else ""
+        hit = next(((v, unit) for v in o.values if left[(v, unit)] > 0), None)
+        if hit is not None:
+            left[hit] -= 1
         else:
-            extra.append(o)
-    return lost, extra
+            out.append(i)
+    return [occurrences[i] for i in sorted(out)]
+
+
+def _same_left(s: Occurrence, a: Occurrence) -> bool:
+    """The same characters just before ("Fig. 1" -> "Fig. 2", "groupe A compte 12" -> "groupe A compte 15")."""
+    return len(s.left.strip()) >= 3 and s.left == a.left
+
+
+def _same_right(s: Occurrence, a: Occurrence) -> bool:
+    """The same words just after (a key point's "(2) It couples to..." -> "(3) It couples to...", "Various 2D
+    architectures have" -> "Various 3D architectures have")."""
+    n = min(len(s.right), len(a.right))
+    return (
+        n >= RIGHT_MIN_CHARS
+        and s.right[:n] == a.right[:n]
+        and len(re.findall(r"[^\W\d_]{2,}", s.right[:n])) >= 2
+    )
 
 
 def _same_place(s: Occurrence, a: Occurrence) -> bool:
-    """The same characters just before: the number changed where it stands."""
-    return len(s.left.strip()) >= 3 and s.left == a.left
+    """The same characters just before, or the same words just after: the number changed where it stands
+    (:func:`_same_left`, :func:`_same_right`)."""
+    return _same_left(s, a) or _same_right(s, a)
 
 
 def _check_numbers(
@@ -618,6 +707,7 @@ def _check_numbers(
     allowed_pairs = {(v, o.unit) for o in _of(ctx, "number", "year") for v in o.values}
     lost, extra = _number_deficits(nums_s, nums_a, units)
     used: set[int] = set()
+    found_s: set[int] = set()
     for s in lost:
         changed = next(
             (
@@ -637,11 +727,14 @@ def _check_numbers(
         )
         if changed is not None:
             used.add(changed)
+            found_s.add(id(s))
             code = "verify.date_changed" if s.kind == "year" else "verify.number_changed"
             out.append(finding(code, old=s.bare, new=extra[changed].bare, text=s.text))
         elif policy.keep_facts and not set(s.values) & values_a:
+            found_s.add(id(s))
             what, what_fr = _WHAT[s.kind]
             out.append(finding("verify.fact_dropped", what=what, what_fr=what_fr, old=s.bare, text=s.text))
+    reported = {id(extra[i]) for i in used}
     for i, a in enumerate(extra):
         if (
             i not in used
@@ -649,8 +742,64 @@ def _check_numbers(
             and not any((v, a.unit) in allowed_pairs for v in a.values)
             and not counts_items(answer, a)
         ):
+            reported.add(id(a))
             code = "verify.date_added" if a.kind == "year" else "verify.number_added"
             out.append(finding(code, new=a.bare, text=a.text, blocking=policy.facts_blocking))
+    if units:
+        out += _changed_in_place(nums_s, [a for a in nums_a if id(a) not in reported], found_s)
+    return out
+
+
+def _changed_in_place(nums_s: list[Occurrence], nums_a: list[Occurrence], done: set[int]) -> list[Finding]:
+    """An answer number where the source writes another value with the same unit at the same place
+    (:func:`_same_place`), and never this one: changed, although the source has the new value elsewhere
+    ("Various 2D architectures" -> "Various 3D architectures" in key points of a text that also says "3D").
+    ``done``: ids of source occurrences already reported (changed or dropped)."""
+    out: list[Finding] = []
+    for a in nums_a:
+        # The text before places a number best: "groupe B compte 15 élèves de première année" does not
+        # excuse "groupe A compte 15 élèves de première année" where the source has 12.
+        there = [s for s in nums_s if s.unit == a.unit and _same_left(s, a)] or [
+            s for s in nums_s if s.unit == a.unit and _same_right(s, a)
+        ]
+        if there and not any(set(s.values) & set(a.values) or id(s) in done for s in there):
+            s = there[0]
+            code = "verify.date_changed" if s.kind == "year" else "verify.number_changed"
+            out.append(finding(code, old=s.bare, new=a.bare, text=s.text))
+    return out
+
+
+def eras(text: str) -> dict[str, set[str]]:
+    """Years of ``text`` with an era, by era: ``{"bc": {"312"}, "ad": {"79"}}`` ("312 BC", "312 av. J.-C.",
+    "AD 79", "79 apr. J.-C.")."""
+    out: dict[str, set[str]] = {"bc": set(), "ad": set()}
+    for m in _ERA_AFTER.finditer(text):
+        out["bc" if m.group("bc") else "ad"].add(str(int(m.group(1))))
+    for m in _ERA_BEFORE.finditer(text):
+        out["ad"].add(str(int(m.group(1))))
+    return out
+
+
+def _written(year: str, text: str) -> bool:
+    return re.search(rf"(?<![\d.,]){year}(?![\d.,]\d|\d)", text) is not None
+
+
+def _check_eras(source: str, answer: str) -> list[Finding]:
+    """A year before the common era stays one, in every pass: "312 BC" -> "312" or "312 AD", "312" ->
+    "312 BC", "79 AD" -> "79 BC" changed the year (a key point that writes the year without its era states
+    another year). A year left out altogether is the number check's; an "AD" added or left out changes
+    nothing."""
+    src, ans = eras(source), eras(answer)
+    out: list[Finding] = []
+    for year in sorted(src["bc"] - ans["bc"]):
+        if year in ans["ad"]:
+            out.append(finding("verify.date_changed", old=f"{year} BC", new=f"{year} AD", text=f"{year} BC"))
+        elif _written(year, answer):
+            out.append(finding("verify.date_changed", old=f"{year} BC", new=year, text=f"{year} BC"))
+    for year in sorted(ans["bc"] - src["bc"]):
+        if _written(year, source):
+            old = f"{year} AD" if year in src["ad"] else year
+            out.append(finding("verify.date_changed", old=old, new=f"{year} BC", text=old))
     return out
 
 
@@ -703,29 +852,92 @@ def _without_links(text: str) -> str:
     return text
 
 
+NAME_ENDINGS = frozenset(
+    ["", "e", "s", "a", "o", "i", "y", "n", "es", "ie", "ia", "us", "um", "en", "an", "on"]
+)
+"""What may differ at the end of a short name in two languages ("Rhin"/"Rhine", "Italie"/"Italy")."""
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance (short words)."""
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        prev, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (x != y))
+    return row[-1]
+
+
 def cognate(a: str, b: str) -> bool:
-    """Two words (folded, accent-free) that share their first four letters, or equal short words: the same
-    name or word in two languages ("Londres"/"London", "photosynthèse"/"photosynthesis")."""
+    """Two words that are the same name or word in two languages ("Londres"/"London", "Vésuve"/"Vesuvius",
+    "photosynthèse"/"photosynthesis"): equal, or sharing their first four letters (accents removed) and
+    then, for a short word (5 letters or fewer), differing only by an ending of :data:`NAME_ENDINGS`
+    ("Rhin"/"Rhine"; "Mainz" is not "main"), for a longer one by at most half their letters."""
     a, b = fold_plain(a), fold_plain(b)
-    if len(a) < 4 or len(b) < 4:
-        return a == b
-    return a[:4] == b[:4]
+    if a == b:
+        return True
+    if len(a) < 4 or len(b) < 4 or a[:4] != b[:4]:
+        return False
+    shared = 4
+    while shared < min(len(a), len(b)) and a[shared] == b[shared]:
+        shared += 1
+    if min(len(a), len(b)) <= 5:
+        return a[shared:] in NAME_ENDINGS and b[shared:] in NAME_ENDINGS
+    return _edits(a, b) <= max(len(a), len(b)) // 2
+
+
+def _has_cognate(word: str, by_key: dict[str, list[str]]) -> bool:
+    """Whether a word of ``by_key`` (words of the other text, by their first four letters) is a cognate."""
+    return any(cognate(word, other) for other in by_key.get(word[:4], ()))
+
+
+def _by_key(words: Iterable[str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for w in words:
+        if len(w) >= 4:
+            out.setdefault(w[:4], []).append(w)
+    return out
 
 
 def _unmatched_names(
     names: list[Occurrence], other_words: set[str], lang: str, other: str
 ) -> list[Occurrence]:
-    """Names none of whose words has a cognate or a translation (:mod:`inclusio.analysis.lexicon`) among
-    ``other_words`` (words of the text in language ``other``): a translation renamed them."""
-    from inclusio.analysis.alignment import anchored
+    """Names none of whose words has a cognate (:func:`cognate`) or a translation
+    (:mod:`inclusio.analysis.lexicon`) among ``other_words`` (words of the text in language ``other``): a
+    translation renamed them, or dropped them."""
+    from inclusio.analysis.lexicon import translations
 
-    keys = frozenset(w[:4] for w in other_words if len(w) >= 4)
+    by_key = _by_key(other_words)
+    keys = frozenset(by_key)
     out = []
     for o in names:
         parts = _name_words(o.text) or [fold_plain(o.text)]
-        if not any(p in other_words or (len(p) >= 4 and anchored(p, keys, lang, other)) for p in parts):
+        if not any(
+            p in other_words
+            or (len(p) >= 4 and (_has_cognate(p, by_key) or translations(p, lang, other) & keys))
+            for p in parts
+        ):
             out.append(o)
     return out
+
+
+def _sentence_of(text: str) -> tuple[int, list[int]]:
+    """(number of sentences, their start offsets) of ``text`` (:func:`inclusio.analysis.alignment.sentences`)."""
+    from inclusio.analysis.alignment import sentences
+
+    starts: list[int] = []
+    at = 0
+    for sentence in sentences(text):
+        found = text.find(sentence, at)
+        if found < 0:
+            continue
+        starts.append(found)
+        at = found + len(sentence)
+    return len(starts), starts
+
+
+def _index(starts: list[int], offset: int) -> int:
+    return max(0, sum(1 for s in starts if s <= offset) - 1)
 
 
 def _renamed_dropped(
@@ -736,8 +948,10 @@ def _renamed_dropped(
     skip: set[str],
     langs: tuple[str, str],
 ) -> list[Occurrence]:
-    """Across languages: source names with no cognate in the answer ("Soleil" -> "Sun") must be balanced by
-    as many answer names with no cognate in the source; the rest were dropped."""
+    """Across languages: a source name with no cognate in the answer ("Soleil" -> "Sun", "Mainz" ->
+    "Mayence") must be matched, name per name, by an answer name with no cognate in the source, in the same
+    sentence when the translation keeps the source's sentences (anywhere otherwise); the rest were dropped
+    ("Mayence" stands for "Mainz", not also for a dropped "Bible" of the next sentence)."""
     source_words = set(re.findall(r"[^\W\d_]+", fold_plain(_without_links(source))))
     answer_words = set(re.findall(r"[^\W\d_]+", fold_plain(_without_links(answer))))
     lost = [
@@ -754,28 +968,84 @@ def _renamed_dropped(
         if not (o.left == "^" and not _name_words(o.text)[1:]) and nd.fold(o.text) not in same
     ]
     new = _unmatched_names(names, source_words, langs[1], langs[0])
-    return lost[len(new) :]
+    count_s, starts_s = _sentence_of(source)
+    count_a, starts_a = _sentence_of(answer)
+    aligned = count_s == count_a and count_s > 1
+    free = list(new)
+    dropped: list[Occurrence] = []
+    for o in lost:
+        twin = next(
+            (a for a in free if not aligned or _index(starts_a, a.start) == _index(starts_s, o.start)),
+            None,
+        )
+        if twin is None:
+            dropped.append(o)
+        else:
+            free.remove(twin)
+    return dropped
 
 
 def _stems(words: Iterable[str], letters: int = 5) -> set[str]:
     return {w[:letters] for w in words}
 
 
-def _name_kept(o: Occurrence, answer_fold: str, answer_words: set[str], across: bool) -> bool:
+def _distinctive_words(name: str, lang: str) -> list[str]:
+    """The words that tell a name of two words or more from another when its last word is a common word
+    (Zipf :data:`COMMON_HEAD_ZIPF` or more, in ``lang``): its words rarer than that line ("Yale" in "Yale
+    University", "Hopkins" in "Johns Hopkins University"), folded. Empty when the last word is rare or the
+    rarest of the name ("Jan Ingenhousz", "William Harvey", "John Smith": the family name is the head), or
+    when no word is rare ("Assemblée nationale", "Secure Shell"). Frequencies are read on the words as
+    written (accents kept: "université", not "universite")."""
+    from inclusio.analysis.rare_words import zipf
+
+    if not lang:
+        return []
+    tokens = [t for t in re.findall(r"[^\W_]+", name) if fold_plain(t) not in _PARTICLES and len(t) >= 3]
+    if len(tokens) < 2:
+        return []
+    freq = {fold_plain(t): zipf(t.lower(), lang) for t in tokens}
+    head = freq[fold_plain(tokens[-1])]
+    if head < COMMON_HEAD_ZIPF or head <= min(freq.values()):
+        return []
+    return [w for w, z in freq.items() if z < COMMON_HEAD_ZIPF]
+
+
+def _name_kept(
+    o: Occurrence,
+    answer_fold: str,
+    answer_words: set[str],
+    across: bool,
+    answer_caps: set[str] = frozenset(),
+    lang: str = "",
+) -> bool:
     """Whether the answer still names ``o``: a symbol as written (across languages an acronym may be
-    translated, see :func:`_renamed_dropped`); a name by its last word ("Ingenhousz" for "Jan Ingenhousz"),
-    or a word of the same root ("Parisiens" -> "habitants de Paris"); across languages by any of its words
-    or a cognate ("Vésuve" -> "Vesuvius", "Assemblée nationale" -> "National Assembly")."""
+    translated, see :func:`_renamed_dropped`); a name by its last word written as a name, with a capital
+    ("Ingenhousz" for "Jan Ingenhousz", "Harvey" for "William Harvey"; "Secure Shell" is not kept by "le
+    shell sûr"), a single name as a word, or by a capitalised word of the same root ("Parisiens" ->
+    "habitants de Paris"; "Dynamic" is not kept by "dynamics"); across languages by any of its words or a
+    cognate ("Vésuve" -> "Vesuvius", "Assemblée nationale" -> "National Assembly"). A name whose last word
+    is a common word and that has rare words (:func:`_distinctive_words`: "Yale University") is kept only
+    by one of those, in any language: another "University" ("l'université") is no "Yale".
+    ``answer_caps``: the answer's words written with a capital, folded."""
     words = _name_words(o.text)
     if o.kind == "symbol" or not words:
         return contains_folded(answer_fold, o.text)
-    if not across and len(words) >= 2:
+    by_key = _by_key(answer_words) if across else {}
+    distinctive = _distinctive_words(o.text, lang) if len(words) >= 2 else []
+    if distinctive:
+        if across:
+            return any(w in answer_words or _has_cognate(w, by_key) for w in distinctive)
+        return any(w in answer_caps for w in distinctive)
+    if across:
+        return any(w in answer_words for w in words) or any(_has_cognate(w, by_key) for w in words)
+    if len(words) >= 2:
         words = words[-1:]  # the family name, the head: "Georges Felepin" -> "Georges" lost a name
-    if any(w in answer_words for w in words):
+    elif words[0] in answer_words:
         return True
-    letters = 4 if across else 5
-    stems = _stems((w for w in answer_words if len(w) >= letters), letters)
-    return any(len(w) >= letters and w[:letters] in stems for w in words)
+    if any(w in answer_caps for w in words):
+        return True
+    stems = _stems(w for w in answer_caps if len(w) >= 5)
+    return any(len(w) >= 5 and w[:5] in stems for w in words)
 
 
 def _name_new(
@@ -820,23 +1090,23 @@ def _check_entities(
     source: str = "",
     answer_lang: str = "",
 ) -> list[Finding]:
-    from inclusio.analysis.rare_words import zipf
-
-    def checked(o: Occurrence, *, rare_ok: bool = False) -> bool:
-        """A translation renames common names ("Soleil" -> "Sun") and acronyms ("WHO" -> "OMS"): it keeps
-        symbols with digits, full names and, in the source, rare single names ("Ingenhousz", "Calvin"). In
-        the same language every name stays."""
+    def checked(o: Occurrence) -> bool:
+        """A translation renames names ("Soleil" -> "Sun", "Mainz" -> "Mayence") and acronyms ("WHO" ->
+        "OMS"): it keeps symbols with digits and full names as written or as cognates; a single name is
+        matched name per name with a renamed one (:func:`_renamed_dropped`). In the same language every name
+        stays."""
         if not across or policy.keep_entities == "all" or len(_name_words(o.text)) >= 2:
             return True
         if o.kind == "symbol":
             return any(c.isdigit() for c in o.text)
-        return rare_ok and zipf(o.text.lower(), lang) < RARE_NAME_ZIPF
+        return False
 
     plain_answer = _without_links(answer)
     answer_fold = nd.fold(plain_answer)
     folds = [_folds(text) for text in support if text]
     support_words = frozenset().union(*(f[2] for f in folds))
     answer_words = set(re.findall(r"[^\W_]+", fold_plain(plain_answer)))
+    answer_caps = {fold_plain(w) for w in re.findall(r"[^\W_]+", plain_answer) if w[:1].isupper()}
     in_source = {nd.fold(o.text) for o in _of(src, "entity", "symbol")}
     in_answer = {nd.fold(o.text) for o in _of(ans, "entity", "symbol")}
     added = [
@@ -850,13 +1120,13 @@ def _check_entities(
     if policy.keep_facts:
         for s in _of(src, "entity", "symbol"):
             if (
-                checked(s, rare_ok=True)
+                checked(s)
                 and nd.fold(s.text) not in in_answer
-                and not _name_kept(s, answer_fold, answer_words, across)
+                and not _name_kept(s, answer_fold, answer_words, across, answer_caps, lang)
             ):
                 dropped.append(s)
         if across:
-            skip = {nd.fold(o.text) for o in _of(src, "entity", "symbol") if checked(o, rare_ok=True)}
+            skip = {nd.fold(o.text) for o in _of(src, "entity", "symbol") if checked(o)}
             dropped += _renamed_dropped(src, ans, source, answer, skip, (lang, answer_lang or lang))
     out: list[Finding] = []
     for s, a in zip(dropped, added, strict=False):
@@ -893,13 +1163,28 @@ def _check_instructions(source: str, answer: str, policy: Policy) -> list[Findin
     return [finding("verify.instruction", text=new[0])] if new else []
 
 
-def sentence_shares(answer: str, support_texts: Sequence[str], lang: str | None = None) -> list[float]:
+def _sentence_words(sentence: str, index: int, policy: Policy | None, lang: str | None) -> list[str]:
+    """The content words a sentence of an answer is checked on: everyday words left out for easy-to-read,
+    ordinary words left out of a definition's first sentence (:attr:`Policy.ordinary`)."""
+    if policy is None:
+        return content_words(sentence, names=False, lang=lang)
+    if policy.ordinary is not None and index == 0 and lang:
+        return content_words(sentence, names=False, lang=lang, common=policy.ordinary)
+    return content_words(sentence, names=False, lang=lang if policy.everyday else None)
+
+
+def sentence_shares(
+    answer: str, support_texts: Sequence[str], lang: str | None = None, pass_name: str | None = None
+) -> list[float]:
     """Per sentence of ``answer`` (3 content words or more): the share of its words found in the texts
-    (what the invented-sentence thresholds of :data:`POLICIES` compare; ``bench/verify.py`` prints them)."""
+    (what the invented-sentence thresholds of :data:`POLICIES` compare; ``bench/verify.py`` prints them).
+    With ``pass_name``, the words that pass checks (``lang``: the answer's language); without, everyday words
+    of ``lang`` are left out."""
     support = frozenset().union(*(_support_of(t) for t in support_texts))
+    policy = POLICIES[pass_name] if pass_name else None
     out: list[float] = []
-    for sentence in _sentences(answer):
-        words = content_words(sentence, names=False, lang=lang)
+    for index, sentence in enumerate(_sentences(answer)):
+        words = _sentence_words(sentence, index, policy, lang)
         if len(words) >= MIN_SENTENCE_WORDS:
             out.append(sum(1 for w in words if _stem(w) in support) / len(words))
     return out
@@ -918,7 +1203,7 @@ def _check_words(
     out: list[Finding] = []
     if policy.words is not None:
         for index, sentence in enumerate(_sentences(answer)):
-            words = content_words(sentence, names=False, lang=lang)
+            words = _sentence_words(sentence, index, policy, lang)
             if len(words) < MIN_SENTENCE_WORDS:
                 continue
             extra = bool(index) and policy.extra_sentences is not None
@@ -1067,6 +1352,7 @@ def verify(
     found = verdict.findings
     found += _check_numbers(src, ans, ctx, policy, answer, units=not across)
     found += _check_dates(src, ans, ctx, policy)
+    found += _check_eras(source, answer)
     found += _check_entities(
         src,
         ans,
@@ -1090,7 +1376,7 @@ def verify(
             [source, context_text, "\n".join(glossary_texts)],
             policy,
             [source, "\n".join(glossary_texts)],
-            answer_lang if policy.everyday else None,
+            answer_lang,
         )
         if policy.keep_facts:
             found += _check_terms(source, answer, terms)
