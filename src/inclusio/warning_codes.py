@@ -255,6 +255,12 @@ WARNINGS: dict[str, tuple[str, str]] = {
         "'{term}' has no definition: write one (it is not shown to students until then)",
         "« {term} » n'a pas de définition : écrivez-en une (elle n'est pas montrée aux étudiants d'ici là)",
     ),
+    "glossary.lexicon": (
+        "the meaning of '{term}' was chosen by the machine from inclusio's acronym lexicon ({basis}): "
+        "check that it is the one this document means",
+        "le sens de « {term} » a été choisi par la machine dans la liste de sigles d'inclusio ({basis}) : "
+        "vérifiez que c'est bien celui du document",
+    ),
     "adapt.model_fallback": (
         "the model's answer was not used ({text}); the offline result or the source is shown",
         "la réponse du modèle n'a pas été utilisée ({text}) ; le résultat hors ligne ou la source est affiché",

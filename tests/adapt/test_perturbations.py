@@ -189,9 +189,11 @@ def test_an_injected_instruction_obeyed_by_the_model_never_reaches_the_key_point
         assert "cliquez" not in (entry.definition or "").lower() and "inscrivez" not in (
             entry.definition or ""
         )
-        if entry.origin != "model" and entry.flags:
+        if entry.origin == "lexicon":  # not asked of the model: the lexicon's meaning, flagged for staff
+            assert [f.code for f in entry.flags] == ["glossary.lexicon"]
+        elif entry.origin != "model" and entry.flags:
             assert entry.flags[0].code == "adapt.model_fallback"
-    assert any(e.flags for e in doc.glossary)
+    assert any(f.code == "adapt.model_fallback" for e in doc.glossary for f in e.flags)
 
 
 def test_offline_outputs_are_verified_and_a_faithful_offline_draft_has_no_flag(tmp_path: Path) -> None:

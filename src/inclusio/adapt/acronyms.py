@@ -3,8 +3,9 @@
 A definition is a long form followed by the acronym in brackets, "Organisation mondiale de la
 santé (OMS)", or the reverse, "OMS (Organisation mondiale de la santé)", where the initials of
 the long form's significant words spell the acronym (small words like *de*, *la*, *of*, *the*
-are skipped; accents and case are ignored). Nothing is guessed: an acronym the document never
-defines is left as it is (the rule checker reports it).
+are skipped; accents and case are ignored). Nothing is guessed here: an acronym the document never
+defines gets its meaning from inclusio's lexicon, flagged for review (:mod:`inclusio.adapt.acronym_lexicon`),
+or stays for the staff to define.
 
 :func:`expand` writes the long form before the acronym's first use in a text where it is not
 already explained: "l'OMS publie" -> "l'Organisation mondiale de la santé (OMS) publie".
@@ -14,7 +15,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Literal
 
 from inclusio.model.document import Document, is_code
 
@@ -56,7 +58,18 @@ _WORD = re.compile(r"[\w’'-]+")
 class Acronym:
     short: str
     long: str
+    """The long form (a document's definition), or the meaning in the document's language."""
     block_id: str
+    origin: Literal["document", "lexicon", "staff"] = "document"
+    """``document``: defined by the document itself (found here); ``lexicon``: its meaning comes from
+    inclusio's acronym lexicon; ``staff``: from a glossary entry a person reviewed
+    (:mod:`inclusio.adapt.acronym_lexicon`)."""
+    meanings: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    """Lexicon and staff meanings by language root (``fr``, ``en``): what :func:`~inclusio.adapt.acronym_lexicon.write_out` writes."""
+    basis: str = ""
+    """Lexicon: where its meaning comes from."""
+    blocks: tuple[str, ...] = ()
+    """Lexicon: the blocks where the document uses it."""
 
 
 def _fold(text: str) -> str:
@@ -92,6 +105,14 @@ def _long_form_before(text: str, short: str) -> str | None:
     return None
 
 
+def initials_spell(long: str, short: str) -> bool:
+    """Whether the initials of the significant words of ``long`` spell ``short``; a capital inside a
+    word starts a word too ("HyperText Markup Language" spells HTML)."""
+    words = _significant(_WORD.findall(long))
+    camel = [part for word in words for part in re.findall(r"[A-Z][^\WA-Z]*|[^\WA-Z]+", word)]
+    return _fold(short) in {"".join(_fold(w)[0] for w in run if w) for run in (words, camel)}
+
+
 def _matches(long: str, short: str) -> bool:
     return "".join(_fold(w)[0] for w in _significant(_WORD.findall(long))) == _fold(short)
 
@@ -116,10 +137,11 @@ def find_acronyms(doc: Document) -> dict[str, Acronym]:
 
 
 def expand(text: str, acronyms: dict[str, Acronym]) -> tuple[str, list[str]]:
-    """``text`` with each defined acronym written out at its first unexplained use; and which were."""
+    """``text`` with each acronym the document defines written out at its first unexplained use; and which
+    were (acronyms with another origin are :func:`inclusio.adapt.acronym_lexicon.write_out`'s)."""
     done: list[str] = []
     for short, acronym in acronyms.items():
-        if acronym.long.lower() in text.lower():
+        if acronym.origin != "document" or acronym.long.lower() in text.lower():
             continue  # already explained in this text
         pattern = re.compile(rf"(?<![\w(]){re.escape(short)}(?![\w)])")
         match = pattern.search(text)

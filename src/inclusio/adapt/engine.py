@@ -5,8 +5,9 @@ the model could not do gets the offline result (flagged), a pass that fails as a
 reported and the others go on. The engine is:
 
 * ``offline`` (default, nothing leaves the machine): rule-based rewrite at the profile's level,
-  acronyms written out from the document's own definitions, glossary from word frequency and
-  the document's own definitions, extractive key points, alt text from caption and OCR; all
+  acronyms written out from the document's own definitions (else from inclusio's acronym lexicon,
+  flagged for review: :mod:`inclusio.adapt.acronym_lexicon`), glossary from word frequency, the
+  document's own definitions and the acronyms the reader meets, extractive key points, alt text from caption and OCR; all
   marked for review;
 * ``mistral`` when ``settings.engine == "mistral"`` **and** an API key or a server URL is set
   (:func:`inclusio.llm.remote_configured`); otherwise a ``llm.not_configured`` warning and the
@@ -22,7 +23,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from inclusio.adapt.acronyms import find_acronyms
+from inclusio.adapt.acronym_lexicon import lexicon_acronyms
+from inclusio.adapt.acronyms import Acronym, find_acronyms
 from inclusio.adapt.context import AdaptContext, now_iso
 from inclusio.errors import LLMNotConfigured, StageError, as_inclusio_error
 from inclusio.model.document import Document
@@ -108,7 +110,11 @@ def adapt_document(
         "passes": {},
         "review": REVIEW,
     }
-    acronyms = find_acronyms(doc) if profile.adaptation.expand_acronyms or profile.glossary.enabled else {}
+    acronyms: dict[str, Acronym] = {}
+    if profile.adaptation.expand_acronyms or profile.glossary.enabled:
+        # The document's own definitions first, then a person's or the lexicon's meaning for the others.
+        acronyms = find_acronyms(doc)
+        acronyms.update(lexicon_acronyms(doc, acronyms))
     try:
         for index, name in enumerate(passes):
 
@@ -131,7 +137,8 @@ def adapt_document(
                 counts = {"failed": True}
             stats["passes"][name] = counts
         if acronyms:
-            stats["acronyms"] = sorted(acronyms)
+            stats["acronyms"] = sorted(k for k, a in acronyms.items() if a.origin == "document")
+            stats["acronyms_lexicon"] = sorted(k for k, a in acronyms.items() if a.origin == "lexicon")
         if llm is not None:
             stats["llm"] = llm.stats.snapshot()
             model_of = {"rewrite": profile.adaptation.level, "summaries": "summary"}

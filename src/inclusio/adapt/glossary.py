@@ -2,7 +2,11 @@
 
 Candidates (offline, always):
 
-* acronyms the document defines ("Organisation mondiale de la santé (OMS)");
+* acronyms the document defines ("Organisation mondiale de la santé (OMS)"), with their long form;
+* the other acronyms and symbols the reader meets (those rule T8 flags): with the meaning of
+  inclusio's acronym lexicon (``origin="lexicon"``, flagged ``glossary.lexicon``: the machine chose
+  it, staff confirm, correct or remove it), or none (``origin="acronym"``, "to define" for the staff);
+  they come on top of ``max_terms``, which bounds the words (:mod:`inclusio.adapt.acronym_lexicon`);
 * the profile's course terms (``glossary.course_terms``), never paraphrased away by a rewrite;
 * hard words: words of 4 letters or more whose Zipf frequency (wordfreq, offline data) is below
   ``glossary.zipf_threshold`` in the block's language, and so are their plain variants (plural,
@@ -34,7 +38,8 @@ from collections import Counter
 
 from pydantic import BaseModel, Field
 
-from inclusio.adapt.acronyms import Acronym
+from inclusio.adapt.acronym_lexicon import undefined_acronyms
+from inclusio.adapt.acronyms import Acronym, initials_spell
 from inclusio.adapt.batching import Unit
 from inclusio.adapt.context import AdaptContext
 from inclusio.adapt.definitions import find_definition, flag_undefined, is_term, known_variant
@@ -43,8 +48,12 @@ from inclusio.analysis.verify import Verdict, verify
 from inclusio.model.document import Document, Flag, GlossaryEntry, PageMarker, Provenance, is_code
 from inclusio.profiles.schema import GlossarySettings
 from inclusio.text.sentences import split_sentences
+from inclusio.warning_codes import warning_text
 
 PASS_NAME = "glossary"
+LEXICON = "glossary.lexicon"
+"""Flag of an entry whose meaning comes from inclusio's acronym lexicon (chosen by the machine)."""
+ACRONYM_ORIGINS = ("lexicon", "acronym")
 MIN_LETTERS = 4
 _WORD = re.compile(
     r"(?:\b(?:[dlsnjmtc]|qu|jusqu|lorsqu|puisqu)['’])?([^\W\d_]+(?:-[^\W\d_]+)*)", re.IGNORECASE
@@ -123,21 +132,59 @@ def _verify(term: str, context: str, definition: str, lang: str, document: str) 
     return verify(context, definition, pass_name=PASS_NAME, lang=lang, context=document, glossary=[term])
 
 
+def _lexicon_definition(acronym: Acronym, lang: str) -> str:
+    """The lexicon's meaning as a definition; with the English words when they, not the French ones,
+    spell the acronym ("HTML": "Langage de balisage hypertexte (en anglais : HyperText Markup Language).")."""
+    meaning = acronym.long[:1].upper() + acronym.long[1:]
+    english = acronym.meanings.get("en", "")
+    if (
+        lang == "fr"
+        and english
+        and initials_spell(english, acronym.short)
+        and not initials_spell(acronym.long, acronym.short)
+    ):
+        return f"{meaning} (en anglais : {english})."
+    return meaning + "."
+
+
+def _lexicon_flag(acronym: Acronym) -> Flag:
+    fields = {"term": acronym.short, "basis": acronym.basis}
+    return Flag(
+        code=LEXICON,
+        reason=warning_text(LEXICON, "en", **fields),
+        reason_fr=warning_text(LEXICON, "fr", **fields),
+    )
+
+
 def _acronym_entries(
-    acronyms: dict[str, Acronym], lang: str, offline: Provenance
+    doc: Document, acronyms: dict[str, Acronym], offline: Provenance
 ) -> dict[str, GlossaryEntry]:
-    """One entry per acronym the document defines, its long form as the definition."""
-    return {
-        short.lower(): GlossaryEntry(
+    """One entry per acronym the reader meets: the document's long form as its definition; the lexicon's
+    meaning, flagged ``glossary.lexicon`` (the machine chose it: staff confirm it); none for an acronym
+    nobody defines (``glossary.to_define``, for the staff only). Staff-reviewed ones are kept elsewhere."""
+    lang = _lang_root(doc.lang)
+    entries: dict[str, GlossaryEntry] = {}
+    for short, acronym in acronyms.items():
+        if acronym.origin == "staff":
+            continue
+        lexicon = acronym.origin == "lexicon"
+        entries[short.lower()] = GlossaryEntry(
             term=short,
-            definition=acronym.long,
-            lang=lang,
-            blocks=[acronym.block_id],
-            origin="document",
+            definition=_lexicon_definition(acronym, lang) if lexicon else acronym.long,
+            lang=doc.lang,
+            blocks=list(acronym.blocks[:10]) if lexicon else [acronym.block_id],
+            origin="lexicon" if lexicon else "document",
             provenance=offline,
+            flags=[_lexicon_flag(acronym)] if lexicon else [],
         )
-        for short, acronym in acronyms.items()
-    }
+    for short, usage in undefined_acronyms(doc, acronyms).items():
+        entries.setdefault(
+            short.lower(),
+            GlossaryEntry(
+                term=short, lang=doc.lang, blocks=usage.blocks[:10], origin="acronym", provenance=offline
+            ),
+        )
+    return entries
 
 
 def _candidates(
@@ -177,8 +224,10 @@ def _add_terms(
     when it has one; returns the sentence each term occurs in (lower-cased key)."""
     lang = _lang_root(doc.lang)
     ranked, where, context = _candidates(doc, settings)
+    # Acronyms the reader meets are all listed (rule T8); ``max_terms`` bounds the words and course terms.
+    limit = settings.max_terms + sum(1 for e in entries.values() if e.origin in ACRONYM_ORIGINS)
     for term in ranked:
-        if len(entries) >= settings.max_terms:
+        if len(entries) >= limit:
             break
         key = term.lower()
         if key in entries:
@@ -269,7 +318,9 @@ def _verify_kept(doc: Document, entries: dict[str, GlossaryEntry], context: dict
     for key, entry in entries.items():
         if entry.provenance.reviewed_by:
             continue  # a person's definition was verified when written; a removed term has none
-        if entry.definition and entry.origin != "model":  # model definitions were verified when accepted
+        # Model definitions were verified when accepted; the lexicon's are not drawn from the document
+        # (the verifier would call them invented) and carry their own flag for a person to check.
+        if entry.definition and entry.origin not in ("model", "lexicon"):
             verdict = _verify(entry.term, context.get(key, entry.term), entry.definition, lang, document)
             entries[key] = entry.model_copy(update={"flags": [*entry.flags, *verdict.flags()]})
 
@@ -306,11 +357,12 @@ def apply_glossary(
     out = doc.model_copy(deep=True)
     offline = ctx.provenance(PASS_NAME, prompt_version="rules-1")
     reviewed = _reviewed_entries(out)
-    entries = {**_acronym_entries(acronyms, out.lang, offline), **reviewed}
+    entries = {**_acronym_entries(out, acronyms, offline), **reviewed}
     context = _add_terms(out, settings, entries, offline)
     stats = {
         "terms": len(entries),
-        "from_document": sum(1 for e in entries.values() if e.definition),
+        "from_document": sum(1 for e in entries.values() if e.definition and e.origin != "lexicon"),
+        "from_lexicon": sum(1 for e in entries.values() if e.origin == "lexicon"),
         "model": 0,
         "cached": 0,
         "fallback": 0,

@@ -8,7 +8,9 @@ left as they are (titles and course terms are kept).
 
 * **Offline** (default): :func:`inclusio.adapt.easy_read.adapt_paragraph` (sentence cuts,
   one sentence per line, enumerations as lists) at the profile's limits, after writing out the
-  acronyms the document defines itself when the profile asks for it. For ``plain`` this is
+  acronyms when the profile asks for it: the long form the document gives itself, else the meaning
+  a person gave in the glossary or the one of inclusio's lexicon, in brackets after the acronym
+  (:func:`inclusio.adapt.acronym_lexicon.write_out`; a note on the adaptation says which). For ``plain`` this is
   only the sentence work: words are not simplified offline, and a note says so.
 * **Mistral**: the prompt ``easy_read`` (STANDARDS §3 rules, facts and course terms kept),
   blocks sent by section with their section and course titles; each answer is checked by the
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from inclusio.adapt.acronym_lexicon import contents_line, write_out
 from inclusio.adapt.acronyms import Acronym, expand
 from inclusio.adapt.batching import Unit, rewritable, section_titles
 from inclusio.adapt.context import AdaptContext
@@ -95,27 +98,68 @@ def _blocks_from_parts(block: Paragraph, parts: list[dict[str, object]], one_per
     return out
 
 
+def _written_note(acronym: Acronym) -> str:
+    if acronym.origin == "staff":
+        return f"wrote out {acronym.short} from the glossary's reviewed definition"
+    return (
+        f"wrote out {acronym.short} from inclusio's acronym lexicon ({acronym.basis}): "
+        "meaning chosen by the machine, to check (glossary)"
+    )
+
+
+def _write_out_parts(
+    blocks: list[Block], acronyms: dict[str, Acronym], lang: str
+) -> tuple[list[Block], list[str]]:
+    """``blocks`` (a rewrite's paragraphs, one sentence per line) with each lexicon or staff acronym's
+    meaning in brackets at its first use among them (:func:`write_out`); and which were written out."""
+    done: list[str] = []
+    out: list[Block] = []
+    for part in blocks:
+        if isinstance(part, Paragraph):
+            rest = {k: a for k, a in acronyms.items() if k not in done}
+            lines = []
+            for line in part.text.split("\n"):
+                line, written = write_out(line, rest, lang)
+                done += written
+                rest = {k: a for k, a in rest.items() if k not in written}
+                lines.append(line)
+            part = part.model_copy(update={"text": "\n".join(lines)})
+        out.append(part)
+    return out, done
+
+
 def offline_adaptation(
     block: Paragraph, lang: str, ctx: AdaptContext, kind: str, acronyms: dict[str, Acronym]
 ) -> Adaptation | None:
-    """The rule-based adaptation of one paragraph (None when the rules change nothing)."""
+    """The rule-based adaptation of one paragraph (None when the rules change nothing).
+
+    Acronyms the document defines are written out before the rules cut sentences (the long form goes
+    before the acronym, as the document writes it); the lexicon's or a person's meaning after them, in
+    the sentences the rules made, where the sentence stays within rule T1's limit."""
     settings = ctx.profile.adaptation
-    text, expanded = expand(block.text, acronyms) if settings.expand_acronyms else (block.text, [])
+    text, expanded = block.text, []
+    expand_here = settings.expand_acronyms and not contents_line(text)  # a contents line repeats a title
+    if expand_here:
+        text, expanded = expand(text, acronyms)
     probe = block.model_copy(update={"text": text})
     adaptation = adapt_paragraph(probe, lang, settings, ctx.created_at)
+    parts = (
+        adaptation.blocks
+        if adaptation is not None
+        else [
+            Paragraph(id=f"{block.id}.e1", text=text, role=block.role, lang=block.lang, source=block.source)
+        ]
+    )
+    written: list[str] = []
+    if expand_here:
+        parts, written = _write_out_parts(parts, acronyms, lang.split("-")[0].lower())
+    if adaptation is None and not (expanded or written):
+        return None
     notes = [f"wrote out {short} from the document's own definition" for short in expanded]
+    notes += [_written_note(acronyms[short]) for short in written]
     if adaptation is None:
-        if not expanded:
-            return None
         adaptation = Adaptation(
-            kind=kind,
-            provenance=ctx.provenance(kind, prompt_version="rules-1"),
-            lang=lang,
-            blocks=[
-                Paragraph(
-                    id=f"{block.id}.e1", text=text, role=block.role, lang=block.lang, source=block.source
-                )
-            ],
+            kind=kind, provenance=ctx.provenance(kind, prompt_version="rules-1"), lang=lang, blocks=parts
         )
     if kind == "plain":
         notes.append(
@@ -124,6 +168,7 @@ def offline_adaptation(
     return adaptation.model_copy(
         update={
             "kind": kind,
+            "blocks": parts,
             "provenance": adaptation.provenance.model_copy(update={"pass_name": kind}),
             "notes": [*adaptation.notes, *notes],
         }
@@ -193,7 +238,8 @@ def apply_rewrite(
     spec: BatchedPass | None = None
     terms = list(ctx.profile.glossary.course_terms)
     langs = {b.id: out.block_lang(b) for b in targets}
-    known = [a.long for a in acronyms.values()]  # acronyms the document defines: a rewrite may write them out
+    # Acronyms the document defines, and the meanings the lexicon or staff give: a rewrite may write them out.
+    known = list(dict.fromkeys(m for a in acronyms.values() for m in (a.long, *a.meanings.values())))
     if ctx.session is not None and targets:
         settings = ctx.profile.adaptation
         spec = BatchedPass(

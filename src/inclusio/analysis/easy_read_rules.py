@@ -439,21 +439,42 @@ def _code_name(text: str, start: int, end: int) -> bool:
     return text[start - 1 : start] == "$" or text[end : end + 1] == "="
 
 
-def _t8(s: _Sentence, roman_spans: list[tuple[int, int]]) -> None:
-    hits: list[tuple[int, int]] = []
+def acronym_spans(
+    text: str,
+    lang: str,
+    *,
+    rare_zipf: float = rw.RARE_ZIPF,
+    roman_spans: list[tuple[int, int]] | None = None,
+) -> list[tuple[int, int]]:
+    """Where rule T8 reads an acronym or a symbol in ``text`` (one sentence): "ADN", "U.S.A.", "CO2".
+
+    Not: a Roman numeral, a name written as code ("$HOME", "LANG="), an everyday word in a line written
+    in capitals ("TABLE DES MATIÈRES"). Abbreviations ("etc.") and the glossary are the rule's own
+    business. The glossary pass reads the same spans (acronyms the reader meets must be explained)."""
+    if roman_spans is None:
+        roman_spans = [(n.start, n.end) for n in nd.find_roman(text)]
     # In a line written in capitals, an everyday word ("TABLE DES MATIÈRES") is a word, not an acronym.
-    capitals = _in_capitals(s.text) and rw.has_word_list(s.lang)
-    for match in _ACRONYM.finditer(s.text):
+    capitals = _in_capitals(text) and rw.has_word_list(lang)
+    spans: list[tuple[int, int]] = []
+    for match in _ACRONYM.finditer(text):
         if any(a <= match.start() < b for a, b in roman_spans):
             continue
-        if match.group(0).lower().rstrip("s") in s.glossary or match.group(0).lower() in s.glossary:
-            continue
-        if _code_name(s.text, *match.span()):
+        if _code_name(text, *match.span()):
             continue  # a variable's name is typed as it is: it cannot be written in full
         word = match.group(0).lower()
-        if capitals and word.isalpha() and rw.zipf(word, s.lang) >= s.config.rare_zipf:
+        if capitals and word.isalpha() and rw.zipf(word, lang) >= rare_zipf:
             continue
-        hits.append(match.span())
+        spans.append(match.span())
+    return spans
+
+
+def _t8(s: _Sentence, roman_spans: list[tuple[int, int]]) -> None:
+    hits: list[tuple[int, int]] = []
+    for start, end in acronym_spans(s.text, s.lang, rare_zipf=s.config.rare_zipf, roman_spans=roman_spans):
+        word = s.text[start:end].lower()
+        if word.rstrip("s") in s.glossary or word in s.glossary:
+            continue
+        hits.append((start, end))
     pattern = _ABBREVIATIONS.get(s.lang)
     if pattern:
         hits += [m.span() for m in pattern.finditer(s.text) if not any(a <= m.start() < b for a, b in hits)]

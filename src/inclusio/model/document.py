@@ -383,9 +383,11 @@ class GlossaryEntry(_Model):
     """The term in other languages (BCP 47 -> term), for a bilingual glossary."""
     blocks: list[str] = Field(default_factory=list)
     """Ids of the source blocks where the term occurs (or is defined)."""
-    origin: Literal["document", "model", "frequency", "course"] = "document"
+    origin: Literal["document", "model", "frequency", "course", "lexicon", "acronym"] = "document"
     """Where the entry comes from: a definition in the document, a model's definition, a rare word
-    (word frequency) with no definition yet, or a course term given by the profile or the teacher."""
+    (word frequency) with no definition yet, a course term given by the profile or the teacher, an
+    acronym whose meaning comes from inclusio's acronym lexicon (chosen by the machine: flagged
+    ``glossary.lexicon``), or an acronym nobody defines (no definition yet)."""
     provenance: Provenance
     flags: list[Flag] = Field(default_factory=list)
     """Why a person must review it (``glossary.to_define`` when it has no definition yet)."""
