@@ -10,6 +10,7 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+import docx
 import pymupdf
 import pytest
 from made_pdf import paper_page
@@ -168,3 +169,102 @@ def test_word_bullets_and_shaded_table_of_the_word_fixture(corpus_dir: Path, tmp
     assert all(c.header for c in table.rows[0])
     headings = {b.text for b in doc.blocks if isinstance(b, Heading)}
     assert not headings & {"Leaves", "Berries", "Grain", "Food Calories per portion"}
+
+
+def _wrap(text: str, width: float, size: float, font: str = "helv") -> list[str]:
+    """``text`` broken into lines no wider than ``width`` points, as a typesetter does (by width, not by
+    characters)."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        longer = f"{current} {word}".strip()
+        if current and pymupdf.get_text_length(longer, font, size) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = longer
+    return [*lines, current]
+
+
+LEFT_COLUMN = (
+    "Paris is the capital of France. Lyon lies to the south, where the Rhone meets the Saone. "
+    "Marseille is the oldest port of the country. Boats carry grain and wine up the rivers. "
+    "Trains carry people between the cities. Many tourists come in June, when the days are long."
+)
+RIGHT_COLUMN = (
+    "Museums open at nine in the morning. The Louvre is the largest of them, and it is closed on "
+    "Tuesdays. Some streets of Lyon are very old. Rome is older still, but Lyon was a Roman town too. "
+    "Students can visit the museums for free. Guides speak French, English and Spanish."
+)
+
+
+@pytest.mark.parametrize("width", [90, 120, 150, 200])
+def test_narrow_columns_of_running_text_are_not_a_table(tmp_path: Path, width: int) -> None:
+    """Two narrow columns of prose set on one baseline grid: every text row holds two lines a gutter apart
+    and the lines are short (under the prose length of a wide column), yet the text runs on from line to
+    line: two paragraphs, left column first."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    for x, text in ((72, LEFT_COLUMN), (72 + width + 24, RIGHT_COLUMN)):
+        for i, line in enumerate(_wrap(text, width, 10)):
+            page.insert_text((x, 100 + 13 * i), line, fontsize=10, fontname="helv")
+    assert len(_wrap(LEFT_COLUMN, width, 10)) >= 6
+    doc.save(tmp_path / "columns.pdf")
+    converted = _convert(tmp_path / "columns.pdf")
+    assert not _tables(converted)
+    assert [b.text for b in converted.blocks if isinstance(b, Paragraph)] == [LEFT_COLUMN, RIGHT_COLUMN]
+
+
+def test_short_entries_at_line_spacing_are_still_a_table(tmp_path: Path) -> None:
+    """Names and services of similar widths, rows at the text's own line spacing: each line would wrap
+    the next one's first word, but the entries do not run on (no lower-case start, no sentence across the
+    break), so the columns are cells, not running text."""
+    rows = [
+        ("Name", "Service", "Room"),
+        ("Alice Martin", "Student records", "A 102"),
+        ("Bruno Keller", "Exams office", "A 104"),
+        ("Chloé Dubois", "Library desk", "B 010"),
+        ("David Morel", "Sports centre", "C 201"),
+        ("Emma Laurent", "Help desk", "A 001"),
+    ]
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((72, 80), "Who to ask during the exam weeks, by service and room.", fontsize=10)
+    for r, row in enumerate(rows):
+        for x, text in zip((72, 200, 330), row, strict=True):
+            page.insert_text((x, 110 + 13 * r), text, fontsize=10, fontname="hebo" if r == 0 else "helv")
+    doc.save(tmp_path / "names.pdf")
+    (table,) = _tables(_convert(tmp_path / "names.pdf"))
+    assert _rows(table) == [list(row) for row in rows]
+    assert all(c.header for c in table.rows[0]) and not any(c.header for c in table.rows[1])
+
+
+def test_a_word_table_without_borders_exported_by_libreoffice(tmp_path: Path) -> None:
+    """A DOCX table with no style (python-docx's default: no borders), a bold first row, exported to PDF by
+    LibreOffice: nothing is drawn, the three columns are read from the text."""
+    rows = [
+        ("Service", "Building", "Hours"),
+        ("Library", "Main hall, second floor", "8:00 to 22:00"),
+        ("Cafeteria", "Student centre", "11:30 to 14:00"),
+        ("Sports centre", "North campus", "7:00 to 21:00"),
+        ("Help desk", "Main hall", "9:00 to 17:00"),
+    ]
+    source = docx.Document()
+    source.add_paragraph(
+        "Opening hours of the campus services during the exam weeks, as the office sent them."
+    )
+    table = source.add_table(rows=len(rows), cols=3)
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).paragraphs[0].add_run(text).bold = r == 0
+    source.add_paragraph("The office closes on public holidays and on the last Friday of the month.")
+    source.save(tmp_path / "hours.docx")
+    pdf = soffice_convert(tmp_path / "hours.docx", tmp_path / "out")
+    assert not pymupdf.open(pdf)[0].get_drawings()
+    doc = _convert(pdf)
+    (read,) = _tables(doc)
+    assert _rows(read) == [list(row) for row in rows]
+    assert [c.header for c in read.rows[0]] == [True, True, True]
+    assert not any(c.header for row in read.rows[1:] for c in row)
+    assert not [b for b in doc.blocks if isinstance(b, Heading)]
+    assert [b.type for b in doc.blocks if b.type != "page"] == ["paragraph", "table", "paragraph"]

@@ -688,6 +688,10 @@ MAX_COLUMN_CHARS = 45
 """A column whose lines hold more characters than this (median) is prose beside something, not a column."""
 COLUMN_GAP = 0.5
 """Columns are separated by a white strip of at least this many font sizes."""
+MIN_FLOW_PAIRS = 3
+FLOW_SHARE = 0.6
+"""A column is running text when at least :data:`MIN_FLOW_PAIRS` pairs of its lines, and this share of
+them, are wrapped text going on (:func:`_flows`)."""
 
 
 def unruled_tables(lines: list[Line], pno: int, new_id: Callable[[], str]) -> list[tuple[Table, list[Line]]]:
@@ -823,6 +827,9 @@ def _unruled_table(
         lengths = sorted(len(_LEADER.sub("", ln.text)) for ln in lines)
         if lengths and lengths[len(lengths) // 2] > MAX_COLUMN_CHARS:
             return None  # prose beside something (a side column, a second column of text)
+    worded = [lines for lines in by_column if any(_WORD.search(ln.text) for ln in lines)]
+    if len(worded) >= 2 and all(_flows(lines) for lines in worded):
+        return None  # narrow columns of running text side by side, their lines on one baseline grid
     if sum(1 for row in body if _toc_row(row)) >= 0.5 * len(body):
         return None  # a table of contents: titles, dot leaders, page numbers
     if sum(1 for row in body if _split(row)) < 2:
@@ -844,6 +851,45 @@ def _unruled_table(
     members = [ln for row in head for ln in row] + [ln for row in rows for ln in row]
     bbox = _union([ln.bbox for ln in members])
     return Table(id=new_id(), rows=out, source=SourceRef(page=pno + 1, bbox=bbox)), members
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_SENTENCE_INSIDE = re.compile(r"[^\W\d_]{2}[.!?]\s+[^\W\d_]")
+
+
+def _flows(lines: list[Line]) -> bool:
+    """The column's lines are running text wrapped to the column's width, not cells.
+
+    Two lines one under the other at the text's own line spacing are wrapped text when the first word of
+    the lower one would not have fitted at the end of the upper one (it was wrapped, not broken) and the
+    text goes on across the break: the lower line starts in lower case, or the upper one ends a sentence
+    inside it, or ends on a comma or a hyphen (a line ending a sentence is not counted). A column flows when at least :data:`MIN_FLOW_PAIRS` such
+    pairs make up :data:`FLOW_SHARE` of its pairs of worded lines. A column of names or short labels
+    ("Alice Martin" over "Bob Keller") does not flow: its lines are not sentences going on.
+    """
+    ordered = sorted(lines, key=lambda ln: (ln.bbox[1], ln.bbox[0]))
+    right = max(ln.bbox[2] for ln in ordered)
+    pairs = flowing = 0
+    for upper, lower in zip(ordered, ordered[1:], strict=False):
+        words = upper.text.split()
+        if (
+            len(words) < 2
+            or upper.text.endswith((".", "!", "?", ":"))
+            or not _WORD.search(lower.text)
+            or lower.bbox[1] - upper.bbox[3] > 0.5 * upper.height
+        ):
+            continue  # a sentence ends with the line: that says nothing either way
+        pairs += 1
+        char = (upper.bbox[2] - upper.bbox[0]) / max(len(upper.text), 1)
+        head = lower.text.split()[0]
+        wrapped = upper.bbox[2] + char * (len(head) + 1) > right - char  # widths are estimates
+        goes_on = (
+            lower.text[:1].islower()
+            or _SENTENCE_INSIDE.search(upper.text) is not None
+            or upper.text.endswith((",", "-", ";"))
+        )
+        flowing += wrapped and goes_on
+    return flowing >= MIN_FLOW_PAIRS and flowing >= FLOW_SHARE * pairs
 
 
 def _toc_row(row: list[Line]) -> bool:
