@@ -135,6 +135,8 @@ HEADING_RATIO = 1.15
 """A line is heading-sized when its font is at least this much larger than the body font."""
 MAX_HEADING_CHARS = 200
 OCR_HEADING_RATIO = 1.8
+LABEL_RATIO = 1.1
+"""A short line before a bookmarked heading is its label ("Chapitre 1") only when at most this much larger."""
 MIN_CONTINUED_CHARS = 50
 
 _BULLET = re.compile(rf"^\s*([{BULLET_CHARS}])\s*(\S.*)$")
@@ -888,6 +890,11 @@ class _Conversion:
         bookmark, self.bookmark = self.bookmark, None
         if bookmark is not None:
             text = bookmark_text(text, bookmark)
+        if state.pending_prefix is not None and state.pending_prefix[1][0].size > LABEL_RATIO * run[0].size:
+            # A label is not set larger than the heading it labels: a document's title right above its
+            # first bookmarked heading (Word's Title style is not in the outline) is a heading of its own.
+            state.out.append(self._prefix_heading(state.pending_prefix, pno))
+            state.pending_prefix = None
         if state.pending_prefix is not None:
             text = f"{state.pending_prefix[0]} : {text}"
             ref = SourceRef(page=pno + 1, bbox=_union([ln.bbox for ln in state.pending_prefix[1] + run]))

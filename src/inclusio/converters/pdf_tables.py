@@ -32,7 +32,14 @@ Under 18 years / 18 years and over" under "Male"). Such a row (at least three te
 in two cells or more, most lines outside the first column figures) becomes one row per text row,
 and such a column one column per column of figures, its header cells split or spread over them
 (:func:`_split_numeric_rows`). A ruled row of wrapped prose is not figures and stays one row.
-Not done: tables with no rules at all (columns aligned by white space only) are read as text.
+
+Tables with no rules at all are read from the alignment of their text (:func:`unruled_tables`, on the
+lines no ruled table took): runs of text rows split by white space, columns from the white strips between
+the body's lines, a header from style (bold, larger) or words over figures, wrapped cells joined to their
+row. Refused: prose beside something (a column of long lines), narrow columns of running text side by side
+(:func:`_flows`), tables of contents, code and formulas. Not done: an unruled table broken by a page, whose
+rows on the next page are too few to be a table alone (they are read as text), and a column of terms
+beside their definitions when the definitions are prose (a term list, read as text).
 
 :func:`has_ruling` is the cheap filter run first on the same drawings: without at least two
 horizontal and two vertical strokes or rectangle edges (or two shaded cells side by side) there is
