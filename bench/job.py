@@ -1,0 +1,141 @@
+"""One whole job as a user runs it: wall time, CPU seconds, and the peak RSS of the whole process tree.
+
+Usage:  .venv/bin/python bench/job.py [--file ../shared/corpus/manual-fr-265p.pdf] [--pages 60]
+                                      [--profile easy-read] [--to <the profile's outputs>]
+
+``--pages N`` runs on the file's first N pages (a copy made with PyMuPDF in a temporary folder).
+Prints the pipeline's stage timings (from the job report), the wall time, the CPU seconds of this
+process and of every child (lame, java, node...), the machine's load average before and after, and
+the peak of the *sum* of the resident memory of this process and all its descendants, sampled
+every 0.2 s from ``/proc`` (so EPUBCheck's JVM and the lame encoders running at the same time count
+together; ``ru_maxrss`` would only give the largest single child).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT.parent / "shared" / "corpus" / "manual-fr-265p.pdf"
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(p) for p in text.split()]
+
+
+def _rss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss_kib(root: int) -> int:
+    """The resident memory of ``root`` and all its descendants, in KiB."""
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += _rss_kib(pid)
+        todo += _children(pid)
+    return total
+
+
+class TreeSampler(threading.Thread):
+    """Samples :func:`tree_rss_kib` of this process until stopped; keeps the peak."""
+
+    def __init__(self, period_s: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.period_s = period_s
+        self.peak_kib = 0
+        self._stop_event = threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.is_set():
+            self.peak_kib = max(self.peak_kib, tree_rss_kib(os.getpid()))
+            self._stop_event.wait(self.period_s)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+
+def first_pages(path: Path, pages: int, folder: Path) -> Path:
+    from inclusio.pymupdf_setup import load
+
+    pymupdf = load()
+    out = folder / f"{path.stem}-first{pages}.pdf"
+    with pymupdf.open(path) as src, pymupdf.open() as dst:
+        dst.insert_pdf(src, from_page=0, to_page=min(pages, src.page_count) - 1)
+        dst.save(out)
+    return out
+
+
+def _cpu_seconds() -> tuple[float, float]:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--file", type=Path, default=DEFAULT)
+    parser.add_argument("--pages", type=int, default=0, help="only the first N pages (0: all)")
+    parser.add_argument("--profile", default="easy-read")
+    parser.add_argument("--to", default="", help="outputs (default: the profile's)")
+    args = parser.parse_args()
+
+    from inclusio.config import Settings
+    from inclusio.pipeline import run_job
+    from inclusio.profiles import load_profile
+
+    settings = Settings()
+    profile = load_profile(args.profile, settings.profiles_dir)
+    outputs = args.to.split(",") if args.to else list(profile.outputs)
+    load_before = Path("/proc/loadavg").read_text().split()[:3]
+    with tempfile.TemporaryDirectory() as tmp:
+        source = first_pages(args.file, args.pages, Path(tmp)) if args.pages else args.file
+        sampler = TreeSampler()
+        sampler.start()
+        cpu0 = _cpu_seconds()
+        started = time.perf_counter()
+        result = run_job(source, profile, Path(tmp) / "out", settings=settings, outputs=outputs)
+        total = time.perf_counter() - started
+        cpu1 = _cpu_seconds()
+        sampler.stop()
+        audio = next((a for a in result.artifacts if a.name == "mp3"), None)
+        audio_s = 0.0
+        if audio is not None:
+            import json
+
+            timings = next(a for a in result.artifacts if a.name == "audio-timings")
+            audio_s = json.loads(timings.path.read_text())["duration_s"]
+    load_after = Path("/proc/loadavg").read_text().split()[:3]
+    print(f"file: {source.name}  profile: {profile.id}  outputs: {','.join(outputs)}")
+    print(f"status: {result.status}  errors: {[e.get('code') for e in result.errors]}")
+    print("stage seconds:")
+    for stage, info in result.report.get("stages", {}).items():
+        print(f"  {stage:<16} {info.get('seconds', 0):8.2f} s")
+    own, kids = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
+    print(f"wall: {total:.1f} s   CPU: {own + kids:.1f} s (this process {own:.1f} s, children {kids:.1f} s)")
+    print(f"audio: {audio_s / 3600:.2f} h of speech")
+    print(f"peak RSS of the process tree (sampled every 0.2 s): {sampler.peak_kib / 1024:.0f} MiB")
+    print(f"load average before: {' '.join(load_before)}  after: {' '.join(load_after)}")
+    return 0 if result.status != "failed" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
