@@ -302,3 +302,17 @@ def test_a_word_explained_in_brackets_keeps_the_name_it_is_in() -> None:
             (source, "La commande apt utilise un outil. Elle installe les logiciels."),
         ]
     ) == [[], [("entity", "Advanced Packaging Tool")]]
+
+
+def test_two_names_with_the_same_last_word_need_it_twice() -> None:
+    source = "Students of the Faculty of Medicine and of the Faculty of Dental Medicine share the library."
+    faithful = "Students of the Faculty of Medicine share the library with the Faculty of Dental Medicine."
+    assert _reasons(source, faithful, "plain", "en") == []
+    assert _reasons(source, "Students of the Faculty of Medicine share the library.", "plain", "en") == [
+        "the name of the Faculty of Dental Medicine ('of the Faculty of Dental Medicine') is missing"
+    ]
+    # One name written again by its last word alone is still kept ("Harvey" for "William Harvey").
+    heart = "William Harvey described how blood circulates in 1628. Harvey was a physician."
+    assert (
+        _reasons(heart, "In 1628, Harvey described how blood moves. He was a physician.", "plain", "en") == []
+    )

@@ -1078,6 +1078,55 @@ def _name_new(
     return found * 2 < len(words)
 
 
+def _heads_shared(
+    src: list[Occurrence],
+    ans: list[Occurrence],
+    plain_answer: str,
+    answer_fold: str,
+    in_answer: set[str],
+    dropped: list[Occurrence],
+    lang: str,
+) -> list[Occurrence]:
+    """Same language: names of two words or more kept only by their last word (:func:`_name_kept`) need as
+    many of its capitalised occurrences in the answer as there are such names, besides the names the
+    answer writes in full: "Department of Physics ... Department of Applied Physics" -> "Department of
+    Physics ... Department of" lost the second name although "Physics" is still there. The names with the
+    fewest of their words in the answer are the ones lost."""
+    gone = {nd.fold(o.text) for o in dropped}
+    by_head: dict[str, list[Occurrence]] = {}
+    seen: set[str] = set()
+    for o in _of(src, "entity"):
+        words, key = _name_words(o.text), nd.fold(o.text)
+        if (
+            len(words) < 2
+            or key in seen
+            or key in gone
+            or key in in_answer
+            or contains_folded(answer_fold, o.text)
+        ):
+            continue
+        if _distinctive_words(o.text, lang):
+            continue  # kept by its rare words ("Yale"), not by its last one
+        seen.add(key)
+        by_head.setdefault(words[-1], []).append(o)
+    if not by_head:
+        return []
+    caps = Counter(fold_plain(w) for w in re.findall(r"[^\W_]+", plain_answer) if w[:1].isupper())
+    in_full = {nd.fold(o.text) for o in _of(src, "entity")} & in_answer
+    for a in _of(ans, "entity"):
+        words = _name_words(a.text)
+        if len(words) >= 2 and nd.fold(a.text) in in_full:
+            caps[words[-1]] -= 1
+    answer_words = set(re.findall(r"[^\W_]+", fold_plain(plain_answer)))
+    out: list[Occurrence] = []
+    for head, names in by_head.items():
+        missing = len(names) - max(0, caps[head])
+        if missing > 0:
+            names.sort(key=lambda o: sum(w in answer_words for w in _name_words(o.text)[:-1]))
+            out += names[:missing]
+    return out
+
+
 def _check_entities(
     src: list[Occurrence],
     ans: list[Occurrence],
@@ -1125,6 +1174,8 @@ def _check_entities(
                 and not _name_kept(s, answer_fold, answer_words, across, answer_caps, lang)
             ):
                 dropped.append(s)
+        if not across:
+            dropped += _heads_shared(src, ans, plain_answer, answer_fold, in_answer, dropped, lang)
         if across:
             skip = {nd.fold(o.text) for o in _of(src, "entity", "symbol") if checked(o)}
             dropped += _renamed_dropped(src, ans, source, answer, skip, (lang, answer_lang or lang))
