@@ -230,7 +230,9 @@ def hand_cases() -> list[Case]:
 
 def own_cases(model_like: list[tuple], translations: list[tuple], group: str) -> list[Case]:  # type: ignore[type-arg]
     """Model-like faithful answers on texts of our own (tests/analysis/verify_cases.py): ``own`` were used
-    while changing the verifier, ``held-out`` were written after and never used to change it."""
+    while changing the verifier; ``held-out`` were written after and held out once, then their two
+    refusals were fixed (so they are no longer unseen); ``held-out-2`` were written after that and never
+    used to change it."""
     cases = []
     for pass_name, lang, source, answer, *context in model_like:
         cases.append(Case(pass_name, lang, source, answer, context=context[0] if context else ""))
@@ -356,6 +358,7 @@ def main() -> None:
     cases = hand_cases()
     cases += own_cases(hand.MODEL_LIKE, hand.OWN_TRANSLATIONS, "own")
     cases += own_cases(hand.HELD_OUT, hand.HELD_TRANSLATIONS, "held-out")
+    cases += own_cases(hand.HELD_OUT_2, hand.HELD_TRANSLATIONS_2, "held-out-2")
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp))
         for path in DOCUMENTS + ([] if args.no_corpus else CORPUS):
@@ -399,7 +402,7 @@ def main() -> None:
     print(
         f"\nall passes: {100 * refused / max(1, total):.1f} % of {total} faithful answers refused (target <= 5 %)"
     )
-    for group in ("own", "held-out"):
+    for group in ("own", "held-out", "held-out-2"):
         mine = [c for c in cases if c.group == group]
         g_caught, g_faithful, _ = run(mine)
         n = sum(v[0] for v in g_faithful.values())

@@ -907,3 +907,123 @@ HELD_TRANSLATIONS = [
         {},
     ),
 ]
+
+
+# -- held out, second set: written on 7 December 2026 after the changes for the first set's refusals, and
+# -- not used to change the verifier (bench/verify.py reports them as "held-out-2") ----------------------
+
+HELD2_FR = {
+    "canal": (
+        "Le canal du Midi relie Toulouse à la mer Méditerranée. Pierre-Paul Riquet a dirigé sa construction "
+        "de 1666 à 1681. Le canal mesure 240 kilomètres et compte 63 écluses. Il est inscrit au patrimoine "
+        "mondial de l'UNESCO depuis 1996."
+    ),
+    "etna": (
+        "L'Etna, en Sicile, est le volcan actif le plus haut d'Europe. Il culmine à environ 3 300 mètres. Sa "
+        "dernière grande éruption a eu lieu en 2021. Les agriculteurs cultivent la vigne sur ses pentes, car "
+        "la cendre volcanique rend le sol fertile."
+    ),
+}
+HELD2_EN = {
+    "curie": (
+        "Marie Curie was born in Warsaw in 1867. She moved to Paris to study physics at the Sorbonne. In 1903 "
+        "she shared the Nobel Prize in Physics with Pierre Curie and Henri Becquerel. She remains the only "
+        "person to win Nobel Prizes in two different sciences."
+    ),
+    "wall": (
+        "The Great Wall of China stretches for more than 20,000 kilometres. Most of the wall that stands "
+        "today was built during the Ming dynasty, between 1368 and 1644. Soldiers used fire and smoke "
+        "signals to send warnings from tower to tower."
+    ),
+}
+HELD_OUT_2 = [
+    (
+        "easy_read",
+        "fr",
+        HELD2_FR["canal"],
+        "Le canal du Midi va de Toulouse jusqu'à la mer Méditerranée. Pierre-Paul Riquet a dirigé les "
+        "travaux. Les travaux ont duré de 1666 à 1681. Le canal est long de 240 kilomètres. Il a 63 écluses. "
+        "Depuis 1996, il fait partie du patrimoine mondial de l'UNESCO.",
+    ),
+    (
+        "plain",
+        "fr",
+        HELD2_FR["etna"],
+        "L'Etna se trouve en Sicile. C'est le plus haut volcan actif d'Europe : il atteint à peu près 3 300 "
+        "mètres. Sa dernière grande éruption date de 2021. Sur ses pentes, les agriculteurs font pousser de "
+        "la vigne, parce que la cendre du volcan rend la terre fertile.",
+    ),
+    (
+        "easy_read",
+        "en",
+        HELD2_EN["curie"],
+        "Marie Curie was born in Warsaw in 1867. She went to Paris. She studied physics at the Sorbonne. In "
+        "1903, she won the Nobel Prize in Physics together with Pierre Curie and Henri Becquerel. Nobody else "
+        "has won Nobel Prizes in two different sciences.",
+    ),
+    (
+        "plain",
+        "en",
+        HELD2_EN["wall"],
+        "The Great Wall of China is over 20,000 kilometres long. Most of what is still standing was built "
+        "under the Ming dynasty, from 1368 to 1644. Soldiers sent warnings from one tower to the next with "
+        "fire and smoke signals.",
+    ),
+    (
+        "summary",
+        "en",
+        "\n".join(HELD2_EN.values()),
+        "Marie Curie shared the 1903 Nobel Prize in Physics.\nMost of the Great Wall was built during the "
+        "Ming dynasty.",
+    ),
+    (
+        "summary",
+        "fr",
+        "\n".join(HELD2_FR.values()),
+        "Le canal du Midi compte 63 écluses sur 240 kilomètres.\nL'Etna est le volcan actif le plus haut "
+        "d'Europe.",
+    ),
+    (
+        "glossary",
+        "fr",
+        "Le canal mesure 240 kilomètres et compte 63 écluses.",
+        "Ouvrage qui permet aux bateaux de monter ou de descendre d'un niveau d'eau à un autre.",
+        HELD2_FR["canal"],
+    ),
+    (
+        "glossary",
+        "en",
+        "Most of the wall that stands today was built during the Ming dynasty, between 1368 and 1644.",
+        "A series of rulers who all come from the same family.",
+        HELD2_EN["wall"],
+    ),
+]
+HELD_TRANSLATIONS_2 = [
+    (
+        "fr",
+        HELD2_FR["canal"],
+        "en",
+        "The Canal du Midi links Toulouse to the Mediterranean Sea. Pierre-Paul Riquet directed its "
+        "construction from 1666 to 1681. The canal is 240 kilometres long and has 63 locks. It has been a "
+        "UNESCO World Heritage Site since 1996.",
+        {},
+    ),
+    (
+        "en",
+        HELD2_EN["curie"],
+        "fr",
+        "Marie Curie est née à Varsovie en 1867. Elle s'est installée à Paris pour étudier la physique à la "
+        "Sorbonne. En 1903, elle a partagé le prix Nobel de physique avec Pierre Curie et Henri Becquerel. "
+        "Elle reste la seule personne à avoir reçu des prix Nobel dans deux sciences différentes.",
+        {},
+    ),
+    (
+        "en",
+        HELD2_EN["wall"],
+        "fr",
+        "La Grande Muraille de Chine s'étend sur plus de 20 000 kilomètres. L'essentiel de la muraille encore "
+        "debout aujourd'hui a été construit sous la dynastie Ming, entre 1368 et 1644. Les soldats "
+        "utilisaient des signaux de feu et de fumée pour transmettre des alertes d'une tour à l'autre.",
+        {},
+    ),
+]
