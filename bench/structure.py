@@ -3,8 +3,10 @@
 Usage:  .venv/bin/python bench/structure.py [PDF ...] [--find DIR]
 
 For every tagged PDF (default: made at bench time by LibreOffice, as tagged PDF, from the DOCX of
-``../shared/corpus`` and ``samples/`` and from an ODT LibreOffice makes of each, and the corpus's own
-tagged PDFs (the census table, InDesign); plus the tagged PDFs found under ``--find DIR``, e.g. a Debian documentation package extracted with ``dpkg-deb -x``):
+``../shared/corpus`` and ``samples/`` and from an ODT LibreOffice makes of each, from two DOCX written at
+bench time with python-docx (``made_docx_pdfs``: title and subtitle, three heading levels, Word bullets,
+tables with and without borders, other heading sizes), and the corpus's own tagged PDFs (the census table,
+InDesign); plus the tagged PDFs found under ``--find DIR``, e.g. a Debian documentation package extracted with ``dpkg-deb -x``):
 
 * the ground truth is what inclusio reads from the tags (``pdf_tags``): headings (level, text), the
   reading order of its text units (headings, paragraphs, list items), table cells;
@@ -15,7 +17,7 @@ tagged PDFs (the census table, InDesign); plus the tagged PDFs found under ``--f
 Figures: heading precision/recall/F1 on (level, text) and on text alone; reading order as Kendall's tau
 between the ground-truth order of the units and the order in which their text is found in the candidate's
 text (units not found are left out; their share is printed as "found"); table cell accuracy (ground-truth
-cells found in the candidate's best-matching table). Targets (issue 13): heading F1 >= 0.95, reading order
+cells found in the candidate's best-matching table, matched one to one). Targets (issue 13): heading F1 >= 0.95, reading order
 >= 0.95 on born-digital documents, and ahead of pymupdf4llm on both.
 """
 
@@ -71,6 +73,97 @@ def made_tagged_pdfs(tmp: Path) -> list[tuple[str, Path]]:
             pdf = _soffice(odt, tmp / f"{source.stem}-odt-pdf", FILTER) if odt else None
             if pdf:
                 out.append((f"{source.stem}.odt (LibreOffice)", pdf))
+    return out
+
+
+MADE_TEXT = (
+    "Water moves between the sea, the air and the land in a cycle that never stops. The sun warms the sea, "
+    "the water rises as vapour, and the vapour becomes clouds when the air cools down over the hills."
+)
+MADE_TEXT_FR = (
+    "L'eau circule entre la mer, l'air et la terre dans un cycle qui ne s'arrête jamais. Le soleil chauffe "
+    "la mer, l'eau monte sous forme de vapeur, et la vapeur devient nuage quand l'air se refroidit."
+)
+
+
+def _made_course(path: Path) -> Path:
+    """A course no corpus file resembles, written with python-docx's own styles: Title and Subtitle, Heading
+    1-3 (Heading 3 is bold at the body's size), bulleted (Word's Symbol bullet) and numbered lists, a table
+    with no borders and a bold first row, a ruled table ("Table Grid"), over about three pages."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("The Water Cycle", style="Title")
+    d.add_paragraph("A short course for first-year students", style="Subtitle")
+    for n, (section, subsections) in enumerate(
+        [("Evaporation", ["The sun", "The sea"]), ("Condensation", ["Clouds"]), ("Precipitation", ["Rain"])]
+    ):
+        d.add_heading(section, 1)
+        d.add_paragraph(MADE_TEXT)
+        for sub in subsections:
+            d.add_heading(sub, 2)
+            d.add_paragraph(MADE_TEXT)
+            d.add_heading(f"What to remember about {sub.lower()}", 3)
+            for item in ("It happens every day", "It needs energy from the sun", "It moves water"):
+                d.add_paragraph(item, style="List Bullet" if n % 2 == 0 else "List Number")
+            d.add_paragraph(MADE_TEXT)
+    d.add_heading("Figures", 1)
+    d.add_paragraph("The table below gives the water held in each place, without rules between its rows.")
+    rows = [
+        ("Place", "Share of the water", "Time it stays"),
+        ("Oceans", "96.5 %", "3,200 years"),
+        ("Ice caps and glaciers", "1.7 %", "20 to 100 years"),
+        ("Ground water", "1.7 %", "100 to 200 years"),
+        ("Rivers and lakes", "0.01 %", "2 to 6 months"),
+    ]
+    for style in (None, "Table Grid"):
+        table = d.add_table(rows=len(rows), cols=3, style=style)
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                table.cell(r, c).paragraphs[0].add_run(text).bold = r == 0
+        d.add_paragraph("The same figures in a table drawn with rules." if style is None else MADE_TEXT)
+    d.save(path)
+    return path
+
+
+def _made_cours_fr(path: Path) -> Path:
+    """A French handout with its own heading sizes (Heading 1 20 pt, Heading 2 15 pt, a 10 pt body in
+    another font) and a Title set only 1.2x the first heading: a title that does not stand out."""
+    import docx
+    from docx.shared import Pt
+
+    d = docx.Document()
+    d.styles["Normal"].font.size = Pt(10)
+    d.styles["Normal"].font.name = "Liberation Sans"
+    d.styles["Title"].font.size = Pt(24)
+    d.styles["Heading 1"].font.size = Pt(20)
+    d.styles["Heading 2"].font.size = Pt(15)
+    d.add_paragraph("Le cycle de l'eau", style="Title")
+    for section, subsections in [
+        ("L'évaporation", ["Le rôle du soleil", "La mer et les lacs"]),
+        ("La condensation", ["Les nuages"]),
+        ("Les précipitations", ["La pluie", "La neige et la grêle"]),
+    ]:
+        d.add_heading(section, 1)
+        d.add_paragraph(MADE_TEXT_FR)
+        for sub in subsections:
+            d.add_heading(sub, 2)
+            d.add_paragraph(MADE_TEXT_FR)
+            d.add_paragraph(MADE_TEXT_FR)
+    d.save(path)
+    return path
+
+
+def made_docx_pdfs(tmp: Path) -> list[tuple[str, Path]]:
+    """Tagged PDFs exported by LibreOffice from DOCX written here at bench time (:func:`_made_course`,
+    :func:`_made_cours_fr`): structures the corpus does not have, to see whether the layout rules hold."""
+    out = []
+    for name, make in (("made-course-en.docx", _made_course), ("made-cours-fr.docx", _made_cours_fr)):
+        folder = tmp / Path(name).stem
+        folder.mkdir(parents=True, exist_ok=True)
+        pdf = _soffice(make(folder / name), folder / "pdf", FILTER)
+        if pdf:
+            out.append((f"{name} (made, LibreOffice)", pdf))
     return out
 
 
@@ -213,12 +306,19 @@ def kendall(truth_units: list[str], text: str) -> tuple[float, float]:
 
 
 def cell_accuracy(truth: list[list[str]], found: list[list[str]]) -> float | None:
+    """Share of the truth's cells found in the candidate's table matched to theirs, one to one (each found
+    table serves one truth table, the best one left: two equal tables cannot both match one found table)."""
     if not truth:
         return None
     total = hits = 0
+    left = list(found)
     for table in truth:
         total += len(table)
-        hits += max((sum((Counter(table) & Counter(f)).values()) for f in found), default=0)
+        scores = [sum((Counter(table) & Counter(f)).values()) for f in left]
+        if scores:
+            best = max(range(len(left)), key=scores.__getitem__)
+            hits += scores[best]
+            left.pop(best)
     return hits / total if total else None
 
 
@@ -256,7 +356,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        docs = [(p.name, p) for p in args.pdfs] or made_tagged_pdfs(Path(tmp)) + found_tagged_pdfs(CORPUS)
+        docs = [(p.name, p) for p in args.pdfs] or (
+            made_tagged_pdfs(Path(tmp)) + made_docx_pdfs(Path(tmp)) + found_tagged_pdfs(CORPUS)
+        )
         for folder in args.find:
             if folder.is_dir():
                 docs += found_tagged_pdfs(folder)
