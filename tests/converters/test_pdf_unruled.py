@@ -268,3 +268,74 @@ def test_a_word_table_without_borders_exported_by_libreoffice(tmp_path: Path) ->
     assert not any(c.header for row in read.rows[1:] for c in row)
     assert not [b for b in doc.blocks if isinstance(b, Heading)]
     assert [b.type for b in doc.blocks if b.type != "page"] == ["paragraph", "table", "paragraph"]
+
+
+TIDES = [
+    ("Harbour", "High tide", "Height"),
+    ("Brest", "06:12", "6.8 m"),
+    ("Saint-Malo", "07:40", "11.2 m"),
+    ("Le Havre", "09:05", "7.4 m"),
+    ("Dunkerque", "10:31", "5.9 m"),
+    ("Calais", "10:58", "6.6 m"),
+]
+
+
+def _tide_rows(
+    page: pymupdf.Page, rows: list[tuple[str, str, str]], y: float, *, bold: bool = False
+) -> float:
+    for row in rows:
+        for x, text in zip((72, 240, 400), row, strict=True):
+            page.insert_text((x, y), text, fontsize=11, fontname="hebo" if bold else "helv")
+        y += 18
+    return y
+
+
+def split_table(path: Path, *, on_next: int, header_again: bool = False, text_under: bool = False) -> Path:
+    """A paragraph, then the tide table without rules breaking across a page: all but ``on_next`` of its body
+    rows at the foot of page 1, the rest at the top of page 2 (under its header repeated when
+    ``header_again``), then a paragraph. ``text_under``: a sentence under the rows of page 1 (the table
+    ends there; what starts page 2 is not its rows)."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    y = 560.0
+    for line in textwrap.wrap(PROSE, 90):
+        page.insert_text((72, y), line, fontsize=11)
+        y += 14
+    y = _tide_rows(page, TIDES[:1], y + 20, bold=True)
+    y = _tide_rows(page, TIDES[1 : len(TIDES) - on_next], y)
+    if text_under:
+        page.insert_text((72, y + 10), "Times are given for the first of May, in local time.", fontsize=11)
+    page = doc.new_page(width=595, height=842)
+    y = 80.0
+    if header_again:
+        y = _tide_rows(page, TIDES[:1], y, bold=True)
+    y = _tide_rows(page, TIDES[len(TIDES) - on_next :], y)
+    page.insert_text(
+        (72, y + 20), "Ducks also drink a lot of water on hot days, as every reader knows.", fontsize=11
+    )
+    doc.save(path)
+    return path
+
+
+@pytest.mark.parametrize(("on_next", "header_again"), [(1, False), (2, False), (2, True)])
+def test_a_table_without_rules_goes_on_across_a_page(
+    tmp_path: Path, on_next: int, header_again: bool
+) -> None:
+    """One or two rows left for page 2 are too few to be a table alone: they go on with the table that ends
+    page 1 in the same columns (a repeated header row is not read twice)."""
+    doc = _convert(split_table(tmp_path / "tides.pdf", on_next=on_next, header_again=header_again))
+    (table,) = _tables(doc)
+    assert _rows(table) == [list(row) for row in TIDES]
+    assert [c.header for c in table.rows[0]] == [True, True, True]
+    assert not any(c.header for row in table.rows[1:] for c in row)
+    assert [b.type for b in doc.blocks if b.type != "page"] == ["paragraph", "table", "paragraph"]
+
+
+def test_rows_after_text_under_a_table_do_not_go_on_with_it(tmp_path: Path) -> None:
+    """A sentence under the table on page 1 ends it: the two lines of figures at the top of page 2 are not
+    its rows (they stay text)."""
+    doc = _convert(split_table(tmp_path / "tides.pdf", on_next=2, text_under=True))
+    (table,) = _tables(doc)
+    assert _rows(table) == [list(row) for row in TIDES[:4]]
+    text = " ".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
+    assert "Dunkerque" in text and "Calais" in text

@@ -92,7 +92,7 @@ from inclusio.converters.pdf_headings import (
 from inclusio.converters.pdf_layout import Element, reading_order
 from inclusio.converters.pdf_math import FORMULA_DPI, is_display_line
 from inclusio.converters.pdf_notes import note_text, split_footnotes
-from inclusio.converters.pdf_tables import page_tables, unruled_tables
+from inclusio.converters.pdf_tables import OpenTable, continued_rows, page_tables, unruled_tables
 from inclusio.converters.pdf_text import (
     BULLET_CHARS,
     Line,
@@ -455,6 +455,8 @@ class _Conversion:
         """Heading keys of the bookmarks of the pages read so far (:meth:`_drop_furniture`)."""
         self.bookmark: str | None = None
         """The bookmark title :meth:`_heading_level` matched last (None when it did not)."""
+        self.open_table: OpenTable | None = None
+        """The unruled table that ended the page before with no text under it (it may go on)."""
         """Superscript labels found in each paragraph (footnote calls), by block id."""
 
     # -- checks ---------------------------------------------------------------------------------
@@ -691,11 +693,26 @@ class _Conversion:
         )
         consumed = {id(line) for _, members in tables for line in members}
         free = [line for line in lines if id(line) not in consumed]
+        open_table, self.open_table = self.open_table, None
         if self.ctx.pdf_tables and not ocr:
+            # Only above the page's ruled tables: the rows that go on with it come first on the page.
+            top = min(
+                (_bbox_tuple(t.source.bbox if t.source else None)[1] for t, _ in tables), default=height
+            )
+            above = [line for line in free if line.bbox[3] <= top]
+            went_on = self._continued(above, open_table, pno, page_ref) if open_table else []
+            consumed = {id(line) for line in went_on}
+            free = [line for line in free if id(line) not in consumed]
             unruled = self._unruled_tables(free, pno, page_ref)
             consumed = {id(line) for _, members in unruled for line in members}
             free = [line for line in free if id(line) not in consumed]
             tables += unruled
+            if (
+                went_on
+                and not unruled
+                and not any(ln.bbox[1] > max(g.bbox[3] for g in went_on) for ln in free)
+            ):
+                self.open_table = open_table  # the whole page went on with it: it may go on again
         free, footnotes = split_footnotes(free, height, self.body_size)
         elements = [Element(bbox=line.bbox, payload=line, text=line.text, block=line.block) for line in free]
         elements += [
@@ -736,17 +753,31 @@ class _Conversion:
         for block in page_blocks:
             b.add(block)
 
-    def _unruled_tables(
-        self, lines: list[Line], pno: int, page_ref: SourceRef
-    ) -> list[tuple[Table, list[Line]]]:
-        """Tables drawn without rules (:func:`pdf_tables.unruled_tables`); a failure is reported, the page goes on."""
+    def _continued(
+        self, lines: list[Line], open_table: OpenTable, pno: int, page_ref: SourceRef
+    ) -> list[Line]:
+        """The lines at the top of the page that go on with the page before's unruled table
+        (:func:`pdf_tables.continued_rows`, which appends them to it); a failure is reported."""
         try:
-            return unruled_tables(lines, pno, self.builder.new_id)
+            return continued_rows(lines, open_table)
         except Exception as exc:
             self.builder.issue(
                 "pdf.table_failed", page=pno + 1, reason=f"detection failed ({exc})", source=page_ref
             )
             return []
+
+    def _unruled_tables(
+        self, lines: list[Line], pno: int, page_ref: SourceRef
+    ) -> list[tuple[Table, list[Line]]]:
+        """Tables drawn without rules (:func:`pdf_tables.unruled_tables`); a failure is reported, the page goes on."""
+        try:
+            found, self.open_table = unruled_tables(lines, pno, self.builder.new_id)
+        except Exception as exc:
+            self.builder.issue(
+                "pdf.table_failed", page=pno + 1, reason=f"detection failed ({exc})", source=page_ref
+            )
+            return []
+        return found
 
     def _drop_furniture(self, lines: list[Line], height: float) -> list[Line]:
         """The lines without running heads and feet: text repeated in place on many pages, even out of the

@@ -37,9 +37,11 @@ Tables with no rules at all are read from the alignment of their text (:func:`un
 lines no ruled table took): runs of text rows split by white space, columns from the white strips between
 the body's lines, a header from style (bold, larger) or words over figures, wrapped cells joined to their
 row. Refused: prose beside something (a column of long lines), narrow columns of running text side by side
-(:func:`_flows`), tables of contents, code and formulas. Not done: an unruled table broken by a page, whose
-rows on the next page are too few to be a table alone (they are read as text), and a column of terms
-beside their definitions when the definitions are prose (a term list, read as text).
+(:func:`_flows`), tables of contents, code and formulas. A table that ends its page (no text under it)
+goes on with the rows at the top of the next page in its columns (:func:`continued_rows`; a repeated
+header row is read once), even one or two rows that would be too few to be a table alone. Not done: a
+column of terms beside their definitions when the definitions are prose (a term list, read as text), and a
+ruled table broken by a page (each page's part is a table).
 
 :func:`has_ruling` is the cheap filter run first on the same drawings: without at least two
 horizontal and two vertical strokes or rectangle edges (or two shaded cells side by side) there is
@@ -701,27 +703,110 @@ FLOW_SHARE = 0.6
 them, are wrapped text going on (:func:`_flows`)."""
 
 
-def unruled_tables(lines: list[Line], pno: int, new_id: Callable[[], str]) -> list[tuple[Table, list[Line]]]:
+@dataclass
+class OpenTable:
+    """An unruled table that ends its page (no text under it): what :func:`continued_rows` needs to take
+    its rows from the top of the next page."""
+
+    table: Table
+    columns: list[tuple[float, float]]
+    size: float
+    """The body's font size."""
+
+
+def unruled_tables(
+    lines: list[Line], pno: int, new_id: Callable[[], str]
+) -> tuple[list[tuple[Table, list[Line]]], OpenTable | None]:
     """Tables drawn without rules, read from the alignment of their text (see :func:`_unruled_table`).
 
     Candidate regions are runs of text rows where at least :data:`MIN_UNRULED_ROWS` rows hold two lines or
     more separated by white space (:data:`SPLIT_GAP`), one wrapped line between them allowed; monospaced
-    lines (code aligned with spaces) and formula lines are never table text.
+    lines (code aligned with spaces) and formula lines are never table text. Also returned: the last table
+    when no text is under it (:class:`OpenTable`: it may go on at the top of the next page), else None.
     """
-    usable = [ln for ln in lines if not ln.mono and not ln.strong_math and not ln.ocr and ln.text.strip()]
-    rows = [sorted(row, key=lambda ln: ln.bbox[0]) for row in _text_rows(usable)]
+    rows = [sorted(row, key=lambda ln: ln.bbox[0]) for row in _text_rows(_table_text(lines))]
     out: list[tuple[Table, list[Line]]] = []
+    columns: dict[int, list[tuple[float, float]]] = {}
     region: list[list[Line]] = []
     for row in [*rows, []]:
         if row and _joins_region(region, row):
             region.append(row)
             continue
         if region:
-            found = _unruled_table(region, pno, new_id)
+            found = _unruled_table(region, pno, new_id, columns)
             if found is not None:
                 out.append(found)
         region = [row] if row and _split(row) else []
-    return out
+    if not out:
+        return out, None
+    table, members = max(out, key=lambda found: max(ln.bbox[3] for ln in found[1]))
+    bottom = max(ln.bbox[3] for ln in members)
+    taken = {id(ln) for _, found in out for ln in found}
+    if any(ln.bbox[1] >= bottom - 1 for ln in lines if id(ln) not in taken):
+        return out, None  # text under the last table: it ends on this page
+    sizes = sorted(ln.size for ln in members)
+    return out, OpenTable(table, columns[id(table)], sizes[len(sizes) // 2])
+
+
+def _table_text(lines: list[Line]) -> list[Line]:
+    """The lines that may be a table's text: monospaced lines (code aligned with spaces), formula lines and
+    OCR lines never are."""
+    return [ln for ln in lines if not ln.mono and not ln.strong_math and not ln.ocr and ln.text.strip()]
+
+
+def continued_rows(lines: list[Line], open_table: OpenTable) -> list[Line]:
+    """The rows at the top of a page that go on with ``open_table`` from the page before, appended to it as
+    body rows; returns the lines taken (none when the page does not start with its rows).
+
+    Taken, from the top, while each text row is two lines or more at the table's body size, each line in
+    one of the table's columns (none across two, no two in one) and close under the row above; a lone line
+    in a column other than the first under a row taken is a wrapped cell. A first row repeating the table's
+    header (Word's "repeat header row") is taken and not added. Fewer than :data:`MIN_UNRULED_ROWS` rows
+    are enough here: the table already stands on the page before.
+    """
+    table, columns = open_table.table, open_table.columns
+    header = [c.text for c in table.rows[0]] if table.rows and all(c.header for c in table.rows[0]) else []
+    taken: list[list[Line]] = []
+    repeated: list[Line] = []
+    for row in (sorted(r, key=lambda ln: ln.bbox[0]) for r in _text_rows(_table_text(lines))):
+        cols = [_within(ln, columns) for ln in row]
+        if None in cols or len(set(cols)) < len(cols):
+            break
+        if taken or repeated:
+            last = taken[-1] if taken else repeated
+            gap = min(ln.bbox[1] for ln in row) - max(ln.bbox[3] for ln in last)
+            if gap > ROW_GAP * max(ln.height for ln in last):
+                break
+        texts = [t for t in header if t]
+        if not taken and not repeated and texts and [ln.text.strip() for ln in row] == texts:
+            repeated = row
+            continue
+        if any(abs(ln.size - open_table.size) > 0.5 for ln in row):
+            break
+        if len(row) < 2 and not (taken and cols[0] != 0):
+            break
+        taken.append(row)
+    if not taken:
+        return []
+    for row in _body_rows(taken, columns):
+        cells: list[list[Line]] = [[] for _ in columns]
+        for ln in sorted(row, key=lambda ln: (ln.bbox[1], ln.bbox[0])):
+            cells[_column_of(ln, columns)].append(ln)
+        figures = any(_numeric(_cell_text(c)) for c in cells[1:] if c)
+        table.rows.append([TableCell(text=_unruled_cell_text(c, figures)) for c in cells])
+    return repeated + [ln for row in taken for ln in row]
+
+
+def _within(line: Line, columns: list[tuple[float, float]]) -> int | None:
+    """The one column the line lies in (overlapping it alone, or the nearest within two font sizes)."""
+    over = [c for c, (a, b) in enumerate(columns) if line.bbox[0] < b - 1 and line.bbox[2] > a + 1]
+    if len(over) == 1:
+        return over[0]
+    if over:
+        return None
+    nearest = _column_of(line, columns)
+    a, b = columns[nearest]
+    return nearest if max(a - line.bbox[2], line.bbox[0] - b) <= 2 * max(line.size, 1.0) else None
 
 
 def _split(row: list[Line]) -> bool:
@@ -800,7 +885,10 @@ def _header_count(rows: list[list[Line]]) -> int:
 
 
 def _unruled_table(
-    region: list[list[Line]], pno: int, new_id: Callable[[], str]
+    region: list[list[Line]],
+    pno: int,
+    new_id: Callable[[], str],
+    columns_of: dict[int, list[tuple[float, float]]],
 ) -> tuple[Table, list[Line]] | None:
     """A table read from aligned text rows, or None when the rows are not one.
 
@@ -857,7 +945,9 @@ def _unruled_table(
         out.append([TableCell(text=_unruled_cell_text(lines, figures)) for lines in cells])
     members = [ln for row in head for ln in row] + [ln for row in rows for ln in row]
     bbox = _union([ln.bbox for ln in members])
-    return Table(id=new_id(), rows=out, source=SourceRef(page=pno + 1, bbox=bbox)), members
+    table = Table(id=new_id(), rows=out, source=SourceRef(page=pno + 1, bbox=bbox))
+    columns_of[id(table)] = columns
+    return table, members
 
 
 _WORD = re.compile(r"[^\W\d_]{2,}")
