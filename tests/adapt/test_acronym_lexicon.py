@@ -232,6 +232,9 @@ def test_a_french_course_gets_meanings_written_out_glossary_entries_flagged_and_
     )
     p2 = _rewrite(doc, "p2")
     assert "HTML (langage de balisage hypertexte)" in p2 and "XQZ du laboratoire" in p2 and "XQZ (" not in p2
+    # First use in the document only: p3's "son ADN" (where it would fit) is left to the glossary.
+    assert write_out(source.find("p3").text, meanings, "fr")[1] == ["ADN"]
+    assert doc.find("p3").adaptation("easy_read") is None
     notes = doc.find("p1").adaptation("easy_read").notes
     assert any("ADN from inclusio's acronym lexicon" in n for n in notes), notes
 

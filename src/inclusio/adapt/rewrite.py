@@ -9,8 +9,9 @@ left as they are (titles and course terms are kept).
 * **Offline** (default): :func:`inclusio.adapt.easy_read.adapt_paragraph` (sentence cuts,
   one sentence per line, enumerations as lists) at the profile's limits, after writing out the
   acronyms when the profile asks for it: the long form the document gives itself, else the meaning
-  a person gave in the glossary or the one of inclusio's lexicon, in brackets after the acronym
-  (:func:`inclusio.adapt.acronym_lexicon.write_out`; a note on the adaptation says which). For ``plain`` this is
+  a person gave in the glossary or the one of inclusio's lexicon, in brackets after the acronym at its
+  first use in the document (:func:`inclusio.adapt.acronym_lexicon.write_out`; a note on the adaptation
+  says which; the glossary explains the later uses). For ``plain`` this is
   only the sentence work: words are not simplified offline, and a note says so.
 * **Mistral**: the prompt ``easy_read`` (STANDARDS §3 rules, facts and course terms kept),
   blocks sent by section with their section and course titles; each answer is checked by the
@@ -129,13 +130,20 @@ def _write_out_parts(
 
 
 def offline_adaptation(
-    block: Paragraph, lang: str, ctx: AdaptContext, kind: str, acronyms: dict[str, Acronym]
+    block: Paragraph,
+    lang: str,
+    ctx: AdaptContext,
+    kind: str,
+    acronyms: dict[str, Acronym],
+    explained: set[str] | None = None,
 ) -> Adaptation | None:
     """The rule-based adaptation of one paragraph (None when the rules change nothing).
 
     Acronyms the document defines are written out before the rules cut sentences (the long form goes
-    before the acronym, as the document writes it); the lexicon's or a person's meaning after them, in
-    the sentences the rules made, where the sentence stays within rule T1's limit."""
+    before the acronym, as the document writes it), in each paragraph that uses them unexplained; the
+    lexicon's or a person's meaning after them, in the sentences the rules made, where the sentence stays
+    within rule T1's limit, once in the document: ``explained`` holds those an earlier paragraph wrote out
+    (updated here); the glossary explains the later uses."""
     settings = ctx.profile.adaptation
     text, expanded = block.text, []
     expand_here = settings.expand_acronyms and not contents_line(text)  # a contents line repeats a title
@@ -152,7 +160,10 @@ def offline_adaptation(
     )
     written: list[str] = []
     if expand_here:
-        parts, written = _write_out_parts(parts, acronyms, lang.split("-")[0].lower())
+        pending = {k: a for k, a in acronyms.items() if explained is None or k not in explained}
+        parts, written = _write_out_parts(parts, pending, lang.split("-")[0].lower())
+        if explained is not None:
+            explained.update(written)
     if adaptation is None and not (expanded or written):
         return None
     notes = [f"wrote out {short} from the document's own definition" for short in expanded]
@@ -264,6 +275,7 @@ def apply_rewrite(
         )
         units = [Unit(b.id, b.text, titles.get(b.id, "")) for b in targets]  # type: ignore[union-attr]
         results, failed = run_batched(ctx, spec, units, on_progress=on_progress)
+    explained: set[str] = set()  # lexicon and staff meanings already written out (first use in the document)
     for block in targets:
         assert isinstance(block, Paragraph)
         lang = out.block_lang(block)
@@ -273,7 +285,7 @@ def apply_rewrite(
             )
             counts["cached" if results[block.id].cached else "model"] += 1
         else:
-            adaptation = offline_adaptation(block, lang, ctx, kind, acronyms)
+            adaptation = offline_adaptation(block, lang, ctx, kind, acronyms, explained)
             if block.id in failed:
                 counts["fallback"] += 1
                 error = failed[block.id]
