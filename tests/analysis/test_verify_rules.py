@@ -316,3 +316,21 @@ def test_two_names_with_the_same_last_word_need_it_twice() -> None:
     assert (
         _reasons(heart, "In 1628, Harvey described how blood moves. He was a physician.", "plain", "en") == []
     )
+
+
+def test_a_number_glued_before_a_name_starts_it_and_a_drop_is_caught() -> None:
+    source = (
+        "1Department of Physics, University of Michigan, Ann Arbor, Michigan 48109, USA, "
+        "2Department of Applied Physics, Tsinghua University, Beijing 100084."
+    )
+    names = [e.text for e in pattern_entities(source, "en")]
+    assert "Department of Physics" in names and "Department of Applied Physics" in names
+    assert [e.text for e in pattern_entities("Les normes I18N et L10N ; le CO2Flux.", "fr")] == [
+        "I18N",
+        "L10N",
+        "CO2Flux",
+    ]
+    assert _reasons(source, source, "plain", "en") == []
+    assert _reasons(source, source.replace("Applied Physics", ""), "plain", "en") == [
+        "the name Department of Applied Physics ('Department of Applied Physics') is missing"
+    ]

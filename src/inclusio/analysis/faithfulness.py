@@ -125,8 +125,17 @@ class EntitySpan:
 _CAP = r"[A-ZÀ-ÖØ-Þ][^\W\d_]*(?:[-'’][^\W_]+)*"
 """A capitalised word; its hyphenated parts may hold digits ("Ctrl-Alt-F3" is one name, not "Ctrl-Alt-F")."""
 _PARTICLE = r"(?:de|du|des|la|le|van|von|der|den|da|di|del|of|the|and|et)"
-_NAME = re.compile(r"(?<![\w])" + _CAP + r"(?:\s+(?:" + _PARTICLE + r"\s+)*" + _CAP + r")*")
-"""A name starts a word: "I18N et L10N" holds no name "N et L"."""
+_NAME = re.compile(
+    r"(?:(?<![\w])|(?<=\d)(?=[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]{2}))"
+    + _CAP
+    + r"(?:\s+(?:"
+    + _PARTICLE
+    + r"\s+)*"
+    + _CAP
+    + r")*"
+)
+"""A name starts a word: "I18N et L10N" holds no name "N et L"; after an affiliation's or a note's number
+glued to it, a capitalised word of 3 letters or more starts one ("1Department of Physics")."""
 _SYMBOL = re.compile(r"(?<![\w-])(?:[A-Z][A-Za-z]*\d[A-Za-z0-9]*|[A-ZÀ-ÖØ-Þ]{2,})(?![\w])")
 _OPENERS = re.compile(r"[\s«\"“‘(\[—–\-:|]*(?:(?:\d+(?:\.\d+)+\.?|\d+[.)])\s+)?")
 """What may come before a sentence's first word: quotes, brackets, dashes, and a section number
@@ -166,8 +175,11 @@ def pattern_entities(text: str, lang: str) -> list[EntitySpan]:
     for match in _SYMBOL.finditer(text):
         label = "SYMBOL" if any(ch.isdigit() for ch in match.group(0)) else "ACRONYM"
         out.append(EntitySpan(match.start(), match.end(), match.group(0), label))
+    symbols = [(e.start, e.end) for e in out]
     for match in _NAME.finditer(text):
         start, name = match.start(), match.group(0)
+        if any(a < start < b for a, b in symbols):
+            continue  # "Flux" in "CO2Flux": part of the symbol
         if name.isupper() or acronyms_only(name.split(), start in starts):
             continue  # acronyms above
         if start in starts:
