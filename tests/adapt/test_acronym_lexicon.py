@@ -24,6 +24,7 @@ from inclusio.adapt.acronym_lexicon import (
     acronyms_in_use,
     lexicon,
     lexicon_acronyms,
+    reference_entry,
     undefined_acronyms,
     write_out,
 )
@@ -177,6 +178,7 @@ def test_write_out_in_english_in_the_texts_language() -> None:
         "Save it as page.HTML today.",
         "Le texte est codé en UTF-8.",  # a compound
         "Le HTML (langage du web) est simple.",  # already followed by brackets
+        "(C'est en HTML, comme toute page web.)",  # inside brackets already
     ],
 )
 def test_no_bracket_inside_a_name_a_quotation_a_path_or_a_formula(text: str) -> None:
@@ -186,6 +188,22 @@ def test_no_bracket_inside_a_name_a_quotation_a_path_or_a_formula(text: str) -> 
     }
     lang = "en" if text.startswith(("Open", "Type", "Save")) else "fr"
     assert write_out(text, acronyms, lang) == (text, [])
+
+
+def test_nothing_is_written_into_a_bibliography_entry(tmp_path: Path) -> None:
+    reference = "[2] Donald E. Knuth. TEX and METAFONT: New Directions in Typesetting. Bedford, USA, 1979."
+    assert reference_entry(reference) and reference_entry("Knuth, D. E. (1979). TeX and METAFONT.")
+    assert not reference_entry("Le noyau contient l'ADN. Voir [2].")
+    source = Document(
+        title="Références",
+        lang="fr",
+        source=SOURCE,
+        blocks=[Paragraph(id="p1", text=reference), Paragraph(id="p2", text="Ce livre vient des USA.")],
+    )
+    doc = _adapt(source, tmp_path)
+    first = doc.find("p1").adaptation("easy_read")
+    assert first is None or "(" not in "\n".join(getattr(b, "text", "") for b in first.blocks)
+    assert _rewrite(doc, "p2") == "Ce livre vient des USA (États-Unis d'Amérique)."  # its first use elsewhere
 
 
 def test_the_same_symbol_outside_a_formula_is_written_out() -> None:

@@ -43,6 +43,7 @@ _COMMON_SHORT_ZIPF = 5.0
 """The same for a word of 3 letters or fewer ("OUI", "NON"; not "ADN", "TP" or "UE", frequent as acronyms)."""
 _FORMULA = re.compile(r"[→=⇌⟶]|->")
 _NUMBERED_LINE = re.compile(r"^\s*\d+(?:\.\d+)*\.?\s*[^\W\d].*\s\d+\s*$")
+_REFERENCE = re.compile(r"^\s*(?:\[\d+[a-z]?\]|[^\W\d][\w’'-]+,? (?:[A-Z]\.\s*)+(?:,|\(\d{4}))")
 _NAME_AFTER = re.compile(r" +[A-ZÀ-ÖØ-Þ]")
 _NAME_BEFORE = re.compile(r"[A-ZÀ-ÖØ-Þ][\w’'-]* +$")
 
@@ -212,6 +213,12 @@ def undefined_acronyms(
     return out
 
 
+def reference_entry(text: str) -> bool:
+    """A bibliography entry ("[2] Donald E. Knuth. TEX and METAFONT...", "Knuth D. (1979). ..."): a title
+    is quoted as published, so nothing is written into it."""
+    return bool(_REFERENCE.match(text))
+
+
 def contents_line(text: str) -> bool:
     """A line of a table of contents or of a list of tables ("1.3.1 Démarrer MC . . . 17", "7 GUI System
     120"): it repeats a title, which is not rewritten, so nothing is written into it."""
@@ -251,8 +258,8 @@ def write_out(
 ) -> tuple[str, list[str]]:
     """``text`` with the meaning of each acronym of ``acronyms`` (lexicon or staff ones) in brackets after
     its first use, in ``lang``; and which were written out. Left as it is: an acronym already followed by
-    brackets or whose meaning the text already gives, one inside a quoted or a longer name ("GNU Privacy
-    Guard"), a path, an address or a compound ("UTF-8", "CD-ROM", "GNU/Linux"), every symbol of a formula
+    brackets or whose meaning the text already gives, one inside brackets, a quotation or a longer name
+    ("GNU Privacy Guard"), a path, an address or a compound ("UTF-8", "CD-ROM", "GNU/Linux"), every symbol of a formula
     line ("6 CO2 + 6 H2O → ..."), a table-of-contents line (:func:`contents_line`), and a use in a sentence
     the meaning would take over ``max_words`` words (rule T1's limit: the glossary explains it there)."""
     done: list[str] = []
@@ -269,6 +276,9 @@ def write_out(
         quoted = _quoted_spans(text)
         for match in pattern.finditer(text):
             if any(a <= match.start() < b for a, b in quoted) or _in_name(text, *match.span()):
+                continue
+            if text[: match.start()].count("(") > text[: match.start()].count(")"):
+                continue  # inside brackets already: a bracket in a bracket is hard to read
                 continue
             if not _fits(text, match.start(), meaning, max_words):
                 continue  # the glossary explains it: a sentence over the limit would be harder to read

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from inclusio.adapt.acronym_lexicon import contents_line, write_out
+from inclusio.adapt.acronym_lexicon import contents_line, reference_entry, write_out
 from inclusio.adapt.acronyms import Acronym, expand
 from inclusio.adapt.batching import Unit, rewritable, section_titles
 from inclusio.adapt.context import AdaptContext
@@ -159,7 +159,7 @@ def offline_adaptation(
         ]
     )
     written: list[str] = []
-    if expand_here:
+    if expand_here and not reference_entry(block.text):
         pending = {k: a for k, a in acronyms.items() if explained is None or k not in explained}
         parts, written = _write_out_parts(parts, pending, lang.split("-")[0].lower())
         if explained is not None:
