@@ -219,6 +219,10 @@ def test_the_full_mp3_is_the_sections_joined_and_the_overlays_play_the_same_file
         own = [a for a in smil.iter(f"{SMIL}audio") if "pages.mp3" not in a.get("src")]
         audio = book.read("EPUB/" + own[0].get("src").removeprefix("../"))
         index = section_frames.index(audio)  # the very frames of one MP3 section
+        # copied into the book as it is (stored: MP3 does not compress, and it is never held whole in memory)
+        assert (
+            book.getinfo("EPUB/" + own[0].get("src").removeprefix("../")).compress_type == zipfile.ZIP_STORED
+        )
         clips = timings["sections"][index]["clips"]
         assert [(a.get("clipBegin"), a.get("clipEnd")) for a in own] == [
             (clock(c["start_s"]), clock(c["end_s"])) for c in clips
@@ -328,6 +332,11 @@ def test_validation_beside_the_renders_gives_the_report_it_gives_after_them(
         with zipfile.ZipFile(tmp_path / name / "cours.epub") as book:
             opf = book.read(next(n for n in book.namelist() if n.endswith(".opf")))
             assert "Université de test".encode() in opf  # the claim Ace's pass wrote in
+            # Ace's rewrite copied the MP3s as they were (stored), frames intact
+            for info in book.infolist():
+                if info.filename.endswith(".mp3"):
+                    assert info.compress_type == zipfile.ZIP_STORED
+                    assert mp3_frames(book.read(info)).frames > 0
     # A re-run takes the validation back from its record (the claimed EPUB is the one rendered).
     again = job(tmp_path, "beside", outputs=("epub", "mp3", "html"), **checks)
     assert again.status == "succeeded", again.errors

@@ -37,7 +37,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import tempfile
+import time
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -81,6 +83,8 @@ from inclusio.writers.xhtml import (
 
 EPUB_MEDIA_TYPE = "application/epub+zip"
 OPF_PATH = "EPUB/content.opf"
+_PACKAGE_DIR = "EPUB"
+"""The folder ebooklib writes the book's items into."""
 _NAV_PATH = "EPUB/nav.xhtml"
 IDENTIFIER_NAMESPACE = uuid.UUID("6f1c1b8e-6a58-4c55-9a3e-2f6a1d1c9e01")
 """Namespace for :func:`book_identifier` (fixed forever: changing it changes every book's id)."""
@@ -187,6 +191,9 @@ class Epub3Writer:
 
     def __init__(self) -> None:
         self.warnings: list[dict[str, Any]] = []
+        self.streamed: dict[str, Path] = {}
+        """Entries of the book copied from a file when the package is finished (the read-along MP3s:
+        hundreds of MB for a long course, never held in memory nor compressed again)."""
 
     def write(self, doc: Document, ctx: RenderContext) -> list[Artifact]:
         """Render ``doc`` (the reader's view) to ``ctx.out_dir/<basename>.epub``."""
@@ -204,6 +211,7 @@ class Epub3Writer:
         from ebooklib import epub
 
         self.warnings = []
+        self.streamed = {}
         words = labels(doc.lang)
         title = document_title(doc)
         blocks, dropped = drop_empty_headings(list(doc.blocks))
@@ -416,14 +424,13 @@ class Epub3Writer:
             progress=lambda f, m: ctx.progress(0.5 + 0.4 * f, f"EPUB: {m}"),
         )
         for name, audio in audio_files.items():
+            # An empty entry in ebooklib's package; _finish_package copies the stored section file into it.
             book.add_item(
                 epub.EpubItem(
-                    uid=f"audio-{Path(name).stem}",
-                    file_name=name,
-                    media_type="audio/mpeg",
-                    content=audio.mp3.read_bytes(),
+                    uid=f"audio-{Path(name).stem}", file_name=name, media_type="audio/mpeg", content=b""
                 )
             )
+            self.streamed[f"{_PACKAGE_DIR}/{name}"] = audio.mp3
         by_name = {item.file_name: item for item in files}
         for overlay in built:
             stem = Path(overlay.xhtml).stem
@@ -485,7 +492,7 @@ class Epub3Writer:
                 },
             )
             fixed = Path(tmp) / "fixed.epub"
-            _finish_package(raw, fixed, doc.lang)
+            _finish_package(raw, fixed, doc.lang, self.streamed)
             os.replace(fixed, final)
 
     def _metadata(
@@ -546,7 +553,9 @@ class Epub3Writer:
 def rewrite_package(path: Path, transforms: dict[str, Callable[[bytes], bytes]]) -> None:
     """Rewrite the EPUB at ``path`` in place, passing the named entries through ``transforms``.
 
-    ``mimetype`` stays first and stored; the new file replaces the old one atomically.
+    ``mimetype`` stays first and stored; the other entries are copied as they are stored (streamed,
+    never decompressed whole: a read-along book holds hundreds of MB of MP3); the new file replaces the
+    old one atomically.
     """
     tmp = path.with_name(f".{path.name}.rewrite")
     try:
@@ -557,17 +566,33 @@ def rewrite_package(path: Path, transforms: dict[str, Callable[[bytes], bytes]])
             for info in src.infolist():
                 if info.filename == "mimetype":
                     continue
-                data = src.read(info.filename)
                 if info.filename in transforms:
-                    data = transforms[info.filename](data)
-                dst.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED)
+                    data = transforms[info.filename](src.read(info.filename))
+                    dst.writestr(info.filename, data, compress_type=zipfile.ZIP_DEFLATED)
+                    continue
+                entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                entry.compress_type, entry.file_size = info.compress_type, info.file_size
+                with src.open(info) as reader, dst.open(entry, "w") as writer:
+                    shutil.copyfileobj(reader, writer, _COPY_CHUNK)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
 
 
-def _finish_package(raw: Path, out: Path, lang: str) -> None:
-    """Copy the EPUB with ``xml:lang`` on ``<package>`` and ``role="doc-pagelist"`` on the page-list.
+_COPY_CHUNK = 1 << 20
+
+
+def _copy_into(dst: zipfile.ZipFile, name: str, source: Path) -> None:
+    """``source`` as the entry ``name``, streamed and stored (MP3 does not compress)."""
+    entry = zipfile.ZipInfo(name, date_time=time.localtime(source.stat().st_mtime)[:6])
+    entry.compress_type, entry.file_size = zipfile.ZIP_STORED, source.stat().st_size
+    with source.open("rb") as reader, dst.open(entry, "w") as writer:
+        shutil.copyfileobj(reader, writer, _COPY_CHUNK)
+
+
+def _finish_package(raw: Path, out: Path, lang: str, streamed: dict[str, Path] | None = None) -> None:
+    """Copy the EPUB with ``xml:lang`` on ``<package>`` and ``role="doc-pagelist"`` on the page-list;
+    the entries named in ``streamed`` are filled from their file (see :attr:`Epub3Writer.streamed`).
 
     ``mimetype`` is written first and uncompressed, as the OCF container requires.
     """
@@ -579,6 +604,9 @@ def _finish_package(raw: Path, out: Path, lang: str) -> None:
         dst.writestr(zipfile.ZipInfo("mimetype"), b"application/epub+zip", compress_type=zipfile.ZIP_STORED)
         for info in src.infolist():
             if info.filename == "mimetype":
+                continue
+            if streamed and info.filename in streamed:
+                _copy_into(dst, info.filename, streamed[info.filename])
                 continue
             data = src.read(info.filename)
             if info.filename == OPF_PATH:
