@@ -30,6 +30,7 @@ from inclusio.adapt.acronym_lexicon import (
 )
 from inclusio.adapt.acronyms import Acronym, find_acronyms
 from inclusio.adapt.engine import adapt_document
+from inclusio.adapt.rewrite import block_meanings
 from inclusio.analysis.easy_read_rules import acronym_spans, check_rules, check_text
 from inclusio.config import Settings
 from inclusio.model.document import Document, Heading, Paragraph, Provenance, SourceInfo
@@ -226,6 +227,18 @@ def test_a_sentence_stays_within_rule_t1s_limit() -> None:
     assert write_out(too_long, acronyms, "fr") == (too_long, [])
     text, done = write_out(f"{too_long} L'ADN porte les gènes.", acronyms, "fr")
     assert text == f"{too_long} L'ADN (acide désoxyribonucléique) porte les gènes." and done == ["ADN"]
+
+
+def test_the_verifier_context_of_a_rewrite_is_the_meanings_of_its_own_acronyms() -> None:
+    acronyms = {**_lexicon_acronyms("fr", "ADN", "HTML"), **_lexicon_acronyms("en", "CD")}
+    assert block_meanings("Le noyau garde l'ADN.", acronyms) == ["acide désoxyribonucléique"]
+    assert set(block_meanings("Deux CDs et une page HTML.", acronyms)) == {
+        "langage de balisage hypertexte",
+        "HyperText Markup Language",
+        "disque compact",
+        "compact disc",
+    }
+    assert block_meanings("Le PADN et le HTMLX ne sont pas des sigles connus.", acronyms) == []
 
 
 # -- a made document through the engine ---------------------------------------------------------------------

@@ -24,6 +24,8 @@ Offline results are verified too: what the verifier finds becomes flags on the a
 
 from __future__ import annotations
 
+import re
+
 from pydantic import BaseModel, Field
 
 from inclusio.adapt.acronym_lexicon import contents_line, reference_entry, write_out
@@ -97,6 +99,17 @@ def _blocks_from_parts(block: Paragraph, parts: list[dict[str, object]], one_per
             )
     flush()
     return out
+
+
+def block_meanings(text: str, acronyms: dict[str, Acronym]) -> list[str]:
+    """The long forms and meanings of the acronyms ``text`` uses (a plural "CDs" too): what a rewrite of
+    it may add, so the verifier's context for that block. Only its own: the whole document's meanings
+    (5.7 KB on the Debian manual) would support almost any invented sentence."""
+    out: dict[str, None] = {}
+    for short, acronym in acronyms.items():
+        if re.search(rf"(?<!\w){re.escape(short)}s?(?!\w)", text):
+            out.update(dict.fromkeys(m for m in (acronym.long, *acronym.meanings.values()) if m))
+    return list(out)
 
 
 def _written_note(acronym: Acronym) -> str:
@@ -249,8 +262,8 @@ def apply_rewrite(
     spec: BatchedPass | None = None
     terms = list(ctx.profile.glossary.course_terms)
     langs = {b.id: out.block_lang(b) for b in targets}
-    # Acronyms the document defines, and the meanings the lexicon or staff give: a rewrite may write them out.
-    known = list(dict.fromkeys(m for a in acronyms.values() for m in (a.long, *a.meanings.values())))
+    # The long forms and meanings of the acronyms each block uses: its rewrite may write them out.
+    known = {b.id: block_meanings(b.text, acronyms) for b in targets}  # type: ignore[union-attr]
     if ctx.session is not None and targets:
         settings = ctx.profile.adaptation
         spec = BatchedPass(
@@ -267,7 +280,7 @@ def apply_rewrite(
                 _parts_text(value["parts"]),
                 kind,
                 langs[unit.block_id],
-                [unit.section, out.title or "", *known],
+                [unit.section, out.title or "", *known[unit.block_id]],
                 terms,
             ),
             course=out.title or "",
@@ -308,7 +321,7 @@ def apply_rewrite(
                     adaptation_text(adaptation),
                     kind,
                     lang,
-                    [titles.get(block.id, ""), out.title or "", *known],
+                    [titles.get(block.id, ""), out.title or "", *known[block.id]],
                     terms,
                 )
                 adaptation = adaptation.model_copy(update={"flags": [*adaptation.flags, *verdict.flags()]})
