@@ -27,11 +27,15 @@ DEFAULT = ROOT.parent / "shared" / "corpus" / "manual-fr-265p.pdf"
 
 
 def _children(pid: int) -> list[int]:
-    try:
-        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
-    except OSError:
-        return []
-    return [int(p) for p in text.split()]
+    """The child processes of ``pid``, whichever of its threads started them (the speech workers' lame
+    encoders and the validation thread's JVM are children of those threads' tasks, not of the main one)."""
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            out += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return out
 
 
 def _rss_kib(pid: int) -> int:
@@ -55,17 +59,24 @@ def tree_rss_kib(root: int) -> int:
 
 
 class TreeSampler(threading.Thread):
-    """Samples :func:`tree_rss_kib` of this process until stopped; keeps the peak."""
+    """Samples :func:`tree_rss_kib` of this process until stopped; keeps the peak, and per ``stage`` (set
+    by the caller as the job goes) the peak of the tree and of this process alone."""
 
     def __init__(self, period_s: float = 0.2) -> None:
         super().__init__(daemon=True)
         self.period_s = period_s
         self.peak_kib = 0
+        self.stage = "start"
+        self.by_stage: dict[str, tuple[int, int]] = {}
+        """stage -> (peak of the tree, peak of this process), KiB."""
         self._stop_event = threading.Event()
 
     def run(self) -> None:
         while not self._stop_event.is_set():
-            self.peak_kib = max(self.peak_kib, tree_rss_kib(os.getpid()))
+            tree, own = tree_rss_kib(os.getpid()), _rss_kib(os.getpid())
+            self.peak_kib = max(self.peak_kib, tree)
+            was = self.by_stage.get(self.stage, (0, 0))
+            self.by_stage[self.stage] = (max(was[0], tree), max(was[1], own))
             self._stop_event.wait(self.period_s)
 
     def stop(self) -> None:
@@ -112,7 +123,13 @@ def main() -> int:
         sampler.start()
         cpu0 = _cpu_seconds()
         started = time.perf_counter()
-        result = run_job(source, profile, Path(tmp) / "out", settings=settings, outputs=outputs)
+
+        def on_progress(stage: str, _fraction: float, message: str) -> None:
+            sampler.stage = f"{stage}: {message.split(':')[0]}" if stage == "render" else stage
+
+        result = run_job(
+            source, profile, Path(tmp) / "out", settings=settings, outputs=outputs, on_progress=on_progress
+        )
         total = time.perf_counter() - started
         cpu1 = _cpu_seconds()
         sampler.stop()
@@ -133,6 +150,20 @@ def main() -> int:
     print(f"wall: {total:.1f} s   CPU: {own + kids:.1f} s (this process {own:.1f} s, children {kids:.1f} s)")
     print(f"audio: {audio_s / 3600:.2f} h of speech")
     print(f"peak RSS of the process tree (sampled every 0.2 s): {sampler.peak_kib / 1024:.0f} MiB")
+    print("peak RSS while (progress message): tree / this process / children, MiB")
+    for stage, (tree, own) in sampler.by_stage.items():
+        print(f"  {stage[:40]:<40} {tree / 1024:6.0f} / {own / 1024:6.0f} / {(tree - own) / 1024:6.0f}")
+    speech = result.report.get("stages", {}).get("speech", {})
+    if speech:
+        print(f"speech stage: {speech}")
+    validation = result.report.get("validation", {})
+    for tool, entry in validation.items():
+        shown = {
+            k: v
+            for k, v in entry.items()
+            if k in ("ran", "reason", "errors", "fatals", "warnings", "violations", "claim")
+        }
+        print(f"validation {tool}: {shown}")
     print(f"load average before: {' '.join(load_before)}  after: {' '.join(load_after)}")
     return 0 if result.status != "failed" else 1
 
