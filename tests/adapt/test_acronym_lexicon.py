@@ -324,6 +324,21 @@ def test_a_definition_the_document_gives_wins_over_the_lexicon(tmp_path: Path) -
     assert "désoxyribonucléique" not in _rewrite(doc, "p1")
 
 
+def test_an_acronym_the_document_spells_out_with_its_small_words_is_defined_not_to_define() -> None:
+    source = _course("fr")
+    source.blocks.append(
+        Paragraph(id="p4", text="Retenez la règle LLSM (Lisez Le Super Manuel) avant de demander.")
+    )
+    found = find_acronyms(source)
+    assert found["LLSM"].long == "Lisez Le Super Manuel"
+    assert "LLSM" not in undefined_acronyms(source, {**found, **lexicon_acronyms(source, found)})
+    # Without its small word the initials do not spell it ("Lisez Super Manuel" is LSM): not a definition.
+    source.blocks[-1] = Paragraph(
+        id="p4", text="Retenez la règle LLSM (Lisez Super Manuel) avant de demander."
+    )
+    assert "LLSM" not in find_acronyms(source)
+
+
 def test_a_reviewers_decision_on_a_lexicon_entry_is_what_the_next_adaptation_uses(tmp_path: Path) -> None:
     """Staff correct, approve or remove a lexicon entry (review API); the release adapts the document again,
     reviewed entries kept as they are."""

@@ -114,7 +114,10 @@ def initials_spell(long: str, short: str) -> bool:
 
 
 def _matches(long: str, short: str) -> bool:
-    return "".join(_fold(w)[0] for w in _significant(_WORD.findall(long))) == _fold(short)
+    """Whether the initials of ``long``'s significant words spell ``short``, or those of all its words
+    ("LLSM (Lisez Le Super Manuel)": the small word counts there)."""
+    words = _WORD.findall(long)
+    return _fold(short) in {"".join(_fold(w)[0] for w in run) for run in (_significant(words), words)}
 
 
 def find_acronyms(doc: Document) -> dict[str, Acronym]:
