@@ -209,3 +209,59 @@ def test_a_word_title_above_the_first_bookmarked_heading_is_not_its_label(tmp_pa
     for section, subsections in outline:
         expected += [(1, section)] + [(2, sub) for sub in subsections]
     assert _headings(doc) == expected
+
+
+def _deck(path: Path, slides: list[tuple[list[str], list[str]]], bookmarks: list[str]) -> Path:
+    """Slides exported to PDF as a presentation program does: a page per slide, its title lines in 40 pt
+    centred (each line drawn as its own block), bullets in 28 pt, a bookmark per slide."""
+    doc = pymupdf.open()
+    for title_lines, bullets in slides:
+        page = doc.new_page(width=960, height=540)
+        y = 70.0
+        for line in title_lines:
+            width = pymupdf.get_text_length(line, "helv", 40)
+            page.insert_text(((960 - width) / 2, y), line, fontsize=40, fontname="helv")
+            y += 52
+        for bullet in bullets:
+            page.insert_text((60, y + 30), f"• {bullet}", fontsize=28, fontname="helv")
+            y += 44
+    doc.set_toc([[1, title, n + 1] for n, title in enumerate(bookmarks)])
+    doc.save(path)
+    return path
+
+
+def test_slide_titles_repeated_or_broken_over_two_lines_match_their_bookmarks(tmp_path: Path) -> None:
+    """A presentation program names the bookmark of a slide repeating an earlier slide's title "Prérequis
+    (2)", and draws a title that wraps as two blocks: both are still the slide's heading, at the bookmark's
+    level, in the page's own words; a line that only starts like a bookmark and is not completed is text."""
+    slides = [
+        (["Le cours"], ["Deux séances de deux heures", "Un projet à rendre en mai"]),
+        (["Prérequis"], ["Savoir lire un schéma", "Connaître la cellule"]),
+        (["Prérequis"], ["Avoir suivi la séance 1", "Apporter son cahier"]),
+        (["Schéma d'une cellule", "animale"], ["Le noyau contient l'ADN", "La membrane entoure la cellule"]),
+        (["Les organites"], ["Les organites", "Les mitochondries produisent l'énergie"]),
+    ]
+    bookmarks = [
+        "Le cours",
+        "Prérequis",
+        "Prérequis (2)",
+        "Schéma d'une cellule animale",
+        "Les organites et leur rôle",
+    ]
+    doc = _convert(_deck(tmp_path / "deck.pdf", slides, bookmarks))
+    headings = _headings(doc)
+    assert headings[:4] == [
+        (1, "Le cours"),
+        (1, "Prérequis"),
+        (1, "Prérequis"),
+        (1, "Schéma d'une cellule animale"),
+    ]
+    assert "animale" not in [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    # Slide 5: its title only starts its bookmark ("Les organites" of "Les organites et leur rôle") and the
+    # next run does not complete it: it is what the rules make of it alone (text here: on slides the title
+    # size is too common to be a heading size), glued to nothing; the bullet stays a list item.
+    assert headings[4:] == []
+    paragraphs = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    assert paragraphs == ["Les organites"]
+    items = [i.text for b in doc.blocks if isinstance(b, ListBlock) for i in b.items]
+    assert items[-2:] == ["Les organites", "Les mitochondries produisent l'énergie"]

@@ -144,6 +144,7 @@ _NUMBERED = re.compile(r"^\s*(\d{1,3}[.)]|[a-z]\)|\(\w{1,3}\))\s+(\S.*)$")
 _PAGE_NUMBER = re.compile(
     r"^\W*(?:page|p\.)?\s*(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:/|of|sur|de)\s*\d{1,4})?\W*$", re.IGNORECASE
 )
+_DUPLICATE_MARK = re.compile(r"\s\(\d{1,3}\)$")
 _SECTION_NUMBER = re.compile(
     r"^(?:(?:chapitre|chapter|partie|part)(?:\s+\w+)?\s*[:.–—-]?\s+)?"
     r"(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.|[A-Z]\.)?\s*",
@@ -179,9 +180,11 @@ def _running_key(text: str) -> str:
 
 
 def _heading_key(text: str) -> str:
-    """Key under which a bookmark title and a heading line compare equal (numbering ignored)."""
+    """Key under which a bookmark title and a heading line compare equal (numbering ignored, and the
+    " (2)" a presentation program adds to the bookmark of a slide whose title an earlier slide has)."""
     text = _norm(text.replace("’", "'"))
     text = _SECTION_NUMBER.sub("", text, count=1)
+    text = _DUPLICATE_MARK.sub("", text)
     return text.strip(" .:;—–-")
 
 
@@ -199,6 +202,13 @@ def _toc_entry(text: str, toc: list[tuple[int, str]]) -> tuple[int, str] | None:
             toc.remove(entry)
             return entry
     return None
+
+
+def _starts_bookmark(text: str, toc: list[tuple[int, str]]) -> bool:
+    """``text`` is the first words of a bookmark title of ``toc`` (a heading drawn as two blocks: a slide
+    title broken over two lines, "Schéma d'une cellule" / "animale")."""
+    key = _heading_key(text)
+    return len(key) >= 3 and any(_heading_key(title).startswith(key + " ") for _, title in toc)
 
 
 def _toc_match(text: str, toc: list[tuple[int, str]]) -> int | None:
@@ -456,6 +466,9 @@ class _Conversion:
         self.bookmark: str | None = None
         """The bookmark title :meth:`_heading_level` matched last (None when it did not)."""
         self.open_table: OpenTable | None = None
+        self.partial: dict[int, int | None] = {}
+        """Runs (by their first line) held as the first words of a bookmarked heading (:func:`_starts_bookmark`),
+        with the level they have when the next run does not complete it (None: text)."""
         """The unruled table that ended the page before with no text under it (it may go on)."""
         """Superscript labels found in each paragraph (footnote calls), by block id."""
 
@@ -876,6 +889,8 @@ class _Conversion:
                 continue  # a symbol glyph alone in a large font: not text for a reader
             text = join_lines([line.text for line in run])
             level = self._heading_level(run, text, self.page_toc)
+            if level is None and state.pending_prefix is not None and self._merge_pending(state, run, text):
+                continue  # the rest of a bookmarked heading drawn as two blocks
             if level is not None:
                 self._flush_heading(state, run, text, level)
                 continue
@@ -900,11 +915,20 @@ class _Conversion:
         state.close_list()
         return state.out
 
-    def _prefix_heading(self, prefix: tuple[str, list[Line]], pno: int) -> Heading:
-        """A label ("Chapitre 1") that no bookmarked heading followed: a heading of its own."""
+    def _prefix_heading(self, prefix: tuple[str, list[Line]], pno: int) -> Block:
+        """A label ("Chapitre 1") that no bookmarked heading followed: a heading of its own; the first words
+        of a bookmark that the next run did not complete (:func:`_starts_bookmark`): what the rules made of
+        them alone (a heading at their level, or text)."""
+        fallback = self.partial.get(id(prefix[1][0]), 0)
+        if fallback is None:
+            return Paragraph(
+                id=self.builder.new_id(),
+                text=prefix[0],
+                source=SourceRef(page=pno + 1, bbox=_union([ln.bbox for ln in prefix[1]])),
+            )
         return Heading(
             id=self.builder.new_id(),
-            level=self._font_level(prefix[1]) or 3,
+            level=fallback or self._font_level(prefix[1]) or 3,
             text=prefix[0],
             source=SourceRef(page=pno + 1, bbox=_union([ln.bbox for ln in prefix[1]])),
         )
@@ -921,7 +945,10 @@ class _Conversion:
         bookmark, self.bookmark = self.bookmark, None
         if bookmark is not None:
             text = bookmark_text(text, bookmark)
-        if state.pending_prefix is not None and state.pending_prefix[1][0].size > LABEL_RATIO * run[0].size:
+        if state.pending_prefix is not None and (
+            state.pending_prefix[1][0].size > LABEL_RATIO * run[0].size
+            or self.partial.get(id(state.pending_prefix[1][0]), 0) != 0
+        ):
             # A label is not set larger than the heading it labels: a document's title right above its
             # first bookmarked heading (Word's Title style is not in the outline) is a heading of its own.
             state.out.append(self._prefix_heading(state.pending_prefix, pno))
@@ -1049,7 +1076,24 @@ class _Conversion:
         return self.size_levels.get(run[0].size)
 
     def _heading_level(self, run: list[Line], text: str, toc: list[tuple[int, str]]) -> int | None:
-        """Heading level of a run of lines, 0 for a label to prefix to the next heading, None for body."""
+        """Heading level of a run of lines, 0 for a label to prefix to the next heading (or for the first
+        words of a bookmark's title, held for the next run to complete: :attr:`partial`), None for body."""
+        self.bookmark = None
+        level = self._level_by_rules(run, text, toc)
+        if (
+            self.bookmark is None
+            and toc
+            and len(run) <= 2
+            and not run[0].mono
+            and is_heading_text(text)
+            and _starts_bookmark(text, toc)
+        ):
+            self.partial[id(run[0])] = level
+            return 0
+        return level
+
+    def _level_by_rules(self, run: list[Line], text: str, toc: list[tuple[int, str]]) -> int | None:
+        """:meth:`_heading_level` but for a bookmark's first words."""
         if len(run) > 3 or len(text) > MAX_HEADING_CHARS or not any(c.isalpha() for c in text) or run[0].mono:
             return None
         chars = sum(len(ln.text) for ln in run) or 1
