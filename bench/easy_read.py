@@ -17,7 +17,10 @@ print, for the source ("before") and for the reader's view ("after"):
 * ``gl-undef``: glossary entries without a definition that reach the student (the reader's view),
   out of all entries of the Document.
 
-    .venv/bin/python bench/easy_read.py [--manual-pages 30]
+``--no-lexicon`` runs the same without inclusio's acronym lexicon (:mod:`inclusio.adapt.acronym_lexicon`:
+the meanings of the acronyms a document never defines), to measure what it brings.
+
+    .venv/bin/python bench/easy_read.py [--manual-pages 30] [--no-lexicon]
 """
 
 from __future__ import annotations
@@ -140,6 +143,9 @@ def measure(path: Path, manual_pages: int):  # type: ignore[no-untyped-def]
     row["facts"] = 100.0 * (checked - missing) / checked if checked else 100.0
     row["facts_missing"] = missing
     row["kp"] = _key_points_copied(adapted)
+    written = sum(1 for b in adapted.blocks for a in b.adaptations for n in a.notes if "acronym lexicon" in n)
+    origins = [e.origin for e in adapted.glossary]
+    row["acr"] = (origins.count("lexicon"), written, origins.count("acronym"))
     view = adapted_document(adapted, kinds)
     row["gl"] = (sum(1 for e in view.glossary if not e.definition), len(adapted.glossary))
     return row
@@ -153,7 +159,16 @@ def main() -> None:
         default=30,
         help="pages of the 265-page manual to convert (it dominates the run time)",
     )
+    parser.add_argument(
+        "--no-lexicon",
+        action="store_true",
+        help="without the acronym lexicon (undefined acronyms get no meaning: the figures before it)",
+    )
     args = parser.parse_args()
+    if args.no_lexicon:
+        from inclusio.adapt import acronym_lexicon
+
+        acronym_lexicon.lexicon = lambda: {}  # type: ignore[assignment]
     header = (
         f"{'document':<30} {'sent':>5} {'>15w %':>13} {'fail/10':>11} {'KM':>13} {'conj':>7} "
         f"{'facts %':>8} {'kp=1st':>7} {'gl-undef':>8} {'adapt s':>7}"
@@ -186,6 +201,11 @@ def main() -> None:
         rules = sorted(set(before) | set(after), key=lambda rule: int(rule[1:]))
         cells = "  ".join(f"{rule} {before.get(rule, 0)}->{after.get(rule, 0)}" for rule in rules)
         print(f"{r['doc'][:30]:<30} {cells or '-'}")
+    print()
+    print("Acronyms never defined by the document: glossary entries from the lexicon (flagged for review) /")
+    print("meanings written out in the rewrite (first use) / acronyms left to define by staff:")
+    for r in rows:
+        print(f"{r['doc'][:30]:<30} {r['acr'][0]:>4} / {r['acr'][1]:>4} / {r['acr'][2]:>4}")
 
 
 if __name__ == "__main__":
