@@ -339,3 +339,35 @@ def test_rows_after_text_under_a_table_do_not_go_on_with_it(tmp_path: Path) -> N
     assert _rows(table) == [list(row) for row in TIDES[:4]]
     text = " ".join(b.text for b in doc.blocks if isinstance(b, Paragraph))
     assert "Dunkerque" in text and "Calais" in text
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+"""The font LibreOffice exported the slide with (installed with it): its line boxes are as tight as there."""
+
+
+def test_labels_of_a_diagram_are_not_a_table(tmp_path: Path) -> None:
+    """A slide's diagram (a browser, a server, the requests between them) as LibreOffice exports it from the
+    corpus's web-course deck: rows of labels a gutter apart, but not on one baseline (the arrows' labels sit
+    between the boxes' lines). Not a table (without the baseline rule it is one, with empty cells): its
+    words stay text."""
+    assert DEJAVU.is_file()
+    doc = pymupdf.open()
+    page = doc.new_page(width=960, height=540)
+    page.insert_text((107, 120), "Généralités", fontsize=44, fontname="helv")
+    labels = [  # x, the line's centre as in the exported slide, text, size
+        (307, 247, "GET https://monsite.fr/style.css", 16),
+        (127, 295, "Navigateur web", 18),
+        (308, 301, "GET https://monsite.fr/script.js", 16),
+        (121, 317, "(Chrome, Firefox,", 18),
+        (642, 317, "Serveur", 18),
+        (186, 339, "etc.)", 18),
+        (300, 347, "GET https://monsite.fr/image.png", 16),
+        (150, 350, "index.html", 18),
+    ]
+    for x, centre, text, size in labels:
+        page.insert_text((x, centre + 0.3 * size), text, fontsize=size, fontname="dv", fontfile=str(DEJAVU))
+    doc.save(tmp_path / "diagram.pdf")
+    converted = _convert(tmp_path / "diagram.pdf")
+    assert not _tables(converted)
+    text = " ".join(b.plain_text() for b in converted.blocks)
+    assert all(label in text for _, _, label, _ in labels)

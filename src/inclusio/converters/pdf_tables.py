@@ -37,7 +37,8 @@ Tables with no rules at all are read from the alignment of their text (:func:`un
 lines no ruled table took): runs of text rows split by white space, columns from the white strips between
 the body's lines, a header from style (bold, larger) or words over figures, wrapped cells joined to their
 row. Refused: prose beside something (a column of long lines), narrow columns of running text side by side
-(:func:`_flows`), tables of contents, code and formulas. A table that ends its page (no text under it)
+(:func:`_flows`), labels scattered over a diagram (cells of a row share its baseline:
+:data:`BASELINE_SHARE`), tables of contents, code and formulas. A table that ends its page (no text under it)
 goes on with the rows at the top of the next page in its columns (:func:`continued_rows`; a repeated
 header row is read once), even one or two rows that would be too few to be a table alone. Not done: a
 column of terms beside their definitions when the definitions are prose (a term list, read as text), and a
@@ -697,6 +698,10 @@ MAX_COLUMN_CHARS = 45
 """A column whose lines hold more characters than this (median) is prose beside something, not a column."""
 COLUMN_GAP = 0.5
 """Columns are separated by a white strip of at least this many font sizes."""
+BASELINE_SLACK = 0.2
+BASELINE_SHARE = 0.75
+"""An unruled table's text rows of two lines or more stand on one baseline (bottoms within this share of
+a line height), at least this share of them: labels scattered over a diagram do not."""
 MIN_FLOW_PAIRS = 3
 FLOW_SHARE = 0.6
 """A column is running text when at least :data:`MIN_FLOW_PAIRS` pairs of its lines, and this share of
@@ -936,6 +941,9 @@ def _unruled_table(
         return None
     if sum(1 for row in rows if len({_column_of(ln, columns) for ln in row}) >= 2) < 0.6 * len(rows):
         return None
+    split = [row for row in body if _split(row)]
+    if sum(1 for row in split if _on_one_baseline(row)) < BASELINE_SHARE * len(split):
+        return None  # labels scattered over a diagram: a table's cells share their row's baseline
     out = _header_cells(head, columns)
     for row in rows:
         cells: list[list[Line]] = [[] for _ in columns]
@@ -987,6 +995,12 @@ def _flows(lines: list[Line]) -> bool:
         )
         flowing += wrapped and goes_on
     return flowing >= MIN_FLOW_PAIRS and flowing >= FLOW_SHARE * pairs
+
+
+def _on_one_baseline(row: list[Line]) -> bool:
+    """The row's lines stand on one baseline (their bottoms within :data:`BASELINE_SLACK` of a line height)."""
+    bottoms = [ln.bbox[3] for ln in row]
+    return max(bottoms) - min(bottoms) <= BASELINE_SLACK * max(ln.height for ln in row)
 
 
 def _toc_row(row: list[Line]) -> bool:
