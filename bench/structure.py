@@ -3,7 +3,8 @@
 Usage:  .venv/bin/python bench/structure.py [PDF ...] [--find DIR]
 
 For every tagged PDF (default: made at bench time by LibreOffice, as tagged PDF, from the DOCX of
-``../shared/corpus`` and ``samples/`` and from an ODT LibreOffice makes of each, from two DOCX written at
+``../shared/corpus`` and ``samples/`` and from an ODT LibreOffice makes of each, from their PPTX (slides),
+from two DOCX written at
 bench time with python-docx (``made_docx_pdfs``: title and subtitle, three heading levels, Word bullets,
 tables with and without borders, other heading sizes), and the corpus's own tagged PDFs (the census table,
 InDesign); plus the tagged PDFs found under ``--find DIR``, e.g. a Debian documentation package extracted with ``dpkg-deb -x``):
@@ -35,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 CORPUS = ROOT.parent / "shared" / "corpus"
 FILTER = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+SLIDES_FILTER = 'pdf:impress_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
 
 
 def _soffice(source: Path, out: Path, target: str) -> Path | None:
@@ -55,17 +57,19 @@ def _soffice(source: Path, out: Path, target: str) -> Path | None:
 
 
 def made_tagged_pdfs(tmp: Path) -> list[tuple[str, Path]]:
-    """Tagged PDFs exported by LibreOffice from the corpus's and samples' DOCX/ODT (and an ODT of each DOCX)."""
+    """Tagged PDFs exported by LibreOffice from the corpus's and samples' DOCX/ODT (and an ODT of each DOCX)
+    and PPTX/ODP (slides exported as a presentation program does: a page and a bookmark per slide)."""
     sources = sorted(
         p
         for folder in (CORPUS, ROOT / "samples")
         if folder.is_dir()
         for p in folder.glob("*")
-        if p.suffix in (".docx", ".odt")
+        if p.suffix in (".docx", ".odt", ".pptx", ".odp")
     )
     out = []
     for source in sources:
-        pdf = _soffice(source, tmp / source.stem, FILTER)
+        slides = source.suffix in (".pptx", ".odp")
+        pdf = _soffice(source, tmp / source.stem, SLIDES_FILTER if slides else FILTER)
         if pdf:
             out.append((f"{source.name} (LibreOffice)", pdf))
         if source.suffix == ".docx":
