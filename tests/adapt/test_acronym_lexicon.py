@@ -33,7 +33,15 @@ from inclusio.adapt.engine import adapt_document
 from inclusio.adapt.rewrite import block_meanings
 from inclusio.analysis.easy_read_rules import acronym_spans, check_rules, check_text
 from inclusio.config import Settings
-from inclusio.model.document import Document, Heading, Paragraph, Provenance, SourceInfo
+from inclusio.model.document import (
+    Document,
+    Heading,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Provenance,
+    SourceInfo,
+)
 from inclusio.model.view import adapted_document, student_glossary
 from inclusio.profiles import load_profile
 from inclusio.writers.base import RenderContext
@@ -289,6 +297,39 @@ def test_a_french_course_gets_meanings_written_out_glossary_entries_flagged_and_
     kinds = load_profile("easy-read", PROFILES).adaptation_kinds
     assert _t8(source, ()) == ["ADN", "ADN", "ADN", "HTML", "XQZ"]
     assert _t8(doc, kinds) == ["XQZ"]
+
+
+def test_a_first_use_in_a_list_item_gets_the_meaning_and_the_later_paragraph_does_not(tmp_path: Path) -> None:
+    source = Document(
+        title="Le web",
+        lang="fr",
+        source=SOURCE,
+        blocks=[
+            Heading(id="h1", level=1, text="Le web"),
+            ListBlock(
+                id="l1",
+                items=[
+                    ListItem(text="Les pages en HTML"),
+                    ListItem(
+                        text="Les styles",
+                        children=ListBlock(id="l1c", items=[ListItem(text="Deux fichiers CSS")]),
+                    ),
+                ],
+            ),
+            Paragraph(id="p1", text="Le HTML décrit la page. Le CSS décrit son allure."),
+        ],
+    )
+    doc = _adapt(source, tmp_path)
+    adaptation = doc.find("l1").adaptation("easy_read")
+    [shown] = adaptation.blocks
+    assert [i.text for i in shown.items] == [
+        "Les pages en HTML (langage de balisage hypertexte)",
+        "Les styles",
+    ]
+    assert shown.items[1].children.items[0].text == "2 fichiers CSS (feuilles de style en cascade)"
+    assert sum("acronym lexicon" in n for n in adaptation.notes) == 2 and not adaptation.flags
+    assert doc.find("p1").adaptation("easy_read").blocks[0].text == "Le HTML décrit la page."
+    assert "(" not in _rewrite(doc, "p1")
 
 
 def test_without_the_lexicon_the_same_course_keeps_its_t8_failures(

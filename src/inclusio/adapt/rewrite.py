@@ -3,7 +3,8 @@
 The adaptation's ``kind`` is the profile's level (``easy_read`` or ``plain``); it replaces the
 paragraph in the reader's view. Body paragraphs and quotes are rewritten; at the ``easy_read``
 level lists get the offline list rules (number words as digits, no bare conjunction:
-:func:`inclusio.adapt.easy_read.adapt_list`); headings, tables, captions, notes and code are
+:func:`inclusio.adapt.easy_read.adapt_list`, and the lexicon's or a person's meaning of an acronym
+when its first use in the document is in a list item); headings, tables, captions, notes and code are
 left as they are (titles and course terms are kept).
 
 * **Offline** (default): :func:`inclusio.adapt.easy_read.adapt_paragraph` (sentence cuts,
@@ -221,20 +222,68 @@ def _verify(source: str, answer: str, kind: str, lang: str, context: list[str], 
     return verify(source, answer, pass_name=kind, lang=lang, context=[c for c in context if c], terms=terms)
 
 
-def _adapt_lists(out: Document, ctx: AdaptContext, terms: list[str]) -> None:
-    """Lists get the offline easy-to-read rules too (digits, no bare conjunction), whatever the engine."""
-    for block in out.blocks:
-        if not isinstance(block, ListBlock) or any(
-            a.kind == "easy_read" and a.provenance.reviewed_by for a in block.adaptations
-        ):
-            continue
-        lang = out.block_lang(block)
-        adaptation = adapt_list(block, lang, ctx.created_at)
-        if adaptation is not None:
-            verdict = _verify(block.plain_text(), adaptation_text(adaptation), "easy_read", lang, [], terms)
-            adaptation = adaptation.model_copy(update={"flags": verdict.flags()})
-        kept = [a for a in block.adaptations if not (a.kind == "easy_read" and not a.provenance.reviewed_by)]
-        block.adaptations = kept + ([adaptation] if adaptation else [])
+def _write_out_items(
+    items: list[ListItem], acronyms: dict[str, Acronym], lang: str, explained: set[str]
+) -> tuple[list[ListItem], list[str]]:
+    """``items`` (nested too, in reading order) with each lexicon or staff meaning not yet ``explained``
+    written out at its first use (:func:`write_out`; not in a bibliography entry); and which were."""
+    written: list[str] = []
+    out: list[ListItem] = []
+    for item in items:
+        text = item.text
+        pending = {k: a for k, a in acronyms.items() if k not in explained}
+        if pending and not reference_entry(text):
+            text, done = write_out(text, pending, lang)
+            explained.update(done)
+            written += done
+        children = item.children
+        if children is not None:
+            nested, done = _write_out_items(children.items, acronyms, lang, explained)
+            written += done
+            children = children.model_copy(update={"items": nested})
+        out.append(item.model_copy(update={"text": text, "children": children}))
+    return out, written
+
+
+def _adapt_list(
+    out: Document,
+    block: ListBlock,
+    ctx: AdaptContext,
+    terms: list[str],
+    acronyms: dict[str, Acronym],
+    explained: set[str],
+) -> None:
+    """A list gets the offline easy-to-read rules too (digits, no bare conjunction), whatever the engine,
+    and the lexicon's or a person's meaning of an acronym at its first use in the document (``explained``:
+    those written out before it in reading order; updated here)."""
+    if any(a.kind == "easy_read" and a.provenance.reviewed_by for a in block.adaptations):
+        return
+    lang = out.block_lang(block)
+    adaptation = adapt_list(block, lang, ctx.created_at)
+    if ctx.profile.adaptation.expand_acronyms and acronyms:
+        shown = adaptation.blocks[0] if adaptation is not None else block
+        assert isinstance(shown, ListBlock)
+        items, written = _write_out_items(shown.items, acronyms, lang.split("-")[0].lower(), explained)
+        if written:
+            listed = shown.model_copy(update={"id": f"{block.id}.e1", "items": items, "adaptations": []})
+            notes = [
+                *(adaptation.notes if adaptation else []),
+                *(_written_note(acronyms[k]) for k in written),
+            ]
+            adaptation = Adaptation(
+                kind="easy_read",
+                provenance=ctx.provenance("easy_read", prompt_version="rules-1"),
+                lang=lang,
+                blocks=[listed],
+                notes=notes,
+            )
+    if adaptation is not None:
+        source = block.plain_text()
+        context = block_meanings(source, acronyms)
+        verdict = _verify(source, adaptation_text(adaptation), "easy_read", lang, context, terms)
+        adaptation = adaptation.model_copy(update={"flags": verdict.flags()})
+    kept = [a for a in block.adaptations if not (a.kind == "easy_read" and not a.provenance.reviewed_by)]
+    block.adaptations = kept + ([adaptation] if adaptation else [])
 
 
 def apply_rewrite(
@@ -288,8 +337,15 @@ def apply_rewrite(
         )
         units = [Unit(b.id, b.text, titles.get(b.id, "")) for b in targets]  # type: ignore[union-attr]
         results, failed = run_batched(ctx, spec, units, on_progress=on_progress)
-    explained: set[str] = set()  # lexicon and staff meanings already written out (first use in the document)
-    for block in targets:
+    # Lexicon and staff meanings already written out: each at its first use in the document (reading order).
+    explained: set[str] = set()
+    target_ids = {b.id for b in targets}
+    for block in out.blocks:
+        if kind == "easy_read" and isinstance(block, ListBlock):
+            _adapt_list(out, block, ctx, terms, acronyms, explained)
+            continue
+        if block.id not in target_ids:
+            continue
         assert isinstance(block, Paragraph)
         lang = out.block_lang(block)
         if block.id in results and spec is not None:
@@ -327,8 +383,6 @@ def apply_rewrite(
                 adaptation = adaptation.model_copy(update={"flags": [*adaptation.flags, *verdict.flags()]})
         kept = [a for a in block.adaptations if not (a.kind == kind and not a.provenance.reviewed_by)]
         block.adaptations = kept + ([adaptation] if adaptation else [])
-    if kind == "easy_read":
-        _adapt_lists(out, ctx, terms)
     by_code: dict[str, list[str]] = {}
     for block_id, error in failed.items():
         by_code.setdefault(error.code, []).append(block_id)
