@@ -1,4 +1,4 @@
-"""One whole job as a user runs it: wall time, CPU seconds, and the peak RSS of the whole process tree.
+"""One whole job as a user runs it: wall time, CPU seconds, and the peak memory of the whole process tree.
 
 Usage:  .venv/bin/python bench/job.py [--file ../shared/corpus/manual-fr-265p.pdf] [--pages 60]
                                       [--profile easy-read] [--to <the profile's outputs>]
@@ -6,9 +6,10 @@ Usage:  .venv/bin/python bench/job.py [--file ../shared/corpus/manual-fr-265p.pd
 ``--pages N`` runs on the file's first N pages (a copy made with PyMuPDF in a temporary folder).
 Prints the pipeline's stage timings (from the job report), the wall time, the CPU seconds of this
 process and of every child (lame, java, node...), the machine's load average before and after, and
-the peak of the *sum* of the resident memory of this process and all its descendants, sampled
-every 0.2 s from ``/proc`` (so EPUBCheck's JVM and the lame encoders running at the same time count
-together; ``ru_maxrss`` would only give the largest single child).
+the peak of the *sum* of the memory (Pss, else RSS) of this process and all its descendants, sampled
+every 0.2 s from ``/proc`` (so EPUBCheck's JVM, Ace's Node and Chromium and the lame encoders running at
+the same time count together; ``ru_maxrss`` would only give the largest single child), per stage and
+per child program.
 """
 
 from __future__ import annotations
@@ -39,6 +40,14 @@ def _children(pid: int) -> list[int]:
 
 
 def _rss_kib(pid: int) -> int:
+    """The proportional set size of ``pid`` (Pss: a page shared by N processes counts 1/N in each, so a
+    child caught between fork and exec does not count its parent's memory twice), else its VmRSS."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
@@ -48,19 +57,48 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
-def tree_rss_kib(root: int) -> int:
-    """The resident memory of ``root`` and all its descendants, in KiB."""
-    total, todo = 0, [root]
+def _name(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except OSError:
+        return "?"
+
+
+def _exe(pid: int) -> str:
+    try:
+        return os.readlink(f"/proc/{pid}/exe")
+    except OSError:
+        return "?"
+
+
+def tree_memory_kib(root: int) -> dict[int, int]:
+    """The memory (:func:`_rss_kib`) of ``root`` and of each of its descendants, in KiB, by pid.
+
+    A child still running the root's own program is one caught between fork (vfork: it shares the
+    parent's memory, which its smaps then shows whole) and exec of lame or java: it is left out, or
+    the job's memory would count twice for that instant. The job itself never runs Python children.
+    """
+    out: dict[int, int] = {}
+    own_exe = _exe(root)
+    todo = [root]
     while todo:
         pid = todo.pop()
-        total += _rss_kib(pid)
+        if pid != root and _exe(pid) == own_exe:
+            continue
+        out[pid] = _rss_kib(pid)
         todo += _children(pid)
-    return total
+    return out
+
+
+def tree_rss_kib(root: int) -> int:
+    """The memory of ``root`` and all its descendants, in KiB."""
+    return sum(tree_memory_kib(root).values())
 
 
 class TreeSampler(threading.Thread):
-    """Samples :func:`tree_rss_kib` of this process until stopped; keeps the peak, and per ``stage`` (set
-    by the caller as the job goes) the peak of the tree and of this process alone."""
+    """Samples the memory of this process and its descendants until stopped; keeps the peak of the sum,
+    per ``stage`` (set by the caller as the job goes) the peak of the tree and of this process alone, and
+    the peak of each child program by name (java, node, chrome, lame, ffmpeg...)."""
 
     def __init__(self, period_s: float = 0.2) -> None:
         super().__init__(daemon=True)
@@ -69,14 +107,24 @@ class TreeSampler(threading.Thread):
         self.stage = "start"
         self.by_stage: dict[str, tuple[int, int]] = {}
         """stage -> (peak of the tree, peak of this process), KiB."""
+        self.by_name: dict[str, int] = {}
+        """child program name -> peak of the sum of its processes at one time, KiB."""
         self._stop_event = threading.Event()
 
     def run(self) -> None:
+        me = os.getpid()
         while not self._stop_event.is_set():
-            tree, own = tree_rss_kib(os.getpid()), _rss_kib(os.getpid())
+            memory = tree_memory_kib(me)
+            tree, own = sum(memory.values()), memory.get(me, 0)
             self.peak_kib = max(self.peak_kib, tree)
             was = self.by_stage.get(self.stage, (0, 0))
             self.by_stage[self.stage] = (max(was[0], tree), max(was[1], own))
+            names: dict[str, int] = {}
+            for pid, kib in memory.items():
+                if pid != me:
+                    names[_name(pid)] = names.get(_name(pid), 0) + kib
+            for name, kib in names.items():
+                self.by_name[name] = max(self.by_name.get(name, 0), kib)
             self._stop_event.wait(self.period_s)
 
     def stop(self) -> None:
@@ -125,7 +173,12 @@ def main() -> int:
         started = time.perf_counter()
 
         def on_progress(stage: str, _fraction: float, message: str) -> None:
-            sampler.stage = f"{stage}: {message.split(':')[0]}" if stage == "render" else stage
+            if stage != "render":
+                sampler.stage = stage
+            elif "synthesis" in message or "synthesised" in message:
+                sampler.stage = "render: speech stage"
+            else:
+                sampler.stage = f"render: {message.split(':')[0]}"
 
         result = run_job(
             source, profile, Path(tmp) / "out", settings=settings, outputs=outputs, on_progress=on_progress
@@ -149,10 +202,13 @@ def main() -> int:
     own, kids = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
     print(f"wall: {total:.1f} s   CPU: {own + kids:.1f} s (this process {own:.1f} s, children {kids:.1f} s)")
     print(f"audio: {audio_s / 3600:.2f} h of speech")
-    print(f"peak RSS of the process tree (sampled every 0.2 s): {sampler.peak_kib / 1024:.0f} MiB")
-    print("peak RSS while (progress message): tree / this process / children, MiB")
+    print(f"peak memory (Pss) of the process tree (sampled every 0.2 s): {sampler.peak_kib / 1024:.0f} MiB")
+    print("peak memory while (progress message): tree / this process / children, MiB")
     for stage, (tree, own) in sampler.by_stage.items():
         print(f"  {stage[:40]:<40} {tree / 1024:6.0f} / {own / 1024:6.0f} / {(tree - own) / 1024:6.0f}")
+    print("peak of each child program (all its processes at one time), MiB:")
+    for name, kib in sorted(sampler.by_name.items(), key=lambda item: -item[1])[:8]:
+        print(f"  {name:<16} {kib / 1024:6.0f}")
     speech = result.report.get("stages", {}).get("speech", {})
     if speech:
         print(f"speech stage: {speech}")
