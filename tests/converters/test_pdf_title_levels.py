@@ -265,3 +265,69 @@ def test_slide_titles_repeated_or_broken_over_two_lines_match_their_bookmarks(tm
     assert paragraphs == ["Les organites"]
     items = [i.text for b in doc.blocks if isinstance(b, ListBlock) for i in b.items]
     assert items[-2:] == ["Les organites", "Les mitochondries produisent l'énergie"]
+
+
+def test_larger_text_inside_a_slide_is_not_a_heading(tmp_path: Path) -> None:
+    """A deck written with python-pptx and exported by LibreOffice (a landscape page and one top-level
+    bookmark per slide): the slides' titles are the headings, and a 40 pt line inside a slide (over 32 pt
+    bullets, a heading size by the rules alone) is text, as the deck's own tags have it."""
+    from pptx import Presentation
+    from pptx.util import Inches, Pt
+
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = Inches(13.333), Inches(7.5)
+    cover = deck.slides.add_slide(deck.slide_layouts[0])
+    cover.shapes.title.text = "Water in the city"
+    cover.placeholders[1].text = "Second-year seminar, spring term"
+    slides = [
+        (
+            "Where the water comes from",
+            ["Rivers and lakes", "Ground water pumped from wells", "Rain in tanks"],
+        ),
+        ("How it is cleaned", ["Screens stop the large objects", "Sand filters stop the small ones"]),
+        (
+            "How it reaches the taps",
+            ["Pumps lift it into towers", "Gravity does the rest", "Pipes run under"],
+        ),
+    ]
+    for n, (title, bullets) in enumerate(slides):
+        slide = deck.slides.add_slide(deck.slide_layouts[1])
+        slide.shapes.title.text = title
+        body = slide.placeholders[1].text_frame
+        body.text = bullets[0]
+        for bullet in bullets[1:] + ["Meters count what each house uses", "Leaks are found by listening"]:
+            body.add_paragraph().text = bullet
+        if n == 0:
+            box = slide.shapes.add_textbox(Inches(1), Inches(5.8), Inches(10), Inches(1))
+            run = box.text_frame.paragraphs[0].add_run()
+            run.text, run.font.size, run.font.bold = "Most of it is ground water", Pt(40), True
+    deck.save(tmp_path / "deck.pptx")
+    slides_filter = 'pdf:impress_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
+    pdf = soffice_convert(tmp_path / "deck.pptx", tmp_path / "out", slides_filter)
+    assert [level for level, _, _ in pymupdf.open(pdf).get_toc()] == [1, 1, 1, 1]
+    doc = _convert(pdf)
+    assert _headings(doc) == [(1, "Water in the city")] + [(1, title) for title, _ in slides]
+    assert "Most of it is ground water" in [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+
+
+def test_a_portrait_handout_with_a_bookmark_per_page_keeps_its_other_headings(tmp_path: Path) -> None:
+    """One top-level bookmark per page, but portrait pages: a handout, not a deck. A sub-heading the
+    bookmarks leave out (bold 13 pt over 11 pt text) is still a heading, below them."""
+    doc = pymupdf.open()
+    sections = ["Evaporation", "Condensation", "Precipitation"]
+    for section in sections:
+        page = doc.new_page(width=595, height=842)
+        page.insert_text((72, 90), section, fontsize=18, fontname="hebo")
+        y = 120.0
+        for line in _wrap(PARAGRAPH, 450, 11):
+            page.insert_text((72, y), line, fontsize=11, fontname="helv")
+            y += 14
+        page.insert_text((72, y + 16), "In the classroom", fontsize=13, fontname="hebo")
+        y += 40
+        for line in _wrap(PARAGRAPH, 450, 11) * 3:
+            page.insert_text((72, y), line, fontsize=11, fontname="helv")
+            y += 14
+    doc.set_toc([[1, section, n + 1] for n, section in enumerate(sections)])
+    doc.save(tmp_path / "handout.pdf")
+    headings = _headings(_convert(tmp_path / "handout.pdf"))
+    assert headings == [h for section in sections for h in ((1, section), (2, "In the classroom"))]

@@ -489,6 +489,20 @@ class _Conversion:
         if doc.is_repaired:
             self.builder.issue("input.repaired")
 
+    def _is_deck(self, toc_by_page: dict[int, list[tuple[int, str]]]) -> bool:
+        """Slides exported to PDF: at least three landscape pages, each with one bookmark at the top level
+        (the slide's title, as a presentation program writes them)."""
+        doc = self.doc
+        if doc.page_count < 3 or len(toc_by_page) != doc.page_count:
+            return False
+        if not all(len(entries) == 1 and entries[0][0] == 1 for entries in toc_by_page.values()):
+            return False
+        try:
+            box = page_box(doc.load_page(0))
+        except Exception:
+            return False
+        return box.width > box.height
+
     def _toc(self) -> dict[int, list[tuple[int, str]]]:
         by_page: dict[int, list[tuple[int, str]]] = {}
         try:
@@ -574,6 +588,7 @@ class _Conversion:
         self.furniture = furniture_places(stats.places.items(), doc.page_count)
         self.toc_depth = max((lvl for entries in toc_by_page.values() for lvl, _ in entries), default=0)
         self.first_toc_page = min(toc_by_page, default=0)
+        self.deck = self._is_deck(toc_by_page)
         self.running_images = {xref for xref, n in stats.image_pages.items() if n >= threshold}
         self.line_per_block = stats.blocks >= 5 and stats.line_blocks >= 0.8 * stats.blocks
         self.stats = stats
@@ -1090,6 +1105,8 @@ class _Conversion:
         ):
             self.partial[id(run[0])] = level
             return 0
+        if self.deck and level and self.bookmark is None:
+            return None  # a slide's heading is its title, which its bookmark names: larger text in it is text
         return level
 
     def _level_by_rules(self, run: list[Line], text: str, toc: list[tuple[int, str]]) -> int | None:
