@@ -17,7 +17,9 @@ on the page's drawings (fetched once) and on our own text lines, at ~2 ms per pa
 ``page.find_tables()`` took 0.1-0.4 s (it builds a character list of the whole page and renders
 pixmaps to guess headers); pages without ruling strokes are skipped first
 (:func:`pdf_tables.has_ruling`), and false positives (one-column frames) are dropped
-(:mod:`pdf_tables`). ``page.find_tables()`` is not called.
+(:mod:`pdf_tables`). ``page.find_tables()`` is not called. Tables without rules are read from the
+alignment of the lines no ruled table took (:func:`pdf_tables.unruled_tables`), and one that ends its page
+goes on with the rows at the top of the next (:func:`pdf_tables.continued_rows`).
 
 What is extracted
 -----------------
@@ -36,12 +38,16 @@ What is extracted
   already has a text layer, an invisible OCR layer included, is never recognised again.
 * Reading order: columns found from the gutters between lines, full-width elements read in
   place, columns never interleaved (:mod:`pdf_layout`).
-* Headings: from the PDF outline (bookmarks) when it matches the page text; else from the
-  font (body size = most common size by characters; larger sizes ranked -> levels 1..3; bold
-  lines at body size one level below); section numbering ("2.3.1") sets the level (3) when
-  there are no bookmarks. Rules that keep headings real and single on any document (headings are
-  text, no symbol glyph or ornament; overprinted lines read once; furniture repeated in place; the
-  bookmark's spelling; one heading read twice is one) are in :mod:`pdf_headings`.
+* Headings: from the PDF outline (bookmarks) when it matches the page text (a slide's repeated title
+  matches its bookmark "Titre (2)"; a title drawn as two blocks is completed from its bookmark); else from
+  the font (body size = most common size by characters; the sizes of heading candidates larger than it
+  ranked -> levels 1..3, below the document's title when one stands out; bold lines at body size one level
+  below); section numbering ("2.3.1") sets the level (3) when there are no bookmarks. A short line above a
+  bookmarked heading is its label ("Chapitre 1 : ...") unless set larger than it (a title); in a deck
+  (landscape pages, one top-level bookmark each) a slide's heading is its title alone. Rules that keep
+  headings real and single on any document (headings are text, no symbol glyph or ornament; overprinted
+  lines read once; furniture repeated in place; the bookmark's spelling; one heading read twice is one; the
+  title and its subtitle) are in :mod:`pdf_headings`.
 * Paragraphs: lines joined, line-end hyphens repaired (:func:`pdf_text.join_lines`), split at
   first-line indents; monospaced runs -> ``role="code"``; a large initial letter (drop cap)
   is put back at the start of its word. A paragraph cut by a column or page break (it does not
