@@ -21,8 +21,10 @@ FINISHED = {"succeeded", "partial", "failed"}
 
 
 def make_settings(tmp: Path, **overrides: Any) -> Settings:
-    """Settings for a test: everything under ``tmp``; EPUBCheck off unless asked (it takes ~15 s)."""
-    values: dict[str, Any] = {"data_dir": tmp / "data", "validate_epub": False}
+    """Settings for a test of the service (API, queue, faults): everything under ``tmp``; EPUBCheck off
+    unless asked (it takes ~15 s), and the quality checks off unless asked (spaCy's load and the rule and
+    faithfulness checks are a third of a sample job's CPU; tests/analysis and tests/pipeline test them)."""
+    values: dict[str, Any] = {"data_dir": tmp / "data", "validate_epub": False, "quality_checks": False}
     values.update(overrides)
     return Settings(**values)
 
