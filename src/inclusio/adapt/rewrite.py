@@ -286,6 +286,27 @@ def _adapt_list(
     block.adaptations = kept + ([adaptation] if adaptation else [])
 
 
+def _fallback(
+    block: Paragraph,
+    adaptation: Adaptation | None,
+    lang: str,
+    ctx: AdaptContext,
+    kind: str,
+    error: InclusioError,
+) -> Adaptation:
+    """The offline ``adaptation`` of a block the model could not rewrite, flagged for review (made from the
+    block as it is when the rules change nothing, so the flag stays visible)."""
+    flag = f"model answer not used ({error.code}): offline rules used instead; needs review"
+    if adaptation is None:
+        adaptation = Adaptation(
+            kind=kind,
+            provenance=ctx.provenance(kind, prompt_version="rules-1"),
+            lang=lang,
+            blocks=[block.model_copy(update={"adaptations": [], "id": f"{block.id}.e1"})],
+        )
+    return adaptation.model_copy(update={"notes": [*adaptation.notes, flag], "flags": [fallback_flag(error)]})
+
+
 def apply_rewrite(
     doc: Document, ctx: AdaptContext, acronyms: dict[str, Acronym], *, on_progress: ProgressFn | None = None
 ) -> tuple[Document, dict[str, int]]:
@@ -357,18 +378,7 @@ def apply_rewrite(
             adaptation = offline_adaptation(block, lang, ctx, kind, acronyms, explained)
             if block.id in failed:
                 counts["fallback"] += 1
-                error = failed[block.id]
-                flag = f"model answer not used ({error.code}): offline rules used instead; needs review"
-                if adaptation is None:  # keep the flag visible even when the rules change nothing
-                    adaptation = Adaptation(
-                        kind=kind,
-                        provenance=ctx.provenance(kind, prompt_version="rules-1"),
-                        lang=lang,
-                        blocks=[block.model_copy(update={"adaptations": [], "id": f"{block.id}.e1"})],
-                    )
-                adaptation = adaptation.model_copy(
-                    update={"notes": [*adaptation.notes, flag], "flags": [fallback_flag(error)]}
-                )
+                adaptation = _fallback(block, adaptation, lang, ctx, kind, failed[block.id])
             else:
                 counts["offline"] += 1 if adaptation else 0
             if adaptation is not None and adaptation.provenance.engine == "offline":

@@ -718,35 +718,7 @@ class _Conversion:
         lines = _merge_drop_caps(
             self._drop_furniture(merge_markers(drop_overprints(lines)), height), self.body_size
         )
-        tables = (
-            page_tables(
-                page, pno, lines, b.new_id, lambda code, **fields: b.issue(code, source=page_ref, **fields)
-            )
-            if self.ctx.pdf_tables and not ocr
-            else []
-        )
-        consumed = {id(line) for _, members in tables for line in members}
-        free = [line for line in lines if id(line) not in consumed]
-        open_table, self.open_table = self.open_table, None
-        if self.ctx.pdf_tables and not ocr:
-            # Only above the page's ruled tables: the rows that go on with it come first on the page.
-            top = min(
-                (_bbox_tuple(t.source.bbox if t.source else None)[1] for t, _ in tables), default=height
-            )
-            above = [line for line in free if line.bbox[3] <= top]
-            went_on = self._continued(above, open_table, pno, page_ref) if open_table else []
-            consumed = {id(line) for line in went_on}
-            free = [line for line in free if id(line) not in consumed]
-            unruled = self._unruled_tables(free, pno, page_ref)
-            consumed = {id(line) for _, members in unruled for line in members}
-            free = [line for line in free if id(line) not in consumed]
-            tables += unruled
-            if (
-                went_on
-                and not unruled
-                and not any(ln.bbox[1] > max(g.bbox[3] for g in went_on) for ln in free)
-            ):
-                self.open_table = open_table  # the whole page went on with it: it may go on again
+        tables, free = self._tables(page, pno, lines, height, ocr, page_ref)
         free, footnotes = split_footnotes(free, height, self.body_size)
         elements = [Element(bbox=line.bbox, payload=line, text=line.text, block=line.block) for line in free]
         elements += [
@@ -786,6 +758,46 @@ class _Conversion:
                 page_blocks.insert(caller + 1, block)
         for block in page_blocks:
             b.add(block)
+
+    def _tables(
+        self, page: Any, pno: int, lines: list[Line], height: float, ocr: bool, page_ref: SourceRef
+    ) -> tuple[list[tuple[Table, list[Line]]], list[Line]]:
+        """The page's tables (ruled, then the rows going on from the previous page's unruled table, then
+        unruled ones) with the lines each took, and the lines left free."""
+        tables = (
+            page_tables(
+                page,
+                pno,
+                lines,
+                self.builder.new_id,
+                lambda code, **fields: self.builder.issue(code, source=page_ref, **fields),
+            )
+            if self.ctx.pdf_tables and not ocr
+            else []
+        )
+        consumed = {id(line) for _, members in tables for line in members}
+        free = [line for line in lines if id(line) not in consumed]
+        open_table, self.open_table = self.open_table, None
+        if self.ctx.pdf_tables and not ocr:
+            # Only above the page's ruled tables: the rows that go on with it come first on the page.
+            top = min(
+                (_bbox_tuple(t.source.bbox if t.source else None)[1] for t, _ in tables), default=height
+            )
+            above = [line for line in free if line.bbox[3] <= top]
+            went_on = self._continued(above, open_table, pno, page_ref) if open_table else []
+            consumed = {id(line) for line in went_on}
+            free = [line for line in free if id(line) not in consumed]
+            unruled = self._unruled_tables(free, pno, page_ref)
+            consumed = {id(line) for _, members in unruled for line in members}
+            free = [line for line in free if id(line) not in consumed]
+            tables += unruled
+            if (
+                went_on
+                and not unruled
+                and not any(ln.bbox[1] > max(g.bbox[3] for g in went_on) for ln in free)
+            ):
+                self.open_table = open_table  # the whole page went on with it: it may go on again
+        return tables, free
 
     def _continued(
         self, lines: list[Line], open_table: OpenTable, pno: int, page_ref: SourceRef
