@@ -452,7 +452,8 @@ def test_the_pair_sits_side_by_side_when_wide_and_stacks_without_horizontal_scro
 ) -> None:
     """Chromium at 320 and 1280 CSS px, text at 100 % and 200 %: never a horizontal scroll; side by side
     on a wide screen (even at 200 %), original above its translation on a narrow one; axe finds nothing."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api  # the test extra: a missing install fails, never skips
+
     assert CHROMIUM.exists() and AXE.exists(), "Debian's chromium and tools/axe (npm ci --prefix tools/axe)"
     source = fle_document()
     [artifact] = HtmlWriter().write(_view(fle, source), make_ctx(tmp_path, fle, source))
