@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from inclusio.adapt.engine import adapt_document
 from inclusio.config import Settings
+from inclusio.model.document import Document, Heading, Paragraph, SourceInfo
+from inclusio.profiles import load_profile
 from inclusio.store.jobs import JobStore
+
+PROFILES = Path(__file__).resolve().parents[1] / "profiles"
 
 
 def _error(response: object, status: int) -> dict[str, str]:
@@ -64,4 +70,47 @@ def _reviewable_job(settings: Settings, store: JobStore, *, finished: bool = Tru
             status="succeeded",
             artifacts={"json": {"file": "cours.document.json", "media_type": "application/json"}},
         )
+    return job.id
+
+
+def lexicon_course(settings: Settings) -> Document:
+    """A French course using ADN, HTML and CO2 (in inclusio's acronym lexicon) and XQZ (in no list), adapted
+    offline for easy-to-read: lexicon entries flagged, XQZ to define."""
+    source = Document(
+        title="La cellule et le web",
+        lang="fr",
+        source=SourceInfo(filename="cours.pdf", media_type="application/pdf", sha256="0" * 64),
+        blocks=[
+            Heading(id="h1", level=1, text="La cellule et le web"),
+            Paragraph(id="p1", text="Le noyau contient l'ADN de la cellule. L'ADN porte les gènes."),
+            Paragraph(
+                id="p2", text="Une page web est écrite en HTML. Le code XQZ du laboratoire sert aux tests."
+            ),
+            Paragraph(id="p3", text="La plante prend le CO2 de l'air pour fabriquer du sucre."),
+        ],
+    )
+    profile = load_profile("easy-read", PROFILES)
+    return adapt_document(source, profile, settings, created_at="2024-09-02T08:00:00+00:00").document
+
+
+def stored_job(settings: Settings, store: JobStore, doc: Document) -> str:
+    """A finished easy-to-read job whose stored document is ``doc`` (no worker needed)."""
+    job = store.create(
+        profile_id="easy-read",
+        filename="cours.pdf",
+        input_sha256="0" * 64,
+        input_path="originals/00/" + "0" * 64,
+        input_bytes=1,
+        outputs=["json"],
+        institution="default",
+    )
+    folder = settings.data_dir / "jobs" / job.id
+    folder.mkdir(parents=True)
+    (folder / "cours.document.json").write_text(doc.to_json())
+    store.start(job.id)
+    store.finish(
+        job.id,
+        status="succeeded",
+        artifacts={"json": {"file": "cours.document.json", "media_type": "application/json"}},
+    )
     return job.id

@@ -10,61 +10,15 @@ on a worker).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from fastapi.testclient import TestClient
-from review_helpers import _error
+from review_helpers import _error, lexicon_course, stored_job
 from service_helpers import api_client
 
-from inclusio.adapt.engine import adapt_document
 from inclusio.config import Settings
-from inclusio.model.document import Document, GlossaryEntry, Heading, Paragraph, SourceInfo
+from inclusio.model.document import Document, GlossaryEntry
 from inclusio.model.flags import glossary_removed
 from inclusio.model.view import student_glossary
-from inclusio.profiles import load_profile
 from inclusio.store.jobs import JobStore
-
-PROFILES = Path(__file__).resolve().parents[2] / "profiles"
-
-
-def _adapted_course(settings: Settings) -> Document:
-    source = Document(
-        title="La cellule et le web",
-        lang="fr",
-        source=SourceInfo(filename="cours.pdf", media_type="application/pdf", sha256="0" * 64),
-        blocks=[
-            Heading(id="h1", level=1, text="La cellule et le web"),
-            Paragraph(id="p1", text="Le noyau contient l'ADN de la cellule. L'ADN porte les gènes."),
-            Paragraph(
-                id="p2", text="Une page web est écrite en HTML. Le code XQZ du laboratoire sert aux tests."
-            ),
-            Paragraph(id="p3", text="La plante prend le CO2 de l'air pour fabriquer du sucre."),
-        ],
-    )
-    profile = load_profile("easy-read", PROFILES)
-    return adapt_document(source, profile, settings, created_at="2024-09-02T08:00:00+00:00").document
-
-
-def _job(settings: Settings, store: JobStore, doc: Document) -> str:
-    job = store.create(
-        profile_id="easy-read",
-        filename="cours.pdf",
-        input_sha256="0" * 64,
-        input_path="originals/00/" + "0" * 64,
-        input_bytes=1,
-        outputs=["json"],
-        institution="default",
-    )
-    folder = settings.data_dir / "jobs" / job.id
-    folder.mkdir(parents=True)
-    (folder / "cours.document.json").write_text(doc.to_json())
-    store.start(job.id)
-    store.finish(
-        job.id,
-        status="succeeded",
-        artifacts={"json": {"file": "cours.document.json", "media_type": "application/json"}},
-    )
-    return job.id
 
 
 def _glossary(client: TestClient, job_id: str) -> dict[str, GlossaryEntry]:
@@ -77,7 +31,7 @@ def test_staff_approve_correct_or_remove_lexicon_entries_and_define_an_unknown_a
 ) -> None:
     staff = api_client(settings, "staff")  # the release message goes to the (unconsumed) embedded queue
     store = JobStore.from_settings(settings)
-    job_id = _job(settings, store, _adapted_course(settings))
+    job_id = stored_job(settings, store, lexicon_course(settings))
     before = _glossary(staff, job_id)
     lexicon = sorted(t for t, e in before.items() if e.origin == "lexicon")
     assert lexicon == ["ADN", "CO2", "HTML"]
@@ -121,7 +75,7 @@ def test_staff_approve_correct_or_remove_lexicon_entries_and_define_an_unknown_a
 def test_lexicon_entries_approved_at_once(settings: Settings) -> None:
     staff = api_client(settings, "staff")
     store = JobStore.from_settings(settings)
-    job_id = _job(settings, store, _adapted_course(settings))
+    job_id = stored_job(settings, store, lexicon_course(settings))
     done = staff.post(
         f"/jobs/{job_id}/glossary",
         json={"action": "approve", "origin": "lexicon", "confirm": True, "count": 3},

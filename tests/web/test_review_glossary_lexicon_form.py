@@ -11,63 +11,18 @@ from pathlib import Path
 from conftest import PASSWORD
 from fastapi.testclient import TestClient
 from markupsafe import escape
+from review_helpers import lexicon_course, stored_job
 from service_helpers import make_settings, make_user
 from test_release_states import _signed_in
 
-from inclusio.adapt.engine import adapt_document
 from inclusio.api import review
-from inclusio.config import Settings
-from inclusio.model.document import Document, Heading, Paragraph, SourceInfo
 from inclusio.model.flags import glossary_removed
-from inclusio.profiles import load_profile
 from inclusio.store.files import FileStore
 from inclusio.store.jobs import JobStore
-
-PROFILES = Path(__file__).resolve().parents[2] / "profiles"
 
 
 def _csrf(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)  # type: ignore[union-attr]
-
-
-def _adapted(settings: Settings) -> Document:
-    source = Document(
-        title="La cellule et le web",
-        lang="fr",
-        source=SourceInfo(filename="cours.pdf", media_type="application/pdf", sha256="0" * 64),
-        blocks=[
-            Heading(id="h1", level=1, text="La cellule et le web"),
-            Paragraph(id="p1", text="Le noyau contient l'ADN de la cellule. L'ADN porte les gènes."),
-            Paragraph(
-                id="p2", text="Une page web est écrite en HTML. Le code XQZ du laboratoire sert aux tests."
-            ),
-            Paragraph(id="p3", text="La plante prend le CO2 de l'air pour fabriquer du sucre."),
-        ],
-    )
-    profile = load_profile("easy-read", PROFILES)
-    return adapt_document(source, profile, settings, created_at="2024-09-02T08:00:00+00:00").document
-
-
-def _job(settings: Settings, store: JobStore, doc: Document) -> str:
-    job = store.create(
-        profile_id="easy-read",
-        filename="cours.pdf",
-        input_sha256="0" * 64,
-        input_path="originals/00/" + "0" * 64,
-        input_bytes=1,
-        outputs=["json"],
-        institution="default",
-    )
-    folder = settings.data_dir / "jobs" / job.id
-    folder.mkdir(parents=True)
-    (folder / "cours.document.json").write_text(doc.to_json())
-    store.start(job.id)
-    store.finish(
-        job.id,
-        status="succeeded",
-        artifacts={"json": {"file": "cours.document.json", "media_type": "application/json"}},
-    )
-    return job.id
 
 
 def test_lexicon_entries_are_reviewed_with_the_glossary_forms(tmp_path: Path) -> None:
@@ -77,8 +32,8 @@ def test_lexicon_entries_are_reviewed_with_the_glossary_forms(tmp_path: Path) ->
     make_user(settings, "staff", username="rania", password=PASSWORD)
     store, files = JobStore.from_settings(settings), FileStore.from_settings(settings)
     store.migrate()
-    doc = _adapted(settings)
-    job_id = _job(settings, store, doc)
+    doc = lexicon_course(settings)
+    job_id = stored_job(settings, store, doc)
     client = TestClient(create_app(settings))
     _signed_in(client, "rania")
     client.get("/web/lang/fr")
