@@ -20,7 +20,7 @@ run is kept, the usual way to read a benchmark on a machine others share):
 * peak resident memory of the converter's process (pages are streamed: it grows with the Document,
   not with page dictionaries);
 * the load average before and after, since other work on the machine slows every figure;
-* OCR: seconds per page of inclusio's OCR (PyMuPDF + Tesseract, fra+eng, 300 dpi) and of the
+* OCR: seconds per page of inclusio's OCR (PyMuPDF's rendering + the tesseract command, fra+eng, 300 dpi) and of the
   ``tesseract`` command alone (one thread) on the same page rendered at 300 dpi, and the speed-up of
   ``--ocr-pages`` scanned pages with two processes against one.
 """
