@@ -86,8 +86,12 @@ def tree_memory_kib(root: int) -> dict[int, int]:
         if pid != root and _exe(pid) == own_exe:
             continue
         out[pid] = _rss_kib(pid)
+        _NAMES[pid] = _name(pid)  # read now: the process may end before the sample is summed up
         todo += _children(pid)
     return out
+
+
+_NAMES: dict[int, str] = {}
 
 
 def tree_rss_kib(root: int) -> int:
@@ -121,8 +125,9 @@ class TreeSampler(threading.Thread):
             self.by_stage[self.stage] = (max(was[0], tree), max(was[1], own))
             names: dict[str, int] = {}
             for pid, kib in memory.items():
-                if pid != me:
-                    names[_name(pid)] = names.get(_name(pid), 0) + kib
+                if pid != me and kib:
+                    name = _NAMES.get(pid, "?")
+                    names[name] = names.get(name, 0) + kib
             for name, kib in names.items():
                 self.by_name[name] = max(self.by_name.get(name, 0), kib)
             self._stop_event.wait(self.period_s)
@@ -206,7 +211,7 @@ def main() -> int:
     print("peak memory while (progress message): tree / this process / children, MiB")
     for stage, (tree, own) in sampler.by_stage.items():
         print(f"  {stage[:40]:<40} {tree / 1024:6.0f} / {own / 1024:6.0f} / {(tree - own) / 1024:6.0f}")
-    print("peak of each child program (all its processes at one time), MiB:")
+    print("peak of each child program (all its processes at one time; ?: ended while read), MiB:")
     for name, kib in sorted(sampler.by_name.items(), key=lambda item: -item[1])[:8]:
         print(f"  {name:<16} {kib / 1024:6.0f}")
     speech = result.report.get("stages", {}).get("speech", {})
