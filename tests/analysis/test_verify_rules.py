@@ -334,3 +334,20 @@ def test_a_number_glued_before_a_name_starts_it_and_a_drop_is_caught() -> None:
     assert _reasons(source, source.replace("Applied Physics", ""), "plain", "en") == [
         "the name Department of Applied Physics ('Department of Applied Physics') is missing"
     ]
+
+
+def test_the_word_before_a_number_is_read_from_the_characters_just_before_it() -> None:
+    """The unit before a number ("Fig. 2", "chapitre 3") is found in the characters just before it, however
+    long the text before (it was searched in the whole text before each number: quadratic)."""
+    from inclusio.analysis.verify import PREV_WINDOW, facts
+
+    long_before = "Une introduction sans chiffre. " * 200
+    text = long_before + "Voir la figure 2 et le chapitre 3."
+    found = [(o.unit, o.text) for o in facts(text, "fr") if o.kind == "number"]
+    assert found == [("figure", "figure 2"), ("chapitre", "chapitre 3")]
+    assert PREV_WINDOW >= 40  # "Tableau récapitulatif n° 12": the word may stand a few characters back
+    # a changed figure number is still a changed number after a long text
+    answer = long_before + "Voir la figure 5 et le chapitre 3."
+    assert [f.code for f in verify(text, answer, pass_name="easy_read", lang="fr").findings] == [
+        "verify.number_changed"
+    ]

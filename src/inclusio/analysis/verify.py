@@ -196,6 +196,8 @@ _PHONE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[\s.-]?(?:\(0\)[\s.-]?)?\d(?:[\s.-]?\d{2}){4}|0\d(?:[\s.-]?\d{2}){4})(?!\d)"
 )
 _UNIT = re.compile(r"[ \u00a0\u202f\-–+/()]{0,3}(%|‰|°\s?[CFK]?|€|\$|£|[^\W_][\w]*(?:[-'’][^\W_]+)*)")
+PREV_WINDOW = 80
+"""Characters before a number searched for the word that qualifies it (a longer word is not a unit)."""
 _PREV = re.compile(r"(?:([^\W_][\w]*)[ \u00a0\u202f\-–+/()]{0,3}|\b([^\W\d_]{1,4})\.[ \u00a0]?)$")
 """The word before a number: next to it, or an abbreviation ("Fig. 1", "p. 12", "No. 3")."""
 _SKIP_UNIT = {"de", "d", "des", "du", "of", "et", "and", "à", "a", "au", "to", "the", "le", "la", "les", "l"}
@@ -268,10 +270,13 @@ def _unit(text: str, start: int, end: int) -> tuple[str, str]:
     m = _UNIT.match(text, end)
     if m and not _skipped(m.group(1)):
         return fold_plain(m.group(1)).replace(" ", ""), text[start : m.end(1)]
-    p = _PREV.search(text[:start])
+    # Only the characters just before: searching the whole text before each number was quadratic in the
+    # text's length (a glossary verifies each definition against the whole document).
+    window = max(0, start - PREV_WINDOW)
+    p = _PREV.search(text[window:start])
     word = p.group(1) or p.group(2) if p else None
     if p and word and not _skipped(word):
-        return fold_plain(word), text[p.start() : end]
+        return fold_plain(word), text[window + p.start() : end]
     return "", text[start:end]
 
 
