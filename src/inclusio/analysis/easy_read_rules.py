@@ -1040,8 +1040,11 @@ def _make_sentences(
 
 
 def _parse(sentences: list[_Sentence], config: RuleConfig) -> dict[str, bool]:
-    """Attach a spaCy parse to every sentence whose language has a model; returns syntax per language."""
+    """Check every sentence (:func:`_check`), each parsed by spaCy first when its language has a model;
+    returns syntax per language. A sentence's parse is dropped once it is checked: holding the parses of a
+    whole document at once (7,000 sentences on a 265-page manual) was most of the job's memory."""
     syntax: dict[str, bool] = {}
+    checked: set[int] = set()
     by_lang: dict[str, list[_Sentence]] = {}
     for s in sentences:
         by_lang.setdefault(s.lang, []).append(s)
@@ -1057,6 +1060,12 @@ def _parse(sentences: list[_Sentence], config: RuleConfig) -> dict[str, bool]:
         parsed_docs = nlp.pipe((s.text for s in group), batch_size=256, disable=["ner"])
         for s, parsed in zip(group, parsed_docs, strict=True):
             s.doc = parsed
+            _check(s)
+            s.doc = None
+            checked.add(id(s))
+    for s in sentences:
+        if id(s) not in checked:
+            _check(s)
     return syntax
 
 
@@ -1119,8 +1128,6 @@ def check_text(
     config = config or RuleConfig()
     sentences = _make_sentences(text, lang_root(lang), config, _glossary(glossary))
     _parse(sentences, config)
-    for s in sentences:
-        _check(s)
     return [SentenceCheck(index=i, text=s.text, words=s.words, hits=s.hits) for i, s in enumerate(sentences)]
 
 
@@ -1165,11 +1172,8 @@ def check_rules(
                 )
             if sentences:
                 units.append(_Unit(block.id, part_id, part.type, unit_lang, sentences))
+    # Every sentence checked (T3 counts sentences per unit); hits are indexed per block below.
     syntax = _parse([s for unit in units for s in unit.sentences], config)
-    for unit in units:
-        # T3 counts sentences per unit; index hits per block so a reviewer can find them.
-        for s in unit.sentences:
-            _check(s)
     blocks: list[BlockRules] = []
     for unit in units:
         checked = [
