@@ -93,10 +93,10 @@ def lexicon_course(settings: Settings) -> Document:
     return adapt_document(source, profile, settings, created_at="2024-09-02T08:00:00+00:00").document
 
 
-def stored_job(settings: Settings, store: JobStore, doc: Document) -> str:
-    """A finished easy-to-read job whose stored document is ``doc`` (no worker needed)."""
+def stored_job(settings: Settings, store: JobStore, doc: Document, profile_id: str = "easy-read") -> str:
+    """A finished job for ``profile_id`` whose stored document is ``doc`` (no worker needed)."""
     job = store.create(
-        profile_id="easy-read",
+        profile_id=profile_id,
         filename="cours.pdf",
         input_sha256="0" * 64,
         input_path="originals/00/" + "0" * 64,

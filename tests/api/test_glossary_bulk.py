@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from review_helpers import _error, _wait_release
+from review_helpers import _error, _wait_release, stored_job
 from service_helpers import api_client, submit, wait_finished
 
 from inclusio.api import review
@@ -65,25 +65,7 @@ def _job(settings: Settings, store: JobStore, profile: str, glossary: list[Gloss
         blocks=[Paragraph(id="p1", text=TEXT)],
         glossary=glossary,
     )
-    job = store.create(
-        profile_id=profile,
-        filename="cours.pdf",
-        input_sha256="0" * 64,
-        input_path="originals/00/" + "0" * 64,
-        input_bytes=1,
-        outputs=["json"],
-        institution="default",
-    )
-    folder = settings.data_dir / "jobs" / job.id
-    folder.mkdir(parents=True)
-    (folder / "cours.document.json").write_text(doc.to_json())
-    store.start(job.id)
-    store.finish(
-        job.id,
-        status="succeeded",
-        artifacts={"json": {"file": "cours.document.json", "media_type": "application/json"}},
-    )
-    return job.id
+    return stored_job(settings, store, doc, profile)
 
 
 def _glossary(client: TestClient, job_id: str) -> dict[str, GlossaryEntry]:

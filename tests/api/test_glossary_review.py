@@ -15,7 +15,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 from lxml import html
-from review_helpers import _error, _wait_release
+from review_helpers import _error, _wait_release, stored_job
 from service_helpers import api_client, submit, wait_finished
 
 from inclusio.api import review
@@ -62,25 +62,7 @@ def _job_with_glossary(settings: Settings, store: JobStore) -> str:
             ),
         ],
     )
-    job = store.create(
-        profile_id="easy-read",
-        filename="cours.pdf",
-        input_sha256="0" * 64,
-        input_path="originals/00/" + "0" * 64,
-        input_bytes=1,
-        outputs=["json"],
-        institution="default",
-    )
-    folder = settings.data_dir / "jobs" / job.id
-    folder.mkdir(parents=True)
-    (folder / "cours.document.json").write_text(doc.to_json())
-    store.start(job.id)
-    store.finish(
-        job.id,
-        status="succeeded",
-        artifacts={"json": {"file": "cours.document.json", "media_type": "application/json"}},
-    )
-    return job.id
+    return stored_job(settings, store, doc)
 
 
 def _document(client: TestClient, job_id: str) -> Document:

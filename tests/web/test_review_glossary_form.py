@@ -9,6 +9,7 @@ from pathlib import Path
 from conftest import PASSWORD
 from fastapi.testclient import TestClient
 from markupsafe import escape
+from review_helpers import stored_job
 from service_helpers import make_settings, make_user
 from test_release_states import _signed_in
 
@@ -48,25 +49,7 @@ def _job(settings: object, store: JobStore) -> str:
             ),
         ],
     )
-    job = store.create(
-        profile_id="easy-read",
-        filename="cours.pdf",
-        input_sha256="0" * 64,
-        input_path="originals/00/" + "0" * 64,
-        input_bytes=1,
-        outputs=["json"],
-        institution="default",
-    )
-    folder = settings.data_dir / "jobs" / job.id  # type: ignore[attr-defined]
-    folder.mkdir(parents=True)
-    (folder / "cours.document.json").write_text(doc.to_json())
-    store.start(job.id)
-    store.finish(
-        job.id,
-        status="succeeded",
-        artifacts={"json": {"file": "cours.document.json", "media_type": "application/json"}},
-    )
-    return job.id
+    return stored_job(settings, store, doc)  # type: ignore[arg-type]
 
 
 def test_the_glossary_forms_in_english_their_notices_and_refusals(tmp_path: Path) -> None:
