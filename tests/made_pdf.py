@@ -35,6 +35,23 @@ METHOD = (
 )
 
 
+def wrap_to_width(text: str, width: float, size: float, font: str = "helv") -> list[str]:
+    """``text`` broken into lines no wider than ``width`` points in ``font`` at ``size``, as a typesetter
+    does (by width, not by characters)."""
+    import pymupdf
+
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        longer = f"{current} {word}".strip()
+        if current and pymupdf.get_text_length(longer, font, size) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = longer
+    return [*lines, current]
+
+
 def _save(doc: Any, path: Path) -> Path:
     doc.save(path, garbage=3, deflate=True, no_new_id=True)
     doc.close()

@@ -12,6 +12,7 @@ from pathlib import Path
 import docx
 import pymupdf
 import pytest
+from made_pdf import wrap_to_width
 from tagged_pdf import soffice_convert
 
 from inclusio.converters.base import ConvertContext
@@ -37,19 +38,6 @@ def _headings(doc: Document) -> list[tuple[int, str]]:
     return [(b.level, b.text) for b in doc.blocks if isinstance(b, Heading)]
 
 
-def _wrap(text: str, width: float, size: float, font: str = "helv") -> list[str]:
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        longer = f"{current} {word}".strip()
-        if current and pymupdf.get_text_length(longer, font, size) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = longer
-    return [*lines, current]
-
-
 class _Writer:
     """Lines set down a page at the left margin, a new page when one is full."""
 
@@ -63,7 +51,7 @@ class _Writer:
             self.page = self.doc.new_page(width=595, height=842)
             self.y = 72.0
         self.y += gap
-        for line in _wrap(text, 450, size, font):
+        for line in wrap_to_width(text, 450, size, font):
             self.page.insert_text((72, self.y), line, fontsize=size, fontname=font)
             self.y += size * 1.3
 
@@ -128,18 +116,18 @@ def test_a_drop_cap_joins_its_word_and_takes_no_heading_rank(tmp_path: Path) -> 
     page.insert_text((72, y), "Evaporation", fontsize=16, fontname="hebo")
     y += 30
     page.insert_text((72, y + 22), "W", fontsize=36, fontname="hebo")
-    first = _wrap(PARAGRAPH[1:], 380, 11)
+    first = wrap_to_width(PARAGRAPH[1:], 380, 11)
     for i, line in enumerate(first[:3]):
         page.insert_text((110, y + 14 * i), line, fontsize=11, fontname="helv")
     y += 3 * 14
-    for line in _wrap(" ".join(first[3:]), 450, 11):
+    for line in wrap_to_width(" ".join(first[3:]), 450, 11):
         page.insert_text((72, y), line, fontsize=11, fontname="helv")
         y += 14
     for title, size in (("The sun", 13), ("The sea", 13), ("Condensation", 16), ("Clouds", 13)):
         y += 12
         page.insert_text((72, y), title, fontsize=size, fontname="hebo")
         y += size * 1.5
-        for line in _wrap(PARAGRAPH, 450, 11):
+        for line in wrap_to_width(PARAGRAPH, 450, 11):
             page.insert_text((72, y), line, fontsize=11, fontname="helv")
             y += 14
     doc.save(tmp_path / "drop-cap.pdf")
@@ -319,12 +307,12 @@ def test_a_portrait_handout_with_a_bookmark_per_page_keeps_its_other_headings(tm
         page = doc.new_page(width=595, height=842)
         page.insert_text((72, 90), section, fontsize=18, fontname="hebo")
         y = 120.0
-        for line in _wrap(PARAGRAPH, 450, 11):
+        for line in wrap_to_width(PARAGRAPH, 450, 11):
             page.insert_text((72, y), line, fontsize=11, fontname="helv")
             y += 14
         page.insert_text((72, y + 16), "In the classroom", fontsize=13, fontname="hebo")
         y += 40
-        for line in _wrap(PARAGRAPH, 450, 11) * 3:
+        for line in wrap_to_width(PARAGRAPH, 450, 11) * 3:
             page.insert_text((72, y), line, fontsize=11, fontname="helv")
             y += 14
     doc.set_toc([[1, section, n + 1] for n, section in enumerate(sections)])

@@ -13,7 +13,7 @@ from pathlib import Path
 import docx
 import pymupdf
 import pytest
-from made_pdf import paper_page
+from made_pdf import paper_page, wrap_to_width
 from tagged_pdf import soffice_convert
 
 from inclusio.converters.base import ConvertContext
@@ -171,21 +171,6 @@ def test_word_bullets_and_shaded_table_of_the_word_fixture(corpus_dir: Path, tmp
     assert not headings & {"Leaves", "Berries", "Grain", "Food Calories per portion"}
 
 
-def _wrap(text: str, width: float, size: float, font: str = "helv") -> list[str]:
-    """``text`` broken into lines no wider than ``width`` points, as a typesetter does (by width, not by
-    characters)."""
-    lines: list[str] = []
-    current = ""
-    for word in text.split():
-        longer = f"{current} {word}".strip()
-        if current and pymupdf.get_text_length(longer, font, size) > width:
-            lines.append(current)
-            current = word
-        else:
-            current = longer
-    return [*lines, current]
-
-
 LEFT_COLUMN = (
     "Paris is the capital of France. Lyon lies to the south, where the Rhone meets the Saone. "
     "Marseille is the oldest port of the country. Boats carry grain and wine up the rivers. "
@@ -206,9 +191,9 @@ def test_narrow_columns_of_running_text_are_not_a_table(tmp_path: Path, width: i
     doc = pymupdf.open()
     page = doc.new_page(width=595, height=842)
     for x, text in ((72, LEFT_COLUMN), (72 + width + 24, RIGHT_COLUMN)):
-        for i, line in enumerate(_wrap(text, width, 10)):
+        for i, line in enumerate(wrap_to_width(text, width, 10)):
             page.insert_text((x, 100 + 13 * i), line, fontsize=10, fontname="helv")
-    assert len(_wrap(LEFT_COLUMN, width, 10)) >= 6
+    assert len(wrap_to_width(LEFT_COLUMN, width, 10)) >= 6
     doc.save(tmp_path / "columns.pdf")
     converted = _convert(tmp_path / "columns.pdf")
     assert not _tables(converted)
