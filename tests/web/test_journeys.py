@@ -69,6 +69,23 @@ def sign_in(page: Any, server: Server, username: str) -> None:
     page.wait_for_load_state()
 
 
+def release_and_download_epub(page: Any, server: Server, job_id: str, dest: Path) -> Path:
+    """On the review page: publish the reviewed version, wait for the release, save the student's EPUB."""
+    page.get_by_role("button", name="Publier la version relue").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/web/jobs/{job_id}")
+    try:
+        page.wait_for_function(
+            "() => document.getElementById('release').dataset.state === 'released'", timeout=JOB_TIMEOUT_MS
+        )
+    except Exception:  # noqa: BLE001 - show the logs of the server and worker
+        raise AssertionError(server.logs()) from None
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le livre numérique (EPUB)").click()
+    download.value.save_as(dest)
+    return dest
+
+
 def wait_job_done(page: Any, server: Server) -> str:
     """On a job page: the status word becomes a finished one (Server-Sent Events, then a reload)."""
     word = page.locator("#job-status-word")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from conftest import Server
-from test_journeys import JOB_TIMEOUT_MS, SAMPLES, axe_clean, check_page, sign_in
+from test_journeys import JOB_TIMEOUT_MS, SAMPLES, axe_clean, check_page, release_and_download_epub, sign_in
 
 
 def _falsify_last_number(server: Server, job_id: str) -> tuple[str, list[Any]]:
@@ -163,19 +163,7 @@ def test_staff_see_the_flagged_block_first_edit_it_and_release(
     axe_clean(page, "review (flag cleared)")
 
     # Release: accepted now; the student's EPUB says no passage is left flagged.
-    page.get_by_role("button", name="Publier la version relue").click()
-    page.wait_for_load_state()
-    assert page.url.endswith(f"/web/jobs/{job_id}")
-    try:
-        page.wait_for_function(
-            "() => document.getElementById('release').dataset.state === 'released'", timeout=JOB_TIMEOUT_MS
-        )
-    except Exception:  # noqa: BLE001 - show the logs of the server and worker
-        raise AssertionError(server.logs()) from None
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Télécharger le livre numérique (EPUB)").click()
-    epub = tmp_path / "released.epub"
-    download.value.save_as(epub)
+    epub = release_and_download_epub(page, server, job_id, tmp_path / "released.epub")
     with zipfile.ZipFile(epub) as book:
         opf = next(book.read(name).decode() for name in book.namelist() if name.endswith(".opf"))
         pages = "".join(book.read(name).decode() for name in book.namelist() if name.endswith(".xhtml"))

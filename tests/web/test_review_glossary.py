@@ -16,7 +16,7 @@ from typing import Any
 
 from conftest import Server
 from lxml import etree
-from test_journeys import JOB_TIMEOUT_MS, axe_clean, check_page, sign_in
+from test_journeys import axe_clean, check_page, release_and_download_epub, sign_in
 from test_review_flags import _submit_and_wait
 
 from inclusio.validate.epubcheck import check_epub
@@ -101,21 +101,9 @@ def test_staff_define_a_term_remove_the_others_and_the_epub_glossary_shows_it(
         == count - 1
     )
     axe_clean(page, "review (glossary reviewed)")
-    page.get_by_role("button", name="Publier la version relue").click()
-    page.wait_for_load_state()
-    assert page.url.endswith(f"/web/jobs/{job_id}")
-    try:
-        page.wait_for_function(
-            "() => document.getElementById('release').dataset.state === 'released'", timeout=JOB_TIMEOUT_MS
-        )
-    except Exception:  # noqa: BLE001 - show the logs of the server and worker
-        raise AssertionError(server.logs()) from None
 
     # The student's EPUB: the staff's definition in the glossary, no removed term; EPUBCheck finds nothing.
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Télécharger le livre numérique (EPUB)").click()
-    epub = tmp_path / "released.epub"
-    download.value.save_as(epub)
+    epub = release_and_download_epub(page, server, job_id, tmp_path / "released.epub")
     with zipfile.ZipFile(epub) as book:
         root = etree.fromstring(book.read("EPUB/glossary.xhtml"))
     entries = {

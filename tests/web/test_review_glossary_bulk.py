@@ -17,7 +17,7 @@ from typing import Any
 
 from conftest import Server
 from lxml import etree
-from test_journeys import JOB_TIMEOUT_MS, SAMPLES, axe_clean, check_page, sign_in
+from test_journeys import JOB_TIMEOUT_MS, SAMPLES, axe_clean, check_page, release_and_download_epub, sign_in
 
 from inclusio.validate.epubcheck import check_epub
 
@@ -106,20 +106,7 @@ def test_staff_remove_the_terms_to_define_at_once_translate_a_term_and_release(
     assert page.get_by_label("Traduction de « chlorophylle » (en)").input_value() == "chlorophyll"
     check_page(page, shots, "staff-review-glossary-translated")
 
-    page.get_by_role("button", name="Publier la version relue").click()
-    page.wait_for_load_state()
-    assert page.url.endswith(f"/web/jobs/{job_id}")
-    try:
-        page.wait_for_function(
-            "() => document.getElementById('release').dataset.state === 'released'", timeout=JOB_TIMEOUT_MS
-        )
-    except Exception:  # noqa: BLE001 - show the logs of the server and worker
-        raise AssertionError(server.logs()) from None
-
-    with page.expect_download() as download:
-        page.get_by_role("link", name="Télécharger le livre numérique (EPUB)").click()
-    epub = tmp_path / "released.epub"
-    download.value.save_as(epub)
+    epub = release_and_download_epub(page, server, job_id, tmp_path / "released.epub")
     with zipfile.ZipFile(epub) as book:
         glossary = etree.fromstring(book.read("EPUB/glossary.xhtml"))
         opf = next(book.read(name).decode() for name in book.namelist() if name.endswith(".opf"))
