@@ -296,11 +296,16 @@ def test_a_damaged_stored_section_is_made_again(tmp_path: Path, counting: Counti
     cut = mp3s[0]
     cut.write_bytes(cut.read_bytes()[:-100])  # a copy cut short
     (store / f"{mp3s[1].stem}.json").write_text("{not json")  # metadata lost in a crash
+    # a description that parses but does not hold clip times (written by someone else in a shared store)
+    meta = json.loads((store / f"{mp3s[2].stem}.json").read_text())
+    (store / f"{mp3s[2].stem}.json").write_text(
+        json.dumps({**meta, "clips": [[None, "x"]] * len(meta["clips"])})
+    )
     for path in delivered(out):
         path.unlink()
     again = job(tmp_path, "out", outputs=("mp3",))
     assert again.status == "succeeded", again.errors
-    assert counting.calls == calls + 2  # the two damaged sections, not the third
+    assert counting.calls == calls + 3  # the three damaged sections made again
     timings = json.loads((out / "cours.audio.json").read_text())
     for section in timings["sections"]:
         assert check_frames(out / section["file"], expected_s=section["duration_s"]) == []

@@ -342,25 +342,30 @@ class SpeechStore:
         return [(self.voice_language(u.lang), speakable(u.text, u.lang, self.pronunciations)) for u in units]
 
     def key(self, units: list[SpeechUnit]) -> str:
-        spoken = self.spoken(units)
+        return self._key(self.spoken(units))
+
+    def _key(self, spoken: list[tuple[str, str]]) -> str:
+        """The hash the section is stored under: the spoken texts, voices, engine, rate and bitrate."""
         identity = engine_identity(self.synth, sorted({lang for lang, _ in spoken}))
         material = [STORE_VERSION, identity, self.rate_wpm, self.bitrate_kbps, spoken]
         return hashlib.sha256(json.dumps(material, ensure_ascii=False).encode("utf-8")).hexdigest()
 
     def get(self, units: list[SpeechUnit]) -> SectionAudio | None:
         """The stored audio of ``units``, or None when it was never made (or its files are damaged)."""
-        key = self.key(units)
+        spoken = self.spoken(units)
+        key = self._key(spoken)
         meta_path, mp3 = self.folder / f"{key}.json", self.folder / f"{key}.mp3"
-        try:
+        try:  # a description that does not read as one (damaged, or written by someone else) is remade
             meta = json.loads(meta_path.read_text("utf-8"))
             if mp3.stat().st_size != meta["bytes"] or len(meta["clips"]) != len(units):
                 return None
-        except (OSError, ValueError, KeyError):
+            clips = [(float(a), float(b)) for a, b in meta["clips"]]
+            duration, rate = float(meta["duration_s"]), int(meta["sample_rate"])
+        except (OSError, ValueError, KeyError, TypeError):
             return None
-        clips = [(float(a), float(b)) for a, b in meta["clips"]]
-        return SectionAudio(
-            key, mp3, float(meta["duration_s"]), int(meta["sample_rate"]), clips, meta["spoken"]
-        )
+        if not all(0 <= a <= b <= duration + 1 for a, b in clips):
+            return None
+        return SectionAudio(key, mp3, duration, rate, clips, [text for _, text in spoken])
 
     def make_all(
         self, sections: list[list[SpeechUnit]], progress: ProgressFn | None = None
@@ -422,8 +427,8 @@ class SpeechStore:
 
     def _make(self, units: list[SpeechUnit], lame: str) -> SectionAudio:
         """Synthesise and encode one section into the store (the mp3 first, its metadata last)."""
-        key = self.key(units)
         spoken = self.spoken(units)
+        key = self._key(spoken)
         part = self.folder / f"{key}.{os.getpid()}.{id(units)}.part"
         stream: LameStream | None = None
         sample_rate: int | None = None
@@ -454,7 +459,6 @@ class SpeechStore:
         meta = {
             # to the millisecond, once: the timings file and the SMIL clocks then say the same times
             "clips": [[round(a + delay, 3), round(b + delay, 3)] for a, b in clips],
-            "spoken": [text for _, text in spoken],
             "duration_s": frames.duration_s,
             "sample_rate": frames.sample_rate,
             "bytes": part.stat().st_size,
@@ -463,7 +467,9 @@ class SpeechStore:
         os.replace(part, mp3)
         write_atomic(self.folder / f"{key}.json", json.dumps(meta, ensure_ascii=False).encode("utf-8"))
         timed = [(float(a), float(b)) for a, b in meta["clips"]]
-        return SectionAudio(key, mp3, frames.duration_s, frames.sample_rate, timed, meta["spoken"])
+        return SectionAudio(
+            key, mp3, frames.duration_s, frames.sample_rate, timed, [text for _, text in spoken]
+        )
 
 
 def _synthesis_failed(engine: str, lang: str, reason: str) -> StageError:
