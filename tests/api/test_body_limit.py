@@ -206,3 +206,15 @@ def test_the_server_still_answers_after_refusing(server) -> None:  # type: ignor
         sock.sendall(_chunk(form) + b"0\r\n\r\n")
         status, _headers, body = _read_response(sock, timeout=120)
     assert status == 200, body[:500]
+
+
+def test_a_content_length_of_non_ascii_digits_is_not_a_number() -> None:
+    """'²' and '٣' are digits to str.isdigit() but int('²') raises: a header is not trusted to be ASCII."""
+    from inclusio.api.body_limit import declared_length
+
+    def scope(value: bytes) -> dict[str, object]:
+        return {"headers": [(b"content-length", value)]}
+
+    assert declared_length(scope(b"12")) == 12
+    assert declared_length(scope("²".encode("latin-1"))) is None
+    assert declared_length(scope(b"\xd9\xa3")) is None  # '٣' (Arabic-Indic three) in UTF-8, read as latin-1

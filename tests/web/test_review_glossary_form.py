@@ -64,6 +64,8 @@ def test_the_glossary_forms_in_english_their_notices_and_refusals(tmp_path: Path
     client = TestClient(create_app(settings))
     _signed_in(client, "rania")
     client.get("/web/lang/en")
+    # A notice's number that is a digit to str.isdigit() but no integer ("²") is ignored, not a crash.
+    assert client.get(f"/web/review/{job_id}", params={"done": "term_saved", "n": "²"}).status_code == 200
     page = client.get(f"/web/review/{job_id}").text
     assert "Review first: 1 glossary term(s) to define or check" in page
     assert (

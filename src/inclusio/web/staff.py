@@ -374,7 +374,7 @@ def bulk_choices(doc: Any, t: Any) -> list[dict[str, Any]]:
 
 def _notice(t: Any, notice: str | None, n: str, terms: list[dict[str, Any]]) -> str | None:
     """The page's notice after a change (a block's, a term's, or many terms')."""
-    if not n.isdigit():
+    if not (n.isascii() and n.isdigit()):
         return None
     if notice in ("saved", "approved", "regenerated"):
         return str(t(notice, n=n))
@@ -424,7 +424,7 @@ def review_page(request: Request, job_id: str) -> Response:
             "pending_terms": [e for e in terms if e["flagged"]],
             "bulk": bulk_choices(doc, t),
             "bulk_problem": bulk_problem,
-            "refused": ReviewUnreviewedFlags.code if refused.isdigit() else None,
+            "refused": ReviewUnreviewedFlags.code if (refused.isascii() and refused.isdigit()) else None,
             "release_text": release_text(job, release_state(job, svc.settings), t),
             "state": review.review_state(doc, review.reviewable_kinds(doc)),
             "regenerable": review.REGENERABLE,
@@ -484,9 +484,10 @@ def review_block(
             raise RequestInvalid(details={"field": "action"})
         review.save_document(svc.files, job, doc)
     done = {"approve": "approved", "regenerate": "regenerated"}.get(action, "saved")
-    anchor = f"b-{n}" if n.isdigit() else "main"
+    anchor = f"b-{n}" if (n.isascii() and n.isdigit()) else "main"
     return RedirectResponse(
-        f"/web/review/{job.id}?done={done}&n={n if n.isdigit() else ''}#{anchor}", status_code=303
+        f"/web/review/{job.id}?done={done}&n={n if (n.isascii() and n.isdigit()) else ''}#{anchor}",
+        status_code=303,
     )
 
 
@@ -529,7 +530,7 @@ def review_term(
         "remove": "term_removed",
         "translate": "term_translated",
     }[action]
-    number = n if n.isdigit() else ""
+    number = n if (n.isascii() and n.isdigit()) else ""
     return RedirectResponse(
         f"/web/review/{job.id}?done={done}&n={number}#{f'g-{number}' if number else 'glossary-h'}",
         status_code=303,
@@ -555,7 +556,7 @@ def review_terms_bulk(
     svc = web.svc_of(request)
     job = visible_job(svc, who, job_id)
     back = f"/web/review/{job.id}"
-    if confirm != "yes" or not count.isdigit():
+    if confirm != "yes" or not (count.isascii() and count.isdigit()):
         return RedirectResponse(f"{back}?done=bulk_unconfirmed#glossary-bulk", status_code=303)
     try:
         changed, _ = review.bulk_review(

@@ -207,7 +207,9 @@ def job_events(
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> StreamingResponse:
     job = visible_job(svc, who, job_id)
-    start = int(last_event_id) if last_event_id and last_event_id.isdigit() else 0
+    start = (
+        int(last_event_id) if (last_event_id and last_event_id.isascii() and last_event_id.isdigit()) else 0
+    )
 
     async def stream() -> AsyncIterator[str]:
         after, idle = start, 0.0
