@@ -11,6 +11,8 @@
 * ``audit_log``: who read or changed whose personal data, when.
 * ``shares``: a document a teacher shares with the students of their institution (revision 0004).
 * ``sign_in_throttle``: wrong sign-in attempts per account name and per address (revision 0005).
+* ``account_settings``: a person's display settings and e-mail opt-in, with their account (revision 0006).
+* ``notifications``: a job finished or released, for the learner it was made for (revision 0006).
 
 Changing a table = a new revision in ``store/migrations/versions`` (``inclusio db revision``
 is not offered: write it by hand, it is a few lines) and the column here.
@@ -22,7 +24,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -245,3 +247,41 @@ class SignInThrottle(Base):
     last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class AccountSettings(Base):
+    """A person's own settings, kept with their account and erased with it (revision 0006).
+
+    ``reading``: display settings of the pages (checked values: font key, size %, line height, letter
+    spacing). ``email``: an address only while ``notify_email`` is on (the opt-in to be told by e-mail that
+    a document is ready); turning it off removes the address."""
+
+    __tablename__ = "account_settings"
+
+    user_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    reading: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    email: Mapped[str | None] = mapped_column(String(254), default=None)
+    notify_email: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Notification(Base):
+    """A job of a learner finished (``finished``) or its reviewed version was released (``released``).
+
+    Only ids, the event and the job's status: the page shows the job's own name; the e-mail says no more
+    than "a document you asked for is ready" (revision 0006). ``email_state``: ``None`` (no mail asked),
+    ``pending``, ``sent`` or ``failed`` (after the last attempt)."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[str] = mapped_column(String(32), ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    job_id: Mapped[str] = mapped_column(String(32), ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
+    event: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    email_state: Mapped[str | None] = mapped_column(String(16), default=None)
+    email_attempts: Mapped[int] = mapped_column(Integer, default=0)
