@@ -125,6 +125,13 @@ class Job(Base):
     """The reviewer who asked for the (last) release: their user name."""
     release_errors: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
     """Coded errors of the last release (its outputs' failures, or why it failed as a whole)."""
+    # -- revision 0007: what the student's page says of the job (web/status.py) --
+    title: Mapped[str | None] = mapped_column(String(255), default=None)
+    """The teacher's share title (set when asked of a share), else the document's own title (set when it
+    finished); ``None``: the file name stands for it."""
+    passages: Mapped[dict[str, int] | None] = mapped_column(JSON, default=None)
+    """Machine-written passages of the student's copy: ``{"machine", "reviewed", "flagged"}`` (model/flags.py
+    ``machine_passages``), recorded when the job finishes and at each release."""
 
     @property
     def finished(self) -> bool:
