@@ -2,7 +2,9 @@
 
 Passwords are hashed with Argon2id (argon2-cffi); bearer tokens are random and only their SHA-256
 is stored. A learner profile holds the profile id and nothing else; the API writes an audit entry
-for every read or change of one (:meth:`UserStore.audit`).
+for every read or change of one (:meth:`UserStore.audit`). A person's own settings (display settings of
+the pages, the e-mail opt-in and its address) are one ``account_settings`` row, erased with the account
+and with their data.
 """
 
 from __future__ import annotations
@@ -21,7 +23,16 @@ from sqlalchemy.orm import sessionmaker
 
 from inclusio.errors import RequestInvalid, UserExists, UserNotFound
 from inclusio.store.db import looks_like_id
-from inclusio.store.models import ROLES, ApiToken, AuditEntry, LearnerProfile, User, new_id, utcnow
+from inclusio.store.models import (
+    ROLES,
+    AccountSettings,
+    ApiToken,
+    AuditEntry,
+    LearnerProfile,
+    User,
+    new_id,
+    utcnow,
+)
 
 log = logging.getLogger("inclusio.store")
 
@@ -167,6 +178,7 @@ class UserStore:
         with self._sessions.begin() as session:
             session.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
             session.execute(delete(LearnerProfile).where(LearnerProfile.user_id == user_id))
+            session.execute(delete(AccountSettings).where(AccountSettings.user_id == user_id))
             session.execute(delete(User).where(User.id == user_id))
 
     # -- tokens ---------------------------------------------------------------------------------
@@ -219,6 +231,36 @@ class UserStore:
     def delete_profile(self, user_id: str) -> bool:
         with self._sessions.begin() as session:
             result = session.execute(delete(LearnerProfile).where(LearnerProfile.user_id == user_id))
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    # -- a person's own settings (display, e-mail opt-in) -----------------------------------------------
+
+    def get_settings(self, user_id: str) -> AccountSettings | None:
+        with self._sessions.begin() as session:
+            return session.get(AccountSettings, user_id)
+
+    def _settings_row(self, session: Any, user_id: str) -> AccountSettings:
+        row = session.get(AccountSettings, user_id)
+        if row is None:
+            row = AccountSettings(user_id=user_id, notify_email=False, updated_at=utcnow())
+            session.add(row)
+        return row
+
+    def set_reading(self, user_id: str, reading: dict[str, Any]) -> None:
+        """Store the display settings of the pages (checked values, see ``web.pages._adjustments``)."""
+        with self._sessions.begin() as session:
+            row = self._settings_row(session, user_id)
+            row.reading, row.updated_at = dict(reading) or None, utcnow()
+
+    def set_email_notice(self, user_id: str, email: str | None) -> None:
+        """Opt in to mails with ``email`` (already checked), or out with ``None``: the address then goes."""
+        with self._sessions.begin() as session:
+            row = self._settings_row(session, user_id)
+            row.email, row.notify_email, row.updated_at = email, email is not None, utcnow()
+
+    def delete_settings(self, user_id: str) -> bool:
+        with self._sessions.begin() as session:
+            result = session.execute(delete(AccountSettings).where(AccountSettings.user_id == user_id))
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
     # -- audit log ------------------------------------------------------------------------------

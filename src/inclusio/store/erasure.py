@@ -1,5 +1,6 @@
-"""Erasing a person's data: their learner profile, every job submitted by or made for them, the
-documents they shared with students, every file, and what the storage engines keep of them.
+"""Erasing a person's data: their learner profile, their own settings (display settings, e-mail opt-in and
+address), their notifications, every job submitted by or made for them, the documents they shared with
+students, every file, and what the storage engines keep of them.
 
 Rows go first, files after: a worker finishing one of these jobs (or releasing one) meanwhile can no
 longer record it (its row is gone, so its lease is void) and discards its outputs; an original another
@@ -35,6 +36,7 @@ from inclusio.store.accounts import UserStore
 from inclusio.store.batches import BatchStore
 from inclusio.store.files import FileStore
 from inclusio.store.jobs import JobFilter, JobStore
+from inclusio.store.notifications import NotificationStore
 from inclusio.store.shares import ShareStore
 
 log = logging.getLogger("inclusio.store")
@@ -82,6 +84,8 @@ def erase_user_data(
     store.delete_jobs(list(jobs))
     BatchStore(store.db).delete_of(user_id)
     users.delete_profile(user_id)
+    users.delete_settings(user_id)
+    NotificationStore(store.db).delete_of(user_id)
     if delete_account:
         users.delete_user(user_id)
     removed = 0
