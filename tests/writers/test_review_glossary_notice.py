@@ -24,13 +24,13 @@ from inclusio.writers.html import HtmlWriter
 from inclusio.writers.xhtml import review_sentences
 
 NS = {"opf": "http://www.idpf.org/2007/opf", "x": "http://www.w3.org/1999/xhtml"}
-FR_DEFINITIONS = (
-    "Le glossaire contient 3 définitions faites par une machine ; 1 n'a pas encore été relue par une "
-    "personne et elle est signalée dans le glossaire."
+FR_DEFINITIONS = (  # partly reviewed: the count a person reviewed, then the flagged ones left
+    "Le glossaire contient 3 définitions faites par une machine ; 1 a été relue par une personne ; 1 n'a pas "
+    "encore été relue par une personne et elle est signalée dans le glossaire."
 )
 EN_DEFINITIONS = (
-    "The glossary contains 3 machine-made definitions; 1 has not been reviewed by a person yet and is marked "
-    "in the glossary."
+    "The glossary contains 3 machine-made definitions; 1 has been reviewed by a person; 1 has not been reviewed "
+    "by a person yet and is marked in the glossary."
 )
 FR_CONFIRMED_DEFINITIONS = (
     "Cette version a été publiée par l'équipe d'accompagnement en sachant que ces définitions signalées "

@@ -136,6 +136,22 @@ def test_machine_passages_count_what_the_reader_gets(profiles: dict[str, Profile
                 "but the automatic check flagged nothing in it."
             ],
         ),
+        (  # partly reviewed with flagged passages left: both counts (issue #16: "3 of 21" is said)
+            {"machine": 21, "reviewed": 3, "flagged": 5},
+            "fr",
+            [
+                "Ce document contient 21 passages écrits par une machine ; 3 ont été relus par une personne ; 5 "
+                "n'ont pas encore été relus par une personne et ils sont signalés dans le texte."
+            ],
+        ),
+        (
+            {"machine": 21, "reviewed": 1, "flagged": 1},
+            "en",
+            [
+                "This document contains 21 machine-written passages; 1 has been reviewed by a person; 1 has not "
+                "been reviewed by a person yet and is marked in the text."
+            ],
+        ),
         ({"machine": 0, "reviewed": 0, "flagged": 0}, "fr", []),
     ],
 )

@@ -1047,6 +1047,8 @@ def _count_sentence(counts: dict[str, int], t: dict[str, str]) -> str | None:
     opening = t["one"] if n == 1 else t["many"].format(n=n)
     if flagged:
         rest = t["flagged_one" if flagged == 1 else "flagged_many"].format(m=flagged)
+        if reviewed:  # partly reviewed: how many a person reviewed comes before what is left to review
+            rest = t["some_one" if reviewed == 1 else "some_many"].format(r=reviewed) + t["sep"] + rest
     elif reviewed >= n:
         rest = t["all_one" if n == 1 else "all_many"]
     elif reviewed:
