@@ -32,7 +32,8 @@ def test_a_job_redelivered_after_its_worker_was_killed_reuses_the_stages_it_fini
     client = api_client(settings)
     log1 = (tmp_path / "w1.log").open("wb")
     first = start_worker(settings, log_file=log1, new_session=True)
-    # The MP3 comes last and takes seconds (speech synthesis): the worker is killed while making it.
+    # The speech stage runs before the HTML and JSON; the MP3 render comes last (it joins the sections'
+    # frames and writes its chapters): the worker is killed as soon as the JSON is recorded, before it.
     job_id = submit(
         client, SAMPLE, profile="dyslexia", outputs="html,json,mp3,report", media_type="application/pdf"
     )
