@@ -55,8 +55,9 @@ What is extracted
   break, the joined paragraph takes the place of its second part, so **the page marker stays
   before the paragraph** (navigating to a page lands at the start of the paragraph running
   onto it).
-* Lists: lines starting with a bullet (``•``, ``–``, ``-``...) or a number (``1.``, ``a)``),
-  nested by indent.
+* Lists: lines starting with a bullet (``•``, ``–``, ``-``...) or a number (``1.``, ``a)``; after a
+  paragraph line only when it ends on ":" or "?", "Et encore ?" / "1. Centrioles"), nested by indent; an
+  item back up the page starts a new list (the next of several lists side by side).
 * Tables: see above and :mod:`pdf_tables`.
 * Figures: embedded images (too small ones skipped, those beyond ``max_image_pixels`` skipped
   and reported as ``image.too_large``); captions attached (:mod:`captions`).
@@ -1040,11 +1041,15 @@ class _Conversion:
         para: list[Line] = []
         for line in run:
             bullet = _BULLET.match(line.text) or _NUMBERED.match(line.text)
-            if bullet and (_BULLET.match(line.text) or not para):
+            if bullet and (
+                _BULLET.match(line.text) or not para or para[-1].text.rstrip().endswith((":", "?"))
+            ):
                 if para:
                     state.close_list()
                     state.out.extend(self._paragraphs(para, pno))
                     para = []
+                elif state.list_box and line.bbox[1] < state.list_box[-1][1] - 1:
+                    state.close_list()  # back up the page: a list in the next column (a slide's text boxes)
                 state.current_item = self._add_item(state.list_stack, line, bullet, pno)
                 state.list_box.append(line.bbox)
                 state.current_block = line.block

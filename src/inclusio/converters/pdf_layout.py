@@ -9,7 +9,8 @@ of them) the way a reader goes through the page:
    is built from the lines that are not page-wide; a vertical strip at least
    :data:`MIN_GUTTER` points wide that at most :data:`CROSSING_SHARE` of them cross (the
    labels of a figure above the columns), with enough text entirely on both sides, is a gutter. A layout whose two sides are short lines on the same baselines is a table
-   laid out with tabs (label / value), not columns, and keeps its rows; so is a layout whose
+   laid out with tabs (label / value), not columns, and keeps its rows, unless both sides are lists
+   (a slide's text boxes side by side: columns, their items level with each other are no row); so is a layout whose
    left side is narrow labels each on the baseline of a line on the right (section numbers in a
    table of contents, headings set beside their paragraphs): each label is read before its line.
 2. **Columns.** Without a spanning element, the elements are shared among the columns by
@@ -38,6 +39,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from inclusio.converters.pdf_text import list_side
 
 MIN_GUTTER = 6.0
 """Narrowest white strip (points) taken as a gutter between columns."""
@@ -192,7 +195,9 @@ def _tab_table(
     east_rows = [e.cy for e in east]
     paired = sum(1 for e in west if any(abs(e.cy - y) < 2.0 for y in east_rows))
     if short(west) and short(east):
-        return paired >= 0.7 * len(west)
+        # Lists side by side (a slide's text boxes) are columns: items level with each other are no row.
+        lists = list_side([e.text or "" for e in west]) and list_side([e.text or "" for e in east])
+        return paired >= 0.7 * len(west) and not lists
     labels = max(e.bbox[2] - e.bbox[0] for e in west) < LABEL_WIDTH * (right - left)
     return labels and paired >= 0.9 * len(west) and _label_list(west, east)
 

@@ -37,7 +37,8 @@ Tables with no rules at all are read from the alignment of their text (:func:`un
 lines no ruled table took): runs of text rows split by white space, columns from the white strips between
 the body's lines, a header from style (bold, larger) or words over figures, wrapped cells joined to their
 row. Refused: prose beside something (a column of long lines), narrow columns of running text side by side
-(:func:`_flows`), labels scattered over a diagram (cells of a row share its baseline:
+(:func:`_flows`), lists side by side (every worded column a list: a slide's text boxes, whose items level with
+each other are no row; a label column beside lists is a table whose cells hold lists), labels scattered over a diagram (cells of a row share its baseline:
 :data:`BASELINE_SHARE`), tables of contents, code and formulas. A table that ends its page (no text under it)
 goes on with the rows at the top of the next page in its columns (:func:`continued_rows`; a repeated
 header row is read once), even one or two rows that would be too few to be a table alone. Not done: a
@@ -56,7 +57,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from inclusio.converters.pdf_text import Line, join_lines
+from inclusio.converters.pdf_text import Line, join_lines, list_side
 from inclusio.model import BBox, SourceRef, Table, TableCell
 
 MAX_HEADER_ROWS = 3
@@ -930,6 +931,8 @@ def _unruled_table(
     worded = [lines for lines in by_column if any(_WORD.search(ln.text) for ln in lines)]
     if len(worded) >= 2 and all(_flows(lines) for lines in worded):
         return None  # narrow columns of running text side by side, their lines on one baseline grid
+    if len(worded) >= 2 and all(list_side([ln.text for ln in lines]) for lines in worded):
+        return None  # lists side by side (a slide's text boxes): items level with each other are no row
     if sum(1 for row in body if _toc_row(row)) >= 0.5 * len(body):
         return None  # a table of contents: titles, dot leaders, page numbers
     if sum(1 for row in body if _split(row)) < 2:

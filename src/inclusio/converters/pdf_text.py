@@ -164,6 +164,20 @@ BULLET_CHARS = "•◦▪▫■□●○►▸‣⁃∙·–—\\-*▶\uf020-\uf
 (Symbol, Wingdings): Word's bullet is Symbol's U+F0B7, its square Wingdings' U+F0A7."""
 _MARKER = re.compile(f"^[{BULLET_CHARS}]$")
 _DASHES = frozenset("–—-*·∙")
+_ITEM = re.compile(rf"^\s*(?:[{BULLET_CHARS}]\s*|(?:\d{{1,3}}[.)]|[a-z]\)|\(\w{{1,3}}\))\s+)[^\W\d_]")
+
+
+def opens_item(text: str) -> bool:
+    """The line opens a list item: a bullet or a list number ("1.", "a)", "(iv)") before a word ("• Ribosomes",
+    "2. Le cytoplasme"); a dash before a figure ("-5", "– 12") is not one."""
+    return _ITEM.match(text) is not None
+
+
+def list_side(texts: list[str]) -> bool:
+    """Lines that are a list set beside other text, not cells of rows: at least two of them open list items,
+    and those are at least half of them (a lead-in line, "Chez les plantes :", and wrapped items allowed)."""
+    items = sum(1 for text in texts if opens_item(text))
+    return items >= 2 and 2 * items >= len(texts)
 
 
 def merge_markers(lines: list[Line]) -> list[Line]:
