@@ -263,3 +263,41 @@ def test_the_syntax_split_never_loses_a_fact_on_a_mixed_paragraph() -> None:
             continue
         assert joined.count(fact) >= count, fact
     assert not any(BARE.match(s) for s in sentences)
+
+
+# One long OCR'd sentence of the scan's shape (written for this test): restrictive relatives (qui, dont)
+# chained after a ", ce qui", an inverted verb between commas ("dit-il"), and OCR misreadings ("|'" for
+# "l'", "¢" for "ç"). Before the last-resort split, a 35-word part was left whole (rule T1 fails above 20).
+OCR_CHAIN = (
+    "Apportez ce gros dossier au professeur brun qui travaille dans son bureau près de la salle ronde, "
+    "ce qui lui permet de penser à la réforme de |'examen dont il est question dans la réunion tenue à "
+    "Lyon, dans un couloir qui, dit-il, gêne ¢a et là le calme de son travail."
+)
+
+
+def test_a_long_chain_of_restrictive_relatives_is_cut_below_the_failing_length() -> None:
+    from inclusio.analysis.easy_read_rules import RuleConfig
+
+    adaptation = adapt_paragraph(
+        Paragraph(id="p", text=OCR_CHAIN), "fr", SETTINGS, "2024-09-02T08:00:00+00:00"
+    )
+    assert adaptation is not None
+    sentences = [b.plain_text() for b in adaptation.blocks]
+    fail_words = RuleConfig().fail_words
+    assert all(len(re.findall(r"\w+(?:['’]\w+)?", s)) <= fail_words for s in sentences), sentences
+    assert sentences == [
+        # 17 words: over the profile's 15 but not failing, so the relative that says which professor stays.
+        "Apportez ce gros dossier au professeur brun qui travaille dans son bureau près de la salle ronde.",
+        "Cela lui permet de penser à la réforme de l'examen.",
+        "Il est question de cet examen dans la réunion tenue à Lyon, dans un couloir.",
+        "Ce couloir, dit-il, gêne ça et là le calme de son travail.",  # "dit-il" is not an apposition
+    ]
+    # The OCR misreadings are put back, and said; every other word of the source is still there.
+    assert any("'|' read as 'l'" in n for n in adaptation.notes) and any("'¢'" in n for n in adaptation.notes)
+    joined = " ".join(sentences)
+    assert "|" not in joined and "¢" not in joined
+    kept = {"qui", "dont", "ce"}  # the relative pronouns the split replaces
+    for word in re.findall(r"[^\W\d_]{3,}", OCR_CHAIN.replace("|'", "l'").replace("¢", "ç")):
+        assert word.lower() in kept or word in joined, word
+    for sentence in sentences:
+        assert _has_subject(sentence), sentence

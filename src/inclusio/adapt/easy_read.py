@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from inclusio.adapt.split import capitalise_first as _capitalise
-from inclusio.adapt.split import split_once
+from inclusio.adapt.split import split_once, split_restrictive
 from inclusio.model.document import (
     Adaptation,
     Block,
@@ -621,6 +621,9 @@ MAX_DEPTH = 8
 """Cuts of one sentence (a bound: each cut removes a construction, so this is never reached in practice)."""
 INCISE_MIN_WORDS = 9
 """A part of a cut sentence longer than this still loses its incises (relative, apposition...)."""
+RESTRICTIVE_OVER = 20
+"""A relative without a comma (it narrows its noun) is taken out only of a sentence longer than this
+and the profile's limit: a sentence that would fail rule T1 (:mod:`inclusio.analysis.easy_read_rules`)."""
 
 
 def _cut(sentence: str, lang: str, max_words: int, depth: int = 0) -> tuple[list[str], list[str]]:
@@ -643,7 +646,8 @@ def _cut(sentence: str, lang: str, max_words: int, depth: int = 0) -> tuple[list
         if found:
             return _recurse(found, lang, max_words, depth)
     if best is None:
-        return [sentence], []
+        found = split_restrictive(sentence, lang) if count > max(max_words, RESTRICTIVE_OVER) else None
+        return _recurse(found, lang, max_words, depth) if found else ([sentence], [])
     # The best kind of split point; among those, the one nearest the middle.
     _, _, best_at, marker, label, how = best
     first, second = sentence[:best_at], sentence[best_at + len(marker) :]
@@ -684,9 +688,32 @@ def _recurse(
 # -- paragraphs --------------------------------------------------------------------------------
 
 
+_OCR_MISREADINGS = (
+    # A pipe before an apostrophe and a letter is an "l" ("|'atre"): no text writes "|'" so.
+    (re.compile(r"(?<![\w|])\|(?=['’][^\W\d_])"), "l", "'|' read as 'l'"),
+    # In French, a cent sign before a, o or u is a "ç" ("¢a et là"): an amount writes it after digits.
+    (re.compile(r"(?<!\d)¢(?=[aou])"), "ç", "'¢' read as 'ç'"),
+)
+"""Characters a text recognition (OCR) reads for a letter, where the character itself cannot be meant.
+Put back in the rewrite, each with a note; an unknown word ("ot" for "où") is left as it is: any
+guess could change the meaning, so the reviewer sees it (rule T4 flags it as a rare word)."""
+
+
+def ocr_repairs(text: str, lang: str) -> tuple[str, list[str]]:
+    """``text`` with the OCR misreadings of :data:`_OCR_MISREADINGS` put back, and a note per kind."""
+    notes = []
+    for pattern, letter, note in _OCR_MISREADINGS:
+        if letter == "ç" and lang != "fr":
+            continue
+        text, count = pattern.subn(letter, text)
+        if count:
+            notes.append(f"{note} (OCR misreading, {count}x)")
+    return text, notes
+
+
 def _adapt_text(text: str, lang: str, settings: AdaptationSettings) -> tuple[list[_Piece], list[str]]:
     pieces: list[_Piece] = []
-    notes: list[str] = []
+    text, notes = ocr_repairs(text, lang)
     cuts: dict[str, int] = {}
     for sentence in split_sentences(text):
         # An enumeration announced by a colon wins over cutting at that colon.

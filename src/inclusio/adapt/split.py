@@ -703,6 +703,8 @@ def _apposition(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
         return None
     if any(t.pos_ == "CCONJ" for t in app) or app[0].lower_ in ("ce", "cela", "ceci"):
         return None  # "Les forêts, les prairies et les océans stockent": an enumeration, not an apposition
+    if any(t.text.startswith(("-t", "-il", "-elle", "-on", "-ils", "-elles")) for t in app):
+        return None  # "X, pense-t-il, diminue": an inverted verb (who says it), not an apposition
     head = next((t for t in head_span if t.pos_ in ("NOUN", "PROPN")), None)
     if head is None:
         return None
@@ -1315,3 +1317,118 @@ def split_once(sentence: str, lang: str, *, incises_only: bool = False) -> tuple
         if result and all(len(words(part)) >= MIN_WORDS and _balanced(part, sentence) for part in result[0]):
             return result
     return None
+
+
+# -- last resort: restrictive relatives ------------------------------------------------------------
+
+RESTRICTIVE_PRONOUNS = frozenset({"qui", "dont", "où"})
+PRESENTATIVES = ("c'est", "c’est", "ce sont", "c'était", "c’était", "voici", "voilà")
+"""A relative after one of these is a cleft ("C'est le juge qui fume"): the relative is the point."""
+DETERMINERS = frozenset(
+    {"le", "la", "les", "l'", "l’", "un", "une", "ce", "cet", "cette", "ces", "son", "sa", "ses"}
+)
+DONT_NOUNS = frozenset({"question", "besoin", "envie", "peur", "honte", "conscience", "part", "compte"})
+"""Bare nouns of the verb phrases that take "de" ("il est question de", "avoir besoin de")."""
+
+
+def _restrictive_head(doc: Doc, pronoun: Token) -> Token | None:
+    """The noun a relative pronoun written without a comma follows directly ("au juge blond qui")."""
+    tok = doc[pronoun.i - 1]
+    while tok.dep_ == "amod" and tok.head.i < tok.i and tok.i > 0:
+        tok = tok.head  # "juge blond": the adjective's noun
+    before = doc[tok.i - 1] if tok.i > 0 else None
+    noun_like = tok.pos_ in ("NOUN", "PROPN") or (
+        before is not None
+        and (before.pos_ == "DET" or before.lower_ in DETERMINERS)
+        and tok.is_alpha
+        and tok.text[:1].islower()
+    )
+    if not noun_like or tok.like_num or tok.lower_ in MONTHS or before is None:
+        return None
+    if tok.text[:1].isupper() and tok.pos_ == "PROPN" and pronoun.lower_ == "dont":
+        return None  # "de Paris dont": a name's own relative, left to the reader
+    return tok
+
+
+def _dont_sentence(clause: Span, np_text: str) -> str | None:
+    """ "dont il est question dans X" -> "il est question de cet être dans X" (subject pronoun first)."""
+    if clause[0].lower_ not in SUBJECT_PRONOUNS or clause[0].lower_ in ("ce", "c'", "c’", "ça", "cela"):
+        return None
+    doc = clause.doc
+    i = clause.start + 1
+    while (
+        i < clause.end
+        and (doc[i].lower_ in CLITICS or doc[i].pos_ in ("AUX", "ADV"))
+        and not _verbish(doc[i])
+    ):
+        i += 1
+    while i < clause.end and (_verbish(doc[i]) or doc[i].pos_ == "AUX"):
+        i += 1  # the verb group: "est", "a parlé", "avons eu"
+    if i == clause.start + 1:
+        return None
+    if i < clause.end and doc[i].lower_ in DONT_NOUNS:
+        i += 1
+    of = re.sub(r"^de les ", "des ", re.sub(r"^de le ", "du ", "de " + np_text))
+    rest = _text(doc, i, clause.end)
+    return " ".join(part for part in (_text(doc, clause.start, i), of, rest) if part)
+
+
+def _verbish(tok: Token) -> bool:
+    return _finite(tok) or tok.pos_ in ("VERB", "AUX") or tok.lower_ in FINITE_FORMS
+
+
+def _restrictive_split(doc: Doc, sentence: str, pronoun: Token) -> list[str] | None:
+    """[main, new] for one relative written without a comma whose clause ends the sentence."""
+    if pronoun.i < 3 or doc[pronoun.i - 1].is_punct or pronoun.i + 2 >= _body_end(doc):
+        return None
+    head = _restrictive_head(doc, pronoun)
+    if head is None or not _has_finite(doc[0 : head.i]):
+        return None  # no main verb before it: the relative sits in the subject
+    if _text(doc, 0, head.i).lower().replace("’", "'").rstrip().endswith(PRESENTATIVES) or any(
+        _text(doc, 0, head.i).lower().startswith(p) for p in PRESENTATIVES
+    ):
+        return None
+    clause = doc[pronoun.i + 1 : _body_end(doc)]
+    if not _has_finite(clause) or clause.text.count("(") != clause.text.count(")"):
+        return None
+    np_text = noun_phrase(head)
+    low = pronoun.lower_
+    if low == "qui":
+        new = _join(np_text, clause.text)
+    elif low == "où":
+        new = _relative_sentence(pronoun, clause, np_text, head)
+    else:
+        new = _relative_sentence(pronoun, clause, np_text, head) or _dont_sentence(clause, np_text)
+    if not new:
+        return None
+    terminal = _terminal(sentence)
+    return [end_sentence(_text(doc, 0, pronoun.i), terminal), end_sentence(capitalise(new), terminal)]
+
+
+def split_restrictive(sentence: str, lang: str) -> tuple[list[str], str] | None:
+    """The last resort for a French sentence too long to keep and with nothing else to cut: a relative
+    written without a comma (``qui``, ``dont``, ``où``) whose clause runs to the end of the sentence
+    becomes its own sentence about the repeated noun ("Portez ce whisky au juge blond qui fume sur son
+    île." -> "Portez ce whisky au juge blond." / "Ce juge fume sur son île."; "l'être dont il est question
+    dans la cause" -> "l'être." / "Il est question de cet être dans la cause"). Such a relative narrows
+    its noun, so the caller takes it out only of a sentence that would fail T1. Among several, the
+    one that leaves the longest part shortest. None when there is none, or without the model."""
+    if lang != "fr" or len(words(sentence)) < 2 * MIN_WORDS:
+        return None
+    doc = _parse(sentence)
+    if doc is None:
+        return None
+    best: tuple[int, list[str], str] | None = None
+    for tok in doc:
+        if tok.lower_ not in RESTRICTIVE_PRONOUNS:
+            continue
+        try:
+            parts = _restrictive_split(doc, sentence, tok)
+        except (IndexError, ValueError):
+            parts = None
+        if not parts or any(len(words(p)) < MIN_WORDS or not _balanced(p, sentence) for p in parts):
+            continue
+        longest = max(len(words(p)) for p in parts)
+        if best is None or longest < best[0]:
+            best = (longest, parts, tok.lower_)
+    return (best[1], best[2]) if best else None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -16,9 +15,11 @@ from inclusio.errors import AuthInvalid, AuthLocked, AuthThrottled, RequestInval
 from inclusio.jobs import release_stalled, submit
 from inclusio.jobs.inputs import parse_outputs, resolve_profile, visible_job
 from inclusio.jobs.uploads import display_name, store_document
+from inclusio.notify import valid_email
 from inclusio.profiles import list_profiles, with_reading
 from inclusio.store.files import StoredOriginal
 from inclusio.store.jobs import JobFilter
+from inclusio.store.notifications import NotificationStore
 from inclusio.store.throttle import check_password
 from inclusio.web import session as web
 from inclusio.web.i18n import LANGS, TEXT
@@ -85,6 +86,8 @@ def sign_in(
     target = web.local_path(next, "/web/")
     response = RedirectResponse(target if target != "/web/sign-in" else "/web/", status_code=303)
     web.set_cookie(request, response, web.SESSION_COOKIE, token, max_age=int(svc.settings.token_hours * 3600))
+    # A signed-in person's display settings are their account's: none stays in the browser.
+    web.delete_cookie(request, response, web.READING_COOKIE)
     return response
 
 
@@ -96,6 +99,7 @@ def sign_out(request: Request, csrf_token: Annotated[str, Form()] = "") -> Respo
         web.svc_of(request).users.revoke_token(token)
     response = RedirectResponse("/web/sign-in", status_code=303)
     web.delete_cookie(request, response, web.SESSION_COOKIE)
+    web.delete_cookie(request, response, web.READING_COOKIE)
     return response
 
 
@@ -314,6 +318,8 @@ def _student_page(
     adjust: dict[str, Any] | None = None,
     notice: str | None = None,
     status: int = 200,
+    email_field: str | None = None,
+    email_problem: bool = False,
 ) -> Response:
     svc = web.svc_of(request)
     profiles = list_profiles(svc.settings.profiles_dir)
@@ -335,10 +341,16 @@ def _student_page(
     outputs = [o for o in (base.outputs if base else ["epub", "html"]) if o in ("epub", "html", "mp3", "brf")]
     search = " ".join((request.query_params.get("search") or "").split())[:SEARCH_MAX]
     teachers = svc.shares.list(**share_scope(who), search=search or None)
-    return web.render(
+    notices = NotificationStore(svc.store.db).list_for(who.id)
+    account = svc.users.get_settings(who.id)
+    response = web.render(
         request,
         "student.html",
         {
+            "notices": notices,
+            "notify_email": bool(account and account.notify_email),
+            "email": email_field if email_field is not None else (account.email if account else "") or "",
+            "email_problem": email_problem,
             "teacher_shares": teachers,
             "search": search,
             "profiles": profiles,
@@ -358,6 +370,9 @@ def _student_page(
         status=status,
         who=who,
     )
+    # shown once as new, read from then on
+    NotificationStore(svc.store.db).mark_read(who.id, [n.id for n, _job in notices if n.read_at is None])
+    return response
 
 
 FONTS = web.READER_FONTS
@@ -411,19 +426,41 @@ def student_profile(
         svc.users.audit(
             actor_id=who.id, action="profile.write", subject_id=who.id, institution=who.institution
         )
+    # Stored with the account (every browser they sign in from; erased with it), then the page is made:
+    # it shows the saved settings at once.
+    svc.users.set_reading(who.id, adjust)
     from inclusio.web.i18n import translator
 
-    response = _student_page(
+    return _student_page(
         request, who, chosen=chosen, adjust=adjust, notice=translator(web.lang_of(request))("profile_saved")
     )
-    web.set_cookie(
-        request,
-        response,
-        web.READING_COOKIE,
-        json.dumps(adjust, separators=(",", ":")),
-        max_age=365 * 24 * 3600,
+
+
+@router.post("/web/student/notifications")
+def student_notifications(
+    request: Request,
+    csrf_token: Annotated[str, Form()] = "",
+    email_notice: Annotated[str | None, Form(max_length=8)] = None,
+    email: Annotated[str, Form(max_length=320)] = "",
+) -> Response:
+    """Opt in to (an address, checked) or out of the e-mail telling that a document is ready; out: the
+    address is removed."""
+    web.check_csrf(request, csrf_token)
+    who = web.require_user(request, "student")
+    svc = web.svc_of(request)
+    from inclusio.web.i18n import translator
+
+    t = translator(web.lang_of(request))
+    if not email_notice:
+        svc.users.set_email_notice(who.id, None)
+        return _student_page(request, who, notice=t("email_notice_off"))
+    address = valid_email(email)
+    if address is None:
+        return _student_page(request, who, status=400, email_field=email, email_problem=True)
+    svc.users.set_email_notice(who.id, address)
+    return _student_page(
+        request, who, notice=t("email_notice_on" if svc.settings.smtp_host else "email_notice_no_server")
     )
-    return response
 
 
 @router.post("/web/student/request")
