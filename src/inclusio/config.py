@@ -170,6 +170,26 @@ class Settings(BaseSettings):
     signin_address_lock_failures: int = Field(default=100, ge=1)
     """Wrong passwords from one address that lock it for ``signin_lock_minutes`` (0: until an admin lifts it)."""
 
+    # -- telling a learner that a document is ready (issue #16: inclusio/notify.py) ----------------------
+    base_url: str | None = None
+    """The address people open the pages at (``https://inclusio.univ.example``): the link in the e-mails.
+    Unset: the mail says to sign in, without a link."""
+    smtp_host: str | None = None
+    """The mail server; unset: no e-mail is ever sent (the notification list on the student's page stays)."""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "inclusio@localhost"
+    """The sender address of the mails."""
+    smtp_starttls: bool = True
+    """Upgrade the connection with STARTTLS (checked certificate) before signing in and sending."""
+    smtp_timeout_s: float = Field(default=10.0, gt=0)
+    smtp_max_attempts: int = Field(default=4, ge=1, le=20)
+    """Tries of one mail (the first and the retries, 30 s, 60 s, 120 s... apart) before it is given up
+    (warning ``notify.email_failed``); a mail never fails its job."""
+    smtp_retry_seconds: float = Field(default=30.0, ge=0)
+    """The wait before the first retry of a mail; it doubles with each further one."""
+
     @field_validator("frame_ancestors")
     @classmethod
     def _check_frame_ancestors(cls, value: str) -> str:

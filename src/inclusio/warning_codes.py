@@ -318,6 +318,15 @@ WARNINGS: dict[str, tuple[str, str]] = {
         "values read from the image cannot be checked against the text: {text}",
         "des valeurs lues sur l'image ne peuvent pas être vérifiées dans le texte : {text}",
     ),
+    # -- telling a learner that a document is ready (inclusio/notify.py; the service's log, not a job's) ----
+    "notify.email_failed": (
+        "The e-mail telling a learner that job {job} is ready could not be sent after {attempts} attempt(s) "
+        "({reason}); the job is not affected and its notification is on the learner's page. Check the "
+        "INCLUSIO_SMTP_* settings and the mail server.",
+        "Le courriel prévenant un étudiant que la tâche {job} est prête n'a pas pu être envoyé après "
+        "{attempts} essai(s) ({reason}) ; la tâche n'est pas touchée et sa notification est sur la page de "
+        "l'étudiant. Vérifiez les réglages INCLUSIO_SMTP_* et le serveur de courriel.",
+    ),
 }
 """Every warning code with its English and French message template (one place)."""
 

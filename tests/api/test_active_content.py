@@ -315,6 +315,10 @@ def test_a_hostile_display_cookie_gives_the_normal_student_page(tmp_path: Path, 
     store = JobStore.from_settings(settings)
     UserStore(store.engine).create_user("etudiante", role="student", institution="default", password=PASSWORD)
     store.dispose()
+    client.cookies.set("inclusio_reading", cookie)
+    page = client.get("/web/sign-in")  # the one page that reads the cookie (nobody is signed in)
+    assert page.status_code == 200, page.text[:300]
+    assert "alert(1)" not in page.text and "--reader-" not in page.text
     _sign_in(client, "etudiante")
     client.cookies.set("inclusio_reading", cookie)
     page = client.get("/web/student")

@@ -101,10 +101,12 @@ def test_the_docs_page_has_its_own_policy_with_the_hash_of_its_inline_script(set
 
 
 def test_a_page_with_inline_css_allows_only_its_own_nonce(settings: Settings) -> None:
-    make_user(settings, "student", username="stu", password=PASSWORD)
+    stu, _ = make_user(settings, "student", username="stu", password=PASSWORD)
+    store = JobStore.from_settings(settings)
+    UserStore(store.engine).set_reading(stu, {"font": "hyper", "size": 150})  # the account's display settings
+    store.dispose()
     client = _client(settings)
     _sign_in(client, "stu")
-    client.cookies.set("inclusio_reading", '{"font": "hyper", "size": 150}')
     page = client.get("/web/student")
     policy = page.headers["content-security-policy"]
     nonce = re.search(r"style-src 'self' 'nonce-([A-Za-z0-9_-]+)';", policy).group(1)

@@ -60,6 +60,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -163,6 +165,11 @@ class RuleSummary(_Frozen):
     clean_sentences: int
     hits_by_rule: dict[str, dict[str, int]]
     """``{"T1": {"warn": 3, "fail": 2}, ...}``."""
+    acronyms_explained: dict[str, int] = Field(default_factory=dict)
+    """T8: uses of an acronym the glossary explains, by how the reader meets its meaning: ``glossary`` (an
+    entry the document or a person gave), ``text`` (a machine meaning of inclusio's acronym lexicon, not
+    yet approved by staff, written in brackets in the text: the student reads it there), ``unreviewed``
+    (that machine meaning only in the glossary: a T8 warning, not counted as explained)."""
 
 
 class RuleReport(_Frozen):
@@ -219,6 +226,11 @@ class _Sentence:
     """Index of the sentence within its unit (T3)."""
     doc: SpacyDoc | None = None
     hits: list[RuleHit] = field(default_factory=list)
+    unreviewed: dict[str, bool] = field(default_factory=dict)
+    """Glossary terms (lower case) whose meaning is the acronym lexicon's, not approved by staff: whether
+    the reader's text writes that meaning in brackets somewhere (T8)."""
+    explained: Counter[str] = field(default_factory=Counter)
+    """T8: uses of a glossary acronym, by how its meaning reaches the reader (:class:`RuleSummary`)."""
 
     @property
     def fr(self) -> bool:
@@ -434,6 +446,66 @@ def _in_capitals(text: str) -> bool:
     return len(_WORDS.findall(text)) >= 2 and bool(letters) and not any(ch.islower() for ch in letters)
 
 
+_VOWEL = re.compile(r"[aeiouyàâäéèêëîïôöùûüÿ]")
+_CAPITALS_WORD = re.compile(r"[A-ZÀÂÄÉÈÊËÎÏÔÖÙÛÜÇ]{2,}")
+EVERYDAY_ZIPF = 4.0
+"""A word in capitals of 4 letters or more is an everyday word at this frequency (English, or French
+without its spaCy model's word lists)."""
+EVERYDAY_SHORT_ZIPF = 5.0
+"""A word in capitals of 3 letters or fewer must be this frequent ("IS", "THE"; "ADN", "UE" are not)."""
+
+
+@cache
+def known_acronyms() -> frozenset[str]:
+    """The acronyms of inclusio's lexicon (``inclusio/data/acronyms.txt``, first field of each entry)."""
+    text = files("inclusio").joinpath("data", "acronyms.txt").read_text(encoding="utf-8")
+    lines = (line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#"))
+    return frozenset(line.split(" | ")[0].strip() for line in lines)
+
+
+@cache
+def _dictionary(lang: str) -> frozenset[str] | None:
+    """The word forms of the spaCy model's lemmatizer lists (nouns, verbs, adjectives, adverbs), or None."""
+    nlp = load_pipeline(lang) if lang == "fr" else None
+    if nlp is None or "lemmatizer" not in nlp.pipe_names:
+        return None
+    lookups = nlp.get_pipe("lemmatizer").lookups
+    if "lemma_index" not in lookups.tables:
+        return None
+    return frozenset(form for forms in lookups.get_table("lemma_index").values() for form in forms)
+
+
+def _dictionary_word(word: str, lang: str) -> bool:
+    words = _dictionary(lang)
+    if words is not None:
+        return word in words
+    return rw.zipf(word, lang) >= (rw.RARE_ZIPF if lang == "fr" else EVERYDAY_ZIPF)
+
+
+def everyday_in_capitals(text: str, start: int, end: int, lang: str) -> bool:
+    """Whether the word in capitals at ``text[start:end]`` is an everyday word written in capitals (a label
+    "ASTUCE", emphasis "avant de TESTER", a key "SUPER-key", a phrase "UNIX IS user friendly"), not an
+    acronym. Word frequencies count acronyms too ("adn", "cnrs" are frequent), so it must: not be an acronym
+    of inclusio's lexicon (:func:`known_acronyms`), have a vowel, and be a word of the sentence's language
+    or of English: for French, one of the spaCy model's word lists (without the model: Zipf 3.5); for
+    English, Zipf 4. A word of 3 letters or fewer ("IS", but also "IT", "US") is a word only beside another
+    word in capitals and at Zipf 5 ("the IT department" keeps its acronym)."""
+    word = text[start:end]
+    if not word.isalpha() or not word.isupper() or word in known_acronyms():
+        return False
+    if word.endswith("s") and word[:-1] in known_acronyms():
+        return False
+    low = word.lower()
+    if not _VOWEL.search(low):
+        return False
+    langs = dict.fromkeys([lang_root(lang), "en"])
+    if len(word) > 3:
+        return any(_dictionary_word(low, code) for code in langs if rw.has_word_list(code))
+    beside = re.search(r"\b[A-Z]{2,}\s+$", text[:start]) or _CAPITALS_WORD.match(text[end:].lstrip())
+    near = bool(beside) and text[end : end + 1] in ("", " ", ".", ",", "!", "?")
+    return near and any(rw.zipf(low, code) >= EVERYDAY_SHORT_ZIPF for code in langs if rw.has_word_list(code))
+
+
 def _code_name(text: str, start: int, end: int) -> bool:
     """A name written as code: a shell variable ("$HOME") or the left side of a setting ("LANG=")."""
     return text[start - 1 : start] == "$" or text[end : end + 1] == "="
@@ -464,17 +536,43 @@ def acronym_spans(
         word = match.group(0).lower()
         if capitals and word.isalpha() and rw.zipf(word, lang) >= rare_zipf:
             continue
+        if everyday_in_capitals(text, *match.span(), lang):
+            continue  # "ASTUCE", "avant de TESTER": a word in capitals, not an acronym
         spans.append(match.span())
     return spans
 
 
 def _t8(s: _Sentence, roman_spans: list[tuple[int, int]]) -> None:
     hits: list[tuple[int, int]] = []
+    unreviewed: list[tuple[int, int]] = []
     for start, end in acronym_spans(s.text, s.lang, rare_zipf=s.config.rare_zipf, roman_spans=roman_spans):
         word = s.text[start:end].lower()
-        if word.rstrip("s") in s.glossary or word in s.glossary:
-            continue
-        hits.append((start, end))
+        term = word if word in s.glossary else word.rstrip("s")
+        if term not in s.glossary:
+            hits.append((start, end))
+        elif term not in s.unreviewed:
+            s.explained["glossary"] += 1
+        elif s.unreviewed[term]:
+            s.explained["text"] += 1
+        else:
+            s.explained["unreviewed"] += 1
+            unreviewed.append((start, end))
+    for start, end in unreviewed:
+        word = s.text[start:end]
+        s.hits.append(
+            _hit(
+                "T8",
+                "warn",
+                (start, end),
+                s.text,
+                f"Acronym '{word}': its meaning is in the glossary only, chosen by the machine and not yet "
+                "approved by staff.",
+                f"Sigle « {word} » : son sens n'est que dans le glossaire, choisi par la machine et pas encore "
+                "approuvé par l'équipe.",
+                "Approve or correct its glossary entry, or write it in full.",
+                "Approuvez ou corrigez son entrée du glossaire, ou écrivez-le en entier.",
+            )
+        )
     pattern = _ABBREVIATIONS.get(s.lang)
     if pattern:
         hits += [m.span() for m in pattern.finditer(s.text) if not any(a <= m.start() < b for a, b in hits)]
@@ -1079,10 +1177,12 @@ def _unit_texts(block: Block) -> list[str]:
 
 def _summary(units: Sequence[_Unit]) -> RuleSummary:
     by_rule: dict[str, Counter[str]] = {}
+    explained: Counter[str] = Counter()
     total = fails = warns = 0
     for unit in units:
         for s in unit.sentences:
             total += 1
+            explained.update(s.explained)
             severities = {h.severity for h in s.hits}
             if "fail" in severities:
                 fails += 1
@@ -1097,6 +1197,7 @@ def _summary(units: Sequence[_Unit]) -> RuleSummary:
         sentences_with_warn_only=warns,
         clean_sentences=total - fails - warns,
         hits_by_rule=ordered,
+        acronyms_explained=dict(sorted(explained.items())),
     )
 
 
@@ -1115,6 +1216,21 @@ def _notes(syntax: dict[str, bool], config: RuleConfig) -> list[str]:
 
 def _glossary(terms: Iterable[str]) -> frozenset[str]:
     return frozenset(t.strip().lower() for t in terms if t and t.strip())
+
+
+def _unreviewed_meanings(doc: Document, sentences: Sequence[_Sentence]) -> dict[str, bool]:
+    """Glossary acronyms (lower case) whose meaning is inclusio's acronym lexicon's and no person approved
+    it (flagged ``glossary.lexicon``): whether one of ``sentences`` writes it in brackets after the acronym
+    ("l'ADN (acide désoxyribonucléique)"), as the easy-to-read rewrite does at the first use."""
+    out: dict[str, bool] = {}
+    for entry in doc.glossary:
+        if not entry.definition or entry.provenance.reviewed_by:
+            continue
+        if not any(flag.code == "glossary.lexicon" for flag in entry.flags):
+            continue
+        written = re.compile(rf"(?<![\w-]){re.escape(entry.term)}s? \(")
+        out[entry.term.strip().lower()] = any(written.search(s.text) for s in sentences)
+    return out
 
 
 def check_text(
@@ -1173,7 +1289,11 @@ def check_rules(
             if sentences:
                 units.append(_Unit(block.id, part_id, part.type, unit_lang, sentences))
     # Every sentence checked (T3 counts sentences per unit); hits are indexed per block below.
-    syntax = _parse([s for unit in units for s in unit.sentences], config)
+    everything = [s for unit in units for s in unit.sentences]
+    unreviewed = _unreviewed_meanings(doc, everything)
+    for s in everything:
+        s.unreviewed = unreviewed
+    syntax = _parse(everything, config)
     blocks: list[BlockRules] = []
     for unit in units:
         checked = [

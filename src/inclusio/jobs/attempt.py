@@ -255,7 +255,10 @@ def execute(job_id: str, settings: Settings) -> str:
         log.info("job %s: not queued (taken or finished), message ignored", job_id)
         return "skipped"
     job, lease = taken
-    return _run_attempt(_JobRun(job, lease, store, files, settings).attempt(), settings, files)
+    outcome = _run_attempt(_JobRun(job, lease, store, files, settings).attempt(), settings, files)
+    if outcome in ("succeeded", "partial", "failed"):
+        notify(store, settings, job_id, "finished", job.kind)
+    return outcome
 
 
 @dataclass
@@ -384,7 +387,19 @@ def release(
     lease = store.start_release(job_id, token)
     if lease is None:
         return "skipped"
-    return _run_attempt(_ReleaseRun(job, lease, store, files, settings).attempt(), settings, files)
+    outcome = _run_attempt(_ReleaseRun(job, lease, store, files, settings).attempt(), settings, files)
+    if outcome in ("succeeded", "partial"):
+        notify(store, settings, job_id, "released", job.kind)
+    return outcome
+
+
+def notify(store: JobStore, settings: Settings, job_id: str, event: str, kind: str | None) -> None:
+    """After the record: tell the job's student (notification list, and e-mail by the queue if they asked;
+    :mod:`inclusio.notify`, which never raises)."""
+    from inclusio.jobs.queue import send_notice
+    from inclusio.notify import job_event
+
+    job_event(store, settings, job_id, event, send=lambda note_id: send_notice(settings, note_id, kind))
 
 
 @dataclass
@@ -518,6 +533,7 @@ def fail_dead_job(settings: Settings, job_id: str, exception: BaseException | No
             message=error.message,
             lease=job.lease,
         )
+        notify(store, settings, job_id, "finished", job.kind)
     except Exception:  # noqa: BLE001 - never let a failure handler crash the worker
         log.exception("job %s: could not record the task failure", job_id)
 

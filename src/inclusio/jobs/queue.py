@@ -100,7 +100,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             "interval_step": 0.5,
             "interval_max": 1.0,
         },
-        "include": ["workers.tasks", "workers.release_tasks"],
+        "include": ["workers.tasks", "workers.release_tasks", "workers.notify_tasks"],
     }
     if broker.startswith("sqla+sqlite"):
         # The API and the worker write the same SQLite file: wait for the other's lock.
@@ -164,4 +164,16 @@ def send_release(settings: Settings, job_id: str, kind: str | None, token: str) 
     """Send ``inclusio.release_job(job_id, token)`` to the queue of the job's kind (MP3 jobs: audio)."""
     sending_app(settings).send_task(
         TASK_RELEASE, args=[job_id, token], queue=QUEUES.get(kind or "cpu", QUEUES["cpu"])
+    )
+
+
+TASK_NOTIFY_EMAIL = "inclusio.notify_email"
+"""The task sending a notification's e-mail (``notify_email(notification_id)``: :func:`inclusio.notify.deliver`)."""
+
+
+def send_notice(settings: Settings, notification_id: int, kind: str | None) -> None:
+    """Send ``inclusio.notify_email(notification_id)`` to the queue of the job's kind (a worker that just ran
+    such a job listens there)."""
+    sending_app(settings).send_task(
+        TASK_NOTIFY_EMAIL, args=[notification_id], queue=QUEUES.get(kind or "cpu", QUEUES["cpu"])
     )

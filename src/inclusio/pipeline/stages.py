@@ -88,6 +88,17 @@ OPERATIONAL_SETTINGS = frozenset(
         # how many sections are made at once and where they are kept: the audio is the same
         "speech_workers",
         "speech_cache_dir",
+        # telling the learner that a document is ready: no output depends on it
+        "base_url",
+        "smtp_host",
+        "smtp_port",
+        "smtp_user",
+        "smtp_password",
+        "smtp_from",
+        "smtp_starttls",
+        "smtp_timeout_s",
+        "smtp_max_attempts",
+        "smtp_retry_seconds",
     }
 )
 """Settings left out of the keys. Any other setting, including one added later, invalidates a record."""

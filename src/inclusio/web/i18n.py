@@ -165,6 +165,44 @@ TEXT: dict[str, tuple[str, str]] = {
     "preview_button": ("Voir l'aperçu", "Show the preview"),
     "save_profile": ("Enregistrer mon profil", "Save my profile"),
     "profile_saved": ("Profil enregistré.", "Profile saved."),
+    # student: notifications and the e-mail opt-in (issue #16)
+    "notices_title": ("Notifications", "Notifications"),
+    "notices_none": ("Aucune notification pour l'instant.", "No notifications yet."),
+    "notice_new": ("nouveau", "new"),
+    "notice_ready": ("« {name} » est prêt.", "“{name}” is ready."),
+    "notice_partial": ("« {name} » est prêt en partie.", "“{name}” is partly ready."),
+    "notice_failed": ("« {name} » n'a pas pu être préparé.", "“{name}” could not be made."),
+    "notice_released": (
+        "Une version relue de « {name} » est prête.",
+        "A reviewed version of “{name}” is ready.",
+    ),
+    "notice_at": ("le {at} (UTC)", "on {at} (UTC)"),
+    "email_title": ("Être prévenu·e par courriel", "Be told by e-mail"),
+    "email_help": (
+        "Le courriel dit seulement qu'un document est prêt, avec un lien vers sa page : rien de son contenu, "
+        "ni son nom, ni votre profil. Sans courriel, les notifications restent sur cette page.",
+        "The e-mail only says that a document is ready, with a link to its page: nothing of its content, "
+        "nor its name, nor your profile. Without e-mail, notifications stay on this page.",
+    ),
+    "email_checkbox": (
+        "Me prévenir par courriel quand un document est prêt",
+        "E-mail me when a document is ready",
+    ),
+    "email_label": ("Adresse électronique", "E-mail address"),
+    "email_save": ("Enregistrer ce choix", "Save this choice"),
+    "email_invalid": (
+        "Cette adresse électronique n'est pas valide (exemple : prenom.nom@univ.fr).",
+        "This e-mail address is not valid (for example: first.last@univ.example).",
+    ),
+    "email_notice_on": ("Vous serez prévenu·e par courriel.", "You will be told by e-mail."),
+    "email_notice_off": (
+        "Vous ne recevrez plus de courriel ; votre adresse a été effacée.",
+        "You will get no more e-mails; your address was erased.",
+    ),
+    "email_notice_no_server": (
+        "Choix enregistré. Ce service n'envoie pas encore de courriel : les notifications restent sur cette page.",
+        "Choice saved. This service does not send e-mails yet: notifications stay on this page.",
+    ),
     "profile_note": (
         "Le profil de base règle les versions adaptées (EPUB, HTML, audio, braille). Les réglages "
         "d'affichage s'appliquent aux pages d'inclusio.",

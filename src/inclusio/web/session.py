@@ -14,7 +14,11 @@
   API (``Authorization`` header, no cookie) is not open to CSRF: a browser never adds that header by
   itself, so the API routes need no token.
 * ``inclusio_lang``: ``fr`` (default) or ``en``.
-* ``inclusio_reading``: a student's display adjustments (font, size, spacing) for these pages.
+* ``inclusio_reading``: display adjustments (font, size, spacing) before anyone signs in, read on the
+  sign-in page only. A signed-in person's display settings are stored with their account
+  (``account_settings.reading``, :meth:`UserStore.set_reading`): the same on every browser they sign in
+  from, never inherited by the next person on a shared computer, erased with the account. Signing in
+  and out delete this cookie, so nothing of one person's settings stays in the browser.
 
 Every page gets the strict Content-Security-Policy of :mod:`inclusio.api.security`, with a fresh
 nonce for its one inline ``<style>`` (the reader's settings, built from checked values only).
@@ -25,6 +29,7 @@ a page that needs a signed-in user sends the browser to the sign-in form instead
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -134,11 +139,13 @@ def check_csrf(request: Request, submitted: str | None) -> None:
 
 
 def current_user(request: Request) -> Principal | None:
+    """The person this request's session cookie signs in (looked up once per request)."""
+    if hasattr(request.state, "web_user"):
+        return request.state.web_user  # type: ignore[no-any-return]
     token = get_cookie(request, SESSION_COOKIE)
-    if not token:
-        return None
-    user = services(request).users.resolve_token(token)
-    return Principal.of(user) if user is not None else None
+    user = services(request).users.resolve_token(token) if token else None
+    request.state.web_user = Principal.of(user) if user is not None else None
+    return request.state.web_user  # type: ignore[no-any-return]
 
 
 def require_user(request: Request, *roles: str) -> Principal:
@@ -156,8 +163,15 @@ def home_of(who: Principal) -> str:
 
 
 def reading_prefs(request: Request) -> dict[str, Any]:
-    """The reader's display cookie as checked values only (size and depth bounded before parsing)."""
-    return page_prefs(get_cookie(request, READING_COOKIE), READER_FONTS)
+    """The display settings of these pages as checked values only (``font`` key, ``size`` %, ``line``,
+    ``letter``): a signed-in person's own, stored with their account; before sign-in, the display cookie
+    (size and depth bounded before parsing)."""
+    who = current_user(request)
+    if who is None:
+        return page_prefs(get_cookie(request, READING_COOKIE), READER_FONTS)
+    row = services(request).users.get_settings(who.id)
+    stored = row.reading if row is not None else None
+    return page_prefs(json.dumps(stored), READER_FONTS) if stored else {}
 
 
 READER_FONTS = {

@@ -1,0 +1,229 @@
+"""The e-mail telling a student that a document is ready, against a real local SMTP server (aiosmtpd) and a
+real worker: sent when a job finishes and when its reviewed version is released, not sent to a student who
+did not opt in, and holding no document text, file name, title or profile. A mail server that does not
+answer never fails the job: the mail is tried a bounded number of times, then given up with its code."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import logging
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import PASSWORD
+from fastapi.testclient import TestClient
+from service_helpers import RunningWorker, free_port, make_settings, make_user, wait_finished
+
+from inclusio.store.accounts import UserStore
+from inclusio.store.jobs import JobStore
+from inclusio.store.notifications import NotificationStore
+
+BASE_URL = "https://inclusio.univ.example"
+FILENAME = "bilan-zebre-confidentiel.md"
+TITLE = "Les zèbres de Camargue"
+TEXT = "Le zèbre rayé broute l'herbe salée des marais."
+SECRETS = ("zebre", "zèbre", "Camargue", "confidentiel", "marais", "dyslexia", "Dyslexie", FILENAME)
+
+
+class Inbox:
+    """aiosmtpd handler keeping every message it is given."""
+
+    def __init__(self) -> None:
+        self.messages: list[tuple[list[str], bytes]] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd's name
+        self.messages.append((list(envelope.rcpt_tos), bytes(envelope.original_content or envelope.content)))
+        return "250 OK"
+
+    def wait_for(self, count: int, worker: RunningWorker, timeout: float = 120.0) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count:
+            if time.monotonic() > deadline:
+                pytest.fail(f"{len(self.messages)} mail(s) of {count} arrived:\n{worker.log()[-4000:]}")
+            time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    from aiosmtpd.controller import Controller
+
+    from inclusio.server import create_app
+
+    tmp = tmp_path_factory.mktemp("notify")
+    inbox = Inbox()
+    port = free_port()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=port)
+    smtp.start()
+    settings = make_settings(
+        tmp,
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_starttls=False,
+        base_url=BASE_URL,
+        smtp_from="inclusio@univ.example",
+    )
+    for name in ("lea", "max"):
+        make_user(settings, "student", username=name, password=PASSWORD)
+    _staff_id, staff_token = make_user(settings, "staff")
+    worker = RunningWorker(settings, tmp / "worker.log")
+    store = JobStore.from_settings(settings)
+    try:
+        worker.wait_ready()
+        app = create_app(settings)
+        staff = TestClient(app)
+        staff.headers["Authorization"] = f"Bearer {staff_token}"
+        yield {
+            "settings": settings,
+            "app": app,
+            "staff": staff,
+            "inbox": inbox,
+            "worker": worker,
+            "store": store,
+        }
+    finally:
+        worker.stop()
+        smtp.stop()
+        store.dispose()
+
+
+def _csrf(page: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
+
+
+def _student(app: Any, username: str, *, email_to: str | None) -> TestClient:
+    client = TestClient(app)
+    token = _csrf(client.get("/web/sign-in").text)
+    client.post("/web/sign-in", data={"username": username, "password": PASSWORD, "csrf_token": token})
+    token = _csrf(client.get("/web/student").text)
+    client.post("/web/student/profile", data={"csrf_token": token, "profile": "dyslexia", "action": "save"})
+    if email_to:
+        answer = client.post(
+            "/web/student/notifications", data={"csrf_token": token, "email_notice": "on", "email": email_to}
+        )
+        assert "Vous serez prévenu·e par courriel." in answer.text
+    return client
+
+
+def _read(raw: bytes) -> tuple[Any, str]:
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    return message, message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+
+
+def _holds_nothing_of_the_document(raw: bytes) -> None:
+    message, body = _read(raw)
+    seen = (str(message["Subject"]) + "\n" + body + "\n" + raw.decode("utf-8", "replace")).lower()
+    for secret in SECRETS:
+        assert secret.lower() not in seen, secret
+
+
+@pytest.mark.slow
+def test_mails_on_finish_and_on_release_only_to_the_student_who_opted_in(
+    service: dict[str, Any], tmp_path: Path
+) -> None:
+    inbox, worker, staff = service["inbox"], service["worker"], service["staff"]
+    lea = _student(service["app"], "lea", email_to="lea@example.org")
+    _student(service["app"], "max", email_to=None)
+    source = tmp_path / FILENAME
+    source.write_text(f"# {TITLE}\n\n{TEXT}\n", encoding="utf-8")
+
+    # Léa's own request, from her page
+    token = _csrf(lea.get("/web/student").text)
+    with source.open("rb") as fh:
+        answer = lea.post(
+            "/web/student/request",
+            data={"csrf_token": token, "outputs": ["html", "json"]},
+            files={"file": (FILENAME, fh, "text/markdown")},
+            follow_redirects=False,
+        )
+    job_id = answer.headers["location"].rsplit("/", 1)[1]
+    # a job staff make for Max (who did not opt in)
+    with source.open("rb") as fh:
+        made = staff.post(
+            "/jobs",
+            data={"learner": "max", "outputs": "html"},
+            files={"file": (FILENAME, fh, "text/markdown")},
+        )
+    assert made.status_code == 202, made.text
+    assert wait_finished(staff, job_id, worker)["status"] == "succeeded"
+    assert wait_finished(staff, made.json()["id"], worker)["status"] == "succeeded"
+
+    inbox.wait_for(1, worker)
+    rcpt, raw = inbox.messages[0]
+    message, body = _read(raw)
+    assert rcpt == ["lea@example.org"] and message["To"] == "lea@example.org"
+    assert message["Subject"] == "Votre document est prêt / Your document is ready"
+    assert (
+        "Un document que vous avez demandé est prêt." in body and "A document you asked for is ready." in body
+    )
+    assert f"{BASE_URL}/web/jobs/{job_id}" in body and message["Auto-Submitted"] == "auto-generated"
+    _holds_nothing_of_the_document(raw)
+
+    released = staff.post(f"/jobs/{job_id}/release", json={"accept_unreviewed": True})
+    assert released.status_code == 202, released.text
+    inbox.wait_for(2, worker)
+    rcpt, raw = inbox.messages[1]
+    message, body = _read(raw)
+    assert rcpt == ["lea@example.org"]
+    assert message["Subject"].startswith("Une version relue de votre document est prête")
+    assert f"{BASE_URL}/web/jobs/{job_id}" in body
+    _holds_nothing_of_the_document(raw)
+
+    # Max got no mail, but the notification is on his page
+    time.sleep(0.5)
+    assert [r for r, _ in inbox.messages] == [["lea@example.org"], ["lea@example.org"]]
+    store = service["store"]
+    max_id = UserStore(store.engine).by_username("max").id  # type: ignore[union-attr]
+    notes = NotificationStore(store.db).list_for(max_id)
+    assert [(n.event, n.status, n.email_state) for n, _ in notes] == [("finished", "succeeded", None)]
+    lea_id = UserStore(store.engine).by_username("lea").id  # type: ignore[union-attr]
+    lea_notes = NotificationStore(store.db).list_for(lea_id)
+    assert [(n.event, n.job_id, n.email_state) for n, _ in lea_notes] == [
+        ("released", job_id, "sent"),
+        ("finished", job_id, "sent"),
+    ]
+    page = lea.get("/web/student").text
+    assert page.count('class="unread"') == 2 and "Une version relue de" in page
+
+
+def test_a_mail_server_that_does_not_answer_never_fails_the_job_and_is_given_up_with_its_code(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The job runs in this process (jobs.execute, the worker's own function); the mail task is queued on the
+    broker, and its body (notify.deliver) is called here as the worker would, against a closed port."""
+    from inclusio.jobs import execute
+    from inclusio.notify import deliver
+    from inclusio.store.files import FileStore
+    from inclusio.store.jobs import JobStore
+
+    settings = make_settings(tmp_path, smtp_host="127.0.0.1", smtp_port=free_port(), smtp_starttls=False)
+    lea_id, _ = make_user(settings, "student")
+    store = JobStore.from_settings(settings)
+    users = UserStore(store.engine)
+    users.set_email_notice(lea_id, "lea@example.org")
+    source = tmp_path / FILENAME
+    source.write_text(f"# {TITLE}\n\n{TEXT}\n", encoding="utf-8")
+    stored = FileStore.from_settings(settings).save_original_path(source, max_bytes=10**6)
+    job = store.create(
+        profile_id="dyslexia",
+        filename=FILENAME,
+        input_sha256=stored.sha256,
+        input_path=stored.relpath,
+        input_bytes=stored.size,
+        owner_id=lea_id,
+        outputs=["html"],
+    )
+    assert execute(job.id, settings) == "succeeded"
+    [(note, _job)] = NotificationStore(store.db).list_for(lea_id)
+    assert note.email_state == "pending"
+    with caplog.at_level(logging.INFO, logger="inclusio.notify"):
+        outcomes = [deliver(settings, note.id, store.db) for _ in range(settings.smtp_max_attempts + 1)]
+    assert outcomes == ["retry"] * (settings.smtp_max_attempts - 1) + ["failed", "skipped"]
+    assert NotificationStore(store.db).get(note.id).email_state == "failed"  # type: ignore[union-attr]
+    assert any(r.getMessage().startswith("notify.email_failed: ") for r in caplog.records)
+    assert store.get(job.id).status == "succeeded"
+    store.dispose()
