@@ -19,7 +19,9 @@ pixmaps to guess headers); pages without ruling strokes are skipped first
 (:func:`pdf_tables.has_ruling`), and false positives (one-column frames) are dropped
 (:mod:`pdf_tables`). ``page.find_tables()`` is not called. Tables without rules are read from the
 alignment of the lines no ruled table took (:func:`pdf_tables.unruled_tables`), and one that ends its page
-goes on with the rows at the top of the next (:func:`pdf_tables.continued_rows`).
+goes on with the rows at the top of the next (:func:`pdf_tables.continued_rows`); a ruled table that ends
+its page goes on with the next page's first ruled table of the same columns, nothing above it
+(:func:`pdf_tables.page_tables`; a repeated header row read once).
 
 What is extracted
 -----------------
@@ -99,7 +101,13 @@ from inclusio.converters.pdf_headings import (
 from inclusio.converters.pdf_layout import Element, reading_order
 from inclusio.converters.pdf_math import FORMULA_DPI, is_display_line
 from inclusio.converters.pdf_notes import note_text, split_footnotes
-from inclusio.converters.pdf_tables import OpenTable, continued_rows, page_tables, unruled_tables
+from inclusio.converters.pdf_tables import (
+    OpenRuled,
+    OpenTable,
+    continued_rows,
+    page_tables,
+    unruled_tables,
+)
 from inclusio.converters.pdf_text import (
     BULLET_CHARS,
     Line,
@@ -466,6 +474,7 @@ class _Conversion:
         self.builder = DocumentBuilder()
         self.ocr_lines: dict[int, list[Line]] = {}
         self.calls: dict[str, set[str]] = {}
+        """Superscript labels found in each paragraph (footnote calls), by block id."""
         self.bookmarked: set[str] = set()
         """Ids of the headings a bookmark matched."""
         self.seen_marks: set[str] = set()
@@ -473,11 +482,12 @@ class _Conversion:
         self.bookmark: str | None = None
         """The bookmark title :meth:`_heading_level` matched last (None when it did not)."""
         self.open_table: OpenTable | None = None
+        """The unruled table that ended the page before with no text under it (it may go on)."""
+        self.open_ruled: OpenRuled | None = None
+        """The ruled table that ended the page before with nothing under it (it may go on)."""
         self.partial: dict[int, int | None] = {}
         """Runs (by their first line) held as the first words of a bookmarked heading (:func:`_starts_bookmark`),
         with the level they have when the next run does not complete it (None: text)."""
-        """The unruled table that ended the page before with no text under it (it may go on)."""
-        """Superscript labels found in each paragraph (footnote calls), by block id."""
 
     # -- checks ---------------------------------------------------------------------------------
 
@@ -763,20 +773,22 @@ class _Conversion:
     def _tables(
         self, page: Any, pno: int, lines: list[Line], height: float, ocr: bool, page_ref: SourceRef
     ) -> tuple[list[tuple[Table, list[Line]]], list[Line]]:
-        """The page's tables (ruled, then the rows going on from the previous page's unruled table, then
-        unruled ones) with the lines each took, and the lines left free."""
-        tables = (
-            page_tables(
+        """The page's tables (ruled, the first one perhaps going on with the previous page's last; then the
+        rows going on from the previous page's unruled table, then unruled ones) with the lines each took,
+        and the lines left free."""
+        tables: list[tuple[Table, list[Line]]] = []
+        went_on: list[Line] = []
+        going_on, self.open_ruled = self.open_ruled, None
+        if self.ctx.pdf_tables and not ocr:
+            tables, went_on, self.open_ruled = page_tables(
                 page,
                 pno,
                 lines,
                 self.builder.new_id,
                 lambda code, **fields: self.builder.issue(code, source=page_ref, **fields),
+                going_on,
             )
-            if self.ctx.pdf_tables and not ocr
-            else []
-        )
-        consumed = {id(line) for _, members in tables for line in members}
+        consumed = {id(line) for _, members in tables for line in members} | {id(ln) for ln in went_on}
         free = [line for line in lines if id(line) not in consumed]
         open_table, self.open_table = self.open_table, None
         if self.ctx.pdf_tables and not ocr:

@@ -42,8 +42,12 @@ each other are no row; a label column beside lists is a table whose cells hold l
 :data:`BASELINE_SHARE`), tables of contents, code and formulas. A table that ends its page (no text under it)
 goes on with the rows at the top of the next page in its columns (:func:`continued_rows`; a repeated
 header row is read once), even one or two rows that would be too few to be a table alone. Not done: a
-column of terms beside their definitions when the definitions are prose (a term list, read as text), and a
-ruled table broken by a page (each page's part is a table).
+column of terms beside their definitions when the definitions are prose (a term list, read as text).
+
+A ruled table that ends its page (no line under it) goes on with the first ruled table of the next page
+when nothing is above that one and its column rules are the same (within :data:`EDGE_SLACK`): its rows are
+appended (a single row is enough), its leading rows repeating the table's header rows are dropped, and a
+header row of its own (another table of the same shape) keeps it apart (:func:`page_tables`, :func:`_goes_on`).
 
 :func:`has_ruling` is the cheap filter run first on the same drawings: without at least two
 horizontal and two vertical strokes or rectangle edges (or two shaded cells side by side) there is
@@ -119,29 +123,115 @@ def _pale(path: dict[str, Any]) -> bool:
     return colour is not None and len(colour) >= 3 and min(colour) >= 0.85
 
 
+@dataclass
+class OpenRuled:
+    """A ruled table that ends its page (nothing under it): the first ruled table of the next page may go on
+    with it (:func:`page_tables`)."""
+
+    table: Table
+    edges: tuple[float, ...]
+    """The x of its column rules."""
+
+
+EDGE_SLACK = 2.0
+"""The column rules of a table going on across a page are within this distance (pt) of the first part's."""
+
+
 def page_tables(
-    page: Any, pno: int, lines: list[Line], new_id: Callable[[], str], issue: Callable[..., None]
-) -> list[tuple[Table, list[Line]]]:
-    """Tables of the page with the lines they consume; a failure is reported through ``issue(code, **fields)``."""
+    page: Any,
+    pno: int,
+    lines: list[Line],
+    new_id: Callable[[], str],
+    issue: Callable[..., None],
+    going_on: OpenRuled | None = None,
+) -> tuple[list[tuple[Table, list[Line]]], list[Line], OpenRuled | None]:
+    """Ruled tables of the page with the lines they consume; a failure is reported through
+    ``issue(code, **fields)``. Also returned: the lines of the rows that went on with ``going_on``, the page
+    before's last table (:func:`_goes_on`: appended to it, not a table of their own), and this page's last
+    table when nothing is under it (it may go on at the top of the next page), else None."""
     try:
         drawings = page.get_cdrawings()
         if not has_ruling(drawings):
-            return []
+            return [], [], None
         # Drawings and text are in unrotated coordinates; page.rect is the page as displayed.
         grids = ruled_grids(drawings, lines, tuple(page.rect * page.derotation_matrix))
     except Exception as exc:
         issue("pdf.table_failed", page=pno + 1, reason=f"detection failed ({exc})")
-        return []
+        return [], [], None
     out: list[tuple[Table, list[Line]]] = []
-    for grid in grids:
+    edges: dict[int, tuple[float, ...]] = {}
+    went_on: list[Line] = []
+    for index, grid in enumerate(grids):
+        top = index == 0 and going_on is not None and _same_edges(_grid_edges(grid), going_on.edges)
         try:
-            result = _table(grid, pno, lines, new_id)
+            result = _table(grid, pno, lines, new_id, min_rows=1 if top else 2)
         except Exception as exc:
             issue("pdf.table_failed", page=pno + 1, reason=exc)
             continue
-        if result is not None:
-            out.append(result)
-    return out
+        if result is None:
+            continue
+        if top and going_on is not None and _goes_on(going_on.table, result, lines):
+            went_on = result[1]
+            continue
+        if len(result[0].rows) < 2:
+            continue  # one row is a table only as the rest of the page before's
+        out.append(result)
+        edges[id(result[0])] = _grid_edges(grid)
+    return out, went_on, _open_ruled(out, edges, lines)
+
+
+def _grid_edges(grid: Grid) -> tuple[float, ...]:
+    return tuple(sorted({c[0] for c in grid.cells} | {c[2] for c in grid.cells}))
+
+
+def _same_edges(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return len(a) == len(b) and all(abs(x - y) <= EDGE_SLACK for x, y in zip(a, b, strict=True))
+
+
+def _row_texts(row: list[TableCell]) -> list[str]:
+    return [cell.text for cell in row]
+
+
+def _goes_on(table: Table, found: tuple[Table, list[Line]], lines: list[Line]) -> bool:
+    """The page's first ruled table (same column rules as ``table``, the page before's last one) goes on
+    with ``table`` when no text is above it: its rows are appended to ``table``; its leading rows repeating
+    ``table``'s header rows (Word's and LibreOffice's "repeat heading rows") are dropped. A header row of
+    its own that ``table`` does not have starts another table: not joined."""
+    part, members = found
+    top = min(ln.bbox[1] for ln in members)
+    taken = {id(ln) for ln in members}
+    if any(ln.bbox[3] <= top + 1 for ln in lines if id(ln) not in taken):
+        return False  # a title or text above it: a table of its own
+    head = 0
+    while head < len(table.rows) and all(cell.header for cell in table.rows[head]):
+        head += 1
+    repeated = max(head, 1)
+    rows = part.rows
+    if len(rows) > repeated and [_row_texts(r) for r in rows[:repeated]] == [
+        _row_texts(r) for r in table.rows[:repeated]
+    ]:
+        rows = rows[repeated:]
+    elif any(cell.header for cell in rows[0]):
+        return False
+    for row in rows:
+        for cell in row:
+            cell.header = False
+    table.rows.extend(rows)
+    return True
+
+
+def _open_ruled(
+    tables: list[tuple[Table, list[Line]]], edges: dict[int, tuple[float, ...]], lines: list[Line]
+) -> OpenRuled | None:
+    """The page's last ruled table when no line of the page is under it (it may go on), else None."""
+    if not tables:
+        return None
+    table, members = max(tables, key=lambda found: max(ln.bbox[3] for ln in found[1]))
+    bottom = table.source.bbox.y1 if table.source and table.source.bbox else max(ln.bbox[3] for ln in members)
+    taken = {id(ln) for ln in members}
+    if any(ln.bbox[1] >= bottom - 1 for ln in lines if id(ln) not in taken):
+        return None
+    return OpenRuled(table, edges[id(table)])
 
 
 def _union(boxes: list[tuple[float, float, float, float]]) -> BBox:
@@ -153,8 +243,10 @@ def _union(boxes: list[tuple[float, float, float, float]]) -> BBox:
     )
 
 
-def _plausible(texts: list[list[list[Line]]], row_boxes: list[list[Any]], members: list[Line]) -> bool:
-    if len(row_boxes) < 2 or max(len(r) for r in row_boxes) < 2:
+def _plausible(
+    texts: list[list[list[Line]]], row_boxes: list[list[Any]], members: list[Line], min_rows: int = 2
+) -> bool:
+    if len(row_boxes) < min_rows or max(len(r) for r in row_boxes) < 2:
         return False
     filled = [" ".join(ln.text for ln in cell).strip() for row in texts for cell in row if cell]
     total = sum(1 for row in row_boxes for cell in row if cell is not None)
@@ -162,7 +254,7 @@ def _plausible(texts: list[list[list[Line]]], row_boxes: list[list[Any]], member
 
 
 def _table(
-    grid: Grid, pno: int, lines: list[Line], new_id: Callable[[], str]
+    grid: Grid, pno: int, lines: list[Line], new_id: Callable[[], str], min_rows: int = 2
 ) -> tuple[Table, list[Line]] | None:
     row_boxes = [list(row) for row in grid.rows]
     if not row_boxes:
@@ -184,7 +276,7 @@ def _table(
                     break
             if placed:
                 break
-    if not _plausible(texts, row_boxes, members):
+    if not _plausible(texts, row_boxes, members, min_rows):
         return None
     # Column x-centres and row y-centres from the cells PyMuPDF reports, to rebuild merges.
     col_x: list[float | None] = []
