@@ -236,14 +236,39 @@ def test_odd_input_never_crashes(fr_nlp: object) -> None:
         ("QUELQUES ENVIRONNEMENTS DE LA CLASSE", []),
         ("SUIVI DU DOCUMENT", []),
         ("LE RÉSEAU ET LE SSH", ["SSH"]),  # a rare word in capitals is still an acronym
-        ("Le guide DE la CLASSE est court.", ["DE", "CLASSE"]),  # capitals inside a lower-case line
+        # Capitals inside a lower-case line: a short word alone is an acronym, a dictionary word emphasis.
+        ("Le guide DE la CLASSE est court.", ["DE"]),
         ("Afficher la variable « $HOME ».", []),  # a shell variable is typed as it is
         ("La valeur LANG=fr_FR.UTF-8 est lue.", ["UTF"]),
-        ("Le HOME de l'utilisateur est lu.", ["HOME"]),
+        ("Le HOME de l'utilisateur est lu.", []),  # an English word in capitals
     ],
 )
 def test_acronym_rule_skips_titles_in_capitals_and_code_names(text: str, expected: list[str]) -> None:
     assert [excerpt for rule, sev, excerpt in hits(text, "fr") if rule == "T8"] == expected
+
+
+# Everyday words in capitals the manual and the slides use (a label, emphasis, a key's name, an English
+# phrase in capitals) are not acronyms; real acronyms still are, short ones included ("l'IS", the tax).
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("ASTUCE", "fr", []),
+        ("Ne pas quitter l'interpréteur avant de TESTER les modifications.", "fr", []),
+        ("Sous GNOME, appuyez sur la touche SUPER-key.", "fr", ["GNOME"]),
+        ("« UNIX IS user friendly... »", "fr", ["UNIX"]),
+        ("Press the SUPER key to open it.", "en", []),
+        ("L'ADN du laboratoire du CNRS est décrit en HTML.", "fr", ["ADN", "CNRS", "HTML"]),
+        ("HTML", "fr", ["HTML"]),
+        ("Le taux de l'IS est de 25 pour cent.", "fr", ["IS"]),
+        ("The IT department moved to the US.", "en", ["IT", "US"]),
+        ("Les clients : ALK et MSD.", "fr", ["ALK", "MSD"]),
+        ("Les chiffres de l'INSEE et de l'URSSAF.", "fr", ["INSEE", "URSSAF"]),
+    ],
+)
+def test_acronym_rule_reads_everyday_words_in_capitals_as_words(
+    fr_nlp: object, text: str, lang: str, expected: list[str]
+) -> None:
+    assert [excerpt for rule, sev, excerpt in hits(text, lang) if rule == "T8"] == expected
 
 
 @pytest.mark.parametrize(
@@ -260,3 +285,40 @@ def test_acronym_rule_skips_titles_in_capitals_and_code_names(text: str, expecte
 )
 def test_big_number_rule_skips_identifiers_not_quantities(text: str, expected: list[str]) -> None:
     assert [excerpt for rule, sev, excerpt in hits(text, "fr") if rule == "T9" and sev == "fail"] == expected
+
+
+def _lexicon_doc(sentences: list[str], *, reviewed_by: str | None = None):  # type: ignore[no-untyped-def]
+    from inclusio.model.document import Flag, GlossaryEntry, Provenance
+
+    doc = adapted_doc([(" ".join(sentences), " ".join(sentences))])
+    entry = GlossaryEntry(
+        term="ADN",
+        definition="acide désoxyribonucléique",
+        origin="lexicon",
+        blocks=["b1"],
+        provenance=Provenance(engine="offline", pass_name="glossary", reviewed_by=reviewed_by),
+        flags=[Flag(code="glossary.lexicon", reason="meaning from the acronym lexicon")],
+    )
+    return doc.model_copy(update={"glossary": [entry]})
+
+
+@pytest.mark.parametrize(
+    ("sentences", "reviewed_by", "explained", "t8"),
+    [
+        # The machine's meaning written in brackets at the first use: the student reads it in the text.
+        (["L'ADN (acide désoxyribonucléique) est dans le noyau.", "L'ADN se copie."], None, {"text": 2}, []),
+        # The machine's meaning only in the glossary, not approved: said so, a T8 warning (not a fail).
+        (["L'ADN est dans le noyau.", "L'ADN se copie."], None, {"unreviewed": 2}, [("warn", "ADN")] * 2),
+        # Approved by staff: an explanation like any glossary entry.
+        (["L'ADN est dans le noyau."], "staff@univ.fr", {"glossary": 1}, []),
+    ],
+)
+def test_acronym_rule_counts_an_unapproved_lexicon_meaning_apart(
+    fr_nlp: object, sentences: list[str], reviewed_by: str | None, explained: dict[str, int], t8: list
+) -> None:
+    report = check_rules(_lexicon_doc(sentences, reviewed_by=reviewed_by), adaptation_kinds=("easy_read",))
+    assert report.summary.acronyms_explained == explained
+    found = [
+        (h.severity, h.excerpt) for b in report.blocks for s in b.sentences for h in s.hits if h.rule == "T8"
+    ]
+    assert found == t8
