@@ -279,7 +279,8 @@ class Notification(Base):
 
     Only ids, the event and the job's status: the page shows the job's own name; the e-mail says no more
     than "a document you asked for is ready" (revision 0006). ``email_state``: ``None`` (no mail asked),
-    ``pending``, ``sent`` or ``failed`` (after the last attempt)."""
+    ``pending``, ``sent``, ``failed`` (after the last attempt) or ``skipped`` (opted out, or no mail server,
+    by the time it was to be sent)."""
 
     __tablename__ = "notifications"
 
