@@ -96,6 +96,14 @@ def _live(settings: Settings, worker: RunningWorker) -> Life:
     life = Life(alice_id=alice_id, alice=alice, carl=carl, staff=staff)
     assert alice.put("/me/profile", json={"profile": "blind"}).json()["profile"] == "blind"
     assert alice.get("/me/profile").json()["profile"] == "blind"
+    # Her display settings and her e-mail opt-in are stored with her account; her jobs bring notifications.
+    from inclusio.store.accounts import UserStore
+    from inclusio.store.jobs import JobStore
+
+    store = JobStore.from_settings(settings)
+    UserStore(store.engine).set_reading(alice_id, {"font": "dys", "size": 180})
+    UserStore(store.engine).set_email_notice(alice_id, "alice.martin@etu.univ-a.example")
+    store.dispose()
     course = COURSE.encode("utf-8")
     life.alice_jobs.append(_post(alice, REVEALING, course, profile="blind", outputs=ALL_OUTPUTS))
     life.alice_jobs.append(
