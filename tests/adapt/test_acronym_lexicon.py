@@ -434,3 +434,44 @@ def test_the_students_epub_shows_lexicon_entries_with_their_note_and_never_a_ter
     assert "".join(notes[0].getprevious().itertext()) == "Acide désoxyribonucléique."
     assert b"XQZ</dt>" not in chapters and "Définition à écrire".encode() not in chapters
     assert "(acide désoxyribonucléique)".encode() in chapters
+
+
+# -- the model's rewrite -------------------------------------------------------------------------------------
+
+
+def test_the_models_rewrite_is_given_the_blocks_meanings_and_an_answer_using_them_is_accepted(
+    mistral_server: object, tmp_path: Path
+) -> None:
+    import json
+
+    from inclusio.llm.prompts import DATA_CLOSE, DATA_OPEN, load_prompt
+
+    settings = Settings(
+        data_dir=tmp_path,
+        engine="mistral",
+        mistral_server_url=mistral_server.url,  # type: ignore[attr-defined]
+        mistral_api_key="k",
+        llm_timeout_s=2,
+        mistral_model_text="acronyms",  # the fake model writes DATA's meanings in brackets, as asked
+    )
+    profile = load_profile("easy-read", PROFILES)
+    doc = adapt_document(_course("fr"), profile, settings, created_at=STAMP).document
+    [request] = [
+        r["body"]["messages"]
+        for r in mistral_server.calls()  # type: ignore[attr-defined]
+        if r["body"]["messages"][0]["content"].startswith("You rewrite")
+    ]
+    user = request[1]["content"]
+    data = json.loads(user[user.index(DATA_OPEN) + len(DATA_OPEN) : user.rindex(DATA_CLOSE)])
+    # The meanings of the blocks' own acronyms, in their language; none for XQZ, which no lexicon knows.
+    assert data["acronyms"] == {"ADN": "acide désoxyribonucléique", "HTML": "langage de balisage hypertexte"}
+    assert "DATA.acronyms" in request[0]["content"]
+    for block_id, written in (
+        ("p1", "l'ADN (acide désoxyribonucléique)"),
+        ("p2", "HTML (langage de balisage"),
+    ):
+        adaptation = doc.find(block_id).adaptation("easy_read")
+        assert adaptation is not None and adaptation.provenance.engine == "mistral", block_id
+        assert adaptation.provenance.prompt_version == load_prompt("easy_read").version == "easy_read-4"
+        assert written in _rewrite(doc, block_id)
+        assert adaptation.flags == [], adaptation.flags  # the verifier accepts the meanings it was given

@@ -132,7 +132,7 @@ def test_mistral_adaptations_record_their_provenance(mistral_server: MistralServ
         "engine": "mistral",
         "pass_name": "easy_read",
         "model": "mistral-small-latest",
-        "prompt_version": "easy_read-3",
+        "prompt_version": "easy_read-4",
         "created_at": STAMP,
     }
     assert doc.find("f1").adaptation("alt_text").provenance.model == "pixtral-12b-latest"

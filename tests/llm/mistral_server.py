@@ -17,6 +17,8 @@ unchanged; counters are per model name, so ``flaky429-2`` fails twice then answe
 ``hang-<n>``        the first ``n`` calls wait ``hang_s`` seconds (longer than the client timeout)
 ``badjson-<n>``     the first ``n`` answers are not JSON (``badjson`` alone: always)
 ``dropfacts``       the easy-to-read and translation answers drop the numbers of every block
+``acronyms``        the easy-to-read answers write DATA's acronym meanings in brackets at each block's
+                    first use of the acronym ("l'ADN (acide désoxyribonucléique)"), as the prompt asks
 ``inject``          a compromised model: obeys instructions found inside the document
 ``reject``          401 Unauthorized
 ``p_<kind>-<n>``    a perturbed answer (tests/llm/perturbations.py: ``p_number_one``, ``p_date_shift``,
@@ -281,6 +283,11 @@ class MistralServer:
                     out.append({"id": block["id"], "parts": [{"text": "PIRATÉ"}]})
                     continue
                 text = _NUMBER.sub("", block["text"]) if "dropfacts" in opts else block["text"]
+                if "acronyms" in opts:
+                    for short, meaning in (data.get("acronyms") or {}).items():
+                        text = re.sub(
+                            rf"\b{re.escape(short)}\b(?! \()", f"{short} ({meaning})", text, count=1
+                        )
                 out.append({"id": block["id"], "parts": self._parts(text)})
             return {"blocks": out}
         if system.startswith("You translate"):

@@ -18,6 +18,9 @@ class Unit:
     block_id: str
     text: str
     section: str
+    acronyms: dict[str, str] = field(default_factory=dict)
+    """Meanings of the acronyms the block uses that the model may write out (short form -> meaning, in the
+    block's language): shown in DATA and part of the block's cache key."""
 
     @property
     def tokens(self) -> int:
@@ -45,6 +48,14 @@ class Batch:
             if not out or out[-1]["title"] != unit.section:
                 out.append({"title": unit.section, "blocks": {}})
             out[-1]["blocks"][unit.block_id] = unit.text  # type: ignore[index]
+        return out
+
+    def acronyms(self) -> dict[str, str]:
+        """The meanings of the batch's blocks' acronyms (:attr:`Unit.acronyms`), first use first."""
+        out: dict[str, str] = {}
+        for unit in self.units:
+            for short, meaning in unit.acronyms.items():
+                out.setdefault(short, meaning)
         return out
 
 

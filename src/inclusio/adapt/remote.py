@@ -72,7 +72,8 @@ def _key(spec: BatchedPass, unit: Unit) -> str:
         pass_name=spec.name,
         prompt_version=spec.prompt.version,
         model=spec.model,
-        content={"text": unit.text, "section": unit.section, "course": spec.course, "lang": spec.lang},
+        content={"text": unit.text, "section": unit.section, "course": spec.course, "lang": spec.lang}
+        | ({"acronyms": unit.acronyms} if unit.acronyms else {}),
         settings=spec.task,
     )
 
@@ -90,7 +91,14 @@ def fallback_flag(error: InclusioError) -> Flag:
 
 
 def _request(spec: BatchedPass, batch: Batch, repair: dict[str, str] | None = None) -> ChatRequest:
-    data = spec.data_of(batch) if spec.data_of else {"course": spec.course, "sections": batch.sections()}
+    if spec.data_of:
+        data = spec.data_of(batch)
+    else:
+        data = {"course": spec.course, "sections": batch.sections()}
+        if batch.acronyms():
+            # Meanings of the blocks' own acronyms (the document's long form, a person's or the lexicon's):
+            # the rewrite may write them out in brackets; its verifier accepts exactly these.
+            data = {"course": spec.course, "acronyms": batch.acronyms(), "sections": batch.sections()}
     user = data_message(spec.task, data)
     if repair:
         user = repair_message(user, repair)

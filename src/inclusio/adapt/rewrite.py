@@ -113,6 +113,18 @@ def block_meanings(text: str, acronyms: dict[str, Acronym]) -> list[str]:
     return list(out)
 
 
+def prompt_meanings(text: str, acronyms: dict[str, Acronym], lang: str) -> dict[str, str]:
+    """The meaning, in ``lang``, of each acronym ``text`` uses (as :func:`block_meanings` finds them): what
+    the model's rewrite prompt is given for that block, so that it may write them out."""
+    out: dict[str, str] = {}
+    root = lang.split("-")[0].lower()
+    for short, acronym in acronyms.items():
+        meaning = acronym.meanings.get(root) or acronym.long
+        if meaning and re.search(rf"(?<!\w){re.escape(short)}s?(?!\w)", text):
+            out[short] = meaning
+    return out
+
+
 def _written_note(acronym: Acronym) -> str:
     if acronym.origin == "staff":
         return f"wrote out {acronym.short} from the glossary's reviewed definition"
@@ -356,7 +368,10 @@ def apply_rewrite(
             course=out.title or "",
             lang=out.lang,
         )
-        units = [Unit(b.id, b.text, titles.get(b.id, "")) for b in targets]  # type: ignore[union-attr]
+        units = [
+            Unit(b.id, b.text, titles.get(b.id, ""), prompt_meanings(b.text, acronyms, langs[b.id]))  # type: ignore[union-attr]
+            for b in targets
+        ]
         results, failed = run_batched(ctx, spec, units, on_progress=on_progress)
     # Lexicon and staff meanings already written out: each at its first use in the document (reading order).
     explained: set[str] = set()
