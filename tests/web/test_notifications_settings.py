@@ -129,6 +129,12 @@ def test_the_notification_list_shows_new_entries_once_then_marks_them_read(site:
     assert "« chimie-organique.pdf » est prêt en partie." in entry.group(1)
     again = client.get("/web/student").text
     assert "« chimie-organique.pdf » est prêt en partie." in again and 'class="unread"' not in again
+    client.get("/web/lang/en")
+    english = client.get("/web/student").text
+    assert (
+        "“chimie-organique.pdf” is partly ready." in english
+        and "E-mail me when a document is ready" in english
+    )
     # another student's list does not hold it
     other = TestClient(site["app"])
     _sign_in(other, "noe")
