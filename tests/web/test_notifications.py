@@ -227,3 +227,18 @@ def test_a_mail_server_that_does_not_answer_never_fails_the_job_and_is_given_up_
     assert any(r.getMessage().startswith("notify.email_failed: ") for r in caplog.records)
     assert store.get(job.id).status == "succeeded"
     store.dispose()
+
+
+def test_a_failed_jobs_mail_says_so_and_without_a_base_url_says_to_sign_in(tmp_path: Path) -> None:
+    from inclusio.notify import compose, valid_email
+    from inclusio.store.models import Notification
+
+    note = Notification(id=1, user_id="u" * 32, job_id="j" * 32, event="finished", status="failed")
+    message = compose(make_settings(tmp_path), note, "lea@example.org")
+    body = message.get_content()
+    assert message["Subject"] == "Votre document n'a pas pu être préparé / Your document could not be made"
+    assert "Connectez-vous à inclusio pour le voir." in body and "/web/jobs/" not in body
+    assert [
+        valid_email(a) for a in ("Lea <lea@example.org>", "lea@localhost", "a@b.c\nBcc: x@y.z", "@x.org")
+    ] == [None] * 4
+    assert valid_email(" Lea.Martin+cours@etu.univ-a.example ") == "Lea.Martin+cours@etu.univ-a.example"
