@@ -21,7 +21,8 @@ pixmaps to guess headers); pages without ruling strokes are skipped first
 alignment of the lines no ruled table took (:func:`pdf_tables.unruled_tables`), and one that ends its page
 goes on with the rows at the top of the next (:func:`pdf_tables.continued_rows`); a ruled table that ends
 its page goes on with the next page's first ruled table of the same columns, nothing above it
-(:func:`pdf_tables.page_tables`; a repeated header row read once).
+(:func:`pdf_tables.page_tables`; a repeated header row read once). Terms beside their prose definitions
+(a glossary in two columns) are a two-column table, terms as row headers (:func:`pdf_tables.term_lists`).
 
 What is extracted
 -----------------

@@ -41,8 +41,13 @@ row. Refused: prose beside something (a column of long lines), narrow columns of
 each other are no row; a label column beside lists is a table whose cells hold lists), labels scattered over a diagram (cells of a row share its baseline:
 :data:`BASELINE_SHARE`), tables of contents, code and formulas. A table that ends its page (no text under it)
 goes on with the rows at the top of the next page in its columns (:func:`continued_rows`; a repeated
-header row is read once), even one or two rows that would be too few to be a table alone. Not done: a
-column of terms beside their definitions when the definitions are prose (a term list, read as text).
+header row is read once), even one or two rows that would be too few to be a table alone.
+
+Terms set beside their prose definitions (a glossary in two columns, or a table without borders holding
+one) are read first, by :func:`term_lists`, as two-column tables whose first cell is a row header (the model
+has no definition list), only where the shape is clear: three entries or more on two left edges, each term
+short and level with its definition's first line, nothing else between them, definitions wrapped but short.
+Not done: "term: definition" run into one paragraph (a bold term then a colon) stays a paragraph.
 
 A ruled table that ends its page (no line under it) goes on with the first ruled table of the next page
 when nothing is above that one and its column rules are the same (within :data:`EDGE_SLACK`): its rows are
@@ -56,12 +61,13 @@ no grid, and the page is skipped.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from inclusio.converters.pdf_text import Line, join_lines, list_side
+from inclusio.converters.pdf_text import Line, join_lines, list_side, opens_item
 from inclusio.model import BBox, SourceRef, Table, TableCell
 
 MAX_HEADER_ROWS = 3
@@ -822,7 +828,10 @@ def unruled_tables(
     lines (code aligned with spaces) and formula lines are never table text. Also returned: the last table
     when no text is under it (:class:`OpenTable`: it may go on at the top of the next page), else None.
     """
-    rows = [sorted(row, key=lambda ln: ln.bbox[0]) for row in _text_rows(_table_text(lines))]
+    terms = term_lists(_table_text(lines), pno, new_id)
+    termed = {id(ln) for _, members in terms for ln in members}
+    free = [ln for ln in _table_text(lines) if id(ln) not in termed]
+    rows = [sorted(row, key=lambda ln: ln.bbox[0]) for row in _text_rows(free)]
     out: list[tuple[Table, list[Line]]] = []
     columns: dict[int, list[tuple[float, float]]] = {}
     region: list[list[Line]] = []
@@ -836,14 +845,14 @@ def unruled_tables(
                 out.append(found)
         region = [row] if row and _split(row) else []
     if not out:
-        return out, None
-    table, members = max(out, key=lambda found: max(ln.bbox[3] for ln in found[1]))
+        return terms, None
+    table, members = max(terms + out, key=lambda found: max(ln.bbox[3] for ln in found[1]))
     bottom = max(ln.bbox[3] for ln in members)
-    taken = {id(ln) for _, found in out for ln in found}
-    if any(ln.bbox[1] >= bottom - 1 for ln in lines if id(ln) not in taken):
-        return out, None  # text under the last table: it ends on this page
+    taken = {id(ln) for _, found in terms + out for ln in found}
+    if id(table) not in columns or any(ln.bbox[1] >= bottom - 1 for ln in lines if id(ln) not in taken):
+        return terms + out, None  # text (or a term list) under the last table: it ends on this page
     sizes = sorted(ln.size for ln in members)
-    return out, OpenTable(table, columns[id(table)], sizes[len(sizes) // 2])
+    return terms + out, OpenTable(table, columns[id(table)], sizes[len(sizes) // 2])
 
 
 def _table_text(lines: list[Line]) -> list[Line]:
@@ -1195,3 +1204,142 @@ def _header_cells(head: list[list[Line]], columns: list[tuple[float, float]]) ->
                 c += 1
         out.append(cells)
     return out
+
+
+# -- term lists ----------------------------------------------------------------------------------
+
+MIN_TERMS = 3
+"""A term list has at least this many terms, each beside the first line of its definition."""
+MAX_TERM_CHARS = 40
+MAX_TERM_WORDS = 5
+MAX_DEFINITION_LINES = 8
+MEDIAN_DEFINITION_LINES = 4
+"""A definition is at most :data:`MAX_DEFINITION_LINES` lines, and half of them at most
+:data:`MEDIAN_DEFINITION_LINES` (paragraphs beside side headings are longer)."""
+ALIGN = 2.0
+"""Terms start on one left edge, definitions on another, within this distance (pt)."""
+
+
+def _is_term(line: Line) -> bool:
+    """A term: a few words with letters, not a sentence, a number or a list item."""
+    text = line.text.strip()
+    return (
+        len(text) <= MAX_TERM_CHARS
+        and len(text.split()) <= MAX_TERM_WORDS
+        and _WORD.search(text) is not None
+        and not text.endswith((".", ",", ";"))
+        and not opens_item(text)
+        and re.match(r"^\d+(?:\.\d+)*\.?\s", text) is None
+    )
+
+
+def term_lists(lines: list[Line], pno: int, new_id: Callable[[], str]) -> list[tuple[Table, list[Line]]]:
+    """Terms set beside their prose definitions (a glossary laid out in two columns): two-column tables,
+    the term a row header, its definition the row's cell (the model has no definition list).
+
+    An entry is a short line (:func:`_is_term`) on the baseline of the first line of a definition on its
+    right; the definition goes on with the lines under it on the definition's left edge, each close under
+    the one before, until the next entry; a term may wrap onto lines under it in its own column. Read only
+    where the shape is clear: at least :data:`MIN_TERMS` entries in a row, terms on one left edge and
+    definitions on another, right of every term; every line between the first and last entry's top in
+    either column belongs to an entry; terms at the definitions' size (a larger one is a side heading); at
+    least one definition wrapped, and definitions short (:data:`MEDIAN_DEFINITION_LINES`); each term a few
+    words and each definition starting a sentence (not in lower case), the terms' lines at most two thirds of
+    the definitions' (narrow columns of running text on one baseline grid are none of these).
+    """
+    ordered = sorted(lines, key=lambda ln: (ln.bbox[1], ln.bbox[0]))
+    out: list[tuple[Table, list[Line]]] = []
+    pairs = _term_pairs(ordered)
+    start = 0
+    while start < len(pairs):
+        end = start + 1
+        while end < len(pairs) and _same_columns(pairs[start], pairs[end]):
+            end += 1
+        found = _term_table(pairs[start:end], ordered, pno, new_id)
+        if found is not None:
+            out.append(found)
+        start = end
+    return out
+
+
+def _term_pairs(ordered: list[Line]) -> list[tuple[Line, Line]]:
+    """(term, first line of its definition): a term-like line with a line starting right of it on its
+    baseline, at least a font size away."""
+    by_bottom = sorted(ordered, key=lambda ln: ln.bbox[3])
+    bottoms = [ln.bbox[3] for ln in by_bottom]
+    pairs = []
+    for line in ordered:
+        if not _is_term(line):
+            continue
+        slack = BASELINE_SLACK * max(line.height, 1.0)
+        level = by_bottom[
+            bisect.bisect_left(bottoms, line.bbox[3] - slack) : bisect.bisect_right(
+                bottoms, line.bbox[3] + slack
+            )
+        ]
+        beside = [ln for ln in level if ln.bbox[0] - line.bbox[2] >= max(line.size, 1.0)]
+        if beside:
+            pairs.append((line, min(beside, key=lambda ln: ln.bbox[0])))
+    return pairs
+
+
+def _same_columns(a: tuple[Line, Line], b: tuple[Line, Line]) -> bool:
+    return abs(a[0].bbox[0] - b[0].bbox[0]) <= ALIGN and abs(a[1].bbox[0] - b[1].bbox[0]) <= ALIGN
+
+
+def _term_table(
+    pairs: list[tuple[Line, Line]], ordered: list[Line], pno: int, new_id: Callable[[], str]
+) -> tuple[Table, list[Line]] | None:
+    """The term list of ``pairs`` (entries on the same two left edges, top to bottom), or None when its
+    shape is not clear (see :func:`term_lists`)."""
+    if len(pairs) < MIN_TERMS:
+        return None
+    term_x, def_x = pairs[0][0].bbox[0], pairs[0][1].bbox[0]
+    if any(term.bbox[2] > def_x - 2 for term, _ in pairs):
+        return None
+    tops = [first.bbox[1] for _, first in pairs]
+    rows: list[list[TableCell]] = []
+    members: list[Line] = []
+    lengths: list[int] = []
+    for index, (term, first) in enumerate(pairs):
+        limit = tops[index + 1] - 1 if index + 1 < len(pairs) else float("inf")
+        terms, definition = [term], [first]
+        for line in ordered:
+            if line.bbox[1] <= first.bbox[1] + 1 or line.bbox[1] >= limit:
+                continue
+            last = definition[-1] if line.bbox[0] >= def_x - ALIGN else terms[-1]
+            close = line.bbox[1] - last.bbox[3] <= 0.6 * max(last.height, 1.0)
+            if abs(line.bbox[0] - def_x) <= ALIGN and close:
+                definition.append(line)
+            elif abs(line.bbox[0] - term_x) <= ALIGN and close and line.bbox[2] < def_x - 2:
+                terms.append(line)
+            elif index + 1 < len(pairs):
+                return None  # a line between two entries that is neither: not a term list
+            else:
+                break
+        if any(abs(t.size - first.size) > 0.5 for t in terms):
+            return None  # a term set larger than its text: a side heading
+        name = join_lines([t.text for t in terms])
+        if len(name) > MAX_TERM_CHARS or len(name.split()) > MAX_TERM_WORDS or first.text[:1].islower():
+            return None  # running text beside running text (narrow columns on one baseline grid)
+        lengths.append(len(definition))
+        rows.append(
+            [
+                TableCell(text=name, header=True),
+                TableCell(text=join_lines([d.text for d in definition])),
+            ]
+        )
+        members += terms + definition
+    if 3 * (len(members) - sum(lengths)) > 2 * sum(lengths):
+        return None  # as many lines on the left as on the right: two columns of text, not terms
+    lengths = sorted(lengths)
+    if (
+        lengths[-1] < 2
+        or lengths[-1] > MAX_DEFINITION_LINES
+        or lengths[len(lengths) // 2] > MEDIAN_DEFINITION_LINES
+    ):
+        return None  # one-line values (a label/value table, read as such) or paragraphs beside side headings
+    table = Table(
+        id=new_id(), rows=rows, source=SourceRef(page=pno + 1, bbox=_union([ln.bbox for ln in members]))
+    )
+    return table, members
