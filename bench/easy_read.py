@@ -69,7 +69,14 @@ def _rules(doc, kinds):  # type: ignore[no-untyped-def]
     fails = sum(counts.get("fail", 0) for counts in summary.hits_by_rule.values())
     n = max(1, summary.sentences)
     by_rule = {rule: counts["fail"] for rule, counts in summary.hits_by_rule.items() if counts.get("fail")}
-    return 100 * (t1.get("warn", 0) + t1.get("fail", 0)) / n, 10 * fails / n, summary.sentences, by_rule
+    explained = summary.acronyms_explained
+    return (
+        100 * (t1.get("warn", 0) + t1.get("fail", 0)) / n,
+        10 * fails / n,
+        summary.sentences,
+        by_rule,
+        explained,
+    )
 
 
 def _key_points_copied(doc) -> tuple[int, int]:  # type: ignore[no-untyped-def]
@@ -134,10 +141,18 @@ def measure(path: Path, manual_pages: int):  # type: ignore[no-untyped-def]
     lang = doc.lang.split("-")[0] if doc.lang.split("-")[0] in _BARE else "en"
     row = {"doc": path.name, "lang": lang, "adapt_s": seconds}
     for label, the_doc, the_kinds in (("before", doc, ()), ("after", adapted, kinds)):
-        long_share, fails, n, by_rule = _rules(the_doc, the_kinds)
+        long_share, fails, n, by_rule, explained = _rules(the_doc, the_kinds)
         bare = sum(1 for s in _sentences(the_doc, the_kinds) if _BARE[lang].match(s))
         km = score_document(the_doc, the_kinds).document.reading_ease
-        row[label] = {"n": n, "long": long_share, "fails": fails, "km": km, "bare": bare, "rules": by_rule}
+        row[label] = {
+            "n": n,
+            "long": long_share,
+            "fails": fails,
+            "km": km,
+            "bare": bare,
+            "rules": by_rule,
+            "explained": explained,
+        }
     faith = check_faithfulness(adapted, kinds=("easy_read",)).summary
     checked, missing = sum(faith.facts_checked.values()), sum(faith.facts_missing.values())
     row["facts"] = 100.0 * (checked - missing) / checked if checked else 100.0
@@ -206,6 +221,15 @@ def main() -> None:
     print("meanings written out in the rewrite (first use) / acronyms left to define by staff:")
     for r in rows:
         print(f"{r['doc'][:30]:<30} {r['acr'][0]:>4} / {r['acr'][1]:>4} / {r['acr'][2]:>4}")
+    print()
+    print("Uses of an acronym the glossary explains, in the reader's view (T8 passes on the first two):")
+    print("its entry is the document's or approved by staff / a machine meaning written in brackets in the")
+    print("text / a machine meaning (acronym lexicon) in the glossary only, not approved (a T8 warning):")
+    for r in rows:
+        e = r["after"]["explained"]
+        print(
+            f"{r['doc'][:30]:<30} {e.get('glossary', 0):>4} / {e.get('text', 0):>4} / {e.get('unreviewed', 0):>4}"
+        )
 
 
 if __name__ == "__main__":
