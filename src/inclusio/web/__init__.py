@@ -19,9 +19,10 @@ def mount(app: FastAPI) -> None:
     """Add the pages and their static files to ``app``."""
     from fastapi.staticfiles import StaticFiles
 
-    from inclusio.web import pages, shares, staff
+    from inclusio.web import pages, reader, shares, staff
 
     app.include_router(pages.router)
     app.include_router(shares.router)
     app.include_router(staff.router)
+    app.include_router(reader.router)  # /web/read/{job}: the reader in the browser
     app.mount("/web/static", StaticFiles(directory=Path(__file__).parent / "static"), name="web-static")

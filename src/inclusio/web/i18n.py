@@ -580,6 +580,56 @@ TEXT: dict[str, tuple[str, str]] = {
         "I confirm the release with {n} flagged block(s) and {m} glossary term(s) not reviewed: terms "
         "without a definition are not shown to the student, and my decision is recorded.",
     ),
+    # the reader in the browser (web/reader.py, templates/read.html)
+    "rd_title": ("Lire : {name}", "Read: {name}"),
+    "rd_status_none": ("Version produite automatiquement.", "Version made automatically."),
+    "rd_back": ("Retour à la page du document (téléchargements)", "Back to the document's page (downloads)"),
+    "rd_toc": ("Table des matières", "Contents"),
+    "rd_tools": ("Affichage", "Display"),
+    "rd_ruler_on": ("Activer la règle de lecture", "Turn the reading ruler on"),
+    "rd_ruler_off": ("Désactiver la règle de lecture", "Turn the reading ruler off"),
+    "rd_ruler_hint": (
+        "La règle de lecture surligne la ligne sous le pointeur et la phrase lue.",
+        "The reading ruler highlights the line under the pointer and the sentence being read.",
+    ),
+    "rd_points_hide": ("Masquer les résumés", "Hide the summaries"),
+    "rd_points_show": ("Afficher les résumés", "Show the summaries"),
+    "rd_help_link": ("Raccourcis clavier et aide", "Keyboard shortcuts and help"),
+    "rd_player": ("Lecture audio", "Audio player"),
+    "rd_play": ("Lire", "Play"),
+    "rd_pause": ("Pause", "Pause"),
+    "rd_resume": ("Reprendre", "Resume"),
+    "rd_prev": ("Phrase précédente", "Previous sentence"),
+    "rd_next": ("Phrase suivante", "Next sentence"),
+    "rd_speed": ("Vitesse", "Speed"),
+    "rd_where": ("Reprise : partie {n}, {time}", "Resume: part {n}, {time}"),
+    "rd_shortcut": (
+        "Pause et reprise au clavier : Alt+Maj+P.",
+        "Pause and resume from the keyboard: Alt+Shift+P.",
+    ),
+    "rd_listen": ("Écouter : {title}", "Listen: {title}"),
+    "rd_download_audio": ("Télécharger l'audio de cette partie", "Download this part's audio"),
+    "rd_glossary": ("Glossaire", "Glossary"),
+    "rd_help": ("Aide", "Help"),
+    "rd_help_keys": (
+        "Alt+Maj+P met la lecture en pause ou la reprend, où que soit le curseur ; les boutons du lecteur "
+        "s'utilisent avec Tab et Entrée. Ces touches ne gênent pas les lecteurs d'écran.",
+        "Alt+Shift+P pauses or resumes the audio wherever the focus is; the player's buttons work with Tab "
+        "and Enter. These keys do not clash with screen readers.",
+    ),
+    "rd_help_click": (
+        "Cliquez sur une phrase pour lancer la lecture à cet endroit. Un mot souligné en pointillés ouvre "
+        "sa définition.",
+        "Click a sentence to start reading there. A word underlined with dots opens its definition.",
+    ),
+    "rd_help_nojs": (
+        "Sans JavaScript, le texte reste lisible et chaque partie a son propre lecteur audio.",
+        "Without JavaScript, the text stays readable and each part has its own audio player.",
+    ),
+    "rd_help_position": (
+        "L'endroit où vous vous êtes arrêté·e est gardé avec votre compte, pour ce document, et effacé avec lui.",
+        "Where you stopped is kept with your account, for this document, and erased with it.",
+    ),
 }
 
 

@@ -24,6 +24,7 @@ from inclusio.store.throttle import check_password
 from inclusio.web import session as web
 from inclusio.web.i18n import LANGS, TEXT
 from inclusio.web.preview import teacher_preview
+from inclusio.web.reader import with_reader_output
 
 router = APIRouter(route_class=web.WebRoute, include_in_schema=False)
 
@@ -488,6 +489,7 @@ def student_request(
     wanted = parse_outputs(",".join(outputs)) if outputs else None
     if wanted is not None and "report" not in wanted:
         wanted.append("report")
+    wanted = with_reader_output(wanted, profile)  # the Document the reader (/web/read) is built from
     if file is not None and file.filename:
         name = display_name(file.filename)
         stored = store_document(svc.files, file.file, max_bytes=svc.settings.max_upload_bytes, filename=name)
@@ -584,7 +586,7 @@ async def teacher_preview_page(
     who = web.require_user(request, "teacher", "staff")
     svc = web.svc_of(request)
     chosen = resolve_profile(svc, profile)
-    wanted = parse_outputs(",".join(outputs)) if outputs else None
+    wanted = with_reader_output(parse_outputs(",".join(outputs)) if outputs else None, chosen)
     name = display_name(file.filename)
     stored = await run_in_threadpool(
         store_document, svc.files, file.file, max_bytes=svc.settings.max_upload_bytes, filename=name

@@ -11,11 +11,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from inclusio.errors import RequestInvalid
-from inclusio.jobs.inputs import parse_outputs
+from inclusio.jobs.inputs import parse_outputs, resolve_profile
 from inclusio.jobs.shares import request_version, share_document, stop_sharing, visible_share
 from inclusio.web import session as web
 from inclusio.web.i18n import TEXT
 from inclusio.web.pages import reading_overrides
+from inclusio.web.reader import with_reader_output
 
 router = APIRouter(route_class=web.WebRoute, include_in_schema=False)
 
@@ -67,11 +68,13 @@ def student_request_shared(
     who = web.require_user(request, "student")
     svc = web.svc_of(request)
     shared = visible_share(svc, who, share)
-    if svc.users.get_profile(who.id) is None:
+    stored = svc.users.get_profile(who.id)
+    if stored is None:
         raise RequestInvalid(TEXT["need_profile"][1], message_fr=TEXT["need_profile"][0])
     wanted = parse_outputs(",".join(outputs)) if outputs else None
     if wanted is not None and "report" not in wanted:
         wanted.append("report")
+    wanted = with_reader_output(wanted, resolve_profile(svc, stored.profile_id))  # what /web/read needs
     job = request_version(
         svc, who, shared, outputs=wanted, reading=reading_overrides(web.reading_prefs(request))
     )

@@ -1,0 +1,447 @@
+"""The reader in the browser (issue #16): ``/web/read/{job_id}``, a finished job read on the page.
+
+What the page is made of, and from where (the same sources as the EPUB's read-along):
+
+* the text: the job's Document (its ``json`` output; never a reviewer's unpublished draft) with the
+  profile's adaptations applied by :func:`inclusio.model.adapted_document`, rendered by the writers'
+  :class:`~inclusio.writers.xhtml.FragmentRenderer` in read-along mode, one ``<section>`` per top-level
+  section as the EPUB has one file per section; sentences, headings, page markers, figures, tables,
+  notes, summaries and the glossary are the writers' own fragments;
+* the sentence timings: the job's ``audio-timings`` file (the audio version's sections, whose MP3s the
+  EPUB's media overlays use too): each section of the page is matched with the timings section that says
+  the same sentences, and :func:`inclusio.writers.media_overlay.spoken_targets` gives the element each
+  sentence highlights, exactly as it does for the SMIL files;
+* the audio: the section MP3s (``mp3-01``...), each in a plain ``<audio controls>`` (no JavaScript
+  needed), served by the job page's download route (same access check);
+* the styling: the job's profile (with the reading adjustments it was made with), then the student's
+  own display settings (:func:`inclusio.web.session.reading_prefs`), as CSS variables on the text.
+
+The page changes the writers' fragments in three places only: a glossary term opens its definition in
+place (a ``popover`` button: works without script), each summary ("key points") is a ``<details>`` that
+can be shown or hidden, and the elements a sentence highlights carry ``data-b`` (start, in seconds).
+
+``static/reader.js`` adds one player: sentence highlighting from the section's clips (a class, never an
+``aria-live`` region: it does not speak over a screen reader), click a sentence to start there, speed
+0.75x-2x with ``preservesPitch``, Alt+Shift+P to pause/resume, and the position saved with
+``POST /web/read/{job_id}/position`` (a file in the job's folder, per user, for the job's owner or
+learner only: erased with the job, so with the account).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+from markupsafe import Markup
+
+from inclusio.errors import ArtifactNotFound
+from inclusio.jobs.inputs import visible_job
+from inclusio.model import Document, Heading
+from inclusio.model.flags import unreviewed_starts
+from inclusio.model.view import adapted_document, student_glossary
+from inclusio.profiles import Profile, load_profile, with_reading
+from inclusio.web import session as web
+from inclusio.web.i18n import translator
+from inclusio.writers.html import _safe_data_uri, _toc_html, _TocNode
+from inclusio.writers.media_overlay import OverlayPart, spoken_targets
+from inclusio.writers.xhtml import (
+    Chunk,
+    FragmentRenderer,
+    document_title,
+    drop_empty_headings,
+    esc,
+    labels,
+    output_heading_levels,
+    split_top_sections,
+)
+
+router = APIRouter(route_class=web.WebRoute, include_in_schema=False)
+
+READER_OUTPUT = "json"
+"""The output the reader is built from (the Document); the web pages ask for it with every job."""
+RULER_PROFILES = ("adhd", "dyslexia")
+"""Profiles whose reading ruler is on by default (the student can switch it off)."""
+SPEEDS = (0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
+POSITION_DIR = "reader"
+
+
+def with_reader_output(wanted: list[str] | None, profile: Profile) -> list[str]:
+    """``wanted`` (or the profile's outputs) and the Document the reader is built from."""
+    outputs = list(wanted) if wanted else list(profile.outputs)
+    return outputs if READER_OUTPUT in outputs else [*outputs, READER_OUTPUT]
+
+
+@dataclass
+class Clip:
+    """One spoken sentence: the element it highlights and its times in the section's MP3 (seconds)."""
+
+    target: str
+    start_s: float
+    end_s: float
+
+
+@dataclass
+class ReaderSection:
+    index: int
+    title: str
+    html: Markup
+    audio: str | None = None
+    """The artifact name of the section's MP3 (``mp3-02``), when the job has audio."""
+    clips: list[Clip] = field(default_factory=list)
+
+    @property
+    def clips_json(self) -> str:
+        return json.dumps([[c.target, c.start_s, c.end_s] for c in self.clips], separators=(",", ":"))
+
+
+@dataclass
+class ReaderBook:
+    title: str
+    lang: str
+    sections: list[ReaderSection]
+    toc: Markup
+    glossary: Markup
+    glossary_id: str | None
+    key_points: int
+
+    @property
+    def has_audio(self) -> bool:
+        return any(s.audio for s in self.sections)
+
+
+# -- the book --------------------------------------------------------------------------------------------
+
+
+def build_book(
+    source: Document,
+    profile: Profile,
+    timings: dict[str, Any] | None,
+    audio_names: dict[str, str],
+    *,
+    show_points: bool = True,
+) -> ReaderBook:
+    """The reader's page of ``source`` for ``profile``: sections with their clips and audio.
+
+    ``timings``: the job's ``audio-timings`` file (None without audio); ``audio_names``: the section
+    file named in it (``audio/x-01.mp3``) -> its artifact name (``mp3-01``).
+    """
+    view = adapted_document(source, profile.adaptation_kinds, profile.parallel_kinds)
+    blocks, _ = drop_empty_headings(list(view.blocks))
+    view = view.model_copy(update={"blocks": blocks})
+    words = labels(view.lang)
+    glossary = [e for e in student_glossary(view.glossary) if e.term.strip()]
+    # The page's own <h1> is the document's title: the document's headings go one level down.
+    levels = {key: min(6, level + 1) for key, level in output_heading_levels(blocks).items()}
+    renderer = FragmentRenderer(
+        view,
+        epub=False,
+        image_src=_safe_data_uri,
+        levels=levels,
+        read_along=True,
+        glossary_href=(lambda ident: f"#{ident}") if glossary else None,
+        unreviewed=unreviewed_starts(source, profile.adaptation_kinds),
+    )
+    timing_sections = list((timings or {}).get("sections") or [])
+    sections: list[ReaderSection] = []
+    toc: list[_TocNode] = []
+    stack: list[_TocNode] = []
+    points = 0
+    for index, chunk in enumerate(split_top_sections(blocks) or [Chunk(heading=None, blocks=[])], start=1):
+        body = renderer.render_blocks(chunk.blocks)
+        targets = spoken_targets(
+            OverlayPart(f"part-{index}", chunk.blocks, body), view, profile, renderer.sentence_spans,
+            renderer.block_anchors,
+        )  # fmt: skip
+        clips, audio = _section_timing(targets, chunk, timing_sections, profile, audio_names)
+        body, found = _key_points(_glossary_in_place(body, renderer, glossary), show_points)
+        points += found
+        title = chunk.heading.text.strip() if chunk.heading is not None else words["start"]
+        # a wide table scrolls in its own box (320 px): focusable, so the keyboard can scroll it too
+        body = body.replace("<table id=", '<table tabindex="0" id=')
+        sections.append(ReaderSection(index, title, Markup(_mark_clips(body, clips)), audio, clips))
+        _toc_add(chunk, renderer, toc, stack)
+    glossary_id = renderer.unique_id("glossary") if glossary else None
+    if glossary_id:
+        toc.append(_TocNode(words["glossary"], f"#{glossary_id}", 1))
+    return ReaderBook(
+        title=document_title(view),
+        lang=view.lang,
+        sections=sections,
+        toc=Markup(_toc_html(toc)) if toc else Markup(""),
+        glossary=Markup(renderer.glossary(glossary)) if glossary else Markup(""),
+        glossary_id=glossary_id,
+        key_points=points,
+    )
+
+
+def _toc_add(chunk: Chunk, renderer: FragmentRenderer, toc: list[_TocNode], stack: list[_TocNode]) -> None:
+    for block in chunk.blocks:
+        if isinstance(block, Heading):
+            node = _TocNode(block.text.strip(), f"#{renderer.anchor(block)}", renderer.heading_level(block))
+            while stack and stack[-1].level >= node.level:
+                stack.pop()
+            (stack[-1].children if stack else toc).append(node)
+            stack.append(node)
+
+
+def _section_timing(
+    targets: list[tuple[Any, str, str | None]],
+    chunk: Chunk,
+    timing_sections: list[dict[str, Any]],
+    profile: Profile,
+    audio_names: dict[str, str],
+) -> tuple[list[Clip], str | None]:
+    """The clips of one page section and its MP3's artifact name, from the timings file.
+
+    The section is the timings section that says the same sentences in the same order (as the EPUB's
+    overlay of the same part uses the same speech section); page announcements are left out of both
+    when the profile does not read them (the EPUB puts them in a file of their own)."""
+    read_pages = profile.speech.read_page_numbers
+    mains = [(unit, target) for unit, target, kind in targets if read_pages or kind != "pagebreak"]
+    texts = [unit.text for unit, _ in mains]
+    heading_id = chunk.heading.id if chunk.heading is not None else None
+    for section in timing_sections:
+        said = [clip.get("text") for clip in section.get("clips") or []]
+        if texts and said == texts:
+            clips = [
+                Clip(target, float(clip["start_s"]), float(clip["end_s"]))
+                for (_, target), clip in zip(mains, section["clips"], strict=True)
+                if target and float(clip["end_s"]) > float(clip["start_s"])
+            ]
+            return clips, audio_names.get(str(section.get("file")))
+    # Not the same sentences (the audio was made another way): the section's audio, without highlighting.
+    same = next((s for s in timing_sections if heading_id and s.get("heading_id") == heading_id), None)
+    return [], audio_names.get(str(same.get("file"))) if same else None
+
+
+_GLOSSREF = re.compile(r'<a href="#([^"]+)" role="doc-glossref">(.*?)</a>')
+
+
+def _glossary_in_place(body: str, renderer: FragmentRenderer, glossary: list[Any]) -> str:
+    """Each glossary link becomes a button opening the term's definition in place (a ``popover``)."""
+    by_id = {renderer.glossary_ids.get(e.term.strip()): e for e in glossary}
+
+    def sub(match: re.Match[str]) -> str:
+        entry = by_id.get(match.group(1))
+        if entry is None:
+            return match.group(0)
+        pop = renderer.unique_id(f"pop-{match.group(1)}")
+        lang = f' lang="{esc(entry.lang)}"' if entry.lang and entry.lang != renderer.doc.lang else ""
+        return (
+            f'<button type="button" class="glossref" popovertarget="{pop}">{match.group(2)}</button>'
+            f'<span class="gloss-pop" id="{pop}" popover=""><strong{lang}>{esc(entry.term.strip())}</strong>'
+            f"{esc(renderer.words['colon'])} {esc(entry.definition.strip())}</span>"
+        )
+
+    return _GLOSSREF.sub(sub, body)
+
+
+_SUMMARY = re.compile(
+    r'<aside class="summary" aria-label="([^"]*)"><p class="note-label">[^<]*</p>(.*?)</aside>'
+)
+_KEY_POINTS = re.compile(r'<p id="([^"]+)\.k1"([^>]*)>(.*?)</p>\n<(ul|ol) id="\1\.k2"(.*?)</\4>', re.DOTALL)
+"""The key points the summary pass puts under a section's heading: its "Key points:" line (``<id>.k1``) and
+list (``<id>.k2``), see :mod:`inclusio.adapt.summaries`."""
+
+
+def _key_points(body: str, shown: bool) -> tuple[str, int]:
+    """Each section's key points (and any other summary) as a ``<details>``, open or closed: the student
+    shows or hides them. The "Key points:" line becomes the ``<summary>`` (still a read-along sentence)."""
+    opened = " open" if shown else ""
+    body, points = _KEY_POINTS.subn(
+        lambda m: (
+            f'<details class="summary"{opened}><summary id="{m.group(1)}.k1"{m.group(2)}>{m.group(3)}</summary>'
+            f'<{m.group(4)} id="{m.group(1)}.k2"{m.group(5)}</{m.group(4)}></details>'
+        ),
+        body,
+    )
+    body, summaries = _SUMMARY.subn(
+        lambda m: f'<details class="summary"{opened}><summary>{m.group(1)}</summary>{m.group(2)}</details>',
+        body,
+    )
+    return body, points + summaries
+
+
+def _mark_clips(body: str, clips: list[Clip]) -> str:
+    """``data-b`` (the first clip's start) on every element a sentence highlights: a click starts there."""
+    first: dict[str, float] = {}
+    for clip in clips:
+        first.setdefault(clip.target, clip.start_s)
+    for target, start in first.items():
+        body = body.replace(f' id="{target}"', f' id="{target}" data-b="{start:.3f}"', 1)
+    return body
+
+
+# -- the job's files -------------------------------------------------------------------------------------
+
+
+def _artifact(svc: Any, job: Any, name: str) -> Any:
+    record = (job.artifacts or {}).get(name)
+    if record is None:
+        return None
+    path = svc.files.artifact_path(job.id, record["file"])
+    return path if path.is_file() else None
+
+
+def audio_names(artifacts: dict[str, dict[str, Any]] | None) -> dict[str, str]:
+    """The section MP3s of a job's artifacts: file (as the timings name it) -> artifact name (``mp3-01``)."""
+    return {record["file"]: name for name, record in (artifacts or {}).items() if name.startswith("mp3-")}
+
+
+def job_book(svc: Any, job: Any, *, show_points: bool = True) -> tuple[ReaderBook, Profile]:
+    """The reader's page of a finished job (``artifact.not_found`` when it has no Document to show)."""
+    path = _artifact(svc, job, READER_OUTPUT) if job.finished else None
+    if path is None:
+        raise ArtifactNotFound(
+            "This document cannot be read online: ask for it again (the new version can), or download "
+            "the files on its page.",
+            message_fr=(
+                "Ce document ne peut pas être lu en ligne : demandez-le de nouveau (la nouvelle version le "
+                "pourra), ou téléchargez les fichiers sur sa page."
+            ),
+            details={"job": job.id, "artifact": READER_OUTPUT},
+        )
+    profile = with_reading(load_profile(job.profile_id, svc.settings.profiles_dir), job.reading)
+    timings_path = _artifact(svc, job, "audio-timings")
+    timings = json.loads(timings_path.read_bytes()) if timings_path is not None else None
+    book = build_book(
+        Document.from_json(path.read_bytes()),
+        profile,
+        timings,
+        audio_names(job.artifacts),
+        show_points=show_points,
+    )
+    title = getattr(job, "title", None)  # the teacher's share title, when there is one
+    if title:
+        book.title = title
+    return book, profile
+
+
+def review_status_text(svc: Any, job: Any, lang: str) -> str:
+    """The job's honest review status, the job page's own words (:func:`inclusio.web.status.review_status`)."""
+    try:
+        from inclusio.web.status import review_status
+    except ImportError:  # the job page's status is not there yet: its release line
+        from inclusio.web.i18n import translator
+        from inclusio.web.pages import release_state, release_text
+
+        return release_text(job, release_state(job, svc.settings), translator(lang))
+    status = review_status(job, lang)
+    return " ".join(part for part in (status["label"], status["detail"]) if part)
+
+
+# -- the student's settings -------------------------------------------------------------------------------
+
+
+def reader_style(profile: Profile, prefs: dict[str, Any]) -> str:
+    """CSS variables of the text: the job's profile, then the student's own settings (checked values)."""
+    r = profile.reading
+    font = web.READER_FONTS.get(prefs.get("font", ""), r.font_family)
+    size = prefs.get("size") or r.font_size_rem * 100
+    line = prefs.get("line") or r.line_height
+    letter = prefs.get("letter", r.letter_spacing_em)
+    parts = [
+        f"--rd-font:{font}",
+        f"--rd-size:{float(size) / 100:.2f}rem",
+        f"--rd-line:{float(line):.2f}",
+        f"--rd-letter:{float(letter):.2f}em",
+        f"--rd-word:{r.word_spacing_em:.2f}em",
+        f"--rd-para:{r.paragraph_spacing_em:.2f}em",
+        f"--rd-width:{r.max_line_chars}ch",
+        f"--rd-fg:{r.colors.text}",
+        f"--rd-bg:{r.colors.background}",
+        f"--rd-link:{r.colors.link}",
+        f"--rd-align:{r.text_align}",
+    ]
+    return ";".join(p.replace('"', "'") for p in parts)
+
+
+def _position_path(svc: Any, job: Any, user_id: str) -> Any:
+    return svc.files.job_dir(job.id) / POSITION_DIR / f"{user_id}.json"
+
+
+def keeps_position(who: Any, job: Any) -> bool:
+    """Positions are kept for the job's owner or learner only: erased with the job, so with their account."""
+    return who.id in (job.owner_id, job.learner_id)
+
+
+def saved_position(svc: Any, who: Any, job: Any) -> dict[str, Any] | None:
+    if not keeps_position(who, job):
+        return None
+    try:
+        data = json.loads(_position_path(svc, job, who.id).read_bytes())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _clock(seconds: Any) -> str:
+    whole = int(float(seconds)) if isinstance(seconds, int | float) else 0
+    return f"{whole // 60}:{whole % 60:02d}"
+
+
+def _flag(raw: str | None, default: bool) -> bool:
+    return default if raw not in ("0", "1") else raw == "1"
+
+
+# -- routes ----------------------------------------------------------------------------------------------
+
+
+@router.get("/web/read/{job_id}")
+def read_page(request: Request, job_id: str) -> Response:
+    who = web.require_user(request)
+    svc = web.svc_of(request)
+    job = visible_job(svc, who, job_id)
+    show_points = _flag(request.query_params.get("points"), True)
+    book, profile = job_book(svc, job, show_points=show_points)
+    t = translator(web.lang_of(request))
+    ruler = _flag(request.query_params.get("ruler"), profile.id in RULER_PROFILES)
+    position = saved_position(svc, who, job)
+    response = web.render(
+        request,
+        "read.html",
+        {
+            "job": job,
+            "book": book,
+            "status_line": review_status_text(svc, job, web.lang_of(request)),
+            "ruler": ruler,
+            "show_points": show_points,
+            "speeds": SPEEDS,
+            "position": position,
+            "position_text": t("rd_where", n=position["section"], time=_clock(position["time"]))
+            if position
+            else "",
+            "page_css": {".reader-text": reader_style(profile, web.reading_prefs(request))},
+        },
+        who=who,
+    )
+    # The writers' pictures are data: URIs (SVG rebuilt from an allow-list): the one change to the policy.
+    policy = response.headers["Content-Security-Policy"]
+    response.headers["Content-Security-Policy"] = policy.replace("img-src 'self'", "img-src 'self' data:")
+    return response
+
+
+@router.post("/web/read/{job_id}/position")
+def save_position(
+    request: Request,
+    job_id: str,
+    csrf_token: Annotated[str, Form()] = "",
+    section: Annotated[int, Form(ge=1, le=10_000)] = 1,
+    time: Annotated[float, Form(ge=0.0, le=86_400.0)] = 0.0,
+    speed: Annotated[float, Form(ge=0.75, le=2.0)] = 1.0,
+) -> Response:
+    """Where the student stopped listening (section, seconds, speed): kept for the owner or learner only."""
+    web.check_csrf(request, csrf_token)
+    who = web.require_user(request)
+    svc = web.svc_of(request)
+    job = visible_job(svc, who, job_id)
+    if keeps_position(who, job) and job.finished:
+        path = _position_path(svc, job, who.id)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"section": section, "time": round(time, 3), "speed": speed}
+        svc.files.write_atomic(path, json.dumps(data).encode("utf-8"))
+    return Response(status_code=204, headers={"Cache-Control": "no-store"})
