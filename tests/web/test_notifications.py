@@ -66,28 +66,26 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         smtp_starttls=False,
         base_url=BASE_URL,
         smtp_from="inclusio@univ.example",
+        smtp_retry_seconds=1,
     )
-    for name in ("lea", "max"):
+    for name in ("lea", "max", "noe"):
         make_user(settings, "student", username=name, password=PASSWORD)
     _staff_id, staff_token = make_user(settings, "staff")
     worker = RunningWorker(settings, tmp / "worker.log")
     store = JobStore.from_settings(settings)
+    state: dict[str, Any] = {"smtp": smtp}
     try:
         worker.wait_ready()
         app = create_app(settings)
         staff = TestClient(app)
         staff.headers["Authorization"] = f"Bearer {staff_token}"
-        yield {
-            "settings": settings,
-            "app": app,
-            "staff": staff,
-            "inbox": inbox,
-            "worker": worker,
-            "store": store,
-        }
+        state.update(
+            settings=settings, app=app, staff=staff, inbox=inbox, worker=worker, store=store, port=port
+        )
+        yield state
     finally:
         worker.stop()
-        smtp.stop()
+        state["smtp"].stop()  # the last one started (a test restarts it)
         store.dispose()
 
 
@@ -188,6 +186,45 @@ def test_mails_on_finish_and_on_release_only_to_the_student_who_opted_in(
     ]
     page = lea.get("/web/student").text
     assert page.count('class="unread"') == 2 and "Une version relue de" in page
+
+
+@pytest.mark.slow
+def test_a_mail_refused_while_the_server_is_down_is_retried_by_the_worker_and_arrives(
+    service: dict[str, Any], tmp_path: Path
+) -> None:
+    from aiosmtpd.controller import Controller
+
+    inbox, worker, store = service["inbox"], service["worker"], service["store"]
+    noe = _student(service["app"], "noe", email_to="noe@example.org")
+    noe_id = UserStore(store.engine).by_username("noe").id  # type: ignore[union-attr]
+    before = len(inbox.messages)
+    service["smtp"].stop()  # the mail server is down when the job finishes
+    source = tmp_path / "cours.md"
+    source.write_text("# Cours\n\nUn paragraphe.\n", encoding="utf-8")
+    token = _csrf(noe.get("/web/student").text)
+    with source.open("rb") as fh:
+        answer = noe.post(
+            "/web/student/request",
+            data={"csrf_token": token, "outputs": ["html"]},
+            files={"file": ("cours.md", fh, "text/markdown")},
+            follow_redirects=False,
+        )
+    job_id = answer.headers["location"].rsplit("/", 1)[1]
+    assert wait_finished(service["staff"], job_id, worker)["status"] == "succeeded"
+    deadline = time.monotonic() + 60
+    while True:  # the first try failed: one attempt counted, the mail still pending
+        [(note, _job)] = NotificationStore(store.db).list_for(noe_id)
+        if note.email_attempts >= 1:
+            break
+        assert time.monotonic() < deadline, worker.log()[-3000:]
+        time.sleep(0.1)
+    assert note.email_state == "pending"
+    service["smtp"] = Controller(inbox, hostname="127.0.0.1", port=service["port"])
+    service["smtp"].start()
+    inbox.wait_for(before + 1, worker)
+    assert inbox.messages[before][0] == ["noe@example.org"]
+    [(note, _job)] = NotificationStore(store.db).list_for(noe_id)
+    assert note.email_state == "sent" and note.email_attempts >= 2
 
 
 def test_a_mail_server_that_does_not_answer_never_fails_the_job_and_is_given_up_with_its_code(
