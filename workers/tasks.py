@@ -20,7 +20,7 @@ from celery.signals import task_failure, worker_init, worker_process_init, worke
 from inclusio.config import Settings, get_settings
 from inclusio.errors import WorkerLost
 from inclusio.jobs import execute, fail_dead_job
-from inclusio.jobs.attempt import TRANSIENT, forget_inherited_stores
+from inclusio.jobs.attempt import TRANSIENT, forget_inherited_stores, notify
 from inclusio.jobs.queue import QUEUES, TASK_BY_KIND, TASK_RUN_JOB, TASK_WATCHDOG
 from inclusio.store.jobs import JobStore
 
@@ -111,6 +111,7 @@ def run_watchdog_once(settings: Settings, send: Any, queue_sizes: Any = None) ->
                 send(TASK_BY_KIND.get(action.kind, TASK_BY_KIND["cpu"]), action.job_id)
             else:
                 log.error("watchdog: job %s failed after too many lost attempts", action.job_id)
+                notify(store, settings, action.job_id, "finished", action.kind)  # its student is told
         return actions
     finally:
         store.dispose()  # no connection survives into job processes forked later

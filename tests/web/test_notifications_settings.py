@@ -168,3 +168,38 @@ def test_the_email_opt_in_checks_the_address_and_opting_out_erases_it(site: dict
         TestClient(site["app"]).post("/web/student/notifications", data={"email_notice": "on"}).status_code
         == 403
     )
+
+
+def test_a_job_the_watchdog_fails_after_its_last_lost_attempt_is_notified_to_its_student(
+    site: dict[str, Any],
+) -> None:
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from inclusio.store.models import Job, utcnow
+    from inclusio.store.notifications import NotificationStore
+    from workers.tasks import run_watchdog_once
+
+    store, settings = site["store"], site["settings"]
+    lea = site["users"].by_username("lea").id
+    job = store.create(
+        profile_id="dyslexia",
+        filename="perdu.pdf",
+        input_sha256="d" * 64,
+        input_path="originals/dd/" + "d" * 64,
+        input_bytes=1,
+        owner_id=lea,
+        institution="default",
+    )
+    store.start(job.id)  # a worker took it, then died on its last attempt
+    with store.session() as session:
+        session.execute(
+            update(Job)
+            .where(Job.id == job.id)
+            .values(attempts=settings.job_max_attempts, heartbeat_at=utcnow() - timedelta(hours=1))
+        )
+    actions = run_watchdog_once(settings, lambda _name, _job: None)
+    assert [(a.job_id, a.action) for a in actions] == [(job.id, "failed")]
+    notes = [(n.job_id, n.event, n.status) for n, _ in NotificationStore(store.db).list_for(lea)]
+    assert (job.id, "finished", "failed") in notes
