@@ -1,7 +1,8 @@
 """Telling a learner that a document is ready: a notification on their page, and an e-mail if they asked.
 
 When a job finishes (succeeded, partly done or failed) or staff release its reviewed version, the worker
-calls :func:`job_event` right after recording it (:mod:`inclusio.jobs.attempt`). The learner the job was
+calls :func:`job_event` right after recording it (:func:`inclusio.jobs.attempt.notify`: from ``execute``,
+``release``, ``fail_dead_job`` and the watchdog's failure after a job's last lost attempt). The learner the job was
 made for (``learner_id``, else its owner), when that account is a student's, gets:
 
 * always a row in ``notifications`` (:mod:`inclusio.store.notifications`), listed on their page
