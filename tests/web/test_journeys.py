@@ -302,7 +302,7 @@ def test_student_requests_a_shared_document_in_one_step(
     assert re.search(r"/web/jobs/[0-9a-f]{32}$", page.url)
     job_url = page.url
     assert wait_job_done(page, server) == "terminé"
-    assert page.locator("h1").inner_text() == "Document : cours-photosynthese-fr.pdf"
+    assert page.locator("h1").inner_text() == "La photosynthèse"  # the teacher's title, not the file name
     assert page.get_by_role("link", name=re.compile("audio")).count() == 0
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger le livre numérique (EPUB)").click()
@@ -460,7 +460,7 @@ def test_staff_journey(browser: Any, server: Server, shots: Path, tmp_path: Path
     assert page.get_by_role("link", name="Actualiser l'avancement").count() == 0
     assert page.get_by_role("link", name="Relire cours-photosynthese-fr.pdf").count() == 1
     assert re.fullmatch(
-        r"Version relue et publiée\. Publiée le \d{4}-\d\d-\d\d \d\d:\d\d \(relue par staff1\)\.",
+        r"Nouvelle version publiée par le service handicap\. Publiée le \d{4}-\d\d-\d\d \d\d:\d\d par staff1\.",
         page.locator("#release-state").inner_text(),
     )
     check_page(page, shots, "staff-released")
@@ -594,7 +594,7 @@ def test_new_jobs_join_the_dashboard_live_and_a_release_says_the_new_status(
     said = page.evaluate("() => window.said")
     assert [where for where, text in said if "terminé en partie" in text] == ["release-state"], said
     assert re.fullmatch(
-        r"Version relue et publiée\. Publiée le \d{4}-\d\d-\d\d \d\d:\d\d \(relue par staff1\)\. "
+        r"Nouvelle version publiée par le service handicap\. Publiée le \d{4}-\d\d-\d\d \d\d:\d\d par staff1\. "
         r"État du document : terminé en partie\.",
         page.locator("#release-state").inner_text(),
     )

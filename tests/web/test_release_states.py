@@ -83,18 +83,19 @@ def test_the_job_page_says_releasing_failed_with_its_code_or_stalled(tmp_path: P
     set_release(release_state="released", released_at=utcnow(), release_errors=[])
     state = client.get(f"/web/jobs/{job.id}/state.json").json()
     assert re.fullmatch(
-        r"Reviewed and released version\. Released on \S+ \S+ \(reviewed by staff1\)\.", state["release_text"]
+        r"New version released by disability services\. Released on \S+ \S+ by staff1\.",
+        state["release_text"],
     ), state
 
     # A release whose audio failed leaves the job partial: the page's status word and the release's news say it.
     set_release(status="partial")
     state = client.get(f"/web/jobs/{job.id}/state.json").json()
     assert state["status"] == "partial" and state["status_text"] == "partly done"
-    assert state["release_text"].endswith("(reviewed by staff1). Document status: partly done."), state
+    assert state["release_text"].endswith(" by staff1. Document status: partly done."), state
     client.get("/web/lang/fr")
     page = client.get(f"/web/jobs/{job.id}").text
     assert '<span class="status status-partial" id="job-status-word">terminé en partie</span>' in page
-    assert "(relue par staff1). État du document : terminé en partie.</p>" in page
+    assert " par staff1. État du document : terminé en partie.</p>" in page
 
     # The dashboard's rows are for staff only.
     assert client.get(f"/web/staff/queue/rows?ids={job.id}").status_code == 403

@@ -177,6 +177,19 @@ def artifact_records(artifacts: list[Any], out_dir: Path) -> dict[str, dict[str,
     return records
 
 
+def own_title(result: Any, filename: str) -> str | None:
+    """The document's own title (its metadata or first heading), or None when it only repeats the file name."""
+    doc = getattr(result, "document", None)
+    title = " ".join((getattr(doc, "title", None) or "").split())
+    return title if title and title != Path(filename).stem else None
+
+
+def passages_of(result: Any) -> dict[str, int] | None:
+    """The machine-written passages of the student's copy (the report's ``passages``), if the job has them."""
+    passages = (getattr(result, "report", None) or {}).get("passages")
+    return dict(passages) if isinstance(passages, dict) else None
+
+
 # -- one attempt: lease taken -> heartbeat -> run -> record and publish, or record the failure --------
 
 
@@ -332,6 +345,8 @@ class _JobRun:
             message=message,
             lease=lease,
             llm_tokens=result.llm_tokens,
+            title=own_title(result, job.filename),
+            passages=passages_of(result),
             patience_s=self.settings.job_stuck_seconds,
             before_commit=lambda: self.files.publish_attempt(job.id, lease, keep=keep),
         ):
@@ -493,6 +508,7 @@ class _ReleaseRun:
             warnings=json_safe(result.warnings),
             message=self.message(),
             before_commit=lambda: self.swap(folder),
+            passages=passages_of(result),
         ):
             return None
         return str(result.status)

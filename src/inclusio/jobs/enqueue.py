@@ -52,11 +52,13 @@ def submit(
     learner_id: str | None = None,
     batch_id: str | None = None,
     reading: dict[str, Any] | None = None,
+    title: str | None = None,
 ) -> Job:
     """Create the job row and put it on the queue of its kind; ``queue.unavailable`` if the broker is down.
 
     ``stored``: the original, stored with :func:`inclusio.jobs.uploads.store_document`. ``reading``: the learner's reading
-    adjustments (validated by the caller with ``with_reading``).
+    adjustments (validated by the caller with ``with_reading``). ``title``: the teacher's share title, when the
+    job is asked of a share (shown instead of the document's own title).
     """
     kind = job_kind(
         outputs or list(profile.outputs),
@@ -76,6 +78,7 @@ def submit(
         batch_id=batch_id,
         kind=kind,
         reading=reading,
+        title=title,
     )
     try:
         svc.send(kind, job.id)

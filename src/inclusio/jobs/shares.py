@@ -133,4 +133,6 @@ def request_version(
         owner_id=who.id,
         institution=who.institution,
         reading=reading,
+        # the teacher's title; one that is only the file name (none was given) leaves the document's own
+        title=share.title if share.title != share.filename else None,
     )

@@ -33,6 +33,7 @@ from typing import Any, ClassVar, Literal
 from inclusio.config import Settings
 from inclusio.errors import DiskFull, InputPartsLost, StageError, ToolMissing, as_inclusio_error, is_disk_full
 from inclusio.model import Document, adapted_document
+from inclusio.model.flags import machine_passages
 from inclusio.pipeline.naming import convert_shared, for_job, shared_view
 from inclusio.pipeline.stages import StageRecords, digest, file_sha256
 from inclusio.profiles import Profile
@@ -530,7 +531,13 @@ class VerifyStage(Stage):
     name = "verify"
     progress_stage = report_as = "adapt"
     inputs = ("adapted", "adapted_sha", "rules_source", "document", "accepted_unreviewed")
-    outputs = ("report.easy_read_rules", "report.faithfulness", "report.checks_summary", "report.review")
+    outputs = (
+        "report.easy_read_rules",
+        "report.faithfulness",
+        "report.checks_summary",
+        "report.review",
+        "report.passages",
+    )
 
     def key(self, state: JobState) -> str | None:
         if state.records is None or state.adapted_sha is None or state.rules_source is None:
@@ -560,6 +567,12 @@ class VerifyStage(Stage):
         state.result.warnings += warnings
         state.report.update(checks)
         state.report["review"] = review_section(state.document, state.accepted_unreviewed)
+        # What the student's copy holds that a machine wrote, and how much of it a person reviewed (the job
+        # row keeps it for the job page's and the reader's status: inclusio.web.status).
+        profile = state.profile
+        state.report["passages"] = machine_passages(
+            state.document, profile.adaptation_kinds, profile.parallel_kinds
+        )
         return {}
 
 

@@ -156,8 +156,10 @@ class JobStore(RowStore):
         batch_id: str | None = None,
         kind: str = "cpu",
         reading: dict[str, Any] | None = None,
+        title: str | None = None,
     ) -> Job:
-        """A new ``queued`` job (and its ``queued`` event). ``reading``: the learner's adjustments."""
+        """A new ``queued`` job (and its ``queued`` event). ``reading``: the learner's adjustments; ``title``:
+        the teacher's share title when the job is asked of a share (the document's own comes with the outcome)."""
         now = utcnow()
         job = Job(
             id=uuid.uuid4().hex,
@@ -183,6 +185,7 @@ class JobStore(RowStore):
             enqueued_at=now,
             llm_tokens=0,
             reading=reading or None,
+            title=(title or "")[:255] or None,
         )
         with self.session() as session:
             session.add(job)
@@ -277,10 +280,14 @@ class JobStore(RowStore):
         lease: str | None = None,
         before_commit: Callable[[], None] | None = None,
         llm_tokens: int | None = None,
+        title: str | None = None,
+        passages: dict[str, int] | None = None,
     ) -> bool:
         """Record the outcome (``succeeded``, ``partial`` or ``failed``); ``False`` if ``lease`` lost the job.
 
-        ``llm_tokens``, when given, is the job's model usage, written in the same transaction.
+        ``llm_tokens``, when given, is the job's model usage, written in the same transaction. ``title``: the
+        document's own title, kept only when the job has none yet (a share's title wins); ``passages``: the
+        machine-written passages of the student's copy (:func:`inclusio.model.flags.machine_passages`).
 
         ``before_commit`` runs inside the transaction once the row is known to be ours (the
         worker moves the job's outputs into place there): if it raises, nothing is recorded.
@@ -300,6 +307,10 @@ class JobStore(RowStore):
             values["artifacts"] = artifacts
         if llm_tokens is not None:
             values["llm_tokens"] = llm_tokens
+        if title:
+            values["title"] = func.coalesce(Job.title, title[:255])
+        if passages is not None:
+            values["passages"] = passages
         if status != "failed":
             values["progress"] = 1.0
         where = [Job.id == job_id]
@@ -487,8 +498,11 @@ class JobStore(RowStore):
         warnings: list[dict[str, Any]],
         message: str,
         before_commit: Callable[[], None] | None = None,
+        passages: dict[str, int] | None = None,
     ) -> bool:
         """Record the released outputs (the job's status, files and problems become the release's).
+
+        ``passages``: the machine-written passages of the released copy and how many a person reviewed.
 
         ``before_commit`` runs inside the transaction once the row is known to be ours (the worker
         swaps the job's folder for the new one there); ``False`` if ``lease`` lost the release.
@@ -509,6 +523,7 @@ class JobStore(RowStore):
                     released_at=now,
                     release_beat_at=now,
                     release_errors=errors,
+                    **({"passages": passages} if passages is not None else {}),
                 )
             )
             if result.rowcount == 0:  # type: ignore[attr-defined]

@@ -83,7 +83,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "status_succeeded": ("terminé", "done"),
     "status_partial": ("terminé en partie", "partly done"),
     "status_failed": ("échec", "failed"),
-    "job_title": ("Document : {name}", "Document: {name}"),
+    "job_file": ("Fichier : {name}", "File: {name}"),
     "progress": ("Avancement", "Progress"),
     "progress_value": ("{pct} %", "{pct}%"),
     "stage_label": ("Étape : {stage}", "Stage: {stage}"),
@@ -103,12 +103,82 @@ TEXT: dict[str, tuple[str, str]] = {
     "download": ("Télécharger {what}", "Download {what}"),
     "art_epub": ("le livre numérique (EPUB)", "the e-book (EPUB)"),
     "art_html": ("la page web (HTML)", "the web page (HTML)"),
-    "art_mp3": ("l'audio (MP3)", "the audio (MP3)"),
+    "art_mp3": ("l'audio en un fichier MP3, avec chapitres", "the audio as one MP3 file, with chapters"),
     "art_brf": ("le braille (BRF)", "the braille (BRF)"),
     "art_report": ("le rapport (JSON)", "the report (JSON)"),
     "art_json": ("le document structuré (JSON)", "the structured document (JSON)"),
     "art_large-print": ("le PDF en gros caractères", "the large-print PDF"),
     "art_other": ("le fichier {name}", "the file {name}"),
+    # the job page for students (issue #16): read online, downloads they understand, an honest status
+    "read_online": ("Lire en ligne", "Read online"),
+    "read_online_hint": ("dans le navigateur, sans rien installer", "in the browser, nothing to install"),
+    "art_sections": (
+        "l'audio par section ({n} fichiers MP3 nommés par leurs titres, en un zip)",
+        "the audio by section ({n} MP3 files named by their headings, in one zip)",
+    ),
+    "art_audio-timings": ("les temps de l'audio (JSON)", "the audio timings (JSON)"),
+    "art_section": ("l'audio de la section {n} (MP3)", "the audio of section {n} (MP3)"),
+    "technical_files": ("Fichiers techniques", "Technical files"),
+    "technical_hint": (
+        "Pour le personnel et les enseignants : ils ne sont pas montrés aux étudiants.",
+        "For staff and teachers: students are not shown them.",
+    ),
+    "review_status_title": ("Relecture", "Review"),
+    "review_released_only": ("Publié par le service handicap", "Released by disability services"),
+    "review_original": (
+        "Texte d'origine, sans réécriture automatique",
+        "Original text, not rewritten by a machine",
+    ),
+    "review_original_detail": (
+        "Aucun passage n'a été réécrit par une machine : c'est le texte du document d'origine, mis en forme "
+        "pour votre profil.",
+        "No passage was rewritten by a machine: this is the original document's text, laid out for your profile.",
+    ),
+    "review_reviewed": ("Relu par une personne", "Reviewed by a person"),
+    "review_reviewed_released": (
+        "Relu et publié par le service handicap",
+        "Reviewed and released by disability services",
+    ),
+    "review_reviewed_detail": (
+        "Les passages écrits par une machine ({n}) ont tous été relus par une personne.",
+        "All the machine-written passages ({n}) have been reviewed by a person.",
+    ),
+    "review_partial": ("Relu en partie ({r} sur {n} passages)", "Partly reviewed ({r} of {n} passages)"),
+    "review_partial_detail": (
+        "Sur les {n} passages écrits par une machine, {r} ont été relus par une personne ; les autres pas "
+        "encore.",
+        "Of the {n} machine-written passages, {r} have been reviewed by a person; the others not yet.",
+    ),
+    "review_partial_detail_one": (
+        "Sur les {n} passages écrits par une machine, 1 a été relu par une personne ; les autres pas encore.",
+        "Of the {n} machine-written passages, 1 has been reviewed by a person; the others not yet.",
+    ),
+    "review_draft": ("Brouillon automatique, non relu", "Automatic draft, not reviewed"),
+    "review_draft_detail": (
+        "Le texte a été adapté automatiquement ({n} passages écrits par une machine) et n'a pas encore été "
+        "relu par une personne.",
+        "The text was adapted automatically ({n} machine-written passages) and has not been reviewed by a "
+        "person yet.",
+    ),
+    "review_draft_detail_one": (
+        "Le texte a été adapté automatiquement (1 passage écrit par une machine) et n'a pas encore été relu "
+        "par une personne.",
+        "The text was adapted automatically (1 machine-written passage) and has not been reviewed by a "
+        "person yet.",
+    ),
+    "review_released_suffix": (", publié par le service handicap", ", released by disability services"),
+    "review_flagged": (
+        "{f} passages signalés par la vérification automatique n'ont pas été relus : ils sont marqués dans "
+        "le texte.",
+        "{f} passages flagged by the automatic check have not been reviewed: they are marked in the text.",
+    ),
+    "review_flagged_one": (
+        "1 passage signalé par la vérification automatique n'a pas été relu : il est marqué dans le texte.",
+        "1 passage flagged by the automatic check has not been reviewed: it is marked in the text.",
+    ),
+    "good_to_know": ("À savoir sur ce document", "Good to know about this document"),
+    "warning_codes": ("Codes des avertissements ({n})", "Warning codes ({n})"),
+    "warning_times": ("{n} fois", "{n} times"),
     "bytes_kb": ("{kb} Ko", "{kb} KB"),
     "problems": ("Problèmes", "Problems"),
     "warnings_count": ("{n} avertissement(s) dans le rapport.", "{n} warning(s) in the report."),
@@ -123,8 +193,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_message": ("Message", "Message"),
     "open_job": ("Ouvrir {name}", "Open {name}"),
     "review_job": ("Relire {name}", "Review {name}"),
-    "released_note": ("Version relue et publiée.", "Reviewed and released version."),
-    "released_on": ("Publiée le {at} (relue par {who}).", "Released on {at} (reviewed by {who})."),
+    "released_note": (
+        "Nouvelle version publiée par le service handicap.",
+        "New version released by disability services.",
+    ),
+    "released_on": ("Publiée le {at} par {who}.", "Released on {at} by {who}."),
     "released_status": ("État du document : {status}.", "Document status: {status}."),
     "releasing": (
         "Publication de la version relue en cours. Les fichiers actuels restent disponibles jusqu'à ce "

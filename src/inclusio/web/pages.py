@@ -6,12 +6,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 
+from inclusio.api.file_responses import file_headers
 from inclusio.api.routes.jobs import get_artifact, job_events
 from inclusio.api.routes.people import client_address, throttle_of
 from inclusio.auth.policy import share_scope
-from inclusio.errors import AuthInvalid, AuthLocked, AuthThrottled, RequestInvalid
+from inclusio.errors import ArtifactNotFound, AuthInvalid, AuthLocked, AuthThrottled, RequestInvalid
 from inclusio.jobs import release_stalled, submit
 from inclusio.jobs.inputs import parse_outputs, resolve_profile, visible_job
 from inclusio.jobs.uploads import display_name, store_document
@@ -22,14 +23,15 @@ from inclusio.store.jobs import JobFilter
 from inclusio.store.notifications import NotificationStore
 from inclusio.store.throttle import check_password
 from inclusio.web import session as web
+from inclusio.web.downloads import section_zip, student_downloads, technical_downloads, zip_entries
 from inclusio.web.i18n import LANGS, TEXT
 from inclusio.web.preview import teacher_preview
 from inclusio.web.reader import with_reader_output
+from inclusio.web.status import job_title, review_status, student_warnings
 
 router = APIRouter(route_class=web.WebRoute, include_in_schema=False)
 
 STAGE_KEYS = tuple(k for k in TEXT if k.startswith("stage_") and k != "stage_label")
-ARTIFACT_ORDER = ("epub", "html", "mp3", "brf", "large-print", "report", "json")
 
 
 @router.get("/")
@@ -178,27 +180,6 @@ def change_password(
 # -- a job: progress and downloads ---------------------------------------------------------------------
 
 
-def artifact_links(job: Any, t: Any) -> list[dict[str, str]]:
-    """The job's files in a useful order, each with a label saying what it is and its size."""
-    names = sorted(
-        (job.artifacts or {}),
-        key=lambda n: (ARTIFACT_ORDER.index(n.split("-")[0]) if n.split("-")[0] in ARTIFACT_ORDER else 99, n),
-    )
-    out = []
-    for name in names:
-        record = job.artifacts[name]
-        key = f"art_{name}"
-        label = t(key) if key in TEXT else t("art_other", name=name)
-        out.append(
-            {
-                "name": name,
-                "label": label,
-                "size": t("bytes_kb", kb=max(1, round((record.get("bytes") or 0) / 1024))),
-            }
-        )
-    return out
-
-
 def release_state(job: Any, settings: Any) -> str | None:
     """``releasing``, ``released``, ``failed``, ``stalled`` (releasing, but its worker gave no sign for too long)."""
     if job.release_state == "releasing" and release_stalled(job, settings):
@@ -237,24 +218,52 @@ def job_state(job: Any, settings: Any, t: Any) -> dict[str, Any]:
     }
 
 
+TECHNICAL_ROLES = ("teacher", "staff", "admin")
+"""Who sees the technical files and the raw warning codes (students see what they mean for them)."""
+
+
 @router.get("/web/jobs/{job_id}")
 def job_page(request: Request, job_id: str) -> Response:
     who = web.require_user(request)
     svc = web.svc_of(request)
     job = visible_job(svc, who, job_id)
+    lang = web.lang_of(request)
     from inclusio.web.i18n import translator
 
-    t = translator(web.lang_of(request))
+    t = translator(lang)
+    technical = who.role in TECHNICAL_ROLES
     return web.render(
         request,
         "job.html",
         {
             "job": job,
+            "title": job_title(job),
             "stage_keys": STAGE_KEYS,
-            "artifacts": artifact_links(job, t),
+            "artifacts": student_downloads(job, t),
+            "technical": technical_downloads(job, t) if technical else [],
+            "show_codes": technical,
+            "review": review_status(job, lang),
+            "good_to_know": student_warnings(job.warnings or [], lang),
             "state": job_state(job, svc.settings, t),
         },
         who=who,
+    )
+
+
+@router.get("/web/jobs/{job_id}/audio-sections.zip")
+def audio_sections_zip(request: Request, job_id: str) -> Response:
+    """The job's section MP3s in one zip, named by their headings, made now and streamed (no re-encoding)."""
+    who = web.require_user(request)
+    svc = web.svc_of(request)
+    job = visible_job(svc, who, job_id)
+    entries = zip_entries(job, svc.files)
+    if not entries:
+        raise ArtifactNotFound(details={"job": job.id, "artifact": "audio-sections"})
+    name = f"{job_title(job)} - audio.zip"
+    return StreamingResponse(
+        section_zip(entries),
+        media_type="application/zip",
+        headers=file_headers("application/zip", filename=name, inline=False),
     )
 
 

@@ -113,7 +113,7 @@ function followRelease() {
       }
       text.textContent = job.release_text;
       text.className = job.release === "released" ? "notice" : "problem";
-      await freshSections(["release-details", "downloads", "problems"]);
+      await freshSections(["release-details", "review-status", "downloads", "problems", "good-to-know"]);
       box.dataset.state = job.release || "";
     } catch (err) { window.setTimeout(tick, 5000); }
   };
