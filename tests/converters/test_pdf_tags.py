@@ -337,3 +337,70 @@ def test_tables_off_means_the_same_on_the_tags_path_and_the_layout_path(tagged: 
         "Le cycle de l'eau",
         "Les étapes",
     ]
+
+
+def sections_with_loose_titles(path: Path) -> Path:
+    """A tree as tagpdf's own 2022 manual has it: each section's title is text straight in its ``Sect`` (after
+    a ``Lbl`` holding its number), followed by a line of the section's text also straight in the ``Sect``,
+    then a ``P``; the bookmarks name the titles. Titles larger than the text, or bold at its size."""
+    doc = pymupdf.Document()
+    page = doc.new_page(width=595, height=842)
+    titles = [("Introduction", 14, "F1"), ("Loading", 14, "F1"), ("Options", 11, "F2")]
+    lines, y, mcid = [], 760, 0
+    for number, (title, size, font) in enumerate(titles, start=1):
+        for text, sz, fnt in (
+            (str(number), size, font),
+            (title, size, font),
+            ("Breaking change!", 11, "F1"),
+            (f"The section {number} explains what the package does in this part.", 11, "F1"),
+        ):
+            lines.append(
+                f"/Span <</MCID {mcid}>> BDC BT /{fnt} {sz} Tf {72 if text != title else 90} {y} Td ({text}) Tj ET EMC"
+            )
+            mcid += 1
+            y -= 0 if text == str(number) else 22
+    cx = doc.get_new_xref()
+    doc.update_object(cx, "<<>>")
+    doc.update_stream(cx, "\n".join(lines).encode())
+    doc.xref_set_key(page.xref, "Contents", f"{cx} 0 R")
+    doc.xref_set_key(
+        page.xref,
+        "Resources",
+        "<</Font <</F1 <</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>"
+        "/F2 <</Type/Font/Subtype/Type1/BaseFont/Helvetica-Bold/Encoding/WinAnsiEncoding>>>>>>",
+    )
+    doc.xref_set_key(page.xref, "StructParents", "0")
+    root, top, tree = doc.get_new_xref(), doc.get_new_xref(), doc.get_new_xref()
+    pg = f"/Pg {page.xref} 0 R"
+    sects, owners = [], []
+    for n in range(len(titles)):
+        sect, lbl, para = doc.get_new_xref(), doc.get_new_xref(), doc.get_new_xref()
+        base = 4 * n
+        doc.update_object(lbl, f"<</Type/StructElem/S/Lbl/P {sect} 0 R {pg} /K {base}>>")
+        doc.update_object(para, f"<</Type/StructElem/S/P/P {sect} 0 R {pg} /K {base + 3}>>")
+        doc.update_object(
+            sect,
+            f"<</Type/StructElem/S/Sect/P {top} 0 R {pg} /K [{lbl} 0 R {base + 1} {base + 2} {para} 0 R]>>",
+        )
+        sects.append(f"{sect} 0 R")
+        owners += [f"{lbl} 0 R", f"{sect} 0 R", f"{sect} 0 R", f"{para} 0 R"]
+    doc.update_object(top, f"<</Type/StructElem/S/Document/P {root} 0 R /K [{' '.join(sects)}]>>")
+    doc.update_object(root, f"<</Type/StructTreeRoot/K {top} 0 R/ParentTree {tree} 0 R>>")
+    doc.update_object(tree, f"<</Nums [0 [{' '.join(owners)}]]>>")
+    cat = doc.pdf_catalog()
+    doc.xref_set_key(cat, "StructTreeRoot", f"{root} 0 R")
+    doc.xref_set_key(cat, "MarkInfo", "<</Marked true>>")
+    doc.set_toc([[1, title, 1] for title, _, _ in titles])
+    doc.save(path)
+    return path
+
+
+def test_a_section_title_straight_in_its_sect_is_a_heading(tmp_path: Path) -> None:
+    """The title is cut from the section's next line (its size or its weight differs) and its bookmark makes
+    it a heading; before, the two were one paragraph that no bookmark named."""
+    doc = _convert(sections_with_loose_titles(tmp_path / "sections.pdf"))
+    assert doc.source.converter and TAGS in doc.source.converter
+    headings = [(b.level, b.text) for b in doc.blocks if isinstance(b, Heading)]
+    assert headings == [(1, "Introduction"), (1, "Loading"), (1, "Options")]
+    texts = [b.plain_text() for b in doc.blocks if isinstance(b, Paragraph)]
+    assert texts.count("Breaking change!") == 3

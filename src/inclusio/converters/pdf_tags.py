@@ -338,6 +338,27 @@ def _lines(node: Node, text: TagText, *, inline_only: bool = False) -> list[_Pie
     return out
 
 
+def _by_size(pieces: list[_Piece]) -> list[list[_Piece]]:
+    """A container's own text cut where the font size changes, or the weight from one line to the next:
+    tagpdf (2022) puts a section's title straight in its ``Sect``, before the section's first untagged line
+    ("Changes in 0.6" / "Breaking change!"); one paragraph of both hid the title from its bookmark
+    (:func:`_headings_from_bookmarks`)."""
+    parts: list[list[_Piece]] = []
+    for piece in pieces:
+        last = parts[-1][-1].line if parts else None
+        line = piece.line
+        if last is not None and (
+            abs(last.size - line.size) >= 0.08 * max(last.size, 1.0)
+            or (last.bold != line.bold and line.bbox[1] >= last.bbox[3] - 0.5 * last.height)
+        ):
+            parts.append([piece])
+        elif parts:
+            parts[-1].append(piece)
+        else:
+            parts.append([piece])
+    return parts
+
+
 def _join(pieces: list[_Piece]) -> str:
     """Text of pieces: pieces on one baseline are one visual line; visual lines are joined as prose."""
     visual: list[list[_Piece]] = []
@@ -436,9 +457,8 @@ class TagBlocks:
         """A container's own text and its kids in order; a paragraph's own text with its inline kids, then
         its block kids (LibreOffice puts a figure inside a ``P``; InDesign a table)."""
         if node.role in _CONTAINERS or node.role in _TABLE_PARTS or node.role == "NonStruct":
-            own = list(self.text.pieces.get(node.path, ()))
-            if own:
-                self._paragraph(node, own)
+            for part in _by_size(list(self.text.pieces.get(node.path, ()))):
+                self._paragraph(node, part)
             for kid in node.kids:
                 if kid.role in _INLINE:  # a Quote or Code straight under a section is a paragraph of its own
                     self._paragraph(kid, _lines(kid, self.text))
