@@ -21,12 +21,16 @@ import pytest
 from conftest import PASSWORD, Server
 from lxml import etree, html
 from service_helpers import make_user, submit, wait_finished
-from test_journeys import JOB_TIMEOUT_MS, SAMPLES, check_page, sign_in
+from test_journeys import JOB_TIMEOUT_MS, SAMPLES, axe_clean, check_page, sign_in
 
 from inclusio.model import Document
 from inclusio.profiles import load_profile
 from inclusio.store.jobs import JobStore
 from inclusio.web.reader import audio_names, build_book
+
+# One job with audio (speech of a 3-page course, ~70 s on a loaded 2-core machine) and ~90 s of browser
+# journeys in all: slow (still run in CI).
+pytestmark = pytest.mark.slow
 
 SMIL = "{http://www.w3.org/ns/SMIL}"
 PROFILE = "adhd"  # key points, glossary, page numbers, and the reading ruler on by default
@@ -201,7 +205,7 @@ def test_reader_in_the_browser(browser: Any, server: Server, shots: Path, reader
     assert page.get_by_label("Vitesse").input_value() == "1.5"
 
     # Key points hidden, then the ruler off (forms: they work without script too).
-    page.get_by_role("button", name="Masquer les résumés").click()
+    page.get_by_role("button", name="Masquer les points clés").click()
     assert page.locator("details.summary[open]").count() == 0 and page.locator("details.summary").count() >= 3
     page.get_by_role("button", name="Désactiver la règle de lecture").click()
     assert "ruler-on" not in page.locator("#reader").get_attribute("class")
@@ -209,7 +213,7 @@ def test_reader_in_the_browser(browser: Any, server: Server, shots: Path, reader
     context.close()
 
 
-def test_reader_by_keyboard_at_320_px(
+def test_reader_by_keyboard_at_320_px_and_200_percent_zoom(
     browser: Any, server: Server, shots: Path, reader_job: dict[str, Any]
 ) -> None:
     context = browser.new_context(viewport={"width": 320, "height": 640})
@@ -232,6 +236,14 @@ def test_reader_by_keyboard_at_320_px(
     page.keyboard.press("Enter")  # next sentence
     page.wait_for_function("() => document.querySelector('#reader-text .reading') !== null")
     check_page(page, shots, "reader-320px")
+    context.close()
+    # 200 % zoom of a 1280 px window: 640 CSS pixels at two device pixels each.
+    context = browser.new_context(viewport={"width": 640, "height": 400}, device_scale_factor=2)
+    page = context.new_page()
+    sign_in(page, server, "reader1")
+    page.goto(f"{server.base}/web/read/{reader_job['id']}")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 640
+    axe_clean(page, "reader at 200 %")
     context.close()
 
 

@@ -46,6 +46,7 @@ from inclusio.model.view import adapted_document, student_glossary
 from inclusio.profiles import Profile, load_profile, with_reading
 from inclusio.web import session as web
 from inclusio.web.i18n import translator
+from inclusio.web.status import review_status
 from inclusio.writers.html import _safe_data_uri, _toc_html, _TocNode
 from inclusio.writers.media_overlay import OverlayPart, spoken_targets
 from inclusio.writers.xhtml import (
@@ -294,7 +295,13 @@ def audio_names(artifacts: dict[str, dict[str, Any]] | None) -> dict[str, str]:
 
 def job_book(svc: Any, job: Any, *, show_points: bool = True) -> tuple[ReaderBook, Profile]:
     """The reader's page of a finished job (``artifact.not_found`` when it has no Document to show)."""
-    path = _artifact(svc, job, READER_OUTPUT) if job.finished else None
+    if not job.finished:
+        raise ArtifactNotFound(
+            "This document is not ready yet: its page says how far it is.",
+            message_fr="Ce document n'est pas encore prêt : sa page indique où il en est.",
+            details={"job": job.id, "artifact": READER_OUTPUT},
+        )
+    path = _artifact(svc, job, READER_OUTPUT)
     if path is None:
         raise ArtifactNotFound(
             "This document cannot be read online: ask for it again (the new version can), or download "
@@ -321,17 +328,13 @@ def job_book(svc: Any, job: Any, *, show_points: bool = True) -> tuple[ReaderBoo
     return book, profile
 
 
-def review_status_text(svc: Any, job: Any, lang: str) -> str:
+def review_status_text(job: Any, lang: str) -> str:
     """The job's honest review status, the job page's own words (:func:`inclusio.web.status.review_status`)."""
-    try:
-        from inclusio.web.status import review_status
-    except ImportError:  # the job page's status is not there yet: its release line
-        from inclusio.web.i18n import translator
-        from inclusio.web.pages import release_state, release_text
-
-        return release_text(job, release_state(job, svc.settings), translator(lang))
     status = review_status(job, lang)
-    return " ".join(part for part in (status["label"], status["detail"]) if part)
+    label, detail = status["label"].strip(), status["detail"].strip()
+    if label and detail and not label.endswith((".", "!", "?", ":")):
+        label += "."
+    return " ".join(part for part in (label, detail) if part)
 
 
 # -- the student's settings -------------------------------------------------------------------------------
@@ -370,13 +373,17 @@ def keeps_position(who: Any, job: Any) -> bool:
 
 
 def saved_position(svc: Any, who: Any, job: Any) -> dict[str, Any] | None:
+    """Where ``who`` stopped listening to ``job`` (checked values only), or None."""
     if not keeps_position(who, job):
         return None
     try:
         data = json.loads(_position_path(svc, job, who.id).read_bytes())
-    except (OSError, ValueError):
+        section, time, speed = int(data["section"]), float(data["time"]), float(data.get("speed", 1.0))
+    except (OSError, ValueError, TypeError, KeyError):
         return None
-    return data if isinstance(data, dict) else None
+    if section < 1 or not 0 <= time <= 86_400 or speed not in SPEEDS:
+        return None
+    return {"section": section, "time": round(time, 3), "speed": speed}
 
 
 def _clock(seconds: Any) -> str:
@@ -407,7 +414,7 @@ def read_page(request: Request, job_id: str) -> Response:
         {
             "job": job,
             "book": book,
-            "status_line": review_status_text(svc, job, web.lang_of(request)),
+            "status_line": review_status_text(job, web.lang_of(request)),
             "ruler": ruler,
             "show_points": show_points,
             "speeds": SPEEDS,
@@ -442,6 +449,6 @@ def save_position(
     if keeps_position(who, job) and job.finished:
         path = _position_path(svc, job, who.id)
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = {"section": section, "time": round(time, 3), "speed": speed}
+        data = {"section": section, "time": round(time, 3), "speed": speed if speed in SPEEDS else 1.0}
         svc.files.write_atomic(path, json.dumps(data).encode("utf-8"))
     return Response(status_code=204, headers={"Cache-Control": "no-store"})

@@ -112,6 +112,7 @@
   function play(section, time) {
     use(section);
     resume = null;
+    if (where) where.textContent = "";
     if (time !== undefined && time !== null) section.audio.currentTime = time;
     section.audio.play().catch(() => {});
   }
