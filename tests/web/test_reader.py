@@ -210,6 +210,16 @@ def test_reader_in_the_browser(browser: Any, server: Server, shots: Path, reader
     page.get_by_role("button", name="Désactiver la règle de lecture").click()
     assert "ruler-on" not in page.locator("#reader").get_attribute("class")
     check_page(page, shots, "reader-options")
+
+    # The profile's style, then the student's own settings (stored with the account) apply to the text.
+    text = page.locator("#reader-text")
+    assert text.evaluate("e => getComputedStyle(e).fontSize") == "18.4px"  # ADHD: 1.15rem
+    page.goto(f"{server.base}/web/student")
+    page.get_by_label("TDAH (attention)").check()
+    page.get_by_label("Taille du texte (%)").fill("140")
+    page.get_by_role("button", name="Enregistrer mon profil").click()
+    page.goto(f"{server.base}/web/read/{reader_job['id']}")
+    assert text.evaluate("e => getComputedStyle(e).fontSize") == "22.4px"
     context.close()
 
 

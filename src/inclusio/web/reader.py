@@ -44,6 +44,7 @@ from inclusio.model import Document, Heading
 from inclusio.model.flags import unreviewed_starts
 from inclusio.model.view import adapted_document, student_glossary
 from inclusio.profiles import Profile, load_profile, with_reading
+from inclusio.profiles.reading import css_font_stack
 from inclusio.web import session as web
 from inclusio.web.i18n import translator
 from inclusio.web.status import review_status
@@ -343,7 +344,8 @@ def review_status_text(job: Any, lang: str) -> str:
 def reader_style(profile: Profile, prefs: dict[str, Any]) -> str:
     """CSS variables of the text: the job's profile, then the student's own settings (checked values)."""
     r = profile.reading
-    font = web.READER_FONTS.get(prefs.get("font", ""), r.font_family)
+    # the catalogue's canonical names only (as the writers' style sheet), never a profile's own text
+    font = web.READER_FONTS.get(prefs.get("font", ""), css_font_stack(r.font_family))
     size = prefs.get("size") or r.font_size_rem * 100
     line = prefs.get("line") or r.line_height
     letter = prefs.get("letter", r.letter_spacing_em)
