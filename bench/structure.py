@@ -200,8 +200,11 @@ def _norm(text: str) -> str:
 
 
 def _heading(text: str) -> str:
-    """A heading's words without its section number ("2.3 Structure" and "Structure" are one heading)."""
-    return re.sub(r"^(?:\d+ )+", "", _norm(text))
+    """A heading's words without its section number ("2.3 Structure" and "Structure" are one heading) or
+    an appendix's letter ("A Some remarks" and "Some remarks"; "A fully marked up body" loses its article on
+    both sides alike)."""
+    numbered = re.sub(r"^(?:[a-z] (?=\d))?(?:\d+ )+", "", _norm(text))
+    return re.sub(r"^[a-z] (?=\S)", "", numbered)
 
 
 def from_document(doc) -> dict:  # noqa: ANN001 - a Document

@@ -88,3 +88,42 @@ def test_one_heading_read_twice_at_two_levels_is_one_heading() -> None:
     blocks = drop_repeated_headings([first, marker, second, other], bookmarked={"h2"})
     assert [b.id for b in blocks] == ["p1", "h2", "h3"] or [b.id for b in blocks] == ["h2", "p1", "h3"]
     assert [b.id for b in drop_repeated_headings([first, second], bookmarked=set())] == ["h1"]
+
+
+def test_a_bookmark_names_its_heading_across_quotes_and_an_appendix_letter(tmp_path: Path) -> None:
+    """tagpdf's manual: the heading '“Real” space glyphs' has the bookmark '"Real" space glyphs' (here the other
+    way round: base-14 Helvetica has no curly quotes), and the
+    appendix heading "A Some remarks about the PDF syntax" the bookmark without its letter; both are level 1
+    in the bookmarks, where the font alone gives level 2 (they were read at level 2 before)."""
+    import pymupdf
+    from made_pdf import wrap_to_width
+
+    doc = pymupdf.open()
+    titles = [
+        (1, "1 Introduction", "Introduction", 16),
+        (2, "1.1 Tagging and accessibility", "Tagging and accessibility", 13),
+        (1, '2 "Real" space glyphs', "\u201cReal\u201d space glyphs", 13),
+        (2, "2.1 Spaces in lua mode", "Spaces in lua mode", 13),
+        (1, "A Some remarks about the PDF syntax", "Some remarks about the PDF syntax", 13),
+    ]
+    toc = []
+    for pno, (level, text, bookmark, size) in enumerate(titles, start=1):
+        page = doc.new_page(width=595, height=842)
+        page.insert_text((72, 90), text, fontsize=size, fontname="hebo")
+        y = 120.0
+        for _ in range(3):
+            for line in wrap_to_width(
+                "The package marks the text of each page and builds the tree. " * 4, 451, 10
+            ):
+                page.insert_text((72, y), line, fontsize=10, fontname="helv")
+                y += 13
+            y += 8
+        toc.append([level, bookmark, pno])
+    doc.set_toc(toc)
+    doc.save(tmp_path / "bookmarks.pdf")
+    converted_doc = convert(tmp_path / "bookmarks.pdf", ConvertContext(filename="bookmarks.pdf"))
+    levels = [(b.level, b.text) for b in converted_doc.blocks if isinstance(b, Heading)]
+    assert [level for level, _ in levels] == [1, 2, 1, 2, 1]
+    assert levels[2][1].endswith("space glyphs") and levels[4][1].endswith(
+        "Some remarks about the PDF syntax"
+    )

@@ -168,6 +168,9 @@ _SECTION_NUMBER = re.compile(
 )
 _NUMBERING = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,5})\.?\s+[^\W\d_]")
 _DIGITS = re.compile(r"\d+")
+_QUOTES = re.compile("[\"“”„«»‘‚]|(?<!\\w)'|'(?!\\w)")
+"""Quotation marks, which a heading and its bookmark write differently ('"Real" space glyphs', “Real”)."""
+_APPENDIX = re.compile(r"^[A-Z]\s+(?=\S)")
 _SENTENCE_END = (".", "!", "?", ":", ";", "»", "”", '"', ")")
 
 
@@ -198,7 +201,7 @@ def _running_key(text: str) -> str:
 def _heading_key(text: str) -> str:
     """Key under which a bookmark title and a heading line compare equal (numbering ignored, and the
     " (2)" a presentation program adds to the bookmark of a slide whose title an earlier slide has)."""
-    text = _norm(text.replace("’", "'"))
+    text = _norm(_QUOTES.sub("", text.replace("’", "'")))
     text = _SECTION_NUMBER.sub("", text, count=1)
     text = _DUPLICATE_MARK.sub("", text)
     return text.strip(" .:;—–-")
@@ -217,6 +220,10 @@ def _toc_entry(text: str, toc: list[tuple[int, str]]) -> tuple[int, str] | None:
         if _heading_key(entry[1]) == key:
             toc.remove(entry)
             return entry
+    if _APPENDIX.match(
+        text
+    ):  # "A Some remarks about the PDF syntax": an appendix's letter, its bookmark without it
+        return _toc_entry(_APPENDIX.sub("", text), toc)
     return None
 
 
