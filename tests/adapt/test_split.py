@@ -301,3 +301,22 @@ def test_a_long_chain_of_restrictive_relatives_is_cut_below_the_failing_length()
         assert word.lower() in kept or word in joined, word
     for sentence in sentences:
         assert _has_subject(sentence), sentence
+
+
+def test_a_restrictive_relative_after_a_chain_of_de_goes_to_the_noun_the_parse_attaches_it_to() -> None:
+    # "la règle ... du département qui interdit": the rule forbids, not the department (the manual had
+    # "la convention de description courte du paquet qui supprime les articles" -> "Ce paquet supprime").
+    sentences = _sentences(
+        "Les étudiants de première année doivent suivre pendant tout le semestre la règle de présentation "
+        "des rapports du département qui interdit les notes manuscrites dans les annexes."
+    )
+    assert "Cette règle interdit les notes manuscrites dans les annexes." in sentences, sentences
+    assert not any(s.startswith(("Ce département", "Ces rapports")) for s in sentences), sentences
+    # Where the parse does not attach it to a noun of the chain, the sentence is left whole.
+    chain = (
+        "Chaque semaine, les techniciens vérifient avec beaucoup de soin le niveau de charge des batteries "
+        "du robot qui explore les galeries souterraines de la mine."
+    )
+    adaptation = adapt_paragraph(Paragraph(id="p", text=chain), "fr", SETTINGS)
+    texts = [b.plain_text() for b in adaptation.blocks] if adaptation else [chain]
+    assert not any(t.startswith(("Ces batteries", "Ce niveau", "Cette charge")) for t in texts), texts

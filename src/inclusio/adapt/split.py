@@ -1347,7 +1347,20 @@ def _restrictive_head(doc: Doc, pronoun: Token) -> Token | None:
         return None
     if tok.text[:1].isupper() and tok.pos_ == "PROPN" and pronoun.lower_ == "dont":
         return None  # "de Paris dont": a name's own relative, left to the reader
-    return tok
+    if before.lower_ in DETERMINERS and tok.i > 1:
+        before = doc[tok.i - 2]
+    if before.lower_ not in ("de", "du", "des", "d'", "d’"):
+        return tok
+    # "la convention de description du paquet qui supprime": the relative may belong to any noun of the
+    # chain; the parse's attachment decides, and a relative it does not attach to one of them is left.
+    verb = pronoun.head
+    head = verb.head if verb.dep_ == "acl:relcl" else None
+    if head is None or head.i > tok.i or head.pos_ not in ("NOUN", "PROPN") and head.i != tok.i:
+        return None
+    between = doc[head.i + 1 : tok.i]
+    if any(t.is_punct or _finite(t) or t.pos_ == "VERB" for t in between):
+        return None
+    return head
 
 
 def _dont_sentence(clause: Span, np_text: str) -> str | None:
