@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from celery.signals import celeryd_init
+
 from inclusio.config import get_settings
+from inclusio.jobs.presence import hold_worker_options
 from inclusio.jobs.queue import (
     ALL_QUEUES,
     DEFAULT_QUEUE,
@@ -44,6 +47,14 @@ __all__ = [
 ]
 
 _app: InclusioCelery | None = None
+
+
+@celeryd_init.connect
+def _say_listening_early(sender: Any = None, instance: Any = None, options: Any = None, **_: Any) -> None:
+    """A ``celery -A workers.celery_app worker`` holds its queue locks from its first second (jobs.presence):
+    ``inclusio batch`` sees a worker that is still loading the pipeline as listening."""
+    if instance is not None:
+        hold_worker_options(instance.app, dict(options or {}))
 
 
 def __getattr__(name: str) -> Any:

@@ -21,6 +21,7 @@ from inclusio.config import Settings, get_settings
 from inclusio.errors import WorkerLost
 from inclusio.jobs import execute, fail_dead_job
 from inclusio.jobs.attempt import TRANSIENT, forget_inherited_stores, notify
+from inclusio.jobs.presence import hold_worker_queues
 from inclusio.jobs.queue import QUEUES, TASK_BY_KIND, TASK_RUN_JOB, TASK_WATCHDOG
 from inclusio.store.jobs import JobStore
 
@@ -196,6 +197,14 @@ def _preload(**_: Any) -> None:
             load_pipeline("fr")
     except Exception:  # noqa: BLE001 - the first job loads them instead
         log.warning("could not preload the pipeline", exc_info=True)
+
+
+@worker_init.connect
+def _say_listening(sender: Any = None, **_: Any) -> None:
+    """Hold this worker's queue locks for as long as it runs: on the embedded SQLite broker, this is how
+    ``inclusio batch`` knows a worker listens (Celery's remote control needs fanout; see jobs.presence)."""
+    if sender is not None:
+        hold_worker_queues(sender.app)
 
 
 @worker_process_init.connect

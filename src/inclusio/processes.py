@@ -189,8 +189,12 @@ def run_worker(
     ``queues`` (``cpu``, ``llm``, ``audio``) defaults to all three; ``concurrency`` is the number of
     job processes (one job each at a time).
     """
+    from inclusio.jobs.presence import hold_queues
     from inclusio.jobs.queue import create_celery_app
 
+    hold_queues(
+        settings, resolve_queues(queues)
+    )  # `inclusio batch` sees this worker from now (jobs.presence)
     prepare_broker(settings)
     from inclusio.store.jobs import JobStore
 
