@@ -8,6 +8,7 @@ same function the Celery worker calls. Heavy libraries are imported inside the c
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -17,13 +18,97 @@ import typer.core
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from typer._click import exceptions as click_errors  # Typer >= 0.20 carries its own Click
 
 from inclusio.config import Settings, get_settings
-from inclusio.errors import DiskFull, InclusioError, InputError, error_class_for
+from inclusio.errors import (
+    CliUsage,
+    DiskFull,
+    InclusioError,
+    InputIsFolder,
+    InputMissing,
+    InputUnreadable,
+    OutputNotFolder,
+    as_inclusio_error,
+    error_class_for,
+    is_disk_full,
+)
+
+err_console = Console(stderr=True)
+TRACEBACK_ENV = "INCLUSIO_TRACEBACK"
+"""Set to 1 to see the Python traceback of an unexpected error (developers); people get a coded message."""
+
+
+class SafeGroup(typer.core.TyperGroup):
+    """The ``inclusio`` command: whatever goes wrong in any subcommand ends in a coded message, never a traceback.
+
+    Click's usage errors (unknown option, missing argument, a value of the wrong type) keep Click's own
+    message and get the ``cli.usage`` code with what to do, in English and French; an :class:`InclusioError`
+    prints its code and both messages and exits with its exit code; anything else is ``internal.error`` (or
+    ``system.disk_full``) with the exception's type and message (``INCLUSIO_TRACEBACK=1`` shows where).
+    """
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click_errors.NoArgsIsHelpError:
+            raise
+        except click_errors.UsageError as exc:  # an unknown option of ``inclusio`` itself
+            raise _coded_usage(exc) from None
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort):
+            raise
+        except click_errors.NoArgsIsHelpError:
+            raise  # a group or command given nothing: its help is the answer
+        except click_errors.UsageError as exc:
+            raise _coded_usage(exc) from None
+        except click_errors.ClickException:
+            raise
+        except InclusioError as exc:
+            raise _fail(exc) from None
+        except Exception as exc:  # noqa: BLE001 - the net under every subcommand
+            if os.environ.get(TRACEBACK_ENV) == "1":
+                err_console.print_exception()
+            raise _fail(_unexpected(exc)) from None
+
+
+def _coded_usage(exc: Any) -> Any:
+    """Click's usage error with the ``cli.usage`` code and what to do, in English and French, under its message."""
+    usage = CliUsage()
+    return click_errors.UsageError(
+        f"{exc.format_message()}\n[{usage.code}] {usage.message}\n[{usage.code}] {usage.message_fr}",
+        ctx=exc.ctx,
+    )
+
+
+def _unexpected(exc: Exception) -> InclusioError:
+    """The coded error for an exception no command expected (a permission denied is the person's to fix)."""
+    if isinstance(exc, PermissionError) and exc.filename:
+        return InputUnreadable(
+            f"Permission denied on '{exc.filename}'. Check its permissions, or use a file or folder you can "
+            "read and write.",
+            message_fr=f"Permission refusée sur « {exc.filename} ». Vérifiez ses droits, ou utilisez un "
+            "fichier ou un dossier que vous pouvez lire et écrire.",
+        )
+    error = as_inclusio_error(exc)
+    if type(error) is InclusioError:
+        return InclusioError(
+            f"Unexpected error ({type(exc).__name__}: {exc}). Run it again with {TRACEBACK_ENV}=1 to see "
+            "where, and report it.",
+            message_fr=f"Erreur inattendue ({type(exc).__name__} : {exc}). Relancez avec {TRACEBACK_ENV}=1 "
+            "pour voir où, et signalez-la.",
+        )
+    return error
+
 
 app = typer.Typer(
+    cls=SafeGroup,
     name="inclusio",
-    help="Turn course materials into accessible, profile-specific versions (EPUB 3, HTML, MP3, report).",
+    help="Turn course materials into accessible, profile-specific versions (EPUB 3, HTML, MP3, braille, large "
+    "print, report...: 'inclusio convert --help' lists every output).",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -31,30 +116,39 @@ profiles_app = typer.Typer(help="Learner profiles (YAML files in the profiles fo
 app.add_typer(profiles_app, name="profiles")
 voices_app = typer.Typer(help="Voix de synthèse installées / installed speech voices.", no_args_is_help=True)
 app.add_typer(voices_app, name="voices")
-__import__("inclusio.cli_admin").cli_admin.register_service_commands(app)  # batch, cleanup, users, db
 
 DOCUMENT_HELP = "The course document."
 """The FILE argument's help; :class:`FormatsHelp` adds the registry's formats when the help is shown."""
+OUTPUTS_HELP = "Comma-separated outputs (default: the profile's)."
+"""The ``--to`` option's help; :class:`FormatsHelp` adds the writer registry's outputs when the help is shown."""
 
 
 class FormatsHelp(typer.core.TyperCommand):
-    """A command whose FILE help names the formats of the converter registry (``formats_label``).
+    """A command whose FILE help names the formats of the converter registry (``formats_label``) and whose
+    ``--to`` help names every output of the writer registry (``output_names``).
 
-    The registry is imported only when that help is shown: importing every converter at start-up would
+    The registries are imported only when that help is shown: importing every converter at start-up would
     slow down each ``inclusio`` call, ``--help`` included.
     """
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         from inclusio.converters.registry import formats_label
+        from inclusio.writers.registry import output_names
 
         for param in self.params:
             if param.name == "file":
                 param.help = f"{DOCUMENT_HELP[:-1]}: {formats_label('en')}."  # type: ignore[attr-defined]
+            if param.name == "to":
+                param.help = (  # type: ignore[attr-defined]
+                    f"Comma-separated outputs among {', '.join(output_names())} (default: the profile's)."
+                )
         super().format_help(ctx, formatter)
 
 
+__import__("inclusio.cli_admin").cli_admin.register_service_commands(app, FormatsHelp)  # batch, users, db...
+
+
 console = Console()
-err_console = Console(stderr=True)
 
 
 def _fail(error: InclusioError | dict[str, object]) -> typer.Exit:
@@ -89,9 +183,7 @@ def convert(
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the outputs.")] = Path("out"),
     to: Annotated[
         str | None,
-        typer.Option(
-            "--to", help="Comma-separated outputs among epub,html,mp3,report,json (default: the profile's)."
-        ),
+        typer.Option("--to", help=OUTPUTS_HELP),
     ] = None,
     no_validate: Annotated[
         bool, typer.Option("--no-validate", help="Skip EPUBCheck on the EPUB (faster).")
@@ -102,6 +194,7 @@ def convert(
     if no_validate:
         settings = settings.model_copy(update={"validate_epub": False})
     outputs, chosen = _convert_inputs(file, profile, to, settings)
+    output_folder(out)
     result = _run_with_bars(file, chosen, out, settings, outputs)
     _print_outcome(file, chosen, result)
 
@@ -109,29 +202,66 @@ def convert(
 def _convert_inputs(
     file: Path, profile: str, to: str | None, settings: Settings
 ) -> tuple[list[str] | None, Any]:
-    """``convert``'s checks: the file exists, the outputs are known, the profile loads; ``(outputs, profile)``."""
-    from inclusio.profiles import ALL_OUTPUTS, load_profile
+    """``convert``'s checks: the file is a readable document, the outputs are known, the profile loads;
+    ``(outputs, profile)``. Each failure raises its coded error (printed by :class:`SafeGroup`)."""
+    from inclusio.jobs.inputs import parse_outputs
+    from inclusio.profiles import load_profile
 
-    if not file.is_file():
-        raise _fail(
-            InputError(
-                f"No file at '{file}'. Check the path.",
-                message_fr=f"Aucun fichier à « {file} ». Vérifiez le chemin.",
+    document_path(file, folder_hint=True)
+    outputs = parse_outputs(to) if to is not None else None
+    return outputs, load_profile(profile, settings.profiles_dir)
+
+
+def document_path(file: Path, *, folder_hint: bool) -> Path:
+    """``file`` if it is a document this process can read, else its coded error (``input.not_found``,
+    ``input.is_folder``, suggesting ``batch`` when ``folder_hint``, ``input.unreadable``)."""
+    if file.is_dir():
+        if folder_hint:
+            raise InputIsFolder(
+                f"'{file}' is a folder, not a document. To convert every document in it, run "
+                f"'inclusio batch {file} --profile P'; to convert one, give its path.",
+                message_fr=f"« {file} » est un dossier, pas un document. Pour convertir tous ses documents, "
+                f"lancez « inclusio batch {file} --profile P » ; pour en convertir un, donnez son chemin.",
             )
+        raise InputIsFolder(
+            f"'{file}' is a folder, not a document. Give the path of one document.",
+            message_fr=f"« {file} » est un dossier, pas un document. Donnez le chemin d'un document.",
         )
-    outputs = [part.strip() for part in to.split(",") if part.strip()] if to else None
-    if outputs:
-        unknown = [name for name in outputs if name not in ALL_OUTPUTS]
-        if unknown:
-            err_console.print(
-                f"[bold red]error[/] unknown output(s) {', '.join(unknown)}; "
-                f"choose among {', '.join(ALL_OUTPUTS)}"
-            )
-            raise typer.Exit(code=2)
+    if not file.exists():
+        raise InputMissing(
+            f"No file at '{file}'. Check the path (a relative path starts from the current folder).",
+            message_fr=f"Aucun fichier à « {file} ». Vérifiez le chemin (un chemin relatif part du dossier "
+            "courant).",
+        )
     try:
-        return outputs, load_profile(profile, settings.profiles_dir)
-    except InclusioError as exc:
-        raise _fail(exc) from exc
+        file.open("rb").close()
+    except OSError as exc:
+        raise InputUnreadable(
+            f"'{file}' cannot be read ({exc.strerror}). Check its permissions (chmod u+r), or copy it into a "
+            "folder you can read.",
+            message_fr=f"« {file} » ne peut pas être lu ({exc.strerror}). Vérifiez ses droits (chmod u+r), ou "
+            "copiez-le dans un dossier que vous pouvez lire.",
+        ) from None
+    return file
+
+
+def output_folder(out: Path) -> Path:
+    """``out``, created when missing; ``output.not_a_folder`` when it is a file or cannot be created there
+    (``system.disk_full`` when the disk is full)."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise DiskFull(details={"exception": type(exc).__name__}) from None
+        what = "is an existing file" if out.exists() else f"cannot be created ({exc.strerror})"
+        what_fr = "est un fichier existant" if out.exists() else f"ne peut pas être créé ({exc.strerror})"
+        raise OutputNotFolder(
+            f"The output folder '{out}' {what}. Give a folder with --out (it is created when missing), "
+            "e.g. --out out/.",
+            message_fr=f"Le dossier de sortie « {out} » {what_fr}. Indiquez un dossier avec --out (il est "
+            "créé s'il manque), par ex. --out out/.",
+        ) from None
+    return out
 
 
 def _run_with_bars(file: Path, chosen: Any, out: Path, settings: Settings, outputs: list[str] | None) -> Any:
@@ -180,10 +310,7 @@ def _run_with_bars(file: Path, chosen: Any, out: Path, settings: Settings, outpu
 
 def _print_outcome(file: Path, chosen: Any, result: Any) -> None:
     """Warnings and errors on stderr, the outputs' table on stdout; failed and partial runs exit non-zero."""
-    for warning in result.warnings[:15]:
-        err_console.print(f"[yellow]warning[/] {escape(_tag(warning))} {escape(str(warning.get('message')))}")
-    if len(result.warnings) > 15:
-        err_console.print(f"[yellow]… {len(result.warnings) - 15} more warnings in the report[/]")
+    _print_warnings(result.warnings, result.document)
     if result.status == "failed":
         raise _fail(result.errors[0])
     for error in result.errors:
@@ -205,6 +332,73 @@ def _print_outcome(file: Path, chosen: Any, result: Any) -> None:
         raise typer.Exit(code=10)
 
 
+def cli_lang() -> str:
+    """The language of the command's own messages: ``fr`` when the locale says French (``LANGUAGE``,
+    ``LC_ALL``, ``LC_MESSAGES``, ``LANG``, first set wins, as gettext reads them), else ``en``. Errors print
+    both languages whatever it says."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            return "fr" if value.lower().startswith("fr") else "en"
+    return "en"
+
+
+def places_of(document: Any) -> dict[str, tuple[str, int]]:
+    """``block id -> ("slide"|"page", number)``: the block's own source, else the page or slide marker it
+    follows (formats whose blocks carry no position of their own)."""
+    places: dict[str, tuple[str, int]] = {}
+    current: tuple[str, int] | None = None
+    for block in document.blocks if document is not None else []:
+        if getattr(block, "type", None) == "page":
+            current = (block.kind, block.number)
+        own = block.source
+        if own is not None and (own.slide or own.page):
+            places[block.id] = ("slide", own.slide) if own.slide else ("page", own.page)
+        elif current is not None:
+            places[block.id] = current
+    return places
+
+
+PLACE_WORDS = {"en": {"slide": "slide", "page": "page"}, "fr": {"slide": "diapositive", "page": "page"}}
+
+
+def warning_place(warning: dict[str, Any], places: dict[str, tuple[str, int]], lang: str) -> str:
+    """``slide 12`` / ``diapositive 12`` / ``page 4`` for a warning that has a place, else ``""``: its own
+    ``source`` (a converter's issue), else its block's."""
+    source = warning.get("source") or {}
+    place = (
+        ("slide", source["slide"])
+        if source.get("slide")
+        else ("page", source["page"])
+        if source.get("page")
+        else places.get(str(warning.get("block_id")))
+    )
+    return f"{PLACE_WORDS[lang][place[0]]} {place[1]}" if place else ""
+
+
+def _print_warnings(warnings: list[dict[str, Any]], document: Any, shown: int = 15) -> None:
+    """The first ``shown`` warnings, each with its place (slide, page) and in the CLI's language."""
+    from inclusio.warning_codes import message_for
+
+    lang, places = cli_lang(), places_of(document)
+    label, more = (
+        ("avertissement", "autres avertissements dans le rapport")
+        if lang == "fr"
+        else (
+            "warning",
+            "more warnings in the report",
+        )
+    )
+    for warning in warnings[:shown]:
+        place = warning_place(warning, places, lang)
+        where = (f"{place} : " if lang == "fr" else f"{place}: ") if place else ""  # French spaces its colon
+        err_console.print(
+            f"[yellow]{label}[/] {escape(_tag(warning))} {escape(where + message_for(warning, lang))}"
+        )
+    if len(warnings) > shown:
+        err_console.print(f"[yellow]… {len(warnings) - shown} {more}[/]")
+
+
 @app.command(cls=FormatsHelp)
 def score(
     file: Annotated[Path, typer.Argument(help=DOCUMENT_HELP)],
@@ -216,10 +410,8 @@ def score(
     from inclusio.converters.registry import convert as convert_file
 
     settings = _settings()
-    try:
-        doc = convert_file(file, ConvertContext.from_settings(settings, file.name))
-    except InclusioError as exc:
-        raise _fail(exc) from exc
+    document_path(file, folder_hint=False)
+    doc = convert_file(file, ConvertContext.from_settings(settings, file.name))
     scores = score_document(doc)
     if as_json:
         sys.stdout.write(json.dumps(scores.model_dump(), ensure_ascii=False, indent=1) + "\n")

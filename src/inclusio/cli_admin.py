@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Annotated, Any
@@ -71,11 +72,23 @@ def batch(
     owner: Annotated[str | None, typer.Option("--as", help="User name the jobs belong to.")] = None,
     follow: Annotated[bool, typer.Option("--follow/--no-follow", help="Wait and show progress.")] = True,
     timeout: Annotated[float, typer.Option(help="Stop following after this many seconds.")] = 24 * 3600,
+    here: Annotated[
+        bool,
+        typer.Option(
+            "--here",
+            help="Convert the documents in this process, one after the other (no worker needed); the jobs "
+            "are recorded as usual.",
+        ),
+    ] = False,
 ) -> None:
-    """Submit every document of FOLDER to the queue as one batch, and follow it with a progress bar."""
+    """Submit every document of FOLDER to the queue as one batch, and follow it with a progress bar.
+
+    Without --here a worker must listen on the queue ('inclusio worker' or 'inclusio serve'): when none does,
+    the command says so (queue.no_worker) before it queues anything.
+    """
     from inclusio.jobs import Submitter
     from inclusio.jobs.inputs import parse_outputs
-    from inclusio.jobs.queue import job_kind, sender_for
+    from inclusio.jobs.queue import QUEUES, job_kind, sender_for
     from inclusio.profiles import load_profile
     from inclusio.store.accounts import UserStore
     from inclusio.store.batches import BatchStore
@@ -83,39 +96,33 @@ def batch(
     from inclusio.store.jobs import JobStore
 
     settings = get_settings()
-    try:
-        chosen = load_profile(profile, settings.profiles_dir)
-        wanted = parse_outputs(to)
-    except InclusioError as exc:
-        raise _fail(exc) from exc
-    paths, skipped = batch_documents(folder)
-    _say_skipped(skipped)
-    if not paths:
-        from inclusio.converters.registry import formats_label
-
-        err_console.print(
-            f"No document ({escape(formats_label('en'))}) in {escape(str(folder))}. / Aucun document "
-            f"({escape(formats_label('fr'))})."
-        )
-        raise typer.Exit(3)
+    chosen = load_profile(profile, settings.profiles_dir)
+    wanted = parse_outputs(to)
+    paths, skipped = _folder_documents(folder)
+    kind = job_kind(
+        wanted or list(chosen.outputs), engine=settings.engine, adaptation_level=chosen.adaptation.level
+    )
+    if not here:
+        _check_listening(settings, QUEUES[kind], follow)
     store = JobStore.from_settings(settings)
     store.migrate()
     users, files = UserStore(store.engine), FileStore.from_settings(settings)
     owner_id = _owner_id(users, owner)
-    submitter = Submitter(settings=settings, store=store, files=files, send=sender_for(settings), users=users)
-    kind = job_kind(
-        wanted or list(chosen.outputs), engine=settings.engine, adaptation_level=chosen.adaptation.level
-    )
+    send = (lambda _kind, _job_id: None) if here else sender_for(settings)  # --here: this process runs them
+    submitter = Submitter(settings=settings, store=store, files=files, send=send, users=users)
     batch_row = BatchStore(store.db).create(
         owner_id=owner_id, institution=settings.institution, name=folder.name
     )
-    rejected = _submit_all(submitter, paths, chosen, wanted, owner_id, batch_row.id)
+    rejected, job_ids = _submit_all(submitter, paths, chosen, wanted, owner_id, batch_row.id)
     console.print(
-        f"batch {batch_row.id}: {len(paths) - rejected} job(s) queued on '{kind}'"
+        f"batch {batch_row.id}: {len(job_ids)} job(s) "
+        + ("to convert here" if here else f"queued on '{kind}'")
         + (f", {rejected} file(s) refused" if rejected else "")
         + (f", {len(skipped)} file(s) skipped (not an accepted format)" if skipped else "")
     )
-    if not follow:
+    if here:
+        _run_here(settings, job_ids)
+    elif not follow:
         return
     jobs = _follow_batch(store, batch_row.id, timeout)
     counts: dict[str, int] = {}
@@ -125,6 +132,79 @@ def batch(
     store.dispose()
     if counts.get("failed") or rejected:
         raise typer.Exit(10)
+
+
+def _folder_documents(folder: Path) -> tuple[list[Path], list[Path]]:
+    """:func:`batch_documents` of a folder that exists and holds documents, else its coded error."""
+    from inclusio.converters.registry import formats_label
+    from inclusio.errors import InputMissing, InputNoDocuments, InputNotFolder
+
+    if not folder.exists():
+        raise InputMissing(
+            f"No folder at '{folder}'. Check the path (a relative path starts from the current folder).",
+            message_fr=f"Aucun dossier à « {folder} ». Vérifiez le chemin (un chemin relatif part du dossier "
+            "courant).",
+        )
+    if not folder.is_dir():
+        raise InputNotFolder(
+            f"'{folder}' is a file, not a folder of documents. To convert it, run 'inclusio convert {folder} "
+            "--profile P'.",
+            message_fr=f"« {folder} » est un fichier, pas un dossier de documents. Pour le convertir, lancez "
+            f"« inclusio convert {folder} --profile P ».",
+        )
+    paths, skipped = batch_documents(folder)
+    _say_skipped(skipped)
+    if not paths:
+        raise InputNoDocuments(
+            f"No document ({formats_label('en')}) in '{folder}'. Put the documents directly in it "
+            "(sub-folders are not read).",
+            message_fr=f"Aucun document ({formats_label('fr')}) dans « {folder} ». Placez les documents "
+            "directement dedans (les sous-dossiers ne sont pas lus).",
+        )
+    return paths, skipped
+
+
+def _check_listening(settings: Any, queue: str, follow: bool) -> None:
+    """``queue.no_worker`` when no worker listens on ``queue`` and the command would wait for one; with
+    ``--no-follow`` only a notice (the jobs wait for the next worker). Unknown (another SQL broker): nothing."""
+    from inclusio.errors import QueueNoWorker
+    from inclusio.jobs.presence import worker_listening
+
+    if worker_listening(settings, queue) is not False:
+        return
+    error = QueueNoWorker(
+        f"No worker is listening on the '{queue}' queue: the jobs would wait until one starts. Start one in "
+        "another terminal ('inclusio worker', or 'inclusio serve' for the API and a worker) and run the "
+        "command again, or add --here to convert the documents in this process.",
+        message_fr=f"Aucun processus de traitement (worker) n'écoute la file « {queue} » : les tâches "
+        "attendraient qu'il en démarre un. Lancez-en un dans un autre terminal (« inclusio worker », ou "
+        "« inclusio serve » pour l'API et un worker) puis relancez la commande, ou ajoutez --here pour "
+        "convertir les documents dans ce processus.",
+        details={"queue": queue},
+    )
+    if follow:
+        raise error
+    err_console.print(
+        f"[yellow]notice[/] {escape(f'[{error.code}]')} No worker is listening on the '{queue}' queue yet: the "
+        "jobs wait until one starts ('inclusio worker')."
+    )
+    err_console.print(
+        f"[dim]avis[/] {escape(f'[{error.code}]')} Aucun worker n'écoute encore la file « {queue} » : les tâches "
+        "attendent qu'il en démarre un (« inclusio worker »)."
+    )
+
+
+def _run_here(settings: Any, job_ids: list[str]) -> None:
+    """Run the batch's jobs one after the other in a thread of this process (``--here``); the caller follows
+    them in the job table as it would follow a worker. A job this process cannot finish (Ctrl-C) is left to
+    the watchdog of the next worker, as any job whose process stopped."""
+    from inclusio.jobs import execute
+
+    def run() -> None:
+        for job_id in job_ids:
+            execute(job_id, settings)
+
+    threading.Thread(target=run, name="inclusio-batch-here", daemon=True).start()
 
 
 def _owner_id(users: Any, owner: str | None) -> str | None:
@@ -146,12 +226,12 @@ def _submit_all(
     wanted: list[str] | None,
     owner_id: str | None,
     batch_id: str,
-) -> int:
-    """Store and submit every file of the batch; returns how many were refused (too large, empty, ...)."""
+) -> tuple[int, list[str]]:
+    """Store and submit every file of the batch: ``(how many were refused (too large, empty...), job ids)``."""
     from inclusio.jobs import submit
     from inclusio.jobs.uploads import store_document
 
-    settings, rejected = submitter.settings, 0
+    settings, rejected, job_ids = submitter.settings, 0, []
     # Largest files first: the longest jobs start first, so no worker is left alone at the end of the batch.
     for path in sorted(paths, key=lambda p: -p.stat().st_size):
         try:
@@ -166,7 +246,7 @@ def _submit_all(
             )
             continue
         try:  # the job of a message the broker refused is failed (queue.unavailable), never left queued
-            submit(
+            job = submit(
                 submitter,
                 stored,
                 filename=path.name,
@@ -178,7 +258,8 @@ def _submit_all(
             )
         except InclusioError as exc:
             raise _fail(exc) from exc
-    return rejected
+        job_ids.append(job.id)
+    return rejected, job_ids
 
 
 def _follow_batch(store: Any, batch_id: str, timeout: float) -> list[Any]:
@@ -241,10 +322,9 @@ def users_create(
     settings = get_settings()
     password = sys.stdin.readline().rstrip("\n") if password_stdin else getpass.getpass("Password: ")
     if len(password) < 8:
-        err_console.print(
-            "The password needs at least 8 characters. / Le mot de passe doit faire 8 caractères au moins."
-        )
-        raise typer.Exit(2)
+        from inclusio.errors import PasswordTooShort
+
+        raise _fail(PasswordTooShort())
     store = JobStore.from_settings(settings)
     store.migrate()
     try:
@@ -285,10 +365,9 @@ def users_passwd(
         raise _fail(UserNotFound(details={"user": username}))
     password = sys.stdin.readline().rstrip("\n") if password_stdin else getpass.getpass("New password: ")
     if len(password) < 8:
-        err_console.print(
-            "The password needs at least 8 characters. / Le mot de passe doit faire 8 caractères au moins."
-        )
-        raise typer.Exit(2)
+        from inclusio.errors import PasswordTooShort
+
+        raise _fail(PasswordTooShort())
     revoked = users.set_password(user.id, password)
     from inclusio.store.throttle import Throttle
 
@@ -308,8 +387,13 @@ def users_unlock(
     from inclusio.store.throttle import Throttle
 
     if not username and not address:
-        err_console.print("Give an account name or --address. / Indiquez un nom de compte ou --address.")
-        raise typer.Exit(2)
+        from inclusio.errors import RequestInvalid
+
+        raise _fail(
+            RequestInvalid(
+                "Give an account name or --address.", message_fr="Indiquez un nom de compte ou --address."
+            )
+        )
     settings = get_settings()
     store = JobStore.from_settings(settings)
     store.migrate()
@@ -358,9 +442,10 @@ def db_current() -> None:
     console.print(f"current: {current_revision(store.engine)}  head: {head_revision()}")
 
 
-def register_service_commands(app: typer.Typer) -> None:
-    """Add the service commands to the ``inclusio`` command."""
-    app.command()(batch)
+def register_service_commands(app: typer.Typer, help_cls: Any = None) -> None:
+    """Add the service commands to the ``inclusio`` command (``batch``'s help made by ``help_cls``: the
+    writer registry's outputs for ``--to``)."""
+    app.command(cls=help_cls)(batch)
     app.command()(cleanup)
     app.add_typer(users_app, name="users")
     app.add_typer(db_app, name="db")

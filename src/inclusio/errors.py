@@ -583,6 +583,124 @@ class LLMAnswerInvalid(StageError):
     )
 
 
+# -- the command line (a person's mistake at the terminal: never a traceback) -------------------------
+
+
+class InputMissing(InputError):
+    code = "input.not_found"
+    default_message = (
+        "There is no file at this path. Check the path (a relative path starts from the current folder)."
+    )
+    default_message_fr = (
+        "Il n'y a pas de fichier à cet emplacement. Vérifiez le chemin (un chemin relatif part du "
+        "dossier courant)."
+    )
+
+
+class InputIsFolder(InputError):
+    code = "input.is_folder"
+    default_message = (
+        "This is a folder, not a document. Give one document, or run 'inclusio batch FOLDER --profile P' "
+        "to convert every document of a folder."
+    )
+    default_message_fr = (
+        "C'est un dossier, pas un document. Indiquez un seul document, ou lancez « inclusio batch DOSSIER "
+        "--profile P » pour convertir tous les documents d'un dossier."
+    )
+
+
+class InputNotFolder(InputError):
+    code = "input.not_a_folder"
+    default_message = (
+        "This is a file, not a folder of documents. Give a folder, or run 'inclusio convert FILE --profile P' "
+        "to convert one document."
+    )
+    default_message_fr = (
+        "C'est un fichier, pas un dossier de documents. Indiquez un dossier, ou lancez « inclusio convert "
+        "FICHIER --profile P » pour convertir un seul document."
+    )
+
+
+class InputNoDocuments(InputError):
+    code = "input.no_documents"
+    default_message = (
+        "The folder holds no document in an accepted format. Put the documents directly in it (sub-folders "
+        "are not read); 'inclusio convert --help' lists the formats."
+    )
+    default_message_fr = (
+        "Le dossier ne contient aucun document d'un format pris en charge. Placez les documents directement "
+        "dedans (les sous-dossiers ne sont pas lus) ; « inclusio convert --help » donne les formats."
+    )
+
+
+class InputUnreadable(InputError):
+    code = "input.unreadable"
+    default_message = (
+        "The file cannot be read (permission denied). Check its permissions (chmod u+r FILE), or copy it "
+        "into a folder you can read."
+    )
+    default_message_fr = (
+        "Le fichier ne peut pas être lu (permission refusée). Vérifiez ses droits (chmod u+r FICHIER), ou "
+        "copiez-le dans un dossier que vous pouvez lire."
+    )
+
+
+class OutputNotFolder(InclusioError):
+    """``--out`` names an existing file, or a folder that cannot be created there."""
+
+    code = "output.not_a_folder"
+    http_status = 400
+    exit_code = 2
+    default_message = (
+        "The output path is not a folder that can be written (an existing file, or a place where a folder "
+        "cannot be created). Give a folder with --out: it is created when missing, e.g. --out out/."
+    )
+    default_message_fr = (
+        "Le chemin de sortie n'est pas un dossier où écrire (un fichier existant, ou un endroit où aucun "
+        "dossier ne peut être créé). Indiquez un dossier avec --out : il est créé s'il manque, par ex. "
+        "--out out/."
+    )
+
+
+class CliUsage(RequestInvalid):
+    """Click refused the command line (unknown option, missing argument, a value of the wrong type)."""
+
+    code = "cli.usage"
+    default_message = (
+        "The command line is incomplete or has a wrong value (see above). Run the command with --help to "
+        "see what it takes."
+    )
+    default_message_fr = (
+        "La ligne de commande est incomplète ou contient une valeur incorrecte (voir ci-dessus). Lancez la "
+        "commande avec --help pour voir ce qu'elle attend."
+    )
+
+
+class PasswordTooShort(RequestInvalid):
+    code = "user.password_too_short"
+    default_message = "The password needs at least 8 characters. Choose a longer one."
+    default_message_fr = "Le mot de passe doit faire 8 caractères au moins. Choisissez-en un plus long."
+
+
+class QueueNoWorker(InclusioError):
+    """``inclusio batch`` found no worker listening on the queue its jobs would go to."""
+
+    code = "queue.no_worker"
+    http_status = 503
+    exit_code = 6
+    default_message = (
+        "No worker is listening on the job queue: the jobs would wait until one starts. Start one in "
+        "another terminal ('inclusio worker', or 'inclusio serve' for the API and a worker) and run the "
+        "command again, or add --here to convert the documents in this process."
+    )
+    default_message_fr = (
+        "Aucun processus de traitement (worker) n'écoute la file des tâches : les tâches attendraient "
+        "qu'il en démarre un. Lancez-en un dans un autre terminal (« inclusio worker », ou « inclusio "
+        "serve » pour l'API et un worker) puis relancez la commande, ou ajoutez --here pour convertir "
+        "les documents dans ce processus."
+    )
+
+
 def as_inclusio_error(exc: BaseException) -> InclusioError:
     """Wrap anything unexpected so job records and API answers always carry a code.
 

@@ -192,9 +192,8 @@ def run_worker(
     from inclusio.jobs.presence import hold_queues
     from inclusio.jobs.queue import create_celery_app
 
-    hold_queues(
-        settings, resolve_queues(queues)
-    )  # `inclusio batch` sees this worker from now (jobs.presence)
+    # `inclusio batch` sees this worker from now on (jobs.presence).
+    hold_queues(settings, resolve_queues(queues))
     prepare_broker(settings)
     from inclusio.store.jobs import JobStore
 

@@ -63,7 +63,7 @@ def test_batch_converts_pdf_pptx_docx_odt_html_and_markdown_and_reports_the_skip
     )
     (folder / "tableur.xlsx").write_bytes(b"PK\x03\x04 not really a workbook")
     (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
-    start_worker(settings)
+    start_worker(settings).wait_ready()  # `batch` refuses to queue for no worker (queue.no_worker)
     out = subprocess.run(
         [
             sys.executable,

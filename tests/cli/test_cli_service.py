@@ -37,7 +37,8 @@ def test_batch_submits_a_folder_and_follows_it_to_the_end(
     shutil.copy(small_pdf, folder / "cours 1.pdf")
     shutil.copy(corpus / "fixture-word.docx", folder / "td.docx")
     (folder / "lisez-moi.txt").write_text("not a document")
-    start_worker(settings)
+    worker = start_worker(settings)
+    worker.wait_ready()  # `batch` refuses to queue for no worker (queue.no_worker)
     out = _inclusio(settings, "batch", str(folder), "--profile", "blind", "--to", "json,report")
     assert out.returncode == 0, out.stdout + out.stderr
     assert "2 job(s) queued on 'cpu'" in out.stdout and "2 succeeded" in out.stdout, out.stdout
@@ -47,7 +48,11 @@ def test_batch_submits_a_folder_and_follows_it_to_the_end(
     assert batch.name == "semestre" and sorted(j.filename for j in jobs) == ["cours 1.pdf", "td.docx"]
     assert all(j.status == "succeeded" and "json" in j.artifacts for j in jobs)
     missing = _inclusio(settings, "batch", str(tmp_path / "nowhere"), "--profile", "blind")
-    assert missing.returncode == 3
+    assert missing.returncode == 3 and "[input.not_found]" in missing.stderr
+    worker.stop()  # the worker that listened is gone: the next batch says so instead of waiting (issue 17)
+    gone = _inclusio(settings, "batch", str(folder), "--profile", "blind", "--to", "json")
+    assert gone.returncode == 6 and "[queue.no_worker]" in gone.stderr, gone.stderr
+    assert len(store.list(JobFilter())) == 2  # nothing more was queued
 
 
 def test_users_and_tokens_from_the_command_line_and_cleanup(tmp_path: Path) -> None:

@@ -29,6 +29,12 @@ class DocumentJsonWriter:
         return [Artifact(name="json", path=path, media_type="application/json")]
 
 
+def output_names() -> list[str]:
+    """Every output a job can make (``--to``, the API's ``outputs``): each writer's name, then ``report``, which
+    the pipeline writes itself. ``inclusio convert --help`` and ``inclusio batch --help`` list these."""
+    return [*_WRITERS, "report"]
+
+
 def get_writer(name: str) -> Writer:
     """A new writer instance for the output ``name`` (``epub``, ``html``, ``mp3``, ``json``)."""
     try:
