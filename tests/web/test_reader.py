@@ -39,7 +39,7 @@ PROFILE = "adhd"  # key points, glossary, page numbers, and the reading ruler on
 @pytest.fixture(scope="module")
 def reader_job(server: Server) -> Iterator[dict[str, Any]]:
     """A student's finished job of the photosynthesis course: EPUB (read-along), audio and the Document."""
-    _, token = make_user(server.settings, "student", username="reader1", password=PASSWORD)
+    user_id, token = make_user(server.settings, "student", username="reader1", password=PASSWORD)
     with httpx.Client(base_url=server.base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as api:
         job_id = submit(api, SAMPLES / "cours-photosynthese-fr.pdf", profile=PROFILE, outputs="epub,mp3,json")
         job = wait_finished(api, job_id, server.worker, timeout=JOB_TIMEOUT_MS / 1000 + 60)
@@ -48,7 +48,7 @@ def reader_job(server: Server) -> Iterator[dict[str, Any]]:
             name: api.get(f"/jobs/{job_id}/artifacts/{name}").content
             for name in ("epub", "json", "audio-timings")
         }
-        yield {"id": job_id, "files": files}
+        yield {"id": job_id, "files": files, "user": user_id, "token": token}
 
 
 def _text(element: Any) -> str:
@@ -293,3 +293,28 @@ def test_reader_is_the_job_owners(browser: Any, server: Server, reader_job: dict
     answer = page.goto(f"{server.base}/web/read/{reader_job['id']}")
     assert answer is not None and answer.status == 404
     context.close()
+
+
+def test_reader_position_is_erased_with_the_account(
+    browser: Any, server: Server, reader_job: dict[str, Any]
+) -> None:
+    """The last of the module: the student's position is a file of their job, gone with their account."""
+    from inclusio.store.files import FileStore
+
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, server, "reader1")
+    page.goto(f"{server.base}/web/read/{reader_job['id']}")
+    form = {"csrf_token": page.locator("#reader").get_attribute("data-csrf"), "section": "2", "time": "4.5"}
+    answer = context.request.post(f"{server.base}/web/read/{reader_job['id']}/position", form=form)
+    assert answer.status == 204
+    saved = (
+        FileStore.from_settings(server.settings).job_dir(reader_job["id"])
+        / "reader"
+        / f"{reader_job['user']}.json"
+    )
+    assert json.loads(saved.read_text()) == {"section": 2, "time": 4.5, "speed": 1.0}
+    context.close()
+    erased = httpx.delete(f"{server.base}/me", headers={"Authorization": f"Bearer {reader_job['token']}"})
+    assert erased.status_code == 200 and erased.json()["jobs"] >= 1
+    assert not saved.exists() and not saved.parent.exists()
