@@ -120,11 +120,10 @@ def batch(
         + (f", {rejected} file(s) refused" if rejected else "")
         + (f", {len(skipped)} file(s) skipped (not an accepted format)" if skipped else "")
     )
-    if here:
-        _run_here(settings, job_ids)
-    elif not follow:
+    runner = _run_here(settings, job_ids) if here else None
+    if runner is None and not follow:
         return
-    jobs = _follow_batch(store, batch_row.id, timeout)
+    jobs = _follow_batch(store, batch_row.id, timeout, runner)
     counts: dict[str, int] = {}
     for job in jobs:
         counts[job.status] = counts.get(job.status, 0) + 1
@@ -194,7 +193,7 @@ def _check_listening(settings: Any, queue: str, follow: bool) -> None:
     )
 
 
-def _run_here(settings: Any, job_ids: list[str]) -> None:
+def _run_here(settings: Any, job_ids: list[str]) -> threading.Thread:
     """Run the batch's jobs one after the other in a thread of this process (``--here``); the caller follows
     them in the job table as it would follow a worker. A job this process cannot finish (Ctrl-C) is left to
     the watchdog of the next worker, as any job whose process stopped."""
@@ -204,7 +203,9 @@ def _run_here(settings: Any, job_ids: list[str]) -> None:
         for job_id in job_ids:
             execute(job_id, settings)
 
-    threading.Thread(target=run, name="inclusio-batch-here", daemon=True).start()
+    runner = threading.Thread(target=run, name="inclusio-batch-here", daemon=True)
+    runner.start()
+    return runner
 
 
 def _owner_id(users: Any, owner: str | None) -> str | None:
@@ -262,8 +263,9 @@ def _submit_all(
     return rejected, job_ids
 
 
-def _follow_batch(store: Any, batch_id: str, timeout: float) -> list[Any]:
-    """A progress bar per job and one for the batch until every job is finished (or ``timeout``)."""
+def _follow_batch(store: Any, batch_id: str, timeout: float, runner: Any = None) -> list[Any]:
+    """A progress bar per job and one for the batch until every job is finished (or ``timeout``, or the end
+    of ``runner``, the thread running them with ``--here``, whatever it left unfinished)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from inclusio.store.jobs import JobFilter
@@ -280,6 +282,9 @@ def _follow_batch(store: Any, batch_id: str, timeout: float) -> list[Any]:
         overall = bar.add_task("batch", total=len(jobs))
         lines = {job.id: bar.add_task(escape(job.filename[:40]), total=100) for job in jobs}
         while True:
+            stopped = (
+                runner is not None and not runner.is_alive()
+            )  # before the read: its last record is in it
             jobs = store.list(JobFilter(batch_id=batch_id), limit=100_000)
             for job in jobs:
                 label = f"{escape(job.filename[:40])} [dim]{job.status}{' · ' + job.stage if job.stage else ''}[/]"
@@ -290,7 +295,7 @@ def _follow_batch(store: Any, batch_id: str, timeout: float) -> list[Any]:
                 )
             finished = sum(job.finished for job in jobs)
             bar.update(overall, completed=finished)
-            if finished == len(jobs) or time.monotonic() > deadline:
+            if finished == len(jobs) or time.monotonic() > deadline or stopped:
                 break
             time.sleep(0.5)
     return jobs
