@@ -233,6 +233,12 @@ def document_path(file: Path, *, folder_hint: bool) -> Path:
             message_fr=f"Aucun fichier à « {file} ». Vérifiez le chemin (un chemin relatif part du dossier "
             "courant).",
         )
+    if not file.is_file():  # a named pipe or a device: reading it could wait forever
+        raise InputUnreadable(
+            f"'{file}' is not a regular file (a pipe or a device). Save the document as a file and give its path.",
+            message_fr=f"« {file} » n'est pas un fichier ordinaire (un tube ou un périphérique). Enregistrez le "
+            "document dans un fichier et donnez son chemin.",
+        )
     try:
         file.open("rb").close()
     except OSError as exc:

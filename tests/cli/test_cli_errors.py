@@ -8,6 +8,7 @@ The other parameters get valid values, so the wrong one is what fails; no case c
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -49,7 +50,14 @@ def places(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder.mkdir()
     (folder / "volcans.md").write_text("# Les volcans\n\nUn volcan rejette de la lave.\n", encoding="utf-8")
     (root / "afile.txt").write_text("not a folder")
-    return {"root": root, "folder": folder, "file": root / "afile.txt", "missing": root / "absent.pdf"}
+    os.mkfifo(root / "tube.pdf")  # reading it would wait forever for a writer
+    return {
+        "root": root,
+        "folder": folder,
+        "file": root / "afile.txt",
+        "missing": root / "absent.pdf",
+        "pipe": root / "tube.pdf",
+    }
 
 
 def _is_path(param: Any) -> bool:
@@ -75,7 +83,7 @@ def _wrong(param: Any, places: dict[str, Path]) -> list[str]:
     if param.name == "folder":
         return [str(places["missing"]), str(places["file"])]
     if _is_path(param):
-        return [str(places["missing"]), str(places["folder"])]
+        return [str(places["missing"]), str(places["folder"]), str(places["pipe"])]
     return {"profile": ["nope"], "to": ["epub,bogus"]}.get(param.name or "", [])
 
 
@@ -138,6 +146,7 @@ def test_every_subcommand_answers_bad_arguments_with_a_code_and_no_traceback(
         "input.not_found",
         "input.is_folder",
         "input.not_a_folder",
+        "input.unreadable",  # a named pipe given as FILE: said at once instead of waiting for a writer
         "output.not_a_folder",
     }
     assert expected | {"profile.not_found", "request.invalid"} <= found, found
