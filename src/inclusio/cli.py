@@ -18,7 +18,6 @@ import typer.core
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
-from typer._click import exceptions as click_errors  # Typer >= 0.20 carries its own Click
 
 from inclusio.config import Settings, get_settings
 from inclusio.errors import (
@@ -33,6 +32,11 @@ from inclusio.errors import (
     error_class_for,
     is_disk_full,
 )
+
+try:  # Typer >= 0.20 carries its own copy of Click, whose exceptions its commands raise
+    from typer._click import exceptions as click_errors
+except ImportError:  # an older Typer runs on the installed Click
+    from click import exceptions as click_errors  # type: ignore[no-redef]
 
 err_console = Console(stderr=True)
 TRACEBACK_ENV = "INCLUSIO_TRACEBACK"
