@@ -116,6 +116,36 @@ def test_reader_timings_are_the_epub_media_overlays(reader_job: dict[str, Any], 
     assert reader == epub
 
 
+def test_reader_without_audio_is_the_text_alone(reader_job: dict[str, Any], server: Server) -> None:
+    """A job without the mp3 output: the same text, no player, no clips (nothing to highlight)."""
+    profile = load_profile(PROFILE, server.settings.profiles_dir)
+    book = build_book(Document.from_json(reader_job["files"]["json"]), profile, None, {})
+    assert not book.has_audio and all(not s.clips and s.audio is None for s in book.sections)
+    assert "Les plantes vertes ne mangent pas." in str(book.sections[1].html)
+    assert "data-b=" not in "".join(str(s.html) for s in book.sections)
+
+
+def test_reader_keeps_a_built_book_until_its_files_change(reader_job: dict[str, Any], server: Server) -> None:
+    from types import SimpleNamespace
+
+    from inclusio.store.files import FileStore
+    from inclusio.web.reader import job_book
+
+    store = JobStore.from_settings(server.settings)
+    job = store.get(reader_job["id"])
+    store.dispose()
+    svc = SimpleNamespace(files=FileStore.from_settings(server.settings), settings=server.settings)
+    first, _ = job_book(svc, job)
+    assert job_book(svc, job)[0].sections is first.sections  # a reload: built once
+    assert job_book(svc, job, show_points=False)[0].sections is not first.sections  # another page
+    source = svc.files.artifact_path(job.id, job.artifacts["json"]["file"])
+    source.write_bytes(source.read_bytes())  # a release writes new files: the book is made again
+    again, _ = job_book(svc, job)
+    assert again.sections is not first.sections and [s.clips for s in again.sections] == [
+        s.clips for s in first.sections
+    ]
+
+
 # -- in the browser -----------------------------------------------------------------------------------------
 
 STATE = """() => {

@@ -31,7 +31,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -315,18 +318,53 @@ def job_book(svc: Any, job: Any, *, show_points: bool = True) -> tuple[ReaderBoo
         )
     profile = with_reading(load_profile(job.profile_id, svc.settings.profiles_dir), job.reading)
     timings_path = _artifact(svc, job, "audio-timings")
-    timings = json.loads(timings_path.read_bytes()) if timings_path is not None else None
-    book = build_book(
-        Document.from_json(path.read_bytes()),
-        profile,
-        timings,
-        audio_names(job.artifacts),
-        show_points=show_points,
+    names = audio_names(job.artifacts)
+    key = (
+        job.id,
+        _stamp(path),
+        _stamp(timings_path),
+        profile.model_dump_json(),
+        tuple(sorted(names.items())),
+        show_points,
     )
+
+    def make() -> ReaderBook:
+        timings = json.loads(timings_path.read_bytes()) if timings_path is not None else None
+        return build_book(
+            Document.from_json(path.read_bytes()), profile, timings, names, show_points=show_points
+        )
+
+    book = _cached(key, make)
     title = getattr(job, "title", None)  # the teacher's share title, when there is one
-    if title:
-        book.title = title
-    return book, profile
+    return (replace(book, title=title) if title and title != book.title else book), profile
+
+
+BOOKS_KEPT = 8
+"""Books kept built in the process (a 265-page manual takes ~2 s to build and ~1 MB): a reload, or a display
+option (a new page), does not build it again. Keyed by the files' size and time and the profile, so a release
+(new files) builds the new one; a job's deletion leaves nothing reachable (its page is not found)."""
+_BOOKS: OrderedDict[tuple[Any, ...], ReaderBook] = OrderedDict()
+_BOOKS_LOCK = threading.Lock()
+
+
+def _stamp(path: Any) -> tuple[str, int, int] | None:
+    if path is None:
+        return None
+    stat = path.stat()
+    return (str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def _cached(key: tuple[Any, ...], make: Callable[[], ReaderBook]) -> ReaderBook:
+    with _BOOKS_LOCK:
+        if key in _BOOKS:
+            _BOOKS.move_to_end(key)
+            return _BOOKS[key]
+    book = make()
+    with _BOOKS_LOCK:
+        _BOOKS[key] = book
+        while len(_BOOKS) > BOOKS_KEPT:
+            _BOOKS.popitem(last=False)
+    return book
 
 
 def review_status_text(job: Any, lang: str) -> str:
