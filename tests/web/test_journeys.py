@@ -304,6 +304,11 @@ def test_student_requests_a_shared_document_in_one_step(
     assert wait_job_done(page, server) == "terminé"
     assert page.locator("h1").inner_text() == "La photosynthèse"  # the teacher's title, not the file name
     assert page.get_by_role("link", name=re.compile("audio")).count() == 0
+    # The student's short list (read online first, no technical file) and what a person reviewed: nothing yet.
+    assert page.locator("#downloads a").first.inner_text() == "Lire en ligne"
+    assert page.get_by_role("link", name=re.compile("rapport|JSON")).count() == 0
+    assert page.locator("#review-status .review-label").inner_text() == "Brouillon automatique, non relu"
+    axe_clean(page, "student's job page (shared document)")
     with page.expect_download() as download:
         page.get_by_role("link", name="Télécharger le livre numérique (EPUB)").click()
     epub = tmp_path / download.value.suggested_filename
