@@ -66,9 +66,10 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from inclusio.analysis import nlp as nlp_mod
 from inclusio.analysis import numbers_dates as nd
 from inclusio.analysis import rare_words as rw
-from inclusio.analysis.nlp import lang_root, load_pipeline, model_name
+from inclusio.analysis.nlp import lang_root, lemma, load_pipeline, model_name
 from inclusio.model.document import Block, Document, Heading
 
 if TYPE_CHECKING:
@@ -399,7 +400,10 @@ def _t4(s: _Sentence) -> None:
             word = token.text.strip("-'’")
             if not rw.WORD.fullmatch(word) or word.lower() in s.glossary:
                 continue
-            value = rw.is_rare(word, root, lemma=token.lemma_ or None, threshold=threshold)
+            # The lemma only for a word rare as written (it can only rescue one): most words need none.
+            value = rw.is_rare(word, root, threshold=threshold)
+            if value is not None:
+                value = rw.is_rare(word, root, lemma=lemma(token) or None, threshold=threshold)
             if value is not None:
                 found.append((token.idx, token.idx + len(token.text), word, value))
     else:
@@ -951,8 +955,7 @@ def _participle(token: object) -> bool:
     t = token
     if t.pos_ != "VERB" or "Part" not in t.morph.get("VerbForm"):  # type: ignore[attr-defined]
         return False
-    lemma = t.lemma_ or ""  # type: ignore[attr-defined]
-    return rw.zipf(lemma, "fr") >= 2.0 or t.lower_.endswith(("é", "ée", "és", "ées"))  # type: ignore[attr-defined]
+    return rw.zipf(lemma(t), "fr") >= 2.0 or t.lower_.endswith(("é", "ée", "és", "ées"))  # type: ignore[attr-defined]
 
 
 def _t16(s: _Sentence) -> None:
@@ -1154,8 +1157,9 @@ def _parse(sentences: list[_Sentence], config: RuleConfig) -> dict[str, bool]:
         # A "sentence" longer than MAX_PARSED_CHARS (a PDF without punctuation) is checked without
         # syntax: the parser's memory grows with it, and it fails T1 anyway.
         group = [s for s in group if len(s.text) <= MAX_PARSED_CHARS]
-        # NER is not used by the rules (names are PROPN or capitalised): skip it, ~30 % faster.
-        parsed_docs = nlp.pipe((s.text for s in group), batch_size=256, disable=["ner"])
+        # NER is not used by the rules (names are PROPN or capitalised): skip it, ~30 % faster. The few
+        # lemmas the rules read are made on demand (nlp.lemma): the lemmatizer over every token was 4.4 s.
+        parsed_docs = nlp.pipe((s.text for s in group), batch_size=256, disable=list(nlp_mod.RULES_PARSE_OFF))
         for s, parsed in zip(group, parsed_docs, strict=True):
             s.doc = parsed
             _check(s)

@@ -22,16 +22,26 @@ parser (``aux:pass``, ``nsubj:pass``: T16), attribute ruler and lemmatizer (lemm
 checks see that "captée" is a form of the everyday "capter"), NER (faithfulness). Nothing is
 excluded at load time; each check runs only what it needs per call (``nlp.pipe(disable=...)``
 or the NER component alone), which never changes the shared pipeline.
+
+Lemmas on demand
+----------------
+The easy-to-read rules need a lemma for a few words only (a rare-looking word, a past participle), so
+they parse with the lemmatizer disabled and ask :func:`lemma` for those tokens. French's rule
+lemmatizer costs about 40 µs a token when it runs over every token, and up to 0.5 ms for a word it has
+not seen (it searches its word lists as Python lists): 4.4 s of the 265-page manual's 16-s analyse
+stage. :func:`lemma` gives exactly what the pipeline's lemmatizer would have set (the attribute
+ruler's lemma when it set one, else the lemmatizer's first form), from the same cached component.
 """
 
 from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Token
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +63,36 @@ def _load(name: str) -> Language | None:
         return None
     try:
         # By package name: spaCy imports the installed package; it never downloads.
-        return spacy.load(name)
+        nlp = spacy.load(name)
     except (OSError, ImportError, ValueError) as exc:
         log.warning("spaCy model %s is not available (%s): the checks run without syntax", name, exc)
         return None
+    if "lemmatizer" in nlp.pipe_names:
+        _LEMMATIZERS[id(nlp.vocab)] = nlp.get_pipe("lemmatizer")
+    return nlp
+
+
+RULES_PARSE_OFF: tuple[str, ...] = ("ner", "lemmatizer")
+"""Components the easy-to-read rules parse without: names come from the part of speech and capitals, and
+the few lemmas they read come from :func:`lemma`. ``("ner",)`` parses as before lemmas were made on
+demand (``bench/analyse.py --reference`` and the tests compare both)."""
+
+_LEMMATIZERS: dict[int, Any] = {}
+"""The lemmatizer of each loaded pipeline, by its vocabulary (a token's ``vocab`` is its pipeline's)."""
+
+
+def lemma(token: Token) -> str:
+    """The lemma the pipeline's lemmatizer gives ``token``, computed now, for a token parsed with the
+    lemmatizer disabled (``nlp.pipe(..., disable=["lemmatizer"])``); the same string a full parse sets
+    as ``token.lemma_`` ("" when the pipeline has no lemmatizer). Cached per word and part of speech
+    by spaCy's lemmatizer itself."""
+    if token.lemma != 0:  # set by the attribute ruler (or a parse with the lemmatizer on)
+        return token.lemma_
+    lemmatizer = _LEMMATIZERS.get(id(token.vocab))
+    if lemmatizer is None:
+        return ""
+    forms = lemmatizer.lemmatize(token)
+    return forms[0] if forms else ""
 
 
 def load_pipeline(lang: str) -> Language | None:

