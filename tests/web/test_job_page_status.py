@@ -14,7 +14,7 @@ from sqlalchemy import update
 from inclusio.store.jobs import JobStore
 from inclusio.store.models import Job, utcnow
 from inclusio.warning_codes import WARNINGS, warning
-from inclusio.web.downloads import NAME_MAX, safe_entry_name
+from inclusio.web.downloads import NAME_MAX, can_read_online, safe_entry_name
 from inclusio.web.status import STAFF_ONLY, STUDENT_WARNINGS, job_title, review_status, student_warnings
 
 
@@ -159,3 +159,19 @@ def test_zip_entry_names_are_safe_on_every_file_system(title: str | None, name: 
 def test_a_long_heading_is_cut() -> None:
     name = safe_entry_name(12, "x" * 500, width=3)
     assert name == f"012 - {'x' * NAME_MAX}.mp3" and len(name.encode("utf-8")) < 255
+
+
+def test_read_online_is_offered_only_for_a_finished_job_with_its_document_json(store: JobStore) -> None:
+    """The reader is built from the job's document JSON: a job made without it (an API job asked for the EPUB
+    only) gets no "Lire en ligne" link that would lead to an error page."""
+    epub = {"epub": {"file": "cours.epub", "bytes": 1, "sha256": "0" * 64}}
+    with_json = {**epub, "json": {"file": "cours.json", "bytes": 1, "sha256": "0" * 64}}
+    job = _job(store, passages=None)
+    for status, artifacts, offered in (
+        ("succeeded", epub, False),
+        ("succeeded", with_json, True),
+        ("partial", with_json, True),
+        ("failed", with_json, False),
+    ):
+        job.status, job.artifacts = status, artifacts
+        assert can_read_online(job) is offered, (status, sorted(artifacts))

@@ -27,8 +27,9 @@ from inclusio.web.i18n import TEXT
 STUDENT_ORDER = ("epub", "mp3", "sections", "html", "brf", "large-print")
 """The student's list, in this order (``sections``: the zip of the section MP3s)."""
 SECTION = re.compile(r"mp3-\d+")
-READABLE = ("html", "epub")
-"""A finished job with one of these can be read online (``/web/read/{job}``)."""
+READER_SOURCE = "json"
+"""A finished job with its document JSON can be read online (``/web/read/{job}`` is built from it, see
+:data:`inclusio.web.reader.READER_OUTPUT`): an API job asked without it has no reader link."""
 MAX_ENTRIES = 999
 """At most this many section files in one zip (a 265-page manual has about 150 sections)."""
 MAX_TIMINGS_BYTES = 64 * 1024 * 1024
@@ -49,7 +50,7 @@ def section_names(artifacts: dict[str, Any]) -> list[str]:
 
 
 def can_read_online(job: Any) -> bool:
-    return job.status in ("succeeded", "partial") and any(n in (job.artifacts or {}) for n in READABLE)
+    return job.status in ("succeeded", "partial") and READER_SOURCE in (job.artifacts or {})
 
 
 def student_downloads(job: Any, t: Any) -> list[dict[str, str]]:
