@@ -1,8 +1,8 @@
 """Run DAISY Ace 1.4.6 (the ``@daisy/ace-cli`` npm package) on an EPUB, and add the conformance claim.
 
 Ace checks accessibility (EPUBCheck checks the format, see :mod:`inclusio.validate.epubcheck`). It
-runs axe-core in a headless Chromium: Debian's ``chromium``, never a browser Puppeteer downloads
-(STANDARDS §2). Ace is installed in the checkout's ``tools/ace/`` (``package.json`` and
+runs axe-core in a headless Chromium: Debian's ``chromium-headless-shell`` (or ``chromium``), never a
+browser Puppeteer downloads (STANDARDS §2), one content document at a time (:data:`DOCUMENTS_AT_ONCE`). Ace is installed in the checkout's ``tools/ace/`` (``package.json`` and
 ``package-lock.json`` committed, ``node_modules`` not)::
 
     cd tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm ci
@@ -70,14 +70,15 @@ class AceResult:
 
 def _missing(what: str) -> ToolMissing:
     return ToolMissing(
-        f"DAISY Ace cannot run: {what}. Install Chromium (Debian: apt-get install chromium) and Ace "
+        f"DAISY Ace cannot run: {what}. Install Chromium (Debian: apt-get install chromium-headless-shell, "
+        "or chromium) and Ace "
         "(cd tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm ci), or run scripts/setup.sh.",
         message_fr=(
             f"DAISY Ace ne peut pas être lancé : {what}. Installez Chromium (Debian : apt-get install "
-            "chromium) et Ace (cd tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm ci), ou lancez "
-            "scripts/setup.sh."
+            "chromium-headless-shell, ou chromium) et Ace (cd tools/ace && PUPPETEER_SKIP_DOWNLOAD=1 npm ci), "
+            "ou lancez scripts/setup.sh."
         ),
-        details={"tool": "ace", "debian_packages": ["chromium", "nodejs", "npm"]},
+        details={"tool": "ace", "debian_packages": ["chromium-headless-shell", "nodejs", "npm"]},
     )
 
 
@@ -95,12 +96,43 @@ def ace_command() -> list[str]:
 
 
 def chromium_path() -> str:
-    """Debian's Chromium (``chromium``), else ``chromium-browser`` or Chrome on ``PATH``."""
-    for name in ("chromium", "chromium-browser", "google-chrome"):
+    """Debian's headless Chromium (``chromium-headless-shell``, the same engine without the browser's user
+    interface: about 200 MiB less per run on a 265-page book), else ``chromium``, ``chromium-browser`` or
+    Chrome on ``PATH``."""
+    for name in ("chromium-headless-shell", "chromium", "chromium-browser", "google-chrome"):
         found = shutil.which(name)
         if found:
             return found
     raise _missing("no 'chromium' on PATH")
+
+
+DOCUMENTS_AT_ONCE = 1
+"""Content documents Ace checks at the same time, each in its own Chromium page (Ace's own default is 4).
+One at a time keeps Chromium at one renderer: on the 265-page manual Ace's processes peaked at 996 MiB
+with 4 (Chromium 860 MiB) and 518 MiB with 1 and ``chromium-headless-shell`` (``bench/job.py``,
+docs/audio.md); the checks and the report are the same, only slower on a many-core machine."""
+
+_ONE_AT_A_TIME = """'use strict';
+// Preloaded into ace-cli's Node (node --require): how many content documents Ace checks at once.
+try {
+  const { createRequire } = require('module');
+  const path = require('path');
+  const load = createRequire(path.resolve(process.argv[1]));
+  load('@daisy/ace-axe-runner-puppeteer').concurrency = parseInt(process.env.INCLUSIO_ACE_DOCUMENTS, 10);
+} catch (error) {
+  // Another Ace layout: it runs with its own default.
+}
+"""
+
+
+def _node_command(command: list[str], folder: Path) -> list[str]:
+    """``command`` run by Node with :data:`_ONE_AT_A_TIME` preloaded (written into ``folder``)."""
+    node = shutil.which("node")
+    if node is None:
+        return command
+    preload = folder / "documents-at-once.js"
+    preload.write_text(_ONE_AT_A_TIME, encoding="utf-8")
+    return [node, "--require", str(preload), str(Path(command[0]).resolve()), *command[1:]]
 
 
 def parse_report(data: dict[str, Any]) -> AceResult:
@@ -149,9 +181,10 @@ def check_epub_ace(path: Path | str, *, timeout_s: float = DEFAULT_TIMEOUT_S) ->
         out = Path(tmp) / "report"
         # Ace (through Puppeteer) writes a profile and caches under HOME: keep them in the temp dir.
         env["HOME"] = tmp
+        env["INCLUSIO_ACE_DOCUMENTS"] = str(DOCUMENTS_AT_ONCE)
         try:
             completed = subprocess.run(
-                [*command, "-f", "-s", "-o", str(out), str(book)],
+                [*_node_command(command, Path(tmp)), "-f", "-s", "-o", str(out), str(book)],
                 env=env,
                 capture_output=True,
                 timeout=timeout_s,
