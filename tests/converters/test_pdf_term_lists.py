@@ -151,3 +151,59 @@ def test_labels_beside_one_line_values_are_left_to_the_table_reader(made: dict[s
         [t, d.split(",")[0][:40].strip()] for t, d in TERMS
     ]
     assert not any(c.header for row in table.rows for c in row)
+
+
+RUN_IN = [(term, definition[0].lower() + definition[1:]) for term, definition in TERMS[:4]]
+
+
+def run_in_page(path: Path, *, entries: list[tuple[str, str]], bold: bool = True) -> Path:
+    """A heading, then paragraphs each opening on a run-in term ("Osmose :" in bold, the definition after it
+    on the same line and wrapping to the left margin), then a closing remark in regular type."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_text((72, 72), "Vocabulaire", fontsize=18, fontname="hebo")
+    y = 110.0
+    font = "hebo" if bold else "helv"
+    for term, definition in entries:
+        indent = pymupdf.get_text_length(f"{term} : ", font, 11)
+        first, *rest = wrap_to_width(definition, 451 - indent, 11)
+        page.insert_text((72, y), f"{term} :", fontsize=11, fontname=font)
+        page.insert_text((72 + indent, y), first, fontsize=11, fontname="helv")
+        for line in wrap_to_width(" ".join(rest), 451, 11) if rest else []:
+            y += 14
+            page.insert_text((72, y), line, fontsize=11, fontname="helv")
+        y += 24
+    page.insert_text((72, y), "Remarque : ces mots reviennent dans le chapitre suivant.", fontsize=11)
+    doc.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def run_in(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Document]:
+    folder = tmp_path_factory.mktemp("run-in")
+    return {
+        "bold": _convert(run_in_page(folder / "bold.pdf", entries=RUN_IN)),
+        "two": _convert(run_in_page(folder / "two.pdf", entries=RUN_IN[:2])),
+        "regular": _convert(run_in_page(folder / "regular.pdf", entries=RUN_IN, bold=False)),
+    }
+
+
+def test_paragraphs_opening_on_a_bold_term_are_a_two_column_table(run_in: dict[str, Document]) -> None:
+    doc = run_in["bold"]
+    (table,) = [b for b in doc.blocks if isinstance(b, Table)]
+    assert [[c.text for c in row] for row in table.rows] == [list(entry) for entry in RUN_IN]
+    assert [[c.header for c in row] for row in table.rows] == [[True, False]] * len(RUN_IN)
+    assert [b.text for b in doc.blocks if isinstance(b, Paragraph)] == [
+        "Remarque : ces mots reviennent dans le chapitre suivant."
+    ]
+
+
+@pytest.mark.parametrize("kind", ["two", "regular"])
+def test_two_run_in_terms_or_terms_in_regular_type_stay_paragraphs(
+    run_in: dict[str, Document], kind: str
+) -> None:
+    doc = run_in[kind]
+    assert not [b for b in doc.blocks if isinstance(b, Table)]
+    texts = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    entries = RUN_IN[:2] if kind == "two" else RUN_IN
+    assert texts[: len(entries)] == [f"{term} : {definition}" for term, definition in entries]

@@ -22,7 +22,9 @@ alignment of the lines no ruled table took (:func:`pdf_tables.unruled_tables`), 
 goes on with the rows at the top of the next (:func:`pdf_tables.continued_rows`); a ruled table that ends
 its page goes on with the next page's first ruled table of the same columns, nothing above it
 (:func:`pdf_tables.page_tables`; a repeated header row read once). Terms beside their prose definitions
-(a glossary in two columns) are a two-column table, terms as row headers (:func:`pdf_tables.term_lists`).
+(a glossary in two columns) are a two-column table, terms as row headers (:func:`pdf_tables.term_lists`), and
+so are three paragraphs or more in a row opening on a bold run-in term ("**Osmose** : ...",
+:func:`pdf_tables.term_paragraphs`).
 
 What is extracted
 -----------------
@@ -107,6 +109,8 @@ from inclusio.converters.pdf_tables import (
     OpenTable,
     continued_rows,
     page_tables,
+    run_in_term,
+    term_paragraphs,
     unruled_tables,
 )
 from inclusio.converters.pdf_text import (
@@ -493,6 +497,8 @@ class _Conversion:
         """The unruled table that ended the page before with no text under it (it may go on)."""
         self.open_ruled: OpenRuled | None = None
         """The ruled table that ended the page before with nothing under it (it may go on)."""
+        self.run_in: dict[str, tuple[str, str]] = {}
+        """Paragraphs opening on a bold run-in term ("Osmose : passage de l'eau..."): (term, definition) by id."""
         self.partial: dict[int, int | None] = {}
         """Runs (by their first line) held as the first words of a bookmarked heading (:func:`_starts_bookmark`),
         with the level they have when the next run does not complete it (None: text)."""
@@ -640,6 +646,8 @@ class _Conversion:
         declared = (doc.language or "").strip() if hasattr(doc, "language") else ""
         lang = self._language(declared, text)
         blocks = join_continued(attach_captions(drop_repeated_headings(self.builder.blocks, self.bookmarked)))
+        if self.ctx.pdf_tables:
+            blocks = term_paragraphs(blocks, self.run_in, self.builder.new_id)
         if self.tagged:
             pdf_tags.drop_document_lang(blocks, lang)
         assign_block_languages(blocks, lang)
@@ -1101,6 +1109,9 @@ class _Conversion:
             calls = {sup.strip("()[], ") for line in part for sup in line.sups}
             if calls:
                 self.calls[para.id] = calls
+            term = run_in_term(part[0].lead, text)
+            if term is not None and role == "body":
+                self.run_in[para.id] = term
             out.append(para)
         return out
 

@@ -47,7 +47,9 @@ Terms set beside their prose definitions (a glossary in two columns, or a table 
 one) are read first, by :func:`term_lists`, as two-column tables whose first cell is a row header (the model
 has no definition list), only where the shape is clear: three entries or more on two left edges, each term
 short and level with its definition's first line, nothing else between them, definitions wrapped but short.
-Not done: "term: definition" run into one paragraph (a bold term then a colon) stays a paragraph.
+Paragraphs opening on a bold run-in term and a colon or dash ("**Osmose** : passage de l'eau..."), three or
+more in a row, are such a table too (:func:`term_paragraphs`); a term in regular type ("Remarque : ...") is
+not a clear shape and stays a paragraph.
 
 A ruled table that ends its page (no line under it) goes on with the first ruled table of the next page
 when nothing is above that one and its column rules are the same (within :data:`EDGE_SLACK`): its rows are
@@ -1343,3 +1345,71 @@ def _term_table(
         id=new_id(), rows=rows, source=SourceRef(page=pno + 1, bbox=_union([ln.bbox for ln in members]))
     )
     return table, members
+
+
+_RUN_IN_SEPARATOR = re.compile(r"^\s*[:–—]\s*")
+
+
+def run_in_term(lead: str, text: str) -> tuple[str, str] | None:
+    """(term, definition) of a paragraph opening on a bold run-in term followed by a colon or a dash
+    ("**Osmose** : passage de l'eau..." or "**Osmose :** passage..."), else None. The term is a few words
+    (:func:`_is_term`'s limits) and the definition goes on after it."""
+    term = lead.rstrip(" :–—")
+    if not term or not text.startswith(term):
+        return None
+    rest = text[len(term) :]
+    separator = _RUN_IN_SEPARATOR.match(rest)
+    if separator is None or not separator.group(0).strip():
+        return None
+    definition = rest[separator.end() :].strip()
+    if (
+        len(term) > MAX_TERM_CHARS
+        or len(term.split()) > MAX_TERM_WORDS
+        or _WORD.search(term) is None
+        or len(definition) < 2
+        or opens_item(term)
+    ):
+        return None
+    return term, definition
+
+
+def term_paragraphs(
+    blocks: list[Any], run_in: dict[str, tuple[str, str]], new_id: Callable[[], str]
+) -> list[Any]:
+    """At least :data:`MIN_TERMS` paragraphs in a row, each opening on a bold run-in term (:func:`run_in_term`),
+    become one two-column table, the terms as row headers (the model has no definition list); page markers
+    between them are kept after it. Fewer, or a paragraph between them that has none, stay paragraphs."""
+    out: list[Any] = []
+    group: list[Any] = []
+    markers: list[Any] = []
+
+    def close() -> None:
+        if len(group) >= MIN_TERMS:
+            rows = [
+                [TableCell(text=run_in[p.id][0], header=True), TableCell(text=run_in[p.id][1])] for p in group
+            ]
+            first = group[0].source
+            boxes = [
+                (b.x0, b.y0, b.x1, b.y1)
+                for p in group
+                if p.source and p.source.page == first.page and (b := p.source.bbox) is not None
+            ]
+            source = SourceRef(page=first.page, bbox=_union(boxes)) if first and boxes else first
+            out.append(Table(id=new_id(), rows=rows, source=source))
+            out.extend(markers)
+        else:
+            out.extend(sorted(group + markers, key=lambda block: order[id(block)]))
+        group.clear()
+        markers.clear()
+
+    order = {id(block): index for index, block in enumerate(blocks)}
+    for block in blocks:
+        if getattr(block, "id", None) in run_in and getattr(block, "type", "") == "paragraph":
+            group.append(block)
+        elif group and getattr(block, "type", "") == "page":
+            markers.append(block)
+        else:
+            close()
+            out.append(block)
+    close()
+    return out

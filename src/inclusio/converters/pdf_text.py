@@ -79,6 +79,8 @@ class Line:
     """Texts printed as superscripts (footnote calls, citations)."""
     ocr: bool = False
     """Recognised by OCR (or read from an OCR layer): sizes are estimates, no bold or monospace."""
+    lead: str = ""
+    """The line's first words when they alone are bold (a run-in term: "Osmose :" before its definition)."""
 
     @property
     def center(self) -> tuple[float, float]:
@@ -135,6 +137,7 @@ def page_lines(page_dict: dict[str, Any], *, ocr: bool = False) -> list[Line]:
                     math_chars += m
                     strong = strong or st
             mono = chars > 0 and mono_chars == chars
+            lead = "" if ocr or bold_chars in (0, chars) else _bold_lead(spans)
             out.append(
                 Line(
                     text=" ".join(text.split()) if not mono else text.rstrip(),
@@ -147,6 +150,7 @@ def page_lines(page_dict: dict[str, Any], *, ocr: bool = False) -> list[Line]:
                     strong_math=strong,
                     sups=tuple(sups),
                     ocr=ocr,
+                    lead=lead,
                 )
             )
     if ocr and out:
@@ -178,6 +182,17 @@ def list_side(texts: list[str]) -> bool:
     and those are at least half of them (a lead-in line, "Chez les plantes :", and wrapped items allowed)."""
     items = sum(1 for text in texts if opens_item(text))
     return items >= 2 and 2 * items >= len(texts)
+
+
+def _bold_lead(spans: list[dict[str, Any]]) -> str:
+    """The text of the leading bold spans of a line (spaces normalised), "" when the line starts in regular
+    type."""
+    lead = []
+    for span in spans:
+        if not (span["flags"] & 16 or "bold" in span.get("font", "").lower()) and span["text"].strip():
+            break
+        lead.append(span["text"])
+    return " ".join("".join(lead).split())
 
 
 def merge_markers(lines: list[Line]) -> list[Line]:
