@@ -830,9 +830,10 @@ def unruled_tables(
     lines (code aligned with spaces) and formula lines are never table text. Also returned: the last table
     when no text is under it (:class:`OpenTable`: it may go on at the top of the next page), else None.
     """
-    terms = term_lists(_table_text(lines), pno, new_id)
+    text = _table_text(lines)
+    terms = term_lists(text, pno, new_id)
     termed = {id(ln) for _, members in terms for ln in members}
-    free = [ln for ln in _table_text(lines) if id(ln) not in termed]
+    free = [ln for ln in text if id(ln) not in termed] if termed else text
     rows = [sorted(row, key=lambda ln: ln.bbox[0]) for row in _text_rows(free)]
     out: list[tuple[Table, list[Line]]] = []
     columns: dict[int, list[tuple[float, float]]] = {}
