@@ -404,7 +404,7 @@ def test_staff_journey(browser: Any, server: Server, shots: Path, tmp_path: Path
     nojs.close()
 
     # The review workspace: source and adaptation side by side, edit, regenerate, alt text, approve.
-    page.get_by_role("link", name="Relire cours-photosynthese-fr.pdf").click()
+    batch[0].get_by_role("link", name="Relire cours-photosynthese-fr.pdf").click()  # the batch's job
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "Relecture : cours-photosynthese-fr.pdf"
     check_page(page, shots, "staff-review")
