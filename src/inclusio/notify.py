@@ -45,8 +45,8 @@ SUBJECTS = {
     "ready": ("Votre document est prêt", "Your document is ready"),
     "failed": ("Votre document n'a pas pu être préparé", "Your document could not be made"),
     "released": (
-        "Une version relue de votre document est prête",
-        "A reviewed version of your document is ready",
+        "Une nouvelle version de votre document est prête",
+        "A new version of your document is ready",
     ),
 }
 BODIES = {
@@ -59,8 +59,10 @@ BODIES = {
         "A document you asked for could not be made. The request's page says why.",
     ),
     "released": (
-        "Une version relue par le service d'accompagnement d'un document que vous avez demandé est prête.",
-        "A version reviewed by the support service of a document you asked for is ready.",
+        "Le service d'accompagnement a publié une nouvelle version d'un document que vous avez demandé. Sa page "
+        "dit ce qui a été relu.",
+        "The support service published a new version of a document you asked for. Its page says what was "
+        "reviewed.",
     ),
 }
 

@@ -167,7 +167,9 @@ def test_mails_on_finish_and_on_release_only_to_the_student_who_opted_in(
     rcpt, raw = inbox.messages[1]
     message, body = _read(raw)
     assert rcpt == ["lea@example.org"]
-    assert message["Subject"].startswith("Une version relue de votre document est prête")
+    # Released with nothing reviewed (accept_unreviewed): the mail says "new version", never "relue".
+    assert message["Subject"].startswith("Une nouvelle version de votre document est prête")
+    assert "relu" not in message["Subject"] and "Sa page dit ce qui a été relu." in body
     assert f"{BASE_URL}/web/jobs/{job_id}" in body
     _holds_nothing_of_the_document(raw)
 
@@ -185,7 +187,7 @@ def test_mails_on_finish_and_on_release_only_to_the_student_who_opted_in(
         ("finished", job_id, "sent"),
     ]
     page = lea.get("/web/student").text
-    assert page.count('class="unread"') == 2 and "Une version relue de" in page
+    assert page.count('class="unread"') == 2 and "Une nouvelle version de" in page
 
 
 @pytest.mark.slow
