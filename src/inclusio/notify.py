@@ -59,9 +59,9 @@ BODIES = {
         "A document you asked for could not be made. The request's page says why.",
     ),
     "released": (
-        "Le service d'accompagnement a publié une nouvelle version d'un document que vous avez demandé. Sa page "
+        "Le service handicap a publié une nouvelle version d'un document que vous avez demandé. Sa page "
         "dit ce qui a été relu.",
-        "The support service published a new version of a document you asked for. Its page says what was "
+        "Disability services published a new version of a document you asked for. Its page says what was "
         "reviewed.",
     ),
 }

@@ -246,8 +246,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "notice_partial": ("« {name} » est prêt en partie.", "“{name}” is partly ready."),
     "notice_failed": ("« {name} » n'a pas pu être préparé.", "“{name}” could not be made."),
     "notice_released": (
-        "Une nouvelle version de « {name} », publiée par le service d'accompagnement, est prête.",
-        "A new version of “{name}”, published by the support service, is ready.",
+        "Une nouvelle version de « {name} », publiée par le service handicap, est prête.",
+        "A new version of “{name}”, published by disability services, is ready.",
     ),
     "notice_at": ("le {at} (UTC)", "on {at} (UTC)"),
     "email_title": ("Être prévenu·e par courriel", "Be told by e-mail"),
