@@ -19,14 +19,139 @@ check               fails when                                            weight
 
 ``score = 100 × (1 − Σ weight × failure share / Σ weight)``, rounded: relative, for comparing a
 document with its next version, never a conformance verdict (only people can certify).
-Every failed check carries a fix in French and English and the ids of the blocks concerned.
+Every failed check carries a fix in French and English, the same fix as one sentence for each of the
+teacher's tools (PowerPoint, Word, LibreOffice: :data:`TOOL_FIXES`), the ids of the blocks concerned and
+its findings, each located (slide or page) with the passage it is about. :attr:`AuditReport.by_cost`
+orders the failed checks by what they cost students: the points of the score each one loses.
+Images are counted by :func:`inclusio.analysis.images.count_images`, as the writers and the report count them.
 """
 
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from inclusio.analysis.images import count_images
+from inclusio.analysis.places import Place, places_of
 from inclusio.model.document import Document, Figure, Heading, Table
+
+TOOLS = ("powerpoint", "word", "libreoffice")
+
+TOOL_FIXES: dict[str, dict[str, tuple[str, str]]] = {
+    "title": {
+        "powerpoint": (
+            "File > Info > Properties > Title: type the deck's title.",
+            "Fichier > Informations > Propriétés > Titre : saisissez le titre de la présentation.",
+        ),
+        "word": (
+            "File > Info > Properties > Title: type the document's title.",
+            "Fichier > Informations > Propriétés > Titre : saisissez le titre du document.",
+        ),
+        "libreoffice": (
+            "File > Properties > Description > Title: type the document's title.",
+            "Fichier > Propriétés > Description > Titre : saisissez le titre du document.",
+        ),
+    },
+    "lang": {
+        "powerpoint": (
+            "Select the text (Ctrl+A on each slide), then Review > Language > Set Proofing Language.",
+            "Sélectionnez le texte (Ctrl+A sur chaque diapositive), puis Révision > Langue > Définir la langue de vérification.",
+        ),
+        "word": (
+            "Select all (Ctrl+A), then Review > Language > Set Proofing Language.",
+            "Sélectionnez tout (Ctrl+A), puis Révision > Langue > Définir la langue de vérification.",
+        ),
+        "libreoffice": (
+            "Tools > Language > For All Text, then pick the language.",
+            "Outils > Langue > Pour tout le texte, puis choisissez la langue.",
+        ),
+    },
+    "headings": {
+        "powerpoint": (
+            "Give each slide a layout with a title box (Home > Layout) and type the title in it.",
+            "Donnez à chaque diapositive une disposition avec une zone de titre (Accueil > Disposition) et tapez-y le titre.",
+        ),
+        "word": (
+            "Put the cursor in each title and pick Heading 1, Heading 2... in Home > Styles.",
+            "Placez le curseur dans chaque titre et choisissez Titre 1, Titre 2... dans Accueil > Styles.",
+        ),
+        "libreoffice": (
+            "Put the cursor in each title and pick Heading 1, Heading 2... in the paragraph style list (F11).",
+            "Placez le curseur dans chaque titre et choisissez Titre 1, Titre 2... dans la liste des styles de paragraphe (F11).",
+        ),
+    },
+    "heading_order": {
+        "powerpoint": (
+            "View > Outline shows the levels: move the title that skips a level up one level (Shift+Tab).",
+            "Affichage > Mode Plan montre les niveaux : remontez d'un niveau le titre qui en saute un (Maj+Tab).",
+        ),
+        "word": (
+            "View > Navigation Pane shows the headings: give the one that skips a level the next style (Heading 2 after Heading 1).",
+            "Affichage > Volet de navigation montre les titres : donnez à celui qui saute un niveau le style suivant (Titre 2 après Titre 1).",
+        ),
+        "libreoffice": (
+            "The Navigator (F5) shows the headings: give the one that skips a level the next style (Heading 2 after Heading 1).",
+            "Le Navigateur (F5) montre les titres : donnez à celui qui saute un niveau le style suivant (Titre 2 après Titre 1).",
+        ),
+    },
+    "alt_text": {
+        "powerpoint": (
+            "Right-click the image > View Alt Text, write what it shows for the course, or tick Mark as decorative.",
+            "Clic droit sur l'image > Afficher le texte de remplacement, écrivez ce qu'elle montre pour le cours, ou cochez Marquer comme décoratif.",
+        ),
+        "word": (
+            "Right-click the image > View Alt Text, write what it shows for the course, or tick Mark as decorative.",
+            "Clic droit sur l'image > Afficher le texte de remplacement, écrivez ce qu'elle montre pour le cours, ou cochez Marquer comme décoratif.",
+        ),
+        "libreoffice": (
+            "Right-click the image > Properties > Options > Text Alternative (in Impress: right-click > Description...).",
+            "Clic droit sur l'image > Propriétés > Options > Alternative textuelle (dans Impress : clic droit > Description...).",
+        ),
+    },
+    "tables": {
+        "powerpoint": (
+            "Click in the table, then Table Design > tick Header Row.",
+            "Cliquez dans le tableau, puis Création de tableau > cochez Ligne d'en-tête.",
+        ),
+        "word": (
+            "Click in the first row, then Table Layout > Repeat Header Rows (and Table Design > Header Row).",
+            "Cliquez dans la première ligne, puis Disposition > Répéter les lignes d'en-tête (et Création > Ligne d'en-tête).",
+        ),
+        "libreoffice": (
+            "Table > Properties > Text Flow > tick Repeat heading, with the first row in the Table Heading style.",
+            "Tableau > Propriétés > Enchaînements > cochez Répéter le titre, la première ligne au style Titre de tableau.",
+        ),
+    },
+    "scanned": {
+        "powerpoint": (
+            "File > Export > Create PDF/XPS from the original deck instead of scanning a printout.",
+            "Fichier > Exporter > Créer PDF/XPS depuis la présentation d'origine plutôt que scanner un imprimé.",
+        ),
+        "word": (
+            "File > Save As > PDF from the original document, with Options > Document structure tags ticked.",
+            "Fichier > Enregistrer sous > PDF depuis le document d'origine, avec Options > Balises de structure cochée.",
+        ),
+        "libreoffice": (
+            "File > Export As > Export as PDF from the original, with Universal Accessibility (PDF/UA) ticked.",
+            "Fichier > Exporter au format PDF depuis l'original, avec Accessibilité universelle (PDF/UA) cochée.",
+        ),
+    },
+    "slides": {
+        "powerpoint": (
+            "Home > Layout gives the slide a title box; right-click a chart or diagram > View Alt Text to describe it.",
+            "Accueil > Disposition donne une zone de titre à la diapositive ; clic droit sur un graphique ou un schéma > Afficher le texte de remplacement pour le décrire.",
+        ),
+        "word": (
+            "Give each part a Heading style (Home > Styles) and describe each chart: right-click > View Alt Text.",
+            "Donnez un style de titre à chaque partie (Accueil > Styles) et décrivez chaque graphique : clic droit > Afficher le texte de remplacement.",
+        ),
+        "libreoffice": (
+            "In Impress, Slide > Slide Layout with a title; right-click a chart > Description... to describe it.",
+            "Dans Impress, Diapositive > Mise en page avec un titre ; clic droit sur un graphique > Description... pour le décrire.",
+        ),
+    },
+}
+"""Each check's fix in the teacher's tool, one sentence each, English then French (menus as in Microsoft 365
+and LibreOffice 7)."""
 
 WEIGHTS: dict[str, float] = {
     "title": 1,
@@ -40,6 +165,20 @@ WEIGHTS: dict[str, float] = {
 }
 MIN_WORDS_FOR_HEADINGS = 150
 """A shorter text without headings is not faulted (a one-page handout may need none)."""
+
+
+class AuditFinding(BaseModel):
+    """One thing to fix, where it is: a block of the document (an image, a table, a heading, a slide)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    block_id: str | None = None
+    place: Place | None = None
+    """``("slide", 4)`` or ``("page", 12)``; None for the whole document or a format without pages."""
+    excerpt: str = ""
+    """The passage's text (at most 160 characters): the heading, the table's first cells, the slide's title."""
+    image: str | None = None
+    """The figure's resource key, for a thumbnail."""
 
 
 class AuditCheck(BaseModel):
@@ -61,6 +200,15 @@ class AuditCheck(BaseModel):
     """Items checked."""
     blocks: list[str] = Field(default_factory=list)
     """Ids of the blocks concerned (at most 50)."""
+    findings: list[AuditFinding] = Field(default_factory=list)
+    """The blocks concerned, located (at most 50)."""
+    tool_fixes: dict[str, tuple[str, str]] = Field(default_factory=dict)
+    """``tool -> (English, French)``: the fix in PowerPoint, Word and LibreOffice (failed checks only)."""
+
+    @property
+    def cost(self) -> float:
+        """Points of the 100 this check loses: what it costs students, for ordering the findings."""
+        return self.weight * self.share
 
 
 class AuditReport(BaseModel):
@@ -72,6 +220,11 @@ class AuditReport(BaseModel):
     @property
     def failed(self) -> list[AuditCheck]:
         return [c for c in self.checks if not c.ok]
+
+    @property
+    def by_cost(self) -> list[AuditCheck]:
+        """The failed checks, the costliest first (ties in the order of the checks)."""
+        return sorted(self.failed, key=lambda c: -c.cost)
 
 
 def _check(
@@ -97,7 +250,38 @@ def _check(
         count=count,
         total=total,
         blocks=(blocks or [])[:50],
+        tool_fixes=dict(TOOL_FIXES[check_id]) if share else {},
     )
+
+
+def _excerpt(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def locate(doc: Document, check: AuditCheck) -> AuditCheck:
+    """``check`` with its findings: each block concerned with its place, its text and its image."""
+    if check.ok:
+        return check
+    places = places_of(doc)
+    by_id = {b.id: b for b in doc.blocks}
+    findings = []
+    for block_id in check.blocks:
+        block = by_id.get(block_id)
+        if block is None:
+            continue
+        excerpt = block.plain_text() if not isinstance(block, Figure) else (block.caption or block.alt or "")
+        findings.append(
+            AuditFinding(
+                block_id=block_id,
+                place=places.get(block_id),
+                excerpt=_excerpt(excerpt),
+                image=block.image if isinstance(block, Figure) else None,
+            )
+        )
+    if not findings:  # a check of the whole document (title, language, headings)
+        findings.append(AuditFinding())
+    return check.model_copy(update={"findings": findings})
 
 
 def _heading_order(headings: list[Heading]) -> list[str]:
@@ -178,14 +362,16 @@ def _heading_checks(doc: Document) -> list[AuditCheck]:
 def _figure_and_table_checks(doc: Document) -> list[AuditCheck]:
     """``alt_text`` and ``tables``."""
     checks: list[AuditCheck] = []
-    figures = [b for b in doc.blocks if isinstance(b, Figure) and not b.decorative]
-    no_alt = [f.id for f in figures if not (f.alt or "").strip()]
+    images = count_images(doc)  # the writers' and the report's count too
+    no_alt = [b for status in ("caption", "generated", "missing") for b in images.blocks.get(status, [])]
+    order = {b.id: n for n, b in enumerate(doc.blocks)}
+    no_alt.sort(key=lambda block_id: order[block_id])
     checks.append(
         _check(
             "alt_text",
-            len(no_alt) / len(figures) if figures else 0.0,
-            count=len(no_alt),
-            total=len(figures),
+            images.without_alt_in_source / images.informative if images.informative else 0.0,
+            count=images.without_alt_in_source,
+            total=images.informative,
             blocks=no_alt,
             title=("Images have a text alternative", "Les images ont une alternative textuelle"),
             fix=(
@@ -282,4 +468,4 @@ def audit_document(doc: Document) -> AuditReport:
     ]
     total = sum(c.weight for c in checks)
     lost = sum(c.weight * c.share for c in checks)
-    return AuditReport(score=round(100 * (1 - lost / total)), checks=checks)
+    return AuditReport(score=round(100 * (1 - lost / total)), checks=[locate(doc, c) for c in checks])

@@ -483,6 +483,7 @@ def verify_adapted(
     """
     from inclusio.analysis.easy_read_rules import check_rules
     from inclusio.analysis.faithfulness import check_faithfulness
+    from inclusio.analysis.images import count_images
 
     rules_adapted = check_rules(doc, adaptation_kinds=profile.adaptation_kinds)
     faith = check_faithfulness(doc)
@@ -493,6 +494,8 @@ def verify_adapted(
             "rules_source": rules_source.summary.model_dump(),
             "rules_adapted": rules_adapted.summary.model_dump(),
             "faithfulness": faith.summary.model_dump(),
+            # the audit's, the writers' and the summary's count of images (analysis.images)
+            "images": count_images(doc).summary(),
         },
     }
     warnings: list[dict[str, Any]] = []

@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from inclusio.analysis.images import count_images
 from inclusio.errors import InclusioError
 from inclusio.model import Document, Heading, Resource
 from inclusio.model.flags import machine_definitions, machine_passages, unreviewed_starts
@@ -541,6 +542,7 @@ class Epub3Writer:
             glossary=glossary,
             passages=machine_passages(ctx.source, ctx.profile.adaptation_kinds, ctx.profile.parallel_kinds),
             release_confirmed=ctx.release_confirmed,
+            image_count=count_images(ctx.source),  # the audit's and the report's count
             definitions=machine_definitions([e for e in student_glossary(doc.glossary) if e.term.strip()]),
         )
         book.add_metadata(None, "meta", summary, {"property": "schema:accessibilitySummary"})

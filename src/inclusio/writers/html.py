@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from inclusio.analysis.images import count_images
 from inclusio.errors import InclusioError
 from inclusio.model import Document, Heading, Resource
 from inclusio.model.flags import machine_definitions, machine_passages, unreviewed_starts
@@ -154,6 +155,7 @@ class HtmlWriter:
             glossary=len(glossary),
             passages=machine_passages(ctx.source, ctx.profile.adaptation_kinds, ctx.profile.parallel_kinds),
             release_confirmed=ctx.release_confirmed,
+            image_count=count_images(ctx.source),  # the audit's and the report's count
             definitions=machine_definitions(glossary),
         )
         nav = (

@@ -54,6 +54,7 @@ from dataclasses import dataclass, field
 from html import escape
 from typing import Any
 
+from inclusio.analysis.images import ImageCount, alt_status, generated_alt, is_useless_alt
 from inclusio.model import (
     PARALLEL,
     Block,
@@ -192,21 +193,7 @@ def _xml_id(raw: str) -> str:
 
 # -- alt text -------------------------------------------------------------------------------
 
-_USELESS_ALT = re.compile(
-    r"^\s*("
-    r"\S+\.(png|jpe?g|gif|bmp|svg|emf|wmf|tiff?|webp)"
-    r"|(picture|image|img|photo|graphic|figure|grafik|bild)\s*[-_]?\s*\d*"
-    r"|.*description (automatically|automatique(ment)?) g[ée]n[ée]r[ée]e?.*"
-    r")\s*$",
-    re.IGNORECASE,
-)
-
-
-def is_useless_alt(alt: str | None) -> bool:
-    """True for missing alt and for boilerplate that counts as missing (``image1.png``, ``Picture 3``)."""
-    if alt is None or not alt.strip():
-        return True
-    return bool(_USELESS_ALT.match(alt))
+# is_useless_alt (imported above) is the one test of a boilerplate alt text, shared with the audit.
 
 
 # -- heading levels -------------------------------------------------------------------------
@@ -684,15 +671,16 @@ class FragmentRenderer:
 
     def _figure_alt(self, f: Figure) -> str:
         """The alt text for a non-decorative figure, with the fallbacks recorded."""
-        if not is_useless_alt(f.alt):
+        status = alt_status(f)  # the same classification as the audit and the report (analysis.images)
+        if status == "source":
             self.images.described += 1
-            return clean_text(f.alt).strip()
+            return clean_text(f.alt or "").strip()
         generated = f.adaptation("alt_text")
-        if generated is not None and not is_useless_alt(generated.text):
+        if status == "generated" and generated is not None:
             self.images.described += 1
             self.images.generated_alt.append(generated.provenance)
-            return clean_text(generated.text).strip()
-        if f.caption and f.caption.strip():
+            return clean_text(generated_alt(f) or "").strip()
+        if status == "caption" and f.caption:
             self.images.alt_from_caption += 1
             self.warn("image.alt_from_caption", f)
             return clean_text(f.caption).strip()
@@ -926,8 +914,9 @@ _SUMMARY: dict[str, dict[str, str]] = {
         "toc": "une table des matières, ",
         "offers": "Elle offre {toc}des titres hiérarchisés sans niveau sauté et un ordre de lecture qui suit le "
         "document source.",
-        "images": "Images : {total} au total, dont {described} décrite(s) par un texte de remplacement et "
-        "{decorative} décorative(s).",
+        "images": "Images : {total} au total, dont {decorative} décorative(s) ; des {informative} qui portent "
+        "une information, {source} décrite(s) par un texte de remplacement du fichier source et {generated} par "
+        "une machine.",
         "from_caption": "{n} image(s) décrite(s) seulement par leur légende",
         "placeholder": "{n} image(s) sans description, signalée(s) « {marker} »",
         "not_available": "{n} image(s) non disponible(s)",
@@ -947,7 +936,8 @@ _SUMMARY: dict[str, dict[str, str]] = {
         "toc": "a table of contents, ",
         "offers": "It offers {toc}headings in a hierarchy with no skipped level, and a reading order that follows "
         "the source document.",
-        "images": "Images: {total} in all, {described} described by alternative text, {decorative} decorative.",
+        "images": "Images: {total} in all, {decorative} decorative; of the {informative} that carry information, "
+        "{source} described by alternative text in the source file and {generated} by a machine.",
         "from_caption": "{n} image(s) described only by their caption",
         "placeholder": "{n} image(s) without description, marked '{marker}'",
         "not_available": "{n} image(s) not available",
@@ -1112,8 +1102,13 @@ def accessibility_summary(
     passages: dict[str, int] | None = None,
     release_confirmed: bool = False,
     definitions: dict[str, int] | None = None,
+    image_count: ImageCount | None = None,
 ) -> str:
     """A human-readable summary of what the publication offers and lacks, in the document's language.
+
+    ``image_count`` (:func:`inclusio.analysis.images.count_images` of the Document before the reader's view,
+    adaptations included) gives the images' counts, the audit's and the report's; without it, the rendered
+    images are counted.
 
     ``pages`` is the number of page markers rendered; ``page_list`` says whether they are
     reachable from a page list (EPUB) or only shown in the text (HTML). The phrases are in
@@ -1129,7 +1124,21 @@ def accessibility_summary(
     if images.shown or images.decorative or images.not_available:
         total = images.shown + images.decorative + images.not_available
         parts.append(
-            t["images"].format(total=total, described=images.described, decorative=images.decorative)
+            t["images"].format(  # the counts of analysis.images.count_images, as the audit and the report
+                total=image_count.total,
+                decorative=image_count.decorative,
+                informative=image_count.informative,
+                source=image_count.source,
+                generated=image_count.generated,
+            )
+            if image_count is not None
+            else t["images"].format(
+                total=total,
+                decorative=images.decorative,
+                informative=total - images.decorative,
+                source=images.described - len(images.generated_alt),
+                generated=len(images.generated_alt),
+            )
         )
     gaps: list[str] = []
     if images.alt_from_caption:
