@@ -318,3 +318,9 @@ def score_document(doc: Document, adaptation_kinds: tuple[str, ...] = ()) -> Doc
         sections=sections,
         words_by_lang=dict(sorted(total.words_by_lang.items())),
     )
+
+
+def score_blocks(blocks: Iterable[Block], doc: Document) -> ReadabilityScores:
+    """Scores of ``blocks`` of ``doc`` taken together (a passage pooled from several sections)."""
+    counts = _count_blocks(blocks, doc)
+    return _scores(counts, _dominant_lang(counts, doc.lang))
