@@ -454,3 +454,6 @@ def register_service_commands(app: typer.Typer, help_cls: Any = None) -> None:
     app.command()(cleanup)
     app.add_typer(users_app, name="users")
     app.add_typer(db_app, name="db")
+    from inclusio.lti.cli import lti_app  # LTI 1.3 platforms and keys (issue #14)
+
+    app.add_typer(lti_app, name="lti")

@@ -734,3 +734,140 @@ def error_class_for(code: str) -> type[InclusioError]:
         if cls.code == code:
             return cls
     return InclusioError
+
+
+# -- LTI 1.3: launches from a learning platform (inclusio.lti) ------------------------------------
+
+
+class LtiRefused(InclusioError):
+    """A launch or login from a learning platform that inclusio refused (nothing was created)."""
+
+    code = "lti.refused"
+    http_status = 401
+    exit_code = 7
+    default_message = (
+        "The course platform's request could not be checked. Open the activity again from your course; "
+        "if it happens again, tell the platform's administrator."
+    )
+    default_message_fr = (
+        "La demande de la plateforme de cours n'a pas pu être vérifiée. Rouvrez l'activité depuis votre "
+        "cours ; si cela se reproduit, prévenez l'administrateur de la plateforme."
+    )
+
+
+class LtiUnknownPlatform(LtiRefused):
+    code = "lti.unknown_platform"
+    http_status = 403
+    default_message = (
+        "This course platform (issuer and client id) is not registered with inclusio. An administrator "
+        "registers it ('inclusio lti add' or the LTI administration page), then open the activity again."
+    )
+    default_message_fr = (
+        "Cette plateforme de cours (émetteur et identifiant client) n'est pas enregistrée dans inclusio. "
+        "Un administrateur l'enregistre (« inclusio lti add » ou la page d'administration LTI), puis "
+        "rouvrez l'activité."
+    )
+
+
+class LtiUnknownDeployment(LtiRefused):
+    code = "lti.unknown_deployment"
+    http_status = 403
+    default_message = (
+        "This deployment of the tool on the course platform is not registered with inclusio. An "
+        "administrator adds its deployment id ('inclusio lti add --deployment'), then open the activity again."
+    )
+    default_message_fr = (
+        "Ce déploiement de l'outil sur la plateforme de cours n'est pas enregistré dans inclusio. Un "
+        "administrateur ajoute son identifiant de déploiement (« inclusio lti add --deployment »), puis "
+        "rouvrez l'activité."
+    )
+
+
+class LtiBadSignature(LtiRefused):
+    code = "lti.bad_signature"
+    default_message = (
+        "The launch is not signed by a key of the course platform: it was changed on the way or does not "
+        "come from the platform. Open the activity again from your course."
+    )
+    default_message_fr = (
+        "Le lancement n'est pas signé par une clé de la plateforme de cours : il a été modifié en route ou "
+        "ne vient pas de la plateforme. Rouvrez l'activité depuis votre cours."
+    )
+
+
+class LtiExpired(LtiRefused):
+    code = "lti.expired"
+    default_message = (
+        "The launch has expired (or its time is wrong). Open the activity again from your course; if it "
+        "happens again, the clocks of the platform and of inclusio need to be set right."
+    )
+    default_message_fr = (
+        "Le lancement a expiré (ou son heure est fausse). Rouvrez l'activité depuis votre cours ; si cela "
+        "se reproduit, les horloges de la plateforme et d'inclusio doivent être remises à l'heure."
+    )
+
+
+class LtiWrongAudience(LtiRefused):
+    code = "lti.wrong_audience"
+    default_message = (
+        "The launch was made for another tool (its audience is not inclusio's client id). Check the tool's "
+        "client id in the platform, then open the activity again."
+    )
+    default_message_fr = (
+        "Le lancement était destiné à un autre outil (son audience n'est pas l'identifiant client "
+        "d'inclusio). Vérifiez l'identifiant client de l'outil dans la plateforme, puis rouvrez l'activité."
+    )
+
+
+class LtiReplayed(LtiRefused):
+    code = "lti.replayed"
+    default_message = (
+        "This launch was already used, or its sign-in step is unknown or expired. Open the activity again "
+        "from your course (a launch can be used once)."
+    )
+    default_message_fr = (
+        "Ce lancement a déjà servi, ou son étape de connexion est inconnue ou expirée. Rouvrez l'activité "
+        "depuis votre cours (un lancement ne sert qu'une fois)."
+    )
+
+
+class LtiBadMessage(LtiRefused):
+    code = "lti.bad_message"
+    http_status = 400
+    default_message = (
+        "The course platform sent a launch inclusio does not understand (not an LTI 1.3 resource link or "
+        "deep-linking request, or a required claim is missing). Check the tool's settings in the platform."
+    )
+    default_message_fr = (
+        "La plateforme de cours a envoyé un lancement qu'inclusio ne comprend pas (pas une demande LTI 1.3 "
+        "de lien de ressource ou de lien profond, ou une information obligatoire manque). Vérifiez les "
+        "réglages de l'outil dans la plateforme."
+    )
+
+
+class LtiPlatformUnreachable(LtiRefused):
+    code = "lti.platform_unreachable"
+    http_status = 503
+    retryable = True
+    default_message = (
+        "inclusio could not read the course platform's public keys (its JWKS address). Try again in a "
+        "minute; if it goes on, an administrator checks the platform's JWKS URL ('inclusio lti list')."
+    )
+    default_message_fr = (
+        "inclusio n'a pas pu lire les clés publiques de la plateforme de cours (son adresse JWKS). "
+        "Réessayez dans une minute ; si cela continue, un administrateur vérifie l'adresse JWKS de la "
+        "plateforme (« inclusio lti list »)."
+    )
+
+
+class LtiLinkMissing(LtiRefused):
+    code = "lti.link_missing"
+    http_status = 404
+    default_message = (
+        "The document this course link points to is no longer shared in inclusio. Ask the teacher to add "
+        "it to the course again."
+    )
+    default_message_fr = (
+        "Le document de ce lien de cours n'est plus partagé dans inclusio. Demandez à l'enseignant de "
+        "l'ajouter de nouveau au cours."
+    )

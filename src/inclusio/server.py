@@ -19,11 +19,13 @@ if TYPE_CHECKING:
 def create_app(settings: Settings, *, enqueue: Sender | None = None) -> FastAPI:
     """The API for ``settings`` with the web pages mounted under ``/web`` (see :func:`create_api`)."""
     from inclusio.api.app import create_api
+    from inclusio.lti.routes import mount_lti
     from inclusio.web import mount
     from inclusio.web.session import error_page
 
     app = create_api(settings, enqueue=enqueue, html_error=error_page)
     mount(app)  # the web pages under /web (templates, static files)
+    mount_lti(app)  # the LTI 1.3 tool under /lti (issue #14)
     return app
 
 

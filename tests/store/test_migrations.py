@@ -16,7 +16,7 @@ from inclusio.store.migrate import current_revision, downgrade_database, head_re
 from inclusio.store.models import Base
 from inclusio.store.shares import ShareStore
 
-HEAD = "0007"  # the newest revision (0007: a job's title and reviewed passages)
+HEAD = "0009"  # the newest revision (0009: the reports' job facts and downloads; 0008: LTI platforms)
 
 SKELETON_JOBS = """CREATE TABLE jobs (id VARCHAR(32) PRIMARY KEY, status VARCHAR(16) NOT NULL, stage VARCHAR(32),
 progress FLOAT NOT NULL, message TEXT NOT NULL, profile_id VARCHAR(64) NOT NULL, outputs JSON,

@@ -13,6 +13,7 @@
 * ``sign_in_throttle``: wrong sign-in attempts per account name and per address (revision 0005).
 * ``account_settings``: a person's display settings and e-mail opt-in, with their account (revision 0006).
 * ``notifications``: a job finished or released, for the learner it was made for (revision 0006).
+* ``lti_platforms``, ``lti_once``: LTI 1.3 platform registrations and single-use launch records (revision 0008).
 
 Changing a table = a new revision in ``store/migrations/versions`` (``inclusio db revision``
 is not offered: write it by hand, it is a few lines) and the column here.
@@ -24,7 +25,19 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -293,3 +306,38 @@ class Notification(Base):
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     email_state: Mapped[str | None] = mapped_column(String(16), default=None)
     email_attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LtiPlatform(Base):
+    """A learning platform (Moodle, Canvas...) registered with inclusio as an LTI 1.3 tool (revision 0008).
+
+    One row per registration (``issuer`` + ``client_id``); several per institution. ``staff_role``: the
+    platform's role that means disability services (its people become staff); ``keep_names``: keep a
+    launch's name and e-mail (off: the account holds the issuer and subject only)."""
+
+    __tablename__ = "lti_platforms"
+    __table_args__ = (UniqueConstraint("issuer", "client_id", name="uq_lti_platforms_issuer_client"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    issuer: Mapped[str] = mapped_column(String(255))
+    client_id: Mapped[str] = mapped_column(String(255))
+    deployment_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    jwks_url: Mapped[str] = mapped_column(String(1000))
+    auth_login_url: Mapped[str] = mapped_column(String(1000))
+    token_url: Mapped[str] = mapped_column(String(1000))
+    institution: Mapped[str] = mapped_column(String(64), default="default")
+    staff_role: Mapped[str | None] = mapped_column(String(255), default=None)
+    keep_names: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class LtiOnce(Base):
+    """Something an LTI launch may use once before ``expires_at``: a login's ``state`` (with its nonce),
+    a ``nonce`` seen in a launch, a session ``ticket`` (its SHA-256 as the key) (revision 0008)."""
+
+    __tablename__ = "lti_once"
+
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -715,3 +715,43 @@ def translator(lang: str) -> Callable[..., str]:
         return text.format(**fields) if fields else text
 
     return t
+
+
+# -- LTI 1.3: pages of a launch from a course platform (inclusio.lti; issue #14) ---------------------
+TEXT.update(
+    {
+        "lti_error_title": ("Lancement refusé", "Launch refused"),
+        "lti_error_nothing": (
+            "Rien n'a été créé ni enregistré pour cette demande.",
+            "Nothing was created or recorded for this request.",
+        ),
+        "lti_continue_title": ("Connexion depuis votre cours", "Signing in from your course"),
+        "lti_continue": ("Continuer vers inclusio", "Continue to inclusio"),
+        "lti_profile_title": ("Choisissez votre profil de lecture", "Choose your reading profile"),
+        "lti_profile_intro": (
+            "Avant d'ouvrir « {title} », choisissez une fois votre profil de lecture : vos versions "
+            "accessibles seront faites pour lui. Vous pourrez le changer sur votre page.",
+            "Before opening “{title}”, choose your reading profile once: your accessible versions will be "
+            "made for it. You can change it on your page.",
+        ),
+        "lti_profile_save": ("Enregistrer et ouvrir le document", "Save and open the document"),
+        "lti_dl_title": (
+            "Ajouter un document accessible au cours",
+            "Add an accessible document to the course",
+        ),
+        "lti_dl_course": ("Cours : {course}", "Course: {course}"),
+        "lti_dl_pick": ("Un de vos documents partagés", "One of your shared documents"),
+        "lti_dl_documents": ("Vos documents", "Your documents"),
+        "lti_dl_add": ("Ajouter au cours", "Add to the course"),
+        "lti_dl_upload": ("Ou déposer un nouveau document", "Or upload a new document"),
+        "lti_dl_file": ("Document ({formats})", "Document ({formats})"),
+        "lti_dl_doc_title": ("Titre montré aux étudiant·es (facultatif)", "Title students see (optional)"),
+        "lti_dl_return_title": ("Retour au cours", "Back to the course"),
+        "lti_dl_return_text": (
+            "Le lien vers les versions accessibles est prêt. S'il ne s'ajoute pas tout seul, utilisez le "
+            "bouton.",
+            "The link to the accessible versions is ready. If it is not added by itself, use the button.",
+        ),
+        "lti_dl_return_button": ("Ajouter le lien au cours", "Add the link to the course"),
+    }
+)
