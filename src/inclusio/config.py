@@ -73,6 +73,9 @@ class Settings(BaseSettings):
     """Blocks of a section are sent together up to about this many tokens (the prompt is paid once)."""
     llm_cache: bool = True
     """Cache model answers in ``<data_dir>/llm-cache.sqlite3`` (a re-run costs no call)."""
+    llm_price_per_million_tokens: float = Field(default=0.0, ge=0)
+    """What a million prompt + completion tokens cost (the service report's estimate; 0: no estimate)."""
+    llm_price_currency: str = Field(default="EUR", min_length=1, max_length=8)
 
     max_upload_bytes: int = 200 * 1024 * 1024
     max_pages: int = 2000

@@ -871,3 +871,32 @@ class LtiLinkMissing(LtiRefused):
         "Le document de ce lien de cours n'est plus partagé dans inclusio. Demandez à l'enseignant de "
         "l'ajouter de nouveau au cours."
     )
+
+
+# -- reports for the institution (inclusio.reports, issue #15) ------------------------------------
+
+
+class ReportNotFound(InclusioError):
+    code = "report.not_found"
+    http_status = 404
+    exit_code = 4
+    default_message = (
+        "There is no such report or table. The reports are: source (accessibility of the course documents), "
+        "readability and service; open one from the reports page."
+    )
+    default_message_fr = (
+        "Ce rapport ou ce tableau n'existe pas. Les rapports sont : source (accessibilité des documents de "
+        "cours), lisibilité et service ; ouvrez-en un depuis la page des rapports."
+    )
+
+
+class ReportFilterInvalid(RequestInvalid):
+    code = "report.filter_invalid"
+    default_message = (
+        "A filter of the report has a wrong value: dates are written YYYY-MM-DD and the start comes before "
+        "the end. Correct the filter and show the report again."
+    )
+    default_message_fr = (
+        "Un filtre du rapport a une valeur incorrecte : les dates s'écrivent AAAA-MM-JJ et le début précède "
+        "la fin. Corrigez le filtre et affichez de nouveau le rapport."
+    )

@@ -351,6 +351,9 @@ class _JobRun:
             before_commit=lambda: self.files.publish_attempt(job.id, lease, keep=keep),
         ):
             return None
+        from inclusio.reports.facts import record_job_facts
+
+        record_job_facts(self.store.db, job, result, status=result.status, errors=result.errors)
         log.info(
             "job %s: %s (%d artifacts, reused: %s, %d LLM tokens)",
             job.id,
@@ -364,15 +367,21 @@ class _JobRun:
     def record_failure(self, error: InclusioError, exc: BaseException) -> bool:
         # Recording already waited for a full database's disk (OperationalError): not twice.
         patience = 0.0 if isinstance(exc, OperationalError) else self.settings.job_stuck_seconds
-        return _record(
+        errors = [{"stage": str(error.details.get("stage", "job")), **json_safe(error.to_dict())}]
+        recorded = _record(
             self.store,
             self.job.id,
             status="failed",
             lease=self.lease,
             message=error.message,
             patience_s=patience,
-            errors=[{"stage": str(error.details.get("stage", "job")), **json_safe(error.to_dict())}],
+            errors=errors,
         )
+        if recorded:
+            from inclusio.reports.facts import record_job_facts
+
+            record_job_facts(self.store.db, self.job, None, status="failed", errors=errors)
+        return recorded
 
 
 # -- a reviewed job, rendered again ------------------------------------------------------------------

@@ -341,3 +341,71 @@ class LtiOnce(Base):
     kind: Mapped[str] = mapped_column(String(16))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+# -- reports for the institution (issue #15; revision 0009: inclusio.reports) -------------------------
+
+
+class JobFacts(Base):
+    """What the institution's reports count of one job, written when the job is recorded (``inclusio.reports``).
+
+    Ids and numbers only: the learner it was made for (``student_id``, to count distinct students and hide
+    small cells), never their name; the profile id is read only to count per profile with the small-cell
+    rule. ``audit_score``: the source's accessibility audit (:mod:`inclusio.analysis.audit`);
+    ``ease_before``/``ease_after``: the document's reading ease (Kandel-Moles in French, Flesch in English)
+    before and after adaptation. The job's course is the course label of the institution's share of the
+    same original, joined when a report is asked (a document shared after its first job still counts)."""
+
+    __tablename__ = "job_facts"
+    __table_args__ = (
+        Index("ix_job_facts_inst_created", "institution", "created_at"),
+        Index("ix_job_facts_inst_sha", "institution", "input_sha256"),
+    )
+
+    job_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True
+    )
+    institution: Mapped[str] = mapped_column(String(64), default="")
+    input_sha256: Mapped[str] = mapped_column(String(64))
+    student_id: Mapped[str | None] = mapped_column(String(32), default=None)
+    profile_id: Mapped[str] = mapped_column(String(64), default="")
+    doc_type: Mapped[str] = mapped_column(String(16), default="other")
+    month: Mapped[str] = mapped_column(String(7))
+    """``YYYY-MM`` of ``created_at`` (the upload), the reports' time unit."""
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16))
+    error_code: Mapped[str | None] = mapped_column(String(64), default=None)
+    """The first error's code of a failed or partial job."""
+    audit_score: Mapped[int | None] = mapped_column(Integer, default=None)
+    ease_before: Mapped[float | None] = mapped_column(Float, default=None)
+    ease_after: Mapped[float | None] = mapped_column(Float, default=None)
+    llm_tokens: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class JobFactItem(Base):
+    """A counted item of a job's facts: ``kind`` ``issue`` (an audit check that failed, ``count`` its items)
+    or ``output`` (a format made, ``count`` 1)."""
+
+    __tablename__ = "job_fact_items"
+    __table_args__ = (Index("ix_job_fact_items_kind_key", "kind", "key"),)
+
+    job_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("job_facts.job_id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class JobDownload(Base):
+    """How often a job's file of one format was downloaded by the person it was made for, and when first
+    (no address, no time of each download: enough for "downloads by format" and the wait until the first)."""
+
+    __tablename__ = "job_downloads"
+
+    job_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True
+    )
+    format: Mapped[str] = mapped_column(String(32), primary_key=True)
+    downloads: Mapped[int] = mapped_column(Integer, default=0)
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -260,6 +260,10 @@ def audio_sections_zip(request: Request, job_id: str) -> Response:
     if not entries:
         raise ArtifactNotFound(details={"job": job.id, "artifact": "audio-sections"})
     name = f"{job_title(job)} - audio.zip"
+    if who.id == (job.learner_id or job.owner_id):  # the institution's reports count it (issue #15)
+        from inclusio.reports.facts import record_download
+
+        record_download(svc.store.db, job.id, "audio-sections")
     return StreamingResponse(
         section_zip(entries),
         media_type="application/zip",

@@ -170,6 +170,10 @@ def get_artifact(svc: Svc, who: Caller, job_id: str, name: str) -> FileResponse:
             message_fr="Le fichier produit n'est plus dans le stockage. Soumettez de nouveau le document.",
             details={"job": job.id, "artifact": name},
         )
+    if who.id == (job.learner_id or job.owner_id):  # the institution's reports count it (issue #15)
+        from inclusio.reports.facts import record_download
+
+        record_download(svc.store.db, job.id, name)
     # Our own content type, nosniff, attachment and a sandbox (inclusio.api.file_responses).
     return output_file_response(path, filename=download_name(job.filename, path))
 

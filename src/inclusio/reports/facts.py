@@ -1,0 +1,141 @@
+"""What the reports count, written when it happens: a job's facts when it is recorded, a download when it is sent.
+
+The reports never re-read a job's files: everything they aggregate is in ``job_facts``, ``job_fact_items``
+and ``job_downloads`` (:mod:`inclusio.store.models`), filled here. Writing facts is best effort: a job's
+outcome is recorded first and never fails because its facts could not be written (logged instead).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy import update as sql_update
+from sqlalchemy.exc import IntegrityError
+
+from inclusio.store.models import JobDownload, JobFactItem, JobFacts, User, utcnow
+
+log = logging.getLogger("inclusio.reports")
+
+DOC_TYPES = {
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".doc": "docx",
+    ".pptx": "pptx",
+    ".odt": "odt",
+    ".odp": "odp",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
+}
+"""Document types the reports filter by (the uploaded file's kind); anything else is ``other``."""
+_PART = re.compile(r"^(?P<base>[a-z][a-z0-9-]*?)(?:-\d+)?$")
+NOT_FORMATS = frozenset({"audio-timings", "audio-sections"})
+
+
+def doc_type(filename: str) -> str:
+    return DOC_TYPES.get(Path(filename).suffix.lower(), "other")
+
+
+def output_format(artifact: str) -> str | None:
+    """The format an artifact name stands for (``mp3-03`` and ``epub-2`` count as ``mp3``, ``epub``)."""
+    if artifact in NOT_FORMATS:
+        return "mp3" if artifact == "audio-sections" else None
+    match = _PART.match(artifact)
+    return match.group("base") if match else None
+
+
+def _ease(readability: Any) -> float | None:
+    doc = (readability or {}).get("document") if isinstance(readability, dict) else None
+    value = (doc or {}).get("reading_ease")
+    return float(value) if isinstance(value, int | float) else None
+
+
+def student_of(session: Any, job: Any) -> str | None:
+    """The learner the job was made for: staff's cohort learner, else its owner when a student."""
+    if job.learner_id:
+        return str(job.learner_id)
+    if job.owner_id:
+        role = session.scalar(select(User.role).where(User.id == job.owner_id))
+        if role == "student":
+            return str(job.owner_id)
+    return None
+
+
+def record_job_facts(db: Any, job: Any, result: Any | None, *, status: str, errors: list[Any]) -> None:
+    """Write (or rewrite) the facts of ``job`` once its outcome is recorded; ``result`` is the JobResult
+    (``None`` when the attempt failed as a whole). Never raises."""
+    try:
+        _record(db, job, result, status=status, errors=errors)
+    except Exception:  # noqa: BLE001 - reports are never worth a job's outcome
+        log.warning("job %s: could not record its report facts", job.id, exc_info=True)
+
+
+def _record(db: Any, job: Any, result: Any | None, *, status: str, errors: list[Any]) -> None:
+    report = (getattr(result, "report", None) or {}) if result is not None else {}
+    readability = report.get("readability") or {}
+    items: list[tuple[str, str, int]] = []
+    score: int | None = None
+    doc = getattr(result, "document", None)
+    if doc is not None:
+        from inclusio.analysis.audit import audit_document
+
+        # The job's Document carries the adaptations beside the source blocks (never applied to them) and
+        # the title the teacher preview's conversion finds (its own, else the file's name): the same audit.
+        audit = audit_document(doc)
+        score = audit.score
+        items += [("issue", check.id, max(check.count, 1)) for check in audit.failed]
+    formats = {output_format(a.name) for a in getattr(result, "artifacts", None) or []}
+    items += [("output", name, 1) for name in sorted(f for f in formats if f)]
+    code = next((str(e.get("code")) for e in errors if isinstance(e, dict) and e.get("code")), None)
+    created = job.created_at
+    with db.session() as session:
+        existing = session.get(JobFacts, job.id)
+        if existing is not None:
+            session.delete(existing)
+            session.flush()
+        session.add(
+            JobFacts(
+                job_id=job.id,
+                institution=job.institution or "",
+                input_sha256=job.input_sha256,
+                student_id=student_of(session, job),
+                profile_id=job.profile_id,
+                doc_type=doc_type(job.filename),
+                month=created.strftime("%Y-%m"),
+                created_at=created,
+                status=status,
+                error_code=code[:64] if code and status != "succeeded" else None,
+                audit_score=score,
+                ease_before=_ease(readability.get("before")),
+                ease_after=_ease(readability.get("after")),
+                llm_tokens=int(getattr(result, "llm_tokens", 0) or 0),
+            )
+        )
+        session.flush()
+        for kind, key, count in items:
+            session.add(JobFactItem(job_id=job.id, kind=kind, key=key[:32], count=count))
+
+
+def record_download(db: Any, job_id: str, artifact: str) -> None:
+    """One more download of ``job_id``'s ``artifact`` by the person it was made for. Never raises."""
+    fmt = output_format(artifact)
+    if fmt is None:
+        return
+    try:
+        with db.session() as session:
+            updated = session.execute(
+                sql_update(JobDownload)
+                .where(JobDownload.job_id == job_id, JobDownload.format == fmt)
+                .values(downloads=JobDownload.downloads + 1)
+            )
+            if updated.rowcount == 0:  # type: ignore[attr-defined]
+                session.add(JobDownload(job_id=job_id, format=fmt, downloads=1, first_at=utcnow()))
+    except IntegrityError:  # two first downloads at once: the other one counted first
+        record_download(db, job_id, artifact)
+    except Exception:  # noqa: BLE001 - a download is never refused for its count
+        log.warning("job %s: could not count a download", job_id, exc_info=True)
