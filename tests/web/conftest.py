@@ -127,6 +127,9 @@ class WatchedBrowser:
         self._browser = browser
 
     def new_context(self, **kwargs: Any) -> Any:
+        # A French browser unless a test says otherwise: the pages follow Accept-Language until the person
+        # chooses a language, and Chromium's own default is en-US (tests/web/test_language.py uses "en-GB").
+        kwargs.setdefault("locale", "fr-FR")
         context = self._browser.new_context(**kwargs)
         context.add_init_script(CSP_WATCH)
         return context

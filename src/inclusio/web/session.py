@@ -13,7 +13,8 @@
   secret. ``SameSite=Strict`` already keeps other sites' forms from carrying the session. The bearer
   API (``Authorization`` header, no cookie) is not open to CSRF: a browser never adds that header by
   itself, so the API routes need no token.
-* ``inclusio_lang``: ``fr`` (default) or ``en``.
+* ``inclusio_lang``: ``fr`` or ``en``, the person's choice (the switch in every page's header); until
+  they choose, the browser's ``Accept-Language`` decides (:func:`negotiate_lang`), French by default.
 * ``inclusio_reading``: display adjustments (font, size, spacing) before anyone signs in, read on the
   sign-in page only. A signed-in person's display settings are stored with their account
   (``account_settings.reading``, :meth:`UserStore.set_reading`): the same on every browser they sign in
@@ -53,12 +54,14 @@ from inclusio.profiles.reading import page_prefs
 from inclusio.store.accounts import token_digest
 from inclusio.warning_codes import message_for
 from inclusio.web.i18n import LANGS, translator
+from inclusio.web.user_text import markup_translator, user_text
 
 SESSION_COOKIE = "inclusio_session"
 CSRF_COOKIE = "inclusio_csrf"
 LANG_COOKIE = "inclusio_lang"
 READING_COOKIE = "inclusio_reading"
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.filters["user_text"] = user_text  # typed titles and names carry their own lang (user_text.py)
 
 
 class SignInNeeded(Exception):
@@ -66,8 +69,35 @@ class SignInNeeded(Exception):
 
 
 def lang_of(request: Request) -> str:
-    lang = get_cookie(request, LANG_COOKIE) or "fr"
-    return lang if lang in LANGS else "fr"
+    """The pages' language: the person's choice (the language cookie, set by the switch in every page's
+    header) when there is one, else the browser's ``Accept-Language``, else French."""
+    chosen = get_cookie(request, LANG_COOKIE)
+    if chosen in LANGS:
+        return str(chosen)
+    return negotiate_lang(request.headers.get("accept-language"))
+
+
+def negotiate_lang(header: str | None, default: str = "fr") -> str:
+    """The language of :data:`LANGS` the ``Accept-Language`` header prefers (q-values honoured; ``en-GB``
+    counts as ``en``; ``q=0`` refuses), ``default`` when it names none of them (or is absent, or is
+    malformed)."""
+    best, best_q = default, 0.0
+    for item in (header or "")[:1000].split(",")[:50]:
+        tag, _, params = item.strip().partition(";")
+        primary = tag.strip().split("-")[0].lower()
+        if primary not in LANGS:
+            continue
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if 0 < q <= 1 and q > best_q:  # the first of equal preferences wins
+            best, best_q = primary, q
+    return best
 
 
 def secure(request: Request) -> bool:
@@ -227,6 +257,7 @@ def render(
         "lang": lang,
         "other_lang": "en" if lang == "fr" else "fr",
         "t": translator(lang),
+        "tm": markup_translator(lang),
         "csrf": token,
         "who": who if who is not None else current_user(request),
         "path": request.url.path,
@@ -246,6 +277,7 @@ def render(
         set_cookie(request, response, CSRF_COOKIE, new_nonce)
     # Pages carry personal data: never cached by a shared proxy or the back button of a shared machine.
     response.headers["Cache-Control"] = "no-store"
+    response.headers["Vary"] = "Accept-Language, Cookie"  # the language comes from either
     return response
 
 
