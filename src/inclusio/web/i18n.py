@@ -77,6 +77,13 @@ TEXT: dict[str, tuple[str, str]] = {
     "error_title": ("Un problème est survenu", "Something went wrong"),
     "error_code": ("Code de l'erreur : {code}", "Error code: {code}"),
     "back_home": ("Retour à l'accueil", "Back to the home page"),
+    # error pages by HTTP status (error.html; web/__init__.py turns /web/ errors into pages)
+    "error_title_400": ("Le formulaire ou l'adresse est incorrect", "The form or the address is wrong"),
+    "error_title_403": ("Accès refusé", "Access denied"),
+    "error_title_404": ("Page introuvable", "Page not found"),
+    "error_title_405": ("Cette adresse ne s'ouvre pas ainsi", "This address cannot be opened this way"),
+    "error_title_500": ("Erreur du serveur", "Server error"),
+    "table_label": ("tableau", "table"),  # a table's scroll region: "<caption> (tableau)" (static/reflow.js)
     # jobs
     "status_queued": ("en attente", "waiting"),
     "status_running": ("en cours", "in progress"),
