@@ -902,6 +902,53 @@ class ReportFilterInvalid(RequestInvalid):
     )
 
 
+# -- web pages: the browser's own mistakes and the server's, as pages (inclusio.web) ----------------------
+
+
+class PageNotFound(RequestNotFound):
+    """An address under ``/web/`` that no page answers (a mistyped or outdated link)."""
+
+    code = "page.not_found"
+    default_message = (
+        "There is no page at this address. Check the address, or go back to your home page and follow "
+        "the links from there."
+    )
+    default_message_fr = (
+        "Il n'y a pas de page à cette adresse. Vérifiez l'adresse, ou revenez à votre page d'accueil et "
+        "suivez les liens à partir de là."
+    )
+
+
+class PageWrongMethod(RequestInvalid):
+    """A ``/web/`` address opened the wrong way: typically a form's address reloaded or reached with Back."""
+
+    code = "page.wrong_method"
+    http_status = 405
+    default_message = (
+        "This address only receives a form; it cannot be opened as a page (for example after going back "
+        "to a form you had sent). Go back to your home page and start again from its link."
+    )
+    default_message_fr = (
+        "Cette adresse reçoit seulement un formulaire ; elle ne s'ouvre pas comme une page (par exemple "
+        "en revenant à un formulaire déjà envoyé). Revenez à votre page d'accueil et recommencez à "
+        "partir de son lien."
+    )
+
+
+class PageFailed(InclusioError):
+    """A ``/web/`` page failed on an error of the server (a bug): the person sees a page, never a trace."""
+
+    code = "page.failed"
+    default_message = (
+        "The page could not be shown because of an error on the server. Try again in a minute; if it "
+        "happens again, tell the disability services the time and this error code."
+    )
+    default_message_fr = (
+        "La page n'a pas pu être affichée à cause d'une erreur du serveur. Réessayez dans une minute ; "
+        "si cela recommence, signalez au service handicap l'heure et ce code d'erreur."
+    )
+
+
 # -- the job's analysis process (inclusio.pipeline.analysis_process) --------------------------------
 
 
