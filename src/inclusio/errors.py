@@ -949,20 +949,36 @@ class PageFailed(InclusioError):
     )
 
 
-# -- the job's analysis process (inclusio.pipeline.analysis_process) --------------------------------
+class ArtifactStaffOnly(InclusioError):
+    """A student asked for a job's technical file (report, document JSON, audio timings) on the web pages."""
 
-
-class AnalysisProcessLost(StageError):
-    """The child process that runs the analyse, adapt and verify stages of a large job ended without
-    handing its results back (killed, out of memory, a crash in a library on this document)."""
-
-    code = "job.analysis_process_lost"
+    code = "artifact.staff_only"
+    http_status = 403
+    exit_code = 7
     default_message = (
-        "The analysis of the text stopped unexpectedly (its process ended: out of memory, or a crash on this "
-        "document). Submit the document again; if it fails again, report it with the job id."
+        "This file is a technical file for teachers and the disability services. Your document's page "
+        "lists the files made for you: open it and choose one there."
     )
     default_message_fr = (
-        "L'analyse du texte s'est arrêtée brutalement (son processus s'est terminé : mémoire insuffisante, "
-        "ou plantage sur ce document). Soumettez de nouveau le document ; si l'échec se répète, "
-        "signalez-le avec le numéro de la tâche."
+        "Ce fichier est un fichier technique réservé aux enseignants et au service handicap. La page de "
+        "votre document liste les fichiers faits pour vous : ouvrez-la et choisissez-en un."
     )
+
+
+class FontNotFound(InclusioError):
+    """The reader's font address names a file that is not one of the fonts the server has."""
+
+    code = "font.not_found"
+    http_status = 404
+    exit_code = 4
+    default_message = (
+        "This font is not available on this server. The reader uses another font instead; choose one in "
+        "your display settings if you need a particular one."
+    )
+    default_message_fr = (
+        "Cette police n'est pas disponible sur ce serveur. Le lecteur en utilise une autre ; choisissez-en "
+        "une dans vos réglages d'affichage si vous en avez besoin."
+    )
+
+
+# -- reports for the institution (inclusio.reports, issue #15) ------------------------------------

@@ -6,7 +6,8 @@ calls :func:`job_event` right after recording it (:func:`inclusio.jobs.attempt.n
 made for (``learner_id``, else its owner), when that account is a student's, gets:
 
 * always a row in ``notifications`` (:mod:`inclusio.store.notifications`), listed on their page
-  (``/web/student``) and marked read once it was shown there;
+  (``/web/student``) and marked read once it was shown there, or once the student opened the job's page
+  or its reader (:meth:`~inclusio.store.notifications.NotificationStore.mark_read_for_job`);
 * an e-mail only if they opted in on that page (``account_settings.notify_email``, off by default) and
   the service has a mail server (``INCLUSIO_SMTP_HOST``). The mail is sent by the Celery task
   ``inclusio.notify_email`` (:data:`inclusio.jobs.queue.TASK_NOTIFY_EMAIL`, ``workers/notify_tasks.py``)

@@ -78,6 +78,21 @@ class NotificationStore(RowStore):
             )
             return int(result.rowcount)  # type: ignore[attr-defined]
 
+    def mark_read_for_job(self, user_id: str, job_id: str) -> int:
+        """Mark every unread notification of ``user_id`` about ``job_id`` read (they opened its page or its
+        reader: they know); the number changed. Someone else's notifications are left as they are."""
+        with self.session() as session:
+            result = session.execute(
+                update(Notification)
+                .where(
+                    Notification.user_id == user_id,
+                    Notification.job_id == job_id,
+                    Notification.read_at.is_(None),
+                )
+                .values(read_at=utcnow())
+            )
+            return int(result.rowcount)  # type: ignore[attr-defined]
+
     def email_attempted(self, notification_id: int, state: str) -> int:
         """Record one sending attempt and the mail's state now; the number of attempts so far."""
         if state not in EMAIL_STATES:

@@ -3,7 +3,9 @@
 Students get a short list they understand (:func:`student_downloads`): read online, the e-book, the audio as
 one MP3 with chapters, the audio by section as one zip whose files are named by their headings, the web page,
 braille and large print when the job made them. Staff and teachers also get the technical files
-(:func:`technical_downloads`: report, document JSON, audio timings, each section MP3).
+(:func:`technical_downloads`: report, document JSON, audio timings, each section MP3). A student asking for a
+technical file by its address gets ``artifact.staff_only`` (:func:`check_download`); the section MP3s stay
+theirs (the reader plays them).
 
 The zip (:func:`section_zip`) is streamed from the job's stored section MP3s, stored as they are (no
 re-encoding, no compression: MP3 does not compress), with a bounded memory (one chunk at a time) and a
@@ -90,6 +92,27 @@ def student_downloads(job: Any, t: Any) -> list[dict[str, str]]:
                 }
             )
     return out
+
+
+TECHNICAL_ROLES = ("teacher", "staff", "admin")
+"""Who may fetch the technical files from the web pages; anyone else (students) gets ``artifact.staff_only``.
+The same roles as the job page's list of them (:data:`inclusio.web.pages.TECHNICAL_ROLES`)."""
+
+
+def student_may_download(name: str) -> bool:
+    """Whether a student may fetch the artifact ``name`` from the web pages: the files of their list
+    (:data:`STUDENT_ORDER`) and each section MP3 (the reader plays them, the zip holds them); never the
+    report, the document JSON or the audio timings (the reader is built from them on the server)."""
+    return name in STUDENT_ORDER or SECTION.fullmatch(name) is not None
+
+
+def check_download(who: Any, job: Any, name: str) -> None:
+    """Raise ``artifact.staff_only`` (403) when a student asks for one of ``job``'s technical files; a name the
+    job does not have is left to the download route's ``artifact.not_found``."""
+    from inclusio.errors import ArtifactStaffOnly
+
+    if who.role not in TECHNICAL_ROLES and name in (job.artifacts or {}) and not student_may_download(name):
+        raise ArtifactStaffOnly(details={"job": job.id, "artifact": name[:64]})
 
 
 def technical_downloads(job: Any, t: Any) -> list[dict[str, str]]:

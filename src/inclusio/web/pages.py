@@ -23,7 +23,13 @@ from inclusio.store.jobs import JobFilter
 from inclusio.store.notifications import NotificationStore
 from inclusio.store.throttle import check_password
 from inclusio.web import session as web
-from inclusio.web.downloads import section_zip, student_downloads, technical_downloads, zip_entries
+from inclusio.web.downloads import (
+    check_download,
+    section_zip,
+    student_downloads,
+    technical_downloads,
+    zip_entries,
+)
 from inclusio.web.i18n import LANGS, TEXT
 from inclusio.web.preview import teacher_preview
 from inclusio.web.reader import with_reader_output
@@ -232,6 +238,7 @@ def job_page(request: Request, job_id: str) -> Response:
 
     t = translator(lang)
     technical = who.role in TECHNICAL_ROLES
+    NotificationStore(svc.store.db).mark_read_for_job(who.id, job.id)  # seen: its page is open
     return web.render(
         request,
         "job.html",
@@ -292,7 +299,9 @@ def job_page_events(request: Request, job_id: str) -> Response:
 @router.get("/web/jobs/{job_id}/download/{name}")
 def download(request: Request, job_id: str, name: str) -> Response:
     who = web.require_user(request)
-    return get_artifact(web.svc_of(request), who, job_id, name)
+    svc = web.svc_of(request)
+    check_download(who, visible_job(svc, who, job_id), name)  # technical files: teachers and staff only
+    return get_artifact(svc, who, job_id, name)
 
 
 # -- students ------------------------------------------------------------------------------------------

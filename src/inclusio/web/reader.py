@@ -14,7 +14,9 @@ What the page is made of, and from where (the same sources as the EPUB's read-al
 * the audio: the section MP3s (``mp3-01``...), each in a plain ``<audio controls>`` (no JavaScript
   needed), served by the job page's download route (same access check);
 * the styling: the job's profile (with the reading adjustments it was made with), then the student's
-  own display settings (:func:`inclusio.web.session.reading_prefs`), as CSS variables on the text.
+  own display settings (:func:`inclusio.web.session.reading_prefs`), as CSS variables on the text; the
+  fonts the EPUB embeds (:data:`inclusio.writers.fonts.CATALOGUE`) are served at ``/web/fonts/`` with their
+  ``@font-face`` rules (:func:`font_faces_css`), so the profile's OpenDyslexic is the text's font on any device.
 
 The page changes the writers' fragments in three places only: a glossary term opens its definition in
 place (a ``popover`` button: works without script), each summary ("key points") is a ``<details>`` that
@@ -22,35 +24,39 @@ can be shown or hidden, and the elements a sentence highlights carry ``data-b`` 
 
 ``static/reader.js`` adds one player: sentence highlighting from the section's clips (a class, never an
 ``aria-live`` region: it does not speak over a screen reader), click a sentence to start there, speed
-0.75x-2x with ``preservesPitch``, Alt+Shift+P to pause/resume, and the position saved with
+0.75x-2x with ``preservesPitch``, Alt+Shift+P to pause/resume, folded key points skipped, and the position saved with
 ``POST /web/read/{job_id}/position`` (a file in the job's folder, per user, for the job's owner or
 learner only: erased with the job, so with the account).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
-from inclusio.errors import ArtifactNotFound
+from inclusio.errors import ArtifactNotFound, FontNotFound
 from inclusio.jobs.inputs import visible_job
 from inclusio.model import Document, Heading
 from inclusio.model.flags import unreviewed_starts
 from inclusio.model.view import adapted_document, student_glossary
 from inclusio.profiles import Profile, load_profile, with_reading
 from inclusio.profiles.reading import css_font_stack
+from inclusio.store.notifications import NotificationStore
 from inclusio.web import session as web
 from inclusio.web.i18n import translator
 from inclusio.web.status import review_status
+from inclusio.writers.fonts import CATALOGUE, FontFamily
 from inclusio.writers.html import _safe_data_uri, _toc_html, _TocNode
 from inclusio.writers.media_overlay import OverlayPart, spoken_targets
 from inclusio.writers.xhtml import (
@@ -435,6 +441,72 @@ def _flag(raw: str | None, default: bool) -> bool:
     return default if raw not in ("0", "1") else raw == "1"
 
 
+# -- the profiles' fonts ----------------------------------------------------------------------------------
+
+FONTS_CSS = "/web/fonts/faces.css"
+FONT_TYPES = {".otf": "font/otf", ".ttf": "font/ttf", ".woff": "font/woff", ".woff2": "font/woff2"}
+FONT_MAX_AGE = 7 * 24 * 3600
+"""A week in the browser's cache (the files change with a Debian package upgrade only; the ETag says when)."""
+_FONT_FILES: dict[str, tuple[bytes, str]] = {}
+_FONT_LOCK = threading.Lock()
+
+
+def served_fonts() -> dict[str, tuple[FontFamily, Any]]:
+    """The font files the reader serves: file name -> (family, face), the catalogue's installed families only
+    (:data:`inclusio.writers.fonts.CATALOGUE`, the fonts the EPUB embeds; nothing is ever downloaded)."""
+    out: dict[str, tuple[FontFamily, Any]] = {}
+    for family in CATALOGUE.values():
+        if family.installed():
+            for face in family.faces:
+                out[face.path.name] = (family, face)
+    return out
+
+
+def font_faces_css() -> str:
+    """``@font-face`` rules of every served font. The browser fetches a file only when the text's computed
+    font stack reaches its family (the profile's or the student's font), so linking it costs nothing else."""
+    rules = []
+    for name, (family, face) in sorted(served_fonts().items()):
+        rules.append(
+            f"@font-face {{ font-family: '{family.name}'; src: url('/web/fonts/{name}') "
+            f"format('{'opentype' if name.endswith('.otf') else 'truetype' if name.endswith('.ttf') else 'woff'}'); "
+            f"font-weight: {face.weight}; font-style: {face.style}; font-display: swap; }}\n"
+        )
+    return "".join(rules)
+
+
+def _font_bytes(name: str) -> tuple[bytes, str]:
+    """The file's bytes and ETag, read once per process (two files of ~40 KB each)."""
+    with _FONT_LOCK:
+        if name not in _FONT_FILES:
+            data = served_fonts()[name][1].path.read_bytes()
+            _FONT_FILES[name] = (data, '"' + hashlib.sha256(data).hexdigest()[:32] + '"')
+        return _FONT_FILES[name]
+
+
+def _font_answer(request: Request, body: bytes, etag: str, media_type: str) -> Response:
+    headers = {"Cache-Control": f"public, max-age={FONT_MAX_AGE}", "ETag": etag}
+    if etag in (request.headers.get("if-none-match") or ""):
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media_type, headers=headers)
+
+
+@router.get(FONTS_CSS)
+def font_faces(request: Request) -> Response:
+    """The ``@font-face`` rules of the served fonts (no sign-in: fonts are not personal)."""
+    css = font_faces_css().encode("utf-8")
+    return _font_answer(request, css, '"' + hashlib.sha256(css).hexdigest()[:32] + '"', "text/css")
+
+
+@router.get("/web/fonts/{name}")
+def font_file(request: Request, name: str) -> Response:
+    """One font file of the catalogue, by its file name only (no path), with its own media type."""
+    if name not in served_fonts():
+        raise FontNotFound(details={"font": name[:64]})
+    body, etag = _font_bytes(name)
+    return _font_answer(request, body, etag, FONT_TYPES.get(Path(name).suffix.lower(), "font/otf"))
+
+
 # -- routes ----------------------------------------------------------------------------------------------
 
 
@@ -448,6 +520,7 @@ def read_page(request: Request, job_id: str) -> Response:
     t = translator(web.lang_of(request))
     ruler = _flag(request.query_params.get("ruler"), profile.id in RULER_PROFILES)
     position = saved_position(svc, who, job)
+    NotificationStore(svc.store.db).mark_read_for_job(who.id, job.id)  # seen: they are reading it
     response = web.render(
         request,
         "read.html",

@@ -60,9 +60,36 @@
     return -1;
   }
 
+  // What the student folded is not read: a sentence inside a closed <details> (a section's key points,
+  // its "Points clés" line included) is skipped, as a screen reader skips a closed disclosure's content.
+  function folded(id) {
+    const el = document.getElementById(id);
+    const box = el && el.closest("details");
+    return Boolean(box && !box.open);
+  }
+
+  function shownFrom(section, i, delta) {
+    for (let j = i; j >= 0 && j < section.clips.length; j += delta) {
+      if (!folded(section.clips[j][0])) return j;
+    }
+    return -1;
+  }
+
+  function skipFolded(i) {
+    const a = current.audio;
+    if (a.paused || i < 0 || !folded(current.clips[i][0])) return false;
+    const j = shownFrom(current, i + 1, 1);
+    if (j >= 0) { a.currentTime = current.clips[j][1]; return true; }
+    const n = playable.indexOf(current);
+    if (n + 1 < playable.length) play(playable[n + 1], 0);
+    else { a.pause(); a.currentTime = current.clips[current.clips.length - 1][2]; }
+    return true;
+  }
+
   function highlight() {
     if (!current) return;
-    const i = clipAt(current, current.audio.currentTime);
+    let i = clipAt(current, current.audio.currentTime);
+    if (skipFolded(i)) i = clipAt(current, current.audio.currentTime);
     const el = i >= 0 ? document.getElementById(current.clips[i][0]) : null;
     if (el === lit) return;
     if (lit) lit.classList.remove("reading");
@@ -130,6 +157,7 @@
     let i = clipAt(current, current.audio.currentTime) + delta;
     while (s >= 0 && s < playable.length) {
       const clips = playable[s].clips;
+      i = shownFrom(playable[s], i, delta);  // a folded sentence is stepped over
       if (i >= 0 && i < clips.length) { play(playable[s], clips[i][1]); return; }
       s += delta;
       if (s < 0 || s >= playable.length) return;
