@@ -57,7 +57,17 @@ def _rss_kib(pid: int) -> int:
     return 0
 
 
+def _analysis_child(pid: int) -> bool:
+    """The job's analysis process (a Python of its own, started to run the spaCy stages): it counts."""
+    try:
+        return b"inclusio.pipeline.analysis_process" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 def _name(pid: int) -> str:
+    if _analysis_child(pid):
+        return "analysis (py)"
     try:
         return Path(f"/proc/{pid}/comm").read_text().strip()
     except OSError:
@@ -76,14 +86,15 @@ def tree_memory_kib(root: int) -> dict[int, int]:
 
     A child still running the root's own program is one caught between fork (vfork: it shares the
     parent's memory, which its smaps then shows whole) and exec of lame or java: it is left out, or
-    the job's memory would count twice for that instant. The job itself never runs Python children.
+    the job's memory would count twice for that instant. The one Python child the job runs, its
+    analysis process (``inclusio.pipeline.analysis_process``), is counted: its command line names it.
     """
     out: dict[int, int] = {}
     own_exe = _exe(root)
     todo = [root]
     while todo:
         pid = todo.pop()
-        if pid != root and _exe(pid) == own_exe:
+        if pid != root and _exe(pid) == own_exe and not _analysis_child(pid):
             continue
         out[pid] = _rss_kib(pid)
         _NAMES[pid] = _name(pid)  # read now: the process may end before the sample is summed up
@@ -154,12 +165,22 @@ def _cpu_seconds() -> tuple[float, float]:
     return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
 
 
+def _models_loaded() -> list[str]:
+    return sorted(name for name in ("spacy", "thinc", "wordfreq") if name in sys.modules)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--file", type=Path, default=DEFAULT)
     parser.add_argument("--pages", type=int, default=0, help="only the first N pages (0: all)")
     parser.add_argument("--profile", default="easy-read")
     parser.add_argument("--to", default="", help="outputs (default: the profile's)")
+    parser.add_argument(
+        "--analysis-process",
+        choices=("auto", "child", "inline"),
+        default="auto",
+        help="the spaCy stages in a child process, in the job's process, or as run_job decides",
+    )
     args = parser.parse_args()
 
     from inclusio.config import Settings
@@ -186,7 +207,13 @@ def main() -> int:
                 sampler.stage = f"render: {message.split(':')[0]}"
 
         result = run_job(
-            source, profile, Path(tmp) / "out", settings=settings, outputs=outputs, on_progress=on_progress
+            source,
+            profile,
+            Path(tmp) / "out",
+            settings=settings,
+            outputs=outputs,
+            on_progress=on_progress,
+            analysis_process={"auto": None, "child": True, "inline": False}[args.analysis_process],
         )
         total = time.perf_counter() - started
         cpu1 = _cpu_seconds()
@@ -200,6 +227,7 @@ def main() -> int:
             audio_s = json.loads(timings.path.read_text())["duration_s"]
     load_after = Path("/proc/loadavg").read_text().split()[:3]
     print(f"file: {source.name}  profile: {profile.id}  outputs: {','.join(outputs)}")
+    print(f"spaCy stages: {args.analysis_process}; in the job's process after it: {_models_loaded()}")
     print(f"status: {result.status}  errors: {[e.get('code') for e in result.errors]}")
     print("stage seconds:")
     for stage, info in result.report.get("stages", {}).items():

@@ -949,6 +949,25 @@ class PageFailed(InclusioError):
     )
 
 
+# -- the job's analysis process (inclusio.pipeline.analysis_process) --------------------------------
+
+
+class AnalysisProcessLost(StageError):
+    """The child process that runs the analyse, adapt and verify stages of a large job ended without
+    handing its results back (killed, out of memory, a crash in a library on this document)."""
+
+    code = "job.analysis_process_lost"
+    default_message = (
+        "The analysis of the text stopped unexpectedly (its process ended: out of memory, or a crash on this "
+        "document). Submit the document again; if it fails again, report it with the job id."
+    )
+    default_message_fr = (
+        "L'analyse du texte s'est arrêtée brutalement (son processus s'est terminé : mémoire insuffisante, "
+        "ou plantage sur ce document). Soumettez de nouveau le document ; si l'échec se répète, "
+        "signalez-le avec le numéro de la tâche."
+    )
+
+
 class ArtifactStaffOnly(InclusioError):
     """A student asked for a job's technical file (report, document JSON, audio timings) on the web pages."""
 

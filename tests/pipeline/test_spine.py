@@ -20,6 +20,7 @@ JOB_ARGUMENTS = {
     "given",
     "document_cache",
     "accepted_unreviewed",
+    "analysis_process",
 }
 
 
@@ -27,6 +28,7 @@ def test_the_stages_come_in_the_spine_order_with_one_render_stage_per_output() -
     stages = job_stages(["html", "report", "epub", "mp3"])
     assert [s.name for s in stages] == [
         "convert",
+        "analysis_process",
         "analyse",
         "adapt",
         "verify",
@@ -41,16 +43,23 @@ def test_the_stages_come_in_the_spine_order_with_one_render_stage_per_output() -
     # the speech (made once for the EPUB's read-along and the MP3) takes the first part of the render
     # bar; the three writers share the rest, in thirds, in order
     share = SpeechStage.SHARE
-    assert stages[4].span() == (0.0, share)
+    assert stages[5].span() == (0.0, share)
     third = (1 - share) / 3
     assert [s.span() for s in renders] == [pytest.approx((share + i * third, third)) for i in range(3)]
-    assert [s.name for s in job_stages(["report"])] == ["convert", "analyse", "adapt", "verify", "validate"]
+    assert [s.name for s in job_stages(["report"])] == [
+        "convert",
+        "analysis_process",
+        "analyse",
+        "adapt",
+        "verify",
+        "validate",
+    ]
     # without audio (no MP3, no EPUB that may read along), no speech stage: the writers share the whole bar
     stages = job_stages(["html", "json"])
-    assert [s.name for s in stages][4:] == ["render.html", "render.json", "validate"]
+    assert [s.name for s in stages][5:] == ["render.html", "render.json", "validate"]
     assert [s.span() for s in stages if isinstance(s, RenderStage)] == [(0.0, 0.5), (0.5, 0.5)]
     # EPUBCheck starts beside the renders only when one follows the EPUB
-    assert [s.name for s in job_stages(["html", "epub"])][4:] == [
+    assert [s.name for s in job_stages(["html", "epub"])][5:] == [
         "speech",
         "render.html",
         "render.epub",

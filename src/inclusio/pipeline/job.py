@@ -95,6 +95,7 @@ def run_job(
     document_cache: Path | None = None,
     reuse: bool = True,
     accepted_unreviewed: dict[str, Any] | None = None,
+    analysis_process: bool | None = None,
 ) -> JobResult:
     """Convert ``input_path`` for ``profile`` and write the outputs into ``out_dir``.
 
@@ -116,6 +117,9 @@ def run_job(
     ``accepted_unreviewed``: a release that staff confirmed with flagged blocks unreviewed (``by``,
     ``at``, ``flagged_blocks``, see :func:`inclusio.jobs.release_gate`); the report's ``review``
     section records it and the writers say it in the student's copy.
+
+    ``analysis_process``: the spaCy stages (analyse, adapt, verify) in a child process that ends before
+    the renders and Ace (:mod:`inclusio.pipeline.analysis_process`); ``None``: only when it pays.
     """
     wanted = list(outputs) if outputs else list(profile.outputs)
     unknown = [name for name in wanted if name not in ALL_OUTPUTS]
@@ -152,6 +156,7 @@ def run_job(
         given=document,
         document_cache=document_cache,
         accepted_unreviewed=accepted_unreviewed,
+        analysis_process=analysis_process,
     )
     if not drive(state, job_stages(wanted)):
         result.status = "failed"

@@ -8,6 +8,10 @@ lists reused stages and writes each stage's entry in the report. :func:`job_stag
 
     convert -> analyse -> adapt -> verify -> render.<output> (one per output) -> validate
 
+For a large document whose EPUB DAISY Ace checks, analyse, adapt and verify run in a child process
+(:mod:`inclusio.pipeline.analysis_process`, the stage ``analysis_process`` just before them): the same
+stage objects, driven by the same driver there; the job's process takes their results back and skips them.
+
 A new stage is a :class:`Stage` subclass placed in :func:`job_stages` after the stages whose
 ``outputs`` it reads; its ``progress_stage`` is one of :data:`inclusio.progress.STAGES` (the bar
 the user sees) and, unless it reports under another stage (``report_as``), it gets its own
@@ -112,6 +116,14 @@ class Progress:
         self._high = max(self._high, round(overall, 4))
         self._callback(self.stage, self._high, message)
 
+    def relay(self, stage: str, overall: float, message: str) -> None:
+        """Pass on a progress event of the job's analysis process (its stages drive their own bar)."""
+        self.stage = stage
+        if self._callback is None:
+            return
+        self._high = max(self._high, round(overall, 4))
+        self._callback(stage, self._high, message)
+
     def within(self, start: float, share: float) -> ProgressFn:
         """A progress function for one stage that takes ``share`` of its part, from ``start``."""
         if start == 0.0 and share == 1.0:
@@ -159,6 +171,11 @@ class JobState:
     validation_beside: Any = None
     """EPUBCheck and Ace started beside the later renders (:class:`ValidateBesideStage`): a
     :class:`_Beside` the validate stage waits for, or ``None``."""
+    analysis_process: bool | None = None
+    """Run analyse, adapt and verify in a child process (``None``: when it pays, see
+    :func:`inclusio.pipeline.analysis_process.use_child`)."""
+    in_child: bool = False
+    """Analyse, adapt and verify were run by the child process: the job's own stages are skipped."""
 
 
 class Stage(ABC):
@@ -176,6 +193,8 @@ class Stage(ABC):
     """``fail``: the job fails (nothing to go on with); ``partial``: its error is recorded, the job goes on."""
     report_as: ClassVar[str | None] = None
     """Report under another stage's entry (its seconds are added there; it is never listed as reused)."""
+    writes_own_entries: ClassVar[bool] = False
+    """The stage runs other stages, which write their own entries (the analysis process): none of its own."""
 
     @property
     def entry(self) -> str:
@@ -211,9 +230,10 @@ class Stage(ABC):
         return is_disk_full(exc)
 
 
-def drive(state: JobState, stages: list[Stage]) -> bool:
-    """Run ``stages`` part by part; ``False`` when a stage failed the job (the report says why)."""
-    for part in STAGES[:-1]:
+def drive(state: JobState, stages: list[Stage], parts: tuple[str, ...] | None = None) -> bool:
+    """Run ``stages`` part by part (all parts but the report, or ``parts``); ``False`` when a stage failed
+    the job (the report says why)."""
+    for part in parts or STAGES[:-1]:
         state.progress.start(part)
         for stage in stages:
             if stage.progress_stage == part and stage.applies(state) and not _run_stage(state, stage):
@@ -247,7 +267,9 @@ def _run_stage(state: JobState, stage: Stage) -> bool:
             return stage.on_error != "fail"
     seconds = time.perf_counter() - started
     stages = state.report["stages"]
-    if stage.report_as is not None:
+    if stage.writes_own_entries:
+        pass
+    elif stage.report_as is not None:
         entry = stages[stage.report_as]
         entry["seconds"] = round(entry["seconds"] + seconds, 3)
     else:
@@ -357,6 +379,9 @@ class AnalyseStage(Stage):
     inputs = ("source",)
     outputs = ("rules_source", "report.readability")
 
+    def applies(self, state: JobState) -> bool:
+        return not state.in_child
+
     def key(self, state: JobState) -> str | None:
         return state.records.keys.analyse if state.records is not None else None
 
@@ -415,6 +440,9 @@ class AdaptStage(Stage):
     inputs = ("source", "profile", "settings")
     outputs = ("adapted", "adapted_sha", "document", "view", "report.readability.after", "report.llm_tokens")
 
+    def applies(self, state: JobState) -> bool:
+        return not state.in_child
+
     def key(self, state: JobState) -> str | None:
         return state.records.keys.adapt if state.records is not None else None
 
@@ -457,16 +485,21 @@ class AdaptStage(Stage):
 
     @staticmethod
     def _take(state: JobState, doc: Document, record: dict[str, Any]) -> dict[str, Any]:
-        state.adapted = doc
-        state.document = state.result.document = for_job(doc, state.filename)
-        state.view = adapted_document(
-            state.document, state.profile.adaptation_kinds, state.profile.parallel_kinds
-        )
+        take_adapted(state, doc)
         state.result.warnings += record["warnings"]
         state.result.llm_tokens = int(record["llm_tokens"])
         state.report["readability"]["after"] = record["readability_after"]
         state.report["llm_tokens"] = state.result.llm_tokens
         return dict(record["stats"])
+
+
+def take_adapted(state: JobState, doc: Document) -> None:
+    """The adapted Document on ``state``: shared, with the job's name and title, and the reader's view."""
+    state.adapted = doc
+    state.document = state.result.document = for_job(doc, state.filename)
+    state.view = adapted_document(
+        state.document, state.profile.adaptation_kinds, state.profile.parallel_kinds
+    )
 
 
 # -- verify ------------------------------------------------------------------------------------
@@ -515,6 +548,11 @@ def verify_adapted(
     return checks, warnings
 
 
+def verify_key(records: StageRecords, adapted_sha: str) -> str:
+    """The key of the verify stage's record: the adapt stage's key and the adapted Document's sha256."""
+    return digest("verify", records.keys.adapt, adapted_sha)
+
+
 def review_section(doc: Document, accepted: dict[str, Any] | None) -> dict[str, Any]:
     """The report's ``review``: every flag per block and glossary entry, the summary, a confirmed release."""
     from inclusio.model.flags import flags_report
@@ -542,10 +580,13 @@ class VerifyStage(Stage):
         "report.passages",
     )
 
+    def applies(self, state: JobState) -> bool:
+        return not state.in_child
+
     def key(self, state: JobState) -> str | None:
         if state.records is None or state.adapted_sha is None or state.rules_source is None:
             return None
-        return digest("verify", state.records.keys.adapt, state.adapted_sha)
+        return verify_key(state.records, state.adapted_sha)
 
     def reuse(self, state: JobState, key: str) -> dict[str, Any] | None:
         assert state.records is not None
@@ -912,8 +953,11 @@ def job_stages(outputs: list[str]) -> list[Stage]:
         renders.append(RenderStage(name, index, len(rendered), start))
         if name == "epub" and index < len(rendered) - 1:
             renders.append(ValidateBesideStage())
+    from inclusio.pipeline.analysis_process import ChildStages
+
     return [
         ConvertStage(),
+        ChildStages(),
         AnalyseStage(),
         AdaptStage(),
         VerifyStage(),

@@ -215,6 +215,17 @@ class StageKeys:
             input_path=input_path,
         )
 
+    def to_json(self) -> dict[str, str | None]:
+        """The keys as JSON, for the child process that runs the spaCy stages (``analysis_process``)."""
+        return dict(vars(self))
+
+    @classmethod
+    def from_json(cls, values: dict[str, str | None]) -> StageKeys:
+        """The keys :meth:`to_json` gave, without hashing the input again."""
+        keys = cls.__new__(cls)
+        vars(keys).update(values)
+        return keys
+
     def render(self, writer: str, adapted_sha256: str) -> str:
         """The key of one writer's output, for the adapted Document whose JSON has ``adapted_sha256``."""
         return digest("render", code_fingerprint(), writer, adapted_sha256, self._outputs, self._companion)
