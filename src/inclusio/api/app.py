@@ -93,6 +93,9 @@ def create_api(settings: Settings, *, enqueue: Sender | None = None, html_error:
     app.include_router(batches.router)
     app.include_router(shares.router)
     app.include_router(review_routes.router)
+    from inclusio.api.routes import reports as report_routes
+
+    app.include_router(report_routes.router)  # /reports/{name}: reports for the institution (issue #15)
     app.state.metrics = monitoring.metrics_registry(svc)
     _install_error_handlers(app)
     _install_middleware(app, settings, svc, html_error)

@@ -16,7 +16,7 @@ from markupsafe import Markup
 COLOURS = ("#1f4e8c", "#8a3b00")
 TEXT = "#1a1a1a"
 ROW = 26
-LABEL_W = 190
+LABEL_W = 200
 BAR_W = 300
 VALUE_W = 70
 
@@ -88,7 +88,7 @@ def bar_chart(
     return Markup("".join(parts))
 
 
-def _short(label: str, n: int = 26) -> str:
+def _short(label: str, n: int = 24) -> str:
     return label if len(label) <= n else label[: n - 1] + "…"
 
 

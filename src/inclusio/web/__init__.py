@@ -31,6 +31,9 @@ def mount(app: FastAPI) -> None:
     app.include_router(shares.router)
     app.include_router(staff.router)
     app.include_router(reader.router)  # /web/read/{job}: the reader in the browser
+    from inclusio.web import reports
+
+    app.include_router(reports.router)  # /web/reports/...: reports for the institution (issue #15)
     app.mount("/web/static", StaticFiles(directory=Path(__file__).parent / "static"), name="web-static")
     _html_errors(app)
 

@@ -762,3 +762,8 @@ TEXT.update(
         "lti_dl_return_button": ("Ajouter le lien au cours", "Add the link to the course"),
     }
 )
+
+# reports for the institution (issue #15): their words live with them (inclusio.reports.words)
+from inclusio.reports.words import REPORT_TEXT  # noqa: E402
+
+TEXT.update(REPORT_TEXT)
