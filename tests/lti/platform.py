@@ -56,6 +56,8 @@ class TestPlatform:
         self.launch_claims: dict[str, Any] = {}
         """Claims the ``/auth`` endpoint puts in the launches it signs (the test sets them)."""
         self.jwks_fetches = 0
+        self.tamper_launches: dict[str, Any] | None = None
+        """When set, the ``/auth`` endpoint changes these claims of its launches after signing them."""
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.base = f"http://127.0.0.1:{self._server.server_address[1]}"
         self.issuer = self.base  # a platform's issuer is its URL
@@ -226,6 +228,8 @@ class TestPlatform:
         assert query.get("response_mode") == "form_post" and query.get("scope") == "openid"
         assert query.get("client_id") == self.client_id and query.get("prompt") == "none"
         token = self.id_token(query["nonce"], **self.launch_claims)
+        if self.tamper_launches:
+            token = self.tamper(token, **self.tamper_launches)
         return (
             "<!DOCTYPE html><html lang='fr'><head><title>Lancement</title></head><body>"
             f"<form id='f' method='post' action='{html.escape(query['redirect_uri'])}'>"

@@ -1,2 +1,4 @@
-// LTI deep linking: the signed answer goes back to the course platform at once (the button does it without JavaScript).
+// LTI pages: the deep-linking answer goes back to the course platform at once, and the session page goes on
+// to the page the launch leads to (without JavaScript, the button and the link do the same).
 document.querySelectorAll("form[data-autosubmit]").forEach(function (form) { form.submit(); });
+document.querySelectorAll("a[data-autofollow]").forEach(function (link) { window.location.replace(link.href); });

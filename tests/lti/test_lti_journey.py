@@ -1,0 +1,226 @@
+"""LTI in a real browser (Debian's Chromium, axe-core: 0 violations): the test platform's course page frames
+inclusio; a teacher deep-links a document from it, a student launches that link inside the iframe, chooses a
+profile once and downloads the EPUB; a launch tampered after signing is refused with its coded page.
+
+One uvicorn server and one worker (embedded default) for the module, the platform on another 127.0.0.1 port
+(allowed to frame the pages by INCLUSIO_FRAME_ANCESTORS)."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from lti_test_platform import CLAIM, INSTRUCTOR, LEARNER, TestPlatform
+from service_helpers import RunningWorker, make_settings
+
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("web_fixtures_for_lti", ROOT / "tests" / "web" / "conftest.py")
+assert _spec and _spec.loader
+web_fixtures = importlib.util.module_from_spec(_spec)
+sys.modules["web_fixtures_for_lti"] = web_fixtures
+_spec.loader.exec_module(web_fixtures)
+
+pytestmark = pytest.mark.slow
+TIMEOUT_MS = 120_000
+
+
+def axe_clean(frame: Any, what: str) -> None:
+    """axe-core in the frame as it is now (evaluated through DevTools: the pages' CSP refuses scripts)."""
+    frame.evaluate(web_fixtures.AXE.read_text(encoding="utf-8"))
+    violations = frame.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ["violations"]});
+        return result.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+    }""")
+    assert violations == [], f"axe on {what}: {violations}"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    from inclusio.lti.store import PlatformStore
+    from inclusio.processes import settings_env
+    from inclusio.store.db import Database
+
+    tmp = tmp_path_factory.mktemp("lti-journey")
+    platform = TestPlatform()
+    profiles = tmp / "profiles"
+    shutil.copytree(ROOT / "profiles", profiles)
+    # as an administrator may: this profile without audio (the journey is about the launch, not speech)
+    dyslexia = profiles / "dyslexia.yaml"
+    dyslexia.write_text(
+        dyslexia.read_text().replace("outputs: [epub, html, mp3, report]", "outputs: [epub, html, report]")
+    )
+    settings = make_settings(
+        tmp, quality_checks=False, validate_ace=False, profiles_dir=profiles, frame_ancestors=platform.base
+    )
+    db = Database.from_settings(settings)
+    db.migrate()
+    PlatformStore(db).add(**platform.registration(), institution="default")
+    db.dispose()
+    worker = RunningWorker(settings, tmp / "worker.log")
+    port = web_fixtures._free_port()
+    log = tmp / "uvicorn.log"
+    out = log.open("wb")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "inclusio.server:create",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=settings_env(settings),
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    platform.tool_jwks_url = base + "/lti/jwks"
+    from playwright.sync_api import sync_playwright
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, log.read_text()
+            try:
+                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.1)
+        with sync_playwright() as p:
+            chromium = p.chromium.launch(
+                executable_path=str(web_fixtures.CHROMIUM), args=web_fixtures.CHROMIUM_ARGS
+            )
+            try:
+                yield {"platform": platform, "base": base, "browser": chromium, "log": log, "worker": worker}
+            finally:
+                chromium.close()
+    finally:
+        proc.terminate()
+        proc.wait(20)
+        out.close()
+        worker.stop()
+        platform.close()
+
+
+def course(world: dict[str, Any], context: Any) -> tuple[Any, Any]:
+    """The platform's course page, with the tool's frame once its launch has landed."""
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{world['platform'].base}/course?login={world['base']}/lti/login")
+    frame = page.frame_locator("#tool")
+    return page, frame
+
+
+def tool_frame(page: Any, world: dict[str, Any], path: str, timeout: float = 30) -> Any:
+    """The iframe's document once it shows ``path`` of the tool."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        frame = page.locator("#tool").element_handle().content_frame()
+        if frame is not None and frame.url.startswith(world["base"] + path):
+            try:
+                frame.wait_for_load_state()
+                frame.locator("h1").wait_for(timeout=5000)
+                return frame
+            except Exception:  # noqa: BLE001 - navigated away meanwhile: look again
+                pass
+        time.sleep(0.1)
+    texts = [f.locator("body").inner_text() for f in page.frames if f.url.startswith(world["base"])]
+    raise AssertionError(
+        f"no frame at {path}: {[f.url for f in page.frames]} {texts}\n{world['log'].read_text()[-3000:]}"
+    )
+
+
+def test_a_teacher_deep_links_and_a_student_opens_it_in_the_iframe(
+    world: dict[str, Any], tmp_path: Path
+) -> None:
+    platform = world["platform"]
+    # the teacher adds content: a deep-linking launch inside the course page's frame
+    platform.launch_claims = {
+        "sub": "prof-journey",
+        "roles": [INSTRUCTOR],
+        "message_type": "LtiDeepLinkingRequest",
+    }
+    teacher = world["browser"].new_context(locale="fr-FR")
+    page, frame = course(world, teacher)
+    picker = tool_frame(page, world, "/lti/deep-link/")
+    assert picker.locator("h1").inner_text() == "Ajouter un document accessible au cours"
+    assert "BIO-101" in picker.locator("main").inner_text()
+    axe_clean(picker, "deep-linking picker")
+    frame.get_by_label("Document (PDF, PPTX, DOCX, ODT, ODP, HTML ou Markdown)").set_input_files(
+        str(ROOT / "samples" / "handout-water-cycle-en.docx")
+    )
+    frame.get_by_label("Titre montré aux étudiant·es (facultatif)").fill("Le cycle de l'eau")
+    returned = len(platform.returned)
+    frame.get_by_role("button", name="Ajouter au cours").last.click()
+    deadline = time.monotonic() + 30
+    while len(platform.returned) == returned and time.monotonic() < deadline:
+        time.sleep(0.1)
+    claims = platform.returned[-1]  # checked by the platform with the tool's JWKS
+    (item,) = claims["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
+    assert item["title"] == "Versions accessibles : Le cycle de l'eau"
+    share_id = item["custom"]["share"]
+    teacher.close()
+
+    # a student opens the link: profile first (once), then their version, in the iframe
+    platform.launch_claims = {
+        "sub": "stud-journey",
+        "roles": [LEARNER],
+        "extra": {CLAIM + "custom": {"share": share_id}},
+    }
+    student = world["browser"].new_context(accept_downloads=True, locale="fr-FR")
+    page, frame = course(world, student)
+    choose = tool_frame(page, world, f"/lti/open/{share_id}")
+    assert choose.locator("h1").inner_text() == "Choisissez votre profil de lecture"
+    axe_clean(choose, "profile first")
+    frame.get_by_label("Dyslexie").check()
+    frame.get_by_role("button", name="Enregistrer et ouvrir le document").click()
+    job = tool_frame(page, world, "/web/jobs/")
+    assert job.locator("h1").inner_text() == "Le cycle de l'eau"
+    try:
+        job.wait_for_function(
+            "() => document.getElementById('job').dataset.finished === 'true'", timeout=TIMEOUT_MS
+        )
+    except Exception:  # noqa: BLE001 - show the logs
+        raise AssertionError(world["log"].read_text()[-3000:] + world["worker"].log()[-3000:]) from None
+    job = tool_frame(page, world, "/web/jobs/")
+    axe_clean(job, "student's job page in the iframe")
+    with page.expect_download() as download:
+        frame.get_by_role("link", name="Télécharger le livre numérique (EPUB)").click()
+    epub = tmp_path / download.value.suggested_filename
+    download.value.save_as(epub)
+    with zipfile.ZipFile(epub) as book:
+        assert book.read("mimetype") == b"application/epub+zip"
+    student.close()
+
+
+def test_a_tampered_launch_is_refused_in_the_iframe(world: dict[str, Any]) -> None:
+    platform = world["platform"]
+    platform.launch_claims = {"sub": "stud-tamper", "roles": [LEARNER]}
+    platform.tamper_launches = {"sub": "someone-else"}
+    try:
+        context = world["browser"].new_context(locale="fr-FR")
+        page, frame = course(world, context)
+        refused = tool_frame(page, world, "/lti/launch")
+        assert refused.locator("h1").inner_text() == "Lancement refusé"
+        assert "lti.bad_signature" in refused.get_by_role("alert").inner_text()
+        axe_clean(refused, "refused launch")
+        assert not [c for c in context.cookies() if "session" in c["name"]]
+        context.close()
+    finally:
+        platform.tamper_launches = None
