@@ -873,35 +873,6 @@ class LtiLinkMissing(LtiRefused):
     )
 
 
-# -- reports for the institution (inclusio.reports, issue #15) ------------------------------------
-
-
-class ReportNotFound(InclusioError):
-    code = "report.not_found"
-    http_status = 404
-    exit_code = 4
-    default_message = (
-        "There is no such report or table. The reports are: source (accessibility of the course documents), "
-        "readability and service; open one from the reports page."
-    )
-    default_message_fr = (
-        "Ce rapport ou ce tableau n'existe pas. Les rapports sont : source (accessibilité des documents de "
-        "cours), lisibilité et service ; ouvrez-en un depuis la page des rapports."
-    )
-
-
-class ReportFilterInvalid(RequestInvalid):
-    code = "report.filter_invalid"
-    default_message = (
-        "A filter of the report has a wrong value: dates are written YYYY-MM-DD and the start comes before "
-        "the end. Correct the filter and show the report again."
-    )
-    default_message_fr = (
-        "Un filtre du rapport a une valeur incorrecte : les dates s'écrivent AAAA-MM-JJ et le début précède "
-        "la fin. Corrigez le filtre et affichez de nouveau le rapport."
-    )
-
-
 # -- web pages: the browser's own mistakes and the server's, as pages (inclusio.web) ----------------------
 
 
@@ -949,25 +920,6 @@ class PageFailed(InclusioError):
     )
 
 
-# -- the job's analysis process (inclusio.pipeline.analysis_process) --------------------------------
-
-
-class AnalysisProcessLost(StageError):
-    """The child process that runs the analyse, adapt and verify stages of a large job ended without
-    handing its results back (killed, out of memory, a crash in a library on this document)."""
-
-    code = "job.analysis_process_lost"
-    default_message = (
-        "The analysis of the text stopped unexpectedly (its process ended: out of memory, or a crash on this "
-        "document). Submit the document again; if it fails again, report it with the job id."
-    )
-    default_message_fr = (
-        "L'analyse du texte s'est arrêtée brutalement (son processus s'est terminé : mémoire insuffisante, "
-        "ou plantage sur ce document). Soumettez de nouveau le document ; si l'échec se répète, "
-        "signalez-le avec le numéro de la tâche."
-    )
-
-
 class ArtifactStaffOnly(InclusioError):
     """A student asked for a job's technical file (report, document JSON, audio timings) on the web pages."""
 
@@ -1001,3 +953,79 @@ class FontNotFound(InclusioError):
 
 
 # -- reports for the institution (inclusio.reports, issue #15) ------------------------------------
+
+
+class ReportNotFound(InclusioError):
+    code = "report.not_found"
+    http_status = 404
+    exit_code = 4
+    default_message = (
+        "There is no such report or table. The reports are: source (accessibility of the course documents), "
+        "readability and service; open one from the reports page."
+    )
+    default_message_fr = (
+        "Ce rapport ou ce tableau n'existe pas. Les rapports sont : source (accessibilité des documents de "
+        "cours), lisibilité et service ; ouvrez-en un depuis la page des rapports."
+    )
+
+
+class ReportFilterInvalid(RequestInvalid):
+    code = "report.filter_invalid"
+    default_message = (
+        "A filter of the report has a wrong value: dates are written YYYY-MM-DD and the start comes before "
+        "the end. Correct the filter and show the report again."
+    )
+    default_message_fr = (
+        "Un filtre du rapport a une valeur incorrecte : les dates s'écrivent AAAA-MM-JJ et le début précède "
+        "la fin. Corrigez le filtre et affichez de nouveau le rapport."
+    )
+
+
+# -- the job's analysis process (inclusio.pipeline.analysis_process) --------------------------------
+
+
+class AnalysisProcessLost(StageError):
+    """The child process that runs the analyse, adapt and verify stages of a large job ended without
+    handing its results back (killed, out of memory, a crash in a library on this document)."""
+
+    code = "job.analysis_process_lost"
+    default_message = (
+        "The analysis of the text stopped unexpectedly (its process ended: out of memory, or a crash on this "
+        "document). Submit the document again; if it fails again, report it with the job id."
+    )
+    default_message_fr = (
+        "L'analyse du texte s'est arrêtée brutalement (son processus s'est terminé : mémoire insuffisante, "
+        "ou plantage sur ce document). Soumettez de nouveau le document ; si l'échec se répète, "
+        "signalez-le avec le numéro de la tâche."
+    )
+
+
+class ProfileNotChosen(RequestInvalid):
+    """A staff form (a batch, a profile for a cohort) was sent without a profile: none is chosen for them."""
+
+    code = "request.profile_not_chosen"
+    default_message = (
+        "No profile was chosen: pick one in the form's profile list (none is chosen in advance), or, for a "
+        "batch, 'each student ticked, with their own profile', then send the form again."
+    )
+    default_message_fr = (
+        "Aucun profil n'a été choisi : choisissez-en un dans la liste des profils du formulaire (aucun n'est "
+        "choisi d'avance), ou, pour un lot, « chaque étudiant·e coché·e, avec son profil », puis renvoyez le "
+        "formulaire."
+    )
+
+
+class PreviewFailed(InclusioError):
+    """The teacher's preview of a document could not be made (an unexpected failure; the file's own
+    faults, such as a password, keep their own code)."""
+
+    code = "preview.failed"
+    http_status = 500
+    default_message = (
+        "The preview of this document could not be made. Open the conversion's page from your documents to "
+        "see whether the conversion went through, or upload the file again; if it fails again, report it."
+    )
+    default_message_fr = (
+        "L'aperçu de ce document n'a pas pu être fait. Ouvrez la page de la conversion depuis vos documents "
+        "pour voir si elle a abouti, ou envoyez de nouveau le fichier ; si l'échec se répète, signalez-le."
+    )

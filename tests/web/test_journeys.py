@@ -394,7 +394,7 @@ def test_staff_journey(browser: Any, server: Server, shots: Path, tmp_path: Path
     axe_clean(page, "staff dashboard (updated live)")
     page.get_by_role("link", name="Actualiser la file").click()  # the no-script way gives the same page
     page.wait_for_load_state()
-    check_page(page, shots, "staff-dashboard")
+    axe_clean(page, "staff dashboard (refreshed)")  # its screenshot: test_staff_dashboard.py
     # Without JavaScript: the same dashboard, its refresh link, its bars as they are.
     nojs = browser.new_context(java_script_enabled=False)
     plain = nojs.new_page()
@@ -423,7 +423,12 @@ def test_staff_journey(browser: Any, server: Server, shots: Path, tmp_path: Path
     second_id = second.get_attribute("id")
     second.get_by_role("button", name="Régénérer ce bloc").click()
     page.wait_for_load_state()
-    assert re.fullmatch(r"Bloc \d+ régénéré\.", page.locator("p.notice").inner_text())
+    # The offline rules may give the same text again: the page says so (and the block keeps its state).
+    assert re.fullmatch(
+        r"Bloc \d+ régénéré\.|Bloc \d+ : le moteur a redonné le même texte, rien n'a changé \(l'état du bloc est "
+        r"gardé\)\.",
+        page.locator("p.notice").inner_text(),
+    )
     assert page.locator(f"#{second_id} p.state").inner_text().startswith("⚠ Brouillon non relu")
     image = page.locator("section.block img").first
     assert image.evaluate("e => e.complete && e.naturalWidth > 0")
@@ -556,8 +561,10 @@ def test_new_jobs_join_the_dashboard_live_and_a_release_says_the_new_status(
             "s => document.querySelector(s).querySelector('progress').value === 100", arg=row, timeout=10_000
         )
         assert page.locator(row).evaluate(ROW_SHAPE) == sender.locator(row).evaluate(ROW_SHAPE)
-    rows = {
-        page.locator(f"#queue-jobs tr[data-job='{job_id}'] th").inner_text(): job_id
+    rows = {  # a row's header is the document's title, then its file name in brackets when they differ
+        re.sub(
+            r"^.* \((.+)\)$", r"\1", page.locator(f"#queue-jobs tr[data-job='{job_id}'] th").inner_text()
+        ): job_id
         for job_id in served_order[:2]
     }
     assert sorted(rows) == ["diaporama-cellule-fr.pptx", "handout-water-cycle-en.docx"]

@@ -606,6 +606,61 @@ def regenerate_block(
     return fresh
 
 
+def regenerate_changed(doc: Document, block_id: str, kind: str, profile: Any, settings: Any) -> bool:
+    """:func:`regenerate_block`, keeping the block's current adaptation when the pass gives the same text again
+    (the offline rules do, on the same input): its review and its flags are not lost for nothing. True when
+    the text changed."""
+    block = _block(doc, block_id)
+    before, kept = block.adaptation(kind), list(block.adaptations)
+    fresh = regenerate_block(doc, block_id, kind, profile, settings)
+    same = (before is None and fresh is None) or (
+        before is not None and fresh is not None and adaptation_text(before) == adaptation_text(fresh)
+    )
+    if same:
+        block.adaptations = kept
+    return not same
+
+
+def unflagged_pending(doc: Document) -> list[tuple[Block, str]]:
+    """What "approve every unflagged block" approves: each block's adaptation (of the kinds a reviewer sees) no
+    person reviewed and the verifier did not flag, and each image's alt text that came with the source (not
+    empty, not decorative); ``(block, kind)`` in reading order."""
+    out: list[tuple[Block, str]] = []
+    for block in doc.blocks:
+        kinds = [
+            k for k in dict.fromkeys(a.kind for a in block.adaptations) if k in REGENERABLE + ("summary",)
+        ]
+        for kind in kinds:
+            adaptation = block.adaptation(kind)
+            if (
+                adaptation is not None
+                and not adaptation.provenance.reviewed_by
+                and not adaptation.needs_review
+            ):
+                out.append((block, kind))
+        if (
+            isinstance(block, Figure)
+            and "alt_text" not in kinds
+            and not block.decorative
+            and (block.alt or "").strip()
+        ):
+            out.append((block, "alt_text"))
+    return out
+
+
+def approve_unflagged(doc: Document, who: Principal) -> int:
+    """Approve at once every adaptation :func:`unflagged_pending` lists, each as the single action does
+    (:func:`approve_block`; an image's own alt text as :func:`edit_block` records it when approved); flagged
+    blocks are left for a person to read. Returns how many were approved."""
+    chosen = unflagged_pending(doc)
+    for block, kind in chosen:
+        if block.adaptation(kind) is None:  # an image's alt text from the source
+            edit_block(doc, block.id, kind, getattr(block, "alt", None) or "", who, approve=True)
+        else:
+            approve_block(doc, block.id, kind, who)
+    return len(chosen)
+
+
 _counts_cache: dict[tuple[str, int, int], dict[str, int]] = {}
 
 

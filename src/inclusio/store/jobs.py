@@ -42,6 +42,7 @@ class JobFilter:
     institution: str | None = None
     batch_id: str | None = None
     status: str | None = None
+    profile: str | None = None
 
     def apply(self, query: Select[Any]) -> Select[Any]:
         if self.owner_or_learner is not None:
@@ -56,6 +57,8 @@ class JobFilter:
             query = query.where(Job.batch_id == self.batch_id)
         if self.status is not None:
             query = query.where(Job.status == self.status)
+        if self.profile is not None:
+            query = query.where(Job.profile_id == self.profile)
         return query
 
 

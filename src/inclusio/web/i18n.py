@@ -763,7 +763,157 @@ TEXT.update(
     }
 )
 
+
+# -- staff: the queue dashboard, the batch form, the review workspace's actions (issue #17) -----------------
+TEXT.update(
+    {
+        "col_student": ("Étudiant·e", "Student"),
+        "queue_table_region": ("Tableau de la file", "Queue table"),
+        "col_batch": ("Lot", "Batch"),
+        "col_waiting": ("Attente", "Waiting"),
+        "col_flags": ("À relire", "To review"),
+        "queue_no_student": ("aucun·e (lot pour un profil)", "none (batch for a profile)"),
+        "queue_no_batch": ("hors lot", "no batch"),
+        "queue_unnamed_batch": ("lot sans nom", "unnamed batch"),
+        "queue_flags_na": ("pas encore", "not yet"),
+        "queue_flags": ("{blocks} bloc(s), {terms} terme(s)", "{blocks} block(s), {terms} term(s)"),
+        "queue_flags_none": ("rien de signalé", "nothing flagged"),
+        "queue_none_match": (
+            "Aucune tâche ne correspond à ces filtres.",
+            "No job matches these filters.",
+        ),
+        "queue_shown": ("{n} tâche(s) affichée(s) sur {m}.", "{n} of {m} job(s) shown."),
+        "queue_show_all": ("Voir toute la file", "Show the whole queue"),
+        "filters_title": ("Filtrer et trier la file", "Filter and sort the queue"),
+        "filter_all": ("Tous", "All"),
+        "filter_flagged": (
+            "Seulement les tâches avec des passages signalés à relire",
+            "Only jobs with flagged passages to review",
+        ),
+        "filter_apply": ("Afficher", "Show"),
+        "sort_by": ("Trier par", "Sort by"),
+        "sort_direction": ("Ordre", "Order"),
+        "sort_desc": (
+            "décroissant (le plus récent, long ou nombreux d'abord ; Z à A)",
+            "descending (newest, longest or most first; Z to A)",
+        ),
+        "sort_asc": (
+            "croissant (A à Z ; le plus ancien, court ou rare d'abord)",
+            "ascending (A to Z; oldest, shortest or fewest first)",
+        ),
+        "sort_created": ("date de dépôt", "date submitted"),
+        "sort_waiting": ("attente", "waiting time"),
+        "sort_flags": ("passages à relire", "passages to review"),
+        "sort_status": ("état", "status"),
+        "sort_title": ("titre du document", "document title"),
+        "sort_student": ("étudiant·e", "student"),
+        "sort_batch": ("lot", "batch"),
+        "sort_profile": ("profil", "profile"),
+        "batch_result_title": ("Lot « {name} »", "Batch “{name}”"),
+        "rejected_title": ("Fichiers refusés ({n})", "Files refused ({n})"),
+        "batch_another": ("Déposer un autre lot", "Submit another batch"),
+        "choose_profile": ("— Choisir un profil —", "— Choose a profile —"),
+        "batch_profile_help": (
+            "Aucun profil n'est choisi d'avance. Le dernier choix de la liste convertit chaque document pour "
+            "chaque étudiant·e coché·e ci-dessous, avec son propre profil.",
+            "No profile is chosen in advance. The list's last choice converts each document for each student "
+            "ticked below, with their own profile.",
+        ),
+        "batch_learners": (
+            "Étudiant·e·s (pour « chacun·e avec son profil »)",
+            "Students (for “each with their own profile”)",
+        ),
+        "review_to_actions": (
+            "Aller aux actions : tout approuver sauf les blocs signalés, publier",
+            "Go to the actions: approve all unflagged blocks, release",
+        ),
+        "review_actions_title": ("Actions de relecture", "Review actions"),
+        "approve_unflagged": (
+            "Approuver les {n} adaptation(s) non signalée(s)",
+            "Approve the {n} unflagged adaptation(s)",
+        ),
+        "approve_unflagged_help": (
+            "Approuve telles quelles, en une fois, les {n} adaptation(s) non relue(s) que la vérification "
+            "automatique n'a pas signalées, à votre nom. Les {f} bloc(s) signalé(s) restent à lire un par un.",
+            "Approves as they are, at once and in your name, the {n} adaptation(s) not reviewed that the "
+            "automatic check did not flag. The {f} flagged block(s) are left for you to read one by one.",
+        ),
+        "unflagged_approved_notice": (
+            "{n} adaptation(s) non signalée(s) approuvée(s).",
+            "{n} unflagged adaptation(s) approved.",
+        ),
+        "regenerated_same": (
+            "Bloc {n} : le moteur a redonné le même texte, rien n'a changé (l'état du bloc est gardé).",
+            "Block {n}: the engine gave the same text again, nothing changed (the block keeps its state).",
+        ),
+    }
+)
+
 # reports for the institution (issue #15): their words live with them (inclusio.reports.words)
 from inclusio.reports.words import REPORT_TEXT  # noqa: E402
 
 TEXT.update(REPORT_TEXT)
+
+# the teacher's feedback pages (issue #17): their words live with them (inclusio.web.teacher_words)
+from inclusio.web.teacher_words import TEACHER_TEXT  # noqa: E402
+
+TEXT.update(TEACHER_TEXT)
+
+
+# -- LTI 1.3: the administrator's page of the tool (inclusio.lti.admin; issue #14) -----------------------
+TEXT.update(
+    {
+        "lti_admin_title": ("Plateformes de cours (LTI 1.3)", "Course platforms (LTI 1.3)"),
+        "lti_admin_added": ("Plateforme enregistrée.", "Platform registered."),
+        "lti_admin_removed": ("Plateforme retirée.", "Platform removed."),
+        "lti_admin_rotated": (
+            "Nouvelle clé de signature publiée ; les anciennes restent publiées.",
+            "New signing key published; the older ones stay published.",
+        ),
+        "lti_admin_urls": ("Adresses à donner à la plateforme", "Addresses to give the platform"),
+        "lti_admin_login_url": ("Connexion (initiate login URL)", "Initiate login URL"),
+        "lti_admin_launch_url": (
+            "Lancement, redirection et liens profonds (tool URL, redirection URI)",
+            "Launch, redirection and deep linking (tool URL, redirection URI)",
+        ),
+        "lti_admin_jwks_url": (
+            "Clés publiques de l'outil (keyset URL)",
+            "The tool's public keys (keyset URL)",
+        ),
+        "lti_admin_platforms": ("Plateformes enregistrées", "Registered platforms"),
+        "lti_admin_none": ("Aucune plateforme n'est enregistrée.", "No platform is registered."),
+        "lti_admin_client_id": ("Identifiant client", "Client id"),
+        "lti_admin_deployments": ("Identifiants de déploiement", "Deployment ids"),
+        "lti_admin_deployments_hint": (
+            "Séparés par des espaces ou des virgules.",
+            "Separated by spaces or commas.",
+        ),
+        "lti_admin_institution": ("Établissement", "Institution"),
+        "lti_admin_jwks": ("Adresse des clés publiques de la plateforme", "The platform's public keyset URL"),
+        "lti_admin_auth": ("Adresse d'autorisation (auth login URL)", "Authorization (auth login) URL"),
+        "lti_admin_token": ("Adresse des jetons d'accès (token URL)", "Access token URL"),
+        "lti_admin_issuer": ("Émetteur (issuer, platform ID)", "Issuer (platform ID)"),
+        "lti_admin_staff_role": ("Rôle du service handicap", "Disability-services role"),
+        "lti_admin_staff_role_hint": (
+            "Le rôle de la plateforme dont les personnes deviennent « service handicap » dans inclusio (facultatif).",
+            "The platform role whose people become disability services in inclusio (optional).",
+        ),
+        "lti_admin_names": (
+            "Garder le nom envoyé par la plateforme (sinon rien que l'émetteur et l'identifiant)",
+            "Keep the name the platform sends (otherwise only the issuer and the subject)",
+        ),
+        "lti_admin_yes": ("oui", "yes"),
+        "lti_admin_no": ("non", "no"),
+        "lti_admin_remove": ("Retirer {issuer}", "Remove {issuer}"),
+        "lti_admin_add": ("Enregistrer une plateforme", "Register a platform"),
+        "lti_admin_add_button": ("Enregistrer la plateforme", "Register the platform"),
+        "lti_admin_keys": ("Clés de l'outil", "The tool's keys"),
+        "lti_admin_signing": ("(signe les réponses)", "(signs the answers)"),
+        "lti_admin_rotate_hint": (
+            "Une nouvelle clé signe désormais ; les anciennes restent publiées jusqu'à leur retrait "
+            "(inclusio lti retire-key).",
+            "A new key signs from now on; the older ones stay published until retired (inclusio lti retire-key).",
+        ),
+        "lti_admin_rotate": ("Changer de clé de signature", "Rotate the signing key"),
+    }
+)

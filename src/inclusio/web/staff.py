@@ -4,14 +4,21 @@ glossary), release."""
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from inclusio.api import review
 from inclusio.api.file_responses import picture_response
-from inclusio.auth.policy import can_manage_user, job_filter
-from inclusio.errors import ProfileNotFound, RequestInvalid, ReviewUnreviewedFlags
+from inclusio.auth.policy import can_manage_user
+from inclusio.errors import (
+    BatchNotFound,
+    ProfileNotChosen,
+    ProfileNotFound,
+    RequestInvalid,
+    ReviewUnreviewedFlags,
+)
 from inclusio.jobs import request_release
 from inclusio.jobs.batches import submit_batch
 from inclusio.jobs.inputs import resolve_profile, visible_job
@@ -22,11 +29,13 @@ from inclusio.store.jobs import JobFilter
 from inclusio.web import session as web
 from inclusio.web.i18n import TEXT, translator
 from inclusio.web.pages import job_state, release_state, release_text
+from inclusio.web.staff_queue import QUEUE_ROWS, SORTS, STATUSES, QueueQuery, queue_view
 
 router = APIRouter(route_class=web.WebRoute, include_in_schema=False)
 
-QUEUE_ROWS = 100
 STAFF_ROLES = ("staff",)
+EACH_LEARNER = "@learners"
+"""The batch form's profile choice meaning "each student ticked, with their own profile"."""
 BULK_REFUSALS = ("bulk_unconfirmed", "bulk_changed")
 """Why a bulk glossary form changed nothing (``?done=``): shown as an alert above the bulk forms."""
 
@@ -55,22 +64,59 @@ def _counts(jobs: list[Any]) -> dict[str, int]:
     return counts
 
 
-def _staff_page(
-    request: Request, who: Any, *, notice: str | None = None, rejected: list[dict[str, Any]] | None = None
-) -> Response:
+def _query(request: Request, svc: Any) -> tuple[QueueQuery, list[Any]]:
+    """The dashboard's filters and sort from the URL, and the profiles they may name."""
+    profiles = list_profiles(svc.settings.profiles_dir)
+    return QueueQuery.of(request.query_params, [p.id for p in profiles]), profiles
+
+
+def _batch_shown(svc: Any, who: Any, query: QueueQuery) -> Any | None:
+    """The batch the dashboard is filtered on (its name and refused files), if ``who`` may see it."""
+    if not query.batch:
+        return None
+    try:
+        batch = svc.batches.get(query.batch)
+    except BatchNotFound:
+        return None
+    return batch if who.is_admin or batch.institution == who.institution else None
+
+
+def _staff_page(request: Request, who: Any) -> Response:
     svc = web.svc_of(request)
-    jobs = svc.store.list(job_filter(who), limit=QUEUE_ROWS)
+    lang = web.lang_of(request)
+    t = translator(lang)
+    query, profiles = _query(request, svc)
+    view = queue_view(svc, who, query, lang)
+    batch = _batch_shown(svc, who, query)
+    done = request.query_params.get("done", "")
+    notice = None
+    if done == "batch" and batch is not None:
+        made = len(svc.store.list(JobFilter(batch_id=batch.id), limit=100_000))
+        notice = t("batch_done", name=batch.name, jobs=made, rejected=len(batch.rejected or []))
+    elif done == "cohort":
+        n = request.query_params.get("n", "")
+        chosen = request.query_params.get("profile", "")
+        if n.isascii() and n.isdigit() and chosen in {p.id for p in profiles}:
+            notice = t("cohort_done", profile=chosen, n=int(n))
     return web.render(
         request,
         "staff.html",
         {
-            "jobs": jobs,
-            "counts": _counts(jobs),
-            "failures": [j for j in jobs if j.status == "failed"][:20],
-            "profiles": list_profiles(svc.settings.profiles_dir),
+            "rows": view.rows,
+            "matched": view.matched,
+            "batches": view.batches,
+            "batch": batch,
+            "query": query,
+            "query_string": query.params(),
+            "statuses": STATUSES,
+            "sorts": SORTS,
+            "counts": _counts(view.jobs),
+            "failures": [j for j in view.jobs if j.status == "failed"][:20],
+            "profiles": profiles,
+            "profile_names": {p.id: (p.name.fr if lang == "fr" else p.name.en) for p in profiles},
             "students": _students(svc, who),
+            "each_learner": EACH_LEARNER,
             "notice": notice,
-            "rejected": rejected or [],
         },
         who=who,
     )
@@ -85,21 +131,43 @@ def reviewable(job: Any) -> bool:
     return job.status in ("succeeded", "partial") and "json" in (job.artifacts or {})
 
 
+def _view_of(request: Request, who: Any) -> tuple[Any, Any]:
+    svc = web.svc_of(request)
+    query, _ = _query(request, svc)
+    return svc, queue_view(svc, who, query, web.lang_of(request))
+
+
+def _flags_cell(row: dict[str, Any], t: Any) -> dict[str, str]:
+    """The dashboard's "to review" cell as its script rebuilds it (``shown``: the cell's text, to compare)."""
+    if row["flags"] is None:
+        text, kind = t("queue_flags_na"), "na"
+    elif row["flag_total"]:
+        text, kind = t("queue_flags", blocks=row["flags"]["blocks"], terms=row["flags"]["terms"]), "marked"
+    else:
+        text, kind = t("queue_flags_none"), "none"
+    return {"text": text, "kind": kind, "shown": ("⚠ " if kind == "marked" else "") + text}
+
+
 @router.get("/web/staff/queue.json")
 def queue_json(request: Request) -> Response:
-    """The dashboard's live data (polled by its script): each job's status, progress and release in words,
-    its review link once it has one, and the failures with their codes."""
+    """The dashboard's live data (polled by its script, with the page's own filters and sort): each job's
+    status, progress, waiting time and release in words, its review link once it has one, and the failures
+    with their codes."""
     who = web.require_user(request, *STAFF_ROLES)
-    svc = web.svc_of(request)
+    svc, view = _view_of(request, who)
     lang = web.lang_of(request)
     t = translator(lang)
-    jobs = svc.store.list(job_filter(who), limit=QUEUE_ROWS)
+    jobs = view.jobs
     rows = []
-    for job in jobs:
-        row = job_state(job, svc.settings, t)
+    for row in view.rows:
+        job = row["job"]
+        state = job_state(job, svc.settings, t)
+        state["waiting_text"] = row["waited_text"]
+        state["title"], state["filename"] = row["title"], job.filename
+        state["flags"] = _flags_cell(row, t)
         if reviewable(job):
-            row["review"] = {"url": f"/web/review/{job.id}", "text": t("review_job", name=job.filename)}
-        rows.append(row)
+            state["review"] = {"url": f"/web/review/{job.id}", "text": t("review_job", name=job.filename)}
+        rows.append(state)
     failures = [
         {
             "id": j.id,
@@ -129,12 +197,38 @@ def queue_json(request: Request) -> Response:
 @router.get("/web/staff/queue/rows")
 def queue_rows(request: Request, ids: str = "") -> Response:
     """The dashboard's rows of the jobs ``ids`` (comma-separated), rendered as the page renders them (in a table
-    of the same macro): its script adds the rows of jobs that appeared after the page was loaded."""
+    of the same macro, under the page's filters): its script adds the rows of jobs that appeared after the page
+    was loaded."""
     who = web.require_user(request, *STAFF_ROLES)
-    svc = web.svc_of(request)
+    svc, view = _view_of(request, who)
     wanted = set(ids.split(",")[:QUEUE_ROWS])
-    jobs = [j for j in svc.store.list(job_filter(who), limit=QUEUE_ROWS) if j.id in wanted]
-    return web.render(request, "_queue_rows.html", {"jobs": jobs}, who=who)
+    query, profiles = _query(request, svc)
+    lang = web.lang_of(request)
+    return web.render(
+        request,
+        "_queue_rows.html",
+        {
+            "rows": [r for r in view.rows if r["job"].id in wanted],
+            "query": query,
+            "profile_names": {p.id: (p.name.fr if lang == "fr" else p.name.en) for p in profiles},
+        },
+        who=who,
+    )
+
+
+@router.get("/web/staff/batch")
+@router.get("/web/staff/cohort")
+def staff_form_again(request: Request) -> Response:
+    """A form's address opened again (the back button, a bookmark): the dashboard, where the forms are."""
+    web.require_user(request, *STAFF_ROLES)
+    return RedirectResponse("/web/staff", status_code=303)
+
+
+def _chosen_profile(profile: str | None) -> str:
+    """The profile a staff form chose: none is chosen for them (the list starts with "choose")."""
+    if not (profile or "").strip():
+        raise ProfileNotChosen(details={"field": "profile"})
+    return str(profile).strip()
 
 
 @router.post("/web/staff/batch")
@@ -149,9 +243,13 @@ def staff_batch(
     outputs: Annotated[list[str] | None, Form()] = None,
     name: Annotated[str | None, Form(max_length=255)] = None,
 ) -> Response:
+    """Submit a batch, then show its result at an address of its own (post/redirect/get: reloading it sends
+    nothing again): the dashboard filtered on the batch, with its refused files."""
     web.check_csrf(request, csrf_token)
     who = web.require_user(request, *STAFF_ROLES)
     svc = web.svc_of(request)
+    chosen = _chosen_profile(profile)
+    cohort = target == "cohort" or chosen == EACH_LEARNER
     # The review workspace reads the job's Document: staff batches always ask for it.
     wanted = list(dict.fromkeys([*(outputs or ["epub", "html", "report"]), "json"]))
     uploads = [f for f in files or [] if f.filename]
@@ -161,20 +259,12 @@ def staff_batch(
         who,
         uploads=[(f.filename, f.file) for f in uploads],
         archive=(zip_file.filename, zip_file.file) if zip_file is not None else None,
-        profile=profile if target != "cohort" else None,
-        learners=",".join(learners or []) if target == "cohort" else None,
+        profile=None if cohort else chosen,
+        learners=",".join(learners or []) if cohort else None,
         outputs=",".join(wanted),
         name=name or None,
     )
-    rejected = list(batch.rejected or [])
-    made = len(svc.store.list(JobFilter(batch_id=batch.id), limit=100_000))
-    t = translator(web.lang_of(request))
-    return _staff_page(
-        request,
-        who,
-        notice=t("batch_done", name=batch.name, jobs=made, rejected=len(rejected)),
-        rejected=rejected,
-    )
+    return RedirectResponse(f"/web/staff?batch={batch.id}&done=batch", status_code=303)
 
 
 @router.post("/web/staff/cohort")
@@ -187,7 +277,7 @@ def staff_cohort(
     web.check_csrf(request, csrf_token)
     who = web.require_user(request, *STAFF_ROLES)
     svc = web.svc_of(request)
-    chosen = resolve_profile(svc, profile)
+    chosen = resolve_profile(svc, _chosen_profile(profile))
     done = 0
     for learner in learners or []:
         user = svc.users.get(learner)
@@ -199,8 +289,9 @@ def staff_cohort(
             actor_id=who.id, action="profile.write", subject_id=user.id, institution=user.institution
         )
         done += 1
-    t = translator(web.lang_of(request))
-    return _staff_page(request, who, notice=t("cohort_done", profile=chosen.id, n=done))
+    return RedirectResponse(
+        f"/web/staff?done=cohort&profile={quote(chosen.id)}&n={done}#cohort-h", status_code=303
+    )
 
 
 # -- the review workspace ------------------------------------------------------------------------------
@@ -376,9 +467,9 @@ def _notice(t: Any, notice: str | None, n: str, terms: list[dict[str, Any]]) -> 
     """The page's notice after a change (a block's, a term's, or many terms')."""
     if not (n.isascii() and n.isdigit()):
         return None
-    if notice in ("saved", "approved", "regenerated"):
+    if notice in ("saved", "approved", "regenerated", "regenerated_same"):
         return str(t(notice, n=n))
-    if notice in ("bulk_removed", "bulk_approved"):
+    if notice in ("bulk_removed", "bulk_approved", "unflagged_approved"):
         return str(t(f"{notice}_notice", n=n))
     names = {
         "term_saved": "term_saved",
@@ -396,6 +487,47 @@ def _profile_or_none(svc: Any, profile_id: str) -> Any | None:
         return resolve_profile(svc, profile_id)
     except ProfileNotFound:
         return None
+
+
+def review_counts(blocks: list[dict[str, Any]]) -> dict[str, int]:
+    """``{"adaptations", "reviewed"}`` over what the workspace shows to review (:func:`review_blocks`): every
+    adaptation, and each image's alt text still waiting without one, so the count says what actually waits."""
+    shown = [a for b in blocks for a in b["adaptations"]]
+    return {"adaptations": len(shown), "reviewed": sum(a["state"] == "approved" for a in shown)}
+
+
+def _audit_approval(svc: Any, job: Any, who: Any, action: str, count: int) -> None:
+    """The audit log's entry of approvals in the review workspace (how many; never which text)."""
+    if count:
+        svc.users.audit(
+            actor_id=who.id,
+            action=action,
+            subject_id=job.learner_id or job.owner_id,
+            institution=job.institution,
+            details={"count": count},
+        )
+
+
+@router.post("/web/review/{job_id}/approve-unflagged")
+def review_approve_unflagged(
+    request: Request, job_id: str, csrf_token: Annotated[str, Form()] = ""
+) -> Response:
+    """Approve every adaptation the verifier did not flag and no person reviewed yet, in one request (each as a
+    single approval: stamped with the reviewer's name; one audit entry with the count); flagged blocks stay for
+    a person to read. Back to the workspace (post/redirect/get) with the number approved."""
+    web.check_csrf(request, csrf_token)
+    who = web.require_user(request, *STAFF_ROLES)
+    svc = web.svc_of(request)
+    job = visible_job(svc, who, job_id)
+    with review.locked():
+        doc = review.load_document(svc.files, job)
+        count = review.approve_unflagged(doc, who)
+        if count:
+            review.save_document(svc.files, job, doc)
+    _audit_approval(svc, job, who, "review.approve_unflagged", count)
+    return RedirectResponse(
+        f"/web/review/{job.id}?done=unflagged_approved&n={count}#review-state", status_code=303
+    )
 
 
 @router.get("/web/review/{job_id}")
@@ -426,7 +558,8 @@ def review_page(request: Request, job_id: str) -> Response:
             "bulk_problem": bulk_problem,
             "refused": ReviewUnreviewedFlags.code if (refused.isascii() and refused.isdigit()) else None,
             "release_text": release_text(job, release_state(job, svc.settings), t),
-            "state": review.review_state(doc, review.reviewable_kinds(doc)),
+            "state": review_counts(blocks),
+            "unflagged": len(review.unflagged_pending(doc)),
             "regenerable": review.REGENERABLE,
             "type_keys": tuple(k for k in TEXT if k.startswith("type_")),
         },
@@ -477,13 +610,22 @@ def review_block(
         elif action == "approve":
             review.approve_block(doc, block_id, kind, who)
         elif action == "regenerate":
-            review.regenerate_block(doc, block_id, kind, resolve_profile(svc, job.profile_id), svc.settings)
+            changed = review.regenerate_changed(
+                doc, block_id, kind, resolve_profile(svc, job.profile_id), svc.settings
+            )
+            if not changed:
+                action = "regenerate_same"
         elif action in ("save", "save_approve"):
             review.edit_block(doc, block_id, kind, text, who, approve=action == "save_approve")
         else:
             raise RequestInvalid(details={"field": "action"})
-        review.save_document(svc.files, job, doc)
-    done = {"approve": "approved", "regenerate": "regenerated"}.get(action, "saved")
+        if action != "regenerate_same":
+            review.save_document(svc.files, job, doc)
+    if action in ("approve", "save_approve"):
+        _audit_approval(svc, job, who, "review.approve", 1)
+    done = {"approve": "approved", "regenerate": "regenerated", "regenerate_same": "regenerated_same"}.get(
+        action, "saved"
+    )
     anchor = f"b-{n}" if (n.isascii() and n.isdigit()) else "main"
     return RedirectResponse(
         f"/web/review/{job.id}?done={done}&n={n if (n.isascii() and n.isdigit()) else ''}#{anchor}",

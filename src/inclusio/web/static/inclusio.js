@@ -156,7 +156,10 @@ async function addRows(holder, ids, order) {
   // Jobs that appeared after the page was loaded (a batch sent from elsewhere): their rows as the server
   // renders them, each put where the server's order (newest first) puts it. Rows already there are never
   // moved, so the focus stays where it is. Returns how many rows were added.
-  const answer = await fetch("/web/staff/queue/rows?ids=" + ids.join(","), { credentials: "same-origin" });
+  // The page's own filters and sort go with the ask, so the rows are rendered as the page renders them.
+  const query = new URLSearchParams(window.location.search);
+  query.set("ids", ids.join(","));
+  const answer = await fetch("/web/staff/queue/rows?" + query.toString(), { credentials: "same-origin" });
   if (!answer.ok) return 0;
   const fresh = new DOMParser().parseFromString(await answer.text(), "text/html").querySelector("table.jobs");
   if (!fresh) return 0;
@@ -192,7 +195,7 @@ function followQueue() {
   const tick = async () => {
     let next = 5000;
     try {
-      const answer = await fetch("/web/staff/queue.json", { credentials: "same-origin" });
+      const answer = await fetch("/web/staff/queue.json" + window.location.search, { credentials: "same-origin" });
       if (answer.ok) {
         const data = await answer.json();
         const order = data.jobs.map((job) => job.id);
@@ -234,6 +237,36 @@ function followQueue() {
           if (status.textContent !== job.status_text) {
             status.textContent = job.status_text;
             status.className = "status status-" + job.status;
+          }
+          const head = row.querySelector("th");  // the document's title arrives when the job finishes
+          const named = job.title === job.filename ? job.title : job.title + " (" + job.filename + ")";
+          if (head && job.title && head.textContent !== named) {
+            head.textContent = job.title;
+            if (job.title !== job.filename) {
+              const file = document.createElement("span");
+              file.className = "hint file";
+              file.textContent = "(" + job.filename + ")";
+              head.append(" ", file);
+            }
+          }
+          const waiting = row.querySelector("[data-field=waiting]");
+          if (waiting && job.waiting_text && waiting.textContent !== job.waiting_text) waiting.textContent = job.waiting_text;
+          const flags = row.querySelector("[data-field=flags]");
+          if (flags && job.flags && flags.textContent !== job.flags.shown) {
+            // as the server writes the cell: "not yet" as a hint, a count to review marked with its symbol
+            const text = document.createElement("span");
+            if (job.flags.kind === "marked") {
+              const mark = document.createElement("span");
+              mark.setAttribute("aria-hidden", "true");
+              mark.textContent = "⚠ ";
+              text.className = "flag-mark";
+              text.append(mark, job.flags.text);
+              flags.replaceChildren(text);
+            } else if (job.flags.kind === "na") {
+              text.className = "hint";
+              text.textContent = job.flags.text;
+              flags.replaceChildren(text);
+            } else flags.textContent = job.flags.text;
           }
           const release = row.querySelector("[data-field=release]");
           const short = job.release_short ? "(" + job.release_short + ")" : "";
