@@ -442,3 +442,53 @@ def test_a_link_to_a_share_of_another_institution_is_refused(
     )
     answer = launch(client, world["platform"], sub="learner-x", extra={CLAIM + "custom": {"share": other.id}})
     assert answer.status_code == 404 and "lti.link_missing" in answer.text
+
+
+def _signed_in(world: dict[str, Any], role: str) -> TestClient:
+    _, token = make_user(world["settings"], role, institution="univ-a")
+    browser = TestClient(world["app"])
+    browser.cookies.set("inclusio_session", token)
+    return browser
+
+
+def test_the_admin_page_registers_and_removes_a_platform_and_rotates_the_key(world: dict[str, Any]) -> None:
+    admin = _signed_in(world, "admin")
+    page = admin.get("/lti/admin")
+    assert page.status_code == 200
+    for url in ("http://testserver/lti/login", "http://testserver/lti/launch", "http://testserver/lti/jwks"):
+        assert url in page.text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    form = {
+        "csrf_token": csrf,
+        "issuer": "https://moodle.univ-a.example",
+        "client_id": "moodle-client-7",
+        "deployments": "4, 5",
+        "jwks_url": "https://moodle.univ-a.example/mod/lti/certs.php",
+        "auth_url": "https://moodle.univ-a.example/mod/lti/auth.php",
+        "token_url": "https://moodle.univ-a.example/mod/lti/token.php",
+        "institution": "univ-a",
+        "staff_role": DISABILITY,
+    }
+    added = admin.post("/lti/admin/platforms", data=form, follow_redirects=True)
+    assert "Plateforme enregistrée." in added.text and "moodle-client-7" in added.text
+    row = PlatformStore(world["svc"].store.db).find("https://moodle.univ-a.example", "moodle-client-7")
+    assert row is not None and row.deployment_ids == ["4", "5"] and row.staff_role == DISABILITY
+    assert not row.keep_names
+    # a wrong address is the form's coded error, nothing stored
+    bad = admin.post("/lti/admin/platforms", data={**form, "client_id": "x", "jwks_url": "ftp://nope"})
+    assert bad.status_code == 400 and "request.invalid" in bad.text
+    assert PlatformStore(world["svc"].store.db).find("https://moodle.univ-a.example", "x") is None
+    kids = [k["kid"] for k in admin.get("/lti/jwks").json()["keys"]]
+    rotated = admin.post("/lti/admin/keys/rotate", data={"csrf_token": csrf}, follow_redirects=True)
+    assert "Nouvelle clé de signature publiée" in rotated.text
+    now = [k["kid"] for k in admin.get("/lti/jwks").json()["keys"]]
+    assert now[1:] == kids and now[0] not in kids
+    removed = admin.post(
+        f"/lti/admin/platforms/{row.id}/remove", data={"csrf_token": csrf}, follow_redirects=True
+    )
+    assert "Plateforme retirée." in removed.text and "moodle-client-7" not in removed.text
+    # without the form's token, or as another role: refused
+    assert admin.post("/lti/admin/keys/rotate", data={"csrf_token": "forged"}).status_code == 403
+    for role in ("student", "teacher", "staff"):
+        assert _signed_in(world, role).get("/lti/admin").status_code == 403
+    assert TestClient(world["app"]).get("/lti/admin", follow_redirects=False).status_code == 303

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import pytest
 from lti_test_platform import CLAIM, INSTRUCTOR, LEARNER, TestPlatform
-from service_helpers import RunningWorker, make_settings
+from service_helpers import RunningWorker, make_settings, make_user
 
 ROOT = Path(__file__).resolve().parents[2]
 _spec = importlib.util.spec_from_file_location("web_fixtures_for_lti", ROOT / "tests" / "web" / "conftest.py")
@@ -65,6 +65,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     db.migrate()
     PlatformStore(db).add(**platform.registration(), institution="default")
     db.dispose()
+    make_user(settings, "admin", username="admin-lti", password=web_fixtures.PASSWORD)
     worker = RunningWorker(settings, tmp / "worker.log")
     port = web_fixtures._free_port()
     log = tmp / "uvicorn.log"
@@ -224,3 +225,27 @@ def test_a_tampered_launch_is_refused_in_the_iframe(world: dict[str, Any]) -> No
         context.close()
     finally:
         platform.tamper_launches = None
+
+
+def test_the_admin_page_is_clean_reflows_at_320_px_and_works_with_the_keyboard(world: dict[str, Any]) -> None:
+    context = world["browser"].new_context(locale="fr-FR")
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(f"{world['base']}/web/sign-in?next=/lti/admin")
+    page.get_by_label("Nom d'utilisateur").fill("admin-lti")
+    page.get_by_label("Mot de passe").fill(web_fixtures.PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Plateformes de cours (LTI 1.3)"
+    assert world["platform"].client_id in page.locator("#platforms-h + ul").inner_text()
+    axe_clean(page.main_frame, "LTI administration")
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    axe_clean(page.main_frame, "LTI administration at 320 px")
+    # every control is reached with Tab, the last one too
+    reached = set()
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        reached.add(page.evaluate("document.activeElement.textContent.trim() || document.activeElement.id"))
+    assert {"Enregistrer la plateforme", "Changer de clé de signature", "lti-issuer", "lti-names"} <= reached
+    context.close()
