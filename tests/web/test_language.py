@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Server
+from conftest import PASSWORD, ROOT, Server
 from test_journeys import axe_clean
 
 from inclusio.web.session import TEMPLATES, negotiate_lang
@@ -117,3 +117,70 @@ def test_a_typed_title_inside_a_translated_sentence() -> None:
     html = template.render(lang="en", tm=tm, title="La <photosynthèse>")
     assert '<span lang="fr">La &lt;photosynthèse&gt;</span>' in html
     assert "<photosynthèse>" not in html
+
+
+def test_a_teachers_french_title_is_marked_french_on_an_english_page(browser: Any, server: Server) -> None:
+    """The teacher shares a course titled in French; a student whose browser is English sees the title marked
+    French in the shared documents, in their own documents and on the job page (axe checks the lang values)."""
+
+    course = (ROOT / "samples" / "cours-photosynthese-fr.pdf").read_bytes()
+    with httpx.Client(base_url=server.base, timeout=30) as client:
+
+        def token(user: str) -> dict[str, str]:
+            answer = client.post("/auth/token", data={"username": user, "password": PASSWORD})
+            return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+        teacher = token("teacher1")
+        shared = client.post(
+            "/shares",
+            headers=teacher,
+            files={"file": ("photosynthese.pdf", course, "application/pdf")},
+            data={"title": "La photosynthèse des plantes", "course": "BIO-101"},
+        )
+        assert shared.status_code in (200, 201), shared.text
+        english = client.post(
+            "/shares",
+            headers=teacher,
+            files={"file": ("water.pdf", course, "application/pdf")},
+            data={"title": "The water cycle", "course": "BIO-102"},
+        )
+        assert english.status_code in (200, 201), english.text
+        job = client.post(
+            f"/shares/{shared.json()['id']}/jobs",
+            headers=token("student2"),
+            data={"profile": "dyslexia", "outputs": "html"},
+        )
+        assert job.status_code == 202, job.text
+        job_id = job.json()["id"]
+
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{server.base}/web/sign-in")
+    page.get_by_label("User name").fill("student2")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    french = page.locator("table.shares th[scope=row] span[lang=fr]", has_text="La photosynthèse des plantes")
+    assert french.count() == 1
+    # the English title on the English page needs no mark
+    assert (
+        page.locator("table.shares th[scope=row]", has_text="The water cycle").locator("[lang]").count() == 0
+    )
+    mine = page.locator("table.jobs th[scope=row] span[lang=fr]", has_text="La photosynthèse des plantes")
+    assert mine.count() == 1
+    assert (
+        page.get_by_role("link", name="Open La photosynthèse des plantes").locator("span[lang=fr]").count()
+        == 1
+    )
+    axe_clean(page, "student home (English) with French titles")
+    page.goto(f"{server.base}/web/jobs/{job_id}")
+    assert page.locator("h1 span[lang=fr]").inner_text() == "La photosynthèse des plantes"
+    axe_clean(page, "job page (English) with a French title")
+    # The same pages in French: the French title is the page's language, the English one is marked.
+    page.get_by_role("link", name="Lire cette page en français").click()
+    page.wait_for_load_state()
+    assert page.locator("h1 [lang]").count() == 0
+    page.goto(f"{server.base}/web/student")
+    assert page.locator("table.shares th[scope=row] span[lang=en]", has_text="The water cycle").count() == 1
+    context.close()
