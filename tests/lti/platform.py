@@ -31,6 +31,7 @@ DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 TEACHING_ASSISTANT = "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"
+TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 DISABILITY = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Mentor"
 REMOVE = object()
 """Pass as a claim's value to leave the claim out of a launch."""
@@ -56,6 +57,9 @@ class TestPlatform:
         self.launch_claims: dict[str, Any] = {}
         """Claims the ``/auth`` endpoint puts in the launches it signs (the test sets them)."""
         self.jwks_fetches = 0
+        self.registration_token = "reg-token-" + uuid.uuid4().hex[:8]
+        self.registrations: list[dict[str, Any]] = []
+        """Client registrations received by ``/register`` (Dynamic Registration), newest last."""
         self.tamper_launches: dict[str, Any] | None = None
         """When set, the ``/auth`` endpoint changes these claims of its launches after signing them."""
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -202,6 +206,8 @@ class TestPlatform:
                     self._send(200, json.dumps(platform.jwks()), "application/json")
                 elif url.path == "/auth":
                     self._send(200, platform.auth_answer(query))
+                elif url.path == "/.well-known/openid-configuration":
+                    self._send(200, json.dumps(platform.openid_configuration()), "application/json")
                 elif url.path == "/course":
                     self._send(200, platform.course_page(query["login"]))
                 else:
@@ -209,7 +215,23 @@ class TestPlatform:
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
-                form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+                raw = self.rfile.read(length).decode()
+                if urlsplit(self.path).path == "/register":
+                    if self.headers.get("Authorization") != f"Bearer {platform.registration_token}":
+                        self._send(401, json.dumps({"error": "invalid_token"}), "application/json")
+                        return
+                    platform.registrations.append(json.loads(raw))
+                    answer = {
+                        **platform.registrations[-1],
+                        "client_id": platform.client_id,
+                        TOOL_CONFIGURATION: {
+                            **platform.registrations[-1].get(TOOL_CONFIGURATION, {}),
+                            "deployment_id": platform.deployment_id,
+                        },
+                    }
+                    self._send(200, json.dumps(answer), "application/json")
+                    return
+                form = {k: v[0] for k, v in parse_qs(raw).items()}
                 if urlsplit(self.path).path == "/deep-link-return":
                     try:
                         platform.returned.append(platform.check_deep_link_answer(form["JWT"]))
@@ -222,6 +244,24 @@ class TestPlatform:
                     self._send(404, "not found", "text/plain")
 
         return Handler
+
+    def openid_configuration(self) -> dict[str, Any]:
+        """The platform's OpenID configuration (LTI Dynamic Registration, section 3.4)."""
+        return {
+            "issuer": self.issuer,
+            "authorization_endpoint": self.base + "/auth",
+            "token_endpoint": self.base + "/token",
+            "jwks_uri": self.base + "/jwks",
+            "registration_endpoint": self.base + "/register",
+            "scopes_supported": ["openid"],
+            "response_types_supported": ["id_token"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "https://purl.imsglobal.org/spec/lti-platform-configuration": {
+                "product_family_code": "inclusio-tests",
+                "version": "1.0",
+                "messages_supported": [{"type": "LtiResourceLinkRequest"}, {"type": "LtiDeepLinkingRequest"}],
+            },
+        }
 
     def auth_answer(self, query: dict[str, str]) -> str:
         """The authorization endpoint: a page posting a signed launch to the tool's redirect_uri at once."""

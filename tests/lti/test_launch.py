@@ -492,3 +492,82 @@ def test_the_admin_page_registers_and_removes_a_platform_and_rotates_the_key(wor
     for role in ("student", "teacher", "staff"):
         assert _signed_in(world, role).get("/lti/admin").status_code == 403
     assert TestClient(world["app"]).get("/lti/admin", follow_redirects=False).status_code == 303
+
+
+def test_dynamic_registration_installs_the_tool_from_one_url_once(world: dict[str, Any]) -> None:
+    admin = _signed_in(world, "admin")
+    page = admin.get("/lti/admin")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    made = admin.post("/lti/admin/registration-url", data={"csrf_token": csrf})
+    url = re.search(r'id="registration-url">([^<]+)<', made.text).group(1)  # type: ignore[union-attr]
+    assert url.startswith("http://testserver/lti/register/")
+    path = url[len("http://testserver") :]
+    newcomer = TestPlatform(client_id="dyn-client-1", deployment_id="dyn-dep-1")
+    try:
+        query = {
+            "openid_configuration": newcomer.base + "/.well-known/openid-configuration",
+            "registration_token": newcomer.registration_token,
+        }
+        browser = TestClient(world["app"])  # the platform's frame: no inclusio session
+        done = browser.get(path, params=query)
+        assert done.status_code == 200 and "inclusio est installé" in done.text
+        assert 'data-lti-close="true"' in done.text
+        (asked,) = newcomer.registrations
+        assert asked["initiate_login_uri"] == "http://testserver/lti/login"
+        assert asked["redirect_uris"] == ["http://testserver/lti/launch"]
+        assert asked["jwks_uri"] == "http://testserver/lti/jwks" and asked["scope"] == ""
+        tool = asked["https://purl.imsglobal.org/spec/lti-tool-configuration"]
+        assert tool["claims"] == ["iss", "sub"]
+        assert {m["type"] for m in tool["messages"]} == {"LtiResourceLinkRequest", "LtiDeepLinkingRequest"}
+        row = PlatformStore(world["svc"].store.db).find(newcomer.issuer, "dyn-client-1")
+        assert (
+            row is not None
+            and row.deployment_ids == ["dyn-dep-1"]
+            and row.jwks_url == newcomer.base + "/jwks"
+        )
+        # the new platform launches at once
+        student = TestClient(world["app"])
+        enter(student, launch(student, newcomer, sub="dyn-learner"))
+        # the URL is used once
+        again = browser.get(path, params=query)
+        assert again.status_code == 401 and "lti.replayed" in again.text
+        # a wrong registration token (the platform refuses) or a configuration of another origin: nothing stored
+        for bad_query in (
+            {**query, "registration_token": "wrong"},
+            {
+                **query,
+                "openid_configuration": newcomer.base.replace("127.0.0.1", "localhost")
+                + "/.well-known/openid-configuration",
+            },
+        ):
+            made = admin.post("/lti/admin/registration-url", data={"csrf_token": csrf})
+            fresh = re.search(r'id="registration-url">([^<]+)<', made.text).group(1)  # type: ignore[union-attr]
+            before = len(PlatformStore(world["svc"].store.db).list())
+            refused = browser.get(fresh[len("http://testserver") :], params=bad_query)
+            assert refused.status_code == 400 and "lti.bad_message" in refused.text
+            assert len(PlatformStore(world["svc"].store.db).list()) == before
+    finally:
+        newcomer.close()
+
+
+def test_registering_the_same_platform_again_adds_deployments_and_sets_the_role(
+    world: dict[str, Any],
+) -> None:
+    platforms = PlatformStore(world["svc"].store.db)
+    values = {
+        "issuer": "https://canvas.example",
+        "client_id": "100001",
+        "jwks_url": "https://canvas.example/jwks",
+        "auth_login_url": "https://canvas.example/auth",
+        "token_url": "https://canvas.example/token",
+        "institution": "univ-a",
+    }
+    first = platforms.add(**values, deployment_ids=["1:a"])
+    again = platforms.add(**values, deployment_ids=["2:b"], staff_role=DISABILITY, keep_names=True)
+    assert again.id == first.id and again.deployment_ids == ["1:a", "2:b"]
+    assert again.staff_role == DISABILITY and again.keep_names
+    assert len([p for p in platforms.list() if p.issuer == "https://canvas.example"]) == 1
+    with pytest.raises(Exception, match="http"):
+        platforms.add(
+            **{**values, "client_id": "2", "token_url": "javascript:alert(1)"}, deployment_ids=["x"]
+        )

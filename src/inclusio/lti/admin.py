@@ -4,7 +4,7 @@ platforms (add, remove), the tool's keys (rotate). The same as ``inclusio lti ..
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -23,7 +23,21 @@ def _platforms(request: Request):  # type: ignore[no-untyped-def]
 
 @router.get("/lti/admin")
 def admin_page(request: Request, done: str | None = None) -> Response:
+    return _render(request, web.require_user(request, "admin"), done)
+
+
+@router.post("/lti/admin/registration-url")
+def new_registration_url(request: Request, csrf_token: Annotated[str, Form()] = "") -> Response:
+    """A one-time Dynamic Registration URL (24 hours), shown once on the page (never in an address bar)."""
+    from inclusio.lti.dynamic import make_registration_url
+
+    web.check_csrf(request, csrf_token)
     who = web.require_user(request, "admin")
+    url = make_registration_url(request, web.svc_of(request).settings.institution)
+    return _render(request, who, None, registration_url=url)
+
+
+def _render(request: Request, who: Any, done: str | None, registration_url: str | None = None) -> Response:
     svc = web.svc_of(request)
     base = str(request.base_url).rstrip("/")
     notice = {"added": "lti_admin_added", "removed": "lti_admin_removed", "rotated": "lti_admin_rotated"}.get(
@@ -42,6 +56,7 @@ def admin_page(request: Request, done: str | None = None) -> Response:
             },
             "notice_key": notice,
             "institution": svc.settings.institution,
+            "registration_url": registration_url,
         },
         who=who,
     )

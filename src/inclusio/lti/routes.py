@@ -196,8 +196,9 @@ def choose_profile(
 
 def mount_lti(app: Any) -> None:
     """Add the tool's routes to the server (called by :func:`inclusio.server.create_app`)."""
-    from inclusio.lti import admin, deep_linking
+    from inclusio.lti import admin, deep_linking, dynamic
 
     app.include_router(router)
     app.include_router(deep_linking.router)
     app.include_router(admin.router)
+    app.include_router(dynamic.router)

@@ -43,7 +43,8 @@ class PlatformStore(RowStore):
         staff_role: str | None = None,
         keep_names: bool = False,
     ) -> LtiPlatform:
-        """Register a platform; the same issuer and client id again adds its new deployment ids."""
+        """Register a platform; the same issuer and client id again adds its new deployment ids (and sets the
+        disability-services role, or turns keeping names on, when given)."""
         issuer, client_id = issuer.strip(), client_id.strip()
         if not issuer or not client_id or len(issuer) > 255 or len(client_id) > 255:
             raise RequestInvalid(
@@ -69,8 +70,10 @@ class PlatformStore(RowStore):
             existing = session.scalar(
                 select(LtiPlatform).where(LtiPlatform.issuer == issuer, LtiPlatform.client_id == client_id)
             )
-            if existing is not None:
+            if existing is not None:  # new deployments added; a role or keeping names given is set
                 existing.deployment_ids = sorted({*existing.deployment_ids, *deployments})
+                existing.staff_role = row.staff_role or existing.staff_role
+                existing.keep_names = existing.keep_names or keep_names
                 return existing
             session.add(row)
         return row

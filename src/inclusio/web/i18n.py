@@ -917,3 +917,27 @@ TEXT.update(
         "lti_admin_rotate": ("Changer de clé de signature", "Rotate the signing key"),
     }
 )
+
+
+# -- LTI 1.3: Dynamic Registration (inclusio.lti.dynamic; issue #14) -------------------------------------
+TEXT.update(
+    {
+        "lti_admin_dynamic": (
+            "Installation automatique (Dynamic Registration)",
+            "Automatic install (Dynamic Registration)",
+        ),
+        "lti_admin_dynamic_hint": (
+            "Créez une adresse d'installation à usage unique (valable 24 heures) et collez-la dans la plateforme "
+            "(Moodle : « Tool URL » de « Manage tools » ; Canvas : « Dynamic Registration »).",
+            "Make a one-time install address (valid 24 hours) and paste it into the platform (Moodle: “Tool URL” "
+            "in “Manage tools”; Canvas: “Dynamic Registration”).",
+        ),
+        "lti_admin_dynamic_url": ("Adresse d'installation (à usage unique) :", "Install address (one use):"),
+        "lti_admin_dynamic_button": ("Créer une adresse d'installation", "Make an install address"),
+        "lti_registered_title": ("inclusio est installé", "inclusio is installed"),
+        "lti_registered_text": (
+            "La plateforme {issuer} est enregistrée. Vous pouvez fermer cette fenêtre.",
+            "The platform {issuer} is registered. You can close this window.",
+        ),
+    }
+)
