@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, and_, case, distinct, func, literal_column, select
+from sqlalchemy import Float, Select, and_, case, distinct, func, literal_column, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from inclusio.store.models import Job, JobDownload, JobFactItem, JobFacts, Share
 
@@ -58,12 +60,22 @@ def course_labels() -> Any:
     )
 
 
+def course_filter(f: ReportFilter) -> Any:
+    """The course labels to join when ``f`` filters by course (a table that does not show the course
+    needs the join only then: one scan of the facts instead of a scan and a join)."""
+    return course_labels() if f.course is not None or f.courses is not None else None
+
+
 def _filtered(query: Select[Any], courses: Any, f: ReportFilter) -> Select[Any]:
-    query = query.select_from(JobFacts).join(
-        courses,
-        and_(courses.c.institution == JobFacts.institution, courses.c.sha == JobFacts.input_sha256),
-        isouter=True,
-    )
+    """``query`` over the facts ``f`` selects; ``courses``: the course labels joined (None: no join, and
+    ``f`` must not filter by course)."""
+    query = query.select_from(JobFacts)
+    if courses is not None:
+        query = query.join(
+            courses,
+            and_(courses.c.institution == JobFacts.institution, courses.c.sha == JobFacts.input_sha256),
+            isouter=True,
+        )
     if f.institution is not None:
         query = query.where(JobFacts.institution == f.institution)
     if f.start is not None:
@@ -135,7 +147,7 @@ def audit_by_course_month(session: Session, f: ReportFilter) -> list[dict[str, A
 
 
 def documents_audited(session: Session, f: ReportFilter) -> int:
-    c = course_labels()
+    c = course_filter(f)
     query = _filtered(select(func.count(distinct(JobFacts.input_sha256))), c, f).where(
         JobFacts.audit_score.is_not(None)
     )
@@ -144,7 +156,7 @@ def documents_audited(session: Session, f: ReportFilter) -> int:
 
 def frequent_issues(session: Session, f: ReportFilter) -> list[dict[str, Any]]:
     """Per failed audit check: documents failing it and their items (images without alt text...)."""
-    c = course_labels()
+    c = course_filter(f)
     per_doc = (
         _filtered(
             select(JobFactItem.key, JobFacts.input_sha256, func.max(JobFactItem.count).label("n_items")),
@@ -275,7 +287,7 @@ def readability_by_course(session: Session, f: ReportFilter) -> list[dict[str, A
 
 
 def by_profile(session: Session, f: ReportFilter) -> list[dict[str, Any]]:
-    c = course_labels()
+    c = course_filter(f)
     query = _filtered(
         select(
             JobFacts.profile_id,
@@ -292,7 +304,7 @@ def by_profile(session: Session, f: ReportFilter) -> list[dict[str, Any]]:
 
 
 def by_output(session: Session, f: ReportFilter) -> list[dict[str, Any]]:
-    c = course_labels()
+    c = course_filter(f)
     query = (
         _filtered(
             select(
@@ -314,7 +326,7 @@ def by_output(session: Session, f: ReportFilter) -> list[dict[str, Any]]:
 
 
 def downloads_by_format(session: Session, f: ReportFilter) -> list[dict[str, Any]]:
-    c = course_labels()
+    c = course_filter(f)
     query = (
         _filtered(
             select(
@@ -337,7 +349,7 @@ def downloads_by_format(session: Session, f: ReportFilter) -> list[dict[str, Any
 
 def distinct_students(session: Session, f: ReportFilter, of: str) -> int:
     """Distinct students behind a table's total: ``jobs`` (every request), ``downloads``, ``failures``."""
-    c = course_labels()
+    c = course_filter(f)
     query = _filtered(select(func.count(distinct(JobFacts.student_id))), c, f)
     if of == "downloads":
         query = query.where(JobFacts.job_id.in_(select(JobDownload.job_id)))
@@ -346,32 +358,47 @@ def distinct_students(session: Session, f: ReportFilter, of: str) -> int:
     return int(session.scalar(query) or 0)
 
 
+class seconds_between(FunctionElement[float]):
+    """``later - earlier`` in seconds, computed by the database (no timestamp decoded in Python)."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(seconds_between)
+def _seconds_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
+    later, earlier = list(element.clauses)
+    return f"((julianday({compiler.process(later, **kw)}) - julianday({compiler.process(earlier, **kw)})) * 86400.0)"
+
+
+@compiles(seconds_between, "postgresql")
+def _seconds_postgresql(element: Any, compiler: Any, **kw: Any) -> str:
+    later, earlier = list(element.clauses)
+    return f"EXTRACT(EPOCH FROM ({compiler.process(later, **kw)} - {compiler.process(earlier, **kw)}))"
+
+
 def waits(session: Session, f: ReportFilter) -> list[tuple[str, str | None, float]]:
     """(month, student, seconds from upload to the job's first download) of every downloaded job."""
-    c = course_labels()
-    query = (
-        _filtered(
-            select(
-                JobFacts.month,
-                JobFacts.student_id,
-                JobFacts.created_at,
-                func.min(JobDownload.first_at).label("first"),
-            ),
-            c,
-            f,
-        )
-        .join(JobDownload, JobDownload.job_id == JobFacts.job_id)
-        .group_by(JobFacts.job_id, JobFacts.month, JobFacts.student_id, JobFacts.created_at)
+    c = course_filter(f)
+    first = (
+        select(JobDownload.job_id, func.min(JobDownload.first_at).label("first"))
+        .group_by(JobDownload.job_id)
+        .subquery("first_downloads")
     )
-    out = []
-    for r in session.execute(query):
-        first = r.first if r.first.tzinfo else r.first.replace(tzinfo=UTC)
-        out.append((r.month, r.student_id, max(0.0, (first - r.created_at).total_seconds())))
-    return out
+    query = _filtered(
+        select(JobFacts.month, JobFacts.student_id, seconds_between(first.c.first, JobFacts.created_at)),
+        c,
+        f,
+    ).join(first, first.c.job_id == JobFacts.job_id)
+    # to the second: SQLite's julianday arithmetic leaves a few microseconds of float error
+    return [
+        (month, student, max(0.0, float(round(seconds))))
+        for month, student, seconds in session.execute(query)
+    ]
 
 
 def failures(session: Session, f: ReportFilter) -> list[dict[str, Any]]:
-    c = course_labels()
+    c = course_filter(f)
     query = (
         _filtered(
             select(
@@ -403,7 +430,7 @@ AGES: tuple[tuple[float, float | None, str], ...] = (
 
 def flags_waiting(session: Session, f: ReportFilter, now: datetime) -> list[dict[str, Any]]:
     """Jobs whose copy has machine-written passages flagged and not reviewed, by age (days since finished)."""
-    c = course_labels()
+    c = course_filter(f)
     flagged = Job.passages["flagged"].as_integer()
     query = (
         _filtered(select(Job.finished_at, flagged.label("flagged"), JobFacts.student_id), c, f)
@@ -431,7 +458,7 @@ def flags_waiting(session: Session, f: ReportFilter, now: datetime) -> list[dict
 
 
 def tokens_by_month(session: Session, f: ReportFilter) -> list[dict[str, Any]]:
-    c = course_labels()
+    c = course_filter(f)
     query = _filtered(
         select(
             JobFacts.month,
@@ -466,7 +493,6 @@ def filter_choices(session: Session, f: ReportFilter) -> dict[str, list[str]]:
         if f.institution is not None:
             query = query.where(Share.institution == f.institution)
         courses = list(session.scalars(query))
-    types = select(JobFacts.doc_type).distinct().order_by(JobFacts.doc_type)
-    if f.institution is not None:
-        types = types.where(JobFacts.institution == f.institution)
-    return {"courses": courses, "doc_types": list(session.scalars(types))}
+    from inclusio.reports.facts import DOC_TYPES
+
+    return {"courses": courses, "doc_types": sorted({*DOC_TYPES.values(), "other"})}

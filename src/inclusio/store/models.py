@@ -14,6 +14,7 @@
 * ``account_settings``: a person's display settings and e-mail opt-in, with their account (revision 0006).
 * ``notifications``: a job finished or released, for the learner it was made for (revision 0006).
 * ``lti_platforms``, ``lti_once``: LTI 1.3 platform registrations and single-use launch records (revision 0008).
+* ``job_facts``, ``job_fact_items``, ``job_downloads``: what the institution's reports count (revision 0009).
 
 Changing a table = a new revision in ``store/migrations/versions`` (``inclusio db revision``
 is not offered: write it by hand, it is a few lines) and the column here.
