@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import threading
+import time
 import urllib.request
 import zipfile
 from collections.abc import Iterator
@@ -248,7 +249,14 @@ def test_the_teachers_preview_page_converts_a_linked_odt_without_fetching(
             files={"file": ("cours.odt", fh, "application/vnd.oasis.opendocument.text")},
         )
     assert answer.status_code == 200, answer.text[:500]
-    assert "La cellule" in answer.text  # the preview was made from the converted ODT
+    # the post redirects to the preview's page, which shows its progress until the preview is made
+    status = str(answer.url).split("?")[0] + "/status"
+    deadline = time.monotonic() + 120
+    while client.get(status).json()["state"] == "running":
+        assert time.monotonic() < deadline, "the preview was not made in 2 minutes"
+        time.sleep(0.5)
+    page = client.get(answer.url)
+    assert "La cellule" in page.text  # the preview was made from the converted ODT
     assert link_server.hits == []
 
 

@@ -213,22 +213,28 @@ def test_teacher_journey(browser: Any, server: Server, shots: Path, tmp_path: Pa
     page.get_by_label("Profil de la conversion").select_option("easy-read")
     page.get_by_role("button", name="Analyser et convertir").click()
     page.wait_for_load_state()
-    assert page.locator("h1").inner_text() == "Aperçu de lisibilité : cours-photosynthese-fr.pdf"
+    # The preview is made in the background: its page shows the progress, then the preview (issue 17).
+    page.locator("h1", has_text="Retour sur le document : cours-photosynthese-fr.pdf").wait_for(
+        timeout=JOB_TIMEOUT_MS
+    )
+    assert page.locator("h1").inner_text() == "Retour sur le document : cours-photosynthese-fr.pdf"
 
-    # Scores per section: an SVG chart with a title and a description, and the same data as a table.
+    # Readability per passage: an SVG chart with a title and a description, and each section in a table.
     chart = page.locator("svg.chart")
     assert chart.get_attribute("role") == "img"
-    assert chart.locator("title").text_content() == "Facilité de lecture par section (0 à 100)"
-    assert chart.locator("rect.bar").count() >= 3
-    rows = page.locator("table.data tbody tr")
-    assert rows.count() == chart.locator("rect.bar").count() + 1  # + the whole document
-    assert rows.last.locator("th").inner_text() == "Document entier"
+    assert chart.locator("title").text_content() == "Facilité de lecture par passage (0 à 100)"
+    assert chart.locator("rect.bar").count() >= 1
+    assert page.locator("table.passages tbody tr").count() >= chart.locator("rect.bar").count()
     # Hard sentences highlighted with their rule and a suggestion; the source's audit; the draft.
     assert page.locator("mark.hard-sentence").count() >= 1
     assert page.locator("sup.rules").first.inner_text().startswith("[T")
     assert "Suggestion" in page.locator("ul.hits li").first.inner_text()
-    assert re.fullmatch(r"Score : \d+ sur 100", page.locator("p.score").inner_text())
-    assert "À corriger" in page.locator("ul.audit").inner_text()  # the chart has no alt text
+    assert re.fullmatch(r"Accessibilité : \d+ sur 100", page.locator(".figure-access").inner_text())
+    # the chart has no alt text: the first finding, located on its page
+    assert (
+        page.locator("article.finding h3").first.inner_text().startswith("1. Les images ont une alternative")
+    )
+    assert page.locator("article.finding .places li").first.inner_text().startswith("page ")
     side = page.locator("table.side")
     assert side.locator("thead th").all_inner_texts() == ["Original", "Brouillon facile à lire"]
     assert side.locator("tbody tr").count() >= 1

@@ -34,6 +34,9 @@ def mount(app: FastAPI) -> None:
     from inclusio.web import reports
 
     app.include_router(reports.router)  # /web/reports/...: reports for the institution (issue #15)
+    from inclusio.web import preview
+
+    app.include_router(preview.router)  # /web/teacher/preview...: the teacher feedback, in the background
     app.mount("/web/static", StaticFiles(directory=Path(__file__).parent / "static"), name="web-static")
     _html_errors(app)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
 
 from inclusio.api.file_responses import file_headers
@@ -31,7 +30,6 @@ from inclusio.web.downloads import (
     zip_entries,
 )
 from inclusio.web.i18n import LANGS, TEXT
-from inclusio.web.preview import teacher_preview
 from inclusio.web.reader import with_reader_output
 from inclusio.web.status import job_title, review_status, student_warnings
 
@@ -596,32 +594,4 @@ def teacher(request: Request) -> Response:
     )
 
 
-@router.post("/web/teacher/preview")
-async def teacher_preview_page(
-    request: Request,
-    file: Annotated[UploadFile, File()],
-    csrf_token: Annotated[str, Form()] = "",
-    profile: Annotated[str, Form(max_length=64)] = "easy-read",
-    outputs: Annotated[list[str] | None, Form()] = None,
-) -> Response:
-    web.check_csrf(request, csrf_token)
-    who = web.require_user(request, "teacher", "staff")
-    svc = web.svc_of(request)
-    chosen = resolve_profile(svc, profile)
-    wanted = with_reader_output(parse_outputs(",".join(outputs)) if outputs else None, chosen)
-    name = display_name(file.filename)
-    stored = await run_in_threadpool(
-        store_document, svc.files, file.file, max_bytes=svc.settings.max_upload_bytes, filename=name
-    )
-    job = await run_in_threadpool(
-        submit,
-        svc,
-        stored,
-        filename=name,
-        profile=chosen,
-        outputs=wanted,
-        owner_id=who.id,
-        institution=who.institution,
-    )
-    context = await run_in_threadpool(teacher_preview, svc, stored, name, web.lang_of(request))
-    return web.render(request, "teacher_preview.html", {"job": job, "filename": name, **context}, who=who)
+# the teacher's preview (POST /web/teacher/preview and its page): inclusio.web.preview
