@@ -168,12 +168,62 @@ def test_platform_roles_map_to_inclusio_roles(roles: list[str], expected: str) -
     assert role_of(roles, None) == ("student" if expected == "staff" else expected)
 
 
-def test_an_instructor_launch_is_a_teacher_and_lands_on_the_teacher_page(
-    world: dict[str, Any], client: TestClient
+def test_an_instructor_launch_shows_the_courses_documents_with_their_audit_and_reading_ease(
+    world: dict[str, Any], client: TestClient, corpus_dir: Any
 ) -> None:
-    page = enter(client, launch(client, world["platform"], sub="prof-1", roles=[INSTRUCTOR]))
-    assert page.headers["refresh"] == "0; url=/web/teacher"
-    assert client.get("/web/teacher", follow_redirects=False).status_code == 200
+    from inclusio.jobs.uploads import store_document
+
+    svc = world["svc"]
+    owner, _ = make_user(world["settings"], "teacher", institution="univ-a")
+    made = []
+    for name, source in (
+        ("lecon.md", io.BytesIO(LESSON)),
+        ("fiche.docx", (corpus_dir / "fixture-word.docx").open("rb")),
+    ):
+        with source:
+            stored = store_document(svc.files, source, max_bytes=10_000_000, filename=name)
+        made.append(
+            svc.shares.create(
+                owner_id=owner,
+                institution="univ-a",
+                title=f"Doc {name}",
+                course="CHIM-9",
+                filename=name,
+                input_sha256=stored.sha256,
+                input_path=stored.relpath,
+                input_bytes=stored.size,
+            )
+        )
+    other_course = svc.shares.create(
+        owner_id=owner,
+        institution="univ-a",
+        title="Autre cours",
+        course="BIO-101",
+        filename="lecon.md",
+        input_sha256=made[0].input_sha256,
+        input_path=made[0].input_path,
+        input_bytes=made[0].input_bytes,
+    )
+    context = {CLAIM + "context": {"id": "ctx-chim", "label": "CHIM-9", "title": "Chimie"}}
+    page = enter(client, launch(client, world["platform"], sub="prof-1", roles=[INSTRUCTOR], extra=context))
+    assert page.headers["refresh"] == "0; url=/lti/course?course=CHIM-9"
+    course = client.get("/lti/course?course=CHIM-9")
+    assert course.status_code == 200
+    text = html.unescape(course.text)
+    assert "Documents du cours CHIM-9" in text and "Doc lecon.md" in text and "Doc fiche.docx" in text
+    assert other_course.title not in text
+    assert text.count(" sur 100") == 2 and "Facilité de lecture" in text
+    # the audit's own findings: the Markdown lesson has no title in its metadata, or passes; whatever it
+    # says, each failed check is listed with its fix
+    from inclusio.lti.course import source_summary
+
+    summary = source_summary(svc, made[1])
+    assert summary["score"] == int(re.search(r"(\d+) sur 100", text.split("Doc fiche.docx")[1]).group(1))  # type: ignore[union-attr]
+    for check in summary["failed"]:
+        assert html.unescape(check.title_fr) in text
+    # a student cannot see it
+    student = _signed_in(world, "student")
+    assert student.get("/lti/course?course=CHIM-9").status_code == 403
 
 
 def _other_key_same_kid(platform: TestPlatform, nonce: str) -> str:

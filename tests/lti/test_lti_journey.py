@@ -176,6 +176,14 @@ def test_a_teacher_deep_links_and_a_student_opens_it_in_the_iframe(
     (item,) = claims["https://purl.imsglobal.org/spec/lti-dl/claim/content_items"]
     assert item["title"] == "Versions accessibles : Le cycle de l'eau"
     share_id = item["custom"]["share"]
+    # the teacher opens the course's tool link: the course's documents with their audit, in the frame
+    platform.launch_claims = {"sub": "prof-journey", "roles": [INSTRUCTOR]}
+    page.goto(f"{platform.base}/course?login={world['base']}/lti/login")
+    documents = tool_frame(page, world, "/lti/course", timeout=90)
+    assert documents.locator("h1").inner_text() == "Documents du cours BIO-101"
+    assert "Le cycle de l'eau" in documents.locator("main").inner_text()
+    assert " sur 100" in documents.locator("main").inner_text()
+    axe_clean(documents, "the course's documents (instructor)")
     teacher.close()
 
     # a student opens the link: profile first (once), then their version, in the iframe

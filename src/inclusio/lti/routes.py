@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -96,6 +97,9 @@ def landing_of(request: Request, checked: Launch, user: Any) -> str:
             raise LtiLinkMissing(details={"share": share_id[:64]})
         if user.role == "student":
             return f"/lti/open/{share.id}"
+    course = checked.context.get("label") or checked.context.get("title") or checked.context.get("id")
+    if user.role in ("teacher", "staff") and course:
+        return "/lti/course?" + urlencode({"course": course})  # the course's documents, audited
     return web.home_of(_principal(user))
 
 
@@ -196,9 +200,10 @@ def choose_profile(
 
 def mount_lti(app: Any) -> None:
     """Add the tool's routes to the server (called by :func:`inclusio.server.create_app`)."""
-    from inclusio.lti import admin, deep_linking, dynamic
+    from inclusio.lti import admin, course, deep_linking, dynamic
 
     app.include_router(router)
+    app.include_router(course.router)
     app.include_router(deep_linking.router)
     app.include_router(admin.router)
     app.include_router(dynamic.router)

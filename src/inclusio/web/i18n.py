@@ -941,3 +941,38 @@ TEXT.update(
         ),
     }
 )
+
+
+# -- LTI 1.3: an instructor's launch, the course's documents (inclusio.lti.course; issue #14) ------------
+TEXT.update(
+    {
+        "lti_course_title": ("Documents du cours {course}", "Documents of the course {course}"),
+        "lti_course_intro": (
+            "Les documents partagés pour ce cours, avec l'accessibilité de leur fichier d'origine et leur "
+            "facilité de lecture : ce qu'il faut corriger dans l'original pour que chaque version soit meilleure.",
+            "The documents shared for this course, with the accessibility of their original file and their "
+            "reading ease: what to fix in the original so that every version is better.",
+        ),
+        "lti_course_none": (
+            "Aucun document n'est encore partagé pour ce cours. Ajoutez-en un depuis la plateforme "
+            "(« Sélectionner un contenu ») ou sur votre page.",
+            "No document is shared for this course yet. Add one from the platform (“Select content”) or on "
+            "your page.",
+        ),
+        "lti_course_file": ("Fichier : {name}", "File: {name}"),
+        "lti_course_audit": ("Accessibilité du fichier d'origine", "Accessibility of the original file"),
+        "lti_course_score": ("{score} sur 100", "{score} out of 100"),
+        "lti_course_ease": ("Facilité de lecture", "Reading ease"),
+        "lti_course_no_ease": ("trop court pour être mesuré", "too short to measure"),
+        "lti_course_fix": ("À corriger dans l'original", "To fix in the original"),
+        "lti_course_all_ok": ("Rien à corriger d'après l'audit.", "Nothing to fix according to the audit."),
+        "lti_course_teacher_page": ("Ma page enseignant·e", "My teacher page"),
+        "lti_band_very_easy": ("très facile", "very easy"),
+        "lti_band_easy": ("facile", "easy"),
+        "lti_band_fairly_easy": ("assez facile", "fairly easy"),
+        "lti_band_standard": ("standard", "standard"),
+        "lti_band_fairly_difficult": ("assez difficile", "fairly difficult"),
+        "lti_band_difficult": ("difficile", "difficult"),
+        "lti_band_very_difficult": ("très difficile", "very difficult"),
+    }
+)
