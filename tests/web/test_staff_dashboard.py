@@ -294,7 +294,9 @@ def test_the_dashboard_says_whose_job_of_which_batch_and_how_long_it_waits(
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.getElementById('queue-jobs').scrollLeft > 0")
     page.set_viewport_size(WIDE)
-    page.evaluate("() => document.getElementById('queue-jobs').scrollLeft = 0")
+    page.evaluate(
+        "() => { document.getElementById('queue-jobs').scrollLeft = 0; document.activeElement.blur(); }"
+    )
     check_page(page, shots, "staff-dashboard")  # docs/screenshots/ with INCLUSIO_WEB_SCREENSHOTS=1
     context.close()
 
