@@ -159,6 +159,9 @@ def test_every_page_reflows(browser: Any, server: Server, job_id: str) -> None:
     page.locator("form:has(input[type=file]) button[type=submit]").first.click()
     page.wait_for_load_state()
     page.locator("h1", has_text=CENSUS.name).first.wait_for(timeout=JOB_TIMEOUT_MS)
+    # the preview itself, with its tables (a page waiting for it opens it when it is ready)
+    page.locator("main table").first.wait_for(state="attached", timeout=JOB_TIMEOUT_MS)
+    page.wait_for_load_state()
     check_both_widths(page, "teacher preview")
     teacher.close()
 
