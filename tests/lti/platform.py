@@ -31,6 +31,8 @@ DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 TEACHING_ASSISTANT = "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant"
+NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 DISABILITY = "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Mentor"
 REMOVE = object()
@@ -57,6 +59,12 @@ class TestPlatform:
         self.launch_claims: dict[str, Any] = {}
         """Claims the ``/auth`` endpoint puts in the launches it signs (the test sets them)."""
         self.jwks_fetches = 0
+        self.tool_jwks: dict[str, Any] | None = None
+        """The tool's JWKS as the platform holds it (set by a test), else fetched from ``tool_jwks_url``."""
+        self.access_tokens: dict[str, str] = {}
+        """Access tokens issued (token -> scope)."""
+        self.members: list[dict[str, Any]] = []
+        """The course's roster served by ``/memberships`` (NRPS)."""
         self.registration_token = "reg-token-" + uuid.uuid4().hex[:8]
         self.registrations: list[dict[str, Any]] = []
         """Client registrations received by ``/register`` (Dynamic Registration), newest last."""
@@ -175,6 +183,28 @@ class TestPlatform:
         body = jwt.utils.base64url_encode(json.dumps(claims).encode()).decode()
         return f"{header}.{body}.{signature}"
 
+    def _tool_key(self, token: str) -> Any:
+        if self.tool_jwks is not None:
+            kid = jwt.get_unverified_header(token)["kid"]
+            return next(k.key for k in jwt.PyJWKSet.from_dict(self.tool_jwks).keys if k.key_id == kid)
+        assert self.tool_jwks_url, "set tool_jwks or tool_jwks_url first"
+        return jwt.PyJWKClient(self.tool_jwks_url).get_signing_key_from_jwt(token).key
+
+    def check_token_request(self, form: dict[str, str]) -> str:
+        """A client-credentials request with the tool's signed JWT (private_key_jwt): its scope."""
+        assert form["grant_type"] == "client_credentials"
+        assert form["client_assertion_type"] == "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+        claims = jwt.decode(
+            form["client_assertion"],
+            self._tool_key(form["client_assertion"]),
+            algorithms=["RS256"],
+            audience=self.base + "/token",
+            issuer=self.client_id,
+        )
+        assert claims["sub"] == self.client_id and claims["jti"]
+        assert form["scope"] == NRPS_SCOPE, form["scope"]
+        return form["scope"]
+
     def check_deep_link_answer(self, token: str) -> dict[str, Any]:
         """The tool's signed answer checked as a platform does: the tool's JWKS, aud = this issuer."""
         assert self.tool_jwks_url, "set tool_jwks_url first"
@@ -208,6 +238,19 @@ class TestPlatform:
                     self._send(200, platform.auth_answer(query))
                 elif url.path == "/.well-known/openid-configuration":
                     self._send(200, json.dumps(platform.openid_configuration()), "application/json")
+                elif url.path == "/memberships":
+                    token = (self.headers.get("Authorization") or "").removeprefix("Bearer ")
+                    if platform.access_tokens.get(token) != NRPS_SCOPE:
+                        self._send(401, json.dumps({"error": "invalid_token"}), "application/json")
+                    else:
+                        body = {
+                            "id": platform.base + "/memberships",
+                            "context": {"id": "ctx-bio101"},
+                            "members": platform.members,
+                        }
+                        self._send(
+                            200, json.dumps(body), "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+                        )
                 elif url.path == "/course":
                     self._send(200, platform.course_page(query["login"]))
                 else:
@@ -232,7 +275,24 @@ class TestPlatform:
                     self._send(200, json.dumps(answer), "application/json")
                     return
                 form = {k: v[0] for k, v in parse_qs(raw).items()}
-                if urlsplit(self.path).path == "/deep-link-return":
+                if urlsplit(self.path).path == "/token":
+                    try:
+                        scope = platform.check_token_request(form)
+                    except Exception as exc:  # the test reads the status
+                        self._send(
+                            400, json.dumps({"error": "invalid_client", "why": repr(exc)}), "application/json"
+                        )
+                        return
+                    token = uuid.uuid4().hex
+                    platform.access_tokens[token] = scope
+                    answer = {
+                        "access_token": token,
+                        "token_type": "Bearer",
+                        "expires_in": 3600,
+                        "scope": scope,
+                    }
+                    self._send(200, json.dumps(answer), "application/json")
+                elif urlsplit(self.path).path == "/deep-link-return":
                     try:
                         platform.returned.append(platform.check_deep_link_answer(form["JWT"]))
                         self._send(

@@ -621,3 +621,58 @@ def test_registering_the_same_platform_again_adds_deployments_and_sets_the_role(
         platforms.add(
             **{**values, "client_id": "2", "token_url": "javascript:alert(1)"}, deployment_ids=["x"]
         )
+
+
+def test_staff_read_the_courses_roster_and_give_a_learner_a_profile(world: dict[str, Any]) -> None:
+    from lti_test_platform import NRPS_CLAIM
+
+    platform = world["platform"]
+    platform.tool_jwks = TestClient(world["app"]).get("/lti/jwks").json()
+    # a learner who launched once has an account; another never did
+    learner = TestClient(world["app"])
+    enter(learner, launch(learner, platform, sub="roster-learner"))
+    platform.members = [
+        {"user_id": "roster-learner", "name": "Camille Martin", "roles": [LEARNER], "status": "Active"},
+        {"user_id": "roster-new", "name": "Sacha Petit", "roles": [LEARNER], "status": "Active"},
+        {"user_id": "roster-prof", "name": "Prof Durand", "roles": [INSTRUCTOR], "status": "Active"},
+        {"user_id": "roster-gone", "name": "Parti", "roles": [LEARNER], "status": "Inactive"},
+    ]
+    tokens = len(platform.access_tokens)
+    nrps = {
+        NRPS_CLAIM: {"context_memberships_url": platform.base + "/memberships", "service_versions": ["2.0"]}
+    }
+    staff = TestClient(world["app"])
+    page = enter(staff, launch(staff, platform, sub="roster-staff", roles=[DISABILITY], extra=nrps))
+    roster_url = page.headers["refresh"].split("url=", 1)[1]
+    assert roster_url.startswith("/lti/roster/")
+    assert len(platform.access_tokens) == tokens  # the scope is asked only when the roster is read
+    roster = staff.get(roster_url)
+    assert roster.status_code == 200, roster.text
+    text = html.unescape(roster.text)
+    assert (
+        "Camille Martin" in text and "Sacha Petit" in text and "Prof Durand" in text and "Parti" not in text
+    )
+    assert text.count("a un compte inclusio") == 1 and list(platform.access_tokens.values())[-1].endswith(
+        "readonly"
+    )
+    learner_id = re.search(r'name="learner" value="([0-9a-f]+)"', roster.text).group(1)  # type: ignore[union-attr]
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', roster.text).group(1)  # type: ignore[union-attr]
+    saved = staff.post(
+        f"{roster_url}/profile",
+        data={"csrf_token": csrf, "learner": learner_id, "profile": "low-vision"},
+        follow_redirects=True,
+    )
+    assert "Profil enregistré." in saved.text
+    assert world["svc"].users.get_profile(learner_id).profile_id == "low-vision"
+    # names are shown, never stored
+    with world["svc"].store.db.session() as session:
+        assert "Camille" not in " ".join(u.username for u in session.scalars(select(User)))
+    # someone not on the roster (another student of the institution) cannot be given a profile through it
+    outsider, _ = make_user(world["settings"], "student", institution="univ-a")
+    refused = staff.post(
+        f"{roster_url}/profile", data={"csrf_token": csrf, "learner": outsider, "profile": "blind"}
+    )
+    assert refused.status_code == 401 and world["svc"].users.get_profile(outsider) is None
+    # another person with the roster's address gets nothing
+    other_staff = _signed_in(world, "staff")
+    assert other_staff.get(roster_url).status_code == 401

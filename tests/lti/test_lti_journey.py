@@ -108,7 +108,14 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                 executable_path=str(web_fixtures.CHROMIUM), args=web_fixtures.CHROMIUM_ARGS
             )
             try:
-                yield {"platform": platform, "base": base, "browser": chromium, "log": log, "worker": worker}
+                yield {
+                    "platform": platform,
+                    "base": base,
+                    "browser": chromium,
+                    "log": log,
+                    "worker": worker,
+                    "database_url": settings.resolved_database_url(),
+                }
             finally:
                 chromium.close()
     finally:
@@ -256,4 +263,31 @@ def test_the_admin_page_is_clean_reflows_at_320_px_and_works_with_the_keyboard(w
         page.keyboard.press("Tab")
         reached.add(page.evaluate("document.activeElement.textContent.trim() || document.activeElement.id"))
     assert {"Enregistrer la plateforme", "Changer de clé de signature", "lti-issuer", "lti-names"} <= reached
+    context.close()
+
+
+def test_staff_see_the_roster_in_the_iframe(world: dict[str, Any]) -> None:
+    from lti_test_platform import DISABILITY, NRPS_CLAIM
+
+    from inclusio.lti.store import PlatformStore
+    from inclusio.store.db import Database
+
+    platform = world["platform"]
+    db = Database(world["database_url"])
+    PlatformStore(db).add(**platform.registration(), institution="default", staff_role=DISABILITY)
+    db.dispose()
+    platform.members = [
+        {"user_id": "stud-journey", "name": "Camille Martin", "roles": [LEARNER], "status": "Active"},
+        {"user_id": "someone-new", "name": "Sacha Petit", "roles": [LEARNER], "status": "Active"},
+    ]
+    nrps = {
+        NRPS_CLAIM: {"context_memberships_url": platform.base + "/memberships", "service_versions": ["2.0"]}
+    }
+    platform.launch_claims = {"sub": "staff-journey", "roles": [DISABILITY], "extra": nrps}
+    context = world["browser"].new_context(locale="fr-FR")
+    page, frame = course(world, context)
+    roster = tool_frame(page, world, "/lti/roster/")
+    assert roster.locator("h1").inner_text() == "Liste du cours BIO-101"
+    assert "Sacha Petit" in roster.locator("main").inner_text()
+    axe_clean(roster, "the course's roster (staff)")
     context.close()

@@ -43,6 +43,7 @@ log = logging.getLogger("inclusio.lti")
 
 CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
 DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/"
+NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 RESOURCE_LINK = "LtiResourceLinkRequest"
 DEEP_LINKING = "LtiDeepLinkingRequest"
 MESSAGE_TYPES = (RESOURCE_LINK, DEEP_LINKING)
@@ -67,6 +68,8 @@ class Launch:
     deep_linking: dict[str, Any] = field(default_factory=dict)
     deployment_id: str = ""
     name: str | None = None
+    nrps: dict[str, Any] = field(default_factory=dict)
+    """The Names and Role Provisioning Service claim, when the platform offers it for this context."""
 
 
 def login_redirect(platforms: PlatformStore, once: OnceStore, params: dict[str, str], launch_url: str) -> str:
@@ -239,6 +242,7 @@ def _launch_of(platform: LtiPlatform, claims: dict[str, Any], deployment: str) -
         deep_linking=dict(settings) if isinstance(settings, dict) else {},
         deployment_id=deployment,
         name=str(name)[:100] if name else None,
+        nrps=dict(nrps) if isinstance(nrps := claims.get(NRPS_CLAIM), dict) else {},
     )
 
 

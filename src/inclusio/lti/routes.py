@@ -97,6 +97,12 @@ def landing_of(request: Request, checked: Launch, user: Any) -> str:
             raise LtiLinkMissing(details={"share": share_id[:64]})
         if user.role == "student":
             return f"/lti/open/{share.id}"
+    if user.role == "staff" and checked.nrps:  # the course's roster, to give learners their profile
+        from inclusio.lti.nrps import remember_roster
+
+        roster = remember_roster(once_of(request), checked, user.id, checked.nrps)
+        if roster:
+            return roster
     course = checked.context.get("label") or checked.context.get("title") or checked.context.get("id")
     if user.role in ("teacher", "staff") and course:
         return "/lti/course?" + urlencode({"course": course})  # the course's documents, audited
@@ -200,9 +206,10 @@ def choose_profile(
 
 def mount_lti(app: Any) -> None:
     """Add the tool's routes to the server (called by :func:`inclusio.server.create_app`)."""
-    from inclusio.lti import admin, course, deep_linking, dynamic
+    from inclusio.lti import admin, course, deep_linking, dynamic, nrps
 
     app.include_router(router)
+    app.include_router(nrps.router)
     app.include_router(course.router)
     app.include_router(deep_linking.router)
     app.include_router(admin.router)

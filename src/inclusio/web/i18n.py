@@ -976,3 +976,24 @@ TEXT.update(
         "lti_band_very_difficult": ("très difficile", "very difficult"),
     }
 )
+
+
+# -- LTI 1.3: a course's roster for staff (inclusio.lti.nrps; issue #14) --------------------------------
+TEXT.update(
+    {
+        "lti_roster_title": ("Liste du cours {course}", "Roster of the course {course}"),
+        "lti_roster_intro": (
+            "Les membres du cours d'après la plateforme. Les noms sont montrés, jamais enregistrés ; un profil "
+            "se choisit pour un·e étudiant·e qui a déjà ouvert inclusio depuis la plateforme.",
+            "The course's members according to the platform. Names are shown, never stored; a profile can be "
+            "chosen for a student who has already opened inclusio from the platform.",
+        ),
+        "lti_roster_unnamed": ("Membre {n}", "Member {n}"),
+        "lti_roster_account": ("a un compte inclusio", "has an inclusio account"),
+        "lti_roster_no_account": ("pas encore de compte inclusio", "no inclusio account yet"),
+        "lti_roster_profile": ("Profil de {name}", "Profile of {name}"),
+        "lti_roster_choose": ("Choisir un profil", "Choose a profile"),
+        "lti_roster_save": ("Enregistrer le profil de {name}", "Save the profile of {name}"),
+        "lti_roster_saved": ("Profil enregistré.", "Profile saved."),
+    }
+)
