@@ -73,3 +73,28 @@ def test_a_picture_named_picture_3_is_not_described() -> None:
     )
     alt = next(c for c in report.checks if c.id == "alt_text")
     assert (alt.ok, alt.count, alt.total) == (False, 1, 1)
+
+
+def test_scanned_pages_and_untitled_slides_are_located_without_a_block() -> None:
+    from inclusio.model.document import ConversionIssue
+
+    scanned = _doc(
+        PageMarker(id="p1", number=1),
+        Paragraph(id="a", text="Texte lu par OCR."),
+        PageMarker(id="p2", number=2),
+        Paragraph(id="b", text="Texte."),
+    )
+    scanned = scanned.model_copy(
+        update={
+            "issues": [ConversionIssue(code="pdf.scanned_page", message="m", source=SourceRef(page=1))],
+            "source": scanned.source.model_copy(update={"pages": 2}),
+        }
+    )
+    check = next(c for c in audit_document(scanned).checks if c.id == "scanned")
+    assert (check.count, check.total, [f.place for f in check.findings]) == (1, 2, [("page", 1)])
+    slides = _doc(PageMarker(id="s1", number=1, kind="slide"), PageMarker(id="s2", number=2, kind="slide"))
+    slides = slides.model_copy(
+        update={"issues": [ConversionIssue(code="slide.no_title", message="m", source=SourceRef(slide=2))]}
+    )
+    check = next(c for c in audit_document(slides).checks if c.id == "slides")
+    assert [f.place for f in check.findings] == [("slide", 2)]

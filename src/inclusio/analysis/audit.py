@@ -236,7 +236,9 @@ def _check(
     count: int = 0,
     total: int = 0,
     blocks: list[str] | None = None,
+    places: list[Place] | None = None,
 ) -> AuditCheck:
+    """One check; ``places`` locates what has no block of its own (a scanned page, a slide's issue)."""
     share = max(0.0, min(1.0, share))
     return AuditCheck(
         id=check_id,
@@ -251,6 +253,7 @@ def _check(
         total=total,
         blocks=(blocks or [])[:50],
         tool_fixes=dict(TOOL_FIXES[check_id]) if share else {},
+        findings=[AuditFinding(place=p) for p in dict.fromkeys(places or [])][:50] if share else [],
     )
 
 
@@ -279,9 +282,12 @@ def locate(doc: Document, check: AuditCheck) -> AuditCheck:
                 image=block.image if isinstance(block, Figure) else None,
             )
         )
+    located = {f.place for f in findings}
+    findings += [f for f in check.findings if f.place not in located]  # pages and slides without a block
+    findings.sort(key=lambda f: (f.place is None, f.place or ("", 0)))
     if not findings:  # a check of the whole document (title, language, headings)
         findings.append(AuditFinding())
-    return check.model_copy(update={"findings": findings})
+    return check.model_copy(update={"findings": findings[:50]})
 
 
 def _heading_order(headings: list[Heading]) -> list[str]:
@@ -418,6 +424,7 @@ def _source_checks(doc: Document) -> list[AuditCheck]:
             scanned_count / pages if pages else float(scanned_count > 0),
             count=scanned_count,
             total=pages,
+            places=[("page", n) for n in sorted(p for p in scanned if p)],
             title=("Text is real text, not a scan", "Le texte est du vrai texte, pas un scan"),
             fix=(
                 "Export the PDF from the original file (Save as PDF) instead of scanning a printout: "
@@ -444,6 +451,7 @@ def _source_checks(doc: Document) -> list[AuditCheck]:
             count=len(affected),
             total=slides,
             blocks=[i.block_id for i in slide_issues if i.block_id],
+            places=[("slide", i.source.slide) for i in slide_issues if i.source and i.source.slide],
             title=(
                 "Slides have titles; charts and objects are described",
                 "Les diapositives ont un titre ; graphiques et objets sont décrits",
