@@ -63,7 +63,7 @@ TEACHER_TEXT: dict[str, tuple[str, str]] = {
         "Nothing to fix: every check passed.",
     ),
     "finding_count": ("{count} sur {total}", "{count} of {total}"),
-    "finding_lost": ("fait perdre {n} point(s) au score", "costs the score {n} point(s)"),
+    "finding_lost": ("Fait perdre {n} point(s) au score", "Costs the score {n} point(s)"),
     "finding_places": ("Où", "Where"),
     "finding_whole": ("tout le document", "the whole document"),
     "finding_more": ("et {n} autre(s)", "and {n} more"),
