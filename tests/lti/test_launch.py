@@ -490,8 +490,12 @@ def test_a_link_to_a_share_of_another_institution_is_refused(
         input_path="originals/00/0",
         input_bytes=1,
     )
+    before = counts(world)
     answer = launch(client, world["platform"], sub="learner-x", extra={CLAIM + "custom": {"share": other.id}})
     assert answer.status_code == 404 and "lti.link_missing" in answer.text
+    assert counts(world) == before  # no account for a refused link
+    gone = launch(client, world["platform"], sub="learner-x", extra={CLAIM + "custom": {"share": "f" * 32}})
+    assert gone.status_code == 404 and "lti.link_missing" in gone.text and counts(world) == before
 
 
 def _signed_in(world: dict[str, Any], role: str) -> TestClient:

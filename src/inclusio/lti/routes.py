@@ -8,6 +8,7 @@ cookie (a new window, or a platform on the same site). Every refusal is a coded 
 
 from __future__ import annotations
 
+import logging
 import secrets
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -23,6 +24,7 @@ from inclusio.store.jobs import JobFilter
 from inclusio.web import session as web
 
 router = APIRouter(include_in_schema=False)
+log = logging.getLogger("inclusio.lti")
 TICKET_SECONDS = 120
 
 
@@ -74,6 +76,7 @@ def launch(
     svc = web.svc_of(request)
     try:
         checked = validate_launch(platforms_of(request), once_of(request), id_token, state)
+        linked_share(request, checked)  # a link to a document no longer shared: refused before any account
         user = account_for(svc.users, checked)
         target = landing_of(request, checked, user)
     except InclusioError as err:
@@ -83,6 +86,19 @@ def launch(
     return RedirectResponse(f"/lti/session?ticket={ticket}", status_code=303)
 
 
+def linked_share(request: Request, checked: Launch) -> Any:
+    """The share a link's ``share`` custom parameter names (of the platform's institution), or ``None``
+    without one; ``lti.link_missing`` if it is gone or another institution's."""
+    share_id = checked.custom.get("share")
+    if not share_id:
+        return None
+    share = web.svc_of(request).shares.get(share_id)
+    if share is None or share.institution != checked.platform.institution:
+        log.warning("lti.link_missing: %s", share_id[:64])
+        raise LtiLinkMissing(details={"share": share_id[:64]})
+    return share
+
+
 def landing_of(request: Request, checked: Launch, user: Any) -> str:
     """Where the launch leads: a deep-linking request to the picker; a student to the linked document (or
     the student page); a teacher or staff to the course's documents."""
@@ -90,13 +106,9 @@ def landing_of(request: Request, checked: Launch, user: Any) -> str:
         from inclusio.lti.deep_linking import remember_request
 
         return remember_request(once_of(request), checked, user.id)
-    share_id = checked.custom.get("share")
-    if share_id:
-        share = web.svc_of(request).shares.get(share_id)
-        if share is None or share.institution != checked.platform.institution:
-            raise LtiLinkMissing(details={"share": share_id[:64]})
-        if user.role == "student":
-            return f"/lti/open/{share.id}"
+    share = linked_share(request, checked)
+    if share is not None and user.role == "student":
+        return f"/lti/open/{share.id}"
     if user.role == "staff" and checked.nrps:  # the course's roster, to give learners their profile
         from inclusio.lti.nrps import remember_roster
 
