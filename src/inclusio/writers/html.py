@@ -158,14 +158,12 @@ class HtmlWriter:
             image_count=count_images(ctx.source),  # the audit's and the report's count
             definitions=machine_definitions(glossary),
         )
-        nav = (
-            (
+        nav = ""
+        if toc:
+            nav = (
                 f'<nav class="toc" aria-label="{esc(words["toc"])}">'
                 f'<p class="toc-title">{esc(words["toc"])}</p>{_toc_html(toc)}</nav>'
             )
-            if toc
-            else ""
-        )
         ctx.progress(1.0, "HTML: done")
         return "\n".join(
             [
