@@ -171,3 +171,28 @@ def test_names_of_formats_and_document_types() -> None:
         "report",
     ]
     assert [doc_type(n) for n in ("A.PDF", "b.pptx", "c.md", "d.txt")] == ["pdf", "pptx", "markdown", "other"]
+
+
+def test_a_deleted_job_takes_its_facts_and_downloads_with_it(world: Any) -> None:
+    """A person's data erased (their jobs deleted) leaves nothing of them in the reports."""
+    job = world.store.create(
+        profile_id="dyslexia",
+        filename="c.pdf",
+        input_sha256="c" * 64,
+        input_path="originals/c",
+        input_bytes=1,
+        owner_id=world.student,
+        institution="uni",
+    )
+    made = SimpleNamespace(report={}, document=None, artifacts=[SimpleNamespace(name="epub")], llm_tokens=0)
+    record_job_facts(world.store.db, job, made, status="succeeded", errors=[])
+    record_download(world.store.db, job.id, "epub")
+    with world.store.session() as session:
+        assert session.get(JobFacts, job.id) is not None
+        assert session.query(JobFactItem).filter_by(job_id=job.id).count() == 1
+        assert session.query(JobDownload).filter_by(job_id=job.id).count() == 1
+    assert world.store.delete_jobs([job.id]) == 1
+    with world.store.session() as session:
+        assert session.get(JobFacts, job.id) is None
+        assert session.query(JobDownload).filter_by(job_id=job.id).count() == 0
+        assert session.query(JobFactItem).filter_by(job_id=job.id).count() == 0
