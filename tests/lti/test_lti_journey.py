@@ -43,6 +43,23 @@ def axe_clean(frame: Any, what: str) -> None:
     assert violations == [], f"axe on {what}: {violations}"
 
 
+def reflows(page: Any, frame: Any, what: str) -> None:
+    """The frame's page at 320 CSS px wide (the platform's iframe narrowed): nothing scrolls sideways."""
+    tool = page.locator("#tool")
+    tool.evaluate("e => { e.width = '320'; }")
+    try:
+        page.wait_for_function(
+            "() => document.getElementById('tool').getBoundingClientRect().width <= 330", timeout=5000
+        )
+        width = frame.evaluate("document.documentElement.clientWidth")
+        assert width <= 320, (what, width)
+        assert frame.evaluate("document.documentElement.scrollWidth") <= width, (
+            f"{what} scrolls sideways at 320 px"
+        )
+    finally:
+        tool.evaluate("e => { e.width = '900'; }")
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     from inclusio.lti.store import PlatformStore
@@ -170,6 +187,7 @@ def test_a_teacher_deep_links_and_a_student_opens_it_in_the_iframe(
     assert picker.locator("h1").inner_text() == "Ajouter un document accessible au cours"
     assert "BIO-101" in picker.locator("main").inner_text()
     axe_clean(picker, "deep-linking picker")
+    reflows(page, picker, "deep-linking picker")
     frame.get_by_label("Document (PDF, PPTX, DOCX, ODT, ODP, HTML ou Markdown)").set_input_files(
         str(ROOT / "samples" / "handout-water-cycle-en.docx")
     )
@@ -191,6 +209,7 @@ def test_a_teacher_deep_links_and_a_student_opens_it_in_the_iframe(
     assert "Le cycle de l'eau" in documents.locator("main").inner_text()
     assert " sur 100" in documents.locator("main").inner_text()
     axe_clean(documents, "the course's documents (instructor)")
+    reflows(page, documents, "the course's documents (instructor)")
     teacher.close()
 
     # a student opens the link: profile first (once), then their version, in the iframe
@@ -204,6 +223,7 @@ def test_a_teacher_deep_links_and_a_student_opens_it_in_the_iframe(
     choose = tool_frame(page, world, f"/lti/open/{share_id}")
     assert choose.locator("h1").inner_text() == "Choisissez votre profil de lecture"
     axe_clean(choose, "profile first")
+    reflows(page, choose, "profile first")
     frame.get_by_label("Dyslexie").check()
     frame.get_by_role("button", name="Enregistrer et ouvrir le document").click()
     job = tool_frame(page, world, "/web/jobs/")
@@ -216,6 +236,7 @@ def test_a_teacher_deep_links_and_a_student_opens_it_in_the_iframe(
         raise AssertionError(world["log"].read_text()[-3000:] + world["worker"].log()[-3000:]) from None
     job = tool_frame(page, world, "/web/jobs/")
     axe_clean(job, "student's job page in the iframe")
+    reflows(page, job, "student's job page in the iframe")
     with page.expect_download() as download:
         frame.get_by_role("link", name="Télécharger le livre numérique (EPUB)").click()
     epub = tmp_path / download.value.suggested_filename
@@ -236,6 +257,7 @@ def test_a_tampered_launch_is_refused_in_the_iframe(world: dict[str, Any]) -> No
         assert refused.locator("h1").inner_text() == "Lancement refusé"
         assert "lti.bad_signature" in refused.get_by_role("alert").inner_text()
         axe_clean(refused, "refused launch")
+        reflows(page, refused, "refused launch")
         assert not [c for c in context.cookies() if "session" in c["name"]]
         context.close()
     finally:
@@ -290,4 +312,5 @@ def test_staff_see_the_roster_in_the_iframe(world: dict[str, Any]) -> None:
     assert roster.locator("h1").inner_text() == "Liste du cours BIO-101"
     assert "Sacha Petit" in roster.locator("main").inner_text()
     axe_clean(roster, "the course's roster (staff)")
+    reflows(page, roster, "the course's roster (staff)")
     context.close()
