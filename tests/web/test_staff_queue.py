@@ -1,8 +1,12 @@
 """The dashboard's query and waiting time (web/staff_queue.py) and the review workspace's actions on a Document
-made here (api/review.py): approve every unflagged adaptation. Fast: no server, no browser
+made here (api/review.py): approve every unflagged adaptation; the store's count and profile filter. Fast: no server, no browser
 (test_staff_dashboard.py drives the pages, and a regeneration by the offline engine that changes nothing)."""
 
 from __future__ import annotations
+
+from pathlib import Path
+
+from service_helpers import make_settings
 
 from inclusio.api import review
 from inclusio.auth.policy import Principal
@@ -82,3 +86,27 @@ def test_approving_the_unflagged_leaves_the_flagged_and_the_image_without_alt_te
     assert doc.find("p3").adaptation("easy_read").provenance.reviewed_by == "sam"  # not stamped again
     assert doc.find("f2").adaptation("alt_text") is None
     assert review.unflagged_pending(doc) == [] and review.approve_unflagged(doc, REVIEWER) == 0
+
+
+def test_the_store_filters_and_counts_jobs_by_profile_status_and_batch(tmp_path: Path) -> None:
+    from inclusio.store.jobs import JobFilter, JobStore
+
+    store = JobStore.from_settings(make_settings(tmp_path))
+    store.migrate()
+    try:
+        for n, profile in enumerate(("dyslexia", "blind", "dyslexia")):
+            store.create(
+                profile_id=profile,
+                filename=f"d{n}.pdf",
+                input_sha256="0" * 64,
+                input_path="x",
+                input_bytes=1,
+                institution="default",
+                batch_id="b1" if n else None,
+            )
+        assert store.count(JobFilter(profile="dyslexia")) == 2
+        assert [j.filename for j in store.list(JobFilter(profile="dyslexia"))] == ["d2.pdf", "d0.pdf"]
+        assert store.count(JobFilter(profile="dyslexia", batch_id="b1")) == 1
+        assert store.count(JobFilter(status="failed")) == 0 and store.count(JobFilter()) == 3
+    finally:
+        store.dispose()

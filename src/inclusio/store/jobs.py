@@ -98,6 +98,11 @@ class JobStore(RowStore):
         with self.session() as session:
             return list(session.scalars(query))
 
+    def count(self, where: JobFilter) -> int:
+        """How many jobs match ``where``."""
+        with self.session() as session:
+            return int(session.scalar(where.apply(select(func.count()).select_from(Job))) or 0)
+
     def events(self, job_id: str, *, after: int = 0) -> list[JobEvent]:
         """The job's events with an id above ``after``, oldest first."""
         with self.session() as session:

@@ -195,7 +195,9 @@ def queue_view(svc: Any, who: Any, query: QueueQuery, lang: str, *, now: datetim
         batch_id=query.batch or None,
         profile=query.profile or None,
     )
-    jobs = svc.store.list(base, limit=SCANNED_ROWS)
+    # Newest first is the store's own order: the first rows are enough, and the matches are counted there.
+    newest_first = query.sort == "created" and query.direction == "desc" and not query.flagged
+    jobs = svc.store.list(base, limit=QUEUE_ROWS if newest_first else SCANNED_ROWS)
     now = now or datetime.now(UTC)
     people = _people(svc, who)
     known = svc.batches.list(institution=None if who.is_admin else who.institution, limit=500)
@@ -216,6 +218,6 @@ def queue_view(svc: Any, who: Any, query: QueueQuery, lang: str, *, now: datetim
         shown = [_with_flags(svc, r) for r in shown]
     return QueueView(
         rows=shown,
-        matched=len(rows),
+        matched=svc.store.count(base) if newest_first else len(rows),
         batches=[{"id": b.id, "name": b.name} for b in known],
     )
