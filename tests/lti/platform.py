@@ -98,10 +98,10 @@ class TestPlatform:
         values.update(overrides)
         return values
 
-    def rotate(self) -> str:
-        """A new signing key, published beside the old one; its kid."""
+    def rotate(self, key: Any = None) -> str:
+        """A new signing key (``key``, or one made now), published beside the old one; its kid."""
         kid = f"k-{uuid.uuid4().hex[:8]}"
-        self.keys.append((kid, self._new_key()))
+        self.keys.append((kid, key or self._new_key()))
         return kid
 
     def jwks(self) -> dict[str, Any]:

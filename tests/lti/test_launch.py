@@ -336,22 +336,26 @@ def test_the_platforms_new_key_is_fetched_when_an_unknown_kid_arrives(
     from inclusio.lti.launch import JWKS
 
     platform = world["platform"]
-    JWKS.configure(cooldown=2.0)
+    spare = [
+        TestPlatform._new_key(),
+        TestPlatform._new_key(),
+    ]  # made beforehand: RSA takes time on a busy machine
+    JWKS.configure(cooldown=3.0)
     try:
         enter(client, launch(client, platform, sub="learner-rotate-1"))  # keys cached now
         fetches = platform.jwks_fetches
         enter(client, launch(client, platform, sub="learner-rotate-1"))
         assert platform.jwks_fetches == fetches  # a known kid: from the cache
-        platform.rotate()
-        time.sleep(2.1)
+        platform.rotate(spare[0])
+        time.sleep(3.1)
         enter(client, launch(client, platform, sub="learner-rotate-2"))
         assert platform.jwks_fetches == fetches + 1  # the unknown kid made the tool fetch the keys again
-        platform.rotate()
+        platform.rotate(spare[1])
         # within the cooldown after a fetch, an unknown kid is refused without fetching (no hammering)
         refused = launch(client, platform, sub="learner-rotate-3")
         assert refused.status_code == 401 and "lti.bad_signature" in refused.text
         assert platform.jwks_fetches == fetches + 1
-        time.sleep(2.1)
+        time.sleep(3.1)
         enter(client, launch(client, platform, sub="learner-rotate-3"))
     finally:
         JWKS.configure(cooldown=30.0)
