@@ -298,6 +298,23 @@ def test_the_dashboard_says_whose_job_of_which_batch_and_how_long_it_waits(
         "() => { document.getElementById('queue-jobs').scrollLeft = 0; document.activeElement.blur(); }"
     )
     check_page(page, shots, "staff-dashboard")  # docs/screenshots/ with INCLUSIO_WEB_SCREENSHOTS=1
+    # In English: the same columns in its words, axe 0 at both widths.
+    page.goto(f"{server.base}/web/lang/en?next=/web/staff")
+    assert page.locator("#queue-jobs thead th").all_inner_texts() == [
+        "Document",
+        "Student",
+        "Batch",
+        "Profile",
+        "Status",
+        "Progress",
+        "Waiting",
+        "To review",
+        "Actions",
+    ]
+    english = {row["id"]: row for row in _cells(page)}
+    assert english[made.job_id]["Student"] == "none (batch for a profile)"
+    assert english[made.waiting_id]["Batch"] == "no batch"
+    both_widths(page, "staff dashboard in English")
     context.close()
 
 
