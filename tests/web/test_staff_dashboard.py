@@ -282,6 +282,7 @@ def test_the_dashboard_says_whose_job_of_which_batch_and_how_long_it_waits(
     assert waiting["Attente"].startswith("3 h") and waiting["État"].startswith("en attente")
     assert waiting["À relire"] == "pas encore"
     assert failed["Étudiant·e"] == "student2" and failed["Attente"] == "5 min"
+    assert failed["À relire"] == "sans objet (échec)"
     region = page.get_by_role("region", name="Tableau de la file")
     assert region.get_attribute("tabindex") == "0"
     both_widths(page, "staff dashboard")

@@ -776,6 +776,7 @@ TEXT.update(
         "queue_no_batch": ("hors lot", "no batch"),
         "queue_unnamed_batch": ("lot sans nom", "unnamed batch"),
         "queue_flags_na": ("pas encore", "not yet"),
+        "queue_flags_failed": ("sans objet (échec)", "none (failed)"),
         "queue_flags": ("{blocks} bloc(s), {terms} terme(s)", "{blocks} block(s), {terms} term(s)"),
         "queue_flags_none": ("rien de signalé", "nothing flagged"),
         "queue_none_match": (

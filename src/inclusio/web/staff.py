@@ -140,7 +140,7 @@ def _view_of(request: Request, who: Any) -> tuple[Any, Any]:
 def _flags_cell(row: dict[str, Any], t: Any) -> dict[str, str]:
     """The dashboard's "to review" cell as its script rebuilds it (``shown``: the cell's text, to compare)."""
     if row["flags"] is None:
-        text, kind = t("queue_flags_na"), "na"
+        text, kind = t("queue_flags_failed" if row["job"].status == "failed" else "queue_flags_na"), "na"
     elif row["flag_total"]:
         text, kind = t("queue_flags", blocks=row["flags"]["blocks"], terms=row["flags"]["terms"]), "marked"
     else:
