@@ -58,8 +58,9 @@ from inclusio.profiles import Profile
 from inclusio.progress import ProgressFn
 
 MIN_WORDS = 20_000
-"""Below this many words (about 40 pages of a course) the job keeps its spaCy stages in its own process:
-the tree stays under 1 GiB with Ace beside it, and a child's start would cost more than the job saves."""
+"""Below this many words the job keeps its spaCy stages in its own process: the tree stays under 1 GiB with
+Ace beside it (the manual's first 60 pages, ~44,000 words, peaked at 996 MiB without the child), and a
+child's start would cost more than the job saves (about 45 pages of the manual, 50-70 of a course)."""
 PARTS = ("analyse", "adapt")
 """The parts of the job the child runs (its stages: analyse, adapt, verify)."""
 PARENT_POLL_S = 0.5
