@@ -38,7 +38,7 @@ def fill(url: str, n_jobs: int, n_docs: int, n_courses: int, n_students: int, se
     from sqlalchemy import insert
 
     from inclusio.store.jobs import JobStore
-    from inclusio.store.models import Job, JobDownload, JobFactItem, JobFacts, Share, User
+    from inclusio.store.models import DocumentFacts, Job, JobDownload, JobFactItem, JobFacts, Share, User
 
     rnd = random.Random(seed)
     store = JobStore(url)
@@ -145,8 +145,28 @@ def fill(url: str, n_jobs: int, n_docs: int, n_courses: int, n_students: int, se
             downloads.append(
                 {"job_id": job_id, "format": f, "downloads": rnd.randint(1, 4), "first_at": first}
             )
+    first: dict[str, datetime] = {}
+    for fact in facts:
+        if fact["audit_score"] is not None:
+            sha = fact["input_sha256"]
+            first[sha] = min(first.get(sha, fact["created_at"]), fact["created_at"])
+    by_sha = {d["sha"]: d for d in docs}
+    documents = [
+        {
+            "institution": inst,
+            "input_sha256": sha,
+            "doc_type": by_sha[sha]["type"],
+            "first_at": at,
+            "month": at.strftime("%Y-%m"),
+            "audit_score": by_sha[sha]["audit"],
+            "ease_before": by_sha[sha]["ease"],
+            "issues": {k: 3 for k in by_sha[sha]["issues"]},
+        }
+        for sha, at in first.items()
+    ]
     with store.engine.begin() as conn:
         for table, rows in (
+            (DocumentFacts, documents),
             (User, users),
             (Share, shares),
             (Job, jobs),

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 
 from inclusio.store.accounts import UserStore
 from inclusio.store.jobs import JobStore
-from inclusio.store.models import Job, JobDownload, JobFactItem, JobFacts, Share
+from inclusio.store.models import DocumentFacts, Job, JobDownload, JobFactItem, JobFacts, Share
 
 NOW = datetime(2026, 4, 25, 10, 0, tzinfo=UTC)
 SHA = {name: (name * 64)[:64] for name in "abcde"}
@@ -109,6 +109,22 @@ def _job(
         session.add(JobFactItem(job_id=job_id, kind="issue", key=key, count=count))  # type: ignore[attr-defined]
     for key in outputs:
         session.add(JobFactItem(job_id=job_id, kind="output", key=key, count=1))  # type: ignore[attr-defined]
+    if audit is not None:  # the document's row, as reports.facts writes it (the first job's time kept)
+        doc = session.get(DocumentFacts, {"institution": institution, "input_sha256": sha})  # type: ignore[attr-defined]
+        if doc is None:
+            session.add(  # type: ignore[attr-defined]
+                DocumentFacts(
+                    institution=institution,
+                    input_sha256=sha,
+                    doc_type=filename.rsplit(".", 1)[-1],
+                    first_at=created,
+                    month=created.strftime("%Y-%m"),
+                    audit_score=audit,
+                    ease_before=ease[0],
+                    issues=dict(issues or {}),
+                )
+            )
+            session.flush()  # type: ignore[attr-defined]
     return job_id
 
 

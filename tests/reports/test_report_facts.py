@@ -21,7 +21,7 @@ from inclusio.profiles import load_profile
 from inclusio.reports.facts import doc_type, output_format, record_download, record_job_facts
 from inclusio.store.accounts import UserStore
 from inclusio.store.jobs import JobStore
-from inclusio.store.models import JobDownload, JobFactItem, JobFacts
+from inclusio.store.models import DocumentFacts, JobDownload, JobFactItem, JobFacts
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = Path("/work/shared/corpus")
@@ -106,6 +106,11 @@ def test_a_made_page_records_the_audit_the_preview_shows_its_readability_and_for
     assert (facts.ease_before, facts.ease_after) == (pytest.approx(before), pytest.approx(after))
     assert facts.student_id == world.student and facts.doc_type == "html" and facts.status == result.status
     assert facts.month == job.created_at.strftime("%Y-%m") and facts.institution == "uni"
+    # the document's row of the source report: the same audit, its failed checks, the first job's month
+    with world.store.session() as session:
+        doc = session.get(DocumentFacts, {"institution": "uni", "input_sha256": job.input_sha256})
+        assert (doc.audit_score, doc.issues, doc.month) == (expected.score, failed, facts.month)
+        assert doc.ease_before == pytest.approx(before)
 
 
 @pytest.mark.skipif(not (CORPUS / "table-census-en.pdf").exists(), reason="the shared corpus is not here")

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 
-from inclusio.store.models import JobDownload, JobFactItem, JobFacts, User, utcnow
+from inclusio.store.models import DocumentFacts, JobDownload, JobFactItem, JobFacts, User, utcnow
 
 log = logging.getLogger("inclusio.reports")
 
@@ -119,6 +119,38 @@ def _record(db: Any, job: Any, result: Any | None, *, status: str, errors: list[
         session.flush()
         for kind, key, count in items:
             session.add(JobFactItem(job_id=job.id, kind=kind, key=key[:32], count=count))
+    if score is not None:
+        issues = {key: count for kind, key, count in items if kind == "issue"}
+        _record_document(db, job, score, _ease(readability.get("before")), issues)
+
+
+def _record_document(db: Any, job: Any, score: int, ease: float | None, issues: dict[str, int]) -> None:
+    """The document's row of the source report: its latest audit; the time of its first job kept."""
+    key = {"institution": job.institution or "", "input_sha256": job.input_sha256}
+    latest = {"audit_score": score, "ease_before": ease, "issues": issues}
+    for _attempt in range(2):  # two first jobs of one document recorded at once: the second updates
+        try:
+            with db.session() as session:
+                row = session.get(DocumentFacts, key)
+                if row is None:
+                    created = job.created_at
+                    session.add(
+                        DocumentFacts(
+                            **key,
+                            **latest,
+                            doc_type=doc_type(job.filename),
+                            first_at=created,
+                            month=created.strftime("%Y-%m"),
+                        )
+                    )
+                else:
+                    for name, value in latest.items():
+                        setattr(row, name, value)
+                    if job.created_at < row.first_at:
+                        row.first_at, row.month = job.created_at, job.created_at.strftime("%Y-%m")
+            return
+        except IntegrityError:
+            continue
 
 
 def record_download(db: Any, job_id: str, artifact: str) -> None:

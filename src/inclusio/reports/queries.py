@@ -18,7 +18,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
-from inclusio.store.models import Job, JobDownload, JobFactItem, JobFacts, Share
+from inclusio.store.models import DocumentFacts, Job, JobDownload, JobFactItem, JobFacts, Share
 
 BANDS: tuple[tuple[float | None, float | None, str], ...] = (
     (None, 30.0, "0-30"),
@@ -66,34 +66,34 @@ def course_filter(f: ReportFilter) -> Any:
     return course_labels() if f.course is not None or f.courses is not None else None
 
 
-def _filtered(query: Select[Any], courses: Any, f: ReportFilter) -> Select[Any]:
-    """``query`` over the facts ``f`` selects; ``courses``: the course labels joined (None: no join, and
-    ``f`` must not filter by course)."""
-    query = query.select_from(JobFacts)
+def _filtered(query: Select[Any], courses: Any, f: ReportFilter, table: Any = JobFacts) -> Select[Any]:
+    """``query`` over the facts ``f`` selects (``table``: the jobs' facts, or the documents' with the time of
+    their first job); ``courses``: the course labels joined (None: no join, and ``f`` must not filter by
+    course)."""
+    when = table.first_at if table is DocumentFacts else table.created_at
+    query = query.select_from(table)
     if courses is not None:
         query = query.join(
             courses,
-            and_(courses.c.institution == JobFacts.institution, courses.c.sha == JobFacts.input_sha256),
+            and_(courses.c.institution == table.institution, courses.c.sha == table.input_sha256),
             isouter=True,
         )
     if f.institution is not None:
-        query = query.where(JobFacts.institution == f.institution)
+        query = query.where(table.institution == f.institution)
     if f.start is not None:
-        query = query.where(JobFacts.created_at >= datetime.combine(f.start, time(), UTC))
+        query = query.where(when >= datetime.combine(f.start, time(), UTC))
     if f.end is not None:
-        query = query.where(JobFacts.created_at < datetime.combine(f.end + timedelta(days=1), time(), UTC))
+        query = query.where(when < datetime.combine(f.end + timedelta(days=1), time(), UTC))
     if f.doc_type:
-        query = query.where(JobFacts.doc_type == f.doc_type)
+        query = query.where(table.doc_type == f.doc_type)
     if f.course is not None:
         if f.course == NO_COURSE:
             query = query.where(courses.c.course.is_(None))
         else:
-            query = query.where(
-                courses.c.course == f.course, JobFacts.input_sha256.in_(_originals((f.course,)))
-            )
+            query = query.where(courses.c.course == f.course, table.input_sha256.in_(_originals((f.course,))))
     if f.courses is not None:
         wanted = f.courses or ("",)
-        query = query.where(courses.c.course.in_(wanted), JobFacts.input_sha256.in_(_originals(wanted)))
+        query = query.where(courses.c.course.in_(wanted), table.input_sha256.in_(_originals(wanted)))
     return query
 
 
@@ -126,24 +126,19 @@ def _band(column: Any) -> Any:
 
 
 def audit_by_course_month(session: Session, f: ReportFilter) -> list[dict[str, Any]]:
-    """Per course and month: documents audited and their mean audit score (each document once a month)."""
+    """Per course and month of the document's first job: documents audited and their mean (latest) score."""
     c = course_labels()
-    docs = _filtered(
+    query = _filtered(
         select(
             _course(c).label("course"),
-            JobFacts.month,
-            JobFacts.input_sha256,
-            func.max(JobFacts.audit_score).label("score"),
-        ).where(JobFacts.audit_score.is_not(None)),
+            DocumentFacts.month,
+            func.count().label("documents"),
+            func.avg(DocumentFacts.audit_score).label("score"),
+        ),
         c,
         f,
-    ).group_by(_course(c), JobFacts.month, JobFacts.input_sha256)
-    d = docs.subquery()
-    rows = session.execute(
-        select(d.c.course, d.c.month, func.count().label("documents"), func.avg(d.c.score).label("score"))
-        .group_by(d.c.course, d.c.month)
-        .order_by(d.c.course, d.c.month)
-    )
+        DocumentFacts,
+    ).group_by(_course(c), DocumentFacts.month)
     return [
         {
             "course": r.course,
@@ -151,38 +146,28 @@ def audit_by_course_month(session: Session, f: ReportFilter) -> list[dict[str, A
             "documents": int(r.documents),
             "score": round(float(r.score), 1),
         }
-        for r in rows
+        for r in session.execute(query.order_by(_course(c), DocumentFacts.month))
     ]
 
 
 def documents_audited(session: Session, f: ReportFilter) -> int:
-    c = course_filter(f)
-    query = _filtered(select(func.count(distinct(JobFacts.input_sha256))), c, f).where(
-        JobFacts.audit_score.is_not(None)
-    )
+    query = _filtered(select(func.count()), course_filter(f), f, DocumentFacts)
     return int(session.scalar(query) or 0)
 
 
 def frequent_issues(session: Session, f: ReportFilter) -> list[dict[str, Any]]:
-    """Per failed audit check: documents failing it and their items (images without alt text...)."""
-    c = course_filter(f)
-    per_doc = (
-        _filtered(
-            select(JobFactItem.key, JobFacts.input_sha256, func.max(JobFactItem.count).label("n_items")),
-            c,
-            f,
-        )
-        .join(JobFactItem, JobFactItem.job_id == JobFacts.job_id)
-        .where(JobFactItem.kind == "issue")
-        .group_by(JobFactItem.key, JobFacts.input_sha256)
-        .subquery()
-    )
-    rows = session.execute(
-        select(per_doc.c.key, func.count().label("documents"), func.sum(per_doc.c.n_items).label("n_items"))
-        .group_by(per_doc.c.key)
-        .order_by(func.count().desc(), per_doc.c.key)
-    )
-    return [{"check": r.key, "documents": int(r.documents), "items": int(r.n_items or 0)} for r in rows]
+    """Per failed audit check: documents failing it and their items (images without alt text...); the
+    documents' rows are read and their checks counted here (a JSON object per document, not per job)."""
+    documents: dict[str, int] = {}
+    items: dict[str, int] = {}
+    for issues in session.scalars(
+        _filtered(select(DocumentFacts.issues), course_filter(f), f, DocumentFacts)
+    ):
+        for check, count in (issues or {}).items():
+            documents[check] = documents.get(check, 0) + 1
+            items[check] = items.get(check, 0) + int(count)
+    order = sorted(documents, key=lambda k: (-documents[k], k))
+    return [{"check": k, "documents": documents[k], "items": items[k]} for k in order]
 
 
 def documents_to_fix(session: Session, f: ReportFilter, limit: int = 20) -> list[dict[str, Any]]:
@@ -236,19 +221,14 @@ def readability_by_course(session: Session, f: ReportFilter) -> list[dict[str, A
     """Per course: documents per reading-ease band before adaptation (each document once), and adapted
     versions per band after (each job: its profile's adaptation), with the students behind them."""
     c = course_labels()
-    before_docs = (
-        _filtered(
-            select(
-                _course(c).label("course"),
-                JobFacts.input_sha256,
-                func.max(JobFacts.ease_before).label("ease"),
-            ).where(JobFacts.ease_before.is_not(None)),
-            c,
-            f,
-        )
-        .group_by(_course(c), JobFacts.input_sha256)
-        .subquery()
-    )
+    before_docs = _filtered(
+        select(_course(c).label("course"), DocumentFacts.ease_before.label("ease")).where(
+            DocumentFacts.ease_before.is_not(None)
+        ),
+        c,
+        f,
+        DocumentFacts,
+    ).subquery()
     out: dict[str, dict[str, Any]] = {}
 
     def row(course: str) -> dict[str, Any]:

@@ -410,3 +410,22 @@ class JobDownload(Base):
     format: Mapped[str] = mapped_column(String(32), primary_key=True)
     downloads: Mapped[int] = mapped_column(Integer, default=0)
     first_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DocumentFacts(Base):
+    """What the source-accessibility report counts of one original in one institution (revision 0010): its
+    latest audit (score, failed checks with their items) and reading ease before adaptation, with the time of
+    its first job (the report's month). 4,000 documents instead of their 30,000 jobs for the source report."""
+
+    __tablename__ = "document_facts"
+    __table_args__ = (Index("ix_document_facts_inst_first", "institution", "first_at"),)
+
+    institution: Mapped[str] = mapped_column(String(64), primary_key=True)
+    input_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    doc_type: Mapped[str] = mapped_column(String(16), default="other")
+    first_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    month: Mapped[str] = mapped_column(String(7))
+    audit_score: Mapped[int] = mapped_column(Integer)
+    ease_before: Mapped[float | None] = mapped_column(Float, default=None)
+    issues: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    """``{check id: items}`` of the audit checks that failed."""
