@@ -136,6 +136,11 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict[str, int]]] = {
         {r: 200 for r in ROLES},
     ),
     ("GET", "/metrics"): (lambda w, who: w.client.get("/metrics", headers=w.auth(who)), STAFF_ONLY),
+    # a report: staff (their institution), administrators and teachers (their own courses); never a student
+    ("GET", "/reports/{name}"): (
+        lambda w, who: w.client.get("/reports/source", headers=w.auth(who)),
+        STAFF_ONLY | {"teacher": 200},
+    ),
     ("POST", "/preview/readability"): (
         lambda w, who: w.client.post(
             "/preview/readability", headers=w.auth(who), files={"file": ("c.pdf", w.pdf)}
