@@ -86,6 +86,7 @@ def erase_user_data(
     users.delete_profile(user_id)
     users.delete_settings(user_id)
     NotificationStore(store.db).delete_of(user_id)
+    lti_records = _delete_lti_records(store, user_id)
     if delete_account:
         users.delete_user(user_id)
     removed = 0
@@ -99,7 +100,12 @@ def erase_user_data(
         action="data.erased",
         subject_id=user_id,
         institution=user.institution,
-        details={"jobs": len(jobs), "shares": len(shared), "account_deleted": delete_account},
+        details={
+            "jobs": len(jobs),
+            "shares": len(shared),
+            "lti_records": lti_records,
+            "account_deleted": delete_account,
+        },
     )
     if delete_account:
         users.pseudonymise_audit(user_id)
@@ -123,6 +129,22 @@ def erase_user_data(
         broker_messages=messages,
         compacted=compacted,
     )
+
+
+def _delete_lti_records(store: JobStore, user_id: str) -> int:
+    """The person's short-lived LTI records (a session ticket, a deep-linking request, a roster's access: each
+    names the user in its data; ``inclusio.lti``). They expire within hours, but an erasure does not wait."""
+    from sqlalchemy import delete, select
+
+    from inclusio.store.models import LtiOnce
+
+    with store.db.session() as session:
+        keys = [
+            row.key for row in session.scalars(select(LtiOnce)) if (row.data or {}).get("user") == user_id
+        ]
+        if keys:
+            session.execute(delete(LtiOnce).where(LtiOnce.key.in_(keys)))
+    return len(keys)
 
 
 # -- the broker -----------------------------------------------------------------------------------------
