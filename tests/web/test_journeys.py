@@ -338,7 +338,10 @@ def test_student_requests_a_shared_document_in_one_step(
     teacher.close()
     page.goto(f"{server.base}/web/student")
     assert page.locator("#teacher-shares tbody tr th").all_inner_texts() == ["La photosynthèse"]
-    assert page.locator("table.jobs tbody tr th").all_inner_texts() == ["cours-photosynthese-fr.pdf"]
+    # the student's own copy is listed by the teacher's title, its file name beneath it
+    assert page.locator("table.jobs tbody tr th").all_inner_texts() == [
+        "La photosynthèse\nFichier : cours-photosynthese-fr.pdf"
+    ]
     context.close()
 
 
