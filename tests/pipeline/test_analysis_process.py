@@ -279,12 +279,30 @@ def job_in_pool_process(out: str) -> dict[str, Any]:
     }
 
 
-def test_a_job_in_a_celery_prefork_pool_process_runs_its_child(tmp_path: Path) -> None:
-    # billiard is the pool Celery's prefork workers run jobs in (daemonic processes, forked).
-    from billiard import Pool
+POOL_SCRIPT = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+import test_analysis_process as here
+from billiard import Pool
+with Pool(1) as pool:
+    done = pool.apply(here.job_in_pool_process, (sys.argv[2],))
+done["parent"] = __import__("os").getpid()
+print(json.dumps(done))
+"""
 
-    with Pool(1) as pool:
-        done = pool.apply(job_in_pool_process, (str(tmp_path / "out"),))
-    assert done["pid"] != os.getpid()
+
+def test_a_job_in_a_celery_prefork_pool_process_runs_its_child(tmp_path: Path) -> None:
+    # billiard is the pool Celery's prefork workers run jobs in (daemonic processes, forked). The pool is made
+    # in a fresh interpreter, as a worker makes it before its threads start: forked from this test process
+    # (pytest-xdist's, with the threads earlier tests left), the pool process hung once in a full run.
+    answer = subprocess.run(
+        [sys.executable, "-c", POOL_SCRIPT, str(Path(__file__).parent), str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert answer.returncode == 0, answer.stderr[-3000:]
+    done = json.loads(answer.stdout.strip().splitlines()[-1])
+    assert done["pid"] != done["parent"]
     assert done["status"] == "succeeded", done["errors"]
     assert done["stages"][:3] == ["convert", "analyse", "adapt"]
