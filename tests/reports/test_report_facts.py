@@ -113,7 +113,6 @@ def test_a_made_page_records_the_audit_the_preview_shows_its_readability_and_for
         assert doc.ease_before == pytest.approx(before)
 
 
-@pytest.mark.skipif(not (CORPUS / "table-census-en.pdf").exists(), reason="the shared corpus is not here")
 def test_a_corpus_pdf_uploaded_by_a_teacher_counts_no_student(world: Any) -> None:
     pdf = CORPUS / "table-census-en.pdf"
     job, result = _run(world, pdf, world.teacher, profile="dyslexia")

@@ -30,6 +30,7 @@ the job's process, and a Celery worker's, go on. A child whose parent died stops
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -64,6 +65,8 @@ child's start would cost more than the job saves (about 45 pages of the manual, 
 PARTS = ("analyse", "adapt")
 """The parts of the job the child runs (its stages: analyse, adapt, verify)."""
 PARENT_POLL_S = 0.5
+
+log = logging.getLogger(__name__)
 
 
 def document_words(doc: Document) -> int:
@@ -163,7 +166,9 @@ class ChildStages(Stage):
                     child.stdin.write(json.dumps(_request(state, folder), default=str).encode("utf-8"))
                     child.stdin.close()
                 except BrokenPipeError:
-                    pass  # it died before reading: its exit status says why
+                    # it died before reading its request: no event will come, and the exit status read
+                    # below (a signal or a status) is what the job's error reports
+                    log.warning("the analysis process ended before reading its request")
                 for line in events:
                     stage, overall, message = json.loads(line)
                     self.current = stage
