@@ -26,6 +26,12 @@ for pkg in espeak-ng libespeak-ng1 lame tesseract-ocr tesseract-ocr-fra tesserac
            chromium chromium-headless-shell; do
   have_pkg "$pkg" || need+=("$pkg")
 done
+# --test: texlive-luatex ships tagged PDFs nobody here made (the manuals of LuaTeX's minim packages, tagged by
+# minim-pdf) that tests/converters/test_pdf_tags_debian.py reads from /usr/share/doc; 23 MB, with the TeX base
+# it needs ~70 MB. (texlive-latex-extra-doc, which holds tagpdf's manual, is 593 MB: bench/structure.py --find.)
+if [ "${1:-}" = "--test" ]; then
+  have_pkg texlive-luatex || need+=(texlive-luatex)
+fi
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need+=(python3-venv)
