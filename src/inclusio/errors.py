@@ -873,6 +873,21 @@ class LtiLinkMissing(LtiRefused):
     )
 
 
+class LtiWrongTarget(LtiRefused):
+    code = "lti.wrong_target"
+    http_status = 403
+    default_message = (
+        "The course platform sent this launch to another address than inclusio's (its target link URI is "
+        "not this tool). An administrator checks the tool's URLs in the platform (docs/lms.md), then open "
+        "the activity again."
+    )
+    default_message_fr = (
+        "La plateforme de cours a envoyé ce lancement vers une autre adresse que celle d'inclusio (son "
+        "« target link URI » n'est pas cet outil). Un administrateur vérifie les adresses de l'outil dans la "
+        "plateforme (docs/lms.md), puis rouvrez l'activité."
+    )
+
+
 # -- web pages: the browser's own mistakes and the server's, as pages (inclusio.web) ----------------------
 
 

@@ -68,6 +68,8 @@ class TestPlatform:
         self.registration_token = "reg-token-" + uuid.uuid4().hex[:8]
         self.registrations: list[dict[str, Any]] = []
         """Client registrations received by ``/register`` (Dynamic Registration), newest last."""
+        self.tool_url = "http://testserver"
+        """Where the tool is: its launch URL is the target link URI of logins and launches."""
         self.tamper_launches: dict[str, Any] | None = None
         """When set, the ``/auth`` endpoint changes these claims of its launches after signing them."""
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -113,7 +115,7 @@ class TestPlatform:
         values = {
             "iss": self.issuer,
             "login_hint": "user-hint-42",
-            "target_link_uri": "https://tool.invalid/lti/launch",
+            "target_link_uri": self.tool_url + "/lti/launch",
             "lti_message_hint": "msg-hint",
             "client_id": self.client_id,
             "lti_deployment_id": self.deployment_id,
@@ -149,7 +151,7 @@ class TestPlatform:
             CLAIM + "version": "1.3.0",
             CLAIM + "roles": roles if roles is not None else [LEARNER],
             CLAIM + "context": {"id": "ctx-bio101", "label": "BIO-101", "title": "Biologie cellulaire"},
-            CLAIM + "target_link_uri": "https://tool.invalid/lti/launch",
+            CLAIM + "target_link_uri": self.tool_url + "/lti/launch",
         }
         if message_type == "LtiResourceLinkRequest":
             claims[CLAIM + "resource_link"] = {"id": "rl-1", "title": "Cours 1"}

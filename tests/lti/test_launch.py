@@ -146,7 +146,11 @@ def test_the_ticket_is_exchanged_once(world: dict[str, Any], client: TestClient)
 
 def test_over_https_the_session_cookie_works_in_the_platforms_iframe(world: dict[str, Any]) -> None:
     browser = TestClient(world["app"], base_url="https://testserver")
-    page = enter(browser, launch(browser, world["platform"], sub="learner-https"))
+    world["platform"].tool_url = "https://testserver"
+    try:
+        page = enter(browser, launch(browser, world["platform"], sub="learner-https"))
+    finally:
+        world["platform"].tool_url = "http://testserver"
     (cookie,) = [c for c in page.headers.get_list("set-cookie") if c.startswith("__Host-inclusio_session=")]
     assert "SameSite=none" in cookie or "samesite=none" in cookie.lower()
     assert "Secure" in cookie and "HttpOnly" in cookie and "Path=/" in cookie
@@ -259,6 +263,21 @@ REFUSALS = {
         403,
     ),
     "wrong version": (lambda p, n: p.id_token(n, extra={CLAIM + "version": "1.1"}), "lti.bad_message", 400),
+    "target link on another site": (
+        lambda p, n: p.id_token(n, extra={CLAIM + "target_link_uri": "https://evil.invalid/lti/launch"}),
+        "lti.wrong_target",
+        403,
+    ),
+    "target link on another port": (
+        lambda p, n: p.id_token(n, extra={CLAIM + "target_link_uri": "http://testserver:8443/lti/launch"}),
+        "lti.wrong_target",
+        403,
+    ),
+    "no target link": (
+        lambda p, n: p.id_token(n, extra={CLAIM + "target_link_uri": REMOVE}),
+        "lti.bad_message",
+        400,
+    ),
     "wrong message type": (
         lambda p, n: p.id_token(n, extra={CLAIM + "message_type": "LtiSubmissionReviewRequest"}),
         "lti.bad_message",
@@ -328,6 +347,70 @@ def test_an_unregistered_platform_or_deployment_is_refused_at_login(
     english = TestClient(world["app"], cookies={"inclusio_lang": "en"})
     page = english.get("/lti/login", params=other.login_params(), follow_redirects=False)
     assert "is not registered with inclusio" in page.text and "Launch refused" in page.text
+
+
+def once_rows(world: dict[str, Any]) -> int:
+    from inclusio.store.models import LtiOnce
+
+    with world["svc"].store.db.session() as session:
+        return int(session.scalar(select(func.count()).select_from(LtiOnce)) or 0)
+
+
+@pytest.mark.parametrize(
+    ("target", "code", "status"),
+    [
+        ("https://evil.invalid/lti/launch", "lti.wrong_target", 403),
+        ("https://testserver/lti/launch", "lti.wrong_target", 403),  # another scheme: another origin
+        ("javascript:alert(1)", "lti.wrong_target", 403),
+        ("", "lti.bad_message", 400),
+    ],
+)
+def test_a_login_whose_target_link_is_not_this_tool_is_refused(
+    world: dict[str, Any],
+    client: TestClient,
+    target: str,
+    code: str,
+    status: int,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    before = once_rows(world)
+    with caplog.at_level("WARNING", logger="inclusio.lti"):
+        answer = client.get(
+            "/lti/login",
+            params=world["platform"].login_params(target_link_uri=target),
+            follow_redirects=False,
+        )
+    assert answer.status_code == status and code in answer.text and "Lancement refusé" in answer.text
+    assert once_rows(world) == before  # no state stored
+    assert any(code in r.getMessage() for r in caplog.records)
+
+
+def test_the_configured_public_address_is_this_tool_too(tmp_path: Any) -> None:
+    """Behind a proxy the platform knows the public address (INCLUSIO_BASE_URL), not the one the app sees."""
+    from inclusio.server import create_app
+
+    app = create_app(
+        make_settings(tmp_path, base_url="https://inclusio.univ.example"), enqueue=lambda k, j: None
+    )
+    platform = TestPlatform()
+    try:
+        PlatformStore(app.state.services.store.db).add(**platform.registration(), institution="univ-a")
+        browser = TestClient(app)
+        platform.tool_url = "https://inclusio.univ.example"
+        answer = browser.get("/lti/login", params=platform.login_params(), follow_redirects=False)
+        assert answer.status_code == 302, answer.text
+        query = {k: v[0] for k, v in parse_qs(urlsplit(answer.headers["location"]).query).items()}
+        launched = browser.post(
+            "/lti/launch",
+            data={"id_token": platform.id_token(query["nonce"]), "state": query["state"]},
+            follow_redirects=False,
+        )
+        assert launched.status_code == 303, launched.text
+        platform.tool_url = "https://inclusio-old.univ.example"
+        refused = browser.get("/lti/login", params=platform.login_params(), follow_redirects=False)
+        assert refused.status_code == 403 and "lti.wrong_target" in refused.text
+    finally:
+        platform.close()
 
 
 def test_the_platforms_new_key_is_fetched_when_an_unknown_kid_arrives(

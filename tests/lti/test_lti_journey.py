@@ -107,6 +107,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     )
     base = f"http://127.0.0.1:{port}"
     platform.tool_jwks_url = base + "/lti/jwks"
+    platform.tool_url = base
     from playwright.sync_api import sync_playwright
 
     try:

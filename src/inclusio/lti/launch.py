@@ -23,7 +23,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from inclusio.errors import (
     LtiBadMessage,
@@ -35,6 +35,7 @@ from inclusio.errors import (
     LtiUnknownDeployment,
     LtiUnknownPlatform,
     LtiWrongAudience,
+    LtiWrongTarget,
 )
 from inclusio.lti.store import OnceStore, PlatformStore
 from inclusio.store.models import LtiPlatform
@@ -72,12 +73,45 @@ class Launch:
     """The Names and Role Provisioning Service claim, when the platform offers it for this context."""
 
 
-def login_redirect(platforms: PlatformStore, once: OnceStore, params: dict[str, str], launch_url: str) -> str:
-    """The platform's authorization URL for this login initiation (a state and nonce stored, single use)."""
+def origin_of(url: str) -> str:
+    """``scheme://host[:port]`` of ``url`` (lower case; the default port left out), ``""`` if it has none."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return ""
+    scheme, host = parts.scheme.lower(), (parts.hostname or "").lower()
+    if scheme not in ("http", "https") or not host:
+        return ""
+    if ":" in host:
+        host = f"[{host}]"
+    default = {"http": 80, "https": 443}[scheme]
+    return f"{scheme}://{host}" + (f":{port}" if port not in (None, default) else "")
+
+
+def check_target(target: object, tool_origins: set[str], where: str) -> None:
+    """``lti.wrong_target`` unless ``target`` (a target link URI) is on one of the tool's own origins."""
+    if not isinstance(target, str) or not target:
+        raise LtiBadMessage(details={"reason": f"{where}: target_link_uri missing"})
+    if origin_of(target) not in tool_origins:
+        raise LtiWrongTarget(details={"reason": where, "target_origin": origin_of(target)[:200]})
+
+
+def login_redirect(
+    platforms: PlatformStore,
+    once: OnceStore,
+    params: dict[str, str],
+    launch_url: str,
+    tool_origins: set[str] | None = None,
+) -> str:
+    """The platform's authorization URL for this login initiation (a state and nonce stored, single use).
+
+    ``tool_origins``: the origins the login's ``target_link_uri`` may point at (default: the launch URL's)."""
     issuer = params.get("iss") or ""
     login_hint = params.get("login_hint") or ""
     if not issuer or not login_hint:
         raise LtiBadMessage(details={"reason": "login without iss or login_hint"})
+    check_target(params.get("target_link_uri"), tool_origins or {origin_of(launch_url)}, "login")
     platform = platforms.find(issuer, params.get("client_id") or None)
     if platform is None:
         log.warning("lti.unknown_platform at login: %s", issuer[:200])
@@ -87,7 +121,10 @@ def login_redirect(platforms: PlatformStore, once: OnceStore, params: dict[str, 
         log.warning("lti.unknown_deployment at login: %s", issuer[:200])
         raise LtiUnknownDeployment(details={"issuer": issuer[:200]})
     state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    once.put("state", state, {"nonce": nonce, "platform": platform.id}, seconds=STATE_SECONDS)
+    origins = sorted(tool_origins or {origin_of(launch_url)})
+    once.put(
+        "state", state, {"nonce": nonce, "platform": platform.id, "origins": origins}, seconds=STATE_SECONDS
+    )
     query = {
         "scope": "openid",
         "response_type": "id_token",
@@ -203,7 +240,11 @@ def _validate(
     deployment = claims.get(CLAIM + "deployment_id")
     if not isinstance(deployment, str) or deployment not in platform.deployment_ids:
         raise LtiUnknownDeployment(details={"issuer": platform.issuer[:200]})
-    return _launch_of(platform, claims, deployment)
+    checked = _launch_of(platform, claims, deployment)
+    target = claims.get(CLAIM + "target_link_uri")
+    if target is not None or checked.message_type == RESOURCE_LINK:  # required for a resource link
+        check_target(target, set(login.get("origins") or []), "launch")
+    return checked
 
 
 def _launch_of(platform: LtiPlatform, claims: dict[str, Any], deployment: str) -> Launch:

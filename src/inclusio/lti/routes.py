@@ -18,7 +18,14 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from inclusio.errors import InclusioError, LtiLinkMissing, LtiReplayed
 from inclusio.lti import keys
-from inclusio.lti.launch import DEEP_LINKING, Launch, account_for, login_redirect, validate_launch
+from inclusio.lti.launch import (
+    DEEP_LINKING,
+    Launch,
+    account_for,
+    login_redirect,
+    origin_of,
+    validate_launch,
+)
 from inclusio.lti.store import OnceStore, PlatformStore
 from inclusio.store.jobs import JobFilter
 from inclusio.web import session as web
@@ -56,14 +63,24 @@ async def login(request: Request) -> Response:
         form = await request.form()
         params.update({k: str(v)[:2000] for k, v in form.items() if isinstance(v, str)})
     try:
-        target = login_redirect(platforms_of(request), once_of(request), params, launch_url(request))
+        target = login_redirect(
+            platforms_of(request), once_of(request), params, launch_url(request), tool_origins(request)
+        )
     except InclusioError as err:
+        log.warning("LTI login refused: %s %s", err.code, err.details)
         return error_page(request, err)
     return RedirectResponse(target, status_code=302)
 
 
 def launch_url(request: Request) -> str:
     return str(request.base_url).rstrip("/") + "/lti/launch"
+
+
+def tool_origins(request: Request) -> set[str]:
+    """The origins that are this tool: the one the platform called (the redirect URI sent to it) and the
+    configured public address (``INCLUSIO_BASE_URL``, behind a proxy that rewrites the host)."""
+    configured = web.svc_of(request).settings.base_url
+    return {o for o in (origin_of(str(request.base_url)), origin_of(configured or "")) if o}
 
 
 @router.post("/lti/launch")
