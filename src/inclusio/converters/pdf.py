@@ -723,6 +723,7 @@ class _Conversion:
         if page is None or pno in self.stats.unreadable:
             # The page's marker stands in for it: the issue points at it, the other pages go on.
             b.issue("pdf.page_unreadable", page=pno + 1, reason="", source=page_ref, block_id=marker.id)
+            self._close_tables()
             return
         ocr = pno in self.ocr_lines
         # Bookmarks of this page, consumed as headings match them (across the page's columns).
@@ -732,6 +733,7 @@ class _Conversion:
             lines = self.ocr_lines.pop(pno) if ocr else page_lines(_page_dict(page, self.pymupdf))
         except Exception:
             b.issue("pdf.page_unreadable", page=pno + 1, reason="", source=page_ref, block_id=marker.id)
+            self._close_tables()
             return
         height = page_box(page).height
         lines = [
@@ -785,6 +787,12 @@ class _Conversion:
                 page_blocks.insert(caller + 1, block)
         for block in page_blocks:
             b.add(block)
+
+    def _close_tables(self) -> None:
+        """A page that cannot be read ends the tables left open by the page before: what the next page's top
+        holds is not known to follow them (their rows would be joined across a gap, under the page before)."""
+        self.open_ruled = None
+        self.open_table = None
 
     def _tables(
         self, page: Any, pno: int, lines: list[Line], height: float, ocr: bool, page_ref: SourceRef
