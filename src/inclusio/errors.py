@@ -888,6 +888,19 @@ class LtiWrongTarget(LtiRefused):
     )
 
 
+class LtiOtherCourse(LtiRefused):
+    code = "lti.other_course"
+    http_status = 403
+    default_message = (
+        "You opened inclusio from another course: your role there does not reach this course's page. Open "
+        "inclusio from this course in your course platform."
+    )
+    default_message_fr = (
+        "Vous avez ouvert inclusio depuis un autre cours : votre rôle dans ce cours-là ne vaut pas pour la "
+        "page de ce cours. Ouvrez inclusio depuis ce cours dans votre plateforme de cours."
+    )
+
+
 # -- web pages: the browser's own mistakes and the server's, as pages (inclusio.web) ----------------------
 
 

@@ -61,9 +61,12 @@ def source_summary(svc: Any, share: Any) -> dict[str, Any]:
 
 @router.get("/lti/course")
 async def course_page(request: Request, course: str = "") -> Response:
+    from inclusio.lti.scope import check_course
+
     who = web.require_user(request, "teacher", "staff")
     svc = web.svc_of(request)
     label = " ".join(course.split())[:120]
+    check_course(request, label)  # a session launched in another course is not a teacher of this one
     shares = [
         s for s in svc.shares.list(institution=who.institution, limit=500) if label and s.course == label
     ]

@@ -21,6 +21,7 @@ from fastapi.responses import Response
 from inclusio.errors import InclusioError, LtiReplayed
 from inclusio.lti import keys
 from inclusio.lti.launch import CLAIM, DL_CLAIM, Launch
+from inclusio.lti.scope import check_course, course_key
 from inclusio.lti.store import OnceStore
 from inclusio.web import session as web
 
@@ -43,10 +44,7 @@ def remember_request(once: OnceStore, launch: Launch, user_id: str) -> str:
             "deployment": launch.deployment_id,
             "return_url": str(settings.get("deep_link_return_url")),
             "data": settings.get("data"),
-            "course": launch.context.get("label")
-            or launch.context.get("title")
-            or launch.context.get("id")
-            or "",
+            "course": course_key(launch.context),
         },
         seconds=REQUEST_SECONDS,
     )
@@ -79,6 +77,7 @@ def picker(request: Request, key: str) -> Response:
         _put_back(request, key, data)  # read, not used: the answer takes it
         if data["user"] != who.id:
             raise LtiReplayed(details={"reason": "another person's deep-linking request"})
+        check_course(request, str(data["course"]))
         shares = web.svc_of(request).shares.list(owner=who.id)
     except web.SignInNeeded:
         return error_page(request, LtiReplayed(details={"reason": "no session: launch again"}))
@@ -105,6 +104,7 @@ async def answer(
         data = _peek(request, key)
         if data["user"] != who.id:
             raise LtiReplayed(details={"reason": "another person's deep-linking request"})
+        check_course(request, str(data["course"]))
         platform = platforms_of(request).get(str(data["platform"]))
         if platform is None:
             raise LtiReplayed(details={"reason": "registration removed"})

@@ -307,13 +307,43 @@ def account_subject(issuer: str, subject: str) -> str:
     return "lti|" + hashlib.sha256(f"{issuer}\n{subject}".encode()).hexdigest()
 
 
+ACCOUNT_ROLE = "student"
+"""The role of an account made by a launch: the least. A launch's own role goes with the session it opens
+(:mod:`inclusio.lti.scope`), never onto the account; an administrator may change the account's."""
+
+
 def account_for(users: Any, launch: Launch) -> Any:
-    """The account of the launch's user (made on the first launch): role and institution follow the platform."""
+    """The account of the launch's user (made on the first launch, role :data:`ACCOUNT_ROLE`); its institution
+    follows the platform, its role is left as it is (the launch's role is the session's)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from inclusio.errors import UserExists
+    from inclusio.store.models import User
+
     subject = account_subject(launch.platform.issuer, launch.subject)
+    institution = launch.platform.institution[:64]
+
+    def existing() -> Any:
+        with Session(users.engine, expire_on_commit=False) as session, session.begin():
+            user = session.scalar(select(User).where(User.oidc_subject == subject))
+            if user is not None:
+                user.institution = institution
+            return user
+
+    user = existing()
+    if user is not None:
+        return user
     username = "lti-" + subject[4:16]
     if launch.name:
         cleaned = "".join(c for c in launch.name if c.isprintable() and not c.isspace())[:80]
         username = cleaned or username
-    return users.upsert_oidc_user(
-        subject, username=username, role=launch.role, institution=launch.platform.institution
-    )
+    if users.by_username(username) is not None:
+        username = f"{username}#{secrets.token_hex(3)}"
+    try:
+        return users.create_user(username, role=ACCOUNT_ROLE, institution=institution, oidc_subject=subject)
+    except UserExists:  # two first launches of the same person at once
+        user = existing()
+        if user is None:
+            raise
+        return user

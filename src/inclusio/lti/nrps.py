@@ -25,6 +25,7 @@ from fastapi.responses import RedirectResponse, Response
 from inclusio.errors import LtiBadMessage, LtiPlatformUnreachable, LtiReplayed
 from inclusio.lti import keys
 from inclusio.lti.launch import Launch, account_subject, role_of
+from inclusio.lti.scope import check_course, course_key
 from inclusio.web import session as web
 
 router = APIRouter(route_class=web.WebRoute, include_in_schema=False)
@@ -47,7 +48,7 @@ def remember_roster(once: Any, launch: Launch, user_id: str, claims_nrps: dict[s
             "user": user_id,
             "platform": launch.platform.id,
             "url": url,
-            "course": launch.context.get("label", ""),
+            "course": course_key(launch.context),
         },
         seconds=ROSTER_SECONDS,
     )
@@ -136,6 +137,18 @@ def members(svc: Any, platform: Any, url: str) -> list[dict[str, Any]]:
     return out
 
 
+def is_learner(row: dict[str, Any], who: Any) -> bool:
+    """A roster member whose profile staff may set: a learner in this course (the roster's role: the same
+    person may teach elsewhere), with an account of staff's institution that is not staff or admin itself."""
+    account = row["account"]
+    return (
+        account is not None
+        and row["role"] == "student"
+        and account.role in ("student", "teacher")
+        and account.institution == who.institution
+    )
+
+
 def _by_subject(svc: Any, subject: str) -> Any:
     from sqlalchemy import select
 
@@ -154,6 +167,7 @@ def _roster_of(request: Request, key: str) -> tuple[Any, dict[str, Any], Any]:
     if data is None or data["user"] != who.id:
         raise LtiReplayed(details={"reason": "roster link unknown, expired or another person's"})
     once.put("roster", key, data, seconds=ROSTER_SECONDS)  # kept for the next look
+    check_course(request, str(data.get("course", "")))
     platform = platforms_of(request).get(str(data["platform"]))
     if platform is None or platform.institution != who.institution:
         raise LtiReplayed(details={"reason": "registration removed"})
@@ -170,7 +184,7 @@ async def roster_page(request: Request, key: str, done: str | None = None) -> Re
     profiles = {}
     for row in rows:
         account = row["account"]
-        if account is not None and account.role == "student" and account.institution == who.institution:
+        if is_learner(row, who):
             stored = svc.users.get_profile(account.id)
             profiles[account.id] = stored.profile_id if stored else ""
     if profiles:
@@ -209,13 +223,7 @@ async def set_profile(
     who, data, platform = _roster_of(request, key)
     svc = web.svc_of(request)
     rows = await run_in_threadpool(members, svc, platform, str(data["url"]))
-    allowed = {
-        r["account"].id
-        for r in rows
-        if r["account"] is not None
-        and r["account"].role == "student"
-        and r["account"].institution == who.institution
-    }
+    allowed = {r["account"].id for r in rows if is_learner(r, who)}
     if learner not in allowed:
         raise LtiReplayed(details={"reason": "not a learner of this course's roster"})
     chosen = resolve_profile(svc, profile).id

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import replace
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -26,6 +27,8 @@ from inclusio.lti.launch import (
     origin_of,
     validate_launch,
 )
+from inclusio.lti.scope import course_key
+from inclusio.lti.scope import remember as remember_scope
 from inclusio.lti.store import OnceStore, PlatformStore
 from inclusio.store.jobs import JobFilter
 from inclusio.web import session as web
@@ -99,7 +102,12 @@ def launch(
     except InclusioError as err:
         return error_page(request, err)
     ticket = secrets.token_urlsafe(32)
-    once_of(request).put("ticket", ticket, {"user": user.id, "next": target}, seconds=TICKET_SECONDS)
+    once_of(request).put(
+        "ticket",
+        ticket,
+        {"user": user.id, "next": target, "role": checked.role, "course": course_key(checked.context)},
+        seconds=TICKET_SECONDS,
+    )
     return RedirectResponse(f"/lti/session?ticket={ticket}", status_code=303)
 
 
@@ -124,18 +132,18 @@ def landing_of(request: Request, checked: Launch, user: Any) -> str:
 
         return remember_request(once_of(request), checked, user.id)
     share = linked_share(request, checked)
-    if share is not None and user.role == "student":
+    if share is not None and checked.role == "student":
         return f"/lti/open/{share.id}"
-    if user.role == "staff" and checked.nrps:  # the course's roster, to give learners their profile
+    if checked.role == "staff" and checked.nrps:  # the course's roster, to give learners their profile
         from inclusio.lti.nrps import remember_roster
 
         roster = remember_roster(once_of(request), checked, user.id, checked.nrps)
         if roster:
             return roster
-    course = checked.context.get("label") or checked.context.get("title") or checked.context.get("id")
-    if user.role in ("teacher", "staff") and course:
+    course = course_key(checked.context)
+    if checked.role in ("teacher", "staff") and course:
         return "/lti/course?" + urlencode({"course": course})  # the course's documents, audited
-    return web.home_of(_principal(user))
+    return web.home_of(replace(_principal(user), role=checked.role))
 
 
 def _principal(user: Any) -> Any:
@@ -152,6 +160,15 @@ def session(request: Request, ticket: str = "") -> Response:
     if data is None:
         return error_page(request, LtiReplayed(details={"reason": "ticket unknown, used or expired"}))
     token, _ = svc.users.issue_token(str(data["user"]), hours=svc.settings.token_hours)
+    if data.get("role"):  # the launch's role and course go with this session, not onto the account
+        remember_scope(
+            once_of(request),
+            token,
+            user_id=str(data["user"]),
+            role=str(data["role"]),
+            course=str(data.get("course") or ""),
+            seconds=svc.settings.token_hours * 3600,
+        )
     target = web.local_path(str(data.get("next")), "/web/")
     # our own page sends the browser on: a navigation this site starts carries a SameSite=Strict cookie
     response = web.render(request, "lti_continue.html", {"target": target}, who=None)

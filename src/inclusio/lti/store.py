@@ -136,6 +136,14 @@ class OnceStore(RowStore):
             deleted = session.execute(delete(LtiOnce).where(LtiOnce.key == row.key)).rowcount  # type: ignore[attr-defined]
         return data if deleted == 1 and expires > utcnow() else None
 
+    def peek(self, kind: str, key: str) -> dict[str, Any] | None:
+        """The record's data, left in place; ``None`` if unknown or expired."""
+        with self.session() as session:
+            row = session.get(LtiOnce, _key(kind, key))
+            if row is None or row.expires_at <= utcnow():
+                return None
+            return dict(row.data)
+
     def purge(self, now: datetime | None = None) -> int:
         with self.session() as session:
             result = session.execute(delete(LtiOnce).where(LtiOnce.expires_at < (now or utcnow())))

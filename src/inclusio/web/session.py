@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable, Coroutine
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -174,8 +175,17 @@ def current_user(request: Request) -> Principal | None:
         return request.state.web_user  # type: ignore[no-any-return]
     token = get_cookie(request, SESSION_COOKIE)
     user = services(request).users.resolve_token(token) if token else None
-    request.state.web_user = Principal.of(user) if user is not None else None
-    return request.state.web_user  # type: ignore[no-any-return]
+    who = Principal.of(user) if user is not None else None
+    request.state.lti_scope = None
+    if token and user is not None and (user.oidc_subject or "").startswith("lti|"):
+        # a session opened by a course platform's launch: the launch's role, for that course (lti/scope.py)
+        from inclusio.lti.scope import session_scope
+
+        request.state.lti_scope = session_scope(services(request), token)
+        if request.state.lti_scope is not None and who is not None:
+            who = replace(who, role=request.state.lti_scope["role"])
+    request.state.web_user = who
+    return who
 
 
 def require_user(request: Request, *roles: str) -> Principal:
