@@ -901,6 +901,20 @@ class LtiOtherCourse(LtiRefused):
     )
 
 
+class LtiNoPassword(Forbidden):
+    """A password page asked by an account made by a course platform's launch (it has no password)."""
+
+    code = "lti.no_password"
+    default_message = (
+        "Your account comes from your course platform: it has no password in inclusio, so there is none to "
+        "change. Open inclusio from your course, as before."
+    )
+    default_message_fr = (
+        "Votre compte vient de votre plateforme de cours : il n'a pas de mot de passe dans inclusio, il n'y "
+        "en a donc pas à changer. Ouvrez inclusio depuis votre cours, comme d'habitude."
+    )
+
+
 # -- web pages: the browser's own mistakes and the server's, as pages (inclusio.web) ----------------------
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from fastapi import Request
 
-from inclusio.errors import LtiOtherCourse
+from inclusio.errors import LtiNoPassword, LtiOtherCourse
 from inclusio.lti.store import OnceStore
 
 KIND = "session"
@@ -60,3 +60,15 @@ def check_course(request: Request, course: str) -> None:
     scope = launched(request)
     if scope is not None and scope.get("course") != course:
         raise LtiOtherCourse(details={"course": course[:120]})
+
+
+def from_launch(user: Any) -> bool:
+    """Whether ``user``'s account was made by a course platform's launch (it has no password)."""
+    return (getattr(user, "oidc_subject", None) or "").startswith("lti|")
+
+
+def refuse_password(user: Any) -> None:
+    """``lti.no_password`` (403) for an account made by a launch: it has no password to change or sign in
+    with; the person opens inclusio from their course."""
+    if from_launch(user):
+        raise LtiNoPassword(details={"reason": "account made by a course platform's launch"})

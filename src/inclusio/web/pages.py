@@ -15,6 +15,7 @@ from inclusio.errors import ArtifactNotFound, AuthInvalid, AuthLocked, AuthThrot
 from inclusio.jobs import release_stalled, submit
 from inclusio.jobs.inputs import parse_outputs, resolve_profile, visible_job
 from inclusio.jobs.uploads import display_name, store_document
+from inclusio.lti.scope import refuse_password
 from inclusio.notify import valid_email
 from inclusio.profiles import list_profiles, with_reading
 from inclusio.store.files import StoredOriginal
@@ -125,6 +126,7 @@ def throttle_text(request: Request, err: AuthThrottled | AuthLocked) -> str:
 def password_page(request: Request, done: bool = False) -> Response:
     who = web.require_user(request)
     user = web.svc_of(request).users.get(who.id)
+    refuse_password(user)  # an account made by a course platform's launch has none (lti.no_password)
     t = web.translator(web.lang_of(request))
     return web.render(
         request,
@@ -147,6 +149,7 @@ def change_password(
     who = web.require_user(request)
     svc = web.svc_of(request)
     user = svc.users.get(who.id)
+    refuse_password(user)
     lang = web.lang_of(request)
     t = web.translator(lang)
 

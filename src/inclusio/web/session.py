@@ -177,7 +177,8 @@ def current_user(request: Request) -> Principal | None:
     user = services(request).users.resolve_token(token) if token else None
     who = Principal.of(user) if user is not None else None
     request.state.lti_scope = None
-    if token and user is not None and (user.oidc_subject or "").startswith("lti|"):
+    request.state.lti_account = user is not None and (user.oidc_subject or "").startswith("lti|")
+    if token and request.state.lti_account:
         # a session opened by a course platform's launch: the launch's role, for that course (lti/scope.py)
         from inclusio.lti.scope import session_scope
 
@@ -270,6 +271,7 @@ def render(
         "tm": markup_translator(lang),
         "csrf": token,
         "who": who if who is not None else current_user(request),
+        "password_link": not getattr(request.state, "lti_account", False),  # launched accounts have none
         "path": request.url.path,
         "inline_css": Markup(css),
         "csp_nonce": nonce,
