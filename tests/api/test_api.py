@@ -226,8 +226,11 @@ def test_students_get_their_own_version_of_a_shared_document_converted_once(
     assert done1["profile"] == "dyslexia" and done2["profile"] == "easy-read"
     assert done1["filename"] == done2["filename"] == "Cours de bio.pdf" and done1["input"]["sha256"] == sha
     # The document was read once: the second job took the converted Document from the cache.
-    report1 = s1.get(f"/jobs/{done1['id']}/artifacts/report").json()
-    report2 = s2.get(f"/jobs/{done2['id']}/artifacts/report").json()
+    # The report is a technical file: staff read it (the students get artifact.staff_only, issue #16).
+    staff = api_client(settings, "staff", enqueue=lambda _k, _j: None)
+    assert s1.get(f"/jobs/{done1['id']}/artifacts/report").json()["error"]["code"] == "artifact.staff_only"
+    report1 = staff.get(f"/jobs/{done1['id']}/artifacts/report").json()
+    report2 = staff.get(f"/jobs/{done2['id']}/artifacts/report").json()
     assert not report1["input"].get("from_cache") and report2["input"]["from_cache"] is True
     stored = _files_of(settings)
     assert [f for f in stored if f.startswith("originals/")] == [f"originals/{sha[:2]}/{sha}"]

@@ -119,6 +119,8 @@ def _student_in_a(w: World) -> str:
 OK_ALL = {r: 200 for r in ROLES} | {"anon": 401}
 STAFF_ONLY = {"anon": 401, "s1": 403, "s2": 403, "teacher": 403, "staff": 200, "staff_b": 200, "admin": 200}
 S1_THINGS = {"anon": 401, "s1": 200, "s2": 404, "teacher": 404, "staff": 200, "staff_b": 404, "admin": 200}
+S1_TECHNICAL = S1_THINGS | {"s1": 403}
+"""s1's job's technical files (report, document JSON, audio timings): its staff and admins, not s1 (issue #16)."""
 
 # (method, route template) -> (how to call it for a caller, expected status per caller)
 Call = Callable[[World, str], Any]
@@ -223,7 +225,7 @@ MATRIX: dict[tuple[str, str], tuple[Call, dict[str, int]]] = {
     ),
     ("GET", "/jobs/{job_id}/artifacts/{name}"): (
         lambda w, who: w.client.get(f"/jobs/{w.ids['job_s1']}/artifacts/report", headers=w.auth(who)),
-        S1_THINGS,
+        S1_TECHNICAL,
     ),
     ("POST", "/batches"): (
         lambda w, who: w.client.post(
@@ -351,7 +353,7 @@ MATRIX.update(
     {  # review routes (web issue): reading for whoever sees the job, changes for staff
         ("GET", "/jobs/{job_id}/document"): (
             lambda w, who: w.client.get(f"/jobs/{_reviewable(w)}/document", headers=w.auth(who)),
-            S1_THINGS,
+            S1_TECHNICAL,
         ),
         ("PUT", "/jobs/{job_id}/blocks/{block_id}/adaptation"): (
             lambda w, who: w.client.put(
@@ -467,7 +469,66 @@ def test_each_role_gets_what_it_may_and_nothing_more(world: World, route: tuple[
                 "share.not_found",
                 "auth.invalid",
                 "request.not_found",
+                "artifact.staff_only",
             }
+
+
+STUDENT_FILES = {"epub": ".epub", "mp3": ".mp3", "mp3-01": "-01.mp3", "html": ".html", "brf": ".brf"}
+STUDENT_FILES |= {"large-print": ".large-print.pdf"}
+TECHNICAL_FILES = {"report": ".report.json", "json": ".json", "audio-timings": ".timings.json"}
+
+
+def _finished_with_files(w: World, job_id: str) -> None:
+    """``job_id`` finished with every kind of file a job makes (small stand-ins: the route sends bytes)."""
+    job_dir = w.settings.data_dir / "jobs" / job_id
+    job_dir.mkdir(parents=True, exist_ok=True)
+    artifacts = {}
+    for name, suffix in (STUDENT_FILES | TECHNICAL_FILES).items():
+        (job_dir / f"cours{suffix}").write_bytes(name.encode())
+        artifacts[name] = {
+            "file": f"cours{suffix}",
+            "media_type": "application/octet-stream",
+            "bytes": len(name),
+        }
+    store = JobStore.from_settings(w.settings)
+    store.start(job_id)
+    store.finish(job_id, status="succeeded", artifacts=artifacts)
+    store.dispose()
+
+
+def test_a_student_fetches_the_files_made_for_them_and_not_the_technical_ones(world: World) -> None:
+    """The API's rule is the web pages': a student gets their list (EPUB, MP3, each section MP3, web page,
+    braille, large print) of their own job and of the one staff made for them; the report, the document JSON
+    and the audio timings answer artifact.staff_only (403, French and English), for the job's teacher, staff
+    and admins they are files like the others."""
+    own, cohort, teachers = (
+        world.job_of("s1"),
+        world.job_of("staff", learner="s1", profile=""),
+        world.job_of("teacher"),
+    )
+    for job_id in (own, cohort, teachers):
+        _finished_with_files(world, job_id)
+    for job_id, who in ((own, "s1"), (cohort, "s1"), (own, "staff"), (teachers, "teacher"), (own, "admin")):
+        for name in STUDENT_FILES:
+            answer = world.client.get(f"/jobs/{job_id}/artifacts/{name}", headers=world.auth(who))
+            assert answer.status_code == 200 and answer.content == name.encode(), (who, name, answer.text)
+    for job_id in (own, cohort):
+        for name in TECHNICAL_FILES:
+            refused = world.client.get(f"/jobs/{job_id}/artifacts/{name}", headers=world.auth("s1"))
+            assert refused.status_code == 403, (name, refused.text)
+            error = refused.json()["error"]
+            assert error["code"] == "artifact.staff_only" and error["message"] and error["message_fr"]
+            assert error["details"] == {"job": job_id, "artifact": name}
+    for job_id, who in ((own, "staff"), (cohort, "admin"), (teachers, "teacher")):
+        for name in TECHNICAL_FILES:
+            answer = world.client.get(f"/jobs/{job_id}/artifacts/{name}", headers=world.auth(who))
+            assert answer.status_code == 200 and answer.content == name.encode(), (who, name)
+    # A name the job does not have is not found for everyone, the student too (nothing is revealed).
+    missing = world.client.get(f"/jobs/{own}/artifacts/pdf", headers=world.auth("s1"))
+    assert missing.json()["error"]["code"] == "artifact.not_found"
+    # Nor another student's files, technical or not.
+    assert world.client.get(f"/jobs/{own}/artifacts/epub", headers=world.auth("s2")).status_code == 404
+    assert world.client.get(f"/jobs/{own}/artifacts/report", headers=world.auth("s2")).status_code == 404
 
 
 def test_job_lists_show_each_role_exactly_its_jobs(world: World) -> None:

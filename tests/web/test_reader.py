@@ -44,10 +44,16 @@ def reader_job(server: Server) -> Iterator[dict[str, Any]]:
         job_id = submit(api, SAMPLES / "cours-photosynthese-fr.pdf", profile=PROFILE, outputs="epub,mp3,json")
         job = wait_finished(api, job_id, server.worker, timeout=JOB_TIMEOUT_MS / 1000 + 60)
         assert job["status"] == "succeeded", server.logs()
+        # The document JSON and the audio timings are technical files: an administrator reads them
+        # (the student gets artifact.staff_only; the reader builds its page from them on the server).
+        admin = {"Authorization": f"Bearer {make_user(server.settings, 'admin')[1]}"}
         files = {
-            name: api.get(f"/jobs/{job_id}/artifacts/{name}").content
+            name: api.get(
+                f"/jobs/{job_id}/artifacts/{name}", headers=None if name == "epub" else admin
+            ).content
             for name in ("epub", "json", "audio-timings")
         }
+        assert api.get(f"/jobs/{job_id}/artifacts/audio-timings").status_code == 403
         yield {"id": job_id, "files": files, "user": user_id, "token": token}
 
 

@@ -23,13 +23,19 @@ teacher    shares their uploads, sees and stops their own shares
 staff      shares, sees and stops every share of their institution
 admin      every share
 =========  =====================================================================================
+
+A job's files (the API's ``/jobs/{id}/artifacts/{name}`` and the web pages' downloads alike): a student
+fetches the files made for them (:data:`STUDENT_FILES` and each section MP3); the technical files (report,
+document JSON, audio timings) are for teachers, staff and admins (:func:`check_artifact`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
-from inclusio.errors import Forbidden
+from inclusio.errors import ArtifactStaffOnly, Forbidden
 from inclusio.store.jobs import JobFilter
 from inclusio.store.models import Batch, Job, Share, User
 
@@ -136,3 +142,33 @@ def can_manage_share(who: Principal, share: Share) -> bool:
     if who.is_admin or share.owner_id == who.id:
         return True
     return who.role == "staff" and share.institution == who.institution
+
+
+TECHNICAL_ROLES = ("teacher", "staff", "admin")
+"""Who may fetch a job's technical files (report, document JSON, audio timings) and sees them listed."""
+STUDENT_FILES = ("epub", "mp3", "html", "brf", "large-print")
+"""The job's files a student may fetch: what their document's page lists for them (the e-book, the audio with
+chapters, the web page, braille, large print)."""
+SECTION_FILE = re.compile(r"mp3-\d+")
+"""A section's MP3 (``mp3-01``...): a student may fetch it too (the reader plays them, the zip holds them)."""
+
+
+def may_fetch_artifact(who: Principal, name: str) -> bool:
+    """Whether ``who`` may fetch the job file ``name`` of a job they can see: any file for teachers, staff and
+    admins; for a student the files of :data:`STUDENT_FILES` and the section MP3s, never the report, the
+    document JSON or the audio timings (the reader is built from them on the server)."""
+    return who.role in TECHNICAL_ROLES or name in STUDENT_FILES or SECTION_FILE.fullmatch(name) is not None
+
+
+def check_technical(who: Principal, job: Any, what: str) -> None:
+    """Raise ``artifact.staff_only`` (403) unless ``who`` may read ``job``'s technical files (``what``: the
+    file's name in the error's details): the review API's Document is one of them."""
+    if who.role not in TECHNICAL_ROLES:
+        raise ArtifactStaffOnly(details={"job": job.id, "artifact": what[:64]})
+
+
+def check_artifact(who: Principal, job: Any, name: str) -> None:
+    """Raise ``artifact.staff_only`` (403) when a student asks for one of ``job``'s technical files; a name the
+    job does not have is left to the caller's ``artifact.not_found``."""
+    if name in (job.artifacts or {}) and not may_fetch_artifact(who, name):
+        raise ArtifactStaffOnly(details={"job": job.id, "artifact": name[:64]})

@@ -4,7 +4,8 @@ Students get a short list they understand (:func:`student_downloads`): read onli
 one MP3 with chapters, the audio by section as one zip whose files are named by their headings, the web page,
 braille and large print when the job made them. Staff and teachers also get the technical files
 (:func:`technical_downloads`: report, document JSON, audio timings, each section MP3). A student asking for a
-technical file by its address gets ``artifact.staff_only`` (:func:`check_download`); the section MP3s stay
+technical file by its address, on the web pages or through the API, gets ``artifact.staff_only``
+(:func:`inclusio.auth.policy.check_artifact`, the API's download route's own check); the section MP3s stay
 theirs (the reader plays them).
 
 The zip (:func:`section_zip`) is streamed from the job's stored section MP3s, stored as they are (no
@@ -24,11 +25,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from inclusio.auth.policy import SECTION_FILE, check_artifact
 from inclusio.web.i18n import TEXT
 
 STUDENT_ORDER = ("epub", "mp3", "sections", "html", "brf", "large-print")
 """The student's list, in this order (``sections``: the zip of the section MP3s)."""
-SECTION = re.compile(r"mp3-\d+")
+SECTION = SECTION_FILE
 READER_SOURCE = "json"
 """A finished job with its document JSON can be read online (``/web/read/{job}`` is built from it, see
 :data:`inclusio.web.reader.READER_OUTPUT`): an API job asked without it has no reader link."""
@@ -94,25 +96,8 @@ def student_downloads(job: Any, t: Any) -> list[dict[str, str]]:
     return out
 
 
-TECHNICAL_ROLES = ("teacher", "staff", "admin")
-"""Who may fetch the technical files from the web pages; anyone else (students) gets ``artifact.staff_only``.
-The same roles as the job page's list of them (:data:`inclusio.web.pages.TECHNICAL_ROLES`)."""
-
-
-def student_may_download(name: str) -> bool:
-    """Whether a student may fetch the artifact ``name`` from the web pages: the files of their list
-    (:data:`STUDENT_ORDER`) and each section MP3 (the reader plays them, the zip holds them); never the
-    report, the document JSON or the audio timings (the reader is built from them on the server)."""
-    return name in STUDENT_ORDER or SECTION.fullmatch(name) is not None
-
-
-def check_download(who: Any, job: Any, name: str) -> None:
-    """Raise ``artifact.staff_only`` (403) when a student asks for one of ``job``'s technical files; a name the
-    job does not have is left to the download route's ``artifact.not_found``."""
-    from inclusio.errors import ArtifactStaffOnly
-
-    if who.role not in TECHNICAL_ROLES and name in (job.artifacts or {}) and not student_may_download(name):
-        raise ArtifactStaffOnly(details={"job": job.id, "artifact": name[:64]})
+check_download = check_artifact
+"""The web's download route asks it before the API's route (which asks it too): one rule for both."""
 
 
 def technical_downloads(job: Any, t: Any) -> list[dict[str, str]]:

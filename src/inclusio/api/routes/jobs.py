@@ -17,7 +17,7 @@ from inclusio import jobs
 from inclusio.api.deps import Caller, Svc
 from inclusio.api.file_responses import output_file_response
 from inclusio.api.schemas import AUTH_ERRORS, ErrorResponse, JobAccepted, JobView, errors
-from inclusio.auth.policy import job_filter
+from inclusio.auth.policy import check_artifact, job_filter
 from inclusio.converters.registry import formats_label
 from inclusio.errors import (
     ArtifactNotFound,
@@ -157,9 +157,12 @@ def delete_job(svc: Svc, who: Caller, job_id: str) -> Response:
         },
         **errors(404, *AUTH_ERRORS),
     },
+    summary="Download one of a job's files (a student: the files made for them; the report, document "
+    "JSON and audio timings are for teachers and staff: artifact.staff_only)",
 )
 def get_artifact(svc: Svc, who: Caller, job_id: str, name: str) -> FileResponse:
     job = visible_job(svc, who, job_id)
+    check_artifact(who, job, name)  # technical files: teachers and staff only (the web pages' rule too)
     record = (job.artifacts or {}).get(name)
     if record is None:
         raise ArtifactNotFound(details={"job": job.id, "artifact": name[:64]})

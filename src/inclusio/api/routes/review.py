@@ -21,6 +21,7 @@ from inclusio.api import review
 from inclusio.api.deps import Caller, StaffCaller, Svc
 from inclusio.api.file_responses import document_json_headers
 from inclusio.api.schemas import AUTH_ERRORS, JobView, errors
+from inclusio.auth.policy import check_technical
 from inclusio.jobs.inputs import visible_job
 from inclusio.model.document import Adaptation, Document, Flag, GlossaryEntry
 
@@ -152,10 +153,12 @@ def _answer(block_id: str, adaptation: Adaptation | None, state: dict[str, int])
         200: {"content": {"application/json": {}}, "description": "the Document model (JSON)"},
         **errors(404, *AUTH_ERRORS),
     },
-    summary="The job's Document with its adaptations (the reviewed draft when there is one)",
+    summary="The job's Document with its adaptations (the reviewed draft when there is one); teachers and "
+    "staff only (a student: artifact.staff_only, as the document JSON file)",
 )
 def get_document(svc: Svc, who: Caller, job_id: str) -> JSONResponse:
     job = visible_job(svc, who, job_id)
+    check_technical(who, job, "document")  # a reviewer's draft is never shown to the student
     doc = review.load_document(svc.files, job)
     return JSONResponse(doc.model_dump(mode="json"), headers=document_json_headers())
 
