@@ -401,6 +401,85 @@ def test_a_section_title_straight_in_its_sect_is_a_heading(tmp_path: Path) -> No
     doc = _convert(sections_with_loose_titles(tmp_path / "sections.pdf"))
     assert doc.source.converter and TAGS in doc.source.converter
     headings = [(b.level, b.text) for b in doc.blocks if isinstance(b, Heading)]
-    assert headings == [(1, "Introduction"), (1, "Loading"), (1, "Options")]
+    assert headings == [(1, "1 Introduction"), (1, "2 Loading"), (1, "3 Options")]
     texts = [b.plain_text() for b in doc.blocks if isinstance(b, Paragraph)]
     assert texts.count("Breaking change!") == 3
+
+
+def test_a_section_number_tagged_lbl_is_read_with_its_title_before_it(tmp_path: Path) -> None:
+    """The Lbl holding a section's number comes first in its Sect, on the title's baseline: before, it was read
+    after the title and the section's first line, as a paragraph of its own ("Introduction", "Breaking
+    change!", "1")."""
+    doc = _convert(sections_with_loose_titles(tmp_path / "sections.pdf"))
+    kinds = [(b.type, b.plain_text()) for b in doc.blocks if b.type != "page"]
+    assert kinds[:3] == [
+        ("heading", "1 Introduction"),
+        ("paragraph", "Breaking change!"),
+        ("paragraph", "The section 1 explains what the package does in this part."),
+    ]
+    assert not [t for _, t in kinds if t in ("1", "2", "3")]
+
+
+def numbered_headings(path: Path, *, label_x: float = 72) -> Path:
+    """Two sections tagged ``Sect`` [``Lbl`` (the number), ``H1`` (the title), ``P``]; the number drawn at
+    ``label_x`` on the title's baseline (at 760 and 700), or, with ``label_x`` past the title, after it."""
+    doc = pymupdf.Document()
+    page = doc.new_page(width=595, height=842)
+    parts = []
+    for n, (title, y) in enumerate([("Les étapes", 760), ("Les réserves", 700)]):
+        title_x = 72 if label_x > 72 else 90
+        parts += [
+            f"/Lbl <</MCID {3 * n}>> BDC BT /F1 16 Tf {label_x} {y} Td ({n + 1}.) Tj ET EMC",
+            f"/H1 <</MCID {3 * n + 1}>> BDC BT /F1 16 Tf {title_x} {y} Td ({title}) Tj ET EMC",
+            f"/P <</MCID {3 * n + 2}>> BDC BT /F1 11 Tf 72 {y - 24} Td (Le texte de la partie {n + 1}.) Tj ET EMC",
+        ]
+    cx = doc.get_new_xref()
+    doc.update_object(cx, "<<>>")
+    doc.update_stream(cx, "\n".join(parts).encode("latin-1"))
+    doc.xref_set_key(page.xref, "Contents", f"{cx} 0 R")
+    doc.xref_set_key(
+        page.xref,
+        "Resources",
+        "<</Font <</F1 <</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>>>>>",
+    )
+    doc.xref_set_key(page.xref, "StructParents", "0")
+    root, top, tree = doc.get_new_xref(), doc.get_new_xref(), doc.get_new_xref()
+    pg = f"/Pg {page.xref} 0 R"
+    sects, owners = [], []
+    for n in range(2):
+        sect, lbl, h1, para = (doc.get_new_xref() for _ in range(4))
+        for xref, role, mcid in ((lbl, "Lbl", 3 * n), (h1, "H1", 3 * n + 1), (para, "P", 3 * n + 2)):
+            doc.update_object(xref, f"<</Type/StructElem/S/{role}/P {sect} 0 R {pg} /K {mcid}>>")
+        doc.update_object(
+            sect, f"<</Type/StructElem/S/Sect/P {top} 0 R {pg} /K [{lbl} 0 R {h1} 0 R {para} 0 R]>>"
+        )
+        sects.append(f"{sect} 0 R")
+        owners += [f"{lbl} 0 R", f"{h1} 0 R", f"{para} 0 R"]
+    doc.update_object(top, f"<</Type/StructElem/S/Document/P {root} 0 R /K [{' '.join(sects)}]>>")
+    doc.update_object(root, f"<</Type/StructTreeRoot/K {top} 0 R/ParentTree {tree} 0 R>>")
+    doc.update_object(tree, f"<</Nums [0 [{' '.join(owners)}]]>>")
+    cat = doc.pdf_catalog()
+    doc.xref_set_key(cat, "StructTreeRoot", f"{root} 0 R")
+    doc.xref_set_key(cat, "MarkInfo", "<</Marked true>>")
+    doc.xref_set_key(cat, "Lang", "(fr-FR)")
+    doc.save(path)
+    return path
+
+
+def test_a_number_tagged_lbl_beside_its_h1_is_part_of_the_heading(tmp_path: Path) -> None:
+    doc = _convert(numbered_headings(tmp_path / "numbered.pdf"))
+    assert doc.source.converter and TAGS in doc.source.converter
+    assert [(b.type, b.plain_text()) for b in doc.blocks if b.type != "page"] == [
+        ("heading", "1. Les étapes"),
+        ("paragraph", "Le texte de la partie 1."),
+        ("heading", "2. Les réserves"),
+        ("paragraph", "Le texte de la partie 2."),
+    ]
+
+
+def test_a_lbl_set_after_its_title_stays_a_paragraph_of_its_own(tmp_path: Path) -> None:
+    """Guard: a label that is not to the left of the title on its baseline is not made part of it."""
+    doc = _convert(numbered_headings(tmp_path / "after.pdf", label_x=400))
+    headings = [b.text for b in doc.blocks if isinstance(b, Heading)]
+    assert headings == ["Les étapes", "Les réserves"]
+    assert "1." in [b.plain_text() for b in doc.blocks if isinstance(b, Paragraph)]

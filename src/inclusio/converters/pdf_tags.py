@@ -387,6 +387,28 @@ def _join(pieces: list[_Piece]) -> str:
     return join_lines([r for r in rows if r])
 
 
+def _labels(label: list[_Piece], after: list[Node | list[_Piece]], text: TagText) -> bool:
+    """``label`` (a ``Lbl``'s pieces) is a short number set on the baseline of the first line of what follows it
+    (``after``: the container's own text, or a heading kid), to its left."""
+    if not after or not label or len({(p.page, round(p.line.bbox[3])) for p in label}) != 1:
+        return False
+    if len(_join(label)) > 12:
+        return False
+    nxt = after[0]
+    if isinstance(nxt, Node):
+        if not (nxt.role in _HEADINGS or nxt.role in ("H", "Title")):
+            return False
+        nxt = _lines(nxt, text)
+    if not nxt:
+        return False
+    first, last = nxt[0], label[-1]
+    return (
+        first.page == last.page
+        and abs(first.line.bbox[3] - last.line.bbox[3]) < 0.5 * max(first.line.size, 1)
+        and first.line.bbox[0] >= last.line.bbox[2] - 1
+    )
+
+
 def _bbox(pieces: list[_Piece]) -> tuple[int | None, BBox | None]:
     """The first page of ``pieces`` and the union of their boxes on it."""
     if not pieces:
@@ -421,6 +443,8 @@ class TagBlocks:
         """``False`` (``INCLUSIO_PDF_TABLES=false``): a table's text is read as paragraphs, one per row, as the
         layout path reads a page whose tables are not looked for."""
         self.blocks: list[Block] = []
+        self.label: list[_Piece] = []
+        """The pieces of a section number tagged ``Lbl`` beside the heading being emitted."""
         self.figures: list[Figure] = []
         """Figures of the tree, in order; their images are attached by the converter."""
 
@@ -457,13 +481,7 @@ class TagBlocks:
         """A container's own text and its kids in order; a paragraph's own text with its inline kids, then
         its block kids (LibreOffice puts a figure inside a ``P``; InDesign a table)."""
         if node.role in _CONTAINERS or node.role in _TABLE_PARTS or node.role == "NonStruct":
-            for part in _by_size(list(self.text.pieces.get(node.path, ()))):
-                self._paragraph(node, part)
-            for kid in node.kids:
-                if kid.role in _INLINE:  # a Quote or Code straight under a section is a paragraph of its own
-                    self._paragraph(kid, _lines(kid, self.text))
-                else:
-                    self.emit(kid, sections)
+            self._container(node, sections)
             return
         own = _lines(node, self.text, inline_only=True)
         if own:
@@ -471,6 +489,33 @@ class TagBlocks:
         for kid in node.kids:
             if kid.role not in _INLINE:
                 self.emit(kid, sections)
+
+    def _container(self, node: Node, sections: int) -> None:
+        """A container's kids in the tree's order, its own text (cut by :func:`_by_size`) put among them where
+        the page has it; a section number tagged ``Lbl`` on the baseline of the title that follows it (the
+        container's own text or a heading kid: tagpdf, 2022) is read with that title, before it."""
+        own = _by_size(list(self.text.pieces.get(node.path, ())))
+        items: list[Node | list[_Piece]] = []
+        for kid in node.kids:
+            first = _lines(kid, self.text)
+            while own and first and own[0][0].seq < first[0].seq:
+                items.append(own.pop(0))
+            items.append(kid)
+        items.extend(own)
+        label: list[_Piece] = []
+        for i, item in enumerate(items):
+            if isinstance(item, list):
+                self._paragraph(node, label + item)
+            elif item.role == "Lbl" and _labels(_lines(item, self.text), items[i + 1 : i + 2], self.text):
+                label = _lines(item, self.text)
+                continue
+            elif item.role in _INLINE:  # a Quote or Code straight under a section is a paragraph of its own
+                self._paragraph(item, _lines(item, self.text))
+            else:
+                self.label = label
+                self.emit(item, sections)
+                self.label = []
+            label = []
 
     def _paragraph(self, node: Node, pieces: list[_Piece]) -> None:
         text = _join(pieces)
@@ -486,7 +531,7 @@ class TagBlocks:
         self.add(Paragraph(id=self.new_id(), text=text, role=role, source=self.ref(node, pieces)), node)
 
     def heading(self, node: Node, level: int) -> None:
-        pieces = _lines(node, self.text)
+        pieces = self.label + _lines(node, self.text)  # its number, tagged beside it (:meth:`_container`)
         text = _join(pieces) or node.actual or ""
         if text:
             self.add(Heading(id=self.new_id(), level=level, text=text, source=self.ref(node, pieces)), node)
