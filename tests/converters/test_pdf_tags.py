@@ -483,3 +483,57 @@ def test_a_lbl_set_after_its_title_stays_a_paragraph_of_its_own(tmp_path: Path) 
     headings = [b.text for b in doc.blocks if isinstance(b, Heading)]
     assert headings == ["Les étapes", "Les réserves"]
     assert "1." in [b.plain_text() for b in doc.blocks if isinstance(b, Paragraph)]
+
+
+def inline_code(path: Path) -> Path:
+    """One P whose text runs on either side of a Code element on the same line, as TeX sets it: "You will need
+    the " (its word space drawn at the end) + Code "glyph" + " operator ..."; then "Say" + Code "\\input" set
+    with no space between (a space a text layer does not hold is not made up)."""
+    doc = pymupdf.Document()
+    page = doc.new_page(width=595, height=842)
+    first = "You will need the "
+    x_code = 72 + pymupdf.get_text_length(first, "helv", 11)
+    x_after = x_code + pymupdf.get_text_length("glyph", "cour", 11)
+    x_tight = 72 + pymupdf.get_text_length("Say", "helv", 11)
+    content = f"""
+/P <</MCID 0>> BDC BT /F1 11 Tf 72 700 Td ({first}) Tj ET EMC
+/Code <</MCID 1>> BDC BT /F2 11 Tf {x_code:.2f} 700 Td (glyph) Tj ET EMC
+/P <</MCID 2>> BDC BT /F1 11 Tf {x_after:.2f} 700 Td ( operator, which returns the contours.) Tj ET EMC
+/P <</MCID 3>> BDC BT /F1 11 Tf 72 670 Td (Say) Tj ET EMC
+/Code <</MCID 4>> BDC BT /F2 11 Tf {x_tight:.2f} 670 Td (input) Tj ET EMC
+"""
+    cx = doc.get_new_xref()
+    doc.update_object(cx, "<<>>")
+    doc.update_stream(cx, content.encode())
+    doc.xref_set_key(page.xref, "Contents", f"{cx} 0 R")
+    doc.xref_set_key(
+        page.xref,
+        "Resources",
+        "<</Font <</F1 <</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>"
+        "/F2 <</Type/Font/Subtype/Type1/BaseFont/Courier/Encoding/WinAnsiEncoding>>>>>>",
+    )
+    doc.xref_set_key(page.xref, "StructParents", "0")
+    root, top, tree, p1, code1, p2, code2 = (doc.get_new_xref() for _ in range(7))
+    pg = f"/Pg {page.xref} 0 R"
+    doc.update_object(p1, f"<</Type/StructElem/S/P/P {top} 0 R {pg} /K [0 {code1} 0 R 2]>>")
+    doc.update_object(code1, f"<</Type/StructElem/S/Code/P {p1} 0 R {pg} /K 1>>")
+    doc.update_object(p2, f"<</Type/StructElem/S/P/P {top} 0 R {pg} /K [3 {code2} 0 R]>>")
+    doc.update_object(code2, f"<</Type/StructElem/S/Code/P {p2} 0 R {pg} /K 4>>")
+    doc.update_object(top, f"<</Type/StructElem/S/Document/P {root} 0 R /K [{p1} 0 R {p2} 0 R]>>")
+    doc.update_object(root, f"<</Type/StructTreeRoot/K {top} 0 R/ParentTree {tree} 0 R>>")
+    doc.update_object(tree, f"<</Nums [0 [{p1} 0 R {code1} 0 R {p1} 0 R {p2} 0 R {code2} 0 R]]>>")
+    cat = doc.pdf_catalog()
+    doc.xref_set_key(cat, "StructTreeRoot", f"{root} 0 R")
+    doc.xref_set_key(cat, "MarkInfo", "<</Marked true>>")
+    doc.save(path)
+    return path
+
+
+def test_a_word_space_at_the_edge_of_an_inline_element_is_kept(tmp_path: Path) -> None:
+    """The space the text layer holds before an inline Code element set on the same line: before, the line's
+    text was stripped while its box kept the space's width, so no gap was seen and the words were glued
+    ("need theglyph", the manual of Debian's minim, tests/golden/tagged/minim.pdf.txt)."""
+    doc = _convert(inline_code(tmp_path / "inline.pdf"))
+    assert doc.source.converter and TAGS in doc.source.converter
+    texts = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
+    assert texts == ["You will need the glyph operator, which returns the contours.", "Sayinput"]

@@ -163,6 +163,9 @@ class _Piece:
     page: int
     seq: int
     line: Line
+    spaced: tuple[bool, bool] = (False, False)
+    """The text layer has a space before / after the line's text (:class:`Line` keeps it stripped, its box
+    does not): a word space at the edge of an inline element ("need the " + Code "glyph")."""
 
 
 @dataclass
@@ -306,26 +309,34 @@ def page_text(page: Any, pno: int, pymupdf: Any, text: TagText, furniture: Any =
     page_dict = page.get_text("dict", flags=flags)
     height = (page.rect * page.derotation_matrix).height  # text comes unrotated (pdf.page_box)
 
-    def add(line: Line, path: tuple[int, ...]) -> None:
+    def add(line: Line, path: tuple[int, ...], spaced: tuple[bool, bool]) -> None:
         if furniture is not None and furniture(line, height):
             return
         n = len(line.text.strip())
         if path:
             text.tagged_chars += n
             text.seq += 1
-            text.pieces.setdefault(path, []).append(_Piece(pno, text.seq, line))
+            text.pieces.setdefault(path, []).append(_Piece(pno, text.seq, line, spaced))
         if path or height * BAND < line.bbox[1] and line.bbox[3] < height * (1 - BAND):
             text.page_chars += n
 
     def visit(blocks: list[dict[str, Any]], path: tuple[int, ...]) -> None:
         for block in blocks:  # in the page's order: text and nested elements interleave (a Link in a P)
             if block.get("type") == 0:
-                for line in page_lines({"blocks": [block]}):
-                    add(line, path)
+                raw = [t for t in map(_raw_text, block.get("lines", ())) if t.strip()]
+                lines = page_lines({"blocks": [block]})
+                for i, line in enumerate(lines):  # one Line per line with text, in order
+                    edge = raw[i] if len(raw) == len(lines) else ""
+                    add(line, path, (edge[:1].isspace(), edge[-1:].isspace()))
             elif block.get("type") == 2:
                 visit(block.get("blocks", []), (*path, int(block.get("index", 0))))
 
     visit(page_dict.get("blocks", []), ())
+
+
+def _raw_text(line: dict[str, Any]) -> str:
+    """A text line's characters as :func:`page_lines` reads them (before it strips them)."""
+    return "".join(s.get("text", "") for s in line.get("spans", ()) if s.get("text")).replace("\xa0", " ")
 
 
 def _lines(node: Node, text: TagText, *, inline_only: bool = False) -> list[_Piece]:
@@ -381,7 +392,10 @@ def _join(pieces: list[_Piece]) -> str:
             if i and not out.endswith(" ") and not part.startswith(" "):
                 gap = piece.line.bbox[0] - row[i - 1].line.bbox[2]
                 resized = abs(piece.line.size - row[i - 1].line.size) > 0.2 * max(piece.line.size, 1)
-                out += " " if gap > 0.2 * piece.line.size or resized else ""  # a superscript call too
+                spaced = row[i - 1].spaced[1] or piece.spaced[0]
+                out += (
+                    " " if gap > 0.2 * piece.line.size or resized or spaced else ""
+                )  # a superscript call too
             out += part
         rows.append(" ".join(out.split()))
     return join_lines([r for r in rows if r])
