@@ -915,6 +915,21 @@ class LtiNoPassword(Forbidden):
     )
 
 
+class LtiOtherBrowser(LtiRefused):
+    code = "lti.other_browser"
+    default_message = (
+        "This launch was not started in this browser, or your browser blocked inclusio's cookie inside the "
+        "course page. Open inclusio in a new window (the link below, or the platform's 'open in a new "
+        "window'); if it happens again, ask the platform's administrator to open the tool in a new window."
+    )
+    default_message_fr = (
+        "Ce lancement n'a pas commencé dans ce navigateur, ou votre navigateur a bloqué le cookie d'inclusio "
+        "dans la page du cours. Ouvrez inclusio dans une nouvelle fenêtre (le lien ci-dessous, ou « ouvrir "
+        "dans une nouvelle fenêtre » de la plateforme) ; si cela se reproduit, demandez à l'administrateur de "
+        "la plateforme d'ouvrir l'outil dans une nouvelle fenêtre."
+    )
+
+
 # -- web pages: the browser's own mistakes and the server's, as pages (inclusio.web) ----------------------
 
 

@@ -29,6 +29,7 @@ from inclusio.errors import (
     LtiBadMessage,
     LtiBadSignature,
     LtiExpired,
+    LtiOtherBrowser,
     LtiPlatformUnreachable,
     LtiRefused,
     LtiReplayed,
@@ -52,6 +53,14 @@ ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES
 STATE_SECONDS = 600
 LEEWAY_SECONDS = 30
 TEACHER_ROLES = ("Instructor", "TeachingAssistant", "ContentDeveloper")
+RELAUNCH_PARAMS = (
+    "iss",
+    "login_hint",
+    "target_link_uri",
+    "lti_message_hint",
+    "client_id",
+    "lti_deployment_id",
+)
 
 
 @dataclass
@@ -103,10 +112,14 @@ def login_redirect(
     params: dict[str, str],
     launch_url: str,
     tool_origins: set[str] | None = None,
+    *,
+    browser: str | None = None,
 ) -> str:
     """The platform's authorization URL for this login initiation (a state and nonce stored, single use).
 
-    ``tool_origins``: the origins the login's ``target_link_uri`` may point at (default: the launch URL's)."""
+    ``tool_origins``: the origins the login's ``target_link_uri`` may point at (default: the launch URL's).
+    ``browser``: the digest of the random value of the state cookie this login sets in the browser; the
+    launch must come with that cookie (login CSRF)."""
     issuer = params.get("iss") or ""
     login_hint = params.get("login_hint") or ""
     if not issuer or not login_hint:
@@ -122,8 +135,12 @@ def login_redirect(
         raise LtiUnknownDeployment(details={"issuer": issuer[:200]})
     state, nonce = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     origins = sorted(tool_origins or {origin_of(launch_url)})
+    again = {k: params[k] for k in RELAUNCH_PARAMS if params.get(k)}  # the same login, in a new window
     once.put(
-        "state", state, {"nonce": nonce, "platform": platform.id, "origins": origins}, seconds=STATE_SECONDS
+        "state",
+        state,
+        {"nonce": nonce, "platform": platform.id, "origins": origins, "browser": browser, "login": again},
+        seconds=STATE_SECONDS,
     )
     query = {
         "scope": "openid",
@@ -180,24 +197,43 @@ JWKS = _JwksCache()
 
 
 def validate_launch(
-    platforms: PlatformStore, once: OnceStore, id_token: str, state: str, *, jwks: _JwksCache = JWKS
+    platforms: PlatformStore,
+    once: OnceStore,
+    id_token: str,
+    state: str,
+    *,
+    jwks: _JwksCache = JWKS,
+    browser: str | None = None,
 ) -> Launch:
-    """The launch in ``id_token`` if everything checks; :class:`LtiRefused` (logged) otherwise."""
+    """The launch in ``id_token`` if everything checks; :class:`LtiRefused` (logged) otherwise.
+
+    ``browser``: the digest of this browser's state cookie for ``state`` (``None`` without one)."""
     try:
-        return _validate(platforms, once, id_token, state, jwks)
+        return _validate(platforms, once, id_token, state, jwks, browser)
     except LtiRefused as err:
         log.warning("LTI launch refused: %s %s", err.code, err.details)
         raise
 
 
 def _validate(
-    platforms: PlatformStore, once: OnceStore, id_token: str, state: str, jwks: _JwksCache
+    platforms: PlatformStore,
+    once: OnceStore,
+    id_token: str,
+    state: str,
+    jwks: _JwksCache,
+    browser: str | None,
 ) -> Launch:
     import jwt
 
     login = once.take("state", state) if state else None
     if login is None:
         raise LtiReplayed(details={"reason": "state unknown, used or expired"})
+    expected = login.get("browser")
+    if expected and not (browser and secrets.compare_digest(str(expected), browser)):
+        # not the browser that started this login (login CSRF), or one that dropped the cookie in the frame
+        err = LtiOtherBrowser(details={"reason": "state cookie missing" if browser is None else "another"})
+        err.relaunch = dict(login.get("login") or {})  # type: ignore[attr-defined]
+        raise err
     platform = platforms.get(str(login.get("platform", "")))
     if platform is None:
         raise LtiUnknownPlatform(details={"reason": "registration removed since the login"})

@@ -8,19 +8,21 @@ cookie (a new window, or a platform on the same site). Every refusal is a coded 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 from dataclasses import replace
 from typing import Annotated, Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from inclusio.errors import InclusioError, LtiLinkMissing, LtiReplayed
+from inclusio.errors import InclusioError, LtiLinkMissing, LtiOtherBrowser, LtiReplayed
 from inclusio.lti import keys
 from inclusio.lti.launch import (
     DEEP_LINKING,
+    STATE_SECONDS,
     Launch,
     account_for,
     login_redirect,
@@ -47,7 +49,25 @@ def once_of(request: Request) -> OnceStore:
 
 
 def error_page(request: Request, err: InclusioError) -> Response:
-    return web.render(request, "lti_error.html", {"error": err}, status=err.http_status, who=None)
+    relaunch = getattr(err, "relaunch", None)
+    again = "/lti/login?" + urlencode(relaunch) if relaunch and relaunch.get("iss") else None
+    return web.render(
+        request, "lti_error.html", {"error": err, "relaunch": again}, status=err.http_status, who=None
+    )
+
+
+STATE_COOKIE = "inclusio_lti_state_"
+
+
+def state_cookie(request: Request, state: str) -> str:
+    """The name of the cookie binding the login of ``state`` to this browser (one per login: several
+    launches may run at once on one course page)."""
+    # __Host- over HTTPS (hence Path=/): a sibling subdomain cannot plant a login's cookie in a victim's browser
+    return web.cookie_name(request, STATE_COOKIE + hashlib.sha256(state.encode()).hexdigest()[:16])
+
+
+def digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
 
 
 @router.get("/lti/jwks")
@@ -65,14 +85,33 @@ async def login(request: Request) -> Response:
     if request.method == "POST":
         form = await request.form()
         params.update({k: str(v)[:2000] for k, v in form.items() if isinstance(v, str)})
+    binding = secrets.token_urlsafe(24)  # this browser's proof that it started the login
     try:
         target = login_redirect(
-            platforms_of(request), once_of(request), params, launch_url(request), tool_origins(request)
+            platforms_of(request),
+            once_of(request),
+            params,
+            launch_url(request),
+            tool_origins(request),
+            browser=digest(binding),
         )
     except InclusioError as err:
         log.warning("LTI login refused: %s %s", err.code, err.details)
         return error_page(request, err)
-    return RedirectResponse(target, status_code=302)
+    response = RedirectResponse(target, status_code=302)
+    state = parse_qs(urlsplit(target).query)["state"][-1]
+    # SameSite=None over HTTPS: the platform posts the launch from its own site into its frame
+    third_party = web.secure(request)
+    response.set_cookie(
+        state_cookie(request, state),
+        binding,
+        max_age=STATE_SECONDS,
+        path="/",
+        httponly=True,
+        samesite="none" if third_party else "lax",
+        secure=third_party,
+    )
+    return response
 
 
 def launch_url(request: Request) -> str:
@@ -94,8 +133,16 @@ def launch(
 ) -> Response:
     """The platform's signed launch: checked, the account made or found, a one-time ticket to the session."""
     svc = web.svc_of(request)
+    cookie = state_cookie(request, state) if state else ""
+    binding = request.cookies.get(cookie) if cookie else None
     try:
-        checked = validate_launch(platforms_of(request), once_of(request), id_token, state)
+        checked = validate_launch(
+            platforms_of(request),
+            once_of(request),
+            id_token,
+            state,
+            browser=digest(binding) if binding else None,
+        )
         linked_share(request, checked)  # a link to a document no longer shared: refused before any account
         user = account_for(svc.users, checked)
         target = landing_of(request, checked, user)
@@ -105,7 +152,14 @@ def launch(
     once_of(request).put(
         "ticket",
         ticket,
-        {"user": user.id, "next": target, "role": checked.role, "course": course_key(checked.context)},
+        {
+            "user": user.id,
+            "next": target,
+            "role": checked.role,
+            "course": course_key(checked.context),
+            "cookie": cookie,  # the session goes to the browser that started the login only
+            "browser": digest(binding or ""),
+        },
         seconds=TICKET_SECONDS,
     )
     return RedirectResponse(f"/lti/session?ticket={ticket}", status_code=303)
@@ -159,6 +213,10 @@ def session(request: Request, ticket: str = "") -> Response:
     data = once_of(request).take("ticket", ticket) if ticket else None
     if data is None:
         return error_page(request, LtiReplayed(details={"reason": "ticket unknown, used or expired"}))
+    binding = request.cookies.get(str(data.get("cookie") or "")) if data.get("cookie") else None
+    if data.get("cookie") and not (binding and secrets.compare_digest(digest(binding), str(data["browser"]))):
+        log.warning("LTI ticket refused: lti.other_browser (the launch's browser did not start the login)")
+        return error_page(request, LtiOtherBrowser(details={"reason": "ticket without its login's cookie"}))
     token, _ = svc.users.issue_token(str(data["user"]), hours=svc.settings.token_hours)
     if data.get("role"):  # the launch's role and course go with this session, not onto the account
         remember_scope(
@@ -174,6 +232,10 @@ def session(request: Request, ticket: str = "") -> Response:
     response = web.render(request, "lti_continue.html", {"target": target}, who=None)
     response.headers["Refresh"] = f"0; url={target}"
     set_session_cookie(request, response, token, max_age=int(svc.settings.token_hours * 3600))
+    if data.get("cookie"):  # the login's cookie has served
+        response.delete_cookie(
+            str(data["cookie"]), path="/", httponly=True, secure=web.secure(request), samesite="lax"
+        )
     return response
 
 

@@ -732,6 +732,10 @@ TEXT.update(
             "Rien n'a été créé ni enregistré pour cette demande.",
             "Nothing was created or recorded for this request.",
         ),
+        "lti_new_window": (
+            "Ouvrir inclusio dans une nouvelle fenêtre (nouvel onglet)",
+            "Open inclusio in a new window (new tab)",
+        ),
         "lti_continue_title": ("Connexion depuis votre cours", "Signing in from your course"),
         "lti_continue": ("Continuer vers inclusio", "Continue to inclusio"),
         "lti_profile_title": ("Choisissez votre profil de lecture", "Choose your reading profile"),
