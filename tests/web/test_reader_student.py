@@ -32,6 +32,12 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 PROFILES = ROOT / "profiles"
 OPEN_DYSLEXIC = "/web/fonts/OpenDyslexic-Regular.otf"
+ATKINSON = (
+    ("AtkinsonHyperlegible-Regular.ttf", "normal", "normal"),
+    ("AtkinsonHyperlegible-Italic.ttf", "normal", "italic"),
+    ("AtkinsonHyperlegible-Bold.ttf", "bold", "normal"),
+    ("AtkinsonHyperlegible-BoldItalic.ttf", "bold", "italic"),
+)
 
 
 def course_pdf(path: Path) -> Path:
@@ -148,6 +154,17 @@ def test_the_font_file_is_served_with_its_type_and_cached(server: Server) -> Non
     for wrong in ("OpenDyslexic-Regular.ttf", "passwd", "faces.js"):
         refused = httpx.get(f"{server.base}/web/fonts/{wrong}")
         assert refused.status_code == 404 and "font.not_found" in refused.text, wrong
+    # Atkinson Hyperlegible, from the Python package (issue #16): its four TrueType files, each with its rule.
+    for name, weight, style in ATKINSON:
+        rule = (
+            f"@font-face {{ font-family: 'Atkinson Hyperlegible'; src: url('/web/fonts/{name}') "
+            f"format('truetype'); font-weight: {weight}; font-style: {style}; font-display: swap; }}"
+        )
+        assert rule in css.text, name
+        answer = httpx.get(f"{server.base}/web/fonts/{name}")
+        assert answer.status_code == 200 and answer.headers["content-type"] == "font/ttf", name
+        assert answer.content[:4] == b"\x00\x01\x00\x00"  # TrueType outlines
+        assert "Atkinson Hyperlegible".encode("utf-16-be") in answer.content  # its name table
 
 
 def test_the_reader_uses_and_fetches_the_profiles_font(

@@ -396,6 +396,44 @@ def test_epubcheck_passes_for_every_profile(built: tuple[Book, Epub3Writer, Prof
     assert (result.errors, result.fatals) == (0, 0), result.messages
 
 
+def test_the_profiles_fonts_are_embedded_with_their_licences_and_pass_epubcheck(
+    tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext
+) -> None:
+    """A profile naming Atkinson Hyperlegible (the Python package's TTF files, issue #16) and OpenDyslexic
+    (Debian's OTF files) gets both in the book: each file as the package holds it with its own media type, the
+    licences beside them, an ``@font-face`` per file in the style sheet; EPUBCheck passes."""
+    from inclusio.profiles import with_reading
+    from inclusio.writers.fonts import CATALOGUE
+
+    stack = "'Atkinson Hyperlegible', OpenDyslexic, Verdana, sans-serif"
+    profile = with_reading(profiles["dyslexia"], {"font_family": stack})
+    book, writer = build(tmp_path, profile, make_ctx, sample_document())
+    assert not [w for w in writer.warnings if w["code"] == "font.not_installed"]
+    items = {i.get("href"): i.get("media-type") for i in book.opf.iterfind(".//opf:manifest/opf:item", NS)}
+    css = book.zip.read("EPUB/style/inclusio.css").decode("utf-8")
+    expected = {
+        "atkinsonhyperlegible": ("font/ttf", 4, "SIL OPEN FONT LICENSE"),
+        "opendyslexic": ("font/otf", 2, ""),
+    }
+    for key, (media_type, count, licence_words) in expected.items():
+        family = CATALOGUE[key]
+        assert family.installed() and len(family.faces) == count
+        for face in family.faces:
+            assert items[f"fonts/{face.path.name}"] == media_type
+            assert book.zip.read(f"EPUB/fonts/{face.path.name}") == face.path.read_bytes()
+            assert f"src: url('../fonts/{face.path.name}');\n  font-weight: {face.weight};\n" in css
+        licence = [name for name in items if name.startswith("fonts/") and name.endswith("-LICENCE.txt")]
+        assert any(book.zip.read(f"EPUB/{name}") == family.licence_file.read_bytes() for name in licence)
+        assert licence_words in family.licence_file.read_text(encoding="utf-8")
+    faces = CATALOGUE["atkinsonhyperlegible"].faces
+    assert {(f.weight, f.style) for f in faces} == {
+        (w, s) for w in ("normal", "bold") for s in ("normal", "italic")
+    }
+    assert all(f.path.read_bytes()[:4] == b"\x00\x01\x00\x00" for f in faces)  # TrueType outlines
+    result = check_epub(book.path)
+    assert (result.errors, result.fatals) == (0, 0), result.messages
+
+
 @pytest.mark.slow
 def test_epubcheck_passes_on_awkward_and_english_books(
     tmp_path: Path, profiles: dict[str, Profile], make_ctx: MakeContext

@@ -16,7 +16,8 @@ What the page is made of, and from where (the same sources as the EPUB's read-al
 * the styling: the job's profile (with the reading adjustments it was made with), then the student's
   own display settings (:func:`inclusio.web.session.reading_prefs`), as CSS variables on the text; the
   fonts the EPUB embeds (:data:`inclusio.writers.fonts.CATALOGUE`) are served at ``/web/fonts/`` with their
-  ``@font-face`` rules (:func:`font_faces_css`), so the profile's OpenDyslexic is the text's font on any device.
+  ``@font-face`` rules (:func:`font_faces_css`), so the profile's OpenDyslexic or Atkinson Hyperlegible is
+  the text's font on any device.
 
 The page changes the writers' fragments in three places only: a glossary term opens its definition in
 place (a ``popover`` button: works without script), each summary ("key points") is a ``<details>`` that
@@ -446,7 +447,7 @@ def _flag(raw: str | None, default: bool) -> bool:
 FONTS_CSS = "/web/fonts/faces.css"
 FONT_TYPES = {".otf": "font/otf", ".ttf": "font/ttf", ".woff": "font/woff", ".woff2": "font/woff2"}
 FONT_MAX_AGE = 7 * 24 * 3600
-"""A week in the browser's cache (the files change with a Debian package upgrade only; the ETag says when)."""
+"""A week in the browser's cache (the files change with a package upgrade only; the ETag says when)."""
 _FONT_FILES: dict[str, tuple[bytes, str]] = {}
 _FONT_LOCK = threading.Lock()
 
@@ -476,7 +477,7 @@ def font_faces_css() -> str:
 
 
 def _font_bytes(name: str) -> tuple[bytes, str]:
-    """The file's bytes and ETag, read once per process (two files of ~40 KB each)."""
+    """The file's bytes and ETag, read once per process (six files of 40-55 KB)."""
     with _FONT_LOCK:
         if name not in _FONT_FILES:
             data = served_fonts()[name][1].path.read_bytes()

@@ -354,7 +354,7 @@ class Epub3Writer:
                     epub.EpubItem(
                         uid=f"font-{_safe_name(face.path.stem)}",
                         file_name=f"fonts/{face.path.name}",
-                        media_type="font/otf",
+                        media_type=face.media_type,
                         content=face.path.read_bytes(),
                     )
                 )
