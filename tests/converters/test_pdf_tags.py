@@ -537,3 +537,55 @@ def test_a_word_space_at_the_edge_of_an_inline_element_is_kept(tmp_path: Path) -
     assert doc.source.converter and TAGS in doc.source.converter
     texts = [b.text for b in doc.blocks if isinstance(b, Paragraph)]
     assert texts == ["You will need the glyph operator, which returns the contours.", "Sayinput"]
+
+
+def inline_formula(path: Path) -> Path:
+    """A P with a Formula inside its line ("the energy E = mc2 of a body", the formula's /ActualText its TeX
+    source, its glyphs apart as math is set), and a second Formula of the same P on a line of its own."""
+    doc = pymupdf.Document()
+    page = doc.new_page(width=595, height=842)
+    before = "We write the energy "
+    x_math = 72 + pymupdf.get_text_length(before, "helv", 11)
+    content = f"""
+/P <</MCID 0>> BDC BT /F1 11 Tf 72 700 Td ({before}) Tj ET EMC
+/Span <</MCID 1>> BDC BT /F1 11 Tf {x_math:.2f} 700 Td (E = mc) Tj /F1 7 Tf 5 4 Td (2) Tj ET EMC
+/P <</MCID 2>> BDC BT /F1 11 Tf {x_math + 42:.2f} 700 Td ( of a body at rest:) Tj ET EMC
+/Span <</MCID 3>> BDC BT /F1 11 Tf 250 670 Td (p = mv) Tj ET EMC
+"""
+    cx = doc.get_new_xref()
+    doc.update_object(cx, "<<>>")
+    doc.update_stream(cx, content.encode())
+    doc.xref_set_key(page.xref, "Contents", f"{cx} 0 R")
+    doc.xref_set_key(
+        page.xref,
+        "Resources",
+        "<</Font <</F1 <</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>>>>>",
+    )
+    doc.xref_set_key(page.xref, "StructParents", "0")
+    root, top, tree, para, inline, display = (doc.get_new_xref() for _ in range(6))
+    pg = f"/Pg {page.xref} 0 R"
+    doc.update_object(para, f"<</Type/StructElem/S/P/P {top} 0 R {pg} /K [0 {inline} 0 R 2 {display} 0 R]>>")
+    doc.update_object(
+        inline, f"<</Type/StructElem/S/Formula/P {para} 0 R {pg} /K 1 /ActualText (E=mc^2) /Alt (E=mc^2)>>"
+    )
+    doc.update_object(display, f"<</Type/StructElem/S/Formula/P {para} 0 R {pg} /K 3 /Alt (p = m v)>>")
+    doc.update_object(top, f"<</Type/StructElem/S/Document/P {root} 0 R /K [{para} 0 R]>>")
+    doc.update_object(root, f"<</Type/StructTreeRoot/K {top} 0 R/ParentTree {tree} 0 R>>")
+    doc.update_object(tree, f"<</Nums [0 [{para} 0 R {inline} 0 R {para} 0 R {display} 0 R]]>>")
+    cat = doc.pdf_catalog()
+    doc.xref_set_key(cat, "StructTreeRoot", f"{root} 0 R")
+    doc.xref_set_key(cat, "MarkInfo", "<</Marked true>>")
+    doc.save(path)
+    return path
+
+
+def test_a_formula_inside_a_sentence_stays_in_it(tmp_path: Path) -> None:
+    """Math inside a sentence stays in the sentence as its text, as the DOCX path does; before, it was taken
+    out to a formula block after the paragraph, leaving "the energy  of a body" (minim.pdf: "e.g. ."). A
+    formula on a line of its own stays a formula block."""
+    doc = _convert(inline_formula(tmp_path / "formula.pdf"))
+    assert doc.source.converter and TAGS in doc.source.converter
+    assert [(b.type, b.plain_text()) for b in doc.blocks if b.type != "page"] == [
+        ("paragraph", "We write the energy E=mc^2 of a body at rest:"),
+        ("formula", "p = m v"),
+    ]

@@ -64,8 +64,12 @@ def test_its_figures_keep_their_authors_alt_and_its_formulas_their_source(minim:
         "The text ‘Running TeX from within MetaPost’ set along a half-circle.",
         "A circle filled with red As in a rectangular pattern.",
     ]
+    # The TeX source the author attached to each Formula element: a display formula is a block, an inline one
+    # stays in its sentence.
     formulas = [b.text for b in minim.blocks if isinstance(b, Formula)]
-    assert "$v^\\scr F$" in formulas  # the TeX source the author attached to the Formula element
+    assert formulas == ["$$\\underbrace [=1]{(x^2 + y^2)}.$$"]
+    texts = [b.plain_text() for b in minim.blocks if b.type == "paragraph"]
+    assert any("sub- and superscripts: v^\\scr F will result in $v^\\scr F$ ." in t for t in texts)
 
 
 def test_its_tables_have_their_header_rows(minim: Document) -> None:

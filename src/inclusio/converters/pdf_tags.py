@@ -33,6 +33,7 @@ analysis is used, with that warning.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -166,6 +167,8 @@ class _Piece:
     spaced: tuple[bool, bool] = (False, False)
     """The text layer has a space before / after the line's text (:class:`Line` keeps it stripped, its box
     does not): a word space at the edge of an inline element ("need the " + Code "glyph")."""
+    math: bool = False
+    """An inline formula's text (:func:`_formula_pieces`): words on either side of it are kept apart."""
 
 
 @dataclass
@@ -393,12 +396,40 @@ def _join(pieces: list[_Piece]) -> str:
                 gap = piece.line.bbox[0] - row[i - 1].line.bbox[2]
                 resized = abs(piece.line.size - row[i - 1].line.size) > 0.2 * max(piece.line.size, 1)
                 spaced = row[i - 1].spaced[1] or piece.spaced[0]
+                spaced = (
+                    spaced or (row[i - 1].math and part[:1].isalnum()) or (piece.math and out[-1:].isalnum())
+                )
                 out += (
                     " " if gap > 0.2 * piece.line.size or resized or spaced else ""
                 )  # a superscript call too
             out += part
         rows.append(" ".join(out.split()))
     return join_lines([r for r in rows if r])
+
+
+def _formula_pieces(node: Node, pieces: list[_Piece]) -> list[_Piece]:
+    """A formula's pieces as one piece holding its ``/ActualText`` (or ``/Alt``), where its longest piece is:
+    MuPDF spreads an ActualText over the glyphs it stands for, with spaces where they are apart and pieces on
+    other lines ("$ \\" at the end of the line before, then "tt x$", for "$\\tt x$")."""
+    text = node.actual or node.alt
+    if not text or not pieces or len({p.page for p in pieces}) > 1:
+        return pieces
+    main = max(pieces, key=lambda p: len(p.line.text))
+    line = dataclasses.replace(main.line, text=text)
+    return [
+        _Piece(pieces[0].page, pieces[0].seq, line, (pieces[0].spaced[0], pieces[-1].spaced[1]), math=True)
+    ]
+
+
+def _in_a_line(pieces: list[_Piece], own: list[_Piece]) -> bool:
+    """``pieces`` (a Formula's) sit inside a line of ``own`` (its paragraph's text): each is level with a
+    piece of the paragraph on its page (the middle of one inside the other's height)."""
+
+    def level(a: _Piece, b: _Piece) -> bool:
+        middle = (a.line.bbox[1] + a.line.bbox[3]) / 2
+        return a.page == b.page and b.line.bbox[1] <= middle <= b.line.bbox[3]
+
+    return bool(pieces) and all(any(level(p, o) or level(o, p) for o in own) for p in pieces)
 
 
 def _labels(label: list[_Piece], after: list[Node | list[_Piece]], text: TagText) -> bool:
@@ -498,10 +529,14 @@ class TagBlocks:
             self._container(node, sections)
             return
         own = _lines(node, self.text, inline_only=True)
+        formulas = {id(k): _formula_pieces(k, _lines(k, self.text)) for k in node.kids if k.role == "Formula"}
+        inline = [k for k in node.kids if _in_a_line(formulas.get(id(k), []), own)]
+        if inline:  # math inside a sentence stays in the sentence, as its text (the DOCX path does the same)
+            own = sorted(own + [p for k in inline for p in formulas[id(k)]], key=lambda p: (p.page, p.seq))
         if own:
             self._paragraph(node, own)
         for kid in node.kids:
-            if kid.role not in _INLINE:
+            if kid.role not in _INLINE and not any(kid is k for k in inline):
                 self.emit(kid, sections)
 
     def _container(self, node: Node, sections: int) -> None:
