@@ -16,7 +16,7 @@ from inclusio.store.migrate import current_revision, downgrade_database, head_re
 from inclusio.store.models import Base
 from inclusio.store.shares import ShareStore
 
-HEAD = "0010"  # the newest revision (0010: the reports' document facts; 0009: job facts and downloads)
+HEAD = "0011"  # the newest revision (0011: teacher previews, document versions; 0010: document facts)
 
 SKELETON_JOBS = """CREATE TABLE jobs (id VARCHAR(32) PRIMARY KEY, status VARCHAR(16) NOT NULL, stage VARCHAR(32),
 progress FLOAT NOT NULL, message TEXT NOT NULL, profile_id VARCHAR(64) NOT NULL, outputs JSON,

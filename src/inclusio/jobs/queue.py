@@ -25,6 +25,9 @@ from inclusio.config import Settings
 TASK_RUN_JOB = "inclusio.run_job"
 """The skeleton's task name (CPU queue); kept so messages already queued by an older API still run."""
 TASK_WATCHDOG = "inclusio.watchdog"
+TASK_PREVIEW = "inclusio.preview"
+"""The teacher's preview of one original (``preview(key, token)``: :func:`inclusio.jobs.preview.run_preview`),
+on the CPU queue with the conversion jobs."""
 
 QUEUES: dict[str, str] = {"cpu": "inclusio.cpu", "llm": "inclusio.llm", "audio": "inclusio.audio"}
 """One queue per resource a job mostly needs, so each scales on its own (``inclusio worker --queues``)."""
@@ -79,6 +82,7 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_routes": {
             TASK_RUN_JOB: {"queue": DEFAULT_QUEUE},
             **{TASK_BY_KIND[kind]: {"queue": queue} for kind, queue in QUEUES.items()},
+            TASK_PREVIEW: {"queue": QUEUES["cpu"]},
         },
         # A broker restart must not stop a job half way: it goes on, its outcome goes to the
         # database (the ack may be lost; the job's lease makes a redelivery a no-op).
@@ -100,7 +104,12 @@ def celery_config(settings: Settings) -> dict[str, Any]:
             "interval_step": 0.5,
             "interval_max": 1.0,
         },
-        "include": ["workers.tasks", "workers.release_tasks", "workers.notify_tasks"],
+        "include": [
+            "workers.tasks",
+            "workers.release_tasks",
+            "workers.notify_tasks",
+            "workers.preview_tasks",
+        ],
     }
     if broker.startswith("sqla+sqlite"):
         # The API and the worker write the same SQLite file: wait for the other's lock.
@@ -177,3 +186,8 @@ def send_notice(settings: Settings, notification_id: int, kind: str | None) -> N
     sending_app(settings).send_task(
         TASK_NOTIFY_EMAIL, args=[notification_id], queue=QUEUES.get(kind or "cpu", QUEUES["cpu"])
     )
+
+
+def send_preview(settings: Settings, key: str, token: str) -> None:
+    """Send ``inclusio.preview(key, token)`` to the CPU queue (the message carries the row's key and token)."""
+    sending_app(settings).send_task(TASK_PREVIEW, args=[key, token], queue=QUEUES["cpu"])

@@ -15,6 +15,8 @@
 * ``notifications``: a job finished or released, for the learner it was made for (revision 0006).
 * ``lti_platforms``, ``lti_once``: LTI 1.3 platform registrations and single-use launch records (revision 0008).
 * ``job_facts``, ``job_fact_items``, ``job_downloads``: what the institution's reports count (revision 0009).
+* ``previews``: the teacher's preview of one original, built once by a worker (revision 0011); no person.
+* ``document_versions``: a teacher's job that is a new version of an earlier one (revision 0011).
 
 Changing a table = a new revision in ``store/migrations/versions`` (``inclusio db revision``
 is not offered: write it by hand, it is a few lines) and the column here.
@@ -429,3 +431,46 @@ class DocumentFacts(Base):
     ease_before: Mapped[float | None] = mapped_column(Float, default=None)
     issues: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
     """``{check id: items}`` of the audit checks that failed."""
+
+
+class Preview(Base):
+    """The teacher's preview of one original (revision 0011): one row per original and preview key, so two
+    web processes never build it twice. A worker builds it (``inclusio.preview``, :mod:`inclusio.jobs.preview`);
+    the result is JSON beside the original's cached conversion. Content only: no person, no file name."""
+
+    __tablename__ = "previews"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
+    """``{input_sha256}-preview{version}``."""
+    input_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    input_path: Mapped[str] = mapped_column(String(255))
+    suffix: Mapped[str] = mapped_column(String(16), default="")
+    """The upload's extension (the converters tell Markdown from text by it), never its name."""
+    status: Mapped[str] = mapped_column(String(16), default="queued")
+    """``queued``, ``running``, ``done`` or ``failed``."""
+    stage: Mapped[str | None] = mapped_column(String(32), default=None)
+    token: Mapped[str] = mapped_column(String(32))
+    """The message that may start it: a message carrying another token (an older send) does nothing."""
+    lease: Mapped[str | None] = mapped_column(String(32), default=None)
+    """The running attempt's id: only it may record progress or the outcome."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    result: Mapped[str | None] = mapped_column(String(64), default=None)
+    """The cache key of the JSON the worker wrote (``cache/documents/{sha256}-{result}.json``): its code's."""
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
+class DocumentVersion(Base):
+    """A teacher's job made from a new version of the document of an earlier job (revision 0011): the
+    preview page compares the two. Goes with either job."""
+
+    __tablename__ = "document_versions"
+
+    job_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True
+    )
+    previous_id: Mapped[str] = mapped_column(
+        String(32), ForeignKey("jobs.id", ondelete="CASCADE"), index=True
+    )

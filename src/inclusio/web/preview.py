@@ -3,305 +3,48 @@ findings ordered by what they cost students (each located, with the fix in Power
 readability measured on passages long enough to mean something, hard sentences with the rule they break,
 and the offline easy-to-read draft beside the original prose.
 
-It runs in the background, not in the request (a 48-slide deck took 22 s behind a plain form post):
-``POST /web/teacher/preview`` stores the file, starts the conversion job (the configured engine) and the
-preview, and redirects to ``/web/teacher/preview/{job}``, which shows the progress (a refresh every few
-seconds without JavaScript; ``teacher_preview.js`` polls ``.../status`` and reloads when it is done) and
-then the preview. The preview is the job's: it stays available from the teacher's documents list.
+It runs as a worker's task, not in the request (a 48-slide deck took 22 s behind a plain form post):
+``POST /web/teacher/preview`` stores the file, claims the preview (:func:`inclusio.jobs.preview.request_preview`
+sends ``inclusio.preview`` once per original, whatever process asks), starts the conversion job (the
+configured engine), and redirects to ``/web/teacher/preview/{job}``, which shows the progress recorded in
+the ``previews`` row (``teacher_preview.js`` polls ``.../status`` and opens the preview when it is done; a
+link without JavaScript) and then the preview. The preview is the original's: it stays available from the
+teacher's documents list, and a restart of the web process neither loses nor rebuilds it.
 
-What the preview shows depends on the file alone (offline engine, whatever ``INCLUSIO_ENGINE`` says, so it
-never waits for or pays for a model): it is kept as JSON, in the reader's language neither, in the
-original's conversion cache (``cache/documents/{sha256}-preview...json``), which is erased with the
-original. ``?previous={job}`` compares it with an earlier version's preview (score, verdict and findings
-fixed, new and still there): the "new version" form of the page sends there.
+A new version (the page's "new version" form, ``previous=``) is recorded (``document_versions``): its page
+compares it with the earlier version's preview (score, verdict and findings fixed, new and still there),
+with or without ``?previous=`` in the address.
 """
 
 from __future__ import annotations
 
-import base64
-import io
 import logging
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from inclusio.errors import InclusioError, JobNotFound, PreviewFailed
-from inclusio.model.document import Document, Heading, ListBlock, Paragraph, is_code
+from inclusio.errors import JobNotFound
+from inclusio.jobs.preview import draft_pairs, hard_blocks, preview_of, request_preview
 from inclusio.web import session as web
 
 log = logging.getLogger(__name__)
 
 router = APIRouter(route_class=web.WebRoute, include_in_schema=False)
 
-PREVIEW_VERSION = 3
-"""Bumped when the preview's JSON changes shape: an older preview is made again."""
-MAX_HARD_BLOCKS = 30
-"""Blocks with hard sentences shown on the page; the others are counted (the report has them all)."""
-MAX_PAIRS = 60
+__all__ = ["compare", "draft_pairs", "findings_view", "hard_blocks", "readability_view", "router"]
+
 CHART_ROW = 30
-THUMB_PIXELS = 160
-"""Longest side of an image's thumbnail in a finding."""
 REFRESH_SECONDS = 3
-STAGES = ("convert", "analyse", "audit", "draft")
 
 
-# -- building the preview (in a background thread) ---------------------------------------------------
+# -- building it: inclusio.jobs.preview (a worker's task) ------------------------------------------------
 
 
 def _short(title: str, limit: int = 24) -> str:
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
-
-
-def _pieces(text: str, sentences: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The block's text cut at its flagged sentences, with the flagged words of each marked."""
-    out: list[dict[str, Any]] = []
-    cursor = 0
-    for sentence in sentences:
-        at = text.find(sentence["text"], cursor)
-        if at < 0:
-            continue
-        if at > cursor:
-            out.append({"text": text[cursor:at], "rules": ""})
-        spans = sorted(
-            {
-                (h["start"], h["end"])
-                for h in sentence["hits"]
-                if h["start"] is not None and h["end"] is not None and h["end"] > h["start"]
-            }
-        )
-        parts, pos = [], 0
-        for start, end in spans:
-            if start < pos:
-                continue  # overlapping spans: the first one is shown
-            if start > pos:
-                parts.append({"text": sentence["text"][pos:start], "word": False})
-            parts.append({"text": sentence["text"][start:end], "word": True})
-            pos = end
-        if pos < len(sentence["text"]):
-            parts.append({"text": sentence["text"][pos:], "word": False})
-        rules = ", ".join(dict.fromkeys(h["rule"] for h in sentence["hits"]))
-        out.append({"text": sentence["text"], "rules": rules, "parts": parts})
-        cursor = at + len(sentence["text"])
-    if cursor < len(text):
-        out.append({"text": text[cursor:], "rules": ""})
-    return out
-
-
-def hard_blocks(doc: Document, report: Any) -> tuple[list[dict[str, Any]], int]:
-    """The blocks with hard sentences (at most :data:`MAX_HARD_BLOCKS`), and how many more there are."""
-    from inclusio.analysis.places import places_of
-
-    places = places_of(doc)
-    headings: dict[str, str] = {}
-    current = ""
-    for block in doc.blocks:
-        if isinstance(block, Heading):
-            current = block.text
-        headings[block.id] = current
-    blocks = []
-    for entry in report.blocks[:MAX_HARD_BLOCKS]:
-        block = doc.find(entry.block_id)
-        sentences = [s.model_dump() for s in entry.sentences]
-        blocks.append(
-            {
-                "heading": headings.get(entry.block_id) or None,
-                "type": block.type,
-                "place": places.get(entry.block_id),
-                "pieces": _pieces(block.plain_text(), sentences),
-                "sentences": sentences,
-            }
-        )
-    return blocks, max(0, len(report.blocks) - MAX_HARD_BLOCKS)
-
-
-def _list_lines(items: list[Any], depth: int = 0) -> list[str]:
-    """A list's items as lines, '•' before each, nested ones indented (the draft keeps the nesting)."""
-    lines = []
-    for item in items:
-        lines.append("\u2003" * depth + "• " + item.text)
-        if item.children is not None:
-            lines += _list_lines(item.children.items, depth + 1)
-    return lines
-
-
-def draft_pairs(source: Document, drafted: Document, kind: str) -> tuple[list[dict[str, Any]], int]:
-    """The prose the easy-to-read draft rewrote, beside the original (paragraphs and lists, never code),
-    and how many prose blocks it left as they were."""
-    from inclusio.analysis.places import places_of
-
-    places = places_of(source)
-    pairs: list[dict[str, Any]] = []
-    unchanged = 0
-    for block in drafted.blocks:
-        if not isinstance(block, (Paragraph, ListBlock)) or is_code(block):
-            continue
-        if isinstance(block, Paragraph) and block.role not in ("body", "quote"):
-            continue
-        adaptation = block.adaptation(kind)
-        if adaptation is None or not adaptation.blocks:
-            unchanged += 1
-            continue
-        lines: list[str] = []
-        for part in adaptation.blocks:
-            if isinstance(part, ListBlock):
-                lines += _list_lines(part.items)
-            elif not is_code(part):
-                lines.append(part.plain_text())
-        source = _list_lines(block.items) if isinstance(block, ListBlock) else [block.text]
-        if lines == source:
-            unchanged += 1
-            continue
-        if len(pairs) < MAX_PAIRS:
-            pairs.append(
-                {
-                    "source": source,
-                    "draft": lines,
-                    "lang": drafted.block_lang(block),
-                    "place": places.get(block.id),
-                }
-            )
-    return pairs, unchanged
-
-
-def thumbnail(doc: Document, key: str | None) -> str | None:
-    """A ``data:`` URI of the image ``key`` at most :data:`THUMB_PIXELS` wide or high (PNG), or None."""
-    if not key or key not in doc.resources:
-        return None
-    try:
-        from PIL import Image
-
-        with Image.open(io.BytesIO(doc.resources[key].data)) as image:
-            image.thumbnail((THUMB_PIXELS, THUMB_PIXELS))
-            out = io.BytesIO()
-            image.convert("RGBA" if image.mode in ("RGBA", "LA", "P") else "RGB").save(
-                out, "PNG", optimize=True
-            )
-    except Exception:  # noqa: BLE001 - an image Pillow cannot read (EMF, broken): the finding shows no picture
-        return None
-    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
-
-
-def build_preview(svc: Any, path: Path, filename: str, progress: Callable[[str], None]) -> dict[str, Any]:
-    """Everything the preview page shows, for the original at ``path`` (language-neutral JSON data)."""
-    from inclusio.analysis.audit import audit_document
-    from inclusio.analysis.passages import measure_passages
-    from inclusio.converters.base import ConvertContext
-    from inclusio.converters.registry import convert
-    from inclusio.pipeline.spine import adapt_source, analyse_source
-    from inclusio.profiles import load_profile
-
-    settings = svc.settings
-    progress("convert")
-    doc = convert(path, ConvertContext.from_settings(settings, filename))
-    progress("analyse")
-    _scores, rules = analyse_source(doc, quality_checks=True)  # the job's analyse stage
-    readability = measure_passages(doc)
-    hard, more = hard_blocks(doc, rules)
-    progress("audit")
-    audit = audit_document(doc)
-    thumbs = {
-        f.image: uri
-        for check in audit.checks
-        for f in check.findings
-        if f.image and (uri := thumbnail(doc, f.image)) is not None
-    }
-    progress("draft")
-    easy = load_profile("easy-read", settings.profiles_dir)
-    easy = easy.model_copy(
-        update={
-            "glossary": easy.glossary.model_copy(update={"enabled": False}),
-            "summaries": easy.summaries.model_copy(update={"enabled": False}),
-            "images": easy.images.model_copy(update={"generate": False}),
-        }
-    )
-    offline = settings.model_copy(update={"engine": "offline"})
-    drafted = adapt_source(doc, easy, offline).document  # the job's adapt stage, offline
-    pairs, unchanged = draft_pairs(doc, drafted, easy.adaptation.level)
-    return {
-        "version": PREVIEW_VERSION,
-        "lang": doc.lang,
-        "readability": readability.model_dump(mode="json"),
-        "hard": hard,
-        "hard_more": more,
-        "audit": {**audit.model_dump(mode="json"), "order": [c.id for c in audit.by_cost]},
-        "thumbs": thumbs,
-        "pairs": pairs,
-        "unchanged": unchanged,
-    }
-
-
-class PreviewRuns:
-    """The previews being made in this process, one at a time (``state(key)``: stage, or error)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._states: dict[str, dict[str, Any]] = {}
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="teacher-preview")
-
-    def state(self, key: str) -> dict[str, Any] | None:
-        with self._lock:
-            found = self._states.get(key)
-            return dict(found) if found is not None else None
-
-    def _set(self, key: str, **values: Any) -> None:
-        with self._lock:
-            self._states.setdefault(key, {}).update(values)
-
-    def start(self, svc: Any, job: Any) -> None:
-        """Make the preview of ``job``'s original unless it is made or being made."""
-        key = preview_key(svc, job)
-        with self._lock:
-            found = self._states.get(key)
-            if found is not None and found.get("error") is None:
-                return
-            self._states[key] = {"stage": "queued", "error": None}
-        self._pool.submit(self._run, svc, job.input_path, job.filename, key, preview_path(svc, job))
-
-    def _run(self, svc: Any, relpath: str, filename: str, key: str, out: Path) -> None:
-        import json
-
-        try:
-            data = build_preview(
-                svc, svc.files.original_path(relpath), filename, lambda stage: self._set(key, stage=stage)
-            )
-            svc.files.write_atomic(out, json.dumps(data, ensure_ascii=False).encode("utf-8"))
-            with self._lock:
-                self._states.pop(key, None)
-        except InclusioError as err:
-            self._set(key, error=err.to_dict())
-        except Exception:  # noqa: BLE001 - shown as preview.failed; the job's own page has its own errors
-            log.exception("teacher preview of %s failed", filename)
-            self._set(key, error=PreviewFailed().to_dict())
-
-
-RUNS = PreviewRuns()
-
-
-def preview_key(svc: Any, job: Any) -> str:
-    from inclusio.pipeline.job import conversion_key
-
-    return f"preview{PREVIEW_VERSION}{conversion_key(svc.settings)}"
-
-
-def preview_path(svc: Any, job: Any) -> Path:
-    """Where the preview of ``job``'s original is kept (beside its cached conversion, erased with it)."""
-    return svc.files.document_cache_path(job.input_sha256, preview_key(svc, job))
-
-
-def load_preview(svc: Any, job: Any) -> dict[str, Any] | None:
-    import json
-
-    path = preview_path(svc, job)
-    if not path.is_file():
-        return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return data if data.get("version") == PREVIEW_VERSION else None
 
 
 # -- what the page shows, in the reader's language ---------------------------------------------------
@@ -497,6 +240,12 @@ async def teacher_preview_start(
     stored = await run_in_threadpool(
         store_document, svc.files, file.file, max_bytes=svc.settings.max_upload_bytes, filename=name
     )
+    # the preview first: its task goes on the CPU queue before the conversion job, so it is not made to wait
+    await run_in_threadpool(
+        request_preview,
+        svc,
+        SimpleNamespace(input_sha256=stored.sha256, input_path=stored.relpath, filename=name),
+    )
     job = await run_in_threadpool(
         submit,
         svc,
@@ -507,42 +256,35 @@ async def teacher_preview_start(
         owner_id=who.id,
         institution=who.institution,
     )
-    RUNS.start(svc, job)
-    target = f"/web/teacher/preview/{job.id}" + (f"?previous={before.id}" if before is not None else "")
-    return RedirectResponse(target, status_code=303)
+    if before is not None:
+        await run_in_threadpool(_versions(svc).link_version, job.id, before.id)
+    return RedirectResponse(f"/web/teacher/preview/{job.id}", status_code=303)
 
 
-def _state(svc: Any, job: Any) -> dict[str, Any]:
-    """``{"state": "done" | "running" | "failed", "stage", "percent", "error"}`` of ``job``'s preview."""
-    if preview_path(svc, job).is_file() and load_preview(svc, job) is not None:
-        return {"state": "done", "stage": None, "percent": 100, "error": None}
-    running = RUNS.state(preview_key(svc, job))
-    if running is None:  # never started in this process (a restart, another process): start it now
-        RUNS.start(svc, job)
-        running = RUNS.state(preview_key(svc, job)) or {"stage": "queued", "error": None}
-    if running.get("error"):
-        return {"state": "failed", "stage": None, "percent": 0, "error": running["error"]}
-    stage = running.get("stage") or "queued"
-    percent = round(100 * STAGES.index(stage) / len(STAGES)) if stage in STAGES else 0
-    return {"state": "running", "stage": stage, "percent": percent, "error": None}
+def _versions(svc: Any) -> Any:
+    from inclusio.store.previews import PreviewStore
+
+    return PreviewStore(svc.store.db)
 
 
 @router.get("/web/teacher/preview/{job_id}/status")
 def teacher_preview_status(request: Request, job_id: str) -> Response:
     """The preview's progress, for the waiting page's script."""
     _who, svc, job = _teacher_job(request, job_id)
-    return JSONResponse(_state(svc, job), headers={"Cache-Control": "no-store"})
+    return JSONResponse(request_preview(svc, job), headers={"Cache-Control": "no-store"})
 
 
 @router.get("/web/teacher/preview/{job_id}")
 def teacher_preview_page(request: Request, job_id: str, previous: str | None = None) -> Response:
-    """The preview of a teacher's document, or its progress while it is being made."""
+    """The preview of a teacher's document, or its progress while it is being made; compared with the
+    version before it (recorded when it was uploaded as a new version, or ``?previous=``)."""
     from inclusio.web.i18n import translator
 
     who, svc, job = _teacher_job(request, job_id)
     lang = web.lang_of(request)
     t = translator(lang)
-    state = _state(svc, job)
+    state = request_preview(svc, job)
+    previous = previous or _versions(svc).previous_of(job.id)
     if state["state"] != "done":
         response = web.render(
             request,
@@ -559,13 +301,13 @@ def teacher_preview_page(request: Request, job_id: str, previous: str | None = N
         return (
             response  # no Refresh header: a page that reloads itself is hard to read; a link and the script
         )
-    data = load_preview(svc, job)
+    data = preview_of(svc, job)
     assert data is not None
     context = page_context(data, t, lang)
     diff = None
     if previous:
         earlier = _teacher_job(request, previous)[2]
-        old = load_preview(svc, earlier)
+        old = preview_of(svc, earlier)
         if old is not None:
             before = page_context(old, t, lang)
             diff = {
@@ -575,7 +317,9 @@ def teacher_preview_page(request: Request, job_id: str, previous: str | None = N
                 **compare(before, context),
             }
         else:
-            RUNS.start(svc, earlier)  # its preview was erased or never made: made now, shown on a refresh
+            request_preview(
+                svc, earlier
+            )  # its preview was erased or never made: made now, shown on a refresh
     response = web.render(
         request,
         "teacher_preview.html",
