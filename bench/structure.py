@@ -7,8 +7,8 @@ For every tagged PDF (default: made at bench time by LibreOffice, as tagged PDF,
 from two DOCX written at
 bench time with python-docx (``made_docx_pdfs``: title and subtitle, three heading levels, Word bullets,
 tables with and without borders, other heading sizes), and the corpus's own tagged PDFs (the census table,
-InDesign), the tagged PDFs of Debian's ``texlive-latex-extra-doc`` when it is installed (:data:`DEBIAN_DOCS`,
-skipped with a printed line otherwise); plus the tagged PDFs found under ``--find DIR``):
+InDesign), the tagged PDFs of Debian's ``texlive-latex-extra-doc`` and ``texlive-luatex`` when they are
+installed (:data:`DEBIAN_DOCS`, skipped with a printed line otherwise); plus the tagged PDFs found under ``--find DIR``):
 
 * the ground truth is what inclusio reads from the tags (``pdf_tags``): headings (level, text), the
   reading order of its text units (headings, paragraphs, list items), table cells;
@@ -36,12 +36,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 CORPUS = ROOT.parent / "shared" / "corpus"
-DEBIAN_DOCS = [
-    Path("/usr/share/doc/texlive-doc/latex/tagpdf"),
-    Path("/usr/share/doc/texlive-doc/latex/accessibility"),
-]
-"""Tagged PDFs of Debian's ``texlive-latex-extra-doc`` (the LaTeX tagging project's tagpdf manual and its
-examples, the ``accessibility`` package's manual), measured when the package is installed."""
+DEBIAN_DOCS = {
+    Path("/usr/share/doc/texlive-doc/latex/tagpdf"): "texlive-latex-extra-doc",
+    Path("/usr/share/doc/texlive-doc/latex/accessibility"): "texlive-latex-extra-doc",
+    Path("/usr/share/doc/texlive-doc/luatex/minim"): "texlive-luatex",
+}
+"""Tagged PDFs of Debian's documentation, measured when their package is installed: ``texlive-latex-extra-doc``
+(593 MB: the LaTeX tagging project's tagpdf manual and its examples, the ``accessibility`` package's manual)
+and ``texlive-luatex`` (23 MB, installed by ``scripts/setup.sh --test``: the manual of the minim packages,
+tagged by its author's minim-pdf; tests/golden/tagged/minim.pdf.txt)."""
 FILTER = 'pdf:writer_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
 SLIDES_FILTER = 'pdf:impress_pdf_Export:{"UseTaggedPDF":{"type":"boolean","value":"true"}}'
 
@@ -373,11 +376,11 @@ def main() -> None:
         docs = [(p.name, p) for p in args.pdfs] or (
             made_tagged_pdfs(Path(tmp)) + made_docx_pdfs(Path(tmp)) + found_tagged_pdfs(CORPUS)
         )
-        for folder in [] if args.pdfs else DEBIAN_DOCS:
+        for folder, package in {} if args.pdfs else DEBIAN_DOCS.items():
             if folder.is_dir():
                 docs += found_tagged_pdfs(folder)
             else:
-                print(f"  {folder}: absent (Debian package texlive-latex-extra-doc not installed), skipped")
+                print(f"  {folder}: absent (Debian package {package} not installed), skipped")
         for folder in args.find:
             if folder.is_dir():
                 docs += found_tagged_pdfs(folder)
