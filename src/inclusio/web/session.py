@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import time
 from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from pathlib import Path
@@ -51,7 +52,8 @@ from inclusio.auth.policy import Principal
 from inclusio.auth.secret import sign
 from inclusio.converters.registry import accept_attribute, formats_label
 from inclusio.errors import Forbidden, InclusioError, RequestInvalid
-from inclusio.profiles.reading import page_prefs
+from inclusio.profiles import load_profile
+from inclusio.profiles.reading import css_font_stack, page_prefs
 from inclusio.store.accounts import token_digest
 from inclusio.warning_codes import message_for
 from inclusio.web.i18n import LANGS, translator
@@ -223,11 +225,47 @@ READER_FONTS = {
 }
 
 
-def reading_css(prefs: dict[str, Any]) -> str:
-    """CSS variables applying a reader's display settings to these pages (values checked, never copied)."""
+def profile_font(request: Request, who: Principal | None) -> str | None:
+    """The font stack of a signed-in student's stored profile (the dyslexia profile's ``Verdana, Tahoma,
+    'Atkinson Hyperlegible', sans-serif``), or None: the pages' font when their own display settings name none
+    ("the profile's font"), so the profile's font is the one they read on every page, not only in the reader.
+    The files of the fonts the server has come with ``/web/fonts/faces.css``, which every page links."""
+    if who is None or who.role != "student":
+        return None
+    svc = services(request)
+    stored = svc.users.get_profile(who.id)
+    if stored is None:
+        return None
+    key = (stored.profile_id, str(svc.settings.profiles_dir))
+    cached = _PROFILE_FONTS.get(key)
+    if cached is not None and time.monotonic() - cached[0] < PROFILE_FONT_SECONDS:
+        return cached[1]
+    try:
+        font: str | None = css_font_stack(
+            load_profile(stored.profile_id, svc.settings.profiles_dir).reading.font_family
+        )
+    except InclusioError:  # a profile removed since it was chosen: the pages' own font
+        font = None
+    if len(_PROFILE_FONTS) > 256:
+        _PROFILE_FONTS.clear()
+    _PROFILE_FONTS[key] = (time.monotonic(), font)
+    return font
+
+
+PROFILE_FONT_SECONDS = 60.0
+"""How long a profile's font stack is kept (reading a profile's YAML takes ~10 ms): a profile file edited
+reaches the pages within a minute."""
+_PROFILE_FONTS: dict[tuple[str, str], tuple[float, str | None]] = {}
+
+
+def reading_css(prefs: dict[str, Any], default_font: str | None = None) -> str:
+    """CSS variables applying a reader's display settings to these pages (values checked, never copied);
+    ``default_font`` (their profile's, :func:`profile_font`) when the settings name no font."""
     parts = []
     if prefs.get("font") in READER_FONTS:
         parts.append(f"--reader-font:{READER_FONTS[prefs['font']]}")
+    elif default_font:
+        parts.append(f"--reader-font:{default_font}")
     for key, unit, low, high in (
         ("size", "rem", 80, 300),
         ("line", "", 1.0, 3.0),
@@ -263,14 +301,17 @@ def render(
     token = csrf_token(request)
     context = dict(context or {})
     nonce = secrets.token_urlsafe(16)
-    css = inline_css({":root": reading_css(reading_prefs(request)), **context.pop("page_css", {})})
+    viewer = who if who is not None else current_user(request)
+    prefs = reading_prefs(request)
+    default_font = None if prefs.get("font") in READER_FONTS else profile_font(request, viewer)
+    css = inline_css({":root": reading_css(prefs, default_font), **context.pop("page_css", {})})
     values = {
         "lang": lang,
         "other_lang": "en" if lang == "fr" else "fr",
         "t": translator(lang),
         "tm": markup_translator(lang),
         "csrf": token,
-        "who": who if who is not None else current_user(request),
+        "who": viewer,
         "password_link": not getattr(request.state, "lti_account", False),  # launched accounts have none
         "path": request.url.path,
         "inline_css": Markup(css),
