@@ -169,11 +169,6 @@ def _tag(item: dict[str, object]) -> str:
     return f"[{item.get('code')}]"
 
 
-def _fmt(value: float | None) -> str:
-    """A score for a table cell; sections with nothing to score show a dash."""
-    return "–" if value is None else f"{value:.1f}"
-
-
 def _settings() -> Settings:
     return get_settings()
 
@@ -409,43 +404,94 @@ def _print_warnings(warnings: list[dict[str, Any]], document: Any, shown: int = 
         err_console.print(f"[yellow]… {len(warnings) - shown} {more}[/]")
 
 
+SCORE_WORDS = {
+    "title": ("{name} ({lang}) : lisibilité ({formula})", "{name} ({lang}): readability ({formula})"),
+    "section": ("section", "section"),
+    "place": ("où", "where"),
+    "words": ("mots", "words"),
+    "passage": ("passage", "passage"),
+    "ease": ("facilité de lecture (0-100)", "reading ease (0-100)"),
+    "start": ("(début)", "(start)"),
+    "whole": (
+        "Document entier : {ease} sur 100, {band} ({words} mots, {wps} mots par phrase).",
+        "Whole document: {ease} out of 100, {band} ({words} words, {wps} words per sentence).",
+    ),
+    "whole_short": (
+        "Document entier : trop court pour être mesuré ({words} mots ; il en faut au moins {min}).",
+        "Whole document: too short to measure ({words} words; at least {min} are needed).",
+    ),
+    "how": (
+        "Les sections de moins de {min} mots sont mesurées avec leurs voisines (un même passage) ; "
+        "« trop court » : aucune mesure n'aurait de sens.",
+        "Sections under {min} words are measured with their neighbours (one passage); "
+        "'too short': no score would mean anything.",
+    ),
+}
+"""What ``inclusio score`` prints, French and English (its numbers are the teacher's feedback's)."""
+
+
 @app.command(cls=FormatsHelp)
 def score(
     file: Annotated[Path, typer.Argument(help=DOCUMENT_HELP)],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """Print readability per section (French: Kandel–Moles; English: Flesch reading ease)."""
-    from inclusio.analysis.readability import score_document
+    """Print readability as the teacher's feedback gives it: one verdict for the document, sections pooled
+    into passages of 100 words or more, scores from 0 to 100 (French: Kandel–Moles; English: Flesch reading
+    ease), shorter documents and sections 'too short to measure'."""
+    from inclusio.analysis.passages import readability_summary
+    from inclusio.analysis.places import place_label, span_label
     from inclusio.converters.base import ConvertContext
     from inclusio.converters.registry import convert as convert_file
+    from inclusio.web.teacher_words import TEACHER_TEXT
 
     settings = _settings()
     document_path(file, folder_hint=False)
     doc = convert_file(file, ConvertContext.from_settings(settings, file.name))
-    scores = score_document(doc)
+    summary = readability_summary(doc)
     if as_json:
-        sys.stdout.write(json.dumps(scores.model_dump(), ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(json.dumps(summary.model_dump(mode="json"), ensure_ascii=False, indent=1) + "\n")
         return
-    table = Table(title=f"{file.name} ({doc.lang}) — {scores.document.reading_ease_formula}")
-    table.add_column("section")
-    table.add_column("words", justify="right")
-    table.add_column("words/sentence", justify="right")
-    table.add_column("reading ease", justify="right")
-    table.add_column("LIX", justify="right")
-    for section in scores.sections:
-        s = section.scores
+    lang = cli_lang()
+    index = 1 if lang == "en" else 0
+
+    def w(key: str, **fields: Any) -> str:
+        text = SCORE_WORDS[key][index] if key in SCORE_WORDS else TEACHER_TEXT[key][index]
+        return text.format(**fields) if fields else text
+
+    table = Table(title=escape(w("title", name=file.name, lang=summary.lang, formula=summary.formula or "–")))
+    for column in ("section", "place", "words", "passage", "ease"):
+        table.add_column(w(column), justify="right" if column in ("words", "ease") else "left")
+    for section in summary.sections:
+        passage = summary.passages[section.passage] if section.passage is not None else None
+        where = ""
+        if passage is not None:
+            where = span_label(passage.first, passage.last, lang) or str(section.passage + 1)  # type: ignore[operator]
         table.add_row(
-            escape("  " * max(0, section.level - 1) + (section.title or "(start)")[:60]),
-            str(s.words),
-            _fmt(s.words_per_sentence),
-            _fmt(s.reading_ease),
-            _fmt(s.lix),
+            escape((section.title or w("start"))[:60]),
+            escape(place_label(section.place, lang)),
+            str(section.words),
+            escape(where),
+            w("too_short") if passage is None else _fmt_ease(passage.reading_ease),
         )
-    d = scores.document
-    table.add_row(
-        "[bold]whole document[/]", str(d.words), _fmt(d.words_per_sentence), _fmt(d.reading_ease), _fmt(d.lix)
-    )
     console.print(table)
+    if summary.measured:
+        band = w("band_" + summary.verdict) if summary.verdict else "–"
+        console.print(
+            w(
+                "whole",
+                ease=_fmt_ease(summary.reading_ease),
+                band=band,
+                words=summary.words,
+                wps=f"{summary.words_per_sentence:.1f}",
+            )
+        )
+    else:
+        console.print(w("whole_short", words=summary.words, min=summary.min_words))
+    console.print(f"[dim]{escape(w('how', min=summary.min_words))}[/]")
+
+
+def _fmt_ease(value: int | None) -> str:
+    return "–" if value is None else str(value)
 
 
 @profiles_app.command("list")

@@ -172,7 +172,7 @@ def test_readability_preview_is_synchronous_and_keeps_no_copy(settings: Settings
     first = client.post("/preview/readability", files={"file": ("cours.pdf", small_pdf.read_bytes())})
     assert first.status_code == 200, first.text
     scores = first.json()
-    assert scores["sections"] and scores["document"]["words"] > 20
+    assert scores["sections"] and scores["words"] > 20
     again = client.post("/preview/readability", files={"file": ("autre nom.pdf", small_pdf.read_bytes())})
     assert again.json() == scores
     assert (

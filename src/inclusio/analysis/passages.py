@@ -22,7 +22,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from inclusio.analysis.places import Place, places_of
-from inclusio.analysis.readability import ReadabilityScores, score_blocks
+from inclusio.analysis.readability import ReadabilityScores, ReadingEaseFormula, score_blocks
 from inclusio.model.document import Block, Document
 
 MIN_WORDS = 100
@@ -150,3 +150,101 @@ def verdict(value: float | None) -> str | None:
     if shown is None:
         return None
     return next(name for low, name in BANDS if shown >= low)
+
+
+# -- the one summary the API, the command line and the web feedback give --------------------------------
+
+
+class SectionScore(_Frozen):
+    """One section: its words and the passage it was measured in, or ``too_short``."""
+
+    heading_id: str | None
+    title: str | None
+    words: int
+    place: Place | None = None
+    passage: int | None = None
+    """Index in :attr:`ReadabilitySummary.passages`."""
+    too_short: bool
+    """True when the section is in no measured passage: too short to be measured (no fake score)."""
+
+
+class PassageScore(_Frozen):
+    """Consecutive sections measured together (at least :data:`MIN_WORDS` words)."""
+
+    sections: list[int]
+    """Indices in :attr:`ReadabilitySummary.sections`."""
+    first: Place | None = None
+    last: Place | None = None
+    words: int
+    words_per_sentence: float
+    reading_ease: int | None
+    """In the scale's range, 0 to 100 (higher is easier); None for a language without a formula."""
+    band: str | None
+    lix: float | None
+
+
+class ReadabilitySummary(_Frozen):
+    """The document's readability as the teacher's feedback gives it: one verdict, measured passages, and
+    every section with its passage or marked too short."""
+
+    lang: str
+    formula: ReadingEaseFormula | None
+    """``kandel-moles`` (French) or ``flesch`` (English); None for a language without one."""
+    min_words: int
+    measured: bool
+    """False when the whole document has fewer than ``min_words`` words: nothing is scored."""
+    words: int
+    sentences: int
+    words_per_sentence: float
+    reading_ease: int | None
+    """The whole document's, in 0 to 100; None when not measured."""
+    verdict: str | None
+    """``very_easy`` ... ``very_difficult`` (:data:`BANDS`); None when not measured."""
+    sections: list[SectionScore] = Field(default_factory=list)
+    passages: list[PassageScore] = Field(default_factory=list)
+
+
+def summarise(measured: PassageReadability, min_words: int = MIN_WORDS) -> ReadabilitySummary:
+    """The summary of :func:`measure_passages`' result: scores clamped to the scale, short sections marked."""
+    whole = measured.document
+    ease = whole.reading_ease if measured.measured else None
+    return ReadabilitySummary(
+        lang=whole.lang,
+        formula=whole.reading_ease_formula,
+        min_words=min_words,
+        measured=measured.measured,
+        words=whole.words,
+        sentences=whole.sentences,
+        words_per_sentence=round(whole.words_per_sentence, 1),
+        reading_ease=shown_ease(ease),
+        verdict=verdict(ease),
+        sections=[
+            SectionScore(
+                heading_id=s.heading_id,
+                title=s.title,
+                words=s.words,
+                place=s.place,
+                passage=s.passage,
+                too_short=s.passage is None,
+            )
+            for s in measured.sections
+        ],
+        passages=[
+            PassageScore(
+                sections=p.sections,
+                first=p.first,
+                last=p.last,
+                words=p.scores.words,
+                words_per_sentence=round(p.scores.words_per_sentence, 1),
+                reading_ease=shown_ease(p.scores.reading_ease),
+                band=verdict(p.scores.reading_ease),
+                lix=None if p.scores.lix is None else round(p.scores.lix, 1),
+            )
+            for p in measured.passages
+        ],
+    )
+
+
+def readability_summary(doc: Document, min_words: int = MIN_WORDS) -> ReadabilitySummary:
+    """:func:`summarise` of :func:`measure_passages` on ``doc``."""
+    return summarise(measure_passages(doc, min_words), min_words)

@@ -1,4 +1,6 @@
-"""``POST /preview/readability``: a document's readability per section at once; the file is not kept."""
+"""``POST /preview/readability``: a document's readability at once, as the teacher's feedback gives it (one
+verdict, sections pooled into passages of 100 words or more, scores in 0-100, short sections marked
+``too_short``: :func:`inclusio.analysis.passages.readability_summary`); the file is not kept."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, UploadFile
 
-from inclusio.analysis.readability import DocumentReadability
+from inclusio.analysis.passages import ReadabilitySummary, readability_summary
 from inclusio.api.deps import Caller, Services, Svc
 from inclusio.api.schemas import AUTH_ERRORS, errors
 from inclusio.converters.registry import formats_label
@@ -20,17 +22,16 @@ PREVIEW_CACHE_SIZE = 256
 """Readability results kept in memory per API process, by content hash (a few KB each)."""
 
 
-def readability_of(svc: Services, path: Any, sha256: str, filename: str) -> DocumentReadability:
+def readability_of(svc: Services, path: Any, sha256: str, filename: str) -> ReadabilitySummary:
     """Scores of the file at ``path``: from memory, else from the cached Document, else converted now.
 
     The converted Document is cached on disk only for originals the service keeps anyway (a job
     uses them), so a preview leaves no copy of a document nobody submitted.
     """
     from inclusio.model import Document
-    from inclusio.pipeline.spine import analyse_source
 
     key = conversion_key(svc.settings)
-    cache: OrderedDict[str, DocumentReadability] = svc.preview_cache.setdefault("readability", OrderedDict())
+    cache: OrderedDict[str, ReadabilitySummary] = svc.preview_cache.setdefault("readability", OrderedDict())
     if (hit := cache.get(sha256 + key)) is not None:
         cache.move_to_end(sha256 + key)
         return hit
@@ -44,7 +45,7 @@ def readability_of(svc: Services, path: Any, sha256: str, filename: str) -> Docu
         doc = convert_shared(path, filename, svc.settings)  # no uploader's name in the shared cache
         if svc.store.db.original_uses(sha256) > 0:
             svc.files.write_atomic(doc_path, doc.to_json(indent=None).encode("utf-8"))
-    scores, _ = analyse_source(doc, quality_checks=False)  # the job's analyse stage, readability only
+    scores = readability_summary(doc)  # what the teacher's feedback shows
     cache[sha256 + key] = scores
     while len(cache) > PREVIEW_CACHE_SIZE:
         cache.popitem(last=False)
@@ -53,13 +54,13 @@ def readability_of(svc: Services, path: Any, sha256: str, filename: str) -> Docu
 
 @router.post(
     "/preview/readability",
-    response_model=DocumentReadability,
+    response_model=ReadabilitySummary,
     tags=["preview"],
     responses=errors(400, 413, 415, 422, *AUTH_ERRORS),
-    summary="Readability of a document per section, at once (the file is not kept)",
+    summary="Readability of a document: one verdict and passages of 100+ words, at once (the file is not kept)",
 )
 def preview_readability(
     svc: Svc, _who: Caller, file: Annotated[UploadFile, File(description=formats_label("en"))]
-) -> DocumentReadability:
+) -> ReadabilitySummary:
     with svc.files.spooled(file.file, max_bytes=svc.settings.max_upload_bytes) as (path, sha, _size):
         return readability_of(svc, path, sha, display_name(file.filename))
