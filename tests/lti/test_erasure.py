@@ -7,11 +7,11 @@ from pathlib import Path
 
 from service_helpers import make_settings, make_user
 
-from inclusio.lti.store import OnceStore
 from inclusio.store.accounts import UserStore
 from inclusio.store.erasure import erase_user_data
 from inclusio.store.files import FileStore
 from inclusio.store.jobs import JobStore
+from inclusio.store.lti import OnceStore
 
 
 def test_an_erasure_removes_the_persons_lti_records_and_keeps_the_others(tmp_path: Path) -> None:

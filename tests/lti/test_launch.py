@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 
 from inclusio.lti import keys
 from inclusio.lti.launch import CLAIM, role_of
-from inclusio.lti.store import PlatformStore
+from inclusio.store.lti import PlatformStore
 from inclusio.store.models import ApiToken, Job, Share, User
 
 LESSON = (

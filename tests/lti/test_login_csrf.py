@@ -17,7 +17,7 @@ from lti_test_platform import LEARNER, TestPlatform
 from service_helpers import make_settings
 from sqlalchemy import func, select
 
-from inclusio.lti.store import PlatformStore
+from inclusio.store.lti import PlatformStore
 from inclusio.store.models import ApiToken, User
 
 

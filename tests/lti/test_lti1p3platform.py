@@ -26,7 +26,7 @@ from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract  # n
 from lti1p3platform.oidc_login import OIDCLoginAbstract  # noqa: E402
 from lti1p3platform.registration import Registration  # noqa: E402
 
-from inclusio.lti.store import PlatformStore  # noqa: E402
+from inclusio.store.lti import PlatformStore  # noqa: E402
 
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"

@@ -62,9 +62,9 @@ def reflows(page: Any, frame: Any, what: str) -> None:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    from inclusio.lti.store import PlatformStore
     from inclusio.processes import settings_env
     from inclusio.store.db import Database
+    from inclusio.store.lti import PlatformStore
 
     tmp = tmp_path_factory.mktemp("lti-journey")
     platform = TestPlatform()
@@ -292,8 +292,8 @@ def test_the_admin_page_is_clean_reflows_at_320_px_and_works_with_the_keyboard(w
 def test_staff_see_the_roster_in_the_iframe(world: dict[str, Any]) -> None:
     from lti_test_platform import DISABILITY, NRPS_CLAIM
 
-    from inclusio.lti.store import PlatformStore
     from inclusio.store.db import Database
+    from inclusio.store.lti import PlatformStore
 
     platform = world["platform"]
     db = Database(world["database_url"])

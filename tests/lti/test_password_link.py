@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from lti_test_platform import INSTRUCTOR, LEARNER, TestPlatform
 from service_helpers import make_settings, make_user
 
-from inclusio.lti.store import PlatformStore
+from inclusio.store.lti import PlatformStore
 
 PASSWORD_LINK = 'href="/web/password"'
 

@@ -14,7 +14,7 @@ from lti_test_platform import DISABILITY, INSTRUCTOR, LEARNER, TestPlatform
 from service_helpers import make_settings
 
 from inclusio.lti.launch import CLAIM
-from inclusio.lti.store import PlatformStore
+from inclusio.store.lti import PlatformStore
 
 COURSE_A = {"id": "ctx-a", "label": "BIO-101", "title": "Biologie cellulaire"}
 COURSE_B = {"id": "ctx-b", "label": "CHIM-2", "title": "Chimie"}

@@ -29,8 +29,8 @@ def _fail(error: InclusioError) -> typer.Exit:
 
 
 def _platforms():  # type: ignore[no-untyped-def]
-    from inclusio.lti.store import PlatformStore
     from inclusio.store.db import Database
+    from inclusio.store.lti import PlatformStore
 
     db = Database.from_settings(get_settings())
     db.migrate()

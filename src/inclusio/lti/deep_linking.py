@@ -22,7 +22,7 @@ from inclusio.errors import InclusioError, LtiReplayed
 from inclusio.lti import keys
 from inclusio.lti.launch import CLAIM, DL_CLAIM, Launch
 from inclusio.lti.scope import check_course, course_key
-from inclusio.lti.store import OnceStore
+from inclusio.store.lti import OnceStore
 from inclusio.web import session as web
 
 router = APIRouter(include_in_schema=False)

@@ -38,7 +38,7 @@ from inclusio.errors import (
     LtiWrongAudience,
     LtiWrongTarget,
 )
-from inclusio.lti.store import OnceStore, PlatformStore
+from inclusio.store.lti import OnceStore, PlatformStore
 from inclusio.store.models import LtiPlatform
 
 log = logging.getLogger("inclusio.lti")

@@ -31,8 +31,8 @@ from inclusio.lti.launch import (
 )
 from inclusio.lti.scope import course_key
 from inclusio.lti.scope import remember as remember_scope
-from inclusio.lti.store import OnceStore, PlatformStore
 from inclusio.store.jobs import JobFilter
+from inclusio.store.lti import OnceStore, PlatformStore
 from inclusio.web import session as web
 
 router = APIRouter(include_in_schema=False)

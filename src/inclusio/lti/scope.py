@@ -21,10 +21,20 @@ from typing import Any
 
 from fastapi import Request
 
-from inclusio.errors import LtiNoPassword, LtiOtherCourse
-from inclusio.lti.store import OnceStore
+from inclusio.auth.launch_scope import KIND, from_launch, refuse_password, session_scope
+from inclusio.errors import LtiOtherCourse
+from inclusio.store.lti import OnceStore
 
-KIND = "session"
+__all__ = [
+    "KIND",
+    "check_course",
+    "course_key",
+    "from_launch",
+    "launched",
+    "refuse_password",
+    "remember",
+    "session_scope",
+]
 
 
 def course_key(context: dict[str, str]) -> str:
@@ -35,15 +45,6 @@ def course_key(context: dict[str, str]) -> str:
 def remember(once: OnceStore, token: str, *, user_id: str, role: str, course: str, seconds: float) -> None:
     """Bind the launch's role and course to the session ``token`` (for as long as the token lives)."""
     once.put(KIND, token, {"user": user_id, "role": role, "course": course}, seconds=seconds)
-
-
-def session_scope(svc: Any, token: str) -> dict[str, Any] | None:
-    """The launch's ``role`` and ``course`` of the session ``token``, or ``None`` (not a launched session,
-    or its record expired)."""
-    data = OnceStore(svc.store.db).peek(KIND, token)
-    if data is None or data.get("role") not in ("student", "teacher", "staff"):
-        return None
-    return data
 
 
 def launched(request: Request) -> dict[str, Any] | None:
@@ -60,15 +61,3 @@ def check_course(request: Request, course: str) -> None:
     scope = launched(request)
     if scope is not None and scope.get("course") != course:
         raise LtiOtherCourse(details={"course": course[:120]})
-
-
-def from_launch(user: Any) -> bool:
-    """Whether ``user``'s account was made by a course platform's launch (it has no password)."""
-    return (getattr(user, "oidc_subject", None) or "").startswith("lti|")
-
-
-def refuse_password(user: Any) -> None:
-    """``lti.no_password`` (403) for an account made by a launch: it has no password to change or sign in
-    with; the person opens inclusio from their course."""
-    if from_launch(user):
-        raise LtiNoPassword(details={"reason": "account made by a course platform's launch"})

@@ -10,12 +10,12 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response, Streamin
 from inclusio.api.file_responses import file_headers
 from inclusio.api.routes.jobs import get_artifact, job_events
 from inclusio.api.routes.people import client_address, throttle_of
+from inclusio.auth.launch_scope import refuse_password
 from inclusio.auth.policy import share_scope
 from inclusio.errors import ArtifactNotFound, AuthInvalid, AuthLocked, AuthThrottled, RequestInvalid
 from inclusio.jobs import release_stalled, submit
 from inclusio.jobs.inputs import parse_outputs, resolve_profile, visible_job
 from inclusio.jobs.uploads import display_name, store_document
-from inclusio.lti.scope import refuse_password
 from inclusio.notify import valid_email
 from inclusio.profiles import list_profiles, with_reading
 from inclusio.store.files import StoredOriginal

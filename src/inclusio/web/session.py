@@ -181,8 +181,8 @@ def current_user(request: Request) -> Principal | None:
     request.state.lti_scope = None
     request.state.lti_account = user is not None and (user.oidc_subject or "").startswith("lti|")
     if token and request.state.lti_account:
-        # a session opened by a course platform's launch: the launch's role, for that course (lti/scope.py)
-        from inclusio.lti.scope import session_scope
+        # a session opened by a course platform's launch: the launch's role, for that course (auth/launch_scope.py, written by lti/scope.py)
+        from inclusio.auth.launch_scope import session_scope
 
         request.state.lti_scope = session_scope(services(request), token)
         if request.state.lti_scope is not None and who is not None:
