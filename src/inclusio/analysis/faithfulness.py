@@ -35,9 +35,11 @@ leaves facts out on purpose; pass ``kinds`` to check it anyway.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -175,10 +177,15 @@ def pattern_entities(text: str, lang: str) -> list[EntitySpan]:
     for match in _SYMBOL.finditer(text):
         label = "SYMBOL" if any(ch.isdigit() for ch in match.group(0)) else "ACRONYM"
         out.append(EntitySpan(match.start(), match.end(), match.group(0), label))
-    symbols = [(e.start, e.end) for e in out]
+    # The symbols do not overlap and come in order, so their ends are in order too: the only one that can
+    # hold ``start`` is the last to begin before it (a scan of all of them per name was quadratic: a glossary
+    # verifies against the whole document's text).
+    symbol_starts = [e.start for e in out]
+    symbol_ends = [e.end for e in out]
     for match in _NAME.finditer(text):
         start, name = match.start(), match.group(0)
-        if any(a < start < b for a, b in symbols):
+        before = bisect_left(symbol_starts, start) - 1
+        if before >= 0 and start < symbol_ends[before]:
             continue  # "Flux" in "CO2Flux": part of the symbol
         if name.isupper() or acronyms_only(name.split(), start in starts):
             continue  # acronyms above
@@ -234,10 +241,15 @@ def find_entities(text: str, lang: str, parsed: object | None = None) -> list[En
     # Longest first, no overlaps; then one per folded name.
     spans.sort(key=lambda s: (-(s.end - s.start), s.start))
     kept: list[EntitySpan] = []
+    # The kept spans never overlap: ordered by start, their ends are ordered too, and a span overlaps one of
+    # them if and only if it overlaps the last to begin before its end (bisect, not a scan of every kept span).
+    kept_at: list[tuple[int, int]] = []
     for span in spans:
-        if any(span.start < k.end and k.start < span.end for k in kept):
+        before = bisect_left(kept_at, (span.end, -1)) - 1
+        if before >= 0 and span.start < kept_at[before][1]:
             continue
         kept.append(span)
+        insort(kept_at, (span.start, span.end))
     seen: set[str] = set()
     unique: list[EntitySpan] = []
     for span in sorted(kept, key=lambda s: s.start):
@@ -250,9 +262,16 @@ def find_entities(text: str, lang: str, parsed: object | None = None) -> list[En
 
 def contains_folded(haystack: str, needle: str, *, plural: bool = False) -> bool:
     """Whether ``needle`` (folded) is in the folded ``haystack`` as whole words."""
+    folded = _folded(needle)
+    if folded not in haystack:
+        return False  # the pattern below holds it as it is: no match (most terms are not in most blocks)
     suffix = r"(?:s|x)?" if plural else ""
-    pattern = r"(?<!\w)" + re.escape(nd.fold(needle)) + suffix + r"(?!\w)"
+    pattern = r"(?<!\w)" + re.escape(folded) + suffix + r"(?!\w)"
     return re.search(pattern, haystack) is not None
+
+
+_folded = lru_cache(maxsize=4096)(nd.fold)
+"""``nd.fold`` of a name or a term, cached: every glossary term is looked for in every adapted block."""
 
 
 def _date_value(date: nd.DateMatch) -> str:
