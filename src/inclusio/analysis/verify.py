@@ -203,6 +203,17 @@ _PREV = re.compile(r"(?:([^\W_][\w]*)[ \u00a0\u202f\-–+/()]{0,3}|\b([^\W\d_]{1
 _SKIP_UNIT = {"de", "d", "des", "du", "of", "et", "and", "à", "a", "au", "to", "the", "le", "la", "les", "l"}
 _SCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹", "01234567890123456789")
 """Subscript and superscript digits read as digits: "CO₂" is "CO2"."""
+
+
+@lru_cache(maxsize=8)
+def _ascii_digits(text: str) -> str:
+    """``text`` with its subscript and superscript digits as digits. Cached: a glossary verifies each
+    definition against the whole document's text, translated anew each time before (3 % of the adapt
+    stage's profile on the 265-page manual); the same string object back also keeps its hash for the
+    facts' cache."""
+    return text.translate(_SCRIPT_DIGITS)
+
+
 _PERCENT_WORDS = re.compile(r"(?i)[ \u00a0]*(?:pour[ \u00a0-]?cent|per[ \u00a0-]?cent)\b")
 _ERAS = frozenset({"BC", "AD", "BCE", "CE"})
 _ERA_AFTER = re.compile(
@@ -519,13 +530,18 @@ def content_words(
     matches = list(_WORD.finditer(text))
     first = matches[0].start() if matches and not text[: matches[0].start()].strip(" \t\n\"«“'(") else -1
     return [
-        fold_plain(word)
+        folded
         for word, start in ((m.group(1), m.start()) for m in matches)
         if (names or not word[:1].isupper() or start == first)
-        and fold_plain(word) not in STOPWORDS
-        and fold_plain(word) not in NUMBER_WORDS
+        and (folded := _fold_word(word)) not in STOPWORDS
+        and folded not in NUMBER_WORDS
         and not (root and zipf(word.lower(), root) >= common)
     ]
+
+
+_fold_word = lru_cache(maxsize=1 << 16)(fold_plain)
+"""fold_plain of one word, cached: a document's words repeat, and the word checks fold every word of the
+texts they compare (a glossary definition against the whole document's text)."""
 
 
 def _stem(word: str) -> str:
@@ -1390,8 +1406,8 @@ def verify(
     """
     policy = POLICIES[pass_name]
     verdict = Verdict(pass_name)
-    source, answer = source.translate(_SCRIPT_DIGITS), answer.translate(_SCRIPT_DIGITS)
-    context = context.translate(_SCRIPT_DIGITS) if isinstance(context, str) else context
+    source, answer = _ascii_digits(source), _ascii_digits(answer)
+    context = _ascii_digits(context) if isinstance(context, str) else context
     if not answer.strip():
         verdict.findings.append(finding("verify.empty"))
         return verdict
