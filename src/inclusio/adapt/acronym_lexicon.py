@@ -267,6 +267,8 @@ def write_out(
         return text, done
     formula = bool(_FORMULA.search(text))
     for short, acronym in acronyms.items():
+        if short not in text:
+            continue  # the pattern below holds ``short`` as it is: no match (the lexicon is long, most are not here)
         meaning = acronym.meanings.get(lang)
         if acronym.origin == "document" or not meaning or meaning.lower() in text.lower():
             continue
