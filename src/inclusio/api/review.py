@@ -621,6 +621,19 @@ def regenerate_changed(doc: Document, block_id: str, kind: str, profile: Any, se
     return not same
 
 
+def audit_approval(users: Any, job: Any, who: Any, action: str, count: int) -> None:
+    """The audit log's entry of approvals (``review.approve``, ``review.approve_unflagged``): who, whose job,
+    how many; never which text. The review workspace and the API write the same."""
+    if count:
+        users.audit(
+            actor_id=who.id,
+            action=action,
+            subject_id=job.learner_id or job.owner_id,
+            institution=job.institution,
+            details={"count": count},
+        )
+
+
 def unflagged_pending(doc: Document) -> list[tuple[Block, str]]:
     """What "approve every unflagged block" approves: each block's adaptation (of the kinds a reviewer sees) no
     person reviewed and the verifier did not flag, and each image's alt text that came with the source (not

@@ -498,14 +498,7 @@ def review_counts(blocks: list[dict[str, Any]]) -> dict[str, int]:
 
 def _audit_approval(svc: Any, job: Any, who: Any, action: str, count: int) -> None:
     """The audit log's entry of approvals in the review workspace (how many; never which text)."""
-    if count:
-        svc.users.audit(
-            actor_id=who.id,
-            action=action,
-            subject_id=job.learner_id or job.owner_id,
-            institution=job.institution,
-            details={"count": count},
-        )
+    review.audit_approval(svc.users, job, who, action, count)
 
 
 @router.post("/web/review/{job_id}/approve-unflagged")

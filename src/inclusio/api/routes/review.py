@@ -136,14 +136,34 @@ class ReviewedAdaptation(BaseModel):
     adaptation: dict[str, Any] | None
     text: str | None = Field(description="the adaptation as a reviewer edits it")
     review: dict[str, int] = Field(description="adaptations and reviewed ones, over the document")
+    changed: bool = Field(
+        True,
+        description="regenerate: false when the engine gave the same text again; nothing was saved and the "
+        "block keeps its adaptation, its review and its flags",
+    )
+    message: str | None = Field(None, description="what happened, in English (regenerate with no change)")
+    message_fr: str | None = Field(None, description="the same in French")
 
 
-def _answer(block_id: str, adaptation: Adaptation | None, state: dict[str, int]) -> ReviewedAdaptation:
+UNCHANGED = (
+    "The engine gave the same text again: nothing changed (the block keeps its state and no new version was "
+    "saved). Edit the text yourself if it needs a change.",
+    "Le moteur a redonné le même texte : rien n'a changé (le bloc garde son état et aucune nouvelle version "
+    "n'a été enregistrée). Modifiez le texte vous-même s'il doit changer.",
+)
+
+
+def _answer(
+    block_id: str, adaptation: Adaptation | None, state: dict[str, int], *, changed: bool = True
+) -> ReviewedAdaptation:
     return ReviewedAdaptation(
         block_id=block_id,
         adaptation=adaptation.model_dump() if adaptation else None,
         text=review.adaptation_text(adaptation) if adaptation else None,
         review=state,
+        changed=changed,
+        message=None if changed else UNCHANGED[0],
+        message_fr=None if changed else UNCHANGED[1],
     )
 
 
@@ -175,6 +195,8 @@ def edit(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: BlockEdit
         doc = review.load_document(svc.files, job)
         adaptation = review.edit_block(doc, block_id, body.kind, body.text, who, approve=body.approve)
         review.save_document(svc.files, job, doc)
+    if body.approve:
+        review.audit_approval(svc.users, job, who, "review.approve", 1)  # as the review workspace does
     return _answer(block_id, adaptation, review.review_state(doc, review.reviewable_kinds(doc)))
 
 
@@ -190,6 +212,7 @@ def approve(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: BlockK
         doc = review.load_document(svc.files, job)
         adaptation = review.approve_block(doc, block_id, body.kind, who)
         review.save_document(svc.files, job, doc)
+    review.audit_approval(svc.users, job, who, "review.approve", 1)  # as the review workspace does
     return _answer(block_id, adaptation, review.review_state(doc, review.reviewable_kinds(doc)))
 
 
@@ -197,7 +220,8 @@ def approve(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: BlockK
     "/jobs/{job_id}/blocks/{block_id}/regenerate",
     response_model=ReviewedAdaptation,
     responses=errors(400, 404, 422, *AUTH_ERRORS),
-    summary="Staff: run the adaptation pass again on this block only (a new, unreviewed draft)",
+    summary="Staff: run the adaptation pass again on this block only (a new, unreviewed draft; when the engine "
+    "gives the same text again, nothing changes: changed=false, no new version saved)",
 )
 def regenerate(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: BlockKind) -> ReviewedAdaptation:
     from inclusio.jobs.inputs import resolve_profile
@@ -206,9 +230,12 @@ def regenerate(svc: Svc, who: StaffCaller, job_id: str, block_id: str, body: Blo
     profile = resolve_profile(svc, job.profile_id)
     with review.locked():
         doc = review.load_document(svc.files, job)
-        adaptation = review.regenerate_block(doc, block_id, body.kind, profile, svc.settings)
-        review.save_document(svc.files, job, doc)
-    return _answer(block_id, adaptation, review.review_state(doc, review.reviewable_kinds(doc)))
+        changed = review.regenerate_changed(doc, block_id, body.kind, profile, svc.settings)
+        if changed:
+            review.save_document(svc.files, job, doc)
+    adaptation = doc.find(block_id).adaptation(body.kind)
+    state = review.review_state(doc, review.reviewable_kinds(doc))
+    return _answer(block_id, adaptation, state, changed=changed)
 
 
 def _change_term(
