@@ -352,7 +352,7 @@ def test_filters_and_sorting_are_links_and_a_form_that_work_without_javascript(
     page.get_by_role("button", name="Afficher").click()
     page.wait_for_load_state()
     assert "sort=waiting" in page.url and ids() == [made.waiting_id, made.failed_id, made.job_id]
-    assert page.locator("th[aria-sort]").inner_text() == "Attente"
+    assert page.locator("th[aria-sort] a").inner_text() == "Attente ▼"  # the arrow is hidden from readers
     assert page.locator("th[aria-sort]").get_attribute("aria-sort") == "descending"
     page.get_by_label("Ordre").select_option("asc")
     page.get_by_role("button", name="Afficher").click()
@@ -403,6 +403,55 @@ def test_filters_and_sorting_are_links_and_a_form_that_work_without_javascript(
         reached.append(page.evaluate("() => document.activeElement.id || document.activeElement.textContent"))
     assert reached[:6] == ["f-profile", "f-batch", "f-sort", "f-dir", "f-flagged", "Afficher"], reached
     assert "queue-jobs" in reached, reached
+    context.close()
+
+
+def test_each_sortable_header_is_a_link_that_sorts_on_the_server_by_keyboard(
+    browser: Any, server: Server, made: Made
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, server, "staff1")
+    page.goto(f"{server.base}/web/staff?status=&flagged=")
+    ids = lambda: [row["id"] for row in _cells(page)]  # noqa: E731
+    headers = page.locator("table.queue thead th")
+    links = [h.locator("a").inner_text() if h.locator("a").count() else None for h in headers.all()]
+    assert links == ["Document", "Étudiant·e", "Lot", "Profil", "État", None, "Attente", "À relire", None], (
+        links
+    )
+    assert page.locator("th[aria-sort]").count() == 0  # newest first: no column's order
+
+    def tab_to(name: str) -> None:
+        page.get_by_role("button", name="Afficher").focus()
+        for _ in range(40):
+            page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement.textContent") == name:
+                return
+        pytest.fail(f"{name!r} is not reached with Tab")
+
+    tab_to("Attente")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "sort=waiting" in page.url and "dir=" not in page.url, (
+        page.url
+    )  # its first direction: longest first
+    sorted_th = page.locator("th[aria-sort]")
+    assert sorted_th.count() == 1 and sorted_th.get_attribute("aria-sort") == "descending"
+    assert ids() == [made.waiting_id, made.failed_id, made.job_id]
+    tab_to("Attente ▼")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # the same header again: the other way round
+    assert "sort=waiting" in page.url and "dir=asc" in page.url, page.url
+    assert page.locator("th[aria-sort]").get_attribute("aria-sort") == "ascending"
+    assert ids() == [made.job_id, made.failed_id, made.waiting_id]
+    # a filter is kept when the order changes
+    page.goto(f"{server.base}/web/staff?status=failed")
+    tab_to("Document")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "status=failed" in page.url and "sort=title" in page.url and ids() == [made.failed_id]
+    assert page.locator("th[aria-sort]").get_attribute("aria-sort") == "ascending"
+    axe_clean(page, "staff dashboard sorted by a header")
     context.close()
 
 

@@ -71,6 +71,15 @@ class QueueQuery:
         ]
         return urlencode([(k, v) for k, v in pairs if v])
 
+    def sort_link(self, key: str) -> str:
+        """The query string a column header links to: sorted by ``key``, the other way round when the table
+        already is, else in ``key``'s first direction; the filters kept."""
+        if self.sort == key:
+            direction = "asc" if self.direction == "desc" else "desc"
+        else:
+            direction = DEFAULT_DIRECTION.get(key, "asc")
+        return self.params(sort=key, direction=direction)
+
     @property
     def narrowed(self) -> bool:
         return bool(self.status or self.profile or self.batch or self.flagged)
