@@ -10,13 +10,16 @@ reading ease before/after, formats, tokens, a failure or partial now and then, f
 downloads (most jobs, one to three formats). Then opens each report as the pages do
 (:func:`inclusio.reports.access.open_report`: the queries, the small-cell rule, the charts and the audit-log
 entry) ``--runs`` times for staff (no filter, then one course, then one quarter) and for a teacher, and prints
-p50 and p95 in milliseconds. Target: p95 <= 300 ms. PostgreSQL: a database ``inclusio_bench_<hex>`` on
+p50 and p95 in milliseconds, each p95 marked ``ok`` or ``OVER`` the target (p95 <= 300 ms), with the machine's
+load before and after (other work on the machine moves the figures 2-5x). Exit status 1 when a page is over.
+The facts carry what revision 0012 adds (formats made, downloads, wait, flagged passages). PostgreSQL: a database ``inclusio_bench_<hex>`` on
 127.0.0.1:5432 (user postgres, trust), dropped afterwards.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import tempfile
@@ -32,11 +35,13 @@ CHECKS = ["title", "lang", "headings", "heading_order", "alt_text", "tables", "s
 FORMATS = ["epub", "html", "mp3", "brf", "large-print", "report"]
 TYPES = ["pdf", "pdf", "pdf", "pptx", "docx", "odt", "html"]
 START = datetime(2025, 9, 1, tzinfo=UTC)
+TARGET_MS = 300.0
 
 
 def fill(url: str, n_jobs: int, n_docs: int, n_courses: int, n_students: int, seed: int = 15) -> Any:
     from sqlalchemy import insert
 
+    from inclusio.reports.facts import listed
     from inclusio.store.jobs import JobStore
     from inclusio.store.models import DocumentFacts, Job, JobDownload, JobFactItem, JobFacts, Share, User
 
@@ -116,6 +121,12 @@ def fill(url: str, n_jobs: int, n_docs: int, n_courses: int, n_students: int, se
             }
         )
         made = rnd.sample(FORMATS, rnd.randint(1, 3)) if status != "failed" else []
+        got = []
+        for f in made if rnd.random() < 0.85 else []:
+            first = created + timedelta(minutes=rnd.randint(2, 60 * 48))
+            got.append({"job_id": job_id, "format": f, "downloads": rnd.randint(1, 4), "first_at": first})
+        downloads += got
+        first_download = min((g["first_at"] for g in got), default=None)
         facts.append(
             {
                 "job_id": job_id,
@@ -134,17 +145,23 @@ def fill(url: str, n_jobs: int, n_docs: int, n_courses: int, n_students: int, se
                 "ease_before": d["ease"] if status != "failed" else None,
                 "ease_after": min(100.0, d["ease"] + rnd.uniform(0, 25)) if status != "failed" else None,
                 "llm_tokens": tokens,
+                # revision 0012: the service report's figures of the job, as reports.facts writes them
+                "outputs": listed(sorted(made)),
+                "downloads": listed(
+                    f"{g['format']}:{g['downloads']}" for g in sorted(got, key=lambda g: g["format"])
+                ),
+                "first_download_at": first_download,
+                "wait_seconds": float(round((first_download - created).total_seconds()))
+                if first_download
+                else None,
+                "flagged": flagged,
+                "finished_at": jobs[-1]["finished_at"],
             }
         )
         items += [
             {"job_id": job_id, "kind": "issue", "key": k, "count": rnd.randint(1, 9)} for k in d["issues"]
         ]
         items += [{"job_id": job_id, "kind": "output", "key": f, "count": 1} for f in made]
-        for f in made if rnd.random() < 0.85 else []:
-            first = created + timedelta(minutes=rnd.randint(2, 60 * 48))
-            downloads.append(
-                {"job_id": job_id, "format": f, "downloads": rnd.randint(1, 4), "first_at": first}
-            )
     first: dict[str, datetime] = {}
     for fact in facts:
         if fact["audit_score"] is not None:
@@ -246,9 +263,12 @@ def main() -> int:
                     f"{kind}: {args.jobs} jobs, {args.documents} documents, {args.courses} courses, "
                     f"{args.students} students, {who.rows} fact items; filled in {time.perf_counter() - t0:.1f} s"
                 )
+                print(f"  load before the timings: {_load()}")
                 for label, p50, p95 in time_reports(store, who, args.runs):
                     worst = max(worst, p95)
-                    print(f"  {label:<32} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms")
+                    verdict = "ok" if p95 <= TARGET_MS else f"OVER {TARGET_MS:.0f} ms"
+                    print(f"  {label:<32} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   {verdict}")
+                print(f"  load after: {_load()}")
                 store.dispose()
             finally:
                 if kind == "postgres":
@@ -258,8 +278,15 @@ def main() -> int:
                         "host=127.0.0.1 port=5432 user=postgres dbname=postgres", autocommit=True
                     ) as c:
                         c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    print(f"worst p95: {worst:.1f} ms (target 300 ms)")
-    return 0 if worst <= 300 else 1
+    verdict = "target met" if worst <= TARGET_MS else "target NOT met"
+    print(f"worst p95: {worst:.1f} ms (target p95 <= {TARGET_MS:.0f} ms): {verdict}")
+    return 0 if worst <= TARGET_MS else 1
+
+
+def _load() -> str:
+    """The machine's load averages (1, 5, 15 min) and its cores: the figures depend on them."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
 
 
 if __name__ == "__main__":

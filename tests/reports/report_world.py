@@ -24,9 +24,10 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from inclusio.reports.facts import count_download, listed
 from inclusio.store.accounts import UserStore
 from inclusio.store.jobs import JobStore
-from inclusio.store.models import DocumentFacts, Job, JobDownload, JobFactItem, JobFacts, Share
+from inclusio.store.models import DocumentFacts, Job, JobFactItem, JobFacts, Share
 
 NOW = datetime(2026, 4, 25, 10, 0, tzinfo=UTC)
 SHA = {name: (name * 64)[:64] for name in "abcde"}
@@ -102,6 +103,9 @@ def _job(
             ease_before=ease[0],
             ease_after=ease[1],
             llm_tokens=tokens,
+            outputs=listed(outputs),
+            flagged=flagged,
+            finished_at=created + timedelta(hours=1),
         )
     )
     session.flush()  # type: ignore[attr-defined]
@@ -129,7 +133,8 @@ def _job(
 
 
 def _download(session: object, job_id: str, fmt: str, at: datetime, n: int = 1) -> None:
-    session.add(JobDownload(job_id=job_id, format=fmt, downloads=n, first_at=at))  # type: ignore[attr-defined]
+    """Counted as the API counts a download: in ``job_downloads`` and the job's facts (its wait)."""
+    count_download(session, job_id, fmt, at, n)
 
 
 def build(url: str) -> World:

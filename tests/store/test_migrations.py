@@ -16,7 +16,7 @@ from inclusio.store.migrate import current_revision, downgrade_database, head_re
 from inclusio.store.models import Base
 from inclusio.store.shares import ShareStore
 
-HEAD = "0011"  # the newest revision (0011: teacher previews, document versions; 0010: document facts)
+HEAD = "0012"  # the newest revision (0012: the service report's job facts; 0011: teacher previews, document versions)
 
 SKELETON_JOBS = """CREATE TABLE jobs (id VARCHAR(32) PRIMARY KEY, status VARCHAR(16) NOT NULL, stage VARCHAR(32),
 progress FLOAT NOT NULL, message TEXT NOT NULL, profile_id VARCHAR(64) NOT NULL, outputs JSON,

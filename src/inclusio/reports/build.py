@@ -9,7 +9,6 @@ writes one table, the API returns it as JSON.
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -237,29 +236,30 @@ def readability_tables(session: Session, f: q.ReportFilter, t: Any) -> list[Tabl
 
 
 def service_tables(session: Session, f: q.ReportFilter, t: Any, settings: Any, now: datetime) -> list[Table]:
-    return [*_use_tables(session, f, t), *_work_tables(session, f, t, settings, now)]
+    use = q.use_counts(session, f)
+    return [*_use_tables(session, f, t, use), *_work_tables(session, f, t, settings, now, use.totals)]
 
 
 COUNT_COLS = ["jobs", "students"]
 
 
-def _use_tables(session: Session, f: q.ReportFilter, t: Any) -> list[Table]:
+def _use_tables(session: Session, f: q.ReportFilter, t: Any, use: q.UseCounts) -> list[Table]:
     """Documents converted by profile and by format, downloads by format."""
     profiles = protect(
         q.by_profile(session, f),
         COUNT_COLS,
         COUNT_COLS,
         total_label={"profile": t("rp_total")},
-        total_students=q.distinct_students(session, f, "jobs"),
+        total_students=use.totals["jobs"],
     )
-    outputs = protect(q.by_output(session, f), COUNT_COLS, COUNT_COLS)
+    outputs = protect(use.made, COUNT_COLS, COUNT_COLS)
     dl_cols = ["downloads", *COUNT_COLS]
     downloads = protect(
-        q.downloads_by_format(session, f),
+        use.got,
         dl_cols,
         dl_cols,
         total_label={"format": t("rp_total")},
-        total_students=q.distinct_students(session, f, "downloads"),
+        total_students=use.totals["downloads"],
     )
     job_cols = [Column("jobs", t("rp_c_jobs")), Column("students", t("rp_c_students"))]
     fmt = Column("format", t("rp_c_format"), "text")
@@ -298,7 +298,9 @@ def _use_tables(session: Session, f: q.ReportFilter, t: Any) -> list[Table]:
     ]
 
 
-def _work_tables(session: Session, f: q.ReportFilter, t: Any, settings: Any, now: datetime) -> list[Table]:
+def _work_tables(
+    session: Session, f: q.ReportFilter, t: Any, settings: Any, now: datetime, totals: dict[str, int]
+) -> list[Table]:
     """Waiting time, failures, flags waiting for review, language-model tokens and their cost."""
     fails = q.failures(session, f)
     for row in fails:
@@ -308,7 +310,7 @@ def _work_tables(session: Session, f: q.ReportFilter, t: Any, settings: Any, now
         COUNT_COLS,
         COUNT_COLS,
         total_label={"status": t("rp_total"), "code": ""},
-        total_students=q.distinct_students(session, f, "failures"),
+        total_students=totals["failures"],
     )
     flags = protect(q.flags_waiting(session, f, now), ["jobs", "passages", "oldest", "students"], COUNT_COLS)
     tokens = q.tokens_by_month(session, f)
@@ -317,19 +319,19 @@ def _work_tables(session: Session, f: q.ReportFilter, t: Any, settings: Any, now
     for row in tokens:
         row["cost"] = round(row["tokens"] * price / 1_000_000, 2) if price else None
     tokens = protect(tokens, ["tokens", "cost", "students"], ["students"])
-    jobs, students = Column("jobs", t("rp_c_jobs")), Column("students", t("rp_c_students"))
+    jobs_col, students = Column("jobs", t("rp_c_jobs")), Column("students", t("rp_c_students"))
     return [
         Table(
             "wait",
             t("rp_t_wait"),
             [
                 Column("period", t("rp_c_period"), "text"),
-                jobs,
+                jobs_col,
                 students,
                 Column("median", t("rp_c_median"), "duration"),
                 Column("p95", t("rp_c_p95"), "duration"),
             ],
-            wait_rows(q.waits(session, f), t),
+            wait_rows(q.wait_figures(session, f), t),
         ),
         Table(
             "failures",
@@ -337,7 +339,7 @@ def _work_tables(session: Session, f: q.ReportFilter, t: Any, settings: Any, now
             [
                 Column("status", t("rp_c_status"), "text"),
                 Column("code", t("rp_c_code"), "text"),
-                jobs,
+                jobs_col,
                 students,
             ],
             fails,
@@ -347,7 +349,7 @@ def _work_tables(session: Session, f: q.ReportFilter, t: Any, settings: Any, now
             t("rp_t_flags"),
             [
                 Column("age", t("rp_c_age"), "text"),
-                jobs,
+                jobs_col,
                 Column("passages", t("rp_c_passages")),
                 Column("oldest", t("rp_c_oldest"), "number"),
                 students,
@@ -378,25 +380,13 @@ def _chart(
     )
 
 
-def wait_rows(waits: list[tuple[str, str | None, float]], t: Any) -> list[dict[str, Any]]:
+def wait_rows(figures: list[dict[str, Any]], t: Any) -> list[dict[str, Any]]:
     """Median and 95th percentile of the wait, over the whole period and per month (small-cell rule)."""
-    groups: dict[str, list[tuple[str | None, float]]] = {}
-    for month, student, seconds in waits:
-        groups.setdefault(month, []).append((student, seconds))
-    rows = []
-    for period, items in [(t("rp_all_period"), [(s, x) for _m, s, x in waits]), *sorted(groups.items())]:
-        if not items:
-            continue
-        values = [x for _s, x in items]
-        rows.append(
-            {
-                "period": period,
-                "jobs": len(items),
-                "students": len({s for s, _x in items if s}),
-                "median": statistics.median(values),
-                "p95": percentile(values, 95),
-            }
-        )
+    rows = [
+        {"period": t("rp_all_period") if r["month"] is None else r["month"]}
+        | {k: r[k] for k in ("jobs", "students", "median", "p95")}
+        for r in figures
+    ]
     measures = ["jobs", "students", "median", "p95"]
     whole, months = rows[:1], rows[1:]
     return protect(whole, measures, ["jobs", "students"]) + protect(months, measures, ["jobs", "students"])

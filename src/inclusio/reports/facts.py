@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import delete as sql_delete
 from sqlalchemy import select
 from sqlalchemy import update as sql_update
 from sqlalchemy.exc import IntegrityError
 
-from inclusio.store.models import DocumentFacts, JobDownload, JobFactItem, JobFacts, User, utcnow
+from inclusio.store.models import DocumentFacts, Job, JobDownload, JobFactItem, JobFacts, User, utcnow
 
 log = logging.getLogger("inclusio.reports")
 
@@ -35,6 +37,13 @@ DOC_TYPES = {
 """Document types the reports filter by (the uploaded file's kind); anything else is ``other``."""
 _PART = re.compile(r"^(?P<base>[a-z][a-z0-9-]*?)(?:-\d+)?$")
 NOT_FORMATS = frozenset({"audio-timings", "audio-sections"})
+
+
+def listed(names: Any) -> str:
+    """The facts' lists (formats made, downloads per format): comma-enclosed, ``,epub,mp3,`` (a report
+    finds a format with ``LIKE '%,epub,%'``), empty when there is none."""
+    text = ",".join(names)
+    return f",{text},"[:255] if text else ""
 
 
 def doc_type(filename: str) -> str:
@@ -94,29 +103,37 @@ def _record(db: Any, job: Any, result: Any | None, *, status: str, errors: list[
     code = next((str(e.get("code")) for e in errors if isinstance(e, dict) and e.get("code")), None)
     created = job.created_at
     with db.session() as session:
-        existing = session.get(JobFacts, job.id)
-        if existing is not None:
-            session.delete(existing)
-            session.flush()
-        session.add(
-            JobFacts(
-                job_id=job.id,
-                institution=job.institution or "",
-                input_sha256=job.input_sha256,
-                student_id=student_of(session, job),
-                profile_id=job.profile_id,
-                doc_type=doc_type(job.filename),
-                month=created.strftime("%Y-%m"),
-                created_at=created,
-                status=status,
-                error_code=code[:64] if code and status != "succeeded" else None,
-                audit_score=score,
-                ease_before=_ease(readability.get("before")),
-                ease_after=_ease(readability.get("after")),
-                llm_tokens=int(getattr(result, "llm_tokens", 0) or 0),
-            )
-        )
+        row = session.get(JobFacts, job.id)
+        recorded = session.get(Job, job.id)  # as just recorded: its flagged passages, end, tokens
+        tokens = getattr(result, "llm_tokens", 0) if recorded is None else recorded.llm_tokens
+        passages = getattr(recorded, "passages", None)
+        values = {
+            "institution": job.institution or "",
+            "input_sha256": job.input_sha256,
+            "student_id": student_of(session, job),
+            "profile_id": job.profile_id,
+            "doc_type": doc_type(job.filename),
+            "month": created.strftime("%Y-%m"),
+            "created_at": created,
+            "status": status,
+            "error_code": code[:64] if code and status != "succeeded" else None,
+            "audit_score": score,
+            "ease_before": _ease(readability.get("before")),
+            "ease_after": _ease(readability.get("after")),
+            "llm_tokens": int(tokens or 0),
+            "outputs": listed(key for kind, key, _n in items if kind == "output"),
+            "flagged": int((passages or {}).get("flagged") or 0) if isinstance(passages, dict) else 0,
+            "finished_at": getattr(recorded, "finished_at", None),
+        }
+        if row is None:
+            row = JobFacts(job_id=job.id, **values)
+            session.add(row)
+        else:  # recorded again (a release): the same row, its downloads kept
+            for name, value in values.items():
+                setattr(row, name, value)
+            session.execute(sql_delete(JobFactItem).where(JobFactItem.job_id == job.id))
         session.flush()
+        _sum_downloads(session, row)
         for kind, key, count in items:
             session.add(JobFactItem(job_id=job.id, kind=kind, key=key[:32], count=count))
     if score is not None:
@@ -160,14 +177,40 @@ def record_download(db: Any, job_id: str, artifact: str) -> None:
         return
     try:
         with db.session() as session:
-            updated = session.execute(
-                sql_update(JobDownload)
-                .where(JobDownload.job_id == job_id, JobDownload.format == fmt)
-                .values(downloads=JobDownload.downloads + 1)
-            )
-            if updated.rowcount == 0:  # type: ignore[attr-defined]
-                session.add(JobDownload(job_id=job_id, format=fmt, downloads=1, first_at=utcnow()))
+            count_download(session, job_id, fmt, utcnow())
     except IntegrityError:  # two first downloads at once: the other one counted first
         record_download(db, job_id, artifact)
     except Exception:  # noqa: BLE001 - a download is never refused for its count
         log.warning("job %s: could not count a download", job_id, exc_info=True)
+
+
+def count_download(session: Any, job_id: str, fmt: str, at: datetime, n: int = 1) -> None:
+    """``n`` more downloads of ``job_id``'s ``fmt`` (first at ``at``), in ``job_downloads`` and in the job's
+    facts (downloads per format, first download, wait). The facts' row is locked first (PostgreSQL), so two
+    downloads of one job at once both count in its summary."""
+    facts = session.get(JobFacts, job_id, with_for_update=True)
+    updated = session.execute(
+        sql_update(JobDownload)
+        .where(JobDownload.job_id == job_id, JobDownload.format == fmt)
+        .values(downloads=JobDownload.downloads + n)
+    )
+    if updated.rowcount == 0:
+        session.add(JobDownload(job_id=job_id, format=fmt, downloads=n, first_at=at))
+        session.flush()
+    if facts is not None:
+        _sum_downloads(session, facts)
+
+
+def _sum_downloads(session: Any, facts: JobFacts) -> None:
+    """The job's downloads per format, its first download and the wait until it, from ``job_downloads``."""
+    rows = session.execute(
+        select(JobDownload.format, JobDownload.downloads, JobDownload.first_at)
+        .where(JobDownload.job_id == facts.job_id)
+        .order_by(JobDownload.format)
+    ).all()
+    facts.downloads = listed(f"{fmt}:{int(n)}" for fmt, n, _at in rows)
+    first = min((at for _f, _n, at in rows), default=None)
+    facts.first_download_at = first
+    facts.wait_seconds = (
+        None if first is None else max(0.0, float(round((first - facts.created_at).total_seconds())))
+    )

@@ -13,12 +13,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Float, Select, and_, case, distinct, func, literal_column, select
-from sqlalchemy.ext.compiler import compiles
+from sqlalchemy import Select, and_, case, distinct, func, literal_column, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.functions import FunctionElement
 
-from inclusio.store.models import DocumentFacts, Job, JobDownload, JobFactItem, JobFacts, Share
+from inclusio.store.models import DocumentFacts, JobFacts, Share
 
 BANDS: tuple[tuple[float | None, float | None, str], ...] = (
     (None, 30.0, "0-30"),
@@ -108,20 +106,6 @@ def _course(courses: Any) -> Any:
     return func.coalesce(courses.c.course, literal_column("''"))
 
 
-def _band(column: Any) -> Any:
-    """The reading-ease band of ``column``, written with literals: PostgreSQL must see the same expression
-    in SELECT and GROUP BY (bound parameters would differ)."""
-    whens = []
-    for low, high, label in BANDS:
-        name = literal_column(f"'{label}'")
-        lo = column >= literal_column(str(low)) if low is not None else None
-        hi = column < literal_column(str(high)) if high is not None else None
-        whens.append(
-            (and_(lo, hi) if lo is not None and hi is not None else (lo if lo is not None else hi), name)
-        )
-    return case(*whens)
-
-
 # -- source accessibility ----------------------------------------------------------------------------
 
 
@@ -172,34 +156,37 @@ def frequent_issues(session: Session, f: ReportFilter) -> list[dict[str, Any]]:
 
 def documents_to_fix(session: Session, f: ReportFilter, limit: int = 20) -> list[dict[str, Any]]:
     """Course documents (shared ones: never a person's own upload) that would gain most from a fix:
-    (100 - audit score) × requests, with the share's title, course and the students who asked."""
-    c = course_labels()
+    (100 - audit score) × requests, with the share's title, course and the students who asked. The jobs
+    are counted per document first; the titles and courses are joined to the documents, not to each job."""
+    per_document = (
+        _filtered(
+            select(
+                JobFacts.institution.label("institution"),
+                JobFacts.input_sha256.label("sha"),
+                func.max(JobFacts.audit_score).label("score"),
+                func.count(JobFacts.student_id).label("requests"),
+                func.count(distinct(JobFacts.student_id)).label("students"),
+            ),
+            course_filter(f),
+            f,
+        )
+        .where(JobFacts.audit_score.is_not(None))
+        .group_by(JobFacts.institution, JobFacts.input_sha256)
+        .subquery("per_document")
+    )
     title = (
         select(Share.institution, Share.input_sha256, func.min(Share.title).label("title"))
         .group_by(Share.institution, Share.input_sha256)
         .subquery("titles")
     )
-    score = func.max(JobFacts.audit_score)
-    requests = func.count(JobFacts.student_id)
+    c = course_labels()
+    d = per_document.c
     query = (
-        _filtered(
-            select(
-                func.min(title.c.title).label("title"),
-                _course(c).label("course"),
-                score.label("score"),
-                requests.label("requests"),
-                func.count(distinct(JobFacts.student_id)).label("students"),
-            ),
-            c,
-            f,
-        )
-        .join(
-            title,
-            and_(title.c.institution == JobFacts.institution, title.c.input_sha256 == JobFacts.input_sha256),
-        )
-        .where(JobFacts.audit_score.is_not(None))
-        .group_by(JobFacts.institution, JobFacts.input_sha256, _course(c))
-        .order_by(((100 - score) * requests).desc(), score, func.min(title.c.title))
+        select(title.c.title, _course(c).label("course"), d.score, d.requests, d.students)
+        .select_from(per_document)
+        .join(title, and_(title.c.institution == d.institution, title.c.input_sha256 == d.sha))
+        .join(c, and_(c.c.institution == d.institution, c.c.sha == d.sha), isouter=True)
+        .order_by(((100 - d.score) * d.requests).desc(), d.score, title.c.title)
         .limit(limit)
     )
     return [
@@ -217,18 +204,21 @@ def documents_to_fix(session: Session, f: ReportFilter, limit: int = 20) -> list
 # -- readability ------------------------------------------------------------------------------------
 
 
+def _band_counts(column: Any) -> list[Any]:
+    """One count per reading-ease band of ``column`` (in :data:`BANDS` order), for one GROUP BY."""
+    counts = []
+    for low, high, _label in BANDS:
+        lo = column >= literal_column(str(low)) if low is not None else None
+        hi = column < literal_column(str(high)) if high is not None else None
+        inside = and_(lo, hi) if lo is not None and hi is not None else (lo if lo is not None else hi)
+        counts.append(func.sum(case((inside, 1), else_=0)))
+    return counts
+
+
 def readability_by_course(session: Session, f: ReportFilter) -> list[dict[str, Any]]:
     """Per course: documents per reading-ease band before adaptation (each document once), and adapted
-    versions per band after (each job: its profile's adaptation), with the students behind them."""
-    c = course_labels()
-    before_docs = _filtered(
-        select(_course(c).label("course"), DocumentFacts.ease_before.label("ease")).where(
-            DocumentFacts.ease_before.is_not(None)
-        ),
-        c,
-        f,
-        DocumentFacts,
-    ).subquery()
+    versions per band after (each job: its profile's adaptation), with the students behind them. One
+    grouped query for the documents and one for the jobs."""
     out: dict[str, dict[str, Any]] = {}
 
     def row(course: str) -> dict[str, Any]:
@@ -239,155 +229,180 @@ def readability_by_course(session: Session, f: ReportFilter) -> list[dict[str, A
             | {f"after_{b[2]}": 0 for b in BANDS},
         )
 
-    for r in session.execute(
-        select(
-            before_docs.c.course, _band(before_docs.c.ease).label("band"), func.count().label("n")
-        ).group_by(before_docs.c.course, _band(before_docs.c.ease))
-    ):
-        row(r.course)[f"before_{r.band}"] = int(r.n)
-    for r in session.execute(
-        select(before_docs.c.course, func.count(), func.avg(before_docs.c.ease)).group_by(
-            before_docs.c.course
-        )
-    ):
-        row(r[0]).update(documents=int(r[1]), mean_before=round(float(r[2]), 1))
-    after = _filtered(
-        select(_course(c).label("course"), _band(JobFacts.ease_after).label("band"), func.count().label("n")),
-        c,
-        f,
-    ).where(JobFacts.ease_after.is_not(None))
-    for r in session.execute(after.group_by(_course(c), _band(JobFacts.ease_after))):
-        row(r.course)[f"after_{r.band}"] = int(r.n)
-    means = _filtered(
+    c = course_labels()
+    before = _filtered(
         select(
             _course(c).label("course"),
-            func.avg(JobFacts.ease_after).label("mean"),
-            func.count(distinct(JobFacts.student_id)).label("students"),
+            func.count(),
+            func.avg(DocumentFacts.ease_before),
+            *_band_counts(DocumentFacts.ease_before),
         ),
         c,
         f,
-    ).where(JobFacts.ease_after.is_not(None))
-    for r in session.execute(means.group_by(_course(c))):
-        row(r.course).update(mean_after=round(float(r.mean), 1), students=int(r.students))
+        DocumentFacts,
+    ).where(DocumentFacts.ease_before.is_not(None))
+    for course, n, mean, *bands in session.execute(before.group_by(_course(c))):
+        r = row(course)
+        r.update(documents=int(n), mean_before=round(float(mean), 1))
+        r.update({f"before_{b[2]}": int(k or 0) for b, k in zip(BANDS, bands, strict=True)})
+    c = course_labels()
+    # per course and student first, then per course: hashed by PostgreSQL (COUNT(DISTINCT) sorts every job)
+    per_student = (
+        _filtered(
+            select(
+                _course(c).label("course"),
+                JobFacts.student_id.label("student"),
+                func.sum(JobFacts.ease_after).label("ease"),
+                func.count().label("n"),
+                *(k.label(f"b{i}") for i, k in enumerate(_band_counts(JobFacts.ease_after))),
+            ),
+            c,
+            f,
+        )
+        .where(JobFacts.ease_after.is_not(None))
+        .group_by(_course(c), JobFacts.student_id)
+        .subquery("per_student")
+    )
+    p = per_student.c
+    after = select(
+        p.course,
+        func.sum(p.ease) / func.sum(p.n),
+        func.count(p.student),
+        *(func.sum(p[f"b{i}"]) for i in range(len(BANDS))),
+    ).group_by(p.course)
+    for course, mean, students, *bands in session.execute(after):
+        r = row(course)
+        r.update(mean_after=round(float(mean), 1), students=int(students))
+        r.update({f"after_{b[2]}": int(k or 0) for b, k in zip(BANDS, bands, strict=True)})
     return [out[k] for k in sorted(out)]
 
 
 # -- service ----------------------------------------------------------------------------------------
 
 
+# The service report reads the job facts' own columns only (revision 0012: formats made, downloads, wait,
+# flagged passages, end): each query is one scan of the facts the filter selects, no join (but the course
+# labels' when the filter names a course), and returns a few rows. Every table counts distinct students, so
+# a roll-up without the student could not give them, and one with the student is as long as the facts.
+
+
 def by_profile(session: Session, f: ReportFilter) -> list[dict[str, Any]]:
-    c = course_filter(f)
-    query = _filtered(
-        select(
-            JobFacts.profile_id,
-            func.count().label("jobs"),
-            func.count(distinct(JobFacts.student_id)).label("students"),
-        ),
-        c,
-        f,
-    ).group_by(JobFacts.profile_id)
-    return [
-        {"profile": r.profile_id, "jobs": int(r.jobs), "students": int(r.students)}
-        for r in session.execute(query.order_by(JobFacts.profile_id))
-    ]
-
-
-def by_output(session: Session, f: ReportFilter) -> list[dict[str, Any]]:
-    c = course_filter(f)
-    query = (
+    # students counted by grouping twice (profile and student, then profile): hashed by PostgreSQL, where
+    # COUNT(DISTINCT) sorts every row by its collation
+    inner = (
         _filtered(
             select(
-                JobFactItem.key,
-                func.count().label("jobs"),
-                func.count(distinct(JobFacts.student_id)).label("students"),
+                JobFacts.profile_id.label("profile"),
+                JobFacts.student_id.label("student"),
+                func.count().label("n"),
             ),
+            course_filter(f),
+            f,
+        )
+        .group_by(JobFacts.profile_id, JobFacts.student_id)
+        .subquery("per_student")
+    )
+    query = select(inner.c.profile, func.sum(inner.c.n), func.count(inner.c.student)).group_by(
+        inner.c.profile
+    )
+    rows = [{"profile": p, "jobs": int(n), "students": int(k)} for p, n, k in session.execute(query)]
+    return sorted(rows, key=lambda r: r["profile"])
+
+
+@dataclass
+class UseCounts:
+    """Per format made (jobs), per format downloaded (downloads, jobs), the distinct students of each, and
+    those behind the tables' totals: ``jobs`` (every request), ``downloads``, ``failures``."""
+
+    made: list[dict[str, Any]]
+    got: list[dict[str, Any]]
+    totals: dict[str, int]
+
+
+def use_counts(session: Session, f: ReportFilter) -> UseCounts:
+    """Jobs and downloads per format from the jobs grouped by their lists (``,epub,mp3,``;
+    ``,epub:3,html:1,``: a few hundred distinct pairs); every distinct-student figure from one grouping of the jobs by student
+    (does the student have a job with this format, a download, a failure?), summed by the database."""
+    c = course_filter(f)
+    made: dict[str, int] = {}
+    got: dict[str, list[int]] = {}
+    lists = _filtered(select(JobFacts.outputs, JobFacts.downloads, func.count()), c, f)
+    for outputs, downloads, n in session.execute(lists.group_by(JobFacts.outputs, JobFacts.downloads)):
+        for fmt in outputs.strip(",").split(",") if outputs else ():
+            made[fmt] = made.get(fmt, 0) + int(n)
+        for part in downloads.strip(",").split(",") if downloads else ():
+            fmt, _, count = part.rpartition(":")
+            row = got.setdefault(fmt, [0, 0])
+            row[0] += int(count) * int(n)
+            row[1] += int(n)
+    made_keys, got_keys = sorted(made), sorted(got)
+    flags = [
+        JobFacts.wait_seconds.is_not(None),
+        JobFacts.status.in_(("failed", "partial")),
+        *(JobFacts.outputs.like(f"%,{fmt},%") for fmt in made_keys),
+        *(JobFacts.downloads.like(f"%,{fmt}:%") for fmt in got_keys),
+    ]
+    per_student = (
+        _filtered(
+            select(*(func.max(case((flag, 1), else_=0)).label(f"f{i}") for i, flag in enumerate(flags))),
             c,
             f,
         )
-        .join(JobFactItem, JobFactItem.job_id == JobFacts.job_id)
-        .where(JobFactItem.kind == "output")
-        .group_by(JobFactItem.key)
+        .where(JobFacts.student_id.is_not(None))
+        .group_by(JobFacts.student_id)
+        .subquery("per_student")
     )
-    return [
-        {"format": r.key, "jobs": int(r.jobs), "students": int(r.students)}
-        for r in session.execute(query.order_by(JobFactItem.key))
-    ]
+    sums = session.execute(
+        select(func.count(), *(func.coalesce(func.sum(col), 0) for col in per_student.c))
+    ).one()
+    students, with_download, with_failure, *per_format = (int(x) for x in sums)
+    return UseCounts(
+        [{"format": k, "jobs": made[k], "students": n} for k, n in zip(made_keys, per_format, strict=False)],
+        [
+            {"format": k, "downloads": got[k][0], "jobs": got[k][1], "students": n}
+            for k, n in zip(got_keys, per_format[len(made_keys) :], strict=True)
+        ],
+        {"jobs": students, "downloads": with_download, "failures": with_failure},
+    )
 
 
-def downloads_by_format(session: Session, f: ReportFilter) -> list[dict[str, Any]]:
-    c = course_filter(f)
+def wait_figures(session: Session, f: ReportFilter) -> list[dict[str, Any]]:
+    """From upload to the first download, over the whole period (``month`` None) then per month: downloaded
+    jobs, their students, the median and the 95th percentile (nearest rank). The waits come sorted by the
+    database (two numbers and an id per downloaded job; window functions were slower on SQLite)."""
+    wait = JobFacts.wait_seconds
     query = (
-        _filtered(
-            select(
-                JobDownload.format,
-                func.sum(JobDownload.downloads).label("downloads"),
-                func.count().label("jobs"),
-                func.count(distinct(JobFacts.student_id)).label("students"),
-            ),
-            c,
-            f,
+        _filtered(select(JobFacts.month, wait, JobFacts.student_id), course_filter(f), f)
+        .where(wait.is_not(None))
+        .order_by(wait)
+    )
+    values: dict[str | None, list[float]] = {None: []}
+    students: dict[str | None, set[str]] = {None: set()}
+    for month, seconds, student in session.execute(query):
+        values[None].append(seconds)
+        values.setdefault(month, []).append(seconds)
+        if student:
+            students[None].add(student)
+            students.setdefault(month, set()).add(student)
+    out = []
+    for key in sorted(values, key=lambda k: (k is not None, k or "")):
+        ordered = values[key]  # sorted
+        n = len(ordered)
+        if not n:
+            continue
+        out.append(
+            {
+                "month": key,
+                "jobs": n,
+                "students": len(students.get(key, ())),
+                "median": (ordered[(n - 1) // 2] + ordered[n // 2]) / 2,
+                "p95": ordered[(n * 95 + 99) // 100 - 1],
+            }
         )
-        .join(JobDownload, JobDownload.job_id == JobFacts.job_id)
-        .group_by(JobDownload.format)
-    )
-    return [
-        {"format": r.format, "downloads": int(r.downloads), "jobs": int(r.jobs), "students": int(r.students)}
-        for r in session.execute(query.order_by(JobDownload.format))
-    ]
-
-
-def distinct_students(session: Session, f: ReportFilter, of: str) -> int:
-    """Distinct students behind a table's total: ``jobs`` (every request), ``downloads``, ``failures``."""
-    c = course_filter(f)
-    query = _filtered(select(func.count(distinct(JobFacts.student_id))), c, f)
-    if of == "downloads":
-        query = query.where(JobFacts.job_id.in_(select(JobDownload.job_id)))
-    elif of == "failures":
-        query = query.where(JobFacts.status.in_(("failed", "partial")))
-    return int(session.scalar(query) or 0)
-
-
-class seconds_between(FunctionElement[float]):
-    """``later - earlier`` in seconds, computed by the database (no timestamp decoded in Python)."""
-
-    type = Float()
-    inherit_cache = True
-
-
-@compiles(seconds_between)
-def _seconds_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
-    later, earlier = list(element.clauses)
-    return f"((julianday({compiler.process(later, **kw)}) - julianday({compiler.process(earlier, **kw)})) * 86400.0)"
-
-
-@compiles(seconds_between, "postgresql")
-def _seconds_postgresql(element: Any, compiler: Any, **kw: Any) -> str:
-    later, earlier = list(element.clauses)
-    return f"EXTRACT(EPOCH FROM ({compiler.process(later, **kw)} - {compiler.process(earlier, **kw)}))"
-
-
-def waits(session: Session, f: ReportFilter) -> list[tuple[str, str | None, float]]:
-    """(month, student, seconds from upload to the job's first download) of every downloaded job."""
-    c = course_filter(f)
-    first = (
-        select(JobDownload.job_id, func.min(JobDownload.first_at).label("first"))
-        .group_by(JobDownload.job_id)
-        .subquery("first_downloads")
-    )
-    query = _filtered(
-        select(JobFacts.month, JobFacts.student_id, seconds_between(first.c.first, JobFacts.created_at)),
-        c,
-        f,
-    ).join(first, first.c.job_id == JobFacts.job_id)
-    # to the second: SQLite's julianday arithmetic leaves a few microseconds of float error
-    return [
-        (month, student, max(0.0, float(round(seconds))))
-        for month, student, seconds in session.execute(query)
-    ]
+    return out
 
 
 def failures(session: Session, f: ReportFilter) -> list[dict[str, Any]]:
-    c = course_filter(f)
     query = (
         _filtered(
             select(
@@ -396,16 +411,17 @@ def failures(session: Session, f: ReportFilter) -> list[dict[str, Any]]:
                 func.count().label("jobs"),
                 func.count(distinct(JobFacts.student_id)).label("students"),
             ),
-            c,
+            course_filter(f),
             f,
         )
         .where(JobFacts.status.in_(("failed", "partial")))
         .group_by(JobFacts.status, JobFacts.error_code)
     )
-    return [
+    rows = [
         {"status": r.status, "code": r.error_code or "", "jobs": int(r.jobs), "students": int(r.students)}
-        for r in session.execute(query.order_by(JobFacts.status, JobFacts.error_code))
+        for r in session.execute(query)
     ]
+    return sorted(rows, key=lambda r: (r["status"], r["code"]))
 
 
 AGES: tuple[tuple[float, float | None, str], ...] = (
@@ -419,26 +435,23 @@ AGES: tuple[tuple[float, float | None, str], ...] = (
 
 def flags_waiting(session: Session, f: ReportFilter, now: datetime) -> list[dict[str, Any]]:
     """Jobs whose copy has machine-written passages flagged and not reviewed, by age (days since finished)."""
-    c = course_filter(f)
-    flagged = Job.passages["flagged"].as_integer()
-    query = (
-        _filtered(select(Job.finished_at, flagged.label("flagged"), JobFacts.student_id), c, f)
-        .join(Job, Job.id == JobFacts.job_id)
-        .where(Job.status.in_(("succeeded", "partial")), flagged > 0)
+    query = _filtered(
+        select(JobFacts.finished_at, JobFacts.flagged, JobFacts.student_id), course_filter(f), f
+    ).where(
+        JobFacts.flagged > 0, JobFacts.status.in_(("succeeded", "partial")), JobFacts.finished_at.is_not(None)
     )
     rows = {
         label: {"age": label, "jobs": 0, "passages": 0, "oldest": 0.0, "ids": set()} for *_, label in AGES
     }
-    for r in session.execute(query):
-        finished = r.finished_at if r.finished_at.tzinfo else r.finished_at.replace(tzinfo=UTC)
+    for finished, flagged, student in session.execute(query):
         days = max(0.0, (now - finished).total_seconds() / 86400)
         label = next(lab for low, high, lab in AGES if days >= low and (high is None or days < high))
         row = rows[label]
         row["jobs"] += 1
-        row["passages"] += int(r.flagged)
+        row["passages"] += int(flagged)
         row["oldest"] = max(row["oldest"], round(days, 1))
-        if r.student_id:
-            row["ids"].add(r.student_id)
+        if student:
+            row["ids"].add(student)
     out = []
     for row in rows.values():
         ids = row.pop("ids")
@@ -447,20 +460,24 @@ def flags_waiting(session: Session, f: ReportFilter, now: datetime) -> list[dict
 
 
 def tokens_by_month(session: Session, f: ReportFilter) -> list[dict[str, Any]]:
-    c = course_filter(f)
-    query = _filtered(
-        select(
-            JobFacts.month,
-            func.sum(JobFacts.llm_tokens).label("tokens"),
-            func.count(distinct(JobFacts.student_id)).label("students"),
-        ),
-        c,
-        f,
-    ).group_by(JobFacts.month)
-    return [
-        {"month": r.month, "tokens": int(r.tokens or 0), "students": int(r.students)}
-        for r in session.execute(query.order_by(JobFacts.month))
-    ]
+    inner = (
+        _filtered(
+            select(
+                JobFacts.month.label("month"),
+                JobFacts.student_id.label("student"),
+                func.sum(JobFacts.llm_tokens).label("tokens"),
+            ),
+            course_filter(f),
+            f,
+        )
+        .group_by(JobFacts.month, JobFacts.student_id)
+        .subquery("per_student")
+    )
+    query = select(inner.c.month, func.sum(inner.c.tokens), func.count(inner.c.student)).group_by(
+        inner.c.month
+    )
+    rows = [{"month": m, "tokens": int(t or 0), "students": int(k)} for m, t, k in session.execute(query)]
+    return sorted(rows, key=lambda r: r["month"])
 
 
 def courses_of_teacher(session: Session, teacher_id: str, institution: str) -> tuple[str, ...]:

@@ -14,7 +14,8 @@
 * ``account_settings``: a person's display settings and e-mail opt-in, with their account (revision 0006).
 * ``notifications``: a job finished or released, for the learner it was made for (revision 0006).
 * ``lti_platforms``, ``lti_once``: LTI 1.3 platform registrations and single-use launch records (revision 0008).
-* ``job_facts``, ``job_fact_items``, ``job_downloads``: what the institution's reports count (revision 0009).
+* ``job_facts``, ``job_fact_items``, ``job_downloads``: what the institution's reports count (revision 0009; the
+  service report's columns of ``job_facts``, revision 0012).
 * ``previews``: the teacher's preview of one original, built once by a worker (revision 0011); no person.
 * ``document_versions``: a teacher's job that is a new version of an earlier one (revision 0011).
 
@@ -363,6 +364,23 @@ class JobFacts(Base):
     __table_args__ = (
         Index("ix_job_facts_inst_created", "institution", "created_at"),
         Index("ix_job_facts_inst_sha", "institution", "input_sha256"),
+        # revision 0012: the service report's scans read this index only, in student order (distinct counts)
+        Index(
+            "ix_job_facts_service",
+            "institution",
+            "student_id",
+            "created_at",
+            "doc_type",
+            "profile_id",
+            "month",
+            "status",
+            "error_code",
+            "llm_tokens",
+            "wait_seconds",
+            "flagged",
+            "outputs",
+            "downloads",
+        ),
     )
 
     job_id: Mapped[str] = mapped_column(
@@ -383,6 +401,17 @@ class JobFacts(Base):
     ease_before: Mapped[float | None] = mapped_column(Float, default=None)
     ease_after: Mapped[float | None] = mapped_column(Float, default=None)
     llm_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    # -- revision 0012: what the service report counts, in the job's row (one read for the whole page) --
+    outputs: Mapped[str] = mapped_column(String(255), default="")
+    """The formats made, comma-enclosed (``,epub,mp3,``; empty: none)."""
+    downloads: Mapped[str] = mapped_column(String(255), default="")
+    """Downloads per format by the person it was made for (``,epub:3,html:1,``), as ``job_downloads``."""
+    first_download_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    wait_seconds: Mapped[float | None] = mapped_column(Float, default=None)
+    """From the upload to the first download, to the second."""
+    flagged: Mapped[int] = mapped_column(Integer, default=0)
+    """Machine-written passages flagged and not yet reviewed (``jobs.passages``), kept by each release."""
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class JobFactItem(Base):
