@@ -520,6 +520,10 @@ class _ReleaseRun:
             passages=passages_of(result),
         ):
             return None
+        from inclusio.reports.facts import record_job_facts
+
+        # the reports follow the released version: its status, flagged passages, formats (downloads kept)
+        record_job_facts(self.store.db, self.job, result, status=result.status, errors=result.errors)
         return str(result.status)
 
     def record_failure(self, error: InclusioError, _exc: BaseException) -> bool:
