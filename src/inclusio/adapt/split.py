@@ -41,7 +41,7 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from inclusio.analysis.nlp import load_pipeline
+from inclusio.analysis.nlp import lemma, load_pipeline
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -347,9 +347,11 @@ def _lower_first(span_text: str, first: Token) -> str:
 
 @lru_cache(maxsize=256)
 def _parse(text: str) -> Doc | None:
-    """The parse of ``text`` (cached: a cut re-parses its parts). NER is not needed here."""
+    """The parse of ``text`` (cached: a cut re-parses its parts). NER is not needed here, nor the lemmatizer
+    over every token: the few lemmas the cuts read come from :func:`inclusio.analysis.nlp.lemma` (the same
+    strings; the lemmatizer over every token was ~4 % of the adapt stage's profile on the 265-page manual)."""
     nlp = load_pipeline("fr")
-    return None if nlp is None else nlp(text, disable=["ner"])
+    return None if nlp is None else nlp(text, disable=["ner", "lemmatizer"])
 
 
 def parse(text: str) -> Doc | None:
@@ -593,7 +595,7 @@ def _relative_sentence(pronoun: Token, clause: Span, np_text: str, head: Token) 
     if low in REL_SUBJECT:
         return f"{np_text} {clause.text}"
     if low == "où":
-        if head.lemma_.lower() in TIME_NOUNS or head.lower_ in TIME_NOUNS:
+        if lemma(head).lower() in TIME_NOUNS or head.lower_ in TIME_NOUNS:
             return f"{np_text}-là, {clause.text}"
         if head.pos_ == "PROPN":
             return f"À {np_text}, {clause.text}"
@@ -646,7 +648,7 @@ def _indicative(tok: Token) -> str:
     if tok.lower_ in SUBJUNCTIVE:
         return SUBJUNCTIVE[tok.lower_]
     if (
-        (tok.morph.get("Mood") == ["Sub"] or tok.lemma_.endswith("ir"))
+        (tok.morph.get("Mood") == ["Sub"] or lemma(tok).endswith("ir"))
         and tok.lower_.endswith("isse")
         and len(tok.text) > 5
     ):
@@ -936,7 +938,7 @@ def _participial(doc: Doc, sentence: str) -> tuple[list[str], str] | None:
         if len(words(phrase)) < MIN_WORDS:
             return None
         plural = head.morph.get("Number") == ["Plur"]
-        if tok.lemma_.lower() in STATE_PARTICIPLES:
+        if lemma(tok).lower() in STATE_PARTICIPLES:
             aux = "sont" if plural else "est"
         else:
             aux = "ont été" if plural else "a été"
