@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from inclusio.adapt.batching import Batch, Unit
 from inclusio.adapt.context import AdaptContext
-from inclusio.adapt.key_points import key_points
+from inclusio.adapt.key_points import key_points, section_index
 from inclusio.adapt.remote import BatchedPass, Done, ProgressFn, fallback_flag, run_batched
 from inclusio.analysis.verify import Verdict, verify
 from inclusio.errors import InclusioError
@@ -34,6 +34,7 @@ from inclusio.model.document import (
     ListItem,
     Paragraph,
     Provenance,
+    Section,
 )
 
 PASS_NAME = "summary"
@@ -159,7 +160,11 @@ def _model_points(
 
 
 def _offline_points(
-    out: Document, ctx: AdaptContext, heading: Heading, failed: dict[str, InclusioError]
+    out: Document,
+    ctx: AdaptContext,
+    heading: Heading,
+    failed: dict[str, InclusioError],
+    sections: dict[str, Section] | None = None,
 ) -> tuple[list[str], Provenance, list[str], str]:
     """The extractive points for one section: points, provenance, notes and the counter to increment."""
     settings = ctx.profile.summaries
@@ -169,6 +174,7 @@ def _offline_points(
         settings.max_points,
         terms=ctx.profile.glossary.course_terms,
         max_words=ctx.profile.adaptation.max_sentence_words,
+        sections=sections,
     )
     provenance = ctx.provenance(PASS_NAME, prompt_version="rules-2")
     notes = [
@@ -225,14 +231,20 @@ def apply_summaries(
     }
     sources = _source_texts(out)
     done, failed, spec = _run_model(out, ctx, targets, sources, on_progress)
+    # Made once: the loop below puts adaptations on headings but adds or removes no block, so the sections
+    # and the blocks by id stay as they are (a search per section was quadratic on a long document).
+    sections = section_index(out)
+    by_id: dict[str, Block] = {}
+    for each in out.blocks:
+        by_id.setdefault(each.id, each)
     for heading, text in targets:
-        block = out.find(heading.id)
+        block = by_id[heading.id]
         if any(a.kind == PASS_NAME and a.provenance.reviewed_by for a in block.adaptations):
             continue
         if heading.id in done and spec is not None:
             points, provenance, notes, counter = _model_points(ctx, spec, done[heading.id])
         else:
-            points, provenance, notes, counter = _offline_points(out, ctx, heading, failed)
+            points, provenance, notes, counter = _offline_points(out, ctx, heading, failed, sections)
         counts[counter] += 1
         if not points:
             counts["no_key_points"] += 1  # no sentence qualified: no key points rather than filler
