@@ -1057,6 +1057,23 @@ class AnalysisProcessLost(StageError):
     )
 
 
+class NoLearnerChosen(RequestInvalid):
+    """A staff form for "each student ticked, with their own profile" (a batch) or for a cohort's profile was
+    sent with no student ticked."""
+
+    code = "request.no_learner_chosen"
+    default_message = (
+        "No student was ticked: tick at least one student in the form's list of students (each gets the "
+        "documents in their own profile), or choose one profile for the whole batch, then send the form again "
+        "(with its files: they were not kept)."
+    )
+    default_message_fr = (
+        "Aucun·e étudiant·e n'a été coché·e : cochez au moins un·e étudiant·e dans la liste du formulaire "
+        "(chacun·e reçoit les documents dans son propre profil), ou choisissez un seul profil pour tout le "
+        "lot, puis renvoyez le formulaire (avec ses fichiers : ils n'ont pas été gardés)."
+    )
+
+
 class ProfileNotChosen(RequestInvalid):
     """A staff form (a batch, a profile for a cohort) was sent without a profile: none is chosen for them."""
 

@@ -223,6 +223,60 @@ def test_the_batch_form_chooses_no_profile_and_says_so_with_a_code(
     context.close()
 
 
+def test_each_student_with_nobody_ticked_has_its_own_code_shown_in_the_form(
+    browser: Any, server: Server, made: Made, tmp_path: Path
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    sign_in(page, server, "staff1")
+    document = tmp_path / "cours.md"
+    document.write_text("# Cours\n\nLa cellule est l'unité du vivant.\n")
+    page.get_by_label("Documents (plusieurs fichiers possibles)").set_input_files(str(document))
+    page.get_by_label("Profil du lot").select_option(
+        label="les étudiant·e·s cochés ci-dessous, chacun·e avec son profil"
+    )
+    page.get_by_role("button", name="Envoyer le lot").click()
+    page.wait_for_load_state()
+    alert = page.locator("#batch-refused")
+    assert alert.get_attribute("role") == "alert"
+    text = alert.inner_text()
+    assert text.startswith("Aucun·e étudiant·e n'a été coché·e") and "request.no_learner_chosen" in text, text
+    fieldset = page.locator(
+        "fieldset", has=page.get_by_text("Étudiant·e·s (pour « chacun·e avec son profil »)")
+    )
+    assert fieldset.get_attribute("aria-describedby") == "batch-refused"
+    axe_clean(page, "the batch form refused: nobody ticked")
+    # the cohort form the same way, in its own words
+    page.goto(f"{server.base}/web/staff")
+    page.locator("#cohort-profile").select_option("dyslexia")
+    page.get_by_role("button", name="Appliquer le profil").click()
+    page.wait_for_load_state()
+    text = page.locator("#cohort-refused").inner_text()
+    assert (
+        "cochez les étudiant·e·s dont vous changez le profil" in text and "request.no_learner_chosen" in text
+    )
+    assert page.locator("#batch-refused").count() == 0
+    # the answer is 400 and in English for an English reader; nothing was made
+    token = page.locator("input[name=csrf_token]").first.get_attribute("value")
+    cookies = {c["name"]: c["value"] for c in context.cookies()}
+    answer = httpx.post(
+        f"{server.base}/web/staff/batch",
+        data={"csrf_token": token, "profile": "@learners", "name": "personne"},
+        files=[("files", ("a.md", b"# A\n\nTexte.", "text/markdown"))],
+        cookies={**cookies, "inclusio_lang": "en"},
+    )
+    assert answer.status_code == 400 and "text/html" in answer.headers["content-type"]
+    assert (
+        "No student was ticked" in html.unescape(answer.text) and "request.no_learner_chosen" in answer.text
+    )
+    store, batches, _ = _stores(server)
+    try:
+        assert [b.name for b in batches.list()] == ["Sciences L1"]
+    finally:
+        store.dispose()
+    context.close()
+
+
 def test_the_batch_result_has_its_own_address_and_lists_the_refused_file(
     browser: Any, server: Server, made: Made
 ) -> None:

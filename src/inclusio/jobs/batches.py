@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, BinaryIO
 
 from inclusio.auth.policy import Principal
-from inclusio.errors import InclusioError, RequestInvalid
+from inclusio.errors import InclusioError, NoLearnerChosen, RequestInvalid
 from inclusio.jobs.enqueue import submit
 from inclusio.jobs.inputs import learner_profile, parse_outputs, resolve_profile
 from inclusio.jobs.uploads import display_name, store_document, store_zip_members
@@ -38,9 +38,11 @@ def submit_batch(
     settings = svc.settings
     wanted = parse_outputs(outputs)
     targets: list[tuple[str | None, str | None, Profile]] = []
-    if learners:
+    if learners is not None and (learners.strip() or not profile):
         names = list(dict.fromkeys(n.strip() for n in learners.split(",") if n.strip()))
-        if not names or len(names) > settings.max_batch_files:
+        if not names:
+            raise NoLearnerChosen(details={"field": "learners"})
+        if len(names) > settings.max_batch_files:
             raise RequestInvalid(details={"field": "learners"})
         targets = [learner_profile(svc, who, n) for n in names]
     elif profile:

@@ -14,6 +14,7 @@ from inclusio.api.file_responses import picture_response
 from inclusio.auth.policy import can_manage_user
 from inclusio.errors import (
     BatchNotFound,
+    NoLearnerChosen,
     ProfileNotChosen,
     ProfileNotFound,
     RequestInvalid,
@@ -81,7 +82,9 @@ def _batch_shown(svc: Any, who: Any, query: QueueQuery) -> Any | None:
     return batch if who.is_admin or batch.institution == who.institution else None
 
 
-def _staff_page(request: Request, who: Any) -> Response:
+def _staff_page(request: Request, who: Any, refused: dict[str, Any] | None = None) -> Response:
+    """The dashboard; ``refused``: ``{"form": "batch" | "cohort", "error": coded error}`` shown in that form
+    (answered 400, nothing made)."""
     svc = web.svc_of(request)
     lang = web.lang_of(request)
     t = translator(lang)
@@ -117,8 +120,10 @@ def _staff_page(request: Request, who: Any) -> Response:
             "students": _students(svc, who),
             "each_learner": EACH_LEARNER,
             "notice": notice,
+            "refused": refused,
         },
         who=who,
+        status=400 if refused else 200,
     )
 
 
@@ -250,6 +255,8 @@ def staff_batch(
     svc = web.svc_of(request)
     chosen = _chosen_profile(profile)
     cohort = target == "cohort" or chosen == EACH_LEARNER
+    if cohort and not any(n.strip() for n in learners or []):
+        return _staff_page(request, who, {"form": "batch", "error": NoLearnerChosen().to_dict()})
     # The review workspace reads the job's Document: staff batches always ask for it.
     wanted = list(dict.fromkeys([*(outputs or ["epub", "html", "report"]), "json"]))
     uploads = [f for f in files or [] if f.filename]
@@ -278,6 +285,13 @@ def staff_cohort(
     who = web.require_user(request, *STAFF_ROLES)
     svc = web.svc_of(request)
     chosen = resolve_profile(svc, _chosen_profile(profile))
+    if not learners:
+        error = NoLearnerChosen(
+            "No student was ticked: tick the students whose profile you are setting, then send the form again.",
+            message_fr="Aucun·e étudiant·e n'a été coché·e : cochez les étudiant·e·s dont vous changez le profil, "
+            "puis renvoyez le formulaire.",
+        )
+        return _staff_page(request, who, {"form": "cohort", "error": error.to_dict()})
     done = 0
     for learner in learners or []:
         user = svc.users.get(learner)
