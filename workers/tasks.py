@@ -112,10 +112,22 @@ def run_watchdog_once(settings: Settings, send: Any, queue_sizes: Any = None) ->
                 send(TASK_BY_KIND.get(action.kind, TASK_BY_KIND["cpu"]), action.job_id)
             else:
                 log.error("watchdog: job %s failed after too many lost attempts", action.job_id)
+                _record_lost_facts(store, action.job_id)
                 notify(store, settings, action.job_id, "finished", action.kind)  # its student is told
         return actions
     finally:
         store.dispose()  # no connection survives into job processes forked later
+
+
+def _record_lost_facts(store: JobStore, job_id: str) -> None:
+    """The reports count a job failed by the watchdog among the failures, with its code (job.worker_lost)."""
+    from inclusio.reports.facts import record_job_facts
+
+    try:
+        job = store.get(job_id)
+    except Exception:  # noqa: BLE001 - erased meanwhile: nothing to count
+        return
+    record_job_facts(store.db, job, None, status="failed", errors=list(job.errors or []))
 
 
 _watchdog_stop = threading.Event()

@@ -1,10 +1,13 @@
 """The facts follow a job's life beyond its first record (issue #15): a release by staff (the API, then the
 worker's own release code) rewrites them from the released version (status, flagged passages, end, formats)
-and keeps the downloads already counted. Jobs run by the worker's code in this process on a page made here."""
+and keeps the downloads already counted; a job whose worker died outright (the watchdog's last lost attempt,
+and a process killed under the task: the task-failure signal's path) is counted among the failures with its
+code. Jobs run by the worker's code in this process on a page made here."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -16,7 +19,7 @@ from sqlalchemy import update
 from inclusio.reports.build import build_report
 from inclusio.reports.queries import ReportFilter
 from inclusio.store.jobs import JobStore
-from inclusio.store.models import JobFacts
+from inclusio.store.models import Job, JobFacts, utcnow
 
 LONG = (
     "La cellule végétale, qui constitue l'unité fondamentale de tout organisme végétal, se distingue de la "
@@ -108,3 +111,39 @@ def test_a_release_rewrites_the_facts_from_the_released_version_and_keeps_the_do
         downloaded.wait_seconds,
     )
     assert after.created_at == before.created_at and after.student_id == before.student_id
+
+
+def test_a_job_the_watchdog_fails_after_its_last_lost_attempt_counts_as_a_failure(svc: Any) -> None:
+    from workers.tasks import run_watchdog_once
+
+    job_id = _submit(svc, "perdu.html")
+    svc.store.start(job_id)  # a worker took it, then died outright on its last attempt
+    with svc.store.session() as session:
+        session.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .values(attempts=svc.settings.job_max_attempts, heartbeat_at=utcnow() - timedelta(hours=1))
+        )
+    actions = run_watchdog_once(svc.settings, lambda _name, _job: None)
+    assert [(a.job_id, a.action) for a in actions] == [(job_id, "failed")]
+    facts = _facts(svc, job_id)
+    assert (facts.status, facts.error_code, facts.doc_type) == ("failed", "job.worker_lost", "html")
+    assert ("failed", "job.worker_lost") in _failures(svc)
+
+
+def test_a_job_whose_process_was_killed_counts_as_a_failure_with_its_code(svc: Any) -> None:
+    from billiard.exceptions import WorkerLostError
+
+    from inclusio.jobs import fail_dead_job
+
+    job_id = _submit(svc, "tue.html")
+    svc.store.start(job_id)
+    fail_dead_job(svc.settings, job_id, WorkerLostError("Worker exited prematurely: signal 9 (SIGKILL)."))
+    assert svc.store.get(job_id).status == "failed"
+    facts = _facts(svc, job_id)
+    assert (facts.status, facts.error_code) == ("failed", "job.worker_lost")
+    with svc.store.session() as session:
+        report = build_report(session, "service", ReportFilter(institution="default"), "en", PRICE)
+    # two jobs of one student failed with job.worker_lost: counted (hidden as "< 5": one student)
+    (row,) = [r for r in report.table("failures").rows if r.get("code") == "job.worker_lost"]
+    assert str(row["jobs"]) == "< 5" and row["status"] == "failed"

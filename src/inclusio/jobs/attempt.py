@@ -555,13 +555,12 @@ def fail_dead_job(settings: Settings, job_id: str, exception: BaseException | No
         error = _dead_error(exception)
         if job.lease:
             files.discard_attempt(job.id, job.lease)
-        store.finish(
-            job_id,
-            status="failed",
-            errors=[{"stage": "job", **json_safe(error.to_dict())}],
-            message=error.message,
-            lease=job.lease,
-        )
+        errors = [{"stage": "job", **json_safe(error.to_dict())}]
+        if store.finish(job_id, status="failed", errors=errors, message=error.message, lease=job.lease):
+            from inclusio.reports.facts import record_job_facts
+
+            # the reports count it among the failures, with its code (job.worker_lost, a time limit...)
+            record_job_facts(store.db, job, None, status="failed", errors=errors)
         notify(store, settings, job_id, "finished", job.kind)
     except Exception:  # noqa: BLE001 - never let a failure handler crash the worker
         log.exception("job %s: could not record the task failure", job_id)
