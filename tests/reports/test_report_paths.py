@@ -18,7 +18,7 @@ from sqlalchemy import update
 
 from inclusio.reports.build import build_report
 from inclusio.reports.queries import ReportFilter
-from inclusio.store.jobs import JobStore
+from inclusio.store.jobs import JobFilter, JobStore
 from inclusio.store.models import Job, JobFacts, utcnow
 
 LONG = (
@@ -147,3 +147,60 @@ def test_a_job_whose_process_was_killed_counts_as_a_failure_with_its_code(svc: A
     # two jobs of one student failed with job.worker_lost: counted (hidden as "< 5": one student)
     (row,) = [r for r in report.table("failures").rows if r.get("code") == "job.worker_lost"]
     assert str(row["jobs"]) == "< 5" and row["status"] == "failed"
+
+
+def test_an_erased_student_leaves_no_job_facts_and_no_row_of_their_own_document(svc: Any) -> None:
+    """Last in this file: it erases the student whose jobs the tests above made."""
+    from sqlalchemy import select
+
+    from inclusio.jobs import execute
+    from inclusio.store.accounts import UserStore
+    from inclusio.store.erasure import erase_user_data
+    from inclusio.store.files import FileStore
+    from inclusio.store.models import DocumentFacts
+
+    own = _submit(svc, "mes-notes.html")
+    assert execute(own, svc.settings) in ("succeeded", "partial")
+    sha = svc.store.get(own).input_sha256
+    with svc.store.session() as session:
+        assert session.get(DocumentFacts, {"institution": "default", "input_sha256": sha}) is not None
+    # a course document another student also asked for: its row stays (it is about the document)
+    other = _submit(svc, "commun.html")
+    with svc.store.session() as session:
+        session.add(
+            JobFacts(
+                job_id=other,
+                institution="default",
+                input_sha256="c" * 64,
+                student_id="someone-else",
+                profile_id="dyslexia",
+                doc_type="pdf",
+                month="2026-03",
+                created_at=utcnow(),
+                status="succeeded",
+            )
+        )
+        session.add(
+            DocumentFacts(
+                institution="default",
+                input_sha256="c" * 64,
+                doc_type="pdf",
+                first_at=utcnow(),
+                month="2026-03",
+                audit_score=50,
+                issues={},
+            )
+        )
+    users = UserStore(svc.store.engine)
+    lou = users.by_username("lou")
+    mine = [j.id for j in svc.store.list(JobFilter(), limit=100) if j.owner_id == lou.id and j.id != other]
+    with svc.store.session() as session:  # the other job is someone else's: not the erased student's
+        session.execute(update(Job).where(Job.id == other).values(owner_id=None))
+    erase_user_data(
+        svc.store, users, FileStore.from_settings(svc.settings), lou.id, actor_id=None, delete_account=True
+    )
+    with svc.store.session() as session:
+        assert session.scalars(select(JobFacts.job_id).where(JobFacts.job_id.in_(mine))).all() == []
+        assert session.scalars(select(JobFacts.job_id).where(JobFacts.student_id == lou.id)).all() == []
+        assert session.get(DocumentFacts, {"institution": "default", "input_sha256": sha}) is None
+        assert session.get(DocumentFacts, {"institution": "default", "input_sha256": "c" * 64}) is not None

@@ -1,5 +1,6 @@
 """Erasing a person's data: their learner profile, their own settings (display settings, e-mail opt-in and
-address), their notifications, every job submitted by or made for them, the documents they shared with
+address), their notifications, every job submitted by or made for them (with the reports' facts of each
+job, and the source report's row of an original no remaining job counts), the documents they shared with
 students, every file, and what the storage engines keep of them.
 
 Rows go first, files after: a worker finishing one of these jobs (or releasing one) meanwhile can no
@@ -81,7 +82,8 @@ def erase_user_data(
     hashes = {job.input_sha256 for job in jobs.values()}
     shared = ShareStore(store.db).delete_of(user_id)
     hashes |= {share.input_sha256 for share in shared}
-    store.delete_jobs(list(jobs))
+    store.delete_jobs(list(jobs))  # their report facts go with them (ON DELETE CASCADE)
+    _forget_documents(store, hashes)  # and the source report's rows no remaining job counts
     BatchStore(store.db).delete_of(user_id)
     users.delete_profile(user_id)
     users.delete_settings(user_id)
@@ -129,6 +131,27 @@ def erase_user_data(
         broker_messages=messages,
         compacted=compacted,
     )
+
+
+def _forget_documents(store: JobStore, hashes: set[str]) -> int:
+    """The source report's rows (``document_facts``, one per original and institution) of the erased jobs'
+    and shares' originals that no job's facts count any more in their institution (a person's own upload, a
+    course document nobody else asked for). A document other people's jobs still count stays: it is about
+    the document, and their jobs are theirs."""
+    from sqlalchemy import delete, exists
+
+    from inclusio.store.models import DocumentFacts, JobFacts
+
+    if not hashes:
+        return 0
+    counted = exists().where(
+        JobFacts.institution == DocumentFacts.institution, JobFacts.input_sha256 == DocumentFacts.input_sha256
+    )
+    with store.session() as session:
+        result = session.execute(
+            delete(DocumentFacts).where(DocumentFacts.input_sha256.in_(sorted(hashes)), ~counted)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _delete_lti_records(store: JobStore, user_id: str) -> int:
