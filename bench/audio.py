@@ -9,7 +9,8 @@ The manual is converted once (tables off: conversion is not measured here). Then
 * the audio writer (``mp3``: per-section MP3s, the full MP3 with ID3 chapters, timings, ffmpeg checks)
   on the first ``--pages`` pages: audio seconds produced per wall second and per CPU second, lame
   included (issue #18's target: 150x real time per core), then again with its sections stored;
-* the raw synthesis alone (espeak-ng, no encoding) on the same text, as the floor;
+* the raw synthesis alone (espeak-ng, no encoding) on the same text, as the floor, and one ``lame``
+  encoding that audio as the speech store does: where the speech's CPU goes;
 * the EPUB writer on the whole manual without read-along: seconds per 100 pages;
 * the EPUB writer with read-along (synthesis + SMIL + MP3 per file) on the first ``--pages`` pages:
   seconds per 100 pages (extrapolated), alone and after the audio writer of the same job (its sections
@@ -97,6 +98,20 @@ def engines(settings, rate_wpm: int, texts: dict[str, list[str]]) -> None:  # no
             )
 
 
+def lame_cpu_seconds(pcm: bytes, sample_rate: int, bitrate_kbps: int, out: Path) -> float:
+    """CPU seconds of one ``lame`` encoding ``pcm`` as the speech store does (same arguments)."""
+    import resource
+
+    from inclusio.writers.speech_audio import LameStream, require_lame
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    stream = LameStream(require_lame(), out, sample_rate, bitrate_kbps)
+    stream.write(pcm)
+    stream.finish()
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
 def _cpu_seconds() -> float:
     """CPU seconds of this process and of its finished children (lame, ffmpeg)."""
     import resource
@@ -173,10 +188,19 @@ def main() -> int:
         sentences = [
             u.text for s in speech_sections(part, profile) for u in s.units if u.lang.startswith("fr")
         ]
-        started = time.perf_counter()
+        started, cpu_raw = time.perf_counter(), time.process_time()
         raw = synth.synthesize(sentences, "fr", profile.speech.rate_wpm)
-        wall_raw = time.perf_counter() - started
-        print(f"espeak-ng alone: {raw.duration_s / wall_raw:.0f}x real time ({len(sentences)} sentences)")
+        wall_raw, cpu_raw = time.perf_counter() - started, time.process_time() - cpu_raw
+        print(
+            f"espeak-ng alone: {raw.duration_s / wall_raw:.0f}x real time ({len(sentences)} sentences); "
+            f"CPU {cpu_raw:.1f} s = {raw.duration_s / max(cpu_raw, 1e-6):.0f}x real time per CPU second"
+        )
+        lame_s = lame_cpu_seconds(raw.pcm, raw.sample_rate, settings.lame_bitrate_kbps, out / "lame.mp3")
+        print(
+            f"lame alone on that audio (one encoder, {settings.lame_bitrate_kbps} kb/s): CPU {lame_s:.1f} s = "
+            f"{raw.duration_s / max(lame_s, 1e-6):.0f}x real time per CPU second; the encoder is "
+            f"{100 * lame_s / max(lame_s + cpu_raw, 1e-6):.0f} % of the speech's CPU (synthesis + encoding)"
+        )
 
         plain = profile.model_copy(update={"outputs": ["epub"]})
         started = time.perf_counter()
