@@ -171,3 +171,31 @@ def test_every_page_reflows(browser: Any, server: Server, job_id: str) -> None:
     visit(page, f"{base}/web/staff", "staff dashboard")
     visit(page, f"{base}/web/review/{job_id}", "review workspace")
     staff.close()
+
+
+TEMPLATES = ROOT / "src" / "inclusio" / "web" / "templates"
+QUEUE_TABLE = "_queue_table.html"
+"""Its macro's table is put in a region by its callers: staff.html (table_region) and the poll's rows fragment,
+which the page's script puts inside that same region (#queue-jobs)."""
+
+
+def test_every_table_of_the_templates_is_inside_the_table_region_macro() -> None:
+    """A table outside a region may break its words at 320 px instead of scrolling (issue 17): every ``<table``
+    of the templates opens inside ``{% call table_region(...) %}`` ... ``{% endcall %}``."""
+    import re
+
+    call = re.compile(r"{%-?\s*call(?:\([^)]*\))?\s+table_region\(")
+    end = re.compile(r"{%-?\s*endcall\s*-?%}")
+    outside = []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        if path.name == QUEUE_TABLE:
+            continue
+        for table in re.finditer(r"<table\b", text):
+            before = text[: table.start()]
+            opened = [m.end() for m in call.finditer(before)]
+            if not opened or end.search(before, opened[-1]):
+                outside.append(f"{path.name}:{before.count(chr(10)) + 1}")
+    assert outside == [], f"tables outside table_region: {outside}"
+    staff = (TEMPLATES / "staff.html").read_text(encoding="utf-8")
+    assert re.search(r"call table_region\([^%]*id=\"queue-jobs\"[^%]*%}{{ queue_table\(", staff)

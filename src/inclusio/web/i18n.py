@@ -773,6 +773,7 @@ TEXT.update(
     {
         "col_student": ("Étudiant·e", "Student"),
         "queue_table_region": ("Tableau de la file", "Queue table"),
+        "table_region_of": ("Tableau : {name}", "Table: {name}"),
         "col_batch": ("Lot", "Batch"),
         "col_waiting": ("Attente", "Waiting"),
         "col_flags": ("À relire", "To review"),
