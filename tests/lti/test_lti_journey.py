@@ -3,31 +3,25 @@ inclusio; a teacher deep-links a document from it, a student launches that link 
 profile once and downloads the EPUB; a launch tampered after signing is refused with its coded page.
 
 One uvicorn server and one worker (embedded default) for the module, the platform on another 127.0.0.1 port
-(allowed to frame the pages by INCLUSIO_FRAME_ANCESTORS)."""
+(allowed to frame the pages by INCLUSIO_FRAME_ANCESTORS). Not tests/web's shared server: these settings are
+the module's own (frame-ancestors naming the platform, the platform registered, a profile without audio).
+The server and the browser are started by tests/web_fixtures.py, as tests/web's are."""
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
-import subprocess
-import sys
 import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
+import web_fixtures
 from lti_test_platform import CLAIM, INSTRUCTOR, LEARNER, TestPlatform
 from service_helpers import RunningWorker, make_settings, make_user
 
-ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("web_fixtures_for_lti", ROOT / "tests" / "web" / "conftest.py")
-assert _spec and _spec.loader
-web_fixtures = importlib.util.module_from_spec(_spec)
-sys.modules["web_fixtures_for_lti"] = web_fixtures
-_spec.loader.exec_module(web_fixtures)
+ROOT = web_fixtures.ROOT
 
 pytestmark = pytest.mark.slow
 TIMEOUT_MS = 120_000
@@ -62,7 +56,6 @@ def reflows(page: Any, frame: Any, what: str) -> None:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    from inclusio.processes import settings_env
     from inclusio.store.db import Database
     from inclusio.store.lti import PlatformStore
 
@@ -84,62 +77,22 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     db.dispose()
     make_user(settings, "admin", username="admin-lti", password=web_fixtures.PASSWORD)
     worker = RunningWorker(settings, tmp / "worker.log")
-    port = web_fixtures._free_port()
     log = tmp / "uvicorn.log"
-    out = log.open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "inclusio.server:create",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=settings_env(settings),
-        stdout=out,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    platform.tool_jwks_url = base + "/lti/jwks"
-    platform.tool_url = base
-    from playwright.sync_api import sync_playwright
-
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert proc.poll() is None, log.read_text()
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.1)
-        with sync_playwright() as p:
-            chromium = p.chromium.launch(
-                executable_path=str(web_fixtures.CHROMIUM), args=web_fixtures.CHROMIUM_ARGS
-            )
-            try:
-                yield {
-                    "platform": platform,
-                    "base": base,
-                    "browser": chromium,
-                    "log": log,
-                    "worker": worker,
-                    "database_url": settings.resolved_database_url(),
-                }
-            finally:
-                chromium.close()
+        # the platform's address must be known to the tool's settings (frame-ancestors) before the server
+        # starts, and the platform needs the tool's: it is told once the server runs
+        with web_fixtures.start_web(settings, log) as base, web_fixtures.chromium() as chromium:
+            platform.tool_jwks_url = base + "/lti/jwks"
+            platform.tool_url = base
+            yield {
+                "platform": platform,
+                "base": base,
+                "browser": chromium,
+                "log": log,
+                "worker": worker,
+                "database_url": settings.resolved_database_url(),
+            }
     finally:
-        proc.terminate()
-        proc.wait(20)
-        out.close()
         worker.stop()
         platform.close()
 

@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PASSWORD, Server
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from service_helpers import make_settings, make_user
 from test_journeys import axe_clean, sign_in
+from web_fixtures import PASSWORD, Server
 
 from inclusio.web.session import WebRoute
 

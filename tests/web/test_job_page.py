@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PASSWORD
 from fastapi.testclient import TestClient
 from PIL import Image
 from service_helpers import make_settings, make_user
+from web_fixtures import PASSWORD
 
 from inclusio.config import Settings
 from inclusio.model.document import Document

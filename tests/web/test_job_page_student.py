@@ -11,10 +11,10 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import PASSWORD, Server
 from service_helpers import make_user, submit, wait_finished
 from sqlalchemy import update
 from test_journeys import JOB_TIMEOUT_MS, SAMPLES, check_page, sign_in
+from web_fixtures import PASSWORD, Server
 
 from inclusio.store.accounts import UserStore
 from inclusio.store.jobs import JobStore
@@ -37,7 +37,9 @@ def store(server: Server) -> Iterator[JobStore]:
 def finished(server: Server) -> Iterator[dict[str, str]]:
     """Two finished jobs of one student (web page and document JSON: no audio, quick), made by the worker,
     which leaves a notification for each."""
-    user_id, token = make_user(server.settings, "student", username="noa", password=PASSWORD)
+    user_id, token = make_user(
+        server.settings, "student", username="noa", password=PASSWORD, institution=server.institution
+    )
     with httpx.Client(base_url=server.base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as api:
         first = submit(
             api, SAMPLES / "cours-photosynthese-fr.pdf", profile="dyslexia", outputs="html,json,report"

@@ -1,7 +1,8 @@
 """The three journeys in a real browser: sign in, upload, watch progress, review, download.
 
 Every page visited is checked with axe-core (0 violations: WCAG 2.1 A/AA and best practices) and
-photographed. The server, the worker and the browser are shared by the module (see conftest.py).
+photographed. The server, the worker and the browser are shared with the other modules (tests/web/conftest.py);
+the accounts are this module's own.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from conftest import AXE, PASSWORD, ROOT, Server
+from web_fixtures import AXE, PASSWORD, ROOT, Server
 
 SAMPLES = ROOT / "samples"
 JOB_TIMEOUT_MS = 90_000
@@ -29,7 +30,7 @@ def axe_clean(page: Any, what: str) -> None:
                                              nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
     }""")
     assert violations == [], f"axe on {what}: {violations}"
-    # and nothing of the page was refused by its Content-Security-Policy (conftest.WatchedBrowser)
+    # and nothing of the page was refused by its Content-Security-Policy (web_fixtures.WatchedBrowser)
     assert page.evaluate("window.__cspViolations || []") == [], f"CSP refusals on {what}"
 
 

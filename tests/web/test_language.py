@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import PASSWORD, ROOT, Server
 from test_journeys import axe_clean
+from web_fixtures import PASSWORD, ROOT, Server
 
 from inclusio.web.session import TEMPLATES, negotiate_lang
 from inclusio.web.user_text import markup_translator, text_language

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PASSWORD
 from fastapi.testclient import TestClient
 from service_helpers import RunningWorker, free_port, make_settings, make_user, wait_finished
+from web_fixtures import PASSWORD
 
 from inclusio.store.accounts import UserStore
 from inclusio.store.jobs import JobStore

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import PASSWORD
 from fastapi.testclient import TestClient
 from service_helpers import make_settings, make_user
+from web_fixtures import PASSWORD
 
 from inclusio.notify import job_event
 from inclusio.store.accounts import UserStore

@@ -17,9 +17,9 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import PASSWORD, Server
 from service_helpers import make_user, submit, wait_finished
 from test_journeys import JOB_TIMEOUT_MS, check_page, sign_in
+from web_fixtures import PASSWORD, Server
 
 # One small job (the document JSON only) and ~20 s in the browser.
 pytestmark = pytest.mark.slow
@@ -46,7 +46,9 @@ def student_job(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Ite
     source = _course(tmp_path_factory.mktemp("profile_font") / "volcans.pdf")
     out = {}
     for name, profile in (("dysfont", "dyslexia"), ("nofont", None)):
-        _, token = make_user(server.settings, "student", username=name, password=PASSWORD)
+        _, token = make_user(
+            server.settings, "student", username=name, password=PASSWORD, institution=server.institution
+        )
         with httpx.Client(
             base_url=server.base, headers={"Authorization": f"Bearer {token}"}, timeout=30
         ) as api:

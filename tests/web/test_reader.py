@@ -18,10 +18,10 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import PASSWORD, Server
 from lxml import etree, html
 from service_helpers import make_user, submit, wait_finished
 from test_journeys import JOB_TIMEOUT_MS, SAMPLES, axe_clean, check_page, sign_in
+from web_fixtures import PASSWORD, Server
 
 from inclusio.model import Document
 from inclusio.profiles import load_profile
@@ -39,7 +39,9 @@ PROFILE = "adhd"  # key points, glossary, page numbers, and the reading ruler on
 @pytest.fixture(scope="module")
 def reader_job(server: Server) -> Iterator[dict[str, Any]]:
     """A student's finished job of the photosynthesis course: EPUB (read-along), audio and the Document."""
-    user_id, token = make_user(server.settings, "student", username="reader1", password=PASSWORD)
+    user_id, token = make_user(
+        server.settings, "student", username="reader1", password=PASSWORD, institution=server.institution
+    )
     with httpx.Client(base_url=server.base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as api:
         job_id = submit(api, SAMPLES / "cours-photosynthese-fr.pdf", profile=PROFILE, outputs="epub,mp3,json")
         job = wait_finished(api, job_id, server.worker, timeout=JOB_TIMEOUT_MS / 1000 + 60)

@@ -18,9 +18,9 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import PASSWORD, Server
 from service_helpers import make_settings, make_user, submit, wait_finished
 from test_journeys import JOB_TIMEOUT_MS, SAMPLES, axe_clean, check_page, sign_in
+from web_fixtures import PASSWORD, Server
 
 from inclusio.model import Document
 from inclusio.profiles import list_profiles, load_profile
@@ -118,7 +118,9 @@ def jobs(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[d
     with audio for the blind profile (page announcements), and the same with OpenDyslexic asked."""
     folder = tmp_path_factory.mktemp("reader_student")
     source = course_pdf(folder / "plante.pdf")
-    _, token = make_user(server.settings, "student", username="fontreader", password=PASSWORD)
+    _, token = make_user(
+        server.settings, "student", username="fontreader", password=PASSWORD, institution=server.institution
+    )
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=server.base, headers=headers, timeout=30) as api:
         points = submit(api, SAMPLES / "cours-photosynthese-fr.pdf", profile="adhd", outputs="mp3,json")

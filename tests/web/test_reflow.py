@@ -2,7 +2,7 @@
 sideways; a wide table scrolls inside its own labelled, keyboard-reachable region instead; the student's
 profile preview stays inside its card. axe-core finds 0 violations at 320 px.
 
-The pages are the real ones of one server (conftest.py): sign-in, password, student home, a job page,
+The pages are the real ones of one server (tests/web/conftest.py): sign-in, password, student home, a job page,
 teacher home, the teacher's preview of the corpus's dense census table, the staff dashboard and the review
 workspace of a job made from a course written here with a ten-column table and a long unbroken address.
 """
@@ -15,8 +15,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import PASSWORD, ROOT, Server
 from test_journeys import JOB_TIMEOUT_MS, axe_clean, sign_in
+from web_fixtures import PASSWORD, ROOT, Server
 
 CORPUS = ROOT.parent / "shared" / "corpus"
 CENSUS = CORPUS / "table-census-en.pdf"

@@ -7,10 +7,10 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-from conftest import PASSWORD
 from fastapi.testclient import TestClient
 from service_helpers import make_settings, make_user
 from sqlalchemy import update
+from web_fixtures import PASSWORD
 
 from inclusio.store.accounts import UserStore
 from inclusio.store.jobs import JobStore

@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import PASSWORD, Server
 from test_journeys import JOB_TIMEOUT_MS, axe_clean, sign_in, snap
+from web_fixtures import PASSWORD, Server
 
 WORDS = " ".join(["Les ondes transportent de l'énergie sans transporter de matière."] * 25)
 COURSE = f"""<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>Les ondes</title></head><body>

@@ -14,8 +14,8 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from conftest import Server
 from test_journeys import JOB_TIMEOUT_MS, SAMPLES, axe_clean, check_page, release_and_download_epub, sign_in
+from web_fixtures import Server
 
 
 def _falsify_last_number(server: Server, job_id: str) -> tuple[str, list[Any]]:
@@ -67,7 +67,7 @@ def _remove_glossary_terms(server: Server, job_id: str) -> int:
     doc = review.load_document(files, job)
     terms = [entry.term for entry in unreviewed_glossary(doc)]
     for term in terms:
-        review.remove_term(doc, term, Principal("staff1", "staff1", "staff", "default"))
+        review.remove_term(doc, term, Principal("staff1", "staff1", "staff", server.institution))
     review.save_document(files, job, doc)
     store.dispose()
     return len(terms)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import PASSWORD
 from fastapi.testclient import TestClient
 from service_helpers import make_settings, make_user
 from test_release_states import _signed_in
+from web_fixtures import PASSWORD
 
 from inclusio.api import review
 from inclusio.model import Flag

@@ -14,10 +14,10 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from conftest import Server
 from lxml import etree
 from test_journeys import axe_clean, check_page, release_and_download_epub, sign_in
 from test_review_flags import _submit_and_wait
+from web_fixtures import Server
 
 from inclusio.validate.epubcheck import check_epub
 from inclusio.warning_codes import warning_text

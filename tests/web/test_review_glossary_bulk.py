@@ -15,9 +15,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from conftest import Server
 from lxml import etree
 from test_journeys import JOB_TIMEOUT_MS, SAMPLES, axe_clean, check_page, release_and_download_epub, sign_in
+from web_fixtures import Server
 
 from inclusio.validate.epubcheck import check_epub
 

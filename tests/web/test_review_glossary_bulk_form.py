@@ -22,10 +22,10 @@ from typing import Any
 import docx
 import lxml.html
 import pytest
-from conftest import PASSWORD
 from fastapi.testclient import TestClient
 from service_helpers import RunningWorker, make_settings, make_user
 from test_release_states import _signed_in
+from web_fixtures import PASSWORD
 
 from inclusio.api import review
 from inclusio.config import Settings

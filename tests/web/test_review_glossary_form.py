@@ -6,12 +6,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import PASSWORD
 from fastapi.testclient import TestClient
 from markupsafe import escape
 from review_helpers import stored_job
 from service_helpers import make_settings, make_user
 from test_release_states import _signed_in
+from web_fixtures import PASSWORD
 
 from inclusio.api import review
 from inclusio.model import Flag

@@ -1,11 +1,11 @@
 """The staff dashboard and the review workspace's actions (issue #17), in a real browser at 1280 and 320 px.
 
-One server, worker and browser for the module (conftest.py). The jobs are a batch sent through the page (a
-Word document made here, with a title and a picture without alt text, and an empty file that is refused),
-plus job rows written to the same database as a student's upload and a cohort's failure would leave them
-(a queued job asked three hours ago, a failed one made for a student). axe-core finds 0 violations on every
-state, at both widths; at 320 px the page itself never scrolls sideways, the queue's table scrolls inside
-its own labelled region, which the keyboard reaches.
+The shared server, worker and browser (tests/web/conftest.py), with this module's accounts. The jobs are a
+batch sent through the page (a Word document made here, with a title and a picture without alt text, and an
+empty file that is refused), plus job rows written to the same database as a student's upload and a cohort's
+failure would leave them (a queued job asked three hours ago, a failed one made for a student). axe-core finds
+0 violations on every state, at both widths; at 320 px the page itself never scrolls sideways, the queue's
+table scrolls inside its own labelled region, which the keyboard reaches.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Server
 from test_journeys import JOB_TIMEOUT_MS, axe_clean, check_page, sign_in
+from web_fixtures import Server
 
 pytestmark = pytest.mark.slow  # a real job of the batch (about a minute on a loaded machine), then the pages
 
@@ -78,9 +78,9 @@ def _stores(server: Server) -> tuple[Any, Any, Any]:
     return store, BatchStore(store.db), FileStore.from_settings(server.settings)
 
 
-def _row_of(store: Any, **fields: Any) -> str:
-    """A job row as the service writes it, then moved in time or state with ``fields`` (enqueued far ahead:
-    the watchdog never sends it to the worker)."""
+def _row_of(store: Any, institution: str, **fields: Any) -> str:
+    """A job row of ``institution`` as the service writes it, then moved in time or state with ``fields``
+    (enqueued far ahead: the watchdog never sends it to the worker)."""
     from sqlalchemy import update
 
     from inclusio.store.models import Job, utcnow
@@ -93,7 +93,7 @@ def _row_of(store: Any, **fields: Any) -> str:
         input_bytes=10,
         owner_id=fields.pop("owner_id", None),
         learner_id=fields.pop("learner_id", None),
-        institution="default",
+        institution=institution,
     )
     fields.setdefault("enqueued_at", utcnow() + timedelta(days=1))
     with store.session() as session:
@@ -155,6 +155,7 @@ def made(browser: Any, server: Server, tmp_path_factory: pytest.TempPathFactory)
         now = utcnow()
         waiting = _row_of(
             store,
+            server.institution,
             profile_id="dyslexia",
             filename="notes-td.pdf",
             owner_id=student1,
@@ -162,6 +163,7 @@ def made(browser: Any, server: Server, tmp_path_factory: pytest.TempPathFactory)
         )
         failed = _row_of(
             store,
+            server.institution,
             profile_id="low-vision",
             filename="chapitre-2.pdf",
             owner_id=student1,

@@ -14,8 +14,8 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
-from conftest import Server
 from test_journeys import JOB_TIMEOUT_MS, axe_clean, check_page, sign_in, snap
+from web_fixtures import Server
 
 LONG = (
     "La photosynthèse permet aux plantes de fabriquer leur nourriture à partir de la lumière du soleil. "

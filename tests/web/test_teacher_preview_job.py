@@ -14,9 +14,9 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Server
 from test_journeys import JOB_TIMEOUT_MS, sign_in
 from test_teacher_feedback import LONG
+from web_fixtures import Server
 
 from inclusio.store.jobs import JobStore
 
