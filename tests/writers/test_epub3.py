@@ -393,6 +393,7 @@ def test_chunks_match_the_models_top_sections() -> None:
 def test_epubcheck_passes_for_every_profile(built: tuple[Book, Epub3Writer, Profile]) -> None:
     book, _, _ = built
     result = check_epub(book.path)
+    assert result.valid and result.available
     assert (result.errors, result.fatals) == (0, 0), result.messages
 
 
