@@ -1,6 +1,8 @@
 """Tagged PDFs for the tests: documents written with python-docx, exported by LibreOffice as tagged PDF.
 
-LibreOffice runs with its own profile folder each time (two runs sharing a profile block each other).
+LibreOffice runs with its own profile folder each time (two runs sharing a profile block each other);
+:func:`soffice_convert_all` converts several documents in one start (each start costs ~3-5 s, a fresh
+profile the most).
 """
 
 from __future__ import annotations
@@ -21,8 +23,19 @@ FIGURE_ALT = "Schéma du cycle de l'eau : la mer, les nuages et la pluie"
 
 def soffice_convert(source: Path, out_dir: Path, target: str = TAGGED_PDF_FILTER) -> Path:
     """``source`` converted by LibreOffice (``target``: a filter, by default tagged PDF) into ``out_dir``."""
+    [result] = soffice_convert_all([source], out_dir, target)
+    return result
+
+
+def soffice_convert_all(
+    sources: list[Path], out_dir: Path, target: str = TAGGED_PDF_FILTER, *, profile: Path | None = None
+) -> list[Path]:
+    """``sources`` (of one kind: text documents, or presentations) converted by one LibreOffice run into
+    ``out_dir``, in their order; their names' stems must differ. ``profile``: the user profile folder to
+    use (one that an earlier run of the same test made starts faster; never one a parallel run uses)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    profile = out_dir / f".profile-{source.stem}-{target.split(':')[0]}"
+    assert len({source.stem for source in sources}) == len(sources), sources
+    profile = profile or out_dir / f".profile-{sources[0].stem}-{target.split(':')[0]}"
     subprocess.run(
         [
             "soffice",
@@ -32,16 +45,17 @@ def soffice_convert(source: Path, out_dir: Path, target: str = TAGGED_PDF_FILTER
             target,
             "--outdir",
             str(out_dir),
-            str(source),
+            *(str(source) for source in sources),
         ],
         check=True,
         capture_output=True,
         timeout=180,
     )
     suffix = "." + target.split(":")[0]
-    result = out_dir / (source.stem + suffix)
-    assert result.is_file(), f"LibreOffice made no {result.name}"
-    return result
+    results = [out_dir / (source.stem + suffix) for source in sources]
+    for result in results:
+        assert result.is_file(), f"LibreOffice made no {result.name}"
+    return results
 
 
 def _picture(color: tuple[int, int, int]) -> io.BytesIO:

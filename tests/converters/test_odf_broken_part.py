@@ -17,6 +17,18 @@ from inclusio.errors import InputCorrupt
 from inclusio.model import Document, Figure, Table
 
 
+@pytest.fixture(scope="module")
+def exports(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder LibreOffice exports into: its runs follow each other and share the profile folder there."""
+    return tmp_path_factory.mktemp("exports")
+
+
+@pytest.fixture(scope="module")
+def cellule_odt(exports: Path) -> Path:
+    """The course with a picture and a chart, saved as ODT by LibreOffice (read, never changed, by the tests)."""
+    return libreoffice_export(word_document(exports / "cellule.docx"), "odt", exports)
+
+
 def _convert(path: Path) -> Document:
     return convert(path, ConvertContext(filename=path.name))
 
@@ -35,8 +47,8 @@ def _placeholder(doc: Document, code: str) -> Figure:
     return block
 
 
-def test_odt_with_a_broken_picture_and_chart_keeps_the_rest(tmp_path: Path) -> None:
-    odt = libreoffice_export(word_document(tmp_path / "cellule.docx"), "odt", tmp_path)
+def test_odt_with_a_broken_picture_and_chart_keeps_the_rest(tmp_path: Path, cellule_odt: Path) -> None:
+    odt = cellule_odt
     whole = _convert(odt)
     assert any(isinstance(b, Figure) and b.image for b in whole.blocks) and any(
         isinstance(b, Table) for b in whole.blocks
@@ -54,8 +66,8 @@ def test_odt_with_a_broken_picture_and_chart_keeps_the_rest(tmp_path: Path) -> N
     assert not any(isinstance(b, Table) for b in doc.blocks)
 
 
-def test_odp_with_a_broken_picture_and_chart_keeps_the_rest(tmp_path: Path) -> None:
-    odp = libreoffice_export(slide_deck(tmp_path / "deck.pptx"), "odp", tmp_path)
+def test_odp_with_a_broken_picture_and_chart_keeps_the_rest(tmp_path: Path, exports: Path) -> None:
+    odp = libreoffice_export(slide_deck(exports / "deck.pptx"), "odp", exports)
     broken = damage_odf(
         odp,
         tmp_path / "abime.odp",
@@ -72,8 +84,7 @@ def test_odp_with_a_broken_picture_and_chart_keeps_the_rest(tmp_path: Path) -> N
     _placeholder(doc, "chart.needs_description")
 
 
-def test_odt_whose_styles_part_is_broken_is_refused_by_libreoffice(tmp_path: Path) -> None:
+def test_odt_whose_styles_part_is_broken_is_refused_by_libreoffice(tmp_path: Path, cellule_odt: Path) -> None:
     """LibreOffice will not open it at all: nothing of it can be read (input.corrupt, not a partial result)."""
-    odt = libreoffice_export(word_document(tmp_path / "cellule.docx"), "odt", tmp_path)
     with pytest.raises(InputCorrupt):
-        _convert(damage_odf(odt, tmp_path / "styles.odt", {"styles.xml": cut}))
+        _convert(damage_odf(cellule_odt, tmp_path / "styles.odt", {"styles.xml": cut}))

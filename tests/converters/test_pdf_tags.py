@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pymupdf
 import pytest
-from tagged_pdf import FIGURE_ALT, soffice_convert, write_course_docx
+from tagged_pdf import FIGURE_ALT, soffice_convert_all, write_course_docx
 from test_golden import golden_json, golden_text, regenerating
 
 from inclusio.adapt.alt_text import apply_alt_text
@@ -35,16 +35,36 @@ def _convert(path: Path) -> Document:
 
 
 @pytest.fixture(scope="module")
-def tagged(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def exported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The module's tagged PDFs, made by LibreOffice in three runs (one for every DOCX, then the course's ODT
+    and its PDF), sharing one profile folder (the runs follow each other): each PDF under its golden name,
+    plus ``cours-long.docx.pdf``."""
     folder = tmp_path_factory.mktemp("tagged")
-    return soffice_convert(write_course_docx(folder / "cours-tagged.docx"), folder)
+    corpus = (ROOT / ".." / "shared" / "corpus").resolve()
+    course = write_course_docx(folder / "cours-tagged.docx")
+    docx_files = [
+        course,
+        # The same course with 12 paragraphs (enough lines to judge a tree that puts everything in one element).
+        write_course_docx(folder / "cours-long.docx", paragraphs=12),
+        corpus / "fixture-word.docx",
+        ROOT / "samples" / "handout-water-cycle-en.docx",
+    ]
+    profile = folder / ".profile"
+    pdfs = soffice_convert_all(docx_files, folder / "pdf", profile=profile)
+    out = {f"{docx.stem}.docx.pdf": pdf for docx, pdf in zip(docx_files, pdfs, strict=True)}
+    [odt] = soffice_convert_all([course], folder / "odt", target="odt", profile=profile)
+    [out["cours-tagged.odt.pdf"]] = soffice_convert_all([odt], folder / "odt-pdf", profile=profile)
+    return out
 
 
 @pytest.fixture(scope="module")
-def long_tagged(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The same course with 12 paragraphs (enough lines to judge a tree that puts everything in one element)."""
-    folder = tmp_path_factory.mktemp("tagged-long")
-    return soffice_convert(write_course_docx(folder / "cours-long.docx", paragraphs=12), folder)
+def tagged(exported: dict[str, Path]) -> Path:
+    return exported["cours-tagged.docx.pdf"]
+
+
+@pytest.fixture(scope="module")
+def long_tagged(exported: dict[str, Path]) -> Path:
+    return exported["cours-long.docx.pdf"]
 
 
 def _tree_parts(doc: pymupdf.Document) -> tuple[int, int, list[str]]:
@@ -244,24 +264,9 @@ def test_a_tree_made_by_hand_gives_every_kind_of_block(tmp_path: Path) -> None:
 # -- golden files: tagged PDFs made from DOCX and ODT --------------------------------------------
 
 
-def _sources(tmp: Path) -> dict[str, Path]:
-    corpus = (ROOT / ".." / "shared" / "corpus").resolve()
-    docx_files = {
-        "cours-tagged.docx": write_course_docx(tmp / "cours-tagged.docx"),
-        "fixture-word.docx": corpus / "fixture-word.docx",
-        "handout-water-cycle-en.docx": ROOT / "samples" / "handout-water-cycle-en.docx",
-    }
-    out = {}
-    for name, path in docx_files.items():
-        out[name.replace(".docx", ".docx.pdf")] = soffice_convert(path, tmp / name.split(".")[0])
-    odt = soffice_convert(docx_files["cours-tagged.docx"], tmp / "odt", target="odt")
-    out["cours-tagged.odt.pdf"] = soffice_convert(odt, tmp / "odt-pdf")
-    return out
-
-
 @pytest.fixture(scope="module")
-def golden_sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return _sources(tmp_path_factory.mktemp("golden-tagged"))
+def golden_sources(exported: dict[str, Path]) -> dict[str, Path]:
+    return exported
 
 
 @pytest.mark.parametrize(
