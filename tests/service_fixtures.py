@@ -98,7 +98,7 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[[Settings], RunningWorker]
 
     yield start
     for worker in workers:
-        worker.stop()
+        worker.kill()  # the test is over: nothing to wait for (RunningWorker.kill)
 
 
 @contextlib.contextmanager

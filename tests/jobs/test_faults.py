@@ -120,7 +120,7 @@ def test_a_worker_killed_with_kill_9_mid_job_is_recovered_by_the_watchdog(
         assert job["_events"].count("started") == 2
         assert "re-sent" in second.log()
     finally:
-        second.stop()
+        second.kill()
         log1.close()
         stop_worker(first)
 
@@ -203,7 +203,7 @@ def test_a_redis_restart_mid_batch_loses_no_job_and_runs_none_twice(
             job = assert_finished_exactly_once(settings, client, job_id)
             assert job["_events"].count("started") == job["attempts"]
     finally:
-        worker.stop()
+        worker.kill()
 
 
 @pytest.mark.slow
@@ -262,7 +262,7 @@ def test_a_worker_killed_with_kill_9_mid_job_on_redis_runs_the_job_once(
             assert time.monotonic() < deadline, (r.hgetall("unacked"), messages_waiting(settings))
             time.sleep(0.1)
     finally:
-        second.stop()
+        second.kill()
         log1.close()
         stop_worker(first)
         r.close()
@@ -294,41 +294,39 @@ def test_rabbitmq_queues_per_kind_scale_separately(
     tmp_path: Path, rabbit_vhost: str, pg_url: str, small_pdf: Path
 ) -> None:
     settings = make_settings(tmp_path, broker_url=rabbit_vhost, database_url=pg_url)
-    from inclusio.processes import prepare_broker, start_worker, stop_worker
-
-    prepare_broker(settings)
+    cpu_worker = RunningWorker(settings, tmp_path / "cpu.log", queues=["cpu"])
     client = api_client(settings)
-    log = (tmp_path / "cpu.log").open("wb")
-    cpu_worker = start_worker(settings, queues=["cpu"], log_file=log)
     audio_worker = None
     try:
         text_job = submit(client, small_pdf, outputs="json,report", media_type="application/pdf")
         audio_job = submit(client, small_pdf, outputs="mp3,report", media_type="application/pdf")
         assert client.get(f"/jobs/{audio_job}").json()["kind"] == "audio"
-        wait_finished(client, text_job, None, timeout=120)
+        wait_finished(client, text_job, cpu_worker, timeout=120)
         assert_finished_exactly_once(settings, client, text_job)
         time.sleep(1.0)
         assert client.get(f"/jobs/{audio_job}").json()["status"] == "queued"  # no audio worker yet
-        audio_worker = start_worker(settings, queues=["audio"], log_file=log)
-        wait_finished(client, audio_job, None, timeout=180)
+        audio_worker = RunningWorker(settings, tmp_path / "audio.log", queues=["audio"])
+        wait_finished(client, audio_job, audio_worker, timeout=180)
         job = assert_finished_exactly_once(settings, client, audio_job)
         assert "mp3" in job["artifacts"]
     finally:
-        for proc in (cpu_worker, audio_worker):
-            if proc is not None:
-                stop_worker(proc)
-        log.close()
+        for worker in (cpu_worker, audio_worker):
+            if worker is not None:
+                worker.kill()
 
 
-@pytest.fixture
-def private_rabbitmq(tmp_path: Path) -> Iterator[PrivateRabbitMQ]:
-    """A RabbitMQ node of our own on free ports (restarting the shared one would disturb others)."""
-    node = PrivateRabbitMQ(tmp_path / "rabbitmq")
+@pytest.fixture(scope="module")
+def private_rabbitmq(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PrivateRabbitMQ]:
+    """A RabbitMQ node of our own on free ports (restarting the shared one would disturb others), one for
+    the module: an Erlang node takes seconds to boot (tens on a loaded machine). Each test that uses it
+    ends with no message left in its queues (asserted), and its jobs live in a database of the test's own
+    (``pg_db``), so the next test starts from empty queues. Killed at the end: it is thrown away."""
+    node = PrivateRabbitMQ(tmp_path_factory.mktemp("rabbitmq"))
     node.start()
     try:
         yield node
     finally:
-        node.stop()
+        node.kill()
 
 
 @pytest.mark.slow
@@ -375,7 +373,7 @@ def test_a_worker_killed_with_kill_9_mid_job_on_rabbitmq_runs_the_job_once(
             assert time.monotonic() < deadline, waiting
             time.sleep(0.1)
     finally:
-        second.stop()
+        second.kill()
         log1.close()
         stop_worker(first)
 
@@ -440,4 +438,4 @@ def test_a_rabbitmq_restart_mid_batch_loses_no_job_and_runs_none_twice(
             f"re-sent by the watchdog: {worker.log().count('re-sent')}"
         )
     finally:
-        worker.stop()
+        worker.kill()
