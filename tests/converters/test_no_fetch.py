@@ -210,7 +210,7 @@ def test_html_and_markdown_name_the_server_in_every_way_and_nothing_is_fetched(
 
 
 def test_the_teachers_preview_page_converts_a_linked_odt_without_fetching(
-    tmp_path: Path, link_server: LinkServer
+    tmp_path: Path, link_server: LinkServer, request: pytest.FixtureRequest
 ) -> None:
     from fastapi.testclient import TestClient
 
@@ -242,6 +242,11 @@ def test_the_teachers_preview_page_converts_a_linked_odt_without_fetching(
     )
     assert signed.status_code == 303, signed.text[:300]
     source = linked_odt(tmp_path / "cours.odt", link_server.url)
+    # the preview is a Celery task (inclusio.preview): a real worker on the same settings makes it
+    from service_helpers import RunningWorker
+
+    worker = RunningWorker(settings, tmp_path / "worker.log")
+    request.addfinalizer(worker.stop)
     with source.open("rb") as fh:
         answer = client.post(
             "/web/teacher/preview",
@@ -253,8 +258,9 @@ def test_the_teachers_preview_page_converts_a_linked_odt_without_fetching(
     status = str(answer.url).split("?")[0] + "/status"
     deadline = time.monotonic() + 120
     while client.get(status).json()["state"] == "running":
-        assert time.monotonic() < deadline, "the preview was not made in 2 minutes"
+        assert time.monotonic() < deadline, "the preview was not made in 2 minutes:\n" + worker.log()[-3000:]
         time.sleep(0.5)
+    assert client.get(status).json()["state"] == "done", worker.log()[-3000:]
     page = client.get(answer.url)
     assert "La cellule" in page.text  # the preview was made from the converted ODT
     assert link_server.hits == []
