@@ -90,6 +90,11 @@ def test_french_handout_for_easy_read_gives_every_output(tmp_path: Path) -> None
 
     with zipfile.ZipFile(result.artifact("epub").path) as epub:
         assert epub.namelist()[0] == "mimetype"
+        package = epub.read(next(n for n in epub.namelist() if n.endswith(".opf"))).decode("utf-8")
+    # (tests/pipeline/test_samples_epubcheck.py's checks for this sample and profile, made here on the
+    # same job: its EPUB passed EPUBCheck above.)
+    assert 'xml:lang="fr' in package and result.document and result.document.lang.startswith("fr")
+    assert "schema:accessibilitySummary" in package
 
 
 def test_corrupt_input_fails_with_a_code_and_still_writes_a_report(tmp_path: Path) -> None:
