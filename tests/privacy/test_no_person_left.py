@@ -51,6 +51,7 @@ class Life:
     alice: TestClient
     carl: TestClient
     staff: TestClient
+    admin: TestClient  # reads the technical files (report, document JSON, timings), which students may not
     alice_jobs: list[str] = field(default_factory=list)
     carl_job: dict[str, Any] = field(default_factory=dict)
     alice_job: dict[str, Any] = field(default_factory=dict)
@@ -93,7 +94,8 @@ def _live(settings: Settings, worker: RunningWorker) -> Life:
     alice_id, alice = _client(settings, "student", "univ-a", "alice.martin", app)
     _, carl = _client(settings, "student", "univ-b", "carl.b", app)
     _, staff = _client(settings, "staff", "univ-a", "staff.a", app)
-    life = Life(alice_id=alice_id, alice=alice, carl=carl, staff=staff)
+    _, admin = _client(settings, "admin", "univ-a", "admin.a", app)
+    life = Life(alice_id=alice_id, alice=alice, carl=carl, staff=staff, admin=admin)
     assert alice.put("/me/profile", json={"profile": "blind"}).json()["profile"] == "blind"
     assert alice.get("/me/profile").json()["profile"] == "blind"
     # Her display settings and her e-mail opt-in are stored with her account; her jobs bring notifications.
@@ -127,11 +129,17 @@ def _live(settings: Settings, worker: RunningWorker) -> Life:
     for job in [*jobs.values(), life.carl_job]:
         assert job["status"] == "succeeded", (job["errors"], worker.log()[-3000:])
     life.alice_job = jobs[life.alice_jobs[0]]
-    # Alice downloads what was made for her; staff of her university edits a block of her easy-read draft.
+    # Alice downloads what was made for her (the technical files are for staff: artifact.staff_only); staff
+    # of her university edits a block of her easy-read draft.
     for job_id, job in jobs.items():
         reader = staff if job_id == life.alice_jobs[2] else alice
-        for record in job["artifacts"].values():
-            assert reader.get(record["url"]).status_code == 200
+        for name, record in job["artifacts"].items():
+            response = reader.get(record["url"])
+            if reader is alice and not _for_students(name):
+                assert response.status_code == 403, (name, response.text)
+                assert response.json()["error"]["code"] == "artifact.staff_only"
+            else:
+                assert response.status_code == 200, (name, response.text)
     document = staff.get(f"/jobs/{life.alice_jobs[1]}/document").json()
     block = next(b for b in document["blocks"] if b["type"] == "paragraph")
     edited = staff.put(
@@ -142,11 +150,19 @@ def _live(settings: Settings, worker: RunningWorker) -> Life:
     return life
 
 
-def _downloads(client: TestClient, job: dict[str, Any]) -> dict[str, bytes]:
-    """Every artifact of ``job`` as served (with its Content-Disposition), and the job's JSON."""
+def _for_students(name: str) -> bool:
+    """A file a student may fetch of their own job (inclusio.auth.policy): not the technical ones."""
+    from inclusio.auth.policy import SECTION_FILE, STUDENT_FILES
+
+    return name in STUDENT_FILES or SECTION_FILE.fullmatch(name) is not None
+
+
+def _downloads(client: TestClient, job: dict[str, Any], admin: TestClient) -> dict[str, bytes]:
+    """Every artifact of ``job`` as served (with its Content-Disposition), and the job's JSON: the student's
+    own files by ``client``, the technical ones (report, document JSON, timings) by ``admin``."""
     out: dict[str, bytes] = {"job": client.get(f"/jobs/{job['id']}").content}
     for name, record in job["artifacts"].items():
-        response = client.get(record["url"])
+        response = (client if _for_students(name) else admin).get(record["url"])
         assert response.status_code == 200 and len(response.content) == record["bytes"]
         out[name] = response.content
         out[f"{name} header"] = response.headers["content-disposition"].encode("utf-8")
@@ -160,7 +176,7 @@ def _braille(word: str) -> str:
 
 
 def _check_carl_sees_no_alice(life: Life, settings: Settings) -> None:
-    carl = _downloads(life.carl, life.carl_job)
+    carl = _downloads(life.carl, life.carl_job, life.admin)
     assert {"epub", "html", "json", "report", "mp3", "brf", "large-print"} <= set(carl), sorted(carl)
     assert json.loads(carl["report"])["input"]["from_cache"] is True  # Alice's conversion, served to Carl
     needles = ["Alice", "MDPH", "Dossier", REVEALING]
@@ -173,7 +189,7 @@ def _check_carl_sees_no_alice(life: Life, settings: Settings) -> None:
         opf = next(book.read(n) for n in book.namelist() if n.endswith(".opf")).decode()
     assert "<dc:title" in opf and ">cours<" in opf, opf[:600]
     # The probe finds a name where it is: Alice's own EPUB, PDF metadata, ID3 tags, report carry hers.
-    mine = _downloads(life.alice, life.alice_job)
+    mine = _downloads(life.alice, life.alice_job, life.admin)
     for name in ("epub", "large-print", "mp3", "report", "html", "json"):
         assert hits(name, mine[name], ["Dossier-MDPH-Alice-Martin-2026"]), f"probe blind on Alice's {name}"
     # The shared conversion cache: content only.
