@@ -95,5 +95,5 @@ def test_a_job_redelivered_after_its_worker_was_killed_reuses_the_stages_it_fini
         assert after == ["convert", "analyse", "adapt", "render", "validate", "report"]
         assert "reused: " + ", ".join(report["reused"]) in second.log()
     finally:
-        second.stop()
+        second.kill()  # the test is over: RunningWorker.kill
         stop_worker(first)
