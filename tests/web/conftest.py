@@ -7,7 +7,9 @@ from there, not from ``conftest``, which tests/lti's conftest would shadow in a 
   (SQLite, broker-less queue) in a temporary folder, started once per pytest process (session scope: under
   ``--dist loadfile`` once per xdist worker, not once per file). Each module gets its own ``student1``,
   ``student2``, ``teacher1`` and ``staff1`` in an institution of its own (``server.institution``; accounts a
-  module makes itself go there too), so it sees nothing the modules before it left on the server.
+  module makes itself go there too, under a name no other module uses: the server's user names are
+  unique), so it sees nothing the modules before it left on the server, and asserts nothing about what
+  they leave (no count of every job or account of the server).
 * The profiles are a copy in the temporary folder, shared by the modules: a test that changes one (as an
   administrator would) puts it back when it is done (test_journeys.py does).
 * ``browser``: Debian's Chromium (``/usr/bin/chromium``) driven by Playwright for Python, once per pytest
@@ -15,8 +17,9 @@ from there, not from ``conftest``, which tests/lti's conftest would shadow in a 
 * ``shots``: screenshots of every page go to a temporary folder, or to ``docs/screenshots/`` with
   ``INCLUSIO_WEB_SCREENSHOTS=1`` (to refresh the committed ones).
 
-A file that needs other settings (SMTP, quality checks, another worker) makes its own server (e.g.
-test_notifications.py, test_review_glossary_bulk_form.py).
+A file that needs other settings or reads the whole database makes its own: test_notifications.py (an SMTP
+server), test_review_glossary_bulk_form.py (counts every job and audit entry of its worker's database),
+test_job_page.py and test_error_pages.py (the app in the test's process).
 """
 
 from __future__ import annotations
