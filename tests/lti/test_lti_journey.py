@@ -93,7 +93,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                 "database_url": settings.resolved_database_url(),
             }
     finally:
-        worker.stop()
+        worker.kill()  # nothing of its shutdown is checked (RunningWorker.kill)
         platform.close()
 
 

@@ -17,9 +17,8 @@ from there, not from ``conftest``, which tests/lti's conftest would shadow in a 
 * ``shots``: screenshots of every page go to a temporary folder, or to ``docs/screenshots/`` with
   ``INCLUSIO_WEB_SCREENSHOTS=1`` (to refresh the committed ones).
 
-A file that needs other settings or reads the whole database makes its own: test_notifications.py (an SMTP
-server), test_review_glossary_bulk_form.py (counts every job and audit entry of its worker's database),
-test_job_page.py and test_error_pages.py (the app in the test's process).
+A file that needs other settings makes its own: test_notifications.py (an SMTP server); test_job_page.py
+and test_error_pages.py run the app in the test's process on a database of their own.
 """
 
 from __future__ import annotations
@@ -61,7 +60,7 @@ def web_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         with start_web(settings, tmp / "uvicorn.log") as base:
             yield Server(base, settings, tmp / "uvicorn.log", worker)
     finally:
-        worker.stop()
+        worker.kill()  # nothing of its shutdown is checked (RunningWorker.kill)
 
 
 @pytest.fixture(scope="module")

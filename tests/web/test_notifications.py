@@ -84,7 +84,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]
         )
         yield state
     finally:
-        worker.stop()
+        worker.kill()  # nothing of its shutdown is checked (RunningWorker.kill)
         state["smtp"].stop()  # the last one started (a test restarts it)
         store.dispose()
 

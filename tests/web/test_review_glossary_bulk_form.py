@@ -23,9 +23,9 @@ import docx
 import lxml.html
 import pytest
 from fastapi.testclient import TestClient
-from service_helpers import RunningWorker, make_settings, make_user
+from service_helpers import make_user
 from test_release_states import _signed_in
-from web_fixtures import PASSWORD
+from web_fixtures import PASSWORD, Server
 
 from inclusio.api import review
 from inclusio.config import Settings
@@ -49,7 +49,8 @@ class Made:
     files: FileStore
     jobs: dict[tuple[str, str], str]
     """(file name, profile) -> job id."""
-    worker: RunningWorker
+    institution: str
+    """This module's, on tests/web's shared server (its jobs and audit entries are the module's)."""
 
 
 def _cell_docx(path: Path) -> None:
@@ -100,17 +101,15 @@ def _batch(client: TestClient, profile: str, uploads: list[Path]) -> None:
 
 
 @pytest.fixture(scope="module")
-def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
+def made(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
+    """The three jobs, made by tests/web's shared worker; the pages are this process's app on its database."""
     from inclusio.server import create_app
 
     tmp = tmp_path_factory.mktemp("bulk")
-    settings = make_settings(tmp, quality_checks=False, validate_ace=False)
-    make_user(settings, "staff", username="rania", password=PASSWORD)
-    make_user(settings, "staff", username="sam", password=PASSWORD)
-    make_user(settings, "student", username="lea", password=PASSWORD)
+    settings = server.settings
+    for role, name in (("staff", "rania"), ("staff", "sam"), ("student", "lea")):
+        make_user(settings, role, username=name, password=PASSWORD, institution=server.institution)
     store = JobStore.from_settings(settings)
-    store.migrate()
-    worker = RunningWorker(settings, tmp / "worker.log")
     try:
         _cell_docx(tmp / DOCX)
         client = TestClient(create_app(settings))
@@ -119,11 +118,11 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
         _batch(client, "easy-read", [tmp / DOCX])
         deadline = time.monotonic() + JOB_TIMEOUT_S
         while True:
-            jobs = store.list(JobFilter(), limit=10)
+            jobs = store.list(JobFilter(institution=server.institution), limit=10)
             if len(jobs) == 3 and all(j.status in ("succeeded", "partial", "failed") for j in jobs):
                 break
-            if worker.proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the jobs did not finish: {[j.status for j in jobs]}\n{worker.log()[-4000:]}")
+            if server.worker.proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the jobs did not finish: {[j.status for j in jobs]}\n{server.logs()}")
             time.sleep(0.2)
         assert all(j.status == "succeeded" for j in jobs), [(j.filename, j.status, j.errors) for j in jobs]
         yield Made(
@@ -131,10 +130,9 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Made]:
             store,
             FileStore.from_settings(settings),
             {(j.filename, j.profile_id): j.id for j in jobs},
-            worker,
+            server.institution,
         )
     finally:
-        worker.stop()
         store.dispose()
 
 
@@ -209,8 +207,8 @@ def _term_number(html: str, term: str) -> str:
 def _audit(made: Made, action: str) -> list[tuple[str, dict[str, Any]]]:
     """(actor user name, details) of each audit entry of ``action``, oldest first."""
     users = UserStore(made.store.engine)
-    names = {u.id: u.username for u in users.list(institution=None)}
-    entries = [e for e in users.audit_entries() if e.action == action]
+    names = {u.id: u.username for u in users.list(institution=made.institution)}
+    entries = [e for e in users.audit_entries(institution=made.institution) if e.action == action]
     return [(names[e.actor_id], dict(e.details or {})) for e in reversed(entries)]
 
 
