@@ -74,49 +74,47 @@ class Server:
         return self.log.read_text(errors="replace")[-4000:] + "\n--- worker ---\n" + self.worker.log()[-4000:]
 
 
-@contextmanager
-def start_web(settings: Any, log: Path, *, timeout: float = 60) -> Iterator[str]:
-    """A real ``uvicorn`` process of the app on a free 127.0.0.1 port for ``settings``, until it answers
-    ``/health``; yields its base address, and stops it on exit."""
+def spawn_web(settings: Any, log: Path, *, timeout: float = 60) -> tuple[subprocess.Popen[bytes], str]:
+    """A real ``uvicorn`` process of the app on a free 127.0.0.1 port for ``settings``, once it answers
+    ``/health``: the process (the caller stops it) and its base address. The log keeps what it prints."""
     from inclusio.processes import settings_env
 
     port = free_port()
-    out = log.open("wb")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "inclusio.server:create",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=settings_env(settings),
-        stdout=out,
-        stderr=subprocess.STDOUT,
-    )
+    with log.open("wb") as out:  # the child holds its own copy of the file descriptor
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "--factory", "inclusio.server:create", "--host", "127.0.0.1"]
+            + ["--port", str(port), "--log-level", "warning"],
+            env=settings_env(settings),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
     try:
-        deadline = time.monotonic() + timeout
         while True:
             assert proc.poll() is None, log.read_text()
             try:
                 if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
+                    return proc, base
             except httpx.TransportError:
                 pass
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.1)
+    except BaseException:
+        proc.kill()
+        proc.wait(20)
+        raise
+
+
+@contextmanager
+def start_web(settings: Any, log: Path, *, timeout: float = 60) -> Iterator[str]:
+    """:func:`spawn_web` as a context: yields the base address, and stops the process on exit."""
+    proc, base = spawn_web(settings, log, timeout=timeout)
+    try:
         yield base
     finally:
         proc.terminate()
         proc.wait(20)
-        out.close()
 
 
 CSP_WATCH = """document.addEventListener("securitypolicyviolation", (e) => {

@@ -5,51 +5,17 @@ the page (French, English, what to do) and the worker goes on with the next prev
 from __future__ import annotations
 
 import re
-import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from test_journeys import JOB_TIMEOUT_MS, sign_in
 from test_teacher_feedback import LONG
-from web_fixtures import Server
+from web_fixtures import Server, spawn_web
 
 from inclusio.store.jobs import JobStore
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def start_web(settings: Any, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """Another web process on the same database, files and broker as ``server`` (a second machine's)."""
-    from inclusio.processes import settings_env
-
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "inclusio.server:create", "--host", "127.0.0.1"]
-        + ["--port", str(port), "--log-level", "warning"],
-        env=settings_env(settings),
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        assert proc.poll() is None, log.read_text()
-        try:
-            if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                return proc, base
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, log.read_text()
-        time.sleep(0.1)
 
 
 def big_deck(path: Path, slides: int) -> Path:
@@ -104,7 +70,7 @@ def test_the_web_process_stopping_mid_build_neither_loses_nor_rebuilds_the_previ
     browser: Any, server: Server, tmp_path: Path
 ) -> None:
     deck = big_deck(tmp_path / "cours-long.pptx", 60)
-    first, base_a = start_web(server.settings, tmp_path / "web-a.log")
+    first, base_a = spawn_web(server.settings, tmp_path / "web-a.log")
     second: subprocess.Popen[bytes] | None = None
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
@@ -115,7 +81,7 @@ def test_the_web_process_stopping_mid_build_neither_loses_nor_rebuilds_the_previ
         assert row is not None and row.status in ("queued", "running"), row and row.status
         first.terminate()  # the web process that took the upload stops while the worker builds
         first.wait(20)
-        second, base_b = start_web(server.settings, tmp_path / "web-b.log")
+        second, base_b = spawn_web(server.settings, tmp_path / "web-b.log")
         # two web processes (the fixture's and the new one) ask for it while it is built
         deadline = time.monotonic() + JOB_TIMEOUT_MS / 1000 * 2
         while True:
