@@ -93,8 +93,15 @@ def lexicon_course(settings: Settings) -> Document:
     return adapt_document(source, profile, settings, created_at="2024-09-02T08:00:00+00:00").document
 
 
-def stored_job(settings: Settings, store: JobStore, doc: Document, profile_id: str = "easy-read") -> str:
-    """A finished job for ``profile_id`` whose stored document is ``doc`` (no worker needed)."""
+def stored_job(
+    settings: Settings,
+    store: JobStore,
+    doc: Document,
+    profile_id: str = "easy-read",
+    owner_id: str | None = None,
+) -> str:
+    """A finished job for ``profile_id`` whose stored document is ``doc`` (no worker needed), owned by
+    ``owner_id`` when given."""
     job = store.create(
         profile_id=profile_id,
         filename="cours.pdf",
@@ -103,6 +110,7 @@ def stored_job(settings: Settings, store: JobStore, doc: Document, profile_id: s
         input_bytes=1,
         outputs=["json"],
         institution="default",
+        owner_id=owner_id,
     )
     folder = settings.data_dir / "jobs" / job.id
     folder.mkdir(parents=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from review_helpers import stored_job
 from service_helpers import api_client, make_settings
 
 from inclusio.model.document import Document, Paragraph, SourceInfo
@@ -20,34 +21,15 @@ LONG = (
 
 def _job(settings, owner_id: str) -> str:  # type: ignore[no-untyped-def]
     """A finished easy-to-read job with its Document in its folder, as a worker leaves it."""
+    doc = Document(
+        title="Cours",
+        lang="fr",
+        source=SourceInfo(filename="cours.pdf", media_type="application/pdf", sha256="0" * 64),
+        blocks=[Paragraph(id="p1", text=LONG)],
+    )
     store = JobStore.from_settings(settings)
     try:
-        job = store.create(
-            profile_id="easy-read",
-            filename="cours.pdf",
-            input_sha256="0" * 64,
-            input_path="originals/00/" + "0" * 64,
-            input_bytes=1,
-            outputs=["json"],
-            institution="default",
-            owner_id=owner_id,
-        )
-        doc = Document(
-            title="Cours",
-            lang="fr",
-            source=SourceInfo(filename="cours.pdf", media_type="application/pdf", sha256="0" * 64),
-            blocks=[Paragraph(id="p1", text=LONG)],
-        )
-        folder = settings.data_dir / "jobs" / job.id
-        folder.mkdir(parents=True)
-        (folder / "cours.document.json").write_text(doc.to_json())
-        store.start(job.id)
-        store.finish(
-            job.id,
-            status="succeeded",
-            artifacts={"json": {"file": "cours.document.json", "media_type": "application/json"}},
-        )
-        return job.id
+        return stored_job(settings, store, doc, owner_id=owner_id)
     finally:
         store.dispose()
 
