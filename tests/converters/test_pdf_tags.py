@@ -177,6 +177,30 @@ def test_an_untagged_pdf_has_no_tree(samples_dir: Path) -> None:
 
 # -- a tree made by hand: roles, role map, /Lang, /Alt of a formula, Sect nesting, notes, artifacts ------
 
+HELVETICA = "<</Font <</F1 <</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>>>>>"
+"""Helvetica as the hand-made pages' F1."""
+
+
+def _page_content(
+    doc: pymupdf.Document, page: pymupdf.Page, content: bytes, *, fonts: str = HELVETICA
+) -> None:
+    """Give ``page`` the marked-content stream ``content`` (written by hand, MCIDs in it), the fonts it names
+    and its StructParents 0 (the ParentTree's first entry)."""
+    cx = doc.get_new_xref()
+    doc.update_object(cx, "<<>>")
+    doc.update_stream(cx, content)
+    doc.xref_set_key(page.xref, "Contents", f"{cx} 0 R")
+    doc.xref_set_key(page.xref, "Resources", fonts)
+    doc.xref_set_key(page.xref, "StructParents", "0")
+
+
+def _mark_tagged(doc: pymupdf.Document, root: int) -> int:
+    """Make ``doc`` a tagged PDF whose structure tree is ``root``; the catalog's xref (for /Lang)."""
+    cat = doc.pdf_catalog()
+    doc.xref_set_key(cat, "StructTreeRoot", f"{root} 0 R")
+    doc.xref_set_key(cat, "MarkInfo", "<</Marked true>>")
+    return cat
+
 
 def tagged_by_hand(path: Path) -> Path:
     """One page tagged by hand: H1, P, a role-mapped P in English, a Formula with /Alt, H in two nested
@@ -193,16 +217,7 @@ def tagged_by_hand(path: Path) -> Path:
 /Note <</MCID 6>> BDC BT /F1 8 Tf 72 80 Td (1 Une note de bas de page.) Tj ET EMC
 /Artifact BMC BT /F1 9 Tf 290 30 Td (Page 1) Tj ET EMC
 """
-    cx = doc.get_new_xref()
-    doc.update_object(cx, "<<>>")
-    doc.update_stream(cx, content)
-    doc.xref_set_key(page.xref, "Contents", f"{cx} 0 R")
-    doc.xref_set_key(
-        page.xref,
-        "Resources",
-        "<</Font <</F1 <</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>>>>>",
-    )
-    doc.xref_set_key(page.xref, "StructParents", "0")
+    _page_content(doc, page, content)
     x = {
         name: doc.get_new_xref()
         for name in ["root", "doc", "h1", "p1", "p2", "f", "sect", "inner", "h", "p3", "note", "pt"]
@@ -232,9 +247,7 @@ def tagged_by_hand(path: Path) -> Path:
     elem("note", "Note", "doc", "6")
     refs = " ".join(f"{x[n]} 0 R" for n in ["h1", "p1", "p2", "f", "h", "p3", "note"])
     doc.update_object(x["pt"], f"<</Nums [0 [{refs}]]>>")
-    cat = doc.pdf_catalog()
-    doc.xref_set_key(cat, "StructTreeRoot", f"{x['root']} 0 R")
-    doc.xref_set_key(cat, "MarkInfo", "<</Marked true>>")
+    cat = _mark_tagged(doc, x["root"])
     doc.xref_set_key(cat, "Lang", "(fr-FR)")
     doc.save(path)
     return path
@@ -364,17 +377,13 @@ def sections_with_loose_titles(path: Path) -> Path:
             )
             mcid += 1
             y -= 0 if text == str(number) else 22
-    cx = doc.get_new_xref()
-    doc.update_object(cx, "<<>>")
-    doc.update_stream(cx, "\n".join(lines).encode())
-    doc.xref_set_key(page.xref, "Contents", f"{cx} 0 R")
-    doc.xref_set_key(
-        page.xref,
-        "Resources",
-        "<</Font <</F1 <</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>"
+    _page_content(
+        doc,
+        page,
+        "\n".join(lines).encode(),
+        fonts="<</Font <</F1 <</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>"
         "/F2 <</Type/Font/Subtype/Type1/BaseFont/Helvetica-Bold/Encoding/WinAnsiEncoding>>>>>>",
     )
-    doc.xref_set_key(page.xref, "StructParents", "0")
     root, top, tree = doc.get_new_xref(), doc.get_new_xref(), doc.get_new_xref()
     pg = f"/Pg {page.xref} 0 R"
     sects, owners = [], []
@@ -392,9 +401,7 @@ def sections_with_loose_titles(path: Path) -> Path:
     doc.update_object(top, f"<</Type/StructElem/S/Document/P {root} 0 R /K [{' '.join(sects)}]>>")
     doc.update_object(root, f"<</Type/StructTreeRoot/K {top} 0 R/ParentTree {tree} 0 R>>")
     doc.update_object(tree, f"<</Nums [0 [{' '.join(owners)}]]>>")
-    cat = doc.pdf_catalog()
-    doc.xref_set_key(cat, "StructTreeRoot", f"{root} 0 R")
-    doc.xref_set_key(cat, "MarkInfo", "<</Marked true>>")
+    _mark_tagged(doc, root)
     doc.set_toc([[1, title, 1] for title, _, _ in titles])
     doc.save(path)
     return path
@@ -438,16 +445,7 @@ def numbered_headings(path: Path, *, label_x: float = 72) -> Path:
             f"/H1 <</MCID {3 * n + 1}>> BDC BT /F1 16 Tf {title_x} {y} Td ({title}) Tj ET EMC",
             f"/P <</MCID {3 * n + 2}>> BDC BT /F1 11 Tf 72 {y - 24} Td (Le texte de la partie {n + 1}.) Tj ET EMC",
         ]
-    cx = doc.get_new_xref()
-    doc.update_object(cx, "<<>>")
-    doc.update_stream(cx, "\n".join(parts).encode("latin-1"))
-    doc.xref_set_key(page.xref, "Contents", f"{cx} 0 R")
-    doc.xref_set_key(
-        page.xref,
-        "Resources",
-        "<</Font <</F1 <</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>>>>>",
-    )
-    doc.xref_set_key(page.xref, "StructParents", "0")
+    _page_content(doc, page, "\n".join(parts).encode("latin-1"))
     root, top, tree = doc.get_new_xref(), doc.get_new_xref(), doc.get_new_xref()
     pg = f"/Pg {page.xref} 0 R"
     sects, owners = [], []
@@ -463,9 +461,7 @@ def numbered_headings(path: Path, *, label_x: float = 72) -> Path:
     doc.update_object(top, f"<</Type/StructElem/S/Document/P {root} 0 R /K [{' '.join(sects)}]>>")
     doc.update_object(root, f"<</Type/StructTreeRoot/K {top} 0 R/ParentTree {tree} 0 R>>")
     doc.update_object(tree, f"<</Nums [0 [{' '.join(owners)}]]>>")
-    cat = doc.pdf_catalog()
-    doc.xref_set_key(cat, "StructTreeRoot", f"{root} 0 R")
-    doc.xref_set_key(cat, "MarkInfo", "<</Marked true>>")
+    cat = _mark_tagged(doc, root)
     doc.xref_set_key(cat, "Lang", "(fr-FR)")
     doc.save(path)
     return path
@@ -507,17 +503,13 @@ def inline_code(path: Path) -> Path:
 /P <</MCID 3>> BDC BT /F1 11 Tf 72 670 Td (Say) Tj ET EMC
 /Code <</MCID 4>> BDC BT /F2 11 Tf {x_tight:.2f} 670 Td (input) Tj ET EMC
 """
-    cx = doc.get_new_xref()
-    doc.update_object(cx, "<<>>")
-    doc.update_stream(cx, content.encode())
-    doc.xref_set_key(page.xref, "Contents", f"{cx} 0 R")
-    doc.xref_set_key(
-        page.xref,
-        "Resources",
-        "<</Font <</F1 <</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>"
+    _page_content(
+        doc,
+        page,
+        content.encode(),
+        fonts="<</Font <</F1 <</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>"
         "/F2 <</Type/Font/Subtype/Type1/BaseFont/Courier/Encoding/WinAnsiEncoding>>>>>>",
     )
-    doc.xref_set_key(page.xref, "StructParents", "0")
     root, top, tree, p1, code1, p2, code2 = (doc.get_new_xref() for _ in range(7))
     pg = f"/Pg {page.xref} 0 R"
     doc.update_object(p1, f"<</Type/StructElem/S/P/P {top} 0 R {pg} /K [0 {code1} 0 R 2]>>")
@@ -527,9 +519,7 @@ def inline_code(path: Path) -> Path:
     doc.update_object(top, f"<</Type/StructElem/S/Document/P {root} 0 R /K [{p1} 0 R {p2} 0 R]>>")
     doc.update_object(root, f"<</Type/StructTreeRoot/K {top} 0 R/ParentTree {tree} 0 R>>")
     doc.update_object(tree, f"<</Nums [0 [{p1} 0 R {code1} 0 R {p1} 0 R {p2} 0 R {code2} 0 R]]>>")
-    cat = doc.pdf_catalog()
-    doc.xref_set_key(cat, "StructTreeRoot", f"{root} 0 R")
-    doc.xref_set_key(cat, "MarkInfo", "<</Marked true>>")
+    _mark_tagged(doc, root)
     doc.save(path)
     return path
 
@@ -557,16 +547,7 @@ def inline_formula(path: Path) -> Path:
 /P <</MCID 2>> BDC BT /F1 11 Tf {x_math + 42:.2f} 700 Td ( of a body at rest:) Tj ET EMC
 /Span <</MCID 3>> BDC BT /F1 11 Tf 250 670 Td (p = mv) Tj ET EMC
 """
-    cx = doc.get_new_xref()
-    doc.update_object(cx, "<<>>")
-    doc.update_stream(cx, content.encode())
-    doc.xref_set_key(page.xref, "Contents", f"{cx} 0 R")
-    doc.xref_set_key(
-        page.xref,
-        "Resources",
-        "<</Font <</F1 <</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>>>>>",
-    )
-    doc.xref_set_key(page.xref, "StructParents", "0")
+    _page_content(doc, page, content.encode())
     root, top, tree, para, inline, display = (doc.get_new_xref() for _ in range(6))
     pg = f"/Pg {page.xref} 0 R"
     doc.update_object(para, f"<</Type/StructElem/S/P/P {top} 0 R {pg} /K [0 {inline} 0 R 2 {display} 0 R]>>")
@@ -577,9 +558,7 @@ def inline_formula(path: Path) -> Path:
     doc.update_object(top, f"<</Type/StructElem/S/Document/P {root} 0 R /K [{para} 0 R]>>")
     doc.update_object(root, f"<</Type/StructTreeRoot/K {top} 0 R/ParentTree {tree} 0 R>>")
     doc.update_object(tree, f"<</Nums [0 [{para} 0 R {inline} 0 R {para} 0 R {display} 0 R]]>>")
-    cat = doc.pdf_catalog()
-    doc.xref_set_key(cat, "StructTreeRoot", f"{root} 0 R")
-    doc.xref_set_key(cat, "MarkInfo", "<</Marked true>>")
+    _mark_tagged(doc, root)
     doc.save(path)
     return path
 
