@@ -181,3 +181,17 @@ def module_accounts(settings: Any, module: str) -> str:
     for role, name in ACCOUNTS:
         make_user(settings, role, institution=institution, username=name, password=PASSWORD)
     return institution
+
+
+def watch_fonts(page: Any) -> list[tuple[str, int, str]]:
+    """The font files ``page`` fetches from /web/fonts/ from now on: (address, status, content type)."""
+    fetched: list[tuple[str, int, str]] = []
+    page.on(
+        "response",
+        lambda r: (
+            fetched.append((r.url, r.status, r.headers.get("content-type", "")))
+            if "/web/fonts/" in r.url
+            else None
+        ),
+    )
+    return fetched

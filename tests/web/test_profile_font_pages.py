@@ -19,7 +19,7 @@ import httpx
 import pytest
 from service_helpers import make_user, submit, wait_finished
 from test_journeys import JOB_TIMEOUT_MS, check_page, sign_in
-from web_fixtures import PASSWORD, Server
+from web_fixtures import PASSWORD, Server, watch_fonts
 
 # One small job (the document JSON only) and ~20 s in the browser.
 pytestmark = pytest.mark.slow
@@ -61,19 +61,6 @@ def student_job(server: Server, tmp_path_factory: pytest.TempPathFactory) -> Ite
     yield out
 
 
-def _watch_fonts(page: Any) -> list[tuple[str, int, str]]:
-    fetched: list[tuple[str, int, str]] = []
-    page.on(
-        "response",
-        lambda r: (
-            fetched.append((r.url, r.status, r.headers.get("content-type", "")))
-            if "/web/fonts/" in r.url
-            else None
-        ),
-    )
-    return fetched
-
-
 def _body_font(page: Any) -> str:
     page.wait_for_function("() => document.fonts.status === 'loaded'")
     return str(page.evaluate("() => getComputedStyle(document.body).fontFamily")).replace('"', "'")
@@ -85,7 +72,7 @@ def test_the_students_pages_use_their_profiles_font_from_the_server(
     context = browser.new_context()
     page = context.new_page()
     sign_in(page, server, "dysfont")
-    fetched = _watch_fonts(page)
+    fetched = watch_fonts(page)
     for where in (f"/web/jobs/{student_job['dysfont']}", "/web/student"):
         fetched.clear()
         page.goto(f"{server.base}{where}")
@@ -116,7 +103,7 @@ def test_the_students_pages_use_their_profiles_font_from_the_server(
     context = browser.new_context()
     page = context.new_page()
     sign_in(page, server, "nofont")
-    fetched = _watch_fonts(page)
+    fetched = watch_fonts(page)
     page.goto(f"{server.base}/web/jobs/{student_job['nofont']}")
     assert "Atkinson" not in _body_font(page) and "OpenDyslexic" not in _body_font(page)
     assert [url for url, _, _ in fetched] == [f"{server.base}/web/fonts/faces.css"]

@@ -20,7 +20,7 @@ import httpx
 import pytest
 from service_helpers import make_settings, make_user, submit, wait_finished
 from test_journeys import JOB_TIMEOUT_MS, SAMPLES, axe_clean, check_page, sign_in
-from web_fixtures import PASSWORD, Server
+from web_fixtures import PASSWORD, Server, watch_fonts
 
 from inclusio.model import Document
 from inclusio.profiles import list_profiles, load_profile
@@ -175,15 +175,7 @@ def test_the_reader_uses_and_fetches_the_profiles_font(
     context = browser.new_context()
     page = context.new_page()
     sign_in(page, server, "fontreader")
-    fetched: list[tuple[str, int, str]] = []
-    page.on(
-        "response",
-        lambda r: (
-            fetched.append((r.url, r.status, r.headers.get("content-type", "")))
-            if "/web/fonts/" in r.url
-            else None
-        ),
-    )
+    fetched = watch_fonts(page)
     page.goto(f"{server.base}/web/read/{jobs['font']}")
     text = page.locator("#reader-text")
     assert text.evaluate("e => getComputedStyle(e).fontFamily") == "OpenDyslexic, Verdana, sans-serif"
