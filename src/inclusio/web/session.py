@@ -48,6 +48,7 @@ from markupsafe import Markup
 
 from inclusio.api.deps import Services, services
 from inclusio.api.security import content_security_policy
+from inclusio.auth.launch_scope import from_launch, session_scope
 from inclusio.auth.policy import Principal
 from inclusio.auth.secret import sign
 from inclusio.converters.registry import accept_attribute, formats_label
@@ -179,11 +180,10 @@ def current_user(request: Request) -> Principal | None:
     user = services(request).users.resolve_token(token) if token else None
     who = Principal.of(user) if user is not None else None
     request.state.lti_scope = None
-    request.state.lti_account = user is not None and (user.oidc_subject or "").startswith("lti|")
+    request.state.lti_account = user is not None and from_launch(user)
     if token and request.state.lti_account:
-        # a session opened by a course platform's launch: the launch's role, for that course (auth/launch_scope.py, written by lti/scope.py)
-        from inclusio.auth.launch_scope import session_scope
-
+        # a session opened by a course platform's launch: the launch's role, for that course
+        # (auth/launch_scope.py reads what lti/scope.py wrote)
         request.state.lti_scope = session_scope(services(request), token)
         if request.state.lti_scope is not None and who is not None:
             who = replace(who, role=request.state.lti_scope["role"])
